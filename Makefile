@@ -1,0 +1,56 @@
+# cfnrun — see README.md. Every target works on a fresh machine with Go.
+GO        ?= go
+PKGS      ?= ./...
+BIN       ?= bin/cfnrun
+FUZZTIME  ?= 20s
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+STATICCHECK_VERSION ?= v0.8.2
+
+.PHONY: all build run test check fmt vet lint fuzz bench bench-go golden clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/cfnrun
+
+# run: serve the embedded default (the article's template with a demo backend).
+run: build
+	./$(BIN) up
+
+test:
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) -checks 'all,-ST1000,-ST1003,-ST1016,-ST1020,-ST1021,-ST1022' $(PKGS)
+
+check: fmt vet lint test
+
+# fuzz: each fuzz target for FUZZTIME.
+fuzz:
+	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+# bench-go: the in-process Go benchmarks.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# bench: Go benchmarks, then h2load against cfnrun and Caddy side by side.
+bench: bench-go
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "scripts/bench.sh not present"; fi
+
+# golden: rewrite golden files under testdata/.
+golden:
+	$(GO) test $(PKGS) -run . -update
+
+clean:
+	rm -rf bin

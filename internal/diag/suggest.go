@@ -1,0 +1,65 @@
+package diag
+
+import (
+	"slices"
+	"strings"
+)
+
+// Suggest returns the candidate closest to name, or "" when none is close
+// enough to be a plausible typo. Matching ignores case first.
+func Suggest(name string, candidates []string) string {
+	best, bestDist := "", 0
+	lname := strings.ToLower(name)
+	for _, c := range candidates {
+		if strings.ToLower(c) == lname {
+			return c
+		}
+		d := levenshtein(lname, strings.ToLower(c))
+		limit := max(1, min(3, len([]rune(name))/3))
+		if d <= limit && (best == "" || d < bestDist || (d == bestDist && c < best)) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// DidYouMean formats a hint from Suggest, or returns "".
+func DidYouMean(name string, candidates []string) string {
+	if s := Suggest(name, candidates); s != "" {
+		return "Did you mean " + quote(s) + "?"
+	}
+	return ""
+}
+
+// Names is a helper to collect sorted map keys as candidates.
+func Names[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,256 @@
+package model
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// DumpOptions selects what Dump prints. The zero value prints the
+// semantic model only: what a CloudFormation template and its Terraform
+// twin must agree on.
+type DumpOptions struct {
+	// Positions adds @line:col after each element.
+	Positions bool
+	// Identity adds logical ids / addresses and generated ids.
+	Identity bool
+}
+
+// Dump writes a deterministic, indented text form of the API model, for
+// golden tests and `cfnrun routes --format model`.
+func Dump(w io.Writer, t *Template, o DumpOptions) error {
+	d := dumper{o: o}
+	for _, api := range t.APIs {
+		d.line(0, api.Range, api.LogicalID, api.ID, "api %q", api.Name)
+		d.kv(1, "description", api.Description)
+		d.list(1, "endpointTypes", api.EndpointTypes)
+		d.list(1, "binaryMediaTypes", api.BinaryMediaTypes)
+		if api.MinimumCompressionSize >= 0 {
+			d.kv(1, "minimumCompressionSize", fmt.Sprint(api.MinimumCompressionSize))
+		}
+		d.kv(1, "apiKeySource", api.APIKeySource)
+		if api.DisableExecuteAPIEndpoint {
+			d.kv(1, "disableExecuteApiEndpoint", "true")
+		}
+		for _, res := range api.Resources {
+			d.line(1, res.Range, res.LogicalID, res.ID, "resource %s", res.Path)
+			for _, m := range res.Methods {
+				d.method(2, m)
+			}
+		}
+		for _, a := range api.Authorizers {
+			d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
+			d.kv(2, "identitySource", a.IdentitySource)
+			d.kv(2, "uri", a.AuthorizerURI)
+			d.list(2, "providerArns", a.ProviderARNs)
+		}
+		for _, v := range api.Validators {
+			d.line(1, v.Range, v.LogicalID, v.ID, "validator %q body=%t params=%t", v.Name, v.ValidateRequestBody, v.ValidateRequestParameters)
+		}
+		for _, m := range api.Models {
+			d.line(1, m.Range, m.LogicalID, "", "model %q contentType=%s", m.Name, m.ContentType)
+			d.kv(2, "schema", m.Schema)
+		}
+		for _, g := range api.GatewayResponses {
+			d.line(1, g.Range, g.LogicalID, "", "gatewayResponse %s status=%s", g.ResponseType, g.StatusCode)
+			d.smap(2, "responseParameters", g.ResponseParameters)
+			d.smap(2, "responseTemplates", g.ResponseTemplates)
+		}
+		for _, dep := range api.Deployments {
+			d.line(1, dep.Range, dep.LogicalID, dep.ID, "deployment")
+			d.kv(2, "stageName", dep.StageName)
+			d.kv(2, "description", dep.Description)
+		}
+		for _, st := range api.Stages {
+			d.line(1, st.Range, st.LogicalID, "", "stage %s", st.Name)
+			if st.Implicit {
+				d.kv(2, "implicit", "true")
+			}
+			if o.Identity {
+				d.kv(2, "deploymentId", st.DeploymentID)
+			} else if st.DeploymentID != "" {
+				d.kv(2, "deployment", "set")
+			}
+			d.kv(2, "description", st.Description)
+			if st.HTTP2Enabled != nil {
+				d.kv(2, "http2Enabled", fmt.Sprint(*st.HTTP2Enabled))
+			}
+			if st.TracingEnabled {
+				d.kv(2, "tracingEnabled", "true")
+			}
+			if st.CacheClusterEnabled {
+				d.kv(2, "cacheClusterEnabled", "true")
+			}
+			d.smap(2, "variables", st.Variables)
+			for _, ms := range st.MethodSettings {
+				d.line(2, ms.Range, "", "", "methodSetting %s %s", ms.HTTPMethod, ms.ResourcePath)
+				if ms.ThrottlingBurstLimit >= 0 {
+					d.kv(3, "throttlingBurstLimit", fmt.Sprint(ms.ThrottlingBurstLimit))
+				}
+				if ms.ThrottlingRateLimit >= 0 {
+					d.kv(3, "throttlingRateLimit", fmt.Sprint(ms.ThrottlingRateLimit))
+				}
+				d.kv(3, "loggingLevel", ms.LoggingLevel)
+				for _, f := range []struct {
+					k string
+					v bool
+				}{{"metricsEnabled", ms.MetricsEnabled}, {"dataTraceEnabled", ms.DataTraceEnabled}, {"cachingEnabled", ms.CachingEnabled}} {
+					if f.v {
+						d.kv(3, f.k, "true")
+					}
+				}
+			}
+		}
+	}
+	if len(t.Outputs) > 0 {
+		d.b.WriteString("outputs\n")
+		for _, out := range t.Outputs {
+			val := out.Value
+			if out.Sensitive {
+				val = "(sensitive)"
+			}
+			d.line(1, out.Range, "", "", "%s = %s", out.Name, val)
+		}
+	}
+	_, err := io.WriteString(w, d.b.String())
+	return err
+}
+
+// DumpString is Dump into a string.
+func DumpString(t *Template, o DumpOptions) string {
+	var b strings.Builder
+	_ = Dump(&b, t, o)
+	return b.String()
+}
+
+type dumper struct {
+	b strings.Builder
+	o DumpOptions
+}
+
+func (d *dumper) line(depth int, rng diag.Range, logical, id, format string, args ...any) {
+	d.b.WriteString(strings.Repeat("  ", depth))
+	fmt.Fprintf(&d.b, format, args...)
+	if d.o.Identity {
+		if logical != "" {
+			d.b.WriteString(" <" + logical + ">")
+		}
+		if id != "" {
+			d.b.WriteString(" id=" + id)
+		}
+	}
+	if d.o.Positions && rng.Start.Line > 0 {
+		fmt.Fprintf(&d.b, " @%d:%d", rng.Start.Line, rng.Start.Column)
+	}
+	d.b.WriteByte('\n')
+}
+
+func (d *dumper) kv(depth int, k, v string) {
+	if v == "" {
+		return
+	}
+	fmt.Fprintf(&d.b, "%s%s: %s\n", strings.Repeat("  ", depth), k, quoteIfNeeded(v))
+}
+
+func (d *dumper) list(depth int, k string, vs []string) {
+	if len(vs) == 0 {
+		return
+	}
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = quoteIfNeeded(v)
+	}
+	fmt.Fprintf(&d.b, "%s%s: [%s]\n", strings.Repeat("  ", depth), k, strings.Join(q, ", "))
+}
+
+func (d *dumper) smap(depth int, k string, m map[string]string) {
+	if len(m) == 0 {
+		return
+	}
+	fmt.Fprintf(&d.b, "%s%s:\n", strings.Repeat("  ", depth), k)
+	for _, key := range sortedKeys(m) {
+		d.kv(depth+1, key, m[key])
+	}
+}
+
+func (d *dumper) bmap(depth int, k string, m map[string]bool) {
+	if len(m) == 0 {
+		return
+	}
+	fmt.Fprintf(&d.b, "%s%s:\n", strings.Repeat("  ", depth), k)
+	for _, key := range sortedKeys(m) {
+		d.kv(depth+1, key, fmt.Sprint(m[key]))
+	}
+}
+
+func (d *dumper) method(depth int, m *Method) {
+	d.line(depth, m.Range, m.LogicalID, "", "method %s", m.HTTPMethod)
+	in := depth + 1
+	d.kv(in, "authorization", m.AuthorizationType)
+	if d.o.Identity {
+		d.kv(in, "authorizerId", m.AuthorizerID)
+		d.kv(in, "requestValidatorId", m.RequestValidatorID)
+	} else {
+		if m.AuthorizerID != "" {
+			d.kv(in, "authorizer", "set")
+		}
+		if m.RequestValidatorID != "" {
+			d.kv(in, "requestValidator", "set")
+		}
+	}
+	d.list(in, "authorizationScopes", m.AuthorizationScopes)
+	if m.APIKeyRequired {
+		d.kv(in, "apiKeyRequired", "true")
+	}
+	d.kv(in, "operationName", m.OperationName)
+	d.bmap(in, "requestParameters", m.RequestParameters)
+	d.smap(in, "requestModels", m.RequestModels)
+	for _, r := range m.MethodResponses {
+		d.line(in, r.Range, "", "", "methodResponse %s", r.StatusCode)
+		d.bmap(in+1, "responseParameters", r.ResponseParameters)
+		d.smap(in+1, "responseModels", r.ResponseModels)
+	}
+	if ig := m.Integration; ig != nil {
+		d.line(in, ig.Range, "", "", "integration %s", ig.Type)
+		j := in + 1
+		d.kv(j, "httpMethod", ig.HTTPMethod)
+		d.kv(j, "uri", ig.URI)
+		d.kv(j, "connectionType", ig.ConnectionType)
+		if d.o.Identity {
+			d.kv(j, "connectionId", ig.ConnectionID)
+			d.kv(j, "credentials", ig.Credentials)
+		}
+		d.kv(j, "timeoutMillis", fmt.Sprint(ig.TimeoutMillis))
+		d.kv(j, "passthroughBehavior", ig.PassthroughBehavior)
+		d.kv(j, "contentHandling", ig.ContentHandling)
+		d.list(j, "cacheKeyParameters", ig.CacheKeyParameters)
+		d.kv(j, "cacheNamespace", ig.CacheNamespace)
+		d.smap(j, "requestParameters", ig.RequestParameters)
+		d.smap(j, "requestTemplates", ig.RequestTemplates)
+		for _, r := range ig.Responses {
+			d.line(j, r.Range, "", "", "response %s pattern=%q", r.StatusCode, r.SelectionPattern)
+			d.smap(j+1, "responseParameters", r.ResponseParameters)
+			d.smap(j+1, "responseTemplates", r.ResponseTemplates)
+			d.kv(j+1, "contentHandling", r.ContentHandling)
+		}
+	}
+}
+
+func quoteIfNeeded(s string) string {
+	if s == "" || strings.ContainsAny(s, "\n\t\"") || strings.TrimSpace(s) != s {
+		return fmt.Sprintf("%q", s)
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

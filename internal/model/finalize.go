@@ -1,0 +1,115 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Finalize establishes the model's invariants after a front end has filled
+// it: every resource's Path is computed from its Parent chain, Children
+// are filled, and every slice is sorted. Front ends call it once, after
+// which the Template is read-only.
+func (t *Template) Finalize() {
+	slices.SortFunc(t.Nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
+	for _, n := range t.Nodes {
+		slices.SortStableFunc(n.Deps, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr))
+		})
+	}
+	slices.SortFunc(t.APIs, func(a, b *RestAPI) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
+	for _, api := range t.APIs {
+		api.Finalize()
+	}
+}
+
+// Finalize computes paths and sorts the API's slices; see Template.Finalize.
+func (api *RestAPI) Finalize() {
+	for _, r := range api.Resources {
+		r.Children = r.Children[:0]
+	}
+	for _, r := range api.Resources {
+		r.Path = pathOf(r)
+		if r.Parent != nil {
+			r.Parent.Children = append(r.Parent.Children, r)
+		}
+		slices.SortFunc(r.Methods, func(a, b *Method) int { return cmp.Compare(a.HTTPMethod, b.HTTPMethod) })
+		for _, m := range r.Methods {
+			slices.SortFunc(m.MethodResponses, func(a, b MethodResponse) int { return cmp.Compare(a.StatusCode, b.StatusCode) })
+			if m.Integration != nil {
+				SortIntegrationResponses(m.Integration.Responses)
+			}
+		}
+	}
+	for _, r := range api.Resources {
+		slices.SortFunc(r.Children, func(a, b *Resource) int { return cmp.Compare(a.PathPart, b.PathPart) })
+	}
+	slices.SortStableFunc(api.Resources, func(a, b *Resource) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.LogicalID, b.LogicalID))
+	})
+	slices.SortFunc(api.Deployments, func(a, b *Deployment) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
+	slices.SortStableFunc(api.Stages, func(a, b *Stage) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.LogicalID, b.LogicalID))
+	})
+	slices.SortFunc(api.Authorizers, func(a, b *Authorizer) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(api.GatewayResponses, func(a, b *GatewayResponse) int { return cmp.Compare(a.ResponseType, b.ResponseType) })
+	slices.SortFunc(api.Models, func(a, b *APIModel) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(api.Validators, func(a, b *RequestValidator) int { return cmp.Compare(a.Name, b.Name) })
+}
+
+// SortIntegrationResponses orders responses as API Gateway evaluates them
+// for display: patterned responses by pattern, the default (empty
+// pattern) last.
+func SortIntegrationResponses(rs []IntegrationResponse) {
+	slices.SortStableFunc(rs, func(a, b IntegrationResponse) int {
+		da, db := a.SelectionPattern == "", b.SelectionPattern == ""
+		if da != db {
+			if da {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.SelectionPattern, b.SelectionPattern), cmp.Compare(a.StatusCode, b.StatusCode))
+	})
+}
+
+func pathOf(r *Resource) string {
+	if r.Parent == nil {
+		if r.PathPart == "" {
+			return "/"
+		}
+		return "/" + r.PathPart
+	}
+	var parts []string
+	seen := 0
+	for x := r; x != nil && x.Parent != nil; x = x.Parent {
+		parts = append(parts, x.PathPart)
+		if seen++; seen > 1000 { // a parent cycle; resolvers report it
+			break
+		}
+	}
+	slices.Reverse(parts)
+	p := ""
+	for _, s := range parts {
+		p += "/" + s
+	}
+	return p
+}
+
+// Stage returns the API's stage named name, or nil.
+func (api *RestAPI) Stage(name string) *Stage {
+	for _, s := range api.Stages {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Node returns the template's node with address a, or nil.
+func (t *Template) Node(a string) *Node {
+	i, ok := slices.BinarySearchFunc(t.Nodes, a, func(n *Node, a string) int { return cmp.Compare(n.Address, a) })
+	if !ok {
+		return nil
+	}
+	return t.Nodes[i]
+}

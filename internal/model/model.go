@@ -1,0 +1,364 @@
+// Package model is THE shared API model of cfnrun: the resolved,
+// format-independent form of a template. Both front ends (CloudFormation and
+// Terraform) lower to it; validate rules, the route table, diff and the
+// runtime read only it.
+//
+// Invariants:
+//   - Every element carries the diag.Range it came from.
+//   - Slices are sorted deterministically (resources by path, methods by
+//     verb, stages by name), so Dump output is stable across runs.
+//   - All strings are fully resolved: no intrinsics remain, except stage
+//     variable references (${stageVariables.x}) and request placeholders
+//     ({param}) inside integration URIs, which are per-request.
+//   - The model is immutable once built; the runtime may share one model
+//     between goroutines.
+package model
+
+import (
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Format names the template language a Template came from.
+type Format string
+
+const (
+	CloudFormation Format = "cloudformation"
+	Terraform      Format = "terraform"
+)
+
+// Template is one resolved stack (CloudFormation) or root module
+// (Terraform).
+type Template struct {
+	Format Format
+	// Files are the source files, in the order they were read.
+	Files []string
+	// Nodes is every resource of the template (API Gateway or not), sorted
+	// by Address. Resources whose condition is false are absent.
+	Nodes []*Node
+	// APIs are the REST APIs, sorted by LogicalID.
+	APIs []*RestAPI
+	// Outputs are the evaluated outputs, in source order.
+	Outputs []Output
+	// Parameters are the template's parameters (CloudFormation) or input
+	// variables (Terraform) with their effective values, in source order.
+	Parameters []Parameter
+}
+
+// Node is one resource of the template, as the dependency graph and the
+// resource-level diff see it.
+type Node struct {
+	// Address is the logical id (CloudFormation, "MyMethod") or the
+	// resource address (Terraform, "aws_api_gateway_method.get" or
+	// "aws_api_gateway_method.get[\"a\"]").
+	Address string
+	// Type is the resource type as written ("AWS::ApiGateway::Method",
+	// "aws_api_gateway_method").
+	Type string
+	// Range is the resource's declaration (the logical id key, or the
+	// resource block's header).
+	Range diag.Range
+	// Props are the resource's properties / arguments, unevaluated but
+	// normalised: intrinsics in long form, references as Ref nodes. Diff
+	// compares these. May be nil.
+	Props *Value
+	// Deps are the outgoing edges, sorted by To then Kind.
+	Deps []Edge
+	// Attrs are the resolved return values: "Ref" and every attribute
+	// GetAtt (or a Terraform reference) may read ("RootResourceId",
+	// "Arn", "id", ...).
+	Attrs map[string]string
+	// Placeholder is true when Attrs were invented because cfnrun does not
+	// model this type (a Lambda function's ARN, say).
+	Placeholder bool
+}
+
+// EdgeKind says how one resource refers to another.
+type EdgeKind string
+
+const (
+	EdgeRef       EdgeKind = "Ref"
+	EdgeGetAtt    EdgeKind = "GetAtt"
+	EdgeSub       EdgeKind = "Sub"
+	EdgeDependsOn EdgeKind = "DependsOn"
+	// EdgeReference is a Terraform expression reference.
+	EdgeReference EdgeKind = "reference"
+)
+
+// Edge is a reference from one node to another.
+type Edge struct {
+	To   string
+	Kind EdgeKind
+	// Attr is the attribute read (GetAtt, Sub ${A.B}, Terraform a.b.attr).
+	Attr  string
+	Range diag.Range
+}
+
+// Output is an evaluated template output.
+type Output struct {
+	Name        string
+	Value       string
+	Description string
+	ExportName  string
+	Sensitive   bool
+	Range       diag.Range
+}
+
+// Parameter is a template parameter / input variable with its effective
+// value.
+type Parameter struct {
+	Name   string
+	Type   string
+	Value  string
+	NoEcho bool
+	// Source says where Value came from: "default", "--param",
+	// "--param-file", "-var", "tfvars", "env".
+	Source string
+	Range  diag.Range
+}
+
+// RestAPI is an AWS::ApiGateway::RestApi / aws_api_gateway_rest_api.
+type RestAPI struct {
+	LogicalID string
+	// ID is the API id: 10 lowercase alphanumerics, stable for the same
+	// template.
+	ID          string
+	Name        string
+	Description string
+	// EndpointTypes is EndpointConfiguration.Types (EDGE, REGIONAL, PRIVATE).
+	EndpointTypes    []string
+	BinaryMediaTypes []string
+	// MinimumCompressionSize is -1 when unset.
+	MinimumCompressionSize int
+	APIKeySource           string
+	// DisableExecuteAPIEndpoint mirrors the AWS property.
+	DisableExecuteAPIEndpoint bool
+	// Root is the "/" resource; it owns the tree.
+	Root *Resource
+	// Resources lists every resource of the tree including Root, sorted
+	// by Path.
+	Resources        []*Resource
+	Deployments      []*Deployment
+	Stages           []*Stage
+	Authorizers      []*Authorizer
+	GatewayResponses []*GatewayResponse
+	Models           []*APIModel
+	Validators       []*RequestValidator
+	Range            diag.Range
+	Props            Ranges
+}
+
+// Resource is one path segment of the API's resource tree.
+type Resource struct {
+	// LogicalID is empty for the root resource.
+	LogicalID string
+	// ID is the resource id (10 chars for the root, 6 for others, as AWS).
+	ID       string
+	PathPart string
+	// Path is the full path, "/" for the root, "/pets/{id}" otherwise.
+	Path     string
+	Parent   *Resource `json:"-"`
+	Children []*Resource
+	// Methods are sorted by HTTPMethod.
+	Methods []*Method
+	Range   diag.Range
+	Props   Ranges
+}
+
+// Method is an AWS::ApiGateway::Method / aws_api_gateway_method (with its
+// integration and responses folded in).
+type Method struct {
+	LogicalID string
+	// HTTPMethod is upper case: GET, POST, ..., or ANY.
+	HTTPMethod          string
+	AuthorizationType   string // NONE, AWS_IAM, CUSTOM, COGNITO_USER_POOLS
+	AuthorizerID        string
+	AuthorizationScopes []string
+	APIKeyRequired      bool
+	OperationName       string
+	// RequestParameters maps "method.request.{path|querystring|header}.name"
+	// to whether it is required.
+	RequestParameters  map[string]bool
+	RequestModels      map[string]string
+	RequestValidatorID string
+	MethodResponses    []MethodResponse
+	// Integration is nil when the method has none (AWS rejects invoking
+	// such a method with 500 "Internal server error").
+	Integration *Integration
+	Range       diag.Range
+	Props       Ranges
+}
+
+// MethodResponse is one Method.MethodResponses entry.
+type MethodResponse struct {
+	StatusCode string
+	// ResponseParameters maps "method.response.header.X" to required.
+	ResponseParameters map[string]bool
+	ResponseModels     map[string]string
+	Range              diag.Range
+}
+
+// Integration types.
+const (
+	IntegrationHTTP      = "HTTP"
+	IntegrationHTTPProxy = "HTTP_PROXY"
+	IntegrationMock      = "MOCK"
+	IntegrationAWS       = "AWS"
+	IntegrationAWSProxy  = "AWS_PROXY"
+)
+
+// Connection types. ConnectionHTTP2 is cfnrun's extension from the seed
+// article; AWS knows only INTERNET and VPC_LINK.
+const (
+	ConnectionInternet = "INTERNET"
+	ConnectionVPCLink  = "VPC_LINK"
+	ConnectionHTTP2    = "HTTP2"
+)
+
+// DefaultTimeoutMillis is API Gateway's default integration timeout.
+const DefaultTimeoutMillis = 29000
+
+// Integration is a Method's backend.
+type Integration struct {
+	Type string
+	// HTTPMethod is IntegrationHttpMethod (upper case), may be empty.
+	HTTPMethod string
+	// URI is resolved except for ${stageVariables.x} and {placeholders}.
+	URI            string
+	ConnectionType string // INTERNET when unset
+	ConnectionID   string
+	Credentials    string
+	// TimeoutMillis is DefaultTimeoutMillis when unset.
+	TimeoutMillis int
+	// RequestParameters maps "integration.request.{path|querystring|header}.x"
+	// to a source expression ("method.request.path.id", "'static'",
+	// "context.requestId", "stageVariables.v").
+	RequestParameters map[string]string
+	// RequestTemplates maps content type to VTL template.
+	RequestTemplates    map[string]string
+	PassthroughBehavior string // WHEN_NO_MATCH when unset
+	ContentHandling     string
+	CacheKeyParameters  []string
+	CacheNamespace      string
+	// Responses are the integration responses, sorted with the default
+	// (empty SelectionPattern) last, then by SelectionPattern.
+	Responses []IntegrationResponse
+	Range     diag.Range
+	Props     Ranges
+}
+
+// IntegrationResponse is one Integration.IntegrationResponses entry.
+type IntegrationResponse struct {
+	StatusCode       string
+	SelectionPattern string
+	// ResponseParameters maps "method.response.header.X" to a source
+	// ("'static'", "integration.response.header.Y",
+	// "integration.response.body.field").
+	ResponseParameters map[string]string
+	ResponseTemplates  map[string]string
+	ContentHandling    string
+	Range              diag.Range
+}
+
+// Deployment is an AWS::ApiGateway::Deployment / aws_api_gateway_deployment.
+type Deployment struct {
+	LogicalID   string
+	ID          string
+	Description string
+	// StageName is the stage the deployment itself creates, or "".
+	StageName string
+	Range     diag.Range
+	Props     Ranges
+}
+
+// Stage is an AWS::ApiGateway::Stage, or the stage a Deployment's
+// StageName creates (Implicit).
+type Stage struct {
+	// LogicalID is the Stage resource, or the Deployment's for an
+	// implicit stage.
+	LogicalID    string
+	Name         string
+	DeploymentID string
+	Description  string
+	// Variables are the stage variables.
+	Variables map[string]string
+	// HTTP2Enabled is cfnrun's extension from the seed article: nil when
+	// absent (served as true). false makes the stage HTTP/1.1 only.
+	HTTP2Enabled        *bool
+	TracingEnabled      bool
+	CacheClusterEnabled bool
+	MethodSettings      []MethodSetting
+	// Implicit is true for a stage created by a Deployment's StageName.
+	Implicit bool
+	Range    diag.Range
+	Props    Ranges
+}
+
+// MethodSetting is one Stage.MethodSettings entry.
+type MethodSetting struct {
+	// ResourcePath is "/*" for all, or an escaped path such as "/~1pets".
+	ResourcePath string
+	HTTPMethod   string
+	// ThrottlingBurstLimit and ThrottlingRateLimit are -1 when unset.
+	ThrottlingBurstLimit int
+	ThrottlingRateLimit  float64
+	LoggingLevel         string
+	MetricsEnabled       bool
+	DataTraceEnabled     bool
+	CachingEnabled       bool
+	Range                diag.Range
+}
+
+// Authorizer is an AWS::ApiGateway::Authorizer.
+type Authorizer struct {
+	LogicalID      string
+	ID             string
+	Name           string
+	Type           string // TOKEN, REQUEST, COGNITO_USER_POOLS
+	IdentitySource string
+	AuthorizerURI  string
+	ProviderARNs   []string
+	Range          diag.Range
+}
+
+// GatewayResponse is an AWS::ApiGateway::GatewayResponse.
+type GatewayResponse struct {
+	LogicalID          string
+	ResponseType       string
+	StatusCode         string
+	ResponseParameters map[string]string
+	ResponseTemplates  map[string]string
+	Range              diag.Range
+}
+
+// APIModel is an AWS::ApiGateway::Model.
+type APIModel struct {
+	LogicalID   string
+	Name        string
+	ContentType string
+	Schema      string
+	Range       diag.Range
+}
+
+// RequestValidator is an AWS::ApiGateway::RequestValidator.
+type RequestValidator struct {
+	LogicalID                 string
+	ID                        string
+	Name                      string
+	ValidateRequestBody       bool
+	ValidateRequestParameters bool
+	Range                     diag.Range
+}
+
+// Ranges records where individual properties of an element were written,
+// keyed by CloudFormation property name ("Uri", "ConnectionType",
+// "Http2Enabled", "PathPart", ...); the Terraform front end maps its
+// argument names to the same keys. It lets rules point at the exact line.
+type Ranges map[string]diag.Range
+
+// At returns the range of property key, or fallback when unknown.
+func (r Ranges) At(key string, fallback diag.Range) diag.Range {
+	if rng, ok := r[key]; ok {
+		return rng
+	}
+	return fallback
+}

@@ -1,0 +1,121 @@
+package model
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestStableID(t *testing.T) {
+	a := StableID(10, "restapi", "MyApi")
+	if a != StableID(10, "restapi", "MyApi") {
+		t.Fatal("StableID is not deterministic")
+	}
+	if len(a) != 10 || strings.Trim(a, idAlphabet) != "" {
+		t.Fatalf("StableID = %q, want 10 lowercase alphanumerics", a)
+	}
+	if StableID(10, "restapi", "MyApi2") == a || StableID(10, "restap", "iMyApi") == a {
+		t.Fatal("different parts gave the same id")
+	}
+}
+
+func TestCycles(t *testing.T) {
+	n := func(a string, to ...string) *Node {
+		nd := &Node{Address: a}
+		for _, x := range to {
+			nd.Deps = append(nd.Deps, Edge{To: x, Kind: EdgeRef})
+		}
+		return nd
+	}
+	tests := []struct {
+		name  string
+		nodes []*Node
+		want  []string
+	}{
+		{"none", []*Node{n("A", "B"), n("B")}, nil},
+		{"two", []*Node{n("B", "A"), n("A", "B")}, []string{"A → B → A"}},
+		{"three rotated", []*Node{n("C", "A"), n("B", "C"), n("A", "B"), n("D", "A")}, []string{"A → B → C → A"}},
+		{"self", []*Node{n("A", "A"), n("B", "X")}, []string{"A → A"}},
+		{"two separate", []*Node{n("Z", "Y"), n("Y", "Z"), n("B", "A"), n("A", "B")}, []string{"A → B → A", "Y → Z → Y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, c := range Cycles(tt.nodes) {
+				got = append(got, c.String())
+				for i, e := range c.Edges {
+					if e.To != c.Path[(i+1)%len(c.Path)] {
+						t.Errorf("edge %d goes to %s, want %s", i, e.To, c.Path[(i+1)%len(c.Path)])
+					}
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Cycles (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValueEqual(t *testing.T) {
+	s := func(k Kind, v string) *Value { return &Value{Kind: k, Str: v} }
+	m := func(kv ...any) *Value {
+		v := &Value{Kind: Map}
+		for i := 0; i < len(kv); i += 2 {
+			v.Fields = append(v.Fields, Field{Key: kv[i].(string), Value: kv[i+1].(*Value)})
+		}
+		return v
+	}
+	ref := func(to string) *Value { return &Value{Kind: Intrinsic, Str: "Ref", Arg: s(String, to)} }
+	tests := []struct {
+		name string
+		a, b *Value
+		want bool
+	}{
+		{"number vs string", s(Number, "200"), s(String, "200"), true},
+		{"float", s(Number, "1"), s(Number, "1.0"), true},
+		{"bool case", s(Bool, "true"), s(String, "True"), true},
+		{"key order", m("A", s(String, "x"), "B", s(String, "y")), m("B", s(String, "y"), "A", s(String, "x")), true},
+		{"ref target", ref("A"), ref("B"), false},
+		{"ref same", ref("A"), ref("A"), true},
+		{"ref vs text", ref("A"), s(String, "A"), false},
+		{"missing key", m("A", s(String, "x")), m("A", s(String, "x"), "B", s(String, "y")), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Equal(tt.a, tt.b); got != tt.want {
+				t.Errorf("Equal(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSubstituteStageVariables(t *testing.T) {
+	got := SubstituteStageVariables("http://${stageVariables.host}/x/${stageVariables.missing}/{id}", map[string]string{"host": "h:1"})
+	if want := "http://h:1/x/${stageVariables.missing}/{id}"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestFinalizePaths(t *testing.T) {
+	root := &Resource{ID: "r"}
+	a := &Resource{LogicalID: "A", PathPart: "pets", Parent: root}
+	b := &Resource{LogicalID: "B", PathPart: "{id}", Parent: a}
+	api := &RestAPI{LogicalID: "Api", Root: root, Resources: []*Resource{b, a, root}}
+	b.Methods = []*Method{{HTTPMethod: "PUT"}, {HTTPMethod: "GET"}}
+	tpl := &Template{APIs: []*RestAPI{api}}
+	tpl.Finalize()
+	var paths []string
+	for _, r := range api.Resources {
+		paths = append(paths, r.Path)
+	}
+	if diff := cmp.Diff([]string{"/", "/pets", "/pets/{id}"}, paths); diff != "" {
+		t.Error(diff)
+	}
+	if b.Methods[0].HTTPMethod != "GET" {
+		t.Error("methods not sorted")
+	}
+	if len(root.Children) != 1 || root.Children[0] != a {
+		t.Error("children not linked")
+	}
+}

@@ -1,0 +1,107 @@
+package model
+
+import (
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Route is one (stage, method, path) endpoint of the route table.
+type Route struct {
+	API               string `json:"api"`
+	APIID             string `json:"apiId"`
+	APIName           string `json:"apiName"`
+	Stage             string `json:"stage"`
+	Method            string `json:"method"`
+	Path              string `json:"path"`
+	Integration       string `json:"integration"`
+	IntegrationMethod string `json:"integrationMethod,omitempty"`
+	URI               string `json:"uri"`
+	ConnectionType    string `json:"connectionType"`
+	TimeoutMs         int    `json:"timeoutMs"`
+	Authorization     string `json:"authorization"`
+	APIKeyRequired    bool   `json:"apiKeyRequired"`
+	// HTTP2 is false when the stage sets Http2Enabled: false.
+	HTTP2  bool       `json:"http2"`
+	Source diag.Range `json:"-"`
+	// LogicalID is the method's logical id / address.
+	LogicalID string `json:"logicalId"`
+
+	RestAPI  *RestAPI  `json:"-"`
+	Stg      *Stage    `json:"-"`
+	Resource *Resource `json:"-"`
+	Meth     *Method   `json:"-"`
+}
+
+// Routes returns the route table of t: for every API, every stage (sorted
+// by name), every method of every resource (sorted by path, then method).
+// An API without stages contributes its routes with Stage "". Stage
+// variables in integration URIs are substituted per stage.
+func Routes(t *Template) []Route {
+	var out []Route
+	for _, api := range t.APIs {
+		stages := api.Stages
+		if len(stages) == 0 {
+			stages = []*Stage{nil}
+		}
+		for _, st := range stages {
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					r := Route{
+						API: api.LogicalID, APIID: api.ID, APIName: api.Name,
+						Method: m.HTTPMethod, Path: res.Path,
+						Authorization: m.AuthorizationType, APIKeyRequired: m.APIKeyRequired,
+						HTTP2: true, Source: m.Range, LogicalID: m.LogicalID,
+						RestAPI: api, Stg: st, Resource: res, Meth: m,
+					}
+					if st != nil {
+						r.Stage = st.Name
+						r.HTTP2 = st.HTTP2Enabled == nil || *st.HTTP2Enabled
+					}
+					if in := m.Integration; in != nil {
+						r.Integration = in.Type
+						r.IntegrationMethod = in.HTTPMethod
+						r.URI = in.URI
+						if st != nil {
+							r.URI = SubstituteStageVariables(in.URI, st.Variables)
+						}
+						r.ConnectionType = in.ConnectionType
+						r.TimeoutMs = in.TimeoutMillis
+					}
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// SubstituteStageVariables replaces ${stageVariables.name} with the
+// variable's value. References to undefined variables are left as written.
+func SubstituteStageVariables(s string, vars map[string]string) string {
+	const prefix = "${stageVariables."
+	if !strings.Contains(s, prefix) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, prefix)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		name := s[i+len(prefix) : i+j]
+		b.WriteString(s[:i])
+		if v, ok := vars[name]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(s[i : i+j+1])
+		}
+		s = s[i+j+1:]
+	}
+}

@@ -1,0 +1,173 @@
+package model
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Kind is the kind of a Value.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Bool
+	Number
+	String
+	List
+	Map
+	// Intrinsic is a function call kept unevaluated: CloudFormation's
+	// Ref/Fn::* in long form, or a Terraform reference ("Ref" with the
+	// address as its argument).
+	Intrinsic
+)
+
+// Value is a positioned, format-neutral tree of template data, used for
+// resource properties that diff compares. Scalars keep their text as
+// written ("200", "true").
+type Value struct {
+	Kind Kind
+	// Str is the scalar text, or the intrinsic's name ("Ref", "Fn::Sub").
+	Str string
+	// Items are list elements.
+	Items []*Value
+	// Fields are map entries in source order.
+	Fields []Field
+	// Arg is an intrinsic's argument.
+	Arg   *Value
+	Range diag.Range
+}
+
+// Field is one map entry.
+type Field struct {
+	Key      string
+	KeyRange diag.Range
+	Value    *Value
+}
+
+// Get returns the value of field key, or nil.
+func (v *Value) Get(key string) *Value {
+	if v == nil || v.Kind != Map {
+		return nil
+	}
+	for _, f := range v.Fields {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return nil
+}
+
+// Equal reports whether a and b mean the same to CloudFormation: ranges and
+// map key order are ignored; scalars compare by canonical text, so 200 and
+// "200", 1 and 1.0, true and "True" are equal.
+func Equal(a, b *Value) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind {
+		// A scalar written as a number in one file and a string in the
+		// other ("200" vs 200) is the same CloudFormation value.
+		if isScalar(a.Kind) && isScalar(b.Kind) {
+			return canon(a) == canon(b)
+		}
+		return false
+	}
+	switch a.Kind {
+	case Null:
+		return true
+	case Bool, Number, String:
+		return canon(a) == canon(b)
+	case List:
+		return slices.EqualFunc(a.Items, b.Items, Equal)
+	case Map:
+		if len(a.Fields) != len(b.Fields) {
+			return false
+		}
+		for _, f := range a.Fields {
+			if !Equal(f.Value, b.Get(f.Key)) {
+				return false
+			}
+		}
+		return true
+	case Intrinsic:
+		return a.Str == b.Str && Equal(a.Arg, b.Arg)
+	}
+	return false
+}
+
+func isScalar(k Kind) bool { return k == Bool || k == Number || k == String }
+
+func canon(v *Value) string {
+	switch v.Kind {
+	case Bool:
+		return strings.ToLower(v.Str)
+	case Number:
+		if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+			return strconv.FormatFloat(f, 'g', -1, 64)
+		}
+	case String:
+		if f, err := strconv.ParseFloat(v.Str, 64); err == nil && strings.TrimSpace(v.Str) == v.Str {
+			return strconv.FormatFloat(f, 'g', -1, 64)
+		}
+		if l := strings.ToLower(v.Str); l == "true" || l == "false" {
+			return l
+		}
+	}
+	return v.Str
+}
+
+// String renders v compactly and deterministically (map keys sorted), in a
+// flow syntax close to YAML: {A: 1, B: [x, y]}, !Ref Name.
+func (v *Value) String() string {
+	var b strings.Builder
+	v.write(&b)
+	return b.String()
+}
+
+func (v *Value) write(b *strings.Builder) {
+	if v == nil {
+		b.WriteString("null")
+		return
+	}
+	switch v.Kind {
+	case Null:
+		b.WriteString("null")
+	case Bool, Number:
+		b.WriteString(v.Str)
+	case String:
+		if v.Str == "" || strings.ContainsAny(v.Str, ",:{}[]#&*!|>'\"%@`\n") || strings.TrimSpace(v.Str) != v.Str {
+			b.WriteString(strconv.Quote(v.Str))
+		} else {
+			b.WriteString(v.Str)
+		}
+	case List:
+		b.WriteByte('[')
+		for i, it := range v.Items {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			it.write(b)
+		}
+		b.WriteByte(']')
+	case Map:
+		fs := slices.Clone(v.Fields)
+		slices.SortFunc(fs, func(x, y Field) int { return strings.Compare(x.Key, y.Key) })
+		b.WriteByte('{')
+		for i, f := range fs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f.Key)
+			b.WriteString(": ")
+			f.Value.write(b)
+		}
+		b.WriteByte('}')
+	case Intrinsic:
+		name := strings.TrimPrefix(v.Str, "Fn::")
+		b.WriteString("!" + name + " ")
+		v.Arg.write(b)
+	}
+}
