@@ -1,0 +1,57 @@
+// Package resolver turns template files into the shared API model: it picks
+// the front end (CloudFormation YAML/JSON or Terraform HCL), links
+// references into the dependency graph, evaluates intrinsics, lowers API
+// Gateway resources into internal/model, and runs the model rules that both
+// formats share. `validate`, `routes`, `graph`, `diff` and `up` all call
+// Resolve, so they see exactly the same result.
+package resolver
+
+import (
+	"context"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Options are the user's inputs to resolution. The zero value resolves with
+// defaults (region us-east-1, account 123456789012, stack name "cfnrun").
+type Options struct {
+	// Params are --param Name=Value overrides (CloudFormation parameters).
+	Params map[string]string
+	// ParamFiles are --param-file paths: AWS CLI JSON
+	// ([{"ParameterKey":..,"ParameterValue":..}]) or Name=Value lines.
+	ParamFiles []string
+	// Region is AWS::Region / data.aws_region; default us-east-1.
+	Region string
+	// AccountID is AWS::AccountId; default 123456789012.
+	AccountID string
+	// StackName is AWS::StackName; default "cfnrun".
+	StackName string
+	// Sets are --set Name.Attr=value: values for references to things the
+	// template does not define (or overrides of placeholder attributes).
+	Sets map[string]string
+	// Vars are Terraform -var name=value.
+	Vars map[string]string
+	// VarFiles are Terraform -var-file paths.
+	VarFiles []string
+	// Getenv reads TF_VAR_name; nil means no environment.
+	Getenv func(string) (string, bool)
+	// AllowExtensions reports cfnrun's extensions (Http2Enabled,
+	// ConnectionType: HTTP2) as info instead of errors.
+	AllowExtensions bool
+}
+
+// Result is what Resolve returns: always a Files registry for snippets, a
+// Template (possibly partial when Diags has errors; nil only when nothing
+// could be read), and every finding, sorted.
+type Result struct {
+	Template *model.Template
+	Diags    diag.Diagnostics
+	Files    *diag.Files
+}
+
+// Resolve reads paths (files, or a directory of Terraform files) and
+// returns the model and all findings. It never stops at the first problem.
+func Resolve(ctx context.Context, paths []string, opts Options) *Result {
+	return resolve(ctx, paths, opts)
+}
