@@ -3,12 +3,13 @@ package model
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Finalize establishes the model's invariants after a front end has filled
-// it: every resource's Path is computed from its Parent chain, Children
-// are filled, and every slice is sorted. Front ends call it once, after
-// which the Template is read-only.
+// it: AWS defaults are applied (ApplyDefaults), every resource's Path is
+// computed from its Parent chain, Children are filled, and every slice is
+// sorted. Front ends call it once, after which the Template is read-only.
 func (t *Template) Finalize() {
 	slices.SortFunc(t.Nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
 	for _, n := range t.Nodes {
@@ -34,6 +35,7 @@ func (api *RestAPI) Finalize() {
 		}
 		slices.SortFunc(r.Methods, func(a, b *Method) int { return cmp.Compare(a.HTTPMethod, b.HTTPMethod) })
 		for _, m := range r.Methods {
+			m.applyDefaults()
 			slices.SortFunc(m.MethodResponses, func(a, b MethodResponse) int { return cmp.Compare(a.StatusCode, b.StatusCode) })
 			if m.Integration != nil {
 				SortIntegrationResponses(m.Integration.Responses)
@@ -112,4 +114,28 @@ func (t *Template) Node(a string) *Node {
 		return nil
 	}
 	return t.Nodes[i]
+}
+
+// applyDefaults fills what AWS fills when a property is omitted, so both
+// front ends produce the same model for the same API.
+func (m *Method) applyDefaults() {
+	m.HTTPMethod = strings.ToUpper(m.HTTPMethod)
+	if m.AuthorizationType == "" {
+		m.AuthorizationType = "NONE"
+	}
+	in := m.Integration
+	if in == nil {
+		return
+	}
+	in.Type = strings.ToUpper(in.Type)
+	in.HTTPMethod = strings.ToUpper(in.HTTPMethod)
+	if in.ConnectionType == "" {
+		in.ConnectionType = ConnectionInternet
+	}
+	if in.TimeoutMillis == 0 {
+		in.TimeoutMillis = DefaultTimeoutMillis
+	}
+	if in.PassthroughBehavior == "" {
+		in.PassthroughBehavior = "WHEN_NO_MATCH"
+	}
 }

@@ -223,19 +223,21 @@ type Integration struct {
 	// HTTPMethod is IntegrationHttpMethod (upper case), may be empty.
 	HTTPMethod string
 	// URI is resolved except for ${stageVariables.x} and {placeholders}.
-	URI            string
-	ConnectionType string // INTERNET when unset
+	URI string
+	// ConnectionType is INTERNET when unset (Finalize fills it).
+	ConnectionType string
 	ConnectionID   string
 	Credentials    string
-	// TimeoutMillis is DefaultTimeoutMillis when unset.
+	// TimeoutMillis is DefaultTimeoutMillis when unset (Finalize fills it).
 	TimeoutMillis int
 	// RequestParameters maps "integration.request.{path|querystring|header}.x"
 	// to a source expression ("method.request.path.id", "'static'",
 	// "context.requestId", "stageVariables.v").
 	RequestParameters map[string]string
 	// RequestTemplates maps content type to VTL template.
-	RequestTemplates    map[string]string
-	PassthroughBehavior string // WHEN_NO_MATCH when unset
+	RequestTemplates map[string]string
+	// PassthroughBehavior is WHEN_NO_MATCH when unset (Finalize fills it).
+	PassthroughBehavior string
 	ContentHandling     string
 	CacheKeyParameters  []string
 	CacheNamespace      string
