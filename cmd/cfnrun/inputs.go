@@ -33,17 +33,17 @@ func addInputFlags(fs *flag.FlagSet) *inputFlags {
 }
 
 // options converts the flags to resolver options. Terraform's TF_VAR_name
-// environment variables are read, as terraform does.
+// environment variables are read, as terraform does. Callers that serve
+// (up) set AllowExtensions themselves.
 func (f *inputFlags) options() resolver.Options {
 	return resolver.Options{
-		Params:          f.params,
-		ParamFiles:      f.paramFiles,
-		Region:          f.region,
-		Sets:            f.sets,
-		Vars:            f.vars,
-		VarFiles:        f.varFiles,
-		Getenv:          os.LookupEnv,
-		AllowExtensions: true,
+		Params:     f.params,
+		ParamFiles: f.paramFiles,
+		Region:     f.region,
+		Sets:       f.sets,
+		Vars:       f.vars,
+		VarFiles:   f.varFiles,
+		Getenv:     os.LookupEnv,
 	}
 }
 
