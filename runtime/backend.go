@@ -74,8 +74,8 @@ func newBackends(cfg Config) *backends {
 		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
 			return b.dial(ctx, network, addr)
 		},
-		ReadIdleTimeout: 30 * time.Second,
-		PingTimeout:     10 * time.Second,
+		ReadIdleTimeout:  30 * time.Second,
+		PingTimeout:      10 * time.Second,
 		MaxReadFrameSize: 1 << 20,
 	}
 	return b

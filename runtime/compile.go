@@ -67,10 +67,10 @@ type endpoint struct {
 	reqTemplates map[string]mappingTemplate
 	// mockStatus is the statusCode of each literal MOCK request template,
 	// worked out once.
-	mockStatus map[string]string
-	passthrough  string
-	responses    []*cresponse
-	defaultResp  *cresponse
+	mockStatus  map[string]string
+	passthrough string
+	responses   []*cresponse
+	defaultResp *cresponse
 }
 
 type cresponse struct {
