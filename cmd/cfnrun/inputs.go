@@ -9,58 +9,79 @@ import (
 	"github.com/cfnrun/cfnrun/resolver"
 )
 
-// kvFlag collects repeated Name=Value flags.
-type kvFlag struct {
-	m    map[string]string
-	name string
-}
-
-func (f *kvFlag) String() string { return "" }
-
-func (f *kvFlag) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || k == "" {
-		return fmt.Errorf("want %s=VALUE, got %q", f.name, v)
-	}
-	if f.m == nil {
-		f.m = map[string]string{}
-	}
-	f.m[strings.TrimSpace(k)] = val
-	return nil
-}
-
-// listFlag collects repeated values.
-type listFlag []string
-
-func (f *listFlag) String() string     { return strings.Join(*f, ",") }
-func (f *listFlag) Set(v string) error { *f = append(*f, v); return nil }
-
-// inputFlags are the inputs every command that reads templates accepts.
+// inputFlags are the flags every command that resolves templates shares:
+// up, validate, routes, graph and diff read templates the same way.
 type inputFlags struct {
-	params, sets, vars   kvFlag
-	paramFiles, varFiles listFlag
-	region, account      string
-	stackName            string
-	allowExtensions      bool
+	params     kvFlag
+	paramFiles listFlag
+	region     string
+	sets       kvFlag
+	vars       kvFlag
+	varFiles   listFlag
+	account    string
+	stackName  string
 }
 
+// addInputFlags registers the shared input flags on fs.
 func addInputFlags(fs *flag.FlagSet) *inputFlags {
-	f := &inputFlags{params: kvFlag{name: "Name"}, sets: kvFlag{name: "Name.Attr"}, vars: kvFlag{name: "name"}}
-	fs.Var(&f.params, "param", "CloudFormation parameter `Name=Value` (repeatable)")
-	fs.Var(&f.paramFiles, "param-file", "parameter `file`: AWS CLI JSON [{\"ParameterKey\":..,\"ParameterValue\":..}] or Name=Value lines (repeatable)")
-	fs.Var(&f.sets, "set", "value for a reference the template cannot resolve locally, `Name.Attr=value` (repeatable)")
-	fs.Var(&f.vars, "var", "Terraform input variable `name=value` (repeatable)")
-	fs.Var(&f.varFiles, "var-file", "Terraform variable definitions `file` (repeatable)")
-	fs.StringVar(&f.region, "region", "us-east-1", "AWS region for AWS::Region and ARNs")
-	fs.StringVar(&f.account, "account-id", "123456789012", "AWS account id for AWS::AccountId and ARNs")
+	f := &inputFlags{params: kvFlag{}, sets: kvFlag{}, vars: kvFlag{}}
+	fs.Var(f.params, "param", "CloudFormation parameter `Name=Value` (repeatable)")
+	fs.Var(&f.paramFiles, "param-file", "CloudFormation parameters `file`: AWS CLI JSON or Name=Value lines (repeatable)")
+	fs.StringVar(&f.region, "region", "", "AWS region for AWS::Region and ARNs (default us-east-1)")
+	fs.Var(f.sets, "set", "value for a reference the template does not define, `Name.Attr=value` (repeatable)")
+	fs.Var(f.vars, "var", "Terraform input variable `name=value` (repeatable)")
+	fs.Var(&f.varFiles, "var-file", "Terraform variables `file` (.tfvars or .tfvars.json, repeatable)")
+	fs.StringVar(&f.account, "account-id", "", "AWS account id for AWS::AccountId and ARNs (default 123456789012)")
 	fs.StringVar(&f.stackName, "stack-name", "", "AWS::StackName (default: the template's file name)")
-	fs.BoolVar(&f.allowExtensions, "allow-extensions", false, "accept cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as info instead of errors")
 	return f
 }
 
+// options converts the flags to resolver options. Terraform's TF_VAR_name
+// environment variables are read, as terraform does. Callers that serve
+// (up) set AllowExtensions themselves.
 func (f *inputFlags) options() resolver.Options {
 	return resolver.Options{
-		Params: f.params.m, ParamFiles: f.paramFiles, Region: f.region, AccountID: f.account, StackName: f.stackName,
-		Sets: f.sets.m, Vars: f.vars.m, VarFiles: f.varFiles, Getenv: os.LookupEnv, AllowExtensions: f.allowExtensions,
+		Params:     f.params,
+		ParamFiles: f.paramFiles,
+		Region:     f.region,
+		Sets:       f.sets,
+		Vars:       f.vars,
+		VarFiles:   f.varFiles,
+		AccountID:  f.account,
+		StackName:  f.stackName,
+		Getenv:     os.LookupEnv,
 	}
+}
+
+// kvFlag is a repeatable Name=Value flag.
+type kvFlag map[string]string
+
+func (k kvFlag) String() string {
+	parts := make([]string, 0, len(k))
+	for n, v := range k {
+		parts = append(parts, n+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (k kvFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("%q is not Name=Value; write it as Name=Value", s)
+	}
+	k[strings.TrimSpace(name)] = value
+	return nil
+}
+
+// listFlag is a repeatable flag collecting values in order.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	if s == "" {
+		return fmt.Errorf("empty value; give a file path")
+	}
+	*l = append(*l, s)
+	return nil
 }

@@ -19,6 +19,7 @@ func validateCommand() command {
 		format := fs.String("format", "text", "output `format`: text, json or sarif")
 		strict := fs.Bool("strict", false, "exit 1 on warnings too")
 		in := addInputFlags(fs)
+		allowExt := fs.Bool("allow-extensions", false, "report cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as info instead of errors")
 		if code, ok := parseFlags(e, fs, args); !ok {
 			return code
 		}
@@ -35,7 +36,9 @@ func validateCommand() command {
 		inputErr := false
 		nfiles := 0
 		for _, path := range fs.Args() {
-			r := resolver.Resolve(e.ctx, []string{path}, in.options())
+			opts := in.options()
+			opts.AllowExtensions = *allowExt
+			r := resolver.Resolve(e.ctx, []string{path}, opts)
 			for _, name := range r.Files.Names() {
 				files.Add(name, r.Files.Source(name))
 			}
