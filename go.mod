@@ -6,7 +6,10 @@ require (
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/net v0.62.0
+	gopkg.in/yaml.v3 v3.0.1
 )
+
+require golang.org/x/tools v0.51.0
 
 require (
 	golang.org/x/sys v0.49.0 // indirect
