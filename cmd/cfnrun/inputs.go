@@ -18,11 +18,8 @@ type inputFlags struct {
 	sets       kvFlag
 	vars       kvFlag
 	varFiles   listFlag
-<<<<<<< HEAD
-=======
 	account    string
 	stackName  string
->>>>>>> main
 }
 
 // addInputFlags registers the shared input flags on fs.
@@ -34,11 +31,8 @@ func addInputFlags(fs *flag.FlagSet) *inputFlags {
 	fs.Var(f.sets, "set", "value for a reference the template does not define, `Name.Attr=value` (repeatable)")
 	fs.Var(f.vars, "var", "Terraform input variable `name=value` (repeatable)")
 	fs.Var(&f.varFiles, "var-file", "Terraform variables `file` (.tfvars or .tfvars.json, repeatable)")
-<<<<<<< HEAD
-=======
 	fs.StringVar(&f.account, "account-id", "", "AWS account id for AWS::AccountId and ARNs (default 123456789012)")
 	fs.StringVar(&f.stackName, "stack-name", "", "AWS::StackName (default: the template's file name)")
->>>>>>> main
 	return f
 }
 
@@ -53,11 +47,8 @@ func (f *inputFlags) options() resolver.Options {
 		Sets:       f.sets,
 		Vars:       f.vars,
 		VarFiles:   f.varFiles,
-<<<<<<< HEAD
-=======
 		AccountID:  f.account,
 		StackName:  f.stackName,
->>>>>>> main
 		Getenv:     os.LookupEnv,
 	}
 }
