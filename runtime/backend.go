@@ -99,6 +99,9 @@ func (b *backends) mapped(addr string) (string, bool) {
 			return to, true
 		}
 	}
+	if b.cfg.MapAll != "" {
+		return b.cfg.MapAll, true
+	}
 	return addr, false
 }
 

@@ -59,6 +59,9 @@ type Config struct {
 	// another address ("127.0.0.1:9000"); the request keeps the original
 	// Host header and TLS server name. Default: none.
 	Maps map[string]string
+	// MapAll, when set, receives connections for every backend host that
+	// Maps does not name (`up --demo-backend`). Default: none.
+	MapAll string
 	// MaxBodyBytes is the largest request body accepted; larger bodies get
 	// 413. Default DefaultMaxBodyBytes; negative means no limit.
 	MaxBodyBytes int64
