@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,6 +44,7 @@ func upCommand() command {
 		logFormat := fs.String("log-format", "text", "access log `format`: text or json")
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
+		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
@@ -51,7 +54,7 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: unknown --log-format %q (want text or json)\n", *logFormat)
 			return exitUsage
 		}
-		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo}
+		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody,
@@ -65,6 +68,7 @@ type upRun struct {
 	in    *inputFlags
 	paths []string
 	demo  bool
+	pprof string
 	// embedded is set when serving the embedded default template: the
 	// temporary path and the name shown to the user.
 	embedded, shownAs string
@@ -119,6 +123,16 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		}
 		cfg.MapAll = ln.Addr().String()
 		go templates.ServeDemo(ctx, ln)
+	}
+
+	if u.pprof != "" {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Addr: u.pprof, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go ps.ListenAndServe()
+		defer ps.Close()
 	}
 
 	r := u.resolve()
