@@ -65,7 +65,7 @@ type instance struct {
 	value  cty.Value // args plus exported attributes
 	attrs  map[string]string
 	ranges map[string]hcl.Range // argument path ("uri", "settings.logging_level") → value range
-	names  map[string]hcl.Range  // argument path → name range
+	names  map[string]hcl.Range // argument path → name range
 	props  *model.Value
 	deps   []model.Edge
 	// placeholder is true for types cfnrun does not model.
@@ -258,7 +258,9 @@ func (l *loader) rootVariables(mi *modInst) {
 		dv, _ := v.def.Value(nil)
 		l.params = append(l.params, model.Parameter{Name: v.name, Type: typeName(v), Value: displayString(dv), NoEcho: v.sensitive, Source: "default", Range: toRange(v.declRange)})
 	}
-	slices.SortStableFunc(l.params, func(a, b model.Parameter) int { return a.Range.Start.Byte - b.Range.Start.Byte + 1000000*strings.Compare(a.Range.Filename, b.Range.Filename) })
+	slices.SortStableFunc(l.params, func(a, b model.Parameter) int {
+		return a.Range.Start.Byte - b.Range.Start.Byte + 1000000*strings.Compare(a.Range.Filename, b.Range.Filename)
+	})
 }
 
 // parseRawVar interprets a -var or TF_VAR_ string as Terraform does: the
@@ -400,8 +402,8 @@ func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.
 
 func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.Value) *hcl.EvalContext {
 	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: mi.l.funcs}
-	nested := map[string]map[string]cty.Value{}      // resource type → name → value
-	dataVals := map[string]map[string]cty.Value{}    // data type → name → value
+	nested := map[string]map[string]cty.Value{}   // resource type → name → value
+	dataVals := map[string]map[string]cty.Value{} // data type → name → value
 	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
 		if m[a] == nil {
 			m[a] = map[string]cty.Value{}
@@ -860,7 +862,9 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 		for n := range sb.Attributes {
 			names = append(names, n)
 		}
-		slices.SortFunc(names, func(a, b string) int { return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte })
+		slices.SortFunc(names, func(a, b string) int {
+			return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte
+		})
 		for _, n := range names {
 			a := sb.Attributes[n]
 			if path == "" && metaArgs[n] {

@@ -48,7 +48,7 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"merge": stdlib.MergeFunc, "range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc,
 		"setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc,
-		"zipmap": stdlib.ZipmapFunc,
+		"zipmap":       stdlib.ZipmapFunc,
 		"base64decode": encoding.Base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc, "urlencode": encoding.URLEncodeFunc,
 		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
 		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
@@ -57,12 +57,12 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc, "cidrsubnets": cidr.SubnetsFunc,
 		"abspath": filesystem.AbsPathFunc, "basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 		"pathexpand": filesystem.PathExpandFunc,
-		"file": filesystem.MakeFileFunc(baseDir, false), "filebase64": filesystem.MakeFileFunc(baseDir, true),
+		"file":       filesystem.MakeFileFunc(baseDir, false), "filebase64": filesystem.MakeFileFunc(baseDir, true),
 		"fileexists": filesystem.MakeFileExistsFunc(baseDir), "fileset": filesystem.MakeFileSetFunc(baseDir),
 		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number), "tobool": stdlib.MakeToFunc(cty.Bool),
 		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		"try":   tryfunc.TryFunc, "can": tryfunc.CanFunc,
 		"length": lengthFunc, "replace": replaceFunc, "index": indexFunc, "sum": sumFunc, "alltrue": allTrueFunc,
 		"anytrue": anyTrueFunc, "one": oneFunc, "startswith": startsWithFunc, "endswith": endsWithFunc,
 		"strcontains": strContainsFunc, "timestamp": timestampFunc, "base64sha256": hashB64Func(false, nil),
@@ -88,12 +88,12 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 }
 
 var identityFunc = function.New(&function.Spec{
-	Params:         []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
-	Type:           func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-	RefineResult:   nil,
-	Impl:           func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
-	Description:    "Returns its argument.",
-	VarParam:       nil,
+	Params:       []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true}},
+	Type:         func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	RefineResult: nil,
+	Impl:         func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+	Description:  "Returns its argument.",
+	VarParam:     nil,
 })
 
 func constBoolFunc(b bool) function.Function {

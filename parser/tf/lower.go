@@ -276,7 +276,9 @@ func (lw *lowering) resource(in *instance) {
 	api.Resources = append(api.Resources, res)
 }
 
-func methodKey(api, res, verb string) string { return api + "\x00" + res + "\x00" + strings.ToUpper(verb) }
+func methodKey(api, res, verb string) string {
+	return api + "\x00" + res + "\x00" + strings.ToUpper(verb)
+}
 
 // target finds the resource an instance's resource_id names.
 func (lw *lowering) target(in *instance) (*model.RestAPI, *model.Resource) {

@@ -35,8 +35,8 @@ type typeSchema struct {
 	attrs []string
 }
 
-func req(k argKind) *arg                 { return &arg{kind: k, required: true} }
-func opt(k argKind) *arg                 { return &arg{kind: k} }
+func req(k argKind) *arg                    { return &arg{kind: k, required: true} }
+func opt(k argKind) *arg                    { return &arg{kind: k} }
 func enum(required bool, vs ...string) *arg { return &arg{kind: kString, required: required, enum: vs} }
 func block(required bool, s *typeSchema) *arg {
 	return &arg{kind: kBlock, required: required, block: s}
@@ -91,7 +91,7 @@ var schemas = map[string]*typeSchema{
 		"cache_namespace": opt(kString), "content_handling": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"),
 		"timeout_milliseconds": opt(kNumber), "integration_target": opt(kString),
 		"response_transfer_mode": enum(false, "BUFFERED", "STREAM"),
-		"tls_config": block(false, nested(map[string]*arg{"insecure_skip_verification": opt(kBool)})),
+		"tls_config":             block(false, nested(map[string]*arg{"insecure_skip_verification": opt(kBool)})),
 	}),
 	"aws_api_gateway_method_response": args(map[string]*arg{
 		"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
@@ -110,9 +110,9 @@ var schemas = map[string]*typeSchema{
 	"aws_api_gateway_stage": args(map[string]*arg{
 		"rest_api_id": req(kString), "stage_name": req(kString), "deployment_id": req(kString),
 		"description": opt(kString), "variables": opt(kMap), "cache_cluster_enabled": opt(kBool),
-		"cache_cluster_size": enum(false, "0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"),
+		"cache_cluster_size":    enum(false, "0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"),
 		"client_certificate_id": opt(kString), "documentation_version": opt(kString), "xray_tracing_enabled": opt(kBool),
-		"tags": opt(kMap),
+		"tags":                opt(kMap),
 		"access_log_settings": block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
 		"canary_settings":     block(false, canarySettings),
 		// cfnrun's extension (the seed's Http2Enabled); reported as X001.

@@ -205,4 +205,3 @@ func gzipBase64(s string) string {
 	_ = w.Close()
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }
-
