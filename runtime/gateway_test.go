@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -338,4 +339,52 @@ func containsStr(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestHTTPIntegrationTemplates(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Up", r.URL.Query().Get("q")+"|"+r.Header.Get("X-Mapped"))
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/missing" {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"error":"not here"}`)
+			return
+		}
+		w.WriteHeader(201)
+		w.Write(b)
+	}))
+	b := newTB("httpvtl000", stage("prod", map[string]string{"env": "test"}))
+	b.method("/pets/{id}", "POST", &model.Integration{
+		Type: model.IntegrationHTTP, HTTPMethod: "POST", URI: "http://" + be.Listener.Addr().String() + "/echo", ConnectionType: model.ConnectionHTTP2,
+		RequestParameters: map[string]string{
+			"integration.request.querystring.q":   "method.request.path.id",
+			"integration.request.header.X-Mapped": "stageVariables.env",
+		},
+		RequestTemplates: map[string]string{"application/json": `{"id": "$input.params('id')", "name": $input.json('$.name'), "stage": "$context.stage", "env": "$stageVariables.env"}`},
+		Responses: []model.IntegrationResponse{
+			{StatusCode: "200", SelectionPattern: `2\d\d`,
+				ResponseParameters: map[string]string{"method.response.header.X-Up": "integration.response.header.X-Up", "method.response.header.X-Name": "integration.response.body.name"},
+				ResponseTemplates: map[string]string{"application/json": `#set($b = $input.path('$'))
+{"pet": "$b.name", "id": "$b.id", "stage": "$b.stage", "env": "$b.env"}`}},
+			{StatusCode: "404", SelectionPattern: `404`},
+		},
+	})
+	b.method("/missing", "GET", &model.Integration{
+		Type: model.IntegrationHTTP, HTTPMethod: "GET", URI: "http://" + be.Listener.Addr().String() + "/missing",
+		Responses: []model.IntegrationResponse{{StatusCode: "200"}, {StatusCode: "404", SelectionPattern: "404"}},
+	})
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	res := do(t, c, "POST", "http://"+gw.http+"/prod/pets/7", strings.NewReader(`{"name":"rex"}`), "Content-Type", "application/json")
+	if res.status != 200 || res.body != "\n"+`{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` && res.body != `{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` {
+		t.Errorf("got %d %q", res.status, res.body)
+	}
+	if res.header.Get("X-Up") != "7|test" || res.header.Get("X-Name") != "rex" {
+		t.Errorf("response parameters: %v", res.header)
+	}
+	res = do(t, c, "GET", "http://"+gw.http+"/prod/missing", nil)
+	if res.status != 404 || res.body != `{"error":"not here"}` {
+		t.Errorf("404 passthrough: %d %q", res.status, res.body)
+	}
 }

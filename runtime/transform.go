@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
 // requestContentType is the request's media type, application/json when
@@ -188,16 +190,23 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 		}
 		body = backendBody
 	}
+	status := cr.status
+	var ov vtl.Overrides
 	if tpl != nil {
 		if lt, ok := tpl.(literalTemplate); ok {
 			body = lt
 		} else {
 			var out bytes.Buffer
-			if err := tpl.Execute(&out, rs.input(backendBody)); err != nil {
+			in := rs.input(backendBody)
+			var err error
+			if ov, err = executeOverrides(tpl, &out, in); err != nil {
 				rs.reason = "response template: " + err.Error()
 				return writeError(w, rs, rs.api, errInternal)
 			}
 			body = out.Bytes()
+			if ov.Status != 0 {
+				status = ov.Status
+			}
 		}
 	}
 	h["Content-Type"] = []string{ctype}
@@ -207,12 +216,15 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 			h.Set(rp.header, v)
 		}
 	}
+	for k, v := range ov.ResponseHeaders {
+		h.Set(k, v)
+	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(cr.status)
+	w.WriteHeader(status)
 	if rs.method != "HEAD" {
 		w.Write(body)
 	}
-	return cr.status
+	return status
 }
 
 // chooseTemplate picks a response template by the Accept header, then

@@ -2,24 +2,27 @@ package runtime
 
 import (
 	"io"
+
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
-// vtlInput mirrors runtime/vtl.Input (the agreed API). It becomes an alias
-// of vtl.Input when that package lands on main.
-type vtlInput struct {
-	Body                                             []byte
-	PathParams, QueryParams, Headers, StageVariables map[string]string
-	Context                                          map[string]any
+// vtlInput is the input of a mapping template.
+type vtlInput = vtl.Input
+
+// parseVTL compiles a Velocity mapping template with runtime/vtl.
+func parseVTL(src string) (mappingTemplate, error) {
+	t, err := vtl.Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
-// noEngine stands in for runtime/vtl until it is merged: every template
-// that is not literal is reported as unsupported (a startup warning and a
-// logged 500 when run), never silently wrong output.
-type noEngine struct{}
-
-func (noEngine) Execute(io.Writer, *vtlInput) error { return errUnsupportedTemplate }
-func (noEngine) Unsupported() []string {
-	return []string{"Velocity templates (this build has no VTL engine)"}
+// executeOverrides runs t and returns the $context.responseOverride values
+// it set, when the template can set any.
+func executeOverrides(t mappingTemplate, w io.Writer, in *vtlInput) (vtl.Overrides, error) {
+	if vt, ok := t.(*vtl.Template); ok {
+		return vt.ExecuteOverrides(w, in)
+	}
+	return vtl.Overrides{}, t.Execute(w, in)
 }
-
-func parseVTL(string) (mappingTemplate, error) { return noEngine{}, nil }
