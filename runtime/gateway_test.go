@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -273,15 +274,25 @@ func TestMockCORS(t *testing.T) {
 }
 
 func TestHTTP11OnlyStage(t *testing.T) {
+	for _, stock := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stock=%v", stock), func(t *testing.T) { testHTTP11OnlyStage(t, stock) })
+	}
+}
+
+func testHTTP11OnlyStage(t *testing.T, stock bool) {
 	be := h2cBackend(t, http.HandlerFunc(echoHandler))
 	off := false
 	st := stage("v1", nil)
 	st.HTTP2Enabled = &off
 	b := newTB("onlyhttp11", st)
 	b.method("/x", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
-	gw := start(t, b.build(), nil)
-
-	req, _ := http.NewRequest("GET", "http://"+gw.http+"/v1/x", nil)
+	b.method("/m", "GET", &model.Integration{Type: model.IntegrationMock})
+	gw := start(t, b.build(), func(c *Config) { c.StockHTTP2 = stock })
+	req, _ := http.NewRequest("GET", "http://"+gw.http+"/v1/m", nil)
+	if _, err := h2cClient(t).Do(req); err == nil {
+		t.Error("inline MOCK route answered HTTP/2 on an HTTP/1.1-only stage")
+	}
+	req, _ = http.NewRequest("GET", "http://"+gw.http+"/v1/x", nil)
 	_, err := h2cClient(t).Do(req)
 	var se http2.StreamError
 	if !errors.As(err, &se) || se.Code != http2.ErrCodeHTTP11Required {

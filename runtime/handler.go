@@ -291,3 +291,28 @@ func (g *Gateway) accessLog(rs *reqState) {
 	}
 	g.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
 }
+
+// inlineOK reports whether r (which has no body) can be answered without
+// blocking, so the HTTP/2 engine may run it on the connection's reader
+// goroutine: MOCK integrations and every error answer.
+func (g *Gateway) inlineOK(r *http.Request) bool {
+	v := g.cur.Load()
+	if v == nil {
+		return true
+	}
+	api, stageName, rest, ok := v.locate(r)
+	if !ok {
+		return true
+	}
+	st := api.stages[stageName]
+	if st == nil || !st.http2 {
+		return true
+	}
+	var ps params
+	n := st.root.match(rest, &ps)
+	if n == nil {
+		return true
+	}
+	ep := n.endpointFor(r.Method)
+	return ep == nil || ep.fail != errNone || ep.typ == "MOCK"
+}

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 )
 
 // serve runs the listeners until ctx is done, then drains.
@@ -47,6 +49,16 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 		return err
 	}
 	s := &servers{g: g, h1: h1, h2: h2s, conns: map[net.Conn]struct{}{}}
+	if !cfg.StockHTTP2 {
+		s.eng = &h2.Server{
+			Handler:              g.handler,
+			Inline:               g.inlineOK,
+			MaxConcurrentStreams: cfg.MaxConcurrentStreams,
+			MaxHeaderBytes:       uint32(cfg.MaxHeaderBytes),
+			IdleTimeout:          cfg.IdleTimeout,
+			PrefaceTimeout:       cfg.ReadHeaderTimeout,
+		}
+	}
 	bound := map[string]string{}
 	var raws []net.Listener
 	closeAll := func() {
@@ -94,7 +106,10 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 	acceptWG.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	err := h1.Shutdown(sctx) // also sends GOAWAY on every HTTP/2 connection
+	if s.eng != nil {
+		s.eng.Shutdown()
+	}
+	err := h1.Shutdown(sctx) // also sends GOAWAY on every HTTP/2 connection of the stock server
 	if err := s.waitH2(sctx); err != nil {
 		s.closeH2()
 	}
@@ -123,6 +138,7 @@ type servers struct {
 	g    *Gateway
 	h1   *http.Server
 	h2   *http2.Server
+	eng  *h2.Server // nil with Config.StockHTTP2
 	h1ln *chanListener
 
 	h2wg  sync.WaitGroup
@@ -165,8 +181,12 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 			c.Close()
 			return
 		}
-		if tc.ConnectionState().NegotiatedProtocol == "h2" {
+		if cs := tc.ConnectionState(); cs.NegotiatedProtocol == "h2" {
 			c.SetDeadline(time.Time{})
+			if s.eng != nil {
+				s.serveEngine(tc, &cs)
+				return
+			}
 			s.serveH2(ctx, &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc})
 			return
 		}
@@ -182,6 +202,10 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	bc := &bufConn{Conn: c, br: br}
 	if isH2 {
 		c.SetDeadline(time.Time{})
+		if s.eng != nil {
+			s.serveEngine(bc, nil)
+			return
+		}
 		s.serveH2(ctx, &h2Conn{Conn: bc})
 		return
 	}
@@ -201,6 +225,21 @@ func (s *servers) serveH2(ctx context.Context, c h2ConnIface) {
 	}()
 	base := context.WithValue(context.Background(), h2ConnKey{}, c.rewriter())
 	s.h2.ServeConn(c, &http2.ServeConnOpts{Context: base, BaseConfig: s.h1, Handler: s.g.handler})
+}
+
+// serveEngine serves an HTTP/2 connection with runtime/internal/h2.
+func (s *servers) serveEngine(c net.Conn, cs *tls.ConnectionState) {
+	s.mu.Lock()
+	s.conns[c] = struct{}{}
+	s.h2wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		s.h2wg.Done()
+	}()
+	s.eng.ServeConn(c, cs)
 }
 
 func (s *servers) waitH2(ctx context.Context) error {
@@ -291,7 +330,8 @@ func (l *chanListener) Accept() (net.Conn, error) {
 func (l *chanListener) Close() error   { l.once.Do(func() { close(l.done) }); return nil }
 func (l *chanListener) Addr() net.Addr { return l.addr }
 
-// HTTP_1_1_REQUIRED support. Go's HTTP/2 server resets the stream of a
+// HTTP_1_1_REQUIRED support with the stock server (Config.StockHTTP2; the
+// default engine, runtime/internal/h2, has h2.Reset). Go's HTTP/2 server resets the stream of a
 // handler that panics with http.ErrAbortHandler with INTERNAL_ERROR and
 // has no API for another code. h2Conn sits under the server, follows the
 // frames it writes, and turns the next such reset into HTTP_1_1_REQUIRED
@@ -361,8 +401,10 @@ func (c *h2TLSConn) rewriter() *h2Conn                    { return &c.h2Conn }
 // false by resetting the stream with HTTP_1_1_REQUIRED.
 func refuseHTTP2(r *http.Request, rs *reqState) {
 	rs.reason = "HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false"
-	if c, ok := r.Context().Value(h2ConnKey{}).(*h2Conn); ok {
-		c.need11.Add(1)
+	if !h2.Reset(r, http2.ErrCodeHTTP11Required) {
+		if c, ok := r.Context().Value(h2ConnKey{}).(*h2Conn); ok {
+			c.need11.Add(1)
+		}
 	}
 	rs.g.accessLog(rs)
 	panic(http.ErrAbortHandler)

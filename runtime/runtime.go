@@ -79,6 +79,10 @@ type Config struct {
 	// backends. Mapped backends (Maps) are never verified, since their
 	// certificate cannot match the original host. Default false.
 	BackendTLSInsecure bool
+	// StockHTTP2 serves HTTP/2 with golang.org/x/net/http2's server
+	// instead of cfnrun's own (runtime/internal/h2). For comparison and as
+	// a fallback; default false.
+	StockHTTP2 bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
