@@ -832,10 +832,13 @@ func (b *body) Read(p []byte) (int, error) {
 	b.off += n
 	b.credit += int64(n)
 	credit := int64(0)
-	if b.credit >= int64(b.st.c.srv.StreamWindow)/4 || len(b.buf) == b.off {
+	if b.credit >= min(creditBatch, int64(b.st.c.srv.StreamWindow)/4) {
 		credit, b.credit = b.credit, 0
 	}
 	b.mu.Unlock()
+	// The connection window comes back as soon as bytes are read (in
+	// batches of its own); the stream's in batches of creditBatch.
+	b.st.c.creditConn(int64(n))
 	if credit > 0 {
 		b.st.c.creditStream(b.st, credit)
 	}
@@ -851,7 +854,6 @@ func (c *conn) creditStream(st *stream, n int64) {
 	}
 	c.wmu.Unlock()
 	st.recv.Add(n)
-	c.creditConn(n)
 	c.signalFlush()
 }
 
