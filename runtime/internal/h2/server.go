@@ -1040,11 +1040,14 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		case "content-type":
 			hasCT = true
 		}
+		// Values unique to each response would only churn the HPACK
+		// table: send them without indexing.
+		unique := lk == "x-amzn-requestid" || lk == "x-amz-apigw-id" || lk == "x-amzn-trace-id"
 		for _, v := range vv {
 			if !httpguts.ValidHeaderFieldValue(v) {
 				continue
 			}
-			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v})
+			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v, Sensitive: unique})
 		}
 	}
 	if !hasCT && len(w.pending) > 0 && !w.head {
