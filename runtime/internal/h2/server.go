@@ -58,6 +58,9 @@ type Server struct {
 	IdleTimeout time.Duration
 	// PrefaceTimeout bounds the wait for the client preface. Default 10s.
 	PrefaceTimeout time.Duration
+	// WriteStallTimeout resets a stream whose client grants no
+	// flow-control window for this long. Default 30s.
+	WriteStallTimeout time.Duration
 	// BaseContext is the parent of every request context; default
 	// context.Background().
 	BaseContext context.Context
@@ -103,6 +106,9 @@ func (s *Server) defaults() {
 	}
 	if s.PrefaceTimeout == 0 {
 		s.PrefaceTimeout = 10 * time.Second
+	}
+	if s.WriteStallTimeout == 0 {
+		s.WriteStallTimeout = 30 * time.Second
 	}
 	if s.BaseContext == nil {
 		s.BaseContext = context.Background()
@@ -212,6 +218,7 @@ type stream struct {
 	sendWindow int64
 	reset      bool // RST_STREAM sent or received
 	ended      bool // END_STREAM sent
+	stalled    bool // the client granted no window for WriteStallTimeout
 	// guarded by c.mu
 	remoteDone  bool
 	handlerDone bool
@@ -1011,7 +1018,10 @@ func (w *responseWriter) fitsLocked(n int) bool {
 	return int64(n) <= c.sendWindow && int64(n) <= w.st.sendWindow
 }
 
-var errStreamClosed = errors.New("h2: stream closed")
+var (
+	errStreamClosed = errors.New("h2: stream closed")
+	errStalled      = errors.New("h2: client stopped reading (no flow-control window)")
+)
 
 // sendHeaderLocked writes HEADERS once (wmu held).
 func (w *responseWriter) sendHeaderLocked(endStream bool) error {
@@ -1085,6 +1095,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 // waiting (and releasing wmu) for WINDOW_UPDATEs.
 func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 	c, st := w.st.c, w.st
+	var stall *time.Timer
 	for {
 		if c.werr != nil {
 			return c.werr
@@ -1103,12 +1114,27 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 		avail := min(c.sendWindow, st.sendWindow)
 		if avail <= 0 {
 			// Out of window: send what is buffered so the client can
-			// consume it and grant more, then wait for WINDOW_UPDATE.
+			// consume it and grant more, then wait for WINDOW_UPDATE —
+			// but not forever: a client that stops reading must not
+			// pin the handler.
 			if c.dirty {
 				if c.werr = c.bw.Flush(); c.werr != nil {
 					return c.werr
 				}
 				c.dirty = false
+			}
+			if st.stalled {
+				c.writeRST(st, http2.ErrCodeCancel)
+				return errStalled
+			}
+			if stall == nil {
+				stall = time.AfterFunc(c.srv.WriteStallTimeout, func() {
+					c.wmu.Lock()
+					st.stalled = true
+					c.wcond.Broadcast()
+					c.wmu.Unlock()
+				})
+				defer stall.Stop()
 			}
 			c.wcond.Wait()
 			continue

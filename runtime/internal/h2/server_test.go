@@ -228,3 +228,39 @@ func TestShutdownDrains(t *testing.T) {
 		t.Errorf("in-flight request during shutdown: %q", g)
 	}
 }
+
+// TestStalledClientReleasesHandler: a client that never grants window
+// gets its stream reset after WriteStallTimeout; the handler returns.
+func TestStalledClientReleasesHandler(t *testing.T) {
+	done := make(chan error, 1)
+	s := &Server{WriteStallTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := w.Write(bytes.Repeat([]byte("s"), 100000))
+		if err == nil {
+			_, err = w.Write(bytes.Repeat([]byte("s"), 100000))
+		}
+		done <- err
+	})}
+	addr := serve(t, s)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	io.WriteString(nc, http2.ClientPreface)
+	fr := http2.NewFramer(nc, nc)
+	fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 10})
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/"}} {
+		enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndStream: true, EndHeaders: true})
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("write to a stalled client succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler still blocked on a client that reads nothing")
+	}
+}
