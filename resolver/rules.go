@@ -122,7 +122,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			methods += len(res.Methods)
 			checkResource(api, res, add)
 			for _, m := range res.Methods {
-				checkMethod(res, m, add, ext)
+				checkMethod(t, res, m, add, ext)
 			}
 		}
 		if methods > 0 && len(api.Stages) == 0 {
@@ -165,9 +165,9 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	}
 }
 
-func checkMethod(res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
+func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
 	where := m.HTTPMethod + " " + res.Path
-	if !slices.Contains(validMethods, m.HTTPMethod) {
+	if !slices.Contains(validMethods, m.HTTPMethod) && !schemaChecked(t, m.LogicalID) {
 		add(diag.Errorf(ruleHTTPMethod, m.Props.At("HttpMethod", m.Range), m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+". "+diag.DidYouMean(m.HTTPMethod, validMethods), "invalid HTTP method %q", m.HTTPMethod))
 	}
 	in := m.Integration
@@ -315,4 +315,15 @@ func reachable(t *model.Template, from string) map[string]bool {
 		}
 	}
 	return seen
+}
+
+// schemaChecked reports whether the property schema check already covered
+// the element declared by id (an AWS::ApiGateway::* resource of a
+// CloudFormation template), so model rules do not report it twice.
+func schemaChecked(t *model.Template, id string) bool {
+	if t.Format != model.CloudFormation {
+		return false
+	}
+	n := t.Node(id)
+	return n != nil && strings.HasPrefix(n.Type, "AWS::ApiGateway::")
 }
