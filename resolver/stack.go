@@ -3,8 +3,6 @@ package resolver
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -79,7 +77,6 @@ type stack struct {
 	diags      diag.Diagnostics
 	params     map[string]*parameter
 	paramOrder []string
-	mappings   *cfn.Node
 	condDefs   map[string]*cfn.Node
 	condVals   map[string]bool
 	condBusy   map[string]bool
@@ -279,17 +276,4 @@ func validLogicalID(id string) bool {
 		}
 	}
 	return true
-}
-
-// readFile reads a template, mapping OS errors to a command-level finding.
-func readFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		var pe *os.PathError
-		if errorsAs(err, &pe) {
-			return nil, fmt.Errorf("%s: %v", path, pe.Err)
-		}
-		return nil, err
-	}
-	return b, nil
 }
