@@ -34,6 +34,9 @@ var realTemplates = []struct {
 	{file: "localstack-apigateway-integration-no-authorizer.yaml", routes: 2},
 	{file: "localstack-apigw-awsintegration-request-parameters.yaml", params: map[string]string{"ApiName": "api", "CustomTagKey": "k", "CustomTagValue": "v"}, routes: 1},
 	{file: "localstack-apigateway-usage-plan.yaml", params: map[string]string{"QuotaLimit": "5000", "RestApiName": "api"}, routes: 1},
+	// A canary deployment names the existing stage prod; it depends on
+	// the Stage resource, so it updates the stage instead of creating it.
+	{file: "localstack-apigateway-canary-deployment.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
