@@ -37,6 +37,14 @@ var realTemplates = []struct {
 	// A canary deployment names the existing stage prod; it depends on
 	// the Stage resource, so it updates the stage instead of creating it.
 	{file: "localstack-apigateway-canary-deployment.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1},
+	{file: "localstack-apigateway-models-cdk.json", routes: 1},
+	{file: "localstack-apigateway-stage-access-log-settings.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1},
+	// HttpMethod comes from a parameter.
+	{file: "localstack-apigateway-update-stage.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1},
+	// SAM: the implicit API of a function's Api event is not expanded.
+	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 0},
+	// No Deployment: one route without a stage.
+	{file: "aws-cloudformation-templates-apigateway-lambda-integration.yaml", routes: 1},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
