@@ -45,6 +45,9 @@ var realTemplates = []struct {
 	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 0},
 	// No Deployment: one route without a stage.
 	{file: "aws-cloudformation-templates-apigateway-lambda-integration.yaml", routes: 1},
+	// GetAtt in every form, including the long-form dotted string.
+	{file: "cfn-lint-good-functions-getatt.yaml", params: map[string]string{"ProjectS3Root": "s3://bucket", "SSMMasterDBUsernameKeyFullName": "/db/user",
+		"SSMMasterDBPasswordKeyFullName": "/db/password", "SSMLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:ssm", "SSMModifiedAt": "2024-01-01"}, routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
