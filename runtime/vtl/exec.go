@@ -169,6 +169,8 @@ type state struct {
 	vars       map[string]any
 	written    int
 	iterations int
+	work       int
+	regexps    map[string]*regexp.Regexp
 	scratch    []byte
 	loop       *foreachInfo
 
@@ -184,6 +186,37 @@ type state struct {
 func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
 	line, col := lineCol(st.t.src, pos)
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix, Err: cause}
+}
+
+// charge counts n units of work against maxWork.
+func (st *state) charge(pos, n int) error {
+	st.work += n
+	if st.work > maxWork {
+		return st.errAt(pos, "the template does too much work (string building, collection scans or JSONPath visits)", "process less data per request", ErrLimit)
+	}
+	return nil
+}
+
+// regexp compiles a pattern that is not a literal, with a small per-Execute
+// cache.
+func (st *state) regexp(pos int, pat string) (*regexp.Regexp, error) {
+	if re, ok := st.regexps[pat]; ok {
+		return re, nil
+	}
+	if err := st.charge(pos, 100*len(pat)); err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		return nil, st.errAt(pos, "regular expression "+strconv.Quote(clip(pat))+" is not supported: "+err.Error(), "Go's RE2 syntax has no lookaround or backreferences", ErrUnsupported)
+	}
+	if st.regexps == nil {
+		st.regexps = make(map[string]*regexp.Regexp)
+	}
+	if len(st.regexps) < maxRegexps {
+		st.regexps[pat] = re
+	}
+	return re, nil
 }
 
 func (st *state) write(b []byte) error {
@@ -379,6 +412,9 @@ func (n *foreachNode) exec(st *state) error {
 	case *List:
 		items = x.items[:len(x.items):len(x.items)] // later adds do not extend the loop
 	case *Map:
+		if err := st.charge(n.pos, len(x.keys)); err != nil {
+			return err
+		}
 		items = make([]any, len(x.keys))
 		for i, k := range x.keys {
 			items[i] = x.m[k]
@@ -465,6 +501,9 @@ func (e *interpExpr) eval(st *state) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.charge(0, buf.Len()); err != nil {
+		return nil, err
+	}
 	return buf.String(), nil
 }
 
@@ -525,6 +564,9 @@ func (e *rangeExpr) eval(st *state) (any, error) {
 	}
 	if n >= maxIterations {
 		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than 1,000,000 elements", "use a smaller range", ErrLimit)
+	}
+	if err := st.charge(e.pos, 8*(int(n)+1)); err != nil {
+		return nil, err
 	}
 	l := &List{items: make([]any, 0, n+1)}
 	step := int64(1)
@@ -611,10 +653,11 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 		return nil, err
 	}
 	switch e.op {
-	case opEq:
-		return valuesEqual(a, b), nil
-	case opNe:
-		return !valuesEqual(a, b), nil
+	case opEq, opNe:
+		if err := st.charge(e.pos, size(a)+size(b)); err != nil {
+			return nil, err
+		}
+		return valuesEqual(a, b) == (e.op == opEq), nil
 	case opLt, opGt, opLe, opGe:
 		x, ok1 := toNumber(a)
 		y, ok2 := toNumber(b)
@@ -640,6 +683,9 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 		_, sa := a.(string)
 		_, sb := b.(string)
 		if sa || sb {
+			if err := st.charge(e.pos, size(a)+size(b)); err != nil {
+				return nil, err
+			}
 			s := toString(a) + toString(b)
 			if len(s) > maxOutput {
 				return nil, st.errAt(e.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)

@@ -246,7 +246,7 @@ func parseBracket(src, s string, i int) (pathStep, int, error) {
 // eval applies the path to root. For a definite path it returns the value
 // and whether it exists; otherwise a fromJSON list of every match (found is
 // always true).
-func (p *jsonPath) eval(root any) (any, bool) {
+func (p *jsonPath) eval(root any, budget *int) (any, bool) {
 	if p.definite {
 		cur := root
 		for i := range p.steps {
@@ -280,15 +280,17 @@ func (p *jsonPath) eval(root any) (any, bool) {
 		return cur, true
 	}
 	cur := []any{root}
-	budget := maxPathVisits
+	start := min(*budget, maxPathVisits)
+	left := start
 	for i := range p.steps {
 		var next []any
-		next, budget = applyStep(&p.steps[i], cur, nil, budget)
+		next, left = applyStep(&p.steps[i], cur, nil, left)
 		cur = next
-		if budget <= 0 {
+		if left <= 0 {
 			break
 		}
 	}
+	*budget -= start - left
 	return &List{items: cur, fromJSON: true}, true
 }
 

@@ -222,14 +222,22 @@ func (st *state) callInput(s *segment, args []any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, found := jp.eval(root)
+		left := maxWork - st.work
+		v, found := jp.eval(root, &left)
+		if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
+			return nil, err
+		}
 		if s.name == "path" {
 			return v, nil
 		}
 		if !found {
 			return "", nil
 		}
-		return string(appendJSON(nil, v, 0)), nil
+		st.scratch = appendJSON(st.scratch[:0], v, 0)
+		if err := st.charge(s.pos, len(st.scratch)); err != nil {
+			return nil, err
+		}
+		return string(st.scratch), nil
 	}
 	return nil, st.errAt(s.pos, "$input."+s.name+" is not supported", "use $input.body, $input.json(), $input.path() or $input.params()", ErrUnsupported)
 }
@@ -264,6 +272,9 @@ func (st *state) callUtil(s *segment, args []any) (any, error) {
 		return nil, nil // the Java methods return null for null
 	}
 	in := toString(args[0])
+	if err := st.charge(s.pos, len(in)); err != nil {
+		return nil, err
+	}
 	switch s.name {
 	case "escapeJavaScript":
 		return escapeJavaScript(in), nil
@@ -532,6 +543,13 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		return toString(args[i]), true
 	}
 	nargs := len(args)
+	work := len(s)
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(seg.pos, work); err != nil {
+		return nil, err
+	}
 	switch seg.name {
 	case "length":
 		return int64(u16len(s)), nil
@@ -657,9 +675,13 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		}
 		re := seg.re
 		if re == nil {
+			if seg.name == "matches" {
+				// String.matches tests the whole string.
+				pat = `^(?:` + pat + `)$`
+			}
 			var err error
-			if re, err = regexp.Compile(pat); err != nil {
-				return nil, st.errAt(seg.pos, "regular expression "+strconv.Quote(pat)+" is not supported: "+err.Error(), "Go's RE2 syntax has no lookaround or backreferences", ErrUnsupported)
+			if re, err = st.regexp(seg.pos, pat); err != nil {
+				return nil, err
 			}
 		}
 		switch seg.name {
@@ -667,16 +689,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 			if nargs != 1 {
 				return nil, st.argErr(seg, "one regular expression")
 			}
-			loc := re.FindStringIndex(s)
-			if loc != nil && loc[0] == 0 && loc[1] == len(s) {
-				return true, nil
-			}
-			// The leftmost match may be shorter than a full match.
-			full, err := regexp.Compile(`^(?:` + pat + `)$`)
-			if err != nil {
-				return false, nil
-			}
-			return full.MatchString(s), nil
+			return re.MatchString(s), nil
 		case "split":
 			limit := 0
 			if nargs == 2 {
@@ -798,6 +811,13 @@ func javaSplit(s string, re *regexp.Regexp, limit int) *List {
 
 func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 	n := len(args)
+	work := len(l.items) + 1
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(s.pos, work); err != nil {
+		return nil, err
+	}
 	switch s.name {
 	case "size":
 		return int64(len(l.items)), nil
@@ -912,6 +932,17 @@ func (st *state) grow(s *segment) error {
 
 func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 	n := len(args)
+	work := 1
+	switch s.name {
+	case "containsValue", "keySet", "values", "entrySet", "toString", "equals", "putAll", "remove":
+		work += len(m.keys)
+	}
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(s.pos, work); err != nil {
+		return nil, err
+	}
 	key := func() (string, bool) {
 		if n < 1 || args[0] == nil {
 			return "", false

@@ -21,6 +21,14 @@ const (
 	maxOutput = 10 << 20
 	// maxPathVisits bounds the values one JSONPath evaluation visits.
 	maxPathVisits = 1_000_000
+	// maxWork bounds everything else one Execute does, in units of a byte
+	// read or built by a string operation or an element visited by a
+	// collection method or JSONPath (a range element counts 8): well under
+	// a second of CPU.
+	maxWork = 50_000_000
+	// maxRegexps bounds the regular expressions compiled at run time (from
+	// patterns that are not string literals) and cached per Execute.
+	maxRegexps = 64
 )
 
 // Template is a compiled mapping template. It is immutable and safe for
@@ -759,7 +767,11 @@ func (p *parser) check(r *refExpr) {
 			if slices.Contains(regexMethods, s.name) && len(s.args) >= 1 {
 				if lit, ok := s.args[0].(*literal); ok {
 					if str, ok := lit.v.(string); ok {
-						re, err := regexp.Compile(str)
+						pat := str
+						if s.name == "matches" {
+							pat = `^(?:` + str + `)$`
+						}
+						re, err := regexp.Compile(pat)
 						if err != nil {
 							p.unsupported(s.pos-p.base-1, "."+s.name+"("+strconv.Quote(str)+") (Java regex features missing from Go's RE2)")
 							s.unsupported = true

@@ -149,6 +149,20 @@ func fromGo(v any, depth int) any {
 	}
 }
 
+// size estimates the work of reading v: the length of a string, the number
+// of elements of a collection (shallow), 1 otherwise.
+func size(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 1
+	case *List:
+		return len(x.items) + 1
+	case *Map:
+		return len(x.keys) + 1
+	}
+	return 1
+}
+
 // truthy is Velocity 1.7's #if test: null and false are false, everything
 // else (including "" and 0) is true.
 func truthy(v any) bool {
