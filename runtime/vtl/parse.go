@@ -155,6 +155,10 @@ func isIdentChar(c byte) bool {
 	return isIdentStart(c) || c >= '0' && c <= '9' || c == '-'
 }
 
+func isDirectiveChar(c byte) bool {
+	return isLetter(c) || c >= '0' && c <= '9' || c == '_' || c == '@'
+}
+
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // block parses text and directives until EOF or a terminator (#end, #else,
@@ -167,6 +171,10 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 	}
 	var nodes []node
 	var text []byte
+	// tokStart is where the current run of plain text began in text: the
+	// blanks before #set are swallowed only when they start such a run, as
+	// Velocity's lexer does.
+	tokStart := 0
 	flush := func() {
 		if len(text) > 0 {
 			nodes = append(nodes, &textNode{b: text})
@@ -175,6 +183,15 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 	}
 	for p.i < len(p.src) {
 		c := p.src[p.i]
+		if c != '\\' && c != '$' && c != '#' {
+			j := p.i + 1
+			for j < len(p.src) && p.src[j] != '$' && p.src[j] != '#' && p.src[j] != '\\' {
+				j++
+			}
+			text = append(text, p.src[p.i:j]...)
+			p.i = j
+			continue
+		}
 		switch c {
 		case '\\':
 			j := p.i
@@ -223,7 +240,7 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 			flush()
 			nodes = append(nodes, &refNode{ref: ref})
 		case '#':
-			n, term, txt, err := p.directive(ctx, &text)
+			n, term, txt, err := p.directive(ctx, &text, tokStart)
 			if err != nil {
 				return nil, terminator{}, err
 			}
@@ -238,14 +255,8 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 				flush()
 				nodes = append(nodes, n)
 			}
-		default:
-			j := p.i + 1
-			for j < len(p.src) && p.src[j] != '$' && p.src[j] != '#' && p.src[j] != '\\' {
-				j++
-			}
-			text = append(text, p.src[p.i:j]...)
-			p.i = j
 		}
+		tokStart = len(text)
 	}
 	flush()
 	return nodes, terminator{kind: termEOF, pos: p.i}, nil
@@ -261,7 +272,7 @@ func (p *parser) directiveName(off int) (string, int) {
 	j := off + 1
 	if j < len(p.src) && p.src[j] == '{' {
 		k := j + 1
-		for k < len(p.src) && isLetter(p.src[k]) {
+		for k < len(p.src) && isDirectiveChar(p.src[k]) {
 			k++
 		}
 		if k < len(p.src) && p.src[k] == '}' && k > j+1 {
@@ -269,12 +280,12 @@ func (p *parser) directiveName(off int) (string, int) {
 		}
 		return "", off
 	}
-	k := j
-	for k < len(p.src) && isLetter(p.src[k]) {
-		k++
-	}
-	if k == j {
+	if j >= len(p.src) || !(isLetter(p.src[j]) || p.src[j] == '_' || p.src[j] == '@') {
 		return "", off
+	}
+	k := j
+	for k < len(p.src) && isDirectiveChar(p.src[k]) {
+		k++
 	}
 	name := p.src[j:k]
 	// "#elseif" must not be read as "#else" + "if", but "#end" followed by
@@ -306,7 +317,7 @@ func (p *parser) eatNewline() {
 
 // directive handles '#' at p.i. It returns a node to add, a terminator for
 // the enclosing block, or literal text.
-func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, string, error) {
+func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *terminator, string, error) {
 	start := p.i
 	src := p.src
 	if start+1 < len(src) {
@@ -374,8 +385,12 @@ func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, strin
 		p.eatNewline()
 		return nil, &terminator{kind: termElseIf, pos: start, name: name, cond: cond}, "", nil
 	case "set":
-		// Velocity 1.7 swallows the blanks before #set on its line.
-		*text = []byte(strings.TrimRight(string(*text), " \t"))
+		// Velocity 1.7 swallows the blanks before #set when they begin a
+		// run of text (after a directive that took its line break, a
+		// reference or a comment).
+		if strings.Trim(string((*text)[tokStart:]), " \t") == "" {
+			*text = (*text)[:tokStart]
+		}
 		n, err := p.setDirective(start)
 		if err != nil {
 			return nil, nil, "", err
@@ -958,6 +973,19 @@ func (p *parser) number() (expr, error) {
 			j++
 		}
 	}
+	if j < len(p.src) && (p.src[j] == 'e' || p.src[j] == 'E') {
+		k := j + 1
+		if k < len(p.src) && (p.src[k] == '+' || p.src[k] == '-') {
+			k++
+		}
+		if k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+			isFloat = true
+			for k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+				k++
+			}
+			j = k
+		}
+	}
 	text := p.src[start:j]
 	p.i = j
 	if !isFloat {
@@ -1116,6 +1144,12 @@ func (p *parser) stringLit() (expr, error) {
 			return nil, p.errAt(start, "string is never closed", "add the closing "+string(q))
 		}
 		c := p.src[j]
+		if c == '\\' && q == '"' && j+1 < len(p.src) && (p.src[j+1] == '"' || p.src[j+1] == '\\') {
+			// Velocity's lexer keeps \" and \\ inside "..." (verbatim).
+			sb.WriteString(p.src[j : j+2])
+			j += 2
+			continue
+		}
 		if c == q {
 			if j+1 < len(p.src) && p.src[j+1] == q {
 				sb.WriteByte(q)
