@@ -103,7 +103,12 @@ func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, e
 	if in == nil {
 		in = &Input{}
 	}
-	st := &state{t: t, w: w, in: in}
+	st, _ := t.states.Get().(*state)
+	if st == nil {
+		st = &state{t: t}
+	}
+	st.w, st.in = w, in
+	defer st.release()
 	err := execNodes(st, t.nodes)
 	if err == errStop || err == errBreak {
 		err = nil
@@ -112,6 +117,24 @@ func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, e
 		return Overrides{}, err
 	}
 	return st.overrides()
+}
+
+// release resets st and returns it to its template's pool. Nothing of the
+// request survives: only the emptied scratch buffer and variables map are
+// kept, and only while small.
+func (st *state) release() {
+	t := st.t
+	scratch := st.scratch[:0]
+	if cap(scratch) > 64<<10 {
+		scratch = nil
+	}
+	vars := st.vars
+	if len(vars) > 64 {
+		vars = nil
+	}
+	clear(vars)
+	*st = state{t: t, scratch: scratch, vars: vars}
+	t.states.Put(st)
 }
 
 func (st *state) overrides() (Overrides, error) {
@@ -258,9 +281,32 @@ type textNode struct{ b []byte }
 
 func (n *textNode) exec(st *state) error { return st.write(n.b) }
 
-type refNode struct{ ref *refExpr }
+type refNode struct {
+	ref *refExpr
+	// directJSON: the reference is $input.json(...) alone, so its JSON is
+	// written straight from the scratch buffer without building a string.
+	directJSON bool
+}
 
 func (n *refNode) exec(st *state) error {
+	if n.directJSON {
+		s := &n.ref.segs[0]
+		var buf [1]any
+		args := buf[:0]
+		for _, a := range s.args {
+			x, err := a.eval(st)
+			if err != nil {
+				return err
+			}
+			args = append(args, x)
+		}
+		b, err := st.inputJSON(st.scratch[:0], s, args)
+		st.scratch = b
+		if err != nil {
+			return err
+		}
+		return st.write(b)
+	}
 	v, err := n.ref.eval(st)
 	if err != nil {
 		return err
@@ -807,7 +853,43 @@ type refExpr struct {
 	raw   string
 }
 
-func (r *refExpr) eval(st *state) (any, error) { return r.evalPrefix(st, len(r.segs)) }
+func (r *refExpr) eval(st *state) (any, error) {
+	n := len(r.segs)
+	// Reading $context.a.b or $stageVariables.a before the template has
+	// used the whole map: look the value up in the caller's Go maps
+	// instead of converting them.
+	if n > 0 && r.segs[0].kind == segProp && !r.segs[0].unsupported {
+		switch {
+		case r.root == rootContext && st.ctx == nil && r.segs[0].name != "requestOverride" && r.segs[0].name != "responseOverride":
+			var cur any = st.in.Context
+			i := 0
+			for ; i < n && r.segs[i].kind == segProp; i++ {
+				switch m := cur.(type) {
+				case map[string]any:
+					cur = m[r.segs[i].name]
+				case map[string]string:
+					s, ok := m[r.segs[i].name]
+					if !ok {
+						return nil, nil
+					}
+					cur = s
+				default:
+					goto slow
+				}
+			}
+			if i == n {
+				return fromGo(cur, 1), nil
+			}
+		case r.root == rootStage && st.stage == nil && n == 1:
+			if s, ok := st.in.StageVariables[r.segs[0].name]; ok {
+				return s, nil
+			}
+			return nil, nil
+		}
+	}
+slow:
+	return r.evalPrefix(st, n)
+}
 
 // evalPrefix evaluates the root and the first n segments.
 func (r *refExpr) evalPrefix(st *state, n int) (any, error) {

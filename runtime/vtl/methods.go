@@ -203,43 +203,83 @@ func (st *state) callInput(s *segment, args []any) (any, error) {
 			return nil, st.argErr(s, "zero or one argument")
 		}
 		return st.param(toString(args[0])), nil
-	case "json", "path":
-		jp := s.path
-		if jp == nil {
-			src := "$"
-			if len(args) > 1 {
-				return nil, st.argErr(s, "one JSONPath argument")
-			}
-			if len(args) == 1 {
-				src = toString(args[0])
-			}
-			var err error
-			if jp, err = compileJSONPath(src); err != nil {
-				return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
-			}
+	case "json":
+		b, err := st.inputJSON(st.scratch[:0], s, args)
+		st.scratch = b
+		if err != nil {
+			return nil, err
+		}
+		return string(b), nil
+	case "path":
+		jp, err := st.jsonPathArg(s, args)
+		if err != nil {
+			return nil, err
 		}
 		root, err := st.bodyJSON(s)
 		if err != nil {
 			return nil, err
 		}
-		left := maxWork - st.work
-		v, found := jp.eval(root, &left)
-		if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
-			return nil, err
-		}
-		if s.name == "path" {
-			return v, nil
-		}
-		if !found {
-			return "", nil
-		}
-		st.scratch = appendJSON(st.scratch[:0], v, 0)
-		if err := st.charge(s.pos, len(st.scratch)); err != nil {
-			return nil, err
-		}
-		return string(st.scratch), nil
+		v, _, err := st.evalPath(s, jp, root)
+		return v, err
 	}
 	return nil, st.errAt(s.pos, "$input."+s.name+" is not supported", "use $input.body, $input.json(), $input.path() or $input.params()", ErrUnsupported)
+}
+
+func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
+	if s.path != nil {
+		return s.path, nil
+	}
+	src := "$"
+	if len(args) > 1 {
+		return nil, st.argErr(s, "one JSONPath argument")
+	}
+	if len(args) == 1 {
+		src = toString(args[0])
+	}
+	jp, err := compileJSONPath(src)
+	if err != nil {
+		return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
+	}
+	return jp, nil
+}
+
+func (st *state) evalPath(s *segment, jp *jsonPath, root any) (any, bool, error) {
+	left := maxWork - st.work
+	v, found := jp.eval(root, &left)
+	if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
+		return nil, false, err
+	}
+	return v, found, nil
+}
+
+// inputJSON appends $input.json(path) to dst: the JSON text of what path
+// selects, or nothing when a definite path selects nothing. The whole body
+// ('$') is re-encoded straight from the raw bytes.
+func (st *state) inputJSON(dst []byte, s *segment, args []any) ([]byte, error) {
+	jp, err := st.jsonPathArg(s, args)
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	if len(jp.steps) == 0 {
+		body := bytesTrimSpace(st.in.Body)
+		if len(body) == 0 {
+			dst = append(dst, "{}"...)
+		} else if dst, err = reencodeJSON(dst, body); err != nil {
+			return dst[:start], st.errAt(s.pos, "$input.json cannot read the body: "+err.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
+		}
+	} else {
+		root, err := st.bodyJSON(s)
+		if err != nil {
+			return dst, err
+		}
+		v, found, err := st.evalPath(s, jp, root)
+		if err != nil || !found {
+			return dst, err
+		}
+		dst = appendJSON(dst, v, 0)
+	}
+	return dst, st.charge(s.pos, len(dst)-start)
 }
 
 // param is $input.params(name): path, then query string, then header

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Limits. They bound work on hostile or broken templates and inputs; real
@@ -38,6 +39,9 @@ type Template struct {
 	nodes       []node
 	static      []byte // the whole output when the template is plain text
 	unsupported []string
+	// states recycles execution states (and their scratch buffers)
+	// between Execute calls; it holds no data from one request to the next.
+	states sync.Pool
 }
 
 // Parse compiles a mapping template. The error, if any, is an *Error with
@@ -238,7 +242,11 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 				continue
 			}
 			flush()
-			nodes = append(nodes, &refNode{ref: ref})
+			rn := &refNode{ref: ref}
+			if ref.root == rootInput && len(ref.segs) == 1 && ref.segs[0].kind == segMethod && ref.segs[0].name == "json" && len(ref.segs[0].args) <= 1 {
+				rn.directJSON = true
+			}
+			nodes = append(nodes, rn)
 		case '#':
 			n, term, txt, err := p.directive(ctx, &text, tokStart)
 			if err != nil {
