@@ -152,8 +152,8 @@ func (st *state) overrides() (Overrides, error) {
 		}
 		out := make(map[string]string, len(m.keys))
 		for _, k := range m.keys {
-			if m.m[k] != nil {
-				out[k] = toString(m.m[k])
+			if v, _ := m.get(k); v != nil {
+				out[k] = toString(v)
 			}
 		}
 		return out
@@ -462,9 +462,7 @@ func (n *foreachNode) exec(st *state) error {
 			return err
 		}
 		items = make([]any, len(x.keys))
-		for i, k := range x.keys {
-			items[i] = x.m[k]
-		}
+		copy(items, x.vals)
 	default:
 		// Velocity skips a #foreach over null or a non-collection.
 		return nil
@@ -920,11 +918,11 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 		}
 		s := &r.segs[i]
 		if s.unsupported {
-			what := "." + s.name + "()"
+			what, pos := "."+s.name+"()", s.pos
 			if i == 0 && r.root != rootVar {
-				what = "$" + r.name + "." + s.name
+				what, pos = "$"+r.name+"."+s.name, r.pos
 			}
-			return nil, st.errAt(s.pos, what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
+			return nil, st.errAt(pos, what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
 		}
 		var err error
 		switch s.kind {

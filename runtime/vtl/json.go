@@ -342,7 +342,7 @@ func appendJSON(b []byte, v any, depth int) []byte {
 			}
 			b = appendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSON(b, x.m[k], depth+1)
+			b = appendJSON(b, x.vals[i], depth+1)
 		}
 		return append(b, '}')
 	default:

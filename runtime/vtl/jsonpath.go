@@ -346,9 +346,7 @@ func applyStep(st *pathStep, in, out []any, budget int) ([]any, int) {
 		case stepWildcard:
 			switch x := v.(type) {
 			case *Map:
-				for _, k := range x.keys {
-					out = append(out, x.m[k])
-				}
+				out = append(out, x.vals...)
 			case *List:
 				out = append(out, x.items...)
 			}
@@ -366,8 +364,8 @@ func deepScan(st *pathStep, v any, out []any, budget, depth int) ([]any, int) {
 	out, budget = applyStep(st, []any{v}, out, budget)
 	switch x := v.(type) {
 	case *Map:
-		for _, k := range x.keys {
-			out, budget = deepScan(st, x.m[k], out, budget, depth+1)
+		for _, e := range x.vals {
+			out, budget = deepScan(st, e, out, budget, depth+1)
 		}
 	case *List:
 		for _, e := range x.items {

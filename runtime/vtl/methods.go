@@ -1037,16 +1037,16 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		if err := st.grow(s); err != nil {
 			return nil, err
 		}
-		for _, k := range o.keys {
-			m.put(k, o.m[k])
+		for i, k := range o.keys {
+			m.put(k, o.vals[i])
 		}
 		return nil, nil
 	case "containsValue":
 		if n != 1 {
 			return nil, st.argErr(s, "one value")
 		}
-		for _, k := range m.keys {
-			if valuesEqual(m.m[k], args[0]) {
+		for _, v := range m.vals {
+			if valuesEqual(v, args[0]) {
 				return true, nil
 			}
 		}
@@ -1058,15 +1058,14 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 			case "keySet":
 				l.items[i] = k
 			case "values":
-				l.items[i] = m.m[k]
+				l.items[i] = m.vals[i]
 			default:
-				l.items[i] = &mapEntry{key: k, val: m.m[k]}
+				l.items[i] = &mapEntry{key: k, val: m.vals[i]}
 			}
 		}
 		return l, nil
 	case "clear":
-		m.keys = m.keys[:0]
-		clear(m.m)
+		m.clear()
 		return nil, nil
 	case "equals":
 		if n != 1 {

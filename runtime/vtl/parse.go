@@ -760,7 +760,7 @@ func (p *parser) check(r *refExpr) {
 				case s.kind == segProp && s.name == "body",
 					s.kind == segMethod && (s.name == "json" || s.name == "path" || s.name == "params"):
 				default:
-					p.unsupported(s.pos-p.base-1, "$input."+s.name)
+					p.unsupported(r.pos-p.base, "$input."+s.name)
 					s.unsupported = true
 				}
 				if s.kind == segMethod && (s.name == "json" || s.name == "path") && len(s.args) == 1 {
@@ -775,7 +775,7 @@ func (p *parser) check(r *refExpr) {
 				continue
 			case rootUtil:
 				if s.kind != segMethod || !slices.Contains(utilMethods, s.name) {
-					p.unsupported(s.pos-p.base-1, "$util."+s.name)
+					p.unsupported(r.pos-p.base, "$util."+s.name)
 					s.unsupported = true
 				}
 				continue
