@@ -989,7 +989,9 @@ func (st *state) allParams() *Map {
 		m := newMap(3)
 		m.put("path", mapFromStrings(st.in.PathParams))
 		m.put("querystring", mapFromStrings(st.in.QueryParams))
-		m.put("header", mapFromStrings(st.in.Headers))
+		h := mapFromStrings(st.in.Headers)
+		h.fold = true
+		m.put("header", h)
 		st.params = m
 	}
 	return st.params

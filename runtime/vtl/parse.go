@@ -357,7 +357,8 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 		}
 	}
 	name, end := p.directiveName(start)
-	if name == "" || !isDirective(name) {
+	if name == "" || !isDirective(name) || (name == "set" || name == "foreach") && !p.parenAfter(end, name == "set") {
+		// Not a directive: "#" is text (and so is "#set" without "(").
 		p.i = start + 1
 		return nil, nil, "#", nil
 	}
@@ -432,6 +433,26 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 		}
 		return &unsupportedNode{what: "#" + name, pos: p.pos(start)}, nil, "", nil
 	}
+}
+
+// parenAfter reports whether "(" follows off after blanks (only spaces
+// when spacesOnly, as Velocity's #set token requires).
+func (p *parser) parenAfter(off int, spacesOnly bool) bool {
+	for off < len(p.src) {
+		switch p.src[off] {
+		case '(':
+			return true
+		case ' ':
+		case '\t', '\n', '\r':
+			if spacesOnly {
+				return false
+			}
+		default:
+			return false
+		}
+		off++
+	}
+	return false
 }
 
 func (p *parser) skipSpace() {

@@ -38,6 +38,9 @@ type Map struct {
 	keys []string
 	vals []any
 	idx  map[string]int // nil while len(keys) <= smallMap
+	// fold makes lookups fall back to a case-insensitive match, for
+	// header names (the gateway's HTTP server canonicalizes them).
+	fold bool
 }
 
 const smallMap = 8
@@ -56,11 +59,18 @@ func (m *Map) find(k string) int {
 		if i, ok := m.idx[k]; ok {
 			return i
 		}
-		return -1
+	} else {
+		for i, x := range m.keys {
+			if x == k {
+				return i
+			}
+		}
 	}
-	for i, x := range m.keys {
-		if x == k {
-			return i
+	if m.fold {
+		for i, x := range m.keys {
+			if strings.EqualFold(x, k) {
+				return i
+			}
 		}
 	}
 	return -1
