@@ -193,6 +193,7 @@ type state struct {
 	written    int
 	iterations int
 	work       int
+	depth      int // #define blocks being rendered
 	regexps    map[string]*regexp.Regexp
 	scratch    []byte
 	loop       *foreachInfo
@@ -320,6 +321,9 @@ func (n *refNode) exec(st *state) error {
 		}
 		return st.writeString(n.ref.raw)
 	}
+	if b, ok := v.(*blockValue); ok {
+		return st.renderBlock(b)
+	}
 	return st.writeValue(v)
 }
 
@@ -413,6 +417,55 @@ func (n *setNode) exec(st *state) error {
 		return nil
 	}
 	return st.errAt(n.pos, "#set cannot assign to a property of a "+typeName(holder), "assign to a variable or a map entry", ErrUnsupported)
+}
+
+// defineNode is #define($name): $name becomes the block, rendered with the
+// variables current wherever $name is used.
+type defineNode struct {
+	name string
+	body []node
+}
+
+func (n *defineNode) exec(st *state) error {
+	if st.vars == nil {
+		st.vars = make(map[string]any)
+	}
+	st.vars[n.name] = &blockValue{nodes: n.body}
+	return nil
+}
+
+// blockValue is a #define'd block.
+type blockValue struct{ nodes []node }
+
+// renderBlock writes b's output at the current position.
+func (st *state) renderBlock(b *blockValue) error {
+	st.depth++
+	defer func() { st.depth-- }()
+	if st.depth > maxDepth {
+		return &Error{Line: 1, Col: 1, Msg: "#define blocks nested more than 200 deep", Fix: "a block must not render itself", Err: ErrLimit}
+	}
+	return execNodes(st, b.nodes)
+}
+
+// materialize turns a #define'd block into the string it renders; other
+// values are returned as they are.
+func (st *state) materialize(v any) (any, error) {
+	b, ok := v.(*blockValue)
+	if !ok {
+		return v, nil
+	}
+	var buf bytes.Buffer
+	saved := st.w
+	st.w = &buf
+	err := st.renderBlock(b)
+	st.w = saved
+	if err != nil {
+		return nil, err
+	}
+	if err := st.charge(0, buf.Len()); err != nil {
+		return nil, err
+	}
+	return buf.String(), nil
 }
 
 type ifNode struct {
@@ -693,6 +746,11 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 		return truthy(b), err
 	}
 	b, err := e.r.eval(st)
+	if err == nil {
+		if a, err = st.materialize(a); err == nil {
+			b, err = st.materialize(b)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -875,7 +933,7 @@ func (r *refExpr) eval(st *state) (any, error) {
 					goto slow
 				}
 			}
-			if i == n {
+			if i == n && cur != nil {
 				return fromGo(cur, 1), nil
 			}
 		case r.root == rootStage && st.stage == nil && n == 1:
@@ -916,6 +974,12 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 		if v == nil {
 			return nil, nil
 		}
+		if _, ok := v.(*blockValue); ok {
+			var err error
+			if v, err = st.materialize(v); err != nil {
+				return nil, err
+			}
+		}
 		s := &r.segs[i]
 		if s.unsupported {
 			what, pos := "."+s.name+"()", s.pos
@@ -938,6 +1002,9 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 			args := buf[:0]
 			for _, a := range s.args {
 				x, err := a.eval(st)
+				if err == nil {
+					x, err = st.materialize(x)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -959,6 +1026,13 @@ func (st *state) context() *Map {
 		m, ok := fromGo(st.in.Context, 0).(*Map)
 		if !ok {
 			m = newMap(2)
+		}
+		// API Gateway's $context.identity and $context.authorizer are maps
+		// even when empty (templates iterate them).
+		for _, k := range []string{"identity", "authorizer"} {
+			if _, ok := m.get(k); !ok {
+				m.put(k, newMap(0))
+			}
 		}
 		if _, ok := m.get("requestOverride"); !ok {
 			ro := newMap(3)

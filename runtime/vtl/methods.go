@@ -80,16 +80,32 @@ func (st *state) body() string {
 func (st *state) bodyJSON(s *segment) (any, error) {
 	if !st.bodyDone {
 		st.bodyDone = true
-		if len(bytesTrimSpace(st.in.Body)) == 0 {
+		body := bytesTrimSpace(st.in.Body)
+		switch {
+		case len(body) == 0:
 			st.bodyVal = newMap(0)
-		} else {
-			st.bodyVal, st.bodyErr = decodeJSON(st.in.Body)
+		case bareText(body):
+			st.bodyVal = string(body)
+		default:
+			st.bodyVal, st.bodyErr = decodeJSON(body)
 		}
 	}
 	if st.bodyErr != nil {
 		return nil, st.errAt(s.pos, "$input."+s.name+" cannot read the body: "+st.bodyErr.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
 	}
 	return st.bodyVal, nil
+}
+
+// bareText reports whether a body that is not JSON reads as one string, as
+// API Gateway's permissive JSON parser reads form data such as a=1&b=2: it
+// does not start like a JSON document and is not valid JSON.
+func bareText(body []byte) bool {
+	switch body[0] {
+	case '{', '[', '"':
+		return false
+	}
+	_, err := decodeJSON(body)
+	return err != nil
 }
 
 func bytesTrimSpace(b []byte) []byte {
@@ -265,6 +281,8 @@ func (st *state) inputJSON(dst []byte, s *segment, args []any) ([]byte, error) {
 		body := bytesTrimSpace(st.in.Body)
 		if len(body) == 0 {
 			dst = append(dst, "{}"...)
+		} else if bareText(body) {
+			dst = appendJSONString(dst, string(body))
 		} else if dst, err = reencodeJSON(dst, body); err != nil {
 			return dst[:start], st.errAt(s.pos, "$input.json cannot read the body: "+err.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
 		}

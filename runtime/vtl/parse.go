@@ -418,12 +418,15 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 	case "stop":
 		p.skipOptionalArgs()
 		return &stopNode{}, nil, "", nil
-	default: // macro, parse, include, evaluate, define, literal
+	case "define":
+		n, err := p.defineDirective(start)
+		return n, nil, "", err
+	default: // macro, parse, include, evaluate, literal
 		p.unsupported(start, "#"+name)
 		if err := p.skipArgs(start, name); err != nil {
 			return nil, nil, "", err
 		}
-		if name == "macro" || name == "define" || name == "literal" {
+		if name == "macro" || name == "literal" {
 			p.eatNewline()
 			if _, term, err := p.block(ctxMacro); err != nil {
 				return nil, nil, "", err
@@ -609,6 +612,41 @@ func (p *parser) ifDirective(start int) (node, error) {
 			return n, nil
 		}
 	}
+}
+
+// defineDirective parses #define($name) body #end.
+func (p *parser) defineDirective(start int) (node, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return nil, p.errAt(start, "#define needs a reference in parentheses", "write #define($name) ... #end")
+	}
+	p.i++
+	p.skipSpace()
+	vpos := p.i
+	if p.i >= len(p.src) || p.src[p.i] != '$' {
+		return nil, p.errAt(vpos, "#define needs a reference to name the block", "write #define($name) ... #end")
+	}
+	ref, ok, err := p.reference(false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+		return nil, p.errAt(vpos, "the #define name must be a plain $name", "write #define($name) ... #end")
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != ')' {
+		return nil, p.errAt(p.i, "expected ')' to close #define(", "write #define($name) ... #end")
+	}
+	p.i++
+	p.eatNewline()
+	body, term, err := p.block(ctxMacro)
+	if err != nil {
+		return nil, err
+	}
+	if term.kind != termEnd {
+		return nil, p.errAt(start, "#define is never closed", "add #end after the block")
+	}
+	return &defineNode{name: ref.name, body: body}, nil
 }
 
 func (p *parser) foreachDirective(start int) (node, error) {
