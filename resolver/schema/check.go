@@ -108,17 +108,21 @@ func (w *walker) required(n *cfn.Node, obj *object, p path, at diag.Range, top b
 	if !top {
 		owner = p.String()
 	}
+	rejecter := "CloudFormation"
+	if obj.sam {
+		rejecter = "The SAM transform"
+	}
 	for _, name := range obj.required {
 		f := n.Field(name)
 		if f == nil {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
-				fmt.Sprintf("Add %s; CloudFormation rejects %s without it.", name, obj.name),
+				fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name),
 				"%s is missing required property %s", owner, name))
 			continue
 		}
 		if how := removedBy(f.Value); how != "" {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
-				fmt.Sprintf("CloudFormation rejects %s without %s; give it a value in every case.", obj.name, name),
+				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
 				"%s is required, but %s removes it", p.child(name), how))
 		}
 	}
@@ -134,7 +138,7 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, p path, top bool) {
 	if top {
 		sibling = w.c.siblingWith(obj.name, f.Key)
 	}
-	suggest := diag.Suggest(f.Key, obj.names)
+	suggest := suggest(f.Key, obj.names)
 	switch {
 	case sibling != "":
 		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
@@ -240,7 +244,7 @@ func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
 
 func (w *walker) badEnum(v *cfn.Node, e *enum, p path) {
 	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
-	if s := diag.Suggest(v.Value, e.values); s != "" {
+	if s := suggest(v.Value, e.values); s != "" {
 		detail = "Did you mean \"" + s + "\"? " + detail
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, p))
