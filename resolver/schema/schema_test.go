@@ -471,8 +471,8 @@ func BenchmarkCheckWarm(b *testing.B) {
 // found a 20 KB type that took 35 s), but are still reported.
 func TestLongNames(t *testing.T) {
 	c := New()
-	long := strings.Repeat("A", 5000)
-	src := "Resources:\n  A:\n    Type: AWS::X::" + long + "\n  B:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: x\n      " + long + ": 1\n"
+	long := strings.Repeat("A", 1000) // YAML keys stop at 1024 bytes
+	src := "Resources:\n  A:\n    Type: AWS::X::" + long + long + "\n  B:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: x\n      " + long + ": 1\n"
 	ds := checkTemplate(t, c, "long.yaml", []byte(src))
 	if len(ds) != 2 {
 		t.Fatalf("want 2 findings, got:\n%s", render(ds))
