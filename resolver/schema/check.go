@@ -39,7 +39,17 @@ func (p path) String() string {
 }
 
 func (p path) child(key string) path { return path{parent: p.String(), key: key} }
-func (p path) item(i int) path       { return path{parent: p.String(), idx: i, isItem: true} }
+
+// entry names a map entry: Variables.stage, or RequestParameters["a.b"]
+// when the key would read as a path itself.
+func (p path) entry(key string) path {
+	if strings.ContainsAny(key, "./ []\"") {
+		return path{key: p.String() + "[" + strconv.Quote(key) + "]"}
+	}
+	return p.child(key)
+}
+
+func (p path) item(i int) path { return path{parent: p.String(), idx: i, isItem: true} }
 
 // properties checks a resource's Properties value against its type.
 func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) {
@@ -207,7 +217,7 @@ func (w *walker) value(v *cfn.Node, s *shape, p path, at diag.Range) {
 			for i := range v.Fields {
 				f := &v.Fields[i]
 				if !strings.HasPrefix(f.Key, "Fn::") && !isNoValue(f.Value) {
-					w.value(f.Value, s.elem, p.child(f.Key), f.KeyRange)
+					w.value(f.Value, s.elem, p.entry(f.Key), f.KeyRange)
 				}
 			}
 		case kObject:
