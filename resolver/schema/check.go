@@ -386,8 +386,8 @@ func containsStr(ss []string, s string) bool {
 func describe(v *cfn.Node) string {
 	if v.Kind == cfn.Scalar {
 		q := v.Value
-		if len(q) > 40 {
-			q = q[:37] + "..."
+		if r := []rune(q); len(r) > 40 {
+			q = string(r[:37]) + "..."
 		}
 		return strconv.Quote(q)
 	}
