@@ -81,8 +81,12 @@ type Result struct {
 	Routes []RouteChange `json:"routes"`
 	// Stages are stage-level changes (added, removed, deployment or
 	// variables changed), sorted by API and stage.
-	Stages  []StageChange `json:"stages"`
-	Summary Summary       `json:"summary"`
+	Stages []StageChange `json:"stages"`
+	// CrossFormat is true when the two sides are in different template
+	// languages (CloudFormation against Terraform): resources are then not
+	// compared, only the API they build (routes and stages).
+	CrossFormat bool    `json:"crossFormat"`
+	Summary     Summary `json:"summary"`
 }
 
 // Side describes one input of the comparison.
@@ -195,15 +199,24 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		Routes:    []RouteChange{},
 		Stages:    []StageChange{},
 	}
-	rs, err := compareResources(ctx, old, new)
-	if err != nil {
-		return nil, err
+	var rs *resourceDiff
+	if old.Format != new.Format && old.Format != "" && new.Format != "" {
+		// A migration check: logical ids and addresses, types and property
+		// names differ by construction, so only the API (routes, stages)
+		// is compared.
+		r.CrossFormat = true
+		rs = &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: map[string]string{}}
+	} else {
+		var err error
+		if rs, err = compareResources(ctx, old, new); err != nil {
+			return nil, err
+		}
+		r.Resources = rs.changes
 	}
-	r.Resources = rs.changes
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rd := compareRoutes(old, new)
+	rd := compareRoutes(old, new, r.CrossFormat)
 	r.Routes, r.Stages = rd.routes, rd.stages
 	r.Hazards = hazards(old, new, rs, rd)
 	r.summarize()

@@ -70,7 +70,7 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 	}
 
 	for i, p := range rd.pairs {
-		if p.old == nil || p.new == nil {
+		if p.old == nil || p.new == nil || old.Format != new.Format {
 			continue
 		}
 		changes := rd.endpointChanges[i]

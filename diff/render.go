@@ -68,7 +68,7 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 	p := painter(color)
 	var b strings.Builder
 	if r.Empty() {
-		b.WriteString("No changes. Both templates describe the same resources and routes.\n")
+		b.WriteString(noChanges(r) + "\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -88,6 +88,9 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 			}
 			b.WriteByte('\n')
 		}
+	}
+	if r.CrossFormat {
+		fmt.Fprintf(&b, "%s\n\n", crossFormatNote(r))
 	}
 	if len(r.Resources) > 0 {
 		fmt.Fprintf(&b, "%s\n", p.paint(ansiBold, "Resources:"))
@@ -143,6 +146,17 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 	b.WriteString(p.paint(ansiBold, SummaryLine(r.Summary)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func noChanges(r *Result) string {
+	if r.CrossFormat {
+		return fmt.Sprintf("No changes. The %s and %s templates build the same API: same routes, same stages, same behaviour.", r.Old.Format, r.New.Format)
+	}
+	return "No changes. Both templates describe the same resources and routes."
+}
+
+func crossFormatNote(r *Result) string {
+	return fmt.Sprintf("Comparing %s with %s: resources are not compared across formats; the API they build (routes and stages) is.", r.Old.Format, r.New.Format)
 }
 
 // SummaryLine renders the counts in one line, terraform style.
@@ -233,11 +247,14 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	var b strings.Builder
 	b.WriteString("## cfnrun diff\n\n")
 	if r.Empty() {
-		b.WriteString("No changes. Both templates describe the same resources and routes.\n")
+		b.WriteString(noChanges(r) + "\n")
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 	fmt.Fprintf(&b, "**%s**\n\n", SummaryLine(r.Summary))
+	if r.CrossFormat {
+		fmt.Fprintf(&b, "%s\n\n", crossFormatNote(r))
+	}
 	if len(r.Hazards) > 0 {
 		fmt.Fprintf(&b, "### Hazards (%d)\n\n", len(r.Hazards))
 		for _, h := range r.Hazards {
@@ -272,7 +289,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 				}
 				change = strings.Join(lines, "<br>")
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | `%s` | %s | %s |\n", symbol(rc.Action), mdText(rc.API), mdText(orNone(rc.Stage)), rc.Method, mdCode(rc.Path), change)
+			fmt.Fprintf(&b, "| `%s` | %s | %s | `%s` | %s | %s |\n", symbol(rc.Action), mdText(rc.API), mdText(orNone(rc.Stage)), rc.Method, mdCode(rc.Path), change)
 		}
 		b.WriteByte('\n')
 	}

@@ -63,6 +63,9 @@ type routeDiff struct {
 	endpointChanges [][]string
 	// weakened are route changes that drop authorization or the API key.
 	weakened []RouteChange
+	// crossFormat: deployment names differ by construction and are not
+	// compared.
+	crossFormat bool
 }
 
 // pairAPIs matches REST APIs of the two templates: by logical id, then by
@@ -121,8 +124,8 @@ func apiName(a *model.RestAPI) string {
 	return a.LogicalID
 }
 
-func compareRoutes(old, new *model.Template) *routeDiff {
-	rd := &routeDiff{pairs: pairAPIs(old.APIs, new.APIs)}
+func compareRoutes(old, new *model.Template, crossFormat bool) *routeDiff {
+	rd := &routeDiff{pairs: pairAPIs(old.APIs, new.APIs), crossFormat: crossFormat}
 	for _, p := range rd.pairs {
 		rd.endpointChanges = append(rd.endpointChanges, rd.comparePair(p))
 		rd.compareStages(p)
@@ -169,15 +172,16 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 			mark(k)
 			continue
 		}
-		fc := diffFacts(routeFacts(o), routeFacts(n))
+		fc := diffFacts(routeFacts(o, false), routeFacts(n, false))
 		if len(fc) == 0 {
 			continue
 		}
 		rc := RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
 			Action: "change", Target: target(n), Changes: fc, Location: loc(n.Source)}
 		rd.routes = append(rd.routes, rc)
-		// Stage-only facts (http2) do not need a deployment.
-		for _, f := range fc {
+		// Only what a deployment snapshots needs a new deployment: not
+		// stage variables (compare the URI as written) nor HTTP/2.
+		for _, f := range diffFacts(routeFacts(o, true), routeFacts(n, true)) {
 			if f.Field != "http2" {
 				mark(k)
 				break
@@ -229,8 +233,9 @@ func target(r model.Route) string {
 type fact struct{ k, v string }
 
 // routeFacts lists everything about a route's behaviour that a client or
-// backend could notice, in a fixed order.
-func routeFacts(r model.Route) []fact {
+// backend could notice, in a fixed order. rawURI uses the integration URI
+// as written, before stage variables are substituted.
+func routeFacts(r model.Route, rawURI bool) []fact {
 	var fs []fact
 	add := func(k, v string) {
 		if v != "" {
@@ -241,7 +246,11 @@ func routeFacts(r model.Route) []fact {
 	if in := m.Integration; in != nil {
 		add("integration", in.Type)
 		add("integrationMethod", in.HTTPMethod)
-		add("uri", r.URI)
+		if rawURI {
+			add("uri", in.URI)
+		} else {
+			add("uri", r.URI)
+		}
 		add("connectionType", in.ConnectionType)
 		add("connectionId", in.ConnectionID)
 		add("timeoutMs", strconv.Itoa(in.TimeoutMillis))
@@ -391,14 +400,16 @@ func deploymentOf(a *model.RestAPI, st *model.Stage) string {
 	return st.DeploymentID
 }
 
-func stageFacts(a *model.RestAPI, st *model.Stage) []fact {
+func stageFacts(a *model.RestAPI, st *model.Stage, withDeployment bool) []fact {
 	var fs []fact
 	add := func(k, v string) {
 		if v != "" {
 			fs = append(fs, fact{k, v})
 		}
 	}
-	add("deployment", deploymentOf(a, st))
+	if withDeployment {
+		add("deployment", deploymentOf(a, st))
+	}
 	add("description", st.Description)
 	for _, k := range sortedKeys(st.Variables) {
 		add("variables["+k+"]", st.Variables[k])
@@ -456,14 +467,14 @@ func (rd *routeDiff) compareStages(p apiPair) {
 			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: o.Name, Action: ActionRemove, Location: loc(o.Range)})
 			continue
 		}
-		if fc := diffFacts(stageFacts(p.old, o), stageFacts(p.new, n)); len(fc) > 0 {
+		if fc := diffFacts(stageFacts(p.old, o, !rd.crossFormat), stageFacts(p.new, n, !rd.crossFormat)); len(fc) > 0 {
 			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: o.Name, Action: "change", Changes: fc, Location: loc(n.Range)})
 		}
 	}
 	for _, n := range newS {
 		if find(oldS, n.Name) == nil {
 			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: n.Name, Action: ActionAdd,
-				Changes: diffFacts(nil, stageFacts(p.new, n)), Location: loc(n.Range)})
+				Changes: diffFacts(nil, stageFacts(p.new, n, true)), Location: loc(n.Range)})
 		}
 	}
 }
