@@ -453,16 +453,25 @@ func (rd *routeDiff) compareStages(p apiPair) {
 	if p.new != nil {
 		newS = p.new.Stages
 	}
-	find := func(ss []*model.Stage, name string) *model.Stage {
-		for _, s := range ss {
-			if s.Name == name {
-				return s
+	// Pair stages by name and declaring resource first, then by name, so a
+	// template that (wrongly) creates a stage twice still pairs up.
+	pair := map[*model.Stage]*model.Stage{}
+	used := map[*model.Stage]bool{}
+	for _, exact := range []bool{true, false} {
+		for _, o := range oldS {
+			if pair[o] != nil {
+				continue
+			}
+			for _, n := range newS {
+				if !used[n] && n.Name == o.Name && (!exact || n.LogicalID == o.LogicalID) {
+					pair[o], used[n] = n, true
+					break
+				}
 			}
 		}
-		return nil
 	}
 	for _, o := range oldS {
-		n := find(newS, o.Name)
+		n := pair[o]
 		if n == nil {
 			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: o.Name, Action: ActionRemove, Location: loc(o.Range)})
 			continue
@@ -472,7 +481,7 @@ func (rd *routeDiff) compareStages(p apiPair) {
 		}
 	}
 	for _, n := range newS {
-		if find(oldS, n.Name) == nil {
+		if !used[n] {
 			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: n.Name, Action: ActionAdd,
 				Changes: diffFacts(nil, stageFacts(p.new, n, true)), Location: loc(n.Range)})
 		}
