@@ -159,7 +159,10 @@ func classify(c *ResourceChange) {
 	case len(forced) > 0:
 		c.Action, c.Replacement = ActionReplace, ReplaceProperty
 		if len(forced) > 1 {
-			word += "s"
+			word = strings.TrimSuffix(word, "y") + "ies"
+			if strings.HasSuffix(word, "argumenties") {
+				word = "ForceNew arguments"
+			}
 		}
 		c.Reason = fmt.Sprintf("%s %s changed", word, strings.Join(forced, ", "))
 	case !knownType(c.Type):
@@ -575,20 +578,39 @@ func diffList(path string, a, b []*model.Value, out *[]PropertyChange, ren map[s
 			}
 		}
 	}
+	// Walk the LCS; between two common elements, pair removed and added
+	// elements positionally and diff them in place (an edited element is a
+	// change, not a removal plus an addition), the rest are adds/removes.
+	var dels, adds []int
+	flush := func() {
+		k := min(len(dels), len(adds))
+		for x := 0; x < k; x++ {
+			diffValue(fmt.Sprintf("%s[%d]", path, adds[x]), a[dels[x]], b[adds[x]], out, ren)
+		}
+		for _, d := range dels[k:] {
+			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropRemove, Old: a[d].String()})
+		}
+		for _, d := range adds[k:] {
+			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropAdd, New: b[d].String()})
+		}
+		dels, adds = dels[:0], adds[:0]
+	}
 	i, j := 0, 0
 	for i < n || j < m {
 		switch {
-		case i < n && j < m && model.Equal(a[i], b[j]):
+		case i < n && j < m && model.Equal(a[i], b[j]) && l[i][j] == l[i+1][j+1]+1:
+			flush()
 			i++
 			j++
 		case j < m && (i == n || l[i][j+1] >= l[i+1][j]):
-			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, j), Kind: PropAdd, New: b[j].String()})
+			adds = append(adds, j)
 			j++
 		default:
-			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, i), Kind: PropRemove, Old: a[i].String()})
+			dels = append(dels, i)
 			i++
 		}
 	}
+	flush()
 }
 
 func listString(vs []*model.Value) string {

@@ -162,14 +162,12 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 	oldKeys, oldM := apiRoutes(p.old)
 	newKeys, newM := apiRoutes(p.new)
 	changedEndpoints := map[string]bool{}
-	mark := func(k routeKey) { changedEndpoints[k.method+" "+k.path] = true }
 	for _, k := range oldKeys {
 		o := oldM[k]
 		n, ok := newM[k]
 		if !ok {
 			rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
 				Action: ActionRemove, Target: target(o), Location: loc(o.Source)})
-			mark(k)
 			continue
 		}
 		fc := diffFacts(routeFacts(o, false), routeFacts(n, false))
@@ -179,14 +177,6 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		rc := RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
 			Action: "change", Target: target(n), Changes: fc, Location: loc(n.Source)}
 		rd.routes = append(rd.routes, rc)
-		// Only what a deployment snapshots needs a new deployment: not
-		// stage variables (compare the URI as written) nor HTTP/2.
-		for _, f := range diffFacts(routeFacts(o, true), routeFacts(n, true)) {
-			if f.Field != "http2" {
-				mark(k)
-				break
-			}
-		}
 		for _, f := range fc {
 			if (f.Field == "authorization" && f.New == "NONE" && f.Old != "NONE") ||
 				(f.Field == "apiKeyRequired" && f.Old == "true" && f.New != "true") {
@@ -202,13 +192,43 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		n := newM[k]
 		rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
 			Action: ActionAdd, Target: target(n), Location: loc(n.Source)})
-		mark(k)
+	}
+	// What a deployment carries does not depend on the stage: compare the
+	// endpoints themselves, with URIs as written (stage variables are
+	// per stage and apply without a deployment).
+	rawOld, rawNew := endpointFacts(p.old), endpointFacts(p.new)
+	for e, of := range rawOld {
+		nf, ok := rawNew[e]
+		if !ok || len(diffFacts(of, nf)) > 0 {
+			changedEndpoints[e] = true
+		}
+	}
+	for e := range rawNew {
+		if _, ok := rawOld[e]; !ok {
+			changedEndpoints[e] = true
+		}
 	}
 	out := make([]string, 0, len(changedEndpoints))
 	for e := range changedEndpoints {
 		out = append(out, e)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// endpointFacts maps "METHOD /path" of every method of a to its
+// stage-independent facts.
+func endpointFacts(a *model.RestAPI) map[string][]fact {
+	out := map[string][]fact{}
+	if a == nil {
+		return out
+	}
+	for _, res := range a.Resources {
+		for _, m := range res.Methods {
+			r := model.Route{Method: m.HTTPMethod, Path: res.Path, Meth: m, RestAPI: a, Resource: res}
+			out[m.HTTPMethod+" "+res.Path] = routeFacts(r, true)
+		}
+	}
 	return out
 }
 
