@@ -219,6 +219,16 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	rd := compareRoutes(old, new, r.CrossFormat)
 	r.Routes, r.Stages = rd.routes, rd.stages
 	r.Hazards = hazards(old, new, rs, rd)
+	// JSON consumers get arrays, never null.
+	if r.Resources == nil {
+		r.Resources = []ResourceChange{}
+	}
+	if r.Routes == nil {
+		r.Routes = []RouteChange{}
+	}
+	if r.Stages == nil {
+		r.Stages = []StageChange{}
+	}
 	r.summarize()
 	return r, nil
 }
