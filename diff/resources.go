@@ -180,22 +180,26 @@ func classify(c *ResourceChange) {
 func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*model.Node) {
 	type use struct {
 		node *model.Node
-		prop string
+		prop string       // top-level property
+		path string       // path of the intrinsic that refers
+		val  *model.Value // that intrinsic
 	}
 	users := map[string][]use{}
 	for _, n := range common {
 		if n.Props == nil || n.Props.Kind != model.Map || oldBy[n.Address].Type != n.Type {
 			continue
 		}
+		seen := map[string]bool{}
 		for _, f := range n.Props.Fields {
-			seen := map[string]bool{}
-			walkRefs(f.Value, func(target string) {
-				a, _ := resolveAddr(target, newBy)
-				if a == "" || seen[a] || a == n.Address {
-					return
-				}
-				seen[a] = true
-				users[a] = append(users[a], use{n, f.Key})
+			walkIntrinsics(joinKey("", f.Key), f.Value, func(path string, iv *model.Value) {
+				walkRefs(iv, func(target string) {
+					a, _ := resolveAddr(target, newBy)
+					if a == "" || a == n.Address || seen[a+"\x00"+path] {
+						return
+					}
+					seen[a+"\x00"+path] = true
+					users[a] = append(users[a], use{n, f.Key, path, iv})
+				})
 			})
 		}
 	}
@@ -233,7 +237,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 				continue
 			}
 			note := fmt.Sprintf("refers to %s, which %s, so its value changes", a, how)
-			if j := slices.IndexFunc(c.Changes, func(p PropertyChange) bool { return topProp(p.Path) == u.prop }); j >= 0 {
+			if j := slices.IndexFunc(c.Changes, func(p PropertyChange) bool { return overlaps(p.Path, u.path) }); j >= 0 {
 				// Already changed textually; say why it also forces
 				// replacement when it does.
 				if c.Changes[j].Note == "" {
@@ -241,9 +245,9 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 				}
 				continue
 			}
-			v := u.node.Props.Get(u.prop).String()
+			v := u.val.String()
 			c.Changes = append(c.Changes, PropertyChange{
-				Path: u.prop, Kind: PropDependency, Old: v, New: v,
+				Path: u.path, Kind: PropDependency, Old: v, New: v,
 				ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
 			})
 			wasReplaced := c.Action == ActionReplace
@@ -389,6 +393,35 @@ func renameSub(arg *model.Value, ren map[string]string) *model.Value {
 		return &model.Value{Kind: model.List, Items: items, Range: arg.Range}
 	}
 	return renameRefs(arg, ren)
+}
+
+// walkIntrinsics calls fn with every outermost intrinsic in v and its
+// property path.
+func walkIntrinsics(path string, v *model.Value, fn func(path string, iv *model.Value)) {
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case model.Intrinsic:
+		fn(path, v)
+	case model.List:
+		for i, it := range v.Items {
+			walkIntrinsics(fmt.Sprintf("%s[%d]", path, i), it, fn)
+		}
+	case model.Map:
+		for _, f := range v.Fields {
+			walkIntrinsics(joinKey(path, f.Key), f.Value, fn)
+		}
+	}
+}
+
+// overlaps reports whether property paths a and b are the same, or one
+// contains the other.
+func overlaps(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a) && (len(a) == len(b) || b[len(a)] == '.' || b[len(a)] == '[')
 }
 
 // walkRefs calls fn with every reference target in v: Ref arguments,

@@ -215,7 +215,7 @@ func TestCompareRules(t *testing.T) {
 				"hazard danger deployment-not-updated",
 				"-/+ Fn replace/property: FunctionName(change,forces)",
 				"-/+ Perm replace/dependency: FunctionName(dependency,forces)",
-				"~ PostPets update/none: Integration(dependency)",
+				"~ PostPets update/none: Integration.Uri(dependency)",
 			},
 		},
 		{
