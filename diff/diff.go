@@ -19,7 +19,9 @@ package diff
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -153,6 +155,12 @@ type PropertyChange struct {
 	// model.Value.String); Old is empty for add, New for remove.
 	Old string `json:"old,omitempty"`
 	New string `json:"new,omitempty"`
+	// OldValue and NewValue are the same values as JSON: scalars as
+	// written (numbers, booleans, strings), intrinsics in long form
+	// ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}). Absent when the
+	// property is absent on that side.
+	OldValue any `json:"oldValue,omitempty"`
+	NewValue any `json:"newValue,omitempty"`
 	// ForcesReplacement is true when this property is create-only
 	// (CloudFormation) or ForceNew (Terraform).
 	ForcesReplacement bool `json:"forcesReplacement"`
@@ -281,4 +289,41 @@ func sortResources(cs []ResourceChange) {
 	slices.SortFunc(cs, func(a, b ResourceChange) int {
 		return cmp.Or(cmp.Compare(a.Address, b.Address), cmp.Compare(a.OldAddress, b.OldAddress))
 	})
+}
+
+// valueJSON converts a model.Value to plain JSON data.
+func valueJSON(v *model.Value) any {
+	if v == nil {
+		return nil
+	}
+	switch v.Kind {
+	case model.Null:
+		return nil
+	case model.Bool:
+		return strings.EqualFold(v.Str, "true")
+	case model.Number:
+		// YAML numbers (0x1F, 1_000, +1) are not all JSON numbers.
+		var n json.Number
+		if err := json.Unmarshal([]byte(v.Str), &n); err == nil {
+			return n
+		}
+		return v.Str
+	case model.String:
+		return v.Str
+	case model.List:
+		out := make([]any, len(v.Items))
+		for i, it := range v.Items {
+			out[i] = valueJSON(it)
+		}
+		return out
+	case model.Map:
+		out := make(map[string]any, len(v.Fields))
+		for _, f := range v.Fields {
+			out[f.Key] = valueJSON(f.Value)
+		}
+		return out
+	case model.Intrinsic:
+		return map[string]any{v.Str: valueJSON(v.Arg)}
+	}
+	return nil
 }

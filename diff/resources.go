@@ -247,7 +247,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			}
 			v := u.val.String()
 			c.Changes = append(c.Changes, PropertyChange{
-				Path: u.path, Kind: PropDependency, Old: v, New: v,
+				Path: u.path, Kind: PropDependency, Old: v, New: v, OldValue: valueJSON(u.val), NewValue: valueJSON(u.val),
 				ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
 			})
 			wasReplaced := c.Action == ActionReplace
@@ -537,11 +537,11 @@ func diffValue(path string, a, b *model.Value, out *[]PropertyChange, ren map[st
 		return
 	}
 	if a == nil || (a.Kind == model.Null && b != nil && b.Kind != model.Null) {
-		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropAdd, New: b.String()})
+		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropAdd, New: b.String(), NewValue: valueJSON(b)})
 		return
 	}
 	if b == nil || (b.Kind == model.Null && a.Kind != model.Null) {
-		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropRemove, Old: a.String()})
+		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropRemove, Old: a.String(), OldValue: valueJSON(a)})
 		return
 	}
 	if model.Equal(a, b) {
@@ -562,7 +562,7 @@ func diffValue(path string, a, b *model.Value, out *[]PropertyChange, ren map[st
 		diffList(path, a.Items, b.Items, out, ren)
 		return
 	}
-	pc := PropertyChange{Path: orRoot(path), Kind: PropChange, Old: a.String(), New: b.String()}
+	pc := PropertyChange{Path: orRoot(path), Kind: PropChange, Old: a.String(), New: b.String(), OldValue: valueJSON(a), NewValue: valueJSON(b)}
 	if ta, tb := refTarget(a), refTarget(b); ta != "" && tb != "" && ta != tb && a.Str == b.Str {
 		pc.Kind = PropReference
 		pc.Note = fmt.Sprintf("reference target changed from %s to %s", ta, tb)
@@ -593,7 +593,8 @@ func diffList(path string, a, b []*model.Value, out *[]PropertyChange, ren map[s
 		return
 	}
 	if len(a)*len(b) > 1<<16 {
-		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropChange, Old: listString(a), New: listString(b)})
+		la, lb := &model.Value{Kind: model.List, Items: a}, &model.Value{Kind: model.List, Items: b}
+		*out = append(*out, PropertyChange{Path: orRoot(path), Kind: PropChange, Old: la.String(), New: lb.String(), OldValue: valueJSON(la), NewValue: valueJSON(lb)})
 		return
 	}
 	// LCS table.
@@ -621,10 +622,10 @@ func diffList(path string, a, b []*model.Value, out *[]PropertyChange, ren map[s
 			diffValue(fmt.Sprintf("%s[%d]", path, adds[x]), a[dels[x]], b[adds[x]], out, ren)
 		}
 		for _, d := range dels[k:] {
-			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropRemove, Old: a[d].String()})
+			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropRemove, Old: a[d].String(), OldValue: valueJSON(a[d])})
 		}
 		for _, d := range adds[k:] {
-			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropAdd, New: b[d].String()})
+			*out = append(*out, PropertyChange{Path: fmt.Sprintf("%s[%d]", path, d), Kind: PropAdd, New: b[d].String(), NewValue: valueJSON(b[d])})
 		}
 		dels, adds = dels[:0], adds[:0]
 	}
@@ -644,10 +645,6 @@ func diffList(path string, a, b []*model.Value, out *[]PropertyChange, ren map[s
 		}
 	}
 	flush()
-}
-
-func listString(vs []*model.Value) string {
-	return (&model.Value{Kind: model.List, Items: vs}).String()
 }
 
 func orRoot(p string) string {

@@ -2,10 +2,12 @@ package diff
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -305,5 +307,20 @@ func TestCompareRules(t *testing.T) {
 				t.Errorf("Empty() = %v with %d expected changes", got, len(tt.want))
 			}
 		})
+	}
+}
+
+func TestValueJSONNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want any
+	}{{"200", "200"}, {"1.5e3", "1.5e3"}, {"0x1F", "0x1F"}, {"+1", "+1"}} {
+		got := valueJSON(&model.Value{Kind: model.Number, Str: tc.in})
+		if fmt.Sprint(got) != tc.want {
+			t.Errorf("valueJSON(%s) = %v", tc.in, got)
+		}
+		if _, err := json.Marshal(got); err != nil {
+			t.Errorf("valueJSON(%s) does not marshal: %v", tc.in, err)
+		}
 	}
 }
