@@ -20,11 +20,6 @@ type object struct {
 	vals map[string]any
 }
 
-func (o *object) get(k string) (any, bool) {
-	v, ok := o.vals[k]
-	return v, ok
-}
-
 type noValueT struct{}
 
 var noValue = noValueT{}
@@ -61,7 +56,6 @@ func stableUUID(seed string) string {
 // evalCtx is where an evaluation happens, for findings.
 type evalCtx struct {
 	resource string // logical id of the resource being evaluated, or ""
-	subVars  map[string]any
 }
 
 // eval evaluates n. Problems are reported once, at the node's range; the

@@ -230,6 +230,12 @@ func (l *lowerer) run() {
 	l.resAPI = map[*model.Resource]*model.RestAPI{}
 	l.parentOf = map[*model.Resource]parentRef{}
 	s := l.s
+	type pendingBody struct {
+		api   *model.RestAPI
+		owner string
+		body  *props
+	}
+	var bodies []pendingBody
 	for _, r := range l.live("AWS::ApiGateway::RestApi") {
 		p := l.propsOf(r)
 		api := &model.RestAPI{
@@ -246,9 +252,14 @@ func (l *lowerer) run() {
 			// Name is required unless the API is imported from a definition.
 			api.Name = r.id
 		}
-		if p.has("Body") || p.has("BodyS3Location") {
-			s.add(diag.Warnf(ruleNotServed, p.rng.At("Body", p.rng.At("BodyS3Location", r.keyRange)), r.id, "Declare the routes as AWS::ApiGateway::Resource and Method resources to have cfnrun serve them.",
-				"%s defines its routes in an OpenAPI Body, which cfnrun does not import yet; only resources declared in the template are served", r.id))
+		if p.has("Body") {
+			if api.Name == "" {
+				api.Name = p.sub("Body").sub("info").str("title")
+			}
+			bodies = append(bodies, pendingBody{api, r.id, p.sub("Body")})
+		} else if p.has("BodyS3Location") {
+			s.add(diag.Warnf(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id))
 		}
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)
@@ -282,6 +293,10 @@ func (l *lowerer) run() {
 		}
 	}
 	l.checkParentCycles()
+	l.lowerSAM()
+	for _, b := range bodies {
+		l.importOpenAPI(b.api, b.owner, b.body)
+	}
 	for _, r := range l.live("AWS::ApiGateway::Method") {
 		l.method(r)
 	}
