@@ -176,13 +176,17 @@ func classify(c *ResourceChange) {
 
 // propagate marks resources whose properties refer to replaced resources:
 // their resolved values change (an update), and when such a property is
-// create-only the resource is replaced too, transitively.
+// create-only the resource is replaced too, transitively. For Terraform,
+// a reference to an attribute that an in-place update can change (anything
+// but ids and ARNs, or the whole object as in jsonencode(aws_x.y)) also
+// carries an update of the referenced resource.
 func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*model.Node) {
 	type use struct {
 		node *model.Node
 		prop string       // top-level property
 		path string       // path of the intrinsic that refers
 		val  *model.Value // that intrinsic
+		attr string       // attribute read, "" for Ref / the whole object
 	}
 	users := map[string][]use{}
 	for _, n := range common {
@@ -193,39 +197,53 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		for _, f := range n.Props.Fields {
 			walkIntrinsics(joinKey("", f.Key), f.Value, func(path string, iv *model.Value) {
 				walkRefs(iv, func(target string) {
-					a, _ := resolveAddr(target, newBy)
+					a, attr := resolveAddr(target, newBy)
 					if a == "" || a == n.Address || seen[a+"\x00"+path] {
 						return
 					}
 					seen[a+"\x00"+path] = true
-					users[a] = append(users[a], use{n, f.Key, path, iv})
+					users[a] = append(users[a], use{n, f.Key, path, iv, attr})
 				})
 			})
 		}
 	}
-	var work []string
+	type item struct {
+		addr     string
+		replaced bool
+	}
+	var work []item
 	for _, c := range d.changes {
-		if c.Action == ActionReplace {
-			work = append(work, c.Address)
+		switch {
+		case c.Action == ActionReplace:
+			work = append(work, item{c.Address, true})
+		case c.Action == ActionUpdate && strings.HasPrefix(c.Type, "aws_"):
+			work = append(work, item{c.Address, false})
 		}
 	}
 	pos := map[string]int{}
 	for i, c := range d.changes {
 		pos[c.Address] = i
 	}
-	done := map[string]bool{}
+	done := map[item]bool{}
 	for len(work) > 0 {
-		a := work[0]
+		it := work[0]
 		work = work[1:]
-		if done[a] {
+		if done[it] {
 			continue
 		}
-		done[a] = true
-		how := "is replaced"
-		if c := d.byNew[a]; c != nil && c.Replacement == ReplaceRename {
-			how = "is a renamed (replaced) resource"
+		done[it] = true
+		a := it.addr
+		how := "is updated"
+		if it.replaced {
+			how = "is replaced"
+			if c := d.byNew[a]; c != nil && c.Replacement == ReplaceRename {
+				how = "is a renamed (replaced) resource"
+			}
 		}
 		for _, u := range users[a] {
+			if !it.replaced && (!strings.HasPrefix(u.node.Type, "aws_") || stableAttr(u.attr)) {
+				continue
+			}
 			i, ok := pos[u.node.Address]
 			if !ok {
 				d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range), rng: u.node.Range})
@@ -250,14 +268,26 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 				Path: u.path, Kind: PropDependency, Old: v, New: v, OldValue: valueJSON(u.val), NewValue: valueJSON(u.val),
 				ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
 			})
-			wasReplaced := c.Action == ActionReplace
+			was := c.Action
 			classify(c)
-			if c.Action == ActionReplace && !wasReplaced {
-				work = append(work, c.Address)
+			if c.Action == ActionReplace && was != ActionReplace {
+				work = append(work, item{c.Address, true})
+			} else if c.Action == ActionUpdate && was == "" && strings.HasPrefix(c.Type, "aws_") {
+				work = append(work, item{c.Address, false})
 			}
 		}
 	}
 	d.index()
+}
+
+// stableAttr reports whether a Terraform attribute keeps its value when
+// its resource is updated in place.
+func stableAttr(attr string) bool {
+	switch attr {
+	case "id", "arn", "execution_arn", "invoke_arn", "root_resource_id", "qualified_arn":
+		return true
+	}
+	return false
 }
 
 // findRenames pairs removed and added nodes of the same type whose

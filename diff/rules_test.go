@@ -324,3 +324,116 @@ func TestValueJSONNumbers(t *testing.T) {
 		}
 	}
 }
+
+// baseTF is a Terraform configuration in the test loader's JSON shape
+// (addresses as keys, references as Ref with the attribute).
+const baseTF = `{
+  "resource": {
+    "aws_api_gateway_rest_api.api": {"Type": "aws_api_gateway_rest_api", "Properties": {"name": "pets"}},
+    "aws_api_gateway_resource.pets": {"Type": "aws_api_gateway_resource", "Properties": {
+      "rest_api_id": {"Ref": "aws_api_gateway_rest_api.api.id"}, "parent_id": {"Ref": "aws_api_gateway_rest_api.api.root_resource_id"}, "path_part": "pets"}},
+    "aws_api_gateway_method.get": {"Type": "aws_api_gateway_method", "Properties": {
+      "rest_api_id": {"Ref": "aws_api_gateway_rest_api.api.id"}, "resource_id": {"Ref": "aws_api_gateway_resource.pets.id"},
+      "http_method": "GET", "authorization": "NONE"}},
+    "aws_api_gateway_integration.get": {"Type": "aws_api_gateway_integration", "Properties": {
+      "rest_api_id": {"Ref": "aws_api_gateway_rest_api.api.id"}, "resource_id": {"Ref": "aws_api_gateway_resource.pets.id"},
+      "http_method": {"Ref": "aws_api_gateway_method.get.http_method"}, "type": "HTTP_PROXY", "integration_http_method": "GET",
+      "uri": "http://backend.example.com/pets"}},
+    "aws_api_gateway_deployment.this": {"Type": "aws_api_gateway_deployment", "Properties": {
+      "rest_api_id": {"Ref": "aws_api_gateway_rest_api.api.id"},
+      "triggers": {"redeployment": {"Fn::sha1": {"Fn::jsonencode": [TRIGGERS]}}}}},
+    "aws_api_gateway_stage.prod": {"Type": "aws_api_gateway_stage", "Properties": {
+      "rest_api_id": {"Ref": "aws_api_gateway_rest_api.api.id"}, "deployment_id": {"Ref": "aws_api_gateway_deployment.this.id"}, "stage_name": "prod"}}
+  }
+}`
+
+func TestCompareRulesTerraform(t *testing.T) {
+	byID := `{"Ref": "aws_api_gateway_method.get.id"}, {"Ref": "aws_api_gateway_integration.get.id"}`
+	whole := `{"Ref": "aws_api_gateway_method.get"}, {"Ref": "aws_api_gateway_integration.get"}`
+	tests := []struct {
+		name     string
+		triggers string
+		edits    []string
+		want     []string
+	}{
+		{
+			name: "triggers on ids miss an in-place integration update", triggers: byID,
+			edits: []string{`"uri": "http://backend.example.com/pets"`, `"uri": "http://backend-v2.example.com/pets"`},
+			want: []string{
+				"hazard danger terraform-deployment-not-triggered",
+				"~ aws_api_gateway_integration.get update/none: uri(change)",
+				"route ~ prod GET /pets: uri",
+			},
+		},
+		{
+			name: "triggers on whole objects re-create the deployment", triggers: whole,
+			edits: []string{`"uri": "http://backend.example.com/pets"`, `"uri": "http://backend-v2.example.com/pets"`},
+			want: []string{
+				"hazard warning stage-new-deployment",
+				"-/+ aws_api_gateway_deployment.this replace/dependency: triggers.redeployment(dependency,forces)",
+				"~ aws_api_gateway_integration.get update/none: uri(change)",
+				"~ aws_api_gateway_stage.prod update/none: deployment_id(dependency)",
+				"route ~ prod GET /pets: uri",
+			},
+		},
+		{
+			name: "path_part updates in place in Terraform", triggers: byID,
+			edits: []string{`"path_part": "pets"`, `"path_part": "animals"`},
+			want: []string{
+				"hazard danger route-removed",
+				"hazard danger terraform-deployment-not-triggered",
+				"~ aws_api_gateway_resource.pets update/none: path_part(change)",
+				"route + prod GET /animals",
+				"route - prod GET /pets",
+			},
+		},
+		{
+			name: "http_method is ForceNew and the integration follows", triggers: byID,
+			edits: []string{`"http_method": "GET", "authorization"`, `"http_method": "POST", "authorization"`},
+			want: []string{
+				"hazard danger route-removed",
+				"hazard warning stage-new-deployment",
+				"-/+ aws_api_gateway_deployment.this replace/dependency: triggers.redeployment(dependency,forces)",
+				"-/+ aws_api_gateway_integration.get replace/dependency: http_method(dependency,forces)",
+				"-/+ aws_api_gateway_method.get replace/property: http_method(change,forces)",
+				"~ aws_api_gateway_stage.prod update/none: deployment_id(dependency)",
+				"route - prod GET /pets",
+				"route + prod POST /pets",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := strings.Replace(baseTF, "TRIGGERS", tt.triggers, 1)
+			old := loadTemplate(t, "old.json", base)
+			nw := loadTemplate(t, "new.json", edit(t, base, tt.edits...))
+			r, err := Compare(context.Background(), old, nw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, brief(r)); diff != "" {
+				t.Errorf("Compare (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCompareNilAndEmpty(t *testing.T) {
+	r, err := Compare(context.Background(), nil, nil)
+	if err != nil || !r.Empty() {
+		t.Fatalf("Compare(nil, nil) = %+v, %v", r, err)
+	}
+	nw := loadTemplate(t, "new.json", baseCFN)
+	r, err = Compare(context.Background(), nil, nw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Add != len(nw.Nodes) || r.Summary.RoutesAdded != 2 || len(r.Hazards) != 0 {
+		t.Errorf("everything new: summary %+v, hazards %v", r.Summary, r.Hazards)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Compare(ctx, loadTemplate(t, "old.json", baseCFN), nw); err == nil {
+		t.Error("Compare with a cancelled context succeeded")
+	}
+}
