@@ -84,6 +84,9 @@ type Result struct {
 	// Stages are stage-level changes (added, removed, deployment or
 	// variables changed), sorted by API and stage.
 	Stages []StageChange `json:"stages"`
+	// Outputs are added, removed and changed template outputs, in the new
+	// template's order (removals last).
+	Outputs []OutputChange `json:"outputs"`
 	// CrossFormat is true when the two sides are in different template
 	// languages (CloudFormation against Terraform): resources are then not
 	// compared, only the API they build (routes and stages).
@@ -99,22 +102,23 @@ type Side struct {
 
 // Summary counts the changes.
 type Summary struct {
-	Add           int `json:"add"`
-	Update        int `json:"update"`
-	Replace       int `json:"replace"`
-	Remove        int `json:"remove"`
-	Renames       int `json:"renames"`
-	RoutesAdded   int `json:"routesAdded"`
-	RoutesRemoved int `json:"routesRemoved"`
-	RoutesChanged int `json:"routesChanged"`
-	StagesChanged int `json:"stagesChanged"`
-	Hazards       int `json:"hazards"`
+	Add            int `json:"add"`
+	Update         int `json:"update"`
+	Replace        int `json:"replace"`
+	Remove         int `json:"remove"`
+	Renames        int `json:"renames"`
+	RoutesAdded    int `json:"routesAdded"`
+	RoutesRemoved  int `json:"routesRemoved"`
+	RoutesChanged  int `json:"routesChanged"`
+	StagesChanged  int `json:"stagesChanged"`
+	OutputsChanged int `json:"outputsChanged"`
+	Hazards        int `json:"hazards"`
 }
 
 // Empty reports whether the templates are equivalent: nothing to add,
 // change, replace or remove, at resource or route level.
 func (r *Result) Empty() bool {
-	return len(r.Resources) == 0 && len(r.Routes) == 0 && len(r.Stages) == 0 && len(r.Hazards) == 0
+	return len(r.Resources) == 0 && len(r.Routes) == 0 && len(r.Stages) == 0 && len(r.Hazards) == 0 && len(r.Outputs) == 0
 }
 
 // ResourceChange is one added, removed, updated or replaced resource.
@@ -237,12 +241,15 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	if r.Stages == nil {
 		r.Stages = []StageChange{}
 	}
+	r.Outputs = compareOutputs(old, new)
+	r.Hazards = append(r.Hazards, exportHazards(r.Outputs)...)
+	sortHazards(r.Hazards)
 	r.summarize()
 	return r, nil
 }
 
 func (r *Result) summarize() {
-	s := Summary{Hazards: len(r.Hazards), StagesChanged: len(r.Stages)}
+	s := Summary{Hazards: len(r.Hazards), StagesChanged: len(r.Stages), OutputsChanged: len(r.Outputs)}
 	for _, c := range r.Resources {
 		switch c.Action {
 		case ActionAdd:

@@ -13,7 +13,7 @@ import (
 var hazardOrder = []string{
 	"api-removed", "stage-removed", "route-removed", "auth-weakened",
 	"deployment-not-updated", "terraform-deployment-not-triggered",
-	"api-replaced", "data-loss", "stage-new-deployment",
+	"api-replaced", "data-loss", "export-removed", "stage-new-deployment",
 }
 
 func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard {
@@ -53,15 +53,21 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 		if r.Action != ActionRemove || apiGone(rd, r.API) || removedStage[r.API+"\x00"+r.Stage] {
 			continue
 		}
+		detail := "Clients calling it will get 403 Missing Authentication Token (API Gateway's answer for an unknown route)."
+		moved := ""
+		if r.MovedTo != "" {
+			moved = " (moved to " + r.MovedTo + ")"
+			detail += " Keep the old path until clients use " + r.MovedTo + "."
+		}
 		add(Hazard{Kind: "route-removed", Severity: SeverityDanger, Location: r.Location,
-			Message: fmt.Sprintf("route %s %s removed%s", r.Method, r.Path, onStage(r.API, r.Stage, len(rd.pairs))),
-			Detail:  "Clients calling it will get 403 Missing Authentication Token (API Gateway's answer for an unknown route)."})
+			Message: fmt.Sprintf("route %s %s removed%s%s", r.Method, r.Path, onStage(r.API, r.Stage, len(rd.pairs)), moved),
+			Detail:  detail})
 	}
 	for _, r := range rd.weakened {
 		var what []string
 		for _, f := range r.Changes {
 			if f.Field == "authorization" || f.Field == "apiKeyRequired" || f.Field == "authorizer" {
-				what = append(what, fmt.Sprintf("%s %s → %s", f.Field, orNone(f.Old), orNone(f.New)))
+				what = append(what, fmt.Sprintf("%s %s -> %s", f.Field, orNone(f.Old), orNone(f.New)))
 			}
 		}
 		add(Hazard{Kind: "auth-weakened", Severity: SeverityDanger, Location: r.Location,
@@ -153,13 +159,17 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 		}
 	}
 
-	slices.SortStableFunc(out, func(a, b Hazard) int {
+	sortHazards(out)
+	return slices.CompactFunc(out, func(a, b Hazard) bool { return a.Kind == b.Kind && a.Message == b.Message })
+}
+
+func sortHazards(hs []Hazard) {
+	slices.SortStableFunc(hs, func(a, b Hazard) int {
 		return cmp.Or(
 			cmp.Compare(sevRank(a.Severity), sevRank(b.Severity)),
 			cmp.Compare(slices.Index(hazardOrder, a.Kind), slices.Index(hazardOrder, b.Kind)),
 			cmp.Compare(a.Message, b.Message))
 	})
-	return slices.CompactFunc(out, func(a, b Hazard) bool { return a.Kind == b.Kind && a.Message == b.Message })
 }
 
 func sevRank(s string) int {

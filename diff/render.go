@@ -117,9 +117,9 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 			}
 			switch rc.Action {
 			case ActionAdd:
-				fmt.Fprintf(&b, "    %s %-7s %s -> %s\n", p.sym(ActionAdd), rc.Method, rc.Path, rc.Target)
+				fmt.Fprintf(&b, "    %s %-7s %s -> %s%s\n", p.sym(ActionAdd), rc.Method, rc.Path, rc.Target, moveNote(rc))
 			case ActionRemove:
-				fmt.Fprintf(&b, "    %s %-7s %s (was -> %s)\n", p.sym(ActionRemove), rc.Method, rc.Path, rc.Target)
+				fmt.Fprintf(&b, "    %s %-7s %s (was -> %s)%s\n", p.sym(ActionRemove), rc.Method, rc.Path, rc.Target, moveNote(rc))
 			default:
 				fmt.Fprintf(&b, "    %s %-7s %s\n", p.sym(ActionUpdate), rc.Method, rc.Path)
 				for _, f := range rc.Changes {
@@ -143,6 +143,13 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 		}
 		b.WriteByte('\n')
 	}
+	if len(r.Outputs) > 0 {
+		fmt.Fprintf(&b, "%s\n", p.paint(ansiBold, "Outputs:"))
+		for _, o := range r.Outputs {
+			fmt.Fprintf(&b, "  %s %s\n", p.sym(o.Action), outputText(o))
+		}
+		b.WriteByte('\n')
+	}
 	b.WriteString(p.paint(ansiBold, SummaryLine(r.Summary)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -159,14 +166,53 @@ func crossFormatNote(r *Result) string {
 	return fmt.Sprintf("Comparing %s with %s: resources are not compared across formats; the API they build (routes and stages) is.", r.Old.Format, r.New.Format)
 }
 
+func outputText(o OutputChange) string {
+	var s string
+	switch o.Action {
+	case ActionAdd:
+		s = o.Name + " = " + fieldValue(o.New)
+		if o.NewExport != "" {
+			s += " (export " + o.NewExport + ")"
+		}
+		return s
+	case ActionRemove:
+		s = o.Name + " (was " + fieldValue(o.Old) + ")"
+		if o.OldExport != "" {
+			s += " (export " + o.OldExport + ")"
+		}
+		return s
+	}
+	s = o.Name
+	if o.Old != o.New {
+		s += ": " + fieldValue(o.Old) + " -> " + fieldValue(o.New)
+	}
+	if o.OldExport != o.NewExport {
+		s += "; export " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport)
+	}
+	return s
+}
+
 // SummaryLine renders the counts in one line, terraform style.
 func SummaryLine(s Summary) string {
 	line := fmt.Sprintf("Resources: %d to add, %d to change, %d to replace, %d to destroy.", s.Add, s.Update, s.Replace, s.Remove)
 	line += fmt.Sprintf(" Routes: %d added, %d removed, %d changed.", s.RoutesAdded, s.RoutesRemoved, s.RoutesChanged)
+	if s.OutputsChanged > 0 {
+		line += fmt.Sprintf(" Outputs: %d changed.", s.OutputsChanged)
+	}
 	if s.Hazards > 0 {
 		line += fmt.Sprintf(" Hazards: %d.", s.Hazards)
 	}
 	return line
+}
+
+func moveNote(rc RouteChange) string {
+	switch {
+	case rc.MovedTo != "":
+		return "  # moved to " + rc.MovedTo + ", same behaviour"
+	case rc.MovedFrom != "":
+		return "  # moved from " + rc.MovedFrom + ", same behaviour"
+	}
+	return ""
 }
 
 func groupName(api, stage string) string {
@@ -279,9 +325,9 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 			var change string
 			switch rc.Action {
 			case ActionAdd:
-				change = "added -> " + mdCode(rc.Target)
+				change = "added -> " + mdCode(rc.Target) + mdText(moveNote(rc))
 			case ActionRemove:
-				change = "**removed** (was -> " + mdCode(rc.Target) + ")"
+				change = "**removed** (was -> " + mdCode(rc.Target) + ")" + mdText(moveNote(rc))
 			default:
 				var lines []string
 				for _, f := range rc.Changes {
@@ -309,6 +355,13 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 				b.WriteString(": " + strings.Join(lines, "; "))
 			}
 			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	if len(r.Outputs) > 0 {
+		b.WriteString("### Outputs\n\n")
+		for _, o := range r.Outputs {
+			fmt.Fprintf(&b, "- `%s` %s\n", symbol(o.Action), mdText(outputText(o)))
 		}
 		b.WriteByte('\n')
 	}

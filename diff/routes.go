@@ -29,6 +29,14 @@ type RouteChange struct {
 	Changes []FieldChange `json:"changes,omitempty"`
 	// Location is the method's declaration.
 	Location string `json:"location,omitempty"`
+	// MovedTo (on a removal) and MovedFrom (on an addition) pair a route
+	// that vanished with one that appeared on the same stage with exactly
+	// the same behaviour: "GET /animals". Clients of the old path still
+	// break.
+	MovedTo   string `json:"movedTo,omitempty"`
+	MovedFrom string `json:"movedFrom,omitempty"`
+
+	facts []fact
 }
 
 // FieldChange is one changed aspect of an endpoint or a stage. An empty Old
@@ -133,10 +141,32 @@ func compareRoutes(old, new *model.Template, crossFormat bool) *routeDiff {
 	slices.SortStableFunc(rd.routes, func(a, b RouteChange) int {
 		return cmp.Or(cmp.Compare(a.API, b.API), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
 	})
+	rd.pairMoves()
 	slices.SortStableFunc(rd.stages, func(a, b StageChange) int {
 		return cmp.Or(cmp.Compare(a.API, b.API), cmp.Compare(a.Stage, b.Stage))
 	})
 	return rd
+}
+
+// pairMoves links removed and added routes of the same stage and method
+// whose behaviour is identical: a path was renamed or moved.
+func (rd *routeDiff) pairMoves() {
+	for i := range rd.routes {
+		r := &rd.routes[i]
+		if r.Action != ActionRemove {
+			continue
+		}
+		for j := range rd.routes {
+			a := &rd.routes[j]
+			if a.Action != ActionAdd || a.MovedFrom != "" || a.API != r.API || a.Stage != r.Stage || a.Method != r.Method {
+				continue
+			}
+			if len(diffFacts(r.facts, a.facts)) == 0 {
+				r.MovedTo, a.MovedFrom = a.Method+" "+a.Path, r.Method+" "+r.Path
+				break
+			}
+		}
+	}
 }
 
 type routeKey struct{ stage, method, path string }
@@ -167,7 +197,7 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		n, ok := newM[k]
 		if !ok {
 			rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
-				Action: ActionRemove, Target: target(o), Location: loc(o.Source)})
+				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: routeFacts(o, false)})
 			continue
 		}
 		fc := diffFacts(routeFacts(o, false), routeFacts(n, false))
@@ -191,7 +221,7 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		}
 		n := newM[k]
 		rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
-			Action: ActionAdd, Target: target(n), Location: loc(n.Source)})
+			Action: ActionAdd, Target: target(n), Location: loc(n.Source), facts: routeFacts(n, false)})
 	}
 	// What a deployment carries does not depend on the stage: compare the
 	// endpoints themselves, with URIs as written (stage variables are
