@@ -262,6 +262,15 @@ func listSome(items []string) string {
 func deployableNodeChanges(api *model.RestAPI, rs *resourceDiff, nodes map[string]*model.Node, withRoutes bool) []string {
 	var out []string
 	for _, c := range rs.changes {
+		if isRestAPIType(c.Type) && c.Address == api.LogicalID && c.Action == ActionUpdate &&
+			slices.ContainsFunc(c.Changes, func(p PropertyChange) bool {
+				top := topProp(p.Path)
+				return top == "Body" || top == "BodyS3Location" || top == "body"
+			}) {
+			// An OpenAPI definition is deployed like methods are.
+			out = append(out, c.Address+" (API definition)")
+			continue
+		}
 		if c.Action == ActionRemove || !isDeployable(c.Type) {
 			continue
 		}

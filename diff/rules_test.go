@@ -437,3 +437,23 @@ func TestCompareNilAndEmpty(t *testing.T) {
 		t.Error("Compare with a cancelled context succeeded")
 	}
 }
+
+func TestOpenAPIBodyChangeNeedsDeployment(t *testing.T) {
+	const tmpl = `{"Resources": {
+    "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "b", "Body": {"openapi": "3.0.1", "info": {"title": "b", "version": "VERSION"}}}},
+    "Deployment": {"Type": "AWS::ApiGateway::Deployment", "Properties": {"RestApiId": {"Ref": "Api"}, "StageName": "prod"}}
+  }}`
+	old := loadTemplate(t, "old.json", strings.Replace(tmpl, "VERSION", "1", 1))
+	nw := loadTemplate(t, "new.json", strings.Replace(tmpl, "VERSION", "2", 1))
+	r, err := Compare(context.Background(), old, nw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"hazard danger deployment-not-updated", "~ Api update/none: Body.info.version(change)"}
+	if diff := cmp.Diff(want, brief(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if !strings.Contains(r.Hazards[0].Message, "Api (API definition)") {
+		t.Errorf("hazard does not name the API definition: %s", r.Hazards[0].Message)
+	}
+}

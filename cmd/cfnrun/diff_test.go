@@ -178,3 +178,53 @@ func TestDiffGit(t *testing.T) {
 		t.Errorf("bad revision: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestGitExtractDirectory checks that --git reads every file of a
+// directory (a Terraform module) as it was at the revision.
+func TestGitExtractDirectory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=cfnrun", "-c", "user.email=cfnrun@example.com"}, args...)...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	for name, body := range map[string]string{"infra/main.tf": "# v1 main\n", "infra/modules/api/api.tf": "# v1 api\n", "other.txt": "x\n"} {
+		if err := os.MkdirAll(filepath.Join(repo, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("init", "-q")
+	run("add", ".")
+	run("commit", "-q", "-m", "v1")
+	if err := os.WriteFile(filepath.Join(repo, "infra/main.tf"), []byte("# v2 main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(repo)
+	dir := t.TempDir()
+	out, found, err := gitExtract(context.Background(), "HEAD", "infra", dir)
+	if err != nil || !found {
+		t.Fatalf("gitExtract: %v, found=%v", err, found)
+	}
+	for name, want := range map[string]string{"main.tf": "# v1 main\n", "modules/api/api.tf": "# v1 api\n"} {
+		got, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.txt")); err == nil {
+		t.Error("a file outside the path was extracted")
+	}
+	if _, found, err := gitExtract(context.Background(), "HEAD", "missing", dir); err != nil || found {
+		t.Errorf("missing path: found=%v err=%v", found, err)
+	}
+}
