@@ -119,9 +119,18 @@ func lineStarts(src []byte) []int {
 // Terraform.
 func loadTemplate(t testing.TB, name, src string) *model.Template {
 	t.Helper()
-	root, err := parseJSONValue(name, []byte(src))
+	tpl, err := buildTemplate(name, src)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
+	}
+	return tpl
+}
+
+// buildTemplate is loadTemplate without a testing.TB, for the fuzz test.
+func buildTemplate(name, src string) (*model.Template, error) {
+	root, err := parseJSONValue(name, []byte(src))
+	if err != nil {
+		return nil, err
 	}
 	tpl := &model.Template{Format: model.CloudFormation, Files: []string{name}}
 	res := root.Get("Resources")
@@ -129,12 +138,15 @@ func loadTemplate(t testing.TB, name, src string) *model.Template {
 		res = root.Get("resource")
 		tpl.Format = model.Terraform
 	}
-	if res == nil {
-		return tpl
+	if res == nil || res.Kind != model.Map {
+		return tpl, nil
 	}
 	nodes := map[string]*model.Node{}
 	for _, f := range res.Fields {
-		n := &model.Node{Address: f.Key, Range: f.KeyRange, Type: f.Value.Get("Type").Str, Props: f.Value.Get("Properties")}
+		n := &model.Node{Address: f.Key, Range: f.KeyRange, Props: f.Value.Get("Properties")}
+		if ty := f.Value.Get("Type"); ty != nil {
+			n.Type = ty.Str
+		}
 		nodes[f.Key] = n
 		tpl.Nodes = append(tpl.Nodes, n)
 	}
@@ -147,7 +159,7 @@ func loadTemplate(t testing.TB, name, src string) *model.Template {
 	}
 	lower(tpl, nodes)
 	tpl.Finalize()
-	return tpl
+	return tpl, nil
 }
 
 // lower builds the API Gateway model from the nodes, for the properties the
