@@ -74,7 +74,8 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 	}
 	if len(r.Hazards) > 0 {
 		fmt.Fprintf(&b, "%s\n\n", p.paint(ansiBold, fmt.Sprintf("Hazards (%d):", len(r.Hazards))))
-		for _, h := range r.Hazards {
+		shown, hidden := displayHazards(r.Hazards)
+		for _, h := range shown {
 			label := p.paint(ansiBold+ansiRed, "DANGER ")
 			if h.Severity != SeverityDanger {
 				label = p.paint(ansiBold+ansiYellow, "WARNING")
@@ -87,6 +88,9 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 				fmt.Fprintf(&b, "          at %s\n", h.Location)
 			}
 			b.WriteByte('\n')
+		}
+		if hidden > 0 {
+			fmt.Fprintf(&b, "  %s %s\n\n", p.paint(ansiBold+ansiRed, "DANGER "), moreRoutes(hidden))
 		}
 	}
 	if r.CrossFormat {
@@ -160,6 +164,31 @@ func noChanges(r *Result) string {
 		return fmt.Sprintf("No changes. The %s and %s templates build the same API: same routes, same stages, same behaviour.", r.Old.Format, r.New.Format)
 	}
 	return "No changes. Both templates describe the same resources and routes."
+}
+
+// maxRouteHazards is how many route-removed hazards the text and Markdown
+// outputs print before summarising the rest (JSON lists all).
+const maxRouteHazards = 8
+
+func displayHazards(hs []Hazard) (shown []Hazard, hidden int) {
+	routes := 0
+	for _, h := range hs {
+		if h.Kind == "route-removed" {
+			if routes++; routes > maxRouteHazards {
+				hidden++
+				continue
+			}
+		}
+		shown = append(shown, h)
+	}
+	return shown, hidden
+}
+
+func moreRoutes(n int) string {
+	if n == 1 {
+		return "1 more route removed (listed under Routes)"
+	}
+	return fmt.Sprintf("%d more routes removed (listed under Routes)", n)
 }
 
 func crossFormatNote(r *Result) string {
@@ -303,7 +332,8 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	}
 	if len(r.Hazards) > 0 {
 		fmt.Fprintf(&b, "### Hazards (%d)\n\n", len(r.Hazards))
-		for _, h := range r.Hazards {
+		shown, hidden := displayHazards(r.Hazards)
+		for _, h := range shown {
 			icon := ":warning:"
 			if h.Severity == SeverityDanger {
 				icon = ":no_entry:"
@@ -316,6 +346,9 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 				fmt.Fprintf(&b, " (`%s`)", h.Location)
 			}
 			b.WriteByte('\n')
+		}
+		if hidden > 0 {
+			fmt.Fprintf(&b, "- :no_entry: **%s**\n", moreRoutes(hidden))
 		}
 		b.WriteByte('\n')
 	}

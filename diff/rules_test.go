@@ -457,3 +457,23 @@ func TestOpenAPIBodyChangeNeedsDeployment(t *testing.T) {
 		t.Errorf("hazard does not name the API definition: %s", r.Hazards[0].Message)
 	}
 }
+
+func TestManyRemovedRoutesAreSummarised(t *testing.T) {
+	r := &Result{}
+	for i := 0; i < 11; i++ {
+		r.Hazards = append(r.Hazards, Hazard{Kind: "route-removed", Severity: SeverityDanger, Message: fmt.Sprintf("route GET /r%d removed", i)})
+	}
+	r.Hazards = append(r.Hazards, Hazard{Kind: "stage-new-deployment", Severity: SeverityWarning, Message: "stage switches"})
+	var text, md strings.Builder
+	if err := WriteText(&text, r, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if strings.Count(out, "removed\n")+strings.Count(out, "removed**\n") != 8 || !strings.Contains(out, "3 more routes removed") || !strings.Contains(out, "stage switches") {
+			t.Errorf("%s output:\n%s", name, out)
+		}
+	}
+}
