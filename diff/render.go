@@ -154,7 +154,7 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 		}
 		b.WriteByte('\n')
 	}
-	b.WriteString(p.paint(ansiBold, SummaryLine(r.Summary)) + "\n")
+	b.WriteString(p.paint(ansiBold, summaryFor(r)) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -219,6 +219,15 @@ func outputText(o OutputChange) string {
 		s += "; export " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport)
 	}
 	return s
+}
+
+func summaryFor(r *Result) string {
+	line := SummaryLine(r.Summary)
+	if r.CrossFormat {
+		_, rest, _ := strings.Cut(line, ". ")
+		line = "Resources: not compared across formats. " + rest
+	}
+	return line
 }
 
 // SummaryLine renders the counts in one line, terraform style.
@@ -326,7 +335,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "**%s**\n\n", SummaryLine(r.Summary))
+	fmt.Fprintf(&b, "**%s**\n\n", summaryFor(r))
 	if r.CrossFormat {
 		fmt.Fprintf(&b, "%s\n\n", crossFormatNote(r))
 	}
