@@ -78,9 +78,26 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			}
 			return a.Range.Start.Line - b.Range.Start.Line
 		})
+		// A deployment that names a stage which a Stage resource creates,
+		// and depends on that Stage resource, updates the existing stage
+		// (the canary-deployment pattern): it does not create it again.
+		updates := map[*model.Stage]bool{}
+		for _, st := range stages {
+			if !st.Implicit {
+				continue
+			}
+			reach := reachable(t, st.LogicalID)
+			for _, x := range stages {
+				if !x.Implicit && x.Name == st.Name && reach[x.LogicalID] {
+					updates[st] = true
+				}
+			}
+		}
 		for _, st := range stages {
 			nameRng := st.Props.At("StageName", st.Range)
-			if first, dup := byName[st.Name]; dup {
+			if first, dup := byName[st.Name]; updates[st] {
+				// updates the stage created by the Stage resource
+			} else if dup {
 				by := "stage " + first.LogicalID
 				if first.Implicit {
 					by = "the StageName of deployment " + first.LogicalID
