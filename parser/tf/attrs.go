@@ -431,10 +431,16 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			key = root + "." + n
 		}
 		target := mi.m.resources[key]
+		base := mi.prefix + key
 		if target == nil {
+			// An undeclared resource (reported by evaluation) stays in the
+			// graph, as on the CloudFormation side.
+			if root != "data" {
+				attr, _ := attrStep(tr, i)
+				addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: toRange(tr.SourceRange())})
+			}
 			return
 		}
-		base := mi.prefix + key
 		var idx cty.Value
 		if k, ok := tr2index(tr, i); ok {
 			idx = k

@@ -411,11 +411,17 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		m[a][b] = v
 	}
 	localVals := map[string]cty.Value{}
+	useVars, undeclaredVars := false, map[string]bool{}
 	moduleVals := map[string]cty.Value{}
 	for _, tr := range travs {
 		root := tr.RootName()
 		if v, ok := extra[root]; ok {
 			ctx.Variables[root] = v
+			continue
+		}
+		if _, ok := attrStep(tr, 1); !ok && (root == "var" || root == "local" || root == "data" || root == "module") {
+			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Access one of its attributes instead, such as %s.NAME.", root), "the %q object cannot be accessed directly", root))
+			ctx.Variables[root] = cty.DynamicVal
 			continue
 		}
 		switch root {
@@ -426,14 +432,10 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.varByName), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
+				undeclaredVars[name] = true
 				continue
 			}
-			if mi.varObj == cty.NilVal {
-				// During validation of variables themselves.
-				ctx.Variables["var"] = cty.ObjectVal(mi.vars)
-			} else {
-				ctx.Variables["var"] = mi.varObj
-			}
+			useVars = true
 		case "local":
 			name, ok := attrStep(tr, 1)
 			if !ok {
@@ -494,6 +496,24 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			put(nested, root, name, mi.resource(key))
 		}
+	}
+	if useVars || len(undeclaredVars) > 0 {
+		vars := mi.varObj
+		if vars == cty.NilVal {
+			// During validation of the variables themselves.
+			vars = cty.ObjectVal(mi.vars)
+		}
+		if len(undeclaredVars) > 0 {
+			m := vars.AsValueMap()
+			if m == nil {
+				m = map[string]cty.Value{}
+			}
+			for n := range undeclaredVars {
+				m[n] = cty.DynamicVal
+			}
+			vars = cty.ObjectVal(m)
+		}
+		ctx.Variables["var"] = vars
 	}
 	for typ, names := range nested {
 		ctx.Variables[typ] = cty.ObjectVal(names)

@@ -73,12 +73,16 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			}
 			hint := diag.DidYouMean(n, cands)
 			if hint == "" {
-				hint = fmt.Sprintf("%s accepts: %s.", in.res.typ, strings.Join(cands, ", "))
+				hint = fmt.Sprintf("Valid names here: %s.", strings.Join(cands, ", "))
 			}
 			if n == "auto_deploy" {
 				hint = "auto_deploy belongs to aws_apigatewayv2_stage (HTTP and WebSocket APIs); REST API stages are deployed with aws_api_gateway_deployment."
 			}
-			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, in.res.typ))
+			where := in.res.typ
+			if path != "" {
+				where = strings.TrimSuffix(path, ".") + " block of " + in.res.typ
+			}
+			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
 			return
 		}
 		if isBlock != (a.kind == kBlock) {
@@ -284,7 +288,7 @@ func (l *loader) checkTriggers(in *instance) {
 	if len(missing) > 3 {
 		list += fmt.Sprintf(" and %d more", len(missing)-3)
 	}
-	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not change when %s change: those changes will not be redeployed", list))
+	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not reference %s: changes to them will not be redeployed", list))
 }
 
 func withIDs(keys []string, apiKey string) []string {
