@@ -263,7 +263,11 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.Value {
 	tpl := ctyString(obj["template"])
 	vars := map[string]cty.Value{}
-	if v := obj["vars"]; v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
+	v := obj["vars"]
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && (v.Type().IsTupleType() || v.Type().IsListType()) {
+		v = firstBlock(v) // Terraform 0.11's vars { ... } block form
+	}
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
 		for it := v.ElementIterator(); it.Next(); {
 			k, x := it.Element()
 			vars[k.AsString()] = x
@@ -275,14 +279,14 @@ func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.
 		l.diagOnce(errorf("TF005", rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
 		return cty.UnknownVal(cty.String)
 	}
-	v, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
+	out, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
 	if ds.HasErrors() {
 		for _, d := range ds {
 			l.diagOnce(errorf("TF005", rng, in.addr, "Pass every variable the template uses in vars.", "template_file: %s", d.Detail))
 		}
 		return cty.UnknownVal(cty.String)
 	}
-	return v
+	return out
 }
 
 // scanRefs collects, for every resource key of m, the attribute names

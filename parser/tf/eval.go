@@ -303,12 +303,22 @@ func (mi *modInst) evalVariable(v *variable) {
 	}
 	if !given {
 		if v.def == nil {
-			hint := fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name)
 			if mi.prefix != "" {
-				hint = fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name)
+				mi.l.diags = append(mi.l.diags, errorf("TF007", v.declRange, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name), "no value for required variable %q", v.name))
+				mi.vars[v.name] = cty.UnknownVal(v.typ)
+				return
 			}
-			mi.l.diags = append(mi.l.diags, errorf("TF007", v.declRange, strings.TrimSuffix(mi.prefix, "."), hint, "no value for required variable %q", v.name))
-			mi.vars[v.name] = cty.UnknownVal(v.typ)
+			// terraform validate accepts a root variable without a value
+			// (plan would prompt for it): a warning, and a placeholder so
+			// the routes still come out.
+			ph := cty.UnknownVal(v.typ)
+			note := "values that depend on it are unknown"
+			if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
+				ph = cty.StringVal(v.name)
+				note = fmt.Sprintf("cfnrun uses the placeholder %q", v.name)
+			}
+			mi.l.diags = append(mi.l.diags, diag.Warnf("TF007", toRange(v.declRange), "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
+			mi.vars[v.name] = ph
 			return
 		}
 		dv, ds := v.def.Value(nil)

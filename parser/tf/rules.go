@@ -254,7 +254,14 @@ func (l *loader) checkTriggers(in *instance) {
 	body, _ := in.res.body.(*hclsyntax.Body)
 	var trig *hclsyntax.Attribute
 	if body != nil {
-		trig = body.Attributes["triggers"]
+		// triggers, or (provider v5) the arguments that force a new
+		// deployment when they change.
+		for _, n := range []string{"triggers", "stage_description", "variables"} {
+			if a := body.Attributes[n]; a != nil && len(a.Expr.Variables()) > 0 || (a != nil && n == "triggers") {
+				trig = a
+				break
+			}
+		}
 	}
 	hint := "Add triggers = { redeployment = sha1(jsonencode([" + strings.Join(firstN(withIDs(watched, apiKey), 3), ", ") + "])) } and lifecycle { create_before_destroy = true }, so a change to any of them replaces the deployment."
 	if trig == nil {
