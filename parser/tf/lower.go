@@ -56,6 +56,11 @@ func (l *loader) lower(t *model.Template) {
 	for _, in := range byType["aws_api_gateway_integration_response"] {
 		lw.integrationResponse(in)
 	}
+	for _, in := range byType["aws_api_gateway_rest_api"] {
+		if api := lw.apiByID[in.attrs["id"]]; api != nil {
+			lw.importBody(api, in)
+		}
+	}
 	for _, in := range byType["aws_api_gateway_deployment"] {
 		lw.deployment(in)
 	}
