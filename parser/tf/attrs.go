@@ -1,7 +1,9 @@
 package tf
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -488,11 +490,11 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 			return nil
 		}
-		for name, a := range sb.Attributes {
+		for _, name := range sortedKeys(sb.Attributes) {
 			if name == "depends_on" {
 				continue
 			}
-			hclsyntax.VisitAll(a.Expr, visit)
+			hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
 		}
 		for _, b := range sb.Blocks {
 			if b.Type == "lifecycle" || b.Type == "provisioner" || b.Type == "connection" {
@@ -518,6 +520,9 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	for _, tr := range r.dependsOn {
 		resolve(tr, nil, model.EdgeDependsOn)
 	}
+	slices.SortStableFunc(edges, func(a, b model.Edge) int {
+		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
+	})
 	return edges
 }
 
