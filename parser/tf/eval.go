@@ -602,8 +602,27 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 	if len(set) == 0 {
 		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
 	}
-	typ, name, _ := strings.Cut(key, ".")
-	return mi.l.placeholderObject(typ, name, addr, cty.EmptyObjectVal, mi.refAttrs[key])
+	// Every attribute reads as the reference itself, "${addr.attr}", as
+	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
+	// values replace them.
+	attrs := map[string]cty.Value{}
+	for a := range mi.refAttrs[key] {
+		attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+	}
+	for a := range mi.l.relAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for _, a := range commonAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for k, v := range set {
+		attrs[k] = cty.StringVal(v)
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // setsFor returns the --set overrides for address addr.

@@ -132,7 +132,7 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	}
 	for _, n := range cands {
 		a := s.args[n]
-		if a.required && !names[n] {
+		if a.required && !names[n] && !(path == "" && sharedRuleReports[in.res.typ+"."+n]) {
 			l.diagOnce(errorf("TF011", blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
 		}
 	}
@@ -205,6 +205,12 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 			}
 		}
 	}
+}
+
+// sharedRuleReports are required arguments whose absence the shared model
+// rules already report (so one problem is one finding).
+var sharedRuleReports = map[string]bool{
+	"aws_api_gateway_stage.deployment_id": true, // E3202
 }
 
 func blockList(v cty.Value) []cty.Value {

@@ -9,8 +9,9 @@
 // Invariants: Load never panics and always returns a (possibly partial)
 // Template plus every diagnostic it found; hcl and cty types never leave
 // this package; every diagnostic carries the tightest source range known;
-// every rule id it emits starts with "TF" except cfnrun's extension finding
-// X001. Generated ids are model.StableID values derived from resource
+// every rule id it emits starts with "TF" (cfnrun's extensions, http2_enabled
+// and connection_type = "HTTP2", are left to the shared model rules, which
+// see them in the model). Generated ids are model.StableID values derived from resource
 // addresses, so they are the same on every run.
 package tf
 
