@@ -126,7 +126,12 @@ func (l *loader) exported(in *instance) cty.Value {
 			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
 		}
 	}
-	in.attrs = stringAttrs(cty.ObjectVal(obj))
+	in.attrs = make(map[string]string, len(a)+len(obj))
+	for k, x := range obj {
+		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
+			in.attrs[k] = ctyString(x)
+		}
+	}
 	return cty.ObjectVal(obj)
 }
 
@@ -494,6 +499,9 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			if name == "depends_on" {
 				continue
 			}
+			if name == "for_each" && mi.chainedForEach(sb.Attributes[name].Expr, extra, resolve) {
+				continue
+			}
 			hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
 		}
 		for _, b := range sb.Blocks {
@@ -524,6 +532,29 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
 	})
 	return edges
+}
+
+// chainedForEach handles for_each = other_resource (one resource's
+// instances feeding the next): instance "k" depends on other["k"] only,
+// not on every instance, which keeps the graph linear in the number of
+// routes.
+func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind)) bool {
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) != 2 {
+		return false
+	}
+	each, ok := extra["each"]
+	if !ok {
+		return false
+	}
+	key := each.GetAttr("key")
+	if key.Type() != cty.String {
+		return false
+	}
+	tr := append(hcl.Traversal{}, st.Traversal...)
+	tr = append(tr, hcl.TraverseIndex{Key: key, SrcRange: st.Traversal.SourceRange()})
+	resolve(tr, nil, model.EdgeReference)
+	return true
 }
 
 func tr2index(tr hcl.Traversal, i int) (cty.Value, bool) {

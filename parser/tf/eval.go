@@ -41,6 +41,8 @@ type loader struct {
 	// relAttrs are attribute names read through splats and relative
 	// traversals anywhere; placeholder objects expose them too.
 	relAttrs map[string]bool
+	// bareCtx evaluates expressions that refer to nothing.
+	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
 	pathByID map[string]string
 }
@@ -411,7 +413,13 @@ func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.
 }
 
 func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.Value) *hcl.EvalContext {
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: mi.l.funcs}
+	if len(travs) == 0 {
+		if mi.l.bareCtx == nil {
+			mi.l.bareCtx = &hcl.EvalContext{Functions: mi.l.funcs}
+		}
+		return mi.l.bareCtx
+	}
+	ctx := &hcl.EvalContext{Variables: make(map[string]cty.Value, 4), Functions: mi.l.funcs}
 	nested := map[string]map[string]cty.Value{}   // resource type → name → value
 	dataVals := map[string]map[string]cty.Value{} // data type → name → value
 	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
