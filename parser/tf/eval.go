@@ -23,6 +23,10 @@ import (
 // diagnostic, not a stack overflow.
 const maxModuleDepth = 16
 
+// maxInstances bounds count and for_each, so a typo (count = 1e9) is a
+// diagnostic, not an hour of work.
+const maxInstances = 10000
+
 // loader holds the state of one Load call.
 type loader struct {
 	ctx     context.Context
@@ -760,8 +764,8 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			return nil, nil, expandUnknown
 		}
 		n, acc := nv.AsBigFloat().Int64()
-		if acc != 0 || n < 0 || n > 100000 {
-			l.diagOnce(errorf("TF005", count.Range(), addr, "count takes a whole number between 0 and 100000.", "invalid count value %s", nv.AsBigFloat().String()))
+		if acc != 0 || n < 0 || n > maxInstances {
+			l.diagOnce(errorf("TF005", count.Range(), addr, fmt.Sprintf("count takes a whole number; cfnrun expands at most %d instances of one resource.", maxInstances), "invalid count value %s", nv.AsBigFloat().String()))
 			return nil, nil, expandUnknown
 		}
 		keys := make([]cty.Value, n)
@@ -819,6 +823,10 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 				hint = "A list cannot be used with for_each: wrap it in toset(...), or build a map with {for x in list : x.key => x}."
 			}
 			l.diagOnce(errorf("TF005", forEach.Range(), addr, hint, "invalid for_each argument: %s", typeString(ty)))
+			return nil, nil, expandUnknown
+		}
+		if len(keys) > maxInstances {
+			l.diagOnce(errorf("TF005", forEach.Range(), addr, fmt.Sprintf("cfnrun expands at most %d instances of one resource.", maxInstances), "for_each has %d elements", len(keys)))
 			return nil, nil, expandUnknown
 		}
 		return keys, extras, expandForEach

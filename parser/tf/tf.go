@@ -53,6 +53,16 @@ func Load(ctx context.Context, paths []string, opts Options, files *diag.Files) 
 		files = diag.NewFiles()
 	}
 	l := newLoader(ctx, opts, files)
-	t := l.run(paths)
+	t := &model.Template{Format: model.Terraform}
+	func() {
+		// Load must never take the process down: a bug in evaluation
+		// becomes a finding (and a failing fuzz run), not a crash.
+		defer func() {
+			if r := recover(); r != nil {
+				l.diags = append(l.diags, diag.Errorf("TF000", diag.Range{}, "", "Please report this with the configuration that triggers it.", "internal error in the Terraform front end: %v", r))
+			}
+		}()
+		t = l.run(paths)
+	}()
 	return t, l.diags.Sort()
 }
