@@ -2,9 +2,9 @@ package tf
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
