@@ -349,7 +349,16 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 	}
 	walkBody := func(b hcl.Body) {
 		if sb, ok := b.(*hclsyntax.Body); ok {
-			hclsyntax.VisitAll(sb, visit)
+			for n, a := range sb.Attributes {
+				if n != "provider" && n != "providers" {
+					hclsyntax.VisitAll(a.Expr, visit)
+				}
+			}
+			for _, blk := range sb.Blocks {
+				if blk.Type != "lifecycle" {
+					hclsyntax.VisitAll(blk, visit)
+				}
+			}
 			return
 		}
 		attrs, _ := b.JustAttributes()
@@ -496,7 +505,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			return nil
 		}
 		for _, name := range sortedKeys(sb.Attributes) {
-			if name == "depends_on" {
+			if name == "depends_on" || name == "provider" {
 				continue
 			}
 			if name == "for_each" && mi.chainedForEach(sb.Attributes[name].Expr, extra, resolve) {
