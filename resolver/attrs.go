@@ -135,6 +135,10 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 		a["DeploymentId"] = a["Ref"]
 	case "AWS::ApiGateway::Stage":
 		a["Ref"] = prop("StageName")
+		if a["Ref"] == "" {
+			// StageName is optional: CloudFormation generates one.
+			a["Ref"] = s.physicalName(r)
+		}
 	case "AWS::ApiGateway::Authorizer":
 		a["Ref"] = id(6, "authorizer")
 		a["AuthorizerId"] = a["Ref"]

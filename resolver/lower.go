@@ -327,7 +327,7 @@ func (l *lowerer) run() {
 		if api == nil {
 			continue
 		}
-		st := &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
+		st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
 			Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
 			CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.rng}
 		st.MethodSettings = l.methodSettings(p)

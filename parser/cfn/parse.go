@@ -265,6 +265,11 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			n.Fields = append(n.Fields, Field{Key: k.Value, KeyRange: kr, Value: p.convert(v, depth+1)})
 		}
 		n.Range = p.span(y, n)
+		// Long-form Fn::GetAtt also takes the dotted string "A.B": give it
+		// the list form the short form gets.
+		if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Scalar {
+			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
+		}
 		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
 		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] {
 			f := n.Fields[0]
@@ -347,18 +352,17 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	case "Fn::GetAtt":
 		if arg.Kind == Scalar {
 			// !GetAtt A.B.C → [A, B.C]
-			res, attr, found := strings.Cut(arg.Value, ".")
-			if !found || res == "" || attr == "" {
+			split, ok := p.splitGetAtt(arg)
+			if !ok {
 				p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, arg.Range, "",
 					"Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId.", "!GetAtt %q needs a resource and an attribute", arg.Value))
+				res, attr, _ := strings.Cut(arg.Value, ".")
+				split = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
+					{Kind: Scalar, Value: res, Range: arg.Range},
+					{Kind: Scalar, Value: attr, Range: arg.Range},
+				}}
 			}
-			ar, at := arg.Range, arg.Range
-			ar.End = p.pos(ar.Start.Line, ar.Start.Column+utf8.RuneCountInString(res))
-			at.Start = p.pos(ar.Start.Line, ar.Start.Column+utf8.RuneCountInString(res)+1)
-			arg = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
-				{Kind: Scalar, Value: res, Range: ar},
-				{Kind: Scalar, Value: attr, Range: at},
-			}}
+			arg = split
 		}
 	case "Ref", "Condition":
 		if arg.Kind != Scalar {
@@ -368,6 +372,30 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	}
 	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
 		Fields: []Field{{Key: name, KeyRange: tagRange, Value: arg}}}
+}
+
+// splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
+// list form [A, B.C], positioning each part. ok is false (and arg is
+// returned unchanged) when the string has no resource and attribute.
+func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
+	res, attr, found := strings.Cut(arg.Value, ".")
+	if !found || res == "" || attr == "" {
+		return arg, false
+	}
+	r := arg.Range
+	start := r.Start.Column
+	if r.Start.Line == r.End.Line && r.End.Column-r.Start.Column == utf8.RuneCountInString(arg.Value)+2 {
+		start++ // quoted
+	}
+	ar, at := r, r
+	ar.Start = p.pos(r.Start.Line, start)
+	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
+	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
+	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
+	return &Node{Kind: Sequence, Range: r, Items: []*Node{
+		{Kind: Scalar, Type: Str, Value: res, Range: ar},
+		{Kind: Scalar, Type: Str, Value: attr, Range: at},
+	}}, true
 }
 
 func maxEnd(a, b diag.Pos) diag.Pos {

@@ -613,6 +613,8 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 	}
 	if len(set) == 0 {
 		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
+	} else {
+		mi.l.diagOnce(diag.Warnf("TF003", toRange(tr.SourceRange()), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
 	}
 	// Every attribute reads as the reference itself, "${addr.attr}", as
 	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
