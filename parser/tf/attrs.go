@@ -186,6 +186,10 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 	case "aws_sqs_queue", "aws_sns_topic":
 		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
 	}
+	sets := l.setsFor(addr)
+	if s, ok := sets["arn"]; ok {
+		arn = s // invoke_arn and qualified_arn follow an --set arn
+	}
 	value := func(attr string) cty.Value {
 		switch attr {
 		case "arn", "qualified_arn":
@@ -214,7 +218,7 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 			obj[attr] = value(attr)
 		}
 	}
-	for k, v := range l.setsFor(addr) {
+	for k, v := range sets {
 		obj[k] = cty.StringVal(v)
 	}
 	return cty.ObjectVal(obj)

@@ -607,7 +607,26 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 			cands = append(cands, r.key())
 		}
 	}
+	typ, name, _ := strings.Cut(key, ".")
 	hint := diag.DidYouMean(key, cands)
+	if hint == "" {
+		// The only resource of the same type is the likely target.
+		var sameType []string
+		for _, c := range cands {
+			if strings.HasPrefix(c, typ+".") {
+				sameType = append(sameType, c)
+			}
+		}
+		if len(sameType) == 1 {
+			hint = fmt.Sprintf("Did you mean %q?", sameType[0])
+		}
+	}
+	if hint == "" {
+		// A misspelt var./local./data. prefix reads as a resource type.
+		if s := diag.Suggest(typ, []string{"var", "local", "data", "module", "each", "count", "path"}); s != "" && !slices.ContainsFunc(cands, func(c string) bool { return strings.HasPrefix(c, typ+".") }) {
+			hint = fmt.Sprintf("Did you mean %s.%s?", s, name)
+		}
+	}
 	if hint == "" {
 		hint = fmt.Sprintf("Declare the resource, or give its attributes with --set %s.ATTR=VALUE.", addr)
 	}
@@ -615,6 +634,11 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
 	} else {
 		mi.l.diagOnce(diag.Warnf("TF003", toRange(tr.SourceRange()), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
+	}
+	if _, hasAttr := attrStep(tr, 2); !hasAttr && len(set) == 0 {
+		// vars.stage: the object itself is used; unknown avoids a cascade
+		// of type errors after the finding above.
+		return cty.DynamicVal
 	}
 	// Every attribute reads as the reference itself, "${addr.attr}", as
 	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set

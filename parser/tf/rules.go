@@ -38,6 +38,7 @@ func (l *loader) validate(t *model.Template) {
 		if !in.res.data && in.res.typ == "aws_api_gateway_deployment" {
 			l.checkTriggers(in)
 		}
+		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
 	}
 	for _, c := range model.Cycles(t.Nodes) {
 		first := c.Edges[0]
@@ -361,4 +362,41 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 		}
 	}
 	return out, dynamic
+}
+
+// checkDependsOn reports depends_on entries naming nothing declared.
+func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
+	for _, tr := range deps {
+		root := tr.RootName()
+		var key string
+		switch root {
+		case "module":
+			n, ok := attrStep(tr, 1)
+			if ok && mi.m.calls[n] == nil {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(n, diag.Names(mi.m.calls), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
+			}
+			continue
+		case "data":
+			t, ok1 := attrStep(tr, 1)
+			n, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			key = "data." + t + "." + n
+		default:
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			key = root + "." + n
+		}
+		if mi.m.resources[key] != nil {
+			continue
+		}
+		var cands []string
+		for _, r := range mi.m.resList {
+			cands = append(cands, r.key())
+		}
+		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(key, cands, "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
+	}
 }
