@@ -48,6 +48,11 @@ var realTemplates = []struct {
 	// GetAtt in every form, including the long-form dotted string.
 	{file: "cfn-lint-good-functions-getatt.yaml", params: map[string]string{"ProjectS3Root": "s3://bucket", "SSMMasterDBUsernameKeyFullName": "/db/user",
 		"SSMMasterDBPasswordKeyFullName": "/db/password", "SSMLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:ssm", "SSMModifiedAt": "2024-01-01"}, routes: 0},
+	// SAM output: two APIs from OpenAPI bodies, each with the SAM "Stage"
+	// stage from the deployment and a Prod stage: 2 APIs x 2 stages x 4.
+	{file: "sam-translator-api-with-cors.json", routes: 16},
+	// SAM output with CanarySetting; ExplicitApi comes from S3 (warning).
+	{file: "sam-translator-api-with-canary-setting.json", routes: 2},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
