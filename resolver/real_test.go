@@ -53,6 +53,16 @@ var realTemplates = []struct {
 	{file: "sam-translator-api-with-cors.json", routes: 16},
 	// SAM output with CanarySetting; ExplicitApi comes from S3 (warning).
 	{file: "sam-translator-api-with-canary-setting.json", routes: 2},
+	// The API Gateway developer guide's REST templates.
+	{file: "awsdocs-rest-lambda-proxy.yaml", routes: 1},
+	{file: "awsdocs-rest-with-auth.yaml", routes: 1},
+	// A deployment's StageName (tempstage) plus a Stage (test): 2 stages.
+	{file: "awsdocs-stage.yaml", routes: 2},
+	{file: "awsdocs-usage-plan.yaml", routes: 2},
+	{file: "awsdocs-basepath.yaml", routes: 1},
+	// CloudFormation Designer metadata; the API's condition is false by
+	// default, so nothing is created.
+	{file: "localstack-apigateway-designer-condition.json", routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
