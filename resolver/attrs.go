@@ -52,6 +52,7 @@ type typeInfo struct {
 }
 
 var commonTypes = map[string]typeInfo{
+	"AWS::Serverless::Function":                 {"lambda", "function", "name", []string{"Arn"}},
 	"AWS::Lambda::Function":                     {"lambda", "function", "name", []string{"Arn", "SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"}},
 	"AWS::Lambda::Alias":                        {"lambda", "function", "arn", []string{"AliasArn"}},
 	"AWS::Lambda::Version":                      {"lambda", "function", "arn", []string{"FunctionArn", "Version"}},
@@ -120,7 +121,7 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 		return ""
 	}
 	switch r.typ {
-	case "AWS::ApiGateway::RestApi":
+	case "AWS::ApiGateway::RestApi", "AWS::Serverless::Api":
 		a["Ref"] = id(10, "restapi")
 		a["RestApiId"] = a["Ref"]
 		a["RootResourceId"] = model.StableID(10, "root", s.stackName, r.id)

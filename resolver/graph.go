@@ -224,6 +224,9 @@ func (s *stack) buildGraph() []*model.Node {
 	var nodes []*model.Node
 	for _, id := range s.resOrder {
 		r := s.res[id]
+		if r.implied {
+			continue
+		}
 		w := &refWalker{s: s, from: id}
 		w.walk(r.props)
 		for _, d := range r.dependsOn {

@@ -293,6 +293,7 @@ func (l *lowerer) run() {
 		}
 	}
 	l.checkParentCycles()
+	l.lowerSAM()
 	for _, b := range bodies {
 		l.importOpenAPI(b.api, b.owner, b.body)
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
+
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
@@ -23,33 +25,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 	if paths.node == nil || paths.node.Kind != cfn.Mapping {
 		return
 	}
-	byPath := map[string]*model.Resource{"/": api.Root}
-	for _, r := range api.Resources {
-		if r.Parent != nil {
-			byPath[pathFor(r)] = r
-		}
-	}
-	ensure := func(path string, at *cfn.Field) *model.Resource {
-		segs := strings.Split(strings.Trim(path, "/"), "/")
-		cur, curPath := api.Root, ""
-		for _, seg := range segs {
-			if seg == "" {
-				continue
-			}
-			curPath += "/" + seg
-			if r, ok := byPath[curPath]; ok {
-				cur = r
-				continue
-			}
-			r := &model.Resource{ID: model.StableID(6, "resource", l.s.stackName, owner, curPath), PathPart: seg, Parent: cur,
-				Range: at.KeyRange, Props: model.Ranges{"PathPart": at.KeyRange}}
-			byPath[curPath] = r
-			api.Resources = append(api.Resources, r)
-			l.resAPI[r] = api
-			cur = r
-		}
-		return cur
-	}
+	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange) }
 	for i := range paths.node.Fields {
 		pf := &paths.node.Fields[i]
 		if !strings.HasPrefix(pf.Key, "/") || pf.Value.Kind != cfn.Mapping {
@@ -174,4 +150,31 @@ func openAPIParams(p *props) map[string]bool {
 		out["method.request."+kind+"."+name] = strings.EqualFold(it.Get("required").String(), "true")
 	}
 	return out
+}
+
+// ensurePath returns the resource for path in api, creating the missing
+// segments as API Gateway's import does.
+func (l *lowerer) ensurePath(api *model.RestAPI, owner, path string, rng diag.Range) *model.Resource {
+	cur, curPath := api.Root, ""
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if seg == "" {
+			continue
+		}
+		curPath += "/" + seg
+		var next *model.Resource
+		for _, r := range api.Resources {
+			if r.Parent == cur && r.PathPart == seg {
+				next = r
+				break
+			}
+		}
+		if next == nil {
+			next = &model.Resource{ID: model.StableID(6, "resource", l.s.stackName, owner, curPath), PathPart: seg, Parent: cur,
+				Range: rng, Props: model.Ranges{"PathPart": rng}}
+			api.Resources = append(api.Resources, next)
+			l.resAPI[next] = api
+		}
+		cur = next
+	}
+	return cur
 }

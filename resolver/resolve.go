@@ -2,15 +2,14 @@ package resolver
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
+	"github.com/cfnrun/cfnrun/parser/tf"
 )
 
 // Rule id for problems reading the inputs themselves.
@@ -158,7 +157,13 @@ func (s *stack) outputs() []model.Output {
 
 // loadTerraform is the hook to the Terraform front end.
 func loadTerraform(ctx context.Context, paths []string, opts Options, files *diag.Files) (*model.Template, diag.Diagnostics) {
-	return nil, diag.Diagnostics{diag.Errorf(ruleInput, diag.Range{Filename: paths[0]}, "", "Terraform support lands with the Terraform front end.", "cannot read %s: Terraform configurations are not supported yet", filepath.Base(paths[0]))}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, diag.Diagnostics{diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read configuration: %v", unwrapPathError(err))}
+		}
+	}
+	return tf.Load(ctx, paths, tf.Options{
+		Vars: opts.Vars, VarFiles: opts.VarFiles, Getenv: opts.Getenv,
+		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets,
+	}, files)
 }
-
-var _ = fmt.Sprint

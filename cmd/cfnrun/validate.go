@@ -11,12 +11,12 @@ func validateCommand() command {
 	c := command{
 		name:    "validate",
 		summary: "check templates for what CloudFormation or Terraform would reject, and mistakes that break the API",
-		usage:   "cfnrun validate [--format text|json|sarif] [--strict] [--allow-extensions] FILE...",
+		usage:   "cfnrun validate [--format text|json|sarif|github] [--strict] [--allow-extensions] FILE...",
 		example: "cfnrun validate examples/seed/template.yaml\ncfnrun validate --format sarif --allow-extensions template.yaml > cfnrun.sarif",
 	}
 	c.run = func(e *env, args []string) int {
 		fs := newFlagSet(e, &c)
-		format := fs.String("format", "text", "output `format`: text, json or sarif")
+		format := fs.String("format", "text", "output `format`: text, json, sarif, or github (Actions annotations)")
 		strict := fs.Bool("strict", false, "exit 1 on warnings too")
 		in := addInputFlags(fs)
 		allowExt := fs.Bool("allow-extensions", false, "report cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as info instead of errors")
@@ -27,8 +27,8 @@ func validateCommand() command {
 			fmt.Fprintln(e.stderr, "cfnrun validate: name at least one template (FILE or Terraform directory)")
 			return exitUsage
 		}
-		if *format != "text" && *format != "json" && *format != "sarif" {
-			fmt.Fprintf(e.stderr, "cfnrun validate: unknown --format %q (want text, json or sarif)\n", *format)
+		if *format != "text" && *format != "json" && *format != "sarif" && *format != "github" {
+			fmt.Fprintf(e.stderr, "cfnrun validate: unknown --format %q (want text, json, sarif or github)\n", *format)
 			return exitUsage
 		}
 		files := diag.NewFiles()
@@ -51,6 +51,8 @@ func validateCommand() command {
 		switch *format {
 		case "json":
 			err = diag.WriteJSON(e.stdout, all)
+		case "github":
+			err = diag.WriteGitHub(e.stdout, all)
 		case "sarif":
 			err = diag.WriteSARIF(e.stdout, version, "https://github.com/cfnrun/cfnrun/blob/main/docs/rules.md", resolver.RuleDocs(), all)
 		default:

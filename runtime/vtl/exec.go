@@ -1,0 +1,891 @@
+package vtl
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Input is what a mapping template sees of one request (or integration
+// response). Nil maps are treated as empty.
+type Input struct {
+	// Body is $input.body; $input.json and $input.path parse it as JSON.
+	// An empty body reads as the empty object {}.
+	Body []byte
+	// PathParams, QueryParams and Headers are $input.params().path,
+	// .querystring and .header. $input.params(name) searches them in that
+	// order; header names also match case-insensitively.
+	PathParams, QueryParams, Headers map[string]string
+	// StageVariables is $stageVariables.
+	StageVariables map[string]string
+	// Context is $context: requestId, stage, httpMethod, resourcePath, path,
+	// identity (a map: sourceIp, userAgent, ...), requestTime,
+	// requestTimeEpoch, apiId, accountId, protocol, domainName, ... Values
+	// may be strings, numbers, booleans, and nested map[string]any or
+	// map[string]string. A missing member renders as "" as on API Gateway.
+	Context map[string]any
+}
+
+// Errors that Execute's *Error wraps, for errors.Is.
+var (
+	// ErrUnsupported: execution reached a construct Unsupported lists, or a
+	// method this package does not implement.
+	ErrUnsupported = errors.New("unsupported mapping template construct")
+	// ErrInvalidJSON: the template needed the body (or a parseJson
+	// argument) as JSON and it is not valid JSON.
+	ErrInvalidJSON = errors.New("invalid JSON")
+	// ErrLimit: a documented execution limit (output size, loop
+	// iterations, range size) was exceeded.
+	ErrLimit = errors.New("mapping template limit exceeded")
+)
+
+// Error is a parse or execution error at a position within the template.
+type Error struct {
+	Line, Col int    // 1-based, within the template text
+	Msg       string // what is wrong
+	Fix       string // how to fix it; may be empty
+	Err       error  // ErrUnsupported, ErrInvalidJSON, ErrLimit, or nil
+}
+
+func (e *Error) Error() string {
+	s := strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Col) + ": " + e.Msg
+	if e.Fix != "" {
+		s += "; " + e.Fix
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Execute renders the template for one input. On error the output written
+// so far is incomplete and must be discarded; the error is an *Error (or
+// the writer's error).
+func (t *Template) Execute(w io.Writer, in *Input) error {
+	_, err := t.run(w, in, false)
+	return err
+}
+
+// Overrides are the values a template assigned under
+// $context.requestOverride and $context.responseOverride, for example
+// #set($context.responseOverride.status = 404) or
+// #set($context.responseOverride.header.Access-Control-Allow-Origin = $origin).
+// API Gateway applies request overrides after an integration request
+// template and response overrides after an integration response template.
+type Overrides struct {
+	// Status is responseOverride.status; 0 when the template did not set it.
+	Status int
+	// ResponseHeaders is responseOverride.header; nil when empty.
+	ResponseHeaders map[string]string
+	// RequestHeaders, RequestPath and RequestQuery are
+	// requestOverride.header, .path and .querystring; nil when empty.
+	RequestHeaders, RequestPath, RequestQuery map[string]string
+}
+
+// ExecuteOverrides is Execute that also returns the overrides the template
+// set. A responseOverride.status that is not an HTTP status code (100-599)
+// is an error.
+func (t *Template) ExecuteOverrides(w io.Writer, in *Input) (Overrides, error) {
+	return t.run(w, in, true)
+}
+
+func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, error) {
+	if t.static != nil {
+		if len(t.static) == 0 {
+			return Overrides{}, nil
+		}
+		_, err := w.Write(t.static)
+		return Overrides{}, err
+	}
+	if in == nil {
+		in = &Input{}
+	}
+	st := &state{t: t, w: w, in: in}
+	err := execNodes(st, t.nodes)
+	if err == errStop || err == errBreak {
+		err = nil
+	}
+	if err != nil || !wantOverrides || st.ctx == nil {
+		return Overrides{}, err
+	}
+	return st.overrides()
+}
+
+func (st *state) overrides() (Overrides, error) {
+	var o Overrides
+	sub := func(parent, name string) map[string]string {
+		p, _ := st.ctx.get(parent)
+		pm, _ := p.(*Map)
+		if pm == nil {
+			return nil
+		}
+		v, _ := pm.get(name)
+		m, _ := v.(*Map)
+		if m == nil || len(m.keys) == 0 {
+			return nil
+		}
+		out := make(map[string]string, len(m.keys))
+		for _, k := range m.keys {
+			if m.m[k] != nil {
+				out[k] = toString(m.m[k])
+			}
+		}
+		return out
+	}
+	o.ResponseHeaders = sub("responseOverride", "header")
+	o.RequestHeaders = sub("requestOverride", "header")
+	o.RequestPath = sub("requestOverride", "path")
+	o.RequestQuery = sub("requestOverride", "querystring")
+	if ro, ok := st.ctx.get("responseOverride"); ok {
+		if rm, ok := ro.(*Map); ok {
+			if sv, ok := rm.get("status"); ok && sv != nil {
+				code, err := strconv.Atoi(strings.TrimSpace(toString(sv)))
+				if f, isF := sv.(float64); isF && f == float64(int(f)) {
+					code, err = int(f), nil
+				}
+				if err != nil || code < 100 || code > 599 {
+					return Overrides{}, &Error{Line: 1, Col: 1, Msg: "$context.responseOverride.status is " + strconv.Quote(toString(sv)) + ", not an HTTP status code", Fix: "set it to a number from 100 to 599"}
+				}
+				o.Status = code
+			}
+		}
+	}
+	return o, nil
+}
+
+// Internal control flow.
+var (
+	errStop  = errors.New("#stop")
+	errBreak = errors.New("#break")
+)
+
+type state struct {
+	t          *Template
+	w          io.Writer
+	in         *Input
+	vars       map[string]any
+	written    int
+	iterations int
+	scratch    []byte
+	loop       *foreachInfo
+
+	bodyVal  any
+	bodyErr  error
+	bodyDone bool
+	bodyStr  *string
+	ctx      *Map
+	stage    *Map
+	params   *Map
+}
+
+func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
+	line, col := lineCol(st.t.src, pos)
+	return &Error{Line: line, Col: col, Msg: msg, Fix: fix, Err: cause}
+}
+
+func (st *state) write(b []byte) error {
+	st.written += len(b)
+	if st.written > maxOutput {
+		return &Error{Line: 1, Col: 1, Msg: "output exceeds 10 MB", Fix: "API Gateway's payload limit; produce less output", Err: ErrLimit}
+	}
+	_, err := st.w.Write(b)
+	return err
+}
+
+func (st *state) writeString(s string) error {
+	st.scratch = append(st.scratch[:0], s...)
+	return st.write(st.scratch)
+}
+
+func (st *state) writeValue(v any) error {
+	if s, ok := v.(string); ok {
+		return st.writeString(s)
+	}
+	st.scratch = appendString(st.scratch[:0], v)
+	return st.write(st.scratch)
+}
+
+func execNodes(st *state, nodes []node) error {
+	for _, n := range nodes {
+		if err := n.exec(st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Nodes.
+
+type node interface{ exec(st *state) error }
+
+type textNode struct{ b []byte }
+
+func (n *textNode) exec(st *state) error { return st.write(n.b) }
+
+type refNode struct{ ref *refExpr }
+
+func (n *refNode) exec(st *state) error {
+	v, err := n.ref.eval(st)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		if n.ref.quiet || n.ref.root.rendersEmpty() {
+			// API Gateway renders missing $input/$context/$stageVariables
+			// values as empty; Velocity renders other null references as
+			// written.
+			return nil
+		}
+		return st.writeString(n.ref.raw)
+	}
+	return st.writeValue(v)
+}
+
+// escapedRefNode is \$ref: Velocity renders "$ref" literally when the
+// reference has a value, and the backslashes too when it has none.
+type escapedRefNode struct {
+	ref         *refExpr
+	backslashes int
+}
+
+func (n *escapedRefNode) exec(st *state) error {
+	v, err := n.ref.eval(st)
+	if err != nil {
+		return err
+	}
+	st.scratch = st.scratch[:0]
+	if v == nil && !n.ref.root.rendersEmpty() {
+		for range n.backslashes {
+			st.scratch = append(st.scratch, '\\')
+		}
+		st.scratch = append(st.scratch, n.ref.raw...)
+		return st.write(st.scratch)
+	}
+	for range n.backslashes / 2 {
+		st.scratch = append(st.scratch, '\\')
+	}
+	if n.backslashes%2 == 1 {
+		st.scratch = append(st.scratch, n.ref.raw...)
+	} else if v != nil {
+		st.scratch = appendString(st.scratch, v)
+	}
+	return st.write(st.scratch)
+}
+
+type setNode struct {
+	target *refExpr
+	val    expr
+	pos    int
+}
+
+func (n *setNode) exec(st *state) error {
+	v, err := n.val.eval(st)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		// Velocity 1.7: a null right-hand side leaves the target unchanged
+		// (the idiom #set($d = $map.put(k, v)) relies on it).
+		return nil
+	}
+	r := n.target
+	if len(r.segs) == 0 {
+		if st.vars == nil {
+			st.vars = make(map[string]any)
+		}
+		st.vars[r.name] = v
+		return nil
+	}
+	holder, err := r.evalPrefix(st, len(r.segs)-1)
+	if err != nil {
+		return err
+	}
+	last := &r.segs[len(r.segs)-1]
+	switch h := holder.(type) {
+	case *Map:
+		if last.kind == segIndex {
+			k, err := last.index.eval(st)
+			if err != nil {
+				return err
+			}
+			h.put(toString(k), v)
+			return nil
+		}
+		h.put(last.name, v)
+		return nil
+	case *List:
+		if last.kind == segIndex {
+			k, err := last.index.eval(st)
+			if err != nil {
+				return err
+			}
+			i, ok := k.(int64)
+			if !ok || i < 0 || i >= int64(len(h.items)) {
+				return st.errAt(last.pos, "index "+toString(k)+" is out of range for a list of "+strconv.Itoa(len(h.items)), "check the index", nil)
+			}
+			h.items[i] = v
+			return nil
+		}
+	case nil:
+		// Velocity logs and skips a #set on a null holder.
+		return nil
+	}
+	return st.errAt(n.pos, "#set cannot assign to a property of a "+typeName(holder), "assign to a variable or a map entry", ErrUnsupported)
+}
+
+type ifNode struct {
+	conds     []expr
+	blocks    [][]node
+	elseBlock []node
+}
+
+func (n *ifNode) exec(st *state) error {
+	for i, c := range n.conds {
+		v, err := c.eval(st)
+		if err != nil {
+			return err
+		}
+		if truthy(v) {
+			return execNodes(st, n.blocks[i])
+		}
+	}
+	return execNodes(st, n.elseBlock)
+}
+
+// foreachInfo is $foreach inside a #foreach body.
+type foreachInfo struct {
+	index   int64
+	hasNext bool
+	parent  *foreachInfo
+}
+
+type foreachNode struct {
+	varName string
+	iter    expr
+	body    []node
+	pos     int
+}
+
+func (n *foreachNode) exec(st *state) error {
+	v, err := n.iter.eval(st)
+	if err != nil {
+		return err
+	}
+	var items []any
+	switch x := v.(type) {
+	case *List:
+		items = x.items[:len(x.items):len(x.items)] // later adds do not extend the loop
+	case *Map:
+		items = make([]any, len(x.keys))
+		for i, k := range x.keys {
+			items[i] = x.m[k]
+		}
+	default:
+		// Velocity skips a #foreach over null or a non-collection.
+		return nil
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	if st.vars == nil {
+		st.vars = make(map[string]any)
+	}
+	saved, had := st.vars[n.varName]
+	info := &foreachInfo{parent: st.loop}
+	st.loop = info
+	defer func() {
+		st.loop = info.parent
+		if had {
+			st.vars[n.varName] = saved
+		} else {
+			delete(st.vars, n.varName)
+		}
+	}()
+	for i, it := range items {
+		st.iterations++
+		if st.iterations > maxIterations {
+			return st.errAt(n.pos, "more than 1,000,000 #foreach iterations", "loop over less data", ErrLimit)
+		}
+		info.index = int64(i)
+		info.hasNext = i < len(items)-1
+		if it == nil {
+			delete(st.vars, n.varName)
+		} else {
+			st.vars[n.varName] = it
+		}
+		err := execNodes(st, n.body)
+		if err == errBreak {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type breakNode struct{ pos int }
+
+func (n *breakNode) exec(*state) error { return errBreak }
+
+type stopNode struct{}
+
+func (stopNode) exec(*state) error { return errStop }
+
+type unsupportedNode struct {
+	what string
+	pos  int
+}
+
+func (n *unsupportedNode) exec(st *state) error {
+	return st.errAt(n.pos, n.what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
+}
+
+// Expressions.
+
+type expr interface {
+	eval(st *state) (any, error)
+}
+
+type literal struct{ v any }
+
+func (l *literal) eval(*state) (any, error) { return l.v, nil }
+
+type interpExpr struct{ nodes []node }
+
+func (e *interpExpr) eval(st *state) (any, error) {
+	var buf bytes.Buffer
+	saved := st.w
+	st.w = &buf
+	err := execNodes(st, e.nodes)
+	st.w = saved
+	if err != nil {
+		return nil, err
+	}
+	return buf.String(), nil
+}
+
+type listExpr struct{ items []expr }
+
+func (e *listExpr) eval(st *state) (any, error) {
+	l := &List{items: make([]any, 0, len(e.items))}
+	for _, it := range e.items {
+		v, err := it.eval(st)
+		if err != nil {
+			return nil, err
+		}
+		l.items = append(l.items, v)
+	}
+	return l, nil
+}
+
+type mapExpr struct{ keys, vals []expr }
+
+func (e *mapExpr) eval(st *state) (any, error) {
+	m := newMap(len(e.keys))
+	for i := range e.keys {
+		k, err := e.keys[i].eval(st)
+		if err != nil {
+			return nil, err
+		}
+		v, err := e.vals[i].eval(st)
+		if err != nil {
+			return nil, err
+		}
+		m.put(toString(k), v)
+	}
+	return m, nil
+}
+
+type rangeExpr struct {
+	from, to expr
+	pos      int
+}
+
+func (e *rangeExpr) eval(st *state) (any, error) {
+	a, err := e.from.eval(st)
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.to.eval(st)
+	if err != nil {
+		return nil, err
+	}
+	x, ok1 := rangeBound(a)
+	y, ok2 := rangeBound(b)
+	if !ok1 || !ok2 {
+		return nil, nil // Velocity logs and yields null
+	}
+	n := y - x
+	if n < 0 {
+		n = -n
+	}
+	if n >= maxIterations {
+		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than 1,000,000 elements", "use a smaller range", ErrLimit)
+	}
+	l := &List{items: make([]any, 0, n+1)}
+	step := int64(1)
+	if y < x {
+		step = -1
+	}
+	for i := x; ; i += step {
+		l.items = append(l.items, i)
+		if i == y {
+			break
+		}
+	}
+	return l, nil
+}
+
+func rangeBound(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case float64:
+		return int64(x), true
+	case string:
+		n, err := strconv.ParseInt(x, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+type notExpr struct{ e expr }
+
+func (e *notExpr) eval(st *state) (any, error) {
+	v, err := e.e.eval(st)
+	if err != nil {
+		return nil, err
+	}
+	return !truthy(v), nil
+}
+
+type binOp uint8
+
+const (
+	opOr binOp = iota
+	opAnd
+	opEq
+	opNe
+	opLt
+	opGt
+	opLe
+	opGe
+	opAdd
+	opSub
+	opMul
+	opDiv
+	opMod
+)
+
+type binaryExpr struct {
+	op   binOp
+	l, r expr
+	pos  int
+}
+
+func (e *binaryExpr) eval(st *state) (any, error) {
+	a, err := e.l.eval(st)
+	if err != nil {
+		return nil, err
+	}
+	switch e.op {
+	case opOr:
+		if truthy(a) {
+			return true, nil
+		}
+		b, err := e.r.eval(st)
+		return truthy(b), err
+	case opAnd:
+		if !truthy(a) {
+			return false, nil
+		}
+		b, err := e.r.eval(st)
+		return truthy(b), err
+	}
+	b, err := e.r.eval(st)
+	if err != nil {
+		return nil, err
+	}
+	switch e.op {
+	case opEq:
+		return valuesEqual(a, b), nil
+	case opNe:
+		return !valuesEqual(a, b), nil
+	case opLt, opGt, opLe, opGe:
+		x, ok1 := toNumber(a)
+		y, ok2 := toNumber(b)
+		if !ok1 || !ok2 {
+			return false, nil // Velocity 1.7 compares numbers only
+		}
+		c := x.cmp(y)
+		switch e.op {
+		case opLt:
+			return c < 0, nil
+		case opGt:
+			return c > 0, nil
+		case opLe:
+			return c <= 0, nil
+		default:
+			return c >= 0, nil
+		}
+	}
+	if a == nil || b == nil {
+		return nil, nil
+	}
+	if e.op == opAdd {
+		_, sa := a.(string)
+		_, sb := b.(string)
+		if sa || sb {
+			s := toString(a) + toString(b)
+			if len(s) > maxOutput {
+				return nil, st.errAt(e.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			}
+			return s, nil
+		}
+	}
+	x, ok1 := toNumber(a)
+	y, ok2 := toNumber(b)
+	if !ok1 || !ok2 {
+		return nil, nil // Velocity logs and yields null
+	}
+	return arith(e.op, x, y), nil
+}
+
+func arith(op binOp, x, y number) any {
+	if !x.isFlt && !y.isFlt {
+		a, b := x.i, y.i
+		switch op {
+		case opAdd:
+			if s := a + b; (s > a) == (b > 0) {
+				return s
+			}
+		case opSub:
+			if s := a - b; (s < a) == (b > 0) {
+				return s
+			}
+		case opMul:
+			if a == 0 || b == 0 {
+				return int64(0)
+			}
+			if s := a * b; s/b == a && !(a == -1 && b == math.MinInt64) && !(b == -1 && a == math.MinInt64) {
+				return s
+			}
+		case opDiv:
+			if b == 0 {
+				return nil
+			}
+			if !(a == math.MinInt64 && b == -1) {
+				return a / b
+			}
+		case opMod:
+			if b == 0 {
+				return nil
+			}
+			if b == -1 {
+				return int64(0)
+			}
+			return a % b
+		}
+		// Overflow: fall back to doubles.
+	}
+	a, b := x.float(), y.float()
+	switch op {
+	case opAdd:
+		return a + b
+	case opSub:
+		return a - b
+	case opMul:
+		return a * b
+	case opDiv:
+		if b == 0 {
+			return nil
+		}
+		return a / b
+	default:
+		if b == 0 {
+			return nil
+		}
+		return math.Mod(a, b)
+	}
+}
+
+// References.
+
+type rootKind uint8
+
+const (
+	rootVar rootKind = iota
+	rootInput
+	rootUtil
+	rootContext
+	rootStage
+	rootForeach
+	rootVelocityCount
+)
+
+// rendersEmpty reports whether a null reference from this root renders as
+// "" (API Gateway's variables) rather than as written (Velocity).
+func (r rootKind) rendersEmpty() bool {
+	return r == rootInput || r == rootUtil || r == rootContext || r == rootStage
+}
+
+type segKind uint8
+
+const (
+	segProp segKind = iota
+	segMethod
+	segIndex
+)
+
+type segment struct {
+	kind        segKind
+	name        string
+	args        []expr
+	index       expr
+	pos         int
+	unsupported bool
+	path        *jsonPath      // precompiled $input.json/path argument
+	re          *regexp.Regexp // precompiled regex argument
+}
+
+type refExpr struct {
+	pos   int
+	root  rootKind
+	name  string
+	segs  []segment
+	quiet bool
+	raw   string
+}
+
+func (r *refExpr) eval(st *state) (any, error) { return r.evalPrefix(st, len(r.segs)) }
+
+// evalPrefix evaluates the root and the first n segments.
+func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
+	var v any
+	switch r.root {
+	case rootVar:
+		v = st.vars[r.name]
+	case rootInput:
+		v = inputObj{}
+	case rootUtil:
+		v = utilObj{}
+	case rootContext:
+		v = st.context()
+	case rootStage:
+		v = st.stageVars()
+	case rootForeach:
+		if st.loop != nil {
+			v = st.loop
+		}
+	case rootVelocityCount:
+		if st.loop != nil {
+			v = st.loop.index + 1
+		}
+	}
+	for i := range n {
+		if v == nil {
+			return nil, nil
+		}
+		s := &r.segs[i]
+		if s.unsupported {
+			what := "." + s.name + "()"
+			if i == 0 && r.root != rootVar {
+				what = "$" + r.name + "." + s.name
+			}
+			return nil, st.errAt(s.pos, what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
+		}
+		var err error
+		switch s.kind {
+		case segProp:
+			v, err = st.property(v, s)
+		case segIndex:
+			var k any
+			if k, err = s.index.eval(st); err == nil {
+				v, err = st.index(v, k, s)
+			}
+		case segMethod:
+			var buf [4]any
+			args := buf[:0]
+			for _, a := range s.args {
+				x, err := a.eval(st)
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, x)
+			}
+			v, err = st.call(v, s, args)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// context is $context: Input.Context converted, plus the writable
+// requestOverride and responseOverride maps.
+func (st *state) context() *Map {
+	if st.ctx == nil {
+		m, ok := fromGo(st.in.Context, 0).(*Map)
+		if !ok {
+			m = newMap(2)
+		}
+		if _, ok := m.get("requestOverride"); !ok {
+			ro := newMap(3)
+			ro.put("header", newMap(0))
+			ro.put("path", newMap(0))
+			ro.put("querystring", newMap(0))
+			m.put("requestOverride", ro)
+		}
+		if _, ok := m.get("responseOverride"); !ok {
+			ro := newMap(1)
+			ro.put("header", newMap(0))
+			m.put("responseOverride", ro)
+		}
+		st.ctx = m
+	}
+	return st.ctx
+}
+
+func (st *state) stageVars() *Map {
+	if st.stage == nil {
+		st.stage = mapFromStrings(st.in.StageVariables)
+	}
+	return st.stage
+}
+
+func (st *state) allParams() *Map {
+	if st.params == nil {
+		m := newMap(3)
+		m.put("path", mapFromStrings(st.in.PathParams))
+		m.put("querystring", mapFromStrings(st.in.QueryParams))
+		m.put("header", mapFromStrings(st.in.Headers))
+		st.params = m
+	}
+	return st.params
+}
+
+func (st *state) index(v, k any, s *segment) (any, error) {
+	switch x := v.(type) {
+	case *List:
+		i, ok := k.(int64)
+		if !ok {
+			return nil, st.errAt(s.pos, "list index must be an integer, not "+typeName(k), "write $list[0]", nil)
+		}
+		if i < 0 || i >= int64(len(x.items)) {
+			return nil, st.errAt(s.pos, "index "+strconv.FormatInt(i, 10)+" is out of range for a list of "+strconv.Itoa(len(x.items)), "check the size with .size() first", nil)
+		}
+		return x.items[i], nil
+	case *Map:
+		if k == nil {
+			return nil, nil
+		}
+		r, _ := x.get(toString(k))
+		return r, nil
+	}
+	return nil, st.errAt(s.pos, "cannot index a "+typeName(v)+" with [...]", "index lists and maps only", nil)
+}

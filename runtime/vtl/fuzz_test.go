@@ -1,0 +1,56 @@
+package vtl
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzParse parses arbitrary templates and executes those that parse
+// against a fixed input. Neither may panic or hang; the documented limits
+// (maxDepth, maxIterations, maxOutput) keep every run bounded. Seeds: the
+// golden templates plus testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		a := parseArchive(string(data))
+		if src, ok := a.get("template"); ok {
+			f.Add(src)
+		}
+	}
+	in := &Input{
+		Body:           []byte(`{"a":[1,2,{"b":"c"}],"s":"x/y","n":1.5}`),
+		PathParams:     map[string]string{"id": "1"},
+		QueryParams:    map[string]string{"q": "a b"},
+		Headers:        map[string]string{"Origin": "https://example.com"},
+		StageVariables: map[string]string{"env": "dev"},
+		Context:        map[string]any{"stage": "dev", "identity": map[string]any{"sourceIp": "127.0.0.1"}},
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		tp, err := Parse(src)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 1 || e.Col < 1 {
+				t.Fatalf("Parse error %v is not an *Error with a position", err)
+			}
+			return
+		}
+		_ = tp.Unsupported()
+		var out bytes.Buffer
+		if _, err := tp.ExecuteOverrides(&out, in); err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Execute error %v (%T) is not an *Error", err, err)
+			}
+		}
+		if out.Len() > maxOutput {
+			t.Fatalf("output of %d bytes exceeds the limit", out.Len())
+		}
+	})
+}

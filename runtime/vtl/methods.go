@@ -1,0 +1,1008 @@
+package vtl
+
+import (
+	"encoding/base64"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// inputObj is $input; utilObj is $util. Both are zero-size, so storing them
+// in an interface does not allocate.
+type (
+	inputObj struct{}
+	utilObj  struct{}
+)
+
+func (st *state) property(v any, s *segment) (any, error) {
+	switch x := v.(type) {
+	case *Map:
+		r, _ := x.get(s.name)
+		return r, nil
+	case inputObj:
+		if s.name == "body" {
+			return st.body(), nil
+		}
+	case *foreachInfo:
+		switch s.name {
+		case "hasNext":
+			return x.hasNext, nil
+		case "index":
+			return x.index, nil
+		case "count":
+			return x.index + 1, nil
+		case "first":
+			return x.index == 0, nil
+		case "last":
+			return !x.hasNext, nil
+		case "parent":
+			if x.parent == nil {
+				return nil, nil
+			}
+			return x.parent, nil
+		}
+	case *mapEntry:
+		switch s.name {
+		case "key":
+			return x.key, nil
+		case "value":
+			return x.val, nil
+		}
+	case string:
+		if s.name == "empty" {
+			return x == "", nil
+		}
+	case *List:
+		if s.name == "empty" {
+			return len(x.items) == 0, nil
+		}
+	}
+	// Velocity renders a property the object does not have as written.
+	return nil, nil
+}
+
+func (st *state) body() string {
+	if st.bodyStr == nil {
+		s := string(st.in.Body)
+		if len(st.in.Body) == 0 {
+			s = "{}"
+		}
+		st.bodyStr = &s
+	}
+	return *st.bodyStr
+}
+
+// bodyJSON is the body parsed as JSON (once per Execute); an empty body is
+// the empty object.
+func (st *state) bodyJSON(s *segment) (any, error) {
+	if !st.bodyDone {
+		st.bodyDone = true
+		if len(bytesTrimSpace(st.in.Body)) == 0 {
+			st.bodyVal = newMap(0)
+		} else {
+			st.bodyVal, st.bodyErr = decodeJSON(st.in.Body)
+		}
+	}
+	if st.bodyErr != nil {
+		return nil, st.errAt(s.pos, "$input."+s.name+" cannot read the body: "+st.bodyErr.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
+	}
+	return st.bodyVal, nil
+}
+
+func bytesTrimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func (st *state) argErr(s *segment, want string) error {
+	return st.errAt(s.pos, "."+s.name+"() takes "+want, "check the arguments", nil)
+}
+
+func (st *state) call(v any, s *segment, args []any) (any, error) {
+	switch x := v.(type) {
+	case inputObj:
+		return st.callInput(s, args)
+	case utilObj:
+		return st.callUtil(s, args)
+	case string:
+		return st.callString(x, s, args)
+	case *List:
+		return st.callList(x, s, args)
+	case *Map:
+		return st.callMap(x, s, args)
+	case *mapEntry:
+		switch s.name {
+		case "getKey":
+			return x.key, nil
+		case "getValue":
+			return x.val, nil
+		case "toString":
+			return toString(x), nil
+		}
+	case *foreachInfo:
+		switch s.name {
+		case "hasNext", "getHasNext":
+			return x.hasNext, nil
+		case "getIndex":
+			return x.index, nil
+		case "getCount":
+			return x.index + 1, nil
+		case "isFirst":
+			return x.index == 0, nil
+		case "isLast":
+			return !x.hasNext, nil
+		}
+	case int64, float64, bool:
+		n, isNum := toNumber(x)
+		switch s.name {
+		case "toString":
+			return toString(x), nil
+		case "equals":
+			if len(args) != 1 {
+				return nil, st.argErr(s, "one argument")
+			}
+			return sameKind(x, args[0]) && valuesEqual(x, args[0]), nil
+		case "intValue", "longValue":
+			if isNum {
+				if n.isFlt {
+					return int64(n.f), nil
+				}
+				return n.i, nil
+			}
+		case "doubleValue":
+			if isNum {
+				return n.float(), nil
+			}
+		case "booleanValue":
+			if b, ok := x.(bool); ok {
+				return b, nil
+			}
+		case "compareTo":
+			if len(args) == 1 {
+				if m, ok := toNumber(args[0]); ok && isNum {
+					return int64(n.cmp(m)), nil
+				}
+			}
+		}
+	}
+	return nil, st.errAt(s.pos, "."+s.name+"() on a "+typeName(v)+" is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+func sameKind(a, b any) bool {
+	switch a.(type) {
+	case int64:
+		_, ok := b.(int64)
+		return ok
+	case float64:
+		_, ok := b.(float64)
+		return ok
+	case bool:
+		_, ok := b.(bool)
+		return ok
+	}
+	return false
+}
+
+// $input
+
+func (st *state) callInput(s *segment, args []any) (any, error) {
+	switch s.name {
+	case "params":
+		if len(args) == 0 {
+			return st.allParams(), nil
+		}
+		if len(args) != 1 {
+			return nil, st.argErr(s, "zero or one argument")
+		}
+		return st.param(toString(args[0])), nil
+	case "json", "path":
+		jp := s.path
+		if jp == nil {
+			src := "$"
+			if len(args) > 1 {
+				return nil, st.argErr(s, "one JSONPath argument")
+			}
+			if len(args) == 1 {
+				src = toString(args[0])
+			}
+			var err error
+			if jp, err = compileJSONPath(src); err != nil {
+				return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
+			}
+		}
+		root, err := st.bodyJSON(s)
+		if err != nil {
+			return nil, err
+		}
+		v, found := jp.eval(root)
+		if s.name == "path" {
+			return v, nil
+		}
+		if !found {
+			return "", nil
+		}
+		return string(appendJSON(nil, v, 0)), nil
+	}
+	return nil, st.errAt(s.pos, "$input."+s.name+" is not supported", "use $input.body, $input.json(), $input.path() or $input.params()", ErrUnsupported)
+}
+
+// param is $input.params(name): path, then query string, then header
+// (exact name first, then case-insensitively). Missing is "".
+func (st *state) param(name string) string {
+	if v, ok := st.in.PathParams[name]; ok {
+		return v
+	}
+	if v, ok := st.in.QueryParams[name]; ok {
+		return v
+	}
+	if v, ok := st.in.Headers[name]; ok {
+		return v
+	}
+	for k, v := range st.in.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// $util
+
+func (st *state) callUtil(s *segment, args []any) (any, error) {
+	if len(args) != 1 {
+		return nil, st.argErr(s, "one argument")
+	}
+	if args[0] == nil {
+		return nil, nil // the Java methods return null for null
+	}
+	in := toString(args[0])
+	switch s.name {
+	case "escapeJavaScript":
+		return escapeJavaScript(in), nil
+	case "urlEncode":
+		return urlEncode(in), nil
+	case "urlDecode":
+		out, ok := urlDecode(in)
+		if !ok {
+			return nil, st.errAt(s.pos, "$util.urlDecode: "+strconv.Quote(clip(in))+" has an invalid % escape", "escape '%' as %25", nil)
+		}
+		return out, nil
+	case "base64Encode":
+		return base64.StdEncoding.EncodeToString([]byte(in)), nil
+	case "base64Decode":
+		out, ok := base64Decode(in)
+		if !ok {
+			return nil, st.errAt(s.pos, "$util.base64Decode: "+strconv.Quote(clip(in))+" is not base64", "pass base64 text", nil)
+		}
+		return out, nil
+	case "parseJson":
+		v, err := decodeJSON([]byte(in))
+		if err != nil {
+			return nil, st.errAt(s.pos, "$util.parseJson: "+err.Error(), "pass a JSON string", ErrInvalidJSON)
+		}
+		return v, nil
+	}
+	return nil, st.errAt(s.pos, "$util."+s.name+" is not supported", "API Gateway's $util has escapeJavaScript, urlEncode, urlDecode, base64Encode, base64Decode and parseJson", ErrUnsupported)
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// escapeJavaScript is Apache Commons Lang 2 StringEscapeUtils.escapeJavaScript,
+// which API Gateway uses: it escapes ' and / too, and every non-ASCII UTF-16
+// unit as \uXXXX.
+func escapeJavaScript(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '\'' && c != '"' && c != '\\' && c != '/' {
+			continue
+		}
+		// Slow path from the first byte that needs escaping.
+		b = make([]byte, 0, len(s)+16)
+		b = append(b, s[:i]...)
+		for _, r := range s[i:] {
+			b = appendJSEscaped(b, r)
+		}
+		return string(b)
+	}
+	return s
+}
+
+func appendJSEscaped(b []byte, r rune) []byte {
+	switch {
+	case r > 0xffff:
+		hi, lo := utf16.EncodeRune(r)
+		b = appendU(b, hi)
+		return appendU(b, lo)
+	case r > 0x7f:
+		return appendU(b, r)
+	case r < 0x20:
+		switch r {
+		case '\b':
+			return append(b, '\\', 'b')
+		case '\n':
+			return append(b, '\\', 'n')
+		case '\t':
+			return append(b, '\\', 't')
+		case '\f':
+			return append(b, '\\', 'f')
+		case '\r':
+			return append(b, '\\', 'r')
+		}
+		return appendU(b, r)
+	case r == '\'' || r == '"' || r == '\\' || r == '/':
+		return append(b, '\\', byte(r))
+	}
+	return append(b, byte(r))
+}
+
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// urlEncode is java.net.URLEncoder.encode(s, "UTF-8").
+func urlEncode(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '*', c == '_':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+	}
+	return string(b)
+}
+
+// urlDecode is java.net.URLDecoder.decode(s, "UTF-8").
+func urlDecode(s string) (string, bool) {
+	if !strings.ContainsAny(s, "+%") {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			b = append(b, ' ')
+		case '%':
+			if i+2 >= len(s) {
+				return "", false
+			}
+			h, ok1 := unhex(s[i+1])
+			l, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return "", false
+			}
+			b = append(b, h<<4|l)
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	if !utf8.Valid(b) {
+		return strings.ToValidUTF8(string(b), "\uFFFD"), true
+	}
+	return string(b), true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// base64Decode accepts standard and URL-safe alphabets, with or without
+// padding, ignoring whitespace.
+func base64Decode(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		case '-':
+			return '+'
+		case '_':
+			return '/'
+		}
+		return r
+	}, s)
+	s = strings.TrimRight(s, "=")
+	out, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
+
+// Strings. Indexes and lengths count UTF-16 units, as Java does.
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func u16len(s string) int {
+	if isASCII(s) {
+		return len(s)
+	}
+	n := 0
+	for _, r := range s {
+		if r > 0xffff {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// u16slice returns s[from:to] in UTF-16 units.
+func u16slice(s string, from, to int) string {
+	if isASCII(s) {
+		return s[from:to]
+	}
+	u := utf16.Encode([]rune(s))
+	return string(utf16.Decode(u[from:to]))
+}
+
+// u16index converts a byte offset in s to a UTF-16 offset.
+func u16index(s string, byteOff int) int {
+	if byteOff < 0 {
+		return byteOff
+	}
+	return u16len(s[:byteOff])
+}
+
+// u16byte converts a UTF-16 offset to a byte offset in s.
+func u16byte(s string, u int) int {
+	if isASCII(s) {
+		return min(u, len(s))
+	}
+	n := 0
+	for i, r := range s {
+		if n >= u {
+			return i
+		}
+		if r > 0xffff {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return len(s)
+}
+
+func intArg(v any) (int, bool) {
+	switch x := v.(type) {
+	case int64:
+		if x < -1<<31 || x > 1<<31-1 {
+			return 0, false
+		}
+		return int(x), true
+	case float64:
+		return int(x), true
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func javaTrim(s string) string {
+	i, j := 0, len(s)
+	for i < j && s[i] <= ' ' {
+		i++
+	}
+	for j > i && s[j-1] <= ' ' {
+		j--
+	}
+	return s[i:j]
+}
+
+func (st *state) callString(s string, seg *segment, args []any) (any, error) {
+	strArg := func(i int) (string, bool) {
+		if i >= len(args) || args[i] == nil {
+			return "", false
+		}
+		return toString(args[i]), true
+	}
+	nargs := len(args)
+	switch seg.name {
+	case "length":
+		return int64(u16len(s)), nil
+	case "isEmpty":
+		return s == "", nil
+	case "toString", "trim", "toLowerCase", "toUpperCase":
+		if nargs != 0 {
+			return nil, st.argErr(seg, "no arguments")
+		}
+		switch seg.name {
+		case "trim":
+			return javaTrim(s), nil
+		case "toLowerCase":
+			return strings.ToLower(s), nil
+		case "toUpperCase":
+			return strings.ToUpper(s), nil
+		}
+		return s, nil
+	case "equals":
+		if nargs != 1 {
+			return nil, st.argErr(seg, "one argument")
+		}
+		o, ok := args[0].(string)
+		return ok && o == s, nil
+	case "equalsIgnoreCase":
+		if nargs != 1 {
+			return nil, st.argErr(seg, "one argument")
+		}
+		o, ok := args[0].(string)
+		return ok && strings.EqualFold(o, s), nil
+	case "contains", "startsWith", "endsWith", "concat", "compareTo":
+		a, ok := strArg(0)
+		if !ok || (nargs != 1 && !(seg.name == "startsWith" && nargs == 2)) {
+			return nil, st.argErr(seg, "one string argument")
+		}
+		switch seg.name {
+		case "contains":
+			return strings.Contains(s, a), nil
+		case "startsWith":
+			if nargs == 2 {
+				off, ok := intArg(args[1])
+				if !ok || off < 0 || off > u16len(s) {
+					return false, nil
+				}
+				return strings.HasPrefix(s[u16byte(s, off):], a), nil
+			}
+			return strings.HasPrefix(s, a), nil
+		case "endsWith":
+			return strings.HasSuffix(s, a), nil
+		case "concat":
+			if len(s)+len(a) > maxOutput {
+				return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			}
+			return s + a, nil
+		default:
+			return int64(strings.Compare(s, a)), nil
+		}
+	case "substring":
+		if nargs < 1 || nargs > 2 {
+			return nil, st.argErr(seg, "one or two integer arguments")
+		}
+		n := u16len(s)
+		from, ok := intArg(args[0])
+		to := n
+		if ok && nargs == 2 {
+			to, ok = intArg(args[1])
+		}
+		if !ok {
+			return nil, st.argErr(seg, "integer arguments")
+		}
+		if from < 0 || to > n || from > to {
+			return nil, st.errAt(seg.pos, "substring("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
+		}
+		return u16slice(s, from, to), nil
+	case "charAt":
+		if nargs != 1 {
+			return nil, st.argErr(seg, "one integer argument")
+		}
+		i, ok := intArg(args[0])
+		n := u16len(s)
+		if !ok || i < 0 || i >= n {
+			return nil, st.errAt(seg.pos, "charAt index is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
+		}
+		return u16slice(s, i, i+1), nil
+	case "indexOf", "lastIndexOf":
+		a, ok := strArg(0)
+		if !ok || nargs > 2 {
+			return nil, st.argErr(seg, "a string and an optional start index")
+		}
+		if seg.name == "lastIndexOf" {
+			if nargs == 2 {
+				return nil, st.argErr(seg, "one string argument")
+			}
+			return int64(u16index(s, strings.LastIndex(s, a))), nil
+		}
+		from := 0
+		if nargs == 2 {
+			if from, ok = intArg(args[1]); !ok {
+				return nil, st.argErr(seg, "a string and an integer start index")
+			}
+			from = max(from, 0)
+			if from > u16len(s) {
+				return int64(-1), nil
+			}
+		}
+		b := u16byte(s, from)
+		i := strings.Index(s[b:], a)
+		if i < 0 {
+			return int64(-1), nil
+		}
+		return int64(u16index(s, b+i)), nil
+	case "replace":
+		a, ok1 := strArg(0)
+		r, ok2 := strArg(1)
+		if !ok1 || !ok2 || nargs != 2 {
+			return nil, st.argErr(seg, "two string arguments")
+		}
+		return st.limitString(seg, strings.ReplaceAll(s, a, r))
+	case "replaceAll", "replaceFirst", "matches", "split":
+		pat, ok := strArg(0)
+		if !ok {
+			return nil, st.argErr(seg, "a regular expression")
+		}
+		re := seg.re
+		if re == nil {
+			var err error
+			if re, err = regexp.Compile(pat); err != nil {
+				return nil, st.errAt(seg.pos, "regular expression "+strconv.Quote(pat)+" is not supported: "+err.Error(), "Go's RE2 syntax has no lookaround or backreferences", ErrUnsupported)
+			}
+		}
+		switch seg.name {
+		case "matches":
+			if nargs != 1 {
+				return nil, st.argErr(seg, "one regular expression")
+			}
+			loc := re.FindStringIndex(s)
+			if loc != nil && loc[0] == 0 && loc[1] == len(s) {
+				return true, nil
+			}
+			// The leftmost match may be shorter than a full match.
+			full, err := regexp.Compile(`^(?:` + pat + `)$`)
+			if err != nil {
+				return false, nil
+			}
+			return full.MatchString(s), nil
+		case "split":
+			limit := 0
+			if nargs == 2 {
+				if limit, ok = intArg(args[1]); !ok {
+					return nil, st.argErr(seg, "a regular expression and an integer limit")
+				}
+			} else if nargs != 1 {
+				return nil, st.argErr(seg, "a regular expression")
+			}
+			return javaSplit(s, re, limit), nil
+		}
+		repl, ok := strArg(1)
+		if !ok || nargs != 2 {
+			return nil, st.argErr(seg, "a regular expression and a replacement")
+		}
+		repl = javaReplacement(repl)
+		if seg.name == "replaceAll" {
+			return st.limitString(seg, re.ReplaceAllString(s, repl))
+		}
+		loc := re.FindStringSubmatchIndex(s)
+		if loc == nil {
+			return s, nil
+		}
+		out := re.ExpandString([]byte(s[:loc[0]]), repl, s, loc)
+		return st.limitString(seg, string(out)+s[loc[1]:])
+	}
+	return nil, st.errAt(seg.pos, "."+seg.name+"() on a String is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+func (st *state) limitString(seg *segment, s string) (any, error) {
+	if len(s) > maxOutput {
+		return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+	}
+	return s, nil
+}
+
+// javaReplacement converts a java.util.regex replacement ($1, \$) to Go's
+// syntax (${1}, $$).
+func javaReplacement(r string) string {
+	if !strings.ContainsAny(r, "$\\") {
+		return r
+	}
+	var b strings.Builder
+	for i := 0; i < len(r); i++ {
+		c := r[i]
+		switch {
+		case c == '\\' && i+1 < len(r):
+			i++
+			if r[i] == '$' {
+				b.WriteString("$$")
+			} else {
+				b.WriteByte(r[i])
+			}
+		case c == '$':
+			j := i + 1
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' {
+				j++
+			}
+			if j == i+1 {
+				if j < len(r) && r[j] == '{' {
+					if k := strings.IndexByte(r[j:], '}'); k > 0 {
+						b.WriteString(r[i : j+k+1])
+						i = j + k
+						continue
+					}
+				}
+				b.WriteString("$$")
+				continue
+			}
+			b.WriteString("${" + r[i+1:j] + "}")
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// javaSplit is String.split(regex, limit).
+func javaSplit(s string, re *regexp.Regexp, limit int) *List {
+	l := &List{}
+	if s == "" {
+		l.items = []any{""}
+		return l
+	}
+	n := -1
+	if limit > 0 {
+		n = limit
+	}
+	var parts []string
+	last := 0
+	for _, loc := range re.FindAllStringIndex(s, -1) {
+		if n > 0 && len(parts) == n-1 {
+			break
+		}
+		if loc[1] == 0 {
+			continue // a zero-width match at the start yields no leading ""
+		}
+		if loc[0] == loc[1] && loc[0] == len(s) {
+			break
+		}
+		parts = append(parts, s[last:loc[0]])
+		last = loc[1]
+	}
+	parts = append(parts, s[last:])
+	if limit == 0 {
+		for len(parts) > 0 && parts[len(parts)-1] == "" {
+			parts = parts[:len(parts)-1]
+		}
+	}
+	l.items = make([]any, len(parts))
+	for i, p := range parts {
+		l.items[i] = p
+	}
+	return l
+}
+
+// Lists.
+
+func (st *state) callList(l *List, s *segment, args []any) (any, error) {
+	n := len(args)
+	switch s.name {
+	case "size":
+		return int64(len(l.items)), nil
+	case "isEmpty":
+		return len(l.items) == 0, nil
+	case "toString":
+		return toString(l), nil
+	case "get", "remove":
+		if n != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		i, isInt := args[0].(int64)
+		if s.name == "remove" && !isInt {
+			for k, e := range l.items {
+				if valuesEqual(e, args[0]) {
+					l.items = slices.Delete(l.items, k, k+1)
+					return true, nil
+				}
+			}
+			return false, nil
+		}
+		if !isInt {
+			return nil, st.argErr(s, "an integer index")
+		}
+		if i < 0 || i >= int64(len(l.items)) {
+			return nil, st.errAt(s.pos, "index "+strconv.FormatInt(i, 10)+" is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
+		}
+		v := l.items[i]
+		if s.name == "remove" {
+			l.items = slices.Delete(l.items, int(i), int(i)+1)
+		}
+		return v, nil
+	case "add":
+		if err := st.grow(s); err != nil {
+			return nil, err
+		}
+		switch n {
+		case 1:
+			l.items = append(l.items, args[0])
+			return true, nil
+		case 2:
+			i, ok := args[0].(int64)
+			if !ok || i < 0 || i > int64(len(l.items)) {
+				return nil, st.argErr(s, "an index within the list and a value")
+			}
+			l.items = slices.Insert(l.items, int(i), args[1])
+			return nil, nil
+		}
+		return nil, st.argErr(s, "one or two arguments")
+	case "addAll":
+		o, ok := argList(args)
+		if !ok {
+			return nil, st.argErr(s, "one list")
+		}
+		if err := st.grow(s); err != nil {
+			return nil, err
+		}
+		l.items = append(l.items, o.items...)
+		return len(o.items) > 0, nil
+	case "set":
+		i, ok := args[0].(int64)
+		if n != 2 || !ok {
+			return nil, st.argErr(s, "an index and a value")
+		}
+		if i < 0 || i >= int64(len(l.items)) {
+			return nil, st.errAt(s.pos, "index "+strconv.FormatInt(i, 10)+" is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
+		}
+		old := l.items[i]
+		l.items[i] = args[1]
+		return old, nil
+	case "contains", "indexOf":
+		if n != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		idx := slices.IndexFunc(l.items, func(e any) bool { return valuesEqual(e, args[0]) })
+		if s.name == "contains" {
+			return idx >= 0, nil
+		}
+		return int64(idx), nil
+	case "clear":
+		l.items = l.items[:0]
+		return nil, nil
+	case "equals":
+		if n != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		_, ok := args[0].(*List)
+		return ok && valuesEqual(l, args[0]), nil
+	}
+	return nil, st.errAt(s.pos, "."+s.name+"() on a List is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+func argList(args []any) (*List, bool) {
+	if len(args) != 1 {
+		return nil, false
+	}
+	l, ok := args[0].(*List)
+	return l, ok
+}
+
+// grow counts collection growth against the iteration budget, so that
+// templates cannot build unbounded collections.
+func (st *state) grow(s *segment) error {
+	st.iterations++
+	if st.iterations > maxIterations {
+		return st.errAt(s.pos, "more than 1,000,000 loop iterations and collection additions", "process less data", ErrLimit)
+	}
+	return nil
+}
+
+// Maps.
+
+func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
+	n := len(args)
+	key := func() (string, bool) {
+		if n < 1 || args[0] == nil {
+			return "", false
+		}
+		return toString(args[0]), true
+	}
+	switch s.name {
+	case "size":
+		return int64(len(m.keys)), nil
+	case "isEmpty":
+		return len(m.keys) == 0, nil
+	case "toString":
+		return toString(m), nil
+	case "get", "containsKey", "remove":
+		if n != 1 {
+			return nil, st.argErr(s, "one key")
+		}
+		k, ok := key()
+		if !ok {
+			if s.name == "containsKey" {
+				return false, nil
+			}
+			return nil, nil
+		}
+		switch s.name {
+		case "get":
+			v, _ := m.get(k)
+			return v, nil
+		case "containsKey":
+			_, ok := m.get(k)
+			return ok, nil
+		default:
+			return m.remove(k), nil
+		}
+	case "put":
+		k, ok := key()
+		if !ok || n != 2 {
+			return nil, st.argErr(s, "a key and a value")
+		}
+		if err := st.grow(s); err != nil {
+			return nil, err
+		}
+		return m.put(k, args[1]), nil
+	case "putAll":
+		if n != 1 {
+			return nil, st.argErr(s, "one map")
+		}
+		o, ok := args[0].(*Map)
+		if !ok {
+			return nil, st.argErr(s, "one map")
+		}
+		if err := st.grow(s); err != nil {
+			return nil, err
+		}
+		for _, k := range o.keys {
+			m.put(k, o.m[k])
+		}
+		return nil, nil
+	case "containsValue":
+		if n != 1 {
+			return nil, st.argErr(s, "one value")
+		}
+		for _, k := range m.keys {
+			if valuesEqual(m.m[k], args[0]) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case "keySet", "values", "entrySet":
+		l := &List{items: make([]any, len(m.keys))}
+		for i, k := range m.keys {
+			switch s.name {
+			case "keySet":
+				l.items[i] = k
+			case "values":
+				l.items[i] = m.m[k]
+			default:
+				l.items[i] = &mapEntry{key: k, val: m.m[k]}
+			}
+		}
+		return l, nil
+	case "clear":
+		m.keys = m.keys[:0]
+		clear(m.m)
+		return nil, nil
+	case "equals":
+		if n != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		_, ok := args[0].(*Map)
+		return ok && valuesEqual(m, args[0]), nil
+	}
+	return nil, st.errAt(s.pos, "."+s.name+"() on a Map is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}

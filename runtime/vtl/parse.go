@@ -1,0 +1,1140 @@
+package vtl
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Limits. They bound work on hostile or broken templates and inputs; real
+// API Gateway templates stay far below them.
+const (
+	// maxDepth bounds nesting: directives and expressions in a template,
+	// arrays and objects in JSON, and conversions of Input.Context.
+	maxDepth = 200
+	// maxIterations bounds the #foreach iterations (all loops together) and
+	// the size of a range [a..b] in one Execute.
+	maxIterations = 1_000_000
+	// maxOutput bounds the bytes one Execute writes, and the length of any
+	// string it builds: API Gateway's payload limit (10 MB).
+	maxOutput = 10 << 20
+	// maxPathVisits bounds the values one JSONPath evaluation visits.
+	maxPathVisits = 1_000_000
+)
+
+// Template is a compiled mapping template. It is immutable and safe for
+// concurrent use by many goroutines.
+type Template struct {
+	src         string
+	nodes       []node
+	static      []byte // the whole output when the template is plain text
+	unsupported []string
+}
+
+// Parse compiles a mapping template. The error, if any, is an *Error with
+// the line and column of the problem within src. Constructs that parse but
+// are not implemented do not fail Parse: Unsupported lists them.
+func Parse(src string) (*Template, error) {
+	t := &Template{src: src}
+	p := &parser{src: src, t: t}
+	nodes, term, err := p.block(ctxTop)
+	if err != nil {
+		return nil, err
+	}
+	if term.kind != termEOF {
+		return nil, p.errAt(term.pos, "#"+term.name+" without an open #if or #foreach", "remove it, or add the #if(...) or #foreach(...) it should close")
+	}
+	t.nodes = nodes
+	if len(nodes) == 0 {
+		t.static = []byte{}
+	} else if len(nodes) == 1 {
+		if tn, ok := nodes[0].(*textNode); ok {
+			t.static = tn.b
+		}
+	}
+	return t, nil
+}
+
+// Unsupported lists the constructs the template uses that this package does
+// not implement, each once, as "construct at line:col" (for example
+// "#macro at 3:1", "$util.toJson at 1:9"). Execute fails with an error
+// wrapping ErrUnsupported when it reaches one of them.
+func (t *Template) Unsupported() []string { return slices.Clone(t.unsupported) }
+
+type parser struct {
+	src   string
+	i     int
+	t     *Template
+	depth int
+	// base is added to offsets when reporting positions of a sub-parser
+	// (double-quoted strings are parsed as templates of their own).
+	base int
+	// full is the whole template source, for positions.
+	full string
+}
+
+type blockCtx uint8
+
+const (
+	ctxTop blockCtx = iota
+	ctxIf
+	ctxForeach
+	ctxMacro
+	ctxString
+	ctxElse
+)
+
+type termKind uint8
+
+const (
+	termEOF termKind = iota
+	termEnd
+	termElse
+	termElseIf
+)
+
+type terminator struct {
+	kind termKind
+	pos  int
+	name string
+	cond expr // for #elseif
+}
+
+func (p *parser) fullSrc() string {
+	if p.full != "" {
+		return p.full
+	}
+	return p.src
+}
+
+func (p *parser) errAt(off int, msg, fix string) *Error {
+	line, col := lineCol(p.fullSrc(), p.base+off)
+	return &Error{Line: line, Col: col, Msg: msg, Fix: fix}
+}
+
+func (p *parser) unsupported(off int, what string) {
+	line, col := lineCol(p.fullSrc(), p.base+off)
+	for _, u := range p.t.unsupported {
+		if strings.HasPrefix(u, what+" at ") {
+			return
+		}
+	}
+	p.t.unsupported = append(p.t.unsupported, what+" at "+strconv.Itoa(line)+":"+strconv.Itoa(col))
+}
+
+func (p *parser) pos(off int) int { return p.base + off }
+
+// lineCol converts a byte offset to 1-based line and column (in runes).
+func lineCol(src string, off int) (int, int) {
+	off = min(max(off, 0), len(src))
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if src[i] == '\n' {
+			line++
+			start = i + 1
+		}
+	}
+	return line, len([]rune(src[start:off])) + 1
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// isIdentChar: Velocity 1.7 identifiers may contain '-' (as in $foo-bar).
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9' || c == '-'
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// block parses text and directives until EOF or a terminator (#end, #else,
+// #elseif) that belongs to the caller.
+func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, terminator{}, p.errAt(p.i, "directives are nested too deeply", "nest fewer than 200 #if/#foreach blocks")
+	}
+	var nodes []node
+	var text []byte
+	flush := func() {
+		if len(text) > 0 {
+			nodes = append(nodes, &textNode{b: text})
+			text = nil
+		}
+	}
+	for p.i < len(p.src) {
+		c := p.src[p.i]
+		switch c {
+		case '\\':
+			j := p.i
+			for j < len(p.src) && p.src[j] == '\\' {
+				j++
+			}
+			n := j - p.i
+			if j < len(p.src) && p.src[j] == '$' {
+				save := p.i
+				p.i = j
+				ref, ok, err := p.reference(true)
+				if err != nil {
+					return nil, terminator{}, err
+				}
+				if ok {
+					flush()
+					nodes = append(nodes, &escapedRefNode{ref: ref, backslashes: n})
+					continue
+				}
+				p.i = save
+			} else if j < len(p.src) && p.src[j] == '#' {
+				if name, end := p.directiveName(j); name != "" && isDirective(name) {
+					// \#if renders "#if"; each pair of backslashes renders one.
+					text = append(text, strings.Repeat("\\", n/2)...)
+					if n%2 == 1 {
+						text = append(text, p.src[j:end]...)
+						p.i = end
+						continue
+					}
+					p.i = j
+					continue
+				}
+			}
+			text = append(text, p.src[p.i:j]...)
+			p.i = j
+		case '$':
+			ref, ok, err := p.reference(true)
+			if err != nil {
+				return nil, terminator{}, err
+			}
+			if !ok {
+				text = append(text, '$')
+				p.i++
+				continue
+			}
+			flush()
+			nodes = append(nodes, &refNode{ref: ref})
+		case '#':
+			n, term, txt, err := p.directive(ctx, &text)
+			if err != nil {
+				return nil, terminator{}, err
+			}
+			if term != nil {
+				flush()
+				return nodes, *term, nil
+			}
+			if txt != "" {
+				text = append(text, txt...)
+			}
+			if n != nil {
+				flush()
+				nodes = append(nodes, n)
+			}
+		default:
+			j := p.i + 1
+			for j < len(p.src) && p.src[j] != '$' && p.src[j] != '#' && p.src[j] != '\\' {
+				j++
+			}
+			text = append(text, p.src[p.i:j]...)
+			p.i = j
+		}
+	}
+	flush()
+	return nodes, terminator{kind: termEOF, pos: p.i}, nil
+}
+
+var directives = []string{"set", "if", "elseif", "else", "end", "foreach", "break", "stop", "macro", "parse", "include", "evaluate", "define", "literal"}
+
+func isDirective(name string) bool { return slices.Contains(directives, name) }
+
+// directiveName reads the name after '#' at off: "#name" or "#{name}".
+// It returns "" when there is none, and the offset after the name.
+func (p *parser) directiveName(off int) (string, int) {
+	j := off + 1
+	if j < len(p.src) && p.src[j] == '{' {
+		k := j + 1
+		for k < len(p.src) && isLetter(p.src[k]) {
+			k++
+		}
+		if k < len(p.src) && p.src[k] == '}' && k > j+1 {
+			return p.src[j+1 : k], k + 1
+		}
+		return "", off
+	}
+	k := j
+	for k < len(p.src) && isLetter(p.src[k]) {
+		k++
+	}
+	if k == j {
+		return "", off
+	}
+	name := p.src[j:k]
+	// "#elseif" must not be read as "#else" + "if", but "#end" followed by
+	// letters (#endif) is plain text in Velocity.
+	return name, k
+}
+
+// eatNewline consumes trailing blanks and one line break after a directive,
+// as Velocity 1.7 does for #set/#if/#elseif/#foreach (after the closing
+// parenthesis) and #else/#end. Without a line break nothing is consumed.
+func (p *parser) eatNewline() {
+	j := p.i
+	for j < len(p.src) && (p.src[j] == ' ' || p.src[j] == '\t') {
+		j++
+	}
+	if j < len(p.src) {
+		switch p.src[j] {
+		case '\n':
+			p.i = j + 1
+		case '\r':
+			j++
+			if j < len(p.src) && p.src[j] == '\n' {
+				j++
+			}
+			p.i = j
+		}
+	}
+}
+
+// directive handles '#' at p.i. It returns a node to add, a terminator for
+// the enclosing block, or literal text.
+func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, string, error) {
+	start := p.i
+	src := p.src
+	if start+1 < len(src) {
+		switch src[start+1] {
+		case '#': // line comment, including its line break
+			j := strings.IndexByte(src[start:], '\n')
+			if j < 0 {
+				p.i = len(src)
+			} else {
+				p.i = start + j + 1
+			}
+			return nil, nil, "", nil
+		case '*': // block comment
+			j := strings.Index(src[start+2:], "*#")
+			if j < 0 {
+				return nil, nil, "", p.errAt(start, "comment #* is never closed", "close it with *#")
+			}
+			p.i = start + 2 + j + 2
+			return nil, nil, "", nil
+		case '[':
+			if strings.HasPrefix(src[start:], "#[[") {
+				j := strings.Index(src[start+3:], "]]#")
+				if j < 0 {
+					return nil, nil, "", p.errAt(start, "unparsed block #[[ is never closed", "close it with ]]#")
+				}
+				p.i = start + 3 + j + 3
+				return nil, nil, src[start+3 : start+3+j], nil
+			}
+		}
+	}
+	name, end := p.directiveName(start)
+	if name == "" || !isDirective(name) {
+		p.i = start + 1
+		return nil, nil, "#", nil
+	}
+	p.i = end
+	switch name {
+	case "end", "else":
+		if ctx == ctxTop || ctx == ctxString {
+			return nil, nil, "", p.errAt(start, "#"+name+" without an open #if or #foreach", "remove it, or add the #if(...) or #foreach(...) it belongs to")
+		}
+		if name == "else" && ctx == ctxElse {
+			return nil, nil, "", p.errAt(start, "second #else in one #if", "use #elseif(...) for the middle branches")
+		}
+		if name == "else" && ctx != ctxIf {
+			return nil, nil, "", p.errAt(start, "#else outside #if", "close the enclosing block with #end first, or wrap the branch in #if(...)")
+		}
+		p.eatNewline()
+		k := termEnd
+		if name == "else" {
+			k = termElse
+		}
+		return nil, &terminator{kind: k, pos: start, name: name}, "", nil
+	case "elseif":
+		if ctx == ctxElse {
+			return nil, nil, "", p.errAt(start, "#elseif after #else", "move the #elseif branch before #else")
+		}
+		if ctx != ctxIf {
+			return nil, nil, "", p.errAt(start, "#elseif without an open #if", "start the chain with #if(...)")
+		}
+		cond, err := p.parenExpr(start, name)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		p.eatNewline()
+		return nil, &terminator{kind: termElseIf, pos: start, name: name, cond: cond}, "", nil
+	case "set":
+		// Velocity 1.7 swallows the blanks before #set on its line.
+		*text = []byte(strings.TrimRight(string(*text), " \t"))
+		n, err := p.setDirective(start)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		p.eatNewline()
+		return n, nil, "", nil
+	case "if":
+		n, err := p.ifDirective(start)
+		return n, nil, "", err
+	case "foreach":
+		n, err := p.foreachDirective(start)
+		return n, nil, "", err
+	case "break":
+		p.skipOptionalArgs()
+		return &breakNode{pos: p.pos(start)}, nil, "", nil
+	case "stop":
+		p.skipOptionalArgs()
+		return &stopNode{}, nil, "", nil
+	default: // macro, parse, include, evaluate, define, literal
+		p.unsupported(start, "#"+name)
+		if err := p.skipArgs(start, name); err != nil {
+			return nil, nil, "", err
+		}
+		if name == "macro" || name == "define" || name == "literal" {
+			p.eatNewline()
+			if _, term, err := p.block(ctxMacro); err != nil {
+				return nil, nil, "", err
+			} else if term.kind != termEnd {
+				return nil, nil, "", p.errAt(start, "#"+name+" is never closed", "add #end after its body")
+			}
+		}
+		return &unsupportedNode{what: "#" + name, pos: p.pos(start)}, nil, "", nil
+	}
+}
+
+func (p *parser) skipSpace() {
+	for p.i < len(p.src) {
+		switch p.src[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// skipOptionalArgs skips "( ... )" after #break/#stop if present.
+func (p *parser) skipOptionalArgs() {
+	j := p.i
+	for j < len(p.src) && (p.src[j] == ' ' || p.src[j] == '\t') {
+		j++
+	}
+	if j < len(p.src) && p.src[j] == '(' {
+		if k := strings.IndexByte(p.src[j:], ')'); k >= 0 {
+			p.i = j + k + 1
+		}
+	}
+}
+
+// skipArgs skips the parenthesized arguments of an unsupported directive.
+func (p *parser) skipArgs(start int, name string) error {
+	save := p.i
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		p.i = save
+		return nil
+	}
+	depth := 0
+	var quote byte
+	for ; p.i < len(p.src); p.i++ {
+		c := p.src[p.i]
+		if quote != 0 {
+			if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case '\'', '"':
+			quote = c
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				p.i++
+				return nil
+			}
+		}
+	}
+	return p.errAt(start, "#"+name+"( is never closed", "add the closing ')'")
+}
+
+// parenExpr parses "( expr )" after a directive name.
+func (p *parser) parenExpr(start int, name string) (expr, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return nil, p.errAt(start, "#"+name+" needs a condition in parentheses", "write #"+name+"($condition)")
+	}
+	p.i++
+	e, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != ')' {
+		return nil, p.errAt(p.i, "expected ')' to close #"+name+"(", "check the condition for a missing operator or an extra token")
+	}
+	p.i++
+	return e, nil
+}
+
+func (p *parser) setDirective(start int) (node, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return nil, p.errAt(start, "#set needs parentheses", "write #set($name = value)")
+	}
+	p.i++
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '$' {
+		return nil, p.errAt(p.i, "#set must assign to a $reference", "write #set($name = value)")
+	}
+	lhsPos := p.i
+	ref, ok, err := p.reference(false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, p.errAt(lhsPos, "#set must assign to a $reference", "write #set($name = value)")
+	}
+	if len(ref.segs) == 0 && ref.root != rootVar {
+		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by API Gateway and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
+	}
+	if len(ref.segs) > 0 {
+		last := ref.segs[len(ref.segs)-1]
+		if last.kind == segMethod {
+			return nil, p.errAt(lhsPos, "cannot assign to a method call", "assign to $name, $name.key or $name[index]")
+		}
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '=' {
+		return nil, p.errAt(p.i, "expected '=' in #set", "write #set($name = value)")
+	}
+	p.i++
+	val, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != ')' {
+		return nil, p.errAt(p.i, "expected ')' to close #set(", "check the value for a missing operator or an extra token")
+	}
+	p.i++
+	return &setNode{target: ref, val: val, pos: p.pos(start)}, nil
+}
+
+func (p *parser) ifDirective(start int) (node, error) {
+	cond, err := p.parenExpr(start, "if")
+	if err != nil {
+		return nil, err
+	}
+	p.eatNewline()
+	n := &ifNode{}
+	for {
+		body, term, err := p.block(ctxIf)
+		if err != nil {
+			return nil, err
+		}
+		n.conds = append(n.conds, cond)
+		n.blocks = append(n.blocks, body)
+		switch term.kind {
+		case termEOF:
+			return nil, p.errAt(start, "#if is never closed", "add #end after the last branch")
+		case termEnd:
+			return n, nil
+		case termElseIf:
+			cond = term.cond
+		case termElse:
+			els, term2, err := p.block(ctxElse)
+			if err != nil {
+				return nil, err
+			}
+			if term2.kind != termEnd {
+				return nil, p.errAt(start, "#if is never closed", "add #end after the #else branch")
+			}
+			n.elseBlock = els
+			return n, nil
+		}
+	}
+}
+
+func (p *parser) foreachDirective(start int) (node, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return nil, p.errAt(start, "#foreach needs parentheses", "write #foreach($item in $list)")
+	}
+	p.i++
+	p.skipSpace()
+	vpos := p.i
+	if p.i >= len(p.src) || p.src[p.i] != '$' {
+		return nil, p.errAt(vpos, "#foreach needs a loop variable", "write #foreach($item in $list)")
+	}
+	ref, ok, err := p.reference(false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+		return nil, p.errAt(vpos, "the #foreach loop variable must be a plain $name", "write #foreach($item in $list)")
+	}
+	p.skipSpace()
+	if !p.word("in") {
+		return nil, p.errAt(p.i, "expected 'in' in #foreach", "write #foreach($item in $list)")
+	}
+	iter, err := p.expr()
+	if err != nil {
+		return nil, err
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != ')' {
+		return nil, p.errAt(p.i, "expected ')' to close #foreach(", "write #foreach($item in $list)")
+	}
+	p.i++
+	p.eatNewline()
+	body, term, err := p.block(ctxForeach)
+	if err != nil {
+		return nil, err
+	}
+	if term.kind != termEnd {
+		return nil, p.errAt(start, "#foreach is never closed", "add #end after the loop body")
+	}
+	return &foreachNode{varName: ref.name, iter: iter, body: body, pos: p.pos(start)}, nil
+}
+
+// word consumes the keyword w if it is next and not followed by an
+// identifier character.
+func (p *parser) word(w string) bool {
+	if strings.HasPrefix(p.src[p.i:], w) {
+		e := p.i + len(w)
+		if e >= len(p.src) || !isIdentChar(p.src[e]) {
+			p.i = e
+			return true
+		}
+	}
+	return false
+}
+
+// reference parses a $reference at p.i. In text (inText), something that is
+// not a well-formed reference is not an error: ok is false and the caller
+// emits the '$' as text.
+func (p *parser) reference(inText bool) (*refExpr, bool, error) {
+	start := p.i
+	src := p.src
+	j := start + 1
+	quiet := false
+	if j < len(src) && src[j] == '!' {
+		quiet = true
+		j++
+	}
+	formal := false
+	if j < len(src) && src[j] == '{' {
+		formal = true
+		j++
+	}
+	if j >= len(src) || !isIdentStart(src[j]) {
+		if !inText {
+			return nil, false, p.errAt(start, "expected a reference name after '$'", "write $name or ${name}")
+		}
+		return nil, false, nil
+	}
+	k := j
+	for k < len(src) && isIdentChar(src[k]) {
+		k++
+	}
+	r := &refExpr{pos: p.pos(start), name: src[j:k], quiet: quiet}
+	switch r.name {
+	case "input":
+		r.root = rootInput
+	case "util":
+		r.root = rootUtil
+	case "context":
+		r.root = rootContext
+	case "stageVariables":
+		r.root = rootStage
+	case "foreach":
+		r.root = rootForeach
+	case "velocityCount":
+		r.root = rootVelocityCount
+	}
+	p.i = k
+	for p.i < len(src) {
+		c := src[p.i]
+		if c == '.' && p.i+1 < len(src) && isIdentStart(src[p.i+1]) {
+			s := p.i + 1
+			e := s
+			for e < len(src) && isIdentChar(src[e]) {
+				e++
+			}
+			seg := segment{kind: segProp, name: src[s:e], pos: p.pos(s)}
+			p.i = e
+			if p.i < len(src) && src[p.i] == '(' {
+				p.i++
+				args, err := p.args(')', seg.name)
+				if err != nil {
+					return nil, false, err
+				}
+				seg.kind = segMethod
+				seg.args = args
+			}
+			r.segs = append(r.segs, seg)
+			continue
+		}
+		if c == '[' {
+			save := p.i
+			p.i++
+			p.depth++
+			idx, err := p.expr()
+			p.depth--
+			if err == nil {
+				p.skipSpace()
+				if p.i < len(src) && src[p.i] == ']' {
+					p.i++
+					r.segs = append(r.segs, segment{kind: segIndex, index: idx, pos: p.pos(save)})
+					continue
+				}
+			}
+			if !inText {
+				if err != nil {
+					return nil, false, err
+				}
+				return nil, false, p.errAt(save, "index '[' is not closed", "write $list[0] or $map['key']")
+			}
+			p.i = save
+		}
+		break
+	}
+	if formal {
+		if p.i >= len(src) || src[p.i] != '}' {
+			if !inText {
+				return nil, false, p.errAt(start, "${ is not closed with }", "write ${name}")
+			}
+			p.i = start
+			return nil, false, nil
+		}
+		p.i++
+	}
+	r.raw = src[start:p.i]
+	p.check(r)
+	return r, true, nil
+}
+
+// check records unsupported uses and precompiles constant arguments.
+func (p *parser) check(r *refExpr) {
+	for i := range r.segs {
+		s := &r.segs[i]
+		if i == 0 {
+			switch r.root {
+			case rootInput:
+				switch {
+				case s.kind == segProp && s.name == "body",
+					s.kind == segMethod && (s.name == "json" || s.name == "path" || s.name == "params"):
+				default:
+					p.unsupported(s.pos-p.base-1, "$input."+s.name)
+					s.unsupported = true
+				}
+				if s.kind == segMethod && (s.name == "json" || s.name == "path") && len(s.args) == 1 {
+					if lit, ok := s.args[0].(*literal); ok {
+						if str, ok := lit.v.(string); ok {
+							if jp, err := compileJSONPath(str); err == nil {
+								s.path = jp
+							}
+						}
+					}
+				}
+				continue
+			case rootUtil:
+				if s.kind != segMethod || !slices.Contains(utilMethods, s.name) {
+					p.unsupported(s.pos-p.base-1, "$util."+s.name)
+					s.unsupported = true
+				}
+				continue
+			}
+		}
+		if s.kind == segMethod {
+			if !slices.Contains(knownMethods, s.name) {
+				p.unsupported(s.pos-p.base-1, "."+s.name+"()")
+				s.unsupported = true
+				continue
+			}
+			if slices.Contains(regexMethods, s.name) && len(s.args) >= 1 {
+				if lit, ok := s.args[0].(*literal); ok {
+					if str, ok := lit.v.(string); ok {
+						re, err := regexp.Compile(str)
+						if err != nil {
+							p.unsupported(s.pos-p.base-1, "."+s.name+"("+strconv.Quote(str)+") (Java regex features missing from Go's RE2)")
+							s.unsupported = true
+							continue
+						}
+						s.re = re
+					}
+				}
+			}
+		}
+	}
+}
+
+var utilMethods = []string{"escapeJavaScript", "urlEncode", "urlDecode", "base64Encode", "base64Decode", "parseJson"}
+
+var regexMethods = []string{"replaceAll", "replaceFirst", "split", "matches"}
+
+// knownMethods is every method name implemented on some value type.
+var knownMethods = []string{
+	// String
+	"length", "isEmpty", "contains", "startsWith", "endsWith", "equals", "equalsIgnoreCase",
+	"toLowerCase", "toUpperCase", "trim", "substring", "indexOf", "lastIndexOf", "replace",
+	"replaceAll", "replaceFirst", "split", "matches", "charAt", "concat", "toString", "compareTo",
+	// List
+	"size", "get", "add", "addAll", "set", "remove", "clear",
+	// Map
+	"put", "putAll", "containsKey", "containsValue", "keySet", "values", "entrySet",
+	"getKey", "getValue",
+	// numbers and booleans
+	"intValue", "longValue", "doubleValue", "booleanValue",
+	// $foreach
+	"hasNext", "getIndex", "getCount", "isFirst", "isLast", "getHasNext",
+}
+
+// args parses a comma-separated argument list up to the closing delimiter.
+func (p *parser) args(closer byte, method string) ([]expr, error) {
+	var out []expr
+	p.skipSpace()
+	if p.i < len(p.src) && p.src[p.i] == closer {
+		p.i++
+		return out, nil
+	}
+	for {
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		p.skipSpace()
+		if p.i >= len(p.src) {
+			return nil, p.errAt(p.i, "the argument list of ."+method+"( is not closed", "add the missing "+strconv.Quote(string(closer)))
+		}
+		switch p.src[p.i] {
+		case ',':
+			p.i++
+		case closer:
+			p.i++
+			return out, nil
+		default:
+			return nil, p.errAt(p.i, "expected ',' or "+strconv.Quote(string(closer))+" after an argument of ."+method+"(", "separate arguments with commas and close the call with "+strconv.Quote(string(closer)))
+		}
+	}
+}
+
+// Expressions, lowest precedence first:
+//
+//	|| or    && and    == != eq ne    < > <= >= lt gt le ge    + -    * / %    ! not -
+func (p *parser) expr() (expr, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errAt(p.i, "expression is nested too deeply", "split it with #set")
+	}
+	return p.binary(0)
+}
+
+type opInfo struct {
+	sym  string
+	word string
+	op   binOp
+}
+
+var precedence = [][]opInfo{
+	{{"||", "or", opOr}},
+	{{"&&", "and", opAnd}},
+	{{"==", "eq", opEq}, {"!=", "ne", opNe}},
+	{{"<=", "le", opLe}, {">=", "ge", opGe}, {"<", "lt", opLt}, {">", "gt", opGt}},
+	{{"+", "", opAdd}, {"-", "", opSub}},
+	{{"*", "", opMul}, {"/", "", opDiv}, {"%", "", opMod}},
+}
+
+func (p *parser) binary(level int) (expr, error) {
+	if level == len(precedence) {
+		return p.unary()
+	}
+	left, err := p.binary(level + 1)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		p.skipSpace()
+		opPos := p.i
+		var found *opInfo
+		for k := range precedence[level] {
+			o := &precedence[level][k]
+			if strings.HasPrefix(p.src[p.i:], o.sym) {
+				// Do not read "=" of "==" as part of another operator, or
+				// "-" of a range "..".
+				p.i += len(o.sym)
+				found = o
+				break
+			}
+			if o.word != "" && p.word(o.word) {
+				found = o
+				break
+			}
+		}
+		if found == nil {
+			return left, nil
+		}
+		right, err := p.binary(level + 1)
+		if err != nil {
+			return nil, err
+		}
+		left = &binaryExpr{op: found.op, l: left, r: right, pos: p.pos(opPos)}
+	}
+}
+
+func (p *parser) unary() (expr, error) {
+	p.skipSpace()
+	start := p.i
+	if p.i < len(p.src) && p.src[p.i] == '!' && !strings.HasPrefix(p.src[p.i:], "!=") {
+		p.i++
+		e, err := p.unaryNested()
+		if err != nil {
+			return nil, err
+		}
+		return &notExpr{e: e}, nil
+	}
+	if p.word("not") {
+		e, err := p.unaryNested()
+		if err != nil {
+			return nil, err
+		}
+		return &notExpr{e: e}, nil
+	}
+	if p.i < len(p.src) && p.src[p.i] == '-' {
+		if p.i+1 < len(p.src) && p.src[p.i+1] >= '0' && p.src[p.i+1] <= '9' {
+			return p.number()
+		}
+		p.i++
+		e, err := p.unaryNested()
+		if err != nil {
+			return nil, err
+		}
+		return &binaryExpr{op: opSub, l: &literal{v: int64(0)}, r: e, pos: p.pos(start)}, nil
+	}
+	return p.primary()
+}
+
+func (p *parser) unaryNested() (expr, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return nil, p.errAt(p.i, "expression is nested too deeply", "split it with #set")
+	}
+	return p.unary()
+}
+
+func (p *parser) number() (expr, error) {
+	start := p.i
+	j := p.i
+	if p.src[j] == '-' {
+		j++
+	}
+	for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+		j++
+	}
+	isFloat := false
+	if j+1 < len(p.src) && p.src[j] == '.' && p.src[j+1] >= '0' && p.src[j+1] <= '9' {
+		isFloat = true
+		j++
+		for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
+			j++
+		}
+	}
+	text := p.src[start:j]
+	p.i = j
+	if !isFloat {
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err == nil {
+			return &literal{v: n}, nil
+		}
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return nil, p.errAt(start, "number "+text+" is out of range", "use a smaller number")
+	}
+	return &literal{v: f}, nil
+}
+
+func (p *parser) primary() (expr, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) {
+		return nil, p.errAt(p.i, "expected a value but the template ended", "complete the expression and close the directive with ')'")
+	}
+	start := p.i
+	c := p.src[p.i]
+	switch {
+	case c == '$':
+		r, _, err := p.reference(false)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	case c == '\'' || c == '"':
+		return p.stringLit()
+	case c >= '0' && c <= '9':
+		return p.number()
+	case c == '(':
+		p.i++
+		e, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.i >= len(p.src) || p.src[p.i] != ')' {
+			return nil, p.errAt(start, "'(' is not closed", "add the matching ')'")
+		}
+		p.i++
+		return e, nil
+	case c == '[':
+		p.i++
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == ']' {
+			p.i++
+			return &listExpr{}, nil
+		}
+		first, err := p.expr()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if strings.HasPrefix(p.src[p.i:], "..") {
+			p.i += 2
+			last, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			p.skipSpace()
+			if p.i >= len(p.src) || p.src[p.i] != ']' {
+				return nil, p.errAt(start, "range [a..b] is not closed", "add the closing ']'")
+			}
+			p.i++
+			return &rangeExpr{from: first, to: last, pos: p.pos(start)}, nil
+		}
+		items := []expr{first}
+		for {
+			p.skipSpace()
+			if p.i >= len(p.src) {
+				return nil, p.errAt(start, "list '[' is not closed", "add the closing ']'")
+			}
+			if p.src[p.i] == ']' {
+				p.i++
+				return &listExpr{items: items}, nil
+			}
+			if p.src[p.i] != ',' {
+				return nil, p.errAt(p.i, "expected ',' or ']' in the list", "separate list items with commas")
+			}
+			p.i++
+			e, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, e)
+		}
+	case c == '{':
+		p.i++
+		m := &mapExpr{}
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == '}' {
+			p.i++
+			return m, nil
+		}
+		for {
+			k, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			p.skipSpace()
+			if p.i >= len(p.src) || p.src[p.i] != ':' {
+				return nil, p.errAt(p.i, "expected ':' after a map key", "write {\"key\": value}")
+			}
+			p.i++
+			v, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			m.keys = append(m.keys, k)
+			m.vals = append(m.vals, v)
+			p.skipSpace()
+			if p.i >= len(p.src) {
+				return nil, p.errAt(start, "map '{' is not closed", "add the closing '}'")
+			}
+			if p.src[p.i] == '}' {
+				p.i++
+				return m, nil
+			}
+			if p.src[p.i] != ',' {
+				return nil, p.errAt(p.i, "expected ',' or '}' in the map", "separate entries with commas")
+			}
+			p.i++
+		}
+	case p.word("true"):
+		return &literal{v: true}, nil
+	case p.word("false"):
+		return &literal{v: false}, nil
+	case p.word("null"):
+		return &literal{v: nil}, nil
+	}
+	tok := p.src[p.i:]
+	if k := strings.IndexAny(tok, " \t\r\n)"); k > 0 {
+		tok = tok[:k]
+	} else if k == 0 {
+		tok = tok[:1]
+	}
+	if len(tok) > 20 {
+		tok = tok[:20] + "…"
+	}
+	return nil, p.errAt(start, "unexpected "+strconv.Quote(tok)+" where a value belongs", "use a $reference, a 'string', a number, true, false, a [list] or a {map}")
+}
+
+// stringLit parses '...' (literal) or "..." (interpolated when it contains
+// $ or #). A quote is escaped by doubling it.
+func (p *parser) stringLit() (expr, error) {
+	start := p.i
+	q := p.src[p.i]
+	j := p.i + 1
+	var sb strings.Builder
+	for {
+		if j >= len(p.src) {
+			return nil, p.errAt(start, "string is never closed", "add the closing "+string(q))
+		}
+		c := p.src[j]
+		if c == q {
+			if j+1 < len(p.src) && p.src[j+1] == q {
+				sb.WriteByte(q)
+				j += 2
+				continue
+			}
+			break
+		}
+		sb.WriteByte(c)
+		j++
+	}
+	p.i = j + 1
+	s := sb.String()
+	if q == '\'' || !strings.ContainsAny(s, "$#") {
+		return &literal{v: s}, nil
+	}
+	// Parse the content as a template of its own. Positions inside are
+	// reported relative to the whole template when the string has no
+	// doubled quotes (otherwise approximately).
+	sub := &parser{src: s, t: p.t, depth: p.depth, base: p.base + start + 1, full: p.fullSrc()}
+	nodes, term, err := sub.block(ctxString)
+	if err != nil {
+		return nil, err
+	}
+	if term.kind != termEOF {
+		return nil, p.errAt(start, "#"+term.name+" inside a string without its #if or #foreach", "keep whole #if...#end blocks inside the string")
+	}
+	if len(nodes) == 1 {
+		if tn, ok := nodes[0].(*textNode); ok {
+			return &literal{v: string(tn.b)}, nil
+		}
+	}
+	return &interpExpr{nodes: nodes}, nil
+}

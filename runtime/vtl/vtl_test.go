@@ -1,0 +1,402 @@
+package vtl
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// archive is a minimal txtar archive: a comment, then "-- name --" files.
+type archive struct {
+	comment string
+	files   []archiveFile
+}
+
+type archiveFile struct {
+	name string
+	data string
+}
+
+func parseArchive(data string) archive {
+	var a archive
+	cur := -1
+	for len(data) > 0 {
+		line, rest, _ := strings.Cut(data, "\n")
+		if strings.HasPrefix(line, "-- ") && strings.HasSuffix(line, " --") && len(line) >= 6 {
+			a.files = append(a.files, archiveFile{name: strings.TrimSpace(line[3 : len(line)-3])})
+			cur = len(a.files) - 1
+		} else {
+			full := line
+			if len(data) > len(line) {
+				full += "\n"
+			}
+			if cur < 0 {
+				a.comment += full
+			} else {
+				a.files[cur].data += full
+			}
+		}
+		data = rest
+	}
+	return a
+}
+
+func (a *archive) get(name string) (string, bool) {
+	for _, f := range a.files {
+		if f.name == name {
+			return f.data, true
+		}
+	}
+	return "", false
+}
+
+func (a *archive) set(name, data string) {
+	if data != "" && !strings.HasSuffix(data, "\n") {
+		data += "\n"
+	}
+	for i := range a.files {
+		if a.files[i].name == name {
+			a.files[i].data = data
+			return
+		}
+	}
+	a.files = append(a.files, archiveFile{name: name, data: data})
+}
+
+func (a *archive) remove(name string) {
+	for i := range a.files {
+		if a.files[i].name == name {
+			a.files = append(a.files[:i], a.files[i+1:]...)
+			return
+		}
+	}
+}
+
+func (a *archive) format() string {
+	var b strings.Builder
+	b.WriteString(a.comment)
+	for _, f := range a.files {
+		b.WriteString("-- " + f.name + " --\n")
+		b.WriteString(f.data)
+	}
+	return b.String()
+}
+
+// testInput is the JSON form of Input in golden files. "json" is a
+// convenience: any JSON value, used as the body in compact form.
+type testInput struct {
+	Body           *string           `json:"body"`
+	JSON           json.RawMessage   `json:"json"`
+	Path           map[string]string `json:"path"`
+	Query          map[string]string `json:"query"`
+	Headers        map[string]string `json:"headers"`
+	StageVariables map[string]string `json:"stageVariables"`
+	Context        map[string]any    `json:"context"`
+}
+
+func (ti *testInput) input(t *testing.T) *Input {
+	in := &Input{
+		PathParams:     ti.Path,
+		QueryParams:    ti.Query,
+		Headers:        ti.Headers,
+		StageVariables: ti.StageVariables,
+		Context:        ti.Context,
+	}
+	switch {
+	case ti.Body != nil:
+		in.Body = []byte(*ti.Body)
+	case len(ti.JSON) > 0:
+		var b bytes.Buffer
+		if err := json.Compact(&b, ti.JSON); err != nil {
+			t.Fatalf("input.json: %v", err)
+		}
+		in.Body = b.Bytes()
+	}
+	return in
+}
+
+// TestGolden runs every testdata/golden/*.txtar: the "template" file is
+// parsed and executed with "input.json" (optional); "output" is the
+// expected output, "error" the expected parse or execution error and
+// "unsupported" the expected Unsupported() list and "overrides" the
+// $context.requestOverride/responseOverride values as JSON. Run with -update to
+// rewrite the expectations.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no golden files")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := parseArchive(string(data))
+			tmpl, ok := a.get("template")
+			if !ok {
+				t.Fatal("no template file in archive")
+			}
+			// A template file may end without a newline when marked so.
+			if strings.Contains(a.comment, "[no trailing newline]") {
+				tmpl = strings.TrimSuffix(tmpl, "\n")
+			}
+			var ti testInput
+			if raw, ok := a.get("input.json"); ok {
+				dec := json.NewDecoder(strings.NewReader(raw))
+				dec.UseNumber()
+				if err := dec.Decode(&ti); err != nil {
+					t.Fatalf("input.json: %v", err)
+				}
+			}
+			var out bytes.Buffer
+			var gotErr, gotOverrides string
+			var unsupported []string
+			tp, err := Parse(tmpl)
+			if err == nil {
+				unsupported = tp.Unsupported()
+				var o Overrides
+				o, err = tp.ExecuteOverrides(&out, ti.input(t))
+				if o.Status != 0 || o.ResponseHeaders != nil || o.RequestHeaders != nil || o.RequestPath != nil || o.RequestQuery != nil {
+					js, err := json.MarshalIndent(o, "", "  ")
+					if err != nil {
+						t.Fatal(err)
+					}
+					gotOverrides = string(js)
+				}
+			}
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("error is %T, want *Error: %v", err, err)
+				}
+				gotErr = err.Error()
+			}
+			gotUnsupported := strings.Join(unsupported, "\n")
+			if *update {
+				a.remove("output")
+				a.remove(outputNoNL)
+				a.remove("error")
+				a.remove("unsupported")
+				a.remove("overrides")
+				if gotErr == "" || out.Len() > 0 {
+					setOutput(&a, out.String())
+				}
+				if gotErr != "" {
+					a.set("error", gotErr)
+				}
+				if gotUnsupported != "" {
+					a.set("unsupported", gotUnsupported)
+				}
+				if gotOverrides != "" {
+					a.set("overrides", gotOverrides)
+				}
+				if err := os.WriteFile(file, []byte(a.format()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			wantOut, ok := a.get("output")
+			if !ok {
+				if wantOut, ok = a.get(outputNoNL); ok {
+					wantOut = strings.TrimSuffix(wantOut, "\n")
+				}
+			}
+			wantErr, _ := a.get("error")
+			wantUnsupported, _ := a.get("unsupported")
+			wantOverrides, _ := a.get("overrides")
+			if diff := cmp.Diff(strings.TrimSuffix(wantOverrides, "\n"), gotOverrides); diff != "" {
+				t.Errorf("overrides mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(strings.TrimSuffix(wantErr, "\n"), gotErr); diff != "" {
+				t.Errorf("error mismatch (-want +got):\n%s", diff)
+			}
+			if gotErr == "" || wantOut != "" {
+				if diff := cmp.Diff(wantOut, out.String()); diff != "" {
+					t.Errorf("output mismatch (-want +got):\n%s", diff)
+				}
+			}
+			if diff := cmp.Diff(strings.TrimSuffix(wantUnsupported, "\n"), gotUnsupported); diff != "" {
+				t.Errorf("unsupported mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// outputNoNL names the expected output when it does not end in a line
+// break (txtar files always do).
+const outputNoNL = "output (no final newline)"
+
+func setOutput(a *archive, out string) {
+	if out == "" || strings.HasSuffix(out, "\n") {
+		a.set("output", out)
+		return
+	}
+	a.set(outputNoNL, out)
+}
+
+func TestStaticTemplate(t *testing.T) {
+	for _, src := range []string{"", `{"statusCode": 200}`, "plain\ntext $ # \\ ## comment\n"} {
+		tp, err := Parse(src)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", src, err)
+		}
+		var b bytes.Buffer
+		if err := tp.Execute(&b, nil); err != nil {
+			t.Fatalf("Execute(%q): %v", src, err)
+		}
+		want := strings.Replace(src, "## comment\n", "", 1)
+		if b.String() != want {
+			t.Errorf("Execute(%q) = %q, want %q", src, b.String(), want)
+		}
+	}
+}
+
+func TestErrorsWrap(t *testing.T) {
+	cases := []struct {
+		name, src string
+		in        *Input
+		want      error
+	}{
+		{"macro", "#macro(x)a#end#x()", nil, ErrUnsupported},
+		{"util", "$util.toJson($x)", nil, ErrUnsupported},
+		{"badBody", "$input.json('$')", &Input{Body: []byte("{nope")}, ErrInvalidJSON},
+		{"parseJson", "$util.parseJson('[1,')", nil, ErrInvalidJSON},
+		{"range", "#foreach($i in [1..2000000])#end", nil, ErrLimit},
+		{"loops", "#foreach($i in [1..1000])#foreach($j in [1..1000])#foreach($k in [1..2])#end#end#end", nil, ErrLimit},
+		{"output", "#set($s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')#foreach($i in [1..100000])$s#end", nil, ErrLimit},
+		{"doubling", "#set($s = 'x')#foreach($i in [1..40])#set($s = \"$s$s\")#end", nil, ErrLimit},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tp, err := Parse(c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tp.Execute(&bytes.Buffer{}, c.in)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Execute error = %v, want one wrapping %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestConcurrentExecute runs one template from many goroutines (for -race).
+func TestConcurrentExecute(t *testing.T) {
+	tp, err := Parse(`#set($m = {})#foreach($k in $input.path('$.items'))#set($d = $m.put("k$k", $k))#end$m $input.json('$.items')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{k1=1, k2=2, k3=3} [1,2,3]`
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			var b bytes.Buffer
+			if err := tp.Execute(&b, &Input{Body: []byte(`{"items":[1,2,3]}`)}); err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- b.String()
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}
+
+func BenchmarkExecuteMock(b *testing.B) {
+	tp, err := Parse(`{"statusCode": 200}`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{}
+	var w discard
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := tp.Execute(&w, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExecuteInputJSON(b *testing.B) {
+	tp, err := Parse(`{"body": $input.json('$'), "id": "$input.params('id')", "stage": "$context.stage"}`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{
+		Body:       []byte(`{"name":"Max","age":28,"tags":["a","b"],"address":{"city":"Berlin"}}`),
+		PathParams: map[string]string{"id": "42"},
+		Context:    map[string]any{"stage": "prod"},
+	}
+	var w discard
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := tp.Execute(&w, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExecutePassthrough(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "golden", "aws_method_request_passthrough.txtar"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := parseArchive(string(data))
+	src, _ := a.get("template")
+	raw, _ := a.get("input.json")
+	var ti testInput
+	if err := json.Unmarshal([]byte(raw), &ti); err != nil {
+		b.Fatal(err)
+	}
+	tp, err := Parse(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{PathParams: ti.Path, QueryParams: ti.Query, Headers: ti.Headers, StageVariables: ti.StageVariables, Context: ti.Context}
+	if ti.Body != nil {
+		in.Body = []byte(*ti.Body)
+	}
+	var w discard
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := tp.Execute(&w, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParsePassthrough(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "golden", "aws_method_request_passthrough.txtar"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := parseArchive(string(data))
+	src, _ := a.get("template")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
