@@ -135,6 +135,10 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 		a["DeploymentId"] = a["Ref"]
 	case "AWS::ApiGateway::Stage":
 		a["Ref"] = prop("StageName")
+		if a["Ref"] == "" {
+			// StageName is optional: CloudFormation generates one.
+			a["Ref"] = s.physicalName(r)
+		}
 	case "AWS::ApiGateway::Authorizer":
 		a["Ref"] = id(6, "authorizer")
 		a["AuthorizerId"] = a["Ref"]
@@ -203,14 +207,14 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 			switch {
 			case strings.HasSuffix(at, "Arn") || at == "Arn":
 				a[at] = arn
+			case at == "DNSName":
+				a[at] = name + "-" + stableHex(r.id, 8) + "." + s.region + ".elb." + s.urlSuffix
 			case strings.HasSuffix(at, "Name"):
 				a[at] = name
 			case strings.HasSuffix(at, "Url") || at == "WebsiteURL":
 				a[at] = a["Ref"]
 			case at == "DomainName" || at == "RegionalDomainName" || at == "DualStackDomainName":
 				a[at] = name + ".s3." + s.region + "." + s.urlSuffix
-			case at == "DNSName":
-				a[at] = name + "-" + stableHex(r.id, 8) + "." + s.region + ".elb." + s.urlSuffix
 			default:
 				a[at] = a["Ref"]
 			}

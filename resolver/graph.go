@@ -257,6 +257,14 @@ func (s *stack) buildGraph() []*model.Node {
 		s.errorf(ruleCycle, c.Edges[0].Range, first.id, "Break the cycle: the path is "+c.Path[0]+" → "+strings.Join(steps, " → ")+". Use DependsOn only where needed, or move the reference.",
 			"circular dependency: %s", c.String())
 	}
+	// Conditions: their Refs mark parameters used, and unknown names in
+	// them are findings like anywhere else.
+	if conds := s.root.Get("Conditions"); conds != nil && conds.Kind == cfn.Mapping {
+		for _, f := range conds.Fields {
+			w := &refWalker{s: s, from: ""}
+			w.walk(f.Value)
+		}
+	}
 	// Outputs and unused --set values.
 	if out := s.root.Get("Outputs"); out != nil && out.Kind == cfn.Mapping {
 		for _, f := range out.Fields {

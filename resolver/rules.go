@@ -78,9 +78,26 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			}
 			return a.Range.Start.Line - b.Range.Start.Line
 		})
+		// A deployment that names a stage which a Stage resource creates,
+		// and depends on that Stage resource, updates the existing stage
+		// (the canary-deployment pattern): it does not create it again.
+		updates := map[*model.Stage]bool{}
+		for _, st := range stages {
+			if !st.Implicit {
+				continue
+			}
+			reach := reachable(t, st.LogicalID)
+			for _, x := range stages {
+				if !x.Implicit && x.Name == st.Name && reach[x.LogicalID] {
+					updates[st] = true
+				}
+			}
+		}
 		for _, st := range stages {
 			nameRng := st.Props.At("StageName", st.Range)
-			if first, dup := byName[st.Name]; dup {
+			if first, dup := byName[st.Name]; updates[st] {
+				// updates the stage created by the Stage resource
+			} else if dup {
 				by := "stage " + first.LogicalID
 				if first.Implicit {
 					by = "the StageName of deployment " + first.LogicalID
@@ -122,7 +139,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			methods += len(res.Methods)
 			checkResource(api, res, add)
 			for _, m := range res.Methods {
-				checkMethod(res, m, add, ext)
+				checkMethod(t, res, m, add, ext)
 			}
 		}
 		if methods > 0 && len(api.Stages) == 0 {
@@ -165,9 +182,9 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	}
 }
 
-func checkMethod(res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
+func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
 	where := m.HTTPMethod + " " + res.Path
-	if !slices.Contains(validMethods, m.HTTPMethod) {
+	if !slices.Contains(validMethods, m.HTTPMethod) && !schemaChecked(t, m.LogicalID) {
 		add(diag.Errorf(ruleHTTPMethod, m.Props.At("HttpMethod", m.Range), m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+". "+diag.DidYouMean(m.HTTPMethod, validMethods), "invalid HTTP method %q", m.HTTPMethod))
 	}
 	in := m.Integration
@@ -315,4 +332,15 @@ func reachable(t *model.Template, from string) map[string]bool {
 		}
 	}
 	return seen
+}
+
+// schemaChecked reports whether the property schema check already covered
+// the element declared by id (an AWS::ApiGateway::* resource of a
+// CloudFormation template), so model rules do not report it twice.
+func schemaChecked(t *model.Template, id string) bool {
+	if t.Format != model.CloudFormation {
+		return false
+	}
+	n := t.Node(id)
+	return n != nil && strings.HasPrefix(n.Type, "AWS::ApiGateway::")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
+	"github.com/cfnrun/cfnrun/resolver/schema"
 )
 
 // Rule ids reported by the CloudFormation resolver (docs/rules.md).
@@ -124,6 +125,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	s.loadParameters()
 	s.loadConditions()
 	s.loadResources()
+	s.checkSchema()
 	s.samImplied()
 	s.assignAttrs()
 	nodes := s.buildGraph()
@@ -284,4 +286,28 @@ func validLogicalID(id string) bool {
 		}
 	}
 	return true
+}
+
+// checkSchema checks every resource's Type and Properties against the
+// typed property schema (resolver/schema). Under the SAM transform,
+// properties may come from Globals, so missing required properties of
+// AWS::Serverless::* resources are not reported.
+func (s *stack) checkSchema() {
+	sec := s.root.Get("Resources")
+	if sec == nil || sec.Kind != cfn.Mapping {
+		return
+	}
+	checker := schema.New()
+	hasGlobals := s.isSAM() && s.root.Get("Globals") != nil
+	for _, f := range sec.Fields {
+		if f.Value.Kind != cfn.Mapping {
+			continue
+		}
+		for _, d := range checker.CheckEntry(f.Key, f.KeyRange, f.Value) {
+			if hasGlobals && d.Rule == schema.RuleRequired && strings.HasPrefix(s.res[f.Key].typ, "AWS::Serverless::") {
+				continue
+			}
+			s.add(d)
+		}
+	}
 }

@@ -67,6 +67,22 @@ var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 // syntaxError converts a yaml.v3 error (which carries a line but no
 // column) into diagnostics pointing at the first non-blank column of the
 // line, with a hint for the common causes.
+// yamlParserProblem reports whether a yaml.v3 error text comes from its
+// parser (parserc.go), whose line numbers are 0-based, rather than from its
+// scanner, whose line numbers are 1-based.
+func yamlParserProblem(text string) bool {
+	for _, prefix := range []string{
+		"did not find expected <", "did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected key", "did not find expected ',' or", "found undefined tag handle",
+		"found duplicate %", "found incompatible YAML document",
+	} {
+		if strings.HasPrefix(text, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *parser) syntaxError(err error) {
 	msgs := []string{err.Error()}
 	if te, ok := err.(*yaml.TypeError); ok {
@@ -81,6 +97,12 @@ func (p *parser) syntaxError(err error) {
 			text = sm[2]
 		} else if i := strings.Index(m, "line "); i >= 0 {
 			fmt.Sscanf(m[i:], "line %d", &line)
+		}
+		if yamlParserProblem(text) && strings.Contains(m, "line ") {
+			// yaml.v3 reports parser (not scanner) errors at the 0-based
+			// line of the construct being parsed: the flow sequence or
+			// mapping that is not closed, the block that has a bad key.
+			line = min(line+1, max(1, len(p.lines)))
 		}
 		col := 1
 		lineText := p.lineText(line)
@@ -265,6 +287,11 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			n.Fields = append(n.Fields, Field{Key: k.Value, KeyRange: kr, Value: p.convert(v, depth+1)})
 		}
 		n.Range = p.span(y, n)
+		// Long-form Fn::GetAtt also takes the dotted string "A.B": give it
+		// the list form the short form gets.
+		if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Scalar {
+			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
+		}
 		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
 		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] {
 			f := n.Fields[0]
@@ -347,18 +374,17 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	case "Fn::GetAtt":
 		if arg.Kind == Scalar {
 			// !GetAtt A.B.C → [A, B.C]
-			res, attr, found := strings.Cut(arg.Value, ".")
-			if !found || res == "" || attr == "" {
+			split, ok := p.splitGetAtt(arg)
+			if !ok {
 				p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, arg.Range, "",
 					"Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId.", "!GetAtt %q needs a resource and an attribute", arg.Value))
+				res, attr, _ := strings.Cut(arg.Value, ".")
+				split = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
+					{Kind: Scalar, Value: res, Range: arg.Range},
+					{Kind: Scalar, Value: attr, Range: arg.Range},
+				}}
 			}
-			ar, at := arg.Range, arg.Range
-			ar.End = p.pos(ar.Start.Line, ar.Start.Column+utf8.RuneCountInString(res))
-			at.Start = p.pos(ar.Start.Line, ar.Start.Column+utf8.RuneCountInString(res)+1)
-			arg = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
-				{Kind: Scalar, Value: res, Range: ar},
-				{Kind: Scalar, Value: attr, Range: at},
-			}}
+			arg = split
 		}
 	case "Ref", "Condition":
 		if arg.Kind != Scalar {
@@ -368,6 +394,30 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	}
 	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
 		Fields: []Field{{Key: name, KeyRange: tagRange, Value: arg}}}
+}
+
+// splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
+// list form [A, B.C], positioning each part. ok is false (and arg is
+// returned unchanged) when the string has no resource and attribute.
+func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
+	res, attr, found := strings.Cut(arg.Value, ".")
+	if !found || res == "" || attr == "" {
+		return arg, false
+	}
+	r := arg.Range
+	start := r.Start.Column
+	if r.Start.Line == r.End.Line && r.End.Column-r.Start.Column == utf8.RuneCountInString(arg.Value)+2 {
+		start++ // quoted
+	}
+	ar, at := r, r
+	ar.Start = p.pos(r.Start.Line, start)
+	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
+	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
+	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
+	return &Node{Kind: Sequence, Range: r, Items: []*Node{
+		{Kind: Scalar, Type: Str, Value: res, Range: ar},
+		{Kind: Scalar, Type: Str, Value: attr, Range: at},
+	}}, true
 }
 
 func maxEnd(a, b diag.Pos) diag.Pos {

@@ -55,6 +55,9 @@ func TestParseShortForms(t *testing.T) {
 		{"getatt dotted", "A: !GetAtt Api.RootResourceId", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
 		{"getatt nested attr", "A: !GetAtt Db.Endpoint.Address", "{A:{Fn::GetAtt:[Db Endpoint.Address]}}"},
 		{"getatt list", "A: !GetAtt [Api, RootResourceId]", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"getatt long-form string", "A: {Fn::GetAtt: Api.RootResourceId}", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"getatt long-form nested attr", "A:\n  Fn::GetAtt: \"Db.Endpoint.Address\"", "{A:{Fn::GetAtt:[Db Endpoint.Address]}}"},
+		{"getatt json string", "{\"A\": {\"Fn::GetAtt\": \"Api.RootResourceId\"}}", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
 		{"sub string", "A: !Sub 'x-${AWS::Region}'", "{A:{Fn::Sub:x-${AWS::Region}}}"},
 		{"sub list", "A: !Sub ['${X}', {X: !Ref Y}]", "{A:{Fn::Sub:[${X} {X:{Ref:Y}}]}}"},
 		{"nested", "A: !Join ['', [!Ref B, !Select [0, !Split [',', 'a,b']]]]", "{A:{Fn::Join:[ [{Ref:B} {Fn::Select:[0 {Fn::Split:[, a,b]}]}]]}}"},
@@ -91,6 +94,11 @@ func TestParseDiagnostics(t *testing.T) {
 		{"not a map", "- 1\n", []string{"1:1 E0005"}},
 		{"empty", "", []string{"1:1 E0005"}},
 		{"unclosed json", `{"A": 1`, []string{"1:1 E0000"}},
+		{"unclosed flow sequence", "A:\n  B: [1, 2\n  C: 3\n", []string{"2:3 E0000"}},
+		{"two tags in a flow sequence", "A:\n  B: x\nC: !Select [0, !GetAZs !Ref R]\n", []string{"3:1 E0000"}},
+		{"unclosed flow mapping", "A: 1\nB:\n  C: {x: 1\n  D: 2\n", []string{"3:3 E0000"}},
+		{"bad indentation", "R:\n  A:\n    Type: X\n    Properties:\n      B: 1\n     C: 2\n", []string{"3:5 E0000"}},
+		{"scanner error line unchanged", "A:\n  B: c: d\n", []string{"2:3 E0000"}},
 		{"merge key", "x: &a {b: 1}\ny:\n  <<: *a\n", []string{"3:3 E0000"}},
 	}
 	for _, tt := range tests {
