@@ -542,6 +542,13 @@ func parseURITemplate(raw string) (*uriTemplate, error) {
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		host, path = rest[:i], rest[i:]
 	}
+	if i := strings.Index(raw, "${"); i >= 0 {
+		ref := raw[i+2:]
+		if j := strings.IndexByte(ref, '}'); j >= 0 {
+			ref = ref[:j]
+		}
+		return nil, fmt.Errorf("the Uri %q still refers to ${%s}, which has no value; give it one with --set %s=VALUE", raw, ref, ref)
+	}
 	if host == "" || strings.ContainsAny(host, "{}") {
 		return nil, fmt.Errorf("the Uri %q has no fixed host", raw)
 	}
