@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the stock h2c transport (Config.StockHTTP2) is golang.org/x/net/http2's by design, kept for comparison and as a fallback
+
 package runtime
 
 import (

@@ -429,7 +429,7 @@ func compileRequestParam(key, src string) (paramMapping, error) {
 	var pm paramMapping
 	rest, ok := strings.CutPrefix(key, "integration.request.")
 	if !ok {
-		return pm, fmt.Errorf("the key must start with integration.request.")
+		return pm, fmt.Errorf("the key must start with %q", "integration.request.")
 	}
 	switch {
 	case strings.HasPrefix(rest, "path."):

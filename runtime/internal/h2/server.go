@@ -573,8 +573,8 @@ func (c *conn) creditConn(n int64) {
 	}
 	c.wmu.Lock()
 	if v := c.connCredit.Swap(0); v > 0 {
-		c.fr.WriteWindowUpdate(0, uint32(v))
 		c.recvConn.Add(v)
+		c.fr.WriteWindowUpdate(0, uint32(v))
 		c.dirty = true
 		c.signalFlush()
 	}
@@ -854,13 +854,14 @@ func (b *body) Read(p []byte) (int, error) {
 
 // creditStream returns window to a stream whose body was read.
 func (c *conn) creditStream(st *stream, n int64) {
+	// Count the window before the client can see it and use it.
+	st.recv.Add(n)
 	c.wmu.Lock()
 	if !st.reset && st.body != nil {
 		c.fr.WriteWindowUpdate(st.id, uint32(n))
 		c.dirty = true
 	}
 	c.wmu.Unlock()
-	st.recv.Add(n)
 	c.signalFlush()
 }
 
