@@ -59,7 +59,8 @@ type Server struct {
 	// PrefaceTimeout bounds the wait for the client preface. Default 10s.
 	PrefaceTimeout time.Duration
 	// WriteStallTimeout resets a stream whose client grants no
-	// flow-control window for this long. Default 30s.
+	// flow-control window, or sends no request body while the handler
+	// waits for it, for this long. Default 30s.
 	WriteStallTimeout time.Duration
 	// BaseContext is the parent of every request context; default
 	// context.Background().
@@ -792,6 +793,9 @@ type body struct {
 	err    error // io.EOF or a reset
 	closed bool  // the handler closed or finished: drop data
 	credit int64
+	// stalled is set when the client sent nothing for WriteStallTimeout
+	// while the handler waited.
+	stalled bool
 }
 
 // write appends data; false when the handler no longer reads it.
@@ -823,7 +827,23 @@ func (b *body) closeWithError(err error) {
 
 func (b *body) Read(p []byte) (int, error) {
 	b.mu.Lock()
+	var stall *time.Timer
 	for len(b.buf) == b.off && b.err == nil && !b.closed {
+		// A client that stops sending must not pin the handler.
+		if b.stalled {
+			b.mu.Unlock()
+			b.st.c.resetStream(b.st.id, http2.ErrCodeCancel)
+			return 0, errReadStalled
+		}
+		if stall == nil {
+			stall = time.AfterFunc(b.st.c.srv.WriteStallTimeout, func() {
+				b.mu.Lock()
+				b.stalled = true
+				b.cond.Broadcast()
+				b.mu.Unlock()
+			})
+			defer stall.Stop()
+		}
 		b.cond.Wait()
 	}
 	if b.closed {
@@ -1022,6 +1042,7 @@ func (w *responseWriter) fitsLocked(n int) bool {
 var (
 	errStreamClosed = errors.New("h2: stream closed")
 	errStalled      = errors.New("h2: client stopped reading (no flow-control window)")
+	errReadStalled  = errors.New("h2: client stopped sending the request body")
 )
 
 // sendHeaderLocked writes HEADERS once (wmu held).

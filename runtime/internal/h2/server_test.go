@@ -73,7 +73,7 @@ func TestRequestsAndBodies(t *testing.T) {
 			w.Header().Set("X-Cookie", r.Header.Get("Cookie"))
 			fmt.Fprintf(w, "%s %s %s %d", r.Proto, r.URL.Path, r.URL.RawQuery, len(b))
 			if r.URL.Path == "/big" {
-				w.Write(bytes.Repeat([]byte("x"), 1<<20))
+				w.Write(bytes.Repeat([]byte("x"), 256<<10))
 			}
 		}),
 		Inline: func(r *http.Request) bool { return r.URL.Path == "/inline" },
@@ -107,7 +107,7 @@ func TestRequestsAndBodies(t *testing.T) {
 			}
 			want := fmt.Sprintf("HTTP/2.0 %s i=1 %d", path, n)
 			if path == "/big" {
-				want += strings.Repeat("x", 1<<20)
+				want += strings.Repeat("x", 256<<10)
 			}
 			if string(got) != want || resp.Header.Get("X-Method") != method || resp.Header.Get("X-Cookie") != "a=1; b=2" || resp.Header.Get("Date") == "" {
 				errs <- fmt.Errorf("%s %s: %d %.60q %v", method, path, resp.StatusCode, got, resp.Header)
@@ -264,5 +264,31 @@ func TestStalledClientReleasesHandler(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("handler still blocked on a client that reads nothing")
+	}
+}
+
+// TestStalledUploadReleasesHandler: a request body that stops arriving
+// fails the handler's read after WriteStallTimeout.
+func TestStalledUploadReleasesHandler(t *testing.T) {
+	done := make(chan error, 1)
+	s := &Server{WriteStallTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		done <- err
+	})}
+	addr := serve(t, s)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/", pr)
+		client(t).Do(req)
+	}()
+	pw.Write([]byte("some"))
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("read of a stalled upload succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler still blocked on an upload that stopped")
 	}
 }
