@@ -81,6 +81,12 @@ type backendCall struct {
 
 // buildURL fills the endpoint's URI template for this request.
 func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
+	return ep.buildURLOverride(rs, proxy, nil)
+}
+
+// buildURLOverride is buildURL with $context.requestOverride.path values
+// taking precedence over the mapped path parameters.
+func (ep *endpoint) buildURLOverride(rs *reqState, proxy bool, pathOverride map[string]string) *url.URL {
 	ut := ep.target
 	var u *url.URL
 	if ut.fixed != nil {
@@ -91,6 +97,10 @@ func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
 		for _, p := range ut.parts {
 			if p.lit != "" {
 				b.WriteString(p.lit)
+				continue
+			}
+			if v, ok := pathOverride[p.param]; ok {
+				b.WriteString(escapePathValue(v))
 				continue
 			}
 			for _, pm := range ep.reqParams {

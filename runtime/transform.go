@@ -317,16 +317,25 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		return
 	}
 	ctype := r.Header.Get("Content-Type")
+	var ov vtl.Overrides
 	if t != nil {
 		var out bytes.Buffer
-		if err := t.Execute(&out, rs.input(body)); err != nil {
+		var err error
+		if ov, err = executeOverrides(t, &out, rs.input(body)); err != nil {
 			rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
 			return
 		}
 		body = out.Bytes()
 		ctype = requestContentType(r)
 	}
-	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, false), length: int64(len(body))}
+	bc := backendCall{method: ep.intMethod, url: ep.buildURLOverride(rs, false, ov.RequestPath), length: int64(len(body))}
+	if len(ov.RequestQuery) > 0 {
+		q := bc.url.Query()
+		for k, v := range ov.RequestQuery {
+			q.Set(k, v)
+		}
+		bc.url.RawQuery = q.Encode()
+	}
 	if bc.method == "" {
 		bc.method = r.Method
 	}
@@ -338,6 +347,9 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		bc.header["Accept"] = []string{a}
 	}
 	rs.forwardHeaders(bc.header)
+	for k, v := range ov.RequestHeaders {
+		bc.header.Set(k, v)
+	}
 	if len(body) > 0 {
 		bc.body = io.NopCloser(bytes.NewReader(body))
 	}
