@@ -189,3 +189,46 @@ func TestStreamingUpload(t *testing.T) {
 		t.Errorf("heap grew from %d to %d MB during a %d MB upload", before.HeapInuse>>20, peak>>20, size>>20)
 	}
 }
+
+// TestStalledUploads: a client that stops sending its body is cut off
+// after StallTimeout, over HTTP/1.1 and HTTP/2.
+func TestStalledUploads(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("stalled000", stage("prod", nil))
+	b.method("/up", "POST", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	b.method("/mock", "POST", &model.Integration{Type: model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `#set($b = $input.body){"statusCode": 200}`},
+		Responses:        []model.IntegrationResponse{{StatusCode: "200"}}})
+	gw := start(t, b.build(), func(c *Config) { c.StallTimeout = 150 * time.Millisecond })
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+	}{{"http1", h1Client(t)}, {"h2c", h2cClient(t)}} {
+		for _, path := range []string{"/prod/up", "/prod/mock"} {
+			t.Run(c.name+path, func(t *testing.T) {
+				pr, pw := io.Pipe()
+				defer pw.Close()
+				go pw.Write([]byte("start"))
+				req, _ := http.NewRequest("POST", "http://"+gw.http+path, pr)
+				req.ContentLength = 1000
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					resp, err := c.client.Do(req)
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode == 200 {
+							t.Errorf("stalled upload answered 200")
+						}
+					}
+				}()
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatal("stalled upload still pending after 10s", gw.logs.String())
+				}
+			})
+		}
+	}
+}

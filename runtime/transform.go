@@ -46,18 +46,18 @@ func (ep *endpoint) selectRequestTemplate(r *http.Request) (mappingTemplate, err
 }
 
 // readBody reads a request body up to the payload limit.
-func (g *Gateway) readBody(r *http.Request) ([]byte, errKind) {
+func (g *Gateway) readBody(w http.ResponseWriter, r *http.Request) ([]byte, errKind) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil, errNone
 	}
 	max := g.cfg.MaxBodyBytes
-	var rd io.Reader = r.Body
+	var rd io.Reader = g.uploadBody(w, r)
 	if max > 0 {
-		rd = io.LimitReader(r.Body, max+1)
+		rd = io.LimitReader(rd, max+1)
 	}
 	b, err := io.ReadAll(rd)
 	if err != nil {
-		return nil, errBadGateway
+		return nil, errBadRequest // the client did not send its body
 	}
 	if max > 0 && int64(len(b)) > max {
 		return nil, errTooLarge
@@ -115,7 +115,7 @@ func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState
 		if s, ok := ep.mockStatus[string(literalOf(t))]; ok {
 			status = s
 		} else {
-			body, k := g.readBody(r)
+			body, k := g.readBody(w, r)
 			if k != errNone {
 				rs.status, rs.reason = writeError(w, rs, rs.api, k), "reading the request body"
 				return
@@ -311,7 +311,7 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
 		return
 	}
-	body, kind := g.readBody(r)
+	body, kind := g.readBody(w, r)
 	if kind != errNone {
 		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "reading the request body"
 		return
