@@ -254,8 +254,11 @@ func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
 
 func (w *walker) badEnum(v *cfn.Node, e *enum, p path) {
 	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
-	if s := suggest(v.Value, e.values); s != "" {
+	s := suggest(v.Value, e.values)
+	if s != "" {
 		detail = "Did you mean \"" + s + "\"? " + detail
+	} else if e.open {
+		return // possibly newer than the list
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, p))
 }

@@ -61,6 +61,10 @@ type enum struct {
 	fold bool
 	// skip are values cfnrun reports elsewhere (its own extensions).
 	skip []string
+	// open lists the known values of a set that grows (SAM event
+	// types): a value outside it is reported only when it is close to a
+	// known one, so a type added after this list is not an error.
+	open bool
 }
 
 func (e *enum) allows(v string) bool {

@@ -66,6 +66,13 @@ func enumFor(obj, prop string) *enum {
 		return &enum{values: []string{"DAY", "WEEK", "MONTH"}}
 	case "AWS::ApiGateway::UsagePlanKey/KeyType":
 		return &enum{values: []string{"API_KEY"}}
+	case "AWS::Serverless::Function.EventSource/Type":
+		// SAM developer guide, EventSource: Type valid values.
+		return &enum{open: true, values: []string{"AlexaSkill", "Api", "CloudWatchEvent", "CloudWatchLogs",
+			"Cognito", "DocumentDB", "DynamoDB", "EventBridgeRule", "HttpApi", "IoTRule", "Kinesis", "MQ",
+			"MSK", "S3", "Schedule", "ScheduleV2", "SelfManagedKafka", "SNS", "SQS"}}
+	case "AWS::Serverless::StateMachine.EventSource/Type":
+		return &enum{open: true, values: []string{"Api", "CloudWatchEvent", "EventBridgeRule", "Schedule", "ScheduleV2"}}
 	case "AWS::ApiGateway::DocumentationPart.Location/Type":
 		return &enum{values: []string{"API", "AUTHORIZER", "MODEL", "RESOURCE", "METHOD", "PATH_PARAMETER",
 			"QUERY_PARAMETER", "REQUEST_HEADER", "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY"}}
