@@ -50,6 +50,7 @@ type Checker struct {
 
 	mu    sync.Mutex
 	b     builder  // guarded by mu
+	segs  []seg    // the walkers' path stack, reused; guarded by mu
 	names []string // sorted type names for did-you-mean, built on first need; guarded by mu
 }
 
@@ -137,7 +138,9 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		w.segs = c.segs[:0] // reuse the path stack across resources
 		w.properties(props, c.b.objectOf(rt), missingAt)
+		c.segs = w.segs
 	}
 	return w.ds
 }

@@ -486,3 +486,12 @@ func TestLongNames(t *testing.T) {
 		t.Errorf("suggest = %q", got)
 	}
 }
+
+// BenchmarkNew is the fixed cost of a Checker: indexing goformation's
+// resource types.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		New()
+	}
+}
