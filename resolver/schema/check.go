@@ -279,6 +279,11 @@ func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 		}
 		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
 			"Write true or false.", "%s must be a boolean, not %s", w.path(), describe(v)))
+	case kList:
+		if s.lax && s.elem != nil && (s.elem.kind == kString || s.elem.kind == kNumber || s.elem.kind == kBool) {
+			return
+		}
+		w.mismatch(v, s, at)
 	default:
 		w.mismatch(v, s, at)
 	}

@@ -31,8 +31,10 @@ type shape struct {
 	obj  *object  // kObject
 	alts []*shape // kUnion
 	enum *enum    // kString (or kList of kString via elem)
-	// lax accepts any scalar for kNumber and kBool (SAM, whose data in
-	// goformation is hand-written and sometimes wrong about scalars).
+	// lax accepts any scalar for kNumber and kBool, and a scalar for a
+	// list of scalars (SAM: goformation's SAM data is hand-written and
+	// sometimes wrong about scalars, and SAM turns "x" into ["x"] in
+	// places such as Domain.BasePath).
 	lax bool
 }
 
@@ -192,7 +194,7 @@ func (b *builder) shapeOf(t reflect.Type, sam bool) *shape {
 			// but IAM also accepts a single statement object.
 			return &shape{kind: kAny}
 		}
-		return &shape{kind: kList, elem: b.shapeOf(t.Elem(), sam)}
+		return &shape{kind: kList, elem: b.shapeOf(t.Elem(), sam), lax: sam}
 	case reflect.Map:
 		return &shape{kind: kMap, elem: b.shapeOf(t.Elem(), sam)}
 	case reflect.Struct:
