@@ -77,17 +77,17 @@ func (w *walker) pathWith(key string) string {
 
 // properties checks a resource's Properties value against its type.
 func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) {
-	if props == nil || props.Kind == cfn.Null {
+	if props == nil || props.Kind == cfn.Null || isNoValue(props) {
 		w.required(nil, obj, missingAt, true)
 		return
 	}
 	if name, arg, ok := props.Intrinsic(false); ok {
 		switch name {
 		case "Fn::If":
+			// A branch that is AWS::NoValue leaves the resource without
+			// properties: required() reports at that branch.
 			for _, b := range ifBranches(arg) {
-				if !isNoValue(b) {
-					w.properties(b, obj, b.Range)
-				}
+				w.properties(b, obj, b.Range)
 			}
 		case "Fn::Transform", "Fn::FindInMap", "Fn::Select":
 			// Expanded by CloudFormation; nothing to check here.
