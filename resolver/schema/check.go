@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -397,7 +398,7 @@ func (w *walker) mismatch(v *cfn.Node, s *shape, at diag.Range) {
 	if s.kind == kUnion {
 		var ks []string
 		for _, a := range s.alts {
-			if k := a.kind.String(); !containsStr(ks, k) {
+			if k := a.kind.String(); !slices.Contains(ks, k) {
 				ks = append(ks, k)
 			}
 		}
@@ -411,15 +412,6 @@ func (w *walker) mismatch(v *cfn.Node, s *shape, at diag.Range) {
 		hint = fmt.Sprintf("%s is a map with the properties of %s: %s.", w.path(), s.obj.name, listNames(s.obj.names))
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id, hint, "%s must be %s, not %s", w.path(), want, describe(v)))
-}
-
-func containsStr(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // describe names a value for messages: `"abc"`, "a list", "a map".

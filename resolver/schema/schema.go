@@ -22,7 +22,6 @@ package schema
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 
@@ -222,7 +221,7 @@ func listNames(names []string) string {
 	if len(names) > most {
 		return strings.Join(names[:most], ", ") + ", …"
 	}
-	return strings.Join(slices.Clone(names), ", ")
+	return strings.Join(names, ", ")
 }
 
 // maxSuggest bounds the names suggest compares: edit distance is
