@@ -125,8 +125,9 @@ func addedProps(obj string) []added {
 	return nil
 }
 
-// overrideShape corrects goformation's hand-written SAM structs where they
-// disagree with the SAM specification; nil keeps the generated shape.
+// overrideShape corrects goformation's shapes where they disagree with
+// the SAM specification or a resource schema; nil keeps the generated
+// shape.
 func overrideShape(obj, prop string) *shape {
 	switch obj + "/" + prop {
 	case "AWS::Serverless::Api/GatewayResponses":
@@ -137,6 +138,9 @@ func overrideShape(obj, prop string) *shape {
 		return &shape{kind: kAny}
 	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
 		return &shape{kind: kString}
+	case "AWS::ApiGateway::RestApi/Parameters":
+		// The resource schema types it "object or string".
+		return &shape{kind: kUnion, alts: []*shape{{kind: kMap, elem: &shape{kind: kString}}, {kind: kString}}}
 	}
 	return nil
 }
