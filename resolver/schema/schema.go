@@ -161,6 +161,12 @@ func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
 			"unknown resource type %q", typ))
 		return
 	}
+	if len(typ) > len("Custom::") && strings.EqualFold(typ[:len("Custom::")], "Custom::") {
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
+			"Did you mean \"Custom::"+typ[len("Custom::"):]+"\"? Custom resource types start with Custom:: exactly.",
+			"unknown resource type %q", typ))
+		return
+	}
 	parts := strings.Split(typ, "::")
 	switch {
 	case len(parts) == 3 && parts[0] == "AWS" && (parts[1] == "ApiGateway" || parts[1] == "ApiGatewayV2"):
