@@ -66,6 +66,30 @@ func enumFor(obj, prop string) *enum {
 		return &enum{values: []string{"DAY", "WEEK", "MONTH"}}
 	case "AWS::ApiGateway::UsagePlanKey/KeyType":
 		return &enum{values: []string{"API_KEY"}}
+	// API Gateway v2 (HTTP and WebSocket APIs): the values of the API
+	// Gateway V2 API reference. Its resource schemas declare no enums, so
+	// case is not held against a template.
+	case "AWS::ApiGatewayV2::Api/ProtocolType":
+		return &enum{values: []string{"HTTP", "WEBSOCKET"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/IntegrationType":
+		return &enum{values: []string{"AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/ConnectionType":
+		return &enum{values: []string{"INTERNET", "VPC_LINK"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/PassthroughBehavior":
+		return &enum{values: []string{"WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/ContentHandlingStrategy",
+		"AWS::ApiGatewayV2::IntegrationResponse/ContentHandlingStrategy":
+		return &enum{values: []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/PayloadFormatVersion":
+		return &enum{values: []string{"1.0", "2.0"}}
+	case "AWS::ApiGatewayV2::Authorizer/AuthorizerType":
+		return &enum{values: []string{"REQUEST", "JWT"}, fold: true}
+	case "AWS::ApiGatewayV2::Route/AuthorizationType":
+		return &enum{values: []string{"NONE", "AWS_IAM", "CUSTOM", "JWT"}, fold: true}
+	case "AWS::ApiGatewayV2::DomainName.DomainNameConfiguration/EndpointType":
+		return &enum{values: []string{"REGIONAL", "EDGE"}, fold: true}
+	case "AWS::ApiGatewayV2::Stage.RouteSettings/LoggingLevel":
+		return &enum{values: []string{"ERROR", "INFO", "OFF"}, fold: true}
 	case "AWS::Serverless::Function.EventSource/Type":
 		// SAM developer guide, EventSource: Type valid values.
 		return &enum{open: true, values: []string{"AlexaSkill", "Api", "CloudWatchEvent", "CloudWatchLogs",
