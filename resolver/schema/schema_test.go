@@ -315,6 +315,39 @@ func TestTablesNameRealObjects(t *testing.T) {
 			}
 		}
 	}
+	// Every shape is well formed: lists and maps have an element shape,
+	// unions have alternatives, so checking never dereferences nil.
+	var wellFormed func(where string, sh *shape)
+	wellFormed = func(where string, sh *shape) {
+		switch sh.kind {
+		case kList, kMap:
+			if sh.elem == nil {
+				t.Errorf("%s: %s without element shape", where, sh.kind)
+				return
+			}
+			if sh.elem.kind != kObject {
+				wellFormed(where+"[]", sh.elem)
+			}
+		case kUnion:
+			if len(sh.alts) == 0 {
+				t.Errorf("%s: union without alternatives", where)
+			}
+			for _, a := range sh.alts {
+				if a.kind != kObject {
+					wellFormed(where+"|", a)
+				}
+			}
+		case kObject:
+			if sh.obj == nil {
+				t.Errorf("%s: object without schema", where)
+			}
+		}
+	}
+	for _, o := range c.b.objects {
+		for name, pr := range o.props {
+			wellFormed(o.name+"/"+name, pr.shape)
+		}
+	}
 	// goformation's required flags agree with AWS for API Gateway.
 	for obj, want := range map[string][]string{
 		"AWS::ApiGateway::Method":                {"HttpMethod", "ResourceId", "RestApiId"},

@@ -131,6 +131,12 @@ func (b *builder) objectOf(t reflect.Type) *object {
 			continue
 		}
 		s := &shape{kind: a.kind, lax: o.sam}
+		switch a.kind {
+		case kList:
+			s.elem = &shape{kind: kString, lax: o.sam} // the added lists are lists of names
+		case kMap:
+			s.elem = &shape{kind: kAny}
+		}
 		if e := enumFor(o.name, a.name); e != nil {
 			withEnum(s, e)
 		}

@@ -104,7 +104,8 @@ func enumFor(obj, prop string) *enum {
 	return nil
 }
 
-// added is a property AWS documents that goformation's data predates.
+// added is a property AWS documents that goformation's data predates. A
+// kList is a list of strings; a kMap a map of anything.
 type added struct {
 	name string
 	kind kind
@@ -139,7 +140,9 @@ func addedProps(obj string) []added {
 		return []added{{"AddApiKeyRequiredToCorsPreflight", kBool}, {"ApiKeyRequired", kBool},
 			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kAny}}
 	case "AWS::Serverless::HttpApi":
-		return []added{{"PropagateTags", kBool}}
+		return []added{{"PropagateTags", kBool}, {"Name", kString}}
+	case "AWS::Serverless::LayerVersion":
+		return []added{{"CompatibleArchitectures", kList}}
 	case "AWS::Serverless::HttpApi.HttpApiAuth":
 		return []added{{"EnableIamAuthorizer", kBool}}
 	case "AWS::Serverless::StateMachine":
