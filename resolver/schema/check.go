@@ -173,14 +173,14 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 		owner = w.path() + " (" + obj.name + ")"
 	}
 	summary := fmt.Sprintf("%s is not a property of %s", f.Key, owner)
-	sibling := ""
-	if top {
-		sibling = w.c.siblingWith(obj.name, f.Key)
-	}
+	sibling := w.c.siblingWith(obj.name, f.Key)
 	suggest := suggest(f.Key, obj.names)
 	switch {
 	case sibling != "":
 		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
+		if !top {
+			detail = fmt.Sprintf("%s is a property of %s, not %s. Use the equivalent among %s's properties: %s.", f.Key, sibling, obj.name, obj.name, listNames(obj.names))
+		}
 		if suggest != "" {
 			detail += " Did you mean \"" + suggest + "\"?"
 		}

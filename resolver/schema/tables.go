@@ -201,15 +201,20 @@ func strictUnknown(typ string) bool {
 // (AWS::ApiGateway::Stage and AWS::ApiGatewayV2::Stage, ELB and ELBv2, …)
 // and SAM's counterparts.
 func siblingTypes(typ string, known func(string) bool) []string {
-	parts := strings.Split(typ, "::")
-	if len(parts) != 3 {
-		return nil
-	}
 	var out []string
 	add := func(t string) {
 		if t != typ && known(t) {
 			out = append(out, t)
 		}
+	}
+	if typ == "AWS::ApiGateway::Method.Integration" {
+		// A REST API integration written with HTTP API field names.
+		add("AWS::ApiGatewayV2::Integration")
+		return out
+	}
+	parts := strings.Split(typ, "::")
+	if len(parts) != 3 || strings.Contains(parts[2], ".") {
+		return nil
 	}
 	svc, res := parts[1], parts[2]
 	base := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(svc, "V2"), "v2"), "0123456789")
