@@ -434,6 +434,73 @@ func (n *defineNode) exec(st *state) error {
 	return nil
 }
 
+// macroDef is a #macro definition.
+type macroDef struct {
+	name   string
+	params []string
+	body   []node
+}
+
+// macroCallNode is #name(args) for a macro the template defines (def is
+// set after parsing; literal when no definition was found).
+type macroCallNode struct {
+	name    string
+	args    []expr
+	pos     int
+	raw     string
+	def     *macroDef
+	literal []byte
+}
+
+// exec binds the parameters to the arguments' values (Velocity passes them
+// by name; the difference shows only when an argument has side effects),
+// renders the body, and restores the variables the parameters shadowed.
+func (n *macroCallNode) exec(st *state) error {
+	if n.def == nil {
+		return st.write(n.literal)
+	}
+	st.depth++
+	defer func() { st.depth-- }()
+	if st.depth > maxMacroDepth {
+		return st.errAt(n.pos, "#"+n.name+" calls nest more than 20 deep", "make sure the macro's recursion ends", ErrLimit)
+	}
+	vals := make([]any, len(n.def.params))
+	for i := range vals {
+		if i < len(n.args) {
+			v, err := n.args[i].eval(st)
+			if err != nil {
+				return err
+			}
+			vals[i] = v
+		}
+	}
+	if st.vars == nil {
+		st.vars = make(map[string]any)
+	}
+	type saved struct {
+		v   any
+		had bool
+	}
+	prev := make([]saved, len(vals))
+	for i, p := range n.def.params {
+		prev[i].v, prev[i].had = st.vars[p]
+		if vals[i] == nil {
+			delete(st.vars, p)
+		} else {
+			st.vars[p] = vals[i]
+		}
+	}
+	err := execNodes(st, n.def.body)
+	for i, p := range n.def.params {
+		if prev[i].had {
+			st.vars[p] = prev[i].v
+		} else {
+			delete(st.vars, p)
+		}
+	}
+	return err
+}
+
 // blockValue is a #define'd block.
 type blockValue struct{ nodes []node }
 

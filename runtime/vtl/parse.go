@@ -27,6 +27,9 @@ const (
 	// collection method or JSONPath (a range element counts 8): well under
 	// a second of CPU.
 	maxWork = 50_000_000
+	// maxMacroDepth bounds nested macro calls (Velocity's default
+	// velocimacro.max.depth).
+	maxMacroDepth = 20
 	// maxRegexps bounds the regular expressions compiled at run time (from
 	// patterns that are not string literals) and cached per Execute.
 	maxRegexps = 64
@@ -49,13 +52,21 @@ type Template struct {
 // are not implemented do not fail Parse: Unsupported lists them.
 func Parse(src string) (*Template, error) {
 	t := &Template{src: src}
-	p := &parser{src: src, t: t}
+	p := &parser{src: src, t: t, sh: &shared{macroNames: scanMacroNames(src), macros: map[string]*macroDef{}}}
 	nodes, term, err := p.block(ctxTop)
 	if err != nil {
 		return nil, err
 	}
 	if term.kind != termEOF {
 		return nil, p.errAt(term.pos, "#"+term.name+" without an open #if or #foreach", "remove it, or add the #if(...) or #foreach(...) it should close")
+	}
+	for _, c := range p.sh.calls {
+		c.def = p.sh.macros[c.name]
+		if c.def == nil {
+			// Velocity renders a call of a macro that is never defined as
+			// written.
+			c.literal = []byte(c.raw)
+		}
 	}
 	t.nodes = nodes
 	if len(nodes) == 0 {
@@ -70,7 +81,7 @@ func Parse(src string) (*Template, error) {
 
 // Unsupported lists the constructs the template uses that this package does
 // not implement, each once, as "construct at line:col" (for example
-// "#macro at 3:1", "$util.toJson at 1:9"). Execute fails with an error
+// "#parse at 3:1", "$util.toJson at 1:9"). Execute fails with an error
 // wrapping ErrUnsupported when it reaches one of them.
 func (t *Template) Unsupported() []string { return slices.Clone(t.unsupported) }
 
@@ -84,6 +95,45 @@ type parser struct {
 	base int
 	// full is the whole template source, for positions.
 	full string
+	sh   *shared
+}
+
+// shared is parse state common to a parser and its sub-parsers.
+type shared struct {
+	macroNames map[string]bool // names a #macro in the source defines
+	macros     map[string]*macroDef
+	calls      []*macroCallNode
+}
+
+// scanMacroNames finds the names of the macros src defines, so that calls
+// can be recognized before (or without) their definition.
+func scanMacroNames(src string) map[string]bool {
+	names := map[string]bool{}
+	for rest := src; ; {
+		i := strings.Index(rest, "#macro")
+		if i < 0 {
+			return names
+		}
+		rest = rest[i+len("#macro"):]
+		j := 0
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t') {
+			j++
+		}
+		if j >= len(rest) || rest[j] != '(' {
+			continue
+		}
+		j++
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r') {
+			j++
+		}
+		k := j
+		for k < len(rest) && isDirectiveChar(rest[k]) {
+			k++
+		}
+		if k > j && !isDirective(rest[j:k]) {
+			names[rest[j:k]] = true
+		}
+	}
 }
 
 type blockCtx uint8
@@ -357,6 +407,11 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 		}
 	}
 	name, end := p.directiveName(start)
+	if name != "" && !isDirective(name) && p.sh.macroNames[name] && p.parenAfter(end, false) {
+		if n, ok, err := p.macroCall(start, name, end); err != nil || ok {
+			return n, nil, "", err
+		}
+	}
 	if name == "" || !isDirective(name) || (name == "set" || name == "foreach") && !p.parenAfter(end, name == "set") {
 		// Not a directive: "#" is text (and so is "#set" without "(").
 		p.i = start + 1
@@ -421,12 +476,14 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 	case "define":
 		n, err := p.defineDirective(start)
 		return n, nil, "", err
-	default: // macro, parse, include, evaluate, literal
+	case "macro":
+		return nil, nil, "", p.macroDirective(start)
+	default: // parse, include, evaluate, literal
 		p.unsupported(start, "#"+name)
 		if err := p.skipArgs(start, name); err != nil {
 			return nil, nil, "", err
 		}
-		if name == "macro" || name == "literal" {
+		if name == "literal" {
 			p.eatNewline()
 			if _, term, err := p.block(ctxMacro); err != nil {
 				return nil, nil, "", err
@@ -612,6 +669,100 @@ func (p *parser) ifDirective(start int) (node, error) {
 			return n, nil
 		}
 	}
+}
+
+// macroDirective parses #macro(name $arg ...) body #end and records it.
+func (p *parser) macroDirective(start int) error {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return p.errAt(start, "#macro needs a name in parentheses", "write #macro(name $arg1 $arg2) ... #end")
+	}
+	p.i++
+	p.skipSpace()
+	k := p.i
+	for k < len(p.src) && isDirectiveChar(p.src[k]) {
+		k++
+	}
+	if k == p.i {
+		return p.errAt(p.i, "#macro needs a name", "write #macro(name $arg1 $arg2) ... #end")
+	}
+	def := &macroDef{name: p.src[p.i:k]}
+	if isDirective(def.name) {
+		return p.errAt(p.i, "#"+def.name+" is a directive and cannot be a macro name", "choose another name")
+	}
+	p.i = k
+	for {
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == ',' {
+			p.i++
+			p.skipSpace()
+		}
+		if p.i >= len(p.src) {
+			return p.errAt(start, "#macro( is never closed", "add the closing ')'")
+		}
+		if p.src[p.i] == ')' {
+			p.i++
+			break
+		}
+		apos := p.i
+		if p.src[p.i] != '$' {
+			return p.errAt(apos, "macro parameters must be $names", "write #macro(name $arg1 $arg2)")
+		}
+		ref, ok, err := p.reference(false)
+		if err != nil {
+			return err
+		}
+		if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+			return p.errAt(apos, "macro parameters must be plain $names", "write #macro(name $arg1 $arg2)")
+		}
+		def.params = append(def.params, ref.name)
+	}
+	p.eatNewline()
+	body, term, err := p.block(ctxMacro)
+	if err != nil {
+		return err
+	}
+	if term.kind != termEnd {
+		return p.errAt(start, "#macro is never closed", "add #end after the macro body")
+	}
+	def.body = body
+	p.sh.macros[def.name] = def
+	return nil
+}
+
+// macroCall parses #name(arg ...) for a macro the template defines. When
+// the arguments do not parse, ok is false and the '#' is text.
+func (p *parser) macroCall(start int, name string, end int) (node, bool, error) {
+	save := p.i
+	p.i = end
+	p.skipSpace()
+	p.i++ // '('
+	n := &macroCallNode{name: name, pos: p.pos(start)}
+	for {
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == ',' {
+			p.i++
+			p.skipSpace()
+		}
+		if p.i >= len(p.src) {
+			p.i = save
+			return nil, false, nil
+		}
+		if p.src[p.i] == ')' {
+			p.i++
+			break
+		}
+		a, err := p.unaryNested()
+		if err != nil {
+			p.i = save
+			return nil, false, nil
+		}
+		n.args = append(n.args, a)
+	}
+	n.raw = p.src[start:p.i]
+	p.eatNewline()
+	p.sh.calls = append(p.sh.calls, n)
+	return n, true, nil
 }
 
 // defineDirective parses #define($name) body #end.
@@ -1236,7 +1387,7 @@ func (p *parser) stringLit() (expr, error) {
 	// Parse the content as a template of its own. Positions inside are
 	// reported relative to the whole template when the string has no
 	// doubled quotes (otherwise approximately).
-	sub := &parser{src: s, t: p.t, depth: p.depth, base: p.base + start + 1, full: p.fullSrc()}
+	sub := &parser{src: s, t: p.t, depth: p.depth, base: p.base + start + 1, full: p.fullSrc(), sh: p.sh}
 	nodes, term, err := sub.block(ctxString)
 	if err != nil {
 		return nil, err

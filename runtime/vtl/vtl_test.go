@@ -271,7 +271,8 @@ func TestErrorsWrap(t *testing.T) {
 		in        *Input
 		want      error
 	}{
-		{"macro", "#macro(x)a#end#x()", nil, ErrUnsupported},
+		{"evaluate", "#evaluate('$x')", nil, ErrUnsupported},
+		{"macroRecursion", "#macro(r $n)#r($n)#end#r(1)", nil, ErrLimit},
 		{"util", "$util.toJson($x)", nil, ErrUnsupported},
 		{"badBody", "$input.json('$')", &Input{Body: []byte("{nope")}, ErrInvalidJSON},
 		{"parseJson", "$util.parseJson('[1,')", nil, ErrInvalidJSON},
