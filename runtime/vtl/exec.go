@@ -216,7 +216,7 @@ func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
 func (st *state) charge(pos, n int) error {
 	st.work += n
 	if st.work > maxWork {
-		return st.errAt(pos, "the template does too much work (string building, collection scans or JSONPath visits)", "process less data per request", ErrLimit)
+		return st.errAt(pos, "the template does too much work (loop bodies, macro calls, string building, collection scans, JSONPath visits)", "process less data per request", ErrLimit)
 	}
 	return nil
 }
@@ -464,6 +464,9 @@ func (n *macroCallNode) exec(st *state) error {
 	if st.depth > maxMacroDepth {
 		return st.errAt(n.pos, "#"+n.name+" calls nest more than 20 deep", "make sure the macro's recursion ends", ErrLimit)
 	}
+	if err := st.charge(n.pos, 64+len(n.def.body)); err != nil {
+		return err
+	}
 	vals := make([]any, len(n.def.params))
 	for i := range vals {
 		if i < len(n.args) {
@@ -510,6 +513,9 @@ func (st *state) renderBlock(b *blockValue) error {
 	defer func() { st.depth-- }()
 	if st.depth > maxDepth {
 		return &Error{Line: 1, Col: 1, Msg: "#define blocks nested more than 200 deep", Fix: "a block must not render itself", Err: ErrLimit}
+	}
+	if err := st.charge(0, 64+len(b.nodes)); err != nil {
+		return err
 	}
 	return execNodes(st, b.nodes)
 }
@@ -608,6 +614,9 @@ func (n *foreachNode) exec(st *state) error {
 		st.iterations++
 		if st.iterations > maxIterations {
 			return st.errAt(n.pos, "more than 1,000,000 #foreach iterations", "loop over less data", ErrLimit)
+		}
+		if err := st.charge(n.pos, 1+len(n.body)); err != nil {
+			return err
 		}
 		info.index = int64(i)
 		info.hasNext = i < len(items)-1

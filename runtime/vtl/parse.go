@@ -23,9 +23,10 @@ const (
 	// maxPathVisits bounds the values one JSONPath evaluation visits.
 	maxPathVisits = 1_000_000
 	// maxWork bounds everything else one Execute does, in units of a byte
-	// read or built by a string operation or an element visited by a
-	// collection method or JSONPath (a range element counts 8): well under
-	// a second of CPU.
+	// read or built by a string operation, an element visited by a
+	// collection method or JSONPath (a range element counts 8), a node of
+	// a loop body per iteration, and 64 per macro call or #define
+	// rendering: about a second of CPU at most.
 	maxWork = 50_000_000
 	// maxMacroDepth bounds nested macro calls (Velocity's default
 	// velocimacro.max.depth).

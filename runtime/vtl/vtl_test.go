@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -421,6 +422,38 @@ func TestWorkBounded(t *testing.T) {
 			}
 			err = tp.Execute(&bytes.Buffer{}, &Input{QueryParams: map[string]string{"big": big}, Body: []byte(`{"a":"` + big + `"}`)})
 			if !errors.Is(err, ErrLimit) {
+				t.Fatalf("Execute error = %v, want ErrLimit", err)
+			}
+		})
+	}
+}
+
+// TestCallsBounded: macros and #define blocks that fan out exponentially
+// stop with ErrLimit instead of running for ages.
+func TestCallsBounded(t *testing.T) {
+	for name, src := range map[string]string{
+		"macroFanOut": func() string {
+			s := "#macro(m19)x#end"
+			for i := 18; i >= 0; i-- {
+				n := "#m" + strconv.Itoa(i+1) + "()"
+				s += "#macro(m" + strconv.Itoa(i) + ")" + n + n + n + n + "#end"
+			}
+			return s + "#m0()"
+		}(),
+		"defineChain": func() string {
+			s := "#define($b0)x#end"
+			for i := 1; i < 60; i++ {
+				s += "#define($b" + strconv.Itoa(i) + ")$b" + strconv.Itoa(i-1) + "$b" + strconv.Itoa(i-1) + "#end"
+			}
+			return s + "$b59"
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tp, err := Parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tp.Execute(&bytes.Buffer{}, nil); !errors.Is(err, ErrLimit) {
 				t.Fatalf("Execute error = %v, want ErrLimit", err)
 			}
 		})
