@@ -41,9 +41,25 @@ func commands() []command {
 		routesCommand(),
 		graphCommand(),
 		diffCommand(),
-		{name: "version", summary: "print the version", usage: "cfnrun version", example: "cfnrun version",
-			run: func(e *env, args []string) int { fmt.Fprintf(e.stdout, "cfnrun %s\n", version); return exitOK }},
+		versionCommand(),
 	}
+}
+
+func versionCommand() command {
+	c := command{name: "version", summary: "print the version", usage: "cfnrun version", example: "cfnrun version"}
+	c.run = func(e *env, args []string) int {
+		fs := newFlagSet(e, &c)
+		if code, ok := parseFlags(e, fs, args); !ok {
+			return code
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(e.stderr, "cfnrun version: takes no arguments, got %q\n", fs.Arg(0))
+			return exitUsage
+		}
+		fmt.Fprintf(e.stdout, "cfnrun %s\n", version)
+		return exitOK
+	}
+	return c
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -1,21 +1,79 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/resolver"
+)
 
 func validateCommand() command {
-	c := command{name: "validate", summary: "(not built yet)", usage: "cfnrun validate"}
-	c.run = func(e *env, args []string) int { fmt.Fprintln(e.stderr, "not built yet"); return exitUsage }
-	return c
-}
-
-func routesCommand() command {
-	c := command{name: "routes", summary: "(not built yet)", usage: "cfnrun routes"}
-	c.run = func(e *env, args []string) int { fmt.Fprintln(e.stderr, "not built yet"); return exitUsage }
-	return c
-}
-
-func graphCommand() command {
-	c := command{name: "graph", summary: "(not built yet)", usage: "cfnrun graph"}
-	c.run = func(e *env, args []string) int { fmt.Fprintln(e.stderr, "not built yet"); return exitUsage }
+	c := command{
+		name:    "validate",
+		summary: "check templates for what CloudFormation or Terraform would reject, and mistakes that break the API",
+		usage:   "cfnrun validate [--format text|json|sarif|github] [--strict] [--allow-extensions] FILE...",
+		example: "cfnrun validate examples/seed/template.yaml\ncfnrun validate --format sarif --allow-extensions template.yaml > cfnrun.sarif",
+	}
+	c.run = func(e *env, args []string) int {
+		fs := newFlagSet(e, &c)
+		format := fs.String("format", "text", "output `format`: text, json, sarif, or github (Actions annotations)")
+		strict := fs.Bool("strict", false, "exit 1 on warnings too")
+		in := addInputFlags(fs)
+		allowExt := fs.Bool("allow-extensions", false, "report cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as info instead of errors")
+		if code, ok := parseFlags(e, fs, args); !ok {
+			return code
+		}
+		if fs.NArg() == 0 {
+			fmt.Fprintln(e.stderr, "cfnrun validate: name at least one template (FILE or Terraform directory)")
+			return exitUsage
+		}
+		if *format != "text" && *format != "json" && *format != "sarif" && *format != "github" {
+			fmt.Fprintf(e.stderr, "cfnrun validate: unknown --format %q (want text, json, sarif or github)\n", *format)
+			return exitUsage
+		}
+		files := diag.NewFiles()
+		var all diag.Diagnostics
+		inputErr := false
+		nfiles := 0
+		for _, path := range fs.Args() {
+			opts := in.options()
+			opts.AllowExtensions = *allowExt
+			r := resolver.Resolve(e.ctx, []string{path}, opts)
+			for _, name := range r.Files.Names() {
+				files.Add(name, r.Files.Source(name))
+			}
+			nfiles++
+			all = append(all, r.Diags...)
+			inputErr = inputErr || r.HasInputErrors()
+		}
+		all = all.Sort()
+		var err error
+		switch *format {
+		case "json":
+			err = diag.WriteJSON(e.stdout, all)
+		case "github":
+			err = diag.WriteGitHub(e.stdout, all)
+		case "sarif":
+			err = diag.WriteSARIF(e.stdout, version, "https://github.com/cfnrun/cfnrun/blob/main/docs/rules.md", resolver.RuleDocs(), all)
+		default:
+			err = diag.WriteText(e.stdout, files, all)
+			if len(all) == 0 {
+				fmt.Fprintf(e.stdout, "%d template(s) checked: no findings\n", nfiles)
+			} else {
+				fmt.Fprintf(e.stdout, "%s\n", all.Summary())
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun validate: %v\n", err)
+			return exitUsage
+		}
+		switch {
+		case inputErr:
+			return exitUsage
+		case all.HasErrors(), *strict && all.Count(diag.Warning) > 0:
+			return exitFindings
+		}
+		return exitOK
+	}
 	return c
 }

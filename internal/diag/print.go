@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -230,4 +231,42 @@ func WriteSARIF(w io.Writer, version, helpURI string, rules []RuleDoc, ds Diagno
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// Names returns the registered file names, sorted.
+func (f *Files) Names() []string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	names := make([]string, 0, len(f.files))
+	for n := range f.files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// WriteGitHub prints findings as GitHub Actions workflow commands
+// (::error file=…,line=…,col=…::message), which annotate the pull request.
+func WriteGitHub(w io.Writer, ds Diagnostics) error {
+	var b strings.Builder
+	esc := func(s string) string {
+		return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	}
+	escProp := func(s string) string {
+		return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	}
+	for _, d := range ds {
+		level := map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[d.Severity]
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d", level, escProp(d.Range.Filename), max(d.Range.Start.Line, 1), max(d.Range.Start.Column, 1))
+		if d.Range.End.Line >= d.Range.Start.Line && d.Range.End.Line > 0 {
+			fmt.Fprintf(&b, ",endLine=%d,endColumn=%d", d.Range.End.Line, d.Range.End.Column)
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += "\n" + d.Detail
+		}
+		fmt.Fprintf(&b, ",title=%s::%s\n", escProp("cfnrun "+d.Rule), esc(msg))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -40,7 +40,7 @@ type Route struct {
 func Routes(t *Template) []Route {
 	var out []Route
 	for _, api := range t.APIs {
-		stages := api.Stages
+		stages := EffectiveStages(api)
 		if len(stages) == 0 {
 			stages = []*Stage{nil}
 		}
@@ -104,4 +104,28 @@ func SubstituteStageVariables(s string, vars map[string]string) string {
 		}
 		s = s[i+j+1:]
 	}
+}
+
+// EffectiveStages returns the stages that are served, one per name: where a
+// template creates a stage twice (a Deployment's StageName and a Stage
+// resource), the explicit Stage resource wins, as its settings are the
+// ones the user wrote for the stage. Sorted by name.
+func EffectiveStages(api *RestAPI) []*Stage {
+	var out []*Stage
+	for _, st := range api.Stages {
+		replaced := false
+		for i, prev := range out {
+			if prev.Name == st.Name {
+				if prev.Implicit && !st.Implicit {
+					out[i] = st
+				}
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, st)
+		}
+	}
+	return out
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/resolver"
+)
+
+// inputFlags are the flags every command that resolves templates shares:
+// up, validate, routes, graph and diff read templates the same way.
+type inputFlags struct {
+	params     kvFlag
+	paramFiles listFlag
+	region     string
+	sets       kvFlag
+	vars       kvFlag
+	varFiles   listFlag
+	account    string
+	stackName  string
+}
+
+// addInputFlags registers the shared input flags on fs.
+func addInputFlags(fs *flag.FlagSet) *inputFlags {
+	f := &inputFlags{params: kvFlag{}, sets: kvFlag{}, vars: kvFlag{}}
+	fs.Var(f.params, "param", "CloudFormation parameter `Name=Value` (repeatable)")
+	fs.Var(&f.paramFiles, "param-file", "CloudFormation parameters `file`: AWS CLI JSON or Name=Value lines (repeatable)")
+	fs.StringVar(&f.region, "region", "", "AWS region for AWS::Region and ARNs (default us-east-1)")
+	fs.Var(f.sets, "set", "value for a reference the template does not define, `Name.Attr=value` (repeatable)")
+	fs.Var(f.vars, "var", "Terraform input variable `name=value` (repeatable)")
+	fs.Var(&f.varFiles, "var-file", "Terraform variables `file` (.tfvars or .tfvars.json, repeatable)")
+	fs.StringVar(&f.account, "account-id", "", "AWS account id for AWS::AccountId and ARNs (default 123456789012)")
+	fs.StringVar(&f.stackName, "stack-name", "", "AWS::StackName (default: the template's file name)")
+	return f
+}
+
+// options converts the flags to resolver options. Terraform's TF_VAR_name
+// environment variables are read, as terraform does. Callers that serve
+// (up) set AllowExtensions themselves.
+func (f *inputFlags) options() resolver.Options {
+	return resolver.Options{
+		Params:     f.params,
+		ParamFiles: f.paramFiles,
+		Region:     f.region,
+		Sets:       f.sets,
+		Vars:       f.vars,
+		VarFiles:   f.varFiles,
+		AccountID:  f.account,
+		StackName:  f.stackName,
+		Getenv:     os.LookupEnv,
+	}
+}
+
+// kvFlag is a repeatable Name=Value flag.
+type kvFlag map[string]string
+
+func (k kvFlag) String() string {
+	parts := make([]string, 0, len(k))
+	for n, v := range k {
+		parts = append(parts, n+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (k kvFlag) Set(s string) error {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("%q is not Name=Value; write it as Name=Value", s)
+	}
+	k[strings.TrimSpace(name)] = value
+	return nil
+}
+
+// listFlag is a repeatable flag collecting values in order.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(s string) error {
+	if s == "" {
+		return fmt.Errorf("empty value; give a file path")
+	}
+	*l = append(*l, s)
+	return nil
+}

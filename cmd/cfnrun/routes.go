@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/resolver"
+)
+
+// resolveForCommand resolves paths and prints findings when they stop the
+// command; ok is false when the command should exit with code.
+func resolveForCommand(e *env, name string, paths []string, in *inputFlags) (r *resolver.Result, code int, ok bool) {
+	if len(paths) == 0 {
+		fmt.Fprintf(e.stderr, "cfnrun %s: name a template (FILE or Terraform directory)\n", name)
+		return nil, exitUsage, false
+	}
+	r = resolver.Resolve(e.ctx, paths, in.options())
+	if r.HasInputErrors() || r.Template == nil {
+		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
+		return r, exitUsage, false
+	}
+	if n := r.Diags.Count(diag.Error); n > 0 {
+		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; run 'cfnrun validate %s' to see them\n", name, n, strings.Join(paths, " "))
+	}
+	return r, 0, true
+}
+
+func routesCommand() command {
+	c := command{
+		name:    "routes",
+		summary: "print the route table: every stage, method and path, with its integration",
+		usage:   "cfnrun routes [--format text|json|model] [--stage S] FILE...",
+		example: "cfnrun routes examples/seed/template.yaml\ncfnrun routes --format json --stage prod template.yaml | jq '.routes[].path'",
+	}
+	c.run = func(e *env, args []string) int {
+		fs := newFlagSet(e, &c)
+		format := fs.String("format", "text", "output `format`: text, json, or model (the full API model dump)")
+		stage := fs.String("stage", "", "only routes of this `stage`")
+		base := fs.String("base-url", "http://127.0.0.1:8080", "URL prefix to print full URLs with (where 'cfnrun up' listens)")
+		in := addInputFlags(fs)
+		if code, ok := parseFlags(e, fs, args); !ok {
+			return code
+		}
+		r, code, ok := resolveForCommand(e, "routes", fs.Args(), in)
+		if !ok {
+			return code
+		}
+		var routes []model.Route
+		for _, rt := range model.Routes(r.Template) {
+			if *stage == "" || rt.Stage == *stage {
+				routes = append(routes, rt)
+			}
+		}
+		switch *format {
+		case "json":
+			out := struct {
+				Routes []model.Route `json:"routes"`
+			}{Routes: routes}
+			if out.Routes == nil {
+				out.Routes = []model.Route{}
+			}
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(out); err != nil {
+				return exitUsage
+			}
+		case "model":
+			_ = model.Dump(e.stdout, r.Template, model.DumpOptions{Identity: true, Positions: true})
+		case "text":
+			writeRoutesText(e.stdout, routes, strings.TrimRight(*base, "/"))
+		default:
+			fmt.Fprintf(e.stderr, "cfnrun routes: unknown --format %q (want text, json or model)\n", *format)
+			return exitUsage
+		}
+		return exitOK
+	}
+	return c
+}
+
+// writeRoutesText prints routes grouped by API and stage.
+func writeRoutesText(w io.Writer, routes []model.Route, base string) {
+	if len(routes) == 0 {
+		fmt.Fprintln(w, "no routes: the template defines no API Gateway methods (or none on a stage)")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	last := ""
+	for _, r := range routes {
+		group := r.APIID + "/" + r.Stage
+		if group != last {
+			if last != "" {
+				fmt.Fprintln(tw)
+			}
+			stage := r.Stage
+			if stage == "" {
+				stage = "(no stage: not deployed)"
+			}
+			proto := "HTTP/2 + HTTP/1.1"
+			if !r.HTTP2 {
+				proto = "HTTP/1.1 only"
+			}
+			fmt.Fprintf(tw, "API %s (%s, id %s)  stage %s  [%s]\n", r.APIName, r.API, r.APIID, stage, proto)
+			fmt.Fprintf(tw, "  METHOD\tURL\tINTEGRATION\tTARGET\tCONNECTION\tTIMEOUT\n")
+			last = group
+		}
+		url := base + "/" + r.Stage + r.Path
+		if r.Stage == "" {
+			url = r.Path
+		}
+		target := r.URI
+		if r.IntegrationMethod != "" && target != "" {
+			target = r.IntegrationMethod + " " + target
+		}
+		integ := r.Integration
+		if integ == "" {
+			integ = "(none)"
+		}
+		if target == "" {
+			target = "-"
+		}
+		conn := r.ConnectionType
+		if conn == "" {
+			conn = "-"
+		}
+		timeout := "-"
+		if r.TimeoutMs > 0 {
+			timeout = fmt.Sprintf("%dms", r.TimeoutMs)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.Method, url, integ, target, conn, timeout)
+	}
+	tw.Flush()
+}

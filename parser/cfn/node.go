@@ -1,0 +1,158 @@
+// Package cfn reads CloudFormation templates, YAML or JSON, into a
+// positioned tree. Both syntaxes go through yaml.v3 nodes, so every node
+// keeps its file:line:col. Short-form intrinsic tags (!Ref, !GetAtt A.B,
+// !Sub …) are rewritten to the long form ({"Ref": …}, {"Fn::GetAtt": [A,
+// B]}) keeping the tag's position, so later stages see one shape.
+//
+// Invariants: Parse never panics and never stops at the first problem; it
+// returns as much of the tree as it could read plus every diagnostic. No
+// yaml.v3 type appears in this package's exported API.
+package cfn
+
+import (
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Kind is a node's shape.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Scalar
+	Sequence
+	Mapping
+)
+
+func (k Kind) String() string {
+	return [...]string{"null", "scalar", "list", "map"}[k]
+}
+
+// ScalarType says how a scalar was written.
+type ScalarType uint8
+
+const (
+	Str ScalarType = iota
+	Int
+	Float
+	Bool
+)
+
+// Node is one value of the template.
+type Node struct {
+	Kind Kind
+	// Type and Value describe a scalar; Value is the text as written
+	// (without quotes).
+	Type  ScalarType
+	Value string
+	// Items are a sequence's elements.
+	Items []*Node
+	// Fields are a mapping's entries in source order.
+	Fields []Field
+	// Range spans the node; for an intrinsic written as a short-form tag
+	// it starts at the tag.
+	Range diag.Range
+	// Short is true when an intrinsic was written with a short-form tag.
+	Short bool
+}
+
+// Field is one mapping entry.
+type Field struct {
+	Key      string
+	KeyRange diag.Range
+	Value    *Node
+}
+
+// Get returns the value of key in a mapping, or nil.
+func (n *Node) Get(key string) *Node {
+	if n == nil || n.Kind != Mapping {
+		return nil
+	}
+	for i := range n.Fields {
+		if n.Fields[i].Key == key {
+			return n.Fields[i].Value
+		}
+	}
+	return nil
+}
+
+// Field returns the entry for key, or nil.
+func (n *Node) Field(key string) *Field {
+	if n == nil || n.Kind != Mapping {
+		return nil
+	}
+	for i := range n.Fields {
+		if n.Fields[i].Key == key {
+			return &n.Fields[i]
+		}
+	}
+	return nil
+}
+
+// Intrinsics lists every intrinsic function name cfnrun understands.
+var intrinsicNames = map[string]bool{
+	"Ref": true, "Fn::GetAtt": true, "Fn::Sub": true, "Fn::Join": true, "Fn::Select": true,
+	"Fn::Split": true, "Fn::If": true, "Fn::Equals": true, "Fn::And": true, "Fn::Or": true,
+	"Fn::Not": true, "Condition": true, "Fn::FindInMap": true, "Fn::Base64": true,
+	"Fn::GetAZs": true, "Fn::Cidr": true, "Fn::ImportValue": true, "Fn::Length": true,
+	"Fn::ToJsonString": true, "Fn::Transform": true, "Fn::ForEach": true,
+	// Rule-specific functions, valid in the Rules section (every CDK v2
+	// template's CheckBootstrapVersion rule uses Fn::Contains).
+	"Fn::Contains": true, "Fn::EachMemberEquals": true, "Fn::EachMemberIn": true,
+	"Fn::RefAll": true, "Fn::ValueOf": true, "Fn::ValueOfAll": true,
+}
+
+// IsIntrinsicName reports whether name is a known intrinsic.
+func IsIntrinsicName(name string) bool { return intrinsicNames[name] }
+
+// IntrinsicNames returns the known intrinsic names (for did-you-mean).
+func IntrinsicNames() []string { return diag.Names(intrinsicNames) }
+
+// Intrinsic returns the function name and argument when n is a one-key
+// mapping whose key is Ref or Fn::*. "Condition" is an intrinsic only
+// inside condition expressions, which the caller knows; pass
+// allowCondition there.
+func (n *Node) Intrinsic(allowCondition bool) (name string, arg *Node, ok bool) {
+	if n == nil || n.Kind != Mapping || len(n.Fields) != 1 {
+		return "", nil, false
+	}
+	k := n.Fields[0].Key
+	if k == "Ref" || strings.HasPrefix(k, "Fn::") || (allowCondition && k == "Condition") {
+		return k, n.Fields[0].Value, true
+	}
+	return "", nil, false
+}
+
+// String returns a scalar's text, or "".
+func (n *Node) String() string {
+	if n == nil || n.Kind != Scalar {
+		return ""
+	}
+	return n.Value
+}
+
+// KindName describes n for messages: "a string", "a list", "!Ref", ...
+func (n *Node) KindName() string {
+	if n == nil {
+		return "nothing"
+	}
+	if name, _, ok := n.Intrinsic(false); ok {
+		return name
+	}
+	switch n.Kind {
+	case Scalar:
+		switch n.Type {
+		case Int, Float:
+			return "a number"
+		case Bool:
+			return "a boolean"
+		}
+		return "a string"
+	case Sequence:
+		return "a list"
+	case Mapping:
+		return "a map"
+	}
+	return "null"
+}

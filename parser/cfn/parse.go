@@ -1,0 +1,428 @@
+package cfn
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// Rule ids of parse findings (documented in docs/rules.md).
+const (
+	RuleSyntax       = "E0000" // YAML/JSON syntax error
+	RuleDuplicate    = "E0001" // duplicate mapping key
+	RuleTag          = "E0002" // unknown or misused short-form tag
+	RuleIntrinsic    = "E0003" // unknown intrinsic function
+	RuleIntrinsicArg = "E0004" // malformed intrinsic argument
+	RuleTopLevel     = "E0005" // template is not a mapping / unknown section
+	RuleAlias        = "E0006" // YAML alias expansion too large
+)
+
+// limits that keep hostile input from exhausting memory.
+const (
+	maxDepth      = 200
+	maxAliasNodes = 100000
+)
+
+// Parse reads a CloudFormation template (YAML or JSON) into a positioned
+// tree. The returned node is the document's root mapping, or nil when
+// nothing could be read.
+func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
+	p := &parser{file: filename, src: src}
+	p.lines = lineStarts(src)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		p.syntaxError(err)
+		return nil, p.diags
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		p.diags = append(p.diags, diag.Errorf(RuleTopLevel, diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}, "",
+			"A template is a mapping with at least a Resources section.", "the template is empty"))
+		return nil, p.diags
+	}
+	root := p.convert(doc.Content[0], 0)
+	if root != nil && root.Kind != Mapping {
+		p.diags = append(p.diags, diag.Errorf(RuleTopLevel, root.Range, "",
+			"A template is a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, Outputs ...).",
+			"the template is %s, not a mapping", root.KindName()))
+	}
+	return root, p.diags
+}
+
+type parser struct {
+	file       string
+	src        []byte
+	lines      []int
+	diags      diag.Diagnostics
+	aliasNodes int
+}
+
+var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// syntaxError converts a yaml.v3 error (which carries a line but no
+// column) into diagnostics pointing at the first non-blank column of the
+// line, with a hint for the common causes.
+// yamlParserProblem reports whether a yaml.v3 error text comes from its
+// parser (parserc.go), whose line numbers are 0-based, rather than from its
+// scanner, whose line numbers are 1-based.
+func yamlParserProblem(text string) bool {
+	for _, prefix := range []string{
+		"did not find expected <", "did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected key", "did not find expected ',' or", "found undefined tag handle",
+		"found duplicate %", "found incompatible YAML document",
+	} {
+		if strings.HasPrefix(text, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *parser) syntaxError(err error) {
+	msgs := []string{err.Error()}
+	if te, ok := err.(*yaml.TypeError); ok {
+		msgs = te.Errors
+	}
+	for _, m := range msgs {
+		line, text := 1, m
+		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
+			if sm[1] != "" {
+				line, _ = strconv.Atoi(sm[1])
+			}
+			text = sm[2]
+		} else if i := strings.Index(m, "line "); i >= 0 {
+			fmt.Sscanf(m[i:], "line %d", &line)
+		}
+		if yamlParserProblem(text) && strings.Contains(m, "line ") {
+			// yaml.v3 reports parser (not scanner) errors at the 0-based
+			// line of the construct being parsed: the flow sequence or
+			// mapping that is not closed, the block that has a bad key.
+			line = min(line+1, max(1, len(p.lines)))
+		}
+		col := 1
+		lineText := p.lineText(line)
+		if trimmed := strings.TrimLeft(lineText, " "); len(trimmed) < len(lineText) {
+			col = len(lineText) - len(trimmed) + 1
+		}
+		hint := "Fix the syntax at this line; YAML is indentation-sensitive and JSON needs commas between entries and quotes around keys."
+		if strings.Contains(lineText, "\t") || strings.Contains(text, "cannot start any token") && strings.Contains(p.lineText(line), "\t") {
+			hint = "YAML does not allow tabs for indentation: indent with spaces."
+			col = strings.IndexByte(lineText, '\t') + 1
+		} else if strings.Contains(text, "did not find expected key") {
+			hint = "Check the indentation of this line against the lines above it."
+		} else if strings.Contains(text, "mapping values are not allowed") {
+			hint = "A value containing \": \" must be quoted, or the line is indented too far."
+		}
+		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "", hint, "syntax error: %s", text))
+	}
+}
+
+func (p *parser) lineText(line int) string {
+	if line < 1 || line > len(p.lines) {
+		return ""
+	}
+	start := p.lines[line-1]
+	end := len(p.src)
+	if line < len(p.lines) {
+		end = p.lines[line] - 1
+	}
+	if end < start {
+		end = start
+	}
+	return strings.TrimRight(string(p.src[start:end]), "\r")
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// pos converts a 1-based line and rune column into a Pos with byte offset.
+func (p *parser) pos(line, col int) diag.Pos {
+	pos := diag.Pos{Line: line, Column: col}
+	if line >= 1 && line <= len(p.lines) {
+		off := p.lines[line-1]
+		rest := p.src[off:]
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			rest = rest[:i]
+		}
+		for c := 1; c < col && len(rest) > 0; c++ {
+			_, size := utf8.DecodeRune(rest)
+			rest = rest[size:]
+			off += size
+		}
+		pos.Byte = off
+	}
+	return pos
+}
+
+func (p *parser) rng(l1, c1, l2, c2 int) diag.Range {
+	return diag.Range{Filename: p.file, Start: p.pos(l1, c1), End: p.pos(l2, c2)}
+}
+
+// scalarRange is the span of a scalar on its line: its text plus quotes.
+func (p *parser) scalarRange(n *yaml.Node) diag.Range {
+	width := utf8.RuneCountInString(n.Value)
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		width += 2
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		width = 1
+	}
+	if strings.Contains(n.Value, "\n") {
+		width = 1
+	}
+	return p.rng(n.Line, n.Column, n.Line, n.Column+max(width, 1))
+}
+
+var shortTags = map[string]string{
+	"!Ref": "Ref", "!GetAtt": "Fn::GetAtt", "!Sub": "Fn::Sub", "!Join": "Fn::Join",
+	"!Select": "Fn::Select", "!Split": "Fn::Split", "!If": "Fn::If", "!Equals": "Fn::Equals",
+	"!And": "Fn::And", "!Or": "Fn::Or", "!Not": "Fn::Not", "!Condition": "Condition",
+	"!FindInMap": "Fn::FindInMap", "!Base64": "Fn::Base64", "!GetAZs": "Fn::GetAZs",
+	"!Cidr": "Fn::Cidr", "!ImportValue": "Fn::ImportValue", "!Length": "Fn::Length",
+	"!ToJsonString": "Fn::ToJsonString", "!Transform": "Fn::Transform",
+}
+
+func shortTagNames() []string { return diag.Names(shortTags) }
+
+func (p *parser) convert(y *yaml.Node, depth int) *Node {
+	if depth > maxDepth {
+		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(y.Line, y.Column, y.Line, y.Column+1), "",
+			"Templates this deep are not something CloudFormation accepts; flatten the structure.", "nesting deeper than %d levels", maxDepth))
+		return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+	}
+	if y.Kind == yaml.AliasNode {
+		p.aliasNodes += countNodes(y.Alias, 0)
+		if p.aliasNodes > maxAliasNodes {
+			p.diags = append(p.diags, diag.Errorf(RuleAlias, p.rng(y.Line, y.Column, y.Line, y.Column+1), "",
+				"Expand the aliases by hand; CloudFormation itself processes templates up to 1 MB.", "YAML aliases expand to more than %d nodes", maxAliasNodes))
+			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+		}
+		n := p.convert(y.Alias, depth+1)
+		return n
+	}
+	tag := y.Tag
+	if strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
+		return p.shortForm(y, depth)
+	}
+	return p.plain(y, depth)
+}
+
+func countNodes(y *yaml.Node, depth int) int {
+	if y == nil || depth > maxDepth {
+		return 1
+	}
+	n := 1
+	for _, c := range y.Content {
+		n += countNodes(c, depth+1)
+		if n > maxAliasNodes {
+			return n
+		}
+	}
+	return n
+}
+
+// plain converts y ignoring any short-form tag on it.
+func (p *parser) plain(y *yaml.Node, depth int) *Node {
+	switch y.Kind {
+	case yaml.ScalarNode:
+		n := &Node{Kind: Scalar, Value: y.Value, Range: p.scalarRange(y)}
+		switch y.ShortTag() {
+		case "!!null":
+			n.Kind = Null
+		case "!!int":
+			n.Type = Int
+		case "!!float":
+			n.Type = Float
+		case "!!bool":
+			n.Type = Bool
+		}
+		if y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			n.Kind, n.Type = Scalar, Str
+		}
+		return n
+	case yaml.SequenceNode:
+		n := &Node{Kind: Sequence, Items: make([]*Node, 0, len(y.Content))}
+		for _, c := range y.Content {
+			n.Items = append(n.Items, p.convert(c, depth+1))
+		}
+		n.Range = p.span(y, n)
+		return n
+	case yaml.MappingNode:
+		n := &Node{Kind: Mapping, Fields: make([]Field, 0, len(y.Content)/2)}
+		seen := map[string]int{}
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k, v := y.Content[i], y.Content[i+1]
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			kr := p.scalarRange(k)
+			if k.Kind != yaml.ScalarNode {
+				p.diags = append(p.diags, diag.Errorf(RuleSyntax, kr, "", "Use a plain string as the key.", "a mapping key must be a string"))
+				continue
+			}
+			if k.Value == "<<" && k.ShortTag() == "!!merge" {
+				p.diags = append(p.diags, diag.Errorf(RuleSyntax, kr, "", "CloudFormation does not support YAML merge keys; write the entries out.", "YAML merge key \"<<\" is not supported"))
+				continue
+			}
+			if first, dup := seen[k.Value]; dup {
+				fk := n.Fields[first].KeyRange
+				p.diags = append(p.diags, diag.Errorf(RuleDuplicate, kr, "",
+					fmt.Sprintf("The first %q is at line %d; CloudFormation rejects templates with duplicate keys. Remove or rename one of them.", k.Value, fk.Start.Line),
+					"duplicate key %q", k.Value))
+				continue
+			}
+			seen[k.Value] = len(n.Fields)
+			n.Fields = append(n.Fields, Field{Key: k.Value, KeyRange: kr, Value: p.convert(v, depth+1)})
+		}
+		n.Range = p.span(y, n)
+		// Long-form Fn::GetAtt also takes the dotted string "A.B": give it
+		// the list form the short form gets.
+		if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Scalar {
+			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
+		}
+		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
+		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] {
+			f := n.Fields[0]
+			p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
+				hintOr(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
+				"unknown intrinsic function %q", f.Key))
+		}
+		return n
+	case yaml.DocumentNode:
+		if len(y.Content) > 0 {
+			return p.convert(y.Content[0], depth)
+		}
+	}
+	return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+}
+
+// span is a collection's range: from its first position to the end of its
+// last child.
+func (p *parser) span(y *yaml.Node, n *Node) diag.Range {
+	r := p.rng(y.Line, y.Column, y.Line, y.Column+1)
+	var last *Node
+	switch n.Kind {
+	case Sequence:
+		if len(n.Items) > 0 {
+			last = n.Items[len(n.Items)-1]
+		}
+	case Mapping:
+		if len(n.Fields) > 0 {
+			last = n.Fields[len(n.Fields)-1].Value
+		}
+	}
+	if last != nil && last.Range.End.Line > 0 {
+		r.End = last.Range.End
+	}
+	return r
+}
+
+func hintOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// shortForm rewrites !Tag value to {"Fn::Tag": value}.
+func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
+	tagRange := p.rng(y.Line, y.Column, y.Line, y.Column+utf8.RuneCountInString(y.Tag))
+	name, ok := shortTags[y.Tag]
+	if !ok {
+		p.diags = append(p.diags, diag.Errorf(RuleTag, tagRange, "",
+			hintOr(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue."),
+			"unknown tag %q", y.Tag))
+		return p.plain(y, depth)
+	}
+	arg := p.plain(y, depth)
+	// yaml.v3 reports a tagged node's position at the tag; the value's own
+	// range starts after the tag text.
+	if arg.Kind == Scalar || arg.Kind == Null {
+		vr := p.rng(y.Line, y.Column, y.Line, y.Column+1)
+		// find the value after the tag on the same line
+		lt := []rune(p.lineText(y.Line))
+		c := y.Column - 1 + utf8.RuneCountInString(y.Tag)
+		for c < len(lt) && lt[c] == ' ' {
+			c++
+		}
+		vr = p.rng(y.Line, c+1, y.Line, c+1+max(1, utf8.RuneCountInString(y.Value)))
+		if y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			vr.End = p.pos(y.Line, c+1+utf8.RuneCountInString(y.Value)+2)
+		}
+		if strings.Contains(y.Value, "\n") || y.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			vr.End = p.pos(y.Line, c+2)
+		}
+		arg.Range = vr
+	}
+	// Tagged scalars are strings unless the intrinsic needs otherwise.
+	if arg.Kind == Scalar {
+		arg.Type = Str
+	}
+	switch name {
+	case "Fn::GetAtt":
+		if arg.Kind == Scalar {
+			// !GetAtt A.B.C → [A, B.C]
+			split, ok := p.splitGetAtt(arg)
+			if !ok {
+				p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, arg.Range, "",
+					"Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId.", "!GetAtt %q needs a resource and an attribute", arg.Value))
+				res, attr, _ := strings.Cut(arg.Value, ".")
+				split = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
+					{Kind: Scalar, Value: res, Range: arg.Range},
+					{Kind: Scalar, Value: attr, Range: arg.Range},
+				}}
+			}
+			arg = split
+		}
+	case "Ref", "Condition":
+		if arg.Kind != Scalar {
+			p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, tagRange, "",
+				"Give the name of a parameter or resource: "+y.Tag+" MyName.", "%s takes a name, not %s", y.Tag, arg.KindName()))
+		}
+	}
+	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
+		Fields: []Field{{Key: name, KeyRange: tagRange, Value: arg}}}
+}
+
+// splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
+// list form [A, B.C], positioning each part. ok is false (and arg is
+// returned unchanged) when the string has no resource and attribute.
+func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
+	res, attr, found := strings.Cut(arg.Value, ".")
+	if !found || res == "" || attr == "" {
+		return arg, false
+	}
+	r := arg.Range
+	start := r.Start.Column
+	if r.Start.Line == r.End.Line && r.End.Column-r.Start.Column == utf8.RuneCountInString(arg.Value)+2 {
+		start++ // quoted
+	}
+	ar, at := r, r
+	ar.Start = p.pos(r.Start.Line, start)
+	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
+	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
+	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
+	return &Node{Kind: Sequence, Range: r, Items: []*Node{
+		{Kind: Scalar, Type: Str, Value: res, Range: ar},
+		{Kind: Scalar, Type: Str, Value: attr, Range: at},
+	}}, true
+}
+
+func maxEnd(a, b diag.Pos) diag.Pos {
+	if b.Line > a.Line || (b.Line == a.Line && b.Column > a.Column) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,161 @@
+package cfn
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// render prints a node tree compactly with positions, for assertions.
+func render(n *Node) string {
+	var b strings.Builder
+	var walk func(n *Node)
+	walk = func(n *Node) {
+		if n == nil {
+			b.WriteString("nil")
+			return
+		}
+		switch n.Kind {
+		case Null:
+			b.WriteString("null")
+		case Scalar:
+			b.WriteString(n.Value)
+		case Sequence:
+			b.WriteString("[")
+			for i, it := range n.Items {
+				if i > 0 {
+					b.WriteString(" ")
+				}
+				walk(it)
+			}
+			b.WriteString("]")
+		case Mapping:
+			b.WriteString("{")
+			for i, f := range n.Fields {
+				if i > 0 {
+					b.WriteString(" ")
+				}
+				b.WriteString(f.Key + ":")
+				walk(f.Value)
+			}
+			b.WriteString("}")
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func TestParseShortForms(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"ref", "A: !Ref B", "{A:{Ref:B}}"},
+		{"getatt dotted", "A: !GetAtt Api.RootResourceId", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"getatt nested attr", "A: !GetAtt Db.Endpoint.Address", "{A:{Fn::GetAtt:[Db Endpoint.Address]}}"},
+		{"getatt list", "A: !GetAtt [Api, RootResourceId]", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"getatt long-form string", "A: {Fn::GetAtt: Api.RootResourceId}", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"getatt long-form nested attr", "A:\n  Fn::GetAtt: \"Db.Endpoint.Address\"", "{A:{Fn::GetAtt:[Db Endpoint.Address]}}"},
+		{"getatt json string", "{\"A\": {\"Fn::GetAtt\": \"Api.RootResourceId\"}}", "{A:{Fn::GetAtt:[Api RootResourceId]}}"},
+		{"sub string", "A: !Sub 'x-${AWS::Region}'", "{A:{Fn::Sub:x-${AWS::Region}}}"},
+		{"sub list", "A: !Sub ['${X}', {X: !Ref Y}]", "{A:{Fn::Sub:[${X} {X:{Ref:Y}}]}}"},
+		{"nested", "A: !Join ['', [!Ref B, !Select [0, !Split [',', 'a,b']]]]", "{A:{Fn::Join:[ [{Ref:B} {Fn::Select:[0 {Fn::Split:[, a,b]}]}]]}}"},
+		{"condition", "A: !If [C, !Condition D, !Ref AWS::NoValue]", "{A:{Fn::If:[C {Condition:D} {Ref:AWS::NoValue}]}}"},
+		{"json", `{"A": {"Ref": "B"}, "C": [1, 2]}`, "{A:{Ref:B} C:[1 2]}"},
+		{"json tabs", "{\n\t\"A\": {\"Fn::GetAtt\": [\"X\", \"Y\"]}\n}", "{A:{Fn::GetAtt:[X Y]}}"},
+		{"null", "A:\nB: ~", "{A:null B:null}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, ds := Parse("t.yaml", []byte(tt.src))
+			if len(ds) > 0 {
+				t.Fatalf("unexpected diagnostics: %v", ds)
+			}
+			if diff := cmp.Diff(tt.want, render(n)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseDiagnostics(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string // "line:col rule"
+	}{
+		{"duplicate key", "A: 1\nB: 2\nA: 3\n", []string{"3:1 E0001"}},
+		{"duplicate nested", "R:\n  P:\n    X: 1\n    X: 2\n", []string{"4:5 E0001"}},
+		{"tab", "A:\n\t- 1\n", []string{"2:1 E0000"}},
+		{"bad tag", "A: !Reff B\n", []string{"1:4 E0002"}},
+		{"unknown intrinsic", "A:\n  Fn::Joinn: [a, b]\n", []string{"2:3 E0003"}},
+		{"getatt without attr", "A: !GetAtt Api\n", []string{"1:12 E0004"}},
+		{"ref of list", "A: !Ref [a]\n", []string{"1:4 E0004"}},
+		{"not a map", "- 1\n", []string{"1:1 E0005"}},
+		{"empty", "", []string{"1:1 E0005"}},
+		{"unclosed json", `{"A": 1`, []string{"1:1 E0000"}},
+		{"unclosed flow sequence", "A:\n  B: [1, 2\n  C: 3\n", []string{"2:3 E0000"}},
+		{"two tags in a flow sequence", "A:\n  B: x\nC: !Select [0, !GetAZs !Ref R]\n", []string{"3:1 E0000"}},
+		{"unclosed flow mapping", "A: 1\nB:\n  C: {x: 1\n  D: 2\n", []string{"3:3 E0000"}},
+		{"bad indentation", "R:\n  A:\n    Type: X\n    Properties:\n      B: 1\n     C: 2\n", []string{"3:5 E0000"}},
+		{"scanner error line unchanged", "A:\n  B: c: d\n", []string{"2:3 E0000"}},
+		{"merge key", "x: &a {b: 1}\ny:\n  <<: *a\n", []string{"3:3 E0000"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ds := Parse("t.yaml", []byte(tt.src))
+			var got []string
+			for _, d := range ds {
+				got = append(got, strings.Join([]string{fmt.Sprintf("%d:%d", d.Range.Start.Line, d.Range.Start.Column), d.Rule}, " "))
+				if d.Detail == "" {
+					t.Errorf("%s has no hint", d.Summary)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s\n%v", diff, ds)
+			}
+		})
+	}
+}
+
+func TestPositions(t *testing.T) {
+	src := "Resources:\n  M:\n    Properties:\n      Uri: !Sub \"http://${X.Name}/p\"\n"
+	n, ds := Parse("t.yaml", []byte(src))
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	uri := n.Get("Resources").Get("M").Get("Properties").Get("Uri")
+	if uri.Range.Start.Line != 4 || uri.Range.Start.Column != 12 {
+		t.Errorf("tag at %v, want 4:12", uri.Range.Start)
+	}
+	_, arg, _ := uri.Intrinsic(false)
+	if arg.Range.Start.Column != 17 || arg.Range.End.Column != 37 {
+		t.Errorf("value at %v-%v, want 4:17-4:37", arg.Range.Start, arg.Range.End)
+	}
+	if arg.Range.Start.Byte != strings.Index(src, `"http`) {
+		t.Errorf("byte offset %d, want %d", arg.Range.Start.Byte, strings.Index(src, `"http`))
+	}
+}
+
+func TestParseSub(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []SubPart
+	}{
+		{"plain", []SubPart{{Literal: "plain", Len: 5}}},
+		{"a${X}b", []SubPart{{Literal: "a", Len: 1}, {IsVar: true, Var: "X", Offset: 1, Len: 4}, {Literal: "b", Offset: 5, Len: 1}}},
+		{"${AWS::Region}", []SubPart{{IsVar: true, Var: "AWS::Region", Len: 14}}},
+		{"${R.Name}", []SubPart{{IsVar: true, Var: "R", Attr: "Name", Len: 9}}},
+		{"${R.A.B}", []SubPart{{IsVar: true, Var: "R", Attr: "A.B", Len: 8}}},
+		{"x${!Lit}y", []SubPart{{Literal: "x${Lit}y", Len: 9}}},
+		{"x${open", []SubPart{{Literal: "x${open", Len: 7}}},
+		{"é${X}", []SubPart{{Literal: "é", Len: 1}, {IsVar: true, Var: "X", Offset: 1, Len: 4}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, ParseSub(tt.in)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}

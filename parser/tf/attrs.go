@@ -1,0 +1,651 @@
+package tf
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// exported returns the instance's value as references see it: its
+// arguments, null for every unset argument of a modelled type, and the
+// exported attributes the provider documents, with stable AWS-looking ids.
+func (l *loader) exported(in *instance) cty.Value {
+	r := in.res
+	obj := map[string]cty.Value{}
+	if in.args.Type().IsObjectType() {
+		for k, v := range in.args.AsValueMap() {
+			obj[k] = v
+		}
+	}
+	if r.data {
+		return l.dataSource(in, obj)
+	}
+	s, modelled := schemas[r.typ]
+	if !modelled {
+		in.placeholder = true
+		v := l.placeholderObject(r.typ, r.name, in.addr, in.args, in.mi.refAttrs[r.key()])
+		in.attrs = stringAttrs(v)
+		return v
+	}
+	for n := range s.args {
+		if _, ok := obj[n]; !ok {
+			obj[n] = cty.NullVal(cty.DynamicPseudoType)
+		}
+	}
+	str := func(n string) string { return ctyString(obj[n]) }
+	region, acct := l.opts.Region, l.opts.AccountID
+	if s := str("region"); s != "" {
+		region = s
+	}
+	a := map[string]string{}
+	switch r.typ {
+	case "aws_api_gateway_rest_api":
+		id := model.StableID(10, "restapi", in.addr)
+		a["id"] = id
+		a["root_resource_id"] = model.StableID(10, "root", in.addr)
+		l.pathByID[a["root_resource_id"]] = "/"
+		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id)
+		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id)
+		a["created_date"] = "2024-01-01T00:00:00Z"
+	case "aws_api_gateway_resource":
+		a["id"] = model.StableID(6, "resource", in.addr)
+		if pp, ok := l.pathByID[str("parent_id")]; ok {
+			if pp == "/" {
+				a["path"] = "/" + str("path_part")
+			} else {
+				a["path"] = pp + "/" + str("path_part")
+			}
+		} else {
+			a["path"] = "/" + str("path_part")
+		}
+		l.pathByID[a["id"]] = a["path"]
+	case "aws_api_gateway_method":
+		a["id"] = fmt.Sprintf("agm-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"))
+	case "aws_api_gateway_integration":
+		a["id"] = fmt.Sprintf("agi-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"))
+	case "aws_api_gateway_method_response":
+		a["id"] = fmt.Sprintf("agmr-%s-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"), str("status_code"))
+	case "aws_api_gateway_integration_response":
+		a["id"] = fmt.Sprintf("agir-%s-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"), str("status_code"))
+	case "aws_api_gateway_deployment":
+		a["id"] = model.StableID(6, "deployment", in.addr)
+		a["invoke_url"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", str("rest_api_id"), region, str("stage_name"))
+		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, acct, str("rest_api_id"), str("stage_name"))
+		a["created_date"] = "2024-01-01T00:00:00Z"
+	case "aws_api_gateway_stage":
+		a["id"] = fmt.Sprintf("ags-%s-%s", str("rest_api_id"), str("stage_name"))
+		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", region, str("rest_api_id"), str("stage_name"))
+		a["invoke_url"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", str("rest_api_id"), region, str("stage_name"))
+		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, acct, str("rest_api_id"), str("stage_name"))
+		a["web_acl_arn"] = ""
+	case "aws_api_gateway_method_settings":
+		a["id"] = fmt.Sprintf("%s-%s-%s", str("rest_api_id"), str("stage_name"), str("method_path"))
+	case "aws_api_gateway_authorizer":
+		id := model.StableID(6, "authorizer", in.addr)
+		a["id"] = id
+		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/authorizers/%s", region, str("rest_api_id"), id)
+	case "aws_api_gateway_gateway_response":
+		a["id"] = fmt.Sprintf("aggr-%s-%s", str("rest_api_id"), str("response_type"))
+	case "aws_api_gateway_model":
+		a["id"] = model.StableID(6, "model", in.addr)
+	case "aws_api_gateway_request_validator":
+		a["id"] = model.StableID(6, "validator", in.addr)
+	case "aws_api_gateway_api_key":
+		id := model.StableID(10, "apikey", in.addr)
+		a["id"] = id
+		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/apikeys/%s", region, id)
+		if str("value") == "" {
+			a["value"] = model.StableID(40, "apikeyvalue", in.addr)
+		}
+		a["created_date"] = "2024-01-01T00:00:00Z"
+		a["last_updated_date"] = "2024-01-01T00:00:00Z"
+	case "aws_api_gateway_usage_plan":
+		id := model.StableID(6, "usageplan", in.addr)
+		a["id"] = id
+		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/usageplans/%s", region, id)
+	case "aws_api_gateway_usage_plan_key":
+		a["id"] = str("key_id")
+		a["name"] = in.res.name
+		a["value"] = model.StableID(40, "apikeyvalue", str("key_id"))
+	}
+	for k, v := range l.setsFor(in.addr) {
+		a[k] = v
+	}
+	for k, v := range a {
+		obj[k] = cty.StringVal(v)
+	}
+	for _, extra := range s.attrs {
+		if _, ok := obj[extra]; !ok {
+			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
+		}
+	}
+	in.attrs = make(map[string]string, len(a)+len(obj))
+	for k, x := range obj {
+		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
+			in.attrs[k] = ctyString(x)
+		}
+	}
+	return cty.ObjectVal(obj)
+}
+
+// stringAttrs keeps the string-valued attributes of v for model.Node.Attrs.
+func stringAttrs(v cty.Value) map[string]string {
+	out := map[string]string{}
+	if !v.Type().IsObjectType() {
+		return out
+	}
+	for k, x := range v.AsValueMap() {
+		if x.IsKnown() && !x.IsNull() && (x.Type() == cty.String || x.Type() == cty.Number || x.Type() == cty.Bool) {
+			out[k] = ctyString(x)
+		}
+	}
+	return out
+}
+
+// commonAttrs are exposed by every placeholder, because configurations
+// read them through splats and for expressions we cannot see statically.
+var commonAttrs = []string{"id", "arn", "name", "invoke_arn", "qualified_arn", "function_name", "url", "endpoint", "dns_name", "zone_id", "bucket", "domain_name"}
+
+// placeholderObject stands for a resource cfnrun does not model (a Lambda
+// function, a role, an undeclared backend): its arguments plus plausible
+// values for the attributes the configuration reads.
+func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs map[string]bool) cty.Value {
+	obj := map[string]cty.Value{}
+	if args.Type().IsObjectType() {
+		for k, v := range args.AsValueMap() {
+			obj[k] = v
+		}
+	}
+	named := name
+	for _, k := range []string{"function_name", "name", "bucket", "domain_name"} {
+		if s := ctyString(obj[k]); s != "" {
+			named = s
+			break
+		}
+	}
+	service, rest, _ := strings.Cut(strings.TrimPrefix(typ, "aws_"), "_")
+	if rest == "" {
+		rest = service
+	}
+	region, acct := l.opts.Region, l.opts.AccountID
+	arn := fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service, region, acct, rest, named)
+	switch typ {
+	case "aws_lambda_function", "aws_lambda_alias":
+		arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, acct, named)
+	case "aws_iam_role", "aws_iam_policy", "aws_iam_user":
+		arn = fmt.Sprintf("arn:aws:iam::%s:%s/%s", acct, rest, named)
+	case "aws_s3_bucket":
+		arn = "arn:aws:s3:::" + named
+	case "aws_sqs_queue", "aws_sns_topic":
+		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
+	}
+	sets := l.setsFor(addr)
+	if s, ok := sets["arn"]; ok {
+		arn = s // invoke_arn and qualified_arn follow an --set arn
+	}
+	value := func(attr string) cty.Value {
+		switch attr {
+		case "arn", "qualified_arn":
+			return cty.StringVal(arn)
+		case "invoke_arn":
+			return cty.StringVal(fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, arn))
+		case "id", "name", "function_name", "bucket":
+			return cty.StringVal(named)
+		case "url":
+			return cty.StringVal(fmt.Sprintf("https://%s.example.com", named))
+		}
+		return cty.StringVal(named + "-" + strings.ReplaceAll(attr, "_", "-"))
+	}
+	for _, attr := range commonAttrs {
+		if _, ok := obj[attr]; !ok {
+			obj[attr] = value(attr)
+		}
+	}
+	for attr := range refs {
+		if _, ok := obj[attr]; !ok {
+			obj[attr] = value(attr)
+		}
+	}
+	for attr := range l.relAttrs {
+		if _, ok := obj[attr]; !ok {
+			obj[attr] = value(attr)
+		}
+	}
+	for k, v := range sets {
+		obj[k] = cty.StringVal(v)
+	}
+	return cty.ObjectVal(obj)
+}
+
+// dataSource emulates the data sources API configurations use; others get
+// placeholder attributes.
+func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
+	region, acct := l.opts.Region, l.opts.AccountID
+	set := func(m map[string]string) {
+		for k, v := range m {
+			obj[k] = cty.StringVal(v)
+		}
+	}
+	switch in.res.typ {
+	case "aws_region":
+		r := region
+		if s := ctyString(obj["name"]); s != "" {
+			r = s
+		}
+		set(map[string]string{"name": r, "id": r, "region": r, "description": r, "endpoint": "ec2." + r + ".amazonaws.com"})
+	case "aws_caller_identity":
+		set(map[string]string{"account_id": acct, "id": acct, "arn": "arn:aws:iam::" + acct + ":user/cfnrun", "user_id": "AIDACFNRUNLOCAL"})
+	case "aws_partition":
+		set(map[string]string{"partition": "aws", "id": "aws", "dns_suffix": "amazonaws.com", "reverse_dns_prefix": "com.amazonaws"})
+	case "aws_availability_zones":
+		obj["names"] = cty.ListVal([]cty.Value{cty.StringVal(region + "a"), cty.StringVal(region + "b"), cty.StringVal(region + "c")})
+		obj["id"] = cty.StringVal(region)
+	case "template_file":
+		rendered := l.renderTemplateFile(in, obj)
+		obj["rendered"] = rendered
+		obj["id"] = cty.StringVal(model.StableID(16, "template_file", ctyString(rendered)))
+	case "aws_iam_policy_document":
+		obj["json"] = cty.StringVal(`{"Version":"2012-10-17","Statement":[]}`)
+		obj["minified_json"] = obj["json"]
+		obj["id"] = cty.StringVal(model.StableID(10, "policy", in.addr))
+	default:
+		in.placeholder = true
+		v := l.placeholderObject(in.res.typ, in.res.name, in.addr, cty.ObjectVal(obj), in.mi.refAttrs[in.res.key()])
+		in.attrs = stringAttrs(v)
+		return v
+	}
+	for k, v := range l.setsFor(in.addr) {
+		obj[k] = cty.StringVal(v)
+	}
+	v := cty.ObjectVal(obj)
+	in.attrs = stringAttrs(v)
+	return v
+}
+
+// renderTemplateFile renders data "template_file": the template string
+// with ${var} interpolations from vars (no functions, as the provider).
+func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.Value {
+	tpl := ctyString(obj["template"])
+	vars := map[string]cty.Value{}
+	v := obj["vars"]
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && (v.Type().IsTupleType() || v.Type().IsListType()) {
+		v = firstBlock(v) // Terraform 0.11's vars { ... } block form
+	}
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
+		for it := v.ElementIterator(); it.Next(); {
+			k, x := it.Element()
+			vars[k.AsString()] = x
+		}
+	}
+	rng := in.ranges["template"]
+	expr, ds := hclsyntax.ParseTemplate([]byte(tpl), rng.Filename, rng.Start)
+	if ds.HasErrors() {
+		l.diagOnce(errorf("TF005", rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
+		return cty.UnknownVal(cty.String)
+	}
+	out, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
+	if ds.HasErrors() {
+		for _, d := range ds {
+			l.diagOnce(errorf("TF005", rng, in.addr, "Pass every variable the template uses in vars.", "template_file: %s", d.Detail))
+		}
+		return cty.UnknownVal(cty.String)
+	}
+	return out
+}
+
+// scanRefs collects, for every resource key of m, the attribute names
+// references read ("aws_lambda_function.f.invoke_arn" → invoke_arn), and
+// records relative attribute names globally.
+func (l *loader) scanRefs(m *module) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	add := func(tr hcl.Traversal) {
+		root := tr.RootName()
+		i := 2
+		key := ""
+		switch root {
+		case "var", "local", "path", "terraform", "count", "each", "self", "module":
+			return
+		case "data":
+			t, ok1 := attrStep(tr, 1)
+			n, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				return
+			}
+			key, i = "data."+t+"."+n, 3
+		default:
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				return
+			}
+			key = root + "." + n
+		}
+		if i < len(tr) {
+			if _, ok := tr[i].(hcl.TraverseIndex); ok {
+				i++
+			}
+		}
+		if a, ok := attrStep(tr, i); ok {
+			if out[key] == nil {
+				out[key] = map[string]bool{}
+			}
+			out[key][a] = true
+		}
+	}
+	visit := func(node hclsyntax.Node) hcl.Diagnostics {
+		switch n := node.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			add(n.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			for _, s := range n.Traversal {
+				if a, ok := s.(hcl.TraverseAttr); ok {
+					l.relAttrs[a.Name] = true
+				}
+			}
+		}
+		return nil
+	}
+	walkBody := func(b hcl.Body) {
+		if sb, ok := b.(*hclsyntax.Body); ok {
+			for n, a := range sb.Attributes {
+				if n != "provider" && n != "providers" {
+					hclsyntax.VisitAll(a.Expr, visit)
+				}
+			}
+			for _, blk := range sb.Blocks {
+				if blk.Type != "lifecycle" {
+					hclsyntax.VisitAll(blk, visit)
+				}
+			}
+			return
+		}
+		attrs, _ := b.JustAttributes()
+		for _, a := range attrs {
+			for _, tr := range a.Expr.Variables() {
+				add(tr)
+			}
+		}
+	}
+	for _, r := range m.resList {
+		walkBody(r.body)
+		for _, e := range []hcl.Expression{r.count, r.forEach} {
+			if e != nil {
+				for _, tr := range e.Variables() {
+					add(tr)
+				}
+			}
+		}
+	}
+	for _, a := range m.localList {
+		if sx, ok := a.Expr.(hclsyntax.Expression); ok {
+			hclsyntax.VisitAll(sx, visit)
+		} else {
+			for _, tr := range a.Expr.Variables() {
+				add(tr)
+			}
+		}
+	}
+	for _, o := range m.outputs {
+		if o.expr == nil {
+			continue
+		}
+		if sx, ok := o.expr.(hclsyntax.Expression); ok {
+			hclsyntax.VisitAll(sx, visit)
+		} else {
+			for _, tr := range o.expr.Variables() {
+				add(tr)
+			}
+		}
+	}
+	for _, c := range m.callList {
+		walkBody(c.body)
+	}
+	return out
+}
+
+// depsOf returns the graph edges of one instance: every reference in its
+// body (resolved to instances where the index is known) and depends_on.
+func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge {
+	var edges []model.Edge
+	seen := map[string]bool{}
+	addEdge := func(e model.Edge) {
+		k := e.To + "\x00" + string(e.Kind) + "\x00" + e.Attr
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		edges = append(edges, e)
+	}
+	resolve := func(tr hcl.Traversal, keyExpr hcl.Expression, kind model.EdgeKind) {
+		root := tr.RootName()
+		var key string
+		i := 2
+		switch root {
+		case "var", "local", "path", "terraform", "count", "each", "self":
+			return
+		case "module":
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				return
+			}
+			attr, _ := attrStep(tr, 2)
+			if _, ok := tr2index(tr, 2); ok {
+				attr, _ = attrStep(tr, 3)
+			}
+			addEdge(model.Edge{To: mi.prefix + "module." + n, Kind: kind, Attr: attr, Range: toRange(tr.SourceRange())})
+			return
+		case "data":
+			t, ok1 := attrStep(tr, 1)
+			n, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				return
+			}
+			key, i = "data."+t+"."+n, 3
+		default:
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				return
+			}
+			key = root + "." + n
+		}
+		target := mi.m.resources[key]
+		base := mi.prefix + key
+		if target == nil {
+			// An undeclared resource (reported by evaluation) stays in the
+			// graph, as on the CloudFormation side.
+			if root != "data" {
+				attr, _ := attrStep(tr, i)
+				addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: toRange(tr.SourceRange())})
+			}
+			return
+		}
+		var idx cty.Value
+		if k, ok := tr2index(tr, i); ok {
+			idx = k
+			i++
+		} else if keyExpr != nil {
+			ctx := mi.ctxFor(keyExpr, extra)
+			if v, ds := keyExpr.Value(ctx); !ds.HasErrors() && v.IsKnown() && !v.IsNull() && (v.Type() == cty.String || v.Type() == cty.Number) {
+				idx = v
+			}
+		}
+		attr, _ := attrStep(tr, i)
+		rng := toRange(tr.SourceRange())
+		if target.count == nil && target.forEach == nil {
+			addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: rng})
+			return
+		}
+		if idx != cty.NilVal {
+			addEdge(model.Edge{To: base + instanceKey(idx), Kind: kind, Attr: attr, Range: rng})
+			return
+		}
+		for _, in := range mi.insts[key] {
+			addEdge(model.Edge{To: in.addr, Kind: kind, Attr: attr, Range: rng})
+		}
+	}
+	if sb, ok := r.body.(*hclsyntax.Body); ok {
+		indexKeys := map[*hclsyntax.ScopeTraversalExpr]hcl.Expression{}
+		visit := func(node hclsyntax.Node) hcl.Diagnostics {
+			switch n := node.(type) {
+			case *hclsyntax.IndexExpr:
+				if st, ok := n.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+					indexKeys[st] = n.Key
+				}
+			case *hclsyntax.RelativeTraversalExpr:
+				if ix, ok := n.Source.(*hclsyntax.IndexExpr); ok {
+					if st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+						indexKeys[st] = ix.Key
+					}
+				}
+			case *hclsyntax.ScopeTraversalExpr:
+				resolve(n.Traversal, indexKeys[n], model.EdgeReference)
+			}
+			return nil
+		}
+		for _, name := range sortedKeys(sb.Attributes) {
+			if name == "depends_on" || name == "provider" {
+				continue
+			}
+			if name == "for_each" && mi.chainedForEach(sb.Attributes[name].Expr, extra, resolve) {
+				continue
+			}
+			hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
+		}
+		for _, b := range sb.Blocks {
+			if b.Type == "lifecycle" || b.Type == "provisioner" || b.Type == "connection" {
+				continue
+			}
+			hclsyntax.VisitAll(b, visit)
+		}
+	} else {
+		attrs, _ := r.body.JustAttributes()
+		for _, a := range attrs {
+			for _, tr := range a.Expr.Variables() {
+				resolve(tr, nil, model.EdgeReference)
+			}
+		}
+		for _, e := range []hcl.Expression{r.count, r.forEach} {
+			if e != nil {
+				for _, tr := range e.Variables() {
+					resolve(tr, nil, model.EdgeReference)
+				}
+			}
+		}
+	}
+	for _, tr := range r.dependsOn {
+		resolve(tr, nil, model.EdgeDependsOn)
+	}
+	slices.SortStableFunc(edges, func(a, b model.Edge) int {
+		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
+	})
+	return edges
+}
+
+// chainedForEach handles for_each = other_resource (one resource's
+// instances feeding the next): instance "k" depends on other["k"] only,
+// not on every instance, which keeps the graph linear in the number of
+// routes.
+func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind)) bool {
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) != 2 {
+		return false
+	}
+	each, ok := extra["each"]
+	if !ok {
+		return false
+	}
+	key := each.GetAttr("key")
+	if key.Type() != cty.String {
+		return false
+	}
+	tr := append(hcl.Traversal{}, st.Traversal...)
+	tr = append(tr, hcl.TraverseIndex{Key: key, SrcRange: st.Traversal.SourceRange()})
+	resolve(tr, nil, model.EdgeReference)
+	return true
+}
+
+func tr2index(tr hcl.Traversal, i int) (cty.Value, bool) {
+	if i >= len(tr) {
+		return cty.NilVal, false
+	}
+	ix, ok := tr[i].(hcl.TraverseIndex)
+	if !ok || !ix.Key.IsKnown() || ix.Key.IsNull() {
+		return cty.NilVal, false
+	}
+	return ix.Key, true
+}
+
+// propValue converts an argument to the model.Value diff compares:
+// references to resources, data sources and modules stay references
+// (Intrinsic "Ref" with the address and attribute); everything else is
+// the evaluated value.
+func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
+	rng := toRange(expr.Range())
+	switch e := expr.(type) {
+	case *hclsyntax.TemplateWrapExpr:
+		return mi.propValue(e.Wrapped, v)
+	case *hclsyntax.ScopeTraversalExpr:
+		switch e.Traversal.RootName() {
+		case "var", "local", "path", "terraform", "count", "each", "self":
+		default:
+			return &model.Value{Kind: model.Intrinsic, Str: "Ref", Range: rng, Arg: &model.Value{Kind: model.String, Str: mi.prefix + traversalString(e.Traversal), Range: rng}}
+		}
+	case *hclsyntax.ObjectConsExpr:
+		if v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
+			out := &model.Value{Kind: model.Map, Range: rng}
+			for _, item := range e.Items {
+				kv, ds := item.KeyExpr.Value(mi.ctxFor(item.KeyExpr, nil))
+				if ds.HasErrors() || kv.Type() != cty.String || !kv.IsKnown() || kv.IsNull() {
+					return ctyToValue(v, rng)
+				}
+				k := kv.AsString()
+				var ev cty.Value
+				if v.Type().IsObjectType() && v.Type().HasAttribute(k) {
+					ev = v.GetAttr(k)
+				} else if v.Type().IsMapType() && v.HasIndex(kv).True() {
+					ev = v.Index(kv)
+				} else {
+					return ctyToValue(v, rng)
+				}
+				out.Fields = append(out.Fields, model.Field{Key: k, KeyRange: toRange(item.KeyExpr.Range()), Value: mi.propValue(item.ValueExpr, ev)})
+			}
+			return out
+		}
+	case *hclsyntax.TupleConsExpr:
+		if v.IsKnown() && !v.IsNull() && (v.Type().IsTupleType() || v.Type().IsListType()) && v.LengthInt() == len(e.Exprs) {
+			out := &model.Value{Kind: model.List, Range: rng}
+			items := v.AsValueSlice()
+			for i, x := range e.Exprs {
+				out.Items = append(out.Items, mi.propValue(x, items[i]))
+			}
+			return out
+		}
+	}
+	return ctyToValue(v, rng)
+}
+
+func traversalString(tr hcl.Traversal) string {
+	var b strings.Builder
+	for i, s := range tr {
+		switch s := s.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.Name)
+		case hcl.TraverseIndex:
+			b.WriteString(instanceKey(s.Key))
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+	return b.String()
+}

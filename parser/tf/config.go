@@ -1,0 +1,436 @@
+package tf
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// module is the static configuration of one module directory.
+type module struct {
+	dir       string
+	files     []string
+	variables []*variable
+	varByName map[string]*variable
+	locals    map[string]*hcl.Attribute
+	localList []*hcl.Attribute
+	outputs   []*output
+	resources map[string]*resource // "type.name" or "data.type.name"
+	resList   []*resource
+	calls     map[string]*moduleCall
+	callList  []*moduleCall
+}
+
+type variable struct {
+	name        string
+	typ         cty.Type
+	defaults    *typeexpr.Defaults
+	hasType     bool
+	def         hcl.Expression
+	sensitive   bool
+	nullable    bool
+	validations []validation
+	declRange   hcl.Range
+}
+
+type validation struct {
+	cond, msg hcl.Expression
+}
+
+type output struct {
+	name        string
+	expr        hcl.Expression
+	description string
+	sensitive   bool
+	dependsOn   []hcl.Traversal
+	declRange   hcl.Range
+}
+
+type resource struct {
+	data      bool
+	typ, name string
+	declRange hcl.Range
+	typeRange hcl.Range
+	body      hcl.Body
+	count     hcl.Expression
+	forEach   hcl.Expression
+	dependsOn []hcl.Traversal
+	cbd       bool // lifecycle.create_before_destroy
+}
+
+// key is the resource's address inside its module ("type.name" or
+// "data.type.name").
+func (r *resource) key() string {
+	if r.data {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
+
+type moduleCall struct {
+	name        string
+	source      string
+	sourceRange hcl.Range
+	declRange   hcl.Range
+	body        hcl.Body // inputs
+	count       hcl.Expression
+	forEach     hcl.Expression
+	dependsOn   []hcl.Traversal
+}
+
+var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"},
+	{Type: "provider", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}},
+	{Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}},
+	{Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}},
+	{Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "moved"},
+	{Type: "import"},
+	{Type: "check", LabelNames: []string{"name"}},
+	{Type: "removed"},
+}}
+
+var variableSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"}, {Name: "nullable"}, {Name: "ephemeral"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "validation"}},
+}
+
+var validationSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "condition", Required: true}, {Name: "error_message", Required: true}}}
+
+var outputSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "value", Required: true}, {Name: "description"}, {Name: "sensitive"}, {Name: "depends_on"}, {Name: "ephemeral"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "precondition"}},
+}
+
+var resourceMetaSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "count"}, {Name: "for_each"}, {Name: "depends_on"}, {Name: "provider"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "lifecycle"}, {Type: "provisioner", LabelNames: []string{"type"}}, {Type: "connection"}},
+}
+
+var lifecycleSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "create_before_destroy"}, {Name: "prevent_destroy"}, {Name: "ignore_changes"}, {Name: "replace_triggered_by"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "precondition"}, {Type: "postcondition"}},
+}
+
+var moduleMetaSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "source", Required: true}, {Name: "version"}, {Name: "count"}, {Name: "for_each"}, {Name: "depends_on"}, {Name: "providers"}},
+}
+
+// metaArgs are the names every resource block accepts besides its type's
+// schema.
+var metaArgs = map[string]bool{"count": true, "for_each": true, "depends_on": true, "provider": true, "lifecycle": true, "provisioner": true, "connection": true}
+
+// isConfigFile reports whether name is a Terraform configuration file.
+func isConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// IsConfig reports whether path names a Terraform configuration: a .tf or
+// .tf.json file, or a directory holding at least one. The resolver uses it
+// to dispatch.
+func IsConfig(path string) bool {
+	if isConfigFile(path) {
+		return true
+	}
+	ents, err := os.ReadDir(path)
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if !e.IsDir() && isConfigFile(e.Name()) && !isIgnored(e.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isIgnored mirrors Terraform: editor backups and hidden files are skipped.
+func isIgnored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") || strings.HasSuffix(name, "#")
+}
+
+// configFiles expands paths into configuration files. A directory yields
+// its .tf and .tf.json files (override files last, as Terraform merges
+// them). Returns the module directory (the first path's directory).
+func (l *loader) configFiles(paths []string) (dir string, out []string) {
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: p}, "", "Check the path and try again.", "cannot read %s: %s", p, errText(err)))
+			continue
+		}
+		if !st.IsDir() {
+			if dir == "" {
+				dir = filepath.Dir(p)
+			}
+			out = append(out, p)
+			continue
+		}
+		if dir == "" {
+			dir = p
+		}
+		fs, _ := dirFiles(p)
+		if len(fs) == 0 {
+			l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: p}, "", "Point cfnrun at a directory holding .tf or .tf.json files, or at one such file.", "no Terraform configuration files in %s", p))
+		}
+		out = append(out, fs...)
+	}
+	return dir, out
+}
+
+func dirFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var primary, override []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || isIgnored(n) || !isConfigFile(n) {
+			continue
+		}
+		base := strings.TrimSuffix(strings.TrimSuffix(n, ".json"), ".tf")
+		if base == "override" || strings.HasSuffix(base, "_override") {
+			override = append(override, filepath.Join(dir, n))
+		} else {
+			primary = append(primary, filepath.Join(dir, n))
+		}
+	}
+	slices.Sort(primary)
+	slices.Sort(override)
+	return append(primary, override...), nil
+}
+
+func errText(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// parseFile reads and parses one file, registering its source.
+func (l *loader) parseFile(path string) *hcl.File {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(err)))
+		return nil
+	}
+	return l.parseSource(path, src)
+}
+
+func (l *loader) parseSource(path string, src []byte) *hcl.File {
+	l.files.Add(path, src)
+	var f *hcl.File
+	var ds hcl.Diagnostics
+	if strings.HasSuffix(path, ".json") {
+		f, ds = l.parser.ParseJSON(src, path)
+	} else {
+		f, ds = l.parser.ParseHCL(src, path)
+	}
+	l.addHCL("TF001", ds)
+	return f
+}
+
+// loadModule parses every file of a module and collects its declarations.
+func (l *loader) loadModule(dir string, paths []string) *module {
+	m := &module{
+		dir:       dir,
+		varByName: map[string]*variable{},
+		locals:    map[string]*hcl.Attribute{},
+		resources: map[string]*resource{},
+		calls:     map[string]*moduleCall{},
+	}
+	for _, p := range paths {
+		f := l.parseFile(p)
+		if f == nil || f.Body == nil {
+			continue
+		}
+		m.files = append(m.files, p)
+		content, ds := f.Body.Content(fileSchema)
+		l.addHCL("TF002", ds)
+		for _, b := range content.Blocks {
+			l.decodeBlock(m, b)
+		}
+	}
+	return m
+}
+
+func (l *loader) decodeBlock(m *module, b *hcl.Block) {
+	switch b.Type {
+	case "variable":
+		l.decodeVariable(m, b)
+	case "locals":
+		attrs, ds := b.Body.JustAttributes()
+		l.addHCL("TF002", ds)
+		names := make([]string, 0, len(attrs))
+		for n := range attrs {
+			names = append(names, n)
+		}
+		slices.SortFunc(names, func(a, b string) int { return attrs[a].Range.Start.Byte - attrs[b].Range.Start.Byte })
+		for _, n := range names {
+			a := attrs[n]
+			if prev, dup := m.locals[n]; dup {
+				l.diags = append(l.diags, errorf("TF002", a.NameRange, "", fmt.Sprintf("The first definition is at %s; remove one of them.", rangeString(prev.NameRange)), "duplicate local value %q", n))
+				continue
+			}
+			m.locals[n] = a
+			m.localList = append(m.localList, a)
+		}
+	case "output":
+		c, ds := b.Body.Content(outputSchema)
+		l.addHCL("TF002", ds)
+		o := &output{name: b.Labels[0], declRange: b.DefRange}
+		if a := c.Attributes["value"]; a != nil {
+			o.expr = a.Expr
+		}
+		if a := c.Attributes["description"]; a != nil {
+			v, _ := a.Expr.Value(nil)
+			if v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				o.description = v.AsString()
+			}
+		}
+		if a := c.Attributes["sensitive"]; a != nil {
+			v, _ := a.Expr.Value(nil)
+			o.sensitive = v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() && v.True()
+		}
+		if a := c.Attributes["depends_on"]; a != nil {
+			o.dependsOn = l.decodeDependsOn(a)
+		}
+		m.outputs = append(m.outputs, o)
+	case "resource", "data":
+		r := &resource{data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], declRange: b.DefRange, typeRange: b.LabelRanges[0]}
+		c, rest, ds := b.Body.PartialContent(resourceMetaSchema)
+		l.addHCL("TF002", ds)
+		r.body = rest
+		if a := c.Attributes["count"]; a != nil {
+			r.count = a.Expr
+		}
+		if a := c.Attributes["for_each"]; a != nil {
+			r.forEach = a.Expr
+		}
+		if r.count != nil && r.forEach != nil {
+			l.diags = append(l.diags, errorf("TF002", c.Attributes["for_each"].NameRange, r.key(), "Use either count or for_each, not both.", "invalid combination of \"count\" and \"for_each\""))
+		}
+		if a := c.Attributes["depends_on"]; a != nil {
+			r.dependsOn = l.decodeDependsOn(a)
+		}
+		for _, lb := range c.Blocks {
+			if lb.Type != "lifecycle" {
+				continue
+			}
+			lc, ds := lb.Body.Content(lifecycleSchema)
+			l.addHCL("TF002", ds)
+			if a := lc.Attributes["create_before_destroy"]; a != nil {
+				v, _ := a.Expr.Value(nil)
+				r.cbd = v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() && v.True()
+			}
+		}
+		if prev, dup := m.resources[r.key()]; dup {
+			l.diags = append(l.diags, errorf("TF002", r.declRange, r.key(), fmt.Sprintf("The first declaration is at %s; each resource needs a unique name within its type.", rangeString(prev.declRange)), "duplicate %s %q configuration", b.Type, r.key()))
+			return
+		}
+		m.resources[r.key()] = r
+		m.resList = append(m.resList, r)
+	case "module":
+		c, rest, ds := b.Body.PartialContent(moduleMetaSchema)
+		l.addHCL("TF002", ds)
+		mc := &moduleCall{name: b.Labels[0], declRange: b.DefRange, body: rest}
+		if a := c.Attributes["source"]; a != nil {
+			mc.sourceRange = a.Expr.Range()
+			v, vds := a.Expr.Value(nil)
+			if vds.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+				l.diags = append(l.diags, errorf("TF020", a.Expr.Range(), "module."+mc.name, "Module sources must be literal strings, such as \"./modules/api\".", "invalid module source"))
+			} else {
+				mc.source = v.AsString()
+			}
+		}
+		if a := c.Attributes["count"]; a != nil {
+			mc.count = a.Expr
+		}
+		if a := c.Attributes["for_each"]; a != nil {
+			mc.forEach = a.Expr
+		}
+		if a := c.Attributes["depends_on"]; a != nil {
+			mc.dependsOn = l.decodeDependsOn(a)
+		}
+		if _, dup := m.calls[mc.name]; dup {
+			l.diags = append(l.diags, errorf("TF002", mc.declRange, "module."+mc.name, "Give each module call a unique name.", "duplicate module call %q", mc.name))
+			return
+		}
+		m.calls[mc.name] = mc
+		m.callList = append(m.callList, mc)
+	}
+}
+
+func (l *loader) decodeVariable(m *module, b *hcl.Block) {
+	c, ds := b.Body.Content(variableSchema)
+	l.addHCL("TF002", ds)
+	v := &variable{name: b.Labels[0], typ: cty.DynamicPseudoType, declRange: b.DefRange, nullable: true}
+	if !hclsyntax.ValidIdentifier(v.name) {
+		l.diags = append(l.diags, errorf("TF002", b.LabelRanges[0], "", "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.", "invalid variable name %q", v.name))
+	}
+	if a := c.Attributes["type"]; a != nil {
+		ty, defs, tds := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		l.addHCL("TF005", tds)
+		if !tds.HasErrors() {
+			v.typ, v.defaults, v.hasType = ty, defs, true
+		}
+	}
+	if a := c.Attributes["default"]; a != nil {
+		v.def = a.Expr
+	}
+	for _, name := range []string{"sensitive", "nullable"} {
+		if a := c.Attributes[name]; a != nil {
+			val, _ := a.Expr.Value(nil)
+			if val.Type() == cty.Bool && val.IsKnown() && !val.IsNull() {
+				if name == "sensitive" {
+					v.sensitive = val.True()
+				} else {
+					v.nullable = val.True()
+				}
+			}
+		}
+	}
+	for _, vb := range c.Blocks {
+		vc, ds := vb.Body.Content(validationSchema)
+		l.addHCL("TF002", ds)
+		if vc.Attributes["condition"] != nil && vc.Attributes["error_message"] != nil {
+			v.validations = append(v.validations, validation{cond: vc.Attributes["condition"].Expr, msg: vc.Attributes["error_message"].Expr})
+		}
+	}
+	if _, dup := m.varByName[v.name]; dup {
+		l.diags = append(l.diags, errorf("TF002", v.declRange, "", "Remove one of the declarations.", "duplicate variable %q", v.name))
+		return
+	}
+	m.varByName[v.name] = v
+	m.variables = append(m.variables, v)
+}
+
+func (l *loader) decodeDependsOn(a *hcl.Attribute) []hcl.Traversal {
+	exprs, ds := hcl.ExprList(a.Expr)
+	l.addHCL("TF002", ds)
+	var out []hcl.Traversal
+	for _, e := range exprs {
+		tr, ds := hcl.AbsTraversalForExpr(e)
+		if ds.HasErrors() {
+			l.diags = append(l.diags, errorf("TF002", e.Range(), "", "depends_on takes references to resources, data sources or modules, such as aws_api_gateway_method.get.", "invalid depends_on reference"))
+			continue
+		}
+		out = append(out, tr)
+	}
+	return out
+}
+
+func rangeString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}

@@ -1,0 +1,402 @@
+package tf
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// validate runs what `terraform validate` with the AWS provider would
+// reject on the modelled types, the deployment-triggers rule, and the
+// cycle check.
+func (l *loader) validate(t *model.Template) {
+	checked := map[*resource]bool{}
+	for _, in := range l.insts {
+		if in.res.data {
+			continue
+		}
+		s := schemas[in.res.typ]
+		if s == nil {
+			continue
+		}
+		// Schema problems are per configuration block, not per instance.
+		if checked[in.res] {
+			continue
+		}
+		checked[in.res] = true
+		l.checkSchema(in, s)
+	}
+	for _, in := range l.insts {
+		if !in.res.data && in.res.typ == "aws_api_gateway_deployment" {
+			l.checkTriggers(in)
+		}
+		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
+	}
+	for _, c := range model.Cycles(t.Nodes) {
+		first := c.Edges[0]
+		l.diagOnce(diag.Errorf("TF040", first.Range, c.Path[0], "Break the cycle: remove one of the references or depends_on entries.", "dependency cycle: %s", c))
+	}
+}
+
+// checkSchema validates one resource block against its type's schema.
+func (l *loader) checkSchema(in *instance, s *typeSchema) {
+	l.checkBody(in, s, "", in.res.body, in.res.declRange)
+}
+
+func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Body, blockRange hcl.Range) {
+	names := map[string]bool{}
+	cands := make([]string, 0, len(s.args))
+	for n := range s.args {
+		cands = append(cands, n)
+	}
+	slices.Sort(cands)
+	report := func(n string, nameRange hcl.Range, isBlock bool) {
+		if path == "" && metaArgs[n] {
+			return
+		}
+		a, ok := s.args[n]
+		what := "argument"
+		if isBlock {
+			what = "block type"
+		}
+		if !ok {
+			rule := "TF010"
+			if isBlock {
+				rule = "TF013"
+			}
+			hint := diag.DidYouMean(n, cands)
+			if hint == "" {
+				hint = fmt.Sprintf("Valid names here: %s.", strings.Join(cands, ", "))
+			}
+			if n == "auto_deploy" {
+				hint = "auto_deploy belongs to aws_apigatewayv2_stage (HTTP and WebSocket APIs); REST API stages are deployed with aws_api_gateway_deployment."
+			}
+			where := in.res.typ
+			if path != "" {
+				where = strings.TrimSuffix(path, ".") + " block of " + in.res.typ
+			}
+			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
+			return
+		}
+		if isBlock != (a.kind == kBlock) {
+			if a.kind == kBlock {
+				l.diagOnce(errorf("TF013", nameRange, in.addr, fmt.Sprintf("Write it as a block: %s { ... }.", n), "%q is a block, not an argument", n))
+			} else {
+				l.diagOnce(errorf("TF010", nameRange, in.addr, fmt.Sprintf("Write it as an argument: %s = ....", n), "%q is an argument, not a block", n))
+			}
+		}
+	}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for n, a := range sb.Attributes {
+			names[n] = true
+			report(n, a.NameRange, false)
+		}
+		for _, b := range sb.Blocks {
+			typ := b.Type
+			rng := b.TypeRange
+			if typ == "dynamic" && len(b.Labels) == 1 {
+				typ = b.Labels[0]
+				rng = b.LabelRanges[0]
+				names[typ] = true
+				report(typ, rng, true)
+				for _, cb := range b.Body.Blocks {
+					if cb.Type == "content" {
+						if a := s.args[typ]; a != nil && a.block != nil {
+							l.checkBody(in, a.block, path+typ+".", cb.Body, cb.TypeRange)
+						}
+					}
+				}
+				continue
+			}
+			names[typ] = true
+			report(typ, rng, true)
+			if a := s.args[typ]; a != nil && a.block != nil {
+				l.checkBody(in, a.block, path+typ+".", b.Body, b.TypeRange)
+			}
+		}
+	} else if path == "" {
+		attrs, _ := body.JustAttributes()
+		for n, a := range attrs {
+			names[n] = true
+			if _, ok := s.args[n]; !ok {
+				report(n, a.NameRange, false)
+			}
+		}
+	}
+	for _, n := range cands {
+		a := s.args[n]
+		if a.required && !names[n] && !(path == "" && sharedRuleReports[in.res.typ+"."+n]) {
+			l.diagOnce(errorf("TF011", blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
+		}
+	}
+	if path != "" {
+		return
+	}
+	// Values: enum and kind checks on every instance-independent value we
+	// evaluated (the first instance's).
+	l.checkValues(in, s, "", in.args)
+}
+
+func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.Value) {
+	if obj == cty.NilVal || !obj.IsKnown() || obj.IsNull() || !obj.Type().IsObjectType() {
+		return
+	}
+	for n, a := range s.args {
+		if !obj.Type().HasAttribute(n) {
+			continue
+		}
+		v := obj.GetAttr(n)
+		rng := in.ranges[path+n]
+		if v.IsNull() || !v.IsWhollyKnown() {
+			continue
+		}
+		switch a.kind {
+		case kBlock:
+			for _, b := range blockList(v) {
+				l.checkValues(in, a.block, path+n+".", b)
+			}
+			continue
+		case kString:
+			if !v.Type().IsPrimitiveType() {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give a string value.", "incorrect value type for %q: string required, got %s", n, typeString(v.Type())))
+				continue
+			}
+			if len(a.enum) > 0 {
+				s := ctyString(v)
+				if n == "connection_type" && strings.EqualFold(s, model.ConnectionHTTP2) {
+					continue // cfnrun's extension; the shared model rules report it
+				}
+				if !slices.Contains(a.enum, s) {
+					hint := diag.DidYouMean(s, a.enum)
+					if hint == "" {
+						hint = "Valid values: " + strings.Join(a.enum, ", ") + "."
+					} else {
+						hint += " Valid values: " + strings.Join(a.enum, ", ") + "."
+					}
+					l.diagOnce(errorf("TF012", rng, in.addr, hint, "invalid value %q for %s", s, path+n))
+				}
+			}
+		case kBool:
+			if _, err := convert.Convert(v, cty.Bool); err != nil {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give true or false.", "incorrect value type for %q: bool required", n))
+			}
+		case kNumber:
+			if _, err := convert.Convert(v, cty.Number); err != nil {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give a number.", "incorrect value type for %q: number required", n))
+			}
+		case kList:
+			if _, err := convert.Convert(v, cty.List(cty.String)); err != nil {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give a list of strings, such as [\"a\", \"b\"].", "incorrect value type for %q: list of string required, got %s", n, typeString(v.Type())))
+			}
+		case kMap:
+			if _, err := convert.Convert(v, cty.Map(cty.String)); err != nil {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give a map of strings, such as { key = \"value\" }.", "incorrect value type for %q: map of string required, got %s", n, typeString(v.Type())))
+			}
+		case kMapB:
+			if _, err := convert.Convert(v, cty.Map(cty.Bool)); err != nil {
+				l.diagOnce(errorf("TF005", rng, in.addr, "Give a map of bools, such as { \"method.request.path.id\" = true }.", "incorrect value type for %q: map of bool required, got %s", n, typeString(v.Type())))
+			}
+		}
+	}
+}
+
+// sharedRuleReports are required arguments whose absence the shared model
+// rules already report (so one problem is one finding).
+var sharedRuleReports = map[string]bool{
+	"aws_api_gateway_stage.deployment_id": true, // E3202
+}
+
+func blockList(v cty.Value) []cty.Value {
+	if v.Type().IsObjectType() {
+		return []cty.Value{v}
+	}
+	if v.CanIterateElements() {
+		return elements(v)
+	}
+	return nil
+}
+
+// checkTriggers is the deployment-triggers rule (TF030): an
+// aws_api_gateway_deployment is immutable, so unless its triggers change
+// when the API's methods and integrations change, `terraform apply`
+// updates them and never redeploys: the change does not go live.
+func (l *loader) checkTriggers(in *instance) {
+	mi := in.mi
+	apiID := in.str("rest_api_id")
+	if apiID == "" {
+		return
+	}
+	// What could change: methods and integrations of the same API in the
+	// same module, and the API's body.
+	var watched []string
+	watchedSet := map[string]bool{}
+	apiKey := ""
+	for _, other := range mi.l.insts {
+		if other.mi != mi || other.res.data {
+			continue
+		}
+		switch other.res.typ {
+		case "aws_api_gateway_method", "aws_api_gateway_integration":
+			if other.str("rest_api_id") == apiID && !watchedSet[other.res.key()] {
+				watchedSet[other.res.key()] = true
+				watched = append(watched, other.res.key())
+			}
+		case "aws_api_gateway_rest_api":
+			if other.attrs["id"] == apiID && other.has("body") {
+				apiKey = other.res.key()
+			}
+		}
+	}
+	if len(watched) == 0 && apiKey == "" {
+		return
+	}
+	body, _ := in.res.body.(*hclsyntax.Body)
+	var trig *hclsyntax.Attribute
+	if body != nil {
+		// triggers, or (provider v5) the arguments that force a new
+		// deployment when they change.
+		for _, n := range []string{"triggers", "stage_description", "variables"} {
+			if a := body.Attributes[n]; a != nil && len(a.Expr.Variables()) > 0 || (a != nil && n == "triggers") {
+				trig = a
+				break
+			}
+		}
+	}
+	hint := "Add triggers = { redeployment = sha1(jsonencode([" + strings.Join(firstN(withIDs(watched, apiKey), 3), ", ") + "])) } and lifecycle { create_before_destroy = true }, so a change to any of them replaces the deployment."
+	if trig == nil {
+		what := "no triggers"
+		if len(in.res.dependsOn) > 0 {
+			what = "depends_on but no triggers (depends_on orders the first apply only)"
+		}
+		l.diagOnce(diag.Warnf("TF030", toRange(in.res.declRange), in.addr, hint, "deployment has %s: later changes to methods and integrations will not be redeployed", what))
+		return
+	}
+	refs, dynamic := mi.referencedKeys(trig.Expr, map[string]bool{})
+	if dynamic {
+		return
+	}
+	if apiKey != "" && refs[apiKey] {
+		return
+	}
+	var missing []string
+	for _, k := range watched {
+		if !refs[k] {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) == 0 || (apiKey != "" && len(watched) == 0) {
+		if apiKey != "" && len(watched) == 0 && !refs[apiKey] {
+			l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add "+apiKey+".body to the triggers.", "deployment triggers do not change when the REST API's body changes: the change will not be redeployed"))
+		}
+		return
+	}
+	list := strings.Join(firstN(missing, 3), ", ")
+	if len(missing) > 3 {
+		list += fmt.Sprintf(" and %d more", len(missing)-3)
+	}
+	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not reference %s: changes to them will not be redeployed", list))
+}
+
+func withIDs(keys []string, apiKey string) []string {
+	var out []string
+	if apiKey != "" {
+		out = append(out, apiKey+".body")
+	}
+	for _, k := range keys {
+		out = append(out, k+".id")
+	}
+	return out
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// referencedKeys returns the resource keys expr reads, following locals.
+// dynamic is true when it calls timestamp() or reads a module output,
+// whose change cannot be predicted here (treated as "changes").
+func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]bool) (map[string]bool, bool) {
+	out := map[string]bool{}
+	dynamic := false
+	if sx, ok := expr.(hclsyntax.Expression); ok {
+		hclsyntax.VisitAll(sx, func(n hclsyntax.Node) hcl.Diagnostics {
+			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "timestamp" || fc.Name == "uuid") {
+				dynamic = true
+			}
+			return nil
+		})
+	}
+	for _, tr := range expr.Variables() {
+		switch root := tr.RootName(); root {
+		case "local":
+			name, ok := attrStep(tr, 1)
+			if !ok || seenLocals[name] {
+				continue
+			}
+			seenLocals[name] = true
+			if a := mi.m.locals[name]; a != nil {
+				sub, dyn := mi.referencedKeys(a.Expr, seenLocals)
+				dynamic = dynamic || dyn
+				for k := range sub {
+					out[k] = true
+				}
+			}
+		case "module":
+			dynamic = true
+		case "var", "path", "terraform", "count", "each", "self", "data":
+		default:
+			if n, ok := attrStep(tr, 1); ok {
+				out[root+"."+n] = true
+			}
+		}
+	}
+	return out, dynamic
+}
+
+// checkDependsOn reports depends_on entries naming nothing declared.
+func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
+	for _, tr := range deps {
+		root := tr.RootName()
+		var key string
+		switch root {
+		case "module":
+			n, ok := attrStep(tr, 1)
+			if ok && mi.m.calls[n] == nil {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(n, diag.Names(mi.m.calls), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
+			}
+			continue
+		case "data":
+			t, ok1 := attrStep(tr, 1)
+			n, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			key = "data." + t + "." + n
+		default:
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			key = root + "." + n
+		}
+		if mi.m.resources[key] != nil {
+			continue
+		}
+		var cands []string
+		for _, r := range mi.m.resList {
+			cands = append(cands, r.key())
+		}
+		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(key, cands, "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
+	}
+}

@@ -1,0 +1,68 @@
+// Package tf is cfnrun's Terraform front end. It reads .tf and .tf.json
+// files (a file, or every file of a directory as Terraform does), evaluates
+// the configuration the way `terraform plan` would without a provider or
+// state (variables, locals, count/for_each, modules, functions, emulated
+// data sources), and lowers the aws_api_gateway_* resources into the shared
+// model, so a Terraform configuration and its CloudFormation twin produce
+// the same model and route table.
+//
+// Invariants: Load never panics and always returns a (possibly partial)
+// Template plus every diagnostic it found; hcl and cty types never leave
+// this package; every diagnostic carries the tightest source range known;
+// every rule id it emits starts with "TF" (cfnrun's extensions, http2_enabled
+// and connection_type = "HTTP2", are left to the shared model rules, which
+// see them in the model). Generated ids are model.StableID values derived from resource
+// addresses, so they are the same on every run.
+package tf
+
+import (
+	"context"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Options are the user's inputs to a Terraform load. The zero value loads
+// with no variables set, region us-east-1 and account 123456789012.
+type Options struct {
+	// Vars are -var name=value assignments; they win over every other
+	// source.
+	Vars map[string]string
+	// VarFiles are -var-file paths (.tfvars or .tfvars.json), applied in
+	// order after terraform.tfvars and *.auto.tfvars.
+	VarFiles []string
+	// Getenv looks up TF_VAR_name; nil means no environment.
+	Getenv func(string) (string, bool)
+	// Region is data.aws_region's name; default us-east-1.
+	Region string
+	// AccountID is data.aws_caller_identity's account_id; default
+	// 123456789012.
+	AccountID string
+	// Sets are --set address.attr=value overrides for attributes of
+	// resources cfnrun does not model, or of resources the configuration
+	// refers to but does not declare.
+	Sets map[string]string
+}
+
+// Load reads the .tf / .tf.json files or directories in paths, evaluates
+// them and lowers them into the shared model. Every source read is
+// registered in files. The Template is never nil; when diagnostics contain
+// errors it holds what could be evaluated.
+func Load(ctx context.Context, paths []string, opts Options, files *diag.Files) (*model.Template, diag.Diagnostics) {
+	if files == nil {
+		files = diag.NewFiles()
+	}
+	l := newLoader(ctx, opts, files)
+	t := &model.Template{Format: model.Terraform}
+	func() {
+		// Load must never take the process down: a bug in evaluation
+		// becomes a finding (and a failing fuzz run), not a crash.
+		defer func() {
+			if r := recover(); r != nil {
+				l.diags = append(l.diags, diag.Errorf("TF000", diag.Range{}, "", "Please report this with the configuration that triggers it.", "internal error in the Terraform front end: %v", r))
+			}
+		}()
+		t = l.run(paths)
+	}()
+	return t, l.diags.Sort()
+}

@@ -1,0 +1,207 @@
+package tf
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+func toPos(p hcl.Pos) diag.Pos { return diag.Pos{Line: p.Line, Column: p.Column, Byte: p.Byte} }
+
+func toRange(r hcl.Range) diag.Range {
+	return diag.Range{Filename: r.Filename, Start: toPos(r.Start), End: toPos(r.End)}
+}
+
+func errorf(rule string, rng hcl.Range, resource, detail, format string, args ...any) diag.Diagnostic {
+	return diag.Errorf(rule, toRange(rng), resource, detail, format, args...)
+}
+
+// addHCL converts HCL diagnostics, keeping their ranges.
+func (l *loader) addHCL(rule string, ds hcl.Diagnostics) {
+	for _, d := range ds {
+		l.diags = append(l.diags, l.convert(rule, d, ""))
+	}
+}
+
+func (l *loader) convert(rule string, d *hcl.Diagnostic, resource string) diag.Diagnostic {
+	out := diag.Diagnostic{Rule: rule, Summary: d.Summary, Detail: d.Detail, Resource: resource}
+	if d.Severity == hcl.DiagWarning {
+		out.Severity = diag.Warning
+	}
+	switch {
+	case d.Subject != nil:
+		out.Range = toRange(*d.Subject)
+	case d.Context != nil:
+		out.Range = toRange(*d.Context)
+	}
+	out.Summary = lowerFirst(out.Summary)
+	return out
+}
+
+func lowerFirst(s string) string {
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
+		return strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
+}
+
+// addEvalDiags converts expression evaluation diagnostics: unknown
+// functions get TF004 and a did-you-mean from our function table, others
+// are type and value errors (TF005).
+func (l *loader) addEvalDiags(ds hcl.Diagnostics, resource string) {
+	for _, d := range ds {
+		rule := "TF005"
+		if fc, ok := d.Expression.(*hclsyntax.FunctionCallExpr); ok && d.Summary == "Call to unknown function" {
+			rule = "TF004"
+			name := fc.Name
+			cd := l.convert(rule, d, resource)
+			cd.Summary = fmt.Sprintf("call to unknown function %q", name)
+			cd.Detail = didYouMeanOr(name, diag.Names(l.funcs), "See docs/terraform.md for the functions cfnrun supports.")
+			l.diagOnce(cd)
+			continue
+		}
+		if d.Summary == "Unknown variable" || d.Summary == "Variables not allowed" {
+			rule = "TF003"
+		}
+		l.diagOnce(l.convert(rule, d, resource))
+	}
+}
+
+// diagOnce records d unless the same finding was already recorded (an
+// expression evaluated once per instance reports once).
+func (l *loader) diagOnce(d diag.Diagnostic) {
+	k := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", d.Rule, d.Range.Filename, d.Range.Start.Byte, d.Range.End.Byte, d.Summary)
+	if l.reported[k] {
+		return
+	}
+	l.reported[k] = true
+	l.diags = append(l.diags, d)
+}
+
+func readFileIfExists(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func typeString(t cty.Type) string {
+	if t == cty.NilType {
+		return "nil"
+	}
+	return typeexpr.TypeString(t)
+}
+
+// ctyString renders a known primitive as Terraform would interpolate it;
+// null, unknown and collections give "".
+func ctyString(v cty.Value) string {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return ""
+	}
+	v, _ = v.Unmark()
+	switch v.Type() {
+	case cty.String:
+		return v.AsString()
+	case cty.Number:
+		return numString(v)
+	case cty.Bool:
+		return strconv.FormatBool(v.True())
+	}
+	return ""
+}
+
+func numString(v cty.Value) string {
+	bf := v.AsBigFloat()
+	if bf.IsInt() {
+		i, _ := bf.Int(nil)
+		return i.String()
+	}
+	f, _ := bf.Float64()
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// displayString renders any value for outputs and parameters: primitives
+// as text, collections as JSON, unknown as "(known after apply)".
+func displayString(v cty.Value) string {
+	if v == cty.NilVal || v.IsNull() {
+		return ""
+	}
+	if !v.IsWhollyKnown() {
+		return "(known after apply)"
+	}
+	v, _ = v.UnmarkDeep()
+	if v.Type().IsPrimitiveType() {
+		return ctyString(v)
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// ctyToValue converts an evaluated value to the model's value tree.
+func ctyToValue(v cty.Value, rng diag.Range) *model.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return &model.Value{Kind: model.Null, Range: rng}
+	}
+	v, _ = v.Unmark()
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		return &model.Value{Kind: model.String, Str: v.AsString(), Range: rng}
+	case ty == cty.Number:
+		return &model.Value{Kind: model.Number, Str: numString(v), Range: rng}
+	case ty == cty.Bool:
+		return &model.Value{Kind: model.Bool, Str: strconv.FormatBool(v.True()), Range: rng}
+	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
+		out := &model.Value{Kind: model.List, Range: rng}
+		for it := v.ElementIterator(); it.Next(); {
+			_, x := it.Element()
+			out.Items = append(out.Items, ctyToValue(x, rng))
+		}
+		return out
+	case ty.IsMapType() || ty.IsObjectType():
+		out := &model.Value{Kind: model.Map, Range: rng}
+		for it := v.ElementIterator(); it.Next(); {
+			k, x := it.Element()
+			out.Fields = append(out.Fields, model.Field{Key: k.AsString(), KeyRange: rng, Value: ctyToValue(x, rng)})
+		}
+		return out
+	}
+	return &model.Value{Kind: model.Null, Range: rng}
+}
+
+func gzipBase64(s string) string {
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	_, _ = w.Write([]byte(s))
+	_ = w.Close()
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}

@@ -1,0 +1,267 @@
+package resolver
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+func stableHex(seed string, n int) string {
+	sum := sha256.Sum256([]byte(seed))
+	h := fmt.Sprintf("%x", sum)
+	for len(h) < n {
+		h += h
+	}
+	return h[:n]
+}
+
+// apiGatewayAttrs lists the GetAtt attributes AWS documents for the API
+// Gateway types; Ref is always available.
+var apiGatewayAttrs = map[string][]string{
+	"AWS::ApiGateway::RestApi":              {"RestApiId", "RootResourceId"},
+	"AWS::ApiGateway::Resource":             {"ResourceId"},
+	"AWS::ApiGateway::Method":               {},
+	"AWS::ApiGateway::Deployment":           {"DeploymentId"},
+	"AWS::ApiGateway::Stage":                {},
+	"AWS::ApiGateway::Authorizer":           {"AuthorizerId"},
+	"AWS::ApiGateway::RequestValidator":     {"RequestValidatorId"},
+	"AWS::ApiGateway::Model":                {},
+	"AWS::ApiGateway::GatewayResponse":      {"Id"},
+	"AWS::ApiGateway::ApiKey":               {"APIKeyId"},
+	"AWS::ApiGateway::UsagePlan":            {"Id"},
+	"AWS::ApiGateway::UsagePlanKey":         {"Id"},
+	"AWS::ApiGateway::VpcLink":              {"VpcLinkId"},
+	"AWS::ApiGateway::DomainName":           {"DistributionDomainName", "DistributionHostedZoneId", "RegionalDomainName", "RegionalHostedZoneId", "DomainNameArn"},
+	"AWS::ApiGateway::BasePathMapping":      {},
+	"AWS::ApiGateway::Account":              {"Id"},
+	"AWS::ApiGateway::ClientCertificate":    {},
+	"AWS::ApiGateway::DocumentationPart":    {"DocumentationPartId"},
+	"AWS::ApiGateway::DocumentationVersion": {},
+}
+
+// placeholderAttrs describes common non-API Gateway types: what Ref
+// returns and which attributes exist, so references resolve to plausible
+// values. kind: "name", "arn", "url", "id".
+type typeInfo struct {
+	service, resource string
+	ref               string
+	attrs             []string
+}
+
+var commonTypes = map[string]typeInfo{
+	"AWS::Serverless::Function":                 {"lambda", "function", "name", []string{"Arn"}},
+	"AWS::Lambda::Function":                     {"lambda", "function", "name", []string{"Arn", "SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"}},
+	"AWS::Lambda::Alias":                        {"lambda", "function", "arn", []string{"AliasArn"}},
+	"AWS::Lambda::Version":                      {"lambda", "function", "arn", []string{"FunctionArn", "Version"}},
+	"AWS::Lambda::Permission":                   {"lambda", "permission", "id", []string{"Id"}},
+	"AWS::IAM::Role":                            {"iam", "role", "name", []string{"Arn", "RoleId"}},
+	"AWS::IAM::Policy":                          {"iam", "policy", "id", []string{"Id"}},
+	"AWS::IAM::ManagedPolicy":                   {"iam", "policy", "arn", []string{"PolicyArn"}},
+	"AWS::S3::Bucket":                           {"s3", "", "name", []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"}},
+	"AWS::SQS::Queue":                           {"sqs", "", "url", []string{"Arn", "QueueName", "QueueUrl"}},
+	"AWS::SNS::Topic":                           {"sns", "", "arn", []string{"TopicArn", "TopicName"}},
+	"AWS::DynamoDB::Table":                      {"dynamodb", "table", "name", []string{"Arn", "StreamArn"}},
+	"AWS::Logs::LogGroup":                       {"logs", "log-group", "name", []string{"Arn"}},
+	"AWS::Cognito::UserPool":                    {"cognito-idp", "userpool", "id", []string{"Arn", "ProviderName", "ProviderURL", "UserPoolId"}},
+	"AWS::Events::Rule":                         {"events", "rule", "name", []string{"Arn"}},
+	"AWS::StepFunctions::StateMachine":          {"states", "stateMachine", "arn", []string{"Arn", "Name"}},
+	"AWS::EC2::VPC":                             {"ec2", "vpc", "id", []string{"CidrBlock", "DefaultSecurityGroup", "VpcId"}},
+	"AWS::EC2::SecurityGroup":                   {"ec2", "security-group", "id", []string{"GroupId", "VpcId"}},
+	"AWS::EC2::Subnet":                          {"ec2", "subnet", "id", []string{"SubnetId", "AvailabilityZone", "VpcId"}},
+	"AWS::ElasticLoadBalancingV2::LoadBalancer": {"elasticloadbalancing", "loadbalancer/app", "arn", []string{"DNSName", "LoadBalancerArn", "LoadBalancerName", "CanonicalHostedZoneID", "LoadBalancerFullName"}},
+	"AWS::ElasticLoadBalancingV2::Listener":     {"elasticloadbalancing", "listener/app", "arn", []string{"ListenerArn"}},
+	"AWS::ElasticLoadBalancingV2::TargetGroup":  {"elasticloadbalancing", "targetgroup", "arn", []string{"TargetGroupArn", "TargetGroupName", "TargetGroupFullName", "LoadBalancerArns"}},
+	"AWS::ECS::Service":                         {"ecs", "service", "arn", []string{"Name", "ServiceArn"}},
+	"AWS::ECS::Cluster":                         {"ecs", "cluster", "name", []string{"Arn"}},
+	"AWS::SecretsManager::Secret":               {"secretsmanager", "secret", "arn", []string{"Id"}},
+	"AWS::KMS::Key":                             {"kms", "key", "id", []string{"Arn", "KeyId"}},
+	"AWS::CertificateManager::Certificate":      {"acm", "certificate", "arn", []string{"Id"}},
+	"AWS::Route53::HostedZone":                  {"route53", "hostedzone", "id", []string{"Id", "NameServers"}},
+	"AWS::ServiceDiscovery::Service":            {"servicediscovery", "service", "id", []string{"Arn", "Id", "Name"}},
+}
+
+// attr returns the value of attribute attr ("Ref" for Ref) of r.
+func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string {
+	if v, ok := s.opts.Sets[r.id+"."+attr]; ok {
+		s.setUsed[r.id+"."+attr] = true
+		return v
+	}
+	if r.attrs == nil {
+		r.attrs = map[string]string{} // breaks recursion through cyclic refs
+		r.attrs = s.computeAttrs(r)
+	}
+	if v, ok := r.attrs[attr]; ok {
+		return v
+	}
+	if !strings.HasPrefix(r.typ, "AWS::ApiGateway::") {
+		if _, known := commonTypes[r.typ]; !known {
+			// Unmodelled type: any attribute resolves to a placeholder.
+			v := fmt.Sprintf("%s-%s-%s", r.id, attr, stableHex(s.stackName+r.id+attr, 8))
+			r.attrs[attr] = v
+			return v
+		}
+	}
+	return "${" + r.id + "." + attr + "}"
+}
+
+// computeAttrs computes r's Ref and documented attributes.
+func (s *stack) computeAttrs(r *resource) map[string]string {
+	a := map[string]string{}
+	id := func(n int, kind string) string { return model.StableID(n, kind, s.stackName, r.id) }
+	prop := func(name string) string {
+		if r.props == nil {
+			return ""
+		}
+		if n := r.props.Get(name); n != nil {
+			return stringify(s.eval(n, evalCtx{resource: r.id}))
+		}
+		return ""
+	}
+	switch r.typ {
+	case "AWS::ApiGateway::RestApi", "AWS::Serverless::Api":
+		a["Ref"] = id(10, "restapi")
+		a["RestApiId"] = a["Ref"]
+		a["RootResourceId"] = model.StableID(10, "root", s.stackName, r.id)
+	case "AWS::ApiGateway::Resource":
+		a["Ref"] = id(6, "resource")
+		a["ResourceId"] = a["Ref"]
+	case "AWS::ApiGateway::Method":
+		a["Ref"] = id(6, "method")
+	case "AWS::ApiGateway::Deployment":
+		a["Ref"] = id(6, "deployment")
+		a["DeploymentId"] = a["Ref"]
+	case "AWS::ApiGateway::Stage":
+		a["Ref"] = prop("StageName")
+		if a["Ref"] == "" {
+			// StageName is optional: CloudFormation generates one.
+			a["Ref"] = s.physicalName(r)
+		}
+	case "AWS::ApiGateway::Authorizer":
+		a["Ref"] = id(6, "authorizer")
+		a["AuthorizerId"] = a["Ref"]
+	case "AWS::ApiGateway::RequestValidator":
+		a["Ref"] = id(6, "validator")
+		a["RequestValidatorId"] = a["Ref"]
+	case "AWS::ApiGateway::Model":
+		a["Ref"] = prop("Name")
+		if a["Ref"] == "" {
+			a["Ref"] = r.id
+		}
+	case "AWS::ApiGateway::ApiKey":
+		a["Ref"] = id(10, "apikey")
+		a["APIKeyId"] = a["Ref"]
+	case "AWS::ApiGateway::VpcLink":
+		a["Ref"] = id(6, "vpclink")
+		a["VpcLinkId"] = a["Ref"]
+	case "AWS::ApiGateway::DomainName":
+		dn := prop("DomainName")
+		a["Ref"] = dn
+		a["DistributionDomainName"] = stableHex(dn, 14) + ".cloudfront.net"
+		a["DistributionHostedZoneId"] = "Z2FDTNDATAQYW2"
+		a["RegionalDomainName"] = "d-" + model.StableID(10, "domain", dn) + ".execute-api." + s.region + "." + s.urlSuffix
+		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
+		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
+	default:
+		if strings.HasPrefix(r.typ, "AWS::ApiGateway::") {
+			a["Ref"] = id(6, strings.ToLower(strings.TrimPrefix(r.typ, "AWS::ApiGateway::")))
+			for _, at := range apiGatewayAttrs[r.typ] {
+				a[at] = a["Ref"]
+			}
+			return a
+		}
+		r.placeholder = true
+		ti, known := commonTypes[r.typ]
+		name := s.physicalName(r)
+		svc, res := ti.service, ti.resource
+		if !known {
+			parts := strings.Split(r.typ, "::")
+			if len(parts) == 3 {
+				svc, res = strings.ToLower(parts[1]), strings.ToLower(parts[2])
+			}
+		}
+		arn := fmt.Sprintf("arn:%s:%s:%s:%s:%s/%s", s.partition, svc, s.region, s.account, res, name)
+		switch {
+		case svc == "s3":
+			arn = fmt.Sprintf("arn:%s:s3:::%s", s.partition, name)
+		case svc == "iam":
+			arn = fmt.Sprintf("arn:%s:iam::%s:%s/%s", s.partition, s.account, res, name)
+		case svc == "lambda":
+			arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", s.partition, s.region, s.account, name)
+		case svc == "sns" || svc == "sqs":
+			arn = fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.partition, svc, s.region, s.account, name)
+		}
+		switch ti.ref {
+		case "arn":
+			a["Ref"] = arn
+		case "url":
+			a["Ref"] = fmt.Sprintf("https://sqs.%s.%s/%s/%s", s.region, s.urlSuffix, s.account, name)
+		case "id":
+			a["Ref"] = strings.ToLower(strings.SplitN(res, "-", 2)[0]) + "-" + stableHex(r.id, 17)
+		default:
+			a["Ref"] = name
+		}
+		for _, at := range ti.attrs {
+			switch {
+			case strings.HasSuffix(at, "Arn") || at == "Arn":
+				a[at] = arn
+			case at == "DNSName":
+				a[at] = name + "-" + stableHex(r.id, 8) + "." + s.region + ".elb." + s.urlSuffix
+			case strings.HasSuffix(at, "Name"):
+				a[at] = name
+			case strings.HasSuffix(at, "Url") || at == "WebsiteURL":
+				a[at] = a["Ref"]
+			case at == "DomainName" || at == "RegionalDomainName" || at == "DualStackDomainName":
+				a[at] = name + ".s3." + s.region + "." + s.urlSuffix
+			default:
+				a[at] = a["Ref"]
+			}
+		}
+	}
+	return a
+}
+
+// physicalName is the name CloudFormation would generate, or the Name-like
+// property the user set.
+func (s *stack) physicalName(r *resource) string {
+	if r.props != nil {
+		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName", "LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
+			if n := r.props.Get(key); n != nil {
+				if v := stringify(s.eval(n, evalCtx{resource: r.id})); v != "" && !strings.Contains(v, "${") {
+					return v
+				}
+			}
+		}
+	}
+	name := fmt.Sprintf("%s-%s-%s", s.stackName, r.id, strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id)))
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	return name
+}
+
+// assignAttrs computes every live resource's attributes up front, so
+// evaluation order does not matter for the model.
+func (s *stack) assignAttrs() {
+	for _, id := range s.resOrder {
+		r := s.res[id]
+		if r.attrs == nil {
+			r.attrs = map[string]string{}
+			r.attrs = s.computeAttrs(r)
+		}
+	}
+}
+
+// knownAttrs returns the attributes a GetAtt may read on typ, and whether
+// cfnrun knows the full list.
+func knownAttrs(typ string) ([]string, bool) {
+	if at, ok := apiGatewayAttrs[typ]; ok {
+		return at, true
+	}
+	if ti, ok := commonTypes[typ]; ok {
+		return ti.attrs, true
+	}
+	return nil, false
+}

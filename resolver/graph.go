@@ -1,0 +1,313 @@
+package resolver
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// refWalker collects the references of one resource (or output) and
+// reports the unknown ones.
+type refWalker struct {
+	s     *stack
+	from  string // logical id, or "" for outputs/conditions
+	edges []model.Edge
+	inIf  int
+}
+
+func (s *stack) names() []string {
+	out := append([]string{}, s.paramOrder...)
+	out = append(out, s.resOrder...)
+	return append(out, pseudoParams...)
+}
+
+func (w *refWalker) walk(n *cfn.Node) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case cfn.Sequence:
+		for _, it := range n.Items {
+			w.walk(it)
+		}
+		return
+	case cfn.Mapping:
+	default:
+		return
+	}
+	name, arg, ok := n.Intrinsic(false)
+	if !ok {
+		for _, f := range n.Fields {
+			w.walk(f.Value)
+		}
+		return
+	}
+	switch name {
+	case "Ref":
+		if arg.Kind == cfn.Scalar {
+			w.ref(arg.Value, "", model.EdgeRef, arg.Range)
+		}
+		return
+	case "Fn::GetAtt":
+		if arg.Kind == cfn.Sequence && len(arg.Items) == 2 && arg.Items[0].Kind == cfn.Scalar {
+			attr := arg.Items[1].String()
+			if arg.Items[1].Kind != cfn.Scalar {
+				w.walk(arg.Items[1])
+				attr = ""
+			}
+			w.ref(arg.Items[0].Value, attr, model.EdgeGetAtt, arg.Items[0].Range)
+			if attr != "" {
+				w.checkAttr(arg.Items[0].Value, attr, arg.Items[1].Range)
+			}
+		} else {
+			w.s.errorf(ruleIntrinsic, n.Range, w.from, "Write !GetAtt Resource.Attribute or {\"Fn::GetAtt\": [\"Resource\", \"Attribute\"]}.", "Fn::GetAtt takes a resource and an attribute")
+		}
+		return
+	case "Fn::Sub":
+		str := arg
+		vars := map[string]bool{}
+		if arg.Kind == cfn.Sequence && len(arg.Items) == 2 {
+			str = arg.Items[0]
+			if m := arg.Items[1]; m.Kind == cfn.Mapping {
+				for _, f := range m.Fields {
+					vars[f.Key] = true
+					w.walk(f.Value)
+				}
+			}
+		}
+		if str.Kind != cfn.Scalar {
+			w.walk(str)
+			return
+		}
+		for _, p := range cfn.ParseSub(str.Value) {
+			if !p.IsVar {
+				continue
+			}
+			key := p.Var
+			if p.Attr != "" {
+				key += "." + p.Attr
+			}
+			if vars[key] || vars[p.Var] {
+				continue
+			}
+			rng := subRange(str, p)
+			kind := model.EdgeSub
+			w.ref(p.Var, p.Attr, kind, rng)
+			if p.Attr != "" {
+				w.checkAttr(p.Var, p.Attr, rng)
+			}
+		}
+		return
+	case "Fn::If":
+		if arg.Kind == cfn.Sequence {
+			w.inIf++
+			for _, it := range arg.Items[min(1, len(arg.Items)):] {
+				w.walk(it)
+			}
+			w.inIf--
+			if len(arg.Items) > 0 && arg.Items[0].Kind == cfn.Scalar {
+				if _, ok := w.s.condDefs[arg.Items[0].Value]; !ok {
+					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from, hintOr(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
+				}
+			}
+		}
+		return
+	}
+	w.walk(arg)
+}
+
+// subRange positions a ${var} inside a Sub string when the string sits on
+// one line; otherwise the whole string.
+func subRange(str *cfn.Node, p cfn.SubPart) diag.Range {
+	r := str.Range
+	if r.Start.Line != r.End.Line || strings.Contains(str.Value, "\n") {
+		return r
+	}
+	shift := 0
+	if r.End.Column-r.Start.Column == utf8.RuneCountInString(str.Value)+2 {
+		shift = 1 // quoted
+	}
+	out := r
+	out.Start.Column = r.Start.Column + shift + p.Offset
+	out.Start.Byte = r.Start.Byte + shift + len(string([]rune(str.Value)[:p.Offset]))
+	out.End.Column = out.Start.Column + p.Len
+	out.End.Byte = out.Start.Byte + len(string([]rune(str.Value)[p.Offset:p.Offset+p.Len]))
+	return out
+}
+
+func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) {
+	s := w.s
+	if strings.HasPrefix(name, "AWS::") {
+		if _, ok := s.pseudo(name); !ok {
+			s.errorf(ruleUnknownRef, rng, w.from, hintOr(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
+		}
+		return
+	}
+	if p, ok := s.params[name]; ok {
+		p.used = true
+		if attr != "" {
+			s.errorf(ruleGetAtt, rng, w.from, "Parameters have no attributes; use ${"+name+"}.", "%q is a parameter, not a resource", name)
+		}
+		return
+	}
+	if r, ok := s.res[name]; ok {
+		w.edges = append(w.edges, model.Edge{To: name, Kind: kind, Attr: attr, Range: rng})
+		if from := s.res[w.from]; from != nil && from.live && !r.live && w.inIf == 0 {
+			s.errorf(ruleConditionRef, rng, w.from, fmt.Sprintf("Give %s the same condition (%s), or wrap the reference in !If [%s, ..., !Ref AWS::NoValue].", w.from, r.condition, r.condition),
+				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
+		}
+		return
+	}
+	full := name
+	if attr != "" {
+		full = name + "." + attr
+	}
+	if _, ok := s.opts.Sets[full]; ok {
+		s.warnf(ruleSet, rng, w.from, "cfnrun uses the --set value locally, but CloudFormation will reject the template: define the resource or pass the value as a parameter.", "%q is not defined in the template; using the value from --set", full)
+		return
+	}
+	if _, ok := s.opts.Sets[name]; ok && attr == "" {
+		s.warnf(ruleSet, rng, w.from, "cfnrun uses the --set value locally, but CloudFormation will reject the template.", "%q is not defined in the template; using the value from --set", name)
+		return
+	}
+	what := "Ref"
+	if attr != "" {
+		what = "GetAtt"
+	}
+	if kind == model.EdgeSub {
+		what = "Fn::Sub"
+	}
+	hint := diag.DidYouMean(name, s.names())
+	if hint == "" {
+		hint = fmt.Sprintf("Define a parameter or resource named %s, or pass its value locally with --set %s=VALUE.", name, full)
+	} else {
+		hint += fmt.Sprintf(" Or pass the value locally with --set %s=VALUE.", full)
+	}
+	s.errorf(ruleUnknownRef, rng, w.from, hint, "%s to %q, which is not a parameter or resource in this template", what, full)
+}
+
+func (w *refWalker) checkAttr(res, attr string, rng diag.Range) {
+	r, ok := w.s.res[res]
+	if !ok {
+		return
+	}
+	if _, set := w.s.opts.Sets[res+"."+attr]; set {
+		return
+	}
+	attrs, full := knownAttrs(r.typ)
+	if !full {
+		return
+	}
+	for _, a := range attrs {
+		if a == attr {
+			return
+		}
+	}
+	hint := diag.DidYouMean(attr, attrs)
+	if hint == "" {
+		if len(attrs) == 0 {
+			hint = fmt.Sprintf("%s has no attributes for Fn::GetAtt; use !Ref %s.", r.typ, res)
+		} else {
+			hint = fmt.Sprintf("%s's attributes are %s.", r.typ, strings.Join(attrs, ", "))
+		}
+	}
+	w.s.errorf(ruleGetAtt, rng, w.from, hint, "%s has no attribute %q", r.typ, attr)
+}
+
+// buildGraph collects every live resource's edges, reports unknown
+// references and cycles, and returns the graph nodes.
+func (s *stack) buildGraph() []*model.Node {
+	var nodes []*model.Node
+	for _, id := range s.resOrder {
+		r := s.res[id]
+		if r.implied {
+			continue
+		}
+		w := &refWalker{s: s, from: id}
+		w.walk(r.props)
+		for _, d := range r.dependsOn {
+			if _, ok := s.res[d.name]; !ok {
+				s.errorf(ruleUnknownRef, d.rng, id, hintOr(diag.DidYouMean(d.name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", d.name)
+				continue
+			}
+			if d.name == id {
+				s.errorf(ruleCycle, d.rng, id, "Remove it: a resource cannot depend on itself.", "%q depends on itself", id)
+				continue
+			}
+			if !s.res[d.name].live && r.live {
+				s.errorf(ruleConditionRef, d.rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, d.name, s.res[d.name].condition)
+			}
+			w.edges = append(w.edges, model.Edge{To: d.name, Kind: model.EdgeDependsOn, Range: d.rng})
+		}
+		if !r.live {
+			continue
+		}
+		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: toValue(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder})
+	}
+	for _, c := range model.Cycles(nodes) {
+		first := s.res[c.Path[0]]
+		var steps []string
+		for _, e := range c.Edges {
+			steps = append(steps, fmt.Sprintf("%s (line %d)", e.To, e.Range.Start.Line))
+		}
+		s.errorf(ruleCycle, c.Edges[0].Range, first.id, "Break the cycle: the path is "+c.Path[0]+" → "+strings.Join(steps, " → ")+". Use DependsOn only where needed, or move the reference.",
+			"circular dependency: %s", c.String())
+	}
+	// Conditions: their Refs mark parameters used, and unknown names in
+	// them are findings like anywhere else.
+	if conds := s.root.Get("Conditions"); conds != nil && conds.Kind == cfn.Mapping {
+		for _, f := range conds.Fields {
+			w := &refWalker{s: s, from: ""}
+			w.walk(f.Value)
+		}
+	}
+	// Outputs and unused --set values.
+	if out := s.root.Get("Outputs"); out != nil && out.Kind == cfn.Mapping {
+		for _, f := range out.Fields {
+			w := &refWalker{s: s, from: ""}
+			w.walk(f.Value)
+		}
+	}
+	return nodes
+}
+
+// toValue converts a parser node into the model's neutral value tree.
+func toValue(n *cfn.Node) *model.Value {
+	if n == nil {
+		return nil
+	}
+	v := &model.Value{Range: n.Range}
+	switch n.Kind {
+	case cfn.Null:
+		v.Kind = model.Null
+	case cfn.Scalar:
+		v.Str = n.Value
+		switch n.Type {
+		case cfn.Int, cfn.Float:
+			v.Kind = model.Number
+		case cfn.Bool:
+			v.Kind = model.Bool
+		default:
+			v.Kind = model.String
+		}
+	case cfn.Sequence:
+		v.Kind = model.List
+		for _, it := range n.Items {
+			v.Items = append(v.Items, toValue(it))
+		}
+	case cfn.Mapping:
+		if name, arg, ok := n.Intrinsic(false); ok {
+			v.Kind, v.Str, v.Arg = model.Intrinsic, name, toValue(arg)
+			return v
+		}
+		v.Kind = model.Map
+		for _, f := range n.Fields {
+			v.Fields = append(v.Fields, model.Field{Key: f.Key, KeyRange: f.KeyRange, Value: toValue(f.Value)})
+		}
+	}
+	return v
+}

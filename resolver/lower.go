@@ -1,0 +1,468 @@
+package resolver
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// Rule ids for API Gateway structure found while lowering.
+const (
+	ruleOwner     = "E3101" // element refers to an API / resource not in the template or of another API
+	ruleBadValue  = "E3102" // value of the wrong shape for the model (not a number, not a boolean)
+	ruleNotServed = "W3103" // element cfnrun cannot serve (imported API ...)
+)
+
+// lowerer turns the live API Gateway resources of a stack into the model.
+type lowerer struct {
+	s        *stack
+	t        *model.Template
+	apiByID  map[string]*model.RestAPI
+	resByID  map[string]*model.Resource
+	resAPI   map[*model.Resource]*model.RestAPI
+	parentOf map[*model.Resource]parentRef
+}
+
+type parentRef struct {
+	id  string
+	rng diag.Range
+}
+
+// props is a property accessor for one resource.
+type props struct {
+	l    *lowerer
+	id   string
+	node *cfn.Node
+	rng  model.Ranges
+}
+
+func (l *lowerer) propsOf(r *resource) *props {
+	p := &props{l: l, id: r.id, node: r.props, rng: model.Ranges{}}
+	if r.props != nil {
+		for _, f := range r.props.Fields {
+			p.rng[f.Key] = f.KeyRange
+		}
+	}
+	return p
+}
+
+func (p *props) sub(key string) *props {
+	n := p.node.Get(key)
+	q := &props{l: p.l, id: p.id, node: n, rng: model.Ranges{}}
+	if n != nil {
+		for _, f := range n.Fields {
+			q.rng[f.Key] = f.KeyRange
+		}
+	}
+	return q
+}
+
+func (p *props) val(key string) any {
+	n := p.node.Get(key)
+	if n == nil {
+		return nil
+	}
+	return p.l.s.eval(n, evalCtx{resource: p.id})
+}
+
+func (p *props) str(key string) string {
+	v := p.val(key)
+	if v == noValue {
+		return ""
+	}
+	return stringify(v)
+}
+
+func (p *props) list(key string) []string {
+	v := p.val(key)
+	l, ok := v.([]any)
+	if !ok {
+		if s, isStr := v.(string); isStr && s != "" {
+			return []string{s}
+		}
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		out = append(out, stringify(e))
+	}
+	return out
+}
+
+func (p *props) boolean(key string) bool {
+	s := p.str(key)
+	switch strings.ToLower(s) {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	}
+	p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write true or false.", "%s must be a boolean, not %q", key, s)
+	return false
+}
+
+func (p *props) optBool(key string) *bool {
+	if p.node.Get(key) == nil {
+		return nil
+	}
+	b := p.boolean(key)
+	return &b
+}
+
+func (p *props) integer(key string, def int) int {
+	s := p.str(key)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && f == float64(int(f)) {
+			return int(f)
+		}
+		p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write a whole number.", "%s must be a whole number, not %q", key, s)
+		return def
+	}
+	return n
+}
+
+func (p *props) float(key string, def float64) float64 {
+	s := p.str(key)
+	if s == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write a number.", "%s must be a number, not %q", key, s)
+		return def
+	}
+	return f
+}
+
+func (p *props) strMap(key string) map[string]string {
+	o, ok := p.val(key).(*object)
+	if !ok || len(o.keys) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(o.keys))
+	for _, k := range o.keys {
+		m[k] = stringify(o.vals[k])
+	}
+	return m
+}
+
+func (p *props) boolMap(key string) map[string]bool {
+	o, ok := p.val(key).(*object)
+	if !ok || len(o.keys) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(o.keys))
+	for _, k := range o.keys {
+		m[k] = strings.EqualFold(stringify(o.vals[k]), "true")
+	}
+	return m
+}
+
+// items returns the list elements of key as sub-accessors.
+func (p *props) items(key string) []*props {
+	n := p.node.Get(key)
+	if n == nil || n.Kind != cfn.Sequence {
+		return nil
+	}
+	var out []*props
+	for _, it := range n.Items {
+		// An element may itself be an Fn::If; evaluate to see whether it
+		// survives.
+		if _, _, isFn := it.Intrinsic(false); isFn {
+			if p.l.s.eval(it, evalCtx{resource: p.id}) == noValue {
+				continue
+			}
+			if name, arg, _ := it.Intrinsic(false); name == "Fn::If" && arg.Kind == cfn.Sequence && len(arg.Items) == 3 {
+				if p.l.s.condition(arg.Items[0].Value, arg.Items[0].Range) {
+					it = arg.Items[1]
+				} else {
+					it = arg.Items[2]
+				}
+			}
+		}
+		q := &props{l: p.l, id: p.id, node: it, rng: model.Ranges{}}
+		for _, f := range it.Fields {
+			q.rng[f.Key] = f.KeyRange
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+func (p *props) has(key string) bool { return p.node.Get(key) != nil }
+
+func (l *lowerer) live(typ string) []*resource {
+	var out []*resource
+	for _, id := range l.s.resOrder {
+		r := l.s.res[id]
+		if r.live && r.typ == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// api finds the API an element's RestApiId names.
+func (l *lowerer) api(p *props, what string) *model.RestAPI {
+	id := p.str("RestApiId")
+	if a, ok := l.apiByID[id]; ok {
+		return a
+	}
+	if !p.has("RestApiId") || unresolved(id) {
+		return nil // reported by the schema check (required property) or the graph pass (unknown name)
+	}
+	l.s.warnf(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
+		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
+	return nil
+}
+
+func (l *lowerer) run() {
+	l.apiByID = map[string]*model.RestAPI{}
+	l.resByID = map[string]*model.Resource{}
+	l.resAPI = map[*model.Resource]*model.RestAPI{}
+	l.parentOf = map[*model.Resource]parentRef{}
+	s := l.s
+	type pendingBody struct {
+		api   *model.RestAPI
+		owner string
+		body  *props
+	}
+	var bodies []pendingBody
+	for _, r := range l.live("AWS::ApiGateway::RestApi") {
+		p := l.propsOf(r)
+		api := &model.RestAPI{
+			LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
+			EndpointTypes: p.sub("EndpointConfiguration").list("Types"), BinaryMediaTypes: p.list("BinaryMediaTypes"),
+			MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), APIKeySource: p.str("ApiKeySourceType"),
+			DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.rng,
+		}
+		api.Root = &model.Resource{ID: r.attrs["RootResourceId"], Range: r.keyRange}
+		api.Resources = []*model.Resource{api.Root}
+		l.resByID[api.Root.ID] = api.Root
+		l.resAPI[api.Root] = api
+		if api.Name == "" && !p.has("Body") && !p.has("BodyS3Location") {
+			// Name is required unless the API is imported from a definition.
+			api.Name = r.id
+		}
+		if p.has("Body") {
+			if api.Name == "" {
+				api.Name = p.sub("Body").sub("info").str("title")
+			}
+			bodies = append(bodies, pendingBody{api, r.id, p.sub("Body")})
+		} else if p.has("BodyS3Location") {
+			s.add(diag.Warnf(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id))
+		}
+		l.apiByID[api.ID] = api
+		l.t.APIs = append(l.t.APIs, api)
+	}
+	for _, r := range l.live("AWS::ApiGateway::Resource") {
+		p := l.propsOf(r)
+		api := l.api(p, "resource")
+		res := &model.Resource{LogicalID: r.id, ID: r.attrs["Ref"], PathPart: p.str("PathPart"), Range: r.keyRange, Props: p.rng}
+		l.resByID[res.ID] = res
+		if api == nil {
+			continue
+		}
+		l.resAPI[res] = api
+		api.Resources = append(api.Resources, res)
+		l.parentOf[res] = parentRef{id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)}
+	}
+	// Link parents now that every resource exists.
+	for res, pr := range l.parentOf {
+		parent, ok := l.resByID[pr.id]
+		api := l.resAPI[res]
+		switch {
+		case !ok && unresolved(pr.id):
+			res.Parent = api.Root // the unknown name is reported by the graph pass
+		case !ok:
+			s.errorf(ruleOwner, pr.rng, res.LogicalID, "Use !GetAtt MyApi.RootResourceId for a top-level resource, or !Ref another AWS::ApiGateway::Resource.",
+				"ParentId %q is not a resource of this template", pr.id)
+			res.Parent = api.Root
+		case l.resAPI[parent] != api:
+			s.errorf(ruleOwner, pr.rng, res.LogicalID, "A resource's parent must belong to the same RestApiId.", "ParentId belongs to API %s, but the resource belongs to %s", apiName(l.resAPI[parent]), apiName(api))
+			res.Parent = api.Root
+		default:
+			res.Parent = parent
+		}
+	}
+	l.checkParentCycles()
+	l.lowerSAM()
+	for _, b := range bodies {
+		l.importOpenAPI(b.api, b.owner, b.body)
+	}
+	for _, r := range l.live("AWS::ApiGateway::Method") {
+		l.method(r)
+	}
+	for _, r := range l.live("AWS::ApiGateway::Deployment") {
+		p := l.propsOf(r)
+		api := l.api(p, "deployment")
+		if api == nil {
+			continue
+		}
+		d := &model.Deployment{LogicalID: r.id, ID: r.attrs["Ref"], Description: p.str("Description"), StageName: p.str("StageName"), Range: r.keyRange, Props: p.rng}
+		api.Deployments = append(api.Deployments, d)
+		if d.StageName != "" {
+			sd := p.sub("StageDescription")
+			st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
+				Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
+				Range: p.rng.At("StageName", r.keyRange), Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
+			st.MethodSettings = l.methodSettings(sd)
+			if sd.has("Http2Enabled") {
+				st.HTTP2Enabled = sd.optBool("Http2Enabled")
+				st.Props["Http2Enabled"] = sd.rng.At("Http2Enabled", r.keyRange)
+			}
+			api.Stages = append(api.Stages, st)
+		}
+	}
+	for _, r := range l.live("AWS::ApiGateway::Stage") {
+		p := l.propsOf(r)
+		api := l.api(p, "stage")
+		if api == nil {
+			continue
+		}
+		st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
+			Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
+			CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.rng}
+		st.MethodSettings = l.methodSettings(p)
+		api.Stages = append(api.Stages, st)
+	}
+	for _, r := range l.live("AWS::ApiGateway::Authorizer") {
+		p := l.propsOf(r)
+		if api := l.api(p, "authorizer"); api != nil {
+			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: p.str("Type"),
+				IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"), Range: r.keyRange})
+		}
+	}
+	for _, r := range l.live("AWS::ApiGateway::GatewayResponse") {
+		p := l.propsOf(r)
+		if api := l.api(p, "gateway response"); api != nil {
+			api.GatewayResponses = append(api.GatewayResponses, &model.GatewayResponse{LogicalID: r.id, ResponseType: p.str("ResponseType"), StatusCode: p.str("StatusCode"),
+				ResponseParameters: p.strMap("ResponseParameters"), ResponseTemplates: p.strMap("ResponseTemplates"), Range: r.keyRange})
+		}
+	}
+	for _, r := range l.live("AWS::ApiGateway::Model") {
+		p := l.propsOf(r)
+		if api := l.api(p, "model"); api != nil {
+			schema := p.val("Schema")
+			sch := stringify(schema)
+			api.Models = append(api.Models, &model.APIModel{LogicalID: r.id, Name: r.attrs["Ref"], ContentType: p.str("ContentType"), Schema: sch, Range: r.keyRange})
+		}
+	}
+	for _, r := range l.live("AWS::ApiGateway::RequestValidator") {
+		p := l.propsOf(r)
+		if api := l.api(p, "request validator"); api != nil {
+			api.Validators = append(api.Validators, &model.RequestValidator{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"),
+				ValidateRequestBody: p.boolean("ValidateRequestBody"), ValidateRequestParameters: p.boolean("ValidateRequestParameters"), Range: r.keyRange})
+		}
+	}
+}
+
+// unresolved reports whether v is the placeholder a reference to an
+// unknown name evaluates to ("${Name}" or "${Name.Attr}"); the graph pass
+// has reported that name already, with a did-you-mean.
+func unresolved(v string) bool {
+	return strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") && strings.Count(v, "${") == 1
+}
+
+func apiName(a *model.RestAPI) string {
+	if a == nil {
+		return "(none)"
+	}
+	return a.LogicalID
+}
+
+func (l *lowerer) checkParentCycles() {
+	for res := range l.parentOf {
+		seen := map[*model.Resource]bool{}
+		for x := res; x != nil; x = x.Parent {
+			if seen[x] {
+				l.s.errorf(ruleCycle, res.Range, res.LogicalID, "A resource's ParentId chain must end at the API's root resource.", "resource %s is its own ancestor", res.LogicalID)
+				res.Parent = l.resAPI[res].Root
+				break
+			}
+			seen[x] = true
+		}
+	}
+}
+
+func (l *lowerer) methodSettings(p *props) []model.MethodSetting {
+	var out []model.MethodSetting
+	for _, it := range p.items("MethodSettings") {
+		out = append(out, model.MethodSetting{
+			ResourcePath: it.str("ResourcePath"), HTTPMethod: it.str("HttpMethod"),
+			ThrottlingBurstLimit: it.integer("ThrottlingBurstLimit", -1), ThrottlingRateLimit: it.float("ThrottlingRateLimit", -1),
+			LoggingLevel: it.str("LoggingLevel"), MetricsEnabled: it.boolean("MetricsEnabled"), DataTraceEnabled: it.boolean("DataTraceEnabled"),
+			CachingEnabled: it.boolean("CachingEnabled"), Range: it.node.Range,
+		})
+	}
+	return out
+}
+
+func (l *lowerer) method(r *resource) {
+	s := l.s
+	p := l.propsOf(r)
+	api := l.api(p, "method")
+	if api == nil {
+		return
+	}
+	resID := p.str("ResourceId")
+	res, ok := l.resByID[resID]
+	if !ok {
+		if p.has("ResourceId") && !unresolved(resID) {
+			s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGateway::Resource, or !GetAtt MyApi.RootResourceId for the root path.",
+				"ResourceId %q is not a resource of this template", resID)
+		}
+		return
+	}
+	if owner := l.resAPI[res]; owner != api {
+		s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, fmt.Sprintf("Use the same RestApiId as the resource (%s), or a resource of %s.", apiName(owner), api.LogicalID),
+			"method %s is on a resource of API %s but its RestApiId is %s", r.id, apiName(owner), api.LogicalID)
+		return
+	}
+	m := &model.Method{LogicalID: r.id, HTTPMethod: strings.ToUpper(p.str("HttpMethod")), AuthorizationType: strings.ToUpper(p.str("AuthorizationType")),
+		AuthorizerID: p.str("AuthorizerId"), AuthorizationScopes: p.list("AuthorizationScopes"), APIKeyRequired: p.boolean("ApiKeyRequired"),
+		OperationName: p.str("OperationName"), RequestParameters: p.boolMap("RequestParameters"), RequestModels: p.strMap("RequestModels"),
+		RequestValidatorID: p.str("RequestValidatorId"), Range: r.keyRange, Props: p.rng}
+	for _, mr := range p.items("MethodResponses") {
+		m.MethodResponses = append(m.MethodResponses, model.MethodResponse{StatusCode: mr.str("StatusCode"), ResponseParameters: mr.boolMap("ResponseParameters"),
+			ResponseModels: mr.strMap("ResponseModels"), Range: mr.node.Range})
+	}
+	if p.has("Integration") {
+		ip := p.sub("Integration")
+		in := &model.Integration{Type: strings.ToUpper(ip.str("Type")), HTTPMethod: strings.ToUpper(ip.str("IntegrationHttpMethod")), URI: ip.str("Uri"),
+			ConnectionType: strings.ToUpper(ip.str("ConnectionType")), ConnectionID: ip.str("ConnectionId"), Credentials: ip.str("Credentials"),
+			TimeoutMillis: ip.integer("TimeoutInMillis", 0), RequestParameters: ip.strMap("RequestParameters"), RequestTemplates: ip.strMap("RequestTemplates"),
+			PassthroughBehavior: strings.ToUpper(ip.str("PassthroughBehavior")), ContentHandling: ip.str("ContentHandling"),
+			CacheKeyParameters: ip.list("CacheKeyParameters"), CacheNamespace: ip.str("CacheNamespace"), Range: p.rng.At("Integration", r.keyRange), Props: ip.rng}
+		for _, ir := range ip.items("IntegrationResponses") {
+			in.Responses = append(in.Responses, model.IntegrationResponse{StatusCode: ir.str("StatusCode"), SelectionPattern: ir.str("SelectionPattern"),
+				ResponseParameters: ir.strMap("ResponseParameters"), ResponseTemplates: ir.strMap("ResponseTemplates"), ContentHandling: ir.str("ContentHandling"), Range: ir.node.Range})
+		}
+		m.Integration = in
+	}
+	for _, other := range res.Methods {
+		if other.HTTPMethod == m.HTTPMethod {
+			s.errorf(ruleDuplicateMethod, p.rng.At("HttpMethod", r.keyRange), r.id, fmt.Sprintf("%s already defines %s %s; remove one of them.", other.LogicalID, m.HTTPMethod, pathFor(res)),
+				"method %s %s is defined twice", m.HTTPMethod, pathFor(res))
+			return
+		}
+	}
+	res.Methods = append(res.Methods, m)
+}
+
+func pathFor(r *model.Resource) string {
+	var parts []string
+	for x := r; x != nil && x.Parent != nil; x = x.Parent {
+		parts = append([]string{x.PathPart}, parts...)
+	}
+	return "/" + strings.Join(parts, "/")
+}

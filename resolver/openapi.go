@@ -1,0 +1,180 @@
+package resolver
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// openAPIMethods maps OpenAPI operation keys to API Gateway methods.
+var openAPIMethods = map[string]string{
+	"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
+	"head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": "ANY",
+}
+
+// importOpenAPI lowers an inline OpenAPI 2.0 / 3.x definition (a RestApi's
+// Body, or a SAM Api's DefinitionBody) into api's resource tree, as API
+// Gateway's import does: one resource per path segment, one method per
+// operation, the integration from x-amazon-apigateway-integration.
+func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
+	paths := body.sub("paths")
+	if paths.node == nil || paths.node.Kind != cfn.Mapping {
+		return
+	}
+	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange) }
+	for i := range paths.node.Fields {
+		pf := &paths.node.Fields[i]
+		if !strings.HasPrefix(pf.Key, "/") || pf.Value.Kind != cfn.Mapping {
+			continue
+		}
+		res := ensure(pf.Key, pf)
+		item := &props{l: l, id: owner, node: pf.Value, rng: model.Ranges{}}
+		shared := openAPIParams(item)
+		for j := range pf.Value.Fields {
+			of := &pf.Value.Fields[j]
+			verb, ok := openAPIMethods[strings.ToLower(of.Key)]
+			if !ok || of.Value.Kind != cfn.Mapping {
+				continue
+			}
+			op := &props{l: l, id: owner, node: of.Value, rng: model.Ranges{}}
+			for _, f := range of.Value.Fields {
+				op.rng[f.Key] = f.KeyRange
+			}
+			m := &model.Method{LogicalID: owner, HTTPMethod: verb, AuthorizationType: "NONE", OperationName: op.str("operationId"),
+				RequestParameters: map[string]bool{}, Range: of.KeyRange, Props: model.Ranges{"HttpMethod": of.KeyRange}}
+			for k, v := range shared {
+				m.RequestParameters[k] = v
+			}
+			for k, v := range openAPIParams(op) {
+				m.RequestParameters[k] = v
+			}
+			if len(m.RequestParameters) == 0 {
+				m.RequestParameters = nil
+			}
+			if sec := op.node.Get("security"); sec != nil && sec.Kind == cfn.Sequence {
+				for _, s := range sec.Items {
+					for _, f := range s.Fields {
+						if strings.Contains(strings.ToLower(f.Key), "api_key") || strings.EqualFold(f.Key, "api-key") {
+							m.APIKeyRequired = true
+						}
+					}
+				}
+			}
+			if rs := op.node.Get("responses"); rs != nil && rs.Kind == cfn.Mapping {
+				for _, f := range rs.Fields {
+					if f.Key == "default" {
+						continue
+					}
+					mr := model.MethodResponse{StatusCode: f.Key, Range: f.KeyRange}
+					if hs := f.Value.Get("headers"); hs != nil && hs.Kind == cfn.Mapping {
+						mr.ResponseParameters = map[string]bool{}
+						for _, h := range hs.Fields {
+							mr.ResponseParameters["method.response.header."+h.Key] = false
+						}
+					}
+					m.MethodResponses = append(m.MethodResponses, mr)
+				}
+			}
+			if x := op.node.Field("x-amazon-apigateway-integration"); x != nil {
+				ip := op.sub("x-amazon-apigateway-integration")
+				in := &model.Integration{Type: strings.ToUpper(ip.str("type")), HTTPMethod: strings.ToUpper(ip.str("httpMethod")), URI: ip.str("uri"),
+					ConnectionType: strings.ToUpper(ip.str("connectionType")), ConnectionID: ip.str("connectionId"), Credentials: ip.str("credentials"),
+					TimeoutMillis: ip.integer("timeoutInMillis", 0), RequestParameters: ip.strMap("requestParameters"), RequestTemplates: ip.strMap("requestTemplates"),
+					PassthroughBehavior: strings.ToUpper(ip.str("passthroughBehavior")), ContentHandling: ip.str("contentHandling"),
+					CacheKeyParameters: ip.list("cacheKeyParameters"), CacheNamespace: ip.str("cacheNamespace"), Range: x.KeyRange, Props: model.Ranges{}}
+				for k, r := range ip.rng {
+					in.Props[openAPIIntegrationKey(k)] = r
+				}
+				if rs := ip.node.Get("responses"); rs != nil && rs.Kind == cfn.Mapping {
+					for _, f := range rs.Fields {
+						rp := &props{l: l, id: owner, node: f.Value, rng: model.Ranges{}}
+						pattern := f.Key
+						if pattern == "default" {
+							pattern = ""
+						}
+						in.Responses = append(in.Responses, model.IntegrationResponse{StatusCode: rp.str("statusCode"), SelectionPattern: pattern,
+							ResponseParameters: rp.strMap("responseParameters"), ResponseTemplates: rp.strMap("responseTemplates"), ContentHandling: rp.str("contentHandling"), Range: f.KeyRange})
+					}
+				}
+				m.Integration = in
+			}
+			if slices.ContainsFunc(res.Methods, func(o *model.Method) bool { return o.HTTPMethod == verb }) {
+				continue
+			}
+			res.Methods = append(res.Methods, m)
+		}
+	}
+}
+
+func openAPIIntegrationKey(k string) string {
+	switch k {
+	case "uri":
+		return "Uri"
+	case "type":
+		return "Type"
+	case "httpMethod":
+		return "IntegrationHttpMethod"
+	case "connectionType":
+		return "ConnectionType"
+	case "timeoutInMillis":
+		return "TimeoutInMillis"
+	case "requestParameters":
+		return "RequestParameters"
+	case "requestTemplates":
+		return "RequestTemplates"
+	}
+	return k
+}
+
+// openAPIParams reads an operation's or path item's parameters into API
+// Gateway's method.request.* form.
+func openAPIParams(p *props) map[string]bool {
+	out := map[string]bool{}
+	ps := p.node.Get("parameters")
+	if ps == nil || ps.Kind != cfn.Sequence {
+		return out
+	}
+	for _, it := range ps.Items {
+		in, name := it.Get("in").String(), it.Get("name").String()
+		if name == "" {
+			continue
+		}
+		kind := map[string]string{"path": "path", "query": "querystring", "header": "header"}[in]
+		if kind == "" {
+			continue
+		}
+		out["method.request."+kind+"."+name] = strings.EqualFold(it.Get("required").String(), "true")
+	}
+	return out
+}
+
+// ensurePath returns the resource for path in api, creating the missing
+// segments as API Gateway's import does.
+func (l *lowerer) ensurePath(api *model.RestAPI, owner, path string, rng diag.Range) *model.Resource {
+	cur, curPath := api.Root, ""
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if seg == "" {
+			continue
+		}
+		curPath += "/" + seg
+		var next *model.Resource
+		for _, r := range api.Resources {
+			if r.Parent == cur && r.PathPart == seg {
+				next = r
+				break
+			}
+		}
+		if next == nil {
+			next = &model.Resource{ID: model.StableID(6, "resource", l.s.stackName, owner, curPath), PathPart: seg, Parent: cur,
+				Range: rng, Props: model.Ranges{"PathPart": rng}}
+			api.Resources = append(api.Resources, next)
+			l.resAPI[next] = api
+		}
+		cur = next
+	}
+	return cur
+}

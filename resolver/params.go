@@ -1,0 +1,280 @@
+package resolver
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+var errorsAs = errors.As
+
+var parameterKeys = []string{"Type", "Default", "AllowedValues", "AllowedPattern", "ConstraintDescription", "Description", "MaxLength", "MaxValue", "MinLength", "MinValue", "NoEcho"}
+
+func validParamType(t string) bool {
+	switch t {
+	case "String", "Number", "List<Number>", "CommaDelimitedList":
+		return true
+	}
+	return strings.HasPrefix(t, "AWS::EC2::") || strings.HasPrefix(t, "AWS::Route53::") ||
+		strings.HasPrefix(t, "List<AWS::EC2::") || strings.HasPrefix(t, "List<AWS::Route53::") ||
+		strings.HasPrefix(t, "AWS::SSM::Parameter::")
+}
+
+// paramOverrides merges --param-file files and --param flags (flags win).
+func paramOverrides(opts Options) (map[string]overrideValue, diag.Diagnostics) {
+	out := map[string]overrideValue{}
+	var ds diag.Diagnostics
+	for _, f := range opts.ParamFiles {
+		vals, err := readParamFile(f)
+		if err != nil {
+			ds = append(ds, diag.Errorf(ruleParam, diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
+			continue
+		}
+		for k, v := range vals {
+			out[k] = overrideValue{v, "--param-file " + f}
+		}
+	}
+	for k, v := range opts.Params {
+		out[k] = overrideValue{v, "--param"}
+	}
+	return out, ds
+}
+
+type overrideValue struct {
+	value, source string
+}
+
+func readParamFile(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
+		var list []struct {
+			ParameterKey     string
+			ParameterValue   *string
+			UsePreviousValue bool
+		}
+		if trimmed[0] == '{' {
+			// {"Parameters": {"Name": "value"}} (CodePipeline / rain style)
+			var obj struct{ Parameters map[string]any }
+			if err := json.Unmarshal(trimmed, &obj); err != nil {
+				return nil, fmt.Errorf("invalid JSON: %v", err)
+			}
+			for k, v := range obj.Parameters {
+				out[k] = fmt.Sprint(v)
+			}
+			return out, nil
+		}
+		if err := json.Unmarshal(trimmed, &list); err != nil {
+			return nil, fmt.Errorf("invalid JSON: %v", err)
+		}
+		for i, p := range list {
+			if p.ParameterKey == "" {
+				return nil, fmt.Errorf("entry %d has no ParameterKey", i+1)
+			}
+			if p.ParameterValue != nil {
+				out[p.ParameterKey] = *p.ParameterValue
+			}
+		}
+		return out, nil
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	line := 0
+	for sc.Scan() {
+		line++
+		l := strings.TrimSpace(sc.Text())
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(l, "=")
+		if !ok {
+			return nil, fmt.Errorf("line %d: want Name=Value, got %q", line, l)
+		}
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return out, sc.Err()
+}
+
+func (s *stack) loadParameters() {
+	overrides, ds := paramOverrides(s.opts)
+	s.diags = append(s.diags, ds...)
+	sec := s.root.Get("Parameters")
+	if sec != nil && sec.Kind != cfn.Mapping {
+		s.errorf(ruleSection, sec.Range, "", "Parameters maps parameter names to their definitions.", "Parameters is %s", sec.KindName())
+		sec = nil
+	}
+	if sec != nil {
+		for _, f := range sec.Fields {
+			p := &parameter{name: f.Key, keyRange: f.KeyRange, decl: f.Value}
+			s.params[f.Key] = p
+			s.paramOrder = append(s.paramOrder, f.Key)
+			if !validLogicalID(f.Key) {
+				s.errorf(ruleParam, f.KeyRange, "", "Parameter names are alphanumeric.", "parameter name %q is not alphanumeric", f.Key)
+			}
+			if f.Value.Kind != cfn.Mapping {
+				s.errorf(ruleParam, f.KeyRange, "", "A parameter is a mapping with at least Type.", "parameter %q is %s", f.Key, f.Value.KindName())
+				continue
+			}
+			for _, a := range f.Value.Fields {
+				if !contains(parameterKeys, a.Key) {
+					s.errorf(ruleParam, a.KeyRange, "", hintOr(diag.DidYouMean(a.Key, parameterKeys), "Parameter attributes are "+strings.Join(parameterKeys, ", ")+"."), "unknown parameter attribute %q", a.Key)
+				}
+				if a.Value.Kind != cfn.Scalar && a.Key != "AllowedValues" {
+					s.errorf(ruleParam, a.Value.Range, "", "Parameter attributes are literal values; intrinsics are not allowed here.", "%s is %s", a.Key, a.Value.KindName())
+				}
+			}
+			tn := f.Value.Get("Type")
+			if tn == nil {
+				s.errorf(ruleParam, f.KeyRange, "", "Add Type: String (or Number, CommaDelimitedList, ...).", "parameter %q has no Type", f.Key)
+				p.typ = "String"
+			} else {
+				p.typ = tn.String()
+				if !validParamType(p.typ) {
+					s.errorf(ruleParam, tn.Range, "", hintOr(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}), "Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
+				}
+			}
+			p.list = strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
+			p.noEcho = isTrue(f.Value.Get("NoEcho").String())
+			if ov, ok := overrides[f.Key]; ok {
+				p.value, p.source = ov.value, ov.source
+			} else if d := f.Value.Get("Default"); d != nil {
+				p.value, p.source = d.String(), "default"
+			} else if strings.HasPrefix(p.typ, "AWS::SSM::Parameter::") {
+				p.value, p.source = "ssm-placeholder", "placeholder"
+			} else {
+				s.errorf(ruleParam, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file), or give the parameter a Default.", f.Key),
+					"parameter %q has no Default and no value was given", f.Key)
+				p.source = "missing"
+				continue
+			}
+			s.checkParamValue(p)
+		}
+	}
+	for name := range overrides {
+		if _, ok := s.params[name]; !ok {
+			rng := diag.Range{Filename: s.file, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}
+			if sec != nil {
+				rng = sec.Range
+			}
+			s.errorf(ruleParam, rng, "", hintOr(diag.DidYouMean(name, s.paramOrder), "Remove the override or declare the parameter."), "--param %s: the template has no parameter %q", name, name)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isTrue(s string) bool { return strings.EqualFold(s, "true") }
+
+func (s *stack) checkParamValue(p *parameter) {
+	d := p.decl
+	at := p.keyRange
+	if dn := d.Get("Default"); dn != nil && p.source == "default" {
+		at = dn.Range
+	}
+	where := "the default"
+	if p.source != "default" {
+		where = p.source
+	}
+	values := []string{p.value}
+	if p.list {
+		values = splitList(p.value)
+	}
+	for _, v := range values {
+		if p.typ == "Number" || p.typ == "List<Number>" {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+				s.errorf(ruleParamValue, at, "", "Give a number.", "parameter %q: %q from %s is not a number", p.name, v, where)
+				continue
+			}
+		}
+		if av := d.Get("AllowedValues"); av != nil && av.Kind == cfn.Sequence {
+			var allowed []string
+			for _, it := range av.Items {
+				allowed = append(allowed, it.String())
+			}
+			if !contains(allowed, v) {
+				s.errorf(ruleParamValue, at, "", "Allowed values are "+strings.Join(allowed, ", ")+". "+hintOr(diag.DidYouMean(v, allowed), ""), "parameter %q: %q from %s is not an allowed value", p.name, v, where)
+			}
+		}
+		if ap := d.Get("AllowedPattern").String(); ap != "" {
+			re, err := regexp.Compile("^(?:" + ap + ")$")
+			if err != nil {
+				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "", "Write a valid Java-style regular expression.", "AllowedPattern does not compile: %v", err)
+			} else if !re.MatchString(v) {
+				s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), "The value must match "+ap+"."), "parameter %q: %q from %s does not match AllowedPattern", p.name, v, where)
+			}
+		}
+		checkLen := func(key string, ok func(n int) bool, what string) {
+			if n := d.Get(key); n != nil {
+				lim, err := strconv.Atoi(n.String())
+				if err != nil {
+					s.errorf(ruleParam, n.Range, "", "Give a whole number.", "%s is not a whole number", key)
+					return
+				}
+				if !ok(lim) {
+					s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), fmt.Sprintf("The value must be %s %d characters.", what, lim)), "parameter %q: %q from %s violates %s %d", p.name, v, where, key, lim)
+				}
+			}
+		}
+		checkLen("MinLength", func(n int) bool { return len([]rune(v)) >= n }, "at least")
+		checkLen("MaxLength", func(n int) bool { return len([]rune(v)) <= n }, "at most")
+		checkVal := func(key string, ok func(x, lim float64) bool) {
+			if n := d.Get(key); n != nil {
+				lim, err := strconv.ParseFloat(n.String(), 64)
+				if err != nil {
+					s.errorf(ruleParam, n.Range, "", "Give a number.", "%s is not a number", key)
+					return
+				}
+				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !ok(x, lim) {
+					s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), fmt.Sprintf("%s is %s.", key, n.String())), "parameter %q: %s from %s violates %s %s", p.name, v, where, key, n.String())
+				}
+			}
+		}
+		checkVal("MinValue", func(x, lim float64) bool { return x >= lim })
+		checkVal("MaxValue", func(x, lim float64) bool { return x <= lim })
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func splitList(v string) []string {
+	if v == "" {
+		return []string{}
+	}
+	parts := strings.Split(v, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}
+
+func (s *stack) checkUnusedParams() {
+	for _, name := range s.paramOrder {
+		if p := s.params[name]; !p.used {
+			s.warnf(ruleUnusedParam, p.keyRange, "", "Remove it, or reference it with !Ref "+name+".", "parameter %q is never used", name)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package resolver
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+	"github.com/cfnrun/cfnrun/parser/tf"
+)
+
+// Rule id for problems reading the inputs themselves.
+const ruleInput = "E0100"
+
+// InputError is returned in Result.Diags (with Rule E0100) when a path
+// cannot be read at all; commands map it to exit code 2.
+func isInputError(d diag.Diagnostic) bool { return d.Rule == ruleInput }
+
+// HasInputErrors reports whether some input could not be read at all.
+func (r *Result) HasInputErrors() bool {
+	return slices.ContainsFunc(r.Diags, isInputError)
+}
+
+// IsTerraformPath reports whether path is read by the Terraform front end:
+// a directory, or a .tf / .tf.json / .tfvars file.
+func IsTerraformPath(path string) bool {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return true
+	}
+	return strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")
+}
+
+func resolve(ctx context.Context, paths []string, opts Options) *Result {
+	res := &Result{Files: diag.NewFiles()}
+	if len(paths) == 0 {
+		res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{}, "", "Name a CloudFormation template (.yaml, .yml, .json) or a Terraform file or directory.", "no template given"))
+		return res
+	}
+	var tfPaths, cfnPaths []string
+	for _, p := range paths {
+		if IsTerraformPath(p) {
+			tfPaths = append(tfPaths, p)
+		} else {
+			cfnPaths = append(cfnPaths, p)
+		}
+	}
+	if len(tfPaths) > 0 && len(cfnPaths) > 0 {
+		res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: cfnPaths[0]}, "", "Run the command once per template language.", "cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
+		return res
+	}
+	if len(tfPaths) > 0 {
+		t, ds := loadTerraform(ctx, tfPaths, opts, res.Files)
+		res.Template = t
+		res.Diags = append(res.Diags, ds...)
+		if t != nil {
+			res.Diags = append(res.Diags, CheckModel(t, opts.AllowExtensions)...)
+		}
+		res.Diags = res.Diags.Sort()
+		return res
+	}
+	var merged *model.Template
+	for _, p := range cfnPaths {
+		if err := ctx.Err(); err != nil {
+			res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "", "cancelled: %v", err))
+			break
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)))
+			continue
+		}
+		o := opts
+		if o.StackName == "" && len(cfnPaths) > 1 {
+			o.StackName = stackNameFor(p)
+		}
+		t, ds := resolveCFN(ctx, p, src, o, res.Files)
+		res.Diags = append(res.Diags, ds...)
+		merged = mergeTemplates(merged, t)
+	}
+	res.Template = merged
+	res.Diags = res.Diags.Sort()
+	return res
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errorsAs(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// mergeTemplates combines several stacks served together.
+func mergeTemplates(a, b *model.Template) *model.Template {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	a.Files = append(a.Files, b.Files...)
+	a.Nodes = append(a.Nodes, b.Nodes...)
+	a.APIs = append(a.APIs, b.APIs...)
+	a.Outputs = append(a.Outputs, b.Outputs...)
+	a.Parameters = append(a.Parameters, b.Parameters...)
+	a.Finalize()
+	return a
+}
+
+// outputs evaluates the Outputs section.
+func (s *stack) outputs() []model.Output {
+	sec := s.root.Get("Outputs")
+	if sec == nil {
+		return nil
+	}
+	if sec.Kind != cfn.Mapping {
+		s.errorf(ruleSection, sec.Range, "", "Outputs maps names to {Value: ...}.", "Outputs is %s", sec.KindName())
+		return nil
+	}
+	var out []model.Output
+	for _, f := range sec.Fields {
+		o := f.Value
+		if o.Kind != cfn.Mapping {
+			s.errorf(ruleOutput, f.KeyRange, "", "An output is a mapping with Value (and optionally Description, Export, Condition).", "output %q is %s", f.Key, o.KindName())
+			continue
+		}
+		for _, a := range o.Fields {
+			if !slices.Contains([]string{"Value", "Description", "Export", "Condition"}, a.Key) {
+				s.errorf(ruleOutput, a.KeyRange, "", hintOr(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
+			}
+		}
+		if c := o.Get("Condition"); c != nil && c.Kind == cfn.Scalar {
+			if !s.condition(c.Value, c.Range) {
+				continue
+			}
+		}
+		v := o.Get("Value")
+		if v == nil {
+			s.errorf(ruleOutput, f.KeyRange, "", "Add Value: ...", "output %q has no Value", f.Key)
+			continue
+		}
+		val := s.eval(v, evalCtx{})
+		if _, isList := val.([]any); isList {
+			s.errorf(ruleOutput, v.Range, "", "Join the list into a string with !Join [\",\", ...].", "output %q is a list; outputs must be strings", f.Key)
+		}
+		mo := model.Output{Name: f.Key, Value: stringify(val), Description: stringify(s.eval(o.Get("Description"), evalCtx{})), Range: f.KeyRange}
+		if e := o.Get("Export"); e != nil {
+			mo.ExportName = stringify(s.eval(e.Get("Name"), evalCtx{}))
+		}
+		out = append(out, mo)
+	}
+	return out
+}
+
+// loadTerraform is the hook to the Terraform front end.
+func loadTerraform(ctx context.Context, paths []string, opts Options, files *diag.Files) (*model.Template, diag.Diagnostics) {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return nil, diag.Diagnostics{diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read configuration: %v", unwrapPathError(err))}
+		}
+	}
+	return tf.Load(ctx, paths, tf.Options{
+		Vars: opts.Vars, VarFiles: opts.VarFiles, Getenv: opts.Getenv,
+		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets,
+	}, files)
+}

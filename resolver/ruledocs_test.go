@@ -1,0 +1,75 @@
+package resolver
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// renderRulesDoc renders docs/rules.md from Rules(), so the documentation
+// cannot drift from what the code reports.
+func renderRulesDoc() string {
+	var b strings.Builder
+	b.WriteString("# cfnrun rules\n\n")
+	b.WriteString("Every finding `cfnrun validate` reports has a rule id. Errors are what CloudFormation, Terraform or\n")
+	b.WriteString("API Gateway would reject at deploy time, or mistakes that deploy but break the API; warnings are\n")
+	b.WriteString("likely mistakes (`--strict` makes them fail too); infos say what cfnrun does not model.\n\n")
+	b.WriteString("This file is generated from `resolver/ruledocs.go` by `make golden`; do not edit it by hand.\n\n")
+	b.WriteString("| id | severity | what | why it matters |\n|---|---|---|---|\n")
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "| <a id=\"%s\"></a>%s | %s | %s | %s |\n", strings.ToLower(r.ID), r.ID, r.Severity, r.Summary, r.Why)
+	}
+	return b.String()
+}
+
+func TestRulesDoc(t *testing.T) {
+	const path = "../docs/rules.md"
+	want := renderRulesDoc()
+	if *update {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run make golden)", err)
+	}
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("docs/rules.md is stale; run make golden (-want +got):\n%s", diff)
+	}
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.ID] {
+			t.Errorf("rule %s documented twice", r.ID)
+		}
+		seen[r.ID] = true
+	}
+}
+
+// TestRulesDocumented checks that every rule id the golden tests produce
+// is documented.
+func TestRulesDocumented(t *testing.T) {
+	documented := map[string]bool{}
+	for _, r := range Rules() {
+		documented[r.ID] = true
+	}
+	files, _ := os.ReadDir("testdata")
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".txtar") {
+			continue
+		}
+		b, _ := os.ReadFile("testdata/" + f.Name())
+		for _, line := range strings.Split(string(b), "\n") {
+			if i := strings.Index(line, "["); i > 0 && strings.Contains(line, "]") && (strings.Contains(line, "error[") || strings.Contains(line, "warning[") || strings.Contains(line, "info[")) {
+				id := line[i+1 : strings.Index(line, "]")]
+				if !documented[id] {
+					t.Errorf("%s: rule %s is not in Rules()", f.Name(), id)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,467 @@
+package schema
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// walker checks one resource. When it walks properties it runs with the
+// Checker's mutex held (the builder extends its cache on the way).
+type walker struct {
+	c   *Checker
+	id  string
+	typ string
+	ds  diag.Diagnostics
+}
+
+// path names a value for messages: "Integration.IntegrationResponses[0]".
+// The zero value is the Properties mapping itself. Only the parent is a
+// built string; leaves format on demand.
+type path struct {
+	parent string
+	key    string
+	idx    int
+	isItem bool // a list item: parent[idx]
+}
+
+func (p path) String() string {
+	switch {
+	case p.isItem:
+		return p.parent + "[" + strconv.Itoa(p.idx) + "]"
+	case p.parent == "":
+		return p.key
+	}
+	return p.parent + "." + p.key
+}
+
+func (p path) child(key string) path { return path{parent: p.String(), key: key} }
+
+// entry names a map entry: Variables.stage, or RequestParameters["a.b"]
+// when the key would read as a path itself.
+func (p path) entry(key string) path {
+	if strings.ContainsAny(key, "./ []\"") {
+		return path{key: p.String() + "[" + strconv.Quote(key) + "]"}
+	}
+	return p.child(key)
+}
+
+func (p path) item(i int) path { return path{parent: p.String(), idx: i, isItem: true} }
+
+// properties checks a resource's Properties value against its type.
+func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) {
+	if props == nil || props.Kind == cfn.Null {
+		w.required(nil, obj, path{}, missingAt, true)
+		return
+	}
+	if name, arg, ok := props.Intrinsic(false); ok {
+		switch name {
+		case "Fn::If":
+			for _, b := range ifBranches(arg) {
+				if !isNoValue(b) {
+					w.properties(b, obj, b.Range)
+				}
+			}
+		case "Fn::Transform", "Fn::FindInMap", "Fn::Select":
+			// Expanded by CloudFormation; nothing to check here.
+		default:
+			w.ds = append(w.ds, diag.Errorf(RuleValueType, props.Range, w.id,
+				"Properties is a map of property names to values.", "Properties must be a map, not %s", props.KindName()))
+		}
+		return
+	}
+	if props.Kind != cfn.Mapping {
+		w.ds = append(w.ds, diag.Errorf(RuleValueType, props.Range, w.id,
+			"Properties is a map of property names to values.", "Properties must be a map, not %s", props.KindName()))
+		return
+	}
+	w.object(props, obj, path{}, missingAt, true)
+}
+
+// object checks a mapping against obj. at is where a missing required
+// property is reported (the key of the mapping).
+func (w *walker) object(n *cfn.Node, obj *object, p path, at diag.Range, top bool) {
+	macro := false
+	for i := range n.Fields {
+		f := &n.Fields[i]
+		if strings.HasPrefix(f.Key, "Fn::") {
+			// Fn::Transform (AWS::Include) or Fn::ForEach: expanded by
+			// CloudFormation, so the final property set is unknown.
+			macro = true
+			continue
+		}
+		pr := obj.props[f.Key]
+		if pr == nil {
+			if !isExtension(obj.name, f.Key) {
+				w.unknownProperty(f, obj, p, top)
+			}
+			continue
+		}
+		w.value(f.Value, pr.shape, p.child(f.Key), f.KeyRange)
+	}
+	if macro {
+		return
+	}
+	if obj.sam && !top {
+		// goformation's SAM structs mark nested properties required
+		// that SAM does not (S3 Version, EventSource Properties, …).
+		return
+	}
+	w.required(n, obj, p, at, top)
+}
+
+func (w *walker) required(n *cfn.Node, obj *object, p path, at diag.Range, top bool) {
+	owner := obj.name
+	if !top {
+		owner = p.String()
+	}
+	rejecter := "CloudFormation"
+	if obj.sam {
+		rejecter = "The SAM transform"
+	}
+	for _, name := range obj.required {
+		f := n.Field(name)
+		if f == nil {
+			w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
+				fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name),
+				"%s is missing required property %s", owner, name))
+			continue
+		}
+		if how := removedBy(f.Value); how != "" {
+			w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
+				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
+				"%s is required, but %s removes it", p.child(name), how))
+		}
+	}
+}
+
+func (w *walker) unknownProperty(f *cfn.Field, obj *object, p path, top bool) {
+	owner := obj.name
+	if !top {
+		owner = p.String() + " (" + obj.name + ")"
+	}
+	summary := fmt.Sprintf("%s is not a property of %s", f.Key, owner)
+	sibling := ""
+	if top {
+		sibling = w.c.siblingWith(obj.name, f.Key)
+	}
+	suggest := suggest(f.Key, obj.names)
+	switch {
+	case sibling != "":
+		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
+		if suggest != "" {
+			detail += " Did you mean \"" + suggest + "\"?"
+		}
+		if obj.sam {
+			w.ds = append(w.ds, diag.Warnf(RuleUnknownProperty, f.KeyRange, w.id, detail, "%s", summary))
+		} else {
+			w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id, detail, "%s", summary))
+		}
+	case suggest != "":
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id, "Did you mean \""+suggest+"\"? Property names are case-sensitive.", "%s", summary))
+	case strictUnknown(w.typ):
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id,
+			fmt.Sprintf("Remove it. The properties of %s are: %s.", obj.name, listNames(obj.names)), "%s", summary))
+	default:
+		w.ds = append(w.ds, diag.Warnf(RuleUnknownProperty, f.KeyRange, w.id,
+			fmt.Sprintf("cfnrun's schema (%s) may predate this property; if AWS documents it for %s, this warning is safe to ignore.", schemaSource, obj.name),
+			"%s", summary))
+	}
+}
+
+// value checks v against s. at is where a wrong shape is reported: the
+// property's key, or the list item.
+func (w *walker) value(v *cfn.Node, s *shape, p path, at diag.Range) {
+	if v == nil || s.kind == kAny {
+		return
+	}
+	if v.Kind == cfn.Null {
+		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
+			"CloudFormation rejects null values (\"'null' values are not allowed in templates\"): give a value, or remove the property.",
+			"%s is null", p))
+		return
+	}
+	if name, arg, ok := v.Intrinsic(false); ok {
+		w.intrinsic(name, arg, s, p, at)
+		return
+	}
+	if s.kind == kUnion {
+		alt, n := pickAlt(s, v)
+		switch n {
+		case 0:
+			w.mismatch(v, s, p, at)
+		case 1:
+			w.value(v, alt, p, at)
+		}
+		return
+	}
+	switch v.Kind {
+	case cfn.Scalar:
+		w.scalar(v, s, p, at)
+	case cfn.Sequence:
+		if s.kind != kList {
+			w.mismatch(v, s, p, at)
+			return
+		}
+		for i, it := range v.Items {
+			if !isNoValue(it) {
+				w.value(it, s.elem, p.item(i), it.Range)
+			}
+		}
+	case cfn.Mapping:
+		switch s.kind {
+		case kMap:
+			for i := range v.Fields {
+				f := &v.Fields[i]
+				if !strings.HasPrefix(f.Key, "Fn::") && !isNoValue(f.Value) {
+					w.value(f.Value, s.elem, p.entry(f.Key), f.KeyRange)
+				}
+			}
+		case kObject:
+			w.object(v, s.obj, p, at, false)
+		default:
+			w.mismatch(v, s, p, at)
+		}
+	}
+}
+
+func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
+	switch s.kind {
+	case kString:
+		if s.enum != nil && !s.enum.allows(v.Value) {
+			w.badEnum(v, s.enum, p)
+		}
+	case kNumber:
+		if s.lax || v.Type == cfn.Int || v.Type == cfn.Float || (v.Type == cfn.Str && isNumber(v.Value)) {
+			return
+		}
+		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
+			"Write a number, such as 29000, or a string of digits.",
+			"%s must be a number, not %s", p, describe(v)))
+	case kBool:
+		if s.lax || v.Type == cfn.Bool || (v.Type == cfn.Str && isBoolString(v.Value)) {
+			return
+		}
+		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
+			"Write true or false.", "%s must be a boolean, not %s", p, describe(v)))
+	default:
+		w.mismatch(v, s, p, at)
+	}
+}
+
+func (w *walker) badEnum(v *cfn.Node, e *enum, p path) {
+	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
+	if s := suggest(v.Value, e.values); s != "" {
+		detail = "Did you mean \"" + s + "\"? " + detail
+	}
+	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, p))
+}
+
+// returns is what an intrinsic function can evaluate to.
+type returns uint8
+
+const (
+	retScalar returns = 1 << iota
+	retList
+)
+
+func (r returns) String() string {
+	switch r {
+	case retScalar:
+		return "a string"
+	case retList:
+		return "a list"
+	}
+	return "a string or a list"
+}
+
+func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, p path, at diag.Range) {
+	var r returns
+	switch name {
+	case "Ref":
+		if arg.String() == "AWS::NoValue" {
+			return // absent; required() reports it when it matters
+		}
+		r = retScalar | retList // a List<…> or CommaDelimitedList parameter is a list
+	case "Fn::GetAtt":
+		r = retScalar | retList // some attributes are lists (SecurityGroups, …)
+	case "Fn::Sub", "Fn::Join", "Fn::Base64", "Fn::ImportValue", "Fn::ToJsonString", "Fn::Length":
+		r = retScalar
+	case "Fn::Split", "Fn::GetAZs", "Fn::Cidr":
+		r = retList
+	case "Fn::If":
+		for _, b := range ifBranches(arg) {
+			if !isNoValue(b) {
+				w.value(b, s, p, b.Range)
+			}
+		}
+		return
+	default:
+		return // Fn::FindInMap, Fn::Select, Fn::Transform, …: could be anything
+	}
+	if accepts(s, r) {
+		return
+	}
+	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
+		fmt.Sprintf("%s expects %s; use a value or function that produces one.", p, s.kind),
+		"%s returns %s, but %s must be %s", name, r, p, s.kind))
+}
+
+func accepts(s *shape, r returns) bool {
+	switch s.kind {
+	case kAny:
+		return true
+	case kString, kNumber, kBool:
+		return r&retScalar != 0
+	case kList:
+		return r&retList != 0
+	case kUnion:
+		for _, a := range s.alts {
+			if accepts(a, r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pickAlt returns the union alternative that fits v's kind and how many
+// fit. Only a single fit is checked further: goformation's SAM unions
+// (String or S3Location, …) are checked where they are unambiguous.
+func pickAlt(s *shape, v *cfn.Node) (*shape, int) {
+	var fit *shape
+	n := 0
+	for _, a := range s.alts {
+		ok := false
+		switch v.Kind {
+		case cfn.Scalar:
+			ok = a.kind == kString || a.kind == kNumber || a.kind == kBool || a.kind == kAny
+		case cfn.Sequence:
+			ok = a.kind == kList || a.kind == kAny
+		case cfn.Mapping:
+			ok = a.kind == kMap || a.kind == kObject || a.kind == kAny
+		}
+		if ok {
+			fit = a
+			n++
+		}
+	}
+	return fit, n
+}
+
+func (w *walker) mismatch(v *cfn.Node, s *shape, p path, at diag.Range) {
+	want := s.kind.String()
+	if s.kind == kUnion {
+		var ks []string
+		for _, a := range s.alts {
+			if k := a.kind.String(); !containsStr(ks, k) {
+				ks = append(ks, k)
+			}
+		}
+		want = strings.Join(ks, " or ")
+	}
+	hint := "Change the value to " + want + "."
+	switch {
+	case s.kind == kList && v.Kind == cfn.Scalar:
+		hint = "Write a list, even for one item: [" + v.Value + "] or a \"- item\" line."
+	case s.kind == kObject && s.obj != nil:
+		hint = fmt.Sprintf("%s is a map with the properties of %s: %s.", p, s.obj.name, listNames(s.obj.names))
+	}
+	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id, hint, "%s must be %s, not %s", p, want, describe(v)))
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// describe names a value for messages: `"abc"`, "a list", "a map".
+func describe(v *cfn.Node) string {
+	if v.Kind == cfn.Scalar {
+		q := v.Value
+		if r := []rune(q); len(r) > 40 {
+			q = string(r[:37]) + "..."
+		}
+		return strconv.Quote(q)
+	}
+	return v.KindName()
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return err == nil
+}
+
+func isBoolString(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "false", "yes", "no", "on", "off":
+		// CloudFormation reads YAML 1.1, where yes/no/on/off are booleans.
+		return true
+	}
+	return false
+}
+
+func ifBranches(arg *cfn.Node) []*cfn.Node {
+	if arg == nil || arg.Kind != cfn.Sequence || len(arg.Items) != 3 {
+		return nil
+	}
+	return arg.Items[1:]
+}
+
+func isNoValue(n *cfn.Node) bool {
+	name, arg, ok := n.Intrinsic(false)
+	return ok && name == "Ref" && arg.String() == "AWS::NoValue"
+}
+
+// removedBy says how a required property's value can be absent: "!Ref
+// AWS::NoValue", or Fn::If with an AWS::NoValue branch; "" otherwise.
+func removedBy(v *cfn.Node) string {
+	if isNoValue(v) {
+		return "Ref AWS::NoValue"
+	}
+	if name, arg, ok := v.Intrinsic(false); ok && name == "Fn::If" {
+		for _, b := range ifBranches(arg) {
+			if isNoValue(b) || removedBy(b) != "" {
+				cond := "its condition"
+				if arg.Items[0].Kind == cfn.Scalar {
+					cond = "condition " + arg.Items[0].Value
+				}
+				return "Fn::If on " + cond + " (an AWS::NoValue branch)"
+			}
+		}
+	}
+	return ""
+}
+
+// custom checks a custom resource: any properties, but ServiceToken is
+// required.
+func (w *walker) custom(props *cfn.Node, missingAt diag.Range) {
+	if props != nil && props.Kind != cfn.Null {
+		if _, _, ok := props.Intrinsic(false); ok || props.Kind != cfn.Mapping {
+			return
+		}
+		for _, f := range props.Fields {
+			if strings.HasPrefix(f.Key, "Fn::") {
+				return
+			}
+		}
+		if f := props.Field("ServiceToken"); f != nil {
+			if how := removedBy(f.Value); how != "" {
+				w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
+					"A custom resource needs the ARN of the Lambda function or SNS topic that handles it in every case.",
+					"ServiceToken is required, but %s removes it", how))
+			}
+			return
+		}
+	}
+	w.ds = append(w.ds, diag.Errorf(RuleRequired, missingAt, w.id,
+		"Add ServiceToken: the ARN of the Lambda function or SNS topic that handles the custom resource.",
+		"%s is missing required property ServiceToken", w.typ))
+}

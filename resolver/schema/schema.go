@@ -1,0 +1,236 @@
+// Package schema checks CloudFormation resources against the typed property
+// schema of every resource type: unknown types and properties (with
+// did-you-mean), missing required properties, values of the wrong shape,
+// and invalid enum values of API Gateway properties.
+//
+// The schema comes from github.com/awslabs/goformation/v7: each generated
+// struct's json tags name the properties, a tag without omitempty marks a
+// required one, and the Go field type gives the expected shape (string,
+// number, boolean, list, map, nested object, or anything for
+// interface{}). goformation is used only for that; templates are read by
+// parser/cfn, which keeps positions and references. No goformation type
+// appears in this package's API.
+//
+// Invariants: a Checker builds the schema of a type once, on first use, by
+// reflection, and holds it for its lifetime; there is no package-level
+// mutable state. Checks never panic and report every problem with the
+// tightest range the positioned tree has. Values CloudFormation converts
+// (StatusCode: 200 for a string, "true" for a boolean, "5" for a number)
+// are never flagged, and an intrinsic function is checked by what it can
+// return. A Checker is safe for concurrent use.
+package schema
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// Rule ids of schema findings (documented in docs/rules.md). They mirror
+// cfn-lint's ids for the same checks.
+const (
+	RuleUnknownType     = "E3001" // unknown resource type
+	RuleUnknownProperty = "E3002" // unknown property
+	RuleRequired        = "E3003" // required property missing
+	RuleValueType       = "E3012" // value of the wrong shape
+	RuleEnum            = "E3030" // value outside the documented set
+)
+
+// Checker checks resources against goformation's schema. The zero value is
+// not usable; call New.
+type Checker struct {
+	// types maps every resource type goformation knows to its struct.
+	// Written once in New.
+	types map[string]reflect.Type
+
+	mu    sync.Mutex
+	b     builder  // guarded by mu
+	names []string // sorted type names for did-you-mean, built on first need; guarded by mu
+}
+
+// New returns a Checker. It indexes goformation's resource types (about
+// 1,300) but builds no schema until a type is checked.
+func New() *Checker {
+	all := cloudformation.AllResources()
+	types := make(map[string]reflect.Type, len(all))
+	for name, r := range all {
+		t := reflect.TypeOf(r)
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		types[name] = t
+	}
+	return &Checker{types: types, b: builder{objects: map[reflect.Type]*object{}}}
+}
+
+// KnownType reports whether typ is a resource type cfnrun can accept:
+// every type in goformation's data, the types AWS added after it that
+// cfnrun lists, and custom resources (Custom::Name,
+// AWS::CloudFormation::CustomResource).
+func (c *Checker) KnownType(typ string) bool {
+	if isCustom(typ) || newerType(typ) {
+		return true
+	}
+	_, ok := c.types[typ]
+	return ok
+}
+
+func isCustom(typ string) bool {
+	return typ == "AWS::CloudFormation::CustomResource" || (strings.HasPrefix(typ, "Custom::") && len(typ) > len("Custom::"))
+}
+
+// CheckResource checks one resource's Type and Properties. typeNode is the
+// Type value; props the Properties value, or nil when the resource has
+// none. A required property that is missing altogether is reported at
+// typeNode, since this signature does not carry the Properties key; the
+// resolver should prefer CheckEntry, which does.
+func (c *Checker) CheckResource(logicalID string, typeNode, props *cfn.Node) diag.Diagnostics {
+	if typeNode == nil {
+		return nil
+	}
+	return c.check(logicalID, typeNode, props, typeNode.Range)
+}
+
+// CheckEntry checks one entry of the Resources section: logicalID and
+// idRange are its key, resource its value (the mapping with Type and
+// Properties). A missing required property is reported at the Properties
+// key, or at the logical id when there is no Properties. A resource
+// without Type is left to the caller.
+func (c *Checker) CheckEntry(logicalID string, idRange diag.Range, resource *cfn.Node) diag.Diagnostics {
+	tf := resource.Field("Type")
+	if tf == nil || tf.Value == nil {
+		return nil
+	}
+	at := idRange
+	var props *cfn.Node
+	if pf := resource.Field("Properties"); pf != nil {
+		at, props = pf.KeyRange, pf.Value
+	}
+	return c.check(logicalID, tf.Value, props, at)
+}
+
+func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Range) diag.Diagnostics {
+	w := &walker{c: c, id: id}
+	if _, _, ok := typeNode.Intrinsic(false); ok || typeNode.Kind != cfn.Scalar {
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, typeNode.Range, id,
+			"Write the type as a literal string such as AWS::ApiGateway::RestApi; CloudFormation does not evaluate intrinsic functions or parameters in Type.",
+			"resource type must be a literal string, not %s", typeNode.KindName()))
+		return w.ds
+	}
+	typ := strings.TrimSpace(typeNode.Value)
+	w.typ = typ
+	switch {
+	case isCustom(typ):
+		w.custom(props, missingAt)
+	case newerType(typ):
+		// Known to AWS, newer than cfnrun's schema: nothing to check.
+	default:
+		rt, ok := c.types[typ]
+		if !ok {
+			w.unknownType(typeNode, typ)
+			return w.ds
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		w.properties(props, c.b.objectOf(rt), missingAt)
+	}
+	return w.ds
+}
+
+// typeNames returns every known type name, sorted. Caller holds no lock.
+func (c *Checker) typeNames() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.names == nil {
+		c.names = diag.Names(c.types)
+	}
+	return c.names
+}
+
+func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
+	r := typeNode.Range
+	if s := suggest(typ, w.c.typeNames()); s != "" {
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id, "Did you mean \""+s+"\"? Type names are case-sensitive.",
+			"unknown resource type %q", typ))
+		return
+	}
+	parts := strings.Split(typ, "::")
+	switch {
+	case len(parts) == 3 && parts[0] == "AWS" && (parts[1] == "ApiGateway" || parts[1] == "ApiGatewayV2"):
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
+			"API Gateway's resource types are "+strings.Join(w.serviceTypes("AWS::"+parts[1]+"::"), ", ")+".",
+			"unknown resource type %q", typ))
+	case len(parts) == 3 && parts[0] == "AWS" && parts[1] != "" && parts[2] != "":
+		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
+			"cfnrun's schema ("+schemaSource+") may predate this type; if AWS documents it, this warning is safe to ignore, but its properties are not checked.",
+			"unknown resource type %q", typ))
+	case len(parts) == 4 && parts[3] == "MODULE":
+		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
+			"Modules are expanded by CloudFormation from the registry; cfnrun cannot see inside them, so their properties are not checked.",
+			"module type %q is not checked", typ))
+	case len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != "":
+		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
+			"Third-party types come from the CloudFormation registry; make sure it is activated in the account. Its properties are not checked.",
+			"third-party resource type %q is not checked", typ))
+	default:
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
+			"Resource types look like AWS::Service::Resource (for example AWS::ApiGateway::RestApi), Custom::Name for custom resources, or Organization::Service::Resource for registry types.",
+			"%q is not a valid resource type", typ))
+	}
+}
+
+// serviceTypes lists the known types with prefix, sorted.
+func (w *walker) serviceTypes(prefix string) []string {
+	var out []string
+	for _, n := range w.c.typeNames() {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// knownLocked reports whether typ is in goformation's data; used for
+// sibling lookups while mu is held.
+func (c *Checker) knownLocked(typ string) bool {
+	_, ok := c.types[typ]
+	return ok
+}
+
+// siblingWith returns a sibling type of typ that has property key, or "".
+// Caller holds mu.
+func (c *Checker) siblingWith(typ, key string) string {
+	for _, s := range siblingTypes(typ, c.knownLocked) {
+		if o := c.b.objectOf(c.types[s]); o.props[key] != nil {
+			return s
+		}
+	}
+	return ""
+}
+
+// listNames renders property names for a hint, eliding long lists.
+func listNames(names []string) string {
+	const most = 24
+	if len(names) > most {
+		return strings.Join(names[:most], ", ") + ", …"
+	}
+	return strings.Join(slices.Clone(names), ", ")
+}
+
+// maxSuggest bounds the names suggest compares: edit distance is
+// quadratic, and no CloudFormation name is longer than this.
+const maxSuggest = 128
+
+// suggest is diag.Suggest for names of plausible length; a 20 KB "type"
+// would otherwise cost seconds against 1,300 candidates.
+func suggest(name string, candidates []string) string {
+	if len(name) > maxSuggest {
+		return ""
+	}
+	return diag.Suggest(name, candidates)
+}

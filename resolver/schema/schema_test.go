@@ -1,0 +1,488 @@
+package schema
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the want section of testdata/*.txtar")
+
+// archive is a txtar archive: a comment, then "-- name --" sections.
+type archive struct {
+	comment string
+	files   []section
+}
+
+type section struct {
+	name string
+	data string
+}
+
+func parseArchive(src string) archive {
+	var a archive
+	lines := strings.SplitAfter(src, "\n")
+	cur := -1
+	var b strings.Builder
+	flush := func() {
+		if cur < 0 {
+			a.comment = b.String()
+		} else {
+			a.files[cur].data = b.String()
+		}
+		b.Reset()
+	}
+	for _, l := range lines {
+		t := strings.TrimRight(l, "\r\n")
+		if strings.HasPrefix(t, "-- ") && strings.HasSuffix(t, " --") && len(t) > 6 {
+			flush()
+			a.files = append(a.files, section{name: strings.TrimSpace(t[3 : len(t)-3])})
+			cur = len(a.files) - 1
+			continue
+		}
+		b.WriteString(l)
+	}
+	flush()
+	return a
+}
+
+func (a archive) get(name string) (string, bool) {
+	for _, f := range a.files {
+		if f.name == name {
+			return f.data, true
+		}
+	}
+	return "", false
+}
+
+func (a archive) format() string {
+	var b strings.Builder
+	b.WriteString(a.comment)
+	for _, f := range a.files {
+		fmt.Fprintf(&b, "-- %s --\n%s", f.name, f.data)
+	}
+	return b.String()
+}
+
+// checkTemplate parses src and checks every resource with CheckEntry, the
+// way the resolver does.
+func checkTemplate(t testing.TB, c *Checker, name string, src []byte) diag.Diagnostics {
+	t.Helper()
+	root, pds := cfn.Parse(name, src)
+	if root == nil {
+		t.Fatalf("template does not parse: %v", pds.Err())
+	}
+	for _, d := range pds {
+		// Parser findings belong to parser/cfn (for example its
+		// rejection of the Rules-only Fn::Contains that every CDK
+		// template carries); they do not stop the schema check.
+		t.Logf("parser finding: %s", d.Error())
+	}
+	var ds diag.Diagnostics
+	res := root.Get("Resources")
+	if res == nil {
+		t.Fatalf("template has no Resources")
+	}
+	for _, f := range res.Fields {
+		ds = append(ds, c.CheckEntry(f.Key, f.KeyRange, f.Value)...)
+	}
+	return ds.Sort()
+}
+
+// render writes findings as "line:col severity[rule] resource: summary"
+// with the hint indented below.
+func render(ds diag.Diagnostics) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%d:%d-%d:%d %s[%s] %s: %s\n", d.Range.Start.Line, d.Range.Start.Column,
+			d.Range.End.Line, d.Range.End.Column, d.Severity, d.Rule, d.Resource, d.Summary)
+		if d.Detail != "" {
+			fmt.Fprintf(&b, "    hint: %s\n", d.Detail)
+		}
+	}
+	return b.String()
+}
+
+// TestGolden runs every testdata/*.txtar: a template (template.yaml or
+// template.json) and the findings it must produce (want).
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	c := New()
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := parseArchive(string(raw))
+			name := "template.yaml"
+			src, ok := a.get(name)
+			if !ok {
+				name = "template.json"
+				if src, ok = a.get(name); !ok {
+					t.Fatalf("%s has no template.yaml or template.json section", file)
+				}
+			}
+			got := render(checkTemplate(t, c, name, []byte(src)))
+			want, _ := a.get("want")
+			if *update {
+				found := false
+				for i := range a.files {
+					if a.files[i].name == "want" {
+						a.files[i].data, found = got, true
+					}
+				}
+				if !found {
+					a.files = append(a.files, section{name: "want", data: got})
+				}
+				if err := os.WriteFile(file, []byte(a.format()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("findings differ (-want +got; run go test -update to accept):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRealTemplates checks templates from AWS samples, SAM and CDK output
+// (trimmed copies under testdata/real): they deploy, so no errors.
+func TestRealTemplates(t *testing.T) {
+	files, _ := filepath.Glob("testdata/real/*")
+	if len(files) == 0 {
+		t.Fatal("no real templates")
+	}
+	c := New()
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds := checkTemplate(t, c, file, src)
+			if errs := ds.Errors(); len(errs) > 0 {
+				t.Errorf("false errors on a template that deploys:\n%s", render(errs))
+			}
+			for _, d := range ds {
+				t.Logf("%s", d.Error())
+			}
+		})
+	}
+}
+
+func parseOne(t *testing.T, src string) (*cfn.Node, *cfn.Node, *cfn.Field) {
+	t.Helper()
+	root, pds := cfn.Parse("t.yaml", []byte(src))
+	if pds.HasErrors() {
+		t.Fatal(pds.Err())
+	}
+	f := root.Get("Resources").Fields[0]
+	return f.Value.Get("Type"), f.Value.Get("Properties"), &f
+}
+
+// TestCheckResourceRanges covers the declared API: without the Properties
+// key, a missing required property is reported at the Type value, and
+// CheckEntry reports it at the Properties key or the logical id.
+func TestCheckResourceRanges(t *testing.T) {
+	c := New()
+	tests := []struct {
+		name, src       string
+		entry           bool
+		wantLine, wantC int
+	}{
+		{"resource/type-node", "Resources:\n  S:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      StageName: p\n", false, 3, 11},
+		{"entry/properties-key", "Resources:\n  S:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      StageName: p\n", true, 4, 5},
+		{"entry/logical-id", "Resources:\n  S:\n    Type: AWS::ApiGateway::Stage\n", true, 2, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			typ, props, f := parseOne(t, tt.src)
+			var ds diag.Diagnostics
+			if tt.entry {
+				ds = c.CheckEntry(f.Key, f.KeyRange, f.Value)
+			} else {
+				ds = c.CheckResource(f.Key, typ, props)
+			}
+			if len(ds) != 1 || ds[0].Rule != RuleRequired {
+				t.Fatalf("want one %s finding, got:\n%s", RuleRequired, render(ds))
+			}
+			if got := ds[0].Range.Start; got.Line != tt.wantLine || got.Column != tt.wantC {
+				t.Errorf("at %d:%d, want %d:%d", got.Line, got.Column, tt.wantLine, tt.wantC)
+			}
+			if ds[0].Resource != "S" {
+				t.Errorf("resource %q, want S", ds[0].Resource)
+			}
+		})
+	}
+}
+
+func TestKnownType(t *testing.T) {
+	c := New()
+	for typ, want := range map[string]bool{
+		"AWS::ApiGateway::RestApi":            true,
+		"AWS::ApiGatewayV2::Stage":            true,
+		"AWS::Serverless::Function":           true,
+		"AWS::CDK::Metadata":                  true,
+		"Custom::Anything":                    true,
+		"AWS::CloudFormation::CustomResource": true,
+		"AWS::ApiGateway::DomainNameV2":       true,
+		"AWS::ApiGateway::RestAPI":            false,
+		"Custom::":                            false,
+		"MyOrg::Svc::Thing":                   false,
+	} {
+		if got := c.KnownType(typ); got != want {
+			t.Errorf("KnownType(%q) = %v, want %v", typ, got, want)
+		}
+	}
+}
+
+// TestTablesNameRealObjects guards the hand-written tables against typos:
+// every enum and added property names an object goformation defines.
+func TestTablesNameRealObjects(t *testing.T) {
+	c := New()
+	objects := map[string]*object{}
+	for _, rt := range c.types {
+		c.b.objectOf(rt)
+	}
+	for _, o := range c.b.objects {
+		objects[o.name] = o
+	}
+	enums := map[string][]string{
+		"AWS::ApiGateway::Method.Integration":                  {"Type", "ConnectionType", "ContentHandling", "PassthroughBehavior", "ResponseTransferMode"},
+		"AWS::ApiGateway::Method.IntegrationResponse":          {"ContentHandling"},
+		"AWS::ApiGateway::Method":                              {"AuthorizationType", "HttpMethod"},
+		"AWS::ApiGateway::RestApi.EndpointConfiguration":       {"Types", "IpAddressType"},
+		"AWS::ApiGateway::DomainName.EndpointConfiguration":    {"Types", "IpAddressType"},
+		"AWS::ApiGateway::RestApi":                             {"ApiKeySourceType", "Mode"},
+		"AWS::ApiGateway::Authorizer":                          {"Type"},
+		"AWS::ApiGateway::GatewayResponse":                     {"ResponseType"},
+		"AWS::ApiGateway::Stage.MethodSetting":                 {"LoggingLevel"},
+		"AWS::ApiGateway::Deployment.MethodSetting":            {"LoggingLevel"},
+		"AWS::ApiGateway::Deployment.StageDescription":         {"LoggingLevel", "CacheClusterSize"},
+		"AWS::ApiGateway::Stage":                               {"CacheClusterSize"},
+		"AWS::ApiGateway::UsagePlan.QuotaSettings":             {"Period"},
+		"AWS::ApiGateway::UsagePlanKey":                        {"KeyType"},
+		"AWS::ApiGateway::DocumentationPart.Location":          {"Type"},
+		"AWS::Serverless::HttpApi.MutualTlsAuthentication":     {"TruststoreVersion"},
+		"AWS::Serverless::Api":                                 {"GatewayResponses", "EndpointConfiguration"},
+		"AWS::Serverless::Api.Auth":                            {"UsagePlan"},
+		"AWS::Serverless::HttpApi.HttpApiAuth":                 {"EnableIamAuthorizer"},
+		"AWS::Serverless::StateMachine":                        {"AutoPublishAlias"},
+		"AWS::Serverless::Function":                            {"SnapStart"},
+		"AWS::Serverless::HttpApi":                             {"PropagateTags"},
+		"AWS::ApiGateway::DomainName":                          {"RoutingMode"},
+		"AWS::Serverless::Function.EventSource":                {"Type"},
+		"AWS::ApiGateway::Method.MethodResponse":               {"StatusCode"},
+		"AWS::ApiGateway::Deployment.DeploymentCanarySettings": {"PercentTraffic"},
+	}
+	for obj, props := range enums {
+		o := objects[obj]
+		if o == nil {
+			t.Errorf("no object %s", obj)
+			continue
+		}
+		for _, p := range props {
+			if o.props[p] == nil {
+				t.Errorf("%s has no property %s", obj, p)
+			}
+			if enumFor(obj, p) != nil {
+				pr := o.props[p]
+				if pr == nil || (pr.shape.enum == nil && (pr.shape.elem == nil || pr.shape.elem.enum == nil)) {
+					t.Errorf("enum for %s/%s not attached", obj, p)
+				}
+			}
+		}
+	}
+	// goformation's required flags agree with AWS for API Gateway.
+	for obj, want := range map[string][]string{
+		"AWS::ApiGateway::Method":                {"HttpMethod", "ResourceId", "RestApiId"},
+		"AWS::ApiGateway::Method.Integration":    {"Type"},
+		"AWS::ApiGateway::Stage":                 {"RestApiId"},
+		"AWS::ApiGateway::Resource":              {"ParentId", "PathPart", "RestApiId"},
+		"AWS::ApiGateway::Deployment":            {"RestApiId"},
+		"AWS::ApiGateway::RestApi":               nil,
+		"AWS::ApiGateway::Method.MethodResponse": {"StatusCode"},
+	} {
+		got := append([]string(nil), objects[obj].required...)
+		if diff := cmp.Diff(want, sorted(got)); diff != "" {
+			t.Errorf("required of %s (-want +got):\n%s", obj, diff)
+		}
+	}
+}
+
+func sorted(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// TestConcurrent checks that one Checker serves many goroutines (run with
+// -race).
+func TestConcurrent(t *testing.T) {
+	c := New()
+	src := genTemplate(40)
+	want := render(checkTemplate(t, c, "gen.yaml", src))
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := render(checkTemplate(t, New(), "gen.yaml", src)); got != want {
+				errs <- got
+			}
+			if got := render(checkTemplate(t, c, "gen.yaml", src)); got != want {
+				errs <- got
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent run differs:\n%s", e)
+	}
+}
+
+// genTemplate writes an API with n resources: a mix of API Gateway types,
+// Lambda functions and IAM roles, with one deliberate typo every 50.
+func genTemplate(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: gen\n      EndpointConfiguration:\n        Types: [REGIONAL]\n")
+	for i := 0; len(bytes.Split(b.Bytes(), []byte("\n    Type: "))) <= n; i++ {
+		typo := ""
+		if i%50 == 49 {
+			typo = "        TimeoutInMilis: 100\n"
+		}
+		fmt.Fprintf(&b, `  Res%[1]d:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: p%[1]d
+  Get%[1]d:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Res%[1]d
+      HttpMethod: GET
+      AuthorizationType: NONE
+      RequestParameters:
+        method.request.path.id: true
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn%[1]d.Arn}/invocations
+%[2]s      MethodResponses:
+        - StatusCode: 200
+  Fn%[1]d:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      MemorySize: 128
+      Timeout: "30"
+      Role: !GetAtt Role%[1]d.Arn
+      Code:
+        ZipFile: "def handler(e, c): return {'statusCode': 200}"
+      Environment:
+        Variables:
+          STAGE: prod
+      Tags:
+        - Key: app
+          Value: gen
+  Role%[1]d:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
+`, i, typo)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkValidate2000 checks a generated template of about 2,000
+// resources with a fresh Checker per run, as `cfnrun validate` does
+// (schema built by reflection once per type, then reused).
+func BenchmarkValidate2000(b *testing.B) {
+	src := genTemplate(2000)
+	root, pds := cfn.Parse("gen.yaml", src)
+	if pds.HasErrors() {
+		b.Fatal(pds.Err())
+	}
+	res := root.Get("Resources")
+	b.Logf("%d resources", len(res.Fields))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c := New()
+		var ds diag.Diagnostics
+		for _, f := range res.Fields {
+			ds = append(ds, c.CheckEntry(f.Key, f.KeyRange, f.Value)...)
+		}
+		if len(ds) == 0 {
+			b.Fatal("expected the deliberate typos to be found")
+		}
+	}
+}
+
+// BenchmarkCheckWarm is the per-resource cost once the schema is built.
+func BenchmarkCheckWarm(b *testing.B) {
+	src := genTemplate(2000)
+	root, _ := cfn.Parse("gen.yaml", src)
+	res := root.Get("Resources")
+	c := New()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, f := range res.Fields {
+			c.CheckEntry(f.Key, f.KeyRange, f.Value)
+		}
+	}
+}
+
+// TestLongNames: names far longer than any CloudFormation name get no
+// did-you-mean (edit distance against 1,300 types is quadratic; the fuzzer
+// found a 20 KB type that took 35 s), but are still reported.
+func TestLongNames(t *testing.T) {
+	c := New()
+	long := strings.Repeat("A", 1000) // YAML keys stop at 1024 bytes
+	src := "Resources:\n  A:\n    Type: AWS::X::" + long + long + "\n  B:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: x\n      " + long + ": 1\n"
+	ds := checkTemplate(t, c, "long.yaml", []byte(src))
+	if len(ds) != 2 {
+		t.Fatalf("want 2 findings, got:\n%s", render(ds))
+	}
+	for _, d := range ds {
+		if strings.Contains(d.Detail, "Did you mean") {
+			t.Errorf("suggestion for a %d-byte name: %s", len(long), d.Detail)
+		}
+	}
+	if got := suggest("AWS::ApiGateway::RestAPI", c.typeNames()); got != "AWS::ApiGateway::RestApi" {
+		t.Errorf("suggest = %q", got)
+	}
+}

@@ -1,0 +1,203 @@
+package schema
+
+import "strings"
+
+// This file holds what goformation's generated structs do not say: the
+// documented enum values of API Gateway properties, properties and types
+// AWS added after goformation v7.14.9's data, corrections to goformation's
+// hand-written SAM structs, and cfnrun's own extensions, which the resolver
+// reports with a dedicated rule. Every table is a function over constants,
+// so nothing here can be mutated at run time.
+
+// schemaSource names the data cfnrun checks against, for hints.
+const schemaSource = "goformation v7.14.9"
+
+// enumFor returns the documented values of property prop of object obj
+// (a CloudFormation name such as "AWS::ApiGateway::Method.Integration"),
+// or nil. Sources: the CloudFormation template reference and the API
+// Gateway REST API reference (valid values of each field).
+func enumFor(obj, prop string) *enum {
+	switch obj + "/" + prop {
+	case "AWS::ApiGateway::Method.Integration/Type":
+		return &enum{values: []string{"AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"}}
+	case "AWS::ApiGateway::Method.Integration/ConnectionType":
+		// HTTP2 is cfnrun's extension; the resolver reports it.
+		return &enum{values: []string{"INTERNET", "VPC_LINK"}, skip: []string{"HTTP2"}}
+	case "AWS::ApiGateway::Method.Integration/ContentHandling",
+		"AWS::ApiGateway::Method.IntegrationResponse/ContentHandling":
+		return &enum{values: []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}}
+	case "AWS::ApiGateway::Method.Integration/PassthroughBehavior":
+		return &enum{values: []string{"WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"}}
+	case "AWS::ApiGateway::Method.Integration/ResponseTransferMode":
+		return &enum{values: []string{"BUFFERED", "STREAM"}}
+	case "AWS::ApiGateway::Method/AuthorizationType":
+		return &enum{values: []string{"NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS"}}
+	case "AWS::ApiGateway::Method/HttpMethod":
+		// API Gateway's method verbs; compared without case because
+		// templates in the wild write "get".
+		return &enum{values: []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}, fold: true}
+	case "AWS::ApiGateway::RestApi.EndpointConfiguration/Types",
+		"AWS::ApiGateway::DomainName.EndpointConfiguration/Types":
+		return &enum{values: []string{"EDGE", "REGIONAL", "PRIVATE"}}
+	case "AWS::ApiGateway::RestApi.EndpointConfiguration/IpAddressType",
+		"AWS::ApiGateway::DomainName.EndpointConfiguration/IpAddressType":
+		return &enum{values: []string{"ipv4", "dualstack"}}
+	case "AWS::ApiGateway::RestApi/ApiKeySourceType":
+		return &enum{values: []string{"HEADER", "AUTHORIZER"}}
+	case "AWS::ApiGateway::RestApi/Mode":
+		return &enum{values: []string{"overwrite", "merge"}}
+	case "AWS::ApiGateway::Authorizer/Type":
+		return &enum{values: []string{"TOKEN", "REQUEST", "COGNITO_USER_POOLS"}}
+	case "AWS::ApiGateway::GatewayResponse/ResponseType":
+		return &enum{values: []string{"DEFAULT_4XX", "DEFAULT_5XX", "RESOURCE_NOT_FOUND", "UNAUTHORIZED",
+			"INVALID_API_KEY", "ACCESS_DENIED", "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR",
+			"INVALID_SIGNATURE", "EXPIRED_TOKEN", "MISSING_AUTHENTICATION_TOKEN", "INTEGRATION_FAILURE",
+			"INTEGRATION_TIMEOUT", "API_CONFIGURATION_ERROR", "UNSUPPORTED_MEDIA_TYPE",
+			"BAD_REQUEST_PARAMETERS", "BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED",
+			"QUOTA_EXCEEDED", "WAF_FILTERED"}}
+	case "AWS::ApiGateway::Stage.MethodSetting/LoggingLevel",
+		"AWS::ApiGateway::Deployment.MethodSetting/LoggingLevel",
+		"AWS::ApiGateway::Deployment.StageDescription/LoggingLevel":
+		return &enum{values: []string{"OFF", "ERROR", "INFO"}}
+	case "AWS::ApiGateway::Stage/CacheClusterSize",
+		"AWS::ApiGateway::Deployment.StageDescription/CacheClusterSize":
+		return &enum{values: []string{"0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"}}
+	case "AWS::ApiGateway::UsagePlan.QuotaSettings/Period":
+		return &enum{values: []string{"DAY", "WEEK", "MONTH"}}
+	case "AWS::ApiGateway::UsagePlanKey/KeyType":
+		return &enum{values: []string{"API_KEY"}}
+	case "AWS::ApiGateway::DocumentationPart.Location/Type":
+		return &enum{values: []string{"API", "AUTHORIZER", "MODEL", "RESOURCE", "METHOD", "PATH_PARAMETER",
+			"QUERY_PARAMETER", "REQUEST_HEADER", "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY"}}
+	}
+	return nil
+}
+
+// added is a property AWS documents that goformation's data predates.
+type added struct {
+	name string
+	kind kind
+}
+
+// addedProps returns the properties of object obj that the CloudFormation
+// template reference documents and goformation v7.14.9 does not have. API
+// Gateway types are listed exhaustively, because an unknown property on
+// them is an error; SAM's documented additions are listed so real SAM
+// templates do not warn.
+func addedProps(obj string) []added {
+	switch obj {
+	case "AWS::ApiGateway::RestApi":
+		return []added{{"EndpointAccessMode", kString}, {"SecurityPolicy", kString}}
+	case "AWS::ApiGateway::RestApi.EndpointConfiguration", "AWS::ApiGateway::DomainName.EndpointConfiguration":
+		return []added{{"IpAddressType", kString}}
+	case "AWS::ApiGateway::DomainName":
+		return []added{{"EndpointAccessMode", kString}, {"RoutingMode", kString}}
+	case "AWS::ApiGateway::Method.Integration":
+		return []added{{"IntegrationTarget", kString}, {"ResponseTransferMode", kString}}
+	case "AWS::Serverless::Function":
+		return []added{{"AutoPublishAliasAllProperties", kBool}, {"CapacityProviderConfig", kAny},
+			{"DurableConfig", kAny}, {"FunctionScalingConfig", kAny}, {"LoggingConfig", kAny},
+			{"PublishToLatestPublished", kBool}, {"PropagateTags", kBool}, {"RecursiveLoop", kString},
+			{"RolePath", kString}, {"RuntimeManagementConfig", kAny}, {"SnapStart", kAny},
+			{"SourceKMSKeyArn", kString}}
+	case "AWS::Serverless::Api":
+		return []added{{"ApiKeySourceType", kString}, {"FailOnWarnings", kBool}, {"Mode", kString},
+			{"MergeDefinitions", kBool}, {"PropagateTags", kBool}, {"Policy", kAny}, {"SecurityPolicy", kString},
+			{"EndpointAccessMode", kString}}
+	case "AWS::Serverless::Api.Auth":
+		return []added{{"AddApiKeyRequiredToCorsPreflight", kBool}, {"ApiKeyRequired", kBool},
+			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kAny}}
+	case "AWS::Serverless::HttpApi":
+		return []added{{"PropagateTags", kBool}}
+	case "AWS::Serverless::HttpApi.HttpApiAuth":
+		return []added{{"EnableIamAuthorizer", kBool}}
+	case "AWS::Serverless::StateMachine":
+		return []added{{"AutoPublishAlias", kString}, {"DeploymentPreference", kAny}, {"PropagateTags", kBool},
+			{"RolePath", kString}, {"UseAliasAsEventTarget", kBool}}
+	}
+	return nil
+}
+
+// overrideShape corrects goformation's hand-written SAM structs where they
+// disagree with the SAM specification; nil keeps the generated shape.
+func overrideShape(obj, prop string) *shape {
+	switch obj + "/" + prop {
+	case "AWS::Serverless::Api/GatewayResponses":
+		// A map of response objects, not of strings.
+		return &shape{kind: kMap, elem: &shape{kind: kAny}}
+	case "AWS::Serverless::Api/EndpointConfiguration":
+		// "REGIONAL" or {Type: REGIONAL, VpcEndpointIds: [...]}.
+		return &shape{kind: kAny}
+	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
+		return &shape{kind: kString}
+	}
+	return nil
+}
+
+// newerType reports whether typ is a resource type AWS documents that
+// goformation v7.14.9 does not know. Its properties are not checked.
+func newerType(typ string) bool {
+	switch typ {
+	case "AWS::ApiGateway::DomainNameV2", "AWS::ApiGateway::DomainNameAccessAssociation",
+		"AWS::ApiGateway::BasePathMappingV2", "AWS::ApiGatewayV2::RoutingRule",
+		"AWS::Serverless::Connector", "AWS::Serverless::GraphQLApi", "AWS::Serverless::CapacityProvider":
+		return true
+	}
+	return false
+}
+
+// isExtension reports whether prop on object obj is one of cfnrun's own
+// extensions, which the resolver reports with its own rule.
+func isExtension(obj, prop string) bool {
+	return obj == "AWS::ApiGateway::Stage" && prop == "Http2Enabled"
+}
+
+// strictUnknown reports whether an unknown property on typ is an error even
+// without a did-you-mean match: cfnrun's API Gateway data is complete.
+func strictUnknown(typ string) bool {
+	return strings.HasPrefix(typ, "AWS::ApiGateway::")
+}
+
+// siblingTypes returns the types whose properties are often confused with
+// typ's: the same resource in another version of the service
+// (AWS::ApiGateway::Stage and AWS::ApiGatewayV2::Stage, ELB and ELBv2, …)
+// and SAM's counterparts.
+func siblingTypes(typ string, known func(string) bool) []string {
+	parts := strings.Split(typ, "::")
+	if len(parts) != 3 {
+		return nil
+	}
+	var out []string
+	add := func(t string) {
+		if t != typ && known(t) {
+			out = append(out, t)
+		}
+	}
+	svc, res := parts[1], parts[2]
+	base := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(svc, "V2"), "v2"), "0123456789")
+	for _, s := range []string{base, base + "V2", base + "v2"} {
+		add(parts[0] + "::" + s + "::" + res)
+	}
+	switch typ {
+	case "AWS::ApiGateway::RestApi":
+		add("AWS::Serverless::Api")
+		add("AWS::ApiGatewayV2::Api")
+	case "AWS::ApiGatewayV2::Api":
+		add("AWS::Serverless::HttpApi")
+		add("AWS::ApiGateway::RestApi")
+	case "AWS::Serverless::Api":
+		add("AWS::ApiGateway::RestApi")
+		add("AWS::ApiGateway::Stage")
+	case "AWS::Serverless::HttpApi":
+		add("AWS::ApiGatewayV2::Api")
+		add("AWS::ApiGatewayV2::Stage")
+	case "AWS::Serverless::Function":
+		add("AWS::Lambda::Function")
+	case "AWS::Lambda::Function":
+		add("AWS::Serverless::Function")
+	case "AWS::ApiGateway::Method":
+		add("AWS::ApiGatewayV2::Route")
+		add("AWS::ApiGatewayV2::Integration")
+	}
+	return out
+}
