@@ -854,13 +854,17 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 			return c >= 0, nil
 		}
 	}
-	if a == nil || b == nil {
-		return nil, nil
-	}
 	if e.op == opAdd {
 		_, sa := a.(string)
 		_, sb := b.(string)
 		if sa || sb {
+			// Velocity 1.7 concatenates, a null side reading as its
+			// source text ("a" + $missing is "a$missing").
+			if a == nil {
+				a = literalText(e.l)
+			} else if b == nil {
+				b = literalText(e.r)
+			}
 			if err := st.charge(e.pos, size(a)+size(b)); err != nil {
 				return nil, err
 			}
@@ -874,9 +878,17 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 	x, ok1 := toNumber(a)
 	y, ok2 := toNumber(b)
 	if !ok1 || !ok2 {
-		return nil, nil // Velocity logs and yields null
+		return nil, nil // Velocity logs and yields null (for null too)
 	}
 	return arith(e.op, x, y), nil
+}
+
+// literalText is the source text Velocity substitutes for a null operand.
+func literalText(e expr) string {
+	if r, ok := e.(*refExpr); ok {
+		return r.raw
+	}
+	return "null"
 }
 
 func arith(op binOp, x, y number) any {
