@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Limits. They bound work on hostile or broken templates and inputs; real
@@ -53,7 +54,7 @@ type Template struct {
 // are not implemented do not fail Parse: Unsupported lists them.
 func Parse(src string) (*Template, error) {
 	t := &Template{src: src}
-	p := &parser{src: src, t: t, sh: &shared{macroNames: scanMacroNames(src), macros: map[string]*macroDef{}}}
+	p := &parser{src: src, t: t, sh: &shared{macroNames: scanMacroNames(src), macros: map[string]*macroDef{}, seen: map[string]bool{}}}
 	nodes, term, err := p.block(ctxTop)
 	if err != nil {
 		return nil, err
@@ -104,6 +105,11 @@ type shared struct {
 	macroNames map[string]bool // names a #macro in the source defines
 	macros     map[string]*macroDef
 	calls      []*macroCallNode
+	seen       map[string]bool // constructs already in Template.unsupported
+	lines      []int           // offsets where lines start, built on demand
+	nonASCII   []bool          // per line: has bytes >= 0x80
+	spec       int             // > 0 while parsing speculatively
+	badExpr    map[int]bool    // offsets where a speculative expression failed
 }
 
 // scanMacroNames finds the names of the macros src defines, so that calls
@@ -171,19 +177,84 @@ func (p *parser) fullSrc() string {
 	return p.src
 }
 
+// errSpeculative is returned while the parser tries something that may
+// turn out to be text (an index after a reference, macro arguments): such
+// errors are discarded, so they carry no position.
+var errSpeculative = &Error{Msg: "speculative parse failed"}
+
 func (p *parser) errAt(off int, msg, fix string) *Error {
-	line, col := lineCol(p.fullSrc(), p.base+off)
+	if p.sh.spec > 0 {
+		return errSpeculative
+	}
+	line, col := p.lineCol(p.base + off)
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix}
 }
 
-func (p *parser) unsupported(off int, what string) {
-	line, col := lineCol(p.fullSrc(), p.base+off)
-	for _, u := range p.t.unsupported {
-		if strings.HasPrefix(u, what+" at ") {
-			return
+// lineCol is lineCol over the whole template with a line index built once.
+func (p *parser) lineCol(off int) (int, int) {
+	src := p.fullSrc()
+	if p.sh.lines == nil {
+		p.sh.lines = []int{0}
+		p.sh.nonASCII = []bool{false}
+		for i := 0; i < len(src); i++ {
+			switch {
+			case src[i] == '\n':
+				p.sh.lines = append(p.sh.lines, i+1)
+				p.sh.nonASCII = append(p.sh.nonASCII, false)
+			case src[i] >= 0x80:
+				p.sh.nonASCII[len(p.sh.nonASCII)-1] = true
+			}
 		}
 	}
+	off = min(max(off, 0), len(src))
+	line, _ := slices.BinarySearch(p.sh.lines, off+1)
+	start := p.sh.lines[line-1]
+	if !p.sh.nonASCII[line-1] {
+		return line, off - start + 1
+	}
+	return line, utf8.RuneCountInString(src[start:off]) + 1
+}
+
+func (p *parser) unsupported(off int, what string) {
+	if p.sh.seen[what] {
+		return
+	}
+	p.sh.seen[what] = true
+	line, col := p.lineCol(p.base + off)
 	p.t.unsupported = append(p.t.unsupported, what+" at "+strconv.Itoa(line)+":"+strconv.Itoa(col))
+}
+
+// parseMark records the parser's state before a parse that may be undone.
+// A speculative one also turns errors into errSpeculative.
+type parseMark struct {
+	i, unsupported, calls int
+	spec                  bool
+}
+
+func (p *parser) mark(speculative bool) parseMark {
+	if speculative {
+		p.sh.spec++
+	}
+	return parseMark{i: p.i, unsupported: len(p.t.unsupported), calls: len(p.sh.calls), spec: speculative}
+}
+
+// commit ends a parse that succeeded.
+func (p *parser) commit(m parseMark) {
+	if m.spec {
+		p.sh.spec--
+	}
+}
+
+// reset ends a parse that failed, undoing what it recorded.
+func (p *parser) reset(m parseMark) {
+	p.commit(m)
+	p.i = m.i
+	for _, u := range p.t.unsupported[m.unsupported:] {
+		what, _, _ := strings.Cut(u, " at ")
+		delete(p.sh.seen, what)
+	}
+	p.t.unsupported = p.t.unsupported[:m.unsupported]
+	p.sh.calls = p.sh.calls[:m.calls]
 }
 
 func (p *parser) pos(off int) int { return p.base + off }
@@ -734,7 +805,7 @@ func (p *parser) macroDirective(start int) error {
 // macroCall parses #name(arg ...) for a macro the template defines. When
 // the arguments do not parse, ok is false and the '#' is text.
 func (p *parser) macroCall(start int, name string, end int) (node, bool, error) {
-	save := p.i
+	m := p.mark(true)
 	p.i = end
 	p.skipSpace()
 	p.i++ // '('
@@ -746,7 +817,7 @@ func (p *parser) macroCall(start int, name string, end int) (node, bool, error) 
 			p.skipSpace()
 		}
 		if p.i >= len(p.src) {
-			p.i = save
+			p.reset(m)
 			return nil, false, nil
 		}
 		if p.src[p.i] == ')' {
@@ -755,11 +826,12 @@ func (p *parser) macroCall(start int, name string, end int) (node, bool, error) 
 		}
 		a, err := p.unaryNested()
 		if err != nil {
-			p.i = save
+			p.reset(m)
 			return nil, false, nil
 		}
 		n.args = append(n.args, a)
 	}
+	p.commit(m)
 	n.raw = p.src[start:p.i]
 	p.eatNewline()
 	p.sh.calls = append(p.sh.calls, n)
@@ -884,6 +956,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 		k++
 	}
 	r := &refExpr{pos: p.pos(start), name: src[j:k], quiet: quiet}
+	m := p.mark(false)
 	switch r.name {
 	case "input":
 		r.root = rootInput
@@ -922,7 +995,10 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 			continue
 		}
 		if c == '[' {
+			// In text, "[" after a reference may be text ($a[b is not an
+			// index), so the index is parsed speculatively.
 			save := p.i
+			m := p.mark(inText)
 			p.i++
 			p.depth++
 			idx, err := p.expr()
@@ -931,6 +1007,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 				p.skipSpace()
 				if p.i < len(src) && src[p.i] == ']' {
 					p.i++
+					p.commit(m)
 					r.segs = append(r.segs, segment{kind: segIndex, index: idx, pos: p.pos(save)})
 					continue
 				}
@@ -941,7 +1018,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 				}
 				return nil, false, p.errAt(save, "index '[' is not closed", "write $list[0] or $map['key']")
 			}
-			p.i = save
+			p.reset(m)
 		}
 		break
 	}
@@ -950,6 +1027,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 			if !inText {
 				return nil, false, p.errAt(start, "${ is not closed with }", "write ${name}")
 			}
+			p.reset(m)
 			p.i = start
 			return nil, false, nil
 		}
@@ -1074,12 +1152,25 @@ func (p *parser) args(closer byte, method string) ([]expr, error) {
 //
 //	|| or    && and    == != eq ne    < > <= >= lt gt le ge    + -    * / %    ! not -
 func (p *parser) expr() (expr, error) {
+	// While parsing speculatively, an expression that failed at an offset
+	// fails there again: this keeps text full of "$a[" linear to parse.
+	start := p.base + p.i
+	if p.sh.spec > 0 && p.sh.badExpr[start] {
+		return nil, errSpeculative
+	}
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
 		return nil, p.errAt(p.i, "expression is nested too deeply", "split it with #set")
 	}
-	return p.binary(0)
+	e, err := p.binary(0)
+	if err != nil && p.sh.spec > 0 {
+		if p.sh.badExpr == nil {
+			p.sh.badExpr = map[int]bool{}
+		}
+		p.sh.badExpr[start] = true
+	}
+	return e, err
 }
 
 type opInfo struct {
@@ -1339,7 +1430,10 @@ func (p *parser) primary() (expr, error) {
 	case p.word("null"):
 		return &literal{v: nil}, nil
 	}
-	tok := p.src[p.i:]
+	if p.sh.spec > 0 {
+		return nil, errSpeculative
+	}
+	tok := p.src[p.i:min(len(p.src), p.i+21)]
 	if k := strings.IndexAny(tok, " \t\r\n)"); k > 0 {
 		tok = tok[:k]
 	} else if k == 0 {
@@ -1348,6 +1442,7 @@ func (p *parser) primary() (expr, error) {
 	if len(tok) > 20 {
 		tok = tok[:20] + "…"
 	}
+	tok = strings.ToValidUTF8(tok, "")
 	return nil, p.errAt(start, "unexpected "+strconv.Quote(tok)+" where a value belongs", "use a $reference, a 'string', a number, true, false, a [list] or a {map}")
 }
 

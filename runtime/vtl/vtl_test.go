@@ -459,3 +459,16 @@ func TestCallsBounded(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParsePathological parses 180 KB of text that looks like the
+// start of indexed references ("$a[$b[$c["): each "[" is tried as an index
+// and fails; parsing must stay linear in the template's size.
+func BenchmarkParsePathological(b *testing.B) {
+	src := strings.Repeat("$a[$b[$c[", 20000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
