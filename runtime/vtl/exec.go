@@ -212,10 +212,10 @@ func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix, Err: cause}
 }
 
-// charge counts n units of work against maxWork.
+// charge counts n units of work against the work limit.
 func (st *state) charge(pos, n int) error {
 	st.work += n
-	if st.work > maxWork {
+	if st.work > st.t.lim.work {
 		return st.errAt(pos, "the template does too much work (loop bodies, macro calls, string building, collection scans, JSONPath visits)", "process less data per request", ErrLimit)
 	}
 	return nil
@@ -245,8 +245,8 @@ func (st *state) regexp(pos int, pat string) (*regexp.Regexp, error) {
 
 func (st *state) write(b []byte) error {
 	st.written += len(b)
-	if st.written > maxOutput {
-		return &Error{Line: 1, Col: 1, Msg: "output exceeds 10 MB", Fix: "API Gateway's payload limit; produce less output", Err: ErrLimit}
+	if st.written > st.t.lim.output {
+		return &Error{Line: 1, Col: 1, Msg: "output exceeds " + sizeText(st.t.lim.output), Fix: "API Gateway's payload limit; produce less output", Err: ErrLimit}
 	}
 	_, err := st.w.Write(b)
 	return err
@@ -612,8 +612,8 @@ func (n *foreachNode) exec(st *state) error {
 	}()
 	for i, it := range items {
 		st.iterations++
-		if st.iterations > maxIterations {
-			return st.errAt(n.pos, "more than 1,000,000 #foreach iterations", "loop over less data", ErrLimit)
+		if st.iterations > st.t.lim.iterations {
+			return st.errAt(n.pos, "more than "+strconv.Itoa(st.t.lim.iterations)+" #foreach iterations", "loop over less data", ErrLimit)
 		}
 		if err := st.charge(n.pos, 1+len(n.body)); err != nil {
 			return err
@@ -735,8 +735,8 @@ func (e *rangeExpr) eval(st *state) (any, error) {
 	if n < 0 {
 		n = -n
 	}
-	if n >= maxIterations {
-		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than 1,000,000 elements", "use a smaller range", ErrLimit)
+	if n >= int64(st.t.lim.iterations) {
+		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than "+strconv.Itoa(st.t.lim.iterations)+" elements", "use a smaller range", ErrLimit)
 	}
 	if err := st.charge(e.pos, 8*(int(n)+1)); err != nil {
 		return nil, err
@@ -869,8 +869,8 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 				return nil, err
 			}
 			s := toString(a) + toString(b)
-			if len(s) > maxOutput {
-				return nil, st.errAt(e.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			if len(s) > st.t.lim.output {
+				return nil, st.errAt(e.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 			}
 			return s, nil
 		}

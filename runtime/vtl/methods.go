@@ -260,9 +260,9 @@ func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
 }
 
 func (st *state) evalPath(s *segment, jp *jsonPath, root any) (any, bool, error) {
-	left := maxWork - st.work
+	left := st.t.lim.work - st.work
 	v, found := jp.eval(root, &left)
-	if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
+	if err := st.charge(s.pos, st.t.lim.work-st.work-left); err != nil {
 		return nil, false, err
 	}
 	return v, found, nil
@@ -658,8 +658,8 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		case "endsWith":
 			return strings.HasSuffix(s, a), nil
 		case "concat":
-			if len(s)+len(a) > maxOutput {
-				return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			if len(s)+len(a) > st.t.lim.output {
+				return nil, st.errAt(seg.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 			}
 			return s + a, nil
 		default:
@@ -778,8 +778,8 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 }
 
 func (st *state) limitString(seg *segment, s string) (any, error) {
-	if len(s) > maxOutput {
-		return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+	if len(s) > st.t.lim.output {
+		return nil, st.errAt(seg.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 	}
 	return s, nil
 }
@@ -980,8 +980,8 @@ func argList(args []any) (*List, bool) {
 // templates cannot build unbounded collections.
 func (st *state) grow(s *segment) error {
 	st.iterations++
-	if st.iterations > maxIterations {
-		return st.errAt(s.pos, "more than 1,000,000 loop iterations and collection additions", "process less data", ErrLimit)
+	if st.iterations > st.t.lim.iterations {
+		return st.errAt(s.pos, "more than "+strconv.Itoa(st.t.lim.iterations)+" loop iterations and collection additions", "process less data", ErrLimit)
 	}
 	return nil
 }

@@ -37,6 +37,25 @@ const (
 	maxRegexps = 64
 )
 
+// limits are the bounds of one Execute.
+type limits struct {
+	iterations int // #foreach iterations plus collection additions; range size
+	output     int // bytes written, and the length of any string built
+	work       int // work units (see maxWork)
+}
+
+func defaultLimits() limits {
+	return limits{iterations: maxIterations, output: maxOutput, work: maxWork}
+}
+
+// sizeText formats a byte limit: "10 MB".
+func sizeText(n int) string {
+	if n%(1<<20) == 0 {
+		return strconv.Itoa(n>>20) + " MB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
 // Template is a compiled mapping template. It is immutable and safe for
 // concurrent use by many goroutines.
 type Template struct {
@@ -44,6 +63,9 @@ type Template struct {
 	nodes       []node
 	static      []byte // the whole output when the template is plain text
 	unsupported []string
+	// lim holds the execution limits (the constants above; tests lower
+	// them).
+	lim limits
 	// states recycles execution states (and their scratch buffers)
 	// between Execute calls; it holds no data from one request to the next.
 	states sync.Pool
@@ -53,7 +75,7 @@ type Template struct {
 // the line and column of the problem within src. Constructs that parse but
 // are not implemented do not fail Parse: Unsupported lists them.
 func Parse(src string) (*Template, error) {
-	t := &Template{src: src}
+	t := &Template{src: src, lim: defaultLimits()}
 	p := &parser{src: src, t: t, sh: &shared{macroNames: scanMacroNames(src), macros: map[string]*macroDef{}, seen: map[string]bool{}}}
 	nodes, term, err := p.block(ctxTop)
 	if err != nil {

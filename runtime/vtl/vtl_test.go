@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -249,6 +250,38 @@ func setOutput(a *archive, out string) {
 	a.set(outputNoNL, out)
 }
 
+// parseSmall parses with limits a hundred times smaller than the
+// defaults, so that tests of the limits run fast (also under -race).
+func parseSmall(src string) (*Template, error) {
+	tp, err := Parse(src)
+	if err == nil {
+		tp.lim = limits{iterations: 10_000, output: 100 << 10, work: 500_000}
+	}
+	return tp, err
+}
+
+// TestDefaultLimits checks the documented limits with the real values, on
+// templates that reach them without doing the work.
+func TestDefaultLimits(t *testing.T) {
+	for name, c := range map[string]struct {
+		src, want string
+	}{
+		"range":  {"#foreach($i in [1..2000000])#end", "range [1..2000000] has more than 1000000 elements"},
+		"output": {"#set($s = $input.body)$s$s", "output exceeds 10 MB"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tp, err := Parse(c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tp.Execute(io.Discard, &Input{Body: bytes.Repeat([]byte("x"), 6<<20)})
+			if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Execute error = %v, want ErrLimit with %q", err, c.want)
+			}
+		})
+	}
+}
+
 func TestStaticTemplate(t *testing.T) {
 	for _, src := range []string{"", `{"statusCode": 200}`, "plain\ntext $ # \\ ## comment\n"} {
 		tp, err := Parse(src)
@@ -277,14 +310,14 @@ func TestErrorsWrap(t *testing.T) {
 		{"util", "$util.toJson($x)", nil, ErrUnsupported},
 		{"badBody", "$input.json('$')", &Input{Body: []byte("{nope")}, ErrInvalidJSON},
 		{"parseJson", "$util.parseJson('[1,')", nil, ErrInvalidJSON},
-		{"range", "#foreach($i in [1..2000000])#end", nil, ErrLimit},
-		{"loops", "#foreach($i in [1..1000])#foreach($j in [1..1000])#foreach($k in [1..2])#end#end#end", nil, ErrLimit},
-		{"output", "#set($s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')#foreach($i in [1..100000])$s#end", nil, ErrLimit},
+		{"range", "#foreach($i in [1..20000])#end", nil, ErrLimit},
+		{"loops", "#foreach($i in [1..100])#foreach($j in [1..100])#foreach($k in [1..2])#end#end#end", nil, ErrLimit},
+		{"output", "#set($s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')#foreach($i in [1..1000])$s#end", nil, ErrLimit},
 		{"doubling", "#set($s = 'x')#foreach($i in [1..40])#set($s = \"$s$s\")#end", nil, ErrLimit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tp, err := Parse(c.src)
+			tp, err := parseSmall(c.src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -406,7 +439,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // TestWorkBounded: templates that would run for minutes without the work
 // budget fail quickly with ErrLimit.
 func TestWorkBounded(t *testing.T) {
-	big := strings.Repeat("x", 1<<20)
+	big := strings.Repeat("x", 16<<10)
 	cases := []struct{ name, src string }{
 		{"copyInLoop", "#foreach($i in [1..999999])#set($t = $big.toUpperCase())#end"},
 		{"rangesInLoop", "#foreach($i in [1..999999])#set($r = [1..999999])#end"},
@@ -416,7 +449,7 @@ func TestWorkBounded(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tp, err := Parse("#set($big = $input.params('big'))" + c.src)
+			tp, err := parseSmall("#set($big = $input.params('big'))" + c.src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -449,7 +482,7 @@ func TestCallsBounded(t *testing.T) {
 		}(),
 	} {
 		t.Run(name, func(t *testing.T) {
-			tp, err := Parse(src)
+			tp, err := parseSmall(src)
 			if err != nil {
 				t.Fatal(err)
 			}
