@@ -1131,8 +1131,10 @@ var knownMethods = []string{
 	"replaceAll", "replaceFirst", "split", "matches", "charAt", "concat", "toString", "compareTo",
 	// List
 	"size", "get", "add", "addAll", "set", "remove", "clear",
+	"subList", "lastIndexOf",
 	// Map
 	"put", "putAll", "containsKey", "containsValue", "keySet", "values", "entrySet",
+	"getOrDefault", "putIfAbsent",
 	"getKey", "getValue",
 	// numbers and booleans
 	"intValue", "longValue", "doubleValue", "booleanValue",

@@ -505,3 +505,33 @@ func BenchmarkParsePathological(b *testing.B) {
 		}
 	}
 }
+
+// TestMethodsNeverPanic calls every implemented method name on every kind
+// of value with argument lists of every shape: errors are fine, panics are
+// not.
+func TestMethodsNeverPanic(t *testing.T) {
+	receivers := []string{`""`, `"abc😀"`, `7`, `2.5`, `true`, `[]`, `[1, "x"]`, `{}`, `{"a": 1}`, `$e`, `$foreach`, `$input`, `$util`, `$input.path('$')`, `$input.path('$.l')`}
+	argLists := []string{``, `$nothing`, `0`, `-1`, `99`, `"a"`, `"("`, `0, 1`, `1, 0`, `-1, 99`, `"a", "b"`, `"a", 1`, `[1], {}`, `1, 2, 3`}
+	names := append(append([]string{}, knownMethods...), utilMethods...)
+	names = append(names, "json", "path", "params", "body", "nosuch")
+	// One template per call, so that an error does not stop the rest.
+	for _, r := range receivers {
+		for _, m := range names {
+			for _, a := range argLists {
+				src := "#foreach($e in $input.path('$.m').entrySet())#set($v = " + r + ")$!v." + m + "(" + a + ")#end"
+				tp, err := Parse(src)
+				if err != nil {
+					t.Fatalf("Parse(%q): %v", src, err)
+				}
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Errorf("%s panicked: %v", src, p)
+						}
+					}()
+					_ = tp.Execute(io.Discard, &Input{Body: []byte(`{"m": {"k": 1}, "l": [3, 1]}`)})
+				}()
+			}
+		}
+	}
+}
