@@ -160,12 +160,30 @@ func fromGo(v any, depth int) any {
 		return x
 	case int:
 		return int64(x)
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
 	case int32:
+		return int64(x)
+	case uint:
+		return uintValue(uint64(x))
+	case uint8:
+		return int64(x)
+	case uint16:
 		return int64(x)
 	case uint32:
 		return int64(x)
+	case uint64:
+		return uintValue(x)
 	case float32:
 		return float64(x)
+	case []map[string]any:
+		l := &List{items: make([]any, len(x))}
+		for i, e := range x {
+			l.items[i] = fromGo(e, depth+1)
+		}
+		return l
 	case map[string]string:
 		return mapFromStrings(x)
 	case map[string]any:
@@ -218,6 +236,13 @@ func size(v any) int {
 		return len(x.keys) + 1
 	}
 	return 1
+}
+
+func uintValue(u uint64) any {
+	if u <= math.MaxInt64 {
+		return int64(u)
+	}
+	return float64(u)
 }
 
 // truthy is Velocity 1.7's #if test: null and false are false, everything

@@ -535,3 +535,29 @@ func TestMethodsNeverPanic(t *testing.T) {
 		}
 	}
 }
+
+type stringer struct{}
+
+func (stringer) String() string { return "custom" }
+
+// TestContextValues: Go values the gateway puts in Input.Context become
+// template values.
+func TestContextValues(t *testing.T) {
+	tp, err := Parse(`$context.i $context.u $context.f $context.b $context.m.k $context.l $context.l.size() $context.s [$context.none] $context.identity.sourceIp $context.authorizer.size()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	err = tp.Execute(&b, &Input{Context: map[string]any{
+		"i": 42, "u": uint64(7), "f": float32(1.5), "b": true,
+		"m": map[string]string{"k": "v"}, "l": []string{"x", "y"}, "s": stringer{}, "none": nil,
+		"identity": map[string]any{"sourceIp": "192.0.2.1"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `42 7 1.5 true v [x, y] 2 custom [] 192.0.2.1 0`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
