@@ -195,6 +195,7 @@ type state struct {
 	work       int
 	depth      int // #define blocks being rendered
 	regexps    map[string]*regexp.Regexp
+	paths      map[string]*jsonPath // JSONPaths built at run time, cached
 	scratch    []byte
 	loop       *foreachInfo
 

@@ -252,9 +252,21 @@ func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
 	if len(args) == 1 {
 		src = toString(args[0])
 	}
+	if jp, ok := st.paths[src]; ok {
+		return jp, nil
+	}
+	if err := st.charge(s.pos, 16*len(src)); err != nil {
+		return nil, err
+	}
 	jp, err := compileJSONPath(src)
 	if err != nil {
 		return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
+	}
+	if st.paths == nil {
+		st.paths = make(map[string]*jsonPath)
+	}
+	if len(st.paths) < maxRegexps {
+		st.paths[src] = jp
 	}
 	return jp, nil
 }

@@ -32,8 +32,9 @@ const (
 	// maxMacroDepth bounds nested macro calls (Velocity's default
 	// velocimacro.max.depth).
 	maxMacroDepth = 20
-	// maxRegexps bounds the regular expressions compiled at run time (from
-	// patterns that are not string literals) and cached per Execute.
+	// maxRegexps bounds the regular expressions and JSONPaths compiled at
+	// run time (from arguments that are not string literals) and cached per
+	// Execute.
 	maxRegexps = 64
 )
 
