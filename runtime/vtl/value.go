@@ -86,9 +86,6 @@ func (m *Map) get(k string) (any, bool) {
 	return nil, false
 }
 
-// at returns the value of the i-th key.
-func (m *Map) at(i int) any { return m.vals[i] }
-
 // put stores v under k and returns the previous value (nil if none), as
 // java.util.Map.put does.
 func (m *Map) put(k string, v any) any {
@@ -432,13 +429,6 @@ func (n number) float() float64 {
 		return n.f
 	}
 	return float64(n.i)
-}
-
-func (n number) value() any {
-	if n.isFlt {
-		return n.f
-	}
-	return n.i
 }
 
 func (n number) cmp(m number) int {
