@@ -228,3 +228,20 @@ func TestGitExtractDirectory(t *testing.T) {
 		t.Errorf("missing path: found=%v err=%v", found, err)
 	}
 }
+
+func TestDiffCommandTerraform(t *testing.T) {
+	dir := filepath.Join(pairsDir, "tf-triggers")
+	stdout, stderr, code := runCLI(t, "diff", "--exit-code", filepath.Join(dir, "old"), filepath.Join(dir, "new"))
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
+	}
+	for _, s := range []string{"DANGER  aws_api_gateway_deployment.this is not re-created", "~ aws_api_gateway_integration.get_items"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout)
+		}
+	}
+	stdout, _, code = runCLI(t, "diff", "--format", "json", filepath.Join(dir, "old"), filepath.Join(dir, "new"))
+	if code != 0 || !strings.Contains(stdout, `"kind": "terraform-deployment-not-triggered"`) || !strings.Contains(stdout, `"format": "terraform"`) {
+		t.Errorf("json: exit %d\n%s", code, stdout)
+	}
+}
