@@ -241,7 +241,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	if r.Stages == nil {
 		r.Stages = []StageChange{}
 	}
-	r.Outputs = compareOutputs(old, new)
+	r.Outputs = compareOutputs(old, new, r.CrossFormat)
 	r.Hazards = append(r.Hazards, exportHazards(r.Outputs)...)
 	sortHazards(r.Hazards)
 	r.summarize()
