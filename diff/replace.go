@@ -30,6 +30,7 @@ var createOnlyTable = map[string][]string{
 	"AWS::ApiGateway::DocumentationVersion":        {"DocumentationVersion", "RestApiId"},
 	"AWS::ApiGateway::DomainName":                  {"DomainName"},
 	"AWS::ApiGateway::DomainNameAccessAssociation": {"AccessAssociationSource", "AccessAssociationSourceType", "DomainNameArn"},
+	"AWS::ApiGateway::DomainNameV2":                {"DomainName", "EndpointConfiguration", "SecurityPolicy"},
 	"AWS::ApiGateway::GatewayResponse":             {"ResponseType", "RestApiId"},
 	"AWS::ApiGateway::Method":                      {"HttpMethod", "ResourceId", "RestApiId"},
 	"AWS::ApiGateway::Model":                       {"ContentType", "Name", "RestApiId"},
