@@ -38,6 +38,7 @@ func diffCommand() command {
 		color := fs.String("color", "auto", "colour the text output: `auto` (when stdout is a terminal), always or never")
 		exitCode := fs.Bool("exit-code", false, "exit 0 when nothing changed, 2 when something did, 1 on error (terraform plan -detailed-exitcode)")
 		gitRev := fs.String("git", "", "compare PATH at git revision `REV` (old) with the working copy (new)")
+		strict := fs.Bool("strict", false, "exit 1, printing them, when either template has errors that would stop a deployment (by default the diff notes their count and goes on)")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
 			if code == exitOK {
@@ -87,13 +88,13 @@ func diffCommand() command {
 				return diffError
 			}
 			var ok bool
-			if newT, ok = resolveSide(e, "new", pos[0], opts); !ok {
+			if newT, ok = resolveSide(e, "new", pos[0], opts, *strict); !ok {
 				return diffError
 			}
 			if !found {
 				// The path is new in the working copy: everything is added.
 				oldT = &model.Template{Format: newT.Format}
-			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, opts); !ok {
+			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, opts, *strict); !ok {
 				return diffError
 			}
 		} else {
@@ -106,10 +107,10 @@ func diffCommand() command {
 				opts.StackName = stackNameOf(pos[1])
 			}
 			var ok bool
-			if oldT, ok = resolveSide(e, "old", pos[0], opts); !ok {
+			if oldT, ok = resolveSide(e, "old", pos[0], opts, *strict); !ok {
 				return diffError
 			}
-			if newT, ok = resolveSide(e, "new", pos[1], opts); !ok {
+			if newT, ok = resolveSide(e, "new", pos[1], opts, *strict); !ok {
 				return diffError
 			}
 		}
@@ -144,11 +145,15 @@ func diffCommand() command {
 // parse) are printed with their source lines and stop the diff. Errors
 // that would only stop a deployment (a stage without a deployment, say)
 // do not change what the diff can say; they are counted on stderr, since
-// 'cfnrun validate' is the command that reports them.
-func resolveSide(e *env, side, path string, opts resolver.Options) (*model.Template, bool) {
+// 'cfnrun validate' is the command that reports them, unless strict.
+func resolveSide(e *env, side, path string, opts resolver.Options, strict bool) (*model.Template, bool) {
 	r := resolver.Resolve(e.ctx, []string{path}, opts)
-	if r.HasInputErrors() || r.Template == nil {
-		fmt.Fprintf(e.stderr, "cfnrun diff: cannot read the %s template:\n\n", side)
+	if r.HasInputErrors() || r.Template == nil || (strict && r.Diags.HasErrors()) {
+		verb := "cannot read"
+		if !r.HasInputErrors() && r.Template != nil {
+			verb = "--strict: errors in"
+		}
+		fmt.Fprintf(e.stderr, "cfnrun diff: %s the %s template:\n\n", verb, side)
 		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
 		fmt.Fprintf(e.stderr, "Fix the errors above and run the diff again.\n")
 		return nil, false

@@ -42,6 +42,10 @@ func TestDiffCommand(t *testing.T) {
 		{name: "one file", args: []string{"diff", old}, code: 1, stderr: []string{"name two templates"}, noStdout: true},
 		{name: "bad format", args: []string{"diff", "--format", "yml", old, nw}, code: 1, stderr: []string{`unknown --format "yml"`}, noStdout: true},
 		{name: "bad flag", args: []string{"diff", "--colour", "never", old, nw}, code: 1, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "deploy-time errors are noted", args: []string{"diff", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 0,
+			stdout: []string{"No changes."}, stderr: []string{"error(s) that would stop a deployment"}},
+		{name: "strict stops on deploy-time errors", args: []string{"diff", "--strict", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 1,
+			stderr: []string{"--strict: errors in the old template", "template.yaml:"}, noStdout: true},
 		{name: "help", args: []string{"diff", "--help"}, code: 0, stdout: []string{"cfnrun diff [flags] OLD NEW", "-exit-code", "-param Name=Value"}},
 	}
 	for _, tt := range tests {
