@@ -334,3 +334,34 @@ func valueJSON(v *model.Value) any {
 	}
 	return nil
 }
+
+// RelabelFiles replaces the prefix from with to in every file name and
+// location of r: `cfnrun diff --git` reads the old side from a temporary
+// directory and reports it as "REV:path".
+func (r *Result) RelabelFiles(from, to string) {
+	fix := func(s *string) {
+		if strings.HasPrefix(*s, from) {
+			*s = to + strings.TrimPrefix(*s, from)
+		}
+	}
+	for _, side := range []*Side{&r.Old, &r.New} {
+		for i := range side.Files {
+			fix(&side.Files[i])
+		}
+	}
+	for i := range r.Hazards {
+		fix(&r.Hazards[i].Location)
+	}
+	for i := range r.Resources {
+		fix(&r.Resources[i].Location)
+	}
+	for i := range r.Routes {
+		fix(&r.Routes[i].Location)
+	}
+	for i := range r.Stages {
+		fix(&r.Stages[i].Location)
+	}
+	for i := range r.Outputs {
+		fix(&r.Outputs[i].Location)
+	}
+}

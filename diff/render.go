@@ -330,6 +330,9 @@ func WriteJSON(w io.Writer, r *Result) error {
 func WriteMarkdown(w io.Writer, r *Result) error {
 	var b strings.Builder
 	b.WriteString("## cfnrun diff\n\n")
+	if len(r.Old.Files) > 0 || len(r.New.Files) > 0 {
+		fmt.Fprintf(&b, "%s -> %s\n\n", mdFiles(r.Old.Files), mdFiles(r.New.Files))
+	}
 	if r.Empty() {
 		b.WriteString(noChanges(r) + "\n")
 		_, err := io.WriteString(w, b.String())
@@ -426,6 +429,17 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func mdFiles(fs []string) string {
+	if len(fs) == 0 {
+		return "(nothing)"
+	}
+	q := make([]string, len(fs))
+	for i, f := range fs {
+		q[i] = mdCode(f)
+	}
+	return strings.Join(q, ", ")
 }
 
 // mdText escapes text for a Markdown table cell or list item.

@@ -66,6 +66,7 @@ func diffCommand() command {
 
 		pos := fs.Args()
 		var oldT, newT *model.Template
+		var relabelFrom, relabelTo string
 		opts := in.options()
 		opts.AllowExtensions = true // diffing is not validating
 		if *gitRev != "" {
@@ -87,6 +88,8 @@ func diffCommand() command {
 				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 				return diffError
 			}
+			// Report the old side as REV:path, not the temporary copy.
+			relabelFrom, relabelTo = tmp+string(filepath.Separator), *gitRev+":"
 			var ok bool
 			if newT, ok = resolveSide(e, "new", pos[0], opts, *strict); !ok {
 				return diffError
@@ -119,6 +122,9 @@ func diffCommand() command {
 		if err != nil {
 			fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 			return diffError
+		}
+		if relabelFrom != "" {
+			res.RelabelFiles(relabelFrom, relabelTo)
 		}
 		switch *format {
 		case "json":

@@ -159,7 +159,7 @@ func TestDiffGit(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
 	}
-	for _, s := range []string{"DANGER  stage prod of API status is removed", "-/+ ProdStage (AWS::ApiGateway::Stage)", "+ GET     /health -> MOCK"} {
+	for _, s := range []string{"DANGER  stage prod of API status is removed", "at HEAD:infra/api.yaml:34:3", "-/+ ProdStage (AWS::ApiGateway::Stage)", "+ GET     /health -> MOCK"} {
 		if !strings.Contains(stdout, s) {
 			t.Errorf("stdout lacks %q:\n%s", s, stdout)
 		}
