@@ -144,8 +144,6 @@ type ResourceChange struct {
 	// Location is where the resource is declared (new side, or old side
 	// for a removal), file:line:col.
 	Location string `json:"location,omitempty"`
-
-	rng diag.Range
 }
 
 // PropertyChange is one changed property of a resource.
@@ -217,7 +215,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		// names differ by construction, so only the API (routes, stages)
 		// is compared.
 		r.CrossFormat = true
-		rs = &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: map[string]string{}}
+		rs = &resourceDiff{byNew: map[string]*ResourceChange{}}
 	} else {
 		var err error
 		if rs, err = compareResources(ctx, old, new); err != nil {

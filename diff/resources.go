@@ -14,11 +14,8 @@ import (
 // steps need to know about it.
 type resourceDiff struct {
 	changes []ResourceChange
-	// byNew indexes changes by new address (and old address for removals).
+	// byNew indexes the non-removal changes by new address.
 	byNew map[string]*ResourceChange
-	byOld map[string]*ResourceChange
-	// renames maps old address to new address.
-	renames map[string]string
 }
 
 // replaced reports whether the resource at new address a is replaced (or is
@@ -59,7 +56,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	}
 	ren := findRenames(removed, added)
 
-	d := &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: ren}
+	d := &resourceDiff{byNew: map[string]*ResourceChange{}}
 	renamedTo := map[string]string{} // new -> old
 	for o, n := range ren {
 		renamedTo[n] = o
@@ -69,18 +66,18 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		if _, ok := ren[n.Address]; ok {
 			continue
 		}
-		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionRemove, Location: loc(n.Range), rng: n.Range})
+		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionRemove, Location: loc(n.Range)})
 	}
 	for _, n := range added {
 		if o, ok := renamedTo[n.Address]; ok {
 			out = append(out, ResourceChange{
 				Address: n.Address, OldAddress: o, Type: n.Type, Action: ActionReplace, Replacement: ReplaceRename,
 				Reason:   fmt.Sprintf("renamed from %s with identical properties: %s is deleted and %s created in its place", o, o, n.Address),
-				Location: loc(n.Range), rng: n.Range,
+				Location: loc(n.Range),
 			})
 			continue
 		}
-		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionAdd, Location: loc(n.Range), rng: n.Range})
+		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionAdd, Location: loc(n.Range)})
 	}
 	for i, n := range common {
 		if i%256 == 0 {
@@ -89,7 +86,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 			}
 		}
 		o := oldBy[n.Address]
-		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range), rng: n.Range}
+		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range)}
 		if o.Type != n.Type {
 			c.OldType = o.Type
 			c.Action, c.Replacement = ActionReplace, ReplaceType
@@ -116,18 +113,9 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 
 func (d *resourceDiff) index() {
 	clear(d.byNew)
-	clear(d.byOld)
 	for i := range d.changes {
-		c := &d.changes[i]
-		if c.Action == ActionRemove {
-			d.byOld[c.Address] = c
-			continue
-		}
-		d.byNew[c.Address] = c
-		if c.OldAddress != "" {
-			d.byOld[c.OldAddress] = c
-		} else if c.Action != ActionAdd {
-			d.byOld[c.Address] = c
+		if c := &d.changes[i]; c.Action != ActionRemove {
+			d.byNew[c.Address] = c
 		}
 	}
 }
@@ -246,7 +234,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			}
 			i, ok := pos[u.node.Address]
 			if !ok {
-				d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range), rng: u.node.Range})
+				d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range)})
 				i = len(d.changes) - 1
 				pos[u.node.Address] = i
 			}
