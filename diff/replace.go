@@ -56,6 +56,11 @@ var createOnlyTable = map[string][]string{
 	"AWS::ApiGatewayV2::Stage":               {"ApiId", "StageName"},
 	"AWS::ApiGatewayV2::VpcLink":             {"SecurityGroupIds", "SubnetIds"},
 
+	// SAM: only the properties that replace what the transform generates
+	// (the function's name); Events and the implicit API update in place.
+	"AWS::Serverless::Function": {"FunctionName"},
+	"AWS::Serverless::Api":      {},
+
 	// What API templates commonly mix in.
 	"AWS::Lambda::Function":   {"FunctionName"},
 	"AWS::Lambda::Permission": {"Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"},
