@@ -506,3 +506,18 @@ func TestCreateOnlyCoversAPIGateway(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLocation(t *testing.T) {
+	for in, want := range map[string]string{
+		"new.yaml:12:3":            "new.yaml 12 3",
+		"HEAD:infra/api.yaml:34:3": "HEAD:infra/api.yaml 34 3",
+		"origin/main:a:b.yaml:1:1": "origin/main:a:b.yaml 1 1",
+		"no-position.yaml":         "no-position.yaml 0 0",
+		"odd:name:x":               "odd:name:x 0 0",
+	} {
+		r := parseLocation(in)
+		if got := fmt.Sprintf("%s %d %d", r.Filename, r.Start.Line, r.Start.Column); got != want {
+			t.Errorf("parseLocation(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

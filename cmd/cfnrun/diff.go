@@ -34,7 +34,7 @@ func diffCommand() command {
 	}
 	c.run = func(e *env, args []string) int {
 		fs := newFlagSet(e, &c)
-		format := fs.String("format", "text", "output `format`: text, json or markdown")
+		format := fs.String("format", "text", "output `format`: text, json, markdown (a pull-request comment) or github (Actions annotations)")
 		color := fs.String("color", "auto", "colour the text output: `auto` (when stdout is a terminal), always or never")
 		exitCode := fs.Bool("exit-code", false, "exit 0 when nothing changed, 2 when something did, 1 on error (terraform plan -detailed-exitcode)")
 		gitRev := fs.String("git", "", "compare PATH at git revision `REV` (old) with the working copy (new)")
@@ -47,9 +47,9 @@ func diffCommand() command {
 			return diffError
 		}
 		switch *format {
-		case "text", "json", "markdown":
+		case "text", "json", "markdown", "github":
 		default:
-			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json or markdown.\n", *format, didYouMean(*format, []string{"text", "json", "markdown"}))
+			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json, markdown or github.\n", *format, didYouMean(*format, []string{"text", "json", "markdown", "github"}))
 			return diffError
 		}
 		var useColor bool
@@ -131,6 +131,8 @@ func diffCommand() command {
 			err = diff.WriteJSON(e.stdout, res)
 		case "markdown":
 			err = diff.WriteMarkdown(e.stdout, res)
+		case "github":
+			err = diff.WriteGitHub(e.stdout, res)
 		default:
 			err = diff.WriteText(e.stdout, res, useColor)
 		}

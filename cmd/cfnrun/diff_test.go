@@ -36,6 +36,8 @@ func TestDiffCommand(t *testing.T) {
 		{name: "exit code with changes", args: []string{"diff", "--exit-code", old, nw}, code: 2, stdout: []string{"Routes:"}},
 		{name: "exit code without changes", args: []string{"diff", "--exit-code", old, old}, code: 0, stdout: []string{"No changes."}},
 		{name: "flags after files", args: []string{"diff", old, nw, "--format", "markdown"}, code: 0, stdout: []string{"## cfnrun diff", "| `~` | orders | prod | `GET` |"}},
+		{name: "github annotations", args: []string{"diff", "--format", "github", old, nw}, code: 0,
+			stdout: []string{"::warning file=", "title=cfnrun diff/stage-new-deployment::stage prod of API orders switches", "::notice title=cfnrun diff::Resources: 0 to add"}},
 		{name: "never colour into a pipe", args: []string{"diff", old, nw}, code: 0, stdout: []string{"~ Prod"}},
 		{name: "forced colour", args: []string{"diff", "--color", "always", old, nw}, code: 0, stdout: []string{"\x1b[33m~\x1b[0m"}},
 		{name: "missing file", args: []string{"diff", "--exit-code", old, "nope.yaml"}, code: 1, stderr: []string{"cannot read the new template", "nope.yaml"}, noStdout: true},
