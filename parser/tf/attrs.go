@@ -585,11 +585,11 @@ func tr2index(tr hcl.Traversal, i int) (cty.Value, bool) {
 // references to resources, data sources and modules stay references
 // (Intrinsic "Ref" with the address and attribute); everything else is
 // the evaluated value.
-func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
+func (mi *modInst) propValue(expr hcl.Expression, v cty.Value, ctx *hcl.EvalContext) *model.Value {
 	rng := toRange(expr.Range())
 	switch e := expr.(type) {
 	case *hclsyntax.TemplateWrapExpr:
-		return mi.propValue(e.Wrapped, v)
+		return mi.propValue(e.Wrapped, v, ctx)
 	case *hclsyntax.ScopeTraversalExpr:
 		switch e.Traversal.RootName() {
 		case "var", "local", "path", "terraform", "count", "each", "self":
@@ -600,7 +600,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 		if v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
 			out := &model.Value{Kind: model.Map, Range: rng}
 			for _, item := range e.Items {
-				kv, ds := item.KeyExpr.Value(mi.ctxFor(item.KeyExpr, nil))
+				kv, ds := item.KeyExpr.Value(ctx)
 				if ds.HasErrors() || kv.Type() != cty.String || !kv.IsKnown() || kv.IsNull() {
 					return ctyToValue(v, rng)
 				}
@@ -613,7 +613,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 				} else {
 					return ctyToValue(v, rng)
 				}
-				out.Fields = append(out.Fields, model.Field{Key: k, KeyRange: toRange(item.KeyExpr.Range()), Value: mi.propValue(item.ValueExpr, ev)})
+				out.Fields = append(out.Fields, model.Field{Key: k, KeyRange: toRange(item.KeyExpr.Range()), Value: mi.propValue(item.ValueExpr, ev, ctx)})
 			}
 			return out
 		}
@@ -622,7 +622,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 			out := &model.Value{Kind: model.List, Range: rng}
 			items := v.AsValueSlice()
 			for i, x := range e.Exprs {
-				out.Items = append(out.Items, mi.propValue(x, items[i]))
+				out.Items = append(out.Items, mi.propValue(x, items[i], ctx))
 			}
 			return out
 		}

@@ -63,6 +63,9 @@ type resource struct {
 	forEach   hcl.Expression
 	dependsOn []hcl.Traversal
 	cbd       bool // lifecycle.create_before_destroy
+	// travs caches the body's references (see bodyTraversals).
+	travs     []hcl.Traversal
+	travsDone bool
 }
 
 // key is the resource's address inside its module ("type.name" or

@@ -410,6 +410,82 @@ func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resourc
 	return v
 }
 
+// evalIn evaluates expr in a prepared context.
+func (mi *modInst) evalIn(expr hcl.Expression, ctx *hcl.EvalContext, resource string) cty.Value {
+	v, ds := expr.Value(ctx)
+	mi.l.addEvalDiags(ds, resource)
+	if ds.HasErrors() && v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// bodyTraversals returns (and caches) every reference a resource body
+// makes outside its meta-arguments, without the iterator variables of its
+// dynamic blocks: one evaluation context per instance serves the body.
+func (mi *modInst) bodyTraversals(r *resource) []hcl.Traversal {
+	if r.travsDone {
+		return r.travs
+	}
+	r.travsDone = true
+	var out []hcl.Traversal
+	var walk func(b hcl.Body, locals map[string]bool)
+	addExpr := func(e hcl.Expression, locals map[string]bool) {
+		for _, tr := range e.Variables() {
+			if !locals[tr.RootName()] {
+				out = append(out, tr)
+			}
+		}
+	}
+	walk = func(b hcl.Body, locals map[string]bool) {
+		sb, ok := b.(*hclsyntax.Body)
+		if !ok {
+			attrs, _ := b.JustAttributes()
+			for n, a := range attrs {
+				if !metaArgs[n] {
+					addExpr(a.Expr, locals)
+				}
+			}
+			return
+		}
+		for n, a := range sb.Attributes {
+			if !metaArgs[n] || locals != nil {
+				addExpr(a.Expr, locals)
+			}
+		}
+		for _, blk := range sb.Blocks {
+			if metaArgs[blk.Type] && locals == nil {
+				continue
+			}
+			if blk.Type != "dynamic" || len(blk.Labels) != 1 {
+				walk(blk.Body, locals)
+				continue
+			}
+			iter := blk.Labels[0]
+			if a := blk.Body.Attributes["iterator"]; a != nil {
+				if tr, ds := hcl.AbsTraversalForExpr(a.Expr); !ds.HasErrors() && len(tr) == 1 {
+					iter = tr.RootName()
+				}
+			}
+			if a := blk.Body.Attributes["for_each"]; a != nil {
+				addExpr(a.Expr, locals)
+			}
+			inner := map[string]bool{iter: true}
+			for k := range locals {
+				inner[k] = true
+			}
+			for _, cb := range blk.Body.Blocks {
+				if cb.Type == "content" {
+					walk(cb.Body, inner)
+				}
+			}
+		}
+	}
+	walk(r.body, nil)
+	r.travs = out
+	return out
+}
+
 // ctxFor builds the evaluation context holding exactly what expr refers
 // to, evaluating those objects first.
 func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.EvalContext {
@@ -934,7 +1010,8 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	r := in.res
 	in.ranges = map[string]hcl.Range{}
 	in.names = map[string]hcl.Range{}
-	args, props := mi.evalBody(r.body, extra, in, "")
+	ctx := mi.ctxForTraversals(mi.bodyTraversals(r), extra)
+	args, props := mi.evalBody(r.body, ctx, in, "")
 	in.args = args
 	in.props = props
 	in.deps = mi.depsOf(r, extra)
@@ -944,7 +1021,7 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 // evalBody evaluates a resource body (attributes, nested blocks, dynamic
 // blocks) into an object; nested blocks become lists of objects, as the
 // AWS provider exposes them.
-func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *instance, path string) (cty.Value, *model.Value) {
+func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (cty.Value, *model.Value) {
 	vals := map[string]cty.Value{}
 	props := &model.Value{Kind: model.Map}
 	if sb, ok := body.(*hclsyntax.Body); ok {
@@ -961,11 +1038,11 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 			if path == "" && metaArgs[n] {
 				continue
 			}
-			v := mi.eval(a.Expr, extra, in.addr)
+			v := mi.evalIn(a.Expr, ctx, in.addr)
 			vals[n] = v
 			in.ranges[path+n] = a.Expr.Range()
 			in.names[path+n] = a.NameRange
-			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v)})
+			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
 		}
 		blocks := map[string][]cty.Value{}
 		blockProps := map[string]*model.Value{}
@@ -985,10 +1062,10 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 				continue
 			}
 			if b.Type == "dynamic" {
-				mi.evalDynamic(b, extra, in, path, addBlock)
+				mi.evalDynamic(b, ctx, in, path, addBlock)
 				continue
 			}
-			v, p := mi.evalBody(b.Body, extra, in, path+b.Type+".")
+			v, p := mi.evalBody(b.Body, ctx, in, path+b.Type+".")
 			addBlock(b.Type, b.TypeRange, b.TypeRange, v, p)
 		}
 		for _, typ := range order {
@@ -1009,7 +1086,7 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 		if path == "" && metaArgs[n] {
 			continue
 		}
-		v := mi.eval(a.Expr, extra, in.addr)
+		v := mi.evalIn(a.Expr, ctx, in.addr)
 		vals[n] = v
 		in.ranges[path+n] = a.Expr.Range()
 		in.names[path+n] = a.NameRange
@@ -1018,7 +1095,7 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 	return cty.ObjectVal(vals), props
 }
 
-func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
+func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
 	l := mi.l
 	if len(b.Labels) != 1 {
 		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "Write dynamic \"BLOCK_TYPE\" { for_each = ...; content { ... } }.", "a dynamic block needs exactly one label, the block type to generate"))
@@ -1045,7 +1122,7 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, i
 		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "A dynamic block needs a for_each argument and a content block.", "incomplete dynamic block %q", typ))
 		return
 	}
-	coll := mi.eval(forEach, extra, in.addr)
+	coll := mi.evalIn(forEach, ctx, in.addr)
 	if !coll.IsKnown() || coll.IsNull() || !coll.CanIterateElements() {
 		if coll.IsKnown() && !coll.IsNull() {
 			l.diagOnce(errorf("TF005", forEach.Range(), in.addr, "for_each in a dynamic block takes a list, set, map or object.", "invalid dynamic for_each value of type %s", typeString(coll.Type())))
@@ -1054,12 +1131,9 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, i
 	}
 	for it := coll.ElementIterator(); it.Next(); {
 		k, v := it.Element()
-		ex := make(map[string]cty.Value, len(extra)+1)
-		for n, x := range extra {
-			ex[n] = x
-		}
-		ex[iter] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})
-		val, p := mi.evalBody(content.Body, ex, in, path+typ+".")
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
+		val, p := mi.evalBody(content.Body, child, in, path+typ+".")
 		add(typ, b.TypeRange, b.LabelRanges[0], val, p)
 	}
 }
