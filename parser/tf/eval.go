@@ -720,8 +720,12 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
 	// values replace them.
 	attrs := map[string]cty.Value{}
-	for a := range mi.refAttrs[key] {
-		attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+	for a, deep := range mi.refAttrs[key] {
+		if deep {
+			attrs[a] = cty.DynamicVal
+		} else {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
 	}
 	for a := range mi.l.relAttrs {
 		if _, ok := attrs[a]; !ok {
@@ -857,7 +861,7 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 	case count != nil:
 		v := mi.eval(count, nil, addr)
 		if !v.IsKnown() {
-			l.diagOnce(errorf("TF005", count.Range(), addr, "count must be known before apply: derive it from variables and locals, not from attributes of other resources.", "count value cannot be determined"))
+			l.diagOnce(diag.Infof("TF005", toRange(count.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive count from variables and locals to see these instances.", "count value cannot be determined without AWS: no instances of %s", addr))
 			return nil, nil, expandUnknown
 		}
 		nv, err := convert.Convert(v, cty.Number)
@@ -883,7 +887,7 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			if v.IsKnown() && v.CanIterateElements() {
 				// Keys known, some values unknown: fine.
 			} else {
-				l.diagOnce(errorf("TF005", forEach.Range(), addr, "for_each keys must be known before apply: derive them from variables and locals.", "for_each value cannot be determined"))
+				l.diagOnce(diag.Infof("TF005", toRange(forEach.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive for_each from variables and locals to see these instances.", "for_each value cannot be determined without AWS: no instances of %s", addr))
 				return nil, nil, expandUnknown
 			}
 		}
