@@ -84,6 +84,7 @@ type modInst struct {
 	l        *loader
 	m        *module
 	prefix   string // "" for the root, "module.api." or "module.api[\"a\"]." for children
+	parent   *modInst
 	depth    int
 	inputs   map[string]cty.Value
 	inRanges map[string]hcl.Range
@@ -790,6 +791,12 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 		return cty.DynamicVal
 	}
 	dir := filepath.Join(mi.m.dir, src)
+	for p := mi; p != nil; p = p.parent {
+		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
+			l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
+			return cty.DynamicVal
+		}
+	}
 	child, ok := l.modules[filepath.Clean(dir)]
 	if !ok {
 		files, err := dirFiles(dir)
@@ -809,6 +816,7 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 	}
 	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
 		ci := l.newModInst(child, prefix, mi.depth+1)
+		ci.parent = mi
 		for n, a := range attrs {
 			if _, ok := child.varByName[n]; !ok {
 				continue
