@@ -383,7 +383,7 @@ func templateFileFunc(read func(string) ([]byte, error), funcs map[string]functi
 
 var matchKeysFunc = function.New(&function.Spec{
 	Params: []function.Parameter{collectionParam("values"), collectionParam("keys"), collectionParam("searchset")},
-	Type: function.StaticReturnType(cty.DynamicPseudoType),
+	Type:   function.StaticReturnType(cty.DynamicPseudoType),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		for i, a := range args {
 			if !a.IsWhollyKnown() {
