@@ -88,15 +88,23 @@ type modInst struct {
 	depth    int
 	inputs   map[string]cty.Value
 	inRanges map[string]hcl.Range
-	vars     map[string]cty.Value
-	varObj   cty.Value
-	locals   map[string]cty.Value
-	values   map[string]cty.Value // resource key → value
-	calls    map[string]cty.Value // module call → value
-	state    map[string]uint8
-	refAttrs map[string]map[string]bool
-	insts    map[string][]*instance
-	outputs  map[string]cty.Value
+	// inputExprs are the module block's arguments, evaluated lazily in
+	// the caller's scope (with inputExtra, the call instance's each/count)
+	// when the child first reads the variable: a module output may feed a
+	// resource whose attribute feeds another input of the same module.
+	inputExprs map[string]*hcl.Attribute
+	inputExtra map[string]cty.Value
+	callAddr   string
+	children   map[string]*modInst // non-expanded module calls
+	allDone    bool
+	vars       map[string]cty.Value
+	locals     map[string]cty.Value
+	values     map[string]cty.Value // resource key → value
+	calls      map[string]cty.Value // module call → value
+	state      map[string]uint8
+	refAttrs   map[string]map[string]bool
+	insts      map[string][]*instance
+	outputs    map[string]cty.Value
 }
 
 const (
@@ -143,10 +151,13 @@ func (l *loader) newModInst(m *module, prefix string, depth int) *modInst {
 // evalAll evaluates everything the module declares, in declaration order;
 // dependencies are evaluated on demand.
 func (mi *modInst) evalAll() {
-	for _, v := range mi.m.variables {
-		mi.evalVariable(v)
+	if mi.allDone {
+		return
 	}
-	mi.varObj = cty.ObjectVal(mi.vars)
+	mi.allDone = true
+	for _, v := range mi.m.variables {
+		mi.variable(v.name)
+	}
 	for _, v := range mi.m.variables {
 		mi.checkValidations(v)
 	}
@@ -163,12 +174,53 @@ func (mi *modInst) evalAll() {
 		mi.call(c.name)
 	}
 	for _, o := range mi.m.outputs {
-		if o.expr == nil {
-			continue
-		}
-		v := mi.eval(o.expr, nil, "")
-		mi.outputs[o.name] = v
+		mi.output(o.name)
 	}
+}
+
+// variable returns input variable name, evaluating it (and the caller's
+// argument for it) on first use.
+func (mi *modInst) variable(name string) cty.Value {
+	key := "var." + name
+	switch mi.state[key] {
+	case stateDone:
+		return mi.vars[name]
+	case stateBusy:
+		return cty.DynamicVal
+	}
+	v := mi.m.varByName[name]
+	if v == nil {
+		return cty.DynamicVal
+	}
+	mi.state[key] = stateBusy
+	if a, ok := mi.inputExprs[name]; ok && mi.parent != nil {
+		mi.inputs[name] = mi.parent.eval(a.Expr, mi.inputExtra, mi.callAddr)
+		mi.inRanges[name] = a.Expr.Range()
+	}
+	mi.evalVariable(v)
+	mi.state[key] = stateDone
+	return mi.vars[name]
+}
+
+// output returns output name, evaluating it on first use.
+func (mi *modInst) output(name string) cty.Value {
+	key := "output." + name
+	switch mi.state[key] {
+	case stateDone:
+		return mi.outputs[name]
+	case stateBusy:
+		return cty.DynamicVal
+	}
+	mi.state[key] = stateBusy
+	v := cty.DynamicVal
+	for _, o := range mi.m.outputs {
+		if o.name == name && o.expr != nil {
+			v = mi.eval(o.expr, nil, "")
+		}
+	}
+	mi.outputs[name] = v
+	mi.state[key] = stateDone
+	return v
 }
 
 // ---- variables ----
@@ -510,7 +562,8 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		m[a][b] = v
 	}
 	localVals := map[string]cty.Value{}
-	useVars, undeclaredVars := false, map[string]bool{}
+	varVals := map[string]cty.Value{}
+	moduleOuts := map[string]map[string]cty.Value{}
 	moduleVals := map[string]cty.Value{}
 	for _, tr := range travs {
 		root := tr.RootName()
@@ -531,10 +584,10 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.varByName), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
-				undeclaredVars[name] = true
+				varVals[name] = cty.DynamicVal
 				continue
 			}
-			useVars = true
+			varVals[name] = mi.variable(name)
 		case "local":
 			name, ok := attrStep(tr, 1)
 			if !ok {
@@ -575,9 +628,32 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			if !ok {
 				continue
 			}
-			if _, declared := mi.m.calls[name]; !declared {
+			c, declared := mi.m.calls[name]
+			if !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.calls), "Declare it with a module block."), "reference to undeclared module %q", name))
 				moduleVals[name] = cty.DynamicVal
+				continue
+			}
+			if out, ok := attrStep(tr, 2); ok && c.count == nil && c.forEach == nil {
+				// module.NAME.OUTPUT: only that output, evaluated lazily.
+				ci := mi.child(c)
+				if moduleOuts[name] == nil {
+					moduleOuts[name] = map[string]cty.Value{}
+				}
+				if ci == nil {
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				if !ci.hasOutput(out) {
+					var names []string
+					for _, o := range ci.m.outputs {
+						names = append(names, o.name)
+					}
+					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(out, names, "Add an output block to the module."), "module %q has no output %q", name, out))
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				moduleOuts[name][out] = ci.output(out)
 				continue
 			}
 			moduleVals[name] = mi.call(name)
@@ -596,23 +672,13 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			put(nested, root, name, mi.resource(key))
 		}
 	}
-	if useVars || len(undeclaredVars) > 0 {
-		vars := mi.varObj
-		if vars == cty.NilVal {
-			// During validation of the variables themselves.
-			vars = cty.ObjectVal(mi.vars)
+	if len(varVals) > 0 {
+		ctx.Variables["var"] = cty.ObjectVal(varVals)
+	}
+	for name, outs := range moduleOuts {
+		if _, whole := moduleVals[name]; !whole {
+			moduleVals[name] = cty.ObjectVal(outs)
 		}
-		if len(undeclaredVars) > 0 {
-			m := vars.AsValueMap()
-			if m == nil {
-				m = map[string]cty.Value{}
-			}
-			for n := range undeclaredVars {
-				m[n] = cty.DynamicVal
-			}
-			vars = cty.ObjectVal(m)
-		}
-		ctx.Variables["var"] = vars
 	}
 	for typ, names := range nested {
 		ctx.Variables[typ] = cty.ObjectVal(names)
@@ -776,64 +842,26 @@ func (mi *modInst) call(name string) cty.Value {
 }
 
 func (mi *modInst) evalCall(c *moduleCall) cty.Value {
-	l := mi.l
 	addr := mi.prefix + "module." + c.name
-	src := c.source
-	if src == "" {
-		return cty.DynamicVal
-	}
-	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-		l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
-		return cty.DynamicVal
-	}
-	if mi.depth >= maxModuleDepth {
-		l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
-		return cty.DynamicVal
-	}
-	dir := filepath.Join(mi.m.dir, src)
-	for p := mi; p != nil; p = p.parent {
-		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
-			l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
+	if c.count == nil && c.forEach == nil {
+		ci := mi.child(c)
+		if ci == nil {
 			return cty.DynamicVal
-		}
-	}
-	child, ok := l.modules[filepath.Clean(dir)]
-	if !ok {
-		files, err := dirFiles(dir)
-		if err != nil || len(files) == 0 {
-			l.diags = append(l.diags, errorf("TF021", c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
-			return cty.DynamicVal
-		}
-		child = l.loadModule(dir, files)
-		l.modules[filepath.Clean(dir)] = child
-	}
-	attrs, ds := c.body.JustAttributes()
-	l.addHCL("TF002", ds)
-	for n, a := range attrs {
-		if _, ok := child.varByName[n]; !ok {
-			l.diagOnce(errorf("TF010", a.NameRange, addr, didYouMeanOr(n, diag.Names(child.varByName), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
-		}
-	}
-	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
-		ci := l.newModInst(child, prefix, mi.depth+1)
-		ci.parent = mi
-		for n, a := range attrs {
-			if _, ok := child.varByName[n]; !ok {
-				continue
-			}
-			ci.inputs[n] = mi.eval(a.Expr, extra, addr)
-			ci.inRanges[n] = a.Expr.Range()
 		}
 		ci.evalAll()
-		if len(ci.outputs) == 0 {
-			return cty.EmptyObjectVal
-		}
-		return cty.ObjectVal(ci.outputs)
+		return outputsObject(ci)
+	}
+	child, attrs, ok := mi.prepareCall(c)
+	if !ok {
+		return cty.DynamicVal
 	}
 	keys, extras, mode := mi.expand(c.count, c.forEach, addr)
+	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
+		ci := mi.newChild(child, c, prefix, attrs, extra)
+		ci.evalAll()
+		return outputsObject(ci)
+	}
 	switch mode {
-	case expandNone:
-		return instantiate(addr+".", nil)
 	case expandCount:
 		vals := make([]cty.Value, len(keys))
 		for i := range keys {
@@ -848,6 +876,99 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 		return cty.ObjectVal(obj)
 	}
 	return cty.DynamicVal
+}
+
+func outputsObject(ci *modInst) cty.Value {
+	if len(ci.outputs) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(ci.outputs)
+}
+
+func (mi *modInst) hasOutput(name string) bool {
+	for _, o := range mi.m.outputs {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// child returns the instance of a module call without count/for_each,
+// created on first use but not evaluated: its variables and outputs are
+// evaluated as they are read.
+func (mi *modInst) child(c *moduleCall) *modInst {
+	if ci, ok := mi.children[c.name]; ok {
+		return ci
+	}
+	if mi.children == nil {
+		mi.children = map[string]*modInst{}
+	}
+	mi.children[c.name] = nil
+	child, attrs, ok := mi.prepareCall(c)
+	if !ok {
+		return nil
+	}
+	ci := mi.newChild(child, c, mi.prefix+"module."+c.name+".", attrs, nil)
+	mi.children[c.name] = ci
+	return ci
+}
+
+// prepareCall loads the called module and checks the call's arguments.
+func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
+	l := mi.l
+	addr := mi.prefix + "module." + c.name
+	src := c.source
+	if src == "" {
+		return nil, nil, false
+	}
+	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
+		l.diagOnce(errorf("TF020", c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
+		return nil, nil, false
+	}
+	if mi.depth >= maxModuleDepth {
+		l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
+		return nil, nil, false
+	}
+	dir := filepath.Join(mi.m.dir, src)
+	for p := mi; p != nil; p = p.parent {
+		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
+			l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
+			return nil, nil, false
+		}
+	}
+	child, ok := l.modules[filepath.Clean(dir)]
+	if !ok {
+		files, err := dirFiles(dir)
+		if err != nil || len(files) == 0 {
+			l.diagOnce(errorf("TF021", c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
+			return nil, nil, false
+		}
+		child = l.loadModule(dir, files)
+		l.modules[filepath.Clean(dir)] = child
+	}
+	attrs, ds := c.body.JustAttributes()
+	l.addHCL("TF002", ds)
+	for n, a := range attrs {
+		if _, ok := child.varByName[n]; !ok {
+			l.diagOnce(errorf("TF010", a.NameRange, addr, didYouMeanOr(n, diag.Names(child.varByName), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
+		}
+	}
+	return child, attrs, true
+}
+
+func (mi *modInst) newChild(child *module, c *moduleCall, prefix string, attrs hcl.Attributes, extra map[string]cty.Value) *modInst {
+	ci := mi.l.newModInst(child, prefix, mi.depth+1)
+	ci.parent = mi
+	ci.callAddr = mi.prefix + "module." + c.name
+	ci.inputExtra = extra
+	ci.inputExprs = map[string]*hcl.Attribute{}
+	for n, a := range attrs {
+		if _, ok := child.varByName[n]; ok {
+			ci.inputExprs[n] = a
+		}
+	}
+	return ci
 }
 
 // ---- count / for_each ----
