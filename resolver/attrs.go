@@ -207,14 +207,14 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 			switch {
 			case strings.HasSuffix(at, "Arn") || at == "Arn":
 				a[at] = arn
+			case at == "DNSName":
+				a[at] = name + "-" + stableHex(r.id, 8) + "." + s.region + ".elb." + s.urlSuffix
 			case strings.HasSuffix(at, "Name"):
 				a[at] = name
 			case strings.HasSuffix(at, "Url") || at == "WebsiteURL":
 				a[at] = a["Ref"]
 			case at == "DomainName" || at == "RegionalDomainName" || at == "DualStackDomainName":
 				a[at] = name + ".s3." + s.region + "." + s.urlSuffix
-			case at == "DNSName":
-				a[at] = name + "-" + stableHex(r.id, 8) + "." + s.region + ".elb." + s.urlSuffix
 			default:
 				a[at] = a["Ref"]
 			}

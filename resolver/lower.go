@@ -216,8 +216,8 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	if a, ok := l.apiByID[id]; ok {
 		return a
 	}
-	if !p.has("RestApiId") {
-		return nil // reported by the schema check (required property)
+	if !p.has("RestApiId") || unresolved(id) {
+		return nil // reported by the schema check (required property) or the graph pass (unknown name)
 	}
 	l.s.warnf(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
 		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
@@ -281,6 +281,8 @@ func (l *lowerer) run() {
 		parent, ok := l.resByID[pr.id]
 		api := l.resAPI[res]
 		switch {
+		case !ok && unresolved(pr.id):
+			res.Parent = api.Root // the unknown name is reported by the graph pass
 		case !ok:
 			s.errorf(ruleOwner, pr.rng, res.LogicalID, "Use !GetAtt MyApi.RootResourceId for a top-level resource, or !Ref another AWS::ApiGateway::Resource.",
 				"ParentId %q is not a resource of this template", pr.id)
@@ -364,6 +366,13 @@ func (l *lowerer) run() {
 	}
 }
 
+// unresolved reports whether v is the placeholder a reference to an
+// unknown name evaluates to ("${Name}" or "${Name.Attr}"); the graph pass
+// has reported that name already, with a did-you-mean.
+func unresolved(v string) bool {
+	return strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") && strings.Count(v, "${") == 1
+}
+
 func apiName(a *model.RestAPI) string {
 	if a == nil {
 		return "(none)"
@@ -408,7 +417,7 @@ func (l *lowerer) method(r *resource) {
 	resID := p.str("ResourceId")
 	res, ok := l.resByID[resID]
 	if !ok {
-		if p.has("ResourceId") {
+		if p.has("ResourceId") && !unresolved(resID) {
 			s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGateway::Resource, or !GetAtt MyApi.RootResourceId for the root path.",
 				"ResourceId %q is not a resource of this template", resID)
 		}

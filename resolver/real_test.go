@@ -48,6 +48,23 @@ var realTemplates = []struct {
 	// GetAtt in every form, including the long-form dotted string.
 	{file: "cfn-lint-good-functions-getatt.yaml", params: map[string]string{"ProjectS3Root": "s3://bucket", "SSMMasterDBUsernameKeyFullName": "/db/user",
 		"SSMMasterDBPasswordKeyFullName": "/db/password", "SSMLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:ssm", "SSMModifiedAt": "2024-01-01"}, routes: 0},
+	// SAM output: two APIs from OpenAPI bodies, each with the SAM "Stage"
+	// stage from the deployment and a Prod stage: 2 APIs x 2 stages x 4.
+	{file: "sam-translator-api-with-cors.json", routes: 16},
+	// SAM output with CanarySetting; ExplicitApi comes from S3 (warning).
+	// SAM passes the input's StageVariablesOverrides through, but the
+	// property is StageVariableOverrides: CloudFormation rejects it.
+	{file: "sam-translator-api-with-canary-setting.json", routes: 2, wantRules: []string{"E3002"}},
+	// The API Gateway developer guide's REST templates.
+	{file: "awsdocs-rest-lambda-proxy.yaml", routes: 1},
+	{file: "awsdocs-rest-with-auth.yaml", routes: 1},
+	// A deployment's StageName (tempstage) plus a Stage (test): 2 stages.
+	{file: "awsdocs-stage.yaml", routes: 2},
+	{file: "awsdocs-usage-plan.yaml", routes: 2},
+	{file: "awsdocs-basepath.yaml", routes: 1},
+	// CloudFormation Designer metadata; the API's condition is false by
+	// default, so nothing is created.
+	{file: "localstack-apigateway-designer-condition.json", routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }

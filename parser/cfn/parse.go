@@ -67,6 +67,22 @@ var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 // syntaxError converts a yaml.v3 error (which carries a line but no
 // column) into diagnostics pointing at the first non-blank column of the
 // line, with a hint for the common causes.
+// yamlParserProblem reports whether a yaml.v3 error text comes from its
+// parser (parserc.go), whose line numbers are 0-based, rather than from its
+// scanner, whose line numbers are 1-based.
+func yamlParserProblem(text string) bool {
+	for _, prefix := range []string{
+		"did not find expected <", "did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected key", "did not find expected ',' or", "found undefined tag handle",
+		"found duplicate %", "found incompatible YAML document",
+	} {
+		if strings.HasPrefix(text, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *parser) syntaxError(err error) {
 	msgs := []string{err.Error()}
 	if te, ok := err.(*yaml.TypeError); ok {
@@ -81,6 +97,12 @@ func (p *parser) syntaxError(err error) {
 			text = sm[2]
 		} else if i := strings.Index(m, "line "); i >= 0 {
 			fmt.Sscanf(m[i:], "line %d", &line)
+		}
+		if yamlParserProblem(text) && strings.Contains(m, "line ") {
+			// yaml.v3 reports parser (not scanner) errors at the 0-based
+			// line of the construct being parsed: the flow sequence or
+			// mapping that is not closed, the block that has a bad key.
+			line = min(line+1, max(1, len(p.lines)))
 		}
 		col := 1
 		lineText := p.lineText(line)
