@@ -174,6 +174,9 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				if n == "connection_type" && strings.EqualFold(s, model.ConnectionHTTP2) {
 					continue // cfnrun's extension; the shared model rules report it
 				}
+				if sharedRuleReports[in.res.typ+"."+path+n] {
+					continue
+				}
 				if !slices.Contains(a.enum, s) {
 					hint := diag.DidYouMean(s, a.enum)
 					if hint == "" {
@@ -212,6 +215,7 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 // rules already report (so one problem is one finding).
 var sharedRuleReports = map[string]bool{
 	"aws_api_gateway_stage.deployment_id": true, // E3202
+	"aws_api_gateway_method.http_method":  true, // E3218 (enum)
 }
 
 func blockList(v cty.Value) []cty.Value {
