@@ -259,6 +259,7 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 			continue
 		}
 		m.files = append(m.files, p)
+		l.read = append(l.read, p)
 		content, ds := f.Body.Content(fileSchema)
 		l.addHCL("TF002", ds)
 		for _, b := range content.Blocks {

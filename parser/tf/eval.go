@@ -45,6 +45,8 @@ type loader struct {
 	// relAttrs are attribute names read through splats and relative
 	// traversals anywhere; placeholder objects expose them too.
 	relAttrs map[string]bool
+	// read lists every configuration file read, modules included.
+	read []string
 	// bareCtx evaluates expressions that refer to nothing.
 	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
@@ -122,7 +124,6 @@ func (l *loader) run(paths []string) *model.Template {
 	l.rootDir = dir
 	l.funcs = l.functions(dir)
 	root := l.loadModule(dir, files)
-	t.Files = root.files
 	l.modules[filepath.Clean(dir)] = root
 	mi := l.newModInst(root, "", 0)
 	l.rootVariables(mi)
@@ -131,6 +132,7 @@ func (l *loader) run(paths []string) *model.Template {
 		v := mi.outputs[o.name]
 		l.outputs = append(l.outputs, model.Output{Name: o.name, Value: displayString(v), Description: o.description, Sensitive: o.sensitive, Range: toRange(o.declRange)})
 	}
+	t.Files = l.read
 	t.Outputs = l.outputs
 	t.Parameters = l.params
 	l.lower(t)
