@@ -1,12 +1,426 @@
 package main
 
-import "fmt"
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/resolver"
+	"github.com/cfnrun/cfnrun/runtime"
+	"github.com/cfnrun/cfnrun/templates"
+)
 
 func upCommand() command {
-	c := command{name: "up", summary: "(not built yet)", usage: "cfnrun up"}
+	c := command{
+		name:    "up",
+		summary: "serve the template's REST APIs as a local HTTP/2 gateway (h2c, h2 over TLS, HTTP/1.1)",
+		usage:   "cfnrun up [flags] [FILE...]",
+		example: "cfnrun up                      # the article's template with a demo backend\n" +
+			"curl --http2-prior-knowledge http://127.0.0.1:8080/prod/myresource\n" +
+			"cfnrun up --map api.example.com=127.0.0.1:3000 template.yaml",
+	}
 	c.run = func(e *env, args []string) int {
-		fmt.Fprintln(e.stderr, "cfnrun up: not built yet")
-		return exitUsage
+		fs := newFlagSet(e, &c)
+		addr := fs.String("addr", "127.0.0.1:8080", "cleartext listen `address` (HTTP/1.1 and h2c); empty to disable")
+		tlsAddr := fs.String("tls-addr", "127.0.0.1:8443", "TLS listen `address` (h2 and HTTP/1.1 by ALPN); empty to disable")
+		cert := fs.String("cert", "", "TLS certificate `file` (PEM); default: a self-signed certificate made at start")
+		key := fs.String("key", "", "TLS private key `file` (PEM)")
+		maps := kvFlag{}
+		fs.Var(maps, "map", "send a backend host to a local address, keeping the Host header: `host=addr` (repeatable)")
+		demo := fs.Bool("demo-backend", false, "send every backend host without a --map to the embedded demo backend")
+		logFormat := fs.String("log-format", "text", "access log `format`: text or json")
+		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
+		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
+		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
+		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
+		in := addInputFlags(fs)
+		if code, ok := parseFlags(e, fs, args); !ok {
+			return code
+		}
+		if *logFormat != "text" && *logFormat != "json" {
+			fmt.Fprintf(e.stderr, "cfnrun up: unknown --log-format %q (want text or json)\n", *logFormat)
+			return exitUsage
+		}
+		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
+		return u.run(runtime.Config{
+			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
+			Maps: maps, MaxBodyBytes: *maxBody,
+		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c
+}
+
+type upRun struct {
+	e     *env
+	in    *inputFlags
+	paths []string
+	demo  bool
+	pprof string
+	// embedded is set when serving the embedded default template: the
+	// temporary path and the name shown to the user.
+	embedded, shownAs string
+
+	mu      sync.Mutex
+	current diag.Diagnostics // findings of the served version
+}
+
+func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool) int {
+	e := u.e
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+
+	logOut := newFlushWriter(e.stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	var h slog.Handler = slog.NewTextHandler(logOut, nil)
+	if logFormat == "json" {
+		h = slog.NewJSONHandler(logOut, nil)
+	}
+	logger := slog.New(h)
+	cfg.Logger = logger
+	if !accessLog {
+		cfg.Logger = slog.New(levelFloor{h, slog.LevelWarn})
+	}
+
+	if len(u.paths) == 0 {
+		dir, err := os.MkdirTemp("", "cfnrun-default-")
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+			return exitUsage
+		}
+		defer os.RemoveAll(dir)
+		u.embedded = filepath.Join(dir, templates.DefaultName)
+		if err := os.WriteFile(u.embedded, templates.Default, 0o600); err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+			return exitUsage
+		}
+		u.shownAs = "(embedded) templates/" + templates.DefaultName
+		u.paths = []string{u.embedded}
+		u.demo = true
+		key := templates.DefaultBackendService + ".Name"
+		if _, set := u.in.sets[key]; !set {
+			u.in.sets[key] = templates.DemoBackendName
+		}
+		watch = false
+	}
+	if u.demo {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: starting the demo backend: %v\n", err)
+			return exitUsage
+		}
+		cfg.MapAll = ln.Addr().String()
+		go templates.ServeDemo(ctx, ln)
+	}
+
+	if u.pprof != "" {
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Addr: u.pprof, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go ps.ListenAndServe()
+		defer ps.Close()
+	}
+
+	r := u.resolve()
+	if r.HasInputErrors() || r.Template == nil {
+		u.printFindings(r.Files, r.Diags)
+		return exitUsage
+	}
+	g, err := runtime.New(cfg)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		return exitUsage
+	}
+	defer g.Close()
+	rds, err := g.Load(r.Template)
+	all := u.rename(append(append(diag.Diagnostics{}, r.Diags...), rds...)).Sort()
+	u.printFindings(r.Files, all)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		return exitFindings
+	}
+	if n := r.Diags.Count(diag.Error); n > 0 {
+		fmt.Fprintf(e.stdout, "cfnrun up: the template has %d error(s) that would stop a real deployment (above); serving what can be served.\n", n)
+	}
+	u.current = r.Diags
+
+	serveErr := make(chan error, 1)
+	ready := make(chan map[string]string, 1)
+	go func() { serveErr <- g.Serve(ctx, func(a map[string]string) { ready <- a }) }()
+	var addrs map[string]string
+	select {
+	case addrs = <-ready:
+	case err := <-serveErr:
+		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		return exitUsage
+	}
+	u.printRoutes(g.Routes(), addrs, cfg)
+	printOutputs(e.stdout, r.Template)
+	u.printListening(addrs, cfg)
+
+	if watch {
+		go func() {
+			err := runtime.Watch(ctx, u.watchPaths(r), 150*time.Millisecond, logger, func() { u.reload(g, addrs, cfg) })
+			if err != nil {
+				logger.Warn("not watching the template files", slog.Any("err", err))
+			}
+		}()
+	}
+	if err := <-serveErr; err != nil {
+		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(e.stdout, "cfnrun up: stopped")
+	return exitOK
+}
+
+func (u *upRun) resolve() *resolver.Result {
+	opts := u.in.options()
+	opts.AllowExtensions = true
+	r := resolver.Resolve(u.e.ctx, u.paths, opts)
+	if u.embedded == "" {
+		return r
+	}
+	// Show the embedded template under its own name, not the temp path.
+	files := diag.NewFiles()
+	files.Add(u.shownAs, templates.Default)
+	r.Diags = u.rename(r.Diags)
+	r.Files = files
+	return r
+}
+
+// rename shows findings in the embedded template under its own name.
+func (u *upRun) rename(ds diag.Diagnostics) diag.Diagnostics {
+	if u.embedded == "" {
+		return ds
+	}
+	for i := range ds {
+		if ds[i].Range.Filename == u.embedded {
+			ds[i].Range.Filename = u.shownAs
+		}
+	}
+	return ds
+}
+
+// watchPaths are the files the template came from.
+func (u *upRun) watchPaths(r *resolver.Result) []string {
+	if r.Template != nil && len(r.Template.Files) > 0 {
+		return r.Template.Files
+	}
+	return u.paths
+}
+
+// reload resolves again; a version with new errors, or one that does not
+// compile, is reported and the old one keeps serving.
+func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.Config) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	e := u.e
+	r := u.resolve()
+	if r.HasInputErrors() || r.Template == nil {
+		u.printFindings(r.Files, r.Diags)
+		fmt.Fprintln(e.stdout, "cfnrun up: reload failed; still serving the previous version")
+		return
+	}
+	if added := newErrors(u.current, r.Diags); len(added) > 0 {
+		u.printFindings(r.Files, added)
+		fmt.Fprintf(e.stdout, "cfnrun up: the change adds %d error(s); still serving the previous version\n", len(added))
+		return
+	}
+	rds, err := g.Load(r.Template)
+	if err != nil {
+		u.printFindings(r.Files, append(r.Diags, u.rename(rds)...).Sort())
+		fmt.Fprintf(e.stdout, "cfnrun up: reload failed (%v); still serving the previous version\n", err)
+		return
+	}
+	u.current = r.Diags
+	fmt.Fprintf(e.stdout, "cfnrun up: reloaded %s\n", strings.Join(u.paths, " "))
+	u.printRoutes(g.Routes(), addrs, cfg)
+}
+
+// newErrors returns the errors of next that current does not have
+// (compared by rule and message, not position, so moving lines is fine).
+func newErrors(current, next diag.Diagnostics) diag.Diagnostics {
+	have := map[string]int{}
+	for _, d := range current.Errors() {
+		have[d.Rule+"\x00"+d.Summary]++
+	}
+	var out diag.Diagnostics
+	for _, d := range next.Errors() {
+		k := d.Rule + "\x00" + d.Summary
+		if have[k] > 0 {
+			have[k]--
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
+	if len(ds) == 0 {
+		return
+	}
+	_ = diag.WriteText(u.e.stdout, files, ds)
+	fmt.Fprintln(u.e.stdout, ds.Summary())
+}
+
+func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {
+	w := u.e.stdout
+	base := "http://" + addrs["http"]
+	if addrs["http"] == "" {
+		base = "https://" + addrs["https"]
+	}
+	type key struct{ api, name, id, stage string }
+	groups := map[key][]runtime.RouteInfo{}
+	var keys []key
+	for _, rt := range routes {
+		k := key{rt.APIName, rt.APIName, rt.APIID, rt.Stage}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], rt)
+	}
+	var notServed []runtime.RouteInfo
+	fmt.Fprintln(w)
+	for _, k := range keys {
+		rs := groups[k]
+		proto := "HTTP/2 + HTTP/1.1"
+		if !rs[0].HTTP2 {
+			proto = "HTTP/1.1 only (Http2Enabled: false; HTTP/2 requests get HTTP_1_1_REQUIRED)"
+		}
+		fmt.Fprintf(w, "API %s (id %s)  stage %s  [%s]\n", k.name, k.id, k.stage, proto)
+		for _, rt := range rs {
+			url := base + "/" + rt.Stage + rt.Path
+			if rt.HostStyle {
+				host, port, _ := net.SplitHostPort(addrs["http"])
+				_ = host
+				url = fmt.Sprintf("http://%s.execute-api.localhost:%s/%s%s", rt.APIID, port, rt.Stage, rt.Path)
+			}
+			target := rt.Target
+			if !rt.Served {
+				target = "not served: " + rt.Note
+				notServed = append(notServed, rt)
+			}
+			fmt.Fprintf(w, "  %-7s %-50s %-10s %s\n", rt.Method, url, rt.Integration, target)
+		}
+	}
+	if len(notServed) > 0 {
+		fmt.Fprintf(w, "\nNot served (answered as API Gateway answers a failing integration):\n")
+		for _, rt := range notServed {
+			fmt.Fprintf(w, "  %s /%s%s: %s\n", rt.Method, rt.Stage, rt.Path, rt.Note)
+		}
+	}
+	if cfg.MapAll != "" {
+		fmt.Fprintf(w, "\nBackends: every integration host without a --map goes to the demo backend at %s (Host header kept).\n", cfg.MapAll)
+	}
+	for _, h := range sortedMapKeys(cfg.Maps) {
+		fmt.Fprintf(w, "Backend map: %s -> %s\n", h, cfg.Maps[h])
+	}
+}
+
+func printOutputs(w io.Writer, t *model.Template) {
+	if len(t.Outputs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nOutputs:")
+	for _, o := range t.Outputs {
+		v := o.Value
+		if o.Sensitive {
+			v = "(sensitive)"
+		}
+		fmt.Fprintf(w, "  %s = %s\n", o.Name, v)
+	}
+}
+
+func (u *upRun) printListening(addrs map[string]string, cfg runtime.Config) {
+	w := u.e.stdout
+	fmt.Fprintln(w)
+	if a := addrs["http"]; a != "" {
+		fmt.Fprintf(w, "Listening on http://%s (HTTP/1.1 and h2c with prior knowledge)\n", a)
+	}
+	if a := addrs["https"]; a != "" {
+		cert := "self-signed certificate for localhost, 127.0.0.1, *.execute-api.localhost; curl -k"
+		if cfg.CertFile != "" {
+			cert = cfg.CertFile
+		}
+		fmt.Fprintf(w, "Listening on https://%s (h2 and HTTP/1.1 by ALPN; %s)\n", a, cert)
+	}
+	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+func sortedMapKeys(m map[string]string) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// levelFloor drops records below min (--access-log=false keeps warnings).
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (l levelFloor) Enabled(ctx context.Context, lv slog.Level) bool {
+	return lv >= l.min && l.Handler.Enabled(ctx, lv)
+}
+
+// flushWriter buffers log output and flushes it every interval, so the
+// access log costs no write system call per request under load.
+type flushWriter struct {
+	mu   sync.Mutex
+	bw   *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newFlushWriter(w io.Writer, every time.Duration) *flushWriter {
+	f := &flushWriter{bw: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				f.mu.Lock()
+				f.bw.Flush()
+				f.mu.Unlock()
+			case <-f.stop:
+				return
+			}
+		}
+	}()
+	return f
+}
+
+func (f *flushWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.bw.Write(p)
+}
+
+func (f *flushWriter) Close() error {
+	close(f.stop)
+	<-f.done
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.bw.Flush()
 }

@@ -97,6 +97,10 @@ var intrinsicNames = map[string]bool{
 	"Fn::Not": true, "Condition": true, "Fn::FindInMap": true, "Fn::Base64": true,
 	"Fn::GetAZs": true, "Fn::Cidr": true, "Fn::ImportValue": true, "Fn::Length": true,
 	"Fn::ToJsonString": true, "Fn::Transform": true, "Fn::ForEach": true,
+	// Rule-specific functions, valid in the Rules section (every CDK v2
+	// template's CheckBootstrapVersion rule uses Fn::Contains).
+	"Fn::Contains": true, "Fn::EachMemberEquals": true, "Fn::EachMemberIn": true,
+	"Fn::RefAll": true, "Fn::ValueOf": true, "Fn::ValueOfAll": true,
 }
 
 // IsIntrinsicName reports whether name is a known intrinsic.

@@ -39,7 +39,17 @@ func (p path) String() string {
 }
 
 func (p path) child(key string) path { return path{parent: p.String(), key: key} }
-func (p path) item(i int) path       { return path{parent: p.String(), idx: i, isItem: true} }
+
+// entry names a map entry: Variables.stage, or RequestParameters["a.b"]
+// when the key would read as a path itself.
+func (p path) entry(key string) path {
+	if strings.ContainsAny(key, "./ []\"") {
+		return path{key: p.String() + "[" + strconv.Quote(key) + "]"}
+	}
+	return p.child(key)
+}
+
+func (p path) item(i int) path { return path{parent: p.String(), idx: i, isItem: true} }
 
 // properties checks a resource's Properties value against its type.
 func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) {
@@ -108,17 +118,21 @@ func (w *walker) required(n *cfn.Node, obj *object, p path, at diag.Range, top b
 	if !top {
 		owner = p.String()
 	}
+	rejecter := "CloudFormation"
+	if obj.sam {
+		rejecter = "The SAM transform"
+	}
 	for _, name := range obj.required {
 		f := n.Field(name)
 		if f == nil {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
-				fmt.Sprintf("Add %s; CloudFormation rejects %s without it.", name, obj.name),
+				fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name),
 				"%s is missing required property %s", owner, name))
 			continue
 		}
 		if how := removedBy(f.Value); how != "" {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
-				fmt.Sprintf("CloudFormation rejects %s without %s; give it a value in every case.", obj.name, name),
+				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
 				"%s is required, but %s removes it", p.child(name), how))
 		}
 	}
@@ -134,7 +148,7 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, p path, top bool) {
 	if top {
 		sibling = w.c.siblingWith(obj.name, f.Key)
 	}
-	suggest := diag.Suggest(f.Key, obj.names)
+	suggest := suggest(f.Key, obj.names)
 	switch {
 	case sibling != "":
 		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
@@ -203,7 +217,7 @@ func (w *walker) value(v *cfn.Node, s *shape, p path, at diag.Range) {
 			for i := range v.Fields {
 				f := &v.Fields[i]
 				if !strings.HasPrefix(f.Key, "Fn::") && !isNoValue(f.Value) {
-					w.value(f.Value, s.elem, p.child(f.Key), f.KeyRange)
+					w.value(f.Value, s.elem, p.entry(f.Key), f.KeyRange)
 				}
 			}
 		case kObject:
@@ -240,7 +254,7 @@ func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
 
 func (w *walker) badEnum(v *cfn.Node, e *enum, p path) {
 	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
-	if s := diag.Suggest(v.Value, e.values); s != "" {
+	if s := suggest(v.Value, e.values); s != "" {
 		detail = "Did you mean \"" + s + "\"? " + detail
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, p))
@@ -372,8 +386,8 @@ func containsStr(ss []string, s string) bool {
 func describe(v *cfn.Node) string {
 	if v.Kind == cfn.Scalar {
 		q := v.Value
-		if len(q) > 40 {
-			q = q[:37] + "..."
+		if r := []rune(q); len(r) > 40 {
+			q = string(r[:37]) + "..."
 		}
 		return strconv.Quote(q)
 	}

@@ -465,3 +465,24 @@ func BenchmarkCheckWarm(b *testing.B) {
 		}
 	}
 }
+
+// TestLongNames: names far longer than any CloudFormation name get no
+// did-you-mean (edit distance against 1,300 types is quadratic; the fuzzer
+// found a 20 KB type that took 35 s), but are still reported.
+func TestLongNames(t *testing.T) {
+	c := New()
+	long := strings.Repeat("A", 1000) // YAML keys stop at 1024 bytes
+	src := "Resources:\n  A:\n    Type: AWS::X::" + long + long + "\n  B:\n    Type: AWS::ApiGateway::Stage\n    Properties:\n      RestApiId: x\n      " + long + ": 1\n"
+	ds := checkTemplate(t, c, "long.yaml", []byte(src))
+	if len(ds) != 2 {
+		t.Fatalf("want 2 findings, got:\n%s", render(ds))
+	}
+	for _, d := range ds {
+		if strings.Contains(d.Detail, "Did you mean") {
+			t.Errorf("suggestion for a %d-byte name: %s", len(long), d.Detail)
+		}
+	}
+	if got := suggest("AWS::ApiGateway::RestAPI", c.typeNames()); got != "AWS::ApiGateway::RestApi" {
+		t.Errorf("suggest = %q", got)
+	}
+}

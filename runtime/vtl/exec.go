@@ -103,7 +103,12 @@ func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, e
 	if in == nil {
 		in = &Input{}
 	}
-	st := &state{t: t, w: w, in: in}
+	st, _ := t.states.Get().(*state)
+	if st == nil {
+		st = &state{t: t}
+	}
+	st.w, st.in = w, in
+	defer st.release()
 	err := execNodes(st, t.nodes)
 	if err == errStop || err == errBreak {
 		err = nil
@@ -112,6 +117,24 @@ func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, e
 		return Overrides{}, err
 	}
 	return st.overrides()
+}
+
+// release resets st and returns it to its template's pool. Nothing of the
+// request survives: only the emptied scratch buffer and variables map are
+// kept, and only while small.
+func (st *state) release() {
+	t := st.t
+	scratch := st.scratch[:0]
+	if cap(scratch) > 64<<10 {
+		scratch = nil
+	}
+	vars := st.vars
+	if len(vars) > 64 {
+		vars = nil
+	}
+	clear(vars)
+	*st = state{t: t, scratch: scratch, vars: vars}
+	t.states.Put(st)
 }
 
 func (st *state) overrides() (Overrides, error) {
@@ -129,8 +152,8 @@ func (st *state) overrides() (Overrides, error) {
 		}
 		out := make(map[string]string, len(m.keys))
 		for _, k := range m.keys {
-			if m.m[k] != nil {
-				out[k] = toString(m.m[k])
+			if v, _ := m.get(k); v != nil {
+				out[k] = toString(v)
 			}
 		}
 		return out
@@ -169,6 +192,9 @@ type state struct {
 	vars       map[string]any
 	written    int
 	iterations int
+	work       int
+	depth      int // #define blocks being rendered
+	regexps    map[string]*regexp.Regexp
 	scratch    []byte
 	loop       *foreachInfo
 
@@ -184,6 +210,37 @@ type state struct {
 func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
 	line, col := lineCol(st.t.src, pos)
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix, Err: cause}
+}
+
+// charge counts n units of work against maxWork.
+func (st *state) charge(pos, n int) error {
+	st.work += n
+	if st.work > maxWork {
+		return st.errAt(pos, "the template does too much work (string building, collection scans or JSONPath visits)", "process less data per request", ErrLimit)
+	}
+	return nil
+}
+
+// regexp compiles a pattern that is not a literal, with a small per-Execute
+// cache.
+func (st *state) regexp(pos int, pat string) (*regexp.Regexp, error) {
+	if re, ok := st.regexps[pat]; ok {
+		return re, nil
+	}
+	if err := st.charge(pos, 100*len(pat)); err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		return nil, st.errAt(pos, "regular expression "+strconv.Quote(clip(pat))+" is not supported: "+err.Error(), "Go's RE2 syntax has no lookaround or backreferences", ErrUnsupported)
+	}
+	if st.regexps == nil {
+		st.regexps = make(map[string]*regexp.Regexp)
+	}
+	if len(st.regexps) < maxRegexps {
+		st.regexps[pat] = re
+	}
+	return re, nil
 }
 
 func (st *state) write(b []byte) error {
@@ -225,9 +282,32 @@ type textNode struct{ b []byte }
 
 func (n *textNode) exec(st *state) error { return st.write(n.b) }
 
-type refNode struct{ ref *refExpr }
+type refNode struct {
+	ref *refExpr
+	// directJSON: the reference is $input.json(...) alone, so its JSON is
+	// written straight from the scratch buffer without building a string.
+	directJSON bool
+}
 
 func (n *refNode) exec(st *state) error {
+	if n.directJSON {
+		s := &n.ref.segs[0]
+		var buf [1]any
+		args := buf[:0]
+		for _, a := range s.args {
+			x, err := a.eval(st)
+			if err != nil {
+				return err
+			}
+			args = append(args, x)
+		}
+		b, err := st.inputJSON(st.scratch[:0], s, args)
+		st.scratch = b
+		if err != nil {
+			return err
+		}
+		return st.write(b)
+	}
 	v, err := n.ref.eval(st)
 	if err != nil {
 		return err
@@ -240,6 +320,9 @@ func (n *refNode) exec(st *state) error {
 			return nil
 		}
 		return st.writeString(n.ref.raw)
+	}
+	if b, ok := v.(*blockValue); ok {
+		return st.renderBlock(b)
 	}
 	return st.writeValue(v)
 }
@@ -336,6 +419,55 @@ func (n *setNode) exec(st *state) error {
 	return st.errAt(n.pos, "#set cannot assign to a property of a "+typeName(holder), "assign to a variable or a map entry", ErrUnsupported)
 }
 
+// defineNode is #define($name): $name becomes the block, rendered with the
+// variables current wherever $name is used.
+type defineNode struct {
+	name string
+	body []node
+}
+
+func (n *defineNode) exec(st *state) error {
+	if st.vars == nil {
+		st.vars = make(map[string]any)
+	}
+	st.vars[n.name] = &blockValue{nodes: n.body}
+	return nil
+}
+
+// blockValue is a #define'd block.
+type blockValue struct{ nodes []node }
+
+// renderBlock writes b's output at the current position.
+func (st *state) renderBlock(b *blockValue) error {
+	st.depth++
+	defer func() { st.depth-- }()
+	if st.depth > maxDepth {
+		return &Error{Line: 1, Col: 1, Msg: "#define blocks nested more than 200 deep", Fix: "a block must not render itself", Err: ErrLimit}
+	}
+	return execNodes(st, b.nodes)
+}
+
+// materialize turns a #define'd block into the string it renders; other
+// values are returned as they are.
+func (st *state) materialize(v any) (any, error) {
+	b, ok := v.(*blockValue)
+	if !ok {
+		return v, nil
+	}
+	var buf bytes.Buffer
+	saved := st.w
+	st.w = &buf
+	err := st.renderBlock(b)
+	st.w = saved
+	if err != nil {
+		return nil, err
+	}
+	if err := st.charge(0, buf.Len()); err != nil {
+		return nil, err
+	}
+	return buf.String(), nil
+}
+
 type ifNode struct {
 	conds     []expr
 	blocks    [][]node
@@ -379,10 +511,11 @@ func (n *foreachNode) exec(st *state) error {
 	case *List:
 		items = x.items[:len(x.items):len(x.items)] // later adds do not extend the loop
 	case *Map:
-		items = make([]any, len(x.keys))
-		for i, k := range x.keys {
-			items[i] = x.m[k]
+		if err := st.charge(n.pos, len(x.keys)); err != nil {
+			return err
 		}
+		items = make([]any, len(x.keys))
+		copy(items, x.vals)
 	default:
 		// Velocity skips a #foreach over null or a non-collection.
 		return nil
@@ -465,6 +598,9 @@ func (e *interpExpr) eval(st *state) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.charge(0, buf.Len()); err != nil {
+		return nil, err
+	}
 	return buf.String(), nil
 }
 
@@ -525,6 +661,9 @@ func (e *rangeExpr) eval(st *state) (any, error) {
 	}
 	if n >= maxIterations {
 		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than 1,000,000 elements", "use a smaller range", ErrLimit)
+	}
+	if err := st.charge(e.pos, 8*(int(n)+1)); err != nil {
+		return nil, err
 	}
 	l := &List{items: make([]any, 0, n+1)}
 	step := int64(1)
@@ -607,14 +746,20 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 		return truthy(b), err
 	}
 	b, err := e.r.eval(st)
+	if err == nil {
+		if a, err = st.materialize(a); err == nil {
+			b, err = st.materialize(b)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	switch e.op {
-	case opEq:
-		return valuesEqual(a, b), nil
-	case opNe:
-		return !valuesEqual(a, b), nil
+	case opEq, opNe:
+		if err := st.charge(e.pos, size(a)+size(b)); err != nil {
+			return nil, err
+		}
+		return valuesEqual(a, b) == (e.op == opEq), nil
 	case opLt, opGt, opLe, opGe:
 		x, ok1 := toNumber(a)
 		y, ok2 := toNumber(b)
@@ -640,6 +785,9 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 		_, sa := a.(string)
 		_, sb := b.(string)
 		if sa || sb {
+			if err := st.charge(e.pos, size(a)+size(b)); err != nil {
+				return nil, err
+			}
 			s := toString(a) + toString(b)
 			if len(s) > maxOutput {
 				return nil, st.errAt(e.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
@@ -761,7 +909,43 @@ type refExpr struct {
 	raw   string
 }
 
-func (r *refExpr) eval(st *state) (any, error) { return r.evalPrefix(st, len(r.segs)) }
+func (r *refExpr) eval(st *state) (any, error) {
+	n := len(r.segs)
+	// Reading $context.a.b or $stageVariables.a before the template has
+	// used the whole map: look the value up in the caller's Go maps
+	// instead of converting them.
+	if n > 0 && r.segs[0].kind == segProp && !r.segs[0].unsupported {
+		switch {
+		case r.root == rootContext && st.ctx == nil && r.segs[0].name != "requestOverride" && r.segs[0].name != "responseOverride":
+			var cur any = st.in.Context
+			i := 0
+			for ; i < n && r.segs[i].kind == segProp; i++ {
+				switch m := cur.(type) {
+				case map[string]any:
+					cur = m[r.segs[i].name]
+				case map[string]string:
+					s, ok := m[r.segs[i].name]
+					if !ok {
+						return nil, nil
+					}
+					cur = s
+				default:
+					goto slow
+				}
+			}
+			if i == n && cur != nil {
+				return fromGo(cur, 1), nil
+			}
+		case r.root == rootStage && st.stage == nil && n == 1:
+			if s, ok := st.in.StageVariables[r.segs[0].name]; ok {
+				return s, nil
+			}
+			return nil, nil
+		}
+	}
+slow:
+	return r.evalPrefix(st, n)
+}
 
 // evalPrefix evaluates the root and the first n segments.
 func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
@@ -790,13 +974,19 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 		if v == nil {
 			return nil, nil
 		}
+		if _, ok := v.(*blockValue); ok {
+			var err error
+			if v, err = st.materialize(v); err != nil {
+				return nil, err
+			}
+		}
 		s := &r.segs[i]
 		if s.unsupported {
-			what := "." + s.name + "()"
+			what, pos := "."+s.name+"()", s.pos
 			if i == 0 && r.root != rootVar {
-				what = "$" + r.name + "." + s.name
+				what, pos = "$"+r.name+"."+s.name, r.pos
 			}
-			return nil, st.errAt(s.pos, what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
+			return nil, st.errAt(pos, what+" is not supported by cfnrun", "see docs/vtl.md for what is supported", ErrUnsupported)
 		}
 		var err error
 		switch s.kind {
@@ -812,6 +1002,9 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 			args := buf[:0]
 			for _, a := range s.args {
 				x, err := a.eval(st)
+				if err == nil {
+					x, err = st.materialize(x)
+				}
 				if err != nil {
 					return nil, err
 				}
@@ -833,6 +1026,13 @@ func (st *state) context() *Map {
 		m, ok := fromGo(st.in.Context, 0).(*Map)
 		if !ok {
 			m = newMap(2)
+		}
+		// API Gateway's $context.identity and $context.authorizer are maps
+		// even when empty (templates iterate them).
+		for _, k := range []string{"identity", "authorizer"} {
+			if _, ok := m.get(k); !ok {
+				m.put(k, newMap(0))
+			}
 		}
 		if _, ok := m.get("requestOverride"); !ok {
 			ro := newMap(3)
@@ -863,7 +1063,9 @@ func (st *state) allParams() *Map {
 		m := newMap(3)
 		m.put("path", mapFromStrings(st.in.PathParams))
 		m.put("querystring", mapFromStrings(st.in.QueryParams))
-		m.put("header", mapFromStrings(st.in.Headers))
+		h := mapFromStrings(st.in.Headers)
+		h.fold = true
+		m.put("header", h)
 		st.params = m
 	}
 	return st.params

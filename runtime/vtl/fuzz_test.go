@@ -54,3 +54,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSON checks that the streaming re-encoder behind $input.json('$')
+// produces exactly what decoding and serializing produce, and fails on
+// exactly the same inputs.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"a":[1,2.50,-0,1e3,"x/y\u2028\u0080é😀"],"b":{"c":null,"d":true}}`,
+		`{"a":1,"a":2,"b":3}`, `[{"k":1,"k":{"x":[]}}]`, `"\ud83d\ude00"`, `12345678901234567890`,
+		` [ ] `, `{"a" : 1 , }`, `[1,]`, `{"a":"\u00zz"}`, "\"\x01\"", `-`, `1.`, `tru`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, errDecode := decodeJSON(data)
+		got, errStream := reencodeJSON(nil, data)
+		if (errDecode == nil) != (errStream == nil) {
+			t.Fatalf("decode error %v, stream error %v", errDecode, errStream)
+		}
+		if errDecode != nil {
+			return
+		}
+		if want := appendJSON(nil, v, 0); !bytes.Equal(got, want) {
+			t.Fatalf("stream %q, decode+encode %q", got, want)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"unicode/utf16"
@@ -171,8 +172,12 @@ func (d *jsonDecoder) num() (any, error) {
 		}
 		return n
 	}
+	intStart := d.i
 	if digits() == 0 {
 		return nil, d.errf("invalid number")
+	}
+	if d.s[intStart] == '0' && d.i-intStart > 1 {
+		return nil, d.errf("invalid number: leading zero")
 	}
 	isFloat := false
 	if d.i < len(d.s) && d.s[d.i] == '.' {
@@ -337,7 +342,7 @@ func appendJSON(b []byte, v any, depth int) []byte {
 			}
 			b = appendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSON(b, x.m[k], depth+1)
+			b = appendJSON(b, x.vals[i], depth+1)
 		}
 		return append(b, '}')
 	default:
@@ -374,4 +379,217 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// reencodeJSON appends to dst the compact json-smart form of the JSON
+// document data — the same bytes as appendJSON(decodeJSON(data)) — without
+// building values. It is $input.json('$') on the body.
+func reencodeJSON(dst, data []byte) ([]byte, error) {
+	d := jsonDecoder{s: data}
+	d.space()
+	dst, err := d.reencode(dst, 0)
+	if err != nil {
+		return dst, err
+	}
+	d.space()
+	if d.i != len(d.s) {
+		return dst, d.errf("unexpected data after the JSON value")
+	}
+	return dst, nil
+}
+
+func (d *jsonDecoder) reencode(b []byte, depth int) ([]byte, error) {
+	if depth > maxDepth {
+		return b, d.errf("nested too deeply")
+	}
+	if d.i >= len(d.s) {
+		return b, d.errf("unexpected end of input")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		d.i++
+		b = append(b, '{')
+		d.space()
+		if d.i < len(d.s) && d.s[d.i] == '}' {
+			d.i++
+			return append(b, '}'), nil
+		}
+		// Duplicate keys: the decoder keeps the last value at the first
+		// key's position. Keys are compared in their re-encoded (canonical)
+		// form; a duplicate takes the slow path through decodeJSON.
+		start := len(b) - 1
+		var small [16][2]int
+		offs := small[:0]
+		var many map[string]struct{}
+		dup := false
+		for {
+			d.space()
+			if d.i >= len(d.s) || d.s[d.i] != '"' {
+				return b, d.errf("expected a string key")
+			}
+			kStart := len(b)
+			var err error
+			if b, err = d.reencodeString(b); err != nil {
+				return b, err
+			}
+			if key := b[kStart:]; !dup {
+				if many != nil {
+					if _, ok := many[string(key)]; ok {
+						dup = true
+					}
+					many[string(key)] = struct{}{}
+				} else {
+					for _, o := range offs {
+						if bytes.Equal(b[o[0]:o[1]], key) {
+							dup = true
+							break
+						}
+					}
+					offs = append(offs, [2]int{kStart, len(b)})
+					if len(offs) > 32 {
+						many = make(map[string]struct{}, 64)
+						for _, o := range offs {
+							many[string(b[o[0]:o[1]])] = struct{}{}
+						}
+					}
+				}
+			}
+			d.space()
+			if d.i >= len(d.s) || d.s[d.i] != ':' {
+				return b, d.errf("expected ':' after an object key")
+			}
+			d.i++
+			b = append(b, ':')
+			d.space()
+			if b, err = d.reencode(b, depth+1); err != nil {
+				return b, err
+			}
+			d.space()
+			if d.i >= len(d.s) {
+				return b, d.errf("unexpected end of input in an object")
+			}
+			if d.s[d.i] == ',' {
+				d.i++
+				b = append(b, ',')
+				continue
+			}
+			if d.s[d.i] == '}' {
+				d.i++
+				b = append(b, '}')
+				if dup {
+					v, err := decodeJSON(b[start:])
+					if err != nil {
+						return b, err
+					}
+					return appendJSON(b[:start], v, depth), nil
+				}
+				return b, nil
+			}
+			return b, d.errf("expected ',' or '}' in an object")
+		}
+	case c == '[':
+		d.i++
+		b = append(b, '[')
+		d.space()
+		if d.i < len(d.s) && d.s[d.i] == ']' {
+			d.i++
+			return append(b, ']'), nil
+		}
+		for {
+			d.space()
+			var err error
+			if b, err = d.reencode(b, depth+1); err != nil {
+				return b, err
+			}
+			d.space()
+			if d.i >= len(d.s) {
+				return b, d.errf("unexpected end of input in an array")
+			}
+			if d.s[d.i] == ',' {
+				d.i++
+				b = append(b, ',')
+				continue
+			}
+			if d.s[d.i] == ']' {
+				d.i++
+				return append(b, ']'), nil
+			}
+			return b, d.errf("expected ',' or ']' in an array")
+		}
+	case c == '"':
+		return d.reencodeString(b)
+	case c == 't':
+		_, err := d.lit("true", true)
+		return append(b, "true"...), err
+	case c == 'f':
+		_, err := d.lit("false", false)
+		return append(b, "false"...), err
+	case c == 'n':
+		_, err := d.lit("null", nil)
+		return append(b, "null"...), err
+	case c == '-' || (c >= '0' && c <= '9'):
+		start := d.i
+		v, err := d.num()
+		if err != nil {
+			return b, err
+		}
+		if n, ok := v.(int64); ok {
+			if text := d.s[start:d.i]; text[0] != '-' || n != 0 {
+				return append(b, text...), nil
+			}
+			return append(b, '0'), nil
+		}
+		return appendJavaDouble(b, v.(float64)), nil
+	default:
+		return b, d.errf("unexpected character " + strconv.QuoteRune(rune(c)))
+	}
+}
+
+// reencodeString copies a JSON string, re-escaped as appendJSONString does.
+func (d *jsonDecoder) reencodeString(b []byte) ([]byte, error) {
+	start := d.i + 1
+	j := start
+	for j < len(d.s) {
+		c := d.s[j]
+		if c == '"' {
+			// No escapes: copy, escaping only what json-smart escapes.
+			seg := d.s[start:j]
+			if plainJSON(seg) {
+				b = append(b, '"')
+				b = append(b, seg...)
+				d.i = j + 1
+				return append(b, '"'), nil
+			}
+			break
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		j++
+	}
+	s, err := d.str()
+	if err != nil {
+		return b, err
+	}
+	return appendJSONString(b, s), nil
+}
+
+// plainJSON reports whether s needs no escaping by appendJSONString.
+func plainJSON(s []byte) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '/' || c == '"' || c == '\\' || c < 0x20 || c == 0x7f:
+			return false
+		case c >= 0x80:
+			// U+0080-U+009F (C2 80-9F) and U+2000-U+20FF (E2 80-83 xx).
+			if c == 0xC2 && i+1 < len(s) && s[i+1] <= 0x9F {
+				return false
+			}
+			if c == 0xE2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x83 {
+				return false
+			}
+		}
+	}
+	return utf8.Valid(s)
 }

@@ -246,7 +246,7 @@ func parseBracket(src, s string, i int) (pathStep, int, error) {
 // eval applies the path to root. For a definite path it returns the value
 // and whether it exists; otherwise a fromJSON list of every match (found is
 // always true).
-func (p *jsonPath) eval(root any) (any, bool) {
+func (p *jsonPath) eval(root any, budget *int) (any, bool) {
 	if p.definite {
 		cur := root
 		for i := range p.steps {
@@ -280,15 +280,17 @@ func (p *jsonPath) eval(root any) (any, bool) {
 		return cur, true
 	}
 	cur := []any{root}
-	budget := maxPathVisits
+	start := min(*budget, maxPathVisits)
+	left := start
 	for i := range p.steps {
 		var next []any
-		next, budget = applyStep(&p.steps[i], cur, nil, budget)
+		next, left = applyStep(&p.steps[i], cur, nil, left)
 		cur = next
-		if budget <= 0 {
+		if left <= 0 {
 			break
 		}
 	}
+	*budget -= start - left
 	return &List{items: cur, fromJSON: true}, true
 }
 
@@ -344,9 +346,7 @@ func applyStep(st *pathStep, in, out []any, budget int) ([]any, int) {
 		case stepWildcard:
 			switch x := v.(type) {
 			case *Map:
-				for _, k := range x.keys {
-					out = append(out, x.m[k])
-				}
+				out = append(out, x.vals...)
 			case *List:
 				out = append(out, x.items...)
 			}
@@ -364,8 +364,8 @@ func deepScan(st *pathStep, v any, out []any, budget, depth int) ([]any, int) {
 	out, budget = applyStep(st, []any{v}, out, budget)
 	switch x := v.(type) {
 	case *Map:
-		for _, k := range x.keys {
-			out, budget = deepScan(st, x.m[k], out, budget, depth+1)
+		for _, e := range x.vals {
+			out, budget = deepScan(st, e, out, budget, depth+1)
 		}
 	case *List:
 		for _, e := range x.items {

@@ -80,16 +80,32 @@ func (st *state) body() string {
 func (st *state) bodyJSON(s *segment) (any, error) {
 	if !st.bodyDone {
 		st.bodyDone = true
-		if len(bytesTrimSpace(st.in.Body)) == 0 {
+		body := bytesTrimSpace(st.in.Body)
+		switch {
+		case len(body) == 0:
 			st.bodyVal = newMap(0)
-		} else {
-			st.bodyVal, st.bodyErr = decodeJSON(st.in.Body)
+		case bareText(body):
+			st.bodyVal = string(body)
+		default:
+			st.bodyVal, st.bodyErr = decodeJSON(body)
 		}
 	}
 	if st.bodyErr != nil {
 		return nil, st.errAt(s.pos, "$input."+s.name+" cannot read the body: "+st.bodyErr.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
 	}
 	return st.bodyVal, nil
+}
+
+// bareText reports whether a body that is not JSON reads as one string, as
+// API Gateway's permissive JSON parser reads form data such as a=1&b=2: it
+// does not start like a JSON document and is not valid JSON.
+func bareText(body []byte) bool {
+	switch body[0] {
+	case '{', '[', '"':
+		return false
+	}
+	_, err := decodeJSON(body)
+	return err != nil
 }
 
 func bytesTrimSpace(b []byte) []byte {
@@ -203,35 +219,85 @@ func (st *state) callInput(s *segment, args []any) (any, error) {
 			return nil, st.argErr(s, "zero or one argument")
 		}
 		return st.param(toString(args[0])), nil
-	case "json", "path":
-		jp := s.path
-		if jp == nil {
-			src := "$"
-			if len(args) > 1 {
-				return nil, st.argErr(s, "one JSONPath argument")
-			}
-			if len(args) == 1 {
-				src = toString(args[0])
-			}
-			var err error
-			if jp, err = compileJSONPath(src); err != nil {
-				return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
-			}
+	case "json":
+		b, err := st.inputJSON(st.scratch[:0], s, args)
+		st.scratch = b
+		if err != nil {
+			return nil, err
+		}
+		return string(b), nil
+	case "path":
+		jp, err := st.jsonPathArg(s, args)
+		if err != nil {
+			return nil, err
 		}
 		root, err := st.bodyJSON(s)
 		if err != nil {
 			return nil, err
 		}
-		v, found := jp.eval(root)
-		if s.name == "path" {
-			return v, nil
-		}
-		if !found {
-			return "", nil
-		}
-		return string(appendJSON(nil, v, 0)), nil
+		v, _, err := st.evalPath(s, jp, root)
+		return v, err
 	}
 	return nil, st.errAt(s.pos, "$input."+s.name+" is not supported", "use $input.body, $input.json(), $input.path() or $input.params()", ErrUnsupported)
+}
+
+func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
+	if s.path != nil {
+		return s.path, nil
+	}
+	src := "$"
+	if len(args) > 1 {
+		return nil, st.argErr(s, "one JSONPath argument")
+	}
+	if len(args) == 1 {
+		src = toString(args[0])
+	}
+	jp, err := compileJSONPath(src)
+	if err != nil {
+		return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
+	}
+	return jp, nil
+}
+
+func (st *state) evalPath(s *segment, jp *jsonPath, root any) (any, bool, error) {
+	left := maxWork - st.work
+	v, found := jp.eval(root, &left)
+	if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
+		return nil, false, err
+	}
+	return v, found, nil
+}
+
+// inputJSON appends $input.json(path) to dst: the JSON text of what path
+// selects, or nothing when a definite path selects nothing. The whole body
+// ('$') is re-encoded straight from the raw bytes.
+func (st *state) inputJSON(dst []byte, s *segment, args []any) ([]byte, error) {
+	jp, err := st.jsonPathArg(s, args)
+	if err != nil {
+		return dst, err
+	}
+	start := len(dst)
+	if len(jp.steps) == 0 {
+		body := bytesTrimSpace(st.in.Body)
+		if len(body) == 0 {
+			dst = append(dst, "{}"...)
+		} else if bareText(body) {
+			dst = appendJSONString(dst, string(body))
+		} else if dst, err = reencodeJSON(dst, body); err != nil {
+			return dst[:start], st.errAt(s.pos, "$input.json cannot read the body: "+err.Error(), "send a JSON body, or use $input.body for other content", ErrInvalidJSON)
+		}
+	} else {
+		root, err := st.bodyJSON(s)
+		if err != nil {
+			return dst, err
+		}
+		v, found, err := st.evalPath(s, jp, root)
+		if err != nil || !found {
+			return dst, err
+		}
+		dst = appendJSON(dst, v, 0)
+	}
+	return dst, st.charge(s.pos, len(dst)-start)
 }
 
 // param is $input.params(name): path, then query string, then header
@@ -264,6 +330,9 @@ func (st *state) callUtil(s *segment, args []any) (any, error) {
 		return nil, nil // the Java methods return null for null
 	}
 	in := toString(args[0])
+	if err := st.charge(s.pos, len(in)); err != nil {
+		return nil, err
+	}
 	switch s.name {
 	case "escapeJavaScript":
 		return escapeJavaScript(in), nil
@@ -532,6 +601,13 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		return toString(args[i]), true
 	}
 	nargs := len(args)
+	work := len(s)
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(seg.pos, work); err != nil {
+		return nil, err
+	}
 	switch seg.name {
 	case "length":
 		return int64(u16len(s)), nil
@@ -657,9 +733,13 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		}
 		re := seg.re
 		if re == nil {
+			if seg.name == "matches" {
+				// String.matches tests the whole string.
+				pat = `^(?:` + pat + `)$`
+			}
 			var err error
-			if re, err = regexp.Compile(pat); err != nil {
-				return nil, st.errAt(seg.pos, "regular expression "+strconv.Quote(pat)+" is not supported: "+err.Error(), "Go's RE2 syntax has no lookaround or backreferences", ErrUnsupported)
+			if re, err = st.regexp(seg.pos, pat); err != nil {
+				return nil, err
 			}
 		}
 		switch seg.name {
@@ -667,16 +747,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 			if nargs != 1 {
 				return nil, st.argErr(seg, "one regular expression")
 			}
-			loc := re.FindStringIndex(s)
-			if loc != nil && loc[0] == 0 && loc[1] == len(s) {
-				return true, nil
-			}
-			// The leftmost match may be shorter than a full match.
-			full, err := regexp.Compile(`^(?:` + pat + `)$`)
-			if err != nil {
-				return false, nil
-			}
-			return full.MatchString(s), nil
+			return re.MatchString(s), nil
 		case "split":
 			limit := 0
 			if nargs == 2 {
@@ -798,6 +869,13 @@ func javaSplit(s string, re *regexp.Regexp, limit int) *List {
 
 func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 	n := len(args)
+	work := len(l.items) + 1
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(s.pos, work); err != nil {
+		return nil, err
+	}
 	switch s.name {
 	case "size":
 		return int64(len(l.items)), nil
@@ -912,6 +990,17 @@ func (st *state) grow(s *segment) error {
 
 func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 	n := len(args)
+	work := 1
+	switch s.name {
+	case "containsValue", "keySet", "values", "entrySet", "toString", "equals", "putAll", "remove":
+		work += len(m.keys)
+	}
+	for _, a := range args {
+		work += size(a)
+	}
+	if err := st.charge(s.pos, work); err != nil {
+		return nil, err
+	}
 	key := func() (string, bool) {
 		if n < 1 || args[0] == nil {
 			return "", false
@@ -966,16 +1055,16 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		if err := st.grow(s); err != nil {
 			return nil, err
 		}
-		for _, k := range o.keys {
-			m.put(k, o.m[k])
+		for i, k := range o.keys {
+			m.put(k, o.vals[i])
 		}
 		return nil, nil
 	case "containsValue":
 		if n != 1 {
 			return nil, st.argErr(s, "one value")
 		}
-		for _, k := range m.keys {
-			if valuesEqual(m.m[k], args[0]) {
+		for _, v := range m.vals {
+			if valuesEqual(v, args[0]) {
 				return true, nil
 			}
 		}
@@ -987,15 +1076,14 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 			case "keySet":
 				l.items[i] = k
 			case "values":
-				l.items[i] = m.m[k]
+				l.items[i] = m.vals[i]
 			default:
-				l.items[i] = &mapEntry{key: k, val: m.m[k]}
+				l.items[i] = &mapEntry{key: k, val: m.vals[i]}
 			}
 		}
 		return l, nil
 	case "clear":
-		m.keys = m.keys[:0]
-		clear(m.m)
+		m.clear()
 		return nil, nil
 	case "equals":
 		if n != 1 {

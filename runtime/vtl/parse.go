@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Limits. They bound work on hostile or broken templates and inputs; real
@@ -21,6 +22,14 @@ const (
 	maxOutput = 10 << 20
 	// maxPathVisits bounds the values one JSONPath evaluation visits.
 	maxPathVisits = 1_000_000
+	// maxWork bounds everything else one Execute does, in units of a byte
+	// read or built by a string operation or an element visited by a
+	// collection method or JSONPath (a range element counts 8): well under
+	// a second of CPU.
+	maxWork = 50_000_000
+	// maxRegexps bounds the regular expressions compiled at run time (from
+	// patterns that are not string literals) and cached per Execute.
+	maxRegexps = 64
 )
 
 // Template is a compiled mapping template. It is immutable and safe for
@@ -30,6 +39,9 @@ type Template struct {
 	nodes       []node
 	static      []byte // the whole output when the template is plain text
 	unsupported []string
+	// states recycles execution states (and their scratch buffers)
+	// between Execute calls; it holds no data from one request to the next.
+	states sync.Pool
 }
 
 // Parse compiles a mapping template. The error, if any, is an *Error with
@@ -147,6 +159,10 @@ func isIdentChar(c byte) bool {
 	return isIdentStart(c) || c >= '0' && c <= '9' || c == '-'
 }
 
+func isDirectiveChar(c byte) bool {
+	return isLetter(c) || c >= '0' && c <= '9' || c == '_' || c == '@'
+}
+
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // block parses text and directives until EOF or a terminator (#end, #else,
@@ -159,6 +175,10 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 	}
 	var nodes []node
 	var text []byte
+	// tokStart is where the current run of plain text began in text: the
+	// blanks before #set are swallowed only when they start such a run, as
+	// Velocity's lexer does.
+	tokStart := 0
 	flush := func() {
 		if len(text) > 0 {
 			nodes = append(nodes, &textNode{b: text})
@@ -167,6 +187,15 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 	}
 	for p.i < len(p.src) {
 		c := p.src[p.i]
+		if c != '\\' && c != '$' && c != '#' {
+			j := p.i + 1
+			for j < len(p.src) && p.src[j] != '$' && p.src[j] != '#' && p.src[j] != '\\' {
+				j++
+			}
+			text = append(text, p.src[p.i:j]...)
+			p.i = j
+			continue
+		}
 		switch c {
 		case '\\':
 			j := p.i
@@ -213,9 +242,13 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 				continue
 			}
 			flush()
-			nodes = append(nodes, &refNode{ref: ref})
+			rn := &refNode{ref: ref}
+			if ref.root == rootInput && len(ref.segs) == 1 && ref.segs[0].kind == segMethod && ref.segs[0].name == "json" && len(ref.segs[0].args) <= 1 {
+				rn.directJSON = true
+			}
+			nodes = append(nodes, rn)
 		case '#':
-			n, term, txt, err := p.directive(ctx, &text)
+			n, term, txt, err := p.directive(ctx, &text, tokStart)
 			if err != nil {
 				return nil, terminator{}, err
 			}
@@ -230,14 +263,8 @@ func (p *parser) block(ctx blockCtx) ([]node, terminator, error) {
 				flush()
 				nodes = append(nodes, n)
 			}
-		default:
-			j := p.i + 1
-			for j < len(p.src) && p.src[j] != '$' && p.src[j] != '#' && p.src[j] != '\\' {
-				j++
-			}
-			text = append(text, p.src[p.i:j]...)
-			p.i = j
 		}
+		tokStart = len(text)
 	}
 	flush()
 	return nodes, terminator{kind: termEOF, pos: p.i}, nil
@@ -253,7 +280,7 @@ func (p *parser) directiveName(off int) (string, int) {
 	j := off + 1
 	if j < len(p.src) && p.src[j] == '{' {
 		k := j + 1
-		for k < len(p.src) && isLetter(p.src[k]) {
+		for k < len(p.src) && isDirectiveChar(p.src[k]) {
 			k++
 		}
 		if k < len(p.src) && p.src[k] == '}' && k > j+1 {
@@ -261,12 +288,12 @@ func (p *parser) directiveName(off int) (string, int) {
 		}
 		return "", off
 	}
-	k := j
-	for k < len(p.src) && isLetter(p.src[k]) {
-		k++
-	}
-	if k == j {
+	if j >= len(p.src) || !(isLetter(p.src[j]) || p.src[j] == '_' || p.src[j] == '@') {
 		return "", off
+	}
+	k := j
+	for k < len(p.src) && isDirectiveChar(p.src[k]) {
+		k++
 	}
 	name := p.src[j:k]
 	// "#elseif" must not be read as "#else" + "if", but "#end" followed by
@@ -298,7 +325,7 @@ func (p *parser) eatNewline() {
 
 // directive handles '#' at p.i. It returns a node to add, a terminator for
 // the enclosing block, or literal text.
-func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, string, error) {
+func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *terminator, string, error) {
 	start := p.i
 	src := p.src
 	if start+1 < len(src) {
@@ -330,7 +357,8 @@ func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, strin
 		}
 	}
 	name, end := p.directiveName(start)
-	if name == "" || !isDirective(name) {
+	if name == "" || !isDirective(name) || (name == "set" || name == "foreach") && !p.parenAfter(end, name == "set") {
+		// Not a directive: "#" is text (and so is "#set" without "(").
 		p.i = start + 1
 		return nil, nil, "#", nil
 	}
@@ -366,8 +394,12 @@ func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, strin
 		p.eatNewline()
 		return nil, &terminator{kind: termElseIf, pos: start, name: name, cond: cond}, "", nil
 	case "set":
-		// Velocity 1.7 swallows the blanks before #set on its line.
-		*text = []byte(strings.TrimRight(string(*text), " \t"))
+		// Velocity 1.7 swallows the blanks before #set when they begin a
+		// run of text (after a directive that took its line break, a
+		// reference or a comment).
+		if strings.Trim(string((*text)[tokStart:]), " \t") == "" {
+			*text = (*text)[:tokStart]
+		}
 		n, err := p.setDirective(start)
 		if err != nil {
 			return nil, nil, "", err
@@ -386,12 +418,15 @@ func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, strin
 	case "stop":
 		p.skipOptionalArgs()
 		return &stopNode{}, nil, "", nil
-	default: // macro, parse, include, evaluate, define, literal
+	case "define":
+		n, err := p.defineDirective(start)
+		return n, nil, "", err
+	default: // macro, parse, include, evaluate, literal
 		p.unsupported(start, "#"+name)
 		if err := p.skipArgs(start, name); err != nil {
 			return nil, nil, "", err
 		}
-		if name == "macro" || name == "define" || name == "literal" {
+		if name == "macro" || name == "literal" {
 			p.eatNewline()
 			if _, term, err := p.block(ctxMacro); err != nil {
 				return nil, nil, "", err
@@ -401,6 +436,26 @@ func (p *parser) directive(ctx blockCtx, text *[]byte) (node, *terminator, strin
 		}
 		return &unsupportedNode{what: "#" + name, pos: p.pos(start)}, nil, "", nil
 	}
+}
+
+// parenAfter reports whether "(" follows off after blanks (only spaces
+// when spacesOnly, as Velocity's #set token requires).
+func (p *parser) parenAfter(off int, spacesOnly bool) bool {
+	for off < len(p.src) {
+		switch p.src[off] {
+		case '(':
+			return true
+		case ' ':
+		case '\t', '\n', '\r':
+			if spacesOnly {
+				return false
+			}
+		default:
+			return false
+		}
+		off++
+	}
+	return false
 }
 
 func (p *parser) skipSpace() {
@@ -557,6 +612,41 @@ func (p *parser) ifDirective(start int) (node, error) {
 			return n, nil
 		}
 	}
+}
+
+// defineDirective parses #define($name) body #end.
+func (p *parser) defineDirective(start int) (node, error) {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return nil, p.errAt(start, "#define needs a reference in parentheses", "write #define($name) ... #end")
+	}
+	p.i++
+	p.skipSpace()
+	vpos := p.i
+	if p.i >= len(p.src) || p.src[p.i] != '$' {
+		return nil, p.errAt(vpos, "#define needs a reference to name the block", "write #define($name) ... #end")
+	}
+	ref, ok, err := p.reference(false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+		return nil, p.errAt(vpos, "the #define name must be a plain $name", "write #define($name) ... #end")
+	}
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != ')' {
+		return nil, p.errAt(p.i, "expected ')' to close #define(", "write #define($name) ... #end")
+	}
+	p.i++
+	p.eatNewline()
+	body, term, err := p.block(ctxMacro)
+	if err != nil {
+		return nil, err
+	}
+	if term.kind != termEnd {
+		return nil, p.errAt(start, "#define is never closed", "add #end after the block")
+	}
+	return &defineNode{name: ref.name, body: body}, nil
 }
 
 func (p *parser) foreachDirective(start int) (node, error) {
@@ -729,7 +819,7 @@ func (p *parser) check(r *refExpr) {
 				case s.kind == segProp && s.name == "body",
 					s.kind == segMethod && (s.name == "json" || s.name == "path" || s.name == "params"):
 				default:
-					p.unsupported(s.pos-p.base-1, "$input."+s.name)
+					p.unsupported(r.pos-p.base, "$input."+s.name)
 					s.unsupported = true
 				}
 				if s.kind == segMethod && (s.name == "json" || s.name == "path") && len(s.args) == 1 {
@@ -744,7 +834,7 @@ func (p *parser) check(r *refExpr) {
 				continue
 			case rootUtil:
 				if s.kind != segMethod || !slices.Contains(utilMethods, s.name) {
-					p.unsupported(s.pos-p.base-1, "$util."+s.name)
+					p.unsupported(r.pos-p.base, "$util."+s.name)
 					s.unsupported = true
 				}
 				continue
@@ -759,7 +849,11 @@ func (p *parser) check(r *refExpr) {
 			if slices.Contains(regexMethods, s.name) && len(s.args) >= 1 {
 				if lit, ok := s.args[0].(*literal); ok {
 					if str, ok := lit.v.(string); ok {
-						re, err := regexp.Compile(str)
+						pat := str
+						if s.name == "matches" {
+							pat = `^(?:` + str + `)$`
+						}
+						re, err := regexp.Compile(pat)
 						if err != nil {
 							p.unsupported(s.pos-p.base-1, "."+s.name+"("+strconv.Quote(str)+") (Java regex features missing from Go's RE2)")
 							s.unsupported = true
@@ -946,6 +1040,19 @@ func (p *parser) number() (expr, error) {
 			j++
 		}
 	}
+	if j < len(p.src) && (p.src[j] == 'e' || p.src[j] == 'E') {
+		k := j + 1
+		if k < len(p.src) && (p.src[k] == '+' || p.src[k] == '-') {
+			k++
+		}
+		if k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+			isFloat = true
+			for k < len(p.src) && p.src[k] >= '0' && p.src[k] <= '9' {
+				k++
+			}
+			j = k
+		}
+	}
 	text := p.src[start:j]
 	p.i = j
 	if !isFloat {
@@ -1104,6 +1211,12 @@ func (p *parser) stringLit() (expr, error) {
 			return nil, p.errAt(start, "string is never closed", "add the closing "+string(q))
 		}
 		c := p.src[j]
+		if c == '\\' && q == '"' && j+1 < len(p.src) && (p.src[j+1] == '"' || p.src[j+1] == '\\') {
+			// Velocity's lexer keeps \" and \\ inside "..." (verbatim).
+			sb.WriteString(p.src[j : j+2])
+			j += 2
+			continue
+		}
 		if c == q {
 			if j+1 < len(p.src) && p.src[j+1] == q {
 				sb.WriteByte(q)

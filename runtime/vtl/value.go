@@ -32,51 +32,106 @@ type List struct {
 	fromJSON bool
 }
 
-// Map is an insertion-ordered map value (Java LinkedHashMap).
+// Map is an insertion-ordered map value (Java LinkedHashMap). Small maps
+// are searched linearly; larger ones get an index.
 type Map struct {
 	keys []string
-	m    map[string]any
+	vals []any
+	idx  map[string]int // nil while len(keys) <= smallMap
+	// fold makes lookups fall back to a case-insensitive match, for
+	// header names (the gateway's HTTP server canonicalizes them).
+	fold bool
 }
+
+const smallMap = 8
 
 type mapEntry struct {
 	key string
 	val any
 }
 
-func newMap(n int) *Map { return &Map{keys: make([]string, 0, n), m: make(map[string]any, n)} }
+func newMap(n int) *Map {
+	return &Map{keys: make([]string, 0, n), vals: make([]any, 0, n)}
+}
+
+func (m *Map) find(k string) int {
+	if m.idx != nil {
+		if i, ok := m.idx[k]; ok {
+			return i
+		}
+	} else {
+		for i, x := range m.keys {
+			if x == k {
+				return i
+			}
+		}
+	}
+	if m.fold {
+		for i, x := range m.keys {
+			if strings.EqualFold(x, k) {
+				return i
+			}
+		}
+	}
+	return -1
+}
 
 func (m *Map) get(k string) (any, bool) {
-	if m == nil || m.m == nil {
+	if m == nil {
 		return nil, false
 	}
-	v, ok := m.m[k]
-	return v, ok
+	if i := m.find(k); i >= 0 {
+		return m.vals[i], true
+	}
+	return nil, false
 }
+
+// at returns the value of the i-th key.
+func (m *Map) at(i int) any { return m.vals[i] }
 
 // put stores v under k and returns the previous value (nil if none), as
 // java.util.Map.put does.
 func (m *Map) put(k string, v any) any {
-	if m.m == nil {
-		m.m = make(map[string]any)
+	if i := m.find(k); i >= 0 {
+		old := m.vals[i]
+		m.vals[i] = v
+		return old
 	}
-	old, ok := m.m[k]
-	if !ok {
-		m.keys = append(m.keys, k)
+	m.keys = append(m.keys, k)
+	m.vals = append(m.vals, v)
+	if m.idx != nil {
+		m.idx[k] = len(m.keys) - 1
+	} else if len(m.keys) > smallMap {
+		m.reindex()
 	}
-	m.m[k] = v
-	return old
+	return nil
+}
+
+func (m *Map) reindex() {
+	if len(m.keys) <= smallMap {
+		m.idx = nil
+		return
+	}
+	m.idx = make(map[string]int, len(m.keys))
+	for i, k := range m.keys {
+		m.idx[k] = i
+	}
 }
 
 func (m *Map) remove(k string) any {
-	old, ok := m.m[k]
-	if !ok {
+	i := m.find(k)
+	if i < 0 {
 		return nil
 	}
-	delete(m.m, k)
-	if i := slices.Index(m.keys, k); i >= 0 {
-		m.keys = slices.Delete(m.keys, i, i+1)
-	}
+	old := m.vals[i]
+	m.keys = slices.Delete(m.keys, i, i+1)
+	m.vals = slices.Delete(m.vals, i, i+1)
+	m.reindex()
 	return old
+}
+
+func (m *Map) clear() {
+	m.keys, m.vals, m.idx = m.keys[:0], m.vals[:0], nil
 }
 
 // mapFromStrings converts a Go string map to a Map with sorted keys, so that
@@ -88,8 +143,9 @@ func mapFromStrings(src map[string]string) *Map {
 	}
 	slices.Sort(m.keys)
 	for _, k := range m.keys {
-		m.m[k] = src[k]
+		m.vals = append(m.vals, src[k])
 	}
+	m.reindex()
 	return m
 }
 
@@ -119,8 +175,9 @@ func fromGo(v any, depth int) any {
 		}
 		slices.Sort(m.keys)
 		for _, k := range m.keys {
-			m.m[k] = fromGo(x[k], depth+1)
+			m.vals = append(m.vals, fromGo(x[k], depth+1))
 		}
+		m.reindex()
 		return m
 	case []string:
 		l := &List{items: make([]any, len(x))}
@@ -147,6 +204,20 @@ func fromGo(v any, depth int) any {
 	default:
 		return nil
 	}
+}
+
+// size estimates the work of reading v: the length of a string, the number
+// of elements of a collection (shallow), 1 otherwise.
+func size(v any) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 1
+	case *List:
+		return len(x.items) + 1
+	case *Map:
+		return len(x.keys) + 1
+	}
+	return 1
 }
 
 // truthy is Velocity 1.7's #if test: null and false are false, everything
@@ -195,7 +266,7 @@ func appendString(b []byte, v any) []byte {
 			}
 			b = append(b, k...)
 			b = append(b, '=')
-			b = appendString(b, x.m[k])
+			b = appendString(b, x.vals[i])
 		}
 		return append(b, '}')
 	case *mapEntry:
@@ -302,9 +373,9 @@ func valuesEqual(a, b any) bool {
 			if len(x.keys) != len(y.keys) {
 				return false
 			}
-			for _, k := range x.keys {
-				yv, ok := y.m[k]
-				if !ok || !valuesEqual(x.m[k], yv) {
+			for i, k := range x.keys {
+				yv, ok := y.get(k)
+				if !ok || !valuesEqual(x.vals[i], yv) {
 					return false
 				}
 			}

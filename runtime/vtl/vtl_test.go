@@ -400,3 +400,28 @@ func BenchmarkParsePassthrough(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// TestWorkBounded: templates that would run for minutes without the work
+// budget fail quickly with ErrLimit.
+func TestWorkBounded(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	cases := []struct{ name, src string }{
+		{"copyInLoop", "#foreach($i in [1..999999])#set($t = $big.toUpperCase())#end"},
+		{"rangesInLoop", "#foreach($i in [1..999999])#set($r = [1..999999])#end"},
+		{"regexInLoop", "#foreach($i in [1..999999])#set($m = $big.matches(\"x$i\"))#end"},
+		{"containsInLoop", "#set($l = [])#foreach($i in [1..200000])#set($d = $l.add($i))#end#foreach($i in $l)#if($l.contains($i))#end#end"},
+		{"jsonInLoop", "#foreach($i in [1..999999])#set($j = $input.json('$'))#end"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tp, err := Parse("#set($big = $input.params('big'))" + c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tp.Execute(&bytes.Buffer{}, &Input{QueryParams: map[string]string{"big": big}, Body: []byte(`{"a":"` + big + `"}`)})
+			if !errors.Is(err, ErrLimit) {
+				t.Fatalf("Execute error = %v, want ErrLimit", err)
+			}
+		})
+	}
+}

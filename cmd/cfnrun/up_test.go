@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// upProc runs `cfnrun up` in-process and follows its stdout.
+type upProc struct {
+	cancel context.CancelFunc
+	code   chan int
+	mu     sync.Mutex
+	out    strings.Builder
+	lines  chan string
+	http   string
+	https  string
+}
+
+func startUp(t *testing.T, args ...string) *upProc {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	p := &upProc{cancel: cancel, code: make(chan int, 1), lines: make(chan string, 1000)}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.out.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			select {
+			case p.lines <- sc.Text():
+			default:
+			}
+		}
+	}()
+	go func() {
+		p.code <- run(ctx, append([]string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"}, args...), nil, pw, io.Discard)
+		pw.Close()
+	}()
+	deadline := time.After(10 * time.Second)
+	for p.http == "" || p.https == "" {
+		select {
+		case l := <-p.lines:
+			if a, ok := strings.CutPrefix(l, "Listening on http://"); ok {
+				p.http = strings.Fields(a)[0]
+			}
+			if a, ok := strings.CutPrefix(l, "Listening on https://"); ok {
+				p.https = strings.Fields(a)[0]
+			}
+		case c := <-p.code:
+			t.Fatalf("up exited with %d:\n%s", c, p.output())
+		case <-deadline:
+			t.Fatalf("up did not start:\n%s", p.output())
+		}
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case c := <-p.code:
+			if c != 0 {
+				t.Errorf("up exited with %d", c)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("up did not stop")
+		}
+	})
+	return p
+}
+
+func (p *upProc) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+func (p *upProc) waitLine(t *testing.T, prefix string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case l := <-p.lines:
+			if strings.HasPrefix(l, prefix) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no line %q in:\n%s", prefix, p.output())
+		}
+	}
+}
+
+func h2c() *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http2.Transport{AllowHTTP: true,
+		DialTLSContext: func(ctx context.Context, n, a string, _ *tls.Config) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, n, a)
+		}}}
+}
+
+func getJSON(t *testing.T, c *http.Client, url string) (int, map[string]any) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	b, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(b, &m)
+	return resp.StatusCode, m
+}
+
+func TestUpDefault(t *testing.T) {
+	p := startUp(t)
+	out := p.output()
+	for _, want := range []string{"/prod/myresource", "stage \"prod\" is created twice", "HTTP/2 + HTTP/1.1", "demo backend"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("startup output lacks %q:\n%s", want, out)
+		}
+	}
+	status, m := getJSON(t, h2c(), "http://"+p.http+"/prod/myresource")
+	if status != 200 || m["protocol"] != "HTTP/2.0" || m["path"] != "/path" || m["host"] != "demo.example.com" {
+		t.Errorf("got %d %v", status, m)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("https://" + p.https + "/prod/myresource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Errorf("TLS: %s", resp.Proto)
+	}
+}
+
+const reloadTemplate = `Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: reload
+  Res:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: PATH
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Res
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: HTTP_PROXY
+        IntegrationHttpMethod: GET
+        Uri: http://backend.internal/x
+        ConnectionType: HTTP2
+  Dep:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Get
+    Properties:
+      RestApiId: !Ref Api
+      StageName: dev
+Outputs:
+  Url:
+    Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/dev"
+`
+
+func TestUpReloadsOnChange(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(file, []byte(strings.ReplaceAll(reloadTemplate, "PATH", "one")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startUp(t, "--demo-backend", file)
+	if !strings.Contains(p.output(), "Url = https://") {
+		t.Errorf("outputs not printed:\n%s", p.output())
+	}
+	c := h2c()
+	if s, m := getJSON(t, c, "http://"+p.http+"/dev/one"); s != 200 || m["protocol"] != "HTTP/2.0" {
+		t.Fatalf("before reload: %d %v", s, m)
+	}
+	// A broken change keeps the old version.
+	os.WriteFile(file, []byte(strings.ReplaceAll(reloadTemplate, "!Ref Res", "!Ref Nope")), 0o644)
+	p.waitLine(t, "cfnrun up: the change adds")
+	if s, _ := getJSON(t, c, "http://"+p.http+"/dev/one"); s != 200 {
+		t.Fatalf("after a broken change: %d", s)
+	}
+	os.WriteFile(file, []byte(strings.ReplaceAll(reloadTemplate, "PATH", "two")), 0o644)
+	p.waitLine(t, "cfnrun up: reloaded")
+	if s, _ := getJSON(t, c, "http://"+p.http+"/dev/two"); s != 200 {
+		t.Errorf("new path after reload: %d", s)
+	}
+	if s, m := getJSON(t, c, "http://"+p.http+"/dev/one"); s != 403 || m["message"] != "Missing Authentication Token" {
+		t.Errorf("old path after reload: %d %v", s, m)
+	}
+}
+
+// TestUpWithCurl drives the gateway with curl when it is installed.
+func TestUpWithCurl(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl not installed")
+	}
+	p := startUp(t)
+	for _, args := range [][]string{
+		{"--http2-prior-knowledge", "http://" + p.http + "/prod/myresource"},
+		{"--http2", "-k", "https://" + p.https + "/prod/myresource"},
+		{"--http1.1", "http://" + p.http + "/prod/myresource"},
+	} {
+		out, err := exec.Command("curl", append([]string{"-sS", "-w", "\n%{http_version} %{http_code}"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("curl %v: %v\n%s", args, err, out)
+		}
+		s := string(out)
+		wantProto := "2 200"
+		if args[0] == "--http1.1" {
+			wantProto = "1.1 200"
+		}
+		if !strings.HasSuffix(s, wantProto) || !strings.Contains(s, `"protocol": "HTTP/2.0"`) {
+			t.Errorf("curl %v:\n%s", args, s)
+		}
+	}
+	if _, err := exec.LookPath("nghttp"); err == nil {
+		out, err := exec.Command("nghttp", "-v", "http://"+p.http+"/prod/myresource").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), `"protocol": "HTTP/2.0"`) {
+			t.Errorf("nghttp: %v\n%s", err, out)
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// backends owns the connection pools to integration endpoints. They are
+// shared by every compiled version, so a reload keeps warm connections.
+type backends struct {
+	cfg    Config
+	log    *slog.Logger
+	dialer net.Dialer
+	// h1 speaks HTTP/1.1 with keep-alive (http and https).
+	h1 *http.Transport
+	// h2tls negotiates h2 by ALPN and falls back to HTTP/1.1 when the
+	// backend does not offer it.
+	h2tls *http.Transport
+	// h2c speaks HTTP/2 with prior knowledge over cleartext.
+	h2c *http2.Transport
+
+	mu     sync.Mutex
+	groups map[string]*backendGroup
+}
+
+// backendGroup is one backend host as an integration names it.
+type backendGroup struct {
+	b      *backends
+	scheme string
+	host   string // as written in the URI
+	h2     bool   // ConnectionType HTTP2
+	// h2cState: 0 not probed, 1 speaks h2c, 2 HTTP/1.1 only.
+	h2cState atomic.Int32
+	probeMu  sync.Mutex
+}
+
+func newBackends(cfg Config) *backends {
+	b := &backends{cfg: cfg, log: cfg.Logger, groups: map[string]*backendGroup{}}
+	b.dialer = net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	b.h1 = &http.Transport{
+		DialContext:           b.dial,
+		DialTLSContext:        b.dialTLS([]string{"http/1.1"}),
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		DisableCompression:    true,
+		WriteBufferSize:       32 << 10,
+		ReadBufferSize:        32 << 10,
+	}
+	b.h2tls = &http.Transport{
+		DialContext:         b.dial,
+		DialTLSContext:      b.dialTLS([]string{"h2", "http/1.1"}),
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        1024,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+	}
+	b.h2c = &http2.Transport{
+		AllowHTTP:          true,
+		DisableCompression: true,
+		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
+			return b.dial(ctx, network, addr)
+		},
+		ReadIdleTimeout:  30 * time.Second,
+		PingTimeout:      10 * time.Second,
+		MaxReadFrameSize: 1 << 20,
+	}
+	return b
+}
+
+func (b *backends) closeIdle() {
+	b.h1.CloseIdleConnections()
+	b.h2tls.CloseIdleConnections()
+	b.h2c.CloseIdleConnections()
+}
+
+// mapped returns where to connect for addr (host:port) and whether --map
+// redirected it.
+func (b *backends) mapped(addr string) (string, bool) {
+	if to, ok := b.cfg.Maps[addr]; ok {
+		return to, true
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err == nil {
+		if to, ok := b.cfg.Maps[host]; ok {
+			return to, true
+		}
+	}
+	if b.cfg.MapAll != "" {
+		return b.cfg.MapAll, true
+	}
+	return addr, false
+}
+
+func (b *backends) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	to, _ := b.mapped(addr)
+	c, err := b.dialer.DialContext(ctx, network, to)
+	if err == nil {
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetNoDelay(true)
+		}
+	}
+	return c, err
+}
+
+func (b *backends) dialTLS(protos []string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		to, isMapped := b.mapped(addr)
+		raw, err := b.dialer.DialContext(ctx, network, to)
+		if err != nil {
+			return nil, err
+		}
+		host, _, _ := net.SplitHostPort(addr)
+		tc := tls.Client(raw, &tls.Config{
+			ServerName:         host,
+			NextProtos:         protos,
+			InsecureSkipVerify: isMapped || b.cfg.BackendTLSInsecure, //nolint:gosec // mapped local backends cannot present the original host's certificate
+			MinVersion:         tls.VersionTLS12,
+		})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+}
+
+// group returns the shared group for (scheme, host, h2).
+func (b *backends) group(scheme, host string, h2 bool) *backendGroup {
+	key := scheme + "://" + host
+	if h2 {
+		key += "#h2"
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if g, ok := b.groups[key]; ok {
+		return g
+	}
+	g := &backendGroup{b: b, scheme: scheme, host: host, h2: h2}
+	b.groups[key] = g
+	return g
+}
+
+// roundTrip sends req on the group's transport and returns the protocol
+// used. For ConnectionType HTTP2 over cleartext, the first request probes
+// whether the backend speaks h2c; one that does not gets HTTP/1.1 from then
+// on, logged once.
+func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
+	switch {
+	case g.scheme == "https" && g.h2:
+		return g.b.h2tls.RoundTrip(req)
+	case g.scheme == "https" || !g.h2:
+		return g.b.h1.RoundTrip(req)
+	}
+	st := g.h2cState.Load()
+	if st == 0 {
+		var err error
+		if st, err = g.probe(req.Context(), req.URL.Host); err != nil {
+			return nil, err
+		}
+	}
+	if st == 2 {
+		return g.b.h1.RoundTrip(req)
+	}
+	return g.b.h2c.RoundTrip(req)
+}
+
+var h2Preface = []byte(http2.ClientPreface)
+
+// probe connects once and sends the HTTP/2 preface and an empty SETTINGS
+// frame: an h2c server answers with its SETTINGS frame; anything else (an
+// HTTP/1.1 error, a close, silence) means HTTP/1.1.
+func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
+	g.probeMu.Lock()
+	defer g.probeMu.Unlock()
+	if st := g.h2cState.Load(); st != 0 {
+		return st, nil
+	}
+	if !strings.Contains(addr, ":") {
+		addr += ":80"
+	}
+	c, err := g.b.dial(ctx, "tcp", addr)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(2 * time.Second))
+	var settings [9]byte
+	settings[3] = 0x4 // SETTINGS, empty, stream 0
+	msg := append(append([]byte{}, h2Preface...), settings[:]...)
+	st := int32(2)
+	if _, err := c.Write(msg); err == nil {
+		var hdr [9]byte
+		if _, err := io.ReadFull(c, hdr[:]); err == nil && hdr[3] == 0x4 && bytes.Equal(hdr[5:9], []byte{0, 0, 0, 0}) {
+			st = 1
+		}
+	}
+	g.h2cState.Store(st)
+	to, _ := g.b.mapped(addr)
+	if st == 2 {
+		g.b.log.Warn("backend does not speak HTTP/2 (h2c); using HTTP/1.1 for it from now on",
+			slog.String("backend", g.host), slog.String("addr", to))
+	} else {
+		g.b.log.Info("backend speaks HTTP/2 (h2c)", slog.String("backend", g.host), slog.String("addr", to))
+	}
+	return st, nil
+}

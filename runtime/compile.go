@@ -1,0 +1,603 @@
+package runtime
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Rule names of the findings Load reports.
+const (
+	ruleNotServed   = "runtime-not-served"
+	ruleIgnored     = "runtime-ignored"
+	ruleUnsupported = "runtime-unsupported"
+)
+
+// version is one compiled template. It is immutable once built.
+type version struct {
+	gen  int64
+	apis []*capi
+	byID map[string]*capi
+	// byStage picks the API for path-style URLs (/{stage}/...): the first
+	// API, by logical id, that has the stage.
+	byStage map[string]*capi
+	routes  []RouteInfo
+}
+
+type capi struct {
+	id, name, logicalID string
+	stages              map[string]*cstage
+	errs                errorTable
+}
+
+type cstage struct {
+	api   *capi
+	name  string
+	http2 bool
+	vars  map[string]string
+	root  *rnode
+}
+
+// endpoint is one compiled (stage, resource, method).
+type endpoint struct {
+	stage   *cstage
+	resPath string
+	method  string
+	typ     string
+	// fail, when set, is the error every request gets (AWS, AWS_PROXY,
+	// no integration, an unusable URI); reason is logged.
+	fail   errKind
+	reason string
+
+	// HTTP and HTTP_PROXY.
+	target    *uriTemplate
+	backend   *backendGroup
+	intMethod string
+	timeout   time.Duration
+	reqParams []paramMapping
+
+	// HTTP and MOCK.
+	reqTemplates map[string]mappingTemplate
+	// mockStatus is the statusCode of each literal MOCK request template,
+	// worked out once.
+	mockStatus  map[string]string
+	passthrough string
+	responses   []*cresponse
+	defaultResp *cresponse
+}
+
+type cresponse struct {
+	status    int
+	pattern   *regexp.Regexp // nil for the default response
+	headers   []respParam
+	templates []ctemplate // sorted by content type
+}
+
+type ctemplate struct {
+	contentType string
+	t           mappingTemplate
+}
+
+type srcKind uint8
+
+const (
+	srcStatic srcKind = iota
+	srcPath
+	srcQuery
+	srcHeader
+	srcContext
+	srcStageVar
+	srcBody
+	srcBodyField
+	srcRespHeader
+)
+
+// valueSource is a compiled parameter mapping expression.
+type valueSource struct {
+	kind   srcKind
+	name   string // parameter, header, context or body field path
+	static string
+}
+
+type destKind uint8
+
+const (
+	destPath destKind = iota
+	destQuery
+	destHeader
+)
+
+type paramMapping struct {
+	dest destKind
+	name string
+	src  valueSource
+}
+
+type respParam struct {
+	header string
+	src    valueSource
+}
+
+// compile builds a version from t. It returns nil when no API can be
+// served, with the findings that say why.
+func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
+	var ds diag.Diagnostics
+	v := &version{byID: map[string]*capi{}, byStage: map[string]*capi{}}
+	stageOwners := map[string][]*capi{}
+	for _, api := range t.APIs {
+		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}}
+		ca.errs = compileGatewayResponses(api, &ds)
+		stages := dedupeStages(api, &ds)
+		if len(stages) == 0 {
+			ds = append(ds, diag.Warnf(ruleNotServed, api.Range, api.LogicalID,
+				"Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to serve it at /{stage}/....",
+				"REST API %s has no stage, so none of its methods is served", api.LogicalID))
+			continue
+		}
+		for _, st := range stages {
+			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}}
+			ca.stages[st.Name] = cs
+			first := st == stages[0]
+			for _, res := range api.Resources {
+				if len(res.Methods) == 0 {
+					continue
+				}
+				n := cs.root.insert(res.Path)
+				n.hasRes = true
+				n.path = res.Path
+				for _, m := range res.Methods {
+					idx := methodIndex(m.HTTPMethod)
+					if idx < 0 {
+						if first {
+							ds = append(ds, diag.Warnf(ruleNotServed, m.Props.At("HttpMethod", m.Range), m.LogicalID,
+								"Use GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY.",
+								"method %s %s is not served: %q is not an HTTP method API Gateway accepts", m.HTTPMethod, res.Path, m.HTTPMethod))
+						}
+						continue
+					}
+					var mds diag.Diagnostics
+					ep := compileEndpoint(cs, res, m, g, &mds)
+					if first {
+						ds = append(ds, mds...)
+					}
+					n.endpoints[idx] = ep
+					v.routes = append(v.routes, routeInfo(ca, cs, ep, m))
+				}
+			}
+		}
+		if len(ca.stages) > 0 {
+			v.apis = append(v.apis, ca)
+			v.byID[ca.id] = ca
+			for name := range ca.stages {
+				stageOwners[name] = append(stageOwners[name], ca)
+			}
+		}
+	}
+	for name, owners := range stageOwners {
+		v.byStage[name] = owners[0]
+		if len(owners) > 1 {
+			for i := range v.routes {
+				r := &v.routes[i]
+				if r.Stage == name && r.APIID != owners[0].id {
+					r.HostStyle = true
+				}
+			}
+		}
+	}
+	if len(t.APIs) > 0 {
+		for _, a := range t.APIs {
+			for _, au := range a.Authorizers {
+				ds = append(ds, diag.Infof(ruleIgnored, au.Range, au.LogicalID,
+					"Requests reach the integration as if the method's AuthorizationType were NONE.",
+					"authorizer %q is not enforced by cfnrun up", au.Name))
+			}
+		}
+	}
+	if len(v.apis) == 0 {
+		return nil, ds
+	}
+	return v, ds
+}
+
+// dedupeStages returns the API's stages with one entry per name: an
+// explicit Stage resource wins over the stage a Deployment's StageName
+// creates (AWS refuses to deploy both; cfnrun serves the explicit one and
+// says so).
+func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
+	var out []*model.Stage
+	seen := map[string]int{}
+	for _, st := range api.Stages {
+		if st.Name == "" {
+			continue
+		}
+		i, dup := seen[st.Name]
+		if !dup {
+			seen[st.Name] = len(out)
+			out = append(out, st)
+			continue
+		}
+		keep, drop := out[i], st
+		if keep.Implicit && !st.Implicit {
+			keep, drop = st, keep
+			out[i] = keep
+		}
+		*ds = append(*ds, diag.Warnf(ruleIgnored, drop.Range, drop.LogicalID,
+			fmt.Sprintf("AWS would fail the deployment (stage %q already exists); cfnrun up serves the stage from %s. Remove StageName from the Deployment or the duplicate Stage.", st.Name, keep.LogicalID),
+			"stage %q is declared twice; the declaration from %s is ignored", st.Name, drop.LogicalID))
+	}
+	return out
+}
+
+func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
+	ri := RouteInfo{APIID: ca.id, APIName: ca.name, Stage: cs.name, Method: m.HTTPMethod, Path: ep.resPath,
+		Integration: ep.typ, HTTP2: cs.http2, Served: ep.fail == errNone}
+	switch {
+	case ep.target != nil:
+		ri.Target = ep.target.raw
+		if ep.backend != nil && ep.backend.h2 {
+			ri.Target += " (HTTP/2)"
+		}
+	case ep.typ == model.IntegrationMock:
+		ri.Target = "mock"
+	}
+	if !ri.Served {
+		ri.Note = ep.reason
+	}
+	return ri
+}
+
+func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, ds *diag.Diagnostics) *endpoint {
+	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod}
+	in := m.Integration
+	if in == nil {
+		ep.fail, ep.reason = errConfig, "the method has no Integration"
+		*ds = append(*ds, diag.Warnf(ruleNotServed, m.Range, m.LogicalID,
+			"Add an Integration (HTTP_PROXY, HTTP or MOCK); AWS answers such a method with 500 Internal server error, and so does cfnrun.",
+			"method %s %s has no integration", m.HTTPMethod, res.Path))
+		return ep
+	}
+	ep.typ = in.Type
+	switch in.Type {
+	case model.IntegrationHTTPProxy, model.IntegrationHTTP, model.IntegrationMock:
+	case model.IntegrationAWS, model.IntegrationAWSProxy:
+		ep.fail, ep.reason = errConfig, in.Type+" integrations are not run locally"
+		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
+			"cfnrun does not call AWS services or Lambda; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it.",
+			"method %s %s uses a %s integration, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type))
+		return ep
+	default:
+		ep.fail, ep.reason = errConfig, fmt.Sprintf("unknown integration type %q", in.Type)
+		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
+			"Use HTTP_PROXY, HTTP, MOCK, AWS or AWS_PROXY.",
+			"method %s %s has unknown integration type %q", m.HTTPMethod, res.Path, in.Type))
+		return ep
+	}
+	ep.timeout = time.Duration(in.TimeoutMillis) * time.Millisecond
+	if ep.timeout <= 0 {
+		ep.timeout = model.DefaultTimeoutMillis * time.Millisecond
+	}
+	ep.passthrough = in.PassthroughBehavior
+	rngOf := func(key string) diag.Range { return in.Props.At(key, in.Range) }
+
+	if in.Type != model.IntegrationMock {
+		raw := model.SubstituteStageVariables(in.URI, cs.vars)
+		ut, err := parseURITemplate(raw)
+		if err != nil {
+			ep.fail, ep.reason = errConfig, err.Error()
+			*ds = append(*ds, diag.Warnf(ruleNotServed, rngOf("Uri"), m.LogicalID,
+				"Give an absolute http:// or https:// URL; use --set or --map to point it at a local server.",
+				"method %s %s is not served: %v", m.HTTPMethod, res.Path, err))
+			return ep
+		}
+		ep.target = ut
+		ep.intMethod = in.HTTPMethod
+		if ep.intMethod == "" || in.Type == model.IntegrationHTTPProxy && ep.intMethod == "ANY" {
+			ep.intMethod = "" // the client's method
+		}
+		h2 := in.ConnectionType == model.ConnectionHTTP2
+		ep.backend = g.backends.group(ut.scheme, ut.host, h2)
+		if in.ConnectionType == model.ConnectionVPCLink {
+			*ds = append(*ds, diag.Infof(ruleIgnored, rngOf("ConnectionType"), m.LogicalID,
+				"The request goes to the Uri directly; use --map to point it at a local server.",
+				"method %s %s: VPC_LINK is not emulated", m.HTTPMethod, res.Path))
+		}
+	}
+	// Request parameters.
+	for _, k := range sortedKeys(in.RequestParameters) {
+		src := in.RequestParameters[k]
+		pm, err := compileRequestParam(k, src)
+		if err != nil {
+			*ds = append(*ds, diag.Warnf(ruleIgnored, rngOf("RequestParameters"), m.LogicalID,
+				"Map integration.request.{path|querystring|header}.NAME from method.request.{path|querystring|header}.NAME, 'static', context.NAME or stageVariables.NAME.",
+				"request parameter %s = %s is ignored: %v", k, src, err))
+			continue
+		}
+		ep.reqParams = append(ep.reqParams, pm)
+	}
+	if ep.target != nil {
+		// {name} placeholders without an explicit mapping are filled from
+		// the method's path parameter of the same name.
+		for _, ph := range ep.target.placeholders() {
+			if !slices.ContainsFunc(ep.reqParams, func(p paramMapping) bool { return p.dest == destPath && p.name == ph }) {
+				ep.reqParams = append(ep.reqParams, paramMapping{dest: destPath, name: ph, src: valueSource{kind: srcPath, name: ph}})
+			}
+		}
+	}
+	if in.Type == model.IntegrationHTTPProxy {
+		return ep
+	}
+	// HTTP and MOCK: templates and integration responses.
+	if len(in.RequestTemplates) > 0 {
+		ep.reqTemplates = map[string]mappingTemplate{}
+		for _, ct := range sortedKeys(in.RequestTemplates) {
+			t, ok := compileMapping(in.RequestTemplates[ct], rngOf("RequestTemplates"), m.LogicalID, "request template "+ct, ds)
+			if ok {
+				ep.reqTemplates[strings.ToLower(ct)] = t
+			}
+		}
+	}
+	if in.Type == model.IntegrationMock {
+		for _, ct := range sortedKeys(ep.reqTemplates) {
+			lt, ok := ep.reqTemplates[ct].(literalTemplate)
+			if !ok {
+				continue
+			}
+			s, err := mockStatusCode(lt)
+			if err != nil {
+				*ds = append(*ds, diag.Warnf(ruleNotServed, rngOf("RequestTemplates"), m.LogicalID,
+					`A MOCK request template must produce JSON such as {"statusCode": 200}.`,
+					"MOCK request template %s: %v; requests with this content type answer 500", ct, err))
+				ep.reqTemplates[ct] = failingTemplate{err}
+				continue
+			}
+			if ep.mockStatus == nil {
+				ep.mockStatus = map[string]string{}
+			}
+			ep.mockStatus[string(lt)] = s
+		}
+	}
+	for _, r := range in.Responses {
+		cr := &cresponse{}
+		st, err := strconv.Atoi(r.StatusCode)
+		if err != nil || st < 100 || st > 599 {
+			*ds = append(*ds, diag.Warnf(ruleIgnored, r.Range, m.LogicalID, "Use a status code from 100 to 599.",
+				"integration response with StatusCode %q is ignored", r.StatusCode))
+			continue
+		}
+		cr.status = st
+		if r.SelectionPattern != "" {
+			re, err := regexp.Compile("^(?:" + r.SelectionPattern + ")$")
+			if err != nil {
+				*ds = append(*ds, diag.Warnf(ruleUnsupported, r.Range, m.LogicalID,
+					"cfnrun matches selection patterns with Go's RE2 syntax; Java-only constructs (lookarounds, backreferences) are not available.",
+					"SelectionPattern %q does not compile: %v; the response is never selected", r.SelectionPattern, err))
+				continue
+			}
+			cr.pattern = re
+		}
+		for _, k := range sortedKeys(r.ResponseParameters) {
+			rp, err := compileResponseParam(k, r.ResponseParameters[k])
+			if err != nil {
+				*ds = append(*ds, diag.Warnf(ruleIgnored, r.Range, m.LogicalID,
+					"Map method.response.header.NAME from 'static', integration.response.header.NAME, integration.response.body or integration.response.body.FIELD.",
+					"response parameter %s = %s is ignored: %v", k, r.ResponseParameters[k], err))
+				continue
+			}
+			cr.headers = append(cr.headers, rp)
+		}
+		for _, ct := range sortedKeys(r.ResponseTemplates) {
+			if t, ok := compileMapping(r.ResponseTemplates[ct], r.Range, m.LogicalID, "response template "+ct, ds); ok {
+				cr.templates = append(cr.templates, ctemplate{strings.ToLower(ct), t})
+			}
+		}
+		if cr.pattern == nil {
+			if ep.defaultResp == nil {
+				ep.defaultResp = cr
+			}
+			continue
+		}
+		ep.responses = append(ep.responses, cr)
+	}
+	return ep
+}
+
+func compileMapping(src string, rng diag.Range, logical, what string, ds *diag.Diagnostics) (mappingTemplate, bool) {
+	t, err := compileTemplate(src)
+	if err != nil {
+		*ds = append(*ds, diag.Warnf(ruleUnsupported, rng, logical,
+			"Requests that need this template answer 500 and the access log says why.",
+			"%s does not parse: %v", what, err))
+		return failingTemplate{err}, true
+	}
+	if u := t.Unsupported(); len(u) > 0 {
+		*ds = append(*ds, diag.Warnf(ruleUnsupported, rng, logical,
+			"Requests that need this template answer 500 and the access log says why; cfnrun never renders it partially.",
+			"%s uses what cfnrun does not implement: %s", what, strings.Join(u, ", ")))
+		return failingTemplate{fmt.Errorf("%w: %s", errUnsupportedTemplate, strings.Join(u, ", "))}, true
+	}
+	return t, true
+}
+
+func compileRequestParam(key, src string) (paramMapping, error) {
+	var pm paramMapping
+	rest, ok := strings.CutPrefix(key, "integration.request.")
+	if !ok {
+		return pm, fmt.Errorf("the key must start with integration.request.")
+	}
+	switch {
+	case strings.HasPrefix(rest, "path."):
+		pm.dest, pm.name = destPath, rest[len("path."):]
+	case strings.HasPrefix(rest, "querystring."):
+		pm.dest, pm.name = destQuery, rest[len("querystring."):]
+	case strings.HasPrefix(rest, "multivaluequerystring."):
+		pm.dest, pm.name = destQuery, rest[len("multivaluequerystring."):]
+	case strings.HasPrefix(rest, "header."):
+		pm.dest, pm.name = destHeader, rest[len("header."):]
+	case strings.HasPrefix(rest, "multivalueheader."):
+		pm.dest, pm.name = destHeader, rest[len("multivalueheader."):]
+	default:
+		return pm, fmt.Errorf("unknown destination %q", key)
+	}
+	vs, err := compileSource(src, "method.request.")
+	pm.src = vs
+	return pm, err
+}
+
+func compileResponseParam(key, src string) (respParam, error) {
+	name, ok := strings.CutPrefix(key, "method.response.header.")
+	if !ok || name == "" {
+		return respParam{}, fmt.Errorf("the key must be method.response.header.NAME")
+	}
+	vs, err := compileSource(src, "integration.response.")
+	return respParam{header: name, src: vs}, err
+}
+
+// compileSource compiles a mapping expression; prefix is
+// "method.request." for request parameters and "integration.response."
+// for response parameters.
+func compileSource(src, prefix string) (valueSource, error) {
+	if len(src) >= 2 && src[0] == '\'' && src[len(src)-1] == '\'' {
+		return valueSource{kind: srcStatic, static: src[1 : len(src)-1]}, nil
+	}
+	if n, ok := strings.CutPrefix(src, "context."); ok {
+		return valueSource{kind: srcContext, name: n}, nil
+	}
+	if n, ok := strings.CutPrefix(src, "stageVariables."); ok {
+		return valueSource{kind: srcStageVar, name: n}, nil
+	}
+	rest, ok := strings.CutPrefix(src, prefix)
+	if !ok {
+		return valueSource{}, fmt.Errorf("unknown source %q", src)
+	}
+	cut := func(p string) (string, bool) { return strings.CutPrefix(rest, p) }
+	if prefix == "method.request." {
+		if n, ok := cut("path."); ok {
+			return valueSource{kind: srcPath, name: n}, nil
+		}
+		if n, ok := cut("querystring."); ok {
+			return valueSource{kind: srcQuery, name: n}, nil
+		}
+		if n, ok := cut("multivaluequerystring."); ok {
+			return valueSource{kind: srcQuery, name: n}, nil
+		}
+		if n, ok := cut("header."); ok {
+			return valueSource{kind: srcHeader, name: n}, nil
+		}
+		if n, ok := cut("multivalueheader."); ok {
+			return valueSource{kind: srcHeader, name: n}, nil
+		}
+	} else {
+		if n, ok := cut("header."); ok {
+			return valueSource{kind: srcRespHeader, name: n}, nil
+		}
+		if n, ok := cut("multivalueheader."); ok {
+			return valueSource{kind: srcRespHeader, name: n}, nil
+		}
+	}
+	if rest == "body" {
+		return valueSource{kind: srcBody}, nil
+	}
+	if n, ok := cut("body."); ok {
+		return valueSource{kind: srcBodyField, name: n}, nil
+	}
+	return valueSource{}, fmt.Errorf("unknown source %q", src)
+}
+
+// uriTemplate is an integration URI split into its fixed scheme and host
+// and a path of literal and {placeholder} parts.
+type uriTemplate struct {
+	raw    string
+	scheme string
+	host   string // host[:port] as written
+	parts  []uriPart
+	query  string // the URI's own query, without '?'
+	fixed  *url.URL
+}
+
+type uriPart struct {
+	lit   string
+	param string // placeholder name when lit is ""
+}
+
+func parseURITemplate(raw string) (*uriTemplate, error) {
+	if strings.Contains(raw, "${stageVariables.") {
+		return nil, fmt.Errorf("the Uri %q refers to a stage variable the stage does not define", raw)
+	}
+	if raw == "" {
+		return nil, fmt.Errorf("the integration has no Uri")
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	scheme = strings.ToLower(scheme)
+	if !ok || (scheme != "http" && scheme != "https") {
+		return nil, fmt.Errorf("the Uri %q is not an http:// or https:// URL", raw)
+	}
+	host, path := rest, "/"
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" || strings.ContainsAny(host, "{}") {
+		return nil, fmt.Errorf("the Uri %q has no fixed host", raw)
+	}
+	ut := &uriTemplate{raw: raw, scheme: scheme, host: host}
+	path, ut.query, _ = strings.Cut(path, "?")
+	for path != "" {
+		i := strings.IndexByte(path, '{')
+		if i < 0 {
+			ut.parts = append(ut.parts, uriPart{lit: path})
+			break
+		}
+		j := strings.IndexByte(path[i:], '}')
+		if j < 0 {
+			return nil, fmt.Errorf("the Uri %q has an unclosed {", raw)
+		}
+		if i > 0 {
+			ut.parts = append(ut.parts, uriPart{lit: path[:i]})
+		}
+		name := strings.TrimSuffix(path[i+1:i+j], "+")
+		ut.parts = append(ut.parts, uriPart{param: name})
+		path = path[i+j+1:]
+	}
+	if len(ut.placeholders()) == 0 {
+		u, err := url.Parse(scheme + "://" + host + strings.Join(litParts(ut.parts), ""))
+		if err != nil {
+			return nil, fmt.Errorf("the Uri %q does not parse: %v", raw, err)
+		}
+		u.RawQuery = ut.query
+		ut.fixed = u
+	}
+	return ut, nil
+}
+
+func litParts(ps []uriPart) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, p.lit)
+	}
+	return out
+}
+
+func (u *uriTemplate) placeholders() []string {
+	var out []string
+	for _, p := range u.parts {
+		if p.lit == "" && p.param != "" {
+			out = append(out, p.param)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

@@ -1,0 +1,401 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+func TestRouter(t *testing.T) {
+	root := &rnode{}
+	for _, p := range []string{"/", "/pets", "/pets/{id}", "/pets/{id}/owner", "/pets/special", "/files/{proxy+}", "/a/{x}/c", "/a/b/d"} {
+		n := root.insert(p)
+		n.hasRes, n.path = true, p
+	}
+	tests := []struct {
+		path, want string
+		params     string
+	}{
+		{"", "/", ""},
+		{"/", "/", ""},
+		{"/pets", "/pets", ""},
+		{"/pets/", "/pets", ""},
+		{"//pets", "/pets", ""},
+		{"/pets//7", "/pets/{id}", "id=7"},
+		{"/pets/special", "/pets/special", ""},
+		{"/pets/7/owner", "/pets/{id}/owner", "id=7"},
+		{"/pets/special/owner", "/pets/{id}/owner", "id=special"}, // backtracks from the static branch
+		{"/files/a/b/c.txt", "/files/{proxy+}", "proxy=a/b/c.txt"},
+		{"/files", "", ""}, // greedy needs at least one segment
+		{"/a/b/c", "/a/{x}/c", "x=b"},
+		{"/a/b/d", "/a/b/d", ""},
+		{"/nope", "", ""},
+		{"/pets/7/owner/x", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			var ps params
+			n := root.match(tt.path, &ps)
+			got := ""
+			if n != nil {
+				got = n.path
+			}
+			var kv []string
+			for i := 0; i < ps.n; i++ {
+				kv = append(kv, ps.ps[i].name+"="+ps.ps[i].value)
+			}
+			if got != tt.want || (n != nil && strings.Join(kv, ",") != tt.params) {
+				t.Errorf("match(%q) = %q %v, want %q %q", tt.path, got, kv, tt.want, tt.params)
+			}
+		})
+	}
+}
+
+func TestProxyH2CBothLegs(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("abcdefghij", stage("prod", map[string]string{"host": be.Listener.Addr().String()}))
+	m := b.method("/items/{id}", "GET", proxyTo("http://${stageVariables.host}/backend/{id}", true))
+	m.Integration.RequestParameters = map[string]string{"integration.request.header.X-Item": "method.request.path.id"}
+	b.method("/files/{proxy+}", "ANY", proxyTo("http://"+be.Listener.Addr().String()+"/static/{proxy}", true))
+	gw := start(t, b.build(), nil)
+
+	t.Run("h2c", func(t *testing.T) {
+		res := do(t, h2cClient(t), "GET", "http://"+gw.http+"/prod/items/42?x=1&y=2", nil, "X-Client", "c")
+		if res.status != 200 || res.proto != "HTTP/2.0" {
+			t.Fatalf("status %d proto %s body %s", res.status, res.proto, res.body)
+		}
+		e := decodeEcho(t, res.body)
+		if e.Proto != "HTTP/2.0" || e.Path != "/backend/42" || e.RawQuery != "x=1&y=2" {
+			t.Errorf("backend saw %+v", e)
+		}
+		if e.Headers["X-Item"][0] != "42" || e.Headers["X-Client"][0] != "c" || e.Headers["X-Forwarded-For"][0] != "127.0.0.1" {
+			t.Errorf("backend headers %v", e.Headers)
+		}
+		if len(res.header["X-Amzn-Requestid"]) != 1 || len(res.header.Get("X-Amz-Apigw-Id")) != 16 {
+			t.Errorf("AWS headers missing: %v", res.header)
+		}
+		if res.header.Get("X-Amzn-Remapped-Server") != "echo" || res.header.Get("Server") != "" {
+			t.Errorf("Server header not remapped: %v", res.header)
+		}
+	})
+	t.Run("greedy POST", func(t *testing.T) {
+		res := do(t, h2cClient(t), "POST", "http://"+gw.http+"/prod/files/a/b%20c.txt", strings.NewReader("hello"))
+		e := decodeEcho(t, res.body)
+		if e.Method != "POST" || e.Path != "/static/a/b c.txt" || e.BodyLen != 5 {
+			t.Errorf("backend saw %+v", e)
+		}
+	})
+	t.Run("tls h2", func(t *testing.T) {
+		res := do(t, tlsClient(t, gw.g, true), "GET", "https://"+gw.https+"/prod/items/1", nil)
+		if res.proto != "HTTP/2.0" || decodeEcho(t, res.body).Proto != "HTTP/2.0" {
+			t.Errorf("proto %s, body %s", res.proto, res.body)
+		}
+	})
+	t.Run("tls http1", func(t *testing.T) {
+		res := do(t, tlsClient(t, gw.g, false), "GET", "https://"+gw.https+"/prod/items/1", nil)
+		if res.proto != "HTTP/1.1" || res.status != 200 {
+			t.Errorf("proto %s status %d", res.proto, res.status)
+		}
+		if e := decodeEcho(t, res.body); e.Headers["X-Forwarded-Proto"][0] != "https" {
+			t.Errorf("X-Forwarded-Proto %v", e.Headers["X-Forwarded-Proto"])
+		}
+	})
+	t.Run("url forms", func(t *testing.T) {
+		c := h1Client(t)
+		for _, u := range []struct{ url, host string }{
+			{"http://" + gw.http + "/restapis/abcdefghij/prod/_user_request_/items/9", ""},
+			{"http://" + gw.http + "/prod/items/9", "abcdefghij.execute-api.localhost"},
+			{"http://" + gw.http + "/prod/items/9/", ""},
+		} {
+			res := do(t, c, "GET", u.url, nil, "Host", u.host)
+			if res.status != 200 || decodeEcho(t, res.body).Path != "/backend/9" {
+				t.Errorf("%s (Host %s): %d %s", u.url, u.host, res.status, res.body)
+			}
+		}
+	})
+	if !strings.Contains(gw.logs.String(), "backend speaks HTTP/2") {
+		t.Errorf("probe not logged: %s", gw.logs.String())
+	}
+}
+
+func TestProxyFallbackToHTTP1(t *testing.T) {
+	be := h1Backend(t, http.HandlerFunc(echoHandler))
+	b := newTB("fallback00", stage("prod", nil))
+	b.method("/x", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/x", true))
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	for i := 0; i < 5; i++ {
+		res := do(t, c, "GET", "http://"+gw.http+"/prod/x", nil)
+		if res.status != 200 || decodeEcho(t, res.body).Proto != "HTTP/1.1" {
+			t.Fatalf("request %d: %d %s", i, res.status, res.body)
+		}
+	}
+	if n := strings.Count(gw.logs.String(), "does not speak HTTP/2"); n != 1 {
+		t.Errorf("fallback logged %d times, want once:\n%s", n, gw.logs.String())
+	}
+}
+
+func TestBackendFailures(t *testing.T) {
+	slow := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	reset := h1Backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			if tc, ok := c.(*net.TCPConn); ok {
+				tc.SetLinger(0)
+			}
+			c.Close()
+		}
+	}))
+	refused, _ := net.Listen("tcp", "127.0.0.1:0")
+	refusedAddr := refused.Addr().String()
+	refused.Close()
+
+	b := newTB("failures00", stage("prod", nil))
+	in := proxyTo("http://"+slow.Listener.Addr().String()+"/", true)
+	in.TimeoutMillis = 100
+	b.method("/slow", "GET", in)
+	b.method("/reset", "GET", proxyTo("http://"+reset.Listener.Addr().String()+"/", false))
+	b.method("/refused", "GET", proxyTo("http://"+refusedAddr+"/", true))
+	b.method("/lambda", "GET", &model.Integration{Type: model.IntegrationAWSProxy, URI: "arn:aws:apigateway:us-east-1:lambda:path/fn"})
+	b.method("/upload", "POST", proxyTo("http://"+slow.Listener.Addr().String()+"/", true))
+	tpl := b.build()
+	gw := start(t, tpl, func(c *Config) { c.MaxBodyBytes = 1 << 10 })
+	c := h2cClient(t)
+	tests := []struct {
+		name, method, path string
+		body               string
+		status             int
+		want               string
+	}{
+		{"timeout", "GET", "/slow", "", 504, `{"message": "Endpoint request timed out"}`},
+		{"reset", "GET", "/reset", "", 502, `{"message": "Internal server error"}`},
+		{"refused", "GET", "/refused", "", 502, `{"message": "Internal server error"}`},
+		{"aws proxy", "GET", "/lambda", "", 500, `{"message": "Internal server error"}`},
+		{"too large", "POST", "/upload", strings.Repeat("x", 2000), 413, `{"message":"Request Too Long"}`},
+		{"unknown path", "GET", "/nope", "", 403, `{"message":"Missing Authentication Token"}`},
+		{"unknown method", "DELETE", "/slow", "", 403, `{"message":"Missing Authentication Token"}`},
+		{"unknown stage", "GET", "/../dev/slow", "", 403, `{"message":"Forbidden"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body *strings.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			path := "/prod" + tt.path
+			if strings.HasPrefix(tt.path, "/..") {
+				path = tt.path[3:]
+			}
+			var res result
+			if body != nil {
+				res = do(t, c, tt.method, "http://"+gw.http+path, body)
+			} else {
+				res = do(t, c, tt.method, "http://"+gw.http+path, nil)
+			}
+			if res.status != tt.status || res.body != tt.want {
+				t.Errorf("got %d %s, want %d %s", res.status, res.body, tt.status, tt.want)
+			}
+			if res.header.Get("Content-Type") != "application/json" || res.header.Get("X-Amzn-Requestid") == "" {
+				t.Errorf("headers %v", res.header)
+			}
+			if tt.status == 403 && tt.want[12] == 'M' && res.header.Get("X-Amzn-Errortype") != "MissingAuthenticationTokenException" {
+				t.Errorf("x-amzn-ErrorType = %q", res.header.Get("X-Amzn-Errortype"))
+			}
+		})
+	}
+	logs := gw.logs.String()
+	for _, want := range []string{"status=504", "status=502", "status=413", "reason="} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("access log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestMockCORS(t *testing.T) {
+	b := newTB("mockmock00", stage("prod", nil))
+	b.method("/pets", "OPTIONS", &model.Integration{
+		Type:             model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{
+			StatusCode: "200",
+			ResponseParameters: map[string]string{
+				"method.response.header.Access-Control-Allow-Origin":  "'*'",
+				"method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+				"method.response.header.Access-Control-Allow-Headers": "'Content-Type,X-Amz-Date,Authorization'",
+			},
+			ResponseTemplates: map[string]string{"application/json": ""},
+		}},
+	})
+	b.method("/teapot", "GET", &model.Integration{
+		Type:             model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 418}`},
+		Responses: []model.IntegrationResponse{
+			{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": `{"ok":true}`}},
+			{StatusCode: "418", SelectionPattern: "4\\d\\d", ResponseTemplates: map[string]string{"application/json": `{"teapot":true}`}},
+		},
+	})
+	b.method("/strict", "POST", &model.Integration{
+		Type: model.IntegrationMock, PassthroughBehavior: "NEVER",
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses:        []model.IntegrationResponse{{StatusCode: "200"}},
+	})
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	res := do(t, c, "OPTIONS", "http://"+gw.http+"/prod/pets", nil, "Origin", "http://example.com", "Access-Control-Request-Method", "GET")
+	want := map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET,OPTIONS", "Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization"}
+	got := map[string]string{}
+	for k := range want {
+		got[k] = res.header.Get(k)
+	}
+	if diff := cmp.Diff(want, got); diff != "" || res.status != 200 || res.body != "" {
+		t.Errorf("preflight %d %q (-want +got):\n%s", res.status, res.body, diff)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/teapot", nil); res.status != 418 || res.body != `{"teapot":true}` {
+		t.Errorf("selection pattern: %d %s", res.status, res.body)
+	}
+	if res := do(t, c, "POST", "http://"+gw.http+"/prod/strict", strings.NewReader("a=b"), "Content-Type", "application/x-www-form-urlencoded"); res.status != 415 {
+		t.Errorf("NEVER passthrough: %d %s", res.status, res.body)
+	}
+}
+
+func TestHTTP11OnlyStage(t *testing.T) {
+	for _, stock := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stock=%v", stock), func(t *testing.T) { testHTTP11OnlyStage(t, stock) })
+	}
+}
+
+func testHTTP11OnlyStage(t *testing.T, stock bool) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	off := false
+	st := stage("v1", nil)
+	st.HTTP2Enabled = &off
+	b := newTB("onlyhttp11", st)
+	b.method("/x", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	b.method("/m", "GET", &model.Integration{Type: model.IntegrationMock})
+	gw := start(t, b.build(), func(c *Config) { c.StockHTTP2 = stock })
+	req, _ := http.NewRequest("GET", "http://"+gw.http+"/v1/m", nil)
+	if _, err := h2cClient(t).Do(req); err == nil {
+		t.Error("inline MOCK route answered HTTP/2 on an HTTP/1.1-only stage")
+	}
+	req, _ = http.NewRequest("GET", "http://"+gw.http+"/v1/x", nil)
+	_, err := h2cClient(t).Do(req)
+	var se http2.StreamError
+	if !errors.As(err, &se) || se.Code != http2.ErrCodeHTTP11Required {
+		t.Fatalf("h2c request: err = %v, want stream error HTTP_1_1_REQUIRED", err)
+	}
+	req, _ = http.NewRequest("GET", "https://"+gw.https+"/v1/x", nil)
+	_, err = tlsClient(t, gw.g, true).Do(req)
+	if !errors.As(err, &se) || se.Code != http2.ErrCodeHTTP11Required {
+		t.Fatalf("TLS h2 request: err = %v, want stream error HTTP_1_1_REQUIRED", err)
+	}
+	if res := do(t, h1Client(t), "GET", "http://"+gw.http+"/v1/x", nil); res.status != 200 || res.proto != "HTTP/1.1" {
+		t.Errorf("HTTP/1.1: %d %s", res.status, res.proto)
+	}
+	if !strings.Contains(gw.logs.String(), "HTTP_1_1_REQUIRED") {
+		t.Error("refusal not logged")
+	}
+}
+
+func TestLoadFindings(t *testing.T) {
+	b := newTB("findings00", stage("prod", nil), &model.Stage{LogicalID: "Dep", Name: "prod", Implicit: true})
+	b.method("/l", "GET", &model.Integration{Type: model.IntegrationAWS, URI: "arn:x"})
+	b.method("/n", "GET", nil)
+	b.method("/v", "POST", &model.Integration{Type: model.IntegrationHTTP, URI: "http://x/", RequestTemplates: map[string]string{"application/json": `{"a": "$input.body"}`}})
+	g, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := g.Load(b.build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Rule+": "+d.Summary)
+	}
+	for _, want := range []string{
+		`runtime-ignored: stage "prod" is declared twice; the declaration from Dep is ignored`,
+		"runtime-not-served: method GET /l uses a AWS integration, which cfnrun up does not serve",
+		"runtime-not-served: method GET /n has no integration",
+	} {
+		if !containsStr(got, want) {
+			t.Errorf("missing finding %q in:\n%s", want, strings.Join(got, "\n"))
+		}
+	}
+	routes := g.Routes()
+	if len(routes) != 3 || routes[0].Served {
+		t.Errorf("routes %+v", routes)
+	}
+}
+
+func containsStr(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestHTTPIntegrationTemplates(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Up", r.URL.Query().Get("q")+"|"+r.Header.Get("X-Mapped"))
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/missing" {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"error":"not here"}`)
+			return
+		}
+		w.WriteHeader(201)
+		w.Write(b)
+	}))
+	b := newTB("httpvtl000", stage("prod", map[string]string{"env": "test"}))
+	b.method("/pets/{id}", "POST", &model.Integration{
+		Type: model.IntegrationHTTP, HTTPMethod: "POST", URI: "http://" + be.Listener.Addr().String() + "/echo", ConnectionType: model.ConnectionHTTP2,
+		RequestParameters: map[string]string{
+			"integration.request.querystring.q":   "method.request.path.id",
+			"integration.request.header.X-Mapped": "stageVariables.env",
+		},
+		RequestTemplates: map[string]string{"application/json": `{"id": "$input.params('id')", "name": $input.json('$.name'), "stage": "$context.stage", "env": "$stageVariables.env"}`},
+		Responses: []model.IntegrationResponse{
+			{StatusCode: "200", SelectionPattern: `2\d\d`,
+				ResponseParameters: map[string]string{"method.response.header.X-Up": "integration.response.header.X-Up", "method.response.header.X-Name": "integration.response.body.name"},
+				ResponseTemplates: map[string]string{"application/json": `#set($b = $input.path('$'))
+{"pet": "$b.name", "id": "$b.id", "stage": "$b.stage", "env": "$b.env"}`}},
+			{StatusCode: "404", SelectionPattern: `404`},
+		},
+	})
+	b.method("/missing", "GET", &model.Integration{
+		Type: model.IntegrationHTTP, HTTPMethod: "GET", URI: "http://" + be.Listener.Addr().String() + "/missing",
+		Responses: []model.IntegrationResponse{{StatusCode: "200"}, {StatusCode: "404", SelectionPattern: "404"}},
+	})
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	res := do(t, c, "POST", "http://"+gw.http+"/prod/pets/7", strings.NewReader(`{"name":"rex"}`), "Content-Type", "application/json")
+	if res.status != 200 || res.body != "\n"+`{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` && res.body != `{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` {
+		t.Errorf("got %d %q", res.status, res.body)
+	}
+	if res.header.Get("X-Up") != "7|test" || res.header.Get("X-Name") != "rex" {
+		t.Errorf("response parameters: %v", res.header)
+	}
+	res = do(t, c, "GET", "http://"+gw.http+"/prod/missing", nil)
+	if res.status != 404 || res.body != `{"error":"not here"}` {
+		t.Errorf("404 passthrough: %d %q", res.status, res.body)
+	}
+}

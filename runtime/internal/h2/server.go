@@ -1,0 +1,1164 @@
+// Package h2 is a small HTTP/2 server (RFC 9113) for an http.Handler, built
+// on golang.org/x/net/http2's Framer and hpack. It exists for the gateway's
+// hot path, where Go's stock server costs too much:
+//
+//   - no serve-loop goroutine: the connection's reader goroutine parses
+//     frames, and handlers write frames themselves under one lock, so a
+//     response is not handed between goroutines frame by frame;
+//   - handlers that cannot block (Server.Inline) run on the reader
+//     goroutine itself, and their output is flushed once per batch of
+//     frames read — many responses per write system call under load;
+//   - other handlers flush through one per-connection flusher that
+//     coalesces concurrent responses;
+//   - a handler can end its stream with any error code (Reset), which is
+//     how the gateway sends HTTP_1_1_REQUIRED.
+//
+// Not implemented (not needed by the gateway): server push, trailers,
+// priorities (frames are accepted and ignored), the HTTP/1.1 Upgrade to
+// h2c, and Expect: 100-continue.
+package h2
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// Server serves HTTP/2 connections whose preface has not been read yet.
+type Server struct {
+	Handler http.Handler
+	// Inline reports whether a request without a body may run on the
+	// connection's reader goroutine: the handler must not block and must
+	// not read the body. Nil: never.
+	Inline func(*http.Request) bool
+	// MaxConcurrentStreams per connection. Default 250.
+	MaxConcurrentStreams uint32
+	// StreamWindow and ConnWindow are the receive windows advertised to
+	// clients: how much request body may be buffered. Default 1 MiB and
+	// 8 MiB.
+	StreamWindow, ConnWindow int32
+	// MaxHeaderBytes bounds the decoded request header list. Default 64 KiB.
+	MaxHeaderBytes uint32
+	// IdleTimeout closes connections without open streams. Default 120s.
+	IdleTimeout time.Duration
+	// PrefaceTimeout bounds the wait for the client preface. Default 10s.
+	PrefaceTimeout time.Duration
+	// BaseContext is the parent of every request context; default
+	// context.Background().
+	BaseContext context.Context
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	shutdown bool
+	date     atomic.Pointer[dateValue]
+}
+
+type dateValue struct {
+	sec int64
+	s   string
+}
+
+// httpDate is the Date header, formatted once per second.
+func (s *Server) httpDate() string {
+	now := time.Now()
+	sec := now.Unix()
+	if d := s.date.Load(); d != nil && d.sec == sec {
+		return d.s
+	}
+	d := &dateValue{sec, now.UTC().Format(http.TimeFormat)}
+	s.date.Store(d)
+	return d.s
+}
+
+func (s *Server) defaults() {
+	if s.MaxConcurrentStreams == 0 {
+		s.MaxConcurrentStreams = 250
+	}
+	if s.StreamWindow == 0 {
+		s.StreamWindow = 1 << 20
+	}
+	if s.ConnWindow == 0 {
+		s.ConnWindow = 8 << 20
+	}
+	if s.MaxHeaderBytes == 0 {
+		s.MaxHeaderBytes = 64 << 10
+	}
+	if s.IdleTimeout == 0 {
+		s.IdleTimeout = 120 * time.Second
+	}
+	if s.PrefaceTimeout == 0 {
+		s.PrefaceTimeout = 10 * time.Second
+	}
+	if s.BaseContext == nil {
+		s.BaseContext = context.Background()
+	}
+}
+
+// ServeConn serves c until it closes. tlsState is the connection's TLS
+// state, or nil for h2c. It returns when the connection is done.
+func (s *Server) ServeConn(c net.Conn, tlsState *tls.ConnectionState) {
+	s.mu.Lock()
+	if s.conns == nil {
+		s.defaults()
+		s.conns = map[*conn]struct{}{}
+	}
+	if s.shutdown {
+		s.mu.Unlock()
+		c.Close()
+		return
+	}
+	cc := newConn(s, c, tlsState)
+	s.conns[cc] = struct{}{}
+	s.mu.Unlock()
+	cc.serve()
+	s.mu.Lock()
+	delete(s.conns, cc)
+	s.mu.Unlock()
+}
+
+// Shutdown sends GOAWAY on every connection; each closes once its open
+// streams finish. It does not wait.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	s.shutdown = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.goAway(http2.ErrCodeNo)
+	}
+}
+
+type streamKey struct{}
+
+// Reset makes the handler serving r end its stream with RST_STREAM(code)
+// when it returns or panics with http.ErrAbortHandler, instead of
+// completing the response. It reports false when r is not served by this
+// package.
+func Reset(r *http.Request, code http2.ErrCode) bool {
+	st, ok := r.Context().Value(streamKey{}).(*stream)
+	if !ok {
+		return false
+	}
+	st.resetCode.Store(uint32(code) | 1<<31)
+	return true
+}
+
+type conn struct {
+	srv      *Server
+	nc       net.Conn
+	tls      *tls.ConnectionState
+	remote   string
+	br       *bufio.Reader
+	fr       *http2.Framer
+	ctx      context.Context
+	cancel   context.CancelFunc
+	canon    map[string]string // request header names, lower → canonical
+	lowerMap map[string]string // response header names, canonical → lower
+
+	// wmu guards everything written: the framer's write side, the
+	// encoder, send windows, and the per-stream write state.
+	wmu        sync.Mutex
+	wcond      *sync.Cond
+	bw         *bufio.Writer
+	henc       *hpack.Encoder
+	hbuf       bytes.Buffer
+	sendWindow int64
+	peerInit   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	peerFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
+	dirty      bool
+	werr       error
+	flushCh    chan struct{}
+
+	// mu guards the stream table.
+	mu        sync.Mutex
+	streams   map[uint32]*stream
+	maxID     uint32
+	goingAway bool
+	closed    bool
+
+	recvConn     atomic.Int64 // receive window left
+	connCredit   atomic.Int64
+	handlersDone sync.WaitGroup
+}
+
+type stream struct {
+	c         *conn
+	id        uint32
+	ctx       context.Context
+	cancel    context.CancelFunc
+	body      *body        // nil when the request had no body
+	recv      atomic.Int64 // stream receive window left
+	resetCode atomic.Uint32
+
+	// guarded by c.wmu
+	sendWindow int64
+	reset      bool // RST_STREAM sent or received
+	ended      bool // END_STREAM sent
+	// guarded by c.mu
+	remoteDone  bool
+	handlerDone bool
+}
+
+func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
+	c := &conn{
+		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(),
+		br:         bufio.NewReaderSize(nc, 32<<10),
+		bw:         bufio.NewWriterSize(nc, 64<<10),
+		canon:      map[string]string{},
+		lowerMap:   map[string]string{},
+		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
+		streams: map[uint32]*stream{},
+		flushCh: make(chan struct{}, 1),
+	}
+	c.recvConn.Store(65535)
+	c.wcond = sync.NewCond(&c.wmu)
+	c.ctx, c.cancel = context.WithCancel(s.BaseContext)
+	c.fr = http2.NewFramer(c.bw, c.br)
+	c.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	c.fr.MaxHeaderListSize = s.MaxHeaderBytes
+	c.fr.SetMaxReadFrameSize(1 << 20)
+	c.fr.SetReuseFrames()
+	c.henc = hpack.NewEncoder(&c.hbuf)
+	return c
+}
+
+func (c *conn) serve() {
+	defer c.close()
+	c.nc.SetReadDeadline(time.Now().Add(c.srv.PrefaceTimeout))
+	var pre [len(http2.ClientPreface)]byte
+	if _, err := io.ReadFull(c.br, pre[:]); err != nil || string(pre[:]) != http2.ClientPreface {
+		return
+	}
+	c.nc.SetReadDeadline(time.Time{})
+	go c.flusher()
+	c.wmu.Lock()
+	c.fr.WriteSettings(
+		http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: c.srv.MaxConcurrentStreams},
+		http2.Setting{ID: http2.SettingInitialWindowSize, Val: uint32(c.srv.StreamWindow)},
+		http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 20},
+		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: c.srv.MaxHeaderBytes},
+	)
+	if d := int64(c.srv.ConnWindow) - 65535; d > 0 {
+		c.fr.WriteWindowUpdate(0, uint32(d))
+		c.recvConn.Add(d)
+	}
+	c.bw.Flush()
+	c.wmu.Unlock()
+	idleSet := false
+	for {
+		if c.br.Buffered() == 0 {
+			c.flush()
+			c.mu.Lock()
+			idle := len(c.streams) == 0
+			done := c.goingAway && idle
+			c.mu.Unlock()
+			if done {
+				return
+			}
+			if idle {
+				c.nc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
+				idleSet = true
+			} else if idleSet {
+				c.nc.SetReadDeadline(time.Time{})
+				idleSet = false
+			}
+		}
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			var se http2.StreamError
+			if errors.As(err, &se) {
+				c.resetStream(se.StreamID, se.Code)
+				continue
+			}
+			var ce http2.ConnectionError
+			if errors.As(err, &ce) {
+				c.goAwayNow(http2.ErrCode(ce))
+			} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				c.goAwayNow(http2.ErrCodeNo)
+			}
+			return
+		}
+		if code, fatal := c.handle(f); fatal {
+			c.goAwayNow(code)
+			return
+		}
+	}
+}
+
+// handle processes one frame; fatal means a connection error.
+func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
+	switch f := f.(type) {
+	case *http2.MetaHeadersFrame:
+		return c.onHeaders(f)
+	case *http2.DataFrame:
+		return c.onData(f)
+	case *http2.WindowUpdateFrame:
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		inc := int64(f.Increment)
+		if f.StreamID == 0 {
+			if c.sendWindow+inc > 1<<31-1 {
+				return http2.ErrCodeFlowControl, true
+			}
+			c.sendWindow += inc
+		} else if st := c.stream(f.StreamID); st != nil {
+			if st.sendWindow+inc > 1<<31-1 {
+				c.writeRST(st, http2.ErrCodeFlowControl)
+				return 0, false
+			}
+			st.sendWindow += inc
+		}
+		c.wcond.Broadcast()
+	case *http2.SettingsFrame:
+		if f.IsAck() {
+			return 0, false
+		}
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
+		err := f.ForeachSetting(func(s http2.Setting) error {
+			switch s.ID {
+			case http2.SettingInitialWindowSize:
+				if s.Val > 1<<31-1 {
+					return http2.ConnectionError(http2.ErrCodeFlowControl)
+				}
+				d := int64(s.Val) - c.peerInit
+				c.peerInit = int64(s.Val)
+				c.mu.Lock()
+				for _, st := range c.streams {
+					st.sendWindow += d
+				}
+				c.mu.Unlock()
+			case http2.SettingMaxFrameSize:
+				c.peerFrame = int(s.Val)
+			case http2.SettingHeaderTableSize:
+				c.henc.SetMaxDynamicTableSize(s.Val)
+			}
+			return nil
+		})
+		if err != nil {
+			return http2.ErrCodeFlowControl, true
+		}
+		c.fr.WriteSettingsAck()
+		c.dirty = true
+		c.wcond.Broadcast()
+	case *http2.PingFrame:
+		if !f.IsAck() {
+			c.wmu.Lock()
+			c.fr.WritePing(true, f.Data)
+			c.dirty = true
+			c.wmu.Unlock()
+		}
+	case *http2.RSTStreamFrame:
+		if st := c.stream(f.StreamID); st != nil {
+			st.cancel()
+			if st.body != nil {
+				st.body.closeWithError(errors.New("h2: stream reset by client"))
+			}
+			c.wmu.Lock()
+			st.reset = true
+			c.wcond.Broadcast()
+			c.wmu.Unlock()
+			c.mu.Lock()
+			st.remoteDone = true
+			c.mu.Unlock()
+			c.maybeRemove(st)
+		}
+	case *http2.GoAwayFrame:
+		c.mu.Lock()
+		c.goingAway = true
+		c.mu.Unlock()
+	case *http2.PushPromiseFrame:
+		return http2.ErrCodeProtocol, true
+	}
+	return 0, false
+}
+
+func (c *conn) stream(id uint32) *stream {
+	c.mu.Lock()
+	st := c.streams[id]
+	c.mu.Unlock()
+	return st
+}
+
+func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
+	id := f.StreamID
+	if id%2 == 0 {
+		return http2.ErrCodeProtocol, true
+	}
+	c.mu.Lock()
+	if st := c.streams[id]; st != nil {
+		// Trailers: accepted and dropped; they end the body.
+		c.mu.Unlock()
+		if !f.StreamEnded() {
+			return http2.ErrCodeProtocol, true
+		}
+		if st.body != nil {
+			st.body.closeWithError(io.EOF)
+		}
+		c.mu.Lock()
+		st.remoteDone = true
+		c.mu.Unlock()
+		c.maybeRemove(st)
+		return 0, false
+	}
+	if id <= c.maxID {
+		c.mu.Unlock()
+		return http2.ErrCodeProtocol, true
+	}
+	c.maxID = id
+	refuse := c.goingAway || uint32(len(c.streams)) >= c.srv.MaxConcurrentStreams
+	c.mu.Unlock()
+	if refuse {
+		c.writeRSTID(id, http2.ErrCodeRefusedStream)
+		return 0, false
+	}
+	if f.Truncated {
+		c.writeRSTID(id, http2.ErrCodeRefusedStream)
+		return 0, false
+	}
+	req, err := c.newRequest(f)
+	if err != nil {
+		c.writeRSTID(id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	st := &stream{c: c, id: id}
+	st.recv.Store(int64(c.srv.StreamWindow))
+	inline := f.StreamEnded() && c.srv.Inline != nil && c.srv.Inline(req)
+	if inline {
+		st.ctx, st.cancel = c.ctx, func() {}
+	} else {
+		st.ctx, st.cancel = context.WithCancel(c.ctx)
+	}
+	req = req.WithContext(context.WithValue(st.ctx, streamKey{}, st))
+	if f.StreamEnded() {
+		req.Body = http.NoBody
+		req.ContentLength = 0
+		st.remoteDone = true
+	} else {
+		st.body = &body{st: st}
+		st.body.cond.L = &st.body.mu
+		req.Body = st.body
+	}
+	c.wmu.Lock()
+	st.sendWindow = c.peerInit
+	c.wmu.Unlock()
+	c.mu.Lock()
+	c.streams[id] = st
+	c.mu.Unlock()
+	rw := &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
+	if inline {
+		c.run(st, rw, req)
+	} else {
+		c.handlersDone.Add(1)
+		go func() {
+			defer c.handlersDone.Done()
+			c.run(st, rw, req)
+		}()
+	}
+	return 0, false
+}
+
+func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
+	method, path, authority, scheme := f.PseudoValue("method"), f.PseudoValue("path"), f.PseudoValue("authority"), f.PseudoValue("scheme")
+	if method == "" || path == "" || scheme == "" || method == "CONNECT" || !strings.HasPrefix(path, "/") && path != "*" {
+		return nil, errors.New("bad pseudo headers")
+	}
+	fields := f.RegularFields()
+	h := make(http.Header, len(fields))
+	var cookies []string
+	for _, hf := range fields {
+		if hf.Name == "cookie" {
+			cookies = append(cookies, hf.Value)
+			continue
+		}
+		if hf.Name == "host" && authority == "" {
+			authority = hf.Value
+		}
+		k, ok := c.canon[hf.Name]
+		if !ok {
+			k = http.CanonicalHeaderKey(hf.Name)
+			if len(c.canon) < 256 {
+				c.canon[hf.Name] = k
+			}
+		}
+		h[k] = append(h[k], hf.Value)
+	}
+	if len(cookies) > 0 {
+		h["Cookie"] = []string{strings.Join(cookies, "; ")}
+	}
+	u, err := url.ParseRequestURI(path)
+	if err != nil {
+		return nil, err
+	}
+	req := &http.Request{
+		Method: method, URL: u, Proto: "HTTP/2.0", ProtoMajor: 2, Header: h,
+		Host: authority, RemoteAddr: c.remote, RequestURI: path, TLS: c.tls, ContentLength: -1,
+	}
+	if cl := h["Content-Length"]; len(cl) == 1 {
+		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil && n >= 0 {
+			req.ContentLength = n
+		}
+	}
+	return req, nil
+}
+
+func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
+	n := int64(f.Length)
+	if c.recvConn.Add(-n) < 0 {
+		return http2.ErrCodeFlowControl, true
+	}
+	st := c.stream(f.StreamID)
+	data := f.Data()
+	if st == nil || st.body == nil {
+		// Closed stream, or a body we stopped reading: give the
+		// connection window back.
+		c.creditConn(n)
+		if st == nil && f.StreamID > c.maxID {
+			return http2.ErrCodeProtocol, true
+		}
+		return 0, false
+	}
+	if st.recv.Add(-n) < 0 {
+		c.resetStream(st.id, http2.ErrCodeFlowControl)
+		c.creditConn(n)
+		return 0, false
+	}
+	if pad := n - int64(len(data)); pad > 0 {
+		c.creditConn(pad)
+		st.recv.Add(pad)
+	}
+	if !st.body.write(data) {
+		c.creditConn(int64(len(data)))
+	}
+	if f.StreamEnded() {
+		st.body.closeWithError(io.EOF)
+		c.mu.Lock()
+		st.remoteDone = true
+		c.mu.Unlock()
+		c.maybeRemove(st)
+	}
+	return 0, false
+}
+
+// creditConn returns n bytes of connection window, in WINDOW_UPDATEs of at
+// least a quarter window.
+func (c *conn) creditConn(n int64) {
+	if c.connCredit.Add(n) < int64(c.srv.ConnWindow)/4 {
+		return
+	}
+	c.wmu.Lock()
+	if v := c.connCredit.Swap(0); v > 0 {
+		c.fr.WriteWindowUpdate(0, uint32(v))
+		c.recvConn.Add(v)
+		c.dirty = true
+		c.signalFlush()
+	}
+	c.wmu.Unlock()
+}
+
+// resetStream sends RST_STREAM and forgets the stream.
+func (c *conn) resetStream(id uint32, code http2.ErrCode) {
+	st := c.stream(id)
+	if st == nil {
+		c.writeRSTID(id, code)
+		return
+	}
+	st.cancel()
+	if st.body != nil {
+		st.body.closeWithError(errors.New("h2: stream reset"))
+	}
+	c.wmu.Lock()
+	c.writeRST(st, code)
+	c.wmu.Unlock()
+	c.mu.Lock()
+	st.remoteDone = true
+	c.mu.Unlock()
+	c.maybeRemove(st)
+}
+
+func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
+	c.wmu.Lock()
+	c.fr.WriteRSTStream(id, code)
+	c.dirty = true
+	c.wmu.Unlock()
+}
+
+// writeRST is called with wmu held.
+func (c *conn) writeRST(st *stream, code http2.ErrCode) {
+	if st.reset || st.ended {
+		return
+	}
+	st.reset = true
+	c.fr.WriteRSTStream(st.id, code)
+	c.dirty = true
+	c.wcond.Broadcast()
+}
+
+// maybeRemove drops a stream both sides are done with.
+func (c *conn) maybeRemove(st *stream) {
+	c.mu.Lock()
+	if st.remoteDone && st.handlerDone {
+		delete(c.streams, st.id)
+		if c.goingAway && len(c.streams) == 0 {
+			// Wake the reader: the connection can close now.
+			c.nc.SetReadDeadline(time.Now())
+		}
+	}
+	c.mu.Unlock()
+}
+
+// run calls the handler and completes or resets the stream.
+func (c *conn) run(st *stream, rw *responseWriter, req *http.Request) {
+	async := false
+	defer func() {
+		if e := recover(); e != nil {
+			code := http2.ErrCodeInternal
+			if v := st.resetCode.Load(); v != 0 {
+				code = http2.ErrCode(v &^ (1 << 31))
+			}
+			c.wmu.Lock()
+			c.writeRST(st, code)
+			c.wmu.Unlock()
+			c.signalFlush()
+		}
+		if !async {
+			c.complete(st)
+		}
+	}()
+	c.srv.Handler.ServeHTTP(rw, req)
+	if v := st.resetCode.Load(); v != 0 {
+		c.wmu.Lock()
+		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
+		c.wmu.Unlock()
+		c.signalFlush()
+		return
+	}
+	async = rw.finish()
+}
+
+// complete is called once the response is fully written or reset.
+func (c *conn) complete(st *stream) {
+	{
+		st.cancel()
+		c.mu.Lock()
+		st.handlerDone = true
+		remoteDone := st.remoteDone
+		c.mu.Unlock()
+		if !remoteDone {
+			// The handler is done but the client is still sending:
+			// tell it to stop (RFC 9113 §8.1) and drop what arrives.
+			if st.body != nil {
+				st.body.discard()
+			}
+			c.wmu.Lock()
+			if !st.reset {
+				st.reset = true
+				c.fr.WriteRSTStream(st.id, http2.ErrCodeNo)
+				c.dirty = true
+			}
+			c.wmu.Unlock()
+			c.mu.Lock()
+			st.remoteDone = true
+			c.mu.Unlock()
+		} else if st.body != nil {
+			st.body.discard()
+		}
+		c.maybeRemove(st)
+	}
+}
+
+// flush writes buffered frames (reader goroutine, between batches).
+func (c *conn) flush() {
+	c.wmu.Lock()
+	if c.dirty && c.werr == nil {
+		c.werr = c.bw.Flush()
+		c.dirty = false
+	}
+	c.wmu.Unlock()
+}
+
+// signalFlush asks the flusher goroutine to flush soon; concurrent
+// responses coalesce into one write.
+func (c *conn) signalFlush() {
+	select {
+	case c.flushCh <- struct{}{}:
+	default:
+	}
+}
+
+func (c *conn) flusher() {
+	for {
+		select {
+		case <-c.flushCh:
+			c.flush()
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+
+// goAway starts a graceful close: no new streams; the reader closes the
+// connection once the open ones are done.
+func (c *conn) goAway(code http2.ErrCode) {
+	c.mu.Lock()
+	if c.goingAway || c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.goingAway = true
+	maxID := c.maxID
+	idle := len(c.streams) == 0
+	c.mu.Unlock()
+	c.wmu.Lock()
+	c.fr.WriteGoAway(maxID, code, nil)
+	c.dirty = true
+	c.wmu.Unlock()
+	c.flush()
+	if idle {
+		// Wake the reader so it notices.
+		c.nc.SetReadDeadline(time.Now())
+	}
+}
+
+func (c *conn) goAwayNow(code http2.ErrCode) {
+	c.mu.Lock()
+	maxID := c.maxID
+	c.goingAway = true
+	c.mu.Unlock()
+	c.wmu.Lock()
+	c.fr.WriteGoAway(maxID, code, nil)
+	c.bw.Flush()
+	c.wmu.Unlock()
+}
+
+func (c *conn) close() {
+	c.mu.Lock()
+	c.closed = true
+	streams := make([]*stream, 0, len(c.streams))
+	for _, st := range c.streams {
+		streams = append(streams, st)
+	}
+	c.mu.Unlock()
+	c.cancel()
+	for _, st := range streams {
+		st.cancel()
+		if st.body != nil {
+			st.body.closeWithError(errors.New("h2: connection closed"))
+		}
+	}
+	c.wmu.Lock()
+	if c.werr == nil {
+		c.werr = errors.New("h2: connection closed")
+	}
+	c.wcond.Broadcast()
+	c.wmu.Unlock()
+	c.nc.Close()
+	c.handlersDone.Wait()
+}
+
+// body is a stream's request body: bytes the reader goroutine received,
+// bounded by the stream window.
+type body struct {
+	st     *stream
+	mu     sync.Mutex
+	cond   sync.Cond
+	buf    []byte // unread data is buf[off:]
+	off    int
+	err    error // io.EOF or a reset
+	closed bool  // the handler closed or finished: drop data
+	credit int64
+}
+
+// write appends data; false when the handler no longer reads it.
+func (b *body) write(p []byte) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed || b.err != nil {
+		return false
+	}
+	if b.off == len(b.buf) {
+		b.buf, b.off = b.buf[:0], 0
+	} else if b.off > cap(b.buf)/2 {
+		n := copy(b.buf, b.buf[b.off:])
+		b.buf, b.off = b.buf[:n], 0
+	}
+	b.buf = append(b.buf, p...)
+	b.cond.Signal()
+	return true
+}
+
+func (b *body) closeWithError(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	for len(b.buf) == b.off && b.err == nil && !b.closed {
+		b.cond.Wait()
+	}
+	if b.closed {
+		b.mu.Unlock()
+		return 0, errors.New("h2: read on closed body")
+	}
+	if len(b.buf) == b.off {
+		err := b.err
+		b.mu.Unlock()
+		return 0, err
+	}
+	n := copy(p, b.buf[b.off:])
+	b.off += n
+	b.credit += int64(n)
+	credit := int64(0)
+	if b.credit >= int64(b.st.c.srv.StreamWindow)/4 || len(b.buf) == b.off {
+		credit, b.credit = b.credit, 0
+	}
+	b.mu.Unlock()
+	if credit > 0 {
+		b.st.c.creditStream(b.st, credit)
+	}
+	return n, nil
+}
+
+// creditStream returns window to a stream whose body was read.
+func (c *conn) creditStream(st *stream, n int64) {
+	c.wmu.Lock()
+	if !st.reset && st.body != nil {
+		c.fr.WriteWindowUpdate(st.id, uint32(n))
+		c.dirty = true
+	}
+	c.wmu.Unlock()
+	st.recv.Add(n)
+	c.creditConn(n)
+	c.signalFlush()
+}
+
+func (b *body) Close() error {
+	b.discard()
+	return nil
+}
+
+// discard drops buffered and future data, returning its window.
+func (b *body) discard() {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return
+	}
+	b.closed = true
+	n := int64(len(b.buf) - b.off)
+	b.buf, b.off = nil, 0
+	b.cond.Broadcast()
+	b.mu.Unlock()
+	if n > 0 {
+		b.st.c.creditConn(n)
+	}
+}
+
+// responseWriter writes a stream's response.
+type responseWriter struct {
+	st          *stream
+	h           http.Header
+	status      int
+	wroteHeader bool
+	sentHeader  bool
+	head        bool
+	inline      bool
+	pending     []byte
+}
+
+// maxPending is how much body is held back so that a small response goes
+// out as HEADERS + one DATA frame with END_STREAM.
+const maxPending = 16 << 10
+
+func (w *responseWriter) Header() http.Header { return w.h }
+
+func (w *responseWriter) WriteHeader(code int) {
+	if w.wroteHeader || code < 200 {
+		return
+	}
+	w.wroteHeader = true
+	w.status = code
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.head {
+		return len(p), nil
+	}
+	if !w.sentHeader && (w.inline || len(w.pending)+len(p) <= maxPending) {
+		if w.pending == nil {
+			w.pending = getBuf()
+		}
+		w.pending = append(w.pending, p...)
+		return len(p), nil
+	}
+	c := w.st.c
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := w.sendHeaderLocked(false); err != nil {
+		return 0, err
+	}
+	if len(w.pending) > 0 {
+		if err := w.writeDataLocked(w.pending, false); err != nil {
+			return 0, err
+		}
+		putBuf(w.pending)
+		w.pending = nil
+	}
+	if err := w.writeDataLocked(p, false); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush sends what is buffered now.
+func (w *responseWriter) Flush() {
+	if w.inline {
+		return // written when the handler returns; the reader must not block
+	}
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	c := w.st.c
+	c.wmu.Lock()
+	if w.sendHeaderLocked(false) == nil && len(w.pending) > 0 {
+		w.writeDataLocked(w.pending, false)
+		putBuf(w.pending)
+		w.pending = nil
+	}
+	c.wmu.Unlock()
+	c.signalFlush()
+}
+
+// finish ends the response after the handler returned. It reports true
+// when a goroutine writes the rest (and calls complete).
+func (w *responseWriter) finish() bool {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	c := w.st.c
+	c.wmu.Lock()
+	if !w.sentHeader {
+		if _, ok := w.h["Content-Length"]; !ok && !w.head {
+			w.h["Content-Length"] = []string{strconv.Itoa(len(w.pending))}
+		}
+	}
+	if w.inline && len(w.pending) > 0 && !w.fitsLocked(len(w.pending)) {
+		// Not enough flow-control window to write it all now: do not
+		// block the reader; write the rest from a goroutine.
+		w.sendHeaderLocked(false)
+		c.wmu.Unlock()
+		c.handlersDone.Add(1)
+		go func() {
+			defer c.handlersDone.Done()
+			w.inline = false
+			c.wmu.Lock()
+			w.writeDataLocked(w.pending, true)
+			c.wmu.Unlock()
+			putBuf(w.pending)
+			w.pending = nil
+			c.signalFlush()
+			c.complete(w.st)
+		}()
+		return true
+	}
+	if !w.sentHeader && len(w.pending) == 0 {
+		w.sendHeaderLocked(true)
+	} else {
+		w.sendHeaderLocked(false)
+		w.writeDataLocked(w.pending, true)
+	}
+	c.wmu.Unlock()
+	if w.pending != nil {
+		putBuf(w.pending)
+		w.pending = nil
+	}
+	if !w.inline {
+		c.signalFlush()
+	}
+	return false
+}
+
+func (w *responseWriter) fitsLocked(n int) bool {
+	c := w.st.c
+	return int64(n) <= c.sendWindow && int64(n) <= w.st.sendWindow
+}
+
+var errStreamClosed = errors.New("h2: stream closed")
+
+// sendHeaderLocked writes HEADERS once (wmu held).
+func (w *responseWriter) sendHeaderLocked(endStream bool) error {
+	c, st := w.st.c, w.st
+	if c.werr != nil {
+		return c.werr
+	}
+	if st.reset {
+		return errStreamClosed
+	}
+	if w.sentHeader {
+		return nil
+	}
+	w.sentHeader = true
+	c.hbuf.Reset()
+	c.henc.WriteField(hpack.HeaderField{Name: ":status", Value: statusText(w.status)})
+	hasDate := false
+	hasCT := false
+	for k, vv := range w.h {
+		lk := c.lower(k)
+		switch lk {
+		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "trailer":
+			continue
+		case "date":
+			hasDate = true
+		case "content-type":
+			hasCT = true
+		}
+		for _, v := range vv {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				continue
+			}
+			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v})
+		}
+	}
+	if !hasCT && len(w.pending) > 0 && !w.head {
+		c.henc.WriteField(hpack.HeaderField{Name: "content-type", Value: http.DetectContentType(w.pending)})
+	}
+	if !hasDate {
+		c.henc.WriteField(hpack.HeaderField{Name: "date", Value: c.srv.httpDate()})
+	}
+	if endStream {
+		st.ended = true
+	}
+	block := c.hbuf.Bytes()
+	first := true
+	for len(block) > 0 || first {
+		n := min(len(block), c.peerFrame)
+		frag := block[:n]
+		block = block[n:]
+		var err error
+		if first {
+			err = c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: st.id, BlockFragment: frag, EndStream: endStream, EndHeaders: len(block) == 0})
+			first = false
+		} else {
+			err = c.fr.WriteContinuation(st.id, len(block) == 0, frag)
+		}
+		if err != nil {
+			c.werr = err
+			return err
+		}
+	}
+	c.dirty = true
+	return nil
+}
+
+// writeDataLocked writes p as DATA frames within the flow-control windows,
+// waiting (and releasing wmu) for WINDOW_UPDATEs.
+func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
+	c, st := w.st.c, w.st
+	for {
+		if c.werr != nil {
+			return c.werr
+		}
+		if st.reset || st.ended {
+			return errStreamClosed
+		}
+		if len(p) == 0 {
+			if endStream {
+				st.ended = true
+				c.dirty = true
+				return c.fr.WriteData(st.id, true, nil)
+			}
+			return nil
+		}
+		avail := min(c.sendWindow, st.sendWindow)
+		if avail <= 0 {
+			// Out of window: send what is buffered so the client can
+			// consume it and grant more, then wait for WINDOW_UPDATE.
+			if c.dirty {
+				if c.werr = c.bw.Flush(); c.werr != nil {
+					return c.werr
+				}
+				c.dirty = false
+			}
+			c.wcond.Wait()
+			continue
+		}
+		n := int(min(avail, int64(len(p)), int64(c.peerFrame)))
+		end := endStream && n == len(p)
+		if err := c.fr.WriteData(st.id, end, p[:n]); err != nil {
+			c.werr = err
+			return err
+		}
+		c.dirty = true
+		c.sendWindow -= int64(n)
+		st.sendWindow -= int64(n)
+		p = p[n:]
+		if end {
+			st.ended = true
+			return nil
+		}
+	}
+}
+
+func (c *conn) lower(k string) string {
+	if v, ok := c.lowerMap[k]; ok {
+		return v
+	}
+	v := strings.ToLower(k)
+	if len(c.lowerMap) < 256 {
+		c.lowerMap[k] = v
+	}
+	return v
+}
+
+var statusTexts [600]string
+
+func init() {
+	for i := 100; i < 600; i++ {
+		statusTexts[i] = strconv.Itoa(i)
+	}
+}
+
+func statusText(code int) string {
+	if code >= 100 && code < 600 {
+		return statusTexts[code]
+	}
+	return strconv.Itoa(code)
+}
+
+var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func getBuf() []byte { return (*bufs.Get().(*[]byte))[:0] }
+
+func putBuf(b []byte) {
+	if cap(b) > 64<<10 {
+		return
+	}
+	b = b[:0]
+	bufs.Put(&b)
+}

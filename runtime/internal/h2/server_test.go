@@ -1,0 +1,230 @@
+package h2
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// serve runs s on a loopback listener, one ServeConn per connection.
+func serve(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() { defer wg.Done(); s.ServeConn(c, nil) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		s.Shutdown()
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("connections did not close after Shutdown")
+		}
+	})
+	return ln.Addr().String()
+}
+
+func client(t *testing.T) *http.Client {
+	tr := &http2.Transport{AllowHTTP: true, DialTLSContext: func(ctx context.Context, n, a string, _ *tls.Config) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, n, a)
+	}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+
+func TestRequestsAndBodies(t *testing.T) {
+	s := &Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			w.Header().Set("X-Method", r.Method)
+			w.Header().Set("X-Host", r.Host)
+			w.Header().Set("X-Cookie", r.Header.Get("Cookie"))
+			fmt.Fprintf(w, "%s %s %s %d", r.Proto, r.URL.Path, r.URL.RawQuery, len(b))
+			if r.URL.Path == "/big" {
+				w.Write(bytes.Repeat([]byte("x"), 1<<20))
+			}
+		}),
+		Inline: func(r *http.Request) bool { return r.URL.Path == "/inline" },
+	}
+	addr := serve(t, s)
+	c := client(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := []string{"/a", "/inline", "/big"}[i%3]
+			method, body := "GET", io.Reader(nil)
+			if i%2 == 0 && path != "/inline" {
+				method, body = "POST", strings.NewReader(strings.Repeat("y", 100000))
+			}
+			req, _ := http.NewRequest(method, "http://"+addr+path+"?i=1", body)
+			req.Header.Add("Cookie", "a=1")
+			req.Header.Add("Cookie", "b=2")
+			resp, err := c.Do(req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			n := 0
+			if method == "POST" {
+				n = 100000
+			}
+			want := fmt.Sprintf("HTTP/2.0 %s i=1 %d", path, n)
+			if path == "/big" {
+				want += strings.Repeat("x", 1<<20)
+			}
+			if string(got) != want || resp.Header.Get("X-Method") != method || resp.Header.Get("X-Cookie") != "a=1; b=2" || resp.Header.Get("Date") == "" {
+				errs <- fmt.Errorf("%s %s: %d %.60q %v", method, path, resp.StatusCode, got, resp.Header)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestResetCode(t *testing.T) {
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Reset(r, http2.ErrCodeHTTP11Required)
+		panic(http.ErrAbortHandler)
+	}), Inline: func(r *http.Request) bool { return r.URL.Path == "/inline" }}
+	addr := serve(t, s)
+	for _, p := range []string{"/goroutine", "/inline"} {
+		_, err := client(t).Get("http://" + addr + p)
+		var se http2.StreamError
+		if !errors.As(err, &se) || se.Code != http2.ErrCodeHTTP11Required {
+			t.Errorf("%s: err = %v, want HTTP_1_1_REQUIRED", p, err)
+		}
+	}
+}
+
+func TestClientResetCancelsHandler(t *testing.T) {
+	canceled := make(chan struct{})
+	started := make(chan struct{})
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-r.Context().Done()
+		close(canceled)
+	})}
+	addr := serve(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+	go func() { <-started; cancel() }()
+	client(t).Do(req)
+	select {
+	case <-canceled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler context not canceled by RST_STREAM")
+	}
+}
+
+// TestInlineRespectsSmallWindow: an inline response larger than the
+// client's window must not block the reader; the client reads it all
+// while granting window bit by bit.
+func TestInlineRespectsSmallWindow(t *testing.T) {
+	big := bytes.Repeat([]byte("z"), 200000)
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(big) }),
+		Inline: func(*http.Request) bool { return true }}
+	addr := serve(t, s)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(nc, http2.ClientPreface)
+	fr := http2.NewFramer(nc, nc)
+	fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1000})
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/"}} {
+		enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndStream: true, EndHeaders: true})
+	// A PING after the request proves the reader is not stuck.
+	fr.WritePing(false, [8]byte{1})
+	got, pinged := 0, false
+	for got < len(big) || !pinged {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			got += len(f.Data())
+			fr.WriteWindowUpdate(1, uint32(len(f.Data())))
+			fr.WriteWindowUpdate(0, uint32(len(f.Data())))
+		case *http2.PingFrame:
+			pinged = pinged || f.IsAck()
+		case *http2.RSTStreamFrame, *http2.GoAwayFrame:
+			t.Fatalf("unexpected %v", f)
+		}
+	}
+	if got != len(big) {
+		t.Errorf("got %d bytes, want %d", got, len(big))
+	}
+}
+
+func TestShutdownDrains(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{})
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		io.WriteString(w, "ok")
+	})}
+	addr := serve(t, s)
+	c := client(t)
+	got := make(chan string, 1)
+	go func() {
+		resp, err := c.Get("http://" + addr + "/")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		got <- string(b)
+	}()
+	<-started
+	s.Shutdown()
+	close(release)
+	if g := <-got; g != "ok" {
+		t.Errorf("in-flight request during shutdown: %q", g)
+	}
+}

@@ -1,0 +1,457 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+)
+
+// serve runs the listeners until ctx is done, then drains.
+func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) error {
+	cfg := g.cfg
+	h1 := &http.Server{
+		Handler:           g.handler,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(g.log.Handler(), slog.LevelDebug),
+	}
+	h2s := &http2.Server{
+		MaxConcurrentStreams:         cfg.MaxConcurrentStreams,
+		IdleTimeout:                  cfg.IdleTimeout,
+		MaxReadFrameSize:             1 << 20,
+		MaxUploadBufferPerConnection: 8 << 20,
+		MaxUploadBufferPerStream:     1 << 20,
+		ReadIdleTimeout:              cfg.IdleTimeout,
+		PingTimeout:                  15 * time.Second,
+		MaxDecoderHeaderTableSize:    4096,
+	}
+	if err := http2.ConfigureServer(h1, h2s); err != nil {
+		return err
+	}
+	s := &servers{g: g, h1: h1, h2: h2s, conns: map[net.Conn]struct{}{}}
+	if !cfg.StockHTTP2 {
+		s.eng = &h2.Server{
+			Handler:              g.handler,
+			Inline:               g.inlineOK,
+			MaxConcurrentStreams: cfg.MaxConcurrentStreams,
+			MaxHeaderBytes:       uint32(cfg.MaxHeaderBytes),
+			IdleTimeout:          cfg.IdleTimeout,
+			PrefaceTimeout:       cfg.ReadHeaderTimeout,
+		}
+	}
+	bound := map[string]string{}
+	var raws []net.Listener
+	closeAll := func() {
+		for _, l := range raws {
+			l.Close()
+		}
+	}
+	for _, l := range []struct {
+		name, addr string
+		tls        bool
+	}{{"http", cfg.Addr, false}, {"https", cfg.TLSAddr, true}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			closeAll()
+			return fmt.Errorf("listen on %s: %w (use --%s to pick another address)", l.addr, err, map[bool]string{false: "addr", true: "tls-addr"}[l.tls])
+		}
+		raws = append(raws, ln)
+		bound[l.name] = ln.Addr().String()
+	}
+	if len(raws) == 0 {
+		return errors.New("no listen address configured")
+	}
+	s.h1ln = &chanListener{addr: raws[0].Addr(), ch: make(chan net.Conn), done: make(chan struct{})}
+	h1done := make(chan struct{})
+	go func() { h1.Serve(s.h1ln); close(h1done) }()
+	var acceptWG sync.WaitGroup
+	for i, ln := range raws {
+		isTLS := cfg.Addr == "" || i == 1
+		acceptWG.Add(1)
+		go func() { defer acceptWG.Done(); s.accept(ctx, ln, isTLS) }()
+	}
+	g.mu.Lock()
+	g.addrs = bound
+	g.listeners = raws
+	g.mu.Unlock()
+	if ready != nil {
+		ready(bound)
+	}
+
+	<-ctx.Done()
+	closeAll()
+	acceptWG.Wait()
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if s.eng != nil {
+		s.eng.Shutdown()
+	}
+	err := h1.Shutdown(sctx) // also sends GOAWAY on every HTTP/2 connection of the stock server
+	if err := s.waitH2(sctx); err != nil {
+		s.closeH2()
+	}
+	<-h1done
+	g.backends.closeIdle()
+	if errors.Is(err, context.DeadlineExceeded) {
+		g.log.Warn("shutdown deadline passed; remaining connections were closed", slog.Duration("after", cfg.ShutdownTimeout))
+		h1.Close()
+		return nil
+	}
+	return err
+}
+
+// Addrs returns the bound addresses ("http", "https") once serving.
+func (g *Gateway) Addrs() map[string]string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make(map[string]string, len(g.addrs))
+	for k, v := range g.addrs {
+		out[k] = v
+	}
+	return out
+}
+
+type servers struct {
+	g    *Gateway
+	h1   *http.Server
+	h2   *http2.Server
+	eng  *h2.Server // nil with Config.StockHTTP2
+	h1ln *chanListener
+
+	h2wg  sync.WaitGroup
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (s *servers) accept(ctx context.Context, ln net.Listener, isTLS bool) {
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return
+		}
+		delay = 0
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetNoDelay(true)
+		}
+		go s.handle(ctx, c, isTLS)
+	}
+}
+
+// handle decides each connection's protocol: TLS by ALPN, cleartext by
+// looking for the HTTP/2 client preface (h2c with prior knowledge).
+func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
+	deadline := time.Now().Add(s.g.cfg.ReadHeaderTimeout)
+	c.SetDeadline(deadline)
+	if isTLS {
+		tc := tls.Server(c, s.g.tlsCfg)
+		hctx, cancel := context.WithDeadline(ctx, deadline)
+		err := tc.HandshakeContext(hctx)
+		cancel()
+		if err != nil {
+			c.Close()
+			return
+		}
+		if cs := tc.ConnectionState(); cs.NegotiatedProtocol == "h2" {
+			c.SetDeadline(time.Time{})
+			if s.eng != nil {
+				s.serveEngine(tc, &cs)
+				return
+			}
+			s.serveH2(ctx, &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc})
+			return
+		}
+		s.h1ln.push(tc)
+		return
+	}
+	br := bufio.NewReaderSize(c, 4096)
+	isH2, err := sniffPreface(br)
+	if err != nil {
+		c.Close()
+		return
+	}
+	bc := &bufConn{Conn: c, br: br}
+	if isH2 {
+		c.SetDeadline(time.Time{})
+		if s.eng != nil {
+			s.serveEngine(bc, nil)
+			return
+		}
+		s.serveH2(ctx, &h2Conn{Conn: bc})
+		return
+	}
+	s.h1ln.push(bc)
+}
+
+func (s *servers) serveH2(ctx context.Context, c h2ConnIface) {
+	s.mu.Lock()
+	s.conns[c] = struct{}{}
+	s.h2wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		s.h2wg.Done()
+	}()
+	base := context.WithValue(context.Background(), h2ConnKey{}, c.rewriter())
+	s.h2.ServeConn(c, &http2.ServeConnOpts{Context: base, BaseConfig: s.h1, Handler: s.g.handler})
+}
+
+// serveEngine serves an HTTP/2 connection with runtime/internal/h2.
+func (s *servers) serveEngine(c net.Conn, cs *tls.ConnectionState) {
+	s.mu.Lock()
+	s.conns[c] = struct{}{}
+	s.h2wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		s.h2wg.Done()
+	}()
+	s.eng.ServeConn(c, cs)
+}
+
+func (s *servers) waitH2(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { s.h2wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *servers) closeH2() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		c.Close()
+	}
+}
+
+const clientPreface = http2.ClientPreface
+
+// sniffPreface reads just enough to tell the HTTP/2 client preface from an
+// HTTP/1.1 request line, without consuming anything.
+func sniffPreface(br *bufio.Reader) (bool, error) {
+	n := 1
+	for {
+		b, err := br.Peek(n)
+		for i := range b {
+			if b[i] != clientPreface[i] {
+				return false, nil
+			}
+		}
+		if len(b) == len(clientPreface) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		n = min(max(br.Buffered(), n+1), len(clientPreface))
+	}
+}
+
+// bufConn is a net.Conn whose first bytes come from a bufio.Reader that
+// peeked at them.
+type bufConn struct {
+	net.Conn
+	br *bufio.Reader
+}
+
+func (c *bufConn) Read(p []byte) (int, error) {
+	if c.br != nil {
+		if c.br.Buffered() > 0 {
+			return c.br.Read(p)
+		}
+		c.br = nil
+	}
+	return c.Conn.Read(p)
+}
+
+// chanListener hands connections whose protocol was decided to be
+// HTTP/1.1 to the http.Server.
+type chanListener struct {
+	addr net.Addr
+	ch   chan net.Conn
+	done chan struct{}
+	once sync.Once
+}
+
+func (l *chanListener) push(c net.Conn) {
+	select {
+	case l.ch <- c:
+	case <-l.done:
+		c.Close()
+	}
+}
+
+func (l *chanListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.ch:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *chanListener) Close() error   { l.once.Do(func() { close(l.done) }); return nil }
+func (l *chanListener) Addr() net.Addr { return l.addr }
+
+// HTTP_1_1_REQUIRED support with the stock server (Config.StockHTTP2; the
+// default engine, runtime/internal/h2, has h2.Reset). Go's HTTP/2 server resets the stream of a
+// handler that panics with http.ErrAbortHandler with INTERNAL_ERROR and
+// has no API for another code. h2Conn sits under the server, follows the
+// frames it writes, and turns the next such reset into HTTP_1_1_REQUIRED
+// (RFC 9113 §8.1.1) once a handler has asked for it — which tells clients
+// such as curl to retry the request over HTTP/1.1.
+type h2Conn struct {
+	net.Conn
+	need11 atomic.Int32
+
+	// Frame tracking state; the server never writes concurrently.
+	hdr  [9]byte
+	hn   int
+	left int
+	typ  byte
+}
+
+type h2ConnKey struct{}
+
+type h2ConnIface interface {
+	net.Conn
+	rewriter() *h2Conn
+}
+
+func (c *h2Conn) rewriter() *h2Conn { return c }
+
+const (
+	frameRSTStream        = 0x3
+	errCodeInternal       = 0x2
+	errCodeHTTP11Required = 0xd
+)
+
+func (c *h2Conn) Write(p []byte) (int, error) {
+	for i := 0; i < len(p); {
+		if c.left == 0 {
+			n := copy(c.hdr[c.hn:], p[i:])
+			c.hn += n
+			i += n
+			if c.hn == 9 {
+				c.hn = 0
+				c.left = int(c.hdr[0])<<16 | int(c.hdr[1])<<8 | int(c.hdr[2])
+				c.typ = c.hdr[3]
+			}
+			continue
+		}
+		if c.typ == frameRSTStream && c.left == 4 && len(p)-i >= 4 &&
+			binary.BigEndian.Uint32(p[i:]) == errCodeInternal && c.need11.Load() > 0 {
+			c.need11.Add(-1)
+			binary.BigEndian.PutUint32(p[i:], errCodeHTTP11Required)
+		}
+		skip := min(c.left, len(p)-i)
+		i += skip
+		c.left -= skip
+	}
+	return c.Conn.Write(p)
+}
+
+// h2TLSConn exposes the TLS state to the HTTP/2 server (r.TLS).
+type h2TLSConn struct {
+	h2Conn
+	tc *tls.Conn
+}
+
+func (c *h2TLSConn) ConnectionState() tls.ConnectionState { return c.tc.ConnectionState() }
+func (c *h2TLSConn) rewriter() *h2Conn                    { return &c.h2Conn }
+
+// refuseHTTP2 answers an HTTP/2 request to a stage with Http2Enabled:
+// false by resetting the stream with HTTP_1_1_REQUIRED.
+func refuseHTTP2(r *http.Request, rs *reqState) {
+	rs.reason = "HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false"
+	if !h2.Reset(r, http2.ErrCodeHTTP11Required) {
+		if c, ok := r.Context().Value(h2ConnKey{}).(*h2Conn); ok {
+			c.need11.Add(1)
+		}
+	}
+	rs.g.accessLog(rs)
+	panic(http.ErrAbortHandler)
+}
+
+// loadOrMakeCert reads certFile/keyFile, or makes a self-signed ECDSA
+// certificate for local names.
+func loadOrMakeCert(certFile, keyFile string, now time.Time) (tls.Certificate, error) {
+	if certFile != "" || keyFile != "" {
+		if certFile == "" || keyFile == "" {
+			return tls.Certificate{}, errors.New("give both --cert and --key, or neither for a self-signed certificate")
+		}
+		c, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return c, fmt.Errorf("reading the TLS certificate: %w", err)
+		}
+		return c, nil
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{Organization: []string{"cfnrun local gateway"}, CommonName: "localhost"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		DNSNames:              []string{"localhost", "*.execute-api.localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
+}
+
+// Certificate returns the gateway's TLS certificate (for tests and for
+// printing), or nil without a TLS listener.
+func (g *Gateway) Certificate() *x509.Certificate {
+	if g.tlsCfg == nil {
+		return nil
+	}
+	return g.tlsCfg.Certificates[0].Leaf
+}

@@ -1,0 +1,191 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// TestReloadUnderLoad swaps 20 versions while clients keep sending; every
+// request must succeed, and each must be answered by a version that existed
+// when it started.
+func TestReloadUnderLoad(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(2 * time.Millisecond) // keep requests in flight across swaps
+		io.WriteString(w, r.URL.Path)
+	}))
+	build := func(v int) *model.Template {
+		b := newTB("reloadapi0", stage("prod", nil))
+		b.method("/r", "GET", proxyTo(fmt.Sprintf("http://%s/v%d", be.Listener.Addr(), v), true))
+		return b.build()
+	}
+	gw := start(t, build(0), nil)
+	c := h2cClient(t)
+	var ok, failed atomic.Int64
+	var maxSeen atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, err := c.Get("http://" + gw.http + "/prod/r")
+				if err != nil {
+					failed.Add(1)
+					t.Errorf("request failed: %v", err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				var v int64
+				if resp.StatusCode != 200 || !strings.HasPrefix(string(b), "/v") {
+					failed.Add(1)
+					t.Errorf("status %d body %q", resp.StatusCode, b)
+					return
+				}
+				fmt.Sscanf(string(b), "/v%d", &v)
+				for {
+					cur := maxSeen.Load()
+					if v <= cur || maxSeen.CompareAndSwap(cur, v) {
+						break
+					}
+				}
+				ok.Add(1)
+			}
+		}()
+	}
+	for v := 1; v <= 20; v++ {
+		time.Sleep(5 * time.Millisecond)
+		if _, err := gw.g.Load(build(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if failed.Load() != 0 || ok.Load() < 20 {
+		t.Fatalf("ok=%d failed=%d", ok.Load(), failed.Load())
+	}
+	if maxSeen.Load() != 20 {
+		t.Errorf("last version seen %d, want 20", maxSeen.Load())
+	}
+}
+
+// TestGracefulShutdown: an in-flight request finishes after shutdown
+// begins, and new connections are refused.
+func TestGracefulShutdown(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started <- struct{}{}
+		<-release
+		io.WriteString(w, "done")
+	}))
+	b := newTB("shutdown00", stage("prod", nil))
+	b.method("/wait", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	got := make(chan result, 1)
+	go func() { got <- do(t, c, "GET", "http://"+gw.http+"/prod/wait", nil) }()
+	<-started
+	gw.cancel()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	res := <-got
+	if res.status != 200 || res.body != "done" {
+		t.Errorf("in-flight request: %d %q", res.status, res.body)
+	}
+	gw.stop(t)
+	if _, err := http.Get("http://" + gw.http + "/prod/wait"); err == nil {
+		t.Error("gateway still accepts connections after shutdown")
+	}
+}
+
+// zeroReader yields n zero bytes without holding them.
+type zeroReader struct{ n int64 }
+
+func (z *zeroReader) Read(p []byte) (int, error) {
+	if z.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > z.n {
+		p = p[:z.n]
+	}
+	clear(p)
+	z.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestStreamingUpload sends 100 MB through both HTTP/2 legs and checks
+// that the gateway did not hold it in memory.
+func TestStreamingUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("100 MB transfer")
+	}
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("upload0000", stage("prod", nil))
+	b.method("/up", "POST", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	gw := start(t, b.build(), func(c *Config) { c.MaxBodyBytes = -1 })
+	size := int64(100 << 20)
+	if raceEnabled {
+		size = 16 << 20 // the race detector makes every copied byte slow
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	done := make(chan struct{})
+	peakc := make(chan uint64)
+	go func() {
+		var m runtime.MemStats
+		peak := uint64(0)
+		for {
+			select {
+			case <-done:
+				peakc <- peak
+				return
+			case <-time.After(20 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak {
+					peak = m.HeapInuse
+				}
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+gw.http+"/prod/up", &zeroReader{size})
+	req.ContentLength = size
+	resp, err := h2cClient(t).Do(req)
+	close(done)
+	peak := <-peakc
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	runtime.ReadMemStats(&after)
+	if e := decodeEcho(t, string(body)); e.BodyLen != size || e.Proto != "HTTP/2.0" {
+		t.Errorf("backend got %d bytes over %s", e.BodyLen, e.Proto)
+	}
+	if peak > before.HeapInuse+40<<20 {
+		t.Errorf("heap grew from %d to %d MB during a %d MB upload", before.HeapInuse>>20, peak>>20, size>>20)
+	}
+	if e := decodeEcho(t, string(body)); e.BodyLen != size {
+		t.Errorf("backend got %d bytes, want %d", e.BodyLen, size)
+	}
+}

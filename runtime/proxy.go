@@ -1,0 +1,343 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// errBodyTooLarge is returned by limitedBody past the payload limit.
+var errBodyTooLarge = errors.New("request body over the payload limit")
+
+// limitedBody streams a request body of unknown length and fails once it
+// passes the limit, so a large upload is never held in memory and an
+// oversized one is refused.
+type limitedBody struct {
+	rc   io.ReadCloser
+	n    int64
+	flag *bool
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// One byte past the limit decides.
+		var one [1]byte
+		n, err := l.rc.Read(one[:])
+		if n > 0 {
+			*l.flag = true
+			return 0, errBodyTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.rc.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+func (l *limitedBody) Close() error { return l.rc.Close() }
+
+// Request headers API Gateway does not pass to an HTTP integration.
+var droppedRequestHeaders = map[string]bool{
+	"Connection": true, "Expect": true, "Keep-Alive": true, "Max-Forwards": true, "Proxy-Authenticate": true,
+	"Proxy-Connection": true, "Server": true, "Te": true, "Trailer": true, "Transfer-Encoding": true,
+	"Upgrade": true, "Www-Authenticate": true, "Content-Md5": true, "Host": true, "Via": true,
+	"Http2-Settings": true,
+}
+
+// Response headers API Gateway drops, and those it renames to
+// x-amzn-Remapped-{name} so they cannot spoof the gateway's own.
+var droppedResponseHeaders = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true, "Content-Length": true,
+}
+
+var remappedResponseHeaders = map[string]string{
+	"Authorization": "x-amzn-Remapped-Authorization", "Date": "x-amzn-Remapped-Date",
+	"Server": "x-amzn-Remapped-Server", "Www-Authenticate": "x-amzn-Remapped-WWW-Authenticate",
+	"Content-Md5": "x-amzn-Remapped-Content-MD5", "Max-Forwards": "x-amzn-Remapped-Max-Forwards",
+	"User-Agent": "x-amzn-Remapped-User-Agent",
+}
+
+// backendCall is what an HTTP or HTTP_PROXY integration sends.
+type backendCall struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   io.ReadCloser
+	length int64
+}
+
+// buildURL fills the endpoint's URI template for this request.
+func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
+	ut := ep.target
+	var u *url.URL
+	if ut.fixed != nil {
+		cp := *ut.fixed
+		u = &cp
+	} else {
+		var b strings.Builder
+		for _, p := range ut.parts {
+			if p.lit != "" {
+				b.WriteString(p.lit)
+				continue
+			}
+			for _, pm := range ep.reqParams {
+				if pm.dest == destPath && pm.name == p.param {
+					b.WriteString(escapePathValue(rs.sourceValue(pm.src)))
+					break
+				}
+			}
+		}
+		esc := b.String()
+		u = &url.URL{Scheme: ut.scheme, Host: ut.host, RawQuery: ut.query}
+		if dec, err := url.PathUnescape(esc); err == nil {
+			u.Path = dec
+			if dec != esc {
+				u.RawPath = esc
+			}
+		} else {
+			u.Path = esc
+		}
+	}
+	// Query: the client's (HTTP_PROXY only), then the mapped ones.
+	q := ""
+	if proxy {
+		q = rs.r.URL.RawQuery
+	}
+	var mapped url.Values
+	for _, pm := range ep.reqParams {
+		if pm.dest == destQuery {
+			if mapped == nil {
+				mapped = url.Values{}
+			}
+			mapped.Set(pm.name, rs.sourceValue(pm.src))
+		}
+	}
+	if mapped != nil {
+		if proxy {
+			cur, _ := url.ParseQuery(q)
+			for k, v := range mapped {
+				cur[k] = v
+			}
+			mapped = cur
+		}
+		q = mapped.Encode()
+	}
+	switch {
+	case u.RawQuery == "":
+		u.RawQuery = q
+	case q != "":
+		u.RawQuery += "&" + q
+	}
+	return u
+}
+
+// escapePathValue escapes a parameter value for a URL path; values taken
+// from the request path are already escaped and pass unchanged.
+func escapePathValue(s string) string {
+	if !strings.ContainsAny(s, " ?#%") {
+		return s
+	}
+	if _, err := url.PathUnescape(s); err == nil && strings.Contains(s, "%") {
+		return s
+	}
+	return strings.ReplaceAll(url.PathEscape(s), "%2F", "/")
+}
+
+// sourceValue evaluates a request-side mapping expression.
+func (rs *reqState) sourceValue(src valueSource) string {
+	r := rs.r
+	switch src.kind {
+	case srcStatic:
+		return src.static
+	case srcPath:
+		v, _ := rs.ps.get(src.name)
+		return v
+	case srcQuery:
+		return r.URL.Query().Get(src.name)
+	case srcHeader:
+		return r.Header.Get(src.name)
+	case srcContext:
+		return rs.contextValue(src.name)
+	case srcStageVar:
+		return rs.stage.vars[src.name]
+	}
+	return ""
+}
+
+// forwardHeaders adds the headers API Gateway adds to integration requests.
+func (rs *reqState) forwardHeaders(h http.Header) {
+	r := rs.r
+	ip := clientIP(r)
+	if prior := r.Header["X-Forwarded-For"]; len(prior) > 0 {
+		ip = strings.Join(prior, ", ") + ", " + ip
+	}
+	proto, port := "http", "80"
+	if r.TLS != nil {
+		proto, port = "https", "443"
+	}
+	if _, p, ok := strings.Cut(r.Host, ":"); ok {
+		port = p
+	}
+	h["X-Forwarded-For"] = []string{ip}
+	h["X-Forwarded-Proto"] = []string{proto}
+	h["X-Forwarded-Port"] = []string{port}
+	h["X-Amzn-Trace-Id"] = []string{traceID(rs)}
+	for _, pm := range rs.ep.reqParams {
+		if pm.dest == destHeader {
+			h.Set(pm.name, rs.sourceValue(pm.src))
+		}
+	}
+}
+
+func traceID(rs *reqState) string {
+	var b [40]byte
+	copy(b[:], "Root=1-")
+	t := uint32(rs.start.Unix())
+	for i := 0; i < 8; i++ {
+		b[7+i] = hexDigits[t>>(28-4*i)&0xf]
+	}
+	b[15] = '-'
+	id := rs.requestID()
+	j := 16
+	for i := 0; i < len(id) && j < 40; i++ {
+		if id[i] != '-' {
+			b[j] = id[i]
+			j++
+		}
+	}
+	return string(b[:])
+}
+
+// send runs the backend call with the integration timeout. The timeout
+// covers the wait for response headers; a response that has started
+// streams for as long as it takes.
+func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
+	ep := rs.ep
+	ctx, cancel := context.WithCancel(rs.r.Context())
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(ep.timeout, func() { timedOut.Store(true); cancel() })
+	req := &http.Request{
+		Method:        bc.method,
+		URL:           bc.url,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        bc.header,
+		Body:          bc.body,
+		ContentLength: bc.length,
+		Host:          ep.target.host,
+	}
+	req = req.WithContext(ctx)
+	resp, err := ep.backend.roundTrip(req)
+	timer.Stop()
+	if err != nil {
+		cancel()
+		switch {
+		case timedOut.Load():
+			return nil, errTimeout, err
+		case rs.tooLarge:
+			return nil, errTooLarge, err
+		}
+		return nil, errBadGateway, err
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, errNone, nil
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelBody) Close() error { err := c.ReadCloser.Close(); c.cancel(); return err }
+
+// serveProxy runs an HTTP_PROXY integration: method, headers, query and
+// body go through, streamed both ways.
+func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqState) {
+	ep := rs.ep
+	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, true), length: r.ContentLength}
+	if bc.method == "" {
+		bc.method = r.Method
+	}
+	hdr := make(http.Header, len(r.Header)+5)
+	for k, vv := range r.Header {
+		if !droppedRequestHeaders[k] {
+			hdr[k] = vv
+		}
+	}
+	rs.forwardHeaders(hdr)
+	bc.header = hdr
+	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+		bc.body = r.Body
+		if max := g.cfg.MaxBodyBytes; max > 0 && r.ContentLength < 0 {
+			bc.body = &limitedBody{rc: r.Body, n: max, flag: &rs.tooLarge}
+		}
+	}
+	resp, kind, err := rs.send(&bc)
+	if kind != errNone {
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "backend: "+err.Error()
+		return
+	}
+	defer resp.Body.Close()
+	rs.backendProto = resp.Proto
+	out := w.Header()
+	for k, vv := range resp.Header {
+		if droppedResponseHeaders[k] {
+			continue
+		}
+		if to, ok := remappedResponseHeaders[k]; ok {
+			out[to] = vv
+			continue
+		}
+		out[k] = vv
+	}
+	if resp.ContentLength >= 0 {
+		out["Content-Length"] = []string{strconv.FormatInt(resp.ContentLength, 10)}
+	}
+	w.WriteHeader(resp.StatusCode)
+	rs.status = resp.StatusCode
+	if err := copyBody(w, resp.Body, resp.ContentLength < 0); err != nil {
+		rs.reason = "backend body: " + err.Error()
+		g.accessLog(rs)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// copyBody streams src to w with a pooled buffer. flush sends each chunk
+// as it arrives (responses of unknown length, such as event streams).
+func copyBody(w http.ResponseWriter, src io.Reader, flush bool) error {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	f, canFlush := w.(http.Flusher)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return nil // the client went away; nothing to tell it
+			}
+			if flush && canFlush {
+				f.Flush()
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,205 @@
+// Package runtime is cfnrun's HTTP/2 gateway: it serves the REST APIs of a
+// resolved model.Template the way API Gateway would, on a cleartext
+// listener (HTTP/1.1 and h2c with prior knowledge) and a TLS listener (ALPN
+// h2 and http/1.1).
+//
+// The gateway follows the caddy pattern: Load compiles a template version
+// fully — router, stages, integrations, mapping templates, transports — and
+// only then swaps it in atomically. A request runs start to finish on the
+// version it started on, so a reload never disturbs in-flight requests and a
+// version that fails to compile never replaces a working one.
+//
+// Invariants:
+//   - The package imports only internal/model, internal/diag and
+//     runtime/vtl; tests build a model.Template by hand.
+//   - A compiled version is immutable; everything per request lives in a
+//     pooled request state, so the hot path does not allocate maps, compile
+//     regexps or format strings.
+//   - Every failure is turned into an API Gateway-shaped response by one
+//     function (writeError) and logged once in the access log with a reason.
+package runtime
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// DefaultMaxBodyBytes is API Gateway's payload limit (10 MB).
+const DefaultMaxBodyBytes = 10 << 20
+
+// Config configures a Gateway. The zero value serves nothing until Load and
+// listens nowhere; New fills the defaults documented on each field.
+type Config struct {
+	// Addr is the cleartext listen address (HTTP/1.1 and h2c with prior
+	// knowledge). Empty: no cleartext listener.
+	Addr string
+	// TLSAddr is the TLS listen address (ALPN h2 and http/1.1). Empty: no
+	// TLS listener.
+	TLSAddr string
+	// CertFile and KeyFile are a PEM certificate and key for TLSAddr. When
+	// empty a self-signed certificate for localhost, 127.0.0.1, ::1 and
+	// *.execute-api.localhost is made at start.
+	CertFile, KeyFile string
+	// Logger receives the access log (one Info record per request) and
+	// operational messages. Default: discard.
+	Logger *slog.Logger
+	// Maps sends connections for a backend host (as written in the
+	// integration URI, "name.example.com" or "name.example.com:443") to
+	// another address ("127.0.0.1:9000"); the request keeps the original
+	// Host header and TLS server name. Default: none.
+	Maps map[string]string
+	// MapAll, when set, receives connections for every backend host that
+	// Maps does not name (`up --demo-backend`). Default: none.
+	MapAll string
+	// MaxBodyBytes is the largest request body accepted; larger bodies get
+	// 413. Default DefaultMaxBodyBytes; negative means no limit.
+	MaxBodyBytes int64
+	// MaxHeaderBytes bounds request headers. Default 64 KiB.
+	MaxHeaderBytes int
+	// ReadHeaderTimeout bounds how long a client may take to send request
+	// headers (and the HTTP/2 preface). Default 10s.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes idle client connections. Default 120s.
+	IdleTimeout time.Duration
+	// MaxConcurrentStreams per HTTP/2 client connection. Default 250.
+	MaxConcurrentStreams uint32
+	// ShutdownTimeout bounds the graceful drain in Serve. Default 10s.
+	ShutdownTimeout time.Duration
+	// BackendTLSInsecure skips certificate verification for https
+	// backends. Mapped backends (Maps) are never verified, since their
+	// certificate cannot match the original host. Default false.
+	BackendTLSInsecure bool
+	// StockHTTP2 serves HTTP/2 with golang.org/x/net/http2's server
+	// instead of cfnrun's own (runtime/internal/h2). For comparison and as
+	// a fallback; default false.
+	StockHTTP2 bool
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Gateway serves compiled template versions. It is safe for concurrent use.
+type Gateway struct {
+	cfg      Config
+	log      *slog.Logger
+	cur      atomic.Pointer[version]
+	backends *backends
+	gen      atomic.Int64 // version counter
+	tlsCfg   *tls.Config
+	handler  http.Handler
+
+	mu        sync.Mutex
+	listeners []net.Listener
+	addrs     map[string]string // "http"/"https" → bound address
+}
+
+// New returns a Gateway for cfg. It reads the certificate files (or makes
+// a self-signed certificate) but does not listen yet.
+func New(cfg Config) (*Gateway, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxHeaderBytes == 0 {
+		cfg.MaxHeaderBytes = 64 << 10
+	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 120 * time.Second
+	}
+	if cfg.MaxConcurrentStreams == 0 {
+		cfg.MaxConcurrentStreams = 250
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}}
+	g.backends = newBackends(cfg)
+	g.handler = http.HandlerFunc(g.serveHTTP)
+	if cfg.TLSAddr != "" {
+		c, err := loadOrMakeCert(cfg.CertFile, cfg.KeyFile, cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		g.tlsCfg = &tls.Config{
+			Certificates: []tls.Certificate{c},
+			NextProtos:   []string{"h2", "http/1.1"},
+			MinVersion:   tls.VersionTLS12,
+		}
+	}
+	return g, nil
+}
+
+// Load compiles t and, if it compiles, makes it the served version. It
+// returns what will not be served and why (warnings with the range they
+// refer to). An error means nothing of t could be served; the previous
+// version, if any, keeps serving.
+func (g *Gateway) Load(t *model.Template) (diag.Diagnostics, error) {
+	if t == nil {
+		return nil, errors.New("no template to serve")
+	}
+	v, ds := compile(t, g)
+	if v == nil {
+		return ds, errors.New("the template defines no REST API that can be served; see the findings above")
+	}
+	v.gen = g.gen.Add(1)
+	g.cur.Store(v)
+	return ds, nil
+}
+
+// Handler returns the gateway as an http.Handler, for tests and embedding.
+// It serves whatever version is loaded when each request starts.
+func (g *Gateway) Handler() http.Handler { return g.handler }
+
+// Close releases pooled backend connections.
+func (g *Gateway) Close() { g.backends.closeIdle() }
+
+// Serve listens on the configured addresses and serves until ctx is done,
+// then stops accepting, drains in-flight requests for up to
+// ShutdownTimeout, and returns. Use Ready to learn the bound addresses.
+func (g *Gateway) Serve(ctx context.Context, ready func(map[string]string)) error {
+	return g.serve(ctx, ready)
+}
+
+// Routes lists the endpoints of the served version.
+func (g *Gateway) Routes() []RouteInfo {
+	v := g.cur.Load()
+	if v == nil {
+		return nil
+	}
+	return v.routes
+}
+
+// RouteInfo is one served endpoint for the startup table.
+type RouteInfo struct {
+	APIID, APIName, Stage string
+	Method, Path          string
+	// Integration is the integration type; Target its URI or a note.
+	Integration, Target string
+	// HTTP2 is false for a stage with Http2Enabled: false.
+	HTTP2 bool
+	// Served is false for routes answered with an error (AWS, AWS_PROXY,
+	// no integration); Note says why.
+	Served bool
+	Note   string
+	// HostStyle is true when the API must be addressed by Host
+	// ({apiId}.execute-api.localhost) because another API claims the
+	// same stage name.
+	HostStyle bool
+}

@@ -1,0 +1,376 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/runtime/vtl"
+)
+
+// requestContentType is the request's media type, application/json when
+// absent, as API Gateway selects request templates.
+func requestContentType(r *http.Request) string {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return "application/json"
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return strings.ToLower(ct)
+}
+
+// selectRequestTemplate applies PassthroughBehavior. It returns the
+// template (nil to pass the body through) or errUnsupportedMedia.
+func (ep *endpoint) selectRequestTemplate(r *http.Request) (mappingTemplate, errKind) {
+	if len(ep.reqTemplates) == 0 {
+		if ep.passthrough == "NEVER" {
+			return nil, errUnsupportedMedia
+		}
+		return nil, errNone
+	}
+	if t, ok := ep.reqTemplates[requestContentType(r)]; ok {
+		return t, errNone
+	}
+	if ep.passthrough == "WHEN_NO_MATCH" {
+		return nil, errNone
+	}
+	return nil, errUnsupportedMedia
+}
+
+// readBody reads a request body up to the payload limit.
+func (g *Gateway) readBody(r *http.Request) ([]byte, errKind) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil, errNone
+	}
+	max := g.cfg.MaxBodyBytes
+	var rd io.Reader = r.Body
+	if max > 0 {
+		rd = io.LimitReader(r.Body, max+1)
+	}
+	b, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, errBadGateway
+	}
+	if max > 0 && int64(len(b)) > max {
+		return nil, errTooLarge
+	}
+	return b, errNone
+}
+
+// input builds the VTL input for this request.
+func (rs *reqState) input(body []byte) *vtlInput {
+	r := rs.r
+	in := &vtlInput{
+		Body:           body,
+		PathParams:     make(map[string]string, rs.ps.n),
+		QueryParams:    map[string]string{},
+		Headers:        make(map[string]string, len(r.Header)),
+		StageVariables: rs.stage.vars,
+		Context:        rs.vtlContext(),
+	}
+	for i := 0; i < rs.ps.n; i++ {
+		p := rs.ps.ps[i]
+		v, err := urlPathUnescape(p.value)
+		if err != nil {
+			v = p.value
+		}
+		in.PathParams[p.name] = v
+	}
+	for k, vv := range r.URL.Query() {
+		if len(vv) > 0 {
+			in.QueryParams[k] = vv[0]
+		}
+	}
+	for k, vv := range r.Header {
+		if len(vv) > 0 {
+			in.Headers[k] = vv[0]
+		}
+	}
+	if in.StageVariables == nil {
+		in.StageVariables = map[string]string{}
+	}
+	return in
+}
+
+// serveMock runs a MOCK integration: the request template's statusCode
+// selects the integration response, whose parameters and template make
+// the reply.
+func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState) {
+	ep := rs.ep
+	t, kind := ep.selectRequestTemplate(r)
+	if kind != errNone {
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
+		return
+	}
+	status := "200"
+	if t != nil {
+		if s, ok := ep.mockStatus[string(literalOf(t))]; ok {
+			status = s
+		} else {
+			body, k := g.readBody(r)
+			if k != errNone {
+				rs.status, rs.reason = writeError(w, rs, rs.api, k), "reading the request body"
+				return
+			}
+			var out bytes.Buffer
+			if err := t.Execute(&out, rs.input(body)); err != nil {
+				rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
+				return
+			}
+			s, err := mockStatusCode(out.Bytes())
+			if err != nil {
+				rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "MOCK request template: "+err.Error()
+				return
+			}
+			status = s
+		}
+	}
+	resp := ep.selectResponse(status)
+	if resp == nil {
+		rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "no integration response matches status "+status+" and none is the default"
+		return
+	}
+	rs.status = g.writeMapped(w, rs, resp, nil, nil)
+}
+
+// mockStatusCode reads statusCode from a MOCK request template's output.
+func mockStatusCode(b []byte) (string, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return "200", nil
+	}
+	var v struct {
+		StatusCode json.RawMessage `json:"statusCode"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return "", errors.New("the output is not JSON with a statusCode: " + err.Error())
+	}
+	if len(v.StatusCode) == 0 {
+		return "200", nil
+	}
+	s := strings.Trim(string(v.StatusCode), `"`)
+	if _, err := strconv.Atoi(s); err != nil {
+		return "", errors.New("statusCode " + s + " is not a number")
+	}
+	return s, nil
+}
+
+// selectResponse picks the integration response whose SelectionPattern
+// matches status, else the default.
+func (ep *endpoint) selectResponse(status string) *cresponse {
+	for _, cr := range ep.responses {
+		if cr.pattern.MatchString(status) {
+			return cr
+		}
+	}
+	return ep.defaultResp
+}
+
+// writeMapped writes an integration response: ResponseParameters headers,
+// and the body from the response template or, without one, the backend
+// body passed through (backend is nil for MOCK).
+func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse, backend *http.Response, backendBody []byte) int {
+	h := w.Header()
+	ctype := "application/json"
+	var body []byte
+	var tpl mappingTemplate
+	if len(cr.templates) > 0 {
+		ct := chooseTemplate(cr.templates, rs.r.Header.Get("Accept"))
+		ctype, tpl = ct.contentType, ct.t
+	} else if backend != nil {
+		if c := backend.Header.Get("Content-Type"); c != "" {
+			ctype = c
+		}
+		body = backendBody
+	}
+	status := cr.status
+	var ov vtl.Overrides
+	if tpl != nil {
+		if lt, ok := tpl.(literalTemplate); ok {
+			body = lt
+		} else {
+			var out bytes.Buffer
+			in := rs.input(backendBody)
+			var err error
+			if ov, err = executeOverrides(tpl, &out, in); err != nil {
+				rs.reason = "response template: " + err.Error()
+				return writeError(w, rs, rs.api, errInternal)
+			}
+			body = out.Bytes()
+			if ov.Status != 0 {
+				status = ov.Status
+			}
+		}
+	}
+	h["Content-Type"] = []string{ctype}
+	for _, rp := range cr.headers {
+		v, ok := rs.responseValue(rp.src, backend, backendBody)
+		if ok {
+			h.Set(rp.header, v)
+		}
+	}
+	for k, v := range ov.ResponseHeaders {
+		h.Set(k, v)
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	if rs.method != "HEAD" {
+		w.Write(body)
+	}
+	return status
+}
+
+// chooseTemplate picks a response template by the Accept header, then
+// application/json, then the first.
+func chooseTemplate(ts []ctemplate, accept string) ctemplate {
+	if len(ts) == 1 {
+		return ts[0]
+	}
+	if accept != "" {
+		for _, part := range strings.Split(accept, ",") {
+			mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+			for _, t := range ts {
+				if strings.EqualFold(t.contentType, mt) {
+					return t
+				}
+			}
+		}
+	}
+	for _, t := range ts {
+		if t.contentType == "application/json" {
+			return t
+		}
+	}
+	return ts[0]
+}
+
+// responseValue evaluates a response-side mapping expression.
+func (rs *reqState) responseValue(src valueSource, backend *http.Response, body []byte) (string, bool) {
+	switch src.kind {
+	case srcStatic:
+		return src.static, true
+	case srcContext:
+		return rs.contextValue(src.name), true
+	case srcStageVar:
+		v, ok := rs.stage.vars[src.name]
+		return v, ok
+	case srcRespHeader:
+		if backend == nil {
+			return "", false
+		}
+		vv := backend.Header.Values(src.name)
+		if len(vv) == 0 {
+			return "", false
+		}
+		return strings.Join(vv, ","), true
+	case srcBody:
+		return string(body), body != nil
+	case srcBodyField:
+		return jsonField(body, src.name)
+	}
+	return "", false
+}
+
+// jsonField reads a dotted field path ("a.b") from a JSON body; strings
+// come back unquoted, other values as JSON.
+func jsonField(body []byte, path string) (string, bool) {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return "", false
+	}
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		if v, ok = m[k]; !ok {
+			return "", false
+		}
+	}
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	b, _ := json.Marshal(v)
+	return string(b), true
+}
+
+// serveHTTPIntegration runs an HTTP (non-proxy) integration: only mapped
+// parameters go to the backend, the body through the request template; the
+// backend's status selects the integration response.
+func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, rs *reqState) {
+	ep := rs.ep
+	t, kind := ep.selectRequestTemplate(r)
+	if kind != errNone {
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
+		return
+	}
+	body, kind := g.readBody(r)
+	if kind != errNone {
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "reading the request body"
+		return
+	}
+	ctype := r.Header.Get("Content-Type")
+	if t != nil {
+		var out bytes.Buffer
+		if err := t.Execute(&out, rs.input(body)); err != nil {
+			rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
+			return
+		}
+		body = out.Bytes()
+		ctype = requestContentType(r)
+	}
+	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, false), length: int64(len(body))}
+	if bc.method == "" {
+		bc.method = r.Method
+	}
+	bc.header = http.Header{}
+	if ctype != "" {
+		bc.header["Content-Type"] = []string{ctype}
+	}
+	if a := r.Header.Get("Accept"); a != "" {
+		bc.header["Accept"] = []string{a}
+	}
+	rs.forwardHeaders(bc.header)
+	if len(body) > 0 {
+		bc.body = io.NopCloser(bytes.NewReader(body))
+	}
+	resp, kind, err := rs.send(&bc)
+	if kind != errNone {
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "backend: "+err.Error()
+		return
+	}
+	defer resp.Body.Close()
+	rs.backendProto = resp.Proto
+	rb, err := io.ReadAll(io.LimitReader(resp.Body, DefaultMaxBodyBytes+1))
+	if err != nil {
+		rs.status, rs.reason = writeError(w, rs, rs.api, errBadGateway), "backend body: "+err.Error()
+		return
+	}
+	cr := ep.selectResponse(strconv.Itoa(resp.StatusCode))
+	if cr == nil {
+		rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "no integration response matches backend status "+strconv.Itoa(resp.StatusCode)+" and none is the default"
+		return
+	}
+	rs.status = g.writeMapped(w, rs, cr, resp, rb)
+}
+
+func urlPathUnescape(s string) (string, error) {
+	if !strings.Contains(s, "%") {
+		return s, nil
+	}
+	return url.PathUnescape(s)
+}
+
+func literalOf(t mappingTemplate) []byte {
+	if lt, ok := t.(literalTemplate); ok {
+		return lt
+	}
+	return nil
+}
