@@ -68,6 +68,9 @@ var realTemplates = []struct {
 	// CloudFormation Designer metadata; the API's condition is false by
 	// default, so nothing is created.
 	{file: "localstack-apigateway-designer-condition.json", routes: 0},
+	// Serverless Framework v3: Policy "", empty RequestParameters and
+	// MethodResponses, a {any+} greedy resource.
+	{file: "localstack-serverless-framework-apigw-lambda.json", routes: 2},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
