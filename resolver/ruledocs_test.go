@@ -17,6 +17,7 @@ func renderRulesDoc() string {
 	b.WriteString("Every finding `cfnrun validate` reports has a rule id. Errors are what CloudFormation, Terraform or\n")
 	b.WriteString("API Gateway would reject at deploy time, or mistakes that deploy but break the API; warnings are\n")
 	b.WriteString("likely mistakes (`--strict` makes them fail too); infos say what cfnrun does not model.\n\n")
+	b.WriteString("Worked examples: [the property-schema rules](rules-schema.md) (E3001–E3030), [the Terraform rules](terraform.md#findings) (TF*).\n")
 	b.WriteString("This file is generated from `resolver/ruledocs.go` by `make golden`; do not edit it by hand.\n\n")
 	b.WriteString("| id | severity | what | why it matters |\n|---|---|---|---|\n")
 	for _, r := range Rules() {

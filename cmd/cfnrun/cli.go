@@ -146,12 +146,19 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 		}
 		pos = append(pos, a)
 	}
-	if err := fs.Parse(append(flags, append([]string{"--"}, pos...)...)); err != nil {
+	// The flag package prints the usage itself on every parse error; print
+	// it once, to stdout, for --help, and a one-line pointer otherwise.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(append(flags, append([]string{"--"}, pos...)...))
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(e.stdout)
 			fs.Usage()
 			return exitOK, false
 		}
+		fmt.Fprintf(e.stderr, "Run 'cfnrun %s --help' for usage.\n", fs.Name())
 		return exitUsage, false
 	}
 	return 0, true

@@ -1,12 +1,243 @@
 package main
 
-import "fmt"
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/diff"
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/resolver"
+)
+
+// diff exit codes, as terraform plan -detailed-exitcode.
+const (
+	diffNoChanges = 0
+	diffError     = 1
+	diffChanges   = 2
+)
 
 func diffCommand() command {
-	c := command{name: "diff", summary: "(not built yet)", usage: "cfnrun diff"}
+	c := command{
+		name:    "diff",
+		summary: "show what a template change does: resources, routes and hazards",
+		usage:   "cfnrun diff [flags] OLD NEW\n  cfnrun diff [flags] --git REV PATH",
+		example: "cfnrun diff before.yaml after.yaml\n" +
+			"cfnrun diff --git origin/main template.yaml --format markdown > comment.md\n" +
+			"cfnrun diff --exit-code old/ new/    # Terraform directories; exit 2 when something changed",
+	}
 	c.run = func(e *env, args []string) int {
-		fmt.Fprintln(e.stderr, "cfnrun diff: not built yet")
-		return exitUsage
+		fs := newFlagSet(e, &c)
+		format := fs.String("format", "text", "output `format`: text, json or markdown")
+		color := fs.String("color", "auto", "colour the text output: `auto` (when stdout is a terminal), always or never")
+		exitCode := fs.Bool("exit-code", false, "exit 0 when nothing changed, 2 when something did, 1 on error (terraform plan -detailed-exitcode)")
+		gitRev := fs.String("git", "", "compare PATH at git revision `REV` (old) with the working copy (new)")
+		in := addInputFlags(fs)
+		if code, ok := parseFlags(e, fs, args); !ok {
+			if code == exitOK {
+				return exitOK
+			}
+			return diffError
+		}
+		switch *format {
+		case "text", "json", "markdown":
+		default:
+			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json or markdown.\n", *format, didYouMean(*format, []string{"text", "json", "markdown"}))
+			return diffError
+		}
+		var useColor bool
+		switch *color {
+		case "auto":
+			useColor = isTerminal(e.stdout) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+		case "always":
+			useColor = true
+		case "never":
+		default:
+			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --color %q\nUse auto, always or never.\n", *color)
+			return diffError
+		}
+
+		pos := fs.Args()
+		var oldT, newT *model.Template
+		opts := in.options()
+		opts.AllowExtensions = true // diffing is not validating
+		if *gitRev != "" {
+			if len(pos) != 1 {
+				fmt.Fprintf(e.stderr, "cfnrun diff --git %s: name one PATH (a template file or a Terraform directory), got %d\n", *gitRev, len(pos))
+				return diffError
+			}
+			if opts.StackName == "" {
+				opts.StackName = stackNameOf(pos[0])
+			}
+			tmp, err := os.MkdirTemp("", "cfnrun-diff-")
+			if err != nil {
+				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
+				return diffError
+			}
+			defer os.RemoveAll(tmp)
+			oldPath, found, err := gitExtract(e.ctx, *gitRev, pos[0], tmp)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
+				return diffError
+			}
+			var ok bool
+			if newT, ok = resolveSide(e, "new", pos[0], opts); !ok {
+				return diffError
+			}
+			if !found {
+				// The path is new in the working copy: everything is added.
+				oldT = &model.Template{Format: newT.Format}
+			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, opts); !ok {
+				return diffError
+			}
+		} else {
+			if len(pos) != 2 {
+				fmt.Fprintf(e.stderr, "cfnrun diff: name two templates, OLD and NEW (files or Terraform directories), got %d\nOr compare with git: cfnrun diff --git REV PATH\n", len(pos))
+				return diffError
+			}
+			if opts.StackName == "" {
+				// The same stack on both sides, so generated ids agree.
+				opts.StackName = stackNameOf(pos[1])
+			}
+			var ok bool
+			if oldT, ok = resolveSide(e, "old", pos[0], opts); !ok {
+				return diffError
+			}
+			if newT, ok = resolveSide(e, "new", pos[1], opts); !ok {
+				return diffError
+			}
+		}
+
+		res, err := diff.Compare(e.ctx, oldT, newT)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
+			return diffError
+		}
+		switch *format {
+		case "json":
+			err = diff.WriteJSON(e.stdout, res)
+		case "markdown":
+			err = diff.WriteMarkdown(e.stdout, res)
+		default:
+			err = diff.WriteText(e.stdout, res, useColor)
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun diff: writing output: %v\n", err)
+			return diffError
+		}
+		if *exitCode && !res.Empty() {
+			return diffChanges
+		}
+		return diffNoChanges
 	}
 	return c
+}
+
+// resolveSide resolves one side of the comparison. Errors that leave no
+// model to compare (an unreadable file, broken YAML, HCL that does not
+// parse) are printed with their source lines and stop the diff. Errors
+// that would only stop a deployment (a stage without a deployment, say)
+// do not change what the diff can say; they are counted on stderr, since
+// 'cfnrun validate' is the command that reports them.
+func resolveSide(e *env, side, path string, opts resolver.Options) (*model.Template, bool) {
+	r := resolver.Resolve(e.ctx, []string{path}, opts)
+	if r.HasInputErrors() || r.Template == nil {
+		fmt.Fprintf(e.stderr, "cfnrun diff: cannot read the %s template:\n\n", side)
+		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
+		fmt.Fprintf(e.stderr, "Fix the errors above and run the diff again.\n")
+		return nil, false
+	}
+	if n := r.Diags.Count(diag.Error); n > 0 {
+		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; 'cfnrun validate %s' shows them.\n", side, n, path)
+	}
+	return r.Template, true
+}
+
+// gitExtract writes path (a file, or every file under a directory) as it
+// was at git revision rev into dir, keeping its relative location, and
+// returns the extracted path. found is false when path did not exist at
+// rev.
+func gitExtract(ctx context.Context, rev, path, dir string) (out string, found bool, err error) {
+	clean := filepath.ToSlash(filepath.Clean(path))
+	list, err := runGit(ctx, "ls-tree", "-r", "--name-only", rev, "--", clean)
+	if err != nil {
+		return "", false, fmt.Errorf("cannot list %s at git revision %s: %v", path, rev, err)
+	}
+	files := strings.Fields(strings.TrimSpace(string(list)))
+	if len(files) == 0 {
+		return "", false, nil
+	}
+	rel := clean
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "../") {
+		rel = filepath.Base(rel)
+	}
+	for _, f := range files {
+		src, err := runGit(ctx, "show", rev+":./"+f)
+		if err != nil {
+			return "", false, fmt.Errorf("cannot read %s at git revision %s: %v", f, rev, err)
+		}
+		target := filepath.Join(dir, rel)
+		if f != clean {
+			sub, err := filepath.Rel(clean, f)
+			if err != nil || strings.HasPrefix(sub, "..") {
+				sub = filepath.Base(f)
+			}
+			target = filepath.Join(dir, rel, sub)
+		}
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return "", false, err
+		}
+		if err := os.WriteFile(target, src, 0o644); err != nil {
+			return "", false, err
+		}
+	}
+	return filepath.Join(dir, rel), true, nil
+}
+
+func runGit(ctx context.Context, args ...string) ([]byte, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		}
+		return nil, fmt.Errorf("git %s: %v", args[0], err)
+	}
+	return stdout.Bytes(), nil
+}
+
+// stackNameOf derives AWS::StackName from a template path the way the
+// resolver does, so both sides of a diff get the same generated ids.
+func stackNameOf(path string) string {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	var b strings.Builder
+	for _, r := range base {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name == "" || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		name = "cfnrun-" + name
+	}
+	return strings.TrimSuffix(name, "-")
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -1,7 +1,9 @@
 package tf
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -124,7 +126,12 @@ func (l *loader) exported(in *instance) cty.Value {
 			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
 		}
 	}
-	in.attrs = stringAttrs(cty.ObjectVal(obj))
+	in.attrs = make(map[string]string, len(a)+len(obj))
+	for k, x := range obj {
+		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
+			in.attrs[k] = ctyString(x)
+		}
+	}
 	return cty.ObjectVal(obj)
 }
 
@@ -179,6 +186,10 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 	case "aws_sqs_queue", "aws_sns_topic":
 		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
 	}
+	sets := l.setsFor(addr)
+	if s, ok := sets["arn"]; ok {
+		arn = s // invoke_arn and qualified_arn follow an --set arn
+	}
 	value := func(attr string) cty.Value {
 		switch attr {
 		case "arn", "qualified_arn":
@@ -207,7 +218,7 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 			obj[attr] = value(attr)
 		}
 	}
-	for k, v := range l.setsFor(addr) {
+	for k, v := range sets {
 		obj[k] = cty.StringVal(v)
 	}
 	return cty.ObjectVal(obj)
@@ -263,7 +274,11 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.Value {
 	tpl := ctyString(obj["template"])
 	vars := map[string]cty.Value{}
-	if v := obj["vars"]; v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
+	v := obj["vars"]
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && (v.Type().IsTupleType() || v.Type().IsListType()) {
+		v = firstBlock(v) // Terraform 0.11's vars { ... } block form
+	}
+	if v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
 		for it := v.ElementIterator(); it.Next(); {
 			k, x := it.Element()
 			vars[k.AsString()] = x
@@ -275,14 +290,14 @@ func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.
 		l.diagOnce(errorf("TF005", rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
 		return cty.UnknownVal(cty.String)
 	}
-	v, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
+	out, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
 	if ds.HasErrors() {
 		for _, d := range ds {
 			l.diagOnce(errorf("TF005", rng, in.addr, "Pass every variable the template uses in vars.", "template_file: %s", d.Detail))
 		}
 		return cty.UnknownVal(cty.String)
 	}
-	return v
+	return out
 }
 
 // scanRefs collects, for every resource key of m, the attribute names
@@ -338,7 +353,16 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 	}
 	walkBody := func(b hcl.Body) {
 		if sb, ok := b.(*hclsyntax.Body); ok {
-			hclsyntax.VisitAll(sb, visit)
+			for n, a := range sb.Attributes {
+				if n != "provider" && n != "providers" {
+					hclsyntax.VisitAll(a.Expr, visit)
+				}
+			}
+			for _, blk := range sb.Blocks {
+				if blk.Type != "lifecycle" {
+					hclsyntax.VisitAll(blk, visit)
+				}
+			}
 			return
 		}
 		attrs, _ := b.JustAttributes()
@@ -431,10 +455,16 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			key = root + "." + n
 		}
 		target := mi.m.resources[key]
+		base := mi.prefix + key
 		if target == nil {
+			// An undeclared resource (reported by evaluation) stays in the
+			// graph, as on the CloudFormation side.
+			if root != "data" {
+				attr, _ := attrStep(tr, i)
+				addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: toRange(tr.SourceRange())})
+			}
 			return
 		}
-		base := mi.prefix + key
 		var idx cty.Value
 		if k, ok := tr2index(tr, i); ok {
 			idx = k
@@ -478,11 +508,14 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 			return nil
 		}
-		for name, a := range sb.Attributes {
-			if name == "depends_on" {
+		for _, name := range sortedKeys(sb.Attributes) {
+			if name == "depends_on" || name == "provider" {
 				continue
 			}
-			hclsyntax.VisitAll(a.Expr, visit)
+			if name == "for_each" && mi.chainedForEach(sb.Attributes[name].Expr, extra, resolve) {
+				continue
+			}
+			hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
 		}
 		for _, b := range sb.Blocks {
 			if b.Type == "lifecycle" || b.Type == "provisioner" || b.Type == "connection" {
@@ -508,7 +541,33 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	for _, tr := range r.dependsOn {
 		resolve(tr, nil, model.EdgeDependsOn)
 	}
+	slices.SortStableFunc(edges, func(a, b model.Edge) int {
+		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
+	})
 	return edges
+}
+
+// chainedForEach handles for_each = other_resource (one resource's
+// instances feeding the next): instance "k" depends on other["k"] only,
+// not on every instance, which keeps the graph linear in the number of
+// routes.
+func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind)) bool {
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) != 2 {
+		return false
+	}
+	each, ok := extra["each"]
+	if !ok {
+		return false
+	}
+	key := each.GetAttr("key")
+	if key.Type() != cty.String {
+		return false
+	}
+	tr := append(hcl.Traversal{}, st.Traversal...)
+	tr = append(tr, hcl.TraverseIndex{Key: key, SrcRange: st.Traversal.SourceRange()})
+	resolve(tr, nil, model.EdgeReference)
+	return true
 }
 
 func tr2index(tr hcl.Traversal, i int) (cty.Value, bool) {

@@ -23,6 +23,10 @@ import (
 // diagnostic, not a stack overflow.
 const maxModuleDepth = 16
 
+// maxInstances bounds count and for_each, so a typo (count = 1e9) is a
+// diagnostic, not an hour of work.
+const maxInstances = 10000
+
 // loader holds the state of one Load call.
 type loader struct {
 	ctx     context.Context
@@ -41,6 +45,8 @@ type loader struct {
 	// relAttrs are attribute names read through splats and relative
 	// traversals anywhere; placeholder objects expose them too.
 	relAttrs map[string]bool
+	// bareCtx evaluates expressions that refer to nothing.
+	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
 	pathByID map[string]string
 }
@@ -303,12 +309,22 @@ func (mi *modInst) evalVariable(v *variable) {
 	}
 	if !given {
 		if v.def == nil {
-			hint := fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name)
 			if mi.prefix != "" {
-				hint = fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name)
+				mi.l.diags = append(mi.l.diags, errorf("TF007", v.declRange, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name), "no value for required variable %q", v.name))
+				mi.vars[v.name] = cty.UnknownVal(v.typ)
+				return
 			}
-			mi.l.diags = append(mi.l.diags, errorf("TF007", v.declRange, strings.TrimSuffix(mi.prefix, "."), hint, "no value for required variable %q", v.name))
-			mi.vars[v.name] = cty.UnknownVal(v.typ)
+			// terraform validate accepts a root variable without a value
+			// (plan would prompt for it): a warning, and a placeholder so
+			// the routes still come out.
+			ph := cty.UnknownVal(v.typ)
+			note := "values that depend on it are unknown"
+			if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
+				ph = cty.StringVal(v.name)
+				note = fmt.Sprintf("cfnrun uses the placeholder %q", v.name)
+			}
+			mi.l.diags = append(mi.l.diags, diag.Warnf("TF007", toRange(v.declRange), "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
+			mi.vars[v.name] = ph
 			return
 		}
 		dv, ds := v.def.Value(nil)
@@ -401,7 +417,13 @@ func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.
 }
 
 func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.Value) *hcl.EvalContext {
-	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: mi.l.funcs}
+	if len(travs) == 0 {
+		if mi.l.bareCtx == nil {
+			mi.l.bareCtx = &hcl.EvalContext{Functions: mi.l.funcs}
+		}
+		return mi.l.bareCtx
+	}
+	ctx := &hcl.EvalContext{Variables: make(map[string]cty.Value, 4), Functions: mi.l.funcs}
 	nested := map[string]map[string]cty.Value{}   // resource type → name → value
 	dataVals := map[string]map[string]cty.Value{} // data type → name → value
 	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
@@ -411,11 +433,17 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		m[a][b] = v
 	}
 	localVals := map[string]cty.Value{}
+	useVars, undeclaredVars := false, map[string]bool{}
 	moduleVals := map[string]cty.Value{}
 	for _, tr := range travs {
 		root := tr.RootName()
 		if v, ok := extra[root]; ok {
 			ctx.Variables[root] = v
+			continue
+		}
+		if _, ok := attrStep(tr, 1); !ok && (root == "var" || root == "local" || root == "data" || root == "module") {
+			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Access one of its attributes instead, such as %s.NAME.", root), "the %q object cannot be accessed directly", root))
+			ctx.Variables[root] = cty.DynamicVal
 			continue
 		}
 		switch root {
@@ -426,14 +454,10 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.varByName), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
+				undeclaredVars[name] = true
 				continue
 			}
-			if mi.varObj == cty.NilVal {
-				// During validation of variables themselves.
-				ctx.Variables["var"] = cty.ObjectVal(mi.vars)
-			} else {
-				ctx.Variables["var"] = mi.varObj
-			}
+			useVars = true
 		case "local":
 			name, ok := attrStep(tr, 1)
 			if !ok {
@@ -494,6 +518,24 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			put(nested, root, name, mi.resource(key))
 		}
+	}
+	if useVars || len(undeclaredVars) > 0 {
+		vars := mi.varObj
+		if vars == cty.NilVal {
+			// During validation of the variables themselves.
+			vars = cty.ObjectVal(mi.vars)
+		}
+		if len(undeclaredVars) > 0 {
+			m := vars.AsValueMap()
+			if m == nil {
+				m = map[string]cty.Value{}
+			}
+			for n := range undeclaredVars {
+				m[n] = cty.DynamicVal
+			}
+			vars = cty.ObjectVal(m)
+		}
+		ctx.Variables["var"] = vars
 	}
 	for typ, names := range nested {
 		ctx.Variables[typ] = cty.ObjectVal(names)
@@ -565,15 +607,60 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 			cands = append(cands, r.key())
 		}
 	}
+	typ, name, _ := strings.Cut(key, ".")
 	hint := diag.DidYouMean(key, cands)
+	if hint == "" {
+		// The only resource of the same type is the likely target.
+		var sameType []string
+		for _, c := range cands {
+			if strings.HasPrefix(c, typ+".") {
+				sameType = append(sameType, c)
+			}
+		}
+		if len(sameType) == 1 {
+			hint = fmt.Sprintf("Did you mean %q?", sameType[0])
+		}
+	}
+	if hint == "" {
+		// A misspelt var./local./data. prefix reads as a resource type.
+		if s := diag.Suggest(typ, []string{"var", "local", "data", "module", "each", "count", "path"}); s != "" && !slices.ContainsFunc(cands, func(c string) bool { return strings.HasPrefix(c, typ+".") }) {
+			hint = fmt.Sprintf("Did you mean %s.%s?", s, name)
+		}
+	}
 	if hint == "" {
 		hint = fmt.Sprintf("Declare the resource, or give its attributes with --set %s.ATTR=VALUE.", addr)
 	}
 	if len(set) == 0 {
 		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
+	} else {
+		mi.l.diagOnce(diag.Warnf("TF003", toRange(tr.SourceRange()), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
 	}
-	typ, name, _ := strings.Cut(key, ".")
-	return mi.l.placeholderObject(typ, name, addr, cty.EmptyObjectVal, mi.refAttrs[key])
+	if _, hasAttr := attrStep(tr, 2); !hasAttr && len(set) == 0 {
+		// vars.stage: the object itself is used; unknown avoids a cascade
+		// of type errors after the finding above.
+		return cty.DynamicVal
+	}
+	// Every attribute reads as the reference itself, "${addr.attr}", as
+	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
+	// values replace them.
+	attrs := map[string]cty.Value{}
+	for a := range mi.refAttrs[key] {
+		attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+	}
+	for a := range mi.l.relAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for _, a := range commonAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for k, v := range set {
+		attrs[k] = cty.StringVal(v)
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // setsFor returns the --set overrides for address addr.
@@ -703,8 +790,8 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			return nil, nil, expandUnknown
 		}
 		n, acc := nv.AsBigFloat().Int64()
-		if acc != 0 || n < 0 || n > 100000 {
-			l.diagOnce(errorf("TF005", count.Range(), addr, "count takes a whole number between 0 and 100000.", "invalid count value %s", nv.AsBigFloat().String()))
+		if acc != 0 || n < 0 || n > maxInstances {
+			l.diagOnce(errorf("TF005", count.Range(), addr, fmt.Sprintf("count takes a whole number; cfnrun expands at most %d instances of one resource.", maxInstances), "invalid count value %s", nv.AsBigFloat().String()))
 			return nil, nil, expandUnknown
 		}
 		keys := make([]cty.Value, n)
@@ -762,6 +849,10 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 				hint = "A list cannot be used with for_each: wrap it in toset(...), or build a map with {for x in list : x.key => x}."
 			}
 			l.diagOnce(errorf("TF005", forEach.Range(), addr, hint, "invalid for_each argument: %s", typeString(ty)))
+			return nil, nil, expandUnknown
+		}
+		if len(keys) > maxInstances {
+			l.diagOnce(errorf("TF005", forEach.Range(), addr, fmt.Sprintf("cfnrun expands at most %d instances of one resource.", maxInstances), "for_each has %d elements", len(keys)))
 			return nil, nil, expandUnknown
 		}
 		return keys, extras, expandForEach

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+	"gopkg.in/yaml.v3"
 )
 
 // fixedTimestamp is what timestamp() returns: cfnrun's model must be the
@@ -69,7 +71,7 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"base64sha512": hashB64Func(true, nil), "sensitive": identityFunc, "nonsensitive": identityFunc,
 		"issensitive": constBoolFunc(false), "matchkeys": matchKeysFunc, "transpose": transposeFunc,
 		"yamlencode": stdlib.JSONEncodeFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
-		"base64gzip": base64GzipFunc,
+		"base64gzip": base64GzipFunc, "yamldecode": yamlDecodeFunc,
 	}
 	readFile := func(p string) ([]byte, error) {
 		if !filepath.IsAbs(p) {
@@ -457,3 +459,38 @@ var base64GzipFunc = function.New(&function.Spec{
 		return cty.StringVal(gzipBase64(args[0].AsString())), nil
 	},
 })
+
+// yamlDecodeFunc decodes YAML (via its JSON form, so maps become objects
+// and sequences tuples, as Terraform's yamldecode).
+var yamlDecodeFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "src", Type: cty.String}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if !args[0].IsKnown() {
+			return cty.DynamicPseudoType, nil
+		}
+		js, err := yamlToJSON(args[0].AsString())
+		if err != nil {
+			return cty.NilType, function.NewArgError(0, err)
+		}
+		return stdlib.JSONDecodeFunc.ReturnTypeForValues([]cty.Value{cty.StringVal(js)})
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		js, err := yamlToJSON(args[0].AsString())
+		if err != nil {
+			return cty.NilVal, function.NewArgError(0, err)
+		}
+		return stdlib.JSONDecode(cty.StringVal(js))
+	},
+})
+
+func yamlToJSON(src string) (string, error) {
+	var v any
+	if err := yaml.Unmarshal([]byte(src), &v); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(normalizeYAML(v))
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

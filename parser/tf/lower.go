@@ -56,6 +56,11 @@ func (l *loader) lower(t *model.Template) {
 	for _, in := range byType["aws_api_gateway_integration_response"] {
 		lw.integrationResponse(in)
 	}
+	for _, in := range byType["aws_api_gateway_rest_api"] {
+		if api := lw.apiByID[in.attrs["id"]]; api != nil {
+			lw.importBody(api, in)
+		}
+	}
 	for _, in := range byType["aws_api_gateway_deployment"] {
 		lw.deployment(in)
 	}
@@ -411,10 +416,9 @@ func (lw *lowering) stage(in *instance) {
 		Range: in.rng(), Props: in.cfnRanges()}
 	if in.has("http2_enabled") {
 		b := in.boolean("http2_enabled")
+		// cfnrun's extension: the shared model rules report it (E9001)
+		// at Props["Http2Enabled"], honouring --allow-extensions.
 		st.HTTP2Enabled = &b
-		lw.l.diagOnce(diag.Errorf("X001", toRange(in.names["http2_enabled"]), in.addr,
-			"cfnrun honours it locally (false serves the stage over HTTP/1.1 only), but the AWS provider rejects it: remove it before terraform apply.",
-			"http2_enabled is a cfnrun extension, not an argument of aws_api_gateway_stage"))
 	}
 	lw.addStage(api, st)
 }

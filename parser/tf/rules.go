@@ -38,6 +38,7 @@ func (l *loader) validate(t *model.Template) {
 		if !in.res.data && in.res.typ == "aws_api_gateway_deployment" {
 			l.checkTriggers(in)
 		}
+		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
 	}
 	for _, c := range model.Cycles(t.Nodes) {
 		first := c.Edges[0]
@@ -73,12 +74,16 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			}
 			hint := diag.DidYouMean(n, cands)
 			if hint == "" {
-				hint = fmt.Sprintf("%s accepts: %s.", in.res.typ, strings.Join(cands, ", "))
+				hint = fmt.Sprintf("Valid names here: %s.", strings.Join(cands, ", "))
 			}
 			if n == "auto_deploy" {
 				hint = "auto_deploy belongs to aws_apigatewayv2_stage (HTTP and WebSocket APIs); REST API stages are deployed with aws_api_gateway_deployment."
 			}
-			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, in.res.typ))
+			where := in.res.typ
+			if path != "" {
+				where = strings.TrimSuffix(path, ".") + " block of " + in.res.typ
+			}
+			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
 			return
 		}
 		if isBlock != (a.kind == kBlock) {
@@ -128,7 +133,7 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	}
 	for _, n := range cands {
 		a := s.args[n]
-		if a.required && !names[n] {
+		if a.required && !names[n] && !(path == "" && sharedRuleReports[in.res.typ+"."+n]) {
 			l.diagOnce(errorf("TF011", blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
 		}
 	}
@@ -203,6 +208,12 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 	}
 }
 
+// sharedRuleReports are required arguments whose absence the shared model
+// rules already report (so one problem is one finding).
+var sharedRuleReports = map[string]bool{
+	"aws_api_gateway_stage.deployment_id": true, // E3202
+}
+
 func blockList(v cty.Value) []cty.Value {
 	if v.Type().IsObjectType() {
 		return []cty.Value{v}
@@ -250,7 +261,14 @@ func (l *loader) checkTriggers(in *instance) {
 	body, _ := in.res.body.(*hclsyntax.Body)
 	var trig *hclsyntax.Attribute
 	if body != nil {
-		trig = body.Attributes["triggers"]
+		// triggers, or (provider v5) the arguments that force a new
+		// deployment when they change.
+		for _, n := range []string{"triggers", "stage_description", "variables"} {
+			if a := body.Attributes[n]; a != nil && len(a.Expr.Variables()) > 0 || (a != nil && n == "triggers") {
+				trig = a
+				break
+			}
+		}
 	}
 	hint := "Add triggers = { redeployment = sha1(jsonencode([" + strings.Join(firstN(withIDs(watched, apiKey), 3), ", ") + "])) } and lifecycle { create_before_destroy = true }, so a change to any of them replaces the deployment."
 	if trig == nil {
@@ -284,7 +302,7 @@ func (l *loader) checkTriggers(in *instance) {
 	if len(missing) > 3 {
 		list += fmt.Sprintf(" and %d more", len(missing)-3)
 	}
-	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not change when %s change: those changes will not be redeployed", list))
+	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not reference %s: changes to them will not be redeployed", list))
 }
 
 func withIDs(keys []string, apiKey string) []string {
@@ -344,4 +362,41 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 		}
 	}
 	return out, dynamic
+}
+
+// checkDependsOn reports depends_on entries naming nothing declared.
+func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
+	for _, tr := range deps {
+		root := tr.RootName()
+		var key string
+		switch root {
+		case "module":
+			n, ok := attrStep(tr, 1)
+			if ok && mi.m.calls[n] == nil {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(n, diag.Names(mi.m.calls), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
+			}
+			continue
+		case "data":
+			t, ok1 := attrStep(tr, 1)
+			n, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			key = "data." + t + "." + n
+		default:
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			key = root + "." + n
+		}
+		if mi.m.resources[key] != nil {
+			continue
+		}
+		var cands []string
+		for _, r := range mi.m.resList {
+			cands = append(cands, r.key())
+		}
+		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(key, cands, "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
+	}
 }

@@ -115,7 +115,8 @@ var schemas = map[string]*typeSchema{
 		"tags":                opt(kMap),
 		"access_log_settings": block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
 		"canary_settings":     block(false, canarySettings),
-		// cfnrun's extension (the seed's Http2Enabled); reported as X001.
+		// cfnrun's extension (the seed's Http2Enabled); the shared model
+		// rules report it (E9001).
 		"http2_enabled": opt(kBool),
 	}, "arn", "invoke_url", "execution_arn", "web_acl_arn", "tags_all"),
 	"aws_api_gateway_method_settings": args(map[string]*arg{

@@ -9,8 +9,9 @@
 // Invariants: Load never panics and always returns a (possibly partial)
 // Template plus every diagnostic it found; hcl and cty types never leave
 // this package; every diagnostic carries the tightest source range known;
-// every rule id it emits starts with "TF" except cfnrun's extension finding
-// X001. Generated ids are model.StableID values derived from resource
+// every rule id it emits starts with "TF" (cfnrun's extensions, http2_enabled
+// and connection_type = "HTTP2", are left to the shared model rules, which
+// see them in the model). Generated ids are model.StableID values derived from resource
 // addresses, so they are the same on every run.
 package tf
 
@@ -52,6 +53,16 @@ func Load(ctx context.Context, paths []string, opts Options, files *diag.Files) 
 		files = diag.NewFiles()
 	}
 	l := newLoader(ctx, opts, files)
-	t := l.run(paths)
+	t := &model.Template{Format: model.Terraform}
+	func() {
+		// Load must never take the process down: a bug in evaluation
+		// becomes a finding (and a failing fuzz run), not a crash.
+		defer func() {
+			if r := recover(); r != nil {
+				l.diags = append(l.diags, diag.Errorf("TF000", diag.Range{}, "", "Please report this with the configuration that triggers it.", "internal error in the Terraform front end: %v", r))
+			}
+		}()
+		t = l.run(paths)
+	}()
 	return t, l.diags.Sort()
 }

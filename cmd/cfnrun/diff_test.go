@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const pairsDir = "../../diff/testdata/pairs"
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &o, &e)
+	return o.String(), e.String(), code
+}
+
+func TestDiffCommand(t *testing.T) {
+	old := filepath.Join(pairsDir, "rename-deployment", "old.yaml")
+	nw := filepath.Join(pairsDir, "rename-deployment", "new.yaml")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   []string // substrings
+		stderr   []string
+		noStdout bool
+	}{
+		{name: "text", args: []string{"diff", old, nw}, code: 0,
+			stdout: []string{"-/+ Deployment20240202 (AWS::ApiGateway::Deployment)", "~ GET     /orders", "timeoutMs: 29000 -> 10000", "Resources: 0 to add, 2 to change, 1 to replace, 0 to destroy."}},
+		{name: "exit code with changes", args: []string{"diff", "--exit-code", old, nw}, code: 2, stdout: []string{"Routes:"}},
+		{name: "exit code without changes", args: []string{"diff", "--exit-code", old, old}, code: 0, stdout: []string{"No changes."}},
+		{name: "flags after files", args: []string{"diff", old, nw, "--format", "markdown"}, code: 0, stdout: []string{"## cfnrun diff", "| `~` | orders | prod | `GET` |"}},
+		{name: "never colour into a pipe", args: []string{"diff", old, nw}, code: 0, stdout: []string{"~ Prod"}},
+		{name: "forced colour", args: []string{"diff", "--color", "always", old, nw}, code: 0, stdout: []string{"\x1b[33m~\x1b[0m"}},
+		{name: "missing file", args: []string{"diff", "--exit-code", old, "nope.yaml"}, code: 1, stderr: []string{"cannot read the new template", "nope.yaml"}, noStdout: true},
+		{name: "one file", args: []string{"diff", old}, code: 1, stderr: []string{"name two templates"}, noStdout: true},
+		{name: "bad format", args: []string{"diff", "--format", "yml", old, nw}, code: 1, stderr: []string{`unknown --format "yml"`}, noStdout: true},
+		{name: "bad flag", args: []string{"diff", "--colour", "never", old, nw}, code: 1, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "help", args: []string{"diff", "--help"}, code: 0, stdout: []string{"cfnrun diff [flags] OLD NEW", "-exit-code", "-param Name=Value"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, stdout, stderr)
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, stdout)
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if tt.noStdout && stdout != "" {
+				t.Errorf("unexpected stdout:\n%s", stdout)
+			}
+			if tt.name == "never colour into a pipe" && strings.Contains(stdout, "\x1b[") {
+				t.Error("colour escape codes written to a non-terminal")
+			}
+		})
+	}
+}
+
+func TestDiffCommandJSON(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "diff", "--format", "json",
+		filepath.Join(pairsDir, "petstore-lambda", "old.yaml"), filepath.Join(pairsDir, "petstore-lambda", "new.yaml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Hazards []struct {
+			Kind, Severity, Message string
+		} `json:"hazards"`
+		Resources []struct {
+			Address, Action string
+		} `json:"resources"`
+		Routes []struct {
+			Stage, Method, Path, Action string
+		} `json:"routes"`
+		Summary map[string]int `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	var kinds, routes []string
+	for _, h := range out.Hazards {
+		kinds = append(kinds, h.Kind)
+	}
+	for _, r := range out.Routes {
+		routes = append(routes, r.Action+" "+r.Method+" "+r.Path)
+	}
+	if got, want := strings.Join(kinds, ","), "route-removed,deployment-not-updated"; got != want {
+		t.Errorf("hazards = %s, want %s", got, want)
+	}
+	if got, want := strings.Join(routes, ","), "change GET /pets,remove DELETE /pets/{petId},add PUT /pets/{petId}"; got != want {
+		t.Errorf("routes = %s, want %s", got, want)
+	}
+	if out.Summary["add"] != 1 || out.Summary["remove"] != 1 || out.Summary["update"] != 3 {
+		t.Errorf("summary = %v", out.Summary)
+	}
+}
+
+// TestDiffGit runs `cfnrun diff --git` in a throwaway repository: the
+// committed template against an edited working copy, a directory, and a
+// path that is new in the working copy.
+func TestDiffGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	oldSrc, err := os.ReadFile(filepath.Join(pairsDir, "stage-rename", "old.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newSrc, err := os.ReadFile(filepath.Join(pairsDir, "stage-rename", "new.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=cfnrun", "-c", "user.email=cfnrun@example.com", "-c", "init.defaultBranch=main"}, args...)...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(repo, "infra"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(rel string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(repo, rel), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("infra/api.yaml", oldSrc)
+	git("init", "-q")
+	git("add", ".")
+	git("commit", "-q", "-m", "api")
+	write("infra/api.yaml", newSrc)
+	write("infra/extra.yaml", oldSrc)
+	t.Chdir(repo)
+
+	stdout, stderr, code := runCLI(t, "diff", "--exit-code", "--git", "HEAD", "infra/api.yaml")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
+	}
+	for _, s := range []string{"DANGER  stage prod of API status is removed", "-/+ ProdStage (AWS::ApiGateway::Stage)", "+ GET     /health -> MOCK"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout)
+		}
+	}
+
+	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", "infra/extra.yaml")
+	if code != 2 || !strings.Contains(stdout, "+ HealthGet (AWS::ApiGateway::Method)") {
+		t.Errorf("new file: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	git("add", ".")
+	git("commit", "-q", "-m", "v1")
+	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", "infra/api.yaml")
+	if code != 0 || !strings.Contains(stdout, "No changes.") {
+		t.Errorf("unchanged file: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	_, stderr, code = runCLI(t, "diff", "--git", "no-such-rev", "infra/api.yaml")
+	if code != 1 || !strings.Contains(stderr, "no-such-rev") {
+		t.Errorf("bad revision: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestGitExtractDirectory checks that --git reads every file of a
+// directory (a Terraform module) as it was at the revision.
+func TestGitExtractDirectory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	repo := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=cfnrun", "-c", "user.email=cfnrun@example.com"}, args...)...)
+		cmd.Dir = repo
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	for name, body := range map[string]string{"infra/main.tf": "# v1 main\n", "infra/modules/api/api.tf": "# v1 api\n", "other.txt": "x\n"} {
+		if err := os.MkdirAll(filepath.Join(repo, filepath.Dir(name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("init", "-q")
+	run("add", ".")
+	run("commit", "-q", "-m", "v1")
+	if err := os.WriteFile(filepath.Join(repo, "infra/main.tf"), []byte("# v2 main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(repo)
+	dir := t.TempDir()
+	out, found, err := gitExtract(context.Background(), "HEAD", "infra", dir)
+	if err != nil || !found {
+		t.Fatalf("gitExtract: %v, found=%v", err, found)
+	}
+	for name, want := range map[string]string{"main.tf": "# v1 main\n", "modules/api/api.tf": "# v1 api\n"} {
+		got, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.txt")); err == nil {
+		t.Error("a file outside the path was extracted")
+	}
+	if _, found, err := gitExtract(context.Background(), "HEAD", "missing", dir); err != nil || found {
+		t.Errorf("missing path: found=%v err=%v", found, err)
+	}
+}

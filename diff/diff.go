@@ -1,0 +1,336 @@
+// Package diff compares two resolved templates (*model.Template) and says
+// what deploying the new one over the old one does: which resources are
+// added, removed, updated in place or replaced (and why), which endpoints of
+// which stage appear, vanish or change behaviour, and which of those changes
+// are hazards a reviewer must see first.
+//
+// The comparison works on the model only, never on files, so CloudFormation
+// against CloudFormation, Terraform against Terraform and CloudFormation
+// against Terraform all go through the same engine.
+//
+// Invariants:
+//   - Compare never mutates its inputs and never panics on a partial model.
+//   - Every slice of a Result is sorted deterministically, so the same pair of
+//     templates always prints the same diff (golden tests rely on it).
+//   - Property values compare with model.Equal semantics: key order, YAML
+//     versus JSON, 200 versus "200" are no change.
+package diff
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Resource actions.
+const (
+	ActionAdd     = "add"
+	ActionRemove  = "remove"
+	ActionUpdate  = "update"
+	ActionReplace = "replace"
+)
+
+// Replacement causes and update qualifiers (ResourceChange.Replacement).
+const (
+	// ReplaceNone: updated in place; every changed property is known to be
+	// updatable.
+	ReplaceNone = "none"
+	// ReplaceUnknown: updated, but cfnrun has no create-only table for the
+	// type, so it cannot say whether the update replaces the resource.
+	ReplaceUnknown = "unknown"
+	// ReplaceProperty: a create-only (CloudFormation) / ForceNew
+	// (Terraform) property changed.
+	ReplaceProperty = "property"
+	// ReplaceDependency: a create-only property refers to a resource that is
+	// itself replaced, so its value (a physical id or ARN) changes.
+	ReplaceDependency = "dependency"
+	// ReplaceRename: the logical id / address changed while type and
+	// properties stayed the same; the old resource is deleted and a new one
+	// created.
+	ReplaceRename = "rename"
+	// ReplaceType: the resource type changed under the same address.
+	ReplaceType = "type"
+)
+
+// Property change kinds (PropertyChange.Kind).
+const (
+	PropAdd    = "add"
+	PropRemove = "remove"
+	PropChange = "change"
+	// PropReference: a Ref / GetAtt / Terraform reference now points at a
+	// different resource.
+	PropReference = "reference"
+	// PropDependency: the text is unchanged, but it refers to a resource
+	// that is replaced, so the resolved value (physical id, ARN) changes.
+	PropDependency = "dependency"
+)
+
+// Result is the full comparison of two templates.
+type Result struct {
+	Old Side `json:"old"`
+	New Side `json:"new"`
+	// Hazards are the changes a reviewer must see first, most severe first.
+	Hazards []Hazard `json:"hazards"`
+	// Resources are the resource-level changes, sorted by address.
+	Resources []ResourceChange `json:"resources"`
+	// Routes are the endpoint-level changes, sorted by API, stage, path,
+	// method.
+	Routes []RouteChange `json:"routes"`
+	// Stages are stage-level changes (added, removed, deployment or
+	// variables changed), sorted by API and stage.
+	Stages []StageChange `json:"stages"`
+	// Outputs are added, removed and changed template outputs, in the new
+	// template's order (removals last).
+	Outputs []OutputChange `json:"outputs"`
+	// CrossFormat is true when the two sides are in different template
+	// languages (CloudFormation against Terraform): resources are then not
+	// compared, only the API they build (routes and stages).
+	CrossFormat bool    `json:"crossFormat"`
+	Summary     Summary `json:"summary"`
+}
+
+// Side describes one input of the comparison.
+type Side struct {
+	Format model.Format `json:"format"`
+	Files  []string     `json:"files"`
+}
+
+// Summary counts the changes.
+type Summary struct {
+	Add            int `json:"add"`
+	Update         int `json:"update"`
+	Replace        int `json:"replace"`
+	Remove         int `json:"remove"`
+	Renames        int `json:"renames"`
+	RoutesAdded    int `json:"routesAdded"`
+	RoutesRemoved  int `json:"routesRemoved"`
+	RoutesChanged  int `json:"routesChanged"`
+	StagesChanged  int `json:"stagesChanged"`
+	OutputsChanged int `json:"outputsChanged"`
+	Hazards        int `json:"hazards"`
+}
+
+// Empty reports whether the templates are equivalent: nothing to add,
+// change, replace or remove, at resource or route level.
+func (r *Result) Empty() bool {
+	return len(r.Resources) == 0 && len(r.Routes) == 0 && len(r.Stages) == 0 && len(r.Hazards) == 0 && len(r.Outputs) == 0
+}
+
+// ResourceChange is one added, removed, updated or replaced resource.
+type ResourceChange struct {
+	// Address is the logical id / Terraform address (the new one for a
+	// rename).
+	Address string `json:"address"`
+	// OldAddress is set for a rename.
+	OldAddress string `json:"oldAddress,omitempty"`
+	Type       string `json:"type"`
+	// OldType is set when the type changed.
+	OldType string `json:"oldType,omitempty"`
+	// Action is add, remove, update or replace.
+	Action string `json:"action"`
+	// Replacement qualifies update (none, unknown) and replace (property,
+	// dependency, rename, type); empty for add and remove.
+	Replacement string `json:"replacement,omitempty"`
+	// Reason explains Replacement in one sentence.
+	Reason string `json:"reason,omitempty"`
+	// Changes are the changed properties in source order; changes caused
+	// only by a replaced dependency come last.
+	Changes []PropertyChange `json:"changes,omitempty"`
+	// Location is where the resource is declared (new side, or old side
+	// for a removal), file:line:col.
+	Location string `json:"location,omitempty"`
+
+	rng diag.Range
+}
+
+// PropertyChange is one changed property of a resource.
+type PropertyChange struct {
+	// Path is the property path: "Integration.Uri",
+	// "RequestParameters[\"method.request.path.id\"]", "MethodResponses[1]".
+	Path string `json:"path"`
+	// Kind is add, remove, change, reference or dependency.
+	Kind string `json:"kind"`
+	// Old and New are the values in cfnrun's flow syntax (see
+	// model.Value.String); Old is empty for add, New for remove.
+	Old string `json:"old,omitempty"`
+	New string `json:"new,omitempty"`
+	// OldValue and NewValue are the same values as JSON: scalars as
+	// written (numbers, booleans, strings), intrinsics in long form
+	// ({"Ref": "X"}, {"Fn::GetAtt": ["X", "Arn"]}). Absent when the
+	// property is absent on that side.
+	OldValue any `json:"oldValue,omitempty"`
+	NewValue any `json:"newValue,omitempty"`
+	// ForcesReplacement is true when this property is create-only
+	// (CloudFormation) or ForceNew (Terraform).
+	ForcesReplacement bool `json:"forcesReplacement"`
+	// Note explains a reference or dependency change.
+	Note string `json:"note,omitempty"`
+}
+
+// Hazard severities.
+const (
+	SeverityDanger  = "danger"
+	SeverityWarning = "warning"
+)
+
+// Hazard is a change a reviewer must not miss.
+type Hazard struct {
+	// Kind is a stable identifier, documented in docs/diff.md:
+	// api-removed, stage-removed, route-removed, auth-weakened,
+	// deployment-not-updated, terraform-deployment-not-triggered,
+	// stage-new-deployment, api-replaced, data-loss.
+	Kind     string `json:"kind"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	// Detail says what happens and how to fix it, in sentences.
+	Detail string `json:"detail,omitempty"`
+	// Address is the resource the hazard is about, when there is one.
+	Address  string `json:"address,omitempty"`
+	Location string `json:"location,omitempty"`
+}
+
+// Compare diffs old against new. It returns ctx.Err() if the context is
+// cancelled; otherwise it always succeeds, also on partial models.
+func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
+	if old == nil {
+		old = &model.Template{}
+	}
+	if new == nil {
+		new = &model.Template{}
+	}
+	r := &Result{
+		Old:       Side{Format: old.Format, Files: nonNil(old.Files)},
+		New:       Side{Format: new.Format, Files: nonNil(new.Files)},
+		Hazards:   []Hazard{},
+		Resources: []ResourceChange{},
+		Routes:    []RouteChange{},
+		Stages:    []StageChange{},
+	}
+	var rs *resourceDiff
+	if old.Format != new.Format && old.Format != "" && new.Format != "" {
+		// A migration check: logical ids and addresses, types and property
+		// names differ by construction, so only the API (routes, stages)
+		// is compared.
+		r.CrossFormat = true
+		rs = &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: map[string]string{}}
+	} else {
+		var err error
+		if rs, err = compareResources(ctx, old, new); err != nil {
+			return nil, err
+		}
+		r.Resources = rs.changes
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rd := compareRoutes(old, new, r.CrossFormat)
+	r.Routes, r.Stages = rd.routes, rd.stages
+	r.Hazards = hazards(old, new, rs, rd)
+	// JSON consumers get arrays, never null.
+	if r.Resources == nil {
+		r.Resources = []ResourceChange{}
+	}
+	if r.Routes == nil {
+		r.Routes = []RouteChange{}
+	}
+	if r.Stages == nil {
+		r.Stages = []StageChange{}
+	}
+	r.Outputs = compareOutputs(old, new)
+	r.Hazards = append(r.Hazards, exportHazards(r.Outputs)...)
+	sortHazards(r.Hazards)
+	r.summarize()
+	return r, nil
+}
+
+func (r *Result) summarize() {
+	s := Summary{Hazards: len(r.Hazards), StagesChanged: len(r.Stages), OutputsChanged: len(r.Outputs)}
+	for _, c := range r.Resources {
+		switch c.Action {
+		case ActionAdd:
+			s.Add++
+		case ActionRemove:
+			s.Remove++
+		case ActionUpdate:
+			s.Update++
+		case ActionReplace:
+			s.Replace++
+			if c.Replacement == ReplaceRename {
+				s.Renames++
+			}
+		}
+	}
+	for _, c := range r.Routes {
+		switch c.Action {
+		case ActionAdd:
+			s.RoutesAdded++
+		case ActionRemove:
+			s.RoutesRemoved++
+		default:
+			s.RoutesChanged++
+		}
+	}
+	r.Summary = s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func loc(r diag.Range) string {
+	if r.IsZero() {
+		return ""
+	}
+	return r.String()
+}
+
+func sortResources(cs []ResourceChange) {
+	slices.SortFunc(cs, func(a, b ResourceChange) int {
+		return cmp.Or(cmp.Compare(a.Address, b.Address), cmp.Compare(a.OldAddress, b.OldAddress))
+	})
+}
+
+// valueJSON converts a model.Value to plain JSON data.
+func valueJSON(v *model.Value) any {
+	if v == nil {
+		return nil
+	}
+	switch v.Kind {
+	case model.Null:
+		return nil
+	case model.Bool:
+		return strings.EqualFold(v.Str, "true")
+	case model.Number:
+		// YAML numbers (0x1F, 1_000, +1) are not all JSON numbers.
+		var n json.Number
+		if err := json.Unmarshal([]byte(v.Str), &n); err == nil {
+			return n
+		}
+		return v.Str
+	case model.String:
+		return v.Str
+	case model.List:
+		out := make([]any, len(v.Items))
+		for i, it := range v.Items {
+			out[i] = valueJSON(it)
+		}
+		return out
+	case model.Map:
+		out := make(map[string]any, len(v.Fields))
+		for _, f := range v.Fields {
+			out[f.Key] = valueJSON(f.Value)
+		}
+		return out
+	case model.Intrinsic:
+		return map[string]any{v.Str: valueJSON(v.Arg)}
+	}
+	return nil
+}

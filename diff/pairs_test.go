@@ -1,0 +1,76 @@
+package diff_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cfnrun/cfnrun/diff"
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/resolver"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestPairs diffs every real-looking template pair under testdata/pairs
+// (old.yaml|json, new.yaml|json) through the resolver, as `cfnrun diff`
+// does, and compares the text output with expected.txt (rewritten with
+// -update).
+func TestPairs(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("testdata", "pairs", "*"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no pairs: %v", err)
+	}
+	// -update is defined by golden_test.go; both files build into one
+	// test binary.
+	update := false
+	if f := flag.Lookup("update"); f != nil {
+		update = f.Value.String() == "true"
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			old := resolvePair(t, dir, "old")
+			nw := resolvePair(t, dir, "new")
+			r, err := diff.Compare(context.Background(), old, nw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := diff.WriteText(&b, r, false); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join(dir, "expected.txt")
+			if update {
+				if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if d := cmp.Diff(string(want), b.String()); d != "" {
+				t.Errorf("%s (-want +got):\n%s", golden, d)
+			}
+		})
+	}
+}
+
+func resolvePair(t *testing.T, dir, side string) *model.Template {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, side+".*"))
+	if len(matches) != 1 {
+		t.Fatalf("%s: want exactly one %s.yaml or %s.json, found %v", dir, side, side, matches)
+	}
+	r := resolver.Resolve(context.Background(), matches, resolver.Options{StackName: "pair", AllowExtensions: true})
+	if r.HasInputErrors() || r.Template == nil {
+		var b bytes.Buffer
+		_ = diag.WriteText(&b, r.Files, r.Diags.Errors())
+		t.Fatalf("%s does not resolve:\n%s", matches[0], b.String())
+	}
+	return r.Template
+}

@@ -1,0 +1,539 @@
+package diff
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// RouteChange is one endpoint (stage, method, path) that appears, vanishes
+// or behaves differently.
+type RouteChange struct {
+	// API is the REST API's name (its logical id / address when unnamed).
+	API    string `json:"api"`
+	Stage  string `json:"stage"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Action is add, remove or change.
+	Action string `json:"action"`
+	// Target summarises where the endpoint sends requests ("HTTP_PROXY GET
+	// http://example.com/x"): the new target, or the old one for a removal.
+	Target string `json:"target"`
+	// Changes lists what changed in the endpoint's behaviour, in a fixed
+	// field order (integration first, then authorization, parameters,
+	// templates, responses).
+	Changes []FieldChange `json:"changes,omitempty"`
+	// Location is the method's declaration.
+	Location string `json:"location,omitempty"`
+	// MovedTo (on a removal) and MovedFrom (on an addition) pair a route
+	// that vanished with one that appeared on the same stage with exactly
+	// the same behaviour: "GET /animals". Clients of the old path still
+	// break.
+	MovedTo   string `json:"movedTo,omitempty"`
+	MovedFrom string `json:"movedFrom,omitempty"`
+
+	facts []fact
+}
+
+// FieldChange is one changed aspect of an endpoint or a stage. An empty Old
+// or New means "not set".
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}
+
+// StageChange is a stage that appears, vanishes or changes (deployment,
+// variables, HTTP/2, tracing, method settings).
+type StageChange struct {
+	API      string        `json:"api"`
+	Stage    string        `json:"stage"`
+	Action   string        `json:"action"`
+	Changes  []FieldChange `json:"changes,omitempty"`
+	Location string        `json:"location,omitempty"`
+}
+
+type apiPair struct {
+	name     string
+	old, new *model.RestAPI
+}
+
+type routeDiff struct {
+	routes []RouteChange
+	stages []StageChange
+	pairs  []apiPair
+	// endpointChanges[i] lists "METHOD /path" of pairs[i] whose behaviour
+	// changed on any stage (what a new deployment would carry).
+	endpointChanges [][]string
+	// weakened are route changes that drop authorization or the API key.
+	weakened []RouteChange
+	// crossFormat: deployment names differ by construction and are not
+	// compared.
+	crossFormat bool
+}
+
+// pairAPIs matches REST APIs of the two templates: by logical id, then by
+// name, then the single remaining API of each side.
+func pairAPIs(old, new []*model.RestAPI) []apiPair {
+	var pairs []apiPair
+	usedO, usedN := map[*model.RestAPI]bool{}, map[*model.RestAPI]bool{}
+	match := func(key func(*model.RestAPI) string) {
+		for _, n := range new {
+			if usedN[n] || key(n) == "" {
+				continue
+			}
+			for _, o := range old {
+				if !usedO[o] && key(o) == key(n) {
+					usedO[o], usedN[n] = true, true
+					pairs = append(pairs, apiPair{old: o, new: n})
+					break
+				}
+			}
+		}
+	}
+	match(func(a *model.RestAPI) string { return a.LogicalID })
+	match(func(a *model.RestAPI) string { return a.Name })
+	var restO, restN []*model.RestAPI
+	for _, o := range old {
+		if !usedO[o] {
+			restO = append(restO, o)
+		}
+	}
+	for _, n := range new {
+		if !usedN[n] {
+			restN = append(restN, n)
+		}
+	}
+	if len(restO) == 1 && len(restN) == 1 {
+		pairs = append(pairs, apiPair{old: restO[0], new: restN[0]})
+		restO, restN = nil, nil
+	}
+	for _, o := range restO {
+		pairs = append(pairs, apiPair{old: o})
+	}
+	for _, n := range restN {
+		pairs = append(pairs, apiPair{new: n})
+	}
+	for i := range pairs {
+		pairs[i].name = apiName(cmp.Or(pairs[i].new, pairs[i].old))
+	}
+	slices.SortStableFunc(pairs, func(a, b apiPair) int { return cmp.Compare(a.name, b.name) })
+	return pairs
+}
+
+func apiName(a *model.RestAPI) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.LogicalID
+}
+
+func compareRoutes(old, new *model.Template, crossFormat bool) *routeDiff {
+	rd := &routeDiff{pairs: pairAPIs(old.APIs, new.APIs), crossFormat: crossFormat}
+	for _, p := range rd.pairs {
+		rd.endpointChanges = append(rd.endpointChanges, rd.comparePair(p))
+		rd.compareStages(p)
+	}
+	slices.SortStableFunc(rd.routes, func(a, b RouteChange) int {
+		return cmp.Or(cmp.Compare(a.API, b.API), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
+	})
+	rd.pairMoves()
+	slices.SortStableFunc(rd.stages, func(a, b StageChange) int {
+		return cmp.Or(cmp.Compare(a.API, b.API), cmp.Compare(a.Stage, b.Stage))
+	})
+	return rd
+}
+
+// pairMoves links removed and added routes of the same stage and method
+// whose behaviour is identical: a path was renamed or moved.
+func (rd *routeDiff) pairMoves() {
+	for i := range rd.routes {
+		r := &rd.routes[i]
+		if r.Action != ActionRemove {
+			continue
+		}
+		for j := range rd.routes {
+			a := &rd.routes[j]
+			if a.Action != ActionAdd || a.MovedFrom != "" || a.API != r.API || a.Stage != r.Stage || a.Method != r.Method {
+				continue
+			}
+			if len(diffFacts(r.facts, a.facts)) == 0 {
+				r.MovedTo, a.MovedFrom = a.Method+" "+a.Path, r.Method+" "+r.Path
+				break
+			}
+		}
+	}
+}
+
+type routeKey struct{ stage, method, path string }
+
+func apiRoutes(a *model.RestAPI) ([]routeKey, map[routeKey]model.Route) {
+	if a == nil {
+		return nil, map[routeKey]model.Route{}
+	}
+	rs := model.Routes(&model.Template{APIs: []*model.RestAPI{a}})
+	keys := make([]routeKey, 0, len(rs))
+	m := make(map[routeKey]model.Route, len(rs))
+	for _, r := range rs {
+		k := routeKey{r.Stage, r.Method, r.Path}
+		if _, dup := m[k]; !dup {
+			keys = append(keys, k)
+		}
+		m[k] = r
+	}
+	return keys, m
+}
+
+func (rd *routeDiff) comparePair(p apiPair) []string {
+	oldKeys, oldM := apiRoutes(p.old)
+	newKeys, newM := apiRoutes(p.new)
+	changedEndpoints := map[string]bool{}
+	for _, k := range oldKeys {
+		o := oldM[k]
+		n, ok := newM[k]
+		if !ok {
+			rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
+				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: routeFacts(o, false)})
+			continue
+		}
+		fc := diffFacts(routeFacts(o, false), routeFacts(n, false))
+		if len(fc) == 0 {
+			continue
+		}
+		rc := RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
+			Action: "change", Target: target(n), Changes: fc, Location: loc(n.Source)}
+		rd.routes = append(rd.routes, rc)
+		for _, f := range fc {
+			if (f.Field == "authorization" && f.New == "NONE" && f.Old != "NONE") ||
+				(f.Field == "apiKeyRequired" && f.Old == "true" && f.New != "true") {
+				rd.weakened = append(rd.weakened, rc)
+				break
+			}
+		}
+	}
+	for _, k := range newKeys {
+		if _, ok := oldM[k]; ok {
+			continue
+		}
+		n := newM[k]
+		rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
+			Action: ActionAdd, Target: target(n), Location: loc(n.Source), facts: routeFacts(n, false)})
+	}
+	// What a deployment carries does not depend on the stage: compare the
+	// endpoints themselves, with URIs as written (stage variables are
+	// per stage and apply without a deployment).
+	rawOld, rawNew := endpointFacts(p.old), endpointFacts(p.new)
+	for e, of := range rawOld {
+		nf, ok := rawNew[e]
+		if !ok || len(diffFacts(of, nf)) > 0 {
+			changedEndpoints[e] = true
+		}
+	}
+	for e := range rawNew {
+		if _, ok := rawOld[e]; !ok {
+			changedEndpoints[e] = true
+		}
+	}
+	out := make([]string, 0, len(changedEndpoints))
+	for e := range changedEndpoints {
+		out = append(out, e)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// endpointFacts maps "METHOD /path" of every method of a to its
+// stage-independent facts.
+func endpointFacts(a *model.RestAPI) map[string][]fact {
+	out := map[string][]fact{}
+	if a == nil {
+		return out
+	}
+	for _, res := range a.Resources {
+		for _, m := range res.Methods {
+			r := model.Route{Method: m.HTTPMethod, Path: res.Path, Meth: m, RestAPI: a, Resource: res}
+			out[m.HTTPMethod+" "+res.Path] = routeFacts(r, true)
+		}
+	}
+	return out
+}
+
+// target summarises a route's backend.
+func target(r model.Route) string {
+	if r.Integration == "" {
+		return "(no integration)"
+	}
+	parts := []string{r.Integration}
+	if r.IntegrationMethod != "" && r.Integration != model.IntegrationMock {
+		parts = append(parts, r.IntegrationMethod)
+	}
+	if r.URI != "" {
+		parts = append(parts, r.URI)
+	}
+	if r.ConnectionType != "" && r.ConnectionType != model.ConnectionInternet {
+		parts = append(parts, "via "+r.ConnectionType)
+	}
+	return strings.Join(parts, " ")
+}
+
+type fact struct{ k, v string }
+
+// routeFacts lists everything about a route's behaviour that a client or
+// backend could notice, in a fixed order. rawURI uses the integration URI
+// as written, before stage variables are substituted.
+func routeFacts(r model.Route, rawURI bool) []fact {
+	var fs []fact
+	add := func(k, v string) {
+		if v != "" {
+			fs = append(fs, fact{k, v})
+		}
+	}
+	m, api := r.Meth, r.RestAPI
+	if in := m.Integration; in != nil {
+		add("integration", in.Type)
+		add("integrationMethod", in.HTTPMethod)
+		if rawURI {
+			add("uri", in.URI)
+		} else {
+			add("uri", r.URI)
+		}
+		add("connectionType", in.ConnectionType)
+		add("connectionId", in.ConnectionID)
+		add("timeoutMs", strconv.Itoa(in.TimeoutMillis))
+		add("credentials", in.Credentials)
+		add("passthroughBehavior", in.PassthroughBehavior)
+		add("contentHandling", in.ContentHandling)
+	} else {
+		add("integration", "(none)")
+	}
+	add("authorization", m.AuthorizationType)
+	if m.AuthorizerID != "" {
+		name := m.AuthorizerID
+		for _, a := range api.Authorizers {
+			if a.ID == m.AuthorizerID {
+				name = a.Name + " (" + a.Type + ")"
+			}
+		}
+		add("authorizer", name)
+	}
+	add("authorizationScopes", strings.Join(m.AuthorizationScopes, ", "))
+	if m.APIKeyRequired {
+		add("apiKeyRequired", "true")
+	}
+	if m.RequestValidatorID != "" {
+		name := m.RequestValidatorID
+		for _, v := range api.Validators {
+			if v.ID == m.RequestValidatorID {
+				name = fmt.Sprintf("%s (body=%t, parameters=%t)", v.Name, v.ValidateRequestBody, v.ValidateRequestParameters)
+			}
+		}
+		add("requestValidator", name)
+	}
+	for _, k := range sortedKeys(m.RequestParameters) {
+		v := "optional"
+		if m.RequestParameters[k] {
+			v = "required"
+		}
+		add("requestParameters["+k+"]", v)
+	}
+	for _, k := range sortedKeys(m.RequestModels) {
+		add("requestModels["+k+"]", m.RequestModels[k])
+	}
+	if in := m.Integration; in != nil {
+		for _, k := range sortedKeys(in.RequestParameters) {
+			add("integration.requestParameters["+k+"]", in.RequestParameters[k])
+		}
+		for _, k := range sortedKeys(in.RequestTemplates) {
+			add("requestTemplates["+k+"]", in.RequestTemplates[k])
+		}
+		add("cacheKeyParameters", strings.Join(in.CacheKeyParameters, ", "))
+		for _, ir := range in.Responses {
+			p := "integrationResponses[" + strconv.Quote(ir.SelectionPattern) + "]"
+			if ir.SelectionPattern == "" {
+				p = "integrationResponses[default]"
+			}
+			add(p+".statusCode", ir.StatusCode)
+			for _, k := range sortedKeys(ir.ResponseParameters) {
+				add(p+".responseParameters["+k+"]", ir.ResponseParameters[k])
+			}
+			for _, k := range sortedKeys(ir.ResponseTemplates) {
+				add(p+".responseTemplates["+k+"]", ir.ResponseTemplates[k])
+			}
+			add(p+".contentHandling", ir.ContentHandling)
+		}
+	}
+	for _, mr := range m.MethodResponses {
+		p := "methodResponses[" + mr.StatusCode + "]"
+		add(p, "declared")
+		for _, k := range sortedKeys(mr.ResponseParameters) {
+			add(p+".responseParameters["+k+"]", strconv.FormatBool(mr.ResponseParameters[k]))
+		}
+		for _, k := range sortedKeys(mr.ResponseModels) {
+			add(p+".responseModels["+k+"]", mr.ResponseModels[k])
+		}
+	}
+	if r.Stg != nil {
+		add("http2", strconv.FormatBool(r.HTTP2))
+	}
+	return fs
+}
+
+// diffFacts compares two ordered fact lists; the result follows the order
+// of the new list, with facts only in the old list placed where they were.
+func diffFacts(a, b []fact) []FieldChange {
+	am := make(map[string]string, len(a))
+	for _, f := range a {
+		am[f.k] = f.v
+	}
+	bm := make(map[string]string, len(b))
+	for _, f := range b {
+		bm[f.k] = f.v
+	}
+	var out []FieldChange
+	// Merge keeping both orders: walk a and b together.
+	i, j := 0, 0
+	seen := map[string]bool{}
+	emit := func(k string) {
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		if am[k] != bm[k] {
+			out = append(out, FieldChange{Field: k, Old: am[k], New: bm[k]})
+		}
+	}
+	for i < len(a) || j < len(b) {
+		switch {
+		case j < len(b) && (i == len(a) || a[i].k == b[j].k):
+			emit(b[j].k)
+			if i < len(a) && a[i].k == b[j].k {
+				i++
+			}
+			j++
+		case i < len(a):
+			if _, inB := bm[a[i].k]; !inB {
+				emit(a[i].k)
+				i++
+			} else if j < len(b) {
+				emit(b[j].k)
+				j++
+			} else {
+				i++
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func deploymentOf(a *model.RestAPI, st *model.Stage) string {
+	if st.Implicit {
+		return st.LogicalID
+	}
+	for _, d := range a.Deployments {
+		if d.ID == st.DeploymentID && d.ID != "" {
+			return d.LogicalID
+		}
+	}
+	return st.DeploymentID
+}
+
+func stageFacts(a *model.RestAPI, st *model.Stage, withDeployment bool) []fact {
+	var fs []fact
+	add := func(k, v string) {
+		if v != "" {
+			fs = append(fs, fact{k, v})
+		}
+	}
+	if withDeployment {
+		add("deployment", deploymentOf(a, st))
+	}
+	add("description", st.Description)
+	for _, k := range sortedKeys(st.Variables) {
+		add("variables["+k+"]", st.Variables[k])
+	}
+	if st.HTTP2Enabled != nil {
+		add("http2Enabled", strconv.FormatBool(*st.HTTP2Enabled))
+	}
+	if st.TracingEnabled {
+		add("tracingEnabled", "true")
+	}
+	if st.CacheClusterEnabled {
+		add("cacheClusterEnabled", "true")
+	}
+	for _, ms := range st.MethodSettings {
+		p := "methodSettings[" + ms.HTTPMethod + " " + ms.ResourcePath + "]"
+		if ms.ThrottlingBurstLimit >= 0 {
+			add(p+".throttlingBurstLimit", strconv.Itoa(ms.ThrottlingBurstLimit))
+		}
+		if ms.ThrottlingRateLimit >= 0 {
+			add(p+".throttlingRateLimit", strconv.FormatFloat(ms.ThrottlingRateLimit, 'g', -1, 64))
+		}
+		add(p+".loggingLevel", ms.LoggingLevel)
+		if ms.MetricsEnabled {
+			add(p+".metricsEnabled", "true")
+		}
+		if ms.DataTraceEnabled {
+			add(p+".dataTraceEnabled", "true")
+		}
+		if ms.CachingEnabled {
+			add(p+".cachingEnabled", "true")
+		}
+	}
+	return fs
+}
+
+func (rd *routeDiff) compareStages(p apiPair) {
+	var oldS, newS []*model.Stage
+	if p.old != nil {
+		oldS = p.old.Stages
+	}
+	if p.new != nil {
+		newS = p.new.Stages
+	}
+	// Pair stages by name and declaring resource first, then by name, so a
+	// template that (wrongly) creates a stage twice still pairs up.
+	pair := map[*model.Stage]*model.Stage{}
+	used := map[*model.Stage]bool{}
+	for _, exact := range []bool{true, false} {
+		for _, o := range oldS {
+			if pair[o] != nil {
+				continue
+			}
+			for _, n := range newS {
+				if !used[n] && n.Name == o.Name && (!exact || n.LogicalID == o.LogicalID) {
+					pair[o], used[n] = n, true
+					break
+				}
+			}
+		}
+	}
+	for _, o := range oldS {
+		n := pair[o]
+		if n == nil {
+			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: o.Name, Action: ActionRemove, Location: loc(o.Range)})
+			continue
+		}
+		if fc := diffFacts(stageFacts(p.old, o, !rd.crossFormat), stageFacts(p.new, n, !rd.crossFormat)); len(fc) > 0 {
+			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: o.Name, Action: "change", Changes: fc, Location: loc(n.Range)})
+		}
+	}
+	for _, n := range newS {
+		if !used[n] {
+			rd.stages = append(rd.stages, StageChange{API: p.name, Stage: n.Name, Action: ActionAdd,
+				Changes: diffFacts(nil, stageFacts(p.new, n, true)), Location: loc(n.Range)})
+		}
+	}
+}

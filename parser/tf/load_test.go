@@ -1,0 +1,153 @@
+package tf
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+// TestGolden loads every testdata/*.txtar case: its files are written to a
+// temporary directory and loaded as a configuration directory; the model
+// dump, route table and diagnostics are compared with the archive's
+// "dump", "routes" and "diags" sections. An "options" section holds one
+// setting per line: var NAME=VALUE, set ADDR.ATTR=VALUE, env NAME=VALUE,
+// varfile PATH, region NAME, path PATH (load that path instead of the
+// directory; repeatable).
+func TestGolden(t *testing.T) {
+	paths, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, p := range paths {
+		name := strings.TrimSuffix(filepath.Base(p), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			ar, err := txtar.ParseFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			opts, load := Options{}, []string{}
+			env := map[string]string{}
+			want := map[string]string{}
+			for _, f := range ar.Files {
+				switch f.Name {
+				case "dump", "routes", "diags":
+					want[f.Name] = string(f.Data)
+					continue
+				case "options":
+					for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+						kind, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
+						k, v, _ := strings.Cut(rest, "=")
+						switch kind {
+						case "var":
+							if opts.Vars == nil {
+								opts.Vars = map[string]string{}
+							}
+							opts.Vars[k] = v
+						case "set":
+							if opts.Sets == nil {
+								opts.Sets = map[string]string{}
+							}
+							opts.Sets[k] = v
+						case "env":
+							env[k] = v
+						case "varfile":
+							opts.VarFiles = append(opts.VarFiles, filepath.Join(dir, rest))
+						case "region":
+							opts.Region = rest
+						case "path":
+							load = append(load, filepath.Join(dir, rest))
+						case "":
+						default:
+							t.Fatalf("unknown option %q", line)
+						}
+					}
+					continue
+				}
+				fp := filepath.Join(dir, f.Name)
+				if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts.Getenv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+			if len(load) == 0 {
+				load = []string{dir}
+			}
+			files := diag.NewFiles()
+			tm, ds := Load(context.Background(), load, opts, files)
+			got := map[string]string{
+				"dump":   model.DumpString(tm, model.DumpOptions{Positions: true, Identity: true}),
+				"routes": routeTable(tm),
+				"diags":  diagText(ds, dir),
+			}
+			if *update {
+				for i, f := range ar.Files {
+					if g, ok := got[f.Name]; ok {
+						ar.Files[i].Data = []byte(g)
+						delete(got, f.Name)
+					}
+				}
+				for _, n := range []string{"dump", "routes", "diags"} {
+					if g, ok := got[n]; ok {
+						ar.Files = append(ar.Files, txtar.File{Name: n, Data: []byte(g)})
+					}
+				}
+				if err := os.WriteFile(p, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, n := range []string{"dump", "routes", "diags"} {
+				if d := cmp.Diff(want[n], got[n]); d != "" {
+					t.Errorf("%s mismatch (-want +got):\n%s", n, d)
+				}
+			}
+		})
+	}
+}
+
+func routeTable(tm *model.Template) string {
+	var b strings.Builder
+	for _, r := range model.Routes(tm) {
+		fmt.Fprintf(&b, "%s %s %s %s %s %s %d\n", orDash(r.Stage), r.Method, r.Path, orDash(r.Integration), orDash(r.URI), orDash(r.ConnectionType), r.TimeoutMs)
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func diagText(ds diag.Diagnostics, dir string) string {
+	var b bytes.Buffer
+	for _, d := range ds {
+		file := d.Range.Filename
+		if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+			file = filepath.ToSlash(rel)
+		}
+		fmt.Fprintf(&b, "%s:%d:%d: %s[%s]: %s\n", file, d.Range.Start.Line, d.Range.Start.Column, d.Severity, d.Rule, d.Summary)
+		if d.Detail != "" {
+			fmt.Fprintf(&b, "  hint: %s\n", strings.ReplaceAll(d.Detail, dir+string(filepath.Separator), ""))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,311 @@
+package tf
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// importBody adds the routes of a REST API's body (an OpenAPI 3 or
+// Swagger 2 document with API Gateway's x-amazon-apigateway-* extensions,
+// JSON or YAML) to the API, as API Gateway's import does. Many Terraform
+// configurations define their whole API this way.
+func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
+	body := in.str("body")
+	if strings.TrimSpace(body) == "" {
+		return
+	}
+	rng := toRange(in.ranges["body"])
+	doc, err := decodeDocument(body)
+	if err != nil {
+		lw.l.diagOnce(diag.Warnf("TF053", rng, in.addr, "Check the document (jsonencode({...}), file(\"openapi.json\") or a YAML file); cfnrun serves no routes from it.", "body is not a JSON or YAML document: %s", err))
+		return
+	}
+	root, ok := doc.(map[string]any)
+	if !ok {
+		lw.l.diagOnce(diag.Warnf("TF053", rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
+		return
+	}
+	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in}
+	imp.run()
+}
+
+func decodeDocument(s string) (any, error) {
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err == nil {
+		return v, nil
+	}
+	if err := yaml.Unmarshal([]byte(s), &v); err != nil {
+		return nil, err
+	}
+	return normalizeYAML(v), nil
+}
+
+// normalizeYAML turns yaml.v3's map[any]any (non-string keys) into
+// map[string]any.
+func normalizeYAML(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeYAML(e)
+		}
+		return x
+	case map[any]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[fmt.Sprint(k)] = normalizeYAML(e)
+		}
+		return out
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeYAML(e)
+		}
+		return x
+	}
+	return v
+}
+
+type openAPIImport struct {
+	lw   *lowering
+	in   *instance
+	api  *model.RestAPI
+	root map[string]any
+	rng  diag.Range
+}
+
+var openAPIVerbs = map[string]string{"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
+	"head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": "ANY"}
+
+func (o *openAPIImport) run() {
+	paths, _ := o.root["paths"].(map[string]any)
+	if v, ok := o.root["x-amazon-apigateway-binary-media-types"].([]any); ok && len(o.api.BinaryMediaTypes) == 0 {
+		for _, t := range v {
+			o.api.BinaryMediaTypes = append(o.api.BinaryMediaTypes, str(t))
+		}
+	}
+	if s := str(o.root["x-amazon-apigateway-api-key-source"]); s != "" && o.api.APIKeySource == "" {
+		o.api.APIKeySource = s
+	}
+	for _, p := range sortedKeys(paths) {
+		item, _ := paths[p].(map[string]any)
+		if item == nil {
+			continue
+		}
+		res := o.resourceFor(p)
+		shared := params(item["parameters"])
+		for _, k := range sortedKeys(item) {
+			verb, ok := openAPIVerbs[strings.ToLower(k)]
+			if !ok {
+				continue
+			}
+			op, _ := item[k].(map[string]any)
+			if op == nil {
+				continue
+			}
+			o.method(res, verb, op, shared)
+		}
+	}
+}
+
+// resourceFor returns the resource for path p, creating it and its
+// ancestors as needed (reusing ones declared as aws_api_gateway_resource).
+func (o *openAPIImport) resourceFor(p string) *model.Resource {
+	cur := o.api.Root
+	path := ""
+	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		path += "/" + part
+		var next *model.Resource
+		for _, r := range o.api.Resources {
+			if r.Parent == cur && r.PathPart == part {
+				next = r
+				break
+			}
+		}
+		if next == nil {
+			next = &model.Resource{LogicalID: o.api.LogicalID + ".body" + path, ID: model.StableID(6, "resource", o.api.LogicalID, path),
+				PathPart: part, Parent: cur, Range: o.rng, Props: model.Ranges{}}
+			o.api.Resources = append(o.api.Resources, next)
+			o.lw.resByID[next.ID] = next
+			o.lw.resAPI[next] = o.api
+		}
+		cur = next
+	}
+	return cur
+}
+
+func params(v any) map[string]bool {
+	list, _ := v.([]any)
+	out := map[string]bool{}
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		if m == nil {
+			continue
+		}
+		loc := map[string]string{"path": "path", "query": "querystring", "header": "header"}[str(m["in"])]
+		if loc == "" || str(m["name"]) == "" {
+			continue
+		}
+		req, _ := m["required"].(bool)
+		out["method.request."+loc+"."+str(m["name"])] = req || loc == "path"
+	}
+	return out
+}
+
+func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]any, shared map[string]bool) {
+	for _, m := range res.Methods {
+		if m.HTTPMethod == verb {
+			return // declared as aws_api_gateway_method too; that one wins
+		}
+	}
+	m := &model.Method{LogicalID: o.api.LogicalID + ".body " + verb + " " + pathOfRes(res), HTTPMethod: verb, AuthorizationType: "NONE",
+		OperationName: str(op["operationId"]), Range: o.rng, Props: model.Ranges{}}
+	rp := map[string]bool{}
+	for k, v := range shared {
+		rp[k] = v
+	}
+	for k, v := range params(op["parameters"]) {
+		rp[k] = v
+	}
+	if len(rp) > 0 {
+		m.RequestParameters = rp
+	}
+	o.security(m, op)
+	if rs, ok := op["responses"].(map[string]any); ok {
+		for _, code := range sortedKeys(rs) {
+			if _, err := strconv.Atoi(code); err != nil {
+				continue
+			}
+			mr := model.MethodResponse{StatusCode: code, Range: o.rng}
+			if r, ok := rs[code].(map[string]any); ok {
+				if hs, ok := r["headers"].(map[string]any); ok && len(hs) > 0 {
+					mr.ResponseParameters = map[string]bool{}
+					for h := range hs {
+						mr.ResponseParameters["method.response.header."+h] = false
+					}
+				}
+			}
+			m.MethodResponses = append(m.MethodResponses, mr)
+		}
+	}
+	if ig, ok := op["x-amazon-apigateway-integration"].(map[string]any); ok {
+		m.Integration = o.integration(ig)
+	}
+	res.Methods = append(res.Methods, m)
+	o.lw.methods[methodKey(o.api.ID, res.ID, verb)] = m
+}
+
+func pathOfRes(r *model.Resource) string {
+	var parts []string
+	for x := r; x != nil && x.Parent != nil; x = x.Parent {
+		parts = append(parts, x.PathPart)
+	}
+	slices.Reverse(parts)
+	return "/" + strings.Join(parts, "/")
+}
+
+// security maps the operation's security requirements through the
+// document's security schemes to API Gateway's authorization settings.
+func (o *openAPIImport) security(m *model.Method, op map[string]any) {
+	reqs, ok := op["security"].([]any)
+	if !ok {
+		reqs, _ = o.root["security"].([]any)
+	}
+	schemes, _ := o.root["securityDefinitions"].(map[string]any)
+	if comps, ok := o.root["components"].(map[string]any); ok {
+		if s, ok := comps["securitySchemes"].(map[string]any); ok {
+			schemes = s
+		}
+	}
+	for _, r := range reqs {
+		rm, _ := r.(map[string]any)
+		for name := range rm {
+			sc, _ := schemes[name].(map[string]any)
+			if sc == nil {
+				continue
+			}
+			switch {
+			case str(sc["x-amazon-apigateway-authtype"]) == "awsSigv4":
+				m.AuthorizationType = "AWS_IAM"
+			case sc["x-amazon-apigateway-authorizer"] != nil:
+				az, _ := sc["x-amazon-apigateway-authorizer"].(map[string]any)
+				if strings.EqualFold(str(az["type"]), "cognito_user_pools") {
+					m.AuthorizationType = "COGNITO_USER_POOLS"
+				} else {
+					m.AuthorizationType = "CUSTOM"
+				}
+			case str(sc["type"]) == "apiKey":
+				m.APIKeyRequired = true
+			}
+		}
+	}
+}
+
+func (o *openAPIImport) integration(ig map[string]any) *model.Integration {
+	out := &model.Integration{Type: strings.ToUpper(str(ig["type"])), HTTPMethod: strings.ToUpper(str(ig["httpMethod"])), URI: str(ig["uri"]),
+		ConnectionType: strings.ToUpper(str(ig["connectionType"])), ConnectionID: str(ig["connectionId"]), Credentials: str(ig["credentials"]),
+		PassthroughBehavior: strings.ToUpper(str(ig["passthroughBehavior"])), ContentHandling: strings.ToUpper(str(ig["contentHandling"])),
+		CacheNamespace: str(ig["cacheNamespace"]), RequestParameters: strMap(ig["requestParameters"]), RequestTemplates: strMap(ig["requestTemplates"]),
+		Range: o.rng, Props: model.Ranges{}}
+	if t, err := strconv.Atoi(str(ig["timeoutInMillis"])); err == nil {
+		out.TimeoutMillis = t
+	}
+	if l, ok := ig["cacheKeyParameters"].([]any); ok {
+		for _, e := range l {
+			out.CacheKeyParameters = append(out.CacheKeyParameters, str(e))
+		}
+	}
+	if rs, ok := ig["responses"].(map[string]any); ok {
+		for _, pattern := range sortedKeys(rs) {
+			r, _ := rs[pattern].(map[string]any)
+			if r == nil {
+				continue
+			}
+			sel := pattern
+			if pattern == "default" {
+				sel = ""
+			}
+			out.Responses = append(out.Responses, model.IntegrationResponse{StatusCode: str(r["statusCode"]), SelectionPattern: sel,
+				ResponseParameters: strMap(r["responseParameters"]), ResponseTemplates: strMap(r["responseTemplates"]),
+				ContentHandling: strings.ToUpper(str(r["contentHandling"])), Range: o.rng})
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func strMap(v any) map[string]string {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, e := range m {
+		out[k] = str(e)
+	}
+	return out
+}
