@@ -706,7 +706,11 @@ func (p *parser) setDirective(start int) (node, error) {
 		return nil, p.errAt(lhsPos, "#set must assign to a $reference", "write #set($name = value)")
 	}
 	if len(ref.segs) == 0 && ref.root != rootVar {
-		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by API Gateway and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
+		by := "API Gateway"
+		if ref.root == rootForeach || ref.root == rootVelocityCount || ref.root == rootVelocityHasNext {
+			by = "#foreach"
+		}
+		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by "+by+" and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
 	}
 	if len(ref.segs) > 0 {
 		last := ref.segs[len(ref.segs)-1]
@@ -993,6 +997,8 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 		r.root = rootForeach
 	case "velocityCount":
 		r.root = rootVelocityCount
+	case "velocityHasNext":
+		r.root = rootVelocityHasNext
 	}
 	p.i = k
 	for p.i < len(src) {
