@@ -962,6 +962,7 @@ const (
 	rootStage
 	rootForeach
 	rootVelocityCount
+	rootVelocityHasNext
 )
 
 // rendersEmpty reports whether a null reference from this root renders as
@@ -1057,6 +1058,10 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 	case rootVelocityCount:
 		if st.loop != nil {
 			v = st.loop.index + 1
+		}
+	case rootVelocityHasNext:
+		if st.loop != nil {
+			v = st.loop.hasNext
 		}
 	}
 	for i := range n {

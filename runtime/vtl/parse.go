@@ -63,7 +63,7 @@ type Template struct {
 	src         string
 	nodes       []node
 	static      []byte // the whole output when the template is plain text
-	unsupported []string
+	unsupported []Construct
 	// lim holds the execution limits (the constants above; tests lower
 	// them).
 	lim limits
@@ -108,7 +108,28 @@ func Parse(src string) (*Template, error) {
 // not implement, each once, as "construct at line:col" (for example
 // "#parse at 3:1", "$util.toJson at 1:9"). Execute fails with an error
 // wrapping ErrUnsupported when it reaches one of them.
-func (t *Template) Unsupported() []string { return slices.Clone(t.unsupported) }
+func (t *Template) Unsupported() []string {
+	out := make([]string, len(t.unsupported))
+	for i, c := range t.unsupported {
+		out[i] = c.String()
+	}
+	return out
+}
+
+// Construct is a use of something this package does not implement, at its
+// position in the template (for diagnostics with ranges).
+type Construct struct {
+	What      string // "#parse", "$util.toJson", ".codePointAt()", ...
+	Line, Col int    // 1-based, within the template text
+}
+
+// String is "what at line:col".
+func (c Construct) String() string {
+	return c.What + " at " + strconv.Itoa(c.Line) + ":" + strconv.Itoa(c.Col)
+}
+
+// UnsupportedConstructs is Unsupported with the positions as numbers.
+func (t *Template) UnsupportedConstructs() []Construct { return slices.Clone(t.unsupported) }
 
 type parser struct {
 	src   string
@@ -244,7 +265,7 @@ func (p *parser) unsupported(off int, what string) {
 	}
 	p.sh.seen[what] = true
 	line, col := p.lineCol(p.base + off)
-	p.t.unsupported = append(p.t.unsupported, what+" at "+strconv.Itoa(line)+":"+strconv.Itoa(col))
+	p.t.unsupported = append(p.t.unsupported, Construct{What: what, Line: line, Col: col})
 }
 
 // parseMark records the parser's state before a parse that may be undone.
@@ -273,8 +294,7 @@ func (p *parser) reset(m parseMark) {
 	p.commit(m)
 	p.i = m.i
 	for _, u := range p.t.unsupported[m.unsupported:] {
-		what, _, _ := strings.Cut(u, " at ")
-		delete(p.sh.seen, what)
+		delete(p.sh.seen, u.What)
 	}
 	p.t.unsupported = p.t.unsupported[:m.unsupported]
 	p.sh.calls = p.sh.calls[:m.calls]
@@ -706,7 +726,11 @@ func (p *parser) setDirective(start int) (node, error) {
 		return nil, p.errAt(lhsPos, "#set must assign to a $reference", "write #set($name = value)")
 	}
 	if len(ref.segs) == 0 && ref.root != rootVar {
-		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by API Gateway and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
+		by := "API Gateway"
+		if ref.root == rootForeach || ref.root == rootVelocityCount || ref.root == rootVelocityHasNext {
+			by = "#foreach"
+		}
+		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by "+by+" and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
 	}
 	if len(ref.segs) > 0 {
 		last := ref.segs[len(ref.segs)-1]
@@ -993,6 +1017,8 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 		r.root = rootForeach
 	case "velocityCount":
 		r.root = rootVelocityCount
+	case "velocityHasNext":
+		r.root = rootVelocityHasNext
 	}
 	p.i = k
 	for p.i < len(src) {
