@@ -91,13 +91,13 @@ func diffCommand() command {
 			// Report the old side as REV:path, not the temporary copy.
 			relabelFrom, relabelTo = tmp+string(filepath.Separator), *gitRev+":"
 			var ok bool
-			if newT, ok = resolveSide(e, "new", pos[0], opts, *strict); !ok {
+			if newT, ok = resolveSide(e, "new", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
 				return diffError
 			}
 			if !found {
 				// The path is new in the working copy: everything is added.
 				oldT = &model.Template{Format: newT.Format}
-			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, opts, *strict); !ok {
+			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, fmt.Sprintf("'cfnrun validate %s' on a checkout of %s", pos[0], *gitRev), opts, *strict); !ok {
 				return diffError
 			}
 		} else {
@@ -110,10 +110,10 @@ func diffCommand() command {
 				opts.StackName = stackNameOf(pos[1])
 			}
 			var ok bool
-			if oldT, ok = resolveSide(e, "old", pos[0], opts, *strict); !ok {
+			if oldT, ok = resolveSide(e, "old", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
 				return diffError
 			}
-			if newT, ok = resolveSide(e, "new", pos[1], opts, *strict); !ok {
+			if newT, ok = resolveSide(e, "new", pos[1], "'cfnrun validate "+pos[1]+"'", opts, *strict); !ok {
 				return diffError
 			}
 		}
@@ -154,7 +154,7 @@ func diffCommand() command {
 // that would only stop a deployment (a stage without a deployment, say)
 // do not change what the diff can say; they are counted on stderr, since
 // 'cfnrun validate' is the command that reports them, unless strict.
-func resolveSide(e *env, side, path string, opts resolver.Options, strict bool) (*model.Template, bool) {
+func resolveSide(e *env, side, path, validateHint string, opts resolver.Options, strict bool) (*model.Template, bool) {
 	r := resolver.Resolve(e.ctx, []string{path}, opts)
 	if r.HasInputErrors() || r.Template == nil || (strict && r.Diags.HasErrors()) {
 		verb := "cannot read"
@@ -167,7 +167,7 @@ func resolveSide(e *env, side, path string, opts resolver.Options, strict bool) 
 		return nil, false
 	}
 	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; 'cfnrun validate %s' shows them.\n", side, n, path)
+		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; %s shows them.\n", side, n, validateHint)
 	}
 	return r.Template, true
 }
@@ -177,6 +177,14 @@ func resolveSide(e *env, side, path string, opts resolver.Options, strict bool) 
 // returns the extracted path. found is false when path did not exist at
 // rev.
 func gitExtract(ctx context.Context, rev, path, dir string) (out string, found bool, err error) {
+	if filepath.IsAbs(path) {
+		// git prints names relative to the working directory; match them.
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil {
+				path = rel
+			}
+		}
+	}
 	clean := filepath.ToSlash(filepath.Clean(path))
 	list, err := runGit(ctx, "ls-tree", "-r", "--name-only", rev, "--", clean)
 	if err != nil {

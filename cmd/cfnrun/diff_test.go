@@ -167,6 +167,15 @@ func TestDiffGit(t *testing.T) {
 		}
 	}
 
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", filepath.Join(wd, "infra", "api.yaml"))
+	if code != 2 || !strings.Contains(stdout, "-/+ ProdStage (AWS::ApiGateway::Stage)") {
+		t.Errorf("absolute path: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
 	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", "infra/extra.yaml")
 	if code != 2 || !strings.Contains(stdout, "+ HealthGet (AWS::ApiGateway::Method)") {
 		t.Errorf("new file: exit %d\n%s\n%s", code, stdout, stderr)
