@@ -19,6 +19,7 @@ const (
 	ruleParam        = "E2001" // parameter definition or value problem
 	ruleParamValue   = "E2002" // parameter value violates a constraint
 	ruleUnusedParam  = "W2001" // parameter never referenced
+	ruleParamMissing = "I2003" // parameter without Default or value: placeholder used
 	ruleResourceAttr = "E3000" // bad resource entry (Type missing, unknown attribute)
 	ruleCycle        = "E3004" // dependency cycle
 	ruleUnknownRef   = "E1012" // Ref / Sub / DependsOn to an unknown name
