@@ -232,3 +232,41 @@ func TestStalledUploads(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamingResponse: a response of unknown length (an event stream)
+// reaches the client chunk by chunk, not when the backend finishes.
+func TestStreamingResponse(t *testing.T) {
+	next := make(chan struct{})
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		<-next
+		io.WriteString(w, "data: second\n\n")
+	}))
+	b := newTB("sse0000000", stage("prod", nil))
+	b.method("/events", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	gw := start(t, b.build(), nil)
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+	}{{"h2c", h2cClient(t)}, {"http1", h1Client(t)}} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := c.client.Get("http://" + gw.http + "/prod/events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			buf := make([]byte, 64)
+			n, err := io.ReadAtLeast(resp.Body, buf, len("data: first\n\n"))
+			if err != nil || string(buf[:n]) != "data: first\n\n" {
+				t.Fatalf("first chunk: %q %v", buf[:n], err)
+			}
+			next <- struct{}{}
+			rest, _ := io.ReadAll(resp.Body)
+			if string(rest) != "data: second\n\n" {
+				t.Errorf("second chunk: %q", rest)
+			}
+		})
+	}
+}
