@@ -28,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -723,6 +724,9 @@ func (c *conn) flusher() {
 	for {
 		select {
 		case <-c.flushCh:
+			// Let handlers that are about to write run first, so one
+			// write carries many responses.
+			runtime.Gosched()
 			c.flush()
 		case <-c.ctx.Done():
 			return
