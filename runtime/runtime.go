@@ -163,7 +163,10 @@ func (g *Gateway) Load(t *model.Template) (diag.Diagnostics, error) {
 	}
 	v, ds := compile(t, g)
 	if v == nil {
-		return ds, errors.New("the template defines no REST API that can be served; see the findings above")
+		if len(t.APIs) == 0 {
+			return ds, errors.New("the template defines no REST API (AWS::ApiGateway::RestApi, AWS::Serverless::Api or aws_api_gateway_rest_api): there is nothing to serve")
+		}
+		return ds, errors.New("none of the template's REST APIs can be served; see the findings above")
 	}
 	v.gen = g.gen.Add(1)
 	g.cur.Store(v)
