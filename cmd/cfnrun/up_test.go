@@ -253,3 +253,21 @@ func TestUpWithCurl(t *testing.T) {
 		}
 	}
 }
+
+func TestUpRefusesWhatItCannotServe(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ name, src, want string }{
+		{"no api", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", "no REST API"},
+		{"syntax", "Resources:\n  Api:\n    Type: [\n", "syntax error"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
+			os.WriteFile(file, []byte(c.src), 0o644)
+			var out, errOut strings.Builder
+			code := run(context.Background(), []string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "", file}, nil, &out, &errOut)
+			if code == 0 || !strings.Contains(out.String()+errOut.String(), c.want) {
+				t.Errorf("exit %d, output:\n%s%s", code, out.String(), errOut.String())
+			}
+		})
+	}
+}
