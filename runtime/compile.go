@@ -55,6 +55,10 @@ type endpoint struct {
 	// no integration, an unusable URI); reason is logged.
 	fail   errKind
 	reason string
+	// apiKey: the method has ApiKeyRequired; requests without an
+	// x-api-key header get 403 Forbidden (any key is accepted: usage
+	// plans are not emulated).
+	apiKey bool
 
 	// HTTP and HTTP_PROXY.
 	target    *uriTemplate
@@ -237,7 +241,7 @@ func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
 
 func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 	ri := RouteInfo{APIID: ca.id, APIName: ca.name, Stage: cs.name, Method: m.HTTPMethod, Path: ep.resPath,
-		Integration: ep.typ, HTTP2: cs.http2, Served: ep.fail == errNone}
+		Integration: ep.typ, HTTP2: cs.http2, Served: ep.fail == errNone, APIKey: ep.apiKey}
 	switch {
 	case ep.target != nil:
 		ri.Target = ep.target.raw
@@ -254,7 +258,7 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 }
 
 func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, ds *diag.Diagnostics) *endpoint {
-	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod}
+	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired}
 	in := m.Integration
 	if in == nil {
 		ep.fail, ep.reason = errConfig, "the method has no Integration"

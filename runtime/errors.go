@@ -45,7 +45,7 @@ type errSpec struct {
 // byte as AWS sends them.
 var awsErrors = [nErrKinds]errSpec{
 	errMissingAuth:      {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", `{"message":"Missing Authentication Token"}`},
-	errForbidden:        {"", "", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
+	errForbidden:        {"INVALID_API_KEY", "DEFAULT_4XX", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
 	errTimeout:          {"INTEGRATION_TIMEOUT", "DEFAULT_5XX", 504, "", "Endpoint request timed out", `{"message": "Endpoint request timed out"}`},
 	errBadGateway:       {"INTEGRATION_FAILURE", "DEFAULT_5XX", 502, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
 	errTooLarge:         {"REQUEST_TOO_LARGE", "DEFAULT_4XX", 413, "", "Request Too Long", `{"message":"Request Too Long"}`},

@@ -254,8 +254,16 @@ func TestMockCORS(t *testing.T) {
 		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
 		Responses:        []model.IntegrationResponse{{StatusCode: "200"}},
 	})
+	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	keyed.APIKeyRequired = true
 	gw := start(t, b.build(), nil)
 	c := h2cClient(t)
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/keyed", nil); res.status != 403 || res.body != `{"message":"Forbidden"}` {
+		t.Errorf("ApiKeyRequired without a key: %d %s", res.status, res.body)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/keyed", nil, "X-Api-Key", "k"); res.status != 200 {
+		t.Errorf("ApiKeyRequired with a key: %d %s", res.status, res.body)
+	}
 	res := do(t, c, "OPTIONS", "http://"+gw.http+"/prod/pets", nil, "Origin", "http://example.com", "Access-Control-Request-Method", "GET")
 	want := map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET,OPTIONS", "Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization"}
 	got := map[string]string{}

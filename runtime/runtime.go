@@ -204,6 +204,8 @@ type RouteInfo struct {
 	Integration, Target string
 	// HTTP2 is false for a stage with Http2Enabled: false.
 	HTTP2 bool
+	// APIKey is true when requests need an x-api-key header.
+	APIKey bool
 	// Served is false for routes answered with an error (AWS, AWS_PROXY,
 	// no integration); Note says why.
 	Served bool

@@ -313,6 +313,9 @@ func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string,
 				url = fmt.Sprintf("http://%s.execute-api.localhost:%s/%s%s", rt.APIID, port, rt.Stage, rt.Path)
 			}
 			target := rt.Target
+			if rt.APIKey {
+				target += " [x-api-key required]"
+			}
 			if !rt.Served {
 				target = "not served: " + rt.Note
 				notServed = append(notServed, rt)
