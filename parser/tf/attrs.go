@@ -512,7 +512,15 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			addEdge(model.Edge{To: base + instanceKey(idx), Kind: kind, Attr: attr, Range: rng})
 			return
 		}
-		for _, in := range mi.insts[key] {
+		targets := mi.insts[key]
+		if len(targets) > maxFanout && (r.count != nil || r.forEach != nil) {
+			// Every instance of an expanded resource reading a whole
+			// expanded resource would make the graph quadratic; one edge
+			// to the resource's address stands for all of them.
+			addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: rng})
+			return
+		}
+		for _, in := range targets {
 			addEdge(model.Edge{To: in.addr, Kind: kind, Attr: attr, Range: rng})
 		}
 	}
@@ -573,6 +581,9 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	})
 	return edges
 }
+
+// maxFanout bounds the edges one reference of an expanded resource adds.
+const maxFanout = 64
 
 // chainedForEach handles for_each = other_resource (one resource's
 // instances feeding the next): instance "k" depends on other["k"] only,
