@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 // module is the static configuration of one module directory.
@@ -191,6 +193,12 @@ func (l *loader) configFiles(paths []string) (dir string, out []string) {
 	return dir, out
 }
 
+// isOverride reports whether path is a Terraform override file.
+func isOverride(path string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
 func dirFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -254,6 +262,16 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 		calls:     map[string]*moduleCall{},
 	}
 	for _, p := range paths {
+		if isOverride(p) {
+			// Terraform merges override files into the blocks they name;
+			// cfnrun does not, and says so rather than report duplicates.
+			if src, err := os.ReadFile(p); err == nil {
+				l.files.Add(p, src)
+			}
+			l.diags = append(l.diags, diag.Infof("TF001", diag.Range{Filename: p, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}, "",
+				"Merge its settings into the main files to have cfnrun see them.", "override file %s is not applied", filepath.Base(p)))
+			continue
+		}
 		f := l.parseFile(p)
 		if f == nil || f.Body == nil {
 			continue
