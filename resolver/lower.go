@@ -423,7 +423,9 @@ func (l *lowerer) method(r *resource) {
 		}
 		return
 	}
-	if owner := l.resAPI[res]; owner != api {
+	if owner := l.resAPI[res]; owner == nil {
+		return // the resource itself is not served; reported there
+	} else if owner != api {
 		s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, fmt.Sprintf("Use the same RestApiId as the resource (%s), or a resource of %s.", apiName(owner), api.LogicalID),
 			"method %s is on a resource of API %s but its RestApiId is %s", r.id, apiName(owner), api.LogicalID)
 		return

@@ -154,9 +154,11 @@ func (s *stack) loadParameters() {
 			} else if strings.HasPrefix(p.typ, "AWS::SSM::Parameter::") {
 				p.value, p.source = "ssm-placeholder", "placeholder"
 			} else {
-				s.errorf(ruleParam, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file), or give the parameter a Default.", f.Key),
-					"parameter %q has no Default and no value was given", f.Key)
-				p.source = "missing"
+				// The value is given at deploy time; locally a plausible
+				// placeholder keeps the template resolving.
+				p.value, p.source = placeholderParam(p, f.Value), "placeholder"
+				s.add(diag.Infof(ruleParamMissing, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file) to use a real one.", f.Key),
+					"parameter %q has no Default; cfnrun uses the placeholder %q", f.Key, p.value))
 				continue
 			}
 			s.checkParamValue(p)
@@ -277,4 +279,42 @@ func (s *stack) checkUnusedParams() {
 			s.warnf(ruleUnusedParam, p.keyRange, "", "Remove it, or reference it with !Ref "+name+".", "parameter %q is never used", name)
 		}
 	}
+}
+
+// placeholderParam invents a value that satisfies the parameter's type and
+// constraints where it can: the first AllowedValue, MinValue for numbers,
+// an id of the right shape for AWS-specific types.
+func placeholderParam(p *parameter, decl *cfn.Node) string {
+	if av := decl.Get("AllowedValues"); av != nil && av.Kind == cfn.Sequence && len(av.Items) > 0 {
+		return av.Items[0].String()
+	}
+	t := strings.TrimSuffix(strings.TrimPrefix(p.typ, "List<"), ">")
+	switch {
+	case t == "Number":
+		if mv := decl.Get("MinValue").String(); mv != "" {
+			return mv
+		}
+		return "1"
+	case strings.HasPrefix(t, "AWS::EC2::Subnet::Id"):
+		return "subnet-0123456789abcdef0"
+	case strings.HasPrefix(t, "AWS::EC2::VPC::Id"):
+		return "vpc-0123456789abcdef0"
+	case strings.HasPrefix(t, "AWS::EC2::SecurityGroup::Id"):
+		return "sg-0123456789abcdef0"
+	case strings.HasPrefix(t, "AWS::EC2::Image::Id"):
+		return "ami-0123456789abcdef0"
+	case strings.HasPrefix(t, "AWS::EC2::AvailabilityZone::Name"):
+		return "us-east-1a"
+	case strings.HasPrefix(t, "AWS::EC2::KeyPair::KeyName"):
+		return "placeholder-key"
+	case strings.HasPrefix(t, "AWS::Route53::HostedZone::Id"):
+		return "Z0123456789ABCDEFGHIJ"
+	}
+	v := "placeholder-" + strings.ToLower(p.name)
+	if ml := decl.Get("MaxLength").String(); ml != "" {
+		if n, err := strconv.Atoi(ml); err == nil && n > 0 && len(v) > n {
+			v = v[:n]
+		}
+	}
+	return v
 }

@@ -154,6 +154,9 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	if res.Parent == nil {
 		return
 	}
+	if _, written := res.Props["PathPart"]; !written && res.PathPart == "" {
+		return // the missing required property is reported by the schema check
+	}
 	rng := res.Props.At("PathPart", res.Range)
 	if !pathPartRe.MatchString(res.PathPart) {
 		add(diag.Errorf(rulePathPart, rng, res.LogicalID, "A path part is a literal segment (letters, digits, . _ - :) or one {param} / {param+}, without slashes.", "invalid path part %q", res.PathPart))
@@ -166,6 +169,9 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	for _, sib := range res.Parent.Children {
 		if sib == res {
 			break
+		}
+		if _, written := sib.Props["PathPart"]; !written && sib.PathPart == "" {
+			continue
 		}
 		if sib.PathPart == res.PathPart {
 			add(diag.Errorf(ruleDuplicatePath, rng, res.LogicalID, fmt.Sprintf("%s already defines %s under the same parent; API Gateway rejects a second one. Reuse it.", sib.LogicalID, res.Path),

@@ -19,6 +19,7 @@ const (
 	ruleParam        = "E2001" // parameter definition or value problem
 	ruleParamValue   = "E2002" // parameter value violates a constraint
 	ruleUnusedParam  = "W2001" // parameter never referenced
+	ruleParamMissing = "I2003" // parameter without Default or value: placeholder used
 	ruleResourceAttr = "E3000" // bad resource entry (Type missing, unknown attribute)
 	ruleCycle        = "E3004" // dependency cycle
 	ruleUnknownRef   = "E1012" // Ref / Sub / DependsOn to an unknown name
@@ -123,12 +124,14 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	s.sections()
 	s.loadParameters()
+	s.expandForEach()
 	s.loadConditions()
 	s.loadResources()
 	s.checkSchema()
 	s.samImplied()
 	s.assignAttrs()
 	nodes := s.buildGraph()
+	s.markRulesRefs()
 	t.Nodes = nodes
 	s.checkUnusedParams()
 	lower := &lowerer{s: s, t: t}
@@ -309,5 +312,15 @@ func (s *stack) checkSchema() {
 			}
 			s.add(d)
 		}
+	}
+}
+
+// markRulesRefs counts references inside the Rules section as uses of the
+// parameters they name (CDK's CheckBootstrapVersion rule is the only use of
+// its BootstrapVersion parameter).
+func (s *stack) markRulesRefs() {
+	if rules := s.root.Get("Rules"); rules != nil {
+		w := &refWalker{s: s}
+		w.walk(rules)
 	}
 }

@@ -420,3 +420,16 @@ func TestE2ESARIF(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EBrokenREADMEIsCurrent keeps the output pasted into
+// examples/broken/README.md equal to what the binary prints.
+func TestE2EBrokenREADMEIsCurrent(t *testing.T) {
+	r := cfnrun(t, "validate", "examples/broken/template.yaml")
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "examples", "broken", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```\n"+r.stdout+"```") {
+		t.Errorf("examples/broken/README.md does not show the current output of 'cfnrun validate examples/broken/template.yaml'; paste it in its last code block:\n%s", r.stdout)
+	}
+}

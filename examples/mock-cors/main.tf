@@ -79,7 +79,8 @@ resource "aws_api_gateway_integration" "greetings_post" {
   passthrough_behavior = "WHEN_NO_TEMPLATES"
   request_templates = {
     "application/json" = <<-VTL
-      #if($input.path('$.name') != "")
+      #set($name = $input.path('$.name'))
+      #if($name && $name != "")
       {"statusCode": 201}
       #else
       {"statusCode": 400}

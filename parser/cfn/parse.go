@@ -83,6 +83,36 @@ func yamlParserProblem(text string) bool {
 	return false
 }
 
+// offendingLine narrows a block-structure error, which yaml.v3 reports at
+// the line where the enclosing mapping or sequence starts, to the line that
+// breaks it (usually a wrong indentation): the shortest prefix of the
+// document, cut at a line end, that fails with the same problem ends
+// there. Only runs on the error path; a binary search over prefixes.
+func (p *parser) offendingLine(from int, text string) int {
+	fails := func(n int) bool {
+		end := len(p.src)
+		if n < len(p.lines) {
+			end = p.lines[n]
+		}
+		var doc yaml.Node
+		err := yaml.Unmarshal(p.src[:end], &doc)
+		return err != nil && strings.Contains(err.Error(), text)
+	}
+	lo, hi := from, len(p.lines)
+	if lo >= hi || fails(lo) || !fails(hi) {
+		return from
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
 func (p *parser) syntaxError(err error) {
 	msgs := []string{err.Error()}
 	if te, ok := err.(*yaml.TypeError); ok {
@@ -103,6 +133,9 @@ func (p *parser) syntaxError(err error) {
 			// line of the construct being parsed: the flow sequence or
 			// mapping that is not closed, the block that has a bad key.
 			line = min(line+1, max(1, len(p.lines)))
+			if strings.HasPrefix(text, "did not find expected key") || strings.HasPrefix(text, "did not find expected '-' indicator") {
+				line = p.offendingLine(line, text)
+			}
 		}
 		col := 1
 		lineText := p.lineText(line)
@@ -192,6 +225,9 @@ var shortTags = map[string]string{
 	"!FindInMap": "Fn::FindInMap", "!Base64": "Fn::Base64", "!GetAZs": "Fn::GetAZs",
 	"!Cidr": "Fn::Cidr", "!ImportValue": "Fn::ImportValue", "!Length": "Fn::Length",
 	"!ToJsonString": "Fn::ToJsonString", "!Transform": "Fn::Transform",
+	// Rule functions, valid in the Rules section.
+	"!Contains": "Fn::Contains", "!EachMemberEquals": "Fn::EachMemberEquals", "!EachMemberIn": "Fn::EachMemberIn",
+	"!RefAll": "Fn::RefAll", "!ValueOf": "Fn::ValueOf", "!ValueOfAll": "Fn::ValueOfAll",
 }
 
 func shortTagNames() []string { return diag.Names(shortTags) }
@@ -293,7 +329,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
 		}
 		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
-		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] {
+		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
 			f := n.Fields[0]
 			p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
 				hintOr(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),

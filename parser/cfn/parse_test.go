@@ -97,7 +97,8 @@ func TestParseDiagnostics(t *testing.T) {
 		{"unclosed flow sequence", "A:\n  B: [1, 2\n  C: 3\n", []string{"2:3 E0000"}},
 		{"two tags in a flow sequence", "A:\n  B: x\nC: !Select [0, !GetAZs !Ref R]\n", []string{"3:1 E0000"}},
 		{"unclosed flow mapping", "A: 1\nB:\n  C: {x: 1\n  D: 2\n", []string{"3:3 E0000"}},
-		{"bad indentation", "R:\n  A:\n    Type: X\n    Properties:\n      B: 1\n     C: 2\n", []string{"3:5 E0000"}},
+		{"bad indentation", "R:\n  A:\n    Type: X\n    Properties:\n      B: 1\n     C: 2\n    DependsOn: B\n", []string{"6:6 E0000"}},
+		{"bad indentation of a sequence item", "R:\n  A:\n    L:\n      - 1\n     - 2\n", []string{"5:6 E0000"}},
 		{"scanner error line unchanged", "A:\n  B: c: d\n", []string{"2:3 E0000"}},
 		{"merge key", "x: &a {b: 1}\ny:\n  <<: *a\n", []string{"3:3 E0000"}},
 	}
