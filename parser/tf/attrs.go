@@ -272,6 +272,13 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		rendered := l.renderTemplateFile(in, obj)
 		obj["rendered"] = rendered
 		obj["id"] = cty.StringVal(model.StableID(16, "template_file", ctyString(rendered)))
+	case "archive_file":
+		// The zip is written when Terraform reads the data source; here
+		// it does not exist, so its path and hashes are unknown.
+		for _, a := range []string{"output_path", "output_base64sha256", "output_base64sha512", "output_md5", "output_sha", "output_sha256", "output_sha512", "output_size"} {
+			obj[a] = cty.DynamicVal
+		}
+		obj["id"] = cty.StringVal(model.StableID(16, "archive", in.addr))
 	case "terraform_remote_state":
 		// Another configuration's outputs: unknown here.
 		obj["outputs"] = cty.DynamicVal

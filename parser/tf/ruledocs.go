@@ -32,5 +32,6 @@ func Rules() []Rule {
 		{"TF051", "error", "duplicate method, an integration or response for a method that is not declared, or an integration response without an integration", "API Gateway fails with \"Invalid Method identifier specified\" or \"No integration defined for method\"."},
 		{"TF052", "error", "method settings for a stage that does not exist", "API Gateway fails with \"Invalid stage identifier specified\"."},
 		{"TF053", "warning", "a REST API body that is not a JSON or YAML document", "API Gateway rejects the import; cfnrun serves no routes from it."},
+		{"TF054", "info", "an API Gateway v2 (HTTP or WebSocket) API", "cfnrun serves REST APIs; aws_apigatewayv2_* resources stay in the graph without routes."},
 	}
 }
