@@ -13,8 +13,8 @@ type Rule struct {
 func Rules() []Rule {
 	return []Rule{
 		{"TF000", "error", "internal error in the Terraform front end", "A bug in cfnrun; the finding names the panic instead of crashing."},
-		{"TF001", "error/info", "a file cannot be read, or HCL syntax error (error); an override file cfnrun does not merge (info)", "Terraform cannot parse the configuration."},
-		{"TF002", "error", "malformed block: unknown top-level block, duplicate declaration, bad depends_on, incomplete dynamic block, count with for_each", "terraform validate rejects the configuration."},
+		{"TF001", "error/info", "a file cannot be read, or HCL syntax error (error); an override of a .tf.json block, which cfnrun does not merge (info)", "Terraform cannot parse the configuration."},
+		{"TF002", "error", "malformed block: unknown top-level block, duplicate declaration, override of an undeclared block, bad depends_on, incomplete dynamic block, count with for_each", "terraform validate rejects the configuration."},
 		{"TF003", "error", "reference to an undeclared variable, local, resource, data source or module (with did-you-mean)", "terraform validate fails with \"Reference to undeclared ...\". --set ADDR.ATTR=VALUE supplies a value for an undeclared resource locally."},
 		{"TF004", "error", "call to an unknown function (with did-you-mean)", "terraform validate fails with \"Call to unknown function\"."},
 		{"TF005", "error/warning/info", "type error or invalid value: wrong argument type, bad count/for_each, a function failing on its arguments (error); a file function on a file that does not exist yet, such as a build artifact (warning: unknown value); count/for_each derived from attributes only AWS knows (info: no instances)", "Terraform or the AWS provider rejects the value; cfnrun invents no values for attributes of resources it does not model."},
