@@ -74,6 +74,8 @@ var realTemplates = []struct {
 	// LanguageExtensions + SAM: a parameter used only in
 	// UpdateReplacePolicy, intrinsics in resource policies.
 	{file: "cfn-lint-good-transform-language-extension.yaml", params: map[string]string{"DBPolicy": "Retain"}, routes: 0},
+	// Sub in Metadata, nested-stack outputs, Sub over Fn::Transform.
+	{file: "cfn-lint-good-functions-sub.yaml", params: map[string]string{"mySubnets": "subnet-1,subnet-2"}, routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }
