@@ -144,8 +144,6 @@ type ResourceChange struct {
 	// Location is where the resource is declared (new side, or old side
 	// for a removal), file:line:col.
 	Location string `json:"location,omitempty"`
-
-	rng diag.Range
 }
 
 // PropertyChange is one changed property of a resource.
@@ -183,7 +181,7 @@ type Hazard struct {
 	// Kind is a stable identifier, documented in docs/diff.md:
 	// api-removed, stage-removed, route-removed, auth-weakened,
 	// deployment-not-updated, terraform-deployment-not-triggered,
-	// stage-new-deployment, api-replaced, data-loss.
+	// stage-new-deployment, api-replaced, data-loss, export-removed.
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
@@ -217,7 +215,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		// names differ by construction, so only the API (routes, stages)
 		// is compared.
 		r.CrossFormat = true
-		rs = &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: map[string]string{}}
+		rs = &resourceDiff{byNew: map[string]*ResourceChange{}}
 	} else {
 		var err error
 		if rs, err = compareResources(ctx, old, new); err != nil {
@@ -241,7 +239,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	if r.Stages == nil {
 		r.Stages = []StageChange{}
 	}
-	r.Outputs = compareOutputs(old, new)
+	r.Outputs = compareOutputs(old, new, r.CrossFormat)
 	r.Hazards = append(r.Hazards, exportHazards(r.Outputs)...)
 	sortHazards(r.Hazards)
 	r.summarize()
@@ -333,4 +331,35 @@ func valueJSON(v *model.Value) any {
 		return map[string]any{v.Str: valueJSON(v.Arg)}
 	}
 	return nil
+}
+
+// RelabelFiles replaces the prefix from with to in every file name and
+// location of r: `cfnrun diff --git` reads the old side from a temporary
+// directory and reports it as "REV:path".
+func (r *Result) RelabelFiles(from, to string) {
+	fix := func(s *string) {
+		if strings.HasPrefix(*s, from) {
+			*s = to + strings.TrimPrefix(*s, from)
+		}
+	}
+	for _, side := range []*Side{&r.Old, &r.New} {
+		for i := range side.Files {
+			fix(&side.Files[i])
+		}
+	}
+	for i := range r.Hazards {
+		fix(&r.Hazards[i].Location)
+	}
+	for i := range r.Resources {
+		fix(&r.Resources[i].Location)
+	}
+	for i := range r.Routes {
+		fix(&r.Routes[i].Location)
+	}
+	for i := range r.Stages {
+		fix(&r.Stages[i].Location)
+	}
+	for i := range r.Outputs {
+		fix(&r.Outputs[i].Location)
+	}
 }

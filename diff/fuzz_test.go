@@ -48,10 +48,14 @@ func FuzzCompare(f *testing.F) {
 		if err := WriteJSON(&b1, r); err != nil {
 			t.Fatal(err)
 		}
+		if err := WriteGitHub(&b1, r); err != nil {
+			t.Fatal(err)
+		}
 		r2, _ := Compare(ctx, old, nw)
 		_ = WriteText(&b2, r2, true)
 		_ = WriteMarkdown(&b2, r2)
 		_ = WriteJSON(&b2, r2)
+		_ = WriteGitHub(&b2, r2)
 		if b1.String() != b2.String() {
 			t.Fatal("Compare is not deterministic")
 		}

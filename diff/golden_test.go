@@ -80,7 +80,7 @@ func (a *archive) set(name, data string) {
 // TestGolden runs every testdata/golden/*.txtar: the archive holds
 // old.json and new.json (CloudFormation, or Terraform-shaped JSON, see
 // load_test.go) and the expected output in every format: text, color,
-// json, markdown. Run with -update to rewrite the expectations.
+// json, markdown, github. Run with -update to rewrite the expectations.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
 	if err != nil || len(files) == 0 {
@@ -107,8 +107,9 @@ func TestGolden(t *testing.T) {
 				"color":    func(b *bytes.Buffer) error { return WriteText(b, r, true) },
 				"json":     func(b *bytes.Buffer) error { return WriteJSON(b, r) },
 				"markdown": func(b *bytes.Buffer) error { return WriteMarkdown(b, r) },
+				"github":   func(b *bytes.Buffer) error { return WriteGitHub(b, r) },
 			}
-			for _, name := range []string{"text", "color", "json", "markdown"} {
+			for _, name := range []string{"text", "color", "json", "markdown", "github"} {
 				var b bytes.Buffer
 				if err := outputs[name](&b); err != nil {
 					t.Fatalf("%s: %v", name, err)

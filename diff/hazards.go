@@ -89,6 +89,17 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 				continue
 			}
 			stages := stagesOf(p.new, d.LogicalID)
+			if _, declared := newNodes[d.LogicalID]; !declared && new.Format == model.CloudFormation {
+				// Made by the SAM transform, which names the deployment
+				// after a hash of the API definition: the change gets a
+				// new deployment, and the stage switches to it.
+				for _, st := range stages {
+					add(Hazard{Kind: "stage-new-deployment", Severity: SeverityWarning, Address: d.LogicalID, Location: loc(d.Range),
+						Message: fmt.Sprintf("stage %s of API %s points at a new deployment: the SAM transform creates one because %s changed", st, p.name, listSome(changes)),
+						Detail:  "Everything in the API at the time of this deployment goes live on the stage at once."})
+				}
+				continue
+			}
 			if new.Format == model.Terraform {
 				if triggered(d.LogicalID, newNodes, oldNodes, rs) {
 					continue

@@ -27,10 +27,11 @@ func outputValue(o model.Output) string {
 	return o.Value
 }
 
-// compareOutputs compares outputs by name. Across formats outputs are
-// compared too: a migration should keep what other stacks and scripts
-// read.
-func compareOutputs(old, new *model.Template) []OutputChange {
+// compareOutputs compares outputs by name. Across formats only presence
+// and export names are compared (a migration should keep what other stacks
+// and scripts read); values embed generated ids that differ by
+// construction.
+func compareOutputs(old, new *model.Template, crossFormat bool) []OutputChange {
 	out := []OutputChange{}
 	oldBy := map[string]model.Output{}
 	for _, o := range old.Outputs {
@@ -44,9 +45,13 @@ func compareOutputs(old, new *model.Template) []OutputChange {
 			out = append(out, OutputChange{Name: n.Name, Action: ActionAdd, New: outputValue(n), NewExport: n.ExportName, Location: loc(n.Range)})
 			continue
 		}
-		if outputValue(o) != outputValue(n) || o.ExportName != n.ExportName {
-			out = append(out, OutputChange{Name: n.Name, Action: "change", Old: outputValue(o), New: outputValue(n),
-				OldExport: o.ExportName, NewExport: n.ExportName, Location: loc(n.Range)})
+		if (!crossFormat && outputValue(o) != outputValue(n)) || o.ExportName != n.ExportName {
+			c := OutputChange{Name: n.Name, Action: "change", Old: outputValue(o), New: outputValue(n),
+				OldExport: o.ExportName, NewExport: n.ExportName, Location: loc(n.Range)}
+			if crossFormat {
+				c.Old, c.New = "", "" // only the export changed that matters
+			}
+			out = append(out, c)
 		}
 	}
 	for _, o := range old.Outputs {

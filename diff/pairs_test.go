@@ -16,7 +16,8 @@ import (
 )
 
 // TestPairs diffs every real-looking template pair under testdata/pairs
-// (old.yaml|json, new.yaml|json) through the resolver, as `cfnrun diff`
+// (old.yaml|json and new.yaml|json, or old/ and new/ Terraform modules)
+// through the resolver, as `cfnrun diff`
 // does, and compares the text output with expected.txt (rewritten with
 // -update).
 func TestPairs(t *testing.T) {
@@ -63,8 +64,11 @@ func TestPairs(t *testing.T) {
 func resolvePair(t *testing.T, dir, side string) *model.Template {
 	t.Helper()
 	matches, _ := filepath.Glob(filepath.Join(dir, side+".*"))
+	if fi, err := os.Stat(filepath.Join(dir, side)); err == nil && fi.IsDir() {
+		matches = append(matches, filepath.Join(dir, side)) // a Terraform module
+	}
 	if len(matches) != 1 {
-		t.Fatalf("%s: want exactly one %s.yaml or %s.json, found %v", dir, side, side, matches)
+		t.Fatalf("%s: want exactly one %s.yaml, %s.json or %s/ (Terraform), found %v", dir, side, side, side, matches)
 	}
 	r := resolver.Resolve(context.Background(), matches, resolver.Options{StackName: "pair", AllowExtensions: true})
 	if r.HasInputErrors() || r.Template == nil {

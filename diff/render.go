@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 // ANSI styles used by WriteText when colour is on.
@@ -330,6 +333,9 @@ func WriteJSON(w io.Writer, r *Result) error {
 func WriteMarkdown(w io.Writer, r *Result) error {
 	var b strings.Builder
 	b.WriteString("## cfnrun diff\n\n")
+	if len(r.Old.Files) > 0 || len(r.New.Files) > 0 {
+		fmt.Fprintf(&b, "%s -> %s\n\n", mdFiles(r.Old.Files), mdFiles(r.New.Files))
+	}
 	if r.Empty() {
 		b.WriteString(noChanges(r) + "\n")
 		_, err := io.WriteString(w, b.String())
@@ -428,6 +434,17 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	return err
 }
 
+func mdFiles(fs []string) string {
+	if len(fs) == 0 {
+		return "(nothing)"
+	}
+	q := make([]string, len(fs))
+	for i, f := range fs {
+		q[i] = mdCode(f)
+	}
+	return strings.Join(q, ", ")
+}
+
 // mdText escapes text for a Markdown table cell or list item.
 func mdText(s string) string {
 	r := strings.NewReplacer("|", `\|`, "\n", "<br>", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`)
@@ -438,4 +455,53 @@ func mdText(s string) string {
 func mdCode(s string) string {
 	s = strings.NewReplacer("|", `\|`, "\n", " ", "`", "'").Replace(s)
 	return "`" + s + "`"
+}
+
+// Diagnostics returns the hazards as findings (danger as errors, warnings
+// as warnings, rule "diff/<kind>"), positioned at their locations, so they
+// can be printed by the diag printers (GitHub annotations, SARIF).
+func (r *Result) Diagnostics() diag.Diagnostics {
+	var ds diag.Diagnostics
+	for _, h := range r.Hazards {
+		sev := diag.Warning
+		if h.Severity == SeverityDanger {
+			sev = diag.Error
+		}
+		ds = append(ds, diag.Diagnostic{Severity: sev, Rule: "diff/" + h.Kind, Summary: h.Message, Detail: h.Detail,
+			Range: parseLocation(h.Location), Resource: h.Address})
+	}
+	return ds
+}
+
+// parseLocation turns "file:line:col" back into a Range. The file name may
+// itself contain colons (REV:path).
+func parseLocation(s string) diag.Range {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return diag.Range{Filename: s}
+	}
+	j := strings.LastIndexByte(s[:i], ':')
+	if j < 0 {
+		return diag.Range{Filename: s}
+	}
+	line, err1 := strconv.Atoi(s[j+1 : i])
+	col, err2 := strconv.Atoi(s[i+1:])
+	if err1 != nil || err2 != nil {
+		return diag.Range{Filename: s}
+	}
+	return diag.Range{Filename: s[:j], Start: diag.Pos{Line: line, Column: col}}
+}
+
+// WriteGitHub prints the hazards as GitHub Actions annotations on the
+// lines they are about, and the summary as a notice.
+func WriteGitHub(w io.Writer, r *Result) error {
+	if err := diag.WriteGitHub(w, r.Diagnostics()); err != nil {
+		return err
+	}
+	msg := summaryFor(r)
+	if r.Empty() {
+		msg = noChanges(r)
+	}
+	_, err := fmt.Fprintf(w, "::notice title=cfnrun diff::%s\n", msg)
+	return err
 }

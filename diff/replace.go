@@ -30,6 +30,7 @@ var createOnlyTable = map[string][]string{
 	"AWS::ApiGateway::DocumentationVersion":        {"DocumentationVersion", "RestApiId"},
 	"AWS::ApiGateway::DomainName":                  {"DomainName"},
 	"AWS::ApiGateway::DomainNameAccessAssociation": {"AccessAssociationSource", "AccessAssociationSourceType", "DomainNameArn"},
+	"AWS::ApiGateway::DomainNameV2":                {"DomainName", "EndpointConfiguration", "SecurityPolicy"},
 	"AWS::ApiGateway::GatewayResponse":             {"ResponseType", "RestApiId"},
 	"AWS::ApiGateway::Method":                      {"HttpMethod", "ResourceId", "RestApiId"},
 	"AWS::ApiGateway::Model":                       {"ContentType", "Name", "RestApiId"},
@@ -54,6 +55,11 @@ var createOnlyTable = map[string][]string{
 	"AWS::ApiGatewayV2::RouteResponse":       {"ApiId", "RouteId"},
 	"AWS::ApiGatewayV2::Stage":               {"ApiId", "StageName"},
 	"AWS::ApiGatewayV2::VpcLink":             {"SecurityGroupIds", "SubnetIds"},
+
+	// SAM: only the properties that replace what the transform generates
+	// (the function's name); Events and the implicit API update in place.
+	"AWS::Serverless::Function": {"FunctionName"},
+	"AWS::Serverless::Api":      {},
 
 	// What API templates commonly mix in.
 	"AWS::Lambda::Function":   {"FunctionName"},

@@ -14,11 +14,8 @@ import (
 // steps need to know about it.
 type resourceDiff struct {
 	changes []ResourceChange
-	// byNew indexes changes by new address (and old address for removals).
+	// byNew indexes the non-removal changes by new address.
 	byNew map[string]*ResourceChange
-	byOld map[string]*ResourceChange
-	// renames maps old address to new address.
-	renames map[string]string
 }
 
 // replaced reports whether the resource at new address a is replaced (or is
@@ -59,7 +56,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	}
 	ren := findRenames(removed, added)
 
-	d := &resourceDiff{byNew: map[string]*ResourceChange{}, byOld: map[string]*ResourceChange{}, renames: ren}
+	d := &resourceDiff{byNew: map[string]*ResourceChange{}}
 	renamedTo := map[string]string{} // new -> old
 	for o, n := range ren {
 		renamedTo[n] = o
@@ -69,18 +66,18 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		if _, ok := ren[n.Address]; ok {
 			continue
 		}
-		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionRemove, Location: loc(n.Range), rng: n.Range})
+		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionRemove, Location: loc(n.Range)})
 	}
 	for _, n := range added {
 		if o, ok := renamedTo[n.Address]; ok {
 			out = append(out, ResourceChange{
 				Address: n.Address, OldAddress: o, Type: n.Type, Action: ActionReplace, Replacement: ReplaceRename,
 				Reason:   fmt.Sprintf("renamed from %s with identical properties: %s is deleted and %s created in its place", o, o, n.Address),
-				Location: loc(n.Range), rng: n.Range,
+				Location: loc(n.Range),
 			})
 			continue
 		}
-		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionAdd, Location: loc(n.Range), rng: n.Range})
+		out = append(out, ResourceChange{Address: n.Address, Type: n.Type, Action: ActionAdd, Location: loc(n.Range)})
 	}
 	for i, n := range common {
 		if i%256 == 0 {
@@ -89,7 +86,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 			}
 		}
 		o := oldBy[n.Address]
-		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range), rng: n.Range}
+		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range)}
 		if o.Type != n.Type {
 			c.OldType = o.Type
 			c.Action, c.Replacement = ActionReplace, ReplaceType
@@ -108,7 +105,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	sortResources(out)
 	d.changes = out
 	d.index()
-	propagate(d, common, newBy, oldBy)
+	propagate(d, common, newBy, oldBy, changedParams(old, new))
 	sortResources(d.changes)
 	d.index()
 	return d, nil
@@ -116,18 +113,9 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 
 func (d *resourceDiff) index() {
 	clear(d.byNew)
-	clear(d.byOld)
 	for i := range d.changes {
-		c := &d.changes[i]
-		if c.Action == ActionRemove {
-			d.byOld[c.Address] = c
-			continue
-		}
-		d.byNew[c.Address] = c
-		if c.OldAddress != "" {
-			d.byOld[c.OldAddress] = c
-		} else if c.Action != ActionAdd {
-			d.byOld[c.Address] = c
+		if c := &d.changes[i]; c.Action != ActionRemove {
+			d.byNew[c.Address] = c
 		}
 	}
 }
@@ -180,7 +168,7 @@ func classify(c *ResourceChange) {
 // a reference to an attribute that an in-place update can change (anything
 // but ids and ARNs, or the whole object as in jsonencode(aws_x.y)) also
 // carries an update of the referenced resource.
-func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*model.Node) {
+func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*model.Node, params map[string]string) {
 	type use struct {
 		node *model.Node
 		prop string       // top-level property
@@ -189,6 +177,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		attr string       // attribute read, "" for Ref / the whole object
 	}
 	users := map[string][]use{}
+	paramUsers := map[string][]use{}
 	for _, n := range common {
 		if n.Props == nil || n.Props.Kind != model.Map || oldBy[n.Address].Type != n.Type {
 			continue
@@ -197,6 +186,11 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		for _, f := range n.Props.Fields {
 			walkIntrinsics(joinKey("", f.Key), f.Value, func(path string, iv *model.Value) {
 				walkRefs(iv, func(target string) {
+					if _, ok := params[target]; ok && !seen["param\x00"+target+"\x00"+path] {
+						seen["param\x00"+target+"\x00"+path] = true
+						paramUsers[target] = append(paramUsers[target], use{n, f.Key, path, iv, ""})
+						return
+					}
 					a, attr := resolveAddr(target, newBy)
 					if a == "" || a == n.Address || seen[a+"\x00"+path] {
 						return
@@ -224,6 +218,45 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 	for i, c := range d.changes {
 		pos[c.Address] = i
 	}
+	// mark records that u's value changes because of what note says,
+	// reclassifies its resource and queues it when it becomes replaced (or,
+	// for Terraform, updated).
+	mark := func(u use, note string) {
+		i, ok := pos[u.node.Address]
+		if !ok {
+			d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range)})
+			i = len(d.changes) - 1
+			pos[u.node.Address] = i
+		}
+		c := &d.changes[i]
+		if c.Action == ActionReplace && c.Replacement != ReplaceDependency {
+			return
+		}
+		if j := slices.IndexFunc(c.Changes, func(p PropertyChange) bool { return overlaps(p.Path, u.path) }); j >= 0 {
+			// Already changed textually; say why it also changes value.
+			if c.Changes[j].Note == "" {
+				c.Changes[j].Note = note
+			}
+			return
+		}
+		v := u.val.String()
+		c.Changes = append(c.Changes, PropertyChange{
+			Path: u.path, Kind: PropDependency, Old: v, New: v, OldValue: valueJSON(u.val), NewValue: valueJSON(u.val),
+			ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
+		})
+		was := c.Action
+		classify(c)
+		if c.Action == ActionReplace && was != ActionReplace {
+			work = append(work, item{c.Address, true})
+		} else if c.Action == ActionUpdate && was == "" && strings.HasPrefix(c.Type, "aws_") {
+			work = append(work, item{c.Address, false})
+		}
+	}
+	for _, name := range sortedKeys(params) {
+		for _, u := range paramUsers[name] {
+			mark(u, fmt.Sprintf("refers to parameter %s, %s", name, params[name]))
+		}
+	}
 	done := map[item]bool{}
 	for len(work) > 0 {
 		it := work[0]
@@ -244,40 +277,35 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			if !it.replaced && (!strings.HasPrefix(u.node.Type, "aws_") || stableAttr(u.attr)) {
 				continue
 			}
-			i, ok := pos[u.node.Address]
-			if !ok {
-				d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range), rng: u.node.Range})
-				i = len(d.changes) - 1
-				pos[u.node.Address] = i
-			}
-			c := &d.changes[i]
-			if c.Action == ActionReplace && c.Replacement != ReplaceDependency {
-				continue
-			}
-			note := fmt.Sprintf("refers to %s, which %s, so its value changes", a, how)
-			if j := slices.IndexFunc(c.Changes, func(p PropertyChange) bool { return overlaps(p.Path, u.path) }); j >= 0 {
-				// Already changed textually; say why it also forces
-				// replacement when it does.
-				if c.Changes[j].Note == "" {
-					c.Changes[j].Note = note
-				}
-				continue
-			}
-			v := u.val.String()
-			c.Changes = append(c.Changes, PropertyChange{
-				Path: u.path, Kind: PropDependency, Old: v, New: v, OldValue: valueJSON(u.val), NewValue: valueJSON(u.val),
-				ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
-			})
-			was := c.Action
-			classify(c)
-			if c.Action == ActionReplace && was != ActionReplace {
-				work = append(work, item{c.Address, true})
-			} else if c.Action == ActionUpdate && was == "" && strings.HasPrefix(c.Type, "aws_") {
-				work = append(work, item{c.Address, false})
-			}
+			mark(u, fmt.Sprintf("refers to %s, which %s, so its value changes", a, how))
 		}
 	}
 	d.index()
+}
+
+// changedParams maps the CloudFormation parameters whose effective value
+// differs between the templates to a description of the change.
+func changedParams(old, new *model.Template) map[string]string {
+	out := map[string]string{}
+	if new.Format != model.CloudFormation {
+		return out // Terraform variables are evaluated into the properties
+	}
+	oldP := map[string]model.Parameter{}
+	for _, p := range old.Parameters {
+		oldP[p.Name] = p
+	}
+	for _, p := range new.Parameters {
+		o, ok := oldP[p.Name]
+		if !ok || o.Value == p.Value {
+			continue
+		}
+		if p.NoEcho || o.NoEcho {
+			out[p.Name] = "whose value changes"
+		} else {
+			out[p.Name] = fmt.Sprintf("whose value changes from %q to %q", o.Value, p.Value)
+		}
+	}
+	return out
 }
 
 // stableAttr reports whether a Terraform attribute keeps its value when

@@ -477,3 +477,47 @@ func TestManyRemovedRoutesAreSummarised(t *testing.T) {
 		}
 	}
 }
+
+// Every AWS::ApiGateway::* resource type has a create-only table, so no API
+// Gateway change is reported as "replacement unknown".
+func TestCreateOnlyCoversAPIGateway(t *testing.T) {
+	for _, typ := range []string{"Account", "ApiKey", "Authorizer", "BasePathMapping", "BasePathMappingV2", "ClientCertificate",
+		"Deployment", "DocumentationPart", "DocumentationVersion", "DomainName", "DomainNameAccessAssociation", "DomainNameV2",
+		"GatewayResponse", "Method", "Model", "RequestValidator", "Resource", "RestApi", "Stage", "UsagePlan", "UsagePlanKey", "VpcLink"} {
+		if !knownType("AWS::ApiGateway::" + typ) {
+			t.Errorf("AWS::ApiGateway::%s has no create-only table", typ)
+		}
+	}
+	for _, tc := range []struct {
+		typ, prop string
+		want      bool
+	}{
+		{"AWS::ApiGateway::Resource", "PathPart", true},
+		{"AWS::ApiGateway::Method", "Integration", false},
+		{"AWS::ApiGateway::Stage", "StageName", true},
+		{"AWS::ApiGateway::Stage", "Variables", false},
+		{"AWS::ApiGateway::RestApi", "Name", false},
+		{"aws_api_gateway_resource", "path_part", false},
+		{"aws_api_gateway_method", "http_method", true},
+		{"aws_api_gateway_deployment", "triggers", true},
+	} {
+		if got := isCreateOnly(tc.typ, tc.prop); got != tc.want {
+			t.Errorf("isCreateOnly(%s, %s) = %v, want %v", tc.typ, tc.prop, got, tc.want)
+		}
+	}
+}
+
+func TestParseLocation(t *testing.T) {
+	for in, want := range map[string]string{
+		"new.yaml:12:3":            "new.yaml 12 3",
+		"HEAD:infra/api.yaml:34:3": "HEAD:infra/api.yaml 34 3",
+		"origin/main:a:b.yaml:1:1": "origin/main:a:b.yaml 1 1",
+		"no-position.yaml":         "no-position.yaml 0 0",
+		"odd:name:x":               "odd:name:x 0 0",
+	} {
+		r := parseLocation(in)
+		if got := fmt.Sprintf("%s %d %d", r.Filename, r.Start.Line, r.Start.Column); got != want {
+			t.Errorf("parseLocation(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

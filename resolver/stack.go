@@ -123,12 +123,14 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	s.sections()
 	s.loadParameters()
+	s.expandForEach()
 	s.loadConditions()
 	s.loadResources()
 	s.checkSchema()
 	s.samImplied()
 	s.assignAttrs()
 	nodes := s.buildGraph()
+	s.markRulesRefs()
 	t.Nodes = nodes
 	s.checkUnusedParams()
 	lower := &lowerer{s: s, t: t}
@@ -309,5 +311,15 @@ func (s *stack) checkSchema() {
 			}
 			s.add(d)
 		}
+	}
+}
+
+// markRulesRefs counts references inside the Rules section as uses of the
+// parameters they name (CDK's CheckBootstrapVersion rule is the only use of
+// its BootstrapVersion parameter).
+func (s *stack) markRulesRefs() {
+	if rules := s.root.Get("Rules"); rules != nil {
+		w := &refWalker{s: s}
+		w.walk(rules)
 	}
 }

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the stock h2c transport (Config.StockHTTP2) is golang.org/x/net/http2's by design, kept for comparison and as a fallback
+
 package runtime
 
 import (
@@ -14,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 )
 
 // backends owns the connection pools to integration endpoints. They are
@@ -43,6 +47,7 @@ type backendGroup struct {
 	// h2cState: 0 not probed, 1 speaks h2c, 2 HTTP/1.1 only.
 	h2cState atomic.Int32
 	probeMu  sync.Mutex
+	client   *h2.Client // h2c, unless Config.StockHTTP2
 }
 
 func newBackends(cfg Config) *backends {
@@ -82,6 +87,13 @@ func newBackends(cfg Config) *backends {
 }
 
 func (b *backends) closeIdle() {
+	b.mu.Lock()
+	for _, g := range b.groups {
+		if g.client != nil {
+			g.client.CloseIdle()
+		}
+	}
+	b.mu.Unlock()
 	b.h1.CloseIdleConnections()
 	b.h2tls.CloseIdleConnections()
 	b.h2c.CloseIdleConnections()
@@ -139,9 +151,9 @@ func (b *backends) dialTLS(protos []string) func(ctx context.Context, network, a
 }
 
 // group returns the shared group for (scheme, host, h2).
-func (b *backends) group(scheme, host string, h2 bool) *backendGroup {
+func (b *backends) group(scheme, host string, useH2 bool) *backendGroup {
 	key := scheme + "://" + host
-	if h2 {
+	if useH2 {
 		key += "#h2"
 	}
 	b.mu.Lock()
@@ -149,7 +161,14 @@ func (b *backends) group(scheme, host string, h2 bool) *backendGroup {
 	if g, ok := b.groups[key]; ok {
 		return g
 	}
-	g := &backendGroup{b: b, scheme: scheme, host: host, h2: h2}
+	g := &backendGroup{b: b, scheme: scheme, host: host, h2: useH2}
+	if useH2 && scheme == "http" && !b.cfg.StockHTTP2 {
+		addr := host
+		if !strings.Contains(addr, ":") {
+			addr += ":80"
+		}
+		g.client = &h2.Client{Dial: func(ctx context.Context) (net.Conn, error) { return b.dial(ctx, "tcp", addr) }}
+	}
 	b.groups[key] = g
 	return g
 }
@@ -174,6 +193,9 @@ func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if st == 2 {
 		return g.b.h1.RoundTrip(req)
+	}
+	if g.client != nil {
+		return g.client.RoundTrip(req)
 	}
 	return g.b.h2c.RoundTrip(req)
 }

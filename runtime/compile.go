@@ -429,7 +429,7 @@ func compileRequestParam(key, src string) (paramMapping, error) {
 	var pm paramMapping
 	rest, ok := strings.CutPrefix(key, "integration.request.")
 	if !ok {
-		return pm, fmt.Errorf("the key must start with integration.request.")
+		return pm, fmt.Errorf("the key must start with %q", "integration.request.")
 	}
 	switch {
 	case strings.HasPrefix(rest, "path."):
@@ -541,6 +541,13 @@ func parseURITemplate(raw string) (*uriTemplate, error) {
 	host, path := rest, "/"
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		host, path = rest[:i], rest[i:]
+	}
+	if i := strings.Index(raw, "${"); i >= 0 {
+		ref := raw[i+2:]
+		if j := strings.IndexByte(ref, '}'); j >= 0 {
+			ref = ref[:j]
+		}
+		return nil, fmt.Errorf("the Uri %q still refers to ${%s}, which has no value; give it one with --set %s=VALUE", raw, ref, ref)
 	}
 	if host == "" || strings.ContainsAny(host, "{}") {
 		return nil, fmt.Errorf("the Uri %q has no fixed host", raw)

@@ -399,3 +399,44 @@ func TestHTTPIntegrationTemplates(t *testing.T) {
 		t.Errorf("404 passthrough: %d %q", res.status, res.body)
 	}
 }
+
+func TestGatewayResponsesAndAPISelection(t *testing.T) {
+	mock := func(body string) *model.Integration {
+		return &model.Integration{Type: model.IntegrationMock,
+			RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+			Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": body}}}}
+	}
+	a := newTB("aaaaaaaaaa", stage("prod", nil))
+	a.method("/who", "GET", mock(`"a"`))
+	a.api.GatewayResponses = []*model.GatewayResponse{
+		{ResponseType: "DEFAULT_4XX", ResponseParameters: map[string]string{"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}},
+		{ResponseType: "MISSING_AUTHENTICATION_TOKEN", StatusCode: "404",
+			ResponseParameters: map[string]string{"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"},
+			ResponseTemplates:  map[string]string{"application/json": `{"error": $context.error.messageString, "stage": "$context.stage"}`}},
+	}
+	b := newTB("bbbbbbbbbb", stage("prod", nil))
+	b.method("/who", "GET", mock(`"b"`))
+	tpl := &model.Template{APIs: []*model.RestAPI{a.api, b.api}}
+	tpl.Finalize()
+	gw := start(t, tpl, nil)
+	c := h1Client(t)
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/who", nil); res.body != `"a"` {
+		t.Errorf("path style: %q, want the first API", res.body)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/who", nil, "Host", "bbbbbbbbbb.execute-api.localhost:8080"); res.body != `"b"` {
+		t.Errorf("host style: %q, want API b", res.body)
+	}
+	res := do(t, c, "GET", "http://"+gw.http+"/prod/nope", nil)
+	if res.status != 404 || res.body != `{"error": "Missing Authentication Token", "stage": "prod"}` || res.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("customized 403: %d %q %v", res.status, res.body, res.header)
+	}
+	var hostStyle int
+	for _, r := range gw.g.Routes() {
+		if r.HostStyle {
+			hostStyle++
+		}
+	}
+	if hostStyle != 1 {
+		t.Errorf("%d routes marked host-style, want 1 (API b)", hostStyle)
+	}
+}

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client speaks h2c with prior knowledge and reports stream error codes, which the tests assert
+
 package runtime
 
 import (
@@ -30,9 +32,7 @@ type tb struct {
 func newTB(id string, stages ...*model.Stage) *tb {
 	root := &model.Resource{ID: "rootid0000"}
 	api := &model.RestAPI{LogicalID: "Api" + id, ID: id, Name: "api-" + id, Root: root, Resources: []*model.Resource{root}, MinimumCompressionSize: -1}
-	for _, s := range stages {
-		api.Stages = append(api.Stages, s)
-	}
+	api.Stages = append(api.Stages, stages...)
 	return &tb{t: &model.Template{APIs: []*model.RestAPI{api}}, api: api, res: map[string]*model.Resource{"/": root}}
 }
 

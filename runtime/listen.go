@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the stock engine (Config.StockHTTP2) is golang.org/x/net/http2's server by design, kept for comparison and as a fallback
+
 package runtime
 
 import (

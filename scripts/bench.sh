@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh            # or: make bench
 #   DURATION=10 ROUNDS=5 scripts/bench.sh
+#   STOCK=1 scripts/bench.sh   # also cfnrun --stock-http2 (x/net's server and transport)
 #
 # Starts a small Go backend (HTTP/1.1 + h2c), cfnrun serving scripts/bench.yaml
 # (an HTTP_PROXY route with ConnectionType HTTP2, and a MOCK route with a
@@ -59,6 +60,17 @@ CFN_PORT=$(free_port)
 CFN_PID=$!
 pids+=($CFN_PID)
 
+ORDER_EXTRA=()
+if [ "${STOCK:-0}" = 1 ]; then
+  # The same gateway with golang.org/x/net/http2 on both legs, to show
+  # what cfnrun's own HTTP/2 engine buys.
+  STOCK_PORT=$(free_port)
+  "$work/cfnrun" up --no-watch --access-log=false --stock-http2 --addr "127.0.0.1:$STOCK_PORT" --tls-addr "" \
+    --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/stock.out" 2>&1 &
+  pids+=($!)
+  ORDER_EXTRA=(stock-proxy stock-mock)
+fi
+
 CADDY_PROXY=$(free_port)
 CADDY_MOCK=$(free_port)
 cat >"$work/Caddyfile" <<EOF
@@ -90,17 +102,25 @@ wait_200() {
 }
 wait_200 "http://127.0.0.1:$CFN_PORT/prod/proxy"
 wait_200 "http://127.0.0.1:$CFN_PORT/prod/mock"
+if [ "${STOCK:-0}" = 1 ]; then
+  wait_200 "http://127.0.0.1:$STOCK_PORT/prod/proxy"
+fi
 wait_200 "http://127.0.0.1:$CADDY_PROXY/hello"
 wait_200 "http://127.0.0.1:$CADDY_MOCK/mock"
 
-declare -A URL=(
+declare -A URL
+URL=(
   [backend]="http://$BACKEND/hello"
   [cfnrun-proxy]="http://127.0.0.1:$CFN_PORT/prod/proxy"
   [caddy-proxy]="http://127.0.0.1:$CADDY_PROXY/hello"
   [cfnrun-mock]="http://127.0.0.1:$CFN_PORT/prod/mock"
   [caddy-respond]="http://127.0.0.1:$CADDY_MOCK/mock"
 )
-ORDER=(backend cfnrun-proxy caddy-proxy cfnrun-mock caddy-respond)
+if [ "${STOCK:-0}" = 1 ]; then
+  URL[stock-proxy]="http://127.0.0.1:$STOCK_PORT/prod/proxy"
+  URL[stock-mock]="http://127.0.0.1:$STOCK_PORT/prod/mock"
+fi
+ORDER=(backend cfnrun-proxy caddy-proxy cfnrun-mock caddy-respond "${ORDER_EXTRA[@]}")
 
 # run NAME ROUND: one h2load run; appends "req/s p99ms" to $work/NAME.res
 run() {
@@ -138,6 +158,10 @@ awk -v a="${RPS[cfnrun-proxy]}" -v b="${RPS[caddy-proxy]}" -v pa="${P99[cfnrun-p
   'BEGIN {printf "HTTP_PROXY h2c both legs: cfnrun/caddy = %.2fx req/s (goal 1.5x), p99 %s vs %s ms (goal: no worse)\n", a/b, pa, pb}'
 awk -v a="${RPS[cfnrun-mock]}" -v b="${RPS[caddy-respond]}" \
   'BEGIN {printf "MOCK vs caddy respond:     cfnrun/caddy = %.2fx req/s (goal 2x)\n", a/b}'
+if [ "${STOCK:-0}" = 1 ]; then
+  awk -v a="${RPS[cfnrun-proxy]}" -v b="${RPS[stock-proxy]}" -v c="${RPS[cfnrun-mock]}" -v d="${RPS[stock-mock]}" \
+    'BEGIN {printf "own HTTP/2 engine vs --stock-http2: proxy %.2fx, mock %.2fx\n", a/b, c/d}'
+fi
 echo "cfnrun peak RSS (VmHWM) under load: $((rss_kb / 1024)) MB (goal < 64 MB)"
 
 STARTUP_PORT=$(free_port)

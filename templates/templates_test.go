@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client speaks h2c with prior knowledge
+
 package templates
 
 import (

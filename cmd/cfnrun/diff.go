@@ -34,10 +34,11 @@ func diffCommand() command {
 	}
 	c.run = func(e *env, args []string) int {
 		fs := newFlagSet(e, &c)
-		format := fs.String("format", "text", "output `format`: text, json or markdown")
+		format := fs.String("format", "text", "output `format`: text, json, markdown (a pull-request comment) or github (Actions annotations)")
 		color := fs.String("color", "auto", "colour the text output: `auto` (when stdout is a terminal), always or never")
 		exitCode := fs.Bool("exit-code", false, "exit 0 when nothing changed, 2 when something did, 1 on error (terraform plan -detailed-exitcode)")
 		gitRev := fs.String("git", "", "compare PATH at git revision `REV` (old) with the working copy (new)")
+		strict := fs.Bool("strict", false, "exit 1, printing them, when either template has errors that would stop a deployment (by default the diff notes their count and goes on)")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
 			if code == exitOK {
@@ -46,9 +47,9 @@ func diffCommand() command {
 			return diffError
 		}
 		switch *format {
-		case "text", "json", "markdown":
+		case "text", "json", "markdown", "github":
 		default:
-			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json or markdown.\n", *format, didYouMean(*format, []string{"text", "json", "markdown"}))
+			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json, markdown or github.\n", *format, didYouMean(*format, []string{"text", "json", "markdown", "github"}))
 			return diffError
 		}
 		var useColor bool
@@ -65,6 +66,7 @@ func diffCommand() command {
 
 		pos := fs.Args()
 		var oldT, newT *model.Template
+		var relabelFrom, relabelTo string
 		opts := in.options()
 		opts.AllowExtensions = true // diffing is not validating
 		if *gitRev != "" {
@@ -86,14 +88,16 @@ func diffCommand() command {
 				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 				return diffError
 			}
+			// Report the old side as REV:path, not the temporary copy.
+			relabelFrom, relabelTo = tmp+string(filepath.Separator), *gitRev+":"
 			var ok bool
-			if newT, ok = resolveSide(e, "new", pos[0], opts); !ok {
+			if newT, ok = resolveSide(e, "new", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
 				return diffError
 			}
 			if !found {
 				// The path is new in the working copy: everything is added.
 				oldT = &model.Template{Format: newT.Format}
-			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, opts); !ok {
+			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, fmt.Sprintf("'cfnrun validate %s' on a checkout of %s", pos[0], *gitRev), opts, *strict); !ok {
 				return diffError
 			}
 		} else {
@@ -106,10 +110,10 @@ func diffCommand() command {
 				opts.StackName = stackNameOf(pos[1])
 			}
 			var ok bool
-			if oldT, ok = resolveSide(e, "old", pos[0], opts); !ok {
+			if oldT, ok = resolveSide(e, "old", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
 				return diffError
 			}
-			if newT, ok = resolveSide(e, "new", pos[1], opts); !ok {
+			if newT, ok = resolveSide(e, "new", pos[1], "'cfnrun validate "+pos[1]+"'", opts, *strict); !ok {
 				return diffError
 			}
 		}
@@ -119,11 +123,16 @@ func diffCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 			return diffError
 		}
+		if relabelFrom != "" {
+			res.RelabelFiles(relabelFrom, relabelTo)
+		}
 		switch *format {
 		case "json":
 			err = diff.WriteJSON(e.stdout, res)
 		case "markdown":
 			err = diff.WriteMarkdown(e.stdout, res)
+		case "github":
+			err = diff.WriteGitHub(e.stdout, res)
 		default:
 			err = diff.WriteText(e.stdout, res, useColor)
 		}
@@ -144,17 +153,21 @@ func diffCommand() command {
 // parse) are printed with their source lines and stop the diff. Errors
 // that would only stop a deployment (a stage without a deployment, say)
 // do not change what the diff can say; they are counted on stderr, since
-// 'cfnrun validate' is the command that reports them.
-func resolveSide(e *env, side, path string, opts resolver.Options) (*model.Template, bool) {
+// 'cfnrun validate' is the command that reports them, unless strict.
+func resolveSide(e *env, side, path, validateHint string, opts resolver.Options, strict bool) (*model.Template, bool) {
 	r := resolver.Resolve(e.ctx, []string{path}, opts)
-	if r.HasInputErrors() || r.Template == nil {
-		fmt.Fprintf(e.stderr, "cfnrun diff: cannot read the %s template:\n\n", side)
+	if r.HasInputErrors() || r.Template == nil || (strict && r.Diags.HasErrors()) {
+		verb := "cannot read"
+		if !r.HasInputErrors() && r.Template != nil {
+			verb = "--strict: errors in"
+		}
+		fmt.Fprintf(e.stderr, "cfnrun diff: %s the %s template:\n\n", verb, side)
 		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
 		fmt.Fprintf(e.stderr, "Fix the errors above and run the diff again.\n")
 		return nil, false
 	}
 	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; 'cfnrun validate %s' shows them.\n", side, n, path)
+		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; %s shows them.\n", side, n, validateHint)
 	}
 	return r.Template, true
 }
@@ -164,6 +177,14 @@ func resolveSide(e *env, side, path string, opts resolver.Options) (*model.Templ
 // returns the extracted path. found is false when path did not exist at
 // rev.
 func gitExtract(ctx context.Context, rev, path, dir string) (out string, found bool, err error) {
+	if filepath.IsAbs(path) {
+		// git prints names relative to the working directory; match them.
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil {
+				path = rel
+			}
+		}
+	}
 	clean := filepath.ToSlash(filepath.Clean(path))
 	list, err := runGit(ctx, "ls-tree", "-r", "--name-only", rev, "--", clean)
 	if err != nil {

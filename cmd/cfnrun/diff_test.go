@@ -36,12 +36,18 @@ func TestDiffCommand(t *testing.T) {
 		{name: "exit code with changes", args: []string{"diff", "--exit-code", old, nw}, code: 2, stdout: []string{"Routes:"}},
 		{name: "exit code without changes", args: []string{"diff", "--exit-code", old, old}, code: 0, stdout: []string{"No changes."}},
 		{name: "flags after files", args: []string{"diff", old, nw, "--format", "markdown"}, code: 0, stdout: []string{"## cfnrun diff", "| `~` | orders | prod | `GET` |"}},
+		{name: "github annotations", args: []string{"diff", "--format", "github", old, nw}, code: 0,
+			stdout: []string{"::warning file=", "title=cfnrun diff/stage-new-deployment::stage prod of API orders switches", "::notice title=cfnrun diff::Resources: 0 to add"}},
 		{name: "never colour into a pipe", args: []string{"diff", old, nw}, code: 0, stdout: []string{"~ Prod"}},
 		{name: "forced colour", args: []string{"diff", "--color", "always", old, nw}, code: 0, stdout: []string{"\x1b[33m~\x1b[0m"}},
 		{name: "missing file", args: []string{"diff", "--exit-code", old, "nope.yaml"}, code: 1, stderr: []string{"cannot read the new template", "nope.yaml"}, noStdout: true},
 		{name: "one file", args: []string{"diff", old}, code: 1, stderr: []string{"name two templates"}, noStdout: true},
 		{name: "bad format", args: []string{"diff", "--format", "yml", old, nw}, code: 1, stderr: []string{`unknown --format "yml"`}, noStdout: true},
 		{name: "bad flag", args: []string{"diff", "--colour", "never", old, nw}, code: 1, stderr: []string{"flag provided but not defined"}, noStdout: true},
+		{name: "deploy-time errors are noted", args: []string{"diff", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 0,
+			stdout: []string{"No changes."}, stderr: []string{"error(s) that would stop a deployment"}},
+		{name: "strict stops on deploy-time errors", args: []string{"diff", "--strict", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 1,
+			stderr: []string{"--strict: errors in the old template", "template.yaml:"}, noStdout: true},
 		{name: "help", args: []string{"diff", "--help"}, code: 0, stdout: []string{"cfnrun diff [flags] OLD NEW", "-exit-code", "-param Name=Value"}},
 	}
 	for _, tt := range tests {
@@ -155,10 +161,19 @@ func TestDiffGit(t *testing.T) {
 	if code != 2 {
 		t.Fatalf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
 	}
-	for _, s := range []string{"DANGER  stage prod of API status is removed", "-/+ ProdStage (AWS::ApiGateway::Stage)", "+ GET     /health -> MOCK"} {
+	for _, s := range []string{"DANGER  stage prod of API status is removed", "at HEAD:infra/api.yaml:34:3", "-/+ ProdStage (AWS::ApiGateway::Stage)", "+ GET     /health -> MOCK"} {
 		if !strings.Contains(stdout, s) {
 			t.Errorf("stdout lacks %q:\n%s", s, stdout)
 		}
+	}
+
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", filepath.Join(wd, "infra", "api.yaml"))
+	if code != 2 || !strings.Contains(stdout, "-/+ ProdStage (AWS::ApiGateway::Stage)") {
+		t.Errorf("absolute path: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
 	stdout, stderr, code = runCLI(t, "diff", "--exit-code", "--git", "HEAD", "infra/extra.yaml")
@@ -226,5 +241,22 @@ func TestGitExtractDirectory(t *testing.T) {
 	}
 	if _, found, err := gitExtract(context.Background(), "HEAD", "missing", dir); err != nil || found {
 		t.Errorf("missing path: found=%v err=%v", found, err)
+	}
+}
+
+func TestDiffCommandTerraform(t *testing.T) {
+	dir := filepath.Join(pairsDir, "tf-triggers")
+	stdout, stderr, code := runCLI(t, "diff", "--exit-code", filepath.Join(dir, "old"), filepath.Join(dir, "new"))
+	if code != 2 {
+		t.Fatalf("exit %d, want 2\n%s\n%s", code, stdout, stderr)
+	}
+	for _, s := range []string{"DANGER  aws_api_gateway_deployment.this is not re-created", "~ aws_api_gateway_integration.get_items"} {
+		if !strings.Contains(stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, stdout)
+		}
+	}
+	stdout, _, code = runCLI(t, "diff", "--format", "json", filepath.Join(dir, "old"), filepath.Join(dir, "new"))
+	if code != 0 || !strings.Contains(stdout, `"kind": "terraform-deployment-not-triggered"`) || !strings.Contains(stdout, `"format": "terraform"`) {
+		t.Errorf("json: exit %d\n%s", code, stdout)
 	}
 }

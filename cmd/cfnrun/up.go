@@ -45,6 +45,7 @@ func upCommand() command {
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
+		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
@@ -57,7 +58,7 @@ func upCommand() command {
 		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
-			Maps: maps, MaxBodyBytes: *maxBody,
+			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

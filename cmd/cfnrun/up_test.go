@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client speaks h2c with prior knowledge
+
 package main
 
 import (
@@ -194,13 +196,23 @@ func TestUpReloadsOnChange(t *testing.T) {
 	if s, m := getJSON(t, c, "http://"+p.http+"/dev/one"); s != 200 || m["protocol"] != "HTTP/2.0" {
 		t.Fatalf("before reload: %d %v", s, m)
 	}
+	// Save as editors do: write a temporary file, rename it over.
+	save := func(content string) {
+		tmp := file + ".tmp"
+		if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, file); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A broken change keeps the old version.
-	os.WriteFile(file, []byte(strings.ReplaceAll(reloadTemplate, "!Ref Res", "!Ref Nope")), 0o644)
+	save(strings.ReplaceAll(reloadTemplate, "!Ref Res", "!Ref Nope"))
 	p.waitLine(t, "cfnrun up: the change adds")
 	if s, _ := getJSON(t, c, "http://"+p.http+"/dev/one"); s != 200 {
 		t.Fatalf("after a broken change: %d", s)
 	}
-	os.WriteFile(file, []byte(strings.ReplaceAll(reloadTemplate, "PATH", "two")), 0o644)
+	save(strings.ReplaceAll(reloadTemplate, "PATH", "two"))
 	p.waitLine(t, "cfnrun up: reloaded")
 	if s, _ := getJSON(t, c, "http://"+p.http+"/dev/two"); s != 200 {
 		t.Errorf("new path after reload: %d", s)

@@ -109,8 +109,10 @@ func canon(v *Value) string {
 			return strconv.FormatFloat(f, 'g', -1, 64)
 		}
 	case String:
-		if f, err := strconv.ParseFloat(v.Str, 64); err == nil && strings.TrimSpace(v.Str) == v.Str {
-			return strconv.FormatFloat(f, 'g', -1, 64)
+		if looksNumeric(v.Str) {
+			if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+				return strconv.FormatFloat(f, 'g', -1, 64)
+			}
 		}
 		if l := strings.ToLower(v.Str); l == "true" || l == "false" {
 			return l
@@ -170,4 +172,14 @@ func (v *Value) write(b *strings.Builder) {
 		b.WriteString("!" + name + " ")
 		v.Arg.write(b)
 	}
+}
+
+// looksNumeric is a cheap filter before strconv.ParseFloat, which
+// allocates an error for every string that is not a number.
+func looksNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.'
 }

@@ -225,6 +225,9 @@ var shortTags = map[string]string{
 	"!FindInMap": "Fn::FindInMap", "!Base64": "Fn::Base64", "!GetAZs": "Fn::GetAZs",
 	"!Cidr": "Fn::Cidr", "!ImportValue": "Fn::ImportValue", "!Length": "Fn::Length",
 	"!ToJsonString": "Fn::ToJsonString", "!Transform": "Fn::Transform",
+	// Rule functions, valid in the Rules section.
+	"!Contains": "Fn::Contains", "!EachMemberEquals": "Fn::EachMemberEquals", "!EachMemberIn": "Fn::EachMemberIn",
+	"!RefAll": "Fn::RefAll", "!ValueOf": "Fn::ValueOf", "!ValueOfAll": "Fn::ValueOfAll",
 }
 
 func shortTagNames() []string { return diag.Names(shortTags) }
@@ -326,7 +329,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
 		}
 		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
-		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] {
+		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
 			f := n.Fields[0]
 			p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
 				hintOr(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),

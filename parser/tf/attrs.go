@@ -208,13 +208,19 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 			obj[attr] = value(attr)
 		}
 	}
-	for attr := range refs {
+	for attr, deep := range refs {
 		if _, ok := obj[attr]; !ok {
-			obj[attr] = value(attr)
+			if deep || !stringy(attr) {
+				// A list, map or object we cannot invent: unknown, as
+				// Terraform's plan shows "(known after apply)".
+				obj[attr] = cty.DynamicVal
+			} else {
+				obj[attr] = value(attr)
+			}
 		}
 	}
 	for attr := range l.relAttrs {
-		if _, ok := obj[attr]; !ok {
+		if _, ok := obj[attr]; !ok && stringy(attr) {
 			obj[attr] = value(attr)
 		}
 	}
@@ -222,6 +228,21 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 		obj[k] = cty.StringVal(v)
 	}
 	return cty.ObjectVal(obj)
+}
+
+// stringy reports whether an attribute name reads as a string attribute
+// (an id, ARN, name, URL, ...), for which a placeholder string is right.
+func stringy(attr string) bool {
+	if slices.Contains(commonAttrs, attr) {
+		return true
+	}
+	for _, suf := range []string{"arn", "id", "name", "url", "endpoint", "zone_id", "bucket", "hash", "key", "value", "version",
+		"path", "region", "account_id", "fqdn", "hostname", "address", "ip", "secret", "password", "token", "uri", "dns", "json", "policy"} {
+		if strings.HasSuffix(attr, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // dataSource emulates the data sources API configurations use; others get
@@ -251,6 +272,10 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		rendered := l.renderTemplateFile(in, obj)
 		obj["rendered"] = rendered
 		obj["id"] = cty.StringVal(model.StableID(16, "template_file", ctyString(rendered)))
+	case "terraform_remote_state":
+		// Another configuration's outputs: unknown here.
+		obj["outputs"] = cty.DynamicVal
+		obj["id"] = cty.StringVal(in.res.name)
 	case "aws_iam_policy_document":
 		obj["json"] = cty.StringVal(`{"Version":"2012-10-17","Statement":[]}`)
 		obj["minified_json"] = obj["json"]
@@ -335,7 +360,9 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 			if out[key] == nil {
 				out[key] = map[string]bool{}
 			}
-			out[key][a] = true
+			// true: the reference reads into the attribute (a list or
+			// object), so a placeholder string would not do.
+			out[key][a] = out[key][a] || i+1 < len(tr)
 		}
 	}
 	visit := func(node hclsyntax.Node) hcl.Diagnostics {
@@ -585,11 +612,11 @@ func tr2index(tr hcl.Traversal, i int) (cty.Value, bool) {
 // references to resources, data sources and modules stay references
 // (Intrinsic "Ref" with the address and attribute); everything else is
 // the evaluated value.
-func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
+func (mi *modInst) propValue(expr hcl.Expression, v cty.Value, ctx *hcl.EvalContext) *model.Value {
 	rng := toRange(expr.Range())
 	switch e := expr.(type) {
 	case *hclsyntax.TemplateWrapExpr:
-		return mi.propValue(e.Wrapped, v)
+		return mi.propValue(e.Wrapped, v, ctx)
 	case *hclsyntax.ScopeTraversalExpr:
 		switch e.Traversal.RootName() {
 		case "var", "local", "path", "terraform", "count", "each", "self":
@@ -600,7 +627,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 		if v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
 			out := &model.Value{Kind: model.Map, Range: rng}
 			for _, item := range e.Items {
-				kv, ds := item.KeyExpr.Value(mi.ctxFor(item.KeyExpr, nil))
+				kv, ds := item.KeyExpr.Value(ctx)
 				if ds.HasErrors() || kv.Type() != cty.String || !kv.IsKnown() || kv.IsNull() {
 					return ctyToValue(v, rng)
 				}
@@ -613,7 +640,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 				} else {
 					return ctyToValue(v, rng)
 				}
-				out.Fields = append(out.Fields, model.Field{Key: k, KeyRange: toRange(item.KeyExpr.Range()), Value: mi.propValue(item.ValueExpr, ev)})
+				out.Fields = append(out.Fields, model.Field{Key: k, KeyRange: toRange(item.KeyExpr.Range()), Value: mi.propValue(item.ValueExpr, ev, ctx)})
 			}
 			return out
 		}
@@ -622,7 +649,7 @@ func (mi *modInst) propValue(expr hcl.Expression, v cty.Value) *model.Value {
 			out := &model.Value{Kind: model.List, Range: rng}
 			items := v.AsValueSlice()
 			for i, x := range e.Exprs {
-				out.Items = append(out.Items, mi.propValue(x, items[i]))
+				out.Items = append(out.Items, mi.propValue(x, items[i], ctx))
 			}
 			return out
 		}

@@ -63,6 +63,9 @@ type resource struct {
 	forEach   hcl.Expression
 	dependsOn []hcl.Traversal
 	cbd       bool // lifecycle.create_before_destroy
+	// travs caches the body's references (see bodyTraversals).
+	travs     []hcl.Traversal
+	travsDone bool
 }
 
 // key is the resource's address inside its module ("type.name" or
@@ -256,6 +259,7 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 			continue
 		}
 		m.files = append(m.files, p)
+		l.read = append(l.read, p)
 		content, ds := f.Body.Content(fileSchema)
 		l.addHCL("TF002", ds)
 		for _, b := range content.Blocks {

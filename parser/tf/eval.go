@@ -45,6 +45,8 @@ type loader struct {
 	// relAttrs are attribute names read through splats and relative
 	// traversals anywhere; placeholder objects expose them too.
 	relAttrs map[string]bool
+	// read lists every configuration file read, modules included.
+	read []string
 	// bareCtx evaluates expressions that refer to nothing.
 	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
@@ -84,18 +86,27 @@ type modInst struct {
 	l        *loader
 	m        *module
 	prefix   string // "" for the root, "module.api." or "module.api[\"a\"]." for children
+	parent   *modInst
 	depth    int
 	inputs   map[string]cty.Value
 	inRanges map[string]hcl.Range
-	vars     map[string]cty.Value
-	varObj   cty.Value
-	locals   map[string]cty.Value
-	values   map[string]cty.Value // resource key → value
-	calls    map[string]cty.Value // module call → value
-	state    map[string]uint8
-	refAttrs map[string]map[string]bool
-	insts    map[string][]*instance
-	outputs  map[string]cty.Value
+	// inputExprs are the module block's arguments, evaluated lazily in
+	// the caller's scope (with inputExtra, the call instance's each/count)
+	// when the child first reads the variable: a module output may feed a
+	// resource whose attribute feeds another input of the same module.
+	inputExprs map[string]*hcl.Attribute
+	inputExtra map[string]cty.Value
+	callAddr   string
+	children   map[string]*modInst // non-expanded module calls
+	allDone    bool
+	vars       map[string]cty.Value
+	locals     map[string]cty.Value
+	values     map[string]cty.Value // resource key → value
+	calls      map[string]cty.Value // module call → value
+	state      map[string]uint8
+	refAttrs   map[string]map[string]bool
+	insts      map[string][]*instance
+	outputs    map[string]cty.Value
 }
 
 const (
@@ -113,7 +124,6 @@ func (l *loader) run(paths []string) *model.Template {
 	l.rootDir = dir
 	l.funcs = l.functions(dir)
 	root := l.loadModule(dir, files)
-	t.Files = root.files
 	l.modules[filepath.Clean(dir)] = root
 	mi := l.newModInst(root, "", 0)
 	l.rootVariables(mi)
@@ -122,6 +132,7 @@ func (l *loader) run(paths []string) *model.Template {
 		v := mi.outputs[o.name]
 		l.outputs = append(l.outputs, model.Output{Name: o.name, Value: displayString(v), Description: o.description, Sensitive: o.sensitive, Range: toRange(o.declRange)})
 	}
+	t.Files = l.read
 	t.Outputs = l.outputs
 	t.Parameters = l.params
 	l.lower(t)
@@ -142,10 +153,13 @@ func (l *loader) newModInst(m *module, prefix string, depth int) *modInst {
 // evalAll evaluates everything the module declares, in declaration order;
 // dependencies are evaluated on demand.
 func (mi *modInst) evalAll() {
-	for _, v := range mi.m.variables {
-		mi.evalVariable(v)
+	if mi.allDone {
+		return
 	}
-	mi.varObj = cty.ObjectVal(mi.vars)
+	mi.allDone = true
+	for _, v := range mi.m.variables {
+		mi.variable(v.name)
+	}
 	for _, v := range mi.m.variables {
 		mi.checkValidations(v)
 	}
@@ -162,12 +176,53 @@ func (mi *modInst) evalAll() {
 		mi.call(c.name)
 	}
 	for _, o := range mi.m.outputs {
-		if o.expr == nil {
-			continue
-		}
-		v := mi.eval(o.expr, nil, "")
-		mi.outputs[o.name] = v
+		mi.output(o.name)
 	}
+}
+
+// variable returns input variable name, evaluating it (and the caller's
+// argument for it) on first use.
+func (mi *modInst) variable(name string) cty.Value {
+	key := "var." + name
+	switch mi.state[key] {
+	case stateDone:
+		return mi.vars[name]
+	case stateBusy:
+		return cty.DynamicVal
+	}
+	v := mi.m.varByName[name]
+	if v == nil {
+		return cty.DynamicVal
+	}
+	mi.state[key] = stateBusy
+	if a, ok := mi.inputExprs[name]; ok && mi.parent != nil {
+		mi.inputs[name] = mi.parent.eval(a.Expr, mi.inputExtra, mi.callAddr)
+		mi.inRanges[name] = a.Expr.Range()
+	}
+	mi.evalVariable(v)
+	mi.state[key] = stateDone
+	return mi.vars[name]
+}
+
+// output returns output name, evaluating it on first use.
+func (mi *modInst) output(name string) cty.Value {
+	key := "output." + name
+	switch mi.state[key] {
+	case stateDone:
+		return mi.outputs[name]
+	case stateBusy:
+		return cty.DynamicVal
+	}
+	mi.state[key] = stateBusy
+	v := cty.DynamicVal
+	for _, o := range mi.m.outputs {
+		if o.name == name && o.expr != nil {
+			v = mi.eval(o.expr, nil, "")
+		}
+	}
+	mi.outputs[name] = v
+	mi.state[key] = stateDone
+	return v
 }
 
 // ---- variables ----
@@ -410,6 +465,82 @@ func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resourc
 	return v
 }
 
+// evalIn evaluates expr in a prepared context.
+func (mi *modInst) evalIn(expr hcl.Expression, ctx *hcl.EvalContext, resource string) cty.Value {
+	v, ds := expr.Value(ctx)
+	mi.l.addEvalDiags(ds, resource)
+	if ds.HasErrors() && v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// bodyTraversals returns (and caches) every reference a resource body
+// makes outside its meta-arguments, without the iterator variables of its
+// dynamic blocks: one evaluation context per instance serves the body.
+func (mi *modInst) bodyTraversals(r *resource) []hcl.Traversal {
+	if r.travsDone {
+		return r.travs
+	}
+	r.travsDone = true
+	var out []hcl.Traversal
+	var walk func(b hcl.Body, locals map[string]bool)
+	addExpr := func(e hcl.Expression, locals map[string]bool) {
+		for _, tr := range e.Variables() {
+			if !locals[tr.RootName()] {
+				out = append(out, tr)
+			}
+		}
+	}
+	walk = func(b hcl.Body, locals map[string]bool) {
+		sb, ok := b.(*hclsyntax.Body)
+		if !ok {
+			attrs, _ := b.JustAttributes()
+			for n, a := range attrs {
+				if !metaArgs[n] {
+					addExpr(a.Expr, locals)
+				}
+			}
+			return
+		}
+		for n, a := range sb.Attributes {
+			if !metaArgs[n] || locals != nil {
+				addExpr(a.Expr, locals)
+			}
+		}
+		for _, blk := range sb.Blocks {
+			if metaArgs[blk.Type] && locals == nil {
+				continue
+			}
+			if blk.Type != "dynamic" || len(blk.Labels) != 1 {
+				walk(blk.Body, locals)
+				continue
+			}
+			iter := blk.Labels[0]
+			if a := blk.Body.Attributes["iterator"]; a != nil {
+				if tr, ds := hcl.AbsTraversalForExpr(a.Expr); !ds.HasErrors() && len(tr) == 1 {
+					iter = tr.RootName()
+				}
+			}
+			if a := blk.Body.Attributes["for_each"]; a != nil {
+				addExpr(a.Expr, locals)
+			}
+			inner := map[string]bool{iter: true}
+			for k := range locals {
+				inner[k] = true
+			}
+			for _, cb := range blk.Body.Blocks {
+				if cb.Type == "content" {
+					walk(cb.Body, inner)
+				}
+			}
+		}
+	}
+	walk(r.body, nil)
+	r.travs = out
+	return out
+}
+
 // ctxFor builds the evaluation context holding exactly what expr refers
 // to, evaluating those objects first.
 func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.EvalContext {
@@ -433,7 +564,8 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		m[a][b] = v
 	}
 	localVals := map[string]cty.Value{}
-	useVars, undeclaredVars := false, map[string]bool{}
+	varVals := map[string]cty.Value{}
+	moduleOuts := map[string]map[string]cty.Value{}
 	moduleVals := map[string]cty.Value{}
 	for _, tr := range travs {
 		root := tr.RootName()
@@ -454,10 +586,10 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.varByName), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
-				undeclaredVars[name] = true
+				varVals[name] = cty.DynamicVal
 				continue
 			}
-			useVars = true
+			varVals[name] = mi.variable(name)
 		case "local":
 			name, ok := attrStep(tr, 1)
 			if !ok {
@@ -498,9 +630,32 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			if !ok {
 				continue
 			}
-			if _, declared := mi.m.calls[name]; !declared {
+			c, declared := mi.m.calls[name]
+			if !declared {
 				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.calls), "Declare it with a module block."), "reference to undeclared module %q", name))
 				moduleVals[name] = cty.DynamicVal
+				continue
+			}
+			if out, ok := attrStep(tr, 2); ok && c.count == nil && c.forEach == nil {
+				// module.NAME.OUTPUT: only that output, evaluated lazily.
+				ci := mi.child(c)
+				if moduleOuts[name] == nil {
+					moduleOuts[name] = map[string]cty.Value{}
+				}
+				if ci == nil {
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				if !ci.hasOutput(out) {
+					var names []string
+					for _, o := range ci.m.outputs {
+						names = append(names, o.name)
+					}
+					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(out, names, "Add an output block to the module."), "module %q has no output %q", name, out))
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				moduleOuts[name][out] = ci.output(out)
 				continue
 			}
 			moduleVals[name] = mi.call(name)
@@ -519,23 +674,13 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			put(nested, root, name, mi.resource(key))
 		}
 	}
-	if useVars || len(undeclaredVars) > 0 {
-		vars := mi.varObj
-		if vars == cty.NilVal {
-			// During validation of the variables themselves.
-			vars = cty.ObjectVal(mi.vars)
+	if len(varVals) > 0 {
+		ctx.Variables["var"] = cty.ObjectVal(varVals)
+	}
+	for name, outs := range moduleOuts {
+		if _, whole := moduleVals[name]; !whole {
+			moduleVals[name] = cty.ObjectVal(outs)
 		}
-		if len(undeclaredVars) > 0 {
-			m := vars.AsValueMap()
-			if m == nil {
-				m = map[string]cty.Value{}
-			}
-			for n := range undeclaredVars {
-				m[n] = cty.DynamicVal
-			}
-			vars = cty.ObjectVal(m)
-		}
-		ctx.Variables["var"] = vars
 	}
 	for typ, names := range nested {
 		ctx.Variables[typ] = cty.ObjectVal(names)
@@ -644,8 +789,12 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
 	// values replace them.
 	attrs := map[string]cty.Value{}
-	for a := range mi.refAttrs[key] {
-		attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+	for a, deep := range mi.refAttrs[key] {
+		if deep {
+			attrs[a] = cty.DynamicVal
+		} else {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
 	}
 	for a := range mi.l.relAttrs {
 		if _, ok := attrs[a]; !ok {
@@ -695,57 +844,26 @@ func (mi *modInst) call(name string) cty.Value {
 }
 
 func (mi *modInst) evalCall(c *moduleCall) cty.Value {
-	l := mi.l
 	addr := mi.prefix + "module." + c.name
-	src := c.source
-	if src == "" {
-		return cty.DynamicVal
-	}
-	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-		l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
-		return cty.DynamicVal
-	}
-	if mi.depth >= maxModuleDepth {
-		l.diags = append(l.diags, errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
-		return cty.DynamicVal
-	}
-	dir := filepath.Join(mi.m.dir, src)
-	child, ok := l.modules[filepath.Clean(dir)]
-	if !ok {
-		files, err := dirFiles(dir)
-		if err != nil || len(files) == 0 {
-			l.diags = append(l.diags, errorf("TF021", c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
+	if c.count == nil && c.forEach == nil {
+		ci := mi.child(c)
+		if ci == nil {
 			return cty.DynamicVal
 		}
-		child = l.loadModule(dir, files)
-		l.modules[filepath.Clean(dir)] = child
-	}
-	attrs, ds := c.body.JustAttributes()
-	l.addHCL("TF002", ds)
-	for n, a := range attrs {
-		if _, ok := child.varByName[n]; !ok {
-			l.diagOnce(errorf("TF010", a.NameRange, addr, didYouMeanOr(n, diag.Names(child.varByName), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
-		}
-	}
-	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
-		ci := l.newModInst(child, prefix, mi.depth+1)
-		for n, a := range attrs {
-			if _, ok := child.varByName[n]; !ok {
-				continue
-			}
-			ci.inputs[n] = mi.eval(a.Expr, extra, addr)
-			ci.inRanges[n] = a.Expr.Range()
-		}
 		ci.evalAll()
-		if len(ci.outputs) == 0 {
-			return cty.EmptyObjectVal
-		}
-		return cty.ObjectVal(ci.outputs)
+		return outputsObject(ci)
+	}
+	child, attrs, ok := mi.prepareCall(c)
+	if !ok {
+		return cty.DynamicVal
 	}
 	keys, extras, mode := mi.expand(c.count, c.forEach, addr)
+	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
+		ci := mi.newChild(child, c, prefix, attrs, extra)
+		ci.evalAll()
+		return outputsObject(ci)
+	}
 	switch mode {
-	case expandNone:
-		return instantiate(addr+".", nil)
 	case expandCount:
 		vals := make([]cty.Value, len(keys))
 		for i := range keys {
@@ -760,6 +878,99 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 		return cty.ObjectVal(obj)
 	}
 	return cty.DynamicVal
+}
+
+func outputsObject(ci *modInst) cty.Value {
+	if len(ci.outputs) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(ci.outputs)
+}
+
+func (mi *modInst) hasOutput(name string) bool {
+	for _, o := range mi.m.outputs {
+		if o.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// child returns the instance of a module call without count/for_each,
+// created on first use but not evaluated: its variables and outputs are
+// evaluated as they are read.
+func (mi *modInst) child(c *moduleCall) *modInst {
+	if ci, ok := mi.children[c.name]; ok {
+		return ci
+	}
+	if mi.children == nil {
+		mi.children = map[string]*modInst{}
+	}
+	mi.children[c.name] = nil
+	child, attrs, ok := mi.prepareCall(c)
+	if !ok {
+		return nil
+	}
+	ci := mi.newChild(child, c, mi.prefix+"module."+c.name+".", attrs, nil)
+	mi.children[c.name] = ci
+	return ci
+}
+
+// prepareCall loads the called module and checks the call's arguments.
+func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
+	l := mi.l
+	addr := mi.prefix + "module." + c.name
+	src := c.source
+	if src == "" {
+		return nil, nil, false
+	}
+	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
+		l.diagOnce(errorf("TF020", c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
+		return nil, nil, false
+	}
+	if mi.depth >= maxModuleDepth {
+		l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
+		return nil, nil, false
+	}
+	dir := filepath.Join(mi.m.dir, src)
+	for p := mi; p != nil; p = p.parent {
+		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
+			l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
+			return nil, nil, false
+		}
+	}
+	child, ok := l.modules[filepath.Clean(dir)]
+	if !ok {
+		files, err := dirFiles(dir)
+		if err != nil || len(files) == 0 {
+			l.diagOnce(errorf("TF021", c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
+			return nil, nil, false
+		}
+		child = l.loadModule(dir, files)
+		l.modules[filepath.Clean(dir)] = child
+	}
+	attrs, ds := c.body.JustAttributes()
+	l.addHCL("TF002", ds)
+	for n, a := range attrs {
+		if _, ok := child.varByName[n]; !ok {
+			l.diagOnce(errorf("TF010", a.NameRange, addr, didYouMeanOr(n, diag.Names(child.varByName), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
+		}
+	}
+	return child, attrs, true
+}
+
+func (mi *modInst) newChild(child *module, c *moduleCall, prefix string, attrs hcl.Attributes, extra map[string]cty.Value) *modInst {
+	ci := mi.l.newModInst(child, prefix, mi.depth+1)
+	ci.parent = mi
+	ci.callAddr = mi.prefix + "module." + c.name
+	ci.inputExtra = extra
+	ci.inputExprs = map[string]*hcl.Attribute{}
+	for n, a := range attrs {
+		if _, ok := child.varByName[n]; ok {
+			ci.inputExprs[n] = a
+		}
+	}
+	return ci
 }
 
 // ---- count / for_each ----
@@ -781,7 +992,7 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 	case count != nil:
 		v := mi.eval(count, nil, addr)
 		if !v.IsKnown() {
-			l.diagOnce(errorf("TF005", count.Range(), addr, "count must be known before apply: derive it from variables and locals, not from attributes of other resources.", "count value cannot be determined"))
+			l.diagOnce(diag.Infof("TF005", toRange(count.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive count from variables and locals to see these instances.", "count value cannot be determined without AWS: no instances of %s", addr))
 			return nil, nil, expandUnknown
 		}
 		nv, err := convert.Convert(v, cty.Number)
@@ -807,7 +1018,7 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			if v.IsKnown() && v.CanIterateElements() {
 				// Keys known, some values unknown: fine.
 			} else {
-				l.diagOnce(errorf("TF005", forEach.Range(), addr, "for_each keys must be known before apply: derive them from variables and locals.", "for_each value cannot be determined"))
+				l.diagOnce(diag.Infof("TF005", toRange(forEach.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive for_each from variables and locals to see these instances.", "for_each value cannot be determined without AWS: no instances of %s", addr))
 				return nil, nil, expandUnknown
 			}
 		}
@@ -934,7 +1145,8 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	r := in.res
 	in.ranges = map[string]hcl.Range{}
 	in.names = map[string]hcl.Range{}
-	args, props := mi.evalBody(r.body, extra, in, "")
+	ctx := mi.ctxForTraversals(mi.bodyTraversals(r), extra)
+	args, props := mi.evalBody(r.body, ctx, in, "")
 	in.args = args
 	in.props = props
 	in.deps = mi.depsOf(r, extra)
@@ -944,7 +1156,7 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 // evalBody evaluates a resource body (attributes, nested blocks, dynamic
 // blocks) into an object; nested blocks become lists of objects, as the
 // AWS provider exposes them.
-func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *instance, path string) (cty.Value, *model.Value) {
+func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (cty.Value, *model.Value) {
 	vals := map[string]cty.Value{}
 	props := &model.Value{Kind: model.Map}
 	if sb, ok := body.(*hclsyntax.Body); ok {
@@ -961,11 +1173,11 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 			if path == "" && metaArgs[n] {
 				continue
 			}
-			v := mi.eval(a.Expr, extra, in.addr)
+			v := mi.evalIn(a.Expr, ctx, in.addr)
 			vals[n] = v
 			in.ranges[path+n] = a.Expr.Range()
 			in.names[path+n] = a.NameRange
-			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v)})
+			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
 		}
 		blocks := map[string][]cty.Value{}
 		blockProps := map[string]*model.Value{}
@@ -985,10 +1197,10 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 				continue
 			}
 			if b.Type == "dynamic" {
-				mi.evalDynamic(b, extra, in, path, addBlock)
+				mi.evalDynamic(b, ctx, in, path, addBlock)
 				continue
 			}
-			v, p := mi.evalBody(b.Body, extra, in, path+b.Type+".")
+			v, p := mi.evalBody(b.Body, ctx, in, path+b.Type+".")
 			addBlock(b.Type, b.TypeRange, b.TypeRange, v, p)
 		}
 		for _, typ := range order {
@@ -1009,7 +1221,7 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 		if path == "" && metaArgs[n] {
 			continue
 		}
-		v := mi.eval(a.Expr, extra, in.addr)
+		v := mi.evalIn(a.Expr, ctx, in.addr)
 		vals[n] = v
 		in.ranges[path+n] = a.Expr.Range()
 		in.names[path+n] = a.NameRange
@@ -1018,7 +1230,7 @@ func (mi *modInst) evalBody(body hcl.Body, extra map[string]cty.Value, in *insta
 	return cty.ObjectVal(vals), props
 }
 
-func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
+func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
 	l := mi.l
 	if len(b.Labels) != 1 {
 		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "Write dynamic \"BLOCK_TYPE\" { for_each = ...; content { ... } }.", "a dynamic block needs exactly one label, the block type to generate"))
@@ -1045,7 +1257,7 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, i
 		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "A dynamic block needs a for_each argument and a content block.", "incomplete dynamic block %q", typ))
 		return
 	}
-	coll := mi.eval(forEach, extra, in.addr)
+	coll := mi.evalIn(forEach, ctx, in.addr)
 	if !coll.IsKnown() || coll.IsNull() || !coll.CanIterateElements() {
 		if coll.IsKnown() && !coll.IsNull() {
 			l.diagOnce(errorf("TF005", forEach.Range(), in.addr, "for_each in a dynamic block takes a list, set, map or object.", "invalid dynamic for_each value of type %s", typeString(coll.Type())))
@@ -1054,12 +1266,9 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, extra map[string]cty.Value, i
 	}
 	for it := coll.ElementIterator(); it.Next(); {
 		k, v := it.Element()
-		ex := make(map[string]cty.Value, len(extra)+1)
-		for n, x := range extra {
-			ex[n] = x
-		}
-		ex[iter] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})
-		val, p := mi.evalBody(content.Body, ex, in, path+typ+".")
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
+		val, p := mi.evalBody(content.Body, child, in, path+typ+".")
 		add(typ, b.TypeRange, b.LabelRanges[0], val, p)
 	}
 }

@@ -383,10 +383,16 @@ func templateFileFunc(read func(string) ([]byte, error), funcs map[string]functi
 
 var matchKeysFunc = function.New(&function.Spec{
 	Params: []function.Parameter{collectionParam("values"), collectionParam("keys"), collectionParam("searchset")},
-	Type: func(args []cty.Value) (cty.Type, error) {
-		return cty.List(cty.DynamicPseudoType), nil
-	},
+	Type:   function.StaticReturnType(cty.DynamicPseudoType),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		for i, a := range args {
+			if !a.IsWhollyKnown() {
+				return cty.DynamicVal, nil
+			}
+			if !a.CanIterateElements() {
+				return cty.NilVal, function.NewArgErrorf(i, "argument must be a list or set")
+			}
+		}
 		vals, keys, search := elements(args[0]), elements(args[1]), elements(args[2])
 		if len(vals) != len(keys) {
 			return cty.NilVal, fmt.Errorf("length of keys and values should be equal")
@@ -401,7 +407,7 @@ var matchKeysFunc = function.New(&function.Spec{
 			}
 		}
 		if len(out) == 0 {
-			return cty.ListValEmpty(cty.DynamicPseudoType), nil
+			return cty.EmptyTupleVal, nil
 		}
 		return cty.TupleVal(out), nil
 	},

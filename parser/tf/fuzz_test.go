@@ -49,6 +49,9 @@ func FuzzLoad(f *testing.F) {
 			if d.Rule == "" || d.Summary == "" {
 				t.Errorf("diagnostic without rule or summary: %+v", d)
 			}
+			if d.Rule == "TF000" {
+				t.Errorf("Load recovered from a panic: %s", d.Summary)
+			}
 		}
 	})
 }

@@ -22,13 +22,14 @@ type lowering struct {
 	resAPI  map[*model.Resource]*model.RestAPI
 	methods map[string]*model.Method // apiID \x00 resourceID \x00 VERB
 	stages  map[string]*model.Stage  // apiID \x00 name
+	skipped map[string]bool          // ids of resources not lowered
 }
 
 // lower turns the evaluated aws_api_gateway_* instances into the model,
 // and every managed resource instance into a graph node.
 func (l *loader) lower(t *model.Template) {
 	lw := &lowering{l: l, t: t, apiByID: map[string]*model.RestAPI{}, resByID: map[string]*model.Resource{},
-		resAPI: map[*model.Resource]*model.RestAPI{}, methods: map[string]*model.Method{}, stages: map[string]*model.Stage{}}
+		resAPI: map[*model.Resource]*model.RestAPI{}, methods: map[string]*model.Method{}, stages: map[string]*model.Stage{}, skipped: map[string]bool{}}
 	byType := map[string][]*instance{}
 	for _, in := range l.insts {
 		if in.res.data {
@@ -265,6 +266,12 @@ func (lw *lowering) resource(in *instance) {
 	if api == nil {
 		return
 	}
+	if !in.has("path_part") {
+		// Reported as a missing argument (TF011) or an evaluation error;
+		// elements on this resource are skipped without more findings.
+		lw.skipped[in.attrs["id"]] = true
+		return
+	}
 	res := &model.Resource{LogicalID: in.addr, ID: in.attrs["id"], PathPart: in.str("path_part"), Range: in.rng(), Props: in.cfnRanges()}
 	parentID := in.str("parent_id")
 	parent := lw.resByID[parentID]
@@ -294,7 +301,7 @@ func (lw *lowering) target(in *instance) (*model.RestAPI, *model.Resource) {
 	id := in.str("resource_id")
 	res := lw.resByID[id]
 	if res == nil {
-		if id != "" {
+		if id != "" && !lw.skipped[id] {
 			lw.l.diagOnce(diag.Warnf("TF050", toRange(in.ranges["resource_id"]), in.addr, "Use an aws_api_gateway_resource's id, or the API's root_resource_id; cfnrun skips this element.", "resource_id %q is not a resource of this configuration", id))
 		}
 		return nil, nil

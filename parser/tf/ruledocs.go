@@ -17,7 +17,7 @@ func Rules() []Rule {
 		{"TF002", "error", "malformed block: unknown top-level block, duplicate declaration, bad depends_on, incomplete dynamic block, count with for_each", "terraform validate rejects the configuration."},
 		{"TF003", "error", "reference to an undeclared variable, local, resource, data source or module (with did-you-mean)", "terraform validate fails with \"Reference to undeclared ...\". --set ADDR.ATTR=VALUE supplies a value for an undeclared resource locally."},
 		{"TF004", "error", "call to an unknown function (with did-you-mean)", "terraform validate fails with \"Call to unknown function\"."},
-		{"TF005", "error", "type error or invalid value: wrong argument type, bad count/for_each, a function failing on its arguments", "Terraform or the AWS provider rejects the value."},
+		{"TF005", "error/info", "type error or invalid value: wrong argument type, bad count/for_each, a function failing on its arguments (error); count/for_each derived from attributes only AWS knows (info: no instances)", "Terraform or the AWS provider rejects the value; cfnrun invents no values for attributes of resources it does not model."},
 		{"TF006", "error", "a variable's validation condition is false", "terraform plan fails with the variable's error_message."},
 		{"TF007", "error/warning", "variable value problem: a module call without a required input (error); a root variable without a value (warning, cfnrun uses the variable's name as a placeholder); a -var or tfvars entry for an undeclared variable", "Terraform asks for (or rejects) the value at plan time."},
 		{"TF010", "error", "unsupported argument in an aws_api_gateway_* resource or module call (with did-you-mean)", "terraform validate fails with \"Unsupported argument\"."},

@@ -174,6 +174,9 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				if n == "connection_type" && strings.EqualFold(s, model.ConnectionHTTP2) {
 					continue // cfnrun's extension; the shared model rules report it
 				}
+				if sharedRuleReports[in.res.typ+"."+path+n] {
+					continue
+				}
 				if !slices.Contains(a.enum, s) {
 					hint := diag.DidYouMean(s, a.enum)
 					if hint == "" {
@@ -212,6 +215,7 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 // rules already report (so one problem is one finding).
 var sharedRuleReports = map[string]bool{
 	"aws_api_gateway_stage.deployment_id": true, // E3202
+	"aws_api_gateway_method.http_method":  true, // E3218 (enum)
 }
 
 func blockList(v cty.Value) []cty.Value {
@@ -234,23 +238,30 @@ func (l *loader) checkTriggers(in *instance) {
 	if apiID == "" {
 		return
 	}
-	// What could change: methods and integrations of the same API in the
-	// same module, and the API's body.
-	var watched []string
+	// What could change: methods and integrations of the same API (in
+	// any module), and the API's body.
+	var watched []string // module-local keys, or full addresses elsewhere
 	watchedSet := map[string]bool{}
 	apiKey := ""
 	for _, other := range mi.l.insts {
-		if other.mi != mi || other.res.data {
+		if other.res.data {
 			continue
 		}
 		switch other.res.typ {
 		case "aws_api_gateway_method", "aws_api_gateway_integration":
-			if other.str("rest_api_id") == apiID && !watchedSet[other.res.key()] {
-				watchedSet[other.res.key()] = true
-				watched = append(watched, other.res.key())
+			if other.str("rest_api_id") != apiID {
+				continue
+			}
+			k := other.res.key()
+			if other.mi != mi {
+				k = strings.TrimSuffix(other.mi.prefix, ".") + "." + k
+			}
+			if !watchedSet[k] {
+				watchedSet[k] = true
+				watched = append(watched, k)
 			}
 		case "aws_api_gateway_rest_api":
-			if other.attrs["id"] == apiID && other.has("body") {
+			if other.attrs["id"] == apiID && other.has("body") && other.mi == mi {
 				apiKey = other.res.key()
 			}
 		}
@@ -305,13 +316,28 @@ func (l *loader) checkTriggers(in *instance) {
 	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not reference %s: changes to them will not be redeployed", list))
 }
 
+// withIDs turns watched keys into expressions a triggers map can use:
+// resource ids in the same module, the module itself for resources inside
+// a module call (its outputs change with them).
 func withIDs(keys []string, apiKey string) []string {
 	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
 	if apiKey != "" {
-		out = append(out, apiKey+".body")
+		add(apiKey + ".body")
 	}
 	for _, k := range keys {
-		out = append(out, k+".id")
+		if strings.HasPrefix(k, "module.") {
+			parts := strings.SplitN(k, ".", 3)
+			add(strings.Join(parts[:2], "."))
+			continue
+		}
+		add(k + ".id")
 	}
 	return out
 }

@@ -25,8 +25,6 @@ type arg struct {
 	required bool
 	enum     []string
 	block    *typeSchema
-	// since / until say which provider major version accepts it (0: all).
-	note string
 }
 
 type typeSchema struct {

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,58 +13,82 @@ import (
 // walker checks one resource. When it walks properties it runs with the
 // Checker's mutex held (the builder extends its cache on the way).
 type walker struct {
-	c   *Checker
-	id  string
-	typ string
-	ds  diag.Diagnostics
+	c    *Checker
+	id   string
+	typ  string
+	ds   diag.Diagnostics
+	segs []seg // path to the value being checked
 }
 
-// path names a value for messages: "Integration.IntegrationResponses[0]".
-// The zero value is the Properties mapping itself. Only the parent is a
-// built string; leaves format on demand.
-type path struct {
-	parent string
-	key    string
-	idx    int
-	isItem bool // a list item: parent[idx]
+// seg is one step of the path to the value being checked. The walker
+// keeps the steps on a stack and renders them only when it reports a
+// finding ("Integration.IntegrationResponses[0].StatusCode"), so walking
+// allocates nothing for names.
+type seg struct {
+	key  string
+	idx  int
+	kind segKind
 }
 
-func (p path) String() string {
-	switch {
-	case p.isItem:
-		return p.parent + "[" + strconv.Itoa(p.idx) + "]"
-	case p.parent == "":
-		return p.key
-	}
-	return p.parent + "." + p.key
-}
+type segKind uint8
 
-func (p path) child(key string) path { return path{parent: p.String(), key: key} }
+const (
+	segKey   segKind = iota // .key
+	segItem                 // [idx]
+	segEntry                // ["key"]: a map entry whose key reads as a path
+)
 
-// entry names a map entry: Variables.stage, or RequestParameters["a.b"]
-// when the key would read as a path itself.
-func (p path) entry(key string) path {
+func (w *walker) push(s seg) { w.segs = append(w.segs, s) }
+func (w *walker) pop()       { w.segs = w.segs[:len(w.segs)-1] }
+
+// entrySeg names a map entry: Variables.stage, or
+// RequestParameters["a.b"] when the key would read as a path itself.
+func entrySeg(key string) seg {
 	if strings.ContainsAny(key, "./ []\"") {
-		return path{key: p.String() + "[" + strconv.Quote(key) + "]"}
+		return seg{key: key, kind: segEntry}
 	}
-	return p.child(key)
+	return seg{key: key}
 }
 
-func (p path) item(i int) path { return path{parent: p.String(), idx: i, isItem: true} }
+// path renders the current path; "" at the Properties mapping itself.
+func (w *walker) path() string {
+	var b strings.Builder
+	for i, s := range w.segs {
+		switch s.kind {
+		case segItem:
+			b.WriteString("[" + strconv.Itoa(s.idx) + "]")
+		case segEntry:
+			b.WriteString("[" + strconv.Quote(s.key) + "]")
+		default:
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.key)
+		}
+	}
+	return b.String()
+}
+
+// pathWith renders the current path extended by property key.
+func (w *walker) pathWith(key string) string {
+	w.push(seg{key: key})
+	defer w.pop()
+	return w.path()
+}
 
 // properties checks a resource's Properties value against its type.
 func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) {
-	if props == nil || props.Kind == cfn.Null {
-		w.required(nil, obj, path{}, missingAt, true)
+	if props == nil || props.Kind == cfn.Null || isNoValue(props) {
+		w.required(nil, obj, missingAt, true)
 		return
 	}
 	if name, arg, ok := props.Intrinsic(false); ok {
 		switch name {
 		case "Fn::If":
+			// A branch that is AWS::NoValue leaves the resource without
+			// properties: required() reports at that branch.
 			for _, b := range ifBranches(arg) {
-				if !isNoValue(b) {
-					w.properties(b, obj, b.Range)
-				}
+				w.properties(b, obj, b.Range)
 			}
 		case "Fn::Transform", "Fn::FindInMap", "Fn::Select":
 			// Expanded by CloudFormation; nothing to check here.
@@ -78,12 +103,12 @@ func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) 
 			"Properties is a map of property names to values.", "Properties must be a map, not %s", props.KindName()))
 		return
 	}
-	w.object(props, obj, path{}, missingAt, true)
+	w.object(props, obj, missingAt, true)
 }
 
 // object checks a mapping against obj. at is where a missing required
 // property is reported (the key of the mapping).
-func (w *walker) object(n *cfn.Node, obj *object, p path, at diag.Range, top bool) {
+func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 	macro := false
 	for i := range n.Fields {
 		f := &n.Fields[i]
@@ -96,11 +121,13 @@ func (w *walker) object(n *cfn.Node, obj *object, p path, at diag.Range, top boo
 		pr := obj.props[f.Key]
 		if pr == nil {
 			if !isExtension(obj.name, f.Key) {
-				w.unknownProperty(f, obj, p, top)
+				w.unknownProperty(f, obj, top)
 			}
 			continue
 		}
-		w.value(f.Value, pr.shape, p.child(f.Key), f.KeyRange)
+		w.push(seg{key: f.Key})
+		w.value(f.Value, pr.shape, f.KeyRange)
+		w.pop()
 	}
 	if macro {
 		return
@@ -110,13 +137,15 @@ func (w *walker) object(n *cfn.Node, obj *object, p path, at diag.Range, top boo
 		// that SAM does not (S3 Version, EventSource Properties, …).
 		return
 	}
-	w.required(n, obj, p, at, top)
+	w.required(n, obj, at, top)
 }
 
-func (w *walker) required(n *cfn.Node, obj *object, p path, at diag.Range, top bool) {
-	owner := obj.name
-	if !top {
-		owner = p.String()
+func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {
+	owner := func() string {
+		if top {
+			return obj.name
+		}
+		return w.path()
 	}
 	rejecter := "CloudFormation"
 	if obj.sam {
@@ -127,31 +156,31 @@ func (w *walker) required(n *cfn.Node, obj *object, p path, at diag.Range, top b
 		if f == nil {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
 				fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name),
-				"%s is missing required property %s", owner, name))
+				"%s is missing required property %s", owner(), name))
 			continue
 		}
 		if how := removedBy(f.Value); how != "" {
 			w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
 				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
-				"%s is required, but %s removes it", p.child(name), how))
+				"%s is required, but %s removes it", w.pathWith(name), how))
 		}
 	}
 }
 
-func (w *walker) unknownProperty(f *cfn.Field, obj *object, p path, top bool) {
+func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 	owner := obj.name
 	if !top {
-		owner = p.String() + " (" + obj.name + ")"
+		owner = w.path() + " (" + obj.name + ")"
 	}
 	summary := fmt.Sprintf("%s is not a property of %s", f.Key, owner)
-	sibling := ""
-	if top {
-		sibling = w.c.siblingWith(obj.name, f.Key)
-	}
+	sibling := w.c.siblingWith(obj.name, f.Key)
 	suggest := suggest(f.Key, obj.names)
 	switch {
 	case sibling != "":
 		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
+		if !top {
+			detail = fmt.Sprintf("%s is a property of %s, not %s. Use the equivalent among %s's properties: %s.", f.Key, sibling, obj.name, obj.name, listNames(obj.names))
+		}
 		if suggest != "" {
 			detail += " Did you mean \"" + suggest + "\"?"
 		}
@@ -174,41 +203,43 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, p path, top bool) {
 
 // value checks v against s. at is where a wrong shape is reported: the
 // property's key, or the list item.
-func (w *walker) value(v *cfn.Node, s *shape, p path, at diag.Range) {
+func (w *walker) value(v *cfn.Node, s *shape, at diag.Range) {
 	if v == nil || s.kind == kAny {
 		return
 	}
 	if v.Kind == cfn.Null {
 		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
 			"CloudFormation rejects null values (\"'null' values are not allowed in templates\"): give a value, or remove the property.",
-			"%s is null", p))
+			"%s is null", w.path()))
 		return
 	}
 	if name, arg, ok := v.Intrinsic(false); ok {
-		w.intrinsic(name, arg, s, p, at)
+		w.intrinsic(name, arg, s, at)
 		return
 	}
 	if s.kind == kUnion {
 		alt, n := pickAlt(s, v)
 		switch n {
 		case 0:
-			w.mismatch(v, s, p, at)
+			w.mismatch(v, s, at)
 		case 1:
-			w.value(v, alt, p, at)
+			w.value(v, alt, at)
 		}
 		return
 	}
 	switch v.Kind {
 	case cfn.Scalar:
-		w.scalar(v, s, p, at)
+		w.scalar(v, s, at)
 	case cfn.Sequence:
 		if s.kind != kList {
-			w.mismatch(v, s, p, at)
+			w.mismatch(v, s, at)
 			return
 		}
 		for i, it := range v.Items {
 			if !isNoValue(it) {
-				w.value(it, s.elem, p.item(i), it.Range)
+				w.push(seg{idx: i, kind: segItem})
+				w.value(it, s.elem, it.Range)
+				w.pop()
 			}
 		}
 	case cfn.Mapping:
@@ -217,22 +248,24 @@ func (w *walker) value(v *cfn.Node, s *shape, p path, at diag.Range) {
 			for i := range v.Fields {
 				f := &v.Fields[i]
 				if !strings.HasPrefix(f.Key, "Fn::") && !isNoValue(f.Value) {
-					w.value(f.Value, s.elem, p.entry(f.Key), f.KeyRange)
+					w.push(entrySeg(f.Key))
+					w.value(f.Value, s.elem, f.KeyRange)
+					w.pop()
 				}
 			}
 		case kObject:
-			w.object(v, s.obj, p, at, false)
+			w.object(v, s.obj, at, false)
 		default:
-			w.mismatch(v, s, p, at)
+			w.mismatch(v, s, at)
 		}
 	}
 }
 
-func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
+func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 	switch s.kind {
 	case kString:
 		if s.enum != nil && !s.enum.allows(v.Value) {
-			w.badEnum(v, s.enum, p)
+			w.badEnum(v, s.enum)
 		}
 	case kNumber:
 		if s.lax || v.Type == cfn.Int || v.Type == cfn.Float || (v.Type == cfn.Str && isNumber(v.Value)) {
@@ -240,24 +273,32 @@ func (w *walker) scalar(v *cfn.Node, s *shape, p path, at diag.Range) {
 		}
 		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
 			"Write a number, such as 29000, or a string of digits.",
-			"%s must be a number, not %s", p, describe(v)))
+			"%s must be a number, not %s", w.path(), describe(v)))
 	case kBool:
 		if s.lax || v.Type == cfn.Bool || (v.Type == cfn.Str && isBoolString(v.Value)) {
 			return
 		}
 		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-			"Write true or false.", "%s must be a boolean, not %s", p, describe(v)))
+			"Write true or false.", "%s must be a boolean, not %s", w.path(), describe(v)))
+	case kList:
+		if s.lax && s.elem != nil && (s.elem.kind == kString || s.elem.kind == kNumber || s.elem.kind == kBool) {
+			return
+		}
+		w.mismatch(v, s, at)
 	default:
-		w.mismatch(v, s, p, at)
+		w.mismatch(v, s, at)
 	}
 }
 
-func (w *walker) badEnum(v *cfn.Node, e *enum, p path) {
+func (w *walker) badEnum(v *cfn.Node, e *enum) {
 	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
-	if s := suggest(v.Value, e.values); s != "" {
+	s := suggest(v.Value, e.values)
+	if s != "" {
 		detail = "Did you mean \"" + s + "\"? " + detail
+	} else if e.open {
+		return // possibly newer than the list
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, p))
+	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, w.path()))
 }
 
 // returns is what an intrinsic function can evaluate to.
@@ -278,7 +319,7 @@ func (r returns) String() string {
 	return "a string or a list"
 }
 
-func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, p path, at diag.Range) {
+func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, at diag.Range) {
 	var r returns
 	switch name {
 	case "Ref":
@@ -295,7 +336,7 @@ func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, p path, at diag
 	case "Fn::If":
 		for _, b := range ifBranches(arg) {
 			if !isNoValue(b) {
-				w.value(b, s, p, b.Range)
+				w.value(b, s, b.Range)
 			}
 		}
 		return
@@ -306,8 +347,8 @@ func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, p path, at diag
 		return
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-		fmt.Sprintf("%s expects %s; use a value or function that produces one.", p, s.kind),
-		"%s returns %s, but %s must be %s", name, r, p, s.kind))
+		fmt.Sprintf("%s expects %s; use a value or function that produces one.", w.path(), s.kind),
+		"%s returns %s, but %s must be %s", name, r, w.path(), s.kind))
 }
 
 func accepts(s *shape, r returns) bool {
@@ -352,12 +393,12 @@ func pickAlt(s *shape, v *cfn.Node) (*shape, int) {
 	return fit, n
 }
 
-func (w *walker) mismatch(v *cfn.Node, s *shape, p path, at diag.Range) {
+func (w *walker) mismatch(v *cfn.Node, s *shape, at diag.Range) {
 	want := s.kind.String()
 	if s.kind == kUnion {
 		var ks []string
 		for _, a := range s.alts {
-			if k := a.kind.String(); !containsStr(ks, k) {
+			if k := a.kind.String(); !slices.Contains(ks, k) {
 				ks = append(ks, k)
 			}
 		}
@@ -368,18 +409,9 @@ func (w *walker) mismatch(v *cfn.Node, s *shape, p path, at diag.Range) {
 	case s.kind == kList && v.Kind == cfn.Scalar:
 		hint = "Write a list, even for one item: [" + v.Value + "] or a \"- item\" line."
 	case s.kind == kObject && s.obj != nil:
-		hint = fmt.Sprintf("%s is a map with the properties of %s: %s.", p, s.obj.name, listNames(s.obj.names))
+		hint = fmt.Sprintf("%s is a map with the properties of %s: %s.", w.path(), s.obj.name, listNames(s.obj.names))
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id, hint, "%s must be %s, not %s", p, want, describe(v)))
-}
-
-func containsStr(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id, hint, "%s must be %s, not %s", w.path(), want, describe(v)))
 }
 
 // describe names a value for messages: `"abc"`, "a list", "a map".

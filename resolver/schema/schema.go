@@ -22,7 +22,6 @@ package schema
 
 import (
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 
@@ -50,6 +49,7 @@ type Checker struct {
 
 	mu    sync.Mutex
 	b     builder  // guarded by mu
+	segs  []seg    // the walkers' path stack, reused; guarded by mu
 	names []string // sorted type names for did-you-mean, built on first need; guarded by mu
 }
 
@@ -137,7 +137,9 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		w.segs = c.segs[:0] // reuse the path stack across resources
 		w.properties(props, c.b.objectOf(rt), missingAt)
+		c.segs = w.segs
 	}
 	return w.ds
 }
@@ -156,6 +158,12 @@ func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
 	r := typeNode.Range
 	if s := suggest(typ, w.c.typeNames()); s != "" {
 		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id, "Did you mean \""+s+"\"? Type names are case-sensitive.",
+			"unknown resource type %q", typ))
+		return
+	}
+	if len(typ) > len("Custom::") && strings.EqualFold(typ[:len("Custom::")], "Custom::") {
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
+			"Did you mean \"Custom::"+typ[len("Custom::"):]+"\"? Custom resource types start with Custom:: exactly.",
 			"unknown resource type %q", typ))
 		return
 	}
@@ -219,7 +227,7 @@ func listNames(names []string) string {
 	if len(names) > most {
 		return strings.Join(names[:most], ", ") + ", …"
 	}
-	return strings.Join(slices.Clone(names), ", ")
+	return strings.Join(names, ", ")
 }
 
 // maxSuggest bounds the names suggest compares: edit distance is

@@ -262,32 +262,40 @@ func TestTablesNameRealObjects(t *testing.T) {
 		objects[o.name] = o
 	}
 	enums := map[string][]string{
-		"AWS::ApiGateway::Method.Integration":                  {"Type", "ConnectionType", "ContentHandling", "PassthroughBehavior", "ResponseTransferMode"},
-		"AWS::ApiGateway::Method.IntegrationResponse":          {"ContentHandling"},
-		"AWS::ApiGateway::Method":                              {"AuthorizationType", "HttpMethod"},
-		"AWS::ApiGateway::RestApi.EndpointConfiguration":       {"Types", "IpAddressType"},
-		"AWS::ApiGateway::DomainName.EndpointConfiguration":    {"Types", "IpAddressType"},
-		"AWS::ApiGateway::RestApi":                             {"ApiKeySourceType", "Mode"},
-		"AWS::ApiGateway::Authorizer":                          {"Type"},
-		"AWS::ApiGateway::GatewayResponse":                     {"ResponseType"},
-		"AWS::ApiGateway::Stage.MethodSetting":                 {"LoggingLevel"},
-		"AWS::ApiGateway::Deployment.MethodSetting":            {"LoggingLevel"},
-		"AWS::ApiGateway::Deployment.StageDescription":         {"LoggingLevel", "CacheClusterSize"},
-		"AWS::ApiGateway::Stage":                               {"CacheClusterSize"},
-		"AWS::ApiGateway::UsagePlan.QuotaSettings":             {"Period"},
-		"AWS::ApiGateway::UsagePlanKey":                        {"KeyType"},
-		"AWS::ApiGateway::DocumentationPart.Location":          {"Type"},
-		"AWS::Serverless::HttpApi.MutualTlsAuthentication":     {"TruststoreVersion"},
-		"AWS::Serverless::Api":                                 {"GatewayResponses", "EndpointConfiguration"},
-		"AWS::Serverless::Api.Auth":                            {"UsagePlan"},
-		"AWS::Serverless::HttpApi.HttpApiAuth":                 {"EnableIamAuthorizer"},
-		"AWS::Serverless::StateMachine":                        {"AutoPublishAlias"},
-		"AWS::Serverless::Function":                            {"SnapStart"},
-		"AWS::Serverless::HttpApi":                             {"PropagateTags"},
-		"AWS::ApiGateway::DomainName":                          {"RoutingMode"},
-		"AWS::Serverless::Function.EventSource":                {"Type"},
-		"AWS::ApiGateway::Method.MethodResponse":               {"StatusCode"},
-		"AWS::ApiGateway::Deployment.DeploymentCanarySettings": {"PercentTraffic"},
+		"AWS::ApiGateway::Method.Integration":                   {"Type", "ConnectionType", "ContentHandling", "PassthroughBehavior", "ResponseTransferMode"},
+		"AWS::ApiGateway::Method.IntegrationResponse":           {"ContentHandling"},
+		"AWS::ApiGateway::Method":                               {"AuthorizationType", "HttpMethod"},
+		"AWS::ApiGateway::RestApi.EndpointConfiguration":        {"Types", "IpAddressType"},
+		"AWS::ApiGateway::DomainName.EndpointConfiguration":     {"Types", "IpAddressType"},
+		"AWS::ApiGateway::RestApi":                              {"ApiKeySourceType", "Mode"},
+		"AWS::ApiGateway::Authorizer":                           {"Type"},
+		"AWS::ApiGateway::GatewayResponse":                      {"ResponseType"},
+		"AWS::ApiGateway::Stage.MethodSetting":                  {"LoggingLevel"},
+		"AWS::ApiGateway::Deployment.MethodSetting":             {"LoggingLevel"},
+		"AWS::ApiGateway::Deployment.StageDescription":          {"LoggingLevel", "CacheClusterSize"},
+		"AWS::ApiGateway::Stage":                                {"CacheClusterSize"},
+		"AWS::ApiGateway::UsagePlan.QuotaSettings":              {"Period"},
+		"AWS::ApiGateway::UsagePlanKey":                         {"KeyType"},
+		"AWS::ApiGateway::DocumentationPart.Location":           {"Type"},
+		"AWS::Serverless::HttpApi.MutualTlsAuthentication":      {"TruststoreVersion"},
+		"AWS::Serverless::Api":                                  {"GatewayResponses", "EndpointConfiguration"},
+		"AWS::Serverless::Api.Auth":                             {"UsagePlan"},
+		"AWS::Serverless::HttpApi.HttpApiAuth":                  {"EnableIamAuthorizer"},
+		"AWS::Serverless::StateMachine":                         {"AutoPublishAlias"},
+		"AWS::Serverless::Function":                             {"SnapStart"},
+		"AWS::Serverless::HttpApi":                              {"PropagateTags"},
+		"AWS::ApiGateway::DomainName":                           {"RoutingMode"},
+		"AWS::Serverless::Function.EventSource":                 {"Type"},
+		"AWS::ApiGateway::Method.MethodResponse":                {"StatusCode"},
+		"AWS::ApiGateway::Deployment.DeploymentCanarySettings":  {"PercentTraffic"},
+		"AWS::ApiGatewayV2::Api":                                {"ProtocolType"},
+		"AWS::ApiGatewayV2::Integration":                        {"IntegrationType", "ConnectionType", "PassthroughBehavior", "ContentHandlingStrategy", "PayloadFormatVersion"},
+		"AWS::ApiGatewayV2::IntegrationResponse":                {"ContentHandlingStrategy"},
+		"AWS::ApiGatewayV2::Authorizer":                         {"AuthorizerType"},
+		"AWS::ApiGatewayV2::Route":                              {"AuthorizationType"},
+		"AWS::ApiGatewayV2::DomainName.DomainNameConfiguration": {"EndpointType"},
+		"AWS::ApiGatewayV2::Stage.RouteSettings":                {"LoggingLevel"},
+		"AWS::Serverless::StateMachine.EventSource":             {"Type"},
 	}
 	for obj, props := range enums {
 		o := objects[obj]
@@ -305,6 +313,39 @@ func TestTablesNameRealObjects(t *testing.T) {
 					t.Errorf("enum for %s/%s not attached", obj, p)
 				}
 			}
+		}
+	}
+	// Every shape is well formed: lists and maps have an element shape,
+	// unions have alternatives, so checking never dereferences nil.
+	var wellFormed func(where string, sh *shape)
+	wellFormed = func(where string, sh *shape) {
+		switch sh.kind {
+		case kList, kMap:
+			if sh.elem == nil {
+				t.Errorf("%s: %s without element shape", where, sh.kind)
+				return
+			}
+			if sh.elem.kind != kObject {
+				wellFormed(where+"[]", sh.elem)
+			}
+		case kUnion:
+			if len(sh.alts) == 0 {
+				t.Errorf("%s: union without alternatives", where)
+			}
+			for _, a := range sh.alts {
+				if a.kind != kObject {
+					wellFormed(where+"|", a)
+				}
+			}
+		case kObject:
+			if sh.obj == nil {
+				t.Errorf("%s: object without schema", where)
+			}
+		}
+	}
+	for _, o := range c.b.objects {
+		for name, pr := range o.props {
+			wellFormed(o.name+"/"+name, pr.shape)
 		}
 	}
 	// goformation's required flags agree with AWS for API Gateway.
@@ -484,5 +525,14 @@ func TestLongNames(t *testing.T) {
 	}
 	if got := suggest("AWS::ApiGateway::RestAPI", c.typeNames()); got != "AWS::ApiGateway::RestApi" {
 		t.Errorf("suggest = %q", got)
+	}
+}
+
+// BenchmarkNew is the fixed cost of a Checker: indexing goformation's
+// resource types.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		New()
 	}
 }

@@ -31,8 +31,10 @@ type shape struct {
 	obj  *object  // kObject
 	alts []*shape // kUnion
 	enum *enum    // kString (or kList of kString via elem)
-	// lax accepts any scalar for kNumber and kBool (SAM, whose data in
-	// goformation is hand-written and sometimes wrong about scalars).
+	// lax accepts any scalar for kNumber and kBool, and a scalar for a
+	// list of scalars (SAM: goformation's SAM data is hand-written and
+	// sometimes wrong about scalars, and SAM turns "x" into ["x"] in
+	// places such as Domain.BasePath).
 	lax bool
 }
 
@@ -61,6 +63,10 @@ type enum struct {
 	fold bool
 	// skip are values cfnrun reports elsewhere (its own extensions).
 	skip []string
+	// open lists the known values of a set that grows (SAM event
+	// types): a value outside it is reported only when it is close to a
+	// known one, so a type added after this list is not an error.
+	open bool
 }
 
 func (e *enum) allows(v string) bool {
@@ -125,6 +131,12 @@ func (b *builder) objectOf(t reflect.Type) *object {
 			continue
 		}
 		s := &shape{kind: a.kind, lax: o.sam}
+		switch a.kind {
+		case kList:
+			s.elem = &shape{kind: kString, lax: o.sam} // the added lists are lists of names
+		case kMap:
+			s.elem = &shape{kind: kAny}
+		}
 		if e := enumFor(o.name, a.name); e != nil {
 			withEnum(s, e)
 		}
@@ -188,7 +200,7 @@ func (b *builder) shapeOf(t reflect.Type, sam bool) *shape {
 			// but IAM also accepts a single statement object.
 			return &shape{kind: kAny}
 		}
-		return &shape{kind: kList, elem: b.shapeOf(t.Elem(), sam)}
+		return &shape{kind: kList, elem: b.shapeOf(t.Elem(), sam), lax: sam}
 	case reflect.Map:
 		return &shape{kind: kMap, elem: b.shapeOf(t.Elem(), sam)}
 	case reflect.Struct:

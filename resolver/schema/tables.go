@@ -66,6 +66,37 @@ func enumFor(obj, prop string) *enum {
 		return &enum{values: []string{"DAY", "WEEK", "MONTH"}}
 	case "AWS::ApiGateway::UsagePlanKey/KeyType":
 		return &enum{values: []string{"API_KEY"}}
+	// API Gateway v2 (HTTP and WebSocket APIs): the values of the API
+	// Gateway V2 API reference. Its resource schemas declare no enums, so
+	// case is not held against a template.
+	case "AWS::ApiGatewayV2::Api/ProtocolType":
+		return &enum{values: []string{"HTTP", "WEBSOCKET"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/IntegrationType":
+		return &enum{values: []string{"AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/ConnectionType":
+		return &enum{values: []string{"INTERNET", "VPC_LINK"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/PassthroughBehavior":
+		return &enum{values: []string{"WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/ContentHandlingStrategy",
+		"AWS::ApiGatewayV2::IntegrationResponse/ContentHandlingStrategy":
+		return &enum{values: []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}, fold: true}
+	case "AWS::ApiGatewayV2::Integration/PayloadFormatVersion":
+		return &enum{values: []string{"1.0", "2.0"}}
+	case "AWS::ApiGatewayV2::Authorizer/AuthorizerType":
+		return &enum{values: []string{"REQUEST", "JWT"}, fold: true}
+	case "AWS::ApiGatewayV2::Route/AuthorizationType":
+		return &enum{values: []string{"NONE", "AWS_IAM", "CUSTOM", "JWT"}, fold: true}
+	case "AWS::ApiGatewayV2::DomainName.DomainNameConfiguration/EndpointType":
+		return &enum{values: []string{"REGIONAL", "EDGE"}, fold: true}
+	case "AWS::ApiGatewayV2::Stage.RouteSettings/LoggingLevel":
+		return &enum{values: []string{"ERROR", "INFO", "OFF"}, fold: true}
+	case "AWS::Serverless::Function.EventSource/Type":
+		// SAM developer guide, EventSource: Type valid values.
+		return &enum{open: true, values: []string{"AlexaSkill", "Api", "CloudWatchEvent", "CloudWatchLogs",
+			"Cognito", "DocumentDB", "DynamoDB", "EventBridgeRule", "HttpApi", "IoTRule", "Kinesis", "MQ",
+			"MSK", "S3", "Schedule", "ScheduleV2", "SelfManagedKafka", "SNS", "SQS"}}
+	case "AWS::Serverless::StateMachine.EventSource/Type":
+		return &enum{open: true, values: []string{"Api", "CloudWatchEvent", "EventBridgeRule", "Schedule", "ScheduleV2"}}
 	case "AWS::ApiGateway::DocumentationPart.Location/Type":
 		return &enum{values: []string{"API", "AUTHORIZER", "MODEL", "RESOURCE", "METHOD", "PATH_PARAMETER",
 			"QUERY_PARAMETER", "REQUEST_HEADER", "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY"}}
@@ -73,7 +104,8 @@ func enumFor(obj, prop string) *enum {
 	return nil
 }
 
-// added is a property AWS documents that goformation's data predates.
+// added is a property AWS documents that goformation's data predates. A
+// kList is a list of strings; a kMap a map of anything.
 type added struct {
 	name string
 	kind kind
@@ -108,7 +140,9 @@ func addedProps(obj string) []added {
 		return []added{{"AddApiKeyRequiredToCorsPreflight", kBool}, {"ApiKeyRequired", kBool},
 			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kAny}}
 	case "AWS::Serverless::HttpApi":
-		return []added{{"PropagateTags", kBool}}
+		return []added{{"PropagateTags", kBool}, {"Name", kString}}
+	case "AWS::Serverless::LayerVersion":
+		return []added{{"CompatibleArchitectures", kList}}
 	case "AWS::Serverless::HttpApi.HttpApiAuth":
 		return []added{{"EnableIamAuthorizer", kBool}}
 	case "AWS::Serverless::StateMachine":
@@ -118,8 +152,9 @@ func addedProps(obj string) []added {
 	return nil
 }
 
-// overrideShape corrects goformation's hand-written SAM structs where they
-// disagree with the SAM specification; nil keeps the generated shape.
+// overrideShape corrects goformation's shapes where they disagree with
+// the SAM specification or a resource schema; nil keeps the generated
+// shape.
 func overrideShape(obj, prop string) *shape {
 	switch obj + "/" + prop {
 	case "AWS::Serverless::Api/GatewayResponses":
@@ -130,6 +165,9 @@ func overrideShape(obj, prop string) *shape {
 		return &shape{kind: kAny}
 	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
 		return &shape{kind: kString}
+	case "AWS::ApiGateway::RestApi/Parameters":
+		// The resource schema types it "object or string".
+		return &shape{kind: kUnion, alts: []*shape{{kind: kMap, elem: &shape{kind: kString}}, {kind: kString}}}
 	}
 	return nil
 }
@@ -163,15 +201,20 @@ func strictUnknown(typ string) bool {
 // (AWS::ApiGateway::Stage and AWS::ApiGatewayV2::Stage, ELB and ELBv2, …)
 // and SAM's counterparts.
 func siblingTypes(typ string, known func(string) bool) []string {
-	parts := strings.Split(typ, "::")
-	if len(parts) != 3 {
-		return nil
-	}
 	var out []string
 	add := func(t string) {
 		if t != typ && known(t) {
 			out = append(out, t)
 		}
+	}
+	if typ == "AWS::ApiGateway::Method.Integration" {
+		// A REST API integration written with HTTP API field names.
+		add("AWS::ApiGatewayV2::Integration")
+		return out
+	}
+	parts := strings.Split(typ, "::")
+	if len(parts) != 3 || strings.Contains(parts[2], ".") {
+		return nil
 	}
 	svc, res := parts[1], parts[2]
 	base := strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(svc, "V2"), "v2"), "0123456789")

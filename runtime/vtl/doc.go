@@ -6,12 +6,13 @@
 // one request without re-parsing. A plain-text template (MOCK's
 // {"statusCode": 200}) executes without allocating.
 //
-// Behaviour follows Velocity 1.7 as API Gateway runs it: a line break after
-// a directive's closing parenthesis, #else and #end is swallowed, blanks
-// before #set are swallowed, an undefined reference renders as written
-// ($!ref renders nothing), and #set with a null value leaves the target
-// unchanged. Missing $input, $context and $stageVariables values render as
-// "" as API Gateway renders them.
+// Behaviour follows Velocity 1.7 as API Gateway runs it (checked against
+// Velocity's grammar and the AWS documentation's examples): a line break
+// after a directive's closing parenthesis, #else and #end is swallowed,
+// blanks that start a run of text before #set are swallowed, an undefined
+// reference renders as written ($!ref renders nothing), and #set with a
+// null value leaves the target unchanged. Missing $input, $context and
+// $stageVariables values render as "" as API Gateway renders them.
 //
 // What is not implemented is never silently wrong: Unsupported lists it
 // after Parse, and Execute fails with an error wrapping ErrUnsupported when
@@ -19,6 +20,8 @@
 //
 // Invariants: a *Template is immutable and safe for concurrent Execute
 // calls; every Execute is bounded (maxIterations loop iterations, maxOutput
-// bytes, maxDepth nesting) so that no template or input can hang or exhaust
-// memory; the package never panics on any template or input.
+// bytes, maxDepth nesting, maxWork units of work) so that no template or
+// input can hang or exhaust memory, and Parse is linear in the template's
+// size; the package never panics on any template or input. It imports only
+// the standard library.
 package vtl

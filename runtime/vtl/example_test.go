@@ -77,3 +77,16 @@ func ExampleTemplate_ExecuteOverrides() {
 	// Output:
 	// 0 map[Access-Control-Allow-Origin:https://app.example.com] <nil>
 }
+
+func ExampleTemplate_UnsupportedConstructs() {
+	t, err := vtl.Parse("{\n  \"id\": \"$input.params('id')\",\n  #parse('common.vm')\n}")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, c := range t.UnsupportedConstructs() {
+		fmt.Printf("line %d, column %d: %s is not supported\n", c.Line, c.Col, c.What)
+	}
+	// Output:
+	// line 3, column 3: #parse is not supported
+}

@@ -195,6 +195,7 @@ type state struct {
 	work       int
 	depth      int // #define blocks being rendered
 	regexps    map[string]*regexp.Regexp
+	paths      map[string]*jsonPath // JSONPaths built at run time, cached
 	scratch    []byte
 	loop       *foreachInfo
 
@@ -212,11 +213,11 @@ func (st *state) errAt(pos int, msg, fix string, cause error) *Error {
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix, Err: cause}
 }
 
-// charge counts n units of work against maxWork.
+// charge counts n units of work against the work limit.
 func (st *state) charge(pos, n int) error {
 	st.work += n
-	if st.work > maxWork {
-		return st.errAt(pos, "the template does too much work (string building, collection scans or JSONPath visits)", "process less data per request", ErrLimit)
+	if st.work > st.t.lim.work {
+		return st.errAt(pos, "the template does too much work (loop bodies, macro calls, string building, collection scans, JSONPath visits)", "process less data per request", ErrLimit)
 	}
 	return nil
 }
@@ -245,8 +246,8 @@ func (st *state) regexp(pos int, pat string) (*regexp.Regexp, error) {
 
 func (st *state) write(b []byte) error {
 	st.written += len(b)
-	if st.written > maxOutput {
-		return &Error{Line: 1, Col: 1, Msg: "output exceeds 10 MB", Fix: "API Gateway's payload limit; produce less output", Err: ErrLimit}
+	if st.written > st.t.lim.output {
+		return &Error{Line: 1, Col: 1, Msg: "output exceeds " + sizeText(st.t.lim.output), Fix: "API Gateway's payload limit; produce less output", Err: ErrLimit}
 	}
 	_, err := st.w.Write(b)
 	return err
@@ -434,6 +435,76 @@ func (n *defineNode) exec(st *state) error {
 	return nil
 }
 
+// macroDef is a #macro definition.
+type macroDef struct {
+	name   string
+	params []string
+	body   []node
+}
+
+// macroCallNode is #name(args) for a macro the template defines (def is
+// set after parsing; literal when no definition was found).
+type macroCallNode struct {
+	name    string
+	args    []expr
+	pos     int
+	raw     string
+	def     *macroDef
+	literal []byte
+}
+
+// exec binds the parameters to the arguments' values (Velocity passes them
+// by name; the difference shows only when an argument has side effects),
+// renders the body, and restores the variables the parameters shadowed.
+func (n *macroCallNode) exec(st *state) error {
+	if n.def == nil {
+		return st.write(n.literal)
+	}
+	st.depth++
+	defer func() { st.depth-- }()
+	if st.depth > maxMacroDepth {
+		return st.errAt(n.pos, "#"+n.name+" calls nest more than 20 deep", "make sure the macro's recursion ends", ErrLimit)
+	}
+	if err := st.charge(n.pos, 64+len(n.def.body)); err != nil {
+		return err
+	}
+	vals := make([]any, len(n.def.params))
+	for i := range vals {
+		if i < len(n.args) {
+			v, err := n.args[i].eval(st)
+			if err != nil {
+				return err
+			}
+			vals[i] = v
+		}
+	}
+	if st.vars == nil {
+		st.vars = make(map[string]any)
+	}
+	type saved struct {
+		v   any
+		had bool
+	}
+	prev := make([]saved, len(vals))
+	for i, p := range n.def.params {
+		prev[i].v, prev[i].had = st.vars[p]
+		if vals[i] == nil {
+			delete(st.vars, p)
+		} else {
+			st.vars[p] = vals[i]
+		}
+	}
+	err := execNodes(st, n.def.body)
+	for i, p := range n.def.params {
+		if prev[i].had {
+			st.vars[p] = prev[i].v
+		} else {
+			delete(st.vars, p)
+		}
+	}
+	return err
+}
+
 // blockValue is a #define'd block.
 type blockValue struct{ nodes []node }
 
@@ -443,6 +514,9 @@ func (st *state) renderBlock(b *blockValue) error {
 	defer func() { st.depth-- }()
 	if st.depth > maxDepth {
 		return &Error{Line: 1, Col: 1, Msg: "#define blocks nested more than 200 deep", Fix: "a block must not render itself", Err: ErrLimit}
+	}
+	if err := st.charge(0, 64+len(b.nodes)); err != nil {
+		return err
 	}
 	return execNodes(st, b.nodes)
 }
@@ -539,8 +613,11 @@ func (n *foreachNode) exec(st *state) error {
 	}()
 	for i, it := range items {
 		st.iterations++
-		if st.iterations > maxIterations {
-			return st.errAt(n.pos, "more than 1,000,000 #foreach iterations", "loop over less data", ErrLimit)
+		if st.iterations > st.t.lim.iterations {
+			return st.errAt(n.pos, "more than "+strconv.Itoa(st.t.lim.iterations)+" #foreach iterations", "loop over less data", ErrLimit)
+		}
+		if err := st.charge(n.pos, 1+len(n.body)); err != nil {
+			return err
 		}
 		info.index = int64(i)
 		info.hasNext = i < len(items)-1
@@ -659,8 +736,8 @@ func (e *rangeExpr) eval(st *state) (any, error) {
 	if n < 0 {
 		n = -n
 	}
-	if n >= maxIterations {
-		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than 1,000,000 elements", "use a smaller range", ErrLimit)
+	if n >= int64(st.t.lim.iterations) {
+		return nil, st.errAt(e.pos, "range ["+strconv.FormatInt(x, 10)+".."+strconv.FormatInt(y, 10)+"] has more than "+strconv.Itoa(st.t.lim.iterations)+" elements", "use a smaller range", ErrLimit)
 	}
 	if err := st.charge(e.pos, 8*(int(n)+1)); err != nil {
 		return nil, err
@@ -778,19 +855,23 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 			return c >= 0, nil
 		}
 	}
-	if a == nil || b == nil {
-		return nil, nil
-	}
 	if e.op == opAdd {
 		_, sa := a.(string)
 		_, sb := b.(string)
 		if sa || sb {
+			// Velocity 1.7 concatenates, a null side reading as its
+			// source text ("a" + $missing is "a$missing").
+			if a == nil {
+				a = literalText(e.l)
+			} else if b == nil {
+				b = literalText(e.r)
+			}
 			if err := st.charge(e.pos, size(a)+size(b)); err != nil {
 				return nil, err
 			}
 			s := toString(a) + toString(b)
-			if len(s) > maxOutput {
-				return nil, st.errAt(e.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			if len(s) > st.t.lim.output {
+				return nil, st.errAt(e.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 			}
 			return s, nil
 		}
@@ -798,9 +879,17 @@ func (e *binaryExpr) eval(st *state) (any, error) {
 	x, ok1 := toNumber(a)
 	y, ok2 := toNumber(b)
 	if !ok1 || !ok2 {
-		return nil, nil // Velocity logs and yields null
+		return nil, nil // Velocity logs and yields null (for null too)
 	}
 	return arith(e.op, x, y), nil
+}
+
+// literalText is the source text Velocity substitutes for a null operand.
+func literalText(e expr) string {
+	if r, ok := e.(*refExpr); ok {
+		return r.raw
+	}
+	return "null"
 }
 
 func arith(op binOp, x, y number) any {
@@ -873,6 +962,7 @@ const (
 	rootStage
 	rootForeach
 	rootVelocityCount
+	rootVelocityHasNext
 )
 
 // rendersEmpty reports whether a null reference from this root renders as
@@ -968,6 +1058,10 @@ func (r *refExpr) evalPrefix(st *state, n int) (any, error) {
 	case rootVelocityCount:
 		if st.loop != nil {
 			v = st.loop.index + 1
+		}
+	case rootVelocityHasNext:
+		if st.loop != nil {
+			v = st.loop.hasNext
 		}
 	}
 	for i := range n {

@@ -252,17 +252,29 @@ func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
 	if len(args) == 1 {
 		src = toString(args[0])
 	}
+	if jp, ok := st.paths[src]; ok {
+		return jp, nil
+	}
+	if err := st.charge(s.pos, 16*len(src)); err != nil {
+		return nil, err
+	}
 	jp, err := compileJSONPath(src)
 	if err != nil {
 		return nil, st.errAt(s.pos, err.Error(), "see docs/vtl.md for the JSONPath subset", ErrUnsupported)
+	}
+	if st.paths == nil {
+		st.paths = make(map[string]*jsonPath)
+	}
+	if len(st.paths) < maxRegexps {
+		st.paths[src] = jp
 	}
 	return jp, nil
 }
 
 func (st *state) evalPath(s *segment, jp *jsonPath, root any) (any, bool, error) {
-	left := maxWork - st.work
+	left := st.t.lim.work - st.work
 	v, found := jp.eval(root, &left)
-	if err := st.charge(s.pos, maxWork-st.work-left); err != nil {
+	if err := st.charge(s.pos, st.t.lim.work-st.work-left); err != nil {
 		return nil, false, err
 	}
 	return v, found, nil
@@ -658,8 +670,8 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		case "endsWith":
 			return strings.HasSuffix(s, a), nil
 		case "concat":
-			if len(s)+len(a) > maxOutput {
-				return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+			if len(s)+len(a) > st.t.lim.output {
+				return nil, st.errAt(seg.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 			}
 			return s + a, nil
 		default:
@@ -778,8 +790,8 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 }
 
 func (st *state) limitString(seg *segment, s string) (any, error) {
-	if len(s) > maxOutput {
-		return nil, st.errAt(seg.pos, "string longer than 10 MB", "build smaller strings", ErrLimit)
+	if len(s) > st.t.lim.output {
+		return nil, st.errAt(seg.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
 	}
 	return s, nil
 }
@@ -936,8 +948,11 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		l.items = append(l.items, o.items...)
 		return len(o.items) > 0, nil
 	case "set":
+		if n != 2 {
+			return nil, st.argErr(s, "an index and a value")
+		}
 		i, ok := args[0].(int64)
-		if n != 2 || !ok {
+		if !ok {
 			return nil, st.argErr(s, "an index and a value")
 		}
 		if i < 0 || i >= int64(len(l.items)) {
@@ -946,15 +961,36 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		old := l.items[i]
 		l.items[i] = args[1]
 		return old, nil
-	case "contains", "indexOf":
+	case "contains", "indexOf", "lastIndexOf":
 		if n != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
-		idx := slices.IndexFunc(l.items, func(e any) bool { return valuesEqual(e, args[0]) })
-		if s.name == "contains" {
-			return idx >= 0, nil
+		eq := func(e any) bool { return valuesEqual(e, args[0]) }
+		switch s.name {
+		case "contains":
+			return slices.IndexFunc(l.items, eq) >= 0, nil
+		case "indexOf":
+			return int64(slices.IndexFunc(l.items, eq)), nil
 		}
-		return int64(idx), nil
+		for i := len(l.items) - 1; i >= 0; i-- {
+			if eq(l.items[i]) {
+				return int64(i), nil
+			}
+		}
+		return int64(-1), nil
+	case "subList":
+		if n != 2 {
+			return nil, st.argErr(s, "two integer indexes")
+		}
+		from, ok1 := intArg(args[0])
+		to, ok2 := intArg(args[1])
+		if !ok1 || !ok2 {
+			return nil, st.argErr(s, "two integer indexes")
+		}
+		if from < 0 || to > len(l.items) || from > to {
+			return nil, st.errAt(s.pos, "subList("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
+		}
+		return &List{items: slices.Clone(l.items[from:to]), fromJSON: l.fromJSON}, nil
 	case "clear":
 		l.items = l.items[:0]
 		return nil, nil
@@ -980,8 +1016,8 @@ func argList(args []any) (*List, bool) {
 // templates cannot build unbounded collections.
 func (st *state) grow(s *segment) error {
 	st.iterations++
-	if st.iterations > maxIterations {
-		return st.errAt(s.pos, "more than 1,000,000 loop iterations and collection additions", "process less data", ErrLimit)
+	if st.iterations > st.t.lim.iterations {
+		return st.errAt(s.pos, "more than "+strconv.Itoa(st.t.lim.iterations)+" loop iterations and collection additions", "process less data", ErrLimit)
 	}
 	return nil
 }
@@ -1035,7 +1071,7 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		default:
 			return m.remove(k), nil
 		}
-	case "put":
+	case "put", "putIfAbsent":
 		k, ok := key()
 		if !ok || n != 2 {
 			return nil, st.argErr(s, "a key and a value")
@@ -1043,7 +1079,22 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		if err := st.grow(s); err != nil {
 			return nil, err
 		}
+		if s.name == "putIfAbsent" {
+			if old, ok := m.get(k); ok && old != nil {
+				return old, nil
+			}
+		}
 		return m.put(k, args[1]), nil
+	case "getOrDefault":
+		if n != 2 {
+			return nil, st.argErr(s, "a key and a default value")
+		}
+		if k, ok := key(); ok {
+			if v, ok := m.get(k); ok {
+				return v, nil
+			}
+		}
+		return args[1], nil
 	case "putAll":
 		if n != 1 {
 			return nil, st.argErr(s, "one map")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Limits. They bound work on hostile or broken templates and inputs; real
@@ -23,14 +24,38 @@ const (
 	// maxPathVisits bounds the values one JSONPath evaluation visits.
 	maxPathVisits = 1_000_000
 	// maxWork bounds everything else one Execute does, in units of a byte
-	// read or built by a string operation or an element visited by a
-	// collection method or JSONPath (a range element counts 8): well under
-	// a second of CPU.
+	// read or built by a string operation, an element visited by a
+	// collection method or JSONPath (a range element counts 8), a node of
+	// a loop body per iteration, and 64 per macro call or #define
+	// rendering: about a second of CPU at most.
 	maxWork = 50_000_000
-	// maxRegexps bounds the regular expressions compiled at run time (from
-	// patterns that are not string literals) and cached per Execute.
+	// maxMacroDepth bounds nested macro calls (Velocity's default
+	// velocimacro.max.depth).
+	maxMacroDepth = 20
+	// maxRegexps bounds the regular expressions and JSONPaths compiled at
+	// run time (from arguments that are not string literals) and cached per
+	// Execute.
 	maxRegexps = 64
 )
+
+// limits are the bounds of one Execute.
+type limits struct {
+	iterations int // #foreach iterations plus collection additions; range size
+	output     int // bytes written, and the length of any string built
+	work       int // work units (see maxWork)
+}
+
+func defaultLimits() limits {
+	return limits{iterations: maxIterations, output: maxOutput, work: maxWork}
+}
+
+// sizeText formats a byte limit: "10 MB".
+func sizeText(n int) string {
+	if n%(1<<20) == 0 {
+		return strconv.Itoa(n>>20) + " MB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
 
 // Template is a compiled mapping template. It is immutable and safe for
 // concurrent use by many goroutines.
@@ -38,7 +63,10 @@ type Template struct {
 	src         string
 	nodes       []node
 	static      []byte // the whole output when the template is plain text
-	unsupported []string
+	unsupported []Construct
+	// lim holds the execution limits (the constants above; tests lower
+	// them).
+	lim limits
 	// states recycles execution states (and their scratch buffers)
 	// between Execute calls; it holds no data from one request to the next.
 	states sync.Pool
@@ -48,14 +76,22 @@ type Template struct {
 // the line and column of the problem within src. Constructs that parse but
 // are not implemented do not fail Parse: Unsupported lists them.
 func Parse(src string) (*Template, error) {
-	t := &Template{src: src}
-	p := &parser{src: src, t: t}
+	t := &Template{src: src, lim: defaultLimits()}
+	p := &parser{src: src, t: t, sh: &shared{macroNames: scanMacroNames(src), macros: map[string]*macroDef{}, seen: map[string]bool{}}}
 	nodes, term, err := p.block(ctxTop)
 	if err != nil {
 		return nil, err
 	}
 	if term.kind != termEOF {
 		return nil, p.errAt(term.pos, "#"+term.name+" without an open #if or #foreach", "remove it, or add the #if(...) or #foreach(...) it should close")
+	}
+	for _, c := range p.sh.calls {
+		c.def = p.sh.macros[c.name]
+		if c.def == nil {
+			// Velocity renders a call of a macro that is never defined as
+			// written.
+			c.literal = []byte(c.raw)
+		}
 	}
 	t.nodes = nodes
 	if len(nodes) == 0 {
@@ -70,9 +106,30 @@ func Parse(src string) (*Template, error) {
 
 // Unsupported lists the constructs the template uses that this package does
 // not implement, each once, as "construct at line:col" (for example
-// "#macro at 3:1", "$util.toJson at 1:9"). Execute fails with an error
+// "#parse at 3:1", "$util.toJson at 1:9"). Execute fails with an error
 // wrapping ErrUnsupported when it reaches one of them.
-func (t *Template) Unsupported() []string { return slices.Clone(t.unsupported) }
+func (t *Template) Unsupported() []string {
+	out := make([]string, len(t.unsupported))
+	for i, c := range t.unsupported {
+		out[i] = c.String()
+	}
+	return out
+}
+
+// Construct is a use of something this package does not implement, at its
+// position in the template (for diagnostics with ranges).
+type Construct struct {
+	What      string // "#parse", "$util.toJson", ".codePointAt()", ...
+	Line, Col int    // 1-based, within the template text
+}
+
+// String is "what at line:col".
+func (c Construct) String() string {
+	return c.What + " at " + strconv.Itoa(c.Line) + ":" + strconv.Itoa(c.Col)
+}
+
+// UnsupportedConstructs is Unsupported with the positions as numbers.
+func (t *Template) UnsupportedConstructs() []Construct { return slices.Clone(t.unsupported) }
 
 type parser struct {
 	src   string
@@ -84,6 +141,50 @@ type parser struct {
 	base int
 	// full is the whole template source, for positions.
 	full string
+	sh   *shared
+}
+
+// shared is parse state common to a parser and its sub-parsers.
+type shared struct {
+	macroNames map[string]bool // names a #macro in the source defines
+	macros     map[string]*macroDef
+	calls      []*macroCallNode
+	seen       map[string]bool // constructs already in Template.unsupported
+	lines      []int           // offsets where lines start, built on demand
+	nonASCII   []bool          // per line: has bytes >= 0x80
+	spec       int             // > 0 while parsing speculatively
+	badExpr    map[int]bool    // offsets where a speculative expression failed
+}
+
+// scanMacroNames finds the names of the macros src defines, so that calls
+// can be recognized before (or without) their definition.
+func scanMacroNames(src string) map[string]bool {
+	names := map[string]bool{}
+	for rest := src; ; {
+		i := strings.Index(rest, "#macro")
+		if i < 0 {
+			return names
+		}
+		rest = rest[i+len("#macro"):]
+		j := 0
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t') {
+			j++
+		}
+		if j >= len(rest) || rest[j] != '(' {
+			continue
+		}
+		j++
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r') {
+			j++
+		}
+		k := j
+		for k < len(rest) && isDirectiveChar(rest[k]) {
+			k++
+		}
+		if k > j && !isDirective(rest[j:k]) {
+			names[rest[j:k]] = true
+		}
+	}
 }
 
 type blockCtx uint8
@@ -120,19 +221,83 @@ func (p *parser) fullSrc() string {
 	return p.src
 }
 
+// errSpeculative is returned while the parser tries something that may
+// turn out to be text (an index after a reference, macro arguments): such
+// errors are discarded, so they carry no position.
+var errSpeculative = &Error{Msg: "speculative parse failed"}
+
 func (p *parser) errAt(off int, msg, fix string) *Error {
-	line, col := lineCol(p.fullSrc(), p.base+off)
+	if p.sh.spec > 0 {
+		return errSpeculative
+	}
+	line, col := p.lineCol(p.base + off)
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix}
 }
 
-func (p *parser) unsupported(off int, what string) {
-	line, col := lineCol(p.fullSrc(), p.base+off)
-	for _, u := range p.t.unsupported {
-		if strings.HasPrefix(u, what+" at ") {
-			return
+// lineCol is lineCol over the whole template with a line index built once.
+func (p *parser) lineCol(off int) (int, int) {
+	src := p.fullSrc()
+	if p.sh.lines == nil {
+		p.sh.lines = []int{0}
+		p.sh.nonASCII = []bool{false}
+		for i := 0; i < len(src); i++ {
+			switch {
+			case src[i] == '\n':
+				p.sh.lines = append(p.sh.lines, i+1)
+				p.sh.nonASCII = append(p.sh.nonASCII, false)
+			case src[i] >= 0x80:
+				p.sh.nonASCII[len(p.sh.nonASCII)-1] = true
+			}
 		}
 	}
-	p.t.unsupported = append(p.t.unsupported, what+" at "+strconv.Itoa(line)+":"+strconv.Itoa(col))
+	off = min(max(off, 0), len(src))
+	line, _ := slices.BinarySearch(p.sh.lines, off+1)
+	start := p.sh.lines[line-1]
+	if !p.sh.nonASCII[line-1] {
+		return line, off - start + 1
+	}
+	return line, utf8.RuneCountInString(src[start:off]) + 1
+}
+
+func (p *parser) unsupported(off int, what string) {
+	if p.sh.seen[what] {
+		return
+	}
+	p.sh.seen[what] = true
+	line, col := p.lineCol(p.base + off)
+	p.t.unsupported = append(p.t.unsupported, Construct{What: what, Line: line, Col: col})
+}
+
+// parseMark records the parser's state before a parse that may be undone.
+// A speculative one also turns errors into errSpeculative.
+type parseMark struct {
+	i, unsupported, calls int
+	spec                  bool
+}
+
+func (p *parser) mark(speculative bool) parseMark {
+	if speculative {
+		p.sh.spec++
+	}
+	return parseMark{i: p.i, unsupported: len(p.t.unsupported), calls: len(p.sh.calls), spec: speculative}
+}
+
+// commit ends a parse that succeeded.
+func (p *parser) commit(m parseMark) {
+	if m.spec {
+		p.sh.spec--
+	}
+}
+
+// reset ends a parse that failed, undoing what it recorded.
+func (p *parser) reset(m parseMark) {
+	p.commit(m)
+	p.i = m.i
+	for _, u := range p.t.unsupported[m.unsupported:] {
+		delete(p.sh.seen, u.What)
+	}
+	p.t.unsupported = p.t.unsupported[:m.unsupported]
+	p.sh.calls = p.sh.calls[:m.calls]
 }
 
 func (p *parser) pos(off int) int { return p.base + off }
@@ -357,6 +522,11 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 		}
 	}
 	name, end := p.directiveName(start)
+	if name != "" && !isDirective(name) && p.sh.macroNames[name] && p.parenAfter(end, false) {
+		if n, ok, err := p.macroCall(start, name, end); err != nil || ok {
+			return n, nil, "", err
+		}
+	}
 	if name == "" || !isDirective(name) || (name == "set" || name == "foreach") && !p.parenAfter(end, name == "set") {
 		// Not a directive: "#" is text (and so is "#set" without "(").
 		p.i = start + 1
@@ -421,12 +591,14 @@ func (p *parser) directive(ctx blockCtx, text *[]byte, tokStart int) (node, *ter
 	case "define":
 		n, err := p.defineDirective(start)
 		return n, nil, "", err
-	default: // macro, parse, include, evaluate, literal
+	case "macro":
+		return nil, nil, "", p.macroDirective(start)
+	default: // parse, include, evaluate, literal
 		p.unsupported(start, "#"+name)
 		if err := p.skipArgs(start, name); err != nil {
 			return nil, nil, "", err
 		}
-		if name == "macro" || name == "literal" {
+		if name == "literal" {
 			p.eatNewline()
 			if _, term, err := p.block(ctxMacro); err != nil {
 				return nil, nil, "", err
@@ -554,7 +726,11 @@ func (p *parser) setDirective(start int) (node, error) {
 		return nil, p.errAt(lhsPos, "#set must assign to a $reference", "write #set($name = value)")
 	}
 	if len(ref.segs) == 0 && ref.root != rootVar {
-		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by API Gateway and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
+		by := "API Gateway"
+		if ref.root == rootForeach || ref.root == rootVelocityCount || ref.root == rootVelocityHasNext {
+			by = "#foreach"
+		}
+		return nil, p.errAt(lhsPos, "$"+ref.name+" is provided by "+by+" and cannot be replaced", "assign to a variable of your own, for example #set($my"+strings.ToUpper(ref.name[:1])+ref.name[1:]+" = ...)")
 	}
 	if len(ref.segs) > 0 {
 		last := ref.segs[len(ref.segs)-1]
@@ -612,6 +788,101 @@ func (p *parser) ifDirective(start int) (node, error) {
 			return n, nil
 		}
 	}
+}
+
+// macroDirective parses #macro(name $arg ...) body #end and records it.
+func (p *parser) macroDirective(start int) error {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return p.errAt(start, "#macro needs a name in parentheses", "write #macro(name $arg1 $arg2) ... #end")
+	}
+	p.i++
+	p.skipSpace()
+	k := p.i
+	for k < len(p.src) && isDirectiveChar(p.src[k]) {
+		k++
+	}
+	if k == p.i {
+		return p.errAt(p.i, "#macro needs a name", "write #macro(name $arg1 $arg2) ... #end")
+	}
+	def := &macroDef{name: p.src[p.i:k]}
+	if isDirective(def.name) {
+		return p.errAt(p.i, "#"+def.name+" is a directive and cannot be a macro name", "choose another name")
+	}
+	p.i = k
+	for {
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == ',' {
+			p.i++
+			p.skipSpace()
+		}
+		if p.i >= len(p.src) {
+			return p.errAt(start, "#macro( is never closed", "add the closing ')'")
+		}
+		if p.src[p.i] == ')' {
+			p.i++
+			break
+		}
+		apos := p.i
+		if p.src[p.i] != '$' {
+			return p.errAt(apos, "macro parameters must be $names", "write #macro(name $arg1 $arg2)")
+		}
+		ref, ok, err := p.reference(false)
+		if err != nil {
+			return err
+		}
+		if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+			return p.errAt(apos, "macro parameters must be plain $names", "write #macro(name $arg1 $arg2)")
+		}
+		def.params = append(def.params, ref.name)
+	}
+	p.eatNewline()
+	body, term, err := p.block(ctxMacro)
+	if err != nil {
+		return err
+	}
+	if term.kind != termEnd {
+		return p.errAt(start, "#macro is never closed", "add #end after the macro body")
+	}
+	def.body = body
+	p.sh.macros[def.name] = def
+	return nil
+}
+
+// macroCall parses #name(arg ...) for a macro the template defines. When
+// the arguments do not parse, ok is false and the '#' is text.
+func (p *parser) macroCall(start int, name string, end int) (node, bool, error) {
+	m := p.mark(true)
+	p.i = end
+	p.skipSpace()
+	p.i++ // '('
+	n := &macroCallNode{name: name, pos: p.pos(start)}
+	for {
+		p.skipSpace()
+		if p.i < len(p.src) && p.src[p.i] == ',' {
+			p.i++
+			p.skipSpace()
+		}
+		if p.i >= len(p.src) {
+			p.reset(m)
+			return nil, false, nil
+		}
+		if p.src[p.i] == ')' {
+			p.i++
+			break
+		}
+		a, err := p.unaryNested()
+		if err != nil {
+			p.reset(m)
+			return nil, false, nil
+		}
+		n.args = append(n.args, a)
+	}
+	p.commit(m)
+	n.raw = p.src[start:p.i]
+	p.eatNewline()
+	p.sh.calls = append(p.sh.calls, n)
+	return n, true, nil
 }
 
 // defineDirective parses #define($name) body #end.
@@ -732,6 +1003,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 		k++
 	}
 	r := &refExpr{pos: p.pos(start), name: src[j:k], quiet: quiet}
+	m := p.mark(false)
 	switch r.name {
 	case "input":
 		r.root = rootInput
@@ -745,6 +1017,8 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 		r.root = rootForeach
 	case "velocityCount":
 		r.root = rootVelocityCount
+	case "velocityHasNext":
+		r.root = rootVelocityHasNext
 	}
 	p.i = k
 	for p.i < len(src) {
@@ -770,7 +1044,10 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 			continue
 		}
 		if c == '[' {
+			// In text, "[" after a reference may be text ($a[b is not an
+			// index), so the index is parsed speculatively.
 			save := p.i
+			m := p.mark(inText)
 			p.i++
 			p.depth++
 			idx, err := p.expr()
@@ -779,6 +1056,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 				p.skipSpace()
 				if p.i < len(src) && src[p.i] == ']' {
 					p.i++
+					p.commit(m)
 					r.segs = append(r.segs, segment{kind: segIndex, index: idx, pos: p.pos(save)})
 					continue
 				}
@@ -789,7 +1067,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 				}
 				return nil, false, p.errAt(save, "index '[' is not closed", "write $list[0] or $map['key']")
 			}
-			p.i = save
+			p.reset(m)
 		}
 		break
 	}
@@ -798,6 +1076,7 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 			if !inText {
 				return nil, false, p.errAt(start, "${ is not closed with }", "write ${name}")
 			}
+			p.reset(m)
 			p.i = start
 			return nil, false, nil
 		}
@@ -879,8 +1158,10 @@ var knownMethods = []string{
 	"replaceAll", "replaceFirst", "split", "matches", "charAt", "concat", "toString", "compareTo",
 	// List
 	"size", "get", "add", "addAll", "set", "remove", "clear",
+	"subList", "lastIndexOf",
 	// Map
 	"put", "putAll", "containsKey", "containsValue", "keySet", "values", "entrySet",
+	"getOrDefault", "putIfAbsent",
 	"getKey", "getValue",
 	// numbers and booleans
 	"intValue", "longValue", "doubleValue", "booleanValue",
@@ -922,12 +1203,25 @@ func (p *parser) args(closer byte, method string) ([]expr, error) {
 //
 //	|| or    && and    == != eq ne    < > <= >= lt gt le ge    + -    * / %    ! not -
 func (p *parser) expr() (expr, error) {
+	// While parsing speculatively, an expression that failed at an offset
+	// fails there again: this keeps text full of "$a[" linear to parse.
+	start := p.base + p.i
+	if p.sh.spec > 0 && p.sh.badExpr[start] {
+		return nil, errSpeculative
+	}
 	p.depth++
 	defer func() { p.depth-- }()
 	if p.depth > maxDepth {
 		return nil, p.errAt(p.i, "expression is nested too deeply", "split it with #set")
 	}
-	return p.binary(0)
+	e, err := p.binary(0)
+	if err != nil && p.sh.spec > 0 {
+		if p.sh.badExpr == nil {
+			p.sh.badExpr = map[int]bool{}
+		}
+		p.sh.badExpr[start] = true
+	}
+	return e, err
 }
 
 type opInfo struct {
@@ -1187,7 +1481,10 @@ func (p *parser) primary() (expr, error) {
 	case p.word("null"):
 		return &literal{v: nil}, nil
 	}
-	tok := p.src[p.i:]
+	if p.sh.spec > 0 {
+		return nil, errSpeculative
+	}
+	tok := p.src[p.i:min(len(p.src), p.i+21)]
 	if k := strings.IndexAny(tok, " \t\r\n)"); k > 0 {
 		tok = tok[:k]
 	} else if k == 0 {
@@ -1196,6 +1493,7 @@ func (p *parser) primary() (expr, error) {
 	if len(tok) > 20 {
 		tok = tok[:20] + "…"
 	}
+	tok = strings.ToValidUTF8(tok, "")
 	return nil, p.errAt(start, "unexpected "+strconv.Quote(tok)+" where a value belongs", "use a $reference, a 'string', a number, true, false, a [list] or a {map}")
 }
 
@@ -1236,7 +1534,7 @@ func (p *parser) stringLit() (expr, error) {
 	// Parse the content as a template of its own. Positions inside are
 	// reported relative to the whole template when the string has no
 	// doubled quotes (otherwise approximately).
-	sub := &parser{src: s, t: p.t, depth: p.depth, base: p.base + start + 1, full: p.fullSrc()}
+	sub := &parser{src: s, t: p.t, depth: p.depth, base: p.base + start + 1, full: p.fullSrc(), sh: p.sh}
 	nodes, term, err := sub.block(ctxString)
 	if err != nil {
 		return nil, err

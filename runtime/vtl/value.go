@@ -86,9 +86,6 @@ func (m *Map) get(k string) (any, bool) {
 	return nil, false
 }
 
-// at returns the value of the i-th key.
-func (m *Map) at(i int) any { return m.vals[i] }
-
 // put stores v under k and returns the previous value (nil if none), as
 // java.util.Map.put does.
 func (m *Map) put(k string, v any) any {
@@ -160,12 +157,30 @@ func fromGo(v any, depth int) any {
 		return x
 	case int:
 		return int64(x)
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
 	case int32:
+		return int64(x)
+	case uint:
+		return uintValue(uint64(x))
+	case uint8:
+		return int64(x)
+	case uint16:
 		return int64(x)
 	case uint32:
 		return int64(x)
+	case uint64:
+		return uintValue(x)
 	case float32:
 		return float64(x)
+	case []map[string]any:
+		l := &List{items: make([]any, len(x))}
+		for i, e := range x {
+			l.items[i] = fromGo(e, depth+1)
+		}
+		return l
 	case map[string]string:
 		return mapFromStrings(x)
 	case map[string]any:
@@ -218,6 +233,13 @@ func size(v any) int {
 		return len(x.keys) + 1
 	}
 	return 1
+}
+
+func uintValue(u uint64) any {
+	if u <= math.MaxInt64 {
+		return int64(u)
+	}
+	return float64(u)
 }
 
 // truthy is Velocity 1.7's #if test: null and false are false, everything
@@ -407,13 +429,6 @@ func (n number) float() float64 {
 		return n.f
 	}
 	return float64(n.i)
-}
-
-func (n number) value() any {
-	if n.isFlt {
-		return n.f
-	}
-	return n.i
 }
 
 func (n number) cmp(m number) int {

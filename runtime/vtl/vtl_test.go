@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,6 +250,38 @@ func setOutput(a *archive, out string) {
 	a.set(outputNoNL, out)
 }
 
+// parseSmall parses with limits a hundred times smaller than the
+// defaults, so that tests of the limits run fast (also under -race).
+func parseSmall(src string) (*Template, error) {
+	tp, err := Parse(src)
+	if err == nil {
+		tp.lim = limits{iterations: 10_000, output: 100 << 10, work: 500_000}
+	}
+	return tp, err
+}
+
+// TestDefaultLimits checks the documented limits with the real values, on
+// templates that reach them without doing the work.
+func TestDefaultLimits(t *testing.T) {
+	for name, c := range map[string]struct {
+		src, want string
+	}{
+		"range":  {"#foreach($i in [1..2000000])#end", "range [1..2000000] has more than 1000000 elements"},
+		"output": {"#set($s = $input.body)$s$s", "output exceeds 10 MB"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tp, err := Parse(c.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tp.Execute(io.Discard, &Input{Body: bytes.Repeat([]byte("x"), 6<<20)})
+			if !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Execute error = %v, want ErrLimit with %q", err, c.want)
+			}
+		})
+	}
+}
+
 func TestStaticTemplate(t *testing.T) {
 	for _, src := range []string{"", `{"statusCode": 200}`, "plain\ntext $ # \\ ## comment\n"} {
 		tp, err := Parse(src)
@@ -271,18 +305,19 @@ func TestErrorsWrap(t *testing.T) {
 		in        *Input
 		want      error
 	}{
-		{"macro", "#macro(x)a#end#x()", nil, ErrUnsupported},
+		{"evaluate", "#evaluate('$x')", nil, ErrUnsupported},
+		{"macroRecursion", "#macro(r $n)#r($n)#end#r(1)", nil, ErrLimit},
 		{"util", "$util.toJson($x)", nil, ErrUnsupported},
 		{"badBody", "$input.json('$')", &Input{Body: []byte("{nope")}, ErrInvalidJSON},
 		{"parseJson", "$util.parseJson('[1,')", nil, ErrInvalidJSON},
-		{"range", "#foreach($i in [1..2000000])#end", nil, ErrLimit},
-		{"loops", "#foreach($i in [1..1000])#foreach($j in [1..1000])#foreach($k in [1..2])#end#end#end", nil, ErrLimit},
-		{"output", "#set($s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')#foreach($i in [1..100000])$s#end", nil, ErrLimit},
+		{"range", "#foreach($i in [1..20000])#end", nil, ErrLimit},
+		{"loops", "#foreach($i in [1..100])#foreach($j in [1..100])#foreach($k in [1..2])#end#end#end", nil, ErrLimit},
+		{"output", "#set($s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx')#foreach($i in [1..1000])$s#end", nil, ErrLimit},
 		{"doubling", "#set($s = 'x')#foreach($i in [1..40])#set($s = \"$s$s\")#end", nil, ErrLimit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tp, err := Parse(c.src)
+			tp, err := parseSmall(c.src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -404,7 +439,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 // TestWorkBounded: templates that would run for minutes without the work
 // budget fail quickly with ErrLimit.
 func TestWorkBounded(t *testing.T) {
-	big := strings.Repeat("x", 1<<20)
+	big := strings.Repeat("x", 16<<10)
 	cases := []struct{ name, src string }{
 		{"copyInLoop", "#foreach($i in [1..999999])#set($t = $big.toUpperCase())#end"},
 		{"rangesInLoop", "#foreach($i in [1..999999])#set($r = [1..999999])#end"},
@@ -414,7 +449,7 @@ func TestWorkBounded(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tp, err := Parse("#set($big = $input.params('big'))" + c.src)
+			tp, err := parseSmall("#set($big = $input.params('big'))" + c.src)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -423,5 +458,106 @@ func TestWorkBounded(t *testing.T) {
 				t.Fatalf("Execute error = %v, want ErrLimit", err)
 			}
 		})
+	}
+}
+
+// TestCallsBounded: macros and #define blocks that fan out exponentially
+// stop with ErrLimit instead of running for ages.
+func TestCallsBounded(t *testing.T) {
+	for name, src := range map[string]string{
+		"macroFanOut": func() string {
+			s := "#macro(m19)x#end"
+			for i := 18; i >= 0; i-- {
+				n := "#m" + strconv.Itoa(i+1) + "()"
+				s += "#macro(m" + strconv.Itoa(i) + ")" + n + n + n + n + "#end"
+			}
+			return s + "#m0()"
+		}(),
+		"defineChain": func() string {
+			s := "#define($b0)x#end"
+			for i := 1; i < 60; i++ {
+				s += "#define($b" + strconv.Itoa(i) + ")$b" + strconv.Itoa(i-1) + "$b" + strconv.Itoa(i-1) + "#end"
+			}
+			return s + "$b59"
+		}(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			tp, err := parseSmall(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tp.Execute(&bytes.Buffer{}, nil); !errors.Is(err, ErrLimit) {
+				t.Fatalf("Execute error = %v, want ErrLimit", err)
+			}
+		})
+	}
+}
+
+// BenchmarkParsePathological parses 180 KB of text that looks like the
+// start of indexed references ("$a[$b[$c["): each "[" is tried as an index
+// and fails; parsing must stay linear in the template's size.
+func BenchmarkParsePathological(b *testing.B) {
+	src := strings.Repeat("$a[$b[$c[", 20000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestMethodsNeverPanic calls every implemented method name on every kind
+// of value with argument lists of every shape: errors are fine, panics are
+// not.
+func TestMethodsNeverPanic(t *testing.T) {
+	receivers := []string{`""`, `"abc😀"`, `7`, `2.5`, `true`, `[]`, `[1, "x"]`, `{}`, `{"a": 1}`, `$e`, `$foreach`, `$input`, `$util`, `$input.path('$')`, `$input.path('$.l')`}
+	argLists := []string{``, `$nothing`, `0`, `-1`, `99`, `"a"`, `"("`, `0, 1`, `1, 0`, `-1, 99`, `"a", "b"`, `"a", 1`, `[1], {}`, `1, 2, 3`}
+	names := append(append([]string{}, knownMethods...), utilMethods...)
+	names = append(names, "json", "path", "params", "body", "nosuch")
+	// One template per call, so that an error does not stop the rest.
+	for _, r := range receivers {
+		for _, m := range names {
+			for _, a := range argLists {
+				src := "#foreach($e in $input.path('$.m').entrySet())#set($v = " + r + ")$!v." + m + "(" + a + ")#end"
+				tp, err := Parse(src)
+				if err != nil {
+					t.Fatalf("Parse(%q): %v", src, err)
+				}
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Errorf("%s panicked: %v", src, p)
+						}
+					}()
+					_ = tp.Execute(io.Discard, &Input{Body: []byte(`{"m": {"k": 1}, "l": [3, 1]}`)})
+				}()
+			}
+		}
+	}
+}
+
+type stringer struct{}
+
+func (stringer) String() string { return "custom" }
+
+// TestContextValues: Go values the gateway puts in Input.Context become
+// template values.
+func TestContextValues(t *testing.T) {
+	tp, err := Parse(`$context.i $context.u $context.f $context.b $context.m.k $context.l $context.l.size() $context.s [$context.none] $context.identity.sourceIp $context.authorizer.size()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	err = tp.Execute(&b, &Input{Context: map[string]any{
+		"i": 42, "u": uint64(7), "f": float32(1.5), "b": true,
+		"m": map[string]string{"k": "v"}, "l": []string{"x", "y"}, "s": stringer{}, "none": nil,
+		"identity": map[string]any{"sourceIp": "192.0.2.1"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `42 7 1.5 true v [x, y] 2 custom [] 192.0.2.1 0`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
 	}
 }

@@ -58,6 +58,10 @@ type Server struct {
 	IdleTimeout time.Duration
 	// PrefaceTimeout bounds the wait for the client preface. Default 10s.
 	PrefaceTimeout time.Duration
+	// WriteStallTimeout resets a stream whose client grants no
+	// flow-control window, or sends no request body while the handler
+	// waits for it, for this long. Default 30s.
+	WriteStallTimeout time.Duration
 	// BaseContext is the parent of every request context; default
 	// context.Background().
 	BaseContext context.Context
@@ -103,6 +107,9 @@ func (s *Server) defaults() {
 	}
 	if s.PrefaceTimeout == 0 {
 		s.PrefaceTimeout = 10 * time.Second
+	}
+	if s.WriteStallTimeout == 0 {
+		s.WriteStallTimeout = 30 * time.Second
 	}
 	if s.BaseContext == nil {
 		s.BaseContext = context.Background()
@@ -212,6 +219,7 @@ type stream struct {
 	sendWindow int64
 	reset      bool // RST_STREAM sent or received
 	ended      bool // END_STREAM sent
+	stalled    bool // the client granted no window for WriteStallTimeout
 	// guarded by c.mu
 	remoteDone  bool
 	handlerDone bool
@@ -566,8 +574,8 @@ func (c *conn) creditConn(n int64) {
 	}
 	c.wmu.Lock()
 	if v := c.connCredit.Swap(0); v > 0 {
-		c.fr.WriteWindowUpdate(0, uint32(v))
 		c.recvConn.Add(v)
+		c.fr.WriteWindowUpdate(0, uint32(v))
 		c.dirty = true
 		c.signalFlush()
 	}
@@ -785,6 +793,9 @@ type body struct {
 	err    error // io.EOF or a reset
 	closed bool  // the handler closed or finished: drop data
 	credit int64
+	// stalled is set when the client sent nothing for WriteStallTimeout
+	// while the handler waited.
+	stalled bool
 }
 
 // write appends data; false when the handler no longer reads it.
@@ -816,7 +827,23 @@ func (b *body) closeWithError(err error) {
 
 func (b *body) Read(p []byte) (int, error) {
 	b.mu.Lock()
+	var stall *time.Timer
 	for len(b.buf) == b.off && b.err == nil && !b.closed {
+		// A client that stops sending must not pin the handler.
+		if b.stalled {
+			b.mu.Unlock()
+			b.st.c.resetStream(b.st.id, http2.ErrCodeCancel)
+			return 0, errReadStalled
+		}
+		if stall == nil {
+			stall = time.AfterFunc(b.st.c.srv.WriteStallTimeout, func() {
+				b.mu.Lock()
+				b.stalled = true
+				b.cond.Broadcast()
+				b.mu.Unlock()
+			})
+			defer stall.Stop()
+		}
 		b.cond.Wait()
 	}
 	if b.closed {
@@ -832,10 +859,13 @@ func (b *body) Read(p []byte) (int, error) {
 	b.off += n
 	b.credit += int64(n)
 	credit := int64(0)
-	if b.credit >= int64(b.st.c.srv.StreamWindow)/4 || len(b.buf) == b.off {
+	if b.credit >= min(creditBatch, int64(b.st.c.srv.StreamWindow)/4) {
 		credit, b.credit = b.credit, 0
 	}
 	b.mu.Unlock()
+	// The connection window comes back as soon as bytes are read (in
+	// batches of its own); the stream's in batches of creditBatch.
+	b.st.c.creditConn(int64(n))
 	if credit > 0 {
 		b.st.c.creditStream(b.st, credit)
 	}
@@ -844,14 +874,14 @@ func (b *body) Read(p []byte) (int, error) {
 
 // creditStream returns window to a stream whose body was read.
 func (c *conn) creditStream(st *stream, n int64) {
+	// Count the window before the client can see it and use it.
+	st.recv.Add(n)
 	c.wmu.Lock()
 	if !st.reset && st.body != nil {
 		c.fr.WriteWindowUpdate(st.id, uint32(n))
 		c.dirty = true
 	}
 	c.wmu.Unlock()
-	st.recv.Add(n)
-	c.creditConn(n)
 	c.signalFlush()
 }
 
@@ -1009,7 +1039,11 @@ func (w *responseWriter) fitsLocked(n int) bool {
 	return int64(n) <= c.sendWindow && int64(n) <= w.st.sendWindow
 }
 
-var errStreamClosed = errors.New("h2: stream closed")
+var (
+	errStreamClosed = errors.New("h2: stream closed")
+	errStalled      = errors.New("h2: client stopped reading (no flow-control window)")
+	errReadStalled  = errors.New("h2: client stopped sending the request body")
+)
 
 // sendHeaderLocked writes HEADERS once (wmu held).
 func (w *responseWriter) sendHeaderLocked(endStream bool) error {
@@ -1038,11 +1072,14 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		case "content-type":
 			hasCT = true
 		}
+		// Values unique to each response would only churn the HPACK
+		// table: send them without indexing.
+		unique := lk == "x-amzn-requestid" || lk == "x-amz-apigw-id" || lk == "x-amzn-trace-id"
 		for _, v := range vv {
 			if !httpguts.ValidHeaderFieldValue(v) {
 				continue
 			}
-			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v})
+			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v, Sensitive: unique})
 		}
 	}
 	if !hasCT && len(w.pending) > 0 && !w.head {
@@ -1080,6 +1117,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 // waiting (and releasing wmu) for WINDOW_UPDATEs.
 func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 	c, st := w.st.c, w.st
+	var stall *time.Timer
 	for {
 		if c.werr != nil {
 			return c.werr
@@ -1098,12 +1136,27 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 		avail := min(c.sendWindow, st.sendWindow)
 		if avail <= 0 {
 			// Out of window: send what is buffered so the client can
-			// consume it and grant more, then wait for WINDOW_UPDATE.
+			// consume it and grant more, then wait for WINDOW_UPDATE —
+			// but not forever: a client that stops reading must not
+			// pin the handler.
 			if c.dirty {
 				if c.werr = c.bw.Flush(); c.werr != nil {
 					return c.werr
 				}
 				c.dirty = false
+			}
+			if st.stalled {
+				c.writeRST(st, http2.ErrCodeCancel)
+				return errStalled
+			}
+			if stall == nil {
+				stall = time.AfterFunc(c.srv.WriteStallTimeout, func() {
+					c.wmu.Lock()
+					st.stalled = true
+					c.wcond.Broadcast()
+					c.wmu.Unlock()
+				})
+				defer stall.Stop()
 			}
 			c.wcond.Wait()
 			continue

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client is the independent HTTP/2 peer these tests talk to
+
 package h2
 
 import (
@@ -71,7 +73,7 @@ func TestRequestsAndBodies(t *testing.T) {
 			w.Header().Set("X-Cookie", r.Header.Get("Cookie"))
 			fmt.Fprintf(w, "%s %s %s %d", r.Proto, r.URL.Path, r.URL.RawQuery, len(b))
 			if r.URL.Path == "/big" {
-				w.Write(bytes.Repeat([]byte("x"), 1<<20))
+				w.Write(bytes.Repeat([]byte("x"), 256<<10))
 			}
 		}),
 		Inline: func(r *http.Request) bool { return r.URL.Path == "/inline" },
@@ -105,7 +107,7 @@ func TestRequestsAndBodies(t *testing.T) {
 			}
 			want := fmt.Sprintf("HTTP/2.0 %s i=1 %d", path, n)
 			if path == "/big" {
-				want += strings.Repeat("x", 1<<20)
+				want += strings.Repeat("x", 256<<10)
 			}
 			if string(got) != want || resp.Header.Get("X-Method") != method || resp.Header.Get("X-Cookie") != "a=1; b=2" || resp.Header.Get("Date") == "" {
 				errs <- fmt.Errorf("%s %s: %d %.60q %v", method, path, resp.StatusCode, got, resp.Header)
@@ -226,5 +228,67 @@ func TestShutdownDrains(t *testing.T) {
 	close(release)
 	if g := <-got; g != "ok" {
 		t.Errorf("in-flight request during shutdown: %q", g)
+	}
+}
+
+// TestStalledClientReleasesHandler: a client that never grants window
+// gets its stream reset after WriteStallTimeout; the handler returns.
+func TestStalledClientReleasesHandler(t *testing.T) {
+	done := make(chan error, 1)
+	s := &Server{WriteStallTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := w.Write(bytes.Repeat([]byte("s"), 100000))
+		if err == nil {
+			_, err = w.Write(bytes.Repeat([]byte("s"), 100000))
+		}
+		done <- err
+	})}
+	addr := serve(t, s)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	io.WriteString(nc, http2.ClientPreface)
+	fr := http2.NewFramer(nc, nc)
+	fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 10})
+	var hb bytes.Buffer
+	enc := hpack.NewEncoder(&hb)
+	for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/"}} {
+		enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndStream: true, EndHeaders: true})
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("write to a stalled client succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler still blocked on a client that reads nothing")
+	}
+}
+
+// TestStalledUploadReleasesHandler: a request body that stops arriving
+// fails the handler's read after WriteStallTimeout.
+func TestStalledUploadReleasesHandler(t *testing.T) {
+	done := make(chan error, 1)
+	s := &Server{WriteStallTimeout: 100 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := io.ReadAll(r.Body)
+		done <- err
+	})}
+	addr := serve(t, s)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/", pr)
+		client(t).Do(req)
+	}()
+	pw.Write([]byte("some"))
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("read of a stalled upload succeeded")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler still blocked on an upload that stopped")
 	}
 }

@@ -1,0 +1,132 @@
+package resolver
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// Fn::ForEach (the AWS::LanguageExtensions transform) replicates entries of
+// Resources, Outputs and Conditions:
+//
+//	Fn::ForEach::Topics:
+//	  - TopicName                       # identifier
+//	  - [Success, Failure]              # collection (or !Ref a list parameter)
+//	  - SnsTopic${TopicName}:           # output key template(s)
+//	      Type: AWS::SNS::Topic
+//
+// expandForEach rewrites the section in place before anything else reads
+// it: ${Id} and &{Id} in keys, ${Id} in Fn::Sub strings and {Ref: Id} are
+// replaced by each value; the copies keep the loop's source positions.
+
+const forEachPrefix = "Fn::ForEach::"
+
+const maxForEachEntries = 10000
+
+func (s *stack) expandForEach() {
+	for _, section := range []string{"Conditions", "Resources", "Outputs"} {
+		f := s.root.Field(section)
+		if f == nil || f.Value.Kind != cfn.Mapping {
+			continue
+		}
+		f.Value.Fields = s.expandFields(f.Value.Fields, 0)
+	}
+}
+
+func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
+	var out []cfn.Field
+	for _, f := range fields {
+		if !strings.HasPrefix(f.Key, forEachPrefix) {
+			out = append(out, f)
+			continue
+		}
+		if depth > 5 {
+			s.errorf(ruleIntrinsic, f.KeyRange, "", "CloudFormation allows at most 5 nested Fn::ForEach loops.", "Fn::ForEach nested too deeply")
+			continue
+		}
+		arg := f.Value
+		if arg.Kind != cfn.Sequence || len(arg.Items) != 3 || arg.Items[0].Kind != cfn.Scalar || arg.Items[2].Kind != cfn.Mapping {
+			s.errorf(ruleIntrinsic, f.KeyRange, "", "Write Fn::ForEach::Name: [Identifier, [values...], {OutputKey${Identifier}: {...}}].", "%s has invalid arguments", f.Key)
+			continue
+		}
+		id := arg.Items[0].Value
+		var values []string
+		switch coll := s.eval(arg.Items[1], evalCtx{}).(type) {
+		case []any:
+			for _, v := range coll {
+				values = append(values, stringify(v))
+			}
+		default:
+			s.errorf(ruleIntrinsic, arg.Items[1].Range, "", "The collection is a list of strings, or a !Ref to a CommaDelimitedList parameter.", "Fn::ForEach collection of %s is not a list", f.Key)
+			continue
+		}
+		// The collection's Ref counts as a use of the parameter.
+		w := &refWalker{s: s}
+		w.walk(arg.Items[1])
+		for _, v := range values {
+			for _, tmpl := range arg.Items[2].Fields {
+				key := substituteLoopKey(tmpl.Key, id, v)
+				body := substituteLoop(tmpl.Value, id, v)
+				if strings.HasPrefix(key, forEachPrefix) {
+					out = append(out, s.expandFields([]cfn.Field{{Key: key, KeyRange: tmpl.KeyRange, Value: body}}, depth+1)...)
+					continue
+				}
+				out = append(out, cfn.Field{Key: key, KeyRange: tmpl.KeyRange, Value: body})
+				if len(out) > maxForEachEntries {
+					s.errorf(ruleIntrinsic, f.KeyRange, "", "Split the loop.", "Fn::ForEach expands to more than %d entries", maxForEachEntries)
+					return out
+				}
+			}
+		}
+	}
+	// Two loops producing the same key is what CloudFormation rejects too.
+	seen := map[string]diag.Range{}
+	for _, f := range out {
+		if first, dup := seen[f.Key]; dup {
+			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, fmt.Sprintf("The first %q comes from line %d; make the output keys unique (use ${Identifier} in them).", f.Key, first.Start.Line), "duplicate key %q after Fn::ForEach expansion", f.Key)
+		}
+		seen[f.Key] = f.KeyRange
+	}
+	return out
+}
+
+func substituteLoopKey(key, id, v string) string {
+	key = strings.ReplaceAll(key, "${"+id+"}", v)
+	var alnum strings.Builder
+	for _, r := range v {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			alnum.WriteRune(r)
+		}
+	}
+	return strings.ReplaceAll(key, "&{"+id+"}", alnum.String())
+}
+
+// substituteLoop copies n with the loop identifier replaced by v.
+func substituteLoop(n *cfn.Node, id, v string) *cfn.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	switch n.Kind {
+	case cfn.Scalar:
+		if strings.Contains(n.Value, "${"+id+"}") || strings.Contains(n.Value, "&{"+id+"}") {
+			c.Value = substituteLoopKey(n.Value, id, v)
+		}
+	case cfn.Sequence:
+		c.Items = make([]*cfn.Node, len(n.Items))
+		for i, it := range n.Items {
+			c.Items[i] = substituteLoop(it, id, v)
+		}
+	case cfn.Mapping:
+		if name, arg, ok := n.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar && arg.Value == id {
+			return &cfn.Node{Kind: cfn.Scalar, Value: v, Range: n.Range}
+		}
+		c.Fields = make([]cfn.Field, len(n.Fields))
+		for i, f := range n.Fields {
+			c.Fields[i] = cfn.Field{Key: substituteLoopKey(f.Key, id, v), KeyRange: f.KeyRange, Value: substituteLoop(f.Value, id, v)}
+		}
+	}
+	return &c
+}

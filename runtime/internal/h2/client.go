@@ -1,0 +1,876 @@
+package h2
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// Client speaks HTTP/2 with prior knowledge (h2c) to one backend address.
+// It keeps few connections (a new one only when the others are at the
+// server's stream limit), writes a request's HEADERS from the calling
+// goroutine, and coalesces flushes of concurrent requests — the gateway's
+// backend leg. Request headers whose values are unique per request
+// (X-Amzn-Trace-Id) are never indexed, so they do not churn the HPACK
+// table.
+type Client struct {
+	// Dial opens a connection to the backend.
+	Dial func(ctx context.Context) (net.Conn, error)
+
+	mu     sync.Mutex
+	conns  []*cconn
+	dialMu sync.Mutex
+}
+
+// ErrConnClosed is returned for requests on a connection that died before
+// they were answered.
+var ErrConnClosed = errors.New("h2: backend connection closed")
+
+const (
+	// creditBatch is how much body is read before its window is given
+	// back: small enough never to stall a sender, large enough to keep
+	// WINDOW_UPDATE frames rare.
+	creditBatch        = 64 << 10
+	clientStreamWindow = 4 << 20
+	clientConnWindow   = 32 << 20
+)
+
+// RoundTrip sends req and returns the response once its headers arrive.
+func (cl *Client) RoundTrip(req *http.Request) (*http.Response, error) {
+	cc, err := cl.conn(req.Context())
+	if err != nil {
+		return nil, err
+	}
+	return cc.roundTrip(req)
+}
+
+// CloseIdle closes connections without open streams.
+func (cl *Client) CloseIdle() {
+	cl.mu.Lock()
+	var keep []*cconn
+	for _, cc := range cl.conns {
+		cc.mu.Lock()
+		idle := len(cc.streams) == 0
+		cc.mu.Unlock()
+		if idle {
+			cc.nc.Close()
+		} else {
+			keep = append(keep, cc)
+		}
+	}
+	cl.conns = keep
+	cl.mu.Unlock()
+}
+
+func (cl *Client) conn(ctx context.Context) (*cconn, error) {
+	if cc := cl.pick(); cc != nil {
+		return cc, nil
+	}
+	cl.dialMu.Lock()
+	defer cl.dialMu.Unlock()
+	if cc := cl.pick(); cc != nil {
+		return cc, nil
+	}
+	nc, err := cl.Dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := newCConn(cl, nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	cl.mu.Lock()
+	cl.conns = append(cl.conns, cc)
+	cl.mu.Unlock()
+	return cc, nil
+}
+
+func (cl *Client) pick() *cconn {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for _, cc := range cl.conns {
+		cc.mu.Lock()
+		ok := cc.err == nil && !cc.goingAway && uint32(len(cc.streams)) < cc.maxStreams && cc.nextID < 1<<31-2
+		cc.mu.Unlock()
+		if ok {
+			return cc
+		}
+	}
+	return nil
+}
+
+func (cl *Client) remove(cc *cconn) {
+	cl.mu.Lock()
+	for i, x := range cl.conns {
+		if x == cc {
+			cl.conns = append(cl.conns[:i], cl.conns[i+1:]...)
+			break
+		}
+	}
+	cl.mu.Unlock()
+}
+
+type cconn struct {
+	cl *Client
+	nc net.Conn
+	br *bufio.Reader
+	fr *http2.Framer
+
+	wmu        sync.Mutex
+	wcond      *sync.Cond
+	bw         *bufio.Writer
+	henc       *hpack.Encoder
+	hbuf       bytes.Buffer
+	sendWindow int64
+	peerInit   int64
+	peerFrame  int
+	dirty      bool
+	werr       error
+	flushCh    chan struct{}
+	lowerMap   map[string]string // guarded by wmu
+
+	mu         sync.Mutex
+	streams    map[uint32]*cstream
+	nextID     uint32
+	maxStreams uint32
+	goingAway  bool
+	err        error
+
+	canon      map[string]string // reader goroutine
+	connCredit atomic.Int64
+	done       chan struct{}
+}
+
+type cstream struct {
+	cc     *cconn
+	id     uint32
+	req    *http.Request
+	respCh chan struct{}
+	resp   *http.Response
+	err    error
+	body   *cbody
+	stop   func() bool // stops the context watcher
+
+	// guarded by cc.wmu
+	sendWindow int64
+	reset      bool
+	sentEnd    bool
+	// guarded by cc.mu
+	gotResp, remoteDone, localDone bool
+}
+
+func newCConn(cl *Client, nc net.Conn) (*cconn, error) {
+	cc := &cconn{
+		cl: cl, nc: nc,
+		br:         bufio.NewReaderSize(nc, 32<<10),
+		bw:         bufio.NewWriterSize(nc, 32<<10),
+		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
+		flushCh:    make(chan struct{}, 1),
+		lowerMap:   map[string]string{},
+		streams:    map[uint32]*cstream{},
+		nextID:     1,
+		maxStreams: 100, // until the server's SETTINGS say otherwise
+		canon:      map[string]string{},
+		done:       make(chan struct{}),
+	}
+	cc.wcond = sync.NewCond(&cc.wmu)
+	cc.fr = http2.NewFramer(cc.bw, cc.br)
+	cc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	cc.fr.MaxHeaderListSize = 1 << 20
+	cc.fr.SetMaxReadFrameSize(1 << 20)
+	cc.fr.SetReuseFrames()
+	cc.henc = hpack.NewEncoder(&cc.hbuf)
+	if _, err := io.WriteString(cc.bw, http2.ClientPreface); err != nil {
+		return nil, err
+	}
+	cc.fr.WriteSettings(
+		http2.Setting{ID: http2.SettingEnablePush, Val: 0},
+		http2.Setting{ID: http2.SettingInitialWindowSize, Val: clientStreamWindow},
+		http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 20},
+		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: 1 << 20},
+	)
+	cc.fr.WriteWindowUpdate(0, clientConnWindow-65535)
+	if err := cc.bw.Flush(); err != nil {
+		return nil, err
+	}
+	go cc.readLoop()
+	go cc.flusher()
+	return cc, nil
+}
+
+func (cc *cconn) flusher() {
+	for {
+		select {
+		case <-cc.flushCh:
+			cc.wmu.Lock()
+			if cc.dirty && cc.werr == nil {
+				cc.werr = cc.bw.Flush()
+				cc.dirty = false
+			}
+			cc.wmu.Unlock()
+		case <-cc.done:
+			return
+		}
+	}
+}
+
+func (cc *cconn) signalFlush() {
+	select {
+	case cc.flushCh <- struct{}{}:
+	default:
+	}
+}
+
+// Request headers that do not go over HTTP/2.
+func skipRequestHeader(lk string) bool {
+	switch lk {
+	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "te", "http2-settings":
+		return true
+	}
+	return false
+}
+
+func (cc *cconn) lower(k string) string {
+	if v, ok := cc.lowerMap[k]; ok {
+		return v
+	}
+	v := strings.ToLower(k)
+	if len(cc.lowerMap) < 256 {
+		cc.lowerMap[k] = v
+	}
+	return v
+}
+
+func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
+	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
+	st.body = &cbody{st: st}
+	st.body.cond.L = &st.body.mu
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	path := req.URL.RequestURI()
+
+	cc.wmu.Lock()
+	cc.mu.Lock()
+	if cc.err != nil || cc.goingAway {
+		err := cc.err
+		cc.mu.Unlock()
+		cc.wmu.Unlock()
+		if err == nil {
+			err = ErrConnClosed
+		}
+		return nil, err
+	}
+	st.id = cc.nextID
+	cc.nextID += 2
+	cc.streams[st.id] = st
+	cc.mu.Unlock()
+	st.sendWindow = cc.peerInit
+	cc.hbuf.Reset()
+	f := func(name, value string, sensitive bool) {
+		cc.henc.WriteField(hpack.HeaderField{Name: name, Value: value, Sensitive: sensitive})
+	}
+	f(":method", req.Method, false)
+	f(":scheme", "http", false)
+	f(":authority", host, false)
+	f(":path", path, false)
+	for k, vv := range req.Header {
+		lk := cc.lower(k)
+		if skipRequestHeader(lk) || lk == "content-length" {
+			continue
+		}
+		unique := lk == "x-amzn-trace-id"
+		for _, v := range vv {
+			if httpguts.ValidHeaderFieldValue(v) {
+				f(lk, v, unique)
+			}
+		}
+	}
+	if req.ContentLength > 0 {
+		f("content-length", strconv.FormatInt(req.ContentLength, 10), false)
+	}
+	err := cc.writeHeadersLocked(st.id, cc.hbuf.Bytes(), !hasBody)
+	if !hasBody {
+		st.sentEnd = true
+	}
+	cc.wmu.Unlock()
+	if err != nil {
+		cc.fail(err)
+		return nil, err
+	}
+	cc.signalFlush()
+	if !hasBody {
+		cc.mu.Lock()
+		st.localDone = true
+		cc.mu.Unlock()
+	} else {
+		go st.sendBody(req.Body)
+	}
+	stop := context.AfterFunc(ctx, func() { st.cancel(ctx.Err()) })
+	cc.mu.Lock()
+	st.stop = stop
+	removed := st.remoteDone && st.localDone
+	cc.mu.Unlock()
+	if removed {
+		stop()
+	}
+	select {
+	case <-st.respCh:
+	case <-ctx.Done():
+		st.cancel(ctx.Err())
+		<-st.respCh
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	return st.resp, nil
+}
+
+// writeHeadersLocked writes a header block, split into CONTINUATION frames
+// as needed (wmu held).
+func (cc *cconn) writeHeadersLocked(id uint32, block []byte, endStream bool) error {
+	if cc.werr != nil {
+		return cc.werr
+	}
+	first := true
+	for len(block) > 0 || first {
+		n := min(len(block), cc.peerFrame)
+		frag := block[:n]
+		block = block[n:]
+		var err error
+		if first {
+			err = cc.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: frag, EndStream: endStream, EndHeaders: len(block) == 0})
+			first = false
+		} else {
+			err = cc.fr.WriteContinuation(id, len(block) == 0, frag)
+		}
+		if err != nil {
+			cc.werr = err
+			return err
+		}
+	}
+	cc.dirty = true
+	return nil
+}
+
+// sendBody streams the request body in DATA frames within the windows.
+func (st *cstream) sendBody(body io.ReadCloser) {
+	cc := st.cc
+	bp := getBuf()
+	buf := bp[:cap(bp)]
+	if len(buf) < 16<<10 {
+		buf = make([]byte, 16<<10)
+	}
+	defer func() {
+		putBuf(bp)
+		body.Close()
+		cc.mu.Lock()
+		st.localDone = true
+		cc.mu.Unlock()
+		cc.maybeRemove(st)
+	}()
+	for {
+		n, rerr := body.Read(buf)
+		end := rerr == io.EOF
+		if rerr != nil && !end {
+			cc.wmu.Lock()
+			cc.rstLocked(st, http2.ErrCodeCancel)
+			cc.wmu.Unlock()
+			cc.signalFlush()
+			st.finish(nil, rerr)
+			return
+		}
+		cc.wmu.Lock()
+		err := cc.writeDataLocked(st, buf[:n], end)
+		cc.wmu.Unlock()
+		cc.signalFlush()
+		if err != nil || end {
+			return
+		}
+	}
+}
+
+func (cc *cconn) writeDataLocked(st *cstream, p []byte, end bool) error {
+	for {
+		if cc.werr != nil {
+			return cc.werr
+		}
+		if st.reset || st.sentEnd {
+			return errStreamClosed
+		}
+		if len(p) == 0 {
+			if end {
+				st.sentEnd = true
+				cc.dirty = true
+				return cc.fr.WriteData(st.id, true, nil)
+			}
+			return nil
+		}
+		avail := min(cc.sendWindow, st.sendWindow)
+		if avail <= 0 {
+			if cc.dirty {
+				if cc.werr = cc.bw.Flush(); cc.werr != nil {
+					return cc.werr
+				}
+				cc.dirty = false
+			}
+			cc.wcond.Wait()
+			continue
+		}
+		n := int(min(avail, int64(len(p)), int64(cc.peerFrame)))
+		e := end && n == len(p)
+		if err := cc.fr.WriteData(st.id, e, p[:n]); err != nil {
+			cc.werr = err
+			return err
+		}
+		cc.dirty = true
+		cc.sendWindow -= int64(n)
+		st.sendWindow -= int64(n)
+		p = p[n:]
+		if e {
+			st.sentEnd = true
+			return nil
+		}
+	}
+}
+
+// rstLocked resets the stream (wmu held).
+func (cc *cconn) rstLocked(st *cstream, code http2.ErrCode) {
+	if st.reset {
+		return
+	}
+	st.reset = true
+	if !(st.sentEnd && st.remoteDoneUnsafe()) {
+		cc.fr.WriteRSTStream(st.id, code)
+		cc.dirty = true
+	}
+	cc.wcond.Broadcast()
+}
+
+func (st *cstream) remoteDoneUnsafe() bool {
+	st.cc.mu.Lock()
+	defer st.cc.mu.Unlock()
+	return st.remoteDone
+}
+
+// cancel abandons the stream: RST_STREAM(CANCEL), fail the waiter and the
+// body.
+func (st *cstream) cancel(err error) {
+	cc := st.cc
+	cc.wmu.Lock()
+	cc.rstLocked(st, http2.ErrCodeCancel)
+	cc.wmu.Unlock()
+	cc.signalFlush()
+	if err == nil {
+		err = context.Canceled
+	}
+	st.finish(nil, err)
+	st.body.closeWithError(err)
+	cc.mu.Lock()
+	st.remoteDone, st.localDone = true, true
+	cc.mu.Unlock()
+	cc.maybeRemove(st)
+}
+
+// finish delivers the response headers or an error, once.
+func (st *cstream) finish(resp *http.Response, err error) {
+	cc := st.cc
+	cc.mu.Lock()
+	if st.gotResp {
+		cc.mu.Unlock()
+		return
+	}
+	st.gotResp = true
+	st.resp, st.err = resp, err
+	cc.mu.Unlock()
+	st.respCh <- struct{}{}
+}
+
+func (cc *cconn) maybeRemove(st *cstream) {
+	cc.mu.Lock()
+	done := st.remoteDone && st.localDone
+	var stop func() bool
+	if done {
+		delete(cc.streams, st.id)
+		stop = st.stop
+	}
+	cc.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
+func (cc *cconn) stream(id uint32) *cstream {
+	cc.mu.Lock()
+	st := cc.streams[id]
+	cc.mu.Unlock()
+	return st
+}
+
+// fail kills the connection and every stream on it.
+func (cc *cconn) fail(err error) {
+	cc.mu.Lock()
+	if cc.err == nil {
+		cc.err = err
+	}
+	streams := make([]*cstream, 0, len(cc.streams))
+	for _, st := range cc.streams {
+		streams = append(streams, st)
+	}
+	cc.mu.Unlock()
+	cc.cl.remove(cc)
+	cc.wmu.Lock()
+	if cc.werr == nil {
+		cc.werr = err
+	}
+	cc.wcond.Broadcast()
+	cc.wmu.Unlock()
+	cc.nc.Close()
+	for _, st := range streams {
+		st.finish(nil, err)
+		st.body.closeWithError(err)
+	}
+}
+
+func (cc *cconn) readLoop() {
+	defer close(cc.done)
+	for {
+		f, err := cc.fr.ReadFrame()
+		if err != nil {
+			var se http2.StreamError
+			if errors.As(err, &se) {
+				if st := cc.stream(se.StreamID); st != nil {
+					st.cancel(se)
+				}
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				err = ErrConnClosed
+			}
+			cc.fail(err)
+			return
+		}
+		if err := cc.handle(f); err != nil {
+			cc.wmu.Lock()
+			cc.fr.WriteGoAway(0, http2.ErrCodeProtocol, nil)
+			cc.bw.Flush()
+			cc.wmu.Unlock()
+			cc.fail(err)
+			return
+		}
+	}
+}
+
+func (cc *cconn) handle(f http2.Frame) error {
+	switch f := f.(type) {
+	case *http2.MetaHeadersFrame:
+		st := cc.stream(f.StreamID)
+		if st == nil {
+			return nil
+		}
+		cc.mu.Lock()
+		got := st.gotResp
+		cc.mu.Unlock()
+		if got {
+			// Trailers: dropped.
+			if f.StreamEnded() {
+				st.body.closeWithError(io.EOF)
+				cc.remoteDone(st)
+			}
+			return nil
+		}
+		status, err := strconv.Atoi(f.PseudoValue("status"))
+		if err != nil || status < 100 || status > 599 {
+			st.cancel(errors.New("h2: backend sent a bad :status"))
+			return nil
+		}
+		if status < 200 {
+			return nil // 1xx: wait for the final response
+		}
+		resp := cc.newResponse(st, f, status)
+		if f.StreamEnded() {
+			st.body.closeWithError(io.EOF)
+			cc.remoteDone(st)
+		}
+		st.finish(resp, nil)
+	case *http2.DataFrame:
+		n := int64(f.Length)
+		st := cc.stream(f.StreamID)
+		if st == nil {
+			cc.creditConn(n)
+			return nil
+		}
+		data := f.Data()
+		if pad := n - int64(len(data)); pad > 0 {
+			cc.creditConn(pad)
+		}
+		if !st.body.write(data) {
+			cc.creditConn(int64(len(data)))
+		}
+		if f.StreamEnded() {
+			st.body.closeWithError(io.EOF)
+			cc.remoteDone(st)
+		}
+	case *http2.RSTStreamFrame:
+		if st := cc.stream(f.StreamID); st != nil {
+			err := http2.StreamError{StreamID: f.StreamID, Code: f.ErrCode}
+			st.finish(nil, err)
+			st.body.closeWithError(err)
+			cc.wmu.Lock()
+			st.reset = true
+			cc.wcond.Broadcast()
+			cc.wmu.Unlock()
+			cc.mu.Lock()
+			st.remoteDone, st.localDone = true, true
+			cc.mu.Unlock()
+			cc.maybeRemove(st)
+		}
+	case *http2.SettingsFrame:
+		if f.IsAck() {
+			return nil
+		}
+		cc.wmu.Lock()
+		defer cc.wmu.Unlock()
+		err := f.ForeachSetting(func(s http2.Setting) error {
+			switch s.ID {
+			case http2.SettingInitialWindowSize:
+				d := int64(s.Val) - cc.peerInit
+				cc.peerInit = int64(s.Val)
+				cc.mu.Lock()
+				for _, st := range cc.streams {
+					st.sendWindow += d
+				}
+				cc.mu.Unlock()
+			case http2.SettingMaxFrameSize:
+				cc.peerFrame = int(s.Val)
+			case http2.SettingMaxConcurrentStreams:
+				cc.mu.Lock()
+				cc.maxStreams = max(s.Val, 1)
+				cc.mu.Unlock()
+			case http2.SettingHeaderTableSize:
+				cc.henc.SetMaxDynamicTableSize(s.Val)
+			}
+			return nil
+		})
+		cc.fr.WriteSettingsAck()
+		cc.dirty = true
+		cc.wcond.Broadcast()
+		cc.signalFlush()
+		return err
+	case *http2.WindowUpdateFrame:
+		cc.wmu.Lock()
+		if f.StreamID == 0 {
+			cc.sendWindow += int64(f.Increment)
+		} else if st := cc.stream(f.StreamID); st != nil {
+			st.sendWindow += int64(f.Increment)
+		}
+		cc.wcond.Broadcast()
+		cc.wmu.Unlock()
+	case *http2.PingFrame:
+		if !f.IsAck() {
+			cc.wmu.Lock()
+			cc.fr.WritePing(true, f.Data)
+			cc.dirty = true
+			cc.wmu.Unlock()
+			cc.signalFlush()
+		}
+	case *http2.GoAwayFrame:
+		cc.mu.Lock()
+		cc.goingAway = true
+		var lost []*cstream
+		for id, st := range cc.streams {
+			if id > f.LastStreamID {
+				lost = append(lost, st)
+			}
+		}
+		cc.mu.Unlock()
+		cc.cl.remove(cc)
+		for _, st := range lost {
+			st.finish(nil, ErrConnClosed)
+			st.body.closeWithError(ErrConnClosed)
+		}
+	case *http2.PushPromiseFrame:
+		return errors.New("h2: backend sent PUSH_PROMISE")
+	}
+	return nil
+}
+
+func (cc *cconn) remoteDone(st *cstream) {
+	cc.mu.Lock()
+	st.remoteDone = true
+	cc.mu.Unlock()
+	cc.maybeRemove(st)
+}
+
+func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int) *http.Response {
+	fields := f.RegularFields()
+	h := make(http.Header, len(fields))
+	for _, hf := range fields {
+		k, ok := cc.canon[hf.Name]
+		if !ok {
+			k = http.CanonicalHeaderKey(hf.Name)
+			if len(cc.canon) < 256 {
+				cc.canon[hf.Name] = k
+			}
+		}
+		h[k] = append(h[k], hf.Value)
+	}
+	resp := &http.Response{
+		Status: statusText(status) + " " + http.StatusText(status), StatusCode: status,
+		Proto: "HTTP/2.0", ProtoMajor: 2, Header: h, ContentLength: -1, Body: st.body, Request: st.req,
+	}
+	if cl := h["Content-Length"]; len(cl) == 1 {
+		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil && n >= 0 {
+			resp.ContentLength = n
+		}
+	}
+	if f.StreamEnded() {
+		resp.ContentLength = 0
+	}
+	return resp
+}
+
+// creditConn returns connection window in batches.
+func (cc *cconn) creditConn(n int64) {
+	if cc.connCredit.Add(n) < clientConnWindow/4 {
+		return
+	}
+	cc.wmu.Lock()
+	if v := cc.connCredit.Swap(0); v > 0 {
+		cc.fr.WriteWindowUpdate(0, uint32(v))
+		cc.dirty = true
+	}
+	cc.wmu.Unlock()
+	cc.signalFlush()
+}
+
+// cbody is a response body: data the read loop received.
+type cbody struct {
+	st     *cstream
+	mu     sync.Mutex
+	cond   sync.Cond
+	buf    []byte
+	off    int
+	err    error
+	closed bool
+	credit int64
+}
+
+func (b *cbody) write(p []byte) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed || b.err != nil {
+		return false
+	}
+	if b.off == len(b.buf) {
+		b.buf, b.off = b.buf[:0], 0
+	} else if b.off > cap(b.buf)/2 {
+		n := copy(b.buf, b.buf[b.off:])
+		b.buf, b.off = b.buf[:n], 0
+	}
+	b.buf = append(b.buf, p...)
+	b.cond.Signal()
+	return true
+}
+
+func (b *cbody) closeWithError(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+func (b *cbody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	for len(b.buf) == b.off && b.err == nil && !b.closed {
+		b.cond.Wait()
+	}
+	if b.closed {
+		b.mu.Unlock()
+		return 0, errors.New("h2: read on closed body")
+	}
+	if len(b.buf) == b.off {
+		err := b.err
+		b.mu.Unlock()
+		return 0, err
+	}
+	n := copy(p, b.buf[b.off:])
+	b.off += n
+	b.credit += int64(n)
+	var credit int64
+	if b.credit >= creditBatch {
+		credit, b.credit = b.credit, 0
+	}
+	b.mu.Unlock()
+	cc := b.st.cc
+	cc.creditConn(int64(n))
+	if credit > 0 {
+		cc.wmu.Lock()
+		if !b.st.reset {
+			cc.fr.WriteWindowUpdate(b.st.id, uint32(credit))
+			cc.dirty = true
+		}
+		cc.wmu.Unlock()
+		cc.signalFlush()
+	}
+	return n, nil
+}
+
+// Close stops reading; a response not read to the end is reset.
+func (b *cbody) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	eof := b.err == io.EOF
+	n := int64(len(b.buf) - b.off)
+	b.buf, b.off = nil, 0
+	b.cond.Broadcast()
+	b.mu.Unlock()
+	st := b.st
+	cc := st.cc
+	if n > 0 {
+		cc.creditConn(n)
+	}
+	if !eof {
+		cc.wmu.Lock()
+		cc.rstLocked(st, http2.ErrCodeCancel)
+		cc.wmu.Unlock()
+		cc.signalFlush()
+	}
+	cc.mu.Lock()
+	st.remoteDone = true
+	cc.mu.Unlock()
+	cc.maybeRemove(st)
+	return nil
+}
+
+// DialTimeout is a helper for Client.Dial.
+func DialTimeout(d *net.Dialer, addr string, timeout time.Duration) func(context.Context) (net.Conn, error) {
+	return func(ctx context.Context) (net.Conn, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return d.DialContext(ctx, "tcp", addr)
+	}
+}

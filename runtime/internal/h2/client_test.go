@@ -1,0 +1,129 @@
+package h2
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func h2cServer(t *testing.T, h http.Handler) string {
+	s := httptest.NewUnstartedServer(h)
+	s.Config.Protocols = new(http.Protocols)
+	s.Config.Protocols.SetUnencryptedHTTP2(true)
+	s.Start()
+	t.Cleanup(s.Close)
+	return s.Listener.Addr().String()
+}
+
+func newClient(addr string) *Client {
+	return &Client{Dial: DialTimeout(&net.Dialer{}, addr, 5*time.Second)}
+}
+
+func TestClientRoundTrips(t *testing.T) {
+	addr := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Proto", r.Proto)
+		w.Header().Set("X-Trace", r.Header.Get("X-Amzn-Trace-Id"))
+		if r.URL.Path == "/big" {
+			w.Write(bytes.Repeat([]byte("b"), 256<<10))
+			return
+		}
+		fmt.Fprintf(w, "%s %s %s %d", r.Method, r.Host, r.URL.RequestURI(), len(b))
+	}))
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path, method, body, n := "/x?i=1", "GET", io.Reader(nil), 0
+			switch i % 4 {
+			case 1:
+				method, body, n = "POST", strings.NewReader(strings.Repeat("p", 200000)), 200000
+			case 2:
+				path = "/big"
+			}
+			req, _ := http.NewRequest(method, "http://"+addr+path, body)
+			req.Host = "backend.example"
+			req.Header.Set("X-Amzn-Trace-Id", fmt.Sprint("Root=", i))
+			resp, err := cl.RoundTrip(req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			got, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := fmt.Sprintf("%s backend.example %s %d", method, path, n)
+			if path == "/big" {
+				want = strings.Repeat("b", 256<<10)
+			}
+			if err != nil || string(got) != want || resp.Header.Get("X-Proto") != "HTTP/2.0" || resp.Header.Get("X-Trace") != fmt.Sprint("Root=", i) {
+				errs <- fmt.Errorf("%s %s: %v %.50q %v", method, path, err, got, resp.Header)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	cl.mu.Lock()
+	n := len(cl.conns)
+	cl.mu.Unlock()
+	if n > 2 {
+		t.Errorf("%d backend connections for 100 requests; want streams to share few", n)
+	}
+}
+
+func TestClientCancelAndErrors(t *testing.T) {
+	addr := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/slow":
+			<-r.Context().Done()
+		case "/abort":
+			w.Write([]byte("partial"))
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
+	}))
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/slow", nil)
+	if _, err := cl.RoundTrip(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("slow: err = %v, want deadline exceeded", err)
+	}
+	req, _ = http.NewRequest("GET", "http://"+addr+"/abort", nil)
+	resp, err := cl.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(resp.Body); err == nil {
+		t.Error("aborted response read to the end without error")
+	}
+	// The connection still serves.
+	req, _ = http.NewRequest("GET", "http://"+addr+"/ok", nil)
+	if resp, err := cl.RoundTrip(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("after errors: %v", err)
+	}
+	// A dead backend fails requests instead of hanging.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := ln.Addr().String()
+	ln.Close()
+	req, _ = http.NewRequest("GET", "http://"+dead+"/", nil)
+	if _, err := newClient(dead).RoundTrip(req); err == nil {
+		t.Error("request to a closed port succeeded")
+	}
+}
