@@ -25,6 +25,7 @@ const (
 	errUnsupportedMedia
 	errConfig
 	errInternal
+	errBadRequest
 	nErrKinds
 )
 
@@ -51,6 +52,7 @@ var awsErrors = [nErrKinds]errSpec{
 	errUnsupportedMedia: {"UNSUPPORTED_MEDIA_TYPE", "DEFAULT_4XX", 415, "", "Unsupported Media Type", `{"message":"Unsupported Media Type"}`},
 	errConfig:           {"API_CONFIGURATION_ERROR", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
 	errInternal:         {"", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
+	errBadRequest:       {"BAD_REQUEST_BODY", "DEFAULT_4XX", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
 }
 
 // errResponse is a compiled (possibly customized) gateway response.

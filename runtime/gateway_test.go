@@ -355,7 +355,7 @@ func containsStr(ss []string, s string) bool {
 func TestHTTPIntegrationTemplates(t *testing.T) {
 	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		w.Header().Set("X-Up", r.URL.Query().Get("q")+"|"+r.Header.Get("X-Mapped"))
+		w.Header().Set("X-Up", r.URL.Query().Get("q")+"|"+r.Header.Get("X-Mapped")+"|"+r.Header.Get("X-Override"))
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path == "/missing" {
 			w.WriteHeader(404)
@@ -372,7 +372,8 @@ func TestHTTPIntegrationTemplates(t *testing.T) {
 			"integration.request.querystring.q":   "method.request.path.id",
 			"integration.request.header.X-Mapped": "stageVariables.env",
 		},
-		RequestTemplates: map[string]string{"application/json": `{"id": "$input.params('id')", "name": $input.json('$.name'), "stage": "$context.stage", "env": "$stageVariables.env"}`},
+		RequestTemplates: map[string]string{"application/json": `#set($context.requestOverride.header.X-Override = "yes")
+{"id": "$input.params('id')", "name": $input.json('$.name'), "stage": "$context.stage", "env": "$stageVariables.env"}`},
 		Responses: []model.IntegrationResponse{
 			{StatusCode: "200", SelectionPattern: `2\d\d`,
 				ResponseParameters: map[string]string{"method.response.header.X-Up": "integration.response.header.X-Up", "method.response.header.X-Name": "integration.response.body.name"},
@@ -391,7 +392,7 @@ func TestHTTPIntegrationTemplates(t *testing.T) {
 	if res.status != 200 || res.body != "\n"+`{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` && res.body != `{"pet": "rex", "id": "7", "stage": "prod", "env": "test"}` {
 		t.Errorf("got %d %q", res.status, res.body)
 	}
-	if res.header.Get("X-Up") != "7|test" || res.header.Get("X-Name") != "rex" {
+	if res.header.Get("X-Up") != "7|test|yes" || res.header.Get("X-Name") != "rex" {
 		t.Errorf("response parameters: %v", res.header)
 	}
 	res = do(t, c, "GET", "http://"+gw.http+"/prod/missing", nil)

@@ -59,6 +59,7 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 			MaxHeaderBytes:       uint32(cfg.MaxHeaderBytes),
 			IdleTimeout:          cfg.IdleTimeout,
 			PrefaceTimeout:       cfg.ReadHeaderTimeout,
+			WriteStallTimeout:    cfg.StallTimeout,
 		}
 	}
 	bound := map[string]string{}

@@ -189,3 +189,84 @@ func TestStreamingUpload(t *testing.T) {
 		t.Errorf("heap grew from %d to %d MB during a %d MB upload", before.HeapInuse>>20, peak>>20, size>>20)
 	}
 }
+
+// TestStalledUploads: a client that stops sending its body is cut off
+// after StallTimeout, over HTTP/1.1 and HTTP/2.
+func TestStalledUploads(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("stalled000", stage("prod", nil))
+	b.method("/up", "POST", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	b.method("/mock", "POST", &model.Integration{Type: model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `#set($b = $input.body){"statusCode": 200}`},
+		Responses:        []model.IntegrationResponse{{StatusCode: "200"}}})
+	gw := start(t, b.build(), func(c *Config) { c.StallTimeout = 150 * time.Millisecond })
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+	}{{"http1", h1Client(t)}, {"h2c", h2cClient(t)}} {
+		for _, path := range []string{"/prod/up", "/prod/mock"} {
+			t.Run(c.name+path, func(t *testing.T) {
+				pr, pw := io.Pipe()
+				defer pw.Close()
+				go pw.Write([]byte("start"))
+				req, _ := http.NewRequest("POST", "http://"+gw.http+path, pr)
+				req.ContentLength = 1000
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					resp, err := c.client.Do(req)
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode == 200 {
+							t.Errorf("stalled upload answered 200")
+						}
+					}
+				}()
+				select {
+				case <-done:
+				case <-time.After(10 * time.Second):
+					t.Fatal("stalled upload still pending after 10s", gw.logs.String())
+				}
+			})
+		}
+	}
+}
+
+// TestStreamingResponse: a response of unknown length (an event stream)
+// reaches the client chunk by chunk, not when the backend finishes.
+func TestStreamingResponse(t *testing.T) {
+	next := make(chan struct{})
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		<-next
+		io.WriteString(w, "data: second\n\n")
+	}))
+	b := newTB("sse0000000", stage("prod", nil))
+	b.method("/events", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	gw := start(t, b.build(), nil)
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+	}{{"h2c", h2cClient(t)}, {"http1", h1Client(t)}} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := c.client.Get("http://" + gw.http + "/prod/events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			buf := make([]byte, 64)
+			n, err := io.ReadAtLeast(resp.Body, buf, len("data: first\n\n"))
+			if err != nil || string(buf[:n]) != "data: first\n\n" {
+				t.Fatalf("first chunk: %q %v", buf[:n], err)
+			}
+			next <- struct{}{}
+			rest, _ := io.ReadAll(resp.Body)
+			if string(rest) != "data: second\n\n" {
+				t.Errorf("second chunk: %q", rest)
+			}
+		})
+	}
+}

@@ -81,6 +81,12 @@ type backendCall struct {
 
 // buildURL fills the endpoint's URI template for this request.
 func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
+	return ep.buildURLOverride(rs, proxy, nil)
+}
+
+// buildURLOverride is buildURL with $context.requestOverride.path values
+// taking precedence over the mapped path parameters.
+func (ep *endpoint) buildURLOverride(rs *reqState, proxy bool, pathOverride map[string]string) *url.URL {
 	ut := ep.target
 	var u *url.URL
 	if ut.fixed != nil {
@@ -91,6 +97,10 @@ func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
 		for _, p := range ut.parts {
 			if p.lit != "" {
 				b.WriteString(p.lit)
+				continue
+			}
+			if v, ok := pathOverride[p.param]; ok {
+				b.WriteString(escapePathValue(v))
 				continue
 			}
 			for _, pm := range ep.reqParams {
@@ -281,9 +291,9 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	rs.forwardHeaders(hdr)
 	bc.header = hdr
 	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
-		bc.body = r.Body
+		bc.body = g.uploadBody(w, r)
 		if max := g.cfg.MaxBodyBytes; max > 0 && r.ContentLength < 0 {
-			bc.body = &limitedBody{rc: r.Body, n: max, flag: &rs.tooLarge}
+			bc.body = &limitedBody{rc: bc.body, n: max, flag: &rs.tooLarge}
 		}
 	}
 	resp, kind, err := rs.send(&bc)
@@ -340,4 +350,25 @@ func copyBody(w http.ResponseWriter, src io.Reader, flush bool) error {
 			return err
 		}
 	}
+}
+
+// uploadBody returns r's body; for HTTP/1.1, each read must make progress
+// within Config.StallTimeout, so a client that stops sending cannot pin
+// the request (the HTTP/2 engine does the same per stream).
+func (g *Gateway) uploadBody(w http.ResponseWriter, r *http.Request) io.ReadCloser {
+	if r.ProtoMajor != 1 {
+		return r.Body
+	}
+	return &deadlineBody{ReadCloser: r.Body, ctl: http.NewResponseController(w), d: g.cfg.StallTimeout}
+}
+
+type deadlineBody struct {
+	io.ReadCloser
+	ctl *http.ResponseController
+	d   time.Duration
+}
+
+func (d *deadlineBody) Read(p []byte) (int, error) {
+	d.ctl.SetReadDeadline(time.Now().Add(d.d))
+	return d.ReadCloser.Read(p)
 }

@@ -73,6 +73,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// MaxConcurrentStreams per HTTP/2 client connection. Default 250.
 	MaxConcurrentStreams uint32
+	// StallTimeout resets a request whose client stops sending its body,
+	// or (HTTP/2) stops granting window for the response, for this long.
+	// Default 30s.
+	StallTimeout time.Duration
 	// ShutdownTimeout bounds the graceful drain in Serve. Default 10s.
 	ShutdownTimeout time.Duration
 	// BackendTLSInsecure skips certificate verification for https
@@ -122,6 +126,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.MaxConcurrentStreams == 0 {
 		cfg.MaxConcurrentStreams = 250
+	}
+	if cfg.StallTimeout == 0 {
+		cfg.StallTimeout = 30 * time.Second
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second

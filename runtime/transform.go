@@ -46,18 +46,18 @@ func (ep *endpoint) selectRequestTemplate(r *http.Request) (mappingTemplate, err
 }
 
 // readBody reads a request body up to the payload limit.
-func (g *Gateway) readBody(r *http.Request) ([]byte, errKind) {
+func (g *Gateway) readBody(w http.ResponseWriter, r *http.Request) ([]byte, errKind) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil, errNone
 	}
 	max := g.cfg.MaxBodyBytes
-	var rd io.Reader = r.Body
+	var rd io.Reader = g.uploadBody(w, r)
 	if max > 0 {
-		rd = io.LimitReader(r.Body, max+1)
+		rd = io.LimitReader(rd, max+1)
 	}
 	b, err := io.ReadAll(rd)
 	if err != nil {
-		return nil, errBadGateway
+		return nil, errBadRequest // the client did not send its body
 	}
 	if max > 0 && int64(len(b)) > max {
 		return nil, errTooLarge
@@ -115,7 +115,7 @@ func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState
 		if s, ok := ep.mockStatus[string(literalOf(t))]; ok {
 			status = s
 		} else {
-			body, k := g.readBody(r)
+			body, k := g.readBody(w, r)
 			if k != errNone {
 				rs.status, rs.reason = writeError(w, rs, rs.api, k), "reading the request body"
 				return
@@ -311,22 +311,31 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
 		return
 	}
-	body, kind := g.readBody(r)
+	body, kind := g.readBody(w, r)
 	if kind != errNone {
 		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "reading the request body"
 		return
 	}
 	ctype := r.Header.Get("Content-Type")
+	var ov vtl.Overrides
 	if t != nil {
 		var out bytes.Buffer
-		if err := t.Execute(&out, rs.input(body)); err != nil {
+		var err error
+		if ov, err = executeOverrides(t, &out, rs.input(body)); err != nil {
 			rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
 			return
 		}
 		body = out.Bytes()
 		ctype = requestContentType(r)
 	}
-	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, false), length: int64(len(body))}
+	bc := backendCall{method: ep.intMethod, url: ep.buildURLOverride(rs, false, ov.RequestPath), length: int64(len(body))}
+	if len(ov.RequestQuery) > 0 {
+		q := bc.url.Query()
+		for k, v := range ov.RequestQuery {
+			q.Set(k, v)
+		}
+		bc.url.RawQuery = q.Encode()
+	}
 	if bc.method == "" {
 		bc.method = r.Method
 	}
@@ -338,6 +347,9 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		bc.header["Accept"] = []string{a}
 	}
 	rs.forwardHeaders(bc.header)
+	for k, v := range ov.RequestHeaders {
+		bc.header.Set(k, v)
+	}
 	if len(body) > 0 {
 		bc.body = io.NopCloser(bytes.NewReader(body))
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,6 +217,8 @@ func (cc *cconn) flusher() {
 	for {
 		select {
 		case <-cc.flushCh:
+			// Let other requests that are about to write run first.
+			runtime.Gosched()
 			cc.wmu.Lock()
 			if cc.dirty && cc.werr == nil {
 				cc.werr = cc.bw.Flush()

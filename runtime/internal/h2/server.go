@@ -28,6 +28,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -271,6 +272,7 @@ func (c *conn) serve() {
 	c.bw.Flush()
 	c.wmu.Unlock()
 	idleSet := false
+	var idleAt time.Time
 	for {
 		if c.br.Buffered() == 0 {
 			c.flush()
@@ -282,8 +284,14 @@ func (c *conn) serve() {
 				return
 			}
 			if idle {
-				c.nc.SetReadDeadline(time.Now().Add(c.srv.IdleTimeout))
-				idleSet = true
+				// Re-arm only when half the timeout has passed: inline
+				// answers leave the connection idle after every batch.
+				now := time.Now()
+				if !idleSet || idleAt.Sub(now) < c.srv.IdleTimeout/2 {
+					idleAt = now.Add(c.srv.IdleTimeout)
+					c.nc.SetReadDeadline(idleAt)
+					idleSet = true
+				}
 			} else if idleSet {
 				c.nc.SetReadDeadline(time.Time{})
 				idleSet = false
@@ -716,6 +724,9 @@ func (c *conn) flusher() {
 	for {
 		select {
 		case <-c.flushCh:
+			// Let handlers that are about to write run first, so one
+			// write carries many responses.
+			runtime.Gosched()
 			c.flush()
 		case <-c.ctx.Done():
 			return
