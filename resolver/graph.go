@@ -229,6 +229,16 @@ func (s *stack) buildGraph() []*model.Node {
 		}
 		w := &refWalker{s: s, from: id}
 		w.walk(r.props)
+		if r.decl != nil && r.decl.Kind == cfn.Mapping {
+			// CloudFormation resolves intrinsics in Metadata, and
+			// LanguageExtensions allows them in the policy attributes:
+			// their references use parameters and must exist, but they
+			// do not order creation, so their edges are not kept.
+			aw := &refWalker{s: s, from: id}
+			for _, attr := range []string{"Metadata", "DeletionPolicy", "UpdateReplacePolicy"} {
+				aw.walk(r.decl.Get(attr))
+			}
+		}
 		for _, d := range r.dependsOn {
 			if _, ok := s.res[d.name]; !ok {
 				s.errorf(ruleUnknownRef, d.rng, id, hintOr(diag.DidYouMean(d.name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", d.name)

@@ -71,6 +71,11 @@ var realTemplates = []struct {
 	// Serverless Framework v3: Policy "", empty RequestParameters and
 	// MethodResponses, a {any+} greedy resource.
 	{file: "localstack-serverless-framework-apigw-lambda.json", routes: 2},
+	// LanguageExtensions + SAM: a parameter used only in
+	// UpdateReplacePolicy, intrinsics in resource policies.
+	{file: "cfn-lint-good-transform-language-extension.yaml", params: map[string]string{"DBPolicy": "Retain"}, routes: 0},
+	// Sub in Metadata, nested-stack outputs, Sub over Fn::Transform.
+	{file: "cfn-lint-good-functions-sub.yaml", params: map[string]string{"mySubnets": "subnet-1,subnet-2"}, routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.
 	{file: "localstack-cfn-apigw-with-include-fn.yaml", params: map[string]string{"ApiName": "api", "BucketName": "bucket"}, routes: 0},
 }

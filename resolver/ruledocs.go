@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/tf"
 )
 
 // RuleDoc documents one rule for docs/rules.md and SARIF.
@@ -14,7 +15,7 @@ type RuleDoc struct {
 }
 
 // Rules lists every rule the CloudFormation resolver, the property-schema
-// check, the Terraform front end (TF*) and the shared model rules report. docs/rules.md is checked against it by a test.
+// check and the shared model rules report; AllRules adds Terraform's. docs/rules.md is checked against it by a test.
 func Rules() []RuleDoc {
 	return []RuleDoc{
 		{"E0000", "error", "YAML or JSON syntax error", "CloudFormation cannot parse the template."},
@@ -72,35 +73,25 @@ func Rules() []RuleDoc {
 		{"E3222", "error", "VPC_LINK integration without ConnectionId", "API Gateway rejects the integration."},
 		{"E3223", "error", "invalid stage variable name or value", "API Gateway rejects the stage."},
 		{"E3224", "error", "deployment that does not depend on any method of its API", "CloudFormation may create the deployment first and fail with \"The REST API doesn't contain any methods\"."},
-		{"TF000", "error", "internal error in the Terraform front end", "A bug in cfnrun; the finding names the panic instead of crashing."},
-		{"TF001", "error", "a file cannot be read, or HCL syntax error", "Terraform cannot parse the configuration."},
-		{"TF002", "error", "malformed block: unknown top-level block, duplicate declaration, bad `depends_on`, incomplete `dynamic` block, `count` with `for_each`", "`terraform validate` rejects it."},
-		{"TF003", "error", "reference to an undeclared variable, local, resource, data source or module (did-you-mean)", "`terraform validate` fails with \"Reference to undeclared ...\". `--set` supplies an undeclared resource's attributes locally."},
-		{"TF004", "error", "call to an unknown function (did-you-mean)", "`terraform validate` fails with \"Call to unknown function\"."},
-		{"TF005", "error", "type error or invalid value (wrong argument type, bad `count`/`for_each`, a function failing)", "Terraform or the provider rejects the value."},
-		{"TF006", "error", "a variable's `validation` condition is false", "`terraform plan` fails with the `error_message`."},
-		{"TF007", "error / warning", "module call without a required input (error); root variable without a value (warning, placeholder); value for an undeclared variable", "Terraform asks for, or rejects, the value."},
-		{"TF010", "error", "unsupported argument (did-you-mean), in aws_api_gateway_* resources and module calls", "`terraform validate` fails with \"Unsupported argument\"."},
-		{"TF011", "error", "missing required argument", "`terraform validate` fails with \"Missing required argument\"."},
-		{"TF012", "error", "invalid enum value", "The provider rejects it at plan time."},
-		{"TF013", "error", "unsupported block type, or block/argument confusion", "`terraform validate` fails with \"Unsupported block type\"."},
-		{"TF020", "error", "remote module source, or modules nested too deep", "cfnrun reads local modules only."},
-		{"TF021", "error", "local module directory not found", "`terraform init` fails."},
-		{"TF030", "warning", "deployment whose `triggers` (or `depends_on`) would not change when the methods and integrations change", "The deployment is immutable: `apply` updates the methods but never redeploys, so the change never goes live."},
-		{"TF040", "error", "dependency cycle, or a local that refers to itself", "Terraform fails with \"Cycle\"; printed from the smallest address."},
-		{"TF050", "warning", "element refers to a REST API or resource outside the configuration", "Deploys if it exists elsewhere, but cfnrun cannot serve it."},
-		{"TF051", "error", "duplicate method, integration/response for an undeclared method, integration response without integration", "API Gateway fails with \"Invalid Method identifier specified\"."},
-		{"TF052", "error", "method settings for a stage that does not exist", "API Gateway fails with \"Invalid stage identifier specified\"."},
-		{"TF053", "warning", "REST API `body` that is not JSON or YAML", "cfnrun serves no routes from it."},
 		{"E9001", "error (info with --allow-extensions)", "Http2Enabled on a stage: a cfnrun extension", "AWS::ApiGateway::Stage has no Http2Enabled; CloudFormation rejects it. cfnrun honours it: false makes the stage HTTP/1.1-only."},
 		{"E9002", "error (info with --allow-extensions)", "ConnectionType HTTP2: a cfnrun extension", "AWS accepts INTERNET and VPC_LINK only. cfnrun honours it: HTTP/2 to the backend (h2c or ALPN h2), falling back to HTTP/1.1."},
 	}
 }
 
+// AllRules is Rules plus the Terraform front end's rules (tf.Rules), in id
+// order within each group.
+func AllRules() []RuleDoc {
+	out := Rules()
+	for _, r := range tf.Rules() {
+		out = append(out, RuleDoc{ID: r.ID, Severity: r.Severity, Summary: r.What, Why: r.Why})
+	}
+	return out
+}
+
 // RuleDocs returns the rules in the shape SARIF output needs.
 func RuleDocs() []diag.RuleDoc {
 	var out []diag.RuleDoc
-	for _, r := range Rules() {
+	for _, r := range AllRules() {
 		out = append(out, diag.RuleDoc{ID: r.ID, Summary: r.Summary})
 	}
 	return out

@@ -52,6 +52,7 @@ var (
 // CheckModel runs the API Gateway rules that do not depend on the
 // template language, on a resolved model. Both front ends call it.
 func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
+	h := hints{t.Format}
 	var ds diag.Diagnostics
 	add := func(d diag.Diagnostic) { ds = append(ds, d) }
 	ext := func(rule string, rng diag.Range, res, hint, format string, args ...any) {
@@ -100,10 +101,10 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			} else if dup {
 				by := "stage " + first.LogicalID
 				if first.Implicit {
-					by = "the StageName of deployment " + first.LogicalID
+					by = h.pick("the StageName", "the stage_name") + " of deployment " + first.LogicalID
 				}
 				add(diag.Errorf(ruleStageTwice, nameRng, st.LogicalID,
-					fmt.Sprintf("Stage %q is already created by %s (line %d); CloudFormation fails with \"%s already exists\". Remove StageName from the deployment and keep the AWS::ApiGateway::Stage, or use another stage name.", st.Name, by, first.Props.At("StageName", first.Range).Start.Line, st.Name),
+					fmt.Sprintf("Stage %q is already created by %s (line %d); "+h.pick("CloudFormation", "terraform apply")+" fails with \"%s already exists\". "+h.pick("Remove StageName from the deployment and keep the AWS::ApiGateway::Stage, or use another stage name.", "Remove stage_name from the aws_api_gateway_deployment and keep the aws_api_gateway_stage, or use another stage name."), st.Name, by, first.Props.At("StageName", first.Range).Start.Line, st.Name),
 					"stage %q is created twice", st.Name))
 			} else {
 				byName[st.Name] = st
@@ -113,7 +114,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			}
 			if !st.Implicit {
 				if st.DeploymentID == "" {
-					add(diag.Errorf(ruleStageNoDeployment, st.Range, st.LogicalID, "Add DeploymentId: !Ref <your AWS::ApiGateway::Deployment>; API Gateway cannot create a stage without a deployment.",
+					add(diag.Errorf(ruleStageNoDeployment, st.Range, st.LogicalID, h.pick("Add DeploymentId: !Ref <your AWS::ApiGateway::Deployment>", "Set deployment_id = aws_api_gateway_deployment.<name>.id")+"; API Gateway cannot create a stage without a deployment.",
 						"stage %q has no DeploymentId", st.Name))
 				} else if _, ok := deployments[st.DeploymentID]; !ok {
 					add(diag.Errorf(ruleStageDeployment, st.Props.At("DeploymentId", st.Range), st.LogicalID, "Reference a deployment of the same REST API.",
@@ -122,7 +123,8 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			}
 			if st.HTTP2Enabled != nil {
 				ext(ruleExtHTTP2Stage, st.Props.At("Http2Enabled", st.Range), st.LogicalID,
-					"Http2Enabled is a cfnrun extension from the seed article: AWS::ApiGateway::Stage has no such property and CloudFormation rejects the template; REST APIs negotiate HTTP/2 with clients on their own.",
+					h.pick("Http2Enabled is a cfnrun extension from the seed article: AWS::ApiGateway::Stage has no such property and CloudFormation rejects the template;",
+						"http2_enabled is a cfnrun extension from the seed article: aws_api_gateway_stage has no such argument and terraform validate rejects it;")+" REST APIs negotiate HTTP/2 with clients on their own.",
 					"Http2Enabled is not an AWS property")
 			}
 			for k, v := range st.Variables {
@@ -139,11 +141,11 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			methods += len(res.Methods)
 			checkResource(api, res, add)
 			for _, m := range res.Methods {
-				checkMethod(t, res, m, add, ext)
+				checkMethod(t, h, res, m, add, ext)
 			}
 		}
 		if methods > 0 && len(api.Stages) == 0 {
-			add(diag.Warnf(ruleNotDeployed, api.Range, api.LogicalID, "Add an AWS::ApiGateway::Deployment and an AWS::ApiGateway::Stage (or a deployment with StageName); cfnrun serves stages only.",
+			add(diag.Warnf(ruleNotDeployed, api.Range, api.LogicalID, h.pick("Add an AWS::ApiGateway::Deployment and an AWS::ApiGateway::Stage (or a deployment with StageName)", "Add an aws_api_gateway_deployment and an aws_api_gateway_stage")+"; cfnrun serves stages only.",
 				"API %s has methods but no stage, so nothing is deployed", api.LogicalID))
 		}
 	}
@@ -188,14 +190,14 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	}
 }
 
-func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
+func checkMethod(t *model.Template, h hints, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
 	where := m.HTTPMethod + " " + res.Path
 	if !slices.Contains(validMethods, m.HTTPMethod) && !schemaChecked(t, m.LogicalID) {
 		add(diag.Errorf(ruleHTTPMethod, m.Props.At("HttpMethod", m.Range), m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+". "+diag.DidYouMean(m.HTTPMethod, validMethods), "invalid HTTP method %q", m.HTTPMethod))
 	}
 	in := m.Integration
 	if in == nil {
-		add(diag.Errorf(ruleNoIntegration, m.Range, m.LogicalID, "Add an Integration (MOCK, HTTP, HTTP_PROXY, AWS or AWS_PROXY); deploying an API with a method without integration fails with \"No integration defined for method\".",
+		add(diag.Errorf(ruleNoIntegration, m.Range, m.LogicalID, h.pick("Add an Integration", "Add an aws_api_gateway_integration")+" (MOCK, HTTP, HTTP_PROXY, AWS or AWS_PROXY); deploying an API with a method without integration fails with \"No integration defined for method\".",
 			"%s has no integration", where))
 		return
 	}
@@ -206,15 +208,15 @@ func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add fu
 			"ConnectionType HTTP2 is not an AWS value")
 	}
 	if in.ConnectionType == model.ConnectionVPCLink && in.ConnectionID == "" {
-		add(diag.Errorf(ruleVPCLink, irng("ConnectionType"), m.LogicalID, "Set ConnectionId to the VPC link id (!Ref MyVpcLink).", "VPC_LINK integration without ConnectionId"))
+		add(diag.Errorf(ruleVPCLink, irng("ConnectionType"), m.LogicalID, h.pick("Set ConnectionId to the VPC link id (!Ref MyVpcLink).", "Set connection_id to the VPC link id (aws_api_gateway_vpc_link.<name>.id)."), "VPC_LINK integration without ConnectionId"))
 	}
 	switch in.Type {
 	case model.IntegrationHTTP, model.IntegrationHTTPProxy, model.IntegrationAWS, model.IntegrationAWSProxy:
 		if in.URI == "" {
-			add(diag.Errorf(ruleNoURI, irng("Type"), m.LogicalID, "Set Uri to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, where))
+			add(diag.Errorf(ruleNoURI, irng("Type"), m.LogicalID, h.pick("Set Uri", "Set uri")+" to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, where))
 		}
 		if in.HTTPMethod == "" {
-			add(diag.Errorf(ruleNoIntegMethod, irng("Type"), m.LogicalID, "Set IntegrationHttpMethod (POST for Lambda; usually the same verb for HTTP backends).", "%s integration of %s has no IntegrationHttpMethod", in.Type, where))
+			add(diag.Errorf(ruleNoIntegMethod, irng("Type"), m.LogicalID, h.pick("Set IntegrationHttpMethod", "Set integration_http_method")+" (POST for Lambda; usually the same verb for HTTP backends).", "%s integration of %s has no IntegrationHttpMethod", in.Type, where))
 		} else if !slices.Contains(validMethods, in.HTTPMethod) {
 			add(diag.Errorf(ruleHTTPMethod, irng("IntegrationHttpMethod"), m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+".", "invalid IntegrationHttpMethod %q", in.HTTPMethod))
 		}
@@ -231,7 +233,7 @@ func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add fu
 			name := ph[1]
 			if _, ok := in.RequestParameters["integration.request.path."+name]; !ok {
 				add(diag.Errorf(ruleURIPlaceholder, irng("Uri"), m.LogicalID,
-					fmt.Sprintf("Add RequestParameters: {integration.request.path.%s: method.request.path.%s} to the integration (and method.request.path.%s: true to the method).", name, strings.TrimSuffix(name, "+"), strings.TrimSuffix(name, "+")),
+					fmt.Sprintf(h.pick("Add RequestParameters: {integration.request.path.%[1]s: method.request.path.%[2]s} to the integration (and method.request.path.%[2]s: true to the method).", "Add request_parameters = {\"integration.request.path.%[1]s\" = \"method.request.path.%[2]s\"} to the integration (and \"method.request.path.%[2]s\" = true to the method's request_parameters)."), name, strings.TrimSuffix(name, "+")),
 					"Uri placeholder {%s} has no request parameter mapping", name))
 			}
 		}
@@ -241,7 +243,7 @@ func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add fu
 		if strings.HasPrefix(src, "method.request.") && !strings.HasPrefix(src, "method.request.body") && !strings.HasPrefix(src, "method.request.multivalue") {
 			if _, ok := m.RequestParameters[src]; !ok {
 				add(diag.Errorf(ruleParamMapping, irng("RequestParameters"), m.LogicalID,
-					fmt.Sprintf("Declare it in the method's RequestParameters: {%s: true}.", src),
+					fmt.Sprintf(h.pick("Declare it in the method's RequestParameters: {%s: true}.", "Declare it in the method's request_parameters: {\"%s\" = true}."), src),
 					"integration parameter %s reads %s, which the method does not declare", dst, src))
 			}
 		}
@@ -254,7 +256,7 @@ func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add fu
 			}
 		}
 		if !hasStatus {
-			add(diag.Warnf(ruleMockStatus, in.Range, m.LogicalID, "Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}; without it API Gateway cannot pick an integration response and answers 500.",
+			add(diag.Warnf(ruleMockStatus, in.Range, m.LogicalID, h.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}", "Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway cannot pick an integration response and answers 500.",
 				"MOCK integration of %s has no statusCode request template", where))
 		}
 	}
@@ -268,13 +270,13 @@ func checkMethod(t *model.Template, res *model.Resource, m *model.Method, add fu
 	for _, ir := range in.Responses {
 		mr, ok := declared[ir.StatusCode]
 		if !ok && in.Type != model.IntegrationHTTPProxy && in.Type != model.IntegrationAWSProxy {
-			add(diag.Errorf(ruleResponseStatus, ir.Range, m.LogicalID, fmt.Sprintf("Add a MethodResponses entry with StatusCode %s; API Gateway rejects an integration response without a matching method response.", ir.StatusCode),
+			add(diag.Errorf(ruleResponseStatus, ir.Range, m.LogicalID, fmt.Sprintf(h.pick("Add a MethodResponses entry with StatusCode %s", "Add an aws_api_gateway_method_response with status_code = \"%s\"")+"; API Gateway rejects an integration response without a matching method response.", ir.StatusCode),
 				"integration response %s of %s has no method response", ir.StatusCode, where))
 			continue
 		}
 		for p := range ir.ResponseParameters {
 			if _, ok := mr.ResponseParameters[p]; !ok && strings.HasPrefix(p, "method.response.header.") {
-				add(diag.Errorf(ruleResponseParam, ir.Range, m.LogicalID, fmt.Sprintf("Declare %s: true in the %s method response's ResponseParameters.", p, ir.StatusCode),
+				add(diag.Errorf(ruleResponseParam, ir.Range, m.LogicalID, fmt.Sprintf(h.pick("Declare %s: true in the %s method response's ResponseParameters.", "Declare \"%s\" = true in the %s method response's response_parameters."), p, ir.StatusCode),
 					"integration response %s maps %s, which the method response does not declare", ir.StatusCode, p))
 			}
 		}
@@ -349,4 +351,14 @@ func schemaChecked(t *model.Template, id string) bool {
 	}
 	n := t.Node(id)
 	return n != nil && strings.HasPrefix(n.Type, "AWS::ApiGateway::")
+}
+
+// hints words fixes in the vocabulary of the template's language.
+type hints struct{ format model.Format }
+
+func (h hints) pick(cfn, tf string) string {
+	if h.format == model.Terraform {
+		return tf
+	}
+	return cfn
 }

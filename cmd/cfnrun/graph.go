@@ -20,10 +20,11 @@ func graphCommand() command {
 		fs := newFlagSet(e, &c)
 		format := fs.String("format", "text", "output `format`: text, dot or json")
 		in := addInputFlags(fs)
+		allowExt := fs.Bool("allow-extensions", false, "do not count cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as errors")
 		if code, ok := parseFlags(e, fs, args); !ok {
 			return code
 		}
-		r, code, ok := resolveForCommand(e, "graph", fs.Args(), in)
+		r, code, ok := resolveForCommand(e, "graph", fs.Args(), in, *allowExt)
 		if !ok {
 			return code
 		}

@@ -14,12 +14,14 @@ import (
 
 // resolveForCommand resolves paths and prints findings when they stop the
 // command; ok is false when the command should exit with code.
-func resolveForCommand(e *env, name string, paths []string, in *inputFlags) (r *resolver.Result, code int, ok bool) {
+func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allowExtensions bool) (r *resolver.Result, code int, ok bool) {
 	if len(paths) == 0 {
 		fmt.Fprintf(e.stderr, "cfnrun %s: name a template (FILE or Terraform directory)\n", name)
 		return nil, exitUsage, false
 	}
-	r = resolver.Resolve(e.ctx, paths, in.options())
+	opts := in.options()
+	opts.AllowExtensions = allowExtensions
+	r = resolver.Resolve(e.ctx, paths, opts)
 	if r.HasInputErrors() || r.Template == nil {
 		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
 		return r, exitUsage, false
@@ -43,10 +45,11 @@ func routesCommand() command {
 		stage := fs.String("stage", "", "only routes of this `stage`")
 		base := fs.String("base-url", "http://127.0.0.1:8080", "URL prefix to print full URLs with (where 'cfnrun up' listens)")
 		in := addInputFlags(fs)
+		allowExt := fs.Bool("allow-extensions", false, "do not count cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2) as errors")
 		if code, ok := parseFlags(e, fs, args); !ok {
 			return code
 		}
-		r, code, ok := resolveForCommand(e, "routes", fs.Args(), in)
+		r, code, ok := resolveForCommand(e, "routes", fs.Args(), in, *allowExt)
 		if !ok {
 			return code
 		}

@@ -1,7 +1,6 @@
 package cfn
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -58,6 +57,7 @@ type parser struct {
 	file       string
 	src        []byte
 	lines      []int
+	ascii      []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
 	diags      diag.Diagnostics
 	aliasNodes int
 }
@@ -183,19 +183,39 @@ func lineStarts(src []byte) []int {
 // pos converts a 1-based line and rune column into a Pos with byte offset.
 func (p *parser) pos(line, col int) diag.Pos {
 	pos := diag.Pos{Line: line, Column: col}
-	if line >= 1 && line <= len(p.lines) {
-		off := p.lines[line-1]
-		rest := p.src[off:]
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			rest = rest[:i]
-		}
-		for c := 1; c < col && len(rest) > 0; c++ {
-			_, size := utf8.DecodeRune(rest)
-			rest = rest[size:]
-			off += size
-		}
-		pos.Byte = off
+	if line < 1 || line > len(p.lines) {
+		return pos
 	}
+	start := p.lines[line-1]
+	end := len(p.src)
+	if line < len(p.lines) {
+		end = p.lines[line] - 1
+	}
+	if p.ascii == nil {
+		p.ascii = make([]int8, len(p.lines))
+	}
+	if p.ascii[line-1] == 0 {
+		p.ascii[line-1] = 1
+		for _, b := range p.src[start:end] {
+			if b >= utf8.RuneSelf {
+				p.ascii[line-1] = 2
+				break
+			}
+		}
+	}
+	if p.ascii[line-1] == 1 {
+		// Columns are bytes on an ASCII line: O(1), which keeps minified
+		// one-line JSON templates linear.
+		pos.Byte = min(start+max(col-1, 0), end)
+		return pos
+	}
+	off, rest := start, p.src[start:end]
+	for c := 1; c < col && len(rest) > 0; c++ {
+		_, size := utf8.DecodeRune(rest)
+		rest = rest[size:]
+		off += size
+	}
+	pos.Byte = off
 	return pos
 }
 

@@ -160,3 +160,23 @@ func TestParseSub(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseMinifiedJSON parses a 2,000-resource template written on
+// one line, as some generators emit it: positions must stay O(1) per node
+// (it once took 16 s, quadratic in the line length).
+func BenchmarkParseMinifiedJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"Resources":{"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"Name":"x"}}`)
+	for i := range 2000 {
+		fmt.Fprintf(&sb, `,"R%d":{"Type":"AWS::ApiGateway::Resource","Properties":{"RestApiId":{"Ref":"Api"},"ParentId":{"Fn::GetAtt":["Api","RootResourceId"]},"PathPart":"p%d"}}`, i, i)
+	}
+	sb.WriteString("}}")
+	src := []byte(sb.String())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, ds := Parse("min.json", src); len(ds) > 0 {
+			b.Fatal(ds)
+		}
+	}
+}

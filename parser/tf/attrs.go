@@ -272,6 +272,13 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		rendered := l.renderTemplateFile(in, obj)
 		obj["rendered"] = rendered
 		obj["id"] = cty.StringVal(model.StableID(16, "template_file", ctyString(rendered)))
+	case "archive_file":
+		// The zip is written when Terraform reads the data source; here
+		// it does not exist, so its path and hashes are unknown.
+		for _, a := range []string{"output_path", "output_base64sha256", "output_base64sha512", "output_md5", "output_sha", "output_sha256", "output_sha512", "output_size"} {
+			obj[a] = cty.DynamicVal
+		}
+		obj["id"] = cty.StringVal(model.StableID(16, "archive", in.addr))
 	case "terraform_remote_state":
 		// Another configuration's outputs: unknown here.
 		obj["outputs"] = cty.DynamicVal
@@ -512,7 +519,15 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			addEdge(model.Edge{To: base + instanceKey(idx), Kind: kind, Attr: attr, Range: rng})
 			return
 		}
-		for _, in := range mi.insts[key] {
+		targets := mi.insts[key]
+		if len(targets) > maxFanout && (r.count != nil || r.forEach != nil) {
+			// Every instance of an expanded resource reading a whole
+			// expanded resource would make the graph quadratic; one edge
+			// to the resource's address stands for all of them.
+			addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: rng})
+			return
+		}
+		for _, in := range targets {
 			addEdge(model.Edge{To: in.addr, Kind: kind, Attr: attr, Range: rng})
 		}
 	}
@@ -573,6 +588,9 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	})
 	return edges
 }
+
+// maxFanout bounds the edges one reference of an expanded resource adds.
+const maxFanout = 64
 
 // chainedForEach handles for_each = other_resource (one resource's
 // instances feeding the next): instance "k" depends on other["k"] only,

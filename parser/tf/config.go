@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 // module is the static configuration of one module directory.
@@ -26,6 +28,10 @@ type module struct {
 	resList   []*resource
 	calls     map[string]*moduleCall
 	callList  []*moduleCall
+	// raw holds each declaration's block ("resource.T.N", "data.T.N",
+	// "variable.N", "output.N", "module.N") for override files.
+	raw        map[string]*hcl.Block
+	overriding bool
 }
 
 type variable struct {
@@ -191,6 +197,19 @@ func (l *loader) configFiles(paths []string) (dir string, out []string) {
 	return dir, out
 }
 
+func (m *module) setRaw(b *hcl.Block) {
+	if m.raw == nil {
+		m.raw = map[string]*hcl.Block{}
+	}
+	m.raw[b.Type+"."+strings.Join(b.Labels, ".")] = b
+}
+
+// isOverride reports whether path is a Terraform override file.
+func isOverride(path string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
 func dirFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -253,7 +272,12 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 		resources: map[string]*resource{},
 		calls:     map[string]*moduleCall{},
 	}
+	var overrides []string
 	for _, p := range paths {
+		if isOverride(p) {
+			overrides = append(overrides, p)
+			continue
+		}
 		f := l.parseFile(p)
 		if f == nil || f.Body == nil {
 			continue
@@ -266,7 +290,73 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 			l.decodeBlock(m, b)
 		}
 	}
+	for _, p := range overrides {
+		l.applyOverride(m, p)
+	}
 	return m
+}
+
+// applyOverride merges an override file into the declarations it names,
+// as Terraform does: each argument replaces the base's, each nested block
+// type replaces the base's blocks of that type, locals replace locals.
+func (l *loader) applyOverride(m *module, path string) {
+	f := l.parseFile(path)
+	if f == nil || f.Body == nil {
+		return
+	}
+	m.files = append(m.files, path)
+	l.read = append(l.read, path)
+	content, ds := f.Body.Content(fileSchema)
+	l.addHCL("TF002", ds)
+	m.overriding = true
+	defer func() { m.overriding = false }()
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "locals":
+			l.decodeBlock(m, b)
+			continue
+		case "resource", "data", "variable", "output", "module":
+		default:
+			continue
+		}
+		key := b.Type + "." + strings.Join(b.Labels, ".")
+		base := m.raw[key]
+		if base == nil {
+			l.diags = append(l.diags, errorf("TF002", b.DefRange, "", "An override file can only change blocks declared in the module's other files.", "missing base %s for override %s", b.Type, strings.Join(b.Labels, ".")))
+			continue
+		}
+		bb, ok1 := base.Body.(*hclsyntax.Body)
+		ob, ok2 := b.Body.(*hclsyntax.Body)
+		if !ok1 || !ok2 {
+			l.diags = append(l.diags, diag.Infof("TF001", toRange(b.DefRange), "", "Merge its settings into the main files to have cfnrun see them.", "override of a JSON block is not applied"))
+			continue
+		}
+		merged := *base
+		merged.Body = mergeBodies(bb, ob)
+		l.decodeBlock(m, &merged)
+	}
+}
+
+// mergeBodies applies an override body to a base body.
+func mergeBodies(base, over *hclsyntax.Body) *hclsyntax.Body {
+	out := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: base.SrcRange, EndRange: base.EndRange}
+	for n, a := range base.Attributes {
+		out.Attributes[n] = a
+	}
+	for n, a := range over.Attributes {
+		out.Attributes[n] = a
+	}
+	replaced := map[string]bool{}
+	for _, b := range over.Blocks {
+		replaced[b.Type] = true
+	}
+	for _, b := range base.Blocks {
+		if !replaced[b.Type] {
+			out.Blocks = append(out.Blocks, b)
+		}
+	}
+	out.Blocks = append(out.Blocks, over.Blocks...)
+	return out
 }
 
 func (l *loader) decodeBlock(m *module, b *hcl.Block) {
@@ -284,6 +374,11 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		for _, n := range names {
 			a := attrs[n]
 			if prev, dup := m.locals[n]; dup {
+				if m.overriding {
+					m.locals[n] = a
+					m.localList[slices.Index(m.localList, prev)] = a
+					continue
+				}
 				l.diags = append(l.diags, errorf("TF002", a.NameRange, "", fmt.Sprintf("The first definition is at %s; remove one of them.", rangeString(prev.NameRange)), "duplicate local value %q", n))
 				continue
 			}
@@ -310,6 +405,15 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		if a := c.Attributes["depends_on"]; a != nil {
 			o.dependsOn = l.decodeDependsOn(a)
 		}
+		if m.overriding {
+			for i, prev := range m.outputs {
+				if prev.name == o.name {
+					m.outputs[i] = o
+					return
+				}
+			}
+		}
+		m.setRaw(b)
 		m.outputs = append(m.outputs, o)
 	case "resource", "data":
 		r := &resource{data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], declRange: b.DefRange, typeRange: b.LabelRanges[0]}
@@ -340,9 +444,15 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			}
 		}
 		if prev, dup := m.resources[r.key()]; dup {
+			if m.overriding {
+				m.resources[r.key()] = r
+				m.resList[slices.Index(m.resList, prev)] = r
+				return
+			}
 			l.diags = append(l.diags, errorf("TF002", r.declRange, r.key(), fmt.Sprintf("The first declaration is at %s; each resource needs a unique name within its type.", rangeString(prev.declRange)), "duplicate %s %q configuration", b.Type, r.key()))
 			return
 		}
+		m.setRaw(b)
 		m.resources[r.key()] = r
 		m.resList = append(m.resList, r)
 	case "module":
@@ -367,10 +477,16 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		if a := c.Attributes["depends_on"]; a != nil {
 			mc.dependsOn = l.decodeDependsOn(a)
 		}
-		if _, dup := m.calls[mc.name]; dup {
+		if prev, dup := m.calls[mc.name]; dup {
+			if m.overriding {
+				m.calls[mc.name] = mc
+				m.callList[slices.Index(m.callList, prev)] = mc
+				return
+			}
 			l.diags = append(l.diags, errorf("TF002", mc.declRange, "module."+mc.name, "Give each module call a unique name.", "duplicate module call %q", mc.name))
 			return
 		}
+		m.setRaw(b)
 		m.calls[mc.name] = mc
 		m.callList = append(m.callList, mc)
 	}
@@ -412,10 +528,16 @@ func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 			v.validations = append(v.validations, validation{cond: vc.Attributes["condition"].Expr, msg: vc.Attributes["error_message"].Expr})
 		}
 	}
-	if _, dup := m.varByName[v.name]; dup {
+	if prev, dup := m.varByName[v.name]; dup {
+		if m.overriding {
+			m.varByName[v.name] = v
+			m.variables[slices.Index(m.variables, prev)] = v
+			return
+		}
 		l.diags = append(l.diags, errorf("TF002", v.declRange, "", "Remove one of the declarations.", "duplicate variable %q", v.name))
 		return
 	}
+	m.setRaw(b)
 	m.varByName[v.name] = v
 	m.variables = append(m.variables, v)
 }

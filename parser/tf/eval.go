@@ -370,7 +370,7 @@ func (mi *modInst) evalVariable(v *variable) {
 				return
 			}
 			// terraform validate accepts a root variable without a value
-			// (plan would prompt for it): a warning, and a placeholder so
+			// (plan would prompt for it): an info, and a placeholder so
 			// the routes still come out.
 			ph := cty.UnknownVal(v.typ)
 			note := "values that depend on it are unknown"
@@ -378,7 +378,7 @@ func (mi *modInst) evalVariable(v *variable) {
 				ph = cty.StringVal(v.name)
 				note = fmt.Sprintf("cfnrun uses the placeholder %q", v.name)
 			}
-			mi.l.diags = append(mi.l.diags, diag.Warnf("TF007", toRange(v.declRange), "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
+			mi.l.diags = append(mi.l.diags, diag.Infof("TF007", toRange(v.declRange), "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
 			mi.vars[v.name] = ph
 			return
 		}

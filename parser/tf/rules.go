@@ -40,6 +40,13 @@ func (l *loader) validate(t *model.Template) {
 		}
 		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
 	}
+	for _, in := range l.insts {
+		if !in.res.data && in.res.typ == "aws_apigatewayv2_api" {
+			l.diagOnce(diag.Infof("TF054", toRange(in.res.declRange), in.addr,
+				"cfnrun serves REST APIs (aws_api_gateway_rest_api and friends); aws_apigatewayv2_* resources stay in the graph but have no routes here.",
+				"%s is an HTTP or WebSocket API (API Gateway v2), which cfnrun does not serve", in.addr))
+		}
+	}
 	for _, c := range model.Cycles(t.Nodes) {
 		first := c.Edges[0]
 		l.diagOnce(diag.Errorf("TF040", first.Range, c.Path[0], "Break the cycle: remove one of the references or depends_on entries.", "dependency cycle: %s", c))

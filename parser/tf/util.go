@@ -79,7 +79,15 @@ func (l *loader) addEvalDiags(ds hcl.Diagnostics, resource string) {
 		if d.Summary == "Unknown variable" || d.Summary == "Variables not allowed" {
 			rule = "TF003"
 		}
-		l.diagOnce(l.convert(rule, d, resource))
+		cd := l.convert(rule, d, resource)
+		if missingFile(d.Detail) {
+			// A build artifact (lambda.zip) that is not there before the
+			// build: cfnrun goes on with an unknown value.
+			cd.Severity = diag.Warning
+			cd.Summary = "file not found: values that depend on it are unknown"
+			cd.Detail = d.Detail + " Build the file first if it is a build artifact; cfnrun does not need it to serve the API."
+		}
+		l.diagOnce(cd)
 	}
 }
 
@@ -204,4 +212,10 @@ func gzipBase64(s string) string {
 	_, _ = w.Write([]byte(s))
 	_ = w.Close()
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+// missingFile reports whether a function error is about a file that does
+// not exist.
+func missingFile(detail string) bool {
+	return strings.Contains(detail, "no file exists at") || (strings.Contains(detail, "cannot read") && strings.Contains(detail, "no such file"))
 }
