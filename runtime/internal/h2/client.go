@@ -49,13 +49,28 @@ const (
 	clientConnWindow   = 32 << 20
 )
 
+// errUnprocessed marks a request the backend never processed: the
+// connection was already closing, or its GOAWAY excluded the stream. Such
+// a request is retried once on a fresh connection when it has no body.
+var errUnprocessed = errors.New("h2: request not processed by the backend (connection closing)")
+
 // RoundTrip sends req and returns the response once its headers arrive.
 func (cl *Client) RoundTrip(req *http.Request) (*http.Response, error) {
-	cc, err := cl.conn(req.Context())
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		cc, err := cl.conn(req.Context())
+		if err != nil {
+			return nil, err
+		}
+		resp, err := cc.roundTrip(req)
+		noBody := req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0
+		if err != nil && errors.Is(err, errUnprocessed) && noBody && attempt == 0 {
+			continue
+		}
+		if errors.Is(err, errUnprocessed) {
+			err = ErrConnClosed
+		}
+		return resp, err
 	}
-	return cc.roundTrip(req)
 }
 
 // CloseIdle closes connections without open streams.
@@ -273,13 +288,9 @@ func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
 	cc.wmu.Lock()
 	cc.mu.Lock()
 	if cc.err != nil || cc.goingAway {
-		err := cc.err
 		cc.mu.Unlock()
 		cc.wmu.Unlock()
-		if err == nil {
-			err = ErrConnClosed
-		}
-		return nil, err
+		return nil, errUnprocessed
 	}
 	st.id = cc.nextID
 	cc.nextID += 2
@@ -706,7 +717,7 @@ func (cc *cconn) handle(f http2.Frame) error {
 		cc.mu.Unlock()
 		cc.cl.remove(cc)
 		for _, st := range lost {
-			st.finish(nil, ErrConnClosed)
+			st.finish(nil, errUnprocessed)
 			st.body.closeWithError(ErrConnClosed)
 		}
 	case *http2.PushPromiseFrame:

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 func h2cServer(t *testing.T, h http.Handler) string {
@@ -125,5 +127,62 @@ func TestClientCancelAndErrors(t *testing.T) {
 	req, _ = http.NewRequest("GET", "http://"+dead+"/", nil)
 	if _, err := newClient(dead).RoundTrip(req); err == nil {
 		t.Error("request to a closed port succeeded")
+	}
+}
+
+// TestClientRetriesUnprocessed: a backend that answers the first
+// connection with GOAWAY (last stream 0) gets the request again on a new
+// connection; the caller sees only the answer.
+func TestClientRetriesUnprocessed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	good := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "second connection") })}
+	go func() {
+		first := true
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if !first {
+				go good.ServeConn(c, nil)
+				continue
+			}
+			first = false
+			go func() {
+				defer c.Close()
+				pre := make([]byte, len(http2.ClientPreface))
+				io.ReadFull(c, pre)
+				fr := http2.NewFramer(c, c)
+				fr.WriteSettings()
+				for {
+					f, err := fr.ReadFrame()
+					if err != nil {
+						return
+					}
+					if _, ok := f.(*http2.HeadersFrame); ok {
+						fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+						time.Sleep(50 * time.Millisecond)
+						return
+					}
+				}
+			}()
+		}
+	}()
+	defer good.Shutdown()
+	cl := newClient(ln.Addr().String())
+	defer cl.CloseIdle()
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/", nil)
+	resp, err := cl.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != "second connection" {
+		t.Errorf("got %q", b)
 	}
 }
