@@ -201,10 +201,12 @@ func (rs *reqState) forwardHeaders(h http.Header) {
 	if _, p, ok := strings.Cut(r.Host, ":"); ok {
 		port = p
 	}
-	h["X-Forwarded-For"] = []string{ip}
-	h["X-Forwarded-Proto"] = []string{proto}
-	h["X-Forwarded-Port"] = []string{port}
-	h["X-Amzn-Trace-Id"] = []string{traceID(rs)}
+	vals := [...]string{ip, proto, port, traceID(rs)}
+	vs := vals[:] // one allocation for the four values
+	h["X-Forwarded-For"] = vs[0:1:1]
+	h["X-Forwarded-Proto"] = vs[1:2:2]
+	h["X-Forwarded-Port"] = vs[2:3:3]
+	h["X-Amzn-Trace-Id"] = vs[3:4:4]
 	for _, pm := range rs.ep.reqParams {
 		if pm.dest == destHeader {
 			h.Set(pm.name, rs.sourceValue(pm.src))

@@ -736,7 +736,8 @@ func (cc *cconn) remoteDone(st *cstream) {
 func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int) *http.Response {
 	fields := f.RegularFields()
 	h := make(http.Header, len(fields))
-	for _, hf := range fields {
+	vals := make([]string, len(fields)) // one backing array for single values
+	for i, hf := range fields {
 		k, ok := cc.canon[hf.Name]
 		if !ok {
 			k = http.CanonicalHeaderKey(hf.Name)
@@ -744,7 +745,12 @@ func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int)
 				cc.canon[hf.Name] = k
 			}
 		}
-		h[k] = append(h[k], hf.Value)
+		if prev, dup := h[k]; dup {
+			h[k] = append(prev, hf.Value)
+			continue
+		}
+		vals[i] = hf.Value
+		h[k] = vals[i : i+1 : i+1]
 	}
 	resp := &http.Response{
 		Status: statusText(status) + " " + http.StatusText(status), StatusCode: status,

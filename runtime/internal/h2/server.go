@@ -499,8 +499,9 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 	}
 	fields := f.RegularFields()
 	h := make(http.Header, len(fields))
+	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
-	for _, hf := range fields {
+	for i, hf := range fields {
 		if hf.Name == "cookie" {
 			cookies = append(cookies, hf.Value)
 			continue
@@ -515,7 +516,12 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 				c.canon[hf.Name] = k
 			}
 		}
-		h[k] = append(h[k], hf.Value)
+		if prev, dup := h[k]; dup {
+			h[k] = append(prev, hf.Value)
+			continue
+		}
+		vals[i] = hf.Value
+		h[k] = vals[i : i+1 : i+1]
 	}
 	if len(cookies) > 0 {
 		h["Cookie"] = []string{strings.Join(cookies, "; ")}
