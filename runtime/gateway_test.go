@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -447,5 +448,33 @@ func TestGatewayResponsesAndAPISelection(t *testing.T) {
 	}
 	if hostStyle != 1 {
 		t.Errorf("%d routes marked host-style, want 1 (API b)", hostStyle)
+	}
+}
+
+// TestHTTPSBackends: ConnectionType HTTP2 to an https backend negotiates
+// h2 by ALPN and falls back to HTTP/1.1 when the backend does not offer
+// it; --map'd hosts keep the Uri's host name for Host and SNI.
+func TestHTTPSBackends(t *testing.T) {
+	h2be := httptest.NewUnstartedServer(http.HandlerFunc(echoHandler))
+	h2be.EnableHTTP2 = true
+	h2be.StartTLS()
+	t.Cleanup(h2be.Close)
+	h1be := httptest.NewTLSServer(http.HandlerFunc(echoHandler))
+	t.Cleanup(h1be.Close)
+	b := newTB("httpsbe000", stage("prod", nil))
+	b.method("/h2", "GET", proxyTo("https://h2.backend.test/x", true))
+	b.method("/h1", "GET", proxyTo("https://h1.backend.test/x", true))
+	gw := start(t, b.build(), func(c *Config) {
+		c.Maps = map[string]string{"h2.backend.test": h2be.Listener.Addr().String(), "h1.backend.test:443": h1be.Listener.Addr().String()}
+	})
+	c := h2cClient(t)
+	for path, want := range map[string]string{"/h2": "HTTP/2.0", "/h1": "HTTP/1.1"} {
+		res := do(t, c, "GET", "http://"+gw.http+"/prod"+path, nil)
+		if res.status != 200 {
+			t.Fatalf("%s: %d %s", path, res.status, res.body)
+		}
+		if e := decodeEcho(t, res.body); e.Proto != want || e.Host != path[1:]+".backend.test" {
+			t.Errorf("%s: backend saw %s Host %s, want %s", path, e.Proto, e.Host, want)
+		}
 	}
 }
