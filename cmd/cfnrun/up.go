@@ -276,8 +276,10 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 	if len(ds) == 0 {
 		return
 	}
-	_ = diag.WriteText(u.e.stdout, files, ds)
-	fmt.Fprintln(u.e.stdout, ds.Summary())
+	// One line each: the banner stays readable, and validate has the
+	// source lines and the fixes.
+	_ = diag.WriteCompact(u.e.stdout, ds)
+	fmt.Fprintf(u.e.stdout, "%s (run 'cfnrun validate' on the template for the source lines and how to fix each)\n", ds.Summary())
 }
 
 func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {
