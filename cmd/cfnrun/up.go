@@ -44,6 +44,7 @@ func upCommand() command {
 		logFormat := fs.String("log-format", "text", "access log `format`: text or json")
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
+		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
