@@ -73,6 +73,9 @@ func Rules() []RuleDoc {
 		{"E3222", "error", "VPC_LINK integration without ConnectionId", "API Gateway rejects the integration."},
 		{"E3223", "error", "invalid stage variable name or value", "API Gateway rejects the stage."},
 		{"E3224", "error", "deployment that does not depend on any method of its API", "CloudFormation may create the deployment first and fail with \"The REST API doesn't contain any methods\"."},
+		{"runtime-not-served", "warning (cfnrun up only)", "a route `up` does not serve: AWS or AWS_PROXY integrations, a method without integration, an API without stage, an unresolved backend Uri", "The route answers as AWS does when an integration fails (500 \"Internal server error\"); the start-up banner lists it. See docs/runtime.md."},
+		{"runtime-ignored", "warning or info (cfnrun up only)", "a declaration `up` ignores: the duplicate of a stage created twice, a setting it cannot honour locally", "Names what was dropped, so the served API is never silently different from the template. See docs/runtime.md."},
+		{"runtime-unsupported", "warning (cfnrun up only)", "a mapping template uses VTL that runtime/vtl does not implement", "The route answers 500 and logs why when such a template runs, never silently wrong output. See docs/vtl.md."},
 		{"E9001", "error (info with --allow-extensions)", "Http2Enabled on a stage: a cfnrun extension", "AWS::ApiGateway::Stage has no Http2Enabled; CloudFormation rejects it. cfnrun honours it: false makes the stage HTTP/1.1-only."},
 		{"E9002", "error (info with --allow-extensions)", "ConnectionType HTTP2: a cfnrun extension", "AWS accepts INTERNET and VPC_LINK only. cfnrun honours it: HTTP/2 to the backend (h2c or ALPN h2), falling back to HTTP/1.1."},
 	}

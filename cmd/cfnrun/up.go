@@ -44,6 +44,7 @@ func upCommand() command {
 		logFormat := fs.String("log-format", "text", "access log `format`: text or json")
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
+		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
@@ -276,8 +277,10 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 	if len(ds) == 0 {
 		return
 	}
-	_ = diag.WriteText(u.e.stdout, files, ds)
-	fmt.Fprintln(u.e.stdout, ds.Summary())
+	// One line each: the banner stays readable, and validate has the
+	// source lines and the fixes.
+	_ = diag.WriteCompact(u.e.stdout, ds)
+	fmt.Fprintf(u.e.stdout, "%s (run 'cfnrun validate' on the template for the source lines and how to fix each)\n", ds.Summary())
 }
 
 func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {

@@ -270,3 +270,18 @@ func WriteGitHub(w io.Writer, ds Diagnostics) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// WriteCompact prints one line per finding, without source snippets or
+// hints: for start-up banners, where `cfnrun validate` gives the detail.
+func WriteCompact(w io.Writer, ds Diagnostics) error {
+	var b strings.Builder
+	for _, d := range ds {
+		loc := d.Range.String()
+		if loc == "" {
+			loc = "cfnrun"
+		}
+		fmt.Fprintf(&b, "%s: %s[%s]: %s\n", loc, d.Severity, d.Rule, d.Summary)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
