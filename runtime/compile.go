@@ -35,6 +35,7 @@ type capi struct {
 	id, name, logicalID string
 	stages              map[string]*cstage
 	errs                errorTable
+	validators          []*model.RequestValidator
 }
 
 type cstage struct {
@@ -59,6 +60,10 @@ type endpoint struct {
 	// x-api-key header get 403 Forbidden (any key is accepted: usage
 	// plans are not emulated).
 	apiKey bool
+	// required are the method request parameters a request validator
+	// with ValidateRequestParameters checks ("querystring.q", "header.h",
+	// "path.p"), sorted.
+	required []string
 
 	// HTTP and HTTP_PROXY.
 	target    *uriTemplate
@@ -136,7 +141,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	v := &version{byID: map[string]*capi{}, byStage: map[string]*capi{}}
 	stageOwners := map[string][]*capi{}
 	for _, api := range t.APIs {
-		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}}
+		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}, validators: api.Validators}
 		ca.errs = compileGatewayResponses(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
@@ -259,6 +264,7 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 
 func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, ds *diag.Diagnostics) *endpoint {
 	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired}
+	ep.required = requiredParams(cs, m)
 	in := m.Integration
 	if in == nil {
 		ep.fail, ep.reason = errConfig, "the method has no Integration"
@@ -611,4 +617,31 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+// requiredParams lists the parameters the method's request validator
+// checks, when it validates parameters.
+func requiredParams(cs *cstage, m *model.Method) []string {
+	if m.RequestValidatorID == "" {
+		return nil
+	}
+	var on bool
+	for _, v := range cs.api.validators {
+		if v.ID == m.RequestValidatorID || v.LogicalID == m.RequestValidatorID {
+			on = v.ValidateRequestParameters
+		}
+	}
+	if !on {
+		return nil
+	}
+	var out []string
+	for _, k := range sortedKeys(m.RequestParameters) {
+		if !m.RequestParameters[k] {
+			continue
+		}
+		if name, ok := strings.CutPrefix(k, "method.request."); ok {
+			out = append(out, name)
+		}
+	}
+	return out
 }

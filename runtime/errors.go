@@ -26,6 +26,7 @@ const (
 	errConfig
 	errInternal
 	errBadRequest
+	errBadParams
 	nErrKinds
 )
 
@@ -53,6 +54,7 @@ var awsErrors = [nErrKinds]errSpec{
 	errConfig:           {"API_CONFIGURATION_ERROR", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
 	errInternal:         {"", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
 	errBadRequest:       {"BAD_REQUEST_BODY", "DEFAULT_4XX", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
+	errBadParams:        {"BAD_REQUEST_PARAMETERS", "DEFAULT_4XX", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
 }
 
 // errResponse is a compiled (possibly customized) gateway response.
@@ -130,6 +132,13 @@ var fallbackErrors = defaultErrorTable()
 // writeError writes the gateway response for kind and returns its status.
 // api may be nil (unknown API or stage).
 func writeError(w http.ResponseWriter, rs *reqState, api *capi, kind errKind) int {
+	return writeErrorMessage(w, rs, api, kind, "")
+}
+
+// writeErrorMessage is writeError with a message for this request (as
+// $context.error.message), used instead of the default body when the
+// gateway response is not customized.
+func writeErrorMessage(w http.ResponseWriter, rs *reqState, api *capi, kind errKind, msg string) int {
 	er := fallbackErrors[kind]
 	if api != nil {
 		er = api.errs[kind]
@@ -143,8 +152,15 @@ func writeError(w http.ResponseWriter, rs *reqState, api *capi, kind errKind) in
 		h.Set(kv[0], kv[1])
 	}
 	body := er.body
+	message := awsErrors[kind].message
+	if msg != "" {
+		message = msg
+		if !er.dynamic && er.body == awsErrors[kind].body {
+			body = `{"message": ` + strconv.Quote(msg) + `}`
+		}
+	}
 	if er.dynamic {
-		body = expandErrorTemplate(body, rs, awsErrors[kind].message)
+		body = expandErrorTemplate(body, rs, message)
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(er.status)

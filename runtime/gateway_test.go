@@ -255,10 +255,20 @@ func TestMockCORS(t *testing.T) {
 		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
 		Responses:        []model.IntegrationResponse{{StatusCode: "200"}},
 	})
+	validated := b.method("/validated", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	validated.RequestValidatorID = "val123"
+	validated.RequestParameters = map[string]bool{"method.request.querystring.q": true, "method.request.header.X-Id": true, "method.request.querystring.opt": false}
+	b.api.Validators = []*model.RequestValidator{{ID: "val123", Name: "params", ValidateRequestParameters: true}}
 	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	keyed.APIKeyRequired = true
 	gw := start(t, b.build(), nil)
 	c := h2cClient(t)
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/validated?opt=1", nil); res.status != 400 || res.body != `{"message": "Missing required request parameters: [X-Id, q]"}` {
+		t.Errorf("validator: %d %s", res.status, res.body)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/validated?q=1", nil, "X-Id", "7"); res.status != 200 {
+		t.Errorf("validator, parameters present: %d %s", res.status, res.body)
+	}
 	if res := do(t, c, "GET", "http://"+gw.http+"/prod/keyed", nil); res.status != 403 || res.body != `{"message":"Forbidden"}` {
 		t.Errorf("ApiKeyRequired without a key: %d %s", res.status, res.body)
 	}

@@ -92,6 +92,12 @@ func (g *Gateway) route(w http.ResponseWriter, r *http.Request, rs *reqState) {
 		rs.status, rs.reason = writeError(w, rs, api, errForbidden), "ApiKeyRequired and no x-api-key header"
 		return
 	}
+	if len(ep.required) > 0 {
+		if missing := rs.missingParams(); missing != "" {
+			rs.status, rs.reason = writeErrorMessage(w, rs, api, errBadParams, "Missing required request parameters: ["+missing+"]"), "request validator: missing "+missing
+			return
+		}
+	}
 	if ep.fail != errNone {
 		rs.status, rs.reason = writeError(w, rs, api, ep.fail), ep.reason
 		return
@@ -319,4 +325,29 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 	}
 	ep := n.endpointFor(r.Method)
 	return ep == nil || ep.fail != errNone || ep.typ == "MOCK"
+}
+
+// missingParams lists, comma-separated, the required parameters the
+// request lacks (as API Gateway's request validator names them).
+func (rs *reqState) missingParams() string {
+	r := rs.r
+	var missing []string
+	for _, p := range rs.ep.required {
+		kind, name, _ := strings.Cut(p, ".")
+		var ok bool
+		switch kind {
+		case "querystring", "multivaluequerystring":
+			ok = r.URL.Query().Has(name)
+		case "header", "multivalueheader":
+			ok = r.Header.Get(name) != ""
+		case "path":
+			_, ok = rs.ps.get(name)
+		default:
+			ok = true
+		}
+		if !ok {
+			missing = append(missing, name)
+		}
+	}
+	return strings.Join(missing, ", ")
 }
