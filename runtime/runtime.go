@@ -182,7 +182,9 @@ func (g *Gateway) Close() { g.backends.closeIdle() }
 
 // Serve listens on the configured addresses and serves until ctx is done,
 // then stops accepting, drains in-flight requests for up to
-// ShutdownTimeout, and returns. Use Ready to learn the bound addresses.
+// ShutdownTimeout, and returns. ready, if not nil, is called once the
+// listeners are bound, with their addresses under "http" and "https"
+// (useful with port 0).
 func (g *Gateway) Serve(ctx context.Context, ready func(map[string]string)) error {
 	return g.serve(ctx, ready)
 }
