@@ -10,8 +10,9 @@
 // version that fails to compile never replaces a working one.
 //
 // Invariants:
-//   - The package imports only internal/model, internal/diag and
-//     runtime/vtl; tests build a model.Template by hand.
+//   - Of cfnrun's packages it imports only internal/model, internal/diag,
+//     runtime/vtl and its own HTTP/2 engine, runtime/internal/h2 — never
+//     the parser or resolver; tests build a model.Template by hand.
 //   - A compiled version is immutable; everything per request lives in a
 //     pooled request state, so the hot path does not allocate maps, compile
 //     regexps or format strings.
