@@ -36,6 +36,16 @@ func (s *stack) expandForEach() {
 }
 
 func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
+	loops := false
+	for _, f := range fields {
+		if strings.HasPrefix(f.Key, forEachPrefix) {
+			loops = true
+			break
+		}
+	}
+	if !loops {
+		return fields
+	}
 	var out []cfn.Field
 	for _, f := range fields {
 		if !strings.HasPrefix(f.Key, forEachPrefix) {

@@ -131,11 +131,26 @@ func subRange(str *cfn.Node, p cfn.SubPart) diag.Range {
 	if r.End.Column-r.Start.Column == utf8.RuneCountInString(str.Value)+2 {
 		shift = 1 // quoted
 	}
+	// Byte offsets of the part, walking the string once.
+	startByte, endByte, i := -1, len(str.Value), 0
+	for b := range str.Value {
+		if i == p.Offset {
+			startByte = b
+		}
+		if i == p.Offset+p.Len {
+			endByte = b
+			break
+		}
+		i++
+	}
+	if startByte < 0 {
+		startByte = len(str.Value)
+	}
 	out := r
 	out.Start.Column = r.Start.Column + shift + p.Offset
-	out.Start.Byte = r.Start.Byte + shift + len(string([]rune(str.Value)[:p.Offset]))
+	out.Start.Byte = r.Start.Byte + shift + startByte
 	out.End.Column = out.Start.Column + p.Len
-	out.End.Byte = out.Start.Byte + len(string([]rune(str.Value)[p.Offset:p.Offset+p.Len]))
+	out.End.Byte = r.Start.Byte + shift + endByte
 	return out
 }
 
@@ -256,7 +271,7 @@ func (s *stack) buildGraph() []*model.Node {
 		if !r.live {
 			continue
 		}
-		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: toValue(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder})
+		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: s.values.convert(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder})
 	}
 	for _, c := range model.Cycles(nodes) {
 		first := s.res[c.Path[0]]
@@ -285,12 +300,26 @@ func (s *stack) buildGraph() []*model.Node {
 	return nodes
 }
 
-// toValue converts a parser node into the model's neutral value tree.
-func toValue(n *cfn.Node) *model.Value {
+// valueArena hands out Values from slabs: a 2,000-resource template has
+// hundreds of thousands of values, and one allocation per value was a
+// sixth of all the resolver's allocations.
+type valueArena struct{ slab []model.Value }
+
+func (a *valueArena) alloc() *model.Value {
+	if len(a.slab) == 0 {
+		a.slab = make([]model.Value, 256)
+	}
+	v := &a.slab[0]
+	a.slab = a.slab[1:]
+	return v
+}
+
+func (a *valueArena) convert(n *cfn.Node) *model.Value {
 	if n == nil {
 		return nil
 	}
-	v := &model.Value{Range: n.Range}
+	v := a.alloc()
+	v.Range = n.Range
 	switch n.Kind {
 	case cfn.Null:
 		v.Kind = model.Null
@@ -306,17 +335,19 @@ func toValue(n *cfn.Node) *model.Value {
 		}
 	case cfn.Sequence:
 		v.Kind = model.List
-		for _, it := range n.Items {
-			v.Items = append(v.Items, toValue(it))
+		v.Items = make([]*model.Value, len(n.Items))
+		for i, it := range n.Items {
+			v.Items[i] = a.convert(it)
 		}
 	case cfn.Mapping:
 		if name, arg, ok := n.Intrinsic(false); ok {
-			v.Kind, v.Str, v.Arg = model.Intrinsic, name, toValue(arg)
+			v.Kind, v.Str, v.Arg = model.Intrinsic, name, a.convert(arg)
 			return v
 		}
 		v.Kind = model.Map
-		for _, f := range n.Fields {
-			v.Fields = append(v.Fields, model.Field{Key: f.Key, KeyRange: f.KeyRange, Value: toValue(f.Value)})
+		v.Fields = make([]model.Field, len(n.Fields))
+		for i, f := range n.Fields {
+			v.Fields[i] = model.Field{Key: f.Key, KeyRange: f.KeyRange, Value: a.convert(f.Value)}
 		}
 	}
 	return v

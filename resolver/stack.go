@@ -89,6 +89,7 @@ type stack struct {
 	region, account, stackName, partition, urlSuffix string
 	transforms                                       []string
 	setUsed                                          map[string]bool
+	values                                           valueArena // backs every Node.Props tree of this stack
 	// attribute values assigned to unmodelled things via --set
 }
 
