@@ -278,7 +278,7 @@ func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
 	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
 	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
 	st.body = &cbody{st: st}
-	st.body.cond.L = &st.body.mu
+	st.body.init()
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
@@ -783,64 +783,19 @@ func (cc *cconn) creditConn(n int64) {
 
 // cbody is a response body: data the read loop received.
 type cbody struct {
-	st     *cstream
-	mu     sync.Mutex
-	cond   sync.Cond
-	buf    []byte
-	off    int
-	err    error
-	closed bool
-	credit int64
-}
-
-func (b *cbody) write(p []byte) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed || b.err != nil {
-		return false
-	}
-	if b.off == len(b.buf) {
-		b.buf, b.off = b.buf[:0], 0
-	} else if b.off > cap(b.buf)/2 {
-		n := copy(b.buf, b.buf[b.off:])
-		b.buf, b.off = b.buf[:n], 0
-	}
-	b.buf = append(b.buf, p...)
-	b.cond.Signal()
-	return true
-}
-
-func (b *cbody) closeWithError(err error) {
-	b.mu.Lock()
-	if b.err == nil {
-		b.err = err
-	}
-	b.cond.Broadcast()
-	b.mu.Unlock()
+	recvBuf
+	st *cstream
 }
 
 func (b *cbody) Read(p []byte) (int, error) {
 	b.mu.Lock()
-	for len(b.buf) == b.off && b.err == nil && !b.closed {
+	for b.emptyLocked() {
 		b.cond.Wait()
 	}
-	if b.closed {
-		b.mu.Unlock()
-		return 0, errors.New("h2: read on closed body")
-	}
-	if len(b.buf) == b.off {
-		err := b.err
-		b.mu.Unlock()
+	n, credit, err := b.takeLocked(p, creditBatch)
+	if n == 0 {
 		return 0, err
 	}
-	n := copy(p, b.buf[b.off:])
-	b.off += n
-	b.credit += int64(n)
-	var credit int64
-	if b.credit >= creditBatch {
-		credit, b.credit = b.credit, 0
-	}
-	b.mu.Unlock()
 	cc := b.st.cc
 	cc.creditConn(int64(n))
 	if credit > 0 {
@@ -857,17 +812,11 @@ func (b *cbody) Read(p []byte) (int, error) {
 
 // Close stops reading; a response not read to the end is reset.
 func (b *cbody) Close() error {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
+	n, wasClosed, err := b.drop()
+	if wasClosed {
 		return nil
 	}
-	b.closed = true
-	eof := b.err == io.EOF
-	n := int64(len(b.buf) - b.off)
-	b.buf, b.off = nil, 0
-	b.cond.Broadcast()
-	b.mu.Unlock()
+	eof := err == io.EOF
 	st := b.st
 	cc := st.cc
 	if n > 0 {

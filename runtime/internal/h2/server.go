@@ -470,7 +470,7 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		st.remoteDone = true
 	} else {
 		st.body = &body{st: st}
-		st.body.cond.L = &st.body.mu
+		st.body.init()
 		req.Body = st.body
 	}
 	c.wmu.Lock()
@@ -802,50 +802,17 @@ func (c *conn) close() {
 // body is a stream's request body: bytes the reader goroutine received,
 // bounded by the stream window.
 type body struct {
-	st     *stream
-	mu     sync.Mutex
-	cond   sync.Cond
-	buf    []byte // unread data is buf[off:]
-	off    int
-	err    error // io.EOF or a reset
-	closed bool  // the handler closed or finished: drop data
-	credit int64
+	recvBuf
+	st *stream
 	// stalled is set when the client sent nothing for WriteStallTimeout
 	// while the handler waited.
 	stalled bool
 }
 
-// write appends data; false when the handler no longer reads it.
-func (b *body) write(p []byte) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed || b.err != nil {
-		return false
-	}
-	if b.off == len(b.buf) {
-		b.buf, b.off = b.buf[:0], 0
-	} else if b.off > cap(b.buf)/2 {
-		n := copy(b.buf, b.buf[b.off:])
-		b.buf, b.off = b.buf[:n], 0
-	}
-	b.buf = append(b.buf, p...)
-	b.cond.Signal()
-	return true
-}
-
-func (b *body) closeWithError(err error) {
-	b.mu.Lock()
-	if b.err == nil {
-		b.err = err
-	}
-	b.cond.Broadcast()
-	b.mu.Unlock()
-}
-
 func (b *body) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	var stall *time.Timer
-	for len(b.buf) == b.off && b.err == nil && !b.closed {
+	for b.emptyLocked() {
 		// A client that stops sending must not pin the handler.
 		if b.stalled {
 			b.mu.Unlock()
@@ -863,23 +830,10 @@ func (b *body) Read(p []byte) (int, error) {
 		}
 		b.cond.Wait()
 	}
-	if b.closed {
-		b.mu.Unlock()
-		return 0, errors.New("h2: read on closed body")
-	}
-	if len(b.buf) == b.off {
-		err := b.err
-		b.mu.Unlock()
+	n, credit, err := b.takeLocked(p, min(creditBatch, int64(b.st.c.srv.StreamWindow)/4))
+	if n == 0 {
 		return 0, err
 	}
-	n := copy(p, b.buf[b.off:])
-	b.off += n
-	b.credit += int64(n)
-	credit := int64(0)
-	if b.credit >= min(creditBatch, int64(b.st.c.srv.StreamWindow)/4) {
-		credit, b.credit = b.credit, 0
-	}
-	b.mu.Unlock()
 	// The connection window comes back as soon as bytes are read (in
 	// batches of its own); the stream's in batches of creditBatch.
 	b.st.c.creditConn(int64(n))
@@ -909,16 +863,10 @@ func (b *body) Close() error {
 
 // discard drops buffered and future data, returning its window.
 func (b *body) discard() {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
+	n, wasClosed, _ := b.drop()
+	if wasClosed {
 		return
 	}
-	b.closed = true
-	n := int64(len(b.buf) - b.off)
-	b.buf, b.off = nil, 0
-	b.cond.Broadcast()
-	b.mu.Unlock()
 	if n > 0 {
 		b.st.c.creditConn(n)
 	}
