@@ -1,6 +1,9 @@
 package cfn
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -34,9 +37,12 @@ const (
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
 	p.lines = lineStarts(src)
+	badJSON := p.checkJSON()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		p.syntaxError(err)
+		if !badJSON { // the JSON error is the precise one
+			p.syntaxError(err)
+		}
 		return nil, p.diags
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -481,4 +487,34 @@ func maxEnd(a, b diag.Pos) diag.Pos {
 		return b
 	}
 	return a
+}
+
+// checkJSON holds a template that is JSON (its first character is "{")
+// to JSON's grammar: YAML's flow syntax, which reads it, also accepts
+// trailing commas, comments and unquoted keys that CloudFormation rejects
+// ("Template format error: JSON not well-formed").
+func (p *parser) checkJSON() bool {
+	trimmed := bytes.TrimLeft(p.src, " \t\r\n\ufeff")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	var v json.RawMessage
+	err := json.Unmarshal(p.src, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return false
+	}
+	off := int(se.Offset) - 1
+	off = max(0, min(off, len(p.src)-1))
+	line := 1
+	for i := 0; i < off; i++ {
+		if p.src[i] == '\n' {
+			line++
+		}
+	}
+	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
+	p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "",
+		"CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string.",
+		"JSON not well-formed: %s", se.Error()))
+	return true
 }
