@@ -30,6 +30,7 @@ func Rules() []RuleDoc {
 		{"E1010", "error", "Fn::GetAtt to an attribute the resource type does not have", "CloudFormation fails with \"Template error: resource X does not support attribute type Y\"."},
 		{"E1012", "error", "reference to a name that is not a parameter, resource or pseudo parameter", "CloudFormation fails with \"Unresolved resource dependencies\". Locally, --set Name.Attr=value supplies a value."},
 		{"E1020", "error", "intrinsic function with invalid arguments", "CloudFormation rejects the template."},
+		{"E1021", "error", "Fn::ForEach, Fn::Length or Fn::ToJsonString without Transform: AWS::LanguageExtensions", "CloudFormation rejects the template: those functions come from the transform."},
 		{"E2001", "error", "parameter definition problem (no Type, invalid type, bad attribute, --param for an undeclared parameter)", "CloudFormation rejects the template or the stack operation."},
 		{"E2002", "error", "parameter value violates AllowedValues, AllowedPattern, lengths or bounds", "CloudFormation rejects the stack operation."},
 		{"I2003", "info", "parameter without Default and without --param value: cfnrun uses a placeholder", "CloudFormation asks for the value at deploy time, so this is not an error; the placeholder satisfies AllowedValues, MinValue and AWS-specific id shapes where it can."},
