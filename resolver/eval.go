@@ -101,9 +101,6 @@ func (s *stack) argErr(n *cfn.Node, c evalCtx, name, want string) any {
 }
 
 func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) any {
-	if name == "Fn::Length" || name == "Fn::ToJsonString" {
-		s.needLanguageExtensions(name, n.Range, c.resource)
-	}
 	switch name {
 	case "Ref":
 		if arg.Kind != cfn.Scalar {
