@@ -143,6 +143,10 @@ func (p *parser) syntaxError(err error) {
 				line = p.offendingLine(line, text)
 			}
 		}
+		if strings.Contains(text, "tab character") || strings.Contains(text, "cannot start any token") {
+			// yaml.v3 names the block the tab breaks; point at the tab.
+			line = p.tabLine(line)
+		}
 		col := 1
 		lineText := p.lineText(line)
 		if trimmed := strings.TrimLeft(lineText, " "); len(trimmed) < len(lineText) {
@@ -517,4 +521,17 @@ func (p *parser) checkJSON() bool {
 		"CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string.",
 		"JSON not well-formed: %s", se.Error()))
 	return true
+}
+
+// tabLine returns the first line from near line on whose indentation has a
+// tab, or line itself when there is none.
+func (p *parser) tabLine(line int) int {
+	for l := max(1, line-1); l <= len(p.lines); l++ {
+		t := p.lineText(l)
+		indent := t[:len(t)-len(strings.TrimLeft(t, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return l
+		}
+	}
+	return line
 }

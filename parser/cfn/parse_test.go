@@ -87,6 +87,7 @@ func TestParseDiagnostics(t *testing.T) {
 		{"duplicate key", "A: 1\nB: 2\nA: 3\n", []string{"3:1 E0001"}},
 		{"duplicate nested", "R:\n  P:\n    X: 1\n    X: 2\n", []string{"4:5 E0001"}},
 		{"tab", "A:\n\t- 1\n", []string{"2:1 E0000"}},
+		{"tab in a block", "R:\n  A:\n    T: x\n    P:\n      N: a\n\tD: b\n", []string{"6:1 E0000"}},
 		{"bad tag", "A: !Reff B\n", []string{"1:4 E0002"}},
 		{"unknown intrinsic", "A:\n  Fn::Joinn: [a, b]\n", []string{"2:3 E0003"}},
 		{"getatt without attr", "A: !GetAtt Api\n", []string{"1:12 E0004"}},
