@@ -54,10 +54,17 @@ func routesCommand() command {
 			return code
 		}
 		var routes []model.Route
+		stages := map[string]bool{}
 		for _, rt := range model.Routes(r.Template) {
+			stages[rt.Stage] = true
 			if *stage == "" || rt.Stage == *stage {
 				routes = append(routes, rt)
 			}
+		}
+		if *stage != "" && !stages[*stage] {
+			names := diag.Names(stages)
+			fmt.Fprintf(e.stderr, "cfnrun routes: the template has no stage %q%s; its stages: %s\n", *stage, didYouMean(*stage, names), strings.Join(names, ", "))
+			return exitUsage
 		}
 		switch *format {
 		case "json":
