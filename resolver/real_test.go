@@ -57,7 +57,7 @@ var realTemplates = []struct {
 	// SAM output with CanarySetting; ExplicitApi comes from S3 (warning).
 	// SAM passes the input's StageVariablesOverrides through, but the
 	// property is StageVariableOverrides: CloudFormation rejects it.
-	{file: "sam-translator-api-with-canary-setting.json", routes: 2, wantRules: []string{"E3002"}, warnings: []string{"W3103"}},
+	{file: "sam-translator-api-with-canary-setting.json", routes: 2, wantRules: []string{"E3002"}},
 	// The API Gateway developer guide's REST templates.
 	{file: "awsdocs-rest-lambda-proxy.yaml", routes: 1},
 	{file: "awsdocs-rest-with-auth.yaml", routes: 1},

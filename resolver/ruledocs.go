@@ -50,7 +50,7 @@ func Rules() []RuleDoc {
 		{"W1001", "warning", "value supplied by --set for a name the template does not define", "Works locally; CloudFormation will still reject the template."},
 		{"E3101", "error", "API Gateway element points at a resource or API that is not in the template, or of another API", "CloudFormation or API Gateway rejects it (\"Invalid Resource identifier specified\")."},
 		{"E3102", "error", "API Gateway property of the wrong shape (not a number, not a boolean)", "CloudFormation rejects the value."},
-		{"W3103", "warning", "API Gateway element cfnrun cannot serve (an API imported from outside, an OpenAPI Body)", "It deploys, but cfnrun does not serve it locally."},
+		{"I3103", "info", "API Gateway element cfnrun cannot serve (an API imported from outside, an OpenAPI Body)", "It deploys, but cfnrun does not serve it locally."},
 		{"E3201", "error", "stage created twice", "A Deployment's StageName creates a stage; a Stage resource with the same name fails with \"Stage already exists\"."},
 		{"E3202", "error", "stage without DeploymentId", "API Gateway needs a deployment to create a stage."},
 		{"E3203", "error", "stage points at a deployment of another API", "API Gateway rejects the stage."},

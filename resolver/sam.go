@@ -124,7 +124,7 @@ func (l *lowerer) lowerSAM() {
 		if p.has("DefinitionBody") {
 			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
 		} else if p.has("DefinitionUri") {
-			s.add(diag.Warnf(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
+			s.add(diag.Infof(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id))
 		}
 		l.apiByID[api.ID] = api
