@@ -45,7 +45,7 @@ var realTemplates = []struct {
 	// HttpMethod comes from a parameter.
 	{file: "localstack-apigateway-update-stage.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1, warnings: mockNoStatus},
 	// SAM: the implicit API of a function's Api event is not expanded.
-	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 1},
+	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 2},
 	// No Deployment: one route without a stage.
 	{file: "aws-cloudformation-templates-apigateway-lambda-integration.yaml", routes: 1, warnings: []string{"W3220"}},
 	// GetAtt in every form, including the long-form dotted string.
