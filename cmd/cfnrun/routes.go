@@ -27,7 +27,7 @@ func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allo
 		return r, exitUsage, false
 	}
 	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; run 'cfnrun validate %s' to see them\n", name, n, strings.Join(paths, " "))
+		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; to see them, run: cfnrun validate %s\n", name, n, strings.Join(append(in.args(), paths...), " "))
 	}
 	return r, 0, true
 }
