@@ -412,6 +412,7 @@ func (l *lowerer) method(r *resource) {
 	p := l.propsOf(r)
 	api := l.api(p, "method")
 	if api == nil {
+		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return
 	}
 	resID := p.str("ResourceId")
@@ -421,15 +422,31 @@ func (l *lowerer) method(r *resource) {
 			s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGateway::Resource, or !GetAtt MyApi.RootResourceId for the root path.",
 				"ResourceId %q is not a resource of this template", resID)
 		}
+		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return
 	}
 	if owner := l.resAPI[res]; owner == nil {
+		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return // the resource itself is not served; reported there
 	} else if owner != api {
 		s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, fmt.Sprintf("Use the same RestApiId as the resource (%s), or a resource of %s.", apiName(owner), api.LogicalID),
 			"method %s is on a resource of API %s but its RestApiId is %s", r.id, apiName(owner), api.LogicalID)
+		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return
 	}
+	m := l.buildMethod(r, p)
+	for _, other := range res.Methods {
+		if other.HTTPMethod == m.HTTPMethod {
+			s.errorf(ruleDuplicateMethod, p.rng.At("HttpMethod", r.keyRange), r.id, fmt.Sprintf("%s already defines %s %s; remove one of them.", other.LogicalID, m.HTTPMethod, pathFor(res)),
+				"method %s %s is defined twice", m.HTTPMethod, pathFor(res))
+			return
+		}
+	}
+	res.Methods = append(res.Methods, m)
+}
+
+// buildMethod reads a Method resource's properties into the model.
+func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 	m := &model.Method{LogicalID: r.id, HTTPMethod: strings.ToUpper(p.str("HttpMethod")), AuthorizationType: strings.ToUpper(p.str("AuthorizationType")),
 		AuthorizerID: p.str("AuthorizerId"), AuthorizationScopes: p.list("AuthorizationScopes"), APIKeyRequired: p.boolean("ApiKeyRequired"),
 		OperationName: p.str("OperationName"), RequestParameters: p.boolMap("RequestParameters"), RequestModels: p.strMap("RequestModels"),
@@ -451,14 +468,7 @@ func (l *lowerer) method(r *resource) {
 		}
 		m.Integration = in
 	}
-	for _, other := range res.Methods {
-		if other.HTTPMethod == m.HTTPMethod {
-			s.errorf(ruleDuplicateMethod, p.rng.At("HttpMethod", r.keyRange), r.id, fmt.Sprintf("%s already defines %s %s; remove one of them.", other.LogicalID, m.HTTPMethod, pathFor(res)),
-				"method %s %s is defined twice", m.HTTPMethod, pathFor(res))
-			return
-		}
-	}
-	res.Methods = append(res.Methods, m)
+	return m
 }
 
 func pathFor(r *model.Resource) string {

@@ -322,6 +322,22 @@ func checkCFN(s *stack, t *model.Template) diag.Diagnostics {
 		}
 	}
 	ds = append(ds, CheckModel(t, s.opts.AllowExtensions)...)
+	if len(s.orphans) > 0 {
+		detached := &model.RestAPI{}
+		h := hints{t.Format}
+		add := func(d diag.Diagnostic) { ds = append(ds, d) }
+		ext := func(rule string, rng diag.Range, res, hint, format string, args ...any) {
+			if s.opts.AllowExtensions {
+				add(diag.Infof(rule, rng, res, hint, format, args...))
+			} else {
+				add(diag.Errorf(rule, rng, res, hint+" Pass --allow-extensions to accept it (cfnrun honours it locally).", format, args...))
+			}
+		}
+		for _, m := range s.orphans {
+			m.ApplyDefaults()
+			checkMethod(t, h, detached, &model.Resource{Path: "(unattached)"}, m, add, ext)
+		}
+	}
 	return ds
 }
 

@@ -91,6 +91,10 @@ type stack struct {
 	transforms                                       []string
 	setUsed                                          map[string]bool
 	values                                           valueArena // backs every Node.Props tree of this stack
+	// orphans are methods that could not be attached to an API of the
+	// template (a mistyped RestApiId, say): they are not served, but their
+	// own properties are still checked, so one typo does not hide others.
+	orphans []*model.Method
 	// attribute values assigned to unmodelled things via --set
 }
 

@@ -35,7 +35,7 @@ func (api *RestAPI) Finalize() {
 		}
 		slices.SortFunc(r.Methods, func(a, b *Method) int { return cmp.Compare(a.HTTPMethod, b.HTTPMethod) })
 		for _, m := range r.Methods {
-			m.applyDefaults()
+			m.ApplyDefaults()
 			slices.SortFunc(m.MethodResponses, func(a, b MethodResponse) int { return cmp.Compare(a.StatusCode, b.StatusCode) })
 			if m.Integration != nil {
 				SortIntegrationResponses(m.Integration.Responses)
@@ -116,9 +116,10 @@ func (t *Template) Node(a string) *Node {
 	return t.Nodes[i]
 }
 
-// applyDefaults fills what AWS fills when a property is omitted, so both
-// front ends produce the same model for the same API.
-func (m *Method) applyDefaults() {
+// ApplyDefaults fills what AWS fills when a property is omitted, so both
+// front ends produce the same model for the same API. Finalize calls it for
+// every method of the tree.
+func (m *Method) ApplyDefaults() {
 	m.HTTPMethod = strings.ToUpper(m.HTTPMethod)
 	if m.AuthorizationType == "" {
 		m.AuthorizationType = "NONE"
