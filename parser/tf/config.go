@@ -32,6 +32,9 @@ type module struct {
 	// "variable.N", "output.N", "module.N") for override files.
 	raw        map[string]*hcl.Block
 	overriding bool
+	// awsRegion is the region argument of the default (unaliased) aws
+	// provider block, or nil.
+	awsRegion hcl.Expression
 }
 
 type variable struct {
@@ -108,6 +111,8 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "check", LabelNames: []string{"name"}},
 	{Type: "removed"},
 }}
+
+var providerSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "region"}, {Name: "alias"}}}
 
 var variableSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"}, {Name: "nullable"}, {Name: "ephemeral"}},
@@ -361,6 +366,20 @@ func mergeBodies(base, over *hclsyntax.Body) *hclsyntax.Body {
 
 func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 	switch b.Type {
+	case "provider":
+		if len(b.Labels) != 1 || b.Labels[0] != "aws" {
+			return
+		}
+		// Only region and alias matter here; assume_role, default_tags and
+		// the rest are left alone (no diagnostics for arguments the
+		// provider documents).
+		c, _, _ := b.Body.PartialContent(providerSchema)
+		if c.Attributes["alias"] != nil {
+			return
+		}
+		if a := c.Attributes["region"]; a != nil {
+			m.awsRegion = a.Expr
+		}
 	case "variable":
 		l.decodeVariable(m, b)
 	case "locals":

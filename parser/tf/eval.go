@@ -54,9 +54,8 @@ type loader struct {
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
-	if opts.Region == "" {
-		opts.Region = "us-east-1"
-	}
+	// An empty Region is settled in run: the root module's default aws
+	// provider block's region, else us-east-1.
 	if opts.AccountID == "" {
 		opts.AccountID = "123456789012"
 	}
@@ -127,6 +126,7 @@ func (l *loader) run(paths []string) *model.Template {
 	l.modules[filepath.Clean(dir)] = root
 	mi := l.newModInst(root, "", 0)
 	l.rootVariables(mi)
+	l.providerRegion(mi)
 	mi.evalAll()
 	for _, o := range root.outputs {
 		v := mi.outputs[o.name]
@@ -139,6 +139,24 @@ func (l *loader) run(paths []string) *model.Template {
 	l.validate(t)
 	t.Finalize()
 	return t
+}
+
+// providerRegion settles the region when Options.Region is empty, as the
+// AWS provider does: the region argument of the root module's default
+// (unaliased) provider "aws" block, evaluated with the root's variables
+// and locals; us-east-1 when there is none or it is not known.
+func (l *loader) providerRegion(mi *modInst) {
+	if l.opts.Region != "" {
+		return
+	}
+	l.opts.Region = "us-east-1" // while the expression is evaluated
+	if mi.m.awsRegion == nil {
+		return
+	}
+	v := mi.eval(mi.m.awsRegion, nil, "provider.aws")
+	if s := ctyString(v); s != "" {
+		l.opts.Region = s
+	}
 }
 
 func (l *loader) newModInst(m *module, prefix string, depth int) *modInst {
