@@ -282,7 +282,7 @@ func deployableNodeChanges(api *model.RestAPI, rs *resourceDiff, nodes map[strin
 			out = append(out, c.Address+" (API definition)")
 			continue
 		}
-		if c.Action == ActionRemove || !isDeployable(c.Type) {
+		if c.Action == ActionRemove || c.Action == ActionMove || !isDeployable(c.Type) {
 			continue
 		}
 		n := nodes[c.Address]
