@@ -391,10 +391,25 @@ var identityAttrs = map[string]bool{
 func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]bool) (map[string]bool, bool) {
 	out := map[string]bool{}
 	dynamic := false
+	// idSplats are the sources of splats that read only an identity
+	// attribute (aws_api_gateway_method.m[*].id): Variables() cuts the
+	// .id off them.
+	idSplats := map[hcl.Range]bool{}
 	if sx, ok := expr.(hclsyntax.Expression); ok {
 		hclsyntax.VisitAll(sx, func(n hclsyntax.Node) hcl.Diagnostics {
-			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "timestamp" || fc.Name == "uuid") {
-				dynamic = true
+			switch n := n.(type) {
+			case *hclsyntax.FunctionCallExpr:
+				if n.Name == "timestamp" || n.Name == "uuid" {
+					dynamic = true
+				}
+			case *hclsyntax.SplatExpr:
+				src, ok1 := n.Source.(*hclsyntax.ScopeTraversalExpr)
+				each, ok2 := n.Each.(*hclsyntax.RelativeTraversalExpr)
+				if ok1 && ok2 && len(each.Traversal) > 0 {
+					if a, ok := each.Traversal[0].(hcl.TraverseAttr); ok && identityAttrs[a.Name] {
+						idSplats[src.SrcRange] = true
+					}
+				}
 			}
 			return nil
 		})
@@ -420,7 +435,7 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 		default:
 			if n, ok := attrStep(tr, 1); ok {
 				k := root + "." + n
-				out[k] = out[k] || !identityOnly(tr)
+				out[k] = out[k] || !(identityOnly(tr) || idSplats[tr.SourceRange()])
 			}
 		}
 	}
