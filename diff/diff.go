@@ -186,7 +186,8 @@ type Hazard struct {
 	// Kind is a stable identifier, documented in docs/diff.md:
 	// api-removed, stage-removed, route-removed, auth-weakened,
 	// deployment-not-updated, terraform-deployment-not-triggered,
-	// stage-new-deployment, api-replaced, data-loss, export-removed.
+	// stage-new-deployment, replace-collision, api-replaced, data-loss,
+	// export-removed.
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`

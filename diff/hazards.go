@@ -13,7 +13,7 @@ import (
 var hazardOrder = []string{
 	"api-removed", "stage-removed", "route-removed", "auth-weakened",
 	"deployment-not-updated", "terraform-deployment-not-triggered",
-	"api-replaced", "data-loss", "export-removed", "stage-new-deployment",
+	"replace-collision", "api-replaced", "data-loss", "export-removed", "stage-new-deployment",
 }
 
 func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard {
@@ -167,6 +167,12 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 			add(Hazard{Kind: "data-loss", Severity: SeverityDanger, Address: c.Address, Location: c.Location,
 				Message: fmt.Sprintf("%s (%s) is %s: the data it holds is lost unless its DeletionPolicy retains it", c.Address, c.Type, verb),
 				Detail:  "Set DeletionPolicy/UpdateReplacePolicy: Retain (CloudFormation) or lifecycle { prevent_destroy = true } (Terraform), or export the data first."})
+		}
+	}
+
+	if old.Format == model.CloudFormation && new.Format == model.CloudFormation {
+		for _, h := range replaceCollisions(old, new, oldNodes, newNodes, rs) {
+			add(h)
 		}
 	}
 
@@ -343,4 +349,73 @@ func triggered(addr string, newNodes, oldNodes map[string]*model.Node, rs *resou
 		}
 	})
 	return fired
+}
+
+// naturalKeys maps the key API Gateway identifies an element by (a method
+// by API, path and verb; a resource by API and path; a stage by API and
+// name) to the logical id that declares it.
+func naturalKeys(t *model.Template) map[string]string {
+	keys := map[string]string{}
+	for _, api := range t.APIs {
+		for _, r := range api.Resources {
+			if r.LogicalID != "" {
+				keys["resource "+api.ID+" "+r.Path] = r.LogicalID
+			}
+			for _, m := range r.Methods {
+				keys["method "+api.ID+" "+m.HTTPMethod+" "+r.Path] = m.LogicalID
+			}
+		}
+		for _, st := range api.Stages {
+			if !st.Implicit {
+				keys["stage "+api.ID+" "+st.Name] = st.LogicalID
+			}
+		}
+	}
+	return keys
+}
+
+// replaceCollisions finds elements whose replacement keeps the key API
+// Gateway knows them by. CloudFormation creates a replacement before it
+// deletes the old resource, so the create fails ("Method already exists",
+// "Another resource with the same parent already has this name", "Stage
+// already exists") and the stack rolls back: a renamed Method, or a
+// Resource replaced with the same path part.
+func replaceCollisions(old, new *model.Template, oldNodes, newNodes map[string]*model.Node, rs *resourceDiff) []Hazard {
+	oldKeys := naturalKeys(old)
+	var out []Hazard
+	newKeys := naturalKeys(new)
+	keys := make([]string, 0, len(newKeys))
+	for k := range newKeys {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		nl := newKeys[k]
+		ol, ok := oldKeys[k]
+		if !ok || nl == "" || ol == "" {
+			continue
+		}
+		_, oldStays := newNodes[ol]
+		_, newExisted := oldNodes[nl]
+		collides := (nl != ol && !oldStays && !newExisted) || (nl == ol && rs.replaced(nl))
+		if !collides {
+			continue
+		}
+		kind, what, _ := strings.Cut(k, " ")
+		parts := strings.SplitN(what, " ", 2)
+		label := kind + " " + parts[len(parts)-1]
+		how := fmt.Sprintf("%s replaces %s", nl, ol)
+		if nl == ol {
+			how = nl + " is replaced"
+		}
+		n := newNodes[nl]
+		location := ""
+		if n != nil {
+			location = loc(n.Range)
+		}
+		out = append(out, Hazard{Kind: "replace-collision", Severity: SeverityDanger, Address: nl, Location: location,
+			Message: fmt.Sprintf("%s but keeps %s: CloudFormation creates the replacement before deleting the old one, so API Gateway rejects it as a duplicate and the stack rolls back", how, label),
+			Detail:  "Keep the logical id (rename only what you must), or deploy in two steps: first remove the old " + kind + ", then add the new one."})
+	}
+	return out
 }

@@ -81,7 +81,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		if o, ok := renamedTo[n.Address]; ok {
 			out = append(out, ResourceChange{
 				Address: n.Address, OldAddress: o, Type: n.Type, Action: ActionReplace, Replacement: ReplaceRename,
-				Reason:   fmt.Sprintf("renamed from %s with identical properties: %s is deleted and %s created in its place", o, o, n.Address),
+				Reason:   fmt.Sprintf("renamed from %s with identical properties: %s is created and %s deleted", o, n.Address, o),
 				Location: loc(n.Range),
 			})
 			continue

@@ -199,8 +199,13 @@ func TestCompareRules(t *testing.T) {
 					`"GetPets": {`, `"ListPets": {`)
 			},
 			// Same routes, same behaviour: the old deployment's snapshot is
-			// still right, so no deployment hazard.
+			// still right, so no deployment hazard. But every replacement
+			// keeps its path (and verb): CloudFormation creates it before
+			// deleting the old one, and API Gateway rejects the duplicate.
 			want: []string{
+				"hazard danger replace-collision",
+				"hazard danger replace-collision",
+				"hazard danger replace-collision",
 				"-/+ ListPets replace/rename from GetPets",
 				"-/+ PetsRes replace/rename from PetsResource",
 				"-/+ PostPets replace/property: ResourceId(reference,forces)",

@@ -499,3 +499,13 @@ func (s *stack) condExpr(n *cfn.Node, in string) bool {
 	s.errorf(ruleCondition, n.Range, "", "Conditions use Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition.", "%s cannot be used as a condition", name)
 	return false
 }
+
+// needLanguageExtensions reports a Fn::Length, Fn::ToJsonString or
+// Fn::ForEach in a template without the transform that provides them.
+func (s *stack) needLanguageExtensions(fn string, rng diag.Range, resource string) {
+	if slices.Contains(s.transforms, "AWS::LanguageExtensions") {
+		return
+	}
+	s.errorf(ruleLangExt, rng, resource, "Add Transform: AWS::LanguageExtensions at the top level of the template.",
+		"%s needs the AWS::LanguageExtensions transform", fn)
+}

@@ -52,6 +52,7 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 			out = append(out, f)
 			continue
 		}
+		s.needLanguageExtensions("Fn::ForEach", f.KeyRange, "")
 		if depth > 5 {
 			s.errorf(ruleIntrinsic, f.KeyRange, "", "CloudFormation allows at most 5 nested Fn::ForEach loops.", "Fn::ForEach nested too deeply")
 			continue

@@ -47,6 +47,8 @@ func (w *refWalker) walk(n *cfn.Node) {
 		return
 	}
 	switch name {
+	case "Fn::Length", "Fn::ToJsonString":
+		w.s.needLanguageExtensions(name, n.Range, w.from)
 	case "Ref":
 		if arg.Kind == cfn.Scalar {
 			w.ref(arg.Value, "", model.EdgeRef, arg.Range)

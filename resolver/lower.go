@@ -14,7 +14,7 @@ import (
 const (
 	ruleOwner     = "E3101" // element refers to an API / resource not in the template or of another API
 	ruleBadValue  = "E3102" // value of the wrong shape for the model (not a number, not a boolean)
-	ruleNotServed = "W3103" // element cfnrun cannot serve (imported API ...)
+	ruleNotServed = "I3103" // element cfnrun cannot serve (imported API ...)
 )
 
 // lowerer turns the live API Gateway resources of a stack into the model.
@@ -219,8 +219,8 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	if !p.has("RestApiId") || unresolved(id) {
 		return nil // reported by the schema check (required property) or the graph pass (unknown name)
 	}
-	l.s.warnf(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
-		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
+	l.s.add(diag.Infof(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
+		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id))
 	return nil
 }
 
@@ -258,7 +258,7 @@ func (l *lowerer) run() {
 			}
 			bodies = append(bodies, pendingBody{api, r.id, p.sub("Body")})
 		} else if p.has("BodyS3Location") {
-			s.add(diag.Warnf(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+			s.add(diag.Infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
 				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id))
 		}
 		l.apiByID[api.ID] = api

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ func paramOverrides(opts Options) (map[string]overrideValue, diag.Diagnostics) {
 	for _, f := range opts.ParamFiles {
 		vals, err := readParamFile(f)
 		if err != nil {
-			ds = append(ds, diag.Errorf(ruleParam, diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
+			ds = append(ds, diag.Errorf(ruleInput, diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
 			continue
 		}
 		for k, v := range vals {
@@ -164,14 +165,25 @@ func (s *stack) loadParameters() {
 			s.checkParamValue(p)
 		}
 	}
+	names := make([]string, 0, len(overrides))
 	for name := range overrides {
-		if _, ok := s.params[name]; !ok {
-			rng := diag.Range{Filename: s.file, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}
-			if sec != nil {
-				rng = sec.Range
-			}
-			s.errorf(ruleParam, rng, "", hintOr(diag.DidYouMean(name, s.paramOrder), "Remove the override or declare the parameter."), "--param %s: the template has no parameter %q", name, name)
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if _, ok := s.params[name]; ok {
+			continue
 		}
+		ov := overrides[name]
+		// Point at the entry in the parameter file when it came from one;
+		// a --param flag has no place in a file, so the finding names the
+		// template without a line.
+		rng := diag.Range{Filename: s.file}
+		if file, ok := strings.CutPrefix(ov.source, "--param-file "); ok {
+			rng = locateKey(file, name)
+		}
+		s.errorf(ruleParam, rng, "", hintOr(diag.DidYouMean(name, s.paramOrder), "Remove the value or declare the parameter in the template."),
+			"%s sets %q, but the template has no such parameter", ov.source, name)
 	}
 }
 
@@ -317,4 +329,23 @@ func placeholderParam(p *parameter, decl *cfn.Node) string {
 		}
 	}
 	return v
+}
+
+// locateKey finds where a parameter file names key, for findings about it.
+func locateKey(file, key string) diag.Range {
+	rng := diag.Range{Filename: file}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return rng
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		for _, pat := range []string{`"` + key + `"`, key + "="} {
+			if c := strings.Index(line, pat); c >= 0 {
+				rng.Start = diag.Pos{Line: i + 1, Column: c + 1}
+				rng.End = diag.Pos{Line: i + 1, Column: c + 1 + len(pat)}
+				return rng
+			}
+		}
+	}
+	return rng
 }

@@ -27,6 +27,7 @@ const (
 	ruleParamMapping      = "E3211"
 	ruleMockStatus        = "W3212"
 	ruleTimeout           = "E3213"
+	ruleTimeoutQuota      = "W3225"
 	ruleNoIntegration     = "E3214"
 	ruleResponseStatus    = "E3215"
 	ruleResponseParam     = "E3216"
@@ -141,7 +142,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 			methods += len(res.Methods)
 			checkResource(api, res, add)
 			for _, m := range res.Methods {
-				checkMethod(t, h, res, m, add, ext)
+				checkMethod(t, h, api, res, m, add, ext)
 			}
 		}
 		if methods > 0 && len(api.Stages) == 0 {
@@ -190,7 +191,7 @@ func checkResource(api *model.RestAPI, res *model.Resource, add func(diag.Diagno
 	}
 }
 
-func checkMethod(t *model.Template, h hints, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
+func checkMethod(t *model.Template, h hints, api *model.RestAPI, res *model.Resource, m *model.Method, add func(diag.Diagnostic), ext func(string, diag.Range, string, string, string, ...any)) {
 	where := m.HTTPMethod + " " + res.Path
 	if !slices.Contains(validMethods, m.HTTPMethod) && !schemaChecked(t, m.LogicalID) {
 		add(diag.Errorf(ruleHTTPMethod, m.Props.At("HttpMethod", m.Range), m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+". "+diag.DidYouMean(m.HTTPMethod, validMethods), "invalid HTTP method %q", m.HTTPMethod))
@@ -260,8 +261,10 @@ func checkMethod(t *model.Template, h hints, res *model.Resource, m *model.Metho
 				"MOCK integration of %s has no statusCode request template", where))
 		}
 	}
-	if in.TimeoutMillis < 50 || in.TimeoutMillis > 29000 {
-		add(diag.Errorf(ruleTimeout, irng("TimeoutInMillis"), m.LogicalID, "API Gateway accepts 50 to 29000 ms (higher only for Regional APIs after a quota increase).", "TimeoutInMillis %d is outside 50–29000", in.TimeoutMillis))
+	if in.TimeoutMillis < 50 || in.TimeoutMillis > 300000 || (in.TimeoutMillis > 29000 && edgeOptimized(api)) {
+		add(diag.Errorf(ruleTimeout, irng("TimeoutInMillis"), m.LogicalID, "API Gateway accepts 50 to 29000 ms; Regional and private APIs up to 300000 ms after a quota increase.", "TimeoutInMillis %d is outside 50–29000", in.TimeoutMillis))
+	} else if in.TimeoutMillis > 29000 {
+		add(diag.Warnf(ruleTimeoutQuota, irng("TimeoutInMillis"), m.LogicalID, "Request an increase of the \"Maximum integration timeout\" quota for the account and region before deploying; without it API Gateway rejects the value.", "TimeoutInMillis %d needs a quota increase (the default maximum is 29000)", in.TimeoutMillis))
 	}
 	declared := map[string]model.MethodResponse{}
 	for _, mr := range m.MethodResponses {
@@ -361,4 +364,19 @@ func (h hints) pick(cfn, tf string) string {
 		return tf
 	}
 	return cfn
+}
+
+// edgeOptimized reports whether api is an EDGE endpoint (the default when
+// EndpointConfiguration is not set), whose integrations cannot exceed
+// 29 seconds.
+func edgeOptimized(api *model.RestAPI) bool {
+	if len(api.EndpointTypes) == 0 {
+		return true
+	}
+	for _, t := range api.EndpointTypes {
+		if strings.EqualFold(t, "EDGE") {
+			return true
+		}
+	}
+	return false
 }

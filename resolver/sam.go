@@ -86,6 +86,9 @@ func (l *lowerer) lowerSAM() {
 	if !s.isSAM() {
 		return
 	}
+	var samAPIs []*model.RestAPI
+	apiAuth := map[*model.RestAPI]*props{}
+	samCors := map[*model.RestAPI]*props{}
 	for _, id := range s.resOrder {
 		r := s.res[id]
 		if !r.live || r.typ != "AWS::Serverless::Api" {
@@ -124,11 +127,14 @@ func (l *lowerer) lowerSAM() {
 		if p.has("DefinitionBody") {
 			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
 		} else if p.has("DefinitionUri") {
-			s.add(diag.Warnf(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
+			s.add(diag.Infof(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id))
 		}
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)
+		samAPIs = append(samAPIs, api)
+		apiAuth[api] = l.samSetting(p, "Auth")
+		samCors[api] = l.samSetting(p, "Cors")
 	}
 	// Function events of type Api become AWS_PROXY methods.
 	for _, id := range s.resOrder {
@@ -138,6 +144,11 @@ func (l *lowerer) lowerSAM() {
 		}
 		fnArn := r.attrs["Arn"]
 		for _, ev := range samEvents(r) {
+			if ev.typ == "HttpApi" {
+				s.add(diag.Infof(ruleNotServed, ev.rng, id, "cfnrun serves REST APIs (API Gateway v1); use an event of Type Api to have it serve this route.",
+					"event %s is an HTTP API (API Gateway v2) route, which cfnrun does not model", ev.name))
+				continue
+			}
 			if ev.typ != "Api" {
 				continue
 			}
@@ -166,11 +177,102 @@ func (l *lowerer) lowerSAM() {
 			if slices.ContainsFunc(res.Methods, func(m *model.Method) bool { return m.HTTPMethod == verb }) {
 				continue
 			}
-			res.Methods = append(res.Methods, &model.Method{LogicalID: id, HTTPMethod: verb, AuthorizationType: "NONE", Range: ev.rng,
+			m := &model.Method{LogicalID: id, HTTPMethod: verb, AuthorizationType: "NONE", Range: ev.rng,
 				Props: model.Ranges{"HttpMethod": ep.rng.At("Method", ev.rng)},
 				Integration: &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST", Range: ev.rng,
-					URI: fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", s.partition, s.region, fnArn)}})
+					URI: fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", s.partition, s.region, fnArn)}}
+			l.samAuth(m, apiAuth[api], ep.sub("Auth"))
+			res.Methods = append(res.Methods, m)
 		}
+	}
+	for _, api := range samAPIs {
+		if cors := samCors[api]; cors != nil {
+			l.samCORS(api, cors)
+		}
+	}
+}
+
+// samAuth applies SAM's Auth (the API's defaults, then the event's own) to
+// a method: ApiKeyRequired, and the authorizer — AWS_IAM, NONE, or a
+// named Lambda / Cognito authorizer.
+func (l *lowerer) samAuth(m *model.Method, apiAuth, evAuth *props) {
+	for _, a := range []*props{apiAuth, evAuth} {
+		if a == nil || a.node == nil {
+			continue
+		}
+		if a.has("ApiKeyRequired") {
+			m.APIKeyRequired = a.boolean("ApiKeyRequired")
+		}
+		key := "Authorizer"
+		if a == apiAuth {
+			key = "DefaultAuthorizer"
+		}
+		switch name := a.str(key); {
+		case name == "":
+		case name == "AWS_IAM":
+			m.AuthorizationType = "AWS_IAM"
+		case name == "NONE":
+			m.AuthorizationType = "NONE"
+		default:
+			m.AuthorizationType = "CUSTOM"
+			if def := apiAuth; def != nil {
+				if az := def.sub("Authorizers").sub(name); az.node != nil && az.has("UserPoolArn") {
+					m.AuthorizationType = "COGNITO_USER_POOLS"
+				}
+			}
+			m.AuthorizerID = name
+		}
+	}
+}
+
+// samCORS adds the OPTIONS method SAM generates on every path of an API
+// whose Cors is set: a MOCK integration answering 200 with the
+// Access-Control-* headers.
+func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
+	origin, headers, methods, maxAge, creds := "", "", "", "", false
+	if cors.node.Kind == cfn.Scalar {
+		origin = cors.node.Value
+	} else {
+		origin, headers, methods, maxAge = cors.str("AllowOrigin"), cors.str("AllowHeaders"), cors.str("AllowMethods"), cors.str("MaxAge")
+		creds = cors.boolean("AllowCredentials")
+	}
+	for _, res := range api.Resources {
+		if len(res.Methods) == 0 || slices.ContainsFunc(res.Methods, func(m *model.Method) bool { return m.HTTPMethod == "OPTIONS" }) {
+			continue
+		}
+		allow := methods
+		if allow == "" {
+			var verbs []string
+			for _, m := range res.Methods {
+				if m.HTTPMethod == "ANY" {
+					verbs = append(verbs, "DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+				} else {
+					verbs = append(verbs, m.HTTPMethod)
+				}
+			}
+			verbs = append(verbs, "OPTIONS")
+			slices.Sort(verbs)
+			allow = "'" + strings.Join(slices.Compact(verbs), ",") + "'"
+		}
+		params := map[string]string{"method.response.header.Access-Control-Allow-Origin": origin, "method.response.header.Access-Control-Allow-Methods": allow}
+		if headers != "" {
+			params["method.response.header.Access-Control-Allow-Headers"] = headers
+		}
+		if maxAge != "" {
+			params["method.response.header.Access-Control-Max-Age"] = maxAge
+		}
+		if creds {
+			params["method.response.header.Access-Control-Allow-Credentials"] = "'true'"
+		}
+		declared := map[string]bool{}
+		for k := range params {
+			declared[k] = false
+		}
+		res.Methods = append(res.Methods, &model.Method{LogicalID: api.LogicalID, HTTPMethod: "OPTIONS", AuthorizationType: "NONE", Range: cors.node.Range,
+			MethodResponses: []model.MethodResponse{{StatusCode: "200", ResponseParameters: declared, Range: cors.node.Range}},
+			Integration: &model.Integration{Type: model.IntegrationMock, Range: cors.node.Range,
+				RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+				Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: params, ResponseTemplates: map[string]string{"application/json": ""}, Range: cors.node.Range}}}})
 	}
 }
 
@@ -179,4 +281,17 @@ func (r *resource) attrsOrEmpty(key string) string {
 		return ""
 	}
 	return r.attrs[key]
+}
+
+// samSetting reads an AWS::Serverless::Api property, falling back to
+// Globals.Api, as the SAM transform does; nil when neither sets it.
+func (l *lowerer) samSetting(p *props, key string) *props {
+	if p.has(key) {
+		return p.sub(key)
+	}
+	g := &props{l: l, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+	if g.node != nil && g.has(key) {
+		return g.sub(key)
+	}
+	return nil
 }

@@ -25,6 +25,7 @@ const (
 	ruleUnknownRef   = "E1012" // Ref / Sub / DependsOn to an unknown name
 	ruleGetAtt       = "E1010" // GetAtt to an unknown resource or attribute
 	ruleIntrinsic    = "E1020" // intrinsic used with bad arguments
+	ruleLangExt      = "E1021" // LanguageExtensions function without the transform
 	ruleCondition    = "E8001" // unknown / bad condition
 	ruleMapping      = "E7001" // mapping problems
 	ruleOutput       = "E6001" // output problems

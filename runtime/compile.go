@@ -60,6 +60,10 @@ type endpoint struct {
 	// x-api-key header get 403 Forbidden (any key is accepted: usage
 	// plans are not emulated).
 	apiKey bool
+	// iam: the method has AuthorizationType AWS_IAM; requests without an
+	// Authorization header get 403 Missing Authentication Token, as AWS
+	// answers unsigned requests. Signatures are not verified.
+	iam bool
 	// required are the method request parameters a request validator
 	// with ValidateRequestParameters checks ("querystring.q", "header.h",
 	// "path.p"), sorted.
@@ -202,6 +206,15 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	}
 	if len(t.APIs) > 0 {
 		for _, a := range t.APIs {
+			for _, r := range a.Resources {
+				for _, m := range r.Methods {
+					if m.AuthorizationType == "AWS_IAM" {
+						ds = append(ds, diag.Infof(ruleIgnored, m.Props.At("AuthorizationType", m.Range), m.LogicalID,
+							"Send any Authorization header (a SigV4 signature from the AWS CLI or SDK works as is); without one the route answers 403 Missing Authentication Token, as AWS does.",
+							"%s %s uses AWS_IAM: cfnrun up requires an Authorization header but does not verify the signature", m.HTTPMethod, r.Path))
+					}
+				}
+			}
 			for _, au := range a.Authorizers {
 				ds = append(ds, diag.Infof(ruleIgnored, au.Range, au.LogicalID,
 					"Requests reach the integration as if the method's AuthorizationType were NONE.",
@@ -263,7 +276,7 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 }
 
 func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, ds *diag.Diagnostics) *endpoint {
-	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired}
+	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired, iam: m.AuthorizationType == "AWS_IAM"}
 	ep.required = requiredParams(cs, m)
 	in := m.Integration
 	if in == nil {

@@ -261,6 +261,8 @@ func TestMockCORS(t *testing.T) {
 	b.api.Validators = []*model.RequestValidator{{ID: "val123", Name: "params", ValidateRequestParameters: true}}
 	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	keyed.APIKeyRequired = true
+	iam := b.method("/iam", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	iam.AuthorizationType = "AWS_IAM"
 	gw := start(t, b.build(), nil)
 	c := h2cClient(t)
 	if res := do(t, c, "GET", "http://"+gw.http+"/prod/validated?opt=1", nil); res.status != 400 || res.body != `{"message": "Missing required request parameters: [X-Id, q]"}` {
@@ -274,6 +276,12 @@ func TestMockCORS(t *testing.T) {
 	}
 	if res := do(t, c, "GET", "http://"+gw.http+"/prod/keyed", nil, "X-Api-Key", "k"); res.status != 200 {
 		t.Errorf("ApiKeyRequired with a key: %d %s", res.status, res.body)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/iam", nil); res.status != 403 || res.body != `{"message":"Missing Authentication Token"}` || res.header.Get("x-amzn-ErrorType") != "MissingAuthenticationTokenException" {
+		t.Errorf("AWS_IAM without Authorization: %d %s", res.status, res.body)
+	}
+	if res := do(t, c, "GET", "http://"+gw.http+"/prod/iam", nil, "Authorization", "AWS4-HMAC-SHA256 Credential=x"); res.status != 200 {
+		t.Errorf("AWS_IAM with Authorization: %d %s", res.status, res.body)
 	}
 	res := do(t, c, "OPTIONS", "http://"+gw.http+"/prod/pets", nil, "Origin", "http://example.com", "Access-Control-Request-Method", "GET")
 	want := map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET,OPTIONS", "Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization"}

@@ -88,6 +88,10 @@ func (g *Gateway) route(w http.ResponseWriter, r *http.Request, rs *reqState) {
 		return
 	}
 	rs.ep = ep
+	if ep.iam && r.Header.Get("Authorization") == "" {
+		rs.status, rs.reason = writeError(w, rs, api, errMissingAuth), "AWS_IAM and no Authorization header"
+		return
+	}
 	if ep.apiKey && r.Header.Get("X-Api-Key") == "" {
 		rs.status, rs.reason = writeError(w, rs, api, errForbidden), "ApiKeyRequired and no x-api-key header"
 		return

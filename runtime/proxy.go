@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -300,7 +301,7 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	}
 	resp, kind, err := rs.send(&bc)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "backend: "+err.Error()
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), backendFailure(rs, kind, err)
 		return
 	}
 	defer resp.Body.Close()
@@ -373,4 +374,14 @@ type deadlineBody struct {
 func (d *deadlineBody) Read(p []byte) (int, error) {
 	d.ctl.SetReadDeadline(time.Now().Add(d.d))
 	return d.ReadCloser.Read(p)
+}
+
+// backendFailure says why a backend call failed, for the access log: a
+// timeout names the integration's limit rather than the context error it
+// surfaces as.
+func backendFailure(rs *reqState, kind errKind, err error) string {
+	if kind == errTimeout && rs.ep != nil {
+		return fmt.Sprintf("integration timed out after %d ms (TimeoutInMillis)", rs.ep.timeout.Milliseconds())
+	}
+	return "backend: " + err.Error()
 }

@@ -355,7 +355,7 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 	}
 	resp, kind, err := rs.send(&bc)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "backend: "+err.Error()
+		rs.status, rs.reason = writeError(w, rs, rs.api, kind), backendFailure(rs, kind, err)
 		return
 	}
 	defer resp.Body.Close()

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/resolver"
@@ -84,4 +85,42 @@ func (l *listFlag) Set(s string) error {
 	}
 	*l = append(*l, s)
 	return nil
+}
+
+// args renders the inputs as command-line flags, so a hint can name the
+// exact command to run next.
+func (f *inputFlags) args() []string {
+	var out []string
+	kv := func(flag string, m kvFlag) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = append(out, "--"+flag, shellQuote(k+"="+m[k]))
+		}
+	}
+	kv("param", f.params)
+	for _, p := range f.paramFiles {
+		out = append(out, "--param-file", shellQuote(p))
+	}
+	kv("set", f.sets)
+	kv("var", f.vars)
+	for _, p := range f.varFiles {
+		out = append(out, "--var-file", shellQuote(p))
+	}
+	if f.region != "" {
+		out = append(out, "--region", f.region)
+	}
+	return out
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,@+", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

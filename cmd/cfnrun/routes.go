@@ -27,7 +27,7 @@ func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allo
 		return r, exitUsage, false
 	}
 	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; run 'cfnrun validate %s' to see them\n", name, n, strings.Join(paths, " "))
+		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; to see them, run: cfnrun validate %s\n", name, n, strings.Join(append(in.args(), paths...), " "))
 	}
 	return r, 0, true
 }
@@ -54,10 +54,17 @@ func routesCommand() command {
 			return code
 		}
 		var routes []model.Route
+		stages := map[string]bool{}
 		for _, rt := range model.Routes(r.Template) {
+			stages[rt.Stage] = true
 			if *stage == "" || rt.Stage == *stage {
 				routes = append(routes, rt)
 			}
+		}
+		if *stage != "" && !stages[*stage] {
+			names := diag.Names(stages)
+			fmt.Fprintf(e.stderr, "cfnrun routes: the template has no stage %q%s; its stages: %s\n", *stage, didYouMean(*stage, names), strings.Join(names, ", "))
+			return exitUsage
 		}
 		switch *format {
 		case "json":

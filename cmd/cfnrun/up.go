@@ -280,7 +280,7 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 	// One line each: the banner stays readable, and validate has the
 	// source lines and the fixes.
 	_ = diag.WriteCompact(u.e.stdout, ds)
-	fmt.Fprintf(u.e.stdout, "%s (run 'cfnrun validate' on the template for the source lines and how to fix each)\n", ds.Summary())
+	fmt.Fprintf(u.e.stdout, "%s ('cfnrun validate' on the template shows the source lines and how to fix each)\n", ds.Summary())
 }
 
 func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {

@@ -101,10 +101,16 @@ func TestWriteGitHub(t *testing.T) {
 	}
 }
 
+func TestSuggestSwap(t *testing.T) {
+	if got := Suggest("Nmae", []string{"Name", "Description"}); got != "Name" {
+		t.Errorf("Suggest(Nmae) = %q, want Name", got)
+	}
+}
+
 func TestSuggest(t *testing.T) {
 	cands := []string{"MyApiGateway", "MyResource", "MyMethod"}
 	for _, tt := range []struct{ in, want string }{
-		{"MyApiGatway", "MyApiGateway"}, {"myresource", "MyResource"}, {"Unrelated", ""}, {"MyMethd", "MyMethod"},
+		{"MyApiGatway", "MyApiGateway"}, {"myresource", "MyResource"}, {"Unrelated", ""}, {"MyMethd", "MyMethod"}, {"MyMehtod", "MyMethod"},
 	} {
 		if got := Suggest(tt.in, cands); got != tt.want {
 			t.Errorf("Suggest(%q) = %q, want %q", tt.in, got, tt.want)

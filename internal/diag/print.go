@@ -199,7 +199,7 @@ func WriteSARIF(w io.Writer, version, helpURI string, rules []RuleDoc, ds Diagno
 		level := map[Severity]string{Error: "error", Warning: "warning", Info: "note"}[d.Severity]
 		text := d.Summary
 		if d.Detail != "" {
-			text += " " + d.Detail
+			text += ". " + d.Detail
 		}
 		var loc location
 		loc.PhysicalLocation.ArtifactLocation.URI = d.Range.Filename

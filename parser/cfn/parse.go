@@ -1,6 +1,9 @@
 package cfn
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -34,9 +37,12 @@ const (
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
 	p.lines = lineStarts(src)
+	badJSON := p.checkJSON()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		p.syntaxError(err)
+		if !badJSON { // the JSON error is the precise one
+			p.syntaxError(err)
+		}
 		return nil, p.diags
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -136,6 +142,10 @@ func (p *parser) syntaxError(err error) {
 			if strings.HasPrefix(text, "did not find expected key") || strings.HasPrefix(text, "did not find expected '-' indicator") {
 				line = p.offendingLine(line, text)
 			}
+		}
+		if strings.Contains(text, "tab character") || strings.Contains(text, "cannot start any token") {
+			// yaml.v3 names the block the tab breaks; point at the tab.
+			line = p.tabLine(line)
 		}
 		col := 1
 		lineText := p.lineText(line)
@@ -481,4 +491,47 @@ func maxEnd(a, b diag.Pos) diag.Pos {
 		return b
 	}
 	return a
+}
+
+// checkJSON holds a template that is JSON (its first character is "{")
+// to JSON's grammar: YAML's flow syntax, which reads it, also accepts
+// trailing commas, comments and unquoted keys that CloudFormation rejects
+// ("Template format error: JSON not well-formed").
+func (p *parser) checkJSON() bool {
+	trimmed := bytes.TrimLeft(p.src, " \t\r\n\ufeff")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return false
+	}
+	var v json.RawMessage
+	err := json.Unmarshal(p.src, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return false
+	}
+	off := int(se.Offset) - 1
+	off = max(0, min(off, len(p.src)-1))
+	line := 1
+	for i := 0; i < off; i++ {
+		if p.src[i] == '\n' {
+			line++
+		}
+	}
+	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
+	p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "",
+		"CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string.",
+		"JSON not well-formed: %s", se.Error()))
+	return true
+}
+
+// tabLine returns the first line from near line on whose indentation has a
+// tab, or line itself when there is none.
+func (p *parser) tabLine(line int) int {
+	for l := max(1, line-1); l <= len(p.lines); l++ {
+		t := p.lineText(l)
+		indent := t[:len(t)-len(strings.TrimLeft(t, " \t"))]
+		if strings.Contains(indent, "\t") {
+			return l
+		}
+	}
+	return line
 }
