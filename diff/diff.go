@@ -33,6 +33,10 @@ const (
 	ActionRemove  = "remove"
 	ActionUpdate  = "update"
 	ActionReplace = "replace"
+	// ActionMove: a Terraform moved block gave the resource a new address
+	// and nothing else changed (OldAddress is the old one). A moved
+	// resource that also changes is an update or replace with OldAddress.
+	ActionMove = "move"
 )
 
 // Replacement causes and update qualifiers (ResourceChange.Replacement).
@@ -107,6 +111,7 @@ type Summary struct {
 	Replace        int `json:"replace"`
 	Remove         int `json:"remove"`
 	Renames        int `json:"renames"`
+	Moved          int `json:"moved,omitempty"`
 	RoutesAdded    int `json:"routesAdded"`
 	RoutesRemoved  int `json:"routesRemoved"`
 	RoutesChanged  int `json:"routesChanged"`
@@ -126,12 +131,12 @@ type ResourceChange struct {
 	// Address is the logical id / Terraform address (the new one for a
 	// rename).
 	Address string `json:"address"`
-	// OldAddress is set for a rename.
+	// OldAddress is set for a rename and for a Terraform moved resource.
 	OldAddress string `json:"oldAddress,omitempty"`
 	Type       string `json:"type"`
 	// OldType is set when the type changed.
 	OldType string `json:"oldType,omitempty"`
-	// Action is add, remove, update or replace.
+	// Action is add, remove, update, replace or move.
 	Action string `json:"action"`
 	// Replacement qualifies update (none, unknown) and replace (property,
 	// dependency, rename, type); empty for add and remove.
@@ -262,6 +267,9 @@ func (r *Result) summarize() {
 			if c.Replacement == ReplaceRename {
 				s.Renames++
 			}
+		}
+		if c.OldAddress != "" && c.Replacement != ReplaceRename {
+			s.Moved++
 		}
 	}
 	for _, c := range r.Routes {

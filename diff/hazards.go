@@ -108,7 +108,7 @@ func hazards(old, new *model.Template, rs *resourceDiff, rd *routeDiff) []Hazard
 					Message: fmt.Sprintf("%s is not re-created although %s changed: %s keep%s serving the old configuration",
 						d.LogicalID, listSome(changes), stageWords(stages), plural(stages)),
 					Detail: "aws_api_gateway_deployment is only re-created when its triggers (or another ForceNew argument) change. " +
-						"Add the changed resources to triggers, e.g. triggers = { redeployment = sha1(jsonencode([aws_api_gateway_method.x, aws_api_gateway_integration.x])) }, " +
+						"Add the changed resources to triggers as whole objects (their ids do not change on in-place updates), e.g. triggers = { redeployment = sha1(jsonencode([aws_api_gateway_resource.x, aws_api_gateway_method.x, aws_api_gateway_integration.x])) }, " +
 						"with lifecycle { create_before_destroy = true }."})
 				continue
 			}
@@ -288,7 +288,7 @@ func deployableNodeChanges(api *model.RestAPI, rs *resourceDiff, nodes map[strin
 			out = append(out, c.Address+" (API definition)")
 			continue
 		}
-		if c.Action == ActionRemove || !isDeployable(c.Type) {
+		if c.Action == ActionRemove || c.Action == ActionMove || !isDeployable(c.Type) {
 			continue
 		}
 		n := nodes[c.Address]
@@ -317,6 +317,14 @@ func refersTo(n *model.Node, addr string, nodes map[string]*model.Node) bool {
 	return found
 }
 
+// identityAttrs are attributes whose values change only when the resource
+// is replaced, so a trigger that reads only them misses in-place updates.
+// parser/tf's TF030 rule uses the same set, so validate and diff agree.
+var identityAttrs = map[string]bool{
+	"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
+	"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
+}
+
 // triggered reports whether a Terraform deployment's triggers evaluate to a
 // new value: they changed as written, or they refer to a resource that is
 // replaced (its id changes) or, through an attribute other than id or the
@@ -336,7 +344,7 @@ func triggered(addr string, newNodes, oldNodes map[string]*model.Node, rs *resou
 		if a == "" {
 			return
 		}
-		if rs.replaced(a) || (attr != "id" && rs.changed(a)) {
+		if rs.replaced(a) || (!identityAttrs[attr] && rs.changed(a)) {
 			fired = true
 		}
 	})

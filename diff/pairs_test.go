@@ -78,3 +78,41 @@ func resolvePair(t *testing.T, dir, side string) *model.Template {
 	}
 	return r.Template
 }
+
+// TestTriggersAgree checks that validate and diff judge a Terraform
+// deployment's triggers the same way: the new side of a pair draws TF030
+// from validate exactly when diff reports the deployment as not
+// re-created (terraform-deployment-not-triggered).
+func TestTriggersAgree(t *testing.T) {
+	for _, tt := range []struct {
+		pair string
+		want bool // TF030 and the hazard expected
+	}{
+		{"tf-triggers", true},        // triggers read only the ids
+		{"tf-triggers-whole", false}, // triggers jsonencode the whole resources
+	} {
+		t.Run(tt.pair, func(t *testing.T) {
+			dir := filepath.Join("testdata", "pairs", tt.pair)
+			r := resolver.Resolve(context.Background(), []string{filepath.Join(dir, "new")}, resolver.Options{StackName: "pair", AllowExtensions: true})
+			tf030 := false
+			for _, d := range r.Diags {
+				if d.Rule == "TF030" {
+					tf030 = true
+				}
+			}
+			res, err := diff.Compare(context.Background(), resolvePair(t, dir, "old"), resolvePair(t, dir, "new"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hazard := false
+			for _, h := range res.Hazards {
+				if h.Kind == "terraform-deployment-not-triggered" {
+					hazard = true
+				}
+			}
+			if tf030 != tt.want || hazard != tt.want {
+				t.Errorf("validate TF030 = %v, diff hazard = %v; want both %v", tf030, hazard, tt.want)
+			}
+		})
+	}
+}

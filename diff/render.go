@@ -103,6 +103,10 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 		fmt.Fprintf(&b, "%s\n", p.paint(ansiBold, "Resources:"))
 		fmt.Fprintf(&b, "  %s create   %s destroy   %s update in place   %s replace\n\n", p.sym(ActionAdd), p.sym(ActionRemove), p.sym(ActionUpdate), p.sym(ActionReplace))
 		for _, c := range r.Resources {
+			if c.Action == ActionMove {
+				fmt.Fprintf(&b, "  # %s has moved to %s\n", c.OldAddress, p.paint(ansiBold, c.Address))
+				continue
+			}
 			head := fmt.Sprintf("%s %s (%s)", p.sym(c.Action), p.paint(ansiBold, c.Address), c.Type)
 			if c.OldType != "" {
 				head = fmt.Sprintf("%s %s (%s -> %s)", p.sym(c.Action), p.paint(ansiBold, c.Address), c.OldType, c.Type)
@@ -236,6 +240,9 @@ func summaryFor(r *Result) string {
 // SummaryLine renders the counts in one line, terraform style.
 func SummaryLine(s Summary) string {
 	line := fmt.Sprintf("Resources: %d to add, %d to change, %d to replace, %d to destroy.", s.Add, s.Update, s.Replace, s.Remove)
+	if s.Moved > 0 {
+		line = strings.TrimSuffix(line, ".") + fmt.Sprintf(", %d moved.", s.Moved)
+	}
 	line += fmt.Sprintf(" Routes: %d added, %d removed, %d changed.", s.RoutesAdded, s.RoutesRemoved, s.RoutesChanged)
 	if s.OutputsChanged > 0 {
 		line += fmt.Sprintf(" Outputs: %d changed.", s.OutputsChanged)
@@ -300,6 +307,16 @@ func propComment(p painter, pc PropertyChange) string {
 }
 
 func resourceComment(p painter, c ResourceChange) string {
+	moved := ""
+	if c.OldAddress != "" && c.Replacement != ReplaceRename {
+		moved = " (moved from " + c.OldAddress + ")"
+	}
+	switch {
+	case c.Action == ActionReplace && moved != "":
+		return "  # " + p.paint(ansiRed, "must be replaced") + ": " + c.Reason + moved
+	case moved != "":
+		return "  #" + moved
+	}
 	switch {
 	case c.Action == ActionReplace:
 		return "  # " + p.paint(ansiRed, "must be replaced") + ": " + c.Reason
@@ -417,6 +434,10 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 		fmt.Fprintf(&b, "<details><summary>Resources (%d)</summary>\n\n```diff\n", len(r.Resources))
 		var t strings.Builder
 		for _, c := range r.Resources {
+			if c.Action == ActionMove {
+				fmt.Fprintf(&t, "# %s has moved to %s\n", c.OldAddress, c.Address)
+				continue
+			}
 			lead := map[string]string{ActionAdd: "+ ", ActionRemove: "- ", ActionUpdate: "! ~ ", ActionReplace: "! -/+ "}[c.Action]
 			typ := c.Type
 			if c.OldType != "" {

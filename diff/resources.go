@@ -3,6 +3,7 @@ package diff
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,16 +42,24 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	for _, n := range new.Nodes {
 		newBy[n.Address] = n
 	}
+	moved := movedPairs(new.Moved, oldBy, newBy)   // old -> new
+	movedTo := make(map[string]string, len(moved)) // new -> old
+	for o, n := range moved {
+		movedTo[n] = o
+	}
 	var removed, added, common []*model.Node
 	for _, n := range old.Nodes {
-		if newBy[n.Address] == nil {
+		if _, ok := moved[n.Address]; !ok && newBy[n.Address] == nil {
 			removed = append(removed, n)
 		}
 	}
 	for _, n := range new.Nodes {
-		if oldBy[n.Address] == nil {
+		switch {
+		case movedTo[n.Address] != "":
+			common = append(common, n)
+		case oldBy[n.Address] == nil:
 			added = append(added, n)
-		} else {
+		default:
 			common = append(common, n)
 		}
 	}
@@ -87,16 +96,25 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		}
 		o := oldBy[n.Address]
 		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range)}
+		if from := movedTo[n.Address]; from != "" {
+			o, c.OldAddress = oldBy[from], from
+		}
+		// References to moved resources compare by their new address.
+		oldProps := renameRefs(o.Props, moved)
 		if o.Type != n.Type {
 			c.OldType = o.Type
 			c.Action, c.Replacement = ActionReplace, ReplaceType
 			c.Reason = fmt.Sprintf("type changed from %s to %s", o.Type, n.Type)
-			c.Changes = diffProps(n.Type, o.Props, n.Props, ren)
+			c.Changes = diffProps(n.Type, oldProps, n.Props, ren)
 			out = append(out, c)
 			continue
 		}
-		c.Changes = diffProps(n.Type, o.Props, n.Props, ren)
+		c.Changes = diffProps(n.Type, oldProps, n.Props, ren)
 		if len(c.Changes) == 0 {
+			if c.OldAddress != "" {
+				c.Action = ActionMove
+				out = append(out, c)
+			}
 			continue
 		}
 		classify(&c)
@@ -105,10 +123,34 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	sortResources(out)
 	d.changes = out
 	d.index()
-	propagate(d, common, newBy, oldBy, changedParams(old, new))
+	oldOf := oldBy // the old node of each common node, by new address
+	if len(moved) > 0 {
+		oldOf = maps.Clone(oldBy)
+		for n, o := range movedTo {
+			oldOf[n] = oldBy[o]
+		}
+	}
+	propagate(d, common, newBy, oldOf, changedParams(old, new))
 	sortResources(d.changes)
 	d.index()
 	return d, nil
+}
+
+// movedPairs returns the Terraform moved blocks (new.Moved, new address ->
+// old address) that apply between the two templates, as old -> new: the
+// old address exists only on the old side, the new one only on the new
+// side, and the type is the same. A moved block whose old address is
+// still declared, or whose type changed, is left to the usual matching.
+func movedPairs(movedTo map[string]string, oldBy, newBy map[string]*model.Node) map[string]string {
+	out := map[string]string{}
+	for n, o := range movedTo {
+		on, nn := oldBy[o], newBy[n]
+		if on == nil || nn == nil || newBy[o] != nil || oldBy[n] != nil || on.Type != nn.Type {
+			continue
+		}
+		out[o] = n
+	}
+	return out
 }
 
 func (d *resourceDiff) index() {
@@ -168,6 +210,7 @@ func classify(c *ResourceChange) {
 // a reference to an attribute that an in-place update can change (anything
 // but ids and ARNs, or the whole object as in jsonencode(aws_x.y)) also
 // carries an update of the referenced resource.
+// oldBy gives the old node of each common node by its new address.
 func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*model.Node, params map[string]string) {
 	type use struct {
 		node *model.Node
@@ -248,7 +291,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		classify(c)
 		if c.Action == ActionReplace && was != ActionReplace {
 			work = append(work, item{c.Address, true})
-		} else if c.Action == ActionUpdate && was == "" && strings.HasPrefix(c.Type, "aws_") {
+		} else if c.Action == ActionUpdate && (was == "" || was == ActionMove) && strings.HasPrefix(c.Type, "aws_") {
 			work = append(work, item{c.Address, false})
 		}
 	}

@@ -42,6 +42,12 @@ type Template struct {
 	// Parameters are the template's parameters (CloudFormation) or input
 	// variables (Terraform) with their effective values, in source order.
 	Parameters []Parameter
+	// Moved maps a node's address to the address the same object had
+	// before a refactoring (Terraform moved blocks, chains followed; keys
+	// are instance addresses such as aws_x.b["k"]). Diff compares a moved
+	// node against its old address instead of replacing it. Nil when
+	// nothing moved; always nil for CloudFormation.
+	Moved map[string]string // new address -> old address (Terraform moved blocks)
 }
 
 // Node is one resource of the template, as the dependency graph and the

@@ -47,15 +47,15 @@ func (l *loader) exported(in *instance) cty.Value {
 	a := map[string]string{}
 	switch r.typ {
 	case "aws_api_gateway_rest_api":
-		id := model.StableID(10, "restapi", in.addr)
+		id := model.StableID(10, "restapi", in.idAddr)
 		a["id"] = id
-		a["root_resource_id"] = model.StableID(10, "root", in.addr)
+		a["root_resource_id"] = model.StableID(10, "root", in.idAddr)
 		l.pathByID[a["root_resource_id"]] = "/"
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id)
 		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id)
 		a["created_date"] = "2024-01-01T00:00:00Z"
 	case "aws_api_gateway_resource":
-		a["id"] = model.StableID(6, "resource", in.addr)
+		a["id"] = model.StableID(6, "resource", in.idAddr)
 		if pp, ok := l.pathByID[str("parent_id")]; ok {
 			if pp == "/" {
 				a["path"] = "/" + str("path_part")
@@ -75,7 +75,7 @@ func (l *loader) exported(in *instance) cty.Value {
 	case "aws_api_gateway_integration_response":
 		a["id"] = fmt.Sprintf("agir-%s-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"), str("status_code"))
 	case "aws_api_gateway_deployment":
-		a["id"] = model.StableID(6, "deployment", in.addr)
+		a["id"] = model.StableID(6, "deployment", in.idAddr)
 		a["invoke_url"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", str("rest_api_id"), region, str("stage_name"))
 		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, acct, str("rest_api_id"), str("stage_name"))
 		a["created_date"] = "2024-01-01T00:00:00Z"
@@ -88,26 +88,26 @@ func (l *loader) exported(in *instance) cty.Value {
 	case "aws_api_gateway_method_settings":
 		a["id"] = fmt.Sprintf("%s-%s-%s", str("rest_api_id"), str("stage_name"), str("method_path"))
 	case "aws_api_gateway_authorizer":
-		id := model.StableID(6, "authorizer", in.addr)
+		id := model.StableID(6, "authorizer", in.idAddr)
 		a["id"] = id
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/authorizers/%s", region, str("rest_api_id"), id)
 	case "aws_api_gateway_gateway_response":
 		a["id"] = fmt.Sprintf("aggr-%s-%s", str("rest_api_id"), str("response_type"))
 	case "aws_api_gateway_model":
-		a["id"] = model.StableID(6, "model", in.addr)
+		a["id"] = model.StableID(6, "model", in.idAddr)
 	case "aws_api_gateway_request_validator":
-		a["id"] = model.StableID(6, "validator", in.addr)
+		a["id"] = model.StableID(6, "validator", in.idAddr)
 	case "aws_api_gateway_api_key":
-		id := model.StableID(10, "apikey", in.addr)
+		id := model.StableID(10, "apikey", in.idAddr)
 		a["id"] = id
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/apikeys/%s", region, id)
 		if str("value") == "" {
-			a["value"] = model.StableID(40, "apikeyvalue", in.addr)
+			a["value"] = model.StableID(40, "apikeyvalue", in.idAddr)
 		}
 		a["created_date"] = "2024-01-01T00:00:00Z"
 		a["last_updated_date"] = "2024-01-01T00:00:00Z"
 	case "aws_api_gateway_usage_plan":
-		id := model.StableID(6, "usageplan", in.addr)
+		id := model.StableID(6, "usageplan", in.idAddr)
 		a["id"] = id
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/usageplans/%s", region, id)
 	case "aws_api_gateway_usage_plan_key":
@@ -278,7 +278,7 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		for _, a := range []string{"output_path", "output_base64sha256", "output_base64sha512", "output_md5", "output_sha", "output_sha256", "output_sha512", "output_size"} {
 			obj[a] = cty.DynamicVal
 		}
-		obj["id"] = cty.StringVal(model.StableID(16, "archive", in.addr))
+		obj["id"] = cty.StringVal(model.StableID(16, "archive", in.idAddr))
 	case "terraform_remote_state":
 		// Another configuration's outputs: unknown here.
 		obj["outputs"] = cty.DynamicVal
@@ -286,7 +286,7 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 	case "aws_iam_policy_document":
 		obj["json"] = cty.StringVal(`{"Version":"2012-10-17","Statement":[]}`)
 		obj["minified_json"] = obj["json"]
-		obj["id"] = cty.StringVal(model.StableID(10, "policy", in.addr))
+		obj["id"] = cty.StringVal(model.StableID(10, "policy", in.idAddr))
 	default:
 		in.placeholder = true
 		v := l.placeholderObject(in.res.typ, in.res.name, in.addr, cty.ObjectVal(obj), in.mi.refAttrs[in.res.key()])

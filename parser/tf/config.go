@@ -32,6 +32,17 @@ type module struct {
 	// "variable.N", "output.N", "module.N") for override files.
 	raw        map[string]*hcl.Block
 	overriding bool
+	// moved are the module's moved blocks, addresses relative to it.
+	moved []movedBlock
+	// awsRegion is the region argument of the default (unaliased) aws
+	// provider block, or nil.
+	awsRegion hcl.Expression
+}
+
+// movedBlock is one moved block: the object at from (module-relative,
+// such as "aws_api_gateway_resource.items" or "module.api") now lives at to.
+type movedBlock struct {
+	from, to string
 }
 
 type variable struct {
@@ -108,6 +119,10 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "check", LabelNames: []string{"name"}},
 	{Type: "removed"},
 }}
+
+var movedSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "from", Required: true}, {Name: "to", Required: true}}}
+
+var providerSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "region"}, {Name: "alias"}}}
 
 var variableSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"}, {Name: "nullable"}, {Name: "ephemeral"}},
@@ -361,6 +376,41 @@ func mergeBodies(base, over *hclsyntax.Body) *hclsyntax.Body {
 
 func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 	switch b.Type {
+	case "moved":
+		c, ds := b.Body.Content(movedSchema)
+		l.addHCL("TF002", ds)
+		var mb movedBlock
+		for _, n := range []string{"from", "to"} {
+			a := c.Attributes[n]
+			if a == nil {
+				return // Content reported the missing argument
+			}
+			tr, ds := hcl.AbsTraversalForExpr(a.Expr)
+			if ds.HasErrors() {
+				l.diags = append(l.diags, errorf("TF002", a.Expr.Range(), "", "moved takes resource or module addresses, such as from = aws_api_gateway_resource.items.", "invalid moved %s address", n))
+				return
+			}
+			if n == "from" {
+				mb.from = traversalString(tr)
+			} else {
+				mb.to = traversalString(tr)
+			}
+		}
+		m.moved = append(m.moved, mb)
+	case "provider":
+		if len(b.Labels) != 1 || b.Labels[0] != "aws" {
+			return
+		}
+		// Only region and alias matter here; assume_role, default_tags and
+		// the rest are left alone (no diagnostics for arguments the
+		// provider documents).
+		c, _, _ := b.Body.PartialContent(providerSchema)
+		if c.Attributes["alias"] != nil {
+			return
+		}
+		if a := c.Attributes["region"]; a != nil {
+			m.awsRegion = a.Expr
+		}
 	case "variable":
 		l.decodeVariable(m, b)
 	case "locals":

@@ -54,9 +54,8 @@ type loader struct {
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
-	if opts.Region == "" {
-		opts.Region = "us-east-1"
-	}
+	// An empty Region is settled in run: the root module's default aws
+	// provider block's region, else us-east-1.
 	if opts.AccountID == "" {
 		opts.AccountID = "123456789012"
 	}
@@ -65,9 +64,13 @@ func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
 
 // instance is one evaluated resource or data source instance.
 type instance struct {
-	res    *resource
-	mi     *modInst
-	addr   string // full address, module path included
+	res  *resource
+	mi   *modInst
+	addr string // full address, module path included
+	// idAddr is the address the object had before moved blocks moved it
+	// (addr when none did); invented ids derive from it, so a moved
+	// object keeps its id as it keeps its state in Terraform.
+	idAddr string
 	key    cty.Value
 	args   cty.Value // evaluated arguments and blocks (an object)
 	value  cty.Value // args plus exported attributes
@@ -127,6 +130,7 @@ func (l *loader) run(paths []string) *model.Template {
 	l.modules[filepath.Clean(dir)] = root
 	mi := l.newModInst(root, "", 0)
 	l.rootVariables(mi)
+	l.providerRegion(mi)
 	mi.evalAll()
 	for _, o := range root.outputs {
 		v := mi.outputs[o.name]
@@ -139,6 +143,51 @@ func (l *loader) run(paths []string) *model.Template {
 	l.validate(t)
 	t.Finalize()
 	return t
+}
+
+// providerRegion settles the region when Options.Region is empty, as the
+// AWS provider does: the region argument of the root module's default
+// (unaliased) provider "aws" block, evaluated with the root's variables
+// and locals; us-east-1 when there is none or it is not known.
+func (l *loader) providerRegion(mi *modInst) {
+	if l.opts.Region != "" {
+		return
+	}
+	l.opts.Region = "us-east-1" // while the expression is evaluated
+	if mi.m.awsRegion == nil {
+		return
+	}
+	v := mi.eval(mi.m.awsRegion, nil, "provider.aws")
+	if s := ctyString(v); s != "" {
+		l.opts.Region = s
+	}
+}
+
+// movedFrom returns the address the object at addr (a full address)
+// had before the moved blocks of this module and its ancestors, following
+// chains (a to b, then b to c); addr itself when nothing moved it.
+func (mi *modInst) movedFrom(addr string) string {
+	for m := mi; m != nil; m = m.parent {
+		for range len(m.m.moved) {
+			changed := false
+			for _, mb := range m.m.moved {
+				to := m.prefix + mb.to
+				rest, ok := strings.CutPrefix(addr, to)
+				if !ok || (rest != "" && rest[0] != '[' && rest[0] != '.') {
+					continue
+				}
+				if rest != "" && rest[0] == '[' && strings.HasSuffix(mb.to, "]") {
+					continue // an instance-level move names the whole instance
+				}
+				addr = m.prefix + mb.from + rest
+				changed = true
+			}
+			if !changed {
+				break
+			}
+		}
+	}
+	return addr
 }
 
 func (l *loader) newModInst(m *module, prefix string, depth int) *modInst {
@@ -1123,6 +1172,7 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
 		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k}
+		in.idAddr = mi.movedFrom(in.addr)
 		mi.evalInstance(in, extras[i])
 		vals[i] = in.value
 		mi.insts[r.key()] = append(mi.insts[r.key()], in)

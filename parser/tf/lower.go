@@ -36,6 +36,12 @@ func (l *loader) lower(t *model.Template) {
 			continue
 		}
 		byType[in.res.typ] = append(byType[in.res.typ], in)
+		if in.idAddr != in.addr {
+			if t.Moved == nil {
+				t.Moved = map[string]string{}
+			}
+			t.Moved[in.addr] = in.idAddr
+		}
 		t.Nodes = append(t.Nodes, &model.Node{Address: in.addr, Type: in.res.typ, Range: toRange(in.res.declRange),
 			Props: in.props, Deps: in.deps, Attrs: in.attrs, Placeholder: in.placeholder})
 	}

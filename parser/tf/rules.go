@@ -288,7 +288,7 @@ func (l *loader) checkTriggers(in *instance) {
 			}
 		}
 	}
-	hint := "Add triggers = { redeployment = sha1(jsonencode([" + strings.Join(firstN(withIDs(watched, apiKey), 3), ", ") + "])) } and lifecycle { create_before_destroy = true }, so a change to any of them replaces the deployment."
+	hint := "Add triggers = { redeployment = sha1(jsonencode([" + strings.Join(firstN(wholeRefs(watched, apiKey), 3), ", ") + "])) } and lifecycle { create_before_destroy = true }, so a change to any of them replaces the deployment (jsonencode the whole resources: their ids do not change on in-place updates)."
 	if trig == nil {
 		what := "no triggers"
 		if len(in.res.dependsOn) > 0 {
@@ -304,10 +304,20 @@ func (l *loader) checkTriggers(in *instance) {
 	if apiKey != "" && refs[apiKey] {
 		return
 	}
+	if apiKey != "" && len(watched) == 0 {
+		if _, read := refs[apiKey]; read {
+			l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Use "+apiKey+".body (or jsonencode the whole "+apiKey+") in the triggers.", "deployment triggers read only the REST API's id, which does not change when its body changes: the change will not be redeployed"))
+			return
+		}
+	}
 	var missing []string
+	idOnly := 0
 	for _, k := range watched {
 		if !refs[k] {
 			missing = append(missing, k)
+			if _, read := refs[k]; read {
+				idOnly++
+			}
 		}
 	}
 	if len(missing) == 0 || (apiKey != "" && len(watched) == 0) {
@@ -320,13 +330,19 @@ func (l *loader) checkTriggers(in *instance) {
 	if len(missing) > 3 {
 		list += fmt.Sprintf(" and %d more", len(missing)-3)
 	}
-	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add them to the triggers expression (their ids, or jsonencode of the whole resources).", "deployment triggers do not reference %s: changes to them will not be redeployed", list))
+	fix := "Add them to the triggers expression as whole resources: sha1(jsonencode([" + strings.Join(firstN(wholeRefs(missing, ""), 3), ", ") + "]))."
+	if idOnly == len(missing) {
+		l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Reference the whole resources instead of their ids: sha1(jsonencode(["+strings.Join(firstN(wholeRefs(missing, ""), 3), ", ")+"])).", "deployment triggers read only the ids of %s, which do not change on in-place updates: changes to them will not be redeployed", list))
+		return
+	}
+	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, fix, "deployment triggers do not watch %s: changes to them will not be redeployed", list))
 }
 
-// withIDs turns watched keys into expressions a triggers map can use:
-// resource ids in the same module, the module itself for resources inside
-// a module call (its outputs change with them).
-func withIDs(keys []string, apiKey string) []string {
+// wholeRefs turns watched keys into expressions a triggers map can use:
+// whole resources in the same module (jsonencode of the object changes on
+// any update, its id only on replacement), the module itself for resources
+// inside a module call (its outputs change with them).
+func wholeRefs(keys []string, apiKey string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -344,7 +360,7 @@ func withIDs(keys []string, apiKey string) []string {
 			add(strings.Join(parts[:2], "."))
 			continue
 		}
-		add(k + ".id")
+		add(k)
 	}
 	return out
 }
@@ -356,16 +372,44 @@ func firstN(s []string, n int) []string {
 	return s
 }
 
-// referencedKeys returns the resource keys expr reads, following locals.
+// identityAttrs are the attributes of API Gateway resources whose values
+// change only when the resource is replaced: a triggers expression that
+// reads only these does not see in-place updates. The provider's docs say
+// as much of .id references: they "satisfy ordering considerations, but
+// not pick up all future REST API changes". diff/hazards.go's triggered
+// uses the same set.
+var identityAttrs = map[string]bool{
+	"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
+	"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
+}
+
+// referencedKeys returns the resource keys expr reads, following locals:
+// true when it reads the whole object or an attribute that changes on an
+// in-place update, false when it reads only identity attributes (ids).
 // dynamic is true when it calls timestamp() or reads a module output,
 // whose change cannot be predicted here (treated as "changes").
 func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]bool) (map[string]bool, bool) {
 	out := map[string]bool{}
 	dynamic := false
+	// idSplats are the sources of splats that read only an identity
+	// attribute (aws_api_gateway_method.m[*].id): Variables() cuts the
+	// .id off them.
+	idSplats := map[hcl.Range]bool{}
 	if sx, ok := expr.(hclsyntax.Expression); ok {
 		hclsyntax.VisitAll(sx, func(n hclsyntax.Node) hcl.Diagnostics {
-			if fc, ok := n.(*hclsyntax.FunctionCallExpr); ok && (fc.Name == "timestamp" || fc.Name == "uuid") {
-				dynamic = true
+			switch n := n.(type) {
+			case *hclsyntax.FunctionCallExpr:
+				if n.Name == "timestamp" || n.Name == "uuid" {
+					dynamic = true
+				}
+			case *hclsyntax.SplatExpr:
+				src, ok1 := n.Source.(*hclsyntax.ScopeTraversalExpr)
+				each, ok2 := n.Each.(*hclsyntax.RelativeTraversalExpr)
+				if ok1 && ok2 && len(each.Traversal) > 0 {
+					if a, ok := each.Traversal[0].(hcl.TraverseAttr); ok && identityAttrs[a.Name] {
+						idSplats[src.SrcRange] = true
+					}
+				}
 			}
 			return nil
 		})
@@ -381,8 +425,8 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 			if a := mi.m.locals[name]; a != nil {
 				sub, dyn := mi.referencedKeys(a.Expr, seenLocals)
 				dynamic = dynamic || dyn
-				for k := range sub {
-					out[k] = true
+				for k, whole := range sub {
+					out[k] = out[k] || whole
 				}
 			}
 		case "module":
@@ -390,11 +434,30 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 		case "var", "path", "terraform", "count", "each", "self", "data":
 		default:
 			if n, ok := attrStep(tr, 1); ok {
-				out[root+"."+n] = true
+				k := root + "." + n
+				out[k] = out[k] || !(identityOnly(tr) || idSplats[tr.SourceRange()])
 			}
 		}
 	}
 	return out, dynamic
+}
+
+// identityOnly reports whether a resource traversal (type.name[key].attr…)
+// reads an identity attribute rather than the whole object. A traversal
+// that stops at the resource (or goes on through a splat, which
+// Variables() cuts off) reads the whole object.
+func identityOnly(tr hcl.Traversal) bool {
+	for _, st := range tr[2:] {
+		switch s := st.(type) {
+		case hcl.TraverseIndex:
+			continue
+		case hcl.TraverseAttr:
+			return identityAttrs[s.Name]
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // checkDependsOn reports depends_on entries naming nothing declared.

@@ -23,7 +23,8 @@ import (
 )
 
 // Options are the user's inputs to a Terraform load. The zero value loads
-// with no variables set, region us-east-1 and account 123456789012.
+// with no variables set, the region of the default aws provider block (else
+// us-east-1) and account 123456789012.
 type Options struct {
 	// Vars are -var name=value assignments; they win over every other
 	// source.
@@ -33,7 +34,9 @@ type Options struct {
 	VarFiles []string
 	// Getenv looks up TF_VAR_name; nil means no environment.
 	Getenv func(string) (string, bool)
-	// Region is data.aws_region's name; default us-east-1.
+	// Region is data.aws_region's name and the region of every ARN and
+	// invoke_url. Empty means the region argument of the root module's
+	// default (unaliased) provider "aws" block, else us-east-1.
 	Region string
 	// AccountID is data.aws_caller_identity's account_id; default
 	// 123456789012.
