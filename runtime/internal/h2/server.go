@@ -349,12 +349,13 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 		}
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
-		err := f.ForeachSetting(func(s http2.Setting) error {
+		// Validate every value before applying any (RFC 9113 §6.5.2).
+		if err := f.ForeachSetting(checkSetting); err != nil {
+			return http2.ErrCode(err.(http2.ConnectionError)), true
+		}
+		f.ForeachSetting(func(s http2.Setting) error {
 			switch s.ID {
 			case http2.SettingInitialWindowSize:
-				if s.Val > 1<<31-1 {
-					return http2.ConnectionError(http2.ErrCodeFlowControl)
-				}
 				d := int64(s.Val) - c.peerInit
 				c.peerInit = int64(s.Val)
 				c.mu.Lock()
@@ -369,9 +370,6 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 			}
 			return nil
 		})
-		if err != nil {
-			return http2.ErrCodeFlowControl, true
-		}
 		c.fr.WriteSettingsAck()
 		c.dirty = true
 		c.wcond.Broadcast()
@@ -406,6 +404,29 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	}
 	return 0, false
 }
+
+// checkSetting reports a SETTINGS value RFC 9113 §6.5.2 forbids, as the
+// connection error it calls for.
+func checkSetting(s http2.Setting) error {
+	switch s.ID {
+	case http2.SettingEnablePush:
+		if s.Val > 1 {
+			return http2.ConnectionError(http2.ErrCodeProtocol)
+		}
+	case http2.SettingInitialWindowSize:
+		if s.Val > 1<<31-1 {
+			return http2.ConnectionError(http2.ErrCodeFlowControl)
+		}
+	case http2.SettingMaxFrameSize:
+		if s.Val < minFrameSize || s.Val > 1<<24-1 {
+			return http2.ConnectionError(http2.ErrCodeProtocol)
+		}
+	}
+	return nil
+}
+
+// minFrameSize is the smallest SETTINGS_MAX_FRAME_SIZE a peer may set.
+const minFrameSize = 1 << 14
 
 func (c *conn) stream(id uint32) *stream {
 	c.mu.Lock()
@@ -1059,7 +1080,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 	block := c.hbuf.Bytes()
 	first := true
 	for len(block) > 0 || first {
-		n := min(len(block), c.peerFrame)
+		n := min(len(block), c.frameSize())
 		frag := block[:n]
 		block = block[n:]
 		var err error
@@ -1126,7 +1147,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			c.wcond.Wait()
 			continue
 		}
-		n := int(min(avail, int64(len(p)), int64(c.peerFrame)))
+		n := int(min(avail, int64(len(p)), int64(c.frameSize())))
 		end := endStream && n == len(p)
 		if err := c.fr.WriteData(st.id, end, p[:n]); err != nil {
 			c.werr = err
@@ -1141,6 +1162,13 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			return nil
 		}
 	}
+}
+
+// frameSize is the largest frame payload the peer accepts (wmu held).
+// SETTINGS validation keeps peerFrame in range; the floor makes a zero
+// impossible to loop on regardless.
+func (c *conn) frameSize() int {
+	return max(c.peerFrame, minFrameSize)
 }
 
 func (c *conn) lower(k string) string {

@@ -1,0 +1,183 @@
+package h2
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// rawConn dials the server at addr, sends the client preface and an empty
+// SETTINGS frame, and returns a framer on the connection.
+func rawConn(t *testing.T, addr string) *http2.Framer {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	nc.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(nc, http2.ClientPreface)
+	fr := http2.NewFramer(nc, nc)
+	fr.SetMaxReadFrameSize(1 << 24)
+	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	fr.WriteSettings()
+	return fr
+}
+
+// headerBlock encodes fields as one HPACK block (pairs of name, value).
+func headerBlock(fields ...string) []byte {
+	var b bytes.Buffer
+	enc := hpack.NewEncoder(&b)
+	for i := 0; i+1 < len(fields); i += 2 {
+		enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})
+	}
+	return b.Bytes()
+}
+
+// getFields are the pseudo-headers of a valid GET request for "/".
+var getFields = []string{":method", "GET", ":scheme", "http", ":authority", "x", ":path", "/"}
+
+func writeRequest(fr *http2.Framer, id uint32, end bool, fields ...string) {
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: headerBlock(fields...), EndStream: end, EndHeaders: true})
+}
+
+// expectGoAway reads frames until GOAWAY and checks its code; a
+// connection the server closes without one fails.
+func expectGoAway(t *testing.T, fr *http2.Framer, code http2.ErrCode) {
+	t.Helper()
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("connection ended without GOAWAY(%v): %v", code, err)
+		}
+		switch f := f.(type) {
+		case *http2.GoAwayFrame:
+			if f.ErrCode != code {
+				t.Fatalf("GOAWAY(%v), want GOAWAY(%v)", f.ErrCode, code)
+			}
+			return
+		case *http2.RSTStreamFrame:
+			t.Fatalf("RST_STREAM(%v) on stream %d, want GOAWAY(%v)", f.ErrCode, f.StreamID, code)
+		case *http2.MetaHeadersFrame, *http2.DataFrame:
+			t.Fatalf("response on stream %d, want GOAWAY(%v)", f.Header().StreamID, code)
+		}
+	}
+}
+
+// expectRST reads frames until RST_STREAM on stream id and checks its
+// code; a response on that stream, or GOAWAY, fails.
+func expectRST(t *testing.T, fr *http2.Framer, id uint32, code http2.ErrCode) {
+	t.Helper()
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("want RST_STREAM(%v) on stream %d: %v", code, id, err)
+		}
+		switch f := f.(type) {
+		case *http2.RSTStreamFrame:
+			if f.StreamID != id || f.ErrCode != code {
+				t.Fatalf("RST_STREAM(%v) on stream %d, want RST_STREAM(%v) on stream %d", f.ErrCode, f.StreamID, code, id)
+			}
+			return
+		case *http2.GoAwayFrame:
+			t.Fatalf("GOAWAY(%v), want RST_STREAM(%v) on stream %d", f.ErrCode, code, id)
+		case *http2.MetaHeadersFrame:
+			if f.StreamID == id {
+				t.Fatalf("response headers on stream %d, want RST_STREAM(%v)", id, code)
+			}
+		case *http2.DataFrame:
+			if f.StreamID == id {
+				t.Fatalf("response data on stream %d, want RST_STREAM(%v)", id, code)
+			}
+		}
+	}
+}
+
+// expectResponse reads frames until the response on stream id ends and
+// returns its status and body.
+func expectResponse(t *testing.T, fr *http2.Framer, id uint32) (string, string) {
+	t.Helper()
+	var status string
+	var body []byte
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("want a response on stream %d: %v", id, err)
+		}
+		if f.Header().StreamID != id {
+			continue
+		}
+		switch f := f.(type) {
+		case *http2.MetaHeadersFrame:
+			status = f.PseudoValue("status")
+			if f.StreamEnded() {
+				return status, string(body)
+			}
+		case *http2.DataFrame:
+			body = append(body, f.Data()...)
+			if f.StreamEnded() {
+				return status, string(body)
+			}
+		case *http2.RSTStreamFrame:
+			t.Fatalf("RST_STREAM(%v) on stream %d, want a response", f.ErrCode, id)
+		case *http2.GoAwayFrame:
+			t.Fatalf("GOAWAY(%v), want a response on stream %d", f.ErrCode, id)
+		}
+	}
+}
+
+func okServer(t *testing.T) string {
+	return serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	})})
+}
+
+// TestSettingsValidation: RFC 9113 §6.5.2 bounds.
+func TestSettingsValidation(t *testing.T) {
+	addr := okServer(t)
+	for _, tc := range []struct {
+		name string
+		s    http2.Setting
+		code http2.ErrCode
+	}{
+		{"max frame size 0", http2.Setting{ID: http2.SettingMaxFrameSize, Val: 0}, http2.ErrCodeProtocol},
+		{"max frame size below 2^14", http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1<<14 - 1}, http2.ErrCodeProtocol},
+		{"max frame size 2^24", http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 24}, http2.ErrCodeProtocol},
+		{"initial window 2^31", http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 31}, http2.ErrCodeFlowControl},
+		{"enable push 2", http2.Setting{ID: http2.SettingEnablePush, Val: 2}, http2.ErrCodeProtocol},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fr := rawConn(t, addr)
+			fr.WriteSettings(tc.s)
+			expectGoAway(t, fr, tc.code)
+		})
+	}
+	// The bounds themselves are valid, and requests are then answered.
+	for _, s := range [][]http2.Setting{
+		{{ID: http2.SettingMaxFrameSize, Val: 1 << 14}},
+		{{ID: http2.SettingMaxFrameSize, Val: 1<<24 - 1}, {ID: http2.SettingInitialWindowSize, Val: 1<<31 - 1}, {ID: http2.SettingEnablePush, Val: 1}},
+	} {
+		fr := rawConn(t, addr)
+		fr.WriteSettings(s...)
+		writeRequest(fr, 1, true, getFields...)
+		if st, b := expectResponse(t, fr, 1); st != "200" || b != "ok" {
+			t.Errorf("settings %v: response %s %q", s, st, b)
+		}
+	}
+}
+
+// TestFrameSizeFloor: with a zero frame size (impossible after validation)
+// header blocks and data still go out in bounded frames.
+func TestFrameSizeFloor(t *testing.T) {
+	c := &conn{peerFrame: 0}
+	if got := c.frameSize(); got != minFrameSize {
+		t.Errorf("frameSize() with peerFrame 0 = %d, want %d", got, minFrameSize)
+	}
+}
