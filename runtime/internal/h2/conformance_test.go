@@ -181,3 +181,78 @@ func TestFrameSizeFloor(t *testing.T) {
 		t.Errorf("frameSize() with peerFrame 0 = %d, want %d", got, minFrameSize)
 	}
 }
+
+// TestContentLengthMismatch: a body that disagrees with its
+// content-length resets the stream with PROTOCOL_ERROR and fails the
+// handler's read (RFC 9113 §8.1.1).
+func TestContentLengthMismatch(t *testing.T) {
+	type result struct {
+		n   int
+		err error
+	}
+	got := make(chan result, 1)
+	addr := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		got <- result{len(b), err}
+		io.WriteString(w, "ok")
+	})})
+	post := append([]string{":method", "POST", ":scheme", "http", ":authority", "x", ":path", "/"}, "content-length", "10")
+	for _, tc := range []struct {
+		name   string
+		chunks []string // DATA frames; the last ends the stream
+		valid  bool
+	}{
+		{"short", []string{"12345"}, false},
+		{"long", []string{"123456789012345"}, false},
+		{"short over frames", []string{"1234", "5678", "9"}, false},
+		{"long over frames", []string{"123456", "789012"}, false},
+		{"long before end", []string{"12345678901", "2"}, false},
+		{"exact over frames", []string{"12345", "67890"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fr := rawConn(t, addr)
+			writeRequest(fr, 1, false, post...)
+			for i, c := range tc.chunks {
+				fr.WriteData(1, i == len(tc.chunks)-1, []byte(c))
+			}
+			if tc.valid {
+				if st, b := expectResponse(t, fr, 1); st != "200" || b != "ok" {
+					t.Errorf("response %s %q", st, b)
+				}
+			} else {
+				expectRST(t, fr, 1, http2.ErrCodeProtocol)
+			}
+			select {
+			case r := <-got:
+				if tc.valid && (r.err != nil || r.n != 10) {
+					t.Errorf("handler read %d bytes, %v; want 10, nil", r.n, r.err)
+				}
+				if !tc.valid && r.err == nil {
+					t.Errorf("handler read %d bytes without error", r.n)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("handler did not finish reading")
+			}
+		})
+	}
+	t.Run("end stream on headers", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, true, post...)
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+	})
+	t.Run("trailers end short body", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, post...)
+		fr.WriteData(1, false, []byte("123"))
+		writeRequest(fr, 1, true, "x-trailer", "1")
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+		if r := <-got; r.err == nil {
+			t.Errorf("handler read %d bytes without error", r.n)
+		}
+	})
+	t.Run("invalid value", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, true, append(getFields, "content-length", "-1")...)
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+	})
+}

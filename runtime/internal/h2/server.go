@@ -215,6 +215,9 @@ type stream struct {
 	body      *body        // nil when the request had no body
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
+	// declLen is the request's content-length, -1 without one; gotLen
+	// counts the DATA received. Reader goroutine only.
+	declLen, gotLen int64
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -448,6 +451,11 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 			return http2.ErrCodeProtocol, true
 		}
 		if st.body != nil {
+			if st.declLen >= 0 && st.gotLen != st.declLen {
+				st.body.closeWithError(errBadContentLength)
+				c.resetStream(id, http2.ErrCodeProtocol)
+				return 0, false
+			}
 			st.body.closeWithError(io.EOF)
 		}
 		c.mu.Lock()
@@ -476,7 +484,13 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
-	st := &stream{c: c, id: id}
+	if f.StreamEnded() && req.ContentLength > 0 {
+		// A content-length the body does not match: malformed
+		// (RFC 9113 §8.1.1).
+		c.writeRSTID(id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	st := &stream{c: c, id: id, declLen: req.ContentLength}
 	st.recv.Store(int64(c.srv.StreamWindow))
 	inline := f.StreamEnded() && c.srv.Inline != nil && c.srv.Inline(req)
 	if inline {
@@ -555,10 +569,17 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 		Method: method, URL: u, Proto: "HTTP/2.0", ProtoMajor: 2, Header: h,
 		Host: authority, RemoteAddr: c.remote, RequestURI: path, TLS: c.tls, ContentLength: -1,
 	}
-	if cl := h["Content-Length"]; len(cl) == 1 {
-		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil && n >= 0 {
-			req.ContentLength = n
+	if cl := h["Content-Length"]; len(cl) > 0 {
+		n, err := strconv.ParseUint(cl[0], 10, 63)
+		if err != nil {
+			return nil, errors.New("bad content-length")
 		}
+		for _, v := range cl[1:] {
+			if v != cl[0] {
+				return nil, errors.New("conflicting content-length")
+			}
+		}
+		req.ContentLength = int64(n)
 	}
 	return req, nil
 }
@@ -587,6 +608,16 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	if pad := n - int64(len(data)); pad > 0 {
 		c.creditConn(pad)
 		st.recv.Add(pad)
+	}
+	st.gotLen += int64(len(data))
+	if st.declLen >= 0 && (st.gotLen > st.declLen || f.StreamEnded() && st.gotLen != st.declLen) {
+		// The body disagrees with its content-length: malformed
+		// (RFC 9113 §8.1.1). The handler's Read fails instead of
+		// returning a short or long body.
+		st.body.closeWithError(errBadContentLength)
+		c.resetStream(st.id, http2.ErrCodeProtocol)
+		c.creditConn(int64(len(data)))
+		return 0, false
 	}
 	if !st.body.write(data) {
 		c.creditConn(int64(len(data)))
@@ -1026,9 +1057,10 @@ func (w *responseWriter) fitsLocked(n int) bool {
 }
 
 var (
-	errStreamClosed = errors.New("h2: stream closed")
-	errStalled      = errors.New("h2: client stopped reading (no flow-control window)")
-	errReadStalled  = errors.New("h2: client stopped sending the request body")
+	errStreamClosed     = errors.New("h2: stream closed")
+	errStalled          = errors.New("h2: client stopped reading (no flow-control window)")
+	errReadStalled      = errors.New("h2: client stopped sending the request body")
+	errBadContentLength = errors.New("h2: request body length does not match its content-length")
 )
 
 // sendHeaderLocked writes HEADERS once (wmu held).
