@@ -256,3 +256,47 @@ func TestContentLengthMismatch(t *testing.T) {
 		expectRST(t, fr, 1, http2.ErrCodeProtocol)
 	})
 }
+
+// TestMalformedRequests: RFC 9113 §8.2 and §8.3.1 make these requests
+// malformed — a stream error PROTOCOL_ERROR; the connection goes on.
+func TestMalformedRequests(t *testing.T) {
+	addr := okServer(t)
+	req := func(extra ...string) []string { return append(append([]string{}, getFields...), extra...) }
+	for _, tc := range []struct {
+		name   string
+		fields []string
+	}{
+		{"connection", req("connection", "keep-alive")},
+		{"keep-alive", req("keep-alive", "timeout=5")},
+		{"proxy-connection", req("proxy-connection", "close")},
+		{"transfer-encoding", req("transfer-encoding", "chunked")},
+		{"upgrade", req("upgrade", "h2c")},
+		{"te gzip", req("te", "gzip")},
+		{"uppercase name", req("X-Upper", "1")},
+		{"missing :method", []string{":scheme", "http", ":authority", "x", ":path", "/"}},
+		{"missing :scheme", []string{":method", "GET", ":authority", "x", ":path", "/"}},
+		{"missing :path", []string{":method", "GET", ":scheme", "http", ":authority", "x"}},
+		{"empty :path", []string{":method", "GET", ":scheme", "http", ":authority", "x", ":path", ""}},
+		{"duplicate :path", req(":path", "/")},
+		{"duplicate :method", []string{":method", "GET", ":method", "GET", ":scheme", "http", ":path", "/"}},
+		{"unknown pseudo-header", []string{":method", "GET", ":scheme", "http", ":path", "/", ":foo", "x"}},
+		{"response pseudo-header", req(":status", "200")},
+		{"pseudo-header after regular", []string{":method", "GET", ":scheme", "http", "x-a", "1", ":path", "/"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fr := rawConn(t, addr)
+			writeRequest(fr, 1, true, tc.fields...)
+			expectRST(t, fr, 1, http2.ErrCodeProtocol)
+			// The connection stays usable.
+			writeRequest(fr, 3, true, getFields...)
+			if st, b := expectResponse(t, fr, 3); st != "200" || b != "ok" {
+				t.Errorf("next request: %s %q", st, b)
+			}
+		})
+	}
+	fr := rawConn(t, addr)
+	writeRequest(fr, 1, true, req("te", "trailers")...)
+	if st, b := expectResponse(t, fr, 1); st != "200" || b != "ok" {
+		t.Errorf(`te: trailers: %s %q`, st, b)
+	}
+}

@@ -304,6 +304,13 @@ func (c *conn) serve() {
 		if err != nil {
 			var se http2.StreamError
 			if errors.As(err, &se) {
+				// A malformed HEADERS still opens (and closes) its
+				// stream: later frames on it are for a closed stream.
+				if se.StreamID%2 == 1 && se.StreamID > c.maxID {
+					c.mu.Lock()
+					c.maxID = se.StreamID
+					c.mu.Unlock()
+				}
 				c.resetStream(se.StreamID, se.Code)
 				continue
 			}
@@ -537,9 +544,18 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
 	for i, hf := range fields {
-		if hf.Name == "cookie" {
+		switch hf.Name {
+		case "cookie":
 			cookies = append(cookies, hf.Value)
 			continue
+		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
+			// Connection-specific fields are malformed in HTTP/2
+			// (RFC 9113 §8.2.2).
+			return nil, errors.New("connection-specific header field")
+		case "te":
+			if hf.Value != "trailers" {
+				return nil, errors.New(`te other than "trailers"`)
+			}
 		}
 		if hf.Name == "host" && authority == "" {
 			authority = hf.Value
