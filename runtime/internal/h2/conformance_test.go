@@ -300,3 +300,45 @@ func TestMalformedRequests(t *testing.T) {
 		t.Errorf(`te: trailers: %s %q`, st, b)
 	}
 }
+
+// TestFrameTooLarge: a frame above the SETTINGS_MAX_FRAME_SIZE the server
+// advertised is a connection error FRAME_SIZE_ERROR (RFC 9113 §4.2), and
+// the GOAWAY reaches the client although the frame's payload is unread.
+func TestFrameTooLarge(t *testing.T) {
+	addr := okServer(t)
+	fr := rawConn(t, addr)
+	var max uint32
+	for max == 0 {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
+			max, _ = sf.Value(http2.SettingMaxFrameSize)
+			if max == 0 {
+				max = 1 << 14
+			}
+		}
+	}
+	fr.WriteSettingsAck()
+	t.Run("DATA", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, append(getFields[:0:0], ":method", "POST", ":scheme", "http", ":path", "/")...)
+		go fr.WriteData(1, true, make([]byte, max+1))
+		expectGoAway(t, fr, http2.ErrCodeFrameSize)
+	})
+	t.Run("HEADERS", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		// The size is checked before the block is decoded.
+		block := append(headerBlock(getFields...), make([]byte, max)...)
+		go fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: block, EndStream: true, EndHeaders: true})
+		expectGoAway(t, fr, http2.ErrCodeFrameSize)
+	})
+	t.Run("CONTINUATION", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		// The size is checked before the fragment is decoded.
+		fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: headerBlock(getFields...), EndStream: true})
+		go fr.WriteContinuation(1, true, make([]byte, max+1))
+		expectGoAway(t, fr, http2.ErrCodeFrameSize)
+	})
+}

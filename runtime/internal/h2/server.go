@@ -315,8 +315,14 @@ func (c *conn) serve() {
 				continue
 			}
 			var ce http2.ConnectionError
-			if errors.As(err, &ce) {
+			if errors.Is(err, http2.ErrFrameTooLarge) {
+				// Larger than the SETTINGS_MAX_FRAME_SIZE we
+				// advertised (RFC 9113 §4.2).
+				c.goAwayNow(http2.ErrCodeFrameSize)
+				c.lingerClose()
+			} else if errors.As(err, &ce) {
 				c.goAwayNow(http2.ErrCode(ce))
+				c.lingerClose()
 			} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				c.goAwayNow(http2.ErrCodeNo)
 			}
@@ -324,6 +330,7 @@ func (c *conn) serve() {
 		}
 		if code, fatal := c.handle(f); fatal {
 			c.goAwayNow(code)
+			c.lingerClose()
 			return
 		}
 	}
@@ -840,6 +847,18 @@ func (c *conn) goAwayNow(code http2.ErrCode) {
 	c.fr.WriteGoAway(maxID, code, nil)
 	c.bw.Flush()
 	c.wmu.Unlock()
+}
+
+// lingerClose follows a GOAWAY for a connection error: it half-closes
+// the connection and drains what the peer is still sending for a moment,
+// so that closing with unread bytes does not reset the connection and
+// make the peer lose the GOAWAY before reading it.
+func (c *conn) lingerClose() {
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	io.CopyN(io.Discard, c.nc, 16<<20)
 }
 
 func (c *conn) close() {
