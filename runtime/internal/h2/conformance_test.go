@@ -342,3 +342,112 @@ func TestFrameTooLarge(t *testing.T) {
 		expectGoAway(t, fr, http2.ErrCodeFrameSize)
 	})
 }
+
+// TestStreamStates: frames a stream's state does not allow (RFC 9113
+// §5.1, §5.3.1).
+func TestStreamStates(t *testing.T) {
+	block := make(chan struct{})
+	t.Cleanup(func() { close(block) })
+	addr := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/block" {
+			select {
+			case <-r.Context().Done():
+			case <-block:
+			}
+			return
+		}
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	})})
+	blockFields := []string{":method", "POST", ":scheme", "http", ":authority", "x", ":path", "/block"}
+	t.Run("RST_STREAM on idle stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		fr.WriteRSTStream(1, http2.ErrCodeCancel)
+		expectGoAway(t, fr, http2.ErrCodeProtocol)
+	})
+	t.Run("WINDOW_UPDATE on idle stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, true, getFields...)
+		expectResponse(t, fr, 1)
+		fr.WriteWindowUpdate(3, 100)
+		expectGoAway(t, fr, http2.ErrCodeProtocol)
+	})
+	t.Run("DATA on idle stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		fr.WriteData(1, true, []byte("x"))
+		expectGoAway(t, fr, http2.ErrCodeProtocol)
+	})
+	t.Run("DATA on half-closed stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, true, blockFields...)
+		fr.WriteData(1, true, []byte("x"))
+		expectRST(t, fr, 1, http2.ErrCodeStreamClosed)
+	})
+	t.Run("HEADERS on half-closed stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, blockFields...)
+		fr.WriteData(1, true, []byte("x"))
+		writeRequest(fr, 1, true, "x-trailer", "1")
+		expectRST(t, fr, 1, http2.ErrCodeStreamClosed)
+	})
+	t.Run("DATA after RST_STREAM", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, blockFields...)
+		fr.WriteRSTStream(1, http2.ErrCodeCancel)
+		fr.WriteData(1, true, []byte("x"))
+		expectRST(t, fr, 1, http2.ErrCodeStreamClosed)
+	})
+	t.Run("DATA on closed stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, true, getFields...)
+		expectResponse(t, fr, 1)
+		// The stream may linger until its handler's goroutine is done;
+		// either way the answer is STREAM_CLOSED.
+		fr.WriteData(1, true, []byte("x"))
+		expectRST(t, fr, 1, http2.ErrCodeStreamClosed)
+	})
+	t.Run("HEADERS on closed stream", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, blockFields...)
+		fr.WriteRSTStream(1, http2.ErrCodeCancel)
+		writeRequest(fr, 3, true, getFields...)
+		expectResponse(t, fr, 3)
+		writeRequest(fr, 1, true, getFields...)
+		expectGoAway(t, fr, http2.ErrCodeStreamClosed)
+	})
+	t.Run("HEADERS with smaller stream id", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 5, true, getFields...)
+		expectResponse(t, fr, 5)
+		writeRequest(fr, 3, true, getFields...)
+		expectGoAway(t, fr, http2.ErrCodeProtocol)
+	})
+	t.Run("frames after our RST_STREAM are ignored", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, append(blockFields[:6:6], ":path", "/", "content-length", "1")...)
+		fr.WriteData(1, false, []byte("12"))
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+		fr.WriteData(1, true, []byte("3"))
+		writeRequest(fr, 3, true, getFields...)
+		if st, b := expectResponse(t, fr, 3); st != "200" || b != "ok" {
+			t.Errorf("next request: %s %q", st, b)
+		}
+	})
+	t.Run("PRIORITY depending on itself", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		fr.WritePriority(3, http2.PriorityParam{StreamDep: 3, Weight: 1})
+		expectRST(t, fr, 3, http2.ErrCodeProtocol)
+		// PRIORITY on an idle stream is allowed and does not open it.
+		fr.WritePriority(7, http2.PriorityParam{StreamDep: 0, Weight: 1})
+		writeRequest(fr, 5, true, getFields...)
+		if st, b := expectResponse(t, fr, 5); st != "200" || b != "ok" {
+			t.Errorf("next request: %s %q", st, b)
+		}
+	})
+	t.Run("HEADERS depending on itself", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: headerBlock(getFields...), EndStream: true, EndHeaders: true,
+			Priority: http2.PriorityParam{StreamDep: 1, Weight: 1}})
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+	})
+}

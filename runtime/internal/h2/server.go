@@ -201,10 +201,20 @@ type conn struct {
 	maxID     uint32
 	goingAway bool
 	closed    bool
+	// recent remembers the last streams that closed, and whether we
+	// reset them: frames a client sent before it saw our RST_STREAM are
+	// ignored, frames on a stream it closed itself are errors.
+	recent [16]closedStream
+	nextRc int
 
 	recvConn     atomic.Int64 // receive window left
 	connCredit   atomic.Int64
 	handlersDone sync.WaitGroup
+}
+
+type closedStream struct {
+	id      uint32
+	sentRST bool
 }
 
 type stream struct {
@@ -215,6 +225,7 @@ type stream struct {
 	body      *body        // nil when the request had no body
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
+	sentRST   atomic.Bool // we sent RST_STREAM
 	// declLen is the request's content-length, -1 without one; gotLen
 	// counts the DATA received. Reader goroutine only.
 	declLen, gotLen int64
@@ -344,6 +355,9 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	case *http2.DataFrame:
 		return c.onData(f)
 	case *http2.WindowUpdateFrame:
+		if c.idle(f.StreamID) {
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		}
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
 		inc := int64(f.Increment)
@@ -398,15 +412,20 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 			c.wmu.Unlock()
 		}
 	case *http2.RSTStreamFrame:
+		if c.idle(f.StreamID) {
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		}
 		if st := c.stream(f.StreamID); st != nil {
-			st.cancel()
-			if st.body != nil {
-				st.body.closeWithError(errors.New("h2: stream reset by client"))
-			}
+			// Mark the stream reset before the handler can see its
+			// context canceled and answer on it.
 			c.wmu.Lock()
 			st.reset = true
 			c.wcond.Broadcast()
 			c.wmu.Unlock()
+			st.cancel()
+			if st.body != nil {
+				st.body.closeWithError(errors.New("h2: stream reset by client"))
+			}
 			c.mu.Lock()
 			st.remoteDone = true
 			c.mu.Unlock()
@@ -416,6 +435,11 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 		c.mu.Lock()
 		c.goingAway = true
 		c.mu.Unlock()
+	case *http2.PriorityFrame:
+		if f.StreamDep == f.StreamID {
+			// A stream cannot depend on itself (RFC 9113 §5.3.1).
+			c.resetStream(f.StreamID, http2.ErrCodeProtocol)
+		}
 	case *http2.PushPromiseFrame:
 		return http2.ErrCodeProtocol, true
 	}
@@ -445,6 +469,47 @@ func checkSetting(s http2.Setting) error {
 // minFrameSize is the smallest SETTINGS_MAX_FRAME_SIZE a peer may set.
 const minFrameSize = 1 << 14
 
+// idle reports whether the client has not opened stream id yet (reader
+// goroutine). Even streams are ours, and we open none.
+func (c *conn) idle(id uint32) bool {
+	return id != 0 && (id%2 == 0 || id > c.maxID)
+}
+
+// closedBy looks up a recently closed stream: known is false when it is
+// not remembered; sentRST is true when we reset it. c.mu is held.
+func (c *conn) closedBy(id uint32) (known, sentRST bool) {
+	for _, r := range c.recent {
+		if r.id == id {
+			return true, r.sentRST
+		}
+	}
+	return false, false
+}
+
+// remember records a closed stream. c.mu is held.
+func (c *conn) remember(id uint32, sentRST bool) {
+	c.recent[c.nextRc] = closedStream{id, sentRST}
+	c.nextRc = (c.nextRc + 1) % len(c.recent)
+}
+
+// streamClosed answers a frame on a stream the client already ended
+// (half-closed remote, or reset by it) with RST_STREAM(STREAM_CLOSED)
+// (RFC 9113 §5.1).
+func (c *conn) streamClosed(st *stream) {
+	c.wmu.Lock()
+	st.reset = true
+	if !st.sentRST.Swap(true) {
+		c.fr.WriteRSTStream(st.id, http2.ErrCodeStreamClosed)
+		c.dirty = true
+	}
+	c.wcond.Broadcast()
+	c.wmu.Unlock()
+	st.cancel()
+	if st.body != nil {
+		st.body.closeWithError(errors.New("h2: stream closed"))
+	}
+}
+
 func (c *conn) stream(id uint32) *stream {
 	c.mu.Lock()
 	st := c.streams[id]
@@ -460,9 +525,21 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	c.mu.Lock()
 	if st := c.streams[id]; st != nil {
 		// Trailers: accepted and dropped; they end the body.
+		remoteDone := st.remoteDone
 		c.mu.Unlock()
+		if remoteDone {
+			if !st.sentRST.Load() {
+				c.streamClosed(st)
+			}
+			return 0, false
+		}
 		if !f.StreamEnded() {
 			return http2.ErrCodeProtocol, true
+		}
+		if len(f.PseudoFields()) > 0 {
+			// Trailers carry no pseudo-headers (RFC 9113 §8.1).
+			c.resetStream(id, http2.ErrCodeProtocol)
+			return 0, false
 		}
 		if st.body != nil {
 			if st.declLen >= 0 && st.gotLen != st.declLen {
@@ -479,8 +556,15 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		return 0, false
 	}
 	if id <= c.maxID {
+		known, sentRST := c.closedBy(id)
 		c.mu.Unlock()
-		return http2.ErrCodeProtocol, true
+		switch {
+		case known && sentRST:
+			return 0, false // sent before the client saw our RST_STREAM
+		case known:
+			return http2.ErrCodeStreamClosed, true // RFC 9113 §5.1
+		}
+		return http2.ErrCodeProtocol, true // RFC 9113 §5.1.1
 	}
 	c.maxID = id
 	refuse := c.goingAway || uint32(len(c.streams)) >= c.srv.MaxConcurrentStreams
@@ -491,6 +575,11 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	}
 	if f.Truncated {
 		c.writeRSTID(id, http2.ErrCodeRefusedStream)
+		return 0, false
+	}
+	if f.HasPriority() && f.Priority.StreamDep == id {
+		// A stream cannot depend on itself (RFC 9113 §5.3.1).
+		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
 	req, err := c.newRequest(f)
@@ -612,15 +701,36 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	if c.recvConn.Add(-n) < 0 {
 		return http2.ErrCodeFlowControl, true
 	}
-	st := c.stream(f.StreamID)
+	id := f.StreamID
 	data := f.Data()
-	if st == nil || st.body == nil {
-		// Closed stream, or a body we stopped reading: give the
-		// connection window back.
+	c.mu.Lock()
+	st := c.streams[id]
+	var remoteDone, known, sentRST bool
+	if st != nil {
+		remoteDone = st.remoteDone
+	} else {
+		known, sentRST = c.closedBy(id)
+	}
+	c.mu.Unlock()
+	if st == nil || remoteDone {
+		// Not open for the client to send on: give the connection
+		// window back.
 		c.creditConn(n)
-		if st == nil && f.StreamID > c.maxID {
-			return http2.ErrCodeProtocol, true
+		switch {
+		case c.idle(id):
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		case st != nil && st.sentRST.Load(), known && sentRST:
+			// Sent before the client saw our RST_STREAM.
+		case st != nil:
+			c.streamClosed(st)
+		default:
+			c.writeRSTID(id, http2.ErrCodeStreamClosed)
 		}
+		return 0, false
+	}
+	if st.body == nil {
+		// A body we stopped reading.
+		c.creditConn(n)
 		return 0, false
 	}
 	if st.recv.Add(-n) < 0 {
@@ -678,20 +788,24 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 		c.writeRSTID(id, code)
 		return
 	}
+	c.wmu.Lock()
+	c.writeRST(st, code)
+	c.wmu.Unlock()
 	st.cancel()
 	if st.body != nil {
 		st.body.closeWithError(errors.New("h2: stream reset"))
 	}
-	c.wmu.Lock()
-	c.writeRST(st, code)
-	c.wmu.Unlock()
 	c.mu.Lock()
 	st.remoteDone = true
 	c.mu.Unlock()
 	c.maybeRemove(st)
 }
 
+// writeRSTID resets a stream that is not in the table.
 func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
+	c.mu.Lock()
+	c.remember(id, true)
+	c.mu.Unlock()
 	c.wmu.Lock()
 	c.fr.WriteRSTStream(id, code)
 	c.dirty = true
@@ -704,6 +818,7 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 		return
 	}
 	st.reset = true
+	st.sentRST.Store(true)
 	c.fr.WriteRSTStream(st.id, code)
 	c.dirty = true
 	c.wcond.Broadcast()
@@ -712,8 +827,9 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 // maybeRemove drops a stream both sides are done with.
 func (c *conn) maybeRemove(st *stream) {
 	c.mu.Lock()
-	if st.remoteDone && st.handlerDone {
+	if _, ok := c.streams[st.id]; ok && st.remoteDone && st.handlerDone {
 		delete(c.streams, st.id)
+		c.remember(st.id, st.sentRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
 			c.nc.SetReadDeadline(time.Now())
@@ -768,6 +884,7 @@ func (c *conn) complete(st *stream) {
 			c.wmu.Lock()
 			if !st.reset {
 				st.reset = true
+				st.sentRST.Store(true)
 				c.fr.WriteRSTStream(st.id, http2.ErrCodeNo)
 				c.dirty = true
 			}
