@@ -451,3 +451,33 @@ func TestStreamStates(t *testing.T) {
 		expectRST(t, fr, 1, http2.ErrCodeProtocol)
 	})
 }
+
+// TestClientGoAwayClosesCleanly: after the client's GOAWAY the server
+// closes the idle connection with a FIN, not a reset, even when the
+// client still sends a frame.
+func TestClientGoAwayClosesCleanly(t *testing.T) {
+	addr := okServer(t)
+	fr := rawConn(t, addr)
+	// The server closes as soon as it has read the GOAWAY; PINGs written
+	// one by one after it arrive while it closes.
+	go func() {
+		fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+		for i := 0; i < 200; i++ {
+			if fr.WritePing(false, [8]byte{'h', '2'}) != nil {
+				return
+			}
+		}
+	}()
+	for {
+		f, err := fr.ReadFrame()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatalf("connection ended with %v, want a clean close", err)
+		}
+		if g, ok := f.(*http2.GoAwayFrame); ok && g.ErrCode != http2.ErrCodeNo {
+			t.Fatalf("GOAWAY(%v)", g.ErrCode)
+		}
+	}
+}

@@ -295,6 +295,9 @@ func (c *conn) serve() {
 			done := c.goingAway && idle
 			c.mu.Unlock()
 			if done {
+				// Frames the client sent meanwhile (a PING after its
+				// GOAWAY) must not turn the close into a reset.
+				c.lingerClose()
 				return
 			}
 			if idle {
