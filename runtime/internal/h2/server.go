@@ -213,8 +213,8 @@ type conn struct {
 }
 
 type closedStream struct {
-	id      uint32
-	sentRST bool
+	id               uint32
+	sentRST, peerRST bool
 }
 
 type stream struct {
@@ -226,6 +226,7 @@ type stream struct {
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
 	sentRST   atomic.Bool // we sent RST_STREAM
+	peerRST   atomic.Bool // the client sent RST_STREAM
 	// declLen is the request's content-length, -1 without one; gotLen
 	// counts the DATA received. Reader goroutine only.
 	declLen, gotLen int64
@@ -418,7 +419,21 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 		if c.idle(f.StreamID) {
 			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
 		}
-		if st := c.stream(f.StreamID); st != nil {
+		// Under c.mu, so that the mark reaches the stream or, if it
+		// was just removed, its entry in recent.
+		c.mu.Lock()
+		st := c.streams[f.StreamID]
+		if st != nil {
+			st.peerRST.Store(true)
+		} else {
+			for i := range c.recent {
+				if c.recent[i].id == f.StreamID {
+					c.recent[i].peerRST = true
+				}
+			}
+		}
+		c.mu.Unlock()
+		if st != nil {
 			// Mark the stream reset before the handler can see its
 			// context canceled and answer on it.
 			c.wmu.Lock()
@@ -479,20 +494,30 @@ func (c *conn) idle(id uint32) bool {
 }
 
 // closedBy looks up a recently closed stream: known is false when it is
-// not remembered; sentRST is true when we reset it. c.mu is held.
-func (c *conn) closedBy(id uint32) (known, sentRST bool) {
+// not remembered. ignore is true when frames on it are to be ignored: we
+// reset it, and the client did not — its frames may have been sent
+// before it saw our RST_STREAM. c.mu is held.
+func (c *conn) closedBy(id uint32) (known, ignore bool) {
 	for _, r := range c.recent {
 		if r.id == id {
-			return true, r.sentRST
+			return true, r.sentRST && !r.peerRST
 		}
 	}
 	return false, false
 }
 
-// remember records a closed stream. c.mu is held.
-func (c *conn) remember(id uint32, sentRST bool) {
-	c.recent[c.nextRc] = closedStream{id, sentRST}
+// remember records a closed stream once. c.mu is held.
+func (c *conn) remember(id uint32, sentRST, peerRST bool) {
+	if known, _ := c.closedBy(id); known {
+		return
+	}
+	c.recent[c.nextRc] = closedStream{id, sentRST, peerRST}
 	c.nextRc = (c.nextRc + 1) % len(c.recent)
+}
+
+// ignoring reports whether frames on st are to be ignored (see closedBy).
+func (st *stream) ignoring() bool {
+	return st.sentRST.Load() && !st.peerRST.Load()
 }
 
 // streamClosed answers a frame on a stream the client already ended
@@ -501,10 +526,9 @@ func (c *conn) remember(id uint32, sentRST bool) {
 func (c *conn) streamClosed(st *stream) {
 	c.wmu.Lock()
 	st.reset = true
-	if !st.sentRST.Swap(true) {
-		c.fr.WriteRSTStream(st.id, http2.ErrCodeStreamClosed)
-		c.dirty = true
-	}
+	st.sentRST.Store(true)
+	c.fr.WriteRSTStream(st.id, http2.ErrCodeStreamClosed)
+	c.dirty = true
 	c.wcond.Broadcast()
 	c.wmu.Unlock()
 	st.cancel()
@@ -531,7 +555,7 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		remoteDone := st.remoteDone
 		c.mu.Unlock()
 		if remoteDone {
-			if !st.sentRST.Load() {
+			if !st.ignoring() {
 				c.streamClosed(st)
 			}
 			return 0, false
@@ -559,10 +583,10 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		return 0, false
 	}
 	if id <= c.maxID {
-		known, sentRST := c.closedBy(id)
+		known, ignore := c.closedBy(id)
 		c.mu.Unlock()
 		switch {
-		case known && sentRST:
+		case ignore:
 			return 0, false // sent before the client saw our RST_STREAM
 		case known:
 			return http2.ErrCodeStreamClosed, true // RFC 9113 §5.1
@@ -708,11 +732,11 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	data := f.Data()
 	c.mu.Lock()
 	st := c.streams[id]
-	var remoteDone, known, sentRST bool
+	var remoteDone, ignore bool
 	if st != nil {
 		remoteDone = st.remoteDone
 	} else {
-		known, sentRST = c.closedBy(id)
+		_, ignore = c.closedBy(id)
 	}
 	c.mu.Unlock()
 	if st == nil || remoteDone {
@@ -722,7 +746,7 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 		switch {
 		case c.idle(id):
 			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
-		case st != nil && st.sentRST.Load(), known && sentRST:
+		case st != nil && st.ignoring(), ignore:
 			// Sent before the client saw our RST_STREAM.
 		case st != nil:
 			c.streamClosed(st)
@@ -807,7 +831,7 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 // writeRSTID resets a stream that is not in the table.
 func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
 	c.mu.Lock()
-	c.remember(id, true)
+	c.remember(id, true, false)
 	c.mu.Unlock()
 	c.wmu.Lock()
 	c.fr.WriteRSTStream(id, code)
@@ -832,7 +856,7 @@ func (c *conn) maybeRemove(st *stream) {
 	c.mu.Lock()
 	if _, ok := c.streams[st.id]; ok && st.remoteDone && st.handlerDone {
 		delete(c.streams, st.id)
-		c.remember(st.id, st.sentRST.Load())
+		c.remember(st.id, st.sentRST.Load(), st.peerRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
 			c.nc.SetReadDeadline(time.Now())
@@ -892,6 +916,10 @@ func (c *conn) complete(st *stream) {
 				c.dirty = true
 			}
 			c.wmu.Unlock()
+			// The reader may be blocked reading: without a flush the
+			// client would not learn to stop until something else
+			// is written.
+			c.signalFlush()
 			c.mu.Lock()
 			st.remoteDone = true
 			c.mu.Unlock()
