@@ -365,7 +365,7 @@ func (cc *cconn) writeHeadersLocked(id uint32, block []byte, endStream bool) err
 	}
 	first := true
 	for len(block) > 0 || first {
-		n := min(len(block), cc.peerFrame)
+		n := min(len(block), max(cc.peerFrame, minFrameSize))
 		frag := block[:n]
 		block = block[n:]
 		var err error
@@ -448,7 +448,7 @@ func (cc *cconn) writeDataLocked(st *cstream, p []byte, end bool) error {
 			cc.wcond.Wait()
 			continue
 		}
-		n := int(min(avail, int64(len(p)), int64(cc.peerFrame)))
+		n := int(min(avail, int64(len(p)), int64(max(cc.peerFrame, minFrameSize))))
 		e := end && n == len(p)
 		if err := cc.fr.WriteData(st.id, e, p[:n]); err != nil {
 			cc.werr = err
@@ -659,6 +659,11 @@ func (cc *cconn) handle(f http2.Frame) error {
 	case *http2.SettingsFrame:
 		if f.IsAck() {
 			return nil
+		}
+		// A backend's bad value (a MAX_FRAME_SIZE of 0 would loop the
+		// frame writers) fails the connection before any is applied.
+		if err := f.ForeachSetting(checkSetting); err != nil {
+			return err
 		}
 		cc.wmu.Lock()
 		defer cc.wmu.Unlock()

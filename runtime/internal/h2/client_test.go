@@ -186,3 +186,62 @@ func TestClientRetriesUnprocessed(t *testing.T) {
 		t.Errorf("got %q", b)
 	}
 }
+
+// TestClientRejectsBadSettings: a backend's SETTINGS_MAX_FRAME_SIZE of 0
+// fails the connection with GOAWAY instead of looping the frame writers.
+func TestClientRejectsBadSettings(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	goaway := make(chan error, 1)
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			goaway <- err
+			return
+		}
+		defer nc.Close()
+		nc.SetDeadline(time.Now().Add(10 * time.Second))
+		pre := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(nc, pre); err != nil {
+			goaway <- err
+			return
+		}
+		fr := http2.NewFramer(nc, nc)
+		fr.WriteSettings(http2.Setting{ID: http2.SettingMaxFrameSize, Val: 0})
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				goaway <- fmt.Errorf("no GOAWAY: %v", err)
+				return
+			}
+			if g, ok := f.(*http2.GoAwayFrame); ok {
+				if g.ErrCode != http2.ErrCodeProtocol {
+					err = fmt.Errorf("GOAWAY(%v), want PROTOCOL_ERROR", g.ErrCode)
+				}
+				goaway <- err
+				return
+			}
+		}
+	}()
+	addr := ln.Addr().String()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+	if resp, err := cl.RoundTrip(req); err == nil {
+		resp.Body.Close()
+		t.Error("round trip on a connection with bad SETTINGS succeeded")
+	}
+	select {
+	case err := <-goaway:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("backend saw no GOAWAY")
+	}
+}

@@ -201,10 +201,20 @@ type conn struct {
 	maxID     uint32
 	goingAway bool
 	closed    bool
+	// recent remembers the last streams that closed, and whether we
+	// reset them: frames a client sent before it saw our RST_STREAM are
+	// ignored, frames on a stream it closed itself are errors.
+	recent [16]closedStream
+	nextRc int
 
 	recvConn     atomic.Int64 // receive window left
 	connCredit   atomic.Int64
 	handlersDone sync.WaitGroup
+}
+
+type closedStream struct {
+	id               uint32
+	sentRST, peerRST bool
 }
 
 type stream struct {
@@ -215,6 +225,11 @@ type stream struct {
 	body      *body        // nil when the request had no body
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
+	sentRST   atomic.Bool // we sent RST_STREAM
+	peerRST   atomic.Bool // the client sent RST_STREAM
+	// declLen is the request's content-length, -1 without one; gotLen
+	// counts the DATA received. Reader goroutine only.
+	declLen, gotLen int64
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -281,6 +296,9 @@ func (c *conn) serve() {
 			done := c.goingAway && idle
 			c.mu.Unlock()
 			if done {
+				// Frames the client sent meanwhile (a PING after its
+				// GOAWAY) must not turn the close into a reset.
+				c.lingerClose()
 				return
 			}
 			if idle {
@@ -301,12 +319,25 @@ func (c *conn) serve() {
 		if err != nil {
 			var se http2.StreamError
 			if errors.As(err, &se) {
+				// A malformed HEADERS still opens (and closes) its
+				// stream: later frames on it are for a closed stream.
+				if se.StreamID%2 == 1 && se.StreamID > c.maxID {
+					c.mu.Lock()
+					c.maxID = se.StreamID
+					c.mu.Unlock()
+				}
 				c.resetStream(se.StreamID, se.Code)
 				continue
 			}
 			var ce http2.ConnectionError
-			if errors.As(err, &ce) {
+			if errors.Is(err, http2.ErrFrameTooLarge) {
+				// Larger than the SETTINGS_MAX_FRAME_SIZE we
+				// advertised (RFC 9113 §4.2).
+				c.goAwayNow(http2.ErrCodeFrameSize)
+				c.lingerClose()
+			} else if errors.As(err, &ce) {
 				c.goAwayNow(http2.ErrCode(ce))
+				c.lingerClose()
 			} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				c.goAwayNow(http2.ErrCodeNo)
 			}
@@ -314,6 +345,7 @@ func (c *conn) serve() {
 		}
 		if code, fatal := c.handle(f); fatal {
 			c.goAwayNow(code)
+			c.lingerClose()
 			return
 		}
 	}
@@ -327,6 +359,9 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	case *http2.DataFrame:
 		return c.onData(f)
 	case *http2.WindowUpdateFrame:
+		if c.idle(f.StreamID) {
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		}
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
 		inc := int64(f.Increment)
@@ -349,12 +384,13 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 		}
 		c.wmu.Lock()
 		defer c.wmu.Unlock()
-		err := f.ForeachSetting(func(s http2.Setting) error {
+		// Validate every value before applying any (RFC 9113 §6.5.2).
+		if err := f.ForeachSetting(checkSetting); err != nil {
+			return http2.ErrCode(err.(http2.ConnectionError)), true
+		}
+		f.ForeachSetting(func(s http2.Setting) error {
 			switch s.ID {
 			case http2.SettingInitialWindowSize:
-				if s.Val > 1<<31-1 {
-					return http2.ConnectionError(http2.ErrCodeFlowControl)
-				}
 				d := int64(s.Val) - c.peerInit
 				c.peerInit = int64(s.Val)
 				c.mu.Lock()
@@ -369,9 +405,6 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 			}
 			return nil
 		})
-		if err != nil {
-			return http2.ErrCodeFlowControl, true
-		}
 		c.fr.WriteSettingsAck()
 		c.dirty = true
 		c.wcond.Broadcast()
@@ -383,15 +416,34 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 			c.wmu.Unlock()
 		}
 	case *http2.RSTStreamFrame:
-		if st := c.stream(f.StreamID); st != nil {
-			st.cancel()
-			if st.body != nil {
-				st.body.closeWithError(errors.New("h2: stream reset by client"))
+		if c.idle(f.StreamID) {
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		}
+		// Under c.mu, so that the mark reaches the stream or, if it
+		// was just removed, its entry in recent.
+		c.mu.Lock()
+		st := c.streams[f.StreamID]
+		if st != nil {
+			st.peerRST.Store(true)
+		} else {
+			for i := range c.recent {
+				if c.recent[i].id == f.StreamID {
+					c.recent[i].peerRST = true
+				}
 			}
+		}
+		c.mu.Unlock()
+		if st != nil {
+			// Mark the stream reset before the handler can see its
+			// context canceled and answer on it.
 			c.wmu.Lock()
 			st.reset = true
 			c.wcond.Broadcast()
 			c.wmu.Unlock()
+			st.cancel()
+			if st.body != nil {
+				st.body.closeWithError(errors.New("h2: stream reset by client"))
+			}
 			c.mu.Lock()
 			st.remoteDone = true
 			c.mu.Unlock()
@@ -401,10 +453,88 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 		c.mu.Lock()
 		c.goingAway = true
 		c.mu.Unlock()
+	case *http2.PriorityFrame:
+		if f.StreamDep == f.StreamID {
+			// A stream cannot depend on itself (RFC 9113 §5.3.1).
+			c.resetStream(f.StreamID, http2.ErrCodeProtocol)
+		}
 	case *http2.PushPromiseFrame:
 		return http2.ErrCodeProtocol, true
 	}
 	return 0, false
+}
+
+// checkSetting reports a SETTINGS value RFC 9113 §6.5.2 forbids, as the
+// connection error it calls for.
+func checkSetting(s http2.Setting) error {
+	switch s.ID {
+	case http2.SettingEnablePush:
+		if s.Val > 1 {
+			return http2.ConnectionError(http2.ErrCodeProtocol)
+		}
+	case http2.SettingInitialWindowSize:
+		if s.Val > 1<<31-1 {
+			return http2.ConnectionError(http2.ErrCodeFlowControl)
+		}
+	case http2.SettingMaxFrameSize:
+		if s.Val < minFrameSize || s.Val > 1<<24-1 {
+			return http2.ConnectionError(http2.ErrCodeProtocol)
+		}
+	}
+	return nil
+}
+
+// minFrameSize is the smallest SETTINGS_MAX_FRAME_SIZE a peer may set.
+const minFrameSize = 1 << 14
+
+// idle reports whether the client has not opened stream id yet (reader
+// goroutine). Even streams are ours, and we open none.
+func (c *conn) idle(id uint32) bool {
+	return id != 0 && (id%2 == 0 || id > c.maxID)
+}
+
+// closedBy looks up a recently closed stream: known is false when it is
+// not remembered. ignore is true when frames on it are to be ignored: we
+// reset it, and the client did not — its frames may have been sent
+// before it saw our RST_STREAM. c.mu is held.
+func (c *conn) closedBy(id uint32) (known, ignore bool) {
+	for _, r := range c.recent {
+		if r.id == id {
+			return true, r.sentRST && !r.peerRST
+		}
+	}
+	return false, false
+}
+
+// remember records a closed stream once. c.mu is held.
+func (c *conn) remember(id uint32, sentRST, peerRST bool) {
+	if known, _ := c.closedBy(id); known {
+		return
+	}
+	c.recent[c.nextRc] = closedStream{id, sentRST, peerRST}
+	c.nextRc = (c.nextRc + 1) % len(c.recent)
+}
+
+// ignoring reports whether frames on st are to be ignored (see closedBy).
+func (st *stream) ignoring() bool {
+	return st.sentRST.Load() && !st.peerRST.Load()
+}
+
+// streamClosed answers a frame on a stream the client already ended
+// (half-closed remote, or reset by it) with RST_STREAM(STREAM_CLOSED)
+// (RFC 9113 §5.1).
+func (c *conn) streamClosed(st *stream) {
+	c.wmu.Lock()
+	st.reset = true
+	st.sentRST.Store(true)
+	c.fr.WriteRSTStream(st.id, http2.ErrCodeStreamClosed)
+	c.dirty = true
+	c.wcond.Broadcast()
+	c.wmu.Unlock()
+	st.cancel()
+	if st.body != nil {
+		st.body.closeWithError(errors.New("h2: stream closed"))
+	}
 }
 
 func (c *conn) stream(id uint32) *stream {
@@ -422,11 +552,28 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	c.mu.Lock()
 	if st := c.streams[id]; st != nil {
 		// Trailers: accepted and dropped; they end the body.
+		remoteDone := st.remoteDone
 		c.mu.Unlock()
+		if remoteDone {
+			if !st.ignoring() {
+				c.streamClosed(st)
+			}
+			return 0, false
+		}
 		if !f.StreamEnded() {
 			return http2.ErrCodeProtocol, true
 		}
+		if len(f.PseudoFields()) > 0 {
+			// Trailers carry no pseudo-headers (RFC 9113 §8.1).
+			c.resetStream(id, http2.ErrCodeProtocol)
+			return 0, false
+		}
 		if st.body != nil {
+			if st.declLen >= 0 && st.gotLen != st.declLen {
+				st.body.closeWithError(errBadContentLength)
+				c.resetStream(id, http2.ErrCodeProtocol)
+				return 0, false
+			}
 			st.body.closeWithError(io.EOF)
 		}
 		c.mu.Lock()
@@ -436,8 +583,15 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		return 0, false
 	}
 	if id <= c.maxID {
+		known, ignore := c.closedBy(id)
 		c.mu.Unlock()
-		return http2.ErrCodeProtocol, true
+		switch {
+		case ignore:
+			return 0, false // sent before the client saw our RST_STREAM
+		case known:
+			return http2.ErrCodeStreamClosed, true // RFC 9113 §5.1
+		}
+		return http2.ErrCodeProtocol, true // RFC 9113 §5.1.1
 	}
 	c.maxID = id
 	refuse := c.goingAway || uint32(len(c.streams)) >= c.srv.MaxConcurrentStreams
@@ -450,12 +604,23 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		c.writeRSTID(id, http2.ErrCodeRefusedStream)
 		return 0, false
 	}
+	if f.HasPriority() && f.Priority.StreamDep == id {
+		// A stream cannot depend on itself (RFC 9113 §5.3.1).
+		c.writeRSTID(id, http2.ErrCodeProtocol)
+		return 0, false
+	}
 	req, err := c.newRequest(f)
 	if err != nil {
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
-	st := &stream{c: c, id: id}
+	if f.StreamEnded() && req.ContentLength > 0 {
+		// A content-length the body does not match: malformed
+		// (RFC 9113 §8.1.1).
+		c.writeRSTID(id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	st := &stream{c: c, id: id, declLen: req.ContentLength}
 	st.recv.Store(int64(c.srv.StreamWindow))
 	inline := f.StreamEnded() && c.srv.Inline != nil && c.srv.Inline(req)
 	if inline {
@@ -502,9 +667,18 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
 	for i, hf := range fields {
-		if hf.Name == "cookie" {
+		switch hf.Name {
+		case "cookie":
 			cookies = append(cookies, hf.Value)
 			continue
+		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
+			// Connection-specific fields are malformed in HTTP/2
+			// (RFC 9113 §8.2.2).
+			return nil, errors.New("connection-specific header field")
+		case "te":
+			if hf.Value != "trailers" {
+				return nil, errors.New(`te other than "trailers"`)
+			}
 		}
 		if hf.Name == "host" && authority == "" {
 			authority = hf.Value
@@ -534,10 +708,17 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 		Method: method, URL: u, Proto: "HTTP/2.0", ProtoMajor: 2, Header: h,
 		Host: authority, RemoteAddr: c.remote, RequestURI: path, TLS: c.tls, ContentLength: -1,
 	}
-	if cl := h["Content-Length"]; len(cl) == 1 {
-		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil && n >= 0 {
-			req.ContentLength = n
+	if cl := h["Content-Length"]; len(cl) > 0 {
+		n, err := strconv.ParseUint(cl[0], 10, 63)
+		if err != nil {
+			return nil, errors.New("bad content-length")
 		}
+		for _, v := range cl[1:] {
+			if v != cl[0] {
+				return nil, errors.New("conflicting content-length")
+			}
+		}
+		req.ContentLength = int64(n)
 	}
 	return req, nil
 }
@@ -547,15 +728,36 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	if c.recvConn.Add(-n) < 0 {
 		return http2.ErrCodeFlowControl, true
 	}
-	st := c.stream(f.StreamID)
+	id := f.StreamID
 	data := f.Data()
-	if st == nil || st.body == nil {
-		// Closed stream, or a body we stopped reading: give the
-		// connection window back.
+	c.mu.Lock()
+	st := c.streams[id]
+	var remoteDone, ignore bool
+	if st != nil {
+		remoteDone = st.remoteDone
+	} else {
+		_, ignore = c.closedBy(id)
+	}
+	c.mu.Unlock()
+	if st == nil || remoteDone {
+		// Not open for the client to send on: give the connection
+		// window back.
 		c.creditConn(n)
-		if st == nil && f.StreamID > c.maxID {
-			return http2.ErrCodeProtocol, true
+		switch {
+		case c.idle(id):
+			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+		case st != nil && st.ignoring(), ignore:
+			// Sent before the client saw our RST_STREAM.
+		case st != nil:
+			c.streamClosed(st)
+		default:
+			c.writeRSTID(id, http2.ErrCodeStreamClosed)
 		}
+		return 0, false
+	}
+	if st.body == nil {
+		// A body we stopped reading.
+		c.creditConn(n)
 		return 0, false
 	}
 	if st.recv.Add(-n) < 0 {
@@ -566,6 +768,16 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	if pad := n - int64(len(data)); pad > 0 {
 		c.creditConn(pad)
 		st.recv.Add(pad)
+	}
+	st.gotLen += int64(len(data))
+	if st.declLen >= 0 && (st.gotLen > st.declLen || f.StreamEnded() && st.gotLen != st.declLen) {
+		// The body disagrees with its content-length: malformed
+		// (RFC 9113 §8.1.1). The handler's Read fails instead of
+		// returning a short or long body.
+		st.body.closeWithError(errBadContentLength)
+		c.resetStream(st.id, http2.ErrCodeProtocol)
+		c.creditConn(int64(len(data)))
+		return 0, false
 	}
 	if !st.body.write(data) {
 		c.creditConn(int64(len(data)))
@@ -603,20 +815,24 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 		c.writeRSTID(id, code)
 		return
 	}
+	c.wmu.Lock()
+	c.writeRST(st, code)
+	c.wmu.Unlock()
 	st.cancel()
 	if st.body != nil {
 		st.body.closeWithError(errors.New("h2: stream reset"))
 	}
-	c.wmu.Lock()
-	c.writeRST(st, code)
-	c.wmu.Unlock()
 	c.mu.Lock()
 	st.remoteDone = true
 	c.mu.Unlock()
 	c.maybeRemove(st)
 }
 
+// writeRSTID resets a stream that is not in the table.
 func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
+	c.mu.Lock()
+	c.remember(id, true, false)
+	c.mu.Unlock()
 	c.wmu.Lock()
 	c.fr.WriteRSTStream(id, code)
 	c.dirty = true
@@ -629,6 +845,7 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 		return
 	}
 	st.reset = true
+	st.sentRST.Store(true)
 	c.fr.WriteRSTStream(st.id, code)
 	c.dirty = true
 	c.wcond.Broadcast()
@@ -637,8 +854,9 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 // maybeRemove drops a stream both sides are done with.
 func (c *conn) maybeRemove(st *stream) {
 	c.mu.Lock()
-	if st.remoteDone && st.handlerDone {
+	if _, ok := c.streams[st.id]; ok && st.remoteDone && st.handlerDone {
 		delete(c.streams, st.id)
+		c.remember(st.id, st.sentRST.Load(), st.peerRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
 			c.nc.SetReadDeadline(time.Now())
@@ -693,10 +911,15 @@ func (c *conn) complete(st *stream) {
 			c.wmu.Lock()
 			if !st.reset {
 				st.reset = true
+				st.sentRST.Store(true)
 				c.fr.WriteRSTStream(st.id, http2.ErrCodeNo)
 				c.dirty = true
 			}
 			c.wmu.Unlock()
+			// The reader may be blocked reading: without a flush the
+			// client would not learn to stop until something else
+			// is written.
+			c.signalFlush()
 			c.mu.Lock()
 			st.remoteDone = true
 			c.mu.Unlock()
@@ -772,6 +995,18 @@ func (c *conn) goAwayNow(code http2.ErrCode) {
 	c.fr.WriteGoAway(maxID, code, nil)
 	c.bw.Flush()
 	c.wmu.Unlock()
+}
+
+// lingerClose follows a GOAWAY for a connection error: it half-closes
+// the connection and drains what the peer is still sending for a moment,
+// so that closing with unread bytes does not reset the connection and
+// make the peer lose the GOAWAY before reading it.
+func (c *conn) lingerClose() {
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.nc.SetReadDeadline(time.Now().Add(time.Second))
+	io.CopyN(io.Discard, c.nc, 16<<20)
 }
 
 func (c *conn) close() {
@@ -1005,9 +1240,10 @@ func (w *responseWriter) fitsLocked(n int) bool {
 }
 
 var (
-	errStreamClosed = errors.New("h2: stream closed")
-	errStalled      = errors.New("h2: client stopped reading (no flow-control window)")
-	errReadStalled  = errors.New("h2: client stopped sending the request body")
+	errStreamClosed     = errors.New("h2: stream closed")
+	errStalled          = errors.New("h2: client stopped reading (no flow-control window)")
+	errReadStalled      = errors.New("h2: client stopped sending the request body")
+	errBadContentLength = errors.New("h2: request body length does not match its content-length")
 )
 
 // sendHeaderLocked writes HEADERS once (wmu held).
@@ -1059,7 +1295,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 	block := c.hbuf.Bytes()
 	first := true
 	for len(block) > 0 || first {
-		n := min(len(block), c.peerFrame)
+		n := min(len(block), c.frameSize())
 		frag := block[:n]
 		block = block[n:]
 		var err error
@@ -1126,7 +1362,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			c.wcond.Wait()
 			continue
 		}
-		n := int(min(avail, int64(len(p)), int64(c.peerFrame)))
+		n := int(min(avail, int64(len(p)), int64(c.frameSize())))
 		end := endStream && n == len(p)
 		if err := c.fr.WriteData(st.id, end, p[:n]); err != nil {
 			c.werr = err
@@ -1141,6 +1377,13 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			return nil
 		}
 	}
+}
+
+// frameSize is the largest frame payload the peer accepts (wmu held).
+// SETTINGS validation keeps peerFrame in range; the floor makes a zero
+// impossible to loop on regardless.
+func (c *conn) frameSize() int {
+	return max(c.peerFrame, minFrameSize)
 }
 
 func (c *conn) lower(k string) string {
