@@ -462,6 +462,13 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 			TimeoutMillis: ip.integer("TimeoutInMillis", 0), RequestParameters: ip.strMap("RequestParameters"), RequestTemplates: ip.strMap("RequestTemplates"),
 			PassthroughBehavior: strings.ToUpper(ip.str("PassthroughBehavior")), ContentHandling: ip.str("ContentHandling"),
 			CacheKeyParameters: ip.list("CacheKeyParameters"), CacheNamespace: ip.str("CacheNamespace"), Range: p.rng.At("Integration", r.keyRange), Props: ip.rng}
+		// Entries of the parameter mappings get their own ranges, so a
+		// finding about one mapping points at its line.
+		if rp := ip.node.Get("RequestParameters"); rp != nil && rp.Kind == cfn.Mapping {
+			for _, f := range rp.Fields {
+				in.Props["RequestParameters."+f.Key] = f.KeyRange
+			}
+		}
 		for _, ir := range ip.items("IntegrationResponses") {
 			in.Responses = append(in.Responses, model.IntegrationResponse{StatusCode: ir.str("StatusCode"), SelectionPattern: ir.str("SelectionPattern"),
 				ResponseParameters: ir.strMap("ResponseParameters"), ResponseTemplates: ir.strMap("ResponseTemplates"), ContentHandling: ir.str("ContentHandling"), Range: ir.node.Range})

@@ -243,7 +243,7 @@ func checkMethod(t *model.Template, h hints, api *model.RestAPI, res *model.Reso
 	for dst, src := range in.RequestParameters {
 		if strings.HasPrefix(src, "method.request.") && !strings.HasPrefix(src, "method.request.body") && !strings.HasPrefix(src, "method.request.multivalue") {
 			if _, ok := m.RequestParameters[src]; !ok {
-				add(diag.Errorf(ruleParamMapping, irng("RequestParameters"), m.LogicalID,
+				add(diag.Errorf(ruleParamMapping, in.Props.At("RequestParameters."+dst, irng("RequestParameters")), m.LogicalID,
 					fmt.Sprintf(h.pick("Declare it in the method's RequestParameters: {%s: true}.", "Declare it in the method's request_parameters: {\"%s\" = true}."), src),
 					"integration parameter %s reads %s, which the method does not declare", dst, src))
 			}
