@@ -56,13 +56,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 	h := hints{t.Format}
 	var ds diag.Diagnostics
 	add := func(d diag.Diagnostic) { ds = append(ds, d) }
-	ext := func(rule string, rng diag.Range, res, hint, format string, args ...any) {
-		if allowExtensions {
-			add(diag.Infof(rule, rng, res, hint, format, args...))
-		} else {
-			add(diag.Errorf(rule, rng, res, hint+" Pass --allow-extensions to accept it (cfnrun honours it locally).", format, args...))
-		}
-	}
+	ext := extensionReporter(allowExtensions, add)
 	for _, api := range t.APIs {
 		// Stages.
 		byName := map[string]*model.Stage{}
@@ -326,13 +320,7 @@ func checkCFN(s *stack, t *model.Template) diag.Diagnostics {
 		detached := &model.RestAPI{}
 		h := hints{t.Format}
 		add := func(d diag.Diagnostic) { ds = append(ds, d) }
-		ext := func(rule string, rng diag.Range, res, hint, format string, args ...any) {
-			if s.opts.AllowExtensions {
-				add(diag.Infof(rule, rng, res, hint, format, args...))
-			} else {
-				add(diag.Errorf(rule, rng, res, hint+" Pass --allow-extensions to accept it (cfnrun honours it locally).", format, args...))
-			}
-		}
+		ext := extensionReporter(s.opts.AllowExtensions, add)
 		for _, m := range s.orphans {
 			m.ApplyDefaults()
 			checkMethod(t, h, detached, &model.Resource{Path: "(unattached)"}, m, add, ext)
@@ -395,4 +383,16 @@ func edgeOptimized(api *model.RestAPI) bool {
 		}
 	}
 	return false
+}
+
+// extensionReporter reports a use of one of cfnrun's extensions: an error,
+// since AWS rejects it, or info with --allow-extensions.
+func extensionReporter(allow bool, add func(diag.Diagnostic)) func(rule string, rng diag.Range, res, hint, format string, args ...any) {
+	return func(rule string, rng diag.Range, res, hint, format string, args ...any) {
+		if allow {
+			add(diag.Infof(rule, rng, res, hint, format, args...))
+		} else {
+			add(diag.Errorf(rule, rng, res, hint+" Pass --allow-extensions to accept it (cfnrun honours it locally).", format, args...))
+		}
+	}
 }
