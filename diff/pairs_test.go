@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cfnrun/cfnrun/diff"
@@ -66,6 +67,11 @@ func resolvePair(t *testing.T, dir, side string) *model.Template {
 	matches, _ := filepath.Glob(filepath.Join(dir, side+".*"))
 	if fi, err := os.Stat(filepath.Join(dir, side)); err == nil && fi.IsDir() {
 		matches = append(matches, filepath.Join(dir, side)) // a Terraform module
+	}
+	// side.path names an input elsewhere in the repository (an example),
+	// relative to the pair's directory, so pairs need not copy it.
+	if b, err := os.ReadFile(filepath.Join(dir, side+".path")); err == nil {
+		matches = []string{filepath.Join(dir, strings.TrimSpace(string(b)))}
 	}
 	if len(matches) != 1 {
 		t.Fatalf("%s: want exactly one %s.yaml, %s.json or %s/ (Terraform), found %v", dir, side, side, side, matches)
