@@ -708,12 +708,9 @@ func (p *parser) parenExpr(start int, name string) (expr, error) {
 }
 
 func (p *parser) setDirective(start int) (node, error) {
-	p.skipSpace()
-	if p.i >= len(p.src) || p.src[p.i] != '(' {
-		return nil, p.errAt(start, "#set needs parentheses", "write #set($name = value)")
+	if err := p.openParen(start, "#set needs parentheses", "write #set($name = value)"); err != nil {
+		return nil, err
 	}
-	p.i++
-	p.skipSpace()
 	if p.i >= len(p.src) || p.src[p.i] != '$' {
 		return nil, p.errAt(p.i, "#set must assign to a $reference", "write #set($name = value)")
 	}
@@ -792,12 +789,9 @@ func (p *parser) ifDirective(start int) (node, error) {
 
 // macroDirective parses #macro(name $arg ...) body #end and records it.
 func (p *parser) macroDirective(start int) error {
-	p.skipSpace()
-	if p.i >= len(p.src) || p.src[p.i] != '(' {
-		return p.errAt(start, "#macro needs a name in parentheses", "write #macro(name $arg1 $arg2) ... #end")
+	if err := p.openParen(start, "#macro needs a name in parentheses", "write #macro(name $arg1 $arg2) ... #end"); err != nil {
+		return err
 	}
-	p.i++
-	p.skipSpace()
 	k := p.i
 	for k < len(p.src) && isDirectiveChar(p.src[k]) {
 		k++
@@ -887,22 +881,12 @@ func (p *parser) macroCall(start int, name string, end int) (node, bool, error) 
 
 // defineDirective parses #define($name) body #end.
 func (p *parser) defineDirective(start int) (node, error) {
-	p.skipSpace()
-	if p.i >= len(p.src) || p.src[p.i] != '(' {
-		return nil, p.errAt(start, "#define needs a reference in parentheses", "write #define($name) ... #end")
-	}
-	p.i++
-	p.skipSpace()
-	vpos := p.i
-	if p.i >= len(p.src) || p.src[p.i] != '$' {
-		return nil, p.errAt(vpos, "#define needs a reference to name the block", "write #define($name) ... #end")
-	}
-	ref, ok, err := p.reference(false)
-	if err != nil {
+	if err := p.openParen(start, "#define needs a reference in parentheses", "write #define($name) ... #end"); err != nil {
 		return nil, err
 	}
-	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
-		return nil, p.errAt(vpos, "the #define name must be a plain $name", "write #define($name) ... #end")
+	name, err := p.plainVar("#define needs a reference to name the block", "the #define name must be a plain $name", "write #define($name) ... #end")
+	if err != nil {
+		return nil, err
 	}
 	p.skipSpace()
 	if p.i >= len(p.src) || p.src[p.i] != ')' {
@@ -917,26 +901,16 @@ func (p *parser) defineDirective(start int) (node, error) {
 	if term.kind != termEnd {
 		return nil, p.errAt(start, "#define is never closed", "add #end after the block")
 	}
-	return &defineNode{name: ref.name, body: body}, nil
+	return &defineNode{name: name, body: body}, nil
 }
 
 func (p *parser) foreachDirective(start int) (node, error) {
-	p.skipSpace()
-	if p.i >= len(p.src) || p.src[p.i] != '(' {
-		return nil, p.errAt(start, "#foreach needs parentheses", "write #foreach($item in $list)")
-	}
-	p.i++
-	p.skipSpace()
-	vpos := p.i
-	if p.i >= len(p.src) || p.src[p.i] != '$' {
-		return nil, p.errAt(vpos, "#foreach needs a loop variable", "write #foreach($item in $list)")
-	}
-	ref, ok, err := p.reference(false)
-	if err != nil {
+	if err := p.openParen(start, "#foreach needs parentheses", "write #foreach($item in $list)"); err != nil {
 		return nil, err
 	}
-	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
-		return nil, p.errAt(vpos, "the #foreach loop variable must be a plain $name", "write #foreach($item in $list)")
+	name, err := p.plainVar("#foreach needs a loop variable", "the #foreach loop variable must be a plain $name", "write #foreach($item in $list)")
+	if err != nil {
+		return nil, err
 	}
 	p.skipSpace()
 	if !p.word("in") {
@@ -959,7 +933,7 @@ func (p *parser) foreachDirective(start int) (node, error) {
 	if term.kind != termEnd {
 		return nil, p.errAt(start, "#foreach is never closed", "add #end after the loop body")
 	}
-	return &foreachNode{varName: ref.name, iter: iter, body: body, pos: p.pos(start)}, nil
+	return &foreachNode{varName: name, iter: iter, body: body, pos: p.pos(start)}, nil
 }
 
 // word consumes the keyword w if it is next and not followed by an
@@ -1548,4 +1522,33 @@ func (p *parser) stringLit() (expr, error) {
 		}
 	}
 	return &interpExpr{nodes: nodes}, nil
+}
+
+// openParen consumes the "(" that follows a directive name, with the
+// spaces around it; msg and fix describe its absence.
+func (p *parser) openParen(start int, msg, fix string) error {
+	p.skipSpace()
+	if p.i >= len(p.src) || p.src[p.i] != '(' {
+		return p.errAt(start, msg, fix)
+	}
+	p.i++
+	p.skipSpace()
+	return nil
+}
+
+// plainVar parses a plain $name (no properties, not a built-in), as
+// #define and #foreach name their variable.
+func (p *parser) plainVar(noDollar, notPlain, fix string) (string, error) {
+	vpos := p.i
+	if p.i >= len(p.src) || p.src[p.i] != '$' {
+		return "", p.errAt(vpos, noDollar, fix)
+	}
+	ref, ok, err := p.reference(false)
+	if err != nil {
+		return "", err
+	}
+	if !ok || len(ref.segs) > 0 || ref.root != rootVar {
+		return "", p.errAt(vpos, notPlain, fix)
+	}
+	return ref.name, nil
 }
