@@ -338,8 +338,10 @@ func (l *lowerer) run() {
 	for _, r := range l.live("AWS::ApiGateway::Authorizer") {
 		p := l.propsOf(r)
 		if api := l.api(p, "authorizer"); api != nil {
-			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: p.str("Type"),
-				IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"), Range: r.keyRange})
+			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: strings.ToUpper(p.str("Type")),
+				IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"),
+				ResultTTLSeconds: p.integer("AuthorizerResultTtlInSeconds", model.DefaultAuthorizerTTL), IdentityValidationExpression: p.str("IdentityValidationExpression"),
+				Credentials: p.str("AuthorizerCredentials"), Range: r.keyRange, Props: p.rng})
 		}
 	}
 	for _, r := range l.live("AWS::ApiGateway::GatewayResponse") {

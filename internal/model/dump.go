@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -45,6 +46,14 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 			d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
 			d.kv(2, "identitySource", a.IdentitySource)
 			d.kv(2, "uri", a.AuthorizerURI)
+			d.kv(2, "lambda", a.Function.String())
+			if a.Type != "COGNITO_USER_POOLS" {
+				d.kv(2, "resultTtlSeconds", fmt.Sprint(a.ResultTTLSeconds))
+			}
+			d.kv(2, "identityValidationExpression", a.IdentityValidationExpression)
+			if o.Identity {
+				d.kv(2, "credentials", a.Credentials)
+			}
 			d.list(2, "providerArns", a.ProviderARNs)
 		}
 		for _, v := range api.Validators {
@@ -104,6 +113,9 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 				}
 			}
 		}
+	}
+	for _, fn := range t.Functions {
+		d.function(fn)
 	}
 	if len(t.Outputs) > 0 {
 		d.b.WriteString("outputs\n")
@@ -218,6 +230,7 @@ func (d *dumper) method(depth int, m *Method) {
 		j := in + 1
 		d.kv(j, "httpMethod", ig.HTTPMethod)
 		d.kv(j, "uri", ig.URI)
+		d.kv(j, "lambda", ig.Lambda.String())
 		d.kv(j, "connectionType", ig.ConnectionType)
 		if d.o.Identity {
 			d.kv(j, "connectionId", ig.ConnectionID)
@@ -236,6 +249,65 @@ func (d *dumper) method(depth int, m *Method) {
 			d.smap(j+1, "responseTemplates", r.ResponseTemplates)
 			d.kv(j+1, "contentHandling", r.ContentHandling)
 		}
+	}
+}
+
+func (d *dumper) function(fn *Function) {
+	d.line(0, fn.Range, fn.LogicalID, "", "function %s", fn.Name)
+	d.kv(1, "arn", fn.ARN)
+	if fn.PackageType != "Zip" {
+		d.kv(1, "packageType", fn.PackageType)
+	}
+	d.kv(1, "runtime", fn.Runtime)
+	d.kv(1, "handler", fn.Handler)
+	d.code(1, "code", fn.Code)
+	for _, l := range fn.Layers {
+		d.line(1, l.Range, l.LogicalID, "", "layer %s", l.ARN)
+		d.code(2, "code", l.Code)
+	}
+	d.smap(1, "environment", fn.Environment)
+	d.kv(1, "timeout", fmt.Sprint(fn.Timeout))
+	d.kv(1, "memorySize", fmt.Sprint(fn.MemorySize))
+	if fn.ReservedConcurrency != nil {
+		d.kv(1, "reservedConcurrency", fmt.Sprint(*fn.ReservedConcurrency))
+	}
+	d.list(1, "architectures", fn.Architectures)
+	for _, v := range fn.Versions {
+		d.line(1, v.Range, v.LogicalID, "", "version %s", v.Version)
+	}
+	for _, a := range fn.Aliases {
+		d.line(1, a.Range, a.LogicalID, "", "alias %s -> %s", a.Name, a.FunctionVersion)
+	}
+	for _, p := range fn.Permissions {
+		d.line(1, p.Range, p.LogicalID, "", "permission %s %s", p.Action, p.Principal)
+		d.kv(2, "sourceArn", p.SourceArn)
+		d.kv(2, "qualifier", p.Qualifier)
+		if p.Generated {
+			d.kv(2, "generated", "true")
+		}
+	}
+}
+
+func (d *dumper) code(depth int, k string, c Code) {
+	switch {
+	case c.NotLocal != "":
+		d.kv(depth, k, "not local: "+c.NotLocal)
+	case c.Dir != "":
+		d.kv(depth, k, "dir "+filepath.ToSlash(c.Dir))
+		d.list(depth+1, "excludes", c.Excludes)
+	case c.Zip != "":
+		d.kv(depth, k, "zip "+filepath.ToSlash(c.Zip))
+	case len(c.Files) > 0:
+		fmt.Fprintf(&d.b, "%s%s: files\n", strings.Repeat("  ", depth), k)
+		for _, f := range c.Files {
+			if f.Source != "" {
+				d.kv(depth+1, f.Name, "from "+filepath.ToSlash(f.Source))
+			} else {
+				d.kv(depth+1, f.Name, f.Content)
+			}
+		}
+	default:
+		d.kv(depth, k, "none")
 	}
 }
 

@@ -21,6 +21,31 @@ func (t *Template) Finalize() {
 	for _, api := range t.APIs {
 		api.Finalize()
 	}
+	t.finalizeFunctions()
+	t.linkLambda()
+}
+
+// linkLambda points every Lambda integration and authorizer at what its
+// URI names, so the runtime never parses ARNs itself.
+func (t *Template) linkLambda() {
+	for _, api := range t.APIs {
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				if in := m.Integration; in != nil {
+					in.Lambda = nil
+					if in.Type == IntegrationAWS || in.Type == IntegrationAWSProxy {
+						in.Lambda = t.ResolveLambdaURI(in.URI)
+					}
+				}
+			}
+		}
+		for _, a := range api.Authorizers {
+			a.Function = nil
+			if a.Type != "COGNITO_USER_POOLS" && a.AuthorizerURI != "" {
+				a.Function = t.ResolveLambdaURI(a.AuthorizerURI)
+			}
+		}
+	}
 }
 
 // Finalize computes paths and sorts the API's slices; see Template.Finalize.

@@ -37,6 +37,10 @@ type Template struct {
 	Nodes []*Node
 	// APIs are the REST APIs, sorted by LogicalID.
 	APIs []*RestAPI
+	// Functions are the Lambda functions, sorted by Name (then LogicalID).
+	// Integrations and authorizers point at them (Integration.Lambda,
+	// Authorizer.Function).
+	Functions []*Function
 	// Outputs are the evaluated outputs, in source order.
 	Outputs []Output
 	// Parameters are the template's parameters (CloudFormation) or input
@@ -247,6 +251,12 @@ type Integration struct {
 	ContentHandling     string
 	CacheKeyParameters  []string
 	CacheNamespace      string
+	// Lambda is what the URI names when it invokes a Lambda function
+	// (AWS_PROXY, or AWS with a ":lambda:path/2015-03-31/functions/" URI):
+	// a function of the template with its qualifier, a stage variable the
+	// runtime resolves per stage, or a function outside the template.
+	// Nil for other integrations. Template.Finalize fills it from URI.
+	Lambda *LambdaTarget
 	// Responses are the integration responses, sorted with the default
 	// (empty SelectionPattern) last, then by SelectionPattern.
 	Responses []IntegrationResponse
@@ -316,16 +326,38 @@ type MethodSetting struct {
 	Range                diag.Range
 }
 
-// Authorizer is an AWS::ApiGateway::Authorizer.
+// Authorizer is an AWS::ApiGateway::Authorizer / aws_api_gateway_authorizer
+// (or one SAM generates from an API's Auth.Authorizers).
 type Authorizer struct {
-	LogicalID      string
-	ID             string
-	Name           string
-	Type           string // TOKEN, REQUEST, COGNITO_USER_POOLS
+	LogicalID string
+	ID        string
+	Name      string
+	// Type is TOKEN, REQUEST or COGNITO_USER_POOLS (upper case; TOKEN in
+	// Terraform when unset).
+	Type string
+	// IdentitySource is as written ("method.request.header.Authorization",
+	// comma-separated for REQUEST authorizers).
 	IdentitySource string
-	AuthorizerURI  string
-	ProviderARNs   []string
-	Range          diag.Range
+	// AuthorizerURI is the Lambda invocation URI of TOKEN and REQUEST
+	// authorizers, resolved like Integration.URI.
+	AuthorizerURI string
+	// Function is what AuthorizerURI names (see Integration.Lambda); nil
+	// for Cognito authorizers. Template.Finalize fills it.
+	Function *LambdaTarget
+	// ResultTTLSeconds is AuthorizerResultTtlInSeconds: how long a policy
+	// is cached per identity. DefaultAuthorizerTTL (300) when unset; 0
+	// disables caching.
+	ResultTTLSeconds int
+	// IdentityValidationExpression is the regular expression a TOKEN
+	// authorizer's token must match before the function is called; "" for
+	// none.
+	IdentityValidationExpression string
+	// Credentials is AuthorizerCredentials: the role API Gateway assumes
+	// to invoke the function ("" uses the function's resource policy).
+	Credentials  string
+	ProviderARNs []string
+	Range        diag.Range
+	Props        Ranges
 }
 
 // GatewayResponse is an AWS::ApiGateway::GatewayResponse.

@@ -80,8 +80,10 @@ func (l *loader) lower(t *model.Template) {
 	for _, in := range byType["aws_api_gateway_authorizer"] {
 		if api := lw.api(in); api != nil {
 			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"),
-				Type: orDefault(in.str("type"), "TOKEN"), IdentitySource: in.str("identity_source"), AuthorizerURI: in.str("authorizer_uri"),
-				ProviderARNs: in.list("provider_arns"), Range: in.rng()})
+				Type: strings.ToUpper(orDefault(in.str("type"), "TOKEN")), IdentitySource: in.str("identity_source"), AuthorizerURI: in.str("authorizer_uri"),
+				ProviderARNs: in.list("provider_arns"), ResultTTLSeconds: in.num("authorizer_result_ttl_in_seconds", model.DefaultAuthorizerTTL),
+				IdentityValidationExpression: in.str("identity_validation_expression"), Credentials: in.str("authorizer_credentials"),
+				Range: in.rng(), Props: in.cfnRanges()})
 		}
 	}
 	for _, in := range byType["aws_api_gateway_gateway_response"] {

@@ -1,0 +1,155 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseFunctionRef(t *testing.T) {
+	tests := []struct {
+		ref  string
+		want FunctionRef
+		ok   bool
+	}{
+		{"my-function", FunctionRef{Name: "my-function"}, true},
+		{"my-function:v1", FunctionRef{Name: "my-function", Qualifier: "v1"}, true},
+		{"my-function:$LATEST", FunctionRef{Name: "my-function", Qualifier: "$LATEST"}, true},
+		{"123456789012:function:my-function", FunctionRef{Account: "123456789012", Name: "my-function"}, true},
+		{"123456789012:function:my-function:3", FunctionRef{Account: "123456789012", Name: "my-function", Qualifier: "3"}, true},
+		{"arn:aws:lambda:us-west-2:123456789012:function:my-function", FunctionRef{Partition: "aws", Region: "us-west-2", Account: "123456789012", Name: "my-function"}, true},
+		{"arn:aws-cn:lambda:cn-north-1:123456789012:function:f:live", FunctionRef{Partition: "aws-cn", Region: "cn-north-1", Account: "123456789012", Name: "f", Qualifier: "live"}, true},
+		{"arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1", FunctionRef{}, false},
+		{"arn:aws:sqs:us-east-1:123456789012:queue", FunctionRef{}, false},
+		{"f:a:b", FunctionRef{}, false},
+		{"f:", FunctionRef{}, false},
+		{"", FunctionRef{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref, func(t *testing.T) {
+			got, ok := ParseFunctionRef(tt.ref)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func lambdaTemplate() *Template {
+	fn := &Function{LogicalID: "Hello", Name: "hello", ARN: "arn:aws:lambda:us-east-1:123456789012:function:hello",
+		Aliases: []FunctionAlias{{Name: "live", FunctionVersion: "1"}}, Versions: []FunctionVersion{{Version: "1"}}}
+	other := &Function{LogicalID: "Other", Name: "other", ARN: "arn:aws:lambda:us-east-1:123456789012:function:other"}
+	return &Template{Functions: []*Function{other, fn}}
+}
+
+func TestLookupFunction(t *testing.T) {
+	tm := lambdaTemplate()
+	tests := []struct {
+		ref, wantFn, wantQ string
+	}{
+		{"hello", "Hello", ""},
+		{"hello:live", "Hello", "live"},
+		{"123456789012:function:hello:1", "Hello", "1"},
+		{"999999999999:function:hello", "", ""},
+		{"arn:aws:lambda:us-east-1:123456789012:function:other", "Other", ""},
+		{"arn:aws:lambda:eu-west-1:123456789012:function:other", "", ""},
+		{"arn:aws:lambda:us-east-1:123456789012:function:hello:live", "Hello", "live"},
+		{"nope", "", ""},
+		{"Hello", "", ""}, // logical ids are not function names
+	}
+	for _, tt := range tests {
+		t.Run(tt.ref, func(t *testing.T) {
+			fn, q := tm.LookupFunction(tt.ref)
+			got := ""
+			if fn != nil {
+				got = fn.LogicalID
+			}
+			if got != tt.wantFn || q != tt.wantQ {
+				t.Errorf("LookupFunction(%q) = %q, %q; want %q, %q", tt.ref, got, q, tt.wantFn, tt.wantQ)
+			}
+		})
+	}
+}
+
+func TestResolveLambdaURI(t *testing.T) {
+	tm := lambdaTemplate()
+	const pre = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+	tests := []struct {
+		name, uri, want string
+	}{
+		{"function", pre + "arn:aws:lambda:us-east-1:123456789012:function:hello/invocations", "function hello"},
+		{"alias", pre + "arn:aws:lambda:us-east-1:123456789012:function:hello:live/invocations", "function hello:live"},
+		{"stage variable", pre + "arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}/invocations",
+			"stage variable arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}"},
+		{"external", pre + "arn:aws:lambda:us-east-1:123456789012:function:elsewhere/invocations", "external arn:aws:lambda:us-east-1:123456789012:function:elsewhere"},
+		{"other region", pre + "arn:aws:lambda:eu-west-1:123456789012:function:hello/invocations", "external arn:aws:lambda:eu-west-1:123456789012:function:hello"},
+		{"not lambda", "arn:aws:apigateway:us-east-1:sqs:path/123456789012/queue", ""},
+		{"http", "https://example.com/x", ""},
+		{"bare function arn", "arn:aws:lambda:us-east-1:123456789012:function:hello", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tm.ResolveLambdaURI(tt.uri).String(); got != tt.want {
+				t.Errorf("ResolveLambdaURI = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if lt := tm.ResolveLambdaURI(pre + "arn:aws:lambda:us-east-1:123456789012:function:elsewhere:3/invocations"); lt.Name != "elsewhere" || lt.Qualifier != "3" || !lt.External {
+		t.Errorf("external target = %+v, want name elsewhere, qualifier 3", lt)
+	}
+}
+
+func TestFinalizeLinksLambda(t *testing.T) {
+	tm := lambdaTemplate()
+	in := &Integration{Type: "aws_proxy", URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:hello:live/invocations"}
+	httpIn := &Integration{Type: "HTTP_PROXY", URI: in.URI}
+	root := &Resource{Methods: []*Method{{HTTPMethod: "get", Integration: in}, {HTTPMethod: "POST", Integration: httpIn}}}
+	az := &Authorizer{Type: "TOKEN", AuthorizerURI: in.URI}
+	tm.APIs = []*RestAPI{{Root: root, Resources: []*Resource{root}, Authorizers: []*Authorizer{az}}}
+	tm.Finalize()
+	if in.Lambda == nil || in.Lambda.Function != tm.FunctionByID("Hello") || in.Lambda.Qualifier != "live" {
+		t.Errorf("integration Lambda = %+v", in.Lambda)
+	}
+	if httpIn.Lambda != nil {
+		t.Errorf("HTTP_PROXY integration got a Lambda target: %+v", httpIn.Lambda)
+	}
+	if az.Function == nil || az.Function.Function == nil {
+		t.Errorf("authorizer Function = %+v", az.Function)
+	}
+	if tm.Functions[0].Name != "hello" || tm.Functions[0].Timeout != DefaultFunctionTimeout || tm.Functions[0].MemorySize != DefaultFunctionMemory {
+		t.Errorf("functions not sorted or defaulted: %+v", tm.Functions[0])
+	}
+	if !tm.Functions[0].HasQualifier("live") || !tm.Functions[0].HasQualifier("1") || tm.Functions[0].HasQualifier("2") {
+		t.Error("HasQualifier")
+	}
+}
+
+func TestDumpFunction(t *testing.T) {
+	rc := 0
+	tm := &Template{Functions: []*Function{{Name: "f", ARN: "arn:aws:lambda:us-east-1:123456789012:function:f", Runtime: "python3.12", Handler: "index.handler",
+		Code: Code{Files: []CodeFile{{Name: "index.py", Content: "def handler(e, c):\n    return 1\n"}}}, ReservedConcurrency: &rc,
+		Environment: map[string]string{"B": "2", "A": "1"}, Layers: []Layer{{ARN: "arn:aws:lambda:us-east-1:123456789012:layer:l:1", Code: Code{Dir: "layer"}}}}}}
+	tm.Finalize()
+	want := `function f
+  arn: arn:aws:lambda:us-east-1:123456789012:function:f
+  runtime: python3.12
+  handler: index.handler
+  code: files
+    index.py: "def handler(e, c):\n    return 1\n"
+  layer arn:aws:lambda:us-east-1:123456789012:layer:l:1
+    code: dir layer
+  environment:
+    A: 1
+    B: 2
+  timeout: 3
+  memorySize: 128
+  reservedConcurrency: 0
+  architectures: [x86_64]
+`
+	if d := cmp.Diff(want, DumpString(tm, DumpOptions{})); d != "" {
+		t.Errorf("Dump (-want +got):\n%s", d)
+	}
+}
