@@ -295,7 +295,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			work = append(work, item{c.Address, false})
 		}
 	}
-	for _, name := range sortedKeys(params) {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
 		for _, u := range paramUsers[name] {
 			mark(u, fmt.Sprintf("refers to parameter %s, %s", name, params[name]))
 		}

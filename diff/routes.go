@@ -3,6 +3,7 @@ package diff
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -333,21 +334,21 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 		}
 		add("requestValidator", name)
 	}
-	for _, k := range sortedKeys(m.RequestParameters) {
+	for _, k := range slices.Sorted(maps.Keys(m.RequestParameters)) {
 		v := "optional"
 		if m.RequestParameters[k] {
 			v = "required"
 		}
 		add("requestParameters["+k+"]", v)
 	}
-	for _, k := range sortedKeys(m.RequestModels) {
+	for _, k := range slices.Sorted(maps.Keys(m.RequestModels)) {
 		add("requestModels["+k+"]", m.RequestModels[k])
 	}
 	if in := m.Integration; in != nil {
-		for _, k := range sortedKeys(in.RequestParameters) {
+		for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
 			add("integration.requestParameters["+k+"]", in.RequestParameters[k])
 		}
-		for _, k := range sortedKeys(in.RequestTemplates) {
+		for _, k := range slices.Sorted(maps.Keys(in.RequestTemplates)) {
 			add("requestTemplates["+k+"]", in.RequestTemplates[k])
 		}
 		add("cacheKeyParameters", strings.Join(in.CacheKeyParameters, ", "))
@@ -357,10 +358,10 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 				p = "integrationResponses[default]"
 			}
 			add(p+".statusCode", ir.StatusCode)
-			for _, k := range sortedKeys(ir.ResponseParameters) {
+			for _, k := range slices.Sorted(maps.Keys(ir.ResponseParameters)) {
 				add(p+".responseParameters["+k+"]", ir.ResponseParameters[k])
 			}
-			for _, k := range sortedKeys(ir.ResponseTemplates) {
+			for _, k := range slices.Sorted(maps.Keys(ir.ResponseTemplates)) {
 				add(p+".responseTemplates["+k+"]", ir.ResponseTemplates[k])
 			}
 			add(p+".contentHandling", ir.ContentHandling)
@@ -369,10 +370,10 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 	for _, mr := range m.MethodResponses {
 		p := "methodResponses[" + mr.StatusCode + "]"
 		add(p, "declared")
-		for _, k := range sortedKeys(mr.ResponseParameters) {
+		for _, k := range slices.Sorted(maps.Keys(mr.ResponseParameters)) {
 			add(p+".responseParameters["+k+"]", strconv.FormatBool(mr.ResponseParameters[k]))
 		}
-		for _, k := range sortedKeys(mr.ResponseModels) {
+		for _, k := range slices.Sorted(maps.Keys(mr.ResponseModels)) {
 			add(p+".responseModels["+k+"]", mr.ResponseModels[k])
 		}
 	}
@@ -429,15 +430,6 @@ func diffFacts(a, b []fact) []FieldChange {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
-
 func deploymentOf(a *model.RestAPI, st *model.Stage) string {
 	if st.Implicit {
 		return st.LogicalID
@@ -461,7 +453,7 @@ func stageFacts(a *model.RestAPI, st *model.Stage, withDeployment bool) []fact {
 		add("deployment", deploymentOf(a, st))
 	}
 	add("description", st.Description)
-	for _, k := range sortedKeys(st.Variables) {
+	for _, k := range slices.Sorted(maps.Keys(st.Variables)) {
 		add("variables["+k+"]", st.Variables[k])
 	}
 	if st.HTTP2Enabled != nil {

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -313,7 +314,7 @@ func (s *stack) findInMap(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		if def != nil {
 			return s.eval(def, c)
 		}
-		s.errorf(ruleMapping, arg.Items[i].Range, c.resource, hintOr(diag.DidYouMean(keys[i], candidates), "Check the Mappings section."), "Fn::FindInMap: %s %q not found", what, keys[i])
+		s.errorf(ruleMapping, arg.Items[i].Range, c.resource, cmp.Or(diag.DidYouMean(keys[i], candidates), "Check the Mappings section."), "Fn::FindInMap: %s %q not found", what, keys[i])
 		return ""
 	}
 	m := s.root.Get("Mappings").Get(keys[0])
@@ -441,7 +442,7 @@ func (s *stack) condition(name string, rng diag.Range) bool {
 	}
 	def, ok := s.condDefs[name]
 	if !ok {
-		s.errorf(ruleCondition, rng, "", hintOr(diag.DidYouMean(name, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", name)
+		s.errorf(ruleCondition, rng, "", cmp.Or(diag.DidYouMean(name, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", name)
 		s.condVals[name] = false
 		return false
 	}

@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -113,7 +114,7 @@ func (w *refWalker) walk(n *cfn.Node) {
 			w.inIf--
 			if len(arg.Items) > 0 && arg.Items[0].Kind == cfn.Scalar {
 				if _, ok := w.s.condDefs[arg.Items[0].Value]; !ok {
-					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from, hintOr(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
+					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from, cmp.Or(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
 				}
 			}
 		}
@@ -160,7 +161,7 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 	s := w.s
 	if strings.HasPrefix(name, "AWS::") {
 		if _, ok := s.pseudo(name); !ok {
-			s.errorf(ruleUnknownRef, rng, w.from, hintOr(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
+			s.errorf(ruleUnknownRef, rng, w.from, cmp.Or(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
 		}
 		return
 	}
@@ -258,7 +259,7 @@ func (s *stack) buildGraph() []*model.Node {
 		}
 		for _, d := range r.dependsOn {
 			if _, ok := s.res[d.name]; !ok {
-				s.errorf(ruleUnknownRef, d.rng, id, hintOr(diag.DidYouMean(d.name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", d.name)
+				s.errorf(ruleUnknownRef, d.rng, id, cmp.Or(diag.DidYouMean(d.name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", d.name)
 				continue
 			}
 			if d.name == id {

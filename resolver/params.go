@@ -3,6 +3,7 @@ package resolver
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -130,7 +131,7 @@ func (s *stack) loadParameters() {
 			}
 			for _, a := range f.Value.Fields {
 				if !contains(parameterKeys, a.Key) {
-					s.errorf(ruleParam, a.KeyRange, "", hintOr(diag.DidYouMean(a.Key, parameterKeys), "Parameter attributes are "+strings.Join(parameterKeys, ", ")+"."), "unknown parameter attribute %q", a.Key)
+					s.errorf(ruleParam, a.KeyRange, "", cmp.Or(diag.DidYouMean(a.Key, parameterKeys), "Parameter attributes are "+strings.Join(parameterKeys, ", ")+"."), "unknown parameter attribute %q", a.Key)
 				}
 				if a.Value.Kind != cfn.Scalar && a.Key != "AllowedValues" {
 					s.errorf(ruleParam, a.Value.Range, "", "Parameter attributes are literal values; intrinsics are not allowed here.", "%s is %s", a.Key, a.Value.KindName())
@@ -143,7 +144,7 @@ func (s *stack) loadParameters() {
 			} else {
 				p.typ = tn.String()
 				if !validParamType(p.typ) {
-					s.errorf(ruleParam, tn.Range, "", hintOr(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}), "Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
+					s.errorf(ruleParam, tn.Range, "", cmp.Or(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}), "Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
 				}
 			}
 			p.list = strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
@@ -182,7 +183,7 @@ func (s *stack) loadParameters() {
 		if file, ok := strings.CutPrefix(ov.source, "--param-file "); ok {
 			rng = locateKey(file, name)
 		}
-		s.errorf(ruleParam, rng, "", hintOr(diag.DidYouMean(name, s.paramOrder), "Remove the value or declare the parameter in the template."),
+		s.errorf(ruleParam, rng, "", cmp.Or(diag.DidYouMean(name, s.paramOrder), "Remove the value or declare the parameter in the template."),
 			"%s sets %q, but the template has no such parameter", ov.source, name)
 	}
 }
@@ -225,7 +226,7 @@ func (s *stack) checkParamValue(p *parameter) {
 				allowed = append(allowed, it.String())
 			}
 			if !contains(allowed, v) {
-				s.errorf(ruleParamValue, at, "", "Allowed values are "+strings.Join(allowed, ", ")+". "+hintOr(diag.DidYouMean(v, allowed), ""), "parameter %q: %q from %s is not an allowed value", p.name, v, where)
+				s.errorf(ruleParamValue, at, "", "Allowed values are "+strings.Join(allowed, ", ")+". "+cmp.Or(diag.DidYouMean(v, allowed), ""), "parameter %q: %q from %s is not an allowed value", p.name, v, where)
 			}
 		}
 		if ap := d.Get("AllowedPattern").String(); ap != "" {
@@ -233,7 +234,7 @@ func (s *stack) checkParamValue(p *parameter) {
 			if err != nil {
 				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "", "Write a valid Java-style regular expression.", "AllowedPattern does not compile: %v", err)
 			} else if !re.MatchString(v) {
-				s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), "The value must match "+ap+"."), "parameter %q: %q from %s does not match AllowedPattern", p.name, v, where)
+				s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), "The value must match "+ap+"."), "parameter %q: %q from %s does not match AllowedPattern", p.name, v, where)
 			}
 		}
 		checkLen := func(key string, ok func(n int) bool, what string) {
@@ -244,7 +245,7 @@ func (s *stack) checkParamValue(p *parameter) {
 					return
 				}
 				if !ok(lim) {
-					s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), fmt.Sprintf("The value must be %s %d characters.", what, lim)), "parameter %q: %q from %s violates %s %d", p.name, v, where, key, lim)
+					s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("The value must be %s %d characters.", what, lim)), "parameter %q: %q from %s violates %s %d", p.name, v, where, key, lim)
 				}
 			}
 		}
@@ -258,20 +259,13 @@ func (s *stack) checkParamValue(p *parameter) {
 					return
 				}
 				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !ok(x, lim) {
-					s.errorf(ruleParamValue, at, "", cmpOr(d.Get("ConstraintDescription").String(), fmt.Sprintf("%s is %s.", key, n.String())), "parameter %q: %s from %s violates %s %s", p.name, v, where, key, n.String())
+					s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("%s is %s.", key, n.String())), "parameter %q: %s from %s violates %s %s", p.name, v, where, key, n.String())
 				}
 			}
 		}
 		checkVal("MinValue", func(x, lim float64) bool { return x >= lim })
 		checkVal("MaxValue", func(x, lim float64) bool { return x <= lim })
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func splitList(v string) []string {

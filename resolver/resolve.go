@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"slices"
@@ -129,7 +130,7 @@ func (s *stack) outputs() []model.Output {
 		}
 		for _, a := range o.Fields {
 			if !slices.Contains([]string{"Value", "Description", "Export", "Condition"}, a.Key) {
-				s.errorf(ruleOutput, a.KeyRange, "", hintOr(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
+				s.errorf(ruleOutput, a.KeyRange, "", cmp.Or(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
 			}
 		}
 		if c := o.Get("Condition"); c != nil && c.Kind == cfn.Scalar {

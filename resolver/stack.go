@@ -182,7 +182,7 @@ func (s *stack) sections() {
 			continue
 		}
 		if !slices.Contains(knownSections, f.Key) {
-			s.errorf(ruleSection, f.KeyRange, "", hintOr(diag.DidYouMean(f.Key, knownSections), "Top-level sections are "+strings.Join(knownSections, ", ")+"."),
+			s.errorf(ruleSection, f.KeyRange, "", cmp.Or(diag.DidYouMean(f.Key, knownSections), "Top-level sections are "+strings.Join(knownSections, ", ")+"."),
 				"unknown top-level section %q", f.Key)
 		}
 	}
@@ -211,13 +211,6 @@ func (s *stack) sections() {
 	}
 }
 
-func hintOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func (s *stack) loadResources() {
 	sec := s.root.Get("Resources")
 	if sec == nil || sec.Kind != cfn.Mapping {
@@ -239,7 +232,7 @@ func (s *stack) loadResources() {
 		}
 		for _, a := range f.Value.Fields {
 			if !slices.Contains(resourceAttributes, a.Key) {
-				s.errorf(ruleResourceAttr, a.KeyRange, f.Key, hintOr(diag.DidYouMean(a.Key, resourceAttributes), "Resource attributes are "+strings.Join(resourceAttributes, ", ")+"; did you mean to put it under Properties?"),
+				s.errorf(ruleResourceAttr, a.KeyRange, f.Key, cmp.Or(diag.DidYouMean(a.Key, resourceAttributes), "Resource attributes are "+strings.Join(resourceAttributes, ", ")+"; did you mean to put it under Properties?"),
 					"unknown resource attribute %q", a.Key)
 			}
 		}
@@ -263,7 +256,7 @@ func (s *stack) loadResources() {
 			} else {
 				r.condition, r.condRange = c.Value.Value, c.Value.Range
 				if _, ok := s.condDefs[r.condition]; !ok {
-					s.errorf(ruleCondition, c.Value.Range, f.Key, hintOr(diag.DidYouMean(r.condition, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", r.condition)
+					s.errorf(ruleCondition, c.Value.Range, f.Key, cmp.Or(diag.DidYouMean(r.condition, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", r.condition)
 				} else {
 					r.live = s.condition(r.condition, c.Value.Range)
 				}

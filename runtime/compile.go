@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -333,7 +334,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		}
 	}
 	// Request parameters.
-	for _, k := range sortedKeys(in.RequestParameters) {
+	for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
 		src := in.RequestParameters[k]
 		pm, err := compileRequestParam(k, src)
 		if err != nil {
@@ -359,7 +360,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 	// HTTP and MOCK: templates and integration responses.
 	if len(in.RequestTemplates) > 0 {
 		ep.reqTemplates = map[string]mappingTemplate{}
-		for _, ct := range sortedKeys(in.RequestTemplates) {
+		for _, ct := range slices.Sorted(maps.Keys(in.RequestTemplates)) {
 			t, ok := compileMapping(in.RequestTemplates[ct], rngOf("RequestTemplates"), m.LogicalID, "request template "+ct, ds)
 			if ok {
 				ep.reqTemplates[strings.ToLower(ct)] = t
@@ -367,7 +368,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		}
 	}
 	if in.Type == model.IntegrationMock {
-		for _, ct := range sortedKeys(ep.reqTemplates) {
+		for _, ct := range slices.Sorted(maps.Keys(ep.reqTemplates)) {
 			lt, ok := ep.reqTemplates[ct].(literalTemplate)
 			if !ok {
 				continue
@@ -405,7 +406,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 			}
 			cr.pattern = re
 		}
-		for _, k := range sortedKeys(r.ResponseParameters) {
+		for _, k := range slices.Sorted(maps.Keys(r.ResponseParameters)) {
 			rp, err := compileResponseParam(k, r.ResponseParameters[k])
 			if err != nil {
 				*ds = append(*ds, diag.Warnf(ruleIgnored, r.Range, m.LogicalID,
@@ -415,7 +416,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 			}
 			cr.headers = append(cr.headers, rp)
 		}
-		for _, ct := range sortedKeys(r.ResponseTemplates) {
+		for _, ct := range slices.Sorted(maps.Keys(r.ResponseTemplates)) {
 			if t, ok := compileMapping(r.ResponseTemplates[ct], r.Range, m.LogicalID, "response template "+ct, ds); ok {
 				cr.templates = append(cr.templates, ctemplate{strings.ToLower(ct), t})
 			}
@@ -623,15 +624,6 @@ func (u *uriTemplate) placeholders() []string {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
-
 // requiredParams lists the parameters the method's request validator
 // checks, when it validates parameters.
 func requiredParams(cs *cstage, m *model.Method) []string {
@@ -648,7 +640,7 @@ func requiredParams(cs *cstage, m *model.Method) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range sortedKeys(m.RequestParameters) {
+	for _, k := range slices.Sorted(maps.Keys(m.RequestParameters)) {
 		if !m.RequestParameters[k] {
 			continue
 		}

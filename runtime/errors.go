@@ -3,7 +3,9 @@ package runtime
 import (
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +104,7 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 				er.status = n
 			}
 		}
-		for _, name := range sortedKeys(gr.ResponseParameters) {
+		for _, name := range slices.Sorted(maps.Keys(gr.ResponseParameters)) {
 			src := gr.ResponseParameters[name]
 			h, ok := strings.CutPrefix(name, "gatewayresponse.header.")
 			if !ok || len(src) < 2 || src[0] != '\'' || src[len(src)-1] != '\'' {
@@ -116,7 +118,7 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 		if tpl, ok := gr.ResponseTemplates["application/json"]; ok {
 			er.body = tpl
 		} else {
-			for _, ct := range sortedKeys(gr.ResponseTemplates) {
+			for _, ct := range slices.Sorted(maps.Keys(gr.ResponseTemplates)) {
 				er.body, er.ctype = gr.ResponseTemplates[ct], ct
 				break
 			}

@@ -117,3 +117,15 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestLongName: a name far longer than every candidate is no typo of
+// any of them, and comparing it costs no edit-distance table.
+func TestSuggestLongName(t *testing.T) {
+	long := strings.Repeat("Name", 250_000)
+	if got := Suggest(long, []string{"Name", "Description"}); got != "" {
+		t.Errorf("Suggest(1 MB name) = %q, want none", got)
+	}
+	if got := Suggest("Nme", []string{"Name", "Description"}); got != "Name" {
+		t.Errorf("Suggest(Nme) = %q, want Name", got)
+	}
+}

@@ -3,6 +3,7 @@ package diag
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Suggest returns the candidate closest to name, or "" when none is close
@@ -10,12 +11,19 @@ import (
 func Suggest(name string, candidates []string) string {
 	best, bestDist := "", 0
 	lname := strings.ToLower(name)
+	n := utf8.RuneCountInString(lname)
+	limit := max(1, min(3, utf8.RuneCountInString(name)/3))
 	for _, c := range candidates {
-		if strings.ToLower(c) == lname {
+		// The distance is at least the difference in length: skipping
+		// those candidates keeps a long name (a 20 KB "type") linear.
+		if m := utf8.RuneCountInString(c); m < n-limit || m > n+limit {
+			continue
+		}
+		lc := strings.ToLower(c)
+		if lc == lname {
 			return c
 		}
-		d := levenshtein(lname, strings.ToLower(c))
-		limit := max(1, min(3, len([]rune(name))/3))
+		d := levenshtein(lname, lc)
 		if d <= limit && (best == "" || d < bestDist || (d == bestDist && c < best)) {
 			best, bestDist = c, d
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -183,7 +184,7 @@ func (d *dumper) smap(depth int, k string, m map[string]string) {
 		return
 	}
 	fmt.Fprintf(&d.b, "%s%s:\n", strings.Repeat("  ", depth), k)
-	for _, key := range sortedKeys(m) {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
 		d.kv(depth+1, key, m[key])
 	}
 }
@@ -193,7 +194,7 @@ func (d *dumper) bmap(depth int, k string, m map[string]bool) {
 		return
 	}
 	fmt.Fprintf(&d.b, "%s%s:\n", strings.Repeat("  ", depth), k)
-	for _, key := range sortedKeys(m) {
+	for _, key := range slices.Sorted(maps.Keys(m)) {
 		d.kv(depth+1, key, fmt.Sprint(m[key]))
 	}
 }
@@ -316,13 +317,4 @@ func quoteIfNeeded(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

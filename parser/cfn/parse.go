@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -362,7 +363,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
 			f := n.Fields[0]
 			p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
-				hintOr(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
+				cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
 				"unknown intrinsic function %q", f.Key))
 		}
 		return n
@@ -395,20 +396,13 @@ func (p *parser) span(y *yaml.Node, n *Node) diag.Range {
 	return r
 }
 
-func hintOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // shortForm rewrites !Tag value to {"Fn::Tag": value}.
 func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	tagRange := p.rng(y.Line, y.Column, y.Line, y.Column+utf8.RuneCountInString(y.Tag))
 	name, ok := shortTags[y.Tag]
 	if !ok {
 		p.diags = append(p.diags, diag.Errorf(RuleTag, tagRange, "",
-			hintOr(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue."),
+			cmp.Or(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue."),
 			"unknown tag %q", y.Tag))
 		return p.plain(y, depth)
 	}

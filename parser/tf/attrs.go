@@ -3,6 +3,7 @@ package tf
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -550,7 +551,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 			return nil
 		}
-		for _, name := range sortedKeys(sb.Attributes) {
+		for _, name := range slices.Sorted(maps.Keys(sb.Attributes)) {
 			if name == "depends_on" || name == "provider" {
 				continue
 			}

@@ -1,8 +1,10 @@
 package tf
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -338,7 +340,7 @@ func (l *loader) rootVariables(mi *modInst) {
 	for _, p := range l.opts.VarFiles {
 		readVarFile(p, "-var-file", true)
 	}
-	for _, name := range sortedKeys(l.opts.Vars) {
+	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
 		if _, ok := m.varByName[name]; !ok {
 			l.diags = append(l.diags, errorf("TF007", hcl.Range{}, "", diag.DidYouMean(name, diag.Names(m.varByName)), "-var %s: the root module declares no variable %q", name, name))
 			continue
@@ -634,7 +636,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 				continue
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.varByName), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.varByName)), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
 				varVals[name] = cty.DynamicVal
 				continue
 			}
@@ -645,7 +647,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 				continue
 			}
 			if _, declared := mi.m.locals[name]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.locals), "Declare it in a locals block."), "reference to undeclared local value %q", name))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.locals)), "Declare it in a locals block."), "reference to undeclared local value %q", name))
 				localVals[name] = cty.DynamicVal
 				continue
 			}
@@ -669,7 +671,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			key := "data." + typ + "." + name
 			if _, declared := mi.m.resources[key]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(typ+"."+name, mi.declaredData(), "Declare it with a data block."), "reference to undeclared data source data.%s.%s", typ, name))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(typ+"."+name, mi.declaredData()), "Declare it with a data block."), "reference to undeclared data source data.%s.%s", typ, name))
 				put(dataVals, typ, name, cty.DynamicVal)
 				continue
 			}
@@ -681,7 +683,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			c, declared := mi.m.calls[name]
 			if !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(name, diag.Names(mi.m.calls), "Declare it with a module block."), "reference to undeclared module %q", name))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.calls)), "Declare it with a module block."), "reference to undeclared module %q", name))
 				moduleVals[name] = cty.DynamicVal
 				continue
 			}
@@ -700,7 +702,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 					for _, o := range ci.m.outputs {
 						names = append(names, o.name)
 					}
-					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(out, names, "Add an output block to the module."), "module %q has no output %q", name, out))
+					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(out, names), "Add an output block to the module."), "module %q has no output %q", name, out))
 					moduleOuts[name][out] = cty.DynamicVal
 					continue
 				}
@@ -711,7 +713,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		default:
 			name, ok := attrStep(tr, 1)
 			if !ok {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), didYouMeanOr(root, mi.declaredRoots(), "A reference to a resource is written TYPE.NAME.ATTRIBUTE."), "unknown name %q", root))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(root, mi.declaredRoots()), "A reference to a resource is written TYPE.NAME.ATTRIBUTE."), "unknown name %q", root))
 				ctx.Variables[root] = cty.DynamicVal
 				continue
 			}
@@ -759,13 +761,6 @@ func attrStep(tr hcl.Traversal, i int) (string, bool) {
 		return "", false
 	}
 	return a.Name, true
-}
-
-func didYouMeanOr(name string, candidates []string, fallback string) string {
-	if s := diag.DidYouMean(name, candidates); s != "" {
-		return s
-	}
-	return fallback
 }
 
 func (mi *modInst) declaredData() []string {
@@ -1002,7 +997,7 @@ func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
 	l.addHCL("TF002", ds)
 	for n, a := range attrs {
 		if _, ok := child.varByName[n]; !ok {
-			l.diagOnce(errorf("TF010", a.NameRange, addr, didYouMeanOr(n, diag.Names(child.varByName), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
+			l.diagOnce(errorf("TF010", a.NameRange, addr, cmp.Or(diag.DidYouMean(n, diag.Names(child.varByName)), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
 		}
 	}
 	return child, attrs, true

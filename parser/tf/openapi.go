@@ -3,6 +3,7 @@ package tf
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,14 +94,14 @@ func (o *openAPIImport) run() {
 	if s := str(o.root["x-amazon-apigateway-api-key-source"]); s != "" && o.api.APIKeySource == "" {
 		o.api.APIKeySource = s
 	}
-	for _, p := range sortedKeys(paths) {
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		item, _ := paths[p].(map[string]any)
 		if item == nil {
 			continue
 		}
 		res := o.resourceFor(p)
 		shared := params(item["parameters"])
-		for _, k := range sortedKeys(item) {
+		for _, k := range slices.Sorted(maps.Keys(item)) {
 			verb, ok := openAPIVerbs[strings.ToLower(k)]
 			if !ok {
 				continue
@@ -181,7 +182,7 @@ func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]a
 	}
 	o.security(m, op)
 	if rs, ok := op["responses"].(map[string]any); ok {
-		for _, code := range sortedKeys(rs) {
+		for _, code := range slices.Sorted(maps.Keys(rs)) {
 			if _, err := strconv.Atoi(code); err != nil {
 				continue
 			}
@@ -265,7 +266,7 @@ func (o *openAPIImport) integration(ig map[string]any) *model.Integration {
 		}
 	}
 	if rs, ok := ig["responses"].(map[string]any); ok {
-		for _, pattern := range sortedKeys(rs) {
+		for _, pattern := range slices.Sorted(maps.Keys(rs)) {
 			r, _ := rs[pattern].(map[string]any)
 			if r == nil {
 				continue

@@ -1,6 +1,7 @@
 package tf
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -469,7 +470,7 @@ func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
 		case "module":
 			n, ok := attrStep(tr, 1)
 			if ok && mi.m.calls[n] == nil {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(n, diag.Names(mi.m.calls), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(n, diag.Names(mi.m.calls)), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
 			}
 			continue
 		case "data":
@@ -493,6 +494,6 @@ func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
 		for _, r := range mi.m.resList {
 			cands = append(cands, r.key())
 		}
-		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, didYouMeanOr(key, cands, "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
+		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(key, cands), "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
 	}
 }

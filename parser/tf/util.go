@@ -2,13 +2,13 @@ package tf
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -72,7 +72,7 @@ func (l *loader) addEvalDiags(ds hcl.Diagnostics, resource string) {
 			name := fc.Name
 			cd := l.convert(rule, d, resource)
 			cd.Summary = fmt.Sprintf("call to unknown function %q", name)
-			cd.Detail = didYouMeanOr(name, diag.Names(l.funcs), "See docs/terraform.md for the functions cfnrun supports.")
+			cd.Detail = cmp.Or(diag.DidYouMean(name, diag.Names(l.funcs)), "See docs/terraform.md for the functions cfnrun supports.")
 			l.diagOnce(cd)
 			continue
 		}
@@ -108,15 +108,6 @@ func readFileIfExists(path string) ([]byte, error) {
 		return nil, nil
 	}
 	return b, err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func typeString(t cty.Type) string {

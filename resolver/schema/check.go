@@ -174,7 +174,7 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 	}
 	summary := fmt.Sprintf("%s is not a property of %s", f.Key, owner)
 	sibling := w.c.siblingWith(obj.name, f.Key)
-	suggest := suggest(f.Key, obj.names)
+	suggest := diag.Suggest(f.Key, obj.names)
 	switch {
 	case sibling != "":
 		detail := fmt.Sprintf("%s is a property of %s, not %s. Remove it, or change the resource type if you meant %s.", f.Key, sibling, obj.name, sibling)
@@ -292,7 +292,7 @@ func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 
 func (w *walker) badEnum(v *cfn.Node, e *enum) {
 	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
-	s := suggest(v.Value, e.values)
+	s := diag.Suggest(v.Value, e.values)
 	if s != "" {
 		detail = "Did you mean \"" + s + "\"? " + detail
 	} else if e.open {

@@ -156,7 +156,7 @@ func (c *Checker) typeNames() []string {
 
 func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
 	r := typeNode.Range
-	if s := suggest(typ, w.c.typeNames()); s != "" {
+	if s := diag.Suggest(typ, w.c.typeNames()); s != "" {
 		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id, "Did you mean \""+s+"\"? Type names are case-sensitive.",
 			"unknown resource type %q", typ))
 		return
@@ -228,17 +228,4 @@ func listNames(names []string) string {
 		return strings.Join(names[:most], ", ") + ", …"
 	}
 	return strings.Join(names, ", ")
-}
-
-// maxSuggest bounds the names suggest compares: edit distance is
-// quadratic, and no CloudFormation name is longer than this.
-const maxSuggest = 128
-
-// suggest is diag.Suggest for names of plausible length; a 20 KB "type"
-// would otherwise cost seconds against 1,300 candidates.
-func suggest(name string, candidates []string) string {
-	if len(name) > maxSuggest {
-		return ""
-	}
-	return diag.Suggest(name, candidates)
 }

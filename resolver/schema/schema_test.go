@@ -13,64 +13,19 @@ import (
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the want section of testdata/*.txtar")
 
-// archive is a txtar archive: a comment, then "-- name --" sections.
-type archive struct {
-	comment string
-	files   []section
-}
-
-type section struct {
-	name string
-	data string
-}
-
-func parseArchive(src string) archive {
-	var a archive
-	lines := strings.SplitAfter(src, "\n")
-	cur := -1
-	var b strings.Builder
-	flush := func() {
-		if cur < 0 {
-			a.comment = b.String()
-		} else {
-			a.files[cur].data = b.String()
-		}
-		b.Reset()
-	}
-	for _, l := range lines {
-		t := strings.TrimRight(l, "\r\n")
-		if strings.HasPrefix(t, "-- ") && strings.HasSuffix(t, " --") && len(t) > 6 {
-			flush()
-			a.files = append(a.files, section{name: strings.TrimSpace(t[3 : len(t)-3])})
-			cur = len(a.files) - 1
-			continue
-		}
-		b.WriteString(l)
-	}
-	flush()
-	return a
-}
-
-func (a archive) get(name string) (string, bool) {
-	for _, f := range a.files {
-		if f.name == name {
-			return f.data, true
+// section returns the data of the archive's file name.
+func section(a *txtar.Archive, name string) (string, bool) {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return string(f.Data), true
 		}
 	}
 	return "", false
-}
-
-func (a archive) format() string {
-	var b strings.Builder
-	b.WriteString(a.comment)
-	for _, f := range a.files {
-		fmt.Fprintf(&b, "-- %s --\n%s", f.name, f.data)
-	}
-	return b.String()
 }
 
 // checkTemplate parses src and checks every resource with CheckEntry, the
@@ -126,28 +81,28 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := parseArchive(string(raw))
+			a := txtar.Parse(raw)
 			name := "template.yaml"
-			src, ok := a.get(name)
+			src, ok := section(a, name)
 			if !ok {
 				name = "template.json"
-				if src, ok = a.get(name); !ok {
+				if src, ok = section(a, name); !ok {
 					t.Fatalf("%s has no template.yaml or template.json section", file)
 				}
 			}
 			got := render(checkTemplate(t, c, name, []byte(src)))
-			want, _ := a.get("want")
+			want, _ := section(a, "want")
 			if *update {
 				found := false
-				for i := range a.files {
-					if a.files[i].name == "want" {
-						a.files[i].data, found = got, true
+				for i := range a.Files {
+					if a.Files[i].Name == "want" {
+						a.Files[i].Data, found = []byte(got), true
 					}
 				}
 				if !found {
-					a.files = append(a.files, section{name: "want", data: got})
+					a.Files = append(a.Files, txtar.File{Name: "want", Data: []byte(got)})
 				}
-				if err := os.WriteFile(file, []byte(a.format()), 0o644); err != nil {
+				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -523,7 +478,7 @@ func TestLongNames(t *testing.T) {
 			t.Errorf("suggestion for a %d-byte name: %s", len(long), d.Detail)
 		}
 	}
-	if got := suggest("AWS::ApiGateway::RestAPI", c.typeNames()); got != "AWS::ApiGateway::RestApi" {
+	if got := diag.Suggest("AWS::ApiGateway::RestAPI", c.typeNames()); got != "AWS::ApiGateway::RestApi" {
 		t.Errorf("suggest = %q", got)
 	}
 }
