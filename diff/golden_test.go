@@ -10,71 +10,35 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// archive is a minimal txtar: a comment, then files introduced by
-// "-- name --" lines.
-type archive struct {
-	comment string
-	files   []archiveFile
-}
+// archive is a txtar archive with the lookups the golden tests need.
+type archive struct{ *txtar.Archive }
 
-type archiveFile struct {
-	name string
-	data string
-}
+func parseArchive(src string) archive { return archive{txtar.Parse([]byte(src))} }
 
-func parseArchive(src string) archive {
-	var a archive
-	cur := -1
-	for _, line := range strings.SplitAfter(src, "\n") {
-		trimmed := strings.TrimRight(line, "\r\n")
-		if strings.HasPrefix(trimmed, "-- ") && strings.HasSuffix(trimmed, " --") && len(trimmed) > 6 {
-			a.files = append(a.files, archiveFile{name: strings.TrimSpace(trimmed[3 : len(trimmed)-3])})
-			cur = len(a.files) - 1
-			continue
-		}
-		if cur < 0 {
-			a.comment += line
-		} else {
-			a.files[cur].data += line
-		}
-	}
-	return a
-}
+func (a archive) format() string { return string(txtar.Format(a.Archive)) }
 
-func (a archive) format() string {
-	var b strings.Builder
-	b.WriteString(a.comment)
-	for _, f := range a.files {
-		b.WriteString("-- " + f.name + " --\n")
-		b.WriteString(f.data)
-		if f.data != "" && !strings.HasSuffix(f.data, "\n") {
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
-}
-
-func (a *archive) get(name string) (string, bool) {
-	for _, f := range a.files {
-		if f.name == name {
-			return f.data, true
+func (a archive) get(name string) (string, bool) {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return string(f.Data), true
 		}
 	}
 	return "", false
 }
 
-func (a *archive) set(name, data string) {
-	for i, f := range a.files {
-		if f.name == name {
-			a.files[i].data = data
+func (a archive) set(name, data string) {
+	for i, f := range a.Files {
+		if f.Name == name {
+			a.Files[i].Data = []byte(data)
 			return
 		}
 	}
-	a.files = append(a.files, archiveFile{name: name, data: data})
+	a.Files = append(a.Files, txtar.File{Name: name, Data: []byte(data)})
 }
 
 // TestGolden runs every testdata/golden/*.txtar: the archive holds

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cfnrun/cfnrun/parser/cfn"
+	"golang.org/x/tools/txtar"
 )
 
 // FuzzCheck feeds arbitrary templates through the parser and the checker:
@@ -18,10 +19,9 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		a := parseArchive(string(raw))
-		for _, s := range a.files {
-			if s.name != "want" {
-				f.Add([]byte(s.data))
+		for _, s := range txtar.Parse(raw).Files {
+			if s.Name != "want" {
+				f.Add(s.Data)
 			}
 		}
 	}

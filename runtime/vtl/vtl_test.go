@@ -8,90 +8,47 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// archive is a minimal txtar archive: a comment, then "-- name --" files.
-type archive struct {
-	comment string
-	files   []archiveFile
-}
+// archive is a txtar archive with the lookups the golden tests need.
+type archive struct{ *txtar.Archive }
 
-type archiveFile struct {
-	name string
-	data string
-}
+func parseArchive(data string) archive { return archive{txtar.Parse([]byte(data))} }
 
-func parseArchive(data string) archive {
-	var a archive
-	cur := -1
-	for len(data) > 0 {
-		line, rest, _ := strings.Cut(data, "\n")
-		if strings.HasPrefix(line, "-- ") && strings.HasSuffix(line, " --") && len(line) >= 6 {
-			a.files = append(a.files, archiveFile{name: strings.TrimSpace(line[3 : len(line)-3])})
-			cur = len(a.files) - 1
-		} else {
-			full := line
-			if len(data) > len(line) {
-				full += "\n"
-			}
-			if cur < 0 {
-				a.comment += full
-			} else {
-				a.files[cur].data += full
-			}
-		}
-		data = rest
-	}
-	return a
-}
-
-func (a *archive) get(name string) (string, bool) {
-	for _, f := range a.files {
-		if f.name == name {
-			return f.data, true
+func (a archive) get(name string) (string, bool) {
+	for _, f := range a.Files {
+		if f.Name == name {
+			return string(f.Data), true
 		}
 	}
 	return "", false
 }
 
-func (a *archive) set(name, data string) {
-	if data != "" && !strings.HasSuffix(data, "\n") {
-		data += "\n"
-	}
-	for i := range a.files {
-		if a.files[i].name == name {
-			a.files[i].data = data
+// set replaces (or adds) a file; txtar ends its data with a newline.
+func (a archive) set(name, data string) {
+	for i := range a.Files {
+		if a.Files[i].Name == name {
+			a.Files[i].Data = []byte(data)
 			return
 		}
 	}
-	a.files = append(a.files, archiveFile{name: name, data: data})
+	a.Files = append(a.Files, txtar.File{Name: name, Data: []byte(data)})
 }
 
-func (a *archive) remove(name string) {
-	for i := range a.files {
-		if a.files[i].name == name {
-			a.files = append(a.files[:i], a.files[i+1:]...)
-			return
-		}
-	}
+func (a archive) remove(name string) {
+	a.Files = slices.DeleteFunc(a.Files, func(f txtar.File) bool { return f.Name == name })
 }
 
-func (a *archive) format() string {
-	var b strings.Builder
-	b.WriteString(a.comment)
-	for _, f := range a.files {
-		b.WriteString("-- " + f.name + " --\n")
-		b.WriteString(f.data)
-	}
-	return b.String()
-}
+func (a archive) format() string { return string(txtar.Format(a.Archive)) }
 
 // testInput is the JSON form of Input in golden files. "json" is a
 // convenience: any JSON value, used as the body in compact form.
@@ -153,7 +110,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal("no template file in archive")
 			}
 			// A template file may end without a newline when marked so.
-			if strings.Contains(a.comment, "[no trailing newline]") {
+			if strings.Contains(string(a.Comment), "[no trailing newline]") {
 				tmpl = strings.TrimSuffix(tmpl, "\n")
 			}
 			var ti testInput
