@@ -656,8 +656,16 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("%s is only available inside a resource or module block that sets %s.", root, map[string]string{"count": "count", "each": "for_each"}[root]), "reference to %q in a context without %s", root, map[string]string{"count": "count", "each": "for_each"}[root]))
 			ctx.Variables[root] = cty.DynamicVal
 		case "path":
+			// Terraform runs in the root module's directory: path.root
+			// and path.cwd are ".", path.module is relative to it, and
+			// file functions and Lambda code paths resolve relative
+			// paths against l.rootDir.
+			mod := mi.m.dir
+			if rel, err := filepath.Rel(mi.l.rootDir, mi.m.dir); err == nil {
+				mod = filepath.ToSlash(rel)
+			}
 			ctx.Variables["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(mi.m.dir), "root": cty.StringVal(mi.l.rootDir), "cwd": cty.StringVal("."),
+				"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
 			})
 		case "terraform":
 			ctx.Variables["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})

@@ -151,3 +151,37 @@ func diagText(ds diag.Diagnostics, dir string) string {
 	}
 	return b.String()
 }
+
+// TestPathModuleRelative checks that path.module and path.root are
+// relative to the root module, as in Terraform, so file("${path.module}/x")
+// reads the file next to the configuration whatever directory cfnrun runs
+// in.
+func TestPathModuleRelative(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "modules", "m"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"main.tf":           "module \"m\" {\n  source = \"./modules/m\"\n}\noutput \"root\" { value = file(\"${path.module}/a.txt\") }\noutput \"child\" { value = module.m.v }\noutput \"mod\" { value = module.m.p }\n",
+		"a.txt":             "root",
+		"modules/m/main.tf": "output \"v\" { value = file(\"${path.module}/b.txt\") }\noutput \"p\" { value = path.module }\n",
+		"modules/m/b.txt":   "child",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm, ds := Load(context.Background(), []string{dir}, Options{}, nil)
+	if len(ds) > 0 {
+		t.Fatalf("findings: %v", ds)
+	}
+	got := map[string]string{}
+	for _, o := range tm.Outputs {
+		got[o.Name] = o.Value
+	}
+	want := map[string]string{"root": "root", "child": "child", "mod": "modules/m"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("outputs (-want +got):\n%s", d)
+	}
+}
