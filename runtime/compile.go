@@ -57,6 +57,10 @@ type endpoint struct {
 	// no integration, an unusable URI); reason is logged.
 	fail   errKind
 	reason string
+	// inline: a request without a body can be answered without blocking,
+	// so the HTTP/2 engine may run it on the connection's reader goroutine
+	// (see Gateway.inlineOK). Decided once, by canRunInline.
+	inline bool
 	// apiKey: the method has ApiKeyRequired; requests without an
 	// x-api-key header get 403 Forbidden (any key is accepted: usage
 	// plans are not emulated).
@@ -178,6 +182,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					}
 					var mds diag.Diagnostics
 					ep := compileEndpoint(cs, res, m, g, &mds)
+					ep.inline = ep.canRunInline()
 					if first {
 						ds = append(ds, mds...)
 					}
@@ -430,6 +435,44 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		ep.responses = append(ep.responses, cr)
 	}
 	return ep
+}
+
+// canRunInline reports whether the endpoint answers without I/O and with
+// bounded, small work: every error endpoint, and MOCK integrations whose
+// templates are all literal (a VTL template may run up to its work budget,
+// which must not stall the other streams of the connection).
+func (ep *endpoint) canRunInline() bool {
+	if ep.fail != errNone {
+		return true
+	}
+	if ep.typ != model.IntegrationMock {
+		return false
+	}
+	for _, t := range ep.reqTemplates {
+		if !isCheap(t) {
+			return false
+		}
+	}
+	for _, cr := range append(ep.responses[:len(ep.responses):len(ep.responses)], ep.defaultResp) {
+		if cr == nil {
+			continue
+		}
+		for _, ct := range cr.templates {
+			if !isCheap(ct.t) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isCheap: a literal template, or one that always fails.
+func isCheap(t mappingTemplate) bool {
+	switch t.(type) {
+	case literalTemplate, failingTemplate:
+		return true
+	}
+	return false
 }
 
 func compileMapping(src string, rng diag.Range, logical, what string, ds *diag.Diagnostics) (mappingTemplate, bool) {

@@ -1,5 +1,20 @@
 package runtime
 
+// Gateway answers.
+//
+// Every answer the gateway gives on its own behalf, rather than relaying an
+// integration's, is a gatewayError: an errKind, named after the API Gateway
+// gateway response type (AWS::ApiGateway::GatewayResponse ResponseType) that
+// customizes it, plus the reason the access log gives. Handlers return it as
+// an error value (rs.fail); g.answer is the only function that turns an error
+// into status, headers and body on the wire, and the access log line records
+// it. An error that is not a gatewayError is a failure nobody planned for: it
+// is answered as DEFAULT_5XX and logged at Error level.
+//
+// To add an answer: add an errKind and its AWS default to awsErrors. The
+// API's GatewayResponse resources then customize it (compileGatewayResponses)
+// with no further code.
+
 import (
 	"errors"
 	"io"
@@ -13,22 +28,28 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
-// errKind is an API Gateway error response. Handlers return one; writeError
-// is the only function that turns it into bytes on the wire.
+// errKind is one kind of gateway answer.
 type errKind uint8
 
 const (
-	errNone errKind = iota
-	errMissingAuth
-	errForbidden
-	errTimeout
-	errBadGateway
-	errTooLarge
-	errUnsupportedMedia
-	errConfig
-	errInternal
-	errBadRequest
-	errBadParams
+	errNone              errKind = iota
+	errMissingAuth               // MISSING_AUTHENTICATION_TOKEN: no such resource or method, or AWS_IAM unsigned
+	errForbidden                 // no API or stage matches the URL (no API, so never customized)
+	errInvalidAPIKey             // INVALID_API_KEY: ApiKeyRequired and no x-api-key
+	errAccessDenied              // ACCESS_DENIED: an authorizer denied the request
+	errUnauthorized              // UNAUTHORIZED: an authorizer found no or a bad identity
+	errAuthorizerFailure         // AUTHORIZER_FAILURE: the authorizer could not decide
+	errAuthorizerConfig          // AUTHORIZER_CONFIGURATION_ERROR: the authorizer is unusable
+	errTimeout                   // INTEGRATION_TIMEOUT
+	errBadGateway                // INTEGRATION_FAILURE: the backend could not be reached or failed
+	errTooLarge                  // REQUEST_TOO_LARGE
+	errUnsupportedMedia          // UNSUPPORTED_MEDIA_TYPE: no request template and PassthroughBehavior refuses
+	errConfig                    // API_CONFIGURATION_ERROR: the method cannot run as configured
+	errInternal                  // DEFAULT_5XX: any other gateway failure (a mapping template that fails)
+	errBadRequest                // BAD_REQUEST_BODY
+	errBadParams                 // BAD_REQUEST_PARAMETERS
+	errThrottled                 // THROTTLED
+	errQuotaExceeded             // QUOTA_EXCEEDED
 	nErrKinds
 )
 
@@ -36,27 +57,117 @@ var errUnsupportedTemplate = errors.New("the mapping template uses VTL that cfnr
 
 // errSpec is the AWS default for an error kind.
 type errSpec struct {
-	responseType string // the GatewayResponse type that customizes it
-	fallback     string // DEFAULT_4XX or DEFAULT_5XX
+	responseType string // the GatewayResponse type that customizes it; "" for none
 	status       int
 	errorType    string // x-amzn-ErrorType, or ""
-	message      string
+	message      string // $context.error.message
 	body         string
 }
 
 // awsErrors are API Gateway's default gateway responses, bodies byte for
-// byte as AWS sends them.
+// byte as AWS sends them. Status codes and x-amzn-ErrorType follow AWS's
+// "Gateway response types" table and LocalStack's AWS-validated defaults
+// (localstack/services/apigateway/next_gen/execute_api/gateway_response.py).
 var awsErrors = [nErrKinds]errSpec{
-	errMissingAuth:      {"MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", `{"message":"Missing Authentication Token"}`},
-	errForbidden:        {"INVALID_API_KEY", "DEFAULT_4XX", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
-	errTimeout:          {"INTEGRATION_TIMEOUT", "DEFAULT_5XX", 504, "", "Endpoint request timed out", `{"message": "Endpoint request timed out"}`},
-	errBadGateway:       {"INTEGRATION_FAILURE", "DEFAULT_5XX", 502, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
-	errTooLarge:         {"REQUEST_TOO_LARGE", "DEFAULT_4XX", 413, "", "Request Too Long", `{"message":"Request Too Long"}`},
-	errUnsupportedMedia: {"UNSUPPORTED_MEDIA_TYPE", "DEFAULT_4XX", 415, "", "Unsupported Media Type", `{"message":"Unsupported Media Type"}`},
-	errConfig:           {"API_CONFIGURATION_ERROR", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
-	errInternal:         {"", "DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
-	errBadRequest:       {"BAD_REQUEST_BODY", "DEFAULT_4XX", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
-	errBadParams:        {"BAD_REQUEST_PARAMETERS", "DEFAULT_4XX", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
+	errMissingAuth:       {"MISSING_AUTHENTICATION_TOKEN", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", `{"message":"Missing Authentication Token"}`},
+	errForbidden:         {"", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
+	errInvalidAPIKey:     {"INVALID_API_KEY", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
+	errAccessDenied:      {"ACCESS_DENIED", 403, "AccessDeniedException", "User is not authorized to access this resource", `{"message":"User is not authorized to access this resource"}`},
+	errUnauthorized:      {"UNAUTHORIZED", 401, "UnauthorizedException", "Unauthorized", `{"message":"Unauthorized"}`},
+	errAuthorizerFailure: {"AUTHORIZER_FAILURE", 500, "AuthorizerConfigurationException", "null", `{"message": null}`},
+	errAuthorizerConfig:  {"AUTHORIZER_CONFIGURATION_ERROR", 500, "AuthorizerConfigurationException", "null", `{"message": null}`},
+	errTimeout:           {"INTEGRATION_TIMEOUT", 504, "", "Endpoint request timed out", `{"message": "Endpoint request timed out"}`},
+	errBadGateway:        {"INTEGRATION_FAILURE", 502, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
+	errTooLarge:          {"REQUEST_TOO_LARGE", 413, "", "Request Too Long", `{"message":"Request Too Long"}`},
+	errUnsupportedMedia:  {"UNSUPPORTED_MEDIA_TYPE", 415, "", "Unsupported Media Type", `{"message":"Unsupported Media Type"}`},
+	errConfig:            {"API_CONFIGURATION_ERROR", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
+	errInternal:          {"DEFAULT_5XX", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
+	errBadRequest:        {"BAD_REQUEST_BODY", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
+	errBadParams:         {"BAD_REQUEST_PARAMETERS", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
+	errThrottled:         {"THROTTLED", 429, "TooManyRequestsException", "Too Many Requests", `{"message":"Too Many Requests"}`},
+	errQuotaExceeded:     {"QUOTA_EXCEEDED", 429, "LimitExceededException", "Limit Exceeded", `{"message":"Limit Exceeded"}`},
+}
+
+// fallbackType is the DEFAULT_4XX or DEFAULT_5XX response that customizes
+// a kind its own type does not.
+func (s errSpec) fallbackType() string {
+	if s.status >= 500 {
+		return "DEFAULT_5XX"
+	}
+	return "DEFAULT_4XX"
+}
+
+// gatewayError is a gateway answer returned by a handler.
+type gatewayError struct {
+	kind errKind
+	// reason says why, for the access log.
+	reason string
+	// message replaces the kind's $context.error.message for this request
+	// ("Missing required request parameters: [q]"); "" keeps the default.
+	message string
+}
+
+func (e *gatewayError) Error() string {
+	t := awsErrors[e.kind].responseType
+	if t == "" {
+		t = strconv.Itoa(awsErrors[e.kind].status)
+	}
+	return t + ": " + e.reason
+}
+
+// errAborted is returned by a handler that has reset the stream (or
+// already sent the response head) and so has nothing more to write.
+var errAborted = errors.New("request aborted")
+
+// fail records a gateway answer for this request and returns it as an
+// error. The value lives in the pooled request state: failing allocates
+// nothing.
+func (rs *reqState) fail(kind errKind, reason string) error {
+	rs.gerr = gatewayError{kind: kind, reason: reason}
+	return &rs.gerr
+}
+
+// failMessage is fail with a $context.error.message of its own.
+func (rs *reqState) failMessage(kind errKind, message, reason string) error {
+	rs.gerr = gatewayError{kind: kind, reason: reason, message: message}
+	return &rs.gerr
+}
+
+// abort records why the request ends without a (complete) answer: the
+// stream is reset once the access log line is written.
+func (rs *reqState) abort(reason string) error {
+	rs.reason = reason
+	return errAborted
+}
+
+// unexpected is answer's slow path: err wraps a gatewayError, or is a
+// failure nobody planned for, answered as DEFAULT_5XX and logged.
+func (g *Gateway) unexpected(rs *reqState, err error) *gatewayError {
+	var ge *gatewayError
+	if errors.As(err, &ge) {
+		return ge
+	}
+	g.log.Error("unexpected gateway failure", "requestId", rs.requestID(), "error", err)
+	return &gatewayError{kind: errInternal, reason: err.Error()}
+}
+
+// answer writes the gateway's answer for err and records status and
+// reason for the access log. It is the only place a gateway answer is
+// written.
+func (g *Gateway) answer(w http.ResponseWriter, rs *reqState, err error) {
+	if err == errAborted {
+		rs.aborted = true
+		return
+	}
+	ge, ok := err.(*gatewayError)
+	if !ok {
+		ge = g.unexpected(rs, err)
+	}
+	api := rs.api
+	if ge.kind == errForbidden {
+		api = nil
+	}
+	rs.status, rs.reason = writeGatewayResponse(w, rs, api, ge.kind, ge.message), ge.reason
 }
 
 // errResponse is a compiled (possibly customized) gateway response.
@@ -91,11 +202,14 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 	}
 	for k := errKind(1); k < nErrKinds; k++ {
 		s := awsErrors[k]
+		if s.responseType == "" {
+			continue
+		}
 		gr := byType[s.responseType]
 		if gr == nil {
-			gr = byType[s.fallback]
+			gr = byType[s.fallbackType()]
 		}
-		if gr == nil || s.fallback == "" {
+		if gr == nil {
 			continue
 		}
 		er := *t[k]
@@ -131,16 +245,11 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 
 var fallbackErrors = defaultErrorTable()
 
-// writeError writes the gateway response for kind and returns its status.
-// api may be nil (unknown API or stage).
-func writeError(w http.ResponseWriter, rs *reqState, api *capi, kind errKind) int {
-	return writeErrorMessage(w, rs, api, kind, "")
-}
-
-// writeErrorMessage is writeError with a message for this request (as
-// $context.error.message), used instead of the default body when the
-// gateway response is not customized.
-func writeErrorMessage(w http.ResponseWriter, rs *reqState, api *capi, kind errKind, msg string) int {
+// writeGatewayResponse writes the gateway response for kind and returns its
+// status; only answer calls it. api may be nil (unknown API or stage). msg,
+// when not empty, is this request's $context.error.message, used instead of
+// the default body when the gateway response is not customized.
+func writeGatewayResponse(w http.ResponseWriter, rs *reqState, api *capi, kind errKind, msg string) int {
 	er := fallbackErrors[kind]
 	if api != nil {
 		er = api.errs[kind]

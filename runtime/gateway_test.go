@@ -336,6 +336,9 @@ func testHTTP11OnlyStage(t *testing.T, stock bool) {
 	if !strings.Contains(gw.logs.String(), "HTTP_1_1_REQUIRED") {
 		t.Error("refusal not logged")
 	}
+	if strings.Contains(gw.logs.String(), "handler panic") {
+		t.Error("the deliberate reset (http.ErrAbortHandler) was logged as a panic")
+	}
 }
 
 func TestLoadFindings(t *testing.T) {

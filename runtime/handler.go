@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +23,18 @@ type reqState struct {
 	start  time.Time
 	ids    string // requestId (36) + apigwId (16)
 
+	route
+
+	status       int
+	backendProto string
+	reason       string
+	tooLarge     bool
+	aborted      bool         // the stream is reset after the access log line
+	gerr         gatewayError // the answer rs.fail records
+}
+
+// route is what resolve decides for a request.
+type route struct {
 	api   *capi
 	stage *cstage
 	ep    *endpoint
@@ -28,18 +42,15 @@ type reqState struct {
 	// rest is the escaped request path after the stage ("/pets/1").
 	rest string
 	ps   params
-
-	status       int
-	backendProto string
-	reason       string
-	tooLarge     bool
 }
 
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
 
 func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rs := statePool.Get().(*reqState)
-	*rs = reqState{g: g, r: r, method: r.Method, start: g.cfg.Now()}
+	*rs = reqState{g: g, r: r, method: r.Method}
+	defer g.recoverPanic(rs)
+	rs.start = g.cfg.Now()
 	rs.newIDs()
 	h := w.Header()
 	vals := make([]string, 2)
@@ -47,77 +58,116 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h["x-amzn-RequestId"] = vals[0:1:1]
 	h["x-amz-apigw-id"] = vals[1:2:2]
 
-	g.route(w, r, rs)
+	if err := g.handle(w, r, rs); err != nil {
+		g.answer(w, rs, err)
+	}
 	g.accessLog(rs)
+	if rs.aborted {
+		panic(http.ErrAbortHandler)
+	}
 	rs.r = nil
 	statePool.Put(rs)
 }
 
-// route finds the API, stage and endpoint, then runs the integration.
-func (g *Gateway) route(w http.ResponseWriter, r *http.Request, rs *reqState) {
-	v := g.cur.Load()
-	if v == nil {
-		rs.status, rs.reason = writeError(w, rs, nil, errForbidden), "no template loaded"
+// recoverPanic logs a handler panic with its stack (http.ErrAbortHandler,
+// the deliberate reset, is not one) and lets the HTTP engine reset the
+// stream without logging it again.
+func (g *Gateway) recoverPanic(rs *reqState) {
+	p := recover()
+	if p == nil {
 		return
+	}
+	if p != http.ErrAbortHandler {
+		id := ""
+		if len(rs.ids) >= 36 {
+			id = rs.requestID()
+		}
+		g.log.Error("handler panic", "panic", fmt.Sprint(p), "method", rs.method, "path", rs.r.URL.Path, "requestId", id, "stack", string(debug.Stack()))
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// resolve decides the API, stage, resource and method of r. It is the only
+// place a route is decided: the handler and the HTTP/2 engine's Inline hook
+// both call it. A nil error with rt.ep set is a method to run.
+func (v *version) resolve(r *http.Request, rt *route) (errKind, string) {
+	if v == nil {
+		return errForbidden, "no template loaded"
 	}
 	api, stageName, rest, ok := v.locate(r)
 	if !ok {
-		rs.status, rs.reason = writeError(w, rs, nil, errForbidden), "no API or stage matches the URL"
-		return
+		return errForbidden, "no API or stage matches the URL"
 	}
-	rs.api = api
+	rt.api = api
 	st := api.stages[stageName]
 	if st == nil {
-		rs.status, rs.reason = writeError(w, rs, nil, errForbidden), "no such stage"
-		return
+		return errForbidden, "no such stage"
 	}
-	rs.stage, rs.rest = st, rest
+	rt.stage, rt.rest = st, rest
 	if r.ProtoMajor == 2 && !st.http2 {
-		refuseHTTP2(r, rs)
-		return
+		return errNone, ""
 	}
-	n := st.root.match(rest, &rs.ps)
+	n := st.root.match(rest, &rt.ps)
 	if n == nil {
-		rs.status, rs.reason = writeError(w, rs, api, errMissingAuth), "no resource matches the path"
-		return
+		return errMissingAuth, "no resource matches the path"
 	}
-	rs.node = n
+	rt.node = n
 	ep := n.endpointFor(r.Method)
 	if ep == nil {
-		rs.status, rs.reason = writeError(w, rs, api, errMissingAuth), "the resource has no such method"
-		return
+		return errMissingAuth, "the resource has no such method"
 	}
-	rs.ep = ep
+	rt.ep = ep
+	return errNone, ""
+}
+
+// handle resolves the request, checks what the method requires of it, and
+// runs the integration. An error is the gateway's answer (see answer).
+func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) error {
+	if kind, reason := g.cur.Load().resolve(r, &rs.route); kind != errNone {
+		return rs.fail(kind, reason)
+	}
+	if rs.ep == nil { // an HTTP/2 request to a stage with Http2Enabled: false
+		return refuseHTTP2(r, rs)
+	}
+	ep := rs.ep
 	if ep.iam && r.Header.Get("Authorization") == "" {
-		rs.status, rs.reason = writeError(w, rs, api, errMissingAuth), "AWS_IAM and no Authorization header"
-		return
+		return rs.fail(errMissingAuth, "AWS_IAM and no Authorization header")
 	}
 	if ep.apiKey && r.Header.Get("X-Api-Key") == "" {
-		rs.status, rs.reason = writeError(w, rs, api, errForbidden), "ApiKeyRequired and no x-api-key header"
-		return
+		return rs.fail(errInvalidAPIKey, "ApiKeyRequired and no x-api-key header")
 	}
 	if len(ep.required) > 0 {
 		if missing := rs.missingParams(); missing != "" {
-			rs.status, rs.reason = writeErrorMessage(w, rs, api, errBadParams, "Missing required request parameters: ["+missing+"]"), "request validator: missing "+missing
-			return
+			return rs.failMessage(errBadParams, "Missing required request parameters: ["+missing+"]", "request validator: missing "+missing)
 		}
 	}
 	if ep.fail != errNone {
-		rs.status, rs.reason = writeError(w, rs, api, ep.fail), ep.reason
-		return
+		return rs.fail(ep.fail, ep.reason)
 	}
 	if max := g.cfg.MaxBodyBytes; max > 0 && r.ContentLength > max {
-		rs.status, rs.reason = writeError(w, rs, api, errTooLarge), "request body over the payload limit"
-		return
+		return rs.fail(errTooLarge, "request body over the payload limit")
 	}
 	switch ep.typ {
 	case "HTTP_PROXY":
-		g.serveProxy(w, r, rs)
+		return g.serveProxy(w, r, rs)
 	case "HTTP":
-		g.serveHTTPIntegration(w, r, rs)
+		return g.serveHTTPIntegration(w, r, rs)
 	case "MOCK":
-		g.serveMock(w, r, rs)
+		return g.serveMock(w, r, rs)
 	}
+	return rs.fail(errConfig, "integration type "+ep.typ+" is not served")
+}
+
+// inlineOK reports whether r (which has no body) can be answered without
+// blocking, so the HTTP/2 engine may run it on the connection's reader
+// goroutine: every answer that resolve decides alone, and the endpoints
+// compile marked inline (see endpoint.inline).
+func (g *Gateway) inlineOK(r *http.Request) bool {
+	var rt route
+	if kind, _ := g.cur.Load().resolve(r, &rt); kind != errNone || rt.ep == nil {
+		return true
+	}
+	return rt.ep.inline
 }
 
 // locate splits the request into API, stage and the rest of the escaped
@@ -233,7 +283,7 @@ func (rs *reqState) contextValue(name string) string {
 			return rs.api.id
 		}
 	case "accountId":
-		return "123456789012"
+		return rs.g.cfg.AccountID
 	case "identity.sourceIp":
 		return clientIP(r)
 	case "identity.userAgent":
@@ -263,7 +313,7 @@ func (rs *reqState) vtlContext() map[string]any {
 		"resourcePath":      rs.resourcePath(),
 		"path":              rs.contextValue("path"),
 		"apiId":             rs.contextValue("apiId"),
-		"accountId":         "123456789012",
+		"accountId":         rs.g.cfg.AccountID,
 		"identity":          map[string]any{"sourceIp": clientIP(r), "userAgent": r.UserAgent()},
 		"requestTime":       rs.contextValue("requestTime"),
 		"requestTimeEpoch":  rs.start.UnixMilli(),
@@ -304,31 +354,6 @@ func (g *Gateway) accessLog(rs *reqState) {
 		n--
 	}
 	g.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
-}
-
-// inlineOK reports whether r (which has no body) can be answered without
-// blocking, so the HTTP/2 engine may run it on the connection's reader
-// goroutine: MOCK integrations and every error answer.
-func (g *Gateway) inlineOK(r *http.Request) bool {
-	v := g.cur.Load()
-	if v == nil {
-		return true
-	}
-	api, stageName, rest, ok := v.locate(r)
-	if !ok {
-		return true
-	}
-	st := api.stages[stageName]
-	if st == nil || !st.http2 {
-		return true
-	}
-	var ps params
-	n := st.root.match(rest, &ps)
-	if n == nil {
-		return true
-	}
-	ep := n.endpointFor(r.Method)
-	return ep == nil || ep.fail != errNone || ep.typ == "MOCK"
 }
 
 // missingParams lists, comma-separated, the required parameters the

@@ -402,15 +402,13 @@ func (c *h2TLSConn) rewriter() *h2Conn                    { return &c.h2Conn }
 
 // refuseHTTP2 answers an HTTP/2 request to a stage with Http2Enabled:
 // false by resetting the stream with HTTP_1_1_REQUIRED.
-func refuseHTTP2(r *http.Request, rs *reqState) {
-	rs.reason = "HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false"
+func refuseHTTP2(r *http.Request, rs *reqState) error {
 	if !h2.Reset(r, http2.ErrCodeHTTP11Required) {
 		if c, ok := r.Context().Value(h2ConnKey{}).(*h2Conn); ok {
 			c.need11.Add(1)
 		}
 	}
-	rs.g.accessLog(rs)
-	panic(http.ErrAbortHandler)
+	return rs.abort("HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false")
 }
 
 // loadOrMakeCert reads certFile/keyFile, or makes a self-signed ECDSA

@@ -279,7 +279,7 @@ func (c *cancelBody) Close() error { err := c.ReadCloser.Close(); c.cancel(); re
 
 // serveProxy runs an HTTP_PROXY integration: method, headers, query and
 // body go through, streamed both ways.
-func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqState) {
+func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, true), length: r.ContentLength}
 	if bc.method == "" {
@@ -301,8 +301,7 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	}
 	resp, kind, err := rs.send(&bc)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), backendFailure(rs, kind, err)
-		return
+		return rs.fail(kind, backendFailure(rs, kind, err))
 	}
 	defer resp.Body.Close()
 	rs.backendProto = resp.Proto
@@ -323,10 +322,9 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	w.WriteHeader(resp.StatusCode)
 	rs.status = resp.StatusCode
 	if err := copyBody(w, resp.Body, resp.ContentLength < 0); err != nil {
-		rs.reason = "backend body: " + err.Error()
-		g.accessLog(rs)
-		panic(http.ErrAbortHandler)
+		return rs.abort("backend body: " + err.Error())
 	}
+	return nil
 }
 
 // copyBody streams src to w with a pooled buffer. flush sends each chunk

@@ -16,8 +16,11 @@
 //   - A compiled version is immutable; everything per request lives in a
 //     pooled request state, so the hot path does not allocate maps, compile
 //     regexps or format strings.
-//   - Every failure is turned into an API Gateway-shaped response by one
-//     function (writeError) and logged once in the access log with a reason.
+//   - Handlers return errors; every answer the gateway gives on its own
+//     behalf is turned into an API Gateway-shaped response by one function
+//     (Gateway.answer, see errors.go) and logged once in the access log with
+//     a reason. A handler panic is logged with its stack and resets the
+//     stream.
 package runtime
 
 import (
@@ -34,6 +37,10 @@ import (
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
+
+// DefaultAccountID is the account id cfnrun uses when none is given, the
+// one AWS documentation examples use.
+const DefaultAccountID = "123456789012"
 
 // DefaultMaxBodyBytes is API Gateway's payload limit (10 MB).
 const DefaultMaxBodyBytes = 10 << 20
@@ -88,6 +95,9 @@ type Config struct {
 	// instead of cfnrun's own (runtime/internal/h2). For comparison and as
 	// a fallback; default false.
 	StockHTTP2 bool
+	// AccountID is $context.accountId in mapping templates and parameter
+	// mappings (`up --account-id`). Default DefaultAccountID.
+	AccountID string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -136,6 +146,9 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
 	}
 	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}}
 	g.backends = newBackends(cfg)

@@ -103,12 +103,11 @@ func (rs *reqState) input(body []byte) *vtlInput {
 // serveMock runs a MOCK integration: the request template's statusCode
 // selects the integration response, whose parameters and template make
 // the reply.
-func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState) {
+func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	t, kind := ep.selectRequestTemplate(r)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
-		return
+		return rs.fail(kind, "no request template for "+requestContentType(r))
 	}
 	status := "200"
 	if t != nil {
@@ -117,28 +116,24 @@ func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState
 		} else {
 			body, k := g.readBody(w, r)
 			if k != errNone {
-				rs.status, rs.reason = writeError(w, rs, rs.api, k), "reading the request body"
-				return
+				return rs.fail(k, "reading the request body")
 			}
 			var out bytes.Buffer
 			if err := t.Execute(&out, rs.input(body)); err != nil {
-				rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
-				return
+				return rs.fail(errInternal, "request template: "+err.Error())
 			}
 			s, err := mockStatusCode(out.Bytes())
 			if err != nil {
-				rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "MOCK request template: "+err.Error()
-				return
+				return rs.fail(errConfig, "MOCK request template: "+err.Error())
 			}
 			status = s
 		}
 	}
 	resp := ep.selectResponse(status)
 	if resp == nil {
-		rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "no integration response matches status "+status+" and none is the default"
-		return
+		return rs.fail(errConfig, "no integration response matches status "+status+" and none is the default")
 	}
-	rs.status = g.writeMapped(w, rs, resp, nil, nil)
+	return g.writeMapped(w, rs, resp, nil, nil)
 }
 
 // mockStatusCode reads statusCode from a MOCK request template's output.
@@ -175,8 +170,8 @@ func (ep *endpoint) selectResponse(status string) *cresponse {
 
 // writeMapped writes an integration response: ResponseParameters headers,
 // and the body from the response template or, without one, the backend
-// body passed through (backend is nil for MOCK).
-func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse, backend *http.Response, backendBody []byte) int {
+// body passed through (backend is nil for MOCK). It records the status.
+func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse, backend *http.Response, backendBody []byte) error {
 	h := w.Header()
 	ctype := "application/json"
 	var body []byte
@@ -200,8 +195,7 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 			in := rs.input(backendBody)
 			var err error
 			if ov, err = executeOverrides(tpl, &out, in); err != nil {
-				rs.reason = "response template: " + err.Error()
-				return writeError(w, rs, rs.api, errInternal)
+				return rs.fail(errInternal, "response template: "+err.Error())
 			}
 			body = out.Bytes()
 			if ov.Status != 0 {
@@ -221,10 +215,11 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
+	rs.status = status
 	if rs.method != "HEAD" {
 		w.Write(body)
 	}
-	return status
+	return nil
 }
 
 // chooseTemplate picks a response template by the Accept header, then
@@ -304,17 +299,15 @@ func jsonField(body []byte, path string) (string, bool) {
 // serveHTTPIntegration runs an HTTP (non-proxy) integration: only mapped
 // parameters go to the backend, the body through the request template; the
 // backend's status selects the integration response.
-func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, rs *reqState) {
+func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	t, kind := ep.selectRequestTemplate(r)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "no request template for "+requestContentType(r)
-		return
+		return rs.fail(kind, "no request template for "+requestContentType(r))
 	}
 	body, kind := g.readBody(w, r)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), "reading the request body"
-		return
+		return rs.fail(kind, "reading the request body")
 	}
 	ctype := r.Header.Get("Content-Type")
 	var ov vtl.Overrides
@@ -322,8 +315,7 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		var out bytes.Buffer
 		var err error
 		if ov, err = executeOverrides(t, &out, rs.input(body)); err != nil {
-			rs.status, rs.reason = writeError(w, rs, rs.api, errInternal), "request template: "+err.Error()
-			return
+			return rs.fail(errInternal, "request template: "+err.Error())
 		}
 		body = out.Bytes()
 		ctype = requestContentType(r)
@@ -355,22 +347,19 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 	}
 	resp, kind, err := rs.send(&bc)
 	if kind != errNone {
-		rs.status, rs.reason = writeError(w, rs, rs.api, kind), backendFailure(rs, kind, err)
-		return
+		return rs.fail(kind, backendFailure(rs, kind, err))
 	}
 	defer resp.Body.Close()
 	rs.backendProto = resp.Proto
 	rb, err := io.ReadAll(io.LimitReader(resp.Body, DefaultMaxBodyBytes+1))
 	if err != nil {
-		rs.status, rs.reason = writeError(w, rs, rs.api, errBadGateway), "backend body: "+err.Error()
-		return
+		return rs.fail(errBadGateway, "backend body: "+err.Error())
 	}
 	cr := ep.selectResponse(strconv.Itoa(resp.StatusCode))
 	if cr == nil {
-		rs.status, rs.reason = writeError(w, rs, rs.api, errConfig), "no integration response matches backend status "+strconv.Itoa(resp.StatusCode)+" and none is the default"
-		return
+		return rs.fail(errConfig, "no integration response matches backend status "+strconv.Itoa(resp.StatusCode)+" and none is the default")
 	}
-	rs.status = g.writeMapped(w, rs, cr, resp, rb)
+	return g.writeMapped(w, rs, cr, resp, rb)
 }
 
 func urlPathUnescape(s string) (string, error) {

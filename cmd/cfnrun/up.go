@@ -59,7 +59,7 @@ func upCommand() command {
 		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
-			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock,
+			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

@@ -271,3 +271,78 @@ func TestUpRefusesWhatItCannotServe(t *testing.T) {
 		})
 	}
 }
+
+// TestUpAccountID: --account-id reaches $context.accountId in mapping
+// templates and context.accountId in parameter mappings, as it reaches
+// AWS::AccountId.
+func TestUpAccountID(t *testing.T) {
+	const tpl = `Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: acct
+  Res:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: who
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Res
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: MOCK
+        RequestTemplates:
+          application/json: '{"statusCode": 200}'
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseParameters:
+              method.response.header.X-Account: context.accountId
+            ResponseTemplates:
+              application/json: '{"account": "$context.accountId"}'
+      MethodResponses:
+        - StatusCode: "200"
+          ResponseParameters:
+            method.response.header.X-Account: true
+  Dep:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Get
+    Properties:
+      RestApiId: !Ref Api
+      StageName: dev
+`
+	dir := t.TempDir()
+	file := filepath.Join(dir, "acct.yaml")
+	if err := os.WriteFile(file, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"default", nil, "123456789012"},
+		{"flag", []string{"--account-id", "210987654321"}, "210987654321"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startUp(t, append(append([]string{"--no-watch"}, tc.args...), file)...)
+			resp, err := h2c().Get("http://" + p.http + "/dev/who")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			b, _ := io.ReadAll(resp.Body)
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%d %q: %v", resp.StatusCode, b, err)
+			}
+			if resp.StatusCode != 200 || m["account"] != tc.want || resp.Header.Get("X-Account") != tc.want {
+				t.Errorf("got %d %s X-Account=%q, want account %s", resp.StatusCode, b, resp.Header.Get("X-Account"), tc.want)
+			}
+		})
+	}
+}
