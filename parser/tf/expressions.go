@@ -1,0 +1,391 @@
+package tf
+
+import (
+	"cmp"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Expression evaluation: the evaluation context built for exactly what an
+// expression refers to, and placeholders for undeclared resources.
+
+// eval evaluates expr in the module's scope plus extra (each, count).
+func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resource string) cty.Value {
+	ctx := mi.ctxFor(expr, extra)
+	v, ds := expr.Value(ctx)
+	mi.l.addEvalDiags(ds, resource)
+	if ds.HasErrors() && v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// evalIn evaluates expr in a prepared context.
+func (mi *modInst) evalIn(expr hcl.Expression, ctx *hcl.EvalContext, resource string) cty.Value {
+	v, ds := expr.Value(ctx)
+	mi.l.addEvalDiags(ds, resource)
+	if ds.HasErrors() && v == cty.NilVal {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// bodyTraversals returns (and caches) every reference a resource body
+// makes outside its meta-arguments, without the iterator variables of its
+// dynamic blocks: one evaluation context per instance serves the body.
+func (mi *modInst) bodyTraversals(r *resource) []hcl.Traversal {
+	if r.travsDone {
+		return r.travs
+	}
+	r.travsDone = true
+	var out []hcl.Traversal
+	var walk func(b hcl.Body, locals map[string]bool)
+	addExpr := func(e hcl.Expression, locals map[string]bool) {
+		for _, tr := range e.Variables() {
+			if !locals[tr.RootName()] {
+				out = append(out, tr)
+			}
+		}
+	}
+	walk = func(b hcl.Body, locals map[string]bool) {
+		sb, ok := b.(*hclsyntax.Body)
+		if !ok {
+			attrs, _ := b.JustAttributes()
+			for n, a := range attrs {
+				if !metaArgs[n] {
+					addExpr(a.Expr, locals)
+				}
+			}
+			return
+		}
+		for n, a := range sb.Attributes {
+			if !metaArgs[n] || locals != nil {
+				addExpr(a.Expr, locals)
+			}
+		}
+		for _, blk := range sb.Blocks {
+			if metaArgs[blk.Type] && locals == nil {
+				continue
+			}
+			if blk.Type != "dynamic" || len(blk.Labels) != 1 {
+				walk(blk.Body, locals)
+				continue
+			}
+			iter := blk.Labels[0]
+			if a := blk.Body.Attributes["iterator"]; a != nil {
+				if tr, ds := hcl.AbsTraversalForExpr(a.Expr); !ds.HasErrors() && len(tr) == 1 {
+					iter = tr.RootName()
+				}
+			}
+			if a := blk.Body.Attributes["for_each"]; a != nil {
+				addExpr(a.Expr, locals)
+			}
+			inner := map[string]bool{iter: true}
+			for k := range locals {
+				inner[k] = true
+			}
+			for _, cb := range blk.Body.Blocks {
+				if cb.Type == "content" {
+					walk(cb.Body, inner)
+				}
+			}
+		}
+	}
+	walk(r.body, nil)
+	r.travs = out
+	return out
+}
+
+// ctxFor builds the evaluation context holding exactly what expr refers
+// to, evaluating those objects first.
+func (mi *modInst) ctxFor(expr hcl.Expression, extra map[string]cty.Value) *hcl.EvalContext {
+	return mi.ctxForTraversals(expr.Variables(), extra)
+}
+
+func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.Value) *hcl.EvalContext {
+	if len(travs) == 0 {
+		if mi.l.bareCtx == nil {
+			mi.l.bareCtx = &hcl.EvalContext{Functions: mi.l.funcs}
+		}
+		return mi.l.bareCtx
+	}
+	ctx := &hcl.EvalContext{Variables: make(map[string]cty.Value, 4), Functions: mi.l.funcs}
+	nested := map[string]map[string]cty.Value{}   // resource type → name → value
+	dataVals := map[string]map[string]cty.Value{} // data type → name → value
+	put := func(m map[string]map[string]cty.Value, a, b string, v cty.Value) {
+		if m[a] == nil {
+			m[a] = map[string]cty.Value{}
+		}
+		m[a][b] = v
+	}
+	localVals := map[string]cty.Value{}
+	varVals := map[string]cty.Value{}
+	moduleOuts := map[string]map[string]cty.Value{}
+	moduleVals := map[string]cty.Value{}
+	for _, tr := range travs {
+		root := tr.RootName()
+		if v, ok := extra[root]; ok {
+			ctx.Variables[root] = v
+			continue
+		}
+		if _, ok := attrStep(tr, 1); !ok && (root == "var" || root == "local" || root == "data" || root == "module") {
+			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Access one of its attributes instead, such as %s.NAME.", root), "the %q object cannot be accessed directly", root))
+			ctx.Variables[root] = cty.DynamicVal
+			continue
+		}
+		switch root {
+		case "var":
+			name, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			if _, declared := mi.m.varByName[name]; !declared {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.varByName)), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
+				varVals[name] = cty.DynamicVal
+				continue
+			}
+			varVals[name] = mi.variable(name)
+		case "local":
+			name, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			if _, declared := mi.m.locals[name]; !declared {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.locals)), "Declare it in a locals block."), "reference to undeclared local value %q", name))
+				localVals[name] = cty.DynamicVal
+				continue
+			}
+			localVals[name] = mi.local(name, tr.SourceRange())
+		case "count", "each":
+			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("%s is only available inside a resource or module block that sets %s.", root, map[string]string{"count": "count", "each": "for_each"}[root]), "reference to %q in a context without %s", root, map[string]string{"count": "count", "each": "for_each"}[root]))
+			ctx.Variables[root] = cty.DynamicVal
+		case "path":
+			// Terraform runs in the root module's directory: path.root
+			// and path.cwd are ".", path.module is relative to it, and
+			// file functions and Lambda code paths resolve relative
+			// paths against l.rootDir.
+			mod := mi.m.dir
+			if rel, err := filepath.Rel(mi.l.rootDir, mi.m.dir); err == nil {
+				mod = filepath.ToSlash(rel)
+			}
+			ctx.Variables["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+			})
+		case "terraform":
+			ctx.Variables["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+			ctx.Variables["self"] = cty.DynamicVal
+		case "data":
+			typ, ok1 := attrStep(tr, 1)
+			name, ok2 := attrStep(tr, 2)
+			if !ok1 || !ok2 {
+				continue
+			}
+			key := "data." + typ + "." + name
+			if _, declared := mi.m.resources[key]; !declared {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(typ+"."+name, mi.declaredData()), "Declare it with a data block."), "reference to undeclared data source data.%s.%s", typ, name))
+				put(dataVals, typ, name, cty.DynamicVal)
+				continue
+			}
+			put(dataVals, typ, name, mi.resource(key))
+		case "module":
+			name, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			c, declared := mi.m.calls[name]
+			if !declared {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.calls)), "Declare it with a module block."), "reference to undeclared module %q", name))
+				moduleVals[name] = cty.DynamicVal
+				continue
+			}
+			if out, ok := attrStep(tr, 2); ok && c.count == nil && c.forEach == nil {
+				// module.NAME.OUTPUT: only that output, evaluated lazily.
+				ci := mi.child(c)
+				if moduleOuts[name] == nil {
+					moduleOuts[name] = map[string]cty.Value{}
+				}
+				if ci == nil {
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				if !ci.hasOutput(out) {
+					var names []string
+					for _, o := range ci.m.outputs {
+						names = append(names, o.name)
+					}
+					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(out, names), "Add an output block to the module."), "module %q has no output %q", name, out))
+					moduleOuts[name][out] = cty.DynamicVal
+					continue
+				}
+				moduleOuts[name][out] = ci.output(out)
+				continue
+			}
+			moduleVals[name] = mi.call(name)
+		default:
+			name, ok := attrStep(tr, 1)
+			if !ok {
+				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(root, mi.declaredRoots()), "A reference to a resource is written TYPE.NAME.ATTRIBUTE."), "unknown name %q", root))
+				ctx.Variables[root] = cty.DynamicVal
+				continue
+			}
+			key := root + "." + name
+			if _, declared := mi.m.resources[key]; !declared {
+				put(nested, root, name, mi.undeclared(key, tr))
+				continue
+			}
+			put(nested, root, name, mi.resource(key))
+		}
+	}
+	if len(varVals) > 0 {
+		ctx.Variables["var"] = cty.ObjectVal(varVals)
+	}
+	for name, outs := range moduleOuts {
+		if _, whole := moduleVals[name]; !whole {
+			moduleVals[name] = cty.ObjectVal(outs)
+		}
+	}
+	for typ, names := range nested {
+		ctx.Variables[typ] = cty.ObjectVal(names)
+	}
+	if len(dataVals) > 0 {
+		obj := map[string]cty.Value{}
+		for typ, names := range dataVals {
+			obj[typ] = cty.ObjectVal(names)
+		}
+		ctx.Variables["data"] = cty.ObjectVal(obj)
+	}
+	if len(localVals) > 0 {
+		ctx.Variables["local"] = cty.ObjectVal(localVals)
+	}
+	if len(moduleVals) > 0 {
+		ctx.Variables["module"] = cty.ObjectVal(moduleVals)
+	}
+	return ctx
+}
+
+func attrStep(tr hcl.Traversal, i int) (string, bool) {
+	if len(tr) <= i {
+		return "", false
+	}
+	a, ok := tr[i].(hcl.TraverseAttr)
+	if !ok {
+		return "", false
+	}
+	return a.Name, true
+}
+
+func (mi *modInst) declaredData() []string {
+	var out []string
+	for _, r := range mi.m.resList {
+		if r.data {
+			out = append(out, r.typ+"."+r.name)
+		}
+	}
+	return out
+}
+
+func (mi *modInst) declaredRoots() []string {
+	out := []string{"var", "local", "data", "module", "path", "terraform", "count", "each"}
+	for _, r := range mi.m.resList {
+		if !r.data {
+			out = append(out, r.typ)
+		}
+	}
+	return out
+}
+
+// undeclared reports a reference to a resource the configuration does not
+// declare and returns a placeholder object, so evaluation can go on (the
+// seed's backend service is such a reference). --set address.attr=value
+// supplies attribute values.
+func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
+	addr := mi.prefix + key
+	set := mi.l.setsFor(addr)
+	var cands []string
+	for _, r := range mi.m.resList {
+		if !r.data {
+			cands = append(cands, r.key())
+		}
+	}
+	typ, name, _ := strings.Cut(key, ".")
+	hint := diag.DidYouMean(key, cands)
+	if hint == "" {
+		// The only resource of the same type is the likely target.
+		var sameType []string
+		for _, c := range cands {
+			if strings.HasPrefix(c, typ+".") {
+				sameType = append(sameType, c)
+			}
+		}
+		if len(sameType) == 1 {
+			hint = fmt.Sprintf("Did you mean %q?", sameType[0])
+		}
+	}
+	if hint == "" {
+		// A misspelt var./local./data. prefix reads as a resource type.
+		if s := diag.Suggest(typ, []string{"var", "local", "data", "module", "each", "count", "path"}); s != "" && !slices.ContainsFunc(cands, func(c string) bool { return strings.HasPrefix(c, typ+".") }) {
+			hint = fmt.Sprintf("Did you mean %s.%s?", s, name)
+		}
+	}
+	if hint == "" {
+		hint = fmt.Sprintf("Declare the resource, or give its attributes with --set %s.ATTR=VALUE.", addr)
+	}
+	if len(set) == 0 {
+		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
+	} else {
+		mi.l.diagOnce(diag.Warnf("TF003", toRange(tr.SourceRange()), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
+	}
+	if _, hasAttr := attrStep(tr, 2); !hasAttr && len(set) == 0 {
+		// vars.stage: the object itself is used; unknown avoids a cascade
+		// of type errors after the finding above.
+		return cty.DynamicVal
+	}
+	// Every attribute reads as the reference itself, "${addr.attr}", as
+	// the CloudFormation side keeps an unresolved ${Name.Attr}; --set
+	// values replace them.
+	attrs := map[string]cty.Value{}
+	for a, deep := range mi.refAttrs[key] {
+		if deep {
+			attrs[a] = cty.DynamicVal
+		} else {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for a := range mi.l.relAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for _, a := range commonAttrs {
+		if _, ok := attrs[a]; !ok {
+			attrs[a] = cty.StringVal("${" + addr + "." + a + "}")
+		}
+	}
+	for k, v := range set {
+		attrs[k] = cty.StringVal(v)
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// setsFor returns the --set overrides for address addr.
+func (l *loader) setsFor(addr string) map[string]string {
+	var out map[string]string
+	for k, v := range l.opts.Sets {
+		if a, ok := strings.CutPrefix(k, addr+"."); ok && !strings.Contains(a, ".") {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[a] = v
+		}
+	}
+	return out
+}

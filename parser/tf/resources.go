@@ -1,0 +1,194 @@
+package tf
+
+import (
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Resources and data sources: instances, their bodies (nested and dynamic
+// blocks) and the values references see.
+
+func (mi *modInst) resource(key string) cty.Value {
+	switch mi.state[key] {
+	case stateDone:
+		return mi.values[key]
+	case stateBusy:
+		// A cycle: the graph check reports it; evaluate on with unknowns.
+		return cty.DynamicVal
+	}
+	r := mi.m.resources[key]
+	if r == nil {
+		return cty.DynamicVal
+	}
+	mi.state[key] = stateBusy
+	v := mi.evalResource(r)
+	mi.values[key] = v
+	mi.state[key] = stateDone
+	return v
+}
+
+func (mi *modInst) evalResource(r *resource) cty.Value {
+	l := mi.l
+	base := mi.prefix + r.key()
+	keys, extras, mode := mi.expand(r.count, r.forEach, base)
+	if mode == expandUnknown {
+		return cty.DynamicVal
+	}
+	vals := make([]cty.Value, len(keys))
+	for i, k := range keys {
+		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k}
+		in.idAddr = mi.movedFrom(in.addr)
+		mi.evalInstance(in, extras[i])
+		vals[i] = in.value
+		mi.insts[r.key()] = append(mi.insts[r.key()], in)
+		l.insts = append(l.insts, in)
+	}
+	switch mode {
+	case expandCount:
+		return cty.TupleVal(vals)
+	case expandForEach:
+		obj := make(map[string]cty.Value, len(keys))
+		for i, k := range keys {
+			obj[k.AsString()] = vals[i]
+		}
+		return cty.ObjectVal(obj)
+	}
+	return vals[0]
+}
+
+func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
+	r := in.res
+	in.ranges = map[string]hcl.Range{}
+	in.names = map[string]hcl.Range{}
+	ctx := mi.ctxForTraversals(mi.bodyTraversals(r), extra)
+	args, props := mi.evalBody(r.body, ctx, in, "")
+	in.args = args
+	in.props = props
+	in.deps = mi.depsOf(r, extra)
+	in.value = mi.l.exported(in)
+}
+
+// evalBody evaluates a resource body (attributes, nested blocks, dynamic
+// blocks) into an object; nested blocks become lists of objects, as the
+// AWS provider exposes them.
+func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (cty.Value, *model.Value) {
+	vals := map[string]cty.Value{}
+	props := &model.Value{Kind: model.Map}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		props.Range = toRange(sb.SrcRange)
+		names := make([]string, 0, len(sb.Attributes))
+		for n := range sb.Attributes {
+			names = append(names, n)
+		}
+		slices.SortFunc(names, func(a, b string) int {
+			return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte
+		})
+		for _, n := range names {
+			a := sb.Attributes[n]
+			if path == "" && metaArgs[n] {
+				continue
+			}
+			v := mi.evalIn(a.Expr, ctx, in.addr)
+			vals[n] = v
+			in.ranges[path+n] = a.Expr.Range()
+			in.names[path+n] = a.NameRange
+			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
+		}
+		blocks := map[string][]cty.Value{}
+		blockProps := map[string]*model.Value{}
+		var order []string
+		addBlock := func(typ string, rng, nameRange hcl.Range, v cty.Value, p *model.Value) {
+			if _, ok := blocks[typ]; !ok {
+				order = append(order, typ)
+				blockProps[typ] = &model.Value{Kind: model.List, Range: toRange(rng)}
+				in.ranges[path+typ] = rng
+				in.names[path+typ] = nameRange
+			}
+			blocks[typ] = append(blocks[typ], v)
+			blockProps[typ].Items = append(blockProps[typ].Items, p)
+		}
+		for _, b := range sb.Blocks {
+			if path == "" && metaArgs[b.Type] {
+				continue
+			}
+			if b.Type == "dynamic" {
+				mi.evalDynamic(b, ctx, in, path, addBlock)
+				continue
+			}
+			v, p := mi.evalBody(b.Body, ctx, in, path+b.Type+".")
+			addBlock(b.Type, b.TypeRange, b.TypeRange, v, p)
+		}
+		for _, typ := range order {
+			vals[typ] = cty.TupleVal(blocks[typ])
+			props.Fields = append(props.Fields, model.Field{Key: typ, KeyRange: toRange(in.names[path+typ]), Value: blockProps[typ]})
+		}
+		return cty.ObjectVal(vals), props
+	}
+	attrs, ds := body.JustAttributes()
+	mi.l.addHCL("TF002", ds)
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int { return attrs[a].Range.Start.Byte - attrs[b].Range.Start.Byte })
+	for _, n := range names {
+		a := attrs[n]
+		if path == "" && metaArgs[n] {
+			continue
+		}
+		v := mi.evalIn(a.Expr, ctx, in.addr)
+		vals[n] = v
+		in.ranges[path+n] = a.Expr.Range()
+		in.names[path+n] = a.NameRange
+		props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
+	}
+	return cty.ObjectVal(vals), props
+}
+
+func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
+	l := mi.l
+	if len(b.Labels) != 1 {
+		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "Write dynamic \"BLOCK_TYPE\" { for_each = ...; content { ... } }.", "a dynamic block needs exactly one label, the block type to generate"))
+		return
+	}
+	typ := b.Labels[0]
+	iter := typ
+	var forEach hcl.Expression
+	var content *hclsyntax.Block
+	if a := b.Body.Attributes["for_each"]; a != nil {
+		forEach = a.Expr
+	}
+	if a := b.Body.Attributes["iterator"]; a != nil {
+		if tr, ds := hcl.AbsTraversalForExpr(a.Expr); !ds.HasErrors() && len(tr) == 1 {
+			iter = tr.RootName()
+		}
+	}
+	for _, cb := range b.Body.Blocks {
+		if cb.Type == "content" {
+			content = cb
+		}
+	}
+	if forEach == nil || content == nil {
+		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "A dynamic block needs a for_each argument and a content block.", "incomplete dynamic block %q", typ))
+		return
+	}
+	coll := mi.evalIn(forEach, ctx, in.addr)
+	if !coll.IsKnown() || coll.IsNull() || !coll.CanIterateElements() {
+		if coll.IsKnown() && !coll.IsNull() {
+			l.diagOnce(errorf("TF005", forEach.Range(), in.addr, "for_each in a dynamic block takes a list, set, map or object.", "invalid dynamic for_each value of type %s", typeString(coll.Type())))
+		}
+		return
+	}
+	for it := coll.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
+		val, p := mi.evalBody(content.Body, child, in, path+typ+".")
+		add(typ, b.TypeRange, b.LabelRanges[0], val, p)
+	}
+}
