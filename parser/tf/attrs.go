@@ -320,13 +320,13 @@ func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.
 	rng := in.ranges["template"]
 	expr, ds := hclsyntax.ParseTemplate([]byte(tpl), rng.Filename, rng.Start)
 	if ds.HasErrors() {
-		l.diagOnce(errorf("TF005", rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
+		l.diagOnce(ruleValue.errorf(rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
 		return cty.UnknownVal(cty.String)
 	}
 	out, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
 	if ds.HasErrors() {
 		for _, d := range ds {
-			l.diagOnce(errorf("TF005", rng, in.addr, "Pass every variable the template uses in vars.", "template_file: %s", d.Detail))
+			l.diagOnce(ruleValue.errorf(rng, in.addr, "Pass every variable the template uses in vars.", "template_file: %s", d.Detail))
 		}
 		return cty.UnknownVal(cty.String)
 	}

@@ -11,9 +11,15 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-
-	"github.com/cfnrun/cfnrun/internal/diag"
 )
+
+var ruleSyntax = newRule("TF001", sevError|sevInfo,
+	"a file cannot be read, or HCL syntax error (error); an override of a `.tf.json` block, which cfnrun does not merge (info)",
+	"Terraform cannot parse the configuration.")
+
+var ruleBlock = newRule("TF002", sevError,
+	"malformed block: unknown top-level block, duplicate declaration, override of an undeclared block, bad `depends_on`, incomplete `dynamic` block, `count` with `for_each`",
+	"`terraform validate` rejects it.")
 
 // module is the static configuration of one module directory.
 type module struct {
@@ -190,7 +196,7 @@ func (l *loader) configFiles(paths []string) (dir string, out []string) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: p}, "", "Check the path and try again.", "cannot read %s: %s", p, errText(err)))
+			l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: p}, "", "Check the path and try again.", "cannot read %s: %s", p, errText(err)))
 			continue
 		}
 		if !st.IsDir() {
@@ -205,7 +211,7 @@ func (l *loader) configFiles(paths []string) (dir string, out []string) {
 		}
 		fs, _ := dirFiles(p)
 		if len(fs) == 0 {
-			l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: p}, "", "Point cfnrun at a directory holding .tf or .tf.json files, or at one such file.", "no Terraform configuration files in %s", p))
+			l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: p}, "", "Point cfnrun at a directory holding .tf or .tf.json files, or at one such file.", "no Terraform configuration files in %s", p))
 		}
 		out = append(out, fs...)
 	}
@@ -259,7 +265,7 @@ func errText(err error) string {
 func (l *loader) parseFile(path string) *hcl.File {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		l.diags = append(l.diags, errorf("TF001", hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(err)))
+		l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(err)))
 		return nil
 	}
 	return l.parseSource(path, src)
@@ -274,7 +280,7 @@ func (l *loader) parseSource(path string, src []byte) *hcl.File {
 	} else {
 		f, ds = l.parser.ParseHCL(src, path)
 	}
-	l.addHCL("TF001", ds)
+	l.addHCL(ruleSyntax, ds)
 	return f
 }
 
@@ -300,7 +306,7 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 		m.files = append(m.files, p)
 		l.read = append(l.read, p)
 		content, ds := f.Body.Content(fileSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		for _, b := range content.Blocks {
 			l.decodeBlock(m, b)
 		}
@@ -322,7 +328,7 @@ func (l *loader) applyOverride(m *module, path string) {
 	m.files = append(m.files, path)
 	l.read = append(l.read, path)
 	content, ds := f.Body.Content(fileSchema)
-	l.addHCL("TF002", ds)
+	l.addHCL(ruleBlock, ds)
 	m.overriding = true
 	defer func() { m.overriding = false }()
 	for _, b := range content.Blocks {
@@ -337,13 +343,13 @@ func (l *loader) applyOverride(m *module, path string) {
 		key := b.Type + "." + strings.Join(b.Labels, ".")
 		base := m.raw[key]
 		if base == nil {
-			l.diags = append(l.diags, errorf("TF002", b.DefRange, "", "An override file can only change blocks declared in the module's other files.", "missing base %s for override %s", b.Type, strings.Join(b.Labels, ".")))
+			l.diags = append(l.diags, ruleBlock.errorf(b.DefRange, "", "An override file can only change blocks declared in the module's other files.", "missing base %s for override %s", b.Type, strings.Join(b.Labels, ".")))
 			continue
 		}
 		bb, ok1 := base.Body.(*hclsyntax.Body)
 		ob, ok2 := b.Body.(*hclsyntax.Body)
 		if !ok1 || !ok2 {
-			l.diags = append(l.diags, diag.Infof("TF001", toRange(b.DefRange), "", "Merge its settings into the main files to have cfnrun see them.", "override of a JSON block is not applied"))
+			l.diags = append(l.diags, ruleSyntax.infof(b.DefRange, "", "Merge its settings into the main files to have cfnrun see them.", "override of a JSON block is not applied"))
 			continue
 		}
 		merged := *base
@@ -378,7 +384,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 	switch b.Type {
 	case "moved":
 		c, ds := b.Body.Content(movedSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		var mb movedBlock
 		for _, n := range []string{"from", "to"} {
 			a := c.Attributes[n]
@@ -387,7 +393,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			}
 			tr, ds := hcl.AbsTraversalForExpr(a.Expr)
 			if ds.HasErrors() {
-				l.diags = append(l.diags, errorf("TF002", a.Expr.Range(), "", "moved takes resource or module addresses, such as from = aws_api_gateway_resource.items.", "invalid moved %s address", n))
+				l.diags = append(l.diags, ruleBlock.errorf(a.Expr.Range(), "", "moved takes resource or module addresses, such as from = aws_api_gateway_resource.items.", "invalid moved %s address", n))
 				return
 			}
 			if n == "from" {
@@ -415,7 +421,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		l.decodeVariable(m, b)
 	case "locals":
 		attrs, ds := b.Body.JustAttributes()
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		names := make([]string, 0, len(attrs))
 		for n := range attrs {
 			names = append(names, n)
@@ -429,7 +435,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 					m.localList[slices.Index(m.localList, prev)] = a
 					continue
 				}
-				l.diags = append(l.diags, errorf("TF002", a.NameRange, "", fmt.Sprintf("The first definition is at %s; remove one of them.", rangeString(prev.NameRange)), "duplicate local value %q", n))
+				l.diags = append(l.diags, ruleBlock.errorf(a.NameRange, "", fmt.Sprintf("The first definition is at %s; remove one of them.", rangeString(prev.NameRange)), "duplicate local value %q", n))
 				continue
 			}
 			m.locals[n] = a
@@ -437,7 +443,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		}
 	case "output":
 		c, ds := b.Body.Content(outputSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		o := &output{name: b.Labels[0], declRange: b.DefRange}
 		if a := c.Attributes["value"]; a != nil {
 			o.expr = a.Expr
@@ -468,7 +474,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 	case "resource", "data":
 		r := &resource{data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], declRange: b.DefRange, typeRange: b.LabelRanges[0]}
 		c, rest, ds := b.Body.PartialContent(resourceMetaSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		r.body = rest
 		if a := c.Attributes["count"]; a != nil {
 			r.count = a.Expr
@@ -477,7 +483,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			r.forEach = a.Expr
 		}
 		if r.count != nil && r.forEach != nil {
-			l.diags = append(l.diags, errorf("TF002", c.Attributes["for_each"].NameRange, r.key(), "Use either count or for_each, not both.", "invalid combination of \"count\" and \"for_each\""))
+			l.diags = append(l.diags, ruleBlock.errorf(c.Attributes["for_each"].NameRange, r.key(), "Use either count or for_each, not both.", "invalid combination of \"count\" and \"for_each\""))
 		}
 		if a := c.Attributes["depends_on"]; a != nil {
 			r.dependsOn = l.decodeDependsOn(a)
@@ -487,7 +493,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 				continue
 			}
 			lc, ds := lb.Body.Content(lifecycleSchema)
-			l.addHCL("TF002", ds)
+			l.addHCL(ruleBlock, ds)
 			if a := lc.Attributes["create_before_destroy"]; a != nil {
 				v, _ := a.Expr.Value(nil)
 				r.cbd = v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() && v.True()
@@ -499,7 +505,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 				m.resList[slices.Index(m.resList, prev)] = r
 				return
 			}
-			l.diags = append(l.diags, errorf("TF002", r.declRange, r.key(), fmt.Sprintf("The first declaration is at %s; each resource needs a unique name within its type.", rangeString(prev.declRange)), "duplicate %s %q configuration", b.Type, r.key()))
+			l.diags = append(l.diags, ruleBlock.errorf(r.declRange, r.key(), fmt.Sprintf("The first declaration is at %s; each resource needs a unique name within its type.", rangeString(prev.declRange)), "duplicate %s %q configuration", b.Type, r.key()))
 			return
 		}
 		m.setRaw(b)
@@ -507,13 +513,13 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 		m.resList = append(m.resList, r)
 	case "module":
 		c, rest, ds := b.Body.PartialContent(moduleMetaSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		mc := &moduleCall{name: b.Labels[0], declRange: b.DefRange, body: rest}
 		if a := c.Attributes["source"]; a != nil {
 			mc.sourceRange = a.Expr.Range()
 			v, vds := a.Expr.Value(nil)
 			if vds.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
-				l.diags = append(l.diags, errorf("TF020", a.Expr.Range(), "module."+mc.name, "Module sources must be literal strings, such as \"./modules/api\".", "invalid module source"))
+				l.diags = append(l.diags, ruleModuleSource.errorf(a.Expr.Range(), "module."+mc.name, "Module sources must be literal strings, such as \"./modules/api\".", "invalid module source"))
 			} else {
 				mc.source = v.AsString()
 			}
@@ -533,7 +539,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 				m.callList[slices.Index(m.callList, prev)] = mc
 				return
 			}
-			l.diags = append(l.diags, errorf("TF002", mc.declRange, "module."+mc.name, "Give each module call a unique name.", "duplicate module call %q", mc.name))
+			l.diags = append(l.diags, ruleBlock.errorf(mc.declRange, "module."+mc.name, "Give each module call a unique name.", "duplicate module call %q", mc.name))
 			return
 		}
 		m.setRaw(b)
@@ -544,14 +550,14 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 
 func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 	c, ds := b.Body.Content(variableSchema)
-	l.addHCL("TF002", ds)
+	l.addHCL(ruleBlock, ds)
 	v := &variable{name: b.Labels[0], typ: cty.DynamicPseudoType, declRange: b.DefRange, nullable: true}
 	if !hclsyntax.ValidIdentifier(v.name) {
-		l.diags = append(l.diags, errorf("TF002", b.LabelRanges[0], "", "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.", "invalid variable name %q", v.name))
+		l.diags = append(l.diags, ruleBlock.errorf(b.LabelRanges[0], "", "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.", "invalid variable name %q", v.name))
 	}
 	if a := c.Attributes["type"]; a != nil {
 		ty, defs, tds := typeexpr.TypeConstraintWithDefaults(a.Expr)
-		l.addHCL("TF005", tds)
+		l.addHCL(ruleValue, tds)
 		if !tds.HasErrors() {
 			v.typ, v.defaults, v.hasType = ty, defs, true
 		}
@@ -573,7 +579,7 @@ func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 	}
 	for _, vb := range c.Blocks {
 		vc, ds := vb.Body.Content(validationSchema)
-		l.addHCL("TF002", ds)
+		l.addHCL(ruleBlock, ds)
 		if vc.Attributes["condition"] != nil && vc.Attributes["error_message"] != nil {
 			v.validations = append(v.validations, validation{cond: vc.Attributes["condition"].Expr, msg: vc.Attributes["error_message"].Expr})
 		}
@@ -584,7 +590,7 @@ func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 			m.variables[slices.Index(m.variables, prev)] = v
 			return
 		}
-		l.diags = append(l.diags, errorf("TF002", v.declRange, "", "Remove one of the declarations.", "duplicate variable %q", v.name))
+		l.diags = append(l.diags, ruleBlock.errorf(v.declRange, "", "Remove one of the declarations.", "duplicate variable %q", v.name))
 		return
 	}
 	m.setRaw(b)
@@ -594,12 +600,12 @@ func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 
 func (l *loader) decodeDependsOn(a *hcl.Attribute) []hcl.Traversal {
 	exprs, ds := hcl.ExprList(a.Expr)
-	l.addHCL("TF002", ds)
+	l.addHCL(ruleBlock, ds)
 	var out []hcl.Traversal
 	for _, e := range exprs {
 		tr, ds := hcl.AbsTraversalForExpr(e)
 		if ds.HasErrors() {
-			l.diags = append(l.diags, errorf("TF002", e.Range(), "", "depends_on takes references to resources, data sources or modules, such as aws_api_gateway_method.get.", "invalid depends_on reference"))
+			l.diags = append(l.diags, ruleBlock.errorf(e.Range(), "", "depends_on takes references to resources, data sources or modules, such as aws_api_gateway_method.get.", "invalid depends_on reference"))
 			continue
 		}
 		out = append(out, tr)

@@ -7,8 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
-
-	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 // count and for_each: instance keys and the each/count objects.
@@ -30,17 +28,17 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 	case count != nil:
 		v := mi.eval(count, nil, addr)
 		if !v.IsKnown() {
-			l.diagOnce(diag.Infof("TF005", toRange(count.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive count from variables and locals to see these instances.", "count value cannot be determined without AWS: no instances of %s", addr))
+			l.diagOnce(ruleValue.infof(count.Range(), addr, "cfnrun invents no values for attributes only AWS knows; derive count from variables and locals to see these instances.", "count value cannot be determined without AWS: no instances of %s", addr))
 			return nil, nil, expandUnknown
 		}
 		nv, err := convert.Convert(v, cty.Number)
 		if err != nil || nv.IsNull() {
-			l.diagOnce(errorf("TF005", count.Range(), addr, "count takes a whole number, such as 2 or length(var.routes).", "invalid count value: %s", typeErr(err, v)))
+			l.diagOnce(ruleValue.errorf(count.Range(), addr, "count takes a whole number, such as 2 or length(var.routes).", "invalid count value: %s", typeErr(err, v)))
 			return nil, nil, expandUnknown
 		}
 		n, acc := nv.AsBigFloat().Int64()
 		if acc != 0 || n < 0 || n > maxInstances {
-			l.diagOnce(errorf("TF005", count.Range(), addr, fmt.Sprintf("count takes a whole number; cfnrun expands at most %d instances of one resource.", maxInstances), "invalid count value %s", nv.AsBigFloat().String()))
+			l.diagOnce(ruleValue.errorf(count.Range(), addr, fmt.Sprintf("count takes a whole number; cfnrun expands at most %d instances of one resource.", maxInstances), "invalid count value %s", nv.AsBigFloat().String()))
 			return nil, nil, expandUnknown
 		}
 		keys := make([]cty.Value, n)
@@ -56,12 +54,12 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			if v.IsKnown() && v.CanIterateElements() {
 				// Keys known, some values unknown: fine.
 			} else {
-				l.diagOnce(diag.Infof("TF005", toRange(forEach.Range()), addr, "cfnrun invents no values for attributes only AWS knows; derive for_each from variables and locals to see these instances.", "for_each value cannot be determined without AWS: no instances of %s", addr))
+				l.diagOnce(ruleValue.infof(forEach.Range(), addr, "cfnrun invents no values for attributes only AWS knows; derive for_each from variables and locals to see these instances.", "for_each value cannot be determined without AWS: no instances of %s", addr))
 				return nil, nil, expandUnknown
 			}
 		}
 		if v.IsNull() {
-			l.diagOnce(errorf("TF005", forEach.Range(), addr, "for_each takes a map or a set of strings; use {} or [] for no instances.", "for_each value is null"))
+			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "for_each takes a map or a set of strings; use {} or [] for no instances.", "for_each value is null"))
 			return nil, nil, expandUnknown
 		}
 		ty := v.Type()
@@ -79,14 +77,14 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 				if sv, err := convert.Convert(v, cty.Set(cty.String)); err == nil {
 					v = sv
 				} else {
-					l.diagOnce(errorf("TF005", forEach.Range(), addr, "Convert the set with toset([...]) of strings, or build a map with a for expression.", "for_each set must contain strings, not %s", typeString(ty.ElementType())))
+					l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "Convert the set with toset([...]) of strings, or build a map with a for expression.", "for_each set must contain strings, not %s", typeString(ty.ElementType())))
 					return nil, nil, expandUnknown
 				}
 			}
 			for it := v.ElementIterator(); it.Next(); {
 				_, ev := it.Element()
 				if ev.IsNull() || !ev.IsKnown() {
-					l.diagOnce(errorf("TF005", forEach.Range(), addr, "Remove null elements from the set.", "for_each set contains a null or unknown element"))
+					l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "Remove null elements from the set.", "for_each set contains a null or unknown element"))
 					continue
 				}
 				keys = append(keys, ev)
@@ -97,11 +95,11 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 			if ty.IsListType() || ty.IsTupleType() {
 				hint = "A list cannot be used with for_each: wrap it in toset(...), or build a map with {for x in list : x.key => x}."
 			}
-			l.diagOnce(errorf("TF005", forEach.Range(), addr, hint, "invalid for_each argument: %s", typeString(ty)))
+			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, hint, "invalid for_each argument: %s", typeString(ty)))
 			return nil, nil, expandUnknown
 		}
 		if len(keys) > maxInstances {
-			l.diagOnce(errorf("TF005", forEach.Range(), addr, fmt.Sprintf("cfnrun expands at most %d instances of one resource.", maxInstances), "for_each has %d elements", len(keys)))
+			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, fmt.Sprintf("cfnrun expands at most %d instances of one resource.", maxInstances), "for_each has %d elements", len(keys)))
 			return nil, nil, expandUnknown
 		}
 		return keys, extras, expandForEach

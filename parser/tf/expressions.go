@@ -14,6 +14,14 @@ import (
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
+var ruleUndeclared = newRule("TF003", sevError|sevWarning,
+	"reference to an undeclared variable, local, resource, data source or module (did-you-mean); warning when `--set` supplies the undeclared resource's attributes",
+	"`terraform validate` fails with \"Reference to undeclared ...\". `--set` supplies an undeclared resource's attributes locally.")
+
+var ruleValue = newRule("TF005", sevError|sevWarning|sevInfo,
+	"type error or invalid value (wrong argument type, bad `count`/`for_each`, a function failing); warning when a file function reads a file that does not exist yet (a build artifact: the value is unknown); info when `count`/`for_each` comes from attributes only AWS knows (no instances are created)",
+	"Terraform or the provider rejects the value; cfnrun invents no lists for resources it does not model.")
+
 // Expression evaluation: the evaluation context built for exactly what an
 // expression refers to, and placeholders for undeclared resources.
 
@@ -137,7 +145,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			continue
 		}
 		if _, ok := attrStep(tr, 1); !ok && (root == "var" || root == "local" || root == "data" || root == "module") {
-			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Access one of its attributes instead, such as %s.NAME.", root), "the %q object cannot be accessed directly", root))
+			mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Access one of its attributes instead, such as %s.NAME.", root), "the %q object cannot be accessed directly", root))
 			ctx.Variables[root] = cty.DynamicVal
 			continue
 		}
@@ -148,7 +156,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 				continue
 			}
 			if _, declared := mi.m.varByName[name]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.varByName)), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.varByName)), "Declare it with a variable block."), "reference to undeclared input variable %q", name))
 				varVals[name] = cty.DynamicVal
 				continue
 			}
@@ -159,13 +167,13 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 				continue
 			}
 			if _, declared := mi.m.locals[name]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.locals)), "Declare it in a locals block."), "reference to undeclared local value %q", name))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.locals)), "Declare it in a locals block."), "reference to undeclared local value %q", name))
 				localVals[name] = cty.DynamicVal
 				continue
 			}
 			localVals[name] = mi.local(name, tr.SourceRange())
 		case "count", "each":
-			mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("%s is only available inside a resource or module block that sets %s.", root, map[string]string{"count": "count", "each": "for_each"}[root]), "reference to %q in a context without %s", root, map[string]string{"count": "count", "each": "for_each"}[root]))
+			mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("%s is only available inside a resource or module block that sets %s.", root, map[string]string{"count": "count", "each": "for_each"}[root]), "reference to %q in a context without %s", root, map[string]string{"count": "count", "each": "for_each"}[root]))
 			ctx.Variables[root] = cty.DynamicVal
 		case "path":
 			// Terraform runs in the root module's directory: path.root
@@ -191,7 +199,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			key := "data." + typ + "." + name
 			if _, declared := mi.m.resources[key]; !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(typ+"."+name, mi.declaredData()), "Declare it with a data block."), "reference to undeclared data source data.%s.%s", typ, name))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(typ+"."+name, mi.declaredData()), "Declare it with a data block."), "reference to undeclared data source data.%s.%s", typ, name))
 				put(dataVals, typ, name, cty.DynamicVal)
 				continue
 			}
@@ -203,7 +211,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 			}
 			c, declared := mi.m.calls[name]
 			if !declared {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.calls)), "Declare it with a module block."), "reference to undeclared module %q", name))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(name, diag.Names(mi.m.calls)), "Declare it with a module block."), "reference to undeclared module %q", name))
 				moduleVals[name] = cty.DynamicVal
 				continue
 			}
@@ -222,7 +230,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 					for _, o := range ci.m.outputs {
 						names = append(names, o.name)
 					}
-					mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(out, names), "Add an output block to the module."), "module %q has no output %q", name, out))
+					mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(out, names), "Add an output block to the module."), "module %q has no output %q", name, out))
 					moduleOuts[name][out] = cty.DynamicVal
 					continue
 				}
@@ -233,7 +241,7 @@ func (mi *modInst) ctxForTraversals(travs []hcl.Traversal, extra map[string]cty.
 		default:
 			name, ok := attrStep(tr, 1)
 			if !ok {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(root, mi.declaredRoots()), "A reference to a resource is written TYPE.NAME.ATTRIBUTE."), "unknown name %q", root))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), cmp.Or(diag.DidYouMean(root, mi.declaredRoots()), "A reference to a resource is written TYPE.NAME.ATTRIBUTE."), "unknown name %q", root))
 				ctx.Variables[root] = cty.DynamicVal
 				continue
 			}
@@ -340,9 +348,9 @@ func (mi *modInst) undeclared(key string, tr hcl.Traversal) cty.Value {
 		hint = fmt.Sprintf("Declare the resource, or give its attributes with --set %s.ATTR=VALUE.", addr)
 	}
 	if len(set) == 0 {
-		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
+		mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), hint, "reference to undeclared resource %s", addr))
 	} else {
-		mi.l.diagOnce(diag.Warnf("TF003", toRange(tr.SourceRange()), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
+		mi.l.diagOnce(ruleUndeclared.warnf(tr.SourceRange(), strings.TrimSuffix(mi.prefix, "."), "Works locally; terraform validate will still reject the reference until the resource is declared.", "%s is not declared; using the values from --set", addr))
 	}
 	if _, hasAttr := attrStep(tr, 2); !hasAttr && len(set) == 0 {
 		// vars.stage: the object itself is used; unknown avoids a cascade

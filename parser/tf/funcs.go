@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/go-cty-funcs/cidr"
@@ -59,9 +57,8 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc, "cidrsubnets": cidr.SubnetsFunc,
 		"abspath": filesystem.AbsPathFunc, "basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 		"pathexpand": filesystem.PathExpandFunc,
-		"file":       filesystem.MakeFileFunc(baseDir, false), "filebase64": filesystem.MakeFileFunc(baseDir, true),
-		"fileexists": filesystem.MakeFileExistsFunc(baseDir), "fileset": filesystem.MakeFileSetFunc(baseDir),
-		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number), "tobool": stdlib.MakeToFunc(cty.Bool),
+		"fileset":    filesystem.MakeFileSetFunc(baseDir),
+		"tostring":   stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number), "tobool": stdlib.MakeToFunc(cty.Bool),
 		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"try":   tryfunc.TryFunc, "can": tryfunc.CanFunc,
@@ -73,19 +70,11 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"yamlencode": stdlib.JSONEncodeFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
 		"base64gzip": base64GzipFunc, "yamldecode": yamlDecodeFunc,
 	}
-	readFile := func(p string) ([]byte, error) {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(baseDir, p)
-		}
-		return os.ReadFile(p)
+	fr := fileReader{base: baseDir}
+	for n, f := range fr.fileFunctions() {
+		fs[n] = f
 	}
-	fs["filebase64sha256"] = hashB64Func(false, readFile)
-	fs["filebase64sha512"] = hashB64Func(true, readFile)
-	fs["filemd5"] = fileHashFunc(readFile, crypto.Md5Func)
-	fs["filesha1"] = fileHashFunc(readFile, crypto.Sha1Func)
-	fs["filesha256"] = fileHashFunc(readFile, crypto.Sha256Func)
-	fs["filesha512"] = fileHashFunc(readFile, crypto.Sha512Func)
-	fs["templatefile"] = templateFileFunc(readFile, fs)
+	fs["templatefile"] = templateFileFunc(fr.read, fs)
 	return fs
 }
 

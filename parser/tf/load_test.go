@@ -91,6 +91,7 @@ func TestGolden(t *testing.T) {
 			}
 			files := diag.NewFiles()
 			tm, ds := Load(context.Background(), load, opts, files)
+			checkDeclared(t, ds)
 			got := map[string]string{
 				"dump":   model.DumpString(tm, model.DumpOptions{Positions: true, Identity: true}),
 				"routes": routeTable(tm),
@@ -183,5 +184,21 @@ func TestPathModuleRelative(t *testing.T) {
 	want := map[string]string{"root": "root", "child": "child", "mod": "modules/m"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("outputs (-want +got):\n%s", d)
+	}
+}
+
+// checkDeclared fails the test for a finding whose rule is not declared,
+// or is reported with a severity its declaration does not list.
+func checkDeclared(t *testing.T, ds diag.Diagnostics) {
+	t.Helper()
+	for _, d := range ds {
+		r := lookupRule(d.Rule)
+		if r == nil {
+			t.Errorf("finding of undeclared rule %s: %s", d.Rule, d.Summary)
+			continue
+		}
+		if !r.Allows(d.Severity) {
+			t.Errorf("%s reported as %s, but declared %s: %s", d.Rule, d.Severity, r.Severity, d.Summary)
+		}
 	}
 }

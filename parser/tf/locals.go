@@ -13,7 +13,7 @@ func (mi *modInst) local(name string, from hcl.Range) cty.Value {
 	case stateDone:
 		return mi.locals[name]
 	case stateBusy:
-		mi.l.diagOnce(errorf("TF040", from, "", "A local value cannot refer to itself, directly or through other locals.", "cycle: local.%s refers to itself", name))
+		mi.l.diagOnce(ruleCycle.errorf(from, "", "A local value cannot refer to itself, directly or through other locals.", "cycle: local.%s refers to itself", name))
 		return cty.DynamicVal
 	}
 	a, ok := mi.m.locals[name]

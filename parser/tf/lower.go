@@ -13,6 +13,18 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleOutside = newRule("TF050", sevWarning|sevError,
+	"element refers to a REST API or resource outside the configuration (warning), or to a parent in another REST API (error)",
+	"Deploys if it exists elsewhere, but cfnrun cannot serve it.")
+
+var ruleMethodRef = newRule("TF051", sevError,
+	"duplicate method, integration/response for an undeclared method, integration response without integration",
+	"API Gateway fails with \"Invalid Method identifier specified\".")
+
+var ruleStageRef = newRule("TF052", sevError,
+	"method settings for a stage that does not exist",
+	"API Gateway fails with \"Invalid stage identifier specified\".")
+
 // lowering state: the API objects by the ids references evaluate to.
 type lowering struct {
 	l       *loader
@@ -264,7 +276,7 @@ func (lw *lowering) api(in *instance) *model.RestAPI {
 	}
 	api := lw.apiByID[id]
 	if api == nil {
-		lw.l.diagOnce(diag.Warnf("TF050", toRange(in.ranges["rest_api_id"]), in.addr, "cfnrun serves only APIs declared in the configuration; declare the aws_api_gateway_rest_api here to serve its routes.", "rest_api_id %q is not a REST API of this configuration; %s is skipped", id, in.addr))
+		lw.l.diagOnce(ruleOutside.warnf(in.ranges["rest_api_id"], in.addr, "cfnrun serves only APIs declared in the configuration; declare the aws_api_gateway_rest_api here to serve its routes.", "rest_api_id %q is not a REST API of this configuration; %s is skipped", id, in.addr))
 	}
 	return api
 }
@@ -285,10 +297,10 @@ func (lw *lowering) resource(in *instance) {
 	parent := lw.resByID[parentID]
 	switch {
 	case parent == nil:
-		lw.l.diagOnce(diag.Warnf("TF050", toRange(in.ranges["parent_id"]), in.addr, "Use the API's root_resource_id or another aws_api_gateway_resource's id; cfnrun places the resource under the root.", "parent_id %q is not a resource of this configuration", parentID))
+		lw.l.diagOnce(ruleOutside.warnf(in.ranges["parent_id"], in.addr, "Use the API's root_resource_id or another aws_api_gateway_resource's id; cfnrun places the resource under the root.", "parent_id %q is not a resource of this configuration", parentID))
 		parent = api.Root
 	case lw.resAPI[parent] != api:
-		lw.l.diagOnce(errorf("TF050", in.ranges["parent_id"], in.addr, "A resource's parent must belong to the same REST API.", "parent_id belongs to another REST API (%s)", lw.resAPI[parent].LogicalID))
+		lw.l.diagOnce(ruleOutside.errorf(in.ranges["parent_id"], in.addr, "A resource's parent must belong to the same REST API.", "parent_id belongs to another REST API (%s)", lw.resAPI[parent].LogicalID))
 	}
 	res.Parent = parent
 	lw.resByID[res.ID] = res
@@ -310,12 +322,12 @@ func (lw *lowering) target(in *instance) (*model.RestAPI, *model.Resource) {
 	res := lw.resByID[id]
 	if res == nil {
 		if id != "" && !lw.skipped[id] {
-			lw.l.diagOnce(diag.Warnf("TF050", toRange(in.ranges["resource_id"]), in.addr, "Use an aws_api_gateway_resource's id, or the API's root_resource_id; cfnrun skips this element.", "resource_id %q is not a resource of this configuration", id))
+			lw.l.diagOnce(ruleOutside.warnf(in.ranges["resource_id"], in.addr, "Use an aws_api_gateway_resource's id, or the API's root_resource_id; cfnrun skips this element.", "resource_id %q is not a resource of this configuration", id))
 		}
 		return nil, nil
 	}
 	if lw.resAPI[res] != api {
-		lw.l.diagOnce(errorf("TF050", in.ranges["resource_id"], in.addr, "The resource and the method must belong to the same REST API.", "resource_id belongs to another REST API (%s)", lw.resAPI[res].LogicalID))
+		lw.l.diagOnce(ruleOutside.errorf(in.ranges["resource_id"], in.addr, "The resource and the method must belong to the same REST API.", "resource_id belongs to another REST API (%s)", lw.resAPI[res].LogicalID))
 		return nil, nil
 	}
 	return api, res
@@ -332,7 +344,7 @@ func (lw *lowering) method(in *instance) {
 		RequestValidatorID: in.str("request_validator_id"), Range: in.rng(), Props: in.cfnRanges()}
 	k := methodKey(api.ID, res.ID, m.HTTPMethod)
 	if prev := lw.methods[k]; prev != nil {
-		lw.l.diagOnce(errorf("TF051", in.ranges["http_method"], in.addr, fmt.Sprintf("%s already defines %s on %s; remove one.", prev.LogicalID, m.HTTPMethod, res.LogicalID), "duplicate method %s on the same resource", m.HTTPMethod))
+		lw.l.diagOnce(ruleMethodRef.errorf(in.ranges["http_method"], in.addr, fmt.Sprintf("%s already defines %s on %s; remove one.", prev.LogicalID, m.HTTPMethod, res.LogicalID), "duplicate method %s on the same resource", m.HTTPMethod))
 		return
 	}
 	lw.methods[k] = m
@@ -348,7 +360,7 @@ func (lw *lowering) methodOf(in *instance) *model.Method {
 	verb := strings.ToUpper(in.str("http_method"))
 	m := lw.methods[methodKey(api.ID, res.ID, verb)]
 	if m == nil && verb != "" {
-		lw.l.diagOnce(errorf("TF051", in.ranges["http_method"], in.addr, "Declare the aws_api_gateway_method first, and refer to its http_method (aws_api_gateway_method.x.http_method) so Terraform creates it first.", "no %s method on this resource", verb))
+		lw.l.diagOnce(ruleMethodRef.errorf(in.ranges["http_method"], in.addr, "Declare the aws_api_gateway_method first, and refer to its http_method (aws_api_gateway_method.x.http_method) so Terraform creates it first.", "no %s method on this resource", verb))
 	}
 	return m
 }
@@ -359,7 +371,7 @@ func (lw *lowering) integration(in *instance) {
 		return
 	}
 	if m.Integration != nil {
-		lw.l.diagOnce(errorf("TF051", in.rng_(), in.addr, "A method has one integration; remove one of them.", "method %s already has an integration", m.LogicalID))
+		lw.l.diagOnce(ruleMethodRef.errorf(in.rng_(), in.addr, "A method has one integration; remove one of them.", "method %s already has an integration", m.LogicalID))
 		return
 	}
 	ig := &model.Integration{Type: strings.ToUpper(in.str("type")), HTTPMethod: strings.ToUpper(in.str("integration_http_method")),
@@ -387,7 +399,7 @@ func (lw *lowering) integrationResponse(in *instance) {
 		return
 	}
 	if m.Integration == nil {
-		lw.l.diagOnce(errorf("TF051", in.rng_(), in.addr, "Declare an aws_api_gateway_integration for the method and add depends_on = [aws_api_gateway_integration.x].", "integration response for method %s, which has no integration", m.LogicalID))
+		lw.l.diagOnce(ruleMethodRef.errorf(in.rng_(), in.addr, "Declare an aws_api_gateway_integration for the method and add depends_on = [aws_api_gateway_integration.x].", "integration response for method %s, which has no integration", m.LogicalID))
 		return
 	}
 	m.Integration.Responses = append(m.Integration.Responses, model.IntegrationResponse{StatusCode: in.str("status_code"),
@@ -447,7 +459,7 @@ func (lw *lowering) methodSettings(in *instance) {
 	st := lw.stages[api.ID+"\x00"+name]
 	if st == nil {
 		if name != "" {
-			lw.l.diagOnce(errorf("TF052", in.ranges["stage_name"], in.addr, "Declare the stage (aws_api_gateway_stage) and refer to its stage_name.", "stage %q does not exist in %s", name, api.LogicalID))
+			lw.l.diagOnce(ruleStageRef.errorf(in.ranges["stage_name"], in.addr, "Declare the stage (aws_api_gateway_stage) and refer to its stage_name.", "stage %q does not exist in %s", name, api.LogicalID))
 		}
 		return
 	}
@@ -464,7 +476,7 @@ func (lw *lowering) methodSettings(in *instance) {
 		}
 		ms.HTTPMethod = mp[i+1:]
 	} else {
-		lw.l.diagOnce(errorf("TF012", in.ranges["method_path"], in.addr, "method_path is RESOURCE_PATH/HTTP_METHOD, such as \"*/*\" or \"pets/GET\".", "invalid method_path %q", mp))
+		lw.l.diagOnce(ruleEnum.errorf(in.ranges["method_path"], in.addr, "method_path is RESOURCE_PATH/HTTP_METHOD, such as \"*/*\" or \"pets/GET\".", "invalid method_path %q", mp))
 		return
 	}
 	s := in.block("settings")

@@ -11,6 +11,14 @@ import (
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
+var ruleModuleSource = newRule("TF020", sevError,
+	"remote module source, or modules nested too deep",
+	"cfnrun reads local modules only.")
+
+var ruleModuleDir = newRule("TF021", sevError,
+	"local module directory not found",
+	"`terraform init` fails.")
+
 // Module calls: loading the called module, its instances (count and
 // for_each on the call) and its outputs.
 
@@ -111,17 +119,17 @@ func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
 		return nil, nil, false
 	}
 	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-		l.diagOnce(errorf("TF020", c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
+		l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
 		return nil, nil, false
 	}
 	if mi.depth >= maxModuleDepth {
-		l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
+		l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
 		return nil, nil, false
 	}
 	dir := filepath.Join(mi.m.dir, src)
 	for p := mi; p != nil; p = p.parent {
 		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
-			l.diagOnce(errorf("TF020", c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
+			l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
 			return nil, nil, false
 		}
 	}
@@ -129,17 +137,17 @@ func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
 	if !ok {
 		files, err := dirFiles(dir)
 		if err != nil || len(files) == 0 {
-			l.diagOnce(errorf("TF021", c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
+			l.diagOnce(ruleModuleDir.errorf(c.sourceRange, addr, "Check the path: it is relative to the directory of the calling module.", "module directory %s not found or holds no .tf files", dir))
 			return nil, nil, false
 		}
 		child = l.loadModule(dir, files)
 		l.modules[filepath.Clean(dir)] = child
 	}
 	attrs, ds := c.body.JustAttributes()
-	l.addHCL("TF002", ds)
+	l.addHCL(ruleBlock, ds)
 	for n, a := range attrs {
 		if _, ok := child.varByName[n]; !ok {
-			l.diagOnce(errorf("TF010", a.NameRange, addr, cmp.Or(diag.DidYouMean(n, diag.Names(child.varByName)), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
+			l.diagOnce(ruleArgument.errorf(a.NameRange, addr, cmp.Or(diag.DidYouMean(n, diag.Names(child.varByName)), "The module declares no such variable; remove the argument or add a variable block to the module."), "unsupported argument %q: module %q has no variable of that name", n, c.name))
 		}
 	}
 	return child, attrs, true

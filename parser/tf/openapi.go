@@ -14,6 +14,10 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleBody = newRule("TF053", sevWarning,
+	"REST API `body` that is not JSON or YAML",
+	"cfnrun serves no routes from it.")
+
 // importBody adds the routes of a REST API's body (an OpenAPI 3 or
 // Swagger 2 document with API Gateway's x-amazon-apigateway-* extensions,
 // JSON or YAML) to the API, as API Gateway's import does. Many Terraform
@@ -26,12 +30,12 @@ func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
 	rng := toRange(in.ranges["body"])
 	doc, err := decodeDocument(body)
 	if err != nil {
-		lw.l.diagOnce(diag.Warnf("TF053", rng, in.addr, "Check the document (jsonencode({...}), file(\"openapi.json\") or a YAML file); cfnrun serves no routes from it.", "body is not a JSON or YAML document: %s", err))
+		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "Check the document (jsonencode({...}), file(\"openapi.json\") or a YAML file); cfnrun serves no routes from it.", "body is not a JSON or YAML document: %s", err))
 		return
 	}
 	root, ok := doc.(map[string]any)
 	if !ok {
-		lw.l.diagOnce(diag.Warnf("TF053", rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
+		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
 		return
 	}
 	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in}

@@ -130,7 +130,7 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 		return cty.ObjectVal(vals), props
 	}
 	attrs, ds := body.JustAttributes()
-	mi.l.addHCL("TF002", ds)
+	mi.l.addHCL(ruleBlock, ds)
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {
 		names = append(names, n)
@@ -153,7 +153,7 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {
 	l := mi.l
 	if len(b.Labels) != 1 {
-		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "Write dynamic \"BLOCK_TYPE\" { for_each = ...; content { ... } }.", "a dynamic block needs exactly one label, the block type to generate"))
+		l.diagOnce(ruleBlock.errorf(b.TypeRange, in.addr, "Write dynamic \"BLOCK_TYPE\" { for_each = ...; content { ... } }.", "a dynamic block needs exactly one label, the block type to generate"))
 		return
 	}
 	typ := b.Labels[0]
@@ -174,13 +174,13 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *ins
 		}
 	}
 	if forEach == nil || content == nil {
-		l.diagOnce(errorf("TF002", b.TypeRange, in.addr, "A dynamic block needs a for_each argument and a content block.", "incomplete dynamic block %q", typ))
+		l.diagOnce(ruleBlock.errorf(b.TypeRange, in.addr, "A dynamic block needs a for_each argument and a content block.", "incomplete dynamic block %q", typ))
 		return
 	}
 	coll := mi.evalIn(forEach, ctx, in.addr)
 	if !coll.IsKnown() || coll.IsNull() || !coll.CanIterateElements() {
 		if coll.IsKnown() && !coll.IsNull() {
-			l.diagOnce(errorf("TF005", forEach.Range(), in.addr, "for_each in a dynamic block takes a list, set, map or object.", "invalid dynamic for_each value of type %s", typeString(coll.Type())))
+			l.diagOnce(ruleValue.errorf(forEach.Range(), in.addr, "for_each in a dynamic block takes a list, set, map or object.", "invalid dynamic for_each value of type %s", typeString(coll.Type())))
 		}
 		return
 	}

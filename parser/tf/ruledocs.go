@@ -1,37 +1,128 @@
 package tf
 
-// Rule documents one rule id the Terraform front end emits, for
-// docs/rules.md and SARIF's rule table.
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// Rule documents one kind of finding the Terraform front end reports, for
+// docs/terraform.md, docs/rules.md and SARIF's rule table. Every rule is
+// declared once, with newRule, next to the code that checks it; findings
+// are built with its errorf, warnf and infof methods, so a rule id never
+// appears as a bare string and the documentation lists exactly what the
+// code emits.
 type Rule struct {
-	ID       string
-	Severity string // "error", "warning" or "info"
-	What     string
-	Why      string
+	ID string
+	// Severity lists the severities the rule is reported with, such as
+	// "error" or "error/warning/info".
+	Severity string
+	// What the rule finds, and Why it matters (what Terraform, the AWS
+	// provider or API Gateway would do).
+	What string
+	Why  string
+	sevs sevSet
 }
 
-// Rules returns every rule id Load may emit, in id order.
-func Rules() []Rule {
-	return []Rule{
-		{"TF000", "error", "internal error in the Terraform front end", "A bug in cfnrun; the finding names the panic instead of crashing."},
-		{"TF001", "error/info", "a file cannot be read, or HCL syntax error (error); an override of a .tf.json block, which cfnrun does not merge (info)", "Terraform cannot parse the configuration."},
-		{"TF002", "error", "malformed block: unknown top-level block, duplicate declaration, override of an undeclared block, bad depends_on, incomplete dynamic block, count with for_each", "terraform validate rejects the configuration."},
-		{"TF003", "error", "reference to an undeclared variable, local, resource, data source or module (with did-you-mean)", "terraform validate fails with \"Reference to undeclared ...\". --set ADDR.ATTR=VALUE supplies a value for an undeclared resource locally."},
-		{"TF004", "error", "call to an unknown function (with did-you-mean)", "terraform validate fails with \"Call to unknown function\"."},
-		{"TF005", "error/warning/info", "type error or invalid value: wrong argument type, bad count/for_each, a function failing on its arguments (error); a file function on a file that does not exist yet, such as a build artifact (warning: unknown value); count/for_each derived from attributes only AWS knows (info: no instances)", "Terraform or the AWS provider rejects the value; cfnrun invents no values for attributes of resources it does not model."},
-		{"TF006", "error", "a variable's validation condition is false", "terraform plan fails with the variable's error_message."},
-		{"TF007", "error/warning/info", "variable value problem: a module call without a required input, a -var for an undeclared variable (error); a tfvars entry for an undeclared variable (warning); a root variable without a value (info: cfnrun uses the variable's name as a placeholder)", "Terraform asks for (or rejects) the value at plan time."},
-		{"TF010", "error", "unsupported argument in an aws_api_gateway_* resource or module call (with did-you-mean)", "terraform validate fails with \"Unsupported argument\"."},
-		{"TF011", "error", "missing required argument of an aws_api_gateway_* resource", "terraform validate fails with \"Missing required argument\"."},
-		{"TF012", "error", "invalid enum value (http_method, authorization, type, passthrough_behavior, logging_level, ...)", "The AWS provider rejects the value at plan time."},
-		{"TF013", "error", "unsupported block type, or a block written as an argument (or the reverse)", "terraform validate fails with \"Unsupported block type\"."},
-		{"TF020", "error", "remote module source, or modules nested too deep", "cfnrun reads local modules only: vendor the module and point source at its directory."},
-		{"TF021", "error", "local module directory not found", "terraform init fails to install the module."},
-		{"TF030", "warning", "deployment whose triggers (or depends_on) would not change when the API's methods and integrations change", "aws_api_gateway_deployment is immutable: terraform apply updates the methods but never redeploys, so the change does not go live."},
-		{"TF040", "error", "dependency cycle between resources, or a local value that refers to itself", "Terraform fails with \"Cycle: ...\"; the cycle is printed starting at its smallest address."},
-		{"TF050", "warning", "an element refers to a REST API or resource that is not in the configuration", "It may deploy (the API exists elsewhere), but cfnrun cannot serve it."},
-		{"TF051", "error", "duplicate method, an integration or response for a method that is not declared, or an integration response without an integration", "API Gateway fails with \"Invalid Method identifier specified\" or \"No integration defined for method\"."},
-		{"TF052", "error", "method settings for a stage that does not exist", "API Gateway fails with \"Invalid stage identifier specified\"."},
-		{"TF053", "warning", "a REST API body that is not a JSON or YAML document", "API Gateway rejects the import; cfnrun serves no routes from it."},
-		{"TF054", "info", "an API Gateway v2 (HTTP or WebSocket) API", "cfnrun serves REST APIs; aws_apigatewayv2_* resources stay in the graph without routes."},
+// sevSet is the set of severities a rule may be reported with.
+type sevSet uint8
+
+const (
+	sevError sevSet = 1 << iota
+	sevWarning
+	sevInfo
+)
+
+func (s sevSet) has(sev diag.Severity) bool {
+	switch sev {
+	case diag.Warning:
+		return s&sevWarning != 0
+	case diag.Info:
+		return s&sevInfo != 0
 	}
+	return s&sevError != 0
+}
+
+func (s sevSet) String() string {
+	var out []string
+	for _, p := range []struct {
+		bit  sevSet
+		name string
+	}{{sevError, "error"}, {sevWarning, "warning"}, {sevInfo, "info"}} {
+		if s&p.bit != 0 {
+			out = append(out, p.name)
+		}
+	}
+	return strings.Join(out, "/")
+}
+
+// registry holds every rule, in declaration order. newRule appends to it
+// while the package's variables are initialised; nothing writes to it
+// afterwards.
+var registry []*Rule
+
+// newRule declares a rule. Called only from package-level variable
+// declarations.
+func newRule(id string, sevs sevSet, what, why string) *Rule {
+	r := &Rule{ID: id, Severity: sevs.String(), What: what, Why: why, sevs: sevs}
+	registry = append(registry, r)
+	return r
+}
+
+// Rules returns every rule Load may emit, in id order.
+func Rules() []Rule {
+	out := make([]Rule, 0, len(registry))
+	for _, r := range registry {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b Rule) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// lookupRule returns the rule with id, or nil.
+func lookupRule(id string) *Rule {
+	for _, r := range registry {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// Allows reports whether the rule is declared with severity sev.
+func (r *Rule) Allows(sev diag.Severity) bool { return r.sevs.has(sev) }
+
+// at builds a finding of this rule.
+func (r *Rule) at(sev diag.Severity, rng diag.Range, resource, hint, format string, args ...any) diag.Diagnostic {
+	return diag.Diagnostic{Severity: sev, Rule: r.ID, Range: rng, Resource: resource, Detail: hint, Summary: fmt.Sprintf(format, args...)}
+}
+
+// errorf builds an error of this rule at rng; hint says how to fix it.
+func (r *Rule) errorf(rng hcl.Range, resource, hint, format string, args ...any) diag.Diagnostic {
+	return r.at(diag.Error, toRange(rng), resource, hint, format, args...)
+}
+
+// warnf builds a warning of this rule at rng.
+func (r *Rule) warnf(rng hcl.Range, resource, hint, format string, args ...any) diag.Diagnostic {
+	return r.at(diag.Warning, toRange(rng), resource, hint, format, args...)
+}
+
+// infof builds an info of this rule at rng.
+func (r *Rule) infof(rng hcl.Range, resource, hint, format string, args ...any) diag.Diagnostic {
+	return r.at(diag.Info, toRange(rng), resource, hint, format, args...)
+}
+
+// RulesTable renders the rules as the Markdown table docs/terraform.md
+// shows under "Findings" (checked by a test, rewritten with -update).
+func RulesTable() string {
+	var b strings.Builder
+	b.WriteString("| id | severity | what | why it matters |\n|---|---|---|---|\n")
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.ID, strings.ReplaceAll(r.Severity, "/", " / "), r.What, r.Why)
+	}
+	return b.String()
 }

@@ -3,43 +3,71 @@ package tf
 import (
 	"os"
 	"regexp"
-	"slices"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
-// TestRulesDocumented checks that every rule id the code emits is in
-// Rules() and in docs/terraform.md, and that Rules() is sorted.
-func TestRulesDocumented(t *testing.T) {
-	ids := map[string]bool{}
-	var order []string
+// TestRuleRegistry checks that every rule is declared once with a valid
+// id, and that rule ids appear in the code only in newRule declarations:
+// a finding is built from its rule, never from a bare string.
+func TestRuleRegistry(t *testing.T) {
+	seen := map[string]bool{}
+	idRe := regexp.MustCompile(`^TF\d{3}$`)
 	for _, r := range Rules() {
-		ids[r.ID] = true
-		order = append(order, r.ID)
+		if !idRe.MatchString(r.ID) {
+			t.Errorf("rule id %q is not TFnnn", r.ID)
+		}
+		if seen[r.ID] {
+			t.Errorf("rule %s declared twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Severity == "" || r.What == "" || r.Why == "" {
+			t.Errorf("rule %s lacks a severity, what or why: %+v", r.ID, r)
+		}
 	}
-	if !slices.IsSorted(order) {
-		t.Errorf("Rules() is not sorted: %v", order)
-	}
-	re := regexp.MustCompile(`"(TF\d{3})"`)
-	doc, err := os.ReadFile("../../docs/terraform.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	lit := regexp.MustCompile(`"TF\d{3}"`)
 	files, _ := os.ReadDir(".")
 	for _, f := range files {
-		if f.IsDir() || !regexp.MustCompile(`^[a-z_]+\.go$`).MatchString(f.Name()) || regexp.MustCompile(`_test\.go$`).MatchString(f.Name()) {
+		name := f.Name()
+		if f.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
 			continue
 		}
-		src, err := os.ReadFile(f.Name())
+		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-			if !ids[m[1]] {
-				t.Errorf("%s emits %s, which Rules() does not document", f.Name(), m[1])
-			}
-			if !regexp.MustCompile(m[1]).Match(doc) {
-				t.Errorf("docs/terraform.md does not mention %s", m[1])
+		for i, line := range strings.Split(string(src), "\n") {
+			if lit.MatchString(line) && !strings.Contains(line, "newRule(") {
+				t.Errorf("%s:%d: a rule id outside a newRule declaration: %s", name, i+1, strings.TrimSpace(line))
 			}
 		}
+	}
+}
+
+// TestRulesDoc checks that docs/terraform.md's rule table is the one
+// RulesTable renders (go test ./parser/tf -run RulesDoc -update rewrites it).
+func TestRulesDoc(t *testing.T) {
+	const path = "../../docs/terraform.md"
+	const begin, end = "<!-- rules:begin (generated from parser/tf; go test ./parser/tf -run RulesDoc -update) -->\n", "<!-- rules:end -->\n"
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(doc)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("docs/terraform.md lacks the markers %q and %q around the rule table", strings.TrimSpace(begin), strings.TrimSpace(end))
+	}
+	got, want := s[i+len(begin):j], RulesTable()
+	if *update {
+		if err := os.WriteFile(path, []byte(s[:i+len(begin)]+want+s[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("docs/terraform.md's rule table is stale; run go test ./parser/tf -run RulesDoc -update (-want +got):\n%s", d)
 	}
 }

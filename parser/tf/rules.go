@@ -15,6 +15,34 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleArgument = newRule("TF010", sevError,
+	"unsupported argument (did-you-mean), in aws_api_gateway_* resources and module calls",
+	"`terraform validate` fails with \"Unsupported argument\".")
+
+var ruleRequired = newRule("TF011", sevError,
+	"missing required argument",
+	"`terraform validate` fails with \"Missing required argument\".")
+
+var ruleEnum = newRule("TF012", sevError,
+	"invalid enum value",
+	"The provider rejects it at plan time.")
+
+var ruleBlockType = newRule("TF013", sevError,
+	"unsupported block type, or block/argument confusion",
+	"`terraform validate` fails with \"Unsupported block type\".")
+
+var ruleTriggers = newRule("TF030", sevWarning,
+	"deployment whose `triggers` (or `depends_on`) would not change when the methods and integrations change",
+	"The deployment is immutable: `apply` updates the methods but never redeploys, so the change never goes live.")
+
+var ruleCycle = newRule("TF040", sevError,
+	"dependency cycle, or a local that refers to itself",
+	"Terraform fails with \"Cycle\"; printed from the smallest address.")
+
+var ruleV2 = newRule("TF054", sevInfo,
+	"an API Gateway v2 (HTTP or WebSocket) API",
+	"cfnrun serves REST APIs; `aws_apigatewayv2_*` resources stay in the graph without routes.")
+
 // validate runs what `terraform validate` with the AWS provider would
 // reject on the modelled types, the deployment-triggers rule, and the
 // cycle check.
@@ -43,14 +71,14 @@ func (l *loader) validate(t *model.Template) {
 	}
 	for _, in := range l.insts {
 		if !in.res.data && in.res.typ == "aws_apigatewayv2_api" {
-			l.diagOnce(diag.Infof("TF054", toRange(in.res.declRange), in.addr,
+			l.diagOnce(ruleV2.infof(in.res.declRange, in.addr,
 				"cfnrun serves REST APIs (aws_api_gateway_rest_api and friends); aws_apigatewayv2_* resources stay in the graph but have no routes here.",
 				"%s is an HTTP or WebSocket API (API Gateway v2), which cfnrun does not serve", in.addr))
 		}
 	}
 	for _, c := range model.Cycles(t.Nodes) {
 		first := c.Edges[0]
-		l.diagOnce(diag.Errorf("TF040", first.Range, c.Path[0], "Break the cycle: remove one of the references or depends_on entries.", "dependency cycle: %s", c))
+		l.diagOnce(ruleCycle.at(diag.Error, first.Range, c.Path[0], "Break the cycle: remove one of the references or depends_on entries.", "dependency cycle: %s", c))
 	}
 }
 
@@ -76,9 +104,9 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			what = "block type"
 		}
 		if !ok {
-			rule := "TF010"
+			rule := ruleArgument
 			if isBlock {
-				rule = "TF013"
+				rule = ruleBlockType
 			}
 			hint := diag.DidYouMean(n, cands)
 			if hint == "" {
@@ -91,14 +119,14 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			if path != "" {
 				where = strings.TrimSuffix(path, ".") + " block of " + in.res.typ
 			}
-			l.diagOnce(errorf(rule, nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
+			l.diagOnce(rule.errorf(nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
 			return
 		}
 		if isBlock != (a.kind == kBlock) {
 			if a.kind == kBlock {
-				l.diagOnce(errorf("TF013", nameRange, in.addr, fmt.Sprintf("Write it as a block: %s { ... }.", n), "%q is a block, not an argument", n))
+				l.diagOnce(ruleBlockType.errorf(nameRange, in.addr, fmt.Sprintf("Write it as a block: %s { ... }.", n), "%q is a block, not an argument", n))
 			} else {
-				l.diagOnce(errorf("TF010", nameRange, in.addr, fmt.Sprintf("Write it as an argument: %s = ....", n), "%q is an argument, not a block", n))
+				l.diagOnce(ruleArgument.errorf(nameRange, in.addr, fmt.Sprintf("Write it as an argument: %s = ....", n), "%q is an argument, not a block", n))
 			}
 		}
 	}
@@ -142,7 +170,7 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	for _, n := range cands {
 		a := s.args[n]
 		if a.required && !names[n] && !(path == "" && sharedRuleReports[in.res.typ+"."+n]) {
-			l.diagOnce(errorf("TF011", blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
+			l.diagOnce(ruleRequired.errorf(blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
 		}
 	}
 	if path != "" {
@@ -174,7 +202,7 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 			continue
 		case kString:
 			if !v.Type().IsPrimitiveType() {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give a string value.", "incorrect value type for %q: string required, got %s", n, typeString(v.Type())))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a string value.", "incorrect value type for %q: string required, got %s", n, typeString(v.Type())))
 				continue
 			}
 			if len(a.enum) > 0 {
@@ -192,28 +220,28 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 					} else {
 						hint += " Valid values: " + strings.Join(a.enum, ", ") + "."
 					}
-					l.diagOnce(errorf("TF012", rng, in.addr, hint, "invalid value %q for %s", s, path+n))
+					l.diagOnce(ruleEnum.errorf(rng, in.addr, hint, "invalid value %q for %s", s, path+n))
 				}
 			}
 		case kBool:
 			if _, err := convert.Convert(v, cty.Bool); err != nil {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give true or false.", "incorrect value type for %q: bool required", n))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give true or false.", "incorrect value type for %q: bool required", n))
 			}
 		case kNumber:
 			if _, err := convert.Convert(v, cty.Number); err != nil {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give a number.", "incorrect value type for %q: number required", n))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a number.", "incorrect value type for %q: number required", n))
 			}
 		case kList:
 			if _, err := convert.Convert(v, cty.List(cty.String)); err != nil {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give a list of strings, such as [\"a\", \"b\"].", "incorrect value type for %q: list of string required, got %s", n, typeString(v.Type())))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a list of strings, such as [\"a\", \"b\"].", "incorrect value type for %q: list of string required, got %s", n, typeString(v.Type())))
 			}
 		case kMap:
 			if _, err := convert.Convert(v, cty.Map(cty.String)); err != nil {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give a map of strings, such as { key = \"value\" }.", "incorrect value type for %q: map of string required, got %s", n, typeString(v.Type())))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a map of strings, such as { key = \"value\" }.", "incorrect value type for %q: map of string required, got %s", n, typeString(v.Type())))
 			}
 		case kMapB:
 			if _, err := convert.Convert(v, cty.Map(cty.Bool)); err != nil {
-				l.diagOnce(errorf("TF005", rng, in.addr, "Give a map of bools, such as { \"method.request.path.id\" = true }.", "incorrect value type for %q: map of bool required, got %s", n, typeString(v.Type())))
+				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a map of bools, such as { \"method.request.path.id\" = true }.", "incorrect value type for %q: map of bool required, got %s", n, typeString(v.Type())))
 			}
 		}
 	}
@@ -295,7 +323,7 @@ func (l *loader) checkTriggers(in *instance) {
 		if len(in.res.dependsOn) > 0 {
 			what = "depends_on but no triggers (depends_on orders the first apply only)"
 		}
-		l.diagOnce(diag.Warnf("TF030", toRange(in.res.declRange), in.addr, hint, "deployment has %s: later changes to methods and integrations will not be redeployed", what))
+		l.diagOnce(ruleTriggers.warnf(in.res.declRange, in.addr, hint, "deployment has %s: later changes to methods and integrations will not be redeployed", what))
 		return
 	}
 	refs, dynamic := mi.referencedKeys(trig.Expr, map[string]bool{})
@@ -307,7 +335,7 @@ func (l *loader) checkTriggers(in *instance) {
 	}
 	if apiKey != "" && len(watched) == 0 {
 		if _, read := refs[apiKey]; read {
-			l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Use "+apiKey+".body (or jsonencode the whole "+apiKey+") in the triggers.", "deployment triggers read only the REST API's id, which does not change when its body changes: the change will not be redeployed"))
+			l.diagOnce(ruleTriggers.warnf(trig.Expr.Range(), in.addr, "Use "+apiKey+".body (or jsonencode the whole "+apiKey+") in the triggers.", "deployment triggers read only the REST API's id, which does not change when its body changes: the change will not be redeployed"))
 			return
 		}
 	}
@@ -323,7 +351,7 @@ func (l *loader) checkTriggers(in *instance) {
 	}
 	if len(missing) == 0 || (apiKey != "" && len(watched) == 0) {
 		if apiKey != "" && len(watched) == 0 && !refs[apiKey] {
-			l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Add "+apiKey+".body to the triggers.", "deployment triggers do not change when the REST API's body changes: the change will not be redeployed"))
+			l.diagOnce(ruleTriggers.warnf(trig.Expr.Range(), in.addr, "Add "+apiKey+".body to the triggers.", "deployment triggers do not change when the REST API's body changes: the change will not be redeployed"))
 		}
 		return
 	}
@@ -333,10 +361,10 @@ func (l *loader) checkTriggers(in *instance) {
 	}
 	fix := "Add them to the triggers expression as whole resources: sha1(jsonencode([" + strings.Join(firstN(wholeRefs(missing, ""), 3), ", ") + "]))."
 	if idOnly == len(missing) {
-		l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, "Reference the whole resources instead of their ids: sha1(jsonencode(["+strings.Join(firstN(wholeRefs(missing, ""), 3), ", ")+"])).", "deployment triggers read only the ids of %s, which do not change on in-place updates: changes to them will not be redeployed", list))
+		l.diagOnce(ruleTriggers.warnf(trig.Expr.Range(), in.addr, "Reference the whole resources instead of their ids: sha1(jsonencode(["+strings.Join(firstN(wholeRefs(missing, ""), 3), ", ")+"])).", "deployment triggers read only the ids of %s, which do not change on in-place updates: changes to them will not be redeployed", list))
 		return
 	}
-	l.diagOnce(diag.Warnf("TF030", toRange(trig.Expr.Range()), in.addr, fix, "deployment triggers do not watch %s: changes to them will not be redeployed", list))
+	l.diagOnce(ruleTriggers.warnf(trig.Expr.Range(), in.addr, fix, "deployment triggers do not watch %s: changes to them will not be redeployed", list))
 }
 
 // wholeRefs turns watched keys into expressions a triggers map can use:
@@ -470,7 +498,7 @@ func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
 		case "module":
 			n, ok := attrStep(tr, 1)
 			if ok && mi.m.calls[n] == nil {
-				mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(n, diag.Names(mi.m.calls)), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(n, diag.Names(mi.m.calls)), "Declare it with a module block."), "depends_on refers to undeclared module %q", n))
 			}
 			continue
 		case "data":
@@ -494,6 +522,6 @@ func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
 		for _, r := range mi.m.resList {
 			cands = append(cands, r.key())
 		}
-		mi.l.diagOnce(errorf("TF003", tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(key, cands), "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
+		mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(key, cands), "depends_on takes resources, data sources and modules declared in this module."), "depends_on refers to undeclared %s", mi.prefix+key))
 	}
 }

@@ -22,6 +22,10 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleInternal = newRule("TF000", sevError,
+	"internal error in the Terraform front end",
+	"A bug in cfnrun; the finding names the panic instead of crashing.")
+
 // Options are the user's inputs to a Terraform load. The zero value loads
 // with no variables set, the region of the default aws provider block (else
 // us-east-1) and account 123456789012.
@@ -62,7 +66,7 @@ func Load(ctx context.Context, paths []string, opts Options, files *diag.Files) 
 		// becomes a finding (and a failing fuzz run), not a crash.
 		defer func() {
 			if r := recover(); r != nil {
-				l.diags = append(l.diags, diag.Errorf("TF000", diag.Range{}, "", "Please report this with the configuration that triggers it.", "internal error in the Terraform front end: %v", r))
+				l.diags = append(l.diags, ruleInternal.at(diag.Error, diag.Range{}, "", "Please report this with the configuration that triggers it.", "internal error in the Terraform front end: %v", r))
 			}
 		}()
 		t = l.run(paths)

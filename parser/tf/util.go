@@ -22,25 +22,25 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleUnknownFunc = newRule("TF004", sevError,
+	"call to an unknown function (did-you-mean)",
+	"`terraform validate` fails with \"Call to unknown function\".")
+
 func toPos(p hcl.Pos) diag.Pos { return diag.Pos{Line: p.Line, Column: p.Column, Byte: p.Byte} }
 
 func toRange(r hcl.Range) diag.Range {
 	return diag.Range{Filename: r.Filename, Start: toPos(r.Start), End: toPos(r.End)}
 }
 
-func errorf(rule string, rng hcl.Range, resource, detail, format string, args ...any) diag.Diagnostic {
-	return diag.Errorf(rule, toRange(rng), resource, detail, format, args...)
-}
-
 // addHCL converts HCL diagnostics, keeping their ranges.
-func (l *loader) addHCL(rule string, ds hcl.Diagnostics) {
+func (l *loader) addHCL(rule *Rule, ds hcl.Diagnostics) {
 	for _, d := range ds {
 		l.diags = append(l.diags, l.convert(rule, d, ""))
 	}
 }
 
-func (l *loader) convert(rule string, d *hcl.Diagnostic, resource string) diag.Diagnostic {
-	out := diag.Diagnostic{Rule: rule, Summary: d.Summary, Detail: d.Detail, Resource: resource}
+func (l *loader) convert(rule *Rule, d *hcl.Diagnostic, resource string) diag.Diagnostic {
+	out := diag.Diagnostic{Rule: rule.ID, Summary: d.Summary, Detail: d.Detail, Resource: resource}
 	if d.Severity == hcl.DiagWarning {
 		out.Severity = diag.Warning
 	}
@@ -62,33 +62,61 @@ func lowerFirst(s string) string {
 }
 
 // addEvalDiags converts expression evaluation diagnostics: unknown
-// functions get TF004 and a did-you-mean from our function table, others
-// are type and value errors (TF005).
+// functions get TF004 and a did-you-mean from our function table, names
+// the scope does not hold TF003, others are type and value errors (TF005).
+// The kind is read from each diagnostic's Extra and Expression, never from
+// its text.
 func (l *loader) addEvalDiags(ds hcl.Diagnostics, resource string) {
 	for _, d := range ds {
-		rule := "TF005"
-		if fc, ok := d.Expression.(*hclsyntax.FunctionCallExpr); ok && d.Summary == "Call to unknown function" {
-			rule = "TF004"
-			name := fc.Name
-			cd := l.convert(rule, d, resource)
+		if unk, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallUnknownDiagExtra](d); ok {
+			name := unk.CalledFunctionNamespace() + unk.CalledFunctionName()
+			cd := l.convert(ruleUnknownFunc, d, resource)
 			cd.Summary = fmt.Sprintf("call to unknown function %q", name)
 			cd.Detail = cmp.Or(diag.DidYouMean(name, diag.Names(l.funcs)), "See docs/terraform.md for the functions cfnrun supports.")
 			l.diagOnce(cd)
 			continue
 		}
-		if d.Summary == "Unknown variable" || d.Summary == "Variables not allowed" {
-			rule = "TF003"
+		rule := ruleValue
+		if unresolvedRoot(d) {
+			rule = ruleUndeclared
 		}
 		cd := l.convert(rule, d, resource)
-		if missingFile(d.Detail) {
+		if fe := fileErrorOf(d); fe != nil && fe.missing {
 			// A build artifact (lambda.zip) that is not there before the
 			// build: cfnrun goes on with an unknown value.
 			cd.Severity = diag.Warning
 			cd.Summary = "file not found: values that depend on it are unknown"
-			cd.Detail = d.Detail + " Build the file first if it is a build artifact; cfnrun does not need it to serve the API."
+			cd.Detail = fmt.Sprintf("There is no file at %s. Build the file first if it is a build artifact; cfnrun does not need it to serve the API.", fe.path)
+			if fc, ok := d.Expression.(*hclsyntax.FunctionCallExpr); ok && len(fc.Args) > 0 {
+				cd.Range = toRange(fc.Args[0].Range())
+			}
 		}
 		l.diagOnce(cd)
 	}
+}
+
+// unresolvedRoot reports whether d says that the first name of a
+// reference is not in scope (hcl's "Unknown variable" and "Variables not
+// allowed"): its subject is the traversal's root.
+func unresolvedRoot(d *hcl.Diagnostic) bool {
+	st, ok := d.Expression.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || d.Subject == nil || len(st.Traversal) == 0 {
+		return false
+	}
+	return *d.Subject == st.Traversal[0].SourceRange()
+}
+
+// fileErrorOf returns the file function error behind d, or nil.
+func fileErrorOf(d *hcl.Diagnostic) *fileError {
+	fc, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](d)
+	if !ok {
+		return nil
+	}
+	var fe *fileError
+	if errors.As(fc.FunctionCallError(), &fe) {
+		return fe
+	}
+	return nil
 }
 
 // diagOnce records d unless the same finding was already recorded (an
@@ -203,10 +231,4 @@ func gzipBase64(s string) string {
 	_, _ = w.Write([]byte(s))
 	_ = w.Close()
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
-}
-
-// missingFile reports whether a function error is about a file that does
-// not exist.
-func missingFile(detail string) bool {
-	return strings.Contains(detail, "no file exists at") || (strings.Contains(detail, "cannot read") && strings.Contains(detail, "no such file"))
 }

@@ -16,6 +16,14 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleValidation = newRule("TF006", sevError,
+	"a variable's `validation` condition is false",
+	"`terraform plan` fails with the `error_message`.")
+
+var ruleVarValue = newRule("TF007", sevError|sevWarning|sevInfo,
+	"module call without a required input, `-var` for an undeclared variable, unreadable `-var-file` (error); tfvars entry for an undeclared variable (warning); root variable without a value (info, placeholder)",
+	"Terraform asks for, or rejects, the value.")
+
 // Input variables: the root module's values from every source Terraform
 // reads (defaults, TF_VAR_, tfvars files, -var-file, -var), type
 // conversion and validation blocks.
@@ -45,7 +53,7 @@ func (l *loader) rootVariables(mi *modInst) {
 				if err != nil {
 					msg = errText(err)
 				}
-				l.diags = append(l.diags, errorf("TF007", hcl.Range{Filename: path}, "", "Check the -var-file path.", "cannot read variables file %s: %s", path, msg))
+				l.diags = append(l.diags, ruleVarValue.errorf(hcl.Range{Filename: path}, "", "Check the -var-file path.", "cannot read variables file %s: %s", path, msg))
 			}
 			return
 		}
@@ -54,12 +62,12 @@ func (l *loader) rootVariables(mi *modInst) {
 			return
 		}
 		attrs, ds := f.Body.JustAttributes()
-		l.addHCL("TF007", ds)
+		l.addHCL(ruleVarValue, ds)
 		for name, a := range attrs {
 			v, ds := a.Expr.Value(&hcl.EvalContext{Functions: l.funcs})
-			l.addHCL("TF005", ds)
+			l.addHCL(ruleValue, ds)
 			if _, ok := m.varByName[name]; !ok {
-				l.diags = append(l.diags, diag.Warnf("TF007", toRange(a.NameRange), "", diag.DidYouMean(name, diag.Names(m.varByName)), "value for undeclared variable %q", name))
+				l.diags = append(l.diags, ruleVarValue.warnf(a.NameRange, "", diag.DidYouMean(name, diag.Names(m.varByName)), "value for undeclared variable %q", name))
 				continue
 			}
 			vals[name] = assignment{val: v, rng: a.Expr.Range(), source: source}
@@ -84,7 +92,7 @@ func (l *loader) rootVariables(mi *modInst) {
 	}
 	for _, name := range slices.Sorted(maps.Keys(l.opts.Vars)) {
 		if _, ok := m.varByName[name]; !ok {
-			l.diags = append(l.diags, errorf("TF007", hcl.Range{}, "", diag.DidYouMean(name, diag.Names(m.varByName)), "-var %s: the root module declares no variable %q", name, name))
+			l.diags = append(l.diags, ruleVarValue.errorf(hcl.Range{}, "", diag.DidYouMean(name, diag.Names(m.varByName)), "-var %s: the root module declares no variable %q", name, name))
 			continue
 		}
 		vals[name] = assignment{raw: l.opts.Vars[name], isRaw: true, source: "-var"}
@@ -126,12 +134,12 @@ func (l *loader) parseRawVar(v *variable, raw, source string) cty.Value {
 	}
 	expr, ds := hclsyntax.ParseExpression([]byte(raw), "<"+source+" "+v.name+">", hcl.InitialPos)
 	if ds.HasErrors() {
-		l.diags = append(l.diags, errorf("TF005", toHCLRange(v.declRange), "", "Write the value as an HCL expression, such as [\"a\", \"b\"] or {k = \"v\"}.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
+		l.diags = append(l.diags, ruleValue.errorf(toHCLRange(v.declRange), "", "Write the value as an HCL expression, such as [\"a\", \"b\"] or {k = \"v\"}.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
 		return cty.DynamicVal
 	}
 	val, ds := expr.Value(nil)
 	if ds.HasErrors() {
-		l.diags = append(l.diags, errorf("TF005", toHCLRange(v.declRange), "", "Values given on the command line may not refer to other objects.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
+		l.diags = append(l.diags, ruleValue.errorf(toHCLRange(v.declRange), "", "Values given on the command line may not refer to other objects.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
 		return cty.DynamicVal
 	}
 	return val
@@ -158,7 +166,7 @@ func (mi *modInst) evalVariable(v *variable) {
 	if !given {
 		if v.def == nil {
 			if mi.prefix != "" {
-				mi.l.diags = append(mi.l.diags, errorf("TF007", v.declRange, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name), "no value for required variable %q", v.name))
+				mi.l.diags = append(mi.l.diags, ruleVarValue.errorf(v.declRange, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Add %s = ... to the module block that calls this module.", v.name), "no value for required variable %q", v.name))
 				mi.vars[v.name] = cty.UnknownVal(v.typ)
 				return
 			}
@@ -171,12 +179,12 @@ func (mi *modInst) evalVariable(v *variable) {
 				ph = cty.StringVal(v.name)
 				note = fmt.Sprintf("cfnrun uses the placeholder %q", v.name)
 			}
-			mi.l.diags = append(mi.l.diags, diag.Infof("TF007", toRange(v.declRange), "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
+			mi.l.diags = append(mi.l.diags, ruleVarValue.infof(v.declRange, "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
 			mi.vars[v.name] = ph
 			return
 		}
 		dv, ds := v.def.Value(nil)
-		mi.l.addHCL("TF005", ds)
+		mi.l.addHCL(ruleValue, ds)
 		val = dv
 		rng = v.def.Range()
 	}
@@ -186,7 +194,7 @@ func (mi *modInst) evalVariable(v *variable) {
 	if v.hasType {
 		cv, err := convert.Convert(val, v.typ)
 		if err != nil {
-			mi.l.diags = append(mi.l.diags, errorf("TF005", rng, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Variable %q is declared at %s with type %s.", v.name, rangeString(v.declRange), typeString(v.typ)), "invalid value for variable %q: %s", v.name, err))
+			mi.l.diags = append(mi.l.diags, ruleValue.errorf(rng, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Variable %q is declared at %s with type %s.", v.name, rangeString(v.declRange), typeString(v.typ)), "invalid value for variable %q: %s", v.name, err))
 			val = cty.UnknownVal(v.typ)
 		} else {
 			val = cv
@@ -203,7 +211,7 @@ func (mi *modInst) checkValidations(v *variable) {
 	for _, vd := range v.validations {
 		ctx := mi.ctxFor(vd.cond, nil)
 		cv, ds := vd.cond.Value(ctx)
-		mi.l.addHCL("TF005", ds)
+		mi.l.addHCL(ruleValue, ds)
 		if ds.HasErrors() || !cv.IsKnown() || cv.IsNull() {
 			continue
 		}
@@ -219,6 +227,6 @@ func (mi *modInst) checkValidations(v *variable) {
 		if rng.Filename == "" {
 			rng = vd.cond.Range()
 		}
-		mi.l.diags = append(mi.l.diags, errorf("TF006", rng, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("The validation rule is at %s.", rangeString(vd.cond.Range())), "invalid value for variable %q: %s", v.name, msg))
+		mi.l.diags = append(mi.l.diags, ruleValidation.errorf(rng, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("The validation rule is at %s.", rangeString(vd.cond.Range())), "invalid value for variable %q: %s", v.name, msg))
 	}
 }
