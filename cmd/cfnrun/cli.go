@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, c := range cmds {
 		names = append(names, c.name)
 	}
-	fmt.Fprintf(stderr, "cfnrun: unknown command %q%s\nRun 'cfnrun --help' for the list of commands.\n", args[0], didYouMean(args[0], names))
+	fmt.Fprintf(stderr, "cfnrun: unknown command %q.%s\nRun 'cfnrun --help' for the list of commands.\n", args[0], didYouMean(args[0], names))
 	return exitUsage
 }
 
@@ -164,9 +164,11 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 	return 0, true
 }
 
+// didYouMean is diag.DidYouMean with a leading space, for the end of a
+// sentence, or "".
 func didYouMean(name string, names []string) string {
-	if h := diag.Suggest(name, names); h != "" {
-		return fmt.Sprintf(" (did you mean %q?)", h)
+	if h := diag.DidYouMean(name, names); h != "" {
+		return " " + h
 	}
 	return ""
 }

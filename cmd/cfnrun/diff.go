@@ -49,7 +49,7 @@ func diffCommand() command {
 		switch *format {
 		case "text", "json", "markdown", "github":
 		default:
-			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q%s\nUse text, json, markdown or github.\n", *format, didYouMean(*format, []string{"text", "json", "markdown", "github"}))
+			fmt.Fprintf(e.stderr, "cfnrun diff: unknown --format %q.%s\nUse text, json, markdown or github.\n", *format, didYouMean(*format, []string{"text", "json", "markdown", "github"}))
 			return diffError
 		}
 		var useColor bool

@@ -339,7 +339,7 @@ func TestE2EExitCodes(t *testing.T) {
 		code   int
 		stderr string // substring expected on stderr ("" = no check)
 	}{
-		{"unknown command", []string{"valdate", seed}, 2, `did you mean "validate"`},
+		{"unknown command", []string{"valdate", seed}, 2, `Did you mean "validate"?`},
 		{"validate bad flag", []string{"validate", "--nope", seed}, 2, "flag provided but not defined"},
 		{"routes bad flag", []string{"routes", "--nope", seed}, 2, "flag provided but not defined"},
 		{"graph bad flag", []string{"graph", "--nope", seed}, 2, "flag provided but not defined"},

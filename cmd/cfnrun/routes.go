@@ -63,7 +63,7 @@ func routesCommand() command {
 		}
 		if *stage != "" && !stages[*stage] {
 			names := diag.Names(stages)
-			fmt.Fprintf(e.stderr, "cfnrun routes: the template has no stage %q%s; its stages: %s\n", *stage, didYouMean(*stage, names), strings.Join(names, ", "))
+			fmt.Fprintf(e.stderr, "cfnrun routes: the template has no stage %q.%s Its stages: %s.\n", *stage, didYouMean(*stage, names), strings.Join(names, ", "))
 			return exitUsage
 		}
 		switch *format {

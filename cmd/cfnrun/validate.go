@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/resolver"
@@ -54,7 +55,7 @@ func validateCommand() command {
 		case "github":
 			err = diag.WriteGitHub(e.stdout, all)
 		case "sarif":
-			err = diag.WriteSARIF(e.stdout, version, "https://github.com/cfnrun/cfnrun/blob/main/docs/rules.md", resolver.RuleDocs(), all)
+			err = diag.WriteSARIF(e.stdout, sarifOptions(), all)
 		default:
 			err = diag.WriteText(e.stdout, files, all)
 			if len(all) == 0 {
@@ -76,4 +77,20 @@ func validateCommand() command {
 		return exitOK
 	}
 	return c
+}
+
+// rulesURI is where every validate rule is documented, one anchor per id.
+const rulesURI = "https://github.com/cfnrun/cfnrun/blob/main/docs/rules.md"
+
+// sarifOptions describes every rule validate may report, and makes file
+// names relative to the working directory (the checkout, in CI).
+func sarifOptions() diag.SARIFOptions {
+	opts := diag.SARIFOptions{ToolVersion: version, RulesURI: rulesURI}
+	if wd, err := os.Getwd(); err == nil {
+		opts.BaseDir = wd
+	}
+	for _, r := range resolver.AllRules() {
+		opts.Rules = append(opts.Rules, diag.RuleDoc{ID: r.ID, Severity: r.Severity, Summary: r.Summary, Why: r.Why})
+	}
+	return opts
 }

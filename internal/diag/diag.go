@@ -1,11 +1,40 @@
 // Package diag is cfnrun's shared vocabulary for source positions and
 // problems: Pos, Range, Diagnostic and Diagnostics, a registry of source
-// files for snippets, printers for text, JSON and SARIF, and a did-you-mean
-// helper.
+// files for snippets, printers (text with snippets, compact, JSON, SARIF,
+// GitHub annotations) and the one did-you-mean helper (Suggest,
+// DidYouMean).
 //
 // Invariants: every Diagnostic produced by cfnrun carries the tightest Range
 // we know (a zero Range only for problems that have no place in a file, such
-// as an unreadable path); Diagnostics never hold foreign error types.
+// as an unreadable path); Diagnostics never hold foreign error types; every
+// printer shows every part of a Diagnostic (summary, hint, resource and
+// related places), so nothing a finding says is lost in one format.
+//
+// # Building a finding
+//
+// A finding is built from its named parts: a constructor takes what every
+// finding has (rule, range, summary), and With methods add the optional
+// parts, each returning a copy:
+//
+//	diag.NewError(RuleStageTwice, st.Range, "stage %q is created twice", name).
+//		WithResource(st.LogicalID).
+//		WithHint(hintStageTwice).
+//		WithRelated(first.Range, "first created by %s", first.LogicalID)
+//
+// A place the finding refers to ("the first declaration", "the deployment
+// it points at") is a related range with a short message, never "(line N)"
+// in the summary or hint: the text printer shows its source line, SARIF
+// emits it as a relatedLocation that code scanning links to, JSON lists it.
+// Long hints belong next to their rule (a named constant or the rule's
+// table entry), not inline at the call site.
+//
+// Migrating: Errorf, Warnf and Infof (six positional arguments) still work
+// and build the same Diagnostic; they go away once every package has
+// moved. Errorf(rule, rng, res, hint, format, args...) is
+// NewError(rule, rng, format, args...).WithResource(res).WithHint(hint);
+// drop a With call whose argument is "". A local helper that wraps Errorf
+// (s.errorf, errorf) can keep its signature and call the new form inside,
+// or return the Diagnostic so callers chain WithRelated.
 package diag
 
 import (
@@ -77,14 +106,95 @@ type Diagnostic struct {
 	// Resource is the logical id (CloudFormation) or address (Terraform)
 	// the finding belongs to, or empty.
 	Resource string
+	// Related are other places the finding concerns (the first of two
+	// duplicates, the element a reference points at), each with a short
+	// message; nil when there are none.
+	Related []Related
+}
+
+// Related is a second place a finding points at.
+type Related struct {
+	Range Range
+	// Message says in a few words what is at Range: "first declared
+	// here", "the deployment it points at".
+	Message string
+}
+
+// NewError returns an error finding of rule at rng; add the optional parts
+// with the With methods.
+func NewError(rule string, rng Range, format string, args ...any) Diagnostic {
+	return New(Error, rule, rng, format, args...)
+}
+
+// NewWarning returns a warning finding of rule at rng.
+func NewWarning(rule string, rng Range, format string, args ...any) Diagnostic {
+	return New(Warning, rule, rng, format, args...)
+}
+
+// NewInfo returns an info finding of rule at rng.
+func NewInfo(rule string, rng Range, format string, args ...any) Diagnostic {
+	return New(Info, rule, rng, format, args...)
+}
+
+// New returns a finding of severity sev; the summary is
+// fmt.Sprintf(format, args...).
+func New(sev Severity, rule string, rng Range, format string, args ...any) Diagnostic {
+	return Diagnostic{Severity: sev, Rule: rule, Range: rng, Summary: fmt.Sprintf(format, args...)}
+}
+
+// WithHint returns d with hint as its Detail: how to fix it, in sentences.
+func (d Diagnostic) WithHint(hint string) Diagnostic {
+	d.Detail = hint
+	return d
+}
+
+// WithResource returns d attributed to the logical id or address res.
+func (d Diagnostic) WithResource(res string) Diagnostic {
+	d.Resource = res
+	return d
+}
+
+// WithRelated returns d with one more related place; the message is
+// fmt.Sprintf(format, args...). d's own Related slice is never modified,
+// so copies stay independent.
+func (d Diagnostic) WithRelated(rng Range, format string, args ...any) Diagnostic {
+	d.Related = append(slices.Clip(d.Related), Related{Range: rng, Message: fmt.Sprintf(format, args...)})
+	return d
+}
+
+// WithSeverity returns d with severity sev.
+func (d Diagnostic) WithSeverity(sev Severity) Diagnostic {
+	d.Severity = sev
+	return d
+}
+
+// Equal reports whether d and o are the same finding, part for part.
+func (d Diagnostic) Equal(o Diagnostic) bool {
+	return d.Severity == o.Severity && d.Rule == o.Rule && d.Summary == o.Summary && d.Detail == o.Detail &&
+		d.Range == o.Range && d.Resource == o.Resource && slices.Equal(d.Related, o.Related)
 }
 
 func (d Diagnostic) Error() string {
 	s := fmt.Sprintf("%s: %s[%s]: %s", d.Range, d.Severity, d.Rule, d.Summary)
+	for _, r := range d.Related {
+		s += " (" + relatedText(r) + ")"
+	}
 	if d.Detail != "" {
 		s += " (" + d.Detail + ")"
 	}
 	return s
+}
+
+// relatedText renders a related place on one line: "file:line:col: message".
+func relatedText(r Related) string {
+	loc := r.Range.String()
+	switch {
+	case loc == "":
+		return r.Message
+	case r.Message == "":
+		return loc
+	}
+	return loc + ": " + r.Message
 }
 
 // Diagnostics is a list of findings.
@@ -156,22 +266,27 @@ func (ds Diagnostics) Sort() Diagnostics {
 			cmp.Compare(a.Summary, b.Summary),
 		)
 	})
-	return slices.CompactFunc(ds, func(a, b Diagnostic) bool { return a == b })
+	return slices.CompactFunc(ds, Diagnostic.Equal)
 }
 
-// Builder helpers keep call sites short.
+// The positional constructors below predate named parts; see the package
+// documentation for how to migrate a call.
 
 // Errorf returns an error Diagnostic.
+// Kept until every package has migrated; new code uses
+// NewError(rule, rng, format, args...).WithResource(res).WithHint(detail).
 func Errorf(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
 	return Diagnostic{Severity: Error, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
 }
 
 // Warnf returns a warning Diagnostic.
+// Kept until every package has migrated; new code uses NewWarning.
 func Warnf(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
 	return Diagnostic{Severity: Warning, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
 }
 
 // Infof returns an info Diagnostic.
+// Kept until every package has migrated; new code uses NewInfo.
 func Infof(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
 	return Diagnostic{Severity: Info, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
 }

@@ -1,99 +1,131 @@
 package diag
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
+	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
-// Files holds source text by file name so printers can show the offending
-// line. It is safe for concurrent use.
-type Files struct {
-	mu    sync.RWMutex
-	files map[string][]byte
-}
-
-// NewFiles returns an empty registry.
-func NewFiles() *Files { return &Files{files: map[string][]byte{}} }
-
-// Add records the source of name.
-func (f *Files) Add(name string, src []byte) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.files[name] = src
-}
-
-// Source returns the source of name, or nil.
-func (f *Files) Source(name string) []byte {
-	if f == nil {
-		return nil
-	}
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	return f.files[name]
-}
-
-// Line returns the text of line n (1-based) of name, without its newline.
-func (f *Files) Line(name string, n int) (string, bool) {
-	src := f.Source(name)
-	if src == nil || n < 1 {
-		return "", false
-	}
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if j < 0 {
-			return "", false
-		}
-		src = src[j+1:]
-	}
-	if j := bytes.IndexByte(src, '\n'); j >= 0 {
-		src = src[:j]
-	}
-	return strings.TrimRight(string(src), "\r"), true
-}
+// maxSnippet is the most characters of a source line the text printer
+// shows; a longer line (minified JSON, a 1 MB one-line template) is shown
+// as a window around the finding, so output stays proportional to the
+// number of findings, not to the size of the file.
+const maxSnippet = 160
 
 // WriteText prints findings compiler-style:
 //
 //	file:line:col: error[RULE]: message
 //	   12 |       AutoDeploy: true
 //	      |       ^^^^^^^^^^
+//	file:line:col: note: first declared here
+//	    7 |       AutoDeploy: false
+//	      |       ----------
 //	   = hint: ...
+//
+// Every related place follows the finding as a note with its own source
+// line, underlined with '-'.
 func WriteText(w io.Writer, files *Files, ds Diagnostics) error {
-	var b strings.Builder
+	bw := bufio.NewWriter(w)
 	for _, d := range ds {
 		loc := d.Range.String()
 		if loc == "" {
 			loc = "cfnrun"
 		}
-		fmt.Fprintf(&b, "%s: %s[%s]: %s\n", loc, d.Severity, d.Rule, d.Summary)
-		if line, ok := files.Line(d.Range.Filename, d.Range.Start.Line); ok && d.Range.Start.Line > 0 {
-			num := fmt.Sprint(d.Range.Start.Line)
-			pad := strings.Repeat(" ", len(num))
-			fmt.Fprintf(&b, " %s |\n %s | %s\n", pad, num, expandTabs(line))
-			col := max(d.Range.Start.Column, 1)
-			width := 1
-			if d.Range.End.Line == d.Range.Start.Line && d.Range.End.Column > col {
-				width = d.Range.End.Column - col
+		fmt.Fprintf(bw, "%s: %s[%s]: %s\n", loc, d.Severity, d.Rule, d.Summary)
+		writeSnippet(bw, files, d.Range, '^')
+		for _, r := range d.Related {
+			if r.Range.IsZero() {
+				fmt.Fprintf(bw, "  = note: %s\n", r.Message)
+				continue
 			}
-			prefix := expandTabs(string([]rune(line)[:min(col-1, utf8.RuneCountInString(line))]))
-			width = min(width, max(1, utf8.RuneCountInString(line)-len([]rune(prefix))))
-			fmt.Fprintf(&b, " %s | %s%s\n", pad, strings.Repeat(" ", utf8.RuneCountInString(prefix)), strings.Repeat("^", width))
+			fmt.Fprintf(bw, "%s: note: %s\n", r.Range, r.Message)
+			writeSnippet(bw, files, r.Range, '-')
 		}
 		if d.Detail != "" {
-			fmt.Fprintf(&b, "  = hint: %s\n", d.Detail)
+			fmt.Fprintf(bw, "  = hint: %s\n", d.Detail)
 		}
-		b.WriteByte('\n')
+		bw.WriteByte('\n')
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return bw.Flush()
 }
 
-func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
+// writeSnippet prints the source line of rng with its span underlined by
+// mark, or nothing when the line is not known.
+func writeSnippet(w *bufio.Writer, files *Files, rng Range, mark byte) {
+	if rng.Start.Line < 1 {
+		return
+	}
+	line, ok := files.Line(rng.Filename, rng.Start.Line)
+	if !ok {
+		return
+	}
+	endCol := 0
+	if rng.End.Line == rng.Start.Line {
+		endCol = rng.End.Column
+	}
+	text, offset, width := snippet(line, rng.Start.Column, endCol)
+	num := strconv.Itoa(rng.Start.Line)
+	pad := strings.Repeat(" ", len(num))
+	fmt.Fprintf(w, " %s |\n %s | %s\n", pad, num, text)
+	fmt.Fprintf(w, " %s | %s%s\n", pad, strings.Repeat(" ", offset), strings.Repeat(string(mark), width))
+}
+
+// snippet returns the text of line to show, the display offset of column
+// col (1-based, in code points) in it and the display width of the span
+// [col, endCol); endCol <= col means one character. Tabs show as four
+// spaces; a line longer than maxSnippet is cut to a window around col,
+// marked with "…" where it was cut.
+func snippet(line string, col, endCol int) (text string, offset, width int) {
+	runes := []rune(line)
+	c0 := min(max(col-1, 0), len(runes))
+	e0 := c0 + 1
+	if endCol > col {
+		e0 = endCol - 1
+	}
+	lo, hi := 0, len(runes)
+	if hi > maxSnippet {
+		lo = max(0, c0-maxSnippet/4)
+		hi = min(len(runes), lo+maxSnippet)
+		lo = max(0, hi-maxSnippet)
+	}
+	e0 = min(e0, hi)
+	var b strings.Builder
+	if lo > 0 {
+		b.WriteString("…")
+		offset = 1
+	}
+	for i, r := range runes[lo:hi] {
+		n := 1
+		if r == '\t' {
+			n = 4
+			b.WriteString("    ")
+		} else {
+			b.WriteRune(r)
+		}
+		switch {
+		case lo+i < c0:
+			offset += n
+		case lo+i < e0:
+			width += n
+		}
+	}
+	if hi < len(runes) {
+		b.WriteString("…")
+	}
+	if width == 0 {
+		width = 1
+	}
+	// The caret never reaches past the shown text by more than one column
+	// (a finding at the end of a line points just after it).
+	if shown := utf8.RuneCountInString(b.String()); offset > shown {
+		offset = shown
+	}
+	return b.String(), offset, width
+}
 
 // Summary returns "N errors, M warnings, K infos".
 func (ds Diagnostics) Summary() string {
@@ -118,6 +150,19 @@ type JSONFinding struct {
 	Message   string `json:"message"`
 	Hint      string `json:"hint,omitempty"`
 	Resource  string `json:"resource"`
+	// Related lists the other places the finding concerns; absent when
+	// there are none.
+	Related []JSONRelated `json:"related,omitempty"`
+}
+
+// JSONRelated is one related place of a JSONFinding.
+type JSONRelated struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	Message   string `json:"message"`
 }
 
 // WriteJSON prints {"findings":[...],"summary":{...}}.
@@ -129,14 +174,21 @@ func WriteJSON(w io.Writer, ds Diagnostics) error {
 			Warnings int `json:"warnings"`
 			Infos    int `json:"infos"`
 		} `json:"summary"`
-	}{Findings: []JSONFinding{}}
+	}{Findings: make([]JSONFinding, 0, len(ds))}
 	for _, d := range ds {
-		out.Findings = append(out.Findings, JSONFinding{
+		f := JSONFinding{
 			Rule: d.Rule, Severity: d.Severity.String(), File: d.Range.Filename,
 			Line: d.Range.Start.Line, Column: d.Range.Start.Column,
 			EndLine: d.Range.End.Line, EndColumn: d.Range.End.Column,
 			Message: d.Summary, Hint: d.Detail, Resource: d.Resource,
-		})
+		}
+		for _, r := range d.Related {
+			f.Related = append(f.Related, JSONRelated{
+				File: r.Range.Filename, Line: r.Range.Start.Line, Column: r.Range.Start.Column,
+				EndLine: r.Range.End.Line, EndColumn: r.Range.End.Column, Message: r.Message,
+			})
+		}
+		out.Findings = append(out.Findings, f)
 	}
 	out.Summary.Errors, out.Summary.Warnings, out.Summary.Infos = ds.Count(Error), ds.Count(Warning), ds.Count(Info)
 	enc := json.NewEncoder(w)
@@ -144,144 +196,51 @@ func WriteJSON(w io.Writer, ds Diagnostics) error {
 	return enc.Encode(out)
 }
 
-// RuleDoc describes a rule for SARIF's tool.driver.rules.
-type RuleDoc struct {
-	ID      string
-	Summary string
-}
-
-// WriteSARIF prints a SARIF 2.1.0 log that GitHub code scanning accepts.
-// rules documents every rule id that may appear; helpURI points at the rule
-// documentation.
-func WriteSARIF(w io.Writer, version, helpURI string, rules []RuleDoc, ds Diagnostics) error {
-	type msg struct {
-		Text string `json:"text"`
-	}
-	type rule struct {
-		ID               string `json:"id"`
-		Name             string `json:"name,omitempty"`
-		ShortDescription msg    `json:"shortDescription"`
-		HelpURI          string `json:"helpUri,omitempty"`
-	}
-	type region struct {
-		StartLine   int `json:"startLine"`
-		StartColumn int `json:"startColumn"`
-		EndLine     int `json:"endLine,omitempty"`
-		EndColumn   int `json:"endColumn,omitempty"`
-	}
-	type physical struct {
-		ArtifactLocation struct {
-			URI string `json:"uri"`
-		} `json:"artifactLocation"`
-		Region *region `json:"region,omitempty"`
-	}
-	type location struct {
-		PhysicalLocation physical `json:"physicalLocation"`
-	}
-	type result struct {
-		RuleID    string     `json:"ruleId"`
-		Level     string     `json:"level"`
-		Message   msg        `json:"message"`
-		Locations []location `json:"locations"`
-	}
-	known := map[string]bool{}
-	var rs []rule
-	for _, r := range rules {
-		known[r.ID] = true
-		rs = append(rs, rule{ID: r.ID, ShortDescription: msg{r.Summary}, HelpURI: helpURI + "#" + strings.ToLower(r.ID)})
-	}
-	var results []result
-	for _, d := range ds {
-		if !known[d.Rule] {
-			known[d.Rule] = true
-			rs = append(rs, rule{ID: d.Rule, ShortDescription: msg{d.Rule}})
-		}
-		level := map[Severity]string{Error: "error", Warning: "warning", Info: "note"}[d.Severity]
-		text := d.Summary
-		if d.Detail != "" {
-			text += ". " + d.Detail
-		}
-		var loc location
-		loc.PhysicalLocation.ArtifactLocation.URI = d.Range.Filename
-		if d.Range.Start.Line > 0 {
-			reg := &region{StartLine: d.Range.Start.Line, StartColumn: max(1, d.Range.Start.Column)}
-			if d.Range.End.Line >= d.Range.Start.Line && d.Range.End.Line > 0 {
-				reg.EndLine, reg.EndColumn = d.Range.End.Line, d.Range.End.Column
-				if reg.EndLine == reg.StartLine && reg.EndColumn <= reg.StartColumn {
-					reg.EndColumn = reg.StartColumn + 1
-				}
-			}
-			loc.PhysicalLocation.Region = reg
-		}
-		results = append(results, result{RuleID: d.Rule, Level: level, Message: msg{text}, Locations: []location{loc}})
-	}
-	if results == nil {
-		results = []result{}
-	}
-	log := map[string]any{
-		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-		"version": "2.1.0",
-		"runs": []any{map[string]any{
-			"tool": map[string]any{"driver": map[string]any{
-				"name": "cfnrun", "version": version, "informationUri": "https://github.com/cfnrun/cfnrun", "rules": rs,
-			}},
-			"results": results,
-		}},
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
-}
-
-// Names returns the registered file names, sorted.
-func (f *Files) Names() []string {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	names := make([]string, 0, len(f.files))
-	for n := range f.files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
-
 // WriteGitHub prints findings as GitHub Actions workflow commands
 // (::error file=…,line=…,col=…::message), which annotate the pull request.
+// The title names the rule and the resource; related places follow the
+// message, one per line, since an annotation has one location.
 func WriteGitHub(w io.Writer, ds Diagnostics) error {
-	var b strings.Builder
-	esc := func(s string) string {
-		return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-	}
-	escProp := func(s string) string {
-		return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-	}
+	bw := bufio.NewWriter(w)
+	esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 	for _, d := range ds {
 		level := map[Severity]string{Error: "error", Warning: "warning", Info: "notice"}[d.Severity]
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,col=%d", level, escProp(d.Range.Filename), max(d.Range.Start.Line, 1), max(d.Range.Start.Column, 1))
+		fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d", level, escProp.Replace(d.Range.Filename), max(d.Range.Start.Line, 1), max(d.Range.Start.Column, 1))
 		if d.Range.End.Line >= d.Range.Start.Line && d.Range.End.Line > 0 {
-			fmt.Fprintf(&b, ",endLine=%d,endColumn=%d", d.Range.End.Line, d.Range.End.Column)
+			fmt.Fprintf(bw, ",endLine=%d,endColumn=%d", d.Range.End.Line, d.Range.End.Column)
+		}
+		title := "cfnrun " + d.Rule
+		if d.Resource != "" {
+			title += " (" + d.Resource + ")"
 		}
 		msg := d.Summary
+		for _, r := range d.Related {
+			msg += "\n" + relatedText(r)
+		}
 		if d.Detail != "" {
 			msg += "\n" + d.Detail
 		}
-		fmt.Fprintf(&b, ",title=%s::%s\n", escProp("cfnrun "+d.Rule), esc(msg))
+		fmt.Fprintf(bw, ",title=%s::%s\n", escProp.Replace(title), esc.Replace(msg))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return bw.Flush()
 }
 
 // WriteCompact prints one line per finding, without source snippets or
 // hints: for start-up banners, where `cfnrun validate` gives the detail.
+// Related places are named at the end of the line.
 func WriteCompact(w io.Writer, ds Diagnostics) error {
-	var b strings.Builder
+	bw := bufio.NewWriter(w)
 	for _, d := range ds {
 		loc := d.Range.String()
 		if loc == "" {
 			loc = "cfnrun"
 		}
-		fmt.Fprintf(&b, "%s: %s[%s]: %s\n", loc, d.Severity, d.Rule, d.Summary)
+		fmt.Fprintf(bw, "%s: %s[%s]: %s", loc, d.Severity, d.Rule, d.Summary)
+		for _, r := range d.Related {
+			fmt.Fprintf(bw, " (%s)", relatedText(r))
+		}
+		bw.WriteByte('\n')
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return bw.Flush()
 }

@@ -7,7 +7,11 @@ import (
 )
 
 // Suggest returns the candidate closest to name, or "" when none is close
-// enough to be a plausible typo. Matching ignores case first.
+// enough to be a plausible typo: an exact match ignoring case first, then
+// the nearest within an edit distance of a third of the name's length (at
+// least 1, at most 3), counting a swap of neighbouring letters as one
+// edit. Ties go to the alphabetically first candidate. It is cfnrun's one
+// did-you-mean; DidYouMean formats its answer as a hint.
 func Suggest(name string, candidates []string) string {
 	best, bestDist := "", 0
 	lname := strings.ToLower(name)
