@@ -184,7 +184,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 			s.setUsed["ImportValue."+exp] = true
 			return v
 		}
-		s.add(diag.Infof(ruleUnmodeled, n.Range, c.resource, fmt.Sprintf("Pass --set 'ImportValue.%s=VALUE' to supply the exported value.", exp), "Fn::ImportValue %q is resolved to a placeholder (no other stacks exist locally)", exp))
+		s.infof(ruleUnmodeled, n.Range, c.resource, fmt.Sprintf("Pass --set 'ImportValue.%s=VALUE' to supply the exported value.", exp), "Fn::ImportValue %q is resolved to a placeholder (no other stacks exist locally)", exp)
 		return "imported-" + exp
 	case "Fn::Length":
 		v := s.eval(arg, c)
@@ -196,12 +196,12 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		b, _ := json.Marshal(toJSON(s.eval(arg, c)))
 		return string(b)
 	case "Fn::Transform":
-		s.add(diag.Infof(ruleUnmodeled, n.Range, c.resource, "The macro's output is not known locally.", "Fn::Transform is not run; its value is a placeholder"))
+		s.infof(ruleUnmodeled, n.Range, c.resource, "The macro's output is not known locally.", "Fn::Transform is not run; its value is a placeholder")
 		return ""
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not":
 		return strconv.FormatBool(s.condExpr(n, "inline"))
 	case "Fn::ForEach":
-		s.add(diag.Infof(ruleUnmodeled, n.Range, c.resource, "Expand the loop by hand to have cfnrun see its resources.", "Fn::ForEach is not expanded by cfnrun"))
+		s.infof(ruleUnmodeled, n.Range, c.resource, "Expand the loop by hand to have cfnrun see its resources.", "Fn::ForEach is not expanded by cfnrun")
 		return noValue
 	}
 	// Unknown Fn:: names were reported by the parser.

@@ -10,11 +10,16 @@ import (
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
 
-// Rule ids for API Gateway structure found while lowering.
-const (
-	ruleOwner     = "E3101" // element refers to an API / resource not in the template or of another API
-	ruleBadValue  = "E3102" // value of the wrong shape for the model (not a number, not a boolean)
-	ruleNotServed = "I3103" // element cfnrun cannot serve (imported API ...)
+// Rules about API Gateway structure found while lowering (see registry.go).
+var (
+	ruleOwner = define(Rule{ID: "E3101", Level: "error", Summary: "API Gateway element points at a resource or API that is not in the template, or of another API",
+		Why: "CloudFormation or API Gateway rejects it (\"Invalid Resource identifier specified\")."})
+	ruleBadValue = define(Rule{ID: "E3102", Level: "error", Summary: "API Gateway property of the wrong shape (not a number, not a boolean)",
+		Why: "CloudFormation rejects the value."})
+	ruleNotServed = define(Rule{ID: "I3103", Level: "info", Summary: "API Gateway element cfnrun cannot serve (an API imported from outside, an OpenAPI Body)",
+		Why: "It deploys, but cfnrun does not serve it locally."})
+	ruleDuplicateMethod = define(Rule{ID: "E3221", Level: "error", Summary: "the same HTTP method defined twice on one resource",
+		Why: "API Gateway fails with \"Method already exists\"."})
 )
 
 // lowerer turns the live API Gateway resources of a stack into the model.
@@ -219,8 +224,8 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	if !p.has("RestApiId") || unresolved(id) {
 		return nil // reported by the schema check (required property) or the graph pass (unknown name)
 	}
-	l.s.add(diag.Infof(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
-		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id))
+	l.s.infof(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
+		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
 	return nil
 }
 
@@ -258,8 +263,8 @@ func (l *lowerer) run() {
 			}
 			bodies = append(bodies, pendingBody{api, r.id, p.sub("Body")})
 		} else if p.has("BodyS3Location") {
-			s.add(diag.Infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
-				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id))
+			s.infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id)
 		}
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)

@@ -38,7 +38,7 @@ func paramOverrides(opts Options) (map[string]overrideValue, diag.Diagnostics) {
 	for _, f := range opts.ParamFiles {
 		vals, err := readParamFile(f)
 		if err != nil {
-			ds = append(ds, diag.Errorf(ruleInput, diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
+			ds = append(ds, ruleInput.errorf(diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
 			continue
 		}
 		for k, v := range vals {
@@ -159,8 +159,8 @@ func (s *stack) loadParameters() {
 				// The value is given at deploy time; locally a plausible
 				// placeholder keeps the template resolving.
 				p.value, p.source = placeholderParam(p, f.Value), "placeholder"
-				s.add(diag.Infof(ruleParamMissing, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file) to use a real one.", f.Key),
-					"parameter %q has no Default; cfnrun uses the placeholder %q", f.Key, p.value))
+				s.infof(ruleParamMissing, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file) to use a real one.", f.Key),
+					"parameter %q has no Default; cfnrun uses the placeholder %q", f.Key, p.value)
 				continue
 			}
 			s.checkParamValue(p)

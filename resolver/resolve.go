@@ -13,12 +13,27 @@ import (
 	"github.com/cfnrun/cfnrun/parser/tf"
 )
 
-// Rule id for problems reading the inputs themselves.
-const ruleInput = "E0100"
+// ruleInput is for problems reading the inputs themselves; commands map
+// it to exit code 2 (see HasInputErrors).
+var ruleInput = define(Rule{ID: "E0100", Level: "error", Summary: "input cannot be read",
+	Why: "The file or directory is missing or unreadable; the command exits 2."})
 
-// InputError is returned in Result.Diags (with Rule E0100) when a path
-// cannot be read at all; commands map it to exit code 2.
-func isInputError(d diag.Diagnostic) bool { return d.Rule == ruleInput }
+// The gateway's own findings: `up` reports them while it compiles the
+// model (runtime, which cannot import the resolver); they are documented
+// here so docs/rules.md and SARIF know them.
+var (
+	_ = define(Rule{ID: "runtime-not-served", Level: "warning (cfnrun up only)",
+		Summary: "a route `up` does not serve: AWS or AWS_PROXY integrations, a method without integration, an API without stage, an unresolved backend Uri",
+		Why:     "The route answers as AWS does when an integration fails (500 \"Internal server error\"); the start-up banner lists it. See docs/runtime.md."})
+	_ = define(Rule{ID: "runtime-ignored", Level: "warning or info (cfnrun up only)",
+		Summary: "a declaration `up` ignores: the duplicate of a stage created twice, a setting it cannot honour locally",
+		Why:     "Names what was dropped, so the served API is never silently different from the template. See docs/runtime.md."})
+	_ = define(Rule{ID: "runtime-unsupported", Level: "warning (cfnrun up only)",
+		Summary: "a mapping template uses VTL that runtime/vtl does not implement",
+		Why:     "The route answers 500 and logs why when such a template runs, never silently wrong output. See docs/vtl.md."})
+)
+
+func isInputError(d diag.Diagnostic) bool { return d.Rule == ruleInput.ID }
 
 // HasInputErrors reports whether some input could not be read at all.
 func (r *Result) HasInputErrors() bool {
@@ -37,7 +52,7 @@ func IsTerraformPath(path string) bool {
 func resolve(ctx context.Context, paths []string, opts Options) *Result {
 	res := &Result{Files: diag.NewFiles()}
 	if len(paths) == 0 {
-		res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{}, "", "Name a CloudFormation template (.yaml, .yml, .json) or a Terraform file or directory.", "no template given"))
+		res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{}, "", "Name a CloudFormation template (.yaml, .yml, .json) or a Terraform file or directory.", "no template given"))
 		return res
 	}
 	var tfPaths, cfnPaths []string
@@ -49,7 +64,7 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		}
 	}
 	if len(tfPaths) > 0 && len(cfnPaths) > 0 {
-		res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: cfnPaths[0]}, "", "Run the command once per template language.", "cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
+		res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: cfnPaths[0]}, "", "Run the command once per template language.", "cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
 		return res
 	}
 	if len(tfPaths) > 0 {
@@ -65,12 +80,12 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 	var merged *model.Template
 	for _, p := range cfnPaths {
 		if err := ctx.Err(); err != nil {
-			res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "", "cancelled: %v", err))
+			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "", "cancelled: %v", err))
 			break
 		}
 		src, err := os.ReadFile(p)
 		if err != nil {
-			res.Diags = append(res.Diags, diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)))
+			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)))
 			continue
 		}
 		o := opts
@@ -160,7 +175,7 @@ func (s *stack) outputs() []model.Output {
 func loadTerraform(ctx context.Context, paths []string, opts Options, files *diag.Files) (*model.Template, diag.Diagnostics) {
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			return nil, diag.Diagnostics{diag.Errorf(ruleInput, diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read configuration: %v", unwrapPathError(err))}
+			return nil, diag.Diagnostics{ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read configuration: %v", unwrapPathError(err))}
 		}
 	}
 	return tf.Load(ctx, paths, tf.Options{

@@ -127,8 +127,8 @@ func (l *lowerer) lowerSAM() {
 		if p.has("DefinitionBody") {
 			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
 		} else if p.has("DefinitionUri") {
-			s.add(diag.Infof(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
-				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id))
+			s.infof(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
+				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
 		}
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)
@@ -145,8 +145,8 @@ func (l *lowerer) lowerSAM() {
 		fnArn := r.attrs["Arn"]
 		for _, ev := range samEvents(r) {
 			if ev.typ == "HttpApi" {
-				s.add(diag.Infof(ruleNotServed, ev.rng, id, "cfnrun serves REST APIs (API Gateway v1); use an event of Type Api to have it serve this route.",
-					"event %s is an HTTP API (API Gateway v2) route, which cfnrun does not model", ev.name))
+				s.infof(ruleNotServed, ev.rng, id, "cfnrun serves REST APIs (API Gateway v1); use an event of Type Api to have it serve this route.",
+					"event %s is an HTTP API (API Gateway v2) route, which cfnrun does not model", ev.name)
 				continue
 			}
 			if ev.typ != "Api" {

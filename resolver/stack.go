@@ -13,25 +13,43 @@ import (
 	"github.com/cfnrun/cfnrun/resolver/schema"
 )
 
-// Rule ids reported by the CloudFormation resolver (docs/rules.md).
-const (
-	ruleSection      = "E1001" // unknown top-level section / bad section shape
-	ruleParam        = "E2001" // parameter definition or value problem
-	ruleParamValue   = "E2002" // parameter value violates a constraint
-	ruleUnusedParam  = "W2001" // parameter never referenced
-	ruleParamMissing = "I2003" // parameter without Default or value: placeholder used
-	ruleResourceAttr = "E3000" // bad resource entry (Type missing, unknown attribute)
-	ruleCycle        = "E3004" // dependency cycle
-	ruleUnknownRef   = "E1012" // Ref / Sub / DependsOn to an unknown name
-	ruleGetAtt       = "E1010" // GetAtt to an unknown resource or attribute
-	ruleIntrinsic    = "E1020" // intrinsic used with bad arguments
-	ruleLangExt      = "E1021" // LanguageExtensions function without the transform
-	ruleCondition    = "E8001" // unknown / bad condition
-	ruleMapping      = "E7001" // mapping problems
-	ruleOutput       = "E6001" // output problems
-	ruleConditionRef = "E3010" // reference to a resource whose condition may be false
-	ruleUnmodeled    = "I1001" // information: something cfnrun does not model
-	ruleSet          = "W1001" // value supplied by --set for something CloudFormation cannot resolve
+// Rules reported while resolving a CloudFormation template (see
+// registry.go).
+var (
+	ruleSection = define(Rule{ID: "E1001", Level: "error", Summary: "unknown or malformed top-level section",
+		Why: "CloudFormation accepts only its documented sections."})
+	ruleGetAtt = define(Rule{ID: "E1010", Level: "error", Summary: "Fn::GetAtt to an attribute the resource type does not have",
+		Why: "CloudFormation fails with \"Template error: resource X does not support attribute type Y\"."})
+	ruleUnknownRef = define(Rule{ID: "E1012", Level: "error", Summary: "reference to a name that is not a parameter, resource or pseudo parameter",
+		Why: "CloudFormation fails with \"Unresolved resource dependencies\". Locally, --set Name.Attr=value supplies a value."})
+	ruleIntrinsic = define(Rule{ID: "E1020", Level: "error", Summary: "intrinsic function with invalid arguments",
+		Why: "CloudFormation rejects the template."})
+	ruleLangExt = define(Rule{ID: "E1021", Level: "error", Summary: "Fn::ForEach, Fn::Length or Fn::ToJsonString without Transform: AWS::LanguageExtensions",
+		Why: "CloudFormation rejects the template: those functions come from the transform."})
+	ruleParam = define(Rule{ID: "E2001", Level: "error", Summary: "parameter definition problem (no Type, invalid type, bad attribute, --param for an undeclared parameter)",
+		Why: "CloudFormation rejects the template or the stack operation."})
+	ruleParamValue = define(Rule{ID: "E2002", Level: "error", Summary: "parameter value violates AllowedValues, AllowedPattern, lengths or bounds",
+		Why: "CloudFormation rejects the stack operation."})
+	ruleParamMissing = define(Rule{ID: "I2003", Level: "info", Summary: "parameter without Default and without --param value: cfnrun uses a placeholder",
+		Why: "CloudFormation asks for the value at deploy time, so this is not an error; the placeholder satisfies AllowedValues, MinValue and AWS-specific id shapes where it can."})
+	ruleUnusedParam = define(Rule{ID: "W2001", Level: "warning", Summary: "parameter never used",
+		Why: "Usually a leftover or a typo in a !Ref."})
+	ruleResourceAttr = define(Rule{ID: "E3000", Level: "error", Summary: "malformed resource entry (no Type, unknown attribute, bad logical id)",
+		Why: "CloudFormation rejects the template."})
+	ruleCycle = define(Rule{ID: "E3004", Level: "error", Summary: "circular dependency",
+		Why: "CloudFormation fails with \"Circular dependency between resources\"; the whole cycle is printed, starting at the smallest name."})
+	ruleConditionRef = define(Rule{ID: "E3010", Level: "error", Summary: "reference to a resource whose Condition is false",
+		Why: "CloudFormation fails with \"Unresolved resource dependencies\" when the condition is false."})
+	ruleOutput = define(Rule{ID: "E6001", Level: "error", Summary: "malformed output",
+		Why: "CloudFormation rejects the template."})
+	ruleMapping = define(Rule{ID: "E7001", Level: "error", Summary: "Fn::FindInMap key not found",
+		Why: "CloudFormation fails with \"Mapping X does not contain key Y\"."})
+	ruleCondition = define(Rule{ID: "E8001", Level: "error", Summary: "unknown or malformed condition",
+		Why: "CloudFormation rejects the template."})
+	ruleUnmodeled = define(Rule{ID: "I1001", Level: "info", Summary: "something cfnrun does not model (a transform, Fn::ImportValue, Fn::ForEach)",
+		Why: "cfnrun resolves it to a placeholder and says so."})
+	ruleSet = define(Rule{ID: "W1001", Level: "warning", Summary: "value supplied by --set for a name the template does not define",
+		Why: "Works locally; CloudFormation will still reject the template."})
 )
 
 var knownSections = []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings", "Conditions", "Transform", "Resources", "Outputs", "Hooks"}
@@ -100,12 +118,16 @@ type stack struct {
 
 func (s *stack) add(d diag.Diagnostic) { s.diags = append(s.diags, d) }
 
-func (s *stack) errorf(rule string, rng diag.Range, resource, hint, format string, args ...any) {
-	s.add(diag.Errorf(rule, rng, resource, hint, format, args...))
+func (s *stack) errorf(rule *Rule, rng diag.Range, resource, hint, format string, args ...any) {
+	s.add(rule.errorf(rng, resource, hint, format, args...))
 }
 
-func (s *stack) warnf(rule string, rng diag.Range, resource, hint, format string, args ...any) {
-	s.add(diag.Warnf(rule, rng, resource, hint, format, args...))
+func (s *stack) warnf(rule *Rule, rng diag.Range, resource, hint, format string, args ...any) {
+	s.add(rule.warnf(rng, resource, hint, format, args...))
+}
+
+func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string, args ...any) {
+	s.add(rule.infof(rng, resource, hint, format, args...))
 }
 
 // resolveCFN resolves one CloudFormation file.
@@ -148,7 +170,10 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
 	t.Finalize()
-	s.diags = append(s.diags, checkCFN(s, t)...)
+	c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
+	c.run()
+	c.checkOrphans(s.orphans)
+	s.diags = append(s.diags, c.ds...)
 	return t, s.diags
 }
 
@@ -198,7 +223,7 @@ func (s *stack) sections() {
 				switch n.Value {
 				case "AWS::LanguageExtensions", samTransform:
 				default:
-					s.add(diag.Infof(ruleUnmodeled, n.Range, "", "cfnrun resolves the template as written, before the macro runs.", "transform %q is not run", n.Value))
+					s.infof(ruleUnmodeled, n.Range, "", "cfnrun resolves the template as written, before the macro runs.", "transform %q is not run", n.Value)
 				}
 			}
 		}

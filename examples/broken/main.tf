@@ -90,9 +90,9 @@ resource "aws_api_gateway_integration_response" "items_post_201" {
   resource_id = aws_api_gateway_resource.items.id
   http_method = aws_api_gateway_method.items_post.http_method
   status_code = "201"
+  response_parameters = { "method.response.header.Location" = "'/items/1'" }
   depends_on  = [aws_api_gateway_integration.items_post]
 }
-
 # Two resources that need each other.
 resource "aws_lambda_function" "order" {
   function_name = "order"

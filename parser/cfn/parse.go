@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,7 +16,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Rule ids of parse findings (documented in docs/rules.md).
+// Rule ids of parse findings; rules documents each (docs/rules.md is
+// generated from it).
 const (
 	RuleSyntax       = "E0000" // YAML/JSON syntax error
 	RuleDuplicate    = "E0001" // duplicate mapping key
@@ -25,6 +27,22 @@ const (
 	RuleTopLevel     = "E0005" // template is not a mapping / unknown section
 	RuleAlias        = "E0006" // YAML alias expansion too large
 )
+
+// RuleDoc documents one rule (see resolver.Rules).
+type RuleDoc struct{ ID, Level, Summary, Why string }
+
+var rules = []RuleDoc{
+	{RuleSyntax, "error", "YAML or JSON syntax error", "CloudFormation cannot parse the template."},
+	{RuleDuplicate, "error", "duplicate mapping key", "CloudFormation rejects duplicate keys; YAML libraries silently keep one of them."},
+	{RuleTag, "error", "unknown short-form tag", "Only CloudFormation's intrinsic tags (!Ref, !GetAtt, !Sub, ...) are allowed."},
+	{RuleIntrinsic, "error", "unknown intrinsic function", "CloudFormation rejects unknown Fn:: functions."},
+	{RuleIntrinsicArg, "error", "malformed short-form intrinsic", "!GetAtt needs Resource.Attribute; !Ref and !Condition take a name."},
+	{RuleTopLevel, "error", "template is not a mapping, or empty", "A template is a mapping of sections."},
+	{RuleAlias, "error", "YAML aliases expand too far", "Protects against alias bombs."},
+}
+
+// Rules documents the parser's rules.
+func Rules() []RuleDoc { return slices.Clone(rules) }
 
 // limits that keep hostile input from exhausting memory.
 const (
