@@ -173,10 +173,11 @@ func (b *backends) group(scheme, host string, useH2 bool) *backendGroup {
 	return g
 }
 
-// roundTrip sends req on the group's transport and returns the protocol
-// used. For ConnectionType HTTP2 over cleartext, the first request probes
-// whether the backend speaks h2c; one that does not gets HTTP/1.1 from then
-// on, logged once.
+// roundTrip sends req on the group's transport: HTTP/1.1 unless the
+// integration asked for HTTP2 (then h2 by ALPN for https, h2c for http);
+// the response's Proto says which was used. For ConnectionType HTTP2 over
+// cleartext, the first request probes whether the backend speaks h2c; one
+// that does not gets HTTP/1.1 from then on, logged once.
 func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 	switch {
 	case g.scheme == "https" && g.h2:

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 x/net/http2's client is the independent HTTP/2 peer these benchmarks talk to
+
 package h2
 
 import (

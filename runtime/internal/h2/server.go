@@ -286,7 +286,7 @@ func (c *conn) serve() {
 	}
 	c.bw.Flush()
 	c.wmu.Unlock()
-	idleSet := false
+	idleSet, sawSettings := false, false
 	var idleAt time.Time
 	for {
 		if c.br.Buffered() == 0 {
@@ -317,31 +317,19 @@ func (c *conn) serve() {
 		}
 		f, err := c.fr.ReadFrame()
 		if err != nil {
-			var se http2.StreamError
-			if errors.As(err, &se) {
-				// A malformed HEADERS still opens (and closes) its
-				// stream: later frames on it are for a closed stream.
-				if se.StreamID%2 == 1 && se.StreamID > c.maxID {
-					c.mu.Lock()
-					c.maxID = se.StreamID
-					c.mu.Unlock()
-				}
-				c.resetStream(se.StreamID, se.Code)
+			if c.readFailed(err) {
 				continue
 			}
-			var ce http2.ConnectionError
-			if errors.Is(err, http2.ErrFrameTooLarge) {
-				// Larger than the SETTINGS_MAX_FRAME_SIZE we
-				// advertised (RFC 9113 §4.2).
-				c.goAwayNow(http2.ErrCodeFrameSize)
-				c.lingerClose()
-			} else if errors.As(err, &ce) {
-				c.goAwayNow(http2.ErrCode(ce))
-				c.lingerClose()
-			} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
-				c.goAwayNow(http2.ErrCodeNo)
-			}
 			return
+		}
+		if !sawSettings {
+			// The preface ends with a SETTINGS frame (RFC 9113 §3.4).
+			if sf, ok := f.(*http2.SettingsFrame); !ok || sf.IsAck() {
+				c.goAwayNow(http2.ErrCodeProtocol)
+				c.lingerClose()
+				return
+			}
+			sawSettings = true
 		}
 		if code, fatal := c.handle(f); fatal {
 			c.goAwayNow(code)
@@ -351,7 +339,39 @@ func (c *conn) serve() {
 	}
 }
 
-// handle processes one frame; fatal means a connection error.
+// readFailed handles an error from ReadFrame: a stream error resets that
+// stream and reading goes on (true); anything else ends the connection,
+// with GOAWAY when the client broke the protocol.
+func (c *conn) readFailed(err error) bool {
+	var se http2.StreamError
+	if errors.As(err, &se) {
+		// A malformed HEADERS still opens (and closes) its
+		// stream: later frames on it are for a closed stream.
+		if se.StreamID%2 == 1 && se.StreamID > c.maxID {
+			c.mu.Lock()
+			c.maxID = se.StreamID
+			c.mu.Unlock()
+		}
+		c.resetStream(se.StreamID, se.Code)
+		return true
+	}
+	var ce http2.ConnectionError
+	if errors.Is(err, http2.ErrFrameTooLarge) {
+		// Larger than the SETTINGS_MAX_FRAME_SIZE we
+		// advertised (RFC 9113 §4.2).
+		c.goAwayNow(http2.ErrCodeFrameSize)
+		c.lingerClose()
+	} else if errors.As(err, &ce) {
+		c.goAwayNow(http2.ErrCode(ce))
+		c.lingerClose()
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		c.goAwayNow(http2.ErrCodeNo)
+	}
+	return false
+}
+
+// handle processes one frame; fatal means a connection error. Each frame
+// type has its own method.
 func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	switch f := f.(type) {
 	case *http2.MetaHeadersFrame:
@@ -359,107 +379,149 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	case *http2.DataFrame:
 		return c.onData(f)
 	case *http2.WindowUpdateFrame:
-		if c.idle(f.StreamID) {
-			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
-		}
-		c.wmu.Lock()
-		defer c.wmu.Unlock()
-		inc := int64(f.Increment)
-		if f.StreamID == 0 {
-			if c.sendWindow+inc > 1<<31-1 {
-				return http2.ErrCodeFlowControl, true
-			}
-			c.sendWindow += inc
-		} else if st := c.stream(f.StreamID); st != nil {
-			if st.sendWindow+inc > 1<<31-1 {
-				c.writeRST(st, http2.ErrCodeFlowControl)
-				return 0, false
-			}
-			st.sendWindow += inc
-		}
-		c.wcond.Broadcast()
+		return c.onWindowUpdate(f)
 	case *http2.SettingsFrame:
-		if f.IsAck() {
+		return c.onSettings(f)
+	case *http2.PingFrame:
+		return c.onPing(f)
+	case *http2.RSTStreamFrame:
+		return c.onRSTStream(f)
+	case *http2.GoAwayFrame:
+		return c.onGoAway(f)
+	case *http2.PriorityFrame:
+		return c.onPriority(f)
+	case *http2.PushPromiseFrame:
+		return http2.ErrCodeProtocol, true // clients never push (RFC 9113 §8.4)
+	}
+	// Unknown frame types are ignored (RFC 9113 §4.1).
+	return 0, false
+}
+
+// onWindowUpdate adds to the connection's or a stream's send window.
+func (c *conn) onWindowUpdate(f *http2.WindowUpdateFrame) (http2.ErrCode, bool) {
+	if c.idle(f.StreamID) {
+		return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	inc := int64(f.Increment)
+	if f.StreamID == 0 {
+		if c.sendWindow+inc > 1<<31-1 {
+			return http2.ErrCodeFlowControl, true
+		}
+		c.sendWindow += inc
+	} else if st := c.stream(f.StreamID); st != nil {
+		if st.sendWindow+inc > 1<<31-1 {
+			c.writeRST(st, http2.ErrCodeFlowControl)
 			return 0, false
 		}
-		c.wmu.Lock()
-		defer c.wmu.Unlock()
-		// Validate every value before applying any (RFC 9113 §6.5.2).
-		if err := f.ForeachSetting(checkSetting); err != nil {
-			return http2.ErrCode(err.(http2.ConnectionError)), true
-		}
-		f.ForeachSetting(func(s http2.Setting) error {
-			switch s.ID {
-			case http2.SettingInitialWindowSize:
-				d := int64(s.Val) - c.peerInit
-				c.peerInit = int64(s.Val)
-				c.mu.Lock()
-				for _, st := range c.streams {
-					st.sendWindow += d
-				}
-				c.mu.Unlock()
-			case http2.SettingMaxFrameSize:
-				c.peerFrame = int(s.Val)
-			case http2.SettingHeaderTableSize:
-				c.henc.SetMaxDynamicTableSize(s.Val)
-			}
-			return nil
-		})
-		c.fr.WriteSettingsAck()
-		c.dirty = true
-		c.wcond.Broadcast()
-	case *http2.PingFrame:
-		if !f.IsAck() {
-			c.wmu.Lock()
-			c.fr.WritePing(true, f.Data)
-			c.dirty = true
-			c.wmu.Unlock()
-		}
-	case *http2.RSTStreamFrame:
-		if c.idle(f.StreamID) {
-			return http2.ErrCodeProtocol, true // RFC 9113 §5.1
-		}
-		// Under c.mu, so that the mark reaches the stream or, if it
-		// was just removed, its entry in recent.
-		c.mu.Lock()
-		st := c.streams[f.StreamID]
-		if st != nil {
-			st.peerRST.Store(true)
-		} else {
-			for i := range c.recent {
-				if c.recent[i].id == f.StreamID {
-					c.recent[i].peerRST = true
-				}
-			}
-		}
-		c.mu.Unlock()
-		if st != nil {
-			// Mark the stream reset before the handler can see its
-			// context canceled and answer on it.
-			c.wmu.Lock()
-			st.reset = true
-			c.wcond.Broadcast()
-			c.wmu.Unlock()
-			st.cancel()
-			if st.body != nil {
-				st.body.closeWithError(errors.New("h2: stream reset by client"))
-			}
+		st.sendWindow += inc
+	}
+	c.wcond.Broadcast()
+	return 0, false
+}
+
+// onSettings validates and applies the client's settings and acknowledges
+// them.
+func (c *conn) onSettings(f *http2.SettingsFrame) (http2.ErrCode, bool) {
+	if f.IsAck() {
+		return 0, false
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	// Validate every value before applying any (RFC 9113 §6.5.2).
+	if err := f.ForeachSetting(checkSetting); err != nil {
+		return http2.ErrCode(err.(http2.ConnectionError)), true
+	}
+	f.ForeachSetting(func(s http2.Setting) error {
+		switch s.ID {
+		case http2.SettingInitialWindowSize:
+			d := int64(s.Val) - c.peerInit
+			c.peerInit = int64(s.Val)
 			c.mu.Lock()
-			st.remoteDone = true
+			for _, st := range c.streams {
+				st.sendWindow += d
+			}
 			c.mu.Unlock()
-			c.maybeRemove(st)
+		case http2.SettingMaxFrameSize:
+			c.peerFrame = int(s.Val)
+		case http2.SettingHeaderTableSize:
+			c.henc.SetMaxDynamicTableSize(s.Val)
 		}
-	case *http2.GoAwayFrame:
-		c.mu.Lock()
-		c.goingAway = true
-		c.mu.Unlock()
-	case *http2.PriorityFrame:
-		if f.StreamDep == f.StreamID {
-			// A stream cannot depend on itself (RFC 9113 §5.3.1).
-			c.resetStream(f.StreamID, http2.ErrCodeProtocol)
+		return nil
+	})
+	c.fr.WriteSettingsAck()
+	c.dirty = true
+	c.wcond.Broadcast()
+	return 0, false
+}
+
+// onPing answers a PING.
+func (c *conn) onPing(f *http2.PingFrame) (http2.ErrCode, bool) {
+	if !f.IsAck() {
+		c.wmu.Lock()
+		c.fr.WritePing(true, f.Data)
+		c.dirty = true
+		c.wmu.Unlock()
+	}
+	return 0, false
+}
+
+// onRSTStream ends a stream the client reset: its handler's context is
+// canceled and its body reads fail.
+func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
+	if c.idle(f.StreamID) {
+		return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+	}
+	// Under c.mu, so that the mark reaches the stream or, if it
+	// was just removed, its entry in recent.
+	c.mu.Lock()
+	st := c.streams[f.StreamID]
+	if st != nil {
+		st.peerRST.Store(true)
+	} else {
+		for i := range c.recent {
+			if c.recent[i].id == f.StreamID {
+				c.recent[i].peerRST = true
+			}
 		}
-	case *http2.PushPromiseFrame:
-		return http2.ErrCodeProtocol, true
+	}
+	c.mu.Unlock()
+	if st == nil {
+		return 0, false
+	}
+	// Mark the stream reset before the handler can see its
+	// context canceled and answer on it.
+	c.wmu.Lock()
+	st.reset = true
+	c.wcond.Broadcast()
+	c.wmu.Unlock()
+	st.cancel()
+	if st.body != nil {
+		st.body.closeWithError(errors.New("h2: stream reset by client"))
+	}
+	c.mu.Lock()
+	st.remoteDone = true
+	c.mu.Unlock()
+	c.maybeRemove(st)
+	return 0, false
+}
+
+// onGoAway notes that the client is going away: the connection closes
+// once its open streams are done.
+func (c *conn) onGoAway(*http2.GoAwayFrame) (http2.ErrCode, bool) {
+	c.mu.Lock()
+	c.goingAway = true
+	c.mu.Unlock()
+	return 0, false
+}
+
+// onPriority ignores priorities (RFC 9113 §5.3.2 deprecates the scheme)
+// but still rejects a stream that depends on itself.
+func (c *conn) onPriority(f *http2.PriorityFrame) (http2.ErrCode, bool) {
+	if f.StreamDep == f.StreamID {
+		// A stream cannot depend on itself (RFC 9113 §5.3.1).
+		c.resetStream(f.StreamID, http2.ErrCodeProtocol)
 	}
 	return 0, false
 }
@@ -544,6 +606,42 @@ func (c *conn) stream(id uint32) *stream {
 	return st
 }
 
+// onTrailers handles a HEADERS frame on an open stream: trailers, which
+// are accepted and dropped; they end the body.
+func (c *conn) onTrailers(st *stream, f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
+	c.mu.Lock()
+	remoteDone := st.remoteDone
+	c.mu.Unlock()
+	if remoteDone {
+		if !st.ignoring() {
+			c.streamClosed(st)
+		}
+		return 0, false
+	}
+	if !f.StreamEnded() {
+		return http2.ErrCodeProtocol, true
+	}
+	if len(f.PseudoFields()) > 0 {
+		// Trailers carry no pseudo-headers (RFC 9113 §8.1).
+		c.resetStream(st.id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	if st.body != nil {
+		if st.declLen >= 0 && st.gotLen != st.declLen {
+			st.body.closeWithError(errBadContentLength)
+			c.resetStream(st.id, http2.ErrCodeProtocol)
+			return 0, false
+		}
+		st.body.closeWithError(io.EOF)
+	}
+	c.mu.Lock()
+	st.remoteDone = true
+	c.mu.Unlock()
+	c.maybeRemove(st)
+	return 0, false
+}
+
+// onHeaders opens a stream, or ends one with trailers.
 func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	id := f.StreamID
 	if id%2 == 0 {
@@ -551,36 +649,8 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	}
 	c.mu.Lock()
 	if st := c.streams[id]; st != nil {
-		// Trailers: accepted and dropped; they end the body.
-		remoteDone := st.remoteDone
 		c.mu.Unlock()
-		if remoteDone {
-			if !st.ignoring() {
-				c.streamClosed(st)
-			}
-			return 0, false
-		}
-		if !f.StreamEnded() {
-			return http2.ErrCodeProtocol, true
-		}
-		if len(f.PseudoFields()) > 0 {
-			// Trailers carry no pseudo-headers (RFC 9113 §8.1).
-			c.resetStream(id, http2.ErrCodeProtocol)
-			return 0, false
-		}
-		if st.body != nil {
-			if st.declLen >= 0 && st.gotLen != st.declLen {
-				st.body.closeWithError(errBadContentLength)
-				c.resetStream(id, http2.ErrCodeProtocol)
-				return 0, false
-			}
-			st.body.closeWithError(io.EOF)
-		}
-		c.mu.Lock()
-		st.remoteDone = true
-		c.mu.Unlock()
-		c.maybeRemove(st)
-		return 0, false
+		return c.onTrailers(st, f)
 	}
 	if id <= c.maxID {
 		known, ignore := c.closedBy(id)
