@@ -19,12 +19,12 @@
 package h2
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -61,11 +61,25 @@ type Server struct {
 	PrefaceTimeout time.Duration
 	// WriteStallTimeout resets a stream whose client grants no
 	// flow-control window, or sends no request body while the handler
-	// waits for it, for this long. Default 30s.
+	// waits for it, for this long; and closes a connection whose socket
+	// accepts no write for this long. Default 30s.
 	WriteStallTimeout time.Duration
+	// DrainTimeout and DrainBytes bound how long, and how much of, a
+	// request body is read and dropped after the response is complete
+	// (an early 413 or 401 while the upload goes on), so that the client
+	// can finish sending and see a clean end of stream rather than a
+	// reset, which some clients (curl before 8.x) report as a failure.
+	// Past either bound the stream is reset with NO_ERROR (RFC 9113
+	// §8.1). Default 5s and 32 MiB.
+	DrainTimeout time.Duration
+	DrainBytes   int64
 	// BaseContext is the parent of every request context; default
-	// context.Background().
+	// context.Background(). Request contexts also carry
+	// http.LocalAddrContextKey, as net/http's do.
 	BaseContext context.Context
+	// Logger receives one warning per connection closed for abuse (see
+	// abuse.go). Nil: none.
+	Logger *slog.Logger
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -111,6 +125,12 @@ func (s *Server) defaults() {
 	}
 	if s.WriteStallTimeout == 0 {
 		s.WriteStallTimeout = 30 * time.Second
+	}
+	if s.DrainTimeout == 0 {
+		s.DrainTimeout = 5 * time.Second
+	}
+	if s.DrainBytes == 0 {
+		s.DrainBytes = 32 << 20
 	}
 	if s.BaseContext == nil {
 		s.BaseContext = context.Background()
@@ -170,22 +190,30 @@ func Reset(r *http.Request, code http2.ErrCode) bool {
 }
 
 type conn struct {
-	srv      *Server
-	nc       net.Conn
-	tls      *tls.ConnectionState
-	remote   string
-	br       *bufio.Reader
-	fr       *http2.Framer
-	ctx      context.Context
-	cancel   context.CancelFunc
-	canon    map[string]string // request header names, lower → canonical
-	lowerMap map[string]string // response header names, canonical → lower
+	srv    *Server
+	nc     net.Conn
+	tls    *tls.ConnectionState
+	remote string
+	start  time.Time
+	rd     connReader
+	fr     *http2.Framer // reading only; frames are written by wire.go
+	// bigFrame is set when a frame over 4 KiB was read: the Framer keeps
+	// a buffer that large, so it is replaced when the connection idles.
+	bigFrame    bool
+	freshFramer bool // replace fr at the next idle moment
+	hdec        *hpack.Decoder
+	hb          fieldBlock
+	ab          abuse
+	ctx         context.Context
+	cancel      context.CancelFunc
+	canon       map[string]string // request header names, lower → canonical
+	lowerMap    map[string]string // response header names, canonical → lower
 
 	// wmu guards everything written: the framer's write side, the
 	// encoder, send windows, and the per-stream write state.
 	wmu        sync.Mutex
 	wcond      *sync.Cond
-	bw         *bufio.Writer
+	wb         writeBuf
 	henc       *hpack.Encoder
 	hbuf       bytes.Buffer
 	sendWindow int64
@@ -239,13 +267,20 @@ type stream struct {
 	// guarded by c.mu
 	remoteDone  bool
 	handlerDone bool
+	// draining: the response is complete and the rest of the request
+	// body is being read and dropped; drainLeft is how much more may be.
+	draining  bool
+	drainLeft int64
+	// drainCredit is stream window owed to a draining client (reader
+	// goroutine).
+	drainCredit int64
 }
 
 func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	c := &conn{
-		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(),
-		br:         bufio.NewReaderSize(nc, 32<<10),
-		bw:         bufio.NewWriterSize(nc, 64<<10),
+		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(), start: time.Now(),
+		rd:         connReader{nc: nc},
+		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		canon:      map[string]string{},
 		lowerMap:   map[string]string{},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
@@ -254,42 +289,68 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	}
 	c.recvConn.Store(65535)
 	c.wcond = sync.NewCond(&c.wmu)
-	c.ctx, c.cancel = context.WithCancel(s.BaseContext)
-	c.fr = http2.NewFramer(c.bw, c.br)
-	c.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
-	c.fr.MaxHeaderListSize = s.MaxHeaderBytes
-	c.fr.SetMaxReadFrameSize(1 << 20)
-	c.fr.SetReuseFrames()
+	c.ctx, c.cancel = context.WithCancel(context.WithValue(s.BaseContext, http.LocalAddrContextKey, nc.LocalAddr()))
+	c.newFramer()
+	c.rd.onIdle = c.releaseIdle
+	c.hdec = hpack.NewDecoder(4096, c.emitField)
+	// A string may decode to 8/5 of its Huffman-coded size; the block
+	// bound stops the read first.
+	c.hdec.SetMaxStringLength(int(s.maxHeaderList()) * maxBlockFactor * 2)
 	c.henc = hpack.NewEncoder(&c.hbuf)
 	return c
 }
+
+// newFramer makes the frame reader (the writer side is unused).
+func (c *conn) newFramer() {
+	c.fr = http2.NewFramer(nil, &c.rd)
+	c.fr.SetMaxReadFrameSize(maxReadFrame)
+	c.fr.SetReuseFrames()
+	c.bigFrame, c.freshFramer = false, false
+}
+
+// releaseIdle hands back what an idle connection need not hold (reader
+// goroutine, from connReader.Read).
+func (c *conn) releaseIdle() {
+	if c.wmu.TryLock() {
+		if !c.dirty {
+			c.wb.release()
+		}
+		c.hbuf = bytes.Buffer{}
+		c.wmu.Unlock()
+	}
+	c.freshFramer = c.bigFrame
+}
+
+// maxReadFrame is the SETTINGS_MAX_FRAME_SIZE we accept: the protocol's
+// default, which every client honours without being told; larger frames
+// would only make each connection's read buffer larger.
+const maxReadFrame = minFrameSize
 
 func (c *conn) serve() {
 	defer c.close()
 	c.nc.SetReadDeadline(time.Now().Add(c.srv.PrefaceTimeout))
 	var pre [len(http2.ClientPreface)]byte
-	if _, err := io.ReadFull(c.br, pre[:]); err != nil || string(pre[:]) != http2.ClientPreface {
+	if _, err := io.ReadFull(&c.rd, pre[:]); err != nil || string(pre[:]) != http2.ClientPreface {
 		return
 	}
 	c.nc.SetReadDeadline(time.Time{})
 	go c.flusher()
 	c.wmu.Lock()
-	c.fr.WriteSettings(
+	c.writeSettings(
 		http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: c.srv.MaxConcurrentStreams},
 		http2.Setting{ID: http2.SettingInitialWindowSize, Val: uint32(c.srv.StreamWindow)},
-		http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 20},
-		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: c.srv.MaxHeaderBytes},
+		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: c.srv.maxHeaderList()},
 	)
 	if d := int64(c.srv.ConnWindow) - 65535; d > 0 {
-		c.fr.WriteWindowUpdate(0, uint32(d))
+		c.writeWindowUpdate(0, uint32(d))
 		c.recvConn.Add(d)
 	}
-	c.bw.Flush()
+	c.writeNow()
 	c.wmu.Unlock()
 	idleSet, sawSettings := false, false
 	var idleAt time.Time
 	for {
-		if c.br.Buffered() == 0 {
+		if c.rd.buffered() == 0 {
 			c.flush()
 			c.mu.Lock()
 			idle := len(c.streams) == 0
@@ -307,15 +368,41 @@ func (c *conn) serve() {
 				now := time.Now()
 				if !idleSet || idleAt.Sub(now) < c.srv.IdleTimeout/2 {
 					idleAt = now.Add(c.srv.IdleTimeout)
-					c.nc.SetReadDeadline(idleAt)
 					idleSet = true
 				}
+				if c.freshFramer {
+					// The Framer keeps a buffer as large as the
+					// largest frame read: start afresh.
+					c.newFramer()
+				}
+				c.rd.armIdle(now, idleAt)
 			} else if idleSet {
-				c.nc.SetReadDeadline(time.Time{})
+				c.rd.disarm()
 				idleSet = false
 			}
 		}
 		f, err := c.fr.ReadFrame()
+		if err == nil && f.Header().Length > 4<<10 {
+			c.bigFrame = true
+		}
+		if hf, ok := f.(*http2.HeadersFrame); ok && err == nil {
+			var hb *fieldBlock
+			hb, err = c.readHeaders(hf)
+			if err == nil {
+				f = nil
+				if !sawSettings {
+					c.goAwayNow(http2.ErrCodeProtocol)
+					c.lingerClose()
+					return
+				}
+				if code, fatal := c.onHeaders(hb); fatal {
+					c.goAwayNow(code)
+					c.lingerClose()
+					return
+				}
+				continue
+			}
+		}
 		if err != nil {
 			if c.readFailed(err) {
 				continue
@@ -374,8 +461,6 @@ func (c *conn) readFailed(err error) bool {
 // type has its own method.
 func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	switch f := f.(type) {
-	case *http2.MetaHeadersFrame:
-		return c.onHeaders(f)
 	case *http2.DataFrame:
 		return c.onData(f)
 	case *http2.WindowUpdateFrame:
@@ -393,7 +478,16 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 	case *http2.PushPromiseFrame:
 		return http2.ErrCodeProtocol, true // clients never push (RFC 9113 §8.4)
 	}
-	// Unknown frame types are ignored (RFC 9113 §4.1).
+	// Unknown frame types are ignored (RFC 9113 §4.1), but counted.
+	return c.glitch(abuseControl)
+}
+
+// glitch counts a frame that did no useful work; past the connection's
+// allowance it is a connection error ENHANCE_YOUR_CALM (see abuse.go).
+func (c *conn) glitch(k abuseKind) (http2.ErrCode, bool) {
+	if c.noteAbuse(k) {
+		return http2.ErrCodeEnhanceYourCalm, true
+	}
 	return 0, false
 }
 
@@ -401,6 +495,9 @@ func (c *conn) handle(f http2.Frame) (http2.ErrCode, bool) {
 func (c *conn) onWindowUpdate(f *http2.WindowUpdateFrame) (http2.ErrCode, bool) {
 	if c.idle(f.StreamID) {
 		return http2.ErrCodeProtocol, true // RFC 9113 §5.1
+	}
+	if code, fatal := c.glitch(abuseControl); fatal {
+		return code, fatal
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -427,6 +524,9 @@ func (c *conn) onSettings(f *http2.SettingsFrame) (http2.ErrCode, bool) {
 	if f.IsAck() {
 		return 0, false
 	}
+	if code, fatal := c.glitch(abuseControl); fatal {
+		return code, fatal
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	// Validate every value before applying any (RFC 9113 §6.5.2).
@@ -450,7 +550,7 @@ func (c *conn) onSettings(f *http2.SettingsFrame) (http2.ErrCode, bool) {
 		}
 		return nil
 	})
-	c.fr.WriteSettingsAck()
+	c.writeSettingsAck()
 	c.dirty = true
 	c.wcond.Broadcast()
 	return 0, false
@@ -458,9 +558,12 @@ func (c *conn) onSettings(f *http2.SettingsFrame) (http2.ErrCode, bool) {
 
 // onPing answers a PING.
 func (c *conn) onPing(f *http2.PingFrame) (http2.ErrCode, bool) {
+	if code, fatal := c.glitch(abuseControl); fatal {
+		return code, fatal
+	}
 	if !f.IsAck() {
 		c.wmu.Lock()
-		c.fr.WritePing(true, f.Data)
+		c.writePing(true, f.Data)
 		c.dirty = true
 		c.wmu.Unlock()
 	}
@@ -477,8 +580,10 @@ func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
 	// was just removed, its entry in recent.
 	c.mu.Lock()
 	st := c.streams[f.StreamID]
+	answered := false
 	if st != nil {
 		st.peerRST.Store(true)
+		answered = st.handlerDone
 	} else {
 		for i := range c.recent {
 			if c.recent[i].id == f.StreamID {
@@ -488,7 +593,9 @@ func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
 	}
 	c.mu.Unlock()
 	if st == nil {
-		return 0, false
+		// Most often a stream we refused or reset: what a client
+		// that resets every stream it opens does.
+		return c.glitch(abuseReset)
 	}
 	// Mark the stream reset before the handler can see its
 	// context canceled and answer on it.
@@ -504,7 +611,13 @@ func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
 	st.remoteDone = true
 	c.mu.Unlock()
 	c.maybeRemove(st)
-	return 0, false
+	if answered {
+		return c.glitch(abuseControl)
+	}
+	// A stream reset before its answer cost a handler (and perhaps a
+	// backend request) for nothing: rapid reset, when it is all a
+	// client does.
+	return c.glitch(abuseReset)
 }
 
 // onGoAway notes that the client is going away: the connection closes
@@ -523,7 +636,7 @@ func (c *conn) onPriority(f *http2.PriorityFrame) (http2.ErrCode, bool) {
 		// A stream cannot depend on itself (RFC 9113 §5.3.1).
 		c.resetStream(f.StreamID, http2.ErrCodeProtocol)
 	}
-	return 0, false
+	return c.glitch(abuseControl)
 }
 
 // checkSetting reports a SETTINGS value RFC 9113 §6.5.2 forbids, as the
@@ -589,7 +702,7 @@ func (c *conn) streamClosed(st *stream) {
 	c.wmu.Lock()
 	st.reset = true
 	st.sentRST.Store(true)
-	c.fr.WriteRSTStream(st.id, http2.ErrCodeStreamClosed)
+	c.writeRSTStream(st.id, http2.ErrCodeStreamClosed)
 	c.dirty = true
 	c.wcond.Broadcast()
 	c.wmu.Unlock()
@@ -608,7 +721,7 @@ func (c *conn) stream(id uint32) *stream {
 
 // onTrailers handles a HEADERS frame on an open stream: trailers, which
 // are accepted and dropped; they end the body.
-func (c *conn) onTrailers(st *stream, f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
+func (c *conn) onTrailers(st *stream, f *fieldBlock) (http2.ErrCode, bool) {
 	c.mu.Lock()
 	remoteDone := st.remoteDone
 	c.mu.Unlock()
@@ -618,12 +731,19 @@ func (c *conn) onTrailers(st *stream, f *http2.MetaHeadersFrame) (http2.ErrCode,
 		}
 		return 0, false
 	}
-	if !f.StreamEnded() {
+	if !f.endStream {
 		return http2.ErrCodeProtocol, true
 	}
-	if len(f.PseudoFields()) > 0 {
+	if f.nPseudo > 0 {
 		// Trailers carry no pseudo-headers (RFC 9113 §8.1).
 		c.resetStream(st.id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	if f.tooLarge {
+		if c.noteAbuse(abuseHeaderBlock) {
+			return http2.ErrCodeEnhanceYourCalm, true
+		}
+		c.resetStream(st.id, http2.ErrCodeEnhanceYourCalm)
 		return 0, false
 	}
 	if st.body != nil {
@@ -642,8 +762,8 @@ func (c *conn) onTrailers(st *stream, f *http2.MetaHeadersFrame) (http2.ErrCode,
 }
 
 // onHeaders opens a stream, or ends one with trailers.
-func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
-	id := f.StreamID
+func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
+	id := f.streamID
 	if id%2 == 0 {
 		return http2.ErrCodeProtocol, true
 	}
@@ -668,15 +788,24 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	c.mu.Unlock()
 	if refuse {
 		c.writeRSTID(id, http2.ErrCodeRefusedStream)
+		if c.noteAbuse(abuseRefused) {
+			return http2.ErrCodeEnhanceYourCalm, true
+		}
 		return 0, false
 	}
-	if f.Truncated {
-		c.writeRSTID(id, http2.ErrCodeRefusedStream)
-		return 0, false
-	}
-	if f.HasPriority() && f.Priority.StreamDep == id {
+	if f.hasPriority && f.priority.StreamDep == id {
 		// A stream cannot depend on itself (RFC 9113 §5.3.1).
 		c.writeRSTID(id, http2.ErrCodeProtocol)
+		return 0, false
+	}
+	if f.tooLarge {
+		// Over the header-list limit: answered 431 like HTTP/1.1; the
+		// block was decoded in full, so the connection goes on.
+		if c.noteAbuse(abuseHeaderBlock) {
+			return http2.ErrCodeEnhanceYourCalm, true
+		}
+		req := &http.Request{Method: f.pseudo("method"), Header: http.Header{}, ContentLength: -1}
+		c.open(id, f.endStream, req, headersTooLarge, false)
 		return 0, false
 	}
 	req, err := c.newRequest(f)
@@ -684,22 +813,29 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
-	if f.StreamEnded() && req.ContentLength > 0 {
+	if f.endStream && req.ContentLength > 0 {
 		// A content-length the body does not match: malformed
 		// (RFC 9113 §8.1.1).
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
+	inline := f.endStream && c.srv.Inline != nil && c.srv.Inline(req)
+	c.open(id, f.endStream, req, c.srv.Handler, inline)
+	return 0, false
+}
+
+// open starts stream id for req and runs h on it: inline on the reader
+// goroutine, or on a goroutine of its own.
+func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, inline bool) {
 	st := &stream{c: c, id: id, declLen: req.ContentLength}
 	st.recv.Store(int64(c.srv.StreamWindow))
-	inline := f.StreamEnded() && c.srv.Inline != nil && c.srv.Inline(req)
 	if inline {
 		st.ctx, st.cancel = c.ctx, func() {}
 	} else {
 		st.ctx, st.cancel = context.WithCancel(c.ctx)
 	}
 	req = req.WithContext(context.WithValue(st.ctx, streamKey{}, st))
-	if f.StreamEnded() {
+	if ended {
 		req.Body = http.NoBody
 		req.ContentLength = 0
 		st.remoteDone = true
@@ -716,23 +852,22 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) (http2.ErrCode, bool) {
 	c.mu.Unlock()
 	rw := &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
 	if inline {
-		c.run(st, rw, req)
+		c.run(st, rw, req, h)
 	} else {
 		c.handlersDone.Add(1)
 		go func() {
 			defer c.handlersDone.Done()
-			c.run(st, rw, req)
+			c.run(st, rw, req, h)
 		}()
 	}
-	return 0, false
 }
 
-func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
-	method, path, authority, scheme := f.PseudoValue("method"), f.PseudoValue("path"), f.PseudoValue("authority"), f.PseudoValue("scheme")
+func (c *conn) newRequest(f *fieldBlock) (*http.Request, error) {
+	method, path, authority, scheme := f.pseudo("method"), f.pseudo("path"), f.pseudo("authority"), f.pseudo("scheme")
 	if method == "" || path == "" || scheme == "" || method == "CONNECT" || !strings.HasPrefix(path, "/") && path != "*" {
 		return nil, errors.New("bad pseudo headers")
 	}
-	fields := f.RegularFields()
+	fields := f.regular()
 	h := make(http.Header, len(fields))
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
@@ -756,7 +891,7 @@ func (c *conn) newRequest(f *http2.MetaHeadersFrame) (*http.Request, error) {
 		k, ok := c.canon[hf.Name]
 		if !ok {
 			k = http.CanonicalHeaderKey(hf.Name)
-			if len(c.canon) < 256 {
+			if len(c.canon) < 256 && len(hf.Name) <= 64 {
 				c.canon[hf.Name] = k
 			}
 		}
@@ -800,6 +935,14 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	}
 	id := f.StreamID
 	data := f.Data()
+	if len(data) > 0 {
+		c.ab.useful.Add(1)
+	} else if !f.StreamEnded() {
+		// Empty DATA without END_STREAM carries nothing.
+		if code, fatal := c.glitch(abuseControl); fatal {
+			return code, fatal
+		}
+	}
 	c.mu.Lock()
 	st := c.streams[id]
 	var remoteDone, ignore bool
@@ -851,6 +994,9 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	}
 	if !st.body.write(data) {
 		c.creditConn(int64(len(data)))
+		if c.drained(st, int64(len(data))) {
+			return 0, false
+		}
 	}
 	if f.StreamEnded() {
 		st.body.closeWithError(io.EOF)
@@ -862,6 +1008,37 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	return 0, false
 }
 
+// drained accounts for n bytes dropped on a stream that may be draining:
+// it gives the stream its window back so the client can go on, or ends
+// the drain past DrainBytes (true: the stream was reset).
+func (c *conn) drained(st *stream, n int64) bool {
+	c.mu.Lock()
+	draining := st.draining
+	if draining {
+		st.drainLeft -= n
+	}
+	over := draining && st.drainLeft < 0
+	c.mu.Unlock()
+	if !draining {
+		return false
+	}
+	if over {
+		c.endDrain(st)
+		return true
+	}
+	st.drainCredit += n
+	if st.drainCredit >= min(creditBatch, int64(c.srv.StreamWindow)/4) {
+		st.recv.Add(st.drainCredit)
+		c.wmu.Lock()
+		if !st.reset {
+			c.writeWindowUpdate(st.id, uint32(st.drainCredit))
+		}
+		c.wmu.Unlock()
+		st.drainCredit = 0
+	}
+	return false
+}
+
 // creditConn returns n bytes of connection window, in WINDOW_UPDATEs of at
 // least a quarter window.
 func (c *conn) creditConn(n int64) {
@@ -871,7 +1048,7 @@ func (c *conn) creditConn(n int64) {
 	c.wmu.Lock()
 	if v := c.connCredit.Swap(0); v > 0 {
 		c.recvConn.Add(v)
-		c.fr.WriteWindowUpdate(0, uint32(v))
+		c.writeWindowUpdate(0, uint32(v))
 		c.dirty = true
 		c.signalFlush()
 	}
@@ -904,7 +1081,7 @@ func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
 	c.remember(id, true, false)
 	c.mu.Unlock()
 	c.wmu.Lock()
-	c.fr.WriteRSTStream(id, code)
+	c.writeRSTStream(id, code)
 	c.dirty = true
 	c.wmu.Unlock()
 }
@@ -916,9 +1093,21 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 	}
 	st.reset = true
 	st.sentRST.Store(true)
-	c.fr.WriteRSTStream(st.id, code)
+	c.writeRSTStream(st.id, code)
 	c.dirty = true
 	c.wcond.Broadcast()
+}
+
+// writeRSTAfterEnd asks a client to stop sending the body of a request
+// whose response is complete: RST_STREAM(NO_ERROR) (RFC 9113 §8.1). wmu is
+// held.
+func (c *conn) writeRSTAfterEnd(st *stream) {
+	if st.reset {
+		return
+	}
+	st.reset = true
+	st.sentRST.Store(true)
+	c.writeRSTStream(st.id, http2.ErrCodeNo)
 }
 
 // maybeRemove drops a stream both sides are done with.
@@ -929,14 +1118,14 @@ func (c *conn) maybeRemove(st *stream) {
 		c.remember(st.id, st.sentRST.Load(), st.peerRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
-			c.nc.SetReadDeadline(time.Now())
+			c.rd.wake()
 		}
 	}
 	c.mu.Unlock()
 }
 
 // run calls the handler and completes or resets the stream.
-func (c *conn) run(st *stream, rw *responseWriter, req *http.Request) {
+func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Handler) {
 	async := false
 	defer func() {
 		if e := recover(); e != nil {
@@ -953,7 +1142,7 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request) {
 			c.complete(st)
 		}
 	}()
-	c.srv.Handler.ServeHTTP(rw, req)
+	h.ServeHTTP(rw, req)
 	if v := st.resetCode.Load(); v != 0 {
 		c.wmu.Lock()
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
@@ -972,19 +1161,18 @@ func (c *conn) complete(st *stream) {
 		st.handlerDone = true
 		remoteDone := st.remoteDone
 		c.mu.Unlock()
-		if !remoteDone {
+		if !remoteDone && st.body != nil && !st.peerRST.Load() && c.startDrain(st) {
+			// The response is complete while the client is still
+			// sending: let it finish, within bounds, dropping what
+			// arrives (onData), so it sees a clean end.
+		} else if !remoteDone {
 			// The handler is done but the client is still sending:
 			// tell it to stop (RFC 9113 §8.1) and drop what arrives.
 			if st.body != nil {
 				st.body.discard()
 			}
 			c.wmu.Lock()
-			if !st.reset {
-				st.reset = true
-				st.sentRST.Store(true)
-				c.fr.WriteRSTStream(st.id, http2.ErrCodeNo)
-				c.dirty = true
-			}
+			c.writeRSTAfterEnd(st)
 			c.wmu.Unlock()
 			// The reader may be blocked reading: without a flush the
 			// client would not learn to stop until something else
@@ -1000,13 +1188,53 @@ func (c *conn) complete(st *stream) {
 	}
 }
 
+// startDrain puts a stream whose handler is done into the draining
+// state, unless the response did not end cleanly; it reports whether it
+// did.
+func (c *conn) startDrain(st *stream) bool {
+	c.wmu.Lock()
+	ok := st.ended && !st.reset && c.werr == nil
+	c.wmu.Unlock()
+	if !ok {
+		return false
+	}
+	st.body.discard()
+	c.mu.Lock()
+	if st.remoteDone {
+		c.mu.Unlock()
+		return true // ended meanwhile; maybeRemove follows
+	}
+	st.draining, st.drainLeft = true, c.srv.DrainBytes
+	c.mu.Unlock()
+	time.AfterFunc(c.srv.DrainTimeout, func() { c.endDrain(st) })
+	c.signalFlush()
+	return true
+}
+
+// endDrain resets a stream still draining with NO_ERROR: the client has
+// had its chance to finish.
+func (c *conn) endDrain(st *stream) {
+	c.mu.Lock()
+	if !st.draining || st.remoteDone {
+		c.mu.Unlock()
+		return
+	}
+	st.draining = false
+	c.mu.Unlock()
+	c.wmu.Lock()
+	c.writeRSTAfterEnd(st)
+	c.wmu.Unlock()
+	c.signalFlush()
+	c.mu.Lock()
+	st.remoteDone = true
+	c.mu.Unlock()
+	c.maybeRemove(st)
+}
+
 // flush writes buffered frames (reader goroutine, between batches).
 func (c *conn) flush() {
 	c.wmu.Lock()
-	if c.dirty && c.werr == nil {
-		c.werr = c.bw.Flush()
-		c.dirty = false
-	}
+	c.writeNow()
 	c.wmu.Unlock()
 }
 
@@ -1046,13 +1274,13 @@ func (c *conn) goAway(code http2.ErrCode) {
 	idle := len(c.streams) == 0
 	c.mu.Unlock()
 	c.wmu.Lock()
-	c.fr.WriteGoAway(maxID, code, nil)
+	c.writeGoAway(maxID, code)
 	c.dirty = true
 	c.wmu.Unlock()
 	c.flush()
 	if idle {
 		// Wake the reader so it notices.
-		c.nc.SetReadDeadline(time.Now())
+		c.rd.wake()
 	}
 }
 
@@ -1062,8 +1290,8 @@ func (c *conn) goAwayNow(code http2.ErrCode) {
 	c.goingAway = true
 	c.mu.Unlock()
 	c.wmu.Lock()
-	c.fr.WriteGoAway(maxID, code, nil)
-	c.bw.Flush()
+	c.writeGoAway(maxID, code)
+	c.writeNow()
 	c.wmu.Unlock()
 }
 
@@ -1122,6 +1350,7 @@ func (b *body) Read(p []byte) (int, error) {
 		if b.stalled {
 			b.mu.Unlock()
 			b.st.c.resetStream(b.st.id, http2.ErrCodeCancel)
+			b.st.c.noteAbuseAsync(abuseStall)
 			return 0, errReadStalled
 		}
 		if stall == nil {
@@ -1154,7 +1383,7 @@ func (c *conn) creditStream(st *stream, n int64) {
 	st.recv.Add(n)
 	c.wmu.Lock()
 	if !st.reset && st.body != nil {
-		c.fr.WriteWindowUpdate(st.id, uint32(n))
+		c.writeWindowUpdate(st.id, uint32(n))
 		c.dirty = true
 	}
 	c.wmu.Unlock()
@@ -1370,17 +1599,16 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		block = block[n:]
 		var err error
 		if first {
-			err = c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: st.id, BlockFragment: frag, EndStream: endStream, EndHeaders: len(block) == 0})
+			err = c.writeHeaders(st.id, endStream, len(block) == 0, frag)
 			first = false
 		} else {
-			err = c.fr.WriteContinuation(st.id, len(block) == 0, frag)
+			err = c.writeContinuation(st.id, len(block) == 0, frag)
 		}
 		if err != nil {
-			c.werr = err
 			return err
 		}
 	}
-	c.dirty = true
+	c.ab.useful.Add(1)
 	return nil
 }
 
@@ -1400,7 +1628,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			if endStream {
 				st.ended = true
 				c.dirty = true
-				return c.fr.WriteData(st.id, true, nil)
+				return c.writeData(st.id, true, nil)
 			}
 			return nil
 		}
@@ -1410,14 +1638,13 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			// consume it and grant more, then wait for WINDOW_UPDATE —
 			// but not forever: a client that stops reading must not
 			// pin the handler.
-			if c.dirty {
-				if c.werr = c.bw.Flush(); c.werr != nil {
-					return c.werr
-				}
-				c.dirty = false
+			if c.writeNow(); c.werr != nil {
+				return c.werr
 			}
 			if st.stalled {
 				c.writeRST(st, http2.ErrCodeCancel)
+				st.cancel()
+				c.noteAbuseAsyncLocked(abuseStall)
 				return errStalled
 			}
 			if stall == nil {
@@ -1434,11 +1661,10 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 		}
 		n := int(min(avail, int64(len(p)), int64(c.frameSize())))
 		end := endStream && n == len(p)
-		if err := c.fr.WriteData(st.id, end, p[:n]); err != nil {
-			c.werr = err
+		if err := c.writeData(st.id, end, p[:n]); err != nil {
 			return err
 		}
-		c.dirty = true
+		c.ab.useful.Add(1)
 		c.sendWindow -= int64(n)
 		st.sendWindow -= int64(n)
 		p = p[n:]
@@ -1449,11 +1675,11 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 	}
 }
 
-// frameSize is the largest frame payload the peer accepts (wmu held).
-// SETTINGS validation keeps peerFrame in range; the floor makes a zero
-// impossible to loop on regardless.
+// frameSize is the largest frame payload written (wmu held): what the
+// peer accepts, at most maxWriteFrame. SETTINGS validation keeps peerFrame
+// in range; the floor makes a zero impossible to loop on regardless.
 func (c *conn) frameSize() int {
-	return max(c.peerFrame, minFrameSize)
+	return min(max(c.peerFrame, minFrameSize), maxWriteFrame)
 }
 
 func (c *conn) lower(k string) string {

@@ -1,0 +1,211 @@
+package h2
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// The server decodes header blocks itself instead of through the Framer's
+// ReadMetaHeaders, for two reasons the Framer cannot serve:
+//
+//   - A block over the header-list limit must still be decoded to the end:
+//     HPACK state is shared by the whole connection (RFC 9113 §4.3), and
+//     only then can that one stream be answered 431 while the others go
+//     on. x/net's Framer turns such a block into a connection error.
+//   - A CONTINUATION flood (a block that never ends, or ends only after
+//     megabytes) must end the connection after a bounded amount of work,
+//     counted in frames as well as bytes.
+
+// Bounds on one header block, beyond the header-list limit that earns a
+// 431: past them the connection is closed with ENHANCE_YOUR_CALM.
+const (
+	// headerSlack is added to Server.MaxHeaderBytes, as net/http adds it
+	// for HTTP/1.1, so both protocols accept the same requests.
+	headerSlack = 4 << 10
+	// maxBlockFactor times the header-list limit is the most encoded
+	// header block read for one request.
+	maxBlockFactor = 4
+	// maxContinuations is the most CONTINUATION frames in one block: a
+	// client needs one per 16 KiB of block, so a legitimate block stays
+	// far below it.
+	maxContinuations = 128
+)
+
+// fieldBlock is one decoded HEADERS (+ CONTINUATION) block. The server
+// keeps one per connection and reuses it (reader goroutine only).
+type fieldBlock struct {
+	streamID    uint32
+	endStream   bool
+	hasPriority bool
+	priority    http2.PriorityParam
+	// fields holds the pseudo-headers first, then the regular ones.
+	fields  []hpack.HeaderField
+	nPseudo int
+	// size is the list's size as RFC 9113 §6.5.2 counts it (name, value
+	// and 32 bytes per field).
+	size uint32
+	// tooLarge: size passed the limit; fields is incomplete.
+	tooLarge bool
+	invalid  error
+}
+
+func (b *fieldBlock) pseudo(name string) string {
+	for _, hf := range b.fields[:b.nPseudo] {
+		if hf.Name[1:] == name {
+			return hf.Value
+		}
+	}
+	return ""
+}
+
+func (b *fieldBlock) regular() []hpack.HeaderField { return b.fields[b.nPseudo:] }
+
+var (
+	errPseudoAfterRegular = errors.New("pseudo-header after a regular header")
+	errBadHeaderName      = errors.New("invalid header field name")
+	errBadHeaderValue     = errors.New("invalid header field value")
+	errBadPseudo          = errors.New("unknown, duplicate or response pseudo-header in a request")
+)
+
+// errCalm is the connection error for a client that overdoes something.
+var errCalm = http2.ConnectionError(http2.ErrCodeEnhanceYourCalm)
+
+// maxHeaderList is the largest header list accepted (before a 431).
+func (s *Server) maxHeaderList() uint32 { return s.MaxHeaderBytes + headerSlack }
+
+// emitField collects a decoded field into c.hb.
+func (c *conn) emitField(hf hpack.HeaderField) {
+	b := &c.hb
+	pseudo := strings.HasPrefix(hf.Name, ":")
+	switch {
+	case !httpguts.ValidHeaderFieldValue(hf.Value):
+		b.invalid = errBadHeaderValue
+	case pseudo && len(b.fields) > b.nPseudo:
+		b.invalid = errPseudoAfterRegular
+	case !pseudo && !validWireName(hf.Name):
+		b.invalid = errBadHeaderName
+	}
+	if b.invalid != nil {
+		c.hdec.SetEmitEnabled(false) // decoding goes on, for the table's sake
+		return
+	}
+	b.size += hf.Size()
+	if b.size > c.srv.maxHeaderList() {
+		b.tooLarge = true
+		c.hdec.SetEmitEnabled(false)
+		return
+	}
+	if pseudo {
+		b.nPseudo++
+	}
+	b.fields = append(b.fields, hf)
+}
+
+// validWireName reports whether name is a lower-case token, as HTTP/2
+// requires of field names (RFC 9113 §8.2.1).
+func validWireName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if 'A' <= ch && ch <= 'Z' || !httpguts.IsTokenRune(rune(ch)) {
+			return false
+		}
+	}
+	return true
+}
+
+// readHeaders decodes the header block that f starts, reading its
+// CONTINUATION frames. The result is valid until the next call. A block
+// over the header-list limit is decoded to its end and returned with
+// tooLarge set; malformed fields are a stream error; a block past the
+// bounds above is a connection error ENHANCE_YOUR_CALM.
+func (c *conn) readHeaders(f *http2.HeadersFrame) (*fieldBlock, error) {
+	b := &c.hb
+	fields := b.fields[:0]
+	if cap(fields) > 64 {
+		fields = nil // do not keep a large list for the connection's life
+	}
+	*b = fieldBlock{
+		streamID: f.StreamID, endStream: f.StreamEnded(),
+		hasPriority: f.HasPriority(), priority: f.Priority, fields: fields,
+	}
+	c.hdec.SetEmitEnabled(true)
+	maxBlock := int(c.srv.maxHeaderList()) * maxBlockFactor
+	frag, ended := f.HeaderBlockFragment(), f.HeadersEnded()
+	total, conts := 0, 0
+	for {
+		total += len(frag)
+		if total > maxBlock {
+			return nil, c.calm(abuseHeaderBlock)
+		}
+		if _, err := c.hdec.Write(frag); err != nil {
+			return nil, http2.ConnectionError(http2.ErrCodeCompression)
+		}
+		if ended {
+			break
+		}
+		// The Framer guarantees that only CONTINUATION frames of this
+		// stream come next (anything else is a connection error).
+		next, err := c.fr.ReadFrame()
+		if err != nil {
+			return nil, err
+		}
+		cf, ok := next.(*http2.ContinuationFrame)
+		if !ok {
+			return nil, http2.ConnectionError(http2.ErrCodeProtocol)
+		}
+		if conts++; conts > maxContinuations {
+			return nil, c.calm(abuseHeaderBlock)
+		}
+		frag, ended = cf.HeaderBlockFragment(), cf.HeadersEnded()
+	}
+	if err := c.hdec.Close(); err != nil {
+		return nil, http2.ConnectionError(http2.ErrCodeCompression)
+	}
+	if b.invalid != nil {
+		return nil, http2.StreamError{StreamID: b.streamID, Code: http2.ErrCodeProtocol, Cause: b.invalid}
+	}
+	if err := b.checkPseudos(); err != nil {
+		return nil, http2.StreamError{StreamID: b.streamID, Code: http2.ErrCodeProtocol, Cause: err}
+	}
+	return b, nil
+}
+
+// checkPseudos rejects unknown and duplicate pseudo-headers, and
+// :status in a request (RFC 9113 §8.3).
+func (b *fieldBlock) checkPseudos() error {
+	ps := b.fields[:b.nPseudo]
+	for i, hf := range ps {
+		switch hf.Name {
+		case ":method", ":path", ":scheme", ":authority", ":protocol":
+		default:
+			return errBadPseudo
+		}
+		for _, prev := range ps[:i] {
+			if prev.Name == hf.Name {
+				return errBadPseudo
+			}
+		}
+	}
+	return nil
+}
+
+// headersTooLarge answers a request whose header list is over the limit,
+// as net/http answers one over HTTP/1.1.
+var headersTooLarge = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	const msg = "431 Request Header Fields Too Large"
+	h := w.Header()
+	h["Content-Type"] = []string{"text/plain; charset=utf-8"}
+	h["Content-Length"] = []string{strconv.Itoa(len(msg))}
+	w.WriteHeader(http.StatusRequestHeaderFieldsTooLarge)
+	io.WriteString(w, msg)
+})

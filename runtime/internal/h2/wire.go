@@ -1,0 +1,320 @@
+package h2
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// The connection's I/O. Frames are written straight into one pooled
+// buffer (no copy through a Framer's own buffer), and every write to the
+// socket carries a deadline of WriteStallTimeout, so a client that stops
+// reading its socket cannot pin the connection, its handlers and their
+// backend streams: the write fails, the connection closes, and every
+// stream's context is canceled. Idle connections hand their read and
+// write buffers back to pools, so an idle connection holds a few KiB.
+
+const (
+	writeBufSize = 64 << 10
+	readBufSize  = 32 << 10
+	// maxWriteFrame is the largest frame payload written, whatever the
+	// client's SETTINGS_MAX_FRAME_SIZE: larger frames save nothing
+	// measurable and would need larger buffers.
+	maxWriteFrame = 16 << 10
+)
+
+var (
+	writeBufs = sync.Pool{New: func() any { b := make([]byte, 0, writeBufSize); return &b }}
+	readBufs  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufSize) }}
+)
+
+var (
+	errWriteStalled = errors.New("h2: client stopped reading (socket write timed out)")
+	errConnAbusive  = errors.New("h2: connection closed for abuse")
+)
+
+// writeBuf buffers frames until a flush. It is guarded by conn.wmu.
+type writeBuf struct {
+	nc    net.Conn
+	stall time.Duration
+	b     []byte // nil while released
+	ptr   *[]byte
+}
+
+// reserve makes room for n more bytes, flushing if the buffer is full.
+func (w *writeBuf) reserve(n int) error {
+	if w.b == nil {
+		w.ptr = writeBufs.Get().(*[]byte)
+		w.b = (*w.ptr)[:0]
+	}
+	if len(w.b)+n > cap(w.b) {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *writeBuf) flush() error {
+	if len(w.b) == 0 {
+		return nil
+	}
+	w.nc.SetWriteDeadline(time.Now().Add(w.stall))
+	_, err := w.nc.Write(w.b)
+	w.b = w.b[:0]
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		err = errWriteStalled
+	}
+	return err
+}
+
+// release returns an empty buffer to the pool.
+func (w *writeBuf) release() {
+	if w.b != nil && len(w.b) == 0 {
+		*w.ptr = w.b
+		writeBufs.Put(w.ptr)
+		w.b, w.ptr = nil, nil
+	}
+}
+
+// frame appends a frame header and payload parts. wmu is held.
+func (c *conn) frame(typ http2.FrameType, flags http2.Flags, id uint32, parts ...[]byte) error {
+	if c.werr != nil {
+		return c.werr
+	}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if err := c.wb.reserve(9 + n); err != nil {
+		c.failWrite(err)
+		return err
+	}
+	b := c.wb.b
+	b = append(b, byte(n>>16), byte(n>>8), byte(n), byte(typ), byte(flags),
+		byte(id>>24&0x7f), byte(id>>16), byte(id>>8), byte(id))
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	c.wb.b = b
+	c.dirty = true
+	return nil
+}
+
+func (c *conn) writeData(id uint32, end bool, p []byte) error {
+	var fl http2.Flags
+	if end {
+		fl = http2.FlagDataEndStream
+	}
+	return c.frame(http2.FrameData, fl, id, p)
+}
+
+func (c *conn) writeHeaders(id uint32, endStream, endHeaders bool, frag []byte) error {
+	var fl http2.Flags
+	if endStream {
+		fl |= http2.FlagHeadersEndStream
+	}
+	if endHeaders {
+		fl |= http2.FlagHeadersEndHeaders
+	}
+	return c.frame(http2.FrameHeaders, fl, id, frag)
+}
+
+func (c *conn) writeContinuation(id uint32, endHeaders bool, frag []byte) error {
+	var fl http2.Flags
+	if endHeaders {
+		fl = http2.FlagContinuationEndHeaders
+	}
+	return c.frame(http2.FrameContinuation, fl, id, frag)
+}
+
+func (c *conn) writeRSTStream(id uint32, code http2.ErrCode) error {
+	var p [4]byte
+	binary.BigEndian.PutUint32(p[:], uint32(code))
+	return c.frame(http2.FrameRSTStream, 0, id, p[:])
+}
+
+func (c *conn) writeSettings(settings ...http2.Setting) error {
+	var p [6 * 8]byte
+	b := p[:0]
+	for _, s := range settings {
+		b = binary.BigEndian.AppendUint16(b, uint16(s.ID))
+		b = binary.BigEndian.AppendUint32(b, s.Val)
+	}
+	return c.frame(http2.FrameSettings, 0, 0, b)
+}
+
+func (c *conn) writeSettingsAck() error {
+	return c.frame(http2.FrameSettings, http2.FlagSettingsAck, 0)
+}
+
+func (c *conn) writePing(ack bool, data [8]byte) error {
+	var fl http2.Flags
+	if ack {
+		fl = http2.FlagPingAck
+	}
+	return c.frame(http2.FramePing, fl, 0, data[:])
+}
+
+func (c *conn) writeGoAway(maxID uint32, code http2.ErrCode) error {
+	var p [8]byte
+	binary.BigEndian.PutUint32(p[:4], maxID&(1<<31-1))
+	binary.BigEndian.PutUint32(p[4:], uint32(code))
+	return c.frame(http2.FrameGoAway, 0, 0, p[:])
+}
+
+func (c *conn) writeWindowUpdate(id, inc uint32) error {
+	var p [4]byte
+	binary.BigEndian.PutUint32(p[:], inc&(1<<31-1))
+	return c.frame(http2.FrameWindowUpdate, 0, id, p[:])
+}
+
+// writeNow sends what is buffered (wmu held).
+func (c *conn) writeNow() {
+	if !c.dirty || c.werr != nil {
+		return
+	}
+	c.dirty = false
+	if err := c.wb.flush(); err != nil {
+		c.failWrite(err)
+	}
+}
+
+// failWrite records a write error and closes the socket: the reader
+// goroutine then ends the connection and cancels every stream (wmu held).
+func (c *conn) failWrite(err error) {
+	if c.werr != nil {
+		return
+	}
+	c.werr = err
+	c.wcond.Broadcast()
+	if errors.Is(err, errWriteStalled) {
+		c.ab.counts[abuseStall].Add(1)
+		if c.ab.tripped.CompareAndSwap(false, true) {
+			c.logAbuse(abuseStall, msgStalled)
+		}
+	}
+	c.nc.Close()
+}
+
+// connReader is the connection's buffered reader. Its buffer comes from
+// a pool. While the connection idles (armIdle), the socket's read
+// deadline is idleRelease away: when it passes with the reader waiting,
+// the buffer goes back to the pool (and onIdle releases the rest), and
+// the reader waits for the next byte with none but a one-byte array —
+// until idleAt, when the wait fails with a timeout like any read.
+type connReader struct {
+	nc     net.Conn
+	br     *bufio.Reader // nil while released
+	onIdle func()
+	one    [1]byte
+
+	armed    bool // idle: the deadline is a release point
+	woken    atomic.Bool
+	deadline time.Time // the socket's read deadline, as last set
+	idleAt   time.Time // when an idle connection is closed
+}
+
+// idleRelease is how long a connection idles before it hands its buffers
+// back.
+const idleRelease = time.Second
+
+func (r *connReader) Read(p []byte) (int, error) {
+	if r.br == nil {
+		r.br = readBufs.Get().(*bufio.Reader)
+		r.br.Reset(r.nc)
+	}
+	n, err := r.br.Read(p)
+	if n > 0 || !isTimeout(err) {
+		return n, err
+	}
+	if r.woken.Load() {
+		r.deadline = time.Unix(1, 0) // set by wake, not by us
+		return n, err
+	}
+	if !r.armed || !time.Now().Before(r.idleAt) || len(p) == 0 {
+		return n, err
+	}
+	// Idle for idleRelease: wait for more without the buffer.
+	r.armed = false
+	r.release()
+	if r.onIdle != nil {
+		r.onIdle()
+	}
+	r.setDeadline(r.idleAt)
+	n, err = r.nc.Read(r.one[:])
+	if n == 0 {
+		if r.woken.Load() {
+			r.deadline = time.Unix(1, 0)
+		}
+		return 0, err
+	}
+	p[0] = r.one[0]
+	return 1, nil
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
+
+func (r *connReader) setDeadline(t time.Time) {
+	if !t.Equal(r.deadline) {
+		r.nc.SetReadDeadline(t)
+		r.deadline = t
+	}
+}
+
+// armIdle sets the deadlines of an idle connection that closes at idleAt.
+// To keep deadline changes rare under load (an answered batch leaves the
+// connection idle every time), a deadline set less than half a release
+// period ago stays.
+func (r *connReader) armIdle(now, idleAt time.Time) {
+	r.idleAt = idleAt
+	if r.br == nil {
+		r.armed = false
+		r.setDeadline(idleAt)
+		return
+	}
+	want := now.Add(idleRelease)
+	if want.After(idleAt) {
+		want = idleAt
+	}
+	if !r.armed || r.deadline.Sub(want) < -idleRelease/2 || r.deadline.After(want) {
+		r.setDeadline(want)
+	}
+	r.armed = true
+}
+
+// wake makes a blocked Read return at once with a timeout (any
+// goroutine).
+func (r *connReader) wake() {
+	r.woken.Store(true)
+	r.nc.SetReadDeadline(time.Now())
+}
+
+// disarm clears the deadline of a connection that is busy.
+func (r *connReader) disarm() {
+	r.armed = false
+	r.setDeadline(time.Time{})
+}
+
+func (r *connReader) buffered() int {
+	if r.br == nil {
+		return 0
+	}
+	return r.br.Buffered()
+}
+
+// release returns an empty buffer to the pool.
+func (r *connReader) release() {
+	if r.br != nil && r.br.Buffered() == 0 {
+		r.br.Reset(nil)
+		readBufs.Put(r.br)
+		r.br = nil
+	}
+}
