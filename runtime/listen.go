@@ -18,6 +18,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +61,7 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 			IdleTimeout:          cfg.IdleTimeout,
 			PrefaceTimeout:       cfg.ReadHeaderTimeout,
 			WriteStallTimeout:    cfg.StallTimeout,
+			Logger:               g.log,
 		}
 	}
 	bound := map[string]string{}
@@ -96,6 +98,13 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 		acceptWG.Add(1)
 		go func() { defer acceptWG.Done(); s.accept(ctx, ln, isTLS) }()
 	}
+	ports := map[int]string{}
+	for _, ln := range raws {
+		if a, ok := ln.Addr().(*net.TCPAddr); ok {
+			ports[a.Port] = strconv.Itoa(a.Port)
+		}
+	}
+	g.ports.Store(&ports)
 	g.mu.Lock()
 	g.addrs = bound
 	g.listeners = raws
@@ -124,6 +133,17 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 		return nil
 	}
 	return err
+}
+
+// portString formats a local port number, without allocating for the
+// listeners' own.
+func (g *Gateway) portString(port int) string {
+	if m := g.ports.Load(); m != nil {
+		if s, ok := (*m)[port]; ok {
+			return s
+		}
+	}
+	return strconv.Itoa(port)
 }
 
 // Addrs returns the bound addresses ("http", "https") once serving.

@@ -5,13 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
@@ -49,19 +54,37 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 
 func (l *limitedBody) Close() error { return l.rc.Close() }
 
-// Request headers API Gateway does not pass to an HTTP integration.
+// Request headers API Gateway does not pass to an HTTP integration: the
+// hop-by-hop ones (RFC 9110 §7.6.1, and those a request's Connection header
+// names, see dropConnectionTokens) and a few it drops or sets itself. TE
+// goes too, even "TE: trailers": the gateway does not relay trailers.
 var droppedRequestHeaders = map[string]bool{
 	"Connection": true, "Expect": true, "Keep-Alive": true, "Max-Forwards": true, "Proxy-Authenticate": true,
-	"Proxy-Connection": true, "Server": true, "Te": true, "Trailer": true, "Transfer-Encoding": true,
-	"Upgrade": true, "Www-Authenticate": true, "Content-Md5": true, "Host": true, "Via": true,
-	"Http2-Settings": true,
+	"Proxy-Authorization": true, "Proxy-Connection": true, "Server": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true, "Www-Authenticate": true, "Content-Md5": true, "Host": true,
+	"Via": true, "Http2-Settings": true,
 }
 
-// Response headers API Gateway drops, and those it renames to
-// x-amzn-Remapped-{name} so they cannot spoof the gateway's own.
+// Response headers API Gateway drops (hop-by-hop ones, those the
+// backend's Connection header names, and Content-Length, which the
+// gateway sets), and those it renames to x-amzn-Remapped-{name} so they
+// cannot spoof the gateway's own.
 var droppedResponseHeaders = map[string]bool{
-	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Te": true, "Trailer": true,
-	"Transfer-Encoding": true, "Upgrade": true, "Content-Length": true,
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Proxy-Connection": true, "Te": true,
+	"Trailer": true, "Transfer-Encoding": true, "Upgrade": true, "Content-Length": true,
+}
+
+// dropConnectionTokens deletes from h the headers that conn (the values
+// of a Connection header) names: they are hop-by-hop for the sender
+// (RFC 9110 §7.6.1).
+func dropConnectionTokens(h http.Header, conn []string) {
+	for _, v := range conn {
+		for tok := range strings.SplitSeq(v, ",") {
+			if tok = textproto.TrimString(tok); tok != "" {
+				delete(h, http.CanonicalHeaderKey(tok))
+			}
+		}
+	}
 }
 
 var remappedResponseHeaders = map[string]string{
@@ -199,8 +222,10 @@ func (rs *reqState) forwardHeaders(h http.Header) {
 	if r.TLS != nil {
 		proto, port = "https", "443"
 	}
-	if _, p, ok := strings.Cut(r.Host, ":"); ok {
-		port = p
+	// The port the client connected to (the listener's), not the one its
+	// Host header names.
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
+		port = rs.g.portString(a.Port)
 	}
 	vals := [...]string{ip, proto, port, traceID(rs)}
 	vs := vals[:] // one allocation for the four values
@@ -254,6 +279,7 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 		Host:          ep.target.host,
 	}
 	req = req.WithContext(ctx)
+	rs.dropInvalidHeaders(bc.header)
 	resp, err := ep.backend.roundTrip(req)
 	timer.Stop()
 	if err != nil {
@@ -268,6 +294,35 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, errNone, nil
+}
+
+// dropInvalidHeaders removes header values that cannot be sent (CR, LF or
+// another control character, which only a mapping — a decoded query
+// parameter, a template's override — can produce) and logs each. HTTP/1.1
+// and HTTP/2 backends thus see the same request, without the header.
+func (rs *reqState) dropInvalidHeaders(h http.Header) {
+	for k, vv := range h {
+		for _, v := range vv {
+			if httpguts.ValidHeaderFieldValue(v) {
+				continue
+			}
+			keep := make([]string, 0, len(vv)-1)
+			for _, v := range vv {
+				if httpguts.ValidHeaderFieldValue(v) {
+					keep = append(keep, v)
+				}
+			}
+			if len(keep) == 0 {
+				delete(h, k)
+			} else {
+				h[k] = keep
+			}
+			rs.g.log.Warn("integration request header not sent: its value contains CR, LF or another control character",
+				slog.String("header", k), slog.String("method", rs.method), slog.String("path", rs.r.URL.Path),
+				slog.String("requestId", rs.requestID()))
+			break
+		}
+	}
 }
 
 type cancelBody struct {
@@ -291,6 +346,9 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 			hdr[k] = vv
 		}
 	}
+	if c := r.Header["Connection"]; len(c) > 0 {
+		dropConnectionTokens(hdr, c)
+	}
 	rs.forwardHeaders(hdr)
 	bc.header = hdr
 	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
@@ -305,6 +363,9 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	}
 	defer resp.Body.Close()
 	rs.backendProto = resp.Proto
+	if c := resp.Header["Connection"]; len(c) > 0 {
+		dropConnectionTokens(resp.Header, c)
+	}
 	out := w.Header()
 	for k, vv := range resp.Header {
 		if droppedResponseHeaders[k] {

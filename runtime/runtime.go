@@ -115,6 +115,9 @@ type Gateway struct {
 	mu        sync.Mutex
 	listeners []net.Listener
 	addrs     map[string]string // "http"/"https" → bound address
+	// ports holds the listeners' port numbers as text, so that
+	// X-Forwarded-Port costs no allocation (see portString).
+	ports atomic.Pointer[map[int]string]
 }
 
 // New returns a Gateway for cfg. It reads the certificate files (or makes
