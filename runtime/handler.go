@@ -334,10 +334,18 @@ func clientIP(r *http.Request) string {
 // accessLog writes one record per request.
 func (g *Gateway) accessLog(rs *reqState) {
 	ctx := context.Background()
-	if !g.log.Enabled(ctx, slog.LevelInfo) {
+	r := rs.r
+	level := slog.LevelInfo
+	if r.Context().Err() != nil {
+		// The client reset the stream or closed the connection before
+		// its answer: a line each would let a client flood the log
+		// (rapid reset); the HTTP/2 engine logs an abusive connection
+		// once instead.
+		level = slog.LevelDebug
+	}
+	if !g.log.Enabled(ctx, level) {
 		return
 	}
-	r := rs.r
 	attrs := [...]slog.Attr{
 		slog.String("method", rs.method),
 		slog.String("path", r.URL.Path),
@@ -353,7 +361,7 @@ func (g *Gateway) accessLog(rs *reqState) {
 	if rs.reason == "" {
 		n--
 	}
-	g.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs[:n]...)
+	g.log.LogAttrs(ctx, level, "request", attrs[:n]...)
 }
 
 // missingParams lists, comma-separated, the required parameters the

@@ -267,3 +267,57 @@ func TestEarlyAnswersWithCurl(t *testing.T) {
 		})
 	}
 }
+
+// TestRapidResetLogsOnce: a client that opens and resets streams on a
+// proxied route is sent GOAWAY(ENHANCE_YOUR_CALM); the log gets one line
+// for the connection, not one access-log line per reset stream, and the
+// gateway serves the next client.
+func TestRapidResetLogsOnce(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	b := newTB("rapidreset", stage("prod", nil))
+	b.method("/slow", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/", true))
+	gw := start(t, b.build(), nil)
+	fr := rawH2C(t, gw.http)
+	var blk bytes.Buffer
+	enc := hpack.NewEncoder(&blk)
+	go func() {
+		for id := uint32(1); id < 1<<20; id += 2 {
+			blk.Reset()
+			for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "x"}, {":path", "/prod/slow"}} {
+				enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+			}
+			if fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: blk.Bytes(), EndStream: true, EndHeaders: true}) != nil ||
+				fr.WriteRSTStream(id, http2.ErrCodeCancel) != nil {
+				return
+			}
+		}
+	}()
+	for {
+		f, err := fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("connection ended without GOAWAY: %v", err)
+		}
+		if g, ok := f.(*http2.GoAwayFrame); ok {
+			if g.ErrCode != http2.ErrCodeEnhanceYourCalm {
+				t.Fatalf("GOAWAY(%v)", g.ErrCode)
+			}
+			break
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // let the canceled handlers finish
+	logs := gw.logs.String()
+	if n := strings.Count(logs, "closing abusive HTTP/2 connection"); n != 1 {
+		t.Errorf("want one line for the abusive connection, got %d", n)
+	}
+	if n := strings.Count(logs, "msg=request"); n > 0 {
+		t.Errorf("%d access-log lines for reset streams", n)
+	}
+	if res := do(t, h2cClient(t), "GET", "http://"+gw.http+"/prod/nothing", nil); res.status != 403 {
+		t.Errorf("next client: %d", res.status)
+	}
+}
