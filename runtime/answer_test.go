@@ -226,3 +226,58 @@ func TestInlineDecidedAtCompile(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateBoundsOverHTTP2: the templates of issue 13 that used to kill
+// the process, sent through a real gateway with an HTTP/2 client: a
+// self-referencing list renders as Velocity renders it; a replace whose
+// result would pass 10 MB answers 500 as API Gateway answers a failing
+// template, with a log line naming the template and the bound; the
+// gateway goes on serving.
+func TestTemplateBoundsOverHTTP2(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("bounds0000", stage("prod", nil))
+	b.method("/self", "POST", &model.Integration{Type: model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{
+			"application/json": `#set($l = [])#set($d = $l.add($l))#set($m = {})#set($d = $m.put('me', $m))$l.toString() "$l" $m #set($k = [])#set($d = $k.add($k))$l.indexOf($l)`}}}})
+	b.method("/cycle", "POST", &model.Integration{Type: model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{
+			"application/json": `#set($l = [])#set($d = $l.add($l))#set($k = [])#set($d = $k.add($k))#if($l == $k)same#end`}}}})
+	b.method("/greet", "POST", &model.Integration{Type: model.IntegrationHTTP, HTTPMethod: "POST", URI: "http://" + be.Listener.Addr().String() + "/greet",
+		ConnectionType:   model.ConnectionHTTP2,
+		RequestTemplates: map[string]string{"application/json": "#set($t = '" + strings.Repeat("Hello {name}! ", 10) + "')$t.replace('{name}', $input.path('$.name'))"},
+		Responses:        []model.IntegrationResponse{{StatusCode: "200"}}})
+	gw := start(t, b.build(), nil)
+	c := h2cClient(t)
+	base := "http://" + gw.http + "/prod"
+
+	res := do(t, c, "POST", base+"/self", strings.NewReader("{}"), "Content-Type", "application/json")
+	if want := `[(this Collection)] "[(this Collection)]" {me=(this Map)}0`; res.status != 200 || res.body != want {
+		t.Errorf("self: %d %q, want 200 %q", res.status, res.body, want)
+	}
+	res = do(t, c, "POST", base+"/cycle", strings.NewReader("{}"), "Content-Type", "application/json")
+	if res.status != 500 || res.body != `{"message": "Internal server error"}` {
+		t.Errorf("cycle: %d %q", res.status, res.body)
+	}
+	big := `{"name":"` + strings.Repeat("n", 1_600_000) + `"}`
+	res = do(t, c, "POST", base+"/greet", strings.NewReader(big), "Content-Type", "application/json")
+	if res.status != 500 || res.body != `{"message": "Internal server error"}` {
+		t.Errorf("1.6 MB replace: %d %.100q", res.status, res.body)
+	}
+	res = do(t, c, "POST", base+"/greet", strings.NewReader(`{"name":"Ada"}`), "Content-Type", "application/json")
+	if res.status != 200 || decodeEcho(t, res.body).BodyLen != int64(len("Hello Ada! "))*10 {
+		t.Errorf("small replace: %d %q", res.status, res.body)
+	}
+	logs := gw.logs.String()
+	for _, want := range []string{
+		`level=WARN msg="mapping template stopped at a limit" template="request template application/json" method=POST resource=/greet`,
+		`.replace() would build a string longer than 10 MB`,
+		`level=WARN msg="mapping template stopped at a limit" template="response template application/json" method=POST resource=/cycle`,
+		`more than 200 levels deep`,
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q:\n%.3000s", want, logs)
+		}
+	}
+}

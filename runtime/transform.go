@@ -120,7 +120,7 @@ func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState
 			}
 			var out bytes.Buffer
 			if err := t.Execute(&out, rs.input(body)); err != nil {
-				return rs.fail(errInternal, "request template: "+err.Error())
+				return g.templateFailed(rs, "request template "+requestContentType(r), err)
 			}
 			s, err := mockStatusCode(out.Bytes())
 			if err != nil {
@@ -134,6 +134,18 @@ func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState
 		return rs.fail(errConfig, "no integration response matches status "+status+" and none is the default")
 	}
 	return g.writeMapped(w, rs, resp, nil, nil)
+}
+
+// templateFailed answers a mapping template that failed as API Gateway
+// does (500 Internal server error). A template that ran into one of its
+// execution bounds (vtl.ErrLimit) is also logged at Warn level, naming the
+// template and the bound, whether or not the access log is on.
+func (g *Gateway) templateFailed(rs *reqState, which string, err error) error {
+	reason := which + ": " + err.Error()
+	if errors.Is(err, vtl.ErrLimit) {
+		g.log.Warn("mapping template stopped at a limit", "template", which, "method", rs.method, "resource", rs.resourcePath(), "stage", rs.stageName(), "requestId", rs.requestID(), "limit", err.Error())
+	}
+	return rs.fail(errInternal, reason)
 }
 
 // mockStatusCode reads statusCode from a MOCK request template's output.
@@ -195,7 +207,7 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 			in := rs.input(backendBody)
 			var err error
 			if ov, err = executeOverrides(tpl, &out, in); err != nil {
-				return rs.fail(errInternal, "response template: "+err.Error())
+				return g.templateFailed(rs, "response template "+ctype, err)
 			}
 			body = out.Bytes()
 			if ov.Status != 0 {
@@ -315,7 +327,7 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 		var out bytes.Buffer
 		var err error
 		if ov, err = executeOverrides(t, &out, rs.input(body)); err != nil {
-			return rs.fail(errInternal, "request template: "+err.Error())
+			return g.templateFailed(rs, "request template "+requestContentType(r), err)
 		}
 		body = out.Bytes()
 		ctype = requestContentType(r)

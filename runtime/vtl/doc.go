@@ -19,9 +19,12 @@
 // it gets there. docs/vtl.md lists what is supported.
 //
 // Invariants: a *Template is immutable and safe for concurrent Execute
-// calls; every Execute is bounded (maxIterations loop iterations, maxOutput
-// bytes, maxDepth nesting, maxWork units of work) so that no template or
-// input can hang or exhaust memory, and Parse is linear in the template's
+// calls; every Execute is bounded (maxIterations loop iterations and
+// collection additions, maxOutput bytes, maxDepth nesting, maxWork units of
+// work, maxPathVisits per JSONPath) so that no template or input can hang
+// or exhaust memory: every recursion over values (rendering, comparing,
+// JSON) has a depth bound, and every string or list whose size comes from
+// the input is sized before it is built. Parse is linear in the template's
 // size; the package never panics on any template or input. It imports only
 // the standard library.
 package vtl

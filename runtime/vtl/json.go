@@ -3,6 +3,7 @@ package vtl
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -309,32 +310,39 @@ func (d *jsonDecoder) hex4() (rune, bool) {
 
 // appendJSON serializes v compactly, as json-smart (the JSON library behind
 // API Gateway's JSONPath) does: no spaces, "/" escaped as "\/", doubles in
-// Java's notation.
-func appendJSON(b []byte, v any, depth int) []byte {
-	if depth > maxDepth {
-		return append(b, "null"...)
-	}
+// Java's notation. It fails with errTooDeep or errTooLong past maxDepth
+// levels or limit bytes (see appendText).
+func appendJSON(b []byte, v any, limit, depth int) ([]byte, error) {
+	var err error
 	switch x := v.(type) {
 	case nil:
-		return append(b, "null"...)
+		b = append(b, "null"...)
 	case string:
-		return appendJSONString(b, x)
+		b = appendJSONString(b, x)
 	case int64:
-		return strconv.AppendInt(b, x, 10)
+		b = strconv.AppendInt(b, x, 10)
 	case float64:
-		return appendJavaDouble(b, x)
+		b = appendJavaDouble(b, x)
 	case bool:
-		return strconv.AppendBool(b, x)
+		b = strconv.AppendBool(b, x)
 	case *List:
+		if depth > maxDepth {
+			return b, errTooDeep
+		}
 		b = append(b, '[')
 		for i, e := range x.items {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSON(b, e, depth+1)
+			if b, err = appendJSON(b, e, limit, depth+1); err != nil {
+				return b, err
+			}
 		}
-		return append(b, ']')
+		b = append(b, ']')
 	case *Map:
+		if depth > maxDepth {
+			return b, errTooDeep
+		}
 		b = append(b, '{')
 		for i, k := range x.keys {
 			if i > 0 {
@@ -342,12 +350,22 @@ func appendJSON(b []byte, v any, depth int) []byte {
 			}
 			b = appendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSON(b, x.vals[i], depth+1)
+			if b, err = appendJSON(b, x.vals[i], limit, depth+1); err != nil {
+				return b, err
+			}
 		}
-		return append(b, '}')
+		b = append(b, '}')
 	default:
-		return appendJSONString(b, toString(v))
+		var s []byte
+		if s, err = appendText(nil, v, limit, depth); err != nil {
+			return b, err
+		}
+		b = appendJSONString(b, string(s))
 	}
+	if len(b) > limit {
+		return b, errTooLong
+	}
+	return b, nil
 }
 
 const hexDigits = "0123456789ABCDEF"
@@ -481,7 +499,9 @@ func (d *jsonDecoder) reencode(b []byte, depth int) ([]byte, error) {
 					if err != nil {
 						return b, err
 					}
-					return appendJSON(b[:start], v, depth), nil
+					// A tree decoded from the body: its size is bounded
+					// by the body's.
+					return appendJSON(b[:start], v, math.MaxInt, depth)
 				}
 				return b, nil
 			}

@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -245,8 +246,10 @@ func parseBracket(src, s string, i int) (pathStep, int, error) {
 
 // eval applies the path to root. For a definite path it returns the value
 // and whether it exists; otherwise a fromJSON list of every match (found is
-// always true).
-func (p *jsonPath) eval(root any, budget *int) (any, bool) {
+// always true). budget is decremented by the values visited; an indefinite
+// path that would visit more than it, or than maxPathVisits, fails with
+// errPathVisits (never a partial list).
+func (p *jsonPath) eval(root any, budget *int) (any, bool, error) {
 	if p.definite {
 		cur := root
 		for i := range p.steps {
@@ -255,29 +258,29 @@ func (p *jsonPath) eval(root any, budget *int) (any, bool) {
 			case stepNames:
 				m, ok := cur.(*Map)
 				if !ok {
-					return nil, false
+					return nil, false, nil
 				}
 				v, ok := m.get(st.names[0])
 				if !ok {
-					return nil, false
+					return nil, false, nil
 				}
 				cur = v
 			case stepIndexes:
 				l, ok := cur.(*List)
 				if !ok {
-					return nil, false
+					return nil, false, nil
 				}
 				n := st.indexes[0]
 				if n < 0 {
 					n += len(l.items)
 				}
 				if n < 0 || n >= len(l.items) {
-					return nil, false
+					return nil, false, nil
 				}
 				cur = l.items[n]
 			}
 		}
-		return cur, true
+		return cur, true, nil
 	}
 	cur := []any{root}
 	start := min(*budget, maxPathVisits)
@@ -287,12 +290,19 @@ func (p *jsonPath) eval(root any, budget *int) (any, bool) {
 		next, left = applyStep(&p.steps[i], cur, nil, left)
 		cur = next
 		if left <= 0 {
-			break
+			capped := start < *budget // by maxPathVisits, not by the work budget
+			*budget -= start
+			if capped {
+				return nil, false, errPathVisits
+			}
+			return nil, false, errTooMuchWork
 		}
 	}
 	*budget -= start - left
-	return &List{items: cur, fromJSON: true}, true
+	return &List{items: cur, fromJSON: true}, true, nil
 }
+
+var errPathVisits = errors.New("a JSONPath visits more than " + strconv.Itoa(maxPathVisits) + " values")
 
 // applyStep appends to out the results of st applied to every value in in.
 // budget bounds the work of deep scans; it is returned decremented.
@@ -358,8 +368,13 @@ func applyStep(st *pathStep, in, out []any, budget int) ([]any, int) {
 }
 
 func deepScan(st *pathStep, v any, out []any, budget, depth int) ([]any, int) {
-	if depth > maxDepth || budget <= 0 {
+	if budget <= 0 {
 		return out, budget
+	}
+	if depth > maxDepth {
+		// Values deeper than JSON parsing allows cannot be reached;
+		// count it as exhausting the budget rather than skip silently.
+		return out, 0
 	}
 	out, budget = applyStep(st, []any{v}, out, budget)
 	switch x := v.(type) {

@@ -1,6 +1,7 @@
 package vtl
 
 import (
+	"cmp"
 	"encoding/base64"
 	"regexp"
 	"slices"
@@ -141,7 +142,7 @@ func (st *state) call(v any, s *segment, args []any) (any, error) {
 		case "getValue":
 			return x.val, nil
 		case "toString":
-			return toString(x), nil
+			return st.str(s.pos, x)
 		}
 	case *foreachInfo:
 		switch s.name {
@@ -165,7 +166,10 @@ func (st *state) call(v any, s *segment, args []any) (any, error) {
 			if len(args) != 1 {
 				return nil, st.argErr(s, "one argument")
 			}
-			return sameKind(x, args[0]) && valuesEqual(x, args[0]), nil
+			if !sameKind(x, args[0]) {
+				return false, nil
+			}
+			return st.equal(s.pos, x, args[0])
 		case "intValue", "longValue":
 			if isNum {
 				if n.isFlt {
@@ -218,7 +222,11 @@ func (st *state) callInput(s *segment, args []any) (any, error) {
 		if len(args) != 1 {
 			return nil, st.argErr(s, "zero or one argument")
 		}
-		return st.param(toString(args[0])), nil
+		name, err := st.str(s.pos, args[0])
+		if err != nil {
+			return nil, err
+		}
+		return st.param(name), nil
 	case "json":
 		b, err := st.inputJSON(st.scratch[:0], s, args)
 		st.scratch = b
@@ -250,7 +258,10 @@ func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
 		return nil, st.argErr(s, "one JSONPath argument")
 	}
 	if len(args) == 1 {
-		src = toString(args[0])
+		var err error
+		if src, err = st.str(s.pos, args[0]); err != nil {
+			return nil, err
+		}
 	}
 	if jp, ok := st.paths[src]; ok {
 		return jp, nil
@@ -273,9 +284,12 @@ func (st *state) jsonPathArg(s *segment, args []any) (*jsonPath, error) {
 
 func (st *state) evalPath(s *segment, jp *jsonPath, root any) (any, bool, error) {
 	left := st.t.lim.work - st.work
-	v, found := jp.eval(root, &left)
-	if err := st.charge(s.pos, st.t.lim.work-st.work-left); err != nil {
-		return nil, false, err
+	v, found, err := jp.eval(root, &left)
+	if err == errPathVisits {
+		return nil, false, st.errAt(s.pos, err.Error(), "select less of the body", ErrLimit)
+	}
+	if cerr := st.charge(s.pos, st.t.lim.work-st.work-left); cerr != nil || err != nil {
+		return nil, false, cmp.Or(cerr, st.boundErr(s.pos, err))
 	}
 	return v, found, nil
 }
@@ -307,7 +321,9 @@ func (st *state) inputJSON(dst []byte, s *segment, args []any) ([]byte, error) {
 		if err != nil || !found {
 			return dst, err
 		}
-		dst = appendJSON(dst, v, 0)
+		if dst, err = appendJSON(dst, v, start+st.t.lim.output, 0); err != nil {
+			return dst[:start], st.boundErr(s.pos, err)
+		}
 	}
 	return dst, st.charge(s.pos, len(dst)-start)
 }
@@ -341,7 +357,10 @@ func (st *state) callUtil(s *segment, args []any) (any, error) {
 	if args[0] == nil {
 		return nil, nil // the Java methods return null for null
 	}
-	in := toString(args[0])
+	in, err := st.str(s.pos, args[0])
+	if err != nil {
+		return nil, err
+	}
 	if err := st.charge(s.pos, len(in)); err != nil {
 		return nil, err
 	}
@@ -606,11 +625,23 @@ func javaTrim(s string) string {
 }
 
 func (st *state) callString(s string, seg *segment, args []any) (any, error) {
+	var strErr error // a collection argument past the bounds
 	strArg := func(i int) (string, bool) {
 		if i >= len(args) || args[i] == nil {
 			return "", false
 		}
-		return toString(args[i]), true
+		a, err := st.str(seg.pos, args[i])
+		if err != nil {
+			strErr = err
+			return "", false
+		}
+		return a, true
+	}
+	argErr := func(want string) error {
+		if strErr != nil {
+			return strErr
+		}
+		return st.argErr(seg, want)
 	}
 	nargs := len(args)
 	work := len(s)
@@ -627,7 +658,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		return s == "", nil
 	case "toString", "trim", "toLowerCase", "toUpperCase":
 		if nargs != 0 {
-			return nil, st.argErr(seg, "no arguments")
+			return nil, argErr("no arguments")
 		}
 		switch seg.name {
 		case "trim":
@@ -640,20 +671,20 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		return s, nil
 	case "equals":
 		if nargs != 1 {
-			return nil, st.argErr(seg, "one argument")
+			return nil, argErr("one argument")
 		}
 		o, ok := args[0].(string)
 		return ok && o == s, nil
 	case "equalsIgnoreCase":
 		if nargs != 1 {
-			return nil, st.argErr(seg, "one argument")
+			return nil, argErr("one argument")
 		}
 		o, ok := args[0].(string)
 		return ok && strings.EqualFold(o, s), nil
 	case "contains", "startsWith", "endsWith", "concat", "compareTo":
 		a, ok := strArg(0)
 		if !ok || (nargs != 1 && !(seg.name == "startsWith" && nargs == 2)) {
-			return nil, st.argErr(seg, "one string argument")
+			return nil, argErr("one string argument")
 		}
 		switch seg.name {
 		case "contains":
@@ -679,7 +710,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		}
 	case "substring":
 		if nargs < 1 || nargs > 2 {
-			return nil, st.argErr(seg, "one or two integer arguments")
+			return nil, argErr("one or two integer arguments")
 		}
 		n := u16len(s)
 		from, ok := intArg(args[0])
@@ -688,7 +719,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 			to, ok = intArg(args[1])
 		}
 		if !ok {
-			return nil, st.argErr(seg, "integer arguments")
+			return nil, argErr("integer arguments")
 		}
 		if from < 0 || to > n || from > to {
 			return nil, st.errAt(seg.pos, "substring("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
@@ -696,7 +727,7 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		return u16slice(s, from, to), nil
 	case "charAt":
 		if nargs != 1 {
-			return nil, st.argErr(seg, "one integer argument")
+			return nil, argErr("one integer argument")
 		}
 		i, ok := intArg(args[0])
 		n := u16len(s)
@@ -707,18 +738,18 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 	case "indexOf", "lastIndexOf":
 		a, ok := strArg(0)
 		if !ok || nargs > 2 {
-			return nil, st.argErr(seg, "a string and an optional start index")
+			return nil, argErr("a string and an optional start index")
 		}
 		if seg.name == "lastIndexOf" {
 			if nargs == 2 {
-				return nil, st.argErr(seg, "one string argument")
+				return nil, argErr("one string argument")
 			}
 			return int64(u16index(s, strings.LastIndex(s, a))), nil
 		}
 		from := 0
 		if nargs == 2 {
 			if from, ok = intArg(args[1]); !ok {
-				return nil, st.argErr(seg, "a string and an integer start index")
+				return nil, argErr("a string and an integer start index")
 			}
 			from = max(from, 0)
 			if from > u16len(s) {
@@ -735,13 +766,19 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		a, ok1 := strArg(0)
 		r, ok2 := strArg(1)
 		if !ok1 || !ok2 || nargs != 2 {
-			return nil, st.argErr(seg, "two string arguments")
+			return nil, argErr("two string arguments")
 		}
-		return st.limitString(seg, strings.ReplaceAll(s, a, r))
+		// Size the result before building it: n occurrences (an empty
+		// target occurs before every character and at the end).
+		n := strings.Count(s, a)
+		if err := st.reserve(seg, len(s)+n*(len(r)-len(a))); err != nil {
+			return nil, err
+		}
+		return strings.ReplaceAll(s, a, r), nil
 	case "replaceAll", "replaceFirst", "matches", "split":
 		pat, ok := strArg(0)
 		if !ok {
-			return nil, st.argErr(seg, "a regular expression")
+			return nil, argErr("a regular expression")
 		}
 		re := seg.re
 		if re == nil {
@@ -757,36 +794,89 @@ func (st *state) callString(s string, seg *segment, args []any) (any, error) {
 		switch seg.name {
 		case "matches":
 			if nargs != 1 {
-				return nil, st.argErr(seg, "one regular expression")
+				return nil, argErr("one regular expression")
 			}
 			return re.MatchString(s), nil
 		case "split":
 			limit := 0
 			if nargs == 2 {
 				if limit, ok = intArg(args[1]); !ok {
-					return nil, st.argErr(seg, "a regular expression and an integer limit")
+					return nil, argErr("a regular expression and an integer limit")
 				}
 			} else if nargs != 1 {
-				return nil, st.argErr(seg, "a regular expression")
+				return nil, argErr("a regular expression")
 			}
-			return javaSplit(s, re, limit), nil
+			return st.split(seg, s, re, limit)
 		}
 		repl, ok := strArg(1)
 		if !ok || nargs != 2 {
-			return nil, st.argErr(seg, "a regular expression and a replacement")
+			return nil, argErr("a regular expression and a replacement")
 		}
 		repl = javaReplacement(repl)
+		lit, refs := replacementShape(repl)
 		if seg.name == "replaceAll" {
-			return st.limitString(seg, re.ReplaceAllString(s, repl))
+			// Measure first (matches and matched bytes; no per-match
+			// allocation), then bound the result: each match becomes the
+			// replacement's literal bytes plus, per group reference, at
+			// most the match itself.
+			if err := st.charge(seg.pos, len(s)); err != nil {
+				return nil, err
+			}
+			matches, matched := 0, 0
+			re.ReplaceAllStringFunc(s, func(m string) string { matches++; matched += len(m); return "" })
+			if err := st.reserve(seg, len(s)-matched+matches*lit+refs*matched); err != nil {
+				return nil, err
+			}
+			return re.ReplaceAllString(s, repl), nil
 		}
 		loc := re.FindStringSubmatchIndex(s)
 		if loc == nil {
 			return s, nil
 		}
+		m := loc[1] - loc[0]
+		if err := st.reserve(seg, len(s)-m+lit+refs*m); err != nil {
+			return nil, err
+		}
 		out := re.ExpandString([]byte(s[:loc[0]]), repl, s, loc)
 		return st.limitString(seg, string(out)+s[loc[1]:])
 	}
 	return nil, st.errAt(seg.pos, "."+seg.name+"() on a String is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+// reserve checks, before a string of n bytes is built, that it fits the
+// output bound, and charges building it as work.
+func (st *state) reserve(seg *segment, n int) error {
+	if n > st.t.lim.output {
+		return st.errAt(seg.pos, "."+seg.name+"() would build a string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
+	}
+	return st.charge(seg.pos, n)
+}
+
+// replacementShape counts a Go regexp replacement template's literal bytes
+// and its group references ($1, ${name}).
+func replacementShape(r string) (lit, refs int) {
+	for i := 0; i < len(r); i++ {
+		if r[i] != '$' {
+			lit++
+			continue
+		}
+		if i+1 < len(r) && r[i+1] == '$' {
+			lit++
+			i++
+			continue
+		}
+		refs++
+		if i+1 < len(r) && r[i+1] == '{' {
+			if j := strings.IndexByte(r[i:], '}'); j > 0 {
+				i += j
+				continue
+			}
+		}
+		for i+1 < len(r) && (r[i+1] == '_' || r[i+1] >= '0' && r[i+1] <= '9' || r[i+1] >= 'a' && r[i+1] <= 'z' || r[i+1] >= 'A' && r[i+1] <= 'Z') {
+			i++
+		}
+	}
+	return lit, refs
 }
 
 func (st *state) limitString(seg *segment, s string) (any, error) {
@@ -838,12 +928,56 @@ func javaReplacement(r string) string {
 	return b.String()
 }
 
-// javaSplit is String.split(regex, limit).
-func javaSplit(s string, re *regexp.Regexp, limit int) *List {
+// split is String.split(regex, limit). Its elements count against the
+// iteration budget (collection additions, maxIterations), checked before
+// the list is built.
+func (st *state) split(seg *segment, s string, re *regexp.Regexp, limit int) (any, error) {
+	if err := st.charge(seg.pos, len(s)); err != nil {
+		return nil, err
+	}
 	l := &List{}
 	if s == "" {
 		l.items = []any{""}
-		return l
+		return l, nil
+	}
+	// At most this many parts may be made: the budget's remainder, or
+	// the caller's limit.
+	most := st.t.lim.iterations - st.iterations
+	if limit > 0 {
+		most = min(most, limit)
+	}
+	var locs [][]int
+	if lit, complete := re.LiteralPrefix(); complete && lit != "" {
+		// A literal separator: find it without the regexp engine and
+		// without allocating per match.
+		if n := strings.Count(s, lit) + 1; n > most && (limit <= 0 || limit > most) {
+			return nil, st.splitErr(seg, n)
+		}
+		var parts []string
+		if limit > 0 {
+			parts = strings.SplitN(s, lit, limit)
+		} else {
+			parts = strings.Split(s, lit)
+		}
+		if limit == 0 {
+			for len(parts) > 0 && parts[len(parts)-1] == "" {
+				parts = parts[:len(parts)-1]
+			}
+		}
+		return st.splitList(seg, parts)
+	}
+	// Finding one match more than parts allowed tells the list would be
+	// too long, without finding them all.
+	want := most + 1
+	if limit > 0 && limit <= most {
+		want = limit
+	}
+	locs = re.FindAllStringIndex(s, want)
+	if len(locs) > most {
+		return nil, st.splitErr(seg, len(locs)+1)
+	}
+	if err := st.charge(seg.pos, 8*len(locs)); err != nil {
+		return nil, err
 	}
 	n := -1
 	if limit > 0 {
@@ -851,7 +985,7 @@ func javaSplit(s string, re *regexp.Regexp, limit int) *List {
 	}
 	var parts []string
 	last := 0
-	for _, loc := range re.FindAllStringIndex(s, -1) {
+	for _, loc := range locs {
 		if n > 0 && len(parts) == n-1 {
 			break
 		}
@@ -870,11 +1004,22 @@ func javaSplit(s string, re *regexp.Regexp, limit int) *List {
 			parts = parts[:len(parts)-1]
 		}
 	}
-	l.items = make([]any, len(parts))
+	return st.splitList(seg, parts)
+}
+
+func (st *state) splitList(seg *segment, parts []string) (any, error) {
+	if err := st.growN(seg, len(parts)); err != nil {
+		return nil, err
+	}
+	l := &List{items: make([]any, len(parts))}
 	for i, p := range parts {
 		l.items[i] = p
 	}
-	return l
+	return l, nil
+}
+
+func (st *state) splitErr(seg *segment, n int) error {
+	return st.errAt(seg.pos, ".split() would make "+strconv.Itoa(n)+" or more elements, past the limit of "+strconv.Itoa(st.t.lim.iterations)+" loop iterations and collection additions", "split less data", ErrLimit)
 }
 
 // Lists.
@@ -894,7 +1039,7 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 	case "isEmpty":
 		return len(l.items) == 0, nil
 	case "toString":
-		return toString(l), nil
+		return st.str(s.pos, l)
 	case "get", "remove":
 		if n != 1 {
 			return nil, st.argErr(s, "one argument")
@@ -902,7 +1047,11 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		i, isInt := args[0].(int64)
 		if s.name == "remove" && !isInt {
 			for k, e := range l.items {
-				if valuesEqual(e, args[0]) {
+				eq, err := st.equal(s.pos, e, args[0])
+				if err != nil {
+					return nil, err
+				}
+				if eq {
 					l.items = slices.Delete(l.items, k, k+1)
 					return true, nil
 				}
@@ -942,7 +1091,7 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		if !ok {
 			return nil, st.argErr(s, "one list")
 		}
-		if err := st.grow(s); err != nil {
+		if err := st.growN(s, len(o.items)); err != nil {
 			return nil, err
 		}
 		l.items = append(l.items, o.items...)
@@ -965,19 +1114,25 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		if n != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
-		eq := func(e any) bool { return valuesEqual(e, args[0]) }
-		switch s.name {
-		case "contains":
-			return slices.IndexFunc(l.items, eq) >= 0, nil
-		case "indexOf":
-			return int64(slices.IndexFunc(l.items, eq)), nil
-		}
-		for i := len(l.items) - 1; i >= 0; i-- {
-			if eq(l.items[i]) {
-				return int64(i), nil
+		found := int64(-1)
+		for k := range l.items {
+			i := k
+			if s.name == "lastIndexOf" {
+				i = len(l.items) - 1 - k
+			}
+			eq, err := st.equal(s.pos, l.items[i], args[0])
+			if err != nil {
+				return nil, err
+			}
+			if eq {
+				found = int64(i)
+				break
 			}
 		}
-		return int64(-1), nil
+		if s.name == "contains" {
+			return found >= 0, nil
+		}
+		return found, nil
 	case "subList":
 		if n != 2 {
 			return nil, st.argErr(s, "two integer indexes")
@@ -998,8 +1153,10 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		if n != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
-		_, ok := args[0].(*List)
-		return ok && valuesEqual(l, args[0]), nil
+		if _, ok := args[0].(*List); !ok {
+			return false, nil
+		}
+		return st.equal(s.pos, l, args[0])
 	}
 	return nil, st.errAt(s.pos, "."+s.name+"() on a List is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
 }
@@ -1014,8 +1171,11 @@ func argList(args []any) (*List, bool) {
 
 // grow counts collection growth against the iteration budget, so that
 // templates cannot build unbounded collections.
-func (st *state) grow(s *segment) error {
-	st.iterations++
+func (st *state) grow(s *segment) error { return st.growN(s, 1) }
+
+// growN counts n additions (addAll, putAll, split).
+func (st *state) growN(s *segment, n int) error {
+	st.iterations += n
 	if st.iterations > st.t.lim.iterations {
 		return st.errAt(s.pos, "more than "+strconv.Itoa(st.t.lim.iterations)+" loop iterations and collection additions", "process less data", ErrLimit)
 	}
@@ -1037,6 +1197,15 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 	if err := st.charge(s.pos, work); err != nil {
 		return nil, err
 	}
+	if n >= 1 {
+		switch args[0].(type) {
+		case *List, *Map, *mapEntry:
+			// A collection key is its string form; check the bounds once.
+			if _, err := st.str(s.pos, args[0]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	key := func() (string, bool) {
 		if n < 1 || args[0] == nil {
 			return "", false
@@ -1049,7 +1218,7 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 	case "isEmpty":
 		return len(m.keys) == 0, nil
 	case "toString":
-		return toString(m), nil
+		return st.str(s.pos, m)
 	case "get", "containsKey", "remove":
 		if n != 1 {
 			return nil, st.argErr(s, "one key")
@@ -1103,7 +1272,7 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		if !ok {
 			return nil, st.argErr(s, "one map")
 		}
-		if err := st.grow(s); err != nil {
+		if err := st.growN(s, len(o.keys)); err != nil {
 			return nil, err
 		}
 		for i, k := range o.keys {
@@ -1115,8 +1284,9 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 			return nil, st.argErr(s, "one value")
 		}
 		for _, v := range m.vals {
-			if valuesEqual(v, args[0]) {
-				return true, nil
+			eq, err := st.equal(s.pos, v, args[0])
+			if eq || err != nil {
+				return eq, err
 			}
 		}
 		return false, nil
@@ -1140,8 +1310,10 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 		if n != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
-		_, ok := args[0].(*Map)
-		return ok && valuesEqual(m, args[0]), nil
+		if _, ok := args[0].(*Map); !ok {
+			return false, nil
+		}
+		return st.equal(s.pos, m, args[0])
 	}
 	return nil, st.errAt(s.pos, "."+s.name+"() on a Map is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
 }

@@ -13,10 +13,13 @@ import (
 // API Gateway templates stay far below them.
 const (
 	// maxDepth bounds nesting: directives and expressions in a template,
-	// arrays and objects in JSON, and conversions of Input.Context.
+	// arrays and objects in JSON, conversions of Input.Context, and the
+	// collections one rendering (appendText, appendJSON) or comparison
+	// (equaler) descends through.
 	maxDepth = 200
-	// maxIterations bounds the #foreach iterations (all loops together) and
-	// the size of a range [a..b] in one Execute.
+	// maxIterations bounds the #foreach iterations plus the collection
+	// additions (add, put, and every element of addAll, putAll and split)
+	// of one Execute, all together, and the size of a range [a..b].
 	maxIterations = 1_000_000
 	// maxOutput bounds the bytes one Execute writes, and the length of any
 	// string it builds: API Gateway's payload limit (10 MB).
@@ -1412,8 +1415,8 @@ func (p *parser) primary() (expr, error) {
 			items = append(items, e)
 		}
 	case c == '{':
+		m := &mapExpr{pos: p.i}
 		p.i++
-		m := &mapExpr{}
 		p.skipSpace()
 		if p.i < len(p.src) && p.src[p.i] == '}' {
 			p.i++

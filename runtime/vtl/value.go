@@ -2,6 +2,7 @@ package vtl
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -255,32 +256,56 @@ func truthy(v any) bool {
 	}
 }
 
-// appendString appends Java's String.valueOf(v) to b.
-func appendString(b []byte, v any) []byte {
+// Rendering values as text. Collections can nest, share elements and
+// contain themselves (#set($d = $l.add($l))), so every rendering is bounded:
+// in depth (maxDepth) and in length (a limit the caller gives, at most the
+// output limit), and fails rather than overflow the stack or allocate
+// without bound.
+var (
+	errTooDeep = errors.New("nested deeper than " + strconv.Itoa(maxDepth) + " levels")
+	errTooLong = errors.New("too long")
+)
+
+// appendText appends Java's String.valueOf(v) to b, failing with errTooDeep
+// or errTooLong once collections nest deeper than maxDepth or b grows past
+// limit bytes. A list or map that directly contains itself renders as
+// Java's AbstractCollection and AbstractMap render it, "(this Collection)"
+// and "(this Map)"; a longer cycle nests until errTooDeep (Java overflows
+// its stack there).
+func appendText(b []byte, v any, limit, depth int) ([]byte, error) {
+	var err error
 	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
 	case string:
-		return append(b, x...)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case float64:
-		return appendJavaDouble(b, x)
-	case bool:
-		return strconv.AppendBool(b, x)
+		if len(b)+len(x) > limit {
+			return b, errTooLong
+		}
+		return append(b, x...), nil
 	case *List:
 		if x.fromJSON {
-			return appendJSON(b, x, 0)
+			return appendJSON(b, x, limit, depth)
+		}
+		if depth > maxDepth {
+			return b, errTooDeep
 		}
 		b = append(b, '[')
 		for i, e := range x.items {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendString(b, e)
+			if l, ok := e.(*List); ok && l == x {
+				b = append(b, "(this Collection)"...)
+			} else if b, err = appendText(b, e, limit, depth+1); err != nil {
+				return b, err
+			}
+			if len(b) > limit {
+				return b, errTooLong
+			}
 		}
-		return append(b, ']')
+		return append(b, ']'), nil
 	case *Map:
+		if depth > maxDepth {
+			return b, errTooDeep
+		}
 		b = append(b, '{')
 		for i, k := range x.keys {
 			if i > 0 {
@@ -288,29 +313,62 @@ func appendString(b []byte, v any) []byte {
 			}
 			b = append(b, k...)
 			b = append(b, '=')
-			b = appendString(b, x.vals[i])
+			if m, ok := x.vals[i].(*Map); ok && m == x {
+				b = append(b, "(this Map)"...)
+			} else if b, err = appendText(b, x.vals[i], limit, depth+1); err != nil {
+				return b, err
+			}
+			if len(b) > limit {
+				return b, errTooLong
+			}
 		}
-		return append(b, '}')
+		return append(b, '}'), nil
 	case *mapEntry:
+		if depth > maxDepth {
+			return b, errTooDeep
+		}
 		b = append(b, x.key...)
 		b = append(b, '=')
-		return appendString(b, x.val)
+		return appendText(b, x.val, limit, depth+1)
+	}
+	b = appendScalar(b, v)
+	if len(b) > limit {
+		return b, errTooLong
+	}
+	return b, nil
+}
+
+// appendScalar appends String.valueOf(v) for a value that is not a string
+// or a collection.
+func appendScalar(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return appendJavaDouble(b, x)
+	case bool:
+		return strconv.AppendBool(b, x)
 	case *foreachInfo:
 		return append(b, "$foreach"...)
 	case inputObj:
 		return append(b, "$input"...)
 	case utilObj:
 		return append(b, "$util"...)
-	default:
-		return b
 	}
+	return b
 }
 
+// toString is String.valueOf(v) for values that cannot be large or nested
+// (keys, numbers, override values); a rendering past the bounds is cut
+// short. Execution uses state.str, which reports the bound instead.
 func toString(v any) string {
 	if s, ok := v.(string); ok {
 		return s
 	}
-	return string(appendString(nil, v))
+	b, _ := appendText(nil, v, maxOutput, 0)
+	return string(b)
 }
 
 // appendJavaDouble formats f as java.lang.Double.toString does: plain
@@ -357,54 +415,96 @@ func appendJavaDouble(b []byte, f float64) []byte {
 	return append(b, exp...)
 }
 
-// valuesEqual is Velocity 1.7's == : numbers compare numerically, values of
+// equaler is Velocity 1.7's == : numbers compare numerically, values of
 // the same kind with equals(), values of different kinds by their string
-// forms; null equals only null.
-func valuesEqual(a, b any) bool {
+// forms; null equals only null. A collection equals itself (Java's
+// identity check comes first); comparing collections costs one unit of
+// budget per element pair and fails past maxDepth, so shared or
+// self-containing collections cannot make it run away.
+type equaler struct {
+	budget int // work units left
+	limit  int // bound of string forms
+}
+
+var errTooMuchWork = errors.New("too much work")
+
+func (e *equaler) equal(a, b any, depth int) (bool, error) {
 	if a == nil || b == nil {
-		return a == nil && b == nil
+		return a == nil && b == nil, nil
 	}
 	if x, ok := toNumber(a); ok {
 		if y, ok := toNumber(b); ok {
-			return x.cmp(y) == 0
+			return x.cmp(y) == 0, nil
 		}
 	}
 	switch x := a.(type) {
 	case string:
 		if y, ok := b.(string); ok {
-			return x == y
+			return x == y, nil
 		}
 	case bool:
 		if y, ok := b.(bool); ok {
-			return x == y
+			return x == y, nil
 		}
 	case *List:
 		if y, ok := b.(*List); ok {
+			if x == y {
+				return true, nil
+			}
 			if len(x.items) != len(y.items) {
-				return false
+				return false, nil
+			}
+			if depth > maxDepth {
+				return false, errTooDeep
 			}
 			for i := range x.items {
-				if !valuesEqual(x.items[i], y.items[i]) {
-					return false
+				if e.budget--; e.budget < 0 {
+					return false, errTooMuchWork
+				}
+				if eq, err := e.equal(x.items[i], y.items[i], depth+1); !eq || err != nil {
+					return false, err
 				}
 			}
-			return true
+			return true, nil
 		}
 	case *Map:
 		if y, ok := b.(*Map); ok {
+			if x == y {
+				return true, nil
+			}
 			if len(x.keys) != len(y.keys) {
-				return false
+				return false, nil
+			}
+			if depth > maxDepth {
+				return false, errTooDeep
 			}
 			for i, k := range x.keys {
+				if e.budget--; e.budget < 0 {
+					return false, errTooMuchWork
+				}
 				yv, ok := y.get(k)
-				if !ok || !valuesEqual(x.vals[i], yv) {
-					return false
+				if !ok {
+					return false, nil
+				}
+				if eq, err := e.equal(x.vals[i], yv, depth+1); !eq || err != nil {
+					return false, err
 				}
 			}
-			return true
+			return true, nil
 		}
 	}
-	return toString(a) == toString(b)
+	sa, err := appendText(nil, a, e.limit, 0)
+	if err != nil {
+		return false, err
+	}
+	sb, err := appendText(nil, b, e.limit, 0)
+	if err != nil {
+		return false, err
+	}
+	if e.budget -= len(sa) + len(sb); e.budget < 0 {
+		return false, errTooMuchWork
+	}
+	return string(sa) == string(sb), nil
 }
 
 // number is an integer or a double.
