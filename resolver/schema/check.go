@@ -268,7 +268,13 @@ func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 			w.badEnum(v, s.enum)
 		}
 	case kNumber:
-		if s.lax || v.Type == cfn.Int || v.Type == cfn.Float || (v.Type == cfn.Str && isNumber(v.Value)) {
+		if v.Type == cfn.Int || v.Type == cfn.Float || (v.Type == cfn.Str && isNumber(v.Value)) {
+			if s.enum != nil && !s.enum.allowsNumber(v.Value) {
+				w.badEnum(v, s.enum)
+			}
+			return
+		}
+		if s.lax {
 			return
 		}
 		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
@@ -291,14 +297,46 @@ func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 }
 
 func (w *walker) badEnum(v *cfn.Node, e *enum) {
-	detail := "Allowed values: " + strings.Join(e.values, ", ") + "."
+	detail := "Allowed values: " + listValues(e.values) + "."
 	s := diag.Suggest(v.Value, e.values)
-	if s != "" {
+	switch {
+	case s != "":
 		detail = "Did you mean \"" + s + "\"? " + detail
-	} else if e.open {
+	case e.open:
 		return // possibly newer than the list
+	case e.generated && !strictUnknown(w.typ):
+		// Outside the services cfnrun keeps complete, a value AWS added
+		// after the tables is likelier than a typo without a close match.
+		w.ds = append(w.ds, diag.Warnf(RuleEnum, v.Range, w.id,
+			detail+" cfnrun's schema ("+schemaSource+") may predate this value; if AWS documents it, this warning is safe to ignore.",
+			"%q is not a valid value for %s", v.Value, w.path()))
+		return
 	}
 	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, w.path()))
+}
+
+// listValues renders allowed values for a hint, eliding long lists (some
+// registry enums have hundreds of values: instance types, regions).
+func listValues(values []string) string {
+	const most = 30
+	q := func(v string) string {
+		if v == "" {
+			return `""`
+		}
+		return v
+	}
+	var b strings.Builder
+	for i, v := range values {
+		if i == most {
+			fmt.Fprintf(&b, ", … (%d more)", len(values)-most)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(q(v))
+	}
+	return b.String()
 }
 
 // returns is what an intrinsic function can evaluate to.

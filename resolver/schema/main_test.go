@@ -7,9 +7,9 @@ import (
 )
 
 // TestMain bounds fuzz input minimization unless -fuzzminimizetime is given:
-// the test binary links all of goformation, whose coverage counters make
-// the default 60 s minimization of every new input stall fuzzing (0
-// execs/s under `make fuzz`); at 1 s it runs at thousands of execs/s.
+// with the default 60 s minimization of every new input, fuzzing this
+// package stalls under `make fuzz` (0 execs/s for long stretches); 1 s
+// keeps it moving.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	set := false

@@ -1,32 +1,31 @@
 // Package schema checks CloudFormation resources against the typed property
 // schema of every resource type: unknown types and properties (with
 // did-you-mean), missing required properties, values of the wrong shape,
-// and invalid enum values of API Gateway properties.
+// and values outside a property's allowed set.
 //
-// The schema comes from github.com/awslabs/goformation/v7: each generated
-// struct's json tags name the properties, a tag without omitempty marks a
-// required one, and the Go field type gives the expected shape (string,
-// number, boolean, list, map, nested object, or anything for
-// interface{}). goformation is used only for that; templates are read by
-// parser/cfn, which keeps positions and references. No goformation type
-// appears in this package's API.
+// The schema is internal/cfnspec's table, generated from the AWS CDK
+// team's service spec database (the CloudFormation registry schemas of
+// every resource type, and the SAM specification). This package adds what
+// that data does not say (tables.go): cfnrun's own extensions, documented
+// values and properties the data lacks, and corrections to SAM's
+// hand-written specification. Templates are read by parser/cfn, which
+// keeps positions and references.
 //
-// Invariants: a Checker builds the schema of a type once, on first use, by
-// reflection, and holds it for its lifetime; there is no package-level
-// mutable state. Checks never panic and report every problem with the
-// tightest range the positioned tree has. Values CloudFormation converts
-// (StatusCode: 200 for a string, "true" for a boolean, "5" for a number)
-// are never flagged, and an intrinsic function is checked by what it can
-// return. A Checker is safe for concurrent use.
+// Invariants: a Checker decodes the schema of a type once, on first use,
+// and holds it for its lifetime; nothing is built at start-up and there is
+// no package-level mutable state. Checks never panic and report every
+// problem with the tightest range the positioned tree has. Values
+// CloudFormation converts (StatusCode: 200 for a string, "true" for a
+// boolean, "5" for a number) are never flagged, and an intrinsic function
+// is checked by what it can return. A Checker is safe for concurrent use.
 package schema
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/cfnrun/cfnrun/internal/cfnspec"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
@@ -55,44 +54,28 @@ var rules = []RuleDoc{
 // Rules documents the property-schema rules.
 func Rules() []RuleDoc { return slices.Clone(rules) }
 
-// Checker checks resources against goformation's schema. The zero value is
-// not usable; call New.
+// Checker checks resources against the schema. The zero value is not
+// usable; call New.
 type Checker struct {
-	// types maps every resource type goformation knows to its struct.
-	// Written once in New.
-	types map[string]reflect.Type
-
 	mu    sync.Mutex
 	b     builder  // guarded by mu
 	segs  []seg    // the walkers' path stack, reused; guarded by mu
 	names []string // sorted type names for did-you-mean, built on first need; guarded by mu
 }
 
-// New returns a Checker. It indexes goformation's resource types (about
-// 1,300) but builds no schema until a type is checked.
+// New returns a Checker. It costs next to nothing: the schema of a type
+// is decoded from the generated table when a resource of that type is
+// first checked.
 func New() *Checker {
-	all := cloudformation.AllResources()
-	types := make(map[string]reflect.Type, len(all))
-	for name, r := range all {
-		t := reflect.TypeOf(r)
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		types[name] = t
-	}
-	return &Checker{types: types, b: builder{objects: map[reflect.Type]*object{}}}
+	return &Checker{b: newBuilder()}
 }
 
 // KnownType reports whether typ is a resource type cfnrun can accept:
-// every type in goformation's data, the types AWS added after it that
+// every type in the generated table, the types AWS added after it that
 // cfnrun lists, and custom resources (Custom::Name,
 // AWS::CloudFormation::CustomResource).
 func (c *Checker) KnownType(typ string) bool {
-	if isCustom(typ) || newerType(typ) {
-		return true
-	}
-	_, ok := c.types[typ]
-	return ok
+	return isCustom(typ) || newerType(typ) || cfnspec.Has(typ)
 }
 
 func isCustom(typ string) bool {
@@ -145,15 +128,18 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 	case newerType(typ):
 		// Known to AWS, newer than cfnrun's schema: nothing to check.
 	default:
-		rt, ok := c.types[typ]
-		if !ok {
+		if !cfnspec.Has(typ) {
 			w.unknownType(typeNode, typ)
 			return w.ds
 		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
+		obj := c.b.resource(typ)
+		if obj == nil {
+			return w.ds // undecodable: left unchecked (see builder.resource)
+		}
 		w.segs = c.segs[:0] // reuse the path stack across resources
-		w.properties(props, c.b.objectOf(rt), missingAt)
+		w.properties(props, obj, missingAt)
 		c.segs = w.segs
 	}
 	return w.ds
@@ -164,7 +150,7 @@ func (c *Checker) typeNames() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.names == nil {
-		c.names = diag.Names(c.types)
+		c.names = cfnspec.Names()
 	}
 	return c.names
 }
@@ -218,18 +204,11 @@ func (w *walker) serviceTypes(prefix string) []string {
 	return out
 }
 
-// knownLocked reports whether typ is in goformation's data; used for
-// sibling lookups while mu is held.
-func (c *Checker) knownLocked(typ string) bool {
-	_, ok := c.types[typ]
-	return ok
-}
-
 // siblingWith returns a sibling type of typ that has property key, or "".
 // Caller holds mu.
 func (c *Checker) siblingWith(typ, key string) string {
-	for _, s := range siblingTypes(typ, c.knownLocked) {
-		if o := c.b.objectOf(c.types[s]); o.props[key] != nil {
+	for _, s := range siblingTypes(typ, cfnspec.Has) {
+		if o := c.b.resource(s); o != nil && o.props[key] != nil {
 			return s
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cfnrun/cfnrun/internal/cfnspec"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 	"github.com/google/go-cmp/cmp"
@@ -205,17 +206,51 @@ func TestKnownType(t *testing.T) {
 	}
 }
 
+// allObjects decodes every resource type of the generated tables and
+// returns every object (resources and property types) by name.
+func allObjects(t *testing.T, c *Checker) map[string]*object {
+	t.Helper()
+	objects := map[string]*object{}
+	var walk func(o *object)
+	var walkShape func(s *shape)
+	walk = func(o *object) {
+		if objects[o.name] != nil {
+			return
+		}
+		objects[o.name] = o
+		for _, p := range o.props {
+			walkShape(p.shape)
+		}
+	}
+	walkShape = func(s *shape) {
+		switch {
+		case s == nil:
+		case s.kind == kObject && s.obj != nil:
+			walk(s.obj)
+		case s.kind == kUnion:
+			for _, a := range s.alts {
+				walkShape(a)
+			}
+		default:
+			walkShape(s.elem)
+		}
+	}
+	for i := 0; i < cfnspec.NumTypes(); i++ {
+		o := c.b.resource(cfnspec.TypeName(i))
+		if o == nil {
+			t.Errorf("%s does not decode", cfnspec.TypeName(i))
+			continue
+		}
+		walk(o)
+	}
+	return objects
+}
+
 // TestTablesNameRealObjects guards the hand-written tables against typos:
-// every enum and added property names an object goformation defines.
+// every enum and added property names an object the tables define.
 func TestTablesNameRealObjects(t *testing.T) {
 	c := New()
-	objects := map[string]*object{}
-	for _, rt := range c.types {
-		c.b.objectOf(rt)
-	}
-	for _, o := range c.b.objects {
-		objects[o.name] = o
-	}
+	objects := allObjects(t, c)
 	enums := map[string][]string{
 		"AWS::ApiGateway::Method.Integration":                   {"Type", "ConnectionType", "ContentHandling", "PassthroughBehavior", "ResponseTransferMode"},
 		"AWS::ApiGateway::Method.IntegrationResponse":           {"ContentHandling"},
@@ -298,12 +333,12 @@ func TestTablesNameRealObjects(t *testing.T) {
 			}
 		}
 	}
-	for _, o := range c.b.objects {
+	for _, o := range objects {
 		for name, pr := range o.props {
 			wellFormed(o.name+"/"+name, pr.shape)
 		}
 	}
-	// goformation's required flags agree with AWS for API Gateway.
+	// The tables' required flags agree with AWS for API Gateway.
 	for obj, want := range map[string][]string{
 		"AWS::ApiGateway::Method":                {"HttpMethod", "ResourceId", "RestApiId"},
 		"AWS::ApiGateway::Method.Integration":    {"Type"},

@@ -1,23 +1,25 @@
 package schema
 
 import (
-	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/cfnspec"
 )
 
 // kind is the shape a property value must have.
 type kind uint8
 
 const (
-	kAny    kind = iota // interface{} in goformation (CloudFormation "Json"): anything goes
-	kString             // string, *string
-	kNumber             // int, float64 and pointers
-	kBool               // bool, *bool
-	kList               // []T
-	kMap                // map[string]T
-	kObject             // a generated struct: named properties
-	kUnion              // a SAM helper struct that holds one of several shapes
+	kAny    kind = iota // CloudFormation "Json": anything goes
+	kString             // string (and date-time)
+	kNumber             // integer or number
+	kBool               // boolean
+	kList               // list of T
+	kMap                // map of string to T
+	kObject             // a property type: named properties
+	kUnion              // one of several shapes (also every shape a property has had)
 )
 
 func (k kind) String() string {
@@ -30,9 +32,9 @@ type shape struct {
 	elem *shape   // kList, kMap
 	obj  *object  // kObject
 	alts []*shape // kUnion
-	enum *enum    // kString (or kList of kString via elem)
+	enum *enum    // kString or kNumber (or a kList of them, via elem)
 	// lax accepts any scalar for kNumber and kBool, and a scalar for a
-	// list of scalars (SAM: goformation's SAM data is hand-written and
+	// list of scalars (SAM: its specification is hand-written and
 	// sometimes wrong about scalars, and SAM turns "x" into ["x"] in
 	// places such as Domain.BasePath).
 	lax bool
@@ -67,6 +69,26 @@ type enum struct {
 	// types): a value outside it is reported only when it is close to a
 	// known one, so a type added after this list is not an error.
 	open bool
+	// generated: the values come from the generated tables alone, with
+	// no hand-checked list behind them.
+	generated bool
+}
+
+// allowsNumber compares numerically: 1, "1" and 1.0 are one value.
+func (e *enum) allowsNumber(v string) bool {
+	if e.allows(v) {
+		return true
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return false
+	}
+	for _, a := range e.values {
+		if g, err := strconv.ParseFloat(a, 64); err == nil && g == f {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *enum) allows(v string) bool {
@@ -81,51 +103,66 @@ func (e *enum) allows(v string) bool {
 	return false
 }
 
-// cfnTyper is implemented by every goformation resource and property
-// struct (on the pointer receiver).
-type cfnTyper interface{ AWSCloudFormationType() string }
-
-// builder turns goformation's generated structs into shapes, once per Go
-// type. It belongs to one Checker and is not safe for concurrent use.
+// builder turns the generated tables (internal/cfnspec) into shapes, one
+// resource type at a time, on first use. It belongs to one Checker and is
+// not safe for concurrent use.
 type builder struct {
-	objects map[reflect.Type]*object
+	// resources holds every resource type decoded so far; a nil entry
+	// records a type the tables do not have (or cannot decode).
+	resources map[string]*object
+	tag       *object // the shared Key/Value tag object
 }
 
-// objectOf returns the schema of struct type t, building it on first use.
-// Recursive property types (WAFv2 statements, …) terminate because the
-// object is cached before its fields are read.
-func (b *builder) objectOf(t reflect.Type) *object {
-	if o, ok := b.objects[t]; ok {
+func newBuilder() builder { return builder{resources: map[string]*object{}} }
+
+// resource returns the schema of resource type typ, decoding it on first
+// use, or nil when the tables do not have it. Recursive property types
+// (WAFv2 statements, …) are fine: every object of a type exists before
+// any property is converted.
+func (b *builder) resource(typ string) *object {
+	if o, ok := b.resources[typ]; ok {
 		return o
 	}
-	o := &object{props: map[string]*prop{}}
-	b.objects[t] = o
-	if ct, ok := reflect.New(t).Interface().(cfnTyper); ok {
-		o.name = ct.AWSCloudFormationType()
-	} else {
-		o.name = t.Name()
+	r, ok, err := cfnspec.Lookup(typ)
+	if !ok || err != nil {
+		// err is a damaged table, which the cfnspec tests rule out; the
+		// type is then left unchecked rather than reported wrongly.
+		b.resources[typ] = nil
+		return nil
 	}
-	o.sam = strings.HasSuffix(t.PkgPath(), "/serverless")
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag, ok := f.Tag.Lookup("json")
-		if !ok || tag == "-" || !f.IsExported() {
-			continue
+	sam := strings.HasPrefix(typ, "AWS::Serverless::")
+	objs := make(map[string]*object, len(r.Objects))
+	for i := range r.Objects {
+		name := typ
+		if r.Objects[i].Name != "" {
+			name += "." + r.Objects[i].Name
 		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if name == "" {
-			continue
-		}
-		s := overrideShape(o.name, name)
-		if s == nil {
-			s = b.shapeOf(f.Type, o.sam)
-		}
-		if e := enumFor(o.name, name); e != nil {
-			withEnum(s, e)
-		}
-		o.props[name] = &prop{shape: s, required: !strings.Contains(opts, "omitempty")}
-		o.names = append(o.names, name)
+		objs[r.Objects[i].Name] = &object{name: name, sam: sam, props: make(map[string]*prop, len(r.Objects[i].Props))}
 	}
+	for i := range r.Objects {
+		so := &r.Objects[i]
+		o := objs[so.Name]
+		for _, sp := range so.Props {
+			s := overrideShape(o.name, sp.Name)
+			if s == nil {
+				s = b.shapeOf(sp.Type, objs, sam)
+			}
+			if e := mergeEnum(enumFor(o.name, sp.Name), allowedOf(sp.Type)); e != nil {
+				withEnum(s, e)
+			}
+			o.props[sp.Name] = &prop{shape: s, required: sp.Required}
+			o.names = append(o.names, sp.Name)
+		}
+		b.addProps(o)
+	}
+	o := objs[""]
+	b.resources[typ] = o
+	return o
+}
+
+// addProps adds the properties AWS documents that the tables lack
+// (addedProps) and finishes o: sorted names and the required list.
+func (b *builder) addProps(o *object) {
 	for _, a := range addedProps(o.name) {
 		if _, ok := o.props[a.name]; ok {
 			continue
@@ -143,88 +180,127 @@ func (b *builder) objectOf(t reflect.Type) *object {
 		o.props[a.name] = &prop{shape: s}
 		o.names = append(o.names, a.name)
 	}
-	if o.name == "Tag" {
-		// goformation's hand-written tags.Tag marks Key and Value
-		// omitempty; CloudFormation requires Key (an empty Value is
-		// accepted by most services).
-		if p := o.props["Key"]; p != nil {
-			p.required = true
-		}
-	}
+	slices.Sort(o.names)
 	for _, n := range o.names {
 		if o.props[n].required {
 			o.required = append(o.required, n)
 		}
 	}
-	slices.Sort(o.names)
-	return o
 }
 
-// isUnion reports whether t is one of goformation's SAM helper structs
-// ("can hold either a String or S3Location"): exported fields without
-// json tags and a custom UnmarshalJSON.
-func isUnion(t reflect.Type) bool {
-	if _, ok := reflect.PointerTo(t).MethodByName("UnmarshalJSON"); !ok {
-		return false
+// tagObject is CloudFormation's tag: Key is required; an empty or missing
+// Value is accepted by most services.
+func (b *builder) tagObject() *object {
+	if b.tag == nil {
+		b.tag = &object{name: "Tag", names: []string{"Key", "Value"}, required: []string{"Key"},
+			props: map[string]*prop{"Key": {shape: &shape{kind: kString}, required: true}, "Value": {shape: &shape{kind: kString}}}}
 	}
-	n := 0
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		if _, ok := f.Tag.Lookup("json"); ok {
-			return false
-		}
-		n++
-	}
-	return n > 0
+	return b.tag
 }
 
-func (b *builder) shapeOf(t reflect.Type, sam bool) *shape {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// allowedOf returns the allowed values the tables give t (or the scalar
+// items of a list t), or nil.
+func allowedOf(t *cfnspec.Type) []string {
+	if t.Kind == cfnspec.List && t.Elem != nil {
+		t = t.Elem
 	}
-	switch t.Kind() {
-	case reflect.String:
+	return t.Allowed
+}
+
+// mergeEnum combines cfnrun's hand-kept enum (its modifiers, and values
+// from the service documentation) with the tables' allowed values: a value
+// either lists is accepted, so neither source going stale makes a false
+// error.
+func mergeEnum(e *enum, allowed []string) *enum {
+	if len(allowed) == 0 {
+		return e
+	}
+	if e == nil {
+		return &enum{values: allowed, generated: true}
+	}
+	m := *e
+	m.values = slices.Clone(e.values)
+	for _, v := range allowed {
+		if !slices.Contains(m.values, v) {
+			m.values = append(m.values, v)
+		}
+	}
+	return &m
+}
+
+func (b *builder) shapeOf(t *cfnspec.Type, objs map[string]*object, sam bool) *shape {
+	switch t.Kind {
+	case cfnspec.String, cfnspec.DateTime:
 		return &shape{kind: kString}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
+	case cfnspec.Integer, cfnspec.Number:
 		return &shape{kind: kNumber, lax: sam}
-	case reflect.Bool:
+	case cfnspec.Boolean:
 		return &shape{kind: kBool, lax: sam}
-	case reflect.Slice, reflect.Array:
-		if sam && t.Elem().Kind() == reflect.Interface {
-			// SAM's IAM policy documents type Statement as a list,
-			// but IAM also accepts a single statement object.
-			return &shape{kind: kAny}
+	case cfnspec.Tag:
+		return &shape{kind: kObject, obj: b.tagObject()}
+	case cfnspec.List:
+		return &shape{kind: kList, elem: b.shapeOf(t.Elem, objs, sam), lax: sam}
+	case cfnspec.Map:
+		return &shape{kind: kMap, elem: b.shapeOf(t.Elem, objs, sam)}
+	case cfnspec.Ref:
+		if o := objs[t.Ref]; o != nil {
+			return &shape{kind: kObject, obj: o}
 		}
-		return &shape{kind: kList, elem: b.shapeOf(t.Elem(), sam), lax: sam}
-	case reflect.Map:
-		return &shape{kind: kMap, elem: b.shapeOf(t.Elem(), sam)}
-	case reflect.Struct:
-		if isUnion(t) {
-			s := &shape{kind: kUnion}
-			for i := 0; i < t.NumField(); i++ {
-				if f := t.Field(i); f.IsExported() {
-					s.alts = append(s.alts, b.shapeOf(f.Type, sam))
-				}
-			}
-			return s
+	case cfnspec.Union:
+		var alts []*shape
+		for _, a := range t.Alts {
+			alts = append(alts, b.shapeOf(a, objs, sam))
 		}
-		return &shape{kind: kObject, obj: b.objectOf(t)}
+		return unionOf(alts)
 	}
 	return &shape{kind: kAny}
 }
 
-// withEnum attaches e to a string shape, or to the items of a list of
-// strings.
+// unionOf joins alternative shapes so that a value's kind picks at most one
+// of them: anything among them makes anything go; scalars of one kind
+// (integer and number) appear once; lists (or maps) of different elements
+// become one list (map) of the union of the elements, so a map of
+// booleans or strings is still checked entry by entry.
+func unionOf(alts []*shape) *shape {
+	var flat []*shape
+	for _, s := range alts {
+		if s.kind == kUnion {
+			flat = append(flat, s.alts...)
+		} else {
+			flat = append(flat, s)
+		}
+	}
+	var out []*shape
+	for _, s := range flat {
+		if s.kind == kUnion {
+			s = unionOf(s.alts) // nested deeper still
+		}
+		if s.kind == kAny {
+			return s
+		}
+		i := slices.IndexFunc(out, func(x *shape) bool { return x.kind == s.kind && x.kind != kObject })
+		switch {
+		case i < 0:
+			out = append(out, s)
+		case s.kind == kList || s.kind == kMap:
+			m := *out[i]
+			m.elem = unionOf([]*shape{out[i].elem, s.elem})
+			out[i] = &m
+		}
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return &shape{kind: kUnion, alts: out}
+}
+
+// withEnum attaches e to a string or number shape, or to the items of a
+// list of them.
 func withEnum(s *shape, e *enum) {
 	switch {
-	case s.kind == kString:
+	case s.kind == kString || s.kind == kNumber:
 		s.enum = e
-	case s.kind == kList && s.elem != nil && s.elem.kind == kString:
+	case s.kind == kList && s.elem != nil && (s.elem.kind == kString || s.elem.kind == kNumber):
 		s.elem.enum = e
 	}
 }

@@ -1,16 +1,21 @@
 package schema
 
-import "strings"
+import (
+	"strings"
 
-// This file holds what goformation's generated structs do not say: the
-// documented enum values of API Gateway properties, properties and types
-// AWS added after goformation v7.14.9's data, corrections to goformation's
-// hand-written SAM structs, and cfnrun's own extensions, which the resolver
-// reports with a dedicated rule. Every table is a function over constants,
-// so nothing here can be mutated at run time.
+	"github.com/cfnrun/cfnrun/internal/cfnspec"
+)
+
+// This file holds what the generated tables (internal/cfnspec) do not say:
+// the documented enum values of API Gateway properties (the registry
+// schemas of most API Gateway types declare none), properties and types
+// the tables lack, corrections to the SAM specification the tables carry,
+// and cfnrun's own extensions, which the resolver reports with a dedicated
+// rule. Every table is a function over constants, so nothing here can be
+// mutated at run time.
 
 // schemaSource names the data cfnrun checks against, for hints.
-const schemaSource = "goformation v7.14.9"
+const schemaSource = cfnspec.Package + " " + cfnspec.Version + " of " + cfnspec.Date
 
 // enumFor returns the documented values of property prop of object obj
 // (a CloudFormation name such as "AWS::ApiGateway::Method.Integration"),
@@ -104,28 +109,19 @@ func enumFor(obj, prop string) *enum {
 	return nil
 }
 
-// added is a property AWS documents that goformation's data predates. A
-// kList is a list of strings; a kMap a map of anything.
+// added is a property AWS documents that the tables lack. A kList is a
+// list of strings; a kMap a map of anything.
 type added struct {
 	name string
 	kind kind
 }
 
-// addedProps returns the properties of object obj that the CloudFormation
-// template reference documents and goformation v7.14.9 does not have. API
-// Gateway types are listed exhaustively, because an unknown property on
-// them is an error; SAM's documented additions are listed so real SAM
-// templates do not warn.
+// addedProps returns the properties of object obj that AWS documents and
+// the generated tables do not have. The SAM specification the tables
+// carry is hand-written and lags SAM itself, so SAM's documented
+// additions are listed here, so real SAM templates do not warn.
 func addedProps(obj string) []added {
 	switch obj {
-	case "AWS::ApiGateway::RestApi":
-		return []added{{"EndpointAccessMode", kString}, {"SecurityPolicy", kString}}
-	case "AWS::ApiGateway::RestApi.EndpointConfiguration", "AWS::ApiGateway::DomainName.EndpointConfiguration":
-		return []added{{"IpAddressType", kString}}
-	case "AWS::ApiGateway::DomainName":
-		return []added{{"EndpointAccessMode", kString}, {"RoutingMode", kString}}
-	case "AWS::ApiGateway::Method.Integration":
-		return []added{{"IntegrationTarget", kString}, {"ResponseTransferMode", kString}}
 	case "AWS::Serverless::Function":
 		return []added{{"AutoPublishAliasAllProperties", kBool}, {"CapacityProviderConfig", kAny},
 			{"DurableConfig", kAny}, {"FunctionScalingConfig", kAny}, {"LoggingConfig", kAny},
@@ -148,22 +144,23 @@ func addedProps(obj string) []added {
 	case "AWS::Serverless::StateMachine":
 		return []added{{"AutoPublishAlias", kString}, {"DeploymentPreference", kAny}, {"PropagateTags", kBool},
 			{"RolePath", kString}, {"UseAliasAsEventTarget", kBool}}
+	case "AWS::Route53::RecordSet":
+		// Documented since 2024; the tables' data for this
+		// pre-registry type predates it.
+		return []added{{"GeoProximityLocation", kAny}}
 	}
 	return nil
 }
 
-// overrideShape corrects goformation's shapes where they disagree with
-// the SAM specification or a resource schema; nil keeps the generated
-// shape.
+// overrideShape corrects the tables' shapes where they disagree with the
+// SAM documentation or AWS's behaviour; nil keeps the generated shape.
 func overrideShape(obj, prop string) *shape {
 	switch obj + "/" + prop {
 	case "AWS::Serverless::Api/GatewayResponses":
-		// A map of response objects, not of strings.
+		// A map of response objects (the tables say only "JSON").
 		return &shape{kind: kMap, elem: &shape{kind: kAny}}
-	case "AWS::Serverless::Api/EndpointConfiguration":
-		// "REGIONAL" or {Type: REGIONAL, VpcEndpointIds: [...]}.
-		return &shape{kind: kAny}
 	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
+		// An S3 object version id; the SAM specification says boolean.
 		return &shape{kind: kString}
 	case "AWS::ApiGateway::RestApi/Parameters":
 		// The resource schema types it "object or string".
@@ -172,13 +169,14 @@ func overrideShape(obj, prop string) *shape {
 	return nil
 }
 
-// newerType reports whether typ is a resource type AWS documents that
-// goformation v7.14.9 does not know. Its properties are not checked.
+// newerType reports whether typ is a resource type AWS documents that the
+// generated tables do not have. Its properties are not checked.
 func newerType(typ string) bool {
 	switch typ {
-	case "AWS::ApiGateway::DomainNameV2", "AWS::ApiGateway::DomainNameAccessAssociation",
-		"AWS::ApiGateway::BasePathMappingV2", "AWS::ApiGatewayV2::RoutingRule",
-		"AWS::Serverless::Connector", "AWS::Serverless::GraphQLApi", "AWS::Serverless::CapacityProvider":
+	case "AWS::Serverless::Connector", "AWS::Serverless::GraphQLApi", "AWS::Serverless::CapacityProvider",
+		// CDK's metadata resource: every CDK template has one; it is
+		// not a registry type.
+		"AWS::CDK::Metadata":
 		return true
 	}
 	return false
@@ -190,10 +188,13 @@ func isExtension(obj, prop string) bool {
 	return obj == "AWS::ApiGateway::Stage" && prop == "Http2Enabled"
 }
 
-// strictUnknown reports whether an unknown property on typ is an error even
-// without a did-you-mean match: cfnrun's API Gateway data is complete.
+// strictUnknown reports whether an unknown property on typ, or a value
+// outside a property's allowed set, is an error even without a
+// did-you-mean match: cfnrun keeps its API Gateway data (REST and HTTP or
+// WebSocket APIs) complete. Elsewhere such a finding is a warning, since
+// AWS may have added the property or value after the generated tables.
 func strictUnknown(typ string) bool {
-	return strings.HasPrefix(typ, "AWS::ApiGateway::")
+	return strings.HasPrefix(typ, "AWS::ApiGateway::") || strings.HasPrefix(typ, "AWS::ApiGatewayV2::")
 }
 
 // siblingTypes returns the types whose properties are often confused with
