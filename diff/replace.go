@@ -1,80 +1,33 @@
 package diff
 
-import "strings"
+import (
+	"slices"
+	"strings"
 
-// createOnly lists, per resource type, the top-level properties whose change
-// replaces the resource.
-//
+	"github.com/cfnrun/cfnrun/internal/cfnspec"
+)
+
 // CloudFormation types: the createOnlyProperties of the resource provider
-// schemas (as shipped in cfn-lint's
-// src/cfnlint/data/schemas/providers/us_east_1/*.json), plus properties the
-// CloudFormation documentation marks "Update requires: Replacement" although
-// the schema omits them (DynamoDB KeySchema and LocalSecondaryIndexes).
+// schemas, from cfnrun's generated tables (internal/cfnspec, built from
+// @aws-cdk/aws-service-spec; see createOnly), plus the few overrides below.
+//
+// createOnlyTable holds what those tables do not say well:
+//
+// SAM types: the SAM specification in the tables marks every property
+// immutable, which is not what happens: the transform regenerates the
+// resources and only the properties that rename them replace anything.
 //
 // Terraform types: the arguments marked ForceNew in terraform-provider-aws
 // (internal/service/...).
 //
 // A type with an empty list is known to update every property in place. A
-// type absent from the table is unknown: the diff says "replacement unknown"
+// type absent from both is unknown: the diff says "replacement unknown"
 // rather than guess.
 var createOnlyTable = map[string][]string{
-	// API Gateway (REST).
-	"AWS::ApiGateway::Account":                     {},
-	"AWS::ApiGateway::ApiKey":                      {"GenerateDistinctId", "Name", "Value"},
-	"AWS::ApiGateway::Authorizer":                  {"RestApiId"},
-	"AWS::ApiGateway::BasePathMapping":             {"BasePath", "DomainName"},
-	"AWS::ApiGateway::BasePathMappingV2":           {"BasePath", "DomainNameArn"},
-	"AWS::ApiGateway::ClientCertificate":           {},
-	"AWS::ApiGateway::Deployment":                  {"DeploymentCanarySettings", "RestApiId"},
-	"AWS::ApiGateway::DocumentationPart":           {"Location", "RestApiId"},
-	"AWS::ApiGateway::DocumentationVersion":        {"DocumentationVersion", "RestApiId"},
-	"AWS::ApiGateway::DomainName":                  {"DomainName"},
-	"AWS::ApiGateway::DomainNameAccessAssociation": {"AccessAssociationSource", "AccessAssociationSourceType", "DomainNameArn"},
-	"AWS::ApiGateway::DomainNameV2":                {"DomainName", "EndpointConfiguration", "SecurityPolicy"},
-	"AWS::ApiGateway::GatewayResponse":             {"ResponseType", "RestApiId"},
-	"AWS::ApiGateway::Method":                      {"HttpMethod", "ResourceId", "RestApiId"},
-	"AWS::ApiGateway::Model":                       {"ContentType", "Name", "RestApiId"},
-	"AWS::ApiGateway::RequestValidator":            {"Name", "RestApiId"},
-	"AWS::ApiGateway::Resource":                    {"ParentId", "PathPart", "RestApiId"},
-	"AWS::ApiGateway::RestApi":                     {},
-	"AWS::ApiGateway::Stage":                       {"RestApiId", "StageName"},
-	"AWS::ApiGateway::UsagePlan":                   {},
-	"AWS::ApiGateway::UsagePlanKey":                {"KeyId", "KeyType", "UsagePlanId"},
-	"AWS::ApiGateway::VpcLink":                     {"TargetArns"},
-
-	// API Gateway V2 (HTTP and WebSocket APIs).
-	"AWS::ApiGatewayV2::Api":                 {"ProtocolType"},
-	"AWS::ApiGatewayV2::ApiMapping":          {"DomainName"},
-	"AWS::ApiGatewayV2::Authorizer":          {"ApiId"},
-	"AWS::ApiGatewayV2::Deployment":          {"ApiId"},
-	"AWS::ApiGatewayV2::DomainName":          {"DomainName"},
-	"AWS::ApiGatewayV2::Integration":         {"ApiId"},
-	"AWS::ApiGatewayV2::IntegrationResponse": {"ApiId", "IntegrationId"},
-	"AWS::ApiGatewayV2::Model":               {"ApiId"},
-	"AWS::ApiGatewayV2::Route":               {"ApiId"},
-	"AWS::ApiGatewayV2::RouteResponse":       {"ApiId", "RouteId"},
-	"AWS::ApiGatewayV2::Stage":               {"ApiId", "StageName"},
-	"AWS::ApiGatewayV2::VpcLink":             {"SecurityGroupIds", "SubnetIds"},
-
 	// SAM: only the properties that replace what the transform generates
 	// (the function's name); Events and the implicit API update in place.
 	"AWS::Serverless::Function": {"FunctionName"},
 	"AWS::Serverless::Api":      {},
-
-	// What API templates commonly mix in.
-	"AWS::Lambda::Function":   {"FunctionName"},
-	"AWS::Lambda::Permission": {"Action", "EventSourceToken", "FunctionName", "FunctionUrlAuthType", "Principal", "PrincipalOrgID", "SourceAccount", "SourceArn"},
-	"AWS::Lambda::Alias":      {"FunctionName", "Name"},
-	"AWS::Lambda::Version":    {"CodeSha256", "Description", "FunctionName"},
-	"AWS::IAM::Role":          {"Path", "RoleName"},
-	"AWS::IAM::Policy":        {},
-	"AWS::IAM::ManagedPolicy": {"Description", "ManagedPolicyName", "Path"},
-	"AWS::DynamoDB::Table":    {"ImportSourceSpecification", "KeySchema", "LocalSecondaryIndexes", "TableName"},
-	"AWS::S3::Bucket":         {"BucketName", "ObjectLockEnabled"},
-	"AWS::SQS::Queue":         {"FifoQueue", "QueueName"},
-	"AWS::SNS::Topic":         {"FifoTopic", "TopicName"},
-	"AWS::SNS::Subscription":  {"Endpoint", "Protocol", "TopicArn"},
-	"AWS::Logs::LogGroup":     {"LogGroupName"},
 
 	// Terraform: aws_api_gateway_* ForceNew arguments.
 	"aws_api_gateway_account":                        {},
@@ -130,21 +83,44 @@ var statefulTypes = map[string]bool{
 	"aws_cognito_user_pool": true, "aws_kms_key": true,
 }
 
+// extraCreateOnly lists top-level properties the CloudFormation
+// documentation marks "Update requires: Replacement" although the resource
+// schema omits them from createOnlyProperties.
+func extraCreateOnly(typ string) []string {
+	switch typ {
+	case "AWS::DynamoDB::Table":
+		return []string{"LocalSecondaryIndexes"}
+	}
+	return nil
+}
+
+// createOnly returns the top-level properties of typ whose change replaces
+// the resource, and whether cfnrun knows typ's replacement behaviour.
+func createOnly(typ string) ([]string, bool) {
+	if props, ok := createOnlyTable[typ]; ok {
+		return props, true
+	}
+	if strings.HasPrefix(typ, "AWS::Serverless::") {
+		return nil, false // see createOnlyTable
+	}
+	props, ok := cfnspec.CreateOnly(typ)
+	if !ok {
+		return nil, false
+	}
+	return append(props, extraCreateOnly(typ)...), true
+}
+
 // knownType reports whether cfnrun knows the replacement behaviour of typ.
 func knownType(typ string) bool {
-	_, ok := createOnlyTable[typ]
+	_, ok := createOnly(typ)
 	return ok
 }
 
 // isCreateOnly reports whether changing top-level property prop of typ
 // replaces the resource.
 func isCreateOnly(typ, prop string) bool {
-	for _, p := range createOnlyTable[typ] {
-		if p == prop {
-			return true
-		}
-	}
-	return false
+	props, _ := createOnly(typ)
+	return slices.Contains(props, prop)
 }
 
 // isRestAPIType reports whether typ is a REST API.

@@ -238,6 +238,20 @@ func TestCompareRules(t *testing.T) {
 		{
 			name: "unknown type says replacement unknown",
 			old: func(t *testing.T) string {
+				return edit(t, baseCFN, `"Stage": {`, `"Stream": {"Type": "Acme::Data::Stream", "Properties": {"ShardCount": 1}},
+    "Stage": {`)
+			},
+			new: func(t *testing.T) string {
+				return edit(t, baseCFN, `"Stage": {`, `"Stream": {"Type": "Acme::Data::Stream", "Properties": {"ShardCount": 2, "Name": "s"}},
+    "Stage": {`)
+			},
+			want: []string{"~ Stream update/unknown: ShardCount(change) Name(add)"},
+		},
+		{
+			// Any AWS type's create-only properties come from the
+			// generated tables, not only the API types diff used to list.
+			name: "create-only property of any AWS type",
+			old: func(t *testing.T) string {
 				return edit(t, baseCFN, `"Stage": {`, `"Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 1}},
     "Stage": {`)
 			},
@@ -245,7 +259,7 @@ func TestCompareRules(t *testing.T) {
 				return edit(t, baseCFN, `"Stage": {`, `"Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 2, "Name": "s"}},
     "Stage": {`)
 			},
-			want: []string{"~ Stream update/unknown: ShardCount(change) Name(add)"},
+			want: []string{"-/+ Stream replace/property: ShardCount(change) Name(add,forces)"},
 		},
 		{
 			name: "route and stage removal are hazards",
@@ -493,6 +507,11 @@ func TestCreateOnlyCoversAPIGateway(t *testing.T) {
 			t.Errorf("AWS::ApiGateway::%s has no create-only table", typ)
 		}
 	}
+	for typ, want := range map[string]bool{"AWS::ApiGatewayV2::RoutingRule": true, "AWS::Serverless::LayerVersion": false, "AWS::Nope::Thing": false} {
+		if knownType(typ) != want {
+			t.Errorf("knownType(%s) = %v, want %v", typ, !want, want)
+		}
+	}
 	for _, tc := range []struct {
 		typ, prop string
 		want      bool
@@ -505,6 +524,16 @@ func TestCreateOnlyCoversAPIGateway(t *testing.T) {
 		{"aws_api_gateway_resource", "path_part", false},
 		{"aws_api_gateway_method", "http_method", true},
 		{"aws_api_gateway_deployment", "triggers", true},
+		// From the generated tables, including types and properties
+		// newer than the hand-kept table they replaced.
+		{"AWS::ApiGatewayV2::RoutingRule", "DomainNameArn", true},
+		{"AWS::ApiGatewayV2::RoutingRule", "Priority", false},
+		{"AWS::Lambda::Function", "PackageType", true},
+		{"AWS::Lambda::Function", "MemorySize", false},
+		{"AWS::SQS::Queue", "FifoQueue", true},
+		{"AWS::DynamoDB::Table", "LocalSecondaryIndexes", true}, // the documentation's addition
+		{"AWS::Serverless::Function", "FunctionName", true},
+		{"AWS::Serverless::Function", "CodeUri", false}, // not the SAM spec's "everything"
 	} {
 		if got := isCreateOnly(tc.typ, tc.prop); got != tc.want {
 			t.Errorf("isCreateOnly(%s, %s) = %v, want %v", tc.typ, tc.prop, got, tc.want)
