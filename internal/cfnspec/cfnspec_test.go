@@ -182,3 +182,17 @@ func BenchmarkLookup(b *testing.B) {
 		}
 	}
 }
+
+// TestDocsNameTheVersion keeps docs/rules-schema.md, which tells users where
+// the schema comes from, in step with the pinned package.
+func TestDocsNameTheVersion(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/rules-schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{Package + "` " + Version, "published " + Date} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("docs/rules-schema.md does not say %q; update its \"Where the schema comes from\" section", want)
+		}
+	}
+}

@@ -12,7 +12,8 @@
 // and the output depends on the pin alone. To move to a newer spec, change
 // SPEC_VERSION, SPEC_INTEGRITY and SPEC_DATE (`npm view
 // @aws-cdk/aws-service-spec@VERSION dist.integrity time`), run go generate,
-// and review the diff of spec_gen.go (it is one line per property).
+// review the diff of spec_gen.go (it is one line per property), and
+// update the version and date in docs/rules-schema.md (a test checks).
 //
 // Flags: -o FILE writes there instead of ../spec_gen.go; --tarball FILE
 // reads a tarball already on disk instead of calling npm (it must still
