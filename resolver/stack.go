@@ -325,6 +325,7 @@ func (s *stack) checkSchema() {
 		return
 	}
 	checker := schema.New()
+	checker.SetSAMTransform(s.isSAM())
 	hasGlobals := s.isSAM() && s.root.Get("Globals") != nil
 	for _, f := range sec.Fields {
 		if f.Value.Kind != cfn.Mapping {

@@ -133,8 +133,8 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 		return
 	}
 	if obj.sam && !top {
-		// goformation's SAM structs mark nested properties required
-		// that SAM does not (S3 Version, EventSource Properties, …).
+		// The SAM specification marks nested properties required that
+		// SAM does not require (EventSource Properties, …).
 		return
 	}
 	w.required(n, obj, at, top)
@@ -164,6 +164,14 @@ func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {
 				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
 				"%s is required, but %s removes it", w.pathWith(name), how))
 		}
+	}
+	for _, c := range requiredUnless(obj.name) {
+		if n.Field(c.name) != nil || slices.ContainsFunc(c.unless, func(u string) bool { return n.Field(u) != nil }) {
+			continue
+		}
+		w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
+			fmt.Sprintf("Add %s; %s", c.name, c.why),
+			"%s needs %s when it has no %s", owner(), c.name, strings.Join(c.unless, " or ")))
 	}
 }
 
@@ -304,7 +312,7 @@ func (w *walker) badEnum(v *cfn.Node, e *enum) {
 		detail = "Did you mean \"" + s + "\"? " + detail
 	case e.open:
 		return // possibly newer than the list
-	case e.generated && !strictUnknown(w.typ):
+	case e.generated && !strictEnum(w.typ):
 		// Outside the services cfnrun keeps complete, a value AWS added
 		// after the tables is likelier than a typo without a close match.
 		w.ds = append(w.ds, diag.Warnf(RuleEnum, v.Range, w.id,

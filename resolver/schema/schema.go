@@ -57,6 +57,11 @@ func Rules() []RuleDoc { return slices.Clone(rules) }
 // Checker checks resources against the schema. The zero value is not
 // usable; call New.
 type Checker struct {
+	// noSAM: the template does not declare the SAM transform, so
+	// AWS::Serverless::* types are unknown to CloudFormation. Set before
+	// the first check (SetSAMTransform).
+	noSAM bool
+
 	mu    sync.Mutex
 	b     builder  // guarded by mu
 	segs  []seg    // the walkers' path stack, reused; guarded by mu
@@ -69,6 +74,12 @@ type Checker struct {
 func New() *Checker {
 	return &Checker{b: newBuilder()}
 }
+
+// SetSAMTransform says whether the template declares Transform:
+// AWS::Serverless-2016-10-31 (New assumes it does). Without it,
+// CloudFormation knows no AWS::Serverless::* type, and the Checker reports
+// them (E3001). Call it before checking.
+func (c *Checker) SetSAMTransform(declared bool) { c.noSAM = !declared }
 
 // KnownType reports whether typ is a resource type cfnrun can accept:
 // every type in the generated table, the types AWS added after it that
@@ -123,6 +134,11 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 	typ := strings.TrimSpace(typeNode.Value)
 	w.typ = typ
 	switch {
+	case c.noSAM && strings.HasPrefix(typ, "AWS::Serverless::"):
+		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, typeNode.Range, id,
+			"Add \"Transform: AWS::Serverless-2016-10-31\" at the top level of the template: CloudFormation knows SAM's types only through the SAM transform.",
+			"%s needs the SAM transform, which the template does not declare", typ))
+		return w.ds
 	case isCustom(typ):
 		w.custom(props, missingAt)
 	case newerType(typ):

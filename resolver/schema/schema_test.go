@@ -526,3 +526,19 @@ func BenchmarkNew(b *testing.B) {
 		New()
 	}
 }
+
+// TestSAMWithoutTransform: without Transform: AWS::Serverless-2016-10-31,
+// CloudFormation knows no AWS::Serverless::* type.
+func TestSAMWithoutTransform(t *testing.T) {
+	src := "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: nodejs22.x, Handler: index.handler, CodeUri: src/}\n"
+	c := New()
+	if ds := checkTemplate(t, c, "sam.yaml", []byte(src)); len(ds) != 0 {
+		t.Errorf("with the transform assumed: %s", render(ds))
+	}
+	c = New()
+	c.SetSAMTransform(false)
+	ds := checkTemplate(t, c, "sam.yaml", []byte(src))
+	if len(ds) != 1 || ds[0].Rule != RuleUnknownType || ds[0].Range.Start.Line != 3 || !strings.Contains(ds[0].Detail, "Transform: AWS::Serverless-2016-10-31") {
+		t.Errorf("without the transform: %s", render(ds))
+	}
+}

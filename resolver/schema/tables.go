@@ -169,6 +169,36 @@ func overrideShape(obj, prop string) *shape {
 	return nil
 }
 
+// strictEnum reports whether a value outside the generated tables'
+// allowed set is an error even without a did-you-mean match: on API
+// Gateway types (see strictUnknown) and on Lambda's, whose registry enums
+// (PackageType, TracingConfig.Mode, LoggingConfig levels, …) Lambda
+// enforces and cfn-lint reports as errors.
+func strictEnum(typ string) bool {
+	return strictUnknown(typ) || strings.HasPrefix(typ, "AWS::Lambda::")
+}
+
+// conditional is a property required unless one of the others is given.
+type conditional struct {
+	name   string
+	unless []string
+	why    string // the hint's explanation
+}
+
+// requiredUnless returns the conditionally required properties of object
+// obj, which registry schemas express (when at all) as oneOf/anyOf and the
+// generated tables do not carry.
+func requiredUnless(obj string) []conditional {
+	switch obj {
+	case "AWS::ApiGateway::RestApi":
+		// CreateRestApi needs a name; ImportRestApi takes it from the
+		// OpenAPI definition's info.title.
+		return []conditional{{"Name", []string{"Body", "BodyS3Location"},
+			"API Gateway needs a name unless the REST API is imported from an OpenAPI definition (Body or BodyS3Location)."}}
+	}
+	return nil
+}
+
 // newerType reports whether typ is a resource type AWS documents that the
 // generated tables do not have. Its properties are not checked.
 func newerType(typ string) bool {
