@@ -24,6 +24,7 @@ func renderRulesDoc() string {
 	for _, r := range AllRules() {
 		fmt.Fprintf(&b, "| <a id=\"%s\"></a>%s | %s | %s | %s |\n", strings.ToLower(r.ID), r.ID, r.Severity, r.Summary, r.Why)
 	}
+	writeCfnLintDifferences(&b)
 	return b.String()
 }
 
