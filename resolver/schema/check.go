@@ -416,8 +416,8 @@ func accepts(s *shape, r returns) bool {
 }
 
 // pickAlt returns the union alternative that fits v's kind and how many
-// fit. Only a single fit is checked further: goformation's SAM unions
-// (String or S3Location, …) are checked where they are unambiguous.
+// fit. Only a single fit is checked further: unions (SAM's String or
+// S3Location, …) are checked where they are unambiguous.
 func pickAlt(s *shape, v *cfn.Node) (*shape, int) {
 	var fit *shape
 	n := 0

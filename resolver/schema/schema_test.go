@@ -459,7 +459,7 @@ func genTemplate(n int) []byte {
 
 // BenchmarkValidate2000 checks a generated template of about 2,000
 // resources with a fresh Checker per run, as `cfnrun validate` does
-// (schema built by reflection once per type, then reused).
+// (schema decoded from the generated tables once per type, then reused).
 func BenchmarkValidate2000(b *testing.B) {
 	src := genTemplate(2000)
 	root, pds := cfn.Parse("gen.yaml", src)
@@ -518,8 +518,8 @@ func TestLongNames(t *testing.T) {
 	}
 }
 
-// BenchmarkNew is the fixed cost of a Checker: indexing goformation's
-// resource types.
+// BenchmarkNew is the fixed cost of a Checker: nothing is decoded until a
+// type is checked (with goformation it indexed 1,300 resource structs).
 func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
