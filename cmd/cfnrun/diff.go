@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/diff"
@@ -90,15 +91,21 @@ func diffCommand() command {
 			}
 			// Report the old side as REV:path, not the temporary copy.
 			relabelFrom, relabelTo = tmp+string(filepath.Separator), *gitRev+":"
-			var ok bool
-			if newT, ok = resolveSide(e, "new", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
+			newSide := resolveSide(e, "new", pos[0], pos[0], "'"+in.validateLine(true, pos[0])+"'", opts)
+			var oldSide side
+			if found {
+				oldSide = resolveSide(e, "old", pos[0]+" at "+*gitRev, oldPath, fmt.Sprintf("'%s' on a checkout of %s", in.validateLine(true, pos[0]), *gitRev), opts)
+				oldSide.relabel(relabelFrom, relabelTo)
+			}
+			if !reportSides(e, *strict, oldSide, newSide) {
 				return diffError
 			}
-			if !found {
+			newT = newSide.r.Template
+			if found {
+				oldT = oldSide.r.Template
+			} else {
 				// The path is new in the working copy: everything is added.
 				oldT = &model.Template{Format: newT.Format}
-			} else if oldT, ok = resolveSide(e, fmt.Sprintf("old (%s at %s)", pos[0], *gitRev), oldPath, fmt.Sprintf("'cfnrun validate %s' on a checkout of %s", pos[0], *gitRev), opts, *strict); !ok {
-				return diffError
 			}
 		} else {
 			if len(pos) != 2 {
@@ -109,13 +116,12 @@ func diffCommand() command {
 				// The same stack on both sides, so generated ids agree.
 				opts.StackName = stackNameOf(pos[1])
 			}
-			var ok bool
-			if oldT, ok = resolveSide(e, "old", pos[0], "'cfnrun validate "+pos[0]+"'", opts, *strict); !ok {
+			oldSide := resolveSide(e, "old", pos[0], pos[0], "'"+in.validateLine(true, pos[0])+"'", opts)
+			newSide := resolveSide(e, "new", pos[1], pos[1], "'"+in.validateLine(true, pos[1])+"'", opts)
+			if !reportSides(e, *strict, oldSide, newSide) {
 				return diffError
 			}
-			if newT, ok = resolveSide(e, "new", pos[1], "'cfnrun validate "+pos[1]+"'", opts, *strict); !ok {
-				return diffError
-			}
+			oldT, newT = oldSide.r.Template, newSide.r.Template
 		}
 
 		res, err := diff.Compare(e.ctx, oldT, newT)
@@ -148,28 +154,92 @@ func diffCommand() command {
 	return c
 }
 
-// resolveSide resolves one side of the comparison. Errors that leave no
-// model to compare (an unreadable file, broken YAML, HCL that does not
-// parse) are printed with their source lines and stop the diff. Errors
-// that would only stop a deployment (a stage without a deployment, say)
-// do not change what the diff can say; they are counted on stderr, since
-// 'cfnrun validate' is the command that reports them, unless strict.
-func resolveSide(e *env, side, path, validateHint string, opts resolver.Options, strict bool) (*model.Template, bool) {
-	r := resolver.Resolve(e.ctx, []string{path}, opts)
-	if r.HasInputErrors() || r.Template == nil || (strict && r.Diags.HasErrors()) {
-		verb := "cannot read"
-		if !r.HasInputErrors() && r.Template != nil {
-			verb = "--strict: errors in"
+// side is one resolved input of the comparison.
+type side struct {
+	name         string // "old" or "new"
+	shown        string // the path as the user knows it (REV:path for --git)
+	validateHint string // the command that shows its findings
+	r            *resolver.Result
+}
+
+// resolveSide resolves one side of the comparison.
+func resolveSide(e *env, name, shown, path, validateHint string, opts resolver.Options) side {
+	return side{name: name, shown: shown, validateHint: validateHint, r: resolver.Resolve(e.ctx, []string{path}, opts)}
+}
+
+// relabel shows the files of s read from a temporary copy as REV:path.
+func (s *side) relabel(from, to string) {
+	if s.r == nil || from == "" {
+		return
+	}
+	files := diag.NewFiles()
+	for _, n := range s.r.Files.Names() {
+		files.Add(relabelName(n, from, to), s.r.Files.Source(n))
+	}
+	s.r.Files = files
+	for i := range s.r.Diags {
+		d := &s.r.Diags[i]
+		d.Range.Filename = relabelName(d.Range.Filename, from, to)
+		if len(d.Related) > 0 {
+			d.Related = slices.Clone(d.Related)
+			for j := range d.Related {
+				d.Related[j].Range.Filename = relabelName(d.Related[j].Range.Filename, from, to)
+			}
 		}
-		fmt.Fprintf(e.stderr, "cfnrun diff: %s the %s template:\n\n", verb, side)
-		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
+	}
+}
+
+func relabelName(name, from, to string) string {
+	if rest, ok := strings.CutPrefix(name, from); ok {
+		return to + rest
+	}
+	return name
+}
+
+// reportSides decides whether the diff can go on. A side that was not read
+// as a whole (missing, a YAML/JSON/HCL syntax error, not a template) stops
+// it: comparing what little was read would report every resource
+// destroyed, or "No changes" when both sides are broken. Its errors are
+// printed with their source lines, every broken side's, and the diff exits
+// 1 whatever --exit-code says. Errors that would only stop a deployment (a
+// stage without a deployment, say) do not change what the diff can say;
+// their count is noted on stderr, since 'cfnrun validate' reports them,
+// unless --strict makes them stop the diff too.
+func reportSides(e *env, strict bool, sides ...side) bool {
+	ok := true
+	for _, s := range sides {
+		if s.r == nil {
+			continue
+		}
+		if bad := unreadable(s.r); len(bad) > 0 {
+			ok = false
+			fmt.Fprintf(e.stderr, "cfnrun diff: cannot read the %s template (%s); nothing was compared:\n\n", s.name, s.shown)
+			_ = diag.WriteText(e.stderr, s.r.Files, bad.Sort())
+			continue
+		}
+		if strict && s.r.Diags.HasErrors() {
+			ok = false
+			fmt.Fprintf(e.stderr, "cfnrun diff: --strict: the %s template (%s) has errors; nothing was compared:\n\n", s.name, s.shown)
+			_ = diag.WriteText(e.stderr, s.r.Files, s.r.Diags.Errors().Sort())
+		}
+	}
+	if !ok {
 		fmt.Fprintf(e.stderr, "Fix the errors above and run the diff again.\n")
-		return nil, false
+		return false
 	}
-	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment; %s shows them.\n", side, n, validateHint)
+	for _, s := range sides {
+		if s.r == nil {
+			continue
+		}
+		if n := s.r.Diags.Count(diag.Error); n > 0 {
+			why := ""
+			if ext := extensionUses(s.r.Diags); ext > 0 {
+				why = fmt.Sprintf(" (not counting %d use(s) of cfnrun's extensions, which a diff does not judge)", ext)
+			}
+			fmt.Fprintf(e.stderr, "cfnrun diff: note: the %s template has %d error(s) that would stop a deployment%s; %s shows them.\n", s.name, n, why, s.validateHint)
+		}
 	}
-	return r.Template, true
+	return true
 }
 
 // gitExtract writes path (a file, or every file under a directory) as it

@@ -47,7 +47,7 @@ func TestDiffCommand(t *testing.T) {
 		{name: "deploy-time errors are noted", args: []string{"diff", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 0,
 			stdout: []string{"No changes."}, stderr: []string{"error(s) that would stop a deployment"}},
 		{name: "strict stops on deploy-time errors", args: []string{"diff", "--strict", "../../examples/seed/template.yaml", "../../examples/seed/template.yaml"}, code: 1,
-			stderr: []string{"--strict: errors in the old template", "template.yaml:"}, noStdout: true},
+			stderr: []string{"--strict: the old template", "--strict: the new template", "template.yaml:42:7: error[E3201]"}, noStdout: true},
 		{name: "help", args: []string{"diff", "--help"}, code: 0, stdout: []string{"cfnrun diff [flags] OLD NEW", "-exit-code", "-param Name=Value"}},
 	}
 	for _, tt := range tests {
@@ -73,6 +73,77 @@ func TestDiffCommand(t *testing.T) {
 				t.Error("colour escape codes written to a non-terminal")
 			}
 		})
+	}
+}
+
+// TestDiffBrokenSide: a side that does not parse stops the diff with its
+// syntax error at file:line:col and exit 1, with --exit-code too; never a
+// resource list ("all destroyed") and never "No changes" when both sides
+// are broken. Every broken side is reported, not only the first.
+func TestDiffBrokenSide(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := filepath.Join(pairsDir, "rename-deployment", "old.yaml")
+	badYAML := write("bad.yaml", "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties: {Name: x\n  Other: 1\n")
+	badJSON := write("bad.json", "{\"Resources\": {\"Api\": {\"Type\": \"AWS::ApiGateway::RestApi\",}}}\n")
+	empty := write("empty.yaml", "")
+	badTF := write("tf/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n")
+	goodTF := filepath.Dir(write("tfok/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n}\n"))
+	tests := []struct {
+		name   string
+		args   []string
+		stderr []string // substrings, in this order
+	}{
+		{"new side YAML", []string{good, badYAML}, []string{"cannot read the new template (" + badYAML + ")", badYAML + ":4:"}},
+		{"old side JSON", []string{badJSON, good}, []string{"cannot read the old template (" + badJSON + ")", badJSON + ":1:"}},
+		{"both broken", []string{badJSON, badYAML}, []string{"cannot read the old template", badJSON + ":1:", "cannot read the new template", badYAML + ":4:"}},
+		{"same broken file", []string{badYAML, badYAML}, []string{"cannot read the old template", "cannot read the new template"}},
+		{"empty file", []string{empty, good}, []string{"cannot read the old template", empty + ":1:1: error[E0005]"}},
+		{"terraform", []string{goodTF, filepath.Dir(badTF)}, []string{"cannot read the new template", badTF + ":1:"}},
+	}
+	for _, tt := range tests {
+		for _, exitCode := range []bool{false, true} {
+			name := tt.name
+			args := append([]string{"diff"}, tt.args...)
+			if exitCode {
+				name += " --exit-code"
+				args = append([]string{"diff", "--exit-code"}, tt.args...)
+			}
+			t.Run(name, func(t *testing.T) {
+				stdout, stderr, code := runCLI(t, args...)
+				if code != 1 {
+					t.Errorf("exit code %d, want 1", code)
+				}
+				if stdout != "" {
+					t.Errorf("a broken side printed a diff:\n%s", stdout)
+				}
+				rest := stderr
+				for _, s := range tt.stderr {
+					i := strings.Index(rest, s)
+					if i < 0 {
+						t.Fatalf("stderr lacks %q (in order):\n%s", s, stderr)
+					}
+					rest = rest[i+len(s):]
+				}
+				for _, never := range []string{"No changes", "to destroy", "Resources:"} {
+					if strings.Contains(stderr, never) {
+						t.Errorf("stderr says %q:\n%s", never, stderr)
+					}
+				}
+				if !strings.Contains(stderr, "^") {
+					t.Errorf("no source snippet:\n%s", stderr)
+				}
+			})
+		}
 	}
 }
 

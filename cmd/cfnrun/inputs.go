@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/parser/cfn"
 	"github.com/cfnrun/cfnrun/resolver"
 )
 
@@ -116,6 +118,23 @@ func (f *inputFlags) args() []string {
 	return out
 }
 
+// validateLine is the validate command that reports exactly the findings a
+// command resolving paths with these inputs counts: the same inputs, and
+// --allow-extensions when the command does not count cfnrun's extensions
+// as errors. Every note that gives an error count names it, so the numbers
+// of validate, up, routes, graph and diff agree or say why not.
+func (f *inputFlags) validateLine(allowExtensions bool, paths ...string) string {
+	args := []string{"cfnrun", "validate"}
+	if allowExtensions {
+		args = append(args, "--allow-extensions")
+	}
+	args = append(args, f.args()...)
+	for _, p := range paths {
+		args = append(args, shellQuote(p))
+	}
+	return strings.Join(args, " ")
+}
+
 func shellQuote(s string) string {
 	if s != "" && strings.IndexFunc(s, func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,@+", r))
@@ -123,4 +142,46 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// unreadableRules are the findings after which a template was not read as
+// a whole: input errors (a missing file), YAML/JSON and HCL syntax errors,
+// a CloudFormation file that is not a mapping (or is empty), a YAML alias
+// bomb. What the resolver built from such a file is partial at best, so no
+// command acts on it: up does not serve it, diff does not compare it.
+// TestUnreadable keeps the list true to what the front ends report.
+var unreadableRules = map[string]bool{
+	"E0100":          true, // resolver: input cannot be read
+	cfn.RuleSyntax:   true,
+	cfn.RuleTopLevel: true,
+	cfn.RuleAlias:    true,
+	"TF001":          true, // parser/tf: unreadable file or HCL syntax error
+}
+
+// unreadable returns the error findings of r that mean its template was
+// not read as a whole, or nil when it was.
+func unreadable(r *resolver.Result) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range r.Diags {
+		if d.Severity == diag.Error && unreadableRules[d.Rule] {
+			out = append(out, d)
+		}
+	}
+	if out == nil && r.Template == nil {
+		out = diag.Diagnostics{diag.NewError("E0100", diag.Range{}, "no template was read")}
+	}
+	return out
+}
+
+// extensionUses counts the findings about cfnrun's extensions
+// (Http2Enabled, ConnectionType: HTTP2) that --allow-extensions turned
+// from errors into infos.
+func extensionUses(ds diag.Diagnostics) int {
+	n := 0
+	for _, d := range ds {
+		if d.Severity == diag.Info && (d.Rule == "E9001" || d.Rule == "E9002") {
+			n++
+		}
+	}
+	return n
 }

@@ -22,12 +22,13 @@ func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allo
 	opts := in.options()
 	opts.AllowExtensions = allowExtensions
 	r = resolver.Resolve(e.ctx, paths, opts)
-	if r.HasInputErrors() || r.Template == nil {
-		_ = diag.WriteText(e.stderr, r.Files, r.Diags.Errors())
+	if bad := unreadable(r); len(bad) > 0 {
+		_ = diag.WriteText(e.stderr, r.Files, bad.Sort())
+		fmt.Fprintf(e.stderr, "cfnrun %s: cannot read the template; fix the errors above and run it again.\n", name)
 		return r, exitUsage, false
 	}
 	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; to see them, run: cfnrun validate %s\n", name, n, strings.Join(append(in.args(), paths...), " "))
+		fmt.Fprintf(e.stderr, "cfnrun %s: the template has %d error(s) that would stop a deployment; to see them, run: %s\n", name, n, in.validateLine(allowExtensions, paths...))
 	}
 	return r, 0, true
 }

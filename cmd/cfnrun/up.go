@@ -138,8 +138,12 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 
 	r := u.resolve()
-	if r.HasInputErrors() || r.Template == nil {
-		u.printFindings(r.Files, r.Diags)
+	if bad := unreadable(r); len(bad) > 0 {
+		// Nothing to serve: no partial model of a file that does not
+		// parse. The findings with their source lines, and exit 2 as
+		// docs/runtime.md says.
+		_ = diag.WriteText(e.stderr, r.Files, bad.Sort())
+		fmt.Fprintf(e.stderr, "cfnrun up: cannot read the template; nothing to serve. Fix the errors above and start again.\n")
 		return exitUsage
 	}
 	g, err := runtime.New(cfg)
@@ -233,9 +237,9 @@ func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.
 	defer u.mu.Unlock()
 	e := u.e
 	r := u.resolve()
-	if r.HasInputErrors() || r.Template == nil {
-		u.printFindings(r.Files, r.Diags)
-		fmt.Fprintln(e.stdout, "cfnrun up: reload failed; still serving the previous version")
+	if bad := unreadable(r); len(bad) > 0 {
+		u.printFindings(r.Files, bad)
+		fmt.Fprintln(e.stdout, "cfnrun up: reload failed: the template cannot be read; still serving the previous version")
 		return
 	}
 	if added := newErrors(u.current, r.Diags); len(added) > 0 {
@@ -278,9 +282,25 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 		return
 	}
 	// One line each: the banner stays readable, and validate has the
-	// source lines and the fixes.
+	// source lines and the fixes. The count says which findings are up's
+	// own (what it serves differently), so it matches validate's.
 	_ = diag.WriteCompact(u.e.stdout, ds)
-	fmt.Fprintf(u.e.stdout, "%s ('cfnrun validate' on the template shows the source lines and how to fix each)\n", ds.Summary())
+	own := 0
+	for _, d := range ds {
+		if strings.HasPrefix(d.Rule, "runtime-") {
+			own++
+		}
+	}
+	paths := u.paths
+	if u.embedded != "" {
+		paths = []string{"templates/" + templates.DefaultName}
+	}
+	line := u.in.validateLine(true, paths...)
+	if own > 0 {
+		fmt.Fprintf(u.e.stdout, "%s; %d of them from up itself (runtime-*), the others are what '%s' reports, with the source lines and how to fix each\n", ds.Summary(), own, line)
+		return
+	}
+	fmt.Fprintf(u.e.stdout, "%s ('%s' shows the source lines and how to fix each)\n", ds.Summary(), line)
 }
 
 func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {

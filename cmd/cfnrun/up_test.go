@@ -254,94 +254,38 @@ func TestUpWithCurl(t *testing.T) {
 	}
 }
 
+// TestUpRefusesWhatItCannotServe: a template without an API exits 1; one
+// that cannot be read (a syntax error, an empty file, a missing path) exits
+// 2, as docs/runtime.md says, with the error at file:line:col and nothing
+// about a missing REST API.
 func TestUpRefusesWhatItCannotServe(t *testing.T) {
 	dir := t.TempDir()
-	for _, c := range []struct{ name, src, want string }{
-		{"no api", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", "no REST API"},
-		{"syntax", "Resources:\n  Api:\n    Type: [\n", "syntax error"},
+	for _, c := range []struct {
+		name, file, src string
+		code            int
+		want            string
+	}{
+		{"no api", "noapi.yaml", "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", exitFindings, "no REST API"},
+		{"yaml syntax", "syntax.yaml", "Resources:\n  Api:\n    Type: [\n", exitUsage, "syntax.yaml:4:1: error[E0000]"},
+		{"json syntax", "syntax.json", "{\"Resources\": {\"Api\": {\"Type\": \"AWS::ApiGateway::RestApi\",}}}", exitUsage, "syntax.json:1:"},
+		{"empty", "empty.yaml", "", exitUsage, "empty.yaml:1:1: error[E0005]"},
+		{"hcl syntax", "main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n", exitUsage, "main.tf:1:"},
+		{"missing", "", "", exitUsage, "error[E0100]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			file := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".yaml")
-			os.WriteFile(file, []byte(c.src), 0o644)
+			file := filepath.Join(dir, c.name, c.file)
+			if c.file != "" {
+				os.MkdirAll(filepath.Dir(file), 0o755)
+				os.WriteFile(file, []byte(c.src), 0o644)
+			}
 			var out, errOut strings.Builder
 			code := run(context.Background(), []string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "", file}, nil, &out, &errOut)
-			if code == 0 || !strings.Contains(out.String()+errOut.String(), c.want) {
-				t.Errorf("exit %d, output:\n%s%s", code, out.String(), errOut.String())
+			all := out.String() + errOut.String()
+			if code != c.code || !strings.Contains(all, c.want) {
+				t.Errorf("exit %d (want %d), output lacks %q:\n%s", code, c.code, c.want, all)
 			}
-		})
-	}
-}
-
-// TestUpAccountID: --account-id reaches $context.accountId in mapping
-// templates and context.accountId in parameter mappings, as it reaches
-// AWS::AccountId.
-func TestUpAccountID(t *testing.T) {
-	const tpl = `Resources:
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Properties:
-      Name: acct
-  Res:
-    Type: AWS::ApiGateway::Resource
-    Properties:
-      RestApiId: !Ref Api
-      ParentId: !GetAtt Api.RootResourceId
-      PathPart: who
-  Get:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Res
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration:
-        Type: MOCK
-        RequestTemplates:
-          application/json: '{"statusCode": 200}'
-        IntegrationResponses:
-          - StatusCode: "200"
-            ResponseParameters:
-              method.response.header.X-Account: context.accountId
-            ResponseTemplates:
-              application/json: '{"account": "$context.accountId"}'
-      MethodResponses:
-        - StatusCode: "200"
-          ResponseParameters:
-            method.response.header.X-Account: true
-  Dep:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: Get
-    Properties:
-      RestApiId: !Ref Api
-      StageName: dev
-`
-	dir := t.TempDir()
-	file := filepath.Join(dir, "acct.yaml")
-	if err := os.WriteFile(file, []byte(tpl), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"default", nil, "123456789012"},
-		{"flag", []string{"--account-id", "210987654321"}, "210987654321"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := startUp(t, append(append([]string{"--no-watch"}, tc.args...), file)...)
-			resp, err := h2c().Get("http://" + p.http + "/dev/who")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			var m map[string]any
-			b, _ := io.ReadAll(resp.Body)
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatalf("%d %q: %v", resp.StatusCode, b, err)
-			}
-			if resp.StatusCode != 200 || m["account"] != tc.want || resp.Header.Get("X-Account") != tc.want {
-				t.Errorf("got %d %s X-Account=%q, want account %s", resp.StatusCode, b, resp.Header.Get("X-Account"), tc.want)
+			if c.code == exitUsage && strings.Contains(all, "no REST API") {
+				t.Errorf("an unreadable template reported as one without an API:\n%s", all)
 			}
 		})
 	}
