@@ -183,11 +183,9 @@ const (
 
 // Hazard is a change a reviewer must not miss.
 type Hazard struct {
-	// Kind is a stable identifier, documented in docs/diff.md:
-	// api-removed, stage-removed, route-removed, auth-weakened,
-	// deployment-not-updated, terraform-deployment-not-triggered,
-	// stage-new-deployment, replace-collision, api-replaced, data-loss,
-	// export-removed.
+	// Kind is a stable identifier, one per entry of the hazard registry
+	// (hazardKinds), documented in docs/diff.md's table, which is
+	// generated from the registry.
 	Kind     string `json:"kind"`
 	Severity string `json:"severity"`
 	Message  string `json:"message"`
@@ -234,7 +232,6 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	}
 	rd := compareRoutes(old, new, r.CrossFormat)
 	r.Routes, r.Stages = rd.routes, rd.stages
-	r.Hazards = hazards(old, new, rs, rd)
 	// JSON consumers get arrays, never null.
 	if r.Resources == nil {
 		r.Resources = []ResourceChange{}
@@ -246,8 +243,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		r.Stages = []StageChange{}
 	}
 	r.Outputs = compareOutputs(old, new, r.CrossFormat)
-	r.Hazards = append(r.Hazards, exportHazards(r.Outputs)...)
-	sortHazards(r.Hazards)
+	r.Hazards = findHazards(newHazardInput(old, new, rs, rd, r.Outputs))
 	r.summarize()
 	return r, nil
 }

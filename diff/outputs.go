@@ -62,23 +62,23 @@ func compareOutputs(old, new *model.Template, crossFormat bool) []OutputChange {
 	return out
 }
 
-// exportHazards flags exports that disappear or are renamed: CloudFormation
-// refuses to delete an export another stack imports ("Export ... cannot be
-// deleted as it is in use by ..."), and when none does, the importers of
-// tomorrow break.
-func exportHazards(cs []OutputChange) []Hazard {
-	var hs []Hazard
-	for _, c := range cs {
-		if c.OldExport == "" || c.OldExport == c.NewExport {
-			continue
+var hazardExportRemoved = hazardKind{
+	Kind: "export-removed", Severity: SeverityDanger,
+	When:   "an output's export name disappears or changes: CloudFormation refuses to delete an export another stack imports",
+	Detail: "Stacks that Fn::ImportValue it block the update (\"Export cannot be deleted as it is in use\"); remove the imports first, or keep the export.",
+	// CloudFormation refuses to delete an export another stack imports
+	// ("Export ... cannot be deleted as it is in use by ..."), and when
+	// none does, the importers of tomorrow break.
+	check: func(in *hazardInput, report func(Hazard)) {
+		for _, c := range in.outputs {
+			if c.OldExport == "" || c.OldExport == c.NewExport {
+				continue
+			}
+			what := "removed"
+			if c.NewExport != "" {
+				what = "renamed to " + c.NewExport
+			}
+			report(Hazard{Location: c.Location, Message: fmt.Sprintf("export %s (output %s) is %s", c.OldExport, c.Name, what)})
 		}
-		what := "removed"
-		if c.NewExport != "" {
-			what = "renamed to " + c.NewExport
-		}
-		hs = append(hs, Hazard{Kind: "export-removed", Severity: SeverityDanger, Location: c.Location,
-			Message: fmt.Sprintf("export %s (output %s) is %s", c.OldExport, c.Name, what),
-			Detail:  "Stacks that Fn::ImportValue it block the update (\"Export cannot be deleted as it is in use\"); remove the imports first, or keep the export."})
-	}
-	return hs
+	},
 }

@@ -320,6 +320,9 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			if !it.replaced && (!strings.HasPrefix(u.node.Type, "aws_") || stableAttr(u.attr)) {
 				continue
 			}
+			if it.replaced && readsKeptName(d.byNew[a], newBy[a], u.attr) {
+				continue
+			}
 			mark(u, fmt.Sprintf("refers to %s, which %s, so its value changes", a, how))
 		}
 	}
@@ -349,6 +352,43 @@ func changedParams(old, new *model.Template) map[string]string {
 		}
 	}
 	return out
+}
+
+// nameRefs lists the types whose Ref (CloudFormation, attr "") or name
+// attribute (Terraform) is the custom name the user set in prop: a
+// replacement that keeps that name leaves the reference's value as it was.
+var nameRefs = map[string]struct{ prop, attr string }{
+	"AWS::ApiGateway::Model":    {prop: "Name"},
+	"AWS::Lambda::Function":     {prop: "FunctionName"},
+	"AWS::Serverless::Function": {prop: "FunctionName"},
+	"AWS::IAM::Role":            {prop: "RoleName"},
+	"AWS::DynamoDB::Table":      {prop: "TableName"},
+	"AWS::S3::Bucket":           {prop: "BucketName"},
+	"AWS::Logs::LogGroup":       {prop: "LogGroupName"},
+	"aws_api_gateway_model":     {prop: "name", attr: "name"},
+	"aws_lambda_function":       {prop: "function_name", attr: "function_name"},
+	"aws_iam_role":              {prop: "name", attr: "name"},
+	"aws_dynamodb_table":        {prop: "name", attr: "name"},
+	"aws_s3_bucket":             {prop: "bucket", attr: "bucket"},
+	"aws_cloudwatch_log_group":  {prop: "name", attr: "name"},
+}
+
+// readsKeptName reports whether a reference reading attr of the replaced
+// resource n reads only its custom name, which the replacement keeps: a
+// method's RequestModels {"application/json": !Ref Model} is not changed
+// by a model replaced under the same Name.
+func readsKeptName(c *ResourceChange, n *model.Node, attr string) bool {
+	if c == nil || n == nil || c.Replacement == ReplaceType || c.Replacement == ReplaceRename {
+		return false
+	}
+	nr, ok := nameRefs[n.Type]
+	if !ok || attr != nr.attr {
+		return false
+	}
+	if v := n.Props.Get(nr.prop); v == nil || v.Kind == model.Null {
+		return false
+	}
+	return !slices.ContainsFunc(c.Changes, func(p PropertyChange) bool { return topProp(p.Path) == nr.prop })
 }
 
 // stableAttr reports whether a Terraform attribute keeps its value when
