@@ -109,6 +109,9 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 
 // computeAttrs computes r's Ref and documented attributes.
 func (s *stack) computeAttrs(r *resource) map[string]string {
+	if la, ok := s.lambdaAttrs(r); ok {
+		return la
+	}
 	a := map[string]string{}
 	id := func(n int, kind string) string { return model.StableID(n, kind, s.stackName, r.id) }
 	prop := func(name string) string {

@@ -51,6 +51,7 @@ func generateTemplate(n int) (string, int) {
         Type: AWS_PROXY
         IntegrationHttpMethod: POST
         Uri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn%[4]d.Arn}/invocations
+        Credentials: !GetAtt Role%[4]d.Arn
   Post%[4]d:
     Type: AWS::ApiGateway::Method
     Properties:

@@ -240,6 +240,9 @@ func (s *stack) ref(name string, rng diag.Range, c evalCtx) any {
 	if r, ok := s.res[name]; ok {
 		return s.attr(r, "Ref", rng, c)
 	}
+	if r, attr, ok := s.samDotted(name); ok {
+		return s.attr(r, attr, rng, c)
+	}
 	if v, ok := s.opts.Sets[name]; ok {
 		s.setUsed[name] = true
 		return v

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/google/go-cmp/cmp"
@@ -56,12 +57,34 @@ func TestGolden(t *testing.T) {
 							opts.AllowExtensions = true
 						case "region":
 							opts.Region = kv
+						case "code":
+							if opts.Code == nil {
+								opts.Code = map[string]string{}
+							}
+							opts.Code[k] = filepath.Join(dir, v)
+						case "today":
+							d, err := time.Parse("2006-01-02", kv)
+							if err != nil {
+								t.Fatal(err)
+							}
+							opts.Today = d
+						case "external":
+							opts.ExternalFunctions = append(opts.ExternalFunctions, kv)
 						}
 					}
-				case strings.HasSuffix(f.Name, ".yaml") || strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".json"):
-					tpl = filepath.Join(dir, f.Name)
-					if err := os.WriteFile(tpl, f.Data, 0o644); err != nil {
+				case f.Name == "model" || f.Name == "routes" || f.Name == "findings":
+				default:
+					// The template is the first top-level YAML or JSON
+					// file; other files (function code) go next to it.
+					fp := filepath.Join(dir, filepath.FromSlash(f.Name))
+					if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
 						t.Fatal(err)
+					}
+					if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					if tpl == "" && !strings.Contains(f.Name, "/") && (strings.HasSuffix(f.Name, ".yaml") || strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".json")) {
+						tpl = fp
 					}
 				}
 			}

@@ -159,6 +159,9 @@ func subRange(str *cfn.Node, p cfn.SubPart) diag.Range {
 
 func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) {
 	s := w.s
+	if r, a, ok := s.samDotted(name); ok && attr == "" {
+		name, attr = r.id, a // SAM's !Ref Fn.Alias / Fn.Version
+	}
 	if strings.HasPrefix(name, "AWS::") {
 		if _, ok := s.pseudo(name); !ok {
 			s.errorf(ruleUnknownRef, rng, w.from, cmp.Or(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
@@ -214,6 +217,9 @@ func (w *refWalker) checkAttr(res, attr string, rng diag.Range) {
 		return
 	}
 	if _, set := w.s.opts.Sets[res+"."+attr]; set {
+		return
+	}
+	if _, _, ok := w.s.samDotted(res + "." + attr); ok {
 		return
 	}
 	attrs, full := knownAttrs(r.typ)

@@ -300,6 +300,7 @@ func (l *lowerer) run() {
 		}
 	}
 	l.checkParentCycles()
+	l.lowerFunctions()
 	l.lowerSAM()
 	for _, b := range bodies {
 		l.importOpenAPI(b.api, b.owner, b.body)

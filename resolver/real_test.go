@@ -45,7 +45,8 @@ var realTemplates = []struct {
 	// HttpMethod comes from a parameter.
 	{file: "localstack-apigateway-update-stage.yaml", params: map[string]string{"RestApiName": "api"}, routes: 1, warnings: mockNoStatus},
 	// SAM: the implicit API of a function's Api event is not expanded.
-	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 2},
+	// python3.9 can no longer be deployed (E3402).
+	{file: "localstack-sam-serverless-api-resolving.yaml", params: map[string]string{"AllowedOrigin": "https://example.com"}, routes: 2, wantRules: []string{"E3402"}},
 	// No Deployment: one route without a stage.
 	{file: "aws-cloudformation-templates-apigateway-lambda-integration.yaml", routes: 1, warnings: []string{"W3220"}},
 	// GetAtt in every form, including the long-form dotted string.
@@ -53,14 +54,19 @@ var realTemplates = []struct {
 		"SSMMasterDBPasswordKeyFullName": "/db/password", "SSMLambdaARN": "arn:aws:lambda:us-east-1:123456789012:function:ssm", "SSMModifiedAt": "2024-01-01"}, routes: 0},
 	// SAM output: two APIs from OpenAPI bodies, each with the SAM "Stage"
 	// stage from the deployment and a Prod stage: 2 APIs x 2 stages x 4.
-	{file: "sam-translator-api-with-cors.json", routes: 16},
+	// The ExplicitApi's body invokes two functions without a Lambda
+	// permission (SAM adds none for DefinitionBody integrations): those
+	// routes deploy and answer 500 (E3410); nodejs12.x can no longer be
+	// deployed (E3402).
+	{file: "sam-translator-api-with-cors.json", routes: 16, wantRules: []string{"E3402", "E3410"}},
 	// SAM output with CanarySetting; ExplicitApi comes from S3 (warning).
 	// SAM passes the input's StageVariablesOverrides through, but the
 	// property is StageVariableOverrides: CloudFormation rejects it.
 	{file: "sam-translator-api-with-canary-setting.json", routes: 2, wantRules: []string{"E3002"}},
 	// The API Gateway developer guide's REST templates.
-	{file: "awsdocs-rest-lambda-proxy.yaml", routes: 1},
-	{file: "awsdocs-rest-with-auth.yaml", routes: 1},
+	// Both use nodejs12.x, which Lambda no longer deploys (E3402).
+	{file: "awsdocs-rest-lambda-proxy.yaml", routes: 1, wantRules: []string{"E3402"}},
+	{file: "awsdocs-rest-with-auth.yaml", routes: 1, wantRules: []string{"E3402"}},
 	// A deployment's StageName (tempstage) plus a Stage (test): 2 stages.
 	{file: "awsdocs-stage.yaml", routes: 2},
 	{file: "awsdocs-usage-plan.yaml", routes: 2},
@@ -73,7 +79,8 @@ var realTemplates = []struct {
 	{file: "localstack-serverless-framework-apigw-lambda.json", routes: 2},
 	// LanguageExtensions + SAM: a parameter used only in
 	// UpdateReplacePolicy, intrinsics in resource policies.
-	{file: "cfn-lint-good-transform-language-extension.yaml", params: map[string]string{"DBPolicy": "Retain"}, routes: 0},
+	// python3.9 can no longer be deployed (E3402).
+	{file: "cfn-lint-good-transform-language-extension.yaml", params: map[string]string{"DBPolicy": "Retain"}, routes: 0, wantRules: []string{"E3402"}},
 	// Sub in Metadata, nested-stack outputs, Sub over Fn::Transform.
 	{file: "cfn-lint-good-functions-sub.yaml", params: map[string]string{"mySubnets": "subnet-1,subnet-2"}, routes: 0},
 	// The body comes from S3 via AWS::Include: nothing to serve locally.

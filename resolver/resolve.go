@@ -73,6 +73,7 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		res.Diags = append(res.Diags, ds...)
 		if t != nil {
 			res.Diags = append(res.Diags, CheckModel(t, opts.AllowExtensions)...)
+			res.Diags = append(res.Diags, CheckLambda(t, opts)...)
 		}
 		res.Diags = res.Diags.Sort()
 		return res
@@ -180,6 +181,6 @@ func loadTerraform(ctx context.Context, paths []string, opts Options, files *dia
 	}
 	return tf.Load(ctx, paths, tf.Options{
 		Vars: opts.Vars, VarFiles: opts.VarFiles, Getenv: opts.Getenv,
-		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets,
+		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets, Code: opts.Code,
 	}, files)
 }

@@ -8,6 +8,7 @@ package resolver
 
 import (
 	"context"
+	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -39,6 +40,18 @@ type Options struct {
 	// AllowExtensions reports cfnrun's extensions (Http2Enabled,
 	// ConnectionType: HTTP2) as info instead of errors.
 	AllowExtensions bool
+	// Code are --code NAME=PATH: a local directory or .zip holding the
+	// code of the function NAME (logical id, Terraform address or function
+	// name), for functions whose code is not local (S3, an image) or to
+	// run other code than the template says.
+	Code map[string]string
+	// ExternalFunctions are the functions the user serves from outside the
+	// template (--lambda NAME=...): names, logical ids or ARNs. An
+	// integration naming one of them is not reported as not served.
+	ExternalFunctions []string
+	// Today is the date runtime deprecations are judged against; the zero
+	// value means the current date.
+	Today time.Time
 }
 
 // Result is what Resolve returns: always a Files registry for snippets, a

@@ -143,6 +143,9 @@ func (l *lowerer) lowerSAM() {
 			continue
 		}
 		fnArn := r.attrs["Arn"]
+		if alias, ok := r.attrs["Alias"]; ok {
+			fnArn = alias // with AutoPublishAlias, SAM's events invoke the alias
+		}
 		for _, ev := range samEvents(r) {
 			if ev.typ == "HttpApi" {
 				s.infof(ruleNotServed, ev.rng, id, "cfnrun serves REST APIs (API Gateway v1); use an event of Type Api to have it serve this route.",

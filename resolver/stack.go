@@ -174,6 +174,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	c.run()
 	c.checkOrphans(s.orphans)
 	s.diags = append(s.diags, c.ds...)
+	s.diags = append(s.diags, CheckLambda(t, s.opts)...)
 	return t, s.diags
 }
 

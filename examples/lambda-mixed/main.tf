@@ -35,11 +35,26 @@ resource "aws_lambda_function" "hello" {
   memory_size   = var.function_memory
   timeout       = 10
   role          = aws_iam_role.function.arn
-  filename      = "hello.zip"
+  filename      = data.archive_file.hello.output_path
   environment {
     variables = {
       QUEUE_URL = aws_sqs_queue.jobs.url
     }
+  }
+}
+
+# The same inline code as the CloudFormation template's Code.ZipFile, zipped
+# by Terraform; cfnrun runs it from the source block without the zip.
+data "archive_file" "hello" {
+  type        = "zip"
+  output_path = "${path.module}/build/hello.zip"
+  source {
+    filename = "index.py"
+    content  = <<-EOT
+      import json
+      def handler(event, context):
+          return {"statusCode": 200, "body": json.dumps({"hello": event["path"]})}
+    EOT
   }
 }
 

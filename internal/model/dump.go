@@ -25,6 +25,20 @@ type DumpOptions struct {
 // golden tests and `cfnrun routes --format model`.
 func Dump(w io.Writer, t *Template, o DumpOptions) error {
 	d := dumper{o: o}
+	if len(t.Files) > 0 {
+		d.base = filepath.Dir(t.Files[0])
+	}
+	if !o.Identity {
+		// Generated API ids differ between a template and its twin;
+		// permissions name APIs by id in their SourceArn.
+		var pairs []string
+		for _, api := range t.APIs {
+			if api.ID != "" {
+				pairs = append(pairs, api.ID, "{"+api.Name+"}")
+			}
+		}
+		d.apiIDs = strings.NewReplacer(pairs...)
+	}
 	for _, api := range t.APIs {
 		d.line(0, api.Range, api.LogicalID, api.ID, "api %q", api.Name)
 		d.kv(1, "description", api.Description)
@@ -142,6 +156,22 @@ func DumpString(t *Template, o DumpOptions) string {
 type dumper struct {
 	b strings.Builder
 	o DumpOptions
+	// base is the directory of the template's first file: code paths are
+	// printed relative to it.
+	base string
+	// apiIDs replaces API ids by {API name} in the semantic dump.
+	apiIDs *strings.Replacer
+}
+
+// path prints a code path relative to the template's directory, as the
+// template wrote it.
+func (d *dumper) path(p string) string {
+	if d.base != "" {
+		if rel, err := filepath.Rel(d.base, p); err == nil {
+			p = rel
+		}
+	}
+	return filepath.ToSlash(p)
 }
 
 func (d *dumper) line(depth int, rng diag.Range, logical, id, format string, args ...any) {
@@ -262,6 +292,7 @@ func (d *dumper) function(fn *Function) {
 	d.kv(1, "runtime", fn.Runtime)
 	d.kv(1, "handler", fn.Handler)
 	d.code(1, "code", fn.Code)
+	d.kv(1, "buildMethod", fn.BuildMethod)
 	for _, l := range fn.Layers {
 		d.line(1, l.Range, l.LogicalID, "", "layer %s", l.ARN)
 		d.code(2, "code", l.Code)
@@ -281,7 +312,11 @@ func (d *dumper) function(fn *Function) {
 	}
 	for _, p := range fn.Permissions {
 		d.line(1, p.Range, p.LogicalID, "", "permission %s %s", p.Action, p.Principal)
-		d.kv(2, "sourceArn", p.SourceArn)
+		src := p.SourceArn
+		if d.apiIDs != nil {
+			src = d.apiIDs.Replace(src)
+		}
+		d.kv(2, "sourceArn", src)
 		d.kv(2, "qualifier", p.Qualifier)
 		if p.Generated {
 			d.kv(2, "generated", "true")
@@ -294,15 +329,15 @@ func (d *dumper) code(depth int, k string, c Code) {
 	case c.NotLocal != "":
 		d.kv(depth, k, "not local: "+c.NotLocal)
 	case c.Dir != "":
-		d.kv(depth, k, "dir "+filepath.ToSlash(c.Dir))
+		d.kv(depth, k, "dir "+d.path(c.Dir))
 		d.list(depth+1, "excludes", c.Excludes)
 	case c.Zip != "":
-		d.kv(depth, k, "zip "+filepath.ToSlash(c.Zip))
+		d.kv(depth, k, "zip "+d.path(c.Zip))
 	case len(c.Files) > 0:
 		fmt.Fprintf(&d.b, "%s%s: files\n", strings.Repeat("  ", depth), k)
 		for _, f := range c.Files {
 			if f.Source != "" {
-				d.kv(depth+1, f.Name, "from "+filepath.ToSlash(f.Source))
+				d.kv(depth+1, f.Name, "from "+d.path(f.Source))
 			} else {
 				d.kv(depth+1, f.Name, f.Content)
 			}

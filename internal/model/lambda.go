@@ -53,6 +53,11 @@ type Function struct {
 	PackageType string
 	// Code is where the function's code comes from locally.
 	Code Code
+	// BuildMethod is SAM's Metadata.BuildMethod ("go1.x", "esbuild",
+	// "makefile", "rust-cargolambda", ...): Code is then the source `sam
+	// build` turns into the deployment package, not the package itself.
+	// "" when the code runs as it is.
+	BuildMethod string
 	// Layers are the function's layers, in the order Lambda extracts them
 	// into /opt (later layers overwrite earlier ones).
 	Layers []Layer

@@ -187,6 +187,14 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 	case "aws_sqs_queue", "aws_sns_topic":
 		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
 	}
+	if a, extra, ok := lambdaARN(typ, obj, region, acct); ok {
+		arn = a
+		for k, v := range extra {
+			if _, set := obj[k]; !set {
+				obj[k] = cty.StringVal(v)
+			}
+		}
+	}
 	sets := l.setsFor(addr)
 	if s, ok := sets["arn"]; ok {
 		arn = s // invoke_arn and qualified_arn follow an --set arn

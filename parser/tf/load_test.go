@@ -68,6 +68,11 @@ func TestGolden(t *testing.T) {
 							opts.VarFiles = append(opts.VarFiles, filepath.Join(dir, rest))
 						case "region":
 							opts.Region = rest
+						case "code":
+							if opts.Code == nil {
+								opts.Code = map[string]string{}
+							}
+							opts.Code[k] = filepath.Join(dir, v)
 						case "path":
 							load = append(load, filepath.Join(dir, rest))
 						case "":

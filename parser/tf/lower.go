@@ -57,6 +57,7 @@ func (l *loader) lower(t *model.Template) {
 		t.Nodes = append(t.Nodes, &model.Node{Address: in.addr, Type: in.res.typ, Range: toRange(in.res.declRange),
 			Props: in.props, Deps: in.deps, Attrs: in.attrs, Placeholder: in.placeholder})
 	}
+	lw.functions(byType)
 	for _, in := range byType["aws_api_gateway_rest_api"] {
 		lw.restAPI(in)
 	}

@@ -27,9 +27,9 @@ var paritySets = map[string][2]map[string]string{
 	"lambda-mixed": {
 		{},
 		{
-			"aws_lambda_function.hello.arn": "arn:aws:lambda:us-east-1:123456789012:function:template-HelloFunction-3T5SPBQTRHX7",
-			"aws_sqs_queue.jobs.name":       "template-JobsQueue-U98G8PD78A1H",
-			"aws_iam_role.api_sqs.arn":      "arn:aws:iam::123456789012:role/template-ApiSqsRole-4OX9LVB3HL36",
+			"aws_sqs_queue.jobs.name":  "template-JobsQueue-U98G8PD78A1H",
+			"aws_sqs_queue.jobs.url":   "https://sqs.us-east-1.amazonaws.com/123456789012/template-JobsQueue-U98G8PD78A1H",
+			"aws_iam_role.api_sqs.arn": "arn:aws:iam::123456789012:role/template-ApiSqsRole-4OX9LVB3HL36",
 		},
 	},
 }

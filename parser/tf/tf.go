@@ -49,6 +49,9 @@ type Options struct {
 	// resources cfnrun does not model, or of resources the configuration
 	// refers to but does not declare.
 	Sets map[string]string
+	// Code are --code NAME=PATH: a directory or .zip holding the code of
+	// the aws_lambda_function NAME (address or function_name).
+	Code map[string]string
 }
 
 // Load reads the .tf / .tf.json files or directories in paths, evaluates

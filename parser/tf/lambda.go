@@ -1,0 +1,329 @@
+package tf
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Lambda functions of a Terraform configuration: aws_lambda_function with
+// its aliases, layers and permissions, lowered into model.Function. A
+// function whose filename is the output_path of an archive_file runs from
+// the source the archive would contain, so the zip need not exist yet.
+
+// Rules of the Lambda lowering (docs/terraform.md).
+var (
+	ruleZipMissing = newRule("TF060", sevWarning,
+		"`aws_lambda_function` `filename` that does not exist and that no `archive_file` writes",
+		"`terraform apply` fails to read the zip; `cfnrun up` cannot run the function until it is built, or `--code NAME=PATH` supplies its code. A `filename` that is an `archive_file`'s `output_path` (by value or by reference) runs from the archive's `source_dir`, `source_file`, `source_content` or `source` blocks: the zip need not exist.")
+	ruleArchiveSource = newRule("TF061", sevError,
+		"`archive_file` `source_dir` or `source_file` that does not exist",
+		"`terraform plan` fails (\"could not archive missing directory\"); the function that runs from the archive has no code.")
+	ruleCodeNotLocalTF = newRule("TF062", sevInfo,
+		"`aws_lambda_function` whose code is in S3 (`s3_bucket`/`s3_key`) or a container image (`image_uri`)",
+		"It deploys, but cfnrun cannot read the code; `--code NAME=PATH` supplies a local directory or zip.")
+)
+
+// lambdaCFNName maps aws_lambda_* argument names to the CloudFormation
+// property names model.Ranges are keyed by.
+var lambdaCFNName = map[string]string{
+	"function_name": "FunctionName", "handler": "Handler", "runtime": "Runtime", "filename": "Code", "s3_bucket": "Code",
+	"s3_key": "Code", "image_uri": "Code", "environment": "Environment", "timeout": "Timeout", "memory_size": "MemorySize",
+	"layers": "Layers", "reserved_concurrent_executions": "ReservedConcurrentExecutions", "architectures": "Architectures",
+	"package_type": "PackageType", "publish": "AutoPublishAlias", "action": "Action", "principal": "Principal",
+	"source_arn": "SourceArn", "qualifier": "Qualifier", "name": "Name", "function_version": "FunctionVersion",
+}
+
+func (in *instance) lambdaRanges() model.Ranges {
+	r := model.Ranges{}
+	for n, rng := range in.ranges {
+		if c, ok := lambdaCFNName[n]; ok {
+			r[c] = toRange(rng)
+		}
+	}
+	return r
+}
+
+// archive is what a data (or resource) "archive_file" would put in its zip.
+type archive struct {
+	in *instance
+	// path is the cleaned output_path, relative to the working directory.
+	path string
+	code model.Code
+}
+
+// codePath resolves a path argument as Terraform does: relative to the
+// root module's directory (path.module is relative to it too).
+func (l *loader) codePath(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(l.rootDir, filepath.FromSlash(p))
+}
+
+// archives reads every archive_file instance (data source, or the
+// deprecated resource).
+func (l *loader) archives() []*archive {
+	var out []*archive
+	for _, in := range l.insts {
+		if in.res.typ != "archive_file" {
+			continue
+		}
+		a := &archive{in: in, path: filepath.Clean(l.codePath(in.str("output_path")))}
+		rng := in.rng()
+		switch {
+		case in.has("source_dir"):
+			dir := l.codePath(in.str("source_dir"))
+			a.code = model.Code{Dir: dir, Excludes: in.list("excludes"), Range: toRange(in.ranges["source_dir"])}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				l.diagOnce(ruleArchiveSource.errorf(in.ranges["source_dir"], in.addr, "Point source_dir at the directory holding the function's code (relative to the root module, or ${path.module}/...).",
+					"archive_file source_dir %q is not a directory", in.str("source_dir")))
+			}
+		case in.has("source_file"):
+			f := l.codePath(in.str("source_file"))
+			a.code = model.Code{Files: []model.CodeFile{{Name: filepath.Base(f), Source: f}}, Range: toRange(in.ranges["source_file"])}
+			if fi, err := os.Stat(f); err != nil || fi.IsDir() {
+				l.diagOnce(ruleArchiveSource.errorf(in.ranges["source_file"], in.addr, "Point source_file at the function's file (relative to the root module, or ${path.module}/...).",
+					"archive_file source_file %q does not exist", in.str("source_file")))
+			}
+		case in.has("source_content"):
+			a.code = model.Code{Files: []model.CodeFile{{Name: in.str("source_content_filename"), Content: in.str("source_content")}}, Range: toRange(in.ranges["source_content"])}
+		case in.has("source"):
+			for _, b := range elements(in.get("source")) {
+				a.code.Files = append(a.code.Files, model.CodeFile{Name: ctyString(attrOf(b, "filename")), Content: ctyString(attrOf(b, "content"))})
+			}
+			a.code.Range = rng
+		default:
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// archiveFor finds the archive_file whose zip an argument (filename) names:
+// by the path when it is known, else by the reference the expression makes
+// (data.archive_file.x.output_path, whose value is unknown until the zip is
+// written), preferring the archive instance with the same key as in.
+func (l *loader) archiveFor(in *instance, arg string, archives []*archive) *archive {
+	if p := in.str(arg); p != "" {
+		p = filepath.Clean(l.codePath(p))
+		for _, a := range archives {
+			if a.path == p {
+				return a
+			}
+		}
+		return nil
+	}
+	sb, ok := in.res.body.(*hclsyntax.Body)
+	if !ok || sb.Attributes[arg] == nil {
+		return nil
+	}
+	for _, tr := range sb.Attributes[arg].Expr.Variables() {
+		name, ok := attrStep(tr, 2)
+		if typ, _ := attrStep(tr, 1); !ok || tr.RootName() != "data" || typ != "archive_file" {
+			continue
+		}
+		base := in.mi.prefix + "data.archive_file." + name
+		if len(tr) > 3 {
+			if ix, ok := tr[3].(hcl.TraverseIndex); ok {
+				base += instanceKey(ix.Key)
+			}
+		}
+		var cands []*archive
+		for _, a := range archives {
+			if a.in.addr == base || strings.HasPrefix(a.in.addr, base+"[") {
+				cands = append(cands, a)
+			}
+		}
+		for _, a := range cands {
+			if in.key != cty.NilVal && a.in.key != cty.NilVal && instanceKey(a.in.key) == instanceKey(in.key) {
+				return a
+			}
+		}
+		if len(cands) == 1 {
+			return cands[0]
+		}
+	}
+	return nil
+}
+
+// functions lowers aws_lambda_function and what belongs to it.
+func (lw *lowering) functions(byType map[string][]*instance) {
+	l := lw.l
+	// Functions, aliases and layers are modelled now: their graph nodes
+	// are not placeholders (as in the CloudFormation front end).
+	for _, n := range lw.t.Nodes {
+		switch n.Type {
+		case "aws_lambda_function", "aws_lambda_alias", "aws_lambda_layer_version":
+			n.Placeholder = false
+		}
+	}
+	archives := l.archives()
+	layers := map[string]*instance{}
+	for _, in := range byType["aws_lambda_layer_version"] {
+		layers[in.attrs["arn"]] = in
+	}
+	byARN := map[string]*model.Function{}
+	for _, in := range byType["aws_lambda_function"] {
+		fn := &model.Function{LogicalID: in.addr, Name: in.str("function_name"), ARN: in.attrs["arn"], Runtime: in.str("runtime"),
+			Handler: in.str("handler"), PackageType: in.str("package_type"), Timeout: in.num("timeout", 0), MemorySize: in.num("memory_size", 0),
+			Architectures: in.list("architectures"), Range: in.rng(), Props: in.lambdaRanges()}
+		if env := in.block("environment"); env != cty.NilVal {
+			fn.Environment = valMap(attrOf(env, "variables"))
+		}
+		if n := in.num("reserved_concurrent_executions", -1); n >= 0 {
+			fn.ReservedConcurrency = &n
+		}
+		fn.Code = lw.functionCode(in, fn, archives)
+		for _, arn := range in.list("layers") {
+			ly := model.Layer{ARN: arn, Range: toRange(in.ranges["layers"])}
+			if li := layers[arn]; li != nil {
+				ly.LogicalID, ly.Range = li.addr, li.rng()
+				ly.Code = lw.layerCode(li, archives)
+			} else {
+				ly.Code = model.Code{NotLocal: "a layer from outside the configuration", Range: ly.Range}
+			}
+			fn.Layers = append(fn.Layers, ly)
+		}
+		if in.boolean("publish") {
+			fn.Versions = append(fn.Versions, model.FunctionVersion{LogicalID: in.addr, Version: "1", ARN: fn.ARN + ":1", Range: toRange(in.ranges["publish"])})
+		}
+		lw.t.Functions = append(lw.t.Functions, fn)
+		byARN[fn.ARN] = fn
+	}
+	find := func(ref string) (*model.Function, string) {
+		fr, ok := model.ParseFunctionRef(ref)
+		if !ok {
+			return nil, ""
+		}
+		for arn, fn := range byARN {
+			if r, _ := model.ParseFunctionRef(arn); r.Name == fr.Name && (fr.Account == "" || fr.Account == r.Account) && (fr.Region == "" || fr.Region == r.Region) {
+				return fn, fr.Qualifier
+			}
+		}
+		return nil, ""
+	}
+	for _, in := range byType["aws_lambda_alias"] {
+		if fn, _ := find(in.str("function_name")); fn != nil {
+			fn.Aliases = append(fn.Aliases, model.FunctionAlias{LogicalID: in.addr, Name: in.str("name"), FunctionVersion: in.str("function_version"), ARN: in.attrs["arn"], Range: in.rng()})
+		}
+	}
+	for _, in := range byType["aws_lambda_permission"] {
+		fn, q := find(in.str("function_name"))
+		if fn == nil {
+			continue
+		}
+		if in.has("qualifier") {
+			q = in.str("qualifier")
+		}
+		fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: in.addr, Action: in.str("action"), Principal: in.str("principal"),
+			SourceArn: in.str("source_arn"), Qualifier: q, Range: in.rng(), Props: in.lambdaRanges()})
+	}
+}
+
+// functionCode finds where an aws_lambda_function's code is.
+func (lw *lowering) functionCode(in *instance, fn *model.Function, archives []*archive) model.Code {
+	l := lw.l
+	for _, k := range []string{fn.LogicalID, fn.Name} {
+		if p, ok := l.opts.Code[k]; ok && k != "" {
+			return codeAt(p)
+		}
+	}
+	rng := toRange(in.ranges["filename"])
+	switch {
+	case in.has("filename"):
+		if a := l.archiveFor(in, "filename", archives); a != nil {
+			return a.code
+		}
+		zip := l.codePath(in.str("filename"))
+		if _, err := os.Stat(zip); err != nil && zip != "" {
+			l.diagOnce(ruleZipMissing.warnf(in.ranges["filename"], in.addr,
+				fmt.Sprintf("Build the zip first, declare a data \"archive_file\" whose output_path is this file (cfnrun then runs the archive's source), or pass --code %s=PATH (a directory or .zip).", in.addr),
+				"%s does not exist yet: cfnrun up cannot run %s", in.str("filename"), in.addr))
+		}
+		return model.Code{Zip: zip, Range: rng}
+	case in.has("image_uri") || strings.EqualFold(in.str("package_type"), "Image"):
+		c := model.Code{NotLocal: "container image " + in.str("image_uri"), Range: toRange(in.ranges["image_uri"])}
+		lw.notLocal(in, c, "image_uri")
+		return c
+	case in.has("s3_bucket"):
+		c := model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.str("s3_bucket"), in.str("s3_key")), Range: toRange(in.ranges["s3_bucket"])}
+		lw.notLocal(in, c, "s3_bucket")
+		return c
+	}
+	return model.Code{NotLocal: "no code", Range: in.rng()}
+}
+
+func (lw *lowering) notLocal(in *instance, c model.Code, key string) {
+	rng, ok := in.ranges[key]
+	if !ok {
+		rng = in.rng_()
+	}
+	lw.l.diagOnce(ruleCodeNotLocalTF.infof(rng, in.addr, fmt.Sprintf("Pass --code %s=PATH (a directory or .zip with the function's code) to run it locally.", in.addr),
+		"the code of %s is not local (%s); cfnrun up does not run it", in.addr, c.NotLocal))
+}
+
+func (lw *lowering) layerCode(in *instance, archives []*archive) model.Code {
+	l := lw.l
+	if in.has("filename") {
+		if a := l.archiveFor(in, "filename", archives); a != nil {
+			return a.code
+		}
+		return model.Code{Zip: l.codePath(in.str("filename")), Range: toRange(in.ranges["filename"])}
+	}
+	return model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.str("s3_bucket"), in.str("s3_key")), Range: in.rng()}
+}
+
+// codeAt describes a local directory, .zip or single file at path.
+func codeAt(path string) model.Code {
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		return model.Code{Zip: path}
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		return model.Code{Files: []model.CodeFile{{Name: filepath.Base(path), Source: path}}}
+	}
+	return model.Code{Dir: path}
+}
+
+// lambdaARN gives the Lambda types' placeholder ARNs the shapes AWS uses:
+// an alias is its function's ARN qualified with the alias name, a layer
+// version "arn:aws:lambda:{region}:{account}:layer:{name}:{version}".
+// extra are attributes to add.
+func lambdaARN(typ string, obj map[string]cty.Value, region, acct string) (arn string, extra map[string]string, ok bool) {
+	switch typ {
+	case "aws_lambda_function":
+		fnARN := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, acct, ctyString(obj["function_name"]))
+		version := "$LATEST"
+		if v := obj["publish"]; v != cty.NilVal && valBool(v) {
+			version = "1"
+		}
+		return fnARN, map[string]string{"version": version, "qualified_arn": fnARN + ":" + version,
+			"qualified_invoke_arn": fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s:%s/invocations", region, fnARN, version)}, true
+	case "aws_lambda_alias":
+		fn := ctyString(obj["function_name"])
+		if fr, ok := model.ParseFunctionRef(fn); ok {
+			fn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cmpOr(fr.Region, region), cmpOr(fr.Account, acct), fr.Name)
+		}
+		return fn + ":" + ctyString(obj["name"]), nil, true
+	case "aws_lambda_layer_version":
+		name := ctyString(obj["layer_name"])
+		layer := fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s", region, acct, name)
+		return layer + ":1", map[string]string{"layer_arn": layer, "version": "1"}, true
+	}
+	return "", nil, false
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
