@@ -47,9 +47,9 @@ var cfnlintExceptions = []cfnlintException{
 	{"E3002", "resolver/schema/testdata/unknown_property.txtar/template.yaml",
 		"`Http2Enabled` on `AWS::ApiGateway::Stage` is cfnrun's extension, reported as [E9001](#e9001) on the stages of the REST APIs cfnrun lowers; this test template's stage names no API, so there is none to report it on."},
 	{"E2533", "",
-		"Deprecated Lambda runtimes (creation or update blocked): the Lambda rules judge runtimes against Lambda's deprecation table (E3402, being added with the Lambda model); until then cfnrun does not date runtimes."},
+		"Deprecated Lambda runtimes whose update is blocked: cfnrun reports them as [E3402](#e3402) at the `Runtime` line (in `Globals` when SAM's globals set it), from the same deprecation table; on SAM templates cfn-lint reports the transformed function at its logical id, so the lines differ."},
 	{"E3678", "",
-		"A .zip Lambda function without `Runtime` or `Handler`: reported by the Lambda rules (E3404, being added with the Lambda model)."},
+		"A .zip Lambda function without `Runtime`: cfnrun reports it as [E3404](#e3404) at the function's logical id, cfn-lint at its `Code`."},
 }
 
 // cfnlintFinding is one entry of `cfn-lint --format json`.
