@@ -23,11 +23,12 @@ type inputFlags struct {
 	varFiles   listFlag
 	account    string
 	stackName  string
+	code       kvFlag
 }
 
 // addInputFlags registers the shared input flags on fs.
 func addInputFlags(fs *flag.FlagSet) *inputFlags {
-	f := &inputFlags{params: kvFlag{}, sets: kvFlag{}, vars: kvFlag{}}
+	f := &inputFlags{params: kvFlag{}, sets: kvFlag{}, vars: kvFlag{}, code: kvFlag{}}
 	fs.Var(f.params, "param", "CloudFormation parameter `Name=Value` (repeatable)")
 	fs.Var(&f.paramFiles, "param-file", "CloudFormation parameters `file`: AWS CLI JSON or Name=Value lines (repeatable)")
 	fs.StringVar(&f.region, "region", "", "AWS region for AWS::Region and ARNs (default us-east-1)")
@@ -36,6 +37,7 @@ func addInputFlags(fs *flag.FlagSet) *inputFlags {
 	fs.Var(&f.varFiles, "var-file", "Terraform variables `file` (.tfvars or .tfvars.json, repeatable)")
 	fs.StringVar(&f.account, "account-id", "", "AWS account id for AWS::AccountId and ARNs (default 123456789012)")
 	fs.StringVar(&f.stackName, "stack-name", "", "AWS::StackName (default: the template's file name)")
+	fs.Var(f.code, "code", "code of a Lambda function whose code is not local (S3, an image), `Name=PATH`: a directory or .zip; Name is the logical id, Terraform address or function name (repeatable)")
 	return f
 }
 
@@ -52,6 +54,7 @@ func (f *inputFlags) options() resolver.Options {
 		VarFiles:   f.varFiles,
 		AccountID:  f.account,
 		StackName:  f.stackName,
+		Code:       f.code,
 		Getenv:     os.LookupEnv,
 	}
 }
@@ -108,6 +111,7 @@ func (f *inputFlags) args() []string {
 		out = append(out, "--param-file", shellQuote(p))
 	}
 	kv("set", f.sets)
+	kv("code", f.code)
 	kv("var", f.vars)
 	for _, p := range f.varFiles {
 		out = append(out, "--var-file", shellQuote(p))
