@@ -160,7 +160,7 @@ var _ = define(Rule{
 var _ = define(Rule{
 	ID: "W3212", Level: "warning",
 	Summary: "MOCK integration without a statusCode request template",
-	Why:     "API Gateway cannot pick an integration response and answers 500.",
+	Why:     "API Gateway reads the statusCode from the integration request body (without a template, the client's body passed through) and answers 500, \"Unable to parse statusCode\", when it has none; see docs/runtime.md.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if in.Type != model.IntegrationMock {
 			return
@@ -170,7 +170,7 @@ var _ = define(Rule{
 				return
 			}
 		}
-		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}", "Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway cannot pick an integration response and answers 500.",
+		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}", "Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway (and cfnrun up) answers 500 to any request whose body has no statusCode.",
 			"MOCK integration of %s has no statusCode request template", mc.where)
 	},
 })

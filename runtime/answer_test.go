@@ -157,7 +157,7 @@ func TestHandlerPanicLogged(t *testing.T) {
 	var boom atomic.Bool
 	b := newTB("panics0000", stage("prod", nil))
 	ok := []model.IntegrationResponse{{StatusCode: "200"}}
-	b.method("/ok", "GET", &model.Integration{Type: model.IntegrationMock, Responses: ok})
+	b.method("/ok", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: ok})
 	b.method("/x", "GET", &model.Integration{Type: model.IntegrationMock, Responses: ok, RequestTemplates: map[string]string{"application/json": `#set($x = 1){"statusCode": 200}`}})
 	gw := start(t, b.build(), func(c *Config) {
 		c.Now = func() time.Time {

@@ -227,6 +227,10 @@ func TestBackendFailures(t *testing.T) {
 	}
 }
 
+// status200 is the request template a MOCK integration needs to answer
+// 200: without one, API Gateway answers 500.
+var status200 = map[string]string{"application/json": `{"statusCode": 200}`}
+
 func TestMockCORS(t *testing.T) {
 	b := newTB("mockmock00", stage("prod", nil))
 	b.method("/pets", "OPTIONS", &model.Integration{
@@ -255,13 +259,13 @@ func TestMockCORS(t *testing.T) {
 		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
 		Responses:        []model.IntegrationResponse{{StatusCode: "200"}},
 	})
-	validated := b.method("/validated", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	validated := b.method("/validated", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	validated.RequestValidatorID = "val123"
 	validated.RequestParameters = map[string]bool{"method.request.querystring.q": true, "method.request.header.X-Id": true, "method.request.querystring.opt": false}
 	b.api.Validators = []*model.RequestValidator{{ID: "val123", Name: "params", ValidateRequestParameters: true}}
-	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	keyed.APIKeyRequired = true
-	iam := b.method("/iam", "GET", &model.Integration{Type: model.IntegrationMock, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
+	iam := b.method("/iam", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	iam.AuthorizationType = "AWS_IAM"
 	gw := start(t, b.build(), nil)
 	c := h2cClient(t)

@@ -100,34 +100,40 @@ func (rs *reqState) input(body []byte) *vtlInput {
 	return in
 }
 
-// serveMock runs a MOCK integration: the request template's statusCode
-// selects the integration response, whose parameters and template make
-// the reply.
+// serveMock runs a MOCK integration: the statusCode of the integration
+// request body — the request template's output or, without a template, the
+// client's body passed through — selects the integration response, whose
+// parameters and template make the reply. A body without an integer
+// statusCode answers 500, as API Gateway does ("Execution failed due to
+// configuration error: Unable to parse statusCode"; see docs/runtime.md).
 func (g *Gateway) serveMock(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	t, kind := ep.selectRequestTemplate(r)
 	if kind != errNone {
 		return rs.fail(kind, "no request template for "+requestContentType(r))
 	}
-	status := "200"
+	status, ok := "", false
 	if t != nil {
-		if s, ok := ep.mockStatus[string(literalOf(t))]; ok {
-			status = s
-		} else {
-			body, k := g.readBody(w, r)
-			if k != errNone {
-				return rs.fail(k, "reading the request body")
-			}
+		status, ok = ep.mockStatus[string(literalOf(t))]
+	}
+	if !ok {
+		body, k := g.readBody(w, r)
+		if k != errNone {
+			return rs.fail(k, "reading the request body")
+		}
+		what := "the request body (no request template, passed through)"
+		if t != nil {
 			var out bytes.Buffer
 			if err := t.Execute(&out, rs.input(body)); err != nil {
 				return g.templateFailed(rs, "request template "+requestContentType(r), err)
 			}
-			s, err := mockStatusCode(out.Bytes())
-			if err != nil {
-				return rs.fail(errConfig, "MOCK request template: "+err.Error())
-			}
-			status = s
+			body, what = out.Bytes(), "the request template's output"
 		}
+		s, err := mockStatusCode(body)
+		if err != nil {
+			return rs.fail(errConfig, "MOCK integration: "+what+": "+err.Error())
+		}
+		status = s
 	}
 	resp := ep.selectResponse(status)
 	if resp == nil {
@@ -148,25 +154,106 @@ func (g *Gateway) templateFailed(rs *reqState, which string, err error) error {
 	return rs.fail(errInternal, reason)
 }
 
-// mockStatusCode reads statusCode from a MOCK request template's output.
+// errNoMockStatus is API Gateway's execution log message for a MOCK
+// integration request without a usable statusCode.
+var errNoMockStatus = errors.New("Unable to parse statusCode. It should be an integer that is defined in the request template")
+
+// mockStatusCode reads statusCode from a MOCK integration request body, as
+// API Gateway does. Valid JSON must be an object whose statusCode is an
+// integer. Other text is read with a lenient token reader, as API Gateway
+// does (it accepts CDK's preflight template "{ statusCode: 200 }"): keys may
+// be bare or quoted with ' or ", and the value a number or a quoted number.
+// Anything else, empty text included, is errNoMockStatus.
 func mockStatusCode(b []byte) (string, error) {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return "200", nil
+	if json.Valid(b) {
+		var v map[string]json.RawMessage
+		if json.Unmarshal(b, &v) != nil {
+			return "", errNoMockStatus
+		}
+		return integerText(string(v["statusCode"]))
 	}
-	var v struct {
-		StatusCode json.RawMessage `json:"statusCode"`
+	v, ok := lenientStatusCode(string(b))
+	if !ok {
+		return "", errNoMockStatus
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return "", errors.New("the output is not JSON with a statusCode: " + err.Error())
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		v = v[1 : len(v)-1]
 	}
-	if len(v.StatusCode) == 0 {
-		return "200", nil
-	}
-	s := strings.Trim(string(v.StatusCode), `"`)
+	return integerText(v)
+}
+
+// integerText returns s when it is a decimal integer (any sign).
+func integerText(s string) (string, error) {
 	if _, err := strconv.Atoi(s); err != nil {
-		return "", errors.New("statusCode " + s + " is not a number")
+		return "", errNoMockStatus
 	}
 	return s, nil
+}
+
+// lenientStatusCode finds the value of the statusCode key in an object
+// written loosely: { statusCode: 200, 'a': "x", b: {c: [1, 2]} }. Nested
+// objects and arrays are skipped by bracket matching.
+func lenientStatusCode(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return "", false
+	}
+	s = s[1 : len(s)-1]
+	for {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return "", false
+		}
+		var key string
+		var ok bool
+		if key, s, ok = lenientToken(s, ':'); !ok {
+			return "", false
+		}
+		if n := len(key); n >= 2 && (key[0] == '"' || key[0] == '\'') && key[n-1] == key[0] {
+			key = key[1 : n-1]
+		} else if key == "" || strings.ContainsAny(key, "{}[]\"'") {
+			return "", false
+		}
+		var val string
+		if val, s, ok = lenientToken(s[1:], ','); !ok && s != "" {
+			return "", false
+		}
+		if key == "statusCode" {
+			return val, val != ""
+		}
+		if s == "" {
+			return "", false
+		}
+		s = s[1:]
+	}
+}
+
+// lenientToken returns the text of s up to the first stop byte outside
+// quotes and brackets, trimmed, and the rest starting at that byte (ok),
+// or the whole of s and "" when there is no stop byte.
+func lenientToken(s string, stop byte) (tok, rest string, ok bool) {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == stop && depth == 0:
+			return strings.TrimSpace(s[:i]), s[i:], true
+		}
+	}
+	return strings.TrimSpace(s), "", false
 }
 
 // selectResponse picks the integration response whose SelectionPattern
