@@ -121,8 +121,8 @@ func (t *Template) run(w io.Writer, in *Input, wantOverrides bool) (Overrides, e
 }
 
 // release resets st and returns it to its template's pool. Nothing of the
-// request survives: only the emptied scratch buffer and variables map are
-// kept, and only while small.
+// request survives: only the emptied scratch buffer, variables map and
+// argument slice are kept, and only while small.
 func (st *state) release() {
 	t := st.t
 	scratch := st.scratch[:0]
@@ -134,7 +134,11 @@ func (st *state) release() {
 		vars = nil
 	}
 	clear(vars)
-	*st = state{t: t, scratch: scratch, vars: vars}
+	argv := st.argv[:0] // cleared after every call
+	if cap(argv) > 16 {
+		argv = nil
+	}
+	*st = state{t: t, scratch: scratch, vars: vars, argv: argv}
 	t.states.Put(st)
 }
 
@@ -198,6 +202,7 @@ type state struct {
 	regexps    map[string]*regexp.Regexp
 	paths      map[string]*jsonPath // JSONPaths built at run time, cached
 	scratch    []byte
+	argv       []any // the arguments of the method being called (see call)
 	loop       *foreachInfo
 
 	bodyVal  any
@@ -1105,6 +1110,9 @@ type segment struct {
 	unsupported bool
 	path        *jsonPath      // precompiled $input.json/path argument
 	re          *regexp.Regexp // precompiled regex argument
+	// methods are the registry's entries for a method's name, one per
+	// receiver kind (nil for a kind without it); set by Parse.
+	methods *[nKinds]*method
 }
 
 type refExpr struct {

@@ -123,77 +123,137 @@ func (st *state) argErr(s *segment, want string) error {
 	return st.errAt(s.pos, "."+s.name+"() takes "+want, "check the arguments", nil)
 }
 
+// call runs a method on v: $input's own, or the registry entry for v's
+// kind (see registry.go), after charging the work the call implies.
 func (st *state) call(v any, s *segment, args []any) (any, error) {
-	switch x := v.(type) {
-	case inputObj:
+	if _, ok := v.(inputObj); ok {
 		return st.callInput(s, args)
-	case utilObj:
-		return st.callUtil(s, args)
+	}
+	k := kindOf(v)
+	if k == kNone {
+		return nil, st.errAt(s.pos, "."+s.name+"() on a "+typeName(v)+" is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+	}
+	var m *method
+	if s.methods != nil {
+		m = s.methods[k]
+	}
+	// Charge what the call reads: the receiver (strings and lists whole,
+	// maps when the method scans them) and the arguments.
+	work := -1
+	switch x := v.(type) {
 	case string:
-		return st.callString(x, s, args)
+		work = len(x)
 	case *List:
-		return st.callList(x, s, args)
+		work = len(x.items) + 1
 	case *Map:
-		return st.callMap(x, s, args)
-	case *mapEntry:
-		switch s.name {
-		case "getKey":
-			return x.key, nil
-		case "getValue":
-			return x.val, nil
-		case "toString":
-			return st.str(s.pos, x)
-		}
-	case *foreachInfo:
-		switch s.name {
-		case "hasNext", "getHasNext":
-			return x.hasNext, nil
-		case "getIndex":
-			return x.index, nil
-		case "getCount":
-			return x.index + 1, nil
-		case "isFirst":
-			return x.index == 0, nil
-		case "isLast":
-			return !x.hasNext, nil
-		}
-	case int64, float64, bool:
-		n, isNum := toNumber(x)
-		switch s.name {
-		case "toString":
-			return toString(x), nil
-		case "equals":
-			if len(args) != 1 {
-				return nil, st.argErr(s, "one argument")
-			}
-			if !sameKind(x, args[0]) {
-				return false, nil
-			}
-			return st.equal(s.pos, x, args[0])
-		case "intValue", "longValue":
-			if isNum {
-				if n.isFlt {
-					return int64(n.f), nil
-				}
-				return n.i, nil
-			}
-		case "doubleValue":
-			if isNum {
-				return n.float(), nil
-			}
-		case "booleanValue":
-			if b, ok := x.(bool); ok {
-				return b, nil
-			}
-		case "compareTo":
-			if len(args) == 1 {
-				if m, ok := toNumber(args[0]); ok && isNum {
-					return int64(n.cmp(m)), nil
-				}
-			}
+		work = 1
+		if m != nil && m.scans {
+			work += len(x.keys)
 		}
 	}
-	return nil, st.errAt(s.pos, "."+s.name+"() on a "+typeName(v)+" is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+	if work >= 0 {
+		for _, a := range args {
+			work += size(a)
+		}
+		if err := st.charge(s.pos, work); err != nil {
+			return nil, err
+		}
+	}
+	if m == nil {
+		return nil, st.noMethod(v, s)
+	}
+	// The arguments live in a buffer of the caller's frame; hand the
+	// method the state's reusable slice instead, so that the indirect call
+	// does not move the buffer to the heap on every call.
+	st.argv = append(st.argv[:0], args...)
+	r, err := m.call(st, v, s, st.argv)
+	clear(st.argv)
+	if err == errNotApplicable {
+		return nil, st.noMethod(v, s)
+	}
+	return r, err
+}
+
+// noMethod is the error for a method v's kind does not have.
+func (st *state) noMethod(v any, s *segment) error {
+	if _, ok := v.(utilObj); ok {
+		return st.errAt(s.pos, "$util."+s.name+" is not supported", "API Gateway's $util has escapeJavaScript, urlEncode, urlDecode, base64Encode, base64Decode and parseJson", ErrUnsupported)
+	}
+	return st.errAt(s.pos, "."+s.name+"() on a "+typeName(v)+" is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+// entryMethods are Map.Entry's (from entrySet()).
+var entryMethods = []method{
+	{name: "getKey", call: func(st *state, recv any, s *segment, args []any) (any, error) { return recv.(*mapEntry).key, nil }},
+	{name: "getValue", call: func(st *state, recv any, s *segment, args []any) (any, error) { return recv.(*mapEntry).val, nil }},
+	{name: "toString", call: func(st *state, recv any, s *segment, args []any) (any, error) { return st.str(s.pos, recv) }},
+}
+
+// foreachMethods are $foreach's (Velocity's ForeachScope).
+var foreachMethods = []method{
+	{name: "hasNext", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return recv.(*foreachInfo).hasNext, nil
+	}},
+	{name: "getHasNext", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return recv.(*foreachInfo).hasNext, nil
+	}},
+	{name: "getIndex", call: func(st *state, recv any, s *segment, args []any) (any, error) { return recv.(*foreachInfo).index, nil }},
+	{name: "getCount", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return recv.(*foreachInfo).index + 1, nil
+	}},
+	{name: "isFirst", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return recv.(*foreachInfo).index == 0, nil
+	}},
+	{name: "isLast", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return !recv.(*foreachInfo).hasNext, nil
+	}},
+}
+
+// scalarMethods are those of java.lang.Integer, Long, Double and Boolean.
+var scalarMethods = []method{
+	{name: "toString", call: func(st *state, recv any, s *segment, args []any) (any, error) { return toString(recv), nil }},
+	{name: "equals", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		if !sameKind(recv, args[0]) {
+			return false, nil
+		}
+		return st.equal(s.pos, recv, args[0])
+	}},
+	{name: "intValue", call: intValue},
+	{name: "longValue", call: intValue},
+	{name: "doubleValue", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if n, ok := toNumber(recv); ok {
+			return n.float(), nil
+		}
+		return nil, errNotApplicable
+	}},
+	{name: "booleanValue", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if b, ok := recv.(bool); ok {
+			return b, nil
+		}
+		return nil, errNotApplicable
+	}},
+	{name: "compareTo", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if n, ok := toNumber(recv); ok && len(args) == 1 {
+			if m, ok := toNumber(args[0]); ok {
+				return int64(n.cmp(m)), nil
+			}
+		}
+		return nil, errNotApplicable
+	}},
+}
+
+func intValue(st *state, recv any, s *segment, args []any) (any, error) {
+	n, ok := toNumber(recv)
+	if !ok {
+		return nil, errNotApplicable
+	}
+	if n.isFlt {
+		return int64(n.f), nil
+	}
+	return n.i, nil
 }
 
 func sameKind(a, b any) bool {
@@ -350,47 +410,56 @@ func (st *state) param(name string) string {
 
 // $util
 
-func (st *state) callUtil(s *segment, args []any) (any, error) {
-	if len(args) != 1 {
-		return nil, st.argErr(s, "one argument")
-	}
-	if args[0] == nil {
-		return nil, nil // the Java methods return null for null
-	}
-	in, err := st.str(s.pos, args[0])
-	if err != nil {
-		return nil, err
-	}
-	if err := st.charge(s.pos, len(in)); err != nil {
-		return nil, err
-	}
-	switch s.name {
-	case "escapeJavaScript":
-		return escapeJavaScript(in), nil
-	case "urlEncode":
-		return urlEncode(in), nil
-	case "urlDecode":
+// utilMethods are API Gateway's $util functions. Each takes one argument,
+// read as a string (null gives null).
+var utilMethods = []method{
+	{name: "escapeJavaScript", call: utilFunc(func(st *state, s *segment, in string) (any, error) { return escapeJavaScript(in), nil })},
+	{name: "urlEncode", call: utilFunc(func(st *state, s *segment, in string) (any, error) { return urlEncode(in), nil })},
+	{name: "urlDecode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
 		out, ok := urlDecode(in)
 		if !ok {
 			return nil, st.errAt(s.pos, "$util.urlDecode: "+strconv.Quote(clip(in))+" has an invalid % escape", "escape '%' as %25", nil)
 		}
 		return out, nil
-	case "base64Encode":
+	})},
+	{name: "base64Encode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
 		return base64.StdEncoding.EncodeToString([]byte(in)), nil
-	case "base64Decode":
+	})},
+	{name: "base64Decode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
 		out, ok := base64Decode(in)
 		if !ok {
 			return nil, st.errAt(s.pos, "$util.base64Decode: "+strconv.Quote(clip(in))+" is not base64", "pass base64 text", nil)
 		}
 		return out, nil
-	case "parseJson":
+	})},
+	{name: "parseJson", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
 		v, err := decodeJSON([]byte(in))
 		if err != nil {
 			return nil, st.errAt(s.pos, "$util.parseJson: "+err.Error(), "pass a JSON string", ErrInvalidJSON)
 		}
 		return v, nil
+	})},
+}
+
+// utilFunc makes a $util method from f: one argument, null for null, the
+// argument's text charged as work.
+func utilFunc(f func(st *state, s *segment, in string) (any, error)) func(*state, any, *segment, []any) (any, error) {
+	return func(st *state, _ any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one argument")
+		}
+		if args[0] == nil {
+			return nil, nil // the Java methods return null for null
+		}
+		in, err := st.str(s.pos, args[0])
+		if err != nil {
+			return nil, err
+		}
+		if err := st.charge(s.pos, len(in)); err != nil {
+			return nil, err
+		}
+		return f(st, s, in)
 	}
-	return nil, st.errAt(s.pos, "$util."+s.name+" is not supported", "API Gateway's $util has escapeJavaScript, urlEncode, urlDecode, base64Encode, base64Decode and parseJson", ErrUnsupported)
 }
 
 func clip(s string) string {
@@ -624,223 +693,276 @@ func javaTrim(s string) string {
 	return s[i:j]
 }
 
-func (st *state) callString(s string, seg *segment, args []any) (any, error) {
-	var strErr error // a collection argument past the bounds
-	strArg := func(i int) (string, bool) {
-		if i >= len(args) || args[i] == nil {
-			return "", false
-		}
-		a, err := st.str(seg.pos, args[i])
+// strArg is args[i] as a string; false when it is missing or null. A
+// collection whose text passes the bounds is an error.
+func (st *state) strArg(s *segment, args []any, i int) (string, bool, error) {
+	if i >= len(args) || args[i] == nil {
+		return "", false, nil
+	}
+	a, err := st.str(s.pos, args[i])
+	return a, err == nil, err
+}
+
+// strMethod is a string method of one string argument (and, for
+// startsWith, an optional offset).
+func strMethod(f func(st *state, recv string, s *segment, a string, args []any) (any, error)) func(*state, any, *segment, []any) (any, error) {
+	return func(st *state, recv any, s *segment, args []any) (any, error) {
+		a, ok, err := st.strArg(s, args, 0)
 		if err != nil {
-			strErr = err
-			return "", false
+			return nil, err
 		}
-		return a, true
-	}
-	argErr := func(want string) error {
-		if strErr != nil {
-			return strErr
+		if !ok || (len(args) != 1 && !(s.name == "startsWith" && len(args) == 2)) {
+			return nil, st.argErr(s, "one string argument")
 		}
-		return st.argErr(seg, want)
+		return f(st, recv.(string), s, a, args)
 	}
-	nargs := len(args)
-	work := len(s)
-	for _, a := range args {
-		work += size(a)
-	}
-	if err := st.charge(seg.pos, work); err != nil {
-		return nil, err
-	}
-	switch seg.name {
-	case "length":
-		return int64(u16len(s)), nil
-	case "isEmpty":
-		return s == "", nil
-	case "toString", "trim", "toLowerCase", "toUpperCase":
-		if nargs != 0 {
-			return nil, argErr("no arguments")
+}
+
+// strNoArgs is a string method without arguments.
+func strNoArgs(f func(string) string) func(*state, any, *segment, []any) (any, error) {
+	return func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 0 {
+			return nil, st.argErr(s, "no arguments")
 		}
-		switch seg.name {
-		case "trim":
-			return javaTrim(s), nil
-		case "toLowerCase":
-			return strings.ToLower(s), nil
-		case "toUpperCase":
-			return strings.ToUpper(s), nil
+		return f(recv.(string)), nil
+	}
+}
+
+// stringMethods are java.lang.String's. Indexes and lengths count UTF-16
+// units, as Java does.
+var stringMethods = []method{
+	{name: "length", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return int64(u16len(recv.(string))), nil
+	}},
+	{name: "isEmpty", call: func(st *state, recv any, s *segment, args []any) (any, error) { return recv.(string) == "", nil }},
+	{name: "contains", call: strMethod(func(st *state, recv string, s *segment, a string, args []any) (any, error) {
+		return strings.Contains(recv, a), nil
+	})},
+	{name: "startsWith", call: strMethod(func(st *state, recv string, s *segment, a string, args []any) (any, error) {
+		if len(args) == 2 {
+			off, ok := intArg(args[1])
+			if !ok || off < 0 || off > u16len(recv) {
+				return false, nil
+			}
+			return strings.HasPrefix(recv[u16byte(recv, off):], a), nil
 		}
-		return s, nil
-	case "equals":
-		if nargs != 1 {
-			return nil, argErr("one argument")
+		return strings.HasPrefix(recv, a), nil
+	})},
+	{name: "endsWith", call: strMethod(func(st *state, recv string, s *segment, a string, args []any) (any, error) {
+		return strings.HasSuffix(recv, a), nil
+	})},
+	{name: "equals", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one argument")
 		}
 		o, ok := args[0].(string)
-		return ok && o == s, nil
-	case "equalsIgnoreCase":
-		if nargs != 1 {
-			return nil, argErr("one argument")
+		return ok && o == recv.(string), nil
+	}},
+	{name: "equalsIgnoreCase", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one argument")
 		}
 		o, ok := args[0].(string)
-		return ok && strings.EqualFold(o, s), nil
-	case "contains", "startsWith", "endsWith", "concat", "compareTo":
-		a, ok := strArg(0)
-		if !ok || (nargs != 1 && !(seg.name == "startsWith" && nargs == 2)) {
-			return nil, argErr("one string argument")
+		return ok && strings.EqualFold(o, recv.(string)), nil
+	}},
+	{name: "toLowerCase", call: strNoArgs(strings.ToLower)},
+	{name: "toUpperCase", call: strNoArgs(strings.ToUpper)},
+	{name: "trim", call: strNoArgs(javaTrim)},
+	{name: "substring", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		str := recv.(string)
+		if len(args) < 1 || len(args) > 2 {
+			return nil, st.argErr(s, "one or two integer arguments")
 		}
-		switch seg.name {
-		case "contains":
-			return strings.Contains(s, a), nil
-		case "startsWith":
-			if nargs == 2 {
-				off, ok := intArg(args[1])
-				if !ok || off < 0 || off > u16len(s) {
-					return false, nil
-				}
-				return strings.HasPrefix(s[u16byte(s, off):], a), nil
-			}
-			return strings.HasPrefix(s, a), nil
-		case "endsWith":
-			return strings.HasSuffix(s, a), nil
-		case "concat":
-			if len(s)+len(a) > st.t.lim.output {
-				return nil, st.errAt(seg.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
-			}
-			return s + a, nil
-		default:
-			return int64(strings.Compare(s, a)), nil
-		}
-	case "substring":
-		if nargs < 1 || nargs > 2 {
-			return nil, argErr("one or two integer arguments")
-		}
-		n := u16len(s)
+		n := u16len(str)
 		from, ok := intArg(args[0])
 		to := n
-		if ok && nargs == 2 {
+		if ok && len(args) == 2 {
 			to, ok = intArg(args[1])
 		}
 		if !ok {
-			return nil, argErr("integer arguments")
+			return nil, st.argErr(s, "integer arguments")
 		}
 		if from < 0 || to > n || from > to {
-			return nil, st.errAt(seg.pos, "substring("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
+			return nil, st.errAt(s.pos, "substring("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
 		}
-		return u16slice(s, from, to), nil
-	case "charAt":
-		if nargs != 1 {
-			return nil, argErr("one integer argument")
+		return u16slice(str, from, to), nil
+	}},
+	{name: "indexOf", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		str := recv.(string)
+		a, ok, err := st.strArg(s, args, 0)
+		if err != nil {
+			return nil, err
 		}
-		i, ok := intArg(args[0])
-		n := u16len(s)
-		if !ok || i < 0 || i >= n {
-			return nil, st.errAt(seg.pos, "charAt index is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
-		}
-		return u16slice(s, i, i+1), nil
-	case "indexOf", "lastIndexOf":
-		a, ok := strArg(0)
-		if !ok || nargs > 2 {
-			return nil, argErr("a string and an optional start index")
-		}
-		if seg.name == "lastIndexOf" {
-			if nargs == 2 {
-				return nil, argErr("one string argument")
-			}
-			return int64(u16index(s, strings.LastIndex(s, a))), nil
+		if !ok || len(args) > 2 {
+			return nil, st.argErr(s, "a string and an optional start index")
 		}
 		from := 0
-		if nargs == 2 {
+		if len(args) == 2 {
 			if from, ok = intArg(args[1]); !ok {
-				return nil, argErr("a string and an integer start index")
+				return nil, st.argErr(s, "a string and an integer start index")
 			}
 			from = max(from, 0)
-			if from > u16len(s) {
+			if from > u16len(str) {
 				return int64(-1), nil
 			}
 		}
-		b := u16byte(s, from)
-		i := strings.Index(s[b:], a)
+		b := u16byte(str, from)
+		i := strings.Index(str[b:], a)
 		if i < 0 {
 			return int64(-1), nil
 		}
-		return int64(u16index(s, b+i)), nil
-	case "replace":
-		a, ok1 := strArg(0)
-		r, ok2 := strArg(1)
-		if !ok1 || !ok2 || nargs != 2 {
-			return nil, argErr("two string arguments")
+		return int64(u16index(str, b+i)), nil
+	}},
+	{name: "lastIndexOf", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		a, ok, err := st.strArg(s, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || len(args) > 2 {
+			return nil, st.argErr(s, "a string and an optional start index")
+		}
+		if len(args) == 2 {
+			return nil, st.argErr(s, "one string argument")
+		}
+		str := recv.(string)
+		return int64(u16index(str, strings.LastIndex(str, a))), nil
+	}},
+	{name: "charAt", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		str := recv.(string)
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one integer argument")
+		}
+		i, ok := intArg(args[0])
+		n := u16len(str)
+		if !ok || i < 0 || i >= n {
+			return nil, st.errAt(s.pos, "charAt index is out of range for a string of length "+strconv.Itoa(n), "check the length with .length() first", nil)
+		}
+		return u16slice(str, i, i+1), nil
+	}},
+	{name: "replace", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		str := recv.(string)
+		a, ok1, err := st.strArg(s, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		r, ok2, err := st.strArg(s, args, 1)
+		if err != nil {
+			return nil, err
+		}
+		if !ok1 || !ok2 || len(args) != 2 {
+			return nil, st.argErr(s, "two string arguments")
 		}
 		// Size the result before building it: n occurrences (an empty
 		// target occurs before every character and at the end).
-		n := strings.Count(s, a)
-		if err := st.reserve(seg, len(s)+n*(len(r)-len(a))); err != nil {
+		n := strings.Count(str, a)
+		if err := st.reserve(s, len(str)+n*(len(r)-len(a))); err != nil {
 			return nil, err
 		}
-		return strings.ReplaceAll(s, a, r), nil
-	case "replaceAll", "replaceFirst", "matches", "split":
-		pat, ok := strArg(0)
-		if !ok {
-			return nil, argErr("a regular expression")
+		return strings.ReplaceAll(str, a, r), nil
+	}},
+	{name: "replaceAll", regex: true, call: regexMethod(func(st *state, str string, s *segment, re *regexp.Regexp, args []any) (any, error) {
+		repl, lit, refs, err := st.replacement(s, args)
+		if err != nil {
+			return nil, err
 		}
-		re := seg.re
-		if re == nil {
-			if seg.name == "matches" {
-				// String.matches tests the whole string.
-				pat = `^(?:` + pat + `)$`
-			}
-			var err error
-			if re, err = st.regexp(seg.pos, pat); err != nil {
-				return nil, err
-			}
+		// Measure first (matches and matched bytes; no per-match
+		// allocation), then bound the result: each match becomes the
+		// replacement's literal bytes plus, per group reference, at most
+		// the match itself.
+		if err := st.charge(s.pos, len(str)); err != nil {
+			return nil, err
 		}
-		switch seg.name {
-		case "matches":
-			if nargs != 1 {
-				return nil, argErr("one regular expression")
-			}
-			return re.MatchString(s), nil
-		case "split":
-			limit := 0
-			if nargs == 2 {
-				if limit, ok = intArg(args[1]); !ok {
-					return nil, argErr("a regular expression and an integer limit")
-				}
-			} else if nargs != 1 {
-				return nil, argErr("a regular expression")
-			}
-			return st.split(seg, s, re, limit)
+		matches, matched := 0, 0
+		re.ReplaceAllStringFunc(str, func(m string) string { matches++; matched += len(m); return "" })
+		if err := st.reserve(s, len(str)-matched+matches*lit+refs*matched); err != nil {
+			return nil, err
 		}
-		repl, ok := strArg(1)
-		if !ok || nargs != 2 {
-			return nil, argErr("a regular expression and a replacement")
+		return re.ReplaceAllString(str, repl), nil
+	})},
+	{name: "replaceFirst", regex: true, call: regexMethod(func(st *state, str string, s *segment, re *regexp.Regexp, args []any) (any, error) {
+		repl, lit, refs, err := st.replacement(s, args)
+		if err != nil {
+			return nil, err
 		}
-		repl = javaReplacement(repl)
-		lit, refs := replacementShape(repl)
-		if seg.name == "replaceAll" {
-			// Measure first (matches and matched bytes; no per-match
-			// allocation), then bound the result: each match becomes the
-			// replacement's literal bytes plus, per group reference, at
-			// most the match itself.
-			if err := st.charge(seg.pos, len(s)); err != nil {
-				return nil, err
-			}
-			matches, matched := 0, 0
-			re.ReplaceAllStringFunc(s, func(m string) string { matches++; matched += len(m); return "" })
-			if err := st.reserve(seg, len(s)-matched+matches*lit+refs*matched); err != nil {
-				return nil, err
-			}
-			return re.ReplaceAllString(s, repl), nil
-		}
-		loc := re.FindStringSubmatchIndex(s)
+		loc := re.FindStringSubmatchIndex(str)
 		if loc == nil {
-			return s, nil
+			return str, nil
 		}
 		m := loc[1] - loc[0]
-		if err := st.reserve(seg, len(s)-m+lit+refs*m); err != nil {
+		if err := st.reserve(s, len(str)-m+lit+refs*m); err != nil {
 			return nil, err
 		}
-		out := re.ExpandString([]byte(s[:loc[0]]), repl, s, loc)
-		return st.limitString(seg, string(out)+s[loc[1]:])
+		out := re.ExpandString([]byte(str[:loc[0]]), repl, str, loc)
+		return st.limitString(s, string(out)+str[loc[1]:])
+	})},
+	{name: "split", regex: true, call: regexMethod(func(st *state, str string, s *segment, re *regexp.Regexp, args []any) (any, error) {
+		limit := 0
+		if len(args) == 2 {
+			var ok bool
+			if limit, ok = intArg(args[1]); !ok {
+				return nil, st.argErr(s, "a regular expression and an integer limit")
+			}
+		} else if len(args) != 1 {
+			return nil, st.argErr(s, "a regular expression")
+		}
+		return st.split(s, str, re, limit)
+	})},
+	{name: "matches", regex: true, call: regexMethod(func(st *state, str string, s *segment, re *regexp.Regexp, args []any) (any, error) {
+		if len(args) != 1 {
+			return nil, st.argErr(s, "one regular expression")
+		}
+		return re.MatchString(str), nil
+	})},
+	{name: "concat", call: strMethod(func(st *state, recv string, s *segment, a string, args []any) (any, error) {
+		if len(recv)+len(a) > st.t.lim.output {
+			return nil, st.errAt(s.pos, "string longer than "+sizeText(st.t.lim.output), "build smaller strings", ErrLimit)
+		}
+		return recv + a, nil
+	})},
+	{name: "compareTo", call: strMethod(func(st *state, recv string, s *segment, a string, args []any) (any, error) {
+		return int64(strings.Compare(recv, a)), nil
+	})},
+	{name: "toString", call: strNoArgs(func(s string) string { return s })},
+}
+
+// regexMethod is a string method whose first argument is a regular
+// expression: the one compiled at parse time, or compiled (and charged)
+// now. matches tests the whole string, as String.matches does.
+func regexMethod(f func(st *state, str string, s *segment, re *regexp.Regexp, args []any) (any, error)) func(*state, any, *segment, []any) (any, error) {
+	return func(st *state, recv any, s *segment, args []any) (any, error) {
+		pat, ok, err := st.strArg(s, args, 0)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, st.argErr(s, "a regular expression")
+		}
+		re := s.re
+		if re == nil {
+			if s.name == "matches" {
+				pat = `^(?:` + pat + `)$`
+			}
+			if re, err = st.regexp(s.pos, pat); err != nil {
+				return nil, err
+			}
+		}
+		return f(st, recv.(string), s, re, args)
 	}
-	return nil, st.errAt(seg.pos, "."+seg.name+"() on a String is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+}
+
+// replacement is the second argument of replaceAll and replaceFirst in
+// Go's syntax, with its literal bytes and group references counted.
+func (st *state) replacement(s *segment, args []any) (repl string, lit, refs int, err error) {
+	repl, ok, err := st.strArg(s, args, 1)
+	if err != nil {
+		return "", 0, 0, err
+	}
+	if !ok || len(args) != 2 {
+		return "", 0, 0, st.argErr(s, "a regular expression and a replacement")
+	}
+	repl = javaReplacement(repl)
+	lit, refs = replacementShape(repl)
+	return repl, lit, refs, nil
 }
 
 // reserve checks, before a string of n bytes is built, that it fits the
@@ -1024,56 +1146,21 @@ func (st *state) splitErr(seg *segment, n int) error {
 
 // Lists.
 
-func (st *state) callList(l *List, s *segment, args []any) (any, error) {
-	n := len(args)
-	work := len(l.items) + 1
-	for _, a := range args {
-		work += size(a)
-	}
-	if err := st.charge(s.pos, work); err != nil {
-		return nil, err
-	}
-	switch s.name {
-	case "size":
-		return int64(len(l.items)), nil
-	case "isEmpty":
-		return len(l.items) == 0, nil
-	case "toString":
-		return st.str(s.pos, l)
-	case "get", "remove":
-		if n != 1 {
-			return nil, st.argErr(s, "one argument")
-		}
-		i, isInt := args[0].(int64)
-		if s.name == "remove" && !isInt {
-			for k, e := range l.items {
-				eq, err := st.equal(s.pos, e, args[0])
-				if err != nil {
-					return nil, err
-				}
-				if eq {
-					l.items = slices.Delete(l.items, k, k+1)
-					return true, nil
-				}
-			}
-			return false, nil
-		}
-		if !isInt {
-			return nil, st.argErr(s, "an integer index")
-		}
-		if i < 0 || i >= int64(len(l.items)) {
-			return nil, st.errAt(s.pos, "index "+strconv.FormatInt(i, 10)+" is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
-		}
-		v := l.items[i]
-		if s.name == "remove" {
-			l.items = slices.Delete(l.items, int(i), int(i)+1)
-		}
-		return v, nil
-	case "add":
+// listMethods are java.util.ArrayList's.
+var listMethods = []method{
+	{name: "size", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return int64(len(recv.(*List).items)), nil
+	}},
+	{name: "isEmpty", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return len(recv.(*List).items) == 0, nil
+	}},
+	{name: "get", call: listGetRemove},
+	{name: "add", forms: "add(x) add(i, x)", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		l := recv.(*List)
 		if err := st.grow(s); err != nil {
 			return nil, err
 		}
-		switch n {
+		switch len(args) {
 		case 1:
 			l.items = append(l.items, args[0])
 			return true, nil
@@ -1086,7 +1173,9 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 			return nil, nil
 		}
 		return nil, st.argErr(s, "one or two arguments")
-	case "addAll":
+	}},
+	{name: "addAll", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		l := recv.(*List)
 		o, ok := argList(args)
 		if !ok {
 			return nil, st.argErr(s, "one list")
@@ -1096,8 +1185,10 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		}
 		l.items = append(l.items, o.items...)
 		return len(o.items) > 0, nil
-	case "set":
-		if n != 2 {
+	}},
+	{name: "set", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		l := recv.(*List)
+		if len(args) != 2 {
 			return nil, st.argErr(s, "an index and a value")
 		}
 		i, ok := args[0].(int64)
@@ -1110,31 +1201,14 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 		old := l.items[i]
 		l.items[i] = args[1]
 		return old, nil
-	case "contains", "indexOf", "lastIndexOf":
-		if n != 1 {
-			return nil, st.argErr(s, "one argument")
-		}
-		found := int64(-1)
-		for k := range l.items {
-			i := k
-			if s.name == "lastIndexOf" {
-				i = len(l.items) - 1 - k
-			}
-			eq, err := st.equal(s.pos, l.items[i], args[0])
-			if err != nil {
-				return nil, err
-			}
-			if eq {
-				found = int64(i)
-				break
-			}
-		}
-		if s.name == "contains" {
-			return found >= 0, nil
-		}
-		return found, nil
-	case "subList":
-		if n != 2 {
+	}},
+	{name: "remove", forms: "remove(i) remove(x)", call: listGetRemove},
+	{name: "contains", call: listSearch},
+	{name: "indexOf", call: listSearch},
+	{name: "lastIndexOf", call: listSearch},
+	{name: "subList", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		l := recv.(*List)
+		if len(args) != 2 {
 			return nil, st.argErr(s, "two integer indexes")
 		}
 		from, ok1 := intArg(args[0])
@@ -1146,19 +1220,82 @@ func (st *state) callList(l *List, s *segment, args []any) (any, error) {
 			return nil, st.errAt(s.pos, "subList("+strconv.Itoa(from)+", "+strconv.Itoa(to)+") is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
 		}
 		return &List{items: slices.Clone(l.items[from:to]), fromJSON: l.fromJSON}, nil
-	case "clear":
+	}},
+	{name: "clear", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		l := recv.(*List)
 		l.items = l.items[:0]
 		return nil, nil
-	case "equals":
-		if n != 1 {
+	}},
+	{name: "equals", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
 		if _, ok := args[0].(*List); !ok {
 			return false, nil
 		}
-		return st.equal(s.pos, l, args[0])
+		return st.equal(s.pos, recv, args[0])
+	}},
+	{name: "toString", call: func(st *state, recv any, s *segment, args []any) (any, error) { return st.str(s.pos, recv) }},
+}
+
+// listGetRemove is get(i), remove(i) and remove(x).
+func listGetRemove(st *state, recv any, s *segment, args []any) (any, error) {
+	l := recv.(*List)
+	if len(args) != 1 {
+		return nil, st.argErr(s, "one argument")
 	}
-	return nil, st.errAt(s.pos, "."+s.name+"() on a List is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+	i, isInt := args[0].(int64)
+	if s.name == "remove" && !isInt {
+		for k, e := range l.items {
+			eq, err := st.equal(s.pos, e, args[0])
+			if err != nil {
+				return nil, err
+			}
+			if eq {
+				l.items = slices.Delete(l.items, k, k+1)
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if !isInt {
+		return nil, st.argErr(s, "an integer index")
+	}
+	if i < 0 || i >= int64(len(l.items)) {
+		return nil, st.errAt(s.pos, "index "+strconv.FormatInt(i, 10)+" is out of range for a list of "+strconv.Itoa(len(l.items)), "check the size with .size() first", nil)
+	}
+	v := l.items[i]
+	if s.name == "remove" {
+		l.items = slices.Delete(l.items, int(i), int(i)+1)
+	}
+	return v, nil
+}
+
+// listSearch is contains, indexOf and lastIndexOf: == on each element.
+func listSearch(st *state, recv any, s *segment, args []any) (any, error) {
+	l := recv.(*List)
+	if len(args) != 1 {
+		return nil, st.argErr(s, "one argument")
+	}
+	found := int64(-1)
+	for k := range l.items {
+		i := k
+		if s.name == "lastIndexOf" {
+			i = len(l.items) - 1 - k
+		}
+		eq, err := st.equal(s.pos, l.items[i], args[0])
+		if err != nil {
+			return nil, err
+		}
+		if eq {
+			found = int64(i)
+			break
+		}
+	}
+	if s.name == "contains" {
+		return found >= 0, nil
+	}
+	return found, nil
 }
 
 func argList(args []any) (*List, bool) {
@@ -1184,88 +1321,43 @@ func (st *state) growN(s *segment, n int) error {
 
 // Maps.
 
-func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
-	n := len(args)
-	work := 1
-	switch s.name {
-	case "containsValue", "keySet", "values", "entrySet", "toString", "equals", "putAll", "remove":
-		work += len(m.keys)
+// mapKey is a map method's key argument as a string (a collection key is
+// its text, within the bounds); false when missing or null.
+func (st *state) mapKey(s *segment, args []any) (string, bool, error) {
+	if len(args) < 1 || args[0] == nil {
+		return "", false, nil
 	}
-	for _, a := range args {
-		work += size(a)
-	}
-	if err := st.charge(s.pos, work); err != nil {
-		return nil, err
-	}
-	if n >= 1 {
-		switch args[0].(type) {
-		case *List, *Map, *mapEntry:
-			// A collection key is its string form; check the bounds once.
-			if _, err := st.str(s.pos, args[0]); err != nil {
-				return nil, err
-			}
-		}
-	}
-	key := func() (string, bool) {
-		if n < 1 || args[0] == nil {
-			return "", false
-		}
-		return toString(args[0]), true
-	}
-	switch s.name {
-	case "size":
-		return int64(len(m.keys)), nil
-	case "isEmpty":
-		return len(m.keys) == 0, nil
-	case "toString":
-		return st.str(s.pos, m)
-	case "get", "containsKey", "remove":
-		if n != 1 {
-			return nil, st.argErr(s, "one key")
-		}
-		k, ok := key()
-		if !ok {
-			if s.name == "containsKey" {
-				return false, nil
-			}
-			return nil, nil
-		}
-		switch s.name {
-		case "get":
-			v, _ := m.get(k)
-			return v, nil
-		case "containsKey":
-			_, ok := m.get(k)
-			return ok, nil
-		default:
-			return m.remove(k), nil
-		}
-	case "put", "putIfAbsent":
-		k, ok := key()
-		if !ok || n != 2 {
-			return nil, st.argErr(s, "a key and a value")
-		}
-		if err := st.grow(s); err != nil {
-			return nil, err
-		}
-		if s.name == "putIfAbsent" {
-			if old, ok := m.get(k); ok && old != nil {
-				return old, nil
-			}
-		}
-		return m.put(k, args[1]), nil
-	case "getOrDefault":
-		if n != 2 {
+	k, err := st.str(s.pos, args[0])
+	return k, err == nil, err
+}
+
+// mapMethods are java.util.LinkedHashMap's.
+var mapMethods = []method{
+	{name: "size", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		return int64(len(recv.(*Map).keys)), nil
+	}},
+	{name: "isEmpty", call: func(st *state, recv any, s *segment, args []any) (any, error) { return len(recv.(*Map).keys) == 0, nil }},
+	{name: "get", call: mapLookup},
+	{name: "getOrDefault", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 2 {
 			return nil, st.argErr(s, "a key and a default value")
 		}
-		if k, ok := key(); ok {
-			if v, ok := m.get(k); ok {
+		k, ok, err := st.mapKey(s, args)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if v, ok := recv.(*Map).get(k); ok {
 				return v, nil
 			}
 		}
 		return args[1], nil
-	case "putAll":
-		if n != 1 {
+	}},
+	{name: "put", call: mapPut},
+	{name: "putIfAbsent", call: mapPut},
+	{name: "putAll", scans: true, call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		m := recv.(*Map)
+		if len(args) != 1 {
 			return nil, st.argErr(s, "one map")
 		}
 		o, ok := args[0].(*Map)
@@ -1279,41 +1371,101 @@ func (st *state) callMap(m *Map, s *segment, args []any) (any, error) {
 			m.put(k, o.vals[i])
 		}
 		return nil, nil
-	case "containsValue":
-		if n != 1 {
+	}},
+	{name: "containsKey", call: mapLookup},
+	{name: "containsValue", scans: true, call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
 			return nil, st.argErr(s, "one value")
 		}
-		for _, v := range m.vals {
+		for _, v := range recv.(*Map).vals {
 			eq, err := st.equal(s.pos, v, args[0])
 			if eq || err != nil {
 				return eq, err
 			}
 		}
 		return false, nil
-	case "keySet", "values", "entrySet":
-		l := &List{items: make([]any, len(m.keys))}
-		for i, k := range m.keys {
-			switch s.name {
-			case "keySet":
-				l.items[i] = k
-			case "values":
-				l.items[i] = m.vals[i]
-			default:
-				l.items[i] = &mapEntry{key: k, val: m.vals[i]}
-			}
-		}
-		return l, nil
-	case "clear":
-		m.clear()
+	}},
+	{name: "keySet", scans: true, call: mapView},
+	{name: "values", scans: true, call: mapView},
+	{name: "entrySet", scans: true, call: mapView},
+	{name: "remove", scans: true, call: mapLookup},
+	{name: "clear", call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		recv.(*Map).clear()
 		return nil, nil
-	case "equals":
-		if n != 1 {
+	}},
+	{name: "equals", scans: true, call: func(st *state, recv any, s *segment, args []any) (any, error) {
+		if len(args) != 1 {
 			return nil, st.argErr(s, "one argument")
 		}
 		if _, ok := args[0].(*Map); !ok {
 			return false, nil
 		}
-		return st.equal(s.pos, m, args[0])
+		return st.equal(s.pos, recv, args[0])
+	}},
+	{name: "toString", scans: true, call: func(st *state, recv any, s *segment, args []any) (any, error) { return st.str(s.pos, recv) }},
+}
+
+// mapLookup is get, containsKey and remove.
+func mapLookup(st *state, recv any, s *segment, args []any) (any, error) {
+	m := recv.(*Map)
+	if len(args) != 1 {
+		return nil, st.argErr(s, "one key")
 	}
-	return nil, st.errAt(s.pos, "."+s.name+"() on a Map is not supported by cfnrun", "see docs/vtl.md for the supported methods", ErrUnsupported)
+	k, ok, err := st.mapKey(s, args)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if s.name == "containsKey" {
+			return false, nil
+		}
+		return nil, nil
+	}
+	switch s.name {
+	case "get":
+		v, _ := m.get(k)
+		return v, nil
+	case "containsKey":
+		_, ok := m.get(k)
+		return ok, nil
+	}
+	return m.remove(k), nil
+}
+
+// mapPut is put and putIfAbsent.
+func mapPut(st *state, recv any, s *segment, args []any) (any, error) {
+	m := recv.(*Map)
+	k, ok, err := st.mapKey(s, args)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || len(args) != 2 {
+		return nil, st.argErr(s, "a key and a value")
+	}
+	if err := st.grow(s); err != nil {
+		return nil, err
+	}
+	if s.name == "putIfAbsent" {
+		if old, ok := m.get(k); ok && old != nil {
+			return old, nil
+		}
+	}
+	return m.put(k, args[1]), nil
+}
+
+// mapView is keySet, values and entrySet: new lists.
+func mapView(st *state, recv any, s *segment, args []any) (any, error) {
+	m := recv.(*Map)
+	l := &List{items: make([]any, len(m.keys))}
+	for i, k := range m.keys {
+		switch s.name {
+		case "keySet":
+			l.items[i] = k
+		case "values":
+			l.items[i] = m.vals[i]
+		default:
+			l.items[i] = &mapEntry{key: k, val: m.vals[i]}
+		}
+	}
+	return l, nil
 }

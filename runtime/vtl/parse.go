@@ -237,7 +237,9 @@ func (p *parser) errAt(off int, msg, fix string) *Error {
 	return &Error{Line: line, Col: col, Msg: msg, Fix: fix}
 }
 
-// lineCol is lineCol over the whole template with a line index built once.
+// lineCol converts an offset in the whole template (p.base + offset) to
+// line and column as the package's lineCol does, with a line index built
+// once and shared with the sub-parsers.
 func (p *parser) lineCol(off int) (int, int) {
 	src := p.fullSrc()
 	if p.sh.lines == nil {
@@ -1064,7 +1066,10 @@ func (p *parser) reference(inText bool) (*refExpr, bool, error) {
 	return r, true, nil
 }
 
-// check records unsupported uses and precompiles constant arguments.
+// check records unsupported uses, resolves method names through the
+// method registry (segment.methods; a name no receiver kind has is
+// unsupported) and precompiles constant arguments: JSONPaths and the
+// regular expressions of string methods whose entry has regex set.
 func (p *parser) check(r *refExpr) {
 	for i := range r.segs {
 		s := &r.segs[i]
@@ -1089,20 +1094,22 @@ func (p *parser) check(r *refExpr) {
 				}
 				continue
 			case rootUtil:
-				if s.kind != segMethod || !slices.Contains(utilMethods, s.name) {
+				if s.kind != segMethod || methodsByName[s.name] == nil || methodsByName[s.name][kUtil] == nil {
 					p.unsupported(r.pos-p.base, "$util."+s.name)
 					s.unsupported = true
 				}
+				s.methods = methodsByName[s.name]
 				continue
 			}
 		}
 		if s.kind == segMethod {
-			if !slices.Contains(knownMethods, s.name) {
+			s.methods = methodsByName[s.name]
+			if s.methods == nil || onlyUtil(s.methods) {
 				p.unsupported(s.pos-p.base-1, "."+s.name+"()")
 				s.unsupported = true
 				continue
 			}
-			if slices.Contains(regexMethods, s.name) && len(s.args) >= 1 {
+			if s.methods[kString] != nil && s.methods[kString].regex && len(s.args) >= 1 {
 				if lit, ok := s.args[0].(*literal); ok {
 					if str, ok := lit.v.(string); ok {
 						pat := str
@@ -1123,27 +1130,14 @@ func (p *parser) check(r *refExpr) {
 	}
 }
 
-var utilMethods = []string{"escapeJavaScript", "urlEncode", "urlDecode", "base64Encode", "base64Decode", "parseJson"}
-
-var regexMethods = []string{"replaceAll", "replaceFirst", "split", "matches"}
-
-// knownMethods is every method name implemented on some value type.
-var knownMethods = []string{
-	// String
-	"length", "isEmpty", "contains", "startsWith", "endsWith", "equals", "equalsIgnoreCase",
-	"toLowerCase", "toUpperCase", "trim", "substring", "indexOf", "lastIndexOf", "replace",
-	"replaceAll", "replaceFirst", "split", "matches", "charAt", "concat", "toString", "compareTo",
-	// List
-	"size", "get", "add", "addAll", "set", "remove", "clear",
-	"subList", "lastIndexOf",
-	// Map
-	"put", "putAll", "containsKey", "containsValue", "keySet", "values", "entrySet",
-	"getOrDefault", "putIfAbsent",
-	"getKey", "getValue",
-	// numbers and booleans
-	"intValue", "longValue", "doubleValue", "booleanValue",
-	// $foreach
-	"hasNext", "getIndex", "getCount", "isFirst", "isLast", "getHasNext",
+// onlyUtil: the name is a $util function and no value's method.
+func onlyUtil(ms *[nKinds]*method) bool {
+	for k, m := range ms {
+		if m != nil && recvKind(k) != kUtil {
+			return false
+		}
+	}
+	return true
 }
 
 // args parses a comma-separated argument list up to the closing delimiter.
