@@ -85,6 +85,9 @@ func diffCommand() command {
 			}
 			defer os.RemoveAll(tmp)
 			oldPath, found, err := gitExtract(e.ctx, *gitRev, pos[0], tmp)
+			if e.ctx.Err() != nil {
+				return interrupted(e, "diff")
+			}
 			if err != nil {
 				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 				return diffError
@@ -96,6 +99,9 @@ func diffCommand() command {
 			if found {
 				oldSide = resolveSide(e, "old", pos[0]+" at "+*gitRev, oldPath, fmt.Sprintf("'%s' on a checkout of %s", in.validateLine(true, pos[0]), *gitRev), opts)
 				oldSide.relabel(relabelFrom, relabelTo)
+			}
+			if e.ctx.Err() != nil {
+				return interrupted(e, "diff")
 			}
 			if !reportSides(e, *strict, oldSide, newSide) {
 				return diffError
@@ -118,6 +124,9 @@ func diffCommand() command {
 			}
 			oldSide := resolveSide(e, "old", pos[0], pos[0], "'"+in.validateLine(true, pos[0])+"'", opts)
 			newSide := resolveSide(e, "new", pos[1], pos[1], "'"+in.validateLine(true, pos[1])+"'", opts)
+			if e.ctx.Err() != nil {
+				return interrupted(e, "diff")
+			}
 			if !reportSides(e, *strict, oldSide, newSide) {
 				return diffError
 			}
@@ -125,6 +134,9 @@ func diffCommand() command {
 		}
 
 		res, err := diff.Compare(e.ctx, oldT, newT)
+		if e.ctx.Err() != nil {
+			return interrupted(e, "diff")
+		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
 			return diffError
@@ -164,7 +176,7 @@ type side struct {
 
 // resolveSide resolves one side of the comparison.
 func resolveSide(e *env, name, shown, path, validateHint string, opts resolver.Options) side {
-	return side{name: name, shown: shown, validateHint: validateHint, r: resolver.Resolve(e.ctx, []string{path}, opts)}
+	return side{name: name, shown: shown, validateHint: validateHint, r: resolve(e.ctx, []string{path}, opts)}
 }
 
 // relabel shows the files of s read from a temporary copy as REV:path.

@@ -21,7 +21,9 @@ func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allo
 	}
 	opts := in.options()
 	opts.AllowExtensions = allowExtensions
-	r = resolver.Resolve(e.ctx, paths, opts)
+	if r = resolve(e.ctx, paths, opts); r == nil {
+		return nil, interrupted(e, name), false
+	}
 	if bad := unreadable(r); len(bad) > 0 {
 		_ = diag.WriteText(e.stderr, r.Files, bad.Sort())
 		fmt.Fprintf(e.stderr, "cfnrun %s: cannot read the template; fix the errors above and run it again.\n", name)

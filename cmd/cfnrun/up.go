@@ -138,6 +138,9 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 
 	r := u.resolve()
+	if r == nil {
+		return interrupted(e, "up")
+	}
 	if bad := unreadable(r); len(bad) > 0 {
 		// Nothing to serve: no partial model of a file that does not
 		// parse. The findings with their source lines, and exit 2 as
@@ -177,6 +180,13 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	u.printRoutes(g.Routes(), addrs, cfg)
 	printOutputs(e.stdout, r.Template)
 	u.printListening(addrs, cfg)
+	go func() {
+		// Serve drains on the first signal; say so, and how to skip it.
+		<-ctx.Done()
+		if e.ctx.Err() != nil {
+			fmt.Fprintf(e.stdout, "cfnrun up: %v: finishing in-flight requests; press Ctrl-C again to stop now\n", context.Cause(e.ctx))
+		}
+	}()
 
 	if watch {
 		go func() {
@@ -197,8 +207,8 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 func (u *upRun) resolve() *resolver.Result {
 	opts := u.in.options()
 	opts.AllowExtensions = true
-	r := resolver.Resolve(u.e.ctx, u.paths, opts)
-	if u.embedded == "" {
+	r := resolve(u.e.ctx, u.paths, opts)
+	if r == nil || u.embedded == "" {
 		return r
 	}
 	// Show the embedded template under its own name, not the temp path.
@@ -237,6 +247,9 @@ func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.
 	defer u.mu.Unlock()
 	e := u.e
 	r := u.resolve()
+	if r == nil {
+		return // shutting down
+	}
 	if bad := unreadable(r); len(bad) > 0 {
 		u.printFindings(r.Files, bad)
 		fmt.Fprintln(e.stdout, "cfnrun up: reload failed: the template cannot be read; still serving the previous version")

@@ -39,7 +39,10 @@ func validateCommand() command {
 		for _, path := range fs.Args() {
 			opts := in.options()
 			opts.AllowExtensions = *allowExt
-			r := resolver.Resolve(e.ctx, []string{path}, opts)
+			r := resolve(e.ctx, []string{path}, opts)
+			if r == nil {
+				return interrupted(e, "validate")
+			}
 			for _, name := range r.Files.Names() {
 				files.Add(name, r.Files.Source(name))
 			}
