@@ -308,12 +308,11 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 	if u.embedded != "" {
 		paths = []string{"templates/" + templates.DefaultName}
 	}
-	line := u.in.validateLine(true, paths...)
+	summary := ds.Summary()
 	if own > 0 {
-		fmt.Fprintf(u.e.stdout, "%s; %d of them from up itself (runtime-*), the others are what '%s' reports, with the source lines and how to fix each\n", ds.Summary(), own, line)
-		return
+		summary += fmt.Sprintf(" (%d of them from up itself, rules runtime-*; validate reports the others)", own)
 	}
-	fmt.Fprintf(u.e.stdout, "%s ('%s' shows the source lines and how to fix each)\n", ds.Summary(), line)
+	fmt.Fprintf(u.e.stdout, "%s\nTo see the source lines and how to fix each, run: %s\n", summary, u.in.validateLine(true, paths...))
 }
 
 func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {
