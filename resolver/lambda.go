@@ -352,9 +352,14 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 			continue
 		}
 		ep := &props{l: l, id: r.id, node: ev.props, rng: model.Ranges{}}
-		apiID := s.res["ServerlessRestApi"].attrsOrEmpty("Ref")
+		apiID, stage := s.res["ServerlessRestApi"].attrsOrEmpty("Ref"), "Prod"
 		if ep.has("RestApiId") {
 			apiID = ep.str("RestApiId")
+			for _, aid := range s.resOrder {
+				if a := s.res[aid]; a.typ == "AWS::Serverless::Api" && !a.implied && a.attrs["Ref"] == apiID {
+					stage = s.propString(a, "StageName")
+				}
+			}
 		}
 		verb := strings.ToUpper(ep.str("Method"))
 		if verb == "ANY" || verb == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
@@ -367,7 +372,7 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 			}
 			segs = append(segs, seg)
 		}
-		fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: r.id + ev.name + "PermissionProd", Action: "lambda:InvokeFunction",
+		fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: r.id + ev.name + "Permission" + stage, Action: "lambda:InvokeFunction",
 			Principal: "apigateway.amazonaws.com", Qualifier: q, Generated: true, Range: ev.rng,
 			SourceArn: fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/*/%s/%s", s.partition, s.region, s.account, apiID, verb, strings.Join(segs, "/"))})
 	}

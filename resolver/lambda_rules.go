@@ -301,10 +301,13 @@ func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string,
 		}
 		missing = m
 	}
-	p := cands[0]
-	add(rulePermissionSource.errorf(p.Props.At("SourceArn", p.Range), cmp.Or(p.LogicalID, owner),
+	var ids []string
+	for _, p := range cands {
+		ids = append(ids, p.LogicalID)
+	}
+	add(rulePermissionSource.errorf(rng, owner,
 		"Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and path), or add a permission for this route; API Gateway answers 500 for every request it does not cover.",
-		"no permission of %s lets API Gateway invoke it for %s (%s)", target, what, missing))
+		"no permission of %s lets API Gateway invoke it for %s (%s; permissions: %s)", target, what, missing, strings.Join(ids, ", ")))
 }
 
 func invokesAPIGateway(p model.Permission) bool {

@@ -305,6 +305,7 @@ func (l *lowerer) run() {
 	for _, b := range bodies {
 		l.importOpenAPI(b.api, b.owner, b.body)
 	}
+	l.samAuthorizers()
 	for _, r := range l.live("AWS::ApiGateway::Method") {
 		l.method(r)
 	}

@@ -26,6 +26,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 		return
 	}
 	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange) }
+	auths := l.openAPIAuthorizers(api, owner, body)
 	for i := range paths.node.Fields {
 		pf := &paths.node.Fields[i]
 		if !strings.HasPrefix(pf.Key, "/") || pf.Value.Kind != cfn.Mapping {
@@ -55,6 +56,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 			if len(m.RequestParameters) == 0 {
 				m.RequestParameters = nil
 			}
+			openAPIMethodAuth(m, op, body, auths)
 			if sec := op.node.Get("security"); sec != nil && sec.Kind == cfn.Sequence {
 				for _, s := range sec.Items {
 					for _, f := range s.Fields {
