@@ -239,3 +239,25 @@ func TestJSONPathVisitsBounded(t *testing.T) {
 		t.Fatalf("Execute = %q, %v; want ErrLimit naming the visits bound", out.String(), err)
 	}
 }
+
+// TestJSONDepthBounded: request bodies nested deeper than maxDepth fail to
+// parse with an error (no stack growth), whichever way the template reads
+// them; at the bound they work.
+func TestJSONDepthBounded(t *testing.T) {
+	nest := func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":[`, n) + "1" + strings.Repeat("]}", n))
+	}
+	for _, src := range []string{"$input.path('$')", "$input.json('$')", "$input.json('$.a')", "$util.parseJson($input.body)", "$input.path('$..a').size()"} {
+		tp, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each {"a":[ is two levels.
+		if err := tp.Execute(io.Discard, &Input{Body: nest(maxDepth/2 + 1)}); !errors.Is(err, ErrInvalidJSON) || !strings.Contains(err.Error(), "nested too deeply") {
+			t.Errorf("%s over %d levels: %v, want ErrInvalidJSON nested too deeply", src, maxDepth+2, err)
+		}
+		if err := tp.Execute(io.Discard, &Input{Body: nest(maxDepth/2 - 1)}); err != nil {
+			t.Errorf("%s at %d levels: %v", src, maxDepth-2, err)
+		}
+	}
+}
