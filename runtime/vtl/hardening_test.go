@@ -261,3 +261,37 @@ func TestJSONDepthBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestUtilSizedFirst: $util functions whose output grows from their input
+// check the output bound before building it; the counted lengths are the
+// real ones.
+func TestUtilSizedFirst(t *testing.T) {
+	for _, s := range []string{"", "plain", "it's \"q\" a/b \\ \b\n\t\f\r\x01 é 😀 \xff", "a b*c.d-e_f~g%h+"} {
+		if got, want := escapedJSLen(s), len(escapeJavaScript(s)); got != want {
+			t.Errorf("escapedJSLen(%q) = %d, want %d", s, got, want)
+		}
+		if got, want := urlEncodedLen(s), len(urlEncode(s)); got != want {
+			t.Errorf("urlEncodedLen(%q) = %d, want %d", s, got, want)
+		}
+	}
+	// parseSmall's output bound is 100 KB: 60 KB of control bytes escape to
+	// 360 KB (URL-encode to 180 KB), 90 KB encode to 120 KB of base64.
+	for src, body := range map[string][]byte{
+		"$util.escapeJavaScript($input.body)": []byte(strings.Repeat("\x01", 60_000)),
+		"$util.urlEncode($input.body)":        []byte(strings.Repeat("\x01", 60_000)),
+		"$util.base64Encode($input.body)":     []byte(strings.Repeat("x", 90_000)),
+	} {
+		tp, err := parseSmall(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var execErr error
+		n := allocated(func() { execErr = tp.Execute(io.Discard, &Input{Body: body}) })
+		if !errors.Is(execErr, ErrLimit) || !strings.Contains(execErr.Error(), "would build a string longer than") {
+			t.Errorf("%s: %v, want the output bound before building", src, execErr)
+		}
+		if n > 1<<20 {
+			t.Errorf("%s: allocated %d KB", src, n>>10)
+		}
+	}
+}

@@ -413,8 +413,18 @@ func (st *state) param(name string) string {
 // utilMethods are API Gateway's $util functions. Each takes one argument,
 // read as a string (null gives null).
 var utilMethods = []method{
-	{name: "escapeJavaScript", call: utilFunc(func(st *state, s *segment, in string) (any, error) { return escapeJavaScript(in), nil })},
-	{name: "urlEncode", call: utilFunc(func(st *state, s *segment, in string) (any, error) { return urlEncode(in), nil })},
+	{name: "escapeJavaScript", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
+		if err := st.reserve(s, escapedJSLen(in)); err != nil {
+			return nil, err
+		}
+		return escapeJavaScript(in), nil
+	})},
+	{name: "urlEncode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
+		if err := st.reserve(s, urlEncodedLen(in)); err != nil {
+			return nil, err
+		}
+		return urlEncode(in), nil
+	})},
 	{name: "urlDecode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
 		out, ok := urlDecode(in)
 		if !ok {
@@ -423,6 +433,9 @@ var utilMethods = []method{
 		return out, nil
 	})},
 	{name: "base64Encode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
+		if err := st.reserve(s, base64.StdEncoding.EncodedLen(len(in))); err != nil {
+			return nil, err
+		}
 		return base64.StdEncoding.EncodeToString([]byte(in)), nil
 	})},
 	{name: "base64Decode", call: utilFunc(func(st *state, s *segment, in string) (any, error) {
@@ -490,6 +503,31 @@ func escapeJavaScript(s string) string {
 	return s
 }
 
+// escapedJSLen is len(escapeJavaScript(s)), counted without building it.
+func escapedJSLen(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r > 0xffff:
+			n += 12
+		case r > 0x7f:
+			n += 6
+		case r < 0x20:
+			switch r {
+			case '\b', '\n', '\t', '\f', '\r':
+				n += 2
+			default:
+				n += 6
+			}
+		case r == '\'' || r == '"' || r == '\\' || r == '/':
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
 func appendJSEscaped(b []byte, r rune) []byte {
 	switch {
 	case r > 0xffff:
@@ -537,6 +575,20 @@ func urlEncode(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// urlEncodedLen is len(urlEncode(s)), counted without building it.
+func urlEncodedLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '*', c == '_', c == ' ':
+			n++
+		default:
+			n += 3
+		}
+	}
+	return n
 }
 
 // urlDecode is java.net.URLDecoder.decode(s, "UTF-8").
