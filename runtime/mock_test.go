@@ -104,7 +104,7 @@ func TestMockOverHTTP2(t *testing.T) {
 	if res.status != 500 {
 		t.Errorf("VTL template with a statusCode that is no integer: %d %q, want 500", res.status, res.body)
 	}
-	if logs := gw.logs.String(); !strings.Contains(logs, "Unable to parse statusCode") {
+	if logs := gw.logs.String(); !strings.Contains(logs, "unable to parse statusCode") {
 		t.Errorf("access log does not say why:\n%s", logs)
 	}
 }

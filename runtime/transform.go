@@ -156,7 +156,7 @@ func (g *Gateway) templateFailed(rs *reqState, which string, err error) error {
 
 // errNoMockStatus is API Gateway's execution log message for a MOCK
 // integration request without a usable statusCode.
-var errNoMockStatus = errors.New("Unable to parse statusCode. It should be an integer that is defined in the request template")
+var errNoMockStatus = errors.New("unable to parse statusCode: it should be an integer that is defined in the request template (API Gateway's message)")
 
 // mockStatusCode reads statusCode from a MOCK integration request body, as
 // API Gateway does. Valid JSON must be an object whose statusCode is an
