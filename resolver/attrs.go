@@ -107,8 +107,21 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 	return "${" + r.id + "." + attr + "}"
 }
 
-// computeAttrs computes r's Ref and documented attributes.
+// computeAttrs computes r's Ref and documented attributes; what they copy
+// from r's properties is charged to the budget.
 func (s *stack) computeAttrs(r *resource) map[string]string {
+	a := s.attrsOf(r)
+	size := 0
+	for _, v := range a {
+		size += len(v)
+	}
+	if !s.spendBytes(size, r.typeNode) {
+		return map[string]string{}
+	}
+	return a
+}
+
+func (s *stack) attrsOf(r *resource) map[string]string {
 	if la, ok := s.lambdaAttrs(r); ok {
 		return la
 	}
@@ -119,7 +132,7 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 			return ""
 		}
 		if n := r.props.Get(name); n != nil {
-			return stringify(s.eval(n, evalCtx{resource: r.id}))
+			return s.stringify(s.eval(n, evalCtx{resource: r.id}), n)
 		}
 		return ""
 	}
@@ -232,7 +245,9 @@ func (s *stack) physicalName(r *resource) string {
 	if r.props != nil {
 		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName", "LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
 			if n := r.props.Get(key); n != nil {
-				if v := stringify(s.eval(n, evalCtx{resource: r.id})); v != "" && !strings.Contains(v, "${") {
+				// No AWS name is longer than 255 characters; a longer value
+				// is not a name, and would be copied into every ARN.
+				if v := s.stringify(s.eval(n, evalCtx{resource: r.id}), n); v != "" && len(v) <= 255 && !strings.Contains(v, "${") {
 					return v
 				}
 			}

@@ -60,7 +60,9 @@ type evalCtx struct {
 }
 
 // eval evaluates n. Problems are reported once, at the node's range; the
-// result is then a best-effort value so resolution can go on.
+// result is then a best-effort value so resolution can go on. Every list
+// and map built, and every string longer than its parts, is charged to the
+// template's budget (budget.go); once that is spent, eval returns "".
 func (s *stack) eval(n *cfn.Node, c evalCtx) any {
 	if n == nil {
 		return nil
@@ -71,6 +73,9 @@ func (s *stack) eval(n *cfn.Node, c evalCtx) any {
 	case cfn.Scalar:
 		return n.Value
 	case cfn.Sequence:
+		if !s.spendValues(1, n) {
+			return ""
+		}
 		out := make([]any, 0, len(n.Items))
 		for _, it := range n.Items {
 			v := s.eval(it, c)
@@ -82,7 +87,13 @@ func (s *stack) eval(n *cfn.Node, c evalCtx) any {
 		return out
 	}
 	if name, arg, ok := n.Intrinsic(false); ok {
+		if s.budget.stopped {
+			return ""
+		}
 		return s.intrinsic(name, arg, n, c)
+	}
+	if !s.spendValues(1, n) {
+		return ""
 	}
 	o := &object{vals: make(map[string]any, len(n.Fields))}
 	for _, f := range n.Fields {
@@ -120,21 +131,26 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 2 {
 			return s.argErr(n, c, name, "!Join [delimiter, [values...]]")
 		}
-		delim, _ := s.eval(arg.Items[0], c).(string)
+		delim := s.stringify(s.eval(arg.Items[0], c), n)
 		list, ok := s.eval(arg.Items[1], c).([]any)
 		if !ok {
 			return s.argErr(arg.Items[1], c, name, "a list of strings as the second argument")
 		}
-		parts := make([]string, 0, len(list))
-		for _, v := range list {
-			parts = append(parts, stringify(v))
+		parts := make([]string, len(list))
+		size := len(delim) * max(len(list)-1, 0)
+		for i, v := range list {
+			parts[i] = s.stringify(v, n)
+			size += len(parts[i])
+		}
+		if !s.spendBytes(size, n) {
+			return ""
 		}
 		return strings.Join(parts, delim)
 	case "Fn::Select":
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 2 {
 			return s.argErr(n, c, name, "!Select [index, [values...]]")
 		}
-		idx, err := strconv.Atoi(stringify(s.eval(arg.Items[0], c)))
+		idx, err := strconv.Atoi(s.stringify(s.eval(arg.Items[0], c), n))
 		list, ok := s.eval(arg.Items[1], c).([]any)
 		if err != nil || !ok {
 			return s.argErr(n, c, name, "!Select [index, [values...]] with a whole-number index")
@@ -148,10 +164,14 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 2 {
 			return s.argErr(n, c, name, "!Split [delimiter, string]")
 		}
-		delim := stringify(s.eval(arg.Items[0], c))
-		str := stringify(s.eval(arg.Items[1], c))
+		delim := s.stringify(s.eval(arg.Items[0], c), n)
+		str := s.stringify(s.eval(arg.Items[1], c), n)
 		if delim == "" {
 			return s.argErr(n, c, name, "!Split with a non-empty delimiter")
+		}
+		// Each piece is a value of the resulting list.
+		if !s.spendValues(strings.Count(str, delim)+1, n) {
+			return ""
 		}
 		var out []any
 		for _, p := range strings.Split(str, delim) {
@@ -169,9 +189,13 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 	case "Fn::FindInMap":
 		return s.findInMap(arg, n, c)
 	case "Fn::Base64":
-		return base64.StdEncoding.EncodeToString([]byte(stringify(s.eval(arg, c))))
+		in := s.stringify(s.eval(arg, c), n)
+		if !s.spendBytes(base64.StdEncoding.EncodedLen(len(in)), n) {
+			return ""
+		}
+		return base64.StdEncoding.EncodeToString([]byte(in))
 	case "Fn::GetAZs":
-		region := stringify(s.eval(arg, c))
+		region := s.stringify(s.eval(arg, c), n)
 		if region == "" {
 			region = s.region
 		}
@@ -179,7 +203,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 	case "Fn::Cidr":
 		return s.cidr(arg, n, c)
 	case "Fn::ImportValue":
-		exp := stringify(s.eval(arg, c))
+		exp := s.stringify(s.eval(arg, c), n)
 		if v, ok := s.opts.Sets["ImportValue."+exp]; ok {
 			s.setUsed["ImportValue."+exp] = true
 			return v
@@ -193,8 +217,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		}
 		return s.argErr(n, c, name, "!Length [list]")
 	case "Fn::ToJsonString":
-		b, _ := json.Marshal(toJSON(s.eval(arg, c)))
-		return string(b)
+		return s.jsonText(s.eval(arg, c), n)
 	case "Fn::Transform":
 		s.infof(ruleUnmodeled, n.Range, c.resource, "The macro's output is not known locally.", "Fn::Transform is not run; its value is a placeholder")
 		return ""
@@ -217,7 +240,7 @@ func (s *stack) getAttArgs(arg *cfn.Node, c evalCtx) (res, attr string, ok bool)
 	case cfn.Scalar:
 		attr = a.Value
 	default:
-		attr = stringify(s.eval(a, c))
+		attr = s.stringify(s.eval(a, c), a)
 	}
 	return res, attr, res != "" && attr != ""
 }
@@ -278,27 +301,35 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 	if str.Kind != cfn.Scalar {
 		return s.argErr(n, c, "Fn::Sub", "!Sub with a literal string template")
 	}
-	var b strings.Builder
-	for _, p := range cfn.ParseSub(str.Value) {
-		if !p.IsVar {
-			b.WriteString(p.Literal)
-			continue
+	// Render every part first and charge their total before joining
+	// them: "${v}${v}..." repeats one variable's value many times.
+	subParts := cfn.ParseSub(str.Value)
+	parts := make([]string, len(subParts))
+	size := 0
+	for i, p := range subParts {
+		switch key := p.Var; {
+		case !p.IsVar:
+			parts[i] = p.Literal
+		case vars != nil && p.Attr == "" && hasKey(vars, key):
+			parts[i] = s.stringify(vars[key], n)
+		case vars != nil && p.Attr != "" && hasKey(vars, key+"."+p.Attr):
+			parts[i] = s.stringify(vars[key+"."+p.Attr], n)
+		case p.Attr != "":
+			parts[i] = s.stringify(s.getAtt(p.Var, p.Attr, str.Range, c), n)
+		default:
+			parts[i] = s.stringify(s.ref(p.Var, str.Range, c), n)
 		}
-		key := p.Var
-		if p.Attr != "" {
-			key += "." + p.Attr
-		}
-		if v, ok := vars[key]; ok {
-			b.WriteString(stringify(v))
-			continue
-		}
-		if p.Attr != "" {
-			b.WriteString(stringify(s.getAtt(p.Var, p.Attr, str.Range, c)))
-		} else {
-			b.WriteString(stringify(s.ref(p.Var, str.Range, c)))
-		}
+		size += len(parts[i])
 	}
-	return b.String()
+	if !s.spendBytes(size, n) {
+		return ""
+	}
+	return strings.Join(parts, "")
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (s *stack) findInMap(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
@@ -307,7 +338,7 @@ func (s *stack) findInMap(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 	}
 	keys := make([]string, 3)
 	for i := range 3 {
-		keys[i] = stringify(s.eval(arg.Items[i], c))
+		keys[i] = s.stringify(s.eval(arg.Items[i], c), arg.Items[i])
 	}
 	var def *cfn.Node
 	if len(arg.Items) == 4 {
@@ -350,9 +381,9 @@ func (s *stack) cidr(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 	if arg.Kind != cfn.Sequence || len(arg.Items) != 3 {
 		return s.argErr(n, c, "Fn::Cidr", "!Cidr [ipBlock, count, cidrBits]")
 	}
-	block := stringify(s.eval(arg.Items[0], c))
-	count, err1 := strconv.Atoi(stringify(s.eval(arg.Items[1], c)))
-	bits, err2 := strconv.Atoi(stringify(s.eval(arg.Items[2], c)))
+	block := s.stringify(s.eval(arg.Items[0], c), n)
+	count, err1 := strconv.Atoi(s.stringify(s.eval(arg.Items[1], c), n))
+	bits, err2 := strconv.Atoi(s.stringify(s.eval(arg.Items[2], c), n))
 	pfx, err3 := netip.ParsePrefix(block)
 	if err1 != nil || err2 != nil || err3 != nil || count < 1 || count > 256 {
 		return s.argErr(n, c, "Fn::Cidr", "!Cidr [\"10.0.0.0/16\", count 1-256, cidrBits]")
@@ -380,8 +411,10 @@ func (s *stack) cidr(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 	return out
 }
 
-// stringify renders an evaluated value where a string is needed.
-func stringify(v any) string {
+// stringify renders an evaluated value where a string is needed: lists
+// joined with commas, maps as JSON. What it builds is charged to the
+// budget at node at (which may be nil).
+func (s *stack) stringify(v any, at *cfn.Node) string {
 	switch x := v.(type) {
 	case string:
 		return x
@@ -389,14 +422,65 @@ func stringify(v any) string {
 		return ""
 	case []any:
 		parts := make([]string, len(x))
+		size := max(len(x)-1, 0)
 		for i, e := range x {
-			parts[i] = stringify(e)
+			parts[i] = s.stringify(e, at)
+			size += len(parts[i])
+		}
+		if !s.spendBytes(size, at) {
+			return ""
 		}
 		return strings.Join(parts, ",")
 	default:
-		b, _ := json.Marshal(toJSON(v))
-		return string(b)
+		return s.jsonText(v, at)
 	}
+}
+
+// jsonText renders v as JSON, after charging an upper bound of its size.
+func (s *stack) jsonText(v any, at *cfn.Node) string {
+	if !s.spendBytes(jsonSize(v), at) {
+		return ""
+	}
+	b, _ := json.Marshal(toJSON(v))
+	return string(b)
+}
+
+// jsonSize is an upper bound of the length of v rendered as JSON, computed
+// without rendering it.
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return jsonStringSize(x)
+	case []any:
+		n := 2 + len(x)
+		for _, e := range x {
+			n += jsonSize(e)
+		}
+		return n
+	case *object:
+		n := 2 + 2*len(x.keys)
+		for _, k := range x.keys {
+			n += jsonStringSize(k) + jsonSize(x.vals[k])
+		}
+		return n
+	}
+	return 4 // null
+}
+
+// jsonStringSize bounds a quoted JSON string: encoding/json writes \uXXXX
+// (six bytes) for control characters and for <, > and &, and at most six
+// bytes for a three-byte rune (U+2028, U+2029).
+func jsonStringSize(s string) int {
+	n := len(s) + 2
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '<' || c == '>' || c == '&' || c == '"' || c == '\\':
+			n += 5
+		case c >= 0x80:
+			n++
+		}
+	}
+	return n
 }
 
 func toJSON(v any) any {
@@ -479,7 +563,7 @@ func (s *stack) condExpr(n *cfn.Node, in string) bool {
 			s.errorf(ruleCondition, n.Range, "", "Write !Equals [value1, value2].", "Fn::Equals takes two values")
 			return false
 		}
-		return stringify(s.eval(arg.Items[0], c)) == stringify(s.eval(arg.Items[1], c))
+		return s.stringify(s.eval(arg.Items[0], c), n) == s.stringify(s.eval(arg.Items[1], c), n)
 	case "Fn::Not":
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 1 {
 			s.errorf(ruleCondition, n.Range, "", "Write !Not [condition].", "Fn::Not takes a list of one condition")

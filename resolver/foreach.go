@@ -23,8 +23,6 @@ import (
 
 const forEachPrefix = "Fn::ForEach::"
 
-const maxForEachEntries = 10000
-
 func (s *stack) expandForEach() {
 	for _, section := range []string{"Conditions", "Resources", "Outputs"} {
 		f := s.root.Field(section)
@@ -67,7 +65,7 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 		switch coll := s.eval(arg.Items[1], evalCtx{}).(type) {
 		case []any:
 			for _, v := range coll {
-				values = append(values, stringify(v))
+				values = append(values, s.stringify(v, arg.Items[1]))
 			}
 		default:
 			s.errorf(ruleIntrinsic, arg.Items[1].Range, "", "The collection is a list of strings, or a !Ref to a CommaDelimitedList parameter.", "Fn::ForEach collection of %s is not a list", f.Key)
@@ -76,19 +74,28 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 		// The collection's Ref counts as a use of the parameter.
 		w := &refWalker{s: s}
 		w.walk(arg.Items[1])
+		// Each copy of a body is charged to the budget by its size, so a
+		// large body repeated many times, and loops nested in loops, stop
+		// at the same limits as everything else.
+		sizes := make([]int, len(arg.Items[2].Fields))
+		for i, tmpl := range arg.Items[2].Fields {
+			sizes[i] = countNodes(tmpl.Value)
+		}
 		for _, v := range values {
-			for _, tmpl := range arg.Items[2].Fields {
+			for i, tmpl := range arg.Items[2].Fields {
+				if !s.spendValues(sizes[i], tmpl.Value) {
+					return out
+				}
 				key := substituteLoopKey(tmpl.Key, id, v)
 				body := substituteLoop(tmpl.Value, id, v)
 				if strings.HasPrefix(key, forEachPrefix) {
 					out = append(out, s.expandFields([]cfn.Field{{Key: key, KeyRange: tmpl.KeyRange, Value: body}}, depth+1)...)
 					continue
 				}
-				out = append(out, cfn.Field{Key: key, KeyRange: tmpl.KeyRange, Value: body})
-				if len(out) > maxForEachEntries {
-					s.errorf(ruleIntrinsic, f.KeyRange, "", "Split the loop.", "Fn::ForEach expands to more than %d entries", maxForEachEntries)
+				if !s.spendEntries(1, f.KeyRange) {
 					return out
 				}
+				out = append(out, cfn.Field{Key: key, KeyRange: tmpl.KeyRange, Value: body})
 			}
 		}
 	}
@@ -140,4 +147,19 @@ func substituteLoop(n *cfn.Node, id, v string) *cfn.Node {
 		}
 	}
 	return &c
+}
+
+// countNodes is the number of nodes of the tree n.
+func countNodes(n *cfn.Node) int {
+	if n == nil {
+		return 0
+	}
+	c := 1
+	for _, it := range n.Items {
+		c += countNodes(it)
+	}
+	for _, f := range n.Fields {
+		c += countNodes(f.Value)
+	}
+	return c
 }

@@ -139,7 +139,7 @@ func (s *stack) propString(r *resource, key string) string {
 	if v == noValue {
 		return ""
 	}
-	return stringify(v)
+	return s.stringify(v, n)
 }
 
 // samProp reads a scalar property of a SAM function, falling back to
@@ -151,7 +151,7 @@ func (s *stack) samProp(r *resource, key string) string {
 	if g := s.samGlobals(); g != nil && g.Get(key) != nil {
 		v := s.eval(g.Get(key), evalCtx{resource: r.id})
 		if v != noValue {
-			return stringify(v)
+			return s.stringify(v, g.Get(key))
 		}
 	}
 	return ""

@@ -24,17 +24,29 @@ var (
 
 // lowerer turns the live API Gateway resources of a stack into the model.
 type lowerer struct {
-	s        *stack
-	t        *model.Template
-	apiByID  map[string]*model.RestAPI
-	resByID  map[string]*model.Resource
-	resAPI   map[*model.Resource]*model.RestAPI
-	parentOf map[*model.Resource]parentRef
+	s       *stack
+	t       *model.Template
+	apiByID map[string]*model.RestAPI
+	resByID map[string]*model.Resource
+	resAPI  map[*model.Resource]*model.RestAPI
+	// links are the declared resources of served APIs with their
+	// ParentId, in declaration order.
+	links []parentLink
+	// children indexes every resource of the tree by parent and path part
+	// (ensurePath).
+	children map[childKey]*model.Resource
+	indexed  map[*model.RestAPI]bool
 }
 
-type parentRef struct {
-	id  string
+type parentLink struct {
+	res *model.Resource
+	id  string // the ParentId
 	rng diag.Range
+}
+
+type childKey struct {
+	parent *model.Resource
+	part   string
 }
 
 // props is a property accessor for one resource.
@@ -79,7 +91,7 @@ func (p *props) str(key string) string {
 	if v == noValue {
 		return ""
 	}
-	return stringify(v)
+	return p.l.s.stringify(v, p.node.Get(key))
 }
 
 func (p *props) list(key string) []string {
@@ -93,7 +105,7 @@ func (p *props) list(key string) []string {
 	}
 	out := make([]string, 0, len(l))
 	for _, e := range l {
-		out = append(out, stringify(e))
+		out = append(out, p.l.s.stringify(e, p.node.Get(key)))
 	}
 	return out
 }
@@ -154,7 +166,7 @@ func (p *props) strMap(key string) map[string]string {
 	}
 	m := make(map[string]string, len(o.keys))
 	for _, k := range o.keys {
-		m[k] = stringify(o.vals[k])
+		m[k] = p.l.s.stringify(o.vals[k], p.node.Get(key))
 	}
 	return m
 }
@@ -166,7 +178,7 @@ func (p *props) boolMap(key string) map[string]bool {
 	}
 	m := make(map[string]bool, len(o.keys))
 	for _, k := range o.keys {
-		m[k] = strings.EqualFold(stringify(o.vals[k]), "true")
+		m[k] = strings.EqualFold(p.l.s.stringify(o.vals[k], p.node.Get(key)), "true")
 	}
 	return m
 }
@@ -233,7 +245,8 @@ func (l *lowerer) run() {
 	l.apiByID = map[string]*model.RestAPI{}
 	l.resByID = map[string]*model.Resource{}
 	l.resAPI = map[*model.Resource]*model.RestAPI{}
-	l.parentOf = map[*model.Resource]parentRef{}
+	l.children = map[childKey]*model.Resource{}
+	l.indexed = map[*model.RestAPI]bool{}
 	s := l.s
 	type pendingBody struct {
 		api   *model.RestAPI
@@ -279,10 +292,11 @@ func (l *lowerer) run() {
 		}
 		l.resAPI[res] = api
 		api.Resources = append(api.Resources, res)
-		l.parentOf[res] = parentRef{id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)}
+		l.links = append(l.links, parentLink{res: res, id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)})
 	}
 	// Link parents now that every resource exists.
-	for res, pr := range l.parentOf {
+	for _, pr := range l.links {
+		res := pr.res
 		parent, ok := l.resByID[pr.id]
 		api := l.resAPI[res]
 		switch {
@@ -362,7 +376,7 @@ func (l *lowerer) run() {
 		p := l.propsOf(r)
 		if api := l.api(p, "model"); api != nil {
 			schema := p.val("Schema")
-			sch := stringify(schema)
+			sch := s.stringify(schema, p.node.Get("Schema"))
 			api.Models = append(api.Models, &model.APIModel{LogicalID: r.id, Name: r.attrs["Ref"], ContentType: p.str("ContentType"), Schema: sch, Range: r.keyRange})
 		}
 	}
@@ -389,16 +403,63 @@ func apiName(a *model.RestAPI) string {
 	return a.LogicalID
 }
 
+// checkParentCycles cuts every ParentId cycle at its first member in
+// declaration order (reporting it), then bounds the tree's depth, in one
+// pass over the resources each.
 func (l *lowerer) checkParentCycles() {
-	for res := range l.parentOf {
-		seen := map[*model.Resource]bool{}
-		for x := res; x != nil; x = x.Parent {
-			if seen[x] {
-				l.s.errorf(ruleCycle, res.Range, res.LogicalID, "A resource's ParentId chain must end at the API's root resource.", "resource %s is its own ancestor", res.LogicalID)
-				res.Parent = l.resAPI[res].Root
+	const done = -1
+	order := make(map[*model.Resource]int, len(l.links))
+	for i, ln := range l.links {
+		order[ln.res] = i
+	}
+	// state: 0 not seen, done, or 1+ the position on the current path.
+	state := make(map[*model.Resource]int, len(l.links))
+	var path []*model.Resource
+	for _, ln := range l.links {
+		path = path[:0]
+		x := ln.res
+		for x != nil && state[x] == 0 {
+			path = append(path, x)
+			state[x] = len(path)
+			x = x.Parent
+		}
+		if x != nil && state[x] > 0 {
+			cycle := path[state[x]-1:]
+			first := cycle[0]
+			for _, c := range cycle {
+				if order[c] < order[first] {
+					first = c
+				}
+			}
+			l.s.errorf(ruleCycle, first.Range, first.LogicalID, "A resource's ParentId chain must end at the API's root resource.", "resource %s is its own ancestor", first.LogicalID)
+			first.Parent = l.resAPI[first].Root
+		}
+		for _, p := range path {
+			state[p] = done
+		}
+	}
+	depth := make(map[*model.Resource]int, len(l.links))
+	for _, ln := range l.links {
+		path = path[:0]
+		x := ln.res
+		for ; x != nil && x.Parent != nil; x = x.Parent {
+			if _, known := depth[x]; known {
 				break
 			}
-			seen[x] = true
+			path = append(path, x)
+		}
+		d := depth[x]
+		for i := len(path) - 1; i >= 0; i-- {
+			d++
+			depth[path[i]] = d
+			if d > maxResourceDepth {
+				r := path[i]
+				l.s.stopAt(r.Props.At("ParentId", r.Range), fmt.Sprintf("a resource path deeper than %d levels, cfnrun's limit", maxResourceDepth),
+					"API Gateway paths this deep are not something a client can call; flatten the resource tree.")
+				r.Parent = l.resAPI[r].Root
+				d = 1
+				depth[r] = d
+			}
 		}
 	}
 }

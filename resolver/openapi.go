@@ -155,26 +155,33 @@ func openAPIParams(p *props) map[string]bool {
 }
 
 // ensurePath returns the resource for path in api, creating the missing
-// segments as API Gateway's import does.
+// segments as API Gateway's import does. Resources are found through
+// l.children, so importing N paths costs N lookups, not N scans.
 func (l *lowerer) ensurePath(api *model.RestAPI, owner, path string, rng diag.Range) *model.Resource {
+	if !l.indexed[api] {
+		// Declared resources (AWS::ApiGateway::Resource) are linked by now.
+		for _, r := range api.Resources {
+			if r.Parent != nil {
+				if _, dup := l.children[childKey{r.Parent, r.PathPart}]; !dup {
+					l.children[childKey{r.Parent, r.PathPart}] = r
+				}
+			}
+		}
+		l.indexed[api] = true
+	}
 	cur, curPath := api.Root, ""
 	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
 		if seg == "" {
 			continue
 		}
 		curPath += "/" + seg
-		var next *model.Resource
-		for _, r := range api.Resources {
-			if r.Parent == cur && r.PathPart == seg {
-				next = r
-				break
-			}
-		}
+		next := l.children[childKey{cur, seg}]
 		if next == nil {
 			next = &model.Resource{ID: model.StableID(6, "resource", l.s.stackName, owner, curPath), PathPart: seg, Parent: cur,
 				Range: rng, Props: model.Ranges{"PathPart": rng}}
 			api.Resources = append(api.Resources, next)
 			l.resAPI[next] = api
+			l.children[childKey{cur, seg}] = next
 		}
 		cur = next
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,10 +229,13 @@ func (s *stack) checkParamValue(p *parameter) {
 			}
 		}
 		if ap := d.Get("AllowedPattern").String(); ap != "" {
-			re, err := regexp.Compile("^(?:" + ap + ")$")
+			re, err := compileJavaPattern(ap)
 			if err != nil {
-				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "", "Write a valid Java-style regular expression.", "AllowedPattern does not compile: %v", err)
-			} else if !re.MatchString(v) {
+				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "", "CloudFormation evaluates AllowedPattern as a Java regular expression; this one does not compile.", "AllowedPattern does not compile: %v", err)
+			} else if ok, err := re.match(v); err != nil {
+				s.infof(ruleUnmodeled, d.Get("AllowedPattern").Range, "", "The pattern backtracks heavily on this value; CloudFormation evaluates it without such a bound. Simplify the pattern to have cfnrun check it.",
+					"parameter %q: %q from %s is not checked against AllowedPattern: %v", p.name, v, where, err)
+			} else if !ok {
 				s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), "The value must match "+ap+"."), "parameter %q: %q from %s does not match AllowedPattern", p.name, v, where)
 			}
 		}

@@ -3,6 +3,7 @@ package resolver
 import (
 	"cmp"
 	"context"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -84,9 +85,9 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "", "cancelled: %v", err))
 			break
 		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)))
+		src, d, ok := readTemplate(p)
+		if !ok {
+			res.Diags = append(res.Diags, d)
 			continue
 		}
 		o := opts
@@ -100,6 +101,37 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 	res.Template = merged
 	res.Diags = res.Diags.Sort()
 	return res
+}
+
+// readTemplate reads a CloudFormation template: a regular file of at most
+// maxTemplateBytes (a FIFO or a device would never end, and CloudFormation
+// reads at most 1 MB).
+func readTemplate(p string) ([]byte, diag.Diagnostic, bool) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)), false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)), false
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "Give the path of a template file; save a generated template to a file first.", "cannot read template: %s is not a regular file", p), false
+	}
+	if fi.Size() > maxTemplateBytes {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "CloudFormation accepts templates of at most 1,000,000 bytes; cfnrun does not read files over 8 MiB.",
+			"cannot read template: it is %s; cfnrun reads templates up to %s", sizeText(int(fi.Size())), sizeText(maxTemplateBytes)), false
+	}
+	src, err := io.ReadAll(io.LimitReader(f, maxTemplateBytes+1))
+	if err != nil {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)), false
+	}
+	if len(src) > maxTemplateBytes {
+		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "CloudFormation accepts templates of at most 1,000,000 bytes; cfnrun does not read files over 8 MiB.",
+			"cannot read template: it grew past %s while it was read", sizeText(maxTemplateBytes)), false
+	}
+	return src, diag.Diagnostic{}, true
 }
 
 func unwrapPathError(err error) error {
@@ -163,9 +195,9 @@ func (s *stack) outputs() []model.Output {
 		if _, isList := val.([]any); isList {
 			s.errorf(ruleOutput, v.Range, "", "Join the list into a string with !Join [\",\", ...].", "output %q is a list; outputs must be strings", f.Key)
 		}
-		mo := model.Output{Name: f.Key, Value: stringify(val), Description: stringify(s.eval(o.Get("Description"), evalCtx{})), Range: f.KeyRange}
+		mo := model.Output{Name: f.Key, Value: s.stringify(val, v), Description: s.stringify(s.eval(o.Get("Description"), evalCtx{}), o), Range: f.KeyRange}
 		if e := o.Get("Export"); e != nil {
-			mo.ExportName = stringify(s.eval(e.Get("Name"), evalCtx{}))
+			mo.ExportName = s.stringify(s.eval(e.Get("Name"), evalCtx{}), e)
 		}
 		out = append(out, mo)
 	}

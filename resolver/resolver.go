@@ -52,6 +52,10 @@ type Options struct {
 	// Today is the date runtime deprecations are judged against; the zero
 	// value means the current date.
 	Today time.Time
+
+	// limits, when set, replace the evaluation limits (budget.go); tests
+	// and fuzz targets use small ones.
+	limits *limits
 }
 
 // Result is what Resolve returns: always a Files registry for snippets, a

@@ -113,7 +113,8 @@ type stack struct {
 	// template (a mistyped RestApiId, say): they are not served, but their
 	// own properties are still checked, so one typo does not hide others.
 	orphans []*model.Method
-	// attribute values assigned to unmodelled things via --set
+	// budget bounds the work evaluation may do (budget.go).
+	budget budget
 }
 
 func (s *stack) add(d diag.Diagnostic) { s.diags = append(s.diags, d) }
@@ -136,7 +137,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	root, diags := cfn.Parse(file, src)
 	s := &stack{ctx: ctx, file: file, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
-		res: map[string]*resource{}, setUsed: map[string]bool{}}
+		res: map[string]*resource{}, setUsed: map[string]bool{}, budget: newBudget(ctx, opts.limits)}
 	s.region = cmp.Or(opts.Region, "us-east-1")
 	s.account = cmp.Or(opts.AccountID, "123456789012")
 	s.stackName = cmp.Or(opts.StackName, stackNameFor(file))
@@ -147,17 +148,24 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		s.partition = "aws-us-gov"
 	}
 	t := &model.Template{Format: model.CloudFormation, Files: []string{file}}
+	if len(src) > cfnTemplateLimit {
+		s.errorf(ruleTemplateSize, fileStart(file), "", "Move large inline parts (OpenAPI bodies, code) to S3, or split the template into nested stacks.",
+			"the template is %s; CloudFormation accepts at most 1,000,000 bytes", sizeText(len(src)))
+	}
 	if root == nil || root.Kind != cfn.Mapping {
 		return t, s.diags
 	}
-	s.sections()
-	s.loadParameters()
-	s.expandForEach()
-	s.loadConditions()
-	s.loadResources()
-	s.checkSchema()
-	s.samImplied()
-	s.assignAttrs()
+	// Each step may stop the resolution: a budget limit reached or the
+	// context done. The template is then returned as far as it was built.
+	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach, s.loadConditions, s.loadResources, s.checkSchema, s.samImplied, s.assignAttrs} {
+		if !s.alive() {
+			return t, s.diags
+		}
+		step()
+	}
+	if !s.alive() {
+		return t, s.diags
+	}
 	nodes := s.buildGraph()
 	s.markRulesRefs()
 	t.Nodes = nodes
@@ -170,12 +178,34 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
 	t.Finalize()
+	if !s.alive() {
+		return t, s.diags
+	}
 	c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
 	c.run()
 	c.checkOrphans(s.orphans)
 	s.diags = append(s.diags, c.ds...)
 	s.diags = append(s.diags, CheckLambda(t, s.opts)...)
 	return t, s.diags
+}
+
+// alive reports whether resolution may go on: no limit reached, and the
+// context not done (then it says so, once).
+func (s *stack) alive() bool {
+	if s.budget.stopped {
+		return false
+	}
+	if err := s.budget.ctx.Err(); err != nil {
+		s.cancelled(nil, err)
+		return false
+	}
+	return true
+}
+
+// fileStart is the range of the first character of file, for findings
+// about the whole file.
+func fileStart(file string) diag.Range {
+	return diag.Range{Filename: file, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 2, Byte: 1}}
 }
 
 func stackNameFor(file string) string {

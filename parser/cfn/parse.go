@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -56,6 +57,9 @@ const (
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
 	p.lines = lineStarts(src)
+	if !p.checkUTF8() {
+		return nil, p.diags
+	}
 	badJSON := p.checkJSON()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -70,6 +74,12 @@ func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 		return nil, p.diags
 	}
 	root := p.convert(doc.Content[0], 0)
+	if p.aliasSkipped > 0 {
+		// One finding for the whole template, however many aliases
+		// were left out.
+		d := &p.diags[p.aliasFinding]
+		d.Detail = fmt.Sprintf("%d more alias(es) after this one were not expanded either. %s", p.aliasSkipped, d.Detail)
+	}
 	if root != nil && root.Kind != Mapping {
 		p.diags = append(p.diags, diag.Errorf(RuleTopLevel, root.Range, "",
 			"A template is a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, Outputs ...).",
@@ -85,6 +95,10 @@ type parser struct {
 	ascii      []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
 	diags      diag.Diagnostics
 	aliasNodes int
+	// aliasFinding is the index in diags of the one finding about the
+	// alias limit; aliasSkipped counts the aliases left out after it.
+	aliasFinding, aliasSkipped int
+	aliasCapped                bool
 }
 
 var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
@@ -288,8 +302,13 @@ func (p *parser) convert(y *yaml.Node, depth int) *Node {
 		return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
 	}
 	if y.Kind == yaml.AliasNode {
+		if p.aliasCapped {
+			p.aliasSkipped++
+			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+		}
 		p.aliasNodes += countNodes(y.Alias, 0)
 		if p.aliasNodes > maxAliasNodes {
+			p.aliasCapped, p.aliasFinding = true, len(p.diags)
 			p.diags = append(p.diags, diag.Errorf(RuleAlias, p.rng(y.Line, y.Column, y.Line, y.Column+1), "",
 				"Expand the aliases by hand; CloudFormation itself processes templates up to 1 MB.", "YAML aliases expand to more than %d nodes", maxAliasNodes))
 			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
@@ -533,6 +552,38 @@ func (p *parser) checkJSON() bool {
 		"CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string.",
 		"JSON not well-formed: %s", se.Error()))
 	return true
+}
+
+// checkUTF8 reports the first place where the template is not UTF-8,
+// which CloudFormation requires (yaml.v3 names no line for it), and
+// whether the template is UTF-8.
+func (p *parser) checkUTF8() bool {
+	if utf8.Valid(p.src) {
+		return true
+	}
+	if bytes.HasPrefix(p.src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(p.src, []byte{0xFE, 0xFF}) {
+		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(1, 1, 1, 2), "", "Save the template as UTF-8; CloudFormation reads templates as UTF-8.", "the template is UTF-16, not UTF-8"))
+		return false
+	}
+	off, bad := -1, 0
+	for i := 0; i < len(p.src); {
+		r, size := utf8.DecodeRune(p.src[i:])
+		if r == utf8.RuneError && size == 1 {
+			if off < 0 {
+				off = i
+			}
+			bad++
+		}
+		i += size
+	}
+	line := sort.Search(len(p.lines), func(l int) bool { return p.lines[l] > off })
+	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
+	hint := "Save the template as UTF-8 (CloudFormation reads templates as UTF-8); the byte may come from a Latin-1 or Windows-1252 editor setting."
+	if bad > 1 {
+		hint = fmt.Sprintf("%d bytes in the file are not UTF-8; this is the first. %s", bad, hint)
+	}
+	p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "", hint, "invalid UTF-8: byte 0x%02X", p.src[off]))
+	return false
 }
 
 // tabLine returns the first line from near line on whose indentation has a

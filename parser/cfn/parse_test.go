@@ -103,6 +103,13 @@ func TestParseDiagnostics(t *testing.T) {
 		{"bad indentation of a sequence item", "R:\n  A:\n    L:\n      - 1\n     - 2\n", []string{"5:6 E0000"}},
 		{"scanner error line unchanged", "A:\n  B: c: d\n", []string{"2:3 E0000"}},
 		{"merge key", "x: &a {b: 1}\ny:\n  <<: *a\n", []string{"3:3 E0000"}},
+		// Invalid UTF-8 is reported where the bytes are, not at 1:1.
+		{"invalid utf-8", "A:\n  B: ab\xffcd\n", []string{"2:8 E0000"}},
+		{"invalid utf-8 after a multi-byte rune", "A: é\xe9\n", []string{"1:5 E0000"}},
+		{"invalid utf-8 in json", "{\"A\": \"\xc3\"}", []string{"1:8 E0000"}},
+		{"utf-16", "\xff\xfeA\x00:\x00", []string{"1:1 E0000"}},
+		// One finding for the alias limit, however many aliases follow.
+		{"alias limit", "a: &a [" + strings.Repeat("x, ", 999) + "x]\nb: [" + strings.Repeat("*a, ", 499) + "*a]\n", []string{"2:401 E0006"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
