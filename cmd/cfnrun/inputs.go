@@ -151,7 +151,7 @@ func shellQuote(s string) string {
 // unreadableRules are the findings after which a template was not read as
 // a whole: input errors (a missing file), YAML/JSON and HCL syntax errors,
 // a CloudFormation file that is not a mapping (or is empty), a YAML alias
-// bomb. What the resolver built from such a file is partial at best, so no
+// bomb, an evaluation stopped at one of the resolver's limits. What the resolver built from such a file is partial at best, so no
 // command acts on it: up does not serve it, diff does not compare it.
 // TestUnreadable keeps the list true to what the front ends report.
 var unreadableRules = map[string]bool{
@@ -159,6 +159,7 @@ var unreadableRules = map[string]bool{
 	cfn.RuleSyntax:   true,
 	cfn.RuleTopLevel: true,
 	cfn.RuleAlias:    true,
+	"E1003":          true, // resolver: evaluation stopped at one of its limits
 	"TF001":          true, // parser/tf: unreadable file or HCL syntax error
 }
 
