@@ -28,7 +28,7 @@ var _ = define(Rule{
 		}
 	},
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
-		if usesBackendMethod(in) && in.HTTPMethod != "" && !slices.Contains(validMethods, in.HTTPMethod) {
+		if usesBackendMethod(in) && in.HTTPMethod != "" && !slices.Contains(validMethods, in.HTTPMethod) && !notKnown(in.HTTPMethod) {
 			r.errorf(mc.at("IntegrationHttpMethod"), mc.m.LogicalID, "Use one of "+strings.Join(validMethods, ", ")+".", "invalid IntegrationHttpMethod %q", in.HTTPMethod)
 		}
 	},
@@ -115,7 +115,7 @@ var _ = define(Rule{
 		if !isHTTPIntegration(in) || u == "" {
 			return
 		}
-		if !(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) || len(u) <= len("https://") {
+		if (!(strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) || len(u) <= len("https://")) && !notKnown(u) {
 			r.errorf(mc.at("Uri"), mc.m.LogicalID, "An HTTP integration's Uri is an absolute http:// or https:// URL.", "invalid HTTP endpoint %q", u)
 		}
 	},
@@ -266,4 +266,12 @@ func edgeOptimized(api *model.RestAPI) bool {
 		return true
 	}
 	return slices.ContainsFunc(api.EndpointTypes, func(t string) bool { return strings.EqualFold(t, "EDGE") })
+}
+
+// notKnown reports whether a model value is the text of a value not known
+// before apply ("${var.backend_url}/pets", a Terraform variable without a
+// value or an attribute only AWS knows): rules that check the value itself
+// skip it, as terraform validate does.
+func notKnown(v string) bool {
+	return strings.HasPrefix(v, "${") && !strings.HasPrefix(v, "${stageVariables.")
 }

@@ -85,7 +85,7 @@ var _ = define(Rule{
 	Summary: "stage points at a deployment of another API",
 	Why:     "API Gateway rejects the stage.",
 	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
-		if st.Implicit || st.DeploymentID == "" {
+		if st.Implicit || st.DeploymentID == "" || notKnown(st.DeploymentID) {
 			return
 		}
 		if !slices.ContainsFunc(api.Deployments, func(d *model.Deployment) bool { return d.ID == st.DeploymentID }) {

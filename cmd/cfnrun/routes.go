@@ -73,7 +73,9 @@ func routesCommand() command {
 		case "json":
 			out := struct {
 				Routes []model.Route `json:"routes"`
-			}{Routes: routes}
+				// Pending are routes not known before apply (Terraform).
+				Pending []model.Pending `json:"pending,omitempty"`
+			}{Routes: routes, Pending: r.Template.Pending}
 			if out.Routes == nil {
 				out.Routes = []model.Route{}
 			}
@@ -86,6 +88,7 @@ func routesCommand() command {
 			_ = model.Dump(e.stdout, r.Template, model.DumpOptions{Identity: true, Positions: true})
 		case "text":
 			writeRoutesText(e.stdout, routes, strings.TrimRight(*base, "/"))
+			writePending(e.stdout, r.Template.Pending)
 		default:
 			fmt.Fprintf(e.stderr, "cfnrun routes: unknown --format %q (want text, json or model)\n", *format)
 			return exitUsage
@@ -95,10 +98,26 @@ func routesCommand() command {
 	return c
 }
 
+// writePending lists the elements of a Terraform configuration whose
+// routes are not known before apply, and what they depend on.
+func writePending(w io.Writer, pending []model.Pending) {
+	if len(pending) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nNot known before apply (no routes served for these until the values are given):")
+	for _, p := range pending {
+		what := "instances of " + p.Address
+		if p.What != "instances" {
+			what = p.Address + " " + p.What
+		}
+		fmt.Fprintf(w, "  %s: depends on %s\n", what, strings.Join(p.DependsOn, ", "))
+	}
+}
+
 // writeRoutesText prints routes grouped by API and stage.
 func writeRoutesText(w io.Writer, routes []model.Route, base string) {
 	if len(routes) == 0 {
-		fmt.Fprintln(w, "no routes: the template defines no API Gateway methods (or none on a stage)")
+		fmt.Fprintln(w, "no routes: the template defines no API Gateway methods (or none on a stage) that are known before apply")
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -112,6 +131,8 @@ func writeRoutesText(w io.Writer, routes []model.Route, base string) {
 			stage := r.Stage
 			if stage == "" {
 				stage = "(no stage: not deployed)"
+			} else if r.StageStandsFor != "" {
+				stage += fmt.Sprintf(" (stands for %q, not known before apply)", r.StageStandsFor)
 			}
 			proto := "HTTP/2 + HTTP/1.1"
 			if !r.HTTP2 {

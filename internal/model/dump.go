@@ -90,6 +90,7 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 		}
 		for _, st := range api.Stages {
 			d.line(1, st.Range, st.LogicalID, "", "stage %s", st.Name)
+			d.kv(2, "nameStandsFor", st.NameStandsFor)
 			if st.Implicit {
 				d.kv(2, "implicit", "true")
 			}
@@ -131,6 +132,12 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 	}
 	for _, fn := range t.Functions {
 		d.function(fn)
+	}
+	if len(t.Pending) > 0 {
+		d.b.WriteString("pending (not known before apply)\n")
+		for _, p := range t.Pending {
+			d.line(1, p.Range, "", "", "%s %s: depends on %s", p.Address, p.What, strings.Join(p.DependsOn, ", "))
+		}
 	}
 	if len(t.Outputs) > 0 {
 		d.b.WriteString("outputs\n")

@@ -52,6 +52,27 @@ type Template struct {
 	// node against its old address instead of replacing it. Nil when
 	// nothing moved; always nil for CloudFormation.
 	Moved map[string]string // new address -> old address (Terraform moved blocks)
+	// Pending are the elements whose instances, or whose place in the API,
+	// are not known before apply (a Terraform count, for_each, path part or
+	// HTTP method that depends on a variable without a value): they are
+	// checked once as a template and serve no routes. Sorted by Address;
+	// always nil for CloudFormation.
+	Pending []Pending
+}
+
+// Pending is an element of a Terraform configuration that is not known
+// before apply, and what it waits for.
+type Pending struct {
+	// Address is the resource (or module call) address, without instance
+	// keys when its instances are what is unknown.
+	Address string `json:"address"`
+	// What is unknown: "instances", or the argument ("path_part",
+	// "http_method").
+	What string `json:"what"`
+	// DependsOn names the unknown values it derives from, such as
+	// "var.routes" or "aws_lambda_function.f.arn", sorted.
+	DependsOn []string   `json:"dependsOn"`
+	Range     diag.Range `json:"-"`
 }
 
 // Node is one resource of the template, as the dependency graph and the
@@ -293,10 +314,16 @@ type Deployment struct {
 type Stage struct {
 	// LogicalID is the Stage resource, or the Deployment's for an
 	// implicit stage.
-	LogicalID    string
-	Name         string
-	DeploymentID string
-	Description  string
+	LogicalID string
+	// Name is the stage's name, usable in a URL. When the name is not
+	// known before apply (a Terraform stage_name such as
+	// "prod-${random_id.x.hex}"), Name is a stand-in built from the
+	// expression (prod-random_id_x_hex) and NameStandsFor holds the
+	// expression as written; empty otherwise.
+	Name          string
+	NameStandsFor string
+	DeploymentID  string
+	Description   string
 	// Variables are the stage variables.
 	Variables map[string]string
 	// HTTP2Enabled is cfnrun's extension from the seed article: nil when

@@ -8,10 +8,13 @@ import (
 
 // Route is one (stage, method, path) endpoint of the route table.
 type Route struct {
-	API               string `json:"api"`
-	APIID             string `json:"apiId"`
-	APIName           string `json:"apiName"`
-	Stage             string `json:"stage"`
+	API     string `json:"api"`
+	APIID   string `json:"apiId"`
+	APIName string `json:"apiName"`
+	Stage   string `json:"stage"`
+	// StageStandsFor is set when the stage's name is not known before
+	// apply: Stage is a stand-in and this is the expression it stands for.
+	StageStandsFor    string `json:"stageStandsFor,omitempty"`
 	Method            string `json:"method"`
 	Path              string `json:"path"`
 	Integration       string `json:"integration"`
@@ -56,6 +59,7 @@ func Routes(t *Template) []Route {
 					}
 					if st != nil {
 						r.Stage = st.Name
+						r.StageStandsFor = st.NameStandsFor
 						r.HTTP2 = st.HTTP2Enabled == nil || *st.HTTP2Enabled
 					}
 					if in := m.Integration; in != nil {

@@ -165,7 +165,12 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 		}
 	}
 	named := name
+	namedUnknown := false // the name is set but not known before apply
 	for _, k := range []string{"function_name", "name", "bucket", "domain_name"} {
+		if v := obj[k]; v != cty.NilVal && !v.IsNull() && !v.IsKnown() {
+			namedUnknown = true
+			break
+		}
 		if s := ctyString(obj[k]); s != "" {
 			named = s
 			break
@@ -200,6 +205,11 @@ func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs 
 		arn = s // invoke_arn and qualified_arn follow an --set arn
 	}
 	value := func(attr string) cty.Value {
+		if namedUnknown && attr != "arn" || namedUnknown && sets["arn"] == "" {
+			// Attributes made from a name not known before apply are
+			// not known either.
+			return cty.UnknownVal(cty.String)
+		}
 		switch attr {
 		case "arn", "qualified_arn":
 			return cty.StringVal(arn)

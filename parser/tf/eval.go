@@ -46,6 +46,8 @@ type loader struct {
 	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
 	pathByID map[string]string
+	// pending are the elements not known before apply (model.Pending).
+	pending []model.Pending
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
@@ -76,6 +78,15 @@ type instance struct {
 	deps   []model.Edge
 	// placeholder is true for types cfnrun does not model.
 	placeholder bool
+	// template is true for the one instance that stands for instances not
+	// known before apply (unknown count or for_each, here or on a module
+	// call above): checked, kept in the graph, not lowered into the API.
+	template bool
+	// exprs are the argument expressions by path, and unknownText the
+	// text an unknown string argument stands for ("${var.stage}",
+	// "prod-${random_id.x.hex}"), for the model and for pending notes.
+	exprs       map[string]hcl.Expression
+	unknownText map[string]string
 }
 
 // modInst is one instance of a module: the root, or one module call
@@ -95,16 +106,19 @@ type modInst struct {
 	inputExprs map[string]*hcl.Attribute
 	inputExtra map[string]cty.Value
 	callAddr   string
-	children   map[string]*modInst // non-expanded module calls
-	allDone    bool
-	vars       map[string]cty.Value
-	locals     map[string]cty.Value
-	values     map[string]cty.Value // resource key → value
-	calls      map[string]cty.Value // module call → value
-	state      map[string]uint8
-	refAttrs   map[string]map[string]bool
-	insts      map[string][]*instance
-	outputs    map[string]cty.Value
+	// template is true for a module instance standing for instances not
+	// known before apply; everything in it is a template.
+	template bool
+	children map[string]*modInst // non-expanded module calls
+	allDone  bool
+	vars     map[string]cty.Value
+	locals   map[string]cty.Value
+	values   map[string]cty.Value // resource key → value
+	calls    map[string]cty.Value // module call → value
+	state    map[string]uint8
+	refAttrs map[string]map[string]bool
+	insts    map[string][]*instance
+	outputs  map[string]cty.Value
 }
 
 const (

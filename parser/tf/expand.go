@@ -3,6 +3,7 @@ package tf
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -17,8 +18,33 @@ const (
 	expandNone expandMode = iota
 	expandCount
 	expandForEach
+	// expandUnknown: count or for_each is not known before apply; one
+	// template instance stands for all of them (count.index, each.key and
+	// each.value unknown), checked the way terraform validate checks it.
 	expandUnknown
+	// expandInvalid: count or for_each is wrong (already reported); no
+	// instances.
+	expandInvalid
 )
+
+var rulePending = newRule("TF016", sevInfo,
+	"`count`, `for_each`, a path part, an HTTP method or a stage name that is not known before apply (it depends on a variable without a value, or on an attribute only AWS knows): the resource is checked once as a template, as `terraform validate` does, and the routes it would add are listed as pending (`cfnrun routes` says what they depend on)",
+	"`terraform validate` accepts unknown values; `plan` needs them. Give the variables values (`-var`, tfvars) to see these routes.")
+
+// templateExpansion returns the one template instance that stands for the
+// instances of addr when its count (kind "count") or for_each is not
+// known, and records what they wait for.
+func (mi *modInst) templateExpansion(kind string, expr hcl.Expression, addr string) ([]cty.Value, []map[string]cty.Value, expandMode) {
+	deps := mi.unknownSources(expr, nil)
+	mi.l.addPending(addr, "instances", deps, expr.Range())
+	mi.l.diagOnce(rulePending.infof(expr.Range(), addr, "Give "+strings.Join(deps, ", ")+" a value to see these instances; until then cfnrun checks the block once, as terraform validate does, and serves none of its routes.",
+		"the instances of %s are not known before apply: its %s depends on %s", addr, kind, strings.Join(deps, ", ")))
+	extra := map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}
+	if kind == "for_each" {
+		extra = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}
+	}
+	return []cty.Value{cty.NilVal}, []map[string]cty.Value{extra}, expandUnknown
+}
 
 // expand evaluates count / for_each and returns the instance keys and the
 // each/count objects for each instance.
@@ -28,18 +54,17 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 	case count != nil:
 		v := mi.eval(count, nil, addr)
 		if !v.IsKnown() {
-			l.diagOnce(ruleValue.infof(count.Range(), addr, "cfnrun invents no values for attributes only AWS knows; derive count from variables and locals to see these instances.", "count value cannot be determined without AWS: no instances of %s", addr))
-			return nil, nil, expandUnknown
+			return mi.templateExpansion("count", count, addr)
 		}
 		nv, err := convert.Convert(v, cty.Number)
 		if err != nil || nv.IsNull() {
 			l.diagOnce(ruleValue.errorf(count.Range(), addr, "count takes a whole number, such as 2 or length(var.routes).", "invalid count value: %s", typeErr(err, v)))
-			return nil, nil, expandUnknown
+			return nil, nil, expandInvalid
 		}
 		n, acc := nv.AsBigFloat().Int64()
 		if acc != 0 || n < 0 || n > maxInstances {
 			l.diagOnce(ruleValue.errorf(count.Range(), addr, fmt.Sprintf("count takes a whole number; cfnrun expands at most %d instances of one resource.", maxInstances), "invalid count value %s", nv.AsBigFloat().String()))
-			return nil, nil, expandUnknown
+			return nil, nil, expandInvalid
 		}
 		keys := make([]cty.Value, n)
 		extras := make([]map[string]cty.Value, n)
@@ -50,17 +75,14 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 		return keys, extras, expandCount
 	case forEach != nil:
 		v := mi.eval(forEach, nil, addr)
-		if !v.IsWhollyKnown() {
-			if v.IsKnown() && v.CanIterateElements() {
-				// Keys known, some values unknown: fine.
-			} else {
-				l.diagOnce(ruleValue.infof(forEach.Range(), addr, "cfnrun invents no values for attributes only AWS knows; derive for_each from variables and locals to see these instances.", "for_each value cannot be determined without AWS: no instances of %s", addr))
-				return nil, nil, expandUnknown
-			}
+		if !v.IsKnown() || (v.Type().IsSetType() && !v.IsWhollyKnown()) {
+			// Unknown, or a set whose elements (the keys) are not all
+			// known; a map or object with some unknown values is fine.
+			return mi.templateExpansion("for_each", forEach, addr)
 		}
 		if v.IsNull() {
 			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "for_each takes a map or a set of strings; use {} or [] for no instances.", "for_each value is null"))
-			return nil, nil, expandUnknown
+			return nil, nil, expandInvalid
 		}
 		ty := v.Type()
 		var keys []cty.Value
@@ -78,13 +100,13 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 					v = sv
 				} else {
 					l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "Convert the set with toset([...]) of strings, or build a map with a for expression.", "for_each set must contain strings, not %s", typeString(ty.ElementType())))
-					return nil, nil, expandUnknown
+					return nil, nil, expandInvalid
 				}
 			}
 			for it := v.ElementIterator(); it.Next(); {
 				_, ev := it.Element()
-				if ev.IsNull() || !ev.IsKnown() {
-					l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "Remove null elements from the set.", "for_each set contains a null or unknown element"))
+				if ev.IsNull() {
+					l.diagOnce(ruleValue.errorf(forEach.Range(), addr, "Remove null elements from the set.", "for_each set contains a null element"))
 					continue
 				}
 				keys = append(keys, ev)
@@ -96,11 +118,11 @@ func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Val
 				hint = "A list cannot be used with for_each: wrap it in toset(...), or build a map with {for x in list : x.key => x}."
 			}
 			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, hint, "invalid for_each argument: %s", typeString(ty)))
-			return nil, nil, expandUnknown
+			return nil, nil, expandInvalid
 		}
 		if len(keys) > maxInstances {
 			l.diagOnce(ruleValue.errorf(forEach.Range(), addr, fmt.Sprintf("cfnrun expands at most %d instances of one resource.", maxInstances), "for_each has %d elements", len(keys)))
-			return nil, nil, expandUnknown
+			return nil, nil, expandInvalid
 		}
 		return keys, extras, expandForEach
 	}

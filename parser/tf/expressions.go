@@ -38,12 +38,19 @@ func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resourc
 
 // evalIn evaluates expr in a prepared context.
 func (mi *modInst) evalIn(expr hcl.Expression, ctx *hcl.EvalContext, resource string) cty.Value {
+	v, _ := mi.evalInOK(expr, ctx, resource)
+	return v
+}
+
+// evalInOK is evalIn, also saying whether evaluation succeeded (an
+// unknown value after an error is not a value known after apply).
+func (mi *modInst) evalInOK(expr hcl.Expression, ctx *hcl.EvalContext, resource string) (cty.Value, bool) {
 	v, ds := expr.Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
 	if ds.HasErrors() && v == cty.NilVal {
-		return cty.DynamicVal
+		return cty.DynamicVal, false
 	}
-	return v
+	return v, !ds.HasErrors()
 }
 
 // bodyTraversals returns (and caches) every reference a resource body

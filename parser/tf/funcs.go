@@ -5,18 +5,14 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"strings"
 
-	"github.com/hashicorp/go-cty-funcs/cidr"
 	"github.com/hashicorp/go-cty-funcs/collection"
 	"github.com/hashicorp/go-cty-funcs/crypto"
 	"github.com/hashicorp/go-cty-funcs/encoding"
 	"github.com/hashicorp/go-cty-funcs/filesystem"
 	"github.com/hashicorp/go-cty-funcs/uuid"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -44,17 +40,17 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"trimspace": stdlib.TrimSpaceFunc,
 		"chunklist": stdlib.ChunklistFunc, "coalesce": collection.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
 		"compact": stdlib.CompactFunc, "concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
-		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "keys": stdlib.KeysFunc, "lookup": stdlib.LookupFunc,
+		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "keys": stdlib.KeysFunc, "lookup": lookupFunc,
 		"merge": stdlib.MergeFunc, "range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc,
 		"setunion": stdlib.SetUnionFunc, "slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc,
 		"zipmap":       stdlib.ZipmapFunc,
-		"base64decode": encoding.Base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc, "urlencode": encoding.URLEncodeFunc,
+		"base64decode": base64DecodeFunc, "base64encode": encoding.Base64EncodeFunc, "urlencode": encoding.URLEncodeFunc,
 		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": stdlib.JSONEncodeFunc,
 		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
 		"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
-		"bcrypt": crypto.BcryptFunc, "uuid": uuid.V4Func, "uuidv5": uuid.V5Func,
-		"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc, "cidrsubnets": cidr.SubnetsFunc,
+		"bcrypt": unpredictable(crypto.BcryptFunc), "uuid": unpredictable(uuid.V4Func), "uuidv5": uuid.V5Func,
+		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc, "cidrsubnets": cidrSubnetsFunc,
 		"abspath": filesystem.AbsPathFunc, "basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
 		"pathexpand": filesystem.PathExpandFunc,
 		"fileset":    filesystem.MakeFileSetFunc(baseDir),
@@ -62,12 +58,12 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"try":   tryfunc.TryFunc, "can": tryfunc.CanFunc,
-		"length": lengthFunc, "replace": replaceFunc, "index": indexFunc, "sum": sumFunc, "alltrue": allTrueFunc,
-		"anytrue": anyTrueFunc, "one": oneFunc, "startswith": startsWithFunc, "endswith": endsWithFunc,
-		"strcontains": strContainsFunc, "timestamp": timestampFunc, "base64sha256": hashB64Func(false, nil),
-		"base64sha512": hashB64Func(true, nil), "sensitive": identityFunc, "nonsensitive": identityFunc,
-		"issensitive": constBoolFunc(false), "matchkeys": matchKeysFunc, "transpose": transposeFunc,
-		"yamlencode": stdlib.JSONEncodeFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
+		"length": lengthFunc, "replace": replaceFunc, "index": tfIndexFunc, "sum": sumFunc, "alltrue": boolListFold(true),
+		"anytrue": boolListFold(false), "one": oneFunc, "startswith": tfStartsWithFunc, "endswith": endsWithFunc,
+		"strcontains": strContainsFunc, "timestamp": timestampFunc, "base64sha256": hashB64Func(false),
+		"base64sha512": hashB64Func(true), "sensitive": identityFunc, "nonsensitive": identityFunc,
+		"issensitive": issensitiveFunc, "matchkeys": tfMatchKeysFunc, "transpose": transposeFunc,
+		"yamlencode": yamlEncodeFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
 		"base64gzip": base64GzipFunc, "yamldecode": yamlDecodeFunc,
 	}
 	fr := fileReader{base: baseDir}
@@ -75,6 +71,16 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		fs[n] = f
 	}
 	fs["templatefile"] = templateFileFunc(fr.read, fs)
+	fs["templatestring"] = templateStringFunc(fs)
+	fs["timecmp"] = timeCmpFunc
+	fs["plantimestamp"] = timestampFunc
+	fs["ephemeralasnull"] = identityFunc
+	fs["rsadecrypt"] = crypto.RsaDecryptFunc
+	fs["list"] = removedFunc(`the "list" function was removed in Terraform v0.12; use tolist([ ... ]) syntax to write a literal list`)
+	fs["map"] = removedFunc(`the "map" function was removed in Terraform v0.12; use tomap({ ... }) syntax to write a literal map`)
+	fs["provider::aws::arn_parse"] = arnParseFunc
+	fs["provider::aws::arn_build"] = arnBuildFunc
+	fs["provider::aws::trim_iam_role_path"] = trimIAMRolePathFunc
 	return fs
 }
 
@@ -86,14 +92,6 @@ var identityFunc = function.New(&function.Spec{
 	Description:  "Returns its argument.",
 	VarParam:     nil,
 })
-
-func constBoolFunc(b bool) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}},
-		Type:   function.StaticReturnType(cty.Bool),
-		Impl:   func([]cty.Value, cty.Type) (cty.Value, error) { return cty.BoolVal(b), nil },
-	})
-}
 
 // lengthFunc is Terraform's length: strings count characters, collections
 // count elements.
@@ -137,33 +135,6 @@ var replaceFunc = function.New(&function.Spec{
 	},
 })
 
-// indexFunc is Terraform's index(list, value): the position of value.
-var indexFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
-	Type:   function.StaticReturnType(cty.Number),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		l := args[0]
-		if !(l.Type().IsListType() || l.Type().IsTupleType()) {
-			return cty.NilVal, function.NewArgErrorf(0, "argument must be a list or tuple")
-		}
-		if !l.IsWhollyKnown() {
-			return cty.UnknownVal(cty.Number), nil
-		}
-		i := 0
-		for it := l.ElementIterator(); it.Next(); i++ {
-			_, v := it.Element()
-			eq, err := stdlib.Equal(v, args[1])
-			if err != nil {
-				continue
-			}
-			if eq.IsKnown() && eq.True() {
-				return cty.NumberIntVal(int64(i)), nil
-			}
-		}
-		return cty.NilVal, fmt.Errorf("item not found")
-	},
-})
-
 func elements(v cty.Value) []cty.Value {
 	var out []cty.Value
 	for it := v.ElementIterator(); it.Next(); {
@@ -203,39 +174,6 @@ var sumFunc = function.New(&function.Spec{
 		return total, nil
 	},
 })
-
-func boolFold(all bool) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{collectionParam("list")},
-		Type:   function.StaticReturnType(cty.Bool),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			v := args[0]
-			if !v.CanIterateElements() {
-				return cty.NilVal, function.NewArgErrorf(0, "argument must be a list or set")
-			}
-			if !v.IsWhollyKnown() {
-				return cty.UnknownVal(cty.Bool), nil
-			}
-			for _, x := range elements(v) {
-				b, err := convert.Convert(x, cty.Bool)
-				if err != nil {
-					return cty.NilVal, function.NewArgErrorf(0, "every element must be a bool")
-				}
-				t := !b.IsNull() && b.True()
-				if all && !t {
-					return cty.False, nil
-				}
-				if !all && t {
-					return cty.True, nil
-				}
-			}
-			return cty.BoolVal(all), nil
-		},
-	})
-}
-
-var allTrueFunc = boolFold(true)
-var anyTrueFunc = boolFold(false)
 
 var oneFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType, AllowDynamicType: true}},
@@ -282,7 +220,6 @@ func strPredicate(f func(s, x string) bool) function.Function {
 	})
 }
 
-var startsWithFunc = strPredicate(strings.HasPrefix)
 var endsWithFunc = strPredicate(strings.HasSuffix)
 var strContainsFunc = strPredicate(strings.Contains)
 
@@ -291,21 +228,13 @@ var timestampFunc = function.New(&function.Spec{
 	Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.StringVal(fixedTimestamp), nil },
 })
 
-// hashB64Func is base64sha256/base64sha512, or their file variants when
-// read is non-nil.
-func hashB64Func(use512 bool, read func(string) ([]byte, error)) function.Function {
+// hashB64Func is base64sha256 (use512 false) or base64sha512.
+func hashB64Func(use512 bool) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "str", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			data := []byte(args[0].AsString())
-			if read != nil {
-				b, err := read(args[0].AsString())
-				if err != nil {
-					return cty.NilVal, function.NewArgErrorf(0, "cannot read %s: %s", args[0].AsString(), errText(err))
-				}
-				data = b
-			}
 			if use512 {
 				s := sha512.Sum512(data)
 				return cty.StringVal(base64.StdEncoding.EncodeToString(s[:])), nil
@@ -315,92 +244,6 @@ func hashB64Func(use512 bool, read func(string) ([]byte, error)) function.Functi
 		},
 	})
 }
-
-func fileHashFunc(read func(string) ([]byte, error), hash function.Function) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, err := read(args[0].AsString())
-			if err != nil {
-				return cty.NilVal, function.NewArgErrorf(0, "cannot read %s: %s", args[0].AsString(), errText(err))
-			}
-			return hash.Call([]cty.Value{cty.StringVal(string(b))})
-		},
-	})
-}
-
-// templateFileFunc renders a template file with the given variables and
-// every function except templatefile itself (as Terraform).
-func templateFileFunc(read func(string) ([]byte, error), funcs map[string]function.Function) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			path := args[0].AsString()
-			src, err := read(path)
-			if err != nil {
-				return cty.NilVal, function.NewArgErrorf(0, "cannot read %s: %s", path, errText(err))
-			}
-			expr, ds := hclsyntax.ParseTemplate(src, path, hcl.InitialPos)
-			if ds.HasErrors() {
-				return cty.NilVal, function.NewArgErrorf(0, "%s: %s", path, ds.Error())
-			}
-			vars := map[string]cty.Value{}
-			if v := args[1]; !v.IsNull() && v.IsKnown() && (v.Type().IsMapType() || v.Type().IsObjectType()) {
-				for it := v.ElementIterator(); it.Next(); {
-					k, x := it.Element()
-					vars[k.AsString()] = x
-				}
-			} else if !v.IsNull() {
-				return cty.NilVal, function.NewArgErrorf(1, "vars must be a map or object")
-			}
-			inner := make(map[string]function.Function, len(funcs))
-			for n, f := range funcs {
-				if n != "templatefile" {
-					inner[n] = f
-				}
-			}
-			v, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
-			if ds.HasErrors() {
-				return cty.NilVal, function.NewArgErrorf(0, "%s", ds.Error())
-			}
-			return convert.Convert(v, cty.String)
-		},
-	})
-}
-
-var matchKeysFunc = function.New(&function.Spec{
-	Params: []function.Parameter{collectionParam("values"), collectionParam("keys"), collectionParam("searchset")},
-	Type:   function.StaticReturnType(cty.DynamicPseudoType),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		for i, a := range args {
-			if !a.IsWhollyKnown() {
-				return cty.DynamicVal, nil
-			}
-			if !a.CanIterateElements() {
-				return cty.NilVal, function.NewArgErrorf(i, "argument must be a list or set")
-			}
-		}
-		vals, keys, search := elements(args[0]), elements(args[1]), elements(args[2])
-		if len(vals) != len(keys) {
-			return cty.NilVal, fmt.Errorf("length of keys and values should be equal")
-		}
-		var out []cty.Value
-		for i, k := range keys {
-			for _, s := range search {
-				if k.RawEquals(s) || (k.IsKnown() && s.IsKnown() && k.Equals(s).True()) {
-					out = append(out, vals[i])
-					break
-				}
-			}
-		}
-		if len(out) == 0 {
-			return cty.EmptyTupleVal, nil
-		}
-		return cty.TupleVal(out), nil
-	},
-})
 
 var transposeFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "values", Type: cty.Map(cty.List(cty.String))}},
@@ -421,29 +264,6 @@ var transposeFunc = function.New(&function.Spec{
 			return cty.MapValEmpty(cty.List(cty.String)), nil
 		}
 		return cty.MapVal(out), nil
-	},
-})
-
-var textEncodeBase64Func = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "string", Type: cty.String}, {Name: "encoding", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if e := strings.ToUpper(args[1].AsString()); e != "UTF-8" && e != "UTF8" {
-			return cty.NilVal, function.NewArgErrorf(1, "cfnrun supports only UTF-8")
-		}
-		return cty.StringVal(base64.StdEncoding.EncodeToString([]byte(args[0].AsString()))), nil
-	},
-})
-
-var textDecodeBase64Func = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "source", Type: cty.String}, {Name: "encoding", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := base64.StdEncoding.DecodeString(args[0].AsString())
-		if err != nil {
-			return cty.NilVal, function.NewArgErrorf(0, "invalid base64: %s", err)
-		}
-		return cty.StringVal(string(b)), nil
 	},
 })
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
@@ -18,6 +19,9 @@ import (
 func TestFunctions(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "t.tpl"), []byte("%{ for k, v in m }${k}=${v};%{ endfor }"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "list.tpl"), []byte("${l}"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	l := newLoader(context.Background(), Options{}, diag.NewFiles())
@@ -48,7 +52,54 @@ func TestFunctions(t *testing.T) {
 		{expr: `strcontains("pets", "et")`, want: "true"},
 		{expr: `base64sha256("hello")`, want: "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="},
 		{expr: `templatefile("t.tpl", {m = {a = 1, b = 2}})`, want: "a=1;b=2;"},
-		{expr: `templatefile("missing.tpl", {})`, wantErr: "cannot read"},
+		{expr: `templatefile("missing.tpl", {})`, wantErr: "no file exists at missing.tpl"},
+		// Terraform's semantics where go-cty's or go-cty-funcs' differ
+		// (see docs/terraform.md, "Functions").
+		{expr: `lookup({a = "1"}, "a")`, want: "1"},
+		{expr: `lookup({a = "1"}, "b")`, wantErr: "has no attribute \"b\""},
+		{expr: `lookup(tomap({a = "1"}), "b")`, wantErr: "lookup failed to find key"},
+		{expr: `lookup({a = "1"}, "b", null) == null`, want: "true"},
+		{expr: `lookup(tomap({a = "1"}), "b", null) == null`, want: "true"},
+		{expr: `lookup({a = "1"}, unks, "d")`, want: "(known after apply)"},
+		{expr: `alltrue(["true", true])`, want: "true"},
+		{expr: `alltrue([false, unk])`, want: "false"},
+		{expr: `alltrue([unk, true])`, want: "(known after apply)"},
+		{expr: `anytrue([unk, true])`, want: "true"},
+		{expr: `anytrue([unk, false])`, want: "(known after apply)"},
+		{expr: `index([], "a")`, wantErr: "cannot search an empty list"},
+		{expr: `index(["a", unks], "b")`, want: "(known after apply)"},
+		{expr: `jsonencode(matchkeys(["a", "b"], ["x", "y"], []))`, want: `[]`},
+		{expr: `startswith("pre-${unks}", "pre")`, want: "true"},
+		{expr: `startswith("pre-${unks}", "x")`, want: "false"},
+		{expr: `startswith(unks, "x")`, want: "(known after apply)"},
+		{expr: `base64decode("aGk=")`, want: "hi"},
+		{expr: `base64decode("/w==")`, wantErr: "not valid UTF-8"},
+		{expr: `textencodebase64("hé", "UTF-16LE")`, want: "aADpAA=="},
+		{expr: `textdecodebase64("aADpAA==", "UTF-16LE")`, want: "hé"},
+		{expr: `textencodebase64("x", "no-such-encoding")`, wantErr: "not a supported IANA encoding"},
+		{expr: `yamlencode({a = "b", c = [1, true, 1.5, null]})`, want: "\"a\": \"b\"\n\"c\":\n  - 1\n  - true\n  - 1.5\n  - null\n"},
+		{expr: `uuid()`, want: "(known after apply)"},
+		{expr: `bcrypt("secret")`, want: "(known after apply)"},
+		{expr: `issensitive(sensitive("s"))`, want: "(known after apply)"},
+		{expr: `cidrhost("10.0.0.0/8", -1)`, want: "10.255.255.255"},
+		{expr: `cidrhost("fd00::/8", 18446744073709551617)`, want: "fd00:0:0:1::1"},
+		{expr: `cidrsubnet("010.0.0.0/16", 8, 2)`, want: "10.0.2.0/24"},
+		{expr: `jsonencode(cidrsubnets("010.1.0.0/16", 4, 4, 8))`, want: `["10.1.0.0/20","10.1.16.0/20","10.1.32.0/24"]`},
+		{expr: `cidrsubnets("10.0.0.0/30", 1, 1, 1)`, wantErr: "not enough remaining address space"},
+		{expr: `cidrnetmask("172.16.0.0/12")`, want: "255.240.0.0"},
+		{expr: `cidrnetmask("fd00::/8")`, wantErr: "IPv6 addresses cannot have a netmask"},
+		{expr: `templatefile("t.tpl", {"1bad" = 1, m = {}})`, wantErr: "invalid template variable name"},
+		{expr: `templatefile("t.tpl", {})`, wantErr: "vars map does not contain key \"m\""},
+		{expr: `length(templatefile("list.tpl", {l = [1, 2]}))`, want: "2"},
+		{expr: `templatestring("Hi $${n}", {n = "you"})`, want: "Hi you"},
+		{expr: `timecmp("2024-01-01T00:00:00Z", "2023-12-31T23:00:00-02:00")`, want: "-1"},
+		{expr: `plantimestamp()`, want: fixedTimestamp},
+		{expr: `ephemeralasnull("x")`, want: "x"},
+		{expr: `list("a")`, wantErr: "use tolist([ ... ])"},
+		{expr: `map("a", 1)`, wantErr: "use tomap({ ... })"},
+		{expr: `provider::aws::arn_parse("arn:aws:lambda:eu-west-1:123456789012:function:f").service`, want: "lambda"},
+		{expr: `provider::aws::arn_build("aws", "iam", "", "123456789012", "role/r")`, want: "arn:aws:iam::123456789012:role/r"},
+		{expr: `provider::aws::trim_iam_role_path("arn:aws:iam::123456789012:role/a/b/r")`, want: "arn:aws:iam::123456789012:role/r"},
 		{expr: `try(tonumber("x"), 7)`, want: "7"},
 		{expr: `can(tonumber("x"))`, want: "false"},
 		{expr: `timestamp()`, want: fixedTimestamp},
@@ -64,7 +115,9 @@ func TestFunctions(t *testing.T) {
 			if ds.HasErrors() {
 				t.Fatal(ds)
 			}
-			v, ds := expr.Value(&hcl.EvalContext{Functions: funcs})
+			v, ds := expr.Value(&hcl.EvalContext{Functions: funcs, Variables: map[string]cty.Value{
+				"unk": cty.UnknownVal(cty.Bool), "unks": cty.UnknownVal(cty.String),
+			}})
 			if tt.wantErr != "" {
 				if !ds.HasErrors() || !strings.Contains(ds.Error(), tt.wantErr) {
 					t.Fatalf("want error containing %q, got %v (%#v)", tt.wantErr, ds, v)

@@ -1,7 +1,9 @@
 package tf
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +49,6 @@ func (l *loader) lower(t *model.Template) {
 		if in.res.data {
 			continue
 		}
-		byType[in.res.typ] = append(byType[in.res.typ], in)
 		if in.idAddr != in.addr {
 			if t.Moved == nil {
 				t.Moved = map[string]string{}
@@ -56,7 +57,17 @@ func (l *loader) lower(t *model.Template) {
 		}
 		t.Nodes = append(t.Nodes, &model.Node{Address: in.addr, Type: in.res.typ, Range: toRange(in.res.declRange),
 			Props: in.props, Deps: in.deps, Attrs: in.attrs, Placeholder: in.placeholder})
+		if in.template {
+			continue // stands for instances not known before apply: t.Pending
+		}
+		byType[in.res.typ] = append(byType[in.res.typ], in)
 	}
+	defer func() {
+		t.Pending = slices.Clone(l.pending)
+		slices.SortFunc(t.Pending, func(a, b model.Pending) int {
+			return cmp.Or(strings.Compare(a.Address, b.Address), strings.Compare(a.What, b.What))
+		})
+	}()
 	lw.functions(byType)
 	for _, in := range byType["aws_api_gateway_rest_api"] {
 		lw.restAPI(in)
@@ -93,7 +104,7 @@ func (l *loader) lower(t *model.Template) {
 	for _, in := range byType["aws_api_gateway_authorizer"] {
 		if api := lw.api(in); api != nil {
 			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"),
-				Type: strings.ToUpper(orDefault(in.str("type"), "TOKEN")), IdentitySource: in.str("identity_source"), AuthorizerURI: in.str("authorizer_uri"),
+				Type: strings.ToUpper(orDefault(in.str("type"), "TOKEN")), IdentitySource: in.str("identity_source"), AuthorizerURI: in.text("authorizer_uri"),
 				ProviderARNs: in.list("provider_arns"), ResultTTLSeconds: in.num("authorizer_result_ttl_in_seconds", model.DefaultAuthorizerTTL),
 				IdentityValidationExpression: in.str("identity_validation_expression"), Credentials: in.str("authorizer_credentials"),
 				Range: in.rng(), Props: in.cfnRanges()})
@@ -128,6 +139,39 @@ func (in *instance) get(name string) cty.Value {
 }
 
 func (in *instance) str(name string) string { return ctyString(in.get(name)) }
+
+// text is str, or for a value not known before apply the text it stands
+// for ("${var.backend_url}/pets"), as the model keeps unresolved values.
+func (in *instance) text(name string) string {
+	if t, ok := in.unknownText[name]; ok {
+		return t
+	}
+	return in.str(name)
+}
+
+// unknown reports whether argument name is set to a value not known
+// before apply.
+func (in *instance) unknown(name string) bool {
+	v := in.get(name)
+	return v != cty.NilVal && !v.IsWhollyKnown()
+}
+
+// pending records that argument name of the instance is not known before
+// apply, so the element it defines is not served, and says so.
+func (lw *lowering) pending(in *instance, name, what string) {
+	rng := in.ranges[name]
+	e, noted := in.exprs[name]
+	if noted && e == nil {
+		return // its evaluation failed, and that is reported
+	}
+	deps := []string{"values known only after apply"}
+	if e != nil {
+		deps = in.mi.unknownSources(e, nil)
+	}
+	lw.l.addPending(in.addr, name, deps, rng)
+	lw.l.diagOnce(rulePending.infof(rng, in.addr, "Give "+strings.Join(deps, ", ")+" a value to see it; cfnrun serves no route for it until then.",
+		"the %s of %s is not known before apply (it depends on %s): %s", name, in.addr, strings.Join(deps, ", "), what))
+}
 
 func (in *instance) has(name string) bool {
 	v := in.get(name)
@@ -253,7 +297,7 @@ func orDefault(s, def string) string {
 // ---- lowering per type ----
 
 func (lw *lowering) restAPI(in *instance) {
-	api := &model.RestAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Description: in.str("description"),
+	api := &model.RestAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.text("name"), Description: in.str("description"),
 		BinaryMediaTypes: in.list("binary_media_types"), MinimumCompressionSize: in.num("minimum_compression_size", -1),
 		APIKeySource: in.str("api_key_source"), DisableExecuteAPIEndpoint: in.boolean("disable_execute_api_endpoint"),
 		Range: in.rng(), Props: in.cfnRanges()}
@@ -290,6 +334,11 @@ func (lw *lowering) resource(in *instance) {
 	if !in.has("path_part") {
 		// Reported as a missing argument (TF011) or an evaluation error;
 		// elements on this resource are skipped without more findings.
+		lw.skipped[in.attrs["id"]] = true
+		return
+	}
+	if in.unknown("path_part") {
+		lw.pending(in, "path_part", "the resource and the methods under it are not served")
 		lw.skipped[in.attrs["id"]] = true
 		return
 	}
@@ -339,6 +388,10 @@ func (lw *lowering) method(in *instance) {
 	if res == nil {
 		return
 	}
+	if in.unknown("http_method") {
+		lw.pending(in, "http_method", "the method is not served")
+		return
+	}
 	m := &model.Method{LogicalID: in.addr, HTTPMethod: strings.ToUpper(in.str("http_method")), AuthorizationType: in.str("authorization"),
 		AuthorizerID: in.str("authorizer_id"), AuthorizationScopes: in.list("authorization_scopes"), APIKeyRequired: in.boolean("api_key_required"),
 		OperationName: in.str("operation_name"), RequestParameters: in.bmap("request_parameters"), RequestModels: in.smap("request_models"),
@@ -375,8 +428,8 @@ func (lw *lowering) integration(in *instance) {
 		lw.l.diagOnce(ruleMethodRef.errorf(in.rng_(), in.addr, "A method has one integration; remove one of them.", "method %s already has an integration", m.LogicalID))
 		return
 	}
-	ig := &model.Integration{Type: strings.ToUpper(in.str("type")), HTTPMethod: strings.ToUpper(in.str("integration_http_method")),
-		URI: in.str("uri"), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"), Credentials: in.str("credentials"),
+	ig := &model.Integration{Type: strings.ToUpper(in.str("type")), HTTPMethod: strings.ToUpper(in.text("integration_http_method")),
+		URI: in.text("uri"), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"), Credentials: in.str("credentials"),
 		TimeoutMillis: in.num("timeout_milliseconds", 0), RequestParameters: in.smap("request_parameters"), RequestTemplates: in.smap("request_templates"),
 		PassthroughBehavior: in.str("passthrough_behavior"), ContentHandling: in.str("content_handling"), CacheKeyParameters: in.list("cache_key_parameters"),
 		CacheNamespace: in.str("cache_namespace"), Range: in.rng(), Props: in.cfnRanges()}
@@ -390,7 +443,7 @@ func (lw *lowering) methodResponse(in *instance) {
 	if m == nil {
 		return
 	}
-	m.MethodResponses = append(m.MethodResponses, model.MethodResponse{StatusCode: in.str("status_code"),
+	m.MethodResponses = append(m.MethodResponses, model.MethodResponse{StatusCode: in.text("status_code"),
 		ResponseParameters: in.bmap("response_parameters"), ResponseModels: in.smap("response_models"), Range: in.rng()})
 }
 
@@ -403,7 +456,7 @@ func (lw *lowering) integrationResponse(in *instance) {
 		lw.l.diagOnce(ruleMethodRef.errorf(in.rng_(), in.addr, "Declare an aws_api_gateway_integration for the method and add depends_on = [aws_api_gateway_integration.x].", "integration response for method %s, which has no integration", m.LogicalID))
 		return
 	}
-	m.Integration.Responses = append(m.Integration.Responses, model.IntegrationResponse{StatusCode: in.str("status_code"),
+	m.Integration.Responses = append(m.Integration.Responses, model.IntegrationResponse{StatusCode: in.text("status_code"),
 		SelectionPattern: in.str("selection_pattern"), ResponseParameters: in.smap("response_parameters"),
 		ResponseTemplates: in.smap("response_templates"), ContentHandling: in.str("content_handling"), Range: in.rng()})
 }
@@ -413,17 +466,38 @@ func (lw *lowering) deployment(in *instance) {
 	if api == nil {
 		return
 	}
-	d := &model.Deployment{LogicalID: in.addr, ID: in.attrs["id"], Description: in.str("description"), StageName: in.str("stage_name"), Range: in.rng(), Props: in.cfnRanges()}
+	name, standsFor := lw.stageName(in)
+	d := &model.Deployment{LogicalID: in.addr, ID: in.attrs["id"], Description: in.str("description"), StageName: name, Range: in.rng(), Props: in.cfnRanges()}
 	api.Deployments = append(api.Deployments, d)
 	if d.StageName == "" {
 		return
 	}
-	st := &model.Stage{LogicalID: in.addr, Name: d.StageName, DeploymentID: d.ID, Description: in.str("stage_description"),
+	st := &model.Stage{LogicalID: in.addr, Name: d.StageName, NameStandsFor: standsFor, DeploymentID: d.ID, Description: in.str("stage_description"),
 		Variables: in.smap("variables"), Implicit: true, Range: in.rng(), Props: model.Ranges{}}
 	if r, ok := in.ranges["stage_name"]; ok {
 		st.Props["StageName"] = toRange(r)
 	}
 	lw.addStage(api, st)
+}
+
+// stageName returns the stage_name of in, or, when it is not known before
+// apply, the stand-in the stage is served under and the text it stands
+// for.
+func (lw *lowering) stageName(in *instance) (name, standsFor string) {
+	if !in.unknown("stage_name") {
+		return in.str("stage_name"), ""
+	}
+	standsFor = in.text("stage_name")
+	name = standIn(standsFor)
+	if in.res.typ != "aws_api_gateway_method_settings" {
+		deps := []string{"values known only after apply"}
+		if e := in.exprs["stage_name"]; e != nil {
+			deps = in.mi.unknownSources(e, nil)
+		}
+		lw.l.diagOnce(rulePending.infof(in.ranges["stage_name"], in.addr, fmt.Sprintf("The stage is served as %s until %s has a value; cfnrun routes and the route table say what it stands for.", name, strings.Join(deps, ", ")),
+			"the stage name %q is not known before apply: served as stage %q", standsFor, name))
+	}
+	return name, standsFor
 }
 
 func (lw *lowering) addStage(api *model.RestAPI, st *model.Stage) {
@@ -439,7 +513,8 @@ func (lw *lowering) stage(in *instance) {
 	if api == nil {
 		return
 	}
-	st := &model.Stage{LogicalID: in.addr, Name: in.str("stage_name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
+	name, standsFor := lw.stageName(in)
+	st := &model.Stage{LogicalID: in.addr, Name: name, NameStandsFor: standsFor, DeploymentID: in.text("deployment_id"), Description: in.str("description"),
 		Variables: in.smap("variables"), TracingEnabled: in.boolean("xray_tracing_enabled"), CacheClusterEnabled: in.boolean("cache_cluster_enabled"),
 		Range: in.rng(), Props: in.cfnRanges()}
 	if in.has("http2_enabled") {
@@ -456,8 +531,22 @@ func (lw *lowering) methodSettings(in *instance) {
 	if api == nil {
 		return
 	}
-	name := in.str("stage_name")
+	name, _ := lw.stageName(in)
 	st := lw.stages[api.ID+"\x00"+name]
+	if st == nil && in.unknown("stage_name") {
+		// stage_name = aws_api_gateway_stage.s.stage_name, itself not
+		// known: the stage it reads.
+		for _, e := range in.deps {
+			for _, cand := range api.Stages {
+				if e.Attr == "stage_name" && cand.LogicalID == e.To {
+					st = cand
+				}
+			}
+		}
+		if st == nil {
+			return // not known before apply; nothing to check it against
+		}
+	}
 	if st == nil {
 		if name != "" {
 			lw.l.diagOnce(ruleStageRef.errorf(in.ranges["stage_name"], in.addr, "Declare the stage (aws_api_gateway_stage) and refer to its stage_name.", "stage %q does not exist in %s", name, api.LogicalID))

@@ -54,10 +54,16 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 	keys, extras, mode := mi.expand(c.count, c.forEach, addr)
 	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
 		ci := mi.newChild(child, c, prefix, attrs, extra)
+		ci.template = ci.template || mode == expandUnknown
 		ci.evalAll()
 		return outputsObject(ci)
 	}
 	switch mode {
+	case expandUnknown:
+		// The module is evaluated once as a template, as terraform
+		// validate does; its outputs are unknown.
+		instantiate(addr+".", extras[0])
+		return cty.DynamicVal
 	case expandCount:
 		vals := make([]cty.Value, len(keys))
 		for i := range keys {
@@ -156,6 +162,7 @@ func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
 func (mi *modInst) newChild(child *module, c *moduleCall, prefix string, attrs hcl.Attributes, extra map[string]cty.Value) *modInst {
 	ci := mi.l.newModInst(child, prefix, mi.depth+1)
 	ci.parent = mi
+	ci.template = mi.template
 	ci.callAddr = mi.prefix + "module." + c.name
 	ci.inputExtra = extra
 	ci.inputExprs = map[string]*hcl.Attribute{}

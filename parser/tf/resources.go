@@ -36,12 +36,12 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 	l := mi.l
 	base := mi.prefix + r.key()
 	keys, extras, mode := mi.expand(r.count, r.forEach, base)
-	if mode == expandUnknown {
+	if mode == expandInvalid {
 		return cty.DynamicVal
 	}
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
-		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k}
+		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k, template: mode == expandUnknown || mi.template}
 		in.idAddr = mi.movedFrom(in.addr)
 		mi.evalInstance(in, extras[i])
 		vals[i] = in.value
@@ -49,6 +49,9 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 		l.insts = append(l.insts, in)
 	}
 	switch mode {
+	case expandUnknown:
+		// References see what terraform validate shows: unknown.
+		return cty.DynamicVal
 	case expandCount:
 		return cty.TupleVal(vals)
 	case expandForEach:
@@ -93,10 +96,11 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 			if path == "" && metaArgs[n] {
 				continue
 			}
-			v := mi.evalIn(a.Expr, ctx, in.addr)
+			v, ok := mi.evalInOK(a.Expr, ctx, in.addr)
 			vals[n] = v
 			in.ranges[path+n] = a.Expr.Range()
 			in.names[path+n] = a.NameRange
+			mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
 		}
 		blocks := map[string][]cty.Value{}
@@ -141,10 +145,11 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 		if path == "" && metaArgs[n] {
 			continue
 		}
-		v := mi.evalIn(a.Expr, ctx, in.addr)
+		v, ok := mi.evalInOK(a.Expr, ctx, in.addr)
 		vals[n] = v
 		in.ranges[path+n] = a.Expr.Range()
 		in.names[path+n] = a.NameRange
+		mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 		props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
 	}
 	return cty.ObjectVal(vals), props
@@ -190,5 +195,26 @@ func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *ins
 		child.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": k, "value": v})}
 		val, p := mi.evalBody(content.Body, child, in, path+typ+".")
 		add(typ, b.TypeRange, b.LabelRanges[0], val, p)
+	}
+}
+
+// noteUnknown keeps, for an argument whose value is not known before
+// apply, its expression and the text it stands for. ok is false when its
+// evaluation failed (the error is reported; nothing waits for apply).
+func (mi *modInst) noteUnknown(in *instance, path string, expr hcl.Expression, v cty.Value, ok bool, ctx *hcl.EvalContext) {
+	if v.IsWhollyKnown() {
+		return
+	}
+	if in.exprs == nil {
+		in.exprs = map[string]hcl.Expression{}
+		in.unknownText = map[string]string{}
+	}
+	if !ok {
+		in.exprs[path] = nil // failed: reported already
+		return
+	}
+	in.exprs[path] = expr
+	if ty := v.Type(); ty == cty.String || ty == cty.DynamicPseudoType {
+		in.unknownText[path] = mi.unknownString(expr, ctx)
 	}
 }

@@ -22,6 +22,10 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
+var ruleProviderFunc = newRule("TF017", sevInfo,
+	"a call to a function of a provider other than `aws` (`provider::NAME::FUNCTION`), which cfnrun does not emulate: its result is unknown",
+	"`terraform validate` accepts it once the provider is installed; cfnrun goes on with an unknown value.")
+
 var ruleUnknownFunc = newRule("TF004", sevError,
 	"call to an unknown function (did-you-mean)",
 	"`terraform validate` fails with \"Call to unknown function\".")
@@ -70,6 +74,17 @@ func (l *loader) addEvalDiags(ds hcl.Diagnostics, resource string) {
 	for _, d := range ds {
 		if unk, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallUnknownDiagExtra](d); ok {
 			name := unk.CalledFunctionNamespace() + unk.CalledFunctionName()
+			if ns := unk.CalledFunctionNamespace(); strings.HasPrefix(ns, "provider::") && ns != "provider::aws::" {
+				// Another provider's function: terraform validate knows
+				// it once the provider is installed; its result is unknown
+				// here, and evaluation goes on.
+				cd := l.convert(ruleProviderFunc, d, resource)
+				cd.Severity = diag.Info
+				cd.Summary = fmt.Sprintf("%s is a function of provider %q, which cfnrun does not emulate: its result is not known here", name, strings.TrimSuffix(strings.TrimPrefix(ns, "provider::"), "::"))
+				cd.Detail = "Values that depend on it are treated as known only after apply."
+				l.diagOnce(cd)
+				continue
+			}
 			cd := l.convert(ruleUnknownFunc, d, resource)
 			cd.Summary = fmt.Sprintf("call to unknown function %q", name)
 			cd.Detail = cmp.Or(diag.DidYouMean(name, diag.Names(l.funcs)), "See docs/terraform.md for the functions cfnrun supports.")

@@ -21,7 +21,7 @@ var ruleValidation = newRule("TF006", sevError,
 	"`terraform plan` fails with the `error_message`.")
 
 var ruleVarValue = newRule("TF007", sevError|sevWarning|sevInfo,
-	"module call without a required input, `-var` for an undeclared variable, unreadable `-var-file` (error); tfvars entry for an undeclared variable (warning); root variable without a value (info, placeholder)",
+	"module call without a required input, `-var` for an undeclared variable, unreadable `-var-file` (error); tfvars entry for an undeclared variable (warning); root variable without a value (info: its value is unknown, as in `terraform validate`)",
 	"Terraform asks for, or rejects, the value.")
 
 // Input variables: the root module's values from every source Terraform
@@ -171,16 +171,10 @@ func (mi *modInst) evalVariable(v *variable) {
 				return
 			}
 			// terraform validate accepts a root variable without a value
-			// (plan would prompt for it): an info, and a placeholder so
-			// the routes still come out.
-			ph := cty.UnknownVal(v.typ)
-			note := "values that depend on it are unknown"
-			if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
-				ph = cty.StringVal(v.name)
-				note = fmt.Sprintf("cfnrun uses the placeholder %q", v.name)
-			}
-			mi.l.diags = append(mi.l.diags, ruleVarValue.infof(v.declRange, "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable.", v.name, v.name), "no value for variable %q: %s", v.name, note))
-			mi.vars[v.name] = ph
+			// (plan would prompt for it): its value is unknown, and every
+			// value derived from it is unknown too, as in validate.
+			mi.l.diags = append(mi.l.diags, ruleVarValue.infof(v.declRange, "", fmt.Sprintf("Set it with -var %s=..., in terraform.tfvars, or with the TF_VAR_%s environment variable, to see what depends on it.", v.name, v.name), "no value for variable %q: values that depend on it are not known before apply", v.name))
+			mi.vars[v.name] = cty.UnknownVal(v.typ)
 			return
 		}
 		dv, ds := v.def.Value(nil)
