@@ -1,10 +1,12 @@
 package resolver
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -42,12 +44,43 @@ func (r *Result) HasInputErrors() bool {
 }
 
 // IsTerraformPath reports whether path is read by the Terraform front end:
-// a directory, or a .tf / .tf.json / .tfvars file.
+// a .tf or .tf.json file, or a directory holding one (or holding no
+// CloudFormation template either, which the Terraform front end reports).
+// Variable files (.tfvars) are not inputs: they come with --var-file.
 func IsTerraformPath(path string) bool {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return true
+		return tf.IsConfig(path) || len(cfnTemplatesIn(path)) == 0
 	}
 	return strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")
+}
+
+// cfnTemplatesIn returns the CloudFormation templates directly in dir:
+// .yaml, .yml, .json and .template files that declare AWS:: resources,
+// sorted (a directory of templates is served as several stacks).
+func cfnTemplatesIn(dir string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || strings.HasPrefix(n, ".") {
+			continue
+		}
+		switch filepath.Ext(n) {
+		case ".yaml", ".yml", ".json", ".template":
+		default:
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil || !bytes.Contains(src, []byte("Resources")) || !bytes.Contains(src, []byte("AWS::")) {
+			continue
+		}
+		out = append(out, filepath.Join(dir, n))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func resolve(ctx context.Context, paths []string, opts Options) *Result {
@@ -58,9 +91,12 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 	}
 	var tfPaths, cfnPaths []string
 	for _, p := range paths {
-		if IsTerraformPath(p) {
+		switch fi, err := os.Stat(p); {
+		case IsTerraformPath(p):
 			tfPaths = append(tfPaths, p)
-		} else {
+		case err == nil && fi.IsDir():
+			cfnPaths = append(cfnPaths, cfnTemplatesIn(p)...)
+		default:
 			cfnPaths = append(cfnPaths, p)
 		}
 	}

@@ -31,7 +31,7 @@ func (l *loader) exported(in *instance) cty.Value {
 	s, modelled := schemas[r.typ]
 	if !modelled {
 		in.placeholder = true
-		v := l.placeholderObject(r.typ, r.name, in.addr, in.args, in.mi.refAttrs[r.key()])
+		v := l.placeholderObject(r.typ, r.name, r.key(), in.addr, in.args, in.mi.refAttrs[r.key()])
 		in.attrs = stringAttrs(v)
 		return v
 	}
@@ -157,10 +157,16 @@ var commonAttrs = []string{"id", "arn", "name", "invoke_arn", "qualified_arn", "
 // placeholderObject stands for a resource cfnrun does not model (a Lambda
 // function, a role, an undeclared backend): its arguments plus plausible
 // values for the attributes the configuration reads.
-func (l *loader) placeholderObject(typ, name, addr string, args cty.Value, refs map[string]bool) cty.Value {
+func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, refs map[string]bool) cty.Value {
 	obj := map[string]cty.Value{}
 	if args.Type().IsObjectType() {
 		for k, v := range args.AsValueMap() {
+			if subs := l.subAttrs[key+"."+k]; len(subs) > 0 {
+				// A nested block has computed attributes the
+				// configuration does not set (a domain name's
+				// target_domain_name): unknown, as in a plan.
+				v = openBlocks(v, subs)
+			}
 			obj[k] = v
 		}
 	}
@@ -308,7 +314,7 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		obj["id"] = cty.StringVal(model.StableID(10, "policy", in.idAddr))
 	default:
 		in.placeholder = true
-		v := l.placeholderObject(in.res.typ, in.res.name, in.addr, cty.ObjectVal(obj), in.mi.refAttrs[in.res.key()])
+		v := l.placeholderObject(in.res.typ, in.res.name, in.res.key(), in.addr, cty.ObjectVal(obj), in.mi.refAttrs[in.res.key()])
 		in.attrs = stringAttrs(v)
 		return v
 	}
@@ -389,6 +395,19 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 			// true: the reference reads into the attribute (a list or
 			// object), so a placeholder string would not do.
 			out[key][a] = out[key][a] || i+1 < len(tr)
+			j := i + 1
+			if j < len(tr) {
+				if _, ok := tr[j].(hcl.TraverseIndex); ok {
+					j++
+				}
+			}
+			if sub, ok := attrStep(tr, j); ok {
+				k := key + "." + a
+				if l.subAttrs[k] == nil {
+					l.subAttrs[k] = map[string]bool{}
+				}
+				l.subAttrs[k][sub] = true
+			}
 		}
 	}
 	visit := func(node hclsyntax.Node) hcl.Diagnostics {
@@ -399,6 +418,16 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 			for _, s := range n.Traversal {
 				if a, ok := s.(hcl.TraverseAttr); ok {
 					l.relAttrs[a.Name] = true
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			// aws_x.d.block[*].attr reads attr inside the block.
+			src, ok1 := n.Source.(*hclsyntax.ScopeTraversalExpr)
+			each, ok2 := n.Each.(*hclsyntax.RelativeTraversalExpr)
+			if ok1 && ok2 && len(each.Traversal) > 0 {
+				if a, ok := each.Traversal[0].(hcl.TraverseAttr); ok {
+					tr := append(append(hcl.Traversal{}, src.Traversal...), hcl.TraverseIndex{Key: cty.Zero}, a)
+					add(tr)
 				}
 			}
 		}
@@ -712,4 +741,37 @@ func traversalString(tr hcl.Traversal) string {
 		}
 	}
 	return b.String()
+}
+
+// openBlocks adds the attributes names to the objects of a nested block
+// value (an object, or a list of them) that lack them, as unknowns.
+func openBlocks(v cty.Value, names map[string]bool) cty.Value {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	ty := v.Type()
+	switch {
+	case ty.IsObjectType():
+		m := v.AsValueMap()
+		if m == nil {
+			m = map[string]cty.Value{}
+		}
+		for n := range names {
+			if _, ok := m[n]; !ok {
+				m[n] = cty.DynamicVal
+			}
+		}
+		return cty.ObjectVal(m)
+	case ty.IsTupleType() || ty.IsListType():
+		if v.LengthInt() == 0 {
+			return v
+		}
+		var out []cty.Value
+		for it := v.ElementIterator(); it.Next(); {
+			_, x := it.Element()
+			out = append(out, openBlocks(x, names))
+		}
+		return cty.TupleVal(out)
+	}
+	return v
 }

@@ -459,7 +459,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			o.sensitive = v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() && v.True()
 		}
 		if a := c.Attributes["depends_on"]; a != nil {
-			o.dependsOn = l.decodeDependsOn(a)
+			o.dependsOn = l.decodeDependsOn(a, "")
 		}
 		if m.overriding {
 			for i, prev := range m.outputs {
@@ -486,7 +486,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			l.diags = append(l.diags, ruleBlock.errorf(c.Attributes["for_each"].NameRange, r.key(), "Use either count or for_each, not both.", "invalid combination of \"count\" and \"for_each\""))
 		}
 		if a := c.Attributes["depends_on"]; a != nil {
-			r.dependsOn = l.decodeDependsOn(a)
+			r.dependsOn = l.decodeDependsOn(a, r.key())
 		}
 		for _, lb := range c.Blocks {
 			if lb.Type != "lifecycle" {
@@ -531,7 +531,7 @@ func (l *loader) decodeBlock(m *module, b *hcl.Block) {
 			mc.forEach = a.Expr
 		}
 		if a := c.Attributes["depends_on"]; a != nil {
-			mc.dependsOn = l.decodeDependsOn(a)
+			mc.dependsOn = l.decodeDependsOn(a, "module."+mc.name)
 		}
 		if prev, dup := m.calls[mc.name]; dup {
 			if m.overriding {
@@ -598,19 +598,57 @@ func (l *loader) decodeVariable(m *module, b *hcl.Block) {
 	m.variables = append(m.variables, v)
 }
 
-func (l *loader) decodeDependsOn(a *hcl.Attribute) []hcl.Traversal {
+var ruleQuotedRef = newRule("TF014", sevWarning,
+	"a quoted reference in `depends_on` (`[\"aws_x.y\"]`, Terraform 0.11 syntax)",
+	"Terraform 1.x accepts it with a deprecation warning and will remove it; write the reference without quotes.")
+
+var ruleSelfDep = newRule("TF015", sevWarning,
+	"`depends_on` naming the block itself (ignored)",
+	"A resource cannot wait for itself; cfnrun ignores the entry instead of reporting a dependency cycle.")
+
+// decodeDependsOn reads a depends_on list. self is the declaring block's
+// module-local address ("aws_x.y", "data.t.n", "module.m"), whose own
+// entry is ignored with a warning; a quoted reference is read, with
+// Terraform's deprecation warning.
+func (l *loader) decodeDependsOn(a *hcl.Attribute, self string) []hcl.Traversal {
 	exprs, ds := hcl.ExprList(a.Expr)
 	l.addHCL(ruleBlock, ds)
 	var out []hcl.Traversal
 	for _, e := range exprs {
 		tr, ds := hcl.AbsTraversalForExpr(e)
 		if ds.HasErrors() {
+			if s, ok := quotedString(e); ok {
+				qtr, qds := hclsyntax.ParseTraversalAbs([]byte(s), e.Range().Filename, e.Range().Start)
+				if !qds.HasErrors() {
+					l.diags = append(l.diags, ruleQuotedRef.warnf(e.Range(), self, fmt.Sprintf("Remove the quotes: depends_on = [%s].", s), "quoted references are deprecated: %q", s))
+					tr, ds = qtr, nil
+				}
+			}
+		}
+		if ds.HasErrors() {
 			l.diags = append(l.diags, ruleBlock.errorf(e.Range(), "", "depends_on takes references to resources, data sources or modules, such as aws_api_gateway_method.get.", "invalid depends_on reference"))
+			continue
+		}
+		if self != "" && traversalString(tr) == self {
+			l.diags = append(l.diags, ruleSelfDep.warnf(e.Range(), self, "Remove the entry.", "%s depends on itself; the entry is ignored", self))
 			continue
 		}
 		out = append(out, tr)
 	}
 	return out
+}
+
+// quotedString returns the text of a string literal written in quotes.
+func quotedString(e hcl.Expression) (string, bool) {
+	t, ok := e.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) != 1 {
+		return "", false
+	}
+	lit, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok || lit.Val.Type() != cty.String {
+		return "", false
+	}
+	return lit.Val.AsString(), true
 }
 
 func rangeString(r hcl.Range) string {

@@ -40,12 +40,20 @@ type loader struct {
 	// relAttrs are attribute names read through splats and relative
 	// traversals anywhere; placeholder objects expose them too.
 	relAttrs map[string]bool
+	// subAttrs are, for "KEY.ATTR" (a resource key and one of its
+	// attributes), the attribute names references read inside it
+	// (aws_x.d.domain_name_configuration[0].target_domain_name): a
+	// placeholder's nested blocks expose them, unknown.
+	subAttrs map[string]map[string]bool
 	// read lists every configuration file read, modules included.
 	read []string
 	// bareCtx evaluates expressions that refer to nothing.
 	bareCtx *hcl.EvalContext
 	// pathByID maps resource ids to their paths, for the path attribute.
 	pathByID map[string]string
+	// installed are the remote modules terraform init installed, by key
+	// (nil until read).
+	installed map[string]string
 	// pending are the elements not known before apply (model.Pending).
 	pending []model.Pending
 }
@@ -56,7 +64,7 @@ func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
 	if opts.AccountID == "" {
 		opts.AccountID = "123456789012"
 	}
-	return &loader{ctx: ctx, opts: opts, files: files, parser: hclparse.NewParser(), modules: map[string]*module{}, reported: map[string]bool{}, relAttrs: map[string]bool{}, pathByID: map[string]string{}}
+	return &loader{ctx: ctx, opts: opts, files: files, parser: hclparse.NewParser(), modules: map[string]*module{}, reported: map[string]bool{}, relAttrs: map[string]bool{}, subAttrs: map[string]map[string]bool{}, pathByID: map[string]string{}}
 }
 
 // instance is one evaluated resource or data source instance.
@@ -106,6 +114,10 @@ type modInst struct {
 	inputExprs map[string]*hcl.Attribute
 	inputExtra map[string]cty.Value
 	callAddr   string
+	// key is the module's key in .terraform/modules/modules.json: the
+	// call names from the root, joined by dots ("api.lambda"); "" for the
+	// root.
+	key string
 	// template is true for a module instance standing for instances not
 	// known before apply; everything in it is a template.
 	template bool

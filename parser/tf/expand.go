@@ -37,7 +37,7 @@ var rulePending = newRule("TF016", sevInfo,
 func (mi *modInst) templateExpansion(kind string, expr hcl.Expression, addr string) ([]cty.Value, []map[string]cty.Value, expandMode) {
 	deps := mi.unknownSources(expr, nil)
 	mi.l.addPending(addr, "instances", deps, expr.Range())
-	mi.l.diagOnce(rulePending.infof(expr.Range(), addr, "Give "+strings.Join(deps, ", ")+" a value to see these instances; until then cfnrun checks the block once, as terraform validate does, and serves none of its routes.",
+	mi.l.diagOnce(rulePending.infof(expr.Range(), addr, "Until "+strings.Join(deps, ", ")+" is known (give variables a value with -var or a tfvars file), cfnrun checks the block once, as terraform validate does, and serves none of its routes.",
 		"the instances of %s are not known before apply: its %s depends on %s", addr, kind, strings.Join(deps, ", ")))
 	extra := map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}
 	if kind == "for_each" {

@@ -152,7 +152,7 @@ func diagText(ds diag.Diagnostics, dir string) string {
 		}
 		fmt.Fprintf(&b, "%s:%d:%d: %s[%s]: %s\n", file, d.Range.Start.Line, d.Range.Start.Column, d.Severity, d.Rule, d.Summary)
 		if d.Detail != "" {
-			fmt.Fprintf(&b, "  hint: %s\n", strings.ReplaceAll(d.Detail, dir+string(filepath.Separator), ""))
+			fmt.Fprintf(&b, "  hint: %s\n", strings.ReplaceAll(strings.ReplaceAll(d.Detail, dir+string(filepath.Separator), ""), dir, "DIR"))
 		}
 	}
 	return b.String()

@@ -169,7 +169,7 @@ func (lw *lowering) pending(in *instance, name, what string) {
 		deps = in.mi.unknownSources(e, nil)
 	}
 	lw.l.addPending(in.addr, name, deps, rng)
-	lw.l.diagOnce(rulePending.infof(rng, in.addr, "Give "+strings.Join(deps, ", ")+" a value to see it; cfnrun serves no route for it until then.",
+	lw.l.diagOnce(rulePending.infof(rng, in.addr, "Until "+strings.Join(deps, ", ")+" is known (give variables a value with -var or a tfvars file), cfnrun serves no route for it.",
 		"the %s of %s is not known before apply (it depends on %s): %s", name, in.addr, strings.Join(deps, ", "), what))
 }
 

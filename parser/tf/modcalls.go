@@ -2,6 +2,7 @@ package tf
 
 import (
 	"cmp"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 
@@ -12,8 +13,16 @@ import (
 )
 
 var ruleModuleSource = newRule("TF020", sevError,
-	"remote module source, or modules nested too deep",
-	"cfnrun reads local modules only.")
+	"modules nested too deep, or a module that calls itself",
+	"Terraform cannot build the module tree.")
+
+var ruleNotInstalled = newRule("TF022", sevInfo,
+	"a registry, git or other remote module that `terraform init` has not installed (no entry in `.terraform/modules/modules.json`, or its directory is gone): its outputs are unknown",
+	"Terraform needs `terraform init` first; cfnrun goes on with the module's outputs unknown. After `terraform init`, cfnrun loads the installed module like a local one.")
+
+var ruleModulesJSON = newRule("TF023", sevWarning,
+	"`.terraform/modules/modules.json` cannot be read",
+	"cfnrun cannot find the modules `terraform init` installed; run `terraform init` again.")
 
 var ruleModuleDir = newRule("TF021", sevError,
 	"local module directory not found",
@@ -124,15 +133,28 @@ func (mi *modInst) prepareCall(c *moduleCall) (*module, hcl.Attributes, bool) {
 	if src == "" {
 		return nil, nil, false
 	}
-	if !strings.HasPrefix(src, "./") && !strings.HasPrefix(src, "../") {
-		l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "cfnrun reads local modules only: vendor the module into your repository (for example with `terraform get`, then copy .terraform/modules/...) and point source at the local path, such as \"./modules/api\".", "remote module source %q is not supported", src))
-		return nil, nil, false
-	}
 	if mi.depth >= maxModuleDepth {
 		l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "A module may not call itself, directly or indirectly.", "modules nested more than %d deep", maxModuleDepth))
 		return nil, nil, false
 	}
 	dir := filepath.Join(mi.m.dir, src)
+	if !isLocalSource(src) {
+		// A registry, git, S3, ... module: where terraform init put it.
+		key := c.name
+		if mi.key != "" {
+			key = mi.key + "." + c.name
+		}
+		installed, ok := l.installedModules()[key]
+		if !ok {
+			l.diagOnce(ruleNotInstalled.infof(c.sourceRange, addr, "Run terraform init in "+l.rootDir+" to install it; cfnrun then loads it from .terraform/modules like a local module.", "module %q (%s) is not installed: its outputs are not known", c.name, src))
+			return nil, nil, false
+		}
+		dir = installed
+		if files, err := dirFiles(dir); err != nil || len(files) == 0 {
+			l.diagOnce(ruleNotInstalled.infof(c.sourceRange, addr, "Run terraform init again in "+l.rootDir+" to reinstall it.", "module %q (%s) is listed in .terraform/modules/modules.json, but %s holds no .tf files: its outputs are not known", c.name, src, dir))
+			return nil, nil, false
+		}
+	}
 	for p := mi; p != nil; p = p.parent {
 		if filepath.Clean(p.m.dir) == filepath.Clean(dir) {
 			l.diagOnce(ruleModuleSource.errorf(c.sourceRange, addr, "A module may not call itself, directly or through other modules.", "module %q calls its own directory %s", c.name, dir))
@@ -164,6 +186,10 @@ func (mi *modInst) newChild(child *module, c *moduleCall, prefix string, attrs h
 	ci.parent = mi
 	ci.template = mi.template
 	ci.callAddr = mi.prefix + "module." + c.name
+	ci.key = c.name
+	if mi.key != "" {
+		ci.key = mi.key + "." + c.name
+	}
 	ci.inputExtra = extra
 	ci.inputExprs = map[string]*hcl.Attribute{}
 	for n, a := range attrs {
@@ -172,4 +198,59 @@ func (mi *modInst) newChild(child *module, c *moduleCall, prefix string, attrs h
 		}
 	}
 	return ci
+}
+
+// isLocalSource reports whether a module source is a local path, which
+// Terraform reads in place (anything else terraform init downloads).
+func isLocalSource(src string) bool {
+	return strings.HasPrefix(src, "./") || strings.HasPrefix(src, "../") || src == "." || src == ".."
+}
+
+// installedModules returns, by module key ("api", "api.lambda"), the
+// directories terraform init installed remote modules in, read once from
+// .terraform/modules/modules.json (under TF_DATA_DIR when set). Empty when
+// there is none.
+func (l *loader) installedModules() map[string]string {
+	if l.installed != nil {
+		return l.installed
+	}
+	l.installed = map[string]string{}
+	data := filepath.Join(l.rootDir, ".terraform")
+	if l.opts.Getenv != nil {
+		if d, ok := l.opts.Getenv("TF_DATA_DIR"); ok && d != "" {
+			data = d
+			if !filepath.IsAbs(data) {
+				data = filepath.Join(l.rootDir, d)
+			}
+		}
+	}
+	path := filepath.Join(data, "modules", "modules.json")
+	src, err := readFileIfExists(path)
+	if err != nil {
+		l.diagOnce(ruleModulesJSON.warnf(hcl.Range{Filename: path}, "", "Run terraform init again.", "cannot read %s: %s", path, errText(err)))
+		return l.installed
+	}
+	if src == nil {
+		return l.installed
+	}
+	var manifest struct {
+		Modules []struct {
+			Key, Source, Dir string
+		}
+	}
+	if err := json.Unmarshal(src, &manifest); err != nil {
+		l.diagOnce(ruleModulesJSON.warnf(hcl.Range{Filename: path}, "", "Run terraform init again to rewrite it.", "%s is not a module manifest: %s", path, err))
+		return l.installed
+	}
+	for _, m := range manifest.Modules {
+		if m.Key == "" || m.Dir == "" {
+			continue // the root module
+		}
+		dir := filepath.FromSlash(m.Dir)
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(l.rootDir, dir)
+		}
+		l.installed[m.Key] = dir
+	}
+	return l.installed
 }

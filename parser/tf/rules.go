@@ -495,6 +495,20 @@ func (mi *modInst) checkDependsOn(deps []hcl.Traversal, addr string) {
 		root := tr.RootName()
 		var key string
 		switch root {
+		case "var", "local":
+			// An input variable or local: ordering through it is allowed
+			// (the references inside it are what Terraform waits for).
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			if root == "var" && mi.m.varByName[n] == nil {
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(n, diag.Names(mi.m.varByName)), "Declare it with a variable block."), "depends_on refers to undeclared input variable %q", n))
+			}
+			if root == "local" && mi.m.locals[n] == nil {
+				mi.l.diagOnce(ruleUndeclared.errorf(tr.SourceRange(), addr, cmp.Or(diag.DidYouMean(n, diag.Names(mi.m.locals)), "Declare it in a locals block."), "depends_on refers to undeclared local value %q", n))
+			}
+			continue
 		case "module":
 			n, ok := attrStep(tr, 1)
 			if ok && mi.m.calls[n] == nil {
