@@ -1,0 +1,415 @@
+'use strict';
+// cfnrun's Node.js runtime for local Lambda functions.
+//
+// It polls the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API and calls the
+// handler named by _HANDLER in LAMBDA_TASK_ROOT, the way Lambda's nodejs
+// runtimes do: CommonJS and ES modules (.js, .mjs, .cjs, "type": "module"),
+// async handlers, callback handlers (callbackWaitsForEmptyEventLoop), the
+// context object, Lambda's error documents and error types.
+//
+// The Runtime API is spoken over one keep-alive HTTP/1.1 connection with a
+// small client of its own: the response to an invocation and the request for
+// the next one go out in one write (HTTP/1.1 pipelining), so a warm
+// invocation costs one round trip.
+
+const net = require('node:net');
+const fs = require('node:fs');
+const path = require('node:path');
+const util = require('node:util');
+const { pathToFileURL } = require('node:url');
+
+const API = process.env.AWS_LAMBDA_RUNTIME_API || '';
+const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
+const HANDLER = process.env._HANDLER || '';
+const PREFIX = '/2018-06-01/runtime/';
+
+// ---------------------------------------------------------------------------
+// A minimal HTTP/1.1 client for the Runtime API: requests are written in
+// order and responses parsed in order (Content-Length bodies, as the
+// Runtime API sends them).
+
+class RuntimeClient {
+  constructor(address) {
+    const i = address.lastIndexOf(':');
+    this.host = address.slice(0, i);
+    this.port = Number(address.slice(i + 1));
+    this.hostHeader = 'Host: ' + address + '\r\n';
+    this.pending = [];
+    this.chunks = [];
+    this.have = 0;
+    this.head = null; // parsed head of the response being read
+    this.sock = net.connect({ host: this.host, port: this.port });
+    this.sock.setNoDelay(true);
+    this.sock.on('data', (c) => this.onData(c));
+    this.sock.on('error', (e) => this.fail(e));
+    this.sock.on('close', () => this.fail(new Error('Runtime API connection closed')));
+  }
+
+  fail(err) {
+    const p = this.pending;
+    this.pending = [];
+    for (const w of p) w.reject(err);
+    // Without the Runtime API there is nothing left to do: the instance is
+    // being stopped.
+    process.exit(0);
+  }
+
+  // send writes one or more serialised requests and returns a promise per
+  // request for its response {status, headers, body}.
+  send(...reqs) {
+    const ps = reqs.map(() => new Promise((resolve, reject) => this.pending.push({ resolve, reject })));
+    this.sock.ref();
+    this.sock.write(reqs.length === 1 ? reqs[0] : Buffer.concat(reqs));
+    return ps;
+  }
+
+  onData(chunk) {
+    this.chunks.push(chunk);
+    this.have += chunk.length;
+    for (;;) {
+      if (this.head === null) {
+        const buf = this.flat();
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        this.head = parseHead(buf.latin1Slice(0, end));
+        const rest = buf.subarray(end + 4);
+        this.chunks = rest.length ? [rest] : [];
+        this.have = rest.length;
+      }
+      const need = this.head.length;
+      if (this.have < need) return;
+      const buf = this.flat();
+      const body = buf.subarray(0, need);
+      const rest = buf.subarray(need);
+      this.chunks = rest.length ? [rest] : [];
+      this.have = rest.length;
+      const res = { status: this.head.status, headers: this.head.headers, body };
+      this.head = null;
+      const w = this.pending.shift();
+      if (w) w.resolve(res);
+    }
+  }
+
+  flat() {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.have)];
+    return this.chunks[0];
+  }
+
+  ref() { this.sock.ref(); }
+  unref() { this.sock.unref(); }
+}
+
+function parseHead(text) {
+  const lines = text.split('\r\n');
+  const status = Number(lines[0].slice(9, 12));
+  const headers = Object.create(null);
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i];
+    const c = l.indexOf(':');
+    if (c > 0) headers[l.slice(0, c).toLowerCase()] = l.slice(c + 1).trim();
+  }
+  const cl = headers['content-length'];
+  if (headers['transfer-encoding']) {
+    throw new Error('cfnrun node bootstrap: chunked Runtime API responses are not supported');
+  }
+  return { status, headers, length: cl === undefined ? 0 : Number(cl) };
+}
+
+const NEXT = Buffer.from('GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n\r\n', 'latin1');
+
+function post(pathname, body, extraHeaders) {
+  const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  let head = 'POST ' + PREFIX + pathname + ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n' +
+    'Content-Type: application/json\r\nContent-Length: ' + b.length + '\r\n';
+  if (extraHeaders) for (const k of Object.keys(extraHeaders)) head += k + ': ' + extraHeaders[k] + '\r\n';
+  return Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), b]);
+}
+
+// ---------------------------------------------------------------------------
+// Errors in Lambda's shape.
+
+class LambdaRuntimeError extends Error {
+  constructor(type, message, cause) {
+    super(message);
+    this.name = type;
+    if (cause && cause.stack) this.stack = type + ': ' + message + '\n' + String(cause.stack).split('\n').slice(1).join('\n');
+  }
+}
+
+function errorDoc(err) {
+  try {
+    if (err instanceof Error || util.types.isNativeError(err) ||
+        (err && typeof err === 'object' && typeof err.message === 'string' && typeof err.stack === 'string')) {
+      return {
+        errorType: err.name || (err.constructor && err.constructor.name) || 'Error',
+        errorMessage: err.message,
+        trace: String(err.stack || '').split('\n'),
+      };
+    }
+    return { errorType: typeof err, errorMessage: String(err), trace: [] };
+  } catch (_) {
+    return { errorType: 'handled', errorMessage: 'the handler failed with a value cfnrun could not describe' };
+  }
+}
+
+function errorPayload(err) {
+  const doc = errorDoc(err);
+  let body;
+  try { body = JSON.stringify(doc); } catch (_) {
+    body = JSON.stringify({ errorType: doc.errorType, errorMessage: String(doc.errorMessage) });
+  }
+  return { type: doc.errorType, body };
+}
+
+// ---------------------------------------------------------------------------
+// Loading the handler, as Lambda's nodejs runtime resolves _HANDLER:
+// "dir/module.export.nested" → module file dir/module(.js|.mjs|.cjs) under
+// the task root, then the export path.
+
+function splitHandler(full) {
+  if (full.includes('..')) {
+    throw new LambdaRuntimeError('Runtime.MalformedHandlerName',
+      "'" + full + "' is not a valid handler name. Use absolute paths when specifying root directories in handler names.");
+  }
+  const base = path.basename(full);
+  const moduleRoot = full.slice(0, full.length - base.length);
+  const dot = base.indexOf('.');
+  if (dot <= 0 || dot === base.length - 1) {
+    throw new LambdaRuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  }
+  return { moduleRoot, module: base.slice(0, dot), handlerPath: base.slice(dot + 1) };
+}
+
+const typeModuleCache = new Map();
+function nearestTypeIsModule(dir) {
+  const seen = [];
+  let d = dir;
+  for (;;) {
+    if (typeModuleCache.has(d)) { const v = typeModuleCache.get(d); seen.forEach((s) => typeModuleCache.set(s, v)); return v; }
+    seen.push(d);
+    const pj = path.join(d, 'package.json');
+    if (fs.existsSync(pj)) {
+      let v = false;
+      try { v = JSON.parse(fs.readFileSync(pj, 'utf8')).type === 'module'; } catch (_) { v = false; }
+      seen.forEach((s) => typeModuleCache.set(s, v));
+      return v;
+    }
+    const up = path.dirname(d);
+    if (up === d) { seen.forEach((s) => typeModuleCache.set(s, false)); return false; }
+    d = up;
+  }
+}
+
+function isFile(p) {
+  try { return fs.statSync(p).isFile(); } catch (_) { return false; }
+}
+
+async function loadModule(root, moduleRoot, module) {
+  const base = path.resolve(root, moduleRoot, module);
+  if (isFile(base)) return require(base);
+  const esm = nearestTypeIsModule(path.dirname(base));
+  if (isFile(base + '.js')) return esm ? import(pathToFileURL(base + '.js').href) : require(base + '.js');
+  if (isFile(base + '.mjs')) return import(pathToFileURL(base + '.mjs').href);
+  if (isFile(base + '.cjs')) return require(base + '.cjs');
+  // Node's own resolution from the task root (a package in node_modules,
+  // a directory with index.js).
+  const resolved = require.resolve(module, { paths: [path.resolve(root, moduleRoot), root] });
+  return require(resolved);
+}
+
+async function loadHandler(root, full) {
+  const { moduleRoot, module, handlerPath } = splitHandler(full);
+  let app;
+  try {
+    app = await loadModule(root, moduleRoot, module);
+  } catch (e) {
+    if (e instanceof SyntaxError) {
+      throw new LambdaRuntimeError('Runtime.UserCodeSyntaxError', e.name + ': ' + e.message, e);
+    }
+    if (e && (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND')) {
+      throw new LambdaRuntimeError('Runtime.ImportModuleError', 'Error: ' + e.message, e);
+    }
+    throw e;
+  }
+  let fn = app;
+  for (const key of handlerPath.split('.')) fn = fn == null ? undefined : fn[key];
+  if (fn === undefined || fn === null) {
+    throw new LambdaRuntimeError('Runtime.HandlerNotFound', full + ' is undefined or not exported');
+  }
+  if (typeof fn !== 'function') {
+    throw new LambdaRuntimeError('Runtime.HandlerNotFound', full + ' is not a function');
+  }
+  return fn;
+}
+
+// ---------------------------------------------------------------------------
+// The invoke loop.
+
+const env = process.env;
+const base = Object.freeze({
+  functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+  functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+  memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+  logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+});
+
+function parseJSONHeader(v) {
+  if (v === undefined || v === '') return undefined;
+  try { return JSON.parse(v); } catch (_) { return undefined; }
+}
+
+let client;
+let current = null; // the invocation in flight: {id, settle}
+let onEmptyLoop = null; // run when the event loop has nothing left to do
+
+process.on('beforeExit', () => {
+  const f = onEmptyLoop;
+  if (f) { onEmptyLoop = null; f(); }
+});
+
+// Errors thrown outside the handler's promise end the instance, after
+// reporting them for the invocation in flight (as Lambda does).
+process.on('uncaughtException', (err) => fatal(err, 129, 'Uncaught Exception'));
+process.on('unhandledRejection', (reason) => {
+  const err = new LambdaRuntimeError('Runtime.UnhandledPromiseRejection',
+    (reason instanceof Error ? reason.name + ': ' + reason.message : String(reason)), reason instanceof Error ? reason : undefined);
+  fatal(err, 128, 'Unhandled Promise Rejection');
+});
+
+function fatal(err, code, what) {
+  const { type, body } = errorPayload(err);
+  process.stderr.write(new Date().toISOString() + '\t' + (current ? current.id : 'undefined') + '\tERROR\t' + what + ' \t' + body + '\n');
+  if (current && client) {
+    const id = current.id;
+    current = null;
+    const [p] = client.send(post('invocation/' + id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type }));
+    p.then(() => process.exit(code), () => process.exit(code));
+  } else {
+    process.exit(code);
+  }
+}
+
+// invoke calls the handler and resolves with {error, value, wait}: wait is
+// set when the answer must wait for an empty event loop.
+function invoke(handler, res) {
+  const h = res.headers;
+  const id = h['lambda-runtime-aws-request-id'];
+  const deadline = Number(h['lambda-runtime-deadline-ms']);
+  if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+  else delete process.env._X_AMZN_TRACE_ID;
+
+  return new Promise((settle) => {
+    let done = false;
+    let waits = true;
+    const finish = (error, value, wait) => {
+      if (done) {
+        console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
+        return;
+      }
+      done = true;
+      settle({ id, error, value, wait });
+    };
+    const hasErr = (e) => e !== undefined && e !== null;
+    const callback = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, waits));
+    const doneFn = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, false));
+    const context = Object.assign(Object.create(null), base, {
+      awsRequestId: id,
+      invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+      clientContext: parseJSONHeader(h['lambda-runtime-client-context']),
+      identity: parseJSONHeader(h['lambda-runtime-cognito-identity']),
+      getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+      done: doneFn,
+      succeed: (value) => doneFn(null, value),
+      fail: (err) => doneFn(hasErr(err) ? err : 'handled'),
+    });
+    Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
+      get: () => waits,
+      set: (v) => { waits = Boolean(v); },
+      enumerable: true,
+    });
+    current = { id };
+    let event;
+    try {
+      event = JSON.parse(res.body.length ? res.body.toString('utf8') : 'null');
+    } catch (e) {
+      finish(new LambdaRuntimeError('Runtime.InvalidEventPayload', 'the event is not JSON: ' + e.message), undefined, false);
+      return;
+    }
+    // A handler that neither returns a promise nor calls back answers null
+    // once the event loop is empty, as on Lambda.
+    onEmptyLoop = () => finish(null, null, false);
+    let out;
+    try {
+      out = handler(event, context, callback);
+    } catch (e) {
+      finish(e, undefined, false);
+      return;
+    }
+    if (out && typeof out.then === 'function') {
+      out.then((v) => finish(null, v, false), (e) => finish(hasErr(e) ? e : new Error(String(e)), undefined, false));
+    }
+  });
+}
+
+function waitForEmptyLoop() {
+  return new Promise((resolve) => { onEmptyLoop = resolve; });
+}
+
+async function main() {
+  if (!API) {
+    console.error('cfnrun node bootstrap: AWS_LAMBDA_RUNTIME_API is not set');
+    process.exit(1);
+  }
+  client = new RuntimeClient(API);
+  let handler;
+  try {
+    handler = await loadHandler(TASK_ROOT, HANDLER);
+  } catch (e) {
+    const { type, body } = errorPayload(e);
+    process.stderr.write(new Date().toISOString() + '\tundefined\tERROR\t' + body + '\n');
+    const [p] = client.send(post('init/error', body, { 'Lambda-Runtime-Function-Error-Type': type }));
+    try { await p; } catch (_) { /* exiting anyway */ }
+    process.exit(1);
+  }
+  let [nextP] = client.send(NEXT);
+  for (;;) {
+    const res = await nextP;
+    if (res.status !== 200) {
+      console.error('cfnrun node bootstrap: invocation/next answered ' + res.status + ' ' + res.body.toString());
+      process.exit(1);
+    }
+    // While the handler runs, the Runtime API connection does not keep the
+    // process alive: an empty event loop means the handler is done.
+    client.unref();
+    const r = await invoke(handler, res);
+    onEmptyLoop = null;
+    if (r.wait) await waitForEmptyLoop();
+    current = null;
+    let req;
+    if (r.error !== null && r.error !== undefined) {
+      const { type, body } = errorPayload(r.error);
+      process.stderr.write(new Date().toISOString() + '\t' + r.id + '\tERROR\tInvoke Error \t' + body + '\n');
+      req = post('invocation/' + r.id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type });
+    } else {
+      let body;
+      try {
+        body = r.value === undefined ? 'null' : JSON.stringify(r.value);
+        if (body === undefined) body = 'null';
+      } catch (e) {
+        const err = new LambdaRuntimeError('Runtime.MarshalError', 'Unable to stringify response body as json: ' + e.message, e);
+        const p = errorPayload(err);
+        req = post('invocation/' + r.id + '/error', p.body, { 'Lambda-Runtime-Function-Error-Type': p.type });
+      }
+      if (!req) req = post('invocation/' + r.id + '/response', body);
+    }
+    const [answered, next] = client.send(req, NEXT);
+    nextP = next;
+    const a = await answered;
+    if (a.status !== 202) {
+      console.error('cfnrun node bootstrap: the Runtime API refused the answer: ' + a.status + ' ' + a.body.toString());
+    }
+  }
+}
+
+main();

@@ -1,0 +1,292 @@
+# cfnrun's Python runtime for local Lambda functions.
+#
+# It polls the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API and calls the
+# handler named by _HANDLER ("pkg.module.function", or "dir/module.function")
+# from LAMBDA_TASK_ROOT, the way Lambda's python runtimes do: the context
+# object, the root logger's handler, Lambda's error documents and error types.
+#
+# The Runtime API is spoken over one keep-alive HTTP/1.1 connection with a
+# small client of its own: the answer to an invocation and the request for the
+# next one go out in one write (HTTP/1.1 pipelining).
+
+import decimal
+import importlib
+import json
+import logging
+import os
+import socket
+import sys
+import time
+import traceback
+
+API = os.environ.get("AWS_LAMBDA_RUNTIME_API", "")
+TASK_ROOT = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+HANDLER = os.environ.get("_HANDLER", "")
+PREFIX = "/2018-06-01/runtime/"
+
+# The task root comes first on sys.path, in place of this file's directory.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
+sys.path.insert(0, TASK_ROOT)
+
+
+class RuntimeClient:
+    """A minimal HTTP/1.1 client: requests written in order, responses read
+    in order (Content-Length bodies, as the Runtime API sends them)."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.host_header = ("Host: " + address + "\r\n").encode("latin-1")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = bytearray()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            # The Runtime API is gone: the instance is being stopped.
+            os._exit(0)
+        self.buf += chunk
+
+    def read(self):
+        while True:
+            end = self.buf.find(b"\r\n\r\n")
+            if end >= 0:
+                break
+            self._fill()
+        head = bytes(self.buf[:end]).decode("latin-1").split("\r\n")
+        del self.buf[: end + 4]
+        status = int(head[0][9:12])
+        headers = {}
+        for line in head[1:]:
+            k, sep, v = line.partition(":")
+            if sep:
+                headers[k.strip().lower()] = v.strip()
+        n = int(headers.get("content-length", "0"))
+        while len(self.buf) < n:
+            self._fill()
+        body = bytes(self.buf[:n])
+        del self.buf[:n]
+        return status, headers, body
+
+
+NEXT = ("GET " + PREFIX + "invocation/next HTTP/1.1\r\nHost: " + API +
+        "\r\nUser-Agent: cfnrun-python\r\n\r\n").encode("latin-1")
+
+
+def post(path, body, error_type=None):
+    head = ("POST " + PREFIX + path + " HTTP/1.1\r\nHost: " + API +
+            "\r\nUser-Agent: cfnrun-python\r\nContent-Type: application/json\r\nContent-Length: " +
+            str(len(body)) + "\r\n")
+    if error_type:
+        head += "Lambda-Runtime-Function-Error-Type: " + error_type + "\r\n"
+    return (head + "\r\n").encode("latin-1") + body
+
+
+class LambdaError(Exception):
+    def __init__(self, error_type, message, stack=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.stack = stack or []
+
+
+def error_doc(exc, request_id="", skip=0):
+    if isinstance(exc, LambdaError):
+        typ, msg, stack = exc.error_type, exc.message, exc.stack
+    else:
+        typ, msg = type(exc).__name__, str(exc)
+        frames = traceback.extract_tb(exc.__traceback__)[skip:]
+        stack = traceback.format_list(frames)
+    doc = {"errorMessage": msg, "errorType": typ, "requestId": request_id, "stackTrace": stack}
+    try:
+        return typ, json.dumps(doc).encode("utf-8")
+    except (TypeError, ValueError):
+        return typ, json.dumps({"errorMessage": str(msg), "errorType": str(typ)}).encode("utf-8")
+
+
+def load_handler(name):
+    try:
+        modname, fname = name.rsplit(".", 1)
+    except ValueError as e:
+        raise LambdaError("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (name, e))
+    modname = modname.replace("/", ".")
+    if modname.startswith("."):
+        raise LambdaError("Runtime.MalformedHandlerName",
+                          "Bad handler '%s': relative module paths are not supported" % name)
+    try:
+        mod = importlib.import_module(modname)
+    except ImportError as e:
+        raise LambdaError("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e))
+    except SyntaxError as e:
+        stack = traceback.format_exception_only(type(e), e)
+        raise LambdaError("Runtime.UserCodeSyntaxError",
+                          "Syntax error in module '%s': %s" % (modname, e), [s.rstrip("\n") for s in stack])
+    fn = getattr(mod, fname, None)
+    if fn is None:
+        raise LambdaError("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname))
+    if not callable(fn):
+        raise LambdaError("Runtime.HandlerNotFound", "Handler '%s' on module '%s' is not callable" % (fname, modname))
+    return fn
+
+
+class CognitoIdentity:
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __init__(self, doc):
+        self.cognito_identity_id = doc.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = doc.get("cognitoIdentityPoolId")
+
+
+class ClientContext:
+    __slots__ = ["custom", "env", "client"]
+
+    def __init__(self, doc):
+        self.custom = doc.get("custom")
+        self.env = doc.get("env")
+        self.client = doc.get("client")
+
+
+class LambdaContext:
+    def __init__(self, request_id, deadline_ms, arn, client_context, identity):
+        self.aws_request_id = request_id
+        self.invoked_function_arn = arn
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.client_context = ClientContext(client_context) if isinstance(client_context, dict) else None
+        self.identity = CognitoIdentity(identity) if isinstance(identity, dict) else CognitoIdentity({})
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        return ("LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,function_name=%s,"
+                "memory_limit_in_mb=%s,function_version=%s,invoked_function_arn=%s,client_context=%s,identity=%s])"
+                % (self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+                   self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+                   self.client_context, self.identity))
+
+
+_request_id = [""]
+
+
+class LambdaLogFilter(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = _request_id[0]
+        return True
+
+
+def setup_logging():
+    # Lambda puts a handler on the root logger, so logging.getLogger().info()
+    # is seen without basicConfig.
+    h = logging.StreamHandler(sys.stdout)
+    h.setFormatter(logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+    h.formatter.converter = time.gmtime
+    h.addFilter(LambdaLogFilter())
+    root = logging.getLogger()
+    root.addHandler(h)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    if level:
+        root.setLevel(level.upper())
+
+
+def to_json(value):
+    def default(o):
+        if isinstance(o, decimal.Decimal):
+            return float(o) if o % 1 else int(o)
+        raise TypeError("Object of type %s is not JSON serializable" % type(o).__name__)
+
+    return json.dumps(value, default=default).encode("utf-8")
+
+
+def parse_json_header(v):
+    if not v:
+        return None
+    try:
+        return json.loads(v)
+    except ValueError:
+        return None
+
+
+def flush():
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+
+
+def main():
+    if not API:
+        sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
+        sys.exit(1)
+    client = RuntimeClient(API)
+    setup_logging()
+    try:
+        handler = load_handler(HANDLER)
+    except Exception as e:
+        typ, body = error_doc(e)
+        sys.stdout.write("[ERROR] %s: %s\n" % (typ, e))
+        flush()
+        client.send(post("init/error", body, typ))
+        client.read()
+        sys.exit(1)
+
+    client.send(NEXT)
+    while True:
+        status, h, body = client.read()
+        if status != 200:
+            sys.stderr.write("cfnrun python bootstrap: invocation/next answered %d %r\n" % (status, body))
+            sys.exit(1)
+        request_id = h.get("lambda-runtime-aws-request-id", "")
+        _request_id[0] = request_id
+        trace = h.get("lambda-runtime-trace-id")
+        if trace:
+            os.environ["_X_AMZN_TRACE_ID"] = trace
+        else:
+            os.environ.pop("_X_AMZN_TRACE_ID", None)
+        ctx = LambdaContext(request_id, int(h.get("lambda-runtime-deadline-ms", "0")),
+                            h.get("lambda-runtime-invoked-function-arn"),
+                            parse_json_header(h.get("lambda-runtime-client-context")),
+                            parse_json_header(h.get("lambda-runtime-cognito-identity")))
+        try:
+            event = json.loads(body) if body else None
+        except ValueError as e:
+            event, failed = None, LambdaError("Runtime.InvalidEventPayload", "the event is not JSON: %s" % e)
+        else:
+            failed = None
+        req = None
+        if failed is None:
+            try:
+                result = handler(event, ctx)
+            except Exception as e:
+                failed = e
+            else:
+                try:
+                    req = post("invocation/" + request_id + "/response", to_json(result))
+                except (TypeError, ValueError, OverflowError) as e:
+                    failed = LambdaError("Runtime.MarshalError", "Unable to marshal response: %s" % e)
+        if failed is not None:
+            typ, doc = error_doc(failed, request_id, skip=1)
+            sys.stdout.write("[ERROR] %s: %s\n" % (typ, failed))
+            req = post("invocation/" + request_id + "/error", doc, typ)
+        flush()
+        client.send(req + NEXT)
+        status, _, body = client.read()
+        if status != 202:
+            sys.stderr.write("cfnrun python bootstrap: the Runtime API refused the answer: %d %r\n" % (status, body))
+
+
+if __name__ == "__main__":
+    main()

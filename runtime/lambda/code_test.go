@@ -1,0 +1,133 @@
+package lambda
+
+import (
+	"archive/zip"
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type zipEntry struct {
+	name, body string
+	mode       fs.FileMode
+}
+
+func makeZip(t testing.TB, entries ...zipEntry) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
+		mode := e.mode
+		if mode == 0 {
+			mode = 0o644
+		}
+		h.SetMode(mode)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(e.body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "code.zip")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestExtractZip(t *testing.T) {
+	ok := makeZip(t,
+		zipEntry{name: "index.js", body: "x"},
+		zipEntry{name: "lib/", mode: fs.ModeDir | 0o755},
+		zipEntry{name: "lib/a.js", body: "a"},
+		zipEntry{name: "bin/tool", body: "#!/bin/sh\n", mode: 0o755},
+		zipEntry{name: "node_modules/.bin/tool", body: "../../bin/tool", mode: fs.ModeSymlink | 0o777},
+	)
+	dir := t.TempDir()
+	if err := extractZip(ok, dir, MaxUnzippedBytes); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "lib/a.js")); string(b) != "a" {
+		t.Errorf("lib/a.js = %q", b)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "bin/tool")); err != nil || st.Mode().Perm()&0o100 == 0 {
+		t.Errorf("bin/tool lost its executable bit: %v %v", st, err)
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "node_modules/.bin/tool")); err != nil || target != "../../bin/tool" {
+		t.Errorf("symlink: %q %v", target, err)
+	}
+
+	bad := []struct {
+		name    string
+		entries []zipEntry
+		want    string
+	}{
+		{"zip slip", []zipEntry{{name: "../../evil.js", body: "x"}}, "zip slip"},
+		{"zip slip inside", []zipEntry{{name: "a/../../evil.js", body: "x"}}, "zip slip"},
+		{"absolute", []zipEntry{{name: "/etc/evil", body: "x"}}, "absolute"},
+		{"backslash", []zipEntry{{name: `..\evil.js`, body: "x"}}, "backslash"},
+		{"absolute symlink", []zipEntry{{name: "link", body: "/etc/passwd", mode: fs.ModeSymlink | 0o777}}, "leaves the package"},
+		{"escaping symlink", []zipEntry{{name: "a/link", body: "../../..", mode: fs.ModeSymlink | 0o777}}, "zip slip"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			err := extractZip(makeZip(t, tc.entries...), filepath.Join(out, "x"), MaxUnzippedBytes)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+			if _, err := os.Lstat(filepath.Join(out, "evil.js")); err == nil {
+				t.Error("a file was written outside the target")
+			}
+		})
+	}
+	t.Run("size bound", func(t *testing.T) {
+		z := makeZip(t, zipEntry{name: "a", body: strings.Repeat("0", 600)}, zipEntry{name: "b", body: strings.Repeat("0", 600)})
+		err := extractZip(z, t.TempDir(), 1000)
+		if err == nil || !strings.Contains(err.Error(), "more than 1000 bytes") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestZipInlineAndLayers(t *testing.T) {
+	needNode(t)
+	needPython(t)
+	s, _ := newTestService(t, Config{})
+	nodeZip := makeZip(t, zipEntry{name: "handler.js", body: `const greet = require("greet"); exports.main = async () => greet("zip");`})
+	nodeLayer := writeFiles(t, t.TempDir(), map[string]string{
+		"nodejs/node_modules/greet/index.js": `module.exports = (w) => "hello from the layer, " + w;`,
+	})
+	pyLayer := makeZip(t, zipEntry{name: "python/shout.py", body: "def shout(s):\n    return s.upper()\n"})
+	provided := makeZip(t, zipEntry{name: "bootstrap", body: "#!/bin/sh\nexit 0\n", mode: 0o644})
+	load(t, s,
+		Function{Name: "zipped", Runtime: "nodejs20.x", Handler: "handler.main", CodeZip: nodeZip, Layers: []string{nodeLayer}},
+		Function{Name: "inline", Runtime: "python3.11", Handler: "index.handler", Layers: []string{pyLayer},
+			Inline: map[string][]byte{"index.py": []byte("from shout import shout\ndef handler(e, c):\n    return shout('inline')\n")}},
+		Function{Name: "noexec", Runtime: "provided.al2", Handler: "x", CodeZip: provided},
+	)
+	if got := string(invoke(t, s, "zipped", `{}`).Payload); got != `"hello from the layer, zip"` {
+		t.Errorf("zipped: %s", got)
+	}
+	if got := string(invoke(t, s, "inline", `{}`).Payload); got != `"INLINE"` {
+		t.Errorf("inline: %s", got)
+	}
+	checkErrorDoc(t, invoke(t, s, "noexec", `{}`), "Runtime.InvalidEntrypoint", "is not executable")
+
+	// The same zip extracts once.
+	d1, err := s.cache.zip(nodeZip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := s.cache.zip(nodeZip)
+	if d1 != d2 || !strings.HasPrefix(d1, s.cfg.CacheDir) {
+		t.Errorf("cache dirs %q %q", d1, d2)
+	}
+}

@@ -1,0 +1,420 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// instance is one execution environment: a process, the Runtime API server
+// it polls, and the state of the invocation it serves.
+type instance struct {
+	fn      *function
+	gen     int
+	ln      net.Listener
+	srv     *http.Server
+	cmd     *exec.Cmd
+	stream  string
+	started time.Time
+
+	work  chan *invocation // the invocation /next hands out; cap 1
+	resp  chan outcome     // the runtime's answer; cap 1
+	timer *time.Timer      // the running invocation's timeout
+
+	ready      chan struct{} // closed on the first /next
+	readyOnce  sync.Once
+	initFailed chan struct{} // closed by /init/error
+	exited     chan struct{} // closed once the process is reaped
+	stopCh     chan struct{} // closed by stop
+	stopOnce   sync.Once
+
+	mu      sync.Mutex
+	cur     *invocation // dispatched and not yet answered
+	initErr *outcome    // what /init/error posted
+	exitErr error       // how the process ended
+	initDur time.Duration
+	cold    bool // the next invocation follows the init phase
+	// An instance rejoins the pool only when both its last invocation is
+	// settled (the Result made) and its runtime has asked for the next
+	// one: Lambda hands work only to a runtime waiting in /next, so an
+	// instance whose runtime exits after answering is never given a new
+	// invocation.
+	polling bool
+	settled bool
+
+	idleSince time.Time // under fn.mu
+
+	logID  atomic.Pointer[string] // request id output lines belong to
+	logs   logState
+	status *os.File // /proc/{pid}/status, for Max Memory Used
+}
+
+// invocation is one call of a function.
+type invocation struct {
+	id        string
+	payload   []byte
+	traceID   string
+	clientCtx string
+	cognito   string
+	logTail   bool
+	arn       string
+	deadline  time.Time
+	// hv backs the header values /next writes, so that writing them
+	// allocates no slices.
+	hv [6]string
+	// delivered is set (under the instance's mu) once /next handed the
+	// invocation to the runtime.
+	delivered bool
+}
+
+// outcome is how an invocation ended.
+type outcome struct {
+	payload []byte
+	errType string // set for function errors
+	isErr   bool
+	timeout bool
+	fatal   bool // the instance cannot serve again
+}
+
+func newInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
+	inv := &invocation{
+		id:        newRequestID(),
+		payload:   payload,
+		traceID:   opts.TraceID,
+		clientCtx: opts.ClientContext,
+		cognito:   opts.CognitoIdentity,
+		logTail:   opts.LogTail,
+		arn:       fn.arn,
+	}
+	if inv.traceID == "" {
+		inv.traceID = newTraceID(fn.s.cfg.Now())
+	}
+	return inv
+}
+
+// startInstance starts a process for generation gen. A function that
+// cannot start because of its code (no bootstrap) gives a Result (the
+// init error); a problem of cfnrun's (no node on PATH) an error.
+func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result, error) {
+	code := fn.codeFor(gen)
+	if code.err != nil {
+		return nil, nil, code.err
+	}
+	if code.entrypoint != "" {
+		res := functionError(inv.id, "Runtime.InvalidEntrypoint", "RequestId: "+inv.id+" Error: "+code.entrypoint)
+		fn.s.log.Warn("function cannot start", "function", fn.name, "requestId", inv.id,
+			"errorType", "Runtime.InvalidEntrypoint", "error", code.entrypoint)
+		return nil, &res, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, asServiceError(fn.name, err)
+	}
+	now := fn.s.cfg.Now()
+	in := &instance{
+		fn:         fn,
+		gen:        gen,
+		ln:         ln,
+		stream:     newLogStream(now),
+		started:    time.Now(),
+		work:       make(chan *invocation, 1),
+		resp:       make(chan outcome, 1),
+		timer:      time.NewTimer(time.Hour),
+		ready:      make(chan struct{}),
+		initFailed: make(chan struct{}),
+		exited:     make(chan struct{}),
+		stopCh:     make(chan struct{}),
+		cold:       true,
+	}
+	in.timer.Stop()
+	in.srv = &http.Server{
+		Handler:  in,
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+	go in.srv.Serve(ln)
+
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		in.srv.Close()
+		return nil, nil, asServiceError(fn.name, err)
+	}
+	cmd := exec.Command(code.argv[0], code.argv[1:]...)
+	cmd.Env = append(code.env[:len(code.env):len(code.env)],
+		"AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(),
+		"AWS_LAMBDA_LOG_STREAM_NAME="+in.stream)
+	cmd.Dir = code.taskRoot
+	cmd.Stdout, cmd.Stderr = pw, pw
+	cmd.SysProcAttr = sysProcAttr()
+	in.cmd = cmd
+
+	fn.mu.Lock()
+	if fn.closed {
+		fn.mu.Unlock()
+		pr.Close()
+		pw.Close()
+		in.srv.Close()
+		return nil, nil, ErrClosed
+	}
+	err = cmd.Start()
+	if err == nil {
+		fn.all[in] = struct{}{}
+		fn.procs.Add(1)
+	}
+	fn.mu.Unlock()
+	pw.Close()
+	if err != nil {
+		pr.Close()
+		in.srv.Close()
+		return nil, nil, asServiceError(fn.name, err)
+	}
+	in.status = openStatus(cmd.Process.Pid)
+	in.logs.pipe = pr
+	in.logs.syncs = make(chan logSync, 4)
+	go in.pump()
+	go in.reap()
+	return in, nil, nil
+}
+
+// reap waits for the process, then tears the instance down.
+func (in *instance) reap() {
+	err := in.cmd.Wait()
+	in.mu.Lock()
+	in.exitErr = err
+	in.mu.Unlock()
+	in.stop()
+	close(in.exited)
+	if in.status != nil {
+		in.status.Close()
+	}
+	in.fn.exited(in)
+	in.fn.procs.Done()
+}
+
+// stop kills the instance's process group and closes its Runtime API. It is
+// idempotent.
+func (in *instance) stop() {
+	in.stopOnce.Do(func() {
+		if in.stopCh == nil {
+			return
+		}
+		close(in.stopCh)
+		if in.cmd != nil && in.cmd.Process != nil {
+			killGroup(in.cmd.Process.Pid)
+		}
+		if in.srv != nil {
+			in.srv.Close()
+		}
+	})
+}
+
+// dead reports whether the instance was stopped or its process exited.
+func (in *instance) dead() bool {
+	select {
+	case <-in.stopCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// initBound is how long a new instance may take to ask for its first
+// invocation.
+func (fn *function) initBound() time.Duration {
+	return max(InitTimeout, fn.timeout)
+}
+
+// waitReady waits until the runtime asks for its first invocation. res is
+// set when the init phase failed; the instance is then stopped.
+func (in *instance) waitReady(ctx context.Context, inv *invocation) (res *Result, err error) {
+	bound := in.fn.initBound()
+	t := time.NewTimer(bound)
+	defer t.Stop()
+	var o outcome
+	select {
+	case <-in.ready:
+		return nil, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-in.initFailed:
+		in.mu.Lock()
+		o = *in.initErr
+		in.mu.Unlock()
+	case <-in.exited:
+		in.mu.Lock()
+		if in.initErr != nil {
+			o = *in.initErr
+		} else {
+			o = exitOutcome(inv.id, in.exitErr)
+		}
+		in.mu.Unlock()
+	case <-t.C:
+		o = timeoutOutcome(inv.id, bound)
+	}
+	in.stop()
+	r := Result{Status: 200, Payload: o.payload, FunctionError: "Unhandled", ErrorType: o.errType,
+		TimedOut: o.timeout, RequestID: inv.id, InitDuration: time.Since(in.started)}
+	in.logInitFailure(inv, &r)
+	return &r, nil
+}
+
+// run hands inv to the instance's runtime and waits for its answer, the
+// timeout, or the process's end.
+func (in *instance) run(ctx context.Context, inv *invocation) (Result, error) {
+	fn := in.fn
+	start := time.Now()
+	inv.deadline = start.Add(fn.timeout)
+	in.beginLog(inv)
+	in.mu.Lock()
+	in.cur = inv
+	in.polling, in.settled = false, false
+	in.mu.Unlock()
+	in.work <- inv
+	in.timer.Reset(fn.timeout)
+	select {
+	case o := <-in.resp:
+		return in.complete(inv, start, o), nil
+	case <-in.timer.C:
+		return in.complete(inv, start, in.timedOut(inv)), nil
+	case <-in.exited:
+		return in.complete(inv, start, in.crashed(inv)), nil
+	case <-ctx.Done():
+	}
+	// The caller gave up; the invocation runs on, as on Lambda.
+	go func() {
+		var o outcome
+		select {
+		case o = <-in.resp:
+		case <-in.timer.C:
+			o = in.timedOut(inv)
+		case <-in.exited:
+			o = in.crashed(inv)
+		}
+		in.complete(inv, start, o)
+	}()
+	return Result{}, ctx.Err()
+}
+
+// claim takes inv back from the runtime, so that a late /response is
+// refused. It reports false when the runtime answered first (its answer is
+// then on in.resp).
+func (in *instance) claim(inv *invocation) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.cur != inv {
+		return false
+	}
+	in.cur = nil
+	return true
+}
+
+func (in *instance) timedOut(inv *invocation) outcome {
+	if !in.claim(inv) {
+		return <-in.resp
+	}
+	in.stop()
+	return timeoutOutcome(inv.id, in.fn.timeout)
+}
+
+func (in *instance) crashed(inv *invocation) outcome {
+	if !in.claim(inv) {
+		return <-in.resp
+	}
+	in.mu.Lock()
+	err := in.exitErr
+	in.mu.Unlock()
+	return exitOutcome(inv.id, err)
+}
+
+// complete turns an outcome into a Result, logs END and REPORT, and gives
+// the instance back to the pool (or drops it).
+func (in *instance) complete(inv *invocation, start time.Time, o outcome) Result {
+	in.timer.Stop()
+	d := time.Since(start)
+	res := Result{Status: 200, Payload: o.payload, RequestID: inv.id, Duration: d, TimedOut: o.timeout}
+	if o.isErr {
+		res.FunctionError = "Unhandled"
+		res.ErrorType = o.errType
+	}
+	if in.cold {
+		in.cold = false
+		in.mu.Lock()
+		res.InitDuration = in.initDur
+		in.mu.Unlock()
+	}
+	in.endLog(inv, &res)
+	if o.fatal || in.dead() {
+		in.stop()
+		in.fn.discard(in)
+	} else {
+		in.markSettled()
+	}
+	return res
+}
+
+// markSettled records that the last invocation's Result is made, and
+// releases the instance if its runtime is already waiting for work.
+func (in *instance) markSettled() {
+	in.mu.Lock()
+	free := in.polling
+	if free {
+		in.polling = false
+	} else {
+		in.settled = true
+	}
+	in.mu.Unlock()
+	if free {
+		in.fn.release(in)
+	}
+}
+
+// markPolling records that the runtime asked for its next invocation, and
+// releases the instance if its last invocation is settled.
+func (in *instance) markPolling() {
+	in.mu.Lock()
+	free := in.settled
+	if free {
+		in.settled = false
+	} else {
+		in.polling = true
+	}
+	in.mu.Unlock()
+	if free {
+		in.fn.release(in)
+	}
+}
+
+func timeoutOutcome(id string, d time.Duration) outcome {
+	msg := "RequestId: " + id + " Error: Task timed out after " + strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " seconds"
+	return outcome{payload: errorDoc("Sandbox.Timedout", msg), errType: "Sandbox.Timedout", isErr: true, timeout: true, fatal: true}
+}
+
+func exitOutcome(id string, err error) outcome {
+	msg := "RequestId: " + id + " Error: Runtime exited without providing a reason"
+	if err != nil {
+		msg = "RequestId: " + id + " Error: Runtime exited with error: " + err.Error()
+	}
+	return outcome{payload: errorDoc("Runtime.ExitError", msg), errType: "Runtime.ExitError", isErr: true, fatal: true}
+}
+
+// functionError is the Result of a function that failed before it ran.
+func functionError(id, typ, msg string) Result {
+	return Result{Status: 200, Payload: errorDoc(typ, msg), FunctionError: "Unhandled", ErrorType: typ, RequestID: id}
+}
+
+// errorDoc is Lambda's error document.
+func errorDoc(typ, msg string) []byte {
+	b, _ := json.Marshal(struct {
+		ErrorType    string `json:"errorType"`
+		ErrorMessage string `json:"errorMessage"`
+	}{typ, msg})
+	return b
+}

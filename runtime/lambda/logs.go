@@ -1,0 +1,277 @@
+package lambda
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	// maxLogLine bounds one output line; longer lines are logged in pieces
+	// of this size, so a function that prints without newlines cannot grow
+	// cfnrun's memory.
+	maxLogLine = 64 << 10
+	// logTailBytes is how much of an invocation's log a LogTail result
+	// carries (the Invoke API's 4 KB).
+	logTailBytes = 4 << 10
+)
+
+// logState is an instance's output pump and its log tail for the running
+// invocation.
+type logState struct {
+	mu   sync.Mutex
+	tail []byte // nil unless the running invocation asked for its tail
+
+	pipe *os.File     // the read end of the process's stdout and stderr
+	read atomic.Int64 // bytes read from the pipe
+	// partial is set while the pump holds the start of a line it has not
+	// seen the end of.
+	partial atomic.Bool
+	syncs   chan logSync
+}
+
+// logSync asks the pump to log everything up to byte target of the output,
+// a line without its newline included, and then to close done.
+type logSync struct {
+	target int64
+	done   chan struct{}
+}
+
+// maxSyncWait bounds how long an invocation's end waits for its output to
+// be logged.
+const maxSyncWait = 100 * time.Millisecond
+
+// pump reads the process's output (stdout and stderr share one pipe, as
+// they share one CloudWatch stream) and logs it line by line. Lines longer
+// than maxLogLine are logged in pieces; memory stays bounded whatever the
+// function prints.
+func (in *instance) pump() {
+	f := in.logs.pipe
+	defer f.Close()
+	buf := make([]byte, maxLogLine)
+	n := 0
+	var pending []logSync
+	for {
+		m, err := f.Read(buf[n:])
+		if m > 0 {
+			in.logs.read.Add(int64(m))
+			n += m
+			n = in.logLines(buf, n)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// syncLogs interrupted the read: pick up its requests.
+			f.SetReadDeadline(time.Time{})
+			for more := true; more; {
+				select {
+				case r := <-in.logs.syncs:
+					pending = append(pending, r)
+				default:
+					more = false
+				}
+			}
+			err = nil
+		}
+		if len(pending) > 0 {
+			read := in.logs.read.Load()
+			keep := pending[:0]
+			for _, r := range pending {
+				if read >= r.target {
+					if n > 0 {
+						in.logLine(buf[:n])
+						n = 0
+						in.logs.partial.Store(false)
+					}
+					close(r.done)
+					continue
+				}
+				keep = append(keep, r)
+			}
+			pending = keep
+		}
+		if err != nil {
+			if n > 0 {
+				in.logLine(buf[:n])
+			}
+			for _, r := range pending {
+				close(r.done)
+			}
+			return
+		}
+	}
+}
+
+// logLines logs the complete lines of buf[:n] (and buf itself when it is
+// full of one line), moves the rest to the front and returns its length.
+func (in *instance) logLines(buf []byte, n int) int {
+	start := 0
+	for {
+		i := bytes.IndexByte(buf[start:n], '\n')
+		if i < 0 {
+			break
+		}
+		in.logLine(buf[start : start+i+1])
+		start += i + 1
+	}
+	if start == 0 && n == len(buf) {
+		in.logLine(buf[:n])
+		start = n
+	}
+	copy(buf, buf[start:n])
+	n -= start
+	in.logs.partial.Store(n > 0)
+	return n
+}
+
+// syncLogs waits (briefly) until the pump has logged everything the process
+// wrote so far, so that an invocation's output comes before its END and
+// REPORT lines and into its log tail.
+func (in *instance) syncLogs() {
+	avail := pipeAvailable(in.logs.pipe)
+	if avail < 0 || avail == 0 && !in.logs.partial.Load() {
+		return
+	}
+	r := logSync{target: in.logs.read.Load() + int64(avail), done: make(chan struct{})}
+	select {
+	case in.logs.syncs <- r:
+	default:
+		return
+	}
+	in.logs.pipe.SetReadDeadline(time.Now())
+	t := time.NewTimer(maxSyncWait)
+	defer t.Stop()
+	select {
+	case <-r.done:
+	case <-t.C:
+	case <-in.exited:
+	}
+}
+
+func (in *instance) logLine(line []byte) {
+	line = bytes.TrimRight(line, "\r\n")
+	in.logs.mu.Lock()
+	if in.logs.tail != nil {
+		in.logs.tail = appendTail(in.logs.tail, line)
+	}
+	in.logs.mu.Unlock()
+	log := in.fn.s.log
+	ctx := context.Background()
+	if !log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	id := ""
+	if p := in.logID.Load(); p != nil {
+		id = *p
+	}
+	log.LogAttrs(ctx, slog.LevelInfo, string(line), slog.String("function", in.fn.name), slog.String("requestId", id))
+}
+
+// appendTail appends a line to a tail, keeping its last logTailBytes.
+func appendTail(tail, line []byte) []byte {
+	tail = append(tail, line...)
+	tail = append(tail, '\n')
+	if n := len(tail) - logTailBytes; n > 0 {
+		tail = append(tail[:0], tail[n:]...)
+	}
+	return tail
+}
+
+// emit logs one of the service's own lines (START, END, REPORT) for an
+// invocation, and adds it to the tail when one is kept.
+func (in *instance) emit(id, line string) {
+	in.logs.mu.Lock()
+	if in.logs.tail != nil {
+		in.logs.tail = appendTail(in.logs.tail, []byte(line))
+	}
+	in.logs.mu.Unlock()
+	in.fn.s.log.LogAttrs(context.Background(), slog.LevelInfo, line,
+		slog.String("function", in.fn.name), slog.String("requestId", id))
+}
+
+func (in *instance) logging() bool {
+	return in.fn.s.log.Enabled(context.Background(), slog.LevelInfo)
+}
+
+// beginLog attributes output to inv and writes START.
+func (in *instance) beginLog(inv *invocation) {
+	in.logID.Store(&inv.id)
+	if inv.logTail {
+		in.logs.mu.Lock()
+		in.logs.tail = make([]byte, 0, logTailBytes+512)
+		in.logs.mu.Unlock()
+	}
+	if inv.logTail || in.logging() {
+		in.emit(inv.id, "START RequestId: "+inv.id+" Version: $LATEST")
+	}
+}
+
+// endLog writes END and REPORT, and hands the tail to the result.
+func (in *instance) endLog(inv *invocation, res *Result) {
+	if !inv.logTail && !in.logging() {
+		return
+	}
+	in.syncLogs()
+	in.emit(inv.id, "END RequestId: "+inv.id)
+	in.emit(inv.id, in.report(inv.id, res))
+	if inv.logTail {
+		in.logs.mu.Lock()
+		res.LogTail = in.logs.tail
+		in.logs.tail = nil
+		in.logs.mu.Unlock()
+	}
+}
+
+// report formats a CloudWatch REPORT line.
+func (in *instance) report(id string, res *Result) string {
+	b := make([]byte, 0, 256)
+	b = append(b, "REPORT RequestId: "...)
+	b = append(b, id...)
+	b = append(b, "\tDuration: "...)
+	ms := float64(res.Duration) / float64(time.Millisecond)
+	b = strconv.AppendFloat(b, ms, 'f', 2, 64)
+	b = append(b, " ms\tBilled Duration: "...)
+	b = strconv.AppendInt(b, int64(math.Ceil(ms)), 10)
+	b = append(b, " ms\tMemory Size: "...)
+	b = strconv.AppendInt(b, int64(in.fn.memoryMB), 10)
+	b = append(b, " MB"...)
+	if kb := maxRSSKB(in.status); kb > 0 {
+		b = append(b, "\tMax Memory Used: "...)
+		b = strconv.AppendInt(b, (kb+1023)/1024, 10)
+		b = append(b, " MB"...)
+	}
+	if res.InitDuration > 0 {
+		b = append(b, "\tInit Duration: "...)
+		b = strconv.AppendFloat(b, float64(res.InitDuration)/float64(time.Millisecond), 'f', 2, 64)
+		b = append(b, " ms"...)
+	}
+	switch {
+	case res.TimedOut:
+		b = append(b, "\tStatus: timeout"...)
+	case res.FunctionError != "" && (strings.HasPrefix(res.ErrorType, "Runtime.") || strings.HasPrefix(res.ErrorType, "Function.")):
+		b = append(b, "\tStatus: error\tError Type: "...)
+		b = append(b, res.ErrorType...)
+	}
+	return string(b)
+}
+
+// logInitFailure writes Lambda's INIT_REPORT line for an init phase that
+// failed, and the error.
+func (in *instance) logInitFailure(inv *invocation, res *Result) {
+	status := "error"
+	if res.TimedOut {
+		status = "timeout"
+	}
+	line := "INIT_REPORT Init Duration: " + strconv.FormatFloat(float64(res.InitDuration)/float64(time.Millisecond), 'f', 2, 64) +
+		" ms\tPhase: init\tStatus: " + status + "\tError Type: " + res.ErrorType
+	in.emit(inv.id, line)
+	in.fn.s.log.LogAttrs(context.Background(), slog.LevelWarn, "function failed to initialise",
+		slog.String("function", in.fn.name), slog.String("requestId", inv.id),
+		slog.String("errorType", res.ErrorType), slog.String("error", string(res.Payload)))
+}

@@ -1,0 +1,391 @@
+package lambda
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// function is one loaded function: its configuration and its pool of
+// instances.
+//
+// Pool invariants (under mu): live counts the instances running or being
+// started and never exceeds limit; every live instance is either in idle
+// (free, most recently used last) or owned by exactly one goroutine (an
+// invocation, or a cold start); waiters are served first come, first served
+// whenever an instance frees up or a slot opens.
+type function struct {
+	s        *Service
+	cfg      Function
+	name     string
+	arn      string
+	region   string
+	kind     runtimeKind
+	timeout  time.Duration
+	memoryMB int
+	limit    int
+	remote   *remote
+	unserved error // set when invocations cannot run at all
+
+	mu      sync.Mutex
+	idle    []*instance
+	live    int
+	waiters []*waiter
+	gen     int // bumped when the code changes
+	all     map[*instance]struct{}
+	closed  bool
+
+	codeMu sync.Mutex
+	code   *codeState
+
+	procs sync.WaitGroup // one per started process, done when it is reaped
+}
+
+// waiter is an invocation queued for an instance. It receives a free
+// instance, nil (a slot is reserved for it: start an instance), or
+// closedInstance.
+type waiter struct{ ch chan *instance }
+
+// closedInstance tells a waiter that the function was closed.
+var closedInstance = &instance{}
+
+func newFunction(s *Service, f Function) *function {
+	fn := &function{
+		s:        s,
+		cfg:      f,
+		name:     f.Name,
+		region:   f.Region,
+		timeout:  f.Timeout,
+		memoryMB: f.MemoryMB,
+		limit:    s.cfg.Concurrency,
+		all:      map[*instance]struct{}{},
+	}
+	if fn.region == "" {
+		fn.region = s.cfg.Region
+	}
+	if fn.timeout <= 0 {
+		fn.timeout = DefaultTimeout
+	}
+	if fn.memoryMB <= 0 {
+		fn.memoryMB = DefaultMemoryMB
+	}
+	if r := f.ReservedConcurrency; r != nil && *r < fn.limit {
+		fn.limit = max(*r, 0)
+	}
+	fn.arn = f.arn(fn.region)
+	fn.kind = classify(f.Runtime)
+	switch {
+	case f.InvokeURL != "":
+		fn.remote = newRemote(s.cfg.HTTPClient, f.InvokeURL, f.Name)
+	case len(f.Command) > 0:
+		// runs whatever the runtime
+	case fn.kind == kindNotServed:
+		fn.unserved = notServed(f.Name, "the runtime "+f.Runtime+" is not run locally")
+	case fn.kind == kindUnknown && f.Runtime == "":
+		fn.unserved = notServed(f.Name, "the function names no Runtime (a container image function?)")
+	case fn.kind == kindUnknown:
+		fn.unserved = notServed(f.Name, "the runtime "+f.Runtime+" is not one cfnrun knows")
+	}
+	return fn
+}
+
+func (fn *function) invoke(ctx context.Context, payload []byte, opts InvokeOptions) (Result, error) {
+	if fn.remote != nil {
+		return fn.remote.invoke(ctx, payload, opts)
+	}
+	if fn.unserved != nil {
+		return Result{}, fn.unserved
+	}
+	if opts.Async {
+		if len(payload) > MaxAsyncRequestBytes {
+			return Result{}, errTooLarge(fn.name, len(payload), MaxAsyncRequestBytes)
+		}
+		return fn.invokeAsync(payload, opts)
+	}
+	if len(payload) > MaxRequestBytes {
+		return Result{}, errTooLarge(fn.name, len(payload), MaxRequestBytes)
+	}
+	inv := newInvocation(fn, payload, opts)
+	in, res, err := fn.acquire(ctx, inv)
+	if err != nil || res != nil {
+		if res != nil {
+			return *res, nil
+		}
+		return Result{}, err
+	}
+	return in.run(ctx, inv)
+}
+
+// invokeAsync runs an Event invocation in the background and returns 202.
+func (fn *function) invokeAsync(payload []byte, opts InvokeOptions) (Result, error) {
+	s := fn.s
+	select {
+	case s.async <- struct{}{}:
+	default:
+		return Result{}, errThrottled(fn.name, "too many asynchronous invocations in flight")
+	}
+	opts.Async = false
+	inv := newInvocation(fn, payload, opts)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer func() { <-s.async }()
+		var res Result
+		in, r, err := fn.acquire(s.ctx, inv)
+		if err == nil && r == nil {
+			res, err = in.run(s.ctx, inv)
+		} else if r != nil {
+			res = *r
+		}
+		switch {
+		case err != nil:
+			s.log.Warn("asynchronous invocation failed", "function", fn.name, "requestId", inv.id, "err", err)
+		case res.FunctionError != "":
+			s.log.Warn("asynchronous invocation failed", "function", fn.name, "requestId", inv.id,
+				"errorType", res.ErrorType, "error", string(res.Payload))
+		}
+	}()
+	return Result{Status: 202, RequestID: inv.id}, nil
+}
+
+// acquire returns an instance ready for inv: a warm one, a new one, or one
+// freed while inv waited in the queue. When a new instance fails to
+// start, res is the invocation's result (the init error).
+func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance, res *Result, err error) {
+	fn.mu.Lock()
+	if fn.closed {
+		fn.mu.Unlock()
+		return nil, nil, ErrClosed
+	}
+	if fn.limit == 0 {
+		fn.mu.Unlock()
+		return nil, nil, errThrottled(fn.name, "ReservedConcurrentExecutions is 0")
+	}
+	for len(fn.idle) > 0 {
+		in := fn.idle[len(fn.idle)-1]
+		fn.idle = fn.idle[:len(fn.idle)-1]
+		if in.gen != fn.gen || in.dead() {
+			fn.retireLocked(in)
+			continue
+		}
+		fn.mu.Unlock()
+		return in, nil, nil
+	}
+	if fn.live < fn.limit {
+		fn.live++
+		gen := fn.gen
+		fn.mu.Unlock()
+		return fn.coldStart(ctx, inv, gen)
+	}
+	if len(fn.waiters) >= fn.s.cfg.QueueLength {
+		fn.mu.Unlock()
+		return nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
+	}
+	w := &waiter{ch: make(chan *instance, 1)}
+	fn.waiters = append(fn.waiters, w)
+	fn.mu.Unlock()
+
+	select {
+	case in := <-w.ch:
+		return fn.granted(ctx, inv, in)
+	case <-ctx.Done():
+	}
+	fn.mu.Lock()
+	if i := slices.Index(fn.waiters, w); i >= 0 {
+		fn.waiters = slices.Delete(fn.waiters, i, i+1)
+		fn.mu.Unlock()
+		return nil, nil, ctx.Err()
+	}
+	fn.mu.Unlock()
+	// Granted while ctx ended: pass the grant on.
+	switch in := <-w.ch; in {
+	case closedInstance:
+	case nil:
+		fn.mu.Lock()
+		fn.live--
+		fn.grantLocked()
+		fn.mu.Unlock()
+	default:
+		fn.release(in)
+	}
+	return nil, nil, ctx.Err()
+}
+
+func (fn *function) granted(ctx context.Context, inv *invocation, in *instance) (*instance, *Result, error) {
+	switch in {
+	case closedInstance:
+		return nil, nil, ErrClosed
+	case nil:
+		fn.mu.Lock()
+		gen := fn.gen
+		fn.mu.Unlock()
+		return fn.coldStart(ctx, inv, gen)
+	}
+	return in, nil, nil
+}
+
+// coldStart starts an instance in the slot the caller reserved and waits
+// until its runtime asks for the first invocation.
+func (fn *function) coldStart(ctx context.Context, inv *invocation, gen int) (*instance, *Result, error) {
+	in, res, err := fn.startInstance(inv, gen)
+	if err != nil || res != nil {
+		fn.mu.Lock()
+		fn.live--
+		fn.grantLocked()
+		fn.mu.Unlock()
+		return nil, res, err
+	}
+	res, err = in.waitReady(ctx, inv)
+	if err != nil {
+		// ctx ended: let the instance finish starting and join the pool.
+		go func() {
+			if r, _ := in.waitReady(context.Background(), inv); r == nil {
+				fn.release(in)
+			} else {
+				fn.discard(in)
+			}
+		}()
+		return nil, nil, err
+	}
+	if res != nil {
+		fn.discard(in)
+		return nil, res, nil
+	}
+	return in, nil, nil
+}
+
+// release returns an instance after an invocation it survived: to the
+// oldest waiter, or to the idle list.
+func (fn *function) release(in *instance) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if fn.closed || in.gen != fn.gen || in.dead() {
+		fn.retireLocked(in)
+		fn.grantLocked()
+		return
+	}
+	if len(fn.waiters) > 0 {
+		w := fn.waiters[0]
+		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		w.ch <- in
+		return
+	}
+	in.idleSince = fn.s.cfg.Now()
+	fn.idle = append(fn.idle, in)
+}
+
+// discard drops an instance that died or was killed.
+func (fn *function) discard(in *instance) {
+	fn.mu.Lock()
+	fn.retireLocked(in)
+	fn.grantLocked()
+	fn.mu.Unlock()
+}
+
+// retireLocked stops an instance and frees its slot. It is idempotent.
+func (fn *function) retireLocked(in *instance) {
+	if _, ok := fn.all[in]; !ok {
+		return
+	}
+	delete(fn.all, in)
+	fn.live--
+	in.stop()
+}
+
+// grantLocked gives free slots to waiters, oldest first.
+func (fn *function) grantLocked() {
+	for len(fn.waiters) > 0 && fn.live < fn.limit && !fn.closed {
+		w := fn.waiters[0]
+		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		fn.live++
+		w.ch <- nil
+	}
+}
+
+// exited is called when an instance's process has been reaped: it leaves
+// the pool (an owner still holding it drops it too, which is a no-op).
+func (fn *function) exited(in *instance) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if i := slices.Index(fn.idle, in); i >= 0 {
+		fn.idle = slices.Delete(fn.idle, i, i+1)
+	}
+	fn.retireLocked(in)
+	fn.grantLocked()
+}
+
+// reapIdle stops instances idle since before cutoff.
+func (fn *function) reapIdle(cutoff time.Time) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	keep := fn.idle[:0]
+	for _, in := range fn.idle {
+		if in.idleSince.Before(cutoff) {
+			fn.retireLocked(in)
+			continue
+		}
+		keep = append(keep, in)
+	}
+	clear(fn.idle[len(keep):])
+	fn.idle = keep
+	fn.grantLocked()
+}
+
+// codeChanged makes the next invocation run on fresh instances: idle ones
+// stop now, busy ones when their invocation ends.
+func (fn *function) codeChanged() {
+	fn.mu.Lock()
+	fn.gen++
+	for _, in := range fn.idle {
+		fn.retireLocked(in)
+	}
+	clear(fn.idle)
+	fn.idle = fn.idle[:0]
+	fn.grantLocked()
+	fn.mu.Unlock()
+	fn.s.log.Info("code changed; new instances will run it", "function", fn.name)
+}
+
+// close stops every instance and fails every waiter.
+func (fn *function) close() {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	if fn.closed {
+		return
+	}
+	fn.closed = true
+	for in := range fn.all {
+		in.stop()
+	}
+	fn.idle = nil
+	for _, w := range fn.waiters {
+		w.ch <- closedInstance
+	}
+	fn.waiters = nil
+}
+
+// wait waits until every process of the function has been reaped.
+func (fn *function) wait() { fn.procs.Wait() }
+
+// stats is a snapshot of the pool, for tests and the start-up table.
+type stats struct{ live, idle, waiting int }
+
+func (fn *function) stats() stats {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	return stats{fn.live, len(fn.idle), len(fn.waiters)}
+}
+
+// pids returns the process ids of the function's live instances.
+func (fn *function) pids() []int {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	var p []int
+	for in := range fn.all {
+		if in.cmd != nil && in.cmd.Process != nil {
+			p = append(p, in.cmd.Process.Pid)
+		}
+	}
+	return p
+}

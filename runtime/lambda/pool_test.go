@@ -1,0 +1,355 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A slow Node handler that reports its pid, for counting instances.
+const pidHandler = `exports.handler = async (e) => { await new Promise(r => setTimeout(r, e.ms || 0)); return String(process.pid); };`
+
+func TestConcurrencyLimit(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{Concurrency: 2, QueueLength: 100})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 30 * time.Second})
+
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	pids := map[string]int{}
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := invoke(t, s, "f", `{"ms":150}`)
+			mu.Lock()
+			pids[string(res.Payload)]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(pids) > 2 || len(pids) == 0 {
+		t.Errorf("8 invocations ran on %d instances, want at most 2: %v", len(pids), pids)
+	}
+	if st := s.lookup("f").stats(); st.live > 2 || st.waiting != 0 {
+		t.Errorf("pool after the burst: %+v", st)
+	}
+}
+
+func TestReservedConcurrency(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{Concurrency: 8})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	zero, one := 0, 1
+	load(t, s,
+		Function{Name: "zero", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, ReservedConcurrency: &zero},
+		Function{Name: "one", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, ReservedConcurrency: &one, Timeout: 30 * time.Second})
+	_, err := s.Invoke(context.Background(), "zero", []byte(`{}`), InvokeOptions{})
+	var e *Error
+	if !errors.As(err, &e) || e.Type != TypeThrottled || e.Status != 429 {
+		t.Errorf("reserved 0: %v", err)
+	}
+	var wg sync.WaitGroup
+	pids := make(chan string, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); pids <- string(invoke(t, s, "one", `{"ms":50}`).Payload) }()
+	}
+	wg.Wait()
+	close(pids)
+	seen := map[string]bool{}
+	for p := range pids {
+		seen[p] = true
+	}
+	if len(seen) != 1 {
+		t.Errorf("reserved 1 ran on %d instances", len(seen))
+	}
+}
+
+func TestQueueBound(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{Concurrency: 1, QueueLength: 2})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 30 * time.Second})
+	invoke(t, s, "f", `{}`) // warm
+
+	fn := s.lookup("f")
+	waitFor(t, func() bool { return fn.stats().idle == 1 })
+	var wg sync.WaitGroup
+	start := func(ms int) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Invoke(context.Background(), "f", []byte(`{"ms":`+strconv.Itoa(ms)+`}`), InvokeOptions{}); err != nil {
+				t.Errorf("queued invocation: %v", err)
+			}
+		}()
+	}
+	start(1500) // occupies the one instance
+	waitFor(t, func() bool { return fn.stats().idle == 0 })
+	start(0)
+	waitFor(t, func() bool { return fn.stats().waiting == 1 })
+
+	// A waiter whose caller gives up leaves the queue.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.Invoke(ctx, "f", []byte(`{}`), InvokeOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("cancelled waiter: %v", err)
+	}
+	if st := fn.stats(); st.waiting != 1 {
+		t.Errorf("queue after the cancelled waiter left: %+v", st)
+	}
+
+	start(0)
+	waitFor(t, func() bool { return fn.stats().waiting == 2 })
+	_, err := s.Invoke(context.Background(), "f", []byte(`{}`), InvokeOptions{})
+	var e *Error
+	if !errors.As(err, &e) || e.Type != TypeThrottled || e.Status != 429 {
+		t.Errorf("beyond the queue: %v, want throttled", err)
+	}
+	wg.Wait()
+	waitFor(t, func() bool { st := fn.stats(); return st.live == 1 && st.idle == 1 && st.waiting == 0 })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 15s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestIdleInstancesStop(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{IdleTimeout: 200 * time.Millisecond})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir})
+	pid, _ := strconv.Atoi(string(invoke(t, s, "f", `{}`).Payload))
+	fn := s.lookup("f")
+	waitFor(t, func() bool { return fn.stats().live == 0 })
+	waitFor(t, func() bool { return !processAlive(pid) })
+	if p := string(invoke(t, s, "f", `{}`).Payload); p == strconv.Itoa(pid) {
+		t.Error("the stopped instance served again")
+	}
+}
+
+func TestCodeChangeReplacesInstances(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"index.js": `exports.handler = async (e) => { await new Promise(r => setTimeout(r, e.ms || 0)); return "v1"; };`,
+	})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 30 * time.Second})
+	if got := string(invoke(t, s, "f", `{}`).Payload); got != `"v1"` {
+		t.Fatalf("got %s", got)
+	}
+	// An invocation in flight when the code changes finishes on the old
+	// code; the next one runs the new code.
+	waitFor(t, func() bool { return s.lookup("f").stats().idle == 1 })
+	inflight := make(chan Result, 1)
+	go func() { inflight <- invoke(t, s, "f", `{"ms":1500}`) }()
+	waitFor(t, func() bool { return s.lookup("f").stats().idle == 0 })
+	writeFiles(t, dir, map[string]string{"lib/helper.js": `module.exports = "v2";`,
+		"index.js": `exports.handler = async () => require("./lib/helper");`})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if got := string(invoke(t, s, "f", `{}`).Payload); got == `"v2"` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the new code never ran")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if res := <-inflight; res.FunctionError != "" || string(res.Payload) != `"v1"` {
+		t.Errorf("in-flight invocation: %s %s", res.FunctionError, res.Payload)
+	}
+	// A file in a directory created after start is watched too.
+	writeFiles(t, dir, map[string]string{"lib/helper.js": `module.exports = "v3";`})
+	deadline = time.Now().Add(15 * time.Second)
+	for string(invoke(t, s, "f", `{}`).Payload) != `"v3"` {
+		if time.Now().After(deadline) {
+			t.Fatal("a change in a subdirectory was not seen")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestLoadKeepsUnchangedFunctions(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	a := Function{Name: "a", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir}
+	b := Function{Name: "b", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir}
+	load(t, s, a, b)
+	pa := string(invoke(t, s, "a", `{}`).Payload)
+	pb := string(invoke(t, s, "b", `{}`).Payload)
+	b.Environment = map[string]string{"CHANGED": "1"}
+	load(t, s, a, b)
+	if got := string(invoke(t, s, "a", `{}`).Payload); got != pa {
+		t.Errorf("unchanged function a moved from instance %s to %s", pa, got)
+	}
+	if got := string(invoke(t, s, "b", `{}`).Payload); got == pb {
+		t.Error("changed function b kept its old instance")
+	}
+	load(t, s, a)
+	if _, err := s.Invoke(context.Background(), "b", nil, InvokeOptions{}); err == nil {
+		t.Error("a removed function still answers")
+	}
+	p, _ := strconv.Atoi(pb)
+	waitFor(t, func() bool { return !processAlive(p) })
+}
+
+// TestNoOrphans checks that Close leaves no process behind: not the
+// instances, and not what they started.
+func TestNoOrphans(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"index.js": `const { spawn } = require("child_process");
+exports.handler = async (e) => {
+  const child = spawn("sleep", ["3600"], { stdio: "ignore" });
+  await new Promise(r => setTimeout(r, e.ms || 0));
+  return { pid: process.pid, child: child.pid };
+};`,
+	})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second})
+	var pids []int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := invoke(t, s, "f", `{"ms":300}`)
+			var p struct{ Pid, Child int }
+			if err := json.Unmarshal(res.Payload, &p); err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			pids = append(pids, p.Pid, p.Child)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	// One invocation still in flight at Close.
+	go s.Invoke(context.Background(), "f", []byte(`{"ms":60000}`), InvokeOptions{})
+	waitFor(t, func() bool {
+		return len(s.lookup("f").pids()) > 0 && s.lookup("f").stats().idle < s.lookup("f").stats().live
+	})
+	pids = append(pids, s.lookup("f").pids()...)
+	for _, p := range pids {
+		if !processAlive(p) {
+			t.Fatalf("pid %d is not running before Close", p)
+		}
+	}
+	s.Close()
+	for _, p := range pids {
+		waitFor(t, func() bool { return !processAlive(p) })
+	}
+	if _, err := s.Invoke(context.Background(), "f", nil, InvokeOptions{}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Invoke after Close: %v", err)
+	}
+}
+
+// TestParentDeath kills (SIGKILL) a process running a Service and checks
+// that the kernel kills its instances.
+func TestParentDeath(t *testing.T) {
+	needNode(t)
+	if os.Getenv("CFNRUN_LAMBDA_PARENT") != "" {
+		parentMain()
+		return
+	}
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	exe, _ := os.Executable()
+	cmd := exec.Command(exe, "-test.run=^TestParentDeath$")
+	cmd.Env = append(os.Environ(), "CFNRUN_LAMBDA_PARENT="+dir, "CFNRUN_LAMBDA_CACHE="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, _ := out.Read(buf)
+	line := strings.TrimSpace(string(buf[:n]))
+	pid, err := strconv.Atoi(strings.TrimPrefix(line, "pid "))
+	if err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("parent said %q", line)
+	}
+	if !processAlive(pid) {
+		t.Fatalf("instance %d not running", pid)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	waitFor(t, func() bool { return !processAlive(pid) })
+}
+
+// parentMain runs a function once, prints its instance's pid and waits to
+// be killed.
+func parentMain() {
+	s := New(context.Background(), Config{CacheDir: os.Getenv("CFNRUN_LAMBDA_CACHE")})
+	s.Load([]Function{{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: os.Getenv("CFNRUN_LAMBDA_PARENT")}})
+	res, err := s.Invoke(context.Background(), "f", []byte(`{}`), InvokeOptions{})
+	if err != nil {
+		os.Stdout.WriteString("error " + err.Error() + "\n")
+		os.Exit(1)
+	}
+	os.Stdout.WriteString("pid " + strings.Trim(string(res.Payload), `"`) + "\n")
+	time.Sleep(time.Hour)
+}
+
+func TestAsyncInvocation(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	out := filepath.Join(t.TempDir(), "ran")
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"index.js": `const fs = require("fs"); exports.handler = async (e) => { fs.writeFileSync(e.out, "yes"); return "done"; };`,
+	})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir})
+	res, err := s.Invoke(context.Background(), "f", []byte(`{"out":`+strconv.Quote(out)+`}`), InvokeOptions{Async: true})
+	if err != nil || res.Status != 202 || len(res.Payload) != 0 || res.RequestID == "" {
+		t.Fatalf("async: %+v %v", res, err)
+	}
+	waitFor(t, func() bool { b, _ := os.ReadFile(out); return string(b) == "yes" })
+}
+
+func TestLogTail(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"index.js": `exports.handler = async () => { console.log("line one"); console.log("x".repeat(6000)); console.log("last line"); return 1; };`,
+	})
+	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir})
+	res, err := s.Invoke(context.Background(), "f", []byte(`{}`), InvokeOptions{LogTail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tail := string(res.LogTail)
+	if len(res.LogTail) > logTailBytes || !strings.Contains(tail, "REPORT RequestId: "+res.RequestID) || !strings.Contains(tail, "END RequestId: ") {
+		t.Errorf("tail (%d bytes) %q", len(tail), tail)
+	}
+	if strings.Contains(tail, "line one") {
+		t.Error("the tail kept more than its last 4 KB")
+	}
+	// The function's output comes before END, as in CloudWatch.
+	if i, j := strings.Index(tail, "last line"), strings.Index(tail, "END RequestId"); i < 0 || j < i {
+		t.Errorf("output and END out of order in %q", tail)
+	}
+}

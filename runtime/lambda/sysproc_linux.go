@@ -1,0 +1,86 @@
+package lambda
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// sysProcAttr puts an instance in a process group of its own (so that a
+// kill reaches everything it started, and a Ctrl-C in cfnrun's terminal
+// does not) and has the kernel kill it if cfnrun dies.
+//
+// Pdeathsig fires when the OS thread that forked the child exits; Go only
+// ends threads that a goroutine locked and left locked, which this package
+// never does.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// killGroup kills the process group led by pid.
+func killGroup(pid int) {
+	syscall.Kill(-pid, syscall.SIGKILL)
+}
+
+// openStatus opens /proc/{pid}/status, read again at each REPORT.
+func openStatus(pid int) *os.File {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return nil
+	}
+	return f
+}
+
+// maxRSSKB returns the process's peak resident set size (VmHWM) in KiB, or
+// 0 when it cannot tell.
+func maxRSSKB(f *os.File) int64 {
+	if f == nil {
+		return 0
+	}
+	var buf [4096]byte
+	n, _ := f.ReadAt(buf[:], 0)
+	b := buf[:n]
+	i := bytes.Index(b, []byte("VmHWM:"))
+	if i < 0 {
+		return 0
+	}
+	b = b[i+len("VmHWM:"):]
+	var kb int64
+	seen := false
+	for _, c := range b {
+		switch {
+		case c == ' ' || c == '\t':
+			if seen {
+				return kb
+			}
+		case c >= '0' && c <= '9':
+			kb = kb*10 + int64(c-'0')
+			seen = true
+		default:
+			return kb
+		}
+	}
+	return kb
+}
+
+// pipeAvailable returns how many bytes wait in a pipe (FIONREAD, which
+// Linux names TIOCINQ), or -1.
+func pipeAvailable(f *os.File) int {
+	if f == nil {
+		return -1
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	n := -1
+	rc.Control(func(fd uintptr) {
+		if v, err := unix.IoctlGetInt(int(fd), unix.TIOCINQ); err == nil {
+			n = v
+		}
+	})
+	return n
+}

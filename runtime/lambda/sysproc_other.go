@@ -1,0 +1,25 @@
+//go:build !linux
+
+package lambda
+
+import (
+	"os"
+	"syscall"
+)
+
+// On systems other than Linux an instance is started as a plain child
+// process: there is no parent-death signal, and a kill reaches the process
+// itself but not what it started.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+func killGroup(pid int) {
+	if p, err := os.FindProcess(pid); err == nil {
+		p.Kill()
+	}
+}
+
+func openStatus(int) *os.File { return nil }
+
+func maxRSSKB(*os.File) int64 { return 0 }
+
+func pipeAvailable(*os.File) int { return -1 }
