@@ -1,0 +1,399 @@
+package runtime
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Small JSON helpers for the Lambda integrations' hot path: writing events
+// into a reused buffer and reading the proxy response's fixed shape,
+// without encoding/json's reflection, maps or per-field allocations.
+
+const lowerHex = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = appendJSONEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendJSONBytes appends p (text) as a JSON string.
+func appendJSONBytes(b, p []byte) []byte {
+	return appendJSONString(b, unsafe.String(unsafe.SliceData(p), len(p)))
+}
+
+// appendJSONEscaped appends s escaped for the inside of a JSON string:
+// quote, backslash and control characters escaped, invalid UTF-8 replaced
+// by U+FFFD, as encoding/json does (but '<', '>' and '&' left as they are).
+func appendJSONEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(b, s[start:]...)
+}
+
+// jsonReader reads JSON from b by hand, for documents of a known shape.
+type jsonReader struct {
+	b []byte
+	i int
+}
+
+func (d *jsonReader) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *jsonReader) peek() byte {
+	d.ws()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+func (d *jsonReader) consume(c byte) bool {
+	if d.peek() == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *jsonReader) literal(s string) bool {
+	d.ws()
+	if len(d.b)-d.i >= len(s) && string(d.b[d.i:d.i+len(s)]) == s {
+		d.i += len(s)
+		return true
+	}
+	return false
+}
+
+// end reports whether only white space is left.
+func (d *jsonReader) end() bool {
+	d.ws()
+	return d.i == len(d.b)
+}
+
+// object reads an object, calling field for each key with the reader
+// positioned on the value; field reads the value and reports success.
+func (d *jsonReader) object(field func(key []byte) bool) bool {
+	if !d.consume('{') {
+		return false
+	}
+	if d.consume('}') {
+		return true
+	}
+	for {
+		if d.peek() != '"' {
+			return false
+		}
+		key, ok := d.strBytes()
+		if !ok || !d.consume(':') {
+			return false
+		}
+		if !field(key) {
+			return false
+		}
+		if d.consume(',') {
+			continue
+		}
+		return d.consume('}')
+	}
+}
+
+// strBytes reads a string and returns its value: a slice of the input when
+// it has no escapes, a new slice otherwise.
+func (d *jsonReader) strBytes() ([]byte, bool) {
+	if !d.consume('"') {
+		return nil, false
+	}
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			return s, true
+		case c == '\\':
+			return d.strSlow(start)
+		case c < 0x20:
+			return nil, false
+		}
+		d.i++
+	}
+	return nil, false
+}
+
+// strSlow decodes a string with escapes; d.i is at the first backslash.
+func (d *jsonReader) strSlow(start int) ([]byte, bool) {
+	out := append([]byte(nil), d.b[start:d.i]...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return out, true
+		case c < 0x20:
+			return nil, false
+		case c != '\\':
+			out = append(out, c)
+			d.i++
+			continue
+		}
+		if d.i+1 >= len(d.b) {
+			return nil, false
+		}
+		e := d.b[d.i+1]
+		d.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := d.hex4()
+			if !ok {
+				return nil, false
+			}
+			first := r
+			if utf16.IsSurrogate(r) {
+				// A pair decodes to one rune; anything else is U+FFFD and
+				// the next escape is read on its own (as encoding/json).
+				r = utf8.RuneError
+				if d.i+1 < len(d.b) && d.b[d.i] == '\\' && d.b[d.i+1] == 'u' {
+					save := d.i
+					d.i += 2
+					r2, ok := d.hex4()
+					if dec := utf16.DecodeRune(first, r2); ok && dec != utf8.RuneError {
+						r = dec
+					} else {
+						d.i = save
+					}
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+func (d *jsonReader) hex4() (rune, bool) {
+	if d.i+4 > len(d.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.b[d.i : d.i+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	d.i += 4
+	return r, true
+}
+
+// number reads a JSON number and returns its text.
+func (d *jsonReader) number() ([]byte, bool) {
+	d.ws()
+	start := d.i
+	if d.i < len(d.b) && d.b[d.i] == '-' {
+		d.i++
+	}
+	digits := 0
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		if c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-' && digits > 0 {
+			d.i++
+			digits++
+			continue
+		}
+		break
+	}
+	if digits == 0 {
+		return nil, false
+	}
+	return d.b[start:d.i], true
+}
+
+// scalar reads a string, a boolean or a number and returns its text.
+func (d *jsonReader) scalar(numbers bool) (string, bool) {
+	switch c := d.peek(); {
+	case c == '"':
+		s, ok := d.strBytes()
+		return string(s), ok
+	case c == 't' && d.literal("true"):
+		return "true", true
+	case c == 'f' && d.literal("false"):
+		return "false", true
+	case numbers && (c == '-' || c >= '0' && c <= '9'):
+		n, ok := d.number()
+		return string(n), ok
+	}
+	return "", false
+}
+
+// statusCode reads statusCode: an integer, a string holding one, or null.
+func (d *jsonReader) statusCode(dst *int) bool {
+	var text []byte
+	switch c := d.peek(); {
+	case c == 'n':
+		return d.literal("null")
+	case c == '"':
+		s, ok := d.strBytes()
+		if !ok {
+			return false
+		}
+		text = s
+	default:
+		n, ok := d.number()
+		if !ok {
+			return false
+		}
+		text = n
+	}
+	v, err := strconv.Atoi(string(text))
+	if err != nil || v < 100 || v > 599 {
+		return false
+	}
+	*dst = v
+	return true
+}
+
+// headers reads headers (multi false: name → string or boolean) or
+// multiValueHeaders (multi true: name → array of scalars), or null.
+func (d *jsonReader) headers(dst *[][2]string, multi bool) bool {
+	if d.peek() == 'n' {
+		return d.literal("null")
+	}
+	return d.object(func(key []byte) bool {
+		name := string(key)
+		if !multi {
+			v, ok := d.scalar(false)
+			*dst = append(*dst, [2]string{name, v})
+			return ok
+		}
+		if d.peek() == 'n' {
+			return d.literal("null")
+		}
+		if !d.consume('[') {
+			// A single value where a list was expected: API Gateway takes it.
+			v, ok := d.scalar(true)
+			*dst = append(*dst, [2]string{name, v})
+			return ok
+		}
+		if d.consume(']') {
+			return true
+		}
+		for {
+			v, ok := d.scalar(true)
+			if !ok {
+				return false
+			}
+			*dst = append(*dst, [2]string{name, v})
+			if d.consume(',') {
+				continue
+			}
+			return d.consume(']')
+		}
+	})
+}
+
+// bodyValue reads body: a string, null, or a number or boolean taken as
+// its text.
+func (d *jsonReader) bodyValue() ([]byte, bool) {
+	switch c := d.peek(); {
+	case c == 'n':
+		return nil, d.literal("null")
+	case c == '"':
+		return d.strBytes()
+	case c == 't' || c == 'f' || c == '-' || c >= '0' && c <= '9':
+		s, ok := d.scalar(true)
+		return []byte(s), ok
+	}
+	return nil, false
+}
+
+// boolish reads a boolean, a string "true"/"false", or null.
+func (d *jsonReader) boolish(dst *bool) bool {
+	switch c := d.peek(); {
+	case c == 'n':
+		return d.literal("null")
+	case c == 't':
+		*dst = true
+		return d.literal("true")
+	case c == 'f':
+		*dst = false
+		return d.literal("false")
+	case c == '"':
+		s, ok := d.strBytes()
+		switch string(s) {
+		case "true":
+			*dst = true
+		case "false":
+			*dst = false
+		default:
+			return false
+		}
+		return ok
+	}
+	return false
+}
