@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -80,7 +81,7 @@ func diffCommand() command {
 			}
 			tmp, err := os.MkdirTemp("", "cfnrun-diff-")
 			if err != nil {
-				fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
+				fmt.Fprintf(e.stderr, "cfnrun diff: cannot create a temporary directory for the old side (set TMPDIR to a writable directory): %v\n", err)
 				return diffError
 			}
 			defer os.RemoveAll(tmp)
@@ -138,7 +139,7 @@ func diffCommand() command {
 			return interrupted(e, "diff")
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cfnrun diff: %v\n", err)
+			fmt.Fprintf(e.stderr, "cfnrun diff: comparing the templates failed: %v\n", err)
 			return diffError
 		}
 		if relabelFrom != "" {
@@ -294,10 +295,10 @@ func gitExtract(ctx context.Context, rev, path, dir string) (out string, found b
 			target = filepath.Join(dir, rel, sub)
 		}
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return "", false, err
+			return "", false, fmt.Errorf("cannot write %s at git revision %s to a temporary directory: %v", f, rev, err)
 		}
 		if err := os.WriteFile(target, src, 0o644); err != nil {
-			return "", false, err
+			return "", false, fmt.Errorf("cannot write %s at git revision %s to a temporary directory: %v", f, rev, err)
 		}
 	}
 	return filepath.Join(dir, rel), true, nil
@@ -308,10 +309,13 @@ func runGit(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return nil, fmt.Errorf("git %s: %s", args[0], msg)
+		if errors.Is(err, exec.ErrNotFound) {
+			return nil, fmt.Errorf("--git runs git, which is not installed or not on PATH")
 		}
-		return nil, fmt.Errorf("git %s: %v", args[0], err)
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			return nil, fmt.Errorf("git %s says: %s", args[0], msg)
+		}
+		return nil, fmt.Errorf("git %s failed: %v", args[0], err)
 	}
 	return stdout.Bytes(), nil
 }

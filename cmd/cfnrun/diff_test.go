@@ -331,3 +331,26 @@ func TestDiffCommandTerraform(t *testing.T) {
 		t.Errorf("json: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestDiffErrorsInOurWords: what fails is said first, in cfnrun's words,
+// then the cause; never a bare Go error ("exec: ...", "mkdir ...").
+func TestDiffErrorsInOurWords(t *testing.T) {
+	tpl := filepath.Join(pairsDir, "rename-deployment", "new.yaml")
+	t.Run("git not installed", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		_, stderr, code := runCLI(t, "diff", "--git", "HEAD", tpl)
+		if code != 1 || !strings.Contains(stderr, "--git runs git, which is not installed or not on PATH") || strings.Contains(stderr, "exec:") {
+			t.Errorf("exit %d:\n%s", code, stderr)
+		}
+	})
+	t.Run("no temporary directory", func(t *testing.T) {
+		if _, err := exec.LookPath("git"); err != nil {
+			t.Skip("git not installed")
+		}
+		t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "missing"))
+		_, stderr, code := runCLI(t, "diff", "--git", "HEAD", tpl)
+		if code != 1 || !strings.HasPrefix(stderr, "cfnrun diff: cannot create a temporary directory for the old side (set TMPDIR") {
+			t.Errorf("exit %d:\n%s", code, stderr)
+		}
+	})
+}

@@ -99,13 +99,13 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	if len(u.paths) == 0 {
 		dir, err := os.MkdirTemp("", "cfnrun-default-")
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+			fmt.Fprintf(e.stderr, "cfnrun up: cannot create a temporary directory for the embedded template (set TMPDIR to a writable directory): %v\n", err)
 			return exitUsage
 		}
 		defer os.RemoveAll(dir)
 		u.embedded = filepath.Join(dir, templates.DefaultName)
 		if err := os.WriteFile(u.embedded, templates.Default, 0o600); err != nil {
-			fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+			fmt.Fprintf(e.stderr, "cfnrun up: cannot write the embedded template to a temporary file: %v\n", err)
 			return exitUsage
 		}
 		u.shownAs = "(embedded) templates/" + templates.DefaultName
@@ -151,7 +151,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 	g, err := runtime.New(cfg)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", err)
 		return exitUsage
 	}
 	defer g.Close()

@@ -68,7 +68,7 @@ func validateCommand() command {
 			}
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cfnrun validate: %v\n", err)
+			fmt.Fprintf(e.stderr, "cfnrun validate: cannot write the findings: %v\n", err)
 			return exitUsage
 		}
 		switch {
