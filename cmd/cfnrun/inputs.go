@@ -151,9 +151,12 @@ func shellQuote(s string) string {
 // unreadableRules are the findings after which a template was not read as
 // a whole: input errors (a missing file), YAML/JSON and HCL syntax errors,
 // a CloudFormation file that is not a mapping (or is empty), a YAML alias
-// bomb, an evaluation stopped at one of the resolver's limits. What the resolver built from such a file is partial at best, so no
-// command acts on it: up does not serve it, diff does not compare it.
-// TestUnreadable keeps the list true to what the front ends report.
+// bomb, an evaluation stopped at one of the resolver's limits. What the
+// resolver built from such a file is partial at best, so no command acts
+// on it: up does not serve it, diff does not compare it. TestUnreadable
+// checks that every id is a documented error rule; TestDiffBrokenSide and
+// TestUpRefusesWhatItCannotServe that broken files of each front end hit
+// the list.
 var unreadableRules = map[string]bool{
 	"E0100":          true, // resolver: input cannot be read
 	cfn.RuleSyntax:   true,
