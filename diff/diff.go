@@ -173,6 +173,11 @@ type PropertyChange struct {
 	ForcesReplacement bool `json:"forcesReplacement"`
 	// Note explains a reference or dependency change.
 	Note string `json:"note,omitempty"`
+	// KnownAfterApply is true for a dependency change whose new value
+	// only the deployment decides: a physical id, ARN or attribute of a
+	// replaced (or, in Terraform, updated) resource. A dependency on a
+	// changed parameter has a known value (Note gives it).
+	KnownAfterApply bool `json:"knownAfterApply,omitempty"`
 }
 
 // Hazard severities.

@@ -157,7 +157,7 @@ func WriteText(w io.Writer, r *Result, color bool) error {
 	if len(r.Outputs) > 0 {
 		fmt.Fprintf(&b, "%s\n", p.paint(ansiBold, "Outputs:"))
 		for _, o := range r.Outputs {
-			fmt.Fprintf(&b, "  %s %s\n", p.sym(o.Action), outputText(o))
+			fmt.Fprintf(&b, "  %s %s\n", p.sym(o.Action), outputText(o, r.CrossFormat))
 		}
 		b.WriteByte('\n')
 	}
@@ -202,7 +202,7 @@ func crossFormatNote(r *Result) string {
 	return fmt.Sprintf("Comparing %s with %s: resources are not compared across formats; the API they build (routes and stages) is.", r.Old.Format, r.New.Format)
 }
 
-func outputText(o OutputChange) string {
+func outputText(o OutputChange, crossFormat bool) string {
 	var s string
 	switch o.Action {
 	case ActionAdd:
@@ -218,14 +218,16 @@ func outputText(o OutputChange) string {
 		}
 		return s
 	}
-	s = o.Name
-	if o.Old != o.New {
-		s += ": " + fieldValue(o.Old) + " -> " + fieldValue(o.New)
+	s = o.Name + ": "
+	switch {
+	case o.Old != o.New && o.OldExport != o.NewExport:
+		return s + fieldValue(o.Old) + " -> " + fieldValue(o.New) + "; export " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport)
+	case o.Old != o.New:
+		return s + fieldValue(o.Old) + " -> " + fieldValue(o.New)
+	case crossFormat:
+		return s + "only its export changes: " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport) + " (values are not compared across formats)"
 	}
-	if o.OldExport != o.NewExport {
-		s += "; export " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport)
-	}
-	return s
+	return s + "only its export changes: " + fieldValue(o.OldExport) + " -> " + fieldValue(o.NewExport) + " (value unchanged)"
 }
 
 func summaryFor(r *Result) string {
@@ -287,7 +289,10 @@ func propText(pc PropertyChange) string {
 	case PropRemove:
 		return pc.Path + ": " + pc.Old
 	case PropDependency:
-		return pc.Path + ": " + pc.New + " (known after apply)"
+		if pc.KnownAfterApply {
+			return pc.Path + ": " + pc.New + " (known after apply)"
+		}
+		return pc.Path + ": " + pc.New
 	}
 	return pc.Path + ": " + pc.Old + " -> " + pc.New
 }
@@ -426,7 +431,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 	if len(r.Outputs) > 0 {
 		b.WriteString("### Outputs\n\n")
 		for _, o := range r.Outputs {
-			fmt.Fprintf(&b, "- `%s` %s\n", symbol(o.Action), mdText(outputText(o)))
+			fmt.Fprintf(&b, "- `%s` %s\n", symbol(o.Action), mdText(outputText(o, r.CrossFormat)))
 		}
 		b.WriteByte('\n')
 	}
@@ -488,8 +493,8 @@ func (r *Result) Diagnostics() diag.Diagnostics {
 		if h.Severity == SeverityDanger {
 			sev = diag.Error
 		}
-		ds = append(ds, diag.Diagnostic{Severity: sev, Rule: "diff/" + h.Kind, Summary: h.Message, Detail: h.Detail,
-			Range: parseLocation(h.Location), Resource: h.Address})
+		ds = append(ds, diag.New(sev, "diff/"+h.Kind, parseLocation(h.Location), "%s", h.Message).
+			WithHint(h.Detail).WithResource(h.Address))
 	}
 	return ds
 }

@@ -264,7 +264,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 	// mark records that u's value changes because of what note says,
 	// reclassifies its resource and queues it when it becomes replaced (or,
 	// for Terraform, updated).
-	mark := func(u use, note string) {
+	mark := func(u use, note string, unknown bool) {
 		i, ok := pos[u.node.Address]
 		if !ok {
 			d.changes = append(d.changes, ResourceChange{Address: u.node.Address, Type: u.node.Type, Location: loc(u.node.Range)})
@@ -285,7 +285,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		v := u.val.String()
 		c.Changes = append(c.Changes, PropertyChange{
 			Path: u.path, Kind: PropDependency, Old: v, New: v, OldValue: valueJSON(u.val), NewValue: valueJSON(u.val),
-			ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note,
+			ForcesReplacement: isCreateOnly(u.node.Type, u.prop), Note: note, KnownAfterApply: unknown,
 		})
 		was := c.Action
 		classify(c)
@@ -297,7 +297,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 	}
 	for _, name := range slices.Sorted(maps.Keys(params)) {
 		for _, u := range paramUsers[name] {
-			mark(u, fmt.Sprintf("refers to parameter %s, %s", name, params[name]))
+			mark(u, fmt.Sprintf("refers to parameter %s, %s", name, params[name]), false)
 		}
 	}
 	done := map[item]bool{}
@@ -323,7 +323,7 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 			if it.replaced && readsKeptName(d.byNew[a], newBy[a], u.attr) {
 				continue
 			}
-			mark(u, fmt.Sprintf("refers to %s, which %s, so its value changes", a, how))
+			mark(u, fmt.Sprintf("refers to %s, which %s, so its value changes", a, how), true)
 		}
 	}
 	d.index()
