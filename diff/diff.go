@@ -249,6 +249,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	}
 	r.Outputs = compareOutputs(old, new, r.CrossFormat)
 	r.Hazards = findHazards(newHazardInput(old, new, rs, rd, r.Outputs))
+	r.showInventedNames(old, new)
 	r.summarize()
 	return r, nil
 }
@@ -371,5 +372,46 @@ func (r *Result) RelabelFiles(from, to string) {
 	}
 	for i := range r.Outputs {
 		fix(&r.Outputs[i].Location)
+	}
+}
+
+// showInventedNames replaces names cfnrun made up where the template
+// leaves the choice to AWS (an AWS::ApiGateway::Stage without StageName is
+// named by CloudFormation at deploy time) with words saying so. Both
+// sides invent the same name for the same stack and logical id, so
+// matching is unaffected; only what is printed changes.
+func (r *Result) showInventedNames(old, new *model.Template) {
+	names := map[string]string{}
+	for _, t := range []*model.Template{old, new} {
+		nodes := make(map[string]*model.Node, len(t.Nodes))
+		for _, n := range t.Nodes {
+			nodes[n.Address] = n
+		}
+		for _, api := range t.APIs {
+			for _, st := range api.Stages {
+				n := nodes[st.LogicalID]
+				if st.Implicit || st.Name == "" || n == nil || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
+					continue
+				}
+				names[st.Name] = "(the name CloudFormation generates for " + st.LogicalID + ")"
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	pairs := make([]string, 0, 2*len(names))
+	for invented, shown := range names {
+		pairs = append(pairs, invented, shown)
+	}
+	rep := strings.NewReplacer(pairs...)
+	for i := range r.Routes {
+		r.Routes[i].Stage = rep.Replace(r.Routes[i].Stage)
+	}
+	for i := range r.Stages {
+		r.Stages[i].Stage = rep.Replace(r.Stages[i].Stage)
+	}
+	for i := range r.Hazards {
+		r.Hazards[i].Message = rep.Replace(r.Hazards[i].Message)
 	}
 }

@@ -215,3 +215,18 @@ func TestHazardDocs(t *testing.T) {
 		t.Errorf("docs/diff.md is not what the hazard registry says; run go test ./diff -run TestHazardDocs -update (-want +got):\n%s", diff)
 	}
 }
+
+// TestNoInventedNames: no name cfnrun made up for something AWS names at
+// deploy time reaches the diff (pair stage-generated-name).
+func TestNoInventedNames(t *testing.T) {
+	out, err := os.ReadFile("testdata/pairs/stage-generated-name/expected.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if regexp.MustCompile(`ApiGWStage-[0-9A-Z]{6,}`).Match(out) {
+		t.Errorf("an invented stage name leaks:\n%s", out)
+	}
+	if !strings.Contains(string(out), "(the name CloudFormation generates for ApiGWStage)") {
+		t.Errorf("the stage is not named as CloudFormation will name it:\n%s", out)
+	}
+}
