@@ -107,6 +107,10 @@ var examples = map[string]exampleSpec{
 	"mock-cors":             {},
 	"parameters-conditions": {},
 	"lambda-mixed":          {},
+	"lambda-node-cjs":       {},
+	"lambda-node-esm":       {},
+	"lambda-python":         {},
+	"lambda-go":             {},
 }
 
 // exampleTemplates returns example name → template path (relative to the

@@ -325,7 +325,7 @@ func (d *dumper) function(fn *Function) {
 		}
 		d.kv(2, "sourceArn", src)
 		d.kv(2, "qualifier", p.Qualifier)
-		if p.Generated {
+		if p.Generated && d.o.Identity {
 			d.kv(2, "generated", "true")
 		}
 	}

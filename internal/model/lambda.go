@@ -84,8 +84,8 @@ type Function struct {
 	Versions []FunctionVersion
 	// Permissions are the resource-based policy statements that let a
 	// service invoke the function (AWS::Lambda::Permission,
-	// aws_lambda_permission, the ones SAM generates for Api events),
-	// sorted by LogicalID.
+	// aws_lambda_permission, the ones SAM generates for Api events and
+	// authorizers), sorted by Qualifier, then SourceArn.
 	Permissions []Permission
 	// Range is the function's declaration.
 	Range diag.Range
@@ -419,6 +419,8 @@ func (t *Template) finalizeFunctions() {
 		slices.SortStableFunc(fn.Versions, func(a, b FunctionVersion) int {
 			return cmp.Or(cmp.Compare(len(a.Version), len(b.Version)), cmp.Compare(a.Version, b.Version))
 		})
-		slices.SortStableFunc(fn.Permissions, func(a, b Permission) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
+		slices.SortStableFunc(fn.Permissions, func(a, b Permission) int {
+			return cmp.Or(cmp.Compare(a.Qualifier, b.Qualifier), cmp.Compare(a.SourceArn, b.SourceArn), cmp.Compare(a.Principal, b.Principal), cmp.Compare(a.LogicalID, b.LogicalID))
+		})
 	}
 }

@@ -57,6 +57,10 @@ type archive struct {
 	// path is the cleaned output_path, relative to the working directory.
 	path string
 	code model.Code
+	// buildMethod is "go1.x" when the archived file is the output of a
+	// `go build` in a local-exec provisioner: code is then the Go package
+	// (as SAM's Metadata.BuildMethod says for a template).
+	buildMethod string
 }
 
 // codePath resolves a path argument as Terraform does: relative to the
@@ -72,6 +76,7 @@ func (l *loader) codePath(p string) string {
 // deprecated resource).
 func (l *loader) archives() []*archive {
 	var out []*archive
+	builds := l.goBuilds()
 	for _, in := range l.insts {
 		if in.res.typ != "archive_file" {
 			continue
@@ -79,6 +84,12 @@ func (l *loader) archives() []*archive {
 		a := &archive{in: in, path: filepath.Clean(l.codePath(in.str("output_path")))}
 		rng := in.rng()
 		switch {
+		case in.has("source_dir") && builds[filepath.Clean(l.codePath(in.str("source_dir")))+string(filepath.Separator)] != "":
+			a.code = model.Code{Dir: builds[filepath.Clean(l.codePath(in.str("source_dir")))+string(filepath.Separator)], Range: toRange(in.ranges["source_dir"])}
+			a.buildMethod = "go1.x"
+		case in.has("source_file") && builds[filepath.Clean(l.codePath(in.str("source_file")))] != "":
+			a.code = model.Code{Dir: builds[filepath.Clean(l.codePath(in.str("source_file")))], Range: toRange(in.ranges["source_file"])}
+			a.buildMethod = "go1.x"
 		case in.has("source_dir"):
 			dir := l.codePath(in.str("source_dir"))
 			a.code = model.Code{Dir: dir, Excludes: in.list("excludes"), Range: toRange(in.ranges["source_dir"])}
@@ -241,6 +252,7 @@ func (lw *lowering) functionCode(in *instance, fn *model.Function, archives []*a
 	switch {
 	case in.has("filename"):
 		if a := l.archiveFor(in, "filename", archives); a != nil {
+			fn.BuildMethod = a.buildMethod
 			return a.code
 		}
 		zip := l.codePath(in.str("filename"))
@@ -326,4 +338,157 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// goBuilds finds the `go build -o OUT PKG` commands of local-exec
+// provisioners (a null_resource or terraform_data that builds a Go
+// function before archive_file zips it): OUT (cleaned, relative to the
+// working directory cfnrun runs in) → the package directory. The key of a
+// directory output ends with a path separator, so an archive_file of the
+// output's directory matches too.
+func (l *loader) goBuilds() map[string]string {
+	out := map[string]string{}
+	for _, in := range l.insts {
+		sb, ok := in.res.body.(*hclsyntax.Body)
+		if !ok || in.res.data {
+			continue
+		}
+		mod := "."
+		if rel, err := filepath.Rel(l.rootDir, in.mi.m.dir); err == nil {
+			mod = filepath.ToSlash(rel)
+		}
+		ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal(mod), "root": cty.StringVal("."), "cwd": cty.StringVal("."),
+		})}}
+		str := func(b *hclsyntax.Body, name string) string {
+			a := b.Attributes[name]
+			if a == nil {
+				return ""
+			}
+			v, ds := a.Expr.Value(ctx)
+			if ds.HasErrors() || !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
+				return ""
+			}
+			return v.AsString()
+		}
+		for _, b := range sb.Blocks {
+			if b.Type != "provisioner" || len(b.Labels) != 1 || b.Labels[0] != "local-exec" {
+				continue
+			}
+			wd := str(b.Body, "working_dir")
+			for _, gb := range parseGoBuilds(str(b.Body, "command")) {
+				dir := gb.dir
+				if !filepath.IsAbs(dir) {
+					dir = filepath.Join(wd, dir)
+				}
+				o, pkg := gb.out, gb.pkg
+				if !filepath.IsAbs(o) {
+					o = filepath.Join(dir, o)
+				}
+				if !filepath.IsAbs(pkg) {
+					pkg = filepath.Join(dir, pkg)
+				}
+				o, pkg = filepath.Clean(l.codePath(o)), filepath.Clean(l.codePath(pkg))
+				out[o] = pkg
+				out[filepath.Dir(o)+string(filepath.Separator)] = pkg
+			}
+		}
+	}
+	return out
+}
+
+type goBuild struct{ dir, out, pkg string }
+
+// goValueFlags are the go build flags that take a value.
+var goValueFlags = map[string]bool{"-o": true, "-tags": true, "-ldflags": true, "-gcflags": true, "-asmflags": true, "-mod": true,
+	"-modfile": true, "-p": true, "-C": true, "-buildmode": true, "-pkgdir": true, "-overlay": true, "-pgo": true, "-installsuffix": true}
+
+// parseGoBuilds reads the `go build` invocations of a shell command (one
+// per line, or joined with && or ;) that name their output with -o and
+// build a local package ("." when none is named).
+func parseGoBuilds(cmd string) []goBuild {
+	var out []goBuild
+	for _, stmt := range strings.FieldsFunc(strings.ReplaceAll(strings.ReplaceAll(cmd, "&&", "\n"), ";", "\n"), func(r rune) bool { return r == '\n' }) {
+		words := shellWords(stmt)
+		i := 0
+		for i < len(words) && (strings.Contains(words[i], "=") || words[i] == "env") {
+			i++ // GOOS=linux GOARCH=arm64 ...
+		}
+		if i+1 >= len(words) || words[i] != "go" || words[i+1] != "build" {
+			continue
+		}
+		gb := goBuild{dir: "."}
+		var pkgs []string
+		for j := i + 2; j < len(words); j++ {
+			w := words[j]
+			name, val, hasVal := strings.Cut(w, "=")
+			switch {
+			case strings.HasPrefix(w, "-") && goValueFlags[name]:
+				if !hasVal && j+1 < len(words) {
+					j++
+					val = words[j]
+				}
+				switch name {
+				case "-o":
+					gb.out = val
+				case "-C":
+					gb.dir = val
+				}
+			case strings.HasPrefix(w, "-"):
+			default:
+				pkgs = append(pkgs, w)
+			}
+		}
+		gb.pkg = "."
+		if len(pkgs) > 0 {
+			gb.pkg = pkgs[len(pkgs)-1]
+		}
+		if gb.out == "" || !(gb.pkg == "." || strings.HasPrefix(gb.pkg, "./") || strings.HasPrefix(gb.pkg, "../")) {
+			continue // an import path: not a directory of this configuration
+		}
+		gb.pkg = strings.TrimSuffix(gb.pkg, "/...")
+		out = append(out, gb)
+	}
+	return out
+}
+
+// shellWords splits a command line into words, honouring single and
+// double quotes and backslash escapes (no expansions).
+func shellWords(s string) []string {
+	var out []string
+	var b strings.Builder
+	inWord, quote := false, rune(0)
+	for i := 0; i < len(s); i++ {
+		c := rune(s[i])
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' && i+1 < len(s) {
+				i++
+				b.WriteByte(s[i])
+			} else {
+				b.WriteRune(c)
+			}
+		case c == '\'' || c == '"':
+			quote, inWord = c, true
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+			inWord = true
+		case c == ' ' || c == '\t':
+			if inWord {
+				out = append(out, b.String())
+				b.Reset()
+				inWord = false
+			}
+		default:
+			b.WriteRune(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, b.String())
+	}
+	return out
 }
