@@ -198,7 +198,7 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 	case "aws_sqs_queue", "aws_sns_topic":
 		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
 	}
-	if a, extra, ok := lambdaARN(typ, obj, region, acct); ok {
+	if a, extra, ok := lambdaARN(typ, obj, region, acct, named); ok {
 		arn = a
 		for k, v := range extra {
 			if _, set := obj[k]; !set {

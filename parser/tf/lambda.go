@@ -26,6 +26,9 @@ var (
 	ruleArchiveSource = newRule("TF061", sevError,
 		"`archive_file` `source_dir` or `source_file` that does not exist",
 		"`terraform plan` fails (\"could not archive missing directory\"); the function that runs from the archive has no code.")
+	ruleNamePending = newRule("TF063", sevInfo,
+		"`aws_lambda_function` whose `function_name` is known only after apply (it interpolates a `random_*` result, say)",
+		"cfnrun names the function after its resource locally and links the integrations and authorizers that read its `arn` or `invoke_arn` to it, so its routes are served.")
 	ruleCodeNotLocalTF = newRule("TF062", sevInfo,
 		"`aws_lambda_function` whose code is in S3 (`s3_bucket`/`s3_key`) or a container image (`image_uri`)",
 		"It deploys, but cfnrun cannot read the code; `--code NAME=PATH` supplies a local directory or zip.")
@@ -184,7 +187,19 @@ func (lw *lowering) functions(byType map[string][]*instance) {
 	}
 	byARN := map[string]*model.Function{}
 	for _, in := range byType["aws_lambda_function"] {
-		fn := &model.Function{LogicalID: in.addr, Name: in.str("function_name"), ARN: in.attrs["arn"], Runtime: in.str("runtime"),
+		name, arn := in.str("function_name"), in.attrs["arn"]
+		if name == "" && in.unknown("function_name") {
+			// Known only after apply ("fn-${random_uuid.x.result}"): the
+			// function is named after its resource locally, and
+			// references to its ARNs are linked by address
+			// (linkPendingFunctions).
+			name = in.res.name + instanceSuffix(in.key)
+			arn = fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", cmpOr(in.str("region"), l.opts.Region), l.opts.AccountID, name)
+			lw.pendingFns = append(lw.pendingFns, pendingFn{in.addr, arn})
+			l.diagOnce(ruleNamePending.infof(in.ranges["function_name"], in.addr, fmt.Sprintf("cfnrun names it %s locally and serves its routes; on AWS it gets the name apply computes.", name),
+				"the function name of %s is known only after apply", in.addr))
+		}
+		fn := &model.Function{LogicalID: in.addr, Name: name, ARN: arn, Runtime: in.str("runtime"),
 			Handler: in.str("handler"), PackageType: in.str("package_type"), Timeout: in.num("timeout", 0), MemorySize: in.num("memory_size", 0),
 			Architectures: in.list("architectures"), Range: in.rng(), Props: in.lambdaRanges()}
 		if env := in.block("environment"); env != cty.NilVal {
@@ -309,10 +324,15 @@ func codeAt(path string) model.Code {
 // an alias is its function's ARN qualified with the alias name, a layer
 // version "arn:aws:lambda:{region}:{account}:layer:{name}:{version}".
 // extra are attributes to add.
-func lambdaARN(typ string, obj map[string]cty.Value, region, acct string) (arn string, extra map[string]string, ok bool) {
+//
+// A name Terraform knows only after apply (function_name =
+// "fn-${random_uuid.x.result}") is replaced by named, the name the
+// placeholder invents (the resource's name), so the function keeps an
+// identity its references and integrations agree on.
+func lambdaARN(typ string, obj map[string]cty.Value, region, acct, named string) (arn string, extra map[string]string, ok bool) {
 	switch typ {
 	case "aws_lambda_function":
-		fnARN := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, acct, ctyString(obj["function_name"]))
+		fnARN := fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, acct, cmpOr(ctyString(obj["function_name"]), named))
 		version := "$LATEST"
 		if v := obj["publish"]; v != cty.NilVal && valBool(v) {
 			version = "1"
@@ -491,4 +511,51 @@ func shellWords(s string) []string {
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// pendingFn is a function whose ARN is known only after apply, with the
+// ARN cfnrun gives it locally.
+type pendingFn struct{ addr, arn string }
+
+// instanceSuffix names an instance key in a function name: "-a" for
+// ["a"], "-0" for [0], "" for none.
+func instanceSuffix(k cty.Value) string {
+	s := instanceKey(k)
+	if s == "" {
+		return ""
+	}
+	return "-" + strings.Trim(s, `[]"`)
+}
+
+// linkPendingFunctions rewrites the integration and authorizer URIs that
+// read the ARN of a function named only after apply ("${addr.invoke_arn}"
+// in the model) into the ARN cfnrun gave the function, so the model links
+// them to it like any other.
+func (lw *lowering) linkPendingFunctions() {
+	if len(lw.pendingFns) == 0 {
+		return
+	}
+	region := lw.l.opts.Region
+	var pairs []string
+	for _, p := range lw.pendingFns {
+		invoke := fmt.Sprintf("arn:aws:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", region, p.arn)
+		pairs = append(pairs, "${"+p.addr+".invoke_arn}", invoke, "${"+p.addr+".arn}", p.arn,
+			"${"+p.addr+".qualified_invoke_arn}", strings.Replace(invoke, "/invocations", ":$LATEST/invocations", 1),
+			"${"+p.addr+".qualified_arn}", p.arn+":$LATEST")
+	}
+	r := strings.NewReplacer(pairs...)
+	for _, api := range lw.t.APIs {
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				if in := m.Integration; in != nil && strings.Contains(in.URI, "${aws_lambda_function.") {
+					in.URI = r.Replace(in.URI)
+				}
+			}
+		}
+		for _, a := range api.Authorizers {
+			if strings.Contains(a.AuthorizerURI, "${aws_lambda_function.") {
+				a.AuthorizerURI = r.Replace(a.AuthorizerURI)
+			}
+		}
+	}
 }

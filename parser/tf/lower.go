@@ -37,6 +37,8 @@ type lowering struct {
 	methods map[string]*model.Method // apiID \x00 resourceID \x00 VERB
 	stages  map[string]*model.Stage  // apiID \x00 name
 	skipped map[string]bool          // ids of resources not lowered
+	// pendingFns are the Lambda functions named only after apply.
+	pendingFns []pendingFn
 }
 
 // lower turns the evaluated aws_api_gateway_* instances into the model,
@@ -106,7 +108,7 @@ func (l *loader) lower(t *model.Template) {
 			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"),
 				Type: strings.ToUpper(orDefault(in.str("type"), "TOKEN")), IdentitySource: in.str("identity_source"), AuthorizerURI: in.text("authorizer_uri"),
 				ProviderARNs: in.list("provider_arns"), ResultTTLSeconds: in.num("authorizer_result_ttl_in_seconds", model.DefaultAuthorizerTTL),
-				IdentityValidationExpression: in.str("identity_validation_expression"), Credentials: in.str("authorizer_credentials"),
+				IdentityValidationExpression: in.str("identity_validation_expression"), Credentials: in.text("authorizer_credentials"),
 				Range: in.rng(), Props: in.cfnRanges()})
 		}
 	}
@@ -127,6 +129,7 @@ func (l *loader) lower(t *model.Template) {
 				ValidateRequestBody: in.boolean("validate_request_body"), ValidateRequestParameters: in.boolean("validate_request_parameters"), Range: in.rng()})
 		}
 	}
+	lw.linkPendingFunctions()
 }
 
 // ---- typed accessors on an instance's evaluated arguments ----
@@ -429,7 +432,7 @@ func (lw *lowering) integration(in *instance) {
 		return
 	}
 	ig := &model.Integration{Type: strings.ToUpper(in.str("type")), HTTPMethod: strings.ToUpper(in.text("integration_http_method")),
-		URI: in.text("uri"), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"), Credentials: in.str("credentials"),
+		URI: in.text("uri"), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"), Credentials: in.text("credentials"),
 		TimeoutMillis: in.num("timeout_milliseconds", 0), RequestParameters: in.smap("request_parameters"), RequestTemplates: in.smap("request_templates"),
 		PassthroughBehavior: in.str("passthrough_behavior"), ContentHandling: in.str("content_handling"), CacheKeyParameters: in.list("cache_key_parameters"),
 		CacheNamespace: in.str("cache_namespace"), Range: in.rng(), Props: in.cfnRanges()}
