@@ -334,21 +334,21 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 		}
 		add("requestValidator", name)
 	}
-	for _, k := range slices.Sorted(maps.Keys(m.RequestParameters)) {
+	for _, k := range keys(m.RequestParameters) {
 		v := "optional"
 		if m.RequestParameters[k] {
 			v = "required"
 		}
 		add("requestParameters["+k+"]", v)
 	}
-	for _, k := range slices.Sorted(maps.Keys(m.RequestModels)) {
+	for _, k := range keys(m.RequestModels) {
 		add("requestModels["+k+"]", m.RequestModels[k])
 	}
 	if in := m.Integration; in != nil {
-		for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
+		for _, k := range keys(in.RequestParameters) {
 			add("integration.requestParameters["+k+"]", in.RequestParameters[k])
 		}
-		for _, k := range slices.Sorted(maps.Keys(in.RequestTemplates)) {
+		for _, k := range keys(in.RequestTemplates) {
 			add("requestTemplates["+k+"]", in.RequestTemplates[k])
 		}
 		add("cacheKeyParameters", strings.Join(in.CacheKeyParameters, ", "))
@@ -358,10 +358,10 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 				p = "integrationResponses[default]"
 			}
 			add(p+".statusCode", ir.StatusCode)
-			for _, k := range slices.Sorted(maps.Keys(ir.ResponseParameters)) {
+			for _, k := range keys(ir.ResponseParameters) {
 				add(p+".responseParameters["+k+"]", ir.ResponseParameters[k])
 			}
-			for _, k := range slices.Sorted(maps.Keys(ir.ResponseTemplates)) {
+			for _, k := range keys(ir.ResponseTemplates) {
 				add(p+".responseTemplates["+k+"]", ir.ResponseTemplates[k])
 			}
 			add(p+".contentHandling", ir.ContentHandling)
@@ -370,10 +370,10 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 	for _, mr := range m.MethodResponses {
 		p := "methodResponses[" + mr.StatusCode + "]"
 		add(p, "declared")
-		for _, k := range slices.Sorted(maps.Keys(mr.ResponseParameters)) {
+		for _, k := range keys(mr.ResponseParameters) {
 			add(p+".responseParameters["+k+"]", strconv.FormatBool(mr.ResponseParameters[k]))
 		}
-		for _, k := range slices.Sorted(maps.Keys(mr.ResponseModels)) {
+		for _, k := range keys(mr.ResponseModels) {
 			add(p+".responseModels["+k+"]", mr.ResponseModels[k])
 		}
 	}
@@ -453,7 +453,7 @@ func stageFacts(a *model.RestAPI, st *model.Stage, withDeployment bool) []fact {
 		add("deployment", deploymentOf(a, st))
 	}
 	add("description", st.Description)
-	for _, k := range slices.Sorted(maps.Keys(st.Variables)) {
+	for _, k := range keys(st.Variables) {
 		add("variables["+k+"]", st.Variables[k])
 	}
 	if st.HTTP2Enabled != nil {
@@ -528,4 +528,15 @@ func (rd *routeDiff) compareStages(p apiPair) {
 				Changes: diffFacts(nil, stageFacts(p.new, n, true)), Location: loc(n.Range)})
 		}
 	}
+}
+
+// keys returns m's keys in order. slices.Sorted(maps.Keys(m)) allocates
+// its iterator even for an empty map, and most routes have none of the
+// maps routeFacts reads: with it, BenchmarkCompare2000 made 55,000
+// allocations instead of 30,700.
+func keys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
 }
