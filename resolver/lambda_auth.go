@@ -172,3 +172,32 @@ func (l *lowerer) samAuthorizerPermission(api *model.RestAPI, apiID, name, fnArn
 			SourceArn: fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/authorizers/*", s.partition, s.region, s.account, api.ID)})
 	}
 }
+
+// samBinaryMediaTypes is a SAM API's BinaryMediaTypes (or Globals.Api's),
+// with SAM's ~1 escapes turned back into slashes as the transform does
+// ("image~1gif" is image/gif).
+func (l *lowerer) samBinaryMediaTypes(p *props) []string {
+	var out []string
+	if p.has("BinaryMediaTypes") {
+		out = p.list("BinaryMediaTypes")
+	} else if g := l.samSetting(p, "BinaryMediaTypes"); g != nil {
+		gp := &props{l: l, id: p.id, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+		out = gp.list("BinaryMediaTypes")
+	}
+	for i, v := range out {
+		out[i] = strings.ReplaceAll(v, "~1", "/")
+	}
+	return out
+}
+
+// samVariables is a SAM API's stage Variables, or Globals.Api's.
+func (l *lowerer) samVariables(p *props) map[string]string {
+	if p.has("Variables") {
+		return p.strMap("Variables")
+	}
+	if l.samSetting(p, "Variables") != nil {
+		gp := &props{l: l, id: p.id, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+		return gp.strMap("Variables")
+	}
+	return nil
+}

@@ -96,7 +96,7 @@ func (l *lowerer) lowerSAM() {
 		}
 		p := l.propsOf(r)
 		api := &model.RestAPI{LogicalID: id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			MinimumCompressionSize: -1, Range: r.keyRange, Props: p.rng}
+			MinimumCompressionSize: -1, Range: r.keyRange, Props: p.rng, BinaryMediaTypes: l.samBinaryMediaTypes(p)}
 		if api.Name == "" {
 			api.Name = id
 		}
@@ -118,7 +118,7 @@ func (l *lowerer) lowerSAM() {
 		dep := &model.Deployment{LogicalID: id + "Deployment", ID: model.StableID(6, "deployment", s.stackName, id), Range: r.keyRange}
 		api.Deployments = append(api.Deployments, dep)
 		if stage != "" {
-			st := &model.Stage{LogicalID: id + stage + "Stage", Name: stage, DeploymentID: dep.ID, Variables: p.strMap("Variables"),
+			st := &model.Stage{LogicalID: id + stage + "Stage", Name: stage, DeploymentID: dep.ID, Variables: l.samVariables(p),
 				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: p.rng.At("StageName", r.keyRange),
 				Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
 			st.MethodSettings = l.methodSettings(p)
