@@ -175,6 +175,15 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		}
 		return
 	}
+	full := name
+	if attr != "" {
+		full = name + "." + attr
+	}
+	// A --set for this reference is in use, even where nothing evaluates
+	// the reference (an unmodelled resource's properties).
+	if _, ok := s.opts.Sets[full]; ok {
+		s.setUsed[full] = true
+	}
 	if r, ok := s.res[name]; ok {
 		w.edges = append(w.edges, model.Edge{To: name, Kind: kind, Attr: attr, Range: rng})
 		if from := s.res[w.from]; from != nil && from.live && !r.live && w.inIf == 0 {
@@ -182,10 +191,6 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
 		}
 		return
-	}
-	full := name
-	if attr != "" {
-		full = name + "." + attr
 	}
 	if _, ok := s.opts.Sets[full]; ok {
 		s.warnf(ruleSet, rng, w.from, "cfnrun uses the --set value locally, but CloudFormation will reject the template: define the resource or pass the value as a parameter.", "%q is not defined in the template; using the value from --set", full)

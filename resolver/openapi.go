@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -21,6 +22,10 @@ var openAPIMethods = map[string]string{
 // Gateway's import does: one resource per path segment, one method per
 // operation, the integration from x-amazon-apigateway-integration.
 func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
+	body = l.definition(owner, body)
+	if body == nil {
+		return
+	}
 	paths := body.sub("paths")
 	if paths.node == nil || paths.node.Kind != cfn.Mapping {
 		return
@@ -110,6 +115,50 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 			res.Methods = append(res.Methods, m)
 		}
 	}
+}
+
+// definition returns the OpenAPI document a Body (or SAM DefinitionBody)
+// holds: the branch an Fn::If picks, or nil — after an I3103 finding, so
+// an API is never served without routes in silence — when the document
+// comes from elsewhere (AWS::Include from S3, another macro) or is not a
+// map.
+func (l *lowerer) definition(owner string, body *props) *props {
+	n := body.node
+	for n != nil {
+		name, arg, ok := n.Intrinsic(false)
+		if !ok || name != "Fn::If" || arg.Kind != cfn.Sequence || len(arg.Items) != 3 || arg.Items[0].Kind != cfn.Scalar {
+			break
+		}
+		if l.s.condition(arg.Items[0].Value, arg.Items[0].Range) {
+			n = arg.Items[1]
+		} else {
+			n = arg.Items[2]
+		}
+	}
+	if n == nil || n.Kind == cfn.Null {
+		return nil
+	}
+	if name, arg, ok := n.Intrinsic(false); ok {
+		if name == "Fn::Transform" && arg.Get("Name").String() == "AWS::Include" {
+			loc := l.s.stringify(l.s.eval(arg.Get("Parameters").Get("Location"), evalCtx{resource: owner}), n)
+			l.s.infof(ruleNotServed, n.Range, owner, "Inline the OpenAPI document in the template (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+				"%s's OpenAPI definition comes from AWS::Include (%s), which cfnrun cannot read; no routes are served from it", owner, cmp.Or(loc, "no Location"))
+			return nil
+		}
+		l.s.infof(ruleNotServed, n.Range, owner, "Write the OpenAPI document inline to have cfnrun serve it.",
+			"%s's OpenAPI definition comes from %s, which cfnrun does not evaluate into a document; no routes are served from it", owner, name)
+		return nil
+	}
+	if n.Kind != cfn.Mapping {
+		l.s.infof(ruleNotServed, n.Range, owner, "Write the OpenAPI document as a YAML or JSON map to have cfnrun serve it.",
+			"%s's OpenAPI definition is %s, not a map; no routes are served from it", owner, n.KindName())
+		return nil
+	}
+	q := &props{l: l, id: owner, node: n, rng: model.Ranges{}}
+	for _, f := range n.Fields {
+		q.rng[f.Key] = f.KeyRange
+	}
+	return q
 }
 
 func openAPIIntegrationKey(k string) string {

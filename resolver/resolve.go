@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,6 +117,8 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		return res
 	}
 	var merged *model.Template
+	setUsed := map[string]bool{} // --set keys some stack read
+	complete := true
 	for _, p := range cfnPaths {
 		if err := ctx.Err(); err != nil {
 			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "", "cancelled: %v", err))
@@ -130,9 +133,13 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		if o.StackName == "" && len(cfnPaths) > 1 {
 			o.StackName = stackNameFor(p)
 		}
-		t, ds := resolveCFN(ctx, p, src, o, res.Files)
+		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed)
 		res.Diags = append(res.Diags, ds...)
 		merged = mergeTemplates(merged, t)
+		complete = complete && whole
+	}
+	if complete && len(cfnPaths) > 0 {
+		res.Diags = append(res.Diags, unusedSets(opts.Sets, setUsed, cfnPaths[0])...)
 	}
 	res.Template = merged
 	res.Diags = res.Diags.Sort()
@@ -251,4 +258,25 @@ func loadTerraform(ctx context.Context, paths []string, opts Options, files *dia
 		Vars: opts.Vars, VarFiles: opts.VarFiles, Getenv: opts.Getenv,
 		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets, Code: opts.Code,
 	}, files)
+}
+
+var ruleUnusedSet = define(Rule{ID: "W1004", Level: "warning", Summary: "--set value that nothing in the template reads",
+	Why: "Usually a typo in the name or the attribute (--set MyFn.arn for MyFn.Arn); the value the template does read stays a placeholder."})
+
+// unusedSets reports the --set values no stack read: a typo there would
+// otherwise leave a placeholder in place without a word.
+func unusedSets(sets map[string]string, used map[string]bool, file string) diag.Diagnostics {
+	var ds diag.Diagnostics
+	read := slices.Sorted(maps.Keys(used))
+	for _, k := range slices.Sorted(maps.Keys(sets)) {
+		if !used[k] {
+			hint := "Check the name and the attribute: --set NAME=VALUE replaces !Ref NAME, --set NAME.ATTR=VALUE replaces !GetAtt NAME.ATTR (and ${NAME.ATTR})."
+			if dym := diag.DidYouMean(k, read); dym != "" {
+				hint = dym + " " + hint
+			}
+			ds = append(ds, ruleUnusedSet.warnf(diag.Range{Filename: file}, "", hint,
+				"--set %s is never used: no reference in the template reads it", k))
+		}
+	}
+	return ds
 }

@@ -235,9 +235,23 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 	origin, headers, methods, maxAge, creds := "", "", "", "", false
 	if cors.node.Kind == cfn.Scalar {
 		origin = cors.node.Value
+		l.checkCorsLiteral(cors.id, "Cors", origin, cors.node.Range)
 	} else {
 		origin, headers, methods, maxAge = cors.str("AllowOrigin"), cors.str("AllowHeaders"), cors.str("AllowMethods"), cors.str("MaxAge")
-		creds = cors.boolean("AllowCredentials")
+		for key, v := range map[string]string{"AllowOrigin": origin, "AllowHeaders": headers, "AllowMethods": methods, "MaxAge": maxAge} {
+			l.checkCorsLiteral(cors.id, key, v, cors.rng.At(key, cors.node.Range))
+		}
+		// SAM reads AllowCredentials as a boolean; a string such as
+		// "'true'" (quoted like the other Cors values) is dropped by the
+		// transform without a word, and the header is never sent.
+		switch v := cors.str("AllowCredentials"); strings.ToLower(v) {
+		case "", "false":
+		case "true":
+			creds = true
+		default:
+			l.s.warnf(ruleSAMCors, cors.rng.At("AllowCredentials", cors.node.Range), cors.id, "Write AllowCredentials: true, a boolean without quotes; unlike the other Cors values it is not a header value.",
+				"AllowCredentials %q is not a boolean: SAM drops it and Access-Control-Allow-Credentials is not sent", v)
+		}
 	}
 	for _, res := range api.Resources {
 		if len(res.Methods) == 0 || slices.ContainsFunc(res.Methods, func(m *model.Method) bool { return m.HTTPMethod == "OPTIONS" }) {
@@ -297,4 +311,18 @@ func (l *lowerer) samSetting(p *props, key string) *props {
 		return g.sub(key)
 	}
 	return nil
+}
+
+var ruleSAMCors = define(Rule{ID: "W3226", Level: "warning",
+	Summary: "SAM Cors value the transform drops or that is not one quoted literal (AllowCredentials as a string, an origin such as \"'*''\")",
+	Why:     "SAM drops a non-boolean AllowCredentials silently (the header is never sent), and puts AllowOrigin, AllowHeaders, AllowMethods and MaxAge into response parameter mappings, where only one single-quoted literal ('*') is a static value."})
+
+// checkCorsLiteral warns when a SAM Cors header value is not one
+// single-quoted literal, the only form API Gateway maps as a static value.
+func (l *lowerer) checkCorsLiteral(res, key, v string, rng diag.Range) {
+	if v == "" || len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' && !strings.Contains(v[1:len(v)-1], "'") {
+		return
+	}
+	l.s.warnf(ruleSAMCors, rng, res, fmt.Sprintf("Write the value as one quoted literal inside the YAML string, e.g. %s: \"'*'\" (SAM passes it to API Gateway as a mapping value).", key),
+		"Cors %s %q is not one single-quoted literal; API Gateway reads it as a mapping expression, not as the header value", key, v)
 }

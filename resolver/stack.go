@@ -132,12 +132,15 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 }
 
 // resolveCFN resolves one CloudFormation file.
-func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files) (*model.Template, diag.Diagnostics) {
+// resolveCFN resolves one CloudFormation file. The --set keys it reads are
+// marked in setUsed; whole is false when resolution stopped early (a limit,
+// a cancellation, a template not read).
+func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
 	root, diags := cfn.Parse(file, src)
 	s := &stack{ctx: ctx, file: file, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
-		res: map[string]*resource{}, setUsed: map[string]bool{}, budget: newBudget(ctx, opts.limits)}
+		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits)}
 	s.region = cmp.Or(opts.Region, "us-east-1")
 	s.account = cmp.Or(opts.AccountID, "123456789012")
 	s.stackName = cmp.Or(opts.StackName, stackNameFor(file))
@@ -153,18 +156,18 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 			"the template is %s; CloudFormation accepts at most 1,000,000 bytes", sizeText(len(src)))
 	}
 	if root == nil || root.Kind != cfn.Mapping {
-		return t, s.diags
+		return t, s.diags, false
 	}
 	// Each step may stop the resolution: a budget limit reached or the
 	// context done. The template is then returned as far as it was built.
 	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach, s.loadConditions, s.loadResources, s.checkSchema, s.samImplied, s.assignAttrs} {
 		if !s.alive() {
-			return t, s.diags
+			return t, s.diags, false
 		}
 		step()
 	}
 	if !s.alive() {
-		return t, s.diags
+		return t, s.diags, false
 	}
 	nodes := s.buildGraph()
 	s.markRulesRefs()
@@ -179,14 +182,14 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	t.Finalize()
 	if !s.alive() {
-		return t, s.diags
+		return t, s.diags, false
 	}
 	c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
 	c.run()
 	c.checkOrphans(s.orphans)
 	s.diags = append(s.diags, c.ds...)
 	s.diags = append(s.diags, CheckLambda(t, s.opts)...)
-	return t, s.diags
+	return t, s.diags, !s.budget.stopped
 }
 
 // alive reports whether resolution may go on: no limit reached, and the
