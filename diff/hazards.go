@@ -59,11 +59,18 @@ type hazardInput struct {
 func newHazardInput(old, new *model.Template, rs *resourceDiff, rd *routeDiff, outputs []OutputChange) *hazardInput {
 	in := &hazardInput{old: old, new: new, rs: rs, rd: rd, outputs: outputs,
 		oldNodes: make(map[string]*model.Node, len(old.Nodes)), newNodes: make(map[string]*model.Node, len(new.Nodes))}
+	// The hazards reason about declared resources; nodes a transform
+	// generates (model.Node.Origin: SAM's deployments, roles,
+	// permissions) are not among them.
 	for _, n := range new.Nodes {
-		in.newNodes[n.Address] = n
+		if n.Origin == "" {
+			in.newNodes[n.Address] = n
+		}
 	}
 	for _, n := range old.Nodes {
-		in.oldNodes[n.Address] = n
+		if n.Origin == "" {
+			in.oldNodes[n.Address] = n
+		}
 	}
 	return in
 }

@@ -251,13 +251,19 @@ func (w *refWalker) checkAttr(res, attr string, rng diag.Range) {
 // references and cycles, and returns the graph nodes.
 func (s *stack) buildGraph() []*model.Node {
 	var nodes []*model.Node
+	var sg *samGraph // the SAM transform's shape (samgraph.go)
+	if s.isSAM() {
+		sg = newSAMGraph(s)
+	}
 	for _, id := range s.resOrder {
 		r := s.res[id]
 		if r.implied {
 			continue
 		}
 		w := &refWalker{s: s, from: id}
-		w.walk(r.props)
+		if sg == nil || !sg.samWalk(w, r) {
+			w.walk(r.props)
+		}
 		if r.decl != nil && r.decl.Kind == cfn.Mapping {
 			// CloudFormation resolves intrinsics in Metadata, and
 			// LanguageExtensions allows them in the policy attributes:
@@ -286,6 +292,16 @@ func (s *stack) buildGraph() []*model.Node {
 			continue
 		}
 		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: s.values.convert(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder})
+	}
+	if sg != nil {
+		for _, n := range nodes {
+			n.Deps = append(n.Deps, sg.extra[n.Address]...)
+		}
+		for _, n := range sg.nodes {
+			if o := s.res[n.Origin]; o != nil && o.live {
+				nodes = append(nodes, n)
+			}
+		}
 	}
 	for _, c := range model.Cycles(nodes) {
 		first := s.res[c.Path[0]]

@@ -101,6 +101,12 @@ type Node struct {
 	// Placeholder is true when Attrs were invented because cfnrun does not
 	// model this type (a Lambda function's ARN, say).
 	Placeholder bool
+	// Origin is, for a resource a transform generates rather than the
+	// template declares (SAM's FnRole, ApiDeployment,
+	// FnEventPermissionProd ...), the logical id of the declared resource
+	// it comes from; empty otherwise. Such nodes carry no Props: their
+	// Deps are the dependency shape the transform gives them.
+	Origin string
 }
 
 // EdgeKind says how one resource refers to another.

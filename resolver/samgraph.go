@@ -1,0 +1,290 @@
+package resolver
+
+import (
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// The SAM transform moves references: a function's Api event names its
+// RestApiId, but after the transform only the AWS::Lambda::Permission it
+// generates refers to the API, and it is the API's definition that refers
+// to the function (its integration Uri). Reading a SAM template's
+// references where they are written makes the standard pattern — an API
+// whose DefinitionBody uses ${Fn.Arn}, a function whose event has
+// RestApiId: !Ref Api — a cycle CloudFormation never sees. samGraph gives
+// each reference the place the transform gives it: written resources keep
+// the references that stay on them, and the resources the transform
+// generates become graph nodes (model.Node.Origin) with theirs. SAM's
+// hashed suffixes (ApiDeployment8251bafb48, FnVersion640128d35d) are left
+// out of the ids: cfnrun does not compute SAM's hashes.
+// sam_oracle_test.go compares this shape with aws-sam-translator's output.
+
+// samGraph collects the generated nodes and the edges the transform adds
+// to declared resources.
+type samGraph struct {
+	s     *stack
+	nodes []*model.Node
+	byID  map[string]*model.Node
+	// extra are edges the transform adds to declared resources (an API's
+	// definition naming the functions of its events).
+	extra map[string][]model.Edge
+}
+
+func newSAMGraph(s *stack) *samGraph {
+	return &samGraph{s: s, byID: map[string]*model.Node{}, extra: map[string][]model.Edge{}}
+}
+
+// node returns the generated node id, creating it.
+func (g *samGraph) node(id, typ, origin string, rng diag.Range) *model.Node {
+	if n := g.byID[id]; n != nil {
+		return n
+	}
+	n := &model.Node{Address: id, Type: typ, Range: rng, Origin: origin, Attrs: g.s.res[id].attrsMap()}
+	g.byID[id] = n
+	g.nodes = append(g.nodes, n)
+	return n
+}
+
+func (r *resource) attrsMap() map[string]string {
+	if r == nil {
+		return nil
+	}
+	return r.attrs
+}
+
+// to adds an edge from (a generated node or, through extra, a declared
+// resource) to.
+func (g *samGraph) to(from, to string, kind model.EdgeKind, attr string, rng diag.Range) {
+	e := model.Edge{To: to, Kind: kind, Attr: attr, Range: rng}
+	if n := g.byID[from]; n != nil {
+		n.Deps = append(n.Deps, e)
+		return
+	}
+	g.extra[from] = append(g.extra[from], e)
+}
+
+// walk collects the references of n as edges of the node from.
+func (g *samGraph) walk(from string, n *cfn.Node) []model.Edge {
+	w := &refWalker{s: g.s, from: from}
+	w.walk(n)
+	return w.edges
+}
+
+// samWalk collects a SAM resource's references the way the transform
+// places them: into w for those that stay on r, into g for the rest. It
+// reports whether r is a SAM type it shaped (otherwise the caller walks
+// r's properties as they are).
+func (g *samGraph) samWalk(w *refWalker, r *resource) bool {
+	switch r.typ {
+	case "AWS::Serverless::Function":
+		g.function(w, r)
+	case "AWS::Serverless::Api":
+		g.api(w, r)
+	default:
+		return false
+	}
+	return true
+}
+
+// samRoleProps are the function properties that become its generated
+// role's.
+var samRoleProps = map[string]bool{"Policies": true, "PermissionsBoundary": true, "RolePath": true, "AssumeRolePolicyDocument": true}
+
+// samEventTypes are the resource types SAM generates, under {Fn}{Event},
+// for each event type (the permissions some also need are not separate
+// nodes here unless they carry references of their own).
+var samEventTypes = map[string]string{
+	"SQS": "AWS::Lambda::EventSourceMapping", "Kinesis": "AWS::Lambda::EventSourceMapping", "DynamoDB": "AWS::Lambda::EventSourceMapping",
+	"MSK": "AWS::Lambda::EventSourceMapping", "MQ": "AWS::Lambda::EventSourceMapping", "SelfManagedKafka": "AWS::Lambda::EventSourceMapping",
+	"DocumentDB": "AWS::Lambda::EventSourceMapping", "SNS": "AWS::SNS::Subscription", "Schedule": "AWS::Events::Rule",
+	"CloudWatchEvent": "AWS::Events::Rule", "EventBridgeRule": "AWS::Events::Rule", "CloudWatchLogs": "AWS::Logs::SubscriptionFilter",
+	"IoTRule": "AWS::IoT::TopicRule", "ScheduleV2": "AWS::Scheduler::Schedule",
+}
+
+func (g *samGraph) function(w *refWalker, r *resource) {
+	id := r.id
+	roleGenerated := r.props.Get("Role") == nil
+	for _, f := range propFields(r.props) {
+		switch {
+		case f.Key == "Events":
+		case roleGenerated && samRoleProps[f.Key]:
+		default:
+			w.walk(f.Value)
+		}
+	}
+	if roleGenerated {
+		role := g.node(id+"Role", "AWS::IAM::Role", id, r.keyRange)
+		for _, f := range propFields(r.props) {
+			if samRoleProps[f.Key] {
+				role.Deps = append(role.Deps, g.walk(role.Address, f.Value)...)
+			}
+		}
+		w.edges = append(w.edges, model.Edge{To: role.Address, Kind: model.EdgeGetAtt, Attr: "Arn", Range: r.keyRange})
+	}
+	// With AutoPublishAlias, events invoke the alias.
+	target, targetKind, targetAttr := id, model.EdgeGetAtt, "Arn"
+	if alias := g.s.samProp(r, "AutoPublishAlias"); alias != "" {
+		v := g.node(id+"Version", "AWS::Lambda::Version", id, r.keyRange)
+		v.Deps = append(v.Deps, model.Edge{To: id, Kind: model.EdgeRef, Range: r.keyRange})
+		a := g.node(id+"Alias"+alias, "AWS::Lambda::Alias", id, r.keyRange)
+		a.Deps = append(a.Deps, model.Edge{To: id, Kind: model.EdgeRef, Range: r.keyRange}, model.Edge{To: v.Address, Kind: model.EdgeGetAtt, Attr: "Version", Range: r.keyRange})
+		target, targetKind, targetAttr = a.Address, model.EdgeRef, ""
+	}
+	for _, ev := range samEvents(r) {
+		switch ev.typ {
+		case "Api":
+			g.apiEvent(r, ev, target, targetKind, targetAttr)
+		case "HttpApi":
+			g.httpAPIEvent(r, ev, target, targetKind, targetAttr)
+		default:
+			typ := samEventTypes[ev.typ]
+			if typ == "" {
+				typ = "AWS::Serverless::Function event " + ev.typ
+			}
+			n := g.node(id+ev.name, typ, id, ev.rng)
+			n.Deps = append(n.Deps, g.walk(n.Address, ev.props)...)
+			n.Deps = append(n.Deps, model.Edge{To: target, Kind: targetKind, Attr: targetAttr, Range: ev.rng})
+		}
+	}
+}
+
+// apiEvent shapes a function's Api event: the permission SAM generates
+// refers to the function and to the API; the API's definition refers to
+// the function.
+func (g *samGraph) apiEvent(r *resource, ev samEvent, target string, kind model.EdgeKind, attr string) {
+	api, stage := "ServerlessRestApi", "Prod"
+	if rest := ev.props.Get("RestApiId"); rest != nil {
+		api, stage = "", "AllStages"
+		if name, arg, ok := rest.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar {
+			api = arg.Value
+			if a := g.s.res[api]; a != nil && a.typ == "AWS::Serverless::Api" {
+				if st := a.props.Get("StageName"); st != nil && st.Kind == cfn.Scalar {
+					stage = st.Value
+				}
+			}
+		}
+	} else {
+		g.implicitAPI(r, ev)
+	}
+	perm := g.node(r.id+ev.name+"Permission"+stage, "AWS::Lambda::Permission", r.id, ev.rng)
+	perm.Deps = append(perm.Deps, model.Edge{To: target, Kind: model.EdgeRef, Range: ev.rng})
+	perm.Deps = append(perm.Deps, g.walk(perm.Address, ev.props)...)
+	if api == "ServerlessRestApi" {
+		perm.Deps = append(perm.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
+	}
+	if api != "" {
+		g.to(api, target, kind, attr, ev.rng)
+	}
+}
+
+// httpAPIEvent shapes an HttpApi event: the implicit ServerlessHttpApi
+// (and its $default stage) unless ApiId names one, a permission on the
+// function for the API, and the API's routes naming the function.
+func (g *samGraph) httpAPIEvent(r *resource, ev samEvent, target string, kind model.EdgeKind, attr string) {
+	api := "ServerlessHttpApi"
+	if ref := ev.props.Get("ApiId"); ref != nil {
+		api = ""
+		if name, arg, ok := ref.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar {
+			api = arg.Value
+		}
+	} else if g.byID[api] == nil {
+		n := g.node(api, "AWS::ApiGatewayV2::Api", r.id, ev.rng)
+		n.Deps = append(n.Deps, g.walk(api, g.s.root.Get("Globals").Get("HttpApi"))...)
+		st := g.node(api+"ApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage", r.id, ev.rng)
+		st.Deps = append(st.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
+	}
+	perm := g.node(r.id+ev.name+"Permission", "AWS::Lambda::Permission", r.id, ev.rng)
+	perm.Deps = append(perm.Deps, model.Edge{To: target, Kind: model.EdgeRef, Range: ev.rng})
+	perm.Deps = append(perm.Deps, g.walk(perm.Address, ev.props)...)
+	if api == "ServerlessHttpApi" {
+		perm.Deps = append(perm.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
+	}
+	if api != "" {
+		g.to(api, target, kind, attr, ev.rng)
+	}
+}
+
+// implicitAPI adds the API SAM creates for Api events without RestApiId.
+func (g *samGraph) implicitAPI(r *resource, ev samEvent) {
+	if g.byID["ServerlessRestApi"] != nil {
+		return
+	}
+	api := g.node("ServerlessRestApi", "AWS::ApiGateway::RestApi", r.id, ev.rng)
+	api.Deps = append(api.Deps, g.walk(api.Address, g.s.root.Get("Globals").Get("Api"))...)
+	g.stage(api.Address, "Prod", r.id, ev.rng, nil)
+}
+
+// stage adds an API's generated deployment and stage.
+func (g *samGraph) stage(api, stage, origin string, rng diag.Range, stageEdges []model.Edge) {
+	dep := g.node(api+"Deployment", "AWS::ApiGateway::Deployment", origin, rng)
+	dep.Deps = append(dep.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: rng})
+	st := g.node(api+stage+"Stage", "AWS::ApiGateway::Stage", origin, rng)
+	st.Deps = append(st.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: rng}, model.Edge{To: dep.Address, Kind: model.EdgeRef, Range: rng})
+	st.Deps = append(st.Deps, stageEdges...)
+}
+
+// samStageProps are the AWS::Serverless::Api properties that become its
+// generated stage's.
+var samStageProps = map[string]bool{"StageName": true, "Variables": true, "MethodSettings": true, "AccessLogSetting": true, "CanarySetting": true,
+	"TracingEnabled": true, "CacheClusterEnabled": true, "CacheClusterSize": true}
+
+func (g *samGraph) api(w *refWalker, r *resource) {
+	var stageProps []*cfn.Node
+	for _, f := range propFields(r.props) {
+		if samStageProps[f.Key] {
+			stageProps = append(stageProps, f.Value)
+			continue
+		}
+		w.walk(f.Value)
+	}
+	stage := r.props.Get("StageName")
+	if stage == nil || stage.Kind != cfn.Scalar || stage.Value == "" {
+		return
+	}
+	var edges []model.Edge
+	for _, n := range stageProps {
+		edges = append(edges, g.walk(r.id+stage.Value+"Stage", n)...)
+	}
+	g.stage(r.id, stage.Value, r.id, r.keyRange, edges)
+	// Lambda authorizers get a permission that refers to the API and to
+	// the function.
+	if az := r.props.Get("Auth").Get("Authorizers"); az != nil && az.Kind == cfn.Mapping {
+		for _, f := range az.Fields {
+			if fa := f.Value.Get("FunctionArn"); fa != nil {
+				p := g.node(r.id+f.Key+"AuthorizerPermission", "AWS::Lambda::Permission", r.id, f.KeyRange)
+				p.Deps = append(p.Deps, model.Edge{To: r.id, Kind: model.EdgeRef, Range: f.KeyRange})
+				p.Deps = append(p.Deps, g.walk(p.Address, fa)...)
+			}
+		}
+	}
+}
+
+func propFields(n *cfn.Node) []cfn.Field {
+	if n == nil || n.Kind != cfn.Mapping {
+		return nil
+	}
+	return n.Fields
+}
+
+// samTypeAfter is the type a declared SAM resource has after the
+// transform (the same logical id).
+func samTypeAfter(typ string) string {
+	switch typ {
+	case "AWS::Serverless::Function":
+		return "AWS::Lambda::Function"
+	case "AWS::Serverless::Api":
+		return "AWS::ApiGateway::RestApi"
+	case "AWS::Serverless::HttpApi":
+		return "AWS::ApiGatewayV2::Api"
+	case "AWS::Serverless::SimpleTable":
+		return "AWS::DynamoDB::Table"
+	case "AWS::Serverless::Application":
+		return "AWS::CloudFormation::Stack"
+	case "AWS::Serverless::StateMachine":
+		return "AWS::StepFunctions::StateMachine"
+	}
+	return strings.Clone(typ)
+}
