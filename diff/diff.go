@@ -390,7 +390,7 @@ func (r *Result) showInventedNames(old, new *model.Template) {
 		for _, api := range t.APIs {
 			for _, st := range api.Stages {
 				n := nodes[st.LogicalID]
-				if st.Implicit || st.Name == "" || n == nil || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
+				if st.Implicit || st.Name == "" || n == nil || n.Origin != "" || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
 					continue
 				}
 				names[st.Name] = "(the name CloudFormation generates for " + st.LogicalID + ")"
