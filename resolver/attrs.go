@@ -169,6 +169,15 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 	case "AWS::ApiGateway::ApiKey":
 		a["Ref"] = id(10, "apikey")
 		a["APIKeyId"] = a["Ref"]
+	case "AWS::Cognito::UserPool":
+		// A pool id as Cognito makes them (REGION_XXXXXXXXX), stable for
+		// the stack; its tokens' iss is ProviderURL.
+		r.placeholder = true
+		pid := model.StableUserPoolID(s.region, s.stackName, r.id)
+		a["Ref"], a["UserPoolId"] = pid, pid
+		a["Arn"] = fmt.Sprintf("arn:%s:cognito-idp:%s:%s:userpool/%s", s.partition, s.region, s.account, pid)
+		a["ProviderName"] = "cognito-idp." + s.region + "." + s.urlSuffix + "/" + pid
+		a["ProviderURL"] = "https://" + a["ProviderName"]
 	case "AWS::ApiGateway::VpcLink":
 		a["Ref"] = id(6, "vpclink")
 		a["VpcLinkId"] = a["Ref"]

@@ -375,8 +375,7 @@ func (l *lowerer) run() {
 	for _, r := range l.live("AWS::ApiGateway::Model") {
 		p := l.propsOf(r)
 		if api := l.api(p, "model"); api != nil {
-			schema := p.val("Schema")
-			sch := s.stringify(schema, p.node.Get("Schema"))
+			sch := p.jsonDoc("Schema")
 			api.Models = append(api.Models, &model.APIModel{LogicalID: r.id, Name: r.attrs["Ref"], ContentType: p.str("ContentType"), Schema: sch, Range: r.keyRange})
 		}
 	}
@@ -387,6 +386,7 @@ func (l *lowerer) run() {
 				ValidateRequestBody: p.boolean("ValidateRequestBody"), ValidateRequestParameters: p.boolean("ValidateRequestParameters"), Range: r.keyRange})
 		}
 	}
+	l.lowerAccess()
 }
 
 // unresolved reports whether v is the placeholder a reference to an

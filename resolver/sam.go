@@ -57,6 +57,19 @@ func (s *stack) samImplied() {
 			if stage := r.props.Get("StageName").String(); stage != "" {
 				addImplied(id+stage+"Stage", "AWS::ApiGateway::Stage", r.keyRange, stage)
 			}
+			// Auth.UsagePlan (see samAccess).
+			prefix := ""
+			switch strings.ToUpper(s.samAPISetting(r, "Auth").Get("UsagePlan").Get("CreateUsagePlan").String()) {
+			case "PER_API":
+				prefix = id
+			case "SHARED":
+				prefix = "Serverless"
+			}
+			if prefix != "" {
+				addImplied(prefix+"UsagePlan", "AWS::ApiGateway::UsagePlan", r.keyRange)
+				addImplied(prefix+"ApiKey", "AWS::ApiGateway::ApiKey", r.keyRange)
+				addImplied(prefix+"UsagePlanKey", "AWS::ApiGateway::UsagePlanKey", r.keyRange)
+			}
 		}
 	}
 }
@@ -226,6 +239,17 @@ func (l *lowerer) samAuth(m *model.Method, apiAuth, evAuth *props) {
 			m.AuthorizerID = name
 		}
 	}
+	// OAuth scopes (Cognito): the authorizer's AuthorizationScopes, unless
+	// the event sets its own.
+	m.AuthorizationScopes = nil
+	if m.AuthorizationType == "COGNITO_USER_POOLS" && apiAuth != nil && apiAuth.node != nil {
+		if az := apiAuth.sub("Authorizers").sub(m.AuthorizerID); az.node != nil && az.has("AuthorizationScopes") {
+			m.AuthorizationScopes = az.list("AuthorizationScopes")
+		}
+	}
+	if m.AuthorizationType == "COGNITO_USER_POOLS" && evAuth != nil && evAuth.node != nil && evAuth.has("AuthorizationScopes") {
+		m.AuthorizationScopes = evAuth.list("AuthorizationScopes")
+	}
 }
 
 // samCORS adds the OPTIONS method SAM generates on every path of an API
@@ -298,6 +322,15 @@ func (r *resource) attrsOrEmpty(key string) string {
 		return ""
 	}
 	return r.attrs[key]
+}
+
+// samAPISetting is the node of an AWS::Serverless::Api property, falling
+// back to Globals.Api; nil when neither sets it.
+func (s *stack) samAPISetting(r *resource, key string) *cfn.Node {
+	if n := r.props.Get(key); n != nil {
+		return n
+	}
+	return s.root.Get("Globals").Get("Api").Get(key)
 }
 
 // samSetting reads an AWS::Serverless::Api property, falling back to

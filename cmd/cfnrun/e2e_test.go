@@ -111,6 +111,7 @@ var examples = map[string]exampleSpec{
 	"lambda-node-esm":       {},
 	"lambda-python":         {},
 	"lambda-go":             {},
+	"access":                {},
 }
 
 // exampleTemplates returns example name → template path (relative to the

@@ -48,6 +48,7 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 			d.kv(1, "minimumCompressionSize", fmt.Sprint(api.MinimumCompressionSize))
 		}
 		d.kv(1, "apiKeySource", api.APIKeySource)
+		d.kv(1, "policy", d.ids(api.Policy))
 		if api.DisableExecuteAPIEndpoint {
 			d.kv(1, "disableExecuteApiEndpoint", "true")
 		}
@@ -76,7 +77,7 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 		}
 		for _, m := range api.Models {
 			d.line(1, m.Range, m.LogicalID, "", "model %q contentType=%s", m.Name, m.ContentType)
-			d.kv(2, "schema", m.Schema)
+			d.kv(2, "schema", d.ids(m.Schema))
 		}
 		for _, g := range api.GatewayResponses {
 			d.line(1, g.Range, g.LogicalID, "", "gatewayResponse %s status=%s", g.ResponseType, g.StatusCode)
@@ -133,6 +134,7 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 	for _, fn := range t.Functions {
 		d.function(fn)
 	}
+	d.access(t)
 	if len(t.Pending) > 0 {
 		d.b.WriteString("pending (not known before apply)\n")
 		for _, p := range t.Pending {
@@ -359,4 +361,70 @@ func quoteIfNeeded(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	return s
+}
+
+// ids names APIs by name in the semantic dump (a model schema's $ref or a
+// policy's Resource may contain an API id).
+func (d *dumper) ids(s string) string {
+	if d.apiIDs != nil {
+		return d.apiIDs.Replace(s)
+	}
+	return s
+}
+
+// access prints the API keys and usage plans. The semantic dump names
+// APIs by name and keys by name (ids differ between a template and its
+// twin) and prints a generated key value as (generated).
+func (d *dumper) access(t *Template) {
+	apiRef := d.ids
+	for _, k := range t.APIKeys {
+		d.line(0, k.Range, k.LogicalID, k.ID, "apiKey %q enabled=%t", k.Name, k.Enabled)
+		d.kv(1, "description", k.Description)
+		switch {
+		case k.GeneratedValue && !d.o.Identity:
+			d.kv(1, "value", "(generated)")
+		case k.GeneratedValue:
+			d.kv(1, "value", k.Value+" (generated)")
+		default:
+			d.kv(1, "value", k.Value)
+		}
+		d.kv(1, "customerId", k.CustomerID)
+		for _, sk := range k.StageKeys {
+			d.line(1, sk.Range, "", "", "stageKey %s %s", apiRef(sk.APIID), sk.Stage)
+		}
+	}
+	for _, p := range t.UsagePlans {
+		d.line(0, p.Range, p.LogicalID, p.ID, "usagePlan %q", p.Name)
+		d.kv(1, "description", p.Description)
+		if p.Throttle != nil {
+			d.kv(1, "throttle", p.Throttle.String())
+		}
+		if q := p.Quota; q != nil {
+			d.line(1, q.Range, "", "", "quota limit=%d period=%s offset=%d", q.Limit, q.Period, q.Offset)
+		}
+		for _, st := range p.Stages {
+			d.line(1, st.Range, "", "", "apiStage %s %s", apiRef(st.APIID), st.Stage)
+			for _, mt := range st.Methods {
+				d.line(2, mt.Range, "", "", "throttle %s %s", mt.Path, mt.Throttle.String())
+			}
+		}
+		type keyLine struct {
+			name string
+			pk   UsagePlanKey
+		}
+		var keys []keyLine
+		for _, pk := range p.Keys {
+			name := pk.KeyID
+			if k := t.APIKey(pk.KeyID); k != nil && !d.o.Identity {
+				name = fmt.Sprintf("%q", k.Name)
+			}
+			keys = append(keys, keyLine{name, pk})
+		}
+		if !d.o.Identity {
+			slices.SortStableFunc(keys, func(a, b keyLine) int { return strings.Compare(a.name, b.name) })
+		}
+		for _, k := range keys {
+			d.line(1, k.pk.Range, k.pk.LogicalID, "", "key %s type=%s", k.name, k.pk.KeyType)
+		}
+	}
 }

@@ -22,6 +22,7 @@ func (t *Template) Finalize() {
 		api.Finalize()
 	}
 	t.finalizeFunctions()
+	t.finalizeAccess()
 	t.linkLambda()
 }
 

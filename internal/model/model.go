@@ -41,6 +41,11 @@ type Template struct {
 	// Integrations and authorizers point at them (Integration.Lambda,
 	// Authorizer.Function).
 	Functions []*Function
+	// APIKeys are the API keys, sorted by Name (then LogicalID).
+	APIKeys []*APIKey
+	// UsagePlans are the usage plans, with their keys, sorted by Name
+	// (then LogicalID).
+	UsagePlans []*UsagePlan
 	// Outputs are the evaluated outputs, in source order.
 	Outputs []Output
 	// Parameters are the template's parameters (CloudFormation) or input
@@ -166,7 +171,14 @@ type RestAPI struct {
 	BinaryMediaTypes []string
 	// MinimumCompressionSize is -1 when unset.
 	MinimumCompressionSize int
-	APIKeySource           string
+	// APIKeySource is ApiKeySourceType: HEADER (the x-api-key header; the
+	// default when empty) or AUTHORIZER (the usageIdentifierKey a Lambda
+	// authorizer returns).
+	APIKeySource string
+	// Policy is the resource policy (Policy, policy, or an
+	// aws_api_gateway_rest_api_policy) as a JSON document; "" when none.
+	// Props["Policy"] is where it was written.
+	Policy string
 	// DisableExecuteAPIEndpoint mirrors the AWS property.
 	DisableExecuteAPIEndpoint bool
 	// Root is the "/" resource; it owns the tree.

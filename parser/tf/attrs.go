@@ -103,7 +103,7 @@ func (l *loader) exported(in *instance) cty.Value {
 		a["id"] = id
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/apikeys/%s", region, id)
 		if str("value") == "" {
-			a["value"] = model.StableID(40, "apikeyvalue", in.idAddr)
+			a["value"] = model.StableKeyValue(in.idAddr)
 		}
 		a["created_date"] = "2024-01-01T00:00:00Z"
 		a["last_updated_date"] = "2024-01-01T00:00:00Z"
@@ -247,6 +247,15 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 	for attr := range l.relAttrs {
 		if _, ok := obj[attr]; !ok && stringy(attr) {
 			obj[attr] = value(attr)
+		}
+	}
+	if typ == "aws_cognito_user_pool" && !namedUnknown {
+		// A pool id as Cognito makes them (REGION_XXXXXXXXX); its tokens'
+		// iss is https://{endpoint}.
+		pid := model.StableUserPoolID(region, addr)
+		for attr, v := range map[string]string{"id": pid, "arn": fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", region, acct, pid),
+			"endpoint": "cognito-idp." + region + ".amazonaws.com/" + pid} {
+			obj[attr] = cty.StringVal(v)
 		}
 	}
 	for k, v := range sets {

@@ -22,6 +22,14 @@ var paritySets = map[string][2]map[string]string{
 		{"MyHttp2BackendService.Name": "backend"},
 		{"aws_ecs_service.my_http2_backend_service.name": "backend"},
 	},
+	// Cognito pool ids are derived from the logical id or the address.
+	"access": {
+		{},
+		{
+			"aws_cognito_user_pool.users.id":  "us-east-1_4vFItu7ga",
+			"aws_cognito_user_pool.users.arn": "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_4vFItu7ga",
+		},
+	},
 	// CloudFormation invents physical names for unnamed resources
 	// (stack-Logical-SUFFIX); the Terraform side is given the same names.
 	"lambda-mixed": {

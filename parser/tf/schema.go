@@ -153,6 +153,9 @@ var schemas = map[string]*typeSchema{
 		"quota_settings":    block(false, nested(map[string]*arg{"limit": req(kNumber), "offset": opt(kNumber), "period": enum(true, "DAY", "WEEK", "MONTH")})),
 		"throttle_settings": block(false, nested(map[string]*arg{"burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
 	}, "arn", "tags_all"),
+	"aws_api_gateway_rest_api_policy": args(map[string]*arg{
+		"rest_api_id": req(kString), "policy": req(kString),
+	}),
 	"aws_api_gateway_usage_plan_key": args(map[string]*arg{
 		"key_id": req(kString), "key_type": req(kString), "usage_plan_id": req(kString),
 	}, "name", "value"),
