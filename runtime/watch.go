@@ -9,32 +9,48 @@ import (
 	"github.com/fsnotify/fsnotify"
 )
 
-// Watch calls onChange (serially) after any of paths is written, created,
-// renamed over or removed, coalescing bursts within debounce. It watches
-// the parent directories, so editors that save by renaming a new file over
-// the old one are seen. It returns when ctx is done.
-func Watch(ctx context.Context, paths []string, debounce time.Duration, log *slog.Logger, onChange func()) error {
+// A Watcher reports changes to a set of template files. NewWatcher sets the
+// watches up before it returns, so a change made after it returns is seen;
+// Run delivers the changes.
+type Watcher struct {
+	w    *fsnotify.Watcher
+	want map[string]bool
+}
+
+// NewWatcher watches paths. It watches their parent directories, so editors
+// that save by renaming a new file over the old one are seen.
+func NewWatcher(paths []string) (*Watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
 	want := map[string]bool{}
 	dirs := map[string]bool{}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return err
+			w.Close()
+			return nil, err
 		}
 		want[abs] = true
 		dir := filepath.Dir(abs)
 		if !dirs[dir] {
 			if err := w.Add(dir); err != nil {
-				return err
+				w.Close()
+				return nil, err
 			}
 			dirs[dir] = true
 		}
 	}
+	return &Watcher{w: w, want: want}, nil
+}
+
+// Run calls onChange (serially) after any of the watched files is written,
+// created, renamed over or removed, coalescing bursts within debounce. It
+// returns, closing the watcher, when ctx is done.
+func (wt *Watcher) Run(ctx context.Context, debounce time.Duration, log *slog.Logger, onChange func()) {
+	w, want := wt.w, wt.want
+	defer w.Close()
 	var timer *time.Timer
 	var fire <-chan time.Time
 	for {
@@ -43,10 +59,10 @@ func Watch(ctx context.Context, paths []string, debounce time.Duration, log *slo
 			if timer != nil {
 				timer.Stop()
 			}
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			abs, _ := filepath.Abs(ev.Name)
 			if !want[abs] || ev.Op == fsnotify.Chmod {
@@ -60,7 +76,7 @@ func Watch(ctx context.Context, paths []string, debounce time.Duration, log *slo
 			fire = timer.C
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			log.Warn("watching template files", slog.Any("err", err))
 		case <-fire:

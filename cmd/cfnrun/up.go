@@ -177,6 +177,16 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitUsage
 	}
+	// The watches are in place before "Press Ctrl-C" is printed: a change
+	// saved after that line is always seen.
+	if watch {
+		w, err := runtime.NewWatcher(u.watchPaths(r))
+		if err != nil {
+			logger.Warn("not watching the template files", slog.Any("err", err))
+		} else {
+			go w.Run(ctx, 150*time.Millisecond, logger, func() { u.reload(g, addrs, cfg) })
+		}
+	}
 	u.printRoutes(g.Routes(), addrs, cfg)
 	printOutputs(e.stdout, r.Template)
 	u.printListening(addrs, cfg)
@@ -188,14 +198,6 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		}
 	}()
 
-	if watch {
-		go func() {
-			err := runtime.Watch(ctx, u.watchPaths(r), 150*time.Millisecond, logger, func() { u.reload(g, addrs, cfg) })
-			if err != nil {
-				logger.Warn("not watching the template files", slog.Any("err", err))
-			}
-		}()
-	}
 	if err := <-serveErr; err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitUsage
