@@ -51,7 +51,13 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 	if err := http2.ConfigureServer(h1, h2s); err != nil {
 		return err
 	}
-	s := &servers{g: g, h1: h1, h2: h2s, conns: map[net.Conn]struct{}{}}
+	nofile := raiseNofile()
+	maxConns := cfg.MaxConns
+	if maxConns == 0 {
+		maxConns = DefaultMaxConns(nofile)
+	}
+	s := &servers{g: g, h1: h1, h2: h2s, conns: map[net.Conn]struct{}{}, track: newConnTracker(maxConns, g.log)}
+	h1.ConnState = s.track.setState
 	if !cfg.StockHTTP2 {
 		s.eng = &h2.Server{
 			Handler:              g.handler,
@@ -62,8 +68,10 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 			PrefaceTimeout:       cfg.ReadHeaderTimeout,
 			WriteStallTimeout:    cfg.StallTimeout,
 			Logger:               g.log,
+			ConnState:            s.track.setState,
 		}
 	}
+	g.log.Debug("connection limits", slog.Uint64("descriptors", nofile), slog.Int("maxConns", maxConns))
 	bound := map[string]string{}
 	var raws []net.Listener
 	closeAll := func() {
@@ -167,20 +175,36 @@ type servers struct {
 	h2wg  sync.WaitGroup
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
+	track *connTracker
 }
 
+// accept admits connections from ln until it is closed. Errors other than
+// the listener's closing (EMFILE, ENFILE, ECONNABORTED...) are retried
+// with a backoff, as net/http does, and logged (see conns.go): a port
+// must not stop accepting because descriptors ran out for a moment.
 func (s *servers) accept(ctx context.Context, ln net.Listener, isTLS bool) {
 	var delay time.Duration
 	for {
+		if !s.track.admit(ctx) {
+			return
+		}
 		c, err := ln.Accept()
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				time.Sleep(delay)
-				continue
+			s.track.giveBack()
+			if errors.Is(err, net.ErrClosed) || ctx.Err() != nil {
+				return
 			}
-			return
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.track.noteAcceptError(ln.Addr().String(), err, delay)
+			if outOfDescriptors(err) {
+				s.track.closeIdle()
+			}
+			select {
+			case <-time.After(delay):
+			case <-ctx.Done():
+				return
+			}
+			continue
 		}
 		delay = 0
 		if tc, ok := c.(*net.TCPConn); ok {
@@ -193,6 +217,13 @@ func (s *servers) accept(ctx context.Context, ln net.Listener, isTLS bool) {
 // handle decides each connection's protocol: TLS by ALPN, cleartext by
 // looking for the HTTP/2 client preface (h2c with prior knowledge).
 func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
+	tr := s.track.add(c)
+	h1 := false // the HTTP/1.1 server releases the slot (ConnState)
+	defer func() {
+		if !h1 {
+			s.track.release(tr)
+		}
+	}()
 	deadline := time.Now().Add(s.g.cfg.ReadHeaderTimeout)
 	c.SetDeadline(deadline)
 	if isTLS {
@@ -207,13 +238,17 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		if cs := tc.ConnectionState(); cs.NegotiatedProtocol == "h2" {
 			c.SetDeadline(time.Time{})
 			if s.eng != nil {
+				s.track.alias(tr, tc)
 				s.serveEngine(tc, &cs)
 				return
 			}
-			s.serveH2(ctx, &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc})
+			hc := &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc}
+			s.track.alias(tr, hc)
+			s.serveH2(ctx, hc)
 			return
 		}
-		s.h1ln.push(tc)
+		s.track.alias(tr, tc)
+		h1 = s.h1ln.push(tc)
 		return
 	}
 	br := bufio.NewReaderSize(c, 4096)
@@ -226,13 +261,17 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	if isH2 {
 		c.SetDeadline(time.Time{})
 		if s.eng != nil {
+			s.track.alias(tr, bc)
 			s.serveEngine(bc, nil)
 			return
 		}
-		s.serveH2(ctx, &h2Conn{Conn: bc})
+		hc := &h2Conn{Conn: bc}
+		s.track.alias(tr, hc)
+		s.serveH2(ctx, hc)
 		return
 	}
-	s.h1ln.push(bc)
+	s.track.alias(tr, bc)
+	h1 = s.h1ln.push(bc)
 }
 
 func (s *servers) serveH2(ctx context.Context, c h2ConnIface) {
@@ -333,11 +372,15 @@ type chanListener struct {
 	once sync.Once
 }
 
-func (l *chanListener) push(c net.Conn) {
+// push hands c to the HTTP/1.1 server; false means the listener was
+// closed and so was c.
+func (l *chanListener) push(c net.Conn) bool {
 	select {
 	case l.ch <- c:
+		return true
 	case <-l.done:
 		c.Close()
+		return false
 	}
 }
 

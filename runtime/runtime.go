@@ -79,6 +79,12 @@ type Config struct {
 	ReadHeaderTimeout time.Duration
 	// IdleTimeout closes idle client connections. Default 120s.
 	IdleTimeout time.Duration
+	// MaxConns bounds the open client connections (`up --max-conns`). At
+	// the limit the longest-idle connection is closed to admit a new one,
+	// and accepting waits while all are busy (see conns.go). Default:
+	// DefaultMaxConns of the descriptor limit (half of it, at most 16384);
+	// negative means no limit.
+	MaxConns int
 	// MaxConcurrentStreams per HTTP/2 client connection. Default 250.
 	MaxConcurrentStreams uint32
 	// StallTimeout resets a request whose client stops sending its body,

@@ -48,6 +48,7 @@ func upCommand() command {
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
+		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
 			return code
@@ -59,7 +60,7 @@ func upCommand() command {
 		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
-			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account,
+			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

@@ -80,6 +80,11 @@ type Server struct {
 	// Logger receives one warning per connection closed for abuse (see
 	// abuse.go). Nil: none.
 	Logger *slog.Logger
+	// ConnState, if not nil, is told when a connection turns active (its
+	// first open stream) and idle again (no open stream), as
+	// http.Server.ConnState is; c is the net.Conn given to ServeConn.
+	// It is called on the connection's goroutines and must not block.
+	ConnState func(c net.Conn, state http.ConnState)
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -229,6 +234,8 @@ type conn struct {
 	maxID     uint32
 	goingAway bool
 	closed    bool
+	// active: ConnState was last told StateActive (reader goroutine).
+	active bool
 	// recent remembers the last streams that closed, and whether we
 	// reset them: frames a client sent before it saw our RST_STREAM are
 	// ignored, frames on a stream it closed itself are errors.
@@ -379,6 +386,9 @@ func (c *conn) serve() {
 			} else if idleSet {
 				c.rd.disarm()
 				idleSet = false
+			}
+			if idle {
+				c.reportState(false)
 			}
 		}
 		f, err := c.fr.ReadFrame()
@@ -850,6 +860,7 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 	c.mu.Lock()
 	c.streams[id] = st
 	c.mu.Unlock()
+	c.reportState(true)
 	rw := &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
 	if inline {
 		c.run(st, rw, req, h)
@@ -859,6 +870,20 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 			defer c.handlersDone.Done()
 			c.run(st, rw, req, h)
 		}()
+	}
+}
+
+// reportState tells Server.ConnState that the connection turned active or
+// idle (reader goroutine).
+func (c *conn) reportState(active bool) {
+	if c.srv.ConnState == nil || c.active == active {
+		return
+	}
+	c.active = active
+	if active {
+		c.srv.ConnState(c.nc, http.StateActive)
+	} else {
+		c.srv.ConnState(c.nc, http.StateIdle)
 	}
 }
 
