@@ -151,8 +151,10 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 	if len(t.Files) > 0 {
 		base = filepath.Dir(t.Files[0])
 	}
+	day := today.UTC().Format("2006-01-02")
+	handlers := handlerMemo{}
 	for _, fn := range t.Functions {
-		checkFunction(h, fn, today.UTC().Format("2006-01-02"), base, add)
+		checkFunction(h, fn, day, base, handlers, add)
 	}
 	reported := map[string]bool{}
 	external := func(lt *model.LambdaTarget, rng diag.Range, owner, what string) {
@@ -394,7 +396,7 @@ func arnGlob(pattern, s string) bool {
 	return px == len(pattern)
 }
 
-func checkFunction(h hints, fn *model.Function, today, base string, add func(diag.Diagnostic)) {
+func checkFunction(h hints, fn *model.Function, today, base string, handlers handlerMemo, add func(diag.Diagnostic)) {
 	rng := func(key string) diag.Range { return fn.Props.At(key, fn.Range) }
 	zip := !strings.EqualFold(fn.PackageType, "Image")
 	if zip && fn.Runtime == "" {
@@ -439,7 +441,7 @@ func checkFunction(h hints, fn *model.Function, today, base string, add func(dia
 	}
 	inlineOnly := len(fn.Code.Files) == 1 && fn.Code.Files[0].Source == "" && !strings.HasPrefix(fn.Runtime, "nodejs") && !strings.HasPrefix(fn.Runtime, "python")
 	if zip && fn.BuildMethod == "" && !inlineOnly { // inline code for another runtime is E3418
-		checkHandler(fn, base, add)
+		checkHandler(fn, base, handlers, add)
 	}
 }
 
@@ -586,7 +588,23 @@ func (cr *codeRoot) exists(name string) bool {
 // function's code (E3405, W3406). Layers may provide files, so a function
 // with layers is only checked for what layers cannot provide (a Node.js or
 // Python handler module lives in the function's code).
-func checkHandler(fn *model.Function, base string, add func(diag.Diagnostic)) {
+// handlerMemo remembers, per source text and handler name, whether the
+// source exports or defines the handler: templates often give hundreds of
+// functions the same inline source, and the checks compile a pattern per
+// name.
+type handlerMemo map[[2]string][2]bool
+
+func (m handlerMemo) check(src, name string, f func(src, name string) (bool, bool)) (ok, sure bool) {
+	k := [2]string{src, name}
+	if r, hit := m[k]; hit {
+		return r[0], r[1]
+	}
+	ok, sure = f(src, name)
+	m[k] = [2]bool{ok, sure}
+	return ok, sure
+}
+
+func checkHandler(fn *model.Function, base string, handlers handlerMemo, add func(diag.Diagnostic)) {
 	cr, ok := openCode(fn.Code)
 	if !ok || fn.Handler == "" || strings.Contains(fn.Handler, "${") {
 		return
@@ -619,7 +637,7 @@ func checkHandler(fn *model.Function, base string, add func(diag.Diagnostic)) {
 				"handler %s: no %s.js, .mjs or .cjs in %s", fn.Handler, mod, where))
 			return
 		}
-		if exported, sure := jsExports(src, export); sure && !exported {
+		if exported, sure := handlers.check(src, export, jsExports); sure && !exported {
 			add(ruleHandlerExport.warnf(rng, fn.LogicalID, fmt.Sprintf("Export it (exports.%[1]s = async (event) => {...}, or export const %[1]s = ...), or fix the handler's export part.", export),
 				"handler %s: %s does not export %s", fn.Handler, file, export))
 		}
@@ -642,7 +660,7 @@ func checkHandler(fn *model.Function, base string, add func(diag.Diagnostic)) {
 				"handler %s: no %s.py in %s", fn.Handler, mod, where))
 			return
 		}
-		if defined, sure := pyDefines(src, name); sure && !defined {
+		if defined, sure := handlers.check(src, name, pyDefines); sure && !defined {
 			add(ruleHandlerExport.warnf(rng, fn.LogicalID, fmt.Sprintf("Define it (def %s(event, context): ...), or fix the handler's function part.", name),
 				"handler %s: %s.py does not define %s", fn.Handler, mod, name))
 		}
