@@ -30,6 +30,8 @@ type version struct {
 	// API, by logical id, that has the stage.
 	byStage map[string]*capi
 	routes  []RouteInfo
+	// lambda is the version's function set (see Gateway.Load).
+	lambda *lambdaSet
 }
 
 type capi struct {
@@ -37,6 +39,8 @@ type capi struct {
 	stages              map[string]*cstage
 	errs                errorTable
 	validators          []*model.RequestValidator
+	// binary is the API's binaryMediaTypes, lower case.
+	binary []string
 }
 
 type cstage struct {
@@ -45,6 +49,8 @@ type cstage struct {
 	http2 bool
 	vars  map[string]string
 	root  *rnode
+	// deploymentID is the stage's deployment, for proxy events.
+	deploymentID string
 }
 
 // endpoint is one compiled (stage, resource, method).
@@ -89,6 +95,17 @@ type endpoint struct {
 	passthrough string
 	responses   []*cresponse
 	defaultResp *cresponse
+
+	// Lambda (AWS_PROXY, and AWS with a Lambda URI): fn is the function
+	// the service invokes, fnLabel how the route table shows it.
+	fn, fnLabel, fnRuntime string
+	// async: an AWS integration with X-Amz-Invocation-Type 'Event'.
+	async bool
+	// perStage: the endpoint's findings depend on the stage (a function
+	// named by a stage variable), so every stage reports them.
+	perStage bool
+	// resourceID and operationName go into proxy events.
+	resourceID, operationName string
 }
 
 type cresponse struct {
@@ -148,9 +165,13 @@ type respParam struct {
 func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	v := &version{byID: map[string]*capi{}, byStage: map[string]*capi{}}
+	v.lambda = g.lambdaFunctions(t, &ds)
 	stageOwners := map[string][]*capi{}
 	for _, api := range t.APIs {
 		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}, validators: api.Validators}
+		for _, b := range api.BinaryMediaTypes {
+			ca.binary = append(ca.binary, strings.ToLower(b))
+		}
 		ca.errs = compileGatewayResponses(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
@@ -160,7 +181,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			continue
 		}
 		for _, st := range stages {
-			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}}
+			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID}
 			ca.stages[st.Name] = cs
 			first := st == stages[0]
 			for _, res := range api.Resources {
@@ -181,9 +202,9 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 						continue
 					}
 					var mds diag.Diagnostics
-					ep := compileEndpoint(cs, res, m, g, &mds)
+					ep := compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
 					ep.inline = ep.canRunInline()
-					if first {
+					if first || ep.perStage {
 						ds = append(ds, mds...)
 					}
 					n.endpoints[idx] = ep
@@ -274,6 +295,8 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 		}
 	case ep.typ == model.IntegrationMock:
 		ri.Target = "mock"
+	case ep.fn != "":
+		ri.Target, ri.Function, ri.Runtime = ep.fnLabel, ep.fn, ep.fnRuntime
 	}
 	if !ri.Served {
 		ri.Note = ep.reason
@@ -281,8 +304,9 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 	return ri
 }
 
-func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, ds *diag.Diagnostics) *endpoint {
-	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired, iam: m.AuthorizationType == "AWS_IAM"}
+func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) *endpoint {
+	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired, iam: m.AuthorizationType == "AWS_IAM",
+		resourceID: res.ID, operationName: m.OperationName}
 	ep.required = requiredParams(cs, m)
 	in := m.Integration
 	if in == nil {
@@ -296,11 +320,9 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 	switch in.Type {
 	case model.IntegrationHTTPProxy, model.IntegrationHTTP, model.IntegrationMock:
 	case model.IntegrationAWS, model.IntegrationAWSProxy:
-		ep.fail, ep.reason = errConfig, in.Type+" integrations are not run locally"
-		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
-			"cfnrun does not call AWS services or Lambda; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it.",
-			"method %s %s uses a %s integration, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type))
-		return ep
+		if !compileLambda(ep, cs, res, m, in, g, t, ls, ds) {
+			return ep
+		}
 	default:
 		ep.fail, ep.reason = errConfig, fmt.Sprintf("unknown integration type %q", in.Type)
 		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
@@ -315,7 +337,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 	ep.passthrough = in.PassthroughBehavior
 	rngOf := func(key string) diag.Range { return in.Props.At(key, in.Range) }
 
-	if in.Type != model.IntegrationMock {
+	if in.Type != model.IntegrationMock && ep.fn == "" {
 		raw := model.SubstituteStageVariables(in.URI, cs.vars)
 		ut, err := parseURITemplate(raw)
 		if err != nil {
@@ -359,8 +381,11 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 			}
 		}
 	}
-	if in.Type == model.IntegrationHTTPProxy {
+	if in.Type == model.IntegrationHTTPProxy || in.Type == model.IntegrationAWSProxy {
 		return ep
+	}
+	if ep.fn != "" {
+		ep.async = strings.EqualFold(strings.Trim(in.RequestParameters["integration.request.header.X-Amz-Invocation-Type"], "'"), "Event")
 	}
 	// HTTP and MOCK: templates and integration responses.
 	if len(in.RequestTemplates) > 0 {

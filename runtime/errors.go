@@ -50,6 +50,7 @@ const (
 	errBadParams                 // BAD_REQUEST_PARAMETERS
 	errThrottled                 // THROTTLED
 	errQuotaExceeded             // QUOTA_EXCEEDED
+	errLambdaFailure             // INTEGRATION_FAILURE at 500: Lambda refused the invocation (throttled, not found, too large)
 	nErrKinds
 )
 
@@ -86,6 +87,10 @@ var awsErrors = [nErrKinds]errSpec{
 	errBadParams:         {"BAD_REQUEST_PARAMETERS", 400, "BadRequestException", "Bad Request", `{"message": "Bad Request"}`},
 	errThrottled:         {"THROTTLED", 429, "TooManyRequestsException", "Too Many Requests", `{"message":"Too Many Requests"}`},
 	errQuotaExceeded:     {"QUOTA_EXCEEDED", 429, "LimitExceededException", "Limit Exceeded", `{"message":"Limit Exceeded"}`},
+	// API Gateway answers a Lambda throttle (429 TooManyRequestsException)
+	// and Lambda's other refusals with 500; since 2019 the
+	// INTEGRATION_FAILURE gateway response customizes it.
+	errLambdaFailure: {"INTEGRATION_FAILURE", 500, "InternalServerErrorException", "Internal server error", `{"message": "Internal server error"}`},
 }
 
 // fallbackType is the DEFAULT_4XX or DEFAULT_5XX response that customizes

@@ -364,7 +364,7 @@ func TestLoadFindings(t *testing.T) {
 	}
 	for _, want := range []string{
 		`runtime-ignored: stage "prod" is declared twice; the declaration from Dep is ignored`,
-		"runtime-not-served: method GET /l uses a AWS integration, which cfnrun up does not serve",
+		"runtime-not-served: method GET /l uses an AWS integration with an AWS service, which cfnrun up does not serve",
 		"runtime-not-served: method GET /n has no integration",
 	} {
 		if !containsStr(got, want) {

@@ -31,6 +31,9 @@ type reqState struct {
 	tooLarge     bool
 	aborted      bool         // the stream is reset after the access log line
 	gerr         gatewayError // the answer rs.fail records
+	// authJSON is requestContext.authorizer of a method with a Lambda
+	// authorizer (principalId and the policy's context), nil otherwise.
+	authJSON []byte
 }
 
 // route is what resolve decides for a request.
@@ -154,6 +157,10 @@ func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) e
 		return g.serveHTTPIntegration(w, r, rs)
 	case "MOCK":
 		return g.serveMock(w, r, rs)
+	case "AWS_PROXY":
+		return g.serveLambdaProxy(w, r, rs)
+	case "AWS":
+		return g.serveLambdaAWS(w, r, rs)
 	}
 	return rs.fail(errConfig, "integration type "+ep.typ+" is not served")
 }

@@ -27,6 +27,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -104,6 +105,16 @@ type Config struct {
 	// AccountID is $context.accountId in mapping templates and parameter
 	// mappings (`up --account-id`). Default DefaultAccountID.
 	AccountID string
+	// Lambda runs the functions of Lambda integrations and authorizers
+	// (a *lambda.Service); Load hands it each version's functions. Nil:
+	// Lambda routes are not served.
+	Lambda LambdaService
+	// LambdaOverrides supplies functions (`up --lambda NAME=URL|COMMAND`):
+	// a function name (or logical id) to the URL of a Lambda Invoke API
+	// endpoint, or to a command (split on spaces) that speaks the Runtime
+	// API. A name the template does not define adds a function, so routes
+	// whose URI names a function outside the template are served.
+	LambdaOverrides map[string]string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
@@ -191,6 +202,11 @@ func (g *Gateway) Load(t *model.Template) (diag.Diagnostics, error) {
 		}
 		return ds, errors.New("none of the template's REST APIs can be served; see the findings above")
 	}
+	if g.cfg.Lambda != nil {
+		if err := g.cfg.Lambda.Load(v.lambda.fns); err != nil {
+			return ds, fmt.Errorf("loading the Lambda functions: %w", err)
+		}
+	}
 	v.gen = g.gen.Add(1)
 	g.cur.Store(v)
 	return ds, nil
@@ -235,6 +251,9 @@ type RouteInfo struct {
 	// no integration); Note says why.
 	Served bool
 	Note   string
+	// Function and Runtime are the Lambda function a Lambda integration
+	// invokes and its runtime ("" otherwise).
+	Function, Runtime string
 	// HostStyle is true when the API must be addressed by Host
 	// ({apiId}.execute-api.localhost) because another API claims the
 	// same stage name.

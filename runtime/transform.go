@@ -278,9 +278,13 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 	if len(cr.templates) > 0 {
 		ct := chooseTemplate(cr.templates, rs.r.Header.Get("Accept"))
 		ctype, tpl = ct.contentType, ct.t
-	} else if backend != nil {
-		if c := backend.Header.Get("Content-Type"); c != "" {
-			ctype = c
+	} else if backend != nil || rs.ep.fn != "" {
+		// The integration's body passed through (HTTP, or a Lambda
+		// function's result).
+		if backend != nil {
+			if c := backend.Header.Get("Content-Type"); c != "" {
+				ctype = c
+			}
 		}
 		body = backendBody
 	}

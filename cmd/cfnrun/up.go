@@ -20,6 +20,7 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/resolver"
 	"github.com/cfnrun/cfnrun/runtime"
+	"github.com/cfnrun/cfnrun/runtime/lambda"
 	"github.com/cfnrun/cfnrun/templates"
 )
 
@@ -49,6 +50,9 @@ func upCommand() command {
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
+		lambdas := kvFlag{}
+		fs.Var(lambdas, "lambda", "run a Lambda function elsewhere: `NAME=URL` sends its invocations to a Lambda Invoke API endpoint (sam local start-lambda, LocalStack, the Runtime Interface Emulator), NAME=COMMAND runs COMMAND as its process (it must speak the Runtime API); NAME is the function name or logical id, and may name a function outside the template (repeatable)")
+		lambdaConc := fs.Int("lambda-concurrency", lambda.DefaultConcurrency, "most instances of one Lambda function running at once (a function's ReservedConcurrentExecutions lowers it)")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {
 			return code
@@ -57,10 +61,15 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: unknown --log-format %q (want text or json)\n", *logFormat)
 			return exitUsage
 		}
-		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr}
+		if *lambdaConc < 1 {
+			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
+			return exitUsage
+		}
+		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
+			LambdaOverrides: lambdas,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c
@@ -72,6 +81,8 @@ type upRun struct {
 	paths []string
 	demo  bool
 	pprof string
+	// lambdaConc is --lambda-concurrency.
+	lambdaConc int
 	// embedded is set when serving the embedded default template: the
 	// temporary path and the name shown to the user.
 	embedded, shownAs string
@@ -150,6 +161,11 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		fmt.Fprintf(e.stderr, "cfnrun up: cannot read the template; nothing to serve. Fix the errors above and start again.\n")
 		return exitUsage
 	}
+	// The Lambda service: functions start on their first invocation, and
+	// every process they run ends with it (see runtime/lambda).
+	svc := lambda.New(ctx, lambda.Config{Concurrency: u.lambdaConc, Logger: logger, NoWatch: !watch, Region: lambdaRegion(r.Template)})
+	defer svc.Close()
+	cfg.Lambda = svc
 	g, err := runtime.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", err)
@@ -403,6 +419,17 @@ func (u *upRun) printListening(addrs map[string]string, cfg runtime.Config) {
 		fmt.Fprintf(w, "Listening on https://%s (h2 and HTTP/1.1 by ALPN; %s)\n", a, cert)
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
+}
+
+// lambdaRegion is the region of the template's functions (from the first
+// function's ARN), for functions that name none.
+func lambdaRegion(t *model.Template) string {
+	for _, fn := range t.Functions {
+		if r, ok := model.ParseFunctionRef(fn.ARN); ok && r.Region != "" {
+			return r.Region
+		}
+	}
+	return ""
 }
 
 func sortedMapKeys(m map[string]string) []string {

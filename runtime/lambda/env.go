@@ -48,6 +48,15 @@ func (fn *function) resolveCode() *codeState {
 	cache := fn.s.cache
 	var err error
 	switch {
+	case f.CodeDir != "" && f.Build == BuildGo:
+		var out string
+		c.taskRoot, out, err = cache.goBuild(f.CodeDir, f.Handler)
+		if err != nil && out != "" {
+			// The function's own code does not compile: an init error
+			// of the function, with the compiler's words.
+			c.entrypoint = "go build " + f.CodeDir + " failed: " + out
+			err = nil
+		}
 	case f.CodeDir != "":
 		c.taskRoot, err = filepath.Abs(f.CodeDir)
 		if err == nil {
@@ -69,6 +78,9 @@ func (fn *function) resolveCode() *codeState {
 	}
 	if err != nil {
 		c.err = asServiceError(fn.name, err)
+		return c
+	}
+	if c.entrypoint != "" {
 		return c
 	}
 	for _, l := range f.Layers {

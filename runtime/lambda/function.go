@@ -96,7 +96,20 @@ type Function struct {
 	InvokeURL string
 	// Region is the function's region. Default Config.Region.
 	Region string
+	// Build, when set, says that CodeDir holds source to build before it
+	// runs, as `sam build` would: BuildGo builds the Go package in CodeDir
+	// into a bootstrap executable (cached by the source's content hash,
+	// rebuilt when it changes). Default "": the code runs as it is.
+	Build string
 }
+
+// Build methods (Function.Build).
+const (
+	// BuildGo is SAM's Metadata BuildMethod go1.x: `go build` of the
+	// package in CodeDir into LAMBDA_TASK_ROOT/bootstrap, for provided*
+	// and go1.x runtimes.
+	BuildGo = "go1.x"
+)
 
 // clone returns a deep copy of f, so that a caller changing its maps and
 // slices after Load cannot reach the service's copy.
@@ -117,7 +130,7 @@ func (f Function) clone() Function {
 func (f *Function) equal(g *Function) bool {
 	if f.Name != g.Name || f.ARN != g.ARN || f.Runtime != g.Runtime || f.Handler != g.Handler ||
 		f.CodeDir != g.CodeDir || f.CodeZip != g.CodeZip || f.Timeout != g.Timeout ||
-		f.MemoryMB != g.MemoryMB || f.InvokeURL != g.InvokeURL || f.Region != g.Region {
+		f.MemoryMB != g.MemoryMB || f.InvokeURL != g.InvokeURL || f.Region != g.Region || f.Build != g.Build {
 		return false
 	}
 	if (f.ReservedConcurrency == nil) != (g.ReservedConcurrency == nil) ||

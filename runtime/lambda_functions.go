@@ -1,0 +1,189 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/lambda"
+)
+
+// LambdaService runs the functions behind Lambda integrations (AWS_PROXY,
+// AWS with a Lambda URI) and Lambda authorizers. *lambda.Service
+// implements it. Load gets the template's function set each time the
+// gateway loads a template version, before the version is served.
+type LambdaService interface {
+	Load(fns []lambda.Function) error
+	Invoke(ctx context.Context, function string, payload []byte, opts lambda.InvokeOptions) (lambda.Result, error)
+}
+
+// lambdaSet is the function set of one template version: what Load hands
+// the LambdaService, and for each function name why it cannot run ("" when
+// it can).
+type lambdaSet struct {
+	fns []lambda.Function
+	// runtimes is each function's runtime, for the route table.
+	runtimes map[string]string
+	// unusable says why a function cannot be invoked; absent when it can.
+	unusable map[string]string
+	// external are functions outside the template given with --lambda.
+	external map[string]bool
+	// remote says where --lambda sends a function ("http://...", or
+	// "command"); absent for functions cfnrun runs itself.
+	remote map[string]string
+}
+
+// override is a --lambda NAME=URL|COMMAND value.
+func (g *Gateway) override(names ...string) (url string, cmd []string, ok bool) {
+	for _, n := range names {
+		v, found := g.cfg.LambdaOverrides[n]
+		if !found || n == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") {
+			return v, nil, true
+		}
+		return "", strings.Fields(v), true
+	}
+	return "", nil, false
+}
+
+// lambdaFunctions turns the template's functions (and the functions outside
+// it that --lambda names) into the service's function set.
+func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lambdaSet {
+	set := &lambdaSet{runtimes: map[string]string{}, unusable: map[string]string{}, external: map[string]bool{}, remote: map[string]string{}}
+	for _, fn := range t.Functions {
+		if fn.Name == "" {
+			continue
+		}
+		lf := lambda.Function{
+			Name: fn.Name, ARN: fn.ARN, Runtime: fn.Runtime, Handler: fn.Handler,
+			Environment: fn.Environment, Timeout: time.Duration(fn.Timeout) * time.Second,
+			MemoryMB: fn.MemorySize, ReservedConcurrency: fn.ReservedConcurrency,
+		}
+		if r, ok := model.ParseFunctionRef(fn.ARN); ok {
+			lf.Region = r.Region
+		}
+		set.runtimes[fn.Name] = fn.Runtime
+		url, cmd, over := g.override(fn.Name, fn.LogicalID)
+		lf.InvokeURL, lf.Command = url, cmd
+		set.remote[fn.Name] = remoteLabel(url, cmd)
+		why := ""
+		switch c := fn.Code; {
+		case c.NotLocal != "":
+			why = "its code is not local (" + c.NotLocal + "): pass --code " + fn.LogicalID + "=DIR_OR_ZIP"
+		case c.Dir != "":
+			lf.CodeDir = c.Dir
+		case c.Zip != "":
+			lf.CodeZip = c.Zip
+		case len(c.Files) > 0:
+			lf.Inline = map[string][]byte{}
+			for _, f := range c.Files {
+				if f.Source == "" {
+					lf.Inline[f.Name] = []byte(f.Content)
+					continue
+				}
+				b, err := os.ReadFile(f.Source)
+				if err != nil {
+					why = fmt.Sprintf("its code file cannot be read: %v", err)
+					break
+				}
+				lf.Inline[f.Name] = b
+			}
+		default:
+			why = "the template gives it no code: pass --code " + fn.LogicalID + "=DIR_OR_ZIP"
+		}
+		if fn.BuildMethod != "" && why == "" {
+			switch fn.BuildMethod {
+			case "go1.x":
+				if lf.CodeDir == "" {
+					why = "BuildMethod go1.x needs the Go source as a directory"
+				} else {
+					lf.Build = lambda.BuildGo
+				}
+			default:
+				if lf.CodeDir != "" && fileExists(lf.CodeDir, "bootstrap") || strings.HasPrefix(fn.Runtime, "nodejs") || strings.HasPrefix(fn.Runtime, "python") {
+					// Code that runs as it is (an interpreted runtime or
+					// an executable already built): run it unbuilt.
+					break
+				}
+				why = "it must be built first (Metadata BuildMethod " + fn.BuildMethod + "): build it and pass --code " + fn.LogicalID + "=BUILD_DIR"
+			}
+		}
+		for _, l := range fn.Layers {
+			switch {
+			case l.Code.Dir != "":
+				lf.Layers = append(lf.Layers, l.Code.Dir)
+			case l.Code.Zip != "":
+				lf.Layers = append(lf.Layers, l.Code.Zip)
+			default:
+				what := l.LogicalID
+				if what == "" {
+					what = l.ARN
+				}
+				*ds = append(*ds, diag.Warnf(ruleIgnored, l.Range, fn.LogicalID,
+					"Layers are local when the template builds them from a directory or zip; the function runs without this one.",
+					"function %s: layer %s is not available locally and is left out", fn.Name, what))
+			}
+		}
+		if !over && why == "" && !lambda.Served(fn.Runtime) {
+			rt := fn.Runtime
+			if rt == "" {
+				rt = "(none; PackageType " + fn.PackageType + ")"
+			}
+			why = "cfnrun does not run runtime " + rt + " itself"
+		}
+		if over {
+			why = "" // --lambda supplies the function
+		}
+		if why != "" {
+			set.unusable[fn.Name] = why
+		}
+		set.fns = append(set.fns, lf)
+	}
+	// Functions outside the template that --lambda supplies.
+	have := map[string]bool{}
+	for _, f := range set.fns {
+		have[f.Name] = true
+	}
+	for _, name := range slices.Sorted(mapsKeys(g.cfg.LambdaOverrides)) {
+		if have[name] || t.FunctionByID(name) != nil {
+			continue
+		}
+		url, cmd, _ := g.override(name)
+		set.fns = append(set.fns, lambda.Function{Name: name, InvokeURL: url, Command: cmd})
+		set.external[name] = true
+		set.remote[name] = remoteLabel(url, cmd)
+	}
+	return set
+}
+
+func remoteLabel(url string, cmd []string) string {
+	switch {
+	case url != "":
+		return url
+	case len(cmd) > 0:
+		return "command " + strings.Join(cmd, " ")
+	}
+	return ""
+}
+
+func fileExists(dir, name string) bool {
+	st, err := os.Stat(dir + string(os.PathSeparator) + name)
+	return err == nil && !st.IsDir()
+}
+
+func mapsKeys(m map[string]string) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,253 @@
+package runtime
+
+// Lambda integrations: AWS_PROXY (the proxy event in, the proxy response
+// out; see lambdaproxy.go) and AWS with a Lambda URI (a mapping template
+// builds the payload; the result, or the error's errorMessage, selects the
+// integration response). Both invoke through Config.Lambda.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/lambda"
+)
+
+// compileLambda compiles the Lambda target of an AWS or AWS_PROXY
+// integration into ep (fn, fnLabel). It returns false when the method is
+// not served (ep.fail set, a finding added).
+func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Method, in *model.Integration, g *Gateway, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) bool {
+	notServed := func(reason, hint string) bool {
+		ep.fail, ep.reason = errConfig, reason
+		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Uri", in.Range), m.LogicalID, hint,
+			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason))
+		return false
+	}
+	lt := in.Lambda
+	if lt != nil && lt.StageVariable {
+		// The function is named per stage.
+		ep.perStage = true
+		lt = t.ResolveLambdaURI(model.SubstituteStageVariables(in.URI, cs.vars))
+		if lt == nil || lt.StageVariable {
+			return notServed("the Uri names its function with a stage variable that stage "+cs.name+" does not define",
+				"Define the stage variable in the stage's Variables (or with --stage-var), so that the Uri names a function.")
+		}
+	}
+	if lt == nil {
+		ep.fail, ep.reason = errConfig, in.Type+" integrations with AWS services are not run locally"
+		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
+			"cfnrun runs Lambda functions but does not call other AWS services; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it.",
+			"method %s %s uses an %s integration with an AWS service, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type))
+		return false
+	}
+	name, qual := lt.Name, lt.Qualifier
+	if lt.Function != nil {
+		name = lt.Function.Name
+		if !lt.Function.HasQualifier(qual) {
+			*ds = append(*ds, diag.Infof(ruleIgnored, in.Props.At("Uri", in.Range), m.LogicalID,
+				"Every alias and version runs the function's current code locally.",
+				"method %s %s names %s:%s, an alias or version the template does not define; cfnrun runs the function's current code", m.HTTPMethod, res.Path, name, qual))
+		}
+	} else if !ls.external[name] {
+		return notServed("the Uri names function "+lt.ARN+", which the template does not define",
+			"Run it elsewhere and pass --lambda "+name+"=URL (a Lambda Invoke API endpoint: sam local start-lambda, LocalStack) or --lambda "+name+"=COMMAND.")
+	}
+	if g.cfg.Lambda == nil {
+		return notServed("no Lambda service runs the function "+name, "Serve the template with cfnrun up, which runs Lambda functions.")
+	}
+	if why := ls.unusable[name]; why != "" {
+		return notServed("function "+name+": "+why,
+			"cfnrun runs nodejs*, python3*, provided* (a bootstrap) and go1.x functions from local code; pass --code NAME=PATH for code that is not local, or --lambda "+name+"=URL|COMMAND to run the function elsewhere.")
+	}
+	ep.fn = name
+	ep.fnRuntime = ls.runtimes[name]
+	label := name
+	if qual != "" {
+		label += ":" + qual
+	}
+	ep.fnLabel = "function " + label
+	switch {
+	case ls.remote[name] != "":
+		ep.fnLabel += " (via " + ls.remote[name] + ")"
+	case ep.fnRuntime != "":
+		ep.fnLabel += " (" + ep.fnRuntime + ")"
+	}
+	return true
+}
+
+// eventPool holds proxy event buffers.
+var eventPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// invoke calls the endpoint's function with the integration timeout.
+// A nil error is a Result (a response or a function error); otherwise the
+// error is the gateway's answer.
+func (g *Gateway) invoke(rs *reqState, fn string, payload []byte, async bool) (lambda.Result, error) {
+	ctx, cancel := context.WithTimeout(rs.r.Context(), rs.ep.timeout)
+	defer cancel()
+	res, err := g.cfg.Lambda.Invoke(ctx, fn, payload, lambda.InvokeOptions{TraceID: traceID(rs), Async: async})
+	if err == nil {
+		return res, nil
+	}
+	var le *lambda.Error
+	switch {
+	case rs.r.Context().Err() != nil:
+		return res, rs.fail(errBadGateway, "the client went away while function "+fn+" ran")
+	case errors.Is(err, context.DeadlineExceeded):
+		return res, rs.fail(errTimeout, "function "+fn+" did not answer within the integration timeout ("+rs.ep.timeout.String()+")")
+	case errors.As(err, &le):
+		g.log.Warn("Lambda invocation failed", slog.String("function", fn), slog.String("errorType", le.Type),
+			slog.String("error", le.Message), slog.String("requestId", rs.requestID()))
+		return res, rs.fail(errLambdaFailure, "Lambda "+le.Type+": "+le.Message)
+	}
+	return res, rs.fail(errLambdaFailure, "invoking "+fn+": "+err.Error())
+}
+
+// functionFailed logs a function error as API Gateway's execution log does
+// and returns the 502 answer.
+func (g *Gateway) functionFailed(rs *reqState, res *lambda.Result) error {
+	doc := res.Payload
+	if len(doc) > 1024 {
+		doc = doc[:1024]
+	}
+	g.log.Warn("Lambda execution failed due to a function error", slog.String("function", rs.ep.fn),
+		slog.String("errorType", res.ErrorType), slog.String("error", string(doc)),
+		slog.String("lambdaRequestId", res.RequestID), slog.String("requestId", rs.requestID()))
+	return rs.fail(errBadGateway, "function "+rs.ep.fn+" failed ("+res.ErrorType+")")
+}
+
+// serveLambdaProxy runs an AWS_PROXY integration.
+func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *reqState) error {
+	ep := rs.ep
+	body, kind := g.readBody(w, r)
+	if kind != errNone {
+		return rs.fail(kind, "reading the request body")
+	}
+	bp := eventPool.Get().(*[]byte)
+	defer eventPool.Put(bp)
+	ev := rs.proxyEvent(body)
+	*bp = appendProxyEvent((*bp)[:0], &ev)
+	res, err := g.invoke(rs, ep.fn, *bp, false)
+	if err != nil {
+		return err
+	}
+	rs.backendProto = "lambda"
+	if res.FunctionError != "" {
+		return g.functionFailed(rs, &res)
+	}
+	pr, err := parseProxyResponse(res.Payload, binaryAccepted(r, rs.api.binary))
+	if err != nil {
+		p := res.Payload
+		if len(p) > 1024 {
+			p = p[:1024]
+		}
+		g.log.Warn("Execution failed due to configuration error: Malformed Lambda proxy response",
+			slog.String("function", ep.fn), slog.String("response", string(p)), slog.String("requestId", rs.requestID()))
+		return rs.fail(errBadGateway, "malformed Lambda proxy response from function "+ep.fn)
+	}
+	h := w.Header()
+	for _, kv := range pr.headers {
+		k := http.CanonicalHeaderKey(kv[0])
+		if droppedResponseHeaders[k] {
+			continue
+		}
+		if to, ok := remappedResponseHeaders[k]; ok {
+			k = to
+		}
+		h[k] = append(h[k], kv[1])
+	}
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = []string{"application/json"}
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(pr.body))}
+	w.WriteHeader(pr.status)
+	rs.status = pr.status
+	if rs.method != "HEAD" {
+		w.Write(pr.body)
+	}
+	return nil
+}
+
+// proxyEvent fills the proxy event of this request.
+func (rs *reqState) proxyEvent(body []byte) proxyEvent {
+	r := rs.r
+	ip := clientIP(r)
+	fwd := ip
+	if prior := r.Header["X-Forwarded-For"]; len(prior) > 0 {
+		fwd = strings.Join(prior, ", ") + ", " + ip
+	}
+	proto, port := "http", "80"
+	if r.TLS != nil {
+		proto, port = "https", "443"
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
+		port = rs.g.portString(a.Port)
+	}
+	ev := proxyEvent{
+		r: r, method: rs.method, resource: rs.resourcePath(), path: rs.rest, stage: rs.stage.name,
+		stageVars: rs.stage.vars, params: &rs.ps, requestID: rs.requestID(), extendedID: rs.apigwID(),
+		apiID: rs.api.id, accountID: rs.g.cfg.AccountID, resourceID: rs.ep.resourceID,
+		deploymentID: rs.stage.deploymentID, operationName: rs.ep.operationName, start: rs.start,
+		sourceIP: ip, forwardedFor: fwd, forwardedPort: port, forwardedProto: proto, traceID: traceID(rs),
+		body: body, binary: rs.api.binary, authorizer: rs.authJSON,
+	}
+	if rs.ep.apiKey {
+		ev.apiKey = r.Header.Get("X-Api-Key")
+	}
+	return ev
+}
+
+// serveLambdaAWS runs an AWS integration with a Lambda URI (a "custom" or
+// non-proxy Lambda integration).
+func (g *Gateway) serveLambdaAWS(w http.ResponseWriter, r *http.Request, rs *reqState) error {
+	ep := rs.ep
+	t, kind := ep.selectRequestTemplate(r)
+	if kind != errNone {
+		return rs.fail(kind, "no request template for "+requestContentType(r))
+	}
+	body, kind := g.readBody(w, r)
+	if kind != errNone {
+		return rs.fail(kind, "reading the request body")
+	}
+	payload := body
+	if t != nil {
+		var out bytes.Buffer
+		if _, err := executeOverrides(t, &out, rs.input(body)); err != nil {
+			return g.templateFailed(rs, "request template "+requestContentType(r), err)
+		}
+		payload = out.Bytes()
+	}
+	if len(bytes.TrimSpace(payload)) == 0 {
+		payload = []byte("{}")
+	}
+	res, err := g.invoke(rs, ep.fn, payload, ep.async)
+	if err != nil {
+		return err
+	}
+	rs.backendProto = "lambda"
+	result := res.Payload
+	var cr *cresponse
+	if res.FunctionError != "" {
+		// The error document's errorMessage selects the response; with
+		// no match the default response carries the error document, as
+		// on AWS.
+		msg, _ := jsonField(res.Payload, "errorMessage")
+		g.log.Info("Lambda function error, selecting the integration response on errorMessage",
+			slog.String("function", ep.fn), slog.String("errorType", res.ErrorType), slog.String("errorMessage", msg),
+			slog.String("requestId", rs.requestID()))
+		cr = ep.selectResponse(msg)
+	} else {
+		cr = ep.defaultResp
+	}
+	if cr == nil {
+		return rs.fail(errConfig, "function "+ep.fn+": no integration response matches and none is the default (Execution failed due to configuration error: No match for output mapping and no default output mapping configured)")
+	}
+	return g.writeMapped(w, rs, cr, nil, result)
+}
