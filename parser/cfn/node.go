@@ -1,6 +1,8 @@
 // Package cfn reads CloudFormation templates, YAML or JSON, into a
-// positioned tree. Both syntaxes go through yaml.v3 nodes, so every node
-// keeps its file:line:col. Short-form intrinsic tags (!Ref, !GetAtt A.B,
+// positioned tree: every node keeps its file:line:col. JSON templates are
+// read by a one-pass reader of their own (json.go) when they are well
+// formed; everything else, and every template with a problem to report,
+// goes through yaml.v3 nodes. Short-form intrinsic tags (!Ref, !GetAtt A.B,
 // !Sub …) are rewritten to the long form ({"Ref": …}, {"Fn::GetAtt": [A,
 // B]}) keeping the tag's position, so later stages see one shape.
 //

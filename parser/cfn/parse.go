@@ -60,9 +60,18 @@ func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	if !p.checkUTF8() {
 		return nil, p.diags
 	}
+	if root, ok := p.readJSON(); ok {
+		return root, p.diags
+	}
+	return p.general()
+}
+
+// general reads any template through yaml.v3, reporting every problem.
+func (p *parser) general() (*Node, diag.Diagnostics) {
+	filename := p.file
 	badJSON := p.checkJSON()
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
+	if err := yaml.Unmarshal(p.src, &doc); err != nil {
 		if !badJSON { // the JSON error is the precise one
 			p.syntaxError(err)
 		}
@@ -391,18 +400,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			n.Fields = append(n.Fields, Field{Key: k.Value, KeyRange: kr, Value: p.convert(v, depth+1)})
 		}
 		n.Range = p.span(y, n)
-		// Long-form Fn::GetAtt also takes the dotted string "A.B": give it
-		// the list form the short form gets.
-		if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Scalar {
-			n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
-		}
-		// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
-		if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
-			f := n.Fields[0]
-			p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
-				cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
-				"unknown intrinsic function %q", f.Key))
-		}
+		p.finishMapping(n)
 		return n
 	case yaml.DocumentNode:
 		if len(y.Content) > 0 {
@@ -410,6 +408,24 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 		}
 	}
 	return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+}
+
+// finishMapping gives long-form Fn::GetAtt's dotted string the list form
+// and reports an unknown long-form intrinsic: what every mapping read from
+// YAML or JSON gets once its entries are in.
+func (p *parser) finishMapping(n *Node) {
+	// Long-form Fn::GetAtt also takes the dotted string "A.B": give it
+	// the list form the short form gets.
+	if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Scalar {
+		n.Fields[0].Value, _ = p.splitGetAtt(n.Fields[0].Value)
+	}
+	// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
+	if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
+		f := n.Fields[0]
+		p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
+			cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
+			"unknown intrinsic function %q", f.Key))
+	}
 }
 
 // span is a collection's range: from its first position to the end of its

@@ -1,0 +1,427 @@
+package cfn
+
+import (
+	"strconv"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A template that starts with "{" is JSON, and most JSON templates are
+// machine-written (CDK, SAM build, generators) and large. jsonReader reads
+// them straight into Nodes in one pass, with the positions the YAML path
+// gives, instead of building yaml.v3's node tree, converting it, and
+// checking the grammar a second time with encoding/json.
+//
+// It reads only what it can read exactly as the YAML path would: anything
+// else (a syntax error, a duplicate key, nesting past maxDepth, a byte
+// order mark, a number YAML would resolve differently) makes it give up,
+// and Parse reads the file the general way, which reports the problem.
+// TestJSONReaderMatchesYAML holds the two paths to the same trees.
+type jsonReader struct {
+	p   *parser
+	src []byte
+	off int
+	// line is the 1-based line of off; lineStart its first byte; col and
+	// colOff a rune column and the byte it is at, on that line, so that
+	// columns are counted once per byte even on one-line templates.
+	line, lineStart, col, colOff int
+	// nodes is a slab the reader takes Nodes from, a chunk at a time;
+	// strings interns short strings (keys, types, names repeat a lot).
+	nodes   []Node
+	strings map[string]string
+}
+
+// node returns a new Node from the slab.
+func (r *jsonReader) node(n Node) *Node {
+	if len(r.nodes) == cap(r.nodes) {
+		r.nodes = make([]Node, 0, 256)
+	}
+	r.nodes = append(r.nodes, n)
+	return &r.nodes[len(r.nodes)-1]
+}
+
+// text returns src[from:to] as a string, shared with earlier equal short
+// strings.
+func (r *jsonReader) text(from, to int) string {
+	b := r.src[from:to]
+	if len(b) > 64 {
+		return string(b)
+	}
+	if s, ok := r.strings[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	r.strings[s] = s
+	return s
+}
+
+// errGiveUp is how the reader unwinds to Parse, which then takes the
+// general path.
+type errGiveUp struct{}
+
+// readJSON returns the template's root node, or ok false when the general
+// path must read it.
+func (p *parser) readJSON() (root *Node, ok bool) {
+	if len(p.src) == 0 {
+		return nil, false
+	}
+	r := &jsonReader{p: p, src: p.src, line: 1, col: 1, strings: map[string]string{}}
+	mark := len(p.diags)
+	defer func() {
+		if e := recover(); e != nil {
+			if _, give := e.(errGiveUp); !give {
+				panic(e)
+			}
+			p.diags = p.diags[:mark]
+			root, ok = nil, false
+		}
+	}()
+	r.space()
+	if r.off >= len(r.src) || r.src[r.off] != '{' {
+		return nil, false
+	}
+	root = r.value(0)
+	r.space()
+	if r.off != len(r.src) {
+		panic(errGiveUp{})
+	}
+	return root, true
+}
+
+func giveUp() { panic(errGiveUp{}) }
+
+// space skips JSON whitespace, keeping the line count.
+func (r *jsonReader) space() {
+	for r.off < len(r.src) {
+		switch r.src[r.off] {
+		case '\n':
+			r.off++
+			r.line, r.lineStart, r.col, r.colOff = r.line+1, r.off, 1, r.off
+		case ' ', '\t', '\r':
+			r.off++
+		default:
+			return
+		}
+	}
+}
+
+// column is the rune column of byte off on the current line.
+func (r *jsonReader) column(off int) int {
+	for r.colOff < off {
+		if b := r.src[r.colOff]; b < utf8.RuneSelf {
+			r.colOff++
+		} else {
+			_, size := utf8.DecodeRune(r.src[r.colOff:])
+			r.colOff += size
+		}
+		r.col++
+	}
+	return r.col
+}
+
+func (r *jsonReader) value(depth int) *Node {
+	if depth > maxDepth {
+		giveUp()
+	}
+	r.space()
+	if r.off >= len(r.src) {
+		giveUp()
+	}
+	line, col := r.line, r.column(r.off)
+	switch c := r.src[r.off]; {
+	case c == '{':
+		return r.object(line, col, depth)
+	case c == '[':
+		return r.array(line, col, depth)
+	case c == '"':
+		s := r.str()
+		return r.node(Node{Kind: Scalar, Type: Str, Value: s, Range: r.scalarRange(line, col, s, true)})
+	case c == 't':
+		return r.word("true", Scalar, Bool, line, col)
+	case c == 'f':
+		return r.word("false", Scalar, Bool, line, col)
+	case c == 'n':
+		return r.word("null", Null, Str, line, col)
+	default:
+		return r.number(line, col)
+	}
+}
+
+func (r *jsonReader) word(w string, k Kind, t ScalarType, line, col int) *Node {
+	if len(r.src)-r.off < len(w) || string(r.src[r.off:r.off+len(w)]) != w {
+		giveUp()
+	}
+	r.off += len(w)
+	return r.node(Node{Kind: k, Type: t, Value: w, Range: r.scalarRange(line, col, w, false)})
+}
+
+// number reads a JSON number. Integers that fit in 64 bits and plain
+// decimals (no exponent) resolve in YAML as they do here; anything else
+// goes to the general path.
+func (r *jsonReader) number(line, col int) *Node {
+	start := r.off
+	if r.off < len(r.src) && r.src[r.off] == '-' {
+		r.off++
+	}
+	digits := r.off
+	for r.off < len(r.src) && r.src[r.off] >= '0' && r.src[r.off] <= '9' {
+		r.off++
+	}
+	if r.off == digits || (r.src[digits] == '0' && r.off-digits > 1) {
+		giveUp()
+	}
+	typ := Int
+	if r.off < len(r.src) && r.src[r.off] == '.' {
+		r.off++
+		frac := r.off
+		for r.off < len(r.src) && r.src[r.off] >= '0' && r.src[r.off] <= '9' {
+			r.off++
+		}
+		if r.off == frac {
+			giveUp()
+		}
+		typ = Float
+	}
+	if r.off < len(r.src) && (r.src[r.off] == 'e' || r.src[r.off] == 'E') {
+		giveUp()
+	}
+	v := r.text(start, r.off)
+	if typ == Int {
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			giveUp()
+		}
+	}
+	return r.node(Node{Kind: Scalar, Type: typ, Value: v, Range: r.scalarRange(line, col, v, false)})
+}
+
+// str reads a JSON string at r.off and returns its value.
+func (r *jsonReader) str() string {
+	r.off++ // opening quote
+	start := r.off
+	for r.off < len(r.src) {
+		switch c := r.src[r.off]; {
+		case c == '"':
+			s := r.text(start, r.off)
+			r.off++
+			return s
+		case c == '\\':
+			return r.escaped(start)
+		case c < 0x20 || c == 0x7F:
+			giveUp()
+		case c >= utf8.RuneSelf:
+			r.nonASCII()
+		default:
+			r.off++
+		}
+	}
+	giveUp()
+	return ""
+}
+
+// nonASCII steps over one multi-byte rune of a string, giving up on the
+// ones YAML does not allow in a stream (C1 controls but NEL, surrogates,
+// U+FFFE and U+FFFF), which JSON allows.
+func (r *jsonReader) nonASCII() {
+	ru, size := utf8.DecodeRune(r.src[r.off:])
+	if (ru >= 0x80 && ru < 0xA0 && ru != 0x85) || ru == 0xFFFE || ru == 0xFFFF || ru == utf8.RuneError {
+		giveUp()
+	}
+	r.off += size
+}
+
+// escaped finishes a string that has escapes, from its first byte start.
+func (r *jsonReader) escaped(start int) string {
+	b := make([]byte, 0, r.off-start+16)
+	b = append(b, r.src[start:r.off]...)
+	for r.off < len(r.src) {
+		c := r.src[r.off]
+		switch {
+		case c == '"':
+			r.off++
+			return string(b)
+		case c < 0x20 || c == 0x7F:
+			giveUp()
+		case c >= utf8.RuneSelf:
+			from := r.off
+			r.nonASCII()
+			b = append(b, r.src[from:r.off]...)
+			continue
+		case c != '\\':
+			b = append(b, c)
+			r.off++
+			continue
+		}
+		if r.off+1 >= len(r.src) {
+			giveUp()
+		}
+		e := r.src[r.off+1]
+		r.off += 2
+		switch e {
+		case '"', '\\', '/':
+			b = append(b, e)
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'u':
+			ru := r.hex4()
+			if utf16.IsSurrogate(ru) {
+				// A pair: YAML and JSON decode it alike only when it is
+				// well formed; leave the rest to the general path.
+				if r.off+1 >= len(r.src) || r.src[r.off] != '\\' || r.src[r.off+1] != 'u' {
+					giveUp()
+				}
+				r.off += 2
+				ru = utf16.DecodeRune(ru, r.hex4())
+				if ru == utf8.RuneError {
+					giveUp()
+				}
+			}
+			b = utf8.AppendRune(b, ru)
+		default:
+			giveUp()
+		}
+	}
+	giveUp()
+	return ""
+}
+
+func (r *jsonReader) hex4() rune {
+	if len(r.src)-r.off < 4 {
+		giveUp()
+	}
+	var v rune
+	for _, c := range r.src[r.off : r.off+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			v = v<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			v = v<<4 | rune(c-'A'+10)
+		default:
+			giveUp()
+		}
+	}
+	r.off += 4
+	return v
+}
+
+// scalarRange is the YAML path's range for a scalar at line:col
+// (parser.scalarRange): the value's width, plus the quotes of a quoted one.
+func (r *jsonReader) scalarRange(line, col int, v string, quoted bool) diag.Range {
+	width := utf8.RuneCountInString(v)
+	if quoted {
+		width += 2
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\n' {
+			width = 1
+			break
+		}
+	}
+	return r.p.rng(line, col, line, col+max(width, 1))
+}
+
+func (r *jsonReader) object(line, col, depth int) *Node {
+	r.off++ // {
+	n := r.node(Node{Kind: Mapping, Fields: []Field{}})
+	var seen map[string]bool // past a few entries
+	r.space()
+	if r.off < len(r.src) && r.src[r.off] == '}' {
+		r.off++
+		n.Range = r.p.rng(line, col, line, col+1)
+		return n
+	}
+	for {
+		r.space()
+		if r.off >= len(r.src) || r.src[r.off] != '"' {
+			giveUp()
+		}
+		kl, kc := r.line, r.column(r.off)
+		k := r.str()
+		if len(k) > 1024 {
+			giveUp() // YAML's limit on implicit keys
+		}
+		// Duplicates go to the general path, which reports them.
+		if seen != nil {
+			if seen[k] {
+				giveUp()
+			}
+			seen[k] = true
+		} else {
+			for i := range n.Fields {
+				if n.Fields[i].Key == k {
+					giveUp()
+				}
+			}
+			if len(n.Fields) == 8 {
+				seen = make(map[string]bool, 32)
+				for _, f := range n.Fields {
+					seen[f.Key] = true
+				}
+				seen[k] = true
+			}
+		}
+		kr := r.scalarRange(kl, kc, k, true)
+		r.space()
+		if r.off >= len(r.src) || r.src[r.off] != ':' {
+			giveUp()
+		}
+		r.off++
+		n.Fields = append(n.Fields, Field{Key: k, KeyRange: kr, Value: r.value(depth + 1)})
+		r.space()
+		if r.off >= len(r.src) {
+			giveUp()
+		}
+		if r.src[r.off] == '}' {
+			r.off++
+			break
+		}
+		if r.src[r.off] != ',' {
+			giveUp()
+		}
+		r.off++
+	}
+	n.Range = r.p.rng(line, col, line, col+1)
+	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	r.p.finishMapping(n)
+	return n
+}
+
+func (r *jsonReader) array(line, col, depth int) *Node {
+	r.off++ // [
+	n := r.node(Node{Kind: Sequence, Items: []*Node{}})
+	r.space()
+	if r.off < len(r.src) && r.src[r.off] == ']' {
+		r.off++
+		n.Range = r.p.rng(line, col, line, col+1)
+		return n
+	}
+	for {
+		n.Items = append(n.Items, r.value(depth+1))
+		r.space()
+		if r.off >= len(r.src) {
+			giveUp()
+		}
+		if r.src[r.off] == ']' {
+			r.off++
+			break
+		}
+		if r.src[r.off] != ',' {
+			giveUp()
+		}
+		r.off++
+	}
+	n.Range = r.p.rng(line, col, line, col+1)
+	n.Range.End = n.Items[len(n.Items)-1].Range.End
+	return n
+}
