@@ -41,6 +41,8 @@ type capi struct {
 	validators          []*model.RequestValidator
 	// binary is the API's binaryMediaTypes, lower case.
 	binary []string
+	// authorizers are the API's authorizers.
+	authorizers []*model.Authorizer
 }
 
 type cstage struct {
@@ -51,6 +53,9 @@ type cstage struct {
 	root  *rnode
 	// deploymentID is the stage's deployment, for proxy events.
 	deploymentID string
+	// auths are the stage's compiled Lambda authorizers (each with its
+	// cache), made as methods need them.
+	auths map[*model.Authorizer]*cauthorizer
 }
 
 // endpoint is one compiled (stage, resource, method).
@@ -106,6 +111,8 @@ type endpoint struct {
 	perStage bool
 	// resourceID and operationName go into proxy events.
 	resourceID, operationName string
+	// auth is the method's Lambda authorizer, nil without one.
+	auth *cauthorizer
 }
 
 type cresponse struct {
@@ -168,7 +175,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	v.lambda = g.lambdaFunctions(t, &ds)
 	stageOwners := map[string][]*capi{}
 	for _, api := range t.APIs {
-		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}, validators: api.Validators}
+		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}, validators: api.Validators, authorizers: api.Authorizers}
 		for _, b := range api.BinaryMediaTypes {
 			ca.binary = append(ca.binary, strings.ToLower(b))
 		}
@@ -181,7 +188,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			continue
 		}
 		for _, st := range stages {
-			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID}
+			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID, auths: map[*model.Authorizer]*cauthorizer{}}
 			ca.stages[st.Name] = cs
 			first := st == stages[0]
 			for _, res := range api.Resources {
@@ -243,6 +250,9 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				}
 			}
 			for _, au := range a.Authorizers {
+				if au.Type == "TOKEN" || au.Type == "REQUEST" {
+					continue // run by the methods that use them
+				}
 				ds = append(ds, diag.Infof(ruleIgnored, au.Range, au.LogicalID,
 					"Requests reach the integration as if the method's AuthorizationType were NONE.",
 					"authorizer %q is not enforced by cfnrun up", au.Name))
@@ -308,6 +318,9 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired, iam: m.AuthorizationType == "AWS_IAM",
 		resourceID: res.ID, operationName: m.OperationName}
 	ep.required = requiredParams(cs, m)
+	if m.AuthorizationType == "CUSTOM" && !compileAuthorizer(ep, cs, res, m, g, t, ls, cs.auths, ds) {
+		return ep
+	}
 	in := m.Integration
 	if in == nil {
 		ep.fail, ep.reason = errConfig, "the method has no Integration"

@@ -73,7 +73,7 @@ var awsErrors = [nErrKinds]errSpec{
 	errMissingAuth:       {"MISSING_AUTHENTICATION_TOKEN", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", `{"message":"Missing Authentication Token"}`},
 	errForbidden:         {"", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
 	errInvalidAPIKey:     {"INVALID_API_KEY", 403, "ForbiddenException", "Forbidden", `{"message":"Forbidden"}`},
-	errAccessDenied:      {"ACCESS_DENIED", 403, "AccessDeniedException", "User is not authorized to access this resource", `{"message":"User is not authorized to access this resource"}`},
+	errAccessDenied:      {"ACCESS_DENIED", 403, "AccessDeniedException", "User is not authorized to access this resource", `{"Message":"User is not authorized to access this resource"}`},
 	errUnauthorized:      {"UNAUTHORIZED", 401, "UnauthorizedException", "Unauthorized", `{"message":"Unauthorized"}`},
 	errAuthorizerFailure: {"AUTHORIZER_FAILURE", 500, "AuthorizerConfigurationException", "null", `{"message": null}`},
 	errAuthorizerConfig:  {"AUTHORIZER_CONFIGURATION_ERROR", 500, "AuthorizerConfigurationException", "null", `{"message": null}`},
@@ -273,6 +273,10 @@ func writeGatewayResponse(w http.ResponseWriter, rs *reqState, api *capi, kind e
 		message = msg
 		if !er.dynamic && er.body == awsErrors[kind].body {
 			body = `{"message": ` + strconv.Quote(msg) + `}`
+			if kind == errAccessDenied {
+				// An authorizer's denial, as AWS writes it.
+				body = `{"Message":` + strconv.Quote(msg) + `}`
+			}
 		}
 	}
 	if er.dynamic {

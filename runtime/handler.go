@@ -31,9 +31,9 @@ type reqState struct {
 	tooLarge     bool
 	aborted      bool         // the stream is reset after the access log line
 	gerr         gatewayError // the answer rs.fail records
-	// authJSON is requestContext.authorizer of a method with a Lambda
-	// authorizer (principalId and the policy's context), nil otherwise.
-	authJSON []byte
+	// authRes is what the method's Lambda authorizer returned (its
+	// principalId and context), nil without one.
+	authRes *authResult
 }
 
 // route is what resolve decides for a request.
@@ -135,6 +135,11 @@ func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) e
 	ep := rs.ep
 	if ep.iam && r.Header.Get("Authorization") == "" {
 		return rs.fail(errMissingAuth, "AWS_IAM and no Authorization header")
+	}
+	if ep.auth != nil {
+		if err := g.authorize(rs); err != nil {
+			return err
+		}
 	}
 	if ep.apiKey && r.Header.Get("X-Api-Key") == "" {
 		return rs.fail(errInvalidAPIKey, "ApiKeyRequired and no x-api-key header")
@@ -307,6 +312,9 @@ func (rs *reqState) contextValue(name string) string {
 	case "protocol":
 		return r.Proto
 	}
+	if k, ok := strings.CutPrefix(name, "authorizer."); ok && rs.authRes != nil {
+		return rs.authRes.value(k)
+	}
 	return ""
 }
 
@@ -327,6 +335,7 @@ func (rs *reqState) vtlContext() map[string]any {
 		"domainName":        r.Host,
 		"domainPrefix":      rs.contextValue("domainPrefix"),
 		"protocol":          r.Proto,
+		"authorizer":        rs.authRes.vtlMap(),
 	}
 }
 

@@ -196,7 +196,10 @@ func (rs *reqState) proxyEvent(body []byte) proxyEvent {
 		apiID: rs.api.id, accountID: rs.g.cfg.AccountID, resourceID: rs.ep.resourceID,
 		deploymentID: rs.stage.deploymentID, operationName: rs.ep.operationName, start: rs.start,
 		sourceIP: ip, forwardedFor: fwd, forwardedPort: port, forwardedProto: proto, traceID: traceID(rs),
-		body: body, binary: rs.api.binary, authorizer: rs.authJSON,
+		body: body, binary: rs.api.binary,
+	}
+	if rs.authRes != nil {
+		ev.authorizer = rs.authRes.json
 	}
 	if rs.ep.apiKey {
 		ev.apiKey = r.Header.Get("X-Api-Key")
