@@ -3,10 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -21,14 +18,12 @@ type instance struct {
 	fn      *function
 	gen     int
 	ln      net.Listener
-	srv     *http.Server
 	cmd     *exec.Cmd
 	stream  string
 	started time.Time
 
-	work  chan *invocation // the invocation /next hands out; cap 1
-	resp  chan outcome     // the runtime's answer; cap 1
-	timer *time.Timer      // the running invocation's timeout
+	resp  chan outcome // the runtime's answer; cap 1
+	timer *time.Timer  // the running invocation's timeout
 
 	ready      chan struct{} // closed on the first /next
 	readyOnce  sync.Once
@@ -39,6 +34,9 @@ type instance struct {
 
 	mu      sync.Mutex
 	cur     *invocation // dispatched and not yet answered
+	pollers []*rapiConn // connections waiting in /next, oldest first
+	conns   map[*rapiConn]struct{}
+	closed  bool // no more connections
 	initErr *outcome    // what /init/error posted
 	exitErr error       // how the process ended
 	initDur time.Duration
@@ -67,10 +65,8 @@ type invocation struct {
 	cognito   string
 	logTail   bool
 	arn       string
+	start     time.Time // dispatched
 	deadline  time.Time
-	// hv backs the header values /next writes, so that writing them
-	// allocates no slices.
-	hv [6]string
 	// delivered is set (under the instance's mu) once /next handed the
 	// invocation to the runtime.
 	delivered bool
@@ -126,7 +122,6 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		ln:         ln,
 		stream:     newLogStream(now),
 		started:    time.Now(),
-		work:       make(chan *invocation, 1),
 		resp:       make(chan outcome, 1),
 		timer:      time.NewTimer(time.Hour),
 		ready:      make(chan struct{}),
@@ -136,15 +131,11 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		cold:       true,
 	}
 	in.timer.Stop()
-	in.srv = &http.Server{
-		Handler:  in,
-		ErrorLog: log.New(io.Discard, "", 0),
-	}
-	go in.srv.Serve(ln)
+	go in.serveRuntimeAPI()
 
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		in.srv.Close()
+		in.closeAPI()
 		return nil, nil, asServiceError(fn.name, err)
 	}
 	cmd := exec.Command(code.argv[0], code.argv[1:]...)
@@ -161,7 +152,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		fn.mu.Unlock()
 		pr.Close()
 		pw.Close()
-		in.srv.Close()
+		in.closeAPI()
 		return nil, nil, ErrClosed
 	}
 	err = cmd.Start()
@@ -173,7 +164,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	pw.Close()
 	if err != nil {
 		pr.Close()
-		in.srv.Close()
+		in.closeAPI()
 		return nil, nil, asServiceError(fn.name, err)
 	}
 	in.status = openStatus(cmd.Process.Pid)
@@ -210,10 +201,52 @@ func (in *instance) stop() {
 		if in.cmd != nil && in.cmd.Process != nil {
 			killGroup(in.cmd.Process.Pid)
 		}
-		if in.srv != nil {
-			in.srv.Close()
-		}
+		in.closeAPI()
 	})
+}
+
+// closeAPI closes the Runtime API: its listener and connections.
+func (in *instance) closeAPI() {
+	in.mu.Lock()
+	in.closed = true
+	conns := in.conns
+	in.conns = nil
+	in.pollers = nil
+	in.mu.Unlock()
+	if in.ln != nil {
+		in.ln.Close()
+	}
+	for c := range conns {
+		c.nc.Close()
+	}
+}
+
+// addConn registers a Runtime API connection; false when the API is
+// closed.
+func (in *instance) addConn(c *rapiConn) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.closed {
+		return false
+	}
+	if in.conns == nil {
+		in.conns = map[*rapiConn]struct{}{}
+	}
+	in.conns[c] = struct{}{}
+	return true
+}
+
+// dropConn forgets a connection that ended.
+func (in *instance) dropConn(c *rapiConn) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	delete(in.conns, c)
+	for i, p := range in.pollers {
+		if p == c {
+			in.pollers = append(in.pollers[:i], in.pollers[i+1:]...)
+			break
+		}
+	}
 }
 
 // dead reports whether the instance was stopped or its process exited.
@@ -269,16 +302,15 @@ func (in *instance) waitReady(ctx context.Context, inv *invocation) (res *Result
 // run hands inv to the instance's runtime and waits for its answer, the
 // timeout, or the process's end.
 func (in *instance) run(ctx context.Context, inv *invocation) (Result, error) {
-	fn := in.fn
-	start := time.Now()
-	inv.deadline = start.Add(fn.timeout)
-	in.beginLog(inv)
-	in.mu.Lock()
-	in.cur = inv
-	in.polling, in.settled = false, false
-	in.mu.Unlock()
-	in.work <- inv
-	in.timer.Reset(fn.timeout)
+	in.dispatch(inv)
+	return in.await(ctx, inv)
+}
+
+// await waits for the answer to the invocation dispatched to the instance,
+// the timeout, or the process's end. When ctx ends first, the invocation
+// runs on in the background, as on Lambda.
+func (in *instance) await(ctx context.Context, inv *invocation) (Result, error) {
+	start := inv.start
 	select {
 	case o := <-in.resp:
 		return in.complete(inv, start, o), nil

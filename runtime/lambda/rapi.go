@@ -1,13 +1,15 @@
 package lambda
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
-	"net/http"
+	"net"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,6 +23,21 @@ import (
 //	POST /2018-06-01/runtime/init/error                202; 403 after init
 //
 // Errors are {"errorMessage": "...", "errorType": "..."}.
+//
+// The server is an HTTP/1.1 server of its own, made for the hot path of a
+// warm invocation: a connection's reader goroutine never blocks on
+// anything but its socket. A GET /next with no invocation to hand out
+// leaves the connection registered as the instance's poller, and the
+// invocation, when it comes, is written by whichever goroutine dispatches
+// it (the caller of Invoke, or the one that freed the instance). Responses
+// are buffered and written when the reader has no more input, so the 202
+// to a runtime's answer and the next event go out in one write when the
+// runtime pipelines /response and /next (as the embedded bootstraps do);
+// the 202 to a pipelined answer is held until that next event, which the
+// runtime waits for anyway. It speaks what Runtime API clients use:
+// keep-alive and Connection: close, HTTP/1.0, Content-Length and chunked
+// bodies with trailers (aws-lambda-go reports a failure while streaming in
+// trailers), and Expect: 100-continue (libcurl's large POSTs).
 const (
 	apiPrefix = "/2018-06-01/runtime/"
 
@@ -32,55 +49,166 @@ const (
 	hdrCognito       = "Lambda-Runtime-Cognito-Identity"
 	hdrErrorType     = "Lambda-Runtime-Function-Error-Type"
 	hdrErrorBody     = "Lambda-Runtime-Function-Error-Body"
+
+	// maxHeaderBytes bounds a request's head (request line, headers and
+	// trailers).
+	maxHeaderBytes = 64 << 10
+	// readBufSize is a connection's read buffer; longer bodies are read
+	// past it.
+	readBufSize = 16 << 10
+	// keepWriteBuf is the largest write buffer a connection keeps between
+	// writes; a larger one (a big event) is dropped after it is written.
+	keepWriteBuf = 256 << 10
 )
 
-// Header values shared by every response; net/http only reads them.
-var (
-	jsonType     = []string{"application/json"}
-	acceptedBody = []byte(`{"status":"OK"}` + "\n")
-	acceptedLen  = []string{strconv.Itoa(len(acceptedBody))}
-)
+var acceptedResponse = []byte("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n")
 
-func (in *instance) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rest, ok := strings.CutPrefix(r.URL.Path, apiPrefix)
-	if !ok {
-		apiError(w, http.StatusNotFound, "InvalidRequest", "cfnrun serves the Runtime API (/2018-06-01/runtime/...) only, not "+r.URL.Path)
-		return
-	}
-	switch {
-	case rest == "invocation/next":
-		if r.Method != http.MethodGet {
-			apiError(w, http.StatusMethodNotAllowed, "InvalidRequest", "invocation/next takes GET")
+// rapiConn is one connection to an instance's Runtime API.
+type rapiConn struct {
+	in *instance
+	nc net.Conn
+	br *bufio.Reader
+
+	// Under wmu: the bytes not yet written, and whether the reader is
+	// handling requests (it writes them when it runs out of input).
+	wmu      sync.Mutex
+	wbuf     []byte
+	batching bool
+	broken   bool
+}
+
+// serveRuntimeAPI accepts the instance's Runtime API connections until the
+// listener is closed.
+func (in *instance) serveRuntimeAPI() {
+	for {
+		nc, err := in.ln.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
 			return
 		}
-		in.next(w, r)
-	case rest == "init/error":
-		if r.Method != http.MethodPost {
-			apiError(w, http.StatusMethodNotAllowed, "InvalidRequest", "init/error takes POST")
+		c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(nc, readBufSize)}
+		if !in.addConn(c) {
+			nc.Close()
 			return
 		}
-		in.initError(w, r)
-	case strings.HasPrefix(rest, "invocation/"):
-		id, action, _ := strings.Cut(rest[len("invocation/"):], "/")
-		if r.Method != http.MethodPost {
-			apiError(w, http.StatusMethodNotAllowed, "InvalidRequest", "invocation/{id}/"+action+" takes POST")
-			return
-		}
-		switch action {
-		case "response":
-			in.response(w, r, id)
-		case "error":
-			in.invocationError(w, r, id)
-		default:
-			apiError(w, http.StatusNotFound, "InvalidRequest", "unknown invocation action "+strconv.Quote(action))
-		}
-	default:
-		apiError(w, http.StatusNotFound, "InvalidRequest", "unknown Runtime API path "+r.URL.Path)
+		go c.serve()
 	}
 }
 
-// next hands the runtime its next invocation, waiting for one.
-func (in *instance) next(w http.ResponseWriter, r *http.Request) {
+// request is what the server reads of a request.
+type request struct {
+	method, path string
+	proto10      bool // HTTP/1.0
+	close        bool // the client asked to close after this request
+	contentLen   int64
+	chunked      bool
+	expect       bool // Expect: 100-continue
+	errType      string
+	// From the trailers of a chunked body.
+	trailerType, trailerBody string
+}
+
+var errBadRequest = errors.New("malformed HTTP request")
+
+func (c *rapiConn) serve() {
+	defer c.in.dropConn(c)
+	defer c.nc.Close()
+	for {
+		req, err := c.readHead()
+		if err != nil {
+			if err == errBadRequest {
+				c.wmu.Lock()
+				c.wbuf = appendError(c.wbuf, 400, "InvalidRequest", "malformed HTTP request", true)
+				c.flushLocked()
+				c.wmu.Unlock()
+			}
+			return
+		}
+		c.wmu.Lock()
+		c.batching = true
+		c.wmu.Unlock()
+		keep := c.handle(&req)
+		c.wmu.Lock()
+		if !keep {
+			c.flushLocked()
+			c.wmu.Unlock()
+			return
+		}
+		if c.br.Buffered() == 0 {
+			c.batching = false
+			if !c.in.isPoller(c) {
+				c.flushLocked()
+			}
+		}
+		broken := c.broken
+		c.wmu.Unlock()
+		if broken {
+			return
+		}
+	}
+}
+
+// handle serves one request. It reports false when the connection must
+// close.
+func (c *rapiConn) handle(r *request) bool {
+	in := c.in
+	keep := !r.close
+	rest, ok := cutPrefix(r.path, apiPrefix)
+	var body []byte
+	var tooLarge bool
+	if r.method == "POST" || r.contentLen > 0 || r.chunked {
+		var err error
+		body, tooLarge, err = c.readBody(r)
+		if err != nil {
+			return false
+		}
+		if tooLarge && (r.contentLen < 0 || r.contentLen > 4*MaxPayloadBytes) {
+			keep = false // the rest was not drained
+		}
+	}
+	switch {
+	case !ok:
+		c.apiError(404, "InvalidRequest", "cfnrun serves the Runtime API (/2018-06-01/runtime/...) only, not "+r.path, !keep)
+	case rest == "invocation/next":
+		if r.method != "GET" {
+			c.apiError(405, "InvalidRequest", "invocation/next takes GET", !keep)
+			break
+		}
+		in.next(c, !keep)
+	case rest == "init/error":
+		if r.method != "POST" {
+			c.apiError(405, "InvalidRequest", "init/error takes POST", !keep)
+			break
+		}
+		in.initError(c, r, body, !keep)
+	case len(rest) > len("invocation/") && rest[:len("invocation/")] == "invocation/":
+		id, action, _ := cut(rest[len("invocation/"):], '/')
+		if r.method != "POST" {
+			c.apiError(405, "InvalidRequest", "invocation/{id}/"+action+" takes POST", !keep)
+			break
+		}
+		switch action {
+		case "response":
+			in.response(c, r, id, body, tooLarge, !keep)
+		case "error":
+			in.invocationError(c, r, id, body, !keep)
+		default:
+			c.apiError(404, "InvalidRequest", "unknown invocation action "+strconv.Quote(action), !keep)
+		}
+	default:
+		c.apiError(404, "InvalidRequest", "unknown Runtime API path "+r.path, !keep)
+	}
+	return keep
+}
+
+// next hands the runtime its next invocation: the one waiting for it, or,
+// when there is none, the next one dispatched (the connection becomes a
+// poller).
+func (in *instance) next(c *rapiConn, closing bool) {
 	in.readyOnce.Do(func() {
 		in.mu.Lock()
 		in.initDur = time.Since(in.started)
@@ -88,47 +216,136 @@ func (in *instance) next(w http.ResponseWriter, r *http.Request) {
 		close(in.ready)
 	})
 	in.mu.Lock()
-	if cur := in.cur; cur != nil && cur.delivered {
+	cur := in.cur
+	if cur != nil && cur.delivered {
 		in.mu.Unlock()
-		apiError(w, http.StatusForbidden, "InvalidStateTransition",
-			"State transition from Invoke to Ready failed for runtime. Error: the runtime asked for the next invocation before answering "+cur.id)
+		c.apiError(403, "InvalidStateTransition",
+			"State transition from Invoke to Ready failed for runtime. Error: the runtime asked for the next invocation before answering "+cur.id, closing)
 		return
 	}
-	in.mu.Unlock()
+	if cur != nil {
+		cur.delivered = true
+		in.mu.Unlock()
+		c.writeEvent(cur)
+	} else {
+		in.pollers = append(in.pollers, c)
+		in.mu.Unlock()
+	}
 	in.markPolling()
-	var inv *invocation
-	select {
-	case inv = <-in.work:
-	case <-in.stopCh:
-		return
-	case <-r.Context().Done():
-		return
-	}
-	in.mu.Lock()
-	inv.delivered = true
-	in.mu.Unlock()
+}
 
-	h := w.Header()
-	hv := &inv.hv
-	hv[0] = inv.id
-	hv[1] = strconv.FormatInt(inv.deadline.UnixMilli(), 10)
-	hv[2] = inv.arn
-	hv[3] = inv.traceID
-	hv[4] = strconv.Itoa(len(inv.payload))
-	h[hdrRequestID] = hv[0:1:1]
-	h[hdrDeadline] = hv[1:2:2]
-	h[hdrFunctionARN] = hv[2:3:3]
-	h[hdrTraceID] = hv[3:4:4]
-	h["Content-Type"] = jsonType
-	h["Content-Length"] = hv[4:5:5]
+// dispatch hands inv to the instance's runtime: at once when it is waiting
+// in /next, else at its next /next.
+func (in *instance) dispatch(inv *invocation) {
+	fn := in.fn
+	inv.start = time.Now()
+	inv.deadline = inv.start.Add(fn.timeout)
+	in.beginLog(inv)
+	in.mu.Lock()
+	in.cur = inv
+	in.polling, in.settled = false, false
+	var c *rapiConn
+	if len(in.pollers) > 0 {
+		c = in.pollers[0]
+		in.pollers = append(in.pollers[:0], in.pollers[1:]...)
+		inv.delivered = true
+	}
+	in.mu.Unlock()
+	in.timer.Reset(fn.timeout)
+	if c != nil {
+		c.writeEvent(inv)
+	}
+}
+
+// isPoller reports whether c waits in /next.
+func (in *instance) isPoller(c *rapiConn) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for _, p := range in.pollers {
+		if p == c {
+			return true
+		}
+	}
+	return false
+}
+
+// writeEvent writes the 200 response to /next that carries inv.
+func (c *rapiConn) writeEvent(inv *invocation) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	b := c.wbuf
+	b = append(b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+hdrRequestID+": "...)
+	b = append(b, inv.id...)
+	b = append(b, "\r\n"+hdrDeadline+": "...)
+	b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
+	b = append(b, "\r\n"+hdrFunctionARN+": "...)
+	b = append(b, inv.arn...)
+	b = append(b, "\r\n"+hdrTraceID+": "...)
+	b = append(b, inv.traceID...)
 	if inv.clientCtx != "" {
-		h[hdrClientContext] = []string{inv.clientCtx}
+		b = append(b, "\r\n"+hdrClientContext+": "...)
+		b = appendHeaderValue(b, inv.clientCtx)
 	}
 	if inv.cognito != "" {
-		h[hdrCognito] = []string{inv.cognito}
+		b = append(b, "\r\n"+hdrCognito+": "...)
+		b = appendHeaderValue(b, inv.cognito)
 	}
-	w.WriteHeader(http.StatusOK)
-	w.Write(inv.payload)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(inv.payload)), 10)
+	b = append(b, "\r\n\r\n"...)
+	if len(inv.payload) > keepWriteBuf {
+		// A big event is written from where it is.
+		c.wbuf = b
+		if !c.broken {
+			bufs := net.Buffers{c.wbuf, inv.payload}
+			if _, err := bufs.WriteTo(c.nc); err != nil {
+				c.fail()
+			}
+		}
+		c.wbuf = c.wbuf[:0]
+		return
+	}
+	c.wbuf = append(b, inv.payload...)
+	if !c.batching {
+		c.flushLocked()
+	}
+}
+
+// appendHeaderValue appends v without the bytes a header value cannot
+// hold (CR, LF, NUL), which would otherwise end the header early.
+func appendHeaderValue(b []byte, v string) []byte {
+	for i := 0; i < len(v); i++ {
+		switch ch := v[i]; ch {
+		case '\r', '\n', 0:
+			b = append(b, ' ')
+		default:
+			b = append(b, ch)
+		}
+	}
+	return b
+}
+
+// flushLocked writes the buffered bytes (c.wmu held).
+func (c *rapiConn) flushLocked() {
+	if len(c.wbuf) == 0 {
+		return
+	}
+	if !c.broken {
+		if _, err := c.nc.Write(c.wbuf); err != nil {
+			c.fail()
+		}
+	}
+	if cap(c.wbuf) > keepWriteBuf {
+		c.wbuf = nil
+	} else {
+		c.wbuf = c.wbuf[:0]
+	}
+}
+
+// fail marks the connection broken and closes it, which ends its reader.
+func (c *rapiConn) fail() {
+	c.broken = true
+	c.nc.Close()
 }
 
 // current returns the invocation the runtime was handed, if its id is id.
@@ -142,80 +359,66 @@ func (in *instance) current(id string) *invocation {
 }
 
 // response takes the function's result.
-func (in *instance) response(w http.ResponseWriter, r *http.Request, id string) {
+func (in *instance) response(c *rapiConn, r *request, id string, body []byte, tooLarge, closing bool) {
 	inv := in.current(id)
 	if inv == nil {
-		io.Copy(io.Discard, io.LimitReader(r.Body, MaxPayloadBytes))
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
-	}
-	body, tooLarge, err := readBody(r)
-	if err != nil {
-		return // the runtime went away; the process's exit fails the invocation
 	}
 	if tooLarge {
 		if in.claim(inv) {
 			msg := "Response payload size exceeded maximum allowed payload size (" + strconv.Itoa(MaxPayloadBytes) + " bytes)."
 			in.resp <- outcome{payload: errorDoc("Function.ResponseSizeTooLarge", msg), errType: "Function.ResponseSizeTooLarge", isErr: true}
 		}
-		apiError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			"Exceeded maximum allowed payload size ("+strconv.Itoa(MaxPayloadBytes)+" bytes).")
+		c.apiError(413, "RequestEntityTooLarge",
+			"Exceeded maximum allowed payload size ("+strconv.Itoa(MaxPayloadBytes)+" bytes).", closing)
 		return
 	}
 	o := outcome{payload: body}
 	// aws-lambda-go reports a failure while streaming the response in
 	// trailers.
-	if t := r.Trailer.Get(hdrErrorType); t != "" {
+	if t := r.trailerType; t != "" {
 		o = outcome{errType: t, isErr: true}
-		if b, err := base64.StdEncoding.DecodeString(r.Trailer.Get(hdrErrorBody)); err == nil && len(b) > 0 {
+		if b, err := base64.StdEncoding.DecodeString(r.trailerBody); err == nil && len(b) > 0 {
 			o.payload = b
 		} else {
 			o.payload = errorDoc(t, "the function failed while streaming its response")
 		}
 	}
 	if !in.claim(inv) {
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
 	in.resp <- o
-	accepted(w)
+	c.accepted(closing)
 }
 
 // invocationError takes the function's error.
-func (in *instance) invocationError(w http.ResponseWriter, r *http.Request, id string) {
+func (in *instance) invocationError(c *rapiConn, r *request, id string, body []byte, closing bool) {
 	inv := in.current(id)
 	if inv == nil {
-		io.Copy(io.Discard, io.LimitReader(r.Body, MaxPayloadBytes))
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
-	body, _, err := readBody(r)
-	if err != nil {
-		return
-	}
-	o := errorOutcome(body, r.Header.Get(hdrErrorType))
+	o := errorOutcome(body, r.errType)
 	if !in.claim(inv) {
-		apiError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID")
+		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
 	in.resp <- o
-	accepted(w)
+	c.accepted(closing)
 }
 
 // initError takes the runtime's report that it could not start.
-func (in *instance) initError(w http.ResponseWriter, r *http.Request) {
-	body, _, err := readBody(r)
-	if err != nil {
-		return
-	}
+func (in *instance) initError(c *rapiConn, r *request, body []byte, closing bool) {
 	select {
 	case <-in.ready:
-		apiError(w, http.StatusForbidden, "InvalidStateTransition",
-			"State transition from Ready to InitError failed for runtime. Error: init/error after the runtime asked for an invocation")
+		c.apiError(403, "InvalidStateTransition",
+			"State transition from Ready to InitError failed for runtime. Error: init/error after the runtime asked for an invocation", closing)
 		return
 	default:
 	}
-	o := errorOutcome(body, r.Header.Get(hdrErrorType))
+	o := errorOutcome(body, r.errType)
 	o.fatal = true
 	in.mu.Lock()
 	first := in.initErr == nil
@@ -226,7 +429,7 @@ func (in *instance) initError(w http.ResponseWriter, r *http.Request) {
 	if first {
 		close(in.initFailed)
 	}
-	accepted(w)
+	c.accepted(closing)
 }
 
 // errorOutcome makes the error document of a function error: the body the
@@ -258,44 +461,310 @@ func errorOutcome(body []byte, hdrType string) outcome {
 	return outcome{payload: errorDoc(typ, msg), errType: typ, isErr: true}
 }
 
-// readBody reads a request body of at most MaxPayloadBytes. tooLarge is set
-// (and the rest drained, up to a bound) when it is longer.
-func readBody(r *http.Request) (body []byte, tooLarge bool, err error) {
-	if n := r.ContentLength; n > MaxPayloadBytes {
-		io.Copy(io.Discard, io.LimitReader(r.Body, 4*MaxPayloadBytes))
-		return nil, true, nil
-	} else if n >= 0 {
-		body = make([]byte, n)
-		_, err = io.ReadFull(r.Body, body)
-		return body, false, err
+func (c *rapiConn) accepted(closing bool) {
+	c.wmu.Lock()
+	if closing {
+		c.wbuf = appendResponse(c.wbuf, 202, []byte(`{"status":"OK"}`+"\n"), true)
+	} else {
+		c.wbuf = append(c.wbuf, acceptedResponse...)
 	}
-	body, err = io.ReadAll(io.LimitReader(r.Body, MaxPayloadBytes+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if len(body) > MaxPayloadBytes {
-		io.Copy(io.Discard, io.LimitReader(r.Body, 4*MaxPayloadBytes))
-		return nil, true, nil
-	}
-	return body, false, nil
+	c.wmu.Unlock()
 }
 
-func accepted(w http.ResponseWriter) {
-	h := w.Header()
-	h["Content-Type"] = jsonType
-	h["Content-Length"] = acceptedLen
-	w.WriteHeader(http.StatusAccepted)
-	w.Write(acceptedBody)
+func (c *rapiConn) apiError(status int, typ, msg string, closing bool) {
+	c.wmu.Lock()
+	c.wbuf = appendError(c.wbuf, status, typ, msg, closing)
+	c.wmu.Unlock()
 }
 
-func apiError(w http.ResponseWriter, status int, typ, msg string) {
-	b, _ := json.Marshal(struct {
+func appendError(b []byte, status int, typ, msg string, closing bool) []byte {
+	body, _ := json.Marshal(struct {
 		ErrorMessage string `json:"errorMessage"`
 		ErrorType    string `json:"errorType"`
 	}{msg, typ})
-	h := w.Header()
-	h["Content-Type"] = jsonType
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
-	w.Write(b)
+	return appendResponse(b, status, body, closing)
+}
+
+func appendResponse(b []byte, status int, body []byte, closing bool) []byte {
+	b = append(b, "HTTP/1.1 "...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, ' ')
+	b = append(b, statusText(status)...)
+	b = append(b, "\r\nContent-Type: application/json\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	if closing {
+		b = append(b, "\r\nConnection: close"...)
+	}
+	b = append(b, "\r\n\r\n"...)
+	return append(b, body...)
+}
+
+func statusText(status int) string {
+	switch status {
+	case 200:
+		return "OK"
+	case 202:
+		return "Accepted"
+	case 400:
+		return "Bad Request"
+	case 403:
+		return "Forbidden"
+	case 404:
+		return "Not Found"
+	case 405:
+		return "Method Not Allowed"
+	case 413:
+		return "Request Entity Too Large"
+	}
+	return "Error"
+}
+
+// readHead reads a request line and headers. io.EOF means the client
+// closed between requests; errBadRequest a request the server answers
+// with 400 before closing.
+func (c *rapiConn) readHead() (request, error) {
+	r := request{contentLen: -1}
+	line, err := c.readLine()
+	for err == nil && len(line) == 0 { // RFC 9112 2.2: ignore leading empty lines
+		line, err = c.readLine()
+	}
+	if err != nil {
+		return r, err
+	}
+	total := len(line)
+	m, rest, ok1 := cutBytes(line, ' ')
+	target, proto, ok2 := cutBytes(rest, ' ')
+	if !ok1 || !ok2 || len(m) == 0 || len(target) == 0 {
+		return r, errBadRequest
+	}
+	switch string(proto) {
+	case "HTTP/1.1":
+	case "HTTP/1.0":
+		r.proto10, r.close = true, true
+	default:
+		return r, errBadRequest
+	}
+	r.method = methodString(m)
+	if q := bytes.IndexByte(target, '?'); q >= 0 {
+		target = target[:q]
+	}
+	if target[0] != '/' { // absolute form
+		if i := bytes.Index(target, []byte("://")); i >= 0 {
+			target = target[i+3:]
+			if j := bytes.IndexByte(target, '/'); j >= 0 {
+				target = target[j:]
+			} else {
+				target = []byte("/")
+			}
+		}
+	}
+	r.path = string(target)
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			if err == io.EOF {
+				err = errBadRequest
+			}
+			return r, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		total += len(line)
+		if total > maxHeaderBytes {
+			return r, errBadRequest
+		}
+		k, v, ok := cutBytes(line, ':')
+		if !ok || len(k) == 0 {
+			return r, errBadRequest
+		}
+		v = bytes.TrimSpace(v)
+		switch {
+		case asciiEqualFold(k, "Content-Length"):
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil || n < 0 || (r.contentLen >= 0 && n != r.contentLen) {
+				return r, errBadRequest
+			}
+			r.contentLen = n
+		case asciiEqualFold(k, "Transfer-Encoding"):
+			if !asciiEqualFold(v, "chunked") {
+				return r, errBadRequest
+			}
+			r.chunked = true
+		case asciiEqualFold(k, "Connection"):
+			if asciiEqualFold(v, "close") {
+				r.close = true
+			} else if r.proto10 && asciiEqualFold(v, "keep-alive") {
+				r.close = false
+			}
+		case asciiEqualFold(k, "Expect"):
+			r.expect = asciiEqualFold(v, "100-continue")
+		case asciiEqualFold(k, hdrErrorType):
+			r.errType = string(v)
+		}
+	}
+	if r.chunked {
+		r.contentLen = -1
+	}
+	return r, nil
+}
+
+// readLine returns a line without its CRLF (or LF). The slice is valid
+// until the next read.
+func (c *rapiConn) readLine() ([]byte, error) {
+	line, err := c.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		return nil, errBadRequest
+	}
+	if err != nil {
+		if len(line) > 0 && err == io.EOF {
+			return nil, errBadRequest
+		}
+		return nil, err
+	}
+	line = line[:len(line)-1]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+// readBody reads a request body of at most MaxPayloadBytes. tooLarge is set
+// (and the rest drained, up to a bound) when it is longer.
+func (c *rapiConn) readBody(r *request) (body []byte, tooLarge bool, err error) {
+	if r.expect && (r.chunked || r.contentLen > 0) {
+		c.wmu.Lock()
+		c.wbuf = append(c.wbuf, "HTTP/1.1 100 Continue\r\n\r\n"...)
+		c.flushLocked()
+		c.wmu.Unlock()
+	}
+	if !r.chunked {
+		n := r.contentLen
+		switch {
+		case n <= 0:
+			return []byte{}, false, nil
+		case n > MaxPayloadBytes:
+			_, err := io.CopyN(io.Discard, c.br, min(n, 4*MaxPayloadBytes))
+			return nil, true, err
+		}
+		body = make([]byte, n)
+		_, err = io.ReadFull(c.br, body)
+		return body, false, err
+	}
+	// Chunked: chunk-size [; ext] CRLF data CRLF ... 0 CRLF trailers CRLF.
+	var drained int64
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			return nil, false, err
+		}
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size, err := strconv.ParseInt(string(bytes.TrimSpace(line)), 16, 64)
+		if err != nil || size < 0 {
+			return nil, false, errBadRequest
+		}
+		if size == 0 {
+			break
+		}
+		if tooLarge || int64(len(body))+size > MaxPayloadBytes {
+			if !tooLarge {
+				drained = int64(len(body))
+				body, tooLarge = nil, true
+			}
+			drained += size
+			if drained > 4*MaxPayloadBytes {
+				return nil, true, errBadRequest
+			}
+			if _, err := io.CopyN(io.Discard, c.br, size); err != nil {
+				return nil, false, err
+			}
+		} else {
+			start := len(body)
+			body = append(body, make([]byte, size)...)
+			if _, err := io.ReadFull(c.br, body[start:]); err != nil {
+				return nil, false, err
+			}
+		}
+		if crlf, err := c.readLine(); err != nil || len(crlf) != 0 {
+			return nil, false, errBadRequest
+		}
+	}
+	for total := 0; ; {
+		line, err := c.readLine()
+		if err != nil {
+			return nil, false, err
+		}
+		if len(line) == 0 {
+			break
+		}
+		if total += len(line); total > maxHeaderBytes {
+			return nil, false, errBadRequest
+		}
+		if k, v, ok := cutBytes(line, ':'); ok {
+			switch {
+			case asciiEqualFold(k, hdrErrorType):
+				r.trailerType = string(bytes.TrimSpace(v))
+			case asciiEqualFold(k, hdrErrorBody):
+				r.trailerBody = string(bytes.TrimSpace(v))
+			}
+		}
+	}
+	if body == nil && !tooLarge {
+		body = []byte{}
+	}
+	return body, tooLarge, nil
+}
+
+func methodString(m []byte) string {
+	switch string(m) { // no allocation: the compiler matches the bytes
+	case "GET":
+		return "GET"
+	case "POST":
+		return "POST"
+	}
+	return string(m)
+}
+
+func asciiEqualFold[T []byte | string](a T, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+func cutBytes(s []byte, sep byte) (before, after []byte, found bool) {
+	if i := bytes.IndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, nil, false
+}
+
+func cut(s string, sep byte) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == sep {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return s, false
 }

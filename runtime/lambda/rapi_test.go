@@ -1,10 +1,14 @@
 package lambda
 
 import (
+	"bufio"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,4 +173,135 @@ func TestRuntimeAPIResponseTooLarge(t *testing.T) {
 	r := call(t, "POST", base+"invocation/"+id+"/response", strings.Repeat("x", MaxPayloadBytes+1))
 	checkAPIError(t, r, 413, "RequestEntityTooLarge")
 	checkErrorDoc(t, <-result, "Function.ResponseSizeTooLarge", "6291556 bytes")
+}
+
+// rawConn is a Runtime API connection the test writes bytes to.
+type rawConn struct {
+	t  *testing.T
+	c  net.Conn
+	br *bufio.Reader
+}
+
+func dialRaw(t *testing.T, base string) *rawConn {
+	t.Helper()
+	u, _ := url.Parse(base)
+	c, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	return &rawConn{t, c, bufio.NewReader(c)}
+}
+
+func (r *rawConn) send(s string) {
+	r.t.Helper()
+	if _, err := r.c.Write([]byte(s)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// read reads one response.
+func (r *rawConn) read() (status string, h map[string]string, body string) {
+	r.t.Helper()
+	h, b, ok := readResponse(r.br)
+	if !ok {
+		r.t.Fatal("no response")
+	}
+	return h[":status"], h, string(b)
+}
+
+// The protocol features Runtime API clients use beyond the embedded
+// bootstraps' requests: chunked bodies with trailers (aws-lambda-go),
+// Expect: 100-continue (libcurl), HTTP/1.0 and Connection: close, and
+// pipelining, where the 202 and the next event share a write.
+func TestRuntimeAPIProtocol(t *testing.T) {
+	s, _ := newTestService(t, Config{})
+	base, result := apiInstance(t, s, "proto", InvokeOptions{}, `{"n":1}`)
+	c := dialRaw(t, base)
+	c.send("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
+	st, h, body := c.read()
+	id := h["lambda-runtime-aws-request-id"]
+	if st != "200" || body != `{"n":1}` || id == "" {
+		t.Fatalf("next: %s %v %s", st, h, body)
+	}
+	// A chunked answer, with Expect: 100-continue.
+	c.send("POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n")
+	if line, _ := c.br.ReadString('\n'); line != "HTTP/1.1 100 Continue\r\n" {
+		t.Fatalf("no 100 Continue: %q", line)
+	}
+	c.br.ReadString('\n')
+	c.send("6\r\n{\"a\":1\r\n1;ext=1\r\n}\r\n0\r\n\r\n")
+	if st, _, _ := c.read(); st != "202" {
+		t.Fatalf("chunked response: %s", st)
+	}
+	if res := <-result; string(res.Payload) != `{"a":1}` || res.FunctionError != "" {
+		t.Fatalf("result %+v", res)
+	}
+
+	// A failure reported in trailers, pipelined with /next: the 202 is
+	// held until the next event and both arrive together.
+	// (Each invocation waits until the instance is idle, so that it
+	// does not start a second one.)
+	c.send("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
+	waitIdle(t, s, "proto")
+	result2 := make(chan Result, 1)
+	go func() {
+		res, _ := s.Invoke(context.Background(), "proto", []byte(`{"n":2}`), InvokeOptions{})
+		result2 <- res
+	}()
+	_, h, _ = c.read()
+	id = h["lambda-runtime-aws-request-id"]
+	result3 := make(chan Result, 1)
+	c.send("POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: Lambda-Runtime-Function-Error-Type\r\n\r\n" +
+		"2\r\n{\"\r\n0\r\nLambda-Runtime-Function-Error-Type: Custom.Streaming\r\nLambda-Runtime-Function-Error-Body: " +
+		base64.StdEncoding.EncodeToString([]byte(`{"errorType":"Custom.Streaming","errorMessage":"broke"}`)) + "\r\n\r\n" +
+		"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
+	if res := <-result2; res.ErrorType != "Custom.Streaming" || !strings.Contains(string(res.Payload), "broke") {
+		t.Fatalf("trailer error: %+v %s", res, res.Payload)
+	}
+	waitIdle(t, s, "proto")
+	go func() {
+		res, _ := s.Invoke(context.Background(), "proto", []byte(`{"n":3}`), InvokeOptions{})
+		result3 <- res
+	}()
+	if st, _, _ := c.read(); st != "202" {
+		t.Fatalf("pipelined answer: %s", st)
+	}
+	st, h, body = c.read()
+	if st != "200" || body != `{"n":3}` {
+		t.Fatalf("pipelined next: %s %s", st, body)
+	}
+
+	// HTTP/1.0: answered, then the connection closes.
+	c10 := dialRaw(t, base)
+	c10.send("POST /2018-06-01/runtime/invocation/" + h["lambda-runtime-aws-request-id"] + "/response HTTP/1.0\r\nContent-Length: 2\r\n\r\n42")
+	if st, h, _ := c10.read(); st != "202" || h["connection"] != "close" {
+		t.Fatalf("HTTP/1.0: %s %v", st, h)
+	}
+	if _, err := c10.br.ReadByte(); err != io.EOF {
+		t.Errorf("HTTP/1.0 connection left open: %v", err)
+	}
+	if res := <-result3; string(res.Payload) != "42" {
+		t.Fatalf("result %+v", res)
+	}
+
+	// Garbage is a 400, then the connection closes.
+	bad := dialRaw(t, base)
+	bad.send("NONSENSE\r\n\r\n")
+	if st, _, body := bad.read(); st != "400" || !strings.Contains(body, "InvalidRequest") {
+		t.Errorf("garbage: %s %s", st, body)
+	}
+}
+
+// waitIdle waits until the function has an idle instance.
+func waitIdle(t *testing.T, s *Service, name string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for s.lookup(name).stats().idle == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no idle instance")
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
