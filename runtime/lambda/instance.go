@@ -36,9 +36,9 @@ type instance struct {
 	cur     *invocation // dispatched and not yet answered
 	pollers []*rapiConn // connections waiting in /next, oldest first
 	conns   map[*rapiConn]struct{}
-	closed  bool // no more connections
-	initErr *outcome    // what /init/error posted
-	exitErr error       // how the process ended
+	closed  bool     // no more connections
+	initErr *outcome // what /init/error posted
+	exitErr error    // how the process ended
 	initDur time.Duration
 	cold    bool // the next invocation follows the init phase
 	// An instance rejoins the pool only when both its last invocation is
