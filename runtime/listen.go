@@ -227,7 +227,8 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	deadline := time.Now().Add(s.g.cfg.ReadHeaderTimeout)
 	c.SetDeadline(deadline)
 	if isTLS {
-		tc := tls.Server(c, s.g.tlsCfg)
+		// Every write has a deadline, whatever the protocol inside.
+		tc := tls.Server(&stallConn{Conn: c, d: s.g.cfg.StallTimeout}, s.g.tlsCfg)
 		hctx, cancel := context.WithDeadline(ctx, deadline)
 		err := tc.HandshakeContext(hctx)
 		cancel()
@@ -270,8 +271,25 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		s.serveH2(ctx, hc)
 		return
 	}
-	s.track.alias(tr, bc)
-	h1 = s.h1ln.push(bc)
+	sc := &stallConn{Conn: bc, d: s.g.cfg.StallTimeout}
+	s.track.alias(tr, sc)
+	h1 = s.h1ln.push(sc)
+}
+
+// stallConn gives every write a deadline of d from its start: a client
+// that stops reading its socket (an HTTP/1.1 response the handler is
+// streaming, with no flow control but TCP's) makes the write fail after
+// d, which ends the handler and cancels its backend request. net/http
+// sets no write deadline of its own without a WriteTimeout, which would
+// cut long downloads; the HTTP/2 engine sets the same deadline itself.
+type stallConn struct {
+	net.Conn
+	d time.Duration
+}
+
+func (c *stallConn) Write(p []byte) (int, error) {
+	c.Conn.SetWriteDeadline(time.Now().Add(c.d))
+	return c.Conn.Write(p)
 }
 
 func (s *servers) serveH2(ctx context.Context, c h2ConnIface) {

@@ -44,8 +44,13 @@ const (
 	// creditBatch is how much body is read before its window is given
 	// back: small enough never to stall a sender, large enough to keep
 	// WINDOW_UPDATE frames rare.
-	creditBatch        = 64 << 10
-	clientStreamWindow = 4 << 20
+	creditBatch = 64 << 10
+	// clientStreamWindow bounds what one backend response can have
+	// buffered in the gateway while its client does not read: a stream
+	// is the unit of memory. The connection window is given back as soon
+	// as data arrives, so streams whose readers stall (a slow client)
+	// cannot starve the others sharing the backend connection.
+	clientStreamWindow = 256 << 10
 	clientConnWindow   = 32 << 20
 )
 
@@ -180,6 +185,9 @@ type cstream struct {
 	err    error
 	body   *cbody
 	stop   func() bool // stops the context watcher
+	// recv is the stream's receive window left: a backend that sends
+	// past it is reset with FLOW_CONTROL_ERROR instead of being buffered.
+	recv atomic.Int64
 
 	// guarded by cc.wmu
 	sendWindow int64
@@ -279,6 +287,7 @@ func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
 	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
 	st.body = &cbody{st: st}
 	st.body.init()
+	st.recv.Store(clientStreamWindow)
 	host := req.Host
 	if host == "" {
 		host = req.URL.Host
@@ -626,18 +635,29 @@ func (cc *cconn) handle(f http2.Frame) error {
 		st.finish(resp, nil)
 	case *http2.DataFrame:
 		n := int64(f.Length)
+		// The connection window comes back at once: memory is bounded
+		// per stream (clientStreamWindow), and a stream nobody reads
+		// must not hold up the others.
+		cc.creditConn(n)
 		st := cc.stream(f.StreamID)
 		if st == nil {
-			cc.creditConn(n)
 			return nil
 		}
-		data := f.Data()
-		if pad := n - int64(len(data)); pad > 0 {
-			cc.creditConn(pad)
+		if st.recv.Add(-n) < 0 {
+			err := http2.StreamError{StreamID: f.StreamID, Code: http2.ErrCodeFlowControl}
+			st.finish(nil, err)
+			st.body.closeWithError(errors.New("h2: backend sent more than the stream's flow-control window"))
+			cc.wmu.Lock()
+			cc.rstLocked(st, http2.ErrCodeFlowControl)
+			cc.wmu.Unlock()
+			cc.signalFlush()
+			cc.mu.Lock()
+			st.remoteDone, st.localDone = true, true
+			cc.mu.Unlock()
+			cc.maybeRemove(st)
+			return nil
 		}
-		if !st.body.write(data) {
-			cc.creditConn(int64(len(data)))
-		}
+		st.body.write(f.Data())
 		if f.StreamEnded() {
 			st.body.closeWithError(io.EOF)
 			cc.remoteDone(st)
@@ -802,8 +822,8 @@ func (b *cbody) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	cc := b.st.cc
-	cc.creditConn(int64(n))
 	if credit > 0 {
+		b.st.recv.Add(credit)
 		cc.wmu.Lock()
 		if !b.st.reset {
 			cc.fr.WriteWindowUpdate(b.st.id, uint32(credit))
@@ -817,16 +837,13 @@ func (b *cbody) Read(p []byte) (int, error) {
 
 // Close stops reading; a response not read to the end is reset.
 func (b *cbody) Close() error {
-	n, wasClosed, err := b.drop()
+	_, wasClosed, err := b.drop()
 	if wasClosed {
 		return nil
 	}
 	eof := err == io.EOF
 	st := b.st
 	cc := st.cc
-	if n > 0 {
-		cc.creditConn(n)
-	}
 	if !eof {
 		cc.wmu.Lock()
 		cc.rstLocked(st, http2.ErrCodeCancel)
