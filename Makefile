@@ -6,7 +6,7 @@ FUZZTIME  ?= 20s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build run test check fmt vet lint fuzz bench bench-go golden clean
+.PHONY: all build run test check fmt vet lint fuzz bench bench-go attack golden clean
 
 all: build
 
@@ -51,6 +51,11 @@ bench-go:
 # bench: Go benchmarks, then h2load against cfnrun and Caddy side by side.
 bench: bench-go
 	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else echo "scripts/bench.sh not present"; fi
+
+# attack: hostile HTTP/2 and HTTP/1.1 clients against cfnrun and HAProxy on
+# loopback (scripts/attack.sh; figures in docs/performance.md, "Hostile clients").
+attack:
+	scripts/attack.sh
 
 # golden: rewrite golden files under testdata/.
 golden:

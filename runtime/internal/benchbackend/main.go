@@ -1,9 +1,11 @@
 // Command benchbackend is the backend scripts/bench.sh puts behind cfnrun
 // and Caddy: a small Go server speaking HTTP/1.1 and h2c (prior knowledge)
-// that answers every request with a fixed JSON body.
+// that answers every request with a fixed JSON body, and paths ending in
+// /stream with an endless body.
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"time"
 )
 
@@ -29,7 +32,20 @@ func main() {
 	fmt.Println(ln.Addr().String())
 	os.Stdout.Sync()
 	body := []byte(`{"message":"hello from the backend"}`)
+	chunk := bytes.Repeat([]byte("x"), 16<<10)
 	s := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/stream") {
+			// An endless response, for the slow-reader attacks
+			// (scripts/attack.sh): it ends when the gateway cancels.
+			w.Header().Set("Content-Type", "application/octet-stream")
+			for r.Context().Err() == nil {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+			}
+			return
+		}
 		io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))

@@ -110,7 +110,7 @@ func (c *conn) noteAbuseAsyncLocked(k abuseKind) {
 	maxID := c.maxID
 	c.goingAway = true
 	c.mu.Unlock()
-	c.fr.WriteGoAway(maxID, http2.ErrCodeEnhanceYourCalm, nil)
+	c.writeGoAway(maxID, http2.ErrCodeEnhanceYourCalm)
 	c.writeNow()
 	if c.werr == nil {
 		c.werr = errConnAbusive
