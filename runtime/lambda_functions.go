@@ -101,10 +101,15 @@ func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lamb
 		if fn.BuildMethod != "" && why == "" {
 			switch fn.BuildMethod {
 			case "go1.x":
-				if lf.CodeDir == "" {
-					why = "BuildMethod go1.x needs the Go source as a directory"
-				} else {
+				switch {
+				case lf.CodeDir != "" && (fileExists(lf.CodeDir, "bootstrap") || fn.Handler != "" && fileExists(lf.CodeDir, fn.Handler)):
+					// Built already (--code DIR_WITH_BOOTSTRAP).
+				case lf.CodeDir != "":
 					lf.Build = lambda.BuildGo
+				case lf.CodeZip != "" || len(lf.Inline) > 0:
+					// A package, built already.
+				default:
+					why = "BuildMethod go1.x needs the Go source as a directory"
 				}
 			default:
 				if lf.CodeDir != "" && fileExists(lf.CodeDir, "bootstrap") || strings.HasPrefix(fn.Runtime, "nodejs") || strings.HasPrefix(fn.Runtime, "python") {
@@ -186,4 +191,46 @@ func mapsKeys(m map[string]string) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// FunctionInfo describes one Lambda function of the served version, for
+// the startup table.
+type FunctionInfo struct {
+	// Name is the function name; Runtime its runtime ("" for a function
+	// outside the template).
+	Name, Runtime string
+	// Where says how it runs: its code ("dir src/", "zip app.zip",
+	// "inline code", "go build of src/"), or where --lambda sends it.
+	Where string
+	// Served is false when it cannot run; Note says why.
+	Served bool
+	Note   string
+}
+
+// Functions lists the Lambda functions of the served version, by name.
+func (g *Gateway) Functions() []FunctionInfo {
+	v := g.cur.Load()
+	if v == nil || v.lambda == nil {
+		return nil
+	}
+	ls := v.lambda
+	out := make([]FunctionInfo, 0, len(ls.fns))
+	for _, f := range ls.fns {
+		fi := FunctionInfo{Name: f.Name, Runtime: f.Runtime, Served: ls.unusable[f.Name] == "", Note: ls.unusable[f.Name]}
+		switch {
+		case ls.remote[f.Name] != "":
+			fi.Where = "via " + ls.remote[f.Name]
+		case f.Build == lambda.BuildGo:
+			fi.Where = "go build of " + f.CodeDir
+		case f.CodeDir != "":
+			fi.Where = "code " + f.CodeDir
+		case f.CodeZip != "":
+			fi.Where = "zip " + f.CodeZip
+		case len(f.Inline) > 0:
+			fi.Where = "inline code"
+		}
+		out = append(out, fi)
+	}
+	slices.SortFunc(out, func(a, b FunctionInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

@@ -204,7 +204,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 			go w.Run(ctx, 150*time.Millisecond, logger, func() { u.reload(g, addrs, cfg) })
 		}
 	}
-	u.printRoutes(g.Routes(), addrs, cfg)
+	u.printRoutes(g, addrs, cfg)
 	printOutputs(e.stdout, r.Template)
 	u.printListening(addrs, cfg)
 	go func() {
@@ -287,7 +287,7 @@ func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.
 	}
 	u.current = r.Diags
 	fmt.Fprintf(e.stdout, "cfnrun up: reloaded %s\n", strings.Join(u.paths, " "))
-	u.printRoutes(g.Routes(), addrs, cfg)
+	u.printRoutes(g, addrs, cfg)
 }
 
 // newErrors returns the errors of next that current does not have
@@ -334,8 +334,9 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 	fmt.Fprintf(u.e.stdout, "%s\nTo see the source lines and how to fix each, run: %s\n", summary, u.in.validateLine(true, paths...))
 }
 
-func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string, cfg runtime.Config) {
+func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg runtime.Config) {
 	w := u.e.stdout
+	routes := g.Routes()
 	base := "http://" + addrs["http"]
 	if addrs["http"] == "" {
 		base = "https://" + addrs["https"]
@@ -383,11 +384,42 @@ func (u *upRun) printRoutes(routes []runtime.RouteInfo, addrs map[string]string,
 			fmt.Fprintf(w, "  %s /%s%s: %s\n", rt.Method, rt.Stage, rt.Path, rt.Note)
 		}
 	}
+	u.printFunctions(g.Functions())
 	if cfg.MapAll != "" {
 		fmt.Fprintf(w, "\nBackends: every integration host without a --map goes to the demo backend at %s (Host header kept).\n", cfg.MapAll)
 	}
 	for _, h := range sortedMapKeys(cfg.Maps) {
 		fmt.Fprintf(w, "Backend map: %s -> %s\n", h, cfg.Maps[h])
+	}
+}
+
+// printFunctions lists the Lambda functions: how many, and how each runs.
+func (u *upRun) printFunctions(fns []runtime.FunctionInfo) {
+	if len(fns) == 0 {
+		return
+	}
+	w := u.e.stdout
+	n := 0
+	for _, f := range fns {
+		if f.Served {
+			n++
+		}
+	}
+	s := "s"
+	if len(fns) == 1 {
+		s = ""
+	}
+	fmt.Fprintf(w, "\nLambda: %d function%s, %d run locally without Docker (each starts on its first request):\n", len(fns), s, n)
+	for _, f := range fns {
+		how := f.Where
+		if !f.Served {
+			how = "not served: " + f.Note
+		}
+		rt := f.Runtime
+		if rt == "" {
+			rt = "-"
+		}
+		fmt.Fprintf(w, "  %-30s %-16s %s\n", f.Name, rt, how)
 	}
 }
 
