@@ -131,12 +131,16 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 		return rs.fail(kind, "reading the request body")
 	}
 	bp := eventPool.Get().(*[]byte)
-	defer eventPool.Put(bp)
 	ev := rs.proxyEvent(body)
 	*bp = appendProxyEvent((*bp)[:0], &ev)
 	res, err := g.invoke(rs, ep.fn, *bp, false)
 	if err != nil {
+		// An invocation cut short by the timeout or the client goes on in
+		// the background with the event: its buffer is not reused.
 		return err
+	}
+	if cap(*bp) <= 1<<20 {
+		eventPool.Put(bp)
 	}
 	rs.backendProto = "lambda"
 	if res.FunctionError != "" {

@@ -3,10 +3,12 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -341,5 +343,30 @@ func TestLambdaNotServed(t *testing.T) {
 				t.Errorf("%s %s: %+v", rt.Stage, rt.Path, rt)
 			}
 		}
+	}
+}
+
+// TestLambdaRemote: --lambda NAME=URL sends a function outside the
+// template to a server speaking the Lambda Invoke API.
+func TestLambdaRemote(t *testing.T) {
+	var got atomic.Value
+	invokeAPI := h1Backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Method + " " + r.URL.Path)
+		var ev struct{ Path string }
+		json.NewDecoder(r.Body).Decode(&ev)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"statusCode": 200, "headers": {"X-Remote": "yes"}, "body": "remote saw %s"}`, ev.Path)
+	}))
+	b := newTB("lambdaapi4", stage("prod", nil))
+	b.method("/outside", "GET", lambdaProxy("elsewhere"))
+	r, _ := lambdaGateway(t, b.build(), func(c *Config) {
+		c.LambdaOverrides = map[string]string{"elsewhere": invokeAPI.URL}
+	})
+	res := do(t, slowClient(t), "GET", "http://"+r.http+"/prod/outside", nil)
+	if res.status != 200 || res.body != "remote saw /outside" || res.header.Get("X-Remote") != "yes" {
+		t.Errorf("got %d %v %s", res.status, res.header, res.body)
+	}
+	if p, _ := got.Load().(string); p != "POST /2015-03-31/functions/elsewhere/invocations" {
+		t.Errorf("the Invoke API got %q", p)
 	}
 }

@@ -162,8 +162,10 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		return exitUsage
 	}
 	// The Lambda service: functions start on their first invocation, and
-	// every process they run ends with it (see runtime/lambda).
-	svc := lambda.New(ctx, lambda.Config{Concurrency: u.lambdaConc, Logger: logger, NoWatch: !watch, Region: lambdaRegion(r.Template)})
+	// every process they run ends with it (see runtime/lambda). It outlives
+	// the first Ctrl-C, so that requests in flight finish while the
+	// gateway drains; Close then stops every instance.
+	svc := lambda.New(context.WithoutCancel(ctx), lambda.Config{Concurrency: u.lambdaConc, Logger: logger, NoWatch: !watch, Region: lambdaRegion(r.Template)})
 	defer svc.Close()
 	cfg.Lambda = svc
 	g, err := runtime.New(cfg)

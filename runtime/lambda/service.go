@@ -140,6 +140,9 @@ type Service struct {
 
 	watch *codeWatcher
 	wg    sync.WaitGroup // background goroutines (janitor, async)
+	// closeDone is closed when the first Close has stopped every
+	// instance.
+	closeDone chan struct{}
 }
 
 // New returns a Service with no functions. It starts nothing until the first
@@ -182,6 +185,8 @@ func New(ctx context.Context, cfg Config) *Service {
 		async:  make(chan struct{}, maxAsyncInFlight),
 		byName: map[string]*function{},
 		byARN:  map[string]*function{},
+
+		closeDone: make(chan struct{}),
 	}
 	s.ctx, s.stop = context.WithCancel(ctx)
 	if !cfg.NoWatch {
@@ -324,10 +329,14 @@ func (s *Service) Close() error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
+		// Another Close (the context's, say) is stopping the
+		// instances: return once it has.
+		<-s.closeDone
 		s.wg.Wait()
 		return nil
 	}
 	s.closed = true
+	defer close(s.closeDone)
 	fns := s.byName
 	s.byName, s.byARN = map[string]*function{}, map[string]*function{}
 	s.mu.Unlock()
