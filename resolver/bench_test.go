@@ -9,120 +9,27 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// generateTemplate writes a realistic CloudFormation template of about n
-// resources: a few REST APIs, each with a deployment (DependsOn every
-// method, as CDK writes it) and a stage, and groups of API resource +
-// two methods (AWS_PROXY to a Lambda, HTTP_PROXY with a path parameter
-// mapping) + the Lambda function and its IAM role. It returns the number
-// of resources written.
-func generateTemplate(n int) (string, int) {
-	const apis = 4
-	groups := (n - apis*3) / 5
-	var b strings.Builder
-	b.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\nDescription: generated benchmark template\n")
-	b.WriteString("Parameters:\n  Backend:\n    Type: String\n    Default: backend.example.com\n")
-	b.WriteString("Resources:\n")
-	count := 0
-	methods := make([][]string, apis)
-	for g := range groups {
-		a := g % apis
-		api := fmt.Sprintf("Api%d", a)
-		res := fmt.Sprintf("Res%d", g)
-		parent := fmt.Sprintf("!GetAtt %s.RootResourceId", api)
-		if g >= apis && (g/apis)%4 != 0 {
-			parent = fmt.Sprintf("!Ref Res%d", g-apis) // nest up to 4 deep, same API
-		}
-		fmt.Fprintf(&b, `  %[1]s:
-    Type: AWS::ApiGateway::Resource
-    Properties:
-      RestApiId: !Ref %[2]s
-      ParentId: %[3]s
-      PathPart: p%[4]d
-  Get%[4]d:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref %[2]s
-      ResourceId: !Ref %[1]s
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration:
-        Type: AWS_PROXY
-        IntegrationHttpMethod: POST
-        Uri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn%[4]d.Arn}/invocations
-        Credentials: !GetAtt Role%[4]d.Arn
-  Post%[4]d:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref %[2]s
-      ResourceId: !Ref %[1]s
-      HttpMethod: POST
-      AuthorizationType: NONE
-      RequestParameters:
-        method.request.header.X-Id: true
-      Integration:
-        Type: HTTP_PROXY
-        IntegrationHttpMethod: POST
-        Uri: !Sub "http://${Backend}/items/{id}"
-        TimeoutInMillis: 5000
-        RequestParameters:
-          integration.request.path.id: method.request.header.X-Id
-  Fn%[4]d:
-    Type: AWS::Lambda::Function
-    Properties:
-      Runtime: python3.12
-      Handler: index.handler
-      Role: !GetAtt Role%[4]d.Arn
-      Code:
-        ZipFile: "def handler(event, context): return {'statusCode': 200}"
-  Role%[4]d:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: {Service: lambda.amazonaws.com}
-            Action: sts:AssumeRole
-`, res, api, parent, g)
-		count += 5
-		methods[a] = append(methods[a], fmt.Sprintf("Get%d", g), fmt.Sprintf("Post%d", g))
-	}
-	for a := range apis {
-		fmt.Fprintf(&b, `  Api%[1]d:
-    Type: AWS::ApiGateway::RestApi
-    Properties:
-      Name: bench-%[1]d
-  Deployment%[1]d:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: [%[2]s]
-    Properties:
-      RestApiId: !Ref Api%[1]d
-  Stage%[1]d:
-    Type: AWS::ApiGateway::Stage
-    Properties:
-      RestApiId: !Ref Api%[1]d
-      DeploymentId: !Ref Deployment%[1]d
-      StageName: prod
-      Variables:
-        api: "%[1]d"
-`, a, strings.Join(methods[a], ", "))
-		count += 3
-	}
-	b.WriteString("Outputs:\n  Url:\n    Value: !Sub https://${Api0}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage0}\n")
-	return b.String(), count
-}
+	"github.com/cfnrun/cfnrun/internal/gen"
+)
 
 // writeGenerated writes the generated template and checks that it
 // resolves cleanly, so the benchmark measures a realistic, valid input.
 func writeGenerated(tb testing.TB, n int) string {
+	return writeGeneratedAs(tb, n, "yaml")
+}
+
+// writeGeneratedAs writes the generated template as YAML or JSON.
+func writeGeneratedAs(tb testing.TB, n int, format string) string {
 	tb.Helper()
-	src, count := generateTemplate(n)
+	src, count := gen.CFNYAML(n, 0)
+	if format == "json" {
+		src, count = gen.CFNJSON(n, 0)
+	}
 	if count < n-5 || count > n {
 		tb.Fatalf("generated %d resources, want about %d", count, n)
 	}
-	path := filepath.Join(tb.TempDir(), "generated.yaml")
+	path := filepath.Join(tb.TempDir(), "generated."+format)
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		tb.Fatal(err)
 	}
@@ -137,7 +44,31 @@ func writeGenerated(tb testing.TB, n int) string {
 }
 
 func TestGeneratedTemplateResolvesCleanly(t *testing.T) {
-	writeGenerated(t, 200)
+	y := Resolve(context.Background(), []string{writeGeneratedAs(t, 200, "yaml")}, Options{})
+	j := Resolve(context.Background(), []string{writeGeneratedAs(t, 200, "json")}, Options{})
+	// The two syntaxes describe one API.
+	if len(y.Template.APIs) != len(j.Template.APIs) || len(y.Template.Functions) != len(j.Template.Functions) {
+		t.Fatalf("YAML and JSON differ: %d/%d APIs, %d/%d functions", len(y.Template.APIs), len(j.Template.APIs), len(y.Template.Functions), len(j.Template.Functions))
+	}
+}
+
+// BenchmarkResolveScale shows how the cost of a resolve grows with the
+// template: go test -run X -bench ResolveScale -benchmem ./resolver/
+func BenchmarkResolveScale(b *testing.B) {
+	for _, format := range []string{"yaml", "json"} {
+		for _, n := range []int{500, 2000, 8000, 16000} {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				path := writeGeneratedAs(b, n, format)
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if r := Resolve(ctx, []string{path}, Options{}); r.Template == nil {
+						b.Fatal("no template")
+					}
+				}
+			})
+		}
+	}
 }
 
 // BenchmarkResolveGenerated2000 resolves (parse, graph, evaluate, lower,

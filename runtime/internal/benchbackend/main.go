@@ -19,10 +19,11 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	startup := flag.String("startup", "", "instead of serving: run the command after --, poll this `URL` until it answers 200, print the milliseconds from exec to that answer")
+	startup := flag.String("startup", "", "instead of serving: run the command after --, poll this `URL` until it answers -status, print the milliseconds from exec to that answer")
+	status := flag.Int("status", 200, "the status -startup waits for")
 	flag.Parse()
 	if *startup != "" {
-		os.Exit(measureStartup(*startup, flag.Args()))
+		os.Exit(measureStartup(*startup, *status, flag.Args()))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -61,8 +62,8 @@ func main() {
 	}
 }
 
-// measureStartup runs args and reports how long until url answers 200.
-func measureStartup(url string, args []string) int {
+// measureStartup runs args and reports how long until url answers status.
+func measureStartup(url string, status int, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "give the command after --")
 		return 2
@@ -80,13 +81,13 @@ func measureStartup(url string, args []string) int {
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == 200 {
+			if resp.StatusCode == status {
 				fmt.Printf("%.1f\n", float64(time.Since(start).Microseconds())/1000)
 				return 0
 			}
 		}
 		time.Sleep(500 * time.Microsecond)
 	}
-	fmt.Fprintln(os.Stderr, "no 200 within 10s")
+	fmt.Fprintf(os.Stderr, "no %d within 10s\n", status)
 	return 1
 }
