@@ -210,11 +210,11 @@ if [ "$TLS" = 1 ]; then
 fi
 ORDER+=("${ORDER_EXTRA[@]}")
 
-# run NAME ROUND: one h2load run; appends "req/s p99ms" to $work/NAME.res
+# run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms" to $work/NAME.res
 run() {
   local name=$1 log="$work/$1.$2.log"
   local out
-  out=$(h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${URL[$name]}" 2>&1)
+  out=$(h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${URL[$name]}" 2>&1)
   local rps ok
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
   ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
@@ -287,9 +287,9 @@ if [ "$CURVE" = 1 ]; then
   echo "connections (h2c HTTP_PROXY, -m 1 per connection, $DURATION s): req/s and RSS after, cfnrun vs haproxy"
   printf '  %-8s %14s %10s %14s %10s\n' conns "cfnrun req/s" "RSS MB" "haproxy req/s" "RSS MB"
   for c in 100 1000 10000; do
-    run cfnrun-proxy "c$c" "$c" 1 >/dev/null
+    run cfnrun-proxy "c$c" "$c" 1 2 >/dev/null
     cr=$(tail -1 "$work/cfnrun-proxy.res" | awk '{print $1}'); cm=$(rss_of "$CFN_PID")
-    run haproxy-proxy "c$c" "$c" 1 >/dev/null
+    run haproxy-proxy "c$c" "$c" 1 2 >/dev/null
     hr=$(tail -1 "$work/haproxy-proxy.res" | awk '{print $1}'); hm=$(rss_of "$HAP_PID")
     printf '  %-8s %14.0f %10s %14.0f %10s\n' "$c" "$cr" "$cm" "$hr" "$hm"
   done
