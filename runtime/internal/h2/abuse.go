@@ -40,7 +40,7 @@ const (
 var abuseNames = [numAbuseKinds]string{"resets", "refused", "controlFrames", "oversizeHeaders", "stalls"}
 
 // abuseWeight is how many glitches one event of each kind counts for.
-var abuseWeight = [numAbuseKinds]int64{1, 1, 1, 10, 100}
+var abuseWeight = [numAbuseKinds]int64{1, 1, 1, 50, 100}
 
 const (
 	// glitchBase is the allowance of a connection that has done nothing

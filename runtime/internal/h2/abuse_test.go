@@ -145,6 +145,28 @@ func TestAbusiveClientsGetGoAway(t *testing.T) {
 			}
 			return fr.WriteData(1, false, nil)
 		}},
+		{"malformed requests", "controlFrames", func(fr *http2.Framer, i int) error {
+			// Each is a stream error (an upper-case name), which costs
+			// decoding and a reset and earns nothing.
+			writeRequest(fr, uint32(2*i+1), true, append(getFields[:len(getFields):len(getFields)], "X-Upper", "1")...)
+			return nil
+		}},
+		{"HPACK bomb", "oversizeHeaders", func(fr *http2.Framer, i int) error {
+			// A 4 KiB table entry referred to 4,000 times: 4 KiB on the
+			// wire, 16 MiB decoded, answered 431 each time. The 431s
+			// must not earn the allowance that keeps the bomb going.
+			var b bytes.Buffer
+			enc := hpack.NewEncoder(&b)
+			for j := 0; j+1 < len(getFields); j += 2 {
+				enc.WriteField(hpack.HeaderField{Name: getFields[j], Value: getFields[j+1], Sensitive: true})
+			}
+			if i == 0 {
+				enc.WriteField(hpack.HeaderField{Name: "x-bomb", Value: strings.Repeat("b", 4000)})
+			} else {
+				b.Write(bytes.Repeat([]byte{0x80 | 62}, 4000))
+			}
+			return fr.WriteHeaders(http2.HeadersFrameParam{StreamID: uint32(2*i + 1), BlockFragment: b.Bytes(), EndStream: true, EndHeaders: true})
+		}},
 		{"refused streams", "refused", func(fr *http2.Framer, i int) error {
 			// Streams held open by /slow, past the limit of 250.
 			writeRequest(fr, uint32(2*i+1), true, slow...)

@@ -450,6 +450,13 @@ func (c *conn) readFailed(err error) bool {
 			c.mu.Unlock()
 		}
 		c.resetStream(se.StreamID, se.Code)
+		// A malformed request costs decoding and a reset, and earns
+		// nothing: a glitch (abuse.go).
+		if c.noteAbuse(abuseControl) {
+			c.goAwayNow(http2.ErrCodeEnhanceYourCalm)
+			c.lingerClose()
+			return false
+		}
 		return true
 	}
 	var ce http2.ConnectionError
@@ -1013,6 +1020,18 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 		// (RFC 9113 §8.1.1). The handler's Read fails instead of
 		// returning a short or long body.
 		st.body.closeWithError(errBadContentLength)
+		c.wmu.Lock()
+		if st.ended && !st.reset {
+			// Answered early (the handler did not need the body): the
+			// stream is half-closed on our side, and the malformed
+			// body still ends it with PROTOCOL_ERROR rather than a
+			// drain that ends in NO_ERROR.
+			st.reset = true
+			st.sentRST.Store(true)
+			c.writeRSTStream(st.id, http2.ErrCodeProtocol)
+			c.dirty = true
+		}
+		c.wmu.Unlock()
 		c.resetStream(st.id, http2.ErrCodeProtocol)
 		c.creditConn(int64(len(data)))
 		return 0, false
