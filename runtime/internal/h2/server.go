@@ -234,8 +234,9 @@ type conn struct {
 	maxID     uint32
 	goingAway bool
 	closed    bool
-	// active: ConnState was last told StateActive (reader goroutine).
-	active bool
+	// active: ConnState was last told StateActive; opened: a stream was
+	// opened and the flusher goroutine started (reader goroutine).
+	active, opened bool
 	// recent remembers the last streams that closed, and whether we
 	// reset them: frames a client sent before it saw our RST_STREAM are
 	// ignored, frames on a stream it closed itself are errors.
@@ -341,7 +342,6 @@ func (c *conn) serve() {
 		return
 	}
 	c.nc.SetReadDeadline(time.Time{})
-	go c.flusher()
 	c.wmu.Lock()
 	c.writeSettings(
 		http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: c.srv.MaxConcurrentStreams},
@@ -382,7 +382,15 @@ func (c *conn) serve() {
 					// largest frame read: start afresh.
 					c.newFramer()
 				}
-				c.rd.armIdle(now, idleAt)
+				// A connection that never had a stream (an idle
+				// client, or one holding connections open) hands
+				// its buffers back at once: thousands of them must
+				// not each hold 96 KiB for a second.
+				release := idleRelease
+				if !c.opened {
+					release = 0
+				}
+				c.rd.armIdle(now, idleAt, release)
 			} else if idleSet {
 				c.rd.disarm()
 				idleSet = false
@@ -867,6 +875,11 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 	c.mu.Lock()
 	c.streams[id] = st
 	c.mu.Unlock()
+	if !c.opened {
+		// Idle connections need no flusher goroutine.
+		c.opened = true
+		go c.flusher()
+	}
 	c.reportState(true)
 	rw := &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
 	if inline {

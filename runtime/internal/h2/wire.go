@@ -269,18 +269,19 @@ func (r *connReader) setDeadline(t time.Time) {
 	}
 }
 
-// armIdle sets the deadlines of an idle connection that closes at idleAt.
+// armIdle sets the deadlines of an idle connection that closes at idleAt
+// and hands its buffers back after release.
 // To keep deadline changes rare under load (an answered batch leaves the
 // connection idle every time), a deadline set less than half a release
 // period ago stays.
-func (r *connReader) armIdle(now, idleAt time.Time) {
+func (r *connReader) armIdle(now, idleAt time.Time, release time.Duration) {
 	r.idleAt = idleAt
 	if r.br == nil {
 		r.armed = false
 		r.setDeadline(idleAt)
 		return
 	}
-	want := now.Add(idleRelease)
+	want := now.Add(release)
 	if want.After(idleAt) {
 		want = idleAt
 	}
