@@ -26,73 +26,52 @@ const PREFIX = '/2018-06-01/runtime/';
 // ---------------------------------------------------------------------------
 // A minimal HTTP/1.1 client for the Runtime API: requests are written in
 // order and responses parsed in order (Content-Length bodies, as the
-// Runtime API sends them).
+// Runtime API sends them), each handed to the callback its request was
+// sent with. A warm invocation costs one read (the 202 to the last answer
+// and the next event arrive together) and one write (the answer and the
+// next request), and allocates little: no promise per request, requests
+// written as one string.
 
 class RuntimeClient {
   constructor(address) {
     const i = address.lastIndexOf(':');
-    this.host = address.slice(0, i);
-    this.port = Number(address.slice(i + 1));
-    this.hostHeader = 'Host: ' + address + '\r\n';
-    this.pending = [];
-    this.chunks = [];
-    this.have = 0;
-    this.head = null; // parsed head of the response being read
-    this.sock = net.connect({ host: this.host, port: this.port });
+    this.pending = []; // callbacks, in request order
+    this.buf = null; // unparsed input
+    this.sock = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
     this.sock.setNoDelay(true);
     this.sock.on('data', (c) => this.onData(c));
     this.sock.on('error', (e) => this.fail(e));
     this.sock.on('close', () => this.fail(new Error('Runtime API connection closed')));
   }
 
-  fail(err) {
-    const p = this.pending;
-    this.pending = [];
-    for (const w of p) w.reject(err);
+  fail() {
     // Without the Runtime API there is nothing left to do: the instance is
     // being stopped.
     process.exit(0);
   }
 
-  // send writes one or more serialised requests and returns a promise per
-  // request for its response {status, headers, body}.
-  send(...reqs) {
-    const ps = reqs.map(() => new Promise((resolve, reject) => this.pending.push({ resolve, reject })));
+  // send writes requests (one string) expecting one response per callback.
+  send(req, ...callbacks) {
+    for (const cb of callbacks) this.pending.push(cb);
     this.sock.ref();
-    this.sock.write(reqs.length === 1 ? reqs[0] : Buffer.concat(reqs));
-    return ps;
+    this.sock.write(req, 'utf8');
   }
 
   onData(chunk) {
-    this.chunks.push(chunk);
-    this.have += chunk.length;
+    let buf = this.buf === null ? chunk : Buffer.concat([this.buf, chunk]);
+    let at = 0;
     for (;;) {
-      if (this.head === null) {
-        const buf = this.flat();
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        this.head = parseHead(buf.latin1Slice(0, end));
-        const rest = buf.subarray(end + 4);
-        this.chunks = rest.length ? [rest] : [];
-        this.have = rest.length;
-      }
-      const need = this.head.length;
-      if (this.have < need) return;
-      const buf = this.flat();
-      const body = buf.subarray(0, need);
-      const rest = buf.subarray(need);
-      this.chunks = rest.length ? [rest] : [];
-      this.have = rest.length;
-      const res = { status: this.head.status, headers: this.head.headers, body };
-      this.head = null;
-      const w = this.pending.shift();
-      if (w) w.resolve(res);
+      const end = buf.indexOf('\r\n\r\n', at, 'latin1');
+      if (end < 0) break;
+      const res = parseHead(buf.latin1Slice(at, end));
+      const start = end + 4;
+      if (buf.length - start < res.length) break;
+      res.body = buf.subarray(start, start + res.length);
+      at = start + res.length;
+      const cb = this.pending.shift();
+      if (cb) cb(res);
     }
-  }
-
-  flat() {
-    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.have)];
-    return this.chunks[0];
+    this.buf = at === buf.length ? null : buf.subarray(at);
   }
 
   ref() { this.sock.ref(); }
@@ -100,29 +79,31 @@ class RuntimeClient {
 }
 
 function parseHead(text) {
-  const lines = text.split('\r\n');
-  const status = Number(lines[0].slice(9, 12));
+  const status = Number(text.slice(9, 12));
   const headers = Object.create(null);
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i];
-    const c = l.indexOf(':');
-    if (c > 0) headers[l.slice(0, c).toLowerCase()] = l.slice(c + 1).trim();
+  let i = text.indexOf('\r\n');
+  while (i >= 0) {
+    const j = text.indexOf('\r\n', i + 2);
+    const c = text.indexOf(':', i + 2);
+    const e = j < 0 ? text.length : j;
+    if (c > 0 && c < e) headers[text.slice(i + 2, c).toLowerCase()] = text.slice(c + 1, e).trim();
+    i = j;
   }
-  const cl = headers['content-length'];
   if (headers['transfer-encoding']) {
     throw new Error('cfnrun node bootstrap: chunked Runtime API responses are not supported');
   }
-  return { status, headers, length: cl === undefined ? 0 : Number(cl) };
+  const cl = headers['content-length'];
+  return { status, headers, length: cl === undefined ? 0 : Number(cl), body: null };
 }
 
-const NEXT = Buffer.from('GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n\r\n', 'latin1');
+const NEXT = 'GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n\r\n';
+const POST_HEAD = ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nContent-Type: application/json\r\nContent-Length: ';
 
+// post is a POST request with a JSON body (a string), as a string.
 function post(pathname, body, extraHeaders) {
-  const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-  let head = 'POST ' + PREFIX + pathname + ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n' +
-    'Content-Type: application/json\r\nContent-Length: ' + b.length + '\r\n';
+  let head = 'POST ' + PREFIX + pathname + POST_HEAD + Buffer.byteLength(body, 'utf8') + '\r\n';
   if (extraHeaders) for (const k of Object.keys(extraHeaders)) head += k + ': ' + extraHeaders[k] + '\r\n';
-  return Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), b]);
+  return head + '\r\n' + body;
 }
 
 // ---------------------------------------------------------------------------
@@ -283,77 +264,90 @@ function fatal(err, code, what) {
   if (current && client) {
     const id = current.id;
     current = null;
-    const [p] = client.send(post('invocation/' + id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type }));
-    p.then(() => process.exit(code), () => process.exit(code));
+    client.send(post('invocation/' + id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type }), () => process.exit(code));
   } else {
     process.exit(code);
   }
 }
 
-// invoke calls the handler and resolves with {error, value, wait}: wait is
-// set when the answer must wait for an empty event loop.
-function invoke(handler, res) {
+// invoke calls the handler for the event in res and calls settle(r) once
+// with r = {id, error, value, wait}: wait is set when the answer must wait
+// for an empty event loop.
+function invoke(handler, res, settle) {
   const h = res.headers;
   const id = h['lambda-runtime-aws-request-id'];
   const deadline = Number(h['lambda-runtime-deadline-ms']);
   if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
   else delete process.env._X_AMZN_TRACE_ID;
 
-  return new Promise((settle) => {
-    let done = false;
-    let waits = true;
-    const finish = (error, value, wait) => {
-      if (done) {
-        console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
-        return;
-      }
-      done = true;
-      settle({ id, error, value, wait });
-    };
-    const hasErr = (e) => e !== undefined && e !== null;
-    const callback = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, waits));
-    const doneFn = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, false));
-    const context = Object.assign(Object.create(null), base, {
-      awsRequestId: id,
-      invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
-      clientContext: parseJSONHeader(h['lambda-runtime-client-context']),
-      identity: parseJSONHeader(h['lambda-runtime-cognito-identity']),
-      getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
-      done: doneFn,
-      succeed: (value) => doneFn(null, value),
-      fail: (err) => doneFn(hasErr(err) ? err : 'handled'),
-    });
-    Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
-      get: () => waits,
-      set: (v) => { waits = Boolean(v); },
-      enumerable: true,
-    });
-    current = { id };
-    let event;
-    try {
-      event = JSON.parse(res.body.length ? res.body.toString('utf8') : 'null');
-    } catch (e) {
-      finish(new LambdaRuntimeError('Runtime.InvalidEventPayload', 'the event is not JSON: ' + e.message), undefined, false);
+  let done = false;
+  let waits = true;
+  const finish = (error, value, wait) => {
+    if (done) {
+      console.error('Invocation has already been reported as done. Cannot call complete more than once per invocation.');
       return;
     }
-    // A handler that neither returns a promise nor calls back answers null
-    // once the event loop is empty, as on Lambda.
-    onEmptyLoop = () => finish(null, null, false);
-    let out;
-    try {
-      out = handler(event, context, callback);
-    } catch (e) {
-      finish(e, undefined, false);
-      return;
-    }
-    if (out && typeof out.then === 'function') {
-      out.then((v) => finish(null, v, false), (e) => finish(hasErr(e) ? e : new Error(String(e)), undefined, false));
-    }
+    done = true;
+    settle({ id, error, value, wait });
+  };
+  const hasErr = (e) => e !== undefined && e !== null;
+  const callback = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, waits));
+  const doneFn = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, false));
+  const context = Object.assign(Object.create(null), base, {
+    awsRequestId: id,
+    invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+    clientContext: parseJSONHeader(h['lambda-runtime-client-context']),
+    identity: parseJSONHeader(h['lambda-runtime-cognito-identity']),
+    getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+    done: doneFn,
+    succeed: (value) => doneFn(null, value),
+    fail: (err) => doneFn(hasErr(err) ? err : 'handled'),
   });
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
+    get: () => waits,
+    set: (v) => { waits = Boolean(v); },
+    enumerable: true,
+  });
+  current = { id };
+  let event;
+  try {
+    event = JSON.parse(res.body.length ? res.body.utf8Slice(0, res.body.length) : 'null');
+  } catch (e) {
+    finish(new LambdaRuntimeError('Runtime.InvalidEventPayload', 'the event is not JSON: ' + e.message), undefined, false);
+    return;
+  }
+  // A handler that neither returns a promise nor calls back answers null
+  // once the event loop is empty, as on Lambda.
+  onEmptyLoop = () => finish(null, null, false);
+  let out;
+  try {
+    out = handler(event, context, callback);
+  } catch (e) {
+    finish(e, undefined, false);
+    return;
+  }
+  if (out && typeof out.then === 'function') {
+    out.then((v) => finish(null, v, false), (e) => finish(hasErr(e) ? e : new Error(String(e)), undefined, false));
+  }
 }
 
-function waitForEmptyLoop() {
-  return new Promise((resolve) => { onEmptyLoop = resolve; });
+// answer is the request that reports an invocation's outcome.
+function answer(r) {
+  if (r.error !== null && r.error !== undefined) {
+    const { type, body } = errorPayload(r.error);
+    process.stderr.write(new Date().toISOString() + '\t' + r.id + '\tERROR\tInvoke Error \t' + body + '\n');
+    return post('invocation/' + r.id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type });
+  }
+  let body;
+  try {
+    body = r.value === undefined ? 'null' : JSON.stringify(r.value);
+    if (body === undefined) body = 'null';
+  } catch (e) {
+    const err = new LambdaRuntimeError('Runtime.MarshalError', 'Unable to stringify response body as json: ' + e.message, e);
+    const p = errorPayload(err);
+    return post('invocation/' + r.id + '/error', p.body, { 'Lambda-Runtime-Function-Error-Type': p.type });
+  }
+  return post('invocation/' + r.id + '/response', body);
 }
 
 async function main() {
@@ -368,13 +362,27 @@ async function main() {
   } catch (e) {
     const { type, body } = errorPayload(e);
     process.stderr.write(new Date().toISOString() + '\tundefined\tERROR\t' + body + '\n');
-    const [p] = client.send(post('init/error', body, { 'Lambda-Runtime-Function-Error-Type': type }));
-    try { await p; } catch (_) { /* exiting anyway */ }
-    process.exit(1);
+    client.send(post('init/error', body, { 'Lambda-Runtime-Function-Error-Type': type }), () => process.exit(1));
+    return;
   }
-  let [nextP] = client.send(NEXT);
-  for (;;) {
-    const res = await nextP;
+
+  // The loop: an event arrives (onNext), the handler runs, its outcome
+  // (settled) goes out with the request for the next event.
+  const answered = (a) => {
+    if (a.status !== 202) {
+      console.error('cfnrun node bootstrap: the Runtime API refused the answer: ' + a.status + ' ' + a.body.toString());
+    }
+  };
+  const respond = (r) => {
+    current = null;
+    client.send(answer(r) + NEXT, answered, onNext);
+  };
+  const settled = (r) => {
+    onEmptyLoop = null;
+    if (r.wait) onEmptyLoop = () => respond(r);
+    else respond(r);
+  };
+  const onNext = (res) => {
     if (res.status !== 200) {
       console.error('cfnrun node bootstrap: invocation/next answered ' + res.status + ' ' + res.body.toString());
       process.exit(1);
@@ -382,34 +390,9 @@ async function main() {
     // While the handler runs, the Runtime API connection does not keep the
     // process alive: an empty event loop means the handler is done.
     client.unref();
-    const r = await invoke(handler, res);
-    onEmptyLoop = null;
-    if (r.wait) await waitForEmptyLoop();
-    current = null;
-    let req;
-    if (r.error !== null && r.error !== undefined) {
-      const { type, body } = errorPayload(r.error);
-      process.stderr.write(new Date().toISOString() + '\t' + r.id + '\tERROR\tInvoke Error \t' + body + '\n');
-      req = post('invocation/' + r.id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type });
-    } else {
-      let body;
-      try {
-        body = r.value === undefined ? 'null' : JSON.stringify(r.value);
-        if (body === undefined) body = 'null';
-      } catch (e) {
-        const err = new LambdaRuntimeError('Runtime.MarshalError', 'Unable to stringify response body as json: ' + e.message, e);
-        const p = errorPayload(err);
-        req = post('invocation/' + r.id + '/error', p.body, { 'Lambda-Runtime-Function-Error-Type': p.type });
-      }
-      if (!req) req = post('invocation/' + r.id + '/response', body);
-    }
-    const [answered, next] = client.send(req, NEXT);
-    nextP = next;
-    const a = await answered;
-    if (a.status !== 202) {
-      console.error('cfnrun node bootstrap: the Runtime API refused the answer: ' + a.status + ' ' + a.body.toString());
-    }
-  }
+    invoke(handler, res, settled);
+  };
+  client.send(NEXT, onNext);
 }
 
 main();
