@@ -54,6 +54,12 @@ type instance struct {
 	logID  atomic.Pointer[string] // request id output lines belong to
 	logs   logState
 	status *os.File // /proc/{pid}/status, for Max Memory Used
+	// The peak resident set size last read from status, and when. It only
+	// grows, so REPORT reuses a reading younger than hwmRefresh rather than
+	// have the kernel format the process's status for every invocation.
+	// Used by the invocation in progress only.
+	hwmKB int64
+	hwmAt time.Time
 }
 
 // invocation is one call of a function.

@@ -241,7 +241,7 @@ func (in *instance) report(id string, res *Result) string {
 	b = append(b, " ms\tMemory Size: "...)
 	b = strconv.AppendInt(b, int64(in.fn.memoryMB), 10)
 	b = append(b, " MB"...)
-	if kb := maxRSSKB(in.status); kb > 0 {
+	if kb := in.maxRSSKB(); kb > 0 {
 		b = append(b, "\tMax Memory Used: "...)
 		b = strconv.AppendInt(b, (kb+1023)/1024, 10)
 		b = append(b, " MB"...)
@@ -274,4 +274,19 @@ func (in *instance) logInitFailure(inv *invocation, res *Result) {
 	in.fn.s.log.LogAttrs(context.Background(), slog.LevelWarn, "function failed to initialise",
 		slog.String("function", in.fn.name), slog.String("requestId", inv.id),
 		slog.String("errorType", res.ErrorType), slog.String("error", string(res.Payload)))
+}
+
+// hwmRefresh is how old a reading of the peak memory REPORT may reuse.
+const hwmRefresh = time.Second
+
+// maxRSSKB is the process's peak resident set size in KiB (0 when not
+// known), read at most every hwmRefresh.
+func (in *instance) maxRSSKB() int64 {
+	if now := time.Now(); in.hwmAt.IsZero() || now.Sub(in.hwmAt) >= hwmRefresh {
+		if kb := maxRSSKB(in.status); kb > in.hwmKB {
+			in.hwmKB = kb
+		}
+		in.hwmAt = now
+	}
+	return in.hwmKB
 }

@@ -21,9 +21,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	startup := flag.String("startup", "", "instead of serving: run the command after --, poll this `URL` until it answers -status, print the milliseconds from exec to that answer")
 	status := flag.Int("status", 200, "the status -startup waits for")
+	ready := flag.String("ready", "", "with -startup: first poll this `URL` until it answers at all, then time one request to the -startup URL (which must answer -status), and print that time after the start-up time")
+	timeout := flag.Duration("startup-timeout", 10*time.Second, "with -startup: give up after this long")
 	flag.Parse()
 	if *startup != "" {
-		os.Exit(measureStartup(*startup, *status, flag.Args()))
+		os.Exit(measureStartup(*startup, *status, *ready, *timeout, flag.Args()))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -63,7 +65,10 @@ func main() {
 }
 
 // measureStartup runs args and reports how long until url answers status.
-func measureStartup(url string, status int, args []string) int {
+// With ready, it waits until ready answers anything first, then reports
+// also how long the first request to url took (a cold start behind a
+// server that is up).
+func measureStartup(url string, status int, ready string, timeout time.Duration, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "give the command after --")
 		return 2
@@ -76,7 +81,36 @@ func measureStartup(url string, status int, args []string) int {
 		return 1
 	}
 	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	for time.Since(start) < 10*time.Second {
+	if ready != "" {
+		for {
+			if time.Since(start) > timeout {
+				fmt.Fprintf(os.Stderr, "%s did not answer within %v\n", ready, timeout)
+				return 1
+			}
+			resp, err := c.Get(ready)
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				break
+			}
+			time.Sleep(500 * time.Microsecond)
+		}
+		first := time.Now()
+		resp, err := (&http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}).Get(url)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != status {
+			fmt.Fprintf(os.Stderr, "%s answered %d\n", url, resp.StatusCode)
+			return 1
+		}
+		fmt.Printf("%.1f %.1f\n", float64(time.Since(start).Microseconds())/1000, float64(time.Since(first).Microseconds())/1000)
+		return 0
+	}
+	for time.Since(start) < timeout {
 		resp, err := c.Get(url)
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
@@ -88,6 +122,6 @@ func measureStartup(url string, status int, args []string) int {
 		}
 		time.Sleep(500 * time.Microsecond)
 	}
-	fmt.Fprintf(os.Stderr, "no %d within 10s\n", status)
+	fmt.Fprintf(os.Stderr, "no %d within %v\n", status, timeout)
 	return 1
 }
