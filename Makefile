@@ -6,7 +6,7 @@ FUZZTIME  ?= 20s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build run test check fmt vet lint fuzz bench bench-go attack golden clean
+.PHONY: all build run test check fmt vet lint fuzz bench bench-go bench-lambda attack golden clean
 
 all: build
 
@@ -56,6 +56,11 @@ bench: bench-go
 # loopback (scripts/attack.sh; figures in docs/performance.md, "Hostile clients").
 attack:
 	scripts/attack.sh
+
+# bench-lambda: cfnrun up against serverless-offline (installed from npm into
+# ~/.cache/cfnrun-tools) serving the same Node.js handler, under h2load.
+bench-lambda:
+	scripts/bench-lambda.sh
 
 # golden: rewrite golden files under testdata/.
 golden:

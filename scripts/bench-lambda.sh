@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# bench-lambda.sh — cfnrun up against serverless-offline, serving the same
+# trivial Node.js handler behind API Gateway, under h2load.
+#
+#   scripts/bench-lambda.sh            # or: make bench-lambda
+#   DURATION=10 ROUNDS=5 scripts/bench-lambda.sh
+#   CONCURRENCY=4 scripts/bench-lambda.sh   # cfnrun up --lambda-concurrency 4
+#
+# serverless (3.40.0, the last version that runs without a login) and
+# serverless-offline (13.9.0, its last major for serverless 3) are installed
+# from npm into ~/.cache/cfnrun-tools on first use. serverless-offline runs in
+# its fastest mode: --useInProcess (the handler runs in serverless-offline's
+# own process, no worker thread or child process), handlers not reloaded per
+# request (the default). It serves HTTP/1.1 only.
+#
+# Both serve scripts/lambda-bench/ (handler.js; template.yaml for cfnrun,
+# serverless.yml for serverless-offline): GET /dev/hello answers a constant
+# proxy response. Both log every invocation as they do by default
+# (serverless-offline its request and duration lines, cfnrun the function's
+# START/END/REPORT lines); cfnrun's access log is off.
+#
+# Then, ROUNDS times interleaved:
+#   sls-h1      h2load --h1 -c CONNS          serverless-offline (HTTP/1.1)
+#   cfnrun-h1   h2load --h1 -c CONNS          cfnrun up, like for like
+#   cfnrun-h2c  h2load -c CONNS -m STREAMS    cfnrun up over h2c
+# and prints median req/s and p99 per target, the ratios, and for each
+# server STARTS times: exec to the first 200 (which includes the function's
+# cold start) and the latency of the first request once the server answers
+# (the cold start a user sees), and the resident memory after the load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
+
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
+CONNS=${CONNS:-16}
+STREAMS=${STREAMS:-10}
+STARTS=${STARTS:-3}
+CONCURRENCY=${CONCURRENCY:-}
+SLS_VERSION=3.40.0
+OFFLINE_VERSION=13.9.0
+TOOLS=${CFNRUN_TOOLS:-$HOME/.cache/cfnrun-tools}
+SLS_DIR="$TOOLS/serverless$SLS_VERSION-offline$OFFLINE_VERSION"
+
+for tool in h2load node npm curl; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "bench-lambda.sh needs $tool (h2load: apt-get install nghttp2-client; node and npm: Node.js 18+)" >&2
+    exit 1
+  fi
+done
+
+if [ ! -x "$SLS_DIR/node_modules/.bin/serverless" ]; then
+  echo "installing serverless@$SLS_VERSION and serverless-offline@$OFFLINE_VERSION into $SLS_DIR"
+  mkdir -p "$SLS_DIR"
+  echo '{"name":"cfnrun-bench-serverless","private":true}' >"$SLS_DIR/package.json"
+  (cd "$SLS_DIR" && npm install --no-audit --no-fund --loglevel=error \
+    "serverless@$SLS_VERSION" "serverless-offline@$OFFLINE_VERSION" >/dev/null)
+fi
+SLS="$SLS_DIR/node_modules/.bin/serverless"
+# No telemetry, update checks or notifications: nothing leaves the machine.
+export SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off SLS_DEPRECATION_DISABLE='*'
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/cfnrun" ./cmd/cfnrun
+go build -o "$work/startup" ./runtime/internal/benchbackend
+cp -r scripts/lambda-bench "$work/app"
+# serverless needs its plugin next to serverless.yml.
+ln -s "$SLS_DIR/node_modules" "$work/app/node_modules"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+CONC_FLAG=()
+if [ -n "$CONCURRENCY" ]; then CONC_FLAG=(--lambda-concurrency "$CONCURRENCY"); fi
+
+# cfnrun_cmd PORT, sls_cmd PORT: the two servers' command lines.
+cfnrun_cmd() {
+  echo "$work/cfnrun" up --no-watch --access-log=false "${CONC_FLAG[@]}" \
+    --addr "127.0.0.1:$1" --tls-addr= "$work/app/template.yaml"
+}
+sls_cmd() {
+  echo "$SLS" offline start --useInProcess --noSponsor --host 127.0.0.1 \
+    --httpPort "$1" --lambdaPort "$(free_port)" --websocketPort "$(free_port)"
+}
+
+# Start-up and cold start, before the load (each start is a fresh process).
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -A START COLD
+for name in cfnrun sls; do
+  : >"$work/$name.start"
+  for _ in $(seq "$STARTS"); do
+    port=$(free_port)
+    # shellcheck disable=SC2046
+    (cd "$work/app" && "$work/startup" -startup-timeout 180s -startup "http://127.0.0.1:$port/dev/hello" \
+      -- $(${name}_cmd "$port") 2>/dev/null | tail -1) >>"$work/$name.start"
+    port=$(free_port)
+    # shellcheck disable=SC2046
+    (cd "$work/app" && "$work/startup" -startup-timeout 180s -ready "http://127.0.0.1:$port/dev/none" \
+      -startup "http://127.0.0.1:$port/dev/hello" -- $(${name}_cmd "$port") 2>/dev/null | tail -1 | awk '{print $2}') >>"$work/$name.cold"
+  done
+  START[$name]=$(median <"$work/$name.start")
+  COLD[$name]=$(median <"$work/$name.cold")
+done
+
+CFN_PORT=$(free_port)
+# shellcheck disable=SC2046
+$(cfnrun_cmd "$CFN_PORT") >"$work/cfnrun.out" 2>&1 &
+CFN_PID=$!
+pids+=($CFN_PID)
+SLS_PORT=$(free_port)
+# shellcheck disable=SC2046
+(cd "$work/app" && exec $(sls_cmd "$SLS_PORT")) >"$work/sls.out" 2>&1 &
+SLS_PID=$!
+pids+=($SLS_PID)
+
+wait_200() {
+  for _ in $(seq 3600); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" = 200 ]; then return 0; fi
+    sleep 0.05
+  done
+  echo "no 200 from $1" >&2; cat "$work"/*.out >&2; exit 1
+}
+wait_200 "http://127.0.0.1:$CFN_PORT/dev/hello"
+wait_200 "http://127.0.0.1:$SLS_PORT/dev/hello"
+
+declare -A URL ARGS
+URL=([sls-h1]="http://127.0.0.1:$SLS_PORT/dev/hello"
+  [cfnrun-h1]="http://127.0.0.1:$CFN_PORT/dev/hello"
+  [cfnrun-h2c]="http://127.0.0.1:$CFN_PORT/dev/hello")
+ARGS=([sls-h1]="--h1 -c $CONNS" [cfnrun-h1]="--h1 -c $CONNS" [cfnrun-h2c]="-c $CONNS -m $STREAMS")
+ORDER=(sls-h1 cfnrun-h1 cfnrun-h2c)
+
+# run NAME ROUND: one h2load run; appends "req/s p99ms 2xx" to $work/NAME.res
+run() {
+  local name=$1 log="$work/$1.$2.log" out rps ok p99
+  # shellcheck disable=SC2086
+  out=$(h2load ${ARGS[$name]} -D "$DURATION" --warm-up-time 1 --log-file="$log" "${URL[$name]}" 2>&1)
+  rps=$(awk '/^finished in/ {print $4}' <<<"$out")
+  ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
+  p99=$(awk '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
+  echo "$rps $p99 $ok" >>"$work/$name.res"
+  printf '  round %d  %-11s %10s req/s  p99 %7s ms  (%s 2xx)\n' "$2" "$name" "$rps" "$p99" "$ok"
+}
+
+echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); h2load -D $DURATION, $ROUNDS interleaved rounds"
+for r in $(seq "$ROUNDS"); do
+  for n in "${ORDER[@]}"; do run "$n" "$r"; done
+done
+
+declare -A RPS P99
+for n in "${ORDER[@]}"; do
+  RPS[$n]=$(awk '{print $1}' "$work/$n.res" | median)
+  P99[$n]=$(awk '{print $2}' "$work/$n.res" | median)
+done
+rss_mb() { # the process and its children (cfnrun's function instances)
+  local total=0 p
+  for p in $1 $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)))
+  done
+  echo $((total / 1024))
+}
+instances=$(pgrep -P "$CFN_PID" | wc -l)
+
+echo
+echo "median of $ROUNDS rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+printf '  %-11s %10s %9s\n' target "req/s" "p99 ms"
+for n in "${ORDER[@]}"; do printf '  %-11s %10.0f %9s\n' "$n" "${RPS[$n]}" "${P99[$n]}"; done
+echo
+awk -v a="${RPS[cfnrun-h2c]}" -v b="${RPS[sls-h1]}" -v c="${RPS[cfnrun-h1]}" 'BEGIN {
+  printf "cfnrun h2c / serverless-offline h1:  %.2fx req/s (goal 2x)\n", a/b
+  printf "cfnrun h1  / serverless-offline h1:  %.2fx req/s (like for like)\n", c/b }'
+printf 'exec to first 200 (median of %s):     cfnrun %s ms, serverless-offline %s ms\n' "$STARTS" "${START[cfnrun]}" "${START[sls]}"
+printf 'first request, cold function:         cfnrun %s ms, serverless-offline %s ms (goal < 300 ms)\n' "${COLD[cfnrun]}" "${COLD[sls]}"
+printf 'resident memory after the load:       cfnrun %s MB with %s Node instance(s), serverless-offline %s MB\n' \
+  "$(rss_mb "$CFN_PID")" "$instances" "$(rss_mb "$SLS_PID")"
