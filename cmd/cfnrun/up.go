@@ -83,6 +83,8 @@ type upRun struct {
 	pprof string
 	// lambdaConc is --lambda-concurrency.
 	lambdaConc int
+	// svc runs the Lambda functions.
+	svc *lambda.Service
 	// embedded is set when serving the embedded default template: the
 	// temporary path and the name shown to the user.
 	embedded, shownAs string
@@ -168,6 +170,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	svc := lambda.New(context.WithoutCancel(ctx), lambda.Config{Concurrency: u.lambdaConc, Logger: logger, NoWatch: !watch, Region: lambdaRegion(r.Template)})
 	defer svc.Close()
 	cfg.Lambda = svc
+	u.svc = svc
 	g, err := runtime.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", err)
@@ -181,6 +184,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitFindings
 	}
+	svc.Prepare() // Go functions build while the routes print
 	if n := r.Diags.Count(diag.Error); n > 0 {
 		fmt.Fprintf(e.stdout, "cfnrun up: the template has %d error(s) that would stop a real deployment (above); serving what can be served.\n", n)
 	}
@@ -288,6 +292,9 @@ func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.
 		return
 	}
 	u.current = r.Diags
+	if u.svc != nil {
+		u.svc.Prepare()
+	}
 	fmt.Fprintf(e.stdout, "cfnrun up: reloaded %s\n", strings.Join(u.paths, " "))
 	u.printRoutes(g, addrs, cfg)
 }

@@ -50,7 +50,7 @@ func (fn *function) resolveCode() *codeState {
 	switch {
 	case f.CodeDir != "" && f.Build == BuildGo:
 		var out string
-		c.taskRoot, out, err = cache.goBuild(f.CodeDir, f.Handler)
+		c.taskRoot, out, err = cache.goBuild(fn.s.ctx, f.CodeDir, f.Handler)
 		if err != nil && out != "" {
 			// The function's own code does not compile: an init error
 			// of the function, with the compiler's words.

@@ -25,7 +25,7 @@ const goBuildTimeout = 5 * time.Minute
 // of the enclosing module's go.mod and go.sum, so an unchanged package is
 // built once. When the code does not compile, out holds the compiler's
 // output and err is not nil; other failures (no go on PATH) have out "".
-func (c *codeCache) goBuild(dir, handler string) (root, out string, err error) {
+func (c *codeCache) goBuild(ctx context.Context, dir, handler string) (root, out string, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", "", err
@@ -70,7 +70,7 @@ func (c *codeCache) goBuild(dir, handler string) (root, out string, err error) {
 	dst := filepath.Join(c.dir, "gobuild", hex.EncodeToString(h.Sum(nil))[:32])
 	var output []byte
 	err = c.build(dst, func(tmp string) error {
-		ctx, cancel := context.WithTimeout(context.Background(), goBuildTimeout)
+		ctx, cancel := context.WithTimeout(ctx, goBuildTimeout)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, gobin, "build", "-tags", "lambda.norpc", "-trimpath",
 			"-o", filepath.Join(tmp, "bootstrap"), ".")

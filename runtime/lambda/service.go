@@ -247,6 +247,31 @@ func (s *Service) Load(fns []Function) error {
 	return nil
 }
 
+// Prepare makes, in the background, what the loaded functions' first
+// invocations would otherwise wait for: the builds of functions with a
+// Build method (a go build can take minutes on a cold cache). Invocations
+// meanwhile wait for the build, as they would have.
+func (s *Service) Prepare() {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return
+	}
+	for _, fn := range s.byName {
+		if fn.cfg.Build == "" || fn.remote != nil || fn.unserved != nil {
+			continue
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			fn.mu.Lock()
+			gen := fn.gen
+			fn.mu.Unlock()
+			fn.codeFor(gen)
+		}()
+	}
+}
+
 // Functions returns the names of the loaded functions.
 func (s *Service) Functions() []string {
 	s.mu.RLock()
