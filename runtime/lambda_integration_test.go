@@ -370,3 +370,41 @@ func TestLambdaRemote(t *testing.T) {
 		t.Errorf("the Invoke API got %q", p)
 	}
 }
+
+// TestLambdaReload: loading a new version loads its functions; an
+// unchanged function keeps its warm instance, a changed one runs anew.
+func TestLambdaReload(t *testing.T) {
+	needNode(t)
+	const code = `exports.handler = async () => ({ statusCode: 200, body: process.env.V + " " + process.pid });`
+	version := func(v string) *model.Template {
+		b := newTB("lambdaapi5", stage("prod", nil))
+		b.method("/v", "GET", lambdaProxy("fn"))
+		b.t.Functions = []*model.Function{{Name: "fn", ARN: fnARN("fn"), Runtime: "nodejs20.x", Handler: "index.handler", Timeout: 10,
+			Environment: map[string]string{"V": v}, Code: model.Code{Files: []model.CodeFile{{Name: "index.js", Content: code}}}}}
+		return b.build()
+	}
+	r, _ := lambdaGateway(t, version("one"), nil)
+	c := slowClient(t)
+	get := func() (string, string) {
+		res := do(t, c, "GET", "http://"+r.http+"/prod/v", nil)
+		v, pid, _ := strings.Cut(res.body, " ")
+		if res.status != 200 || pid == "" {
+			t.Fatalf("got %d %s", res.status, res.body)
+		}
+		return v, pid
+	}
+	v1, pid1 := get()
+	if _, err := r.g.Load(version("one")); err != nil {
+		t.Fatal(err)
+	}
+	v2, pid2 := get()
+	if v1 != "one" || v2 != "one" || pid1 != pid2 {
+		t.Errorf("unchanged function: %s/%s then %s/%s, want the same warm instance", v1, pid1, v2, pid2)
+	}
+	if _, err := r.g.Load(version("two")); err != nil {
+		t.Fatal(err)
+	}
+	if v3, pid3 := get(); v3 != "two" || pid3 == pid1 {
+		t.Errorf("changed function: %s/%s, want a new instance with V=two", v3, pid3)
+	}
+}

@@ -241,3 +241,101 @@ func TestUpLambdaLeavesNoProcess(t *testing.T) {
 		}
 	}
 }
+
+// samAuthTemplate is a SAM application as a new user writes it: an API
+// with a Lambda TOKEN authorizer as its default, and one function, both
+// with inline code.
+const samAuthTemplate = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: dev
+      Auth:
+        DefaultAuthorizer: TokenAuth
+        Authorizers:
+          TokenAuth:
+            FunctionArn: !GetAtt AuthFunction.Arn
+            Identity:
+              Header: Authorization
+              ValidationExpression: "Bearer .*"
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (event) => {
+          const token = event.authorizationToken.slice(7);
+          if (token === "nobody") throw new Error("Unauthorized");
+          return {
+            principalId: token,
+            policyDocument: { Version: "2012-10-17", Statement: [{
+              Action: "execute-api:Invoke", Effect: token === "mallory" ? "Deny" : "Allow", Resource: event.methodArn }] },
+            context: { team: "blue" },
+          };
+        };
+  HelloFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (event) => ({
+          statusCode: 200,
+          body: JSON.stringify({ user: event.requestContext.authorizer.principalId, team: event.requestContext.authorizer.team }),
+        });
+      Events:
+        Hello:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /hello
+            Method: get
+`
+
+// TestUpLambdaSAMAuthorizer serves a SAM template with a Lambda
+// authorizer: allowed, denied, unauthorized, and the token check.
+func TestUpLambdaSAMAuthorizer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts functions")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	tpl := filepath.Join(t.TempDir(), "template.yaml")
+	if err := os.WriteFile(tpl, []byte(samAuthTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startUp(t, "--no-watch", tpl)
+	if out := p.output(); strings.Contains(out, "not served") || !strings.Contains(out, "Lambda: 2 functions, 2 run locally") {
+		t.Fatalf("up:\n%s", out)
+	}
+	c := lambdaClient()
+	url := "http://" + p.http + "/dev/hello"
+	ok := lambdaDo(t, c, "GET", url, "", "Authorization", "Bearer ann")
+	if ok.status != 200 || ok.body["user"] != "ann" || ok.body["team"] != "blue" {
+		t.Errorf("allowed: %d %s\n%s", ok.status, ok.raw, p.output())
+	}
+	for _, tc := range []struct {
+		token  string
+		status int
+		body   string
+	}{
+		{"", 401, `{"message":"Unauthorized"}`},
+		{"Basic ann", 401, `{"message":"Unauthorized"}`},
+		{"Bearer nobody", 401, `{"message":"Unauthorized"}`},
+		{"Bearer mallory", 403, `{"Message":"User is not authorized to access this resource with an explicit deny"}`},
+	} {
+		var r lambdaReply
+		if tc.token == "" {
+			r = lambdaDo(t, c, "GET", url, "")
+		} else {
+			r = lambdaDo(t, c, "GET", url, "", "Authorization", tc.token)
+		}
+		if r.status != tc.status || r.raw != tc.body {
+			t.Errorf("Authorization %q: %d %s, want %d %s", tc.token, r.status, r.raw, tc.status, tc.body)
+		}
+	}
+}
