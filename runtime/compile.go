@@ -104,8 +104,9 @@ type endpoint struct {
 	// Lambda (AWS_PROXY, and AWS with a Lambda URI): fn is the function
 	// the service invokes, fnLabel how the route table shows it.
 	fn, fnLabel, fnRuntime string
-	// async: an AWS integration with X-Amz-Invocation-Type 'Event'.
-	async bool
+	// invocationType is the mapping of an AWS integration's
+	// X-Amz-Invocation-Type header ('Event' is asynchronous), or nil.
+	invocationType *valueSource
 	// perStage: the endpoint's findings depend on the stage (a function
 	// named by a stage variable), so every stage reports them.
 	perStage bool
@@ -398,7 +399,11 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		return ep
 	}
 	if ep.fn != "" {
-		ep.async = strings.EqualFold(strings.Trim(in.RequestParameters["integration.request.header.X-Amz-Invocation-Type"], "'"), "Event")
+		for i, pm := range ep.reqParams {
+			if pm.dest == destHeader && strings.EqualFold(pm.name, "X-Amz-Invocation-Type") {
+				ep.invocationType = &ep.reqParams[i].src
+			}
+		}
 	}
 	// HTTP and MOCK: templates and integration responses.
 	if len(in.RequestTemplates) > 0 {

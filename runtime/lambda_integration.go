@@ -234,7 +234,8 @@ func (g *Gateway) serveLambdaAWS(w http.ResponseWriter, r *http.Request, rs *req
 	if len(bytes.TrimSpace(payload)) == 0 {
 		payload = []byte("{}")
 	}
-	res, err := g.invoke(rs, ep.fn, payload, ep.async)
+	async := ep.invocationType != nil && strings.EqualFold(rs.sourceValue(*ep.invocationType), "Event")
+	res, err := g.invoke(rs, ep.fn, payload, async)
 	if err != nil {
 		return err
 	}

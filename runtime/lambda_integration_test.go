@@ -237,6 +237,10 @@ func TestLambdaCustomIntegration(t *testing.T) {
 		RequestParameters: map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'Event'"},
 		Responses:         []model.IntegrationResponse{{StatusCode: "202"}}}
 	b.method("/async", "POST", async)
+	byHeader := &model.Integration{Type: model.IntegrationAWS, HTTPMethod: "POST", URI: lambdaURI(fnARN("fn")),
+		RequestParameters: map[string]string{"integration.request.header.X-Amz-Invocation-Type": "method.request.header.InvocationType"},
+		Responses:         []model.IntegrationResponse{{StatusCode: "200"}}}
+	b.method("/either", "POST", byHeader)
 	b.t.Functions = []*model.Function{nodeFunction("fn", 10)}
 	r, _ := lambdaGateway(t, b.build(), nil)
 	c := slowClient(t)
@@ -252,6 +256,7 @@ func TestLambdaCustomIntegration(t *testing.T) {
 		{"passthrough body", "POST", "/nodefault", `{"action":"fail","id":"3"}`, 400, `{"errorType":"Error","errorMessage":"NotFound: no item 3"`, ""},
 		{"no default response", "POST", "/nodefault", `{"action":"get","id":"3"}`, 500, `{"message": "Internal server error"}`, ""},
 		{"asynchronous", "POST", "/async", `{"action":"get"}`, 202, "", ""},
+		{"synchronous by the client's header", "POST", "/either", `{"action":"get","id":"5"}`, 200, `{"id":"5","fn":"fn","auth":null}`, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var body *strings.Reader
@@ -271,6 +276,10 @@ func TestLambdaCustomIntegration(t *testing.T) {
 				t.Errorf("X-Error %q, want %q", res.header.Get("X-Error"), tc.header)
 			}
 		})
+	}
+	res := do(t, c, "POST", base+"/either", strings.NewReader(`{"action":"get"}`), "Content-Type", "application/json", "InvocationType", "Event")
+	if res.status != 200 || res.body != "" {
+		t.Errorf("InvocationType: Event: got %d %q, want 200 and no body (an asynchronous invocation)", res.status, res.body)
 	}
 }
 
