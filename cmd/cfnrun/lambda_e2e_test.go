@@ -89,6 +89,11 @@ func TestUpLambdaExamples(t *testing.T) {
 					t.Errorf("up leaves routes not served:\n%s", out)
 				}
 				c := lambdaClient()
+				if ex.needs == "go" {
+					// A cold Go build cache on a loaded machine takes
+					// minutes.
+					c.Timeout = 10 * time.Minute
+				}
 				base := "http://" + p.http + "/prod"
 				hello := lambdaDo(t, c, "GET", base+"/hello?name=ann", "")
 				for hello.status == 504 && ex.needs == "go" {
