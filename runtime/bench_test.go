@@ -47,7 +47,12 @@ func BenchmarkRouterMatch(b *testing.B) {
 }
 
 func benchGateway(b *testing.B, tpl *model.Template) *Gateway {
-	g, err := New(Config{})
+	return benchGatewayWith(b, tpl, Config{NoThrottle: true})
+}
+
+// benchGatewayWith is benchGateway with a configuration of its own.
+func benchGatewayWith(b *testing.B, tpl *model.Template, cfg Config) *Gateway {
+	g, err := New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,6 +32,7 @@ type version struct {
 	routes  []RouteInfo
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
+	access AccessInfo
 }
 
 type capi struct {
@@ -43,6 +44,8 @@ type capi struct {
 	binary []string
 	// authorizers are the API's authorizers.
 	authorizers []*model.Authorizer
+	keySource   string  // ApiKeySourceType, HEADER when unset
+	account     Limiter // the account throttle; nil with NoThrottle
 }
 
 type cstage struct {
@@ -56,6 +59,8 @@ type cstage struct {
 	// auths are the stage's compiled Lambda authorizers (each with its
 	// cache), made as methods need them.
 	auths map[*model.Authorizer]*cauthorizer
+
+	access stageAccess
 }
 
 // endpoint is one compiled (stage, resource, method).
@@ -72,10 +77,10 @@ type endpoint struct {
 	// so the HTTP/2 engine may run it on the connection's reader goroutine
 	// (see Gateway.inlineOK). Decided once, by canRunInline.
 	inline bool
-	// apiKey: the method has ApiKeyRequired; requests without an
-	// x-api-key header get 403 Forbidden (any key is accepted: usage
-	// plans are not emulated).
+	// apiKey: the method has ApiKeyRequired; only an enabled key of a
+	// usage plan for the stage passes (see checkAccess).
 	apiKey bool
+	access epAccess
 	// iam: the method has AuthorizationType AWS_IAM; requests without an
 	// Authorization header get 403 Missing Authentication Token, as AWS
 	// answers unsigned requests. Signatures are not verified.
@@ -84,6 +89,9 @@ type endpoint struct {
 	// with ValidateRequestParameters checks ("querystring.q", "header.h",
 	// "path.p"), sorted.
 	required []string
+	// body validates the request body against the method's models; nil
+	// when the method's validator does not check bodies.
+	body *bodyValidation
 
 	// HTTP and HTTP_PROXY.
 	target    *uriTemplate
@@ -181,6 +189,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			ca.binary = append(ca.binary, strings.ToLower(b))
 		}
 		ca.errs = compileGatewayResponses(api, &ds)
+		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
 			ds = append(ds, diag.Warnf(ruleNotServed, api.Range, api.LogicalID,
@@ -211,6 +220,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					}
 					var mds diag.Diagnostics
 					ep := compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
+					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline()
 					if first || ep.perStage {
 						ds = append(ds, mds...)
@@ -220,6 +230,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				}
 			}
 		}
+		g.compileAccess(t, api, ca, stages, &ds)
 		if len(ca.stages) > 0 {
 			v.apis = append(v.apis, ca)
 			v.byID[ca.id] = ca
@@ -263,6 +274,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	if len(v.apis) == 0 {
 		return nil, ds
 	}
+	v.access = g.describeAccess(t, v)
 	return v, ds
 }
 

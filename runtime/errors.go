@@ -295,6 +295,7 @@ func writeGatewayResponse(w http.ResponseWriter, rs *reqState, api *capi, kind e
 func expandErrorTemplate(body string, rs *reqState, msg string) string {
 	r := strings.NewReplacer(
 		"$context.error.messageString", strconv.Quote(msg),
+		"$context.error.validationErrorString", rs.access.validation,
 		"$context.error.message", msg,
 		"$context.requestId", rs.requestID(),
 		"$context.stage", rs.stageName(),

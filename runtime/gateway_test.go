@@ -265,6 +265,9 @@ func TestMockCORS(t *testing.T) {
 	b.api.Validators = []*model.RequestValidator{{ID: "val123", Name: "params", ValidateRequestParameters: true}}
 	keyed := b.method("/keyed", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	keyed.APIKeyRequired = true
+	b.t.APIKeys = []*model.APIKey{{LogicalID: "Key", ID: "key0000001", Name: "k", Value: "k", Enabled: true}}
+	b.t.UsagePlans = []*model.UsagePlan{{LogicalID: "Plan", ID: "plan01", Name: "plan",
+		Stages: []model.UsagePlanStage{{APIID: b.api.ID, Stage: "prod"}}, Keys: []model.UsagePlanKey{{KeyID: "key0000001", KeyType: "API_KEY"}}}}
 	iam := b.method("/iam", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: status200, Responses: []model.IntegrationResponse{{StatusCode: "200"}}})
 	iam.AuthorizationType = "AWS_IAM"
 	gw := start(t, b.build(), nil)

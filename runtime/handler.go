@@ -34,6 +34,7 @@ type reqState struct {
 	// authRes is what the method's Lambda authorizer returned (its
 	// principalId and context), nil without one.
 	authRes *authResult
+	access  accessState
 }
 
 // route is what resolve decides for a request.
@@ -141,13 +142,11 @@ func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) e
 			return err
 		}
 	}
-	if ep.apiKey && r.Header.Get("X-Api-Key") == "" {
-		return rs.fail(errInvalidAPIKey, "ApiKeyRequired and no x-api-key header")
+	if err := g.checkAccess(r, rs); err != nil {
+		return err
 	}
-	if len(ep.required) > 0 {
-		if missing := rs.missingParams(); missing != "" {
-			return rs.failMessage(errBadParams, "Missing required request parameters: ["+missing+"]", "request validator: missing "+missing)
-		}
+	if err := g.validateRequest(w, r, rs); err != nil {
+		return err
 	}
 	if ep.fail != errNone {
 		return rs.fail(ep.fail, ep.reason)

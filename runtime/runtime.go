@@ -117,6 +117,18 @@ type Config struct {
 	LambdaOverrides map[string]string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// NoThrottle turns off every throttle and quota (`up --no-throttle`,
+	// for load tests); API keys are still checked. Default false.
+	NoThrottle bool
+	// AccountRateLimit and AccountBurstLimit are the account-level
+	// throttle every request passes. Default model.AccountRateLimit
+	// (10,000 requests per second) and model.AccountBurstLimit (5,000), as
+	// AWS sets per account and Region.
+	AccountRateLimit  float64
+	AccountBurstLimit int
+	// Counters holds throttle buckets and quotas. Default: a
+	// MemoryCounters of this gateway's own.
+	Counters Counters
 }
 
 // Gateway serves compiled template versions. It is safe for concurrent use.
@@ -125,6 +137,7 @@ type Gateway struct {
 	log      *slog.Logger
 	cur      atomic.Pointer[version]
 	backends *backends
+	counters Counters
 	gen      atomic.Int64 // version counter
 	tlsCfg   *tls.Config
 	handler  http.Handler
@@ -170,7 +183,16 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.AccountID == "" {
 		cfg.AccountID = DefaultAccountID
 	}
-	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}}
+	if cfg.AccountRateLimit == 0 {
+		cfg.AccountRateLimit = model.AccountRateLimit
+	}
+	if cfg.AccountBurstLimit == 0 {
+		cfg.AccountBurstLimit = model.AccountBurstLimit
+	}
+	if cfg.Counters == nil {
+		cfg.Counters = &MemoryCounters{}
+	}
+	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}, counters: cfg.Counters}
 	g.backends = newBackends(cfg)
 	g.handler = http.HandlerFunc(g.serveHTTP)
 	if cfg.TLSAddr != "" {

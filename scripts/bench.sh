@@ -76,7 +76,8 @@ BACKEND=$(head -1 "$work/backend.addr")
 
 CFN_PORT=$(free_port)
 CFN_TLS=$(free_port)
-"$work/cfnrun" up --no-watch --access-log=false --addr "127.0.0.1:$CFN_PORT" --tls-addr "127.0.0.1:$CFN_TLS" \
+# --no-throttle: h2load goes past the account limit (10,000 req/s) that up enforces by default.
+"$work/cfnrun" up --no-watch --access-log=false --no-throttle --addr "127.0.0.1:$CFN_PORT" --tls-addr "127.0.0.1:$CFN_TLS" \
   --cert "$work/cert.pem" --key "$work/key.pem" --max-conns -1 \
   --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/cfnrun.out" 2>&1 &
 CFN_PID=$!
@@ -87,7 +88,7 @@ if [ "${STOCK:-0}" = 1 ]; then
   # The same gateway with golang.org/x/net/http2 on both legs, to show
   # what cfnrun's own HTTP/2 engine buys.
   STOCK_PORT=$(free_port)
-  "$work/cfnrun" up --no-watch --access-log=false --stock-http2 --addr "127.0.0.1:$STOCK_PORT" --tls-addr "" \
+  "$work/cfnrun" up --no-watch --access-log=false --no-throttle --stock-http2 --addr "127.0.0.1:$STOCK_PORT" --tls-addr "" \
     --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/stock.out" 2>&1 &
   pids+=($!)
   ORDER_EXTRA=(stock-proxy stock-mock)

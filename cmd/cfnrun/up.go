@@ -48,6 +48,7 @@ func upCommand() command {
 		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
+		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
 		lambdas := kvFlag{}
@@ -69,7 +70,7 @@ func upCommand() command {
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
-			LambdaOverrides: lambdas,
+			LambdaOverrides: lambdas, NoThrottle: *noThrottle,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c
@@ -211,6 +212,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		}
 	}
 	u.printRoutes(g, addrs, cfg)
+	printAccess(e.stdout, g.Access())
 	printOutputs(e.stdout, r.Template)
 	u.printListening(addrs, cfg)
 	go func() {
@@ -297,6 +299,7 @@ func (u *upRun) reload(g *runtime.Gateway, addrs map[string]string, cfg runtime.
 	}
 	fmt.Fprintf(e.stdout, "cfnrun up: reloaded %s\n", strings.Join(u.paths, " "))
 	u.printRoutes(g, addrs, cfg)
+	printAccess(e.stdout, g.Access())
 }
 
 // newErrors returns the errors of next that current does not have
@@ -429,6 +432,35 @@ func (u *upRun) printFunctions(fns []runtime.FunctionInfo) {
 			rt = "-"
 		}
 		fmt.Fprintf(w, "  %-30s %-16s %s\n", f.Name, rt, how)
+	}
+}
+
+// printAccess says which API keys open which stages and which limits are
+// enforced.
+func printAccess(w io.Writer, a runtime.AccessInfo) {
+	if len(a.Keys) > 0 {
+		fmt.Fprintln(w, "\nAPI keys (send as x-api-key):")
+		for _, k := range a.Keys {
+			note := ""
+			if k.Generated {
+				note = "  (generated: the same on every run for this template)"
+			}
+			switch {
+			case !k.Enabled:
+				note += "  disabled: refused"
+			case len(k.Stages) == 0:
+				note += "  in no usage plan of a served stage: refused"
+			default:
+				note += "  for " + strings.Join(k.Stages, ", ")
+			}
+			fmt.Fprintf(w, "  %-16s %s%s\n", k.Name, k.Value, note)
+		}
+	}
+	if len(a.Limits) > 0 {
+		fmt.Fprintln(w, "\nLimits (429 when exceeded):")
+		for _, l := range a.Limits {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 	}
 }
 

@@ -1,0 +1,191 @@
+package runtime
+
+// Throttles and quotas.
+//
+// A throttle is a token bucket, kept as GCRA (the generic cell rate
+// algorithm): one atomic int64, the theoretical arrival time of the next
+// request, moved forward by one emission interval (1/rate) per request
+// that passes; a request is refused when that would put it more than
+// burst intervals ahead of now. A quota is one atomic uint64: the period
+// number in the high 32 bits, the count in the low 32. Both are updated
+// with compare-and-swap — no lock, no allocation on the hot path.
+//
+// The state lives behind Counters, the one interface the gateway uses for
+// counters shared by every request (and, with a shared implementation, by
+// every replica): compile asks it for each bucket and quota once per
+// template version, by a name that stays the same across reloads (so a
+// hot reload does not reset a key's quota), and requests call Take.
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Counters hands out the throttle buckets and quotas the gateway
+// enforces. Names are stable for the same template: the same name with the
+// same limits must return the same state (so reloads keep counting).
+// Implementations must be safe for concurrent use; Take is on the hot
+// path.
+type Counters interface {
+	// Bucket returns the token bucket name, refilled at rate requests per
+	// second up to burst. rate or burst <= 0 refuses every request.
+	Bucket(name string, rate float64, burst int) Limiter
+	// Quota returns the counter name, allowing limit requests per period
+	// (model.QuotaDay, QuotaWeek or QuotaMonth) starting at offset (see
+	// model.Quota).
+	Quota(name string, limit int, period string, offset int) Limiter
+}
+
+// Limiter admits or refuses one request.
+type Limiter interface {
+	// Take reports whether a request at now may pass, and counts it if so.
+	Take(now time.Time) bool
+}
+
+// MemoryCounters is the in-memory Counters, the default: the state of one
+// gateway process. The zero value is ready to use.
+type MemoryCounters struct {
+	mu      sync.Mutex
+	buckets map[string]*memBucket
+	quotas  map[string]*memQuota
+}
+
+// Bucket implements Counters.
+func (m *MemoryCounters) Bucket(name string, rate float64, burst int) Limiter {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if b := m.buckets[name]; b != nil && b.rate == rate && b.burst == burst {
+		return b
+	}
+	b := newMemBucket(rate, burst)
+	if m.buckets == nil {
+		m.buckets = map[string]*memBucket{}
+	}
+	m.buckets[name] = b
+	return b
+}
+
+// Quota implements Counters.
+func (m *MemoryCounters) Quota(name string, limit int, period string, offset int) Limiter {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if q := m.quotas[name]; q != nil && q.limit == uint64(max(limit, 0)) && q.period == period && q.offset == offset {
+		return q
+	}
+	q := &memQuota{limit: uint64(max(limit, 0)), period: period, offset: offset}
+	if m.quotas == nil {
+		m.quotas = map[string]*memQuota{}
+	}
+	m.quotas[name] = q
+	return q
+}
+
+// memBucket is a GCRA token bucket.
+type memBucket struct {
+	rate  float64
+	burst int
+	// tat is the theoretical arrival time, in nanoseconds since the Unix
+	// epoch.
+	tat atomic.Int64
+	// interval is 1/rate in nanoseconds; tolerance is burst intervals.
+	interval, tolerance int64
+	deny                bool
+}
+
+func newMemBucket(rate float64, burst int) *memBucket {
+	b := &memBucket{rate: rate, burst: burst}
+	if rate <= 0 || burst <= 0 || math.IsNaN(rate) {
+		b.deny = true
+		return b
+	}
+	iv := 1e9 / rate
+	if iv < 1 {
+		iv = 1
+	}
+	if iv > math.MaxInt64/float64(burst+1) {
+		iv = math.MaxInt64 / float64(burst+1)
+	}
+	b.interval = int64(iv)
+	b.tolerance = b.interval * int64(burst)
+	return b
+}
+
+// Take implements Limiter.
+func (b *memBucket) Take(now time.Time) bool {
+	if b.deny {
+		return false
+	}
+	n := now.UnixNano()
+	for {
+		tat := b.tat.Load()
+		next := max(tat, n) + b.interval
+		if next-n > b.tolerance {
+			return false
+		}
+		if b.tat.CompareAndSwap(tat, next) {
+			return true
+		}
+	}
+}
+
+// memQuota is a quota counter.
+type memQuota struct {
+	limit  uint64
+	period string
+	offset int
+	// state is period<<32 | count.
+	state atomic.Uint64
+}
+
+// Take implements Limiter.
+func (q *memQuota) Take(now time.Time) bool {
+	p := uint64(quotaPeriod(now, q.period, q.offset)) & 0xffffffff
+	for {
+		s := q.state.Load()
+		c := s & 0xffffffff
+		if s>>32 != p {
+			c = 0
+		}
+		if c >= q.limit {
+			return false
+		}
+		if q.state.CompareAndSwap(s, p<<32|(c+1)) {
+			return true
+		}
+	}
+}
+
+// quotaPeriod numbers the quota period now falls in: periods start at
+// 00:00 UTC on the day offset names (see model.Quota).
+func quotaPeriod(now time.Time, period string, offset int) int64 {
+	now = now.UTC()
+	days := now.Unix() / 86400
+	if now.Unix() < 0 && now.Unix()%86400 != 0 {
+		days--
+	}
+	switch period {
+	case model.QuotaWeek:
+		// 1970-01-01 was a Thursday (weekday 4); a week starts on weekday
+		// offset (0 Sunday).
+		return floorDiv(days+4-int64(offset), 7)
+	case model.QuotaMonth:
+		m := int64(now.Year())*12 + int64(now.Month()) - 1
+		if now.Day()-1 < offset {
+			m--
+		}
+		return m
+	}
+	return days
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
