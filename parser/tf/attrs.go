@@ -351,6 +351,10 @@ func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.
 		}
 	}
 	rng := in.ranges["template"]
+	if d := checkNesting([]byte(tpl), rng.Filename, rng.Start, nestTemplate); d != nil {
+		l.diagOnce(ruleNesting.errorf(rng, in.addr, d.Detail, "template: %s", d.Summary))
+		return cty.UnknownVal(cty.String)
+	}
 	expr, ds := hclsyntax.ParseTemplate([]byte(tpl), rng.Filename, rng.Start)
 	if ds.HasErrors() {
 		l.diagOnce(ruleValue.errorf(rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))

@@ -263,7 +263,7 @@ func errText(err error) string {
 
 // parseFile reads and parses one file, registering its source.
 func (l *loader) parseFile(path string) *hcl.File {
-	src, err := os.ReadFile(path)
+	src, err := readConfig(path)
 	if err != nil {
 		l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(err)))
 		return nil
@@ -275,6 +275,16 @@ func (l *loader) parseSource(path string, src []byte) *hcl.File {
 	l.files.Add(path, src)
 	var f *hcl.File
 	var ds hcl.Diagnostics
+	var deep *hcl.Diagnostic
+	if strings.HasSuffix(path, ".json") {
+		deep = checkJSONNesting(src, path)
+	} else {
+		deep = checkNesting(src, path, hcl.InitialPos, nestConfig)
+	}
+	if deep != nil {
+		l.diags = append(l.diags, l.convert(ruleNesting, deep, ""))
+		return nil
+	}
 	if strings.HasSuffix(path, ".json") {
 		f, ds = l.parser.ParseJSON(src, path)
 	} else {
@@ -617,7 +627,7 @@ func (l *loader) decodeDependsOn(a *hcl.Attribute, self string) []hcl.Traversal 
 	for _, e := range exprs {
 		tr, ds := hcl.AbsTraversalForExpr(e)
 		if ds.HasErrors() {
-			if s, ok := quotedString(e); ok {
+			if s, ok := quotedString(e); ok && checkNesting([]byte(s), e.Range().Filename, e.Range().Start, nestExpression) == nil {
 				qtr, qds := hclsyntax.ParseTraversalAbs([]byte(s), e.Range().Filename, e.Range().Start)
 				if !qds.HasErrors() {
 					l.diags = append(l.diags, ruleQuotedRef.warnf(e.Range(), self, fmt.Sprintf("Remove the quotes: depends_on = [%s].", s), "quoted references are deprecated: %q", s))

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/zclconf/go-cty/cty"
@@ -82,16 +83,32 @@ func (fr fileReader) open(p string, limit int64) (*os.File, string, error) {
 	if st.Size() > limit {
 		return nil, full, &fileError{path: p, msg: fmt.Sprintf("%s is %d bytes; cfnrun's file functions read at most %d", p, st.Size(), limit)}
 	}
-	f, err := os.Open(full)
+	f, err := openRegular(full)
 	if err != nil {
 		return nil, full, &fileError{path: p, msg: fmt.Sprintf("cannot read %s: %s", p, errText(err))}
 	}
-	// The file may have been replaced between Stat and Open.
-	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, full, &fileError{path: p, msg: fmt.Sprintf("%s is not a regular file; file functions read regular files only", p)}
-	}
 	return f, full, nil
+}
+
+// openRegular opens path for reading if it is a regular file. The open
+// does not block (a FIFO put there between a Stat and the open would block
+// a plain open until a writer comes), and the check is made on the opened
+// file, so a file swapped after an earlier Stat is caught too.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &os.PathError{Op: "open", Path: path, Err: fmt.Errorf("%s, not a regular file", kindOf(st.Mode()))}
+	}
+	return f, nil
 }
 
 func kindOf(m fs.FileMode) string {

@@ -489,6 +489,9 @@ var cidrNetmaskFunc = function.New(&function.Spec{
 // every variable the template reads must be given, and the result keeps
 // its type (a template that is one interpolation can give a list).
 func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]function.Function, self string) (cty.Value, error) {
+	if d := checkNesting(src, name, hcl.InitialPos, nestTemplate); d != nil {
+		return cty.NilVal, function.NewArgErrorf(0, "%s: %s", name, d.Summary)
+	}
 	expr, ds := hclsyntax.ParseTemplate(src, name, hcl.InitialPos)
 	if ds.HasErrors() {
 		return cty.NilVal, function.NewArgErrorf(0, "%s", ds.Error())

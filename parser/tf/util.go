@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 
@@ -146,7 +145,7 @@ func (l *loader) diagOnce(d diag.Diagnostic) {
 }
 
 func readFileIfExists(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfig(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -132,6 +132,10 @@ func (l *loader) parseRawVar(v *variable, raw, source string) cty.Value {
 	if !v.hasType || v.typ == cty.String || v.typ == cty.DynamicPseudoType {
 		return cty.StringVal(raw)
 	}
+	if d := checkNesting([]byte(raw), "<"+source+" "+v.name+">", hcl.InitialPos, nestExpression); d != nil {
+		l.diags = append(l.diags, ruleNesting.errorf(toHCLRange(v.declRange), "", d.Detail, "value for variable %q from %s: %s", v.name, source, d.Summary))
+		return cty.DynamicVal
+	}
 	expr, ds := hclsyntax.ParseExpression([]byte(raw), "<"+source+" "+v.name+">", hcl.InitialPos)
 	if ds.HasErrors() {
 		l.diags = append(l.diags, ruleValue.errorf(toHCLRange(v.declRange), "", "Write the value as an HCL expression, such as [\"a\", \"b\"] or {k = \"v\"}.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))

@@ -1,0 +1,238 @@
+package tf
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Nesting bounds. hcl's parser and evaluator recurse once per nesting
+// level (brackets, braces, parentheses, templates, unary operators,
+// conditionals), so 60,000 nested "[" end in "fatal error: stack
+// overflow", which no recover catches. Every source is scanned before it
+// reaches hcl: the lexer does not recurse, and a source nested deeper than
+// maxNesting (the CloudFormation front end's bound too) is a finding and
+// is not parsed.
+const (
+	maxNesting = 200
+	// maxOperatorChain bounds the binary operators of one expression: hcl
+	// builds a chain a+b+c... as a left-deep tree, which evaluation walks
+	// recursively.
+	maxOperatorChain = 10000
+	// maxConfigBytes bounds a configuration or variables file; a
+	// CloudFormation template is at most 1 MB.
+	maxConfigBytes = 16 << 20
+)
+
+var ruleNesting = newRule("TF070", sevError,
+	"a file or expression nested deeper than cfnrun parses (200 levels of brackets, braces, parentheses, templates, unary operators or conditionals; 10,000 operators in one expression)",
+	"hcl's parser recurses once per level; without the bound such a file would crash the process. Terraform's own configurations never come near it.")
+
+// readConfig reads a configuration or variables file: a regular file of at
+// most maxConfigBytes (not a FIFO, which would block, nor /dev/zero).
+func readConfig(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a regular file", path, kindOf(st.Mode()))
+	}
+	if st.Size() > maxConfigBytes {
+		return nil, fmt.Errorf("%s is %d bytes; cfnrun reads configuration files of at most %d bytes", path, st.Size(), maxConfigBytes)
+	}
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > maxConfigBytes {
+			return nil, fmt.Errorf("%s is larger than %d bytes, the most cfnrun reads from a configuration file", path, maxConfigBytes)
+		}
+		if err != nil {
+			break
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+	return b, nil
+}
+
+// nestingMode says what a source is.
+type nestingMode uint8
+
+const (
+	nestConfig     nestingMode = iota // a .tf or .tfvars file
+	nestExpression                    // one expression (-var, TF_VAR_)
+	nestTemplate                      // a template (templatefile, a .tf.json string)
+)
+
+// checkNesting returns a diagnostic when src nests deeper than maxNesting
+// (or chains more than maxOperatorChain operators), at the token where it
+// does; nil when hcl may parse it.
+func checkNesting(src []byte, filename string, start hcl.Pos, mode nestingMode) *hcl.Diagnostic {
+	var toks hclsyntax.Tokens
+	switch mode {
+	case nestExpression:
+		toks, _ = hclsyntax.LexExpression(src, filename, start)
+	case nestTemplate:
+		toks, _ = hclsyntax.LexTemplate(src, filename, start)
+	default:
+		toks, _ = hclsyntax.LexConfig(src, filename, start)
+	}
+	// Each open level remembers the unary operators and conditionals
+	// counted inside it since its last separator, and its opening token
+	// (which says which tokens separate its items).
+	type level struct {
+		open    hclsyntax.TokenType
+		ops     int
+		chained int
+	}
+	stack := []level{{open: hclsyntax.TokenEOF}}
+	depth, control := 0, 0
+	operand := false // the previous token ends an operand
+	tooDeep := func(t hclsyntax.Token, what string) *hcl.Diagnostic {
+		rng := t.Range
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  what + " (cfnrun's limit)",
+			Detail:   "Flatten the expression: bind inner parts to locals. hcl's parser recurses once per level, so cfnrun refuses the file instead of crashing.",
+			Subject:  &rng,
+		}
+	}
+	for i, t := range toks {
+		top := &stack[len(stack)-1]
+		switch t.Type {
+		case hclsyntax.TokenOBrace, hclsyntax.TokenOBrack, hclsyntax.TokenOParen,
+			hclsyntax.TokenTemplateInterp, hclsyntax.TokenTemplateControl,
+			hclsyntax.TokenOQuote, hclsyntax.TokenOHeredoc:
+			if t.Type == hclsyntax.TokenTemplateControl && i+1 < len(toks) && toks[i+1].Type == hclsyntax.TokenIdent {
+				switch string(toks[i+1].Bytes) {
+				case "if", "for":
+					control++
+				case "endif", "endfor":
+					control = max(control-1, 0)
+				}
+			}
+			stack = append(stack, level{open: t.Type})
+			depth++
+			operand = false
+		case hclsyntax.TokenCBrace, hclsyntax.TokenCBrack, hclsyntax.TokenCParen,
+			hclsyntax.TokenTemplateSeqEnd, hclsyntax.TokenCQuote, hclsyntax.TokenCHeredoc:
+			if len(stack) > 1 {
+				depth -= 1 + top.ops
+				stack = stack[:len(stack)-1]
+			}
+			operand = t.Type != hclsyntax.TokenTemplateSeqEnd
+			continue
+		case hclsyntax.TokenMinus, hclsyntax.TokenBang:
+			if !operand || t.Type == hclsyntax.TokenBang {
+				top.ops++
+				depth++
+			} else {
+				top.chained++
+			}
+			operand = false
+		case hclsyntax.TokenQuestion:
+			top.ops++
+			depth++
+			operand = false
+		case hclsyntax.TokenComma:
+			depth -= top.ops
+			top.ops, top.chained = 0, 0
+			operand = false
+		case hclsyntax.TokenNewline:
+			if top.open == hclsyntax.TokenEOF || top.open == hclsyntax.TokenOBrace {
+				depth -= top.ops
+				top.ops, top.chained = 0, 0
+			}
+			operand = false
+		case hclsyntax.TokenIdent, hclsyntax.TokenNumberLit, hclsyntax.TokenQuotedLit,
+			hclsyntax.TokenStringLit, hclsyntax.TokenStar:
+			operand = true
+		case hclsyntax.TokenPlus, hclsyntax.TokenSlash, hclsyntax.TokenPercent,
+			hclsyntax.TokenAnd, hclsyntax.TokenOr, hclsyntax.TokenEqualOp, hclsyntax.TokenNotEqual,
+			hclsyntax.TokenLessThan, hclsyntax.TokenLessThanEq, hclsyntax.TokenGreaterThan, hclsyntax.TokenGreaterThanEq:
+			top.chained++
+			operand = false
+		default:
+			operand = false
+		}
+		if depth+control > maxNesting {
+			return tooDeep(t, fmt.Sprintf("nested more than %d levels deep", maxNesting))
+		}
+		if top.chained > maxOperatorChain {
+			return tooDeep(t, fmt.Sprintf("more than %d operators in one expression", maxOperatorChain))
+		}
+	}
+	return nil
+}
+
+// checkJSONNesting is checkNesting for a .tf.json or .tfvars.json source:
+// the JSON nesting, and the templates in its strings (hcl parses them when
+// they are evaluated).
+func checkJSONNesting(src []byte, filename string) *hcl.Diagnostic {
+	depth := 0
+	line, col := 1, 1
+	at := func(off int) hcl.Range {
+		p := hcl.Pos{Line: line, Column: col, Byte: off}
+		return hcl.Range{Filename: filename, Start: p, End: hcl.Pos{Line: line, Column: col + 1, Byte: off + 1}}
+	}
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch c {
+		case '\n':
+			line, col = line+1, 1
+			continue
+		case '[', '{':
+			depth++
+			if depth > maxNesting {
+				rng := at(i)
+				return &hcl.Diagnostic{Severity: hcl.DiagError,
+					Summary: fmt.Sprintf("nested more than %d levels deep (cfnrun's limit)", maxNesting),
+					Detail:  "Flatten the document. hcl's JSON parser recurses once per level, so cfnrun refuses the file instead of crashing.",
+					Subject: &rng}
+			}
+		case ']', '}':
+			depth--
+		case '"':
+			startLine, startCol, start := line, col, i
+			hasTemplate := false
+			j := i + 1
+			for ; j < len(src) && src[j] != '"'; j++ {
+				switch src[j] {
+				case '\\':
+					j++
+				case '{':
+					if src[j-1] == '$' || src[j-1] == '%' {
+						hasTemplate = true
+					}
+				}
+			}
+			if j >= len(src) {
+				return nil // unterminated: the parser says so
+			}
+			col += j - i
+			i = j
+			if hasTemplate {
+				var s string
+				if json.Unmarshal(src[start:j+1], &s) == nil {
+					pos := hcl.Pos{Line: startLine, Column: startCol + 1, Byte: start + 1}
+					if d := checkNesting([]byte(s), filename, pos, nestTemplate); d != nil {
+						return d
+					}
+				}
+			}
+		}
+		col++
+	}
+	return nil
+}
