@@ -360,6 +360,7 @@ func (l *loader) renderTemplateFile(in *instance, obj map[string]cty.Value) cty.
 		l.diagOnce(ruleValue.errorf(rng, in.addr, "Escape literal ${ as $${.", "invalid template: %s", ds[0].Detail))
 		return cty.UnknownVal(cty.String)
 	}
+	l.budget.instrument(expr)
 	out, ds := expr.Value(&hcl.EvalContext{Variables: vars, Functions: l.funcs})
 	if ds.HasErrors() {
 		for _, d := range ds {

@@ -107,3 +107,101 @@ func TestNestingAllowsRealConfigurations(t *testing.T) {
 		}
 	}
 }
+
+// smallLimits keep the budget tests fast; the default limits are a
+// thousand times larger.
+var smallLimits = budgetLimits{steps: 20000, nodes: 50000, bytes: 1 << 20, instances: 500}
+
+// TestBudget runs configurations of a few hundred bytes that ask for
+// unbounded work: each ends with one TF071 finding at the file and line
+// of the expression that passed the limit, naming the limit, and with no
+// pending notes (the values are unknown because evaluation stopped).
+func TestBudget(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		line  int
+		limit string // in the summary
+	}{
+		{"nested for over range", map[string]string{"main.tf": "locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n"}, 2, "evaluation steps"},
+		{"nested for over a local list", map[string]string{"main.tf": "locals {\n  l = [for i in range(100) : i]\n  x = [for a in local.l : [for b in local.l : [for c in local.l : 1]]]\n}\n"}, 3, "evaluation steps"},
+		{"join over nested for", map[string]string{"main.tf": "locals {\n  x = join(\",\", flatten([for a in range(50) : [for b in range(50) : \"${a}-${b}-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"]]))\n  y = join(local.x, [local.x, local.x, local.x])\n}\n"}, 3, "bytes of strings"},
+		{"doubling templates", map[string]string{"main.tf": "locals {\n  a0 = \"xxxxxxxxxxxxxxxx\"\n  a1 = \"${local.a0}${local.a0}${local.a0}${local.a0}${local.a0}${local.a0}${local.a0}${local.a0}\"\n  a2 = \"${local.a1}${local.a1}${local.a1}${local.a1}${local.a1}${local.a1}${local.a1}${local.a1}\"\n  a3 = \"${local.a2}${local.a2}${local.a2}${local.a2}${local.a2}${local.a2}${local.a2}${local.a2}\"\n  a4 = \"${local.a3}${local.a3}${local.a3}${local.a3}${local.a3}${local.a3}${local.a3}${local.a3}\"\n  a5 = \"${local.a4}${local.a4}${local.a4}${local.a4}${local.a4}${local.a4}${local.a4}${local.a4}\"\n  a6 = \"${local.a5}${local.a5}${local.a5}${local.a5}${local.a5}${local.a5}${local.a5}${local.a5}\"\n  a7 = \"${local.a6}${local.a6}${local.a6}${local.a6}${local.a6}${local.a6}${local.a6}${local.a6}\"\n}\n"}, 8, "bytes of strings"},
+		{"range", map[string]string{"main.tf": "locals {\n  x = range(100000000)\n}\n"}, 2, "collection elements"},
+		{"setproduct", map[string]string{"main.tf": "locals {\n  l = range(100)\n  x = setproduct(local.l, local.l, local.l, local.l)\n}\n"}, 3, "collection elements"},
+		{"format width", map[string]string{"main.tf": "locals {\n  x = format(\"%999999999999d\", 1)\n}\n"}, 2, "format width"},
+		{"replace with empty substring", map[string]string{"main.tf": "locals {\n  s = join(\"\", [for i in range(1000) : \"abcdefghij\"])\n  x = replace(local.s, \"\", local.s)\n}\n"}, 3, "bytes of strings"},
+		{"template directives", map[string]string{"main.tf": "locals {\n  l = range(100)\n  x = \"%{for a in local.l}%{for b in local.l}%{for c in local.l}x%{endfor}%{endfor}%{endfor}\"\n}\n"}, 3, "evaluation steps"},
+		{"templatefile loops", map[string]string{"main.tf": "locals {\n  x = templatefile(\"t.tpl\", { l = range(100) })\n}\n", "t.tpl": "%{for a in l}%{for b in l}%{for c in l}x%{endfor}%{endfor}%{endfor}"}, 1, "evaluation steps"},
+		{"module count around resource count", map[string]string{
+			"main.tf":   "module \"m\" {\n  source = \"./m\"\n  count  = 10000\n}\n",
+			"m/main.tf": "resource \"aws_api_gateway_rest_api\" \"a\" {\n  count = 10000\n  name  = \"a${count.index}\"\n}\n",
+		}, 3, "instances"},
+		{"many module instances", map[string]string{
+			"main.tf":   "module \"m\" {\n  source = \"./m\"\n  count  = 400\n}\n",
+			"m/main.tf": "resource \"aws_api_gateway_rest_api\" \"a\" {\n  count = 2\n  name  = \"a${count.index}\"\n}\n",
+		}, 2, "instances"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limits := smallLimits
+			ds := loadFiles(t, context.Background(), tt.files, Options{limits: &limits})
+			d := findRule(t, ds, "TF071")
+			if d.Range.Filename == "" || d.Range.Start.Line != tt.line {
+				t.Errorf("finding at %s:%d, want line %d", d.Range.Filename, d.Range.Start.Line, tt.line)
+			}
+			if !strings.Contains(d.Summary, tt.limit) {
+				t.Errorf("summary %q does not name %q", d.Summary, tt.limit)
+			}
+			n := 0
+			for _, d := range ds {
+				switch d.Rule {
+				case "TF071":
+					n++
+				case "TF016":
+					t.Errorf("pending note after the budget stopped evaluation: %s", d.Summary)
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d TF071 findings, want 1", n)
+			}
+		})
+	}
+}
+
+// TestBudgetDefaultsPassRealConfigurations loads every golden case with
+// the small limits' big brother, the defaults, and the generated
+// 200-route configuration: none spends the budget (TestGolden checks the
+// findings; this names the bound if one ever does).
+func TestBudgetDefaultsPassRealConfigurations(t *testing.T) {
+	ds := loadFiles(t, context.Background(), map[string]string{"main.tf": generatedConfig(200)}, Options{})
+	for _, d := range ds {
+		if d.Rule == "TF071" || d.Rule == "TF070" {
+			t.Errorf("%s: %s", d.Rule, d.Summary)
+		}
+	}
+}
+
+// TestCancelledLoad checks that evaluation stops when its context ends: a
+// configuration that would spend the whole default budget does almost
+// nothing under a cancelled context, and reports no finding for it (the
+// command says it was interrupted).
+func TestCancelledLoad(t *testing.T) {
+	dir := t.TempDir()
+	src := "locals {\n  x = [for a in range(1000) : [for b in range(1000) : [for c in range(1000) : c]]]\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := newLoader(ctx, Options{}, diag.NewFiles())
+	cancel()
+	l.run([]string{dir})
+	if l.budget.used.steps > 1000 {
+		t.Errorf("%d evaluation steps after the context was cancelled", l.budget.used.steps)
+	}
+	for _, d := range l.diags {
+		if d.Rule == "TF071" {
+			t.Errorf("cancellation reported as %s: %s", d.Rule, d.Summary)
+		}
+	}
+}

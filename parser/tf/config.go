@@ -289,6 +289,11 @@ func (l *loader) parseSource(path string, src []byte) *hcl.File {
 		f, ds = l.parser.ParseJSON(src, path)
 	} else {
 		f, ds = l.parser.ParseHCL(src, path)
+		if f != nil {
+			if body, ok := f.Body.(*hclsyntax.Body); ok {
+				l.budget.instrument(body)
+			}
+		}
 	}
 	l.addHCL(ruleSyntax, ds)
 	return f

@@ -3,6 +3,7 @@ package tf
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -56,6 +57,8 @@ type loader struct {
 	installed map[string]string
 	// pending are the elements not known before apply (model.Pending).
 	pending []model.Pending
+	// budget bounds the work evaluation may do.
+	budget *budget
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
@@ -64,7 +67,11 @@ func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {
 	if opts.AccountID == "" {
 		opts.AccountID = "123456789012"
 	}
-	return &loader{ctx: ctx, opts: opts, files: files, parser: hclparse.NewParser(), modules: map[string]*module{}, reported: map[string]bool{}, relAttrs: map[string]bool{}, subAttrs: map[string]map[string]bool{}, pathByID: map[string]string{}}
+	limits := defaultLimits
+	if opts.limits != nil {
+		limits = *opts.limits
+	}
+	return &loader{ctx: ctx, opts: opts, files: files, parser: hclparse.NewParser(), modules: map[string]*module{}, reported: map[string]bool{}, relAttrs: map[string]bool{}, subAttrs: map[string]map[string]bool{}, pathByID: map[string]string{}, budget: newBudget(ctx, limits)}
 }
 
 // instance is one evaluated resource or data source instance.
@@ -153,6 +160,9 @@ func (l *loader) run(paths []string) *model.Template {
 	l.rootVariables(mi)
 	l.providerRegion(mi)
 	mi.evalAll()
+	if d := l.budget.refusal; d != nil {
+		l.diags = append(l.diags, l.convert(ruleBudget, d, ""))
+	}
 	for _, o := range root.outputs {
 		v := mi.outputs[o.name]
 		l.outputs = append(l.outputs, model.Output{Name: o.name, Value: displayString(v), Description: o.description, Sensitive: o.sensitive, Range: toRange(o.declRange)})
@@ -162,6 +172,13 @@ func (l *loader) run(paths []string) *model.Template {
 	t.Parameters = l.params
 	l.lower(t)
 	l.validate(t)
+	if l.budget.spent {
+		// Values are unknown because evaluation stopped (TF071, or a
+		// cancelled context), not because they are known only after
+		// apply: no pending notes.
+		l.diags = slices.DeleteFunc(l.diags, func(d diag.Diagnostic) bool { return d.Rule == rulePending.ID })
+		t.Pending = nil
+	}
 	t.Finalize()
 	return t
 }
@@ -237,7 +254,7 @@ func (mi *modInst) evalAll() {
 		mi.local(a.Name, a.NameRange)
 	}
 	for _, r := range mi.m.resList {
-		if mi.l.ctx.Err() != nil {
+		if mi.l.ctx.Err() != nil || !mi.l.budget.ok() {
 			return
 		}
 		mi.resource(r.key())

@@ -47,8 +47,30 @@ func (mi *modInst) templateExpansion(kind string, expr hcl.Expression, addr stri
 }
 
 // expand evaluates count / for_each and returns the instance keys and the
-// each/count objects for each instance.
-func (mi *modInst) expand(count, forEach hcl.Expression, addr string) ([]cty.Value, []map[string]cty.Value, expandMode) {
+// each/count objects for each instance, charging them to the evaluation
+// budget's instances (decl is the block, reported when it has neither).
+func (mi *modInst) expand(count, forEach hcl.Expression, addr string, decl hcl.Range) ([]cty.Value, []map[string]cty.Value, expandMode) {
+	if !mi.l.budget.ok() {
+		return nil, nil, expandInvalid // TF071 says why
+	}
+	keys, extras, mode := mi.expandKeys(count, forEach, addr)
+	if mode == expandInvalid {
+		return keys, extras, mode
+	}
+	rng := decl
+	switch {
+	case count != nil:
+		rng = count.Range()
+	case forEach != nil:
+		rng = forEach.Range()
+	}
+	if !mi.l.budget.instances(int64(len(keys)), rng) {
+		return nil, nil, expandInvalid
+	}
+	return keys, extras, mode
+}
+
+func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty.Value, []map[string]cty.Value, expandMode) {
 	l := mi.l
 	switch {
 	case count != nil:

@@ -27,6 +27,10 @@ var ruleValue = newRule("TF005", sevError|sevWarning|sevInfo,
 
 // eval evaluates expr in the module's scope plus extra (each, count).
 func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resource string) cty.Value {
+	if !mi.l.budget.ok() {
+		return cty.DynamicVal
+	}
+	mi.l.budget.at = expr.Range()
 	ctx := mi.ctxFor(expr, extra)
 	v, ds := expr.Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
@@ -45,6 +49,10 @@ func (mi *modInst) evalIn(expr hcl.Expression, ctx *hcl.EvalContext, resource st
 // evalInOK is evalIn, also saying whether evaluation succeeded (an
 // unknown value after an error is not a value known after apply).
 func (mi *modInst) evalInOK(expr hcl.Expression, ctx *hcl.EvalContext, resource string) (cty.Value, bool) {
+	if !mi.l.budget.ok() {
+		return cty.DynamicVal, false
+	}
+	mi.l.budget.at = expr.Range()
 	v, ds := expr.Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
 	if ds.HasErrors() && v == cty.NilVal {

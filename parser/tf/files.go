@@ -51,6 +51,9 @@ type fileReader struct {
 	// charge is told the size of every file read into memory; it returns
 	// an error when the load's evaluation budget is spent.
 	charge func(bytes int64) error
+	// cache holds the files read, by resolved path: a file read for every
+	// instance is read (and charged) once.
+	cache map[string][]byte
 }
 
 // resolve returns the path a file function argument names: ~ expanded,
@@ -127,6 +130,9 @@ func kindOf(m fs.FileMode) string {
 
 // read returns the contents of the regular file p, at most maxFileBytes.
 func (fr fileReader) read(p string) ([]byte, error) {
+	if b, ok := fr.cache[fr.resolve(p)]; ok {
+		return b, nil
+	}
 	f, _, err := fr.open(p, maxFileBytes)
 	if err != nil {
 		return nil, err
@@ -143,6 +149,9 @@ func (fr fileReader) read(p string) ([]byte, error) {
 		if err := fr.charge(int64(len(b))); err != nil {
 			return nil, err
 		}
+	}
+	if fr.cache != nil {
+		fr.cache[fr.resolve(p)] = b
 	}
 	return b, nil
 }

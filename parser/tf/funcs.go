@@ -5,6 +5,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"strings"
 
 	"github.com/hashicorp/go-cty-funcs/collection"
@@ -66,12 +67,12 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"yamlencode": yamlEncodeFunc, "textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
 		"base64gzip": base64GzipFunc, "yamldecode": yamlDecodeFunc,
 	}
-	fr := fileReader{base: baseDir}
+	fr := fileReader{base: baseDir, charge: l.budget.fileBytes, cache: map[string][]byte{}}
 	for n, f := range fr.fileFunctions() {
 		fs[n] = f
 	}
-	fs["templatefile"] = templateFileFunc(fr.read, fs)
-	fs["templatestring"] = templateStringFunc(fs)
+	fs["templatefile"] = templateFileFunc(fr.read, fs, l.budget)
+	fs["templatestring"] = templateStringFunc(fs, l.budget)
 	fs["timecmp"] = timeCmpFunc
 	fs["plantimestamp"] = timestampFunc
 	fs["ephemeralasnull"] = identityFunc
@@ -81,6 +82,9 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 	fs["provider::aws::arn_parse"] = arnParseFunc
 	fs["provider::aws::arn_build"] = arnBuildFunc
 	fs["provider::aws::trim_iam_role_path"] = trimIAMRolePathFunc
+	// Every function charges the evaluation budget; templatefile and
+	// templatestring call the charging functions too (they hold fs).
+	maps.Copy(fs, l.budget.wrapFunctions(fs))
 	return fs
 }
 

@@ -60,7 +60,7 @@ func (mi *modInst) evalCall(c *moduleCall) cty.Value {
 	if !ok {
 		return cty.DynamicVal
 	}
-	keys, extras, mode := mi.expand(c.count, c.forEach, addr)
+	keys, extras, mode := mi.expand(c.count, c.forEach, addr, c.declRange)
 	instantiate := func(prefix string, extra map[string]cty.Value) cty.Value {
 		ci := mi.newChild(child, c, prefix, attrs, extra)
 		ci.template = ci.template || mode == expandUnknown

@@ -35,7 +35,7 @@ func (mi *modInst) resource(key string) cty.Value {
 func (mi *modInst) evalResource(r *resource) cty.Value {
 	l := mi.l
 	base := mi.prefix + r.key()
-	keys, extras, mode := mi.expand(r.count, r.forEach, base)
+	keys, extras, mode := mi.expand(r.count, r.forEach, base, r.declRange)
 	if mode == expandInvalid {
 		return cty.DynamicVal
 	}

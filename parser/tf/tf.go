@@ -52,6 +52,10 @@ type Options struct {
 	// Code are --code NAME=PATH: a directory or .zip holding the code of
 	// the aws_lambda_function NAME (address or function_name).
 	Code map[string]string
+
+	// limits replaces the evaluation budget (tests and fuzzing use small
+	// ones); nil means defaultLimits.
+	limits *budgetLimits
 }
 
 // Load reads the .tf / .tf.json files or directories in paths, evaluates

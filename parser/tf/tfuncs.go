@@ -488,13 +488,16 @@ var cidrNetmaskFunc = function.New(&function.Spec{
 // string) as Terraform does: vars must be a map or object of identifiers,
 // every variable the template reads must be given, and the result keeps
 // its type (a template that is one interpolation can give a list).
-func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]function.Function, self string) (cty.Value, error) {
+func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]function.Function, self string, b *budget) (cty.Value, error) {
 	if d := checkNesting(src, name, hcl.InitialPos, nestTemplate); d != nil {
 		return cty.NilVal, function.NewArgErrorf(0, "%s: %s", name, d.Summary)
 	}
 	expr, ds := hclsyntax.ParseTemplate(src, name, hcl.InitialPos)
 	if ds.HasErrors() {
 		return cty.NilVal, function.NewArgErrorf(0, "%s", ds.Error())
+	}
+	if b != nil {
+		b.instrument(expr)
 	}
 	if vars.IsNull() || !(vars.Type().IsMapType() || vars.Type().IsObjectType()) {
 		return cty.DynamicVal, function.NewArgErrorf(1, "invalid vars value: must be a map")
@@ -530,7 +533,7 @@ func renderTemplate(src []byte, name string, vars cty.Value, funcs map[string]fu
 }
 
 // templateFileFunc is Terraform's templatefile.
-func templateFileFunc(read func(string) ([]byte, error), funcs map[string]function.Function) function.Function {
+func templateFileFunc(read func(string) ([]byte, error), funcs map[string]function.Function, b *budget) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true}},
 		Type:   function.StaticReturnType(cty.DynamicPseudoType),
@@ -540,19 +543,19 @@ func templateFileFunc(read func(string) ([]byte, error), funcs map[string]functi
 			if err != nil {
 				return cty.NilVal, err
 			}
-			return renderTemplate(src, path, args[1], funcs, "templatefile")
+			return renderTemplate(src, path, args[1], funcs, "templatefile", b)
 		},
 	})
 }
 
 // templateStringFunc is Terraform's templatestring (1.9): a template held
 // in a string value.
-func templateStringFunc(funcs map[string]function.Function) function.Function {
+func templateStringFunc(funcs map[string]function.Function, b *budget) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "template", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType, AllowUnknown: true}},
 		Type:   function.StaticReturnType(cty.DynamicPseudoType),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			return renderTemplate([]byte(args[0].AsString()), "<templatestring>", args[1], funcs, "templatestring")
+			return renderTemplate([]byte(args[0].AsString()), "<templatestring>", args[1], funcs, "templatestring", b)
 		},
 	})
 }

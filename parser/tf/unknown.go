@@ -23,6 +23,9 @@ import (
 
 // addPending records an element that is not known before apply.
 func (l *loader) addPending(addr, what string, deps []string, rng hcl.Range) {
+	if l.budget.spent {
+		return // unknown because evaluation stopped: TF071 says why
+	}
 	for _, p := range l.pending {
 		if p.Address == addr && p.What == what {
 			return

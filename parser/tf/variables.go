@@ -141,6 +141,7 @@ func (l *loader) parseRawVar(v *variable, raw, source string) cty.Value {
 		l.diags = append(l.diags, ruleValue.errorf(toHCLRange(v.declRange), "", "Write the value as an HCL expression, such as [\"a\", \"b\"] or {k = \"v\"}.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
 		return cty.DynamicVal
 	}
+	l.budget.instrument(expr)
 	val, ds := expr.Value(nil)
 	if ds.HasErrors() {
 		l.diags = append(l.diags, ruleValue.errorf(toHCLRange(v.declRange), "", "Values given on the command line may not refer to other objects.", "invalid value for variable %q from %s: %s", v.name, source, ds[0].Summary))
