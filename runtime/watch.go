@@ -15,6 +15,10 @@ import (
 type Watcher struct {
 	w    *fsnotify.Watcher
 	want map[string]bool
+	dirs map[string]bool
+	// match, by directory, says which other names in it count (a new
+	// .tf file in a Terraform configuration's directory).
+	match map[string]func(name string) bool
 }
 
 // NewWatcher watches paths. It watches their parent directories, so editors
@@ -42,14 +46,33 @@ func NewWatcher(paths []string) (*Watcher, error) {
 			dirs[dir] = true
 		}
 	}
-	return &Watcher{w: w, want: want}, nil
+	return &Watcher{w: w, want: want, dirs: dirs, match: map[string]func(string) bool{}}, nil
+}
+
+// WatchDir also reports changes to files of dir whose base name match
+// accepts, including files created after the watch starts (a new .tf
+// file in a Terraform configuration's directory is part of it). Call it
+// before Run.
+func (wt *Watcher) WatchDir(dir string, match func(name string) bool) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if !wt.dirs[abs] {
+		if err := wt.w.Add(abs); err != nil {
+			return err
+		}
+		wt.dirs[abs] = true
+	}
+	wt.match[abs] = match
+	return nil
 }
 
 // Run calls onChange (serially) after any of the watched files is written,
 // created, renamed over or removed, coalescing bursts within debounce. It
 // returns, closing the watcher, when ctx is done.
 func (wt *Watcher) Run(ctx context.Context, debounce time.Duration, log *slog.Logger, onChange func()) {
-	w, want := wt.w, wt.want
+	w, want, match := wt.w, wt.want, wt.match
 	defer w.Close()
 	var timer *time.Timer
 	var fire <-chan time.Time
@@ -65,7 +88,10 @@ func (wt *Watcher) Run(ctx context.Context, debounce time.Duration, log *slog.Lo
 				return
 			}
 			abs, _ := filepath.Abs(ev.Name)
-			if !want[abs] || ev.Op == fsnotify.Chmod {
+			if ev.Op == fsnotify.Chmod {
+				continue
+			}
+			if m := match[filepath.Dir(abs)]; !want[abs] && (m == nil || !m(filepath.Base(abs))) {
 				continue
 			}
 			if timer == nil {

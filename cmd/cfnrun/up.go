@@ -205,6 +205,15 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	// saved after that line is always seen.
 	if watch {
 		w, err := runtime.NewWatcher(u.watchPaths(r))
+		if err == nil && r.Template != nil && r.Template.Format == model.Terraform {
+			// Terraform reads every .tf file of a directory: a new one
+			// (or a tfvars file) is a change too.
+			for _, dir := range configDirs(r.Template.Files, u.paths) {
+				if err = w.WatchDir(dir, isTerraformFileName); err != nil {
+					break
+				}
+			}
+		}
 		if err != nil {
 			logger.Warn("not watching the template files", slog.Any("err", err))
 		} else {
@@ -257,6 +266,41 @@ func (u *upRun) rename(ds diag.Diagnostics) diag.Diagnostics {
 		}
 	}
 	return ds
+}
+
+// configDirs are the directories of files, each once, except those of
+// the file arguments in args (a configuration loaded from one file does
+// not read the others beside it).
+func configDirs(files, args []string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && st.Mode().IsRegular() {
+			seen[filepath.Dir(a)] = true
+		}
+	}
+	for _, f := range files {
+		if d := filepath.Dir(f); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+// isTerraformFileName reports whether Terraform reads a file of this name
+// from a configuration's directory: .tf, .tf.json and tfvars files, not
+// hidden files or editors' backups.
+func isTerraformFileName(name string) bool {
+	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") {
+		return false
+	}
+	for _, suffix := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // watchPaths are the files the template came from.

@@ -290,3 +290,75 @@ func TestUpRefusesWhatItCannotServe(t *testing.T) {
 		})
 	}
 }
+
+// TestUpReloadsNewTerraformFile: Terraform reads every .tf file of a
+// directory, so a file added to the served configuration's directory is
+// a change, reloaded like an edit of an existing file.
+func TestUpReloadsNewTerraformFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(strings.ReplaceAll(terraformRoute, "NAME", "one")+terraformStage), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startUp(t, "--demo-backend", dir)
+	c := h2c()
+	if s, _ := getJSON(t, c, "http://"+p.http+"/prod/one"); s != 200 {
+		t.Fatalf("/prod/one answers %d, want 200", s)
+	}
+	if s, _ := getJSON(t, c, "http://"+p.http+"/prod/more"); s != 403 {
+		t.Fatalf("before the new file: /prod/more answers %d, want 403", s)
+	}
+	extra := strings.ReplaceAll(terraformRoute, "NAME", "more")
+	// Written under another name and renamed in, as editors save.
+	tmp := filepath.Join(dir, ".more.tf.swp")
+	if err := os.WriteFile(tmp, []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "more.tf")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLine(t, "cfnrun up: reloaded")
+	if s, _ := getJSON(t, c, "http://"+p.http+"/prod/more"); s != 200 {
+		t.Errorf("after the new file: /prod/more answers %d, want 200", s)
+	}
+}
+
+// terraformRoute is GET /NAME on the REST API of terraformStage.
+const terraformRoute = `resource "aws_api_gateway_resource" "NAME" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "NAME"
+}
+
+resource "aws_api_gateway_method" "NAME" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.NAME.id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "NAME" {
+  rest_api_id             = aws_api_gateway_rest_api.api.id
+  resource_id             = aws_api_gateway_resource.NAME.id
+  http_method             = aws_api_gateway_method.NAME.http_method
+  type                    = "HTTP_PROXY"
+  integration_http_method = "GET"
+  uri                     = "http://backend.internal/NAME"
+}
+`
+
+const terraformStage = `
+resource "aws_api_gateway_rest_api" "api" {
+  name = "reload"
+}
+
+resource "aws_api_gateway_deployment" "d" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  depends_on  = [aws_api_gateway_integration.one]
+}
+
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = aws_api_gateway_deployment.d.id
+  stage_name    = "prod"
+}
+`
