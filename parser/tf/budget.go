@@ -230,17 +230,19 @@ func (b *budget) wrapFunction(name string, f function.Function) function.Functio
 		Description: f.Description(),
 		Params:      params,
 		VarParam:    varParam,
-		Type:        f.ReturnTypeForValues,
-		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+		// The wrapped function checks its arguments and works out its
+		// type itself, once: the wrapper lets everything through to it.
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			if !b.step(hcl.Range{}) || !b.precheck(name, args) {
-				return cty.UnknownVal(ret), nil
+				return cty.DynamicVal, nil
 			}
 			v, err := f.Call(args)
 			if err != nil {
 				return v, err
 			}
 			if !b.chargeValue(v) {
-				return cty.UnknownVal(ret), nil
+				return cty.DynamicVal, nil
 			}
 			return v, nil
 		},
