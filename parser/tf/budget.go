@@ -147,18 +147,40 @@ func (b *budget) fileBytes(n int64) error {
 type chargedExpr struct {
 	*hclsyntax.ParenthesesExpr
 	b    *budget
-	part bool // a template part: charge its bytes, not an iteration
+	kind chargeKind
 }
 
+// UnwrapExpression lets hcl's static analysis (hcl.ExprCall for type
+// constraints, hcl.ExprList, hcl.AbsTraversalForExpr) see the wrapped
+// expression.
+func (e *chargedExpr) UnwrapExpression() hcl.Expression { return e.Expression }
+
+// chargeKind says what a chargedExpr charges.
+type chargeKind uint8
+
+const (
+	chargeIteration chargeKind = iota // a for body, key or condition: a step, and its string or call result
+	chargePart                        // a template part: a step, and its string or call result
+	chargeCall                        // a function call: the elements and bytes of its result
+)
+
 func (e *chargedExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if e.kind == chargeCall {
+		if !e.b.ok() {
+			return cty.DynamicVal, nil
+		}
+		v, ds := e.Expression.Value(ctx)
+		if !e.b.chargeValueAt(v, e.SrcRange) {
+			return cty.DynamicVal, ds
+		}
+		return v, ds
+	}
 	if !e.b.step(e.SrcRange) {
 		return cty.DynamicVal, nil
 	}
 	v, ds := e.Expression.Value(ctx)
-	if e.part && v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked() {
-		if !e.b.strBytes(int64(len(v.AsString())), e.SrcRange) {
-			return cty.UnknownVal(cty.String), ds
-		}
+	if _, isCall := e.Expression.(*hclsyntax.FunctionCallExpr); (isCall || v.Type() == cty.String) && !e.b.chargeValueAt(v, e.SrcRange) {
+		return cty.DynamicVal, ds
 	}
 	return v, ds
 }
@@ -167,50 +189,87 @@ func (e *chargedExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 // non-literal parts of every template under node, so their evaluation is
 // charged to the budget. Nodes already wrapped are left alone.
 func (b *budget) instrument(node hclsyntax.Node) {
-	wrap := func(e hclsyntax.Expression, part bool) hclsyntax.Expression {
+	wrap := func(e hclsyntax.Expression, kind chargeKind) hclsyntax.Expression {
 		if e == nil {
 			return nil
 		}
 		if _, ok := e.(*chargedExpr); ok {
 			return e
 		}
-		if _, ok := e.(*hclsyntax.LiteralValueExpr); ok && part {
+		if _, ok := e.(*hclsyntax.LiteralValueExpr); ok && kind == chargePart {
 			return e
 		}
-		return &chargedExpr{ParenthesesExpr: &hclsyntax.ParenthesesExpr{Expression: e, SrcRange: e.Range()}, b: b, part: part}
+		return &chargedExpr{ParenthesesExpr: &hclsyntax.ParenthesesExpr{Expression: e, SrcRange: e.Range()}, b: b, kind: kind}
+	}
+	// call wraps a function call where the expression *p is one (a for
+	// body or template part is wrapped as such, and charges its result
+	// too).
+	call := func(p *hclsyntax.Expression) {
+		if _, ok := (*p).(*hclsyntax.FunctionCallExpr); ok {
+			*p = wrap(*p, chargeCall)
+		}
 	}
 	_ = hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch e := n.(type) {
 		case *hclsyntax.ForExpr:
-			e.ValExpr = wrap(e.ValExpr, false)
-			e.KeyExpr = wrap(e.KeyExpr, false)
-			e.CondExpr = wrap(e.CondExpr, false)
+			e.ValExpr = wrap(e.ValExpr, chargeIteration)
+			e.KeyExpr = wrap(e.KeyExpr, chargeIteration)
+			e.CondExpr = wrap(e.CondExpr, chargeIteration)
 		case *hclsyntax.TemplateExpr:
 			if len(e.Parts) > 1 {
 				for i, p := range e.Parts {
-					e.Parts[i] = wrap(p, true)
+					e.Parts[i] = wrap(p, chargePart)
 				}
 			}
+		case *hclsyntax.FunctionCallExpr:
+			for i := range e.Args {
+				call(&e.Args[i])
+			}
+		case *hclsyntax.Attribute:
+			call(&e.Expr)
+		case *hclsyntax.TupleConsExpr:
+			for i := range e.Exprs {
+				call(&e.Exprs[i])
+			}
+		case *hclsyntax.ObjectConsExpr:
+			for i := range e.Items {
+				call(&e.Items[i].ValueExpr)
+			}
+		case *hclsyntax.ConditionalExpr:
+			call(&e.TrueResult)
+			call(&e.FalseResult)
+		case *hclsyntax.TemplateWrapExpr:
+			call(&e.Wrapped)
+		case *hclsyntax.IndexExpr:
+			call(&e.Collection)
+		case *hclsyntax.RelativeTraversalExpr:
+			call(&e.Source)
+		case *hclsyntax.SplatExpr:
+			call(&e.Source)
+		case *hclsyntax.BinaryOpExpr:
+			call(&e.LHS)
+			call(&e.RHS)
 		}
 		return nil
 	})
 }
 
 // Functions charge what they build. Those whose result can be far larger
-// than their arguments are checked before they run; every result's
-// elements and string bytes are charged after.
+// than their arguments are checked before they run (wrapFunctions); the
+// elements and string bytes of every call's result are charged after it
+// (instrument wraps the calls).
 
-// wrapFunctions returns fs with every function charging the budget (try
-// and can, which take expressions, are left as they are: what they
-// evaluate is charged).
+// explosive are the functions whose result can dwarf their arguments.
+var explosive = []string{"range", "join", "format", "formatlist", "replace", "indent", "setproduct"}
+
+// wrapFunctions returns the explosive functions of fs wrapped so that
+// their result's size is checked, from their arguments, before they run.
 func (b *budget) wrapFunctions(fs map[string]function.Function) map[string]function.Function {
-	out := make(map[string]function.Function, len(fs))
-	for name, f := range fs {
-		if name == "try" || name == "can" {
-			out[name] = f
-			continue
+	out := make(map[string]function.Function, len(explosive))
+	for _, name := range explosive {
+		if f, ok := fs[name]; ok {
+			out[name] = b.wrapFunction(name, f)
 		}
-		out[name] = b.wrapFunction(name, f)
 	}
 	return out
 }
@@ -237,14 +296,7 @@ func (b *budget) wrapFunction(name string, f function.Function) function.Functio
 			if !b.step(hcl.Range{}) || !b.precheck(name, args) {
 				return cty.DynamicVal, nil
 			}
-			v, err := f.Call(args)
-			if err != nil {
-				return v, err
-			}
-			if !b.chargeValue(v) {
-				return cty.DynamicVal, nil
-			}
-			return v, nil
+			return f.Call(args)
 		},
 	})
 }
@@ -331,12 +383,6 @@ func (b *budget) precheck(name string, args []cty.Value) bool {
 			}
 		}
 		return b.nodes(n*int64(max(len(args), 1)), hcl.Range{})
-	case "jsonencode", "yamlencode", "base64encode", "textencodebase64", "base64gzip", "urlencode":
-		// Output within a small factor of the input: charge the input
-		// now, so a huge value is refused before it is encoded.
-		if len(args) > 0 {
-			return b.chargeValue(args[0])
-		}
 	}
 	return true
 }
@@ -409,8 +455,9 @@ func largestFormatNumber(f string) int64 {
 	return largest
 }
 
-// chargeValue charges the elements and string bytes of v.
-func (b *budget) chargeValue(v cty.Value) bool {
+// chargeValueAt charges the elements and string bytes of v, a refusal
+// reported at rng.
+func (b *budget) chargeValueAt(v cty.Value, rng hcl.Range) bool {
 	var nodes, bytes int64
 	var walk func(v cty.Value) bool
 	walk = func(v cty.Value) bool {
@@ -434,5 +481,5 @@ func (b *budget) chargeValue(v cty.Value) bool {
 		return true
 	}
 	walk(v)
-	return b.nodes(nodes, hcl.Range{}) && b.strBytes(bytes, hcl.Range{})
+	return b.nodes(nodes, rng) && b.strBytes(bytes, rng)
 }
