@@ -26,7 +26,8 @@ import (
 type budgetLimits struct {
 	// steps of evaluation: iterations of for expressions and template for
 	// directives (each evaluation of a body, key or condition), template
-	// parts and function calls.
+	// parts, and calls of the functions whose result can dwarf their
+	// arguments.
 	steps int64
 	// nodes are the elements of the collections functions build.
 	nodes int64
@@ -46,7 +47,7 @@ var defaultLimits = budgetLimits{
 }
 
 var ruleBudget = newRule("TF071", sevError,
-	"the configuration asks for more work than cfnrun's evaluation budget allows: more than 1,000,000 evaluation steps (iterations of `for` expressions, template parts, function calls), 10,000,000 collection elements or 64 MB of strings built by functions and templates, or 25,000 resource and module instances across all modules; the value is unknown from there on",
+	"the configuration asks for more work than cfnrun's evaluation budget allows: more than 1,000,000 evaluation steps (iterations of `for` expressions, template parts), 10,000,000 collection elements or 64 MB of strings built by functions and templates, or 25,000 resource and module instances across all modules; the value is unknown from there on",
 	"Without a bound a few hundred bytes (nested `for` over `range(1000)`, `join` over them, a module `count` around a resource `count`) would hang cfnrun or exhaust memory. Real configurations stay far below the limits.")
 
 // budget is the evaluation budget of one Load.
@@ -116,7 +117,7 @@ func (b *budget) charge(counter *int64, limit int64, n int64, rng hcl.Range, wha
 }
 
 func (b *budget) step(rng hcl.Range) bool {
-	return b.charge(&b.used.steps, b.limits.steps, 1, rng, "evaluation steps", "evaluation steps (iterations of for expressions, template parts, function calls)")
+	return b.charge(&b.used.steps, b.limits.steps, 1, rng, "evaluation steps", "evaluation steps (iterations of for expressions, template parts)")
 }
 
 func (b *budget) strBytes(n int64, rng hcl.Range) bool {
