@@ -34,8 +34,12 @@ func writeGeneratedAs(tb testing.TB, n int, format string) string {
 		tb.Fatal(err)
 	}
 	r := Resolve(context.Background(), []string{path}, Options{})
-	if errs := r.Diags.Errors(); len(errs) > 0 {
-		tb.Fatalf("generated template has %d errors, first: %s", len(errs), errs[0].Error())
+	for _, d := range r.Diags.Errors() {
+		// Past 1 MB (about 3,000 resources) CloudFormation's size limit is
+		// the one finding: the curve goes on, as CDK's output does.
+		if d.Rule != "E1002" {
+			tb.Fatalf("generated template has errors, the first: %s", d.Error())
+		}
 	}
 	if len(r.Template.Nodes) != count {
 		tb.Fatalf("%d graph nodes, want %d", len(r.Template.Nodes), count)

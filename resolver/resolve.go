@@ -166,7 +166,11 @@ func readTemplate(p string) ([]byte, diag.Diagnostic, bool) {
 		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "CloudFormation accepts templates of at most 1,000,000 bytes; cfnrun does not read files over 8 MiB.",
 			"cannot read template: it is %s; cfnrun reads templates up to %s", sizeText(int(fi.Size())), sizeText(maxTemplateBytes)), false
 	}
-	src, err := io.ReadAll(io.LimitReader(f, maxTemplateBytes+1))
+	// One allocation of the size the file has (plus room to see it grow).
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	_, err = buf.ReadFrom(io.LimitReader(f, maxTemplateBytes+1))
+	src := buf.Bytes()
 	if err != nil {
 		return nil, ruleInput.errorf(diag.Range{Filename: p}, "", "Check the path and permissions.", "cannot read template: %v", unwrapPathError(err)), false
 	}

@@ -31,6 +31,10 @@ type jsonReader struct {
 	// strings interns short strings (keys, types, names repeat a lot).
 	nodes   []Node
 	strings map[string]string
+	// fields and items are stacks the open objects and arrays gather
+	// their entries on; each gets a slice of its exact size at its end.
+	fields []Field
+	items  []*Node
 }
 
 // node returns a new Node from the slab.
@@ -333,14 +337,16 @@ func (r *jsonReader) scalarRange(line, col int, v string, quoted bool) diag.Rang
 
 func (r *jsonReader) object(line, col, depth int) *Node {
 	r.off++ // {
-	n := r.node(Node{Kind: Mapping, Fields: []Field{}})
-	var seen map[string]bool // past a few entries
+	n := r.node(Node{Kind: Mapping})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == '}' {
 		r.off++
+		n.Fields = []Field{}
 		n.Range = r.p.rng(line, col, line, col+1)
 		return n
 	}
+	base := len(r.fields)
+	var seen map[string]bool // past a few entries
 	for {
 		r.space()
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
@@ -358,14 +364,14 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 			}
 			seen[k] = true
 		} else {
-			for i := range n.Fields {
-				if n.Fields[i].Key == k {
+			for _, f := range r.fields[base:] {
+				if f.Key == k {
 					giveUp()
 				}
 			}
-			if len(n.Fields) == 8 {
+			if len(r.fields)-base == 8 {
 				seen = make(map[string]bool, 32)
-				for _, f := range n.Fields {
+				for _, f := range r.fields[base:] {
 					seen[f.Key] = true
 				}
 				seen[k] = true
@@ -377,7 +383,8 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 			giveUp()
 		}
 		r.off++
-		n.Fields = append(n.Fields, Field{Key: k, KeyRange: kr, Value: r.value(depth + 1)})
+		v := r.value(depth + 1)
+		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
 		r.space()
 		if r.off >= len(r.src) {
 			giveUp()
@@ -391,6 +398,10 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 		}
 		r.off++
 	}
+	n.Fields = make([]Field, len(r.fields)-base)
+	copy(n.Fields, r.fields[base:])
+	clear(r.fields[base:]) // drop the references the stack would keep
+	r.fields = r.fields[:base]
 	n.Range = r.p.rng(line, col, line, col+1)
 	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
 	r.p.finishMapping(n)
@@ -399,15 +410,18 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 
 func (r *jsonReader) array(line, col, depth int) *Node {
 	r.off++ // [
-	n := r.node(Node{Kind: Sequence, Items: []*Node{}})
+	n := r.node(Node{Kind: Sequence})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == ']' {
 		r.off++
+		n.Items = []*Node{}
 		n.Range = r.p.rng(line, col, line, col+1)
 		return n
 	}
+	base := len(r.items)
 	for {
-		n.Items = append(n.Items, r.value(depth+1))
+		v := r.value(depth + 1)
+		r.items = append(r.items, v)
 		r.space()
 		if r.off >= len(r.src) {
 			giveUp()
@@ -421,6 +435,10 @@ func (r *jsonReader) array(line, col, depth int) *Node {
 		}
 		r.off++
 	}
+	n.Items = make([]*Node, len(r.items)-base)
+	copy(n.Items, r.items[base:])
+	clear(r.items[base:])
+	r.items = r.items[:base]
 	n.Range = r.p.rng(line, col, line, col+1)
 	n.Range.End = n.Items[len(n.Items)-1].Range.End
 	return n
