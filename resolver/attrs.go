@@ -262,7 +262,7 @@ func (s *stack) physicalName(r *resource) string {
 			}
 		}
 	}
-	name := fmt.Sprintf("%s-%s-%s", s.stackName, r.id, strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id)))
+	name := s.stackName + "-" + r.id + "-" + strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id))
 	if len(name) > 64 {
 		name = name[:64]
 	}

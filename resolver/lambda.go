@@ -36,7 +36,13 @@ var (
 // references to functions, aliases, versions and layers read what AWS
 // returns. ok is false for other types.
 func (s *stack) lambdaAttrs(r *resource) (map[string]string, bool) {
-	a := map[string]string{}
+	switch r.typ {
+	case "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias", "AWS::Lambda::Version",
+		"AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion":
+	default:
+		return nil, false // most resources: no map to allocate
+	}
+	a := make(map[string]string, 4)
 	switch r.typ {
 	case "AWS::Lambda::Function", "AWS::Serverless::Function":
 		name := s.physicalName(r)
@@ -85,14 +91,12 @@ func (s *stack) lambdaAttrs(r *resource) (map[string]string, bool) {
 			a["Ref"] = fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:1", s.partition, s.region, s.account, name)
 		}
 		a["LayerVersionArn"] = a["Ref"]
-	default:
-		return nil, false
 	}
 	return a, true
 }
 
 func (s *stack) functionARN(name string) string {
-	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", s.partition, s.region, s.account, name)
+	return "arn:" + s.partition + ":lambda:" + s.region + ":" + s.account + ":function:" + name
 }
 
 // functionRefARN turns a FunctionName property (a name, a partial ARN or an
