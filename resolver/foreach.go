@@ -1,7 +1,6 @@
 package resolver
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -103,7 +102,8 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 	seen := map[string]diag.Range{}
 	for _, f := range out {
 		if first, dup := seen[f.Key]; dup {
-			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, fmt.Sprintf("The first %q comes from line %d; make the output keys unique (use ${Identifier} in them).", f.Key, first.Start.Line), "duplicate key %q after Fn::ForEach expansion", f.Key)
+			s.add(ruleResourceAttr.errorf(f.KeyRange, f.Key, "Make the output keys unique (use ${Identifier} in them).", "duplicate key %q after Fn::ForEach expansion", f.Key).
+				WithRelated(first, "the first %q", f.Key))
 		}
 		seen[f.Key] = f.KeyRange
 	}

@@ -19,7 +19,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestGolden resolves each testdata/*.txtar archive's template and compares
 // the model dump, the route table and the findings with the archive's
-// expected sections. Sections: the template (any *.yaml/*.yml/*.json
+// expected sections; a finding's related places follow it, indented.
+// Sections: the template (any *.yaml/*.yml/*.json
 // name), optional "args" (one Name=Value per line: param:, set:,
 // allow-extensions), and the expected "model", "routes" and "findings".
 func TestGolden(t *testing.T) {
@@ -101,6 +102,9 @@ func TestGolden(t *testing.T) {
 			var b strings.Builder
 			for _, d := range r.Diags {
 				fmt.Fprintf(&b, "%d:%d %s[%s] %s\n", d.Range.Start.Line, d.Range.Start.Column, d.Severity, d.Rule, d.Summary)
+				for _, rel := range d.Related {
+					fmt.Fprintf(&b, "  related %d:%d %s\n", rel.Range.Start.Line, rel.Range.Start.Column, rel.Message)
+				}
 			}
 			got["findings"] = b.String()
 			changed := false

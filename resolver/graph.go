@@ -304,13 +304,11 @@ func (s *stack) buildGraph() []*model.Node {
 		}
 	}
 	for _, c := range model.Cycles(nodes) {
-		first := s.res[c.Path[0]]
-		var steps []string
-		for _, e := range c.Edges {
-			steps = append(steps, fmt.Sprintf("%s (line %d)", e.To, e.Range.Start.Line))
+		d := ruleCycle.errorf(c.Edges[0].Range, s.res[c.Path[0]].id, hintCycle, "circular dependency: %s", c.String())
+		for i, e := range c.Edges[1:] {
+			d = d.WithRelated(e.Range, "%s refers to %s", c.Path[i+1], e.To)
 		}
-		s.errorf(ruleCycle, c.Edges[0].Range, first.id, "Break the cycle: the path is "+c.Path[0]+" → "+strings.Join(steps, " → ")+". Use DependsOn only where needed, or move the reference.",
-			"circular dependency: %s", c.String())
+		s.add(d)
 	}
 	// Conditions: their Refs mark parameters used, and unknown names in
 	// them are findings like anywhere else.

@@ -87,15 +87,15 @@ func define(r Rule) *Rule {
 }
 
 func (r *Rule) errorf(rng diag.Range, resource, hint, format string, args ...any) diag.Diagnostic {
-	return diag.Errorf(r.ID, rng, resource, hint, format, args...)
+	return diag.NewError(r.ID, rng, format, args...).WithResource(resource).WithHint(hint)
 }
 
 func (r *Rule) warnf(rng diag.Range, resource, hint, format string, args ...any) diag.Diagnostic {
-	return diag.Warnf(r.ID, rng, resource, hint, format, args...)
+	return diag.NewWarning(r.ID, rng, format, args...).WithResource(resource).WithHint(hint)
 }
 
 func (r *Rule) infof(rng diag.Range, resource, hint, format string, args ...any) diag.Diagnostic {
-	return diag.Infof(r.ID, rng, resource, hint, format, args...)
+	return diag.NewInfo(r.ID, rng, format, args...).WithResource(resource).WithHint(hint)
 }
 
 // checker runs the model rules over one template.
@@ -119,6 +119,10 @@ func (r report) errorf(rng diag.Range, resource, hint, format string, args ...an
 func (r report) warnf(rng diag.Range, resource, hint, format string, args ...any) {
 	r.c.ds = append(r.c.ds, r.rule.warnf(rng, resource, hint, format, args...))
 }
+
+// add reports d, built with the rule's own constructors so it carries the
+// rule's id (r.rule.errorf(...).WithRelated(...)).
+func (r report) add(d diag.Diagnostic) { r.c.ds = append(r.c.ds, d) }
 
 // extension reports a use of one of cfnrun's extensions: an error, since
 // AWS rejects it, or info with --allow-extensions.

@@ -17,6 +17,12 @@ var (
 	stageVarVal  = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]+$`)
 )
 
+// The fix for E3201, in each template language.
+const (
+	hintStageTwiceCFN = "Remove StageName from the deployment and keep the AWS::ApiGateway::Stage, or use another stage name."
+	hintStageTwiceTF  = "Remove stage_name from the aws_api_gateway_deployment and keep the aws_api_gateway_stage, or use another stage name."
+)
+
 var _ = define(Rule{
 	ID: "E3201", Level: "error",
 	Summary: "stage created twice",
@@ -58,9 +64,10 @@ var _ = define(Rule{
 				if first.Implicit {
 					by = r.pick("the StageName", "the stage_name") + " of deployment " + first.LogicalID
 				}
-				r.errorf(st.Props.At("StageName", st.Range), st.LogicalID,
-					fmt.Sprintf("Stage %q is already created by %s (line %d); "+r.pick("CloudFormation", "terraform apply")+" fails with \"%s already exists\". "+r.pick("Remove StageName from the deployment and keep the AWS::ApiGateway::Stage, or use another stage name.", "Remove stage_name from the aws_api_gateway_deployment and keep the aws_api_gateway_stage, or use another stage name."), st.Name, by, first.Props.At("StageName", first.Range).Start.Line, st.Name),
-					"stage %q is created twice", st.Name)
+				hint := fmt.Sprintf("%s fails with \"%s already exists\". ", r.pick("CloudFormation", "terraform apply"), st.Name) +
+					r.pick(hintStageTwiceCFN, hintStageTwiceTF)
+				r.add(r.rule.errorf(st.Props.At("StageName", st.Range), st.LogicalID, hint, "stage %q is created twice", st.Name).
+					WithRelated(first.Props.At("StageName", first.Range), "first created by %s", by))
 			default:
 				byName[st.Name] = st
 			}

@@ -52,6 +52,10 @@ var (
 		Why: "Works locally; CloudFormation will still reject the template."})
 )
 
+// hintCycle goes with ruleCycle; each further reference of the cycle is a
+// related place of the finding.
+const hintCycle = "Break the cycle at one of its references: use DependsOn only where needed, or move the reference."
+
 var knownSections = []string{"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules", "Mappings", "Conditions", "Transform", "Resources", "Outputs", "Hooks"}
 
 var resourceAttributes = []string{"Type", "Properties", "DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "CreationPolicy", "UpdatePolicy", "Version"}

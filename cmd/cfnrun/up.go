@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -263,6 +264,14 @@ func (u *upRun) rename(ds diag.Diagnostics) diag.Diagnostics {
 	for i := range ds {
 		if ds[i].Range.Filename == u.embedded {
 			ds[i].Range.Filename = u.shownAs
+		}
+		if len(ds[i].Related) > 0 {
+			ds[i].Related = slices.Clone(ds[i].Related) // shared with copies of the finding
+			for j := range ds[i].Related {
+				if ds[i].Related[j].Range.Filename == u.embedded {
+					ds[i].Related[j].Range.Filename = u.shownAs
+				}
+			}
 		}
 	}
 	return ds

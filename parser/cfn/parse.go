@@ -78,8 +78,8 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 		return nil, p.diags
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		p.diags = append(p.diags, diag.Errorf(RuleTopLevel, diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}, "",
-			"A template is a mapping with at least a Resources section.", "the template is empty"))
+		p.diags = append(p.diags, diag.NewError(RuleTopLevel, diag.Range{Filename: filename, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}, "the template is empty").
+			WithHint("A template is a mapping with at least a Resources section."))
 		return nil, p.diags
 	}
 	root := p.convert(doc.Content[0], 0)
@@ -90,9 +90,8 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 		d.Detail = fmt.Sprintf("%d more alias(es) after this one were not expanded either. %s", p.aliasSkipped, d.Detail)
 	}
 	if root != nil && root.Kind != Mapping {
-		p.diags = append(p.diags, diag.Errorf(RuleTopLevel, root.Range, "",
-			"A template is a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, Outputs ...).",
-			"the template is %s, not a mapping", root.KindName()))
+		p.diags = append(p.diags, diag.NewError(RuleTopLevel, root.Range, "the template is %s, not a mapping", root.KindName()).
+			WithHint("A template is a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, Outputs ...)."))
 	}
 	return root, p.diags
 }
@@ -203,7 +202,7 @@ func (p *parser) syntaxError(err error) {
 		} else if strings.Contains(text, "mapping values are not allowed") {
 			hint = "A value containing \": \" must be quoted, or the line is indented too far."
 		}
-		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "", hint, "syntax error: %s", text))
+		p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(line, col, line, col+1), "syntax error: %s", text).WithHint(hint))
 	}
 }
 
@@ -306,8 +305,8 @@ func shortTagNames() []string { return diag.Names(shortTags) }
 
 func (p *parser) convert(y *yaml.Node, depth int) *Node {
 	if depth > maxDepth {
-		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(y.Line, y.Column, y.Line, y.Column+1), "",
-			"Templates this deep are not something CloudFormation accepts; flatten the structure.", "nesting deeper than %d levels", maxDepth))
+		p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(y.Line, y.Column, y.Line, y.Column+1), "nesting deeper than %d levels", maxDepth).
+			WithHint("Templates this deep are not something CloudFormation accepts; flatten the structure."))
 		return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
 	}
 	if y.Kind == yaml.AliasNode {
@@ -318,8 +317,8 @@ func (p *parser) convert(y *yaml.Node, depth int) *Node {
 		p.aliasNodes += countNodes(y.Alias, 0)
 		if p.aliasNodes > maxAliasNodes {
 			p.aliasCapped, p.aliasFinding = true, len(p.diags)
-			p.diags = append(p.diags, diag.Errorf(RuleAlias, p.rng(y.Line, y.Column, y.Line, y.Column+1), "",
-				"Expand the aliases by hand; CloudFormation itself processes templates up to 1 MB.", "YAML aliases expand to more than %d nodes", maxAliasNodes))
+			p.diags = append(p.diags, diag.NewError(RuleAlias, p.rng(y.Line, y.Column, y.Line, y.Column+1), "YAML aliases expand to more than %d nodes", maxAliasNodes).
+				WithHint("Expand the aliases by hand; CloudFormation itself processes templates up to 1 MB."))
 			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
 		}
 		n := p.convert(y.Alias, depth+1)
@@ -382,18 +381,19 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			}
 			kr := p.scalarRange(k)
 			if k.Kind != yaml.ScalarNode {
-				p.diags = append(p.diags, diag.Errorf(RuleSyntax, kr, "", "Use a plain string as the key.", "a mapping key must be a string"))
+				p.diags = append(p.diags, diag.NewError(RuleSyntax, kr, "a mapping key must be a string").WithHint("Use a plain string as the key."))
 				continue
 			}
 			if k.Value == "<<" && k.ShortTag() == "!!merge" {
-				p.diags = append(p.diags, diag.Errorf(RuleSyntax, kr, "", "CloudFormation does not support YAML merge keys; write the entries out.", "YAML merge key \"<<\" is not supported"))
+				p.diags = append(p.diags, diag.NewError(RuleSyntax, kr, "YAML merge key \"<<\" is not supported").
+					WithHint("CloudFormation does not support YAML merge keys; write the entries out."))
 				continue
 			}
 			if first, dup := seen[k.Value]; dup {
 				fk := n.Fields[first].KeyRange
-				p.diags = append(p.diags, diag.Errorf(RuleDuplicate, kr, "",
-					fmt.Sprintf("The first %q is at line %d; CloudFormation rejects templates with duplicate keys. Remove or rename one of them.", k.Value, fk.Start.Line),
-					"duplicate key %q", k.Value))
+				p.diags = append(p.diags, diag.NewError(RuleDuplicate, kr, "duplicate key %q", k.Value).
+					WithHint("CloudFormation rejects templates with duplicate keys. Remove or rename one of them.").
+					WithRelated(fk, "the first %q", k.Value))
 				continue
 			}
 			seen[k.Value] = len(n.Fields)
@@ -422,9 +422,8 @@ func (p *parser) finishMapping(n *Node) {
 	// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
 	if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
 		f := n.Fields[0]
-		p.diags = append(p.diags, diag.Errorf(RuleIntrinsic, f.KeyRange, "",
-			cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions."),
-			"unknown intrinsic function %q", f.Key))
+		p.diags = append(p.diags, diag.NewError(RuleIntrinsic, f.KeyRange, "unknown intrinsic function %q", f.Key).
+			WithHint(cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions.")))
 	}
 }
 
@@ -454,9 +453,8 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	tagRange := p.rng(y.Line, y.Column, y.Line, y.Column+utf8.RuneCountInString(y.Tag))
 	name, ok := shortTags[y.Tag]
 	if !ok {
-		p.diags = append(p.diags, diag.Errorf(RuleTag, tagRange, "",
-			cmp.Or(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue."),
-			"unknown tag %q", y.Tag))
+		p.diags = append(p.diags, diag.NewError(RuleTag, tagRange, "unknown tag %q", y.Tag).
+			WithHint(cmp.Or(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue.")))
 		return p.plain(y, depth)
 	}
 	arg := p.plain(y, depth)
@@ -489,8 +487,8 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 			// !GetAtt A.B.C → [A, B.C]
 			split, ok := p.splitGetAtt(arg)
 			if !ok {
-				p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, arg.Range, "",
-					"Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId.", "!GetAtt %q needs a resource and an attribute", arg.Value))
+				p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, arg.Range, "!GetAtt %q needs a resource and an attribute", arg.Value).
+					WithHint("Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId."))
 				res, attr, _ := strings.Cut(arg.Value, ".")
 				split = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
 					{Kind: Scalar, Value: res, Range: arg.Range},
@@ -501,8 +499,8 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 		}
 	case "Ref", "Condition":
 		if arg.Kind != Scalar {
-			p.diags = append(p.diags, diag.Errorf(RuleIntrinsicArg, tagRange, "",
-				"Give the name of a parameter or resource: "+y.Tag+" MyName.", "%s takes a name, not %s", y.Tag, arg.KindName()))
+			p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, tagRange, "%s takes a name, not %s", y.Tag, arg.KindName()).
+				WithHint("Give the name of a parameter or resource: "+y.Tag+" MyName."))
 		}
 	}
 	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
@@ -564,9 +562,8 @@ func (p *parser) checkJSON() bool {
 		}
 	}
 	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
-	p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "",
-		"CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string.",
-		"JSON not well-formed: %s", se.Error()))
+	p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(line, col, line, col+1), "JSON not well-formed: %s", se.Error()).
+		WithHint("CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string."))
 	return true
 }
 
@@ -578,7 +575,8 @@ func (p *parser) checkUTF8() bool {
 		return true
 	}
 	if bytes.HasPrefix(p.src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(p.src, []byte{0xFE, 0xFF}) {
-		p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(1, 1, 1, 2), "", "Save the template as UTF-8; CloudFormation reads templates as UTF-8.", "the template is UTF-16, not UTF-8"))
+		p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(1, 1, 1, 2), "the template is UTF-16, not UTF-8").
+			WithHint("Save the template as UTF-8; CloudFormation reads templates as UTF-8."))
 		return false
 	}
 	off, bad := -1, 0
@@ -598,7 +596,7 @@ func (p *parser) checkUTF8() bool {
 	if bad > 1 {
 		hint = fmt.Sprintf("%d bytes in the file are not UTF-8; this is the first. %s", bad, hint)
 	}
-	p.diags = append(p.diags, diag.Errorf(RuleSyntax, p.rng(line, col, line, col+1), "", hint, "invalid UTF-8: byte 0x%02X", p.src[off]))
+	p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(line, col, line, col+1), "invalid UTF-8: byte 0x%02X", p.src[off]).WithHint(hint))
 	return false
 }
 

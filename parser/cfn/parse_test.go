@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -187,5 +188,21 @@ func BenchmarkParseMinifiedJSON(b *testing.B) {
 		if _, ds := Parse("min.json", src); len(ds) > 0 {
 			b.Fatal(ds)
 		}
+	}
+}
+
+// TestDuplicateKeyRelated: the first of two duplicate keys is a related
+// place of the finding, not a line number in its text.
+func TestDuplicateKeyRelated(t *testing.T) {
+	_, ds := Parse("t.yaml", []byte("A: 1\nB: 2\nA: 3\n"))
+	if len(ds) != 1 {
+		t.Fatalf("want 1 finding, got %v", ds)
+	}
+	want := []diag.Related{{Range: diag.Range{Filename: "t.yaml", Start: diag.Pos{Line: 1, Column: 1, Byte: 0}, End: diag.Pos{Line: 1, Column: 2, Byte: 1}}, Message: `the first "A"`}}
+	if diff := cmp.Diff(want, ds[0].Related); diff != "" {
+		t.Errorf("related (-want +got)\n%s", diff)
+	}
+	if strings.Contains(ds[0].Detail, "line") {
+		t.Errorf("hint still names a line: %q", ds[0].Detail)
 	}
 }

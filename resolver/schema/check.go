@@ -93,14 +93,16 @@ func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) 
 		case "Fn::Transform", "Fn::FindInMap", "Fn::Select":
 			// Expanded by CloudFormation; nothing to check here.
 		default:
-			w.ds = append(w.ds, diag.Errorf(RuleValueType, props.Range, w.id,
-				"Properties is a map of property names to values.", "Properties must be a map, not %s", props.KindName()))
+			w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range, "Properties must be a map, not %s", props.KindName()).
+				WithResource(w.id).
+				WithHint("Properties is a map of property names to values."))
 		}
 		return
 	}
 	if props.Kind != cfn.Mapping {
-		w.ds = append(w.ds, diag.Errorf(RuleValueType, props.Range, w.id,
-			"Properties is a map of property names to values.", "Properties must be a map, not %s", props.KindName()))
+		w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range, "Properties must be a map, not %s", props.KindName()).
+			WithResource(w.id).
+			WithHint("Properties is a map of property names to values."))
 		return
 	}
 	w.object(props, obj, missingAt, true)
@@ -154,24 +156,24 @@ func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {
 	for _, name := range obj.required {
 		f := n.Field(name)
 		if f == nil {
-			w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
-				fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name),
-				"%s is missing required property %s", owner(), name))
+			w.ds = append(w.ds, diag.NewError(RuleRequired, at, "%s is missing required property %s", owner(), name).
+				WithResource(w.id).
+				WithHint(fmt.Sprintf("Add %s; %s rejects %s without it.", name, rejecter, obj.name)))
 			continue
 		}
 		if how := removedBy(f.Value); how != "" {
-			w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
-				fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name),
-				"%s is required, but %s removes it", w.pathWith(name), how))
+			w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range, "%s is required, but %s removes it", w.pathWith(name), how).
+				WithResource(w.id).
+				WithHint(fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name)))
 		}
 	}
 	for _, c := range requiredUnless(obj.name) {
 		if n.Field(c.name) != nil || slices.ContainsFunc(c.unless, func(u string) bool { return n.Field(u) != nil }) {
 			continue
 		}
-		w.ds = append(w.ds, diag.Errorf(RuleRequired, at, w.id,
-			fmt.Sprintf("Add %s; %s", c.name, c.why),
-			"%s needs %s when it has no %s", owner(), c.name, strings.Join(c.unless, " or ")))
+		w.ds = append(w.ds, diag.NewError(RuleRequired, at, "%s needs %s when it has no %s", owner(), c.name, strings.Join(c.unless, " or ")).
+			WithResource(w.id).
+			WithHint(fmt.Sprintf("Add %s; %s", c.name, c.why)))
 	}
 }
 
@@ -193,19 +195,22 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 			detail += " Did you mean \"" + suggest + "\"?"
 		}
 		if obj.sam {
-			w.ds = append(w.ds, diag.Warnf(RuleUnknownProperty, f.KeyRange, w.id, detail, "%s", summary))
+			w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange, "%s", summary).WithResource(w.id).WithHint(detail))
 		} else {
-			w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id, detail, "%s", summary))
+			w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).WithResource(w.id).WithHint(detail))
 		}
 	case suggest != "":
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id, "Did you mean \""+suggest+"\"? Property names are case-sensitive.", "%s", summary))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).
+			WithResource(w.id).
+			WithHint("Did you mean \""+suggest+"\"? Property names are case-sensitive."))
 	case strictUnknown(w.typ):
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownProperty, f.KeyRange, w.id,
-			fmt.Sprintf("Remove it. The properties of %s are: %s.", obj.name, listNames(obj.names)), "%s", summary))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).
+			WithResource(w.id).
+			WithHint(fmt.Sprintf("Remove it. The properties of %s are: %s.", obj.name, listNames(obj.names))))
 	default:
-		w.ds = append(w.ds, diag.Warnf(RuleUnknownProperty, f.KeyRange, w.id,
-			fmt.Sprintf("cfnrun's schema (%s) may predate this property; if AWS documents it for %s, this warning is safe to ignore.", schemaSource, obj.name),
-			"%s", summary))
+		w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange, "%s", summary).
+			WithResource(w.id).
+			WithHint(fmt.Sprintf("cfnrun's schema (%s) may predate this property; if AWS documents it for %s, this warning is safe to ignore.", schemaSource, obj.name)))
 	}
 }
 
@@ -216,9 +221,9 @@ func (w *walker) value(v *cfn.Node, s *shape, at diag.Range) {
 		return
 	}
 	if v.Kind == cfn.Null {
-		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-			"CloudFormation rejects null values (\"'null' values are not allowed in templates\"): give a value, or remove the property.",
-			"%s is null", w.path()))
+		w.ds = append(w.ds, diag.NewError(RuleValueType, at, "%s is null", w.path()).
+			WithResource(w.id).
+			WithHint("CloudFormation rejects null values (\"'null' values are not allowed in templates\"): give a value, or remove the property."))
 		return
 	}
 	if name, arg, ok := v.Intrinsic(false); ok {
@@ -285,15 +290,16 @@ func (w *walker) scalar(v *cfn.Node, s *shape, at diag.Range) {
 		if s.lax {
 			return
 		}
-		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-			"Write a number, such as 29000, or a string of digits.",
-			"%s must be a number, not %s", w.path(), describe(v)))
+		w.ds = append(w.ds, diag.NewError(RuleValueType, at, "%s must be a number, not %s", w.path(), describe(v)).
+			WithResource(w.id).
+			WithHint("Write a number, such as 29000, or a string of digits."))
 	case kBool:
 		if s.lax || v.Type == cfn.Bool || (v.Type == cfn.Str && isBoolString(v.Value)) {
 			return
 		}
-		w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-			"Write true or false.", "%s must be a boolean, not %s", w.path(), describe(v)))
+		w.ds = append(w.ds, diag.NewError(RuleValueType, at, "%s must be a boolean, not %s", w.path(), describe(v)).
+			WithResource(w.id).
+			WithHint("Write true or false."))
 	case kList:
 		if s.lax && s.elem != nil && (s.elem.kind == kString || s.elem.kind == kNumber || s.elem.kind == kBool) {
 			return
@@ -315,12 +321,12 @@ func (w *walker) badEnum(v *cfn.Node, e *enum) {
 	case e.generated && !strictEnum(w.typ):
 		// Outside the services cfnrun keeps complete, a value AWS added
 		// after the tables is likelier than a typo without a close match.
-		w.ds = append(w.ds, diag.Warnf(RuleEnum, v.Range, w.id,
-			detail+" cfnrun's schema ("+schemaSource+") may predate this value; if AWS documents it, this warning is safe to ignore.",
-			"%q is not a valid value for %s", v.Value, w.path()))
+		w.ds = append(w.ds, diag.NewWarning(RuleEnum, v.Range, "%q is not a valid value for %s", v.Value, w.path()).
+			WithResource(w.id).
+			WithHint(detail+" cfnrun's schema ("+schemaSource+") may predate this value; if AWS documents it, this warning is safe to ignore."))
 		return
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleEnum, v.Range, w.id, detail, "%q is not a valid value for %s", v.Value, w.path()))
+	w.ds = append(w.ds, diag.NewError(RuleEnum, v.Range, "%q is not a valid value for %s", v.Value, w.path()).WithResource(w.id).WithHint(detail))
 }
 
 // listValues renders allowed values for a hint, eliding long lists (some
@@ -392,9 +398,9 @@ func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, at diag.Range) 
 	if accepts(s, r) {
 		return
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id,
-		fmt.Sprintf("%s expects %s; use a value or function that produces one.", w.path(), s.kind),
-		"%s returns %s, but %s must be %s", name, r, w.path(), s.kind))
+	w.ds = append(w.ds, diag.NewError(RuleValueType, at, "%s returns %s, but %s must be %s", name, r, w.path(), s.kind).
+		WithResource(w.id).
+		WithHint(fmt.Sprintf("%s expects %s; use a value or function that produces one.", w.path(), s.kind)))
 }
 
 func accepts(s *shape, r returns) bool {
@@ -457,7 +463,7 @@ func (w *walker) mismatch(v *cfn.Node, s *shape, at diag.Range) {
 	case s.kind == kObject && s.obj != nil:
 		hint = fmt.Sprintf("%s is a map with the properties of %s: %s.", w.path(), s.obj.name, listNames(s.obj.names))
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleValueType, at, w.id, hint, "%s must be %s, not %s", w.path(), want, describe(v)))
+	w.ds = append(w.ds, diag.NewError(RuleValueType, at, "%s must be %s, not %s", w.path(), want, describe(v)).WithResource(w.id).WithHint(hint))
 }
 
 // describe names a value for messages: `"abc"`, "a list", "a map".
@@ -532,14 +538,14 @@ func (w *walker) custom(props *cfn.Node, missingAt diag.Range) {
 		}
 		if f := props.Field("ServiceToken"); f != nil {
 			if how := removedBy(f.Value); how != "" {
-				w.ds = append(w.ds, diag.Errorf(RuleRequired, f.Value.Range, w.id,
-					"A custom resource needs the ARN of the Lambda function or SNS topic that handles it in every case.",
-					"ServiceToken is required, but %s removes it", how))
+				w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range, "ServiceToken is required, but %s removes it", how).
+					WithResource(w.id).
+					WithHint("A custom resource needs the ARN of the Lambda function or SNS topic that handles it in every case."))
 			}
 			return
 		}
 	}
-	w.ds = append(w.ds, diag.Errorf(RuleRequired, missingAt, w.id,
-		"Add ServiceToken: the ARN of the Lambda function or SNS topic that handles the custom resource.",
-		"%s is missing required property ServiceToken", w.typ))
+	w.ds = append(w.ds, diag.NewError(RuleRequired, missingAt, "%s is missing required property ServiceToken", w.typ).
+		WithResource(w.id).
+		WithHint("Add ServiceToken: the ARN of the Lambda function or SNS topic that handles the custom resource."))
 }

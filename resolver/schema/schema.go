@@ -126,18 +126,18 @@ func (c *Checker) CheckEntry(logicalID string, idRange diag.Range, resource *cfn
 func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Range) diag.Diagnostics {
 	w := &walker{c: c, id: id}
 	if _, _, ok := typeNode.Intrinsic(false); ok || typeNode.Kind != cfn.Scalar {
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, typeNode.Range, id,
-			"Write the type as a literal string such as AWS::ApiGateway::RestApi; CloudFormation does not evaluate intrinsic functions or parameters in Type.",
-			"resource type must be a literal string, not %s", typeNode.KindName()))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range, "resource type must be a literal string, not %s", typeNode.KindName()).
+			WithResource(id).
+			WithHint("Write the type as a literal string such as AWS::ApiGateway::RestApi; CloudFormation does not evaluate intrinsic functions or parameters in Type."))
 		return w.ds
 	}
 	typ := strings.TrimSpace(typeNode.Value)
 	w.typ = typ
 	switch {
 	case c.noSAM && strings.HasPrefix(typ, "AWS::Serverless::"):
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, typeNode.Range, id,
-			"Add \"Transform: AWS::Serverless-2016-10-31\" at the top level of the template: CloudFormation knows SAM's types only through the SAM transform.",
-			"%s needs the SAM transform, which the template does not declare", typ))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range, "%s needs the SAM transform, which the template does not declare", typ).
+			WithResource(id).
+			WithHint("Add \"Transform: AWS::Serverless-2016-10-31\" at the top level of the template: CloudFormation knows SAM's types only through the SAM transform."))
 		return w.ds
 	case isCustom(typ):
 		w.custom(props, missingAt)
@@ -174,38 +174,39 @@ func (c *Checker) typeNames() []string {
 func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
 	r := typeNode.Range
 	if s := diag.Suggest(typ, w.c.typeNames()); s != "" {
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id, "Did you mean \""+s+"\"? Type names are case-sensitive.",
-			"unknown resource type %q", typ))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, r, "unknown resource type %q", typ).
+			WithResource(w.id).
+			WithHint("Did you mean \""+s+"\"? Type names are case-sensitive."))
 		return
 	}
 	if len(typ) > len("Custom::") && strings.EqualFold(typ[:len("Custom::")], "Custom::") {
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
-			"Did you mean \"Custom::"+typ[len("Custom::"):]+"\"? Custom resource types start with Custom:: exactly.",
-			"unknown resource type %q", typ))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, r, "unknown resource type %q", typ).
+			WithResource(w.id).
+			WithHint("Did you mean \"Custom::"+typ[len("Custom::"):]+"\"? Custom resource types start with Custom:: exactly."))
 		return
 	}
 	parts := strings.Split(typ, "::")
 	switch {
 	case len(parts) == 3 && parts[0] == "AWS" && (parts[1] == "ApiGateway" || parts[1] == "ApiGatewayV2"):
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
-			"API Gateway's resource types are "+strings.Join(w.serviceTypes("AWS::"+parts[1]+"::"), ", ")+".",
-			"unknown resource type %q", typ))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, r, "unknown resource type %q", typ).
+			WithResource(w.id).
+			WithHint("API Gateway's resource types are "+strings.Join(w.serviceTypes("AWS::"+parts[1]+"::"), ", ")+"."))
 	case len(parts) == 3 && parts[0] == "AWS" && parts[1] != "" && parts[2] != "":
-		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
-			"cfnrun's schema ("+schemaSource+") may predate this type; if AWS documents it, this warning is safe to ignore, but its properties are not checked.",
-			"unknown resource type %q", typ))
+		w.ds = append(w.ds, diag.NewWarning(RuleUnknownType, r, "unknown resource type %q", typ).
+			WithResource(w.id).
+			WithHint("cfnrun's schema ("+schemaSource+") may predate this type; if AWS documents it, this warning is safe to ignore, but its properties are not checked."))
 	case len(parts) == 4 && parts[3] == "MODULE":
-		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
-			"Modules are expanded by CloudFormation from the registry; cfnrun cannot see inside them, so their properties are not checked.",
-			"module type %q is not checked", typ))
+		w.ds = append(w.ds, diag.NewWarning(RuleUnknownType, r, "module type %q is not checked", typ).
+			WithResource(w.id).
+			WithHint("Modules are expanded by CloudFormation from the registry; cfnrun cannot see inside them, so their properties are not checked."))
 	case len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != "":
-		w.ds = append(w.ds, diag.Warnf(RuleUnknownType, r, w.id,
-			"Third-party types come from the CloudFormation registry; make sure it is activated in the account. Its properties are not checked.",
-			"third-party resource type %q is not checked", typ))
+		w.ds = append(w.ds, diag.NewWarning(RuleUnknownType, r, "third-party resource type %q is not checked", typ).
+			WithResource(w.id).
+			WithHint("Third-party types come from the CloudFormation registry; make sure it is activated in the account. Its properties are not checked."))
 	default:
-		w.ds = append(w.ds, diag.Errorf(RuleUnknownType, r, w.id,
-			"Resource types look like AWS::Service::Resource (for example AWS::ApiGateway::RestApi), Custom::Name for custom resources, or Organization::Service::Resource for registry types.",
-			"%q is not a valid resource type", typ))
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, r, "%q is not a valid resource type", typ).
+			WithResource(w.id).
+			WithHint("Resource types look like AWS::Service::Resource (for example AWS::ApiGateway::RestApi), Custom::Name for custom resources, or Organization::Service::Resource for registry types."))
 	}
 }
 
