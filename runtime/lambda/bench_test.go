@@ -34,7 +34,7 @@ func benchInvoke(b *testing.B, fn Function) {
 }
 
 func benchInvokeN(b *testing.B, fn Function, c int) {
-	s, _ := newTestService(b, Config{Logger: slog.New(slog.DiscardHandler), Concurrency: c})
+	s, _ := newTestService(b, Config{Logger: slog.New(slog.DiscardHandler), Concurrency: c, ScaleAfter: -1})
 	load(b, s, fn)
 	payload := []byte(`{"resource":"/","path":"/","httpMethod":"GET","headers":{"Host":"localhost"},"body":null}`)
 	ctx := context.Background()

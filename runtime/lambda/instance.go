@@ -50,6 +50,10 @@ type instance struct {
 	settled bool
 
 	idleSince time.Time // under fn.mu
+	// busySince is when the running invocation was dispatched (Unix
+	// nanoseconds), 0 between invocations and while starting; the pool
+	// reads it to tell slow handlers from busy CPUs.
+	busySince atomic.Int64
 
 	logID  atomic.Pointer[string] // request id output lines belong to
 	logs   logState
@@ -388,6 +392,7 @@ func (in *instance) complete(inv *invocation, start time.Time, o outcome) Result
 		res.InitDuration = in.initDur
 		in.mu.Unlock()
 	}
+	in.busySince.Store(0)
 	in.endLog(inv, &res)
 	if o.fatal || in.dead() {
 		in.stop()

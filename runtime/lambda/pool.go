@@ -15,6 +15,17 @@ import (
 // (free, most recently used last) or owned by exactly one goroutine (an
 // invocation, or a cold start); waiters are served first come, first served
 // whenever an instance frees up or a slot opens.
+//
+// Scaling: below base instances (Config.ScaleBase: the machine's CPU
+// count, at least 2), an invocation that finds every instance busy starts
+// another, as on Lambda. Beyond base, it starts one only when every
+// instance has been running its invocation for at least Config.ScaleAfter
+// (the handler is slow: waiting for I/O, not the CPU), and otherwise waits
+// for the first instance to free up; a timer looks again while invocations
+// wait. A handler that answers in a millisecond is thus served by a few hot
+// instances instead of --lambda-concurrency processes contending for the
+// same cores, which on a 2-core machine is several times faster
+// (docs/performance.md, Lambda).
 type function struct {
 	s        *Service
 	cfg      Function
@@ -25,6 +36,8 @@ type function struct {
 	timeout  time.Duration
 	memoryMB int
 	limit    int
+	base     int           // instances started without waiting for ScaleAfter
+	scale    time.Duration // Config.ScaleAfter; < 0: start up to limit at once
 	remote   *remote
 	unserved error // set when invocations cannot run at all
 
@@ -35,6 +48,9 @@ type function struct {
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
 	closed  bool
+	// scaler looks again at waiting invocations after ScaleAfter; set
+	// while armed.
+	scaler *time.Timer
 
 	codeMu sync.Mutex
 	code   *codeState
@@ -59,6 +75,8 @@ func newFunction(s *Service, f Function) *function {
 		timeout:  f.Timeout,
 		memoryMB: f.MemoryMB,
 		limit:    s.cfg.Concurrency,
+		base:     s.cfg.ScaleBase,
+		scale:    s.cfg.ScaleAfter,
 		all:      map[*instance]struct{}{},
 	}
 	if fn.region == "" {
@@ -172,7 +190,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		fn.mu.Unlock()
 		return in, nil, nil
 	}
-	if fn.live < fn.limit {
+	if fn.live < fn.limit && len(fn.waiters) == 0 && fn.mayScaleLocked() {
 		fn.live++
 		gen := fn.gen
 		fn.mu.Unlock()
@@ -184,6 +202,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 	}
 	w := &waiter{ch: make(chan *instance, 1)}
 	fn.waiters = append(fn.waiters, w)
+	fn.armScalerLocked()
 	fn.mu.Unlock()
 
 	select {
@@ -293,6 +312,55 @@ func (fn *function) retireLocked(in *instance) {
 	in.stop()
 }
 
+// mayScaleLocked reports whether an invocation that finds every instance
+// busy may start another one (below the limit): below base, or when every
+// instance has been running its invocation for ScaleAfter. An instance
+// that is starting, or between invocations, is not slow.
+func (fn *function) mayScaleLocked() bool {
+	if fn.live < fn.base || fn.scale < 0 {
+		return true
+	}
+	if fn.live > len(fn.all) {
+		return false // a slot is reserved for an instance about to start
+	}
+	cutoff := time.Now().Add(-fn.scale).UnixNano()
+	for in := range fn.all {
+		if b := in.busySince.Load(); b == 0 || b > cutoff {
+			return false
+		}
+	}
+	return true
+}
+
+// armScalerLocked makes sure waiting invocations are looked at again after
+// ScaleAfter, in case the busy instances turn out to be slow.
+func (fn *function) armScalerLocked() {
+	if fn.scaler != nil || fn.live >= fn.limit || fn.scale < 0 {
+		return
+	}
+	fn.scaler = time.AfterFunc(max(fn.scale, time.Millisecond), fn.rescale)
+}
+
+// rescale starts an instance for the oldest waiting invocation when the
+// busy ones are slow, and looks again later while invocations wait.
+func (fn *function) rescale() {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	fn.scaler = nil
+	if fn.closed || len(fn.waiters) == 0 {
+		return
+	}
+	if fn.live < fn.limit && fn.mayScaleLocked() {
+		w := fn.waiters[0]
+		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		fn.live++
+		w.ch <- nil
+	}
+	if len(fn.waiters) > 0 {
+		fn.armScalerLocked()
+	}
+}
+
 // grantLocked gives free slots to waiters, oldest first.
 func (fn *function) grantLocked() {
 	for len(fn.waiters) > 0 && fn.live < fn.limit && !fn.closed {
@@ -355,6 +423,10 @@ func (fn *function) close() {
 		return
 	}
 	fn.closed = true
+	if fn.scaler != nil {
+		fn.scaler.Stop()
+		fn.scaler = nil
+	}
 	for in := range fn.all {
 		in.stop()
 	}

@@ -353,3 +353,53 @@ func TestLogTail(t *testing.T) {
 		t.Errorf("output and END out of order in %q", tail)
 	}
 }
+
+// Beyond ScaleBase instances, a function whose instances answer quickly
+// is served by the instances it has; one whose instances stay busy for
+// ScaleAfter gets more, up to the limit.
+func TestScaling(t *testing.T) {
+	needNode(t)
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
+	fn := Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second}
+	burst := func(s *Service, n int, payload string) map[string]int {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		pids := map[string]int{}
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := invoke(t, s, "f", payload)
+				mu.Lock()
+				pids[string(res.Payload)]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return pids
+	}
+
+	t.Run("fast", func(t *testing.T) {
+		// ScaleAfter is long: only a stall of that long would start a
+		// third instance.
+		s, _ := newTestService(t, Config{Concurrency: 8, ScaleBase: 2, ScaleAfter: 20 * time.Second})
+		load(t, s, fn)
+		for range 5 {
+			burst(s, 16, `{}`)
+		}
+		if st := s.lookup("f").stats(); st.live > 2 {
+			t.Errorf("a fast handler runs on %d instances, want at most ScaleBase (2)", st.live)
+		}
+	})
+	t.Run("slow", func(t *testing.T) {
+		s, _ := newTestService(t, Config{Concurrency: 4, ScaleBase: 1, ScaleAfter: 20 * time.Millisecond})
+		load(t, s, fn)
+		pids := burst(s, 8, `{"ms":1500}`)
+		if len(pids) < 2 {
+			t.Errorf("8 slow invocations ran on %d instance(s), want more than ScaleBase (1): %v", len(pids), pids)
+		}
+		if st := s.lookup("f").stats(); st.live > 4 || st.waiting != 0 {
+			t.Errorf("pool after the burst: %+v", st)
+		}
+	})
+}

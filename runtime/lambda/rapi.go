@@ -240,6 +240,7 @@ func (in *instance) dispatch(inv *invocation) {
 	fn := in.fn
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(fn.timeout)
+	in.busySince.Store(inv.start.UnixNano())
 	in.beginLog(inv)
 	in.mu.Lock()
 	in.cur = inv

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -26,6 +27,10 @@ const (
 	// DefaultIdleTimeout stops an instance that has served nothing for this
 	// long.
 	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultScaleAfter is Config.ScaleAfter's default: long enough that a
+	// handler that only uses the CPU is never mistaken for a slow one on a
+	// loaded machine, short next to a cold start.
+	DefaultScaleAfter = 50 * time.Millisecond
 	// DefaultRegion is the region of functions that name none.
 	DefaultRegion = "us-east-1"
 	// maxAsyncInFlight bounds Event (asynchronous) invocations running at
@@ -44,6 +49,16 @@ type Config struct {
 	// instance, in arrival order; beyond it invocations are throttled.
 	// Default DefaultQueueLength.
 	QueueLength int
+	// ScaleAfter is how long every instance of a function must have been
+	// running its invocation before an invocation that finds them all busy
+	// starts another, once the function has as many instances as the
+	// machine has CPUs (ScaleBase); beyond it invocations wait for the
+	// first to free up. Negative: start instances up to Concurrency
+	// whenever all are busy, as Lambda does. Default DefaultScaleAfter.
+	ScaleAfter time.Duration
+	// ScaleBase is how many instances of a function start without
+	// waiting for ScaleAfter. Default: the machine's CPU count, at least 2.
+	ScaleBase int
 	// IdleTimeout stops instances that have been idle this long. Default
 	// DefaultIdleTimeout.
 	IdleTimeout time.Duration
@@ -156,6 +171,12 @@ func New(ctx context.Context, cfg Config) *Service {
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.ScaleAfter == 0 {
+		cfg.ScaleAfter = DefaultScaleAfter
+	}
+	if cfg.ScaleBase <= 0 {
+		cfg.ScaleBase = max(2, runtime.NumCPU())
 	}
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = defaultCacheDir()
