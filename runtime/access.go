@@ -72,6 +72,11 @@ type stageKey struct {
 // endpoint.
 func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 	ep := rs.ep
+	if ep.cognito != nil {
+		if err := g.authorizeCognito(rs); err != nil {
+			return err
+		}
+	}
 	var sk *stageKey
 	if ep.apiKey {
 		var value string
@@ -321,6 +326,8 @@ type AccessInfo struct {
 	Keys []KeyInfo
 	// Limits describes each throttle and quota enforced, one line each.
 	Limits []string
+	// Authorizers says how each Cognito user pool's tokens are checked.
+	Authorizers []string
 }
 
 // KeyInfo is one API key as up prints it.
@@ -367,6 +374,7 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 		}
 		info.Keys = append(info.Keys, ki)
 	}
+	info.Authorizers = g.cognitoLines(t, v)
 	if g.cfg.NoThrottle {
 		info.Limits = append(info.Limits, "throttles and quotas: off (--no-throttle)")
 		return info

@@ -67,6 +67,9 @@ type authResult struct {
 	usageIdentifierKey string
 	// json is requestContext.authorizer: principalId and the context.
 	json []byte
+	// claims are a Cognito token's claims ($context.authorizer.claims),
+	// nil for a Lambda authorizer.
+	claims map[string]any
 }
 
 type policyStatement struct {
@@ -497,6 +500,10 @@ func (ar *authResult) value(key string) string {
 func (ar *authResult) vtlMap() map[string]any {
 	m := map[string]any{}
 	if ar == nil {
+		return m
+	}
+	if ar.claims != nil {
+		m["claims"] = ar.claims
 		return m
 	}
 	for _, kv := range ar.context {

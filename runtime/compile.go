@@ -92,6 +92,8 @@ type endpoint struct {
 	// body validates the request body against the method's models; nil
 	// when the method's validator does not check bodies.
 	body *bodyValidation
+	// cognito is the method's Cognito user pool authorizer, nil for none.
+	cognito *ccognito
 
 	// HTTP and HTTP_PROXY.
 	target    *uriTemplate
@@ -220,6 +222,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					}
 					var mds diag.Diagnostics
 					ep := compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
+					g.compileCognito(ep, api, res, m, &mds)
 					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline()
 					if first || ep.perStage {
@@ -262,7 +265,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				}
 			}
 			for _, au := range a.Authorizers {
-				if au.Type == "TOKEN" || au.Type == "REQUEST" {
+				if au.Type == "TOKEN" || au.Type == "REQUEST" || au.Type == "COGNITO_USER_POOLS" {
 					continue // run by the methods that use them
 				}
 				ds = append(ds, diag.Infof(ruleIgnored, au.Range, au.LogicalID,

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/jwt"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -126,6 +127,13 @@ type Config struct {
 	// AWS sets per account and Region.
 	AccountRateLimit  float64
 	AccountBurstLimit int
+	// CognitoKeys are user pools' published keys (`up --jwks`), by pool
+	// id ("us-east-1_AbC123"): a pool listed here verifies Cognito's tokens
+	// against them. Default: none (tokens are decoded, not verified).
+	CognitoKeys map[string][]jwt.Key
+	// TokenKeys verify the tokens `cfnrun token` mints, for every pool.
+	// Default: none.
+	TokenKeys []jwt.Key
 	// Counters holds throttle buckets and quotas. Default: a
 	// MemoryCounters of this gateway's own.
 	Counters Counters

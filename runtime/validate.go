@@ -205,7 +205,10 @@ func (g *Gateway) validateRequest(w http.ResponseWriter, r *http.Request, rs *re
 	where := make([]string, len(errs))
 	for i, e := range errs {
 		msgs[i] = e.Message
-		where[i] = e.Path + ": " + e.Message
+		where[i] = e.Message
+		if e.Path != "" {
+			where[i] = e.Path + ": " + e.Message
+		}
 	}
 	rs.access.validation = "[" + strings.Join(msgs, ", ") + "]"
 	return rs.failMessage(errBadRequest, "Invalid request body", "request validator: model "+s.name+": "+strings.Join(where, "; "))

@@ -41,6 +41,7 @@ func commands() []command {
 		routesCommand(),
 		graphCommand(),
 		diffCommand(),
+		tokenCommand(),
 		versionCommand(),
 	}
 }

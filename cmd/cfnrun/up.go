@@ -49,6 +49,9 @@ func upCommand() command {
 		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
 		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
+		jwks := kvFlag{}
+		fs.Var(jwks, "jwks", "verify a Cognito user pool's tokens against its published keys: `POOL=FILE|URL` (POOL is the pool id or ARN; the URL is https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json; repeatable)")
+		tokenKey := fs.String("token-key", defaultTokenKey(), "RSA key `file` whose tokens (cfnrun token) every Cognito authorizer accepts")
 		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
@@ -67,7 +70,7 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
 			return exitUsage
 		}
-		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc}
+		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc, jwks: jwks, tokenKey: *tokenKey}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
@@ -85,6 +88,9 @@ type upRun struct {
 	pprof string
 	// lambdaConc is --lambda-concurrency.
 	lambdaConc int
+	// jwks is --jwks (pool → file or URL); tokenKey --token-key.
+	jwks     map[string]string
+	tokenKey string
 	// svc runs the Lambda functions.
 	svc *lambda.Service
 	// embedded is set when serving the embedded default template: the
@@ -173,6 +179,10 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	defer svc.Close()
 	cfg.Lambda = svc
 	u.svc = svc
+	if err := u.cognitoKeys(ctx, &cfg, r.Template); err != nil {
+		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
+		return exitUsage
+	}
 	g, err := runtime.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", err)
@@ -507,6 +517,12 @@ func printAccess(w io.Writer, a runtime.AccessInfo) {
 				note += "  for " + strings.Join(k.Stages, ", ")
 			}
 			fmt.Fprintf(w, "  %-16s %s%s\n", k.Name, k.Value, note)
+		}
+	}
+	if len(a.Authorizers) > 0 {
+		fmt.Fprintln(w, "\nAuthorizers (401 without a valid token; mint one with cfnrun token):")
+		for _, l := range a.Authorizers {
+			fmt.Fprintf(w, "  %s\n", l)
 		}
 	}
 	if len(a.Limits) > 0 {

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/jwt"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime"
+)
+
+// maxJWKSBytes bounds a JWKS document read from a file or URL.
+const maxJWKSBytes = 1 << 20
+
+// cognitoKeys fills cfg's Cognito keys: the JWKS of each --jwks pool, and,
+// when the template has a Cognito authorizer, the key `cfnrun token` signs
+// with (made on first use).
+func (u *upRun) cognitoKeys(ctx context.Context, cfg *runtime.Config, t *model.Template) error {
+	for pool, src := range u.jwks {
+		id := pool
+		if p := model.ParseCognitoPoolARN(pool); p.ID != "" {
+			id = p.ID
+		}
+		b, err := readJWKS(ctx, src)
+		if err != nil {
+			return fmt.Errorf("--jwks %s: %v", pool, err)
+		}
+		keys, err := jwt.ParseJWKS(b)
+		if err != nil {
+			return fmt.Errorf("--jwks %s: %s: %v", pool, src, err)
+		}
+		if cfg.CognitoKeys == nil {
+			cfg.CognitoKeys = map[string][]jwt.Key{}
+		}
+		cfg.CognitoKeys[id] = keys
+	}
+	if !hasCognito(t) {
+		return nil
+	}
+	key, err := jwt.LoadOrCreateKey(u.tokenKey)
+	if err != nil {
+		return fmt.Errorf("the cfnrun token key (--token-key): %v", err)
+	}
+	cfg.TokenKeys = []jwt.Key{{ID: jwt.KeyID(&key.PublicKey), Alg: "RS256", Pub: &key.PublicKey}}
+	return nil
+}
+
+func hasCognito(t *model.Template) bool {
+	for _, api := range t.APIs {
+		for _, au := range api.Authorizers {
+			if strings.EqualFold(au.Type, "COGNITO_USER_POOLS") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func readJWKS(ctx context.Context, src string) ([]byte, error) {
+	if !strings.HasPrefix(src, "https://") && !strings.HasPrefix(src, "http://") {
+		f, err := os.Open(src)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, maxJWKSBytes))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", src, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%s answered %s", src, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes))
+}
