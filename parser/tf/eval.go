@@ -59,6 +59,9 @@ type loader struct {
 	pending []model.Pending
 	// budget bounds the work evaluation may do.
 	budget *budget
+	// nativeExprs are .tf.json expressions rebuilt in the native syntax
+	// so the budget charges them (jsonnative.go), by original.
+	nativeExprs map[hcl.Expression]hcl.Expression
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {

@@ -31,6 +31,7 @@ func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resourc
 		return cty.DynamicVal
 	}
 	mi.l.budget.at = expr.Range()
+	expr = mi.l.native(expr)
 	ctx := mi.ctxFor(expr, extra)
 	v, ds := expr.Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
@@ -53,7 +54,7 @@ func (mi *modInst) evalInOK(expr hcl.Expression, ctx *hcl.EvalContext, resource 
 		return cty.DynamicVal, false
 	}
 	mi.l.budget.at = expr.Range()
-	v, ds := expr.Value(ctx)
+	v, ds := mi.l.native(expr).Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
 	if ds.HasErrors() && v == cty.NilVal {
 		return cty.DynamicVal, false
