@@ -171,17 +171,22 @@ func TestParseSub(t *testing.T) {
 	}
 }
 
+// minifiedJSON is a template of n API resources written on one line.
+func minifiedJSON(n int) []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"Resources":{"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"Name":"x"}}`)
+	for i := range n {
+		fmt.Fprintf(&sb, `,"R%d":{"Type":"AWS::ApiGateway::Resource","Properties":{"RestApiId":{"Ref":"Api"},"ParentId":{"Fn::GetAtt":["Api","RootResourceId"]},"PathPart":"p%d"}}`, i, i)
+	}
+	sb.WriteString("}}")
+	return []byte(sb.String())
+}
+
 // BenchmarkParseMinifiedJSON parses a 2,000-resource template written on
 // one line, as some generators emit it: positions must stay O(1) per node
 // (it once took 16 s, quadratic in the line length).
 func BenchmarkParseMinifiedJSON(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString(`{"Resources":{"Api":{"Type":"AWS::ApiGateway::RestApi","Properties":{"Name":"x"}}`)
-	for i := range 2000 {
-		fmt.Fprintf(&sb, `,"R%d":{"Type":"AWS::ApiGateway::Resource","Properties":{"RestApiId":{"Ref":"Api"},"ParentId":{"Fn::GetAtt":["Api","RootResourceId"]},"PathPart":"p%d"}}`, i, i)
-	}
-	sb.WriteString("}}")
-	src := []byte(sb.String())
+	src := minifiedJSON(2000)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {

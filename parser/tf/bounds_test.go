@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/gen"
 )
 
 // loadFiles writes files into a temporary directory and loads it.
@@ -176,7 +177,7 @@ func TestBudget(t *testing.T) {
 // 200-route configuration: none spends the budget (TestGolden checks the
 // findings; this names the bound if one ever does).
 func TestBudgetDefaultsPassRealConfigurations(t *testing.T) {
-	ds := loadFiles(t, context.Background(), map[string]string{"main.tf": generatedConfig(200)}, Options{})
+	ds := loadFiles(t, context.Background(), map[string]string{"main.tf": gen.Terraform(200)}, Options{})
 	for _, d := range ds {
 		if d.Rule == "TF071" || d.Rule == "TF070" {
 			t.Errorf("%s: %s", d.Rule, d.Summary)
