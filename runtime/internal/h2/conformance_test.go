@@ -368,12 +368,17 @@ func TestFrameTooLarge(t *testing.T) {
 func TestStreamStates(t *testing.T) {
 	block := make(chan struct{})
 	t.Cleanup(func() { close(block) })
+	unstick := make(chan struct{})
 	addr := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/block" {
 			select {
 			case <-r.Context().Done():
 			case <-block:
 			}
+			return
+		}
+		if r.URL.Path == "/stuck" {
+			<-unstick // ignores its context: the handler outlives a reset
 			return
 		}
 		io.Copy(io.Discard, r.Body)
@@ -432,6 +437,16 @@ func TestStreamStates(t *testing.T) {
 		fr.WriteRSTStream(1, http2.ErrCodeCancel)
 		writeRequest(fr, 3, true, getFields...)
 		expectResponse(t, fr, 3)
+		writeRequest(fr, 1, true, getFields...)
+		expectGoAway(t, fr, http2.ErrCodeStreamClosed)
+	})
+	t.Run("HEADERS after RST_STREAM while the handler runs", func(t *testing.T) {
+		// What "HEADERS on closed stream" meets when its handler is
+		// slow to return (it failed so under -race and load).
+		defer close(unstick)
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, append(blockFields[:6:6], ":path", "/stuck")...)
+		fr.WriteRSTStream(1, http2.ErrCodeCancel)
 		writeRequest(fr, 1, true, getFields...)
 		expectGoAway(t, fr, http2.ErrCodeStreamClosed)
 	})

@@ -747,6 +747,11 @@ func (c *conn) stream(id uint32) *stream {
 // onTrailers handles a HEADERS frame on an open stream: trailers, which
 // are accepted and dropped; they end the body.
 func (c *conn) onTrailers(st *stream, f *fieldBlock) (http2.ErrCode, bool) {
+	if st.peerRST.Load() {
+		// The client reset the stream: it is closed, whether or not
+		// its handler has returned yet (RFC 9113 §5.1).
+		return http2.ErrCodeStreamClosed, true
+	}
 	c.mu.Lock()
 	remoteDone := st.remoteDone
 	c.mu.Unlock()
@@ -1032,19 +1037,22 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 		// The body disagrees with its content-length: malformed
 		// (RFC 9113 §8.1.1). The handler's Read fails instead of
 		// returning a short or long body.
-		st.body.closeWithError(errBadContentLength)
+		// The reset goes first, so that the handler, woken by the
+		// failed read, cannot answer on the stream. After an early
+		// answer (END_STREAM sent, the handler did not need the body)
+		// the stream is half-closed on our side, and the malformed
+		// body still ends it with PROTOCOL_ERROR rather than a drain
+		// that ends in NO_ERROR.
 		c.wmu.Lock()
-		if st.ended && !st.reset {
-			// Answered early (the handler did not need the body): the
-			// stream is half-closed on our side, and the malformed
-			// body still ends it with PROTOCOL_ERROR rather than a
-			// drain that ends in NO_ERROR.
+		if !st.reset {
 			st.reset = true
 			st.sentRST.Store(true)
 			c.writeRSTStream(st.id, http2.ErrCodeProtocol)
 			c.dirty = true
+			c.wcond.Broadcast()
 		}
 		c.wmu.Unlock()
+		st.body.closeWithError(errBadContentLength)
 		c.resetStream(st.id, http2.ErrCodeProtocol)
 		c.creditConn(int64(len(data)))
 		return 0, false
