@@ -241,7 +241,7 @@ func TestEarlyAnswersWithCurl(t *testing.T) {
 	b.method("/key", "POST", proxyTo("http://"+be.Listener.Addr().String()+"/", true)).APIKeyRequired = true
 	gw := start(t, b.build(), func(c *Config) { c.MaxBodyBytes = 1 << 20 })
 	file := filepath.Join(t.TempDir(), "body")
-	if err := os.WriteFile(file, bytes.Repeat([]byte("u"), 4<<20), 0o600); err != nil {
+	if err := os.WriteFile(file, bytes.Repeat([]byte("u"), 2<<20), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -257,8 +257,11 @@ func TestEarlyAnswersWithCurl(t *testing.T) {
 		{"http/1.1 413", []string{"--http1.1", "--data-binary", "@" + file, "http://" + gw.http + "/prod/up"}, "413"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for i := 0; i < 10; i++ {
-				args := append([]string{"-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20"}, tc.args...)
+			// curl 7.88 failed 19 times in 20 on an immediate reset:
+			// three tries catch that, and keep the test short (ten took
+			// 44 s on a loaded machine).
+			for i := 0; i < 3; i++ {
+				args := append([]string{"-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60"}, tc.args...)
 				out, err := exec.Command(curl, args...).CombinedOutput()
 				if err != nil || strings.TrimSpace(string(out)) != tc.want {
 					t.Fatalf("try %d: curl %v: %v, output %q (want %s)", i, tc.args, err, out, tc.want)

@@ -151,7 +151,7 @@ func TestClientResetCancelsHandler(t *testing.T) {
 	client(t).Do(req)
 	select {
 	case <-canceled:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second): // a hang detector, not a timing assertion
 		t.Fatal("handler context not canceled by RST_STREAM")
 	}
 }
@@ -262,7 +262,7 @@ func TestStalledClientReleasesHandler(t *testing.T) {
 		if err == nil {
 			t.Error("write to a stalled client succeeded")
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second): // a hang detector, not a timing assertion
 		t.Fatal("handler still blocked on a client that reads nothing")
 	}
 }
@@ -288,7 +288,7 @@ func TestStalledUploadReleasesHandler(t *testing.T) {
 		if err == nil {
 			t.Error("read of a stalled upload succeeded")
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second): // a hang detector, not a timing assertion
 		t.Fatal("handler still blocked on an upload that stopped")
 	}
 }
