@@ -42,6 +42,29 @@ func (fn *function) codeFor(gen int) *codeState {
 	return c
 }
 
+// awaitCode makes generation gen's code state (building or extracting it)
+// and waits for it at most until ctx ends; the work goes on in the
+// background then, for the next invocation. Most calls find it made.
+func (fn *function) awaitCode(ctx context.Context, gen int) error {
+	fn.codeMu.Lock()
+	made := fn.code != nil && fn.code.gen == gen
+	fn.codeMu.Unlock()
+	if made {
+		return nil
+	}
+	done := make(chan struct{})
+	go func() {
+		fn.codeFor(gen)
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 func (fn *function) resolveCode() *codeState {
 	f := &fn.cfg
 	c := &codeState{}

@@ -1,7 +1,9 @@
 package lambda
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -25,6 +27,13 @@ func TestGoBuild(t *testing.T) {
 		Function{Name: "go1x", Runtime: "go1.x", Handler: "hello", CodeDir: filepath.Join("testdata", "gofn"), Build: BuildGo},
 		Function{Name: "broken", Runtime: "provided.al2023", CodeDir: broken, Build: BuildGo},
 	)
+	// A caller that cannot wait does not wait for the build (the request
+	// it serves times out); the build goes on for the next invocation.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Invoke(ctx, "src", []byte(`{}`), InvokeOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Invoke with an ended context during the build: %v, want context.Canceled", err)
+	}
 	s.Prepare()
 	for _, name := range []string{"src", "go1x"} {
 		res := invoke(t, s, name, `{"name":"gopher"}`)

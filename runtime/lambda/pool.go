@@ -247,6 +247,15 @@ func (fn *function) granted(ctx context.Context, inv *invocation, in *instance) 
 // coldStart starts an instance in the slot the caller reserved and waits
 // until its runtime asks for the first invocation.
 func (fn *function) coldStart(ctx context.Context, inv *invocation, gen int) (*instance, *Result, error) {
+	// The code may need a build first (go build): the caller waits for it
+	// no longer than ctx.
+	if err := fn.awaitCode(ctx, gen); err != nil {
+		fn.mu.Lock()
+		fn.live--
+		fn.grantLocked()
+		fn.mu.Unlock()
+		return nil, nil, err
+	}
 	in, res, err := fn.startInstance(inv, gen)
 	if err != nil || res != nil {
 		fn.mu.Lock()
