@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -61,6 +62,11 @@ func TestLambdaAuthorizers(t *testing.T) {
 		Responses: []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{
 			"application/json": `{"p": "$context.authorizer.principalId", "u": "$context.authorizer.user"}`}}}}), "tok")
 	guard(b.method("/r/echo", "GET", lambdaProxy("echofn")), "req")
+	backend := h1Backend(t, http.HandlerFunc(echoHandler))
+	httpInt := proxyTo(backend.URL+"/b", false)
+	httpInt.RequestParameters = map[string]string{"integration.request.header.X-User": "context.authorizer.user",
+		"integration.request.header.X-Principal": "context.authorizer.principalId"}
+	guard(b.method("/t/http", "GET", httpInt), "tok")
 	guard(b.method("/n/echo", "GET", lambdaProxy("echofn")), "nocache")
 	authFn := &model.Function{Name: "authfn", ARN: fnARN("authfn"), Runtime: "nodejs20.x", Handler: "index.handler", Timeout: 10,
 		Code: model.Code{Files: []model.CodeFile{{Name: "index.js", Content: authHandler}}}}
@@ -108,6 +114,16 @@ func TestLambdaAuthorizers(t *testing.T) {
 		b := authCtx(t, do(t, c, "GET", base+"/n/echo", nil, "Authorization", "allow-bo"))
 		if a["rid"] == b["rid"] {
 			t.Errorf("TTL 0: both requests got authorizer invocation %s", a["rid"])
+		}
+	})
+	t.Run("context in request parameters of an HTTP integration", func(t *testing.T) {
+		res := do(t, c, "GET", base+"/t/http", nil, "Authorization", "allow-di")
+		if res.status != 200 {
+			t.Fatalf("got %d %s", res.status, res.body)
+		}
+		e := decodeEcho(t, res.body)
+		if got := []string{strings.Join(e.Headers["X-User"], ","), strings.Join(e.Headers["X-Principal"], ",")}; !cmp.Equal(got, []string{"di", "di"}) {
+			t.Errorf("backend got X-User, X-Principal = %v", got)
 		}
 	})
 	t.Run("request authorizer", func(t *testing.T) {
