@@ -24,6 +24,7 @@ const (
 // version is one compiled template. It is immutable once built.
 type version struct {
 	gen  int64
+	tmpl *model.Template // what was compiled, for Gateway.Template
 	apis []*capi
 	byID map[string]*capi
 	// byStage picks the API for path-style URLs (/{stage}/...): the first
@@ -182,7 +183,7 @@ type respParam struct {
 // served, with the findings that say why.
 func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	var ds diag.Diagnostics
-	v := &version{byID: map[string]*capi{}, byStage: map[string]*capi{}}
+	v := &version{tmpl: t, byID: map[string]*capi{}, byStage: map[string]*capi{}}
 	v.lambda = g.lambdaFunctions(t, &ds)
 	stageOwners := map[string][]*capi{}
 	for _, api := range t.APIs {

@@ -51,6 +51,10 @@ type route struct {
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
 
 func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if g.control != nil && g.control.Match(r) {
+		g.control.ServeHTTP(w, r)
+		return
+	}
 	rs := statePool.Get().(*reqState)
 	*rs = reqState{g: g, r: r, method: r.Method}
 	defer g.recoverPanic(rs)
@@ -174,6 +178,9 @@ func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) e
 // goroutine: every answer that resolve decides alone, and the endpoints
 // compile marked inline (see endpoint.inline).
 func (g *Gateway) inlineOK(r *http.Request) bool {
+	if g.control != nil && g.control.Match(r) {
+		return false
+	}
 	var rt route
 	if kind, _ := g.cur.Load().resolve(r, &rt); kind != errNone || rt.ep == nil {
 		return true

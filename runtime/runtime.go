@@ -149,6 +149,9 @@ type Gateway struct {
 	gen      atomic.Int64 // version counter
 	tlsCfg   *tls.Config
 	handler  http.Handler
+	// control answers the management API's requests before the data
+	// plane sees them (SetControlPlane); nil when off.
+	control ControlPlane
 
 	mu        sync.Mutex
 	listeners []net.Listener
@@ -257,6 +260,28 @@ func (g *Gateway) Close() { g.backends.closeIdle() }
 func (g *Gateway) Serve(ctx context.Context, ready func(map[string]string)) error {
 	return g.serve(ctx, ready)
 }
+
+// Template returns the served model, nil before the first Load. It is
+// shared and must not be changed: build a new one and Load it.
+func (g *Gateway) Template() *model.Template {
+	if v := g.cur.Load(); v != nil {
+		return v.tmpl
+	}
+	return nil
+}
+
+// ControlPlane answers the requests it matches on the gateway's listeners
+// (the API Gateway management API, see runtime/control) instead of the
+// data plane. Match runs first on every request, so it must be cheap and
+// must not block.
+type ControlPlane interface {
+	Match(r *http.Request) bool
+	http.Handler
+}
+
+// SetControlPlane makes cp answer the requests it matches. Call it before
+// Serve or Handler is used; nil turns the control plane off.
+func (g *Gateway) SetControlPlane(cp ControlPlane) { g.control = cp }
 
 // Routes lists the endpoints of the served version.
 func (g *Gateway) Routes() []RouteInfo {

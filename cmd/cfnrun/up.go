@@ -21,6 +21,7 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/resolver"
 	"github.com/cfnrun/cfnrun/runtime"
+	"github.com/cfnrun/cfnrun/runtime/control"
 	"github.com/cfnrun/cfnrun/runtime/lambda"
 	"github.com/cfnrun/cfnrun/templates"
 )
@@ -53,6 +54,7 @@ func upCommand() command {
 		fs.Var(jwks, "jwks", "verify a Cognito user pool's tokens against its published keys: `POOL=FILE|URL` (POOL is the pool id or ARN; the URL is https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json; repeatable)")
 		tokenKey := fs.String("token-key", defaultTokenKey(), "RSA key `file` whose tokens (cfnrun token) every Cognito authorizer accepts")
 		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
+		controlPlane := fs.Bool("control-plane", true, "answer the API Gateway management API (aws apigateway ... --endpoint-url) on the gateway's listeners")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
 		lambdas := kvFlag{}
@@ -70,7 +72,7 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
 			return exitUsage
 		}
-		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc, jwks: jwks, tokenKey: *tokenKey}
+		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc, jwks: jwks, tokenKey: *tokenKey, control: *controlPlane}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
@@ -93,6 +95,8 @@ type upRun struct {
 	tokenKey string
 	// svc runs the Lambda functions.
 	svc *lambda.Service
+	// control is --control-plane.
+	control bool
 	// embedded is set when serving the embedded default template: the
 	// temporary path and the name shown to the user.
 	embedded, shownAs string
@@ -189,6 +193,9 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		return exitUsage
 	}
 	defer g.Close()
+	if u.control {
+		g.SetControlPlane(control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID}))
+	}
 	rds, err := g.Load(r.Template)
 	all := u.rename(append(append(diag.Diagnostics{}, r.Diags...), rds...)).Sort()
 	u.printFindings(r.Files, all)
@@ -559,6 +566,9 @@ func (u *upRun) printListening(addrs map[string]string, cfg runtime.Config) {
 			cert = cfg.CertFile
 		}
 		fmt.Fprintf(w, "Listening on https://%s (h2 and HTTP/1.1 by ALPN; %s)\n", a, cert)
+	}
+	if a := addrs["http"]; a != "" && u.control {
+		fmt.Fprintf(w, "Control plane: aws --endpoint-url http://%s apigateway get-rest-apis (any credentials; --control-plane=false turns it off)\n", a)
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }

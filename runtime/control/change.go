@@ -1,0 +1,138 @@
+package control
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// A change copies what it touches of the served model (the rest is shared:
+// the model is immutable), edits the copy, and loads it as a template
+// reload does. edit reports the drift lines it made, keyed as in
+// Plane.drift, and the answer.
+
+// edit is a change to one REST API of a model copy. It returns the log
+// line ("update-stage prod http2Enabled=true") and the drift key it
+// belongs to.
+type edit func(t *model.Template, a *model.RestAPI) (logLine, driftKey string, err error)
+
+// change applies e to a copy of the API named by segment 1 and serves the
+// result, which it returns.
+func (rq *request) change(e edit) (*model.Template, *model.RestAPI, error) {
+	p := rq.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.gw.Template()
+	if t == nil {
+		return nil, nil, notFound("No template is served")
+	}
+	if t != p.ours {
+		// The template was reloaded (or this is the first change): the
+		// changes made before are gone with the version they were in.
+		clear(p.drift)
+	}
+	old := t.API(rq.segs[1])
+	if old == nil {
+		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[1])
+	}
+	nt := *t
+	nt.APIs = slices.Clone(t.APIs)
+	na := *old
+	for i, a := range nt.APIs {
+		if a == old {
+			nt.APIs[i] = &na
+		}
+	}
+	line, key, err := e(&nt, &na)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := p.gw.Load(&nt); err != nil {
+		return nil, nil, badRequest("The change cannot be served: %v", err)
+	}
+	p.ours = &nt
+	if line != "" {
+		p.drift[key] = append(p.drift[key], line)
+		p.log.Info("control plane: "+line, "api", na.ID, "drift", driftNote)
+	}
+	return &nt, &na, nil
+}
+
+// cloneStage makes the API's stage name its own copy (and the stage list),
+// so it can be edited; nil when the API has no such stage.
+func cloneStage(a *model.RestAPI, name string) *model.Stage {
+	a.Stages = slices.Clone(a.Stages)
+	var out *model.Stage
+	for i, st := range a.Stages {
+		if st.Name != name {
+			continue
+		}
+		c := *st
+		c.Variables = maps.Clone(st.Variables)
+		c.MethodSettings = slices.Clone(st.MethodSettings)
+		if st.HTTP2Enabled != nil {
+			v := *st.HTTP2Enabled
+			c.HTTP2Enabled = &v
+		}
+		a.Stages[i] = &c
+		// The served stage of a name is the explicit one (see
+		// model.EffectiveStages); edit that one.
+		if out == nil || out.Implicit && !c.Implicit {
+			out = &c
+		}
+	}
+	return out
+}
+
+// patchOp is one PatchOperation.
+type patchOp struct {
+	Op    string  `json:"op"`
+	Path  string  `json:"path"`
+	Value *string `json:"value"`
+	From  string  `json:"from"`
+}
+
+type patchRequest struct {
+	PatchOperations []patchOp `json:"patchOperations"`
+}
+
+func (op patchOp) value() (string, error) {
+	if op.Value == nil {
+		return "", badRequest("Invalid patch operation: %s %s needs a value", op.Op, op.Path)
+	}
+	return *op.Value, nil
+}
+
+func (op patchOp) boolValue() (bool, error) {
+	v, err := op.value()
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, badRequest("Invalid value for %s: %q (want true or false)", op.Path, v)
+}
+
+// checkOps checks the operations' shape before any is applied.
+func checkOps(ops []patchOp) error {
+	if len(ops) == 0 {
+		return badRequest("Invalid patch operations: at least one is required")
+	}
+	for _, op := range ops {
+		switch op.Op {
+		case "add", "remove", "replace", "move", "copy", "test":
+		default:
+			return badRequest("Invalid patch operation specified. Must be 'add'|'remove'|'replace'|'move'|'copy'|'test'")
+		}
+		if !strings.HasPrefix(op.Path, "/") {
+			return badRequest("Invalid patch path %q: a path starts with /", op.Path)
+		}
+	}
+	return nil
+}
