@@ -18,19 +18,19 @@ type epoch int64
 func epochOf(t time.Time) epoch { return epoch(t.Unix()) }
 
 type restAPI struct {
-	ID                        string             `json:"id"`
-	Name                      string             `json:"name"`
-	Description               string             `json:"description,omitempty"`
-	CreatedDate               epoch              `json:"createdDate"`
-	BinaryMediaTypes          []string           `json:"binaryMediaTypes,omitempty"`
-	MinimumCompressionSize    *int               `json:"minimumCompressionSize,omitempty"`
-	APIKeySource              string             `json:"apiKeySource"`
-	EndpointConfiguration     endpointConfig     `json:"endpointConfiguration"`
-	Policy                    string             `json:"policy,omitempty"`
-	Tags                      map[string]string  `json:"tags,omitempty"`
-	DisableExecuteAPIEndpoint bool               `json:"disableExecuteApiEndpoint"`
-	RootResourceID            string             `json:"rootResourceId,omitempty"`
-	Warnings                  []string           `json:"warnings,omitempty"`
+	ID                        string            `json:"id"`
+	Name                      string            `json:"name"`
+	Description               string            `json:"description,omitempty"`
+	CreatedDate               epoch             `json:"createdDate"`
+	BinaryMediaTypes          []string          `json:"binaryMediaTypes,omitempty"`
+	MinimumCompressionSize    *int              `json:"minimumCompressionSize,omitempty"`
+	APIKeySource              string            `json:"apiKeySource"`
+	EndpointConfiguration     endpointConfig    `json:"endpointConfiguration"`
+	Policy                    string            `json:"policy,omitempty"`
+	Tags                      map[string]string `json:"tags,omitempty"`
+	DisableExecuteAPIEndpoint bool              `json:"disableExecuteApiEndpoint"`
+	RootResourceID            string            `json:"rootResourceId,omitempty"`
+	Warnings                  []string          `json:"warnings,omitempty"`
 }
 
 type endpointConfig struct {
@@ -133,9 +133,9 @@ type stages struct {
 }
 
 type deployment struct {
-	ID          string                                  `json:"id"`
-	Description string                                  `json:"description,omitempty"`
-	CreatedDate epoch                                   `json:"createdDate"`
+	ID          string                                `json:"id"`
+	Description string                                `json:"description,omitempty"`
+	CreatedDate epoch                                 `json:"createdDate"`
 	APISummary  map[string]map[string]*methodSnapshot `json:"apiSummary,omitempty"`
 }
 
