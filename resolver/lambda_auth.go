@@ -71,6 +71,16 @@ func openAPIMethodAuth(m *model.Method, op, body *props, auths map[string]*model
 				}
 				return
 			}
+			// A scheme API Gateway marks as SigV4 is AWS_IAM, as its
+			// import (and get-export) write it.
+			scheme := body.node.Get("components").Get("securitySchemes").Get(f.Key)
+			if scheme == nil {
+				scheme = body.node.Get("securityDefinitions").Get(f.Key)
+			}
+			if strings.EqualFold(scheme.Get("x-amazon-apigateway-authtype").String(), "awsSigv4") {
+				m.AuthorizationType = "AWS_IAM"
+				return
+			}
 		}
 	}
 }

@@ -46,6 +46,9 @@ func TestReadOperations(t *testing.T) {
 		{"get-usage-plans", "/usageplans"},
 		{"get-usage-plan-keys", "/usageplans/plan01/keys"},
 		{"get-tags", "/tags/" + strings.ReplaceAll("arn:aws:apigateway:us-east-1::/restapis/abcdef1234", "/", "%2F")},
+		{"get-export-oas30", "/restapis/abcdef1234/stages/prod/exports/oas30?extensions=apigateway"},
+		{"get-export-swagger", "/restapis/abcdef1234/stages/prod/exports/swagger?extensions=integrations"},
+		{"get-export-oas30-plain", "/restapis/abcdef1234/stages/prod/exports/oas30"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := e.call(t, "GET", tc.path, "")
@@ -325,5 +328,51 @@ func TestOversizedBody(t *testing.T) {
 	resp, _ = do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/prod/pets"))
 	if resp.StatusCode != 200 {
 		t.Errorf("data plane after the oversized request: %d", resp.StatusCode)
+	}
+}
+
+// TestInvokeMethod runs methods through the data plane as the console's
+// Test button does.
+func TestInvokeMethod(t *testing.T) {
+	e := start(t, petstore())
+	resp, body := e.call(t, "POST", "/restapis/abcdef1234/resources/pets01/methods/GET",
+		`{"pathWithQueryString":"/pets?limit=2","headers":{"Accept":"application/json"}}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("test-invoke-method: %d %s", resp.StatusCode, body)
+	}
+	var got struct {
+		Status            int
+		Body, Log         string
+		Headers           map[string]string
+		MultiValueHeaders map[string][]string
+		Latency           *int64
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The first stage by name (dev) runs it.
+	if got.Status != 200 || !strings.Contains(got.Body, `"color": "green"`) || got.Latency == nil {
+		t.Errorf("answer: %s", body)
+	}
+	if got.Headers["Content-Type"] != "application/json" || len(got.MultiValueHeaders["Content-Type"]) != 1 {
+		t.Errorf("headers: %v %v", got.Headers, got.MultiValueHeaders)
+	}
+	for _, want := range []string{"HTTP Method: GET, Resource Path: /pets", "Method request query string: {limit=2}",
+		"Method request headers: {Accept=application/json}", "Running on stage dev (stage variables {color=green})",
+		"Method completed with status: 200"} {
+		if !strings.Contains(got.Log, want) {
+			t.Errorf("log lacks %q:\n%s", want, got.Log)
+		}
+	}
+	// A method needing an API key gets the gateway's answer, as a real
+	// request would.
+	_, body = e.call(t, "POST", "/restapis/abcdef1234/resources/pet002/methods/GET", `{"pathWithQueryString":"/pets/7"}`)
+	json.Unmarshal(body, &got)
+	if got.Status != 403 || !strings.Contains(got.Log, "Method request path: {id=7}") {
+		t.Errorf("without x-api-key: %s", body)
+	}
+	resp, _ = e.call(t, "POST", "/restapis/abcdef1234/resources/pets01/methods/DELETE", `{}`)
+	if resp.StatusCode != 404 {
+		t.Errorf("unknown method: %d", resp.StatusCode)
 	}
 }

@@ -44,6 +44,8 @@ var routes = []struct {
 	{"GET", "usageplans/*/keys", getUsagePlanKeys},
 	{"GET", "usageplans/*/keys/*", getUsagePlanKey},
 	{"GET", "tags/*", getTags},
+	{"GET", "restapis/*/stages/*/exports/*", getExport},
+	{"POST", "restapis/*/resources/*/methods/*", testInvokeMethod},
 	{"PATCH", "restapis/*/stages/*", updateStage},
 	{"POST", "restapis/*/stages", createStage},
 	{"DELETE", "restapis/*/stages/*", deleteStage},
