@@ -376,3 +376,68 @@ func TestInvokeMethod(t *testing.T) {
 		t.Errorf("unknown method: %d", resp.StatusCode)
 	}
 }
+
+// TestBuildFromNothing builds and serves an API the way LocalStack-style
+// scripts do, one management call at a time.
+func TestBuildFromNothing(t *testing.T) {
+	e := start(t, petstore())
+	must := func(method, path, body string, status int) map[string]any {
+		t.Helper()
+		resp, b := e.call(t, method, path, body)
+		if resp.StatusCode != status {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+		}
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		return m
+	}
+	api := must("POST", "/restapis", `{"name":"scripted","description":"built by calls"}`, 201)
+	id, root := api["id"].(string), api["rootResourceId"].(string)
+	if len(id) != 10 || len(root) != 10 {
+		t.Fatalf("create-rest-api: %v", api)
+	}
+	res := must("POST", "/restapis/"+id+"/resources/"+root, `{"pathPart":"items"}`, 201)
+	rid := res["id"].(string)
+	if res["path"] != "/items" || res["parentId"] != root {
+		t.Errorf("create-resource: %v", res)
+	}
+	must("POST", "/restapis/"+id+"/resources/"+root, `{"pathPart":"items"}`, 409)
+	must("POST", "/restapis/"+id+"/resources/"+root, `{"pathPart":"bad/part"}`, 400)
+	base := "/restapis/" + id + "/resources/" + rid + "/methods/GET"
+	must("PUT", base, `{"authorizationType":"NONE"}`, 201)
+	must("PUT", base, `{"authorizationType":"NONE"}`, 409)
+	must("PUT", base+"/integration", `{"type":"HTTP","httpMethod":"GET"}`, 400)
+	must("PUT", base+"/integration", `{"type":"MOCK","requestTemplates":{"application/json":"{\"statusCode\": 200}"}}`, 201)
+	must("PUT", base+"/responses/200", `{"responseModels":{"application/json":"Empty"}}`, 201)
+	must("PUT", base+"/integration/responses/200", `{"responseTemplates":{"application/json":"{\"items\": [\"$stageVariables.env\"]}"}}`, 201)
+	must("POST", "/restapis/"+id+"/deployments", `{"stageName":"local","variables":{"env":"one"}}`, 201)
+
+	get := func() (int, string) {
+		resp, b := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/local/items"))
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(); code != 200 || body != `{"items": ["one"]}` {
+		t.Fatalf("GET /local/items: %d %s", code, body)
+	}
+	m := must("GET", base, "", 200)
+	if m["methodIntegration"].(map[string]any)["type"] != "MOCK" {
+		t.Errorf("get-method: %v", m)
+	}
+	must("PUT", base+"/responses/503", `{}`, 201)
+	must("PUT", base+"/integration/responses/503", `{"selectionPattern":"5\\d{2}","responseTemplates":{"application/json":"{\"down\": true}"}}`, 201)
+	must("PATCH", base+"/integration", `{"patchOperations":[{"op":"replace","path":"/requestTemplates/application~1json","value":"{\"statusCode\": 503}"}]}`, 200)
+	if code, body := get(); code != 503 || body != `{"down": true}` {
+		t.Errorf("after update-integration: %d %s, want 503", code, body)
+	}
+	must("PATCH", base+"/integration", `{"patchOperations":[{"op":"replace","path":"/nope","value":"x"}]}`, 400)
+	must("DELETE", base, "", 202)
+	if code, _ := get(); code != 403 {
+		t.Errorf("after delete-method: %d, want 403", code)
+	}
+	must("DELETE", "/restapis/"+id+"/resources/"+rid, "", 202)
+	must("GET", "/restapis/"+id+"/resources/"+rid, "", 404)
+	must("DELETE", "/restapis/"+id+"/resources/"+root, "", 400)
+	if !strings.Contains(e.logs.String(), "control plane: create-resource /items") {
+		t.Errorf("log:\n%s", e.logs.String())
+	}
+}
