@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -161,5 +162,120 @@ print(json.dumps({"api": apis[0]["name"], "pages": len(pages), "responses": sum(
 	if got.API != "MyHttp2Api" || got.Pages != 5 || got.Responses != 21 || got.Color != "red" ||
 		got.Err != "NotFoundException: Invalid stage identifier specified" {
 		t.Errorf("boto3 saw %+v", got)
+	}
+}
+
+const shopTemplate = `Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: shop}
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items}
+  Item:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !Ref Items, PathPart: "{id}"}
+  GetItem:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Item
+      HttpMethod: GET
+      AuthorizationType: NONE
+      RequestParameters: {method.request.path.id: true}
+      Integration:
+        Type: MOCK
+        RequestTemplates: {application/json: '{"statusCode": 200}'}
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseTemplates: {application/json: '{"id": "$input.params(''id'')", "color": "$stageVariables.color"}'}
+      MethodResponses: [{StatusCode: "200"}]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: GetItem
+    Properties: {RestApiId: !Ref Api}
+  Prod:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: prod, Variables: {color: blue}}
+`
+
+// TestControlPlaneAWSCLISession is the scripted session of issue #10:
+// get-rest-apis → get-resources → get-stages → test-invoke-method →
+// get-export → update-stage variables → a request that uses the new
+// stage variable, on a MOCK route with a path parameter.
+func TestControlPlaneAWSCLISession(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI is not installed")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "shop.yaml")
+	if err := os.WriteFile(file, []byte(shopTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startUp(t, "--no-watch", file)
+	env := awsEnv(t)
+	run := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := awsCLI(t, env, p.http, args...)
+		if code != 0 {
+			t.Fatalf("aws apigateway %s exited %d: %s", strings.Join(args, " "), code, errOut)
+		}
+		return out
+	}
+	var apis struct{ Items []struct{ ID string } }
+	json.Unmarshal([]byte(run("get-rest-apis")), &apis)
+	if len(apis.Items) != 1 {
+		t.Fatalf("get-rest-apis: %+v", apis)
+	}
+	id := apis.Items[0].ID
+	var resources struct{ Items []struct{ ID, Path string } }
+	json.Unmarshal([]byte(run("get-resources", "--rest-api-id", id)), &resources)
+	itemID := ""
+	for _, r := range resources.Items {
+		if r.Path == "/items/{id}" {
+			itemID = r.ID
+		}
+	}
+	if itemID == "" {
+		t.Fatalf("get-resources has no /items/{id}: %+v", resources)
+	}
+	if out := run("get-stages", "--rest-api-id", id); !strings.Contains(out, `"color": "blue"`) {
+		t.Errorf("get-stages: %s", out)
+	}
+	var inv struct {
+		Status    int
+		Body, Log string
+	}
+	json.Unmarshal([]byte(run("test-invoke-method", "--rest-api-id", id, "--resource-id", itemID, "--http-method", "GET",
+		"--path-with-query-string", "/items/42")), &inv)
+	if inv.Status != 200 || inv.Body != `{"id": "42", "color": "blue"}` || !strings.Contains(inv.Log, "Method completed with status: 200") {
+		t.Errorf("test-invoke-method: %+v", inv)
+	}
+	exportFile := filepath.Join(dir, "shop-oas30.json")
+	run("get-export", "--rest-api-id", id, "--stage-name", "prod", "--export-type", "oas30", "--parameters", "extensions=integrations", exportFile)
+	b, err := os.ReadFile(exportFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string
+		Paths   map[string]map[string]map[string]any
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	x, _ := doc.Paths["/items/{id}"]["get"]["x-amazon-apigateway-integration"].(map[string]any)
+	if doc.OpenAPI != "3.0.1" || x["type"] != "mock" {
+		t.Errorf("get-export: %s", b)
+	}
+	run("update-stage", "--rest-api-id", id, "--stage-name", "prod", "--patch-operations", "op=replace,path=/variables/color,value=red")
+	resp, err := http.Get("http://" + p.http + "/prod/items/7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != `{"id": "7", "color": "red"}` {
+		t.Errorf("GET /prod/items/7 after update-stage: %d %s", resp.StatusCode, body)
 	}
 }
