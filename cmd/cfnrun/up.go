@@ -121,6 +121,12 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	if !accessLog {
 		cfg.Logger = slog.New(levelFloor{h, slog.LevelWarn})
 	}
+	// The access log's request records also feed the page at /_cfnrun/.
+	var recent *control.Recorder
+	if u.control {
+		recent = control.NewRecorder(cfg.Logger.Handler(), control.DefaultRecent)
+		cfg.Logger = slog.New(recent)
+	}
 
 	if len(u.paths) == 0 {
 		dir, err := os.MkdirTemp("", "cfnrun-default-")
@@ -194,7 +200,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 	defer g.Close()
 	if u.control {
-		g.SetControlPlane(control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID}))
+		g.SetControlPlane(control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID, Recent: recent.Recent}))
 	}
 	rds, err := g.Load(r.Template)
 	all := u.rename(append(append(diag.Diagnostics{}, r.Diags...), rds...)).Sort()
@@ -569,6 +575,7 @@ func (u *upRun) printListening(addrs map[string]string, cfg runtime.Config) {
 	}
 	if a := addrs["http"]; a != "" && u.control {
 		fmt.Fprintf(w, "Control plane: aws --endpoint-url http://%s apigateway get-rest-apis (any credentials; --control-plane=false turns it off)\n", a)
+		fmt.Fprintf(w, "Served APIs and recent requests: http://%s%s\n", a, control.PagePath)
 	}
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }

@@ -3,6 +3,9 @@
 // the gateway serves, so that the AWS CLI, the SDKs and LocalStack-style
 // scripts work against `cfnrun up` with --endpoint-url.
 //
+// The page at /_cfnrun/ (page.go) shows the served APIs, stages, routes and
+// recent requests to people without the CLI, as HTML and JSON.
+//
 // A request is a control-plane request when its path is one of the
 // management API's collections (/restapis, /apikeys, /usageplans,
 // /tags/..., see Match) and its Authorization header is a well-formed
@@ -67,6 +70,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Recent lists recent data-plane requests for the page at PagePath
+	// (Recorder.Recent); nil shows none.
+	Recent func() []Request
 }
 
 // DefaultMaxBodyBytes bounds a management API request body (API Gateway
@@ -134,6 +140,8 @@ func (p *Plane) Match(r *http.Request) bool {
 	}
 	switch path[1] {
 	case 'r', 'a', 'u', 't', 'c', 'd', 's', 'v':
+	case '_':
+		return strings.HasPrefix(path, PagePath) || path == PagePath[:len(PagePath)-1]
 	default:
 		return false
 	}
@@ -248,6 +256,14 @@ type request struct {
 
 // ServeHTTP answers a request Match accepted.
 func (p *Plane) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, PagePath[:len(PagePath)-1]) {
+		if r.URL.Path == PagePath[:len(PagePath)-1] {
+			http.Redirect(w, r, PagePath, http.StatusMovedPermanently)
+			return
+		}
+		p.servePage(w, r)
+		return
+	}
 	rid := requestID()
 	w.Header().Set("x-amzn-RequestId", rid)
 	status, out, err := p.serve(r)

@@ -441,3 +441,55 @@ func TestBuildFromNothing(t *testing.T) {
 		t.Errorf("log:\n%s", e.logs.String())
 	}
 }
+
+// TestPage: /_cfnrun/ shows the APIs, stages, routes and recent requests,
+// as HTML and as JSON, without a signature.
+func TestPage(t *testing.T) {
+	e := start(t, petstore())
+	do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/prod/pets?from=page-test"))
+	e.call(t, "PATCH", "/restapis/abcdef1234/stages/dev", `{"patchOperations":[{"op":"replace","path":"/http2Enabled","value":"false"}]}`)
+	resp, body := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/_cfnrun/?format=json"))
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	var d struct {
+		APIs []struct {
+			ID     string
+			Stages []struct {
+				Name         string
+				HTTP2Enabled bool
+				Drift        string
+			}
+			Routes []struct{ Stage, Method, Path, Integration string }
+		}
+		Recent []struct {
+			Method, Path string
+			Status       int
+		}
+	}
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.APIs) != 1 || d.APIs[0].ID != "abcdef1234" || len(d.APIs[0].Stages) != 2 || len(d.APIs[0].Routes) != 4 {
+		t.Fatalf("page JSON: %s", body)
+	}
+	if dev := d.APIs[0].Stages[0]; dev.Name != "dev" || dev.HTTP2Enabled || !strings.Contains(dev.Drift, "http2Enabled=false") {
+		t.Errorf("dev stage: %+v", dev)
+	}
+	if len(d.Recent) == 0 || d.Recent[0].Path != "/prod/pets" || d.Recent[0].Status != 200 {
+		t.Errorf("recent: %+v", d.Recent)
+	}
+	resp, body = do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/_cfnrun/"))
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("HTML: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"API petstore", "/pets/{id}", "<td>/prod/pets</td>", "no (HTTP/1.1 only)", "update-stage dev http2Enabled=false"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	resp, _ = do(t, http.DefaultClient, mustReq(t, "POST", e.base+"/_cfnrun/"))
+	if resp.StatusCode != 405 {
+		t.Errorf("POST: %d", resp.StatusCode)
+	}
+}

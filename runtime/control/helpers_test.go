@@ -93,11 +93,12 @@ func start(t *testing.T, tpl *model.Template) *env {
 	t.Helper()
 	logs := &logBuffer{}
 	lg := slog.New(slog.NewTextHandler(logs, nil))
-	g, err := runtime.New(runtime.Config{Addr: "127.0.0.1:0", Logger: lg})
+	recent := control.NewRecorder(lg.Handler(), 0)
+	g, err := runtime.New(runtime.Config{Addr: "127.0.0.1:0", Logger: slog.New(recent)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.SetControlPlane(control.New(g, control.Options{Logger: lg, Now: func() time.Time { return fixedNow }}))
+	g.SetControlPlane(control.New(g, control.Options{Logger: lg, Now: func() time.Time { return fixedNow }, Recent: recent.Recent}))
 	if _, err := g.Load(tpl); err != nil {
 		t.Fatal(err)
 	}

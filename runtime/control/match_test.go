@@ -48,6 +48,9 @@ func TestMatch(t *testing.T) {
 		{"stage named like a collection prefix", "/restapisx/pets", good, false},
 		{"localstack data plane", "/restapis/abc/prod/_user_request_/pets", good, false},
 		{"root", "/", good, false},
+		{"page", "/_cfnrun/", "", true},
+		{"page without slash", "/_cfnrun", "", true},
+		{"stage named like the page", "/_cfnrunx/pets", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("GET", tc.path, nil)
