@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -277,5 +278,52 @@ func TestControlPlaneAWSCLISession(t *testing.T) {
 	resp.Body.Close()
 	if string(body) != `{"id": "7", "color": "red"}` {
 		t.Errorf("GET /prod/items/7 after update-stage: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestControlPlanePageInBrowser opens /_cfnrun/ in headless Chromium (when
+// installed): the DOM shows the API and the request just made, and a
+// screenshot renders.
+func TestControlPlanePageInBrowser(t *testing.T) {
+	browser := ""
+	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(b); err == nil {
+			browser = p
+			break
+		}
+	}
+	if browser == "" {
+		t.Skip("no Chromium installed")
+	}
+	p := startUp(t)
+	p.waitLine(t, "Served APIs and recent requests: http://"+p.http+"/_cfnrun/")
+	resp, err := http.Get("http://" + p.http + "/prod/myresource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	dir := t.TempDir()
+	shot := filepath.Join(dir, "page.png")
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + filepath.Join(dir, "profile")}
+	dom, err := exec.CommandContext(t.Context(), browser, append(args, "--dump-dom", "http://"+p.http+"/_cfnrun/")...).Output()
+	if err != nil {
+		t.Fatalf("chromium --dump-dom: %v", err)
+	}
+	for _, want := range []string{"API MyHttp2Api", "<td>/prod/myresource</td>", "<td>200</td>", "apigateway get-rest-apis"} {
+		if !strings.Contains(string(dom), want) {
+			t.Errorf("the page in Chromium lacks %q:\n%s", want, dom)
+		}
+	}
+	if out, err := exec.CommandContext(t.Context(), browser, append(args, "--window-size=1200,800", "--screenshot="+shot, "http://"+p.http+"/_cfnrun/")...).CombinedOutput(); err != nil {
+		t.Fatalf("chromium --screenshot: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 1200 || cfg.Height != 800 {
+		t.Errorf("screenshot: %v %+v", err, cfg)
 	}
 }
