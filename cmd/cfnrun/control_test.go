@@ -47,6 +47,7 @@ func awsCLI(t *testing.T, env []string, addr string, args ...string) (string, st
 // the real AWS CLI: the article's update-stage command, then HTTP/2 is
 // refused on the stage, and served again with value=true.
 func TestControlPlaneAWSCLI(t *testing.T) {
+	t.Parallel() // a Python process per call: slow under load, so overlapped with the others
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI is not installed")
 	}
@@ -127,6 +128,7 @@ func TestControlPlaneAWSCLI(t *testing.T) {
 
 // TestControlPlaneBoto3 lists and pages with boto3, as SDK scripts do.
 func TestControlPlaneBoto3(t *testing.T) {
+	t.Parallel() // a Python process per call: slow under load, so overlapped with the others
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		t.Skip("boto3 is not importable")
 	}
@@ -205,6 +207,7 @@ const shopTemplate = `Resources:
 // get-export → update-stage variables → a request that uses the new
 // stage variable, on a MOCK route with a path parameter.
 func TestControlPlaneAWSCLISession(t *testing.T) {
+	t.Parallel() // a Python process per call: slow under load, so overlapped with the others
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI is not installed")
 	}
@@ -285,6 +288,7 @@ func TestControlPlaneAWSCLISession(t *testing.T) {
 // installed): the DOM shows the API and the request just made, and a
 // screenshot renders.
 func TestControlPlanePageInBrowser(t *testing.T) {
+	t.Parallel() // two browser starts: slow under load, so overlapped with the others
 	browser := ""
 	for _, b := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(b); err == nil {
