@@ -98,6 +98,8 @@ func TestDiffBrokenSide(t *testing.T) {
 	empty := write("empty.yaml", "")
 	badTF := write("tf/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n")
 	goodTF := filepath.Dir(write("tfok/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n}\n"))
+	deepTF := write("tfdeep/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n  tags = {\n    t = "+strings.Repeat("[", 1000)+strings.Repeat("]", 1000)+"\n  }\n}\n")
+	loopTF := write("tfloop/main.tf", "resource \"aws_api_gateway_rest_api\" \"x\" {\n  name = \"x\"\n  tags = { n = length(range(100000000)) }\n}\n")
 	tests := []struct {
 		name   string
 		args   []string
@@ -109,6 +111,8 @@ func TestDiffBrokenSide(t *testing.T) {
 		{"same broken file", []string{badYAML, badYAML}, []string{"cannot read the old template", "cannot read the new template"}},
 		{"empty file", []string{empty, good}, []string{"cannot read the old template", empty + ":1:1: error[E0005]"}},
 		{"terraform", []string{goodTF, filepath.Dir(badTF)}, []string{"cannot read the new template", badTF + ":1:"}},
+		{"terraform nested too deep", []string{goodTF, filepath.Dir(deepTF)}, []string{"cannot read the new template", deepTF + ":4:", "TF070"}},
+		{"terraform past the evaluation budget", []string{filepath.Dir(loopTF), goodTF}, []string{"cannot read the old template", loopTF + ":3:", "TF071"}},
 	}
 	for _, tt := range tests {
 		for _, exitCode := range []bool{false, true} {

@@ -164,6 +164,8 @@ var unreadableRules = map[string]bool{
 	cfn.RuleAlias:    true,
 	"E1003":          true, // resolver: evaluation stopped at one of its limits
 	"TF001":          true, // parser/tf: unreadable file or HCL syntax error
+	"TF070":          true, // parser/tf: nested past the parser's bound, not parsed
+	"TF071":          true, // parser/tf: evaluation stopped at its budget
 }
 
 // unreadable returns the error findings of r that mean its template was
