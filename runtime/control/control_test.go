@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -437,6 +438,9 @@ func TestBuildFromNothing(t *testing.T) {
 	must("DELETE", "/restapis/"+id+"/resources/"+rid, "", 202)
 	must("GET", "/restapis/"+id+"/resources/"+rid, "", 404)
 	must("DELETE", "/restapis/"+id+"/resources/"+root, "", 400)
+	if tags, _ := must("GET", "/restapis/"+id, "", 200)["tags"].(map[string]any); !strings.Contains(fmt.Sprint(tags["cfnrun:drift"]), "create-resource /items") {
+		t.Errorf("get-rest-api does not report the drift: %v", tags)
+	}
 	if !strings.Contains(e.logs.String(), "control plane: create-resource /items") {
 		t.Errorf("log:\n%s", e.logs.String())
 	}

@@ -13,12 +13,18 @@ const driftNote = "changed through the control plane; lasts until the template i
 // through the control plane, "" when none (or when the template was
 // reloaded since, which replaced them).
 func (p *Plane) stageDrift(t *model.Template, apiID, stage string) string {
+	return p.driftOf(t, apiID+"/"+stage)
+}
+
+// driftOf is the drift report under key ("apiId" for changes to the API
+// itself and its resources, "apiId/stage" for a stage's).
+func (p *Plane) driftOf(t *model.Template, key string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if t != p.ours {
 		return ""
 	}
-	ch := p.drift[apiID+"/"+stage]
+	ch := p.drift[key]
 	if len(ch) == 0 {
 		return ""
 	}

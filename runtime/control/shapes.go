@@ -253,6 +253,12 @@ func (p *Plane) restAPIOf(t *model.Template, a *model.RestAPI) *restAPI {
 	if out.APIKeySource == "" {
 		out.APIKeySource = "HEADER"
 	}
+	if d := p.driftOf(t, a.ID); d != "" {
+		if out.Tags == nil {
+			out.Tags = map[string]string{}
+		}
+		out.Tags[tagDrift] = d
+	}
 	if len(out.EndpointConfiguration.Types) == 0 {
 		out.EndpointConfiguration.Types = []string{"EDGE"}
 	}
