@@ -20,6 +20,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -375,17 +376,40 @@ func (r *Result) RelabelFiles(from, to string) {
 	}
 }
 
-// showInventedNames replaces names cfnrun made up where the template
-// leaves the choice to AWS (an AWS::ApiGateway::Stage without StageName is
-// named by CloudFormation at deploy time) with words saying so. Both
-// sides invent the same name for the same stack and logical id, so
-// matching is unaffected; only what is printed changes.
+// showInventedNames replaces what cfnrun made up where the template leaves
+// the value to AWS or to the deployer with words or references saying so,
+// so no stand-in reaches the output:
+//
+//   - the name of an AWS::ApiGateway::Stage without StageName, which
+//     CloudFormation names at deploy time, in stage headings and hazards;
+//   - ids and names AWS generates (a REST API or deployment id, a Lambda
+//     function without FunctionName) and the attributes made of them,
+//     shown as ${LogicalId} and ${LogicalId.Attr};
+//   - the placeholder of a parameter without Default or value (I2003),
+//     shown as ${Name}.
+//
+// Both sides invent the same stand-in for the same stack and logical id,
+// so matching is unaffected; only what is printed changes. A field whose
+// two sides read the same once shown this way is no change, and a route or
+// output left without changes is dropped.
 func (r *Result) showInventedNames(old, new *model.Template) {
-	names := map[string]string{}
+	stages := map[string]string{}
+	values := map[string]string{}
 	for _, t := range []*model.Template{old, new} {
 		nodes := make(map[string]*model.Node, len(t.Nodes))
 		for _, n := range t.Nodes {
 			nodes[n.Address] = n
+			if n.Generated {
+				for _, attr := range slices.Sorted(maps.Keys(n.Attrs)) {
+					v, shown := n.Attrs[attr], "${"+n.Address+"."+attr+"}"
+					if attr == "Ref" {
+						shown = "${" + n.Address + "}"
+					}
+					if _, dup := values[v]; len(v) >= 6 && (!dup || attr == "Ref") {
+						values[v] = shown
+					}
+				}
+			}
 		}
 		for _, api := range t.APIs {
 			for _, st := range api.Stages {
@@ -393,25 +417,92 @@ func (r *Result) showInventedNames(old, new *model.Template) {
 				if st.Implicit || st.Name == "" || n == nil || n.Origin != "" || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
 					continue
 				}
-				names[st.Name] = "(the name CloudFormation generates for " + st.LogicalID + ")"
+				stages[st.Name] = "(the name CloudFormation generates for " + st.LogicalID + ")"
+			}
+		}
+		for _, p := range t.Parameters {
+			if p.Source == "placeholder" && isStandIn(p.Value) {
+				values[p.Value] = "${" + p.Name + "}"
 			}
 		}
 	}
-	if len(names) == 0 {
+	if len(stages) > 0 {
+		rep := replacerOf(stages)
+		for i := range r.Routes {
+			r.Routes[i].Stage = rep.Replace(r.Routes[i].Stage)
+		}
+		for i := range r.Stages {
+			r.Stages[i].Stage = rep.Replace(r.Stages[i].Stage)
+		}
+		for i := range r.Hazards {
+			r.Hazards[i].Message = rep.Replace(r.Hazards[i].Message)
+		}
+	}
+	if len(values) == 0 {
 		return
 	}
-	pairs := make([]string, 0, 2*len(names))
-	for invented, shown := range names {
-		pairs = append(pairs, invented, shown)
+	rep := replacerOf(values)
+	fields := func(fcs []FieldChange) []FieldChange {
+		out := fcs[:0]
+		for _, fc := range fcs {
+			fc.Old, fc.New = rep.Replace(fc.Old), rep.Replace(fc.New)
+			if fc.Old != fc.New {
+				out = append(out, fc)
+			}
+		}
+		return out
 	}
-	rep := strings.NewReplacer(pairs...)
-	for i := range r.Routes {
-		r.Routes[i].Stage = rep.Replace(r.Routes[i].Stage)
+	routes := r.Routes[:0]
+	for _, rc := range r.Routes {
+		rc.Stage, rc.Target = rep.Replace(rc.Stage), rep.Replace(rc.Target)
+		n := len(rc.Changes)
+		rc.Changes = fields(rc.Changes)
+		if n > 0 && len(rc.Changes) == 0 {
+			continue // it changed only in a stand-in
+		}
+		routes = append(routes, rc)
 	}
+	r.Routes = routes
 	for i := range r.Stages {
 		r.Stages[i].Stage = rep.Replace(r.Stages[i].Stage)
+		r.Stages[i].Changes = fields(r.Stages[i].Changes)
 	}
+	outputs := r.Outputs[:0]
+	for _, oc := range r.Outputs {
+		oc.Old, oc.New = rep.Replace(oc.Old), rep.Replace(oc.New)
+		if oc.Old == oc.New && oc.OldExport == oc.NewExport && oc.Old != "" {
+			continue
+		}
+		outputs = append(outputs, oc)
+	}
+	r.Outputs = outputs
 	for i := range r.Hazards {
 		r.Hazards[i].Message = rep.Replace(r.Hazards[i].Message)
+		r.Hazards[i].Detail = rep.Replace(r.Hazards[i].Detail)
 	}
+	for i := range r.Resources {
+		for j := range r.Resources[i].Changes {
+			pc := &r.Resources[i].Changes[j]
+			pc.Old, pc.New = rep.Replace(pc.Old), rep.Replace(pc.New)
+		}
+	}
+}
+
+// isStandIn reports whether a parameter placeholder is distinctive enough
+// to replace wherever it appears: "placeholder-backend" and the made-up
+// AWS ids ("subnet-0123456789abcdef0"), not "1" or an AllowedValues entry.
+func isStandIn(v string) bool {
+	return strings.HasPrefix(v, "placeholder-") || v == "ssm-placeholder" || strings.Contains(v, "0123456789")
+}
+
+// replacerOf replaces each key of m by its value, longer keys first so a
+// name that contains another is replaced whole.
+func replacerOf(m map[string]string) *strings.Replacer {
+	keys := slices.Sorted(maps.Keys(m))
+	slices.SortStableFunc(keys, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, k, m[k])
+	}
+	return strings.NewReplacer(pairs...)
 }

@@ -126,7 +126,10 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		return la
 	}
 	a := map[string]string{}
-	id := func(n int, kind string) string { return model.StableID(n, kind, s.stackName, r.id) }
+	id := func(n int, kind string) string { // an id AWS generates
+		r.generated = true
+		return model.StableID(n, kind, s.stackName, r.id)
+	}
 	prop := func(name string) string {
 		if r.props == nil {
 			return ""
@@ -262,6 +265,7 @@ func (s *stack) physicalName(r *resource) string {
 			}
 		}
 	}
+	r.generated = true
 	name := s.stackName + "-" + r.id + "-" + strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id))
 	if len(name) > 64 {
 		name = name[:64]

@@ -291,7 +291,8 @@ func (s *stack) buildGraph() []*model.Node {
 		if !r.live {
 			continue
 		}
-		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: s.values.convert(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder})
+		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: s.values.convert(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
+			Generated: r.generated})
 	}
 	if sg != nil {
 		for _, n := range nodes {

@@ -106,6 +106,12 @@ type Node struct {
 	// Placeholder is true when Attrs were invented because cfnrun does not
 	// model this type (a Lambda function's ARN, say).
 	Placeholder bool
+	// Generated is true when Attrs["Ref"] is an id or a name AWS decides
+	// at deploy time (a REST API or deployment id, the name CloudFormation
+	// generates for a resource without a name property): cfnrun made up a
+	// stand-in, stable for the stack name and address, that no deployed
+	// stack has. diff shows it as the reference, never the stand-in.
+	Generated bool
 	// Origin is, for a resource a transform generates rather than the
 	// template declares (SAM's FnRole, ApiDeployment,
 	// FnEventPermissionProd ...), the logical id of the declared resource
