@@ -1,17 +1,19 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestOneErrorCount: every command that notes how many errors a template
-// has (graph, routes, diff, up) names the validate command that reports
-// that many, and that command does. validate and validate
-// --allow-extensions differ only by the extensions, which the second
-// reports as infos.
+// TestOneErrorCount: on every example (CloudFormation and Terraform),
+// every command that notes how many errors a template has (graph, routes,
+// diff, up) names the validate command that reports that many, and that
+// command does; on a template without errors none of them notes any.
+// validate and validate --allow-extensions differ only by the extensions,
+// which the second reports as infos; diff and up count like the second.
 func TestOneErrorCount(t *testing.T) {
 	countRe := regexp.MustCompile(`(\d+) error\(s\)`)
 	cmdRe := regexp.MustCompile(`(?:run: |')(cfnrun validate [^']*?)(?:'|\n|$)`)
@@ -23,12 +25,7 @@ func TestOneErrorCount(t *testing.T) {
 			args = append(args, strings.Trim(f, "'"))
 		}
 		stdout, stderr, _ := runCLI(t, args...)
-		m := summaryRe.FindStringSubmatch(stdout)
-		if m == nil {
-			t.Fatalf("%s printed no summary:\n%s%s", line, stdout, stderr)
-		}
-		n, _ := strconv.Atoi(m[1])
-		return n
+		return errorsIn(t, line, stdout+stderr)
 	}
 	// check finds the note's count and suggested command in out and
 	// compares them.
@@ -47,37 +44,44 @@ func TestOneErrorCount(t *testing.T) {
 			t.Errorf("%s says %d error(s); %q reports %d", what, want, lm[1], got)
 		}
 	}
-	for _, file := range []string{"../../examples/seed/template.yaml", "../../examples/broken/template.yaml", "../../examples/greedy-proxy/template.yaml"} {
-		t.Run(file, func(t *testing.T) {
+	templates, _ := filepath.Glob("../../examples/*/template.*")
+	modules, _ := filepath.Glob("../../examples/*/main.tf")
+	if len(templates) < 10 || len(modules) < 10 {
+		t.Fatalf("found %d templates and %d Terraform files under examples/", len(templates), len(modules))
+	}
+	for _, file := range append(templates, modules...) {
+		t.Run(strings.TrimPrefix(file, "../../"), func(t *testing.T) {
 			plain, _, _ := runCLI(t, "validate", file)
 			ext, _, _ := runCLI(t, "validate", "--allow-extensions", file)
-			pm, em := summaryRe.FindStringSubmatch(plain), summaryRe.FindStringSubmatch(ext)
-			if pm == nil || em == nil {
-				t.Fatalf("no summaries:\n%s\n%s", plain, ext)
-			}
-			pe, _ := strconv.Atoi(pm[1])
-			ee, _ := strconv.Atoi(em[1])
+			pe, ee := errorsIn(t, "validate", plain), errorsIn(t, "validate --allow-extensions", ext)
 			if ext := strings.Count(ext, "[E9001]") + strings.Count(ext, "[E9002]"); pe-ee != ext {
 				t.Errorf("validate says %d errors, --allow-extensions %d; the difference is not the %d extension uses", pe, ee, ext)
 			}
-			if pe == 0 {
-				return // nothing to note
-			}
 			for _, cmd := range []string{"graph", "routes"} {
 				_, stderr, _ := runCLI(t, cmd, file)
+				if pe == 0 {
+					if countRe.MatchString(stderr) {
+						t.Errorf("%s notes errors validate does not report:\n%s", cmd, stderr)
+					}
+					continue
+				}
 				check(t, cmd, stderr)
 			}
 			// diff and up do not count the extensions as errors.
 			_, stderr, _ := runCLI(t, "diff", file, file)
+			p := startUp(t, file)
+			up := p.output()
 			if ee == 0 {
 				if countRe.MatchString(stderr) {
 					t.Errorf("diff notes errors validate --allow-extensions does not report:\n%s", stderr)
 				}
+				if countRe.MatchString(up) {
+					t.Errorf("up notes errors validate --allow-extensions does not report:\n%s", up)
+				}
 				return
 			}
 			check(t, "diff", stderr)
-			p := startUp(t, file)
-			check(t, "up", p.output())
+			check(t, "up", up)
 		})
 	}
 	t.Run("embedded default", func(t *testing.T) {
@@ -99,4 +103,19 @@ func TestOneErrorCount(t *testing.T) {
 			t.Errorf("up says %d error(s), validate %d", want, got)
 		}
 	})
+}
+
+// errorsIn reads the error count of a validate output: its summary line,
+// or 0 when it says "no findings".
+func errorsIn(t *testing.T, what, out string) int {
+	t.Helper()
+	if m := regexp.MustCompile(`(?m)^(\d+) errors?, \d+ warnings?, \d+ infos?`).FindStringSubmatch(out); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	if strings.Contains(out, "checked: no findings") {
+		return 0
+	}
+	t.Fatalf("%s printed no summary:\n%s", what, out)
+	return 0
 }
