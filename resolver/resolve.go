@@ -17,10 +17,11 @@ import (
 	"github.com/cfnrun/cfnrun/parser/tf"
 )
 
-// ruleInput is for problems reading the inputs themselves; commands map
-// it to exit code 2 (see HasInputErrors).
+// ruleInput is for problems reading the inputs themselves; validate,
+// routes, graph and up map it to exit code 2, diff to 1 (its 2 means
+// "changes"); see HasInputErrors.
 var ruleInput = define(Rule{ID: "E0100", Level: "error", Summary: "input cannot be read",
-	Why: "The file or directory is missing or unreadable; the command exits 2."})
+	Why: "The file or directory is missing or unreadable; the command exits 2 (diff: 1, since its 2 means changes)."})
 
 // The gateway's own findings: `up` reports them while it compiles the
 // model (runtime, which cannot import the resolver); they are documented

@@ -138,7 +138,6 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 	s.add(rule.infof(rng, resource, hint, format, args...))
 }
 
-// resolveCFN resolves one CloudFormation file.
 // resolveCFN resolves one CloudFormation file. The --set keys it reads are
 // marked in setUsed; whole is false when resolution stopped early (a limit,
 // a cancellation, a template not read).

@@ -25,7 +25,7 @@ const (
 	RuleTag          = "E0002" // unknown or misused short-form tag
 	RuleIntrinsic    = "E0003" // unknown intrinsic function
 	RuleIntrinsicArg = "E0004" // malformed intrinsic argument
-	RuleTopLevel     = "E0005" // template is not a mapping / unknown section
+	RuleTopLevel     = "E0005" // template is empty or not a mapping
 	RuleAlias        = "E0006" // YAML alias expansion too large
 )
 
