@@ -255,7 +255,8 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 // property the user set.
 func (s *stack) physicalName(r *resource) string {
 	if r.props != nil {
-		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName", "LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
+		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName",
+			"LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
 			if n := r.props.Get(key); n != nil {
 				// No AWS name is longer than 255 characters; a longer value
 				// is not a name, and would be copied into every ARN.

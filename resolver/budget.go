@@ -54,7 +54,10 @@ var ruleTemplateSize = define(Rule{ID: "E1002", Level: "error",
 
 var ruleBudget = define(Rule{ID: "E1003", Level: "error",
 	Summary: "evaluation stopped at one of cfnrun's limits (values built, bytes of strings, one string's length, Fn::ForEach entries)",
-	Why:     "Aliases, nested Fn::Sub variable maps, Fn::Join over repeated values and nested loops can ask for gigabytes from a few kilobytes of template; cfnrun stops at the limit instead of exhausting the machine, and checks nothing after that point. CloudFormation would reject such a template too (its processed template is limited in size)."})
+	Why: "Aliases, nested Fn::Sub variable maps, Fn::Join over repeated values and nested loops can ask for " +
+		"gigabytes from a few kilobytes of template; cfnrun stops at the limit instead of exhausting the " +
+		"machine, and checks nothing after that point. CloudFormation would reject such a template too (its " +
+		"processed template is limited in size)."})
 
 // limits are the bounds of one resolution; tests and fuzz targets make
 // them smaller (Options.limits), everything else uses defaultLimits.
@@ -136,7 +139,9 @@ func (s *stack) spendEntries(n int, at diag.Range) bool {
 		return false
 	}
 	if s.budget.entries -= n; s.budget.entries < 0 {
-		s.stopAt(at, fmt.Sprintf("more than %d Fn::ForEach entries in all, cfnrun's limit", s.budget.limits.entries), "Split the loops, or write fewer collection values; CloudFormation itself limits a template's resources to 500.")
+		s.stopAt(at,
+			fmt.Sprintf("more than %d Fn::ForEach entries in all, cfnrun's limit", s.budget.limits.entries),
+			"Split the loops, or write fewer collection values; CloudFormation itself limits a template's resources to 500.")
 		return false
 	}
 	return true
@@ -169,7 +174,8 @@ func (s *stack) stopAt(rng diag.Range, what, hint string) {
 		return
 	}
 	s.budget.stopped = true
-	s.errorf(ruleBudget, rng, "", cmp.Or(hint, "Simplify the expression (aliases, nested Fn::Sub maps and Fn::Join over repeated values multiply sizes); CloudFormation rejects templates whose processed form is this large."),
+	s.errorf(ruleBudget, rng, "", cmp.Or(hint,
+		"Simplify the expression (aliases, nested Fn::Sub maps and Fn::Join over repeated values multiply sizes); CloudFormation rejects templates whose processed form is this large."),
 		"evaluation stopped: this builds %s; nothing after this point is checked", what)
 }
 

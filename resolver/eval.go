@@ -208,7 +208,9 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 			s.setUsed["ImportValue."+exp] = true
 			return v
 		}
-		s.infof(ruleUnmodeled, n.Range, c.resource, fmt.Sprintf("Pass --set 'ImportValue.%s=VALUE' to supply the exported value.", exp), "Fn::ImportValue %q is resolved to a placeholder (no other stacks exist locally)", exp)
+		s.infof(ruleUnmodeled, n.Range, c.resource,
+			fmt.Sprintf("Pass --set 'ImportValue.%s=VALUE' to supply the exported value.", exp),
+			"Fn::ImportValue %q is resolved to a placeholder (no other stacks exist locally)", exp)
 		return "imported-" + exp
 	case "Fn::Length":
 		v := s.eval(arg, c)

@@ -114,7 +114,8 @@ func (w *refWalker) walk(n *cfn.Node) {
 			w.inIf--
 			if len(arg.Items) > 0 && arg.Items[0].Kind == cfn.Scalar {
 				if _, ok := w.s.condDefs[arg.Items[0].Value]; !ok {
-					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from, cmp.Or(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
+					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from,
+						cmp.Or(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
 				}
 			}
 		}
@@ -193,7 +194,9 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		return
 	}
 	if _, ok := s.opts.Sets[full]; ok {
-		s.warnf(ruleSet, rng, w.from, "cfnrun uses the --set value locally, but CloudFormation will reject the template: define the resource or pass the value as a parameter.", "%q is not defined in the template; using the value from --set", full)
+		s.warnf(ruleSet, rng, w.from,
+			"cfnrun uses the --set value locally, but CloudFormation will reject the template: define the resource or pass the value as a parameter.",
+			"%q is not defined in the template; using the value from --set", full)
 		return
 	}
 	if _, ok := s.opts.Sets[name]; ok && attr == "" {

@@ -530,7 +530,8 @@ func (l *lowerer) reportCode(fn *model.Function, key string) {
 		}
 	case len(c.Files) == 1 && c.Files[0].Source == "" && key != "":
 		if !strings.HasPrefix(fn.Runtime, "nodejs") && !strings.HasPrefix(fn.Runtime, "python") && fn.Runtime != "" && !strings.Contains(fn.Runtime, "${") {
-			l.s.errorf(ruleInlineCode, rng, fn.LogicalID, "Inline code (ZipFile / InlineCode) works only with Node.js and Python runtimes; put the code in a directory and point CodeUri (SAM) or Code.S3Bucket/S3Key at it.",
+			l.s.errorf(ruleInlineCode, rng, fn.LogicalID, "Inline code (ZipFile / InlineCode) works only with Node.js and Python runtimes; put the code in a "+
+				"directory and point CodeUri (SAM) or Code.S3Bucket/S3Key at it.",
 				"inline code is not supported for runtime %s", fn.Runtime)
 		} else if n := len([]rune(c.Files[0].Content)); n > 4096 {
 			l.s.errorf(ruleInlineCode, rng, fn.LogicalID, "CloudFormation accepts up to 4096 characters of inline code; move the code to a file.", "inline code is %d characters long", n)

@@ -27,13 +27,17 @@ var (
 		Why:     "Lambda rejects the function (\"Value ... at 'runtime' failed to satisfy constraint\"). cfn-lint reports the same through the resource schema's enum (E3030)."})
 	ruleRuntimeBlocked = define(Rule{ID: "E3402", Level: "error",
 		Summary: "a deprecated runtime whose function creation is blocked (Lambda's deprecation table, judged against today's date)",
-		Why:     "Lambda refuses to create the function (and, after the update-block date, to update it): the deployment fails. cfn-lint: E2531 (create blocked) and E2533 (update blocked), from the same AWS table; cfnrun reports one finding that says which block applies."})
+		Why: "Lambda refuses to create the function (and, after the update-block date, to update it): the " +
+			"deployment fails. cfn-lint: E2531 (create blocked) and E2533 (update blocked), from the same AWS " +
+			"table; cfnrun reports one finding that says which block applies."})
 	ruleRuntimeDeprecated = define(Rule{ID: "W3403", Level: "warning",
 		Summary: "a deprecated runtime that Lambda still lets you create functions with",
 		Why:     "It deploys, but Lambda no longer patches the runtime, and creation will be blocked on the date the finding names. cfn-lint: W2531, same dates."})
 	ruleZipProps = define(Rule{ID: "E3404", Level: "error (warning for a provided runtime without Handler)",
 		Summary: "a .zip function without Runtime, or without Handler",
-		Why:     "Lambda requires both for .zip packages (CreateFunction fails). cfn-lint reports both as the warning W2533; cfnrun makes a missing Runtime, and a missing Handler outside provided runtimes, an error because nothing can run."})
+		Why: "Lambda requires both for .zip packages (CreateFunction fails). cfn-lint reports both as the warning " +
+			"W2533; cfnrun makes a missing Runtime, and a missing Handler outside provided runtimes, an error " +
+			"because nothing can run."})
 	ruleHandlerFile = define(Rule{ID: "E3405", Level: "error",
 		Summary: "the handler's file (Node.js .js/.mjs/.cjs, Python module, or a custom runtime's bootstrap) is not in the function's code",
 		Why:     "It deploys, then every invocation fails with Runtime.ImportModuleError (or Runtime.InvalidEntrypoint) and API Gateway answers 502. cfn-lint does not read code."})
@@ -50,8 +54,12 @@ var (
 		Summary: "a Lambda integration (AWS_PROXY, or AWS with a Lambda Uri) whose IntegrationHttpMethod is not POST",
 		Why:     "Lambda is invoked with POST only; any other method makes every request fail with 500 (\"Internal server error\"). cfn-lint has no such rule."})
 	ruleNoPermission = define(Rule{ID: "E3410", Level: "error",
-		Summary: "a route or authorizer backed by a function of the template that API Gateway is not allowed to invoke: no AWS::Lambda::Permission / aws_lambda_permission for apigateway.amazonaws.com on the function (or on the alias or version the Uri names), and no integration Credentials",
-		Why:     "It deploys, then every request answers 500 (\"Internal server error\", \"Invalid permissions on Lambda function\" in the logs). SAM generates the permission for Api events, so those are covered. cfn-lint has no such rule."})
+		Summary: "a route or authorizer backed by a function of the template that API Gateway is not allowed to " +
+			"invoke: no AWS::Lambda::Permission / aws_lambda_permission for apigateway.amazonaws.com on the " +
+			"function (or on the alias or version the Uri names), and no integration Credentials",
+		Why: "It deploys, then every request answers 500 (\"Internal server error\", \"Invalid permissions on " +
+			"Lambda function\" in the logs). SAM generates the permission for Api events, so those are covered. " +
+			"cfn-lint has no such rule."})
 	rulePermissionSource = define(Rule{ID: "E3411", Level: "error",
 		Summary: "every apigateway.amazonaws.com permission of the function has a SourceArn (execute-api ARN, * wildcards) that does not cover the method, stage or authorizer",
 		Why:     "It deploys, then the uncovered requests answer 500. cfn-lint has no such rule."})
@@ -183,7 +191,8 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 				irng := func(key string) diag.Range { return in.Props.At(key, in.Range) }
 				if in.HTTPMethod != "" && in.HTTPMethod != "POST" {
 					add(ruleProxyMethod.errorf(irng("IntegrationHttpMethod"), m.LogicalID,
-						h.pick("Set IntegrationHttpMethod: POST", "Set integration_http_method = \"POST\"")+": API Gateway invokes Lambda with POST whatever the client's method; any other value makes every request fail with 500.",
+						h.pick("Set IntegrationHttpMethod: POST", "Set integration_http_method = \"POST\"")+": API Gateway invokes Lambda with POST whatever the client's method; any other value makes every "+
+							"request fail with 500.",
 						"the Lambda integration of %s has IntegrationHttpMethod %s", where, in.HTTPMethod))
 				}
 				// A Uri with a stage variable names one function per stage.
@@ -289,8 +298,11 @@ func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string,
 	}
 	if len(cands) == 0 {
 		add(ruleNoPermission.errorf(rng, owner,
-			fmt.Sprintf(h.pick("Add an AWS::Lambda::Permission with Action lambda:InvokeFunction, Principal apigateway.amazonaws.com and FunctionName %s (or set the integration's Credentials to a role API Gateway can assume)",
-				"Add an aws_lambda_permission with action = \"lambda:InvokeFunction\", principal = \"apigateway.amazonaws.com\" and function_name = %s (or set the integration's credentials to a role API Gateway can assume)"), target)+
+			fmt.Sprintf(h.pick("Add an AWS::Lambda::Permission with Action lambda:InvokeFunction, Principal apigateway.amazonaws.com "+
+				"and FunctionName %s (or set the integration's Credentials to a role API Gateway can assume)",
+				"Add an aws_lambda_permission with action = \"lambda:InvokeFunction\", principal = "+
+					"\"apigateway.amazonaws.com\" and function_name = %s (or set the integration's credentials to a role "+
+					"API Gateway can assume)"), target)+
 				"; without it the API deploys and then answers 500 \"Internal server error\" on every request.",
 			"API Gateway has no permission to invoke %s for %s", target, what))
 		return
@@ -308,7 +320,8 @@ func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string,
 		ids = append(ids, p.LogicalID)
 	}
 	add(rulePermissionSource.errorf(rng, owner,
-		"Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and path), or add a permission for this route; API Gateway answers 500 for every request it does not cover.",
+		"Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and "+
+			"path), or add a permission for this route; API Gateway answers 500 for every request it does not cover.",
 		"no permission of %s lets API Gateway invoke it for %s (%s; permissions: %s)", target, what, missing, strings.Join(ids, ", ")))
 }
 
@@ -400,19 +413,22 @@ func checkFunction(h hints, fn *model.Function, today, base string, handlers han
 	rng := func(key string) diag.Range { return fn.Props.At(key, fn.Range) }
 	zip := !strings.EqualFold(fn.PackageType, "Image")
 	if zip && fn.Runtime == "" {
-		add(ruleZipProps.errorf(fn.Range, fn.LogicalID, h.pick("Set Runtime", "Set runtime")+" (nodejs22.x, python3.13, provided.al2023, ...): Lambda requires it for .zip packages.", "function %s has no Runtime", fn.LogicalID))
+		add(ruleZipProps.errorf(fn.Range, fn.LogicalID,
+			h.pick("Set Runtime", "Set runtime")+" (nodejs22.x, python3.13, provided.al2023, ...): Lambda requires it for .zip packages.", "function %s has no Runtime", fn.LogicalID))
 	}
 	if zip && fn.Handler == "" && fn.Runtime != "" {
 		hint := h.pick("Set Handler", "Set handler") + " (index.handler for Node.js, app.lambda_handler for Python): Lambda requires it for .zip packages."
 		if strings.HasPrefix(fn.Runtime, "provided") {
-			add(ruleZipProps.warnf(fn.Range, fn.LogicalID, h.pick("Set Handler", "Set handler")+" (bootstrap is the convention for custom runtimes): Lambda requires it for .zip packages.", "function %s has no Handler", fn.LogicalID))
+			add(ruleZipProps.warnf(fn.Range, fn.LogicalID,
+				h.pick("Set Handler", "Set handler")+" (bootstrap is the convention for custom runtimes): Lambda requires it for .zip packages.", "function %s has no Handler", fn.LogicalID))
 		} else {
 			add(ruleZipProps.errorf(fn.Range, fn.LogicalID, hint, "function %s has no Handler", fn.LogicalID))
 		}
 	}
 	if fn.Runtime != "" && !strings.Contains(fn.Runtime, "${") {
 		if life, ok := runtimeTable[fn.Runtime]; !ok {
-			add(ruleRuntimeUnknown.errorf(rng("Runtime"), fn.LogicalID, cmp.Or(diag.DidYouMean(fn.Runtime, supportedRuntimes(today)), "Use a runtime Lambda supports: "+strings.Join(supportedRuntimes(today), ", ")+"."),
+			add(ruleRuntimeUnknown.errorf(rng("Runtime"), fn.LogicalID, cmp.Or(diag.DidYouMean(fn.Runtime, supportedRuntimes(today)),
+				"Use a runtime Lambda supports: "+strings.Join(supportedRuntimes(today), ", ")+"."),
 				"%q is not a Lambda runtime", fn.Runtime))
 		} else if life.createBlock <= today {
 			block := "creating functions with it since " + life.createBlock
@@ -429,7 +445,9 @@ func checkFunction(h hints, fn *model.Function, today, base string, handlers han
 		}
 	}
 	if fn.Timeout < 1 || fn.Timeout > model.MaxFunctionTimeout {
-		add(ruleFnTimeout.errorf(rng("Timeout"), fn.LogicalID, "Lambda accepts a Timeout of 1 to 900 seconds (15 minutes); API Gateway stops waiting after the integration timeout (29 s by default) anyway.", "function Timeout %d is outside 1–900 seconds", fn.Timeout))
+		add(ruleFnTimeout.errorf(rng("Timeout"), fn.LogicalID,
+			"Lambda accepts a Timeout of 1 to 900 seconds (15 minutes); API Gateway stops waiting after the integration timeout (29 s by default) anyway.",
+			"function Timeout %d is outside 1–900 seconds", fn.Timeout))
 	}
 	if fn.MemorySize < model.MinFunctionMemory || fn.MemorySize > model.MaxFunctionMemory {
 		add(ruleFnMemory.errorf(rng("MemorySize"), fn.LogicalID, "Lambda accepts 128 to 10240 MB.", "function MemorySize %d is outside 128–10240 MB", fn.MemorySize))
@@ -669,7 +687,8 @@ func checkHandler(fn *model.Function, base string, handlers handlerMemo, add fun
 			return // a layer may provide /opt/bootstrap
 		}
 		if !cr.exists("bootstrap") {
-			add(ruleHandlerFile.errorf(rng, fn.LogicalID, "A custom runtime starts the executable named bootstrap at the root of the code (for Go: GOOS=linux go build -o bootstrap); build it into the code, or provide it in a layer.",
+			add(ruleHandlerFile.errorf(rng, fn.LogicalID, "A custom runtime starts the executable named bootstrap at the root of the code (for Go: GOOS=linux "+
+				"go build -o bootstrap); build it into the code, or provide it in a layer.",
 				"runtime %s needs an executable bootstrap in %s", rt, where))
 		}
 	case rt == "go1.x":

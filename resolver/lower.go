@@ -307,7 +307,9 @@ func (l *lowerer) run() {
 				"ParentId %q is not a resource of this template", pr.id)
 			res.Parent = api.Root
 		case l.resAPI[parent] != api:
-			s.errorf(ruleOwner, pr.rng, res.LogicalID, "A resource's parent must belong to the same RestApiId.", "ParentId belongs to API %s, but the resource belongs to %s", apiName(l.resAPI[parent]), apiName(api))
+			s.errorf(ruleOwner, pr.rng, res.LogicalID,
+				"A resource's parent must belong to the same RestApiId.",
+				"ParentId belongs to API %s, but the resource belongs to %s", apiName(l.resAPI[parent]), apiName(api))
 			res.Parent = api.Root
 		default:
 			res.Parent = parent

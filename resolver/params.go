@@ -37,7 +37,9 @@ func paramOverrides(opts Options) (map[string]overrideValue, diag.Diagnostics) {
 	for _, f := range opts.ParamFiles {
 		vals, err := readParamFile(f)
 		if err != nil {
-			ds = append(ds, ruleInput.errorf(diag.Range{Filename: f}, "", "Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
+			ds = append(ds,
+				ruleInput.errorf(diag.Range{Filename: f}, "",
+					"Use the AWS CLI's JSON form [{\"ParameterKey\": \"Name\", \"ParameterValue\": \"value\"}] or Name=Value lines.", "cannot read parameter file: %v", err))
 			continue
 		}
 		for k, v := range vals {
@@ -143,7 +145,9 @@ func (s *stack) loadParameters() {
 			} else {
 				p.typ = tn.String()
 				if !validParamType(p.typ) {
-					s.errorf(ruleParam, tn.Range, "", cmp.Or(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}), "Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
+					s.errorf(ruleParam, tn.Range, "",
+						cmp.Or(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}),
+							"Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
 				}
 			}
 			p.list = strings.HasPrefix(p.typ, "List<") || p.typ == "CommaDelimitedList"
@@ -225,15 +229,19 @@ func (s *stack) checkParamValue(p *parameter) {
 				allowed = append(allowed, it.String())
 			}
 			if !contains(allowed, v) {
-				s.errorf(ruleParamValue, at, "", "Allowed values are "+strings.Join(allowed, ", ")+". "+cmp.Or(diag.DidYouMean(v, allowed), ""), "parameter %q: %q from %s is not an allowed value", p.name, v, where)
+				s.errorf(ruleParamValue, at, "",
+					"Allowed values are "+strings.Join(allowed, ", ")+". "+cmp.Or(diag.DidYouMean(v, allowed), ""),
+					"parameter %q: %q from %s is not an allowed value", p.name, v, where)
 			}
 		}
 		if ap := d.Get("AllowedPattern").String(); ap != "" {
 			re, err := compileJavaPattern(ap)
 			if err != nil {
-				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "", "CloudFormation evaluates AllowedPattern as a Java regular expression; this one does not compile.", "AllowedPattern does not compile: %v", err)
+				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "",
+					"CloudFormation evaluates AllowedPattern as a Java regular expression; this one does not compile.", "AllowedPattern does not compile: %v", err)
 			} else if ok, err := re.match(v); err != nil {
-				s.infof(ruleUnmodeled, d.Get("AllowedPattern").Range, "", "The pattern backtracks heavily on this value; CloudFormation evaluates it without such a bound. Simplify the pattern to have cfnrun check it.",
+				s.infof(ruleUnmodeled, d.Get("AllowedPattern").Range, "", "The pattern backtracks heavily on this value; CloudFormation evaluates it without such a bound. "+
+					"Simplify the pattern to have cfnrun check it.",
 					"parameter %q: %q from %s is not checked against AllowedPattern: %v", p.name, v, where, err)
 			} else if !ok {
 				s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), "The value must match "+ap+"."), "parameter %q: %q from %s does not match AllowedPattern", p.name, v, where)
@@ -247,7 +255,9 @@ func (s *stack) checkParamValue(p *parameter) {
 					return
 				}
 				if !ok(lim) {
-					s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("The value must be %s %d characters.", what, lim)), "parameter %q: %q from %s violates %s %d", p.name, v, where, key, lim)
+					s.errorf(ruleParamValue, at, "",
+						cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("The value must be %s %d characters.", what, lim)),
+						"parameter %q: %q from %s violates %s %d", p.name, v, where, key, lim)
 				}
 			}
 		}
@@ -261,7 +271,9 @@ func (s *stack) checkParamValue(p *parameter) {
 					return
 				}
 				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !ok(x, lim) {
-					s.errorf(ruleParamValue, at, "", cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("%s is %s.", key, n.String())), "parameter %q: %s from %s violates %s %s", p.name, v, where, key, n.String())
+					s.errorf(ruleParamValue, at, "",
+						cmp.Or(d.Get("ConstraintDescription").String(), fmt.Sprintf("%s is %s.", key, n.String())),
+						"parameter %q: %s from %s violates %s %s", p.name, v, where, key, n.String())
 				}
 			}
 		}

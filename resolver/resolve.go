@@ -103,7 +103,10 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		}
 	}
 	if len(tfPaths) > 0 && len(cfnPaths) > 0 {
-		res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: cfnPaths[0]}, "", "Run the command once per template language.", "cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
+		res.Diags = append(res.Diags,
+			ruleInput.errorf(diag.Range{Filename: cfnPaths[0]}, "",
+				"Run the command once per template language.",
+				"cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
 		return res
 	}
 	if len(tfPaths) > 0 {
@@ -226,7 +229,8 @@ func (s *stack) outputs() []model.Output {
 		}
 		for _, a := range o.Fields {
 			if !slices.Contains([]string{"Value", "Description", "Export", "Condition"}, a.Key) {
-				s.errorf(ruleOutput, a.KeyRange, "", cmp.Or(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
+				s.errorf(ruleOutput, a.KeyRange, "",
+					cmp.Or(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
 			}
 		}
 		if c := o.Get("Condition"); c != nil && c.Kind == cfn.Scalar {

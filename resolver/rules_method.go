@@ -40,7 +40,9 @@ var _ = define(Rule{
 	Why:     "Deployment fails with \"No integration defined for method\".",
 	Method: func(r report, mc methodCheck) {
 		if mc.m.Integration == nil {
-			r.errorf(mc.m.Range, mc.m.LogicalID, r.pick("Add an Integration", "Add an aws_api_gateway_integration")+" (MOCK, HTTP, HTTP_PROXY, AWS or AWS_PROXY); deploying an API with a method without integration fails with \"No integration defined for method\".",
+			r.errorf(mc.m.Range, mc.m.LogicalID, r.pick("Add an Integration", "Add an aws_api_gateway_integration")+
+				" (MOCK, HTTP, HTTP_PROXY, AWS or AWS_PROXY); deploying an API with a method without integration "+
+				"fails with \"No integration defined for method\".",
 				"%s has no integration", mc.where)
 		}
 	},
@@ -65,7 +67,9 @@ var _ = define(Rule{
 	Why:     "API Gateway rejects the integration.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if in.ConnectionType == model.ConnectionVPCLink && in.ConnectionID == "" {
-			r.errorf(mc.at("ConnectionType"), mc.m.LogicalID, r.pick("Set ConnectionId to the VPC link id (!Ref MyVpcLink).", "Set connection_id to the VPC link id (aws_api_gateway_vpc_link.<name>.id)."), "VPC_LINK integration without ConnectionId")
+			r.errorf(mc.at("ConnectionType"), mc.m.LogicalID,
+				r.pick("Set ConnectionId to the VPC link id (!Ref MyVpcLink).", "Set connection_id to the VPC link id (aws_api_gateway_vpc_link.<name>.id)."),
+				"VPC_LINK integration without ConnectionId")
 		}
 	},
 })
@@ -90,7 +94,8 @@ var _ = define(Rule{
 	Why:     "API Gateway rejects the integration.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if usesBackendMethod(in) && in.URI == "" {
-			r.errorf(mc.at("Type"), mc.m.LogicalID, r.pick("Set Uri", "Set uri")+" to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, mc.where)
+			r.errorf(mc.at("Type"), mc.m.LogicalID,
+				r.pick("Set Uri", "Set uri")+" to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, mc.where)
 		}
 	},
 })
@@ -101,7 +106,9 @@ var _ = define(Rule{
 	Why:     "API Gateway rejects the integration.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if usesBackendMethod(in) && in.HTTPMethod == "" {
-			r.errorf(mc.at("Type"), mc.m.LogicalID, r.pick("Set IntegrationHttpMethod", "Set integration_http_method")+" (POST for Lambda; usually the same verb for HTTP backends).", "%s integration of %s has no IntegrationHttpMethod", in.Type, mc.where)
+			r.errorf(mc.at("Type"), mc.m.LogicalID,
+				r.pick("Set IntegrationHttpMethod", "Set integration_http_method")+" (POST for Lambda; usually the same verb for HTTP backends).",
+				"%s integration of %s has no IntegrationHttpMethod", in.Type, mc.where)
 		}
 	},
 })
@@ -133,7 +140,9 @@ var _ = define(Rule{
 			name := ph[1]
 			if _, ok := in.RequestParameters["integration.request.path."+name]; !ok {
 				r.errorf(mc.at("Uri"), mc.m.LogicalID,
-					fmt.Sprintf(r.pick("Add RequestParameters: {integration.request.path.%[1]s: method.request.path.%[2]s} to the integration (and method.request.path.%[2]s: true to the method).", "Add request_parameters = {\"integration.request.path.%[1]s\" = \"method.request.path.%[2]s\"} to the integration (and \"method.request.path.%[2]s\" = true to the method's request_parameters)."), name, strings.TrimSuffix(name, "+")),
+					fmt.Sprintf(r.pick("Add RequestParameters: {integration.request.path.%[1]s: method.request.path.%[2]s} to the integration (and method.request.path.%[2]s: true to the method).",
+						"Add request_parameters = {\"integration.request.path.%[1]s\" = \"method.request.path.%[2]s\"} to the "+
+							"integration (and \"method.request.path.%[2]s\" = true to the method's request_parameters)."), name, strings.TrimSuffix(name, "+")),
 					"Uri placeholder {%s} has no request parameter mapping", name)
 			}
 		}
@@ -160,7 +169,8 @@ var _ = define(Rule{
 var _ = define(Rule{
 	ID: "W3212", Level: "warning",
 	Summary: "MOCK integration without a statusCode request template",
-	Why:     "API Gateway reads the statusCode from the integration request body (without a template, the client's body passed through) and answers 500, \"Unable to parse statusCode\", when it has none; see docs/runtime.md.",
+	Why: "API Gateway reads the statusCode from the integration request body (without a template, the client's " +
+		"body passed through) and answers 500, \"Unable to parse statusCode\", when it has none; see docs/runtime.md.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if in.Type != model.IntegrationMock {
 			return
@@ -170,7 +180,8 @@ var _ = define(Rule{
 				return
 			}
 		}
-		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}", "Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway (and cfnrun up) answers 500 to any request whose body has no statusCode.",
+		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}",
+			"Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway (and cfnrun up) answers 500 to any request whose body has no statusCode.",
 			"MOCK integration of %s has no statusCode request template", mc.where)
 	},
 })
@@ -187,7 +198,9 @@ var _ = define(Rule{
 	Why:     "API Gateway rejects the integration.",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if timeoutOutOfRange(mc.api, in.TimeoutMillis) {
-			r.errorf(mc.at("TimeoutInMillis"), mc.m.LogicalID, "API Gateway accepts 50 to 29000 ms; Regional and private APIs up to 300000 ms after a quota increase.", "TimeoutInMillis %d is outside 50–29000", in.TimeoutMillis)
+			r.errorf(mc.at("TimeoutInMillis"), mc.m.LogicalID,
+				"API Gateway accepts 50 to 29000 ms; Regional and private APIs up to 300000 ms after a quota increase.",
+				"TimeoutInMillis %d is outside 50–29000", in.TimeoutMillis)
 		}
 	},
 })
@@ -198,7 +211,9 @@ var _ = define(Rule{
 	Why:     "Allowed only after the account's \"Maximum integration timeout\" quota is raised (since June 2024).",
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if in.TimeoutMillis > 29000 && !timeoutOutOfRange(mc.api, in.TimeoutMillis) {
-			r.warnf(mc.at("TimeoutInMillis"), mc.m.LogicalID, "Request an increase of the \"Maximum integration timeout\" quota for the account and region before deploying; without it API Gateway rejects the value.", "TimeoutInMillis %d needs a quota increase (the default maximum is 29000)", in.TimeoutMillis)
+			r.warnf(mc.at("TimeoutInMillis"), mc.m.LogicalID,
+				"Request an increase of the \"Maximum integration timeout\" quota for the account and region before deploying; without it API Gateway rejects the value.",
+				"TimeoutInMillis %d needs a quota increase (the default maximum is 29000)", in.TimeoutMillis)
 		}
 	},
 })
@@ -221,7 +236,9 @@ var _ = define(Rule{
 			if _, ok := methodResponse(mc.m, ir.StatusCode); ok || len(ir.ResponseParameters) == 0 {
 				continue
 			}
-			r.errorf(ir.Range, mc.m.LogicalID, fmt.Sprintf(r.pick("Add a MethodResponses entry with StatusCode %s that declares the mapped headers", "Add an aws_api_gateway_method_response with status_code = \"%s\" that declares the mapped headers")+"; API Gateway rejects response parameters without a matching method response.", ir.StatusCode),
+			r.errorf(ir.Range, mc.m.LogicalID, fmt.Sprintf(r.pick("Add a MethodResponses entry with StatusCode %s that declares the mapped headers",
+				"Add an aws_api_gateway_method_response with status_code = \"%s\" that declares the mapped headers")+
+				"; API Gateway rejects response parameters without a matching method response.", ir.StatusCode),
 				"integration response %s of %s maps response parameters, but the method has no %s response", ir.StatusCode, mc.where, ir.StatusCode)
 		}
 	},
@@ -239,7 +256,8 @@ var _ = define(Rule{
 			}
 			for p := range ir.ResponseParameters {
 				if _, ok := mr.ResponseParameters[p]; !ok && strings.HasPrefix(p, "method.response.header.") {
-					r.errorf(ir.Range, mc.m.LogicalID, fmt.Sprintf(r.pick("Declare %s: true in the %s method response's ResponseParameters.", "Declare \"%s\" = true in the %s method response's response_parameters."), p, ir.StatusCode),
+					r.errorf(ir.Range, mc.m.LogicalID, fmt.Sprintf(r.pick("Declare %s: true in the %s method response's ResponseParameters.",
+						"Declare \"%s\" = true in the %s method response's response_parameters."), p, ir.StatusCode),
 						"integration response %s maps %s, which the method response does not declare", ir.StatusCode, p)
 				}
 			}

@@ -28,7 +28,8 @@ var _ = define(Rule{
 	Why:     "API Gateway accepts literal segments or one {param} / {param+}.",
 	Resource: func(r report, api *model.RestAPI, res *model.Resource) {
 		if pathPartWritten(res) && !pathPartRe.MatchString(res.PathPart) {
-			r.errorf(res.Props.At("PathPart", res.Range), res.LogicalID, "A path part is a literal segment (letters, digits, . _ - :) or one {param} / {param+}, without slashes.", "invalid path part %q", res.PathPart)
+			r.errorf(res.Props.At("PathPart", res.Range), res.LogicalID,
+				"A path part is a literal segment (letters, digits, . _ - :) or one {param} / {param+}, without slashes.", "invalid path part %q", res.PathPart)
 		}
 	},
 })

@@ -81,7 +81,8 @@ var _ = define(Rule{
 	Why:     "API Gateway needs a deployment to create a stage.",
 	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
 		if !st.Implicit && st.DeploymentID == "" {
-			r.errorf(st.Range, st.LogicalID, r.pick("Add DeploymentId: !Ref <your AWS::ApiGateway::Deployment>", "Set deployment_id = aws_api_gateway_deployment.<name>.id")+"; API Gateway cannot create a stage without a deployment.",
+			r.errorf(st.Range, st.LogicalID, r.pick("Add DeploymentId: !Ref <your AWS::ApiGateway::Deployment>",
+				"Set deployment_id = aws_api_gateway_deployment.<name>.id")+"; API Gateway cannot create a stage without a deployment.",
 				"stage %q has no DeploymentId", st.Name)
 		}
 	},
@@ -137,7 +138,8 @@ var _ = define(Rule{
 		if st.HTTP2Enabled != nil {
 			r.extension(st.Props.At("Http2Enabled", st.Range), st.LogicalID,
 				r.pick("Http2Enabled is a cfnrun extension from the seed article: AWS::ApiGateway::Stage has no such property and CloudFormation rejects the template;",
-					"http2_enabled is a cfnrun extension from the seed article: aws_api_gateway_stage has no such argument and terraform validate rejects it;")+" REST APIs negotiate HTTP/2 with clients on their own.",
+					"http2_enabled is a cfnrun extension from the seed article: aws_api_gateway_stage has no such "+
+						"argument and terraform validate rejects it;")+" REST APIs negotiate HTTP/2 with clients on their own.",
 				"Http2Enabled is not an AWS property")
 		}
 	},
@@ -153,7 +155,8 @@ var _ = define(Rule{
 		}
 		for _, res := range api.Resources {
 			if len(res.Methods) > 0 {
-				r.warnf(api.Range, api.LogicalID, r.pick("Add an AWS::ApiGateway::Deployment and an AWS::ApiGateway::Stage (or a deployment with StageName)", "Add an aws_api_gateway_deployment and an aws_api_gateway_stage")+"; cfnrun serves stages only.",
+				r.warnf(api.Range, api.LogicalID, r.pick("Add an AWS::ApiGateway::Deployment and an AWS::ApiGateway::Stage (or a deployment with StageName)",
+					"Add an aws_api_gateway_deployment and an aws_api_gateway_stage")+"; cfnrun serves stages only.",
 					"API %s has methods but no stage, so nothing is deployed", api.LogicalID)
 				return
 			}
@@ -189,7 +192,9 @@ var _ = define(Rule{
 			reach := reachable(t, d.LogicalID)
 			if !slices.ContainsFunc(methodIDs, func(id string) bool { return reach[id] }) {
 				r.errorf(d.Range, d.LogicalID,
-					fmt.Sprintf("Add DependsOn: [%s] to the deployment; without it CloudFormation may create the deployment before any method and fail with \"The REST API doesn't contain any methods\", or deploy a snapshot without the newest methods.", strings.Join(methodIDs, ", ")),
+					fmt.Sprintf("Add DependsOn: [%s] to the deployment; without it CloudFormation may create the deployment before "+
+						"any method and fail with \"The REST API doesn't contain any methods\", or deploy a snapshot without "+
+						"the newest methods.", strings.Join(methodIDs, ", ")),
 					"deployment %s does not depend on any method of %s", d.LogicalID, api.LogicalID)
 			}
 		}

@@ -348,7 +348,9 @@ func (l *lowerer) samSetting(p *props, key string) *props {
 
 var ruleSAMCors = define(Rule{ID: "W3226", Level: "warning",
 	Summary: "SAM Cors value the transform drops or that is not one quoted literal (AllowCredentials as a string, an origin such as \"'*''\")",
-	Why:     "SAM drops a non-boolean AllowCredentials silently (the header is never sent), and puts AllowOrigin, AllowHeaders, AllowMethods and MaxAge into response parameter mappings, where only one single-quoted literal ('*') is a static value."})
+	Why: "SAM drops a non-boolean AllowCredentials silently (the header is never sent), and puts AllowOrigin, " +
+		"AllowHeaders, AllowMethods and MaxAge into response parameter mappings, where only one single-quoted " +
+		"literal ('*') is a static value."})
 
 // checkCorsLiteral warns when a SAM Cors header value is not one
 // single-quoted literal, the only form API Gateway maps as a static value.

@@ -297,7 +297,8 @@ func (s *stack) loadResources() {
 		}
 		for _, a := range f.Value.Fields {
 			if !slices.Contains(resourceAttributes, a.Key) {
-				s.errorf(ruleResourceAttr, a.KeyRange, f.Key, cmp.Or(diag.DidYouMean(a.Key, resourceAttributes), "Resource attributes are "+strings.Join(resourceAttributes, ", ")+"; did you mean to put it under Properties?"),
+				s.errorf(ruleResourceAttr, a.KeyRange, f.Key, cmp.Or(diag.DidYouMean(a.Key, resourceAttributes),
+					"Resource attributes are "+strings.Join(resourceAttributes, ", ")+"; did you mean to put it under Properties?"),
 					"unknown resource attribute %q", a.Key)
 			}
 		}

@@ -58,7 +58,11 @@ func upCommand() command {
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
 		lambdas := kvFlag{}
-		fs.Var(lambdas, "lambda", "run a Lambda function elsewhere: `NAME=URL` sends its invocations to a Lambda Invoke API endpoint (sam local start-lambda, LocalStack, the Runtime Interface Emulator), NAME=COMMAND runs COMMAND as its process (it must speak the Runtime API); NAME is the function name or logical id, and may name a function outside the template (repeatable)")
+		fs.Var(lambdas, "lambda",
+			"run a Lambda function elsewhere: `NAME=URL` sends its invocations to a Lambda Invoke API endpoint "+
+				"(sam local start-lambda, LocalStack, the Runtime Interface Emulator), NAME=COMMAND runs COMMAND as "+
+				"its process (it must speak the Runtime API); NAME is the function name or logical id, and may name a "+
+				"function outside the template (repeatable)")
 		lambdaConc := fs.Int("lambda-concurrency", lambda.DefaultConcurrency, "most instances of one Lambda function running at once (a function's ReservedConcurrentExecutions lowers it)")
 		in := addInputFlags(fs)
 		if code, ok := parseFlags(e, fs, args); !ok {

@@ -454,7 +454,8 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	name, ok := shortTags[y.Tag]
 	if !ok {
 		p.diags = append(p.diags, diag.NewError(RuleTag, tagRange, "unknown tag %q", y.Tag).
-			WithHint(cmp.Or(diag.DidYouMean(y.Tag, shortTagNames()), "CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue.")))
+			WithHint(cmp.Or(diag.DidYouMean(y.Tag, shortTagNames()),
+				"CloudFormation's short-form tags are !Ref, !GetAtt, !Sub, !Join, !Select, !Split, !If, !Equals, !And, !Or, !Not, !Condition, !FindInMap, !Base64, !GetAZs, !Cidr, !ImportValue.")))
 		return p.plain(y, depth)
 	}
 	arg := p.plain(y, depth)

@@ -45,10 +45,25 @@ type RuleDoc struct{ ID, Level, Summary, Why string }
 
 var rules = []RuleDoc{
 	{RuleUnknownType, "error (warning for third-party types)", "unknown resource type", "CloudFormation fails with \"Unrecognized resource types\"; a did-you-mean names the closest type."},
-	{RuleUnknownProperty, "error (warning outside AWS::ApiGateway::* and AWS::ApiGatewayV2::* without a close match)", "unknown property", "CloudFormation fails with \"Encountered unsupported property\". When the property belongs to a sibling type (AutoDeploy on AWS::ApiGateway::Stage belongs to AWS::ApiGatewayV2::Stage) the hint says so. cfnrun's schema is generated from the CloudFormation registry schemas in " + cfnspec.Package + " " + cfnspec.Version + " (published " + cfnspec.Date + "; see rules-schema.md); a property newer than that is a warning."},
-	{RuleRequired, "error", "required property missing", "CloudFormation fails with \"Property X cannot be empty\". Under the SAM transform, AWS::Serverless::* properties may come from Globals and are not reported."},
-	{RuleValueType, "error", "property value of the wrong type (a list for a string, a map for a list ...)", "CloudFormation fails with \"Value of property X must be of type ...\". Numbers and booleans written as strings, and intrinsics that return the right type, are accepted as CloudFormation accepts them."},
-	{RuleEnum, "error (warning outside API Gateway and Lambda for a value only the generated schema lists, without a close match)", "value outside the allowed set (the registry schemas' enums; API Gateway's documented values: Integration Type, ConnectionType, PassthroughBehavior, AuthorizationType, HttpMethod, EndpointConfiguration Types ...)", "CloudFormation or the service rejects the value."},
+	{RuleUnknownProperty, "error (warning outside AWS::ApiGateway::* and AWS::ApiGatewayV2::* without a close match)",
+		"unknown property",
+		"CloudFormation fails with \"Encountered unsupported property\". When the property belongs to a " +
+			"sibling type (AutoDeploy on AWS::ApiGateway::Stage belongs to AWS::ApiGatewayV2::Stage) the hint " +
+			"says so. cfnrun's schema is generated from the CloudFormation registry schemas in " +
+			cfnspec.Package + " " + cfnspec.Version + " (published " + cfnspec.Date + "; see rules-schema.md); " +
+			"a property newer than that is a warning."},
+	{RuleRequired, "error",
+		"required property missing",
+		"CloudFormation fails with \"Property X cannot be empty\". Under the SAM transform, AWS::Serverless::* properties may come from Globals and are not reported."},
+	{RuleValueType, "error",
+		"property value of the wrong type (a list for a string, a map for a list ...)",
+		"CloudFormation fails with \"Value of property X must be of type ...\". Numbers and booleans written " +
+			"as strings, and intrinsics that return the right type, are accepted as CloudFormation accepts them."},
+	{RuleEnum, "error (warning outside API Gateway and Lambda for a value only the generated schema lists, without a close match)",
+		"value outside the allowed set (the registry schemas' enums; API Gateway's documented values: " +
+			"Integration Type, ConnectionType, PassthroughBehavior, AuthorizationType, HttpMethod, " +
+			"EndpointConfiguration Types ...)",
+		"CloudFormation or the service rejects the value."},
 }
 
 // Rules documents the property-schema rules.
