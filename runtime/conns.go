@@ -228,13 +228,6 @@ func (t *connTracker) closeIdle() bool {
 	return true
 }
 
-// count returns the open connections tracked.
-func (t *connTracker) count() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.conns)
-}
-
 // noteFull logs, at most once per logEvery, that the limit was reached.
 func (t *connTracker) noteFull(evicted bool) {
 	t.lmu.Lock()

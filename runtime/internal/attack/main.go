@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the normal client is golang.org/x/net/http2's Transport on purpose: it speaks h2c with prior knowledge to both targets
+
 // Command attack plays hostile clients against an HTTP/2 gateway on
 // loopback, one scenario at a time, while a normal client measures its
 // latency; scripts/attack.sh runs it against cfnrun and HAProxy (`make
@@ -226,7 +228,6 @@ func portAccepts(cfg *config) bool {
 type h2conn struct {
 	nc     net.Conn
 	fr     *http2.Framer
-	wmu    sync.Mutex
 	closed atomic.Bool
 	enc    *hpack.Encoder
 	hb     bytes.Buffer
