@@ -265,6 +265,14 @@ func (g *Gateway) bucket(name string, th, fallback model.Throttle) Limiter {
 	return g.counters.Bucket(name, th.RateLimit, th.BurstLimit)
 }
 
+// countersAreLocal reports whether taking a throttle or quota never
+// blocks (in memory, or all off), so an endpoint may run inline on the
+// HTTP/2 connection's reader (see endpoint.inline).
+func (g *Gateway) countersAreLocal() bool {
+	_, mem := g.counters.(*MemoryCounters)
+	return mem || g.cfg.NoThrottle
+}
+
 // accountThrottle is the account-level limit, what an unset limit falls
 // back to.
 func (g *Gateway) accountThrottle() model.Throttle {
@@ -384,6 +392,9 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 		acct += " (API Gateway's default)"
 	}
 	info.Limits = append(info.Limits, acct)
+	if _, mem := g.counters.(*MemoryCounters); !mem {
+		info.Limits = append(info.Limits, "shared (--state): every gateway using the same state counts together")
+	}
 	for _, p := range t.UsagePlans {
 		var parts []string
 		if p.Throttle != nil {

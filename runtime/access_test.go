@@ -324,7 +324,7 @@ func TestBucketAndQuotaUnits(t *testing.T) {
 		{"month offset 14, January from December", model.QuotaMonth, 14, time.Date(2025, 12, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pa, pb := quotaPeriod(tc.a, tc.period, tc.offset), quotaPeriod(tc.b, tc.period, tc.offset)
+			pa, pb := QuotaPeriod(tc.a, tc.period, tc.offset), QuotaPeriod(tc.b, tc.period, tc.offset)
 			if (pa == pb) != tc.same {
 				t.Errorf("periods %d and %d: same = %v, want %v", pa, pb, pa == pb, tc.same)
 			}

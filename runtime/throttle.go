@@ -143,7 +143,7 @@ type memQuota struct {
 
 // Take implements Limiter.
 func (q *memQuota) Take(now time.Time) bool {
-	p := uint64(quotaPeriod(now, q.period, q.offset)) & 0xffffffff
+	p := uint64(QuotaPeriod(now, q.period, q.offset)) & 0xffffffff
 	for {
 		s := q.state.Load()
 		c := s & 0xffffffff
@@ -159,9 +159,10 @@ func (q *memQuota) Take(now time.Time) bool {
 	}
 }
 
-// quotaPeriod numbers the quota period now falls in: periods start at
-// 00:00 UTC on the day offset names (see model.Quota).
-func quotaPeriod(now time.Time, period string, offset int) int64 {
+// QuotaPeriod numbers the quota period now falls in: periods start at
+// 00:00 UTC on the day offset names (see model.Quota). Counters
+// implementations key their quota counters by it.
+func QuotaPeriod(now time.Time, period string, offset int) int64 {
 	now = now.UTC()
 	days := now.Unix() / 86400
 	if now.Unix() < 0 && now.Unix()%86400 != 0 {

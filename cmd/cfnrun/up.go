@@ -53,6 +53,8 @@ func upCommand() command {
 		jwks := kvFlag{}
 		fs.Var(jwks, "jwks", "verify a Cognito user pool's tokens against its published keys: `POOL=FILE|URL` (POOL is the pool id or ARN; the URL is https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json; repeatable)")
 		tokenKey := fs.String("token-key", defaultTokenKey(), "RSA key `file` whose tokens (cfnrun token) every Cognito authorizer accepts")
+		state := fs.String("state", "", "keep throttles and quotas in Redis, shared by every up that names it: `redis://HOST:PORT[/DB]` (default: in this process)")
+		stateFail := fs.String("state-fail", "open", "when --state's Redis is unreachable: open (admit requests) or closed (refuse with 429)")
 		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
 		controlPlane := fs.Bool("control-plane", true, "answer the API Gateway management API (aws apigateway ... --endpoint-url) on the gateway's listeners")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
@@ -72,6 +74,11 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: unknown --log-format %q (want text or json)\n", *logFormat)
 			return exitUsage
 		}
+		counters, err := sharedState(e, *state, *stateFail)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: --state: %v\n", err)
+			return exitUsage
+		}
 		if *lambdaConc < 1 {
 			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
 			return exitUsage
@@ -80,7 +87,7 @@ func upCommand() command {
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
-			LambdaOverrides: lambdas, NoThrottle: *noThrottle,
+			LambdaOverrides: lambdas, NoThrottle: *noThrottle, Counters: counters,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/cfnrun/cfnrun/internal/jwt"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/runtime"
+	"github.com/cfnrun/cfnrun/runtime/redisstate"
 )
 
 // maxJWKSBytes bounds a JWKS document read from a file or URL.
@@ -85,4 +87,25 @@ func readJWKS(ctx context.Context, src string) ([]byte, error) {
 		return nil, fmt.Errorf("%s answered %s", src, resp.Status)
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes))
+}
+
+// sharedState returns the Counters --state names: nil (in memory) when
+// empty.
+func sharedState(e *env, url, fail string) (runtime.Counters, error) {
+	if fail != "open" && fail != "closed" {
+		return nil, fmt.Errorf("--state-fail %q: want open or closed", fail)
+	}
+	if url == "" {
+		return nil, nil
+	}
+	c, err := redisstate.New(url, redisstate.Options{FailClosed: fail == "closed", Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx); err != nil {
+		fmt.Fprintf(e.stderr, "cfnrun up: --state %s does not answer yet (%v); serving, failing %s until it does\n", url, err, fail)
+	}
+	return c, nil
 }

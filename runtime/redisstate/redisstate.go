@@ -1,0 +1,174 @@
+// Package redisstate keeps the gateway's throttle buckets and quotas in
+// Redis, so that several `cfnrun up` replicas serving one template enforce
+// one set of limits (`up --state redis://HOST:PORT/DB`).
+//
+// Each Take is one round trip: a Lua script updates the bucket (GCRA: the
+// theoretical arrival time, in microseconds) or the quota (a counter per
+// period, expiring after it) atomically, so N replicas together admit
+// exactly what one gateway would. Precision: buckets use the calling
+// replica's clock, so clock skew between replicas shifts a bucket by the
+// skew (keep them NTP-synced); quotas are exact.
+//
+// When Redis cannot be reached (or answers slower than Timeout), the
+// gateway keeps serving: Take answers FailOpen (default true: admit),
+// and the failure is logged at most once per 10 seconds.
+package redisstate
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime"
+)
+
+// Counters is a runtime.Counters in Redis.
+type Counters struct {
+	client *redis.Client
+	// Prefix starts every key ("cfnrun:" by default).
+	prefix   string
+	failOpen bool
+	timeout  time.Duration
+	log      *slog.Logger
+	lastLog  atomic.Int64
+}
+
+// Options configure New.
+type Options struct {
+	// FailClosed refuses requests while Redis is unreachable; the default
+	// admits them.
+	FailClosed bool
+	// Timeout bounds each round trip. Default 100ms.
+	Timeout time.Duration
+	// Prefix starts every key. Default "cfnrun:".
+	Prefix string
+	Logger *slog.Logger
+}
+
+// New connects to the Redis at url (redis://[:password@]host:port[/db]).
+// It does not wait for Redis: a gateway starts even while Redis is down.
+func New(url string, o Options) (*Counters, error) {
+	opt, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 100 * time.Millisecond
+	}
+	if o.Prefix == "" {
+		o.Prefix = "cfnrun:"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	opt.ReadTimeout, opt.WriteTimeout, opt.DialTimeout = o.Timeout, o.Timeout, o.Timeout
+	opt.MaxRetries = -1
+	return &Counters{client: redis.NewClient(opt), prefix: o.Prefix, failOpen: !o.FailClosed, timeout: o.Timeout, log: o.Logger}, nil
+}
+
+// Ping checks that Redis answers.
+func (c *Counters) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err() }
+
+// Close closes the connections.
+func (c *Counters) Close() error { return c.client.Close() }
+
+// gcra: KEYS[1] the bucket; ARGV now, interval, tolerance (microseconds).
+var gcra = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local iv = tonumber(ARGV[2])
+local tol = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local nxt = tat + iv
+if nxt - now > tol then return 0 end
+redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 1000)
+return 1
+`)
+
+// quota: KEYS[1] the period's counter; ARGV limit, ttl seconds.
+var quota = redis.NewScript(`
+local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+if c >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`)
+
+type bucket struct {
+	c                   *Counters
+	key                 string
+	interval, tolerance int64 // microseconds
+	deny                bool
+}
+
+// Bucket implements runtime.Counters.
+func (c *Counters) Bucket(name string, rate float64, burst int) runtime.Limiter {
+	b := &bucket{c: c, key: c.prefix + "b:" + name + ":" + strconv.FormatFloat(rate, 'f', -1, 64) + ":" + strconv.Itoa(burst)}
+	if rate <= 0 || burst <= 0 {
+		b.deny = true
+		return b
+	}
+	b.interval = max(int64(1e6/rate), 1)
+	b.tolerance = b.interval * int64(burst)
+	return b
+}
+
+func (b *bucket) Take(now time.Time) bool {
+	if b.deny {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), b.c.timeout)
+	defer cancel()
+	n, err := gcra.Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
+	if err != nil {
+		return b.c.failed(err)
+	}
+	return n == 1
+}
+
+type quotaLimiter struct {
+	c             *Counters
+	key           string
+	limit, offset int
+	period        string
+}
+
+// Quota implements runtime.Counters.
+func (c *Counters) Quota(name string, limit int, period string, offset int) runtime.Limiter {
+	return &quotaLimiter{c: c, key: c.prefix + "q:" + name + ":" + strconv.Itoa(limit) + ":" + period + ":" + strconv.Itoa(offset), limit: limit, period: period, offset: offset}
+}
+
+func (q *quotaLimiter) Take(now time.Time) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), q.c.timeout)
+	defer cancel()
+	p := runtime.QuotaPeriod(now, q.period, q.offset)
+	ttl := 32 * 24 * 3600
+	if q.period == model.QuotaDay {
+		ttl = 2 * 24 * 3600
+	}
+	n, err := quota.Run(ctx, q.c.client, []string{q.key + ":" + strconv.FormatInt(p, 10)}, q.limit, ttl).Int()
+	if err != nil {
+		return q.c.failed(err)
+	}
+	return n == 1
+}
+
+// failed answers a Take Redis could not: FailOpen, logged at most every
+// 10 seconds.
+func (c *Counters) failed(err error) bool {
+	now := time.Now().UnixNano()
+	last := c.lastLog.Load()
+	if now-last > int64(10*time.Second) && c.lastLog.CompareAndSwap(last, now) {
+		how := "admitting requests (fail open)"
+		if !c.failOpen {
+			how = "refusing requests with 429 (fail closed)"
+		}
+		c.log.Warn("shared state (Redis) unreachable: throttles and quotas are not shared; "+how, "err", err)
+	}
+	return c.failOpen
+}
