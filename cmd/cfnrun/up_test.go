@@ -53,7 +53,9 @@ func startUp(t *testing.T, args ...string) *upProc {
 		p.code <- run(ctx, append([]string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"}, args...), nil, pw, io.Discard)
 		pw.Close()
 	}()
-	deadline := time.After(10 * time.Second)
+	// Generous: under load, reading a Terraform template and starting can
+	// take seconds.
+	deadline := time.After(60 * time.Second)
 	for p.http == "" || p.https == "" {
 		select {
 		case l := <-p.lines:
