@@ -226,9 +226,10 @@ func (l *lowerer) samAuth(m *model.Method, apiAuth, evAuth *props) {
 		switch name := a.str(key); {
 		case name == "":
 		case name == "AWS_IAM":
-			m.AuthorizationType = "AWS_IAM"
+			m.AuthorizationType, m.AuthorizerID = "AWS_IAM", ""
 		case name == "NONE":
-			m.AuthorizationType = "NONE"
+			// An event's NONE overrides the API's DefaultAuthorizer.
+			m.AuthorizationType, m.AuthorizerID = "NONE", ""
 		default:
 			m.AuthorizationType = "CUSTOM"
 			if def := apiAuth; def != nil {

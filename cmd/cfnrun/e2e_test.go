@@ -111,6 +111,7 @@ var examples = map[string]exampleSpec{
 	"lambda-node-esm":       {},
 	"lambda-python":         {},
 	"lambda-go":             {},
+	"lambda-authorizer":     {},
 	"access":                {},
 }
 

@@ -344,3 +344,47 @@ func TestUpLambdaSAMAuthorizer(t *testing.T) {
 		}
 	}
 }
+
+// TestUpLambdaAuthorizerExample serves examples/lambda-authorizer (the SAM
+// template and its Terraform twin) and checks the table in its README.
+func TestUpLambdaAuthorizerExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts functions")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	for _, file := range []string{"template.yaml", "main.tf"} {
+		t.Run(file, func(t *testing.T) {
+			p := startUp(t, "--no-watch", filepath.Join(repoRoot, "examples", "lambda-authorizer", file))
+			if out := p.output(); strings.Contains(out, "not served") || !strings.Contains(out, "Lambda: 2 functions, 2 run locally") {
+				t.Fatalf("up:\n%s", out)
+			}
+			c := lambdaClient()
+			base := "http://" + p.http + "/prod"
+			for _, tc := range []struct {
+				method, path, token string
+				status              int
+				want                string
+			}{
+				{"GET", "/public", "", 200, `{"message":"anyone may read this"}`},
+				{"GET", "/me", "", 401, `{"message":"Unauthorized"}`},
+				{"GET", "/me", "bob-token", 401, `{"message":"Unauthorized"}`},
+				{"GET", "/me", "Bearer nobody", 401, `{"message":"Unauthorized"}`},
+				{"GET", "/me", "Bearer bob-token", 200, `{"user":"bob","role":"reader","method":"GET"}`},
+				{"DELETE", "/me", "Bearer bob-token", 403, `{"Message":"User is not authorized to access this resource"}`},
+				{"DELETE", "/me", "Bearer ann-token", 200, `{"user":"ann","role":"admin","method":"DELETE"}`},
+				{"GET", "/me", "Bearer ann-token", 200, `{"user":"ann","role":"admin","method":"GET"}`},
+			} {
+				var hdr []string
+				if tc.token != "" {
+					hdr = []string{"Authorization", tc.token}
+				}
+				r := lambdaDo(t, c, tc.method, base+tc.path, "", hdr...)
+				if r.status != tc.status || r.raw != tc.want {
+					t.Errorf("%s %s (%q): %d %s, want %d %s", tc.method, tc.path, tc.token, r.status, r.raw, tc.status, tc.want)
+				}
+			}
+		})
+	}
+}
