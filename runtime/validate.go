@@ -126,7 +126,8 @@ func (ms *modelSet) schema(name string, m *model.Method) *modelSchema {
 			rng, id = mdl.Range, mdl.LogicalID
 		}
 		*ms.ds = append(*ms.ds, diag.Warnf(ruleIgnored, rng, id,
-			"Fix the schema (JSON Schema draft 4); API Gateway refuses a model whose schema is invalid. A $ref names another model by its URL, https://apigateway.amazonaws.com/restapis/{api id}/models/{name}.",
+			"Fix the schema (JSON Schema draft 4); API Gateway refuses a model whose schema is invalid. "+
+				"A $ref names another model by its URL, https://apigateway.amazonaws.com/restapis/{api id}/models/{name}.",
 			"model %s does not compile: %v; request bodies are not validated against it", name, err))
 		return nil
 	}

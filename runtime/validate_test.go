@@ -115,7 +115,9 @@ func TestValidationGatewayResponse(t *testing.T) {
 	c := h2cClient(t)
 	for _, tc := range []struct{ body, want string }{
 		{`{}`, `{"message": "Invalid request body", "errors": "[object has missing required properties (["name","type"])]"}`},
-		{`{"name": 1, "type": "dog", "price": -1}`, `{"message": "Invalid request body", "errors": "[instance type (integer) does not match any allowed primitive type (allowed: ["string"]), numeric instance is lower than the required minimum (minimum: 0, found: -1)]"}`},
+		{`{"name": 1, "type": "dog", "price": -1}`, `{"message": "Invalid request body", "errors": "[` +
+			`instance type (integer) does not match any allowed primitive type (allowed: ["string"]), ` +
+			`numeric instance is lower than the required minimum (minimum: 0, found: -1)]"}`},
 	} {
 		res := do(t, c, "POST", "http://"+gw.http+"/prod/pets", strings.NewReader(tc.body), "X-Source", "t", "Content-Type", "application/json")
 		if res.status != 422 || res.body != tc.want {
