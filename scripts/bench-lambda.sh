@@ -19,7 +19,8 @@
 # (serverless-offline its request and duration lines, cfnrun the function's
 # START/END/REPORT lines); cfnrun's access log is off.
 #
-# Then, ROUNDS times interleaved:
+# Then, after WARMUP seconds of load on each (not counted), ROUNDS times
+# interleaved:
 #   sls-h1      h2load --h1 -c CONNS          serverless-offline (HTTP/1.1)
 #   cfnrun-h1   h2load --h1 -c CONNS          cfnrun up, like for like
 #   cfnrun-h2c  h2load -c CONNS -m STREAMS    cfnrun up over h2c
@@ -36,6 +37,7 @@ ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-16}
 STREAMS=${STREAMS:-10}
 STARTS=${STARTS:-3}
+WARMUP=${WARMUP:-5}
 CONCURRENCY=${CONCURRENCY:-}
 SLS_VERSION=3.40.0
 OFFLINE_VERSION=13.9.0
@@ -148,6 +150,13 @@ run() {
   echo "$rps $p99 $ok" >>"$work/$name.res"
   printf '  round %d  %-11s %10s req/s  p99 %7s ms  (%s 2xx)\n' "$2" "$name" "$rps" "$p99" "$ok"
 }
+
+# Warm-up: serverless-offline's request path needs V8 to optimise it, and
+# cfnrun starts its instances; neither run is counted.
+for n in "${ORDER[@]}"; do
+  # shellcheck disable=SC2086
+  h2load ${ARGS[$n]} -D "$WARMUP" "${URL[$n]}" >/dev/null 2>&1 || true
+done
 
 echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); h2load -D $DURATION, $ROUNDS interleaved rounds"
 for r in $(seq "$ROUNDS"); do

@@ -18,11 +18,11 @@ import (
 //
 // Scaling: below base instances (Config.ScaleBase: the machine's CPU
 // count, at least 2), an invocation that finds every instance busy starts
-// another, as on Lambda. Beyond base, it starts one only when every
-// instance has been running its invocation for at least Config.ScaleAfter
-// (the handler is slow: waiting for I/O, not the CPU), and otherwise waits
-// for the first instance to free up; a timer looks again while invocations
-// wait. A handler that answers in a millisecond is thus served by a few hot
+// another, as on Lambda. Beyond base, invocations wait for the first
+// instance to free up, and a timer starts one more (for the oldest) every
+// Config.ScaleAfter while they wait, if every instance has been running
+// its invocation that long and is asleep (the handler waits for I/O: the
+// CPU is not what holds it up). A handler that answers in a millisecond is thus served by a few hot
 // instances instead of --lambda-concurrency processes contending for the
 // same cores, which on a 2-core machine is several times faster
 // (docs/performance.md, Lambda).
@@ -190,7 +190,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		fn.mu.Unlock()
 		return in, nil, nil
 	}
-	if fn.live < fn.limit && len(fn.waiters) == 0 && fn.mayScaleLocked() {
+	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
 		fn.live++
 		gen := fn.gen
 		fn.mu.Unlock()
@@ -321,9 +321,11 @@ func (fn *function) retireLocked(in *instance) {
 	in.stop()
 }
 
-// mayScaleLocked reports whether an invocation that finds every instance
-// busy may start another one (below the limit): below base, or when every
-// instance has been running its invocation for ScaleAfter. An instance
+// mayScaleLocked reports whether waiting invocations may start another
+// instance (below the limit): below base, or when every instance has been
+// running its invocation for ScaleAfter and is not using (or waiting for)
+// a CPU — it waits on I/O or a timer, and another instance would run
+// beside it; a CPU-bound or CPU-starved one would only compete. An instance
 // that is starting, or between invocations, is not slow.
 func (fn *function) mayScaleLocked() bool {
 	if fn.live < fn.base || fn.scale < 0 {
@@ -338,13 +340,18 @@ func (fn *function) mayScaleLocked() bool {
 			return false
 		}
 	}
+	for in := range fn.all {
+		if in.cmd != nil && in.cmd.Process != nil && runnable(in.cmd.Process.Pid) {
+			return false
+		}
+	}
 	return true
 }
 
 // armScalerLocked makes sure waiting invocations are looked at again after
 // ScaleAfter, in case the busy instances turn out to be slow.
 func (fn *function) armScalerLocked() {
-	if fn.scaler != nil || fn.live >= fn.limit || fn.scale < 0 {
+	if fn.scaler != nil || fn.live >= fn.limit || fn.live < fn.base || fn.scale < 0 {
 		return
 	}
 	fn.scaler = time.AfterFunc(max(fn.scale, time.Millisecond), fn.rescale)

@@ -49,12 +49,14 @@ type Config struct {
 	// instance, in arrival order; beyond it invocations are throttled.
 	// Default DefaultQueueLength.
 	QueueLength int
-	// ScaleAfter is how long every instance of a function must have been
-	// running its invocation before an invocation that finds them all busy
-	// starts another, once the function has as many instances as the
-	// machine has CPUs (ScaleBase); beyond it invocations wait for the
-	// first to free up. Negative: start instances up to Concurrency
-	// whenever all are busy, as Lambda does. Default DefaultScaleAfter.
+	// ScaleAfter paces instances beyond ScaleBase: while invocations wait
+	// for a busy instance, one more starts every ScaleAfter if every
+	// instance has been running its invocation that long and is asleep
+	// (waiting on I/O, so another would run beside it, where a CPU-bound or
+	// CPU-starved one would only compete). Up to ScaleBase, instances start
+	// as soon as invocations find the others busy. Negative: start
+	// instances up to Concurrency whenever all are busy, as Lambda does.
+	// Default DefaultScaleAfter.
 	ScaleAfter time.Duration
 	// ScaleBase is how many instances of a function start without
 	// waiting for ScaleAfter. Default: the machine's CPU count, at least 2.

@@ -84,3 +84,20 @@ func pipeAvailable(f *os.File) int {
 	})
 	return n
 }
+
+// runnable reports whether the process's main thread is running or waiting
+// for a CPU (state R in /proc/{pid}/stat), as opposed to sleeping on I/O or
+// a timer.
+func runnable(pid int) bool {
+	var buf [512]byte
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	n, _ := f.Read(buf[:])
+	f.Close()
+	b := buf[:n]
+	// pid (comm) state ...; comm may hold spaces and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'R'
+}
