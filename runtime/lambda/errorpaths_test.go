@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -209,5 +211,46 @@ func TestNoCode(t *testing.T) {
 	json.Unmarshal(res.Payload, &doc)
 	if !strings.HasPrefix(doc["errorMessage"], "RequestId: "+res.RequestID+" Error: ") {
 		t.Errorf("errorMessage = %q", doc["errorMessage"])
+	}
+}
+
+// An invocation handed to an instance whose runtime asked for work but ends
+// before fetching it did not run: it runs on another instance instead of
+// failing with Runtime.ExitError (only an invocation the runtime took
+// fails so).
+func TestUnfetchedInvocationRunsElsewhere(t *testing.T) {
+	s, _ := newTestService(t, Config{})
+	marker := filepath.Join(t.TempDir(), "marker")
+	load(t, s, Function{Name: "f", Command: helperCommand(t, "dropnext"), Environment: map[string]string{"MARKER": marker}, Timeout: 30 * time.Second})
+	if res := invoke(t, s, "f", `{}`); string(res.Payload) != `{"first":true}` {
+		t.Fatalf("first invocation: %s %s", res.FunctionError, res.Payload)
+	}
+	// Wait until the instance asked for work on a connection that is now
+	// closed: it is idle, and no runtime will fetch what it is given.
+	fn := s.lookup("f")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := os.Stat(marker + ".closed")
+		fn.mu.Lock()
+		ready := err == nil && len(fn.idle) == 1
+		if ready {
+			in := fn.idle[0]
+			in.mu.Lock()
+			ready = len(in.pollers) == 0
+			in.mu.Unlock()
+		}
+		fn.mu.Unlock()
+		if ready {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first instance did not drop its connection")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for i := 0; i < 3; i++ {
+		if res := invoke(t, s, "f", `{}`); res.FunctionError != "" || string(res.Payload) != `{"ok":true}` {
+			t.Fatalf("invocation %d: %s %s", i, res.FunctionError, res.Payload)
+		}
 	}
 }

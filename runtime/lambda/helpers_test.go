@@ -47,6 +47,8 @@ func helperCommand(t testing.TB, mode string) []string {
 //	initerr  post /init/error and exit
 //	initexit exit 3 before asking for work
 //	errhdr   post /error with an empty body and only the error-type header
+//	dropnext the first instance asks for work, drops the connection and
+//	         exits; the others answer like const (MARKER names a file)
 func helperRuntime(mode string) int {
 	api := os.Getenv("AWS_LAMBDA_RUNTIME_API")
 	conn, err := net.Dial("tcp", api)
@@ -66,6 +68,29 @@ func helperRuntime(mode string) int {
 		conn.Write(post("init/error", []byte(`{"errorType":"Custom.InitBoom","errorMessage":"cannot start"}`), "Lambda-Runtime-Function-Error-Type: Custom.InitBoom\r\n"))
 		readResponse(br)
 		return 1
+	}
+	if mode == "dropnext" {
+		// The first instance (no MARKER file yet) answers one
+		// invocation, asks for the next on a connection it closes,
+		// writes MARKER.closed and exits a little later; the others
+		// answer like const.
+		marker := os.Getenv("MARKER")
+		if f, err := os.OpenFile(marker, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			f.Close()
+			conn.Write(next)
+			h, _, ok := readResponse(br)
+			if !ok {
+				return 2
+			}
+			conn.Write(post("invocation/"+h["lambda-runtime-aws-request-id"]+"/response", []byte(`{"first":true}`), ""))
+			readResponse(br)
+			conn.Write(next)
+			conn.Close()
+			os.WriteFile(marker+".closed", nil, 0o644)
+			time.Sleep(500 * time.Millisecond)
+			return 1
+		}
+		mode = "const"
 	}
 	constBody := []byte(`{"ok":true}`)
 	var big []byte

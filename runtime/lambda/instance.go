@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"os"
 	"os/exec"
@@ -327,6 +328,9 @@ func (in *instance) await(ctx context.Context, inv *invocation) (Result, error) 
 	case <-in.timer.C:
 		return in.complete(inv, start, in.timedOut(inv)), nil
 	case <-in.exited:
+		if in.unfetched(inv) {
+			return Result{}, errUnfetched
+		}
 		return in.complete(inv, start, in.crashed(inv)), nil
 	case <-ctx.Done():
 	}
@@ -338,6 +342,9 @@ func (in *instance) await(ctx context.Context, inv *invocation) (Result, error) 
 		case <-in.timer.C:
 			o = in.timedOut(inv)
 		case <-in.exited:
+			if in.unfetched(inv) {
+				return
+			}
 			o = in.crashed(inv)
 		}
 		in.complete(inv, start, o)
@@ -345,9 +352,34 @@ func (in *instance) await(ctx context.Context, inv *invocation) (Result, error) 
 	return Result{}, ctx.Err()
 }
 
+// errUnfetched is await's error for an invocation whose instance ended
+// before its runtime fetched it (no GET /next delivered it): the
+// invocation did not run, and runs on another instance.
+var errUnfetched = errors.New("the instance ended before its runtime fetched the invocation")
+
+// unfetched takes inv back when the runtime never fetched it, and drops
+// the instance, which ended.
+func (in *instance) unfetched(inv *invocation) bool {
+	in.mu.Lock()
+	ok := in.cur == inv && !inv.delivered
+	if ok {
+		in.cur = nil
+	}
+	in.mu.Unlock()
+	if ok {
+		in.timer.Stop()
+		in.busySince.Store(0)
+		in.fn.discard(in)
+	}
+	return ok
+}
+
 // claim takes inv back from the runtime, so that a late /response is
 // refused. It reports false when the runtime answered first (its answer is
 // then on in.resp).
+//
+// The instance is no longer busy from then on (busySince): its runtime
+// waits for work even if the caller has not had the result yet.
 func (in *instance) claim(inv *invocation) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
@@ -355,6 +387,7 @@ func (in *instance) claim(inv *invocation) bool {
 		return false
 	}
 	in.cur = nil
+	in.busySince.Store(0)
 	return true
 }
 

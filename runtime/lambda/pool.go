@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -124,15 +125,36 @@ func (fn *function) invoke(ctx context.Context, payload []byte, opts InvokeOptio
 	if len(payload) > MaxRequestBytes {
 		return Result{}, errTooLarge(fn.name, len(payload), MaxRequestBytes)
 	}
-	inv := newInvocation(fn, payload, opts)
-	in, res, err := fn.acquire(ctx, inv)
-	if err != nil || res != nil {
-		if res != nil {
-			return *res, nil
+	return fn.call(ctx, newInvocation(fn, payload, opts))
+}
+
+// maxUnfetched bounds how many instances an invocation is tried on when
+// each ends before its runtime fetches the invocation.
+const maxUnfetched = 3
+
+// call runs inv on an instance: a warm one, a new one, or the first to
+// free up. An invocation whose instance ends before the runtime fetched it
+// did not run, and runs on another instance (as on Lambda: only an
+// invocation the runtime took fails with Runtime.ExitError).
+func (fn *function) call(ctx context.Context, inv *invocation) (Result, error) {
+	for attempt := 1; ; attempt++ {
+		in, res, err := fn.acquire(ctx, inv)
+		if err != nil || res != nil {
+			if res != nil {
+				return *res, nil
+			}
+			return Result{}, err
 		}
-		return Result{}, err
+		r, err := in.run(ctx, inv)
+		if err != errUnfetched {
+			return r, err
+		}
+		if attempt == maxUnfetched {
+			return functionError(inv.id, "Runtime.ExitError", "RequestId: "+inv.id+
+				" Error: Runtime exited before fetching the invocation, on "+strconv.Itoa(attempt)+" instances in a row"), nil
+		}
+		inv.delivered = false
 	}
-	return in.run(ctx, inv)
 }
 
 // invokeAsync runs an Event invocation in the background and returns 202.
@@ -149,13 +171,7 @@ func (fn *function) invokeAsync(payload []byte, opts InvokeOptions) (Result, err
 	go func() {
 		defer s.wg.Done()
 		defer func() { <-s.async }()
-		var res Result
-		in, r, err := fn.acquire(s.ctx, inv)
-		if err == nil && r == nil {
-			res, err = in.run(s.ctx, inv)
-		} else if r != nil {
-			res = *r
-		}
+		res, err := fn.call(s.ctx, inv)
 		switch {
 		case err != nil:
 			s.log.Warn("asynchronous invocation failed", "function", fn.name, "requestId", inv.id, "err", err)
