@@ -204,7 +204,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID, auths: map[*model.Authorizer]*cauthorizer{}}
 			ca.stages[st.Name] = cs
 			first := st == stages[0]
-			for _, res := range api.Resources {
+			for _, res := range api.StageResources(st) {
 				if len(res.Methods) == 0 {
 					continue
 				}

@@ -329,8 +329,25 @@ type Deployment struct {
 	Description string
 	// StageName is the stage the deployment itself creates, or "".
 	StageName string
+	// Resources is the API's resource tree as this deployment captured
+	// it: the stages that point to the deployment serve it, whatever
+	// the API has become since. Nil for a template's deployments, which
+	// serve the API's current tree (CloudFormation and Terraform deploy
+	// the template's API as it is); the control plane sets it.
+	Resources []*Resource
 	Range     diag.Range
 	Props     Ranges
+}
+
+// StageResources is the resource tree stage st serves: its deployment's
+// snapshot when the deployment has one, else the API's current tree.
+func (a *RestAPI) StageResources(st *Stage) []*Resource {
+	for _, d := range a.Deployments {
+		if d.ID == st.DeploymentID && d.Resources != nil {
+			return d.Resources
+		}
+	}
+	return a.Resources
 }
 
 // Stage is an AWS::ApiGateway::Stage, or the stage a Deployment's

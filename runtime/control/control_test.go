@@ -411,7 +411,11 @@ func TestBuildFromNothing(t *testing.T) {
 	must("PUT", base+"/integration", `{"type":"MOCK","requestTemplates":{"application/json":"{\"statusCode\": 200}"}}`, 201)
 	must("PUT", base+"/responses/200", `{"responseModels":{"application/json":"Empty"}}`, 201)
 	must("PUT", base+"/integration/responses/200", `{"responseTemplates":{"application/json":"{\"items\": [\"$stageVariables.env\"]}"}}`, 201)
-	must("POST", "/restapis/"+id+"/deployments", `{"stageName":"local","variables":{"env":"one"}}`, 201)
+	// Nothing is served before a deployment captures it.
+	if resp, _ := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/local/items")); resp.StatusCode != 403 {
+		t.Errorf("GET /local/items before create-deployment: %d, want 403", resp.StatusCode)
+	}
+	first := must("POST", "/restapis/"+id+"/deployments", `{"stageName":"local","variables":{"env":"one"}}`, 201)["id"].(string)
 
 	get := func() (int, string) {
 		resp, b := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/local/items"))
@@ -427,13 +431,31 @@ func TestBuildFromNothing(t *testing.T) {
 	must("PUT", base+"/responses/503", `{}`, 201)
 	must("PUT", base+"/integration/responses/503", `{"selectionPattern":"5\\d{2}","responseTemplates":{"application/json":"{\"down\": true}"}}`, 201)
 	must("PATCH", base+"/integration", `{"patchOperations":[{"op":"replace","path":"/requestTemplates/application~1json","value":"{\"statusCode\": 503}"}]}`, 200)
+	// As in API Gateway, the stage serves its deployment's snapshot
+	// until a new deployment captures the change.
+	if code, body := get(); code != 200 || body != `{"items": ["one"]}` {
+		t.Errorf("after update-integration, before create-deployment: %d %s, want the deployed 200", code, body)
+	}
+	must("POST", "/restapis/"+id+"/deployments", `{"stageName":"local"}`, 201)
 	if code, body := get(); code != 503 || body != `{"down": true}` {
-		t.Errorf("after update-integration: %d %s, want 503", code, body)
+		t.Errorf("after update-integration and create-deployment: %d %s, want 503", code, body)
+	}
+	// Pointing the stage back at the first deployment serves it again.
+	must("PATCH", "/restapis/"+id+"/stages/local", `{"patchOperations":[{"op":"replace","path":"/deploymentId","value":"`+first+`"}]}`, 200)
+	if code, body := get(); code != 200 || body != `{"items": ["one"]}` {
+		t.Errorf("after update-stage /deploymentId to the first deployment: %d %s, want 200", code, body)
+	}
+	if sum := must("GET", "/restapis/"+id+"/deployments/"+first+"?embed=apisummary", "", 200)["apiSummary"]; fmt.Sprint(sum) != "map[/items:map[GET:map[apiKeyRequired:false authorizationType:NONE]]]" {
+		t.Errorf("the first deployment's summary: %v", sum)
 	}
 	must("PATCH", base+"/integration", `{"patchOperations":[{"op":"replace","path":"/nope","value":"x"}]}`, 400)
 	must("DELETE", base, "", 202)
+	if code, _ := get(); code != 200 {
+		t.Errorf("after delete-method, before create-deployment: %d, want the deployed 200", code)
+	}
+	must("POST", "/restapis/"+id+"/deployments", `{"stageName":"local"}`, 201)
 	if code, _ := get(); code != 403 {
-		t.Errorf("after delete-method: %d, want 403", code)
+		t.Errorf("after delete-method and create-deployment: %d, want 403", code)
 	}
 	must("DELETE", "/restapis/"+id+"/resources/"+rid, "", 202)
 	must("GET", "/restapis/"+id+"/resources/"+rid, "", 404)

@@ -197,7 +197,11 @@ func (p *Plane) deploymentOf(a *model.RestAPI, d *model.Deployment, summary bool
 	out := &deployment{ID: d.ID, Description: d.Description, CreatedDate: epochOf(p.created0(a.ID + "/deployment/" + d.ID))}
 	if summary {
 		out.APISummary = map[string]map[string]*methodSnapshot{}
-		for _, r := range a.Resources {
+		tree := d.Resources // what the deployment captured
+		if tree == nil {
+			tree = a.Resources
+		}
+		for _, r := range tree {
 			if len(r.Methods) == 0 {
 				continue
 			}

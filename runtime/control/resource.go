@@ -14,15 +14,27 @@ import (
 // Changes to the resource tree: create-rest-api, create-resource,
 // delete-resource, put-method, delete-method, put-method-response,
 // put-integration, update-integration, put-integration-response — enough
-// for a LocalStack-style script to build an API from nothing. They are
-// served at once (see docs/control-plane.md: cfnrun keeps no snapshot per
-// deployment).
+// for a LocalStack-style script to build an API from nothing. As in API
+// Gateway, they are served once create-deployment captures them (see
+// cloneTree).
 
 // cloneTree gives a its own copy of its resource tree (resources and
 // methods, integrations, their response lists), so the tree can be
 // edited; maps inside are still shared, and an edit that changes one
 // clones it first.
+//
+// The deployments made so far keep the tree as it was: as in API Gateway,
+// a change to resources, methods or integrations is served once a
+// deployment captures it (create-deployment).
 func cloneTree(a *model.RestAPI) {
+	a.Deployments = slices.Clone(a.Deployments)
+	for i, d := range a.Deployments {
+		if d.Resources == nil {
+			c := *d
+			c.Resources = a.Resources
+			a.Deployments[i] = &c
+		}
+	}
 	copies := make(map[*model.Resource]*model.Resource, len(a.Resources))
 	res := make([]*model.Resource, len(a.Resources))
 	for i, r := range a.Resources {

@@ -232,8 +232,10 @@ func createDeployment(rq *request) (int, any, error) {
 	now := rq.p.opts.Now()
 	var dep *model.Deployment
 	_, a, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+		// The deployment is a snapshot: the tree as it is now (every
+		// change clones the tree, so this one stays as it is).
 		dep = &model.Deployment{ID: model.StableID(6, a.ID, "deployment", strconv.Itoa(len(a.Deployments)), now.String()),
-			Description: body.Description, StageName: body.StageName}
+			Description: body.Description, StageName: body.StageName, Resources: a.Resources}
 		a.Deployments = append(slices.Clone(a.Deployments), dep)
 		rq.p.created[a.ID+"/deployment/"+dep.ID] = now
 		line := "create-deployment " + dep.ID
