@@ -241,80 +241,26 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	return nil
 }
 
+// run lowers the template's API Gateway resources, one function per type
+// (as parser/tf's lowering does), in the order their references need:
+// APIs and resources, then functions and SAM, then imported bodies,
+// methods, deployments and stages, and the rest.
 func (l *lowerer) run() {
 	l.apiByID = map[string]*model.RestAPI{}
 	l.resByID = map[string]*model.Resource{}
 	l.resAPI = map[*model.Resource]*model.RestAPI{}
 	l.children = map[childKey]*model.Resource{}
 	l.indexed = map[*model.RestAPI]bool{}
-	s := l.s
-	type pendingBody struct {
-		api   *model.RestAPI
-		owner string
-		body  *props
-	}
 	var bodies []pendingBody
 	for _, r := range l.live("AWS::ApiGateway::RestApi") {
-		p := l.propsOf(r)
-		api := &model.RestAPI{
-			LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			EndpointTypes: p.sub("EndpointConfiguration").list("Types"), BinaryMediaTypes: p.list("BinaryMediaTypes"),
-			MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), APIKeySource: p.str("ApiKeySourceType"),
-			DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.rng,
+		if b, ok := l.restAPI(r); ok {
+			bodies = append(bodies, b)
 		}
-		api.Root = &model.Resource{ID: r.attrs["RootResourceId"], Range: r.keyRange}
-		api.Resources = []*model.Resource{api.Root}
-		l.resByID[api.Root.ID] = api.Root
-		l.resAPI[api.Root] = api
-		if api.Name == "" && !p.has("Body") && !p.has("BodyS3Location") {
-			// Name is required unless the API is imported from a definition.
-			api.Name = r.id
-		}
-		if p.has("Body") {
-			if api.Name == "" {
-				api.Name = p.sub("Body").sub("info").str("title")
-			}
-			bodies = append(bodies, pendingBody{api, r.id, p.sub("Body")})
-		} else if p.has("BodyS3Location") {
-			s.infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
-				"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id)
-		}
-		l.apiByID[api.ID] = api
-		l.t.APIs = append(l.t.APIs, api)
 	}
 	for _, r := range l.live("AWS::ApiGateway::Resource") {
-		p := l.propsOf(r)
-		api := l.api(p, "resource")
-		res := &model.Resource{LogicalID: r.id, ID: r.attrs["Ref"], PathPart: p.str("PathPart"), Range: r.keyRange, Props: p.rng}
-		l.resByID[res.ID] = res
-		if api == nil {
-			continue
-		}
-		l.resAPI[res] = api
-		api.Resources = append(api.Resources, res)
-		l.links = append(l.links, parentLink{res: res, id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)})
+		l.resource(r)
 	}
-	// Link parents now that every resource exists.
-	for _, pr := range l.links {
-		res := pr.res
-		parent, ok := l.resByID[pr.id]
-		api := l.resAPI[res]
-		switch {
-		case !ok && unresolved(pr.id):
-			res.Parent = api.Root // the unknown name is reported by the graph pass
-		case !ok:
-			s.errorf(ruleOwner, pr.rng, res.LogicalID, "Use !GetAtt MyApi.RootResourceId for a top-level resource, or !Ref another AWS::ApiGateway::Resource.",
-				"ParentId %q is not a resource of this template", pr.id)
-			res.Parent = api.Root
-		case l.resAPI[parent] != api:
-			s.errorf(ruleOwner, pr.rng, res.LogicalID,
-				"A resource's parent must belong to the same RestApiId.",
-				"ParentId belongs to API %s, but the resource belongs to %s", apiName(l.resAPI[parent]), apiName(api))
-			res.Parent = api.Root
-		default:
-			res.Parent = parent
-		}
-	}
+	l.linkParents()
 	l.checkParentCycles()
 	l.lowerFunctions()
 	l.lowerSAM()
@@ -326,69 +272,183 @@ func (l *lowerer) run() {
 		l.method(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::Deployment") {
-		p := l.propsOf(r)
-		api := l.api(p, "deployment")
-		if api == nil {
-			continue
-		}
-		d := &model.Deployment{LogicalID: r.id, ID: r.attrs["Ref"], Description: p.str("Description"), StageName: p.str("StageName"), Range: r.keyRange, Props: p.rng}
-		api.Deployments = append(api.Deployments, d)
-		if d.StageName != "" {
-			sd := p.sub("StageDescription")
-			st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
-				Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
-				Range: p.rng.At("StageName", r.keyRange), Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
-			st.MethodSettings = l.methodSettings(sd)
-			if sd.has("Http2Enabled") {
-				st.HTTP2Enabled = sd.optBool("Http2Enabled")
-				st.Props["Http2Enabled"] = sd.rng.At("Http2Enabled", r.keyRange)
-			}
-			api.Stages = append(api.Stages, st)
-		}
+		l.deployment(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::Stage") {
-		p := l.propsOf(r)
-		api := l.api(p, "stage")
-		if api == nil {
-			continue
-		}
-		st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
-			Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
-			CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.rng}
-		st.MethodSettings = l.methodSettings(p)
-		api.Stages = append(api.Stages, st)
+		l.stage(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::Authorizer") {
-		p := l.propsOf(r)
-		if api := l.api(p, "authorizer"); api != nil {
-			api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: strings.ToUpper(p.str("Type")),
-				IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"),
-				ResultTTLSeconds: p.integer("AuthorizerResultTtlInSeconds", model.DefaultAuthorizerTTL), IdentityValidationExpression: p.str("IdentityValidationExpression"),
-				Credentials: p.str("AuthorizerCredentials"), Range: r.keyRange, Props: p.rng})
-		}
+		l.authorizer(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::GatewayResponse") {
-		p := l.propsOf(r)
-		if api := l.api(p, "gateway response"); api != nil {
-			api.GatewayResponses = append(api.GatewayResponses, &model.GatewayResponse{LogicalID: r.id, ResponseType: p.str("ResponseType"), StatusCode: p.str("StatusCode"),
-				ResponseParameters: p.strMap("ResponseParameters"), ResponseTemplates: p.strMap("ResponseTemplates"), Range: r.keyRange})
-		}
+		l.gatewayResponse(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::Model") {
-		p := l.propsOf(r)
-		if api := l.api(p, "model"); api != nil {
-			sch := p.jsonDoc("Schema")
-			api.Models = append(api.Models, &model.APIModel{LogicalID: r.id, Name: r.attrs["Ref"], ContentType: p.str("ContentType"), Schema: sch, Range: r.keyRange})
-		}
+		l.apiModel(r)
 	}
 	for _, r := range l.live("AWS::ApiGateway::RequestValidator") {
-		p := l.propsOf(r)
-		if api := l.api(p, "request validator"); api != nil {
-			api.Validators = append(api.Validators, &model.RequestValidator{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"),
-				ValidateRequestBody: p.boolean("ValidateRequestBody"), ValidateRequestParameters: p.boolean("ValidateRequestParameters"), Range: r.keyRange})
-		}
+		l.requestValidator(r)
 	}
 	l.lowerAccess()
+}
+
+// pendingBody is a RestApi's inline OpenAPI Body, imported once every
+// function and SAM resource is lowered.
+type pendingBody struct {
+	api   *model.RestAPI
+	owner string
+	body  *props
+}
+
+// restAPI lowers an AWS::ApiGateway::RestApi; ok is true when it has a
+// Body to import.
+func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
+	p := l.propsOf(r)
+	api := &model.RestAPI{
+		LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
+		EndpointTypes: p.sub("EndpointConfiguration").list("Types"), BinaryMediaTypes: p.list("BinaryMediaTypes"),
+		MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), APIKeySource: p.str("ApiKeySourceType"),
+		DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.rng,
+	}
+	api.Root = &model.Resource{ID: r.attrs["RootResourceId"], Range: r.keyRange}
+	api.Resources = []*model.Resource{api.Root}
+	l.resByID[api.Root.ID] = api.Root
+	l.resAPI[api.Root] = api
+	if api.Name == "" && !p.has("Body") && !p.has("BodyS3Location") {
+		// Name is required unless the API is imported from a definition.
+		api.Name = r.id
+	}
+	var body pendingBody
+	if p.has("Body") {
+		if api.Name == "" {
+			api.Name = p.sub("Body").sub("info").str("title")
+		}
+		body, ok = pendingBody{api, r.id, p.sub("Body")}, true
+	} else if p.has("BodyS3Location") {
+		l.s.infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id,
+			"Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+			"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id)
+	}
+	l.apiByID[api.ID] = api
+	l.t.APIs = append(l.t.APIs, api)
+	return body, ok
+}
+
+// resource lowers an AWS::ApiGateway::Resource; its parent is linked by
+// linkParents once every resource exists.
+func (l *lowerer) resource(r *resource) {
+	p := l.propsOf(r)
+	api := l.api(p, "resource")
+	res := &model.Resource{LogicalID: r.id, ID: r.attrs["Ref"], PathPart: p.str("PathPart"), Range: r.keyRange, Props: p.rng}
+	l.resByID[res.ID] = res
+	if api == nil {
+		return
+	}
+	l.resAPI[res] = api
+	api.Resources = append(api.Resources, res)
+	l.links = append(l.links, parentLink{res: res, id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)})
+}
+
+// linkParents links each resource to its parent, now that every resource
+// exists.
+func (l *lowerer) linkParents() {
+	for _, pr := range l.links {
+		res := pr.res
+		parent, ok := l.resByID[pr.id]
+		api := l.resAPI[res]
+		switch {
+		case !ok && unresolved(pr.id):
+			res.Parent = api.Root // the unknown name is reported by the graph pass
+		case !ok:
+			l.s.errorf(ruleOwner, pr.rng, res.LogicalID, "Use !GetAtt MyApi.RootResourceId for a top-level resource, or !Ref another AWS::ApiGateway::Resource.",
+				"ParentId %q is not a resource of this template", pr.id)
+			res.Parent = api.Root
+		case l.resAPI[parent] != api:
+			l.s.errorf(ruleOwner, pr.rng, res.LogicalID,
+				"A resource's parent must belong to the same RestApiId.",
+				"ParentId belongs to API %s, but the resource belongs to %s", apiName(l.resAPI[parent]), apiName(api))
+			res.Parent = api.Root
+		default:
+			res.Parent = parent
+		}
+	}
+}
+
+// deployment lowers an AWS::ApiGateway::Deployment, and the stage its
+// StageName creates.
+func (l *lowerer) deployment(r *resource) {
+	p := l.propsOf(r)
+	api := l.api(p, "deployment")
+	if api == nil {
+		return
+	}
+	d := &model.Deployment{LogicalID: r.id, ID: r.attrs["Ref"], Description: p.str("Description"), StageName: p.str("StageName"), Range: r.keyRange, Props: p.rng}
+	api.Deployments = append(api.Deployments, d)
+	if d.StageName == "" {
+		return
+	}
+	sd := p.sub("StageDescription")
+	st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
+		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
+		Range: p.rng.At("StageName", r.keyRange), Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
+	st.MethodSettings = l.methodSettings(sd)
+	if sd.has("Http2Enabled") {
+		st.HTTP2Enabled = sd.optBool("Http2Enabled")
+		st.Props["Http2Enabled"] = sd.rng.At("Http2Enabled", r.keyRange)
+	}
+	api.Stages = append(api.Stages, st)
+}
+
+// stage lowers an AWS::ApiGateway::Stage.
+func (l *lowerer) stage(r *resource) {
+	p := l.propsOf(r)
+	api := l.api(p, "stage")
+	if api == nil {
+		return
+	}
+	st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
+		Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
+		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.rng}
+	st.MethodSettings = l.methodSettings(p)
+	api.Stages = append(api.Stages, st)
+}
+
+// authorizer lowers an AWS::ApiGateway::Authorizer.
+func (l *lowerer) authorizer(r *resource) {
+	p := l.propsOf(r)
+	if api := l.api(p, "authorizer"); api != nil {
+		api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: strings.ToUpper(p.str("Type")),
+			IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"),
+			ResultTTLSeconds: p.integer("AuthorizerResultTtlInSeconds", model.DefaultAuthorizerTTL), IdentityValidationExpression: p.str("IdentityValidationExpression"),
+			Credentials: p.str("AuthorizerCredentials"), Range: r.keyRange, Props: p.rng})
+	}
+}
+
+// gatewayResponse lowers an AWS::ApiGateway::GatewayResponse.
+func (l *lowerer) gatewayResponse(r *resource) {
+	p := l.propsOf(r)
+	if api := l.api(p, "gateway response"); api != nil {
+		api.GatewayResponses = append(api.GatewayResponses, &model.GatewayResponse{LogicalID: r.id, ResponseType: p.str("ResponseType"), StatusCode: p.str("StatusCode"),
+			ResponseParameters: p.strMap("ResponseParameters"), ResponseTemplates: p.strMap("ResponseTemplates"), Range: r.keyRange})
+	}
+}
+
+// apiModel lowers an AWS::ApiGateway::Model.
+func (l *lowerer) apiModel(r *resource) {
+	p := l.propsOf(r)
+	if api := l.api(p, "model"); api != nil {
+		sch := p.jsonDoc("Schema")
+		api.Models = append(api.Models, &model.APIModel{LogicalID: r.id, Name: r.attrs["Ref"], ContentType: p.str("ContentType"), Schema: sch, Range: r.keyRange})
+	}
+}
+
+// requestValidator lowers an AWS::ApiGateway::RequestValidator.
+func (l *lowerer) requestValidator(r *resource) {
+	p := l.propsOf(r)
+	if api := l.api(p, "request validator"); api != nil {
+		api.Validators = append(api.Validators, &model.RequestValidator{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"),
+			ValidateRequestBody: p.boolean("ValidateRequestBody"), ValidateRequestParameters: p.boolean("ValidateRequestParameters"), Range: r.keyRange})
+	}
 }
 
 // unresolved reports whether v is the placeholder a reference to an

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -17,36 +18,54 @@ type Cycle struct {
 // Edges to addresses not in nodes are ignored. The result is sorted by
 // first address.
 func Cycles(nodes []*Node) []Cycle {
-	byAddr := make(map[string]*Node, len(nodes))
-	for _, n := range nodes {
-		byAddr[n.Address] = n
-	}
-	addrs := make([]string, 0, len(nodes))
-	for a := range byAddr {
-		addrs = append(addrs, a)
-	}
-	slices.Sort(addrs)
-
-	succ := func(a string) []Edge {
-		var out []Edge
-		for _, e := range byAddr[a].Deps {
-			if _, ok := byAddr[e.To]; ok {
-				out = append(out, e)
-			}
+	g := newDepGraph(nodes)
+	var cycles []Cycle
+	for _, scc := range g.components() {
+		if c, ok := g.cycleIn(scc); ok {
+			cycles = append(cycles, c)
 		}
-		slices.SortStableFunc(out, func(x, y Edge) int {
-			if x.To != y.To {
-				if x.To < y.To {
-					return -1
-				}
-				return 1
-			}
-			return 0
-		})
-		return out
 	}
+	slices.SortFunc(cycles, func(a, b Cycle) int { return cmp.Compare(a.Path[0], b.Path[0]) })
+	return cycles
+}
 
-	// Iterative Tarjan to survive deep graphs.
+// depGraph is the dependency graph Cycles walks: nodes by address, edges
+// to addresses outside it dropped.
+type depGraph struct {
+	byAddr map[string]*Node
+	addrs  []string // sorted
+}
+
+func newDepGraph(nodes []*Node) *depGraph {
+	g := &depGraph{byAddr: make(map[string]*Node, len(nodes))}
+	for _, n := range nodes {
+		g.byAddr[n.Address] = n
+	}
+	g.addrs = make([]string, 0, len(g.byAddr))
+	for a := range g.byAddr {
+		g.addrs = append(g.addrs, a)
+	}
+	slices.Sort(g.addrs)
+	return g
+}
+
+// succ returns a's edges to nodes of the graph, sorted by target (stable,
+// so edges to the same target keep their order).
+func (g *depGraph) succ(a string) []Edge {
+	var out []Edge
+	for _, e := range g.byAddr[a].Deps {
+		if _, ok := g.byAddr[e.To]; ok {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Edge) int { return cmp.Compare(x.To, y.To) })
+	return out
+}
+
+// components returns the strongly connected components, by an iterative
+// Tarjan (deep graphs do not grow the goroutine stack), roots visited in
+// address order.
+func (g *depGraph) components() [][]string {
 	index := map[string]int{}
 	low := map[string]int{}
 	onStack := map[string]bool{}
@@ -58,11 +77,11 @@ func Cycles(nodes []*Node) []Cycle {
 		edges []Edge
 		i     int
 	}
-	for _, root := range addrs {
+	for _, root := range g.addrs {
 		if _, seen := index[root]; seen {
 			continue
 		}
-		work := []frame{{addr: root, edges: succ(root)}}
+		work := []frame{{addr: root, edges: g.succ(root)}}
 		index[root], low[root] = next, next
 		next++
 		stack = append(stack, root)
@@ -77,7 +96,7 @@ func Cycles(nodes []*Node) []Cycle {
 					next++
 					stack = append(stack, to)
 					onStack[to] = true
-					work = append(work, frame{addr: to, edges: succ(to)})
+					work = append(work, frame{addr: to, edges: g.succ(to)})
 				} else if onStack[to] {
 					low[f.addr] = min(low[f.addr], index[to])
 				}
@@ -104,76 +123,64 @@ func Cycles(nodes []*Node) []Cycle {
 			}
 		}
 	}
+	return sccs
+}
 
-	var cycles []Cycle
-	for _, scc := range sccs {
-		slices.Sort(scc)
-		in := map[string]bool{}
-		for _, a := range scc {
-			in[a] = true
-		}
-		start := scc[0]
-		if len(scc) == 1 {
-			self := false
-			var se Edge
-			for _, e := range byAddr[start].Deps {
-				if e.To == start {
-					self, se = true, e
-					break
-				}
-			}
-			if self {
-				cycles = append(cycles, Cycle{Path: []string{start}, Edges: []Edge{se}})
-			}
-			continue
-		}
-		// Shortest cycle through start inside the SCC, by BFS with sorted
-		// edges: deterministic and easy to read.
-		prev := map[string]Edge{}
-		from := map[string]string{}
-		queue := []string{start}
-		seen := map[string]bool{start: true}
-		var last string
-		var lastEdge Edge
-	bfs:
-		for len(queue) > 0 {
-			a := queue[0]
-			queue = queue[1:]
-			for _, e := range succ(a) {
-				if !in[e.To] {
-					continue
-				}
-				if e.To == start {
-					last, lastEdge = a, e
-					break bfs
-				}
-				if !seen[e.To] {
-					seen[e.To] = true
-					prev[e.To] = e
-					from[e.To] = a
-					queue = append(queue, e.To)
-				}
+// cycleIn returns the cycle a component stands for, starting at its
+// smallest address: the self-reference of a single node (ok is false for
+// a single node without one), or the shortest cycle through the start
+// inside the component, found by BFS over sorted edges so it is the same
+// on every run and easy to read.
+func (g *depGraph) cycleIn(scc []string) (_ Cycle, ok bool) {
+	slices.Sort(scc)
+	start := scc[0]
+	if len(scc) == 1 {
+		for _, e := range g.byAddr[start].Deps {
+			if e.To == start {
+				return Cycle{Path: []string{start}, Edges: []Edge{e}}, true
 			}
 		}
-		path := []string{last}
-		edges := []Edge{lastEdge}
-		for a := last; a != start; a = from[a] {
-			path = append(path, from[a])
-			edges = append(edges, prev[a])
-		}
-		slices.Reverse(path)
-		slices.Reverse(edges)
-		cycles = append(cycles, Cycle{Path: path, Edges: edges})
+		return Cycle{}, false
 	}
-	slices.SortFunc(cycles, func(a, b Cycle) int {
-		if a.Path[0] < b.Path[0] {
-			return -1
-		} else if a.Path[0] > b.Path[0] {
-			return 1
+	in := make(map[string]bool, len(scc))
+	for _, a := range scc {
+		in[a] = true
+	}
+	prev := map[string]Edge{}
+	from := map[string]string{}
+	queue := []string{start}
+	seen := map[string]bool{start: true}
+	var last string
+	var lastEdge Edge
+bfs:
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		for _, e := range g.succ(a) {
+			if !in[e.To] {
+				continue
+			}
+			if e.To == start {
+				last, lastEdge = a, e
+				break bfs
+			}
+			if !seen[e.To] {
+				seen[e.To] = true
+				prev[e.To] = e
+				from[e.To] = a
+				queue = append(queue, e.To)
+			}
 		}
-		return 0
-	})
-	return cycles
+	}
+	path := []string{last}
+	edges := []Edge{lastEdge}
+	for a := last; a != start; a = from[a] {
+		path = append(path, from[a])
+		edges = append(edges, prev[a])
+	}
+	slices.Reverse(path)
+	slices.Reverse(edges)
+	return Cycle{Path: path, Edges: edges}, true
 }
 
 // String renders the cycle as "A → B → C → A".
