@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -357,7 +358,7 @@ func (fn *function) mayScaleLocked() bool {
 		}
 	}
 	for in := range fn.all {
-		if in.cmd != nil && in.cmd.Process != nil && runnable(in.cmd.Process.Pid) {
+		if in.cmd != nil && in.cmd.Process != nil && runnable(in.cmd.Process.Pid) || in.answered() {
 			return false
 		}
 	}
@@ -492,4 +493,18 @@ func (fn *function) pids() []int {
 		}
 	}
 	return p
+}
+
+// answered reports whether bytes from the runtime wait on one of the
+// instance's Runtime API connections: it has answered (or is answering),
+// and only cfnrun's own goroutines have yet to read it.
+func (in *instance) answered() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for c := range in.conns {
+		if sc, ok := c.nc.(syscall.Conn); ok && unread(sc) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -75,6 +75,7 @@ type rapiConn struct {
 	wbuf     []byte
 	batching bool
 	broken   bool
+	event    bool // wbuf holds an event: the instance is busy once it is written
 }
 
 // serveRuntimeAPI accepts the instance's Runtime API connections until the
@@ -240,7 +241,6 @@ func (in *instance) dispatch(inv *invocation) {
 	fn := in.fn
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(fn.timeout)
-	in.busySince.Store(inv.start.UnixNano())
 	in.beginLog(inv)
 	in.mu.Lock()
 	in.cur = inv
@@ -304,9 +304,11 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 			}
 		}
 		c.wbuf = c.wbuf[:0]
+		c.in.busySince.Store(time.Now().UnixNano())
 		return
 	}
 	c.wbuf = append(b, inv.payload...)
+	c.event = true
 	if !c.batching {
 		c.flushLocked()
 	}
@@ -335,6 +337,13 @@ func (c *rapiConn) flushLocked() {
 		if _, err := c.nc.Write(c.wbuf); err != nil {
 			c.fail()
 		}
+	}
+	if c.event {
+		// The runtime has its event: the instance is busy from now until
+		// its answer arrives (claim), however long cfnrun's goroutines
+		// take to get to it.
+		c.event = false
+		c.in.busySince.Store(time.Now().UnixNano())
 	}
 	if cap(c.wbuf) > keepWriteBuf {
 		c.wbuf = nil
