@@ -163,10 +163,10 @@ func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi,
 				}
 				if prev := cs.access.keys[k.Value]; prev != nil {
 					if prev.plan != p && st == stages[0] {
-						*ds = append(*ds, diag.Warnf(ruleIgnored, pk.Range, pk.LogicalID,
-							"API Gateway refuses to add a key to two usage plans of the same stage; remove it from one.",
-							"API key %s is in usage plans %s and %s, which both cover stage %q; cfnrun up applies %s's limits",
-							k.Name, prev.plan.Name, p.Name, st.Name, prev.plan.Name))
+						*ds = append(*ds, diag.NewWarning(ruleIgnored, pk.Range,
+							"API key %s is in usage plans %s and %s, which both cover stage %q; cfnrun up applies %s's limits", k.Name, prev.plan.Name, p.Name, st.Name, prev.plan.Name).
+							WithResource(pk.LogicalID).
+							WithHint("API Gateway refuses to add a key to two usage plans of the same stage; remove it from one."))
 					}
 					continue
 				}
@@ -181,9 +181,10 @@ func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi,
 	if needsKey {
 		for _, st := range stages {
 			if cs := ca.stages[st.Name]; cs != nil && len(cs.access.keys) == 0 {
-				*ds = append(*ds, diag.Warnf(ruleIgnored, st.Range, st.LogicalID,
-					"Add an AWS::ApiGateway::UsagePlan whose ApiStages names this stage, with an UsagePlanKey for an enabled API key.",
-					"stage %q has methods with ApiKeyRequired but no usage plan with an enabled key covers it: every call to them answers 403 Forbidden, as on AWS", st.Name))
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, st.Range,
+					"stage %q has methods with ApiKeyRequired but no usage plan with an enabled key covers it: every call to them answers 403 Forbidden, as on AWS", st.Name).
+					WithResource(st.LogicalID).
+					WithHint("Add an AWS::ApiGateway::UsagePlan whose ApiStages names this stage, with an UsagePlanKey for an enabled API key."))
 			}
 		}
 	}

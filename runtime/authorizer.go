@@ -84,8 +84,10 @@ type policyStatement struct {
 func compileAuthorizer(ep *endpoint, cs *cstage, res *model.Resource, m *model.Method, g *Gateway, t *model.Template, ls *lambdaSet, auths map[*model.Authorizer]*cauthorizer, ds *diag.Diagnostics) bool {
 	notServed := func(rng diag.Range, reason, hint string) bool {
 		ep.fail, ep.reason = errAuthorizerConfig, reason
-		*ds = append(*ds, diag.Warnf(ruleNotServed, rng, m.LogicalID, hint,
-			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, rng,
+			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason).
+			WithResource(m.LogicalID).
+			WithHint(hint))
 		return false
 	}
 	var au *model.Authorizer
@@ -159,9 +161,10 @@ func compileAuthorizer(ep *endpoint, cs *cstage, res *model.Resource, m *model.M
 	if e := au.IdentityValidationExpression; e != "" && ca.typ == "TOKEN" {
 		re, err := regexp.Compile("^(?:" + e + ")$")
 		if err != nil {
-			*ds = append(*ds, diag.Warnf(ruleUnsupported, rngOf("IdentityValidationExpression"), au.LogicalID,
-				"cfnrun uses Go's RE2 syntax; Java-only constructs (lookarounds, backreferences) are not available. Tokens are not checked before the function is called.",
-				"IdentityValidationExpression %q does not compile: %v", e, err))
+			*ds = append(*ds, diag.NewWarning(ruleUnsupported, rngOf("IdentityValidationExpression"),
+				"IdentityValidationExpression %q does not compile: %v", e, err).
+				WithResource(au.LogicalID).
+				WithHint("cfnrun uses Go's RE2 syntax; Java-only constructs (lookarounds, backreferences) are not available. Tokens are not checked before the function is called."))
 		} else {
 			ca.validate = re
 		}

@@ -47,7 +47,10 @@ func (g *Gateway) compileCognito(ep *endpoint, api *model.RestAPI, res *model.Re
 	}
 	notServed := func(rng diag.Range, reason, hint string) {
 		ep.fail, ep.reason = errAuthorizerConfig, reason
-		*ds = append(*ds, diag.Warnf(ruleNotServed, rng, m.LogicalID, hint, "method %s %s is not served: %s", m.HTTPMethod, res.Path, reason))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, rng,
+			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason).
+			WithResource(m.LogicalID).
+			WithHint(hint))
 	}
 	var au *model.Authorizer
 	for _, a := range api.Authorizers {
@@ -72,9 +75,10 @@ func (g *Gateway) compileCognito(ep *endpoint, api *model.RestAPI, res *model.Re
 	cc := &ccognito{name: au.Name, header: header, scopes: m.AuthorizationScopes}
 	for _, p := range au.Pools() {
 		if p.ID == "" {
-			*ds = append(*ds, diag.Warnf(ruleIgnored, au.Props.At("ProviderARNs", au.Range), au.LogicalID,
-				"Use the pool's ARN, arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (!GetAtt UserPool.Arn).",
-				"ProviderARNs entry %q does not name a user pool; no token is accepted for it", p.ARN))
+			*ds = append(*ds, diag.NewWarning(ruleIgnored, au.Props.At("ProviderARNs", au.Range),
+				"ProviderARNs entry %q does not name a user pool; no token is accepted for it", p.ARN).
+				WithResource(au.LogicalID).
+				WithHint("Use the pool's ARN, arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (!GetAtt UserPool.Arn)."))
 			continue
 		}
 		cc.pools = append(cc.pools, cognitoPool{id: p.ID, issuer: p.Issuer(), keys: g.cfg.CognitoKeys[p.ID]})

@@ -195,9 +195,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
-			ds = append(ds, diag.Warnf(ruleNotServed, api.Range, api.LogicalID,
-				"Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to serve it at /{stage}/....",
-				"REST API %s has no stage, so none of its methods is served", api.LogicalID))
+			ds = append(ds, diag.NewWarning(ruleNotServed, api.Range,
+				"REST API %s has no stage, so none of its methods is served", api.LogicalID).
+				WithResource(api.LogicalID).
+				WithHint("Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to serve it at /{stage}/...."))
 			continue
 		}
 		for _, st := range stages {
@@ -215,9 +216,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					idx := methodIndex(m.HTTPMethod)
 					if idx < 0 {
 						if first {
-							ds = append(ds, diag.Warnf(ruleNotServed, m.Props.At("HttpMethod", m.Range), m.LogicalID,
-								"Use GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY.",
-								"method %s %s is not served: %q is not an HTTP method API Gateway accepts", m.HTTPMethod, res.Path, m.HTTPMethod))
+							ds = append(ds, diag.NewWarning(ruleNotServed, m.Props.At("HttpMethod", m.Range),
+								"method %s %s is not served: %q is not an HTTP method API Gateway accepts", m.HTTPMethod, res.Path, m.HTTPMethod).
+								WithResource(m.LogicalID).
+								WithHint("Use GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS or ANY."))
 						}
 						continue
 					}
@@ -259,9 +261,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			for _, r := range a.Resources {
 				for _, m := range r.Methods {
 					if m.AuthorizationType == "AWS_IAM" {
-						ds = append(ds, diag.Infof(ruleIgnored, m.Props.At("AuthorizationType", m.Range), m.LogicalID,
-							"Send any Authorization header (a SigV4 signature from the AWS CLI or SDK works as is); without one the route answers 403 Missing Authentication Token, as AWS does.",
-							"%s %s uses AWS_IAM: cfnrun up requires an Authorization header but does not verify the signature", m.HTTPMethod, r.Path))
+						ds = append(ds, diag.NewInfo(ruleIgnored, m.Props.At("AuthorizationType", m.Range),
+							"%s %s uses AWS_IAM: cfnrun up requires an Authorization header but does not verify the signature", m.HTTPMethod, r.Path).
+							WithResource(m.LogicalID).
+							WithHint("Send any Authorization header (a SigV4 signature from the AWS CLI or SDK works as is); without one the route answers 403 Missing Authentication Token, as AWS does."))
 					}
 				}
 			}
@@ -269,9 +272,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				if au.Type == "TOKEN" || au.Type == "REQUEST" || au.Type == "COGNITO_USER_POOLS" {
 					continue // run by the methods that use them
 				}
-				ds = append(ds, diag.Infof(ruleIgnored, au.Range, au.LogicalID,
-					"Requests reach the integration as if the method's AuthorizationType were NONE.",
-					"authorizer %q is not enforced by cfnrun up", au.Name))
+				ds = append(ds, diag.NewInfo(ruleIgnored, au.Range,
+					"authorizer %q is not enforced by cfnrun up", au.Name).
+					WithResource(au.LogicalID).
+					WithHint("Requests reach the integration as if the method's AuthorizationType were NONE."))
 			}
 		}
 	}
@@ -304,9 +308,10 @@ func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
 			keep, drop = st, keep
 			out[i] = keep
 		}
-		*ds = append(*ds, diag.Warnf(ruleIgnored, drop.Range, drop.LogicalID,
-			fmt.Sprintf("AWS would fail the deployment (stage %q already exists); cfnrun up serves the stage from %s. Remove StageName from the Deployment or the duplicate Stage.", st.Name, keep.LogicalID),
-			"stage %q is declared twice; the declaration from %s is ignored", st.Name, drop.LogicalID))
+		*ds = append(*ds, diag.NewWarning(ruleIgnored, drop.Range,
+			"stage %q is declared twice; the declaration from %s is ignored", st.Name, drop.LogicalID).
+			WithResource(drop.LogicalID).
+			WithHint(fmt.Sprintf("AWS would fail the deployment (stage %q already exists); cfnrun up serves the stage from %s. Remove StageName from the Deployment or the duplicate Stage.", st.Name, keep.LogicalID)))
 	}
 	return out
 }
@@ -341,9 +346,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 	in := m.Integration
 	if in == nil {
 		ep.fail, ep.reason = errConfig, "the method has no Integration"
-		*ds = append(*ds, diag.Warnf(ruleNotServed, m.Range, m.LogicalID,
-			"Add an Integration (HTTP_PROXY, HTTP or MOCK); AWS answers such a method with 500 Internal server error, and so does cfnrun.",
-			"method %s %s has no integration", m.HTTPMethod, res.Path))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, m.Range,
+			"method %s %s has no integration", m.HTTPMethod, res.Path).
+			WithResource(m.LogicalID).
+			WithHint("Add an Integration (HTTP_PROXY, HTTP or MOCK); AWS answers such a method with 500 Internal server error, and so does cfnrun."))
 		return ep
 	}
 	ep.typ = in.Type
@@ -355,9 +361,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		}
 	default:
 		ep.fail, ep.reason = errConfig, fmt.Sprintf("unknown integration type %q", in.Type)
-		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
-			"Use HTTP_PROXY, HTTP, MOCK, AWS or AWS_PROXY.",
-			"method %s %s has unknown integration type %q", m.HTTPMethod, res.Path, in.Type))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Type", in.Range),
+			"method %s %s has unknown integration type %q", m.HTTPMethod, res.Path, in.Type).
+			WithResource(m.LogicalID).
+			WithHint("Use HTTP_PROXY, HTTP, MOCK, AWS or AWS_PROXY."))
 		return ep
 	}
 	ep.timeout = time.Duration(in.TimeoutMillis) * time.Millisecond
@@ -372,9 +379,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		ut, err := parseURITemplate(raw)
 		if err != nil {
 			ep.fail, ep.reason = errConfig, err.Error()
-			*ds = append(*ds, diag.Warnf(ruleNotServed, rngOf("Uri"), m.LogicalID,
-				"Give an absolute http:// or https:// URL; use --set or --map to point it at a local server.",
-				"method %s %s is not served: %v", m.HTTPMethod, res.Path, err))
+			*ds = append(*ds, diag.NewWarning(ruleNotServed, rngOf("Uri"),
+				"method %s %s is not served: %v", m.HTTPMethod, res.Path, err).
+				WithResource(m.LogicalID).
+				WithHint("Give an absolute http:// or https:// URL; use --set or --map to point it at a local server."))
 			return ep
 		}
 		ep.target = ut
@@ -385,9 +393,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		h2 := in.ConnectionType == model.ConnectionHTTP2
 		ep.backend = g.backends.group(ut.scheme, ut.host, h2)
 		if in.ConnectionType == model.ConnectionVPCLink {
-			*ds = append(*ds, diag.Infof(ruleIgnored, rngOf("ConnectionType"), m.LogicalID,
-				"The request goes to the Uri directly; use --map to point it at a local server.",
-				"method %s %s: VPC_LINK is not emulated", m.HTTPMethod, res.Path))
+			*ds = append(*ds, diag.NewInfo(ruleIgnored, rngOf("ConnectionType"),
+				"method %s %s: VPC_LINK is not emulated", m.HTTPMethod, res.Path).
+				WithResource(m.LogicalID).
+				WithHint("The request goes to the Uri directly; use --map to point it at a local server."))
 		}
 	}
 	// Request parameters.
@@ -395,9 +404,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		src := in.RequestParameters[k]
 		pm, err := compileRequestParam(k, src)
 		if err != nil {
-			*ds = append(*ds, diag.Warnf(ruleIgnored, rngOf("RequestParameters"), m.LogicalID,
-				"Map integration.request.{path|querystring|header}.NAME from method.request.{path|querystring|header}.NAME, 'static', context.NAME or stageVariables.NAME.",
-				"request parameter %s = %s is ignored: %v", k, src, err))
+			*ds = append(*ds, diag.NewWarning(ruleIgnored, rngOf("RequestParameters"),
+				"request parameter %s = %s is ignored: %v", k, src, err).
+				WithResource(m.LogicalID).
+				WithHint("Map integration.request.{path|querystring|header}.NAME from method.request.{path|querystring|header}.NAME, 'static', context.NAME or stageVariables.NAME."))
 			continue
 		}
 		ep.reqParams = append(ep.reqParams, pm)
@@ -439,9 +449,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 			}
 			s, err := mockStatusCode(lt)
 			if err != nil {
-				*ds = append(*ds, diag.Warnf(ruleNotServed, rngOf("RequestTemplates"), m.LogicalID,
-					`A MOCK request template must produce JSON such as {"statusCode": 200}.`,
-					"MOCK request template %s: %v; requests with this content type answer 500", ct, err))
+				*ds = append(*ds, diag.NewWarning(ruleNotServed, rngOf("RequestTemplates"),
+					"MOCK request template %s: %v; requests with this content type answer 500", ct, err).
+					WithResource(m.LogicalID).
+					WithHint(`A MOCK request template must produce JSON such as {"statusCode": 200}.`))
 				ep.reqTemplates[ct] = failingTemplate{err}
 				continue
 			}
@@ -455,17 +466,20 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		cr := &cresponse{}
 		st, err := strconv.Atoi(r.StatusCode)
 		if err != nil || st < 100 || st > 599 {
-			*ds = append(*ds, diag.Warnf(ruleIgnored, r.Range, m.LogicalID, "Use a status code from 100 to 599.",
-				"integration response with StatusCode %q is ignored", r.StatusCode))
+			*ds = append(*ds, diag.NewWarning(ruleIgnored, r.Range,
+				"integration response with StatusCode %q is ignored", r.StatusCode).
+				WithResource(m.LogicalID).
+				WithHint("Use a status code from 100 to 599."))
 			continue
 		}
 		cr.status = st
 		if r.SelectionPattern != "" {
 			re, err := regexp.Compile("^(?:" + r.SelectionPattern + ")$")
 			if err != nil {
-				*ds = append(*ds, diag.Warnf(ruleUnsupported, r.Range, m.LogicalID,
-					"cfnrun matches selection patterns with Go's RE2 syntax; Java-only constructs (lookarounds, backreferences) are not available.",
-					"SelectionPattern %q does not compile: %v; the response is never selected", r.SelectionPattern, err))
+				*ds = append(*ds, diag.NewWarning(ruleUnsupported, r.Range,
+					"SelectionPattern %q does not compile: %v; the response is never selected", r.SelectionPattern, err).
+					WithResource(m.LogicalID).
+					WithHint("cfnrun matches selection patterns with Go's RE2 syntax; Java-only constructs (lookarounds, backreferences) are not available."))
 				continue
 			}
 			cr.pattern = re
@@ -473,9 +487,10 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		for _, k := range slices.Sorted(maps.Keys(r.ResponseParameters)) {
 			rp, err := compileResponseParam(k, r.ResponseParameters[k])
 			if err != nil {
-				*ds = append(*ds, diag.Warnf(ruleIgnored, r.Range, m.LogicalID,
-					"Map method.response.header.NAME from 'static', integration.response.header.NAME, integration.response.body or integration.response.body.FIELD.",
-					"response parameter %s = %s is ignored: %v", k, r.ResponseParameters[k], err))
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, r.Range,
+					"response parameter %s = %s is ignored: %v", k, r.ResponseParameters[k], err).
+					WithResource(m.LogicalID).
+					WithHint("Map method.response.header.NAME from 'static', integration.response.header.NAME, integration.response.body or integration.response.body.FIELD."))
 				continue
 			}
 			cr.headers = append(cr.headers, rp)
@@ -537,15 +552,17 @@ func isCheap(t mappingTemplate) bool {
 func compileMapping(src string, rng diag.Range, logical, what string, ds *diag.Diagnostics) (mappingTemplate, bool) {
 	t, err := compileTemplate(src)
 	if err != nil {
-		*ds = append(*ds, diag.Warnf(ruleUnsupported, rng, logical,
-			"Requests that need this template answer 500 and the access log says why.",
-			"%s does not parse: %v", what, err))
+		*ds = append(*ds, diag.NewWarning(ruleUnsupported, rng,
+			"%s does not parse: %v", what, err).
+			WithResource(logical).
+			WithHint("Requests that need this template answer 500 and the access log says why."))
 		return failingTemplate{err}, true
 	}
 	if u := t.Unsupported(); len(u) > 0 {
-		*ds = append(*ds, diag.Warnf(ruleUnsupported, rng, logical,
-			"Requests that need this template answer 500 and the access log says why; cfnrun never renders it partially.",
-			"%s uses what cfnrun does not implement: %s", what, strings.Join(u, ", ")))
+		*ds = append(*ds, diag.NewWarning(ruleUnsupported, rng,
+			"%s uses what cfnrun does not implement: %s", what, strings.Join(u, ", ")).
+			WithResource(logical).
+			WithHint("Requests that need this template answer 500 and the access log says why; cfnrun never renders it partially."))
 		return failingTemplate{fmt.Errorf("%w: %s", errUnsupportedTemplate, strings.Join(u, ", "))}, true
 	}
 	return t, true

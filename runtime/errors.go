@@ -227,9 +227,10 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 			src := gr.ResponseParameters[name]
 			h, ok := strings.CutPrefix(name, "gatewayresponse.header.")
 			if !ok || len(src) < 2 || src[0] != '\'' || src[len(src)-1] != '\'' {
-				*ds = append(*ds, diag.Warnf(ruleIgnored, gr.Range, gr.LogicalID,
-					"cfnrun applies static values ('value') to gatewayresponse.header.NAME.",
-					"gateway response parameter %s = %s is ignored", name, src))
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, gr.Range,
+					"gateway response parameter %s = %s is ignored", name, src).
+					WithResource(gr.LogicalID).
+					WithHint("cfnrun applies static values ('value') to gatewayresponse.header.NAME."))
 				continue
 			}
 			er.headers = append(er.headers, [2]string{h, src[1 : len(src)-1]})

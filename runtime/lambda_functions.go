@@ -131,9 +131,10 @@ func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lamb
 				if what == "" {
 					what = l.ARN
 				}
-				*ds = append(*ds, diag.Warnf(ruleIgnored, l.Range, fn.LogicalID,
-					"Layers are local when the template builds them from a directory or zip; the function runs without this one.",
-					"function %s: layer %s is not available locally and is left out", fn.Name, what))
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, l.Range,
+					"function %s: layer %s is not available locally and is left out", fn.Name, what).
+					WithResource(fn.LogicalID).
+					WithHint("Layers are local when the template builds them from a directory or zip; the function runs without this one."))
 			}
 		}
 		if !over && why == "" && !lambda.Served(fn.Runtime) {

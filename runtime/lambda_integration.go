@@ -27,8 +27,10 @@ import (
 func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Method, in *model.Integration, g *Gateway, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) bool {
 	notServed := func(reason, hint string) bool {
 		ep.fail, ep.reason = errConfig, reason
-		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Uri", in.Range), m.LogicalID, hint,
-			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Uri", in.Range),
+			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason).
+			WithResource(m.LogicalID).
+			WithHint(hint))
 		return false
 	}
 	lt := in.Lambda
@@ -43,18 +45,20 @@ func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Metho
 	}
 	if lt == nil {
 		ep.fail, ep.reason = errConfig, in.Type+" integrations with AWS services are not run locally"
-		*ds = append(*ds, diag.Warnf(ruleNotServed, in.Props.At("Type", in.Range), m.LogicalID,
-			"cfnrun runs Lambda functions but does not call other AWS services; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it.",
-			"method %s %s uses an %s integration with an AWS service, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type))
+		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Type", in.Range),
+			"method %s %s uses an %s integration with an AWS service, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type).
+			WithResource(m.LogicalID).
+			WithHint("cfnrun runs Lambda functions but does not call other AWS services; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it."))
 		return false
 	}
 	name, qual := lt.Name, lt.Qualifier
 	if lt.Function != nil {
 		name = lt.Function.Name
 		if !lt.Function.HasQualifier(qual) {
-			*ds = append(*ds, diag.Infof(ruleIgnored, in.Props.At("Uri", in.Range), m.LogicalID,
-				"Every alias and version runs the function's current code locally.",
-				"method %s %s names %s:%s, an alias or version the template does not define; cfnrun runs the function's current code", m.HTTPMethod, res.Path, name, qual))
+			*ds = append(*ds, diag.NewInfo(ruleIgnored, in.Props.At("Uri", in.Range),
+				"method %s %s names %s:%s, an alias or version the template does not define; cfnrun runs the function's current code", m.HTTPMethod, res.Path, name, qual).
+				WithResource(m.LogicalID).
+				WithHint("Every alias and version runs the function's current code locally."))
 		}
 	} else if !ls.external[name] {
 		return notServed("the Uri names function "+lt.ARN+", which the template does not define",

@@ -79,9 +79,10 @@ func newModelSet(api *model.RestAPI, ds *diag.Diagnostics) *modelSet {
 		doc, err := schema4.Parse([]byte(m.Schema))
 		if err != nil {
 			ms.failed[m.Name] = true
-			*ds = append(*ds, diag.Warnf(ruleIgnored, m.Range, m.LogicalID,
-				"Write the Schema as a JSON Schema draft 4 document (a JSON object).",
-				"model %s is not JSON (%v): request bodies are not validated against it", m.Name, err))
+			*ds = append(*ds, diag.NewWarning(ruleIgnored, m.Range,
+				"model %s is not JSON (%v): request bodies are not validated against it", m.Name, err).
+				WithResource(m.LogicalID).
+				WithHint("Write the Schema as a JSON Schema draft 4 document (a JSON object)."))
 			continue
 		}
 		ms.set.Add(ModelURL(api.ID, m.Name), doc)
@@ -113,9 +114,10 @@ func (ms *modelSet) schema(name string, m *model.Method) *modelSchema {
 	}
 	if !known {
 		ms.failed[name] = true
-		*ms.ds = append(*ms.ds, diag.Warnf(ruleIgnored, m.Props.At("RequestModels", m.Range), m.LogicalID,
-			"Define an AWS::ApiGateway::Model with this Name on the API (AWS refuses to deploy a method that names a missing model).",
-			"RequestModels names model %q, which the API does not define: request bodies are not validated", name))
+		*ms.ds = append(*ms.ds, diag.NewWarning(ruleIgnored, m.Props.At("RequestModels", m.Range),
+			"RequestModels names model %q, which the API does not define: request bodies are not validated", name).
+			WithResource(m.LogicalID).
+			WithHint("Define an AWS::ApiGateway::Model with this Name on the API (AWS refuses to deploy a method that names a missing model)."))
 		return nil
 	}
 	s, err := ms.set.Compile(ModelURL(ms.api.ID, name))
@@ -125,10 +127,11 @@ func (ms *modelSet) schema(name string, m *model.Method) *modelSchema {
 		if mdl != nil {
 			rng, id = mdl.Range, mdl.LogicalID
 		}
-		*ms.ds = append(*ms.ds, diag.Warnf(ruleIgnored, rng, id,
-			"Fix the schema (JSON Schema draft 4); API Gateway refuses a model whose schema is invalid. "+
-				"A $ref names another model by its URL, https://apigateway.amazonaws.com/restapis/{api id}/models/{name}.",
-			"model %s does not compile: %v; request bodies are not validated against it", name, err))
+		*ms.ds = append(*ms.ds, diag.NewWarning(ruleIgnored, rng,
+			"model %s does not compile: %v; request bodies are not validated against it", name, err).
+			WithResource(id).
+			WithHint("Fix the schema (JSON Schema draft 4); API Gateway refuses a model whose schema is invalid. "+
+				"A $ref names another model by its URL, https://apigateway.amazonaws.com/restapis/{api id}/models/{name}."))
 		return nil
 	}
 	cs := &modelSchema{name: name, schema: s}

@@ -27,14 +27,6 @@
 // emits it as a relatedLocation that code scanning links to, JSON lists it.
 // Long hints belong next to their rule (a named constant or the rule's
 // table entry), not inline at the call site.
-//
-// Migrating: Errorf, Warnf and Infof (six positional arguments) still work
-// and build the same Diagnostic; they go away once every package has
-// moved. Errorf(rule, rng, res, hint, format, args...) is
-// NewError(rule, rng, format, args...).WithResource(res).WithHint(hint);
-// drop a With call whose argument is "". A local helper that wraps Errorf
-// (s.errorf, errorf) can keep its signature and call the new form inside,
-// or return the Diagnostic so callers chain WithRelated.
 package diag
 
 import (
@@ -267,26 +259,4 @@ func (ds Diagnostics) Sort() Diagnostics {
 		)
 	})
 	return slices.CompactFunc(ds, Diagnostic.Equal)
-}
-
-// The positional constructors below predate named parts; see the package
-// documentation for how to migrate a call.
-
-// Errorf returns an error Diagnostic.
-// Kept until every package has migrated; new code uses
-// NewError(rule, rng, format, args...).WithResource(res).WithHint(detail).
-func Errorf(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
-	return Diagnostic{Severity: Error, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
-}
-
-// Warnf returns a warning Diagnostic.
-// Kept until every package has migrated; new code uses NewWarning.
-func Warnf(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
-	return Diagnostic{Severity: Warning, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
-}
-
-// Infof returns an info Diagnostic.
-// Kept until every package has migrated; new code uses NewInfo.
-func Infof(rule string, rng Range, resource, detail, format string, args ...any) Diagnostic {
-	return Diagnostic{Severity: Info, Rule: rule, Range: rng, Resource: resource, Detail: detail, Summary: fmt.Sprintf(format, args...)}
 }

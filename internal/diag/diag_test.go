@@ -122,9 +122,8 @@ func TestNamedParts(t *testing.T) {
 	if base.Related != nil || len(a.Related) != 1 || a.Related[0].Message != "one" || b.Related[0].Message != "two" || len(c.Related) != 2 {
 		t.Errorf("With calls share state: base %v a %v b %v c %v", base.Related, a.Related, b.Related, c.Related)
 	}
-	old := Warnf("W1", rng, "R", "fix", "n=%d", 3)
-	if !old.Equal(base.WithResource("R").WithHint("fix")) {
-		t.Errorf("Warnf and NewWarning().With... differ:\n%#v\n%#v", old, base.WithResource("R").WithHint("fix"))
+	if full := base.WithResource("R").WithHint("fix"); full.Resource != "R" || full.Detail != "fix" || full.Summary != "n=3" || base.Resource != "" {
+		t.Errorf("WithResource/WithHint: %#v (base %#v)", full, base)
 	}
 	if got := NewInfo("I1", rng, "x").Severity; got != Info {
 		t.Errorf("NewInfo severity = %v", got)
