@@ -29,8 +29,6 @@ var mock200 = func() *model.Integration {
 		Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": `{"ok":true}`}}}}
 }
 
-func noThrottle() model.Throttle { return model.Throttle{RateLimit: -1, BurstLimit: -1} }
-
 // accessTemplate is an API with two stages, keyed methods, and a usage
 // plan covering prod only.
 func accessTemplate() *tb {

@@ -88,7 +88,7 @@ func TestControlPlaneAWSCLI(t *testing.T) {
 	}
 	for _, v := range []string{"false", "true"} {
 		// The article's command.
-		out, errOut, code = awsCLI(t, env, p.http, "update-stage", "--rest-api-id", id, "--stage-name", "prod",
+		_, errOut, code = awsCLI(t, env, p.http, "update-stage", "--rest-api-id", id, "--stage-name", "prod",
 			"--patch-operations", "op=replace,path=/http2Enabled,value="+v)
 		if code != 0 {
 			t.Fatalf("update-stage exited %d: %s", code, errOut)

@@ -75,7 +75,18 @@ func ParseJWKS(b []byte) ([]Key, error) {
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("key %d (%s): bad x or y", i, k.Kid)
 			}
-			pub := &ecdsa.PublicKey{Curve: elliptic.P256(), X: new(big.Int).SetBytes(x), Y: new(big.Int).SetBytes(y)}
+			if len(x) > 32 || len(y) > 32 {
+				return nil, fmt.Errorf("key %d (%s): x or y longer than a P-256 coordinate", i, k.Kid)
+			}
+			// The uncompressed point: 0x04, then x and y, 32 bytes each.
+			point := make([]byte, 65)
+			point[0] = 4
+			copy(point[33-len(x):33], x)
+			copy(point[65-len(y):], y)
+			pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), point)
+			if err != nil {
+				return nil, fmt.Errorf("key %d (%s): not a point on P-256: %v", i, k.Kid, err)
+			}
 			out = append(out, Key{ID: k.Kid, Alg: "ES256", Pub: pub})
 		default:
 			return nil, fmt.Errorf("key %d (%s): key type %q is not supported (RSA and EC are)", i, k.Kid, k.Kty)
@@ -95,8 +106,12 @@ func JWKS(keys ...Key) []byte {
 			set.Keys = append(set.Keys, jwk{Kty: "RSA", Kid: k.ID, Alg: "RS256", Use: "sig",
 				N: base64.RawURLEncoding.EncodeToString(p.N.Bytes()), E: base64.RawURLEncoding.EncodeToString(big.NewInt(int64(p.E)).Bytes())})
 		case *ecdsa.PublicKey:
+			point, err := p.Bytes() // 0x04, x, y
+			if err != nil || len(point) != 65 {
+				continue // not a P-256 key: JWKS has nothing to say of it
+			}
 			set.Keys = append(set.Keys, jwk{Kty: "EC", Kid: k.ID, Alg: "ES256", Use: "sig", Crv: "P-256",
-				X: base64.RawURLEncoding.EncodeToString(p.X.FillBytes(make([]byte, 32))), Y: base64.RawURLEncoding.EncodeToString(p.Y.FillBytes(make([]byte, 32)))})
+				X: base64.RawURLEncoding.EncodeToString(point[1:33]), Y: base64.RawURLEncoding.EncodeToString(point[33:])})
 		}
 	}
 	b, _ := json.MarshalIndent(set, "", "  ")

@@ -341,13 +341,13 @@ type Deployment struct {
 
 // StageResources is the resource tree stage st serves: its deployment's
 // snapshot when the deployment has one, else the API's current tree.
-func (a *RestAPI) StageResources(st *Stage) []*Resource {
-	for _, d := range a.Deployments {
+func (api *RestAPI) StageResources(st *Stage) []*Resource {
+	for _, d := range api.Deployments {
 		if d.ID == st.DeploymentID && d.Resources != nil {
 			return d.Resources
 		}
 	}
-	return a.Resources
+	return api.Resources
 }
 
 // Stage is an AWS::ApiGateway::Stage, or the stage a Deployment's

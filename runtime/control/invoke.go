@@ -87,10 +87,9 @@ func testInvokeMethod(rq *request) (int, any, error) {
 		out.Headers[k] = vs[len(vs)-1]
 		out.MultiValueHeaders[k] = vs
 	}
-	rid := ""
-	if ids := rec.Header()["x-amzn-RequestId"]; len(ids) > 0 {
-		rid = ids[0]
-	}
+	// The gateway writes x-amzn-RequestId in AWS's spelling, not Go's
+	// canonical one.
+	rid := out.Headers["x-amzn-RequestId"]
 	out.Log = invokeLog(start, out, res, m, st, rawPath, rawQuery, in, rid)
 	return http.StatusOK, out, nil
 }
