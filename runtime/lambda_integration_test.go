@@ -385,11 +385,16 @@ func TestLambdaRemote(t *testing.T) {
 func TestLambdaReload(t *testing.T) {
 	needNode(t)
 	const code = `exports.handler = async () => ({ statusCode: 200, body: process.env.V + " " + process.pid });`
+	// One instance at most: the pool may start a second one for a request
+	// that arrives before the first instance polls again, which would make
+	// "the same warm instance" a race.
+	one := 1
 	version := func(v string) *model.Template {
 		b := newTB("lambdaapi5", stage("prod", nil))
 		b.method("/v", "GET", lambdaProxy("fn"))
 		b.t.Functions = []*model.Function{{Name: "fn", ARN: fnARN("fn"), Runtime: "nodejs20.x", Handler: "index.handler", Timeout: 10,
-			Environment: map[string]string{"V": v}, Code: model.Code{Files: []model.CodeFile{{Name: "index.js", Content: code}}}}}
+			ReservedConcurrency: &one,
+			Environment:         map[string]string{"V": v}, Code: model.Code{Files: []model.CodeFile{{Name: "index.js", Content: code}}}}}
 		return b.build()
 	}
 	r, _ := lambdaGateway(t, version("one"), nil)
