@@ -281,12 +281,7 @@ func StableKeyValue(parts ...string) string {
 	for i := 0; i < len(out); i += 16 {
 		h := sha256.New()
 		h.Write([]byte{byte(i)})
-		for _, p := range parts {
-			var l [8]byte
-			binary.BigEndian.PutUint64(l[:], uint64(len(p)))
-			h.Write(l[:])
-			h.Write([]byte(p))
-		}
+		writeParts(h, parts)
 		sum := h.Sum(nil)
 		for j := 0; j < 16 && i+j < len(out); j++ {
 			out[i+j] = keyAlphabet[int(binary.BigEndian.Uint16(sum[2*j:]))%len(keyAlphabet)]

@@ -3,6 +3,7 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 )
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -14,16 +15,22 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 // ids.
 func StableID(n int, parts ...string) string {
 	h := sha256.New()
-	for _, p := range parts {
-		var l [8]byte
-		binary.BigEndian.PutUint64(l[:], uint64(len(p)))
-		h.Write(l[:])
-		h.Write([]byte(p))
-	}
+	writeParts(h, parts)
 	sum := h.Sum(nil)
 	out := make([]byte, n)
 	for i := range out {
 		out[i] = idAlphabet[int(sum[i%len(sum)])%len(idAlphabet)]
 	}
 	return string(out)
+}
+
+// writeParts hashes parts, each prefixed with its length, so that
+// ("ab", "c") and ("a", "bc") differ.
+func writeParts(h hash.Hash, parts []string) {
+	for _, p := range parts {
+		var l [8]byte
+		binary.BigEndian.PutUint64(l[:], uint64(len(p)))
+		h.Write(l[:])
+		h.Write([]byte(p))
+	}
 }
