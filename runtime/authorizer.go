@@ -18,16 +18,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
-
-// maxAuthCacheEntries bounds an authorizer's cache; when full it is
-// emptied (entries are cheap to make again).
-const maxAuthCacheEntries = 10000
 
 // cauthorizer is a compiled Lambda authorizer, shared by the methods that
 // use it within one template version.
@@ -41,19 +36,13 @@ type cauthorizer struct {
 	// validate is IdentityValidationExpression (TOKEN), nil for none.
 	validate *regexp.Regexp
 	sources  []identitySource
-
-	mu    sync.Mutex
-	cache map[string]authEntry
+	// cache holds answers for ttl (Counters.AuthCache); nil when ttl is 0.
+	cache AuthCache
 }
 
 type identitySource struct {
 	kind srcKind // srcHeader, srcQuery, srcStageVar, srcContext
 	name string
-}
-
-type authEntry struct {
-	res     *authResult
-	expires time.Time
 }
 
 // authResult is what an authorizer function returned, parsed.
@@ -132,7 +121,7 @@ func compileAuthorizer(ep *endpoint, cs *cstage, res *model.Resource, m *model.M
 			"Pass --code NAME=PATH for code that is not local, or --lambda "+name+"=URL|COMMAND.")
 	}
 	ca := &cauthorizer{name: au.Name, typ: strings.ToUpper(au.Type), fn: name, region: "us-east-1",
-		ttl: time.Duration(au.ResultTTLSeconds) * time.Second, cache: map[string]authEntry{}}
+		ttl: time.Duration(au.ResultTTLSeconds) * time.Second}
 	if r, ok := uriRegion(au.AuthorizerURI); ok {
 		ca.region = r
 	}
@@ -169,9 +158,24 @@ func compileAuthorizer(ep *endpoint, cs *cstage, res *model.Resource, m *model.M
 			ca.validate = re
 		}
 	}
+	if ca.ttl > 0 {
+		ca.cache = g.counters.AuthCache(authCacheName(cs.api.id, au, ca))
+	}
 	auths[au] = ca
 	ep.auth = ca
 	return true
+}
+
+// authCacheName names an authorizer's cache by what decides its answers,
+// so replicas serving one template share it and a changed authorizer
+// starts anew.
+func authCacheName(apiID string, au *model.Authorizer, ca *cauthorizer) string {
+	var b strings.Builder
+	b.WriteString(apiID + "/" + au.ID + "/" + ca.fn + "/" + ca.typ + "/" + strconv.FormatInt(int64(ca.ttl/time.Second), 10))
+	for _, s := range ca.sources {
+		b.WriteString("/" + strconv.Itoa(int(s.kind)) + ":" + s.name)
+	}
+	return b.String()
 }
 
 func uriRegion(uri string) (string, bool) {
@@ -224,15 +228,20 @@ func (g *Gateway) authorize(rs *reqState) error {
 		return rs.fail(errUnauthorized, "authorizer "+ca.name+": the token does not match IdentityValidationExpression")
 	}
 	arn := rs.methodARN(ca.region)
-	key := strings.Join(values, "\x00")
-	res := ca.cached(key, g.cfg.Now())
+	var key string
+	var res *authResult
+	if ca.cache != nil {
+		key = strings.Join(values, "\x00")
+		res = ca.cached(rs, key)
+	}
 	if res == nil {
+		var answer []byte
 		var err error
-		if res, err = g.callAuthorizer(rs, ca, values, arn); err != nil {
+		if res, answer, err = g.callAuthorizer(rs, ca, values, arn); err != nil {
 			return err
 		}
-		if ca.ttl > 0 {
-			ca.store(key, res, g.cfg.Now().Add(ca.ttl))
+		if ca.cache != nil {
+			ca.cache.Put(rs.r.Context(), key, AuthAnswer{JSON: answer, parsed: res}, g.cfg.Now(), ca.ttl)
 		}
 	}
 	switch res.evaluate(arn) {
@@ -245,30 +254,27 @@ func (g *Gateway) authorize(rs *reqState) error {
 	return nil
 }
 
-func (ca *cauthorizer) cached(key string, now time.Time) *authResult {
-	if ca.ttl <= 0 {
+// cached is the answer the cache holds for key, nil for none (an answer
+// from a shared store that no longer parses is logged and is a miss).
+func (ca *cauthorizer) cached(rs *reqState, key string) *authResult {
+	a, ok := ca.cache.Get(rs.r.Context(), key, rs.g.cfg.Now())
+	if !ok {
 		return nil
 	}
-	ca.mu.Lock()
-	defer ca.mu.Unlock()
-	e, ok := ca.cache[key]
-	if !ok || !now.Before(e.expires) {
+	if a.parsed != nil {
+		return a.parsed
+	}
+	res, err := parseAuthorizerResult(a.JSON)
+	if err != nil {
+		rs.g.log.Warn("ignoring a cached authorizer answer that does not parse", slog.String("authorizer", ca.name), slog.String("error", err.Error()))
 		return nil
 	}
-	return e.res
+	return res
 }
 
-func (ca *cauthorizer) store(key string, res *authResult, expires time.Time) {
-	ca.mu.Lock()
-	defer ca.mu.Unlock()
-	if len(ca.cache) >= maxAuthCacheEntries {
-		clear(ca.cache)
-	}
-	ca.cache[key] = authEntry{res, expires}
-}
-
-// callAuthorizer invokes the authorizer function and parses its answer.
-func (g *Gateway) callAuthorizer(rs *reqState, ca *cauthorizer, values []string, arn string) (*authResult, error) {
+// callAuthorizer invokes the authorizer function and parses its answer;
+// it returns the answer's JSON too, for the cache.
+func (g *Gateway) callAuthorizer(rs *reqState, ca *cauthorizer, values []string, arn string) (*authResult, []byte, error) {
 	var payload []byte
 	if ca.typ == "TOKEN" {
 		payload = append(payload, `{"type":"TOKEN","methodArn":`...)
@@ -292,24 +298,24 @@ func (g *Gateway) callAuthorizer(rs *reqState, ca *cauthorizer, values []string,
 		// Lambda refused or the call timed out: the authorizer could not
 		// be reached.
 		rs.gerr.kind = errAuthorizerConfig
-		return nil, &rs.gerr
+		return nil, nil, &rs.gerr
 	}
 	if res.FunctionError != "" {
 		if msg, _ := jsonField(res.Payload, "errorMessage"); msg == "Unauthorized" {
-			return nil, rs.fail(errUnauthorized, "authorizer "+ca.name+": the function answered Unauthorized")
+			return nil, nil, rs.fail(errUnauthorized, "authorizer "+ca.name+": the function answered Unauthorized")
 		}
 		g.log.Warn("authorizer function failed", slog.String("authorizer", ca.name), slog.String("function", ca.fn),
 			slog.String("errorType", res.ErrorType), slog.String("error", truncate(res.Payload, 1024)), slog.String("requestId", rs.requestID()))
-		return nil, rs.fail(errAuthorizerFailure, "authorizer "+ca.name+": function "+ca.fn+" failed ("+res.ErrorType+")")
+		return nil, nil, rs.fail(errAuthorizerFailure, "authorizer "+ca.name+": function "+ca.fn+" failed ("+res.ErrorType+")")
 	}
 	ar, err := parseAuthorizerResult(res.Payload)
 	if err != nil {
 		g.log.Warn("Execution failed due to configuration error: Invalid JSON in response from authorizer", slog.String("authorizer", ca.name),
 			slog.String("function", ca.fn), slog.String("error", err.Error()), slog.String("response", truncate(res.Payload, 1024)),
 			slog.String("requestId", rs.requestID()))
-		return nil, rs.fail(errAuthorizerConfig, "authorizer "+ca.name+": "+err.Error())
+		return nil, nil, rs.fail(errAuthorizerConfig, "authorizer "+ca.name+": "+err.Error())
 	}
-	return ar, nil
+	return ar, res.Payload, nil
 }
 
 func truncate(b []byte, n int) string {

@@ -15,8 +15,11 @@ package runtime
 // every replica): compile asks it for each bucket and quota once per
 // template version, by a name that stays the same across reloads (so a
 // hot reload does not reset a key's quota), and requests call Take.
+// Lambda authorizers' result caches come from the same interface
+// (AuthCache), so replicas sharing counters share cached policies too.
 
 import (
+	"context"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -38,6 +41,33 @@ type Counters interface {
 	// (model.QuotaDay, QuotaWeek or QuotaMonth) starting at offset (see
 	// model.Quota).
 	Quota(name string, limit int, period string, offset int) Limiter
+	// AuthCache returns the result cache of a Lambda authorizer, asked
+	// once per template version; name says the authorizer and its
+	// settings (API, authorizer, function, type, identity sources, TTL),
+	// so two replicas serving one template ask for the same name.
+	AuthCache(name string) AuthCache
+}
+
+// AuthCache keeps a Lambda authorizer's answers per identity (the
+// identity source values) until they expire, as API Gateway caches them
+// for AuthorizerResultTtlInSeconds. Implementations must be safe for
+// concurrent use. A cache that cannot answer (a shared store that is
+// down) reports a miss, and the gateway invokes the authorizer.
+type AuthCache interface {
+	// Get returns the answer stored for key that has not expired at now.
+	Get(ctx context.Context, key string, now time.Time) (AuthAnswer, bool)
+	// Put stores an answer for key, made at now, for ttl.
+	Put(ctx context.Context, key string, a AuthAnswer, now time.Time, ttl time.Duration)
+}
+
+// AuthAnswer is what an authorizer function answered.
+type AuthAnswer struct {
+	// JSON is the function's answer as it returned it. It is valid during
+	// Put only: a cache that keeps it must copy it.
+	JSON []byte
+	// parsed is the answer parsed, kept by the in-memory cache so a hit
+	// costs no parsing; nil when the answer came from a shared store.
+	parsed *authResult
 }
 
 // Limiter admits or refuses one request.
@@ -82,6 +112,51 @@ func (m *MemoryCounters) Quota(name string, limit int, period string, offset int
 	}
 	m.quotas[name] = q
 	return q
+}
+
+// AuthCache implements Counters: a new cache for each template version
+// (a reload starts with an empty cache, as a new deployment does),
+// holding parsed answers.
+func (m *MemoryCounters) AuthCache(string) AuthCache {
+	return &memAuthCache{entries: map[string]memAuthEntry{}}
+}
+
+// maxAuthCacheEntries bounds an in-memory authorizer cache; when full it
+// is emptied (entries are cheap to make again).
+const maxAuthCacheEntries = 10000
+
+type memAuthCache struct {
+	mu      sync.Mutex
+	entries map[string]memAuthEntry
+}
+
+type memAuthEntry struct {
+	res     *authResult
+	expires time.Time
+}
+
+// Get implements AuthCache.
+func (c *memAuthCache) Get(_ context.Context, key string, now time.Time) (AuthAnswer, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if !ok || !now.Before(e.expires) {
+		return AuthAnswer{}, false
+	}
+	return AuthAnswer{parsed: e.res}, true
+}
+
+// Put implements AuthCache. It keeps the parsed answer, not JSON.
+func (c *memAuthCache) Put(_ context.Context, key string, a AuthAnswer, now time.Time, ttl time.Duration) {
+	if a.parsed == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= maxAuthCacheEntries {
+		clear(c.entries)
+	}
+	c.entries[key] = memAuthEntry{a.parsed, now.Add(ttl)}
 }
 
 // memBucket is a GCRA token bucket.

@@ -53,7 +53,7 @@ func upCommand() command {
 		jwks := kvFlag{}
 		fs.Var(jwks, "jwks", "verify a Cognito user pool's tokens against its published keys: `POOL=FILE|URL` (POOL is the pool id or ARN; the URL is https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json; repeatable)")
 		tokenKey := fs.String("token-key", defaultTokenKey(), "RSA key `file` whose tokens (cfnrun token) every Cognito authorizer accepts")
-		state := fs.String("state", "", "keep throttles and quotas in Redis, shared by every up that names it: `redis://HOST:PORT[/DB]` (default: in this process)")
+		state := fs.String("state", "", "keep throttles, quotas and the authorizer cache in Redis, shared by every up that names it: `redis://HOST:PORT[/DB]` (default: in this process)")
 		stateFail := fs.String("state-fail", "open", "when --state's Redis is unreachable: open (admit requests) or closed (refuse with 429)")
 		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
 		controlPlane := fs.Bool("control-plane", true, "answer the API Gateway management API (aws apigateway ... --endpoint-url) on the gateway's listeners")

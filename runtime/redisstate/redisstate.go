@@ -1,6 +1,8 @@
-// Package redisstate keeps the gateway's throttle buckets and quotas in
-// Redis, so that several `cfnrun up` replicas serving one template enforce
-// one set of limits (`up --state redis://HOST:PORT/DB`).
+// Package redisstate keeps the gateway's throttle buckets, quotas and
+// Lambda authorizer caches in Redis, so that several `cfnrun up` replicas
+// serving one template enforce one set of limits and call an authorizer
+// once per identity and TTL between them (`up --state
+// redis://HOST:PORT/DB`).
 //
 // Each Take is one round trip: a Lua script updates the bucket (GCRA: the
 // theoretical arrival time, in microseconds) or the quota (a counter per
@@ -9,15 +11,27 @@
 // replica's clock, so clock skew between replicas shifts a bucket by the
 // skew (keep them NTP-synced); quotas are exact.
 //
+// An authorizer cache entry is one key per authorizer and identity (the
+// identity values hashed with SHA-256, so tokens are not stored), holding
+// the answer's expiry and the function's answer as it returned it, with
+// a Redis expiry of the authorizer's TTL; a hit is one GET.
+//
 // When Redis cannot be reached (or answers slower than Timeout), the
 // gateway keeps serving: Take answers FailOpen (default true: admit),
-// and the failure is logged at most once per 10 seconds.
+// and the failure is logged at most once per 10 seconds. The authorizer
+// cache ignores FailClosed: Redis down is a cache miss, the gateway
+// invokes the authorizer (and its answer still decides), and storing the
+// answer is skipped.
 package redisstate
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +50,8 @@ type Counters struct {
 	timeout  time.Duration
 	log      *slog.Logger
 	lastLog  atomic.Int64
+	// lastCacheLog is when an authorizer cache failure was last logged.
+	lastCacheLog atomic.Int64
 }
 
 // Options configure New.
@@ -156,6 +172,67 @@ func (q *quotaLimiter) Take(now time.Time) bool {
 		return q.c.failed(err)
 	}
 	return n == 1
+}
+
+type authCache struct {
+	c      *Counters
+	prefix string
+}
+
+// AuthCache implements runtime.Counters.
+func (c *Counters) AuthCache(name string) runtime.AuthCache {
+	return &authCache{c: c, prefix: c.prefix + "a:" + name + ":"}
+}
+
+func (a *authCache) key(identity string) string {
+	h := sha256.Sum256([]byte(identity))
+	return a.prefix + hex.EncodeToString(h[:])
+}
+
+// Get implements runtime.AuthCache: the value is the expiry in Unix
+// nanoseconds, a newline, and the answer.
+func (a *authCache) Get(ctx context.Context, identity string, now time.Time) (runtime.AuthAnswer, bool) {
+	ctx, cancel := context.WithTimeout(ctx, a.c.timeout)
+	defer cancel()
+	v, err := a.c.client.Get(ctx, a.key(identity)).Bytes()
+	if err != nil {
+		if !errors.Is(err, redis.Nil) {
+			a.c.cacheFailed(err)
+		}
+		return runtime.AuthAnswer{}, false
+	}
+	exp, answer, ok := strings.Cut(string(v), "\n")
+	ns, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || err != nil || now.UnixNano() >= ns {
+		return runtime.AuthAnswer{}, false
+	}
+	return runtime.AuthAnswer{JSON: []byte(answer)}, true
+}
+
+// Put implements runtime.AuthCache.
+func (a *authCache) Put(ctx context.Context, identity string, ans runtime.AuthAnswer, now time.Time, ttl time.Duration) {
+	if ttl <= 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.c.timeout)
+	defer cancel()
+	v := make([]byte, 0, 20+1+len(ans.JSON))
+	v = strconv.AppendInt(v, now.Add(ttl).UnixNano(), 10)
+	v = append(v, '\n')
+	v = append(v, ans.JSON...)
+	if err := a.c.client.Set(ctx, a.key(identity), v, ttl).Err(); err != nil {
+		a.c.cacheFailed(err)
+	}
+}
+
+// cacheFailed logs an authorizer cache round trip Redis could not make,
+// at most every 10 seconds.
+func (c *Counters) cacheFailed(err error) {
+	now := time.Now().UnixNano()
+	last := c.lastCacheLog.Load()
+	if now-last > int64(10*time.Second) && c.lastCacheLog.CompareAndSwap(last, now) {
+		c.log.Warn("shared state (Redis) unreachable: authorizer results are not cached; invoking the authorizer for each request", "err", err)
+	}
 }
 
 // failed answers a Take Redis could not: FailOpen, logged at most every
