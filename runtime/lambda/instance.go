@@ -55,6 +55,11 @@ type instance struct {
 	// nanoseconds), 0 between invocations and while starting; the pool
 	// reads it to tell slow handlers from busy CPUs.
 	busySince atomic.Int64
+	// rx counts the reads from the runtime that returned bytes, and
+	// eventRx is rx when the running invocation's event was written: a
+	// runtime that sent anything since has answered (or is answering),
+	// however long cfnrun's goroutines take to handle it.
+	rx, eventRx atomic.Int64
 
 	logID  atomic.Pointer[string] // request id output lines belong to
 	logs   logState

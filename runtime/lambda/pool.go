@@ -22,12 +22,13 @@ import (
 // count, at least 2), an invocation that finds every instance busy starts
 // another, as on Lambda. Beyond base, invocations wait for the first
 // instance to free up, and a timer starts one more (for the oldest) every
-// Config.ScaleAfter while they wait, if every instance has been running
-// its invocation that long and is asleep (the handler waits for I/O: the
-// CPU is not what holds it up). A handler that answers in a millisecond is thus served by a few hot
-// instances instead of --lambda-concurrency processes contending for the
-// same cores, which on a 2-core machine is several times faster
-// (docs/performance.md, Lambda).
+// Config.ScaleAfter while they wait, if every instance is slow for want of
+// something other than a CPU (mayScaleLocked): its handler waits for I/O.
+// Nothing else starts instances beyond base (not an instance's end, not
+// the janitor). A handler that answers in a millisecond, or one that
+// computes, is thus served by as many hot instances as there are cores
+// instead of --lambda-concurrency processes contending for them, which on
+// a 2-core machine is several times faster (docs/performance.md, Lambda).
 type function struct {
 	s        *Service
 	cfg      Function
@@ -46,6 +47,7 @@ type function struct {
 	mu      sync.Mutex
 	idle    []*instance
 	live    int
+	peak    int // the most instances live at once, for tests
 	waiters []*waiter
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
@@ -208,7 +210,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		return in, nil, nil
 	}
 	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
-		fn.live++
+		fn.startedLocked()
 		gen := fn.gen
 		fn.mu.Unlock()
 		return fn.coldStart(ctx, inv, gen)
@@ -339,11 +341,14 @@ func (fn *function) retireLocked(in *instance) {
 }
 
 // mayScaleLocked reports whether waiting invocations may start another
-// instance (below the limit): below base, or when every instance has been
-// running its invocation for ScaleAfter and is not using (or waiting for)
-// a CPU — it waits on I/O or a timer, and another instance would run
-// beside it; a CPU-bound or CPU-starved one would only compete. An instance
-// that is starting, or between invocations, is not slow.
+// instance (below the limit): below base, or when every instance is slow
+// for want of something other than a CPU. An instance is slow when its
+// runtime has had its event for ScaleAfter, has sent nothing back since
+// (no answer read nor waiting in the socket) and none of its threads is
+// running or waiting for a CPU: it waits on I/O or a timer, and another
+// instance would run beside it. A CPU-bound or CPU-starved one would only
+// compete for the same cores; an instance that is starting, or between
+// invocations, is not slow.
 func (fn *function) mayScaleLocked() bool {
 	if fn.live < fn.base || fn.scale < 0 {
 		return true
@@ -353,12 +358,12 @@ func (fn *function) mayScaleLocked() bool {
 	}
 	cutoff := time.Now().Add(-fn.scale).UnixNano()
 	for in := range fn.all {
-		if b := in.busySince.Load(); b == 0 || b > cutoff {
+		if b := in.busySince.Load(); b == 0 || b > cutoff || in.rx.Load() != in.eventRx.Load() {
 			return false
 		}
 	}
 	for in := range fn.all {
-		if in.cmd != nil && in.cmd.Process != nil && runnable(in.cmd.Process.Pid) || in.answered() {
+		if in.cmd == nil || in.cmd.Process == nil || anyRunnable(in.cmd.Process.Pid) || in.answered() {
 			return false
 		}
 	}
@@ -386,7 +391,7 @@ func (fn *function) rescale() {
 	if fn.live < fn.limit && fn.mayScaleLocked() {
 		w := fn.waiters[0]
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
-		fn.live++
+		fn.startedLocked()
 		w.ch <- nil
 	}
 	if len(fn.waiters) > 0 {
@@ -394,14 +399,25 @@ func (fn *function) rescale() {
 	}
 }
 
-// grantLocked gives free slots to waiters, oldest first.
+// grantLocked gives free slots to waiters, oldest first, up to base
+// instances (beyond base, the scaler decides: an instance that ended, or a
+// janitor's pass, is no reason to start instances for a fast handler).
 func (fn *function) grantLocked() {
-	for len(fn.waiters) > 0 && fn.live < fn.limit && !fn.closed {
+	for len(fn.waiters) > 0 && fn.live < fn.limit && !fn.closed && (fn.live < fn.base || fn.scale < 0) {
 		w := fn.waiters[0]
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
-		fn.live++
+		fn.startedLocked()
 		w.ch <- nil
 	}
+	if len(fn.waiters) > 0 && !fn.closed {
+		fn.armScalerLocked()
+	}
+}
+
+// startedLocked takes a slot for an instance about to start.
+func (fn *function) startedLocked() {
+	fn.live++
+	fn.peak = max(fn.peak, fn.live)
 }
 
 // exited is called when an instance's process has been reaped: it leaves
@@ -474,12 +490,12 @@ func (fn *function) close() {
 func (fn *function) wait() { fn.procs.Wait() }
 
 // stats is a snapshot of the pool, for tests and the start-up table.
-type stats struct{ live, idle, waiting int }
+type stats struct{ live, idle, waiting, peak int }
 
 func (fn *function) stats() stats {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	return stats{fn.live, len(fn.idle), len(fn.waiters)}
+	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak}
 }
 
 // pids returns the process ids of the function's live instances.

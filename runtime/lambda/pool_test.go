@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -357,10 +359,13 @@ func TestLogTail(t *testing.T) {
 // Beyond ScaleBase instances, a function whose instances answer quickly
 // is served by the instances it has; one whose instances stay busy for
 // ScaleAfter gets more, up to the limit.
+// TestScaling checks the pool's policy with both kinds of handler, on
+// real processes: one that uses the CPU gets ScaleBase instances however
+// long it runs and however often the janitor looks at the pool (more would
+// only compete for the same cores), one that waits for I/O gets instances
+// up to the concurrency limit.
 func TestScaling(t *testing.T) {
 	needNode(t)
-	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
-	fn := Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second}
 	burst := func(s *Service, n int, payload string) map[string]int {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -370,6 +375,9 @@ func TestScaling(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				res := invoke(t, s, "f", payload)
+				if res.FunctionError != "" {
+					t.Errorf("invocation failed: %s", res.Payload)
+				}
 				mu.Lock()
 				pids[string(res.Payload)]++
 				mu.Unlock()
@@ -378,27 +386,60 @@ func TestScaling(t *testing.T) {
 		wg.Wait()
 		return pids
 	}
+	// A short ScaleAfter, and an IdleTimeout short enough that the janitor
+	// passes every 10 ms while invocations wait.
+	cfg := Config{Concurrency: 8, ScaleBase: 2, ScaleAfter: 5 * time.Millisecond, IdleTimeout: 40 * time.Millisecond}
 
-	t.Run("fast", func(t *testing.T) {
-		// ScaleAfter is long: only a stall of that long would start a
-		// third instance.
-		s, _ := newTestService(t, Config{Concurrency: 8, ScaleBase: 2, ScaleAfter: 20 * time.Second})
-		load(t, s, fn)
-		for range 5 {
-			burst(s, 16, `{}`)
+	for _, tc := range []struct{ name, handler, payload string }{
+		{"fast", pidHandler, `{}`},
+		{"cpu-bound", `exports.handler = async (e) => { const end = Date.now() + e.ms; while (Date.now() < end) {} return String(process.pid); };`,
+			`{"ms":30}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": tc.handler})
+			s, _ := newTestService(t, cfg)
+			load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second})
+			for range 3 {
+				burst(s, 16, tc.payload)
+			}
+			if st := s.lookup("f").stats(); st.peak > 2 {
+				t.Errorf("a handler that uses the CPU ran on up to %d instances at once, want at most ScaleBase (2)", st.peak)
+			}
+		})
+	}
+
+	t.Run("io-bound", func(t *testing.T) {
+		// The handler waits for a request to a gate that answers once
+		// Concurrency (4) requests are waiting at once: the invocations
+		// end only if the pool scales from ScaleBase (1) to the limit.
+		const limit = 4
+		var mu sync.Mutex
+		waiting := 0
+		open := make(chan struct{})
+		gate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			if waiting++; waiting == limit {
+				close(open)
+			}
+			mu.Unlock()
+			select {
+			case <-open:
+			case <-r.Context().Done():
+			}
+		}))
+		defer gate.Close()
+		handler := `const http = require("http");
+exports.handler = (e) => new Promise((resolve, reject) => {
+  http.get(e.url, (res) => { res.resume(); res.on("end", () => resolve(String(process.pid))); }).on("error", reject);
+});`
+		dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": handler})
+		s, _ := newTestService(t, Config{Concurrency: limit, ScaleBase: 1, ScaleAfter: 20 * time.Millisecond})
+		load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 120 * time.Second})
+		pids := burst(s, 2*limit, `{"url":"`+gate.URL+`"}`)
+		if len(pids) != limit {
+			t.Errorf("%d invocations that wait for I/O ran on %d instance(s), want the limit (%d): %v", 2*limit, len(pids), limit, pids)
 		}
-		if st := s.lookup("f").stats(); st.live > 2 {
-			t.Errorf("a fast handler runs on %d instances, want at most ScaleBase (2)", st.live)
-		}
-	})
-	t.Run("slow", func(t *testing.T) {
-		s, _ := newTestService(t, Config{Concurrency: 4, ScaleBase: 1, ScaleAfter: 20 * time.Millisecond})
-		load(t, s, fn)
-		pids := burst(s, 8, `{"ms":1500}`)
-		if len(pids) < 2 {
-			t.Errorf("8 slow invocations ran on %d instance(s), want more than ScaleBase (1): %v", len(pids), pids)
-		}
-		if st := s.lookup("f").stats(); st.live > 4 || st.waiting != 0 {
+		if st := s.lookup("f").stats(); st.live > limit || st.waiting != 0 || st.peak != limit {
 			t.Errorf("pool after the burst: %+v", st)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -91,13 +92,27 @@ func (in *instance) serveRuntimeAPI() {
 			}
 			return
 		}
-		c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(nc, readBufSize)}
+		c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
 		if !in.addConn(c) {
 			nc.Close()
 			return
 		}
 		go c.serve()
 	}
+}
+
+// countingReader counts the reads that return bytes (instance.rx).
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.n.Add(1)
+	}
+	return n, err
 }
 
 // request is what the server reads of a request.
@@ -297,6 +312,7 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 	if len(inv.payload) > keepWriteBuf {
 		// A big event is written from where it is.
 		c.wbuf = b
+		c.in.busy()
 		if !c.broken {
 			bufs := net.Buffers{c.wbuf, inv.payload}
 			if _, err := bufs.WriteTo(c.nc); err != nil {
@@ -304,7 +320,6 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 			}
 		}
 		c.wbuf = c.wbuf[:0]
-		c.in.busySince.Store(time.Now().UnixNano())
 		return
 	}
 	c.wbuf = append(b, inv.payload...)
@@ -312,6 +327,15 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 	if !c.batching {
 		c.flushLocked()
 	}
+}
+
+// busy records that the runtime is about to get its event: the instance
+// is busy from now until its answer is read (claim) or waits in the
+// socket, however long cfnrun's goroutines take to get to it. It is
+// recorded before the write, so that a quick answer's claim comes after.
+func (in *instance) busy() {
+	in.eventRx.Store(in.rx.Load())
+	in.busySince.Store(time.Now().UnixNano())
 }
 
 // appendHeaderValue appends v without the bytes a header value cannot
@@ -333,17 +357,14 @@ func (c *rapiConn) flushLocked() {
 	if len(c.wbuf) == 0 {
 		return
 	}
+	if c.event {
+		c.event = false
+		c.in.busy()
+	}
 	if !c.broken {
 		if _, err := c.nc.Write(c.wbuf); err != nil {
 			c.fail()
 		}
-	}
-	if c.event {
-		// The runtime has its event: the instance is busy from now until
-		// its answer arrives (claim), however long cfnrun's goroutines
-		// take to get to it.
-		c.event = false
-		c.in.busySince.Store(time.Now().UnixNano())
 	}
 	if cap(c.wbuf) > keepWriteBuf {
 		c.wbuf = nil

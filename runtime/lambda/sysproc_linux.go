@@ -85,12 +85,31 @@ func pipeAvailable(f *os.File) int {
 	return n
 }
 
-// runnable reports whether the process's main thread is running or waiting
-// for a CPU (state R in /proc/{pid}/stat), as opposed to sleeping on I/O or
-// a timer.
-func runnable(pid int) bool {
+// anyRunnable reports whether a thread of the process is running or
+// waiting for a CPU (state R in /proc/{pid}/task/{tid}/stat), as opposed
+// to every thread sleeping on I/O, a timer or a lock. All threads count:
+// a Go or Java runtime runs its handler on threads other than the first.
+func anyRunnable(pid int) bool {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task/"
+	d, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	tids, _ := d.Readdirnames(-1)
+	d.Close()
+	for _, tid := range tids {
+		if runnable(dir + tid + "/stat") {
+			return true
+		}
+	}
+	return false
+}
+
+// runnable reports whether the thread whose stat file is path is in state
+// R.
+func runnable(path string) bool {
 	var buf [512]byte
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/stat")
+	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}

@@ -24,6 +24,6 @@ func maxRSSKB(*os.File) int64 { return 0 }
 
 func pipeAvailable(*os.File) int { return -1 }
 
-func runnable(int) bool { return false }
+func anyRunnable(int) bool { return false }
 
 func unread(syscall.Conn) int { return 0 }
