@@ -26,6 +26,10 @@ type codeState struct {
 	// Runtime.InvalidEntrypoint and this message.
 	entrypoint string
 	err        error
+	// private is set when the instance runs one of cfnrun's bootstraps,
+	// which speak the Runtime API over a socket it inherits (fd 3,
+	// runtimeAPIFDEnv) instead of a loopback TCP connection.
+	private bool
 }
 
 // codeFor returns the code state of generation gen, building it when the
@@ -129,6 +133,7 @@ func (fn *function) resolveCode() *codeState {
 			return c
 		}
 	}
+	c.private = rtDir != "" && privateAPIs
 	c.argv, c.entrypoint, c.err = fn.command(c, rtDir)
 	c.env = fn.environ(c, rtDir)
 	return c

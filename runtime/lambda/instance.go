@@ -158,6 +158,18 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	cmd.Env = append(code.env[:len(code.env):len(code.env)],
 		"AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(),
 		"AWS_LAMBDA_LOG_STREAM_NAME="+in.stream)
+	var private *os.File // the runtime's end of the private Runtime API socket
+	if code.private {
+		var err error
+		if private, err = in.privateAPI(); err != nil {
+			pr.Close()
+			pw.Close()
+			in.closeAPI()
+			return nil, nil, asServiceError(fn.name, err)
+		}
+		cmd.ExtraFiles = []*os.File{private}
+		cmd.Env = append(cmd.Env, runtimeAPIFDEnv+"=3")
+	}
 	cmd.Dir = code.taskRoot
 	cmd.Stdout, cmd.Stderr = pw, pw
 	cmd.SysProcAttr = sysProcAttr()
@@ -168,6 +180,9 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		fn.mu.Unlock()
 		pr.Close()
 		pw.Close()
+		if private != nil {
+			private.Close()
+		}
 		in.closeAPI()
 		return nil, nil, ErrClosed
 	}
@@ -178,6 +193,9 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	}
 	fn.mu.Unlock()
 	pw.Close()
+	if private != nil {
+		private.Close()
+	}
 	if err != nil {
 		pr.Close()
 		in.closeAPI()

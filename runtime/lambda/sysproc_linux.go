@@ -136,3 +136,15 @@ func unread(c syscall.Conn) int {
 	})
 	return n
 }
+
+// socketPair returns a connected pair of Unix stream sockets, closed on
+// exec (os/exec clears that for the files a process inherits).
+func socketPair() ([2]int, error) {
+	return unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+}
+
+func closeFD(fd int) { unix.Close(fd) }
+
+// privateAPIs says whether cfnrun's bootstraps get a private Runtime API
+// socket (runtimeAPIFDEnv).
+const privateAPIs = true

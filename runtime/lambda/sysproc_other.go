@@ -3,6 +3,7 @@
 package lambda
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -27,3 +28,10 @@ func pipeAvailable(*os.File) int { return -1 }
 func anyRunnable(int) bool { return false }
 
 func unread(syscall.Conn) int { return 0 }
+
+// privateAPIs: elsewhere, every runtime uses the loopback port.
+const privateAPIs = false
+
+func socketPair() ([2]int, error) { return [2]int{}, errors.ErrUnsupported }
+
+func closeFD(int) {}

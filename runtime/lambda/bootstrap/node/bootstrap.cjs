@@ -7,8 +7,9 @@
 // async handlers, callback handlers (callbackWaitsForEmptyEventLoop), the
 // context object, Lambda's error documents and error types.
 //
-// The Runtime API is spoken over one keep-alive HTTP/1.1 connection with a
-// small client of its own: the response to an invocation and the request for
+// The Runtime API is spoken over one keep-alive HTTP/1.1 connection (a Unix
+// socket cfnrun passes, or AWS_LAMBDA_RUNTIME_API's port) with a small
+// client of its own: the response to an invocation and the request for
 // the next one go out in one write (HTTP/1.1 pipelining), so a warm
 // invocation costs one round trip.
 
@@ -37,8 +38,17 @@ class RuntimeClient {
     const i = address.lastIndexOf(':');
     this.pending = []; // callbacks, in request order
     this.buf = null; // unparsed input
-    this.sock = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
-    this.sock.setNoDelay(true);
+    // cfnrun hands its own bootstraps a Unix socket on which it serves the
+    // same API (cheaper than loopback TCP); the variable is not passed on
+    // to the handler.
+    const fd = process.env._CFNRUN_RUNTIME_API_FD;
+    delete process.env._CFNRUN_RUNTIME_API_FD;
+    if (fd) {
+      this.sock = new net.Socket({ fd: Number(fd), readable: true, writable: true });
+    } else {
+      this.sock = net.connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
+      this.sock.setNoDelay(true);
+    }
     this.sock.on('data', (c) => this.onData(c));
     this.sock.on('error', (e) => this.fail(e));
     this.sock.on('close', () => this.fail(new Error('Runtime API connection closed')));

@@ -37,8 +37,16 @@ class RuntimeClient:
     def __init__(self, address):
         host, _, port = address.rpartition(":")
         self.host_header = ("Host: " + address + "\r\n").encode("latin-1")
-        self.sock = socket.create_connection((host, int(port)))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # cfnrun hands its own bootstraps a Unix socket on which it serves
+        # the same API (cheaper than loopback TCP); the variable is not
+        # passed on to the handler.
+        fd = os.environ.pop("_CFNRUN_RUNTIME_API_FD", "")
+        if fd:
+            self.sock = socket.socket(fileno=int(fd))
+            self.sock.set_inheritable(False)
+        else:
+            self.sock = socket.create_connection((host, int(port)))
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = bytearray()
 
     def send(self, data):
