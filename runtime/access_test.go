@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -342,5 +343,35 @@ func TestCountersKeepStateForSameLimits(t *testing.T) {
 	q := m.Quota("q", 5, model.QuotaDay, 0)
 	if m.Quota("q", 5, model.QuotaDay, 0) != q || m.Quota("q", 6, model.QuotaDay, 0) == q {
 		t.Error("quota reuse")
+	}
+}
+
+// TestQuotaPeriodCache: the quota's cached period is QuotaPeriod's for
+// every time, walking forward by hours across months and years, and
+// jumping back and forth (a clock set back, requests racing across
+// midnight).
+func TestQuotaPeriodCache(t *testing.T) {
+	for _, tc := range []struct {
+		period string
+		offset int
+	}{{model.QuotaDay, 0}, {model.QuotaWeek, 0}, {model.QuotaWeek, 3}, {model.QuotaMonth, 0}, {model.QuotaMonth, 14}, {model.QuotaMonth, 30}} {
+		t.Run(fmt.Sprintf("%s %d", tc.period, tc.offset), func(t *testing.T) {
+			q := &memQuota{period: tc.period, offset: tc.offset}
+			check := func(now time.Time) {
+				t.Helper()
+				if got, want := q.periodOf(now), uint64(QuotaPeriod(now, tc.period, tc.offset))&0xffffffff; got != want {
+					t.Fatalf("%s: period %d, want %d", now, got, want)
+				}
+			}
+			t0 := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
+			for h := range 24 * 120 {
+				check(t0.Add(time.Duration(h)*time.Hour - time.Nanosecond))
+				check(t0.Add(time.Duration(h) * time.Hour))
+			}
+			for _, now := range []time.Time{t0, t0.Add(-time.Nanosecond), time.Unix(-1, 0), time.Unix(0, 0), time.Unix(-86400*3, 5),
+				t0.AddDate(0, 2, 0), t0.AddDate(0, 2, 0).Add(-time.Nanosecond), t0} {
+				check(now)
+			}
+		})
 	}
 }

@@ -214,11 +214,28 @@ type memQuota struct {
 	offset int
 	// state is period<<32 | count.
 	state atomic.Uint64
+	// day caches the period of one UTC day: (day+1)<<32 | period, 0 for
+	// none. Every period starts at 00:00 UTC, so the period only changes
+	// when the day does: a request computes the date (QuotaPeriod) only
+	// on the first request of a day.
+	day atomic.Uint64
+}
+
+// periodOf is QuotaPeriod(now, q.period, q.offset) in 32 bits, from the
+// day cache when now is on the cached day.
+func (q *memQuota) periodOf(now time.Time) uint64 {
+	d := uint64(floorDiv(now.Unix(), 86400)+1) & 0xffffffff
+	if c := q.day.Load(); c != 0 && c>>32 == d {
+		return c & 0xffffffff
+	}
+	p := uint64(QuotaPeriod(now, q.period, q.offset)) & 0xffffffff
+	q.day.Store(d<<32 | p)
+	return p
 }
 
 // Take implements Limiter.
 func (q *memQuota) Take(now time.Time) bool {
-	p := uint64(QuotaPeriod(now, q.period, q.offset)) & 0xffffffff
+	p := q.periodOf(now)
 	for {
 		s := q.state.Load()
 		c := s & 0xffffffff
