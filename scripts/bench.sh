@@ -5,6 +5,7 @@
 #   DURATION=10 ROUNDS=5 scripts/bench.sh
 #   STOCK=1 scripts/bench.sh    # also cfnrun --stock-http2 (x/net's server and transport)
 #   TLS=0 CURVE=0 SIZES=0 scripts/bench.sh   # skip the TLS leg, the connection curve, the template sizes
+#   REDIS=0 scripts/bench.sh   # skip the --state redis:// leg (on by default when redis-server is installed)
 #
 # Starts a small Go backend (HTTP/1.1 + h2c), cfnrun serving scripts/bench.yaml
 # (an HTTP_PROXY route with ConnectionType HTTP2, and a MOCK route with a
@@ -18,6 +19,13 @@
 # time; then req/s and RSS as client connections grow (100 / 1,000 / 10,000,
 # cfnrun and HAProxy), and validate / diff whole-process time and peak memory
 # over generated templates of growing size. Access logs are off everywhere.
+#
+# Access control: a second cfnrun, throttles on (the account throttle raised
+# past what h2load sends), serves /prod/kproxy and /prod/kmock — the same
+# routes with an API key, a usage plan throttle and MONTH quota and a stage
+# method throttle — in the same interleaved rounds, and the ratios to the
+# plain routes are printed (issue 11: at least 0.9x). With redis-server
+# installed, a third one keeps those limits in a loopback Redis (--state).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$HOME/go/bin:$PATH"
@@ -28,6 +36,9 @@ CONNS=${CONNS:-16}
 STREAMS=${STREAMS:-10}
 
 TLS=${TLS:-1}
+REDIS=${REDIS:-1}
+command -v redis-server >/dev/null || REDIS=0
+KEY=bench-key-0123456789abcdef
 CURVE=${CURVE:-1}
 SIZES=${SIZES:-1}
 
@@ -83,7 +94,26 @@ CFN_TLS=$(free_port)
 CFN_PID=$!
 pids+=($CFN_PID)
 
+# The same template with throttles on: the keyed routes take every limit.
+KEY_PORT=$(free_port)
+"$work/cfnrun" up --no-watch --access-log=false --account-throttle 1000000000/100000000 --addr "127.0.0.1:$KEY_PORT" --tls-addr "" \
+  --max-conns -1 --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/keyed.out" 2>&1 &
+pids+=($!)
+
 ORDER_EXTRA=()
+if [ "$REDIS" = 1 ]; then
+  # And with those limits in Redis on loopback: four round trips a request
+  # (plan throttle, stage throttle, account throttle, quota).
+  REDIS_PORT=$(free_port)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 200); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+  RKEY_PORT=$(free_port)
+  "$work/cfnrun" up --no-watch --access-log=false --account-throttle 1000000000/100000000 --addr "127.0.0.1:$RKEY_PORT" --tls-addr "" \
+    --max-conns -1 --state "redis://127.0.0.1:$REDIS_PORT" --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/redis-keyed.out" 2>&1 &
+  pids+=($!)
+  ORDER_EXTRA+=(cfnrun-proxy-redis cfnrun-mock-redis)
+fi
 if [ "${STOCK:-0}" = 1 ]; then
   # The same gateway with golang.org/x/net/http2 on both legs, to show
   # what cfnrun's own HTTP/2 engine buys.
@@ -91,7 +121,7 @@ if [ "${STOCK:-0}" = 1 ]; then
   "$work/cfnrun" up --no-watch --access-log=false --no-throttle --stock-http2 --addr "127.0.0.1:$STOCK_PORT" --tls-addr "" \
     --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/stock.out" 2>&1 &
   pids+=($!)
-  ORDER_EXTRA=(stock-proxy stock-mock)
+  ORDER_EXTRA+=(stock-proxy stock-mock)
 fi
 
 CADDY_PROXY=$(free_port)
@@ -161,18 +191,23 @@ EOF
   pids+=($!)
 fi
 
-wait_200() {
+wait_200() { # wait_200 URL [HEADER]
   local how=--http2-prior-knowledge
   case $1 in https://*) how="--http2 -k" ;; esac
   for _ in $(seq 200); do
     # shellcheck disable=SC2086
-    if curl -s -o /dev/null -w '%{http_code}' $how "$1" 2>/dev/null | grep -q 200; then return 0; fi
+    if curl -s -o /dev/null -w '%{http_code}' $how -H "${2:-X-Bench: 1}" "$1" 2>/dev/null | grep -q 200; then return 0; fi
     sleep 0.05
   done
   echo "no 200 from $1" >&2; cat "$work"/*.out "$work/caddy.log" >&2; exit 1
 }
 wait_200 "http://127.0.0.1:$CFN_PORT/prod/proxy"
 wait_200 "http://127.0.0.1:$CFN_PORT/prod/mock"
+wait_200 "http://127.0.0.1:$KEY_PORT/prod/kproxy" "x-api-key: $KEY"
+wait_200 "http://127.0.0.1:$KEY_PORT/prod/kmock" "x-api-key: $KEY"
+if [ "$REDIS" = 1 ]; then
+  wait_200 "http://127.0.0.1:$RKEY_PORT/prod/kmock" "x-api-key: $KEY"
+fi
 if [ "${STOCK:-0}" = 1 ]; then
   wait_200 "http://127.0.0.1:$STOCK_PORT/prod/proxy"
 fi
@@ -193,6 +228,8 @@ URL=(
   [caddy-proxy]="http://127.0.0.1:$CADDY_PROXY/hello"
   [haproxy-proxy]="http://127.0.0.1:$HAP_PROXY/hello"
   [cfnrun-mock]="http://127.0.0.1:$CFN_PORT/prod/mock"
+  [cfnrun-proxy-key]="http://127.0.0.1:$KEY_PORT/prod/kproxy"
+  [cfnrun-mock-key]="http://127.0.0.1:$KEY_PORT/prod/kmock"
   [haproxy-return]="http://127.0.0.1:$HAP_MOCK/mock"
   [caddy-respond]="http://127.0.0.1:$CADDY_MOCK/mock"
   [cfnrun-proxy-tls]="https://127.0.0.1:$CFN_TLS/prod/proxy"
@@ -201,11 +238,19 @@ URL=(
   [cfnrun-mock-tls]="https://127.0.0.1:$CFN_TLS/prod/mock"
   [haproxy-return-tls]="https://127.0.0.1:$HAP_MOCK_TLS/mock"
 )
+declare -A HDR
+HDR=([cfnrun-proxy-key]="x-api-key: $KEY" [cfnrun-mock-key]="x-api-key: $KEY")
+if [ "$REDIS" = 1 ]; then
+  URL[cfnrun-proxy-redis]="http://127.0.0.1:$RKEY_PORT/prod/kproxy"
+  URL[cfnrun-mock-redis]="http://127.0.0.1:$RKEY_PORT/prod/kmock"
+  HDR[cfnrun-proxy-redis]="x-api-key: $KEY"
+  HDR[cfnrun-mock-redis]="x-api-key: $KEY"
+fi
 if [ "${STOCK:-0}" = 1 ]; then
   URL[stock-proxy]="http://127.0.0.1:$STOCK_PORT/prod/proxy"
   URL[stock-mock]="http://127.0.0.1:$STOCK_PORT/prod/mock"
 fi
-ORDER=(backend cfnrun-proxy haproxy-proxy caddy-proxy cfnrun-mock haproxy-return caddy-respond)
+ORDER=(backend cfnrun-proxy cfnrun-proxy-key haproxy-proxy caddy-proxy cfnrun-mock cfnrun-mock-key haproxy-return caddy-respond)
 if [ "$TLS" = 1 ]; then
   ORDER+=(cfnrun-proxy-tls haproxy-proxy-tls caddy-proxy-tls cfnrun-mock-tls haproxy-return-tls)
 fi
@@ -214,8 +259,9 @@ ORDER+=("${ORDER_EXTRA[@]}")
 # run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms" to $work/NAME.res
 run() {
   local name=$1 log="$work/$1.$2.log"
-  local out
-  out=$(h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${URL[$name]}" 2>&1)
+  local out hdr=()
+  if [ -n "${HDR[$name]:-}" ]; then hdr=(-H "${HDR[$name]}"); fi
+  out=$(h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" 2>&1)
   local rps ok
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
   ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
@@ -251,6 +297,13 @@ ratio "HTTP_PROXY h2c, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy "1x"
 ratio "HTTP_PROXY h2c, cfnrun/caddy:" cfnrun-proxy caddy-proxy "1.5x"
 ratio "MOCK h2c, cfnrun/haproxy return:" cfnrun-mock haproxy-return "0.5x"
 ratio "MOCK h2c, cfnrun/caddy respond:" cfnrun-mock caddy-respond "2x"
+ratio "HTTP_PROXY h2c, key+throttle/plain:" cfnrun-proxy-key cfnrun-proxy "0.9x"
+ratio "MOCK h2c, key+throttle/plain:" cfnrun-mock-key cfnrun-mock "0.9x"
+if [ "$REDIS" = 1 ]; then
+  ratio "HTTP_PROXY h2c, limits in Redis/plain:" cfnrun-proxy-redis cfnrun-proxy "-"
+  ratio "MOCK h2c, limits in Redis/plain:" cfnrun-mock-redis cfnrun-mock "-"
+  echo "Redis keys after the run: $(redis-cli -p "$REDIS_PORT" dbsize) (the limits were kept there)"
+fi
 if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls "1x"
   ratio "HTTP_PROXY TLS, cfnrun/caddy:" cfnrun-proxy-tls caddy-proxy-tls "1.5x"

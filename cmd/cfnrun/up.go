@@ -56,6 +56,7 @@ func upCommand() command {
 		state := fs.String("state", "", "keep throttles, quotas and the authorizer cache in Redis, shared by every up that names it: `redis://HOST:PORT[/DB]` (default: in this process)")
 		stateFail := fs.String("state-fail", "open", "when --state's Redis is unreachable: open (admit requests) or closed (refuse with 429)")
 		noThrottle := fs.Bool("no-throttle", false, "turn off every throttle and quota (stage, usage plan, account) for load tests; API keys are still checked")
+		accountThrottle := fs.String("account-throttle", "10000/5000", "the account-level throttle every request passes, `RATE/BURST` (requests per second / burst; API Gateway's default per account and Region); raise it for load tests that keep the other limits")
 		controlPlane := fs.Bool("control-plane", true, "answer the API Gateway management API (aws apigateway ... --endpoint-url) on the gateway's listeners")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
@@ -74,6 +75,11 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: unknown --log-format %q (want text or json)\n", *logFormat)
 			return exitUsage
 		}
+		acctRate, acctBurst, err := parseThrottle(*accountThrottle)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: --account-throttle: %v\n", err)
+			return exitUsage
+		}
 		counters, err := sharedState(e, *state, *stateFail)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "cfnrun up: --state: %v\n", err)
@@ -88,6 +94,7 @@ func upCommand() command {
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
 			LambdaOverrides: lambdas, NoThrottle: *noThrottle, Counters: counters,
+			AccountRateLimit: acctRate, AccountBurstLimit: acctBurst,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,4 +110,16 @@ func sharedState(e *env, url, fail string) (runtime.Counters, error) {
 		fmt.Fprintf(e.stderr, "cfnrun up: --state %s does not answer yet (%v); serving, failing %s until it does\n", url, err, fail)
 	}
 	return c, nil
+}
+
+// parseThrottle reads --account-throttle's RATE/BURST: a positive rate
+// in requests per second and a positive burst.
+func parseThrottle(v string) (float64, int, error) {
+	r, b, ok := strings.Cut(v, "/")
+	rate, err1 := strconv.ParseFloat(r, 64)
+	burst, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || !(rate > 0) || math.IsInf(rate, 0) || burst <= 0 {
+		return 0, 0, fmt.Errorf("%q: want RATE/BURST, a positive number of requests per second and a positive burst (e.g. 10000/5000)", v)
+	}
+	return rate, burst, nil
 }
