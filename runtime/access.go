@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -106,6 +107,9 @@ func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 		return nil
 	}
 	now := rs.start
+	if g.chain != nil {
+		return g.takeChain(rs, sk, now)
+	}
 	if sk != nil {
 		l := sk.methods[ep]
 		if l == nil {
@@ -125,6 +129,51 @@ func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 		return rs.fail(errQuotaExceeded, "usage plan quota for the API key")
 	}
 	return nil
+}
+
+// takeChain is the throttles and quota of checkAccess taken in one call
+// (a shared store's round trip), in the same order with the same answers.
+func (g *Gateway) takeChain(rs *reqState, sk *stageKey, now time.Time) error {
+	const (
+		plan = iota
+		stage
+		account
+		quota
+	)
+	var ls [4]Limiter
+	var what [4]int
+	n := 0
+	add := func(l Limiter, w int) {
+		if l != nil {
+			ls[n], what[n] = l, w
+			n++
+		}
+	}
+	if sk != nil {
+		l := sk.methods[rs.ep]
+		if l == nil {
+			l = sk.throttle
+		}
+		add(l, plan)
+	}
+	add(rs.ep.access.throttle, stage)
+	add(rs.stage.api.account, account)
+	if sk != nil {
+		add(sk.quota, quota)
+	}
+	i := g.chain.TakeAll(now, ls[:n])
+	if i < 0 || i >= n {
+		return nil
+	}
+	switch what[i] {
+	case plan:
+		return rs.fail(errThrottled, "usage plan throttle for the API key")
+	case stage:
+		return rs.fail(errThrottled, "stage method throttle")
+	case account:
+		return rs.fail(errThrottled, "account throttle")
+	}
+	return rs.fail(errQuotaExceeded, "usage plan quota for the API key")
 }
 
 // compileAccess binds the API keys and usage plans of t to the stages of

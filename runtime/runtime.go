@@ -146,9 +146,12 @@ type Gateway struct {
 	cur      atomic.Pointer[version]
 	backends *backends
 	counters Counters
-	gen      atomic.Int64 // version counter
-	tlsCfg   *tls.Config
-	handler  http.Handler
+	// chain is counters as a ChainTaker, nil when it is not one (in
+	// memory, each Take is a few atomic operations).
+	chain   ChainTaker
+	gen     atomic.Int64 // version counter
+	tlsCfg  *tls.Config
+	handler http.Handler
 	// control answers the management API's requests before the data
 	// plane sees them (SetControlPlane); nil when off.
 	control ControlPlane
@@ -204,6 +207,7 @@ func New(cfg Config) (*Gateway, error) {
 		cfg.Counters = &MemoryCounters{}
 	}
 	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}, counters: cfg.Counters}
+	g.chain, _ = cfg.Counters.(ChainTaker)
 	g.backends = newBackends(cfg)
 	g.handler = http.HandlerFunc(g.serveHTTP)
 	if cfg.TLSAddr != "" {

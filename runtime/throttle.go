@@ -76,6 +76,16 @@ type Limiter interface {
 	Take(now time.Time) bool
 }
 
+// ChainTaker is implemented by Counters whose Take is a round trip (a
+// shared store): the gateway hands it every limiter of a request at once,
+// so a request costs one round trip, not one per limiter.
+type ChainTaker interface {
+	// TakeAll takes ls in order, as Take would one after the other: it
+	// stops at the first that refuses and returns its index (those
+	// before it stay taken), or -1 when every one admits.
+	TakeAll(now time.Time, ls []Limiter) int
+}
+
 // MemoryCounters is the in-memory Counters, the default: the state of one
 // gateway process. The zero value is ready to use.
 type MemoryCounters struct {

@@ -102,8 +102,8 @@ pids+=($!)
 
 ORDER_EXTRA=()
 if [ "$REDIS" = 1 ]; then
-  # And with those limits in Redis on loopback: four round trips a request
-  # (plan throttle, stage throttle, account throttle, quota).
+  # And with those limits in Redis on loopback: one script call a request
+  # takes the plan throttle, stage throttle, account throttle and quota.
   REDIS_PORT=$(free_port)
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
   pids+=($!)
@@ -302,7 +302,8 @@ ratio "MOCK h2c, key+throttle/plain:" cfnrun-mock-key cfnrun-mock "0.9x"
 if [ "$REDIS" = 1 ]; then
   ratio "HTTP_PROXY h2c, limits in Redis/plain:" cfnrun-proxy-redis cfnrun-proxy "-"
   ratio "MOCK h2c, limits in Redis/plain:" cfnrun-mock-redis cfnrun-mock "-"
-  echo "Redis keys after the run: $(redis-cli -p "$REDIS_PORT" dbsize) (the limits were kept there)"
+  qkey=$(redis-cli -p "$REDIS_PORT" --scan --pattern 'cfnrun:q:*' | head -1)
+  echo "quota counter in Redis after the run: $(redis-cli -p "$REDIS_PORT" get "$qkey") (the requests the Redis-backed replica admitted)"
 fi
 if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls "1x"

@@ -4,10 +4,15 @@
 // once per identity and TTL between them (`up --state
 // redis://HOST:PORT/DB`).
 //
-// Each Take is one round trip: a Lua script updates the bucket (GCRA: the
-// theoretical arrival time, in microseconds) or the quota (a counter per
-// period, expiring after it) atomically, so N replicas together admit
-// exactly what one gateway would. Precision: buckets use the calling
+// A request is one round trip: the gateway hands every limiter of the
+// request to TakeAll (runtime.ChainTaker), and one Lua script updates
+// each bucket (GCRA: the theoretical arrival time, in microseconds) and
+// the quota (a counter per period, expiring after it) in order, stopping
+// at the first that refuses, atomically, so N replicas together admit
+// exactly what one gateway would. (A limiter's own Take is a round trip
+// too.) The keys of one request go to one script: with Redis Cluster they
+// would need one hash slot; use a single Redis (or a primary with
+// replicas). Precision: buckets use the calling
 // replica's clock, so clock skew between replicas shifts a bucket by the
 // skew (keep them NTP-synced); quotas are exact.
 //
@@ -115,6 +120,87 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 `)
 
+// chain: KEYS the limiters in order; ARGV now (microseconds), then for
+// each key "b" interval tolerance (a bucket, microseconds), "d" (a bucket
+// that refuses everything) or "q" limit ttl (a quota period's counter).
+// It returns the 1-based index of the first that refuses, 0 for none.
+var chain = redis.NewScript(`
+local now = tonumber(ARGV[1])
+local a = 2
+for k = 1, #KEYS do
+  local kind = ARGV[a]
+  if kind == 'd' then
+    return k
+  elseif kind == 'b' then
+    local iv = tonumber(ARGV[a + 1])
+    local tol = tonumber(ARGV[a + 2])
+    a = a + 3
+    local tat = tonumber(redis.call('GET', KEYS[k]) or '0')
+    if tat < now then tat = now end
+    local nxt = tat + iv
+    if nxt - now > tol then return k end
+    redis.call('SET', KEYS[k], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 1000)
+  else
+    local limit = tonumber(ARGV[a + 1])
+    local ttl = ARGV[a + 2]
+    a = a + 3
+    local c = tonumber(redis.call('GET', KEYS[k]) or '0')
+    if c >= limit then return k end
+    redis.call('INCR', KEYS[k])
+    redis.call('EXPIRE', KEYS[k], ttl)
+  end
+end
+return 0
+`)
+
+// TakeAll implements runtime.ChainTaker: one script run for every
+// limiter of a request. A limiter from elsewhere is taken on its own.
+func (c *Counters) TakeAll(now time.Time, ls []runtime.Limiter) int {
+	keys := make([]string, 0, len(ls))
+	args := make([]any, 1, 1+3*len(ls))
+	args[0] = now.UnixMicro()
+	for i, l := range ls {
+		switch l := l.(type) {
+		case *bucket:
+			keys = append(keys, l.key)
+			if l.deny {
+				args = append(args, "d")
+			} else {
+				args = append(args, "b", l.interval, l.tolerance)
+			}
+		case *quotaLimiter:
+			key, ttl := l.periodKey(now)
+			keys = append(keys, key)
+			args = append(args, "q", l.limit, ttl)
+		default:
+			// Not ours: take the ones before it, then it, then the rest.
+			if j := c.TakeAll(now, ls[:i]); j >= 0 {
+				return j
+			}
+			if !l.Take(now) {
+				return i
+			}
+			if j := c.TakeAll(now, ls[i+1:]); j >= 0 {
+				return i + 1 + j
+			}
+			return -1
+		}
+	}
+	if len(keys) == 0 {
+		return -1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	n, err := chain.Run(ctx, c.client, keys, args...).Int()
+	if err != nil {
+		if c.failed(err) {
+			return -1
+		}
+		return 0
+	}
+	return n - 1
+}
+
 type bucket struct {
 	c                   *Counters
 	key                 string
@@ -162,12 +248,8 @@ func (c *Counters) Quota(name string, limit int, period string, offset int) runt
 func (q *quotaLimiter) Take(now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), q.c.timeout)
 	defer cancel()
-	p := runtime.QuotaPeriod(now, q.period, q.offset)
-	ttl := 32 * 24 * 3600
-	if q.period == model.QuotaDay {
-		ttl = 2 * 24 * 3600
-	}
-	n, err := quota.Run(ctx, q.c.client, []string{q.key + ":" + strconv.FormatInt(p, 10)}, q.limit, ttl).Int()
+	key, ttl := q.periodKey(now)
+	n, err := quota.Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
 	if err != nil {
 		return q.c.failed(err)
 	}
@@ -233,6 +315,17 @@ func (c *Counters) cacheFailed(err error) {
 	if now-last > int64(10*time.Second) && c.lastCacheLog.CompareAndSwap(last, now) {
 		c.log.Warn("shared state (Redis) unreachable: authorizer results are not cached; invoking the authorizer for each request", "err", err)
 	}
+}
+
+// periodKey is the key of the quota's counter for the period now falls
+// in, and how long it lives (seconds): past the period's end.
+func (q *quotaLimiter) periodKey(now time.Time) (string, int) {
+	p := runtime.QuotaPeriod(now, q.period, q.offset)
+	ttl := 32 * 24 * 3600
+	if q.period == model.QuotaDay {
+		ttl = 2 * 24 * 3600
+	}
+	return q.key + ":" + strconv.FormatInt(p, 10), ttl
 }
 
 // failed answers a Take Redis could not: FailOpen, logged at most every

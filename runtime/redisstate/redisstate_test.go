@@ -76,6 +76,10 @@ func template() *model.Template {
 }
 
 func gateway(t *testing.T, addr, prefix string) *httptest.Server {
+	return gatewayFor(t, addr, prefix, template())
+}
+
+func gatewayFor(t *testing.T, addr, prefix string, tpl *model.Template) *httptest.Server {
 	c, err := New("redis://"+addr, Options{Timeout: time.Second, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +89,7 @@ func gateway(t *testing.T, addr, prefix string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.Load(template()); err != nil {
+	if _, err := g.Load(tpl); err != nil {
 		t.Fatal(err)
 	}
 	s := httptest.NewServer(g.Handler())
