@@ -19,7 +19,6 @@
 package h2
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -35,7 +34,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
@@ -212,15 +210,17 @@ type conn struct {
 	ctx         context.Context
 	cancel      context.CancelFunc
 	canon       map[string]string // request header names, lower → canonical
-	lowerMap    map[string]string // response header names, canonical → lower
 
 	// wmu guards everything written: the framer's write side, the
 	// encoder, send windows, and the per-stream write state.
-	wmu        sync.Mutex
-	wcond      *sync.Cond
-	wb         writeBuf
-	henc       *hpack.Encoder
-	hbuf       bytes.Buffer
+	wmu   sync.Mutex
+	wcond *sync.Cond
+	wb    writeBuf
+	// hblock is the header block being encoded (see hpackenc.go);
+	// tableSized: the dynamic table size update to 0 was sent.
+	hblock     []byte
+	tableSized bool
+	names      fieldNames
 	sendWindow int64
 	peerInit   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
 	peerFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
@@ -290,7 +290,7 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 		rd:         connReader{nc: nc},
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		canon:      map[string]string{},
-		lowerMap:   map[string]string{},
+		names:      fieldNames{},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
 		streams: map[uint32]*stream{},
 		flushCh: make(chan struct{}, 1),
@@ -304,7 +304,6 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	// A string may decode to 8/5 of its Huffman-coded size; the block
 	// bound stops the read first.
 	c.hdec.SetMaxStringLength(int(s.maxHeaderList()) * maxBlockFactor * 2)
-	c.henc = hpack.NewEncoder(&c.hbuf)
 	return c
 }
 
@@ -323,7 +322,7 @@ func (c *conn) releaseIdle() {
 		if !c.dirty {
 			c.wb.release()
 		}
-		c.hbuf = bytes.Buffer{}
+		c.hblock = nil
 		c.wmu.Unlock()
 	}
 	c.freshFramer = c.bigFrame
@@ -570,9 +569,9 @@ func (c *conn) onSettings(f *http2.SettingsFrame) (http2.ErrCode, bool) {
 			c.mu.Unlock()
 		case http2.SettingMaxFrameSize:
 			c.peerFrame = int(s.Val)
-		case http2.SettingHeaderTableSize:
-			c.henc.SetMaxDynamicTableSize(s.Val)
 		}
+		// SETTINGS_HEADER_TABLE_SIZE needs nothing: responses never
+		// use the dynamic table (hpackenc.go).
 		return nil
 	})
 	c.writeSettingsAck()
@@ -1623,40 +1622,34 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		return nil
 	}
 	w.sentHeader = true
-	c.hbuf.Reset()
-	c.henc.WriteField(hpack.HeaderField{Name: ":status", Value: statusText(w.status)})
+	hb := c.hblock[:0]
+	if !c.tableSized {
+		hb = append(hb, 0x20) // dynamic table size update: 0
+		c.tableSized = true
+	}
+	hb = appendStatus(hb, w.status)
 	hasDate := false
 	hasCT := false
 	for k, vv := range w.h {
-		lk := c.lower(k)
-		switch lk {
-		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "trailer":
+		fn := c.names.get(k)
+		if fn.skip {
 			continue
-		case "date":
-			hasDate = true
-		case "content-type":
-			hasCT = true
 		}
-		// Values unique to each response would only churn the HPACK
-		// table: send them without indexing.
-		unique := lk == "x-amzn-requestid" || lk == "x-amz-apigw-id" || lk == "x-amzn-trace-id"
-		for _, v := range vv {
-			if !httpguts.ValidHeaderFieldValue(v) {
-				continue
-			}
-			c.henc.WriteField(hpack.HeaderField{Name: lk, Value: v, Sensitive: unique})
-		}
+		hasDate = hasDate || fn.date
+		hasCT = hasCT || fn.ctype
+		hb = fn.appendValues(hb, vv)
 	}
 	if !hasCT && len(w.pending) > 0 && !w.head {
-		c.henc.WriteField(hpack.HeaderField{Name: "content-type", Value: http.DetectContentType(w.pending)})
+		hb = appendField(hb, "content-type", http.DetectContentType(w.pending))
 	}
 	if !hasDate {
-		c.henc.WriteField(hpack.HeaderField{Name: "date", Value: c.srv.httpDate()})
+		hb = appendField(hb, "date", c.srv.httpDate())
 	}
+	c.hblock = hb
 	if endStream {
 		st.ended = true
 	}
-	block := c.hbuf.Bytes()
+	block := hb
 	first := true
 	for len(block) > 0 || first {
 		n := min(len(block), c.frameSize())
@@ -1745,17 +1738,6 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 // in range; the floor makes a zero impossible to loop on regardless.
 func (c *conn) frameSize() int {
 	return min(max(c.peerFrame, minFrameSize), maxWriteFrame)
-}
-
-func (c *conn) lower(k string) string {
-	if v, ok := c.lowerMap[k]; ok {
-		return v
-	}
-	v := strings.ToLower(k)
-	if len(c.lowerMap) < 256 {
-		c.lowerMap[k] = v
-	}
-	return v
 }
 
 var statusTexts [600]string
