@@ -201,6 +201,23 @@ func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 	return g.b.h2c.RoundTrip(req)
 }
 
+// fastClient returns the group's own HTTP/2 client when requests to it go
+// there (h2c, the backend probed as speaking it), else nil: roundTrip
+// then decides, and reports a failed probe.
+func (g *backendGroup) fastClient(ctx context.Context, addr string) *h2.Client {
+	if g.client == nil {
+		return nil
+	}
+	st := g.h2cState.Load()
+	if st == 0 {
+		st, _ = g.probe(ctx, addr)
+	}
+	if st != 1 {
+		return nil
+	}
+	return g.client
+}
+
 var h2Preface = []byte(http2.ClientPreface)
 
 // probe connects once and sends the HTTP/2 preface and an empty SETTINGS

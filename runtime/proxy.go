@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 )
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
@@ -264,9 +266,6 @@ func traceID(rs *reqState) string {
 // streams for as long as it takes.
 func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 	ep := rs.ep
-	ctx, cancel := context.WithCancel(rs.r.Context())
-	var timedOut atomic.Bool
-	timer := time.AfterFunc(ep.timeout, func() { timedOut.Store(true); cancel() })
 	req := &http.Request{
 		Method:        bc.method,
 		URL:           bc.url,
@@ -278,22 +277,39 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 		ContentLength: bc.length,
 		Host:          ep.target.host,
 	}
-	req = req.WithContext(ctx)
 	rs.dropInvalidHeaders(bc.header)
+	if cl := ep.backend.fastClient(rs.r.Context(), bc.url.Host); cl != nil {
+		// The gateway's own h2c client takes the request's context
+		// and the timeout itself: no context, timer or request copy
+		// of ours per call.
+		resp, err := cl.Do(rs.r.Context(), req, ep.timeout)
+		return rs.sent(resp, errors.Is(err, h2.ErrTimeout), err)
+	}
+	ctx, cancel := context.WithCancel(rs.r.Context())
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(ep.timeout, func() { timedOut.Store(true); cancel() })
+	req = req.WithContext(ctx)
 	resp, err := ep.backend.roundTrip(req)
 	timer.Stop()
 	if err != nil {
 		cancel()
-		switch {
-		case timedOut.Load():
-			return nil, errTimeout, err
-		case rs.tooLarge:
-			return nil, errTooLarge, err
-		}
-		return nil, errBadGateway, err
+		return rs.sent(nil, timedOut.Load(), err)
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
 	return resp, errNone, nil
+}
+
+// sent classifies a backend call's outcome.
+func (rs *reqState) sent(resp *http.Response, timedOut bool, err error) (*http.Response, errKind, error) {
+	switch {
+	case err == nil:
+		return resp, errNone, nil
+	case timedOut:
+		return nil, errTimeout, err
+	case rs.tooLarge:
+		return nil, errTooLarge, err
+	}
+	return nil, errBadGateway, err
 }
 
 // dropInvalidHeaders removes header values that cannot be sent (CR, LF or

@@ -62,14 +62,28 @@ const (
 // a request is retried once on a fresh connection when it has no body.
 var errUnprocessed = errors.New("h2: request not processed by the backend (connection closing)")
 
+// ErrTimeout is Do's error when the response headers did not arrive
+// within its timeout.
+var ErrTimeout = errors.New("h2: no response headers within the timeout")
+
 // RoundTrip sends req and returns the response once its headers arrive.
 func (cl *Client) RoundTrip(req *http.Request) (*http.Response, error) {
+	return cl.Do(req.Context(), req, 0)
+}
+
+// Do is RoundTrip governed by ctx instead of req's context: ctx's end
+// resets the stream at any time, also while the body is read, and a
+// timeout > 0 bounds the wait for the response headers (ErrTimeout). It
+// spares the caller a context and a timer of its own per request, and
+// when ctx is the request context this package's Server gave a handler,
+// the stream is canceled with the handler's without a context watcher.
+func (cl *Client) Do(ctx context.Context, req *http.Request, timeout time.Duration) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
-		cc, err := cl.conn(req.Context())
+		cc, err := cl.conn(ctx)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := cc.roundTrip(req)
+		resp, err := cc.roundTrip(ctx, req, timeout)
 		noBody := req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0
 		if err != nil && errors.Is(err, errUnprocessed) && noBody && attempt == 0 {
 			continue
@@ -188,6 +202,9 @@ type cstream struct {
 	err    error
 	body   *cbody
 	stop   func() bool // stops the context watcher
+	// watched is the server stream whose abort cancels this one (set
+	// instead of stop; see Client.Do).
+	watched *stream
 	// recv is the stream's receive window left: a backend that sends
 	// past it is reset with FLOW_CONTROL_ERROR instead of being buffered.
 	recv atomic.Int64
@@ -284,8 +301,7 @@ func (cc *cconn) lower(k string) string {
 	return v
 }
 
-func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
+func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.Duration) (*http.Response, error) {
 	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
 	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
 	st.body = &cbody{st: st}
@@ -349,19 +365,42 @@ func (cc *cconn) roundTrip(req *http.Request) (*http.Response, error) {
 	} else {
 		go st.sendBody(req.Body)
 	}
-	stop := context.AfterFunc(ctx, func() { st.cancel(ctx.Err()) })
-	cc.mu.Lock()
-	st.stop = stop
-	removed := st.remoteDone && st.localDone
-	cc.mu.Unlock()
-	if removed {
-		stop()
+	if sst, ok := ctx.Value(streamKey{}).(*stream); ok && sst.reqCtx == ctx {
+		// The handler's own request context: its stream's abort
+		// cancels this one. Checked after the store: an abort that
+		// swapped before it has already canceled ctx.
+		st.watched = sst
+		sst.peer.Store(st)
+		if err := ctx.Err(); err != nil {
+			st.cancel(err)
+		}
+	} else {
+		stop := context.AfterFunc(ctx, func() { st.cancel(ctx.Err()) })
+		cc.mu.Lock()
+		st.stop = stop
+		removed := st.remoteDone && st.localDone
+		cc.mu.Unlock()
+		if removed {
+			stop()
+		}
+	}
+	var tc <-chan time.Time
+	var timer *time.Timer
+	if timeout > 0 {
+		timer = getTimer(timeout)
+		tc = timer.C
 	}
 	select {
 	case <-st.respCh:
 	case <-ctx.Done():
 		st.cancel(ctx.Err())
 		<-st.respCh
+	case <-tc:
+		st.cancel(ErrTimeout)
+		<-st.respCh
+	}
+	if timer != nil {
+		putTimer(timer)
 	}
 	if st.err != nil {
 		return nil, st.err
@@ -538,6 +577,9 @@ func (cc *cconn) maybeRemove(st *cstream) {
 		stop = st.stop
 	}
 	cc.mu.Unlock()
+	if done && st.watched != nil {
+		st.watched.peer.CompareAndSwap(st, nil)
+	}
 	if stop != nil {
 		stop()
 	}
@@ -781,7 +823,7 @@ func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int)
 		h[k] = vals[i : i+1 : i+1]
 	}
 	resp := &http.Response{
-		Status: statusText(status) + " " + http.StatusText(status), StatusCode: status,
+		Status: statusLine(status), StatusCode: status,
 		Proto: "HTTP/2.0", ProtoMajor: 2, Header: h, ContentLength: -1, Body: st.body, Request: st.req,
 	}
 	if cl := h["Content-Length"]; len(cl) == 1 {
@@ -858,6 +900,23 @@ func (b *cbody) Close() error {
 	cc.mu.Unlock()
 	cc.maybeRemove(st)
 	return nil
+}
+
+// timers are reused by Do: since Go 1.23 a stopped timer delivers no
+// stale tick, so Stop and Reset are all a reuse needs.
+var timers sync.Pool
+
+func getTimer(d time.Duration) *time.Timer {
+	if t, ok := timers.Get().(*time.Timer); ok {
+		t.Reset(d)
+		return t
+	}
+	return time.NewTimer(d)
+}
+
+func putTimer(t *time.Timer) {
+	t.Stop()
+	timers.Put(t)
 }
 
 // DialTimeout is a helper for Client.Dial.

@@ -245,3 +245,105 @@ func TestClientRejectsBadSettings(t *testing.T) {
 		t.Fatal("backend saw no GOAWAY")
 	}
 }
+
+// TestDoRelaysCancel: a handler of this package's Server that relays its
+// request to a backend with Client.Do(r.Context(), ...) gets the backend
+// stream reset when its client resets the stream — before the backend's
+// headers arrive and while the body is read — without a context watcher.
+func TestDoRelaysCancel(t *testing.T) {
+	backendDone := make(chan string, 2)
+	be := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			w.Write([]byte("first"))
+			w.(http.Flusher).Flush()
+		}
+		<-r.Context().Done()
+		backendDone <- r.URL.Path
+	}))
+	cl := newClient(be)
+	defer cl.CloseIdle()
+	relaying := make(chan struct{}, 2)
+	s := &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest("GET", "http://"+be+r.URL.Path, nil)
+		relaying <- struct{}{}
+		resp, err := cl.Do(r.Context(), req, 0)
+		if err != nil {
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		buf := make([]byte, 512)
+		for {
+			n, err := resp.Body.Read(buf)
+			w.Write(buf[:n])
+			w.(http.Flusher).Flush()
+			if err != nil {
+				return
+			}
+		}
+	})}
+	addr := serve(t, s)
+	for _, path := range []string{"/headers", "/body"} {
+		t.Run(path[1:], func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+path, nil)
+			go func() {
+				<-relaying
+				if path == "/body" {
+					return // canceled once the first bytes arrive
+				}
+				// Give the relayed request a moment to reach the
+				// backend; either way the cancel must get there.
+				time.Sleep(20 * time.Millisecond)
+				cancel()
+			}()
+			resp, err := client(t).Do(req)
+			if err == nil {
+				buf := make([]byte, 5)
+				io.ReadFull(resp.Body, buf)
+				cancel()
+				resp.Body.Close()
+			}
+			select {
+			case got := <-backendDone:
+				if got != path {
+					t.Errorf("backend finished %s, want %s", got, path)
+				}
+			case <-time.After(60 * time.Second): // a hang detector, not a timing assertion
+				t.Fatal("backend stream not reset after the client's reset")
+			}
+		})
+	}
+}
+
+// TestDoTimeout: Do's timeout bounds the wait for headers, resets the
+// backend stream, and the pooled timer does not fire on later calls.
+func TestDoTimeout(t *testing.T) {
+	done := make(chan struct{}, 1)
+	be := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-r.Context().Done()
+			done <- struct{}{}
+		}
+	}))
+	cl := newClient(be)
+	defer cl.CloseIdle()
+	req, _ := http.NewRequest("GET", "http://"+be+"/slow", nil)
+	if _, err := cl.Do(context.Background(), req, 30*time.Millisecond); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("backend stream not reset after the timeout")
+	}
+	for range 20 {
+		req, _ := http.NewRequest("GET", "http://"+be+"/fast", nil)
+		resp, err := cl.Do(context.Background(), req, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+}

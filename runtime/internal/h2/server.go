@@ -254,10 +254,15 @@ type closedStream struct {
 }
 
 type stream struct {
-	c         *conn
-	id        uint32
-	ctx       context.Context
-	cancel    context.CancelFunc
+	c      *conn
+	id     uint32
+	ctx    context.Context
+	cancel context.CancelFunc
+	// reqCtx is the handler's request context; peer, the backend
+	// stream the Client relays for a handler that passed reqCtx to
+	// Client.Do: abort cancels it without a context watcher.
+	reqCtx    context.Context
+	peer      atomic.Pointer[cstream]
 	body      *body        // nil when the request had no body
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
@@ -627,7 +632,7 @@ func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
 	st.reset = true
 	c.wcond.Broadcast()
 	c.wmu.Unlock()
-	st.cancel()
+	st.abort()
 	if st.body != nil {
 		st.body.closeWithError(errors.New("h2: stream reset by client"))
 	}
@@ -730,7 +735,7 @@ func (c *conn) streamClosed(st *stream) {
 	c.dirty = true
 	c.wcond.Broadcast()
 	c.wmu.Unlock()
-	st.cancel()
+	st.abort()
 	if st.body != nil {
 		st.body.closeWithError(errors.New("h2: stream closed"))
 	}
@@ -863,7 +868,8 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 	} else {
 		st.ctx, st.cancel = context.WithCancel(c.ctx)
 	}
-	req = req.WithContext(context.WithValue(st.ctx, streamKey{}, st))
+	st.reqCtx = context.WithValue(st.ctx, streamKey{}, st)
+	req = req.WithContext(st.reqCtx)
 	if ended {
 		req.Body = http.NoBody
 		req.ContentLength = 0
@@ -894,6 +900,16 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 			defer c.handlersDone.Done()
 			c.run(st, rw, req, h)
 		}()
+	}
+}
+
+// abort cancels the stream's context and the backend stream relayed for
+// it, if any (from a goroutine, as context.AfterFunc would: the caller may
+// hold this connection's locks).
+func (st *stream) abort() {
+	st.cancel()
+	if p := st.peer.Swap(nil); p != nil {
+		go p.cancel(context.Canceled)
 	}
 }
 
@@ -1129,7 +1145,7 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 	c.wmu.Lock()
 	c.writeRST(st, code)
 	c.wmu.Unlock()
-	st.cancel()
+	st.abort()
 	if st.body != nil {
 		st.body.closeWithError(errors.New("h2: stream reset"))
 	}
@@ -1220,7 +1236,7 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 // complete is called once the response is fully written or reset.
 func (c *conn) complete(st *stream) {
 	{
-		st.cancel()
+		st.abort()
 		c.mu.Lock()
 		st.handlerDone = true
 		remoteDone := st.remoteDone
@@ -1381,7 +1397,7 @@ func (c *conn) close() {
 	c.mu.Unlock()
 	c.cancel()
 	for _, st := range streams {
-		st.cancel()
+		st.abort()
 		if st.body != nil {
 			st.body.closeWithError(errors.New("h2: connection closed"))
 		}
@@ -1701,7 +1717,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 			}
 			if st.stalled {
 				c.writeRST(st, http2.ErrCodeCancel)
-				st.cancel()
+				st.abort()
 				c.noteAbuseAsyncLocked(abuseStall)
 				return errStalled
 			}
@@ -1740,12 +1756,21 @@ func (c *conn) frameSize() int {
 	return min(max(c.peerFrame, minFrameSize), maxWriteFrame)
 }
 
-var statusTexts [600]string
+var statusTexts, statusLines [600]string
 
 func init() {
 	for i := 100; i < 600; i++ {
 		statusTexts[i] = strconv.Itoa(i)
+		statusLines[i] = statusTexts[i] + " " + http.StatusText(i)
 	}
+}
+
+// statusLine is http.Response.Status for code ("200 OK").
+func statusLine(code int) string {
+	if code >= 100 && code < 600 {
+		return statusLines[code]
+	}
+	return statusText(code) + " " + http.StatusText(code)
 }
 
 func statusText(code int) string {
