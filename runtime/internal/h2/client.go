@@ -367,10 +367,15 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	}
 	if sst, ok := ctx.Value(streamKey{}).(*stream); ok && sst.reqCtx == ctx {
 		// The handler's own request context: its stream's abort
-		// cancels this one. Checked after the store: an abort that
-		// swapped before it has already canceled ctx.
-		st.watched = sst
-		sst.peer.Store(st)
+		// cancels this one. Stored under cc.mu, where maybeRemove
+		// clears it; checked after the store: an abort that swapped
+		// before it has already canceled ctx.
+		cc.mu.Lock()
+		if !(st.remoteDone && st.localDone) {
+			st.watched = sst
+			sst.peer.Store(st)
+		}
+		cc.mu.Unlock()
 		if err := ctx.Err(); err != nil {
 			st.cancel(err)
 		}
@@ -575,11 +580,11 @@ func (cc *cconn) maybeRemove(st *cstream) {
 	if done {
 		delete(cc.streams, st.id)
 		stop = st.stop
+		if st.watched != nil {
+			st.watched.peer.CompareAndSwap(st, nil)
+		}
 	}
 	cc.mu.Unlock()
-	if done && st.watched != nil {
-		st.watched.peer.CompareAndSwap(st, nil)
-	}
 	if stop != nil {
 		stop()
 	}
