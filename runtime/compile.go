@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -137,6 +138,18 @@ type cresponse struct {
 type ctemplate struct {
 	contentType string
 	t           mappingTemplate
+	// ctype is {contentType} and length, for a literal template, its
+	// Content-Length: header values shared by every response, which
+	// nothing changes in place once set.
+	ctype, length []string
+}
+
+func newCTemplate(contentType string, t mappingTemplate) ctemplate {
+	ct := ctemplate{contentType: contentType, t: t, ctype: []string{contentType}}
+	if lt, ok := t.(literalTemplate); ok {
+		ct.length = []string{strconv.Itoa(len(lt))}
+	}
+	return ct
 }
 
 type srcKind uint8
@@ -177,6 +190,10 @@ type paramMapping struct {
 type respParam struct {
 	header string
 	src    valueSource
+	// key is header in canonical form; static, the value of a static
+	// source as a shared header value.
+	key    string
+	static []string
 }
 
 // compile builds a version from t. It returns nil when no API can be
@@ -497,7 +514,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 		}
 		for _, ct := range slices.Sorted(maps.Keys(r.ResponseTemplates)) {
 			if t, ok := compileMapping(r.ResponseTemplates[ct], r.Range, m.LogicalID, "response template "+ct, ds); ok {
-				cr.templates = append(cr.templates, ctemplate{strings.ToLower(ct), t})
+				cr.templates = append(cr.templates, newCTemplate(strings.ToLower(ct), t))
 			}
 		}
 		if cr.pattern == nil {
@@ -599,7 +616,11 @@ func compileResponseParam(key, src string) (respParam, error) {
 		return respParam{}, fmt.Errorf("the key must be method.response.header.NAME")
 	}
 	vs, err := compileSource(src, "integration.response.")
-	return respParam{header: name, src: vs}, err
+	rp := respParam{header: name, src: vs, key: http.CanonicalHeaderKey(name)}
+	if vs.kind == srcStatic {
+		rp.static = []string{vs.static}
+	}
+	return rp, err
 }
 
 // compileSource compiles a mapping expression; prefix is

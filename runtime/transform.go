@@ -275,9 +275,10 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 	ctype := "application/json"
 	var body []byte
 	var tpl mappingTemplate
+	var ctypeVals, lengthVals []string
 	if len(cr.templates) > 0 {
 		ct := chooseTemplate(cr.templates, rs.r.Header.Get("Accept"))
-		ctype, tpl = ct.contentType, ct.t
+		ctype, tpl, ctypeVals, lengthVals = ct.contentType, ct.t, ct.ctype, ct.length
 	} else if backend != nil || rs.ep.fn != "" {
 		// The integration's body passed through (HTTP, or a Lambda
 		// function's result).
@@ -294,6 +295,7 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 		if lt, ok := tpl.(literalTemplate); ok {
 			body = lt
 		} else {
+			lengthVals = nil
 			var out bytes.Buffer
 			in := rs.input(backendBody)
 			var err error
@@ -306,8 +308,15 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 			}
 		}
 	}
-	h["Content-Type"] = []string{ctype}
+	if ctypeVals == nil {
+		ctypeVals = []string{ctype}
+	}
+	h["Content-Type"] = ctypeVals
 	for _, rp := range cr.headers {
+		if rp.static != nil {
+			h[rp.key] = rp.static
+			continue
+		}
 		v, ok := rs.responseValue(rp.src, backend, backendBody)
 		if ok {
 			h.Set(rp.header, v)
@@ -316,7 +325,10 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 	for k, v := range ov.ResponseHeaders {
 		h.Set(k, v)
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	if lengthVals == nil {
+		lengthVals = []string{strconv.Itoa(len(body))}
+	}
+	h["Content-Length"] = lengthVals
 	w.WriteHeader(status)
 	rs.status = status
 	if rs.method != "HEAD" {

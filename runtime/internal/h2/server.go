@@ -218,7 +218,10 @@ type conn struct {
 	wb    writeBuf
 	// hblock is the header block being encoded (see hpackenc.go);
 	// tableSized: the dynamic table size update to 0 was sent.
-	hblock     []byte
+	hblock []byte
+	// spareRW is the writer of the last inline stream, reused by the
+	// next (reader goroutine only).
+	spareRW    *responseWriter
 	tableSized bool
 	names      fieldNames
 	sendWindow int64
@@ -331,6 +334,7 @@ func (c *conn) releaseIdle() {
 		c.wmu.Unlock()
 	}
 	c.freshFramer = c.bigFrame
+	c.spareRW = nil
 }
 
 // maxReadFrame is the SETTINGS_MAX_FRAME_SIZE we accept: the protocol's
@@ -891,9 +895,20 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 		go c.flusher()
 	}
 	c.reportState(true)
-	rw := &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
+	var rw *responseWriter
+	if inline && c.spareRW != nil {
+		// The last inline stream's writer and header map, cleared.
+		rw, c.spareRW = c.spareRW, nil
+		hdr := rw.h
+		clear(hdr)
+		*rw = responseWriter{st: st, h: hdr, head: req.Method == "HEAD", inline: true}
+	} else {
+		rw = &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
+	}
 	if inline {
-		c.run(st, rw, req, h)
+		if !c.run(st, rw, req, h) {
+			c.spareRW = rw
+		}
 	} else {
 		c.handlersDone.Add(1)
 		go func() {
@@ -1204,9 +1219,9 @@ func (c *conn) maybeRemove(st *stream) {
 	c.mu.Unlock()
 }
 
-// run calls the handler and completes or resets the stream.
-func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Handler) {
-	async := false
+// run calls the handler and completes or resets the stream. It reports
+// whether a goroutine still writes the response with rw.
+func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Handler) (async bool) {
 	defer func() {
 		if e := recover(); e != nil {
 			code := http2.ErrCodeInternal
@@ -1228,9 +1243,10 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
 		c.wmu.Unlock()
 		c.signalFlush()
-		return
+		return false
 	}
 	async = rw.finish()
+	return async
 }
 
 // complete is called once the response is fully written or reset.
