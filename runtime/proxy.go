@@ -103,7 +103,13 @@ type backendCall struct {
 	header http.Header
 	body   io.ReadCloser
 	length int64
+	// pooled: header came from headerPool and goes back once sent.
+	pooled bool
 }
+
+// headerPool holds the header maps of HTTP_PROXY backend requests: the
+// h2c client has encoded them when Do returns, so they serve again.
+var headerPool = sync.Pool{New: func() any { return make(http.Header, 16) }}
 
 // buildURL fills the endpoint's URI template for this request.
 func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
@@ -283,6 +289,13 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 		// and the timeout itself: no context, timer or request copy
 		// of ours per call.
 		resp, err := cl.Do(rs.r.Context(), req, ep.timeout)
+		if bc.pooled {
+			if resp != nil {
+				resp.Request = nil
+			}
+			clear(bc.header)
+			headerPool.Put(bc.header)
+		}
 		return rs.sent(resp, errors.Is(err, h2.ErrTimeout), err)
 	}
 	ctx, cancel := context.WithCancel(rs.r.Context())
@@ -356,7 +369,8 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	if bc.method == "" {
 		bc.method = r.Method
 	}
-	hdr := make(http.Header, len(r.Header)+5)
+	hdr := headerPool.Get().(http.Header)
+	bc.pooled = true
 	for k, vv := range r.Header {
 		if !droppedRequestHeaders[k] {
 			hdr[k] = vv
