@@ -6,6 +6,7 @@
 #   STOCK=1 scripts/bench.sh    # also cfnrun --stock-http2 (x/net's server and transport)
 #   TLS=0 CURVE=0 SIZES=0 scripts/bench.sh   # skip the TLS leg, the connection curve, the template sizes
 #   REDIS=0 scripts/bench.sh   # skip the --state redis:// leg (on by default when redis-server is installed)
+#   IDLE=10000 ACTIVE=1000 scripts/bench.sh    # the curve's idle + active step (IDLE + ACTIVE < descriptor limit)
 #
 # Starts a small Go backend (HTTP/1.1 + h2c), cfnrun serving scripts/bench.yaml
 # (an HTTP_PROXY route with ConnectionType HTTP2, and a MOCK route with a
@@ -347,6 +348,41 @@ if [ "$CURVE" = 1 ]; then
     run haproxy-proxy "c$c" "$c" 1 2 >/dev/null
     hr=$(tail -1 "$work/haproxy-proxy.res" | awk '{print $1}'); hm=$(rss_of "$HAP_PID")
     printf '  %-8s %14.0f %10s %14.0f %10s\n' "$c" "$cr" "$cm" "$hr" "$hm"
+  done
+  # IDLE idle h2c connections (preface and SETTINGS sent, then silence)
+  # held by one process while ACTIVE h2load connections proxy. Descriptors:
+  # each process has its own limit (the hard limit, 20,000 on the machine
+  # of docs/performance.md); the target holds IDLE + ACTIVE + its backend
+  # connections, so IDLE + ACTIVE must stay under it.
+  IDLE=${IDLE:-10000}
+  ACTIVE=${ACTIVE:-1000}
+  echo
+  echo "$IDLE idle h2c connections + $ACTIVE active (h2load -c $ACTIVE -m 1, HTTP_PROXY, $DURATION s): RSS and req/s"
+  printf '  %-8s %12s %14s %12s %14s\n' target "RSS before" "RSS idle+load" "KiB/conn" "active req/s"
+  for t in cfnrun haproxy; do
+    if [ "$t" = cfnrun ]; then pid=$CFN_PID port=$CFN_PORT; else pid=$HAP_PID port=$HAP_PROXY; fi
+    before=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    rm -f "$work/idle.ready"
+    python3 - "$port" "$IDLE" "$work/idle.ready" <<'PY' &
+import socket, sys, time
+port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+held = []
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(hello)
+    held.append(s)
+open(ready, "w").write("%d\n" % len(held))
+time.sleep(3600)
+PY
+    idle_pid=$!
+    for _ in $(seq 1200); do [ -s "$work/idle.ready" ] && break; sleep 0.1; done
+    run "$t-proxy" "idle" "$ACTIVE" 1 2 >/dev/null
+    after=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    kill "$idle_pid" 2>/dev/null; wait "$idle_pid" 2>/dev/null || true
+    rps=$(tail -1 "$work/$t-proxy.res" | awk '{print $1}')
+    awk -v t="$t" -v b="$before" -v a="$after" -v n="$((IDLE + ACTIVE))" -v r="$rps" \
+      'BEGIN {printf "  %-8s %9.0f MB %11.0f MB %12.1f %14.0f\n", t, b/1024, a/1024, (a-b)/n, r}'
   done
 fi
 
