@@ -23,8 +23,8 @@ type instance struct {
 	stream  string
 	started time.Time
 
-	resp  chan outcome // the runtime's answer; cap 1
-	timer *time.Timer  // the running invocation's timeout
+	// timer enforces the running invocation's timeout (onTimeout).
+	timer *time.Timer
 
 	ready      chan struct{} // closed on the first /next
 	readyOnce  sync.Once
@@ -86,6 +86,14 @@ type invocation struct {
 	// delivered is set (under the instance's mu) once /next handed the
 	// invocation to the runtime.
 	delivered bool
+	// on is the instance the invocation was last dispatched to (set by
+	// dispatch before the invocation's caller hears of the instance).
+	on *instance
+	// done receives the Result from whichever goroutine settles the
+	// invocation (finish); cap 1. refetch is set before an instance that
+	// ended before its runtime fetched the invocation sends on done.
+	done    chan Result
+	refetch bool
 }
 
 // outcome is how an invocation ended.
@@ -106,6 +114,7 @@ func newInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation
 		cognito:   opts.CognitoIdentity,
 		logTail:   opts.LogTail,
 		arn:       fn.arn,
+		done:      make(chan Result, 1),
 	}
 	if inv.traceID == "" {
 		inv.traceID = newTraceID(fn.s.cfg.Now())
@@ -138,14 +147,13 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		ln:         ln,
 		stream:     newLogStream(now),
 		started:    time.Now(),
-		resp:       make(chan outcome, 1),
-		timer:      time.NewTimer(time.Hour),
 		ready:      make(chan struct{}),
 		initFailed: make(chan struct{}),
 		exited:     make(chan struct{}),
 		stopCh:     make(chan struct{}),
 		cold:       true,
 	}
+	in.timer = time.AfterFunc(time.Hour, in.onTimeout)
 	in.timer.Stop()
 	go in.serveRuntimeAPI()
 
@@ -333,46 +341,85 @@ func (in *instance) waitReady(ctx context.Context, inv *invocation) (res *Result
 	return &r, nil
 }
 
-// run hands inv to the instance's runtime and waits for its answer, the
+// run hands inv to the instance's runtime (unless the pool already did,
+// when it handed the instance over) and waits for its answer, the
 // timeout, or the process's end.
 func (in *instance) run(ctx context.Context, inv *invocation) (Result, error) {
-	in.dispatch(inv)
+	if inv.on != in {
+		in.dispatch(inv)
+	}
 	return in.await(ctx, inv)
 }
 
-// await waits for the answer to the invocation dispatched to the instance,
-// the timeout, or the process's end. When ctx ends first, the invocation
-// runs on in the background, as on Lambda.
+// await waits for the Result of the invocation dispatched to the
+// instance. The goroutine that settles it (finish) is the Runtime API
+// connection's reader (an answer), the timer's (a timeout), or this one
+// (the process ended). When ctx ends first, the invocation runs on in the
+// background, as on Lambda.
 func (in *instance) await(ctx context.Context, inv *invocation) (Result, error) {
-	start := inv.start
 	select {
-	case o := <-in.resp:
-		return in.complete(inv, start, o), nil
-	case <-in.timer.C:
-		return in.complete(inv, start, in.timedOut(inv)), nil
+	case r := <-inv.done:
+		return in.result(inv, r)
 	case <-in.exited:
-		if in.unfetched(inv) {
-			return Result{}, errUnfetched
-		}
-		return in.complete(inv, start, in.crashed(inv)), nil
+		in.ended(inv)
+		return in.result(inv, <-inv.done)
 	case <-ctx.Done():
 	}
 	// The caller gave up; the invocation runs on, as on Lambda.
 	go func() {
-		var o outcome
 		select {
-		case o = <-in.resp:
-		case <-in.timer.C:
-			o = in.timedOut(inv)
+		case <-inv.done:
 		case <-in.exited:
-			if in.unfetched(inv) {
-				return
-			}
-			o = in.crashed(inv)
+			in.ended(inv)
 		}
-		in.complete(inv, start, o)
 	}()
 	return Result{}, ctx.Err()
+}
+
+// abandon lets inv, dispatched to the instance, run on in the background
+// after its caller gave up; it returns ctx's error.
+func (in *instance) abandon(ctx context.Context, inv *invocation) error {
+	_, err := in.await(ctx, inv)
+	if err == nil || err == errUnfetched {
+		err = ctx.Err()
+	}
+	return err
+}
+
+func (in *instance) result(inv *invocation, r Result) (Result, error) {
+	if inv.refetch {
+		return Result{}, errUnfetched
+	}
+	return r, nil
+}
+
+// ended settles inv after the instance's process ended: as not fetched
+// (it runs elsewhere) or as crashed, unless it was settled already.
+func (in *instance) ended(inv *invocation) {
+	if in.unfetched(inv) {
+		inv.refetch = true
+		inv.done <- Result{}
+		return
+	}
+	if in.claim(inv) {
+		in.mu.Lock()
+		err := in.exitErr
+		in.mu.Unlock()
+		in.finish(inv, exitOutcome(inv.id, err))
+	}
+}
+
+// onTimeout ends the running invocation when it has outlived its
+// deadline (a stale timer, of an invocation already settled, finds none).
+func (in *instance) onTimeout() {
+	in.mu.Lock()
+	inv := in.cur
+	in.mu.Unlock()
+	if inv == nil || time.Now().Before(inv.deadline) || !in.claim(inv) {
+		return
+	}
+	in.stop()
+	in.finish(inv, timeoutOutcome(inv.id, in.fn.timeout))
 }
 
 // errUnfetched is await's error for an invocation whose instance ended
@@ -397,9 +444,9 @@ func (in *instance) unfetched(inv *invocation) bool {
 	return ok
 }
 
-// claim takes inv back from the runtime, so that a late /response is
-// refused. It reports false when the runtime answered first (its answer is
-// then on in.resp).
+// claim takes inv from the runtime, for the caller to settle it (finish):
+// a late /response is then refused. It reports false when inv was
+// claimed already (or is not the instance's).
 //
 // The instance is no longer busy from then on (busySince): its runtime
 // waits for work even if the caller has not had the result yet.
@@ -414,49 +461,36 @@ func (in *instance) claim(inv *invocation) bool {
 	return true
 }
 
-func (in *instance) timedOut(inv *invocation) outcome {
-	if !in.claim(inv) {
-		return <-in.resp
-	}
-	in.stop()
-	return timeoutOutcome(inv.id, in.fn.timeout)
-}
-
-func (in *instance) crashed(inv *invocation) outcome {
-	if !in.claim(inv) {
-		return <-in.resp
-	}
-	in.mu.Lock()
-	err := in.exitErr
-	in.mu.Unlock()
-	return exitOutcome(inv.id, err)
-}
-
-// complete turns an outcome into a Result, logs END and REPORT, and gives
-// the instance back to the pool (or drops it).
-func (in *instance) complete(inv *invocation, start time.Time, o outcome) Result {
+// finish settles the invocation its caller claimed: it makes the Result,
+// logs END and REPORT, hands the Result to the invocation's caller and
+// gives the instance back to the pool (or drops it). In the common case
+// it runs on the connection's reader goroutine, which then hands the
+// instance the next waiting invocation itself: a warm invocation costs no
+// goroutine switch in cfnrun between the runtime's answer and its next
+// event.
+func (in *instance) finish(inv *invocation, o outcome) {
 	in.timer.Stop()
-	d := time.Since(start)
+	d := time.Since(inv.start)
 	res := Result{Status: 200, Payload: o.payload, RequestID: inv.id, Duration: d, TimedOut: o.timeout}
 	if o.isErr {
 		res.FunctionError = "Unhandled"
 		res.ErrorType = o.errType
 	}
+	in.mu.Lock()
 	if in.cold {
 		in.cold = false
-		in.mu.Lock()
 		res.InitDuration = in.initDur
-		in.mu.Unlock()
 	}
+	in.mu.Unlock()
 	in.busySince.Store(0)
 	in.endLog(inv, &res)
+	inv.done <- res
 	if o.fatal || in.dead() {
 		in.stop()
 		in.fn.discard(in)
 	} else {
 		in.markSettled()
 	}
-	return res
 }
 
 // markSettled records that the last invocation's Result is made, and

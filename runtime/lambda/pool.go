@@ -65,7 +65,10 @@ type function struct {
 // waiter is an invocation queued for an instance. It receives a free
 // instance, nil (a slot is reserved for it: start an instance), or
 // closedInstance.
-type waiter struct{ ch chan *instance }
+type waiter struct {
+	ch  chan *instance
+	inv *invocation
+}
 
 // closedInstance tells a waiter that the function was closed.
 var closedInstance = &instance{}
@@ -156,7 +159,7 @@ func (fn *function) call(ctx context.Context, inv *invocation) (Result, error) {
 			return functionError(inv.id, "Runtime.ExitError", "RequestId: "+inv.id+
 				" Error: Runtime exited before fetching the invocation, on "+strconv.Itoa(attempt)+" instances in a row"), nil
 		}
-		inv.delivered = false
+		inv.delivered, inv.refetch = false, false
 	}
 }
 
@@ -219,7 +222,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		fn.mu.Unlock()
 		return nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
 	}
-	w := &waiter{ch: make(chan *instance, 1)}
+	w := &waiter{ch: make(chan *instance, 1), inv: inv}
 	fn.waiters = append(fn.waiters, w)
 	fn.armScalerLocked()
 	fn.mu.Unlock()
@@ -245,6 +248,11 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		fn.grantLocked()
 		fn.mu.Unlock()
 	default:
+		if inv.on == in {
+			// release dispatched inv to it: the invocation runs on, as
+			// on Lambda.
+			return nil, nil, in.abandon(ctx, inv)
+		}
 		fn.release(in)
 	}
 	return nil, nil, ctx.Err()
@@ -303,23 +311,27 @@ func (fn *function) coldStart(ctx context.Context, inv *invocation, gen int) (*i
 }
 
 // release returns an instance after an invocation it survived: to the
-// oldest waiter, or to the idle list.
+// oldest waiter, whose invocation it dispatches first (the waiter's
+// goroutine only waits for the result), or to the idle list.
 func (fn *function) release(in *instance) {
 	fn.mu.Lock()
-	defer fn.mu.Unlock()
 	if fn.closed || in.gen != fn.gen || in.dead() {
 		fn.retireLocked(in)
 		fn.grantLocked()
+		fn.mu.Unlock()
 		return
 	}
 	if len(fn.waiters) > 0 {
 		w := fn.waiters[0]
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		fn.mu.Unlock()
+		in.dispatch(w.inv)
 		w.ch <- in
 		return
 	}
 	in.idleSince = fn.s.cfg.Now()
 	fn.idle = append(fn.idle, in)
+	fn.mu.Unlock()
 }
 
 // discard drops an instance that died or was killed.

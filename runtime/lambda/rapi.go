@@ -294,6 +294,7 @@ func (in *instance) dispatch(inv *invocation) {
 	in.beginLog(inv)
 	in.mu.Lock()
 	in.cur = inv
+	inv.on = in
 	in.polling, in.settled = false, false
 	var c *rapiConn
 	if len(in.pollers) > 0 {
@@ -432,12 +433,13 @@ func (in *instance) response(c *rapiConn, r *request, id string, body []byte, to
 		return
 	}
 	if tooLarge {
-		if in.claim(inv) {
-			msg := "Response payload size exceeded maximum allowed payload size (" + strconv.Itoa(MaxPayloadBytes) + " bytes)."
-			in.resp <- outcome{payload: errorDoc("Function.ResponseSizeTooLarge", msg), errType: "Function.ResponseSizeTooLarge", isErr: true}
-		}
+		claimed := in.claim(inv)
 		c.apiError(413, "RequestEntityTooLarge",
 			"Exceeded maximum allowed payload size ("+strconv.Itoa(MaxPayloadBytes)+" bytes).", closing)
+		if claimed {
+			msg := "Response payload size exceeded maximum allowed payload size (" + strconv.Itoa(MaxPayloadBytes) + " bytes)."
+			in.finish(inv, outcome{payload: errorDoc("Function.ResponseSizeTooLarge", msg), errType: "Function.ResponseSizeTooLarge", isErr: true})
+		}
 		return
 	}
 	o := outcome{payload: body}
@@ -455,8 +457,8 @@ func (in *instance) response(c *rapiConn, r *request, id string, body []byte, to
 		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
-	in.resp <- o
 	c.accepted(closing)
+	in.finish(inv, o)
 }
 
 // invocationError takes the function's error.
@@ -471,8 +473,8 @@ func (in *instance) invocationError(c *rapiConn, r *request, id string, body []b
 		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
-	in.resp <- o
 	c.accepted(closing)
+	in.finish(inv, o)
 }
 
 // initError takes the runtime's report that it could not start.
