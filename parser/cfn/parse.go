@@ -63,6 +63,9 @@ func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	if root, ok := p.readJSON(); ok {
 		return root, p.diags
 	}
+	if root, ok := p.readYAML(); ok {
+		return root, p.diags
+	}
 	return p.general()
 }
 
@@ -276,17 +279,43 @@ func (p *parser) rng(l1, c1, l2, c2 int) diag.Range {
 
 // scalarRange is the span of a scalar on its line: its text plus quotes.
 func (p *parser) scalarRange(n *yaml.Node) diag.Range {
-	width := utf8.RuneCountInString(n.Value)
-	switch n.Style {
-	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+	return p.scalarRangeAt(n.Line, n.Column, n.Value, scalarStyleOf(n.Style))
+}
+
+// scalarStyle is how a scalar was written, as far as its range cares.
+type scalarStyle uint8
+
+const (
+	plainStyle  scalarStyle = iota
+	quotedStyle             // "…" or '…'
+	blockStyle              // | or >
+)
+
+func scalarStyleOf(s yaml.Style) scalarStyle {
+	switch {
+	case s&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
+		return quotedStyle
+	case s&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return blockStyle
+	}
+	return plainStyle
+}
+
+// scalarRangeAt is the range of a scalar whose value is written at
+// line:col: its text plus quotes; one column for a block scalar or a value
+// of several lines.
+func (p *parser) scalarRangeAt(line, col int, value string, style scalarStyle) diag.Range {
+	width := utf8.RuneCountInString(value)
+	switch style {
+	case quotedStyle:
 		width += 2
-	case yaml.LiteralStyle, yaml.FoldedStyle:
+	case blockStyle:
 		width = 1
 	}
-	if strings.Contains(n.Value, "\n") {
+	if strings.Contains(value, "\n") {
 		width = 1
 	}
-	return p.rng(n.Line, n.Column, n.Line, n.Column+max(width, 1))
+	return p.rng(line, col, line, col+max(width, 1))
 }
 
 var shortTags = map[string]string{
@@ -462,26 +491,37 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 	// yaml.v3 reports a tagged node's position at the tag; the value's own
 	// range starts after the tag text.
 	if arg.Kind == Scalar || arg.Kind == Null {
-		vr := p.rng(y.Line, y.Column, y.Line, y.Column+1)
 		// find the value after the tag on the same line
 		lt := []rune(p.lineText(y.Line))
 		c := y.Column - 1 + utf8.RuneCountInString(y.Tag)
 		for c < len(lt) && lt[c] == ' ' {
 			c++
 		}
-		vr = p.rng(y.Line, c+1, y.Line, c+1+max(1, utf8.RuneCountInString(y.Value)))
-		if y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			vr.End = p.pos(y.Line, c+1+utf8.RuneCountInString(y.Value)+2)
-		}
-		if strings.Contains(y.Value, "\n") || y.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			vr.End = p.pos(y.Line, c+2)
-		}
-		arg.Range = vr
+		arg.Range = p.tagArgRange(y.Line, c+1, y.Value, scalarStyleOf(y.Style))
 	}
 	// Tagged scalars are strings unless the intrinsic needs otherwise.
 	if arg.Kind == Scalar {
 		arg.Type = Str
 	}
+	return p.shortNode(y.Tag, name, tagRange, arg)
+}
+
+// tagArgRange is the range of a short-form tag's scalar argument written
+// at line:col, on the tag's line.
+func (p *parser) tagArgRange(line, col int, value string, style scalarStyle) diag.Range {
+	vr := p.rng(line, col, line, col+max(1, utf8.RuneCountInString(value)))
+	if style == quotedStyle {
+		vr.End = p.pos(line, col+utf8.RuneCountInString(value)+2)
+	}
+	if strings.Contains(value, "\n") || style == blockStyle {
+		vr.End = p.pos(line, col+1)
+	}
+	return vr
+}
+
+// shortNode finishes a short-form intrinsic: tag (!GetAtt) names function
+// name (Fn::GetAtt), written at tagRange, with its argument arg converted.
+func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *Node {
 	switch name {
 	case "Fn::GetAtt":
 		if arg.Kind == Scalar {
@@ -500,8 +540,8 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 		}
 	case "Ref", "Condition":
 		if arg.Kind != Scalar {
-			p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, tagRange, "%s takes a name, not %s", y.Tag, arg.KindName()).
-				WithHint("Give the name of a parameter or resource: "+y.Tag+" MyName."))
+			p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, tagRange, "%s takes a name, not %s", tag, arg.KindName()).
+				WithHint("Give the name of a parameter or resource: "+tag+" MyName."))
 		}
 	}
 	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},

@@ -1,0 +1,943 @@
+package cfn
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+)
+
+// yamlReader reads the YAML people write CloudFormation in straight into
+// Nodes, in one pass, with the positions, values and findings the general
+// (yaml.v3) path gives: block mappings and sequences (indentless ones
+// too), single-line flow mappings and sequences, plain and quoted
+// single-line scalars, literal and folded block scalars, comments, and
+// CloudFormation's short-form tags.
+//
+// Like the JSON reader it reads only what it can read exactly as yaml.v3
+// would: on anything else (anchors and aliases, merge keys, multi-line
+// plain or quoted scalars, multi-line flow collections, empty values,
+// tabs, CR line ends, document markers and directives, numbers written in
+// forms YAML resolves in surprising ways, a duplicate key, any syntax
+// error, any finding but an unknown long-form intrinsic) it gives up, and
+// Parse reads the file the general way, which reports what there is to
+// report. TestYAMLReaderMatchesGeneral holds the two to the same trees on
+// every template in the repository and on generated ones, and counts how
+// many it leaves to yaml.v3; FuzzYAMLReader holds it there on any input.
+type yamlReader struct {
+	p   *parser
+	src []byte
+	off int
+	// line is the 1-based line of off and lineStart its first byte; col
+	// and colOff a rune column and the byte it is at, on that line.
+	line, lineStart, col, colOff int
+	// ind is the indentation of the line with content off is on (off at
+	// its first character), or -1 at the end of the file.
+	ind int
+	// nodes is a slab of Nodes; strings interns short strings; fields and
+	// items are the stacks open mappings and sequences gather entries on.
+	nodes   []Node
+	strings map[string]string
+	fields  []Field
+	items   []*Node
+}
+
+// readYAML returns the template's root node, or ok false when the general
+// path must read it.
+func (p *parser) readYAML() (root *Node, ok bool) {
+	if len(p.src) == 0 || !plainText(p.src) {
+		return nil, false
+	}
+	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, strings: make(map[string]string, 256)}
+	mark := len(p.diags)
+	defer func() {
+		if e := recover(); e != nil {
+			if _, give := e.(errGiveUp); !give {
+				panic(e)
+			}
+			p.diags = p.diags[:mark]
+			root, ok = nil, false
+		}
+	}()
+	r.documentStart()
+	if r.ind < 0 || r.src[r.off] == '{' || r.src[r.off] == '[' || r.seqEntry() {
+		// Empty, JSON, or not a mapping: the general path says so.
+		return nil, false
+	}
+	root = r.blockMap(r.ind, 0)
+	if r.ind >= 0 {
+		giveUp()
+	}
+	return root, true
+}
+
+// documentStart moves to the first content, past a "---" line that
+// starts the document.
+func (r *yamlReader) documentStart() {
+	for r.off < len(r.src) && (r.src[r.off] == '#' || r.src[r.off] == '\n') {
+		if r.src[r.off] == '\n' {
+			r.newline(r.off + 1)
+		} else {
+			r.skipComment()
+		}
+	}
+	if len(r.src)-r.off >= 3 && string(r.src[r.off:r.off+3]) == "---" && r.blankz(r.off+3) {
+		r.off += 3
+		if !r.atLineEnd() {
+			giveUp()
+		}
+		r.skipComment()
+	}
+	r.content()
+}
+
+// plainText reports whether src has only characters the reader handles:
+// no tabs, no CR, no control characters, nothing YAML reads as a line
+// break but LF (NEL, U+2028, U+2029), no byte order mark, nothing YAML
+// rejects as unprintable.
+func plainText(src []byte) bool {
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\n') || c == 0x7F {
+				return false
+			}
+			i++
+			continue
+		}
+		ru, size := utf8.DecodeRune(src[i:])
+		if ru < 0xA0 || ru == 0x2028 || ru == 0x2029 || ru == 0xFEFF || ru == 0xFFFE || ru == 0xFFFF || ru == utf8.RuneError ||
+			(ru >= 0xD800 && ru < 0xE000) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// node returns a new Node from the slab.
+func (r *yamlReader) node(n Node) *Node {
+	if len(r.nodes) == cap(r.nodes) {
+		r.nodes = make([]Node, 0, 256)
+	}
+	r.nodes = append(r.nodes, n)
+	return &r.nodes[len(r.nodes)-1]
+}
+
+// text returns src[from:to] as a string, shared with earlier equal short
+// strings.
+func (r *yamlReader) text(from, to int) string {
+	b := r.src[from:to]
+	if len(b) > 64 {
+		return string(b)
+	}
+	if s, ok := r.strings[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	r.strings[s] = s
+	return s
+}
+
+// column is the 1-based rune column of byte off on the current line.
+func (r *yamlReader) column(off int) int {
+	if off < r.colOff {
+		r.col, r.colOff = 1, r.lineStart
+	}
+	for r.colOff < off {
+		if b := r.src[r.colOff]; b < utf8.RuneSelf {
+			r.colOff++
+		} else {
+			_, size := utf8.DecodeRune(r.src[r.colOff:])
+			r.colOff += size
+		}
+		r.col++
+	}
+	return r.col
+}
+
+// newline moves to the line starting at byte next.
+func (r *yamlReader) newline(next int) {
+	r.off, r.line, r.lineStart, r.col, r.colOff = next, r.line+1, next, 1, next
+}
+
+// blankz reports whether byte i is a space, a line end or the end.
+func (r *yamlReader) blankz(i int) bool {
+	return i >= len(r.src) || r.src[i] == ' ' || r.src[i] == '\n'
+}
+
+// content moves from the start of a line to the first character of the
+// next line that is not blank or a comment, and sets ind.
+func (r *yamlReader) content() {
+	for r.off < len(r.src) {
+		i := r.off
+		for i < len(r.src) && r.src[i] == ' ' {
+			i++
+		}
+		if i == len(r.src) {
+			r.off = i
+			break
+		}
+		switch r.src[i] {
+		case '\n':
+			r.newline(i + 1)
+			continue
+		case '#':
+			r.off = i
+			r.skipComment()
+			continue
+		}
+		if i == r.off {
+			// Directives and document markers start at column 1.
+			if c := r.src[i]; c == '%' || ((c == '-' || c == '.') && len(r.src)-i >= 3 && r.src[i+1] == c && r.src[i+2] == c) {
+				giveUp()
+			}
+		}
+		r.ind, r.off = i-r.off, i
+		return
+	}
+	r.ind = -1
+}
+
+// skipComment skips from a "#" past the end of its line.
+func (r *yamlReader) skipComment() {
+	for i := r.off; i < len(r.src); i++ {
+		if r.src[i] == '\n' {
+			r.newline(i + 1)
+			return
+		}
+	}
+	r.off = len(r.src)
+}
+
+// spaces skips spaces on the line.
+func (r *yamlReader) spaces() {
+	for r.off < len(r.src) && r.src[r.off] == ' ' {
+		r.off++
+	}
+}
+
+// atLineEnd reports whether only a comment or nothing follows on the
+// line (after spaces, which it skips).
+func (r *yamlReader) atLineEnd() bool {
+	from := r.off
+	r.spaces()
+	if r.off >= len(r.src) || r.src[r.off] == '\n' {
+		return true
+	}
+	return r.src[r.off] == '#' && r.off > from
+}
+
+// endLine finishes a line after a value: only spaces and a comment may
+// follow. Then it moves to the next line with content.
+func (r *yamlReader) endLine() {
+	if !r.atLineEnd() {
+		giveUp()
+	}
+	r.skipComment()
+	r.content()
+}
+
+// seqEntry reports whether a block sequence entry "- " starts at off.
+func (r *yamlReader) seqEntry() bool {
+	return r.off < len(r.src) && r.src[r.off] == '-' && r.blankz(r.off+1)
+}
+
+// blockMap reads a block mapping whose keys are indented indent spaces;
+// off is at its first key.
+func (r *yamlReader) blockMap(indent, depth int) *Node {
+	if depth >= maxDepth {
+		giveUp()
+	}
+	n := r.node(Node{Kind: Mapping})
+	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
+	base := len(r.fields)
+	var seen map[string]bool // past a few entries
+	for {
+		kl, kc, from := r.line, r.column(r.off), r.off
+		var k string
+		var kr diag.Range
+		if c := r.src[r.off]; c == '"' || c == '\'' {
+			k = r.quoted()
+			kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
+		} else {
+			if !r.plainStart(false) {
+				giveUp()
+			}
+			end, stop := r.plainEnd(false)
+			k, r.off = r.text(r.off, end), stop
+			if k == "<<" {
+				giveUp() // a merge key: the general path reports it
+			}
+			kr = r.p.scalarRangeAt(kl, kc, k, plainStyle)
+		}
+		if r.off >= len(r.src) || r.src[r.off] != ':' || !r.blankz(r.off+1) || r.off-from > 1000 {
+			giveUp()
+		}
+		r.off++
+		// Duplicates go to the general path, which reports them.
+		if seen != nil {
+			if seen[k] {
+				giveUp()
+			}
+			seen[k] = true
+		} else {
+			for _, f := range r.fields[base:] {
+				if f.Key == k {
+					giveUp()
+				}
+			}
+			if len(r.fields)-base == 8 {
+				seen = make(map[string]bool, 32)
+				for _, f := range r.fields[base:] {
+					seen[f.Key] = true
+				}
+				seen[k] = true
+			}
+		}
+		v := r.value(indent, depth+1, true)
+		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
+		if r.ind < indent {
+			break
+		}
+		if r.ind > indent {
+			giveUp()
+		}
+	}
+	n.Fields = make([]Field, len(r.fields)-base)
+	copy(n.Fields, r.fields[base:])
+	clear(r.fields[base:])
+	r.fields = r.fields[:base]
+	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	r.p.finishMapping(n)
+	return n
+}
+
+// blockSeq reads a block sequence whose "-" are indented indent spaces;
+// off is at its first "-". An indentless sequence (one at its key's
+// indentation) ends at the first line that is not an entry.
+func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
+	if depth >= maxDepth {
+		giveUp()
+	}
+	n := r.node(Node{Kind: Sequence})
+	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
+	base := len(r.items)
+	for {
+		if !r.seqEntry() {
+			if indentless && len(r.items) > base {
+				break
+			}
+			giveUp()
+		}
+		r.off++
+		var v *Node
+		if after := r.off; !r.atLineEnd() && r.isKey() {
+			// "- key: value": a mapping indented to its first key.
+			r.ind = r.off - r.lineStart
+			v = r.blockMap(r.ind, depth+1)
+		} else if r.off > after && r.seqEntry() {
+			// "- - x": a sequence indented to its first "-".
+			r.ind = r.off - r.lineStart
+			v = r.blockSeq(r.ind, depth+1, false)
+		} else {
+			r.off = after
+			v = r.value(indent, depth+1, false)
+		}
+		r.items = append(r.items, v)
+		if r.ind < indent {
+			break
+		}
+		if r.ind > indent {
+			giveUp()
+		}
+	}
+	n.Items = make([]*Node, len(r.items)-base)
+	copy(n.Items, r.items[base:])
+	clear(r.items[base:])
+	r.items = r.items[:base]
+	n.Range.End = n.Items[len(n.Items)-1].Range.End
+	return n
+}
+
+// isKey reports whether a mapping key ("key:" and a space or the line's
+// end) starts at off, which it leaves where it is.
+func (r *yamlReader) isKey() bool {
+	from, line := r.off, r.line
+	defer func() { r.off = from }()
+	var stop int
+	if c := r.src[r.off]; c == '"' || c == '\'' {
+		r.quoted()
+		stop = r.off
+	} else {
+		if !r.plainStart(false) {
+			return false
+		}
+		_, stop = r.plainEnd(false)
+	}
+	return r.line == line && stop < len(r.src) && r.src[stop] == ':' && r.blankz(stop+1)
+}
+
+// value reads the value of a mapping entry or sequence entry, off just
+// after its ":" or "-", in a block collection indented parent spaces.
+// It returns with off at the next line with content.
+func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
+	if r.atLineEnd() {
+		r.skipComment()
+		r.content()
+		switch {
+		case r.ind > parent:
+			return r.blockNode(depth)
+		case inMapping && r.ind == parent && r.ind >= 0 && r.seqEntry():
+			return r.blockSeq(parent, depth, true)
+		}
+		giveUp() // an empty value
+	}
+	if r.src[r.off] == '!' {
+		return r.tagged(parent, depth)
+	}
+	return r.inline(parent, depth, false)
+}
+
+// blockNode reads the block mapping or sequence that starts at off.
+func (r *yamlReader) blockNode(depth int) *Node {
+	if r.seqEntry() {
+		return r.blockSeq(r.ind, depth, false)
+	}
+	return r.blockMap(r.ind, depth)
+}
+
+// inline reads a value that starts at off on the line: a flow collection,
+// a quoted or plain scalar, or a block scalar and its lines; it returns
+// with off at the next line with content. Tags are the caller's.
+func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
+	line, col := r.line, r.column(r.off)
+	var n *Node
+	switch c := r.src[r.off]; c {
+	case '[', '{':
+		n = r.flow(depth)
+	case '"', '\'':
+		v := r.quoted()
+		n = r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, quotedStyle, tagged)})
+	case '|', '>':
+		v := r.blockScalar(parent)
+		return r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, blockStyle, tagged)})
+	}
+	if n != nil {
+		r.endLine()
+		return n
+	}
+	if !r.plainStart(false) {
+		giveUp()
+	}
+	end, stop := r.plainEnd(false)
+	if stop < len(r.src) && r.src[stop] == ':' {
+		giveUp() // "a: b: c", or a key where a value belongs
+	}
+	v := r.text(r.off, end)
+	r.off = stop
+	n = r.scalar(v, line, col, tagged)
+	r.endLine()
+	return n
+}
+
+// scalar makes the node of plain scalar v at line:col.
+func (r *yamlReader) scalar(v string, line, col int, tagged bool) *Node {
+	k, t := Scalar, Str
+	if !tagged {
+		k, t = resolvePlain(v)
+	}
+	return r.node(Node{Kind: k, Type: t, Value: v, Range: r.scalarRange(line, col, v, plainStyle, tagged)})
+}
+
+// scalarRange is a scalar's range, as the general path gives it to a
+// plain one or to a short-form tag's argument.
+func (r *yamlReader) scalarRange(line, col int, v string, style scalarStyle, tagged bool) diag.Range {
+	if tagged {
+		return r.p.tagArgRange(line, col, v, style)
+	}
+	return r.p.scalarRangeAt(line, col, v, style)
+}
+
+// tagged reads a short-form intrinsic: its tag at off, then its argument
+// on the line or, for a collection, on the lines below.
+func (r *yamlReader) tagged(parent, depth int) *Node {
+	tl, tc := r.line, r.column(r.off)
+	tag, name := r.tag()
+	var arg *Node
+	if r.atLineEnd() {
+		r.skipComment()
+		r.content()
+		if r.ind <= parent {
+			giveUp()
+		}
+		arg = r.blockNode(depth)
+	} else {
+		arg = r.inline(parent, depth, true)
+	}
+	return r.short(tag, name, tl, tc, arg)
+}
+
+// tag reads a short-form tag at off and the spaces after it.
+func (r *yamlReader) tag() (tag, name string) {
+	i := r.off + 1
+	for i < len(r.src) && (r.src[i] >= 'A' && r.src[i] <= 'Z' || r.src[i] >= 'a' && r.src[i] <= 'z' || r.src[i] >= '0' && r.src[i] <= '9') {
+		i++
+	}
+	tag = string(r.src[r.off:i])
+	name, ok := shortTags[tag]
+	if !ok || !r.blankz(i) {
+		giveUp() // unknown tags, !!str, …: the general path
+	}
+	r.off = i
+	return tag, name
+}
+
+// short makes the long form of a short-form intrinsic whose tag is at
+// line:col; anything the general path would report makes it give up.
+func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
+	tagRange := r.p.rng(line, col, line, col+len(tag))
+	if arg.Kind == Sequence || arg.Kind == Mapping {
+		// yaml.v3 places a tagged collection at its tag.
+		arg.Range.Start = tagRange.Start
+	}
+	mark := len(r.p.diags)
+	n := r.p.shortNode(tag, name, tagRange, arg)
+	if len(r.p.diags) > mark {
+		giveUp()
+	}
+	return n
+}
+
+// plainStart reports whether a plain scalar may start at off.
+func (r *yamlReader) plainStart(flow bool) bool {
+	switch c := r.src[r.off]; c {
+	case '-':
+		return !r.blankz(r.off+1) && !(flow && r.flowIndicator(r.off+1))
+	case '?', ':':
+		return !flow && !r.blankz(r.off+1)
+	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ', '\n':
+		return false
+	}
+	return true
+}
+
+func (r *yamlReader) flowIndicator(i int) bool {
+	if i >= len(r.src) {
+		return false
+	}
+	switch r.src[i] {
+	case ',', '[', ']', '{', '}', '?':
+		return true
+	}
+	return false
+}
+
+// plainEnd scans the plain scalar at off on its line: its text is
+// src[off:end], and stop is where what ended it is (a ": ", a comment,
+// the line's end, or in flow context a flow indicator).
+func (r *yamlReader) plainEnd(flow bool) (end, stop int) {
+	i := r.off
+	end = i
+	for i < len(r.src) {
+		switch c := r.src[i]; {
+		case c == '\n':
+			return end, i
+		case c == ' ':
+			j := i
+			for j < len(r.src) && r.src[j] == ' ' {
+				j++
+			}
+			if j == len(r.src) || r.src[j] == '\n' || r.src[j] == '#' {
+				return end, i
+			}
+			i = j
+			continue
+		case c == ':' && r.blankz(i+1):
+			return end, i
+		case flow && r.flowIndicator(i):
+			return end, i
+		}
+		i++
+		end = i
+	}
+	return end, i
+}
+
+// quoted reads a single-line quoted scalar at off and returns its value.
+func (r *yamlReader) quoted() string {
+	q := r.src[r.off]
+	r.off++
+	start := r.off
+	for r.off < len(r.src) {
+		switch c := r.src[r.off]; {
+		case c == q:
+			if q == '\'' && r.off+1 < len(r.src) && r.src[r.off+1] == '\'' {
+				return r.escaped(start, q)
+			}
+			s := r.text(start, r.off)
+			r.off++
+			return s
+		case c == '\\' && q == '"':
+			return r.escaped(start, q)
+		case c == '\n':
+			giveUp() // a scalar of several lines
+		}
+		r.off++
+	}
+	giveUp()
+	return ""
+}
+
+// escaped finishes a quoted scalar that has escapes, from its first byte
+// start.
+func (r *yamlReader) escaped(start int, q byte) string {
+	b := make([]byte, 0, r.off-start+16)
+	b = append(b, r.src[start:r.off]...)
+	for r.off < len(r.src) {
+		c := r.src[r.off]
+		switch {
+		case c == '\n':
+			giveUp()
+		case c == q && q == '\'':
+			if r.off+1 < len(r.src) && r.src[r.off+1] == '\'' {
+				b = append(b, '\'')
+				r.off += 2
+				continue
+			}
+			r.off++
+			return string(b)
+		case c == q:
+			r.off++
+			return string(b)
+		case c == '\\' && q == '"':
+			if r.off+1 >= len(r.src) {
+				giveUp()
+			}
+			e := r.src[r.off+1]
+			r.off += 2
+			switch e {
+			case '"', '\\', '/', ' ':
+				b = append(b, e)
+			case '0':
+				b = append(b, 0)
+			case 'a':
+				b = append(b, '\a')
+			case 'b':
+				b = append(b, '\b')
+			case 't':
+				b = append(b, '\t')
+			case 'n':
+				b = append(b, '\n')
+			case 'v':
+				b = append(b, '\v')
+			case 'f':
+				b = append(b, '\f')
+			case 'r':
+				b = append(b, '\r')
+			case 'e':
+				b = append(b, 0x1B)
+			default:
+				giveUp() // \x, \u, \N, line continuations: the general path
+			}
+			continue
+		}
+		b = append(b, c)
+		r.off++
+	}
+	giveUp()
+	return ""
+}
+
+// flow reads a flow sequence or mapping that starts and ends on this line.
+func (r *yamlReader) flow(depth int) *Node {
+	if depth >= maxDepth {
+		giveUp()
+	}
+	line, col := r.line, r.column(r.off)
+	closer := byte(']')
+	n := r.node(Node{Kind: Sequence, Range: r.p.rng(line, col, line, col+1)})
+	if r.src[r.off] == '{' {
+		n.Kind, closer = Mapping, '}'
+	}
+	r.off++
+	r.spaces()
+	if r.off < len(r.src) && r.src[r.off] == closer {
+		r.off++
+		if n.Kind == Mapping {
+			n.Fields = []Field{}
+		} else {
+			n.Items = []*Node{}
+		}
+		return n
+	}
+	fbase, ibase := len(r.fields), len(r.items)
+	for {
+		if r.off >= len(r.src) || r.src[r.off] == '\n' {
+			giveUp() // a flow collection of several lines
+		}
+		if n.Kind == Mapping {
+			kl, kc := r.line, r.column(r.off)
+			var k string
+			var kr diag.Range
+			if c := r.src[r.off]; c == '"' || c == '\'' {
+				k = r.quoted()
+				kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
+			} else {
+				if !r.plainStart(true) {
+					giveUp()
+				}
+				end, stop := r.plainEnd(true)
+				k, r.off = r.text(r.off, end), stop
+				kr = r.p.scalarRangeAt(kl, kc, k, plainStyle)
+			}
+			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' {
+				giveUp()
+			}
+			for _, f := range r.fields[fbase:] {
+				if f.Key == k {
+					giveUp()
+				}
+			}
+			r.off++
+			r.spaces()
+			r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: r.flowValue(depth + 1)})
+		} else {
+			r.items = append(r.items, r.flowValue(depth+1))
+		}
+		r.spaces()
+		if r.off >= len(r.src) {
+			giveUp()
+		}
+		if r.src[r.off] == closer {
+			r.off++
+			break
+		}
+		if r.src[r.off] != ',' {
+			giveUp()
+		}
+		r.off++
+		r.spaces()
+		if r.off < len(r.src) && r.src[r.off] == closer {
+			giveUp() // a trailing comma
+		}
+	}
+	if n.Kind == Mapping {
+		n.Fields = make([]Field, len(r.fields)-fbase)
+		copy(n.Fields, r.fields[fbase:])
+		clear(r.fields[fbase:])
+		r.fields = r.fields[:fbase]
+		n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+		r.p.finishMapping(n)
+	} else {
+		n.Items = make([]*Node, len(r.items)-ibase)
+		copy(n.Items, r.items[ibase:])
+		clear(r.items[ibase:])
+		r.items = r.items[:ibase]
+		n.Range.End = n.Items[len(n.Items)-1].Range.End
+	}
+	return n
+}
+
+// flowValue reads one value inside a flow collection.
+func (r *yamlReader) flowValue(depth int) *Node {
+	if r.off >= len(r.src) {
+		giveUp()
+	}
+	line, col := r.line, r.column(r.off)
+	switch c := r.src[r.off]; c {
+	case '[', '{':
+		return r.flow(depth)
+	case '"', '\'':
+		v := r.quoted()
+		return r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.scalarRangeAt(line, col, v, quotedStyle)})
+	case '!':
+		tag, name := r.tag()
+		r.spaces()
+		if r.off >= len(r.src) {
+			giveUp()
+		}
+		var arg *Node
+		al, ac := r.line, r.column(r.off)
+		switch c := r.src[r.off]; c {
+		case '[', '{':
+			arg = r.flow(depth)
+		case '"', '\'':
+			v := r.quoted()
+			arg = r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.tagArgRange(al, ac, v, quotedStyle)})
+		default:
+			arg = r.flowPlain(true)
+		}
+		return r.short(tag, name, line, col, arg)
+	}
+	return r.flowPlain(false)
+}
+
+// flowPlain reads a plain scalar inside a flow collection.
+func (r *yamlReader) flowPlain(tagged bool) *Node {
+	line, col := r.line, r.column(r.off)
+	if !r.plainStart(true) {
+		giveUp()
+	}
+	end, stop := r.plainEnd(true)
+	if stop >= len(r.src) || !r.flowIndicator(stop) || r.src[stop] == '?' || r.src[stop] == '[' || r.src[stop] == '{' {
+		giveUp() // "a: b" in a sequence, a comment, the line's end
+	}
+	v := r.text(r.off, end)
+	r.off = stop
+	return r.scalar(v, line, col, tagged)
+}
+
+// blockScalar reads a literal (|) or folded (>) block scalar whose
+// indicator is at off, in a block collection indented parent spaces, and
+// returns its value; off ends at the next line with content.
+func (r *yamlReader) blockScalar(parent int) string {
+	folded := r.src[r.off] == '>'
+	r.off++
+	chomp := byte(0)
+	if r.off < len(r.src) && (r.src[r.off] == '-' || r.src[r.off] == '+') {
+		chomp = r.src[r.off]
+		r.off++
+	}
+	if !r.atLineEnd() {
+		giveUp() // an indentation indicator, or text after the indicator
+	}
+	r.skipComment()
+	// Lines: leading blank ones, then the first with text sets the
+	// indentation.
+	var lines [][]byte // nil for a blank line
+	indent := -1
+	trailing := 0 // blank lines after the last line with text
+	for r.off < len(r.src) {
+		i := r.off
+		for i < len(r.src) && r.src[i] == ' ' {
+			i++
+		}
+		if i == len(r.src) || r.src[i] == '\n' {
+			if indent < 0 || i-r.off > indent {
+				giveUp() // leading blank lines, or spaces beyond the indentation
+			}
+			lines = append(lines, nil)
+			trailing++
+			if i == len(r.src) {
+				r.off = i
+				break
+			}
+			r.newline(i + 1)
+			continue
+		}
+		if indent < 0 {
+			indent = i - r.off
+			if indent <= parent {
+				giveUp()
+			}
+		}
+		if i-r.off < indent {
+			break
+		}
+		if folded && i-r.off > indent {
+			giveUp() // more-indented lines of a folded scalar
+		}
+		end := i
+		for end < len(r.src) && r.src[end] != '\n' {
+			end++
+		}
+		if end == len(r.src) {
+			giveUp() // no line break after the last line
+		}
+		lines = append(lines, r.src[r.off+indent:end])
+		trailing = 0
+		r.newline(end + 1)
+	}
+	if indent < 0 {
+		giveUp() // an empty block scalar
+	}
+	lines = lines[:len(lines)-trailing]
+	var b []byte
+	for i, l := range lines {
+		if i > 0 {
+			switch {
+			case !folded:
+				b = append(b, '\n')
+			case l == nil:
+				b = append(b, '\n')
+			case lines[i-1] != nil:
+				b = append(b, ' ')
+			}
+		}
+		b = append(b, l...)
+	}
+	switch chomp {
+	case 0:
+		b = append(b, '\n')
+	case '+':
+		b = append(b, '\n')
+		for range trailing {
+			b = append(b, '\n')
+		}
+	}
+	r.content()
+	return string(b)
+}
+
+// resolvePlain is yaml.v3's resolution of an untagged plain scalar, for
+// what the tree keeps of it (null, bool, int, float or string); forms
+// whose resolution is not plain to see make the reader give up.
+func resolvePlain(s string) (Kind, ScalarType) {
+	switch s {
+	case "~", "null", "Null", "NULL":
+		return Null, Str
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return Scalar, Bool
+	case ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":
+		return Scalar, Float
+	}
+	switch c := s[0]; {
+	case c == '.':
+		if len(s) > 1 && s[1] >= '0' && s[1] <= '9' {
+			giveUp()
+		}
+	case c >= '0' && c <= '9' || c == '-' || c == '+':
+		digits := s
+		if c == '-' {
+			digits = s[1:]
+		}
+		intLen := 0
+		for intLen < len(digits) && digits[intLen] >= '0' && digits[intLen] <= '9' {
+			intLen++
+		}
+		if intLen > 0 && (digits[0] != '0' || intLen == 1) {
+			if intLen == len(digits) {
+				if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+					giveUp()
+				}
+				return Scalar, Int
+			}
+			if digits[intLen] == '.' && intLen+1 < len(digits) {
+				frac := digits[intLen+1:]
+				allDigits := true
+				for i := 0; i < len(frac); i++ {
+					allDigits = allDigits && frac[i] >= '0' && frac[i] <= '9'
+				}
+				if allDigits {
+					return Scalar, Float
+				}
+			}
+		}
+		// Anything else that could be a number in some base or notation
+		// goes to the general path.
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F', c == 'x', c == 'X', c == 'o', c == 'O', c == '_', c == '.', c == '+':
+			case c == '-':
+				if i > 0 && s[i-1] != 'e' && s[i-1] != 'E' {
+					return Scalar, Str // 2010-09-09: no number has a dash there
+				}
+			default:
+				return Scalar, Str
+			}
+		}
+		giveUp()
+	}
+	return Scalar, Str
+}

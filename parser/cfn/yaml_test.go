@@ -1,0 +1,242 @@
+package cfn
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cfnrun/cfnrun/internal/gen"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
+)
+
+// bothYAML parses src with the YAML reader and with the general path and
+// reports whether the reader took it; whatever it takes must come out of
+// the general path the same: tree, positions, findings.
+func bothYAML(t testing.TB, src []byte) (took bool) {
+	t.Helper()
+	fast := &parser{file: "t.yaml", src: src, lines: lineStarts(src)}
+	if !fast.checkUTF8() {
+		return false
+	}
+	fastRoot, ok := fast.readYAML()
+	if !ok {
+		if len(fast.diags) != 0 {
+			t.Fatalf("the reader gave up but kept findings: %v", fast.diags)
+		}
+		return false
+	}
+	slow := &parser{file: "t.yaml", src: src, lines: lineStarts(src)}
+	slowRoot, slowDiags := slow.general()
+	if slowRoot == nil {
+		t.Fatalf("the reader took input yaml.v3 rejects (%v):\n%s", slowDiags, src)
+	}
+	// reflect.DeepEqual decides (cmp.Diff's edit script is quadratic on
+	// long lists); cmp.Diff only explains a difference.
+	if !reflect.DeepEqual(slowRoot, fastRoot) {
+		t.Fatalf("tree differs from the general path's (-general +reader):\n%s\ninput:\n%s", cmp.Diff(slowRoot, fastRoot), src)
+	}
+	if !reflect.DeepEqual(slowDiags, fast.diags) {
+		t.Fatalf("findings differ from the general path's (-general +reader):\n%s", cmp.Diff(slowDiags, fast.diags))
+	}
+	return true
+}
+
+// yamlTaken are shapes the reader must read, the same as yaml.v3.
+var yamlTaken = map[string]string{
+	"scalars": "A: x\nB: 'y z'\nC: \"q\\\"\\n\\t\\\\ \"\nD: 12\nE: -3\nF: 2.50\nG: true\nH: False\nI: null\nJ: ~\n" +
+		"K: 2010-09-09\nL: 10.0.0.0/16\nM: 0\nN: .inf\nO: yes\nP: a b  c   # comment\nQ: don't\nR: 'it''s'\nS: -xyz\nT: :x\nU: a#b\n",
+	"nested":      "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: x\n  Other:\n    Type: T\n",
+	"sequences":   "A:\n  - a\n  - b\nB:\n- c\n- d\nC: x\nD:\n  - k: v\n    l: w\n  -   m: 1\n  -\n    n: 2\n",
+	"comments":    "# head\nA: 1 # one\n\n  # indented\nB:   # after key\n  C: 2\n# tail",
+	"flow":        "A: [a, b, 'c d', \"e\"]\nB: {k: v, 'q': w, Fn::Sub: x}\nC: []\nD: {}\nE: [1, [2, 3], {a: [b]}]\nF: [!Ref a, !GetAtt B.C, !Sub [x, {y: !Ref z}]]\n",
+	"short forms": "A: !Ref X\nB: !GetAtt Api.RootResourceId\nC: !Sub \"arn:${AWS::Partition}:x\"\nD: !Join ['', [a, !Ref B]]\nE: !If\n  - Cond\n  - !Ref A\n  - !Ref AWS::NoValue\nF: !Sub\n  - '${X}'\n  - X: !Ref Y\nG: !Select [0, !GetAZs '']\nH: !Base64 |\n  text\n",
+	"literal":     "A: |\n  line 1\n    indented\n\n  line 3\nB: |-\n  x\nC: |+\n  y\n\n\nD: >\n  folded\n  text\n\n  para\nE: >-\n  z\nF: 1\n",
+	"literal eof": "A: |\n  x\n\n",
+	"long fn":     "A: {Fn::GetAtt: Api.Root}\nB:\n  Fn::GetAtt: [X, Y]\nC: {Fn::Nope: x}\nD:\n  Fn::Nope: 1\n",
+	"non-ascii":   "Ä: déjà vu\nB: [日本, {é: ü}]\nC: !Sub 'ça ${X}'\n",
+	"indented":    "  A: 1\n  B:\n    - x\n",
+	"compact":     "A:\n  - - x\n    - !Ref y\n  -   - z\n  - - - w\n",
+	"document":    "# c\n\n--- # c\nA: 1\n",
+	"many keys":   "A:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  f: 6\n  g: 7\n  h: 8\n  i: 9\n  j: 10\n",
+	"quoted keys": "'A': 1\n\"B c\": 2\nC:\n  - 'k': v\n",
+	"colons":      "Action: sts:AssumeRole\nUri: arn:${AWS::Partition}:apigateway\n",
+}
+
+// yamlLeft are inputs the reader leaves to the general path (which
+// reports them or reads what the reader does not).
+var yamlLeft = map[string]string{
+	"duplicate":         "A: 1\nA: 2\n",
+	"anchor":            "A: &x 1\nB: *x\n",
+	"merge":             "A: {a: 1}\nB:\n  <<: {b: 2}\n",
+	"multi-line plain":  "A: one\n  two\n",
+	"multi-line quoted": "A: \"one\n  two\"\n",
+	"multi-line flow":   "A: [a,\n  b]\n",
+	"empty value":       "A:\nB: 1\n",
+	"tab":               "A:\t1\n",
+	"crlf":              "A: 1\r\nB: 2\r\n",
+	"two documents":     "A: 1\n---\nB: 2\n",
+	"directive":         "%YAML 1.2\n---\nA: 1\n",
+	"bad indent":        "A:\n    b: 1\n  c: 2\n",
+	"value then key":    "A: b\n  c: d\n",
+	"key in value":      "A: b: c\n",
+	"unknown tag":       "A: !Nope x\n",
+	"std tag":           "A: !!str 1\n",
+	"ref of list":       "A: !Ref [a]\n",
+	"getatt no dot":     "A: !GetAtt X\n",
+	"octal":             "A: 012\n",
+	"hex":               "A: 0x1F\n",
+	"exponent":          "A: 1e5\n",
+	"plus":              "A: +5\n",
+	"big int":           "A: 123456789012345678901234567890\n",
+	"underscore":        "A: 1_000\n",
+	"dot digit":         "A: .5\n",
+	"json":              "{\"A\": 1}\n",
+	"not a mapping":     "- a\n- b\n",
+	"scalar":            "hello\n",
+	"empty":             "",
+	"only comments":     "# x\n",
+	"folded indented":   "A: >\n  a\n    b\n",
+	"literal indicator": "A: |2\n   x\n",
+	"trailing comma":    "A: [a, b,]\n",
+	"escapes":           "A: \"\\u00e9\"\n",
+	"flow pair":         "A: [a: b]\n",
+	"block in value":    "A: - b\n",
+	"literal no eol":    "A: |\n  x",
+	"seq after map":     "A:\n  b: 1\n  - c\n",
+}
+
+// TestYAMLReaderMatchesGeneral holds the YAML reader to the trees,
+// positions and findings of the general (yaml.v3) path on the shapes
+// above, on every YAML template in the repository (files and txtar
+// archives) and on generated ones; it counts the templates it leaves to
+// yaml.v3 so that fallback stays rare.
+func TestYAMLReaderMatchesGeneral(t *testing.T) {
+	for name, src := range yamlTaken {
+		t.Run("taken/"+name, func(t *testing.T) {
+			if !bothYAML(t, []byte(src)) {
+				t.Fatal("the reader gave up on YAML it should read")
+			}
+		})
+	}
+	for name, src := range yamlLeft {
+		t.Run("left/"+name, func(t *testing.T) {
+			if bothYAML(t, []byte(src)) {
+				t.Fatal("the reader took an input it must leave to the general path")
+			}
+		})
+	}
+	for _, variant := range []int{0, 1} {
+		src, _ := gen.CFNYAML(300, variant)
+		if !bothYAML(t, []byte(src)) {
+			t.Errorf("the reader gave up on the generated template (variant %d)", variant)
+		}
+	}
+	var total, taken int
+	var left []string
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		var files []txtar.File
+		switch {
+		case d.IsDir():
+			return nil
+		case isYAMLName(path):
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			files = append(files, txtar.File{Name: path, Data: src})
+		case strings.HasSuffix(path, ".txtar"):
+			a, err := txtar.ParseFile(path)
+			if err != nil {
+				return err
+			}
+			for _, f := range a.Files {
+				if isYAMLName(f.Name) && !strings.Contains(f.Name, " ") {
+					files = append(files, txtar.File{Name: path + "/" + f.Name, Data: f.Data})
+				}
+			}
+		}
+		for _, f := range files {
+			t.Run(f.Name, func(t *testing.T) {
+				total++
+				if bothYAML(t, f.Data) {
+					taken++
+				} else {
+					left = append(left, f.Name)
+				}
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the reader took %d of %d YAML templates; left to yaml.v3: %s", taken, total, strings.Join(left, " "))
+	if total < 50 {
+		t.Errorf("only %d YAML templates found in the repository", total)
+	}
+	// Most templates in the repository are clean; the ones left are
+	// those with findings to report (duplicate keys, syntax errors …) and
+	// the few constructs the reader leaves to yaml.v3.
+	if taken*100 < total*60 {
+		t.Errorf("the reader took only %d of %d YAML templates", taken, total)
+	}
+}
+
+func isYAMLName(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".template")
+}
+
+// FuzzYAMLReader: whatever the YAML reader reads, it reads as the general
+// path does, and it never panics.
+func FuzzYAMLReader(f *testing.F) {
+	for _, s := range yamlTaken {
+		f.Add([]byte(s))
+	}
+	for _, s := range yamlLeft {
+		f.Add([]byte(s))
+	}
+	if src, err := os.ReadFile("../../examples/seed/template.yaml"); err == nil {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		bothYAML(t, src)
+	})
+}
+
+// BenchmarkParseYAML2000 reads the generated 2,000-resource YAML template
+// with the reader; BenchmarkParseYAMLGeneralPath the same through yaml.v3:
+// go test -run X -bench ParseYAML -benchmem ./parser/cfn/
+func BenchmarkParseYAML2000(b *testing.B) {
+	s, _ := gen.CFNYAML(2000, 0)
+	src := []byte(s)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if root, ds := Parse("t.yaml", src); root == nil || len(ds) > 0 {
+			b.Fatal(ds)
+		}
+	}
+}
+
+func BenchmarkParseYAMLGeneralPath(b *testing.B) {
+	s, _ := gen.CFNYAML(2000, 0)
+	src := []byte(s)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		p := &parser{file: "t.yaml", src: src, lines: lineStarts(src)}
+		if _, ds := p.general(); len(ds) > 0 {
+			b.Fatal(ds)
+		}
+	}
+}
