@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,6 +42,9 @@ func FuzzParseSub(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		parts := ParseSub(s)
+		if want := refParseSub(s); !reflect.DeepEqual(parts, want) {
+			t.Fatalf("ParseSub(%q) = %+v, want %+v", s, parts, want)
+		}
 		n := utf8.RuneCountInString(s)
 		for _, p := range parts {
 			if p.Offset < 0 || p.Offset+p.Len > n {
@@ -54,4 +58,69 @@ func FuzzParseSub(f *testing.F) {
 			}
 		}
 	})
+}
+
+// refParseSub is ParseSub as first written (a strings.Builder per literal,
+// rune offsets counted from the start each time): the reference the
+// faster one is held to.
+func refParseSub(s string) []SubPart {
+	var parts []SubPart
+	var lit strings.Builder
+	litStart := 0
+	runeOff := func(byteOff int) int { return utf8.RuneCountInString(s[:byteOff]) }
+	flush := func(end int) {
+		if lit.Len() > 0 {
+			parts = append(parts, SubPart{Literal: lit.String(), Offset: runeOff(litStart), Len: runeOff(end) - runeOff(litStart)})
+			lit.Reset()
+		}
+	}
+	i := 0
+	for i < len(s) {
+		j := strings.Index(s[i:], "${")
+		if j < 0 {
+			if lit.Len() == 0 {
+				litStart = i
+			}
+			lit.WriteString(s[i:])
+			break
+		}
+		if lit.Len() == 0 {
+			litStart = i
+		}
+		lit.WriteString(s[i : i+j])
+		start := i + j
+		end := strings.IndexByte(s[start:], '}')
+		if end < 0 {
+			lit.WriteString(s[start:])
+			break
+		}
+		body := s[start+2 : start+end]
+		if strings.HasPrefix(body, "!") {
+			lit.WriteString("${" + body[1:] + "}")
+			i = start + end + 1
+			continue
+		}
+		flush(start)
+		name := strings.TrimSpace(body)
+		attr := ""
+		if !strings.Contains(name, "::") || strings.Contains(name, ".") {
+			if k := strings.IndexByte(name, '.'); k >= 0 {
+				name, attr = name[:k], name[k+1:]
+			}
+		}
+		parts = append(parts, SubPart{IsVar: true, Var: name, Attr: attr, Offset: runeOff(start), Len: runeOff(start+end+1) - runeOff(start)})
+		i = start + end + 1
+		litStart = i
+	}
+	flush(len(s))
+	return parts
+}
+
+func TestParseSubMatchesReference(t *testing.T) {
+	for _, s := range []string{"", "plain", "a${B}c", "${!x}", "a${!x}b${C}d${!e}", "${!x}${Y}", "${A.B.C}", "${", "a${b", "}${}", "${ AWS::Region }-${X}",
+		"é${Ü.x}ß${!ç}${", "${!}", "x${!a}${!b}y", "${A}${B}", "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn0.Arn}/invocations"} {
+		if got, want := ParseSub(s), refParseSub(s); !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseSub(%q) = %+v, want %+v", s, got, want)
+		}
+	}
 }

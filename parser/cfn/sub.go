@@ -23,42 +23,56 @@ type SubPart struct {
 
 // ParseSub splits an Fn::Sub template string into parts. ${!Literal}
 // renders as ${Literal}; an unterminated ${ is literal text, as in
-// CloudFormation. Adjacent literals are merged.
+// CloudFormation. Adjacent literals are merged. A literal without escapes
+// shares s's bytes; rune offsets are counted once along the string.
 func ParseSub(s string) []SubPart {
-	var parts []SubPart
-	var lit strings.Builder
-	litStart := 0
-	runeOff := func(byteOff int) int { return utf8.RuneCountInString(s[:byteOff]) }
-	flush := func(end int) {
-		if lit.Len() > 0 {
-			parts = append(parts, SubPart{Literal: lit.String(), Offset: runeOff(litStart), Len: runeOff(end) - runeOff(litStart)})
-			lit.Reset()
+	n := strings.Count(s, "${")
+	if n == 0 {
+		if s == "" {
+			return nil
 		}
+		return []SubPart{{Literal: s, Len: utf8.RuneCountInString(s)}}
+	}
+	parts := make([]SubPart, 0, 2*n+1)
+	rc := runeCounter{s: s}
+	// The literal being gathered is s[litStart:] up to the next variable,
+	// with each ${!x} in it rendered ${x}: esc holds it rendered up to
+	// escFrom once it has an escape.
+	litStart, escFrom := 0, 0
+	var esc []byte
+	flush := func(end int) {
+		if end == litStart {
+			return
+		}
+		lit := s[litStart:end]
+		if esc != nil {
+			lit = string(append(esc, s[escFrom:end]...))
+			esc = nil
+		}
+		off := rc.at(litStart)
+		parts = append(parts, SubPart{Literal: lit, Offset: off, Len: rc.at(end) - off})
 	}
 	i := 0
 	for i < len(s) {
 		j := strings.Index(s[i:], "${")
 		if j < 0 {
-			if lit.Len() == 0 {
-				litStart = i
-			}
-			lit.WriteString(s[i:])
 			break
 		}
-		if lit.Len() == 0 {
-			litStart = i
-		}
-		lit.WriteString(s[i : i+j])
 		start := i + j
 		end := strings.IndexByte(s[start:], '}')
 		if end < 0 {
-			lit.WriteString(s[start:])
 			break
 		}
 		body := s[start+2 : start+end]
 		if strings.HasPrefix(body, "!") {
-			lit.WriteString("${" + body[1:] + "}")
+			if esc == nil {
+				esc = append(make([]byte, 0, len(s)-litStart), s[litStart:start]...)
+			} else {
+				esc = append(esc, s[escFrom:start]...)
+			}
+			esc = append(append(append(esc, "${"...), body[1:]...), '}')
 			i = start + end + 1
+			escFrom = i
 			continue
 		}
 		flush(start)
@@ -69,10 +83,24 @@ func ParseSub(s string) []SubPart {
 				name, attr = name[:k], name[k+1:]
 			}
 		}
-		parts = append(parts, SubPart{IsVar: true, Var: name, Attr: attr, Offset: runeOff(start), Len: runeOff(start+end+1) - runeOff(start)})
+		off := rc.at(start)
+		parts = append(parts, SubPart{IsVar: true, Var: name, Attr: attr, Offset: off, Len: rc.at(start+end+1) - off})
 		i = start + end + 1
-		litStart = i
+		litStart, escFrom = i, i
 	}
 	flush(len(s))
 	return parts
+}
+
+// runeCounter gives the rune offsets of byte offsets of s, asked in
+// increasing order.
+type runeCounter struct {
+	s           string
+	byte, runes int
+}
+
+func (c *runeCounter) at(b int) int {
+	c.runes += utf8.RuneCountInString(c.s[c.byte:b])
+	c.byte = b
+	return c.runes
 }
