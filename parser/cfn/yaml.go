@@ -382,6 +382,7 @@ func (r *yamlReader) isKey() bool {
 // after its ":" or "-", in a block collection indented parent spaces.
 // It returns with off at the next line with content.
 func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
+	line, col := r.line, r.column(r.off)
 	if r.atLineEnd() {
 		r.skipComment()
 		r.content()
@@ -391,7 +392,8 @@ func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
 		case inMapping && r.ind == parent && r.ind >= 0 && r.seqEntry():
 			return r.blockSeq(parent, depth, true)
 		}
-		giveUp() // an empty value
+		// An empty value: null, placed just after its indicator.
+		return r.node(Node{Kind: Null, Range: r.p.rng(line, col, line, col+1)})
 	}
 	if r.src[r.off] == '!' {
 		return r.tagged(parent, depth)
@@ -436,9 +438,87 @@ func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
 	}
 	v := r.text(r.off, end)
 	r.off = stop
+	if next := r.continuation(parent); next >= 0 {
+		v = r.foldPlain(v, parent, next)
+		n = r.scalar(v, line, col, tagged)
+		r.content()
+		return n
+	}
 	n = r.scalar(v, line, col, tagged)
 	r.endLine()
 	return n
+}
+
+// continuation looks past the end of a plain scalar's line (off is at
+// the spaces or line end after it) for a line that continues it: after
+// blank lines, one indented more than parent spaces that is not a
+// comment. It returns that line's first byte, or -1.
+func (r *yamlReader) continuation(parent int) int {
+	i := r.off
+	for i < len(r.src) && r.src[i] == ' ' {
+		i++
+	}
+	if i >= len(r.src) || r.src[i] != '\n' {
+		return -1 // a comment ends the scalar
+	}
+	for i < len(r.src) {
+		start := i + 1
+		j := start
+		for j < len(r.src) && r.src[j] == ' ' {
+			j++
+		}
+		if j < len(r.src) && r.src[j] == '\n' {
+			i = j
+			continue
+		}
+		if j == len(r.src) || j-start <= parent || r.src[j] == '#' {
+			return -1
+		}
+		return start
+	}
+	return -1
+}
+
+// foldPlain reads the lines that continue plain scalar v, the first of
+// them starting at byte next, and returns v folded as YAML folds them:
+// a line break becomes a space, unless blank lines follow it, which
+// become line breaks. off ends at the start of the line after the
+// scalar.
+func (r *yamlReader) foldPlain(v string, parent, next int) string {
+	b := append(make([]byte, 0, len(v)+64), v...)
+	for next >= 0 {
+		breaks := 0
+		for r.off < next {
+			if r.src[r.off] == '\n' {
+				r.newline(r.off + 1)
+				breaks++
+				continue
+			}
+			r.off++
+		}
+		if breaks == 1 {
+			b = append(b, ' ')
+		}
+		for ; breaks > 1; breaks-- {
+			b = append(b, '\n')
+		}
+		r.spaces()
+		if !r.plainStart(false) {
+			giveUp() // "- x", a tag, a quote … where YAML would go on
+		}
+		end, stop := r.plainEnd(false)
+		if stop < len(r.src) && r.src[stop] == ':' {
+			giveUp()
+		}
+		b = append(b, r.src[r.off:end]...)
+		r.off = stop
+		next = r.continuation(parent)
+	}
+	if !r.atLineEnd() {
+		giveUp()
+	}
+	r.skipComment()
+	return string(b)
 }
 
 // scalar makes the node of plain scalar v at line:col.
