@@ -160,6 +160,9 @@ func compileAuthorizer(ep *endpoint, cs *cstage, res *model.Resource, m *model.M
 	}
 	if ca.ttl > 0 {
 		ca.cache = g.counters.AuthCache(authCacheName(cs.api.id, au, ca))
+		if _, mem := ca.cache.(*memAuthCache); !mem {
+			ca.cache = newLocalAuthCache(ca.cache)
+		}
 	}
 	auths[au] = ca
 	ep.auth = ca
@@ -268,6 +271,9 @@ func (ca *cauthorizer) cached(rs *reqState, key string) *authResult {
 	if err != nil {
 		rs.g.log.Warn("ignoring a cached authorizer answer that does not parse", slog.String("authorizer", ca.name), slog.String("error", err.Error()))
 		return nil
+	}
+	if lc, ok := ca.cache.(*localAuthCache); ok && !a.Expires.IsZero() {
+		lc.local.keep(key, res, a.Expires)
 	}
 	return res
 }

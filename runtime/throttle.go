@@ -65,6 +65,10 @@ type AuthAnswer struct {
 	// JSON is the function's answer as it returned it. It is valid during
 	// Put only: a cache that keeps it must copy it.
 	JSON []byte
+	// Expires is when the answer stops being valid; a shared store sets
+	// it in Get (the gateway then keeps the parsed answer in this
+	// process until then). Zero from the in-memory cache.
+	Expires time.Time
 	// parsed is the answer parsed, kept by the in-memory cache so a hit
 	// costs no parsing; nil when the answer came from a shared store.
 	parsed *authResult
@@ -158,15 +162,47 @@ func (c *memAuthCache) Get(_ context.Context, key string, now time.Time) (AuthAn
 
 // Put implements AuthCache. It keeps the parsed answer, not JSON.
 func (c *memAuthCache) Put(_ context.Context, key string, a AuthAnswer, now time.Time, ttl time.Duration) {
-	if a.parsed == nil {
-		return
+	if a.parsed != nil {
+		c.keep(key, a.parsed, now.Add(ttl))
 	}
+}
+
+func (c *memAuthCache) keep(key string, res *authResult, expires time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= maxAuthCacheEntries {
 		clear(c.entries)
 	}
-	c.entries[key] = memAuthEntry{a.parsed, now.Add(ttl)}
+	c.entries[key] = memAuthEntry{res, expires}
+}
+
+// localAuthCache puts this process's memory in front of a shared
+// AuthCache: an answer fetched from the store (or stored in it) is kept,
+// parsed, until its expiry. Entries never change before they expire (as
+// on AWS, nothing but the TTL ends them), so a replica's copy is the
+// store's; it spares a round trip and a parse on every hit after the
+// first.
+type localAuthCache struct {
+	local  memAuthCache
+	shared AuthCache
+}
+
+func newLocalAuthCache(shared AuthCache) *localAuthCache {
+	return &localAuthCache{local: memAuthCache{entries: map[string]memAuthEntry{}}, shared: shared}
+}
+
+// Get implements AuthCache.
+func (c *localAuthCache) Get(ctx context.Context, key string, now time.Time) (AuthAnswer, bool) {
+	if a, ok := c.local.Get(ctx, key, now); ok {
+		return a, true
+	}
+	return c.shared.Get(ctx, key, now)
+}
+
+// Put implements AuthCache.
+func (c *localAuthCache) Put(ctx context.Context, key string, a AuthAnswer, now time.Time, ttl time.Duration) {
+	c.local.Put(ctx, key, a, now, ttl)
+	c.shared.Put(ctx, key, a, now, ttl)
 }
 
 // memBucket is a GCRA token bucket.

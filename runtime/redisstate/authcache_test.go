@@ -97,8 +97,9 @@ func authGet(t *testing.T, s *httptest.Server, token string) string {
 // TestTwoGatewaysShareAuthorizerCache: the first gateway invokes the
 // authorizer; the second answers from the cached policy (the context
 // shows the first invocation; the function was called once). Another
-// token is another invocation. With Redis gone, both invoke the
-// authorizer for each request and keep serving.
+// token is another invocation. With Redis gone, both keep serving: what
+// each already holds answers from its own memory until it expires, a new
+// token is an invocation on each gateway.
 func TestTwoGatewaysShareAuthorizerCache(t *testing.T) {
 	addr, stop := startRedis(t)
 	var calls atomic.Int64
@@ -123,9 +124,12 @@ func TestTwoGatewaysShareAuthorizerCache(t *testing.T) {
 	}
 	stop()
 	for i, s := range []*httptest.Server{a, b} {
-		want := fmt.Sprintf("200 ann %d", 3+i)
-		if got := authGet(t, s, "user-ann"); got != want {
-			t.Errorf("Redis down, gateway %d: got %q, want %q (the authorizer invoked again)", i, got, want)
+		if got := authGet(t, s, "user-ann"); got != "200 ann 1" {
+			t.Errorf("Redis down, gateway %d, a token it holds: got %q, want %q (from its memory)", i, got, "200 ann 1")
+		}
+		want := fmt.Sprintf("200 cy %d", 3+i)
+		if got := authGet(t, s, "user-cy"); got != want {
+			t.Errorf("Redis down, gateway %d, a new token: got %q, want %q (the authorizer invoked)", i, got, want)
 		}
 	}
 }
@@ -141,8 +145,8 @@ func TestAuthCacheExpiry(t *testing.T) {
 		t.Fatal("hit in an empty cache")
 	}
 	ac.Put(ctx, "tok-1", runtime.AuthAnswer{JSON: []byte(`{"a":"b\nc"}`)}, t0, time.Minute)
-	if a, ok := ac.Get(ctx, "tok-1", t0.Add(59*time.Second)); !ok || string(a.JSON) != `{"a":"b\nc"}` {
-		t.Errorf("within the TTL: %q %v", a.JSON, ok)
+	if a, ok := ac.Get(ctx, "tok-1", t0.Add(59*time.Second)); !ok || string(a.JSON) != `{"a":"b\nc"}` || !a.Expires.Equal(t0.Add(time.Minute)) {
+		t.Errorf("within the TTL: %q %v, expires %s", a.JSON, ok, a.Expires)
 	}
 	if _, ok := ac.Get(ctx, "tok-1", t0.Add(time.Minute)); ok {
 		t.Error("hit at the expiry")

@@ -19,7 +19,9 @@
 // An authorizer cache entry is one key per authorizer and identity (the
 // identity values hashed with SHA-256, so tokens are not stored), holding
 // the answer's expiry and the function's answer as it returned it, with
-// a Redis expiry of the authorizer's TTL; a hit is one GET.
+// a Redis expiry of the authorizer's TTL; a hit is one GET, and the
+// gateway then keeps the answer in its own memory until the expiry (an
+// entry never changes before it expires).
 //
 // When Redis cannot be reached (or answers slower than Timeout), the
 // gateway keeps serving: Take answers FailOpen (default true: admit),
@@ -288,7 +290,7 @@ func (a *authCache) Get(ctx context.Context, identity string, now time.Time) (ru
 	if !ok || err != nil || now.UnixNano() >= ns {
 		return runtime.AuthAnswer{}, false
 	}
-	return runtime.AuthAnswer{JSON: []byte(answer)}, true
+	return runtime.AuthAnswer{JSON: []byte(answer), Expires: time.Unix(0, ns)}, true
 }
 
 // Put implements runtime.AuthCache.
