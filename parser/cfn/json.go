@@ -27,23 +27,12 @@ type jsonReader struct {
 	// colOff a rune column and the byte it is at, on that line, so that
 	// columns are counted once per byte even on one-line templates.
 	line, lineStart, col, colOff int
-	// nodes is a slab the reader takes Nodes from, a chunk at a time;
 	// strings interns short strings (keys, types, names repeat a lot).
-	nodes   []Node
 	strings map[string]string
 	// fields and items are stacks the open objects and arrays gather
 	// their entries on; each gets a slice of its exact size at its end.
 	fields []Field
 	items  []*Node
-}
-
-// node returns a new Node from the slab.
-func (r *jsonReader) node(n Node) *Node {
-	if len(r.nodes) == cap(r.nodes) {
-		r.nodes = make([]Node, 0, 256)
-	}
-	r.nodes = append(r.nodes, n)
-	return &r.nodes[len(r.nodes)-1]
 }
 
 // text returns src[from:to] as a string, shared with earlier equal short
@@ -141,7 +130,7 @@ func (r *jsonReader) value(depth int) *Node {
 		return r.array(line, col, depth)
 	case c == '"':
 		s := r.str()
-		return r.node(Node{Kind: Scalar, Type: Str, Value: s, Range: r.scalarRange(line, col, s, true)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: s, Range: r.scalarRange(line, col, s, true)})
 	case c == 't':
 		return r.word("true", Scalar, Bool, line, col)
 	case c == 'f':
@@ -158,7 +147,7 @@ func (r *jsonReader) word(w string, k Kind, t ScalarType, line, col int) *Node {
 		giveUp()
 	}
 	r.off += len(w)
-	return r.node(Node{Kind: k, Type: t, Value: w, Range: r.scalarRange(line, col, w, false)})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: w, Range: r.scalarRange(line, col, w, false)})
 }
 
 // number reads a JSON number. Integers that fit in 64 bits and plain
@@ -197,7 +186,7 @@ func (r *jsonReader) number(line, col int) *Node {
 			giveUp()
 		}
 	}
-	return r.node(Node{Kind: Scalar, Type: typ, Value: v, Range: r.scalarRange(line, col, v, false)})
+	return r.p.arena.node(Node{Kind: Scalar, Type: typ, Value: v, Range: r.scalarRange(line, col, v, false)})
 }
 
 // str reads a JSON string at r.off and returns its value.
@@ -337,7 +326,7 @@ func (r *jsonReader) scalarRange(line, col int, v string, quoted bool) diag.Rang
 
 func (r *jsonReader) object(line, col, depth int) *Node {
 	r.off++ // {
-	n := r.node(Node{Kind: Mapping})
+	n := r.p.arena.node(Node{Kind: Mapping})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == '}' {
 		r.off++
@@ -398,8 +387,7 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 		}
 		r.off++
 	}
-	n.Fields = make([]Field, len(r.fields)-base)
-	copy(n.Fields, r.fields[base:])
+	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:]) // drop the references the stack would keep
 	r.fields = r.fields[:base]
 	n.Range = r.p.rng(line, col, line, col+1)
@@ -410,7 +398,7 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 
 func (r *jsonReader) array(line, col, depth int) *Node {
 	r.off++ // [
-	n := r.node(Node{Kind: Sequence})
+	n := r.p.arena.node(Node{Kind: Sequence})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == ']' {
 		r.off++
@@ -435,8 +423,7 @@ func (r *jsonReader) array(line, col, depth int) *Node {
 		}
 		r.off++
 	}
-	n.Items = make([]*Node, len(r.items)-base)
-	copy(n.Items, r.items[base:])
+	n.Items = r.p.arena.itemsOf(r.items[base:])
 	clear(r.items[base:])
 	r.items = r.items[:base]
 	n.Range = r.p.rng(line, col, line, col+1)

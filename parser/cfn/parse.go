@@ -57,6 +57,7 @@ const (
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
 	p.lines = lineStarts(src)
+	p.arena.size(len(src))
 	if !p.checkUTF8() {
 		return nil, p.diags
 	}
@@ -105,6 +106,7 @@ type parser struct {
 	lines      []int
 	ascii      []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
 	diags      diag.Diagnostics
+	arena      arena
 	aliasNodes int
 	// aliasFinding is the index in diags of the one finding about the
 	// alias limit; aliasSkipped counts the aliases left out after it.
@@ -531,10 +533,10 @@ func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *No
 				p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, arg.Range, "!GetAtt %q needs a resource and an attribute", arg.Value).
 					WithHint("Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId."))
 				res, attr, _ := strings.Cut(arg.Value, ".")
-				split = &Node{Kind: Sequence, Range: arg.Range, Items: []*Node{
-					{Kind: Scalar, Value: res, Range: arg.Range},
-					{Kind: Scalar, Value: attr, Range: arg.Range},
-				}}
+				split = p.arena.node(Node{Kind: Sequence, Range: arg.Range, Items: p.arena.itemsOf([]*Node{
+					p.arena.node(Node{Kind: Scalar, Value: res, Range: arg.Range}),
+					p.arena.node(Node{Kind: Scalar, Value: attr, Range: arg.Range}),
+				})})
 			}
 			arg = split
 		}
@@ -544,8 +546,8 @@ func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *No
 				WithHint("Give the name of a parameter or resource: "+tag+" MyName."))
 		}
 	}
-	return &Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
-		Fields: []Field{{Key: name, KeyRange: tagRange, Value: arg}}}
+	return p.arena.node(Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
+		Fields: p.arena.fieldsOf([]Field{{Key: name, KeyRange: tagRange, Value: arg}})})
 }
 
 // splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
@@ -566,10 +568,10 @@ func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
 	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
 	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
 	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
-	return &Node{Kind: Sequence, Range: r, Items: []*Node{
-		{Kind: Scalar, Type: Str, Value: res, Range: ar},
-		{Kind: Scalar, Type: Str, Value: attr, Range: at},
-	}}, true
+	return p.arena.node(Node{Kind: Sequence, Range: r, Items: p.arena.itemsOf([]*Node{
+		p.arena.node(Node{Kind: Scalar, Type: Str, Value: res, Range: ar}),
+		p.arena.node(Node{Kind: Scalar, Type: Str, Value: attr, Range: at}),
+	})}), true
 }
 
 func maxEnd(a, b diag.Pos) diag.Pos {

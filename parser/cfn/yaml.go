@@ -34,9 +34,8 @@ type yamlReader struct {
 	// ind is the indentation of the line with content off is on (off at
 	// its first character), or -1 at the end of the file.
 	ind int
-	// nodes is a slab of Nodes; strings interns short strings; fields and
-	// items are the stacks open mappings and sequences gather entries on.
-	nodes   []Node
+	// strings interns short strings; fields and items are the stacks
+	// open mappings and sequences gather entries on.
 	strings map[string]string
 	fields  []Field
 	items   []*Node
@@ -113,15 +112,6 @@ func plainText(src []byte) bool {
 		i += size
 	}
 	return true
-}
-
-// node returns a new Node from the slab.
-func (r *yamlReader) node(n Node) *Node {
-	if len(r.nodes) == cap(r.nodes) {
-		r.nodes = make([]Node, 0, 256)
-	}
-	r.nodes = append(r.nodes, n)
-	return &r.nodes[len(r.nodes)-1]
 }
 
 // text returns src[from:to] as a string, shared with earlier equal short
@@ -249,7 +239,7 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 	if depth >= maxDepth {
 		giveUp()
 	}
-	n := r.node(Node{Kind: Mapping})
+	n := r.p.arena.node(Node{Kind: Mapping})
 	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
@@ -304,8 +294,7 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 			giveUp()
 		}
 	}
-	n.Fields = make([]Field, len(r.fields)-base)
-	copy(n.Fields, r.fields[base:])
+	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:])
 	r.fields = r.fields[:base]
 	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
@@ -320,7 +309,7 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 	if depth >= maxDepth {
 		giveUp()
 	}
-	n := r.node(Node{Kind: Sequence})
+	n := r.p.arena.node(Node{Kind: Sequence})
 	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
 	base := len(r.items)
 	for {
@@ -352,8 +341,7 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 			giveUp()
 		}
 	}
-	n.Items = make([]*Node, len(r.items)-base)
-	copy(n.Items, r.items[base:])
+	n.Items = r.p.arena.itemsOf(r.items[base:])
 	clear(r.items[base:])
 	r.items = r.items[:base]
 	n.Range.End = n.Items[len(n.Items)-1].Range.End
@@ -393,7 +381,7 @@ func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
 			return r.blockSeq(parent, depth, true)
 		}
 		// An empty value: null, placed just after its indicator.
-		return r.node(Node{Kind: Null, Range: r.p.rng(line, col, line, col+1)})
+		return r.p.arena.node(Node{Kind: Null, Range: r.p.rng(line, col, line, col+1)})
 	}
 	if r.src[r.off] == '!' {
 		return r.tagged(parent, depth)
@@ -420,10 +408,10 @@ func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
 		n = r.flow(depth)
 	case '"', '\'':
 		v := r.quoted()
-		n = r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, quotedStyle, tagged)})
+		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, quotedStyle, tagged)})
 	case '|', '>':
 		v := r.blockScalar(parent)
-		return r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, blockStyle, tagged)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, blockStyle, tagged)})
 	}
 	if n != nil {
 		r.endLine()
@@ -527,7 +515,7 @@ func (r *yamlReader) scalar(v string, line, col int, tagged bool) *Node {
 	if !tagged {
 		k, t = resolvePlain(v)
 	}
-	return r.node(Node{Kind: k, Type: t, Value: v, Range: r.scalarRange(line, col, v, plainStyle, tagged)})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: v, Range: r.scalarRange(line, col, v, plainStyle, tagged)})
 }
 
 // scalarRange is a scalar's range, as the general path gives it to a
@@ -736,7 +724,7 @@ func (r *yamlReader) flow(depth int) *Node {
 	}
 	line, col := r.line, r.column(r.off)
 	closer := byte(']')
-	n := r.node(Node{Kind: Sequence, Range: r.p.rng(line, col, line, col+1)})
+	n := r.p.arena.node(Node{Kind: Sequence, Range: r.p.rng(line, col, line, col+1)})
 	if r.src[r.off] == '{' {
 		n.Kind, closer = Mapping, '}'
 	}
@@ -803,15 +791,13 @@ func (r *yamlReader) flow(depth int) *Node {
 		}
 	}
 	if n.Kind == Mapping {
-		n.Fields = make([]Field, len(r.fields)-fbase)
-		copy(n.Fields, r.fields[fbase:])
+		n.Fields = r.p.arena.fieldsOf(r.fields[fbase:])
 		clear(r.fields[fbase:])
 		r.fields = r.fields[:fbase]
 		n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
 		r.p.finishMapping(n)
 	} else {
-		n.Items = make([]*Node, len(r.items)-ibase)
-		copy(n.Items, r.items[ibase:])
+		n.Items = r.p.arena.itemsOf(r.items[ibase:])
 		clear(r.items[ibase:])
 		r.items = r.items[:ibase]
 		n.Range.End = n.Items[len(n.Items)-1].Range.End
@@ -830,7 +816,7 @@ func (r *yamlReader) flowValue(depth int) *Node {
 		return r.flow(depth)
 	case '"', '\'':
 		v := r.quoted()
-		return r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.scalarRangeAt(line, col, v, quotedStyle)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.scalarRangeAt(line, col, v, quotedStyle)})
 	case '!':
 		tag, name := r.tag()
 		r.spaces()
@@ -844,7 +830,7 @@ func (r *yamlReader) flowValue(depth int) *Node {
 			arg = r.flow(depth)
 		case '"', '\'':
 			v := r.quoted()
-			arg = r.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.tagArgRange(al, ac, v, quotedStyle)})
+			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.tagArgRange(al, ac, v, quotedStyle)})
 		default:
 			arg = r.flowPlain(true)
 		}
