@@ -248,7 +248,7 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 		var k string
 		var kr diag.Range
 		if c := r.src[r.off]; c == '"' || c == '\'' {
-			k = r.quoted()
+			k = r.quoted(-1)
 			kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
 		} else {
 			if !r.plainStart(false) {
@@ -351,19 +351,34 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 // isKey reports whether a mapping key ("key:" and a space or the line's
 // end) starts at off, which it leaves where it is.
 func (r *yamlReader) isKey() bool {
-	from, line := r.off, r.line
+	from := r.off
 	defer func() { r.off = from }()
 	var stop int
-	if c := r.src[r.off]; c == '"' || c == '\'' {
-		r.quoted()
-		stop = r.off
+	if q := r.src[r.off]; q == '"' || q == '\'' {
+		// Find the closing quote on this line.
+		stop = -1
+		for i := r.off + 1; i < len(r.src) && r.src[i] != '\n'; i++ {
+			if r.src[i] == '\\' && q == '"' {
+				i++
+			} else if r.src[i] == q {
+				if q == '\'' && i+1 < len(r.src) && r.src[i+1] == '\'' {
+					i++
+					continue
+				}
+				stop = i + 1
+				break
+			}
+		}
+		if stop < 0 {
+			return false
+		}
 	} else {
 		if !r.plainStart(false) {
 			return false
 		}
 		_, stop = r.plainEnd(false)
 	}
-	return r.line == line && stop < len(r.src) && r.src[stop] == ':' && r.blankz(stop+1)
+	return stop < len(r.src) && r.src[stop] == ':' && r.blankz(stop+1)
 }
 
 // value reads the value of a mapping entry or sequence entry, off just
@@ -405,9 +420,9 @@ func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
 	var n *Node
 	switch c := r.src[r.off]; c {
 	case '[', '{':
-		n = r.flow(depth)
+		n = r.flow(parent, depth)
 	case '"', '\'':
-		v := r.quoted()
+		v := r.quoted(parent)
 		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, quotedStyle, tagged)})
 	case '|', '>':
 		v := r.blockScalar(parent)
@@ -632,8 +647,11 @@ func (r *yamlReader) plainEnd(flow bool) (end, stop int) {
 	return end, i
 }
 
-// quoted reads a single-line quoted scalar at off and returns its value.
-func (r *yamlReader) quoted() string {
+// quoted reads a quoted scalar at off and returns its value. One that
+// goes on over lines is read by quotedLines when parent is the
+// indentation of the block collection it is a value in, and makes the
+// reader give up when parent is -1 (keys, flow collections).
+func (r *yamlReader) quoted(parent int) string {
 	q := r.src[r.off]
 	r.off++
 	start := r.off
@@ -641,15 +659,19 @@ func (r *yamlReader) quoted() string {
 		switch c := r.src[r.off]; {
 		case c == q:
 			if q == '\'' && r.off+1 < len(r.src) && r.src[r.off+1] == '\'' {
-				return r.escaped(start, q)
+				return r.escaped(start, q, parent)
 			}
 			s := r.text(start, r.off)
 			r.off++
 			return s
 		case c == '\\' && q == '"':
-			return r.escaped(start, q)
+			return r.escaped(start, q, parent)
 		case c == '\n':
-			giveUp() // a scalar of several lines
+			if parent < 0 {
+				giveUp() // a scalar of several lines
+			}
+			r.off = start - 1
+			return r.quotedLines(parent)
 		}
 		r.off++
 	}
@@ -659,14 +681,18 @@ func (r *yamlReader) quoted() string {
 
 // escaped finishes a quoted scalar that has escapes, from its first byte
 // start.
-func (r *yamlReader) escaped(start int, q byte) string {
+func (r *yamlReader) escaped(start int, q byte, parent int) string {
 	b := make([]byte, 0, r.off-start+16)
 	b = append(b, r.src[start:r.off]...)
 	for r.off < len(r.src) {
 		c := r.src[r.off]
 		switch {
 		case c == '\n':
-			giveUp()
+			if parent < 0 {
+				giveUp()
+			}
+			r.off = start - 1
+			return r.quotedLines(parent)
 		case c == q && q == '\'':
 			if r.off+1 < len(r.src) && r.src[r.off+1] == '\'' {
 				b = append(b, '\'')
@@ -682,32 +708,12 @@ func (r *yamlReader) escaped(start int, q byte) string {
 			if r.off+1 >= len(r.src) {
 				giveUp()
 			}
-			e := r.src[r.off+1]
-			r.off += 2
-			switch e {
-			case '"', '\\', '/', ' ':
-				b = append(b, e)
-			case '0':
-				b = append(b, 0)
-			case 'a':
-				b = append(b, '\a')
-			case 'b':
-				b = append(b, '\b')
-			case 't':
-				b = append(b, '\t')
-			case 'n':
-				b = append(b, '\n')
-			case 'v':
-				b = append(b, '\v')
-			case 'f':
-				b = append(b, '\f')
-			case 'r':
-				b = append(b, '\r')
-			case 'e':
-				b = append(b, 0x1B)
-			default:
+			e, ok := unescape(r.src[r.off+1])
+			if !ok {
 				giveUp() // \x, \u, \N, line continuations: the general path
 			}
+			b = append(b, e)
+			r.off += 2
 			continue
 		}
 		b = append(b, c)
@@ -717,8 +723,142 @@ func (r *yamlReader) escaped(start int, q byte) string {
 	return ""
 }
 
-// flow reads a flow sequence or mapping that starts and ends on this line.
-func (r *yamlReader) flow(depth int) *Node {
+// quotedLines reads a quoted scalar at off that goes on over lines, in a
+// block collection indented parent spaces, folding it as YAML does: the
+// spaces around a line break go, a lone break becomes a space, and blank
+// lines become line breaks. A continuation line must be indented more
+// than parent.
+func (r *yamlReader) quotedLines(parent int) string {
+	q := r.src[r.off]
+	r.off++
+	var b []byte
+	for r.off < len(r.src) {
+		c := r.src[r.off]
+		switch {
+		case c == q && q == '\'' && r.off+1 < len(r.src) && r.src[r.off+1] == '\'':
+			b = append(b, '\'')
+			r.off += 2
+		case c == q:
+			r.off++
+			return string(b)
+		case c == ' ':
+			j := r.off
+			for j < len(r.src) && r.src[j] == ' ' {
+				j++
+			}
+			if j >= len(r.src) || r.src[j] != '\n' {
+				b = append(b, r.src[r.off:j]...)
+			}
+			r.off = j
+		case c == '\n':
+			breaks := 0
+			for {
+				r.newline(r.off + 1)
+				breaks++
+				i := r.off
+				for i < len(r.src) && r.src[i] == ' ' {
+					i++
+				}
+				if i >= len(r.src) {
+					giveUp()
+				}
+				if r.src[i] == '\n' {
+					r.off = i
+					continue
+				}
+				if i-r.off <= parent {
+					giveUp() // not indented: the general path says what YAML makes of it
+				}
+				r.off = i
+				break
+			}
+			if breaks == 1 {
+				b = append(b, ' ')
+			}
+			for ; breaks > 1; breaks-- {
+				b = append(b, '\n')
+			}
+		case c == '\\' && q == '"':
+			if r.off+1 >= len(r.src) {
+				giveUp()
+			}
+			e, ok := unescape(r.src[r.off+1])
+			if !ok {
+				giveUp()
+			}
+			b = append(b, e)
+			r.off += 2
+		default:
+			b = append(b, c)
+			r.off++
+		}
+	}
+	giveUp()
+	return ""
+}
+
+// unescape is the byte a double-quoted scalar's escape \e stands for,
+// for the escapes the reader reads (\x, \u, \N, a line break … are the
+// general path's).
+func unescape(e byte) (byte, bool) {
+	switch e {
+	case '"', '\\', '/', ' ':
+		return e, true
+	case '0':
+		return 0, true
+	case 'a':
+		return '\a', true
+	case 'b':
+		return '\b', true
+	case 't':
+		return '\t', true
+	case 'n':
+		return '\n', true
+	case 'v':
+		return '\v', true
+	case 'f':
+		return '\f', true
+	case 'r':
+		return '\r', true
+	case 'e':
+		return 0x1B, true
+	}
+	return 0, false
+}
+
+// flowSpace skips spaces, line ends and comments inside a flow
+// collection; a line it moves to must be indented more than parent
+// spaces (the enclosing block's).
+func (r *yamlReader) flowSpace(parent int) {
+	for r.off < len(r.src) {
+		switch r.src[r.off] {
+		case ' ':
+			r.off++
+		case '#':
+			if r.off == r.lineStart || r.src[r.off-1] != ' ' {
+				return // not a comment: the caller gives up
+			}
+			for r.off < len(r.src) && r.src[r.off] != '\n' {
+				r.off++
+			}
+		case '\n':
+			r.newline(r.off + 1)
+			i := r.off
+			for i < len(r.src) && r.src[i] == ' ' {
+				i++
+			}
+			if i < len(r.src) && r.src[i] != '\n' && r.src[i] != '#' && i-r.off <= parent {
+				giveUp() // not indented: the general path says what YAML makes of it
+			}
+		default:
+			return
+		}
+	}
+}
+
+// flow reads a flow sequence or mapping in a block collection indented
+// parent spaces; it may go on over several lines.
+func (r *yamlReader) flow(parent, depth int) *Node {
 	if depth >= maxDepth {
 		giveUp()
 	}
@@ -729,7 +869,7 @@ func (r *yamlReader) flow(depth int) *Node {
 		n.Kind, closer = Mapping, '}'
 	}
 	r.off++
-	r.spaces()
+	r.flowSpace(parent)
 	if r.off < len(r.src) && r.src[r.off] == closer {
 		r.off++
 		if n.Kind == Mapping {
@@ -741,15 +881,15 @@ func (r *yamlReader) flow(depth int) *Node {
 	}
 	fbase, ibase := len(r.fields), len(r.items)
 	for {
-		if r.off >= len(r.src) || r.src[r.off] == '\n' {
-			giveUp() // a flow collection of several lines
+		if r.off >= len(r.src) {
+			giveUp()
 		}
 		if n.Kind == Mapping {
 			kl, kc := r.line, r.column(r.off)
 			var k string
 			var kr diag.Range
 			if c := r.src[r.off]; c == '"' || c == '\'' {
-				k = r.quoted()
+				k = r.quoted(-1)
 				kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
 			} else {
 				if !r.plainStart(true) {
@@ -759,7 +899,7 @@ func (r *yamlReader) flow(depth int) *Node {
 				k, r.off = r.text(r.off, end), stop
 				kr = r.p.scalarRangeAt(kl, kc, k, plainStyle)
 			}
-			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' {
+			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' || kl != r.line {
 				giveUp()
 			}
 			for _, f := range r.fields[fbase:] {
@@ -768,12 +908,12 @@ func (r *yamlReader) flow(depth int) *Node {
 				}
 			}
 			r.off++
-			r.spaces()
-			r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: r.flowValue(depth + 1)})
+			r.flowSpace(parent)
+			r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: r.flowValue(parent, depth+1)})
 		} else {
-			r.items = append(r.items, r.flowValue(depth+1))
+			r.items = append(r.items, r.flowValue(parent, depth+1))
 		}
-		r.spaces()
+		r.flowSpace(parent)
 		if r.off >= len(r.src) {
 			giveUp()
 		}
@@ -785,7 +925,7 @@ func (r *yamlReader) flow(depth int) *Node {
 			giveUp()
 		}
 		r.off++
-		r.spaces()
+		r.flowSpace(parent)
 		if r.off < len(r.src) && r.src[r.off] == closer {
 			giveUp() // a trailing comma
 		}
@@ -806,16 +946,16 @@ func (r *yamlReader) flow(depth int) *Node {
 }
 
 // flowValue reads one value inside a flow collection.
-func (r *yamlReader) flowValue(depth int) *Node {
+func (r *yamlReader) flowValue(parent, depth int) *Node {
 	if r.off >= len(r.src) {
 		giveUp()
 	}
 	line, col := r.line, r.column(r.off)
 	switch c := r.src[r.off]; c {
 	case '[', '{':
-		return r.flow(depth)
+		return r.flow(parent, depth)
 	case '"', '\'':
-		v := r.quoted()
+		v := r.quoted(-1)
 		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.scalarRangeAt(line, col, v, quotedStyle)})
 	case '!':
 		tag, name := r.tag()
@@ -827,30 +967,35 @@ func (r *yamlReader) flowValue(depth int) *Node {
 		al, ac := r.line, r.column(r.off)
 		switch c := r.src[r.off]; c {
 		case '[', '{':
-			arg = r.flow(depth)
+			arg = r.flow(parent, depth)
 		case '"', '\'':
-			v := r.quoted()
+			v := r.quoted(-1)
 			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.tagArgRange(al, ac, v, quotedStyle)})
 		default:
-			arg = r.flowPlain(true)
+			arg = r.flowPlain(parent, true)
 		}
 		return r.short(tag, name, line, col, arg)
 	}
-	return r.flowPlain(false)
+	return r.flowPlain(parent, false)
 }
 
 // flowPlain reads a plain scalar inside a flow collection.
-func (r *yamlReader) flowPlain(tagged bool) *Node {
+func (r *yamlReader) flowPlain(parent int, tagged bool) *Node {
 	line, col := r.line, r.column(r.off)
 	if !r.plainStart(true) {
 		giveUp()
 	}
 	end, stop := r.plainEnd(true)
-	if stop >= len(r.src) || !r.flowIndicator(stop) || r.src[stop] == '?' || r.src[stop] == '[' || r.src[stop] == '{' {
-		giveUp() // "a: b" in a sequence, a comment, the line's end
-	}
 	v := r.text(r.off, end)
 	r.off = stop
+	if r.off < len(r.src) && (r.src[r.off] == ' ' || r.src[r.off] == '\n') {
+		// The line ends after it: only a comment or the collection's
+		// next "," or closer may follow (YAML would go on with text).
+		r.flowSpace(parent)
+	}
+	if r.off >= len(r.src) || !r.flowIndicator(r.off) || r.src[r.off] == '?' || r.src[r.off] == '[' || r.src[r.off] == '{' {
+		giveUp() // "a: b" in a sequence, a scalar of several lines
+	}
 	return r.scalar(v, line, col, tagged)
 }
 
