@@ -46,7 +46,10 @@ type Node struct {
 	Kind Kind
 	// Type and Value describe a scalar; Value is the text as written
 	// (without quotes).
-	Type  ScalarType
+	Type ScalarType
+	// Short is true when an intrinsic was written with a short-form tag.
+	// (It sits with Kind and Type so the three share one word.)
+	Short bool
 	Value string
 	// Items are a sequence's elements.
 	Items []*Node
@@ -55,8 +58,6 @@ type Node struct {
 	// Range spans the node; for an intrinsic written as a short-form tag
 	// it starts at the tag.
 	Range diag.Range
-	// Short is true when an intrinsic was written with a short-form tag.
-	Short bool
 }
 
 // Field is one mapping entry.
