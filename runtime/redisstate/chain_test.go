@@ -82,3 +82,33 @@ func TestOneScriptPerRequest(t *testing.T) {
 		t.Errorf("4 requests: evalsha %q, eval %q calls; want 4 and none (one script per request)\n%s", calls["evalsha"], calls["eval"], stats)
 	}
 }
+
+// TestTakeAllConcurrent: requests racing through the pipeline are
+// counted exactly (a quota of 200, 300 requests: 200 admitted), and a
+// Redis that lost its scripts (SCRIPT FLUSH, a restart) gets them again.
+func TestTakeAllConcurrent(t *testing.T) {
+	addr, _ := startRedis(t)
+	c, _ := New("redis://"+addr, Options{Timeout: 30 * time.Second, Prefix: fmt.Sprintf("p%d:", time.Now().UnixNano())})
+	defer c.Close()
+	ls := []runtime.Limiter{c.Bucket("b", 1e6, 1e6), c.Quota("q", 200, model.QuotaDay, 0)}
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	for round, flush := range []bool{false, true} {
+		if flush {
+			if err := c.client.ScriptFlush(context.Background()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			ls[1] = c.Quota("q2", 200, model.QuotaDay, 0)
+		}
+		res := make(chan int, 300)
+		for range 300 {
+			go func() { res <- c.TakeAll(now, ls) }()
+		}
+		got := map[int]int{}
+		for range 300 {
+			got[<-res]++
+		}
+		if got[-1] != 200 || got[1] != 100 {
+			t.Errorf("round %d (script flushed: %v): %v, want 200 admitted (-1) and 100 refused by the quota (1)", round, flush, got)
+		}
+	}
+}

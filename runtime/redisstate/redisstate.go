@@ -4,13 +4,14 @@
 // once per identity and TTL between them (`up --state
 // redis://HOST:PORT/DB`).
 //
-// A request is one round trip: the gateway hands every limiter of the
+// A request is one script call: the gateway hands every limiter of the
 // request to TakeAll (runtime.ChainTaker), and one Lua script updates
 // each bucket (GCRA: the theoretical arrival time, in microseconds) and
 // the quota (a counter per period, expiring after it) in order, stopping
 // at the first that refuses, atomically, so N replicas together admit
-// exactly what one gateway would. (A limiter's own Take is a round trip
-// too.) The keys of one request go to one script: with Redis Cluster they
+// exactly what one gateway would. The scripts of concurrent requests
+// share round trips: a few workers each send what is queued in one
+// pipeline (see pipeliner). (A limiter's own Take is a round trip too.) The keys of one request go to one script: with Redis Cluster they
 // would need one hash slot; use a single Redis (or a primary with
 // replicas). Precision: buckets use the calling
 // replica's clock, so clock skew between replicas shifts a bucket by the
@@ -39,6 +40,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -59,6 +61,9 @@ type Counters struct {
 	lastLog  atomic.Int64
 	// lastCacheLog is when an authorizer cache failure was last logged.
 	lastCacheLog atomic.Int64
+	// pipe sends TakeAll's scripts, batched across concurrent requests.
+	pipe      *pipeliner
+	closeOnce sync.Once
 }
 
 // Options configure New.
@@ -91,14 +96,19 @@ func New(url string, o Options) (*Counters, error) {
 	}
 	opt.ReadTimeout, opt.WriteTimeout, opt.DialTimeout = o.Timeout, o.Timeout, o.Timeout
 	opt.MaxRetries = -1
-	return &Counters{client: redis.NewClient(opt), prefix: o.Prefix, failOpen: !o.FailClosed, timeout: o.Timeout, log: o.Logger}, nil
+	c := &Counters{client: redis.NewClient(opt), prefix: o.Prefix, failOpen: !o.FailClosed, timeout: o.Timeout, log: o.Logger}
+	c.pipe = newPipeliner(c)
+	return c, nil
 }
 
 // Ping checks that Redis answers.
 func (c *Counters) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err() }
 
-// Close closes the connections.
-func (c *Counters) Close() error { return c.client.Close() }
+// Close stops the pipeline's workers and closes the connections.
+func (c *Counters) Close() error {
+	c.closeOnce.Do(func() { close(c.pipe.stop) })
+	return c.client.Close()
+}
 
 // gcra: KEYS[1] the bucket; ARGV now, interval, tolerance (microseconds).
 var gcra = redis.NewScript(`
@@ -191,16 +201,135 @@ func (c *Counters) TakeAll(now time.Time, ls []runtime.Limiter) int {
 	if len(keys) == 0 {
 		return -1
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
-	defer cancel()
-	n, err := chain.Run(ctx, c.client, keys, args...).Int()
+	n, err := c.pipe.run(keys, args)
 	if err != nil {
 		if c.failed(err) {
 			return -1
 		}
 		return 0
 	}
-	return n - 1
+	return int(n) - 1
+}
+
+// pipeliner sends the chain scripts of concurrent requests to Redis
+// together: each of a few workers takes the calls waiting in the queue
+// (up to maxBatch) and sends them in one pipeline — one write and one
+// read for the batch instead of one each. Every call stays its own
+// script, so counting is exact; a call waits for no other (a worker
+// sends what is queued the moment it is free).
+type pipeliner struct {
+	c     *Counters
+	queue chan *call
+	stop  chan struct{}
+	calls sync.Pool
+}
+
+const (
+	pipeWorkers = 4
+	maxBatch    = 128
+)
+
+type call struct {
+	keys []string
+	args []any
+	n    int64
+	err  error
+	done chan struct{}
+}
+
+func newPipeliner(c *Counters) *pipeliner {
+	p := &pipeliner{c: c, queue: make(chan *call, 4096), stop: make(chan struct{})}
+	for range pipeWorkers {
+		go p.work()
+	}
+	return p
+}
+
+// run runs the chain script for keys and args, waiting at most the
+// store's timeout.
+func (p *pipeliner) run(keys []string, args []any) (int64, error) {
+	cl, _ := p.calls.Get().(*call)
+	if cl == nil {
+		cl = &call{}
+	}
+	cl.keys, cl.args, cl.n, cl.err, cl.done = keys, args, 0, nil, make(chan struct{})
+	t := time.NewTimer(p.c.timeout)
+	defer t.Stop()
+	select {
+	case p.queue <- cl:
+	case <-t.C:
+		return 0, errors.New("redisstate: no connection free within the timeout")
+	}
+	select {
+	case <-cl.done:
+		n, err := cl.n, cl.err
+		p.calls.Put(cl)
+		return n, err
+	case <-t.C:
+		// The worker still completes it (and may count it): the
+		// request is answered as the store's failure mode says.
+		return 0, context.DeadlineExceeded
+	}
+}
+
+func (p *pipeliner) work() {
+	batch := make([]*call, 0, maxBatch)
+	cmds := make([]*redis.Cmd, 0, maxBatch)
+	for {
+		select {
+		case cl := <-p.queue:
+			batch = append(batch[:0], cl)
+		case <-p.stop:
+			return
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case cl := <-p.queue:
+				batch = append(batch, cl)
+			default:
+				break fill
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), p.c.timeout)
+		cmds = p.exec(ctx, batch, cmds[:0])
+		// Redis restarted (or never saw the script): load it and run the
+		// calls it refused; they did not run.
+		var again []*call
+		for i, cmd := range cmds {
+			if err := cmd.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+				again = append(again, batch[i])
+				continue
+			}
+			batch[i].n, batch[i].err = cmd.Int64()
+			close(batch[i].done)
+		}
+		if len(again) > 0 {
+			if err := chain.Load(ctx, p.c.client).Err(); err != nil {
+				for _, cl := range again {
+					cl.err = err
+					close(cl.done)
+				}
+			} else {
+				for i, cmd := range p.exec(ctx, again, nil) {
+					again[i].n, again[i].err = cmd.Int64()
+					close(again[i].done)
+				}
+			}
+		}
+		cancel()
+		clear(batch)
+	}
+}
+
+// exec sends the batch's scripts by hash in one pipeline.
+func (p *pipeliner) exec(ctx context.Context, batch []*call, cmds []*redis.Cmd) []*redis.Cmd {
+	pipe := p.c.client.Pipeline()
+	for _, cl := range batch {
+		cmds = append(cmds, chain.EvalSha(ctx, pipe, cl.keys, cl.args...))
+	}
+	pipe.Exec(ctx) // each command carries its own error
+	return cmds
 }
 
 type bucket struct {
