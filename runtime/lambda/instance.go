@@ -51,7 +51,7 @@ type instance struct {
 	settled bool
 
 	idleSince time.Time // under fn.mu
-	// busySince is when the running invocation was dispatched (Unix
+	// busySince is when the running invocation's event was written (Unix
 	// nanoseconds), 0 between invocations and while starting; the pool
 	// reads it to tell slow handlers from busy CPUs.
 	busySince atomic.Int64

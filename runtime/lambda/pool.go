@@ -370,7 +370,7 @@ func (fn *function) mayScaleLocked() bool {
 	}
 	cutoff := time.Now().Add(-fn.scale).UnixNano()
 	for in := range fn.all {
-		if b := in.busySince.Load(); b == 0 || b > cutoff || in.rx.Load() != in.eventRx.Load() {
+		if b := in.busySince.Load(); b <= 0 || b > cutoff || in.rx.Load() != in.eventRx.Load() {
 			return false
 		}
 	}

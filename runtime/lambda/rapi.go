@@ -355,6 +355,7 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 				c.fail()
 			}
 		}
+		c.in.written()
 		c.wbuf = c.wbuf[:0]
 		return
 	}
@@ -366,13 +367,23 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 }
 
 // busy records that the runtime is about to get its event: the instance
-// is busy from now until its answer is read (claim) or waits in the
-// socket, however long cfnrun's goroutines take to get to it. It is
-// recorded before the write, so that a quick answer's claim comes after.
+// is busy from when it was written (written) until its answer is read
+// (claim) or waits in the socket, however long cfnrun's goroutines take
+// to get to it. Until the write returns, busySince is writing: a goroutine
+// preempted before its write must not make the runtime look slow, and a
+// quick answer's claim (which zeroes busySince) must not be overwritten.
 func (in *instance) busy() {
 	in.eventRx.Store(in.rx.Load())
-	in.busySince.Store(time.Now().UnixNano())
+	in.busySince.Store(writing)
 }
+
+// written records that the event went out (unless the answer came first).
+func (in *instance) written() {
+	in.busySince.CompareAndSwap(writing, time.Now().UnixNano())
+}
+
+// writing is busySince while an event is being written.
+const writing = -1
 
 // appendHeaderValue appends v without the bytes a header value cannot
 // hold (CR, LF, NUL), which would otherwise end the header early.
@@ -393,7 +404,8 @@ func (c *rapiConn) flushLocked() {
 	if len(c.wbuf) == 0 {
 		return
 	}
-	if c.event {
+	event := c.event
+	if event {
 		c.event = false
 		c.in.busy()
 	}
@@ -401,6 +413,9 @@ func (c *rapiConn) flushLocked() {
 		if _, err := c.nc.Write(c.wbuf); err != nil {
 			c.fail()
 		}
+	}
+	if event {
+		c.in.written()
 	}
 	if cap(c.wbuf) > keepWriteBuf {
 		c.wbuf = nil
