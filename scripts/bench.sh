@@ -82,6 +82,7 @@ cat "$work/cert.pem" "$work/key.pem" >"$work/haproxy.pem"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 "$work/backend" >"$work/backend.addr" &
+BACKEND_PID=$!
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/backend.addr" ] && break; sleep 0.05; done
 BACKEND=$(head -1 "$work/backend.addr")
@@ -99,6 +100,7 @@ pids+=($CFN_PID)
 KEY_PORT=$(free_port)
 "$work/cfnrun" up --no-watch --access-log=false --account-throttle 1000000000/100000000 --addr "127.0.0.1:$KEY_PORT" --tls-addr "" \
   --max-conns -1 --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/keyed.out" 2>&1 &
+KEY_PID=$!
 pids+=($!)
 
 ORDER_EXTRA=()
@@ -112,6 +114,7 @@ if [ "$REDIS" = 1 ]; then
   RKEY_PORT=$(free_port)
   "$work/cfnrun" up --no-watch --access-log=false --account-throttle 1000000000/100000000 --addr "127.0.0.1:$RKEY_PORT" --tls-addr "" \
     --max-conns -1 --state "redis://127.0.0.1:$REDIS_PORT" --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/redis-keyed.out" 2>&1 &
+  RKEY_PID=$!
   pids+=($!)
   ORDER_EXTRA+=(cfnrun-proxy-redis cfnrun-mock-redis)
 fi
@@ -121,6 +124,7 @@ if [ "${STOCK:-0}" = 1 ]; then
   STOCK_PORT=$(free_port)
   "$work/cfnrun" up --no-watch --access-log=false --no-throttle --stock-http2 --addr "127.0.0.1:$STOCK_PORT" --tls-addr "" \
     --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/stock.out" 2>&1 &
+  STOCK_PID=$!
   pids+=($!)
   ORDER_EXTRA+=(stock-proxy stock-mock)
 fi
@@ -145,6 +149,7 @@ http://127.0.0.1:$CADDY_MOCK {
 }
 EOF
 caddy run --adapter caddyfile --config "$work/Caddyfile" >"$work/caddy.log" 2>&1 &
+CADDY_PID=$!
 pids+=($!)
 
 HAP_PROXY=$(free_port)
@@ -189,6 +194,7 @@ https://127.0.0.1:$CADDY_TLS {
 }
 EOF
   caddy run --adapter caddyfile --config "$work/Caddyfile.tls" >"$work/caddy-tls.log" 2>&1 &
+  CADDY_TLS_PID=$!
   pids+=($!)
 fi
 
@@ -257,19 +263,51 @@ if [ "$TLS" = 1 ]; then
 fi
 ORDER+=("${ORDER_EXTRA[@]}")
 
-# run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms" to $work/NAME.res
+# pid_of NAME: the process serving target NAME.
+pid_of() {
+  case $1 in
+  backend) echo "$BACKEND_PID" ;;
+  cfnrun-*-key) echo "$KEY_PID" ;;
+  cfnrun-*-redis) echo "${RKEY_PID:-}" ;;
+  stock-*) echo "${STOCK_PID:-}" ;;
+  cfnrun-*) echo "$CFN_PID" ;;
+  haproxy-*) echo "$HAP_PID" ;;
+  caddy-*-tls) echo "${CADDY_TLS_PID:-}" ;;
+  caddy-*) echo "$CADDY_PID" ;;
+  esac
+}
+# cpu_ticks PID: user + system CPU time of PID so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms 2xx cpu-µs/req" to
+# $work/NAME.res. CPU per request is the target process's CPU time over h2load's measured period
+# (after its 1 s warm-up) divided by the requests answered in it: it moves much less with the
+# machine's load than req/s does.
 run() {
   local name=$1 log="$work/$1.$2.log"
   local out hdr=()
   if [ -n "${HDR[$name]:-}" ]; then hdr=(-H "${HDR[$name]}"); fi
-  out=$(h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" 2>&1)
+  local pid c0 c1
+  pid=$(pid_of "$name")
+  # Bounded: at thousands of connections opened at once a target can
+  # stall on the accept backlog (or its connection limit) for minutes.
+  timeout "$((DURATION + 60))" h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" >"$work/h2load.out" 2>&1 &
+  local hp=$!
+  sleep 1
+  c0=$(cpu_ticks "$pid")
+  wait "$hp" || true
+  c1=$(cpu_ticks "$pid")
+  out=$(cat "$work/h2load.out")
   local rps ok
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
   ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
+  rps=${rps:-0} ok=${ok:-0}
   local p99
   p99=$(awk '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
-  echo "$rps $p99 $ok" >>"$work/$name.res"
-  printf '  round %s  %-14s %10s req/s  p99 %6s ms  (%s 2xx)\n' "$2" "$name" "$rps" "$p99" "$ok"
+  local cpu
+  cpu=$(awk -v d="$((c1 - c0))" -v t="$(getconf CLK_TCK)" -v n="${ok:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+  echo "$rps $p99 $ok $cpu" >>"$work/$name.res"
+  printf '  round %s  %-14s %10s req/s  p99 %6s ms  %6s µs CPU/req  (%s 2xx)\n' "$2" "$name" "$rps" "$p99" "$cpu" "$ok"
 }
 
 echo "h2load -c $CONNS -m $STREAMS -D $DURATION (h2c; -tls: h2 over TLS), $ROUNDS interleaved rounds, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -278,25 +316,32 @@ for r in $(seq "$ROUNDS"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A RPS P99
+declare -A RPS P99 CPU
 for n in "${ORDER[@]}"; do
   RPS[$n]=$(awk '{print $1}' "$work/$n.res" | median)
   P99[$n]=$(awk '{print $2}' "$work/$n.res" | median)
+  CPU[$n]=$(awk '{print $4}' "$work/$n.res" | median)
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$CFN_PID/status)
 
 echo
 echo "median of $ROUNDS rounds:"
-printf '  %-14s %12s %10s\n' target "req/s" "p99 ms"
-for n in "${ORDER[@]}"; do printf '  %-14s %12.0f %10s\n' "$n" "${RPS[$n]}" "${P99[$n]}"; done
+printf '  %-18s %12s %10s %16s\n' target "req/s" "p99 ms" "µs CPU/req"
+for n in "${ORDER[@]}"; do printf '  %-18s %12.0f %10s %16s\n' "$n" "${RPS[$n]}" "${P99[$n]}" "${CPU[$n]}"; done
 echo
 ratio() { # ratio LABEL A B GOAL: A's req/s over B's, with both p99s
   awk -v l="$1" -v a="${RPS[$2]}" -v b="${RPS[$3]}" -v pa="${P99[$2]}" -v pb="${P99[$3]}" -v g="$4" \
     'BEGIN {printf "%-34s %5.2fx req/s (goal %s), p99 %s vs %s ms\n", l, a/b, g, pa, pb}'
 }
+# cpu_ratio LABEL A B: CPU per request of A's process over B's.
+cpu_ratio() {
+  awk -v l="$1" -v a="${CPU[$2]}" -v b="${CPU[$3]}" 'BEGIN {if (b > 0) printf "%-34s %5.2fx (%s vs %s µs/req)\n", l, a/b, a, b}'
+}
 ratio "HTTP_PROXY h2c, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy "1x"
+cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy
 ratio "HTTP_PROXY h2c, cfnrun/caddy:" cfnrun-proxy caddy-proxy "1.5x"
 ratio "MOCK h2c, cfnrun/haproxy return:" cfnrun-mock haproxy-return "0.5x"
+cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock haproxy-return
 ratio "MOCK h2c, cfnrun/caddy respond:" cfnrun-mock caddy-respond "2x"
 ratio "HTTP_PROXY h2c, key+throttle/plain:" cfnrun-proxy-key cfnrun-proxy "0.9x"
 ratio "MOCK h2c, key+throttle/plain:" cfnrun-mock-key cfnrun-mock "0.9x"
@@ -308,8 +353,10 @@ if [ "$REDIS" = 1 ]; then
 fi
 if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls "1x"
+  cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls
   ratio "HTTP_PROXY TLS, cfnrun/caddy:" cfnrun-proxy-tls caddy-proxy-tls "1.5x"
   ratio "MOCK TLS, cfnrun/haproxy return:" cfnrun-mock-tls haproxy-return-tls "0.5x"
+  cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock-tls haproxy-return-tls
 fi
 if [ "${STOCK:-0}" = 1 ]; then
   awk -v a="${RPS[cfnrun-proxy]}" -v b="${RPS[stock-proxy]}" -v c="${RPS[cfnrun-mock]}" -v d="${RPS[stock-mock]}" \
@@ -353,7 +400,9 @@ if [ "$CURVE" = 1 ]; then
   # held by one process while ACTIVE h2load connections proxy. Descriptors:
   # each process has its own limit (the hard limit, 20,000 on the machine
   # of docs/performance.md); the target holds IDLE + ACTIVE + its backend
-  # connections, so IDLE + ACTIVE must stay under it.
+  # connections, so IDLE + ACTIVE must stay under it. HAProxy derives its
+  # global maxconn from the same limit (about half of it: a proxied
+  # connection takes two descriptors) and stops accepting past it.
   IDLE=${IDLE:-10000}
   ACTIVE=${ACTIVE:-1000}
   echo
