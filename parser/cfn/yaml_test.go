@@ -194,8 +194,9 @@ func TestYAMLReaderMatchesGeneral(t *testing.T) {
 	}
 	// Most templates in the repository are clean; the ones left are
 	// those with findings to report (duplicate keys, syntax errors …) and
-	// the few constructs the reader leaves to yaml.v3.
-	if taken*100 < total*60 {
+	// the few constructs the reader leaves to yaml.v3 (102 of 106 taken
+	// when this was written).
+	if taken*100 < total*90 {
 		t.Errorf("the reader took only %d of %d YAML templates", taken, total)
 	}
 }
