@@ -24,7 +24,10 @@
 #   sls-h1      h2load --h1 -c CONNS          serverless-offline (HTTP/1.1)
 #   cfnrun-h1   h2load --h1 -c CONNS          cfnrun up, like for like
 #   cfnrun-h2c  h2load -c CONNS -m STREAMS    cfnrun up over h2c
-# and prints median req/s and p99 per target, the ratios, and for each
+# and prints median req/s and p99 per target, the ratios; then the latency
+# cfnrun adds at p50 with one request at a time (LATENCY_N requests each,
+# interleaved: the handler called directly behind Node's own HTTP server,
+# lambda-bench/direct.js, against cfnrun over h2c and HTTP/1.1); and for each
 # server STARTS times: exec to the first 200 (which includes the function's
 # cold start) and the latency of the first request once the server answers
 # (the cold start a user sees), and the resident memory after the load.
@@ -39,6 +42,7 @@ STREAMS=${STREAMS:-10}
 STARTS=${STARTS:-3}
 WARMUP=${WARMUP:-15}
 CONCURRENCY=${CONCURRENCY:-}
+LATENCY_N=${LATENCY_N:-2000}
 SLS_VERSION=3.40.0
 OFFLINE_VERSION=13.9.0
 TOOLS=${CFNRUN_TOOLS:-$HOME/.cache/cfnrun-tools}
@@ -129,8 +133,12 @@ wait_200() {
   done
   echo "no 200 from $1" >&2; cat "$work"/*.out >&2; exit 1
 }
+DIRECT_PORT=$(free_port)
+(cd "$work/app" && exec node direct.js "$DIRECT_PORT") >"$work/direct.out" 2>&1 &
+pids+=($!)
 wait_200 "http://127.0.0.1:$CFN_PORT/dev/hello"
 wait_200 "http://127.0.0.1:$SLS_PORT/dev/hello"
+wait_200 "http://127.0.0.1:$DIRECT_PORT/dev/hello"
 
 declare -A URL ARGS
 URL=([sls-h1]="http://127.0.0.1:$SLS_PORT/dev/hello"
@@ -163,6 +171,24 @@ for r in $(seq "$ROUNDS"); do
   for n in "${ORDER[@]}"; do run "$n" "$r"; done
 done
 
+# p50 with one request at a time: the direct call, cfnrun over h2c and over
+# HTTP/1.1, interleaved.
+declare -A LURL LARGS
+LURL=([direct]="http://127.0.0.1:$DIRECT_PORT/dev/hello" [cfnrun-h2c]="http://127.0.0.1:$CFN_PORT/dev/hello"
+  [cfnrun-h1]="http://127.0.0.1:$CFN_PORT/dev/hello")
+LARGS=([direct]="--h1 -c 1" [cfnrun-h2c]="-c 1 -m 1" [cfnrun-h1]="--h1 -c 1")
+LORDER=(direct cfnrun-h2c cfnrun-h1)
+for r in $(seq "$ROUNDS"); do
+  for n in "${LORDER[@]}"; do
+    : >"$work/lat.$n.$r.log"
+    # shellcheck disable=SC2086
+    h2load ${LARGS[$n]} -n "$LATENCY_N" --log-file="$work/lat.$n.$r.log" "${LURL[$n]}" >/dev/null 2>&1 || true
+    awk '{print $3}' "$work/lat.$n.$r.log" | sort -n | awk '{a[NR]=$1} END {printf "%.3f\n", a[int((NR+1)/2)]/1000}' >>"$work/lat.$n"
+  done
+done
+declare -A P50
+for n in "${LORDER[@]}"; do P50[$n]=$(median <"$work/lat.$n"); done
+
 declare -A RPS P99
 for n in "${ORDER[@]}"; do
   RPS[$n]=$(awk '{print $1}' "$work/$n.res" | median)
@@ -185,6 +211,9 @@ echo
 awk -v a="${RPS[cfnrun-h2c]}" -v b="${RPS[sls-h1]}" -v c="${RPS[cfnrun-h1]}" 'BEGIN {
   printf "cfnrun h2c / serverless-offline h1:  %.2fx req/s (goal 2x)\n", a/b
   printf "cfnrun h1  / serverless-offline h1:  %.2fx req/s (like for like)\n", c/b }'
+awk -v d="${P50[direct]}" -v a="${P50[cfnrun-h2c]}" -v b="${P50[cfnrun-h1]}" 'BEGIN {
+  printf "p50, one request at a time:           direct %.3f ms, cfnrun h2c %.3f ms, cfnrun h1 %.3f ms\n", d, a, b
+  printf "added by cfnrun at p50:               %.3f ms over h2c, %.3f ms over HTTP/1.1 (goal < 1 ms)\n", a-d, b-d }'
 printf 'exec to first 200 (median of %s):     cfnrun %s ms, serverless-offline %s ms\n' "$STARTS" "${START[cfnrun]}" "${START[sls]}"
 printf 'first request, cold function:         cfnrun %s ms, serverless-offline %s ms (goal < 300 ms)\n' "${COLD[cfnrun]}" "${COLD[sls]}"
 printf 'resident memory after the load:       cfnrun %s MB with %s Node instance(s), serverless-offline %s MB\n' \
