@@ -85,6 +85,10 @@ func upCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun up: --state: %v\n", err)
 			return exitUsage
 		}
+		if c, ok := counters.(io.Closer); ok {
+			// The store's connections and pipeline workers end with up.
+			defer c.Close()
+		}
 		if *lambdaConc < 1 {
 			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
 			return exitUsage
