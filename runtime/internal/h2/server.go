@@ -85,6 +85,7 @@ type Server struct {
 	ConnState func(c net.Conn, state http.ConnState)
 
 	mu       sync.Mutex
+	workers  workers
 	conns    map[*conn]struct{}
 	shutdown bool
 	date     atomic.Pointer[dateValue]
@@ -911,10 +912,10 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 		}
 	} else {
 		c.handlersDone.Add(1)
-		go func() {
+		c.srv.workers.run(func() {
 			defer c.handlersDone.Done()
 			c.run(st, rw, req, h)
-		}()
+		})
 	}
 }
 
