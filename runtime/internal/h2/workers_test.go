@@ -1,0 +1,47 @@
+package h2
+
+import (
+	"sync"
+	"testing"
+)
+
+// TestWorkersReuseAndBound: a burst of 200 concurrent calls leaves at
+// most maxIdleWorkers goroutines waiting, and the next call runs on one
+// of them.
+func TestWorkersReuseAndBound(t *testing.T) {
+	var p workers
+	release := make(chan struct{})
+	var started, done sync.WaitGroup
+	for range 200 {
+		started.Add(1)
+		done.Add(1)
+		p.run(func() {
+			started.Done()
+			<-release
+			done.Done()
+		})
+	}
+	started.Wait()
+	close(release)
+	done.Wait()
+	idle := func() int {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return len(p.idle)
+	}
+	// Workers park after their call returns: wait for the pool to fill.
+	for idle() < maxIdleWorkers {
+		ran := make(chan struct{})
+		p.run(func() { close(ran) })
+		<-ran
+	}
+	if n := idle(); n > maxIdleWorkers {
+		t.Fatalf("%d idle workers, want at most %d", n, maxIdleWorkers)
+	}
+	// The next call takes a waiting worker: one fewer waits while it runs.
+	during := make(chan int)
+	p.run(func() { during <- idle() })
+	if n := <-during; n != maxIdleWorkers-1 {
+		t.Errorf("%d idle workers while a call runs, want %d (a waiting worker reused)", n, maxIdleWorkers-1)
+	}
+}
