@@ -581,8 +581,12 @@ func (r *yamlReader) tag() (tag, name string) {
 func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
 	tagRange := r.p.rng(line, col, line, col+len(tag))
 	if arg.Kind == Sequence || arg.Kind == Mapping {
-		// yaml.v3 places a tagged collection at its tag.
+		// yaml.v3 places a tagged collection at its tag; an empty one
+		// spans one column there.
 		arg.Range.Start = tagRange.Start
+		if len(arg.Items) == 0 && len(arg.Fields) == 0 {
+			arg.Range = r.p.rng(line, col, line, col+1)
+		}
 	}
 	mark := len(r.p.diags)
 	n := r.p.shortNode(tag, name, tagRange, arg)

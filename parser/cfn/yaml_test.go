@@ -65,6 +65,7 @@ var yamlTaken = map[string]string{
 	"document":     "# c\n\n--- # c\nA: 1\n",
 	"multi-line":   "A: one\n  two\n\n   three  \n\n\n  four # c\nB:\n  - a\n    b\n  - c: d\n     e\nC: !Sub x\n  y\nD: 1\n  2\nE: x\n  # c\n  \n",
 	"quoted lines": "A: \"one  \n   two\n\n  three \\t\"\nB: 'a\n  ''b''\n\n\n  c'\nC:\n  - \"x\n    y\"\nD: !Sub \"a\n  b\"\nE: 'x\n\n  '\n",
+	"tagged empty": "A: !Select []\nB: !If {}\nC: [!Join [], x]\n",
 	"flow lines":   "A: [a,\n  b, # c\n\n  c\n  ]\nB: !Join ['', [\n    'arn:', !Ref X,\n    '/*']]\nC: {a: b,\n   c: [d,\n    e]}\nD: {\n  k: v }\n",
 	"empty":        "A:\nB:   # c\n\nC:\n  - \n  -\n  - x\nD:\n  E:\nF:\n- \n",
 	"many keys":    "A:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  f: 6\n  g: 7\n  h: 8\n  i: 9\n  j: 10\n",
