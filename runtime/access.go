@@ -59,7 +59,8 @@ type epAccess struct {
 
 // stageKey is an API key's grant on one stage, through one usage plan.
 type stageKey struct {
-	id, name string
+	// id is the key's id, value what the client sends.
+	id, name, value string
 	plan     *model.UsagePlan
 	// throttle is the plan-wide per-key limit; methods the plan's
 	// per-method limits for this key on this stage. nil: none.
@@ -223,7 +224,7 @@ func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi,
 					}
 					continue
 				}
-				sk := &stageKey{id: k.ID, name: k.Name, plan: p}
+				sk := &stageKey{id: k.ID, name: k.Name, value: k.Value, plan: p}
 				if !g.cfg.NoThrottle {
 					g.bindPlanLimits(sk, p, ps, api, st, eps)
 				}

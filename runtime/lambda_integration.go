@@ -209,8 +209,8 @@ func (rs *reqState) proxyEvent(body []byte) proxyEvent {
 	if rs.authRes != nil {
 		ev.authorizer = rs.authRes.json
 	}
-	if rs.ep.apiKey {
-		ev.apiKey = r.Header.Get("X-Api-Key")
+	if k := rs.access.key; k != nil {
+		ev.apiKey, ev.apiKeyID = k.value, k.id
 	}
 	return ev
 }

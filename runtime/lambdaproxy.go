@@ -51,9 +51,11 @@ type proxyEvent struct {
 	// authorizer is requestContext.authorizer as a JSON object, or nil
 	// when the method has no authorizer.
 	authorizer []byte
-	// apiKey is identity.apiKey (the x-api-key of a method that requires
-	// one), or "".
-	apiKey string
+	// apiKey and apiKeyID are identity.apiKey and identity.apiKeyId: the
+	// value and id of the API key the request was admitted with (from
+	// x-api-key or the authorizer's usageIdentifierKey), or "" when the
+	// method requires none.
+	apiKey, apiKeyID string
 }
 
 // scratch is per-request working memory for the event writer, pooled.
@@ -304,7 +306,7 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 		b = append(b, `"apiKey":`...)
 		b = appendJSONString(b, e.apiKey)
 		b = append(b, `,"apiKeyId":`...)
-		b = appendJSONString(b, apiKeyID(e.apiKey))
+		b = appendJSONString(b, e.apiKeyID)
 		b = append(b, ',')
 	}
 	b = append(b, `"sourceIp":`...)
@@ -326,22 +328,6 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 		b = append(b, e.authorizer...)
 	}
 	return append(b, '}')
-}
-
-// apiKeyID makes up a stable API key id for identity.apiKeyId (10
-// alphanumerics, as AWS's are).
-func apiKeyID(key string) string {
-	var h uint64 = 14695981039346656037
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	var out [10]byte
-	for i := range out {
-		out[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[h%36]
-		h /= 36
-	}
-	return string(out[:])
 }
 
 // parseQuery splits a raw query into decoded pairs, in order, as API

@@ -203,12 +203,12 @@ func TestProxyEventAuthorizerAndOperation(t *testing.T) {
 	e := testEvent(r, "/pets", "prod", nil, nil)
 	e.authorizer = []byte(`{"principalId":"user|a1","tier":"gold","integrationLatency":3}`)
 	e.operationName = "ListPets"
-	e.apiKey = "k-123"
+	e.apiKey, e.apiKeyID = "k-123", "keyid12345"
 	ev, _ := decodeEvent(t, e)
 	if ev.RequestContext.Authorizer["principalId"] != "user|a1" || ev.RequestContext.Authorizer["tier"] != "gold" {
 		t.Errorf("authorizer %v", ev.RequestContext.Authorizer)
 	}
-	if ev.RequestContext.OperationName != "ListPets" || ev.RequestContext.Identity.APIKey != "k-123" || len(ev.RequestContext.Identity.APIKeyID) != 10 {
+	if ev.RequestContext.OperationName != "ListPets" || ev.RequestContext.Identity.APIKey != "k-123" || ev.RequestContext.Identity.APIKeyID != "keyid12345" {
 		t.Errorf("operation %q identity %+v", ev.RequestContext.OperationName, ev.RequestContext.Identity)
 	}
 }
