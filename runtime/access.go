@@ -61,7 +61,7 @@ type epAccess struct {
 type stageKey struct {
 	// id is the key's id, value what the client sends.
 	id, name, value string
-	plan     *model.UsagePlan
+	plan            *model.UsagePlan
 	// throttle is the plan-wide per-key limit; methods the plan's
 	// per-method limits for this key on this stage. nil: none.
 	throttle Limiter

@@ -30,7 +30,9 @@ func TestLambdaProxyAPIKeyIdentity(t *testing.T) {
 		if res.status != 200 {
 			t.Fatalf("%s: status %d: %s", path, res.status, res.body)
 		}
-		var ev struct{ RequestContext struct{ Identity map[string]any } }
+		var ev struct {
+			RequestContext struct{ Identity map[string]any }
+		}
 		if err := json.Unmarshal([]byte(res.body), &ev); err != nil {
 			t.Fatalf("event: %v\n%s", err, res.body)
 		}
