@@ -144,6 +144,11 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["Ref"] = id(10, "restapi")
 		a["RestApiId"] = a["Ref"]
 		a["RootResourceId"] = model.StableID(10, "root", s.stackName, r.id)
+		if r.typ == "AWS::Serverless::Api" {
+			// SAM's !Ref Api.Deployment: the deployment the transform
+			// generates (see lowerSAM).
+			a["Deployment"] = model.StableID(6, "deployment", s.stackName, r.id)
+		}
 	case "AWS::ApiGateway::Resource":
 		a["Ref"] = id(6, "resource")
 		a["ResourceId"] = a["Ref"]

@@ -266,7 +266,7 @@ func (s *stack) ref(name string, rng diag.Range, c evalCtx) any {
 		return s.attr(r, "Ref", rng, c)
 	}
 	if r, attr, ok := s.samDotted(name); ok {
-		return s.attr(r, attr, rng, c)
+		return s.attr(r, cmp.Or(attr, "Ref"), rng, c)
 	}
 	if v, ok := s.opts.Sets[name]; ok {
 		s.setUsed[name] = true

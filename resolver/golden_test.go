@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // the model dump, the route table and the findings with the archive's
 // expected sections; a finding's related places follow it, indented.
 // Sections: the template (any *.yaml/*.yml/*.json
-// name), optional "args" (one Name=Value per line: param:, set:,
+// name, or *.tf files: a Terraform configuration), optional "args" (one Name=Value per line: param:, set:,
 // allow-extensions), and the expected "model", "routes" and "findings".
 func TestGolden(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.txtar")
@@ -86,6 +86,9 @@ func TestGolden(t *testing.T) {
 					}
 					if tpl == "" && !strings.Contains(f.Name, "/") && (strings.HasSuffix(f.Name, ".yaml") || strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".json")) {
 						tpl = fp
+					}
+					if tpl == "" && !strings.Contains(f.Name, "/") && strings.HasSuffix(f.Name, ".tf") {
+						tpl = dir // a Terraform configuration is its directory
 					}
 				}
 			}

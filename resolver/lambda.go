@@ -168,15 +168,28 @@ func (s *stack) samGlobals() *cfn.Node {
 	return s.root.Get("Globals").Get("Function")
 }
 
-// samDotted resolves SAM's !Ref Fn.Alias and !Ref Fn.Version: the resource
-// and the attribute to read, when name is one of them.
+// samDotted resolves SAM's !Ref Fn.Alias, !Ref Fn.Version, !Ref Api.Stage
+// and !Ref Api.Deployment: the resource and the attribute to read ("" for
+// its Ref), when name is one of them.
 func (s *stack) samDotted(name string) (*resource, string, bool) {
 	id, attr, ok := strings.Cut(name, ".")
-	if !ok || (attr != "Alias" && attr != "Version") || !s.isSAM() {
+	if !ok || !s.isSAM() {
 		return nil, "", false
 	}
 	r := s.res[id]
-	if r == nil || r.typ != "AWS::Serverless::Function" {
+	switch {
+	case r == nil:
+		return nil, "", false
+	case r.typ == "AWS::Serverless::Function" && (attr == "Alias" || attr == "Version"):
+	case r.typ == "AWS::Serverless::Api" && attr == "Stage":
+		// The stage the transform generates, {Api}{StageName}Stage: its
+		// Ref is the stage's name.
+		if st := s.res[id+s.propString(r, "StageName")+"Stage"]; st != nil && st.implied {
+			return st, "", true
+		}
+		return nil, "", false
+	case r.typ == "AWS::Serverless::Api" && attr == "Deployment":
+	default:
 		return nil, "", false
 	}
 	return r, attr, true

@@ -249,6 +249,7 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 		edges = append(edges, g.walk(r.id+stage.Value+"Stage", n)...)
 	}
 	g.stage(r.id, stage.Value, r.id, r.keyRange, edges)
+	g.usagePlan(r, r.id+stage.Value+"Stage")
 	// Lambda authorizers get a permission that refers to the API and to
 	// the function.
 	if az := r.props.Get("Auth").Get("Authorizers"); az != nil && az.Kind == cfn.Mapping {
@@ -260,6 +261,41 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 			}
 		}
 	}
+}
+
+// usagePlan adds the usage plan, API key and usage plan key the
+// transform generates for an API's Auth.UsagePlan (PER_API: {Api}UsagePlan
+// ...; SHARED: ServerlessUsagePlan ..., one for every API that shares
+// it): the plan and the key refer to the API and its stage, the key
+// depends on the plan, the plan key refers to both.
+func (g *samGraph) usagePlan(r *resource, stage string) {
+	prefix := ""
+	switch strings.ToUpper(g.s.samAPISetting(r, "Auth").Get("UsagePlan").Get("CreateUsagePlan").String()) {
+	case "PER_API":
+		prefix = r.id
+	case "SHARED":
+		prefix = "Serverless"
+	default:
+		return
+	}
+	add := func(n *model.Node, to string) {
+		for _, e := range n.Deps {
+			if e.To == to {
+				return
+			}
+		}
+		n.Deps = append(n.Deps, model.Edge{To: to, Kind: model.EdgeRef, Range: r.keyRange})
+	}
+	plan := g.node(prefix+"UsagePlan", "AWS::ApiGateway::UsagePlan", r.id, r.keyRange)
+	key := g.node(prefix+"ApiKey", "AWS::ApiGateway::ApiKey", r.id, r.keyRange)
+	pk := g.node(prefix+"UsagePlanKey", "AWS::ApiGateway::UsagePlanKey", r.id, r.keyRange)
+	for _, to := range []string{r.id, stage} {
+		add(plan, to)
+		add(key, to)
+	}
+	add(key, plan.Address)
+	add(pk, key.Address)
+	add(pk, plan.Address)
 }
 
 func propFields(n *cfn.Node) []cfn.Field {

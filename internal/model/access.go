@@ -101,6 +101,8 @@ type UsagePlanStage struct {
 	// sorted by Path.
 	Methods []MethodThrottle
 	Range   diag.Range
+	// Props are where ApiId and Stage were written.
+	Props Ranges
 }
 
 // MethodThrottle is a usage plan's limit for one method of a stage.

@@ -82,6 +82,12 @@ func (lw *lowering) access(byType map[string][]*instance) {
 			st := model.UsagePlanStage{APIID: ctyString(attrOf(b, "api_id")), Stage: ctyString(attrOf(b, "stage")), Range: in.rng()}
 			if i < len(rngs) {
 				st.Range = rngs[i]
+				st.Props = model.Ranges{}
+				for arg, key := range map[string]string{"api_id": "ApiId", "stage": "Stage"} {
+					if v := in.props.Get("api_stages").Items[i].Get(arg); v != nil {
+						st.Props[key] = v.Range
+					}
+				}
 			}
 			var trngs []diag.Range
 			if i < len(rngs) {

@@ -1,0 +1,224 @@
+package resolver
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Model rules about access (see registry.go): usage plans, API keys,
+// request validators and models, Cognito authorizers. They run on the
+// shared model, so CloudFormation, SAM and Terraform get the same
+// findings. Each reports only what is certain from the template: a value
+// not known before apply (Terraform), an API or usage plan of another
+// stack, is never a finding.
+
+// known reports whether a model value is known before deployment: not
+// empty, not an unresolved ${...} (a Terraform value known only after
+// apply, or a CloudFormation reference cfnrun could not resolve).
+func known(v string) bool {
+	return v != "" && !strings.Contains(v, "${")
+}
+
+// stageNamesKnown reports whether every stage of api has a name known
+// before apply (a Terraform stage_name built from a random_id has not).
+func stageNamesKnown(api *model.RestAPI) bool {
+	return !slices.ContainsFunc(api.Stages, func(st *model.Stage) bool { return st.NameStandsFor != "" || !known(st.Name) })
+}
+
+var _ = define(Rule{
+	ID: "E3601", Level: "error",
+	Summary: "usage plan bound to a stage the REST API does not have",
+	Why: "API Gateway refuses the usage plan (\"Invalid stage identifier specified\"), so the deployment fails; " +
+		"the API's keys never reach the stage.",
+	Template: func(r report, t *model.Template) {
+		for _, p := range t.UsagePlans {
+			for _, ps := range p.Stages {
+				if !known(ps.APIID) || !known(ps.Stage) {
+					continue
+				}
+				api := t.API(ps.APIID)
+				if api == nil || !stageNamesKnown(api) {
+					continue // an API of another stack, or stage names known only after apply
+				}
+				if slices.ContainsFunc(api.Stages, func(st *model.Stage) bool { return st.Name == ps.Stage }) {
+					continue
+				}
+				var names []string
+				for _, st := range api.Stages {
+					if !slices.Contains(names, st.Name) {
+						names = append(names, st.Name)
+					}
+				}
+				have := "it has no stage"
+				if len(names) > 0 {
+					slices.Sort(names)
+					have = "its stages are " + strings.Join(names, ", ")
+				}
+				hint := r.pick(fmt.Sprintf("Name a stage of %s in ApiStages (Stage: !Ref <your AWS::ApiGateway::Stage>, which also orders the "+
+					"usage plan after the stage), or create stage %q.", api.LogicalID, ps.Stage),
+					fmt.Sprintf("Name a stage of %s in api_stages (stage = aws_api_gateway_stage.<name>.stage_name, which also orders the "+
+						"usage plan after the stage), or create stage %q.", api.LogicalID, ps.Stage))
+				r.errorf(ps.Props.At("Stage", ps.Range), p.LogicalID, hint,
+					"usage plan %s is bound to stage %q of API %s, which does not exist (%s)", p.Name, ps.Stage, api.LogicalID, have)
+			}
+		}
+	},
+})
+
+var _ = define(Rule{
+	ID: "W3602", Level: "warning (info when the template declares no usage plan)",
+	Summary: "methods with ApiKeyRequired on a stage no usage plan covers",
+	Why: "A key reaches a stage only through a usage plan bound to it: without one, every call to the method answers " +
+		"403 Forbidden. When the template declares no usage plan at all, one in another stack may cover the stage, so it is only noted.",
+	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
+		t := r.template()
+		if !known(st.Name) || st.NameStandsFor != "" {
+			return
+		}
+		for _, p := range t.UsagePlans {
+			if _, written := p.Props["ApiStages"]; written && len(p.Stages) == 0 {
+				return // stages known only after apply (a Terraform api_stages block with an unknown value)
+			}
+			for _, ps := range p.Stages {
+				if !known(ps.APIID) || !known(ps.Stage) {
+					return // a plan bound to a stage known only after apply may cover it
+				}
+				if ps.APIID == api.ID && ps.Stage == st.Name {
+					return
+				}
+			}
+		}
+		var keyed []*model.Method
+		var paths []string
+		for _, res := range api.StageResources(st) {
+			for _, m := range res.Methods {
+				if m.APIKeyRequired {
+					keyed = append(keyed, m)
+					paths = append(paths, m.HTTPMethod+" "+res.Path)
+				}
+			}
+		}
+		if len(keyed) == 0 {
+			return
+		}
+		const show = 3
+		list := strings.Join(paths[:min(show, len(paths))], ", ")
+		if len(paths) > show {
+			list += fmt.Sprintf(" and %d more", len(paths)-show)
+		}
+		hint := r.pick("Add an AWS::ApiGateway::UsagePlan whose ApiStages names this stage, and an AWS::ApiGateway::UsagePlanKey for an enabled API key "+
+			"(SAM: Auth.UsagePlan with CreateUsagePlan PER_API or SHARED).",
+			"Add an aws_api_gateway_usage_plan whose api_stages names this stage, and an aws_api_gateway_usage_plan_key for an enabled aws_api_gateway_api_key.")
+		d := r.rule.warnf(st.Props.At("StageName", st.Range), st.LogicalID, hint,
+			"stage %q of API %s has methods with ApiKeyRequired (%s) but no usage plan covers it: every call to them answers 403 Forbidden",
+			st.Name, api.LogicalID, list)
+		if len(t.UsagePlans) == 0 {
+			d = r.rule.infof(st.Props.At("StageName", st.Range), st.LogicalID, hint+" If a usage plan in another stack covers it, nothing is wrong.",
+				"stage %q of API %s has methods with ApiKeyRequired (%s) and no usage plan of this template covers it: unless one elsewhere does, "+
+					"every call to them answers 403 Forbidden", st.Name, api.LogicalID, list)
+		}
+		for _, m := range keyed[:min(show, len(keyed))] {
+			d = d.WithRelated(m.Props.At("ApiKeyRequired", m.Range), "%s requires an API key", m.LogicalID)
+		}
+		r.add(d)
+	},
+})
+
+var _ = define(Rule{
+	ID: "E3603", Level: "error",
+	Summary: "RequestModels names a model the REST API does not define",
+	Why:     "API Gateway refuses the method (\"Invalid model identifier specified\"); the built-in models are Empty and Error.",
+	Method: func(r report, mc methodCheck) {
+		api := mc.api
+		if api.ID == "" || len(mc.m.RequestModels) == 0 {
+			return // a method of no API of the template: its models are not known
+		}
+		for _, ct := range slices.Sorted(maps.Keys(mc.m.RequestModels)) {
+			name := mc.m.RequestModels[ct]
+			if !known(name) || builtinModel(name) || slices.ContainsFunc(api.Models, func(x *model.APIModel) bool { return x.Name == name }) {
+				continue
+			}
+			var names []string
+			for _, x := range api.Models {
+				names = append(names, x.Name)
+			}
+			hint := r.pick(fmt.Sprintf("Define an AWS::ApiGateway::Model named %q on %s (and reference it with !Ref, which also orders the method after it)",
+				name, api.LogicalID), fmt.Sprintf("Define an aws_api_gateway_model named %q on %s (and reference its name, aws_api_gateway_model.<name>.name)",
+				name, api.LogicalID))
+			hint += ". " + diag.DidYouMean(name, append(names, "Empty", "Error"))
+			r.errorf(mc.m.Props.At("RequestModels", mc.m.Range), mc.m.LogicalID, strings.TrimSpace(hint),
+				"%s: %s[%q] names model %q, which API %s does not define", mc.where, r.pick("RequestModels", "request_models"), ct, name, api.LogicalID)
+		}
+	},
+})
+
+// builtinModel reports whether name is one of the models every REST API
+// has.
+func builtinModel(name string) bool { return name == "Empty" || name == "Error" }
+
+var _ = define(Rule{
+	ID: "W3604", Level: "warning",
+	Summary: "request validator with nothing to validate on the method",
+	Why: "A validator checks the body only against RequestModels and only the RequestParameters marked required: " +
+		"a method with neither (for what the validator checks) accepts every request, which is rarely what was meant.",
+	Method: func(r report, mc methodCheck) {
+		m := mc.m
+		if m.RequestValidatorID == "" || !known(m.RequestValidatorID) {
+			return
+		}
+		i := slices.IndexFunc(mc.api.Validators, func(v *model.RequestValidator) bool {
+			return v.ID == m.RequestValidatorID || v.LogicalID == m.RequestValidatorID
+		})
+		if i < 0 {
+			return
+		}
+		v := mc.api.Validators[i]
+		required := slices.Contains(slices.Collect(maps.Values(m.RequestParameters)), true)
+		body := v.ValidateRequestBody && len(m.RequestModels) > 0
+		params := v.ValidateRequestParameters && required
+		if body || params {
+			return
+		}
+		var what string
+		switch {
+		case !v.ValidateRequestBody && !v.ValidateRequestParameters:
+			what = "validates neither the body nor the parameters"
+		case !v.ValidateRequestParameters:
+			what = "validates the body, and the method has no RequestModels"
+		case !v.ValidateRequestBody:
+			what = "validates the parameters, and the method marks none of its RequestParameters required"
+		default:
+			what = "validates the body and the parameters, and the method has no RequestModels and no required RequestParameters"
+		}
+		hint := r.pick("Add RequestModels (content type → model name) and/or mark RequestParameters true (required), or remove RequestValidatorId.",
+			"Add request_models (content type → model name) and/or mark request_parameters true (required), or remove request_validator_id.")
+		r.add(r.rule.warnf(m.Props.At("RequestValidatorId", m.Range), m.LogicalID, hint,
+			"%s: request validator %s %s, so it checks nothing", mc.where, v.Name, what).
+			WithRelated(v.Range, "validator %s", v.LogicalID))
+	},
+})
+
+var _ = define(Rule{
+	ID: "E3605", Level: "error",
+	Summary: "Cognito user pool authorizer without ProviderARNs",
+	Why:     "API Gateway refuses a COGNITO_USER_POOLS authorizer that names no user pool.",
+	API: func(r report, api *model.RestAPI) {
+		for _, au := range api.Authorizers {
+			if !strings.EqualFold(au.Type, "COGNITO_USER_POOLS") || len(au.ProviderARNs) > 0 {
+				continue
+			}
+			if _, written := au.Props["ProviderARNs"]; written && r.template().Format == model.Terraform {
+				continue // provider_arns set to a value known only after apply
+			}
+			r.errorf(au.Props.At("ProviderARNs", au.Range), au.LogicalID,
+				r.pick("Set ProviderARNs to the user pools whose tokens the authorizer accepts: [!GetAtt UserPool.Arn] (SAM: UserPoolArn).",
+					"Set provider_arns = [aws_cognito_user_pool.<name>.arn]."),
+				"Cognito authorizer %s has no %s", au.Name, r.pick("ProviderARNs", "provider_arns"))
+		}
+	},
+})
