@@ -48,6 +48,9 @@ type accessState struct {
 type stageAccess struct {
 	// keys maps an API key value to its grant on the stage.
 	keys map[string]*stageKey
+	// arnPrefix starts the ARN of the stage's methods, for the resource
+	// policy (see policyARNPrefix); "" when the API has none.
+	arnPrefix string
 }
 
 // epAccess is what a compiled endpoint enforces beyond its integration.
@@ -76,6 +79,11 @@ func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	if ep.cognito != nil {
 		if err := g.authorizeCognito(rs); err != nil {
+			return err
+		}
+	}
+	if rs.api.policy != nil {
+		if err := g.checkPolicy(r, rs); err != nil {
 			return err
 		}
 	}
@@ -181,6 +189,12 @@ func (g *Gateway) takeChain(rs *reqState, sk *stageKey, now time.Time) error {
 // ca, and the stages' MethodSettings to their endpoints. It runs once per
 // version, after the endpoints are compiled.
 func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi, stages []*model.Stage, ds *diag.Diagnostics) {
+	if ca.policy = compilePolicy(api, ds); ca.policy != nil {
+		region := templateRegion(t)
+		for _, cs := range ca.stages {
+			cs.access.arnPrefix = policyARNPrefix(region, g.cfg.AccountID, ca.id, cs.name)
+		}
+	}
 	ca.keySource = api.APIKeySource
 	if ca.keySource == "" {
 		ca.keySource = keySourceHeader
@@ -242,6 +256,18 @@ func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi,
 			}
 		}
 	}
+}
+
+// templateRegion is the Region of the template's Lambda functions (the
+// first with one), else us-east-1: what the ARNs in resource-policy
+// answers show.
+func templateRegion(t *model.Template) string {
+	for _, fn := range t.Functions {
+		if r, ok := model.ParseFunctionRef(fn.ARN); ok && r.Region != "" {
+			return r.Region
+		}
+	}
+	return "us-east-1"
 }
 
 // bindPlanLimits asks Counters for the plan's buckets and quota for one key

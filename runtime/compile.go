@@ -48,6 +48,8 @@ type capi struct {
 	authorizers []*model.Authorizer
 	keySource   string  // ApiKeySourceType, HEADER when unset
 	account     Limiter // the account throttle; nil with NoThrottle
+	// policy is the API's resource policy; nil when it has none.
+	policy *cpolicy
 }
 
 type cstage struct {
