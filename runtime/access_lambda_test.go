@@ -17,7 +17,7 @@ func TestLambdaProxyAPIKeyIdentity(t *testing.T) {
 	needNode(t)
 	b := newTB("lambdakey1", stage("prod", nil))
 	b.method("/echo", "POST", lambdaProxy("fn")).APIKeyRequired = true
-	b.t.Functions = []*model.Function{nodeFunction("fn", 10)}
+	b.t.Functions = []*model.Function{nodeFunction("fn", 120)} // generous: a cold start under load
 	b.t.APIKeys = []*model.APIKey{{LogicalID: "Key", ID: "realkeyid1", Name: "k", Value: "key-value-0123456789abcdef", Enabled: true}}
 	b.t.UsagePlans = []*model.UsagePlan{{LogicalID: "Plan", ID: "plan01", Name: "p",
 		Stages: []model.UsagePlanStage{{APIID: b.api.ID, Stage: "prod"}},
@@ -28,7 +28,7 @@ func TestLambdaProxyAPIKeyIdentity(t *testing.T) {
 		t.Helper()
 		res := do(t, c, "POST", "http://"+r.http+"/prod"+path, nil, hdr...)
 		if res.status != 200 {
-			t.Fatalf("%s: status %d: %s", path, res.status, res.body)
+			t.Fatalf("%s: status %d: %s\n%s", path, res.status, res.body, r.logs.String())
 		}
 		var ev struct {
 			RequestContext struct{ Identity map[string]any }

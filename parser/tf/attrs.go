@@ -2,6 +2,7 @@ package tf
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -318,7 +319,7 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 		obj["outputs"] = cty.DynamicVal
 		obj["id"] = cty.StringVal(in.res.name)
 	case "aws_iam_policy_document":
-		obj["json"] = cty.StringVal(`{"Version":"2012-10-17","Statement":[]}`)
+		obj["json"] = policyDocumentJSON(obj)
 		obj["minified_json"] = obj["json"]
 		obj["id"] = cty.StringVal(model.StableID(10, "policy", in.idAddr))
 	default:
@@ -333,6 +334,71 @@ func (l *loader) dataSource(in *instance, obj map[string]cty.Value) cty.Value {
 	v := cty.ObjectVal(obj)
 	in.attrs = stringAttrs(v)
 	return v
+}
+
+// policyDocumentJSON renders data "aws_iam_policy_document" as the
+// provider does (a resource policy cfnrun up evaluates): each statement
+// block with its sid, effect (Allow by default), actions / not_actions,
+// resources / not_resources, principals / not_principals ({type =
+// "*"} is "*") and condition blocks. Unknown until apply when a
+// statement is. source_policy_documents and override_policy_documents
+// are not merged.
+func policyDocumentJSON(obj map[string]cty.Value) cty.Value {
+	st := obj["statement"]
+	if st != cty.NilVal && !st.IsNull() && !st.IsWhollyKnown() {
+		return cty.UnknownVal(cty.String)
+	}
+	var stmts []any
+	for _, b := range blocks(st) {
+		m := map[string]any{"Effect": "Allow"}
+		if e := ctyString(attrOf(b, "effect")); e != "" {
+			m["Effect"] = e
+		}
+		if sid := ctyString(attrOf(b, "sid")); sid != "" {
+			m["Sid"] = sid
+		}
+		for arg, key := range map[string]string{"actions": "Action", "not_actions": "NotAction", "resources": "Resource", "not_resources": "NotResource"} {
+			if l := valList(attrOf(b, arg)); len(l) > 0 {
+				m[key] = l
+			}
+		}
+		for arg, key := range map[string]string{"principals": "Principal", "not_principals": "NotPrincipal"} {
+			pr := map[string]any{}
+			for _, p := range blocks(attrOf(b, arg)) {
+				typ := ctyString(attrOf(p, "type"))
+				ids := valList(attrOf(p, "identifiers"))
+				if typ == "*" {
+					m[key] = "*"
+					continue
+				}
+				prev, _ := pr[typ].([]string)
+				pr[typ] = append(prev, ids...)
+			}
+			if _, star := m[key]; !star && len(pr) > 0 {
+				m[key] = pr
+			}
+		}
+		cond := map[string]map[string][]string{}
+		for _, c := range blocks(attrOf(b, "condition")) {
+			test, variable := ctyString(attrOf(c, "test")), ctyString(attrOf(c, "variable"))
+			if cond[test] == nil {
+				cond[test] = map[string][]string{}
+			}
+			cond[test][variable] = append(cond[test][variable], valList(attrOf(c, "values"))...)
+		}
+		if len(cond) > 0 {
+			m["Condition"] = cond
+		}
+		stmts = append(stmts, m)
+	}
+	if stmts == nil {
+		stmts = []any{}
+	}
+	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	if err != nil {
+		return cty.UnknownVal(cty.String)
+	}
+	return cty.StringVal(string(b))
 }
 
 // renderTemplateFile renders data "template_file": the template string
