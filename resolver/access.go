@@ -87,6 +87,11 @@ func (l *lowerer) lowerAccess() {
 		}
 		up.Keys = append(up.Keys, pk)
 	}
+	for _, r := range l.live("AWS::Cognito::UserPoolClient") {
+		p := l.propsOf(r)
+		l.t.UserPoolClients = append(l.t.UserPoolClients, &model.UserPoolClient{LogicalID: r.id, ID: l.s.attr(r, "Ref", r.keyRange, evalCtx{}),
+			Name: p.str("ClientName"), PoolID: p.str("UserPoolId"), Range: r.keyRange})
+	}
 	l.samAccess()
 }
 
@@ -232,7 +237,7 @@ func (l *lowerer) samResourcePolicy(api *model.RestAPI, owner, stage string, rp 
 			if verb == "ANY" {
 				verb = "*"
 			}
-			resources = append(resources, "execute-api:/"+stage+"/"+verb+pathFor(res))
+			resources = append(resources, "execute-api:/"+stage+"/"+verb+samPolicyPath(pathFor(res)))
 		}
 	}
 	if len(resources) == 0 {
@@ -290,6 +295,18 @@ func (l *lowerer) samResourcePolicy(api *model.RestAPI, owner, stage string, rp 
 		api.Props = model.Ranges{}
 	}
 	api.Props["Policy"] = rp.node.Range
+}
+
+// samPolicyPath writes a resource path as the transform's resource policy
+// does: every path parameter ({id}, {proxy+}) is *.
+func samPolicyPath(path string) string {
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") {
+			parts[i] = "*"
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // jsonDoc renders a property that holds a JSON document (a model's

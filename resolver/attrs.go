@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -66,6 +67,7 @@ var commonTypes = map[string]typeInfo{
 	"AWS::DynamoDB::Table":                      {"dynamodb", "table", "name", []string{"Arn", "StreamArn"}},
 	"AWS::Logs::LogGroup":                       {"logs", "log-group", "name", []string{"Arn"}},
 	"AWS::Cognito::UserPool":                    {"cognito-idp", "userpool", "id", []string{"Arn", "ProviderName", "ProviderURL", "UserPoolId"}},
+	"AWS::Cognito::UserPoolClient":              {"cognito-idp", "userpool", "id", []string{"ClientId", "ClientSecret", "Name"}},
 	"AWS::Events::Rule":                         {"events", "rule", "name", []string{"Arn"}},
 	"AWS::StepFunctions::StateMachine":          {"states", "stateMachine", "arn", []string{"Arn", "Name"}},
 	"AWS::EC2::VPC":                             {"ec2", "vpc", "id", []string{"CidrBlock", "DefaultSecurityGroup", "VpcId"}},
@@ -186,6 +188,14 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["Arn"] = fmt.Sprintf("arn:%s:cognito-idp:%s:%s:userpool/%s", s.partition, s.region, s.account, pid)
 		a["ProviderName"] = "cognito-idp." + s.region + "." + s.urlSuffix + "/" + pid
 		a["ProviderURL"] = "https://" + a["ProviderName"]
+	case "AWS::Cognito::UserPoolClient":
+		// An app client id as Cognito makes them (26 lowercase letters and
+		// digits), stable for the stack; ID tokens carry it as aud.
+		r.placeholder = true
+		cid := model.StableClientID(s.stackName, r.id)
+		a["Ref"], a["ClientId"] = cid, cid
+		a["Name"] = cmp.Or(prop("ClientName"), r.id)
+		a["ClientSecret"] = stableHex("secret"+s.stackName+r.id, 32)
 	case "AWS::ApiGateway::VpcLink":
 		a["Ref"] = id(6, "vpclink")
 		a["VpcLinkId"] = a["Ref"]

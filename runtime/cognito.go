@@ -4,9 +4,12 @@ package runtime
 // them: the JWT in the identity source header is checked — signature, exp
 // (and nbf), iss against the authorizer's pools, and the token type: a
 // method with AuthorizationScopes takes an access token whose scope claim
-// holds one of them, a method without takes an ID token. Anything else is
-// 401 {"message":"Unauthorized"}. The claims reach the integration as
-// $context.authorizer.claims.NAME and requestContext.authorizer.claims.
+// holds one of them, a method without takes an ID token — and, when the
+// template defines app clients for the pool (AWS::Cognito::UserPoolClient,
+// aws_cognito_user_pool_client), its aud (ID token) or client_id (access
+// token) names one of them. Anything else is 401 {"message":"Unauthorized"}.
+// The claims reach the integration as $context.authorizer.claims.NAME and
+// requestContext.authorizer.claims.
 //
 // Keys: a pool given a JWKS (Config.CognitoKeys, `up --jwks POOL=FILE|URL`)
 // verifies against it only. Every pool also accepts tokens signed by
@@ -36,12 +39,16 @@ type ccognito struct {
 type cognitoPool struct {
 	id, issuer string
 	keys       []jwt.Key // the pool's JWKS; nil when none was given
+	// clients are the ids of the pool's app clients the template
+	// defines: a token's aud (ID token) or client_id (access token) must
+	// be one of them. nil when the template defines none (not checked).
+	clients []string
 }
 
 // compileCognito compiles the Cognito authorizer of a COGNITO_USER_POOLS
 // method; it marks the endpoint not served when the authorizer is
 // unusable.
-func (g *Gateway) compileCognito(ep *endpoint, api *model.RestAPI, res *model.Resource, m *model.Method, ds *diag.Diagnostics) {
+func (g *Gateway) compileCognito(t *model.Template, ep *endpoint, api *model.RestAPI, res *model.Resource, m *model.Method, ds *diag.Diagnostics) {
 	if m.AuthorizationType != "COGNITO_USER_POOLS" || ep.fail != errNone {
 		return
 	}
@@ -81,7 +88,11 @@ func (g *Gateway) compileCognito(ep *endpoint, api *model.RestAPI, res *model.Re
 				WithHint("Use the pool's ARN, arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL_ID (!GetAtt UserPool.Arn)."))
 			continue
 		}
-		cc.pools = append(cc.pools, cognitoPool{id: p.ID, issuer: p.Issuer(), keys: g.cfg.CognitoKeys[p.ID]})
+		cp := cognitoPool{id: p.ID, issuer: p.Issuer(), keys: g.cfg.CognitoKeys[p.ID]}
+		for _, c := range t.PoolClients(p.ID) {
+			cp.clients = append(cp.clients, c.ID)
+		}
+		cc.pools = append(cc.pools, cp)
 	}
 	if len(cc.pools) == 0 {
 		notServed(au.Props.At("ProviderARNs", au.Range), "Cognito authorizer "+au.Name+" has no user pool in ProviderARNs",
@@ -141,6 +152,16 @@ func (g *Gateway) authorizeCognito(rs *reqState) error {
 		return deny("the token is not valid yet (nbf)")
 	}
 	use, _ := tok.Claims["token_use"].(string)
+	if pool.clients != nil {
+		claim := "aud"
+		if use == "access" {
+			claim = "client_id"
+		}
+		client, _ := tok.Claims[claim].(string)
+		if !slices.Contains(pool.clients, client) {
+			return deny("the token's " + claim + " " + strconvQuote(client) + " is not an app client of user pool " + pool.id + " in the template")
+		}
+	}
 	if len(cc.scopes) == 0 {
 		if use != "id" {
 			return deny("the method has no AuthorizationScopes, so it takes an ID token (token_use id), not " + strconvQuote(use))
@@ -230,6 +251,15 @@ func (g *Gateway) cognitoLines(t *model.Template, v *version) []string {
 					if len(g.cfg.TokenKeys) > 0 {
 						how += " or the `cfnrun token` key"
 					}
+				}
+				if clients := t.PoolClients(p.ID); len(clients) > 0 {
+					var ids []string
+					for _, c := range clients {
+						ids = append(ids, c.ID+" ("+c.LogicalID+")")
+					}
+					how += "; aud / client_id must be one of its app clients: " + strings.Join(ids, ", ")
+				} else {
+					how += "; aud / client_id not checked (the template defines no app client for the pool)"
 				}
 				out = append(out, "Cognito user pool "+p.ID+" (authorizer "+au.Name+"): "+how)
 			}

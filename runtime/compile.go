@@ -244,7 +244,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					}
 					var mds diag.Diagnostics
 					ep := compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
-					g.compileCognito(ep, api, res, m, &mds)
+					g.compileCognito(t, ep, api, res, m, &mds)
 					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline() && g.countersAreLocal()
 					if first || ep.perStage {

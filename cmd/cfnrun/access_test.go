@@ -100,6 +100,15 @@ func TestUpAccessExample(t *testing.T) {
 			if a := call(t, "GET", base+"/me", ""); a.status != 401 || a.body != `{"message":"Unauthorized"}` {
 				t.Errorf("no token: %d %s", a.status, a.body)
 			}
+			// The template's app client is what the token carries; another
+			// client id is refused.
+			other := cfnrunOut(t, "token", "--token-key", key, "--scope", "access-demo/profile", "--client", "someotherclient", path)
+			if a := call(t, "GET", base+"/me", "", "Authorization", other); a.status != 401 {
+				t.Errorf("token of a client the template does not define: %d %s", a.status, a.body)
+			}
+			if !strings.Contains(out, "aud / client_id must be one of its app clients: ") {
+				t.Errorf("start-up output does not say aud / client_id are checked:\n%s", out)
+			}
 			idTok := cfnrunOut(t, "token", "--token-key", key, path)
 			if a := call(t, "GET", base+"/me", "", "Authorization", idTok); a.status != 401 {
 				t.Errorf("ID token on a scoped method: %d %s", a.status, a.body)

@@ -33,6 +33,7 @@ func tokenCommand() command {
 	c.run = func(e *env, args []string) int {
 		fs := newFlagSet(e, &c)
 		pool := fs.String("pool", "", "user pool `id` to mint for (default: the only pool the template's Cognito authorizers name)")
+		client := fs.String("client", "", "app client `id` for aud / client_id (default: the pool's first app client in the template, else cfnrunlocalclient)")
 		scopes := &listFlag{}
 		fs.Var(scopes, "scope", "OAuth `scope` for an access token (repeatable); without --scope the token is an ID token")
 		sub := fs.String("sub", "00000000-0000-4000-8000-000000000001", "the user's `id` (sub claim)")
@@ -94,15 +95,22 @@ func tokenCommand() command {
 			fmt.Fprintf(e.stderr, "cfnrun token: no Cognito authorizer of the template names pool %q; its pools: %s\n", *pool, strings.Join(ids, ", "))
 			return exitUsage
 		}
+		clientID := "cfnrunlocalclient"
+		if cs := r.Template.PoolClients(chosen.ID); len(cs) > 0 {
+			clientID = cs[0].ID
+		}
+		if *client != "" {
+			clientID = *client
+		}
 		now := time.Now()
 		cl := map[string]any{
 			"iss": chosen.Issuer(), "sub": *sub, "iat": now.Unix(), "auth_time": now.Unix(), "exp": now.Add(*ttl).Unix(),
 			"jti": fmt.Sprintf("%x", now.UnixNano()),
 		}
 		if len(*scopes) > 0 {
-			cl["token_use"], cl["scope"], cl["client_id"], cl["username"] = "access", strings.Join(*scopes, " "), "cfnrunlocalclient", *user
+			cl["token_use"], cl["scope"], cl["client_id"], cl["username"] = "access", strings.Join(*scopes, " "), clientID, *user
 		} else {
-			cl["token_use"], cl["aud"], cl["cognito:username"] = "id", "cfnrunlocalclient", *user
+			cl["token_use"], cl["aud"], cl["cognito:username"] = "id", clientID, *user
 		}
 		for k, v := range claims {
 			cl[k] = v

@@ -39,6 +39,13 @@ resource "aws_cognito_user_pool" "users" {
   name = "access-demo-users"
 }
 
+# The pool's app client: its tokens carry its id as aud / client_id,
+# which the authorizer checks (cfnrun token mints for it).
+resource "aws_cognito_user_pool_client" "web" {
+  name         = "access-demo-web"
+  user_pool_id = aws_cognito_user_pool.users.id
+}
+
 resource "aws_api_gateway_resource" "pets" {
   rest_api_id = aws_api_gateway_rest_api.pets.id
   parent_id   = aws_api_gateway_rest_api.pets.root_resource_id

@@ -167,6 +167,9 @@ func (t *Template) finalizeAccess() {
 	slices.SortFunc(t.UsagePlans, func(a, b *UsagePlan) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.LogicalID, b.LogicalID))
 	})
+	slices.SortFunc(t.UserPoolClients, func(a, b *UserPoolClient) int {
+		return cmp.Or(cmp.Compare(a.PoolID, b.PoolID), cmp.Compare(a.LogicalID, b.LogicalID))
+	})
 	for _, k := range t.APIKeys {
 		slices.SortFunc(k.StageKeys, func(a, b StageKey) int { return cmp.Or(cmp.Compare(a.APIID, b.APIID), cmp.Compare(a.Stage, b.Stage)) })
 	}
@@ -216,6 +219,37 @@ func (t *Template) PlansFor(apiID, stage string) []*UsagePlan {
 		}
 	}
 	return out
+}
+
+// UserPoolClient is a Cognito user pool app client. Its tokens carry its
+// ID: as aud (ID tokens) or client_id (access tokens).
+type UserPoolClient struct {
+	LogicalID string
+	// ID is the client id (26 lowercase alphanumerics, stable for the same
+	// template: a stand-in for the one Cognito assigns, unless set).
+	ID   string
+	Name string
+	// PoolID is the user pool's id ("us-east-1_AbCdEf123") as UserPoolId
+	// / user_pool_id evaluates; "" when not known.
+	PoolID string
+	Range  diag.Range
+}
+
+// PoolClients returns the app clients of the user pool with id poolID.
+func (t *Template) PoolClients(poolID string) []*UserPoolClient {
+	var out []*UserPoolClient
+	for _, c := range t.UserPoolClients {
+		if c.PoolID == poolID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// StableClientID derives a Cognito app client id as Cognito makes them (26
+// lowercase letters and digits) from the given parts.
+func StableClientID(parts ...string) string {
+	return strings.ToLower(StableKeyValue(append([]string{"userpoolclient"}, parts...)...))[:26]
 }
 
 // CognitoPool is what a Cognito user pool ARN names.

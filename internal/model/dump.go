@@ -393,6 +393,12 @@ func (d *dumper) access(t *Template) {
 			d.line(1, sk.Range, "", "", "stageKey %s %s", apiRef(sk.APIID), sk.Stage)
 		}
 	}
+	for _, c := range t.UserPoolClients {
+		d.line(0, c.Range, c.LogicalID, c.ID, "userPoolClient %q", c.Name)
+		if d.o.Identity {
+			d.kv(1, "pool", c.PoolID)
+		}
+	}
 	for _, p := range t.UsagePlans {
 		d.line(0, p.Range, p.LogicalID, p.ID, "usagePlan %q", p.Name)
 		d.kv(1, "description", p.Description)

@@ -46,6 +46,10 @@ type Template struct {
 	// UsagePlans are the usage plans, with their keys, sorted by Name
 	// (then LogicalID).
 	UsagePlans []*UsagePlan
+	// UserPoolClients are the Cognito user pool app clients
+	// (AWS::Cognito::UserPoolClient, aws_cognito_user_pool_client),
+	// sorted by PoolID then LogicalID.
+	UserPoolClients []*UserPoolClient
 	// Outputs are the evaluated outputs, in source order.
 	Outputs []Output
 	// Parameters are the template's parameters (CloudFormation) or input

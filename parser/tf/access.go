@@ -117,6 +117,10 @@ func (lw *lowering) access(byType map[string][]*instance) {
 		plans[up.ID] = up
 		lw.t.UsagePlans = append(lw.t.UsagePlans, up)
 	}
+	for _, in := range byType["aws_cognito_user_pool_client"] {
+		lw.t.UserPoolClients = append(lw.t.UserPoolClients, &model.UserPoolClient{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"),
+			PoolID: in.str("user_pool_id"), Range: in.rng()})
+	}
 	for _, in := range byType["aws_api_gateway_usage_plan_key"] {
 		id := in.str("usage_plan_id")
 		up := plans[id]

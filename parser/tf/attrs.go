@@ -259,6 +259,11 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 			obj[attr] = cty.StringVal(v)
 		}
 	}
+	if typ == "aws_cognito_user_pool_client" && !namedUnknown {
+		// An app client id as Cognito makes them (26 lowercase letters
+		// and digits); ID tokens carry it as aud.
+		obj["id"] = cty.StringVal(model.StableClientID(addr))
+	}
 	for k, v := range sets {
 		obj[k] = cty.StringVal(v)
 	}
