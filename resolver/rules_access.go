@@ -71,15 +71,16 @@ var _ = define(Rule{
 })
 
 var _ = define(Rule{
-	ID: "W3602", Level: "warning (info when the template declares no usage plan)",
-	Summary: "methods with ApiKeyRequired on a stage no usage plan covers",
-	Why: "A key reaches a stage only through a usage plan bound to it: without one, every call to the method answers " +
-		"403 Forbidden. When the template declares no usage plan at all, one in another stack may cover the stage, so it is only noted.",
+	ID: "W3602", Level: "warning",
+	Summary: "methods with ApiKeyRequired on a stage no usage plan covers, while the template's usage plans cover other stages of the API",
+	Why: "A key reaches a stage only through a usage plan bound to it: without one, every call to the method answers 403 Forbidden. " +
+		"Reported only when the template binds usage plans to the same API (so its plans are managed here): a plan in another stack may cover an API the template binds none to.",
 	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
 		t := r.template()
 		if !known(st.Name) || st.NameStandsFor != "" {
 			return
 		}
+		bound := false // some plan of the template is bound to this API
 		for _, p := range t.UsagePlans {
 			if _, written := p.Props["ApiStages"]; written && len(p.Stages) == 0 {
 				return // stages known only after apply (a Terraform api_stages block with an unknown value)
@@ -91,7 +92,11 @@ var _ = define(Rule{
 				if ps.APIID == api.ID && ps.Stage == st.Name {
 					return
 				}
+				bound = bound || ps.APIID == api.ID
 			}
+		}
+		if !bound {
+			return
 		}
 		var keyed []*model.Method
 		var paths []string
@@ -111,17 +116,11 @@ var _ = define(Rule{
 		if len(paths) > show {
 			list += fmt.Sprintf(" and %d more", len(paths)-show)
 		}
-		hint := r.pick("Add an AWS::ApiGateway::UsagePlan whose ApiStages names this stage, and an AWS::ApiGateway::UsagePlanKey for an enabled API key "+
-			"(SAM: Auth.UsagePlan with CreateUsagePlan PER_API or SHARED).",
-			"Add an aws_api_gateway_usage_plan whose api_stages names this stage, and an aws_api_gateway_usage_plan_key for an enabled aws_api_gateway_api_key.")
+		hint := r.pick("Add the stage to a usage plan's ApiStages (or a plan of its own, with an AWS::ApiGateway::UsagePlanKey for an enabled API key).",
+			"Add the stage to a usage plan's api_stages (or a plan of its own, with an aws_api_gateway_usage_plan_key for an enabled aws_api_gateway_api_key).")
 		d := r.rule.warnf(st.Props.At("StageName", st.Range), st.LogicalID, hint,
-			"stage %q of API %s has methods with ApiKeyRequired (%s) but no usage plan covers it: every call to them answers 403 Forbidden",
+			"stage %q of API %s has methods with ApiKeyRequired (%s) but none of the template's usage plans covers it: every call to them answers 403 Forbidden",
 			st.Name, api.LogicalID, list)
-		if len(t.UsagePlans) == 0 {
-			d = r.rule.infof(st.Props.At("StageName", st.Range), st.LogicalID, hint+" If a usage plan in another stack covers it, nothing is wrong.",
-				"stage %q of API %s has methods with ApiKeyRequired (%s) and no usage plan of this template covers it: unless one elsewhere does, "+
-					"every call to them answers 403 Forbidden", st.Name, api.LogicalID, list)
-		}
 		for _, m := range keyed[:min(show, len(keyed))] {
 			d = d.WithRelated(m.Props.At("ApiKeyRequired", m.Range), "%s requires an API key", m.LogicalID)
 		}
