@@ -368,14 +368,28 @@ func (fn *function) mayScaleLocked() bool {
 	if fn.live > len(fn.all) {
 		return false // a slot is reserved for an instance about to start
 	}
+	type sample struct {
+		in       *instance
+		busy, rx int64
+	}
 	cutoff := time.Now().Add(-fn.scale).UnixNano()
+	samples := make([]sample, 0, len(fn.all))
 	for in := range fn.all {
-		if b := in.busySince.Load(); b <= 0 || b > cutoff || in.rx.Load() != in.eventRx.Load() {
+		b, rx := in.busySince.Load(), in.rx.Load()
+		if b <= 0 || b > cutoff || rx != in.eventRx.Load() {
+			return false
+		}
+		samples = append(samples, sample{in, b, rx})
+	}
+	for _, s := range samples {
+		if s.in.cmd == nil || s.in.cmd.Process == nil || anyRunnable(s.in.cmd.Process.Pid) || s.in.answered() {
 			return false
 		}
 	}
-	for in := range fn.all {
-		if in.cmd == nil || in.cmd.Process == nil || anyRunnable(in.cmd.Process.Pid) || in.answered() {
+	// Reading the processes' states takes time: a runtime that answered
+	// meanwhile (it was starved of CPU, and now sleeps) is not slow.
+	for _, s := range samples {
+		if s.in.busySince.Load() != s.busy || s.in.rx.Load() != s.rx {
 			return false
 		}
 	}
