@@ -29,7 +29,7 @@ func (l *lowerer) lowerAccess() {
 		}
 		p := l.propsOf(r)
 		k := &model.APIKey{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			Value: p.str("Value"), Enabled: p.boolean("Enabled"), CustomerID: p.str("CustomerId"), Range: r.keyRange, Props: p.rng}
+			Value: p.str("Value"), Enabled: p.boolean("Enabled"), CustomerID: p.str("CustomerId"), Range: r.keyRange, Props: p.ranges()}
 		if k.Name == "" {
 			k.Name = s.physicalName(r)
 		}
@@ -46,7 +46,7 @@ func (l *lowerer) lowerAccess() {
 		}
 		p := l.propsOf(r)
 		up := &model.UsagePlan{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("UsagePlanName"), Description: p.str("Description"),
-			Range: r.keyRange, Props: p.rng}
+			Range: r.keyRange, Props: p.ranges()}
 		if up.Name == "" {
 			up.Name = r.id
 		}
@@ -65,7 +65,7 @@ func (l *lowerer) lowerAccess() {
 			up.Throttle = &th
 		}
 		if p.has("Quota") {
-			up.Quota = quotaOf(p.sub("Quota"), p.rng.At("Quota", r.keyRange))
+			up.Quota = quotaOf(p.sub("Quota"), p.at("Quota", r.keyRange))
 		}
 		plans[up.ID] = up
 		l.t.UsagePlans = append(l.t.UsagePlans, up)
@@ -80,7 +80,7 @@ func (l *lowerer) lowerAccess() {
 		up := plans[planID]
 		if up == nil {
 			if p.has("UsagePlanId") && !unresolved(planID) {
-				s.infof(ruleNotServed, p.rng.At("UsagePlanId", r.keyRange), r.id, "Reference an AWS::ApiGateway::UsagePlan of this template with !Ref to have cfnrun enforce it.",
+				s.infof(ruleNotServed, p.at("UsagePlanId", r.keyRange), r.id, "Reference an AWS::ApiGateway::UsagePlan of this template with !Ref to have cfnrun enforce it.",
 					"usage plan %q is not defined in this template; cfnrun up does not know its stages, so the key is not accepted through it", planID)
 			}
 			continue
@@ -156,7 +156,7 @@ func (l *lowerer) samAccess() {
 		apiStage := model.UsagePlanStage{APIID: api.ID, Stage: stage, Range: plan.node.Range}
 		newPlan := func(prefix string) *model.UsagePlan {
 			up := &model.UsagePlan{LogicalID: prefix + "UsagePlan", ID: l.impliedRef(prefix+"UsagePlan", 6, "usageplan"), Name: plan.str("UsagePlanName"),
-				Description: plan.str("Description"), Range: plan.node.Range, Props: plan.rng}
+				Description: plan.str("Description"), Range: plan.node.Range, Props: plan.ranges()}
 			if up.Name == "" {
 				up.Name = up.LogicalID
 			}
@@ -165,7 +165,7 @@ func (l *lowerer) samAccess() {
 				up.Throttle = &th
 			}
 			if plan.has("Quota") {
-				up.Quota = quotaOf(plan.sub("Quota"), plan.rng.At("Quota", plan.node.Range))
+				up.Quota = quotaOf(plan.sub("Quota"), plan.at("Quota", plan.node.Range))
 			}
 			k := &model.APIKey{LogicalID: prefix + "ApiKey", ID: l.impliedRef(prefix+"ApiKey", 10, "apikey"), Enabled: true, Range: plan.node.Range}
 			k.Name = s.physicalName(&resource{id: k.LogicalID})
@@ -208,7 +208,7 @@ func (l *lowerer) impliedRef(id string, n int, kind string) string {
 // gatewayresponse.header|path|querystring.NAME, as the transform writes them.
 func (l *lowerer) samGatewayResponses(api *model.RestAPI, owner string, gr *props) {
 	for _, f := range gr.node.Fields {
-		rp := &props{l: l, id: owner, node: f.Value, rng: model.Ranges{}}
+		rp := l.bareProps(owner, f.Value)
 		g := &model.GatewayResponse{LogicalID: owner, ResponseType: f.Key, StatusCode: rp.str("StatusCode"), ResponseTemplates: rp.strMap("ResponseTemplates"), Range: f.KeyRange}
 		params := rp.sub("ResponseParameters")
 		for _, kind := range []struct{ key, prefix string }{{"Headers", "gatewayresponse.header."}, {"Paths", "gatewayresponse.path."}, {"QueryStrings", "gatewayresponse.querystring."}} {
@@ -291,10 +291,7 @@ func (l *lowerer) samResourcePolicy(api *model.RestAPI, owner, stage string, rp 
 		return
 	}
 	api.Policy = model.CanonicalJSON(string(b))
-	if api.Props == nil {
-		api.Props = model.Ranges{}
-	}
-	api.Props["Policy"] = rp.node.Range
+	api.Props.Set("Policy", rp.node.Range)
 }
 
 // samPolicyPath writes a resource path as the transform's resource policy

@@ -242,7 +242,7 @@ func (l *lowerer) lowerFunctions() {
 		case "AWS::Lambda::Permission":
 			if fn, q := find(p.str("FunctionName")); fn != nil {
 				fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: id, Action: p.str("Action"), Principal: p.str("Principal"),
-					SourceArn: p.str("SourceArn"), Qualifier: q, Range: r.keyRange, Props: p.rng})
+					SourceArn: p.str("SourceArn"), Qualifier: q, Range: r.keyRange, Props: p.ranges()})
 			}
 		}
 	}
@@ -263,12 +263,12 @@ func (l *lowerer) cfnFunction(r *resource) *model.Function {
 		fn.ReservedConcurrency = &n
 	}
 	code := p.sub("Code")
-	rng := p.rng.At("Code", r.keyRange)
+	rng := p.at("Code", r.keyRange)
 	switch {
 	case l.userCode(fn):
 	case l.assetCode(r, "Code", &fn.Code, rng):
 	case code.has("ZipFile"):
-		fn.Code = model.Code{Files: []model.CodeFile{{Name: inlineFileName(fn.Runtime), Content: code.str("ZipFile")}}, Range: code.rng.At("ZipFile", rng)}
+		fn.Code = model.Code{Files: []model.CodeFile{{Name: inlineFileName(fn.Runtime), Content: code.str("ZipFile")}}, Range: code.at("ZipFile", rng)}
 	case code.has("ImageUri") || strings.EqualFold(fn.PackageType, "Image"):
 		fn.Code = model.Code{NotLocal: "container image " + code.str("ImageUri"), Range: rng}
 	case code.has("S3Bucket") || code.has("S3Key"):
@@ -276,7 +276,7 @@ func (l *lowerer) cfnFunction(r *resource) *model.Function {
 	default:
 		fn.Code = model.Code{NotLocal: "no Code", Range: rng}
 	}
-	fn.Layers = l.layers(p.list("Layers"), p.rng.At("Layers", r.keyRange))
+	fn.Layers = l.layers(p.list("Layers"), p.at("Layers", r.keyRange))
 	l.reportCode(fn, "Code")
 	return fn
 }
@@ -286,7 +286,7 @@ func (l *lowerer) cfnFunction(r *resource) *model.Function {
 func (l *lowerer) samFunction(r *resource) *model.Function {
 	s := l.s
 	p := l.propsOf(r)
-	g := &props{l: l, id: r.id, node: s.samGlobals(), rng: model.Ranges{}}
+	g := l.bareProps(r.id, s.samGlobals())
 	// get returns the property from the function, or from Globals.
 	get := func(key string) *props {
 		if p.has(key) {
@@ -324,18 +324,18 @@ func (l *lowerer) samFunction(r *resource) *model.Function {
 		layers = g.list("Layers")
 	}
 	layers = append(layers, p.list("Layers")...)
-	fn.Layers = l.layers(layers, p.rng.At("Layers", r.keyRange))
+	fn.Layers = l.layers(layers, p.at("Layers", r.keyRange))
 	codeKey := "CodeUri"
 	switch c := get("CodeUri"); {
 	case l.userCode(fn):
-	case l.assetCode(r, "CodeUri", &fn.Code, p.rng.At("CodeUri", r.keyRange)):
+	case l.assetCode(r, "CodeUri", &fn.Code, p.at("CodeUri", r.keyRange)):
 	case p.has("InlineCode"):
 		codeKey = "InlineCode"
-		fn.Code = model.Code{Files: []model.CodeFile{{Name: inlineFileName(fn.Runtime), Content: p.str("InlineCode")}}, Range: p.rng.At("InlineCode", r.keyRange)}
+		fn.Code = model.Code{Files: []model.CodeFile{{Name: inlineFileName(fn.Runtime), Content: p.str("InlineCode")}}, Range: p.at("InlineCode", r.keyRange)}
 	case get("ImageUri").has("ImageUri") || strings.EqualFold(fn.PackageType, "Image"):
-		fn.Code = model.Code{NotLocal: "container image " + get("ImageUri").str("ImageUri"), Range: p.rng.At("ImageUri", r.keyRange)}
+		fn.Code = model.Code{NotLocal: "container image " + get("ImageUri").str("ImageUri"), Range: p.at("ImageUri", r.keyRange)}
 	default:
-		rng := c.rng.At("CodeUri", r.keyRange)
+		rng := c.at("CodeUri", r.keyRange)
 		if c.node != nil && c.node.Get("CodeUri") != nil && c.node.Get("CodeUri").Kind == cfn.Mapping {
 			loc := c.sub("CodeUri")
 			fn.Code = model.Code{NotLocal: fmt.Sprintf("CodeUri s3://%s/%s", loc.str("Bucket"), loc.str("Key")), Range: rng}
@@ -349,8 +349,8 @@ func (l *lowerer) samFunction(r *resource) *model.Function {
 	}
 	fn.BuildMethod = r.decl.Get("Metadata").Get("BuildMethod").String()
 	if alias := s.samProp(r, "AutoPublishAlias"); alias != "" {
-		fn.Versions = append(fn.Versions, model.FunctionVersion{LogicalID: r.id + "Version", Version: "1", ARN: fn.ARN + ":1", Range: p.rng.At("AutoPublishAlias", r.keyRange)})
-		fn.Aliases = append(fn.Aliases, model.FunctionAlias{LogicalID: r.id + "Alias" + alias, Name: alias, FunctionVersion: "1", ARN: fn.ARN + ":" + alias, Range: p.rng.At("AutoPublishAlias", r.keyRange)})
+		fn.Versions = append(fn.Versions, model.FunctionVersion{LogicalID: r.id + "Version", Version: "1", ARN: fn.ARN + ":1", Range: p.at("AutoPublishAlias", r.keyRange)})
+		fn.Aliases = append(fn.Aliases, model.FunctionAlias{LogicalID: r.id + "Alias" + alias, Name: alias, FunctionVersion: "1", ARN: fn.ARN + ":" + alias, Range: p.at("AutoPublishAlias", r.keyRange)})
 	}
 	l.samPermissions(r, fn)
 	l.reportCode(fn, codeKey)
@@ -368,7 +368,7 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 		if ev.typ != "Api" || ev.props == nil {
 			continue
 		}
-		ep := &props{l: l, id: r.id, node: ev.props, rng: model.Ranges{}}
+		ep := l.bareProps(r.id, ev.props)
 		apiID, stage := s.res["ServerlessRestApi"].attrsOrEmpty("Ref"), "Prod"
 		if ep.has("RestApiId") {
 			apiID = ep.str("RestApiId")
@@ -400,13 +400,13 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 func envRanges(fn *model.Function, p *props) {
 	if vars := p.node.Get("Environment").Get("Variables"); vars != nil {
 		for _, f := range vars.Fields {
-			fn.Props["Environment."+f.Key] = f.KeyRange
+			fn.Props.Set("Environment."+f.Key, f.KeyRange)
 		}
 	}
 }
 
 func (l *lowerer) newFunction(r *resource, p *props) *model.Function {
-	return &model.Function{LogicalID: r.id, Name: r.attrs["Ref"], ARN: r.attrs["Arn"], Range: r.keyRange, Props: p.rng}
+	return &model.Function{LogicalID: r.id, Name: r.attrs["Ref"], ARN: r.attrs["Arn"], Range: r.keyRange, Props: p.ranges()}
 }
 
 // inlineFileName is the file CloudFormation writes inline code to:
@@ -494,15 +494,15 @@ func (l *lowerer) layers(arns []string, rng diag.Range) []model.Layer {
 			ly.LogicalID, ly.Range = id, r.keyRange
 			p := l.propsOf(r)
 			switch {
-			case l.assetCode(r, "Content", &ly.Code, p.rng.At("Content", r.keyRange)):
+			case l.assetCode(r, "Content", &ly.Code, p.at("Content", r.keyRange)):
 			case r.typ == "AWS::Serverless::LayerVersion" && p.has("ContentUri") && p.node.Get("ContentUri").Kind == cfn.Scalar:
-				ly.Code = l.localCode(p.str("ContentUri"), p.rng.At("ContentUri", r.keyRange))
+				ly.Code = l.localCode(p.str("ContentUri"), p.at("ContentUri", r.keyRange))
 			case r.typ == "AWS::Serverless::LayerVersion" && p.has("ContentUri"):
 				loc := p.sub("ContentUri")
-				ly.Code = model.Code{NotLocal: fmt.Sprintf("ContentUri s3://%s/%s", loc.str("Bucket"), loc.str("Key")), Range: p.rng.At("ContentUri", r.keyRange)}
+				ly.Code = model.Code{NotLocal: fmt.Sprintf("ContentUri s3://%s/%s", loc.str("Bucket"), loc.str("Key")), Range: p.at("ContentUri", r.keyRange)}
 			default:
 				ct := p.sub("Content")
-				ly.Code = model.Code{NotLocal: fmt.Sprintf("Content s3://%s/%s", ct.str("S3Bucket"), ct.str("S3Key")), Range: p.rng.At("Content", r.keyRange)}
+				ly.Code = model.Code{NotLocal: fmt.Sprintf("Content s3://%s/%s", ct.str("S3Bucket"), ct.str("S3Key")), Range: p.at("Content", r.keyRange)}
 			}
 			break
 		}

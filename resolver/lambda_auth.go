@@ -24,19 +24,16 @@ func (l *lowerer) openAPIAuthorizers(api *model.RestAPI, owner string, body *pro
 			continue
 		}
 		for _, f := range schemes.node.Fields {
-			sp := &props{l: l, id: owner, node: f.Value, rng: model.Ranges{}}
+			sp := l.bareProps(owner, f.Value)
 			x := sp.sub("x-amazon-apigateway-authorizer")
 			if x.node == nil {
 				continue
-			}
-			for _, xf := range x.node.Fields {
-				x.rng[xf.Key] = xf.KeyRange
 			}
 			a := &model.Authorizer{LogicalID: owner, ID: model.StableID(6, "authorizer", l.s.stackName, api.LogicalID, f.Key), Name: f.Key,
 				Type: strings.ToUpper(x.str("type")), IdentitySource: x.str("identitySource"), AuthorizerURI: x.str("authorizerUri"),
 				Credentials: x.str("authorizerCredentials"), ResultTTLSeconds: x.integer("authorizerResultTtlInSeconds", model.DefaultAuthorizerTTL),
 				IdentityValidationExpression: x.str("identityValidationExpression"), ProviderARNs: x.list("providerARNs"), Range: f.KeyRange,
-				Props: model.Ranges{"AuthorizerUri": x.rng.At("authorizerUri", f.KeyRange), "IdentitySource": x.rng.At("identitySource", f.KeyRange)}}
+				Props: model.Ranges{{Key: "AuthorizerUri", Range: x.at("authorizerUri", f.KeyRange)}, {Key: "IdentitySource", Range: x.at("identitySource", f.KeyRange)}}}
 			if a.Type == "" {
 				a.Type = "TOKEN"
 			}
@@ -121,14 +118,11 @@ func (l *lowerer) samAuthorizers() {
 		}
 		byName := map[string]*model.Authorizer{}
 		for _, f := range defs.node.Fields {
-			ap := &props{l: l, id: id, node: f.Value, rng: model.Ranges{}}
-			for _, af := range f.Value.Fields {
-				ap.rng[af.Key] = af.KeyRange
-			}
+			ap := l.newProps(id, f.Value)
 			ident := ap.sub("Identity")
 			a := &model.Authorizer{LogicalID: id + f.Key + "Authorizer", ID: model.StableID(6, "authorizer", s.stackName, id, f.Key), Name: f.Key,
 				ResultTTLSeconds: ident.integer("ReauthorizeEvery", model.DefaultAuthorizerTTL), Range: f.KeyRange,
-				Props: model.Ranges{"AuthorizerUri": ap.rng.At("FunctionArn", f.KeyRange)}}
+				Props: model.Ranges{{Key: "AuthorizerUri", Range: ap.at("FunctionArn", f.KeyRange)}}}
 			switch {
 			case ap.has("UserPoolArn"):
 				a.Type = "COGNITO_USER_POOLS"
@@ -191,7 +185,7 @@ func (l *lowerer) samBinaryMediaTypes(p *props) []string {
 	if p.has("BinaryMediaTypes") {
 		out = p.list("BinaryMediaTypes")
 	} else if g := l.samSetting(p, "BinaryMediaTypes"); g != nil {
-		gp := &props{l: l, id: p.id, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+		gp := l.bareProps(p.id, l.s.root.Get("Globals").Get("Api"))
 		out = gp.list("BinaryMediaTypes")
 	}
 	for i, v := range out {
@@ -206,7 +200,7 @@ func (l *lowerer) samVariables(p *props) map[string]string {
 		return p.strMap("Variables")
 	}
 	if l.samSetting(p, "Variables") != nil {
-		gp := &props{l: l, id: p.id, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+		gp := l.bareProps(p.id, l.s.root.Get("Globals").Get("Api"))
 		return gp.strMap("Variables")
 	}
 	return nil

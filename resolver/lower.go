@@ -54,28 +54,55 @@ type props struct {
 	l    *lowerer
 	id   string
 	node *cfn.Node
-	rng  model.Ranges
+	// rng are where node's keys are written, built on first use: most
+	// accessors (sub, items) only read values.
+	rng   model.Ranges
+	built bool
 }
 
-func (l *lowerer) propsOf(r *resource) *props {
-	p := &props{l: l, id: r.id, node: r.props, rng: model.Ranges{}}
-	if r.props != nil {
-		for _, f := range r.props.Fields {
-			p.rng[f.Key] = f.KeyRange
-		}
-	}
-	return p
+// newProps is an accessor for node, a property map of resource id.
+func (l *lowerer) newProps(id string, node *cfn.Node) *props {
+	return &props{l: l, id: id, node: node}
 }
 
-func (p *props) sub(key string) *props {
-	n := p.node.Get(key)
-	q := &props{l: p.l, id: p.id, node: n, rng: model.Ranges{}}
-	if n != nil {
-		for _, f := range n.Fields {
-			q.rng[f.Key] = f.KeyRange
+// bareProps is an accessor for node that knows no key's range: findings
+// about its values point at the whole node (or the fallback given).
+func (l *lowerer) bareProps(id string, node *cfn.Node) *props {
+	return &props{l: l, id: id, node: node, built: true}
+}
+
+func (l *lowerer) propsOf(r *resource) *props { return l.newProps(r.id, r.props) }
+
+func (p *props) sub(key string) *props { return p.l.newProps(p.id, p.node.Get(key)) }
+
+// ranges returns where each key of the node is written (the model's
+// Props of the element lowered from it).
+func (p *props) ranges() model.Ranges {
+	if !p.built {
+		p.built = true
+		if p.node != nil && len(p.node.Fields) > 0 {
+			p.rng = make(model.Ranges, len(p.node.Fields))
+			for i, f := range p.node.Fields {
+				p.rng[i] = model.KeyRange{Key: f.Key, Range: f.KeyRange}
+			}
 		}
 	}
-	return q
+	return p.rng
+}
+
+// at returns where key is written, or fallback.
+func (p *props) at(key string, fallback diag.Range) diag.Range {
+	if p.built {
+		return p.rng.At(key, fallback)
+	}
+	if p.node != nil {
+		for i := len(p.node.Fields) - 1; i >= 0; i-- {
+			if p.node.Fields[i].Key == key {
+				return p.node.Fields[i].KeyRange
+			}
+		}
+	}
+	return fallback
 }
 
 func (p *props) val(key string) any {
@@ -118,7 +145,7 @@ func (p *props) boolean(key string) bool {
 	case "true":
 		return true
 	}
-	p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write true or false.", "%s must be a boolean, not %q", key, s)
+	p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write true or false.", "%s must be a boolean, not %q", key, s)
 	return false
 }
 
@@ -140,7 +167,7 @@ func (p *props) integer(key string, def int) int {
 		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && f == float64(int(f)) {
 			return int(f)
 		}
-		p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write a whole number.", "%s must be a whole number, not %q", key, s)
+		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write a whole number.", "%s must be a whole number, not %q", key, s)
 		return def
 	}
 	return n
@@ -153,7 +180,7 @@ func (p *props) float(key string, def float64) float64 {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		p.l.s.errorf(ruleBadValue, p.rng.At(key, p.node.Range), p.id, "Write a number.", "%s must be a number, not %q", key, s)
+		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write a number.", "%s must be a number, not %q", key, s)
 		return def
 	}
 	return f
@@ -205,11 +232,7 @@ func (p *props) items(key string) []*props {
 				}
 			}
 		}
-		q := &props{l: p.l, id: p.id, node: it, rng: model.Ranges{}}
-		for _, f := range it.Fields {
-			q.rng[f.Key] = f.KeyRange
-		}
-		out = append(out, q)
+		out = append(out, p.l.newProps(p.id, it))
 	}
 	return out
 }
@@ -236,7 +259,7 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	if !p.has("RestApiId") || unresolved(id) {
 		return nil // reported by the schema check (required property) or the graph pass (unknown name)
 	}
-	l.s.infof(ruleNotServed, p.rng.At("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
+	l.s.infof(ruleNotServed, p.at("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
 		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
 	return nil
 }
@@ -308,7 +331,7 @@ func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
 		LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
 		EndpointTypes: p.sub("EndpointConfiguration").list("Types"), BinaryMediaTypes: p.list("BinaryMediaTypes"),
 		MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), APIKeySource: p.str("ApiKeySourceType"),
-		DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.rng,
+		DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.ranges(),
 	}
 	api.Root = &model.Resource{ID: r.attrs["RootResourceId"], Range: r.keyRange}
 	api.Resources = []*model.Resource{api.Root}
@@ -325,7 +348,7 @@ func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
 		}
 		body, ok = pendingBody{api, r.id, p.sub("Body")}, true
 	} else if p.has("BodyS3Location") {
-		l.s.infof(ruleNotServed, p.rng.At("BodyS3Location", r.keyRange), r.id,
+		l.s.infof(ruleNotServed, p.at("BodyS3Location", r.keyRange), r.id,
 			"Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
 			"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only resources declared in the template are served", r.id)
 	}
@@ -339,14 +362,14 @@ func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
 func (l *lowerer) resource(r *resource) {
 	p := l.propsOf(r)
 	api := l.api(p, "resource")
-	res := &model.Resource{LogicalID: r.id, ID: r.attrs["Ref"], PathPart: p.str("PathPart"), Range: r.keyRange, Props: p.rng}
+	res := &model.Resource{LogicalID: r.id, ID: r.attrs["Ref"], PathPart: p.str("PathPart"), Range: r.keyRange, Props: p.ranges()}
 	l.resByID[res.ID] = res
 	if api == nil {
 		return
 	}
 	l.resAPI[res] = api
 	api.Resources = append(api.Resources, res)
-	l.links = append(l.links, parentLink{res: res, id: p.str("ParentId"), rng: p.rng.At("ParentId", r.keyRange)})
+	l.links = append(l.links, parentLink{res: res, id: p.str("ParentId"), rng: p.at("ParentId", r.keyRange)})
 }
 
 // linkParents links each resource to its parent, now that every resource
@@ -382,7 +405,7 @@ func (l *lowerer) deployment(r *resource) {
 	if api == nil {
 		return
 	}
-	d := &model.Deployment{LogicalID: r.id, ID: r.attrs["Ref"], Description: p.str("Description"), StageName: p.str("StageName"), Range: r.keyRange, Props: p.rng}
+	d := &model.Deployment{LogicalID: r.id, ID: r.attrs["Ref"], Description: p.str("Description"), StageName: p.str("StageName"), Range: r.keyRange, Props: p.ranges()}
 	api.Deployments = append(api.Deployments, d)
 	if d.StageName == "" {
 		return
@@ -390,11 +413,11 @@ func (l *lowerer) deployment(r *resource) {
 	sd := p.sub("StageDescription")
 	st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
 		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
-		Range: p.rng.At("StageName", r.keyRange), Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
+		Range: p.at("StageName", r.keyRange), Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 	st.MethodSettings = l.methodSettings(sd)
 	if sd.has("Http2Enabled") {
 		st.HTTP2Enabled = sd.optBool("Http2Enabled")
-		st.Props["Http2Enabled"] = sd.rng.At("Http2Enabled", r.keyRange)
+		st.Props.Set("Http2Enabled", sd.at("Http2Enabled", r.keyRange))
 	}
 	api.Stages = append(api.Stages, st)
 }
@@ -408,7 +431,7 @@ func (l *lowerer) stage(r *resource) {
 	}
 	st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
 		Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
-		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.rng}
+		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.ranges()}
 	st.MethodSettings = l.methodSettings(p)
 	api.Stages = append(api.Stages, st)
 }
@@ -420,7 +443,7 @@ func (l *lowerer) authorizer(r *resource) {
 		api.Authorizers = append(api.Authorizers, &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: strings.ToUpper(p.str("Type")),
 			IdentitySource: p.str("IdentitySource"), AuthorizerURI: p.str("AuthorizerUri"), ProviderARNs: p.list("ProviderARNs"),
 			ResultTTLSeconds: p.integer("AuthorizerResultTtlInSeconds", model.DefaultAuthorizerTTL), IdentityValidationExpression: p.str("IdentityValidationExpression"),
-			Credentials: p.str("AuthorizerCredentials"), Range: r.keyRange, Props: p.rng})
+			Credentials: p.str("AuthorizerCredentials"), Range: r.keyRange, Props: p.ranges()})
 	}
 }
 
@@ -551,7 +574,7 @@ func (l *lowerer) method(r *resource) {
 	res, ok := l.resByID[resID]
 	if !ok {
 		if p.has("ResourceId") && !unresolved(resID) {
-			s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGateway::Resource, or !GetAtt MyApi.RootResourceId for the root path.",
+			s.errorf(ruleOwner, p.at("ResourceId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGateway::Resource, or !GetAtt MyApi.RootResourceId for the root path.",
 				"ResourceId %q is not a resource of this template", resID)
 		}
 		s.orphans = append(s.orphans, l.buildMethod(r, p))
@@ -561,7 +584,7 @@ func (l *lowerer) method(r *resource) {
 		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return // the resource itself is not served; reported there
 	} else if owner != api {
-		s.errorf(ruleOwner, p.rng.At("ResourceId", r.keyRange), r.id, fmt.Sprintf("Use the same RestApiId as the resource (%s), or a resource of %s.", apiName(owner), api.LogicalID),
+		s.errorf(ruleOwner, p.at("ResourceId", r.keyRange), r.id, fmt.Sprintf("Use the same RestApiId as the resource (%s), or a resource of %s.", apiName(owner), api.LogicalID),
 			"method %s is on a resource of API %s but its RestApiId is %s", r.id, apiName(owner), api.LogicalID)
 		s.orphans = append(s.orphans, l.buildMethod(r, p))
 		return
@@ -569,7 +592,7 @@ func (l *lowerer) method(r *resource) {
 	m := l.buildMethod(r, p)
 	for _, other := range res.Methods {
 		if other.HTTPMethod == m.HTTPMethod {
-			s.errorf(ruleDuplicateMethod, p.rng.At("HttpMethod", r.keyRange), r.id, fmt.Sprintf("%s already defines %s %s; remove one of them.", other.LogicalID, m.HTTPMethod, pathFor(res)),
+			s.errorf(ruleDuplicateMethod, p.at("HttpMethod", r.keyRange), r.id, fmt.Sprintf("%s already defines %s %s; remove one of them.", other.LogicalID, m.HTTPMethod, pathFor(res)),
 				"method %s %s is defined twice", m.HTTPMethod, pathFor(res))
 			return
 		}
@@ -582,7 +605,7 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 	m := &model.Method{LogicalID: r.id, HTTPMethod: strings.ToUpper(p.str("HttpMethod")), AuthorizationType: strings.ToUpper(p.str("AuthorizationType")),
 		AuthorizerID: p.str("AuthorizerId"), AuthorizationScopes: p.list("AuthorizationScopes"), APIKeyRequired: p.boolean("ApiKeyRequired"),
 		OperationName: p.str("OperationName"), RequestParameters: p.boolMap("RequestParameters"), RequestModels: p.strMap("RequestModels"),
-		RequestValidatorID: p.str("RequestValidatorId"), Range: r.keyRange, Props: p.rng}
+		RequestValidatorID: p.str("RequestValidatorId"), Range: r.keyRange, Props: p.ranges()}
 	for _, mr := range p.items("MethodResponses") {
 		m.MethodResponses = append(m.MethodResponses, model.MethodResponse{StatusCode: mr.str("StatusCode"), ResponseParameters: mr.boolMap("ResponseParameters"),
 			ResponseModels: mr.strMap("ResponseModels"), Range: mr.node.Range})
@@ -593,12 +616,12 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 			ConnectionType: strings.ToUpper(ip.str("ConnectionType")), ConnectionID: ip.str("ConnectionId"), Credentials: ip.str("Credentials"),
 			TimeoutMillis: ip.integer("TimeoutInMillis", 0), RequestParameters: ip.strMap("RequestParameters"), RequestTemplates: ip.strMap("RequestTemplates"),
 			PassthroughBehavior: strings.ToUpper(ip.str("PassthroughBehavior")), ContentHandling: ip.str("ContentHandling"),
-			CacheKeyParameters: ip.list("CacheKeyParameters"), CacheNamespace: ip.str("CacheNamespace"), Range: p.rng.At("Integration", r.keyRange), Props: ip.rng}
+			CacheKeyParameters: ip.list("CacheKeyParameters"), CacheNamespace: ip.str("CacheNamespace"), Range: p.at("Integration", r.keyRange), Props: ip.ranges()}
 		// Entries of the parameter mappings get their own ranges, so a
 		// finding about one mapping points at its line.
 		if rp := ip.node.Get("RequestParameters"); rp != nil && rp.Kind == cfn.Mapping {
 			for _, f := range rp.Fields {
-				in.Props["RequestParameters."+f.Key] = f.KeyRange
+				in.Props.Set("RequestParameters."+f.Key, f.KeyRange)
 			}
 		}
 		for _, ir := range ip.items("IntegrationResponses") {

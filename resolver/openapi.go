@@ -38,7 +38,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 			continue
 		}
 		res := ensure(pf.Key, pf)
-		item := &props{l: l, id: owner, node: pf.Value, rng: model.Ranges{}}
+		item := l.bareProps(owner, pf.Value)
 		shared := openAPIParams(item)
 		for j := range pf.Value.Fields {
 			of := &pf.Value.Fields[j]
@@ -46,12 +46,9 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 			if !ok || of.Value.Kind != cfn.Mapping {
 				continue
 			}
-			op := &props{l: l, id: owner, node: of.Value, rng: model.Ranges{}}
-			for _, f := range of.Value.Fields {
-				op.rng[f.Key] = f.KeyRange
-			}
+			op := l.newProps(owner, of.Value)
 			m := &model.Method{LogicalID: owner, HTTPMethod: verb, AuthorizationType: "NONE", OperationName: op.str("operationId"),
-				RequestParameters: map[string]bool{}, Range: of.KeyRange, Props: model.Ranges{"HttpMethod": of.KeyRange}}
+				RequestParameters: map[string]bool{}, Range: of.KeyRange, Props: model.Ranges{{Key: "HttpMethod", Range: of.KeyRange}}}
 			for k, v := range shared {
 				m.RequestParameters[k] = v
 			}
@@ -93,12 +90,12 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 					TimeoutMillis: ip.integer("timeoutInMillis", 0), RequestParameters: ip.strMap("requestParameters"), RequestTemplates: ip.strMap("requestTemplates"),
 					PassthroughBehavior: strings.ToUpper(ip.str("passthroughBehavior")), ContentHandling: ip.str("contentHandling"),
 					CacheKeyParameters: ip.list("cacheKeyParameters"), CacheNamespace: ip.str("cacheNamespace"), Range: x.KeyRange, Props: model.Ranges{}}
-				for k, r := range ip.rng {
-					in.Props[openAPIIntegrationKey(k)] = r
+				for _, kr := range ip.ranges() {
+					in.Props.Set(openAPIIntegrationKey(kr.Key), kr.Range)
 				}
 				if rs := ip.node.Get("responses"); rs != nil && rs.Kind == cfn.Mapping {
 					for _, f := range rs.Fields {
-						rp := &props{l: l, id: owner, node: f.Value, rng: model.Ranges{}}
+						rp := l.bareProps(owner, f.Value)
 						pattern := f.Key
 						if pattern == "default" {
 							pattern = ""
@@ -154,10 +151,7 @@ func (l *lowerer) definition(owner string, body *props) *props {
 			"%s's OpenAPI definition is %s, not a map; no routes are served from it", owner, n.KindName())
 		return nil
 	}
-	q := &props{l: l, id: owner, node: n, rng: model.Ranges{}}
-	for _, f := range n.Fields {
-		q.rng[f.Key] = f.KeyRange
-	}
+	q := l.newProps(owner, n)
 	return q
 }
 
@@ -227,7 +221,7 @@ func (l *lowerer) ensurePath(api *model.RestAPI, owner, path string, rng diag.Ra
 		next := l.children[childKey{cur, seg}]
 		if next == nil {
 			next = &model.Resource{ID: model.StableID(6, "resource", l.s.stackName, owner, curPath), PathPart: seg, Parent: cur,
-				Range: rng, Props: model.Ranges{"PathPart": rng}}
+				Range: rng, Props: model.Ranges{{Key: "PathPart", Range: rng}}}
 			api.Resources = append(api.Resources, next)
 			l.resAPI[next] = api
 			l.children[childKey{cur, seg}] = next

@@ -18,7 +18,7 @@ func pathPartWritten(res *model.Resource) bool {
 	if res.Parent == nil {
 		return false
 	}
-	_, written := res.Props["PathPart"]
+	_, written := res.Props.Lookup("PathPart")
 	return written || res.PathPart != ""
 }
 

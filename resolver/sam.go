@@ -109,7 +109,7 @@ func (l *lowerer) lowerSAM() {
 		}
 		p := l.propsOf(r)
 		api := &model.RestAPI{LogicalID: id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			MinimumCompressionSize: -1, Range: r.keyRange, Props: p.rng, BinaryMediaTypes: l.samBinaryMediaTypes(p)}
+			MinimumCompressionSize: -1, Range: r.keyRange, Props: p.ranges(), BinaryMediaTypes: l.samBinaryMediaTypes(p)}
 		if api.Name == "" {
 			api.Name = id
 		}
@@ -132,15 +132,15 @@ func (l *lowerer) lowerSAM() {
 		api.Deployments = append(api.Deployments, dep)
 		if stage != "" {
 			st := &model.Stage{LogicalID: id + stage + "Stage", Name: stage, DeploymentID: dep.ID, Variables: l.samVariables(p),
-				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: p.rng.At("StageName", r.keyRange),
-				Props: model.Ranges{"StageName": p.rng.At("StageName", r.keyRange)}}
+				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: p.at("StageName", r.keyRange),
+				Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 			st.MethodSettings = l.methodSettings(p)
 			api.Stages = append(api.Stages, st)
 		}
 		if p.has("DefinitionBody") {
 			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
 		} else if p.has("DefinitionUri") {
-			s.infof(ruleNotServed, p.rng.At("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
+			s.infof(ruleNotServed, p.at("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
 		}
 		l.apiByID[api.ID] = api
@@ -168,12 +168,7 @@ func (l *lowerer) lowerSAM() {
 			if ev.typ != "Api" {
 				continue
 			}
-			ep := &props{l: l, id: id, node: ev.props, rng: model.Ranges{}}
-			if ev.props != nil {
-				for _, f := range ev.props.Fields {
-					ep.rng[f.Key] = f.KeyRange
-				}
-			}
+			ep := l.newProps(id, ev.props)
 			apiID := s.res["ServerlessRestApi"].attrsOrEmpty("Ref")
 			if ep.has("RestApiId") {
 				apiID = ep.str("RestApiId")
@@ -194,7 +189,7 @@ func (l *lowerer) lowerSAM() {
 				continue
 			}
 			m := &model.Method{LogicalID: id, HTTPMethod: verb, AuthorizationType: "NONE", Range: ev.rng,
-				Props: model.Ranges{"HttpMethod": ep.rng.At("Method", ev.rng)},
+				Props: model.Ranges{{Key: "HttpMethod", Range: ep.at("Method", ev.rng)}},
 				Integration: &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST", Range: ev.rng,
 					URI: fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", s.partition, s.region, fnArn)}}
 			l.samAuth(m, apiAuth[api], ep.sub("Auth"))
@@ -264,7 +259,7 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 	} else {
 		origin, headers, methods, maxAge = cors.str("AllowOrigin"), cors.str("AllowHeaders"), cors.str("AllowMethods"), cors.str("MaxAge")
 		for key, v := range map[string]string{"AllowOrigin": origin, "AllowHeaders": headers, "AllowMethods": methods, "MaxAge": maxAge} {
-			l.checkCorsLiteral(cors.id, key, v, cors.rng.At(key, cors.node.Range))
+			l.checkCorsLiteral(cors.id, key, v, cors.at(key, cors.node.Range))
 		}
 		// SAM reads AllowCredentials as a boolean; a string such as
 		// "'true'" (quoted like the other Cors values) is dropped by the
@@ -274,7 +269,7 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 		case "true":
 			creds = true
 		default:
-			l.s.warnf(ruleSAMCors, cors.rng.At("AllowCredentials", cors.node.Range), cors.id, "Write AllowCredentials: true, a boolean without quotes; unlike the other Cors values it is not a header value.",
+			l.s.warnf(ruleSAMCors, cors.at("AllowCredentials", cors.node.Range), cors.id, "Write AllowCredentials: true, a boolean without quotes; unlike the other Cors values it is not a header value.",
 				"AllowCredentials %q is not a boolean: SAM drops it and Access-Control-Allow-Credentials is not sent", v)
 		}
 	}
@@ -340,7 +335,7 @@ func (l *lowerer) samSetting(p *props, key string) *props {
 	if p.has(key) {
 		return p.sub(key)
 	}
-	g := &props{l: l, node: l.s.root.Get("Globals").Get("Api"), rng: model.Ranges{}}
+	g := l.bareProps("", l.s.root.Get("Globals").Get("Api"))
 	if g.node != nil && g.has(key) {
 		return g.sub(key)
 	}

@@ -465,12 +465,43 @@ type RequestValidator struct {
 // keyed by CloudFormation property name ("Uri", "ConnectionType",
 // "Http2Enabled", "PathPart", ...); the Terraform front end maps its
 // argument names to the same keys. It lets rules point at the exact line.
-type Ranges map[string]diag.Range
+// An element has a handful of properties, so a list searched in order
+// is smaller and faster to build than a map (each lowered element has
+// one, and as maps they were a tenth of a large template's resolve).
+type Ranges []KeyRange
+
+// KeyRange is where property Key was written.
+type KeyRange struct {
+	Key   string
+	Range diag.Range
+}
 
 // At returns the range of property key, or fallback when unknown.
 func (r Ranges) At(key string, fallback diag.Range) diag.Range {
-	if rng, ok := r[key]; ok {
+	if rng, ok := r.Lookup(key); ok {
 		return rng
 	}
 	return fallback
+}
+
+// Lookup returns the range of property key, and whether it is known; of a
+// key recorded twice, the last.
+func (r Ranges) Lookup(key string) (diag.Range, bool) {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i].Key == key {
+			return r[i].Range, true
+		}
+	}
+	return diag.Range{}, false
+}
+
+// Set records the range of property key, replacing the one known.
+func (r *Ranges) Set(key string, rng diag.Range) {
+	for i := range *r {
+		if (*r)[i].Key == key {
+			(*r)[i].Range = rng
+			return
+		}
+	}
+	*r = append(*r, KeyRange{Key: key, Range: rng})
 }

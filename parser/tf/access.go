@@ -32,7 +32,7 @@ func (in *instance) accessRanges() model.Ranges {
 			c = "UsagePlanName"
 		}
 		if ok {
-			r[c] = toRange(rng)
+			r.Set(c, toRange(rng))
 		}
 	}
 	return r
@@ -53,13 +53,13 @@ func (lw *lowering) access(byType map[string][]*instance) {
 	for _, in := range byType["aws_api_gateway_rest_api"] {
 		if api := lw.apiByID[in.attrs["id"]]; api != nil && in.has("policy") {
 			api.Policy = model.CanonicalJSON(in.str("policy"))
-			api.Props["Policy"] = toRange(in.ranges["policy"])
+			api.Props.Set("Policy", toRange(in.ranges["policy"]))
 		}
 	}
 	for _, in := range byType["aws_api_gateway_rest_api_policy"] {
 		if api := lw.api(in); api != nil {
 			api.Policy = model.CanonicalJSON(in.str("policy"))
-			api.Props["Policy"] = toRange(in.ranges["policy"])
+			api.Props.Set("Policy", toRange(in.ranges["policy"]))
 		}
 	}
 	for _, in := range byType["aws_api_gateway_api_key"] {

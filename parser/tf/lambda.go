@@ -48,7 +48,7 @@ func (in *instance) lambdaRanges() model.Ranges {
 	r := model.Ranges{}
 	for n, rng := range in.ranges {
 		if c, ok := lambdaCFNName[n]; ok {
-			r[c] = toRange(rng)
+			r.Set(c, toRange(rng))
 		}
 	}
 	return r

@@ -285,7 +285,7 @@ func (in *instance) cfnRanges() model.Ranges {
 			continue
 		}
 		if c, ok := cfnName[n]; ok {
-			r[c] = toRange(rng)
+			r.Set(c, toRange(rng))
 		}
 	}
 	return r
@@ -479,7 +479,7 @@ func (lw *lowering) deployment(in *instance) {
 	st := &model.Stage{LogicalID: in.addr, Name: d.StageName, NameStandsFor: standsFor, DeploymentID: d.ID, Description: in.str("stage_description"),
 		Variables: in.smap("variables"), Implicit: true, Range: in.rng(), Props: model.Ranges{}}
 	if r, ok := in.ranges["stage_name"]; ok {
-		st.Props["StageName"] = toRange(r)
+		st.Props.Set("StageName", toRange(r))
 	}
 	lw.addStage(api, st)
 }
