@@ -294,7 +294,11 @@ func (s *stack) buildGraph() []*model.Node {
 		if !r.live {
 			continue
 		}
-		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: s.values.convert(r.props), Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
+		var props *model.Value
+		if !s.opts.FindingsOnly {
+			props = s.values.convert(r.props)
+		}
+		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
 			Generated: r.generated})
 	}
 	if sg != nil {

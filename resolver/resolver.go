@@ -52,6 +52,11 @@ type Options struct {
 	// Today is the date runtime deprecations are judged against; the zero
 	// value means the current date.
 	Today time.Time
+	// FindingsOnly says the caller reads only the findings (validate):
+	// the graph nodes then carry no Props, the copy of every resource's
+	// properties that diff compares and the control plane reads, a tenth
+	// of a large template's resolve.
+	FindingsOnly bool
 
 	// limits, when set, replace the evaluation limits (budget.go); tests
 	// and fuzz targets use small ones.

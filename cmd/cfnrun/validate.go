@@ -39,6 +39,7 @@ func validateCommand() command {
 		for _, path := range fs.Args() {
 			opts := in.options()
 			opts.AllowExtensions = *allowExt
+			opts.FindingsOnly = true
 			r := resolve(e.ctx, []string{path}, opts)
 			if r == nil {
 				return interrupted(e, "validate")
