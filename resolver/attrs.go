@@ -225,16 +225,18 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 				svc, res = strings.ToLower(parts[1]), strings.ToLower(parts[2])
 			}
 		}
-		arn := fmt.Sprintf("arn:%s:%s:%s:%s:%s/%s", s.partition, svc, s.region, s.account, res, name)
+		var arn string
 		switch {
 		case svc == "s3":
-			arn = fmt.Sprintf("arn:%s:s3:::%s", s.partition, name)
+			arn = "arn:" + s.partition + ":s3:::" + name
 		case svc == "iam":
-			arn = fmt.Sprintf("arn:%s:iam::%s:%s/%s", s.partition, s.account, res, name)
+			arn = "arn:" + s.partition + ":iam::" + s.account + ":" + res + "/" + name
 		case svc == "lambda":
-			arn = fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", s.partition, s.region, s.account, name)
+			arn = "arn:" + s.partition + ":lambda:" + s.region + ":" + s.account + ":function:" + name
 		case svc == "sns" || svc == "sqs":
-			arn = fmt.Sprintf("arn:%s:%s:%s:%s:%s", s.partition, svc, s.region, s.account, name)
+			arn = "arn:" + s.partition + ":" + svc + ":" + s.region + ":" + s.account + ":" + name
+		default:
+			arn = "arn:" + s.partition + ":" + svc + ":" + s.region + ":" + s.account + ":" + res + "/" + name
 		}
 		switch ti.ref {
 		case "arn":

@@ -305,7 +305,7 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 	}
 	// Render every part first and charge their total before joining
 	// them: "${v}${v}..." repeats one variable's value many times.
-	subParts := cfn.ParseSub(str.Value)
+	subParts := s.parseSub(str)
 	parts := make([]string, len(subParts))
 	size := 0
 	for i, p := range subParts {
@@ -327,6 +327,20 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		return ""
 	}
 	return strings.Join(parts, "")
+}
+
+// parseSub returns the parts of the Fn::Sub template str, parsed once:
+// the graph pass, the attributes and the lowering each read a Sub.
+func (s *stack) parseSub(str *cfn.Node) []cfn.SubPart {
+	if parts, ok := s.subParts[str]; ok {
+		return parts
+	}
+	if s.subParts == nil {
+		s.subParts = map[*cfn.Node][]cfn.SubPart{}
+	}
+	parts := cfn.ParseSub(str.Value)
+	s.subParts[str] = parts
+	return parts
 }
 
 func hasKey(m map[string]any, k string) bool {

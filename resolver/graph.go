@@ -3,6 +3,7 @@ package resolver
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -72,10 +73,11 @@ func (w *refWalker) walk(n *cfn.Node) {
 		return
 	case "Fn::Sub":
 		str := arg
-		vars := map[string]bool{}
+		var vars map[string]bool // nil (empty) for a Sub without variables
 		if arg.Kind == cfn.Sequence && len(arg.Items) == 2 {
 			str = arg.Items[0]
 			if m := arg.Items[1]; m.Kind == cfn.Mapping {
+				vars = make(map[string]bool, len(m.Fields))
 				for _, f := range m.Fields {
 					vars[f.Key] = true
 					w.walk(f.Value)
@@ -86,7 +88,7 @@ func (w *refWalker) walk(n *cfn.Node) {
 			w.walk(str)
 			return
 		}
-		for _, p := range cfn.ParseSub(str.Value) {
+		for _, p := range w.s.parseSub(str) {
 			if !p.IsVar {
 				continue
 			}
@@ -164,7 +166,7 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		name, attr = r.id, a // SAM's !Ref Fn.Alias / Fn.Version
 	}
 	if strings.HasPrefix(name, "AWS::") {
-		if _, ok := s.pseudo(name); !ok {
+		if !slices.Contains(pseudoParams, name) {
 			s.errorf(ruleUnknownRef, rng, w.from, cmp.Or(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
 		}
 		return

@@ -114,11 +114,18 @@ func (p *props) val(key string) any {
 }
 
 func (p *props) str(key string) string {
-	v := p.val(key)
+	n := p.node.Get(key)
+	switch {
+	case n == nil:
+		return ""
+	case n.Kind == cfn.Scalar:
+		return n.Value // what eval and stringify make of it, without boxing it
+	}
+	v := p.l.s.eval(n, evalCtx{resource: p.id})
 	if v == noValue {
 		return ""
 	}
-	return p.l.s.stringify(v, p.node.Get(key))
+	return p.l.s.stringify(v, n)
 }
 
 func (p *props) list(key string) []string {

@@ -122,6 +122,8 @@ type stack struct {
 	orphans []*model.Method
 	// budget bounds the work evaluation may do (budget.go).
 	budget budget
+	// subParts are the parsed Fn::Sub templates, by string node.
+	subParts map[*cfn.Node][]cfn.SubPart
 }
 
 func (s *stack) add(d diag.Diagnostic) { s.diags = append(s.diags, d) }

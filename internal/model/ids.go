@@ -14,14 +14,29 @@ const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 // for REST API ids and root resource ids, and 6 for resource and deployment
 // ids.
 func StableID(n int, parts ...string) string {
-	h := sha256.New()
-	writeParts(h, parts)
-	sum := h.Sum(nil)
-	out := make([]byte, n)
-	for i := range out {
-		out[i] = idAlphabet[int(sum[i%len(sum)])%len(idAlphabet)]
+	// One buffer on the stack for the usual parts, hashed at once: the
+	// same bytes writeParts streams, without a hash object or a copy of
+	// each part (a 2,000-resource template derives thousands of ids).
+	var buf [256]byte
+	sum := sha256.Sum256(appendParts(buf[:0], parts))
+	var small [32]byte
+	out := small[:0]
+	if n > len(small) {
+		out = make([]byte, 0, n)
+	}
+	for i := range n {
+		out = append(out, idAlphabet[int(sum[i%len(sum)])%len(idAlphabet)])
 	}
 	return string(out)
+}
+
+// appendParts appends parts to b as writeParts hashes them.
+func appendParts(b []byte, parts []string) []byte {
+	for _, p := range parts {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(p)))
+		b = append(b, p...)
+	}
+	return b
 }
 
 // writeParts hashes parts, each prefixed with its length, so that

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"crypto/sha256"
 	"strings"
 	"testing"
 
@@ -17,6 +18,27 @@ func TestStableID(t *testing.T) {
 	}
 	if StableID(10, "restapi", "MyApi2") == a || StableID(10, "restap", "iMyApi") == a {
 		t.Fatal("different parts gave the same id")
+	}
+}
+
+// TestStableIDStreamed checks that the one-buffer hash gives the ids the
+// streamed hash gave: generated ids appear in URLs and goldens.
+func TestStableIDStreamed(t *testing.T) {
+	long := strings.Repeat("x", 300) // past the stack buffer
+	for _, tc := range []struct {
+		n     int
+		parts []string
+	}{{10, []string{"restapi", "stack", "MyApi"}}, {6, []string{"resource", "s", "R"}}, {6, nil}, {40, []string{"key", long}}, {64, []string{"", ""}}} {
+		h := sha256.New()
+		writeParts(h, tc.parts)
+		sum := h.Sum(nil)
+		want := make([]byte, tc.n)
+		for i := range want {
+			want[i] = idAlphabet[int(sum[i%len(sum)])%len(idAlphabet)]
+		}
+		if got := StableID(tc.n, tc.parts...); got != string(want) {
+			t.Errorf("StableID(%d, %q) = %q, want %q", tc.n, tc.parts, got, want)
+		}
 	}
 }
 
