@@ -445,7 +445,11 @@ func (u *upRun) printFindings(files *diag.Files, ds diag.Diagnostics) {
 }
 
 func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg runtime.Config) {
-	w := u.e.stdout
+	// One write for the whole list: a template with thousands of routes
+	// spent a write system call per line before serving its first request.
+	bw := bufio.NewWriterSize(u.e.stdout, 64<<10)
+	defer bw.Flush()
+	w := bw
 	routes := g.Routes()
 	base := "http://" + addrs["http"]
 	if addrs["http"] == "" {
@@ -494,7 +498,7 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 			fmt.Fprintf(w, "  %s /%s%s: %s\n", rt.Method, rt.Stage, rt.Path, rt.Note)
 		}
 	}
-	u.printFunctions(g.Functions())
+	u.printFunctions(w, g.Functions())
 	if cfg.MapAll != "" {
 		fmt.Fprintf(w, "\nBackends: every integration host without a --map goes to the demo backend at %s (Host header kept).\n", cfg.MapAll)
 	}
@@ -504,11 +508,10 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 }
 
 // printFunctions lists the Lambda functions: how many, and how each runs.
-func (u *upRun) printFunctions(fns []runtime.FunctionInfo) {
+func (u *upRun) printFunctions(w io.Writer, fns []runtime.FunctionInfo) {
 	if len(fns) == 0 {
 		return
 	}
-	w := u.e.stdout
 	n := 0
 	for _, f := range fns {
 		if f.Served {
