@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dlclark/regexp2"
@@ -214,4 +215,11 @@ func classFor(body string, negate, inClass bool) string {
 		return "[^" + body + "]"
 	}
 	return "[" + body + "]"
+}
+
+// lazyRegexp compiles pattern on first use: most runs never check a
+// Lambda handler's source or a stage variable, and each compiled pattern
+// was start-up time every command paid.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

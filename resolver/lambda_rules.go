@@ -365,7 +365,7 @@ func sourceUncovered(src, apiID string, stages []string, verb, resPath string) s
 		verbs = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}
 	}
 	p := strings.TrimPrefix(resPath, "/")
-	sample := placeholder.ReplaceAllString(p, "x")
+	sample := placeholder().ReplaceAllString(p, "x")
 	for _, st := range stages {
 		ok := false
 		for _, v := range verbs {
@@ -729,16 +729,16 @@ func compiledPython(cr *codeRoot, mod string) bool {
 }
 
 var (
-	jsDynamic   = regexp.MustCompile(`\bexports\s*\[|module\.exports\s*\[|Object\.(assign|defineProperty|defineProperties)\s*\(\s*(module\.)?exports|__exportStar|__export\s*\(|\bexport\s*\*|\brequire\s*\(\s*[^'"\x60]|\beval\s*\(`)
-	jsNamed     = regexp.MustCompile(`(?:\bmodule\.)?\bexports\.([A-Za-z_$][\w$]*)\s*=[^=]`)
-	jsDecl      = regexp.MustCompile(`\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)`)
-	jsList      = regexp.MustCompile(`\bexport\s*\{([^}]*)\}`)
-	jsDefault   = regexp.MustCompile(`\bexport\s+default\b`)
-	jsWhole     = regexp.MustCompile(`\bmodule\.exports\s*=\s*`)
-	pyDynamic   = regexp.MustCompile(`\bimport\s+\*|\bglobals\s*\(|\bexec\s*\(|\bsetattr\s*\(|\b__getattr__\b|\bvars\s*\(|\blocals\s*\(`)
-	tscESModule = regexp.MustCompile(`Object\.defineProperty\(\s*exports\s*,\s*["']__esModule["']\s*,\s*\{\s*value:\s*true\s*\}\s*\);?`)
-	identRe     = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
-	jsObjectKey = regexp.MustCompile(`^(?:async\s+)?\*?\s*(?:get\s+|set\s+)?["']?([A-Za-z_$][\w$]*)["']?\s*(?:[:(,]|$)`)
+	jsDynamic   = lazyRegexp(`\bexports\s*\[|module\.exports\s*\[|Object\.(assign|defineProperty|defineProperties)\s*\(\s*(module\.)?exports|__exportStar|__export\s*\(|\bexport\s*\*|\brequire\s*\(\s*[^'"\x60]|\beval\s*\(`)
+	jsNamed     = lazyRegexp(`(?:\bmodule\.)?\bexports\.([A-Za-z_$][\w$]*)\s*=[^=]`)
+	jsDecl      = lazyRegexp(`\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)`)
+	jsList      = lazyRegexp(`\bexport\s*\{([^}]*)\}`)
+	jsDefault   = lazyRegexp(`\bexport\s+default\b`)
+	jsWhole     = lazyRegexp(`\bmodule\.exports\s*=\s*`)
+	pyDynamic   = lazyRegexp(`\bimport\s+\*|\bglobals\s*\(|\bexec\s*\(|\bsetattr\s*\(|\b__getattr__\b|\bvars\s*\(|\blocals\s*\(`)
+	tscESModule = lazyRegexp(`Object\.defineProperty\(\s*exports\s*,\s*["']__esModule["']\s*,\s*\{\s*value:\s*true\s*\}\s*\);?`)
+	identRe     = lazyRegexp(`^[A-Za-z_$][\w$]*$`)
+	jsObjectKey = lazyRegexp(`^(?:async\s+)?\*?\s*(?:get\s+|set\s+)?["']?([A-Za-z_$][\w$]*)["']?\s*(?:[:(,]|$)`)
 )
 
 // jsExports says whether JavaScript source exports name (CommonJS or ES
@@ -746,25 +746,25 @@ var (
 // dynamic exports and anything the scan does not understand make it
 // unsure.
 func jsExports(src, name string) (exported, sure bool) {
-	src = tscESModule.ReplaceAllString(src, "")
+	src = tscESModule().ReplaceAllString(src, "")
 	code := stripJS(src)
 	if strings.TrimSpace(code) == "" {
 		return false, false
 	}
-	if jsDynamic.MatchString(code) {
+	if jsDynamic().MatchString(code) {
 		return false, false
 	}
 	names := map[string]bool{}
-	for _, m := range jsNamed.FindAllStringSubmatch(code, -1) {
+	for _, m := range jsNamed().FindAllStringSubmatch(code, -1) {
 		names[m[1]] = true
 	}
-	for _, m := range jsDecl.FindAllStringSubmatch(code, -1) {
+	for _, m := range jsDecl().FindAllStringSubmatch(code, -1) {
 		names[m[1]] = true
 	}
-	if jsDefault.MatchString(code) {
+	if jsDefault().MatchString(code) {
 		names["default"] = true
 	}
-	for _, m := range jsList.FindAllStringSubmatch(code, -1) {
+	for _, m := range jsList().FindAllStringSubmatch(code, -1) {
 		for _, part := range strings.Split(m[1], ",") {
 			f := strings.Fields(part)
 			switch {
@@ -778,7 +778,7 @@ func jsExports(src, name string) (exported, sure bool) {
 			}
 		}
 	}
-	for _, loc := range jsWhole.FindAllStringIndex(code, -1) {
+	for _, loc := range jsWhole().FindAllStringIndex(code, -1) {
 		rest := code[loc[1]:]
 		if !strings.HasPrefix(rest, "{") {
 			return false, false // module.exports = someValue: unknown shape
@@ -808,7 +808,7 @@ func objectKeys(s string) ([]string, bool) {
 		if strings.HasPrefix(e, "...") || strings.HasPrefix(e, "[") {
 			return false
 		}
-		m := jsObjectKey.FindStringSubmatch(e)
+		m := jsObjectKey().FindStringSubmatch(e)
 		if m == nil {
 			return false
 		}
@@ -885,10 +885,10 @@ func stripJS(src string) string {
 // name bound anywhere (inside if/try blocks too) counts as defined.
 func pyDefines(src, name string) (defined, sure bool) {
 	code := stripPython(src)
-	if strings.TrimSpace(code) == "" || pyDynamic.MatchString(code) {
+	if strings.TrimSpace(code) == "" || pyDynamic().MatchString(code) {
 		return false, false
 	}
-	if !identRe.MatchString(name) {
+	if !identRe().MatchString(name) {
 		return false, false
 	}
 	q := regexp.QuoteMeta(name)

@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -13,7 +12,7 @@ import (
 // Model rules about methods and their integrations (see registry.go).
 
 var (
-	placeholder  = regexp.MustCompile(`\{([^{}$]+)\}`)
+	placeholder  = lazyRegexp(`\{([^{}$]+)\}`)
 	validMethods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 )
 
@@ -136,7 +135,7 @@ var _ = define(Rule{
 		if !isHTTPIntegration(in) {
 			return
 		}
-		for _, ph := range placeholder.FindAllStringSubmatch(strings.ReplaceAll(in.URI, "${", "$["), -1) {
+		for _, ph := range placeholder().FindAllStringSubmatch(strings.ReplaceAll(in.URI, "${", "$["), -1) {
 			name := ph[1]
 			if _, ok := in.RequestParameters["integration.request.path."+name]; !ok {
 				r.errorf(mc.at("Uri"), mc.m.LogicalID,

@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -10,7 +9,7 @@ import (
 
 // Model rules about the resource tree (see registry.go).
 
-var pathPartRe = regexp.MustCompile(`^(?:[a-zA-Z0-9._:@~!$&'()*+,;=-]+|\{[a-zA-Z0-9._-]+\+?\})$`)
+var pathPartRe = lazyRegexp(`^(?:[a-zA-Z0-9._:@~!$&'()*+,;=-]+|\{[a-zA-Z0-9._-]+\+?\})$`)
 
 // pathPartWritten reports whether res has a path part to check: a missing
 // required PathPart is the schema check's finding, not these rules'.
@@ -27,7 +26,7 @@ var _ = define(Rule{
 	Summary: "invalid path part",
 	Why:     "API Gateway accepts literal segments or one {param} / {param+}.",
 	Resource: func(r report, api *model.RestAPI, res *model.Resource) {
-		if pathPartWritten(res) && !pathPartRe.MatchString(res.PathPart) {
+		if pathPartWritten(res) && !pathPartRe().MatchString(res.PathPart) {
 			r.errorf(res.Props.At("PathPart", res.Range), res.LogicalID,
 				"A path part is a literal segment (letters, digits, . _ - :) or one {param} / {param+}, without slashes.", "invalid path part %q", res.PathPart)
 		}
