@@ -341,7 +341,38 @@ func (s *stack) buildGraph() []*model.Node {
 // valueArena hands out Values from slabs: a 2,000-resource template has
 // hundreds of thousands of values, and one allocation per value was a
 // sixth of all the resolver's allocations.
-type valueArena struct{ slab []model.Value }
+type valueArena struct {
+	slab []model.Value
+	// items and fields back the Items and Fields slices the same way;
+	// each slice handed out is capped at its length, so an append by a
+	// reader copies instead of writing into its neighbour.
+	items  []*model.Value
+	fields []model.Field
+}
+
+func (a *valueArena) itemSlice(n int) []*model.Value {
+	if n == 0 || n > 64 {
+		return make([]*model.Value, n)
+	}
+	if len(a.items) < n {
+		a.items = make([]*model.Value, 1024)
+	}
+	s := a.items[:n:n]
+	a.items = a.items[n:]
+	return s
+}
+
+func (a *valueArena) fieldSlice(n int) []model.Field {
+	if n == 0 || n > 64 {
+		return make([]model.Field, n)
+	}
+	if len(a.fields) < n {
+		a.fields = make([]model.Field, 512)
+	}
+	s := a.fields[:n:n]
+	a.fields = a.fields[n:]
+	return s
+}
 
 func (a *valueArena) alloc() *model.Value {
 	if len(a.slab) == 0 {
@@ -373,7 +404,7 @@ func (a *valueArena) convert(n *cfn.Node) *model.Value {
 		}
 	case cfn.Sequence:
 		v.Kind = model.List
-		v.Items = make([]*model.Value, len(n.Items))
+		v.Items = a.itemSlice(len(n.Items))
 		for i, it := range n.Items {
 			v.Items[i] = a.convert(it)
 		}
@@ -383,7 +414,7 @@ func (a *valueArena) convert(n *cfn.Node) *model.Value {
 			return v
 		}
 		v.Kind = model.Map
-		v.Fields = make([]model.Field, len(n.Fields))
+		v.Fields = a.fieldSlice(len(n.Fields))
 		for i, f := range n.Fields {
 			v.Fields[i] = model.Field{Key: f.Key, KeyRange: f.KeyRange, Value: a.convert(f.Value)}
 		}
