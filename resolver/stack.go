@@ -283,8 +283,16 @@ func (s *stack) loadResources() {
 	if sec == nil || sec.Kind != cfn.Mapping {
 		return
 	}
-	for _, f := range sec.Fields {
-		r := &resource{id: f.Key, keyRange: f.KeyRange, decl: f.Value, live: true}
+	// One allocation for every declared resource, and the index sized
+	// once: a large template has thousands.
+	if len(s.res) == 0 {
+		s.res = make(map[string]*resource, len(sec.Fields))
+	}
+	s.resOrder = slices.Grow(s.resOrder, len(sec.Fields))
+	slab := make([]resource, len(sec.Fields))
+	for i, f := range sec.Fields {
+		r := &slab[i]
+		*r = resource{id: f.Key, keyRange: f.KeyRange, decl: f.Value, live: true}
 		if !validLogicalID(f.Key) {
 			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, "Logical ids are alphanumeric (A-Za-z0-9) and unique within the template.", "logical id %q is not alphanumeric", f.Key)
 		}
