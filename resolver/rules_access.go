@@ -82,7 +82,7 @@ var _ = define(Rule{
 		}
 		bound := false // some plan of the template is bound to this API
 		for _, p := range t.UsagePlans {
-			if _, written := p.Props["ApiStages"]; written && len(p.Stages) == 0 {
+			if _, written := p.Props.Lookup("ApiStages"); written && len(p.Stages) == 0 {
 				return // stages known only after apply (a Terraform api_stages block with an unknown value)
 			}
 			for _, ps := range p.Stages {
@@ -211,7 +211,7 @@ var _ = define(Rule{
 			if !strings.EqualFold(au.Type, "COGNITO_USER_POOLS") || len(au.ProviderARNs) > 0 {
 				continue
 			}
-			if _, written := au.Props["ProviderARNs"]; written && r.template().Format == model.Terraform {
+			if _, written := au.Props.Lookup("ProviderARNs"); written && r.template().Format == model.Terraform {
 				continue // provider_arns set to a value known only after apply
 			}
 			r.errorf(au.Props.At("ProviderARNs", au.Range), au.LogicalID,

@@ -162,7 +162,7 @@ func TestResourcePolicyFindings(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := policyTemplate(tc.policy)
-			b.api.Props = model.Ranges{"Policy": diag.Range{Filename: "t.yaml", Start: diag.Pos{Line: 7, Column: 7}}}
+			b.api.Props = model.Ranges{{Key: "Policy", Range: diag.Range{Filename: "t.yaml", Start: diag.Pos{Line: 7, Column: 7}}}}
 			ds, err := g.Load(b.build())
 			if err != nil {
 				t.Fatal(err)

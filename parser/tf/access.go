@@ -85,7 +85,7 @@ func (lw *lowering) access(byType map[string][]*instance) {
 				st.Props = model.Ranges{}
 				for arg, key := range map[string]string{"api_id": "ApiId", "stage": "Stage"} {
 					if v := in.props.Get("api_stages").Items[i].Get(arg); v != nil {
-						st.Props[key] = v.Range
+						st.Props.Set(key, v.Range)
 					}
 				}
 			}
