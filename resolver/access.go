@@ -51,7 +51,7 @@ func (l *lowerer) lowerAccess() {
 			up.Name = r.id
 		}
 		for _, st := range p.items("ApiStages") {
-			ps := model.UsagePlanStage{APIID: st.str("ApiId"), Stage: st.str("Stage"), Range: st.node.Range, Props: st.rng}
+			ps := model.UsagePlanStage{APIID: st.str("ApiId"), Stage: st.str("Stage"), Range: st.node.Range, Props: st.ranges()}
 			if th := st.node.Get("Throttle"); th != nil && th.Kind == cfn.Mapping {
 				tp := st.sub("Throttle")
 				for _, f := range th.Fields {
