@@ -22,6 +22,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/internal/policy"
 )
 
 // cauthorizer is a compiled Lambda authorizer, shared by the methods that
@@ -456,10 +457,10 @@ const (
 func (ar *authResult) evaluate(arn string) policyDecision {
 	d := policyNone
 	for _, st := range ar.statements {
-		if !slices.ContainsFunc(st.actions, func(a string) bool { return wildcardMatch(strings.ToLower(a), "execute-api:invoke") }) {
+		if !slices.ContainsFunc(st.actions, func(a string) bool { return policy.Match(strings.ToLower(a), "execute-api:invoke") }) {
 			continue
 		}
-		if !slices.ContainsFunc(st.resources, func(r string) bool { return wildcardMatch(r, arn) }) {
+		if !slices.ContainsFunc(st.resources, func(r string) bool { return policy.Match(r, arn) }) {
 			continue
 		}
 		if !st.allow {
@@ -468,33 +469,6 @@ func (ar *authResult) evaluate(arn string) policyDecision {
 		d = policyAllow
 	}
 	return d
-}
-
-// wildcardMatch matches s against an IAM pattern: * any run of
-// characters, ? any one character.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // value is $context.authorizer.key: principalId or a context value.
