@@ -360,7 +360,7 @@ func parseAuthorizerResult(p []byte) (*authResult, error) {
 		res.principalID = string(b)
 	}
 	var stmts []any
-	switch s := policyField(raw.PolicyDocument, "Statement").(type) {
+	switch s := policy.Field(raw.PolicyDocument, "Statement").(type) {
 	case []any:
 		stmts = s
 	case map[string]any:
@@ -373,13 +373,13 @@ func parseAuthorizerResult(p []byte) (*authResult, error) {
 		if !ok {
 			return nil, fmt.Errorf("a Statement is not an object")
 		}
-		effect, _ := policyField(m, "Effect").(string)
+		effect, _ := policy.Field(m, "Effect").(string)
 		st := policyStatement{allow: strings.EqualFold(effect, "Allow")}
 		if !st.allow && !strings.EqualFold(effect, "Deny") {
 			return nil, fmt.Errorf("a Statement's Effect is %q, not Allow or Deny", effect)
 		}
-		st.actions = stringList(policyField(m, "Action"))
-		st.resources = stringList(policyField(m, "Resource"))
+		st.actions = policy.Strings(policy.Field(m, "Action"))
+		st.resources = policy.Strings(policy.Field(m, "Resource"))
 		res.statements = append(res.statements, st)
 	}
 	for k, v := range raw.Context {
@@ -412,36 +412,6 @@ func parseAuthorizerResult(p []byte) (*authResult, error) {
 	}
 	res.json = append(b, '}')
 	return res, nil
-}
-
-// policyField reads a policy key case-insensitively (IAM accepts
-// "Statement" and "statement" from authorizers).
-func policyField(m map[string]any, k string) any {
-	if v, ok := m[k]; ok {
-		return v
-	}
-	for mk, v := range m {
-		if strings.EqualFold(mk, k) {
-			return v
-		}
-	}
-	return nil
-}
-
-func stringList(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 type policyDecision uint8

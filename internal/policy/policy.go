@@ -82,7 +82,7 @@ func Parse(doc string) (*Policy, error) {
 		return nil, fmt.Errorf("the policy is not a JSON object: %v", err)
 	}
 	var stmts []any
-	switch s := field(raw, "Statement").(type) {
+	switch s := Field(raw, "Statement").(type) {
 	case []any:
 		stmts = s
 	case map[string]any:
@@ -109,22 +109,22 @@ func Parse(doc string) (*Policy, error) {
 
 func parseStatement(i int, m map[string]any) (Statement, error) {
 	st := Statement{Index: i}
-	st.Sid, _ = field(m, "Sid").(string)
+	st.Sid, _ = Field(m, "Sid").(string)
 	name := fmt.Sprintf("statement %d", i+1)
 	if st.Sid != "" {
 		name += " (" + st.Sid + ")"
 	}
-	switch effect, _ := field(m, "Effect").(string); effect {
+	switch effect, _ := Field(m, "Effect").(string); effect {
 	case "Allow":
 	case "Deny":
 		st.Deny = true
 	default:
 		return st, fmt.Errorf("%s: Effect is %q, not Allow or Deny", name, effect)
 	}
-	if field(m, "NotPrincipal") != nil {
+	if Field(m, "NotPrincipal") != nil {
 		st.Unevaluated = append(st.Unevaluated, "NotPrincipal")
 	}
-	switch pr := field(m, "Principal").(type) {
+	switch pr := Field(m, "Principal").(type) {
 	case string:
 		if pr == "*" {
 			st.Anonymous = true
@@ -133,7 +133,7 @@ func parseStatement(i int, m map[string]any) (Statement, error) {
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(pr) {
-			for _, v := range strings1(pr[k]) {
+			for _, v := range Strings(pr[k]) {
 				if k == "AWS" && v == "*" {
 					st.Anonymous = true
 				} else {
@@ -142,38 +142,38 @@ func parseStatement(i int, m map[string]any) (Statement, error) {
 			}
 		}
 	case nil:
-		if field(m, "NotPrincipal") == nil {
+		if Field(m, "NotPrincipal") == nil {
 			return st, fmt.Errorf("%s has no Principal (a resource policy names who it applies to: \"Principal\": \"*\")", name)
 		}
 	}
-	act, nact := field(m, "Action"), field(m, "NotAction")
+	act, nact := Field(m, "Action"), Field(m, "NotAction")
 	switch {
 	case act != nil:
-		st.Actions = strings1(act)
+		st.Actions = Strings(act)
 	case nact != nil:
-		st.Actions, st.NotAction = strings1(nact), true
+		st.Actions, st.NotAction = Strings(nact), true
 	default:
 		return st, fmt.Errorf("%s has no Action", name)
 	}
 	for j, a := range st.Actions {
 		st.Actions[j] = strings.ToLower(a)
 	}
-	res, nres := field(m, "Resource"), field(m, "NotResource")
+	res, nres := Field(m, "Resource"), Field(m, "NotResource")
 	switch {
 	case res != nil:
-		st.Resources = strings1(res)
+		st.Resources = Strings(res)
 	case nres != nil:
-		st.Resources, st.NotResource = strings1(nres), true
+		st.Resources, st.NotResource = Strings(nres), true
 	default:
 		return st, fmt.Errorf("%s has no Resource", name)
 	}
-	cond, _ := field(m, "Condition").(map[string]any)
+	cond, _ := Field(m, "Condition").(map[string]any)
 	for _, op := range sortedKeys(cond) {
 		keys, _ := cond[op].(map[string]any)
 		for _, key := range sortedKeys(keys) {
 			if (op == "IpAddress" || op == "NotIpAddress") && strings.EqualFold(key, "aws:SourceIp") {
 				c := IPCondition{Not: op == "NotIpAddress"}
-				for _, v := range strings1(keys[key]) {
+				for _, v := range Strings(keys[key]) {
 					pfx, err := parsePrefix(v)
 					if err != nil {
 						return st, fmt.Errorf("%s: aws:SourceIp %q is not an IP address or CIDR block", name, v)
@@ -207,8 +207,9 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
-// field reads a policy key; IAM accepts any case for element names.
-func field(m map[string]any, k string) any {
+// Field reads a policy key; IAM accepts any case for element names
+// ("Statement" and "statement" alike).
+func Field(m map[string]any, k string) any {
 	if v, ok := m[k]; ok {
 		return v
 	}
@@ -220,8 +221,8 @@ func field(m map[string]any, k string) any {
 	return nil
 }
 
-// strings1 reads a string or a list of strings (other items dropped).
-func strings1(v any) []string {
+// Strings reads a string or a list of strings (other items dropped).
+func Strings(v any) []string {
 	switch v := v.(type) {
 	case string:
 		return []string{v}
