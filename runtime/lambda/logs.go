@@ -32,6 +32,10 @@ type logState struct {
 
 	pipe *os.File     // the read end of the process's stdout and stderr
 	read atomic.Int64 // bytes read from the pipe
+	// logged is the value of read once the pump has logged what it read
+	// (all but a partial line): below read, the pump holds bytes it has
+	// taken from the pipe and not logged yet.
+	logged atomic.Int64
 	// partial is set while the pump holds the start of a line it has not
 	// seen the end of.
 	partial atomic.Bool
@@ -65,6 +69,7 @@ func (in *instance) pump() {
 			in.logs.read.Add(int64(m))
 			n += m
 			n = in.logLines(buf, n)
+			in.logs.logged.Store(in.logs.read.Load())
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			// syncLogs interrupted the read: pick up its requests.
@@ -134,8 +139,15 @@ func (in *instance) logLines(buf []byte, n int) int {
 // wrote so far, so that an invocation's output comes before its END and
 // REPORT lines and into its log tail.
 func (in *instance) syncLogs() {
+	// In this order: bytes still in the pipe, then whether the pump has
+	// logged all it took out of it (it may have read the last lines just
+	// before avail was measured and not logged them yet), then a partial
+	// line it holds.
 	avail := pipeAvailable(in.logs.pipe)
-	if avail < 0 || avail == 0 && !in.logs.partial.Load() {
+	if avail < 0 {
+		return
+	}
+	if avail == 0 && in.logs.logged.Load() == in.logs.read.Load() && !in.logs.partial.Load() {
 		return
 	}
 	r := logSync{target: in.logs.read.Load() + int64(avail), done: make(chan struct{})}
