@@ -45,3 +45,30 @@ func (a *arena) itemsOf(items []*Node) []*Node {
 	a.items = append(a.items, items...)
 	return a.items[from:len(a.items):len(a.items)]
 }
+
+// repeatedKey reports whether k is among fields, the keys read so far of
+// one mapping. Past 8 keys it keeps them in *seen, so a wide mapping is not
+// scanned once per key.
+func repeatedKey(fields []Field, seen *map[string]bool, k string) bool {
+	if *seen != nil {
+		if (*seen)[k] {
+			return true
+		}
+		(*seen)[k] = true
+		return false
+	}
+	for _, f := range fields {
+		if f.Key == k {
+			return true
+		}
+	}
+	if len(fields) == 8 {
+		m := make(map[string]bool, 32)
+		for _, f := range fields {
+			m[f.Key] = true
+		}
+		m[k] = true
+		*seen = m
+	}
+	return false
+}

@@ -347,24 +347,8 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 			giveUp() // YAML's limit on implicit keys
 		}
 		// Duplicates go to the general path, which reports them.
-		if seen != nil {
-			if seen[k] {
-				giveUp()
-			}
-			seen[k] = true
-		} else {
-			for _, f := range r.fields[base:] {
-				if f.Key == k {
-					giveUp()
-				}
-			}
-			if len(r.fields)-base == 8 {
-				seen = make(map[string]bool, 32)
-				for _, f := range r.fields[base:] {
-					seen[f.Key] = true
-				}
-				seen[k] = true
-			}
+		if repeatedKey(r.fields[base:], &seen, k) {
+			giveUp()
 		}
 		kr := r.scalarRange(kl, kc, k, true)
 		r.space()

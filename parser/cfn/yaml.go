@@ -266,24 +266,8 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 		}
 		r.off++
 		// Duplicates go to the general path, which reports them.
-		if seen != nil {
-			if seen[k] {
-				giveUp()
-			}
-			seen[k] = true
-		} else {
-			for _, f := range r.fields[base:] {
-				if f.Key == k {
-					giveUp()
-				}
-			}
-			if len(r.fields)-base == 8 {
-				seen = make(map[string]bool, 32)
-				for _, f := range r.fields[base:] {
-					seen[f.Key] = true
-				}
-				seen[k] = true
-			}
+		if repeatedKey(r.fields[base:], &seen, k) {
+			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
 		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
