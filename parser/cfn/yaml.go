@@ -244,22 +244,10 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
 	for {
-		kl, kc, from := r.line, r.column(r.off), r.off
-		var k string
-		var kr diag.Range
-		if c := r.src[r.off]; c == '"' || c == '\'' {
-			k = r.quoted(-1)
-			kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
-		} else {
-			if !r.plainStart(false) {
-				giveUp()
-			}
-			end, stop := r.plainEnd(false)
-			k, r.off = r.text(r.off, end), stop
-			if k == "<<" {
-				giveUp() // a merge key: the general path reports it
-			}
-			kr = r.p.scalarRangeAt(kl, kc, k, plainStyle)
+		from := r.off
+		k, kr, plain := r.key(false)
+		if plain && k == "<<" {
+			giveUp() // a merge key: the general path reports it
 		}
 		if r.off >= len(r.src) || r.src[r.off] != ':' || !r.blankz(r.off+1) || r.off-from > 1000 {
 			giveUp()
@@ -580,6 +568,22 @@ func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
 	return n
 }
 
+// key reads a mapping key, quoted or plain (flow says where a plain one
+// ends), with its range; plain says which it was.
+func (r *yamlReader) key(flow bool) (k string, kr diag.Range, plain bool) {
+	kl, kc := r.line, r.column(r.off)
+	if c := r.src[r.off]; c == '"' || c == '\'' {
+		k = r.quoted(-1)
+		return k, r.p.scalarRangeAt(kl, kc, k, quotedStyle), false
+	}
+	if !r.plainStart(flow) {
+		giveUp()
+	}
+	end, stop := r.plainEnd(flow)
+	k, r.off = r.text(r.off, end), stop
+	return k, r.p.scalarRangeAt(kl, kc, k, plainStyle), true
+}
+
 // plainStart reports whether a plain scalar may start at off.
 func (r *yamlReader) plainStart(flow bool) bool {
 	switch c := r.src[r.off]; c {
@@ -868,32 +872,19 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 		return n
 	}
 	fbase, ibase := len(r.fields), len(r.items)
+	var seen map[string]bool // past a few entries
 	for {
 		if r.off >= len(r.src) {
 			giveUp()
 		}
 		if n.Kind == Mapping {
-			kl, kc := r.line, r.column(r.off)
-			var k string
-			var kr diag.Range
-			if c := r.src[r.off]; c == '"' || c == '\'' {
-				k = r.quoted(-1)
-				kr = r.p.scalarRangeAt(kl, kc, k, quotedStyle)
-			} else {
-				if !r.plainStart(true) {
-					giveUp()
-				}
-				end, stop := r.plainEnd(true)
-				k, r.off = r.text(r.off, end), stop
-				kr = r.p.scalarRangeAt(kl, kc, k, plainStyle)
-			}
+			kl := r.line
+			k, kr, _ := r.key(true)
 			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' || kl != r.line {
 				giveUp()
 			}
-			for _, f := range r.fields[fbase:] {
-				if f.Key == k {
-					giveUp()
-				}
+			if repeatedKey(r.fields[fbase:], &seen, k) {
+				giveUp()
 			}
 			r.off++
 			r.flowSpace(parent)
