@@ -75,6 +75,26 @@ func BenchmarkResolveScale(b *testing.B) {
 	}
 }
 
+// BenchmarkValidateScale is BenchmarkResolveScale as `cfnrun validate`
+// resolves: findings only, no property copy for diff.
+// go test -run X -bench ValidateScale -benchmem ./resolver/
+func BenchmarkValidateScale(b *testing.B) {
+	for _, format := range []string{"yaml", "json"} {
+		for _, n := range []int{500, 2000, 8000, 16000} {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				path := writeGeneratedAs(b, n, format)
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if r := Resolve(ctx, []string{path}, Options{FindingsOnly: true}); r.Template == nil {
+						b.Fatal("no template")
+					}
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkResolveGenerated2000 resolves (parse, graph, evaluate, lower,
 // check) a 2,000-resource template: what `cfnrun validate` does in-process.
 func BenchmarkResolveGenerated2000(b *testing.B) {

@@ -24,6 +24,10 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// process is true when the command runs as the cfnrun process itself
+	// (main), not in a test: only then may it change process-wide
+	// settings such as the garbage collector's (internal/shortheap).
+	process bool
 }
 
 type command struct {
@@ -64,7 +68,11 @@ func versionCommand() command {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	return runEnv(&env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}, args)
+}
+
+func runEnv(e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	cmds := commands()
 	if len(args) == 0 {
 		// The main job: serve the embedded default.

@@ -28,7 +28,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "cfnrun: %s again: exiting now\n", signalName(s))
 		os.Exit(signalCode(s))
 	}()
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := runEnv(&env{ctx: ctx, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, process: true}, os.Args[1:])
 	signal.Stop(sigs)
 	os.Exit(code)
 }

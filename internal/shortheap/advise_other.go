@@ -1,0 +1,5 @@
+//go:build !linux
+
+package shortheap
+
+func adviseHuge([]byte) bool { return false }
