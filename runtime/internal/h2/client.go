@@ -2,7 +2,6 @@ package h2
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,12 +9,10 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
@@ -168,18 +165,19 @@ type cconn struct {
 	br *bufio.Reader
 	fr *http2.Framer
 
-	wmu        sync.Mutex
-	wcond      *sync.Cond
-	bw         *bufio.Writer
-	henc       *hpack.Encoder
-	hbuf       bytes.Buffer
+	wmu   sync.Mutex
+	wcond *sync.Cond
+	bw    *bufio.Writer
+	// hblock is the request header block being encoded; enc, what the
+	// backend's HPACK table holds of ours (hpackreq.go).
+	hblock     []byte
+	enc        reqEncoder
 	sendWindow int64
 	peerInit   int64
 	peerFrame  int
 	dirty      bool
 	werr       error
 	flushCh    chan struct{}
-	lowerMap   map[string]string // guarded by wmu
 
 	mu         sync.Mutex
 	streams    map[uint32]*cstream
@@ -224,7 +222,6 @@ func newCConn(cl *Client, nc net.Conn) (*cconn, error) {
 		bw:         bufio.NewWriterSize(nc, 32<<10),
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
 		flushCh:    make(chan struct{}, 1),
-		lowerMap:   map[string]string{},
 		streams:    map[uint32]*cstream{},
 		nextID:     1,
 		maxStreams: 100, // until the server's SETTINGS say otherwise
@@ -237,7 +234,6 @@ func newCConn(cl *Client, nc net.Conn) (*cconn, error) {
 	cc.fr.MaxHeaderListSize = 1 << 20
 	cc.fr.SetMaxReadFrameSize(1 << 20)
 	cc.fr.SetReuseFrames()
-	cc.henc = hpack.NewEncoder(&cc.hbuf)
 	if _, err := io.WriteString(cc.bw, http2.ClientPreface); err != nil {
 		return nil, err
 	}
@@ -281,26 +277,6 @@ func (cc *cconn) signalFlush() {
 	}
 }
 
-// Request headers that do not go over HTTP/2.
-func skipRequestHeader(lk string) bool {
-	switch lk {
-	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host", "te", "http2-settings":
-		return true
-	}
-	return false
-}
-
-func (cc *cconn) lower(k string) string {
-	if v, ok := cc.lowerMap[k]; ok {
-		return v
-	}
-	v := strings.ToLower(k)
-	if len(cc.lowerMap) < 256 {
-		cc.lowerMap[k] = v
-	}
-	return v
-}
-
 func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.Duration) (*http.Response, error) {
 	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
 	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
@@ -325,30 +301,8 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	cc.streams[st.id] = st
 	cc.mu.Unlock()
 	st.sendWindow = cc.peerInit
-	cc.hbuf.Reset()
-	f := func(name, value string, sensitive bool) {
-		cc.henc.WriteField(hpack.HeaderField{Name: name, Value: value, Sensitive: sensitive})
-	}
-	f(":method", req.Method, false)
-	f(":scheme", "http", false)
-	f(":authority", host, false)
-	f(":path", path, false)
-	for k, vv := range req.Header {
-		lk := cc.lower(k)
-		if skipRequestHeader(lk) || lk == "content-length" {
-			continue
-		}
-		unique := lk == "x-amzn-trace-id"
-		for _, v := range vv {
-			if httpguts.ValidHeaderFieldValue(v) {
-				f(lk, v, unique)
-			}
-		}
-	}
-	if req.ContentLength > 0 {
-		f("content-length", strconv.FormatInt(req.ContentLength, 10), false)
-	}
-	err := cc.writeHeadersLocked(st.id, cc.hbuf.Bytes(), !hasBody)
+	cc.hblock = cc.enc.appendRequest(cc.hblock[:0], req.Method, host, path, req.Header, req.ContentLength)
+	err := cc.writeHeadersLocked(st.id, cc.hblock, !hasBody)
 	if !hasBody {
 		st.sentEnd = true
 	}
@@ -365,11 +319,13 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	} else {
 		go st.sendBody(req.Body)
 	}
-	if sst, ok := ctx.Value(streamKey{}).(*stream); ok && sst.reqCtx == ctx {
-		// The handler's own request context: its stream's abort
-		// cancels this one. Stored under cc.mu, where maybeRemove
-		// clears it; checked after the store: an abort that swapped
-		// before it has already canceled ctx.
+	var done <-chan struct{}
+	if sst, ok := ctx.(*stream); ok {
+		// The handler's own request context (the stream itself): its
+		// abort cancels this one, and no Done channel is needed.
+		// Stored under cc.mu, where maybeRemove clears it; checked
+		// after the store: an abort that swapped before it has
+		// already canceled ctx.
 		cc.mu.Lock()
 		if !(st.remoteDone && st.localDone) {
 			st.watched = sst
@@ -380,6 +336,7 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 			st.cancel(err)
 		}
 	} else {
+		done = ctx.Done()
 		stop := context.AfterFunc(ctx, func() { st.cancel(ctx.Err()) })
 		cc.mu.Lock()
 		st.stop = stop
@@ -397,7 +354,7 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	}
 	select {
 	case <-st.respCh:
-	case <-ctx.Done():
+	case <-done:
 		st.cancel(ctx.Err())
 		<-st.respCh
 	case <-tc:
@@ -754,7 +711,7 @@ func (cc *cconn) handle(f http2.Frame) error {
 				cc.maxStreams = max(s.Val, 1)
 				cc.mu.Unlock()
 			case http2.SettingHeaderTableSize:
-				cc.henc.SetMaxDynamicTableSize(s.Val)
+				cc.enc.setMaxTable(s.Val)
 			}
 			return nil
 		})

@@ -94,11 +94,22 @@ func appendString(dst []byte, s string) []byte {
 // form, what the writer must know about it, and the encoded bytes that
 // precede each of its values.
 type fieldName struct {
-	lower  string
-	skip   bool // connection-specific: never sent in HTTP/2
-	date   bool
-	ctype  bool
-	prefix []byte
+	lower string
+	skip  bool // connection-specific: never sent in HTTP/2
+	// skipRequest: not sent in a request by the Client (the
+	// connection-specific ones, host, te and content-length, which
+	// the Client writes itself).
+	skipRequest bool
+	// cached: the name is in its connection's cache, so the request
+	// encoder may index its value (hpackreq.go): indexed, the first
+	// value inserted into the table, as the entry-th insertion.
+	cached  bool
+	indexed bool
+	value   string
+	entry   int
+	date    bool
+	ctype   bool
+	prefix  []byte
 }
 
 // newFieldName prepares the encoding of the canonical header name k.
@@ -108,6 +119,9 @@ func newFieldName(k string) *fieldName {
 	switch lk {
 	case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "trailer":
 		fn.skip = true
+		fn.skipRequest = lk != "trailer"
+	case "host", "te", "http2-settings", "content-length":
+		fn.skipRequest = true
 	case "date":
 		fn.date = true
 	case "content-type":
@@ -151,6 +165,7 @@ func (m fieldNames) get(k string) *fieldName {
 	}
 	fn := newFieldName(k)
 	if len(m) < 256 && len(k) <= 64 {
+		fn.cached = true
 		m[k] = fn
 	}
 	return fn

@@ -1,6 +1,8 @@
 package h2
 
 import (
+	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,4 +67,85 @@ func TestStatelessEncodingSkipsInvalidValues(t *testing.T) {
 	if !newFieldName("Transfer-Encoding").skip {
 		t.Error("Transfer-Encoding is not skipped")
 	}
+}
+
+// TestRequestEncoding decodes the Client's request blocks with x/net's
+// decoder, each request twice on one connection (the second from the
+// table): pseudo-headers first, the headers HTTP/2 forbids or the Client
+// writes itself dropped, the content length last; a value that changes
+// is sent as a literal; the table never overflows, and a smaller table
+// announced by the backend empties it.
+func TestRequestEncoding(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	tests := []struct {
+		name         string
+		method, path string
+		header       http.Header
+		length       int64
+		want         []hpack.HeaderField
+	}{
+		{"GET /", "GET", "/", http.Header{"Connection": {"close"}, "Host": {"h"}, "Te": {"trailers"}, "Content-Length": {"9"}}, 0,
+			[]hpack.HeaderField{{Name: ":method", Value: "GET"}, {Name: ":scheme", Value: "http"}, {Name: ":authority", Value: "backend:8080"}, {Name: ":path", Value: "/"}}},
+		{"POST with a length", "POST", "/a?b=c", http.Header{"X-Amzn-Trace-Id": {"Root=1-x"}}, 1234567,
+			[]hpack.HeaderField{{Name: ":method", Value: "POST"}, {Name: ":scheme", Value: "http"}, {Name: ":authority", Value: "backend:8080"}, {Name: ":path", Value: "/a?b=c"},
+				{Name: "x-amzn-trace-id", Value: "Root=1-x"}, {Name: "content-length", Value: "1234567"}}},
+		{"changed values", "PATCH", "/p", http.Header{"X-Amzn-Trace-Id": {"Root=1-y"}}, -1,
+			[]hpack.HeaderField{{Name: ":method", Value: "PATCH"}, {Name: ":scheme", Value: "http"}, {Name: ":authority", Value: "backend:8080"}, {Name: ":path", Value: "/p"},
+				{Name: "x-amzn-trace-id", Value: "Root=1-y"}}},
+		{"past the table", "GET", "/", http.Header{"Accept": {"a", "b"}, "X-L1": {long}, "X-L2": {long}, "X-L3": {long}, "X-L4": {long}, "X-L5": {long}}, -1,
+			[]hpack.HeaderField{{Name: ":method", Value: "GET"}, {Name: ":scheme", Value: "http"}, {Name: ":authority", Value: "backend:8080"}, {Name: ":path", Value: "/"},
+				{Name: "accept", Value: "a"}, {Name: "accept", Value: "b"}, {Name: "x-l1", Value: long}, {Name: "x-l2", Value: long}, {Name: "x-l3", Value: long},
+				{Name: "x-l4", Value: long}, {Name: "x-l5", Value: long}}},
+	}
+	var got []hpack.HeaderField
+	dec := hpack.NewDecoder(4096, func(f hpack.HeaderField) { got = append(got, f) })
+	var e reqEncoder
+	for _, resize := range []bool{false, true} {
+		if resize {
+			e.setMaxTable(200)
+			dec.SetAllowedMaxDynamicTableSize(200)
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				sizes := [2]int{}
+				for i := range sizes {
+					got = nil
+					block := e.appendRequest(nil, tt.method, "backend:8080", tt.path, tt.header, tt.length)
+					sizes[i] = len(block)
+					if _, err := dec.Write(block); err != nil {
+						t.Fatal(err)
+					}
+					if err := dec.Close(); err != nil {
+						t.Fatal(err)
+					}
+					sortRegular(got)
+					if d := cmp.Diff(tt.want, got); d != "" {
+						t.Errorf("block %d: decoded fields (-want +got):\n%s", i, d)
+					}
+				}
+				if e.size > e.max {
+					t.Errorf("table size %d over %d", e.size, e.max)
+				}
+				if tt.name == "GET /" && sizes[1] != 4 {
+					t.Errorf("repeated GET / block is %d bytes, want 4 (all indexed)", sizes[1])
+				}
+			})
+		}
+	}
+}
+
+// sortRegular sorts the regular fields (map order) by name, then value,
+// keeping content-length last.
+func sortRegular(fs []hpack.HeaderField) {
+	i := 0
+	for i < len(fs) && strings.HasPrefix(fs[i].Name, ":") {
+		i++
+	}
+	r := fs[i:]
+	if n := len(r); n > 0 && r[n-1].Name == "content-length" {
+		r = r[:n-1]
+	}
+	slices.SortStableFunc(r, func(a, b hpack.HeaderField) int {
+		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
+	})
 }

@@ -185,7 +185,10 @@ type streamKey struct{}
 // completing the response. It reports false when r is not served by this
 // package.
 func Reset(r *http.Request, code http2.ErrCode) bool {
-	st, ok := r.Context().Value(streamKey{}).(*stream)
+	st, ok := r.Context().(*stream)
+	if !ok {
+		st, ok = r.Context().Value(streamKey{}).(*stream)
+	}
 	if !ok {
 		return false
 	}
@@ -210,6 +213,9 @@ type conn struct {
 	ab          abuse
 	ctx         context.Context
 	cancel      context.CancelFunc
+	// baseCancels: Server.BaseContext can end, and with it ctx before
+	// the connection closes (streamctx.go).
+	baseCancels bool
 	canon       map[string]string // request header names, lower → canonical
 
 	// wmu guards everything written: the framer's write side, the
@@ -220,9 +226,9 @@ type conn struct {
 	// hblock is the header block being encoded (see hpackenc.go);
 	// tableSized: the dynamic table size update to 0 was sent.
 	hblock []byte
-	// spareRW is the writer of the last inline stream, reused by the
-	// next (reader goroutine only).
-	spareRW    *responseWriter
+	// spareHdr is the response header map of the last inline stream,
+	// reused by the next (reader goroutine only).
+	spareHdr   http.Header
 	tableSized bool
 	names      fieldNames
 	sendWindow int64
@@ -257,16 +263,23 @@ type closedStream struct {
 	sentRST, peerRST bool
 }
 
+// stream is one request: its state, its handler's context (streamctx.go),
+// and, in the same allocation, its request, URL and response writer.
 type stream struct {
-	c      *conn
-	id     uint32
-	ctx    context.Context
-	cancel context.CancelFunc
-	// reqCtx is the handler's request context; peer, the backend
-	// stream the Client relays for a handler that passed reqCtx to
-	// Client.Do: abort cancels it without a context watcher.
-	reqCtx    context.Context
-	peer      atomic.Pointer[cstream]
+	c  *conn
+	id uint32
+	// ctxs makes the stream the handler's request context.
+	ctxs streamCtx
+	// peer is the backend stream the Client relays for a handler that
+	// passed its request context to Client.Do: abort cancels it
+	// without a context watcher.
+	peer atomic.Pointer[cstream]
+	// h and req are what a worker runs (stream.work).
+	h   http.Handler
+	req *http.Request
+	// rw and url are the stream's response writer and request URL.
+	rw        responseWriter
+	url       url.URL
 	body      *body        // nil when the request had no body
 	recv      atomic.Int64 // stream receive window left
 	resetCode atomic.Uint32
@@ -307,6 +320,10 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	c.recvConn.Store(65535)
 	c.wcond = sync.NewCond(&c.wmu)
 	c.ctx, c.cancel = context.WithCancel(context.WithValue(s.BaseContext, http.LocalAddrContextKey, nc.LocalAddr()))
+	if s.BaseContext.Done() != nil {
+		c.baseCancels = true
+		context.AfterFunc(c.ctx, c.abortStreams)
+	}
 	c.newFramer()
 	c.rd.onIdle = c.releaseIdle
 	c.hdec = hpack.NewDecoder(4096, c.emitField)
@@ -335,7 +352,7 @@ func (c *conn) releaseIdle() {
 		c.wmu.Unlock()
 	}
 	c.freshFramer = c.bigFrame
-	c.spareRW = nil
+	c.spareHdr = nil
 }
 
 // maxReadFrame is the SETTINGS_MAX_FRAME_SIZE we accept: the protocol's
@@ -843,38 +860,43 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 		if c.noteAbuse(abuseHeaderBlock) {
 			return http2.ErrCodeEnhanceYourCalm, true
 		}
-		req := &http.Request{Method: f.pseudo("method"), Header: http.Header{}, ContentLength: -1}
-		c.open(id, f.endStream, req, headersTooLarge, false)
+		st := c.newStream(id)
+		tmp := http.Request{Method: f.pseudo("method"), Header: http.Header{}, ContentLength: -1}
+		c.open(st, f.endStream, tmp.WithContext(st), headersTooLarge, false)
 		return 0, false
 	}
-	req, err := c.newRequest(f)
-	if err != nil {
+	var tmp http.Request
+	st := c.newStream(id)
+	if err := c.newRequest(f, &tmp, &st.url); err != nil {
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
-	if f.endStream && req.ContentLength > 0 {
+	if f.endStream && tmp.ContentLength > 0 {
 		// A content-length the body does not match: malformed
 		// (RFC 9113 §8.1.1).
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
+	// The stream is the request's context: one copy of the request,
+	// which was built on the stack.
+	req := tmp.WithContext(st)
 	inline := f.endStream && c.srv.Inline != nil && c.srv.Inline(req)
-	c.open(id, f.endStream, req, c.srv.Handler, inline)
+	c.open(st, f.endStream, req, c.srv.Handler, inline)
 	return 0, false
 }
 
-// open starts stream id for req and runs h on it: inline on the reader
-// goroutine, or on a goroutine of its own.
-func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, inline bool) {
-	st := &stream{c: c, id: id, declLen: req.ContentLength}
+func (c *conn) newStream(id uint32) *stream {
+	st := &stream{c: c, id: id}
+	st.ctxs.parent = c.ctx
+	return st
+}
+
+// open starts stream st for req and runs h on it: inline on the reader
+// goroutine, or on a pooled goroutine (workers.go).
+func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, inline bool) {
+	id := st.id
+	st.declLen = req.ContentLength
 	st.recv.Store(int64(c.srv.StreamWindow))
-	if inline {
-		st.ctx, st.cancel = c.ctx, func() {}
-	} else {
-		st.ctx, st.cancel = context.WithCancel(c.ctx)
-	}
-	st.reqCtx = context.WithValue(st.ctx, streamKey{}, st)
-	req = req.WithContext(st.reqCtx)
 	if ended {
 		req.Body = http.NoBody
 		req.ContentLength = 0
@@ -890,32 +912,52 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 	c.mu.Lock()
 	c.streams[id] = st
 	c.mu.Unlock()
+	if c.baseCancels && c.ctx.Err() != nil {
+		st.abort() // the connection's context ended: so did the stream's
+	}
 	if !c.opened {
 		// Idle connections need no flusher goroutine.
 		c.opened = true
 		go c.flusher()
 	}
 	c.reportState(true)
-	var rw *responseWriter
-	if inline && c.spareRW != nil {
-		// The last inline stream's writer and header map, cleared.
-		rw, c.spareRW = c.spareRW, nil
-		hdr := rw.h
+	var hdr http.Header
+	if inline && c.spareHdr != nil {
+		// The last inline stream's header map, cleared.
+		hdr, c.spareHdr = c.spareHdr, nil
 		clear(hdr)
-		*rw = responseWriter{st: st, h: hdr, head: req.Method == "HEAD", inline: true}
 	} else {
-		rw = &responseWriter{st: st, h: make(http.Header, 8), head: req.Method == "HEAD", inline: inline}
+		hdr = make(http.Header, 8)
 	}
+	st.rw = responseWriter{st: st, h: hdr, head: req.Method == "HEAD", inline: inline}
 	if inline {
-		if !c.run(st, rw, req, h) {
-			c.spareRW = rw
+		if !c.run(st, &st.rw, req, h) {
+			c.spareHdr = hdr
 		}
-	} else {
-		c.handlersDone.Add(1)
-		c.srv.workers.run(func() {
-			defer c.handlersDone.Done()
-			c.run(st, rw, req, h)
-		})
+		return
+	}
+	st.h, st.req = h, req
+	c.handlersDone.Add(1)
+	c.srv.workers.run(st)
+}
+
+// work runs the stream's handler on a worker goroutine.
+func (st *stream) work() {
+	defer st.c.handlersDone.Done()
+	st.c.run(st, &st.rw, st.req, st.h)
+}
+
+// abortStreams aborts every open stream: the connection's context ended
+// while it still serves.
+func (c *conn) abortStreams() {
+	c.mu.Lock()
+	streams := make([]*stream, 0, len(c.streams))
+	for _, st := range c.streams {
+		streams = append(streams, st)
+	}
+	c.mu.Unlock()
+	for _, st := range streams {
+		st.abort()
 	}
 }
 
@@ -923,7 +965,7 @@ func (c *conn) open(id uint32, ended bool, req *http.Request, h http.Handler, in
 // it, if any (from a goroutine, as context.AfterFunc would: the caller may
 // hold this connection's locks).
 func (st *stream) abort() {
-	st.cancel()
+	st.cancelCtx()
 	if p := st.peer.Swap(nil); p != nil {
 		go p.cancel(context.Canceled)
 	}
@@ -943,10 +985,11 @@ func (c *conn) reportState(active bool) {
 	}
 }
 
-func (c *conn) newRequest(f *fieldBlock) (*http.Request, error) {
+// newRequest fills req, and u as its URL, from a request's header block.
+func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 	method, path, authority, scheme := f.pseudo("method"), f.pseudo("path"), f.pseudo("authority"), f.pseudo("scheme")
 	if method == "" || path == "" || scheme == "" || method == "CONNECT" || !strings.HasPrefix(path, "/") && path != "*" {
-		return nil, errors.New("bad pseudo headers")
+		return errors.New("bad pseudo headers")
 	}
 	fields := f.regular()
 	h := make(http.Header, len(fields))
@@ -960,10 +1003,10 @@ func (c *conn) newRequest(f *fieldBlock) (*http.Request, error) {
 		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
 			// Connection-specific fields are malformed in HTTP/2
 			// (RFC 9113 §8.2.2).
-			return nil, errors.New("connection-specific header field")
+			return errors.New("connection-specific header field")
 		case "te":
 			if hf.Value != "trailers" {
-				return nil, errors.New(`te other than "trailers"`)
+				return errors.New(`te other than "trailers"`)
 			}
 		}
 		if hf.Name == "host" && authority == "" {
@@ -986,28 +1029,74 @@ func (c *conn) newRequest(f *fieldBlock) (*http.Request, error) {
 	if len(cookies) > 0 {
 		h["Cookie"] = []string{strings.Join(cookies, "; ")}
 	}
-	u, err := url.ParseRequestURI(path)
-	if err != nil {
-		return nil, err
+	if err := parseRequestURI(u, path); err != nil {
+		return err
 	}
-	req := &http.Request{
+	*req = http.Request{
 		Method: method, URL: u, Proto: "HTTP/2.0", ProtoMajor: 2, Header: h,
 		Host: authority, RemoteAddr: c.remote, RequestURI: path, TLS: c.tls, ContentLength: -1,
 	}
 	if cl := h["Content-Length"]; len(cl) > 0 {
 		n, err := strconv.ParseUint(cl[0], 10, 63)
 		if err != nil {
-			return nil, errors.New("bad content-length")
+			return errors.New("bad content-length")
 		}
 		for _, v := range cl[1:] {
 			if v != cl[0] {
-				return nil, errors.New("conflicting content-length")
+				return errors.New("conflicting content-length")
 			}
 		}
 		req.ContentLength = int64(n)
 	}
-	return req, nil
+	return nil
 }
+
+// parseRequestURI sets u to url.ParseRequestURI(path). A path of the
+// characters a URL path keeps as they are (no query, no escapes) is the
+// URL's Path alone, without the parse and its allocation.
+func parseRequestURI(u *url.URL, path string) error {
+	if plainPath(path) {
+		*u = url.URL{Path: path}
+		return nil
+	}
+	p, err := url.ParseRequestURI(path)
+	if err != nil {
+		return err
+	}
+	*u = *p
+	return nil
+}
+
+// plainPath reports whether path starts with "/" and holds only bytes that
+// url.URL.EscapedPath writes unescaped: then ParseRequestURI's result is
+// URL{Path: path}.
+func plainPath(path string) bool {
+	if len(path) == 0 || path[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		if !plainPathByte[path[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var plainPathByte = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-_.~$&+,/:;=@" {
+		t[c] = true
+	}
+	return t
+}()
 
 func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	n := int64(f.Length)

@@ -13,11 +13,14 @@ const maxIdleWorkers = 128
 
 type workers struct {
 	mu   sync.Mutex
-	idle []chan func()
+	idle []chan job
 }
 
-// run calls f on an idle worker or on a new goroutine.
-func (p *workers) run(f func()) {
+// job is what a worker runs: a stream (no closure to allocate per stream).
+type job interface{ work() }
+
+// run calls f.work on an idle worker or on a new goroutine.
+func (p *workers) run(f job) {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
 		ch := p.idle[n-1]
@@ -30,17 +33,17 @@ func (p *workers) run(f func()) {
 	go p.loop(f)
 }
 
-func (p *workers) loop(f func()) {
-	var ch chan func()
+func (p *workers) loop(f job) {
+	var ch chan job
 	for {
-		f()
+		f.work()
 		p.mu.Lock()
 		if len(p.idle) >= maxIdleWorkers {
 			p.mu.Unlock()
 			return
 		}
 		if ch == nil {
-			ch = make(chan func())
+			ch = make(chan job)
 		}
 		p.idle = append(p.idle, ch)
 		p.mu.Unlock()

@@ -15,11 +15,11 @@ func TestWorkersReuseAndBound(t *testing.T) {
 	for range 200 {
 		started.Add(1)
 		done.Add(1)
-		p.run(func() {
+		p.run(jobFunc(func() {
 			started.Done()
 			<-release
 			done.Done()
-		})
+		}))
 	}
 	started.Wait()
 	close(release)
@@ -32,7 +32,7 @@ func TestWorkersReuseAndBound(t *testing.T) {
 	// Workers park after their call returns: wait for the pool to fill.
 	for idle() < maxIdleWorkers {
 		ran := make(chan struct{})
-		p.run(func() { close(ran) })
+		p.run(jobFunc(func() { close(ran) }))
 		<-ran
 	}
 	if n := idle(); n > maxIdleWorkers {
@@ -40,8 +40,12 @@ func TestWorkersReuseAndBound(t *testing.T) {
 	}
 	// The next call takes a waiting worker: one fewer waits while it runs.
 	during := make(chan int)
-	p.run(func() { during <- idle() })
+	p.run(jobFunc(func() { during <- idle() }))
 	if n := <-during; n != maxIdleWorkers-1 {
 		t.Errorf("%d idle workers while a call runs, want %d (a waiting worker reused)", n, maxIdleWorkers-1)
 	}
 }
+
+type jobFunc func()
+
+func (f jobFunc) work() { f() }
