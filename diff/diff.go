@@ -20,7 +20,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"maps"
 	"slices"
 	"strings"
 
@@ -393,20 +392,36 @@ func (r *Result) RelabelFiles(from, to string) {
 // two sides read the same once shown this way is no change, and a route or
 // output left without changes is dropped.
 func (r *Result) showInventedNames(old, new *model.Template) {
-	stages := map[string]string{}
-	values := map[string]string{}
+	stages := map[string]standIn{}
+	values := map[string]standIn{}
+	var attrs []string
 	for _, t := range []*model.Template{old, new} {
-		nodes := make(map[string]*model.Node, len(t.Nodes))
+		// The nodes that declare stages, by address.
+		nodes := map[string]*model.Node{}
+		for _, api := range t.APIs {
+			for _, st := range api.Stages {
+				nodes[st.LogicalID] = nil
+			}
+		}
 		for _, n := range t.Nodes {
-			nodes[n.Address] = n
+			if _, ok := nodes[n.Address]; ok {
+				nodes[n.Address] = n
+			}
 			if n.Generated {
-				for _, attr := range slices.Sorted(maps.Keys(n.Attrs)) {
-					v, shown := n.Attrs[attr], "${"+n.Address+"."+attr+"}"
-					if attr == "Ref" {
-						shown = "${" + n.Address + "}"
+				attrs = attrs[:0]
+				for attr := range n.Attrs {
+					attrs = append(attrs, attr)
+				}
+				slices.Sort(attrs)
+				for _, attr := range attrs {
+					v := n.Attrs[attr]
+					if _, dup := values[v]; len(v) < 6 || dup && attr != "Ref" {
+						continue
 					}
-					if _, dup := values[v]; len(v) >= 6 && (!dup || attr == "Ref") {
-						values[v] = shown
+					if attr == "Ref" {
+						values[v] = standIn{name: n.Address}
+					} else {
+						values[v] = standIn{name: n.Address, attr: attr}
 					}
 				}
 			}
@@ -417,12 +432,12 @@ func (r *Result) showInventedNames(old, new *model.Template) {
 				if st.Implicit || st.Name == "" || n == nil || n.Origin != "" || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
 					continue
 				}
-				stages[st.Name] = "(the name CloudFormation generates for " + st.LogicalID + ")"
+				stages[st.Name] = standIn{text: "(the name CloudFormation generates for " + st.LogicalID + ")"}
 			}
 		}
 		for _, p := range t.Parameters {
 			if p.Source == "placeholder" && isStandIn(p.Value) {
-				values[p.Value] = "${" + p.Name + "}"
+				values[p.Value] = standIn{name: p.Name}
 			}
 		}
 	}
@@ -495,14 +510,80 @@ func isStandIn(v string) bool {
 	return strings.HasPrefix(v, "placeholder-") || v == "ssm-placeholder" || strings.Contains(v, "0123456789")
 }
 
-// replacerOf replaces each key of m by its value, longer keys first so a
-// name that contains another is replaced whole.
-func replacerOf(m map[string]string) *strings.Replacer {
-	keys := slices.Sorted(maps.Keys(m))
-	slices.SortStableFunc(keys, func(a, b string) int { return len(b) - len(a) })
-	pairs := make([]string, 0, 2*len(keys))
-	for _, k := range keys {
-		pairs = append(pairs, k, m[k])
+// replacer replaces each key of a map by its value, scanning a string
+// from the left and replacing at each position the longest key found
+// there, so a name that contains another is replaced whole. This is what
+// strings.NewReplacer does with the keys sorted longest first; building
+// its lookup trie for the thousands of stand-ins of a large template cost
+// more than the rest of the comparison, while a scan here costs a map
+// look-up per distinct key length at each byte of the few strings
+// replaced.
+type replacer struct {
+	m     map[string]standIn
+	lens  []int     // the distinct key lengths, longest first
+	first [256]bool // the first bytes of the keys
+}
+
+// standIn is what replaces a made-up value: text, or else ${name} or
+// ${name.attr}. Thousands are recorded and few are shown, so the text of
+// a reference is built only when it replaces something.
+type standIn struct{ text, name, attr string }
+
+func (s standIn) String() string {
+	switch {
+	case s.text != "":
+		return s.text
+	case s.attr != "":
+		return "${" + s.name + "." + s.attr + "}"
 	}
-	return strings.NewReplacer(pairs...)
+	return "${" + s.name + "}"
+}
+
+// replacerOf returns the replacer of the keys of m, none of them empty.
+func replacerOf(m map[string]standIn) *replacer {
+	r := &replacer{m: m}
+	for k := range m {
+		if k == "" {
+			continue
+		}
+		r.first[k[0]] = true
+		if !slices.Contains(r.lens, len(k)) {
+			r.lens = append(r.lens, len(k))
+		}
+	}
+	slices.SortFunc(r.lens, func(a, b int) int { return b - a })
+	return r
+}
+
+// Replace returns s with every key replaced; s itself when none occurs.
+func (r *replacer) Replace(s string) string {
+	var b []byte
+	done := 0 // s[:done] is replaced into b
+	for i := 0; i < len(s); {
+		if r.first[s[i]] {
+			if k, v, ok := r.match(s[i:]); ok {
+				b = append(append(b, s[done:i]...), v.String()...)
+				i += len(k)
+				done = i
+				continue
+			}
+		}
+		i++
+	}
+	if done == 0 {
+		return s // no key occurs (keys are not empty)
+	}
+	return string(append(b, s[done:]...))
+}
+
+// match returns the longest key that s starts with and its value.
+func (r *replacer) match(s string) (key string, value standIn, ok bool) {
+	for _, l := range r.lens {
+		if l <= len(s) {
+			if v, ok := r.m[s[:l]]; ok {
+				return s[:l], v, true
+			}
+		}
+	}
+	return "", standIn{}, false
 }

@@ -95,7 +95,8 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 			}
 		}
 		o := oldBy[n.Address]
-		c := ResourceChange{Address: n.Address, Type: n.Type, Location: loc(n.Range)}
+		// Location is set on the changes kept: most resources do not change.
+		c := ResourceChange{Address: n.Address, Type: n.Type}
 		if from := movedTo[n.Address]; from != "" {
 			o, c.OldAddress = oldBy[from], from
 		}
@@ -106,6 +107,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 			c.Action, c.Replacement = ActionReplace, ReplaceType
 			c.Reason = fmt.Sprintf("type changed from %s to %s", o.Type, n.Type)
 			c.Changes = diffProps(n.Type, oldProps, n.Props, ren)
+			c.Location = loc(n.Range)
 			out = append(out, c)
 			continue
 		}
@@ -113,11 +115,13 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		if len(c.Changes) == 0 {
 			if c.OldAddress != "" {
 				c.Action = ActionMove
+				c.Location = loc(n.Range)
 				out = append(out, c)
 			}
 			continue
 		}
 		classify(&c)
+		c.Location = loc(n.Range)
 		out = append(out, c)
 	}
 	sortResources(out)
@@ -221,24 +225,32 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 	}
 	users := map[string][]use{}
 	paramUsers := map[string][]use{}
+	// seen holds the (parameter or resource, path) pairs of one node
+	// already recorded.
+	type seenKey struct {
+		param        bool
+		target, path string
+	}
+	seen := map[seenKey]bool{}
+	var w intrinsicWalker
 	for _, n := range common {
 		if n.Props == nil || n.Props.Kind != model.Map || oldBy[n.Address].Type != n.Type {
 			continue
 		}
-		seen := map[string]bool{}
+		clear(seen)
 		for _, f := range n.Props.Fields {
-			walkIntrinsics(joinKey("", f.Key), f.Value, func(path string, iv *model.Value) {
+			w.walk(f.Key, f.Value, func(path string, iv *model.Value) {
 				walkRefs(iv, func(target string) {
-					if _, ok := params[target]; ok && !seen["param\x00"+target+"\x00"+path] {
-						seen["param\x00"+target+"\x00"+path] = true
+					if _, ok := params[target]; ok && !seen[seenKey{true, target, path}] {
+						seen[seenKey{true, target, path}] = true
 						paramUsers[target] = append(paramUsers[target], use{n, f.Key, path, iv, ""})
 						return
 					}
 					a, attr := resolveAddr(target, newBy)
-					if a == "" || a == n.Address || seen[a+"\x00"+path] {
+					if a == "" || a == n.Address || seen[seenKey{false, a, path}] {
 						return
 					}
-					seen[a+"\x00"+path] = true
+					seen[seenKey{false, a, path}] = true
 					users[a] = append(users[a], use{n, f.Key, path, iv, attr})
 				})
 			})
@@ -536,23 +548,40 @@ func renameSub(arg *model.Value, ren map[string]string) *model.Value {
 	return renameRefs(arg, ren)
 }
 
-// walkIntrinsics calls fn with every outermost intrinsic in v and its
-// property path.
-func walkIntrinsics(path string, v *model.Value, fn func(path string, iv *model.Value)) {
+// intrinsicWalker calls a function with every outermost intrinsic in a
+// property's value and its property path ("Integration.Uri",
+// "Policies[0]", joinKey's form). It builds the path in one buffer: a path
+// becomes a string only where an intrinsic is found, not at every map key
+// and list element on the way.
+type intrinsicWalker struct{ path []byte }
+
+// walk walks v under the top-level property key.
+func (w *intrinsicWalker) walk(key string, v *model.Value, fn func(path string, iv *model.Value)) {
+	w.path = appendKey(w.path[:0], key)
+	w.value(v, fn)
+}
+
+func (w *intrinsicWalker) value(v *model.Value, fn func(path string, iv *model.Value)) {
 	if v == nil {
 		return
 	}
 	switch v.Kind {
 	case model.Intrinsic:
-		fn(path, v)
+		fn(string(w.path), v)
 	case model.List:
+		n := len(w.path)
 		for i, it := range v.Items {
-			walkIntrinsics(fmt.Sprintf("%s[%d]", path, i), it, fn)
+			w.path = append(strconv.AppendInt(append(w.path[:n], '['), int64(i), 10), ']')
+			w.value(it, fn)
 		}
+		w.path = w.path[:n]
 	case model.Map:
+		n := len(w.path)
 		for _, f := range v.Fields {
-			walkIntrinsics(joinKey(path, f.Key), f.Value, fn)
+			w.path = appendKey(w.path[:n], f.Key)
+			w.value(f.Value, fn)
 		}
+		w.path = w.path[:n]
 	}
 }
 
@@ -799,20 +828,35 @@ func orRoot(p string) string {
 // RequestParameters["method.request.path.id"] for keys that are not plain
 // identifiers.
 func joinKey(path, key string) string {
-	plain := key != ""
-	for _, r := range key {
-		if !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			plain = false
-			break
-		}
-	}
-	if !plain {
+	if !plainKey(key) {
 		return path + "[" + strconv.Quote(key) + "]"
 	}
 	if path == "" {
 		return key
 	}
 	return path + "." + key
+}
+
+// appendKey appends key to the path in b as joinKey joins it.
+func appendKey(b []byte, key string) []byte {
+	if !plainKey(key) {
+		return append(strconv.AppendQuote(append(b, '['), key), ']')
+	}
+	if len(b) > 0 {
+		b = append(b, '.')
+	}
+	return append(b, key...)
+}
+
+// plainKey reports whether key is written as .key in a property path (else
+// as ["key"]).
+func plainKey(key string) bool {
+	for _, r := range key {
+		if !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return key != ""
 }
 
 // topProp returns the top-level property of a path.

@@ -75,6 +75,7 @@ type routeDiff struct {
 	// crossFormat: deployment names differ by construction and are not
 	// compared.
 	crossFormat bool
+	facts       factBuilder
 }
 
 // pairAPIs matches REST APIs of the two templates: by logical id, then by
@@ -162,7 +163,7 @@ func (rd *routeDiff) pairMoves() {
 			if a.Action != ActionAdd || a.MovedFrom != "" || a.API != r.API || a.Stage != r.Stage || a.Method != r.Method {
 				continue
 			}
-			if len(diffFacts(r.facts, a.facts)) == 0 {
+			if slices.Equal(r.facts, a.facts) || len(diffFacts(r.facts, a.facts)) == 0 {
 				r.MovedTo, a.MovedFrom = a.Method+" "+a.Path, r.Method+" "+r.Path
 				break
 			}
@@ -172,36 +173,47 @@ func (rd *routeDiff) pairMoves() {
 
 type routeKey struct{ stage, method, path string }
 
-func apiRoutes(a *model.RestAPI) ([]routeKey, map[routeKey]model.Route) {
+// apiRoutes returns the routes of a, their keys in order of first
+// appearance, and the index in the routes of each key's last route.
+func apiRoutes(a *model.RestAPI) ([]model.Route, []routeKey, map[routeKey]int) {
 	if a == nil {
-		return nil, map[routeKey]model.Route{}
+		return nil, nil, map[routeKey]int{}
 	}
 	rs := model.Routes(&model.Template{APIs: []*model.RestAPI{a}})
 	keys := make([]routeKey, 0, len(rs))
-	m := make(map[routeKey]model.Route, len(rs))
-	for _, r := range rs {
+	m := make(map[routeKey]int, len(rs))
+	for i := range rs {
+		r := &rs[i]
 		k := routeKey{r.Stage, r.Method, r.Path}
 		if _, dup := m[k]; !dup {
 			keys = append(keys, k)
 		}
-		m[k] = r
+		m[k] = i
 	}
-	return keys, m
+	return rs, keys, m
 }
 
 func (rd *routeDiff) comparePair(p apiPair) []string {
-	oldKeys, oldM := apiRoutes(p.old)
-	newKeys, newM := apiRoutes(p.new)
-	changedEndpoints := map[string]bool{}
+	oldRs, oldKeys, oldM := apiRoutes(p.old)
+	newRs, newKeys, newM := apiRoutes(p.new)
+	// Most routes do not change: their facts are built into two scratch
+	// lists and compared as they are; only a route whose lists differ is
+	// diffed field by field.
+	var fo, fn []fact
 	for _, k := range oldKeys {
-		o := oldM[k]
-		n, ok := newM[k]
+		o := &oldRs[oldM[k]]
+		j, ok := newM[k]
 		if !ok {
 			rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
-				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: routeFacts(o, false)})
+				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: rd.facts.route(nil, o, false)})
 			continue
 		}
-		fc := diffFacts(routeFacts(o, false), routeFacts(n, false))
+		n := &newRs[j]
+		fo, fn = rd.facts.route(fo[:0], o, false), rd.facts.route(fn[:0], n, false)
+		if slices.Equal(fo, fn) {
+			continue
+		}
+		fc := diffFacts(fo, fn)
 		if len(fc) == 0 {
 			continue
 		}
@@ -220,51 +232,62 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		if _, ok := oldM[k]; ok {
 			continue
 		}
-		n := newM[k]
+		n := &newRs[newM[k]]
 		rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
-			Action: ActionAdd, Target: target(n), Location: loc(n.Source), facts: routeFacts(n, false)})
+			Action: ActionAdd, Target: target(n), Location: loc(n.Source), facts: rd.facts.route(nil, n, false)})
 	}
 	// What a deployment carries does not depend on the stage: compare the
 	// endpoints themselves, with URIs as written (stage variables are
 	// per stage and apply without a deployment).
-	rawOld, rawNew := endpointFacts(p.old), endpointFacts(p.new)
-	for e, of := range rawOld {
-		nf, ok := rawNew[e]
-		if !ok || len(diffFacts(of, nf)) > 0 {
-			changedEndpoints[e] = true
+	rawOld, rawNew := endpoints(p.old), endpoints(p.new)
+	var out []string
+	for e, o := range rawOld {
+		n, ok := rawNew[e]
+		if ok {
+			fo, fn = rd.facts.route(fo[:0], &o, true), rd.facts.route(fn[:0], &n, true)
+			ok = slices.Equal(fo, fn) || len(diffFacts(fo, fn)) == 0
+		}
+		if !ok {
+			out = append(out, e.method+" "+e.path)
 		}
 	}
 	for e := range rawNew {
 		if _, ok := rawOld[e]; !ok {
-			changedEndpoints[e] = true
+			out = append(out, e.method+" "+e.path)
 		}
 	}
-	out := make([]string, 0, len(changedEndpoints))
-	for e := range changedEndpoints {
-		out = append(out, e)
-	}
 	slices.Sort(out)
+	out = slices.Compact(out)
+	if out == nil {
+		out = []string{}
+	}
 	return out
 }
 
-// endpointFacts maps "METHOD /path" of every method of a to its
-// stage-independent facts.
-func endpointFacts(a *model.RestAPI) map[string][]fact {
-	out := map[string][]fact{}
+type endpointKey struct{ method, path string }
+
+// endpoints maps the method and path of every method of a to the route
+// its stage-independent facts are read from (no stage, the URI as
+// written).
+func endpoints(a *model.RestAPI) map[endpointKey]model.Route {
 	if a == nil {
-		return out
+		return nil
 	}
+	n := 0
+	for _, res := range a.Resources {
+		n += len(res.Methods)
+	}
+	out := make(map[endpointKey]model.Route, n)
 	for _, res := range a.Resources {
 		for _, m := range res.Methods {
-			r := model.Route{Method: m.HTTPMethod, Path: res.Path, Meth: m, RestAPI: a, Resource: res}
-			out[m.HTTPMethod+" "+res.Path] = routeFacts(r, true)
+			out[endpointKey{m.HTTPMethod, res.Path}] = model.Route{Method: m.HTTPMethod, Path: res.Path, Meth: m, RestAPI: a, Resource: res}
 		}
 	}
 	return out
 }
 
 // target summarises a route's backend.
-func target(r model.Route) string {
+func target(r *model.Route) string {
 	if r.Integration == "" {
 		return "(no integration)"
 	}
@@ -283,11 +306,70 @@ func target(r model.Route) string {
 
 type fact struct{ k, v string }
 
-// routeFacts lists everything about a route's behaviour that a client or
-// backend could notice, in a fixed order. rawURI uses the integration URI
-// as written, before stage variables are substituted.
-func routeFacts(r model.Route, rawURI bool) []fact {
-	var fs []fact
+// factBuilder builds fact lists. Thousands of routes are compared and
+// most share their parameter names, timeouts and status codes: the names
+// and numbers a fact list is made of are built once and reused, and map
+// keys are sorted in one scratch list.
+type factBuilder struct {
+	names  map[[4]string]string
+	nums   map[int]string
+	quoted map[string]string
+	keys   []string
+}
+
+// name returns a+b+c+d.
+func (fb *factBuilder) name(a, b, c, d string) string {
+	k := [4]string{a, b, c, d}
+	if s, ok := fb.names[k]; ok {
+		return s
+	}
+	if fb.names == nil {
+		fb.names = map[[4]string]string{}
+	}
+	s := a + b + c + d
+	fb.names[k] = s
+	return s
+}
+
+func (fb *factBuilder) itoa(n int) string {
+	if s, ok := fb.nums[n]; ok {
+		return s
+	}
+	if fb.nums == nil {
+		fb.nums = map[int]string{}
+	}
+	s := strconv.Itoa(n)
+	fb.nums[n] = s
+	return s
+}
+
+func (fb *factBuilder) quote(s string) string {
+	if q, ok := fb.quoted[s]; ok {
+		return q
+	}
+	if fb.quoted == nil {
+		fb.quoted = map[string]string{}
+	}
+	q := strconv.Quote(s)
+	fb.quoted[s] = q
+	return q
+}
+
+// sortedKeys returns the keys of m, sorted, in fb's scratch list (valid
+// until the next call).
+func sortedKeys[V any](fb *factBuilder, m map[string]V) []string {
+	fb.keys = fb.keys[:0]
+	for k := range m {
+		fb.keys = append(fb.keys, k)
+	}
+	slices.Sort(fb.keys)
+	return fb.keys
+}
+
+// route appends to fs everything about a route's behaviour that a client
+// or backend could notice, in a fixed order. rawURI uses the integration
+// URI as written, before stage variables are substituted.
+func (fb *factBuilder) route(fs []fact, r *model.Route, rawURI bool) []fact {
 	add := func(k, v string) {
 		if v != "" {
 			fs = append(fs, fact{k, v})
@@ -304,7 +386,7 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 		}
 		add("connectionType", in.ConnectionType)
 		add("connectionId", in.ConnectionID)
-		add("timeoutMs", strconv.Itoa(in.TimeoutMillis))
+		add("timeoutMs", fb.itoa(in.TimeoutMillis))
 		add("credentials", in.Credentials)
 		add("passthroughBehavior", in.PassthroughBehavior)
 		add("contentHandling", in.ContentHandling)
@@ -334,47 +416,47 @@ func routeFacts(r model.Route, rawURI bool) []fact {
 		}
 		add("requestValidator", name)
 	}
-	for _, k := range keys(m.RequestParameters) {
+	for _, k := range sortedKeys(fb, m.RequestParameters) {
 		v := "optional"
 		if m.RequestParameters[k] {
 			v = "required"
 		}
-		add("requestParameters["+k+"]", v)
+		add(fb.name("requestParameters[", k, "]", ""), v)
 	}
-	for _, k := range keys(m.RequestModels) {
-		add("requestModels["+k+"]", m.RequestModels[k])
+	for _, k := range sortedKeys(fb, m.RequestModels) {
+		add(fb.name("requestModels[", k, "]", ""), m.RequestModels[k])
 	}
 	if in := m.Integration; in != nil {
-		for _, k := range keys(in.RequestParameters) {
-			add("integration.requestParameters["+k+"]", in.RequestParameters[k])
+		for _, k := range sortedKeys(fb, in.RequestParameters) {
+			add(fb.name("integration.requestParameters[", k, "]", ""), in.RequestParameters[k])
 		}
-		for _, k := range keys(in.RequestTemplates) {
-			add("requestTemplates["+k+"]", in.RequestTemplates[k])
+		for _, k := range sortedKeys(fb, in.RequestTemplates) {
+			add(fb.name("requestTemplates[", k, "]", ""), in.RequestTemplates[k])
 		}
 		add("cacheKeyParameters", strings.Join(in.CacheKeyParameters, ", "))
 		for _, ir := range in.Responses {
-			p := "integrationResponses[" + strconv.Quote(ir.SelectionPattern) + "]"
+			p := fb.name("integrationResponses[", fb.quote(ir.SelectionPattern), "]", "")
 			if ir.SelectionPattern == "" {
 				p = "integrationResponses[default]"
 			}
-			add(p+".statusCode", ir.StatusCode)
-			for _, k := range keys(ir.ResponseParameters) {
-				add(p+".responseParameters["+k+"]", ir.ResponseParameters[k])
+			add(fb.name(p, ".statusCode", "", ""), ir.StatusCode)
+			for _, k := range sortedKeys(fb, ir.ResponseParameters) {
+				add(fb.name(p, ".responseParameters[", k, "]"), ir.ResponseParameters[k])
 			}
-			for _, k := range keys(ir.ResponseTemplates) {
-				add(p+".responseTemplates["+k+"]", ir.ResponseTemplates[k])
+			for _, k := range sortedKeys(fb, ir.ResponseTemplates) {
+				add(fb.name(p, ".responseTemplates[", k, "]"), ir.ResponseTemplates[k])
 			}
-			add(p+".contentHandling", ir.ContentHandling)
+			add(fb.name(p, ".contentHandling", "", ""), ir.ContentHandling)
 		}
 	}
 	for _, mr := range m.MethodResponses {
-		p := "methodResponses[" + mr.StatusCode + "]"
+		p := fb.name("methodResponses[", mr.StatusCode, "]", "")
 		add(p, "declared")
-		for _, k := range keys(mr.ResponseParameters) {
-			add(p+".responseParameters["+k+"]", strconv.FormatBool(mr.ResponseParameters[k]))
+		for _, k := range sortedKeys(fb, mr.ResponseParameters) {
+			add(fb.name(p, ".responseParameters[", k, "]"), strconv.FormatBool(mr.ResponseParameters[k]))
 		}
-		for _, k := range keys(mr.ResponseModels) {
-			add(p+".responseModels["+k+"]", mr.ResponseModels[k])
+		for _, k := range sortedKeys(fb, mr.ResponseModels) {
+			add(fb.name(p, ".responseModels[", k, "]"), mr.ResponseModels[k])
 		}
 	}
 	if r.Stg != nil {

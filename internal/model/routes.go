@@ -41,7 +41,20 @@ type Route struct {
 // An API without stages contributes its routes with Stage "". Stage
 // variables in integration URIs are substituted per stage.
 func Routes(t *Template) []Route {
+	// Sized first: a Route is a few hundred bytes, and growing the slice
+	// by appending copied thousands of them.
+	n := 0
+	for _, api := range t.APIs {
+		methods := 0
+		for _, res := range api.Resources {
+			methods += len(res.Methods)
+		}
+		n += methods * max(1, len(EffectiveStages(api)))
+	}
 	var out []Route
+	if n > 0 {
+		out = make([]Route, 0, n)
+	}
 	for _, api := range t.APIs {
 		stages := EffectiveStages(api)
 		if len(stages) == 0 {

@@ -79,7 +79,9 @@ func Equal(a, b *Value) bool {
 	case Null:
 		return true
 	case Bool, Number, String:
-		return canon(a) == canon(b)
+		// canon depends on the kind and text only: the same text is equal
+		// without building either canonical form.
+		return a.Str == b.Str || canon(a) == canon(b)
 	case List:
 		return slices.EqualFunc(a.Items, b.Items, Equal)
 	case Map:
@@ -114,8 +116,13 @@ func canon(v *Value) string {
 				return strconv.FormatFloat(f, 'g', -1, 64)
 			}
 		}
-		if l := strings.ToLower(v.Str); l == "true" || l == "false" {
-			return l
+		// strings.ToLower(v.Str) is "true" or "false" only for those words
+		// in any ASCII case (a non-ASCII letter takes two or more bytes).
+		switch {
+		case len(v.Str) == 4 && strings.EqualFold(v.Str, "true"):
+			return "true"
+		case len(v.Str) == 5 && strings.EqualFold(v.Str, "false"):
+			return "false"
 		}
 	}
 	return v.Str
