@@ -140,6 +140,7 @@ type modInst struct {
 	state    map[string]uint8
 	refAttrs map[string]map[string]bool
 	insts    map[string][]*instance
+	bodyCtx  map[*resource]*bodyCtx // see instanceCtx
 	outputs  map[string]cty.Value
 }
 

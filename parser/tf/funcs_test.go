@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
@@ -131,5 +132,32 @@ func TestFunctions(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestJSONEncodeMatchesStdlib checks that jsonencode, which skips the
+// walks for marks, gives what stdlib.JSONEncodeFunc gives, refinements of
+// unknown results included.
+func TestJSONEncodeMatchesStdlib(t *testing.T) {
+	obj := cty.ObjectVal(map[string]cty.Value{
+		"id": cty.StringVal("abc<&>\u2028"), "n": cty.NumberFloatVal(1.5), "big": cty.MustParseNumberVal("123456789012345678901234567890"),
+		"list": cty.ListVal([]cty.Value{cty.True, cty.False}), "null": cty.NullVal(cty.String),
+		"map": cty.MapVal(map[string]cty.Value{"b": cty.StringVal("2"), "a": cty.StringVal("1")}),
+		"set": cty.SetVal([]cty.Value{cty.StringVal("y"), cty.StringVal("x")}),
+	})
+	for _, v := range []cty.Value{
+		obj,
+		cty.TupleVal([]cty.Value{obj, cty.EmptyObjectVal, cty.EmptyTupleVal, cty.NullVal(cty.DynamicPseudoType)}),
+		cty.StringVal(""), cty.NullVal(cty.DynamicPseudoType), cty.NullVal(cty.Object(map[string]cty.Type{"a": cty.String})),
+		cty.DynamicVal, cty.UnknownVal(cty.String), cty.UnknownVal(cty.String).RefineNotNull(),
+		cty.UnknownVal(cty.EmptyObject).RefineNotNull(), cty.ListVal([]cty.Value{cty.UnknownVal(cty.String)}),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.UnknownVal(cty.Number)}),
+		cty.StringVal("marked").Mark("sensitive"),
+	} {
+		want, werr := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
+		got, gerr := jsonEncodeFunc.Call([]cty.Value{v})
+		if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
+			t.Errorf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
+		}
 	}
 }

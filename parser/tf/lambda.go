@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -370,7 +371,7 @@ func (l *loader) goBuilds() map[string]string {
 	out := map[string]string{}
 	for _, in := range l.insts {
 		sb, ok := in.res.body.(*hclsyntax.Body)
-		if !ok || in.res.data {
+		if !ok || in.res.data || !slices.ContainsFunc(sb.Blocks, isLocalExec) {
 			continue
 		}
 		mod := "."
@@ -392,7 +393,7 @@ func (l *loader) goBuilds() map[string]string {
 			return v.AsString()
 		}
 		for _, b := range sb.Blocks {
-			if b.Type != "provisioner" || len(b.Labels) != 1 || b.Labels[0] != "local-exec" {
+			if !isLocalExec(b) {
 				continue
 			}
 			wd := str(b.Body, "working_dir")
@@ -415,6 +416,10 @@ func (l *loader) goBuilds() map[string]string {
 		}
 	}
 	return out
+}
+
+func isLocalExec(b *hclsyntax.Block) bool {
+	return b.Type == "provisioner" && len(b.Labels) == 1 && b.Labels[0] == "local-exec"
 }
 
 type goBuild struct{ dir, out, pkg string }

@@ -2,6 +2,7 @@ package tf
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -68,12 +69,62 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	r := in.res
 	in.ranges = map[string]hcl.Range{}
 	in.names = map[string]hcl.Range{}
-	ctx := mi.ctxForTraversals(mi.bodyTraversals(r), extra)
+	ctx := mi.instanceCtx(r, extra)
 	args, props := mi.evalBody(r.body, ctx, in, "")
 	in.args = args
 	in.props = props
 	in.deps = mi.depsOf(r, extra)
 	in.value = mi.l.exported(in)
+}
+
+// instanceCtx returns the evaluation context of an instance of r: what
+// its body refers to, with extra (each, count). What it refers to in the
+// module (variables, locals, other resources) is the same for every
+// instance, so that part is built once per resource and module instance
+// and each instance gets a child context holding only its extra values:
+// building it per instance made a for_each over hundreds of routes rebuild
+// the same objects hundreds of times.
+func (mi *modInst) instanceCtx(r *resource, extra map[string]cty.Value) *hcl.EvalContext {
+	travs := mi.bodyTraversals(r)
+	if len(extra) == 0 {
+		return mi.ctxForTraversals(travs, nil)
+	}
+	names := make([]string, 0, len(extra))
+	for n := range extra {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	key := strings.Join(names, "\x00")
+	c := mi.bodyCtx[r]
+	if c == nil || c.extra != key {
+		var scope []hcl.Traversal
+		for _, tr := range travs {
+			if _, ok := extra[tr.RootName()]; !ok {
+				scope = append(scope, tr)
+			}
+		}
+		c = &bodyCtx{extra: key, ctx: mi.ctxForTraversals(scope, nil)}
+		if mi.bodyCtx == nil {
+			mi.bodyCtx = map[*resource]*bodyCtx{}
+		}
+		mi.bodyCtx[r] = c
+	}
+	child := c.ctx.NewChild()
+	child.Variables = make(map[string]cty.Value, len(extra))
+	for _, tr := range travs {
+		if v, ok := extra[tr.RootName()]; ok {
+			child.Variables[tr.RootName()] = v
+		}
+	}
+	return child
+}
+
+// bodyCtx is the module-scope part of the evaluation context of a
+// resource's instances, for instances whose extra values have the names
+// extra (joined).
+type bodyCtx struct {
+	extra string
+	ctx   *hcl.EvalContext
 }
 
 // evalBody evaluates a resource body (attributes, nested blocks, dynamic

@@ -1,6 +1,7 @@
 package tf
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 	"github.com/zclconf/go-cty/cty/gocty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"golang.org/x/text/encoding/ianaindex"
 	"gopkg.in/yaml.v3"
 )
@@ -655,5 +657,38 @@ var cidrSubnetsFunc = function.New(&function.Spec{
 			out = append(out, cty.StringVal(current.String()))
 		}
 		return cty.ListVal(out), nil
+	},
+})
+
+// jsonEncodeFunc is stdlib.JSONEncodeFunc without its walks for marks.
+// function.Call unmarks every argument of a parameter that does not allow
+// marks, walking it twice (to type-check and to call), and a deployment's
+// sha1(jsonencode([aws_api_gateway_resource.r, ...])) hands it every
+// instance of the API: those walks cost as much as the encoding. Nothing in
+// cfnrun marks values (sensitive() is the identity, variables and outputs
+// record sensitivity beside their values), so the parameter allows marks
+// and the result is the same. Values not wholly known go to the stdlib
+// function, which refines its unknown result.
+var jsonEncodeFunc = function.New(&function.Spec{
+	Description: stdlib.JSONEncodeFunc.Description(),
+	Params: []function.Parameter{{
+		Name: "val", Type: cty.DynamicPseudoType,
+		AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true,
+	}},
+	Type:         function.StaticReturnType(cty.String),
+	RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		val := args[0]
+		if !val.IsWhollyKnown() || val.IsMarked() {
+			return stdlib.JSONEncodeFunc.Call(args)
+		}
+		if val.IsNull() {
+			return cty.StringVal("null"), nil
+		}
+		buf, err := ctyjson.Marshal(val, val.Type())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.StringVal(string(bytes.TrimSpace(buf))), nil
 	},
 })
