@@ -16,6 +16,7 @@ import (
 	"github.com/cfnrun/cfnrun/diff"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/internal/shortheap"
 	"github.com/cfnrun/cfnrun/resolver"
 )
 
@@ -68,6 +69,15 @@ func diffCommand() command {
 		}
 
 		pos := fs.Args()
+		if e.process {
+			// Both sides are resolved and kept until the comparison is
+			// printed: prepare the heap as validate does, for the two.
+			heap := heapFor(pos)
+			if *gitRev != "" {
+				heap *= 2 // the old side is read from git later
+			}
+			shortheap.Prepare(heap)
+		}
 		var oldT, newT *model.Template
 		var relabelFrom, relabelTo string
 		opts := in.options()
