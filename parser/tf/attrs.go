@@ -21,9 +21,10 @@ import (
 func (l *loader) exported(in *instance) cty.Value {
 	r := in.res
 	obj := map[string]cty.Value{}
-	if in.args.Type().IsObjectType() {
-		for k, v := range in.args.AsValueMap() {
-			obj[k] = v
+	if ty := in.args.Type(); ty.IsObjectType() {
+		// By attribute: AsValueMap would sort the names first.
+		for k := range ty.AttributeTypes() {
+			obj[k] = in.args.GetAttr(k)
 		}
 	}
 	if r.data {

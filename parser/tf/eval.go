@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
@@ -50,6 +51,8 @@ type loader struct {
 	read []string
 	// bareCtx evaluates expressions that refer to nothing.
 	bareCtx *hcl.EvalContext
+	// attrOrders caches the attribute names of bodies in source order.
+	attrOrders map[*hclsyntax.Body][]string
 	// pathByID maps resource ids to their paths, for the path attribute.
 	pathByID map[string]string
 	// installed are the remote modules terraform init installed, by key

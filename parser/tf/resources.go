@@ -67,14 +67,38 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 
 func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	r := in.res
-	in.ranges = map[string]hcl.Range{}
-	in.names = map[string]hcl.Range{}
+	n := 0
+	if sb, ok := r.body.(*hclsyntax.Body); ok {
+		n = len(sb.Attributes) + len(sb.Blocks)
+	}
+	in.ranges = make(map[string]hcl.Range, n)
+	in.names = make(map[string]hcl.Range, n)
 	ctx := mi.instanceCtx(r, extra)
 	args, props := mi.evalBody(r.body, ctx, in, "")
 	in.args = args
 	in.props = props
 	in.deps = mi.depsOf(r, extra)
 	in.value = mi.l.exported(in)
+}
+
+// attrOrder returns the names of sb's attributes in source order, sorted
+// once per body: every instance of a resource evaluates the same body.
+func (l *loader) attrOrder(sb *hclsyntax.Body) []string {
+	if names, ok := l.attrOrders[sb]; ok {
+		return names
+	}
+	names := make([]string, 0, len(sb.Attributes))
+	for n := range sb.Attributes {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte
+	})
+	if l.attrOrders == nil {
+		l.attrOrders = map[*hclsyntax.Body][]string{}
+	}
+	l.attrOrders[sb] = names
+	return names
 }
 
 // instanceCtx returns the evaluation context of an instance of r: what
@@ -131,17 +155,14 @@ type bodyCtx struct {
 // blocks) into an object; nested blocks become lists of objects, as the
 // AWS provider exposes them.
 func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (cty.Value, *model.Value) {
-	vals := map[string]cty.Value{}
 	props := &model.Value{Kind: model.Map}
 	if sb, ok := body.(*hclsyntax.Body); ok {
+		vals := make(map[string]cty.Value, len(sb.Attributes)+len(sb.Blocks))
 		props.Range = toRange(sb.SrcRange)
-		names := make([]string, 0, len(sb.Attributes))
-		for n := range sb.Attributes {
-			names = append(names, n)
+		names := mi.l.attrOrder(sb)
+		if n := len(names) + len(sb.Blocks); n > 0 {
+			props.Fields = make([]model.Field, 0, n)
 		}
-		slices.SortFunc(names, func(a, b string) int {
-			return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte
-		})
 		for _, n := range names {
 			a := sb.Attributes[n]
 			if path == "" && metaArgs[n] {
@@ -154,10 +175,13 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 			mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
 		}
-		blocks := map[string][]cty.Value{}
-		blockProps := map[string]*model.Value{}
+		var blocks map[string][]cty.Value
+		var blockProps map[string]*model.Value
 		var order []string
 		addBlock := func(typ string, rng, nameRange hcl.Range, v cty.Value, p *model.Value) {
+			if blocks == nil {
+				blocks, blockProps = map[string][]cty.Value{}, map[string]*model.Value{}
+			}
 			if _, ok := blocks[typ]; !ok {
 				order = append(order, typ)
 				blockProps[typ] = &model.Value{Kind: model.List, Range: toRange(rng)}
@@ -184,6 +208,7 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 		}
 		return cty.ObjectVal(vals), props
 	}
+	vals := map[string]cty.Value{}
 	attrs, ds := body.JustAttributes()
 	mi.l.addHCL(ruleBlock, ds)
 	names := make([]string, 0, len(attrs))

@@ -679,15 +679,15 @@ var jsonEncodeFunc = function.New(&function.Spec{
 	RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 		val := args[0]
-		if !val.IsWhollyKnown() || val.IsMarked() {
-			return stdlib.JSONEncodeFunc.Call(args)
-		}
-		if val.IsNull() {
+		if val.IsKnown() && val.IsNull() {
 			return cty.StringVal("null"), nil
 		}
+		// Marshal fails on a value with unknown (or marked) parts: then
+		// the stdlib function decides, as it would have. Asking
+		// IsWhollyKnown first would walk the value once more.
 		buf, err := ctyjson.Marshal(val, val.Type())
 		if err != nil {
-			return cty.NilVal, err
+			return stdlib.JSONEncodeFunc.Call(args)
 		}
 		return cty.StringVal(string(bytes.TrimSpace(buf))), nil
 	},
