@@ -207,7 +207,10 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	// every process they run ends with it (see runtime/lambda). It outlives
 	// the first Ctrl-C, so that requests in flight finish while the
 	// gateway drains; Close then stops every instance.
-	svc := lambda.New(context.WithoutCancel(ctx), lambda.Config{Concurrency: u.lambdaConc, Logger: logger, NoWatch: !watch, Region: lambdaRegion(r.Template)})
+	// logger's handler writes to logOut with default options, so the
+	// service may format its START/END/REPORT lines itself (LogOutput).
+	svc := lambda.New(context.WithoutCancel(ctx), lambda.Config{Concurrency: u.lambdaConc, Logger: logger,
+		LogOutput: logOut, LogJSON: logFormat == "json", NoWatch: !watch, Region: lambdaRegion(r.Template)})
 	defer svc.Close()
 	cfg.Lambda = svc
 	u.svc = svc

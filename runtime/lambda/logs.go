@@ -203,8 +203,108 @@ func (in *instance) emit(id, line string) {
 		in.logs.tail = appendTail(in.logs.tail, []byte(line))
 	}
 	in.logs.mu.Unlock()
+	if w := in.fn.s.cfg.LogOutput; w != nil && in.logging() {
+		bp := lineBufs.Get().(*[]byte)
+		b, ok := appendLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
+		if ok {
+			_, _ = w.Write(b)
+		}
+		*bp = b[:0]
+		lineBufs.Put(bp)
+		if ok {
+			return
+		}
+	}
 	in.fn.s.log.LogAttrs(context.Background(), slog.LevelInfo, line,
 		slog.String("function", in.fn.name), slog.String("requestId", id))
+}
+
+// lineBufs holds the buffers appendLogLine formats into.
+var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// appendLogLine appends msg as an INFO record with the function and
+// requestId attributes, formatted exactly as slog's TextHandler (or
+// JSONHandler) with default options formats it at time t, and reports
+// whether it could: it formats only printable ASCII and tabs, which the
+// START, END and REPORT lines are made of; anything else goes through the
+// handler. Through the handler, a record costs a few µs of quoting
+// (strconv, rune by rune) and finding its caller's program counter, three
+// times per invocation (TestAppendLogLine holds the two formats equal).
+func appendLogLine(b []byte, json bool, t time.Time, function, id, msg string) ([]byte, bool) {
+	if !plainLogText(msg) || !plainLogText(function) || !plainLogText(id) {
+		return b, false
+	}
+	if json {
+		if y := t.Year(); y < 0 || y >= 10000 {
+			return b, false
+		}
+		b = append(b, `{"time":"`...)
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = append(b, `","level":"INFO","msg":"`...)
+		b = appendLogEscaped(b, msg)
+		b = append(b, `","function":"`...)
+		b = appendLogEscaped(b, function)
+		b = append(b, `","requestId":"`...)
+		b = appendLogEscaped(b, id)
+		return append(b, "\"}\n"...), true
+	}
+	b = append(b, "time="...)
+	// slog's appendRFC3339Millis: RFC 3339 with exactly three decimals.
+	n := len(b)
+	b = t.Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	b = append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+	b = append(b, " level=INFO msg="...)
+	b = appendLogValue(b, msg)
+	b = append(b, " function="...)
+	b = appendLogValue(b, function)
+	b = append(b, " requestId="...)
+	b = appendLogValue(b, id)
+	return append(b, '\n'), true
+}
+
+// plainLogText reports whether s is printable ASCII and tabs only.
+func plainLogText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < ' ' && c != '\t') || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLogEscaped appends plain text (plainLogText) as the inside of a
+// quoted string: strconv.Quote and slog's JSON escaping agree on it.
+func appendLogEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '"':
+			esc = `\"`
+		case '\\':
+			esc = `\\`
+		case '\t':
+			esc = `\t`
+		default:
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, esc...)
+		start = i + 1
+	}
+	return append(b, s[start:]...)
+}
+
+// appendLogValue appends plain text as slog's TextHandler writes a string:
+// quoted when it is empty or holds a space, '=', '"' or a tab.
+func appendLogValue(b []byte, s string) []byte {
+	if s != "" && strings.IndexAny(s, " =\"\t") < 0 {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	b = appendLogEscaped(b, s)
+	return append(b, '"')
 }
 
 func (in *instance) logging() bool {

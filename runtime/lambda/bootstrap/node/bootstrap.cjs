@@ -303,7 +303,15 @@ function invoke(handler, res, settle) {
   const hasErr = (e) => e !== undefined && e !== null;
   const callback = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, waits));
   const doneFn = (err, value) => (hasErr(err) ? finish(err, undefined, false) : finish(null, value, false));
-  const context = Object.assign(Object.create(null), base, {
+  // One object literal: a fixed shape V8 builds fast (a null-prototype
+  // object assigned property by property is a dictionary, several µs per
+  // invocation), a plain object as Lambda's own runtime passes.
+  const context = {
+    functionName: base.functionName,
+    functionVersion: base.functionVersion,
+    memoryLimitInMB: base.memoryLimitInMB,
+    logGroupName: base.logGroupName,
+    logStreamName: base.logStreamName,
     awsRequestId: id,
     invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
     clientContext: parseJSONHeader(h['lambda-runtime-client-context']),
@@ -312,12 +320,9 @@ function invoke(handler, res, settle) {
     done: doneFn,
     succeed: (value) => doneFn(null, value),
     fail: (err) => doneFn(hasErr(err) ? err : 'handled'),
-  });
-  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
-    get: () => waits,
-    set: (v) => { waits = Boolean(v); },
-    enumerable: true,
-  });
+    get callbackWaitsForEmptyEventLoop() { return waits; },
+    set callbackWaitsForEmptyEventLoop(v) { waits = Boolean(v); },
+  };
   current = { id };
   let event;
   try {
