@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -168,13 +169,29 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	// Each step may stop the resolution: a budget limit reached or the
 	// context done. The template is then returned as far as it was built.
-	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach, s.loadConditions, s.loadResources, s.checkSchema, s.samImplied, s.assignAttrs} {
+	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach, s.loadConditions, s.loadResources} {
 		if !s.alive() {
 			return t, s.diags, false
 		}
 		step()
 	}
 	if !s.alive() {
+		return t, s.diags, false
+	}
+	// The schema check reads only the template's tree, which nothing
+	// changes from here on: it runs on another core while the rest of the
+	// resolve goes on, and its findings take the place in s.diags they
+	// had when it ran in line.
+	schemaDone := s.checkSchemaAsync()
+	for _, step := range []func(){s.samImplied, s.assignAttrs} {
+		if !s.alive() {
+			schemaDone()
+			return t, s.diags, false
+		}
+		step()
+	}
+	if !s.alive() {
+		schemaDone()
 		return t, s.diags, false
 	}
 	nodes := s.buildGraph()
@@ -189,6 +206,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
 	t.Finalize()
+	schemaDone()
 	if !s.alive() {
 		return t, s.diags, false
 	}
@@ -370,25 +388,51 @@ func validLogicalID(id string) bool {
 // typed property schema (resolver/schema). Under the SAM transform,
 // properties may come from Globals, so missing required properties of
 // AWS::Serverless::* resources are not reported.
-func (s *stack) checkSchema() {
+// checkSchemaAsync starts the schema check of every resource on its own
+// goroutine and returns the function that waits for it and adds its
+// findings to s.diags where they would have been had it run in line (the
+// order of findings the sort leaves equal stays the same). The check reads
+// the tree and nothing else; the SAM Globals filter, which reads s.res, runs
+// when the findings are added.
+func (s *stack) checkSchemaAsync() (wait func()) {
 	sec := s.root.Get("Resources")
 	if sec == nil || sec.Kind != cfn.Mapping {
-		return
+		return func() {}
 	}
-	checker := schema.New()
-	checker.SetSAMTransform(s.isSAM())
-	hasGlobals := s.isSAM() && s.root.Get("Globals") != nil
-	for _, f := range sec.Fields {
-		if f.Value.Kind != cfn.Mapping {
-			continue
-		}
-		for _, d := range checker.CheckEntry(f.Key, f.KeyRange, f.Value) {
-			if hasGlobals && d.Rule == schema.RuleRequired && strings.HasPrefix(s.res[f.Key].typ, "AWS::Serverless::") {
+	type found struct {
+		key   string
+		diags diag.Diagnostics
+	}
+	mark := len(s.diags)
+	sam := s.isSAM()
+	hasGlobals := sam && s.root.Get("Globals") != nil
+	done := make(chan []found, 1)
+	go func() {
+		checker := schema.New()
+		checker.SetSAMTransform(sam)
+		var out []found
+		for _, f := range sec.Fields {
+			if f.Value.Kind != cfn.Mapping {
 				continue
 			}
-			s.add(d)
+			if ds := checker.CheckEntry(f.Key, f.KeyRange, f.Value); len(ds) > 0 {
+				out = append(out, found{f.Key, ds})
+			}
 		}
-	}
+		done <- out
+	}()
+	return sync.OnceFunc(func() {
+		var add diag.Diagnostics
+		for _, e := range <-done {
+			for _, d := range e.diags {
+				if hasGlobals && d.Rule == schema.RuleRequired && strings.HasPrefix(s.res[e.key].typ, "AWS::Serverless::") {
+					continue
+				}
+				add = append(add, d)
+			}
+		}
+		s.diags = slices.Insert(s.diags, mark, add...)
+	})
 }
 
 // markRulesRefs counts references inside the Rules section as uses of the
