@@ -33,6 +33,9 @@ type jsonReader struct {
 	// their entries on; each gets a slice of its exact size at its end.
 	fields []Field
 	items  []*Node
+	// split is where a second reader took over the rest of a large
+	// object's entries (split.go); at is -1 when there is none.
+	split *splitReader
 }
 
 // text returns src[from:to] as a string, shared with earlier equal short
@@ -60,7 +63,7 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 	if len(p.src) == 0 {
 		return nil, false
 	}
-	r := &jsonReader{p: p, src: p.src, line: 1, col: 1, strings: map[string]string{}}
+	r := &jsonReader{p: p, src: p.src, line: 1, col: 1, strings: map[string]string{}, split: noSplit}
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {
@@ -74,6 +77,9 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 	r.space()
 	if r.off >= len(r.src) || r.src[r.off] != '{' {
 		return nil, false
+	}
+	if at, end, depth, ok := p.splitPoint(); ok {
+		r.split = p.startSplit(at, end, depth)
 	}
 	root = r.value(0)
 	r.space()
@@ -336,8 +342,28 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 	}
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
+	r.entries(depth, base, &seen)
+	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
+	clear(r.fields[base:]) // drop the references the stack would keep
+	r.fields = r.fields[:base]
+	n.Range = r.p.rng(line, col, line, col+1)
+	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	r.p.finishMapping(n)
+	return n
+}
+
+// entries reads the "key": value entries of an object at depth onto
+// r.fields, up to and including its closing brace; r.fields[base:] are the
+// entries read so far, and seen the set repeatedKey keeps of their keys.
+func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 	for {
 		r.space()
+		if r.off == r.split.at && depth == r.split.depth {
+			// The rest of this object's entries were read by the
+			// second reader (split.go): take them as if read here.
+			r.joinSplit(base, seen)
+			return
+		}
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
 			giveUp()
 		}
@@ -347,7 +373,7 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 			giveUp() // YAML's limit on implicit keys
 		}
 		// Duplicates go to the general path, which reports them.
-		if repeatedKey(r.fields[base:], &seen, k) {
+		if repeatedKey(r.fields[base:], seen, k) {
 			giveUp()
 		}
 		kr := r.scalarRange(kl, kc, k, true)
@@ -364,20 +390,13 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 		}
 		if r.src[r.off] == '}' {
 			r.off++
-			break
+			return
 		}
 		if r.src[r.off] != ',' {
 			giveUp()
 		}
 		r.off++
 	}
-	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
-	clear(r.fields[base:]) // drop the references the stack would keep
-	r.fields = r.fields[:base]
-	n.Range = r.p.rng(line, col, line, col+1)
-	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
-	r.p.finishMapping(n)
-	return n
 }
 
 func (r *jsonReader) array(line, col, depth int) *Node {

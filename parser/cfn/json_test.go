@@ -16,11 +16,18 @@ import (
 // reports whether the reader took it.
 func both(t testing.TB, src []byte) (took bool) {
 	t.Helper()
-	fast := &parser{file: "t.json", src: src, lines: lineStarts(src)}
+	fast := &parser{file: "t.json", src: src, lines: lineStarts(src), split: -1}
 	if !fast.checkUTF8() {
 		return false
 	}
 	fastRoot, ok := fast.readJSON()
+	// Read by two readers (split.go), whatever the size: the same.
+	two := &parser{file: "t.json", src: src, lines: lineStarts(src), split: 1}
+	twoRoot, twoOK := two.readJSON()
+	if twoOK != ok || ok && (!reflect.DeepEqual(twoRoot, fastRoot) || !reflect.DeepEqual(two.diags, fast.diags)) {
+		t.Fatalf("two readers: took %v, one reader: took %v; tree (-one +two):\n%s\nfindings (-one +two):\n%s",
+			twoOK, ok, cmp.Diff(fastRoot, twoRoot), cmp.Diff(fast.diags, two.diags))
+	}
 	if !ok {
 		if len(fast.diags) != 0 {
 			t.Fatalf("the reader gave up but kept findings: %v", fast.diags)

@@ -112,6 +112,12 @@ type parser struct {
 	// alias limit; aliasSkipped counts the aliases left out after it.
 	aliasFinding, aliasSkipped int
 	aliasCapped                bool
+	// split says whether a large JSON template is read by two readers
+	// (split.go): 0 when it is large enough and there are two cores, -1
+	// never, 1 always (tests).
+	split int
+	// splitJoined is set when the second reader's entries were taken.
+	splitJoined bool
 }
 
 var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)

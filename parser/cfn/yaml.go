@@ -39,6 +39,9 @@ type yamlReader struct {
 	strings map[string]string
 	fields  []Field
 	items   []*Node
+	// split is where a second reader took over the rest of a large
+	// mapping's entries (split.go).
+	split *splitReader
 }
 
 // readYAML returns the template's root node, or ok false when the general
@@ -47,7 +50,7 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 	if len(p.src) == 0 || !plainText(p.src) {
 		return nil, false
 	}
-	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, strings: make(map[string]string, 256)}
+	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, strings: make(map[string]string, 256), split: noSplit}
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {
@@ -62,6 +65,11 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 	if r.ind < 0 || r.src[r.off] == '{' || r.src[r.off] == '[' || r.seqEntry() {
 		// Empty, JSON, or not a mapping: the general path says so.
 		return nil, false
+	}
+	if r.ind == 0 {
+		if at, end, ok := p.splitPointYAML(); ok {
+			r.split = p.startSplitYAML(at, end)
+		}
 	}
 	root = r.blockMap(r.ind, 0)
 	if r.ind >= 0 {
@@ -243,7 +251,27 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
+	r.mapEntries(indent, depth, base, &seen)
+	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
+	clear(r.fields[base:])
+	r.fields = r.fields[:base]
+	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	r.p.finishMapping(n)
+	return n
+}
+
+// mapEntries reads the entries of a block mapping at indent and depth
+// onto r.fields, off at a key, up to the first line indented less;
+// r.fields[base:] are the entries read so far, and seen the set repeatedKey
+// keeps of their keys.
+func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) {
 	for {
+		if r.off == r.split.at && depth == r.split.depth && indent == r.split.indent {
+			// The rest of this mapping's entries were read by the
+			// second reader (split.go): take them as if read here.
+			r.joinSplit(base, seen)
+			return
+		}
 		from := r.off
 		k, kr, plain := r.key(false)
 		if plain && k == "<<" {
@@ -254,24 +282,18 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 		}
 		r.off++
 		// Duplicates go to the general path, which reports them.
-		if repeatedKey(r.fields[base:], &seen, k) {
+		if repeatedKey(r.fields[base:], seen, k) {
 			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
 		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
 		if r.ind < indent {
-			break
+			return
 		}
 		if r.ind > indent {
 			giveUp()
 		}
 	}
-	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
-	clear(r.fields[base:])
-	r.fields = r.fields[:base]
-	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
-	r.p.finishMapping(n)
-	return n
 }
 
 // blockSeq reads a block sequence whose "-" are indented indent spaces;
