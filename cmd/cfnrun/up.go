@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"slices"
@@ -48,7 +47,7 @@ func upCommand() command {
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
 		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
-		pprofAddr := fs.String("pprof", "", "serve Go's net/http/pprof profiles on this `address` (for profiling the gateway)")
+		pprofAddr := fs.String("pprof", "", "serve Go's profiles (the paths of net/http/pprof) on this `address` (for profiling the gateway)")
 		stock := fs.Bool("stock-http2", false, "serve HTTP/2 with golang.org/x/net/http2 instead of cfnrun's own engine (for comparison)")
 		jwks := kvFlag{}
 		fs.Var(jwks, "jwks", "verify a Cognito user pool's tokens against its published keys: `POOL=FILE|URL` (POOL is the pool id or ARN; the URL is https://cognito-idp.REGION.amazonaws.com/POOL/.well-known/jwks.json; repeatable)")
@@ -182,11 +181,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 
 	if u.pprof != "" {
-		mux := http.NewServeMux()
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		ps := &http.Server{Addr: u.pprof, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		ps := &http.Server{Addr: u.pprof, Handler: pprofHandler(), ReadHeaderTimeout: 10 * time.Second}
 		go ps.ListenAndServe()
 		defer ps.Close()
 	}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -120,7 +121,8 @@ type parser struct {
 	splitJoined bool
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+// yamlLineRe is compiled on the first yaml.v3 error, not at start.
+var yamlLineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) })
 
 // syntaxError converts a yaml.v3 error (which carries a line but no
 // column) into diagnostics pointing at the first non-blank column of the
@@ -178,7 +180,7 @@ func (p *parser) syntaxError(err error) {
 	}
 	for _, m := range msgs {
 		line, text := 1, m
-		if sm := yamlLineRe.FindStringSubmatch(m); sm != nil {
+		if sm := yamlLineRe().FindStringSubmatch(m); sm != nil {
 			if sm[1] != "" {
 				line, _ = strconv.Atoi(sm[1])
 			}

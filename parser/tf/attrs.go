@@ -30,7 +30,7 @@ func (l *loader) exported(in *instance) cty.Value {
 	if r.data {
 		return l.dataSource(in, obj)
 	}
-	s, modelled := schemas[r.typ]
+	s, modelled := schemas()[r.typ]
 	if !modelled {
 		in.placeholder = true
 		v := l.placeholderObject(r.typ, r.name, r.key(), in.addr, in.args, in.mi.refAttrs[r.key()])

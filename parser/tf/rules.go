@@ -52,7 +52,7 @@ func (l *loader) validate(t *model.Template) {
 		if in.res.data {
 			continue
 		}
-		s := schemas[in.res.typ]
+		s := schemas()[in.res.typ]
 		if s == nil {
 			continue
 		}

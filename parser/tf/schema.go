@@ -7,6 +7,8 @@ package tf
 // every declared argument a null value when it is not set, so references
 // to optional arguments evaluate as Terraform's do.
 
+import "sync"
+
 type argKind uint8
 
 const (
@@ -60,106 +62,109 @@ var canarySettings = nested(map[string]*arg{
 	"percent_traffic": opt(kNumber), "stage_variable_overrides": opt(kMap), "use_stage_cache": opt(kBool), "deployment_id": opt(kString),
 })
 
-// schemas are the modelled aws_api_gateway_* types.
-var schemas = map[string]*typeSchema{
-	"aws_api_gateway_rest_api": args(map[string]*arg{
-		"name": req(kString), "description": opt(kString), "api_key_source": enum(false, "HEADER", "AUTHORIZER"),
-		"binary_media_types": opt(kList), "body": opt(kString), "minimum_compression_size": opt(kAny),
-		"parameters": opt(kMap), "policy": opt(kString), "put_rest_api_mode": enum(false, "merge", "overwrite"),
-		"disable_execute_api_endpoint": opt(kBool), "fail_on_warnings": opt(kBool), "tags": opt(kMap),
-		"endpoint_configuration": block(false, nested(map[string]*arg{
-			"types": req(kList), "vpc_endpoint_ids": opt(kList), "ip_address_type": enum(false, "ipv4", "dualstack"),
-		})),
-	}, "root_resource_id", "arn", "execution_arn", "created_date", "tags_all"),
-	"aws_api_gateway_resource": args(map[string]*arg{
-		"rest_api_id": req(kString), "parent_id": req(kString), "path_part": req(kString),
-	}, "path"),
-	"aws_api_gateway_method": args(map[string]*arg{
-		"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
-		"authorization": enum(true, "NONE", "CUSTOM", "AWS_IAM", "COGNITO_USER_POOLS"), "authorizer_id": opt(kString),
-		"authorization_scopes": opt(kList), "api_key_required": opt(kBool), "operation_name": opt(kString),
-		"request_models": opt(kMap), "request_validator_id": opt(kString), "request_parameters": opt(kMapB),
-	}),
-	"aws_api_gateway_integration": args(map[string]*arg{
-		"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
-		"type": enum(true, "HTTP", "MOCK", "AWS", "AWS_PROXY", "HTTP_PROXY"), "integration_http_method": enum(false, httpMethods...),
-		"uri": opt(kString), "connection_type": enum(false, "INTERNET", "VPC_LINK"), "connection_id": opt(kString),
-		"credentials": opt(kString), "request_parameters": opt(kMap), "request_templates": opt(kMap),
-		"passthrough_behavior": enum(false, "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"), "cache_key_parameters": opt(kList),
-		"cache_namespace": opt(kString), "content_handling": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"),
-		"timeout_milliseconds": opt(kNumber), "integration_target": opt(kString),
-		"response_transfer_mode": enum(false, "BUFFERED", "STREAM"),
-		"tls_config":             block(false, nested(map[string]*arg{"insecure_skip_verification": opt(kBool)})),
-	}),
-	"aws_api_gateway_method_response": args(map[string]*arg{
-		"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
-		"status_code": req(kString), "response_models": opt(kMap), "response_parameters": opt(kMapB),
-	}),
-	"aws_api_gateway_integration_response": args(map[string]*arg{
-		"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
-		"status_code": req(kString), "selection_pattern": opt(kString), "response_templates": opt(kMap),
-		"response_parameters": opt(kMap), "content_handling": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"),
-	}),
-	"aws_api_gateway_deployment": args(map[string]*arg{
-		"rest_api_id": req(kString), "description": opt(kString), "stage_name": opt(kString),
-		"stage_description": opt(kString), "triggers": opt(kMap), "variables": opt(kMap),
-		"canary_settings": block(false, canarySettings),
-	}, "invoke_url", "execution_arn", "created_date"),
-	"aws_api_gateway_stage": args(map[string]*arg{
-		"rest_api_id": req(kString), "stage_name": req(kString), "deployment_id": req(kString),
-		"description": opt(kString), "variables": opt(kMap), "cache_cluster_enabled": opt(kBool),
-		"cache_cluster_size":    enum(false, "0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"),
-		"client_certificate_id": opt(kString), "documentation_version": opt(kString), "xray_tracing_enabled": opt(kBool),
-		"tags":                opt(kMap),
-		"access_log_settings": block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
-		"canary_settings":     block(false, canarySettings),
-		// cfnrun's extension (the seed's Http2Enabled); the shared model
-		// rules report it (E9001).
-		"http2_enabled": opt(kBool),
-	}, "arn", "invoke_url", "execution_arn", "web_acl_arn", "tags_all"),
-	"aws_api_gateway_method_settings": args(map[string]*arg{
-		"rest_api_id": req(kString), "stage_name": req(kString), "method_path": req(kString),
-		"settings": block(true, nested(map[string]*arg{
-			"metrics_enabled": opt(kBool), "logging_level": enum(false, "OFF", "ERROR", "INFO"), "data_trace_enabled": opt(kBool),
-			"throttling_burst_limit": opt(kNumber), "throttling_rate_limit": opt(kNumber), "caching_enabled": opt(kBool),
-			"cache_ttl_in_seconds": opt(kNumber), "cache_data_encrypted": opt(kBool), "require_authorization_for_cache_control": opt(kBool),
-			"unauthorized_cache_control_header_strategy": enum(false, "FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"),
-		})),
-	}),
-	"aws_api_gateway_authorizer": args(map[string]*arg{
-		"name": req(kString), "rest_api_id": req(kString), "authorizer_uri": opt(kString), "identity_source": opt(kString),
-		"type": enum(false, "TOKEN", "REQUEST", "COGNITO_USER_POOLS"), "authorizer_credentials": opt(kString),
-		"authorizer_result_ttl_in_seconds": opt(kNumber), "identity_validation_expression": opt(kString), "provider_arns": opt(kList),
-	}, "arn"),
-	"aws_api_gateway_gateway_response": args(map[string]*arg{
-		"rest_api_id": req(kString), "response_type": enum(true, gatewayResponseTypes...), "status_code": opt(kString),
-		"response_templates": opt(kMap), "response_parameters": opt(kMap),
-	}),
-	"aws_api_gateway_model": args(map[string]*arg{
-		"rest_api_id": req(kString), "name": req(kString), "content_type": req(kString), "description": opt(kString), "schema": opt(kString),
-	}),
-	"aws_api_gateway_request_validator": args(map[string]*arg{
-		"name": req(kString), "rest_api_id": req(kString), "validate_request_body": opt(kBool), "validate_request_parameters": opt(kBool),
-	}),
-	"aws_api_gateway_api_key": args(map[string]*arg{
-		"name": req(kString), "description": opt(kString), "enabled": opt(kBool), "value": opt(kString), "customer_id": opt(kString), "tags": opt(kMap),
-	}, "arn", "created_date", "last_updated_date", "tags_all"),
-	"aws_api_gateway_usage_plan": args(map[string]*arg{
-		"name": req(kString), "description": opt(kString), "product_code": opt(kString), "tags": opt(kMap),
-		"api_stages": block(false, nested(map[string]*arg{
-			"api_id": req(kString), "stage": req(kString),
-			"throttle": block(false, nested(map[string]*arg{"path": req(kString), "burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
-		})),
-		"quota_settings":    block(false, nested(map[string]*arg{"limit": req(kNumber), "offset": opt(kNumber), "period": enum(true, "DAY", "WEEK", "MONTH")})),
-		"throttle_settings": block(false, nested(map[string]*arg{"burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
-	}, "arn", "tags_all"),
-	"aws_api_gateway_rest_api_policy": args(map[string]*arg{
-		"rest_api_id": req(kString), "policy": req(kString),
-	}),
-	"aws_api_gateway_usage_plan_key": args(map[string]*arg{
-		"key_id": req(kString), "key_type": req(kString), "usage_plan_id": req(kString),
-	}, "name", "value"),
-}
+// schemas are the modelled aws_api_gateway_* types, built on first use
+// (a Terraform read), not at the start of every command.
+var schemas = sync.OnceValue(func() map[string]*typeSchema {
+	return map[string]*typeSchema{
+		"aws_api_gateway_rest_api": args(map[string]*arg{
+			"name": req(kString), "description": opt(kString), "api_key_source": enum(false, "HEADER", "AUTHORIZER"),
+			"binary_media_types": opt(kList), "body": opt(kString), "minimum_compression_size": opt(kAny),
+			"parameters": opt(kMap), "policy": opt(kString), "put_rest_api_mode": enum(false, "merge", "overwrite"),
+			"disable_execute_api_endpoint": opt(kBool), "fail_on_warnings": opt(kBool), "tags": opt(kMap),
+			"endpoint_configuration": block(false, nested(map[string]*arg{
+				"types": req(kList), "vpc_endpoint_ids": opt(kList), "ip_address_type": enum(false, "ipv4", "dualstack"),
+			})),
+		}, "root_resource_id", "arn", "execution_arn", "created_date", "tags_all"),
+		"aws_api_gateway_resource": args(map[string]*arg{
+			"rest_api_id": req(kString), "parent_id": req(kString), "path_part": req(kString),
+		}, "path"),
+		"aws_api_gateway_method": args(map[string]*arg{
+			"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
+			"authorization": enum(true, "NONE", "CUSTOM", "AWS_IAM", "COGNITO_USER_POOLS"), "authorizer_id": opt(kString),
+			"authorization_scopes": opt(kList), "api_key_required": opt(kBool), "operation_name": opt(kString),
+			"request_models": opt(kMap), "request_validator_id": opt(kString), "request_parameters": opt(kMapB),
+		}),
+		"aws_api_gateway_integration": args(map[string]*arg{
+			"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
+			"type": enum(true, "HTTP", "MOCK", "AWS", "AWS_PROXY", "HTTP_PROXY"), "integration_http_method": enum(false, httpMethods...),
+			"uri": opt(kString), "connection_type": enum(false, "INTERNET", "VPC_LINK"), "connection_id": opt(kString),
+			"credentials": opt(kString), "request_parameters": opt(kMap), "request_templates": opt(kMap),
+			"passthrough_behavior": enum(false, "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"), "cache_key_parameters": opt(kList),
+			"cache_namespace": opt(kString), "content_handling": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"),
+			"timeout_milliseconds": opt(kNumber), "integration_target": opt(kString),
+			"response_transfer_mode": enum(false, "BUFFERED", "STREAM"),
+			"tls_config":             block(false, nested(map[string]*arg{"insecure_skip_verification": opt(kBool)})),
+		}),
+		"aws_api_gateway_method_response": args(map[string]*arg{
+			"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
+			"status_code": req(kString), "response_models": opt(kMap), "response_parameters": opt(kMapB),
+		}),
+		"aws_api_gateway_integration_response": args(map[string]*arg{
+			"rest_api_id": req(kString), "resource_id": req(kString), "http_method": enum(true, httpMethods...),
+			"status_code": req(kString), "selection_pattern": opt(kString), "response_templates": opt(kMap),
+			"response_parameters": opt(kMap), "content_handling": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"),
+		}),
+		"aws_api_gateway_deployment": args(map[string]*arg{
+			"rest_api_id": req(kString), "description": opt(kString), "stage_name": opt(kString),
+			"stage_description": opt(kString), "triggers": opt(kMap), "variables": opt(kMap),
+			"canary_settings": block(false, canarySettings),
+		}, "invoke_url", "execution_arn", "created_date"),
+		"aws_api_gateway_stage": args(map[string]*arg{
+			"rest_api_id": req(kString), "stage_name": req(kString), "deployment_id": req(kString),
+			"description": opt(kString), "variables": opt(kMap), "cache_cluster_enabled": opt(kBool),
+			"cache_cluster_size":    enum(false, "0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"),
+			"client_certificate_id": opt(kString), "documentation_version": opt(kString), "xray_tracing_enabled": opt(kBool),
+			"tags":                opt(kMap),
+			"access_log_settings": block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
+			"canary_settings":     block(false, canarySettings),
+			// cfnrun's extension (the seed's Http2Enabled); the shared model
+			// rules report it (E9001).
+			"http2_enabled": opt(kBool),
+		}, "arn", "invoke_url", "execution_arn", "web_acl_arn", "tags_all"),
+		"aws_api_gateway_method_settings": args(map[string]*arg{
+			"rest_api_id": req(kString), "stage_name": req(kString), "method_path": req(kString),
+			"settings": block(true, nested(map[string]*arg{
+				"metrics_enabled": opt(kBool), "logging_level": enum(false, "OFF", "ERROR", "INFO"), "data_trace_enabled": opt(kBool),
+				"throttling_burst_limit": opt(kNumber), "throttling_rate_limit": opt(kNumber), "caching_enabled": opt(kBool),
+				"cache_ttl_in_seconds": opt(kNumber), "cache_data_encrypted": opt(kBool), "require_authorization_for_cache_control": opt(kBool),
+				"unauthorized_cache_control_header_strategy": enum(false, "FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"),
+			})),
+		}),
+		"aws_api_gateway_authorizer": args(map[string]*arg{
+			"name": req(kString), "rest_api_id": req(kString), "authorizer_uri": opt(kString), "identity_source": opt(kString),
+			"type": enum(false, "TOKEN", "REQUEST", "COGNITO_USER_POOLS"), "authorizer_credentials": opt(kString),
+			"authorizer_result_ttl_in_seconds": opt(kNumber), "identity_validation_expression": opt(kString), "provider_arns": opt(kList),
+		}, "arn"),
+		"aws_api_gateway_gateway_response": args(map[string]*arg{
+			"rest_api_id": req(kString), "response_type": enum(true, gatewayResponseTypes...), "status_code": opt(kString),
+			"response_templates": opt(kMap), "response_parameters": opt(kMap),
+		}),
+		"aws_api_gateway_model": args(map[string]*arg{
+			"rest_api_id": req(kString), "name": req(kString), "content_type": req(kString), "description": opt(kString), "schema": opt(kString),
+		}),
+		"aws_api_gateway_request_validator": args(map[string]*arg{
+			"name": req(kString), "rest_api_id": req(kString), "validate_request_body": opt(kBool), "validate_request_parameters": opt(kBool),
+		}),
+		"aws_api_gateway_api_key": args(map[string]*arg{
+			"name": req(kString), "description": opt(kString), "enabled": opt(kBool), "value": opt(kString), "customer_id": opt(kString), "tags": opt(kMap),
+		}, "arn", "created_date", "last_updated_date", "tags_all"),
+		"aws_api_gateway_usage_plan": args(map[string]*arg{
+			"name": req(kString), "description": opt(kString), "product_code": opt(kString), "tags": opt(kMap),
+			"api_stages": block(false, nested(map[string]*arg{
+				"api_id": req(kString), "stage": req(kString),
+				"throttle": block(false, nested(map[string]*arg{"path": req(kString), "burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
+			})),
+			"quota_settings":    block(false, nested(map[string]*arg{"limit": req(kNumber), "offset": opt(kNumber), "period": enum(true, "DAY", "WEEK", "MONTH")})),
+			"throttle_settings": block(false, nested(map[string]*arg{"burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
+		}, "arn", "tags_all"),
+		"aws_api_gateway_rest_api_policy": args(map[string]*arg{
+			"rest_api_id": req(kString), "policy": req(kString),
+		}),
+		"aws_api_gateway_usage_plan_key": args(map[string]*arg{
+			"key_id": req(kString), "key_type": req(kString), "usage_plan_id": req(kString),
+		}, "name", "value"),
+	}
+})
 
 // cfnName maps Terraform argument names to the CloudFormation property
 // names model.Ranges are keyed by.

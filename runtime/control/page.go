@@ -177,7 +177,7 @@ func (p *Plane) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pageTemplate.Execute(w, d); err != nil {
+	if err := pageTemplate().Execute(w, d); err != nil {
 		p.log.Error("control plane: rendering the page", "err", err)
 	}
 }
@@ -207,7 +207,12 @@ func (p *Plane) pageData(r *http.Request) *pageData {
 	return d
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+// pageTemplate is parsed on the first request for the page, not in the
+// package's init: every cfnrun command links this package, few serve the
+// page.
+var pageTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(pageHTML)) })
+
+const pageHTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -242,4 +247,4 @@ th { background: #f3f3f3; } code { font-size: 13px; } .drift { color: #a15c00; }
 {{end}}</table>{{else}}<p>None yet (recorded from the access log; <code>--access-log=false</code> turns both off).</p>{{end}}
 </body>
 </html>
-`))
+`

@@ -110,8 +110,15 @@ func (c *Counters) Close() error {
 	return c.client.Close()
 }
 
+// lazyScript makes the script (hashing its source) on first use, not in
+// the package's init: every cfnrun command links this package, only up
+// --state uses it.
+func lazyScript(src string) func() *redis.Script {
+	return sync.OnceValue(func() *redis.Script { return redis.NewScript(src) })
+}
+
 // gcra: KEYS[1] the bucket; ARGV now, interval, tolerance (microseconds).
-var gcra = redis.NewScript(`
+var gcra = lazyScript(`
 local now = tonumber(ARGV[1])
 local iv = tonumber(ARGV[2])
 local tol = tonumber(ARGV[3])
@@ -124,7 +131,7 @@ return 1
 `)
 
 // quota: KEYS[1] the period's counter; ARGV limit, ttl seconds.
-var quota = redis.NewScript(`
+var quota = lazyScript(`
 local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 if c >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
@@ -136,7 +143,7 @@ return 1
 // each key "b" interval tolerance (a bucket, microseconds), "d" (a bucket
 // that refuses everything) or "q" limit ttl (a quota period's counter).
 // It returns the 1-based index of the first that refuses, 0 for none.
-var chain = redis.NewScript(`
+var chain = lazyScript(`
 local now = tonumber(ARGV[1])
 local a = 2
 for k = 1, #KEYS do
@@ -305,7 +312,7 @@ func (p *pipeliner) work() {
 			close(batch[i].done)
 		}
 		if len(again) > 0 {
-			if err := chain.Load(ctx, p.c.client).Err(); err != nil {
+			if err := chain().Load(ctx, p.c.client).Err(); err != nil {
 				for _, cl := range again {
 					cl.err = err
 					close(cl.done)
@@ -326,7 +333,7 @@ func (p *pipeliner) work() {
 func (p *pipeliner) exec(ctx context.Context, batch []*call, cmds []*redis.Cmd) []*redis.Cmd {
 	pipe := p.c.client.Pipeline()
 	for _, cl := range batch {
-		cmds = append(cmds, chain.EvalSha(ctx, pipe, cl.keys, cl.args...))
+		cmds = append(cmds, chain().EvalSha(ctx, pipe, cl.keys, cl.args...))
 	}
 	pipe.Exec(ctx) // each command carries its own error
 	return cmds
@@ -357,7 +364,7 @@ func (b *bucket) Take(now time.Time) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.c.timeout)
 	defer cancel()
-	n, err := gcra.Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
+	n, err := gcra().Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
 	if err != nil {
 		return b.c.failed(err)
 	}
@@ -380,7 +387,7 @@ func (q *quotaLimiter) Take(now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), q.c.timeout)
 	defer cancel()
 	key, ttl := q.periodKey(now)
-	n, err := quota.Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
+	n, err := quota().Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
 	if err != nil {
 		return q.c.failed(err)
 	}
