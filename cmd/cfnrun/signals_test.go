@@ -253,3 +253,55 @@ func TestUpDrainsThenExits(t *testing.T) {
 		})
 	}
 }
+
+// TestUpIdleSignalOrder: with no request in flight the drain ends at once;
+// up still says it was interrupted before it says it stopped (the two
+// lines came out in either order when the drain won the race).
+func TestUpIdleSignalOrder(t *testing.T) {
+	cmd := exec.Command(cfnrunBin, "up", "--addr", "127.0.0.1:0", "--tls-addr", "", "--no-watch",
+		filepath.Join(repoRoot, "examples", "mock-cors", "template.yaml"))
+	out, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var stdout strings.Builder
+	done := make(chan struct{})
+	listening := make(chan struct{})
+	started := listening
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			stdout.WriteString(sc.Text() + "\n")
+			if strings.HasPrefix(sc.Text(), "Press Ctrl-C") && listening != nil {
+				close(listening)
+				listening = nil
+			}
+		}
+	}()
+	select {
+	case <-started:
+	case <-done:
+		t.Fatalf("up ended before listening:\n%s", stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("up did not start")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("up did not stop")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("up after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	s := stdout.String()
+	i := strings.Index(s, "cfnrun up: interrupted by SIGTERM: finishing in-flight requests")
+	j := strings.Index(s, "cfnrun up: stopped")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("want the interrupted line, then the stopped line:\n%s", s)
+	}
+}

@@ -268,8 +268,10 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	printAccess(e.stdout, g.Access())
 	printOutputs(e.stdout, r.Template)
 	u.printListening(addrs, cfg)
+	said := make(chan struct{})
 	go func() {
 		// Serve drains on the first signal; say so, and how to skip it.
+		defer close(said)
 		<-ctx.Done()
 		if e.ctx.Err() != nil {
 			fmt.Fprintf(e.stdout, "cfnrun up: %v: finishing in-flight requests; press Ctrl-C again to stop now\n", context.Cause(e.ctx))
@@ -279,6 +281,11 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	if err := <-serveErr; err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitUsage
+	}
+	if e.ctx.Err() != nil {
+		// With nothing in flight the drain can end before the line above
+		// is printed: "stopped" comes after it.
+		<-said
 	}
 	fmt.Fprintln(e.stdout, "cfnrun up: stopped")
 	return exitOK
