@@ -581,9 +581,14 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 // body (resolved to instances where the index is known) and depends_on.
 func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge {
 	var edges []model.Edge
-	seen := map[string]bool{}
+	type edgeKey struct {
+		to   string
+		kind model.EdgeKind
+		attr string
+	}
+	seen := map[edgeKey]bool{}
 	addEdge := func(e model.Edge) {
-		k := e.To + "\x00" + string(e.Kind) + "\x00" + e.Attr
+		k := edgeKey{e.To, e.Kind, e.Attr}
 		if seen[k] {
 			return
 		}
@@ -665,39 +670,14 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			addEdge(model.Edge{To: in.addr, Kind: kind, Attr: attr, Range: rng})
 		}
 	}
-	if sb, ok := r.body.(*hclsyntax.Body); ok {
-		indexKeys := map[*hclsyntax.ScopeTraversalExpr]hcl.Expression{}
-		visit := func(node hclsyntax.Node) hcl.Diagnostics {
-			switch n := node.(type) {
-			case *hclsyntax.IndexExpr:
-				if st, ok := n.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
-					indexKeys[st] = n.Key
-				}
-			case *hclsyntax.RelativeTraversalExpr:
-				if ix, ok := n.Source.(*hclsyntax.IndexExpr); ok {
-					if st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
-						indexKeys[st] = ix.Key
-					}
-				}
-			case *hclsyntax.ScopeTraversalExpr:
-				resolve(n.Traversal, indexKeys[n], model.EdgeReference)
-			}
-			return nil
-		}
-		for _, name := range slices.Sorted(maps.Keys(sb.Attributes)) {
-			if name == "depends_on" || name == "provider" {
+	if _, ok := r.body.(*hclsyntax.Body); ok {
+		for _, g := range bodyRefs(r) {
+			if g.forEach != nil && mi.chainedForEach(g.forEach, extra, resolve) {
 				continue
 			}
-			if name == "for_each" && mi.chainedForEach(sb.Attributes[name].Expr, extra, resolve) {
-				continue
+			for _, ref := range g.refs {
+				resolve(ref.tr, ref.key, model.EdgeReference)
 			}
-			hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
-		}
-		for _, b := range sb.Blocks {
-			if b.Type == "lifecycle" || b.Type == "provisioner" || b.Type == "connection" {
-				continue
-			}
-			hclsyntax.VisitAll(b, visit)
 		}
 	} else {
 		attrs, _ := r.body.JustAttributes()
@@ -721,6 +701,77 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
 	})
 	return edges
+}
+
+// refGroup is the references of one attribute or block of a resource
+// body, in the order depsOf resolves them. forEach is set for the for_each
+// attribute, which chainedForEach may handle instead.
+type refGroup struct {
+	forEach hcl.Expression
+	refs    []bodyRef
+}
+
+// bodyRef is one reference and, when it is indexed (x[k] or x[k].attr),
+// the index expression.
+type bodyRef struct {
+	tr  hcl.Traversal
+	key hcl.Expression
+}
+
+// bodyRefs returns (and caches) the references of r's body that depsOf
+// resolves: the syntax is the same for every instance, so it is walked
+// once per resource.
+func bodyRefs(r *resource) []refGroup {
+	if r.refsDone {
+		return r.refs
+	}
+	r.refsDone = true
+	sb, ok := r.body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	indexKeys := map[*hclsyntax.ScopeTraversalExpr]hcl.Expression{}
+	var refs []bodyRef
+	visit := func(node hclsyntax.Node) hcl.Diagnostics {
+		switch n := node.(type) {
+		case *hclsyntax.IndexExpr:
+			if st, ok := n.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+				indexKeys[st] = n.Key
+			}
+		case *hclsyntax.RelativeTraversalExpr:
+			if ix, ok := n.Source.(*hclsyntax.IndexExpr); ok {
+				if st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok {
+					indexKeys[st] = ix.Key
+				}
+			}
+		case *hclsyntax.ScopeTraversalExpr:
+			refs = append(refs, bodyRef{n.Traversal, indexKeys[n]})
+		}
+		return nil
+	}
+	var out []refGroup
+	for _, name := range slices.Sorted(maps.Keys(sb.Attributes)) {
+		if name == "depends_on" || name == "provider" {
+			continue
+		}
+		refs = nil
+		hclsyntax.VisitAll(sb.Attributes[name].Expr, visit)
+		g := refGroup{refs: refs}
+		if name == "for_each" {
+			g.forEach = sb.Attributes[name].Expr
+		}
+		out = append(out, g)
+	}
+	for _, b := range sb.Blocks {
+		if b.Type == "lifecycle" || b.Type == "provisioner" || b.Type == "connection" {
+			continue
+		}
+		refs = nil
+		hclsyntax.VisitAll(b, visit)
+		out = append(out, refGroup{refs: refs})
+	}
+	r.refs = out
+	return out
 }
 
 // maxFanout bounds the edges one reference of an expanded resource adds.

@@ -89,6 +89,9 @@ type resource struct {
 	// travs caches the body's references (see bodyTraversals).
 	travs     []hcl.Traversal
 	travsDone bool
+	// refs caches the references depsOf walks, in its order.
+	refs     []refGroup
+	refsDone bool
 }
 
 // key is the resource's address inside its module ("type.name" or
