@@ -2,6 +2,8 @@ package tf
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,4 +162,75 @@ func TestJSONEncodeMatchesStdlib(t *testing.T) {
 			t.Errorf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
 		}
 	}
+}
+
+// TestJSONEncodeRandom compares jsonencode with stdlib.JSONEncodeFunc on
+// random nested values: objects, lists, sets, tuples and maps of strings
+// that need escaping or not, numbers of every kind, bools and typed nulls.
+func TestJSONEncodeRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	strs := []string{"", "plain", "a<b>&c", "quote\"back\\slash", "é", "\u2028\u2029", "\x00\x1f", "\xff\xfe", "tab\there", "${x}", "~\x7f"}
+	nums := []cty.Value{cty.Zero, cty.NumberIntVal(-7), cty.NumberIntVal(1 << 62), cty.NumberFloatVal(1.5), cty.NumberFloatVal(-0.25),
+		cty.NumberFloatVal(math.Copysign(0, -1)), cty.MustParseNumberVal("1e30"), cty.MustParseNumberVal("-123456789012345678901234567890"),
+		cty.NumberFloatVal(1e-9), cty.NumberIntVal(math.MinInt64)}
+	var gen func(depth int) cty.Value
+	gen = func(depth int) cty.Value {
+		k := rng.IntN(9)
+		if depth > 3 {
+			k = rng.IntN(4)
+		}
+		switch k {
+		case 0:
+			return cty.StringVal(strs[rng.IntN(len(strs))])
+		case 1:
+			return nums[rng.IntN(len(nums))]
+		case 2:
+			return cty.BoolVal(rng.IntN(2) == 0)
+		case 3:
+			return cty.NullVal([]cty.Type{cty.String, cty.DynamicPseudoType, cty.List(cty.Number)}[rng.IntN(3)])
+		case 4, 5:
+			attrs := map[string]cty.Value{}
+			for range rng.IntN(5) {
+				attrs[strs[rng.IntN(len(strs))]+"k"] = gen(depth + 1)
+			}
+			return cty.ObjectVal(attrs)
+		case 6:
+			var items []cty.Value
+			for range rng.IntN(4) {
+				items = append(items, gen(depth+1))
+			}
+			return cty.TupleVal(items)
+		case 7:
+			var items []cty.Value
+			for range 1 + rng.IntN(3) {
+				items = append(items, cty.StringVal(strs[rng.IntN(len(strs))]))
+			}
+			if rng.IntN(2) == 0 {
+				return cty.SetVal(items)
+			}
+			return cty.ListVal(items)
+		default:
+			m := map[string]cty.Value{}
+			for range 1 + rng.IntN(3) {
+				m[strs[rng.IntN(len(strs))]] = nums[rng.IntN(len(nums))]
+			}
+			return cty.MapVal(m)
+		}
+	}
+	own := 0 // values encodeJSON writes itself
+	for range 3000 {
+		v := gen(0)
+		if _, err := encodeJSON(nil, v, v.Type()); err == nil {
+			own++
+		}
+		want, werr := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
+		got, gerr := jsonEncodeFunc.Call([]cty.Value{v})
+		if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
+			t.Fatalf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
+		}
+	}
+	if own < 1000 {
+		t.Errorf("encodeJSON wrote only %d of 3,000 values itself; the test compares too little of it", own)
+	}
+	t.Logf("encodeJSON wrote %d of 3,000 values itself", own)
 }

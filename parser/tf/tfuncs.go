@@ -3,10 +3,13 @@ package tf
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,7 +22,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 	"github.com/zclconf/go-cty/cty/gocty"
-	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"golang.org/x/text/encoding/ianaindex"
 	"gopkg.in/yaml.v3"
 )
@@ -682,13 +684,118 @@ var jsonEncodeFunc = function.New(&function.Spec{
 		if val.IsKnown() && val.IsNull() {
 			return cty.StringVal("null"), nil
 		}
-		// Marshal fails on a value with unknown (or marked) parts: then
-		// the stdlib function decides, as it would have. Asking
-		// IsWhollyKnown first would walk the value once more.
-		buf, err := ctyjson.Marshal(val, val.Type())
+		// encodeJSON fails on a value with unknown (or marked) parts, and
+		// on anything it does not write exactly as cty's json.Marshal
+		// does: then the stdlib function decides, as it would have.
+		// Asking IsWhollyKnown first would walk the value once more.
+		buf, err := encodeJSON(nil, val, val.Type())
 		if err != nil {
 			return stdlib.JSONEncodeFunc.Call(args)
 		}
 		return cty.StringVal(string(bytes.TrimSpace(buf))), nil
 	},
 })
+
+// errEncodeJSON makes jsonencode leave a value to cty's encoder.
+var errEncodeJSON = errors.New("not encoded here")
+
+// encodeJSON appends val, of type t, to b as cty's json.Marshal writes it
+// (object attributes and map keys sorted, strings as encoding/json writes
+// them, numbers in full), without its allocations per value: a string key
+// boxed into a cty value and marshalled through encoding/json, an
+// iterator element per list item, a path step per level. What it does not
+// write itself (unknown, marked, capsule or dynamically typed values,
+// numbers that are not small integers) is errEncodeJSON, and the caller
+// asks cty.
+func encodeJSON(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
+	if val.IsMarked() || !val.IsKnown() || t == cty.DynamicPseudoType && val.Type() != cty.DynamicPseudoType {
+		return b, errEncodeJSON
+	}
+	if val.IsNull() {
+		return append(b, "null"...), nil
+	}
+	switch {
+	case t == cty.String:
+		return appendJSONString(b, val.AsString())
+	case t == cty.Bool:
+		if val.True() {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	case t == cty.Number:
+		bf := val.AsBigFloat()
+		// Text('f', -1) writes an integer's digits, and -0 as "-0".
+		if i, acc := bf.Int64(); acc == big.Exact && (i != 0 || !bf.Signbit()) {
+			return strconv.AppendInt(b, i, 10), nil
+		}
+		return b, errEncodeJSON
+	case t.IsListType(), t.IsSetType():
+		b = append(b, '[')
+		ety := t.ElementType()
+		for i, ev := range val.AsValueSlice() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = encodeJSON(b, ev, ety); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case t.IsTupleType():
+		b = append(b, '[')
+		etys := t.TupleElementTypes()
+		for i, ev := range val.AsValueSlice() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = encodeJSON(b, ev, etys[i]); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case t.IsObjectType():
+		atys := t.AttributeTypes()
+		names := make([]string, 0, len(atys))
+		for k := range atys {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		b = append(b, '{')
+		for i, k := range names {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSONString(b, k); err != nil {
+				return b, err
+			}
+			b = append(b, ':')
+			if b, err = encodeJSON(b, val.GetAttr(k), atys[k]); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	// Maps and capsules: cty's encoder.
+	return b, errEncodeJSON
+}
+
+// appendJSONString appends s as encoding/json writes a string: quoted,
+// with <, > and & escaped. Strings of plain printable ASCII are written as
+// they are; any other is left to encoding/json.
+func appendJSONString(b []byte, s string) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil {
+				return b, errEncodeJSON
+			}
+			return append(b, q...), nil
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), nil
+}
