@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -40,5 +41,26 @@ func BenchmarkLoad200Routes(b *testing.B) {
 		if ds.HasErrors() || len(tm.APIs) != 1 {
 			b.Fatal(ds)
 		}
+	}
+}
+
+// BenchmarkLoadScale resolves the generated configurations of 50, 200 and
+// 1,000 routes, for the curve in docs/performance.md
+// (go test -run '^$' -bench LoadScale -benchmem ./parser/tf).
+func BenchmarkLoadScale(b *testing.B) {
+	for _, n := range []int{50, 200, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			p := filepath.Join(b.TempDir(), "main.tf")
+			if err := os.WriteFile(p, []byte(gen.Terraform(n)), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				tm, ds := Load(context.Background(), []string{p}, Options{}, diag.NewFiles())
+				if ds.HasErrors() || len(tm.APIs) != 1 {
+					b.Fatal(ds)
+				}
+			}
+		})
 	}
 }
