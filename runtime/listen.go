@@ -492,6 +492,16 @@ func refuseHTTP2(r *http.Request, rs *reqState) error {
 	return rs.abort("HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false")
 }
 
+// MakeCertificate is the certificate New makes for Config.TLSAddr: the
+// pair in certFile and keyFile, or, both empty, a self-signed ECDSA
+// certificate for local names valid from now. Making the key is the
+// first use of the process's ECDSA code (with its self-tests), so a caller
+// with other work to do at start can run it on another goroutine and pass
+// the result in Config.Certificate.
+func MakeCertificate(certFile, keyFile string, now time.Time) (tls.Certificate, error) {
+	return loadOrMakeCert(certFile, keyFile, now)
+}
+
 // loadOrMakeCert reads certFile/keyFile, or makes a self-signed ECDSA
 // certificate for local names.
 func loadOrMakeCert(certFile, keyFile string, now time.Time) (tls.Certificate, error) {

@@ -60,6 +60,10 @@ type Config struct {
 	// empty a self-signed certificate for localhost, 127.0.0.1, ::1 and
 	// *.execute-api.localhost is made at start.
 	CertFile, KeyFile string
+	// Certificate, when set, is the TLS certificate, made ahead by
+	// MakeCertificate (cfnrun up makes it while the template resolves);
+	// CertFile and KeyFile are then not read.
+	Certificate *tls.Certificate
 	// Logger receives the access log (one Info record per request) and
 	// operational messages. Default: discard.
 	Logger *slog.Logger
@@ -211,9 +215,14 @@ func New(cfg Config) (*Gateway, error) {
 	g.backends = newBackends(cfg)
 	g.handler = http.HandlerFunc(g.serveHTTP)
 	if cfg.TLSAddr != "" {
-		c, err := loadOrMakeCert(cfg.CertFile, cfg.KeyFile, cfg.Now())
-		if err != nil {
-			return nil, err
+		var c tls.Certificate
+		if cfg.Certificate != nil {
+			c = *cfg.Certificate
+		} else {
+			var err error
+			if c, err = loadOrMakeCert(cfg.CertFile, cfg.KeyFile, cfg.Now()); err != nil {
+				return nil, err
+			}
 		}
 		g.tlsCfg = &tls.Config{
 			Certificates: []tls.Certificate{c},

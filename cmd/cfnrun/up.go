@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -131,6 +132,17 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
+	// The TLS certificate (a key made and self-signed, or the files read)
+	// does not depend on the template: make it on another core while the
+	// template resolves.
+	cert := make(chan certResult, 1)
+	if cfg.TLSAddr != "" {
+		go func() {
+			c, err := runtime.MakeCertificate(cfg.CertFile, cfg.KeyFile, time.Now())
+			cert <- certResult{c, err}
+		}()
+	}
+
 	logOut := newFlushWriter(e.stderr, 100*time.Millisecond)
 	defer logOut.Close()
 	var h slog.Handler = slog.NewTextHandler(logOut, nil)
@@ -213,6 +225,14 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitUsage
 	}
+	if cfg.TLSAddr != "" {
+		c := <-cert
+		if c.err != nil {
+			fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", c.err)
+			return exitUsage
+		}
+		cfg.Certificate = &c.cert
+	}
 	g, err := runtime.New(cfg)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "cfnrun up: cannot set up the gateway: %v\n", err)
@@ -289,6 +309,11 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 	fmt.Fprintln(e.stdout, "cfnrun up: stopped")
 	return exitOK
+}
+
+type certResult struct {
+	cert tls.Certificate
+	err  error
 }
 
 func (u *upRun) resolve() *resolver.Result {
