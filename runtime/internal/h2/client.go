@@ -319,7 +319,6 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	} else {
 		go st.sendBody(req.Body)
 	}
-	var done <-chan struct{}
 	if sst, ok := ctx.(*stream); ok {
 		// The handler's own request context (the stream itself): its
 		// abort cancels this one, and no Done channel is needed.
@@ -336,7 +335,6 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 			st.cancel(err)
 		}
 	} else {
-		done = ctx.Done()
 		stop := context.AfterFunc(ctx, func() { st.cancel(ctx.Err()) })
 		cc.mu.Lock()
 		st.stop = stop
@@ -346,23 +344,16 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 			stop()
 		}
 	}
-	var tc <-chan time.Time
-	var timer *time.Timer
+	// One channel to wait on: a cancel (the relay, the AfterFunc
+	// above, the header timer) delivers its error through it as a
+	// response does, so no select over three channels is needed.
+	var ht *headerTimer
 	if timeout > 0 {
-		timer = getTimer(timeout)
-		tc = timer.C
+		ht = startHeaderTimer(st, timeout)
 	}
-	select {
-	case <-st.respCh:
-	case <-done:
-		st.cancel(ctx.Err())
-		<-st.respCh
-	case <-tc:
-		st.cancel(ErrTimeout)
-		<-st.respCh
-	}
-	if timer != nil {
-		putTimer(timer)
+	<-st.respCh
+	if ht != nil {
+		ht.stop()
 	}
 	if st.err != nil {
 		return nil, st.err
@@ -864,21 +855,51 @@ func (b *cbody) Close() error {
 	return nil
 }
 
-// timers are reused by Do: since Go 1.23 a stopped timer delivers no
-// stale tick, so Stop and Reset are all a reuse needs.
-var timers sync.Pool
-
-func getTimer(d time.Duration) *time.Timer {
-	if t, ok := timers.Get().(*time.Timer); ok {
-		t.Reset(d)
-		return t
-	}
-	return time.NewTimer(d)
+// headerTimer cancels a stream whose response headers have not arrived
+// within Do's timeout. Timers are reused: a stopped AfterFunc timer runs
+// no callback later (Go 1.23), so one whose Stop succeeded can serve the
+// next request; one that fired is left to the collector, since its
+// callback may still be about to run.
+type headerTimer struct {
+	t  *time.Timer
+	st atomic.Pointer[cstream]
 }
 
-func putTimer(t *time.Timer) {
-	t.Stop()
-	timers.Put(t)
+var headerTimers sync.Pool
+
+func startHeaderTimer(st *cstream, d time.Duration) *headerTimer {
+	ht, _ := headerTimers.Get().(*headerTimer)
+	if ht == nil {
+		ht = &headerTimer{}
+		ht.st.Store(st)
+		ht.t = time.AfterFunc(d, ht.fire)
+		return ht
+	}
+	ht.st.Store(st)
+	ht.t.Reset(d)
+	return ht
+}
+
+func (ht *headerTimer) fire() {
+	st := ht.st.Swap(nil)
+	if st == nil {
+		return
+	}
+	cc := st.cc
+	cc.mu.Lock()
+	got := st.gotResp
+	cc.mu.Unlock()
+	if !got {
+		st.cancel(ErrTimeout)
+	}
+}
+
+// stop ends the wait once the response headers (or an error) arrived.
+func (ht *headerTimer) stop() {
+	ht.st.Store(nil)
+	if ht.t.Stop() {
+		headerTimers.Put(ht)
+	}
 }
 
 // DialTimeout is a helper for Client.Dial.
