@@ -186,7 +186,11 @@ type cconn struct {
 	goingAway  bool
 	err        error
 
-	canon      map[string]string // reader goroutine
+	canon map[string]string // reader goroutine
+	// hdec decodes response header blocks into hb (reader goroutine;
+	// see readHeaderBlock).
+	hdec       *hpack.Decoder
+	hb         respBlock
 	connCredit atomic.Int64
 	done       chan struct{}
 }
@@ -197,6 +201,7 @@ type cstream struct {
 	req    *http.Request
 	respCh chan struct{}
 	resp   *http.Response
+	respv  http.Response // resp points here
 	err    error
 	body   *cbody
 	stop   func() bool // stops the context watcher
@@ -230,8 +235,8 @@ func newCConn(cl *Client, nc net.Conn) (*cconn, error) {
 	}
 	cc.wcond = sync.NewCond(&cc.wmu)
 	cc.fr = http2.NewFramer(cc.bw, cc.br)
-	cc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
-	cc.fr.MaxHeaderListSize = 1 << 20
+	cc.hdec = hpack.NewDecoder(4096, cc.emitField)
+	cc.hdec.SetMaxStringLength(clientMaxHeaderList)
 	cc.fr.SetMaxReadFrameSize(1 << 20)
 	cc.fr.SetReuseFrames()
 	if _, err := io.WriteString(cc.bw, http2.ClientPreface); err != nil {
@@ -241,7 +246,7 @@ func newCConn(cl *Client, nc net.Conn) (*cconn, error) {
 		http2.Setting{ID: http2.SettingEnablePush, Val: 0},
 		http2.Setting{ID: http2.SettingInitialWindowSize, Val: clientStreamWindow},
 		http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1 << 20},
-		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: 1 << 20},
+		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: clientMaxHeaderList},
 	)
 	cc.fr.WriteWindowUpdate(0, clientConnWindow-65535)
 	if err := cc.bw.Flush(); err != nil {
@@ -601,9 +606,17 @@ func (cc *cconn) readLoop() {
 
 func (cc *cconn) handle(f http2.Frame) error {
 	switch f := f.(type) {
-	case *http2.MetaHeadersFrame:
-		st := cc.stream(f.StreamID)
+	case *http2.HeadersFrame:
+		b, err := cc.readHeaderBlock(f)
+		if err != nil {
+			return err
+		}
+		st := cc.stream(b.streamID)
 		if st == nil {
+			return nil
+		}
+		if b.invalid != nil {
+			st.cancel(http2.StreamError{StreamID: b.streamID, Code: http2.ErrCodeProtocol, Cause: b.invalid})
 			return nil
 		}
 		cc.mu.Lock()
@@ -611,13 +624,13 @@ func (cc *cconn) handle(f http2.Frame) error {
 		cc.mu.Unlock()
 		if got {
 			// Trailers: dropped.
-			if f.StreamEnded() {
+			if b.endStream {
 				st.body.closeWithError(io.EOF)
 				cc.remoteDone(st)
 			}
 			return nil
 		}
-		status, err := strconv.Atoi(f.PseudoValue("status"))
+		status, err := strconv.Atoi(b.status)
 		if err != nil || status < 100 || status > 599 {
 			st.cancel(errors.New("h2: backend sent a bad :status"))
 			return nil
@@ -625,8 +638,8 @@ func (cc *cconn) handle(f http2.Frame) error {
 		if status < 200 {
 			return nil // 1xx: wait for the final response
 		}
-		resp := cc.newResponse(st, f, status)
-		if f.StreamEnded() {
+		resp := cc.newResponse(st, b, status)
+		if b.endStream {
 			st.body.closeWithError(io.EOF)
 			cc.remoteDone(st)
 		}
@@ -756,8 +769,8 @@ func (cc *cconn) remoteDone(st *cstream) {
 	cc.maybeRemove(st)
 }
 
-func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int) *http.Response {
-	fields := f.RegularFields()
+func (cc *cconn) newResponse(st *cstream, b *respBlock, status int) *http.Response {
+	fields := b.fields
 	h := make(http.Header, len(fields))
 	vals := make([]string, len(fields)) // one backing array for single values
 	for i, hf := range fields {
@@ -775,7 +788,8 @@ func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int)
 		vals[i] = hf.Value
 		h[k] = vals[i : i+1 : i+1]
 	}
-	resp := &http.Response{
+	resp := &st.respv
+	*resp = http.Response{
 		Status: statusLine(status), StatusCode: status,
 		Proto: "HTTP/2.0", ProtoMajor: 2, Header: h, ContentLength: -1, Body: st.body, Request: st.req,
 	}
@@ -784,7 +798,7 @@ func (cc *cconn) newResponse(st *cstream, f *http2.MetaHeadersFrame, status int)
 			resp.ContentLength = n
 		}
 	}
-	if f.StreamEnded() {
+	if b.endStream {
 		resp.ContentLength = 0
 	}
 	return resp

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 )
 
 func h2cServer(t *testing.T, h http.Handler) string {
@@ -345,5 +346,89 @@ func TestDoTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
+	}
+}
+
+// TestClientMalformedResponseHeaders: a response header block with a
+// malformed field fails its own request (the block is still decoded, so
+// the connection's HPACK state holds), and the next request on the same
+// connection, whose block comes in CONTINUATION frames and uses the
+// table, succeeds.
+func TestClientMalformedResponseHeaders(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		pre := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(nc, pre); err != nil {
+			return
+		}
+		fr := http2.NewFramer(nc, nc)
+		fr.WriteSettings()
+		var hbuf bytes.Buffer
+		enc := hpack.NewEncoder(&hbuf)
+		answers := [][]hpack.HeaderField{
+			{{Name: ":status", Value: "200"}, {Name: "x-ok", Value: "indexed"}, {Name: "x-bad", Value: "a\x00b"}},
+			{{Name: ":status", Value: "200"}, {Name: "x-ok", Value: "indexed"}, {Name: "x-long", Value: strings.Repeat("v", 100)}},
+			{{Name: ":status", Value: "200"}, {Name: "X-Upper", Value: "v"}},
+			{{Name: "x-first", Value: "v"}, {Name: ":status", Value: "200"}},
+		}
+		next := 0
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			h, ok := f.(*http2.HeadersFrame)
+			if !ok || next == len(answers) {
+				continue
+			}
+			hbuf.Reset()
+			for _, hf := range answers[next] {
+				enc.WriteField(hf)
+			}
+			block := hbuf.Bytes()
+			// The block in 10-byte fragments: HEADERS, then CONTINUATIONs.
+			frag := min(10, len(block))
+			fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: block[:frag], EndStream: true, EndHeaders: frag == len(block)})
+			for block = block[frag:]; len(block) > 0; {
+				n := min(10, len(block))
+				fr.WriteContinuation(h.StreamID, n == len(block), block[:n])
+				block = block[n:]
+			}
+			next++
+		}
+	}()
+	addr := ln.Addr().String()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	for i, want := range []bool{false, true, false, false} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+		resp, err := cl.RoundTrip(req)
+		cancel()
+		if (err == nil) != want {
+			t.Fatalf("request %d: error %v, want success %v", i, err, want)
+		}
+		if err != nil {
+			continue
+		}
+		resp.Body.Close()
+		if resp.Header.Get("X-Ok") != "indexed" || len(resp.Header.Get("X-Long")) != 100 {
+			t.Errorf("request %d: headers %v", i, resp.Header)
+		}
+	}
+	cl.mu.Lock()
+	n := len(cl.conns)
+	cl.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d connections, want the one (a malformed field fails its stream, not the connection)", n)
 	}
 }
