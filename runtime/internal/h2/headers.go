@@ -138,6 +138,9 @@ func (c *conn) readHeaders(f *http2.HeadersFrame) (*fieldBlock, error) {
 		streamID: f.StreamID, endStream: f.StreamEnded(),
 		hasPriority: f.HasPriority(), priority: f.Priority, fields: fields,
 	}
+	if c.hdec == nil {
+		c.newDecoder()
+	}
 	c.hdec.SetEmitEnabled(true)
 	maxBlock := int(c.srv.maxHeaderList()) * maxBlockFactor
 	frag, ended := f.HeaderBlockFragment(), f.HeadersEnded()

@@ -311,10 +311,7 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(), start: time.Now(),
 		rd:         connReader{nc: nc},
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
-		canon:      map[string]string{},
-		names:      fieldNames{},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
-		streams: map[uint32]*stream{},
 		flushCh: make(chan struct{}, 1),
 	}
 	c.recvConn.Store(65535)
@@ -326,11 +323,18 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	}
 	c.newFramer()
 	c.rd.onIdle = c.releaseIdle
+	// The HPACK decoder and the maps are made when the first request
+	// comes (newDecoder, open): a connection that stays idle holds
+	// none of them.
+	return c
+}
+
+// newDecoder makes the connection's HPACK decoder.
+func (c *conn) newDecoder() {
 	c.hdec = hpack.NewDecoder(4096, c.emitField)
 	// A string may decode to 8/5 of its Huffman-coded size; the block
 	// bound stops the read first.
-	c.hdec.SetMaxStringLength(int(s.maxHeaderList()) * maxBlockFactor * 2)
-	return c
+	c.hdec.SetMaxStringLength(int(c.srv.maxHeaderList()) * maxBlockFactor * 2)
 }
 
 // newFramer makes the frame reader (the writer side is unused).
@@ -910,6 +914,9 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 	st.sendWindow = c.peerInit
 	c.wmu.Unlock()
 	c.mu.Lock()
+	if c.streams == nil {
+		c.streams = map[uint32]*stream{}
+	}
 	c.streams[id] = st
 	c.mu.Unlock()
 	if c.baseCancels && c.ctx.Err() != nil {
@@ -1015,6 +1022,9 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 		k, ok := c.canon[hf.Name]
 		if !ok {
 			k = http.CanonicalHeaderKey(hf.Name)
+			if c.canon == nil {
+				c.canon = map[string]string{}
+			}
 			if len(c.canon) < 256 && len(hf.Name) <= 64 {
 				c.canon[hf.Name] = k
 			}
@@ -1752,6 +1762,9 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 	hb = appendStatus(hb, w.status)
 	hasDate := false
 	hasCT := false
+	if c.names == nil {
+		c.names = fieldNames{}
+	}
 	for k, vv := range w.h {
 		fn := c.names.get(k)
 		if fn.skip {
