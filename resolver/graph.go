@@ -178,8 +178,10 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		}
 		return
 	}
+	// full (Name.Attr) is built only where it is read: --set values, and
+	// the findings below.
 	full := name
-	if attr != "" {
+	if attr != "" && len(s.opts.Sets) > 0 {
 		full = name + "." + attr
 	}
 	// A --set for this reference is in use, even where nothing evaluates
@@ -194,6 +196,9 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
 		}
 		return
+	}
+	if attr != "" {
+		full = name + "." + attr
 	}
 	if _, ok := s.opts.Sets[full]; ok {
 		s.warnf(ruleSet, rng, w.from,
@@ -226,11 +231,15 @@ func (w *refWalker) checkAttr(res, attr string, rng diag.Range) {
 	if !ok {
 		return
 	}
-	if _, set := w.s.opts.Sets[res+"."+attr]; set {
-		return
+	if len(w.s.opts.Sets) > 0 {
+		if _, set := w.s.opts.Sets[res+"."+attr]; set {
+			return
+		}
 	}
-	if _, _, ok := w.s.samDotted(res + "." + attr); ok {
-		return
+	if w.s.isSAM() {
+		if _, _, ok := w.s.samDotted(res + "." + attr); ok {
+			return
+		}
 	}
 	attrs, full := knownAttrs(r.typ)
 	if !full {

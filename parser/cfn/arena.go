@@ -15,7 +15,7 @@ type arena struct {
 // size sets the chunk size from the template's length in bytes (about
 // one node per 22 bytes of YAML or JSON).
 func (a *arena) size(srcLen int) {
-	a.chunk = min(max(srcLen/20, 64), 1<<15)
+	a.chunk = min(max(srcLen/20, 64), 1<<12)
 }
 
 func (a *arena) node(n Node) *Node {
