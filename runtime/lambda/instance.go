@@ -209,6 +209,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		in.closeAPI()
 		return nil, nil, asServiceError(fn.name, err)
 	}
+	fn.s.processes(1)
 	in.status = openStatus(cmd.Process.Pid)
 	in.logs.pipe = pr
 	in.logs.syncs = make(chan logSync, 4)
@@ -229,6 +230,7 @@ func (in *instance) reap() {
 		in.status.Close()
 	}
 	in.fn.exited(in)
+	in.fn.s.processes(-1)
 	in.fn.procs.Done()
 }
 

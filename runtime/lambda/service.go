@@ -81,6 +81,11 @@ type Config struct {
 	// exactly go through Logger.
 	LogOutput io.Writer
 	LogJSON   bool
+	// OnProcesses, when set, is called with true when a function process
+	// starts while none runs, and with false when the last one has ended
+	// (one call at a time, in order, from the service's goroutines). The
+	// gateway uses it to leave CPUs to the functions.
+	OnProcesses func(running bool)
 	// Region is the region of functions that name none. Default
 	// DefaultRegion.
 	Region string
@@ -165,11 +170,31 @@ type Service struct {
 	interpMu sync.Mutex
 	python   string // resolved interpreter
 
+	procMu sync.Mutex
+	nprocs int // function processes running, for OnProcesses
+
 	watch *codeWatcher
 	wg    sync.WaitGroup // background goroutines (janitor, async)
 	// closeDone is closed when the first Close has stopped every
 	// instance.
 	closeDone chan struct{}
+}
+
+// processes counts a function process that started (+1) or ended (-1)
+// and calls Config.OnProcesses when the count leaves or reaches zero.
+func (s *Service) processes(delta int) {
+	if s.cfg.OnProcesses == nil {
+		return
+	}
+	s.procMu.Lock()
+	defer s.procMu.Unlock()
+	s.nprocs += delta
+	switch {
+	case delta > 0 && s.nprocs == delta:
+		s.cfg.OnProcesses(true)
+	case delta < 0 && s.nprocs == 0:
+		s.cfg.OnProcesses(false)
+	}
 }
 
 // New returns a Service with no functions. It starts nothing until the first
