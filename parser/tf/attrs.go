@@ -586,13 +586,18 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 		kind model.EdgeKind
 		attr string
 	}
-	seen := map[edgeKey]bool{}
+	// An edge read more than once keeps its first place in the source:
+	// a nested block's attributes are visited in map order.
+	seen := map[edgeKey]int{}
 	addEdge := func(e model.Edge) {
 		k := edgeKey{e.To, e.Kind, e.Attr}
-		if seen[k] {
+		if i, ok := seen[k]; ok {
+			if e.Range.Start.Byte < edges[i].Range.Start.Byte {
+				edges[i].Range = e.Range
+			}
 			return
 		}
-		seen[k] = true
+		seen[k] = len(edges)
 		edges = append(edges, e)
 	}
 	resolve := func(tr hcl.Traversal, keyExpr hcl.Expression, kind model.EdgeKind) {

@@ -207,3 +207,47 @@ func checkDeclared(t *testing.T, ds diag.Diagnostics) {
 		}
 	}
 }
+
+// TestEdgeFirstReference: an edge read several times (here from three
+// attributes of a nested block, which hcl holds in a map) keeps the range
+// of its first reference in the source, whatever order the block's
+// attributes are visited in. graph printed line 34 or 35 of
+// testdata/trust_nested_blocks by chance.
+func TestEdgeFirstReference(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_apigatewayv2_domain_name" "d" {
+  domain_name = "api.example.com"
+}
+
+resource "aws_route53_record" "r" {
+  name = "x"
+  alias {
+    name    = aws_apigatewayv2_domain_name.d.domain_name_configuration[0].target_domain_name
+    zone_id = aws_apigatewayv2_domain_name.d.domain_name_configuration[0].hosted_zone_id
+    other   = aws_apigatewayv2_domain_name.d.domain_name_configuration[0].x
+    more    = aws_apigatewayv2_domain_name.d.domain_name_configuration[0].y
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Map order is random per iteration: several loads make a wrong
+	// pick show.
+	for range 20 {
+		tm, _ := Load(context.Background(), []string{dir}, Options{}, nil)
+		var got []string
+		for _, n := range tm.Nodes {
+			if n.Address != "aws_route53_record.r" {
+				continue
+			}
+			for _, e := range n.Deps {
+				got = append(got, fmt.Sprintf("%s %s .%s %d:%d", e.To, e.Kind, e.Attr, e.Range.Start.Line, e.Range.Start.Column))
+			}
+		}
+		want := []string{"aws_apigatewayv2_domain_name.d reference .domain_name_configuration 8:15"}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("edges (-want +got):\n%s", d)
+		}
+	}
+}
