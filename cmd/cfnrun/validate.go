@@ -94,8 +94,9 @@ func validateCommand() command {
 // the process. A Terraform configuration expands: for_each and count make
 // many instances of a few lines, each evaluated into objects (the
 // generated 50 / 200 / 1,000-route configurations, 5 / 15 / 68 kB,
-// allocate about 12 / 23 / 90 MB), so its files count 1 kB per byte, up to
-// 256 MB. A directory counts the files directly in it.
+// allocate about 9 / 20 / 88 MB, and the limit counts the runtime's own
+// memory too), so its files count 1.5 kB per byte, up to 192 kB of them
+// (288 MB). A directory counts the files directly in it.
 func heapFor(paths []string) int {
 	var size, tf int64
 	add := func(name string, n int64) {
@@ -120,7 +121,7 @@ func heapFor(paths []string) int {
 			add(p, fi.Size())
 		}
 	}
-	return int(min(size, 1<<30))*32 + int(min(tf, 256<<10))*1024 + 8<<20
+	return int(min(size, 1<<30))*32 + int(min(tf, 192<<10))*1536 + 8<<20
 }
 
 // isTerraformSource reports whether a file is Terraform configuration or
