@@ -16,7 +16,6 @@ import (
 	"github.com/cfnrun/cfnrun/diff"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
-	"github.com/cfnrun/cfnrun/internal/shortheap"
 	"github.com/cfnrun/cfnrun/resolver"
 )
 
@@ -77,11 +76,12 @@ func diffCommand() command {
 			// 2,000-resource JSON pair allocates ~50 MB in all, which
 			// heapFor puts at 59 MB: the collector ran once, for 36 ms
 			// of CPU, at 45 MB).
-			heap := heapFor(pos) * 3 / 2
+			est := heapFor(pos)
+			heap := est * 3 / 2
 			if *gitRev != "" {
 				heap *= 2 // the old side is read from git later
 			}
-			shortheap.Prepare(heap)
+			prepareHeap(est, heap)
 		}
 		var oldT, newT *model.Template
 		var relabelFrom, relabelTo string

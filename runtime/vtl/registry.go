@@ -3,6 +3,7 @@ package vtl
 import (
 	"errors"
 	"strings"
+	"sync"
 )
 
 // The method registry. Every VTL method cfnrun implements is one method
@@ -72,8 +73,10 @@ func methodTables() [nKinds][]method {
 }
 
 // methodsByName maps a method name to its entry for each kind (nil where
-// the kind has no such method). Built once; never modified.
-var methodsByName = func() map[string]*[nKinds]*method {
+// the kind has no such method). Built once, on the first template parsed
+// (not in the package's init: every cfnrun command links this package);
+// never modified.
+var methodsByName = sync.OnceValue(func() map[string]*[nKinds]*method {
 	idx := map[string]*[nKinds]*method{}
 	tables := methodTables()
 	for k := range tables {
@@ -88,7 +91,7 @@ var methodsByName = func() map[string]*[nKinds]*method {
 		}
 	}
 	return idx
-}()
+})
 
 // kindOf is the receiver kind of v, kNone for a value without methods.
 func kindOf(v any) recvKind {
