@@ -549,7 +549,7 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 // the last instance has stopped. A warm invocation costs the gateway about
 // as much CPU as the function's process (docs/performance.md, Lambda),
 // and with fewer threads the Go scheduler wakes fewer of them per request:
-// on 2 CPUs a single one served 13-37% more requests/s over h2c to warm
+// on 2 CPUs a single one served 9-37% more requests/s over h2c to warm
 // Node functions, and the Lambda service spent ~20% less CPU per
 // invocation.
 func (u *upRun) shareCPUs(running bool) {
