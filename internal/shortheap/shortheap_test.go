@@ -42,6 +42,9 @@ func child(user bool) error {
 	advised := Prepare(16 << 20)
 	runtime.ReadMemStats(&ms)
 	gcs := ms.NumGC
+	if Prepare(minPrepare - 1) {
+		return fmt.Errorf("Prepare acted on a heap smaller than %d bytes", minPrepare)
+	}
 	if user {
 		if p := debug.SetGCPercent(100); p != 100 {
 			return fmt.Errorf("GC percent %d with GOGC=100 set, want 100", p)
