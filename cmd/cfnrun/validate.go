@@ -131,7 +131,9 @@ func heapFor(paths []string) int {
 // (always) / new (this threshold) interleaved, task-clock at load 16-19:
 // the seed 52.7 / 35.9 ms (952 / 677 faults), 27 KB 58.4 / 44.8, 88 KB
 // 75.6 / 67.2; at 180 KB Prepare wins (83.9 vs 99.6 without). heapFor
-// puts 125 KB of CloudFormation at 12 MiB.
+// puts 125 KB of CloudFormation at 12 MiB. (shortheap.Prepare has its own
+// floor on the size it is asked for; this one is on the templates' own
+// estimate, so that up, which asks for twice it, leaves the seed alone.)
 const minPreparedHeap = 12 << 20
 
 // prepareHeap is shortheap.Prepare(n) for a run whose templates heapFor
