@@ -45,6 +45,12 @@ func Start(bytes uint64) (stop func()) {
 	if users == 1 {
 		prev = debug.SetGCPercent(100)
 		debug.SetGCPercent(prev)
+		if prev < 0 {
+			// Off for a moment (internal/shortheap holds collections
+			// back until the heap is built, then restores the
+			// default itself): the default is what to come back to.
+			prev = 100
+		}
 		arm(gen)
 		tuneLocked()
 	}
