@@ -2,6 +2,7 @@ package h2
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -485,6 +486,41 @@ func TestStreamStates(t *testing.T) {
 			Priority: http2.PriorityParam{StreamDep: 1, Weight: 1}})
 		expectRST(t, fr, 1, http2.ErrCodeProtocol)
 	})
+}
+
+// TestHeadersAfterOurEndStream: HEADERS on a stream both sides ended is a
+// connection error STREAM_CLOSED (RFC 9113 §5.1) even while the handler
+// has not returned yet and the stream is still in the table; before, that
+// window answered RST_STREAM, and h2spec's http2/5.1/12 failed under
+// -race and load. A stream whose response is still going is half-closed:
+// RST_STREAM (TestStreamStates).
+func TestHeadersAfterOurEndStream(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ended  bool
+		code   http2.ErrCode
+		closes bool
+	}{
+		{"response ended", true, http2.ErrCodeStreamClosed, true},
+		{"response going on", false, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := net.Pipe()
+			defer a.Close()
+			defer b.Close()
+			go io.Copy(io.Discard, b) // what the connection writes
+			c := newConn(&Server{BaseContext: context.Background()}, a, nil)
+			defer c.cancel()
+			st := c.newStream(1)
+			st.remoteDone, st.ended = true, tc.ended // the handler has not returned
+			c.streams = map[uint32]*stream{1: st}
+			c.maxID = 1
+			code, closes := c.onHeaders(&fieldBlock{streamID: 1, endStream: true})
+			if code != tc.code || closes != tc.closes {
+				t.Errorf("onHeaders = %v, %v; want %v, %v", code, closes, tc.code, tc.closes)
+			}
+		})
+	}
 }
 
 // TestClientGoAwayClosesCleanly: after the client's GOAWAY the server

@@ -786,6 +786,15 @@ func (c *conn) onTrailers(st *stream, f *fieldBlock) (http2.ErrCode, bool) {
 	remoteDone := st.remoteDone
 	c.mu.Unlock()
 	if remoteDone {
+		c.wmu.Lock()
+		closed := st.ended && !st.reset
+		c.wmu.Unlock()
+		if closed {
+			// Our END_STREAM is out too: the stream is closed, as when
+			// it is already forgotten, whether or not its handler has
+			// returned yet (RFC 9113 §5.1).
+			return http2.ErrCodeStreamClosed, true
+		}
 		if !st.ignoring() {
 			c.streamClosed(st)
 		}
