@@ -382,7 +382,10 @@ func TestUpLambdaAuthorizerExample(t *testing.T) {
 				}
 				r := lambdaDo(t, c, tc.method, base+tc.path, "", hdr...)
 				if r.status != tc.status || r.raw != tc.want {
-					t.Errorf("%s %s (%q): %d %s, want %d %s", tc.method, tc.path, tc.token, r.status, r.raw, tc.status, tc.want)
+					// up's log says why (an authorizer's errorType, an
+					// init that timed out): a 500 seen once under load 25
+					// left nothing else to go on.
+					t.Errorf("%s %s (%q): %d %s, want %d %s\nup:\n%s%s", tc.method, tc.path, tc.token, r.status, r.raw, tc.status, tc.want, p.output(), p.log.String())
 				}
 			}
 		})

@@ -30,6 +30,29 @@ type upProc struct {
 	lines  chan string
 	http   string
 	https  string
+	// log is what up writes to stderr (its log), for failure messages.
+	log logBuf
+}
+
+// logBuf keeps the first MiB written to it; safe for concurrent writes.
+type logBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b.Len() < 1<<20 {
+		l.b.Write(p)
+	}
+	return len(p), nil
+}
+
+func (l *logBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startUp(t *testing.T, args ...string) *upProc {
@@ -50,7 +73,7 @@ func startUp(t *testing.T, args ...string) *upProc {
 		}
 	}()
 	go func() {
-		p.code <- run(ctx, append([]string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"}, args...), nil, pw, io.Discard)
+		p.code <- run(ctx, append([]string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "127.0.0.1:0"}, args...), nil, pw, &p.log)
 		pw.Close()
 	}()
 	// Generous: under load, reading a Terraform template and starting can
