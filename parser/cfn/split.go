@@ -134,20 +134,35 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 // joinSplit waits for the second reader and takes its entries as the rest
 // of the object whose entries r.fields[base:] are (see entries).
 func (r *jsonReader) joinSplit(base int, seen *map[string]bool) {
-	res := <-r.split.done
+	res := r.split.wait()
 	r.split = noSplit
+	r.fields = r.p.joinFields(r.fields, base, seen, res)
+	r.off, r.line, r.lineStart, r.col, r.colOff = res.off, res.line, res.lineStart, res.col, res.colOff
+}
+
+// wait returns the second reader's result, giving up when it gave up.
+func (sp *splitReader) wait() splitResult {
+	res := <-sp.done
 	if !res.ok {
 		giveUp()
 	}
+	return res
+}
+
+// joinFields appends the second reader's entries to fields, the stack
+// whose entries from base on are the object being read, and its findings
+// to the parser's. A key the second reader repeats from the first half
+// gives up, as one reader would have.
+func (p *parser) joinFields(fields []Field, base int, seen *map[string]bool, res splitResult) []Field {
 	for _, f := range res.fields {
-		if repeatedKey(r.fields[base:], seen, f.Key) {
+		if repeatedKey(fields[base:], seen, f.Key) {
 			giveUp()
 		}
-		r.fields = append(r.fields, f)
+		fields = append(fields, f)
 	}
-	r.p.diags = append(r.p.diags, res.diags...)
-	r.off, r.line, r.lineStart, r.col, r.colOff = res.off, res.line, res.lineStart, res.col, res.colOff
-	r.p.splitJoined = true
+	p.diags = append(p.diags, res.diags...)
+	p.splitJoined = true
+	return fields
 }
 
 // splitPointYAML is splitPoint for a YAML template whose top-level
@@ -193,20 +208,10 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 
 // joinSplit is jsonReader.joinSplit for the YAML reader.
 func (r *yamlReader) joinSplit(base int, seen *map[string]bool) {
-	res := <-r.split.done
+	res := r.split.wait()
 	r.split = noSplit
-	if !res.ok {
-		giveUp()
-	}
-	for _, f := range res.fields {
-		if repeatedKey(r.fields[base:], seen, f.Key) {
-			giveUp()
-		}
-		r.fields = append(r.fields, f)
-	}
-	r.p.diags = append(r.p.diags, res.diags...)
+	r.fields = r.p.joinFields(r.fields, base, seen, res)
 	r.off, r.line, r.lineStart, r.col, r.colOff, r.ind = res.off, res.line, res.lineStart, res.col, res.colOff, res.ind
-	r.p.splitJoined = true
 }
 
 // resourceLines returns the offsets of the keys of the top-level

@@ -299,7 +299,7 @@ func appendLogEscaped(b []byte, s string) []byte {
 // appendLogValue appends plain text as slog's TextHandler writes a string:
 // quoted when it is empty or holds a space, '=', '"' or a tab.
 func appendLogValue(b []byte, s string) []byte {
-	if s != "" && strings.IndexAny(s, " =\"\t") < 0 {
+	if s != "" && !strings.ContainsAny(s, " =\"\t") {
 		return append(b, s...)
 	}
 	b = append(b, '"')
