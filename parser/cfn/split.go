@@ -111,23 +111,13 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 	line, lineStart := p.lineOf(at)
 	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart,
 		strings: map[string]string{}, split: noSplit}
-	go func() {
-		res := splitResult{}
-		defer func() {
-			if e := recover(); e != nil {
-				if _, give := e.(errGiveUp); !give {
-					panic(e)
-				}
-				sp.done <- splitResult{}
-			}
-		}()
+	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.entries(depth, 0, &seen)
-		res.ok = true
 		res.fields, res.diags = r.fields, q.diags
 		res.off, res.line, res.lineStart, res.col, res.colOff = r.off, r.line, r.lineStart, r.col, r.colOff
-		sp.done <- res
-	}()
+		return res
+	})
 	return sp
 }
 
@@ -138,6 +128,25 @@ func (r *jsonReader) joinSplit(base int, seen *map[string]bool) {
 	r.split = noSplit
 	r.fields = r.p.joinFields(r.fields, base, seen, res)
 	r.off, r.line, r.lineStart, r.col, r.colOff = res.off, res.line, res.lineStart, res.col, res.colOff
+}
+
+// run reads on a goroutine of its own; done gets what read returns, or
+// a result that is not ok when the reader gave up (a shape it leaves to
+// the general reader).
+func (sp *splitReader) run(read func() splitResult) {
+	go func() {
+		defer func() {
+			if e := recover(); e != nil {
+				if _, give := e.(errGiveUp); !give {
+					panic(e)
+				}
+				sp.done <- splitResult{}
+			}
+		}()
+		res := read()
+		res.ok = true
+		sp.done <- res
+	}()
 }
 
 // wait returns the second reader's result, giving up when it gave up.
@@ -186,23 +195,13 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
 		strings: make(map[string]string, 256), split: noSplit}
-	go func() {
-		res := splitResult{}
-		defer func() {
-			if e := recover(); e != nil {
-				if _, give := e.(errGiveUp); !give {
-					panic(e)
-				}
-				sp.done <- splitResult{}
-			}
-		}()
+	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.mapEntries(sp.indent, sp.depth, 0, &seen)
-		res.ok = true
 		res.fields, res.diags = r.fields, q.diags
 		res.off, res.line, res.lineStart, res.col, res.colOff, res.ind = r.off, r.line, r.lineStart, r.col, r.colOff, r.ind
-		sp.done <- res
-	}()
+		return res
+	})
 	return sp
 }
 

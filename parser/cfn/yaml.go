@@ -813,10 +813,11 @@ func (r *yamlReader) quotedLines(parent int) string {
 
 // unescape is the byte a double-quoted scalar's escape \e stands for,
 // for the escapes the reader reads (\x, \u, \N, a line break … are the
-// general path's).
+// general path's; so is \/, which YAML 1.2 allows and yaml.v3 rejects:
+// the reader must not take what the general path refuses).
 func unescape(e byte) (byte, bool) {
 	switch e {
-	case '"', '\\', '/', ' ':
+	case '"', '\\', ' ':
 		return e, true
 	case '0':
 		return 0, true
