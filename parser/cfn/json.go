@@ -98,7 +98,15 @@ func (r *jsonReader) space() {
 		case '\n':
 			r.off++
 			r.line, r.lineStart, r.col, r.colOff = r.line+1, r.off, 1, r.off
-		case ' ', '\t', '\r':
+		case ' ', '\t':
+			r.off++
+		case '\r':
+			// CRLF is whitespace; a CR alone is a line break to the
+			// general path (YAML), which places what follows on the
+			// next line: leave that to it.
+			if r.off+1 >= len(r.src) || r.src[r.off+1] != '\n' {
+				giveUp()
+			}
 			r.off++
 		default:
 			return
