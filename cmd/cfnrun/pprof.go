@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"runtime/pprof"
@@ -20,34 +21,8 @@ import (
 // command would pay at start for a flag that is rarely given.
 func pprofHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/profile", func(w http.ResponseWriter, r *http.Request) {
-		d, ok := profileSeconds(w, r, 30)
-		if !ok {
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", `attachment; filename="profile"`)
-		if err := pprof.StartCPUProfile(w); err != nil {
-			profileError(w, http.StatusInternalServerError, "could not start the CPU profile: "+err.Error())
-			return
-		}
-		sleepCtx(r, d)
-		pprof.StopCPUProfile()
-	})
-	mux.HandleFunc("/debug/pprof/trace", func(w http.ResponseWriter, r *http.Request) {
-		d, ok := profileSeconds(w, r, 1)
-		if !ok {
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		w.Header().Set("Content-Disposition", `attachment; filename="trace"`)
-		if err := trace.Start(w); err != nil {
-			profileError(w, http.StatusInternalServerError, "could not start the execution trace: "+err.Error())
-			return
-		}
-		sleepCtx(r, d)
-		trace.Stop()
-	})
+	mux.HandleFunc("/debug/pprof/profile", recording("profile", 30, "the CPU profile", pprof.StartCPUProfile, pprof.StopCPUProfile))
+	mux.HandleFunc("/debug/pprof/trace", recording("trace", 1, "the execution trace", trace.Start, trace.Stop))
 	mux.HandleFunc("/debug/pprof/", func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/debug/pprof/")
 		if name == "" {
@@ -120,4 +95,23 @@ func pprofIndex(w http.ResponseWriter) {
 	}
 	fmt.Fprintln(w, "  /debug/pprof/profile       CPU profile, ?seconds=30 by default")
 	fmt.Fprintln(w, "  /debug/pprof/trace         execution trace, ?seconds=1 by default")
+}
+
+// recording serves a profile recorded over ?seconds= (def when absent):
+// start writes it to the response until stop; what names it in errors.
+func recording(file string, def int, what string, start func(io.Writer) error, stop func()) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		d, ok := profileSeconds(w, r, def)
+		if !ok {
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+file+`"`)
+		if err := start(w); err != nil {
+			profileError(w, http.StatusInternalServerError, "could not start "+what+": "+err.Error())
+			return
+		}
+		sleepCtx(r, d)
+		stop()
+	}
 }
