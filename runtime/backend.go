@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/http2"
 
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+	"github.com/cfnrun/cfnrun/runtime/internal/rawconn"
 )
 
 // backends owns the connection pools to integration endpoints. They are
@@ -124,6 +125,7 @@ func (b *backends) dial(ctx context.Context, network, addr string) (net.Conn, er
 		if tc, ok := c.(*net.TCPConn); ok {
 			tc.SetNoDelay(true)
 		}
+		c = rawconn.Wrap(c)
 	}
 	return c, err
 }

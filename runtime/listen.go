@@ -27,6 +27,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/gcfloor"
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+	"github.com/cfnrun/cfnrun/runtime/internal/rawconn"
 )
 
 // heapFloor is how far the heap grows past the live heap before a
@@ -221,6 +222,9 @@ func (s *servers) accept(ctx context.Context, ln net.Listener, isTLS bool) {
 		if tc, ok := c.(*net.TCPConn); ok {
 			tc.SetNoDelay(true)
 		}
+		// Reads and writes without the scheduler's system-call
+		// bookkeeping (see package rawconn).
+		c = rawconn.Wrap(c)
 		go s.handle(ctx, c, isTLS)
 	}
 }

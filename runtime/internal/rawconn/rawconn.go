@@ -1,0 +1,160 @@
+// Package rawconn wraps TCP connections so that their reads and writes
+// are system calls the Go scheduler is not told about.
+//
+// A net.Conn's Read and Write enter the runtime's system-call state
+// (entersyscall/exitsyscall). While a goroutine is in that state, the
+// runtime's monitor thread (sysmon) may hand its P to another thread,
+// and the first system call after the process idled wakes sysmon from
+// its deep sleep. On the 2-core PVM machine this gateway is measured on,
+// sysmon's wake-ups and the thread hand-offs that follow were ~15% of a
+// proxied request's CPU: every wake-up is a context switch. Reads and
+// writes on a non-blocking socket never sleep in the kernel — they copy
+// what is there and return EAGAIN otherwise — so they need none of that
+// bookkeeping: the connection's syscall.RawConn runs them as plain
+// system calls, and waits for readiness through the network poller as
+// net.Conn does. Deadlines, Close and everything else are the wrapped
+// connection's.
+package rawconn
+
+import (
+	"io"
+	"net"
+	"sync"
+	"syscall"
+)
+
+// Conn is a TCP connection whose Read and Write are raw system calls.
+type Conn struct {
+	*net.TCPConn
+	rc syscall.RawConn
+
+	// The RawConn callbacks are method values made once, and their
+	// arguments and results live here (guarded by rmu / wmu), so a
+	// Read or Write allocates nothing.
+	rmu    sync.Mutex
+	rp     []byte
+	rn     int
+	rerr   error
+	readFn func(uintptr) bool
+
+	wmu     sync.Mutex
+	wp      []byte
+	wn      int
+	werr    error
+	writeFn func(uintptr) bool
+}
+
+// Wrap returns c with raw reads and writes when it is a TCP connection
+// on a platform that supports them; otherwise c itself.
+func Wrap(c net.Conn) net.Conn {
+	if !supported {
+		return c
+	}
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return c
+	}
+	rc, err := tc.SyscallConn()
+	if err != nil {
+		return c
+	}
+	rw := &Conn{TCPConn: tc, rc: rc}
+	rw.readFn = rw.read
+	rw.writeFn = rw.write
+	return rw
+}
+
+// Read reads as net.Conn does: what the socket holds, at least one byte,
+// or it waits until there is some, the deadline passes or the connection
+// closes.
+func (c *Conn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c.rmu.Lock()
+	c.rp, c.rn, c.rerr = p, 0, nil
+	err := c.rc.Read(c.readFn)
+	n, rerr := c.rn, c.rerr
+	c.rp = nil
+	c.rmu.Unlock()
+	if err != nil {
+		return n, c.opError("read", err)
+	}
+	if rerr != nil {
+		return n, c.opError("read", rerr)
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// read is the RawConn callback: false asks the poller to wait for the
+// socket to become readable.
+func (c *Conn) read(fd uintptr) bool {
+	for {
+		n, errno := rawRead(fd, c.rp)
+		switch errno {
+		case 0:
+			c.rn = n
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		c.rerr = errno
+		return true
+	}
+}
+
+// Write writes all of p, waiting for room in the socket as needed.
+func (c *Conn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	c.wp, c.wn, c.werr = p, 0, nil
+	var err error
+	if len(p) > 0 {
+		err = c.rc.Write(c.writeFn)
+	}
+	n, werr := c.wn, c.werr
+	c.wp = nil
+	c.wmu.Unlock()
+	if err != nil {
+		return n, c.opError("write", err)
+	}
+	if werr != nil {
+		return n, c.opError("write", werr)
+	}
+	return n, nil
+}
+
+// write is the RawConn callback: false asks the poller to wait until
+// the socket can take more.
+func (c *Conn) write(fd uintptr) bool {
+	for c.wn < len(c.wp) {
+		n, errno := rawWrite(fd, c.wp[c.wn:])
+		switch errno {
+		case 0:
+			c.wn += n
+			continue
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		c.werr = errno
+		return true
+	}
+	return true
+}
+
+// opError words an error as net.Conn's Read and Write do. The poller's
+// errors (a passed deadline, a closed connection) arrive already wrapped
+// by RawConn ("raw-read"): their cause is kept, the operation renamed.
+func (c *Conn) opError(op string, err error) error {
+	if oe, ok := err.(*net.OpError); ok {
+		oe.Op = op
+		return oe
+	}
+	return &net.OpError{Op: op, Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+}
