@@ -32,6 +32,14 @@ type logState struct {
 
 	pipe *os.File     // the read end of the process's stdout and stderr
 	read atomic.Int64 // bytes read from the pipe
+	// readMu is held by the pump from taking bytes out of the pipe until
+	// it has counted them in read, and by syncLogs while it measures: so
+	// syncLogs never finds the pipe drained by bytes read does not count
+	// yet (the pump's goroutine or thread may be descheduled in between,
+	// for milliseconds on a busy machine).
+	readMu sync.Mutex
+	// readHook, when set (tests), runs in that window.
+	readHook func()
 	// logged is the value of read once the pump has logged what it read
 	// (all but a partial line): below read, the pump holds bytes it has
 	// taken from the pipe and not logged yet.
@@ -63,10 +71,15 @@ func (in *instance) pump() {
 	buf := make([]byte, maxLogLine)
 	n := 0
 	var pending []logSync
+	read := pipeReader(f, &in.logs.readMu, func(m int) {
+		if in.logs.readHook != nil {
+			in.logs.readHook()
+		}
+		in.logs.read.Add(int64(m))
+	})
 	for {
-		m, err := f.Read(buf[n:])
+		m, err := read(buf[n:])
 		if m > 0 {
-			in.logs.read.Add(int64(m))
 			n += m
 			n = in.logLines(buf, n)
 			in.logs.logged.Store(in.logs.read.Load())
@@ -113,6 +126,19 @@ func (in *instance) pump() {
 	}
 }
 
+// plainPipeReader reads f and counts what it read under mu afterwards.
+func plainPipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
+	return func(b []byte) (int, error) {
+		n, err := f.Read(b)
+		if n > 0 {
+			mu.Lock()
+			counted(n)
+			mu.Unlock()
+		}
+		return n, err
+	}
+}
+
 // logLines logs the complete lines of buf[:n] (and buf itself when it is
 // full of one line), moves the rest to the front and returns its length.
 func (in *instance) logLines(buf []byte, n int) int {
@@ -143,14 +169,15 @@ func (in *instance) syncLogs() {
 	// logged all it took out of it (it may have read the last lines just
 	// before avail was measured and not logged them yet), then a partial
 	// line it holds.
+	in.logs.readMu.Lock()
 	avail := pipeAvailable(in.logs.pipe)
-	if avail < 0 {
+	read := in.logs.read.Load()
+	done := avail == 0 && in.logs.logged.Load() == read && !in.logs.partial.Load()
+	in.logs.readMu.Unlock()
+	if avail < 0 || done {
 		return
 	}
-	if avail == 0 && in.logs.logged.Load() == in.logs.read.Load() && !in.logs.partial.Load() {
-		return
-	}
-	r := logSync{target: in.logs.read.Load() + int64(avail), done: make(chan struct{})}
+	r := logSync{target: read + int64(avail), done: make(chan struct{})}
 	select {
 	case in.logs.syncs <- r:
 	default:

@@ -2,8 +2,10 @@ package lambda
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -64,6 +66,50 @@ func maxRSSKB(f *os.File) int64 {
 		}
 	}
 	return kb
+}
+
+// pipeReader returns a reader of the pipe f that passes the count of the
+// bytes it takes out of the pipe to counted with mu held, from before the
+// read system call until counted returns: while mu is held by another,
+// the pipe and counted's tally agree (syncLogs relies on it).
+func pipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return plainPipeReader(f, mu, counted)
+	}
+	var (
+		p    []byte
+		n    int
+		rerr error
+	)
+	// Made once: the poller calls it again when the pipe becomes readable.
+	try := func(fd uintptr) bool {
+		mu.Lock()
+		for {
+			n, rerr = unix.Read(int(fd), p)
+			if rerr != unix.EINTR {
+				break
+			}
+		}
+		if n > 0 {
+			counted(n)
+		}
+		mu.Unlock()
+		return rerr != unix.EAGAIN
+	}
+	return func(b []byte) (int, error) {
+		p = b
+		if err := rc.Read(try); err != nil {
+			return 0, err
+		}
+		switch {
+		case rerr != nil:
+			return 0, rerr
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
 }
 
 // pipeAvailable returns how many bytes wait in a pipe (FIONREAD, which

@@ -5,6 +5,7 @@ package lambda
 import (
 	"errors"
 	"os"
+	"sync"
 	"syscall"
 )
 
@@ -24,6 +25,11 @@ func openStatus(int) *os.File { return nil }
 func maxRSSKB(*os.File) int64 { return 0 }
 
 func pipeAvailable(*os.File) int { return -1 }
+
+// pipeReader: syncLogs does not wait for output here (pipeAvailable is -1).
+func pipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
+	return plainPipeReader(f, mu, counted)
+}
 
 func anyRunnable(int) bool { return false }
 
