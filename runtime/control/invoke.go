@@ -1,9 +1,11 @@
 package control
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"time"
@@ -56,14 +58,16 @@ func testInvokeMethod(rq *request) (int, any, error) {
 	}
 	rawPath, rawQuery, _ := strings.Cut(path, "?")
 	u := &url.URL{Path: "/restapis/" + a.ID + "/" + st.Name + "/_user_request_" + rawPath, RawQuery: rawQuery}
-	if _, err := url.ParseRequestURI(u.String()); err != nil {
+	target := u.String()
+	parsed, err := url.ParseRequestURI(target)
+	if err != nil {
 		return 0, nil, badRequest("Invalid pathWithQueryString %q: %v", in.PathWithQueryString, err)
 	}
 	verb := m.HTTPMethod
 	if verb == "ANY" {
 		verb = http.MethodGet
 	}
-	req := httptest.NewRequestWithContext(rq.r.Context(), verb, u.String(), strings.NewReader(in.Body))
+	req := newInvokeRequest(rq.r.Context(), verb, target, parsed, in.Body)
 	req.Host = rq.r.Host
 	req.RemoteAddr = rq.r.RemoteAddr
 	for k, vs := range in.MultiValueHeaders {
@@ -74,16 +78,16 @@ func testInvokeMethod(rq *request) (int, any, error) {
 	for k, v := range in.Headers {
 		req.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
+	rec := &recorder{header: http.Header{}, code: http.StatusOK}
 	start := rq.p.opts.Now()
 	wall := time.Now()
 	if err := serveRecovered(rq.p.gw.Handler(), rec, req); err != nil {
-		rec.Code = http.StatusInternalServerError
+		rec.code = http.StatusInternalServerError
 	}
 	latency := time.Since(wall).Milliseconds()
 
-	out := &testInvokeResponse{Status: rec.Code, Body: rec.Body.String(), Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}, Latency: latency}
-	for k, vs := range rec.Result().Header {
+	out := &testInvokeResponse{Status: rec.code, Body: rec.body.String(), Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}, Latency: latency}
+	for k, vs := range rec.result() {
 		out.Headers[k] = vs[len(vs)-1]
 		out.MultiValueHeaders[k] = vs
 	}
@@ -92,6 +96,94 @@ func testInvokeMethod(rq *request) (int, any, error) {
 	rid := out.Headers["x-amzn-RequestId"]
 	out.Log = invokeLog(start, out, res, m, st, rawPath, rawQuery, in, rid)
 	return http.StatusOK, out, nil
+}
+
+// newInvokeRequest is the request test-invoke-method sends through the
+// gateway's handler: an HTTP/1.1 request for target (already parsed as a
+// request URI into u) with body, as net/http/httptest.NewRequest makes it
+// (that package is not linked into cfnrun: its init costs every command).
+func newInvokeRequest(ctx context.Context, method, target string, u *url.URL, body string) *http.Request {
+	req := &http.Request{
+		Method:        method,
+		URL:           u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{},
+		Body:          io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Host:          "example.com",
+		RemoteAddr:    "192.0.2.1:1234",
+		RequestURI:    target,
+	}
+	return req.WithContext(ctx)
+}
+
+// recorder keeps what the gateway's handler writes, as
+// httptest.ResponseRecorder does: the headers as they were when the
+// status was written, a Content-Type sniffed from the first write when
+// the handler set none, and the whole body.
+type recorder struct {
+	header      http.Header
+	snap        http.Header
+	code        int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (w *recorder) Header() http.Header { return w.header }
+
+func (w *recorder) WriteHeader(code int) {
+	if w.wroteHeader {
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	w.code = code
+	w.wroteHeader = true
+	w.snap = w.header.Clone()
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		_, hasType := w.header["Content-Type"]
+		if !hasType && w.header.Get("Transfer-Encoding") == "" {
+			w.header.Set("Content-Type", http.DetectContentType(b))
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	w.body.Write(b)
+	if !bodyAllowed(w.code) {
+		return 0, http.ErrBodyNotAllowed
+	}
+	return len(b), nil
+}
+
+func (w *recorder) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// result is the response's header: as the status was written, or as it
+// is now when no status was.
+func (w *recorder) result() http.Header {
+	if w.snap == nil {
+		w.snap = w.header.Clone()
+	}
+	return w.snap
+}
+
+// bodyAllowed is whether a response with status code may have a body.
+func bodyAllowed(code int) bool {
+	switch {
+	case code >= 100 && code <= 199:
+		return false
+	case code == http.StatusNoContent, code == http.StatusNotModified:
+		return false
+	}
+	return true
 }
 
 // serveRecovered runs h, turning the handler's deliberate stream reset
