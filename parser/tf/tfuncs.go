@@ -22,7 +22,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 	"github.com/zclconf/go-cty/cty/gocty"
-	"golang.org/x/text/encoding/ianaindex"
 	"gopkg.in/yaml.v3"
 )
 
@@ -263,8 +262,8 @@ var textEncodeBase64Func = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "string", Type: cty.String}, {Name: "encoding", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc, err := ianaindex.IANA.Encoding(args[1].AsString())
-		if err != nil || enc == nil {
+		enc := ianaEncoding(args[1].AsString())
+		if enc == nil {
 			return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
 		}
 		b, err := enc.NewEncoder().Bytes([]byte(args[0].AsString()))
@@ -279,8 +278,8 @@ var textDecodeBase64Func = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "source", Type: cty.String}, {Name: "encoding", Type: cty.String}},
 	Type:   function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc, err := ianaindex.IANA.Encoding(args[1].AsString())
-		if err != nil || enc == nil {
+		enc := ianaEncoding(args[1].AsString())
+		if enc == nil {
 			return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
 		}
 		raw, err := base64.StdEncoding.DecodeString(args[0].AsString())

@@ -1,0 +1,193 @@
+package tf
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	_ "unsafe" // go:linkname, to read ianaindex's alias table
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// The names ianaindex.IANA knows: its alias table (every IANA name and
+// alias, as registered and lowercased) and the encoding of each.
+//
+//go:linkname ianaindexAliases golang.org/x/text/encoding/ianaindex.ianaAliases
+var ianaindexAliases map[string]int
+
+// TestIANATable checks ianaenc_table.go against ianaindex itself: every
+// name and alias it knows gives the same encoding (or none, where x/text
+// has no encoder), and nothing else is known. -update rewrites the table.
+func TestIANATable(t *testing.T) {
+	if len(ianaindexAliases) < 1000 {
+		t.Fatalf("ianaindex's alias table has %d names: has x/text changed its layout?", len(ianaindexAliases))
+	}
+	if *update {
+		src := generateIANATable(t)
+		if err := os.WriteFile("ianaenc_table.go", src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Skip("ianaenc_table.go rewritten")
+	}
+	if len(ianaNames) != len(ianaindexAliases) {
+		t.Errorf("table has %d names, ianaindex %d: run go test -run TestIANATable -update", len(ianaNames), len(ianaindexAliases))
+	}
+	names := make([]string, 0, len(ianaindexAliases))
+	for n := range ianaindexAliases {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		for _, v := range []string{n, strings.ToUpper(n), strings.ToLower(n), " " + n + "\t", strings.ToUpper(n[:1]) + n[1:]} {
+			want, err := ianaindex.IANA.Encoding(v)
+			if err != nil {
+				want = nil
+			}
+			got := ianaEncoding(v)
+			if v == n && err != nil {
+				t.Errorf("ianaindex does not know its own name %q: %v", n, err)
+			}
+			if !sameEncoding(got, want) {
+				t.Errorf("ianaEncoding(%q) = %v, ianaindex %v", v, got, want)
+			}
+		}
+	}
+	for _, v := range []string{"", " ", "no-such-encoding", "utf-", "utf-88", "UTF-8x", "\u212aoi8-r"} {
+		want, _ := ianaindex.IANA.Encoding(v)
+		if got := ianaEncoding(v); !sameEncoding(got, want) {
+			t.Errorf("ianaEncoding(%q) = %v, ianaindex %v", v, got, want)
+		}
+	}
+}
+
+// sameEncoding: both nil, or the same encoding; our ASCII stands for
+// ianaindex's (an unexported value), checked by TestASCIIEncoding.
+func sameEncoding(a, b encoding.Encoding) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if a == asciiEncoding {
+		n, err := ianaindex.IANA.Name(b)
+		return err == nil && n == "US-ASCII"
+	}
+	return a == b
+}
+
+// TestASCIIEncoding: US-ASCII encodes and decodes as ianaindex's does.
+func TestASCIIEncoding(t *testing.T) {
+	theirs, err := ianaindex.IANA.Encoding("US-ASCII")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"", "plain text\n", "hé", "\x7f\x80", "日本", "a\x00b", strings.Repeat("x", 5000) + "é"} {
+		b1, err1 := asciiEncoding.NewEncoder().Bytes([]byte(s))
+		b2, err2 := theirs.NewEncoder().Bytes([]byte(s))
+		if (err1 == nil) != (err2 == nil) || (err1 == nil && !bytes.Equal(b1, b2)) {
+			t.Errorf("encode %q: ours %q, %v; ianaindex's %q, %v", s, b1, err1, b2, err2)
+		}
+		d1, err1 := asciiEncoding.NewDecoder().Bytes([]byte(s))
+		d2, err2 := theirs.NewDecoder().Bytes([]byte(s))
+		if (err1 == nil) != (err2 == nil) || !bytes.Equal(d1, d2) {
+			t.Errorf("decode %q: ours %q, %v; ianaindex's %q, %v", s, d1, err1, d2, err2)
+		}
+	}
+}
+
+// generateIANATable writes ianaenc_table.go: the names sorted, and for
+// each the encoding as an expression over x/text's lists of encodings.
+func generateIANATable(t *testing.T) []byte {
+	lists := []struct {
+		expr string
+		all  []encoding.Encoding
+	}{
+		{"unicode.All", unicode.All}, {"charmap.All", charmap.All}, {"japanese.All", japanese.All},
+		{"korean.All", korean.All}, {"simplifiedchinese.All", simplifiedchinese.All},
+		{"traditionalchinese.All", traditionalchinese.All},
+	}
+	var exprs []string // code-1 → expression; code 0 is none
+	codes := map[string]int{}
+	code := func(e encoding.Encoding) int {
+		if e == nil {
+			return 0
+		}
+		expr := ""
+		if n, err := ianaindex.IANA.Name(e); err == nil && n == "US-ASCII" {
+			expr = "asciiEncoding"
+		}
+		for _, l := range lists {
+			for i, c := range l.all {
+				if expr == "" && c == e {
+					expr = fmt.Sprintf("%s[%d] // %v", l.expr, i, c)
+				}
+			}
+		}
+		if expr == "" {
+			t.Fatalf("encoding %v is in none of x/text's lists", e)
+		}
+		if c, ok := codes[expr]; ok {
+			return c
+		}
+		exprs = append(exprs, expr)
+		codes[expr] = len(exprs)
+		return len(exprs)
+	}
+	names := make([]string, 0, len(ianaindexAliases))
+	for n := range ianaindexAliases {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var b bytes.Buffer
+	b.WriteString("// Code generated by TestIANATable -update from golang.org/x/text/encoding/ianaindex; DO NOT EDIT.\n\npackage tf\n\n")
+	b.WriteString("import (\n\t\"golang.org/x/text/encoding\"\n\t\"golang.org/x/text/encoding/charmap\"\n\t\"golang.org/x/text/encoding/japanese\"\n\t\"golang.org/x/text/encoding/korean\"\n\t\"golang.org/x/text/encoding/simplifiedchinese\"\n\t\"golang.org/x/text/encoding/traditionalchinese\"\n\t\"golang.org/x/text/encoding/unicode\"\n)\n\n")
+	b.WriteString("// ianaNames is every IANA character set name and alias ianaindex knows,\n// sorted; ianaCodes[i] is the encoding of ianaNames[i] (see ianaCode).\nvar ianaNames = [...]string{\n")
+	var cs []int
+	line := 0
+	for _, n := range names {
+		e, err := ianaindex.IANA.Encoding(n)
+		if err != nil {
+			t.Fatalf("ianaindex does not know its own name %q", n)
+		}
+		cs = append(cs, code(e))
+		q := fmt.Sprintf("%q,", n)
+		if line > 0 && line+1+len(q) > 100 {
+			b.WriteString("\n")
+			line = 0
+		}
+		if line == 0 {
+			b.WriteString("\t")
+		} else {
+			b.WriteString(" ")
+		}
+		b.WriteString(q)
+		line += 1 + len(q)
+	}
+	b.WriteString("\n")
+	b.WriteString("}\n\nvar ianaCodes = [...]uint8{")
+	for i, c := range cs {
+		if i%20 == 0 {
+			b.WriteString("\n\t")
+		}
+		fmt.Fprintf(&b, "%d, ", c)
+	}
+	b.WriteString("\n}\n\n// ianaCode is the encoding of a code of ianaCodes: nil for 0 (x/text\n// has no encoder for that character set).\nfunc ianaCode(c uint8) encoding.Encoding {\n\tswitch c {\n")
+	for i, e := range exprs {
+		fmt.Fprintf(&b, "\tcase %d:\n\t\treturn %s\n", i+1, e)
+	}
+	b.WriteString("\t}\n\treturn nil\n}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
