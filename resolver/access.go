@@ -35,7 +35,7 @@ func (l *lowerer) lowerAccess() {
 		}
 		l.keyValue(k)
 		for _, sk := range p.items("StageKeys") {
-			k.StageKeys = append(k.StageKeys, model.StageKey{APIID: sk.str("RestApiId"), Stage: sk.str("StageName"), Range: sk.node.Range})
+			k.StageKeys = append(k.StageKeys, model.StageKey{APIID: sk.str("RestApiId"), Stage: sk.str("StageName"), Range: sk.node.Range()})
 		}
 		l.t.APIKeys = append(l.t.APIKeys, k)
 	}
@@ -51,11 +51,11 @@ func (l *lowerer) lowerAccess() {
 			up.Name = r.id
 		}
 		for _, st := range p.items("ApiStages") {
-			ps := model.UsagePlanStage{APIID: st.str("ApiId"), Stage: st.str("Stage"), Range: st.node.Range, Props: st.ranges()}
+			ps := model.UsagePlanStage{APIID: st.str("ApiId"), Stage: st.str("Stage"), Range: st.node.Range(), Props: st.ranges()}
 			if th := st.node.Get("Throttle"); th != nil && th.Kind == cfn.Mapping {
 				tp := st.sub("Throttle")
 				for _, f := range th.Fields {
-					ps.Methods = append(ps.Methods, model.MethodThrottle{Path: f.Key, Throttle: throttleOf(tp.sub(f.Key)), Range: f.KeyRange})
+					ps.Methods = append(ps.Methods, model.MethodThrottle{Path: f.Key, Throttle: throttleOf(tp.sub(f.Key)), Range: f.KeyRange()})
 				}
 			}
 			up.Stages = append(up.Stages, ps)
@@ -153,10 +153,10 @@ func (l *lowerer) samAccess() {
 			continue
 		}
 		mode := strings.ToUpper(plan.str("CreateUsagePlan"))
-		apiStage := model.UsagePlanStage{APIID: api.ID, Stage: stage, Range: plan.node.Range}
+		apiStage := model.UsagePlanStage{APIID: api.ID, Stage: stage, Range: plan.node.Range()}
 		newPlan := func(prefix string) *model.UsagePlan {
 			up := &model.UsagePlan{LogicalID: prefix + "UsagePlan", ID: l.impliedRef(prefix+"UsagePlan", 6, "usageplan"), Name: plan.str("UsagePlanName"),
-				Description: plan.str("Description"), Range: plan.node.Range, Props: plan.ranges()}
+				Description: plan.str("Description"), Range: plan.node.Range(), Props: plan.ranges()}
 			if up.Name == "" {
 				up.Name = up.LogicalID
 			}
@@ -165,13 +165,13 @@ func (l *lowerer) samAccess() {
 				up.Throttle = &th
 			}
 			if plan.has("Quota") {
-				up.Quota = quotaOf(plan.sub("Quota"), plan.at("Quota", plan.node.Range))
+				up.Quota = quotaOf(plan.sub("Quota"), plan.at("Quota", plan.node.Range()))
 			}
-			k := &model.APIKey{LogicalID: prefix + "ApiKey", ID: l.impliedRef(prefix+"ApiKey", 10, "apikey"), Enabled: true, Range: plan.node.Range}
+			k := &model.APIKey{LogicalID: prefix + "ApiKey", ID: l.impliedRef(prefix+"ApiKey", 10, "apikey"), Enabled: true, Range: plan.node.Range()}
 			k.Name = s.physicalName(&resource{id: k.LogicalID})
 			l.keyValue(k)
 			l.t.APIKeys = append(l.t.APIKeys, k)
-			up.Keys = append(up.Keys, model.UsagePlanKey{LogicalID: prefix + "UsagePlanKey", KeyID: k.ID, KeyType: "API_KEY", Range: plan.node.Range})
+			up.Keys = append(up.Keys, model.UsagePlanKey{LogicalID: prefix + "UsagePlanKey", KeyID: k.ID, KeyType: "API_KEY", Range: plan.node.Range()})
 			l.t.UsagePlans = append(l.t.UsagePlans, up)
 			return up
 		}
@@ -179,7 +179,7 @@ func (l *lowerer) samAccess() {
 		case "PER_API":
 			up := newPlan(id)
 			up.Stages = append(up.Stages, apiStage)
-			l.t.APIKeys[len(l.t.APIKeys)-1].StageKeys = []model.StageKey{{APIID: api.ID, Stage: stage, Range: plan.node.Range}}
+			l.t.APIKeys[len(l.t.APIKeys)-1].StageKeys = []model.StageKey{{APIID: api.ID, Stage: stage, Range: plan.node.Range()}}
 		case "SHARED":
 			if shared == nil {
 				shared = newPlan("Serverless")
@@ -187,7 +187,7 @@ func (l *lowerer) samAccess() {
 			shared.Stages = append(shared.Stages, apiStage)
 			for _, k := range l.t.APIKeys {
 				if k.LogicalID == "ServerlessApiKey" {
-					k.StageKeys = append(k.StageKeys, model.StageKey{APIID: api.ID, Stage: stage, Range: plan.node.Range})
+					k.StageKeys = append(k.StageKeys, model.StageKey{APIID: api.ID, Stage: stage, Range: plan.node.Range()})
 				}
 			}
 		}
@@ -209,7 +209,7 @@ func (l *lowerer) impliedRef(id string, n int, kind string) string {
 func (l *lowerer) samGatewayResponses(api *model.RestAPI, owner string, gr *props) {
 	for _, f := range gr.node.Fields {
 		rp := l.bareProps(owner, f.Value)
-		g := &model.GatewayResponse{LogicalID: owner, ResponseType: f.Key, StatusCode: rp.str("StatusCode"), ResponseTemplates: rp.strMap("ResponseTemplates"), Range: f.KeyRange}
+		g := &model.GatewayResponse{LogicalID: owner, ResponseType: f.Key, StatusCode: rp.str("StatusCode"), ResponseTemplates: rp.strMap("ResponseTemplates"), Range: f.KeyRange()}
 		params := rp.sub("ResponseParameters")
 		for _, kind := range []struct{ key, prefix string }{{"Headers", "gatewayresponse.header."}, {"Paths", "gatewayresponse.path."}, {"QueryStrings", "gatewayresponse.querystring."}} {
 			for k, v := range params.strMap(kind.key) {
@@ -291,7 +291,7 @@ func (l *lowerer) samResourcePolicy(api *model.RestAPI, owner, stage string, rp 
 		return
 	}
 	api.Policy = model.CanonicalJSON(string(b))
-	api.Props.Set("Policy", rp.node.Range)
+	api.Props.Set("Policy", rp.node.Range())
 }
 
 // samPolicyPath writes a resource path as the transform's resource policy

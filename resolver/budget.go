@@ -166,7 +166,7 @@ func nodeRange(file string, n *cfn.Node) diag.Range {
 	if n == nil {
 		return fileStart(file)
 	}
-	return n.Range
+	return n.Range()
 }
 
 func (s *stack) stopAt(rng diag.Range, what, hint string) {

@@ -108,7 +108,7 @@ func (s *stack) eval(n *cfn.Node, c evalCtx) any {
 }
 
 func (s *stack) argErr(n *cfn.Node, c evalCtx, name, want string) any {
-	s.errorf(ruleIntrinsic, n.Range, c.resource, "Write it as "+want+".", "%s has invalid arguments", name)
+	s.errorf(ruleIntrinsic, n.Range(), c.resource, "Write it as "+want+".", "%s has invalid arguments", name)
 	return ""
 }
 
@@ -118,13 +118,13 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		if arg.Kind != cfn.Scalar {
 			return s.argErr(n, c, name, "!Ref LogicalIdOrParameter")
 		}
-		return s.ref(arg.Value, arg.Range, c)
+		return s.ref(arg.Value, arg.Range(), c)
 	case "Fn::GetAtt":
 		res, attr, ok := s.getAttArgs(arg, c)
 		if !ok {
 			return s.argErr(n, c, name, "!GetAtt Resource.Attribute or [Resource, Attribute]")
 		}
-		return s.getAtt(res, attr, arg.Range, c)
+		return s.getAtt(res, attr, arg.Range(), c)
 	case "Fn::Sub":
 		return s.sub(arg, n, c)
 	case "Fn::Join":
@@ -156,7 +156,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 			return s.argErr(n, c, name, "!Select [index, [values...]] with a whole-number index")
 		}
 		if idx < 0 || idx >= len(list) {
-			s.errorf(ruleIntrinsic, arg.Items[0].Range, c.resource, fmt.Sprintf("The list has %d elements; indexes start at 0.", len(list)), "Fn::Select index %d is out of range", idx)
+			s.errorf(ruleIntrinsic, arg.Items[0].Range(), c.resource, fmt.Sprintf("The list has %d elements; indexes start at 0.", len(list)), "Fn::Select index %d is out of range", idx)
 			return ""
 		}
 		return list[idx]
@@ -182,7 +182,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 3 || arg.Items[0].Kind != cfn.Scalar {
 			return s.argErr(n, c, name, "!If [ConditionName, valueIfTrue, valueIfFalse]")
 		}
-		if s.condition(arg.Items[0].Value, arg.Items[0].Range) {
+		if s.condition(arg.Items[0].Value, arg.Items[0].Range()) {
 			return s.eval(arg.Items[1], c)
 		}
 		return s.eval(arg.Items[2], c)
@@ -208,7 +208,7 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 			s.setUsed["ImportValue."+exp] = true
 			return v
 		}
-		s.infof(ruleUnmodeled, n.Range, c.resource,
+		s.infof(ruleUnmodeled, n.Range(), c.resource,
 			fmt.Sprintf("Pass --set 'ImportValue.%s=VALUE' to supply the exported value.", exp),
 			"Fn::ImportValue %q is resolved to a placeholder (no other stacks exist locally)", exp)
 		return "imported-" + exp
@@ -221,12 +221,12 @@ func (s *stack) intrinsic(name string, arg *cfn.Node, n *cfn.Node, c evalCtx) an
 	case "Fn::ToJsonString":
 		return s.jsonText(s.eval(arg, c), n)
 	case "Fn::Transform":
-		s.infof(ruleUnmodeled, n.Range, c.resource, "The macro's output is not known locally.", "Fn::Transform is not run; its value is a placeholder")
+		s.infof(ruleUnmodeled, n.Range(), c.resource, "The macro's output is not known locally.", "Fn::Transform is not run; its value is a placeholder")
 		return ""
 	case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not":
 		return strconv.FormatBool(s.condExpr(n, "inline"))
 	case "Fn::ForEach":
-		s.infof(ruleUnmodeled, n.Range, c.resource, "Expand the loop by hand to have cfnrun see its resources.", "Fn::ForEach is not expanded by cfnrun")
+		s.infof(ruleUnmodeled, n.Range(), c.resource, "Expand the loop by hand to have cfnrun see its resources.", "Fn::ForEach is not expanded by cfnrun")
 		return noValue
 	}
 	// Unknown Fn:: names were reported by the parser.
@@ -317,9 +317,9 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		case vars != nil && p.Attr != "" && hasKey(vars, key+"."+p.Attr):
 			parts[i] = s.stringify(vars[key+"."+p.Attr], n)
 		case p.Attr != "":
-			parts[i] = s.stringify(s.getAtt(p.Var, p.Attr, str.Range, c), n)
+			parts[i] = s.stringify(s.getAtt(p.Var, p.Attr, str.Range(), c), n)
 		default:
-			parts[i] = s.stringify(s.ref(p.Var, str.Range, c), n)
+			parts[i] = s.stringify(s.ref(p.Var, str.Range(), c), n)
 		}
 		size += len(parts[i])
 	}
@@ -364,7 +364,7 @@ func (s *stack) findInMap(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		if def != nil {
 			return s.eval(def, c)
 		}
-		s.errorf(ruleMapping, arg.Items[i].Range, c.resource, cmp.Or(diag.DidYouMean(keys[i], candidates), "Check the Mappings section."), "Fn::FindInMap: %s %q not found", what, keys[i])
+		s.errorf(ruleMapping, arg.Items[i].Range(), c.resource, cmp.Or(diag.DidYouMean(keys[i], candidates), "Check the Mappings section."), "Fn::FindInMap: %s %q not found", what, keys[i])
 		return ""
 	}
 	m := s.root.Get("Mappings").Get(keys[0])
@@ -527,14 +527,14 @@ func (s *stack) loadConditions() {
 		return
 	}
 	if sec.Kind != cfn.Mapping {
-		s.errorf(ruleSection, sec.Range, "", "Conditions maps names to condition expressions.", "Conditions is %s", sec.KindName())
+		s.errorf(ruleSection, sec.Range(), "", "Conditions maps names to condition expressions.", "Conditions is %s", sec.KindName())
 		return
 	}
 	for _, f := range sec.Fields {
 		s.condDefs[f.Key] = f.Value
 	}
 	for _, f := range sec.Fields {
-		s.condition(f.Key, f.KeyRange)
+		s.condition(f.Key, f.KeyRange())
 	}
 }
 
@@ -563,32 +563,32 @@ func (s *stack) condition(name string, rng diag.Range) bool {
 func (s *stack) condExpr(n *cfn.Node, in string) bool {
 	name, arg, ok := n.Intrinsic(true)
 	if !ok {
-		s.errorf(ruleCondition, n.Range, "", "Use Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition.", "condition %q is not a condition function", in)
+		s.errorf(ruleCondition, n.Range(), "", "Use Fn::Equals, Fn::And, Fn::Or, Fn::Not or Condition.", "condition %q is not a condition function", in)
 		return false
 	}
 	c := evalCtx{}
 	switch name {
 	case "Condition":
 		if arg.Kind != cfn.Scalar {
-			s.errorf(ruleCondition, arg.Range, "", "Condition takes a condition name.", "Condition is %s", arg.KindName())
+			s.errorf(ruleCondition, arg.Range(), "", "Condition takes a condition name.", "Condition is %s", arg.KindName())
 			return false
 		}
-		return s.condition(arg.Value, arg.Range)
+		return s.condition(arg.Value, arg.Range())
 	case "Fn::Equals":
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 2 {
-			s.errorf(ruleCondition, n.Range, "", "Write !Equals [value1, value2].", "Fn::Equals takes two values")
+			s.errorf(ruleCondition, n.Range(), "", "Write !Equals [value1, value2].", "Fn::Equals takes two values")
 			return false
 		}
 		return s.stringify(s.eval(arg.Items[0], c), n) == s.stringify(s.eval(arg.Items[1], c), n)
 	case "Fn::Not":
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 1 {
-			s.errorf(ruleCondition, n.Range, "", "Write !Not [condition].", "Fn::Not takes a list of one condition")
+			s.errorf(ruleCondition, n.Range(), "", "Write !Not [condition].", "Fn::Not takes a list of one condition")
 			return false
 		}
 		return !s.condExpr(arg.Items[0], in)
 	case "Fn::And", "Fn::Or":
 		if arg.Kind != cfn.Sequence || len(arg.Items) < 2 || len(arg.Items) > 10 {
-			s.errorf(ruleCondition, n.Range, "", "Give between 2 and 10 conditions.", "%s takes 2 to 10 conditions", name)
+			s.errorf(ruleCondition, n.Range(), "", "Give between 2 and 10 conditions.", "%s takes 2 to 10 conditions", name)
 			return false
 		}
 		results := make([]bool, len(arg.Items))
@@ -600,7 +600,7 @@ func (s *stack) condExpr(n *cfn.Node, in string) bool {
 		}
 		return slices.Contains(results, true)
 	}
-	s.errorf(ruleCondition, n.Range, "", "Conditions use Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition.", "%s cannot be used as a condition", name)
+	s.errorf(ruleCondition, n.Range(), "", "Conditions use Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition.", "%s cannot be used as a condition", name)
 	return false
 }
 

@@ -49,14 +49,14 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 			out = append(out, f)
 			continue
 		}
-		s.needLanguageExtensions("Fn::ForEach", f.KeyRange, "")
+		s.needLanguageExtensions("Fn::ForEach", f.KeyRange(), "")
 		if depth > 5 {
-			s.errorf(ruleIntrinsic, f.KeyRange, "", "CloudFormation allows at most 5 nested Fn::ForEach loops.", "Fn::ForEach nested too deeply")
+			s.errorf(ruleIntrinsic, f.KeyRange(), "", "CloudFormation allows at most 5 nested Fn::ForEach loops.", "Fn::ForEach nested too deeply")
 			continue
 		}
 		arg := f.Value
 		if arg.Kind != cfn.Sequence || len(arg.Items) != 3 || arg.Items[0].Kind != cfn.Scalar || arg.Items[2].Kind != cfn.Mapping {
-			s.errorf(ruleIntrinsic, f.KeyRange, "", "Write Fn::ForEach::Name: [Identifier, [values...], {OutputKey${Identifier}: {...}}].", "%s has invalid arguments", f.Key)
+			s.errorf(ruleIntrinsic, f.KeyRange(), "", "Write Fn::ForEach::Name: [Identifier, [values...], {OutputKey${Identifier}: {...}}].", "%s has invalid arguments", f.Key)
 			continue
 		}
 		id := arg.Items[0].Value
@@ -67,7 +67,7 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 				values = append(values, s.stringify(v, arg.Items[1]))
 			}
 		default:
-			s.errorf(ruleIntrinsic, arg.Items[1].Range, "", "The collection is a list of strings, or a !Ref to a CommaDelimitedList parameter.", "Fn::ForEach collection of %s is not a list", f.Key)
+			s.errorf(ruleIntrinsic, arg.Items[1].Range(), "", "The collection is a list of strings, or a !Ref to a CommaDelimitedList parameter.", "Fn::ForEach collection of %s is not a list", f.Key)
 			continue
 		}
 		// The collection's Ref counts as a use of the parameter.
@@ -88,13 +88,13 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 				key := substituteLoopKey(tmpl.Key, id, v)
 				body := substituteLoop(tmpl.Value, id, v)
 				if strings.HasPrefix(key, forEachPrefix) {
-					out = append(out, s.expandFields([]cfn.Field{{Key: key, KeyRange: tmpl.KeyRange, Value: body}}, depth+1)...)
+					out = append(out, s.expandFields([]cfn.Field{{Key: key, KeySpan: tmpl.KeySpan, Value: body}}, depth+1)...)
 					continue
 				}
-				if !s.spendEntries(1, f.KeyRange) {
+				if !s.spendEntries(1, f.KeyRange()) {
 					return out
 				}
-				out = append(out, cfn.Field{Key: key, KeyRange: tmpl.KeyRange, Value: body})
+				out = append(out, cfn.Field{Key: key, KeySpan: tmpl.KeySpan, Value: body})
 			}
 		}
 	}
@@ -102,10 +102,10 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 	seen := map[string]diag.Range{}
 	for _, f := range out {
 		if first, dup := seen[f.Key]; dup {
-			s.add(ruleResourceAttr.errorf(f.KeyRange, f.Key, "Make the output keys unique (use ${Identifier} in them).", "duplicate key %q after Fn::ForEach expansion", f.Key).
+			s.add(ruleResourceAttr.errorf(f.KeyRange(), f.Key, "Make the output keys unique (use ${Identifier} in them).", "duplicate key %q after Fn::ForEach expansion", f.Key).
 				WithRelated(first, "the first %q", f.Key))
 		}
-		seen[f.Key] = f.KeyRange
+		seen[f.Key] = f.KeyRange()
 	}
 	return out
 }
@@ -139,11 +139,11 @@ func substituteLoop(n *cfn.Node, id, v string) *cfn.Node {
 		}
 	case cfn.Mapping:
 		if name, arg, ok := n.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar && arg.Value == id {
-			return &cfn.Node{Kind: cfn.Scalar, Value: v, Range: n.Range}
+			return &cfn.Node{Kind: cfn.Scalar, Value: v, Span: n.Span}
 		}
 		c.Fields = make([]cfn.Field, len(n.Fields))
 		for i, f := range n.Fields {
-			c.Fields[i] = cfn.Field{Key: substituteLoopKey(f.Key, id, v), KeyRange: f.KeyRange, Value: substituteLoop(f.Value, id, v)}
+			c.Fields[i] = cfn.Field{Key: substituteLoopKey(f.Key, id, v), KeySpan: f.KeySpan, Value: substituteLoop(f.Value, id, v)}
 		}
 	}
 	return &c

@@ -50,10 +50,10 @@ func (w *refWalker) walk(n *cfn.Node) {
 	}
 	switch name {
 	case "Fn::Length", "Fn::ToJsonString":
-		w.s.needLanguageExtensions(name, n.Range, w.from)
+		w.s.needLanguageExtensions(name, n.Range(), w.from)
 	case "Ref":
 		if arg.Kind == cfn.Scalar {
-			w.ref(arg.Value, "", model.EdgeRef, arg.Range)
+			w.ref(arg.Value, "", model.EdgeRef, arg.Range())
 		}
 		return
 	case "Fn::GetAtt":
@@ -63,12 +63,12 @@ func (w *refWalker) walk(n *cfn.Node) {
 				w.walk(arg.Items[1])
 				attr = ""
 			}
-			w.ref(arg.Items[0].Value, attr, model.EdgeGetAtt, arg.Items[0].Range)
+			w.ref(arg.Items[0].Value, attr, model.EdgeGetAtt, arg.Items[0].Range())
 			if attr != "" {
-				w.checkAttr(arg.Items[0].Value, attr, arg.Items[1].Range)
+				w.checkAttr(arg.Items[0].Value, attr, arg.Items[1].Range())
 			}
 		} else {
-			w.s.errorf(ruleIntrinsic, n.Range, w.from, "Write !GetAtt Resource.Attribute or {\"Fn::GetAtt\": [\"Resource\", \"Attribute\"]}.", "Fn::GetAtt takes a resource and an attribute")
+			w.s.errorf(ruleIntrinsic, n.Range(), w.from, "Write !GetAtt Resource.Attribute or {\"Fn::GetAtt\": [\"Resource\", \"Attribute\"]}.", "Fn::GetAtt takes a resource and an attribute")
 		}
 		return
 	case "Fn::Sub":
@@ -116,7 +116,7 @@ func (w *refWalker) walk(n *cfn.Node) {
 			w.inIf--
 			if len(arg.Items) > 0 && arg.Items[0].Kind == cfn.Scalar {
 				if _, ok := w.s.condDefs[arg.Items[0].Value]; !ok {
-					w.s.errorf(ruleCondition, arg.Items[0].Range, w.from,
+					w.s.errorf(ruleCondition, arg.Items[0].Range(), w.from,
 						cmp.Or(diag.DidYouMean(arg.Items[0].Value, diag.Names(w.s.condDefs)), "Define it under Conditions."), "unknown condition %q", arg.Items[0].Value)
 				}
 			}
@@ -129,7 +129,7 @@ func (w *refWalker) walk(n *cfn.Node) {
 // subRange positions a ${var} inside a Sub string when the string sits on
 // one line; otherwise the whole string.
 func subRange(str *cfn.Node, p cfn.SubPart) diag.Range {
-	r := str.Range
+	r := str.Range()
 	if r.Start.Line != r.End.Line || strings.Contains(str.Value, "\n") {
 		return r
 	}
@@ -397,7 +397,7 @@ func (a *valueArena) convert(n *cfn.Node) *model.Value {
 		return nil
 	}
 	v := a.alloc()
-	v.Range = n.Range
+	v.Range = n.Range()
 	switch n.Kind {
 	case cfn.Null:
 		v.Kind = model.Null
@@ -425,7 +425,7 @@ func (a *valueArena) convert(n *cfn.Node) *model.Value {
 		v.Kind = model.Map
 		v.Fields = a.fieldSlice(len(n.Fields))
 		for i, f := range n.Fields {
-			v.Fields[i] = model.Field{Key: f.Key, KeyRange: f.KeyRange, Value: a.convert(f.Value)}
+			v.Fields[i] = model.Field{Key: f.Key, KeyRange: f.KeyRange(), Value: a.convert(f.Value)}
 		}
 	}
 	return v

@@ -400,7 +400,7 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 func envRanges(fn *model.Function, p *props) {
 	if vars := p.node.Get("Environment").Get("Variables"); vars != nil {
 		for _, f := range vars.Fields {
-			fn.Props.Set("Environment."+f.Key, f.KeyRange)
+			fn.Props.Set("Environment."+f.Key, f.KeyRange())
 		}
 	}
 }
@@ -473,7 +473,7 @@ func (l *lowerer) assetCode(r *resource, prop string, c *model.Code, rng diag.Ra
 	}
 	if f := r.decl.Field("Metadata"); f != nil {
 		if pf := f.Value.Field("aws:asset:path"); pf != nil {
-			rng = pf.Value.Range
+			rng = pf.Value.Range()
 		}
 	}
 	*c = l.localCode(path, rng)

@@ -32,8 +32,8 @@ func (l *lowerer) openAPIAuthorizers(api *model.RestAPI, owner string, body *pro
 			a := &model.Authorizer{LogicalID: owner, ID: model.StableID(6, "authorizer", l.s.stackName, api.LogicalID, f.Key), Name: f.Key,
 				Type: strings.ToUpper(x.str("type")), IdentitySource: x.str("identitySource"), AuthorizerURI: x.str("authorizerUri"),
 				Credentials: x.str("authorizerCredentials"), ResultTTLSeconds: x.integer("authorizerResultTtlInSeconds", model.DefaultAuthorizerTTL),
-				IdentityValidationExpression: x.str("identityValidationExpression"), ProviderARNs: x.list("providerARNs"), Range: f.KeyRange,
-				Props: model.Ranges{{Key: "AuthorizerUri", Range: x.at("authorizerUri", f.KeyRange)}, {Key: "IdentitySource", Range: x.at("identitySource", f.KeyRange)}}}
+				IdentityValidationExpression: x.str("identityValidationExpression"), ProviderARNs: x.list("providerARNs"), Range: f.KeyRange(),
+				Props: model.Ranges{{Key: "AuthorizerUri", Range: x.at("authorizerUri", f.KeyRange())}, {Key: "IdentitySource", Range: x.at("identitySource", f.KeyRange())}}}
 			if a.Type == "" {
 				a.Type = "TOKEN"
 			}
@@ -121,8 +121,8 @@ func (l *lowerer) samAuthorizers() {
 			ap := l.newProps(id, f.Value)
 			ident := ap.sub("Identity")
 			a := &model.Authorizer{LogicalID: id + f.Key + "Authorizer", ID: model.StableID(6, "authorizer", s.stackName, id, f.Key), Name: f.Key,
-				ResultTTLSeconds: ident.integer("ReauthorizeEvery", model.DefaultAuthorizerTTL), Range: f.KeyRange,
-				Props: model.Ranges{{Key: "AuthorizerUri", Range: ap.at("FunctionArn", f.KeyRange)}}}
+				ResultTTLSeconds: ident.integer("ReauthorizeEvery", model.DefaultAuthorizerTTL), Range: f.KeyRange(),
+				Props: model.Ranges{{Key: "AuthorizerUri", Range: ap.at("FunctionArn", f.KeyRange())}}}
 			switch {
 			case ap.has("UserPoolArn"):
 				a.Type = "COGNITO_USER_POOLS"
@@ -147,7 +147,7 @@ func (l *lowerer) samAuthorizers() {
 				a.AuthorizerURI = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", s.partition, s.region, fnArn)
 				a.Credentials = ap.str("FunctionInvokeRole")
 				if a.Credentials == "" {
-					l.samAuthorizerPermission(api, id, f.Key, fnArn, f.KeyRange)
+					l.samAuthorizerPermission(api, id, f.Key, fnArn, f.KeyRange())
 				}
 			}
 			api.Authorizers = append(api.Authorizers, a)

@@ -83,7 +83,7 @@ func (p *props) ranges() model.Ranges {
 		if p.node != nil && len(p.node.Fields) > 0 {
 			p.rng = make(model.Ranges, len(p.node.Fields))
 			for i, f := range p.node.Fields {
-				p.rng[i] = model.KeyRange{Key: f.Key, Range: f.KeyRange}
+				p.rng[i] = model.KeyRange{Key: f.Key, Range: f.KeyRange()}
 			}
 		}
 	}
@@ -98,7 +98,7 @@ func (p *props) at(key string, fallback diag.Range) diag.Range {
 	if p.node != nil {
 		for i := len(p.node.Fields) - 1; i >= 0; i-- {
 			if p.node.Fields[i].Key == key {
-				return p.node.Fields[i].KeyRange
+				return p.node.Fields[i].KeyRange()
 			}
 		}
 	}
@@ -152,7 +152,7 @@ func (p *props) boolean(key string) bool {
 	case "true":
 		return true
 	}
-	p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write true or false.", "%s must be a boolean, not %q", key, s)
+	p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range()), p.id, "Write true or false.", "%s must be a boolean, not %q", key, s)
 	return false
 }
 
@@ -174,7 +174,7 @@ func (p *props) integer(key string, def int) int {
 		if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && f == float64(int(f)) {
 			return int(f)
 		}
-		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write a whole number.", "%s must be a whole number, not %q", key, s)
+		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range()), p.id, "Write a whole number.", "%s must be a whole number, not %q", key, s)
 		return def
 	}
 	return n
@@ -187,7 +187,7 @@ func (p *props) float(key string, def float64) float64 {
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil {
-		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range), p.id, "Write a number.", "%s must be a number, not %q", key, s)
+		p.l.s.errorf(ruleBadValue, p.at(key, p.node.Range()), p.id, "Write a number.", "%s must be a number, not %q", key, s)
 		return def
 	}
 	return f
@@ -232,7 +232,7 @@ func (p *props) items(key string) []*props {
 				continue
 			}
 			if name, arg, _ := it.Intrinsic(false); name == "Fn::If" && arg.Kind == cfn.Sequence && len(arg.Items) == 3 {
-				if p.l.s.condition(arg.Items[0].Value, arg.Items[0].Range) {
+				if p.l.s.condition(arg.Items[0].Value, arg.Items[0].Range()) {
 					it = arg.Items[1]
 				} else {
 					it = arg.Items[2]
@@ -266,7 +266,7 @@ func (l *lowerer) api(p *props, what string) *model.RestAPI {
 	if !p.has("RestApiId") || unresolved(id) {
 		return nil // reported by the schema check (required property) or the graph pass (unknown name)
 	}
-	l.s.infof(ruleNotServed, p.at("RestApiId", p.node.Range), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
+	l.s.infof(ruleNotServed, p.at("RestApiId", p.node.Range()), p.id, "Reference an AWS::ApiGateway::RestApi of this template with !Ref to have cfnrun serve it.",
 		"%s %s belongs to REST API %q, which is not defined in this template; it is not served", what, p.id, id)
 	return nil
 }
@@ -563,7 +563,7 @@ func (l *lowerer) methodSettings(p *props) []model.MethodSetting {
 			ResourcePath: it.str("ResourcePath"), HTTPMethod: it.str("HttpMethod"),
 			ThrottlingBurstLimit: it.integer("ThrottlingBurstLimit", -1), ThrottlingRateLimit: it.float("ThrottlingRateLimit", -1),
 			LoggingLevel: it.str("LoggingLevel"), MetricsEnabled: it.boolean("MetricsEnabled"), DataTraceEnabled: it.boolean("DataTraceEnabled"),
-			CachingEnabled: it.boolean("CachingEnabled"), Range: it.node.Range,
+			CachingEnabled: it.boolean("CachingEnabled"), Range: it.node.Range(),
 		})
 	}
 	return out
@@ -615,7 +615,7 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 		RequestValidatorID: p.str("RequestValidatorId"), Range: r.keyRange, Props: p.ranges()}
 	for _, mr := range p.items("MethodResponses") {
 		m.MethodResponses = append(m.MethodResponses, model.MethodResponse{StatusCode: mr.str("StatusCode"), ResponseParameters: mr.boolMap("ResponseParameters"),
-			ResponseModels: mr.strMap("ResponseModels"), Range: mr.node.Range})
+			ResponseModels: mr.strMap("ResponseModels"), Range: mr.node.Range()})
 	}
 	if p.has("Integration") {
 		ip := p.sub("Integration")
@@ -628,12 +628,12 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 		// finding about one mapping points at its line.
 		if rp := ip.node.Get("RequestParameters"); rp != nil && rp.Kind == cfn.Mapping {
 			for _, f := range rp.Fields {
-				in.Props.Set("RequestParameters."+f.Key, f.KeyRange)
+				in.Props.Set("RequestParameters."+f.Key, f.KeyRange())
 			}
 		}
 		for _, ir := range ip.items("IntegrationResponses") {
 			in.Responses = append(in.Responses, model.IntegrationResponse{StatusCode: ir.str("StatusCode"), SelectionPattern: ir.str("SelectionPattern"),
-				ResponseParameters: ir.strMap("ResponseParameters"), ResponseTemplates: ir.strMap("ResponseTemplates"), ContentHandling: ir.str("ContentHandling"), Range: ir.node.Range})
+				ResponseParameters: ir.strMap("ResponseParameters"), ResponseTemplates: ir.strMap("ResponseTemplates"), ContentHandling: ir.str("ContentHandling"), Range: ir.node.Range()})
 		}
 		m.Integration = in
 	}

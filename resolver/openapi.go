@@ -30,7 +30,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 	if paths.node == nil || paths.node.Kind != cfn.Mapping {
 		return
 	}
-	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange) }
+	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange()) }
 	auths := l.openAPIAuthorizers(api, owner, body)
 	for i := range paths.node.Fields {
 		pf := &paths.node.Fields[i]
@@ -48,7 +48,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 			}
 			op := l.newProps(owner, of.Value)
 			m := &model.Method{LogicalID: owner, HTTPMethod: verb, AuthorizationType: "NONE", OperationName: op.str("operationId"),
-				RequestParameters: map[string]bool{}, Range: of.KeyRange, Props: model.Ranges{{Key: "HttpMethod", Range: of.KeyRange}}}
+				RequestParameters: map[string]bool{}, Range: of.KeyRange(), Props: model.Ranges{{Key: "HttpMethod", Range: of.KeyRange()}}}
 			for k, v := range shared {
 				m.RequestParameters[k] = v
 			}
@@ -73,7 +73,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 					if f.Key == "default" {
 						continue
 					}
-					mr := model.MethodResponse{StatusCode: f.Key, Range: f.KeyRange}
+					mr := model.MethodResponse{StatusCode: f.Key, Range: f.KeyRange()}
 					if hs := f.Value.Get("headers"); hs != nil && hs.Kind == cfn.Mapping {
 						mr.ResponseParameters = map[string]bool{}
 						for _, h := range hs.Fields {
@@ -89,7 +89,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 					ConnectionType: strings.ToUpper(ip.str("connectionType")), ConnectionID: ip.str("connectionId"), Credentials: ip.str("credentials"),
 					TimeoutMillis: ip.integer("timeoutInMillis", 0), RequestParameters: ip.strMap("requestParameters"), RequestTemplates: ip.strMap("requestTemplates"),
 					PassthroughBehavior: strings.ToUpper(ip.str("passthroughBehavior")), ContentHandling: ip.str("contentHandling"),
-					CacheKeyParameters: ip.list("cacheKeyParameters"), CacheNamespace: ip.str("cacheNamespace"), Range: x.KeyRange, Props: model.Ranges{}}
+					CacheKeyParameters: ip.list("cacheKeyParameters"), CacheNamespace: ip.str("cacheNamespace"), Range: x.KeyRange(), Props: model.Ranges{}}
 				for _, kr := range ip.ranges() {
 					in.Props.Set(openAPIIntegrationKey(kr.Key), kr.Range)
 				}
@@ -101,7 +101,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 							pattern = ""
 						}
 						in.Responses = append(in.Responses, model.IntegrationResponse{StatusCode: rp.str("statusCode"), SelectionPattern: pattern,
-							ResponseParameters: rp.strMap("responseParameters"), ResponseTemplates: rp.strMap("responseTemplates"), ContentHandling: rp.str("contentHandling"), Range: f.KeyRange})
+							ResponseParameters: rp.strMap("responseParameters"), ResponseTemplates: rp.strMap("responseTemplates"), ContentHandling: rp.str("contentHandling"), Range: f.KeyRange()})
 					}
 				}
 				m.Integration = in
@@ -126,7 +126,7 @@ func (l *lowerer) definition(owner string, body *props) *props {
 		if !ok || name != "Fn::If" || arg.Kind != cfn.Sequence || len(arg.Items) != 3 || arg.Items[0].Kind != cfn.Scalar {
 			break
 		}
-		if l.s.condition(arg.Items[0].Value, arg.Items[0].Range) {
+		if l.s.condition(arg.Items[0].Value, arg.Items[0].Range()) {
 			n = arg.Items[1]
 		} else {
 			n = arg.Items[2]
@@ -138,16 +138,16 @@ func (l *lowerer) definition(owner string, body *props) *props {
 	if name, arg, ok := n.Intrinsic(false); ok {
 		if name == "Fn::Transform" && arg.Get("Name").String() == "AWS::Include" {
 			loc := l.s.stringify(l.s.eval(arg.Get("Parameters").Get("Location"), evalCtx{resource: owner}), n)
-			l.s.infof(ruleNotServed, n.Range, owner, "Inline the OpenAPI document in the template (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
+			l.s.infof(ruleNotServed, n.Range(), owner, "Inline the OpenAPI document in the template (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
 				"%s's OpenAPI definition comes from AWS::Include (%s), which cfnrun cannot read; no routes are served from it", owner, cmp.Or(loc, "no Location"))
 			return nil
 		}
-		l.s.infof(ruleNotServed, n.Range, owner, "Write the OpenAPI document inline to have cfnrun serve it.",
+		l.s.infof(ruleNotServed, n.Range(), owner, "Write the OpenAPI document inline to have cfnrun serve it.",
 			"%s's OpenAPI definition comes from %s, which cfnrun does not evaluate into a document; no routes are served from it", owner, name)
 		return nil
 	}
 	if n.Kind != cfn.Mapping {
-		l.s.infof(ruleNotServed, n.Range, owner, "Write the OpenAPI document as a YAML or JSON map to have cfnrun serve it.",
+		l.s.infof(ruleNotServed, n.Range(), owner, "Write the OpenAPI document as a YAML or JSON map to have cfnrun serve it.",
 			"%s's OpenAPI definition is %s, not a map; no routes are served from it", owner, n.KindName())
 		return nil
 	}

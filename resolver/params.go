@@ -115,37 +115,37 @@ func (s *stack) loadParameters() {
 	s.diags = append(s.diags, ds...)
 	sec := s.root.Get("Parameters")
 	if sec != nil && sec.Kind != cfn.Mapping {
-		s.errorf(ruleSection, sec.Range, "", "Parameters maps parameter names to their definitions.", "Parameters is %s", sec.KindName())
+		s.errorf(ruleSection, sec.Range(), "", "Parameters maps parameter names to their definitions.", "Parameters is %s", sec.KindName())
 		sec = nil
 	}
 	if sec != nil {
 		for _, f := range sec.Fields {
-			p := &parameter{name: f.Key, keyRange: f.KeyRange, decl: f.Value}
+			p := &parameter{name: f.Key, keyRange: f.KeyRange(), decl: f.Value}
 			s.params[f.Key] = p
 			s.paramOrder = append(s.paramOrder, f.Key)
 			if !validLogicalID(f.Key) {
-				s.errorf(ruleParam, f.KeyRange, "", "Parameter names are alphanumeric.", "parameter name %q is not alphanumeric", f.Key)
+				s.errorf(ruleParam, f.KeyRange(), "", "Parameter names are alphanumeric.", "parameter name %q is not alphanumeric", f.Key)
 			}
 			if f.Value.Kind != cfn.Mapping {
-				s.errorf(ruleParam, f.KeyRange, "", "A parameter is a mapping with at least Type.", "parameter %q is %s", f.Key, f.Value.KindName())
+				s.errorf(ruleParam, f.KeyRange(), "", "A parameter is a mapping with at least Type.", "parameter %q is %s", f.Key, f.Value.KindName())
 				continue
 			}
 			for _, a := range f.Value.Fields {
 				if !contains(parameterKeys, a.Key) {
-					s.errorf(ruleParam, a.KeyRange, "", cmp.Or(diag.DidYouMean(a.Key, parameterKeys), "Parameter attributes are "+strings.Join(parameterKeys, ", ")+"."), "unknown parameter attribute %q", a.Key)
+					s.errorf(ruleParam, a.KeyRange(), "", cmp.Or(diag.DidYouMean(a.Key, parameterKeys), "Parameter attributes are "+strings.Join(parameterKeys, ", ")+"."), "unknown parameter attribute %q", a.Key)
 				}
 				if a.Value.Kind != cfn.Scalar && a.Key != "AllowedValues" {
-					s.errorf(ruleParam, a.Value.Range, "", "Parameter attributes are literal values; intrinsics are not allowed here.", "%s is %s", a.Key, a.Value.KindName())
+					s.errorf(ruleParam, a.Value.Range(), "", "Parameter attributes are literal values; intrinsics are not allowed here.", "%s is %s", a.Key, a.Value.KindName())
 				}
 			}
 			tn := f.Value.Get("Type")
 			if tn == nil {
-				s.errorf(ruleParam, f.KeyRange, "", "Add Type: String (or Number, CommaDelimitedList, ...).", "parameter %q has no Type", f.Key)
+				s.errorf(ruleParam, f.KeyRange(), "", "Add Type: String (or Number, CommaDelimitedList, ...).", "parameter %q has no Type", f.Key)
 				p.typ = "String"
 			} else {
 				p.typ = tn.String()
 				if !validParamType(p.typ) {
-					s.errorf(ruleParam, tn.Range, "",
+					s.errorf(ruleParam, tn.Range(), "",
 						cmp.Or(diag.DidYouMean(p.typ, []string{"String", "Number", "List<Number>", "CommaDelimitedList"}),
 							"Valid types are String, Number, List<Number>, CommaDelimitedList and the AWS-specific types."), "invalid parameter type %q", p.typ)
 				}
@@ -162,7 +162,7 @@ func (s *stack) loadParameters() {
 				// The value is given at deploy time; locally a plausible
 				// placeholder keeps the template resolving.
 				p.value, p.source = placeholderParam(p, f.Value), "placeholder"
-				s.infof(ruleParamMissing, f.KeyRange, "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file) to use a real one.", f.Key),
+				s.infof(ruleParamMissing, f.KeyRange(), "", fmt.Sprintf("Pass a value with --param %s=VALUE (or --param-file) to use a real one.", f.Key),
 					"parameter %q has no Default; cfnrun uses the placeholder %q", f.Key, p.value)
 				continue
 			}
@@ -206,7 +206,7 @@ func (s *stack) checkParamValue(p *parameter) {
 	d := p.decl
 	at := p.keyRange
 	if dn := d.Get("Default"); dn != nil && p.source == "default" {
-		at = dn.Range
+		at = dn.Range()
 	}
 	where := "the default"
 	if p.source != "default" {
@@ -237,10 +237,10 @@ func (s *stack) checkParamValue(p *parameter) {
 		if ap := d.Get("AllowedPattern").String(); ap != "" {
 			re, err := compileJavaPattern(ap)
 			if err != nil {
-				s.errorf(ruleParam, d.Get("AllowedPattern").Range, "",
+				s.errorf(ruleParam, d.Get("AllowedPattern").Range(), "",
 					"CloudFormation evaluates AllowedPattern as a Java regular expression; this one does not compile.", "AllowedPattern does not compile: %v", err)
 			} else if ok, err := re.match(v); err != nil {
-				s.infof(ruleUnmodeled, d.Get("AllowedPattern").Range, "", "The pattern backtracks heavily on this value; CloudFormation evaluates it without such a bound. "+
+				s.infof(ruleUnmodeled, d.Get("AllowedPattern").Range(), "", "The pattern backtracks heavily on this value; CloudFormation evaluates it without such a bound. "+
 					"Simplify the pattern to have cfnrun check it.",
 					"parameter %q: %q from %s is not checked against AllowedPattern: %v", p.name, v, where, err)
 			} else if !ok {
@@ -251,7 +251,7 @@ func (s *stack) checkParamValue(p *parameter) {
 			if n := d.Get(key); n != nil {
 				lim, err := strconv.Atoi(n.String())
 				if err != nil {
-					s.errorf(ruleParam, n.Range, "", "Give a whole number.", "%s is not a whole number", key)
+					s.errorf(ruleParam, n.Range(), "", "Give a whole number.", "%s is not a whole number", key)
 					return
 				}
 				if !ok(lim) {
@@ -267,7 +267,7 @@ func (s *stack) checkParamValue(p *parameter) {
 			if n := d.Get(key); n != nil {
 				lim, err := strconv.ParseFloat(n.String(), 64)
 				if err != nil {
-					s.errorf(ruleParam, n.Range, "", "Give a number.", "%s is not a number", key)
+					s.errorf(ruleParam, n.Range(), "", "Give a number.", "%s is not a number", key)
 					return
 				}
 				if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && !ok(x, lim) {

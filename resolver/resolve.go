@@ -217,37 +217,37 @@ func (s *stack) outputs() []model.Output {
 		return nil
 	}
 	if sec.Kind != cfn.Mapping {
-		s.errorf(ruleSection, sec.Range, "", "Outputs maps names to {Value: ...}.", "Outputs is %s", sec.KindName())
+		s.errorf(ruleSection, sec.Range(), "", "Outputs maps names to {Value: ...}.", "Outputs is %s", sec.KindName())
 		return nil
 	}
 	var out []model.Output
 	for _, f := range sec.Fields {
 		o := f.Value
 		if o.Kind != cfn.Mapping {
-			s.errorf(ruleOutput, f.KeyRange, "", "An output is a mapping with Value (and optionally Description, Export, Condition).", "output %q is %s", f.Key, o.KindName())
+			s.errorf(ruleOutput, f.KeyRange(), "", "An output is a mapping with Value (and optionally Description, Export, Condition).", "output %q is %s", f.Key, o.KindName())
 			continue
 		}
 		for _, a := range o.Fields {
 			if !slices.Contains([]string{"Value", "Description", "Export", "Condition"}, a.Key) {
-				s.errorf(ruleOutput, a.KeyRange, "",
+				s.errorf(ruleOutput, a.KeyRange(), "",
 					cmp.Or(diag.DidYouMean(a.Key, []string{"Value", "Description", "Export", "Condition"}), "Output attributes are Value, Description, Export and Condition."), "unknown output attribute %q", a.Key)
 			}
 		}
 		if c := o.Get("Condition"); c != nil && c.Kind == cfn.Scalar {
-			if !s.condition(c.Value, c.Range) {
+			if !s.condition(c.Value, c.Range()) {
 				continue
 			}
 		}
 		v := o.Get("Value")
 		if v == nil {
-			s.errorf(ruleOutput, f.KeyRange, "", "Add Value: ...", "output %q has no Value", f.Key)
+			s.errorf(ruleOutput, f.KeyRange(), "", "Add Value: ...", "output %q has no Value", f.Key)
 			continue
 		}
 		val := s.eval(v, evalCtx{})
 		if _, isList := val.([]any); isList {
-			s.errorf(ruleOutput, v.Range, "", "Join the list into a string with !Join [\",\", ...].", "output %q is a list; outputs must be strings", f.Key)
+			s.errorf(ruleOutput, v.Range(), "", "Join the list into a string with !Join [\",\", ...].", "output %q is a list; outputs must be strings", f.Key)
 		}
-		mo := model.Output{Name: f.Key, Value: s.stringify(val, v), Description: s.stringify(s.eval(o.Get("Description"), evalCtx{}), o), Range: f.KeyRange}
+		mo := model.Output{Name: f.Key, Value: s.stringify(val, v), Description: s.stringify(s.eval(o.Get("Description"), evalCtx{}), o), Range: f.KeyRange()}
 		if e := o.Get("Export"); e != nil {
 			mo.ExportName = s.stringify(s.eval(e.Get("Name"), evalCtx{}), e)
 		}

@@ -88,7 +88,7 @@ func samEvents(r *resource) []samEvent {
 	}
 	var out []samEvent
 	for _, f := range evs.Fields {
-		out = append(out, samEvent{name: f.Key, typ: f.Value.Get("Type").String(), props: f.Value.Get("Properties"), rng: f.KeyRange})
+		out = append(out, samEvent{name: f.Key, typ: f.Value.Get("Type").String(), props: f.Value.Get("Properties"), rng: f.KeyRange()})
 	}
 	return out
 }
@@ -255,11 +255,11 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 	origin, headers, methods, maxAge, creds := "", "", "", "", false
 	if cors.node.Kind == cfn.Scalar {
 		origin = cors.node.Value
-		l.checkCorsLiteral(cors.id, "Cors", origin, cors.node.Range)
+		l.checkCorsLiteral(cors.id, "Cors", origin, cors.node.Range())
 	} else {
 		origin, headers, methods, maxAge = cors.str("AllowOrigin"), cors.str("AllowHeaders"), cors.str("AllowMethods"), cors.str("MaxAge")
 		for key, v := range map[string]string{"AllowOrigin": origin, "AllowHeaders": headers, "AllowMethods": methods, "MaxAge": maxAge} {
-			l.checkCorsLiteral(cors.id, key, v, cors.at(key, cors.node.Range))
+			l.checkCorsLiteral(cors.id, key, v, cors.at(key, cors.node.Range()))
 		}
 		// SAM reads AllowCredentials as a boolean; a string such as
 		// "'true'" (quoted like the other Cors values) is dropped by the
@@ -269,7 +269,7 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 		case "true":
 			creds = true
 		default:
-			l.s.warnf(ruleSAMCors, cors.at("AllowCredentials", cors.node.Range), cors.id, "Write AllowCredentials: true, a boolean without quotes; unlike the other Cors values it is not a header value.",
+			l.s.warnf(ruleSAMCors, cors.at("AllowCredentials", cors.node.Range()), cors.id, "Write AllowCredentials: true, a boolean without quotes; unlike the other Cors values it is not a header value.",
 				"AllowCredentials %q is not a boolean: SAM drops it and Access-Control-Allow-Credentials is not sent", v)
 		}
 	}
@@ -305,11 +305,11 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 		for k := range params {
 			declared[k] = false
 		}
-		res.Methods = append(res.Methods, &model.Method{LogicalID: api.LogicalID, HTTPMethod: "OPTIONS", AuthorizationType: "NONE", Range: cors.node.Range,
-			MethodResponses: []model.MethodResponse{{StatusCode: "200", ResponseParameters: declared, Range: cors.node.Range}},
-			Integration: &model.Integration{Type: model.IntegrationMock, Range: cors.node.Range,
+		res.Methods = append(res.Methods, &model.Method{LogicalID: api.LogicalID, HTTPMethod: "OPTIONS", AuthorizationType: "NONE", Range: cors.node.Range(),
+			MethodResponses: []model.MethodResponse{{StatusCode: "200", ResponseParameters: declared, Range: cors.node.Range()}},
+			Integration: &model.Integration{Type: model.IntegrationMock, Range: cors.node.Range(),
 				RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-				Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: params, ResponseTemplates: map[string]string{"application/json": ""}, Range: cors.node.Range}}}})
+				Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: params, ResponseTemplates: map[string]string{"application/json": ""}, Range: cors.node.Range()}}}})
 	}
 }
 

@@ -255,8 +255,8 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 	if az := r.props.Get("Auth").Get("Authorizers"); az != nil && az.Kind == cfn.Mapping {
 		for _, f := range az.Fields {
 			if fa := f.Value.Get("FunctionArn"); fa != nil {
-				p := g.node(r.id+f.Key+"AuthorizerPermission", "AWS::Lambda::Permission", r.id, f.KeyRange)
-				p.Deps = append(p.Deps, model.Edge{To: r.id, Kind: model.EdgeRef, Range: f.KeyRange})
+				p := g.node(r.id+f.Key+"AuthorizerPermission", "AWS::Lambda::Permission", r.id, f.KeyRange())
+				p.Deps = append(p.Deps, model.Edge{To: r.id, Kind: model.EdgeRef, Range: f.KeyRange()})
 				p.Deps = append(p.Deps, g.walk(p.Address, fa)...)
 			}
 		}

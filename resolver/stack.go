@@ -267,7 +267,7 @@ func (s *stack) sections() {
 			continue
 		}
 		if !slices.Contains(knownSections, f.Key) {
-			s.errorf(ruleSection, f.KeyRange, "", cmp.Or(diag.DidYouMean(f.Key, knownSections), "Top-level sections are "+strings.Join(knownSections, ", ")+"."),
+			s.errorf(ruleSection, f.KeyRange(), "", cmp.Or(diag.DidYouMean(f.Key, knownSections), "Top-level sections are "+strings.Join(knownSections, ", ")+"."),
 				"unknown top-level section %q", f.Key)
 		}
 	}
@@ -283,16 +283,16 @@ func (s *stack) sections() {
 				switch n.Value {
 				case "AWS::LanguageExtensions", samTransform:
 				default:
-					s.infof(ruleUnmodeled, n.Range, "", "cfnrun resolves the template as written, before the macro runs.", "transform %q is not run", n.Value)
+					s.infof(ruleUnmodeled, n.Range(), "", "cfnrun resolves the template as written, before the macro runs.", "transform %q is not run", n.Value)
 				}
 			}
 		}
 	}
 	res := s.root.Field("Resources")
 	if res == nil {
-		s.errorf(ruleSection, s.root.Range, "", "Add a Resources section with at least one resource.", "the template has no Resources section")
+		s.errorf(ruleSection, s.root.Range(), "", "Add a Resources section with at least one resource.", "the template has no Resources section")
 	} else if res.Value.Kind != cfn.Mapping || len(res.Value.Fields) == 0 {
-		s.errorf(ruleSection, res.KeyRange, "", "Resources must map logical ids to resource declarations.", "Resources is empty or not a mapping")
+		s.errorf(ruleSection, res.KeyRange(), "", "Resources must map logical ids to resource declarations.", "Resources is empty or not a mapping")
 	}
 }
 
@@ -310,22 +310,22 @@ func (s *stack) loadResources() {
 	slab := make([]resource, len(sec.Fields))
 	for i, f := range sec.Fields {
 		r := &slab[i]
-		*r = resource{id: f.Key, keyRange: f.KeyRange, decl: f.Value, live: true}
+		*r = resource{id: f.Key, keyRange: f.KeyRange(), decl: f.Value, live: true}
 		if !validLogicalID(f.Key) {
-			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, "Logical ids are alphanumeric (A-Za-z0-9) and unique within the template.", "logical id %q is not alphanumeric", f.Key)
+			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "Logical ids are alphanumeric (A-Za-z0-9) and unique within the template.", "logical id %q is not alphanumeric", f.Key)
 		}
 		if _, isParam := s.params[f.Key]; isParam {
-			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, "Rename the resource or the parameter.", "%q is both a parameter and a resource", f.Key)
+			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "Rename the resource or the parameter.", "%q is both a parameter and a resource", f.Key)
 		}
 		s.res[f.Key] = r
 		s.resOrder = append(s.resOrder, f.Key)
 		if f.Value.Kind != cfn.Mapping {
-			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, "A resource is a mapping with Type and usually Properties.", "resource %q is %s, not a mapping", f.Key, f.Value.KindName())
+			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "A resource is a mapping with Type and usually Properties.", "resource %q is %s, not a mapping", f.Key, f.Value.KindName())
 			continue
 		}
 		for _, a := range f.Value.Fields {
 			if !slices.Contains(resourceAttributes, a.Key) {
-				s.errorf(ruleResourceAttr, a.KeyRange, f.Key, cmp.Or(diag.DidYouMean(a.Key, resourceAttributes),
+				s.errorf(ruleResourceAttr, a.KeyRange(), f.Key, cmp.Or(diag.DidYouMean(a.Key, resourceAttributes),
 					"Resource attributes are "+strings.Join(resourceAttributes, ", ")+"; did you mean to put it under Properties?"),
 					"unknown resource attribute %q", a.Key)
 			}
@@ -333,26 +333,26 @@ func (s *stack) loadResources() {
 		r.typeNode = f.Value.Get("Type")
 		switch {
 		case r.typeNode == nil:
-			s.errorf(ruleResourceAttr, f.KeyRange, f.Key, "Add Type: AWS::Service::Resource.", "resource %q has no Type", f.Key)
+			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "Add Type: AWS::Service::Resource.", "resource %q has no Type", f.Key)
 		case r.typeNode.Kind != cfn.Scalar:
-			s.errorf(ruleResourceAttr, r.typeNode.Range, f.Key, "Type must be a literal string such as AWS::ApiGateway::RestApi; intrinsics are not allowed here.", "Type is %s", r.typeNode.KindName())
+			s.errorf(ruleResourceAttr, r.typeNode.Range(), f.Key, "Type must be a literal string such as AWS::ApiGateway::RestApi; intrinsics are not allowed here.", "Type is %s", r.typeNode.KindName())
 		default:
 			r.typ = r.typeNode.Value
 		}
 		r.props = f.Value.Get("Properties")
 		if r.props != nil && r.props.Kind != cfn.Mapping && r.props.Kind != cfn.Null {
-			s.errorf(ruleResourceAttr, r.props.Range, f.Key, "Properties must be a mapping of property names to values.", "Properties is %s", r.props.KindName())
+			s.errorf(ruleResourceAttr, r.props.Range(), f.Key, "Properties must be a mapping of property names to values.", "Properties is %s", r.props.KindName())
 			r.props = nil
 		}
 		if c := f.Value.Field("Condition"); c != nil {
 			if c.Value.Kind != cfn.Scalar {
-				s.errorf(ruleCondition, c.Value.Range, f.Key, "Condition takes the name of a condition from the Conditions section.", "Condition is %s", c.Value.KindName())
+				s.errorf(ruleCondition, c.Value.Range(), f.Key, "Condition takes the name of a condition from the Conditions section.", "Condition is %s", c.Value.KindName())
 			} else {
-				r.condition, r.condRange = c.Value.Value, c.Value.Range
+				r.condition, r.condRange = c.Value.Value, c.Value.Range()
 				if _, ok := s.condDefs[r.condition]; !ok {
-					s.errorf(ruleCondition, c.Value.Range, f.Key, cmp.Or(diag.DidYouMean(r.condition, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", r.condition)
+					s.errorf(ruleCondition, c.Value.Range(), f.Key, cmp.Or(diag.DidYouMean(r.condition, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", r.condition)
 				} else {
-					r.live = s.condition(r.condition, c.Value.Range)
+					r.live = s.condition(r.condition, c.Value.Range())
 				}
 			}
 		}
@@ -363,10 +363,10 @@ func (s *stack) loadResources() {
 			}
 			for _, it := range items {
 				if it.Kind != cfn.Scalar {
-					s.errorf(ruleResourceAttr, it.Range, f.Key, "DependsOn takes a logical id or a list of logical ids; intrinsics are not allowed.", "DependsOn entry is %s", it.KindName())
+					s.errorf(ruleResourceAttr, it.Range(), f.Key, "DependsOn takes a logical id or a list of logical ids; intrinsics are not allowed.", "DependsOn entry is %s", it.KindName())
 					continue
 				}
-				r.dependsOn = append(r.dependsOn, dependsOn{name: it.Value, rng: it.Range})
+				r.dependsOn = append(r.dependsOn, dependsOn{name: it.Value, rng: it.Range()})
 			}
 		}
 	}
@@ -415,7 +415,7 @@ func (s *stack) checkSchemaAsync() (wait func()) {
 			if f.Value.Kind != cfn.Mapping {
 				continue
 			}
-			if ds := checker.CheckEntry(f.Key, f.KeyRange, f.Value); len(ds) > 0 {
+			if ds := checker.CheckEntry(f.Key, f.KeyRange(), f.Value); len(ds) > 0 {
 				out = append(out, found{f.Key, ds})
 			}
 		}

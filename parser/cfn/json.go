@@ -144,7 +144,7 @@ func (r *jsonReader) value(depth int) *Node {
 		return r.array(line, col, depth)
 	case c == '"':
 		s := r.str()
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: s, Range: r.scalarRange(line, col, s, true)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: s, Span: r.p.sp(r.scalarRange(line, col, s, true))})
 	case c == 't':
 		return r.word("true", Scalar, Bool, line, col)
 	case c == 'f':
@@ -161,7 +161,7 @@ func (r *jsonReader) word(w string, k Kind, t ScalarType, line, col int) *Node {
 		giveUp()
 	}
 	r.off += len(w)
-	return r.p.arena.node(Node{Kind: k, Type: t, Value: w, Range: r.scalarRange(line, col, w, false)})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: w, Span: r.p.sp(r.scalarRange(line, col, w, false))})
 }
 
 // number reads a JSON number. Integers that fit in 64 bits and plain
@@ -200,7 +200,7 @@ func (r *jsonReader) number(line, col int) *Node {
 			giveUp()
 		}
 	}
-	return r.p.arena.node(Node{Kind: Scalar, Type: typ, Value: v, Range: r.scalarRange(line, col, v, false)})
+	return r.p.arena.node(Node{Kind: Scalar, Type: typ, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, false))})
 }
 
 // str reads a JSON string at r.off and returns its value.
@@ -345,7 +345,7 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 	if r.off < len(r.src) && r.src[r.off] == '}' {
 		r.off++
 		n.Fields = []Field{}
-		n.Range = r.p.rng(line, col, line, col+1)
+		n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
 		return n
 	}
 	base := len(r.fields)
@@ -354,8 +354,8 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:]) // drop the references the stack would keep
 	r.fields = r.fields[:base]
-	n.Range = r.p.rng(line, col, line, col+1)
-	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+	n.Span.end = n.Fields[len(n.Fields)-1].Value.Span.end
 	r.p.finishMapping(n)
 	return n
 }
@@ -391,7 +391,7 @@ func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 		}
 		r.off++
 		v := r.value(depth + 1)
-		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: v})
 		r.space()
 		if r.off >= len(r.src) {
 			giveUp()
@@ -414,7 +414,7 @@ func (r *jsonReader) array(line, col, depth int) *Node {
 	if r.off < len(r.src) && r.src[r.off] == ']' {
 		r.off++
 		n.Items = []*Node{}
-		n.Range = r.p.rng(line, col, line, col+1)
+		n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
 		return n
 	}
 	base := len(r.items)
@@ -437,7 +437,7 @@ func (r *jsonReader) array(line, col, depth int) *Node {
 	n.Items = r.p.arena.itemsOf(r.items[base:])
 	clear(r.items[base:])
 	r.items = r.items[:base]
-	n.Range = r.p.rng(line, col, line, col+1)
-	n.Range.End = n.Items[len(n.Items)-1].Range.End
+	n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+	n.Span.end = n.Items[len(n.Items)-1].Span.end
 	return n
 }

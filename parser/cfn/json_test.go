@@ -26,7 +26,7 @@ func both(t testing.TB, src []byte) (took bool) {
 	twoRoot, twoOK := two.readJSON()
 	if twoOK != ok || ok && (!reflect.DeepEqual(twoRoot, fastRoot) || !reflect.DeepEqual(two.diags, fast.diags)) {
 		t.Fatalf("two readers: took %v, one reader: took %v; tree (-one +two):\n%s\nfindings (-one +two):\n%s",
-			twoOK, ok, cmp.Diff(fastRoot, twoRoot), cmp.Diff(fast.diags, two.diags))
+			twoOK, ok, treeDiff(fastRoot, twoRoot), cmp.Diff(fast.diags, two.diags))
 	}
 	if !ok {
 		if len(fast.diags) != 0 {
@@ -47,7 +47,7 @@ func both(t testing.TB, src []byte) (took bool) {
 	// reflect.DeepEqual decides (cmp.Diff's edit script is quadratic on
 	// long lists); cmp.Diff only explains a difference.
 	if !reflect.DeepEqual(slowRoot, fastRoot) {
-		t.Fatalf("tree differs from the general path's (-general +reader):\n%s", cmp.Diff(slowRoot, fastRoot))
+		t.Fatalf("tree differs from the general path's (-general +reader):\n%s", treeDiff(slowRoot, fastRoot))
 	}
 	if !reflect.DeepEqual(slowDiags, fast.diags) {
 		t.Fatalf("findings differ from the general path's (-general +reader):\n%s", cmp.Diff(slowDiags, fast.diags))
@@ -172,4 +172,9 @@ func BenchmarkParseJSONGeneralPath(b *testing.B) {
 			b.Fatal(ds)
 		}
 	}
+}
+
+// treeDiff explains how two trees differ, spans shown as ranges.
+func treeDiff(a, b *Node) string {
+	return cmp.Diff(a, b, cmp.Transformer("Range", Span.Range))
 }

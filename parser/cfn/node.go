@@ -55,16 +55,59 @@ type Node struct {
 	Items []*Node
 	// Fields are a mapping's entries in source order.
 	Fields []Field
-	// Range spans the node; for an intrinsic written as a short-form tag
-	// it starts at the tag.
-	Range diag.Range
+	// Span is where the node is written (Range gives it as a diag.Range);
+	// for an intrinsic written as a short-form tag it starts at the tag.
+	Span Span
 }
+
+// Range spans the node; for an intrinsic written as a short-form tag it
+// starts at the tag.
+func (n *Node) Range() diag.Range { return n.Span.Range() }
 
 // Field is one mapping entry.
 type Field struct {
-	Key      string
-	KeyRange diag.Range
-	Value    *Node
+	Key     string
+	KeySpan Span // where Key is written
+	Value   *Node
+}
+
+// KeyRange is where the key is written.
+func (f *Field) KeyRange() diag.Range { return f.KeySpan.Range() }
+
+// Span is a diag.Range in half its size: every node and every key of a
+// tree has one (a 2,000-resource template has ~30,000 of each), and the
+// file name is the same for all of them. Positions past 2^31 saturate;
+// templates are read up to 8 MiB.
+type Span struct {
+	file       *string
+	start, end spanPos
+}
+
+type spanPos struct{ line, col, byte int32 }
+
+// SpanOf returns r as a Span; file is a pointer to r.Filename's text,
+// shared by every span of one file.
+func SpanOf(file *string, r diag.Range) Span {
+	return Span{file: file, start: spanPosOf(r.Start), end: spanPosOf(r.End)}
+}
+
+func spanPosOf(p diag.Pos) spanPos {
+	return spanPos{line: int32of(p.Line), col: int32of(p.Column), byte: int32of(p.Byte)}
+}
+
+func int32of(v int) int32 { return int32(min(max(v, -1<<31), 1<<31-1)) }
+
+func (p spanPos) pos() diag.Pos {
+	return diag.Pos{Line: int(p.line), Column: int(p.col), Byte: int(p.byte)}
+}
+
+// Range returns the span as a diag.Range.
+func (s Span) Range() diag.Range {
+	r := diag.Range{Start: s.start.pos(), End: s.end.pos()}
+	if s.file != nil {
+		r.Filename = *s.file
+	}
+	return r
 }
 
 // Get returns the value of key in a mapping, or nil.

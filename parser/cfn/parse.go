@@ -95,7 +95,7 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 		d.Detail = fmt.Sprintf("%d more alias(es) after this one were not expanded either. %s", p.aliasSkipped, d.Detail)
 	}
 	if root != nil && root.Kind != Mapping {
-		p.diags = append(p.diags, diag.NewError(RuleTopLevel, root.Range, "the template is %s, not a mapping", root.KindName()).
+		p.diags = append(p.diags, diag.NewError(RuleTopLevel, root.Range(), "the template is %s, not a mapping", root.KindName()).
 			WithHint("A template is a mapping of sections (AWSTemplateFormatVersion, Parameters, Resources, Outputs ...)."))
 	}
 	return root, p.diags
@@ -103,6 +103,7 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 
 type parser struct {
 	file       string
+	fileRef    *string // file, shared by the Spans of the tree (sp)
 	src        []byte
 	lines      []int
 	ascii      []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
@@ -348,19 +349,19 @@ func (p *parser) convert(y *yaml.Node, depth int) *Node {
 	if depth > maxDepth {
 		p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(y.Line, y.Column, y.Line, y.Column+1), "nesting deeper than %d levels", maxDepth).
 			WithHint("Templates this deep are not something CloudFormation accepts; flatten the structure."))
-		return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+		return &Node{Kind: Null, Span: p.sp(p.rng(y.Line, y.Column, y.Line, y.Column+1))}
 	}
 	if y.Kind == yaml.AliasNode {
 		if p.aliasCapped {
 			p.aliasSkipped++
-			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+			return &Node{Kind: Null, Span: p.sp(p.rng(y.Line, y.Column, y.Line, y.Column+1))}
 		}
 		p.aliasNodes += countNodes(y.Alias, 0)
 		if p.aliasNodes > maxAliasNodes {
 			p.aliasCapped, p.aliasFinding = true, len(p.diags)
 			p.diags = append(p.diags, diag.NewError(RuleAlias, p.rng(y.Line, y.Column, y.Line, y.Column+1), "YAML aliases expand to more than %d nodes", maxAliasNodes).
 				WithHint("Expand the aliases by hand; CloudFormation itself processes templates up to 1 MB."))
-			return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+			return &Node{Kind: Null, Span: p.sp(p.rng(y.Line, y.Column, y.Line, y.Column+1))}
 		}
 		n := p.convert(y.Alias, depth+1)
 		return n
@@ -390,7 +391,7 @@ func countNodes(y *yaml.Node, depth int) int {
 func (p *parser) plain(y *yaml.Node, depth int) *Node {
 	switch y.Kind {
 	case yaml.ScalarNode:
-		n := &Node{Kind: Scalar, Value: y.Value, Range: p.scalarRange(y)}
+		n := &Node{Kind: Scalar, Value: y.Value, Span: p.sp(p.scalarRange(y))}
 		switch y.ShortTag() {
 		case "!!null":
 			n.Kind = Null
@@ -410,7 +411,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 		for _, c := range y.Content {
 			n.Items = append(n.Items, p.convert(c, depth+1))
 		}
-		n.Range = p.span(y, n)
+		n.Span = p.sp(p.span(y, n))
 		return n
 	case yaml.MappingNode:
 		n := &Node{Kind: Mapping, Fields: make([]Field, 0, len(y.Content)/2)}
@@ -431,16 +432,16 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 				continue
 			}
 			if first, dup := seen[k.Value]; dup {
-				fk := n.Fields[first].KeyRange
+				fk := n.Fields[first].KeyRange()
 				p.diags = append(p.diags, diag.NewError(RuleDuplicate, kr, "duplicate key %q", k.Value).
 					WithHint("CloudFormation rejects templates with duplicate keys. Remove or rename one of them.").
 					WithRelated(fk, "the first %q", k.Value))
 				continue
 			}
 			seen[k.Value] = len(n.Fields)
-			n.Fields = append(n.Fields, Field{Key: k.Value, KeyRange: kr, Value: p.convert(v, depth+1)})
+			n.Fields = append(n.Fields, Field{Key: k.Value, KeySpan: p.sp(kr), Value: p.convert(v, depth+1)})
 		}
-		n.Range = p.span(y, n)
+		n.Span = p.sp(p.span(y, n))
 		p.finishMapping(n)
 		return n
 	case yaml.DocumentNode:
@@ -448,7 +449,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 			return p.convert(y.Content[0], depth)
 		}
 	}
-	return &Node{Kind: Null, Range: p.rng(y.Line, y.Column, y.Line, y.Column+1)}
+	return &Node{Kind: Null, Span: p.sp(p.rng(y.Line, y.Column, y.Line, y.Column+1))}
 }
 
 // finishMapping gives long-form Fn::GetAtt's dotted string the list form
@@ -463,7 +464,7 @@ func (p *parser) finishMapping(n *Node) {
 	// Unknown long-form intrinsic: a one-key mapping "Fn::Xyz".
 	if len(n.Fields) == 1 && strings.HasPrefix(n.Fields[0].Key, "Fn::") && !intrinsicNames[n.Fields[0].Key] && !strings.HasPrefix(n.Fields[0].Key, "Fn::ForEach::") {
 		f := n.Fields[0]
-		p.diags = append(p.diags, diag.NewError(RuleIntrinsic, f.KeyRange, "unknown intrinsic function %q", f.Key).
+		p.diags = append(p.diags, diag.NewError(RuleIntrinsic, f.KeyRange(), "unknown intrinsic function %q", f.Key).
 			WithHint(cmp.Or(diag.DidYouMean(f.Key, IntrinsicNames()), "See the CloudFormation intrinsic function reference for the supported functions.")))
 	}
 }
@@ -483,8 +484,8 @@ func (p *parser) span(y *yaml.Node, n *Node) diag.Range {
 			last = n.Fields[len(n.Fields)-1].Value
 		}
 	}
-	if last != nil && last.Range.End.Line > 0 {
-		r.End = last.Range.End
+	if last != nil && last.Range().End.Line > 0 {
+		r.End = last.Range().End
 	}
 	return r
 }
@@ -509,7 +510,7 @@ func (p *parser) shortForm(y *yaml.Node, depth int) *Node {
 		for c < len(lt) && lt[c] == ' ' {
 			c++
 		}
-		arg.Range = p.tagArgRange(y.Line, c+1, y.Value, scalarStyleOf(y.Style))
+		arg.Span = p.sp(p.tagArgRange(y.Line, c+1, y.Value, scalarStyleOf(y.Style)))
 	}
 	// Tagged scalars are strings unless the intrinsic needs otherwise.
 	if arg.Kind == Scalar {
@@ -540,12 +541,12 @@ func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *No
 			// !GetAtt A.B.C → [A, B.C]
 			split, ok := p.splitGetAtt(arg)
 			if !ok {
-				p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, arg.Range, "!GetAtt %q needs a resource and an attribute", arg.Value).
+				p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, arg.Range(), "!GetAtt %q needs a resource and an attribute", arg.Value).
 					WithHint("Write !GetAtt LogicalId.Attribute, e.g. !GetAtt MyApi.RootResourceId."))
 				res, attr, _ := strings.Cut(arg.Value, ".")
-				split = p.arena.node(Node{Kind: Sequence, Range: arg.Range, Items: p.arena.itemsOf([]*Node{
-					p.arena.node(Node{Kind: Scalar, Value: res, Range: arg.Range}),
-					p.arena.node(Node{Kind: Scalar, Value: attr, Range: arg.Range}),
+				split = p.arena.node(Node{Kind: Sequence, Span: arg.Span, Items: p.arena.itemsOf([]*Node{
+					p.arena.node(Node{Kind: Scalar, Value: res, Span: arg.Span}),
+					p.arena.node(Node{Kind: Scalar, Value: attr, Span: arg.Span}),
 				})})
 			}
 			arg = split
@@ -556,8 +557,8 @@ func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *No
 				WithHint("Give the name of a parameter or resource: "+tag+" MyName."))
 		}
 	}
-	return p.arena.node(Node{Kind: Mapping, Short: true, Range: diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range.End)},
-		Fields: p.arena.fieldsOf([]Field{{Key: name, KeyRange: tagRange, Value: arg}})})
+	return p.arena.node(Node{Kind: Mapping, Short: true, Span: p.sp(diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range().End)}),
+		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: p.sp(tagRange), Value: arg}})})
 }
 
 // splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
@@ -568,7 +569,7 @@ func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
 	if !found || res == "" || attr == "" {
 		return arg, false
 	}
-	r := arg.Range
+	r := arg.Range()
 	start := r.Start.Column
 	if r.Start.Line == r.End.Line && r.End.Column-r.Start.Column == utf8.RuneCountInString(arg.Value)+2 {
 		start++ // quoted
@@ -578,9 +579,9 @@ func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
 	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
 	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
 	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
-	return p.arena.node(Node{Kind: Sequence, Range: r, Items: p.arena.itemsOf([]*Node{
-		p.arena.node(Node{Kind: Scalar, Type: Str, Value: res, Range: ar}),
-		p.arena.node(Node{Kind: Scalar, Type: Str, Value: attr, Range: at}),
+	return p.arena.node(Node{Kind: Sequence, Span: p.sp(r), Items: p.arena.itemsOf([]*Node{
+		p.arena.node(Node{Kind: Scalar, Type: Str, Value: res, Span: p.sp(ar)}),
+		p.arena.node(Node{Kind: Scalar, Type: Str, Value: attr, Span: p.sp(at)}),
 	})}), true
 }
 
@@ -664,4 +665,13 @@ func (p *parser) tabLine(line int) int {
 		}
 	}
 	return line
+}
+
+// sp is r as the Span of a node or key of this file.
+func (p *parser) sp(r diag.Range) Span {
+	if p.fileRef == nil {
+		f := p.file
+		p.fileRef = &f
+	}
+	return SpanOf(p.fileRef, r)
 }

@@ -136,15 +136,15 @@ func TestPositions(t *testing.T) {
 		t.Fatal(ds)
 	}
 	uri := n.Get("Resources").Get("M").Get("Properties").Get("Uri")
-	if uri.Range.Start.Line != 4 || uri.Range.Start.Column != 12 {
-		t.Errorf("tag at %v, want 4:12", uri.Range.Start)
+	if uri.Range().Start.Line != 4 || uri.Range().Start.Column != 12 {
+		t.Errorf("tag at %v, want 4:12", uri.Range().Start)
 	}
 	_, arg, _ := uri.Intrinsic(false)
-	if arg.Range.Start.Column != 17 || arg.Range.End.Column != 37 {
-		t.Errorf("value at %v-%v, want 4:17-4:37", arg.Range.Start, arg.Range.End)
+	if arg.Range().Start.Column != 17 || arg.Range().End.Column != 37 {
+		t.Errorf("value at %v-%v, want 4:17-4:37", arg.Range().Start, arg.Range().End)
 	}
-	if arg.Range.Start.Byte != strings.Index(src, `"http`) {
-		t.Errorf("byte offset %d, want %d", arg.Range.Start.Byte, strings.Index(src, `"http`))
+	if arg.Range().Start.Byte != strings.Index(src, `"http`) {
+		t.Errorf("byte offset %d, want %d", arg.Range().Start.Byte, strings.Index(src, `"http`))
 	}
 }
 

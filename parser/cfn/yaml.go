@@ -248,14 +248,14 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 		giveUp()
 	}
 	n := r.p.arena.node(Node{Kind: Mapping})
-	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
+	n.Span = r.p.sp(r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1))
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
 	r.mapEntries(indent, depth, base, &seen)
 	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:])
 	r.fields = r.fields[:base]
-	n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+	n.Span.end = n.Fields[len(n.Fields)-1].Value.Span.end
 	r.p.finishMapping(n)
 	return n
 }
@@ -286,7 +286,7 @@ func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) 
 			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
-		r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: v})
 		if r.ind < indent {
 			return
 		}
@@ -304,7 +304,7 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 		giveUp()
 	}
 	n := r.p.arena.node(Node{Kind: Sequence})
-	n.Range = r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1)
+	n.Span = r.p.sp(r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1))
 	base := len(r.items)
 	for {
 		if !r.seqEntry() {
@@ -338,7 +338,7 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 	n.Items = r.p.arena.itemsOf(r.items[base:])
 	clear(r.items[base:])
 	r.items = r.items[:base]
-	n.Range.End = n.Items[len(n.Items)-1].Range.End
+	n.Span.end = n.Items[len(n.Items)-1].Span.end
 	return n
 }
 
@@ -390,7 +390,7 @@ func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
 			return r.blockSeq(parent, depth, true)
 		}
 		// An empty value: null, placed just after its indicator.
-		return r.p.arena.node(Node{Kind: Null, Range: r.p.rng(line, col, line, col+1)})
+		return r.p.arena.node(Node{Kind: Null, Span: r.p.sp(r.p.rng(line, col, line, col+1))})
 	}
 	if r.src[r.off] == '!' {
 		return r.tagged(parent, depth)
@@ -417,10 +417,10 @@ func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
 		n = r.flow(parent, depth)
 	case '"', '\'':
 		v := r.quoted(parent)
-		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, quotedStyle, tagged)})
+		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, quotedStyle, tagged))})
 	case '|', '>':
 		v := r.blockScalar(parent)
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.scalarRange(line, col, v, blockStyle, tagged)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, blockStyle, tagged))})
 	}
 	if n != nil {
 		r.endLine()
@@ -524,7 +524,7 @@ func (r *yamlReader) scalar(v string, line, col int, tagged bool) *Node {
 	if !tagged {
 		k, t = resolvePlain(v)
 	}
-	return r.p.arena.node(Node{Kind: k, Type: t, Value: v, Range: r.scalarRange(line, col, v, plainStyle, tagged)})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, plainStyle, tagged))})
 }
 
 // scalarRange is a scalar's range, as the general path gives it to a
@@ -577,9 +577,9 @@ func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
 	if arg.Kind == Sequence || arg.Kind == Mapping {
 		// yaml.v3 places a tagged collection at its tag; an empty one
 		// spans one column there.
-		arg.Range.Start = tagRange.Start
+		arg.Span.start = spanPosOf(tagRange.Start)
 		if len(arg.Items) == 0 && len(arg.Fields) == 0 {
-			arg.Range = r.p.rng(line, col, line, col+1)
+			arg.Span = r.p.sp(r.p.rng(line, col, line, col+1))
 		}
 	}
 	mark := len(r.p.diags)
@@ -879,7 +879,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 	}
 	line, col := r.line, r.column(r.off)
 	closer := byte(']')
-	n := r.p.arena.node(Node{Kind: Sequence, Range: r.p.rng(line, col, line, col+1)})
+	n := r.p.arena.node(Node{Kind: Sequence, Span: r.p.sp(r.p.rng(line, col, line, col+1))})
 	if r.src[r.off] == '{' {
 		n.Kind, closer = Mapping, '}'
 	}
@@ -911,7 +911,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 			}
 			r.off++
 			r.flowSpace(parent)
-			r.fields = append(r.fields, Field{Key: k, KeyRange: kr, Value: r.flowValue(parent, depth+1)})
+			r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: r.flowValue(parent, depth+1)})
 		} else {
 			r.items = append(r.items, r.flowValue(parent, depth+1))
 		}
@@ -936,13 +936,13 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 		n.Fields = r.p.arena.fieldsOf(r.fields[fbase:])
 		clear(r.fields[fbase:])
 		r.fields = r.fields[:fbase]
-		n.Range.End = n.Fields[len(n.Fields)-1].Value.Range.End
+		n.Span.end = n.Fields[len(n.Fields)-1].Value.Span.end
 		r.p.finishMapping(n)
 	} else {
 		n.Items = r.p.arena.itemsOf(r.items[ibase:])
 		clear(r.items[ibase:])
 		r.items = r.items[:ibase]
-		n.Range.End = n.Items[len(n.Items)-1].Range.End
+		n.Span.end = n.Items[len(n.Items)-1].Span.end
 	}
 	return n
 }
@@ -958,7 +958,7 @@ func (r *yamlReader) flowValue(parent, depth int) *Node {
 		return r.flow(parent, depth)
 	case '"', '\'':
 		v := r.quoted(-1)
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.scalarRangeAt(line, col, v, quotedStyle)})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.p.scalarRangeAt(line, col, v, quotedStyle))})
 	case '!':
 		tag, name := r.tag()
 		r.spaces()
@@ -972,7 +972,7 @@ func (r *yamlReader) flowValue(parent, depth int) *Node {
 			arg = r.flow(parent, depth)
 		case '"', '\'':
 			v := r.quoted(-1)
-			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Range: r.p.tagArgRange(al, ac, v, quotedStyle)})
+			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.p.tagArgRange(al, ac, v, quotedStyle))})
 		default:
 			arg = r.flowPlain(parent, true)
 		}

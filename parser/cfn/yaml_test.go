@@ -30,7 +30,7 @@ func bothYAML(t testing.TB, src []byte) (took bool) {
 	twoRoot, twoOK := two.readYAML()
 	if twoOK != ok || ok && (!reflect.DeepEqual(twoRoot, fastRoot) || !reflect.DeepEqual(two.diags, fast.diags)) {
 		t.Fatalf("two readers: took %v, one reader: took %v; tree (-one +two):\n%s\nfindings (-one +two):\n%s\ninput:\n%s",
-			twoOK, ok, cmp.Diff(fastRoot, twoRoot), cmp.Diff(fast.diags, two.diags), src)
+			twoOK, ok, treeDiff(fastRoot, twoRoot), cmp.Diff(fast.diags, two.diags), src)
 	}
 	if !ok {
 		if len(fast.diags) != 0 {
@@ -46,7 +46,7 @@ func bothYAML(t testing.TB, src []byte) (took bool) {
 	// reflect.DeepEqual decides (cmp.Diff's edit script is quadratic on
 	// long lists); cmp.Diff only explains a difference.
 	if !reflect.DeepEqual(slowRoot, fastRoot) {
-		t.Fatalf("tree differs from the general path's (-general +reader):\n%s\ninput:\n%s", cmp.Diff(slowRoot, fastRoot), src)
+		t.Fatalf("tree differs from the general path's (-general +reader):\n%s\ninput:\n%s", treeDiff(slowRoot, fastRoot), src)
 	}
 	if !reflect.DeepEqual(slowDiags, fast.diags) {
 		t.Fatalf("findings differ from the general path's (-general +reader):\n%s", cmp.Diff(slowDiags, fast.diags))

@@ -88,19 +88,19 @@ func (w *walker) properties(props *cfn.Node, obj *object, missingAt diag.Range) 
 			// A branch that is AWS::NoValue leaves the resource without
 			// properties: required() reports at that branch.
 			for _, b := range ifBranches(arg) {
-				w.properties(b, obj, b.Range)
+				w.properties(b, obj, b.Range())
 			}
 		case "Fn::Transform", "Fn::FindInMap", "Fn::Select":
 			// Expanded by CloudFormation; nothing to check here.
 		default:
-			w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range, "Properties must be a map, not %s", props.KindName()).
+			w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range(), "Properties must be a map, not %s", props.KindName()).
 				WithResource(w.id).
 				WithHint("Properties is a map of property names to values."))
 		}
 		return
 	}
 	if props.Kind != cfn.Mapping {
-		w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range, "Properties must be a map, not %s", props.KindName()).
+		w.ds = append(w.ds, diag.NewError(RuleValueType, props.Range(), "Properties must be a map, not %s", props.KindName()).
 			WithResource(w.id).
 			WithHint("Properties is a map of property names to values."))
 		return
@@ -128,7 +128,7 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 			continue
 		}
 		w.push(seg{key: f.Key})
-		w.value(f.Value, pr.shape, f.KeyRange)
+		w.value(f.Value, pr.shape, f.KeyRange())
 		w.pop()
 	}
 	if macro {
@@ -162,7 +162,7 @@ func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {
 			continue
 		}
 		if how := removedBy(f.Value); how != "" {
-			w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range, "%s is required, but %s removes it", w.pathWith(name), how).
+			w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range(), "%s is required, but %s removes it", w.pathWith(name), how).
 				WithResource(w.id).
 				WithHint(fmt.Sprintf("%s rejects %s without %s; give it a value in every case.", rejecter, obj.name, name)))
 		}
@@ -195,20 +195,20 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 			detail += " Did you mean \"" + suggest + "\"?"
 		}
 		if obj.sam {
-			w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange, "%s", summary).WithResource(w.id).WithHint(detail))
+			w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange(), "%s", summary).WithResource(w.id).WithHint(detail))
 		} else {
-			w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).WithResource(w.id).WithHint(detail))
+			w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange(), "%s", summary).WithResource(w.id).WithHint(detail))
 		}
 	case suggest != "":
-		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).
+		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange(), "%s", summary).
 			WithResource(w.id).
 			WithHint("Did you mean \""+suggest+"\"? Property names are case-sensitive."))
 	case strictUnknown(w.typ):
-		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange, "%s", summary).
+		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange(), "%s", summary).
 			WithResource(w.id).
 			WithHint(fmt.Sprintf("Remove it. The properties of %s are: %s.", obj.name, listNames(obj.names))))
 	default:
-		w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange, "%s", summary).
+		w.ds = append(w.ds, diag.NewWarning(RuleUnknownProperty, f.KeyRange(), "%s", summary).
 			WithResource(w.id).
 			WithHint(fmt.Sprintf("cfnrun's schema (%s) may predate this property; if AWS documents it for %s, this warning is safe to ignore.", schemaSource, obj.name)))
 	}
@@ -251,7 +251,7 @@ func (w *walker) value(v *cfn.Node, s *shape, at diag.Range) {
 		for i, it := range v.Items {
 			if !isNoValue(it) {
 				w.push(seg{idx: i, kind: segItem})
-				w.value(it, s.elem, it.Range)
+				w.value(it, s.elem, it.Range())
 				w.pop()
 			}
 		}
@@ -262,7 +262,7 @@ func (w *walker) value(v *cfn.Node, s *shape, at diag.Range) {
 				f := &v.Fields[i]
 				if !strings.HasPrefix(f.Key, "Fn::") && !isNoValue(f.Value) {
 					w.push(entrySeg(f.Key))
-					w.value(f.Value, s.elem, f.KeyRange)
+					w.value(f.Value, s.elem, f.KeyRange())
 					w.pop()
 				}
 			}
@@ -321,12 +321,12 @@ func (w *walker) badEnum(v *cfn.Node, e *enum) {
 	case e.generated && !strictEnum(w.typ):
 		// Outside the services cfnrun keeps complete, a value AWS added
 		// after the tables is likelier than a typo without a close match.
-		w.ds = append(w.ds, diag.NewWarning(RuleEnum, v.Range, "%q is not a valid value for %s", v.Value, w.path()).
+		w.ds = append(w.ds, diag.NewWarning(RuleEnum, v.Range(), "%q is not a valid value for %s", v.Value, w.path()).
 			WithResource(w.id).
 			WithHint(detail+" cfnrun's schema ("+schemaSource+") may predate this value; if AWS documents it, this warning is safe to ignore."))
 		return
 	}
-	w.ds = append(w.ds, diag.NewError(RuleEnum, v.Range, "%q is not a valid value for %s", v.Value, w.path()).WithResource(w.id).WithHint(detail))
+	w.ds = append(w.ds, diag.NewError(RuleEnum, v.Range(), "%q is not a valid value for %s", v.Value, w.path()).WithResource(w.id).WithHint(detail))
 }
 
 // listValues renders allowed values for a hint, eliding long lists (some
@@ -388,7 +388,7 @@ func (w *walker) intrinsic(name string, arg *cfn.Node, s *shape, at diag.Range) 
 	case "Fn::If":
 		for _, b := range ifBranches(arg) {
 			if !isNoValue(b) {
-				w.value(b, s, b.Range)
+				w.value(b, s, b.Range())
 			}
 		}
 		return
@@ -538,7 +538,7 @@ func (w *walker) custom(props *cfn.Node, missingAt diag.Range) {
 		}
 		if f := props.Field("ServiceToken"); f != nil {
 			if how := removedBy(f.Value); how != "" {
-				w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range, "ServiceToken is required, but %s removes it", how).
+				w.ds = append(w.ds, diag.NewError(RuleRequired, f.Value.Range(), "ServiceToken is required, but %s removes it", how).
 					WithResource(w.id).
 					WithHint("A custom resource needs the ARN of the Lambda function or SNS topic that handles it in every case."))
 			}

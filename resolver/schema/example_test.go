@@ -20,7 +20,7 @@ func ExampleChecker_CheckEntry() {
 	root, _ := cfn.Parse("template.yaml", src)
 	c := schema.New()
 	for _, f := range root.Get("Resources").Fields {
-		for _, d := range c.CheckEntry(f.Key, f.KeyRange, f.Value) {
+		for _, d := range c.CheckEntry(f.Key, f.KeyRange(), f.Value) {
 			fmt.Printf("%s: %s[%s]: %s\n  %s\n", d.Range, d.Severity, d.Rule, d.Summary, d.Detail)
 		}
 	}

@@ -35,7 +35,7 @@ func FuzzCheck(f *testing.F) {
 			return
 		}
 		for _, fl := range res.Fields {
-			for _, d := range c.CheckEntry(fl.Key, fl.KeyRange, fl.Value) {
+			for _, d := range c.CheckEntry(fl.Key, fl.KeyRange(), fl.Value) {
 				if d.Rule == "" || d.Range.Start.Line == 0 {
 					t.Fatalf("finding without rule or position: %+v", d)
 				}

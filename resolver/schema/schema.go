@@ -117,7 +117,7 @@ func (c *Checker) CheckResource(logicalID string, typeNode, props *cfn.Node) dia
 	if typeNode == nil {
 		return nil
 	}
-	return c.check(logicalID, typeNode, props, typeNode.Range)
+	return c.check(logicalID, typeNode, props, typeNode.Range())
 }
 
 // CheckEntry checks one entry of the Resources section: logicalID and
@@ -133,7 +133,7 @@ func (c *Checker) CheckEntry(logicalID string, idRange diag.Range, resource *cfn
 	at := idRange
 	var props *cfn.Node
 	if pf := resource.Field("Properties"); pf != nil {
-		at, props = pf.KeyRange, pf.Value
+		at, props = pf.KeyRange(), pf.Value
 	}
 	return c.check(logicalID, tf.Value, props, at)
 }
@@ -141,7 +141,7 @@ func (c *Checker) CheckEntry(logicalID string, idRange diag.Range, resource *cfn
 func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Range) diag.Diagnostics {
 	w := &walker{c: c, id: id}
 	if _, _, ok := typeNode.Intrinsic(false); ok || typeNode.Kind != cfn.Scalar {
-		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range, "resource type must be a literal string, not %s", typeNode.KindName()).
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range(), "resource type must be a literal string, not %s", typeNode.KindName()).
 			WithResource(id).
 			WithHint("Write the type as a literal string such as AWS::ApiGateway::RestApi; CloudFormation does not evaluate intrinsic functions or parameters in Type."))
 		return w.ds
@@ -150,7 +150,7 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 	w.typ = typ
 	switch {
 	case c.noSAM && strings.HasPrefix(typ, "AWS::Serverless::"):
-		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range, "%s needs the SAM transform, which the template does not declare", typ).
+		w.ds = append(w.ds, diag.NewError(RuleUnknownType, typeNode.Range(), "%s needs the SAM transform, which the template does not declare", typ).
 			WithResource(id).
 			WithHint("Add \"Transform: AWS::Serverless-2016-10-31\" at the top level of the template: CloudFormation knows SAM's types only through the SAM transform."))
 		return w.ds
@@ -187,7 +187,7 @@ func (c *Checker) typeNames() []string {
 }
 
 func (w *walker) unknownType(typeNode *cfn.Node, typ string) {
-	r := typeNode.Range
+	r := typeNode.Range()
 	if s := diag.Suggest(typ, w.c.typeNames()); s != "" {
 		w.ds = append(w.ds, diag.NewError(RuleUnknownType, r, "unknown resource type %q", typ).
 			WithResource(w.id).

@@ -49,7 +49,7 @@ func checkTemplate(t testing.TB, c *Checker, name string, src []byte) diag.Diagn
 		t.Fatalf("template has no Resources")
 	}
 	for _, f := range res.Fields {
-		ds = append(ds, c.CheckEntry(f.Key, f.KeyRange, f.Value)...)
+		ds = append(ds, c.CheckEntry(f.Key, f.KeyRange(), f.Value)...)
 	}
 	return ds.Sort()
 }
@@ -169,7 +169,7 @@ func TestCheckResourceRanges(t *testing.T) {
 			typ, props, f := parseOne(t, tt.src)
 			var ds diag.Diagnostics
 			if tt.entry {
-				ds = c.CheckEntry(f.Key, f.KeyRange, f.Value)
+				ds = c.CheckEntry(f.Key, f.KeyRange(), f.Value)
 			} else {
 				ds = c.CheckResource(f.Key, typ, props)
 			}
@@ -474,7 +474,7 @@ func BenchmarkValidate2000(b *testing.B) {
 		c := New()
 		var ds diag.Diagnostics
 		for _, f := range res.Fields {
-			ds = append(ds, c.CheckEntry(f.Key, f.KeyRange, f.Value)...)
+			ds = append(ds, c.CheckEntry(f.Key, f.KeyRange(), f.Value)...)
 		}
 		if len(ds) == 0 {
 			b.Fatal("expected the deliberate typos to be found")
@@ -492,7 +492,7 @@ func BenchmarkCheckWarm(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, f := range res.Fields {
-			c.CheckEntry(f.Key, f.KeyRange, f.Value)
+			c.CheckEntry(f.Key, f.KeyRange(), f.Value)
 		}
 	}
 }
