@@ -59,6 +59,13 @@ const (
 // a request is retried once on a fresh connection when it has no body.
 var errUnprocessed = errors.New("h2: request not processed by the backend (connection closing)")
 
+// errFull is roundTrip's error, before it sent anything, when the
+// connection has as many streams open as the backend allows: requests
+// that picked it at once found room, but only some of them fit (a stream
+// past the backend's SETTINGS_MAX_CONCURRENT_STREAMS is an error there:
+// Go's server resets it with PROTOCOL_ERROR). Do picks again.
+var errFull = errors.New("h2: backend connection at its stream limit")
+
 // ErrTimeout is Do's error when the response headers did not arrive
 // within its timeout.
 var ErrTimeout = errors.New("h2: no response headers within the timeout")
@@ -75,14 +82,18 @@ func (cl *Client) RoundTrip(req *http.Request) (*http.Response, error) {
 // when ctx is the request context this package's Server gave a handler,
 // the stream is canceled with the handler's without a context watcher.
 func (cl *Client) Do(ctx context.Context, req *http.Request, timeout time.Duration) (*http.Response, error) {
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; ; {
 		cc, err := cl.conn(ctx)
 		if err != nil {
 			return nil, err
 		}
 		resp, err := cc.roundTrip(ctx, req, timeout)
+		if err == errFull {
+			continue // nothing sent: another connection, or a new one
+		}
+		attempt++
 		noBody := req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0
-		if err != nil && errors.Is(err, errUnprocessed) && noBody && attempt == 0 {
+		if err != nil && errors.Is(err, errUnprocessed) && noBody && attempt == 1 {
 			continue
 		}
 		if errors.Is(err, errUnprocessed) {
@@ -300,6 +311,11 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 		cc.mu.Unlock()
 		cc.wmu.Unlock()
 		return nil, errUnprocessed
+	}
+	if uint32(len(cc.streams)) >= cc.maxStreams {
+		cc.mu.Unlock()
+		cc.wmu.Unlock()
+		return nil, errFull
 	}
 	st.id = cc.nextID
 	cc.nextID += 2

@@ -432,3 +432,101 @@ func TestClientMalformedResponseHeaders(t *testing.T) {
 		t.Errorf("%d connections, want the one (a malformed field fails its stream, not the connection)", n)
 	}
 }
+
+// TestClientStreamLimit: requests that picked a connection at once (each
+// saw room) must not open more streams on it than the backend's
+// SETTINGS_MAX_CONCURRENT_STREAMS (Go's server resets the excess with
+// PROTOCOL_ERROR: the gateway answered 502 under load); the excess goes to
+// another connection. The limit is the client's assumption before a new
+// connection's SETTINGS arrive (100), so that only the race is tested.
+func TestClientStreamLimit(t *testing.T) {
+	const limit, n = 100, 250
+	var mu sync.Mutex
+	in, release := 0, make(chan struct{})
+	all := make(chan struct{})
+	addr := func() string {
+		s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hold" {
+				mu.Lock()
+				if in++; in == n {
+					close(all)
+				}
+				mu.Unlock()
+				<-release
+			}
+			io.WriteString(w, "ok "+r.URL.Path)
+		}))
+		s.Config.Protocols = new(http.Protocols)
+		s.Config.Protocols.SetUnencryptedHTTP2(true)
+		s.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: limit}
+		s.Start()
+		t.Cleanup(s.Close)
+		return s.Listener.Addr().String()
+	}()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	get := func(cc *cconn, path string) error {
+		req, _ := http.NewRequest("GET", "http://"+addr+path, nil)
+		var resp *http.Response
+		var err error
+		if cc != nil {
+			resp, err = cc.roundTrip(context.Background(), req, 0)
+		} else {
+			resp, err = cl.Do(context.Background(), req, 0)
+		}
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || string(b) != "ok "+path {
+			return fmt.Errorf("%s: %d %q %v", path, resp.StatusCode, b, err)
+		}
+		return nil
+	}
+	// The first answer comes after the server's SETTINGS: the limit is known.
+	if err := get(nil, "/first"); err != nil {
+		t.Fatal(err)
+	}
+	cc, err := cl.conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, n)
+	for range limit {
+		go func() { errs <- get(nil, "/hold") }()
+	}
+	for {
+		cc.mu.Lock()
+		full := len(cc.streams) == limit
+		cc.mu.Unlock()
+		if full {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// As a request that picked cc just before the others filled it.
+	if err := get(cc, "/late"); err != errFull {
+		t.Errorf("a stream past the backend's limit: %v; want errFull (nothing sent)", err)
+	}
+	for range n - limit {
+		go func() { errs <- get(nil, "/hold") }()
+	}
+	select {
+	case <-all:
+	case <-time.After(60 * time.Second):
+		t.Error("the held requests did not all reach the backend")
+	}
+	close(release)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	cl.mu.Lock()
+	conns := len(cl.conns)
+	cl.mu.Unlock()
+	if conns < n/limit {
+		t.Errorf("%d connections for %d concurrent streams at %d per connection", conns, n, limit)
+	}
+}
