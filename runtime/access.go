@@ -124,20 +124,35 @@ func (g *Gateway) checkAccess(r *http.Request, rs *reqState) error {
 		if l == nil {
 			l = sk.throttle
 		}
-		if l != nil && !l.Take(now) {
+		if l != nil && !g.take(l, now) {
 			return rs.fail(errThrottled, "usage plan throttle for the API key")
 		}
 	}
-	if l := ep.access.throttle; l != nil && !l.Take(now) {
+	if l := ep.access.throttle; l != nil && !g.take(l, now) {
 		return rs.fail(errThrottled, "stage method throttle")
 	}
-	if l := rs.stage.api.account; l != nil && !l.Take(now) {
+	if l := rs.stage.api.account; l != nil && !g.take(l, now) {
 		return rs.fail(errThrottled, "account throttle")
 	}
-	if sk != nil && sk.quota != nil && !sk.quota.Take(now) {
+	if sk != nil && sk.quota != nil && !g.take(sk.quota, now) {
 		return rs.fail(errQuotaExceeded, "usage plan quota for the API key")
 	}
 	return nil
+}
+
+// take takes from l at now, the request's start. A request that waited
+// between its start and here (for its authorizer, or for a CPU on a busy
+// machine: seconds were seen at load 20) is older than requests that took
+// from l meanwhile: a token bucket takes it for one that came that much
+// too early and refuses it, at any rate (burst 5,000 at 10,000/s refuses a
+// request half a second older than the latest). So a refusal is checked
+// again at the clock's time; only refusals read the clock.
+func (g *Gateway) take(l Limiter, now time.Time) bool {
+	if l.Take(now) {
+		return true
+	}
+	fresh := g.cfg.Now()
+	return fresh.After(now) && l.Take(fresh)
 }
 
 // takeChain is the throttles and quota of checkAccess taken in one call
@@ -171,6 +186,17 @@ func (g *Gateway) takeChain(rs *reqState, sk *stageKey, now time.Time) error {
 		add(sk.quota, quota)
 	}
 	i := g.chain.TakeAll(now, ls[:n])
+	if i >= 0 && i < n {
+		// As take: the refusal again at the time of the take (those
+		// before i stay taken).
+		if fresh := g.cfg.Now(); fresh.After(now) {
+			if j := g.chain.TakeAll(fresh, ls[i:n]); j < 0 {
+				i = -1
+			} else {
+				i += j
+			}
+		}
+	}
 	if i < 0 || i >= n {
 		return nil
 	}

@@ -190,6 +190,77 @@ func TestThrottles(t *testing.T) {
 	check("dev", statuses("GET", "/dev/open", 5), []int{200, 200, 200, 200, 200})
 }
 
+// chainCounters is MemoryCounters as a ChainTaker (the shared store's
+// path), taking in order as TakeAll documents.
+type chainCounters struct{ *MemoryCounters }
+
+func (chainCounters) TakeAll(now time.Time, ls []Limiter) int {
+	for i, l := range ls {
+		if !l.Take(now) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestThrottleLateTake: a request that reaches the throttles long after it
+// started (it waited for its authorizer, or for a CPU on a busy machine)
+// is not refused for having "come early": each bucket takes it at the
+// time of the take, while over-limit requests are still refused.
+func TestThrottleLateTake(t *testing.T) {
+	t0 := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	clock := newFakeClock(t0)
+	b := accessTemplate()
+	b.api.Stages[0].MethodSettings = []model.MethodSetting{{ResourcePath: "/*", HTTPMethod: "*", ThrottlingRateLimit: 10, ThrottlingBurstLimit: 2}}
+	b.t.UsagePlans[0].Throttle = &model.Throttle{RateLimit: 10, BurstLimit: 2}
+	for _, shared := range []bool{false, true} {
+		cfg := Config{Now: clock.Now}
+		if shared {
+			cfg.Counters = chainCounters{&MemoryCounters{}}
+		}
+		g, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Load(b.build()); err != nil {
+			t.Fatal(err)
+		}
+		v := g.cur.Load()
+		take := func(path string, start time.Time, key bool) error {
+			r, _ := http.NewRequest("GET", "http://localhost"+path, nil)
+			if key {
+				r.Header.Set("X-Api-Key", "fixed-key-value-0123456789")
+			}
+			rs := &reqState{g: g, r: r, method: "GET", start: start}
+			if kind, reason := v.resolve(r, &rs.route); kind != errNone {
+				t.Fatalf("resolve %s: %s", path, reason)
+			}
+			return g.checkAccess(r, rs)
+		}
+		for _, c := range []struct {
+			name, path string
+			key        bool
+		}{{"account", "/dev/open", false}, {"stage method", "/prod/open", false}, {"usage plan", "/prod/pets", true}} {
+			clock.Advance(time.Minute)
+			now := clock.Now()
+			if err := take(c.path, now, c.key); err != nil {
+				t.Fatalf("shared=%v %s: first request: %v", shared, c.name, err)
+			}
+			// Started 10 s ago, at the throttle now.
+			if err := take(c.path, now.Add(-10*time.Second), c.key); err != nil {
+				t.Errorf("shared=%v %s: a request that started 10 s ago: %v; want it admitted", shared, c.name, err)
+			}
+			if c.name == "account" {
+				continue // 10,000/s: not exhausted here
+			}
+			// The burst (2) is spent: a late request is still refused.
+			if err := take(c.path, now.Add(-10*time.Second), c.key); err == nil {
+				t.Errorf("shared=%v %s: a third request at once was admitted; want 429", shared, c.name)
+			}
+		}
+	}
+}
+
 func TestQuota(t *testing.T) {
 	clock := newFakeClock(time.Date(2026, 3, 4, 23, 59, 0, 0, time.UTC)) // a Wednesday
 	b := accessTemplate()
