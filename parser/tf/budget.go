@@ -170,7 +170,7 @@ func (e *chargedExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 		if !e.b.ok() {
 			return cty.DynamicVal, nil
 		}
-		v, ds := e.Expression.Value(ctx)
+		v, ds := callValue(e.Expression, ctx)
 		if !e.b.chargeValueAt(v, e.SrcRange) {
 			return cty.DynamicVal, ds
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -233,4 +234,59 @@ func TestJSONEncodeRandom(t *testing.T) {
 		t.Errorf("encodeJSON wrote only %d of 3,000 values itself; the test compares too little of it", own)
 	}
 	t.Logf("encodeJSON wrote %d of 3,000 values itself", own)
+}
+
+// TestCallValueMatchesHCL checks that callValue, which encodes jsonencode's
+// argument without function.Call, gives what hcl's own evaluation of the
+// call gives: the value (refinements of unknown results included) and the
+// diagnostics, for known, null, unknown, marked and failing arguments, and
+// leaves a jsonencode that a context shadows to hcl.
+func TestCallValueMatchesHCL(t *testing.T) {
+	shadow := function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl:   func([]cty.Value, cty.Type) (cty.Value, error) { return cty.StringVal("shadowed"), nil },
+	})
+	root := &hcl.EvalContext{
+		Functions: map[string]function.Function{"jsonencode": jsonEncodeFunc, "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType))},
+		Variables: map[string]cty.Value{
+			"obj":     cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("a<b>"), "n": cty.NumberIntVal(3), "l": cty.ListVal([]cty.Value{cty.True})}),
+			"unknown": cty.UnknownVal(cty.String).RefineNotNull(),
+			"dyn":     cty.DynamicVal,
+			"secret":  cty.StringVal("s").Mark("sensitive"),
+			"null":    cty.NullVal(cty.String),
+		},
+	}
+	child := root.NewChild()
+	child.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal("k")})}
+	shadowed := root.NewChild()
+	shadowed.Functions = map[string]function.Function{"jsonencode": shadow}
+	exprs := []string{
+		`jsonencode(obj)`, `jsonencode([obj, obj.id, 1.5, -0, true, null])`, `jsonencode({b = 1, a = "x"})`,
+		`jsonencode(null)`, `jsonencode(obj.nosuch)`, `jsonencode(nosuch)`, `jsonencode(unknown)`, `jsonencode(dyn)`,
+		`jsonencode([unknown])`, `jsonencode(secret)`, `jsonencode({s = secret})`, `jsonencode(tomap({a = 1}))`,
+		`jsonencode(each.key)`, `jsonencode()`, `jsonencode(obj, obj)`, `jsonencode([obj]...)`, `jsonencode(null.x)`,
+	}
+	for _, src := range exprs {
+		for name, ctx := range map[string]*hcl.EvalContext{"root": root, "child": child, "shadowed": shadowed} {
+			expr, ds := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+			if ds.HasErrors() {
+				t.Fatalf("%s: %v", src, ds)
+			}
+			want, wds := expr.Value(ctx)
+			got, gds := callValue(expr, ctx)
+			if !got.RawEquals(want) {
+				t.Errorf("%s in %s: callValue gives %#v; hcl gives %#v", src, name, got, want)
+			}
+			if len(gds) != len(wds) {
+				t.Errorf("%s in %s: callValue gives %d diagnostics (%v); hcl gives %d (%v)", src, name, len(gds), gds, len(wds), wds)
+				continue
+			}
+			for i := range gds {
+				if gds[i].Severity != wds[i].Severity || gds[i].Summary != wds[i].Summary || gds[i].Detail != wds[i].Detail || *gds[i].Subject != *wds[i].Subject {
+					t.Errorf("%s in %s: diagnostic %d is %v; hcl gives %v", src, name, i, gds[i], wds[i])
+				}
+			}
+		}
+	}
 }

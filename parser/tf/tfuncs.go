@@ -695,6 +695,53 @@ var jsonEncodeFunc = function.New(&function.Spec{
 	},
 })
 
+// callValue evaluates a function call as hcl does, except that
+// jsonencode (cfnrun's own, not one a context shadows) of a value
+// encodeJSON writes is encoded here, without function.Call: its type check
+// asks every argument whether it contains marks before it looks at the
+// parameter's AllowMarked, a walk over the whole value, and the deployment
+// trigger sha1(jsonencode([aws_api_gateway_resource.r, ...])) hands it
+// every instance of the API. The result is the one the call returns: the
+// argument's diagnostics, an error in it stopping the call, the same
+// string; anything else (unknown, null or what encodeJSON leaves to cty)
+// goes to the function as hcl would hand it.
+func callValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	fc, ok := expr.(*hclsyntax.FunctionCallExpr)
+	if !ok || fc.Name != "jsonencode" || len(fc.Args) != 1 || fc.ExpandFinal || !ownFunction(ctx, "jsonencode", jsonEncodeFunc) {
+		return expr.Value(ctx)
+	}
+	arg, ds := fc.Args[0].Value(ctx)
+	if ds.HasErrors() {
+		return cty.DynamicVal, ds
+	}
+	if arg.IsKnown() && !arg.IsNull() {
+		if buf, err := encodeJSON(nil, arg, arg.Type()); err == nil {
+			return cty.StringVal(string(bytes.TrimSpace(buf))), ds
+		}
+	}
+	v, err := jsonEncodeFunc.Call([]cty.Value{arg})
+	if err != nil {
+		// hcl words the diagnostic; the argument is evaluated again.
+		return expr.Value(ctx)
+	}
+	return v, ds
+}
+
+// ownFunction reports whether name, looked up in ctx as hcl looks up a
+// call's function (the nearest context with a function table), is f.
+func ownFunction(ctx *hcl.EvalContext, name string, f function.Function) bool {
+	for c := ctx; c != nil; c = c.Parent() {
+		if c.Functions == nil {
+			continue
+		}
+		g, ok := c.Functions[name]
+		if ok {
+			return g == f
+		}
+	}
+	return false
+}
+
 // errEncodeJSON makes jsonencode leave a value to cty's encoder.
 var errEncodeJSON = errors.New("not encoded here")
 
