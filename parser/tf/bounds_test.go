@@ -2,12 +2,15 @@ package tf
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"golang.org/x/tools/txtar"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/gen"
@@ -207,4 +210,135 @@ func TestCancelledLoad(t *testing.T) {
 			t.Errorf("cancellation reported as %s: %s", d.Rule, d.Summary)
 		}
 	}
+}
+
+// nestingAlphabet are the pieces random sources are made of: every byte
+// and pair the lexer treats specially (brackets, quotes, sequences,
+// escapes, comments, heredocs, operators, newlines) and some plain text.
+var nestingAlphabet = []string{"{", "}", "[", "]", "(", ")", `"`, "${", "${~", "~}", "%{", "$${", "%%{", "$", "%", `\`, `\"`,
+	"\n", "\r\n", "\r", "#", "//", "/*", "*/", "/", "*", "<<", "<<EOT\n", "EOT\n", "<", ">", "=", "==", "!=", "!", "-", "+", "&&", "||",
+	"?", ":", ",", " ", "a", "1", "1e-5", "a-b", "é", "\xff", "\x00", ".", "...", "=>"}
+
+// nestingCommon are the pieces of nestingAlphabet withinNesting follows.
+var nestingCommon = []string{"{", "}", "[", "]", "(", ")", `"`, `"`, "${", "${~", "~}", "$${", "%%{", "$", "%", `\"`, `\\`,
+	"\n", "\r\n", "# c\n", "// c\n", "/* c */", "/", "*", "<", ">", "=", "==", "!=", "!", "-", "+", "&&", "||", "?", ":", ",", " ", "a", "1", "1e-5", "a-b", "é", "."}
+
+// TestWithinNestingNeverUnder checks withinNesting against the lexer on
+// random sources with small bounds: whenever it says a source is within
+// them, scanNesting over hcl's tokens must find nothing, for every pair of
+// bounds. It must also say so often enough to be worth the test.
+func TestWithinNestingNeverUnder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 19))
+	within := 0
+	const runs = 20000
+	for range runs {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			switch rng.IntN(8) {
+			case 0, 1:
+				b.WriteString(nestingAlphabet[rng.IntN(8)]) // brackets, more often
+			case 2:
+				b.WriteString(nestingAlphabet[rng.IntN(len(nestingAlphabet))])
+			default: // what withinNesting follows rather than gives up on
+				b.WriteString(nestingCommon[rng.IntN(len(nestingCommon))])
+			}
+		}
+		src := []byte(b.String())
+		checkWithinNesting(t, src, &within)
+	}
+	if within < runs/10 {
+		t.Errorf("withinNesting vouched for only %d of %d sources (at some bounds); the test compares too little", within, runs)
+	}
+	t.Logf("withinNesting vouched for %d of %d sources", within, runs)
+}
+
+// checkWithinNesting asserts, for bounds 1-6 (depth) and 1-4 (chain), that
+// withinNesting never vouches for src where scanNesting finds something;
+// within counts the sources it vouched for at some bounds.
+func checkWithinNesting(t *testing.T, src []byte, within *int) {
+	t.Helper()
+	toks, _ := hclsyntax.LexConfig(src, "main.tf", hcl.InitialPos)
+	vouched := false
+	for depth := 1; depth <= 6; depth++ {
+		for chain := 1; chain <= 4; chain++ {
+			if !withinNesting(src, depth, chain) {
+				continue
+			}
+			vouched = true
+			if d := scanNesting(toks, depth, chain); d != nil {
+				t.Fatalf("withinNesting(%q, %d, %d) vouches for it, but the lexer's tokens give %q at %s", src, depth, chain, d.Summary, d.Subject)
+			}
+		}
+	}
+	if vouched {
+		*within++
+	}
+}
+
+// FuzzWithinNesting is TestWithinNestingNeverUnder on the fuzzer's
+// sources; seeds are the golden cases' configurations and the nesting
+// cases.
+func FuzzWithinNesting(f *testing.F) {
+	for _, s := range budgetSeeds {
+		f.Add([]byte(s))
+	}
+	paths, _ := filepath.Glob("testdata/*.txtar")
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			continue
+		}
+		for _, file := range ar.Files {
+			if filepath.Ext(file.Name) == ".tf" {
+				f.Add(file.Data)
+			}
+		}
+	}
+	f.Add([]byte("a = \"${ { b = \"}\" } }\" # \"\n/* \" */ c = [-1, !x ? y : z]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var n int
+		checkWithinNesting(t, src, &n)
+	})
+}
+
+// TestWithinNestingTakesRealConfigurations checks that the configurations
+// of the golden cases, the examples and the generated benchmark take the
+// fast path: the bound is only worth having if they do.
+func TestWithinNestingTakesRealConfigurations(t *testing.T) {
+	var srcs [][]byte
+	paths, _ := filepath.Glob("testdata/*.txtar")
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range ar.Files {
+			if filepath.Ext(file.Name) == ".tf" {
+				srcs = append(srcs, file.Data)
+			}
+		}
+	}
+	examples, _ := filepath.Glob("../../examples/*/*.tf")
+	for _, p := range examples {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	srcs = append(srcs, []byte(gen.Terraform(200)))
+	fast := 0
+	for _, src := range srcs {
+		if withinNesting(src, maxNesting, maxOperatorChain) {
+			fast++
+		} else if strings.Contains(string(src), "<<") || strings.Contains(string(src), "%{") {
+			continue // heredocs and directives go to the lexer
+		} else {
+			t.Errorf("withinNesting does not vouch for:\n%s", src)
+		}
+	}
+	if fast < len(srcs)/2 {
+		t.Errorf("only %d of %d real configurations take the fast path", fast, len(srcs))
+	}
+	t.Logf("%d of %d real configurations take the fast path", fast, len(srcs))
 }
