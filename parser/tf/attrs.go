@@ -20,20 +20,21 @@ import (
 // exported attributes the provider documents, with stable AWS-looking ids.
 func (l *loader) exported(in *instance) cty.Value {
 	r := in.res
-	obj := map[string]cty.Value{}
-	if ty := in.args.Type(); ty.IsObjectType() {
-		// By attribute: AsValueMap would sort the names first.
-		for k := range ty.AttributeTypes() {
-			obj[k] = in.args.GetAttr(k)
-		}
+	s, modelled := schemas()[r.typ]
+	size := len(in.argv) + 8
+	if modelled && !r.data {
+		size = len(s.args) + len(s.attrs) + 8 // arguments, attributes and ids: no growing
+	}
+	obj := make(map[string]cty.Value, size)
+	for k, v := range in.argv {
+		obj[k] = v
 	}
 	if r.data {
 		return l.dataSource(in, obj)
 	}
-	s, modelled := schemas()[r.typ]
 	if !modelled {
 		in.placeholder = true
-		v := l.placeholderObject(r.typ, r.name, r.key(), in.addr, in.args, in.mi.refAttrs[r.key()])
+		v := l.placeholderObject(r.typ, r.name, r.key(), in.addr, in.argsValue(), in.mi.refAttrs[r.key()])
 		in.attrs = stringAttrs(v)
 		return v
 	}

@@ -90,7 +90,12 @@ type instance struct {
 	// object keeps its id as it keeps its state in Terraform.
 	idAddr string
 	key    cty.Value
-	args   cty.Value // evaluated arguments and blocks (an object)
+	// argv are the evaluated arguments and blocks, by name; args is them
+	// as an object, made when first asked for (argsValue): the schema
+	// check reads one instance's, and the exported value is built from
+	// argv.
+	argv   map[string]cty.Value
+	args   cty.Value
 	value  cty.Value // args plus exported attributes
 	attrs  map[string]string
 	ranges map[string]hcl.Range // argument path ("uri", "settings.logging_level") → value range
@@ -108,6 +113,14 @@ type instance struct {
 	// "prod-${random_id.x.hex}"), for the model and for pending notes.
 	exprs       map[string]hcl.Expression
 	unknownText map[string]string
+}
+
+// argsValue returns the instance's arguments as an object.
+func (in *instance) argsValue() cty.Value {
+	if in.args == cty.NilVal {
+		in.args = cty.ObjectVal(in.argv)
+	}
+	return in.args
 }
 
 // modInst is one instance of a module: the root, or one module call

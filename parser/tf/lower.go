@@ -136,10 +136,11 @@ func (l *loader) lower(t *model.Template) {
 // ---- typed accessors on an instance's evaluated arguments ----
 
 func (in *instance) get(name string) cty.Value {
-	if !in.args.Type().IsObjectType() || !in.args.Type().HasAttribute(name) {
+	v, ok := in.argv[name] // schema names: ASCII, as cty normalises them
+	if !ok {
 		return cty.NilVal
 	}
-	return in.args.GetAttr(name)
+	return v
 }
 
 func (in *instance) str(name string) string { return ctyString(in.get(name)) }

@@ -74,9 +74,7 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	in.ranges = make(map[string]hcl.Range, n)
 	in.names = make(map[string]hcl.Range, n)
 	ctx := mi.instanceCtx(r, extra)
-	args, props := mi.evalBody(r.body, ctx, in, "")
-	in.args = args
-	in.props = props
+	in.argv, in.props = mi.evalBodyMap(r.body, ctx, in, "")
 	in.deps = mi.depsOf(r, extra)
 	in.value = mi.l.exported(in)
 }
@@ -155,6 +153,14 @@ type bodyCtx struct {
 // blocks) into an object; nested blocks become lists of objects, as the
 // AWS provider exposes them.
 func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (cty.Value, *model.Value) {
+	vals, props := mi.evalBodyMap(body, ctx, in, path)
+	return cty.ObjectVal(vals), props
+}
+
+// evalBodyMap is evalBody with the object's attributes as a map: an
+// instance's arguments are kept so (instance.argv), and its exported
+// value is built from them.
+func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance, path string) (map[string]cty.Value, *model.Value) {
 	props := &model.Value{Kind: model.Map}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		vals := make(map[string]cty.Value, len(sb.Attributes)+len(sb.Blocks))
@@ -206,7 +212,7 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 			vals[typ] = cty.TupleVal(blocks[typ])
 			props.Fields = append(props.Fields, model.Field{Key: typ, KeyRange: toRange(in.names[path+typ]), Value: blockProps[typ]})
 		}
-		return cty.ObjectVal(vals), props
+		return vals, props
 	}
 	vals := map[string]cty.Value{}
 	attrs, ds := body.JustAttributes()
@@ -228,7 +234,7 @@ func (mi *modInst) evalBody(body hcl.Body, ctx *hcl.EvalContext, in *instance, p
 		mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 		props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
 	}
-	return cty.ObjectVal(vals), props
+	return vals, props
 }
 
 func (mi *modInst) evalDynamic(b *hclsyntax.Block, ctx *hcl.EvalContext, in *instance, path string, add func(string, hcl.Range, hcl.Range, cty.Value, *model.Value)) {

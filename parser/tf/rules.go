@@ -178,7 +178,7 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	}
 	// Values: enum and kind checks on every instance-independent value we
 	// evaluated (the first instance's).
-	l.checkValues(in, s, "", in.args)
+	l.checkValues(in, s, "", in.argsValue())
 }
 
 func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.Value) {
