@@ -393,7 +393,15 @@ func (r *Result) RelabelFiles(from, to string) {
 // output left without changes is dropped.
 func (r *Result) showInventedNames(old, new *model.Template) {
 	stages := map[string]standIn{}
-	values := map[string]standIn{}
+	n := 0
+	for _, t := range []*model.Template{old, new} {
+		for _, nd := range t.Nodes {
+			if nd.Generated {
+				n += len(nd.Attrs)
+			}
+		}
+	}
+	values := make(map[string]standIn, n) // at most, both sides' values are the same
 	var attrs []string
 	for _, t := range []*model.Template{old, new} {
 		// The nodes that declare stages, by address.

@@ -150,7 +150,14 @@ var hazardDataLoss = hazardKind{
 // by API, path and verb; a resource by API and path; a stage by API and
 // name) to the logical id that declares it.
 func naturalKeys(t *model.Template) map[string]string {
-	keys := map[string]string{}
+	n := 0
+	for _, api := range t.APIs {
+		n += len(api.Stages)
+		for _, r := range api.Resources {
+			n += 1 + len(r.Methods)
+		}
+	}
+	keys := make(map[string]string, n)
 	for _, api := range t.APIs {
 		for _, r := range api.Resources {
 			if r.LogicalID != "" {

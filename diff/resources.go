@@ -223,6 +223,26 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 		val  *model.Value // that intrinsic
 		attr string       // attribute read, "" for Ref / the whole object
 	}
+	type item struct {
+		addr     string
+		replaced bool
+	}
+	var work []item
+	for _, c := range d.changes {
+		switch {
+		case c.Action == ActionReplace:
+			work = append(work, item{c.Address, true})
+		case c.Action == ActionUpdate && strings.HasPrefix(c.Type, "aws_"):
+			work = append(work, item{c.Address, false})
+		}
+	}
+	if len(work) == 0 && len(params) == 0 {
+		// Nothing is replaced, updated through a Terraform reference or
+		// fed a changed parameter: no value changes under another
+		// resource, and the references need not be indexed.
+		d.index()
+		return
+	}
 	users := map[string][]use{}
 	paramUsers := map[string][]use{}
 	// seen holds the (parameter or resource, path) pairs of one node
@@ -254,19 +274,6 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 					users[a] = append(users[a], use{n, f.Key, path, iv, attr})
 				})
 			})
-		}
-	}
-	type item struct {
-		addr     string
-		replaced bool
-	}
-	var work []item
-	for _, c := range d.changes {
-		switch {
-		case c.Action == ActionReplace:
-			work = append(work, item{c.Address, true})
-		case c.Action == ActionUpdate && strings.HasPrefix(c.Type, "aws_"):
-			work = append(work, item{c.Address, false})
 		}
 	}
 	pos := map[string]int{}
