@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,13 +37,23 @@ type instance struct {
 
 	mu      sync.Mutex
 	cur     *invocation // dispatched and not yet answered
-	pollers []*rapiConn // connections waiting in /next, oldest first
-	conns   map[*rapiConn]struct{}
-	closed  bool     // no more connections
-	initErr *outcome // what /init/error posted
-	exitErr error    // how the process ended
-	initDur time.Duration
-	cold    bool // the next invocation follows the init phase
+	pollers []poll      // GET /next waiting for an event, oldest first
+	// ahead is the invocation whose event the runtime was handed while it
+	// runs cur, to start as soon as it has posted its answer to the
+	// invocation aheadAfter names (cfnrun's bootstraps take events ahead:
+	// a warm invocation then costs no wait for the next event). It becomes
+	// cur (promote) when that answer is read. Until then it has not run:
+	// an instance that ends first hands it back (unfetched).
+	ahead      *invocation
+	aheadAfter string
+	conns      map[*rapiConn]struct{}
+	// connsGone, once set (reap), is closed when the last connection ends.
+	connsGone chan struct{}
+	closed    bool     // no more connections
+	initErr   *outcome // what /init/error posted
+	exitErr   error    // how the process ended
+	initDur   time.Duration
+	cold      bool // the next invocation follows the init phase
 	// An instance rejoins the pool only when both its last invocation is
 	// settled (the Result made) and its runtime has asked for the next
 	// one: Lambda hands work only to a runtime waiting in /next, so an
@@ -60,6 +72,10 @@ type instance struct {
 	// runtime that sent anything since has answered (or is answering),
 	// however long cfnrun's goroutines take to handle it.
 	rx, eventRx atomic.Int64
+	// lastDur is how long the last invocation ran (ns); events are sent
+	// ahead only to an instance whose invocations are quick (aheadMax).
+	lastDur atomic.Int64
+	handed  atomic.Int64 // invocations handed to the instance (Config.RecycleAfter)
 
 	logID  atomic.Pointer[string] // request id output lines belong to
 	logs   logState
@@ -94,6 +110,9 @@ type invocation struct {
 	// ended before its runtime fetched the invocation sends on done.
 	done    chan Result
 	refetch bool
+	// ahead is set while the invocation's event waits in a runtime behind
+	// the invocation it runs (instance.ahead).
+	ahead bool
 }
 
 // outcome is how an invocation ended.
@@ -153,6 +172,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		stopCh:     make(chan struct{}),
 		cold:       true,
 	}
+	in.lastDur.Store(math.MaxInt64)
 	in.timer = time.AfterFunc(time.Hour, in.onTimeout)
 	in.timer.Stop()
 	go in.serveRuntimeAPI()
@@ -213,18 +233,36 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	in.status = openStatus(cmd.Process.Pid)
 	in.logs.pipe = pr
 	in.logs.syncs = make(chan logSync, 4)
+	in.logs.resume = make(chan struct{}, 1)
 	go in.pump()
 	go in.reap()
 	return in, nil, nil
 }
 
-// reap waits for the process, then tears the instance down.
+// reap waits for the process, then tears the instance down. Before it
+// closes the Runtime API, it reads what the runtime wrote to it before it
+// ended (up to drainWait): an answer the runtime posted counts, and so
+// does the start of an event it was handed ahead.
 func (in *instance) reap() {
 	err := in.cmd.Wait()
 	in.mu.Lock()
 	in.exitErr = err
 	in.mu.Unlock()
 	in.stop()
+	in.mu.Lock()
+	in.connsGone = make(chan struct{})
+	if len(in.conns) == 0 {
+		close(in.connsGone)
+	}
+	gone := in.connsGone
+	in.mu.Unlock()
+	t := time.NewTimer(drainWait)
+	select {
+	case <-gone:
+	case <-t.C:
+	}
+	t.Stop()
+	in.closeAPI()
 	close(in.exited)
 	if in.status != nil {
 		in.status.Close()
@@ -234,8 +272,14 @@ func (in *instance) reap() {
 	in.fn.procs.Done()
 }
 
-// stop kills the instance's process group and closes its Runtime API. It is
-// idempotent.
+// drainWait bounds how long an ended instance's Runtime API connections
+// are read before they are closed (a process outside the instance's group
+// may hold the runtime's end).
+const drainWait = 250 * time.Millisecond
+
+// stop kills the instance's process group and stops accepting Runtime API
+// connections; reap closes the connections once the process has ended. It
+// is idempotent.
 func (in *instance) stop() {
 	in.stopOnce.Do(func() {
 		if in.stopCh == nil {
@@ -244,6 +288,8 @@ func (in *instance) stop() {
 		close(in.stopCh)
 		if in.cmd != nil && in.cmd.Process != nil {
 			killGroup(in.cmd.Process.Pid)
+			in.ln.Close()
+			return
 		}
 		in.closeAPI()
 	})
@@ -285,10 +331,12 @@ func (in *instance) dropConn(c *rapiConn) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	delete(in.conns, c)
-	for i, p := range in.pollers {
-		if p == c {
-			in.pollers = append(in.pollers[:i], in.pollers[i+1:]...)
-			break
+	in.pollers = slices.DeleteFunc(in.pollers, func(p poll) bool { return p.c == c })
+	if in.connsGone != nil && len(in.conns) == 0 {
+		select {
+		case <-in.connsGone:
+		default:
+			close(in.connsGone)
 		}
 	}
 }
@@ -429,21 +477,50 @@ func (in *instance) onTimeout() {
 // invocation did not run, and runs on another instance.
 var errUnfetched = errors.New("the instance ended before its runtime fetched the invocation")
 
-// unfetched takes inv back when the runtime never fetched it, and drops
-// the instance, which ended.
+// unfetched takes inv back when the runtime never fetched it, or never
+// started it (an event ahead), and drops the instance, which ended.
 func (in *instance) unfetched(inv *invocation) bool {
 	in.mu.Lock()
 	ok := in.cur == inv && !inv.delivered
 	if ok {
 		in.cur = nil
 	}
+	ahead := in.ahead == inv
+	if ahead {
+		in.ahead = nil
+	}
 	in.mu.Unlock()
 	if ok {
 		in.timer.Stop()
 		in.busySince.Store(0)
+	}
+	if ok || ahead {
 		in.fn.discard(in)
 	}
-	return ok
+	return ok || ahead
+}
+
+// promote starts the event ahead once the runtime has answered the
+// invocation it followed (id): the runtime starts it as soon as it has
+// posted that answer, whatever cfnrun made of it.
+func (in *instance) promote(id string) {
+	in.mu.Lock()
+	a := in.ahead
+	if a == nil || in.aheadAfter != id {
+		in.mu.Unlock()
+		return
+	}
+	in.ahead, in.aheadAfter = nil, ""
+	a.ahead = false
+	a.start = time.Now()
+	a.deadline = a.start.Add(in.fn.timeout)
+	in.cur = a
+	in.polling, in.settled = false, false
+	in.mu.Unlock()
+	in.eventRx.Store(in.rx.Load())
+	in.busySince.Store(a.start.UnixNano())
+	in.timer.Reset(in.fn.timeout)
+	in.beginLog(a)
 }
 
 // claim takes inv from the runtime, for the caller to settle it (finish):
@@ -484,6 +561,7 @@ func (in *instance) finish(inv *invocation, o outcome) {
 		res.InitDuration = in.initDur
 	}
 	in.mu.Unlock()
+	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
 	in.endLog(inv, &res)
 	inv.done <- res

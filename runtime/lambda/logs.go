@@ -48,12 +48,70 @@ type logState struct {
 	// seen the end of.
 	partial atomic.Bool
 	syncs   chan logSync
+	// held is the request id of the invocation ahead while the pump holds
+	// the output that follows its mark, until it begins (beginLog counts
+	// begun and signals resume).
+	held   atomic.Pointer[string]
+	begun  atomic.Int64
+	resume chan struct{}
+	// The pump's: the id of the last mark it read, and begun then. Lines
+	// after a mark are the marked invocation's until the next mark or
+	// until another invocation begins (unmarked output is attributed by
+	// time), however late the pump reads them.
+	markID    string
+	markBegun int64
+}
+
+// Invocation marks. cfnrun's bootstraps write one to the function's output
+// before the first output of each invocation (in the same write):
+//
+//	\x1ecfnrun:REQUEST-ID\n
+//
+// An instance that takes events ahead starts an invocation before cfnrun
+// has read the answer to the one before it, so the time at which output
+// is read no longer tells which invocation wrote it; the mark does. The
+// pump drops marks, and holds what follows the mark of the invocation
+// ahead until cfnrun has logged the END and REPORT of the one before and
+// the START of that one. Output written around the bootstrap's streams
+// (a child process, a raw write to fd 1) is still attributed by time.
+const (
+	markByte    = 0x1e
+	markPrefix  = "\x1ecfnrun:"
+	maxMarkedID = 64
+)
+
+// parseMark reads a mark at the start of b: the request id and the mark's
+// length; size 0 when b does not start with a mark, -1 when it may but is
+// incomplete.
+func parseMark(b []byte) (id string, size int) {
+	if len(b) < len(markPrefix) {
+		if bytes.HasPrefix([]byte(markPrefix), b) {
+			return "", -1
+		}
+		return "", 0
+	}
+	if !bytes.HasPrefix(b, []byte(markPrefix)) {
+		return "", 0
+	}
+	rest := b[len(markPrefix):]
+	if len(rest) > maxMarkedID+1 {
+		rest = rest[:maxMarkedID+1]
+	}
+	j := bytes.IndexByte(rest, '\n')
+	switch {
+	case j > 0:
+		return string(rest[:j]), len(markPrefix) + j + 1
+	case j == 0 || len(rest) > maxMarkedID:
+		return "", 0
+	}
+	return "", -1
 }
 
 // logSync asks the pump to log everything up to byte target of the output,
 // a line without its newline included, and then to close done.
 type logSync struct {
 	target int64
+	id     string // the invocation that ends
 	done   chan struct{}
 }
 
@@ -81,7 +139,26 @@ func (in *instance) pump() {
 		m, err := read(buf[n:])
 		if m > 0 {
 			n += m
-			n = in.logLines(buf, n)
+			var held *string
+			var begun int64
+			n, held, begun = in.logLines(buf, n)
+			for held != nil {
+				// Everything before the mark is logged: the invocations
+				// before it may end.
+				in.logs.held.Store(held)
+				keep := pending[:0]
+				for _, r := range pending {
+					if r.id == *held {
+						keep = append(keep, r)
+					} else {
+						close(r.done)
+					}
+				}
+				pending = in.awaitBegin(*held, begun, keep)
+				in.logs.held.Store(nil)
+				in.logs.markID, in.logs.markBegun = *held, in.logs.begun.Load()
+				n, held, begun = in.logLines(buf, n)
+			}
 			in.logs.logged.Store(in.logs.read.Load())
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -139,32 +216,99 @@ func plainPipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte)
 	}
 }
 
+// awaitBegin waits until the invocation ahead whose mark the pump holds
+// at (id) has begun, that is until an invocation has begun since begun
+// (only it can be next), or the instance has ended. It answers syncLogs
+// meanwhile: at once for the invocations before it, later (pending) for
+// it.
+func (in *instance) awaitBegin(id string, begun int64, pending []logSync) []logSync {
+	for in.logs.begun.Load() == begun {
+		select {
+		case <-in.logs.resume:
+		case r := <-in.logs.syncs:
+			if r.id == id {
+				pending = append(pending, r)
+			} else {
+				close(r.done)
+			}
+		case <-in.exited:
+			return pending
+		}
+	}
+	return pending
+}
+
 // logLines logs the complete lines of buf[:n] (and buf itself when it is
 // full of one line), moves the rest to the front and returns its length.
-func (in *instance) logLines(buf []byte, n int) int {
-	start := 0
-	for {
-		i := bytes.IndexByte(buf[start:n], '\n')
-		if i < 0 {
+// It drops invocation marks; at the mark of the invocation ahead, which
+// has not begun, it stops and returns its id (held; the rest is that
+// invocation's), and the count of invocations begun before it.
+func (in *instance) logLines(buf []byte, n int) (int, *string, int64) {
+	start, scan := 0, 0 // the line's start; where to look from
+	var held *string
+	var begun int64
+	for scan < n {
+		rest := buf[scan:n]
+		nl := bytes.IndexByte(rest, '\n')
+		upto := rest
+		if nl >= 0 {
+			upto = rest[:nl]
+		}
+		mk := bytes.IndexByte(upto, markByte)
+		if mk < 0 {
+			if nl < 0 {
+				break
+			}
+			in.logLine(buf[start : scan+nl+1])
+			scan += nl + 1
+			start = scan
+			continue
+		}
+		at := scan + mk
+		id, size := parseMark(buf[at:n])
+		if size == 0 {
+			scan = at + 1
+			continue
+		}
+		if size < 0 {
+			break // the rest of the mark is still to come
+		}
+		if at > start {
+			in.logLine(buf[start:at]) // the end of the previous invocation's output
+		}
+		scan = at + size
+		start = scan
+		// begun before isAhead: the invocation ahead begins after both.
+		if begun = in.logs.begun.Load(); in.isAhead(id) {
+			held = &id
 			break
 		}
-		in.logLine(buf[start : start+i+1])
-		start += i + 1
+		in.logs.markID, in.logs.markBegun = id, begun
 	}
-	if start == 0 && n == len(buf) {
+	if held == nil && start == 0 && n == len(buf) {
 		in.logLine(buf[:n])
 		start = n
 	}
 	copy(buf, buf[start:n])
 	n -= start
-	in.logs.partial.Store(n > 0)
-	return n
+	in.logs.partial.Store(n > 0 && held == nil)
+	return n, held, begun
+}
+
+// isAhead reports whether id is the invocation ahead, not begun.
+func (in *instance) isAhead(id string) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.ahead != nil && in.ahead.id == id
 }
 
 // syncLogs waits (briefly) until the pump has logged everything the process
 // wrote so far, so that an invocation's output comes before its END and
 // REPORT lines and into its log tail.
-func (in *instance) syncLogs() {
+func (in *instance) syncLogs(id string) {
+	if h := in.logs.held.Load(); h != nil && *h != id {
+		return // all output up to the mark of an invocation after it is logged
+	}
 	// In this order: bytes still in the pipe, then whether the pump has
 	// logged all it took out of it (it may have read the last lines just
 	// before avail was measured and not logged them yet), then a partial
@@ -177,7 +321,7 @@ func (in *instance) syncLogs() {
 	if avail < 0 || done {
 		return
 	}
-	r := logSync{target: read + int64(avail), done: make(chan struct{})}
+	r := logSync{target: read + int64(avail), id: id, done: make(chan struct{})}
 	select {
 	case in.logs.syncs <- r:
 	default:
@@ -206,7 +350,9 @@ func (in *instance) logLine(line []byte) {
 		return
 	}
 	id := ""
-	if p := in.logID.Load(); p != nil {
+	if in.logs.markID != "" && in.logs.begun.Load() == in.logs.markBegun {
+		id = in.logs.markID
+	} else if p := in.logID.Load(); p != nil {
 		id = *p
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, string(line), slog.String("function", in.fn.name), slog.String("requestId", id))
@@ -349,6 +495,12 @@ func (in *instance) beginLog(inv *invocation) {
 	if inv.logTail || in.logging() {
 		in.emit(inv.id, "START RequestId: "+inv.id+" Version: $LATEST")
 	}
+	// After START: the pump may log the invocation's output.
+	in.logs.begun.Add(1)
+	select {
+	case in.logs.resume <- struct{}{}:
+	default:
+	}
 }
 
 // endLog writes END and REPORT, and hands the tail to the result.
@@ -356,7 +508,7 @@ func (in *instance) endLog(inv *invocation, res *Result) {
 	if !inv.logTail && !in.logging() {
 		return
 	}
-	in.syncLogs()
+	in.syncLogs(inv.id)
 	in.emit(inv.id, "END RequestId: "+inv.id)
 	in.emit(inv.id, in.report(inv.id, res))
 	if inv.logTail {

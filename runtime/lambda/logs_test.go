@@ -42,7 +42,7 @@ func TestSyncLogsSeesBytesInFlight(t *testing.T) {
 	<-taken // the line is out of the pipe, not counted yet
 	synced := make(chan struct{})
 	go func() {
-		in.syncLogs()
+		in.syncLogs(id)
 		close(synced)
 	}()
 	select {

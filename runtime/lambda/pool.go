@@ -39,6 +39,7 @@ type function struct {
 	timeout  time.Duration
 	memoryMB int
 	limit    int
+	aheadMax time.Duration // aheadMax, or another bound in tests
 	base     int           // instances started without waiting for ScaleAfter
 	scale    time.Duration // Config.ScaleAfter; < 0: start up to limit at once
 	remote   *remote
@@ -48,6 +49,7 @@ type function struct {
 	idle    []*instance
 	live    int
 	peak    int // the most instances live at once, for tests
+	aheads  int // events handed ahead, for tests
 	waiters []*waiter
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
@@ -82,6 +84,7 @@ func newFunction(s *Service, f Function) *function {
 		timeout:  f.Timeout,
 		memoryMB: f.MemoryMB,
 		limit:    s.cfg.Concurrency,
+		aheadMax: aheadMax,
 		base:     s.cfg.ScaleBase,
 		scale:    s.cfg.ScaleAfter,
 		all:      map[*instance]struct{}{},
@@ -155,7 +158,12 @@ func (fn *function) call(ctx context.Context, inv *invocation) (Result, error) {
 		if err != errUnfetched {
 			return r, err
 		}
-		if attempt == maxUnfetched {
+		if inv.ahead {
+			// Handed back from behind an invocation that ended its
+			// instance: not the invocation's doing.
+			inv.ahead = false
+			attempt--
+		} else if attempt == maxUnfetched {
 			return functionError(inv.id, "Runtime.ExitError", "RequestId: "+inv.id+
 				" Error: Runtime exited before fetching the invocation, on "+strconv.Itoa(attempt)+" instances in a row"), nil
 		}
@@ -217,6 +225,16 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 		gen := fn.gen
 		fn.mu.Unlock()
 		return fn.coldStart(ctx, inv, gen)
+	}
+	if len(fn.waiters) == 0 {
+		// An instance waiting for an event ahead takes it.
+		for in := range fn.all {
+			if c := fn.aheadLocked(in, inv); c != nil {
+				fn.mu.Unlock()
+				c.flush()
+				return in, nil, nil
+			}
+		}
 	}
 	if len(fn.waiters) >= fn.s.cfg.QueueLength {
 		fn.mu.Unlock()
@@ -315,7 +333,7 @@ func (fn *function) coldStart(ctx context.Context, inv *invocation, gen int) (*i
 // goroutine only waits for the result), or to the idle list.
 func (fn *function) release(in *instance) {
 	fn.mu.Lock()
-	if fn.closed || in.gen != fn.gen || in.dead() {
+	if fn.closed || in.gen != fn.gen || in.dead() || fn.worn(in) {
 		fn.retireLocked(in)
 		fn.grantLocked()
 		fn.mu.Unlock()
@@ -332,6 +350,65 @@ func (fn *function) release(in *instance) {
 	in.idleSince = fn.s.cfg.Now()
 	fn.idle = append(fn.idle, in)
 	fn.mu.Unlock()
+}
+
+// aheadMax is how quick an instance's last invocation must have been for
+// the instance to be handed an event ahead: an event ahead waits for the
+// invocation in progress, where a slow handler would keep it from an
+// instance that frees up first (or that the scaler starts).
+const aheadMax = 5 * time.Millisecond
+
+// prefetch hands the oldest waiting invocation to a busy instance whose
+// runtime waits for an event ahead (hdrAhead), when its invocations are
+// quick: the runtime starts it as soon as it has answered the one it
+// runs, without waiting for cfnrun.
+func (fn *function) prefetch(in *instance) {
+	if in.lastDur.Load() > int64(fn.aheadMax) {
+		return
+	}
+	fn.mu.Lock()
+	if len(fn.waiters) == 0 {
+		fn.mu.Unlock()
+		return
+	}
+	w := fn.waiters[0]
+	c := fn.aheadLocked(in, w.inv)
+	if c != nil {
+		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+	}
+	fn.mu.Unlock()
+	if c != nil {
+		c.flush()
+		w.ch <- in
+	}
+}
+
+// aheadLocked hands inv ahead to in when it can take it (fn.mu held): a
+// quick instance, not to be replaced (new code) or recycled, whose runtime
+// runs an invocation and waits for an event ahead. It returns the
+// connection to flush.
+func (fn *function) aheadLocked(in *instance, inv *invocation) *rapiConn {
+	if fn.closed || in.gen != fn.gen || in.lastDur.Load() > int64(fn.aheadMax) || fn.worn(in) || in.dead() {
+		return nil
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	cur := in.cur
+	if in.closed || in.ahead != nil || cur == nil || !cur.delivered || len(in.pollers) == 0 || !in.pollers[0].ahead {
+		return nil
+	}
+	inv.on, inv.ahead = in, true
+	in.ahead, in.aheadAfter = inv, cur.id
+	fn.aheads++
+	in.handed.Add(1)
+	return in.deliverLocked(inv, true)
+}
+
+// worn reports whether an instance has been handed its
+// Config.RecycleAfter invocations: it is replaced when it frees up.
+func (fn *function) worn(in *instance) bool {
+	n := fn.s.cfg.RecycleAfter
+	return n > 0 && in.handed.Load() >= int64(n)
 }
 
 // discard drops an instance that died or was killed.
@@ -516,12 +593,12 @@ func (fn *function) close() {
 func (fn *function) wait() { fn.procs.Wait() }
 
 // stats is a snapshot of the pool, for tests and the start-up table.
-type stats struct{ live, idle, waiting, peak int }
+type stats struct{ live, idle, waiting, peak, aheads int }
 
 func (fn *function) stats() stats {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak}
+	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads}
 }
 
 // pids returns the process ids of the function's live instances.

@@ -52,6 +52,15 @@ const (
 	hdrErrorType     = "Lambda-Runtime-Function-Error-Type"
 	hdrErrorBody     = "Lambda-Runtime-Function-Error-Body"
 
+	// cfnrun's extension for its own bootstraps (node, python): a GET
+	// /next with hdrAhead: 1 may be answered, while the runtime still
+	// runs an invocation, with the event of the one it is to run next
+	// (an event "ahead"), which carries hdrAheadTimeout (the function's
+	// timeout in ms: its deadline is counted from when the runtime starts
+	// it) in place of a deadline it cannot know. See instance.ahead.
+	hdrAhead        = "Cfnrun-Runtime-Ahead"
+	hdrAheadTimeout = "Cfnrun-Runtime-Timeout-Ms"
+
 	// maxHeaderBytes bounds a request's head (request line, headers and
 	// trailers).
 	maxHeaderBytes = 64 << 10
@@ -78,6 +87,19 @@ type rapiConn struct {
 	batching bool
 	broken   bool
 	event    bool // wbuf holds an event: the instance is busy once it is written
+	evbuf    bool // wbuf holds an event (ahead or not)
+	// HTTP/1.1 answers requests in order. polls counts this connection's
+	// GET /next waiting for an event; an answer to a request that came
+	// after them waits in deferred until their events are written.
+	polls    int
+	deferred []deferredAnswer
+}
+
+// deferredAnswer is an answer written once polls more events are (after
+// the deferred answer before it).
+type deferredAnswer struct {
+	polls int
+	b     []byte
 }
 
 // serveRuntimeAPI accepts the instance's Runtime API connections until the
@@ -158,6 +180,7 @@ type request struct {
 	contentLen   int64
 	chunked      bool
 	expect       bool // Expect: 100-continue
+	ahead        bool // hdrAhead: 1 (GET /next)
 	errType      string
 	// From the trailers of a chunked body.
 	trailerType, trailerBody string
@@ -191,7 +214,9 @@ func (c *rapiConn) serve() {
 		}
 		if c.br.Buffered() == 0 {
 			c.batching = false
-			if !c.in.isPoller(c) {
+			// Answers alone wait for the next event when the runtime
+			// waits for one (they go out together).
+			if c.polls == 0 || c.evbuf {
 				c.flushLocked()
 			}
 		}
@@ -229,7 +254,7 @@ func (c *rapiConn) handle(r *request) bool {
 			c.apiError(405, "InvalidRequest", "invocation/next takes GET", !keep)
 			break
 		}
-		in.next(c, !keep)
+		in.next(c, r.ahead, !keep)
 	case rest == "init/error":
 		if r.method != "POST" {
 			c.apiError(405, "InvalidRequest", "init/error takes POST", !keep)
@@ -245,8 +270,10 @@ func (c *rapiConn) handle(r *request) bool {
 		switch action {
 		case "response":
 			in.response(c, r, id, body, tooLarge, !keep)
+			in.promote(id)
 		case "error":
 			in.invocationError(c, r, id, body, !keep)
+			in.promote(id)
 		default:
 			c.apiError(404, "InvalidRequest", "unknown invocation action "+strconv.Quote(action), !keep)
 		}
@@ -258,8 +285,9 @@ func (c *rapiConn) handle(r *request) bool {
 
 // next hands the runtime its next invocation: the one waiting for it, or,
 // when there is none, the next one dispatched (the connection becomes a
-// poller).
-func (in *instance) next(c *rapiConn, closing bool) {
+// poller). A runtime that opted in (ahead) may ask while it runs an
+// invocation: its poll then waits for an event ahead (fn.prefetch).
+func (in *instance) next(c *rapiConn, ahead, closing bool) {
 	in.readyOnce.Do(func() {
 		in.mu.Lock()
 		in.initDur = time.Since(in.started)
@@ -268,21 +296,45 @@ func (in *instance) next(c *rapiConn, closing bool) {
 	})
 	in.mu.Lock()
 	cur := in.cur
-	if cur != nil && cur.delivered {
+	if cur != nil && cur.delivered && !ahead {
 		in.mu.Unlock()
 		c.apiError(403, "InvalidStateTransition",
 			"State transition from Invoke to Ready failed for runtime. Error: the runtime asked for the next invocation before answering "+cur.id, closing)
 		return
 	}
-	if cur != nil {
-		cur.delivered = true
+	c.wmu.Lock()
+	c.polls++
+	c.wmu.Unlock()
+	in.pollers = append(in.pollers, poll{c, ahead})
+	switch {
+	case cur != nil && cur.delivered:
 		in.mu.Unlock()
-		c.writeEvent(cur)
-	} else {
-		in.pollers = append(in.pollers, c)
+		in.fn.prefetch(in)
+		return
+	case cur != nil:
+		in.deliverLocked(cur, false)
+		in.mu.Unlock()
+		c.flush()
+	default:
 		in.mu.Unlock()
 	}
 	in.markPolling()
+}
+
+// poll is a GET /next waiting for an event.
+type poll struct {
+	c     *rapiConn
+	ahead bool // the runtime takes events ahead (hdrAhead)
+}
+
+// deliverLocked answers the oldest poll with inv's event (in.mu held; the
+// caller flushes the connection it returns after unlocking).
+func (in *instance) deliverLocked(inv *invocation, ahead bool) *rapiConn {
+	c := in.pollers[0].c
+	in.pollers = append(in.pollers[:0], in.pollers[1:]...)
+	inv.delivered = true
+	c.appendEvent(inv, ahead)
+	return c
 }
 
 // dispatch hands inv to the instance's runtime: at once when it is waiting
@@ -292,44 +344,47 @@ func (in *instance) dispatch(inv *invocation) {
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(fn.timeout)
 	in.beginLog(inv)
+	in.handed.Add(1)
 	in.mu.Lock()
 	in.cur = inv
 	inv.on = in
 	in.polling, in.settled = false, false
 	var c *rapiConn
+	more := false
 	if len(in.pollers) > 0 {
-		c = in.pollers[0]
-		in.pollers = append(in.pollers[:0], in.pollers[1:]...)
-		inv.delivered = true
+		c = in.deliverLocked(inv, false)
+		more = len(in.pollers) > 0 && in.pollers[0].ahead
 	}
 	in.mu.Unlock()
 	in.timer.Reset(fn.timeout)
 	if c != nil {
-		c.writeEvent(inv)
+		c.flush()
+	}
+	if more {
+		fn.prefetch(in)
 	}
 }
 
-// isPoller reports whether c waits in /next.
-func (in *instance) isPoller(c *rapiConn) bool {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	for _, p := range in.pollers {
-		if p == c {
-			return true
-		}
-	}
-	return false
-}
-
-// writeEvent writes the 200 response to /next that carries inv.
-func (c *rapiConn) writeEvent(inv *invocation) {
+// appendEvent buffers the 200 response to /next that carries inv, and the
+// answers that waited for it; ahead when the runtime is to run it after
+// the invocation it runs (the instance is busy already, and the deadline
+// is counted from its start).
+func (c *rapiConn) appendEvent(inv *invocation, ahead bool) {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b := c.wbuf
 	b = append(b, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"+hdrRequestID+": "...)
 	b = append(b, inv.id...)
 	b = append(b, "\r\n"+hdrDeadline+": "...)
-	b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
+	if ahead {
+		// For runtimes that do not know the extension, a deadline as if
+		// it started now.
+		b = strconv.AppendInt(b, time.Now().Add(c.in.fn.timeout).UnixMilli(), 10)
+		b = append(b, "\r\n"+hdrAheadTimeout+": "...)
+		b = strconv.AppendInt(b, c.in.fn.timeout.Milliseconds(), 10)
+	} else {
+		b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
+	}
 	b = append(b, "\r\n"+hdrFunctionARN+": "...)
 	b = append(b, inv.arn...)
 	b = append(b, "\r\n"+hdrTraceID+": "...)
@@ -345,25 +400,30 @@ func (c *rapiConn) writeEvent(inv *invocation) {
 	b = append(b, "\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(inv.payload)), 10)
 	b = append(b, "\r\n\r\n"...)
-	if len(inv.payload) > keepWriteBuf {
-		// A big event is written from where it is.
-		c.wbuf = b
-		c.in.busy()
-		if !c.broken {
-			bufs := net.Buffers{c.wbuf, inv.payload}
-			if _, err := bufs.WriteTo(c.nc); err != nil {
-				c.fail()
-			}
-		}
-		c.in.written()
-		c.wbuf = c.wbuf[:0]
-		return
-	}
 	c.wbuf = append(b, inv.payload...)
-	c.event = true
+	c.event = c.event || !ahead
+	c.evbuf = true
+	c.polls--
+	if len(c.deferred) > 0 {
+		c.deferred[0].polls--
+		for len(c.deferred) > 0 && c.deferred[0].polls == 0 {
+			c.wbuf = append(c.wbuf, c.deferred[0].b...)
+			c.deferred = c.deferred[1:]
+		}
+		if len(c.deferred) == 0 {
+			c.deferred = nil
+		}
+	}
+}
+
+// flush writes the buffered bytes unless the connection's reader is
+// handling requests (it writes them when it runs out of input).
+func (c *rapiConn) flush() {
+	c.wmu.Lock()
 	if !c.batching {
 		c.flushLocked()
 	}
+	c.wmu.Unlock()
 }
 
 // busy records that the runtime is about to get its event: the instance
@@ -401,6 +461,7 @@ func appendHeaderValue(b []byte, v string) []byte {
 
 // flushLocked writes the buffered bytes (c.wmu held).
 func (c *rapiConn) flushLocked() {
+	c.evbuf = false
 	if len(c.wbuf) == 0 {
 		return
 	}
@@ -547,17 +608,40 @@ func errorOutcome(body []byte, hdrType string) outcome {
 func (c *rapiConn) accepted(closing bool) {
 	c.wmu.Lock()
 	if closing {
-		c.wbuf = appendResponse(c.wbuf, 202, []byte(`{"status":"OK"}`+"\n"), true)
-	} else {
+		c.answerLocked(appendResponse(nil, 202, []byte(`{"status":"OK"}`+"\n"), true))
+	} else if c.polls == 0 {
 		c.wbuf = append(c.wbuf, acceptedResponse...)
+	} else {
+		c.answerLocked(acceptedResponse)
 	}
 	c.wmu.Unlock()
 }
 
 func (c *rapiConn) apiError(status int, typ, msg string, closing bool) {
 	c.wmu.Lock()
-	c.wbuf = appendError(c.wbuf, status, typ, msg, closing)
+	c.answerLocked(appendError(nil, status, typ, msg, closing))
 	c.wmu.Unlock()
+}
+
+// answerLocked buffers the answer to the request being handled, after the
+// events of the polls before it (c.wmu held).
+func (c *rapiConn) answerLocked(b []byte) {
+	if c.polls == 0 {
+		c.wbuf = append(c.wbuf, b...)
+		return
+	}
+	// Each deferred answer counts the events to write after the previous
+	// one's before it goes.
+	gap := c.polls
+	for _, d := range c.deferred {
+		gap -= d.polls
+	}
+	if k := len(c.deferred); gap == 0 && k > 0 {
+		d := &c.deferred[k-1]
+		d.b = append(d.b[:len(d.b):len(d.b)], b...)
+		return
+	}
+	c.deferred = append(c.deferred, deferredAnswer{gap, append([]byte(nil), b...)})
 }
 
 func appendError(b []byte, status int, typ, msg string, closing bool) []byte {
@@ -684,6 +768,8 @@ func (c *rapiConn) readHead() (request, error) {
 			r.expect = asciiEqualFold(v, "100-continue")
 		case asciiEqualFold(k, hdrErrorType):
 			r.errType = string(v)
+		case asciiEqualFold(k, hdrAhead):
+			r.ahead = string(v) == "1"
 		}
 	}
 	if r.chunked {

@@ -10,8 +10,17 @@
 // The Runtime API is spoken over one keep-alive HTTP/1.1 connection (a Unix
 // socket cfnrun passes, or AWS_LAMBDA_RUNTIME_API's port) with a small
 // client of its own: the response to an invocation and the request for
-// the next one go out in one write (HTTP/1.1 pipelining), so a warm
-// invocation costs one round trip.
+// the next one go out in one write (HTTP/1.1 pipelining). It keeps one
+// more request for the next event outstanding, marked with cfnrun's
+// Cfnrun-Runtime-Ahead header: cfnrun may answer it, while an invocation
+// runs, with the event to run after it, which then starts as soon as the
+// answer is written, without waiting for cfnrun. A warm invocation under
+// load thus costs one write and, most of the time, no wait.
+//
+// Output: the first write of each invocation to process.stdout or
+// process.stderr (console.* write there) is preceded, in the same write,
+// by a mark "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the
+// output to its invocation and drops.
 
 const net = require('node:net');
 const fs = require('node:fs');
@@ -106,7 +115,7 @@ function parseHead(text) {
   return { status, headers, length: cl === undefined ? 0 : Number(cl), body: null };
 }
 
-const NEXT = 'GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\n\r\n';
+const NEXT = 'GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nCfnrun-Runtime-Ahead: 1\r\n\r\n';
 const POST_HEAD = ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nContent-Type: application/json\r\nContent-Length: ';
 
 // post is a POST request with a JSON body (a string), as a string.
@@ -254,6 +263,30 @@ let client;
 let current = null; // the invocation in flight: {id, settle}
 let onEmptyLoop = null; // run when the event loop has nothing left to do
 
+// Invocation marks (see the top of this file). stdout and stderr are one
+// pipe, written synchronously (Node writes pipes synchronously on Linux),
+// so one mark per invocation orders all of its output.
+const MARK = '\x1ecfnrun:';
+let marked = null; // the id of the last mark written
+function markWrites(stream) {
+  const write = stream.write;
+  stream.write = function (chunk, encoding, cb) {
+    const cur = current;
+    if (cur !== null && marked !== cur.id) {
+      marked = cur.id;
+      const m = MARK + cur.id + '\n';
+      if (typeof chunk === 'string' && (typeof encoding !== 'string' || encoding === 'utf8' || encoding === 'utf-8')) {
+        chunk = m + chunk;
+      } else {
+        write.call(this, m);
+      }
+    }
+    return write.call(this, chunk, encoding, cb);
+  };
+}
+markWrites(process.stdout);
+markWrites(process.stderr);
+
 process.on('beforeExit', () => {
   const f = onEmptyLoop;
   if (f) { onEmptyLoop = null; f(); }
@@ -286,7 +319,9 @@ function fatal(err, code, what) {
 function invoke(handler, res, settle) {
   const h = res.headers;
   const id = h['lambda-runtime-aws-request-id'];
-  const deadline = Number(h['lambda-runtime-deadline-ms']);
+  // An event ahead carries the timeout: it starts now.
+  const ahead = h['cfnrun-runtime-timeout-ms'];
+  const deadline = ahead === undefined ? Number(h['lambda-runtime-deadline-ms']) : Date.now() + Number(ahead);
   if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
   else delete process.env._X_AMZN_TRACE_ID;
 
@@ -388,9 +423,27 @@ async function main() {
       console.error('cfnrun node bootstrap: the Runtime API refused the answer: ' + a.status + ' ' + a.body.toString());
     }
   };
+  let running = false; // an invocation runs, or its answer waits to be written
+  const queued = []; // events ahead, to run once the running one is answered
+  const start = (res) => {
+    running = true;
+    // While the handler runs, the Runtime API connection does not keep the
+    // process alive: an empty event loop means the handler is done.
+    client.unref();
+    invoke(handler, res, settled);
+  };
+  const startQueued = () => {
+    if (!running && queued.length > 0) start(queued.shift());
+  };
   const respond = (r) => {
     current = null;
+    running = false;
     client.send(answer(r) + NEXT, answered, onNext);
+    if (queued.length === 0) return;
+    // The event ahead starts once the answer is in the kernel's hands:
+    // cfnrun counts it as started when it reads the answer.
+    if (client.sock.writableLength === 0) startQueued();
+    else client.sock.once('drain', startQueued);
   };
   const settled = (r) => {
     onEmptyLoop = null;
@@ -402,12 +455,12 @@ async function main() {
       console.error('cfnrun node bootstrap: invocation/next answered ' + res.status + ' ' + res.body.toString());
       process.exit(1);
     }
-    // While the handler runs, the Runtime API connection does not keep the
-    // process alive: an empty event loop means the handler is done.
-    client.unref();
-    invoke(handler, res, settled);
+    if (running || queued.length > 0) queued.push(res);
+    else start(res);
   };
-  client.send(NEXT, onNext);
+  // Two requests for events: the second is answered ahead (or, when
+  // cfnrun has none, with the event after the first).
+  client.send(NEXT + NEXT, onNext, onNext);
 }
 
 main();

@@ -7,8 +7,18 @@
 #
 # The Runtime API is spoken over one keep-alive HTTP/1.1 connection with a
 # small client of its own: the answer to an invocation and the request for the
-# next one go out in one write (HTTP/1.1 pipelining).
+# next one go out in one write (HTTP/1.1 pipelining). It keeps one more
+# request for the next event outstanding, marked with cfnrun's
+# Cfnrun-Runtime-Ahead header: cfnrun may answer it, while an invocation runs,
+# with the event to run after it, which then starts as soon as the answer is
+# written, without waiting for cfnrun.
+#
+# Output: the first write of each invocation to sys.stdout and to sys.stderr
+# (print and the root logger's handler write there) is preceded by a mark
+# "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the output to its
+# invocation and drops.
 
+import collections
 import decimal
 import importlib
 import json
@@ -82,7 +92,33 @@ class RuntimeClient:
 
 
 NEXT = ("GET " + PREFIX + "invocation/next HTTP/1.1\r\nHost: " + API +
-        "\r\nUser-Agent: cfnrun-python\r\n\r\n").encode("latin-1")
+        "\r\nUser-Agent: cfnrun-python\r\nCfnrun-Runtime-Ahead: 1\r\n\r\n").encode("latin-1")
+
+MARK = "\x1ecfnrun:"
+_marking = [None]  # the request id whose output gets a mark
+
+
+class MarkedStream:
+    """A text stream that writes the running invocation's mark before its
+    first output (each stream has its own buffer, so each marks)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._marked = None
+
+    def write(self, s):
+        cur = _marking[0]
+        if cur is not None and self._marked != cur and s:
+            self._marked = cur
+            self._stream.write(MARK + cur + "\n")
+        return self._stream.write(s)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def post(path, body, error_type=None):
@@ -240,6 +276,8 @@ def main():
         sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
     client = RuntimeClient(API)
+    sys.stdout = MarkedStream(sys.stdout)
+    sys.stderr = MarkedStream(sys.stderr)
     setup_logging()
     try:
         handler = load_handler(HANDLER)
@@ -251,20 +289,36 @@ def main():
         client.read()
         sys.exit(1)
 
-    client.send(NEXT)
+    # Requests whose answers are still to be read, in order: "next" (an
+    # event) or "post" (202). Two requests for events: the second is answered
+    # ahead (or, when cfnrun has none, with the event after the first).
+    pending = collections.deque(("next", "next"))
+    client.send(NEXT + NEXT)
     while True:
-        status, h, body = client.read()
+        while True:
+            status, h, body = client.read()
+            if pending.popleft() == "next":
+                break
+            if status != 202:
+                sys.stderr.write("cfnrun python bootstrap: the Runtime API refused the answer: %d %r\n" % (status, body))
         if status != 200:
             sys.stderr.write("cfnrun python bootstrap: invocation/next answered %d %r\n" % (status, body))
             sys.exit(1)
         request_id = h.get("lambda-runtime-aws-request-id", "")
         _request_id[0] = request_id
+        _marking[0] = request_id
         trace = h.get("lambda-runtime-trace-id")
         if trace:
             os.environ["_X_AMZN_TRACE_ID"] = trace
         else:
             os.environ.pop("_X_AMZN_TRACE_ID", None)
-        ctx = LambdaContext(request_id, int(h.get("lambda-runtime-deadline-ms", "0")),
+        ahead = h.get("cfnrun-runtime-timeout-ms")
+        if ahead is not None:
+            # An event ahead carries the timeout: it starts now.
+            deadline = int(time.time() * 1000) + int(ahead)
+        else:
+            deadline = int(h.get("lambda-runtime-deadline-ms", "0"))
+        ctx = LambdaContext(request_id, deadline,
                             h.get("lambda-runtime-invoked-function-arn"),
                             parse_json_header(h.get("lambda-runtime-client-context")),
                             parse_json_header(h.get("lambda-runtime-cognito-identity")))
@@ -290,10 +344,10 @@ def main():
             sys.stdout.write("[ERROR] %s: %s\n" % (typ, failed))
             req = post("invocation/" + request_id + "/error", doc, typ)
         flush()
+        _marking[0] = None
         client.send(req + NEXT)
-        status, _, body = client.read()
-        if status != 202:
-            sys.stderr.write("cfnrun python bootstrap: the Runtime API refused the answer: %d %r\n" % (status, body))
+        pending.append("post")
+        pending.append("next")
 
 
 if __name__ == "__main__":
