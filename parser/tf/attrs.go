@@ -130,7 +130,7 @@ func (l *loader) exported(in *instance) cty.Value {
 			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
 		}
 	}
-	in.attrs = make(map[string]string, len(a)+len(obj))
+	in.attrs = make(map[string]string, len(obj)) // obj has a's names
 	for k, x := range obj {
 		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
 			in.attrs[k] = ctyString(x)

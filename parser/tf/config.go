@@ -92,6 +92,9 @@ type resource struct {
 	// refs caches the references depsOf walks, in its order.
 	refs     []refGroup
 	refsDone bool
+	// ranges and names are the argument ranges every instance has, kept
+	// from the first when the body has no dynamic block (evalInstance).
+	ranges, names map[string]hcl.Range
 }
 
 // key is the resource's address inside its module ("type.name" or

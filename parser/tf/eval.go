@@ -100,8 +100,11 @@ type instance struct {
 	attrs  map[string]string
 	ranges map[string]hcl.Range // argument path ("uri", "settings.logging_level") → value range
 	names  map[string]hcl.Range // argument path → name range
-	props  *model.Value
-	deps   []model.Edge
+	// sharedRanges is true when ranges and names are the resource's,
+	// written by its first instance (resource.ranges): read only.
+	sharedRanges bool
+	props        *model.Value
+	deps         []model.Edge
 	// placeholder is true for types cfnrun does not model.
 	placeholder bool
 	// template is true for the one instance that stands for instances not

@@ -71,12 +71,36 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 	if sb, ok := r.body.(*hclsyntax.Body); ok {
 		n = len(sb.Attributes) + len(sb.Blocks)
 	}
-	in.ranges = make(map[string]hcl.Range, n)
-	in.names = make(map[string]hcl.Range, n)
+	if r.ranges != nil {
+		in.ranges, in.names, in.sharedRanges = r.ranges, r.names, true
+	} else {
+		in.ranges = make(map[string]hcl.Range, n)
+		in.names = make(map[string]hcl.Range, n)
+	}
 	ctx := mi.instanceCtx(r, extra)
 	in.argv, in.props = mi.evalBodyMap(r.body, ctx, in, "")
+	if r.ranges == nil && !hasDynamic(r.body) {
+		// Every instance writes the same ranges: the body's arguments
+		// and blocks. Only a dynamic block's can differ (its content
+		// appears once per element, or not at all).
+		r.ranges, r.names = in.ranges, in.names
+	}
 	in.deps = mi.depsOf(r, extra)
 	in.value = mi.l.exported(in)
+}
+
+// hasDynamic reports whether body has a dynamic block, at any depth.
+func hasDynamic(body hcl.Body) bool {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return false // read with JustAttributes: no blocks
+	}
+	for _, b := range sb.Blocks {
+		if b.Type == "dynamic" || hasDynamic(b.Body) {
+			return true
+		}
+	}
+	return false
 }
 
 // attrOrder returns the names of sb's attributes in source order, sorted
@@ -176,8 +200,10 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 			}
 			v, ok := mi.evalInOK(a.Expr, ctx, in.addr)
 			vals[n] = v
-			in.ranges[path+n] = a.Expr.Range()
-			in.names[path+n] = a.NameRange
+			if !in.sharedRanges {
+				in.ranges[path+n] = a.Expr.Range()
+				in.names[path+n] = a.NameRange
+			}
 			mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
 		}
@@ -191,8 +217,10 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 			if _, ok := blocks[typ]; !ok {
 				order = append(order, typ)
 				blockProps[typ] = &model.Value{Kind: model.List, Range: toRange(rng)}
-				in.ranges[path+typ] = rng
-				in.names[path+typ] = nameRange
+				if !in.sharedRanges {
+					in.ranges[path+typ] = rng
+					in.names[path+typ] = nameRange
+				}
 			}
 			blocks[typ] = append(blocks[typ], v)
 			blockProps[typ].Items = append(blockProps[typ].Items, p)
@@ -229,8 +257,10 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 		}
 		v, ok := mi.evalInOK(a.Expr, ctx, in.addr)
 		vals[n] = v
-		in.ranges[path+n] = a.Expr.Range()
-		in.names[path+n] = a.NameRange
+		if !in.sharedRanges {
+			in.ranges[path+n] = a.Expr.Range()
+			in.names[path+n] = a.NameRange
+		}
 		mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
 		props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
 	}
