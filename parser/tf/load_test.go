@@ -5,8 +5,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,5 +251,66 @@ resource "aws_route53_record" "r" {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("edges (-want +got):\n%s", d)
 		}
+	}
+}
+
+// TestInstanceRanges checks the argument ranges of each instance: the
+// instances of a resource without dynamic blocks share the first one's
+// (they are the same), and those of a resource with one keep their own, a
+// dynamic block's content appearing only where it has elements.
+func TestInstanceRanges(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_api_gateway_rest_api" "a" {
+  for_each = toset(["x", "y"])
+  name     = each.key
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+
+resource "aws_api_gateway_stage" "s" {
+  count         = 2
+  rest_api_id   = aws_api_gateway_rest_api.a["x"].id
+  deployment_id = "d"
+  stage_name    = "s${count.index}"
+  dynamic "access_log_settings" {
+    for_each = range(count.index)
+    content {
+      destination_arn = "arn:aws:logs:us-east-1:123456789012:log-group:g"
+      format          = "$context.requestId"
+    }
+  }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := newLoader(context.Background(), Options{}, diag.NewFiles())
+	l.run([]string{dir})
+	by := map[string]*instance{}
+	for _, in := range l.insts {
+		by[in.addr] = in
+	}
+	x, y := by[`aws_api_gateway_rest_api.a["x"]`], by[`aws_api_gateway_rest_api.a["y"]`]
+	s0, s1 := by["aws_api_gateway_stage.s[0]"], by["aws_api_gateway_stage.s[1]"]
+	if x == nil || y == nil || s0 == nil || s1 == nil {
+		t.Fatalf("instances: %v", slices.Collect(maps.Keys(by)))
+	}
+	for _, k := range []string{"name", "endpoint_configuration", "endpoint_configuration.types"} {
+		if _, ok := y.ranges[k]; !ok || y.ranges[k] != x.ranges[k] || y.names[k] != x.names[k] {
+			t.Errorf("%s: range %v / %v, want the first instance's %v / %v", k, y.ranges[k], y.names[k], x.ranges[k], x.names[k])
+		}
+	}
+	if !y.sharedRanges || x.sharedRanges {
+		t.Errorf("shared: first %v, second %v; want false, true", x.sharedRanges, y.sharedRanges)
+	}
+	if s0.sharedRanges || s1.sharedRanges {
+		t.Error("the instances of a resource with a dynamic block share their ranges")
+	}
+	if _, ok := s0.ranges["access_log_settings.format"]; ok {
+		t.Error("s[0] has a range inside a dynamic block it has no element of")
+	}
+	if r, ok := s1.ranges["access_log_settings.format"]; !ok || r.Start.Line != 18 {
+		t.Errorf("s[1] access_log_settings.format at %v (%v), want line 18", r, ok)
 	}
 }
