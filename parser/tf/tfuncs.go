@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apparentlymart/go-cidr/cidr"
 	"github.com/hashicorp/hcl/v2"
@@ -716,7 +717,9 @@ func callValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagno
 	}
 	if arg.IsKnown() && !arg.IsNull() {
 		if buf, err := encodeJSON(nil, arg, arg.Type()); err == nil {
-			return cty.StringVal(string(bytes.TrimSpace(buf))), ds
+			// The buffer is the string's: nothing else holds it.
+			buf = bytes.TrimSpace(buf)
+			return cty.StringVal(unsafe.String(unsafe.SliceData(buf), len(buf))), ds
 		}
 	}
 	v, err := jsonEncodeFunc.Call([]cty.Value{arg})
