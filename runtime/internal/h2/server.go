@@ -8,8 +8,8 @@
 //   - handlers that cannot block (Server.Inline) run on the reader
 //     goroutine itself, and their output is flushed once per batch of
 //     frames read — many responses per write system call under load;
-//   - other handlers flush through one per-connection flusher that
-//     coalesces concurrent responses;
+//   - other handlers have a short-lived goroutine flush, one at a time
+//     per connection, which coalesces concurrent responses;
 //   - a handler can end its stream with any error code (Reset), which is
 //     how the gateway sends HTTP_1_1_REQUIRED.
 //
@@ -236,7 +236,10 @@ type conn struct {
 	peerFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
 	dirty      bool
 	werr       error
-	flushCh    chan struct{}
+	// flushing: a flushSoon goroutine was started and has not begun
+	// its write yet. flushFn is c.flushSoon.
+	flushing atomic.Bool
+	flushFn  func()
 
 	// mu guards the stream table.
 	mu        sync.Mutex
@@ -245,7 +248,7 @@ type conn struct {
 	goingAway bool
 	closed    bool
 	// active: ConnState was last told StateActive; opened: a stream was
-	// opened and the flusher goroutine started (reader goroutine).
+	// opened (reader goroutine).
 	active, opened bool
 	// recent remembers the last streams that closed, and whether we
 	// reset them: frames a client sent before it saw our RST_STREAM are
@@ -312,9 +315,9 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 		rd:         connReader{nc: nc},
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
-		flushCh: make(chan struct{}, 1),
 	}
 	c.recvConn.Store(65535)
+	c.flushFn = c.flushSoon
 	c.wcond = sync.NewCond(&c.wmu)
 	c.ctx, c.cancel = context.WithCancel(context.WithValue(s.BaseContext, http.LocalAddrContextKey, nc.LocalAddr()))
 	if s.BaseContext.Done() != nil {
@@ -931,11 +934,7 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 	if c.baseCancels && c.ctx.Err() != nil {
 		st.abort() // the connection's context ended: so did the stream's
 	}
-	if !c.opened {
-		// Idle connections need no flusher goroutine.
-		c.opened = true
-		go c.flusher()
-	}
+	c.opened = true
 	c.reportState(true)
 	var hdr http.Header
 	if inline && c.spareHdr != nil {
@@ -1443,27 +1442,23 @@ func (c *conn) flush() {
 	c.wmu.Unlock()
 }
 
-// signalFlush asks the flusher goroutine to flush soon; concurrent
-// responses coalesce into one write.
+// signalFlush has a goroutine flush soon; concurrent responses coalesce
+// into one write. The goroutine lives for one flush, so that a
+// connection holds no flusher (and its stack) while it waits. A signal
+// that finds one started leaves its frames to it: they were buffered
+// before the signal, and the flusher clears the flag before it writes.
 func (c *conn) signalFlush() {
-	select {
-	case c.flushCh <- struct{}{}:
-	default:
+	if c.flushing.CompareAndSwap(false, true) {
+		go c.flushFn() // a bound method value: no closure per flush
 	}
 }
 
-func (c *conn) flusher() {
-	for {
-		select {
-		case <-c.flushCh:
-			// Let handlers that are about to write run first, so one
-			// write carries many responses.
-			runtime.Gosched()
-			c.flush()
-		case <-c.ctx.Done():
-			return
-		}
-	}
+func (c *conn) flushSoon() {
+	// Let handlers that are about to write run first, so one write
+	// carries many responses.
+	runtime.Gosched()
+	c.flushing.Store(false)
+	c.flush()
 }
 
 // goAway starts a graceful close: no new streams; the reader closes the
