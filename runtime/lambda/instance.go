@@ -117,6 +117,7 @@ type invocation struct {
 
 // outcome is how an invocation ended.
 type outcome struct {
+	quiet   bool // the runtime wrote no output for the invocation (hdrOutput)
 	payload []byte
 	errType string // set for function errors
 	isErr   bool
@@ -563,7 +564,7 @@ func (in *instance) finish(inv *invocation, o outcome) {
 	in.mu.Unlock()
 	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
-	in.endLog(inv, &res)
+	in.endLog(inv, &res, o.quiet)
 	inv.done <- res
 	if o.fatal || in.dead() {
 		in.stop()

@@ -378,7 +378,13 @@ func (in *instance) emit(id, line string) {
 	in.logs.mu.Unlock()
 	if w := in.fn.s.cfg.LogOutput; w != nil && in.logging() {
 		bp := lineBufs.Get().(*[]byte)
-		b, ok := appendLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
+		var b []byte
+		var ok bool
+		if in.fn.plainName {
+			b, ok = appendPlainLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
+		} else {
+			b, ok = appendLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
+		}
 		if ok {
 			_, _ = w.Write(b)
 		}
@@ -404,7 +410,16 @@ var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 // (strconv, rune by rune) and finding its caller's program counter, three
 // times per invocation (TestAppendLogLine holds the two formats equal).
 func appendLogLine(b []byte, json bool, t time.Time, function, id, msg string) ([]byte, bool) {
-	if !plainLogText(msg) || !plainLogText(function) || !plainLogText(id) {
+	if !plainLogText(function) || !plainLogText(id) {
+		return b, false
+	}
+	return appendPlainLogLine(b, json, t, function, id, msg)
+}
+
+// appendPlainLogLine is appendLogLine for a function name and an id known
+// to be plain text (the service's own ids; names checked once).
+func appendPlainLogLine(b []byte, json bool, t time.Time, function, id, msg string) ([]byte, bool) {
+	if !plainLogText(msg) {
 		return b, false
 	}
 	if json {
@@ -504,11 +519,13 @@ func (in *instance) beginLog(inv *invocation) {
 }
 
 // endLog writes END and REPORT, and hands the tail to the result.
-func (in *instance) endLog(inv *invocation, res *Result) {
+func (in *instance) endLog(inv *invocation, res *Result, quiet bool) {
 	if !inv.logTail && !in.logging() {
 		return
 	}
-	in.syncLogs(inv.id)
+	if !quiet {
+		in.syncLogs(inv.id)
+	}
 	in.emit(inv.id, "END RequestId: "+inv.id)
 	in.emit(inv.id, in.report(inv.id, res))
 	if inv.logTail {

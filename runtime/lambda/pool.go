@@ -39,11 +39,14 @@ type function struct {
 	timeout  time.Duration
 	memoryMB int
 	limit    int
-	aheadMax time.Duration // aheadMax, or another bound in tests
-	base     int           // instances started without waiting for ScaleAfter
-	scale    time.Duration // Config.ScaleAfter; < 0: start up to limit at once
-	remote   *remote
-	unserved error // set when invocations cannot run at all
+	// plainName: name is plain text (plainLogText), so that log lines
+	// need not check it.
+	plainName bool
+	aheadMax  time.Duration // aheadMax, or another bound in tests
+	base      int           // instances started without waiting for ScaleAfter
+	scale     time.Duration // Config.ScaleAfter; < 0: start up to limit at once
+	remote    *remote
+	unserved  error // set when invocations cannot run at all
 
 	mu      sync.Mutex
 	idle    []*instance
@@ -92,6 +95,7 @@ func newFunction(s *Service, f Function) *function {
 	if fn.region == "" {
 		fn.region = s.cfg.Region
 	}
+	fn.plainName = plainLogText(fn.name)
 	if fn.timeout <= 0 {
 		fn.timeout = DefaultTimeout
 	}

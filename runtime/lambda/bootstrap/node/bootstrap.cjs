@@ -118,10 +118,15 @@ function parseHead(text) {
 const NEXT = 'GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nCfnrun-Runtime-Ahead: 1\r\n\r\n';
 const POST_HEAD = ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nContent-Type: application/json\r\nContent-Length: ';
 
+// QUIET, on the answer of an invocation that wrote no output (no mark),
+// tells cfnrun that its END need not wait for the output pipe.
+const QUIET = 'Cfnrun-Runtime-Output: 0\r\n';
+
 // post is a POST request with a JSON body (a string), as a string.
-function post(pathname, body, extraHeaders) {
+function post(pathname, body, extraHeaders, quiet) {
   let head = 'POST ' + PREFIX + pathname + POST_HEAD + Buffer.byteLength(body, 'utf8') + '\r\n';
   if (extraHeaders) for (const k of Object.keys(extraHeaders)) head += k + ': ' + extraHeaders[k] + '\r\n';
+  if (quiet) head += QUIET;
   return head + '\r\n' + body;
 }
 
@@ -397,7 +402,7 @@ function answer(r) {
     const p = errorPayload(err);
     return post('invocation/' + r.id + '/error', p.body, { 'Lambda-Runtime-Function-Error-Type': p.type });
   }
-  return post('invocation/' + r.id + '/response', body);
+  return post('invocation/' + r.id + '/response', body, undefined, marked !== r.id);
 }
 
 async function main() {
@@ -436,9 +441,10 @@ async function main() {
     if (!running && queued.length > 0) start(queued.shift());
   };
   const respond = (r) => {
+    const req = answer(r); // an error's line is still the invocation's output
     current = null;
     running = false;
-    client.send(answer(r) + NEXT, answered, onNext);
+    client.send(req + NEXT, answered, onNext);
     if (queued.length === 0) return;
     // The event ahead starts once the answer is in the kernel's hands:
     // cfnrun counts it as started when it reads the answer.

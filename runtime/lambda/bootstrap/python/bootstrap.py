@@ -121,12 +121,16 @@ class MarkedStream:
         return getattr(self._stream, name)
 
 
-def post(path, body, error_type=None):
+def post(path, body, error_type=None, quiet=False):
     head = ("POST " + PREFIX + path + " HTTP/1.1\r\nHost: " + API +
             "\r\nUser-Agent: cfnrun-python\r\nContent-Type: application/json\r\nContent-Length: " +
             str(len(body)) + "\r\n")
     if error_type:
         head += "Lambda-Runtime-Function-Error-Type: " + error_type + "\r\n"
+    if quiet:
+        # No output for this invocation (no mark): its END need not wait for
+        # the output pipe.
+        head += "Cfnrun-Runtime-Output: 0\r\n"
     return (head + "\r\n").encode("latin-1") + body
 
 
@@ -276,8 +280,8 @@ def main():
         sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
     client = RuntimeClient(API)
-    sys.stdout = MarkedStream(sys.stdout)
-    sys.stderr = MarkedStream(sys.stderr)
+    out, err = MarkedStream(sys.stdout), MarkedStream(sys.stderr)
+    sys.stdout, sys.stderr = out, err
     setup_logging()
     try:
         handler = load_handler(HANDLER)
@@ -336,7 +340,8 @@ def main():
                 failed = e
             else:
                 try:
-                    req = post("invocation/" + request_id + "/response", to_json(result))
+                    quiet = out._marked != request_id and err._marked != request_id
+                    req = post("invocation/" + request_id + "/response", to_json(result), quiet=quiet)
                 except (TypeError, ValueError, OverflowError) as e:
                     failed = LambdaError("Runtime.MarshalError", "Unable to marshal response: %s" % e)
         if failed is not None:
