@@ -29,13 +29,14 @@ func (t *Template) Finalize() {
 // linkLambda points every Lambda integration and authorizer at what its
 // URI names, so the runtime never parses ARNs itself.
 func (t *Template) linkLambda() {
+	fns := t.NewFunctionIndex()
 	for _, api := range t.APIs {
 		for _, res := range api.Resources {
 			for _, m := range res.Methods {
 				if in := m.Integration; in != nil {
 					in.Lambda = nil
 					if in.Type == IntegrationAWS || in.Type == IntegrationAWSProxy {
-						in.Lambda = t.ResolveLambdaURI(in.URI)
+						in.Lambda = fns.ResolveLambdaURI(in.URI)
 					}
 				}
 			}
@@ -43,7 +44,7 @@ func (t *Template) linkLambda() {
 		for _, a := range api.Authorizers {
 			a.Function = nil
 			if a.Type != "COGNITO_USER_POOLS" && a.AuthorizerURI != "" {
-				a.Function = t.ResolveLambdaURI(a.AuthorizerURI)
+				a.Function = fns.ResolveLambdaURI(a.AuthorizerURI)
 			}
 		}
 	}

@@ -318,11 +318,20 @@ func ParseFunctionRef(ref string) (FunctionRef, bool) {
 // ARN must match the function's ARN (region and account included); a
 // partial ARN its account. nil when no function of the template matches.
 func (t *Template) LookupFunction(ref string) (*Function, string) {
+	return lookupFunction(ref, nil, t.Functions)
+}
+
+// lookupFunction is LookupFunction over fns, or over byName's functions
+// of the reference's name when byName is not nil.
+func lookupFunction(ref string, byName map[string][]*Function, fns []*Function) (*Function, string) {
 	r, ok := ParseFunctionRef(ref)
 	if !ok {
 		return nil, ""
 	}
-	for _, fn := range t.Functions {
+	if byName != nil {
+		fns = byName[r.Name]
+	}
+	for _, fn := range fns {
 		if fn.Name != r.Name {
 			continue
 		}
@@ -342,6 +351,32 @@ func (t *Template) LookupFunction(ref string) (*Function, string) {
 // "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function ARN}/invocations". Stage variables must be substituted first (SubstituteStageVariables);
 // a URI that still contains ${stageVariables.x} gives StageVariable.
 func (t *Template) ResolveLambdaURI(uri string) *LambdaTarget {
+	return resolveLambdaURI(uri, nil, t.Functions)
+}
+
+// FunctionIndex answers ResolveLambdaURI for many URIs of one template
+// without a scan of all its functions per URI (linking every method of a
+// template with thousands of functions was quadratic). It reflects the
+// template's functions when it was made.
+type FunctionIndex struct {
+	byName map[string][]*Function
+}
+
+// NewFunctionIndex indexes t's functions by name, in their order.
+func (t *Template) NewFunctionIndex() *FunctionIndex {
+	x := &FunctionIndex{byName: make(map[string][]*Function, len(t.Functions))}
+	for _, fn := range t.Functions {
+		x.byName[fn.Name] = append(x.byName[fn.Name], fn)
+	}
+	return x
+}
+
+// ResolveLambdaURI is Template.ResolveLambdaURI.
+func (x *FunctionIndex) ResolveLambdaURI(uri string) *LambdaTarget {
+	return resolveLambdaURI(uri, x.byName, nil)
+}
+
+func resolveLambdaURI(uri string, byName map[string][]*Function, fns []*Function) *LambdaTarget {
 	arn, ok := FunctionARN(uri)
 	if !ok {
 		return nil
@@ -354,7 +389,7 @@ func (t *Template) ResolveLambdaURI(uri string) *LambdaTarget {
 	if r, ok := ParseFunctionRef(arn); ok {
 		lt.Name, lt.Qualifier = r.Name, r.Qualifier
 	}
-	if fn, q := t.LookupFunction(arn); fn != nil {
+	if fn, q := lookupFunction(arn, byName, fns); fn != nil {
 		lt.Function, lt.Qualifier = fn, q
 		return lt
 	}

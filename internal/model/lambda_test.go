@@ -95,6 +95,9 @@ func TestResolveLambdaURI(t *testing.T) {
 			if got := tm.ResolveLambdaURI(tt.uri).String(); got != tt.want {
 				t.Errorf("ResolveLambdaURI = %q, want %q", got, tt.want)
 			}
+			if d := cmp.Diff(tm.ResolveLambdaURI(tt.uri), tm.NewFunctionIndex().ResolveLambdaURI(tt.uri)); d != "" {
+				t.Errorf("FunctionIndex differs from the template's scan (-scan +index):\n%s", d)
+			}
 		})
 	}
 	if lt := tm.ResolveLambdaURI(pre + "arn:aws:lambda:us-east-1:123456789012:function:elsewhere:3/invocations"); lt.Name != "elsewhere" || lt.Qualifier != "3" || !lt.External {
@@ -151,5 +154,30 @@ func TestDumpFunction(t *testing.T) {
 `
 	if d := cmp.Diff(want, DumpString(tm, DumpOptions{})); d != "" {
 		t.Errorf("Dump (-want +got):\n%s", d)
+	}
+}
+
+// TestFunctionIndexSameName: of several functions with one name, the index
+// picks the one a scan of Template.Functions picks (the first whose ARN
+// matches the reference).
+func TestFunctionIndexSameName(t *testing.T) {
+	eu := &Function{LogicalID: "EU", Name: "hello", ARN: "arn:aws:lambda:eu-west-1:123456789012:function:hello"}
+	us := &Function{LogicalID: "US", Name: "hello", ARN: "arn:aws:lambda:us-east-1:123456789012:function:hello"}
+	other := &Function{LogicalID: "Other", Name: "other", ARN: "arn:aws:lambda:us-east-1:210987654321:function:other"}
+	tm := &Template{Functions: []*Function{eu, other, us}}
+	x := tm.NewFunctionIndex()
+	const pre = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+	for _, ref := range []string{
+		"arn:aws:lambda:us-east-1:123456789012:function:hello", "arn:aws:lambda:eu-west-1:123456789012:function:hello:live",
+		"arn:aws:lambda:ap-south-1:123456789012:function:hello", "arn:aws:lambda:us-east-1:123456789012:function:other",
+		"arn:aws:lambda:us-east-1:210987654321:function:other", "arn:aws:lambda:us-east-1:123456789012:function:none",
+	} {
+		want, got := tm.ResolveLambdaURI(pre+ref+"/invocations"), x.ResolveLambdaURI(pre+ref+"/invocations")
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s: index differs from the scan (-scan +index):\n%s", ref, d)
+		}
+	}
+	if lt := x.ResolveLambdaURI(pre + "arn:aws:lambda:us-east-1:123456789012:function:hello/invocations"); lt.Function != us {
+		t.Errorf("us-east-1 hello resolved to %+v, want the US function", lt.Function)
 	}
 }
