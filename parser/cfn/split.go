@@ -110,7 +110,7 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 	q := p.secondParser(at, end)
 	line, lineStart := p.lineOf(at)
 	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart,
-		strings: map[string]string{}, split: noSplit}
+		strings: internTable(end - at), split: noSplit}
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.entries(depth, 0, &seen)
@@ -194,7 +194,7 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 	line, lineStart := p.lineOf(at)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
-		strings: make(map[string]string, 256), split: noSplit}
+		strings: internTable(end - at), split: noSplit}
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.mapEntries(sp.indent, sp.depth, 0, &seen)

@@ -50,7 +50,7 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 	if len(p.src) == 0 || !plainText(p.src) {
 		return nil, false
 	}
-	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, strings: make(map[string]string, 256), split: noSplit}
+	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, split: noSplit}
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {
@@ -69,7 +69,11 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 	if r.ind == 0 {
 		if at, end, ok := p.splitPointYAML(); ok {
 			r.split = p.startSplitYAML(at, end)
+			r.strings = internTable(at)
 		}
+	}
+	if r.strings == nil {
+		r.strings = internTable(len(p.src))
 	}
 	root = r.blockMap(r.ind, 0)
 	if r.ind >= 0 {
