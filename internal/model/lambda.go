@@ -318,18 +318,27 @@ func ParseFunctionRef(ref string) (FunctionRef, bool) {
 // ARN must match the function's ARN (region and account included); a
 // partial ARN its account. nil when no function of the template matches.
 func (t *Template) LookupFunction(ref string) (*Function, string) {
-	return lookupFunction(ref, nil, t.Functions)
+	return lookupFunction(ref, t.Functions, nil)
 }
 
-// lookupFunction is LookupFunction over fns, or over byName's functions
-// of the reference's name when byName is not nil.
-func lookupFunction(ref string, byName map[string][]*Function, fns []*Function) (*Function, string) {
+// lookupFunction is LookupFunction over fns; with byName (see
+// FunctionIndex), only over the one function of the reference's name.
+func lookupFunction(ref string, fns []*Function, byName map[string]*Function) (*Function, string) {
 	r, ok := ParseFunctionRef(ref)
 	if !ok {
 		return nil, ""
 	}
 	if byName != nil {
-		fns = byName[r.Name]
+		fn, known := byName[r.Name]
+		switch {
+		case !known:
+			return nil, ""
+		case fn != nil:
+			var one [1]*Function
+			one[0] = fn
+			fns = one[:]
+		}
+		// nil: several functions have the name; look among them all.
 	}
 	for _, fn := range fns {
 		if fn.Name != r.Name {
@@ -351,7 +360,7 @@ func lookupFunction(ref string, byName map[string][]*Function, fns []*Function) 
 // "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function ARN}/invocations". Stage variables must be substituted first (SubstituteStageVariables);
 // a URI that still contains ${stageVariables.x} gives StageVariable.
 func (t *Template) ResolveLambdaURI(uri string) *LambdaTarget {
-	return resolveLambdaURI(uri, nil, t.Functions)
+	return resolveLambdaURI(uri, t.Functions, nil)
 }
 
 // FunctionIndex answers ResolveLambdaURI for many URIs of one template
@@ -359,24 +368,31 @@ func (t *Template) ResolveLambdaURI(uri string) *LambdaTarget {
 // template with thousands of functions was quadratic). It reflects the
 // template's functions when it was made.
 type FunctionIndex struct {
-	byName map[string][]*Function
+	fns []*Function
+	// byName is the function of each name, nil for a name several
+	// functions have (they are looked up in fns, as by a scan).
+	byName map[string]*Function
 }
 
-// NewFunctionIndex indexes t's functions by name, in their order.
+// NewFunctionIndex indexes t's functions by name.
 func (t *Template) NewFunctionIndex() *FunctionIndex {
-	x := &FunctionIndex{byName: make(map[string][]*Function, len(t.Functions))}
+	x := &FunctionIndex{fns: t.Functions, byName: make(map[string]*Function, len(t.Functions))}
 	for _, fn := range t.Functions {
-		x.byName[fn.Name] = append(x.byName[fn.Name], fn)
+		if _, seen := x.byName[fn.Name]; seen {
+			x.byName[fn.Name] = nil
+		} else {
+			x.byName[fn.Name] = fn
+		}
 	}
 	return x
 }
 
 // ResolveLambdaURI is Template.ResolveLambdaURI.
 func (x *FunctionIndex) ResolveLambdaURI(uri string) *LambdaTarget {
-	return resolveLambdaURI(uri, x.byName, nil)
+	return resolveLambdaURI(uri, x.fns, x.byName)
 }
 
-func resolveLambdaURI(uri string, byName map[string][]*Function, fns []*Function) *LambdaTarget {
+func resolveLambdaURI(uri string, fns []*Function, byName map[string]*Function) *LambdaTarget {
 	arn, ok := FunctionARN(uri)
 	if !ok {
 		return nil
@@ -389,7 +405,7 @@ func resolveLambdaURI(uri string, byName map[string][]*Function, fns []*Function
 	if r, ok := ParseFunctionRef(arn); ok {
 		lt.Name, lt.Qualifier = r.Name, r.Qualifier
 	}
-	if fn, q := lookupFunction(arn, byName, fns); fn != nil {
+	if fn, q := lookupFunction(arn, fns, byName); fn != nil {
 		lt.Function, lt.Qualifier = fn, q
 		return lt
 	}
