@@ -530,3 +530,60 @@ func TestClientStreamLimit(t *testing.T) {
 		t.Errorf("%d connections for %d concurrent streams at %d per connection", conns, n, limit)
 	}
 }
+
+// TestHeaderTimeoutNeverCutsAnAnsweredStream: responses whose headers
+// arrive right at Do's timeout either fail with ErrTimeout or are
+// answered whole — never answered and then cut by the timer (the check
+// of "headers arrived?" and the cancel were two steps: a 200 whose body
+// then failed with ErrTimeout, seen at load 20). The race needs the
+// headers inside a window of microseconds, so this is a stress test: it
+// cannot fail with the fix, and catches the old two steps only now and
+// then.
+func TestHeaderTimeoutNeverCutsAnAnsweredStream(t *testing.T) {
+	const timeout = 20 * time.Millisecond
+	addr := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var d time.Duration
+		fmt.Sscan(r.URL.Query().Get("d"), &d)
+		time.Sleep(d)
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		time.Sleep(time.Millisecond)
+		io.WriteString(w, "the whole body")
+	}))
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	answered, timedOut := 0, 0
+	for i := range 2000 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := timeout/2 + time.Duration(i%1000)*timeout/1000
+			req, _ := http.NewRequest("GET", fmt.Sprintf("http://%s/?d=%d", addr, int64(d)), nil)
+			resp, err := cl.Do(context.Background(), req, timeout)
+			if err != nil {
+				if !errors.Is(err, ErrTimeout) {
+					t.Error(err)
+				}
+				mu.Lock()
+				timedOut++
+				mu.Unlock()
+				return
+			}
+			b, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil || string(b) != "the whole body" {
+				t.Errorf("answered, then the body: %q %v", b, err)
+			}
+			mu.Lock()
+			answered++
+			mu.Unlock()
+		}()
+		if i%100 == 99 {
+			wg.Wait()
+		}
+	}
+	wg.Wait()
+	t.Logf("%d answered, %d timed out", answered, timedOut)
+}
