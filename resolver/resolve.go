@@ -266,6 +266,7 @@ func loadTerraform(ctx context.Context, paths []string, opts Options, files *dia
 	return tf.Load(ctx, paths, tf.Options{
 		Vars: opts.Vars, VarFiles: opts.VarFiles, Getenv: opts.Getenv,
 		Region: opts.Region, AccountID: opts.AccountID, Sets: opts.Sets, Code: opts.Code,
+		FindingsOnly: opts.FindingsOnly,
 	}, files)
 }
 

@@ -103,8 +103,10 @@ type instance struct {
 	// sharedRanges is true when ranges and names are the resource's,
 	// written by its first instance (resource.ranges): read only.
 	sharedRanges bool
-	props        *model.Value
-	deps         []model.Edge
+	// noProps is true when props is not built (Options.FindingsOnly).
+	noProps bool
+	props   *model.Value
+	deps    []model.Edge
 	// placeholder is true for types cfnrun does not model.
 	placeholder bool
 	// template is true for the one instance that stands for instances not

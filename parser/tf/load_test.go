@@ -126,6 +126,21 @@ func TestGolden(t *testing.T) {
 					t.Errorf("%s mismatch (-want +got):\n%s", n, d)
 				}
 			}
+			// validate loads with FindingsOnly: no property trees (the
+			// dump shows none), the same model, routes and findings.
+			fopts := opts
+			fopts.FindingsOnly = true
+			ftm, fds := Load(context.Background(), load, fopts, diag.NewFiles())
+			fgot := map[string]string{
+				"dump":   model.DumpString(ftm, model.DumpOptions{Positions: true, Identity: true}),
+				"routes": routeTable(ftm),
+				"diags":  diagText(fds, dir),
+			}
+			for _, n := range []string{"dump", "routes", "diags"} {
+				if d := cmp.Diff(want[n], fgot[n]); d != "" {
+					t.Errorf("FindingsOnly: %s mismatch (-want +got):\n%s", n, d)
+				}
+			}
 		})
 	}
 }

@@ -78,7 +78,13 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 		in.names = make(map[string]hcl.Range, n)
 	}
 	ctx := mi.instanceCtx(r, extra)
+	// The property tree is for diff and the control plane, and for the
+	// stages of a usage plan (access.go); validate reads neither.
+	in.noProps = mi.l.opts.FindingsOnly && r.typ != "aws_api_gateway_usage_plan"
 	in.argv, in.props = mi.evalBodyMap(r.body, ctx, in, "")
+	if in.noProps {
+		in.props = nil
+	}
 	if r.ranges == nil && !hasDynamic(r.body) {
 		// Every instance writes the same ranges: the body's arguments
 		// and blocks. Only a dynamic block's can differ (its content
@@ -190,7 +196,7 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 		vals := make(map[string]cty.Value, len(sb.Attributes)+len(sb.Blocks))
 		props.Range = toRange(sb.SrcRange)
 		names := mi.l.attrOrder(sb)
-		if n := len(names) + len(sb.Blocks); n > 0 {
+		if n := len(names) + len(sb.Blocks); n > 0 && !in.noProps {
 			props.Fields = make([]model.Field, 0, n)
 		}
 		for _, n := range names {
@@ -205,7 +211,9 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 				in.names[path+n] = a.NameRange
 			}
 			mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
-			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
+			if !in.noProps {
+				props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: mi.propValue(a.Expr, v, ctx)})
+			}
 		}
 		var blocks map[string][]cty.Value
 		var blockProps map[string]*model.Value
@@ -262,7 +270,9 @@ func (mi *modInst) evalBodyMap(body hcl.Body, ctx *hcl.EvalContext, in *instance
 			in.names[path+n] = a.NameRange
 		}
 		mi.noteUnknown(in, path+n, a.Expr, v, ok, ctx)
-		props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
+		if !in.noProps {
+			props.Fields = append(props.Fields, model.Field{Key: n, KeyRange: toRange(a.NameRange), Value: ctyToValue(v, toRange(a.Expr.Range()))})
+		}
 	}
 	return vals, props
 }

@@ -52,6 +52,11 @@ type Options struct {
 	// Code are --code NAME=PATH: a directory or .zip holding the code of
 	// the aws_lambda_function NAME (address or function_name).
 	Code map[string]string
+	// FindingsOnly says the caller reads only the findings (validate):
+	// the graph nodes then carry no Props, the property tree of every
+	// instance that diff compares and the control plane reads. Usage
+	// plans keep theirs (their stages' positions are read from it).
+	FindingsOnly bool
 
 	// limits replaces the evaluation budget (tests and fuzzing use small
 	// ones); nil means defaultLimits.
