@@ -83,9 +83,13 @@ func TestQueueBound(t *testing.T) {
 	s, _ := newTestService(t, Config{Concurrency: 1, QueueLength: 2})
 	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": pidHandler})
 	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 30 * time.Second})
+	fn := s.lookup("f")
+	// The queue is under test: no event is handed ahead to the busy
+	// instance (a warm invocation under aheadMax made the next one go
+	// ahead instead of waiting, and the wait for a waiter never ended).
+	fn.aheadMax = -1
 	invoke(t, s, "f", `{}`) // warm
 
-	fn := s.lookup("f")
 	waitFor(t, func() bool { return fn.stats().idle == 1 })
 	var wg sync.WaitGroup
 	start := func(ms int) {
