@@ -732,9 +732,18 @@ func newFlushWriter(w io.Writer, every time.Duration) *flushWriter {
 	return f
 }
 
+// Write buffers one record (a log line). A record that does not fit in
+// what the buffer has left goes out after a flush rather than split over
+// two write system calls: others write to the same file (up's own
+// messages on stderr, a terminal), and landed inside a split line.
 func (f *flushWriter) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if len(p) > f.bw.Available() && f.bw.Buffered() > 0 {
+		if err := f.bw.Flush(); err != nil {
+			return 0, err
+		}
+	}
 	return f.bw.Write(p)
 }
 
