@@ -15,6 +15,14 @@
 //     huge pages itself, so Prepare allocates one block of n bytes, advises
 //     it and frees it (one garbage collection of a still tiny heap); the
 //     allocator then places the command's objects in those pages.
+//     Ranges of the first heap chunk that package initialisation has
+//     already touched are collapsed into huge pages as well (MADV_COLLAPSE,
+//     Linux 6.1 and later). Nothing is asked when transparent huge pages
+//     are off on the system ("never") or when GODEBUG has disablethp=1
+//     (the Go runtime's own switch to keep the heap out of huge pages).
+//     The cost is resident memory: up to 2 MiB more per range than the
+//     4 KiB pages actually used, about 1-3 MiB on a 2,000-resource
+//     template.
 //   - It turns the garbage collector off until the heap reaches n bytes (a
 //     soft memory limit), then back to the default (GOGC=100) for the rest
 //     of the run, so a small or middling template is resolved without a
@@ -29,6 +37,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 )
 
 // hugePage is the transparent huge page size on amd64 and arm64 Linux.
@@ -60,7 +69,7 @@ func Prepare(n int) bool {
 	// would grow past it.
 	percent := debug.SetGCPercent(-1)
 	block := make([]byte, n+hugePage)
-	advised := adviseHuge(block)
+	advised := !disableTHP() && adviseHuge(block)
 	runtime.KeepAlive(block)
 	block = nil
 	runtime.GC() // frees the block: its pages are the next ones used
@@ -78,6 +87,19 @@ func Prepare(n int) bool {
 		debug.SetMemoryLimit(math.MaxInt64)
 	})
 	return advised
+}
+
+// disableTHP reports whether GODEBUG has disablethp=1: the runtime then
+// keeps its heap out of huge pages, and so does Prepare. The last setting
+// of it wins, as in the runtime.
+func disableTHP() bool {
+	on := false
+	for kv := range strings.SplitSeq(os.Getenv("GODEBUG"), ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(kv), "disablethp="); ok {
+			on = v == "1"
+		}
+	}
+	return on
 }
 
 // sentinel is an object whose only use is its finalizer; it has a

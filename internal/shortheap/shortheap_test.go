@@ -7,16 +7,18 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Prepare changes process-wide settings, so it runs in a child process:
 // the test binary started again with SHORTHEAP_CHILD set.
 func TestMain(m *testing.M) {
-	if os.Getenv("SHORTHEAP_CHILD") != "" {
-		if err := child(os.Getenv("SHORTHEAP_CHILD") == "user"); err != nil {
+	if mode := os.Getenv("SHORTHEAP_CHILD"); mode != "" {
+		if err := child(mode); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(1)
 		}
@@ -33,19 +35,46 @@ func keep(n int) {
 	}
 }
 
+// early is allocated and written before Prepare, in the part of the heap
+// package initialisation uses.
+var early []byte
+
 // child prepares a 16 MiB heap, checks that no collection runs while the
 // heap stays below it, then grows the heap past it and checks that the
-// collector is back to its default. With user set, GOGC=100 is in the
-// environment and Prepare must leave the collector alone.
-func child(user bool) error {
+// collector is back to its default. In mode "user", GOGC=100 is in the
+// environment and Prepare must leave the collector alone; in mode
+// "nothp", GODEBUG has disablethp=1 and Prepare must not ask for huge
+// pages. Otherwise the 2 MiB range holding an object written before
+// Prepare must be a huge page once it returns (collapsed), where the
+// kernel can do it.
+func child(mode string) error {
 	var ms runtime.MemStats
+	early = make([]byte, 64<<10)
+	for i := range early {
+		early[i] = 1
+	}
 	advised := Prepare(16 << 20)
+	if mode == "nothp" {
+		if advised {
+			return fmt.Errorf("Prepare asked for huge pages with GODEBUG=disablethp=1")
+		}
+		keep(8 << 20)
+		if kb := anonHugeKB(); kb != 0 {
+			return fmt.Errorf("%d KiB of the heap in huge pages with GODEBUG=disablethp=1, want none", kb)
+		}
+		return nil
+	}
+	if mode == "default" && advised && collapseAvailable() {
+		if kb := hugeKBAt(uintptr(unsafe.Pointer(&early[0]))); kb < 2<<10 {
+			return fmt.Errorf("the mapping holding an object written before Prepare has %d KiB in huge pages, want its 2 MiB range collapsed", kb)
+		}
+	}
 	runtime.ReadMemStats(&ms)
 	gcs := ms.NumGC
 	if Prepare(minPrepare - 1) {
 		return fmt.Errorf("Prepare acted on a heap smaller than %d bytes", minPrepare)
 	}
-	if user {
+	if mode == "user" {
 		if p := debug.SetGCPercent(100); p != 100 {
 			return fmt.Errorf("GC percent %d with GOGC=100 set, want 100", p)
 		}
@@ -90,6 +119,43 @@ func thpAvailable() bool {
 	return err == nil && !strings.Contains(string(b), "[never]")
 }
 
+// collapseAvailable reports whether the kernel has MADV_COLLAPSE (Linux
+// 6.1 and later).
+func collapseAvailable() bool {
+	b, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	if err != nil {
+		return false
+	}
+	var major, minor int
+	fmt.Sscanf(string(b), "%d.%d", &major, &minor)
+	return major > 6 || major == 6 && minor >= 1
+}
+
+// hugeKBAt is how much of the mapping holding p is in huge pages
+// (/proc/self/smaps).
+func hugeKBAt(p uintptr) int {
+	b, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return 0
+	}
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 5 && strings.Contains(f[0], "-") { // a mapping's first line
+			lo, hi, _ := strings.Cut(f[0], "-")
+			l, err1 := strconv.ParseUint(lo, 16, 64)
+			h, err2 := strconv.ParseUint(hi, 16, 64)
+			in = err1 == nil && err2 == nil && uintptr(l) <= p && p < uintptr(h)
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "AnonHugePages:"); ok && in {
+			var kb int
+			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), &kb)
+			return kb
+		}
+	}
+	return 0
+}
+
 // anonHugeKB is how much of the process's anonymous memory is in huge
 // pages.
 func anonHugeKB() int {
@@ -110,19 +176,22 @@ func anonHugeKB() int {
 func childEnv(mode string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
+		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") && !strings.HasPrefix(kv, "GODEBUG=") {
 			env = append(env, kv)
 		}
 	}
 	env = append(env, "SHORTHEAP_CHILD="+mode)
-	if mode == "user" {
+	switch mode {
+	case "user":
 		env = append(env, "GOGC=100")
+	case "nothp":
+		env = append(env, "GODEBUG=disablethp=1")
 	}
 	return env
 }
 
 func TestPrepare(t *testing.T) {
-	for _, mode := range []string{"default", "user"} {
+	for _, mode := range []string{"default", "user", "nothp"} {
 		t.Run(mode, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = childEnv(mode)
