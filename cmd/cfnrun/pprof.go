@@ -115,3 +115,16 @@ func recording(file string, def int, what string, start func(io.Writer) error, s
 		stop()
 	}
 }
+
+// pprofRequested reports whether args have up's --pprof flag (in any of
+// the flag package's spellings), so main keeps the heap profile's sampling
+// on for it.
+func pprofRequested(args []string) bool {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name == "pprof" && strings.HasPrefix(a, "-") {
+			return true
+		}
+	}
+	return false
+}

@@ -62,3 +62,23 @@ func TestPprofHandler(t *testing.T) {
 		}
 	}
 }
+
+// TestPprofRequested: main keeps the heap profile's sampling on exactly
+// when up is asked to serve the profiles, in every spelling the flag
+// package reads.
+func TestPprofRequested(t *testing.T) {
+	for args, want := range map[string]bool{
+		"up --pprof 127.0.0.1:6060":          true,
+		"up -pprof=127.0.0.1:6060 t.yaml":    true,
+		"up --pprof=:6060":                   true,
+		"up t.yaml":                          false,
+		"validate pprof.yaml":                false,
+		"up --pprofile x":                    false,
+		"version":                            false,
+		"up --addr :0 --pprof :0 --no-watch": true,
+	} {
+		if got := pprofRequested(strings.Fields(args)); got != want {
+			t.Errorf("pprofRequested(%q) = %v, want %v", args, got, want)
+		}
+	}
+}
