@@ -3,6 +3,7 @@ package lambda
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
@@ -579,9 +580,18 @@ func (in *instance) logInitFailure(inv *invocation, res *Result) {
 	line := "INIT_REPORT Init Duration: " + strconv.FormatFloat(float64(res.InitDuration)/float64(time.Millisecond), 'f', 2, 64) +
 		" ms\tPhase: init\tStatus: " + status + "\tError Type: " + res.ErrorType
 	in.emit(inv.id, line)
-	in.fn.s.log.LogAttrs(context.Background(), slog.LevelWarn, "function failed to initialise",
-		slog.String("function", in.fn.name), slog.String("requestId", inv.id),
-		slog.String("errorType", res.ErrorType), slog.String("error", string(res.Payload)))
+	attrs := []slog.Attr{slog.String("function", in.fn.name), slog.String("requestId", inv.id),
+		slog.String("errorType", res.ErrorType)}
+	if res.ErrorType == "Runtime.ImportModuleError" {
+		var doc struct{ ErrorMessage string }
+		if json.Unmarshal(res.Payload, &doc) == nil {
+			if h := importHint(in.fn.kind, in.fn.cfg.CodeDir, in.fn.cfg.Handler, doc.ErrorMessage); h != "" {
+				attrs = append(attrs, slog.String("hint", h))
+			}
+		}
+	}
+	attrs = append(attrs, slog.String("error", string(res.Payload)))
+	in.fn.s.log.LogAttrs(context.Background(), slog.LevelWarn, "function failed to initialise", attrs...)
 }
 
 // hwmRefresh is how old a reading of the peak memory REPORT may reuse.

@@ -230,6 +230,9 @@ func TestNodeErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a missing package's fix is logged", func(t *testing.T) {
+		logs.waitLog(t, "function failed to initialise", "function=requires", "hint=", "npm install left-pad-that-is-not-installed")
+	})
 	t.Run("output is logged with the request id", func(t *testing.T) {
 		res := invoke(t, s, "log", `{"who":"the test"}`)
 		logs.waitLog(t, "hello from the test", "function=log", "requestId="+res.RequestID)

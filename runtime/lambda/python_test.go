@@ -140,4 +140,7 @@ def exits(event, context):
 			}
 		})
 	}
+	t.Run("a missing package's fix is logged", func(t *testing.T) {
+		logs.waitLog(t, "function failed to initialise", "function=imports", "hint=", "python3 -m pip install not_installed_anywhere")
+	})
 }
