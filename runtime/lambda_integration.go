@@ -8,7 +8,9 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -238,6 +240,9 @@ func (g *Gateway) serveLambdaAWS(w http.ResponseWriter, r *http.Request, rs *req
 	if len(bytes.TrimSpace(payload)) == 0 {
 		payload = []byte("{}")
 	}
+	if !json.Valid(payload) {
+		return g.invalidLambdaPayload(w, rs, payload)
+	}
 	async := ep.invocationType != nil && strings.EqualFold(rs.sourceValue(*ep.invocationType), "Event")
 	res, err := g.invoke(rs, ep.fn, payload, async)
 	if err != nil {
@@ -262,4 +267,33 @@ func (g *Gateway) serveLambdaAWS(w http.ResponseWriter, r *http.Request, rs *req
 		return rs.fail(errConfig, "function "+ep.fn+": no integration response matches and none is the default (Execution failed due to configuration error: No match for output mapping and no default output mapping configured)")
 	}
 	return g.writeMapped(w, rs, cr, nil, result)
+}
+
+// invalidLambdaPayload answers a custom integration whose payload (the
+// request body passed through, or what the request template made of it)
+// is not JSON: Lambda's Invoke refuses it (400
+// InvalidRequestContentException) before any function runs, and API
+// Gateway passes Lambda's answer on as
+// 400 {"message": "Could not parse request body into json: ..."}.
+func (g *Gateway) invalidLambdaPayload(w http.ResponseWriter, rs *reqState, payload []byte) error {
+	msg := "Could not parse request body into json: Could not parse payload into json: "
+	var se *json.SyntaxError
+	if err := json.Unmarshal(payload, new(any)); errors.As(err, &se) && se.Offset > 0 && int(se.Offset) <= len(payload) {
+		c := payload[se.Offset-1]
+		msg += fmt.Sprintf("Unexpected character (%q (code %d)) at offset %d", rune(c), c, se.Offset)
+	} else {
+		msg += "Unexpected end of input"
+	}
+	body, _ := json.Marshal(map[string]string{"message": msg})
+	g.log.Warn("Lambda invocation failed: the payload is not JSON (add a request template for this content type, or send JSON)",
+		slog.String("function", rs.ep.fn), slog.String("error", msg), slog.String("requestId", rs.requestID()))
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusBadRequest)
+	rs.status, rs.reason = http.StatusBadRequest, "function "+rs.ep.fn+": InvalidRequestContentException (the payload is not JSON)"
+	if rs.method != "HEAD" {
+		w.Write(body)
+	}
+	return nil
 }

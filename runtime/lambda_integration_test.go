@@ -255,6 +255,10 @@ func TestLambdaCustomIntegration(t *testing.T) {
 		{"an error no pattern matches takes the default", "GET", "/custom?action=boom", "", 200, `{"got": "", "fn": ""}`, ""},
 		{"passthrough body", "POST", "/nodefault", `{"action":"fail","id":"3"}`, 400, `{"errorType":"Error","errorMessage":"NotFound: no item 3"`, ""},
 		{"no default response", "POST", "/nodefault", `{"action":"get","id":"3"}`, 500, `{"message": "Internal server error"}`, ""},
+		// Lambda refuses a payload that is not JSON before any function
+		// runs; API Gateway passes its 400 on.
+		{"a body that is not JSON", "POST", "/nodefault", `plain text`, 400, `{"message":"Could not parse request body into json: Could not parse payload into json: Unexpected character ('p' (code 112))`, ""},
+		{"a template that makes no JSON", "GET", `/custom?action=get&id=a%22b`, "", 400, `{"message":"Could not parse request body into json: Could not parse payload into json: Unexpected character ('b' (code 98))`, ""},
 		{"asynchronous", "POST", "/async", `{"action":"get"}`, 202, "", ""},
 		{"synchronous by the client's header", "POST", "/either", `{"action":"get","id":"5"}`, 200, `{"id":"5","fn":"fn","auth":null}`, ""},
 	} {
