@@ -1,6 +1,7 @@
 package resolver
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -93,6 +94,10 @@ func (g *samGraph) samWalk(w *refWalker, r *resource) bool {
 // role's.
 var samRoleProps = map[string]bool{"Policies": true, "PermissionsBoundary": true, "RolePath": true, "AssumeRolePolicyDocument": true}
 
+// samMergedGlobals are the Globals.Function properties SAM merges with the
+// function's own (maps) or appends to (lists) rather than overrides.
+var samMergedGlobals = map[string]bool{"Environment": true, "Tags": true, "Layers": true}
+
 // samEventTypes are the resource types SAM generates, under {Fn}{Event},
 // for each event type (the permissions some also need are not separate
 // nodes here unless they carry references of their own).
@@ -115,9 +120,25 @@ func (g *samGraph) function(w *refWalker, r *resource) {
 			w.walk(f.Value)
 		}
 	}
+	// Globals.Function's properties are the function's own where it does
+	// not set them (maps merge, lists append): their references are the
+	// function's, and use the parameters they name.
+	var globals []cfn.Field
+	if gl := g.s.samGlobals(); gl != nil && gl.Kind == cfn.Mapping {
+		for _, f := range gl.Fields {
+			if r.props.Get(f.Key) == nil || samMergedGlobals[f.Key] {
+				globals = append(globals, f)
+			}
+		}
+	}
+	for _, f := range globals {
+		if !(roleGenerated && samRoleProps[f.Key]) {
+			w.walk(f.Value)
+		}
+	}
 	if roleGenerated {
 		role := g.node(id+"Role", "AWS::IAM::Role", id, r.keyRange)
-		for _, f := range propFields(r.props) {
+		for _, f := range append(slices.Clip(propFields(r.props)), globals...) {
 			if samRoleProps[f.Key] {
 				role.Deps = append(role.Deps, g.walk(role.Address, f.Value)...)
 			}
