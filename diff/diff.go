@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -218,8 +219,26 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		Routes:    []RouteChange{},
 		Stages:    []StageChange{},
 	}
+	// The routes and the stand-ins depend on the two templates alone, not
+	// on the resources' comparison: they are worked out on a second
+	// goroutine meanwhile (each is about a fifth of a 2,000-resource
+	// comparison, and the command has both cores to itself by then).
+	// Nothing here writes to the templates.
+	var (
+		rd  *routeDiff
+		inv invented
+		wg  sync.WaitGroup
+	)
+	crossFormat := old.Format != new.Format && old.Format != "" && new.Format != ""
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		rd = compareRoutes(old, new, crossFormat)
+		inv = inventedNames(old, new)
+	}()
+	defer wg.Wait() // on an early return as well
 	var rs *resourceDiff
-	if old.Format != new.Format && old.Format != "" && new.Format != "" {
+	if crossFormat {
 		// A migration check: logical ids and addresses, types and property
 		// names differ by construction, so only the API (routes, stages)
 		// is compared.
@@ -235,7 +254,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rd := compareRoutes(old, new, r.CrossFormat)
+	wg.Wait()
 	r.Routes, r.Stages = rd.routes, rd.stages
 	// JSON consumers get arrays, never null.
 	if r.Resources == nil {
@@ -249,7 +268,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	}
 	r.Outputs = compareOutputs(old, new, r.CrossFormat)
 	r.Hazards = findHazards(newHazardInput(old, new, rs, rd, r.Outputs))
-	r.showInventedNames(old, new)
+	r.replaceInvented(inv)
 	r.summarize()
 	return r, nil
 }
@@ -375,7 +394,7 @@ func (r *Result) RelabelFiles(from, to string) {
 	}
 }
 
-// showInventedNames replaces what cfnrun made up where the template leaves
+// Stand-ins: Compare replaces what cfnrun made up where the template leaves
 // the value to AWS or to the deployer with words or references saying so,
 // so no stand-in reaches the output:
 //
@@ -391,7 +410,16 @@ func (r *Result) RelabelFiles(from, to string) {
 // so matching is unaffected; only what is printed changes. A field whose
 // two sides read the same once shown this way is no change, and a route or
 // output left without changes is dropped.
-func (r *Result) showInventedNames(old, new *model.Template) {
+//
+// invented holds the two replacers (nil when there is nothing to replace):
+// the stages CloudFormation names and the values cfnrun made up. They
+// depend on the two templates alone, not on the comparison, so Compare
+// builds them (inventedNames) while it compares and applies them
+// (replaceInvented) at the end.
+type invented struct{ stages, values *replacer }
+
+// inventedNames reads the stand-ins of the two templates.
+func inventedNames(old, new *model.Template) invented {
 	stages := map[string]standIn{}
 	n := 0
 	for _, t := range []*model.Template{old, new} {
@@ -449,8 +477,19 @@ func (r *Result) showInventedNames(old, new *model.Template) {
 			}
 		}
 	}
+	var inv invented
 	if len(stages) > 0 {
-		rep := replacerOf(stages)
+		inv.stages = replacerOf(stages)
+	}
+	if len(values) > 0 {
+		inv.values = replacerOf(values)
+	}
+	return inv
+}
+
+// replaceInvented shows the stand-ins of inv in r.
+func (r *Result) replaceInvented(inv invented) {
+	if rep := inv.stages; rep != nil {
 		for i := range r.Routes {
 			r.Routes[i].Stage = rep.Replace(r.Routes[i].Stage)
 		}
@@ -461,10 +500,10 @@ func (r *Result) showInventedNames(old, new *model.Template) {
 			r.Hazards[i].Message = rep.Replace(r.Hazards[i].Message)
 		}
 	}
-	if len(values) == 0 {
+	rep := inv.values
+	if rep == nil {
 		return
 	}
-	rep := replacerOf(values)
 	fields := func(fcs []FieldChange) []FieldChange {
 		out := fcs[:0]
 		for _, fc := range fcs {
