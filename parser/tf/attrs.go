@@ -25,7 +25,19 @@ func (l *loader) exported(in *instance) cty.Value {
 	if modelled && !r.data {
 		size = len(s.args) + len(s.attrs) + 8 // arguments, attributes and ids: no growing
 	}
-	obj := make(map[string]cty.Value, size)
+	var obj map[string]cty.Value
+	if modelled && !r.data {
+		// cty.ObjectVal copies obj and in.attrs is made below, so every
+		// instance of a modelled type fills the same map: one map of ~30
+		// entries less per instance (8% of the bytes of 200 routes).
+		if l.exportScratch == nil {
+			l.exportScratch = make(map[string]cty.Value, size)
+		}
+		obj = l.exportScratch
+		clear(obj)
+	} else {
+		obj = make(map[string]cty.Value, size)
+	}
 	for k, v := range in.argv {
 		obj[k] = v
 	}
@@ -130,7 +142,13 @@ func (l *loader) exported(in *instance) cty.Value {
 			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
 		}
 	}
-	in.attrs = make(map[string]string, len(obj)) // obj has a's names
+	n := 0 // in.attrs's size: obj holds a's names and nulls for the rest
+	for _, x := range obj {
+		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
+			n++
+		}
+	}
+	in.attrs = make(map[string]string, n)
 	for k, x := range obj {
 		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
 			in.attrs[k] = ctyString(x)
@@ -581,7 +599,10 @@ func (l *loader) scanRefs(m *module) map[string]map[string]bool {
 // depsOf returns the graph edges of one instance: every reference in its
 // body (resolved to instances where the index is known) and depends_on.
 func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge {
-	var edges []model.Edge
+	// The instances of a resource have as many edges as one another,
+	// mostly: the previous instance's count sizes the slice and the map
+	// (growing them by doubling was 5% of the bytes of 200 routes).
+	edges := make([]model.Edge, 0, r.edgeHint)
 	type edgeKey struct {
 		to   string
 		kind model.EdgeKind
@@ -589,7 +610,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	}
 	// An edge read more than once keeps its first place in the source:
 	// a nested block's attributes are visited in map order.
-	seen := map[edgeKey]int{}
+	seen := make(map[edgeKey]int, r.edgeHint)
 	addEdge := func(e model.Edge) {
 		k := edgeKey{e.To, e.Kind, e.Attr}
 		if i, ok := seen[k]; ok {
@@ -706,6 +727,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	slices.SortStableFunc(edges, func(a, b model.Edge) int {
 		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
 	})
+	r.edgeHint = len(edges)
 	return edges
 }
 

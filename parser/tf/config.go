@@ -95,6 +95,8 @@ type resource struct {
 	// ranges and names are the argument ranges every instance has, kept
 	// from the first when the body has no dynamic block (evalInstance).
 	ranges, names map[string]hcl.Range
+	// edgeHint is the number of edges depsOf found for the last instance.
+	edgeHint int
 }
 
 // key is the resource's address inside its module ("type.name" or

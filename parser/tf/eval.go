@@ -33,10 +33,13 @@ type loader struct {
 	diags   diag.Diagnostics
 	rootDir string
 	funcs   map[string]function.Function
-	modules map[string]*module // by directory
-	insts   []*instance        // every resource and data instance, all modules
-	params  []model.Parameter
-	outputs []model.Output
+	// exportScratch is the map exported fills for each instance of a
+	// modelled type (cty.ObjectVal copies it).
+	exportScratch map[string]cty.Value
+	modules       map[string]*module // by directory
+	insts         []*instance        // every resource and data instance, all modules
+	params        []model.Parameter
+	outputs       []model.Output
 	// reported dedups diagnostics emitted once per source location.
 	reported map[string]bool
 	// relAttrs are attribute names read through splats and relative

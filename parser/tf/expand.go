@@ -90,9 +90,11 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 		}
 		keys := make([]cty.Value, n)
 		extras := make([]map[string]cty.Value, n)
+		attrs := map[string]cty.Value{} // cty.ObjectVal copies it
 		for i := range keys {
 			keys[i] = cty.NumberIntVal(int64(i))
-			extras[i] = map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": keys[i]})}
+			attrs["index"] = keys[i]
+			extras[i] = map[string]cty.Value{"count": cty.ObjectVal(attrs)}
 		}
 		return keys, extras, expandCount
 	case forEach != nil:
@@ -109,12 +111,18 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 		ty := v.Type()
 		var keys []cty.Value
 		var extras []map[string]cty.Value
+		if (ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) && !v.IsMarked() && v.LengthInt() <= maxInstances {
+			n := v.LengthInt()
+			keys, extras = make([]cty.Value, 0, n), make([]map[string]cty.Value, 0, n)
+		}
+		attrs := map[string]cty.Value{} // each's, for cty.ObjectVal, which copies it
 		switch {
 		case ty.IsMapType() || ty.IsObjectType():
 			for it := v.ElementIterator(); it.Next(); {
 				k, ev := it.Element()
 				keys = append(keys, k)
-				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})})
+				attrs["key"], attrs["value"] = k, ev
+				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(attrs)})
 			}
 		case ty.IsSetType():
 			if !ty.ElementType().Equals(cty.String) {
@@ -132,7 +140,8 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 					continue
 				}
 				keys = append(keys, ev)
-				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": ev, "value": ev})})
+				attrs["key"], attrs["value"] = ev, ev
+				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(attrs)})
 			}
 		default:
 			hint := "for_each takes a map or a set of strings."

@@ -162,6 +162,20 @@ func (mi *modInst) instanceCtx(r *resource, extra map[string]cty.Value) *hcl.Eva
 		mi.bodyCtx[r] = c
 	}
 	child := c.ctx.NewChild()
+	// The child holds the extra values the body refers to: extra itself
+	// when it refers to all of them (each, or count), which nothing writes
+	// to; else a copy of those.
+	all := true
+	for n := range extra {
+		if !slices.ContainsFunc(travs, func(tr hcl.Traversal) bool { return tr.RootName() == n }) {
+			all = false
+			break
+		}
+	}
+	if all {
+		child.Variables = extra
+		return child
+	}
 	child.Variables = make(map[string]cty.Value, len(extra))
 	for _, tr := range travs {
 		if v, ok := extra[tr.RootName()]; ok {
