@@ -26,6 +26,14 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 	if body == nil {
 		return
 	}
+	// The definition's binary media types join the API's own, as SAM
+	// merges BinaryMediaTypes into a DefinitionBody and API Gateway's
+	// import keeps both.
+	for _, t := range body.list("x-amazon-apigateway-binary-media-types") {
+		if !slices.Contains(api.BinaryMediaTypes, t) {
+			api.BinaryMediaTypes = append(api.BinaryMediaTypes, t)
+		}
+	}
 	paths := body.sub("paths")
 	if paths.node == nil || paths.node.Kind != cfn.Mapping {
 		return
