@@ -77,7 +77,6 @@ type instance struct {
 	lastDur atomic.Int64
 	handed  atomic.Int64 // invocations handed to the instance (Config.RecycleAfter)
 
-	logID  atomic.Pointer[string] // request id output lines belong to
 	logs   logState
 	status *os.File // /proc/{pid}/status, for Max Memory Used
 	// The peak resident set size last read from status, and when. It only
@@ -117,7 +116,6 @@ type invocation struct {
 
 // outcome is how an invocation ended.
 type outcome struct {
-	quiet   bool // the runtime wrote no output for the invocation (hdrOutput)
 	payload []byte
 	errType string // set for function errors
 	isErr   bool
@@ -232,10 +230,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	}
 	fn.s.processes(1)
 	in.status = openStatus(cmd.Process.Pid)
-	in.logs.pipe = pr
-	in.logs.syncs = make(chan logSync, 4)
-	in.logs.resume = make(chan struct{}, 1)
-	go in.pump()
+	in.startPump(pr)
 	go in.reap()
 	return in, nil, nil
 }
@@ -521,7 +516,7 @@ func (in *instance) promote(id string) {
 	in.eventRx.Store(in.rx.Load())
 	in.busySince.Store(a.start.UnixNano())
 	in.timer.Reset(in.fn.timeout)
-	in.beginLog(a)
+	in.beginLog(a, true)
 }
 
 // claim takes inv from the runtime, for the caller to settle it (finish):
@@ -564,7 +559,7 @@ func (in *instance) finish(inv *invocation, o outcome) {
 	in.mu.Unlock()
 	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
-	in.endLog(inv, &res, o.quiet)
+	in.endLog(inv, &res)
 	inv.done <- res
 	if o.fatal || in.dead() {
 		in.stop()

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -25,56 +25,62 @@ const (
 	logTailBytes = 4 << 10
 )
 
-// logState is an instance's output pump and its log tail for the running
-// invocation.
+// logState is an instance's output: the pipe its process writes to
+// (stdout and stderr share it, as they share one CloudWatch stream), what
+// has been read of it and not logged yet, and which invocation the output
+// belongs to.
+//
+// Everything the instance logs — its output lines and the service's
+// START, END and REPORT lines — is logged under mu, so an instance's log
+// is one ordered stream. The pipe is read under mu too: by the pump's
+// goroutine whenever the pipe has bytes, and by END itself, which reads
+// what the pipe holds before it logs (the runtime wrote all of an
+// invocation's output before its answer, so the output comes before END,
+// whatever the pump's goroutine is doing).
 type logState struct {
-	mu   sync.Mutex
-	tail []byte // nil unless the running invocation asked for its tail
+	mu sync.Mutex
 
-	pipe *os.File     // the read end of the process's stdout and stderr
-	read atomic.Int64 // bytes read from the pipe
-	// readMu is held by the pump from taking bytes out of the pipe until
-	// it has counted them in read, and by syncLogs while it measures: so
-	// syncLogs never finds the pipe drained by bytes read does not count
-	// yet (the pump's goroutine or thread may be descheduled in between,
-	// for milliseconds on a busy machine).
-	readMu sync.Mutex
-	// readHook, when set (tests), runs in that window.
-	readHook func()
-	// logged is the value of read once the pump has logged what it read
-	// (all but a partial line): below read, the pump holds bytes it has
-	// taken from the pipe and not logged yet.
-	logged atomic.Int64
-	// partial is set while the pump holds the start of a line it has not
-	// seen the end of.
-	partial atomic.Bool
-	syncs   chan logSync
-	// held is the request id of the invocation ahead while the pump holds
-	// the output that follows its mark, until it begins (beginLog counts
-	// begun and signals resume).
-	held   atomic.Pointer[string]
-	begun  atomic.Int64
-	resume chan struct{}
-	// The pump's: the id of the last mark it read, and begun then. Lines
-	// after a mark are the marked invocation's until the next mark or
-	// until another invocation begins (unmarked output is attributed by
-	// time), however late the pump reads them.
-	markID    string
-	markBegun int64
+	pipe *os.File // the read end of the process's stdout and stderr
+	rc   syscall.RawConn
+	fd   int // the pipe's descriptor (non-blocking); -1 when not read directly
+	buf  []byte
+	n    int  // bytes of buf not logged yet: a partial line, or what follows a held mark
+	eof  bool // the pipe's writers are gone (or it failed)
+	shut bool // the pipe is closed
+
+	// attr is the request id unmarked output belongs to. It moves to an
+	// invocation when the invocation begins (its event is written after
+	// that), or, for one that began ahead (the runtime started it before
+	// cfnrun read the answer to the one before it), at its mark, which the
+	// bootstrap writes before anything else the invocation does.
+	attr string
+	// aheadBegun is an invocation begun ahead whose mark is still to be
+	// read.
+	aheadBegun string
+	// held is set when the pump read the mark of an invocation ahead that
+	// has not begun: what follows it waits in buf until it begins, after
+	// the END and REPORT of the invocation before it.
+	held   string
+	resume chan struct{} // signalled when a hold ends
+
+	tail   []byte // the log tail of the invocation tailID, when it asked for one
+	tailID string
 }
 
 // Invocation marks. cfnrun's bootstraps write one to the function's output
-// before the first output of each invocation (in the same write):
+// before the first output of each invocation (in the same write), and for
+// an invocation handed ahead before anything else it does:
 //
 //	\x1ecfnrun:REQUEST-ID\n
 //
 // An instance that takes events ahead starts an invocation before cfnrun
 // has read the answer to the one before it, so the time at which output
-// is read no longer tells which invocation wrote it; the mark does. The
-// pump drops marks, and holds what follows the mark of the invocation
-// ahead until cfnrun has logged the END and REPORT of the one before and
-// the START of that one. Output written around the bootstrap's streams
-// (a child process, a raw write to fd 1) is still attributed by time.
+// is read no longer tells which invocation wrote it; the mark does: what
+// comes after it in the pipe, marked or not (a child process, a write
+// straight to file descriptor 1), is that invocation's. The pump drops
+// marks, and holds what follows the mark of the invocation ahead until
+// cfnrun has logged the END and REPORT of the one before and the START of
+// that one.
 const (
 	markByte    = 0x1e
 	markPrefix  = "\x1ecfnrun:"
@@ -108,146 +114,145 @@ func parseMark(b []byte) (id string, size int) {
 	return "", -1
 }
 
-// logSync asks the pump to log everything up to byte target of the output,
-// a line without its newline included, and then to close done.
-type logSync struct {
-	target int64
-	id     string // the invocation that ends
-	done   chan struct{}
+// What drainLocked found.
+const (
+	pipeEmpty = iota // it read what the pipe held
+	pipeMore         // it stopped after maxReads reads
+	pipeHeld         // at the mark of an invocation ahead that has not begun
+	pipeEOF          // the writers are gone, or the pipe failed or is closed
+)
+
+// errPipeEmpty is readPipe's error when the pipe holds nothing.
+var errPipeEmpty = errors.New("the pipe is empty")
+
+// endReads bounds how many reads END makes (64 KiB each): the pipe holds
+// 64 KiB, and the pump's goroutine reads while an invocation runs.
+const endReads = 8
+
+// startPump sets up the instance's output pipe and starts its pump.
+func (in *instance) startPump(pr *os.File) {
+	in.logs.pipe = pr
+	in.logs.buf = make([]byte, maxLogLine)
+	in.logs.resume = make(chan struct{}, 1)
+	in.logs.fd = -1
+	if rc, fd, ok := rawPipe(pr); ok {
+		in.logs.rc, in.logs.fd = rc, fd
+	}
+	go in.pump()
 }
 
-// maxSyncWait bounds how long an invocation's end waits for its output to
-// be logged.
-const maxSyncWait = 100 * time.Millisecond
-
-// pump reads the process's output (stdout and stderr share one pipe, as
-// they share one CloudWatch stream) and logs it line by line. Lines longer
+// pump logs the process's output as it comes, line by line. Lines longer
 // than maxLogLine are logged in pieces; memory stays bounded whatever the
 // function prints.
 func (in *instance) pump() {
-	f := in.logs.pipe
-	defer f.Close()
-	buf := make([]byte, maxLogLine)
-	n := 0
-	var pending []logSync
-	read := pipeReader(f, &in.logs.readMu, func(m int) {
-		if in.logs.readHook != nil {
-			in.logs.readHook()
-		}
-		in.logs.read.Add(int64(m))
-	})
+	defer func() {
+		in.logs.mu.Lock()
+		in.logs.shut = true
+		in.logs.pipe.Close()
+		in.logs.mu.Unlock()
+	}()
 	for {
-		m, err := read(buf[n:])
-		if m > 0 {
-			n += m
-			var held *string
-			var begun int64
-			n, held, begun = in.logLines(buf, n)
-			for held != nil {
-				// Everything before the mark is logged: the invocations
-				// before it may end.
-				in.logs.held.Store(held)
-				keep := pending[:0]
-				for _, r := range pending {
-					if r.id == *held {
-						keep = append(keep, r)
-					} else {
-						close(r.done)
-					}
-				}
-				pending = in.awaitBegin(*held, begun, keep)
-				in.logs.held.Store(nil)
-				in.logs.markID, in.logs.markBegun = *held, in.logs.begun.Load()
-				n, held, begun = in.logLines(buf, n)
+		st := pipeEOF
+		if rc := in.logs.rc; rc != nil {
+			err := rc.Read(func(uintptr) bool {
+				in.logs.mu.Lock()
+				st = in.drainLocked(4)
+				in.logs.mu.Unlock()
+				return st != pipeEmpty // else wait until the pipe is readable
+			})
+			if err != nil {
+				st = pipeEOF
 			}
-			in.logs.logged.Store(in.logs.read.Load())
+		} else {
+			st = in.readPlain()
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// syncLogs interrupted the read: pick up its requests.
-			f.SetReadDeadline(time.Time{})
-			for more := true; more; {
-				select {
-				case r := <-in.logs.syncs:
-					pending = append(pending, r)
-				default:
-					more = false
-				}
-			}
-			err = nil
-		}
-		if len(pending) > 0 {
-			read := in.logs.read.Load()
-			keep := pending[:0]
-			for _, r := range pending {
-				if read >= r.target {
-					if n > 0 {
-						in.logLine(buf[:n])
-						n = 0
-						in.logs.partial.Store(false)
-					}
-					close(r.done)
-					continue
-				}
-				keep = append(keep, r)
-			}
-			pending = keep
-		}
-		if err != nil {
-			if n > 0 {
-				in.logLine(buf[:n])
-			}
-			for _, r := range pending {
-				close(r.done)
-			}
+		switch st {
+		case pipeEOF:
+			in.logs.mu.Lock()
+			in.flushPartialLocked()
+			in.logs.mu.Unlock()
 			return
-		}
-	}
-}
-
-// plainPipeReader reads f and counts what it read under mu afterwards.
-func plainPipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
-	return func(b []byte) (int, error) {
-		n, err := f.Read(b)
-		if n > 0 {
-			mu.Lock()
-			counted(n)
-			mu.Unlock()
-		}
-		return n, err
-	}
-}
-
-// awaitBegin waits until the invocation ahead whose mark the pump holds
-// at (id) has begun, that is until an invocation has begun since begun
-// (only it can be next), or the instance has ended. It answers syncLogs
-// meanwhile: at once for the invocations before it, later (pending) for
-// it.
-func (in *instance) awaitBegin(id string, begun int64, pending []logSync) []logSync {
-	for in.logs.begun.Load() == begun {
-		select {
-		case <-in.logs.resume:
-		case r := <-in.logs.syncs:
-			if r.id == id {
-				pending = append(pending, r)
-			} else {
-				close(r.done)
+		case pipeHeld:
+			select {
+			case <-in.logs.resume:
+			case <-in.exited:
+				// The invocation ahead never began: what follows its
+				// mark is its own all the same.
+				in.logs.mu.Lock()
+				if h := in.logs.held; h != "" {
+					in.logs.held, in.logs.attr = "", h
+					in.processLocked()
+				}
+				in.logs.mu.Unlock()
 			}
-		case <-in.exited:
-			return pending
 		}
 	}
-	return pending
 }
 
-// logLines logs the complete lines of buf[:n] (and buf itself when it is
-// full of one line), moves the rest to the front and returns its length.
-// It drops invocation marks; at the mark of the invocation ahead, which
-// has not begun, it stops and returns its id (held; the rest is that
-// invocation's), and the count of invocations begun before it.
-func (in *instance) logLines(buf []byte, n int) (int, *string, int64) {
+// readPlain reads the pipe with a blocking read (where it cannot be read
+// directly), then logs what it read.
+func (in *instance) readPlain() int {
+	in.logs.mu.Lock()
+	held, n := in.logs.held != "", in.logs.n
+	in.logs.mu.Unlock()
+	if held {
+		return pipeHeld
+	}
+	// Only this goroutine reads or moves buf[n:] outside of mu.
+	m, err := in.logs.pipe.Read(in.logs.buf[n:])
+	in.logs.mu.Lock()
+	defer in.logs.mu.Unlock()
+	in.logs.n += m
+	in.processLocked()
+	if err != nil {
+		in.logs.eof = true
+		return pipeEOF
+	}
+	return pipeMore
+}
+
+// drainLocked reads what the pipe holds, at most maxReads times, and logs
+// it, until it reaches the mark of an invocation ahead that has not begun
+// (logs.mu held).
+func (in *instance) drainLocked(maxReads int) int {
+	l := &in.logs
+	for i := 0; ; i++ {
+		switch {
+		case l.eof || l.shut || l.fd < 0:
+			return pipeEOF
+		case l.held != "":
+			return pipeHeld
+		case i == maxReads:
+			return pipeMore
+		}
+		space := len(l.buf) - l.n
+		m, err := readPipe(l.fd, l.buf[l.n:])
+		switch {
+		case err == errPipeEmpty:
+			return pipeEmpty
+		case m <= 0 || err != nil:
+			l.eof = true
+			return pipeEOF
+		}
+		l.n += m
+		in.processLocked()
+		if m < space {
+			return pipeEmpty // that read emptied the pipe
+		}
+	}
+}
+
+// processLocked logs the complete lines of buf (and buf itself when it is
+// full of one line), drops invocation marks and keeps the rest. At the
+// mark of the invocation ahead, which has not begun, it stops (held): the
+// rest is that invocation's.
+func (in *instance) processLocked() {
+	l := &in.logs
+	if l.held != "" {
+		return
+	}
+	buf, n := l.buf, l.n
 	start, scan := 0, 0 // the line's start; where to look from
-	var held *string
-	var begun int64
 	for scan < n {
 		rest := buf[scan:n]
 		nl := bytes.IndexByte(rest, '\n')
@@ -260,7 +265,7 @@ func (in *instance) logLines(buf []byte, n int) (int, *string, int64) {
 			if nl < 0 {
 				break
 			}
-			in.logLine(buf[start : scan+nl+1])
+			in.logLineLocked(buf[start : scan+nl+1])
 			scan += nl + 1
 			start = scan
 			continue
@@ -275,25 +280,51 @@ func (in *instance) logLines(buf []byte, n int) (int, *string, int64) {
 			break // the rest of the mark is still to come
 		}
 		if at > start {
-			in.logLine(buf[start:at]) // the end of the previous invocation's output
+			in.logLineLocked(buf[start:at]) // the end of the previous invocation's output
 		}
 		scan = at + size
 		start = scan
-		// begun before isAhead: the invocation ahead begins after both.
-		if begun = in.logs.begun.Load(); in.isAhead(id) {
-			held = &id
+		if !in.markLocked(id) {
 			break
 		}
-		in.logs.markID, in.logs.markBegun = id, begun
 	}
-	if held == nil && start == 0 && n == len(buf) {
-		in.logLine(buf[:n])
+	if l.held == "" && start == 0 && n == len(buf) {
+		in.logLineLocked(buf[:n])
 		start = n
 	}
 	copy(buf, buf[start:n])
-	n -= start
-	in.logs.partial.Store(n > 0 && held == nil)
-	return n, held, begun
+	l.n = n - start
+}
+
+// markLocked moves the output's attribution to the invocation whose mark
+// was read, or holds the output at the mark of the invocation ahead,
+// which has not begun (false).
+func (in *instance) markLocked(id string) bool {
+	l := &in.logs
+	switch {
+	case id == l.aheadBegun:
+		l.aheadBegun = ""
+	case in.isAhead(id):
+		l.held = id
+		return false
+	}
+	l.attr = id
+	return true
+}
+
+// flushPartialLocked logs a line the pump holds without its newline (at
+// END, and when the pipe ends), unless it is held or may be the start of
+// a mark.
+func (in *instance) flushPartialLocked() {
+	l := &in.logs
+	if l.n == 0 || l.held != "" {
+		return
+	}
+	if _, size := parseMark(l.buf[:l.n]); size < 0 && !l.eof {
+		return
+	}
+	in.logLineLocked(l.buf[:l.n])
+	l.n = 0
 }
 
 // isAhead reports whether id is the invocation ahead, not begun.
@@ -303,60 +334,20 @@ func (in *instance) isAhead(id string) bool {
 	return in.ahead != nil && in.ahead.id == id
 }
 
-// syncLogs waits (briefly) until the pump has logged everything the process
-// wrote so far, so that an invocation's output comes before its END and
-// REPORT lines and into its log tail.
-func (in *instance) syncLogs(id string) {
-	if h := in.logs.held.Load(); h != nil && *h != id {
-		return // all output up to the mark of an invocation after it is logged
-	}
-	// In this order: bytes still in the pipe, then whether the pump has
-	// logged all it took out of it (it may have read the last lines just
-	// before avail was measured and not logged them yet), then a partial
-	// line it holds.
-	in.logs.readMu.Lock()
-	avail := pipeAvailable(in.logs.pipe)
-	read := in.logs.read.Load()
-	done := avail == 0 && in.logs.logged.Load() == read && !in.logs.partial.Load()
-	in.logs.readMu.Unlock()
-	if avail < 0 || done {
-		return
-	}
-	r := logSync{target: read + int64(avail), id: id, done: make(chan struct{})}
-	select {
-	case in.logs.syncs <- r:
-	default:
-		return
-	}
-	in.logs.pipe.SetReadDeadline(time.Now())
-	t := time.NewTimer(maxSyncWait)
-	defer t.Stop()
-	select {
-	case <-r.done:
-	case <-t.C:
-	case <-in.exited:
-	}
-}
-
-func (in *instance) logLine(line []byte) {
+// logLineLocked logs one line of the function's output under the
+// invocation it belongs to (logs.mu held).
+func (in *instance) logLineLocked(line []byte) {
 	line = bytes.TrimRight(line, "\r\n")
-	in.logs.mu.Lock()
-	if in.logs.tail != nil {
-		in.logs.tail = appendTail(in.logs.tail, line)
+	l := &in.logs
+	if l.tail != nil && l.attr == l.tailID {
+		l.tail = appendTail(l.tail, line)
 	}
-	in.logs.mu.Unlock()
 	log := in.fn.s.log
 	ctx := context.Background()
 	if !log.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	id := ""
-	if in.logs.markID != "" && in.logs.begun.Load() == in.logs.markBegun {
-		id = in.logs.markID
-	} else if p := in.logID.Load(); p != nil {
-		id = *p
-	}
-	log.LogAttrs(ctx, slog.LevelInfo, string(line), slog.String("function", in.fn.name), slog.String("requestId", id))
+	log.LogAttrs(ctx, slog.LevelInfo, string(line), slog.String("function", in.fn.name), slog.String("requestId", l.attr))
 }
 
 // appendTail appends a line to a tail, keeping its last logTailBytes.
@@ -373,10 +364,15 @@ func appendTail(tail, line []byte) []byte {
 // invocation, and adds it to the tail when one is kept.
 func (in *instance) emit(id, line string) {
 	in.logs.mu.Lock()
-	if in.logs.tail != nil {
-		in.logs.tail = appendTail(in.logs.tail, []byte(line))
-	}
+	in.emitLocked(id, line)
 	in.logs.mu.Unlock()
+}
+
+// emitLocked is emit with logs.mu held.
+func (in *instance) emitLocked(id, line string) {
+	if l := &in.logs; l.tail != nil && id == l.tailID {
+		l.tail = appendTail(l.tail, []byte(line))
+	}
 	if w := in.fn.s.cfg.LogOutput; w != nil && in.logging() {
 		bp := lineBufs.Get().(*[]byte)
 		var b []byte
@@ -500,40 +496,59 @@ func (in *instance) logging() bool {
 	return in.fn.s.log.Enabled(context.Background(), slog.LevelInfo)
 }
 
-// beginLog attributes output to inv and writes START.
-func (in *instance) beginLog(inv *invocation) {
-	in.logID.Store(&inv.id)
+// beginLog writes START for inv and attributes output to it: from now
+// on, or, for an invocation handed ahead (ahead: the runtime started it
+// when it answered the one before), from its mark on.
+func (in *instance) beginLog(inv *invocation, ahead bool) {
+	l := &in.logs
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if inv.logTail {
-		in.logs.mu.Lock()
-		in.logs.tail = make([]byte, 0, logTailBytes+512)
-		in.logs.mu.Unlock()
+		l.tail = make([]byte, 0, logTailBytes+512)
+		l.tailID = inv.id
 	}
 	if inv.logTail || in.logging() {
-		in.emit(inv.id, "START RequestId: "+inv.id+" Version: $LATEST")
+		in.emitLocked(inv.id, "START RequestId: "+inv.id+" Version: $LATEST")
 	}
-	// After START: the pump may log the invocation's output.
-	in.logs.begun.Add(1)
+	switch {
+	case !ahead:
+		l.attr, l.aheadBegun = inv.id, ""
+		if l.held == "" {
+			return
+		}
+	case l.attr == inv.id:
+		return // its mark was read (before isAhead saw it promoted)
+	case l.held != inv.id:
+		l.aheadBegun = inv.id
+		return
+	}
+	// The output the pump held at the invocation's mark is its own.
+	l.held, l.attr = "", inv.id
+	in.processLocked()
 	select {
-	case in.logs.resume <- struct{}{}:
+	case l.resume <- struct{}{}:
 	default:
 	}
 }
 
-// endLog writes END and REPORT, and hands the tail to the result.
-func (in *instance) endLog(inv *invocation, res *Result, quiet bool) {
+// endLog writes END and REPORT after the invocation's output, and hands
+// the tail to the result. The runtime wrote that output before it
+// answered: END reads what the pipe holds first.
+func (in *instance) endLog(inv *invocation, res *Result) {
 	if !inv.logTail && !in.logging() {
 		return
 	}
-	if !quiet {
-		in.syncLogs(inv.id)
+	l := &in.logs
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if in.drainLocked(endReads) != pipeHeld {
+		in.flushPartialLocked()
 	}
-	in.emit(inv.id, "END RequestId: "+inv.id)
-	in.emit(inv.id, in.report(inv.id, res))
-	if inv.logTail {
-		in.logs.mu.Lock()
-		res.LogTail = in.logs.tail
-		in.logs.tail = nil
-		in.logs.mu.Unlock()
+	in.emitLocked(inv.id, "END RequestId: "+inv.id)
+	in.emitLocked(inv.id, in.report(inv.id, res))
+	if inv.logTail && l.tailID == inv.id {
+		res.LogTail = l.tail
+		l.tail, l.tailID = nil, ""
 	}
 }
 

@@ -60,10 +60,6 @@ const (
 	// it) in place of a deadline it cannot know. See instance.ahead.
 	hdrAhead        = "Cfnrun-Runtime-Ahead"
 	hdrAheadTimeout = "Cfnrun-Runtime-Timeout-Ms"
-	// On a POST of an invocation's answer, hdrOutput: 0 says that the
-	// bootstrap wrote no output for it (no mark): its END need not wait
-	// for the output pipe (one system call fewer per invocation).
-	hdrOutput = "Cfnrun-Runtime-Output"
 
 	// maxHeaderBytes bounds a request's head (request line, headers and
 	// trailers).
@@ -185,7 +181,6 @@ type request struct {
 	chunked      bool
 	expect       bool // Expect: 100-continue
 	ahead        bool // hdrAhead: 1 (GET /next)
-	quiet        bool // hdrOutput: 0 (POST of an answer)
 	errType      string
 	// From the trailers of a chunked body.
 	trailerType, trailerBody string
@@ -317,9 +312,15 @@ func (in *instance) next(c *rapiConn, ahead, closing bool) {
 		in.fn.prefetch(in)
 		return
 	case cur != nil:
+		// The invocation dispatched before the runtime asked: this poll
+		// takes it, and the instance is busy, not polling. (Marked
+		// polling, it was freed as soon as that invocation settled, and
+		// a runtime that exits after answering, as the bootstraps do
+		// after an uncaught exception, was handed the next invocation.)
 		in.deliverLocked(cur, false)
 		in.mu.Unlock()
 		c.flush()
+		return
 	default:
 		in.mu.Unlock()
 	}
@@ -348,7 +349,7 @@ func (in *instance) dispatch(inv *invocation) {
 	fn := in.fn
 	inv.start = time.Now()
 	inv.deadline = inv.start.Add(fn.timeout)
-	in.beginLog(inv)
+	in.beginLog(inv, false)
 	in.handed.Add(1)
 	in.mu.Lock()
 	in.cur = inv
@@ -538,7 +539,6 @@ func (in *instance) response(c *rapiConn, r *request, id string, body []byte, to
 		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
-	o.quiet = r.quiet
 	c.accepted(closing)
 	in.finish(inv, o)
 }
@@ -555,7 +555,6 @@ func (in *instance) invocationError(c *rapiConn, r *request, id string, body []b
 		c.apiError(400, "InvalidRequestID", "Invalid request ID", closing)
 		return
 	}
-	o.quiet = r.quiet
 	c.accepted(closing)
 	in.finish(inv, o)
 }
@@ -777,8 +776,6 @@ func (c *rapiConn) readHead() (request, error) {
 			r.errType = string(v)
 		case asciiEqualFold(k, hdrAhead):
 			r.ahead = string(v) == "1"
-		case asciiEqualFold(k, hdrOutput):
-			r.quiet = string(v) == "0"
 		}
 	}
 	if r.chunked {

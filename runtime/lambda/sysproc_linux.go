@@ -2,10 +2,8 @@ package lambda
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"strconv"
-	"sync"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -68,67 +66,35 @@ func maxRSSKB(f *os.File) int64 {
 	return kb
 }
 
-// pipeReader returns a reader of the pipe f that passes the count of the
-// bytes it takes out of the pipe to counted with mu held, from before the
-// read system call until counted returns: while mu is held by another,
-// the pipe and counted's tally agree (syncLogs relies on it).
-func pipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
+// rawPipe returns the pipe f's descriptor (non-blocking, as os.Pipe
+// makes it) and the connection to wait on it with.
+func rawPipe(f *os.File) (syscall.RawConn, int, bool) {
 	rc, err := f.SyscallConn()
 	if err != nil {
-		return plainPipeReader(f, mu, counted)
+		return nil, -1, false
 	}
-	var (
-		p    []byte
-		n    int
-		rerr error
-	)
-	// Made once: the poller calls it again when the pipe becomes readable.
-	try := func(fd uintptr) bool {
-		mu.Lock()
-		for {
-			n, rerr = unix.Read(int(fd), p)
-			if rerr != unix.EINTR {
-				break
-			}
-		}
-		if n > 0 {
-			counted(n)
-		}
-		mu.Unlock()
-		return rerr != unix.EAGAIN
+	fd := -1
+	if err := rc.Control(func(u uintptr) { fd = int(u) }); err != nil || fd < 0 {
+		return nil, -1, false
 	}
-	return func(b []byte) (int, error) {
-		p = b
-		if err := rc.Read(try); err != nil {
-			return 0, err
-		}
-		switch {
-		case rerr != nil:
-			return 0, rerr
-		case n == 0 && len(b) > 0:
-			return 0, io.EOF
-		}
-		return n, nil
-	}
+	return rc, fd, true
 }
 
-// pipeAvailable returns how many bytes wait in a pipe (FIONREAD, which
-// Linux names TIOCINQ), or -1.
-func pipeAvailable(f *os.File) int {
-	if f == nil {
-		return -1
-	}
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return -1
-	}
-	n := -1
-	rc.Control(func(fd uintptr) {
-		if v, err := unix.IoctlGetInt(int(fd), unix.TIOCINQ); err == nil {
-			n = v
+// readPipe reads the non-blocking pipe fd; errPipeEmpty when it holds
+// nothing.
+func readPipe(fd int, b []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return 0, errPipeEmpty
 		}
-	})
-	return n
+		return n, err
+	}
 }
 
 // anyRunnable reports whether a thread of the process is running or

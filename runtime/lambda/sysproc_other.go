@@ -5,7 +5,6 @@ package lambda
 import (
 	"errors"
 	"os"
-	"sync"
 	"syscall"
 )
 
@@ -24,12 +23,11 @@ func openStatus(int) *os.File { return nil }
 
 func maxRSSKB(*os.File) int64 { return 0 }
 
-func pipeAvailable(*os.File) int { return -1 }
+// rawPipe: here the pump reads the pipe with blocking reads, and END
+// does not read it.
+func rawPipe(*os.File) (syscall.RawConn, int, bool) { return nil, -1, false }
 
-// pipeReader: syncLogs does not wait for output here (pipeAvailable is -1).
-func pipeReader(f *os.File, mu *sync.Mutex, counted func(int)) func([]byte) (int, error) {
-	return plainPipeReader(f, mu, counted)
-}
+func readPipe(int, []byte) (int, error) { return 0, errPipeEmpty }
 
 func anyRunnable(int) bool { return false }
 

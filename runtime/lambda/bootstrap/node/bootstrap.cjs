@@ -20,7 +20,11 @@
 // Output: the first write of each invocation to process.stdout or
 // process.stderr (console.* write there) is preceded, in the same write,
 // by a mark "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the
-// output to its invocation and drops.
+// output to its invocation and drops. An event handed ahead gets its mark
+// before the handler runs, whatever it writes: cfnrun may not yet have
+// read the answer to the invocation before it, and output that goes
+// around the streams (a child process, fs.writeSync(1, ...)) is told
+// apart by where it is in the pipe, after that mark.
 
 const net = require('node:net');
 const fs = require('node:fs');
@@ -118,15 +122,10 @@ function parseHead(text) {
 const NEXT = 'GET ' + PREFIX + 'invocation/next HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nCfnrun-Runtime-Ahead: 1\r\n\r\n';
 const POST_HEAD = ' HTTP/1.1\r\nHost: ' + API + '\r\nUser-Agent: cfnrun-node\r\nContent-Type: application/json\r\nContent-Length: ';
 
-// QUIET, on the answer of an invocation that wrote no output (no mark),
-// tells cfnrun that its END need not wait for the output pipe.
-const QUIET = 'Cfnrun-Runtime-Output: 0\r\n';
-
 // post is a POST request with a JSON body (a string), as a string.
-function post(pathname, body, extraHeaders, quiet) {
+function post(pathname, body, extraHeaders) {
   let head = 'POST ' + PREFIX + pathname + POST_HEAD + Buffer.byteLength(body, 'utf8') + '\r\n';
   if (extraHeaders) for (const k of Object.keys(extraHeaders)) head += k + ': ' + extraHeaders[k] + '\r\n';
-  if (quiet) head += QUIET;
   return head + '\r\n' + body;
 }
 
@@ -273,6 +272,7 @@ let onEmptyLoop = null; // run when the event loop has nothing left to do
 // so one mark per invocation orders all of its output.
 const MARK = '\x1ecfnrun:';
 let marked = null; // the id of the last mark written
+const stdoutWrite = process.stdout.write;
 function markWrites(stream) {
   const write = stream.write;
   stream.write = function (chunk, encoding, cb) {
@@ -364,6 +364,13 @@ function invoke(handler, res, settle) {
     set callbackWaitsForEmptyEventLoop(v) { waits = Boolean(v); },
   };
   current = { id };
+  if (ahead !== undefined) {
+    // Written at once: straight to the pipe (a stream write costs several
+    // times more), unless the stream holds output still to be written.
+    marked = id;
+    if (process.stdout.writableLength === 0) fs.writeSync(1, MARK + id + '\n');
+    else stdoutWrite.call(process.stdout, MARK + id + '\n');
+  }
   let event;
   try {
     event = JSON.parse(res.body.length ? res.body.utf8Slice(0, res.body.length) : 'null');
@@ -402,7 +409,7 @@ function answer(r) {
     const p = errorPayload(err);
     return post('invocation/' + r.id + '/error', p.body, { 'Lambda-Runtime-Function-Error-Type': p.type });
   }
-  return post('invocation/' + r.id + '/response', body, undefined, marked !== r.id);
+  return post('invocation/' + r.id + '/response', body);
 }
 
 async function main() {

@@ -16,7 +16,11 @@
 # Output: the first write of each invocation to sys.stdout and to sys.stderr
 # (print and the root logger's handler write there) is preceded by a mark
 # "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the output to its
-# invocation and drops.
+# invocation and drops. An event handed ahead gets its mark, written straight
+# to the pipe, before the handler runs: cfnrun may not yet have read the
+# answer to the invocation before it, and output that goes around the
+# streams (a child process, os.write(1, ...)) is told apart by where it is in
+# the pipe, after that mark.
 
 import collections
 import decimal
@@ -121,16 +125,12 @@ class MarkedStream:
         return getattr(self._stream, name)
 
 
-def post(path, body, error_type=None, quiet=False):
+def post(path, body, error_type=None):
     head = ("POST " + PREFIX + path + " HTTP/1.1\r\nHost: " + API +
             "\r\nUser-Agent: cfnrun-python\r\nContent-Type: application/json\r\nContent-Length: " +
             str(len(body)) + "\r\n")
     if error_type:
         head += "Lambda-Runtime-Function-Error-Type: " + error_type + "\r\n"
-    if quiet:
-        # No output for this invocation (no mark): its END need not wait for
-        # the output pipe.
-        head += "Cfnrun-Runtime-Output: 0\r\n"
     return (head + "\r\n").encode("latin-1") + body
 
 
@@ -318,7 +318,10 @@ def main():
             os.environ.pop("_X_AMZN_TRACE_ID", None)
         ahead = h.get("cfnrun-runtime-timeout-ms")
         if ahead is not None:
-            # An event ahead carries the timeout: it starts now.
+            # An event ahead: its mark first (the streams were flushed at the
+            # end of the invocation before), and its deadline counts from now.
+            os.write(1, (MARK + request_id + "\n").encode("utf-8", "replace"))
+            out._marked = err._marked = request_id
             deadline = int(time.time() * 1000) + int(ahead)
         else:
             deadline = int(h.get("lambda-runtime-deadline-ms", "0"))
@@ -340,8 +343,7 @@ def main():
                 failed = e
             else:
                 try:
-                    quiet = out._marked != request_id and err._marked != request_id
-                    req = post("invocation/" + request_id + "/response", to_json(result), quiet=quiet)
+                    req = post("invocation/" + request_id + "/response", to_json(result))
                 except (TypeError, ValueError, OverflowError) as e:
                     failed = LambdaError("Runtime.MarshalError", "Unable to marshal response: %s" % e)
         if failed is not None:
