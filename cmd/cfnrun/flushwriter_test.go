@@ -53,3 +53,31 @@ func TestFlushWriterWholeRecords(t *testing.T) {
 		t.Errorf("%d writes: the test wants the buffer to fill", len(out.calls))
 	}
 }
+
+// TestFlushWriterAfter: up's own messages, on stdout or stderr, come after
+// the log lines buffered before them ("cfnrun up: interrupted by SIGTERM:
+// finishing in-flight requests" came before the last function lines when
+// both went to one file).
+func TestFlushWriterAfter(t *testing.T) {
+	var out writeCalls
+	f := newFlushWriter(&out, time.Hour)
+	msgs := f.after(&out)
+	for _, w := range []struct {
+		to   interface{ Write([]byte) (int, error) }
+		line string
+	}{{f, "START\n"}, {f, "a function's line\n"}, {msgs, "cfnrun up: interrupted\n"}, {f, "END\n"}, {msgs, "cfnrun up: stopped\n"}} {
+		if _, err := w.to.Write([]byte(w.line)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	for _, c := range out.calls {
+		got.Write(c)
+	}
+	if want := "START\na function's line\ncfnrun up: interrupted\nEND\ncfnrun up: stopped\n"; got.String() != want {
+		t.Errorf("written:\n%s\nwant:\n%s", got.String(), want)
+	}
+}

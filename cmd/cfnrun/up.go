@@ -148,6 +148,12 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 
 	logOut := newFlushWriter(e.stderr, 100*time.Millisecond)
 	defer logOut.Close()
+	// up's own messages (on stdout and stderr) go out after the log lines
+	// buffered before them: the same terminal or file often takes both.
+	ordered := *e
+	ordered.stdout, ordered.stderr = logOut.after(e.stdout), logOut.after(e.stderr)
+	e = &ordered
+	u.e = e
 	var h slog.Handler = slog.NewTextHandler(logOut, nil)
 	if logFormat == "json" {
 		h = slog.NewJSONHandler(logOut, nil)
@@ -325,6 +331,8 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		// is printed: "stopped" comes after it.
 		<-said
 	}
+	// The instances stop first: their last lines come before "stopped".
+	svc.Close()
 	fmt.Fprintln(e.stdout, "cfnrun up: stopped")
 	return exitOK
 }
@@ -745,6 +753,22 @@ func (f *flushWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return f.bw.Write(p)
+}
+
+// after returns a writer to w that first writes out the log lines
+// buffered so far, so that what is written to w comes after them.
+func (f *flushWriter) after(w io.Writer) io.Writer { return flushedFirst{f, w} }
+
+type flushedFirst struct {
+	f *flushWriter
+	w io.Writer
+}
+
+func (o flushedFirst) Write(p []byte) (int, error) {
+	o.f.mu.Lock()
+	defer o.f.mu.Unlock()
+	_ = o.f.bw.Flush()
+	return o.w.Write(p)
 }
 
 func (f *flushWriter) Close() error {
