@@ -262,6 +262,11 @@ func resourceLines(src []byte) (keys []int, end int) {
 				return nil, 0
 			}
 			keys = append(keys, k)
+			if len(keys) == 1 {
+				if at, ok := indentedLine(src, k, indent); ok {
+					return append(keys, at), len(src)
+				}
+			}
 		}
 		i = lineEnd + 1
 	}
@@ -276,6 +281,8 @@ func resourceKeys(src []byte) (keys []int, end int) {
 	var objects []bool // per open bracket: is it an object
 	expectKey := false
 	var key []byte   // the last key read in the top-level object
+	keyAt := 0       // where it starts
+	resAt := 0       // where the key "Resources" starts
 	inRes := false   // inside the top-level Resources object
 	valueOf := false // a ':' after the top-level key "Resources" was just read
 	for i := 0; i < len(src); i++ {
@@ -294,9 +301,14 @@ func resourceKeys(src []byte) (keys []int, end int) {
 			if expectKey {
 				switch {
 				case len(objects) == 1:
-					key = src[i+1 : j]
+					key, keyAt = src[i+1:j], i
 				case inRes && len(objects) == 2:
 					keys = append(keys, i)
+					if len(keys) == 1 {
+						if at, end, ok := indentedSplit(src, resAt, i); ok {
+							return append(keys, at), end
+						}
+					}
 				}
 				expectKey = false
 			}
@@ -304,6 +316,9 @@ func resourceKeys(src []byte) (keys []int, end int) {
 			i = j
 		case ':':
 			valueOf = len(objects) == 1 && string(key) == "Resources"
+			if valueOf {
+				resAt = keyAt
+			}
 		case '{', '[':
 			if valueOf && c == '{' && !inRes {
 				inRes = true
@@ -328,4 +343,79 @@ func resourceKeys(src []byte) (keys []int, end int) {
 		}
 	}
 	return nil, 0
+}
+
+// indentedSplit is resourceKeys' guess for an indented (pretty-printed)
+// template, without scanning every byte of the section: the key
+// "Resources" starts at resAt and the section's first key at first, each
+// the first text on its line. The section is taken to end at the last '}'
+// that starts a line indented as "Resources" is (searched from the end of
+// the file: the section's own closing brace, or that of a section after
+// it, which only moves the middle), and the second reader starts at the
+// first line after the middle that starts with a key indented as the
+// first one. A raw line break is never inside a JSON string, so in a
+// template printed with one indentation per depth that is a key of the
+// section, or of a section after it at the same depth, which the second
+// reader reads as well as any; in a template printed otherwise it may not
+// be, and the readers find out (see splitReader).
+func indentedSplit(src []byte, resAt, first int) (at, end int, ok bool) {
+	resIndent, ok1 := lineIndent(src, resAt)
+	indent, ok2 := lineIndent(src, first)
+	if !ok1 || !ok2 || len(indent) <= len(resIndent) || !bytes.HasPrefix(indent, resIndent) {
+		return 0, 0, false
+	}
+	closing := append(append([]byte{'\n'}, resIndent...), '}')
+	e := bytes.LastIndex(src[first:], closing)
+	if e < 0 {
+		return 0, 0, false
+	}
+	end = first + e + len(closing) - 1
+	key := append(append([]byte{'\n'}, indent...), '"')
+	mid := first + (end-first)/2
+	k := bytes.Index(src[mid:end], key)
+	if k < 0 {
+		return 0, 0, false
+	}
+	return mid + k + len(key) - 1, end, true
+}
+
+// lineIndent returns the blanks before byte at on its line, and whether
+// there is nothing else before it.
+func lineIndent(src []byte, at int) ([]byte, bool) {
+	from := bytes.LastIndexByte(src[:at], '\n') + 1
+	for _, c := range src[from:at] {
+		if c != ' ' && c != '\t' {
+			return nil, false
+		}
+	}
+	return src[from:at], true
+}
+
+// indentedLine is resourceLines' guess past the section's first key (at
+// byte first, indented by indent): the first line after the middle of the
+// rest of the file that starts with indent spaces and then a key (not a
+// blank, a comment or a list item). It does not look for the section's end,
+// which the second reader finds; taking the end of the file for it only
+// moves the middle when other sections follow.
+func indentedLine(src []byte, first, indent int) (at int, ok bool) {
+	key := make([]byte, indent+1)
+	key[0] = '\n'
+	for i := 1; i <= indent; i++ {
+		key[i] = ' '
+	}
+	for from := first + (len(src)-first)/2; ; {
+		k := bytes.Index(src[from:], key)
+		if k < 0 {
+			return 0, false
+		}
+		at = from + k + len(key)
+		if at < len(src) {
+			switch src[at] {
+			case ' ', '\t', '#', '-', '\n', '\r':
+			default:
+				return at, true
+			}
+		}
+		from = at
+	}
 }

@@ -41,7 +41,11 @@ func TestSplitJSON(t *testing.T) {
 "Outputs": {"O": {"Value": {"Ref": "A"}}}}`, true, true},
 		"intrinsic findings": {resources(`"A": {"Type": "T", "Properties": {"P": {"Fn::Nope": 1}}}`, entry("B"),
 			`"C": {"Type": "T", "Properties": {"P": {"Fn::Bad": 1}, "Q": {"Fn::GetAtt": "X.Y"}}}`), true, true},
-		"one entry":           {resources(entry("A")), false, true},
+		"one entry": {resources(entry("A")), false, true},
+		// The guess from the indentation (indentedSplit) is a string in a
+		// list: the second reader's work is dropped.
+		"indented guess misses": {"{\n \"Resources\": {\n  \"A\": {\"Type\": \"T\"},\n  \"B\": {\"Type\": \"T\", \"Properties\": {\"P\": \"" +
+			strings.Repeat("x", 200) + "\", \"Q\": [\n  \"x\"]}}\n }\n}\n", false, true},
 		"no resources":        {`{"Parameters": {"A": {"Type": "String"}, "B": {"Type": "String"}}}`, false, true},
 		"resources a list":    {`{"Resources": [{"A": 1}, {"B": 2}]}`, false, true},
 		"nested resources":    {`{"X": {"Resources": {"A": {"Type": "T"}, "B": {"Type": "T"}}}}`, false, true},
@@ -84,14 +88,17 @@ func TestSplitYAML(t *testing.T) {
 		"non-ascii":           {res("  Ä:\n    Type: T\n    Properties: {P: déjà vu}\n  B:\n    Type: 日本\n  C:\n    Type: T\n"), true, true},
 		"findings":            {res("  A:\n    Type: T\n    Properties:\n      P: {Fn::Nope: 1}\n  B:\n    Type: T\n  C:\n    Properties:\n      Q: {Fn::Bad: 1}\n      R: {Fn::GetAtt: X.Y}\n"), true, true},
 		"one entry":           {res("  A:\n    Type: T\n"), false, true},
-		"resources a list":    {res("  - A\n  - B\n"), false, true},
-		"resources inline":    {"Resources: {A: {Type: T}, B: {Type: T}}\n", false, true},
-		"nested resources":    {"X:\n  Resources:\n    A: 1\n    B: 2\n", false, true},
-		"duplicate across":    {res("  A:\n    Type: T\n  B:\n    Type: T\n  A:\n    Type: T\n"), false, false},
-		"duplicate in second": {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: 1\n  C: 2\n"), false, false},
-		"anchor in second":    {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: &x\n    Type: T\n"), false, false},
-		"anchor in first":     {res("  A: &x\n    Type: T\n  B:\n    Type: T\n  C:\n    Type: T\n"), false, false},
-		"more indented key":   {res("  A:\n    Type: T\n  B:\n    Type: T\n   C: 1\n"), false, false},
+		// The guess from the indentation (indentedLine) is a line of a
+		// block scalar: the second reader's work is dropped.
+		"indented guess misses": {res("  A:\n    Type: T\n  B:\n    Type: T\nDescription: |\n" + strings.Repeat("  looks: like a key\n", 20)), false, true},
+		"resources a list":      {res("  - A\n  - B\n"), false, true},
+		"resources inline":      {"Resources: {A: {Type: T}, B: {Type: T}}\n", false, true},
+		"nested resources":      {"X:\n  Resources:\n    A: 1\n    B: 2\n", false, true},
+		"duplicate across":      {res("  A:\n    Type: T\n  B:\n    Type: T\n  A:\n    Type: T\n"), false, false},
+		"duplicate in second":   {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: 1\n  C: 2\n"), false, false},
+		"anchor in second":      {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: &x\n    Type: T\n"), false, false},
+		"anchor in first":       {res("  A: &x\n    Type: T\n  B:\n    Type: T\n  C:\n    Type: T\n"), false, false},
+		"more indented key":     {res("  A:\n    Type: T\n  B:\n    Type: T\n   C: 1\n"), false, false},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
