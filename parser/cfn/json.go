@@ -2,8 +2,7 @@ package cfn
 
 import (
 	"strconv"
-
-	"github.com/cfnrun/cfnrun/internal/diag"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -23,10 +22,14 @@ type jsonReader struct {
 	p   *parser
 	src []byte
 	off int
-	// line is the 1-based line of off; lineStart its first byte; col and
-	// colOff a rune column and the byte it is at, on that line, so that
-	// columns are counted once per byte even on one-line templates.
-	line, lineStart, col, colOff int
+	// line is the 1-based line of off and lineStart its first byte;
+	// extra counts the bytes past the first of every multi-byte rune on
+	// that line before off. Outside strings a JSON template is ASCII, and
+	// every rune of a string goes through str, so the rune column of a
+	// byte the reader is at is off-lineStart-extra+1: no byte is counted
+	// twice, even on a one-line template, and positions need no table of
+	// lines.
+	line, lineStart, extra int
 	// strings interns short strings (keys, types, names repeat a lot).
 	strings map[string]string
 	// fields and items are stacks the open objects and arrays gather
@@ -71,7 +74,7 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 	if len(p.src) == 0 {
 		return nil, false
 	}
-	r := &jsonReader{p: p, src: p.src, line: 1, col: 1, split: noSplit}
+	r := &jsonReader{p: p, src: p.src, line: 1, split: noSplit}
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {
@@ -108,7 +111,7 @@ func (r *jsonReader) space() {
 		switch r.src[r.off] {
 		case '\n':
 			r.off++
-			r.line, r.lineStart, r.col, r.colOff = r.line+1, r.off, 1, r.off
+			r.line, r.lineStart, r.extra = r.line+1, r.off, 0
 		case ' ', '\t':
 			r.off++
 		case '\r':
@@ -125,18 +128,46 @@ func (r *jsonReader) space() {
 	}
 }
 
-// column is the rune column of byte off on the current line.
+// column is the rune column of byte off on the current line, which is
+// past every string read on it so far and in none.
 func (r *jsonReader) column(off int) int {
-	for r.colOff < off {
-		if b := r.src[r.colOff]; b < utf8.RuneSelf {
-			r.colOff++
-		} else {
-			_, size := utf8.DecodeRune(r.src[r.colOff:])
-			r.colOff += size
-		}
-		r.col++
+	return off - r.lineStart - r.extra + 1
+}
+
+// span is where a token written at byte from (line:col) is: to its end
+// at byte to, w columns on (all on the line). The positions are those
+// the general path gives (parser.pos of line:col and line:col+w), made
+// without its table of lines.
+func (r *jsonReader) span(line, col, from, w, to int) Span {
+	return Span{file: r.p.fileName(),
+		start: spanPos{line: int32of(line), col: int32of(col), byte: int32of(from)},
+		end:   spanPos{line: int32of(line), col: int32of(col + w), byte: int32of(to)}}
+}
+
+// strSpan is the span of the string token from byte from (line:col) to
+// r.off, whose value is v: its width is the value's, plus the quotes, as
+// the general path has it (parser.scalarRangeAt), which is the token's
+// own unless it has escapes; one column for a value of several lines.
+func (r *jsonReader) strSpan(line, col, from int, v string, escaped bool) Span {
+	if !escaped {
+		return r.span(line, col, from, r.column(r.off)-col, r.off)
 	}
-	return r.col
+	w := utf8.RuneCountInString(v) + 2
+	if strings.IndexByte(v, '\n') >= 0 {
+		w = 1
+	}
+	// The end is w runes on from the opening quote: escapes are longer
+	// than what they stand for, so still inside the token.
+	to := from
+	for range w {
+		if r.src[to] < utf8.RuneSelf {
+			to++
+		} else {
+			_, size := utf8.DecodeRune(r.src[to:])
+			to += size
+		}
+	}
+	return r.span(line, col, from, w, to)
 }
 
 func (r *jsonReader) value(depth int) *Node {
@@ -147,15 +178,15 @@ func (r *jsonReader) value(depth int) *Node {
 	if r.off >= len(r.src) {
 		giveUp()
 	}
-	line, col := r.line, r.column(r.off)
+	line, col, from := r.line, r.column(r.off), r.off
 	switch c := r.src[r.off]; {
 	case c == '{':
 		return r.object(line, col, depth)
 	case c == '[':
 		return r.array(line, col, depth)
 	case c == '"':
-		s := r.str()
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: s, Span: r.p.sp(r.scalarRange(line, col, s, true))})
+		s, esc := r.str()
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: s, Span: r.strSpan(line, col, from, s, esc)})
 	case c == 't':
 		return r.word("true", Scalar, Bool, line, col)
 	case c == 'f':
@@ -172,7 +203,7 @@ func (r *jsonReader) word(w string, k Kind, t ScalarType, line, col int) *Node {
 		giveUp()
 	}
 	r.off += len(w)
-	return r.p.arena.node(Node{Kind: k, Type: t, Value: w, Span: r.p.sp(r.scalarRange(line, col, w, false))})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: w, Span: r.span(line, col, r.off-len(w), len(w), r.off)})
 }
 
 // number reads a JSON number. Integers that fit in 64 bits and plain
@@ -211,11 +242,12 @@ func (r *jsonReader) number(line, col int) *Node {
 			giveUp()
 		}
 	}
-	return r.p.arena.node(Node{Kind: Scalar, Type: typ, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, false))})
+	return r.p.arena.node(Node{Kind: Scalar, Type: typ, Value: v, Span: r.span(line, col, start, len(v), r.off)})
 }
 
-// str reads a JSON string at r.off and returns its value.
-func (r *jsonReader) str() string {
+// str reads a JSON string at r.off and returns its value, and whether
+// it has escapes.
+func (r *jsonReader) str() (string, bool) {
 	r.off++ // opening quote
 	start := r.off
 	for r.off < len(r.src) {
@@ -223,9 +255,9 @@ func (r *jsonReader) str() string {
 		case c == '"':
 			s := r.text(start, r.off)
 			r.off++
-			return s
+			return s, false
 		case c == '\\':
-			return r.escaped(start)
+			return r.escaped(start), true
 		case c < 0x20 || c == 0x7F:
 			giveUp()
 		case c >= utf8.RuneSelf:
@@ -235,7 +267,7 @@ func (r *jsonReader) str() string {
 		}
 	}
 	giveUp()
-	return ""
+	return "", false
 }
 
 // nonASCII steps over one multi-byte rune of a string, giving up on the
@@ -247,6 +279,7 @@ func (r *jsonReader) nonASCII() {
 		giveUp()
 	}
 	r.off += size
+	r.extra += size - 1
 }
 
 // escaped finishes a string that has escapes, from its first byte start.
@@ -333,30 +366,15 @@ func (r *jsonReader) hex4() rune {
 	return v
 }
 
-// scalarRange is the YAML path's range for a scalar at line:col
-// (parser.scalarRange): the value's width, plus the quotes of a quoted one.
-func (r *jsonReader) scalarRange(line, col int, v string, quoted bool) diag.Range {
-	width := utf8.RuneCountInString(v)
-	if quoted {
-		width += 2
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] == '\n' {
-			width = 1
-			break
-		}
-	}
-	return r.p.rng(line, col, line, col+max(width, 1))
-}
-
 func (r *jsonReader) object(line, col, depth int) *Node {
+	from := r.off
 	r.off++ // {
 	n := r.p.arena.node(Node{Kind: Mapping})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == '}' {
 		r.off++
 		n.Fields = []Field{}
-		n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+		n.Span = r.span(line, col, from, 1, from+1)
 		return n
 	}
 	base := len(r.fields)
@@ -365,7 +383,7 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:]) // drop the references the stack would keep
 	r.fields = r.fields[:base]
-	n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+	n.Span = r.span(line, col, from, 1, from+1)
 	n.Span.end = n.Fields[len(n.Fields)-1].Value.Span.end
 	r.p.finishMapping(n)
 	return n
@@ -386,8 +404,8 @@ func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
 			giveUp()
 		}
-		kl, kc := r.line, r.column(r.off)
-		k := r.str()
+		kl, kc, kFrom := r.line, r.column(r.off), r.off
+		k, esc := r.str()
 		if len(k) > 1024 {
 			giveUp() // YAML's limit on implicit keys
 		}
@@ -395,14 +413,14 @@ func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 		if repeatedKey(r.fields[base:], seen, k) {
 			giveUp()
 		}
-		kr := r.scalarRange(kl, kc, k, true)
+		ks := r.strSpan(kl, kc, kFrom, k, esc)
 		r.space()
 		if r.off >= len(r.src) || r.src[r.off] != ':' {
 			giveUp()
 		}
 		r.off++
 		v := r.value(depth + 1)
-		r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: v})
 		r.space()
 		if r.off >= len(r.src) {
 			giveUp()
@@ -419,13 +437,14 @@ func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 }
 
 func (r *jsonReader) array(line, col, depth int) *Node {
+	from := r.off
 	r.off++ // [
 	n := r.p.arena.node(Node{Kind: Sequence})
 	r.space()
 	if r.off < len(r.src) && r.src[r.off] == ']' {
 		r.off++
 		n.Items = []*Node{}
-		n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+		n.Span = r.span(line, col, from, 1, from+1)
 		return n
 	}
 	base := len(r.items)
@@ -448,7 +467,7 @@ func (r *jsonReader) array(line, col, depth int) *Node {
 	n.Items = r.p.arena.itemsOf(r.items[base:])
 	clear(r.items[base:])
 	r.items = r.items[:base]
-	n.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+	n.Span = r.span(line, col, from, 1, from+1)
 	n.Span.end = n.Items[len(n.Items)-1].Span.end
 	return n
 }

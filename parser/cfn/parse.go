@@ -57,7 +57,6 @@ const (
 // nothing could be read.
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
-	p.lines = lineStarts(src)
 	p.arena.size(len(src))
 	if !p.checkUTF8() {
 		return nil, p.diags
@@ -152,14 +151,14 @@ func yamlParserProblem(text string) bool {
 func (p *parser) offendingLine(from int, text string) int {
 	fails := func(n int) bool {
 		end := len(p.src)
-		if n < len(p.lines) {
-			end = p.lines[n]
+		if n < len(p.lineTable()) {
+			end = p.lineTable()[n]
 		}
 		var doc yaml.Node
 		err := yaml.Unmarshal(p.src[:end], &doc)
 		return err != nil && strings.Contains(err.Error(), text)
 	}
-	lo, hi := from, len(p.lines)
+	lo, hi := from, len(p.lineTable())
 	if lo >= hi || fails(lo) || !fails(hi) {
 		return from
 	}
@@ -193,7 +192,7 @@ func (p *parser) syntaxError(err error) {
 			// yaml.v3 reports parser (not scanner) errors at the 0-based
 			// line of the construct being parsed: the flow sequence or
 			// mapping that is not closed, the block that has a bad key.
-			line = min(line+1, max(1, len(p.lines)))
+			line = min(line+1, max(1, len(p.lineTable())))
 			if strings.HasPrefix(text, "did not find expected key") || strings.HasPrefix(text, "did not find expected '-' indicator") {
 				line = p.offendingLine(line, text)
 			}
@@ -221,18 +220,28 @@ func (p *parser) syntaxError(err error) {
 }
 
 func (p *parser) lineText(line int) string {
-	if line < 1 || line > len(p.lines) {
+	if line < 1 || line > len(p.lineTable()) {
 		return ""
 	}
-	start := p.lines[line-1]
+	start := p.lineTable()[line-1]
 	end := len(p.src)
-	if line < len(p.lines) {
-		end = p.lines[line] - 1
+	if line < len(p.lineTable()) {
+		end = p.lineTable()[line] - 1
 	}
 	if end < start {
 		end = start
 	}
 	return strings.TrimRight(string(p.src[start:end]), "\r")
+}
+
+// lineTable returns the first byte of every line, made on first use: the
+// JSON reader, which counts lines itself, never needs it on a template it
+// reads.
+func (p *parser) lineTable() []int {
+	if p.lines == nil {
+		p.lines = lineStarts(p.src)
+	}
+	return p.lines
 }
 
 func lineStarts(src []byte) []int {
@@ -250,16 +259,17 @@ func lineStarts(src []byte) []int {
 // pos converts a 1-based line and rune column into a Pos with byte offset.
 func (p *parser) pos(line, col int) diag.Pos {
 	pos := diag.Pos{Line: line, Column: col}
-	if line < 1 || line > len(p.lines) {
+	lines := p.lineTable()
+	if line < 1 || line > len(lines) {
 		return pos
 	}
-	start := p.lines[line-1]
+	start := lines[line-1]
 	end := len(p.src)
-	if line < len(p.lines) {
-		end = p.lines[line] - 1
+	if line < len(lines) {
+		end = lines[line] - 1
 	}
 	if p.ascii == nil {
-		p.ascii = make([]int8, len(p.lines))
+		p.ascii = make([]int8, len(lines))
 	}
 	if p.ascii[line-1] == 0 {
 		p.ascii[line-1] = 1
@@ -615,7 +625,7 @@ func (p *parser) checkJSON() bool {
 			line++
 		}
 	}
-	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
+	col := utf8.RuneCount(p.src[p.lineTable()[line-1]:off]) + 1
 	p.diags = append(p.diags, diag.NewError(RuleSyntax, p.rng(line, col, line, col+1), "JSON not well-formed: %s", se.Error()).
 		WithHint("CloudFormation reads a template that starts with \"{\" as JSON: remove trailing commas and comments, and quote every key and string."))
 	return true
@@ -644,8 +654,8 @@ func (p *parser) checkUTF8() bool {
 		}
 		i += size
 	}
-	line := sort.Search(len(p.lines), func(l int) bool { return p.lines[l] > off })
-	col := utf8.RuneCount(p.src[p.lines[line-1]:off]) + 1
+	line := sort.Search(len(p.lineTable()), func(l int) bool { return p.lineTable()[l] > off })
+	col := utf8.RuneCount(p.src[p.lineTable()[line-1]:off]) + 1
 	hint := "Save the template as UTF-8 (CloudFormation reads templates as UTF-8); the byte may come from a Latin-1 or Windows-1252 editor setting."
 	if bad > 1 {
 		hint = fmt.Sprintf("%d bytes in the file are not UTF-8; this is the first. %s", bad, hint)
@@ -657,7 +667,7 @@ func (p *parser) checkUTF8() bool {
 // tabLine returns the first line from near line on whose indentation has a
 // tab, or line itself when there is none.
 func (p *parser) tabLine(line int) int {
-	for l := max(1, line-1); l <= len(p.lines); l++ {
+	for l := max(1, line-1); l <= len(p.lineTable()); l++ {
 		t := p.lineText(l)
 		indent := t[:len(t)-len(strings.TrimLeft(t, " \t"))]
 		if strings.Contains(indent, "\t") {
@@ -669,9 +679,14 @@ func (p *parser) tabLine(line int) int {
 
 // sp is r as the Span of a node or key of this file.
 func (p *parser) sp(r diag.Range) Span {
+	return SpanOf(p.fileName(), r)
+}
+
+// fileName is the file's name as the tree's Spans share it.
+func (p *parser) fileName() *string {
 	if p.fileRef == nil {
 		f := p.file
 		p.fileRef = &f
 	}
-	return SpanOf(p.fileRef, r)
+	return p.fileRef
 }

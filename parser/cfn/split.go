@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"runtime"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
@@ -41,9 +42,10 @@ type splitResult struct {
 	ok     bool
 	fields []Field
 	diags  diag.Diagnostics
-	// The reader's state after the closing brace (JSON) or at the
-	// first line indented less than the mapping (YAML, with ind).
-	off, line, lineStart, col, colOff, ind int
+	// The reader's state after the closing brace (JSON, with extra) or
+	// at the first line indented less than the mapping (YAML, with col,
+	// colOff and ind).
+	off, line, lineStart, extra, col, colOff, ind int
 }
 
 // noSplit is the reader without a second one: no key is at byte -1.
@@ -91,6 +93,8 @@ func (p *parser) splitWanted() bool {
 // reader's now is to the rest) and line cache.
 func (p *parser) secondParser(at, end int) *parser {
 	q := &parser{file: p.file, src: p.src, lines: p.lines, split: -1}
+	q.fileRef = p.fileName() // the Spans of both share one
+
 	q.arena.size(end - at)
 	p.arena.size(len(p.src) - (end - at))
 	return q
@@ -98,8 +102,9 @@ func (p *parser) secondParser(at, end int) *parser {
 
 // lineOf returns the 1-based line of byte off and the line's first byte.
 func (p *parser) lineOf(off int) (line, start int) {
-	line, _ = slices.BinarySearch(p.lines, off+1) // lines starting at or before off
-	return line, p.lines[line-1]
+	lines := p.lineTable()
+	line, _ = slices.BinarySearch(lines, off+1) // lines starting at or before off
+	return line, lines[line-1]
 }
 
 // startSplit starts the second reader at byte at, the first byte of a key
@@ -108,14 +113,17 @@ func (p *parser) lineOf(off int) (line, start int) {
 func (p *parser) startSplit(at, end, depth int) *splitReader {
 	sp := &splitReader{at: at, depth: depth, indent: -1, done: make(chan splitResult, 1)}
 	q := p.secondParser(at, end)
-	line, lineStart := p.lineOf(at)
-	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart,
+	// The JSON reader keeps no table of lines: count them.
+	line := bytes.Count(p.src[:at], []byte{'\n'}) + 1
+	lineStart := bytes.LastIndexByte(p.src[:at], '\n') + 1
+	extra := at - lineStart - utf8.RuneCount(p.src[lineStart:at])
+	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, extra: extra,
 		strings: internTable(end - at), split: noSplit}
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.entries(depth, 0, &seen)
 		res.fields, res.diags = r.fields, q.diags
-		res.off, res.line, res.lineStart, res.col, res.colOff = r.off, r.line, r.lineStart, r.col, r.colOff
+		res.off, res.line, res.lineStart, res.extra = r.off, r.line, r.lineStart, r.extra
 		return res
 	})
 	return sp
@@ -127,7 +135,7 @@ func (r *jsonReader) joinSplit(base int, seen *map[string]bool) {
 	res := r.split.wait()
 	r.split = noSplit
 	r.fields = r.p.joinFields(r.fields, base, seen, res)
-	r.off, r.line, r.lineStart, r.col, r.colOff = res.off, res.line, res.lineStart, res.col, res.colOff
+	r.off, r.line, r.lineStart, r.extra = res.off, res.line, res.lineStart, res.extra
 }
 
 // run reads on a goroutine of its own; done gets what read returns, or
@@ -190,8 +198,8 @@ func (p *parser) splitPointYAML() (at, end int, ok bool) {
 // key of the Resources mapping (depth 1, indented as that line is), which
 // ends at byte end.
 func (p *parser) startSplitYAML(at, end int) *splitReader {
+	line, lineStart := p.lineOf(at) // the table of lines, which q shares
 	q := p.secondParser(at, end)
-	line, lineStart := p.lineOf(at)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
 		strings: internTable(end - at), split: noSplit}
