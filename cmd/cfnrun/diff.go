@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cfnrun/cfnrun/cmd/cfnrun/internal/heapplan"
 	"github.com/cfnrun/cfnrun/diff"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -69,19 +70,7 @@ func diffCommand() command {
 
 		pos := fs.Args()
 		if e.process {
-			// Both sides are resolved and kept until the comparison is
-			// printed: prepare the heap as validate does, for the two,
-			// with half as much again for the property copies a diff
-			// reads (validate skips them) and the comparison (a
-			// 2,000-resource JSON pair allocates ~50 MB in all, which
-			// heapFor puts at 59 MB: the collector ran once, for 36 ms
-			// of CPU, at 45 MB).
-			est := heapFor(pos)
-			heap := est * 3 / 2
-			if *gitRev != "" {
-				heap *= 2 // the old side is read from git later
-			}
-			prepareHeap(est, heap)
+			heapplan.Prepare("diff", pos, *gitRev != "")
 		}
 		var oldT, newT *model.Template
 		var relabelFrom, relabelTo string

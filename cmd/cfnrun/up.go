@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cfnrun/cfnrun/cmd/cfnrun/internal/heapplan"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/resolver"
@@ -208,16 +209,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	}
 
 	if e.process {
-		// Start-up is validate's work and more (the property copies,
-		// the compiled routes) and keeps nearly all of it: the heap is
-		// prepared as validate's is, for twice its estimate (see
-		// internal/shortheap: huge pages, and no collection until the
-		// heap reaches that, then the default again). A 2,000-resource
-		// template started in 0.43x the CPU time (6,700 → 1,400 page
-		// faults), 42 → 45 MB resident once serving; a template under
-		// minPreparedHeap, such as the seed, is left as it was.
-		est := heapFor(u.paths)
-		prepareHeap(est, est*2)
+		heapplan.Prepare("up", u.paths, false)
 	}
 	r := u.resolve()
 	if r == nil {

@@ -3,10 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 
+	"github.com/cfnrun/cfnrun/cmd/cfnrun/internal/heapplan"
 	"github.com/cfnrun/cfnrun/internal/diag"
-	"github.com/cfnrun/cfnrun/internal/shortheap"
 	"github.com/cfnrun/cfnrun/resolver"
 )
 
@@ -35,8 +34,7 @@ func validateCommand() command {
 			return exitUsage
 		}
 		if e.process {
-			est := heapFor(fs.Args())
-			prepareHeap(est, est)
+			heapplan.Prepare("validate", fs.Args(), false)
 		}
 		files := diag.NewFiles()
 		var all diag.Diagnostics
@@ -87,73 +85,6 @@ func validateCommand() command {
 		return exitOK
 	}
 	return c
-}
-
-// heapFor estimates the heap a resolve of paths builds: about 22 bytes
-// per byte of a JSON template and 28 per byte of YAML (a 2,000-resource
-// template, 0.6-0.8 MB, resolves into ~18 MB), with room for the rest of
-// the process. A Terraform configuration expands: for_each and count make
-// many instances of a few lines, each evaluated into objects (the
-// generated 50 / 200 / 1,000-route configurations, 5 / 15 / 68 kB,
-// allocate about 9 / 20 / 88 MB, and the limit counts the runtime's own
-// memory too), so its files count 1.5 kB per byte, up to 192 kB of them
-// (288 MB). A directory counts the files directly in it.
-func heapFor(paths []string) int {
-	var size, tf int64
-	add := func(name string, n int64) {
-		if isTerraformSource(name) {
-			tf += n
-		} else {
-			size += n
-		}
-	}
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		switch {
-		case err != nil:
-		case fi.IsDir():
-			ents, _ := os.ReadDir(p)
-			for _, e := range ents {
-				if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
-					add(e.Name(), info.Size())
-				}
-			}
-		default:
-			add(p, fi.Size())
-		}
-	}
-	return int(min(size, 1<<30))*32 + int(min(tf, 192<<10))*1536 + 8<<20
-}
-
-// minPreparedHeap is the smallest heapFor estimate shortheap.Prepare is
-// worth: its forced collection and the metadata of its block cost more
-// page faults and CPU than it saves a small template. validate, old
-// (always) / new (this threshold) interleaved, task-clock at load 16-19:
-// the seed 52.7 / 35.9 ms (952 / 677 faults), 27 KB 58.4 / 44.8, 88 KB
-// 75.6 / 67.2; at 180 KB Prepare wins (83.9 vs 99.6 without). heapFor
-// puts 125 KB of CloudFormation at 12 MiB. (shortheap.Prepare has its own
-// floor on the size it is asked for; this one is on the templates' own
-// estimate, so that up, which asks for twice it, leaves the seed alone.)
-const minPreparedHeap = 12 << 20
-
-// prepareHeap is shortheap.Prepare(n) for a run whose templates heapFor
-// estimates at est bytes, expected to allocate about n bytes in all;
-// nothing when est is under minPreparedHeap.
-func prepareHeap(est, n int) {
-	if est >= minPreparedHeap {
-		shortheap.Prepare(n)
-	}
-}
-
-// isTerraformSource reports whether a file is Terraform configuration or
-// variables.
-func isTerraformSource(name string) bool {
-	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
 }
 
 // rulesURI is where every validate rule is documented, one anchor per id.

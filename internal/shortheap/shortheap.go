@@ -38,6 +38,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 )
 
 // hugePage is the transparent huge page size on amd64 and arm64 Linux.
@@ -54,11 +55,23 @@ const minPrepare = 14 << 20
 // keeps most of them (see the package comment); below minPrepare it does
 // nothing. It reports whether the kernel took the huge-page advice (false
 // on other systems, when transparent huge pages are off, or when n is
-// small).
+// small). It acts once per process: a later call does nothing and
+// reports what the first did.
 func Prepare(n int) bool {
 	if n < minPrepare {
 		return false
 	}
+	if prepared.Swap(true) {
+		return advisedOnce.Load()
+	}
+	advised := prepare(n)
+	advisedOnce.Store(advised)
+	return advised
+}
+
+var prepared, advisedOnce atomic.Bool
+
+func prepare(n int) bool {
 	// A GOGC or GOMEMLIMIT the user set is theirs: then only the huge
 	// pages are asked for.
 	_, userGC := os.LookupEnv("GOGC")

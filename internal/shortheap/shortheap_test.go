@@ -74,6 +74,13 @@ func child(mode string) error {
 	if Prepare(minPrepare - 1) {
 		return fmt.Errorf("Prepare acted on a heap smaller than %d bytes", minPrepare)
 	}
+	if again := Prepare(32 << 20); again != advised {
+		return fmt.Errorf("a second Prepare reported %v, the first %v", again, advised)
+	}
+	runtime.ReadMemStats(&ms)
+	if ms.NumGC != gcs {
+		return fmt.Errorf("a second Prepare collected (%d collections)", ms.NumGC-gcs)
+	}
 	if mode == "user" {
 		if p := debug.SetGCPercent(100); p != 100 {
 			return fmt.Errorf("GC percent %d with GOGC=100 set, want 100", p)
