@@ -1,18 +1,23 @@
 // Package heapplan sizes the heap of the cfnrun commands that resolve
 // templates and keep what they build (validate, diff, up) and prepares it
 // with internal/shortheap, as early as the process allows: from the
-// package's own initialisation, before most of the other packages'.
+// package's own initialisation, before main's.
 //
 // Prepare's forced collection and its huge-page advice cost less the
 // less has been allocated before them: run from main, after all 137
 // package inits, the collection flushed span caches of some 60 size
 // classes into fresh span sets (~170 page faults) and the inits' heap
-// pages were 4 KiB ones. Run from here, the command line is read as
-// main's flag parsing would read it, loosely (every argument that is not
-// a flag and names a file or directory counts, so a flag's value that
-// names a file counts too: the estimate only grows). The commands call
-// Prepare again with their parsed arguments; it acts once per process,
-// so that call only acts when this one did not.
+// pages were 4 KiB ones. Run from here it comes 92nd: the linker runs a
+// package's init once its imports' are done and, among those ready, in
+// order of import path, so runtime/debug (which shortheap needs) and this
+// package wait for most of github.com/..., golang.org/... and gopkg.in/...;
+// what comes after is the resolver's, the parsers' and the gateway's
+// inits. The command line is read as main's flag parsing would read it,
+// loosely (every argument that is not a flag and names a file or
+// directory counts, so a flag's value that names a file counts too: the
+// estimate only grows). The commands call Prepare again with their parsed
+// arguments; shortheap.Prepare acts once per process, so that call only
+// acts when this one did not.
 package heapplan
 
 import (
