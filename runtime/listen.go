@@ -396,6 +396,16 @@ func (c *bufConn) Read(p []byte) (int, error) {
 	return c.Conn.Read(p)
 }
 
+// TryWrite is the wrapped connection's, when it has one
+// (rawconn.Conn.TryWrite: the HTTP/2 engine flushes with it from other
+// goroutines); otherwise it writes nothing, and the caller waits as usual.
+func (c *bufConn) TryWrite(p []byte) (int, error) {
+	if tw, ok := c.Conn.(interface{ TryWrite([]byte) (int, error) }); ok {
+		return tw.TryWrite(p)
+	}
+	return 0, nil
+}
+
 // chanListener hands connections whose protocol was decided to be
 // HTTP/1.1 to the http.Server.
 type chanListener struct {

@@ -103,6 +103,55 @@ func (cl *Client) Do(ctx context.Context, req *http.Request, timeout time.Durati
 	}
 }
 
+// Start is Do for a caller that must not block: a handler running on a
+// server connection's reader goroutine (Server.Inline) that has detached
+// its stream (Detach). It sends req's headers on a connection that has
+// room, without waiting for a response, and reports false — having sent
+// nothing, and with done never to be called — when it cannot: a request
+// with a body, or no connection ready (the first request dials). It
+// waits only for the connection's write lock, which writers hold for a
+// copy into its buffer or a write to its socket. Otherwise done is called once, on the goroutine that
+// learns the outcome, with the response or an error (IsUnprocessed: the
+// backend never saw the request, which Do would have retried once).
+// Responses are delivered at the end of the reader's batch; one whose
+// body has a known length of at most holdBodyMax waits for the rest of it
+// for up to holdBody, so a small body comes with its headers
+// (BodyBuffered) even when the backend writes them apart. done must not block. ctx is the handler's request
+// context; when it is this package's stream, the server connection is
+// flushed after done by whoever called it.
+func (cl *Client) Start(ctx context.Context, req *http.Request, timeout time.Duration, done func(*http.Response, error)) bool {
+	if req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0 {
+		return false
+	}
+	cc := cl.pick()
+	if cc == nil {
+		return false
+	}
+	st := &cstream{cc: cc, req: req, cb: done}
+	st.origin, _ = ctx.(*stream)
+	switch cc.start(ctx, st, timeout) {
+	case errFull, errUnprocessed:
+		return false // nothing sent, nothing delivered
+	}
+	return true // sent, or failed and delivered (cc.fail)
+}
+
+// IsUnprocessed reports whether a request failed before the backend
+// processed it (its connection was closing): safe to send again.
+func IsUnprocessed(err error) bool { return errors.Is(err, errUnprocessed) }
+
+// BodyBuffered reports whether resp, from Start, has its whole body
+// buffered: reading it to the end does not block.
+func BodyBuffered(resp *http.Response) bool {
+	b, ok := resp.Body.(*cbody)
+	if !ok {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err == io.EOF && !b.closed
+}
+
 // CloseIdle closes connections without open streams.
 func (cl *Client) CloseIdle() {
 	cl.mu.Lock()
@@ -204,6 +253,14 @@ type cconn struct {
 	hb         respBlock
 	connCredit atomic.Int64
 	done       chan struct{}
+	// later and flushSrv: Start streams to deliver and server
+	// connections to flush at the end of the batch (endBatch).
+	later    []*cstream
+	flushSrv []*conn
+	// sweep fails streams past their header deadline; sweepAt is when
+	// it is armed for (0: not armed). Guarded by mu.
+	sweep   *time.Timer
+	sweepAt int64
 }
 
 type cstream struct {
@@ -219,6 +276,21 @@ type cstream struct {
 	// watched is the server stream whose abort cancels this one (set
 	// instead of stop; see Client.Do).
 	watched *stream
+	// deadline (unix nanoseconds, 0: none) is when the response headers
+	// are late (Do's timeout); for a Start stream holding its headers
+	// for its body (holding), when it stops waiting. Guarded by cc.mu.
+	deadline int64
+	holding  bool
+	// delivered: the callback of a Start stream was called, or is
+	// being (whoever sets it calls it).
+	delivered atomic.Bool
+	// cb, for a stream begun by Start, takes the response instead of a
+	// waiting goroutine; origin is the server stream it answers.
+	// pending: its headers came without END_STREAM and it is delivered
+	// at the end of the reader's batch (reader goroutine).
+	cb      func(*http.Response, error)
+	origin  *stream
+	pending bool
 	// recv is the stream's receive window left: a backend that sends
 	// past it is reset with FLOW_CONTROL_ERROR instead of being buffered.
 	recv atomic.Int64
@@ -286,6 +358,21 @@ func (cc *cconn) flusher() {
 	}
 }
 
+// flushFromPeer sends what a server connection's reader wrote here
+// (Start) once its batch is read: at once when the writer is free, else
+// through the flusher.
+func (cc *cconn) flushFromPeer() {
+	if !cc.wmu.TryLock() {
+		cc.signalFlush()
+		return
+	}
+	if cc.dirty && cc.werr == nil {
+		cc.werr = cc.bw.Flush()
+		cc.dirty = false
+	}
+	cc.wmu.Unlock()
+}
+
 func (cc *cconn) signalFlush() {
 	select {
 	case cc.flushCh <- struct{}{}:
@@ -294,8 +381,22 @@ func (cc *cconn) signalFlush() {
 }
 
 func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.Duration) (*http.Response, error) {
-	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
 	st := &cstream{cc: cc, req: req, respCh: make(chan struct{}, 1)}
+	if err := cc.start(ctx, st, timeout); err != nil {
+		return nil, err
+	}
+	<-st.respCh
+	if st.err != nil {
+		return nil, st.err
+	}
+	return st.resp, nil
+}
+
+// start opens st's stream and sends req's headers (and, from a goroutine,
+// its body).
+func (cc *cconn) start(ctx context.Context, st *cstream, timeout time.Duration) error {
+	req := st.req
+	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
 	st.body = &cbody{st: st}
 	st.body.init()
 	st.recv.Store(clientStreamWindow)
@@ -310,15 +411,19 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	if cc.err != nil || cc.goingAway {
 		cc.mu.Unlock()
 		cc.wmu.Unlock()
-		return nil, errUnprocessed
+		return errUnprocessed
 	}
 	if uint32(len(cc.streams)) >= cc.maxStreams {
 		cc.mu.Unlock()
 		cc.wmu.Unlock()
-		return nil, errFull
+		return errFull
 	}
 	st.id = cc.nextID
 	cc.nextID += 2
+	if timeout > 0 {
+		st.deadline = time.Now().Add(timeout).UnixNano()
+		cc.armSweepLocked(st.deadline)
+	}
 	cc.streams[st.id] = st
 	cc.mu.Unlock()
 	st.sendWindow = cc.peerInit
@@ -330,9 +435,15 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 	cc.wmu.Unlock()
 	if err != nil {
 		cc.fail(err)
-		return nil, err
+		return err
 	}
-	cc.signalFlush()
+	if st.cb == nil || st.origin == nil || !st.origin.detached.Load() {
+		cc.signalFlush()
+	} else {
+		// Started from a server connection's reader: it flushes
+		// this connection with its own, after its batch.
+		st.origin.c.noteBackend(cc)
+	}
 	if !hasBody {
 		cc.mu.Lock()
 		st.localDone = true
@@ -365,21 +476,7 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 			stop()
 		}
 	}
-	// One channel to wait on: a cancel (the relay, the AfterFunc
-	// above, the header timer) delivers its error through it as a
-	// response does, so no select over three channels is needed.
-	var ht *headerTimer
-	if timeout > 0 {
-		ht = startHeaderTimer(st, timeout)
-	}
-	<-st.respCh
-	if ht != nil {
-		ht.stop()
-	}
-	if st.err != nil {
-		return nil, st.err
-	}
-	return st.resp, nil
+	return nil
 }
 
 // writeHeadersLocked writes a header block, split into CONTINUATION frames
@@ -522,6 +619,11 @@ func (st *cstream) cancel(err error) {
 	}
 	st.finish(nil, err)
 	st.body.closeWithError(err)
+	if st.cb != nil && st.delivered.CompareAndSwap(false, true) {
+		// Its headers were held for the end of a batch: the
+		// callback learns of the end from the body.
+		st.deliver(false)
+	}
 	cc.mu.Lock()
 	st.remoteDone, st.localDone = true, true
 	cc.mu.Unlock()
@@ -540,7 +642,106 @@ func (st *cstream) finish(resp *http.Response, err error) bool {
 	st.gotResp = true
 	st.resp, st.err = resp, err
 	cc.mu.Unlock()
-	st.respCh <- struct{}{}
+	if st.cb == nil {
+		st.respCh <- struct{}{}
+	} else if st.delivered.CompareAndSwap(false, true) {
+		st.deliver(false)
+	}
+	return true
+}
+
+// deliver hands a Start stream's response or error to its callback.
+// onReader: called by the reader goroutine at the end of a batch, which
+// then flushes the server connection the callback answered on; from any
+// other goroutine, a flusher is signaled.
+func (st *cstream) deliver(onReader bool) {
+	o := st.origin
+	if o == nil {
+		st.cb(st.resp, st.err)
+		return
+	}
+	o.flushByCaller.Store(true)
+	st.cb(st.resp, st.err)
+	o.flushByCaller.Store(false)
+	if o.flushOwed.Swap(false) {
+		if onReader {
+			st.cc.noteServer(o.c)
+		} else {
+			o.c.signalFlush()
+		}
+	}
+}
+
+// noteServer remembers a server connection that has responses to flush
+// after this batch (reader goroutine).
+func (cc *cconn) noteServer(c *conn) {
+	for _, x := range cc.flushSrv {
+		if x == c {
+			return
+		}
+	}
+	cc.flushSrv = append(cc.flushSrv, c)
+}
+
+// endBatch runs when the reader has read all it had: the responses whose
+// headers came without END_STREAM are delivered now, most with their
+// whole body (it arrived in the same read), and the server connections
+// answered in this batch are flushed, each once.
+func (cc *cconn) endBatch() {
+	keep := cc.later[:0]
+	for _, st := range cc.later {
+		if st.delivered.Load() {
+			continue // by a cancel or the sweep meanwhile
+		}
+		if cc.holdForBody(st) {
+			keep = append(keep, st)
+			continue
+		}
+		if st.delivered.CompareAndSwap(false, true) {
+			st.deliver(true)
+		}
+	}
+	clear(cc.later[len(keep):])
+	cc.later = keep
+	for i, c := range cc.flushSrv {
+		cc.flushSrv[i] = nil
+		c.flushFromPeer()
+	}
+	cc.flushSrv = cc.flushSrv[:0]
+}
+
+// holdBody bounds how long a Start stream's response headers wait for the
+// rest of a small body: a backend often writes its HEADERS and DATA
+// frames apart, and the reader sees them in two batches.
+const (
+	holdBody    = 20 * time.Millisecond
+	holdBodyMax = 32 << 10
+)
+
+// holdForBody reports whether st's response waits for more of its body
+// before its callback: a body of known, small length that has not all
+// come; the sweep stops the wait after holdBody (reader goroutine).
+func (cc *cconn) holdForBody(st *cstream) bool {
+	if st.resp == nil || st.resp.ContentLength < 0 || st.resp.ContentLength > holdBodyMax {
+		return false
+	}
+	b := st.body
+	b.mu.Lock()
+	open := b.err == nil && !b.closed
+	b.mu.Unlock()
+	if !open {
+		return false
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if !st.holding {
+		if _, ok := cc.streams[st.id]; !ok {
+			return false
+		}
+		st.holding = true
+		st.deadline = time.Now().Add(holdBody).UnixNano()
+		cc.armSweepLocked(st.deadline)
+	}
 	return true
 }
 
@@ -574,6 +775,10 @@ func (cc *cconn) fail(err error) {
 	if cc.err == nil {
 		cc.err = err
 	}
+	if cc.sweep != nil {
+		cc.sweep.Stop()
+		cc.sweepAt = 0
+	}
 	streams := make([]*cstream, 0, len(cc.streams))
 	for _, st := range cc.streams {
 		streams = append(streams, st)
@@ -595,7 +800,13 @@ func (cc *cconn) fail(err error) {
 
 func (cc *cconn) readLoop() {
 	defer close(cc.done)
+	// Responses held for the end of a batch are delivered whatever
+	// ends the loop (fail has closed their bodies with its error).
+	defer cc.endBatch()
 	for {
+		if (len(cc.later) > 0 || len(cc.flushSrv) > 0) && cc.br.Buffered() == 0 {
+			cc.endBatch()
+		}
 		f, err := cc.fr.ReadFrame()
 		if err != nil {
 			var se http2.StreamError
@@ -660,6 +871,22 @@ func (cc *cconn) handle(f http2.Frame) error {
 		if b.endStream {
 			st.body.closeWithError(io.EOF)
 			cc.remoteDone(st)
+		}
+		if st.cb != nil {
+			// A Start stream: delivered at the end of the batch,
+			// with its body when that follows in the same read,
+			// and its client connection flushed once for all.
+			cc.mu.Lock()
+			got := st.gotResp
+			if !got {
+				st.gotResp, st.resp = true, resp
+			}
+			cc.mu.Unlock()
+			if !got {
+				st.pending = true
+				cc.later = append(cc.later, st)
+			}
+			return nil
 		}
 		st.finish(resp, nil)
 	case *http2.DataFrame:
@@ -887,52 +1114,70 @@ func (b *cbody) Close() error {
 	return nil
 }
 
-// headerTimer cancels a stream whose response headers have not arrived
-// within Do's timeout. Timers are reused: a stopped AfterFunc timer runs
-// no callback later (Go 1.23), so one whose Stop succeeded can serve the
-// next request; one that fired is left to the collector, since its
-// callback may still be about to run.
-type headerTimer struct {
-	t  *time.Timer
-	st atomic.Pointer[cstream]
-}
+// The header timeouts of a connection's streams share one timer (a timer
+// per request, started and stopped, was ~5% of a proxied request's CPU):
+// it is armed for the earliest deadline, and when it fires it fails the
+// streams past theirs and re-arms for the next. With one integration
+// timeout, each new deadline is later than the armed one, so a request
+// costs a clock read and no timer operation.
 
-var headerTimers sync.Pool
-
-func startHeaderTimer(st *cstream, d time.Duration) *headerTimer {
-	ht, _ := headerTimers.Get().(*headerTimer)
-	if ht == nil {
-		ht = &headerTimer{}
-		ht.st.Store(st)
-		ht.t = time.AfterFunc(d, ht.fire)
-		return ht
-	}
-	ht.st.Store(st)
-	ht.t.Reset(d)
-	return ht
-}
-
-func (ht *headerTimer) fire() {
-	st := ht.st.Swap(nil)
-	if st == nil {
+// armSweepLocked makes the sweep run by deadline d (unix nanoseconds).
+// cc.mu is held.
+func (cc *cconn) armSweepLocked(d int64) {
+	if cc.sweepAt != 0 && cc.sweepAt <= d {
 		return
 	}
-	// The timeout takes the response's place in one step: headers that
-	// arrive meanwhile either came first (and the timer does nothing) or
-	// are dropped with the stream. Checking gotResp and canceling after
-	// let a response that arrived in between be answered and then have
-	// its body cut by ErrTimeout ("backend body: h2: no response headers
-	// within the timeout" on a 200, seen at load 20).
-	if st.finish(nil, ErrTimeout) {
-		st.cancel(ErrTimeout)
+	cc.sweepAt = d
+	wait := time.Duration(d - time.Now().UnixNano())
+	if cc.sweep == nil {
+		cc.sweep = time.AfterFunc(wait, cc.sweepDeadlines)
+	} else {
+		cc.sweep.Reset(wait)
 	}
 }
 
-// stop ends the wait once the response headers (or an error) arrived.
-func (ht *headerTimer) stop() {
-	ht.st.Store(nil)
-	if ht.t.Stop() {
-		headerTimers.Put(ht)
+// sweepDeadlines fails the streams whose response headers are late
+// (ErrTimeout), hands Start streams whose body was being waited for past
+// holdBody to their callback as they are, and re-arms the timer.
+func (cc *cconn) sweepDeadlines() {
+	now := time.Now().UnixNano()
+	var late, held []*cstream
+	cc.mu.Lock()
+	cc.sweepAt = 0
+	next := int64(0)
+	for _, st := range cc.streams {
+		if st.deadline == 0 || st.gotResp && !st.holding {
+			continue
+		}
+		if st.deadline <= now {
+			if st.gotResp {
+				st.holding = false
+				held = append(held, st)
+			} else {
+				late = append(late, st)
+			}
+			continue
+		}
+		if next == 0 || st.deadline < next {
+			next = st.deadline
+		}
+	}
+	if next != 0 {
+		cc.armSweepLocked(next)
+	}
+	cc.mu.Unlock()
+	for _, st := range late {
+		// The timeout takes the response's place in one step:
+		// headers that arrive meanwhile either came first (and
+		// finish does nothing) or are dropped with the stream.
+		if st.finish(nil, ErrTimeout) {
+			st.cancel(ErrTimeout)
+		}
+	}
+	for _, st := range held {
+		if st.delivered.CompareAndSwap(false, true) {
+			st.deliver(false)
+		}
 	}
 }
 

@@ -259,6 +259,10 @@ type conn struct {
 	recvConn     atomic.Int64 // receive window left
 	connCredit   atomic.Int64
 	handlersDone sync.WaitGroup
+	// backends are the Client connections detached handlers wrote
+	// requests to in this batch (Client.Start): flushed with this
+	// connection's own frames (reader goroutine).
+	backends []*cconn
 }
 
 type closedStream struct {
@@ -291,6 +295,14 @@ type stream struct {
 	// declLen is the request's content-length, -1 without one; gotLen
 	// counts the DATA received. Reader goroutine only.
 	declLen, gotLen int64
+	// detached: the inline handler returned before its response was
+	// complete (Detach); finished: Finish (or the handler's panic)
+	// completed it; flushOwed: Finish wrote frames and nobody has
+	// flushed them yet (Client.Start's delivery does).
+	detached, finished, flushOwed atomic.Bool
+	// flushByCaller: a Client delivery is running the callback that
+	// may Finish this stream, and flushes after it.
+	flushByCaller atomic.Bool
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -391,6 +403,7 @@ func (c *conn) serve() {
 	var idleAt time.Time
 	for {
 		if c.rd.buffered() == 0 {
+			c.flushBackends()
 			c.flush()
 			c.mu.Lock()
 			idle := len(c.streams) == 0
@@ -956,6 +969,145 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 	c.srv.workers.run(st)
 }
 
+// Detach lets a handler running inline (Server.Inline) return before its
+// response is complete, so that the reader goroutine goes on while a
+// backend answers (Client.Start). It reports false when w is not such a
+// handler's writer. After a true, the handler returns without touching w
+// again, and Finish must be called once, from any goroutine, after the
+// response was written to w; until Blocking is called, w buffers the
+// whole body and Flush does nothing.
+func Detach(w http.ResponseWriter) bool {
+	rw, ok := w.(*responseWriter)
+	if !ok || !rw.inline || rw.st.detached.Load() {
+		return false
+	}
+	rw.st.c.handlersDone.Add(1)
+	rw.st.detached.Store(true)
+	return true
+}
+
+// Abort makes a detached stream end with RST_STREAM(INTERNAL_ERROR) at
+// Finish, unless Reset chose a code already: what a handler's panic does
+// to a stream that is not detached.
+func Abort(w http.ResponseWriter) {
+	if rw, ok := w.(*responseWriter); ok {
+		rw.st.resetCode.CompareAndSwap(0, uint32(http2.ErrCodeInternal)|1<<31)
+	}
+}
+
+// Blocking makes a detached stream's writer an ordinary one, for a
+// goroutine that may block writing (a large or streamed body): Write
+// sends as the window allows, Flush flushes. Call it before handing w to
+// that goroutine.
+func Blocking(w http.ResponseWriter) {
+	if rw, ok := w.(*responseWriter); ok {
+		rw.inline = false
+	}
+}
+
+// Finish completes a detached stream's response (see Detach). Called
+// from Client.Start's callback, it writes without waiting for anything
+// and leaves the flush to the Client's reader, which flushes each
+// connection once per batch; when the connection's writer is busy or its
+// buffer full, a goroutine finishes instead.
+func Finish(w http.ResponseWriter) {
+	rw := w.(*responseWriter)
+	st, c := rw.st, rw.st.c
+	if !st.finished.CompareAndSwap(false, true) {
+		return
+	}
+	if v := st.resetCode.Load(); v != 0 {
+		c.wmu.Lock()
+		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
+		c.wmu.Unlock()
+		c.signalFlush()
+		c.complete(st)
+		c.handlersDone.Done()
+		return
+	}
+	if !rw.inline {
+		if !rw.finish() {
+			c.complete(st)
+		}
+		c.handlersDone.Done()
+		return
+	}
+	if !rw.wroteHeader {
+		rw.WriteHeader(http.StatusOK)
+	}
+	if c.wmu.TryLock() {
+		// Room for the headers and the body, so that no write to
+		// the socket (which may wait on a slow client) happens here.
+		if c.wb.b == nil || len(c.wb.b)+len(rw.pending)+4<<10 <= cap(c.wb.b) {
+			if !rw.finishLocked() {
+				c.complete(st)
+			}
+			st.c.owedFlush(st)
+			c.handlersDone.Done()
+			return
+		}
+		c.wmu.Unlock()
+	}
+	go func() {
+		rw.inline = false
+		if !rw.finish() {
+			c.complete(st)
+		}
+		c.handlersDone.Done()
+	}()
+}
+
+// owedFlush has the frames a detached stream's Finish wrote flushed: by
+// the Client's delivery that is calling it, if any (flushByCaller), else
+// by a flusher. The second look at flushByCaller closes the race with a
+// delivery that ended meanwhile.
+func (c *conn) owedFlush(st *stream) {
+	if !st.flushByCaller.Load() {
+		c.signalFlush()
+		return
+	}
+	st.flushOwed.Store(true)
+	if !st.flushByCaller.Load() && st.flushOwed.Swap(false) {
+		c.signalFlush()
+	}
+}
+
+// noteBackend remembers a Client connection to flush after this batch
+// (reader goroutine).
+func (c *conn) noteBackend(cc *cconn) {
+	for _, x := range c.backends {
+		if x == cc {
+			return
+		}
+	}
+	c.backends = append(c.backends, cc)
+}
+
+// flushBackends flushes the Client connections written to in this batch
+// (reader goroutine).
+func (c *conn) flushBackends() {
+	for i, cc := range c.backends {
+		c.backends[i] = nil
+		cc.flushFromPeer()
+	}
+	c.backends = c.backends[:0]
+}
+
+// flushFromPeer sends the frames a Client's reader wrote here (Finish)
+// once its batch is read: at once if the socket takes them all without
+// waiting, else through a flusher, so that a client that does not read
+// cannot stall the backend connection's other streams.
+func (c *conn) flushFromPeer() {
+	if c.wmu.TryLock() {
+		done := c.tryWriteNow()
+		c.wmu.Unlock()
+		if done {
+			return
+		}
+	}
+	c.signalFlush()
+}
+
 // work runs the stream's handler on a worker goroutine.
 func (st *stream) work() {
 	defer st.c.handlersDone.Done()
@@ -1332,6 +1484,14 @@ func (c *conn) maybeRemove(st *stream) {
 func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Handler) (async bool) {
 	defer func() {
 		if e := recover(); e != nil {
+			if st.detached.Load() {
+				// Whoever was to finish it will find it finished.
+				if !st.finished.CompareAndSwap(false, true) {
+					async = true
+					return
+				}
+				c.handlersDone.Done()
+			}
 			code := http2.ErrCodeInternal
 			if v := st.resetCode.Load(); v != 0 {
 				code = http2.ErrCode(v &^ (1 << 31))
@@ -1346,6 +1506,9 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 		}
 	}()
 	h.ServeHTTP(rw, req)
+	if st.detached.Load() {
+		return true // Finish completes it; rw is no longer ours
+	}
 	if v := st.resetCode.Load(); v != 0 {
 		c.wmu.Lock()
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
@@ -1508,6 +1671,7 @@ func (c *conn) lingerClose() {
 }
 
 func (c *conn) close() {
+	c.flushBackends()
 	c.mu.Lock()
 	c.closed = true
 	streams := make([]*stream, 0, len(c.streams))
@@ -1690,8 +1854,13 @@ func (w *responseWriter) finish() bool {
 	if !w.wroteHeader {
 		w.WriteHeader(http.StatusOK)
 	}
+	w.st.c.wmu.Lock()
+	return w.finishLocked()
+}
+
+// finishLocked is finish with wmu held; it unlocks it.
+func (w *responseWriter) finishLocked() bool {
 	c := w.st.c
-	c.wmu.Lock()
 	if !w.sentHeader {
 		if _, ok := w.h["Content-Length"]; !ok && !w.head {
 			w.h["Content-Length"] = []string{strconv.Itoa(len(w.pending))}

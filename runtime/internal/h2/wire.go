@@ -226,6 +226,33 @@ func (c *conn) writeNow() {
 	c.wb.release()
 }
 
+// tryWriteNow sends what is buffered if the socket takes it without
+// waiting, and reports whether nothing is left to send (wmu held). What
+// the socket did not take stays buffered for a writer that may wait.
+func (c *conn) tryWriteNow() bool {
+	if !c.dirty || c.werr != nil {
+		return true
+	}
+	tw, ok := c.nc.(interface{ TryWrite([]byte) (int, error) })
+	if !ok {
+		return false
+	}
+	b := c.wb.b
+	n, err := tw.TryWrite(b)
+	if err != nil {
+		c.failWrite(err)
+		return true
+	}
+	if n < len(b) {
+		c.wb.b = b[:copy(b, b[n:])]
+		return false
+	}
+	c.wb.b = b[:0]
+	c.dirty = false
+	c.wb.release()
+	return true
+}
+
 // failWrite records a write error and closes the socket: the reader
 // goroutine then ends the connection and cancels every stream (wmu held).
 func (c *conn) failWrite(err error) {

@@ -42,6 +42,7 @@ type Conn struct {
 	wn      int
 	werr    error
 	writeFn func(uintptr) bool
+	tryFn   func(uintptr)
 }
 
 // Wrap returns c with raw reads and writes when it is a TCP connection
@@ -61,6 +62,7 @@ func Wrap(c net.Conn) net.Conn {
 	rw := &Conn{TCPConn: tc, rc: rc}
 	rw.readFn = rw.read
 	rw.writeFn = rw.write
+	rw.tryFn = func(fd uintptr) { rw.write(fd) }
 	return rw
 }
 
@@ -146,6 +148,30 @@ func (c *Conn) write(fd uintptr) bool {
 		return true
 	}
 	return true
+}
+
+// TryWrite writes what of p the socket takes now, without waiting for
+// room: n < len(p) with a nil error means the socket is full. It goes
+// through RawConn.Control, which neither waits nor looks at the write
+// deadline (a deadline a past Write set may have passed); c.wmu keeps
+// it apart from Write.
+func (c *Conn) TryWrite(p []byte) (int, error) {
+	c.wmu.Lock()
+	c.wp, c.wn, c.werr = p, 0, nil
+	var err error
+	if len(p) > 0 {
+		err = c.rc.Control(c.tryFn)
+	}
+	n, werr := c.wn, c.werr
+	c.wp = nil
+	c.wmu.Unlock()
+	if err != nil {
+		return n, c.opError("write", err)
+	}
+	if werr != nil {
+		return n, c.opError("write", werr)
+	}
+	return n, nil
 }
 
 // opError words an error as net.Conn's Read and Write do. The poller's

@@ -190,3 +190,37 @@ func TestNoAllocations(t *testing.T) {
 		t.Fatalf("%v allocations per write and read, want 0", allocs)
 	}
 }
+
+// TryWrite takes what the socket has room for and returns at once when
+// it is full, also after a write deadline has passed; what it wrote
+// arrives in order.
+func TestTryWrite(t *testing.T) {
+	rc, cl := pair(t)
+	rc.SetWriteDeadline(time.Now().Add(-time.Second)) // passed: Write would fail, TryWrite ignores it
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096)
+	var sent []byte
+	full := false
+	for i := 0; i < 4096 && !full; i++ {
+		start := time.Now()
+		n, err := rc.TryWrite(chunk)
+		if err != nil {
+			t.Fatalf("TryWrite: %v", err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("TryWrite waited %v", d)
+		}
+		sent = append(sent, chunk[:n]...)
+		full = n < len(chunk)
+	}
+	if !full {
+		t.Fatal("the socket never filled")
+	}
+	got := make([]byte, len(sent))
+	cl.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadFull(cl, got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, sent) {
+		t.Fatal("the bytes TryWrite reported do not match what arrived")
+	}
+}
