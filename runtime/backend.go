@@ -220,6 +220,15 @@ func (g *backendGroup) fastClient(ctx context.Context, addr string) *h2.Client {
 	return g.client
 }
 
+// readyClient is fastClient for a caller that must not block: the
+// group's h2c client once the backend is known to speak h2c, else nil.
+func (g *backendGroup) readyClient() *h2.Client {
+	if g.client == nil || g.h2cState.Load() != 1 {
+		return nil
+	}
+	return g.client
+}
+
 var h2Preface = []byte(http2.ClientPreface)
 
 // probe connects once and sends the HTTP/2 preface and an empty SETTINGS

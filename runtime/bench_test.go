@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -134,4 +135,34 @@ func BenchmarkHTTPIntegration(b *testing.B) {
 		Responses: []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: map[string]string{"method.response.header.X-Backend": "integration.response.header.Content-Type"}}},
 	})
 	runHandler(b, benchGateway(b, t.build()), "GET", "http://127.0.0.1/prod/h", 200)
+}
+
+// BenchmarkProxyH2CServed is BenchmarkProxyH2C through the gateway's own
+// HTTP/2 engine on loopback, as h2load reaches it: the request runs on the
+// connection's reader and the backend connection's reader answers it
+// (serveProxy's detached path). Allocations include the x/net client's
+// and the in-process backend's.
+func BenchmarkProxyH2CServed(b *testing.B) {
+	addr := benchBackend(b)
+	t := newTB("benchserve", stage("prod", nil))
+	t.method("/p/{id}", "GET", proxyTo("http://"+addr+"/hello/{id}", true))
+	gw := start(b, t.build(), func(c *Config) { c.NoThrottle = true; c.Logger = slog.New(slog.DiscardHandler) })
+	c := h2cClient(b)
+	url := "http://" + gw.http + "/prod/p/42?q=1"
+	get := func() {
+		res, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	get() // the probe and the first dial
+	b.ReportAllocs()
+	for b.Loop() {
+		get()
+	}
 }

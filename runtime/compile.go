@@ -81,6 +81,10 @@ type endpoint struct {
 	// so the HTTP/2 engine may run it on the connection's reader goroutine
 	// (see Gateway.inlineOK). Decided once, by canRunInline.
 	inline bool
+	// detach: an HTTP_PROXY request without a body runs inline up to
+	// the backend call, which the backend connection's reader answers
+	// (see Gateway.serveProxy). Decided once, by canDetach.
+	detach bool
 	// apiKey: the method has ApiKeyRequired; only an enabled key of a
 	// usage plan for the stage passes (see checkAccess).
 	apiKey bool
@@ -247,6 +251,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					g.compileCognito(t, ep, api, res, m, &mds)
 					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline() && g.countersAreLocal()
+					ep.detach = ep.canDetach() && g.countersAreLocal()
 					if first || ep.perStage {
 						ds = append(ds, mds...)
 					}
@@ -557,6 +562,14 @@ func (ep *endpoint) canRunInline() bool {
 		}
 	}
 	return true
+}
+
+// canDetach reports whether an HTTP_PROXY endpoint does no I/O before its
+// backend call: no authorizer (a Lambda or a JWKS fetch), and a backend
+// the gateway's own h2c client serves (Client.Start).
+func (ep *endpoint) canDetach() bool {
+	return ep.fail == errNone && ep.typ == model.IntegrationHTTPProxy && ep.auth == nil && ep.cognito == nil &&
+		ep.backend != nil && ep.backend.client != nil
 }
 
 // isCheap: a literal template, or one that always fails.

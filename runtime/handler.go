@@ -67,6 +67,9 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h["x-amz-apigw-id"] = vals[1:2:2]
 
 	if err := g.handle(w, r, rs); err != nil {
+		if err == errDetached {
+			return // finishDetached ends it
+		}
 		g.answer(w, rs, err)
 	}
 	g.accessLog(rs)
@@ -185,7 +188,7 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 	if kind, _ := g.cur.Load().resolve(r, &rt); kind != errNone || rt.ep == nil {
 		return true
 	}
-	return rt.ep.inline
+	return rt.ep.inline || rt.ep.detach
 }
 
 // locate splits the request into API, stage and the rest of the escaped

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,6 +384,14 @@ func (c *cancelBody) Close() error { err := c.ReadCloser.Close(); c.cancel(); re
 
 // serveProxy runs an HTTP_PROXY integration: method, headers, query and
 // body go through, streamed both ways.
+//
+// A request without a body to an endpoint that may detach (endpoint.detach)
+// runs here on the HTTP/2 connection's reader goroutine: it sends the
+// backend request without waiting (h2.Client.Start) and returns
+// errDetached; the backend connection's reader then answers the client
+// (proxied) and ends the request (finishDetached). A request thus costs
+// no goroutine and no hand-off between goroutines; responses are flushed
+// once per batch on both legs.
 func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
 	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, true), length: r.ContentLength}
@@ -409,10 +418,116 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 			bc.body = &limitedBody{rc: bc.body, n: max, flag: &rs.tooLarge}
 		}
 	}
-	resp, kind, err := rs.send(&bc)
+	if ep.detach && bc.body == nil && h2.Detach(w) {
+		if !rs.startBackend(w, &bc) {
+			// Not sendable without waiting (the first request dials,
+			// or the writer is busy): a goroutine sends it.
+			h2.Blocking(w)
+			go g.proxyDetached(w, rs, bc)
+		}
+		return errDetached
+	}
+	return g.proxyBlocking(w, rs, &bc)
+}
+
+// errDetached is serveProxy's error when the request goes on elsewhere
+// (h2.Detach): serveHTTP leaves its end to finishDetached.
+var errDetached = errors.New("request detached")
+
+// proxyBlocking sends the backend call and relays its response.
+func (g *Gateway) proxyBlocking(w http.ResponseWriter, rs *reqState, bc *backendCall) error {
+	resp, kind, err := rs.send(bc)
 	if kind != errNone {
 		return rs.fail(kind, backendFailure(rs, kind, err))
 	}
+	return g.relay(w, rs, resp)
+}
+
+// proxyDetached runs a detached request's backend call on a goroutine of
+// its own.
+func (g *Gateway) proxyDetached(w http.ResponseWriter, rs *reqState, bc backendCall) {
+	g.finishDetached(w, rs, g.proxyBlocking(w, rs, &bc))
+}
+
+// startBackend sends a detached request's backend call through the h2c
+// client without waiting (h2.Client.Start); false: nothing was sent.
+func (rs *reqState) startBackend(w http.ResponseWriter, bc *backendCall) bool {
+	ep := rs.ep
+	cl := ep.backend.readyClient()
+	if cl == nil {
+		return false
+	}
+	req := &http.Request{
+		Method: bc.method, URL: bc.url, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: bc.header, Body: http.NoBody, Host: ep.target.host,
+	}
+	if !bc.validHeaders {
+		rs.dropInvalidHeaders(bc.header)
+	}
+	g := rs.g
+	ok := cl.Start(rs.r.Context(), req, ep.timeout, func(resp *http.Response, err error) { g.proxied(w, rs, resp, err) })
+	if ok {
+		// Encoded by Start: the map serves again.
+		clear(bc.header)
+		headerPool.Put(bc.header)
+		bc.header, bc.pooled = nil, false
+	}
+	return ok
+}
+
+// proxied takes a detached request's backend response (or failure), on
+// the goroutine that learned it: most often the backend connection's
+// reader, which must not block. A response whose body is all buffered is
+// relayed there; any other goes on from a goroutine.
+func (g *Gateway) proxied(w http.ResponseWriter, rs *reqState, resp *http.Response, err error) {
+	if err != nil {
+		if h2.IsUnprocessed(err) {
+			// The connection was closing: Do would send it again,
+			// on a connection it may have to dial.
+			h2.Blocking(w)
+			go func() { g.finishDetached(w, rs, g.serveProxy(w, rs.r, rs)) }()
+			return
+		}
+		_, kind, err := rs.sent(nil, errors.Is(err, h2.ErrTimeout), err)
+		g.finishDetached(w, rs, rs.fail(kind, backendFailure(rs, kind, err)))
+		return
+	}
+	resp.Request = nil
+	if !h2.BodyBuffered(resp) {
+		h2.Blocking(w)
+		go func() { g.finishDetached(w, rs, g.relay(w, rs, resp)) }()
+		return
+	}
+	g.finishDetached(w, rs, g.relay(w, rs, resp))
+}
+
+// finishDetached ends a detached request as serveHTTP ends the others:
+// the answer for err, the access log line, the stream's end (a reset
+// when the request was aborted).
+func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p != http.ErrAbortHandler {
+				g.log.Error("handler panic", "panic", fmt.Sprint(p), "method", rs.method, "requestId", rs.requestID(), "stack", string(debug.Stack()))
+			}
+			h2.Abort(w)
+			h2.Finish(w)
+		}
+	}()
+	if err != nil {
+		g.answer(w, rs, err)
+	}
+	g.accessLog(rs)
+	if rs.aborted {
+		h2.Abort(w)
+	}
+	rs.r = nil
+	statePool.Put(rs)
+	h2.Finish(w)
+}
+
+// relay writes the backend's response to the client.
+func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response) error {
 	defer resp.Body.Close()
 	rs.backendProto = resp.Proto
 	if c := resp.Header["Connection"]; len(c) > 0 {
