@@ -218,11 +218,21 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
-			ds = append(ds, diag.NewWarning(ruleNotServed, api.Range,
-				"REST API %s has no stage, so none of its methods is served", api.LogicalID).
+			if !hasMethods(api) {
+				ds = append(ds, diag.NewWarning(ruleNotServed, api.Range,
+					"REST API %s has no stage, so none of its methods is served", api.LogicalID).
+					WithResource(api.LogicalID).
+					WithHint("Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to serve it at /{stage}/...."))
+				continue
+			}
+			// AWS serves nothing of an API never deployed to a stage;
+			// sam local start-api serves it all the same, and so does
+			// up, at a stage of its own, saying so.
+			ds = append(ds, diag.NewWarning(ruleIgnored, api.Range,
+				"REST API %s has no stage, so AWS serves none of its methods; cfnrun up serves them at stage %q (/%s/...)", api.LogicalID, undeployedStage, undeployedStage).
 				WithResource(api.LogicalID).
-				WithHint("Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to serve it at /{stage}/...."))
-			continue
+				WithHint("Add an AWS::ApiGateway::Stage, or a StageName on the Deployment, to deploy it."))
+			stages = []*model.Stage{{LogicalID: api.LogicalID, Name: undeployedStage, Range: api.Range}}
 		}
 		for _, st := range stages {
 			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID, auths: map[*model.Authorizer]*cauthorizer{}}
@@ -314,6 +324,19 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 // explicit Stage resource wins over the stage a Deployment's StageName
 // creates (AWS refuses to deploy both; cfnrun serves the explicit one and
 // says so).
+// undeployedStage is the stage up serves an API without one at.
+const undeployedStage = "local"
+
+// hasMethods reports whether any of api's resources has a method.
+func hasMethods(api *model.RestAPI) bool {
+	for _, r := range api.Resources {
+		if len(r.Methods) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
 	var out []*model.Stage
 	seen := map[string]int{}
