@@ -446,7 +446,22 @@ func (g *Gateway) proxyBlocking(w http.ResponseWriter, rs *reqState, bc *backend
 // proxyDetached runs a detached request's backend call on a goroutine of
 // its own.
 func (g *Gateway) proxyDetached(w http.ResponseWriter, rs *reqState, bc backendCall) {
+	defer g.recoverDetached(w, rs)
 	g.finishDetached(w, rs, g.proxyBlocking(w, rs, &bc))
+}
+
+// retryDetached sends a detached request again, on a goroutine of its own
+// (its first connection was closing).
+func (g *Gateway) retryDetached(w http.ResponseWriter, rs *reqState) {
+	defer g.recoverDetached(w, rs)
+	g.finishDetached(w, rs, g.serveProxy(w, rs.r, rs))
+}
+
+// relayDetached relays a response whose body is still coming, on a
+// goroutine of its own.
+func (g *Gateway) relayDetached(w http.ResponseWriter, rs *reqState, resp *http.Response) {
+	defer g.recoverDetached(w, rs)
+	g.finishDetached(w, rs, g.relay(w, rs, resp))
 }
 
 // startBackend sends a detached request's backend call through the h2c
@@ -480,12 +495,14 @@ func (rs *reqState) startBackend(w http.ResponseWriter, bc *backendCall) bool {
 // reader, which must not block. A response whose body is all buffered is
 // relayed there; any other goes on from a goroutine.
 func (g *Gateway) proxied(w http.ResponseWriter, rs *reqState, resp *http.Response, err error) {
+	// A panic here must not end the backend connection's reader.
+	defer g.recoverDetached(w, rs)
 	if err != nil {
 		if h2.IsUnprocessed(err) {
 			// The connection was closing: Do would send it again,
 			// on a connection it may have to dial.
 			h2.Blocking(w)
-			go func() { g.finishDetached(w, rs, g.serveProxy(w, rs.r, rs)) }()
+			go g.retryDetached(w, rs)
 			return
 		}
 		_, kind, err := rs.sent(nil, errors.Is(err, h2.ErrTimeout), err)
@@ -495,7 +512,7 @@ func (g *Gateway) proxied(w http.ResponseWriter, rs *reqState, resp *http.Respon
 	resp.Request = nil
 	if !h2.BodyBuffered(resp) {
 		h2.Blocking(w)
-		go func() { g.finishDetached(w, rs, g.relay(w, rs, resp)) }()
+		go g.relayDetached(w, rs, resp)
 		return
 	}
 	g.finishDetached(w, rs, g.relay(w, rs, resp))
@@ -505,15 +522,6 @@ func (g *Gateway) proxied(w http.ResponseWriter, rs *reqState, resp *http.Respon
 // the answer for err, the access log line, the stream's end (a reset
 // when the request was aborted).
 func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p != http.ErrAbortHandler {
-				g.log.Error("handler panic", "panic", fmt.Sprint(p), "method", rs.method, "requestId", rs.requestID(), "stack", string(debug.Stack()))
-			}
-			h2.Abort(w)
-			h2.Finish(w)
-		}
-	}()
 	if err != nil {
 		g.answer(w, rs, err)
 	}
@@ -521,8 +529,24 @@ func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error)
 	if rs.aborted {
 		h2.Abort(w)
 	}
+	h2.Finish(w)
 	rs.r = nil
 	statePool.Put(rs)
+}
+
+// recoverDetached is recoverPanic for a detached request (deferred by
+// whatever runs it): the panic is logged and the stream reset, and the
+// goroutine — often a backend connection's reader — goes on. rs is not
+// pooled again.
+func (g *Gateway) recoverDetached(w http.ResponseWriter, rs *reqState) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if p != http.ErrAbortHandler {
+		g.log.Error("handler panic", "panic", fmt.Sprint(p), "method", rs.method, "requestId", rs.requestID(), "stack", string(debug.Stack()))
+	}
+	h2.Abort(w)
 	h2.Finish(w)
 }
 
