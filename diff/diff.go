@@ -220,20 +220,23 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 		Stages:    []StageChange{},
 	}
 	// The routes and the stand-ins depend on the two templates alone, not
-	// on the resources' comparison: they are worked out on a second
-	// goroutine meanwhile (each is about a fifth of a 2,000-resource
-	// comparison, and the command has both cores to itself by then).
-	// Nothing here writes to the templates.
+	// on the resources' comparison: they are worked out on two more
+	// goroutines meanwhile (each of the three is about a fifth of a
+	// 2,000-resource comparison, and the command has both cores to itself
+	// by then). Nothing here writes to the templates.
 	var (
 		rd  *routeDiff
 		inv invented
 		wg  sync.WaitGroup
 	)
 	crossFormat := old.Format != new.Format && old.Format != "" && new.Format != ""
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		rd = compareRoutes(old, new, crossFormat)
+	}()
+	go func() {
+		defer wg.Done()
 		inv = inventedNames(old, new)
 	}()
 	defer wg.Wait() // on an early return as well
