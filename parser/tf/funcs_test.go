@@ -2,6 +2,7 @@ package tf
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -234,6 +235,81 @@ func TestJSONEncodeRandom(t *testing.T) {
 		t.Errorf("encodeJSON wrote only %d of 3,000 values itself; the test compares too little of it", own)
 	}
 	t.Logf("encodeJSON wrote %d of 3,000 values itself", own)
+}
+
+// TestJSONEncodeLarge checks the collections encodeJSON writes in two
+// halves (splitJSON elements or more) against the stdlib function: objects,
+// tuples, lists and sets of 64 to 300 elements, large ones inside large
+// ones (the halves do not split again), and values it leaves to cty (a map,
+// a fraction, an unknown) in the first half, the second or both.
+func TestJSONEncodeLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	leaf := func(i int) cty.Value {
+		switch rng.IntN(6) {
+		case 0:
+			return cty.NumberIntVal(int64(i))
+		case 1:
+			return cty.BoolVal(i%2 == 0)
+		case 2:
+			return cty.NullVal(cty.String)
+		case 3:
+			return cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal(fmt.Sprintf("r%03d", i)), "path": cty.StringVal("/a<b>/" + fmt.Sprint(i))})
+		}
+		return cty.StringVal(fmt.Sprintf("v%d\"", i))
+	}
+	odd := []cty.Value{cty.MapVal(map[string]cty.Value{"k": cty.True}), cty.NumberFloatVal(0.5), cty.UnknownVal(cty.String)}
+	var gen func(depth int) cty.Value
+	gen = func(depth int) cty.Value {
+		n := splitJSON + rng.IntN(240)
+		if depth > 0 && rng.IntN(2) == 0 {
+			n = rng.IntN(8)
+		}
+		items := make([]cty.Value, n)
+		for i := range items {
+			if depth < 2 && rng.IntN(40) == 0 {
+				items[i] = gen(depth + 1)
+			} else {
+				items[i] = leaf(i)
+			}
+		}
+		if n > 0 && rng.IntN(8) == 0 { // something cty writes, in either half
+			items[rng.IntN(n)] = odd[rng.IntN(len(odd))]
+		}
+		switch rng.IntN(4) {
+		case 0:
+			attrs := make(map[string]cty.Value, n)
+			for i, v := range items {
+				attrs[fmt.Sprintf("k%03d", (i*37)%n)+strings.Repeat("x", i%3)] = v
+			}
+			return cty.ObjectVal(attrs)
+		case 1:
+			if n > 0 {
+				for i := range items {
+					items[i] = cty.StringVal(fmt.Sprintf("s%d", i))
+				}
+				if rng.IntN(2) == 0 {
+					return cty.SetVal(items)
+				}
+				return cty.ListVal(items)
+			}
+		}
+		return cty.TupleVal(items)
+	}
+	own := 0
+	for range 80 {
+		v := gen(0)
+		if _, err := encodeJSON(nil, v, v.Type()); err == nil {
+			own++
+		}
+		want, werr := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
+		got, gerr := jsonEncodeFunc.Call([]cty.Value{v})
+		if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
+			t.Fatalf("jsonencode of a large value = %#v, %v; stdlib gives %#v, %v", got, gerr, want, werr)
+		}
+	}
+	if own < 30 {
+		t.Errorf("encodeJSON wrote only %d of 80 large values itself; the test compares too little of it", own)
+	}
 }
 
 // TestCallValueMatchesHCL checks that callValue, which encodes jsonencode's

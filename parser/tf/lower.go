@@ -280,7 +280,13 @@ func (in *instance) rng() diag.Range { return toRange(in.res.declRange) }
 // props maps the instance's top-level argument ranges to CloudFormation
 // property names.
 func (in *instance) cfnRanges() model.Ranges {
-	r := model.Ranges{}
+	n := 0 // at most this many: sized once instead of grown by doubling
+	for k := range in.ranges {
+		if _, ok := cfnName[k]; ok {
+			n++
+		}
+	}
+	r := make(model.Ranges, 0, n)
 	for n, rng := range in.ranges {
 		if strings.Contains(n, ".") {
 			continue

@@ -756,7 +756,29 @@ var errEncodeJSON = errors.New("not encoded here")
 // write itself (unknown, marked, capsule or dynamically typed values,
 // numbers that are not small integers) is errEncodeJSON, and the caller
 // asks cty.
+//
+// A list, set, tuple or object of splitJSON elements or more has its second
+// half written on another goroutine meanwhile (the first such collection on
+// each path: the halves do not split again): the trigger's 200-route
+// objects are most of a configuration's evaluation that runs on one core.
 func encodeJSON(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
+	e := jsonEncoder{split: true}
+	return e.encode(b, val, t)
+}
+
+// splitJSON is the smallest collection encodeJSON writes in two halves.
+const splitJSON = 64
+
+// jsonEncoder writes values for encodeJSON. names is a stack of the
+// sorted attribute names of the objects being written (one slice for the
+// whole value instead of one per object); split says whether a large
+// collection may still be written in two halves.
+type jsonEncoder struct {
+	names []string
+	split bool
+}
+
+func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
 	if val.IsMarked() || !val.IsKnown() || t == cty.DynamicPseudoType && val.Type() != cty.DynamicPseudoType {
 		return b, errEncodeJSON
 	}
@@ -778,57 +800,116 @@ func encodeJSON(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
 			return strconv.AppendInt(b, i, 10), nil
 		}
 		return b, errEncodeJSON
-	case t.IsListType(), t.IsSetType():
-		b = append(b, '[')
-		ety := t.ElementType()
-		for i, ev := range val.AsValueSlice() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = encodeJSON(b, ev, ety); err != nil {
-				return b, err
-			}
+	case t.IsListType(), t.IsSetType(), t.IsTupleType():
+		c := jsonCollection{vals: val.AsValueSlice()}
+		if t.IsTupleType() {
+			c.etys = t.TupleElementTypes()
+		} else {
+			c.ety = t.ElementType()
 		}
-		return append(b, ']'), nil
-	case t.IsTupleType():
 		b = append(b, '[')
-		etys := t.TupleElementTypes()
-		for i, ev := range val.AsValueSlice() {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = encodeJSON(b, ev, etys[i]); err != nil {
-				return b, err
-			}
+		b, err := e.elements(b, len(c.vals), &c)
+		if err != nil {
+			return b, err
 		}
 		return append(b, ']'), nil
 	case t.IsObjectType():
-		atys := t.AttributeTypes()
-		names := make([]string, 0, len(atys))
-		for k := range atys {
-			names = append(names, k)
+		c := jsonCollection{obj: val, atys: t.AttributeTypes(), base: len(e.names)}
+		for k := range c.atys {
+			e.names = append(e.names, k)
 		}
-		slices.Sort(names)
+		slices.Sort(e.names[c.base:])
 		b = append(b, '{')
-		for i, k := range names {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendJSONString(b, k); err != nil {
-				return b, err
-			}
-			b = append(b, ':')
-			if b, err = encodeJSON(b, val.GetAttr(k), atys[k]); err != nil {
-				return b, err
-			}
+		b, err := e.elements(b, len(c.atys), &c)
+		e.names = e.names[:c.base]
+		if err != nil {
+			return b, err
 		}
 		return append(b, '}'), nil
 	}
 	// Maps and capsules: cty's encoder.
 	return b, errEncodeJSON
+}
+
+// jsonCollection is a list, set or tuple (vals, with ety or etys) or an
+// object (obj, of attribute types atys, whose sorted names are on the
+// encoder's stack from base) being written.
+type jsonCollection struct {
+	vals []cty.Value
+	ety  cty.Type
+	etys []cty.Type
+	obj  cty.Value
+	atys map[string]cty.Type
+	base int
+}
+
+// elem appends element i of c with e. An object's names are read through
+// e.names[base+i]: writing an attribute's value may grow the stack into a
+// new array.
+func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
+	switch {
+	case c.atys != nil:
+		k := e.names[c.base+i]
+		b, err := appendJSONString(b, k)
+		if err != nil {
+			return b, err
+		}
+		b = append(b, ':')
+		return e.encode(b, c.obj.GetAttr(k), c.atys[k])
+	case c.etys != nil:
+		return e.encode(b, c.vals[i], c.etys[i])
+	}
+	return e.encode(b, c.vals[i], c.ety)
+}
+
+// elements appends elements 0 to n-1 of c, comma-separated; the second
+// half on another goroutine when c is large enough and e may split. That
+// goroutine has its own encoder, with a copy of the names c reads, and its
+// own copy of c (so that c, used on every level, stays off the heap).
+func (e *jsonEncoder) elements(b []byte, n int, c *jsonCollection) ([]byte, error) {
+	mid := n
+	var (
+		half    []byte
+		halfErr error
+		done    chan struct{}
+	)
+	if e.split && n >= splitJSON {
+		mid = n / 2
+		other, oc := &jsonEncoder{names: slices.Clone(e.names)}, new(jsonCollection)
+		*oc = *c
+		done = make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := mid; i < n; i++ {
+				half = append(half, ',')
+				if half, halfErr = oc.elem(other, half, i); halfErr != nil {
+					return
+				}
+			}
+		}()
+		e.split = false
+		defer func() { e.split = true }()
+	}
+	var err error
+	for i := range mid {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = c.elem(e, b, i); err != nil {
+			break
+		}
+	}
+	if done == nil {
+		return b, err
+	}
+	<-done
+	if err != nil {
+		return b, err
+	}
+	if halfErr != nil {
+		return b, halfErr
+	}
+	return append(b, half...), nil
 }
 
 // appendJSONString appends s as encoding/json writes a string: quoted,
