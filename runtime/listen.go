@@ -302,6 +302,14 @@ type stallConn struct {
 	d time.Duration
 }
 
+// SendRoom is the wrapped connection's (rawconn.Conn.SendRoom), or false.
+func (c *stallConn) SendRoom(n int) bool {
+	if sr, ok := c.Conn.(interface{ SendRoom(int) bool }); ok {
+		return sr.SendRoom(n)
+	}
+	return false
+}
+
 func (c *stallConn) Write(p []byte) (int, error) {
 	c.Conn.SetWriteDeadline(time.Now().Add(c.d))
 	return c.Conn.Write(p)

@@ -2,6 +2,7 @@ package h2
 
 import (
 	"bufio"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"net"
@@ -235,6 +236,14 @@ func (c *conn) tryWriteNow() bool {
 	}
 	tw, ok := c.nc.(interface{ TryWrite([]byte) (int, error) })
 	if !ok {
+		// TLS: records cannot be written in part, so the write goes
+		// ahead only when the socket has room for all of it.
+		if tc, isTLS := c.nc.(*tls.Conn); isTLS {
+			if sr, ok := tc.NetConn().(interface{ SendRoom(int) bool }); ok && sr.SendRoom(len(c.wb.b)+1<<10) {
+				c.writeNow()
+				return true
+			}
+		}
 		return false
 	}
 	b := c.wb.b

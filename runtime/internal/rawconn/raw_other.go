@@ -8,3 +8,5 @@ const supported = false
 
 func rawRead(uintptr, []byte) (int, syscall.Errno)  { return 0, syscall.EINVAL }
 func rawWrite(uintptr, []byte) (int, syscall.Errno) { return 0, syscall.EINVAL }
+
+func sendQueued(uintptr) (sndbuf, queued int, ok bool) { return 0, 0, false }

@@ -43,6 +43,11 @@ type Conn struct {
 	werr    error
 	writeFn func(uintptr) bool
 	tryFn   func(uintptr)
+	roomFn  func(uintptr)
+	room    struct {
+		sndbuf, queued int
+		ok             bool
+	}
 }
 
 // Wrap returns c with raw reads and writes when it is a TCP connection
@@ -63,6 +68,7 @@ func Wrap(c net.Conn) net.Conn {
 	rw.readFn = rw.read
 	rw.writeFn = rw.write
 	rw.tryFn = func(fd uintptr) { rw.write(fd) }
+	rw.roomFn = func(fd uintptr) { rw.room.sndbuf, rw.room.queued, rw.room.ok = sendQueued(fd) }
 	return rw
 }
 
@@ -172,6 +178,21 @@ func (c *Conn) TryWrite(p []byte) (int, error) {
 		return n, c.opError("write", werr)
 	}
 	return n, nil
+}
+
+// SendRoom reports whether n more bytes fit in the socket's send buffer
+// with room to spare — the queue, n included, under a quarter of the
+// buffer (the kernel counts its own overhead per segment against it) — so
+// that a Write of them will not wait for the peer to read. It is for a
+// writer that goes through another layer (TLS) and cannot use TryWrite.
+func (c *Conn) SendRoom(n int) bool {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.room.ok = false
+	if c.rc.Control(c.roomFn) != nil || !c.room.ok {
+		return false
+	}
+	return c.room.queued+n <= c.room.sndbuf/4
 }
 
 // opError words an error as net.Conn's Read and Write do. The poller's

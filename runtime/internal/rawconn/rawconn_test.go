@@ -224,3 +224,20 @@ func TestTryWrite(t *testing.T) {
 		t.Fatal("the bytes TryWrite reported do not match what arrived")
 	}
 }
+
+// SendRoom says yes while the peer reads and no once the socket is full.
+func TestSendRoom(t *testing.T) {
+	rc, _ := pair(t)
+	if !rc.SendRoom(16 << 10) {
+		t.Fatal("no room in an empty socket")
+	}
+	chunk := make([]byte, 64<<10)
+	for i := 0; i < 4096; i++ {
+		if n, err := rc.TryWrite(chunk); err != nil || n < len(chunk) {
+			break
+		}
+	}
+	if rc.SendRoom(16 << 10) {
+		t.Fatal("room in a full socket")
+	}
+}
