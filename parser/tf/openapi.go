@@ -83,12 +83,16 @@ type openAPIImport struct {
 	api  *model.RestAPI
 	root map[string]any
 	rng  diag.Range
+	// auths are the Lambda and Cognito authorizers the document's
+	// security schemes declare, by scheme name.
+	auths map[string]*model.Authorizer
 }
 
 var openAPIVerbs = map[string]string{"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
 	"head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": "ANY"}
 
 func (o *openAPIImport) run() {
+	o.authorizers()
 	paths, _ := o.root["paths"].(map[string]any)
 	if v, ok := o.root["x-amazon-apigateway-binary-media-types"].([]any); ok && len(o.api.BinaryMediaTypes) == 0 {
 		for _, t := range v {
@@ -218,6 +222,59 @@ func pathOfRes(r *model.Resource) string {
 	return "/" + strings.Join(parts, "/")
 }
 
+// schemes are the document's security schemes (OpenAPI 3's
+// components.securitySchemes, or Swagger 2's securityDefinitions).
+func (o *openAPIImport) schemes() map[string]any {
+	schemes, _ := o.root["securityDefinitions"].(map[string]any)
+	if comps, ok := o.root["components"].(map[string]any); ok {
+		if s, ok := comps["securitySchemes"].(map[string]any); ok {
+			schemes = s
+		}
+	}
+	return schemes
+}
+
+// authorizers adds an authorizer to the API for each security scheme with
+// x-amazon-apigateway-authorizer, as API Gateway's import creates them.
+func (o *openAPIImport) authorizers() {
+	schemes := o.schemes()
+	for _, name := range slices.Sorted(maps.Keys(schemes)) {
+		sc, _ := schemes[name].(map[string]any)
+		az, _ := sc["x-amazon-apigateway-authorizer"].(map[string]any)
+		if az == nil {
+			continue
+		}
+		a := &model.Authorizer{LogicalID: o.api.LogicalID + ".body", ID: model.StableID(6, "authorizer", o.api.LogicalID, name), Name: name,
+			Type: strings.ToUpper(str(az["type"])), IdentitySource: str(az["identitySource"]), AuthorizerURI: str(az["authorizerUri"]),
+			Credentials: str(az["authorizerCredentials"]), ResultTTLSeconds: model.DefaultAuthorizerTTL,
+			IdentityValidationExpression: str(az["identityValidationExpression"]), Range: o.rng, Props: model.Ranges{}}
+		if t, err := strconv.Atoi(str(az["authorizerResultTtlInSeconds"])); err == nil {
+			a.ResultTTLSeconds = t
+		}
+		if l, ok := az["providerARNs"].([]any); ok {
+			for _, e := range l {
+				a.ProviderARNs = append(a.ProviderARNs, str(e))
+			}
+		}
+		if a.Type == "" {
+			a.Type = "TOKEN"
+		}
+		if a.IdentitySource == "" && a.Type != "REQUEST" {
+			// A token's header is the scheme's name (in: header).
+			h := str(sc["name"])
+			if h == "" {
+				h = "Authorization"
+			}
+			a.IdentitySource = "method.request.header." + h
+		}
+		if o.auths == nil {
+			o.auths = map[string]*model.Authorizer{}
+		}
+		o.auths[name] = a
+		o.api.Authorizers = append(o.api.Authorizers, a)
+	}
+}
+
 // security maps the operation's security requirements through the
 // document's security schemes to API Gateway's authorization settings.
 func (o *openAPIImport) security(m *model.Method, op map[string]any) {
@@ -225,12 +282,7 @@ func (o *openAPIImport) security(m *model.Method, op map[string]any) {
 	if !ok {
 		reqs, _ = o.root["security"].([]any)
 	}
-	schemes, _ := o.root["securityDefinitions"].(map[string]any)
-	if comps, ok := o.root["components"].(map[string]any); ok {
-		if s, ok := comps["securitySchemes"].(map[string]any); ok {
-			schemes = s
-		}
-	}
+	schemes := o.schemes()
 	for _, r := range reqs {
 		rm, _ := r.(map[string]any)
 		for name := range rm {
@@ -247,6 +299,9 @@ func (o *openAPIImport) security(m *model.Method, op map[string]any) {
 					m.AuthorizationType = "COGNITO_USER_POOLS"
 				} else {
 					m.AuthorizationType = "CUSTOM"
+				}
+				if a := o.auths[name]; a != nil {
+					m.AuthorizerID = a.ID
 				}
 			case str(sc["type"]) == "apiKey":
 				m.APIKeyRequired = true

@@ -279,6 +279,7 @@ func (l *loader) checkTriggers(in *instance) {
 	var watched []string // module-local keys, or full addresses elsewhere
 	watchedSet := map[string]bool{}
 	apiKey := ""
+	var apiBody hclsyntax.Expression // the REST API's body argument
 	for _, other := range mi.l.insts {
 		if other.res.data {
 			continue
@@ -299,6 +300,9 @@ func (l *loader) checkTriggers(in *instance) {
 		case "aws_api_gateway_rest_api":
 			if other.attrs["id"] == apiID && other.has("body") && other.mi == mi {
 				apiKey = other.res.key()
+				if b, ok := other.res.body.(*hclsyntax.Body); ok && b.Attributes["body"] != nil {
+					apiBody = b.Attributes["body"].Expr
+				}
 			}
 		}
 	}
@@ -330,7 +334,7 @@ func (l *loader) checkTriggers(in *instance) {
 	if dynamic {
 		return
 	}
-	if apiKey != "" && refs[apiKey] {
+	if apiKey != "" && (refs[apiKey] || sameSource(apiBody, trig.Expr)) {
 		return
 	}
 	if apiKey != "" && len(watched) == 0 {
@@ -469,6 +473,46 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 		}
 	}
 	return out, dynamic
+}
+
+// sameSource reports whether the triggers read what the REST API's body
+// is made of when the body is nothing but a reference
+// (body = data.template_file.spec.rendered, local.spec, var.spec): the
+// triggers then change with the body (triggers = { redeploy =
+// sha1(data.template_file.spec.rendered) }).
+func sameSource(body, trig hcl.Expression) bool {
+	st, ok := body.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return false
+	}
+	src := sourceKey(st.Traversal)
+	if src == "" {
+		return false
+	}
+	for _, tr := range trig.Variables() {
+		if sourceKey(tr) == src {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceKey names what a traversal reads: data.TYPE.NAME, local.NAME or
+// var.NAME; "" for anything else.
+func sourceKey(tr hcl.Traversal) string {
+	switch root := tr.RootName(); root {
+	case "data":
+		t, ok1 := attrStep(tr, 1)
+		n, ok2 := attrStep(tr, 2)
+		if ok1 && ok2 {
+			return "data." + t + "." + n
+		}
+	case "local", "var":
+		if n, ok := attrStep(tr, 1); ok {
+			return root + "." + n
+		}
+	}
+	return ""
 }
 
 // identityOnly reports whether a resource traversal (type.name[key].attr…)
