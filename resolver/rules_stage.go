@@ -146,7 +146,7 @@ var _ = define(Rule{
 var _ = define(Rule{
 	ID: "W3220", Level: "warning",
 	Summary: "API with methods but no stage",
-	Why:     "Nothing is deployed; cfnrun serves stages only.",
+	Why:     "Nothing is deployed; `cfnrun up` serves the API at stage `local` all the same (as `sam local start-api` serves it) and says so.",
 	API: func(r report, api *model.RestAPI) {
 		if len(api.Stages) > 0 {
 			return
