@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/cfnrun/cfnrun/cmd/cfnrun/internal/heapplan"
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/resolver"
@@ -18,6 +19,9 @@ func resolveForCommand(e *env, name string, paths []string, in *inputFlags, allo
 	if len(paths) == 0 {
 		fmt.Fprintf(e.stderr, "cfnrun %s: name a template (FILE or Terraform directory)\n", name)
 		return nil, exitUsage, false
+	}
+	if e.process {
+		heapplan.Prepare(name, paths, false)
 	}
 	opts := in.options()
 	opts.AllowExtensions = allowExtensions

@@ -49,7 +49,10 @@ func TestPlan(t *testing.T) {
 		// byte, the rest as templates.
 		{"validate", []string{tf}, false, 12<<10*1536 + 1<<10*32 + base, 12<<10*1536 + 1<<10*32 + base},
 		{"version", []string{yaml}, false, 0, 0},
-		{"routes", []string{yaml}, false, 0, 0},
+		{"routes", []string{"--stage", "prod", yaml}, false, cfn(400), cfn(400)},
+		{"graph", []string{"--format=dot", json}, false, cfn(100), cfn(100)},
+		{"token", []string{yaml}, false, cfn(400), cfn(400)},
+		{"export", []string{yaml}, false, 0, 0},
 	} {
 		est, n := plan(c.command, c.args, c.git)
 		if est != c.est || n != c.n {
