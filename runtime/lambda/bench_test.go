@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"strconv"
@@ -36,10 +37,22 @@ func benchInvoke(b *testing.B, fn Function) {
 		b.Run("c"+strconv.Itoa(c), func(b *testing.B) { benchInvokeN(b, fn, c, c) })
 	}
 	b.Run("q2", func(b *testing.B) { benchInvokeN(b, fn, 2, 16) })
+	// q2-logged is q2 with the START, END and REPORT lines and the
+	// function's output logged (to io.Discard), as cfnrun up logs them.
+	b.Run("q2-logged", func(b *testing.B) { benchInvokeLogged(b, fn, 2, 16) })
 }
 
 func benchInvokeN(b *testing.B, fn Function, c, callers int) {
-	s, _ := newTestService(b, Config{Logger: slog.New(slog.DiscardHandler), Concurrency: c, ScaleAfter: -1})
+	benchInvokeCfg(b, fn, c, callers, Config{Logger: slog.New(slog.DiscardHandler)})
+}
+
+func benchInvokeLogged(b *testing.B, fn Function, c, callers int) {
+	benchInvokeCfg(b, fn, c, callers, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LogOutput: io.Discard})
+}
+
+func benchInvokeCfg(b *testing.B, fn Function, c, callers int, cfg Config) {
+	cfg.Concurrency, cfg.ScaleAfter = c, -1
+	s, _ := newTestService(b, cfg)
 	load(b, s, fn)
 	payload := []byte(`{"resource":"/","path":"/","httpMethod":"GET","headers":{"Host":"localhost"},"body":null}`)
 	ctx := context.Background()
@@ -61,6 +74,7 @@ func benchInvokeN(b *testing.B, fn Function, c, callers int) {
 		}
 	}
 	pids := s.lookup(fn.Name).pids()
+	aheads0 := s.lookup(fn.Name).stats().aheads
 	svc0, fn0 := cpuSelf(), cpuOf(pids)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -92,6 +106,8 @@ func benchInvokeN(b *testing.B, fn Function, c, callers int) {
 	svc, fnc := cpuSelf()-svc0, cpuOf(pids)-fn0
 	b.ReportMetric(svc/float64(b.N), "svc-µs/op")
 	b.ReportMetric(fnc/float64(b.N), "fn-µs/op")
+	// Events handed ahead per invocation: ~1 when invocations queue.
+	b.ReportMetric(float64(s.lookup(fn.Name).stats().aheads-aheads0)/float64(b.N), "ahead/op")
 }
 
 // cpuSelf is this process's user+system CPU time in µs.
