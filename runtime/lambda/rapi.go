@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/rawconn"
 )
 
 // The Lambda Runtime API, version 2018-06-01, as each instance serves it
@@ -115,6 +117,7 @@ func (in *instance) serveRuntimeAPI() {
 			}
 			return
 		}
+		nc = rawconn.Wrap(nc) // reads and writes the scheduler is not told about
 		c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
 		if !in.addConn(c) {
 			nc.Close()
@@ -161,6 +164,7 @@ func (in *instance) privateAPI() (*os.File, error) {
 		closeFD(fds[1])
 		return nil, err
 	}
+	nc = rawUnix(nc)
 	theirs := os.NewFile(uintptr(fds[1]), "runtime-api")
 	c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
 	if !in.addConn(c) {

@@ -80,20 +80,20 @@ func rawPipe(f *os.File) (syscall.RawConn, int, bool) {
 	return rc, fd, true
 }
 
-// readPipe reads the non-blocking pipe fd; errPipeEmpty when it holds
-// nothing.
+// readPipe reads the non-blocking pipe fd (a raw system call, as
+// rawUnixConn's); errPipeEmpty when it holds nothing.
 func readPipe(fd int, b []byte) (int, error) {
 	for {
-		n, err := unix.Read(fd, b)
-		switch err {
-		case nil:
+		n, errno := rawSyscallRW(syscall.SYS_READ, uintptr(fd), b)
+		switch errno {
+		case 0:
 			return n, nil
-		case unix.EINTR:
+		case syscall.EINTR:
 			continue
-		case unix.EAGAIN:
+		case syscall.EAGAIN:
 			return 0, errPipeEmpty
 		}
-		return n, err
+		return 0, errno
 	}
 }
 
