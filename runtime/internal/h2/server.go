@@ -8,6 +8,11 @@
 //   - handlers that cannot block (Server.Inline) run on the reader
 //     goroutine itself, and their output is flushed once per batch of
 //     frames read — many responses per write system call under load;
+//   - an inline handler may detach its stream (Detach) and return while
+//     a backend answers: the Client's reader then writes the response
+//     (Client.Start, Finish), so a proxied request costs no goroutine and
+//     no hand-off between goroutines, and each side flushes once per
+//     batch of frames read;
 //   - other handlers have a short-lived goroutine flush, one at a time
 //     per connection, which coalesces concurrent responses;
 //   - a handler can end its stream with any error code (Reset), which is
