@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -112,12 +113,24 @@ func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lamb
 					why = "BuildMethod go1.x needs the Go source as a directory"
 				}
 			default:
-				if lf.CodeDir != "" && fileExists(lf.CodeDir, "bootstrap") || strings.HasPrefix(fn.Runtime, "nodejs") || strings.HasPrefix(fn.Runtime, "python") {
+				if lf.CodeDir != "" && fileExists(lf.CodeDir, "bootstrap") || strings.HasPrefix(fn.Runtime, "python") ||
+					strings.HasPrefix(fn.Runtime, "nodejs") && (lf.CodeDir == "" || nodeHandlerFile(lf.CodeDir, fn.Handler)) {
 					// Code that runs as it is (an interpreted runtime or
 					// an executable already built): run it unbuilt.
 					break
 				}
-				why = "it must be built first (Metadata BuildMethod " + fn.BuildMethod + "): build it and pass --code " + fn.LogicalID + "=BUILD_DIR"
+				// Source a build turns into the code (TypeScript for
+				// esbuild, a Makefile's output): what sam build made,
+				// as sam local start-api runs it after sam build.
+				if built := samBuildDir(t, fn.LogicalID); built != "" && lf.CodeDir != "" {
+					lf.CodeDir = built
+					*ds = append(*ds, diag.NewInfo(ruleIgnored, fn.Range,
+						"function %s runs what sam build made in %s (Metadata BuildMethod %s): its source in the template's CodeUri does not run as it is", fn.Name, built, fn.BuildMethod).
+						WithResource(fn.LogicalID).
+						WithHint("Run sam build again after changing the source."))
+					break
+				}
+				why = "it must be built first (Metadata BuildMethod " + fn.BuildMethod + "): run sam build (cfnrun then runs .aws-sam/build/" + fn.LogicalID + "), or build it and pass --code " + fn.LogicalID + "=BUILD_DIR"
 			}
 		}
 		for _, l := range fn.Layers {
@@ -175,6 +188,36 @@ func remoteLabel(url string, cmd []string) string {
 		return url
 	case len(cmd) > 0:
 		return "command " + strings.Join(cmd, " ")
+	}
+	return ""
+}
+
+// nodeHandlerFile reports whether dir has the JavaScript file a Node.js
+// handler ("app.lambdaHandler", "src/app.handler") names: the module with
+// .js, .mjs or .cjs, as it is, or a directory with index.js.
+func nodeHandlerFile(dir, handler string) bool {
+	i := strings.LastIndexByte(handler, '.')
+	if i <= 0 {
+		return true // malformed: let the runtime say so
+	}
+	m := handler[:i]
+	for _, ext := range []string{"", ".js", ".mjs", ".cjs", "/index.js", "/index.mjs"} {
+		if fileExists(dir, m+ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// samBuildDir is .aws-sam/build/LOGICALID beside the template, where sam
+// build puts a function's built code; "" when it is not there.
+func samBuildDir(t *model.Template, logicalID string) string {
+	if len(t.Files) == 0 || logicalID == "" {
+		return ""
+	}
+	d := filepath.Join(filepath.Dir(t.Files[0]), ".aws-sam", "build", logicalID)
+	if st, err := os.Stat(d); err == nil && st.IsDir() {
+		return d
 	}
 	return ""
 }
