@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // A template that starts with "{" is JSON, and most JSON templates are
@@ -30,8 +31,6 @@ type jsonReader struct {
 	// twice, even on a one-line template, and positions need no table of
 	// lines.
 	line, lineStart, extra int
-	// strings interns short strings (keys, types, names repeat a lot).
-	strings map[string]string
 	// fields and items are stacks the open objects and arrays gather
 	// their entries on; each gets a slice of its exact size at its end.
 	fields []Field
@@ -41,27 +40,17 @@ type jsonReader struct {
 	split *splitReader
 }
 
-// internTable makes the table of short strings for a reader of n bytes of
-// template, sized for what it will hold (a 2,000-resource template has
-// ~2,500 distinct short strings in 800 kB), so that it does not grow and
-// rehash ten times on the way.
-func internTable(n int) map[string]string {
-	return make(map[string]string, min(n/256, 1<<14))
-}
+// text returns src[from:to] as a string that shares src's memory: the
+// template's bytes are kept as long as its tree (resolver keeps them for
+// findings' excerpts anyway) and never change, so a copy of each string,
+// or a table to share equal ones, would only cost time and bytes.
+func (r *jsonReader) text(from, to int) string { return srcText(r.src, from, to) }
 
-// text returns src[from:to] as a string, shared with earlier equal short
-// strings.
-func (r *jsonReader) text(from, to int) string {
-	b := r.src[from:to]
-	if len(b) > 64 {
-		return string(b)
+func srcText(src []byte, from, to int) string {
+	if from == to {
+		return ""
 	}
-	if s, ok := r.strings[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	r.strings[s] = s
-	return s
+	return unsafe.String(&src[from], to-from)
 }
 
 // errGiveUp is how the reader unwinds to Parse, which then takes the
@@ -91,9 +80,6 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 	}
 	if at, end, depth, ok := p.splitPoint(); ok {
 		r.split = p.startSplit(at, end, depth)
-		r.strings = internTable(at)
-	} else {
-		r.strings = internTable(len(p.src))
 	}
 	root = r.value(0)
 	r.space()

@@ -54,7 +54,8 @@ const (
 
 // Parse reads a CloudFormation template (YAML or JSON) into a positioned
 // tree. The returned node is the document's root mapping, or nil when
-// nothing could be read.
+// nothing could be read. The tree's strings may share src's memory: src
+// must not change while the tree is in use.
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 	p := &parser{file: filename, src: src}
 	p.arena.size(len(src))

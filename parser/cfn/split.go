@@ -118,7 +118,7 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 	lineStart := bytes.LastIndexByte(p.src[:at], '\n') + 1
 	extra := at - lineStart - utf8.RuneCount(p.src[lineStart:at])
 	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, extra: extra,
-		strings: internTable(end - at), split: noSplit}
+		split: noSplit}
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.entries(depth, 0, &seen)
@@ -202,7 +202,7 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 	q := p.secondParser(at, end)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
-		strings: internTable(end - at), split: noSplit}
+		split: noSplit}
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.mapEntries(sp.indent, sp.depth, 0, &seen)

@@ -34,11 +34,10 @@ type yamlReader struct {
 	// ind is the indentation of the line with content off is on (off at
 	// its first character), or -1 at the end of the file.
 	ind int
-	// strings interns short strings; fields and items are the stacks
-	// open mappings and sequences gather entries on.
-	strings map[string]string
-	fields  []Field
-	items   []*Node
+	// fields and items are the stacks open mappings and sequences
+	// gather entries on.
+	fields []Field
+	items  []*Node
 	// split is where a second reader took over the rest of a large
 	// mapping's entries (split.go).
 	split *splitReader
@@ -69,11 +68,7 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 	if r.ind == 0 {
 		if at, end, ok := p.splitPointYAML(); ok {
 			r.split = p.startSplitYAML(at, end)
-			r.strings = internTable(at)
 		}
-	}
-	if r.strings == nil {
-		r.strings = internTable(len(p.src))
 	}
 	root = r.blockMap(r.ind, 0)
 	if r.ind >= 0 {
@@ -126,20 +121,8 @@ func plainText(src []byte) bool {
 	return true
 }
 
-// text returns src[from:to] as a string, shared with earlier equal short
-// strings.
-func (r *yamlReader) text(from, to int) string {
-	b := r.src[from:to]
-	if len(b) > 64 {
-		return string(b)
-	}
-	if s, ok := r.strings[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	r.strings[s] = s
-	return s
-}
+// text returns src[from:to] as a string sharing src's memory (srcText).
+func (r *yamlReader) text(from, to int) string { return srcText(r.src, from, to) }
 
 // column is the 1-based rune column of byte off on the current line.
 func (r *yamlReader) column(off int) int {
