@@ -53,6 +53,7 @@ func child(mode string) error {
 	for i := range early {
 		early[i] = 1
 	}
+	failedBefore := vmstat("thp_collapse_alloc_failed")
 	advised := Prepare(16 << 20)
 	if mode == "nothp" {
 		if advised {
@@ -65,7 +66,8 @@ func child(mode string) error {
 		return nil
 	}
 	if mode == "default" && advised && collapseAvailable() {
-		if kb := hugeKBAt(uintptr(unsafe.Pointer(&early[0]))); kb < 2<<10 {
+		// Unless the kernel had no huge page to give (fragmented memory).
+		if kb := hugeKBAt(uintptr(unsafe.Pointer(&early[0]))); kb < 2<<10 && vmstat("thp_collapse_alloc_failed") == failedBefore {
 			return fmt.Errorf("the mapping holding an object written before Prepare has %d KiB in huge pages, want its 2 MiB range collapsed", kb)
 		}
 	}
@@ -136,6 +138,24 @@ func collapseAvailable() bool {
 	var major, minor int
 	fmt.Sscanf(string(b), "%d.%d", &major, &minor)
 	return major > 6 || major == 6 && minor >= 1
+}
+
+// vmstat is a counter of /proc/vmstat (-1 when it cannot be read).
+func vmstat(name string) int {
+	b, err := os.ReadFile("/proc/vmstat")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return -1
+			}
+			return n
+		}
+	}
+	return -1
 }
 
 // hugeKBAt is how much of the mapping holding p is in huge pages
