@@ -569,7 +569,11 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 		out[k] = vv
 	}
 	if resp.ContentLength >= 0 {
-		out["Content-Length"] = []string{strconv.FormatInt(resp.ContentLength, 10)}
+		if v := resp.Header["Content-Length"]; len(v) == 1 && v[0] == strconv.FormatInt(resp.ContentLength, 10) {
+			out["Content-Length"] = v // the backend's own value, as sent
+		} else {
+			out["Content-Length"] = []string{strconv.FormatInt(resp.ContentLength, 10)}
+		}
 	}
 	w.WriteHeader(resp.StatusCode)
 	rs.status = resp.StatusCode

@@ -19,9 +19,19 @@ type recvBuf struct {
 	err    error // io.EOF or a reset
 	closed bool  // the reader closed or finished: drop data
 	credit int64 // bytes read since the last stream WINDOW_UPDATE
+	// pooled is the recvBufs entry buf came from (drop gives it back).
+	pooled *[]byte
 }
 
 func (b *recvBuf) init() { b.cond.L = &b.mu }
+
+// recvBufs holds the buffers of bodies that fit in recvBufSize: most
+// response bodies of a proxied request, taken with the first DATA and
+// given back when the reader closes the body (drop). A larger body grows
+// its own.
+const recvBufSize = 4 << 10
+
+var recvBufs = sync.Pool{New: func() any { b := make([]byte, 0, recvBufSize); return &b }}
 
 // write appends data; false when the reader no longer reads it.
 func (b *recvBuf) write(p []byte) bool {
@@ -29,6 +39,10 @@ func (b *recvBuf) write(p []byte) bool {
 	defer b.mu.Unlock()
 	if b.closed || b.err != nil {
 		return false
+	}
+	if b.buf == nil && b.pooled == nil && len(p) <= recvBufSize {
+		b.pooled = recvBufs.Get().(*[]byte)
+		b.buf = *b.pooled
 	}
 	if b.off == len(b.buf) {
 		b.buf, b.off = b.buf[:0], 0
@@ -89,6 +103,13 @@ func (b *recvBuf) drop() (dropped int64, wasClosed bool, sawErr error) {
 	}
 	b.closed = true
 	dropped = int64(len(b.buf) - b.off)
+	if p := b.pooled; p != nil {
+		b.pooled = nil
+		if cap(b.buf) == recvBufSize {
+			*p = b.buf[:0]
+			recvBufs.Put(p)
+		}
+	}
 	b.buf, b.off = nil, 0
 	b.cond.Broadcast()
 	return dropped, false, b.err
