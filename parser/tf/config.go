@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
@@ -271,6 +274,14 @@ func errText(err error) string {
 
 // parseFile reads and parses one file, registering its source.
 func (l *loader) parseFile(path string) *hcl.File {
+	if a := l.ahead[path]; a != nil {
+		delete(l.ahead, path)
+		if a.err != nil {
+			l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(a.err)))
+			return nil
+		}
+		return l.parseSourceAhead(path, a.src, a)
+	}
 	src, err := readConfig(path)
 	if err != nil {
 		l.diags = append(l.diags, ruleSyntax.errorf(hcl.Range{Filename: path}, "", "Check the path and permissions.", "cannot read %s: %s", path, errText(err)))
@@ -280,13 +291,100 @@ func (l *loader) parseFile(path string) *hcl.File {
 }
 
 func (l *loader) parseSource(path string, src []byte) *hcl.File {
+	return l.parseSourceAhead(path, src, nil)
+}
+
+// parsedAhead is a native-syntax file read, checked for nesting and
+// parsed by parseAhead, for parseFile to take in its turn.
+type parsedAhead struct {
+	src  []byte
+	err  error // reading it
+	deep *hcl.Diagnostic
+	f    *hcl.File
+	ds   hcl.Diagnostics
+}
+
+// parseAheadMin is the size of a module's native-syntax files, together,
+// from which loadModule reads and parses them at once before it decodes
+// them one by one (a variable: the tests set it to 0).
+var parseAheadMin int64 = 16 << 10
+
+// parseAhead reads and parses a module's native-syntax files (two or more,
+// of parseAheadMin bytes or more together) on as many goroutines as the
+// process has cores, into l.ahead: lexing and parsing are most of a large
+// module's load before evaluation, and every file's are independent. What
+// is reported, and in which order, is parseFile's business as before;
+// a file whose parse panicked is left to parseFile, which parses it again
+// where Load recovers.
+func (l *loader) parseAhead(paths []string) {
+	var todo []string
+	var size int64
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".json") {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil {
+			size += st.Size()
+		}
+		todo = append(todo, p)
+	}
+	if len(todo) < 2 || size < parseAheadMin {
+		return
+	}
+	out := make([]*parsedAhead, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+				out[i] = parseOneAhead(todo[i])
+			}
+		}()
+	}
+	wg.Wait()
+	if l.ahead == nil {
+		l.ahead = map[string]*parsedAhead{}
+	}
+	for i, a := range out {
+		if a != nil {
+			l.ahead[todo[i]] = a
+		}
+	}
+}
+
+// parseOneAhead is parseAhead's work on one file; nil when it panicked.
+func parseOneAhead(path string) (a *parsedAhead) {
+	defer func() {
+		if recover() != nil {
+			a = nil
+		}
+	}()
+	src, err := readConfig(path)
+	if err != nil {
+		return &parsedAhead{err: err}
+	}
+	a = &parsedAhead{src: src, deep: checkNesting(src, path, hcl.InitialPos, nestConfig)}
+	if a.deep == nil {
+		a.f, a.ds = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+	}
+	return a
+}
+
+// parseSourceAhead is parseSource, with the nesting check and the parse
+// taken from a when parseAhead did them.
+func (l *loader) parseSourceAhead(path string, src []byte, a *parsedAhead) *hcl.File {
 	l.files.Add(path, src)
 	var f *hcl.File
 	var ds hcl.Diagnostics
 	var deep *hcl.Diagnostic
-	if strings.HasSuffix(path, ".json") {
+	switch {
+	case a != nil:
+		deep = a.deep
+	case strings.HasSuffix(path, ".json"):
 		deep = checkJSONNesting(src, path)
-	} else {
+	default:
 		deep = checkNesting(src, path, hcl.InitialPos, nestConfig)
 	}
 	if deep != nil {
@@ -296,7 +394,13 @@ func (l *loader) parseSource(path string, src []byte) *hcl.File {
 	if strings.HasSuffix(path, ".json") {
 		f, ds = l.parser.ParseJSON(src, path)
 	} else {
-		f, ds = l.parser.ParseHCL(src, path)
+		if a != nil && l.parser.Files()[path] == nil {
+			// As ParseHCL: a file parsed before is the parser's.
+			l.parser.AddFile(path, a.f)
+			f, ds = a.f, a.ds
+		} else {
+			f, ds = l.parser.ParseHCL(src, path)
+		}
 		if f != nil {
 			if body, ok := f.Body.(*hclsyntax.Body); ok {
 				l.budget.instrument(body)
@@ -316,6 +420,7 @@ func (l *loader) loadModule(dir string, paths []string) *module {
 		resources: map[string]*resource{},
 		calls:     map[string]*moduleCall{},
 	}
+	l.parseAhead(paths)
 	var overrides []string
 	for _, p := range paths {
 		if isOverride(p) {

@@ -33,6 +33,9 @@ type loader struct {
 	diags   diag.Diagnostics
 	rootDir string
 	funcs   map[string]function.Function
+	// ahead holds the files parseAhead read and parsed, until parseFile
+	// takes them.
+	ahead map[string]*parsedAhead
 	// exportScratch is the map exported fills for each instance of a
 	// modelled type (cty.ObjectVal copies it).
 	exportScratch map[string]cty.Value

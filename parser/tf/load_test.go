@@ -127,9 +127,13 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			// validate loads with FindingsOnly: no property trees (the
-			// dump shows none), the same model, routes and findings.
+			// dump shows none), the same model, routes and findings. This
+			// load also parses every module's files ahead, at once
+			// (parseAhead; the cases are below its threshold).
 			fopts := opts
 			fopts.FindingsOnly = true
+			defer func(n int64) { parseAheadMin = n }(parseAheadMin)
+			parseAheadMin = 0
 			ftm, fds := Load(context.Background(), load, fopts, diag.NewFiles())
 			fgot := map[string]string{
 				"dump":   model.DumpString(ftm, model.DumpOptions{Positions: true, Identity: true}),
