@@ -2,6 +2,10 @@ package resolver
 
 import (
 	"cmp"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -146,6 +150,9 @@ func (l *lowerer) definition(owner string, body *props) *props {
 	if name, arg, ok := n.Intrinsic(false); ok {
 		if name == "Fn::Transform" && arg.Get("Name").String() == "AWS::Include" {
 			loc := l.s.stringify(l.s.eval(arg.Get("Parameters").Get("Location"), evalCtx{resource: owner}), n)
+			if doc := l.localDefinition(owner, loc, n.Range()); doc != nil {
+				return doc
+			}
 			l.s.infof(ruleNotServed, n.Range(), owner, "Inline the OpenAPI document in the template (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
 				"%s's OpenAPI definition comes from AWS::Include (%s), which cfnrun cannot read; no routes are served from it", owner, cmp.Or(loc, "no Location"))
 			return nil
@@ -161,6 +168,43 @@ func (l *lowerer) definition(owner string, body *props) *props {
 	}
 	q := l.newProps(owner, n)
 	return q
+}
+
+// localDefinition reads an OpenAPI document from a file beside the
+// template (AWS::Include's Location, SAM's DefinitionUri, as written
+// before sam package uploads it to S3), as sam local start-api reads it;
+// the document's intrinsics resolve in the template's stack. nil when loc
+// is not a local path (s3://, https://) or the file cannot be read or
+// parsed, which is then reported.
+func (l *lowerer) localDefinition(owner, loc string, rng diag.Range) *props {
+	if loc == "" || strings.Contains(loc, "://") || l.s.file == "" {
+		return nil
+	}
+	path := loc
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(l.s.file), filepath.FromSlash(loc))
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is loc, said already
+		}
+		l.s.infof(ruleNotServed, rng, owner, "Check the path: it is relative to the template's directory.",
+			"%s's OpenAPI definition %s cannot be read: %v", owner, loc, err)
+		return nil
+	}
+	doc, ds := cfn.Parse(path, src)
+	for _, d := range ds {
+		l.s.add(d)
+	}
+	if doc == nil || doc.Kind != cfn.Mapping {
+		return nil
+	}
+	if !slices.Contains(l.t.Files, path) {
+		l.t.Files = append(l.t.Files, path) // saving it reloads, as for the template
+	}
+	return l.newProps(owner, doc)
 }
 
 func openAPIIntegrationKey(k string) string {

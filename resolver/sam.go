@@ -137,9 +137,16 @@ func (l *lowerer) lowerSAM() {
 			st.MethodSettings = l.methodSettings(p)
 			api.Stages = append(api.Stages, st)
 		}
+		var local *props // DefinitionUri naming a file beside the template
+		tried := false   // and a finding says why it was not read
+		if uri := p.node.Get("DefinitionUri"); uri != nil && uri.Kind == cfn.Scalar && !p.has("DefinitionBody") && !strings.Contains(uri.Value, "://") {
+			local, tried = l.localDefinition(id, uri.Value, p.at("DefinitionUri", r.keyRange)), true
+		}
 		if p.has("DefinitionBody") {
 			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
-		} else if p.has("DefinitionUri") {
+		} else if local != nil {
+			l.importOpenAPI(api, id, local)
+		} else if p.has("DefinitionUri") && !tried {
 			s.infof(ruleNotServed, p.at("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
 		}
