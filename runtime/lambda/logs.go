@@ -13,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 const (
@@ -65,6 +66,7 @@ type logState struct {
 
 	tail   []byte // the log tail of the invocation tailID, when it asked for one
 	tailID string
+	msg    []byte // where START, END and REPORT are put together
 }
 
 // Invocation marks. cfnrun's bootstraps write one to the function's output
@@ -351,7 +353,7 @@ func (in *instance) logLineLocked(line []byte) {
 }
 
 // appendTail appends a line to a tail, keeping its last logTailBytes.
-func appendTail(tail, line []byte) []byte {
+func appendTail[T string | []byte](tail []byte, line T) []byte {
 	tail = append(tail, line...)
 	tail = append(tail, '\n')
 	if n := len(tail) - logTailBytes; n > 0 {
@@ -364,23 +366,30 @@ func appendTail(tail, line []byte) []byte {
 // invocation, and adds it to the tail when one is kept.
 func (in *instance) emit(id, line string) {
 	in.logs.mu.Lock()
-	in.emitLocked(id, line)
+	in.emitLocked(id, []byte(line), nil)
 	in.logs.mu.Unlock()
 }
 
-// emitLocked is emit with logs.mu held.
-func (in *instance) emitLocked(id, line string) {
+// emitLocked logs line and then, unless it is empty, second (END and
+// REPORT go out in one write), with logs.mu held. line and second are
+// only read: the caller may reuse them.
+func (in *instance) emitLocked(id string, line, second []byte) {
 	if l := &in.logs; l.tail != nil && id == l.tailID {
-		l.tail = appendTail(l.tail, []byte(line))
+		l.tail = appendTail(l.tail, line)
+		if len(second) > 0 {
+			l.tail = appendTail(l.tail, second)
+		}
 	}
 	if w := in.fn.s.cfg.LogOutput; w != nil && in.logging() {
 		bp := lineBufs.Get().(*[]byte)
-		var b []byte
-		var ok bool
+		now, json := time.Now(), in.fn.s.cfg.LogJSON
+		format := appendLogLine
 		if in.fn.plainName {
-			b, ok = appendPlainLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
-		} else {
-			b, ok = appendLogLine((*bp)[:0], in.fn.s.cfg.LogJSON, time.Now(), in.fn.name, id, line)
+			format = appendPlainLogLine
+		}
+		b, ok := format((*bp)[:0], json, now, in.fn.name, id, bytesView(line))
+		if ok && len(second) > 0 {
+			b, ok = format(b, json, now, in.fn.name, id, bytesView(second))
 		}
 		if ok {
 			_, _ = w.Write(b)
@@ -391,9 +400,17 @@ func (in *instance) emitLocked(id, line string) {
 			return
 		}
 	}
-	in.fn.s.log.LogAttrs(context.Background(), slog.LevelInfo, line,
-		slog.String("function", in.fn.name), slog.String("requestId", id))
+	for _, m := range [2][]byte{line, second} {
+		if len(m) > 0 {
+			in.fn.s.log.LogAttrs(context.Background(), slog.LevelInfo, string(m),
+				slog.String("function", in.fn.name), slog.String("requestId", id))
+		}
+	}
 }
+
+// bytesView is b as a string, without a copy, for functions that only
+// read it.
+func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // lineBufs holds the buffers appendLogLine formats into.
 var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -508,7 +525,9 @@ func (in *instance) beginLog(inv *invocation, ahead bool) {
 		l.tailID = inv.id
 	}
 	if inv.logTail || in.logging() {
-		in.emitLocked(inv.id, "START RequestId: "+inv.id+" Version: $LATEST")
+		m := append(append(append(l.msg[:0], "START RequestId: "...), inv.id...), " Version: $LATEST"...)
+		in.emitLocked(inv.id, m, nil)
+		l.msg = m
 	}
 	switch {
 	case !ahead:
@@ -544,17 +563,19 @@ func (in *instance) endLog(inv *invocation, res *Result) {
 	if in.drainLocked(endReads) != pipeHeld {
 		in.flushPartialLocked()
 	}
-	in.emitLocked(inv.id, "END RequestId: "+inv.id)
-	in.emitLocked(inv.id, in.report(inv.id, res))
+	m := append(append(l.msg[:0], "END RequestId: "...), inv.id...)
+	k := len(m)
+	m = in.appendReport(m, inv.id, res)
+	in.emitLocked(inv.id, m[:k], m[k:])
+	l.msg = m
 	if inv.logTail && l.tailID == inv.id {
 		res.LogTail = l.tail
 		l.tail, l.tailID = nil, ""
 	}
 }
 
-// report formats a CloudWatch REPORT line.
-func (in *instance) report(id string, res *Result) string {
-	b := make([]byte, 0, 256)
+// appendReport appends a CloudWatch REPORT line.
+func (in *instance) appendReport(b []byte, id string, res *Result) []byte {
 	b = append(b, "REPORT RequestId: "...)
 	b = append(b, id...)
 	b = append(b, "\tDuration: "...)
@@ -582,7 +603,7 @@ func (in *instance) report(id string, res *Result) string {
 		b = append(b, "\tStatus: error\tError Type: "...)
 		b = append(b, res.ErrorType...)
 	}
-	return string(b)
+	return b
 }
 
 // logInitFailure writes Lambda's INIT_REPORT line for an init phase that
