@@ -102,11 +102,18 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 }
 
 type parser struct {
-	file       string
-	fileRef    *string // file, shared by the Spans of the tree (sp)
-	src        []byte
-	lines      []int
-	ascii      []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
+	file    string
+	fileRef *string // file, shared by the Spans of the tree (sp)
+	src     []byte
+	lines   []int
+	ascii   []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
+	// marks are, for line markLine (one with multi-byte runes), the
+	// bytes of columns 1, 1+markEvery, 1+2*markEvery... as far as pos has
+	// counted: pos counts from the nearest instead of from the line's
+	// start, which on a minified template (one line) made reading it
+	// quadratic.
+	markLine   int
+	marks      []int
 	diags      diag.Diagnostics
 	arena      arena
 	aliasNodes int
@@ -235,6 +242,10 @@ func (p *parser) lineText(line int) string {
 	return strings.TrimRight(string(p.src[start:end]), "\r")
 }
 
+// markEvery is how many columns apart pos keeps the bytes of a line with
+// multi-byte runes (parser.marks).
+const markEvery = 256
+
 // lineTable returns the first byte of every line, made on first use: the
 // JSON reader, which counts lines itself, never needs it on a template it
 // reads.
@@ -287,11 +298,17 @@ func (p *parser) pos(line, col int) diag.Pos {
 		pos.Byte = min(start+max(col-1, 0), end)
 		return pos
 	}
-	off, rest := start, p.src[start:end]
-	for c := 1; c < col && len(rest) > 0; c++ {
-		_, size := utf8.DecodeRune(rest)
-		rest = rest[size:]
+	if p.markLine != line {
+		p.markLine, p.marks = line, append(p.marks[:0], start)
+	}
+	k := min(max(col-1, 0)/markEvery, len(p.marks)-1)
+	off, c := p.marks[k], 1+k*markEvery
+	for ; c < col && off < end; c++ {
+		_, size := utf8.DecodeRune(p.src[off:end])
 		off += size
+		if c%markEvery == 0 && c/markEvery == len(p.marks) {
+			p.marks = append(p.marks, off) // off is at column c+1
+		}
 	}
 	pos.Byte = off
 	return pos

@@ -2,8 +2,10 @@ package cfn
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/google/go-cmp/cmp"
@@ -209,5 +211,39 @@ func TestDuplicateKeyRelated(t *testing.T) {
 	}
 	if strings.Contains(ds[0].Detail, "line") {
 		t.Errorf("hint still names a line: %q", ds[0].Detail)
+	}
+}
+
+// TestPosMarks: on lines with multi-byte runes, pos (which counts from
+// the marks it keeps) gives the byte a count from the line's start gives,
+// for columns asked in any order, past the line's end too.
+func TestPosMarks(t *testing.T) {
+	line := strings.Repeat("ab é日本 ", 300) // 2,100 columns
+	src := []byte("x: 1\n" + line + "\n" + line + "\nlast")
+	p := &parser{file: "t", src: src}
+	lines := p.lineTable()
+	naive := func(l, col int) int {
+		start, end := lines[l-1], len(src)
+		if l < len(lines) {
+			end = lines[l] - 1
+		}
+		off := start
+		for c := 1; c < col && off < end; c++ {
+			_, size := utf8.DecodeRune(src[off:end])
+			off += size
+		}
+		return off
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 3000; i++ {
+		l, col := 2+rnd.IntN(2), rnd.IntN(2300)
+		if got, want := p.pos(l, col).Byte, naive(l, col); got != want {
+			t.Fatalf("pos(%d, %d).Byte = %d, want %d", l, col, got, want)
+		}
+	}
+	// Counting to the end of a line keeps a mark every markEvery columns.
+	p.pos(2, 2200)
+	if want := 1 + utf8.RuneCountInString(line)/markEvery; len(p.marks) != want {
+		t.Errorf("%d marks kept for a line of 2,100 columns, want %d", len(p.marks), want)
 	}
 }
