@@ -268,8 +268,9 @@ let current = null; // the invocation in flight: {id, settle}
 let onEmptyLoop = null; // run when the event loop has nothing left to do
 
 // Invocation marks (see the top of this file). stdout and stderr are one
-// pipe, written synchronously (Node writes pipes synchronously on Linux),
-// so one mark per invocation orders all of its output.
+// pipe, written synchronously (Node writes pipes synchronously on Linux, up
+// to what the pipe has room for: respond waits for the rest), so one mark
+// per invocation orders all of its output.
 const MARK = '\x1ecfnrun:';
 let marked = null; // the id of the last mark written
 const stdoutWrite = process.stdout.write;
@@ -447,16 +448,29 @@ async function main() {
   const startQueued = () => {
     if (!running && queued.length > 0) start(queued.shift());
   };
+  // whenWritten runs f once process.stdout and process.stderr hold nothing
+  // still to write. A write larger than the pipe has room for returns with
+  // the rest queued in the stream (node writes it as cfnrun reads the
+  // pipe); that rest is the invocation's output, so its answer waits for
+  // it: it comes before END, and before the output of the next invocation
+  // (stderr's queue is not stdout's: a line written to one would land in
+  // the middle of the other's).
+  const whenWritten = (f) => {
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) f();
+    else setTimeout(whenWritten, 1, f);
+  };
   const respond = (r) => {
     const req = answer(r); // an error's line is still the invocation's output
-    current = null;
-    running = false;
-    client.send(req + NEXT, answered, onNext);
-    if (queued.length === 0) return;
-    // The event ahead starts once the answer is in the kernel's hands:
-    // cfnrun counts it as started when it reads the answer.
-    if (client.sock.writableLength === 0) startQueued();
-    else client.sock.once('drain', startQueued);
+    whenWritten(() => {
+      current = null;
+      running = false;
+      client.send(req + NEXT, answered, onNext);
+      if (queued.length === 0) return;
+      // The event ahead starts once the answer is in the kernel's hands:
+      // cfnrun counts it as started when it reads the answer.
+      if (client.sock.writableLength === 0) startQueued();
+      else client.sock.once('drain', startQueued);
+    });
   };
   const settled = (r) => {
     onEmptyLoop = null;
