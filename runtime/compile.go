@@ -218,7 +218,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
 		if len(stages) == 0 {
-			if !hasMethods(api) {
+			if !hasMethods(api) || controlPlaneAPI(api) {
 				ds = append(ds, diag.NewWarning(ruleNotServed, api.Range,
 					"REST API %s has no stage, so none of its methods is served", api.LogicalID).
 					WithResource(api.LogicalID).
@@ -320,12 +320,15 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	return v, ds
 }
 
-// dedupeStages returns the API's stages with one entry per name: an
-// explicit Stage resource wins over the stage a Deployment's StageName
-// creates (AWS refuses to deploy both; cfnrun serves the explicit one and
-// says so).
-// undeployedStage is the stage up serves an API without one at.
+// undeployedStage is the stage up serves a template's API without one at.
 const undeployedStage = "local"
+
+// controlPlaneAPI reports whether api was made through the control plane
+// (runtime/control's create-rest-api names it so): as in API Gateway, a
+// deployment serves it, nothing before one.
+func controlPlaneAPI(api *model.RestAPI) bool {
+	return strings.HasPrefix(api.LogicalID, "control-plane:")
+}
 
 // hasMethods reports whether any of api's resources has a method.
 func hasMethods(api *model.RestAPI) bool {
@@ -337,6 +340,10 @@ func hasMethods(api *model.RestAPI) bool {
 	return false
 }
 
+// dedupeStages returns the API's stages with one entry per name: an
+// explicit Stage resource wins over the stage a Deployment's StageName
+// creates (AWS refuses to deploy both; cfnrun serves the explicit one and
+// says so).
 func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
 	var out []*model.Stage
 	seen := map[string]int{}
