@@ -194,6 +194,9 @@ func (l *lowerer) localDefinition(owner, loc string, rng diag.Range) *props {
 			"%s's OpenAPI definition %s cannot be read: %v", owner, loc, err)
 		return nil
 	}
+	if l.s.files != nil {
+		l.s.files.Add(path, src) // so findings in it quote its lines
+	}
 	doc, ds := cfn.Parse(path, src)
 	for _, d := range ds {
 		l.s.add(d)

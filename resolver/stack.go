@@ -102,6 +102,7 @@ type parameter struct {
 type stack struct {
 	ctx        context.Context
 	file       string
+	files      *diag.Files // the sources findings quote; files the template includes join it
 	opts       Options
 	root       *cfn.Node
 	diags      diag.Diagnostics
@@ -147,7 +148,7 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
 	root, diags := cfn.Parse(file, src)
-	s := &stack{ctx: ctx, file: file, opts: opts, root: root, diags: diags,
+	s := &stack{ctx: ctx, file: file, files: files, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
 		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits)}
 	s.region = cmp.Or(opts.Region, "us-east-1")
