@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf8"
 
@@ -103,6 +104,25 @@ func (r *yamlReader) documentStart() {
 // rejects as unprintable.
 func plainText(src []byte) bool {
 	for i := 0; i < len(src); {
+		// Eight ASCII bytes at a time (the whole file is checked before
+		// either reader starts): a word with no byte of 0x80 or more has a
+		// byte under 0x20 that is not a line feed, or 0x7F, exactly when
+		// these per-byte sums flag one (no sum carries into the next byte).
+		if i+8 <= len(src) {
+			const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+			w := binary.LittleEndian.Uint64(src[i:])
+			if w&high == 0 {
+				control := ^(w + 0x60*ones) & high // bytes under 0x20
+				x := w ^ '\n'*ones
+				lf := ^((x&low + low) | x | low) & high // line feeds
+				del := (w + ones) & high                // 0x7F
+				if control&^lf|del != 0 {
+					return false
+				}
+				i += 8
+				continue
+			}
+		}
 		c := src[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\n') || c == 0x7F {

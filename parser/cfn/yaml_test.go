@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/gen"
 	"github.com/google/go-cmp/cmp"
@@ -302,4 +303,50 @@ func TestYAMLReaderMutations(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d mutated templates taken by the reader, the same as yaml.v3", taken, n)
+}
+
+// TestPlainTextWords holds plainText, which checks eight ASCII bytes at a
+// time, to a check of one rune at a time, on random texts made of the
+// bytes that decide it (controls, line feeds, tabs, DEL, printable ASCII,
+// multi-byte runes, bytes that are not UTF-8), at every length and offset.
+func TestPlainTextWords(t *testing.T) {
+	ref := func(src []byte) bool {
+		for i := 0; i < len(src); {
+			ru, size := utf8.DecodeRune(src[i:])
+			if ru < utf8.RuneSelf && ((ru < 0x20 && ru != '\n') || ru == 0x7F) ||
+				ru >= utf8.RuneSelf && (ru < 0xA0 || ru == 0x2028 || ru == 0x2029 || ru == 0xFEFF || ru == 0xFFFE || ru == 0xFFFF || ru == utf8.RuneError ||
+					(ru >= 0xD800 && ru < 0xE000)) {
+				return false
+			}
+			i += size
+		}
+		return true
+	}
+	pieces := []string{"a", "Z", " ", "~", "\n", "\n", "\t", "\r", "\x00", "\x1f", "\x7f", "\x80", "\xff", "é", "日", "\u2028", "\u0085", "\ufeff", "x: y", "    "}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	differ, plain := 0, 0
+	for i := 0; i < 200000; i++ {
+		var b []byte
+		for n := rnd.IntN(40); len(b) < n; {
+			// Mostly printable ASCII, so that whole clean words occur.
+			if rnd.IntN(4) > 0 {
+				b = append(b, byte(0x20+rnd.IntN(0x5F)))
+			} else {
+				b = append(b, pieces[rnd.IntN(len(pieces))]...)
+			}
+		}
+		want := ref(b)
+		if plainText(b) != want {
+			differ++
+			if differ < 5 {
+				t.Errorf("plainText(%q) = %v, want %v", b, !want, want)
+			}
+		}
+		if want {
+			plain++
+		}
+	}
+	if plain == 0 || plain == 200000 {
+		t.Fatalf("%d of 200,000 texts plain: the test does not decide anything", plain)
+	}
 }
