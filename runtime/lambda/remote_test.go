@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,9 +38,7 @@ exports.slow = async () => { await new Promise(r => setTimeout(r, 5000)); return
 func TestRemoteInvoke(t *testing.T) {
 	srv := backend(t)
 	s, _ := newTestService(t, Config{})
-	dead, _ := net.Listen("tcp", "127.0.0.1:0")
-	deadURL := "http://" + dead.Addr().String()
-	dead.Close()
+	deadURL := "http://" + refusingAddr(t)
 	load(t, s,
 		Function{Name: "echo", InvokeURL: srv.URL},
 		Function{Name: "fail", InvokeURL: srv.URL + "/"},

@@ -292,6 +292,15 @@ function markWrites(stream) {
 }
 markWrites(process.stdout);
 markWrites(process.stderr);
+// Node leaves its stdout and stderr pipes non-blocking on Linux: a write
+// larger than the pipe has room for returns with the rest queued in the
+// stream, and a line written to the other stream meanwhile lands in the
+// middle of it. Blocking writes keep each write whole and in order, as
+// Lambda's console writes are synchronous (cfnrun reads the pipe all the
+// time; respond still waits for anything queued).
+for (const s of [process.stdout, process.stderr]) {
+  if (s._handle && typeof s._handle.setBlocking === 'function') s._handle.setBlocking(true);
+}
 
 process.on('beforeExit', () => {
   const f = onEmptyLoop;
