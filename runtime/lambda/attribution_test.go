@@ -21,8 +21,9 @@ import (
 // A line longer than the pipe holds ("big") is one node does not write at
 // once: the rest of it waits in the stream's queue after console.log
 // returns. It must still come before END, and the next invocation's
-// output must not be taken for its own. (Node only: the python handler
-// does nothing for it.)
+// output must not be taken for its own. Python writes such a print's
+// text at once and keeps its newline in the buffer: a stderr line written
+// next must not land on the end of it.
 
 const attributionNode = `const fs = require("fs");
 const cp = require("child_process");
@@ -71,6 +72,8 @@ def handler(e, ctx):
             os.write(2, b"fd2 %d\n" % n)
         elif k == "log":
             print("log %d" % n)
+        elif k == "big":
+            print("big %d %s" % (n, "x" * 100000))
         elif k == "wait":
             time.sleep(0.002)
         elif k == "last":
@@ -213,7 +216,7 @@ func testOutputAttributionStress(t *testing.T, runtime string) {
 			continue
 		}
 		for _, k := range plan {
-			if k != "big" || strings.HasPrefix(runtime, "python") {
+			if k != "big" {
 				continue
 			}
 			// The line is logged in pieces (maxLogLine): its start, then

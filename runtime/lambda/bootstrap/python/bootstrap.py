@@ -106,11 +106,17 @@ class MarkedStream:
     """A text stream that writes the running invocation's mark before its
     first output (each stream has its own buffer, so each marks)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, before=None):
         self._stream = stream
         self._marked = None
+        # before (stdout, for stderr) is flushed first: a print longer than
+        # its buffer has gone out without its newline, which waits in the
+        # buffer; a stderr line written then would land on the end of it.
+        self._before = before
 
     def write(self, s):
+        if self._before is not None:
+            self._before.flush()
         cur = _marking[0]
         if cur is not None and self._marked != cur and s:
             self._marked = cur
@@ -280,7 +286,8 @@ def main():
         sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
     client = RuntimeClient(API)
-    out, err = MarkedStream(sys.stdout), MarkedStream(sys.stderr)
+    out = MarkedStream(sys.stdout)
+    err = MarkedStream(sys.stderr, out)
     sys.stdout, sys.stderr = out, err
     setup_logging()
     try:
