@@ -164,7 +164,7 @@ func (in *instance) privateAPI() (*os.File, error) {
 		closeFD(fds[1])
 		return nil, err
 	}
-	nc = rawUnix(nc)
+	nc = rawconn.Wrap(nc) // a Unix socket: reads and writes the scheduler is not told about
 	theirs := os.NewFile(uintptr(fds[1]), "runtime-api")
 	c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
 	if !in.addConn(c) {

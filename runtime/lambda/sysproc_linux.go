@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -80,11 +81,13 @@ func rawPipe(f *os.File) (syscall.RawConn, int, bool) {
 	return rc, fd, true
 }
 
-// readPipe reads the non-blocking pipe fd (a raw system call, as
-// rawUnixConn's); errPipeEmpty when it holds nothing.
+// readPipe reads the non-blocking pipe fd (a raw system call the Go
+// scheduler is not told about, as runtime/internal/rawconn's reads);
+// errPipeEmpty when it holds nothing.
 func readPipe(fd int, b []byte) (int, error) {
 	for {
-		n, errno := rawSyscallRW(syscall.SYS_READ, uintptr(fd), b)
+		r, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		n := int(r)
 		switch errno {
 		case 0:
 			return n, nil

@@ -4,7 +4,6 @@ package lambda
 
 import (
 	"errors"
-	"net"
 	"os"
 	"syscall"
 )
@@ -40,5 +39,3 @@ const privateAPIs = false
 func socketPair() ([2]int, error) { return [2]int{}, errors.ErrUnsupported }
 
 func closeFD(int) {}
-
-func rawUnix(c net.Conn) net.Conn { return c }

@@ -1,5 +1,5 @@
-// Package rawconn wraps TCP connections so that their reads and writes
-// are system calls the Go scheduler is not told about.
+// Package rawconn wraps TCP and Unix-socket connections so that their
+// reads and writes are system calls the Go scheduler is not told about.
 //
 // A net.Conn's Read and Write enter the runtime's system-call state
 // (entersyscall/exitsyscall). While a goroutine is in that state, the
@@ -23,10 +23,12 @@ import (
 	"syscall"
 )
 
-// Conn is a TCP connection whose Read and Write are raw system calls.
+// Conn is a TCP or Unix-socket connection whose Read and Write are raw
+// system calls.
 type Conn struct {
-	*net.TCPConn
-	rc syscall.RawConn
+	net.Conn
+	rc   syscall.RawConn
+	netw string // "tcp" or "unix", for errors
 
 	// The RawConn callbacks are method values made once, and their
 	// arguments and results live here (guarded by rmu / wmu), so a
@@ -50,21 +52,26 @@ type Conn struct {
 	}
 }
 
-// Wrap returns c with raw reads and writes when it is a TCP connection
-// on a platform that supports them; otherwise c itself.
+// Wrap returns c with raw reads and writes when it is a TCP or Unix-socket
+// connection on a platform that supports them; otherwise c itself.
 func Wrap(c net.Conn) net.Conn {
 	if !supported {
 		return c
 	}
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
+	var netw string
+	switch c.(type) {
+	case *net.TCPConn:
+		netw = "tcp"
+	case *net.UnixConn:
+		netw = "unix"
+	default:
 		return c
 	}
-	rc, err := tc.SyscallConn()
+	rc, err := c.(syscall.Conn).SyscallConn()
 	if err != nil {
 		return c
 	}
-	rw := &Conn{TCPConn: tc, rc: rc}
+	rw := &Conn{Conn: c, rc: rc, netw: netw}
 	rw.readFn = rw.read
 	rw.writeFn = rw.write
 	rw.tryFn = func(fd uintptr) { rw.write(fd) }
@@ -203,5 +210,15 @@ func (c *Conn) opError(op string, err error) error {
 		oe.Op = op
 		return oe
 	}
-	return &net.OpError{Op: op, Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+	return &net.OpError{Op: op, Net: c.netw, Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: err}
+}
+
+// CloseWrite shuts down the writing side of the wrapped connection (both
+// *net.TCPConn and *net.UnixConn have it; the HTTP/2 server uses it for a
+// graceful close).
+func (c *Conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
