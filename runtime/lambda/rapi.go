@@ -62,6 +62,12 @@ const (
 	// it) in place of a deadline it cannot know. See instance.ahead.
 	hdrAhead        = "Cfnrun-Runtime-Ahead"
 	hdrAheadTimeout = "Cfnrun-Runtime-Timeout-Ms"
+	// hdrExiting: 1 on an invocation's /error says the runtime exits
+	// after posting it (node's uncaught exception or unhandled rejection):
+	// the event ahead it holds will not run there, so it is not started
+	// (promote) but handed back when the process ends (unfetched), and
+	// runs on another instance as Lambda runs it in a fresh environment.
+	hdrExiting = "Cfnrun-Runtime-Exiting"
 
 	// maxHeaderBytes bounds a request's head (request line, headers and
 	// trailers).
@@ -185,6 +191,7 @@ type request struct {
 	chunked      bool
 	expect       bool // Expect: 100-continue
 	ahead        bool // hdrAhead: 1 (GET /next)
+	exiting      bool // hdrExiting: 1 (POST /error)
 	errType      string
 	// From the trailers of a chunked body.
 	trailerType, trailerBody string
@@ -277,7 +284,9 @@ func (c *rapiConn) handle(r *request) bool {
 			in.promote(id)
 		case "error":
 			in.invocationError(c, r, id, body, !keep)
-			in.promote(id)
+			if !r.exiting {
+				in.promote(id)
+			}
 		default:
 			c.apiError(404, "InvalidRequest", "unknown invocation action "+strconv.Quote(action), !keep)
 		}
@@ -780,6 +789,8 @@ func (c *rapiConn) readHead() (request, error) {
 			r.errType = string(v)
 		case asciiEqualFold(k, hdrAhead):
 			r.ahead = string(v) == "1"
+		case asciiEqualFold(k, hdrExiting):
+			r.exiting = string(v) == "1"
 		}
 	}
 	if r.chunked {

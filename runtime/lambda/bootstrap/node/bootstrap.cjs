@@ -322,7 +322,10 @@ function fatal(err, code, what) {
   if (current && client) {
     const id = current.id;
     current = null;
-    client.send(post('invocation/' + id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type }), () => process.exit(code));
+    // Cfnrun-Runtime-Exiting: an event ahead this process holds must not
+    // count as started here: cfnrun hands it back when the process ends.
+    client.send(post('invocation/' + id + '/error', body,
+      { 'Lambda-Runtime-Function-Error-Type': type, 'Cfnrun-Runtime-Exiting': '1' }), () => process.exit(code));
   } else {
     process.exit(code);
   }
