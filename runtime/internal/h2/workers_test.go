@@ -1,8 +1,10 @@
 package h2
 
 import (
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestWorkersReuseAndBound: a burst of 200 concurrent calls leaves at
@@ -10,6 +12,7 @@ import (
 // of them.
 func TestWorkersReuseAndBound(t *testing.T) {
 	var p workers
+	base := runtime.NumGoroutine()
 	release := make(chan struct{})
 	var started, done sync.WaitGroup
 	for range 200 {
@@ -34,6 +37,15 @@ func TestWorkersReuseAndBound(t *testing.T) {
 		ran := make(chan struct{})
 		p.run(jobFunc(func() { close(ran) }))
 		<-ran
+	}
+	// A worker whose call has returned may not have parked (or exited)
+	// yet: the count below would take it for one the next call reused.
+	// Wait until every worker left is a waiting one.
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > base+maxIdleWorkers; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines 10 s after the burst, want at most %d", runtime.NumGoroutine(), base+maxIdleWorkers)
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if n := idle(); n > maxIdleWorkers {
 		t.Fatalf("%d idle workers, want at most %d", n, maxIdleWorkers)
