@@ -124,11 +124,19 @@ func (c *Conn) read(fd uintptr) bool {
 }
 
 // Write writes all of p, waiting for room in the socket as needed.
-func (c *Conn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) { return c.writeAll(p, false) }
+
+// writeAll runs write over p under wmu: through RawConn.Write (waiting
+// for room) or, for TryWrite (now), through RawConn.Control once.
+func (c *Conn) writeAll(p []byte, now bool) (int, error) {
 	c.wmu.Lock()
 	c.wp, c.wn, c.werr = p, 0, nil
 	var err error
-	if len(p) > 0 {
+	switch {
+	case len(p) == 0:
+	case now:
+		err = c.rc.Control(c.tryFn)
+	default:
 		err = c.rc.Write(c.writeFn)
 	}
 	n, werr := c.wn, c.werr
@@ -168,24 +176,7 @@ func (c *Conn) write(fd uintptr) bool {
 // through RawConn.Control, which neither waits nor looks at the write
 // deadline (a deadline a past Write set may have passed); c.wmu keeps
 // it apart from Write.
-func (c *Conn) TryWrite(p []byte) (int, error) {
-	c.wmu.Lock()
-	c.wp, c.wn, c.werr = p, 0, nil
-	var err error
-	if len(p) > 0 {
-		err = c.rc.Control(c.tryFn)
-	}
-	n, werr := c.wn, c.werr
-	c.wp = nil
-	c.wmu.Unlock()
-	if err != nil {
-		return n, c.opError("write", err)
-	}
-	if werr != nil {
-		return n, c.opError("write", werr)
-	}
-	return n, nil
-}
+func (c *Conn) TryWrite(p []byte) (int, error) { return c.writeAll(p, true) }
 
 // SendRoom reports whether n more bytes fit in the socket's send buffer
 // with room to spare — the queue, n included, under a quarter of the
