@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -675,12 +676,9 @@ func (st *cstream) deliver(onReader bool) {
 // noteServer remembers a server connection that has responses to flush
 // after this batch (reader goroutine).
 func (cc *cconn) noteServer(c *conn) {
-	for _, x := range cc.flushSrv {
-		if x == c {
-			return
-		}
+	if !slices.Contains(cc.flushSrv, c) {
+		cc.flushSrv = append(cc.flushSrv, c)
 	}
-	cc.flushSrv = append(cc.flushSrv, c)
 }
 
 // endBatch runs when the reader has read all it had: the responses whose

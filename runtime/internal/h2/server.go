@@ -33,6 +33,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1080,12 +1081,9 @@ func (c *conn) owedFlush(st *stream) {
 // noteBackend remembers a Client connection to flush after this batch
 // (reader goroutine).
 func (c *conn) noteBackend(cc *cconn) {
-	for _, x := range c.backends {
-		if x == cc {
-			return
-		}
+	if !slices.Contains(c.backends, cc) {
+		c.backends = append(c.backends, cc)
 	}
-	c.backends = append(c.backends, cc)
 }
 
 // flushBackends flushes the Client connections written to in this batch
