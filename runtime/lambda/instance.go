@@ -499,7 +499,20 @@ func (in *instance) unfetched(inv *invocation) bool {
 // promote starts the event ahead once the runtime has answered the
 // invocation it followed (id): the runtime starts it as soon as it has
 // posted that answer, whatever cfnrun made of it.
+//
+// The log's lock is held from before the event stops being the one ahead
+// until its START is written: the pump, reading the event's mark in
+// between, would otherwise find it neither ahead nor begun and log its
+// output before its START.
 func (in *instance) promote(id string) {
+	in.mu.Lock()
+	ok := in.ahead != nil && in.aheadAfter == id
+	in.mu.Unlock()
+	if !ok {
+		return // no event ahead: the common answer takes no log lock
+	}
+	in.logs.mu.Lock()
+	defer in.logs.mu.Unlock()
 	in.mu.Lock()
 	a := in.ahead
 	if a == nil || in.aheadAfter != id {
@@ -516,7 +529,7 @@ func (in *instance) promote(id string) {
 	in.eventRx.Store(in.rx.Load())
 	in.busySince.Store(a.start.UnixNano())
 	in.timer.Reset(in.fn.timeout)
-	in.beginLog(a, true)
+	in.beginLogLocked(a, true)
 }
 
 // claim takes inv from the runtime, for the caller to settle it (finish):

@@ -517,9 +517,14 @@ func (in *instance) logging() bool {
 // on, or, for an invocation handed ahead (ahead: the runtime started it
 // when it answered the one before), from its mark on.
 func (in *instance) beginLog(inv *invocation, ahead bool) {
+	in.logs.mu.Lock()
+	defer in.logs.mu.Unlock()
+	in.beginLogLocked(inv, ahead)
+}
+
+// beginLogLocked is beginLog with logs.mu held.
+func (in *instance) beginLogLocked(inv *invocation, ahead bool) {
 	l := &in.logs
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	if inv.logTail {
 		l.tail = make([]byte, 0, logTailBytes+512)
 		l.tailID = inv.id
