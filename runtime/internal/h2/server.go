@@ -248,8 +248,13 @@ type conn struct {
 	flushFn  func()
 
 	// mu guards the stream table.
-	mu        sync.Mutex
-	streams   map[uint32]*stream
+	mu      sync.Mutex
+	streams map[uint32]*stream
+	// settled counts the streams of the table that the client may
+	// already see closed (stream.settle): they stay in the table until
+	// their bookkeeping is done, but no longer count against
+	// MaxConcurrentStreams.
+	settled   atomic.Int32
 	maxID     uint32
 	goingAway bool
 	closed    bool
@@ -309,6 +314,8 @@ type stream struct {
 	// flushByCaller: a Client delivery is running the callback that
 	// may Finish this stream, and flushes after it.
 	flushByCaller atomic.Bool
+	// settle: settleLocal, settleRemote and settleGone (c.settle).
+	settle atomic.Uint32
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -686,6 +693,7 @@ func (c *conn) onRSTStream(f *http2.RSTStreamFrame) (http2.ErrCode, bool) {
 	}
 	c.mu.Lock()
 	st.remoteDone = true
+	c.settle(st, settleRemote)
 	c.mu.Unlock()
 	c.maybeRemove(st)
 	if answered {
@@ -847,6 +855,7 @@ func (c *conn) onTrailers(st *stream, f *fieldBlock) (http2.ErrCode, bool) {
 	}
 	c.mu.Lock()
 	st.remoteDone = true
+	c.settle(st, settleRemote)
 	c.mu.Unlock()
 	c.maybeRemove(st)
 	return 0, false
@@ -875,7 +884,9 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 		return http2.ErrCodeProtocol, true // RFC 9113 §5.1.1
 	}
 	c.maxID = id
-	refuse := c.goingAway || uint32(len(c.streams)) >= c.srv.MaxConcurrentStreams
+	// A stream whose end the client may have seen is closed for it
+	// (RFC 9113 §5.1.2), though its bookkeeping may not be done yet.
+	refuse := c.goingAway || len(c.streams)-int(c.settled.Load()) >= int(c.srv.MaxConcurrentStreams)
 	c.mu.Unlock()
 	if refuse {
 		c.writeRSTID(id, http2.ErrCodeRefusedStream)
@@ -936,6 +947,7 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 		req.Body = http.NoBody
 		req.ContentLength = 0
 		st.remoteDone = true
+		c.settle(st, settleRemote)
 	} else {
 		st.body = &body{st: st}
 		st.body.init()
@@ -1025,6 +1037,7 @@ func Finish(w http.ResponseWriter) {
 	if v := st.resetCode.Load(); v != 0 {
 		c.wmu.Lock()
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
+		c.settle(st, settleLocal|settleRemote) // the handler is done
 		c.wmu.Unlock()
 		c.signalFlush()
 		c.complete(st)
@@ -1360,6 +1373,7 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 		st.body.closeWithError(io.EOF)
 		c.mu.Lock()
 		st.remoteDone = true
+		c.settle(st, settleRemote)
 		c.mu.Unlock()
 		c.maybeRemove(st)
 	}
@@ -1429,6 +1443,7 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 	}
 	c.mu.Lock()
 	st.remoteDone = true
+	c.settle(st, settleRemote)
 	c.mu.Unlock()
 	c.maybeRemove(st)
 }
@@ -1465,7 +1480,60 @@ func (c *conn) writeRSTAfterEnd(st *stream) {
 	}
 	st.reset = true
 	st.sentRST.Store(true)
+	c.settle(st, settleLocal|settleRemote)
 	c.writeRSTStream(st.id, http2.ErrCodeNo)
+}
+
+// The stream.settle bits: settleLocal, the response's END_STREAM or its
+// final RST_STREAM is queued (the handler is done); settleRemote, the
+// client's side is done; settleGone, the stream left the table. A stream
+// with settleLocal and settleRemote is closed as far as the client may
+// know, so c.settled counts it while it is in the table. The bits are set
+// under wmu as the frame is queued, hence before it can be written; only
+// the reader goroutine compares the count with the limit.
+const (
+	settleLocal uint32 = 1 << iota
+	settleRemote
+	settleGone
+	settleClosed = settleLocal | settleRemote
+)
+
+// settle sets bits on st and counts it in c.settled if that closes it.
+// The count goes up before the bits are published, so that a concurrent
+// unsettle can make it too low only for a moment, never too high: the
+// limit is then lenient by one, never stricter than the client's view.
+func (c *conn) settle(st *stream, bits uint32) {
+	for {
+		old := st.settle.Load()
+		nw := old | bits
+		if nw == old {
+			return
+		}
+		closes := old&settleGone == 0 && old&settleClosed != settleClosed && nw&settleClosed == settleClosed
+		if closes {
+			c.settled.Add(1)
+		}
+		if st.settle.CompareAndSwap(old, nw) {
+			return
+		}
+		if closes {
+			c.settled.Add(-1)
+		}
+	}
+}
+
+// unsettle marks st gone from the table (c.mu held) and takes it out of
+// c.settled if it was counted there.
+func (c *conn) unsettle(st *stream) {
+	for {
+		old := st.settle.Load()
+		if st.settle.CompareAndSwap(old, old|settleGone) {
+			if old&settleGone == 0 && old&settleClosed == settleClosed {
+				c.settled.Add(-1)
+			}
+			return
+		}
+	}
 }
 
 // maybeRemove drops a stream both sides are done with.
@@ -1473,6 +1541,7 @@ func (c *conn) maybeRemove(st *stream) {
 	c.mu.Lock()
 	if _, ok := c.streams[st.id]; ok && st.remoteDone && st.handlerDone {
 		delete(c.streams, st.id)
+		c.unsettle(st)
 		c.remember(st.id, st.sentRST.Load(), st.peerRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
@@ -1501,6 +1570,7 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 			}
 			c.wmu.Lock()
 			c.writeRST(st, code)
+			c.settle(st, settleLocal|settleRemote) // the handler is done
 			c.wmu.Unlock()
 			c.signalFlush()
 		}
@@ -1515,6 +1585,7 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 	if v := st.resetCode.Load(); v != 0 {
 		c.wmu.Lock()
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
+		c.settle(st, settleLocal|settleRemote) // the handler is done
 		c.wmu.Unlock()
 		c.signalFlush()
 		return false
@@ -1523,8 +1594,14 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 	return async
 }
 
+// testHookComplete, when set by a test, runs as complete begins.
+var testHookComplete func(*stream)
+
 // complete is called once the response is fully written or reset.
 func (c *conn) complete(st *stream) {
+	if testHookComplete != nil {
+		testHookComplete(st)
+	}
 	{
 		st.abort()
 		c.mu.Lock()
@@ -1550,6 +1627,7 @@ func (c *conn) complete(st *stream) {
 			c.signalFlush()
 			c.mu.Lock()
 			st.remoteDone = true
+			c.settle(st, settleRemote)
 			c.mu.Unlock()
 		} else if st.body != nil {
 			st.body.discard()
@@ -1597,6 +1675,7 @@ func (c *conn) endDrain(st *stream) {
 	c.signalFlush()
 	c.mu.Lock()
 	st.remoteDone = true
+	c.settle(st, settleRemote)
 	c.mu.Unlock()
 	c.maybeRemove(st)
 }
@@ -1959,6 +2038,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 	c.hblock = hb
 	if endStream {
 		st.ended = true
+		c.settle(st, settleLocal)
 	}
 	block := hb
 	first := true
@@ -1996,6 +2076,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 		if len(p) == 0 {
 			if endStream {
 				st.ended = true
+				c.settle(st, settleLocal)
 				c.dirty = true
 				return c.writeData(st.id, true, nil)
 			}
@@ -2039,6 +2120,7 @@ func (w *responseWriter) writeDataLocked(p []byte, endStream bool) error {
 		p = p[n:]
 		if end {
 			st.ended = true
+			c.settle(st, settleLocal)
 			return nil
 		}
 	}
