@@ -7,7 +7,7 @@
 #   STAT=1 scripts/proxy-ab.sh OLD NEW proxy    # plus perf stat counts per request
 #
 # ROUTE: proxy | mock | proxy-tls | mock-tls. Each run is h2load -c CONNS -m STREAMS -D SECS
-# --warm-up-time 1 (16, 10, 3); it prints req/s, the server's CPU per request (utime + stime from
+# --warm-up-time 1 (16, 10, 3); it prints req/s, the p99 latency (ms), the server's CPU per request (utime + stime from
 # /proc over the measured period, divided by the requests), and at the end each one's peak RSS.
 # STAT=1 also prints, per request: task-clock (ms), context switches and system calls (perf stat).
 set -euo pipefail
@@ -72,7 +72,7 @@ events=task-clock,context-switches
 for s in read write recvfrom sendto nanosleep futex epoll_pwait sched_yield; do events+=,syscalls:sys_enter_$s; done
 for r in $(seq "$ROUNDS"); do
   for v in old new hap; do
-    h2load -c "$C" -m "$M" -D "$SECS" --warm-up-time 1 "${URL[$v]}" >"$W/h.out" 2>&1 &
+    h2load -c "$C" -m "$M" -D "$SECS" --warm-up-time 1 --log-file="$W/lat" "${URL[$v]}" >"$W/h.out" 2>&1 &
     hp=$!
     sleep 1
     sp=
@@ -83,7 +83,9 @@ for r in $(seq "$ROUNDS"); do
     c0=$(ticks "${PID[$v]}"); wait "$hp"; c1=$(ticks "${PID[$v]}")
     rps=$(awk '/finished in/ {print $4}' "$W/h.out"); n=$(awk '/^requests:/ {print $8}' "$W/h.out")
     us=$(awk -v d="$((c1 - c0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
-    echo "round $r $v req/s $rps cpu_us/req $us succeeded $n load $(cut -d' ' -f1 /proc/loadavg)"
+    # As bench.sh: the 99th percentile of h2load's per-request log (µs), in ms.
+    p99=$(awk '{print $3}' "$W/lat" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
+    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us succeeded $n load $(cut -d' ' -f1 /proc/loadavg)"
     if [ -n "$sp" ]; then
       wait "$sp"
       # perf counted SECS-1 of the SECS measured seconds.
