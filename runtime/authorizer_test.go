@@ -12,13 +12,15 @@ import (
 )
 
 // authHandler is a Lambda authorizer: the token (TOKEN) or the X-User
-// header or user query parameter (REQUEST) says what it answers. Its
+// header or user query parameter (REQUEST) says what it answers. The tests'
+// client speaks HTTP/2, so the REQUEST event names the header "x-user", as
+// API Gateway does (the client's spelling: lower case in HTTP/2). Its
 // context carries the invocation's request id, so a test sees whether a
 // policy came from the cache.
 const authHandler = `
 exports.handler = async (event, context) => {
   const id = event.type === "TOKEN" ? event.authorizationToken
-    : ((event.headers || {})["X-User"] || (event.queryStringParameters || {}).user || "");
+    : ((event.headers || {})["x-user"] || (event.queryStringParameters || {}).user || "");
   const policy = (effect, resource) => ({ Version: "2012-10-17",
     Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: resource }] });
   if (id.startsWith("allow-")) {

@@ -201,7 +201,7 @@ func (rs *reqState) proxyEvent(body []byte) proxyEvent {
 		port = rs.g.portString(a.Port)
 	}
 	ev := proxyEvent{
-		r: r, method: rs.method, resource: rs.resourcePath(), path: rs.rest, stage: rs.stage.name,
+		r: r, names: requestSpelling(r), method: rs.method, resource: rs.resourcePath(), path: rs.rest, stage: rs.stage.name,
 		stageVars: rs.stage.vars, params: &rs.ps, requestID: rs.requestID(), extendedID: rs.apigwID(),
 		apiID: rs.api.id, accountID: rs.g.cfg.AccountID, resourceID: rs.ep.resourceID,
 		deploymentID: rs.stage.deploymentID, operationName: rs.ep.operationName, start: rs.start,

@@ -154,7 +154,7 @@ func TestLambdaProxy(t *testing.T) {
 			t.Fatalf("event: %v\n%s", err, res.body)
 		}
 		got := []string{ev.Resource, ev.Path, ev.HTTPMethod, ev.Body, ev.QueryStringParameters["a"],
-			strings.Join(ev.MultiValueQuery["a"], ","), ev.StageVariables["color"], ev.Headers["X-Custom"],
+			strings.Join(ev.MultiValueQuery["a"], ","), ev.StageVariables["color"], ev.Headers["x-custom"], // as sent over HTTP/2
 			ev.RequestContext.Stage, ev.RequestContext.ResourcePath, ev.RequestContext.APIID, ev.RequestContext.Protocol,
 			ev.RequestContext.Identity.SourceIP, ev.RequestContext.ResourceID}
 		want := []string{"/echo", "/echo", "POST", `{"k":"v"}`, "2", "1,2", "blue", "yes", "prod", "/echo", "lambdaapi1",

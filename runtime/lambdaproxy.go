@@ -24,7 +24,9 @@ import (
 // proxyEvent is what a proxy event is made of. The handler fills it from
 // the request and the compiled route; appendProxyEvent writes it.
 type proxyEvent struct {
-	r      *http.Request
+	r *http.Request
+	// names spells r's header names as the client wrote them.
+	names  headerSpelling
 	method string
 	// resource is the resource path ("/pets/{id}"); path the escaped
 	// request path after the stage ("/pets/1"), as the client sent it.
@@ -141,7 +143,7 @@ func appendProxyEvent(b []byte, e *proxyEvent) []byte {
 			b = append(b, ',')
 		}
 		vs := values(k)
-		b = appendJSONString(b, k)
+		b = e.names.appendName(b, k)
 		b = append(b, ':')
 		v := ""
 		if len(vs) > 0 {
@@ -154,7 +156,7 @@ func appendProxyEvent(b []byte, e *proxyEvent) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = e.names.appendName(b, k)
 		b = append(b, ":["...)
 		for j, v := range values(k) {
 			if j > 0 {

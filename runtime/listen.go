@@ -70,6 +70,25 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 	}
 	s := &servers{g: g, h1: h1, h2: h2s, conns: map[net.Conn]struct{}{}, track: newConnTracker(maxConns, g.log)}
 	h1.ConnState = s.track.setState
+	// h1n serves the HTTP/1.1 connections that keep their requests'
+	// header names (h1names.go): those of a gateway running functions.
+	h1n := &http.Server{
+		Handler:           namesHandler{g.handler},
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          h1.ErrorLog,
+		ConnContext:       nameConnContext,
+		ConnState: func(c net.Conn, st http.ConnState) {
+			if st == http.StateIdle {
+				if nc, ok := c.(*nameConn); ok {
+					nc.done()
+				}
+			}
+			s.track.setState(c, st)
+		},
+	}
+	s.h1n = h1n
 	if !cfg.StockHTTP2 {
 		s.eng = &h2.Server{
 			Handler:              g.handler,
@@ -110,8 +129,10 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 		return errors.New("no listen address configured")
 	}
 	s.h1ln = &chanListener{addr: raws[0].Addr(), ch: make(chan net.Conn), done: make(chan struct{})}
-	h1done := make(chan struct{})
+	s.h1nln = &chanListener{addr: raws[0].Addr(), ch: make(chan net.Conn), done: make(chan struct{})}
+	h1done, h1ndone := make(chan struct{}), make(chan struct{})
 	go func() { h1.Serve(s.h1ln); close(h1done) }()
+	go func() { h1n.Serve(s.h1nln); close(h1ndone) }()
 	var acceptWG sync.WaitGroup
 	for i, ln := range raws {
 		isTLS := cfg.Addr == "" || i == 1
@@ -141,15 +162,24 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 	if s.eng != nil {
 		s.eng.Shutdown()
 	}
+	var nerr error
+	nwait := make(chan struct{})
+	go func() { nerr = h1n.Shutdown(sctx); close(nwait) }()
 	err := h1.Shutdown(sctx) // also sends GOAWAY on every HTTP/2 connection of the stock server
 	if err := s.waitH2(sctx); err != nil {
 		s.closeH2()
 	}
+	<-nwait
+	if err == nil {
+		err = nerr
+	}
 	<-h1done
+	<-h1ndone
 	g.backends.closeIdle()
 	if errors.Is(err, context.DeadlineExceeded) {
 		g.log.Warn("shutdown deadline passed; remaining connections were closed", slog.Duration("after", cfg.ShutdownTimeout))
 		h1.Close()
+		h1n.Close()
 		return nil
 	}
 	return err
@@ -183,6 +213,10 @@ type servers struct {
 	h2   *http2.Server
 	eng  *h2.Server // nil with Config.StockHTTP2
 	h1ln *chanListener
+	// h1n and h1nln: the HTTP/1.1 server of connections that keep
+	// header names (nameConn).
+	h1n   *http.Server
+	h1nln *chanListener
 
 	h2wg  sync.WaitGroup
 	mu    sync.Mutex
@@ -263,6 +297,14 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 			s.serveH2(ctx, hc)
 			return
 		}
+		if s.g.keepsNames() {
+			nc := newNameConn(tc)
+			st := tc.ConnectionState()
+			nc.tls = &st
+			s.track.alias(tr, nc)
+			h1 = s.h1nln.push(nc)
+			return
+		}
 		s.track.alias(tr, tc)
 		h1 = s.h1ln.push(tc)
 		return
@@ -287,6 +329,12 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		return
 	}
 	sc := &stallConn{Conn: bc, d: s.g.cfg.StallTimeout}
+	if s.g.keepsNames() {
+		nc := newNameConn(sc)
+		s.track.alias(tr, nc)
+		h1 = s.h1nln.push(nc)
+		return
+	}
 	s.track.alias(tr, sc)
 	h1 = s.h1ln.push(sc)
 }

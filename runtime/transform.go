@@ -89,9 +89,12 @@ func (rs *reqState) input(body []byte) *vtlInput {
 			in.QueryParams[k] = vv[0]
 		}
 	}
+	// $input.params().header has the names as the client wrote them, as
+	// the proxy event does (headernames.go); lookups ignore case.
+	hs := requestSpelling(r)
 	for k, vv := range r.Header {
 		if len(vv) > 0 {
-			in.Headers[k] = vv[0]
+			in.Headers[hs.name(k)] = vv[0]
 		}
 	}
 	if in.StageVariables == nil {
