@@ -295,7 +295,7 @@ func (l *lowerer) run() {
 	l.lowerFunctions()
 	l.lowerSAM()
 	for _, b := range bodies {
-		l.importOpenAPI(b.api, b.owner, b.body)
+		l.importOpenAPI(b.api, b.owner, b.body, nil)
 	}
 	l.samAuthorizers()
 	for _, r := range l.live("AWS::ApiGateway::Method") {

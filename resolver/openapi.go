@@ -25,7 +25,10 @@ var openAPIMethods = map[string]string{
 // Body, or a SAM Api's DefinitionBody) into api's resource tree, as API
 // Gateway's import does: one resource per path segment, one method per
 // operation, the integration from x-amazon-apigateway-integration.
-func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
+//
+// opAuth, when not nil, is called for each method once it is built, with
+// its operation (a SAM API's DefinitionBody gets the API's Auth from it).
+func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, opAuth func(m *model.Method, op *props)) {
 	body = l.definition(owner, body)
 	if body == nil {
 		return
@@ -117,6 +120,9 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props) {
 					}
 				}
 				m.Integration = in
+			}
+			if opAuth != nil {
+				opAuth(m, op)
 			}
 			if slices.ContainsFunc(res.Methods, func(o *model.Method) bool { return o.HTTPMethod == verb }) {
 				continue

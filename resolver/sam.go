@@ -142,10 +142,12 @@ func (l *lowerer) lowerSAM() {
 		if uri := p.node.Get("DefinitionUri"); uri != nil && uri.Kind == cfn.Scalar && !p.has("DefinitionBody") && !strings.Contains(uri.Value, "://") {
 			local, tried = l.localDefinition(id, uri.Value, p.at("DefinitionUri", r.keyRange)), true
 		}
+		auth := l.samSetting(p, "Auth")
+		bodyAuth := func(m *model.Method, op *props) { l.samDefaultAuth(m, op, auth) }
 		if p.has("DefinitionBody") {
-			l.importOpenAPI(api, id, p.sub("DefinitionBody"))
+			l.importOpenAPI(api, id, p.sub("DefinitionBody"), bodyAuth)
 		} else if local != nil {
-			l.importOpenAPI(api, id, local)
+			l.importOpenAPI(api, id, local, bodyAuth)
 		} else if p.has("DefinitionUri") && !tried {
 			s.infof(ruleNotServed, p.at("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
@@ -153,7 +155,7 @@ func (l *lowerer) lowerSAM() {
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)
 		samAPIs = append(samAPIs, api)
-		apiAuth[api] = l.samSetting(p, "Auth")
+		apiAuth[api] = auth
 		samCors[api] = l.samSetting(p, "Cors")
 	}
 	// Function events of type Api become AWS_PROXY methods.
@@ -205,7 +207,7 @@ func (l *lowerer) lowerSAM() {
 	}
 	for _, api := range samAPIs {
 		if cors := samCors[api]; cors != nil {
-			l.samCORS(api, cors)
+			l.samCORS(api, cors, apiAuth[api])
 		}
 	}
 }
@@ -225,25 +227,86 @@ func (l *lowerer) samAuth(m *model.Method, apiAuth, evAuth *props) {
 		if a == apiAuth {
 			key = "DefaultAuthorizer"
 		}
-		switch name := a.str(key); {
-		case name == "":
-		case name == "AWS_IAM":
-			m.AuthorizationType, m.AuthorizerID = "AWS_IAM", ""
-		case name == "NONE":
-			// An event's NONE overrides the API's DefaultAuthorizer.
-			m.AuthorizationType, m.AuthorizerID = "NONE", ""
-		default:
-			m.AuthorizationType = "CUSTOM"
-			if def := apiAuth; def != nil {
-				if az := def.sub("Authorizers").sub(name); az.node != nil && az.has("UserPoolArn") {
-					m.AuthorizationType = "COGNITO_USER_POOLS"
+		samAuthorizer(m, a.str(key), apiAuth)
+	}
+	samScopes(m, apiAuth, evAuth)
+}
+
+// samAuthorizer gives m the SAM authorizer name: AWS_IAM, NONE (an event's
+// NONE overrides the API's DefaultAuthorizer), or one of the API's
+// Auth.Authorizers (samAuthorizers points the name at the authorizer).
+func samAuthorizer(m *model.Method, name string, apiAuth *props) {
+	switch name {
+	case "":
+	case "AWS_IAM":
+		m.AuthorizationType, m.AuthorizerID = "AWS_IAM", ""
+	case "NONE":
+		m.AuthorizationType, m.AuthorizerID = "NONE", ""
+	default:
+		m.AuthorizationType = "CUSTOM"
+		if apiAuth != nil && apiAuth.node != nil {
+			if az := apiAuth.sub("Authorizers").sub(name); az.node != nil && az.has("UserPoolArn") {
+				m.AuthorizationType = "COGNITO_USER_POOLS"
+			}
+		}
+		m.AuthorizerID = name
+	}
+}
+
+// samDefaultAuth gives a method of a SAM API's definition — an operation of
+// its DefinitionBody (op, its security), or the OPTIONS method its Cors adds
+// (op nil) — the API's Auth, as the transform does after the events
+// (set_path_default_authorizer, set_path_default_apikey_required): only
+// methods with an integration; security naming AWS_IAM or one of
+// Auth.Authorizers keeps it, NONE keeps none, any other gets
+// DefaultAuthorizer, and ApiKeyRequired unless api_key_false. Preflights
+// (OPTIONS) get them too unless AddDefaultAuthorizerToCorsPreflight
+// (AddApiKeyRequiredToCorsPreflight) is false: a browser's preflight carries
+// no token, so on AWS it then answers 401.
+func (l *lowerer) samDefaultAuth(m *model.Method, op, apiAuth *props) {
+	if apiAuth == nil || apiAuth.node == nil || m.Integration == nil {
+		return
+	}
+	named, none, keyFalse := "", false, false
+	if op != nil {
+		if sec := op.node.Get("security"); sec != nil && sec.Kind == cfn.Sequence {
+			for _, it := range sec.Items {
+				for _, f := range it.Fields {
+					switch {
+					case f.Key == "NONE":
+						none = true
+					case f.Key == "api_key_false":
+						keyFalse = true
+					case named == "" && (f.Key == "AWS_IAM" || apiAuth.node.Get("Authorizers").Get(f.Key) != nil):
+						named = f.Key
+					}
 				}
 			}
-			m.AuthorizerID = name
 		}
 	}
-	// OAuth scopes (Cognito): the authorizer's AuthorizationScopes, unless
-	// the event sets its own.
+	preflight := m.HTTPMethod == "OPTIONS"
+	off := func(key string) bool { return preflight && apiAuth.has(key) && !apiAuth.boolean(key) }
+	switch {
+	case named != "":
+		samAuthorizer(m, named, apiAuth)
+		samScopes(m, apiAuth, nil)
+	case none || m.AuthorizationType != "NONE" || off("AddDefaultAuthorizerToCorsPreflight"):
+		// NONE, or an authorizer of the definition's own securityDefinitions.
+	case apiAuth.node.Get("Authorizers") != nil || apiAuth.str("DefaultAuthorizer") == "AWS_IAM":
+		samAuthorizer(m, apiAuth.str("DefaultAuthorizer"), apiAuth)
+		samScopes(m, apiAuth, nil)
+	}
+	switch {
+	case keyFalse:
+		m.APIKeyRequired = false // SAM's marker, not a key scheme
+	case apiAuth.has("ApiKeyRequired") && apiAuth.boolean("ApiKeyRequired") && !off("AddApiKeyRequiredToCorsPreflight"):
+		m.APIKeyRequired = true
+	}
+}
+
+// samScopes sets a Cognito method's OAuth scopes: the authorizer's
+// AuthorizationScopes, unless the event sets its own.
+func samScopes(m *model.Method, apiAuth, evAuth *props) {
 	m.AuthorizationScopes = nil
 	if m.AuthorizationType == "COGNITO_USER_POOLS" && apiAuth != nil && apiAuth.node != nil {
 		if az := apiAuth.sub("Authorizers").sub(m.AuthorizerID); az.node != nil && az.has("AuthorizationScopes") {
@@ -258,7 +321,7 @@ func (l *lowerer) samAuth(m *model.Method, apiAuth, evAuth *props) {
 // samCORS adds the OPTIONS method SAM generates on every path of an API
 // whose Cors is set: a MOCK integration answering 200 with the
 // Access-Control-* headers.
-func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
+func (l *lowerer) samCORS(api *model.RestAPI, cors, apiAuth *props) {
 	origin, headers, methods, maxAge, creds := "", "", "", "", false
 	if cors.node.Kind == cfn.Scalar {
 		origin = cors.node.Value
@@ -312,11 +375,13 @@ func (l *lowerer) samCORS(api *model.RestAPI, cors *props) {
 		for k := range params {
 			declared[k] = false
 		}
-		res.Methods = append(res.Methods, &model.Method{LogicalID: api.LogicalID, HTTPMethod: "OPTIONS", AuthorizationType: "NONE", Range: cors.node.Range(),
+		m := &model.Method{LogicalID: api.LogicalID, HTTPMethod: "OPTIONS", AuthorizationType: "NONE", Range: cors.node.Range(),
 			MethodResponses: []model.MethodResponse{{StatusCode: "200", ResponseParameters: declared, Range: cors.node.Range()}},
 			Integration: &model.Integration{Type: model.IntegrationMock, Range: cors.node.Range(),
 				RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-				Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: params, ResponseTemplates: map[string]string{"application/json": ""}, Range: cors.node.Range()}}}})
+				Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseParameters: params, ResponseTemplates: map[string]string{"application/json": ""}, Range: cors.node.Range()}}}}
+		l.samDefaultAuth(m, nil, apiAuth)
+		res.Methods = append(res.Methods, m)
 	}
 }
 
