@@ -49,6 +49,8 @@ var cfnlintExceptions = []cfnlintException{
 		"`Http2Enabled` on `AWS::ApiGateway::Stage` is cfnrun's extension, reported as [E9001](#e9001) on the stages of the REST APIs cfnrun lowers; this test template's stage names no API, so there is none to report it on."},
 	{"E2533", "",
 		"Deprecated Lambda runtimes whose update is blocked: cfnrun reports them as [E3402](#e3402) at the `Runtime` line (in `Globals` when SAM's globals set it), from the same deprecation table; on SAM templates cfn-lint reports the transformed function at its logical id, so the lines differ."},
+	{"E3034", "resolver/testdata/lambda-globals-position.txtar/template.yaml",
+		"A `Timeout` out of range that SAM's `Globals` gives several functions: cfnrun reports it as [E3407](#e3407) once, at the `Globals` line, naming the other functions; cfn-lint reports each transformed function at its logical id."},
 	{"E3678", "",
 		"A .zip Lambda function without `Runtime`: cfnrun reports it as [E3404](#e3404) at the function's logical id, cfn-lint at its `Code`."},
 }

@@ -298,6 +298,13 @@ func (l *lowerer) samFunction(r *resource) *model.Function {
 		return p
 	}
 	fn := l.newFunction(r, p)
+	// A property that comes from Globals is found there: findings on it
+	// (a blocked Runtime, a Timeout out of range) point at its line.
+	for _, key := range []string{"Runtime", "Handler", "PackageType", "Timeout", "MemorySize", "Architectures", "ReservedConcurrentExecutions", "CodeUri"} {
+		if !p.has(key) && g.node != nil && g.has(key) {
+			fn.Props.Set(key, g.node.Field(key).KeyRange())
+		}
+	}
 	fn.Runtime, fn.Handler, fn.PackageType = get("Runtime").str("Runtime"), get("Handler").str("Handler"), get("PackageType").str("PackageType")
 	fn.Timeout = get("Timeout").integer("Timeout", 0)
 	fn.MemorySize = get("MemorySize").integer("MemorySize", 0)

@@ -161,8 +161,19 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 	}
 	day := today.UTC().Format("2006-01-02")
 	handlers := handlerMemo{}
+	// A property from SAM's Globals is checked once per function, at the
+	// one line it is written on: one finding there, naming the others.
+	seen := map[string]int{}
 	for _, fn := range t.Functions {
-		checkFunction(h, fn, day, base, handlers, add)
+		checkFunction(h, fn, day, base, handlers, func(d diag.Diagnostic) {
+			key := fmt.Sprint(d.Rule, d.Range, d.Summary)
+			if i, ok := seen[key]; ok {
+				ds[i].Related = append(ds[i].Related, diag.Related{Range: fn.Range, Message: "function " + fn.LogicalID + " has it too"})
+				return
+			}
+			seen[key] = len(ds)
+			add(d)
+		})
 	}
 	reported := map[string]bool{}
 	external := func(lt *model.LambdaTarget, rng diag.Range, owner, what string) {
