@@ -24,6 +24,15 @@
 #   sls-h1      h2load --h1 -c CONNS          serverless-offline (HTTP/1.1)
 #   cfnrun-h1   h2load --h1 -c CONNS          cfnrun up, like for like
 #   cfnrun-h2c  h2load -c CONNS -m STREAMS    cfnrun up over h2c
+#   cfnrun-nt-h2c     h2c, the same Node.js function on a second cfnrun up
+#                     started with --no-throttle (template-go.yaml)
+#   cfnrun-nt-go-h2c  h2c, a Go function (provided.al2023, built by cfnrun
+#                     from lambda-bench/go with aws-lambda-go) returning the
+#                     same constant, on that second server
+# (the first three against API Gateway's defaults, which up applies as AWS
+# does: the account throttle of 10,000 requests/s answers 429 past it; the
+# last two without it, to show what the gateway and the Runtime API serve,
+# with Node.js's own cost and without it)
 # and prints median req/s and p99 per target, the ratios; then the latency
 # cfnrun adds at p50 with one request at a time (LATENCY_N requests each,
 # interleaved: the handler called directly behind Node's own HTTP server,
@@ -92,6 +101,12 @@ cfnrun_cmd() {
   echo "$work/cfnrun" up --no-watch --access-log=false "${CONC_FLAG[@]}" \
     --addr "127.0.0.1:$1" --tls-addr= "$work/app/template.yaml"
 }
+# The second cfnrun: no throttle, the Node.js and the Go function. It reads
+# template-go.yaml in place: the Go source builds inside this module.
+cfnrun_nt_cmd() {
+  echo "$work/cfnrun" up --no-watch --access-log=false --no-throttle "${CONC_FLAG[@]}" \
+    --addr "127.0.0.1:$1" --tls-addr= scripts/lambda-bench/template-go.yaml
+}
 sls_cmd() {
   echo "$SLS" offline start --useInProcess --noSponsor --host 127.0.0.1 \
     --httpPort "$1" --lambdaPort "$(free_port)" --websocketPort "$(free_port)"
@@ -134,19 +149,29 @@ wait_200() {
   done
   echo "no 200 from $1" >&2; cat "$work"/*.out >&2; exit 1
 }
+NT_PORT=$(free_port)
+# shellcheck disable=SC2046
+$(cfnrun_nt_cmd "$NT_PORT") >"$work/cfnrun-nt.out" 2>&1 &
+NT_PID=$!
+pids+=($NT_PID)
 DIRECT_PORT=$(free_port)
 (cd "$work/app" && exec node direct.js "$DIRECT_PORT") >"$work/direct.out" 2>&1 &
 pids+=($!)
 wait_200 "http://127.0.0.1:$CFN_PORT/dev/hello"
 wait_200 "http://127.0.0.1:$SLS_PORT/dev/hello"
 wait_200 "http://127.0.0.1:$DIRECT_PORT/dev/hello"
+wait_200 "http://127.0.0.1:$NT_PORT/dev/hello"
+wait_200 "http://127.0.0.1:$NT_PORT/dev/go" # builds the Go function first
 
 declare -A URL ARGS
 URL=([sls-h1]="http://127.0.0.1:$SLS_PORT/dev/hello"
   [cfnrun-h1]="http://127.0.0.1:$CFN_PORT/dev/hello"
-  [cfnrun-h2c]="http://127.0.0.1:$CFN_PORT/dev/hello")
-ARGS=([sls-h1]="--h1 -c $CONNS" [cfnrun-h1]="--h1 -c $CONNS" [cfnrun-h2c]="-c $CONNS -m $STREAMS")
-ORDER=(sls-h1 cfnrun-h1 cfnrun-h2c)
+  [cfnrun-h2c]="http://127.0.0.1:$CFN_PORT/dev/hello"
+  [cfnrun-nt-h2c]="http://127.0.0.1:$NT_PORT/dev/hello"
+  [cfnrun-nt-go-h2c]="http://127.0.0.1:$NT_PORT/dev/go")
+ARGS=([sls-h1]="--h1 -c $CONNS" [cfnrun-h1]="--h1 -c $CONNS" [cfnrun-h2c]="-c $CONNS -m $STREAMS"
+  [cfnrun-nt-h2c]="-c $CONNS -m $STREAMS" [cfnrun-nt-go-h2c]="-c $CONNS -m $STREAMS")
+ORDER=(sls-h1 cfnrun-h1 cfnrun-h2c cfnrun-nt-h2c cfnrun-nt-go-h2c)
 
 # run NAME ROUND: one h2load run; appends "2xx/s p99ms 2xx" to $work/NAME.res
 run() {
@@ -161,7 +186,7 @@ run() {
   other=$(awk '/^status codes:/ {print $5 + $7 + $9}' <<<"$out")
   p99=$(awk '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
   echo "$rps $p99 $ok" >>"$work/$name.res"
-  printf '  round %d  %-11s %10s req/s  p99 %7s ms  (%s 2xx, %s other)\n' "$2" "$name" "$rps" "$p99" "$ok" "$other"
+  printf '  round %d  %-16s %10s req/s  p99 %7s ms  (%s 2xx, %s other)\n' "$2" "$name" "$rps" "$p99" "$ok" "$other"
 }
 
 # Warm-up: serverless-offline's request path needs V8 to optimise it, and
@@ -180,9 +205,9 @@ done
 # HTTP/1.1, interleaved.
 declare -A LURL LARGS
 LURL=([direct]="http://127.0.0.1:$DIRECT_PORT/dev/hello" [cfnrun-h2c]="http://127.0.0.1:$CFN_PORT/dev/hello"
-  [cfnrun-h1]="http://127.0.0.1:$CFN_PORT/dev/hello")
-LARGS=([direct]="--h1 -c 1" [cfnrun-h2c]="-c 1 -m 1" [cfnrun-h1]="--h1 -c 1")
-LORDER=(direct cfnrun-h2c cfnrun-h1)
+  [cfnrun-h1]="http://127.0.0.1:$CFN_PORT/dev/hello" [cfnrun-go-h2c]="http://127.0.0.1:$NT_PORT/dev/go")
+LARGS=([direct]="--h1 -c 1" [cfnrun-h2c]="-c 1 -m 1" [cfnrun-h1]="--h1 -c 1" [cfnrun-go-h2c]="-c 1 -m 1")
+LORDER=(direct cfnrun-h2c cfnrun-h1 cfnrun-go-h2c)
 for r in $(seq "$ROUNDS"); do
   for n in "${LORDER[@]}"; do
     : >"$work/lat.$n.$r.log"
@@ -207,11 +232,12 @@ rss_mb() { # the process and its children (cfnrun's function instances)
   echo $((total / 1024))
 }
 instances=$(pgrep -P "$CFN_PID" | wc -l)
+nt_instances=$(pgrep -P "$NT_PID" | wc -l)
 
 echo
 echo "median of $ROUNDS rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
-printf '  %-11s %10s %9s\n' target "req/s" "p99 ms"
-for n in "${ORDER[@]}"; do printf '  %-11s %10.0f %9s\n' "$n" "${RPS[$n]}" "${P99[$n]}"; done
+printf '  %-16s %10s %9s\n' target "req/s" "p99 ms"
+for n in "${ORDER[@]}"; do printf '  %-16s %10.0f %9s\n' "$n" "${RPS[$n]}" "${P99[$n]}"; done
 echo
 awk -v a="${RPS[cfnrun-h2c]}" -v b="${RPS[sls-h1]}" -v c="${RPS[cfnrun-h1]}" 'BEGIN {
   printf "cfnrun h2c / serverless-offline h1:  %.2fx req/s (goal 2x)\n", a/b
@@ -219,7 +245,12 @@ awk -v a="${RPS[cfnrun-h2c]}" -v b="${RPS[sls-h1]}" -v c="${RPS[cfnrun-h1]}" 'BE
 awk -v d="${P50[direct]}" -v a="${P50[cfnrun-h2c]}" -v b="${P50[cfnrun-h1]}" 'BEGIN {
   printf "p50, one request at a time:           direct %.3f ms, cfnrun h2c %.3f ms, cfnrun h1 %.3f ms\n", d, a, b
   printf "added by cfnrun at p50:               %.3f ms over h2c, %.3f ms over HTTP/1.1 (goal < 1 ms)\n", a-d, b-d }'
+awk -v n="${RPS[cfnrun-nt-h2c]}" -v g="${RPS[cfnrun-nt-go-h2c]}" 'BEGIN {
+  printf "without the account throttle (up --no-throttle): Node.js %.0f req/s, Go (provided.al2023) %.0f req/s\n", n, g }'
+printf 'p50, one request at a time, Go:       cfnrun h2c %s ms (the handler included)\n' "${P50[cfnrun-go-h2c]}"
 printf 'exec to first 200 (median of %s):     cfnrun %s ms, serverless-offline %s ms\n' "$STARTS" "${START[cfnrun]}" "${START[sls]}"
 printf 'first request, cold function:         cfnrun %s ms, serverless-offline %s ms (goal < 300 ms)\n' "${COLD[cfnrun]}" "${COLD[sls]}"
 printf 'resident memory after the load:       cfnrun %s MB with %s Node instance(s), serverless-offline %s MB\n' \
   "$(rss_mb "$CFN_PID")" "$instances" "$(rss_mb "$SLS_PID")"
+printf '                                      cfnrun --no-throttle %s MB with %s Node and Go instance(s)\n' \
+  "$(rss_mb "$NT_PID")" "$nt_instances"
