@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/net/http2"
 )
@@ -67,10 +68,14 @@ func TestSlotFreedWhenEndStreamSent(t *testing.T) {
 			if st, b := expectResponse(t, fr, 1); st != "200" || b != "ok /" {
 				t.Fatalf("stream 1: %s %q", st, b)
 			}
+			// The worker's goroutine may still be on its way from the
+			// END_STREAM to complete() when the client has read it:
+			// wait until it is held there, where the slot was counted
+			// until complete() ran, before opening the next stream.
 			select {
 			case <-held:
-			default:
-				t.Fatal("END_STREAM reached the client before the handler's goroutine was held: the test shows nothing")
+			case <-time.After(10 * time.Second):
+				t.Fatal("the handler's goroutine never reached complete(): the test shows nothing")
 			}
 			fields := []string{":method", "GET", ":scheme", "http", ":authority", "x", ":path", "/next"}
 			writeRequest(fr, 3, true, fields...)
