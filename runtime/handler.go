@@ -35,6 +35,14 @@ type reqState struct {
 	// principalId and context), nil without one.
 	authRes *authResult
 	access  accessState
+
+	// breq is a detached request's backend request (startBackend), w
+	// its response writer, and onBackend the callback that answers it,
+	// bound to this reqState once: it survives the pool, so that a
+	// detached call allocates neither a request nor a closure.
+	breq      http.Request
+	w         http.ResponseWriter
+	onBackend func(*http.Response, error)
 }
 
 // route is what resolve decides for a request.
@@ -56,7 +64,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rs := statePool.Get().(*reqState)
-	*rs = reqState{g: g, r: r, method: r.Method}
+	*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend}
 	defer g.recoverPanic(rs)
 	rs.start = g.cfg.Now()
 	rs.newIDs()

@@ -472,15 +472,18 @@ func (rs *reqState) startBackend(w http.ResponseWriter, bc *backendCall) bool {
 	if cl == nil {
 		return false
 	}
-	req := &http.Request{
+	rs.breq = http.Request{
 		Method: bc.method, URL: bc.url, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Header: bc.header, Body: http.NoBody, Host: ep.target.host,
 	}
 	if !bc.validHeaders {
 		rs.dropInvalidHeaders(bc.header)
 	}
-	g := rs.g
-	ok := cl.Start(rs.r.Context(), req, ep.timeout, func(resp *http.Response, err error) { g.proxied(w, rs, resp, err) })
+	rs.w = w
+	if rs.onBackend == nil {
+		rs.onBackend = rs.backendDone
+	}
+	ok := cl.Start(rs.r.Context(), &rs.breq, ep.timeout, rs.onBackend)
 	if ok {
 		// Encoded by Start: the map serves again.
 		clear(bc.header)
@@ -488,6 +491,11 @@ func (rs *reqState) startBackend(w http.ResponseWriter, bc *backendCall) bool {
 		bc.header, bc.pooled = nil, false
 	}
 	return ok
+}
+
+// backendDone is startBackend's callback (reqState.onBackend).
+func (rs *reqState) backendDone(resp *http.Response, err error) {
+	rs.g.proxied(rs.w, rs, resp, err)
 }
 
 // proxied takes a detached request's backend response (or failure), on
@@ -530,7 +538,7 @@ func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error)
 		h2.Abort(w)
 	}
 	h2.Finish(w)
-	rs.r = nil
+	rs.r, rs.w, rs.breq = nil, nil, http.Request{}
 	statePool.Put(rs)
 }
 
