@@ -49,9 +49,13 @@ const (
 
 // Bounds: a section, a chunk line and the number of sections kept.
 const (
-	maxKeptHead   = 1<<20 + 4096 // net/http's default MaxHeaderBytes, plus its slack
-	maxChunkLine  = 4096         // as net/http's chunked reader
-	maxKeptHeads  = 64
+	maxKeptHead  = 1<<20 + 4096 // net/http's default MaxHeaderBytes, plus its slack
+	maxChunkLine = 4096         // as net/http's chunked reader
+	// maxKeptHeads bounds the sections kept: net/http reads at most its
+	// 4 KiB buffer ahead of the request it serves, so pipelined requests
+	// (18 bytes at least) never keep more than ~230; more means the
+	// connection is no longer net/http's (taken over).
+	maxKeptHeads  = 512
 	keptHeadReuse = 4096 // section buffers up to this size are reused
 )
 

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -282,6 +283,46 @@ func TestNameConnFollowsFraming(t *testing.T) {
 		}
 		if len(c.heads) != 0 {
 			t.Fatalf("seed %d: %d sections left after every request was done", seed, len(c.heads))
+		}
+	}
+}
+
+// Many small requests pipelined in one write (h2load --h1 -m, wrk) keep
+// the follower on: net/http reads at most 4 KiB ahead, and the follower
+// keeps every section until its request is done.
+func TestNameConnManyPipelined(t *testing.T) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nc := r.Context().Value(nameConnKey{}).(*nameConn)
+		head, ok := nc.head(r)
+		if !ok || headNames(head)[0] != "x-"+r.URL.Query().Get("n") {
+			http.Error(w, "section "+head, 500)
+		}
+	}), ConnContext: nameConnContext, ConnState: func(c net.Conn, st http.ConnState) {
+		if st == http.StateIdle {
+			c.(*nameConn).done()
+		}
+	}}
+	ln := &chanListener{addr: &net.TCPAddr{}, ch: make(chan net.Conn), done: make(chan struct{})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	client, server := net.Pipe()
+	defer client.Close()
+	ln.push(newNameConn(server))
+	const n = 600
+	var reqs strings.Builder
+	for i := range n {
+		fmt.Fprintf(&reqs, "GET /?n=%d HTTP/1.1\r\nx-%d: v\r\nHost: h\r\n\r\n", i, i)
+	}
+	go io.WriteString(client, reqs.String())
+	br := bufio.NewReader(client)
+	for i := range n {
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("request %d: %d %s", i, res.StatusCode, body)
 		}
 	}
 }
