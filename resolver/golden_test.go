@@ -34,64 +34,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := t.TempDir()
-			var tpl string
-			opts := Options{}
-			for _, f := range ar.Files {
-				switch {
-				case f.Name == "args":
-					for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
-						kind, kv, _ := strings.Cut(line, " ")
-						k, v, _ := strings.Cut(kv, "=")
-						switch kind {
-						case "param":
-							if opts.Params == nil {
-								opts.Params = map[string]string{}
-							}
-							opts.Params[k] = v
-						case "set":
-							if opts.Sets == nil {
-								opts.Sets = map[string]string{}
-							}
-							opts.Sets[k] = v
-						case "allow-extensions":
-							opts.AllowExtensions = true
-						case "region":
-							opts.Region = kv
-						case "code":
-							if opts.Code == nil {
-								opts.Code = map[string]string{}
-							}
-							opts.Code[k] = filepath.Join(dir, v)
-						case "today":
-							d, err := time.Parse("2006-01-02", kv)
-							if err != nil {
-								t.Fatal(err)
-							}
-							opts.Today = d
-						case "external":
-							opts.ExternalFunctions = append(opts.ExternalFunctions, kv)
-						}
-					}
-				case f.Name == "model" || f.Name == "routes" || f.Name == "findings":
-				default:
-					// The template is the first top-level YAML or JSON
-					// file; other files (function code) go next to it.
-					fp := filepath.Join(dir, filepath.FromSlash(f.Name))
-					if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					if tpl == "" && !strings.Contains(f.Name, "/") && (strings.HasSuffix(f.Name, ".yaml") || strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".json")) {
-						tpl = fp
-					}
-					if tpl == "" && !strings.Contains(f.Name, "/") && strings.HasSuffix(f.Name, ".tf") {
-						tpl = dir // a Terraform configuration is its directory
-					}
-				}
-			}
+			tpl, opts := goldenInput(t, ar)
 			r := Resolve(context.Background(), []string{tpl}, opts)
 			got := map[string]string{}
 			if r.Template != nil {
@@ -144,4 +87,68 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// goldenInput writes an archive's files to a temporary directory and
+// returns the template to resolve (a file, or a Terraform configuration's
+// directory) and the options its "args" section gives.
+func goldenInput(t *testing.T, ar *txtar.Archive) (tpl string, opts Options) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		switch {
+		case f.Name == "args":
+			for _, line := range strings.Split(strings.TrimSpace(string(f.Data)), "\n") {
+				kind, kv, _ := strings.Cut(line, " ")
+				k, v, _ := strings.Cut(kv, "=")
+				switch kind {
+				case "param":
+					if opts.Params == nil {
+						opts.Params = map[string]string{}
+					}
+					opts.Params[k] = v
+				case "set":
+					if opts.Sets == nil {
+						opts.Sets = map[string]string{}
+					}
+					opts.Sets[k] = v
+				case "allow-extensions":
+					opts.AllowExtensions = true
+				case "region":
+					opts.Region = kv
+				case "code":
+					if opts.Code == nil {
+						opts.Code = map[string]string{}
+					}
+					opts.Code[k] = filepath.Join(dir, v)
+				case "today":
+					d, err := time.Parse("2006-01-02", kv)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opts.Today = d
+				case "external":
+					opts.ExternalFunctions = append(opts.ExternalFunctions, kv)
+				}
+			}
+		case f.Name == "model" || f.Name == "routes" || f.Name == "findings":
+		default:
+			// The template is the first top-level YAML or JSON
+			// file; other files (function code) go next to it.
+			fp := filepath.Join(dir, filepath.FromSlash(f.Name))
+			if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(fp, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tpl == "" && !strings.Contains(f.Name, "/") && (strings.HasSuffix(f.Name, ".yaml") || strings.HasSuffix(f.Name, ".yml") || strings.HasSuffix(f.Name, ".json")) {
+				tpl = fp
+			}
+			if tpl == "" && !strings.Contains(f.Name, "/") && strings.HasSuffix(f.Name, ".tf") {
+				tpl = dir // a Terraform configuration is its directory
+			}
+		}
+	}
+	return tpl, opts
 }

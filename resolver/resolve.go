@@ -85,11 +85,13 @@ func cfnTemplatesIn(dir string) []string {
 	return out
 }
 
-func resolve(ctx context.Context, paths []string, opts Options) *Result {
+// resolve is Resolve, and ResolveStaged when staged is set; finish is nil
+// when there is nothing left to do (always, without staged).
+func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ *Result, finish func() *Result) {
 	res := &Result{Files: diag.NewFiles()}
 	if len(paths) == 0 {
 		res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{}, "", "Name a CloudFormation template (.yaml, .yml, .json) or a Terraform file or directory.", "no template given"))
-		return res
+		return res, nil
 	}
 	var tfPaths, cfnPaths []string
 	for _, p := range paths {
@@ -107,22 +109,34 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 			ruleInput.errorf(diag.Range{Filename: cfnPaths[0]}, "",
 				"Run the command once per template language.",
 				"cannot mix CloudFormation templates (%s) and Terraform configurations (%s) in one run", cfnPaths[0], tfPaths[0]))
-		return res
+		return res, nil
 	}
 	if len(tfPaths) > 0 {
 		t, ds := loadTerraform(ctx, tfPaths, opts, res.Files)
 		res.Template = t
 		res.Diags = append(res.Diags, ds...)
-		if t != nil {
-			res.Diags = append(res.Diags, CheckModel(t, opts.AllowExtensions)...)
-			res.Diags = append(res.Diags, CheckLambda(t, opts)...)
+		check := func() *Result {
+			if t != nil {
+				res.Diags = append(res.Diags, CheckModel(t, opts.AllowExtensions)...)
+				res.Diags = append(res.Diags, CheckLambda(t, opts)...)
+			}
+			res.Diags = res.Diags.Sort()
+			return res
 		}
-		res.Diags = res.Diags.Sort()
-		return res
+		if staged && t != nil {
+			return &Result{Template: t, Diags: slices.Clone(res.Diags).Sort(), Files: res.Files}, check
+		}
+		return check(), nil
 	}
 	var merged *model.Template
 	setUsed := map[string]bool{} // --set keys some stack read
 	complete := true
+	// One template's checks may come after its model (ResolveStaged);
+	// several are merged, and checked as they are read.
+	var later *func() (diag.Diagnostics, bool)
+	if staged && len(cfnPaths) == 1 {
+		later = new(func() (diag.Diagnostics, bool))
+	}
 	for _, p := range cfnPaths {
 		if err := ctx.Err(); err != nil {
 			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "", "cancelled: %v", err))
@@ -137,7 +151,23 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 		if o.StackName == "" && len(cfnPaths) > 1 {
 			o.StackName = stackNameFor(p)
 		}
-		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed)
+		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed, later)
+		if later != nil && *later != nil {
+			// The checks are left: the findings so far now, all of them
+			// from finish.
+			before := res.Diags
+			early := &Result{Template: t, Diags: append(slices.Clone(before), ds...).Sort(), Files: res.Files}
+			return early, func() *Result {
+				ds, whole := (*later)()
+				res.Diags = append(before, ds...)
+				res.Template = t
+				if whole {
+					res.Diags = append(res.Diags, unusedSets(opts.Sets, setUsed, p)...)
+				}
+				res.Diags = res.Diags.Sort()
+				return res
+			}
+		}
 		res.Diags = append(res.Diags, ds...)
 		merged = mergeTemplates(merged, t)
 		complete = complete && whole
@@ -147,7 +177,7 @@ func resolve(ctx context.Context, paths []string, opts Options) *Result {
 	}
 	res.Template = merged
 	res.Diags = res.Diags.Sort()
-	return res
+	return res, nil
 }
 
 // readTemplate reads a CloudFormation template: a regular file of at most

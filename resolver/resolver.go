@@ -75,5 +75,25 @@ type Result struct {
 // Resolve reads paths (files, or a directory of Terraform files) and
 // returns the model and all findings. It never stops at the first problem.
 func Resolve(ctx context.Context, paths []string, opts Options) *Result {
-	return resolve(ctx, paths, opts)
+	r, _ := resolve(ctx, paths, opts, false)
+	return r
+}
+
+// ResolveStaged resolves as Resolve does, in two parts, for a caller that
+// can use the model before every finding is known (up serves it): it
+// returns once the model is complete, with the findings so far, and
+// finish, which runs the checks left (the model rules, the Lambda checks,
+// the resource schema's findings) and returns what Resolve would have
+// returned: the same Template, every finding, sorted. finish is nil when
+// nothing is left (the resolution stopped early, the template could not
+// be read, several CloudFormation templates were merged): the Result is
+// then Resolve's. Every finding that says the template was not read as a
+// whole (input, syntax, evaluation limits) is in the first part's, but a
+// cancellation: ctx done while finish runs adds one.
+//
+// Until finish returns, the Template is read by the checks: the caller
+// may read it (serve it) meanwhile, not change it; finish must be called
+// once, on one goroutine.
+func ResolveStaged(ctx context.Context, paths []string, opts Options) (r *Result, finish func() *Result) {
+	return resolve(ctx, paths, opts, true)
 }

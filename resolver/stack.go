@@ -144,8 +144,13 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 
 // resolveCFN resolves one CloudFormation file. The --set keys it reads are
 // marked in setUsed; whole is false when resolution stopped early (a limit,
-// a cancellation, a template not read).
-func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool) (_ *model.Template, _ diag.Diagnostics, whole bool) {
+// a cancellation, a template not read). With later not nil, a resolution
+// that gets as far as a complete model returns there, with the findings
+// so far, and sets *later to the function that runs the checks left (the
+// model rules, the schema check's findings) and returns every finding and
+// whole as the call would have without later; *later stays nil when the
+// resolution stopped before.
+func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
 	root, diags := cfn.Parse(file, src)
 	s := &stack{ctx: ctx, file: file, files: files, opts: opts, root: root, diags: diags,
@@ -207,16 +212,27 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
 	t.Finalize()
-	schemaDone()
-	if !s.alive() {
-		return t, s.diags, false
+	check := func() (diag.Diagnostics, bool) {
+		schemaDone()
+		if !s.alive() {
+			return s.diags, false
+		}
+		c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
+		c.run()
+		c.checkOrphans(s.orphans)
+		s.diags = append(s.diags, c.ds...)
+		s.diags = append(s.diags, CheckLambda(t, s.opts)...)
+		return s.diags, !s.budget.stopped
 	}
-	c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
-	c.run()
-	c.checkOrphans(s.orphans)
-	s.diags = append(s.diags, c.ds...)
-	s.diags = append(s.diags, CheckLambda(t, s.opts)...)
-	return t, s.diags, !s.budget.stopped
+	if later != nil {
+		// The model is complete: the checks that only read it (and the
+		// schema check's findings) are left to the caller, who may serve
+		// the model meanwhile.
+		*later = check
+		return t, slices.Clone(s.diags), !s.budget.stopped
+	}
+	ds, whole := check()
+	return t, ds, whole
 }
 
 // alive reports whether resolution may go on: no limit reached, and the

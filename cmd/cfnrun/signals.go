@@ -54,6 +54,29 @@ func interrupted(e *env, name string) int {
 // even in a step that does not check (the process exits right after, so
 // nothing is left running). A result whose resolution was cancelled is
 // partial and is never returned.
+// resolveStaged is resolve for resolver.ResolveStaged: r is nil as soon as
+// ctx ends; finish is not watched (it only checks the model).
+func resolveStaged(ctx context.Context, paths []string, opts resolver.Options) (r *resolver.Result, finish func() *resolver.Result) {
+	type staged struct {
+		r      *resolver.Result
+		finish func() *resolver.Result
+	}
+	done := make(chan staged, 1)
+	go func() {
+		r, finish := resolver.ResolveStaged(ctx, paths, opts)
+		done <- staged{r, finish}
+	}()
+	select {
+	case st := <-done:
+		if ctx.Err() != nil {
+			return nil, nil
+		}
+		return st.r, st.finish
+	case <-ctx.Done():
+		return nil, nil
+	}
+}
+
 func resolve(ctx context.Context, paths []string, opts resolver.Options) *resolver.Result {
 	done := make(chan *resolver.Result, 1)
 	go func() { done <- resolver.Resolve(ctx, paths, opts) }()

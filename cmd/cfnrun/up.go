@@ -211,9 +211,16 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	if e.process {
 		heapplan.Prepare("up", u.paths, false)
 	}
-	r := u.resolve()
+	// The model first: the checks that only read it (the model rules,
+	// the schema's findings) run on the other core while the routes
+	// compile and the listeners open, and their findings are printed
+	// where they always were, before the routes.
+	r, finish := u.resolveStaged()
 	if r == nil {
 		return interrupted(e, "up")
+	}
+	if finish != nil && len(unreadable(r)) > 0 {
+		r, finish = finish(), nil // what a template not read as a whole says in full
 	}
 	if bad := unreadable(r); len(bad) > 0 {
 		// Nothing to serve: no partial model of a file that does not
@@ -255,22 +262,50 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		return exitUsage
 	}
 	defer g.Close()
+	checked := make(chan *resolver.Result, 1)
+	if finish != nil {
+		go func() { checked <- finish() }()
+	} else {
+		checked <- r
+	}
+	// What the control plane answers reads the whole template (the
+	// resources' Tags): it waits for the checks, which complete it.
+	complete := make(chan struct{})
 	if u.control {
-		g.SetControlPlane(control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID, Recent: recent.Recent}))
+		g.SetControlPlane(afterChecks{control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID, Recent: recent.Recent}), complete})
 	}
 	rds, err := g.Load(r.Template)
-	all := u.rename(append(append(diag.Diagnostics{}, r.Diags...), rds...)).Sort()
-	u.printFindings(r.Files, all)
+	// findings waits for the checks and prints what validate would say
+	// and up's own findings; false when a signal came meanwhile (up then
+	// stops as if during the resolve).
+	findings := func() bool {
+		r = <-checked
+		close(complete)
+		if e.ctx.Err() != nil {
+			return false
+		}
+		all := u.rename(append(append(diag.Diagnostics{}, r.Diags...), rds...)).Sort()
+		u.printFindings(r.Files, all)
+		return true
+	}
 	if err != nil {
+		if !findings() {
+			return interrupted(e, "up")
+		}
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitFindings
 	}
-	svc.Prepare() // Go functions build while the routes print
-	if n := r.Diags.Count(diag.Error); n > 0 {
-		fmt.Fprintf(e.stdout, "cfnrun up: the template has %d error(s) that would stop a real deployment (above); serving what can be served.\n", n)
+	tally := func() {
+		svc.Prepare() // Go functions build while the routes print
+		if n := r.Diags.Count(diag.Error); n > 0 {
+			fmt.Fprintf(e.stdout, "cfnrun up: the template has %d error(s) that would stop a real deployment (above); serving what can be served.\n", n)
+		}
+		u.current = r.Diags
 	}
-	u.current = r.Diags
 
+	// The gateway serves while the checks finish: what it serves does not
+	// depend on them (an error finding never stopped up from serving what
+	// can be served), and their findings still come out first.
 	serveErr := make(chan error, 1)
 	ready := make(chan map[string]string, 1)
 	go func() { serveErr <- g.Serve(ctx, func(a map[string]string) { ready <- a }) }()
@@ -278,9 +313,17 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	select {
 	case addrs = <-ready:
 	case err := <-serveErr:
+		if !findings() {
+			return interrupted(e, "up")
+		}
+		tally()
 		fmt.Fprintf(e.stderr, "cfnrun up: %v\n", err)
 		return exitUsage
 	}
+	if !findings() {
+		return interrupted(e, "up")
+	}
+	tally()
 	// The watches are in place before "Press Ctrl-C" is printed: a change
 	// saved after that line is always seen.
 	if watch {
@@ -337,16 +380,47 @@ type certResult struct {
 func (u *upRun) resolve() *resolver.Result {
 	opts := u.in.options()
 	opts.AllowExtensions = true
-	r := resolve(u.e.ctx, u.paths, opts)
+	return u.shown(resolve(u.e.ctx, u.paths, opts))
+}
+
+// resolveStaged is resolve in resolver.ResolveStaged's two parts: the
+// model, and finish, which returns the whole result (nil when nothing is
+// left to do).
+func (u *upRun) resolveStaged() (r *resolver.Result, finish func() *resolver.Result) {
+	opts := u.in.options()
+	opts.AllowExtensions = true
+	r, rest := resolveStaged(u.e.ctx, u.paths, opts)
+	if rest == nil {
+		return u.shown(r), nil
+	}
+	return u.shown(r), func() *resolver.Result { return u.shown(rest()) }
+}
+
+// shown shows findings in the embedded template under its own name, not
+// the temporary path.
+func (u *upRun) shown(r *resolver.Result) *resolver.Result {
 	if r == nil || u.embedded == "" {
 		return r
 	}
-	// Show the embedded template under its own name, not the temp path.
 	files := diag.NewFiles()
 	files.Add(u.shownAs, templates.Default)
 	r.Diags = u.rename(r.Diags)
 	r.Files = files
 	return r
+}
+
+// afterChecks is the control plane of a gateway that serves before the
+// template's checks are done: its answers wait for them (what it reports
+// reads the template's resources, which the checks complete). Match reads
+// only the request.
+type afterChecks struct {
+	runtime.ControlPlane
+	done <-chan struct{}
+}
+
+func (c afterChecks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	<-c.done
+	c.ControlPlane.ServeHTTP(w, r)
 }
 
 // rename shows findings in the embedded template under its own name.

@@ -316,6 +316,56 @@ func TestUpRefusesWhatItCannotServe(t *testing.T) {
 	}
 }
 
+// TestUpChecksBeforeRoutes: up serves before the template's checks are
+// done (resolver.ResolveStaged), and still prints their findings where it
+// always did: every finding, the count of errors, then the routes. The
+// template has a finding of each kind: the schema's (E3002), a model
+// rule's (E3210), the graph's (E3004, W2001). The route serves.
+func TestUpChecksBeforeRoutes(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "checks.yaml")
+	os.WriteFile(file, []byte(`Parameters:
+  Unused: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: checks, Bogus: 1}
+  Res:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: "{id}"}
+  Get:
+    Type: AWS::ApiGateway::Method
+    DependsOn: Other
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Res
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration: {Type: HTTP_PROXY, IntegrationHttpMethod: GET, Uri: "http://example.com/items/{id}"}
+  Other:
+    Type: AWS::SNS::Topic
+    DependsOn: Get
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Get
+    Properties: {RestApiId: !Ref Api, StageName: prod}
+`), 0o644)
+	p := startUp(t, "--demo-backend", file)
+	p.waitLine(t, "Press Ctrl-C")
+	out := p.output()
+	last := -1
+	for _, want := range []string{"W2001", "E3002", "E3004", "E3210", "3 errors, 1 warning", "To see the source lines",
+		"the template has 3 error(s)", "API checks", "GET     http://" + p.http + "/prod/{id}", "Listening on http://"} {
+		i := strings.Index(out, want)
+		if i < last {
+			t.Errorf("%q missing or out of order in:\n%s", want, out)
+		}
+		last = i
+	}
+	if status, m := getJSON(t, h2c(), "http://"+p.http+"/prod/7"); status != 200 || m["host"] != "example.com" {
+		t.Errorf("got %d %v", status, m)
+	}
+}
+
 // TestUpReloadsNewTerraformFile: Terraform reads every .tf file of a
 // directory, so a file added to the served configuration's directory is
 // a change, reloaded like an edit of an existing file.
