@@ -468,7 +468,7 @@ func inventedNames(old, new *model.Template) invented {
 		for _, api := range t.APIs {
 			for _, st := range api.Stages {
 				n := nodes[st.LogicalID]
-				if st.Implicit || st.Name == "" || n == nil || n.Origin != "" || n.Type != "AWS::ApiGateway::Stage" || n.Props.Get("StageName") != nil {
+				if st.Implicit || st.Name == "" || n == nil || n.Origin != "" || n.Type != "AWS::ApiGateway::Stage" || n.Properties().Get("StageName") != nil {
 					continue
 				}
 				stages[st.Name] = standIn{text: "(the name CloudFormation generates for " + st.LogicalID + ")"}

@@ -14,7 +14,8 @@ import (
 )
 
 // resolveGen resolves the generated CloudFormation JSON template of n
-// resources (variant as gen.CFNJSON) the way `cfnrun diff` does.
+// resources (variant as gen.CFNJSON) the way `cfnrun diff` does (Props
+// built on demand).
 func resolveGen(b *testing.B, n, variant int) *model.Template {
 	b.Helper()
 	src, _ := gen.CFNJSON(n, variant)
@@ -22,7 +23,7 @@ func resolveGen(b *testing.B, n, variant int) *model.Template {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	r := resolver.Resolve(context.Background(), []string{path}, resolver.Options{StackName: "gen", AllowExtensions: true})
+	r := resolver.Resolve(context.Background(), []string{path}, resolver.Options{StackName: "gen", AllowExtensions: true, LazyProps: true})
 	if r.HasInputErrors() || r.Template == nil {
 		b.Fatalf("the generated template does not resolve: %v", r.Diags.Errors())
 	}

@@ -152,7 +152,7 @@ var hazardCanaryStageName = hazardKind{
 			}
 			for _, d := range p.new.Deployments {
 				n := in.newNodes[d.LogicalID]
-				if n == nil || n.Type != "AWS::ApiGateway::Deployment" || n.Props.Get("DeploymentCanarySettings") == nil {
+				if n == nil || n.Type != "AWS::ApiGateway::Deployment" || n.Properties().Get("DeploymentCanarySettings") == nil {
 					continue
 				}
 				stage := implicitStage(p.new, d.LogicalID)
@@ -163,20 +163,20 @@ var hazardCanaryStageName = hazardKind{
 				if c := in.rs.byNew[d.LogicalID]; c != nil && c.OldAddress != "" {
 					before = in.oldNodes[c.OldAddress]
 				}
-				if before != nil && before.Props.Get("DeploymentCanarySettings") != nil {
+				if before != nil && before.Properties().Get("DeploymentCanarySettings") != nil {
 					continue // not added by this change
 				}
 				existed := p.old != nil && p.old.Stage(stage) != nil
 				if !existed {
-					report(Hazard{Address: d.LogicalID, Location: loc(keyRange(n.Props, "DeploymentCanarySettings", n.Range)),
+					report(Hazard{Address: d.LogicalID, Location: loc(keyRange(n.Properties(), "DeploymentCanarySettings", n.Range)),
 						Message: fmt.Sprintf("%s creates stage %s through StageName with DeploymentCanarySettings: "+
 							"API Gateway refuses a canary deployment to a stage that does not exist yet, so the create fails", d.LogicalID, stage)})
 					continue
 				}
-				report(Hazard{Address: d.LogicalID, Location: loc(keyRange(n.Props, "DeploymentCanarySettings", n.Range)),
+				report(Hazard{Address: d.LogicalID, Location: loc(keyRange(n.Properties(), "DeploymentCanarySettings", n.Range)),
 					Message: fmt.Sprintf("DeploymentCanarySettings added to %s, which creates stage %s through StageName: "+
 						"the replacement becomes the stage's canary, so %s of requests reach this change and the rest keep the old deployment",
-						d.LogicalID, stage, canaryPercent(n.Props.Get("DeploymentCanarySettings")))})
+						d.LogicalID, stage, canaryPercent(n.Properties().Get("DeploymentCanarySettings")))})
 			}
 		}
 	},
@@ -278,7 +278,7 @@ func deployableNodeChanges(api *model.RestAPI, rs *resourceDiff, nodes map[strin
 
 func refersTo(n *model.Node, addr string, nodes map[string]*model.Node) bool {
 	found := false
-	walkRefs(n.Props, func(t string) {
+	walkRefs(n.Properties(), func(t string) {
 		if a, _ := resolveAddr(t, nodes); a == addr {
 			found = true
 		}
@@ -303,7 +303,7 @@ func triggered(addr string, newNodes, oldNodes map[string]*model.Node, rs *resou
 	if n == nil || o == nil {
 		return true
 	}
-	tn, to := n.Props.Get("triggers"), o.Props.Get("triggers")
+	tn, to := n.Properties().Get("triggers"), o.Properties().Get("triggers")
 	if !model.Equal(tn, to) {
 		return true
 	}

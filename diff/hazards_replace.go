@@ -47,11 +47,11 @@ var hazardNameCollision = hazardKind{
 			if n == nil {
 				continue
 			}
-			name := n.Props.Get(cn.prop)
+			name := n.Properties().Get(cn.prop)
 			if name == nil || name.Kind == model.Null || propChanged(c, cn.prop) || (cn.scope != "" && propChanged(c, cn.scope)) {
 				continue
 			}
-			report(Hazard{Address: c.Address, Location: loc(keyRange(n.Props, cn.prop, n.Range)),
+			report(Hazard{Address: c.Address, Location: loc(keyRange(n.Properties(), cn.prop, n.Range)),
 				Message: fmt.Sprintf("%s (%s) is replaced (%s) but keeps its %s %s: CloudFormation creates the replacement first, the name is taken, and the update fails",
 					c.Address, c.Type, c.Reason, cn.prop, name.String())})
 		}
@@ -104,7 +104,7 @@ var hazardAPIKeyChanges = hazardKind{
 			if strings.HasPrefix(c.Type, "aws_") {
 				prop = "value"
 			}
-			if v := n.Props.Get(prop); v != nil && v.Kind != model.Null {
+			if v := n.Properties().Get(prop); v != nil && v.Kind != model.Null {
 				continue
 			}
 			report(Hazard{Address: c.Address, Location: c.Location,

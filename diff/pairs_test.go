@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,11 +73,45 @@ func TestPairs(t *testing.T) {
 			if d := cmp.Diff(string(want), b.String()); d != "" {
 				t.Errorf("%s (-want +got):\n%s", golden, d)
 			}
+			// cfnrun diff resolves with Props built on demand
+			// (LazyProps): every output is the same as with the eager
+			// copies.
+			lr, err := diff.Compare(context.Background(), resolvePairWith(t, dir, "old", true), resolvePairWith(t, dir, "new", true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []struct {
+				format string
+				write  func(io.Writer, *diff.Result) error
+			}{
+				{"text", func(w io.Writer, r *diff.Result) error { return diff.WriteText(w, r, false) }},
+				{"json", diff.WriteJSON},
+				{"markdown", diff.WriteMarkdown},
+				{"github", diff.WriteGitHub},
+			} {
+				var eb, lb bytes.Buffer
+				if err := w.write(&eb, r); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.write(&lb, lr); err != nil {
+					t.Fatal(err)
+				}
+				if d := cmp.Diff(eb.String(), lb.String()); d != "" {
+					t.Errorf("%s with LazyProps differs (-eager +lazy):\n%s", w.format, d)
+				}
+			}
 		})
 	}
 }
 
 func resolvePair(t *testing.T, dir, side string) *model.Template {
+	t.Helper()
+	return resolvePairWith(t, dir, side, false)
+}
+
+// resolvePairWith resolves one side, with Props built on demand when lazy
+// (as cfnrun diff does).
+func resolvePairWith(t *testing.T, dir, side string, lazy bool) *model.Template {
 	t.Helper()
 	matches, _ := filepath.Glob(filepath.Join(dir, side+".*"))
 	if fi, err := os.Stat(filepath.Join(dir, side)); err == nil && fi.IsDir() {
@@ -90,7 +125,7 @@ func resolvePair(t *testing.T, dir, side string) *model.Template {
 	if len(matches) != 1 {
 		t.Fatalf("%s: want exactly one %s.yaml, %s.json or %s/ (Terraform), found %v", dir, side, side, side, matches)
 	}
-	r := resolver.Resolve(context.Background(), matches, resolver.Options{StackName: "pair", AllowExtensions: true})
+	r := resolver.Resolve(context.Background(), matches, resolver.Options{StackName: "pair", AllowExtensions: true, LazyProps: lazy})
 	if r.HasInputErrors() || r.Template == nil {
 		var b bytes.Buffer
 		_ = diag.WriteText(&b, r.Files, r.Diags.Errors())

@@ -100,18 +100,24 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 		if from := movedTo[n.Address]; from != "" {
 			o, c.OldAddress = oldBy[from], from
 		}
+		if o.Type == n.Type && len(moved) == 0 && model.SameProps(o, n) {
+			// Nothing changed (diffProps would find nothing), and the
+			// properties need not be built to know it (a diff's resolve
+			// builds them on demand).
+			continue
+		}
 		// References to moved resources compare by their new address.
-		oldProps := renameRefs(o.Props, moved)
+		oldProps := renameRefs(o.Properties(), moved)
 		if o.Type != n.Type {
 			c.OldType = o.Type
 			c.Action, c.Replacement = ActionReplace, ReplaceType
 			c.Reason = fmt.Sprintf("type changed from %s to %s", o.Type, n.Type)
-			c.Changes = diffProps(n.Type, oldProps, n.Props, ren)
+			c.Changes = diffProps(n.Type, oldProps, n.Properties(), ren)
 			c.Location = loc(n.Range)
 			out = append(out, c)
 			continue
 		}
-		c.Changes = diffProps(n.Type, oldProps, n.Props, ren)
+		c.Changes = diffProps(n.Type, oldProps, n.Properties(), ren)
 		if len(c.Changes) == 0 {
 			if c.OldAddress != "" {
 				c.Action = ActionMove
@@ -254,11 +260,12 @@ func propagate(d *resourceDiff, common []*model.Node, newBy, oldBy map[string]*m
 	seen := map[seenKey]bool{}
 	var w intrinsicWalker
 	for _, n := range common {
-		if n.Props == nil || n.Props.Kind != model.Map || oldBy[n.Address].Type != n.Type {
+		props := n.Properties()
+		if props == nil || props.Kind != model.Map || oldBy[n.Address].Type != n.Type {
 			continue
 		}
 		clear(seen)
-		for _, f := range n.Props.Fields {
+		for _, f := range props.Fields {
 			w.walk(f.Key, f.Value, func(path string, iv *model.Value) {
 				walkRefs(iv, func(target string) {
 					if _, ok := params[target]; ok && !seen[seenKey{true, target, path}] {
@@ -404,7 +411,7 @@ func readsKeptName(c *ResourceChange, n *model.Node, attr string) bool {
 	if !ok || attr != nr.attr {
 		return false
 	}
-	if v := n.Props.Get(nr.prop); v == nil || v.Kind == model.Null {
+	if v := n.Properties().Get(nr.prop); v == nil || v.Kind == model.Null {
 		return false
 	}
 	return !slices.ContainsFunc(c.Changes, func(p PropertyChange) bool { return topProp(p.Path) == nr.prop })
@@ -443,12 +450,12 @@ func findRenames(removed, added []*model.Node) map[string]string {
 			if len(cand) == 0 {
 				continue
 			}
-			rv := renameRefs(r.Props, ren)
+			rv := renameRefs(r.Properties(), ren)
 			for _, a := range cand {
 				if taken[a.Address] {
 					continue
 				}
-				if model.Equal(rv, a.Props) {
+				if model.Equal(rv, a.Properties()) {
 					ren[r.Address] = a.Address
 					taken[a.Address] = true
 					found = true

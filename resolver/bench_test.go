@@ -95,6 +95,26 @@ func BenchmarkValidateScale(b *testing.B) {
 	}
 }
 
+// BenchmarkDiffScale is BenchmarkResolveScale as `cfnrun diff` resolves
+// each side: the property copies built on demand (LazyProps), so none here.
+// go test -run X -bench DiffScale -benchmem ./resolver/
+func BenchmarkDiffScale(b *testing.B) {
+	for _, format := range []string{"yaml", "json"} {
+		for _, n := range []int{500, 2000, 8000} {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				path := writeGeneratedAs(b, n, format)
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if r := Resolve(ctx, []string{path}, Options{AllowExtensions: true, LazyProps: true}); r.Template == nil {
+						b.Fatal("no template")
+					}
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkResolveGenerated2000 resolves (parse, graph, evaluate, lower,
 // check) a 2,000-resource template: what `cfnrun validate` does in-process.
 func BenchmarkResolveGenerated2000(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -306,11 +307,15 @@ func (s *stack) buildGraph() []*model.Node {
 			continue
 		}
 		var props *model.Value
-		if !s.opts.FindingsOnly {
+		if !s.opts.FindingsOnly && !s.opts.LazyProps {
 			props = s.values.convert(r.props)
 		}
-		nodes = append(nodes, &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
-			Generated: r.generated})
+		n := &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
+			Generated: r.generated}
+		if s.opts.LazyProps && !s.opts.FindingsOnly {
+			n.SetPropsSource(s.lazyValues.source(r.props))
+		}
+		nodes = append(nodes, n)
 	}
 	if sg != nil {
 		for _, n := range nodes {
@@ -345,6 +350,123 @@ func (s *stack) buildGraph() []*model.Node {
 		}
 	}
 	return nodes
+}
+
+// cfnProps builds a node's Props from its Properties as read
+// (Options.LazyProps).
+type cfnProps struct {
+	model.PropsCache
+	arena *lockedArena
+	n     *cfn.Node
+}
+
+// lockedArena is the valueArena of the Props built on demand: diff reads
+// them from several goroutines. Its sources come from a slab too.
+type lockedArena struct {
+	mu      sync.Mutex
+	a       valueArena
+	sources []cfnProps
+}
+
+func (a *lockedArena) source(n *cfn.Node) *cfnProps {
+	if len(a.sources) == 0 {
+		a.sources = make([]cfnProps, 256)
+	}
+	p := &a.sources[0]
+	a.sources = a.sources[1:]
+	p.arena, p.n = a, n
+	return p
+}
+
+func (p *cfnProps) Build() *model.Value {
+	p.arena.mu.Lock()
+	defer p.arena.mu.Unlock()
+	return p.arena.a.convert(p.n)
+}
+
+func (p *cfnProps) Equal(other model.PropsSource) (eq, ok bool) {
+	o, ok := other.(*cfnProps)
+	if !ok {
+		return false, false
+	}
+	return equalConverted(p.n, o.n), true
+}
+
+// kindOf is the model.Kind convert gives n (an intrinsic aside).
+func kindOf(n *cfn.Node) model.Kind {
+	switch n.Kind {
+	case cfn.Scalar:
+		switch n.Type {
+		case cfn.Int, cfn.Float:
+			return model.Number
+		case cfn.Bool:
+			return model.Bool
+		}
+		return model.String
+	case cfn.Sequence:
+		return model.List
+	case cfn.Mapping:
+		return model.Map
+	}
+	return model.Null
+}
+
+// equalConverted is model.Equal(convert(a), convert(b)) without the
+// copies: the same walk over the nodes convert would copy
+// (TestEqualConverted holds the two together).
+func equalConverted(a, b *cfn.Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	ak, bk := kindOf(a), kindOf(b)
+	var aname, bname string
+	var aarg, barg *cfn.Node
+	if ak == model.Map {
+		var ok bool
+		if aname, aarg, ok = a.Intrinsic(false); ok {
+			ak = model.Intrinsic
+		}
+	}
+	if bk == model.Map {
+		var ok bool
+		if bname, barg, ok = b.Intrinsic(false); ok {
+			bk = model.Intrinsic
+		}
+	}
+	switch {
+	case ak != bk, ak == model.Null, ak == model.Bool, ak == model.Number, ak == model.String:
+		var as, bs string
+		if a.Kind == cfn.Scalar {
+			as = a.Value
+		}
+		if b.Kind == cfn.Scalar {
+			bs = b.Value
+		}
+		return model.EqualScalars(ak, as, bk, bs)
+	case ak == model.List:
+		return slices.EqualFunc(a.Items, b.Items, equalConverted)
+	case ak == model.Map:
+		if len(a.Fields) != len(b.Fields) {
+			return false
+		}
+		for _, f := range a.Fields {
+			// model.Value.Get: the first field of the key, or nil.
+			var bv *cfn.Node
+			for _, g := range b.Fields {
+				if g.Key == f.Key {
+					bv = g.Value
+					break
+				}
+			}
+			if !equalConverted(f.Value, bv) {
+				return false
+			}
+		}
+		return true
+	case ak == model.Intrinsic:
+		return aname == bname && equalConverted(aarg, barg)
+	}
+	return false
 }
 
 // valueArena hands out Values from slabs: a 2,000-resource template has

@@ -57,6 +57,11 @@ type Options struct {
 	// properties that diff compares and the control plane reads, a tenth
 	// of a large template's resolve.
 	FindingsOnly bool
+	// LazyProps says the caller reads the graph nodes' Props only through
+	// model.Node.Properties and model.SameProps (diff): they are built on
+	// first use, and two nodes whose properties are the same are compared
+	// on the template's own trees without a copy.
+	LazyProps bool
 
 	// limits, when set, replace the evaluation limits (budget.go); tests
 	// and fuzz targets use small ones.

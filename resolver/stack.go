@@ -117,7 +117,8 @@ type stack struct {
 	region, account, stackName, partition, urlSuffix string
 	transforms                                       []string
 	setUsed                                          map[string]bool
-	values                                           valueArena // backs every Node.Props tree of this stack
+	values                                           valueArena  // backs every Node.Props tree of this stack
+	lazyValues                                       lockedArena // the same for Props built on demand (Options.LazyProps)
 	// orphans are methods that could not be attached to an API of the
 	// template (a mistyped RestApiId, say): they are not served, but their
 	// own properties are still checked, so one typo does not hide others.

@@ -76,6 +76,7 @@ func diffCommand() command {
 		var relabelFrom, relabelTo string
 		opts := in.options()
 		opts.AllowExtensions = true // diffing is not validating
+		opts.LazyProps = true       // diff reads Props through Node.Properties
 		if *gitRev != "" {
 			if len(pos) != 1 {
 				fmt.Fprintf(e.stderr, "cfnrun diff --git %s: name one PATH (a template file or a Terraform directory), got %d\n", *gitRev, len(pos))

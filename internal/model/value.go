@@ -67,21 +67,12 @@ func Equal(a, b *Value) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	if a.Kind != b.Kind {
-		// A scalar written as a number in one file and a string in the
-		// other ("200" vs 200) is the same CloudFormation value.
-		if isScalar(a.Kind) && isScalar(b.Kind) {
-			return canon(a) == canon(b)
-		}
-		return false
+	if a.Kind != b.Kind || isScalar(a.Kind) {
+		return EqualScalars(a.Kind, a.Str, b.Kind, b.Str)
 	}
 	switch a.Kind {
 	case Null:
 		return true
-	case Bool, Number, String:
-		// canon depends on the kind and text only: the same text is equal
-		// without building either canonical form.
-		return a.Str == b.Str || canon(a) == canon(b)
 	case List:
 		return slices.EqualFunc(a.Items, b.Items, Equal)
 	case Map:
@@ -100,32 +91,53 @@ func Equal(a, b *Value) bool {
 	return false
 }
 
+// EqualScalars is Equal for two values without elements, given by kind
+// and text: of different kinds they are equal only when both are scalars
+// of the same canonical text (a scalar written as a number in one file
+// and a string in the other, "200" vs 200, is the same CloudFormation
+// value); two nulls are equal. A PropsSource that compares its own trees
+// calls it so that it agrees with Equal.
+func EqualScalars(ak Kind, as string, bk Kind, bs string) bool {
+	if ak != bk {
+		return isScalar(ak) && isScalar(bk) && canon(ak, as) == canon(bk, bs)
+	}
+	switch ak {
+	case Null:
+		return true
+	case Bool, Number, String:
+		// canon depends on the kind and text only: the same text is equal
+		// without building either canonical form.
+		return as == bs || canon(ak, as) == canon(bk, bs)
+	}
+	return false
+}
+
 func isScalar(k Kind) bool { return k == Bool || k == Number || k == String }
 
-func canon(v *Value) string {
-	switch v.Kind {
+func canon(k Kind, s string) string {
+	switch k {
 	case Bool:
-		return strings.ToLower(v.Str)
+		return strings.ToLower(s)
 	case Number:
-		if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
 			return strconv.FormatFloat(f, 'g', -1, 64)
 		}
 	case String:
-		if looksNumeric(v.Str) {
-			if f, err := strconv.ParseFloat(v.Str, 64); err == nil {
+		if looksNumeric(s) {
+			if f, err := strconv.ParseFloat(s, 64); err == nil {
 				return strconv.FormatFloat(f, 'g', -1, 64)
 			}
 		}
-		// strings.ToLower(v.Str) is "true" or "false" only for those words
+		// strings.ToLower(s) is "true" or "false" only for those words
 		// in any ASCII case (a non-ASCII letter takes two or more bytes).
 		switch {
-		case len(v.Str) == 4 && strings.EqualFold(v.Str, "true"):
+		case len(s) == 4 && strings.EqualFold(s, "true"):
 			return "true"
-		case len(v.Str) == 5 && strings.EqualFold(v.Str, "false"):
+		case len(s) == 5 && strings.EqualFold(s, "false"):
 			return "false"
 		}
 	}
-	return v.Str
+	return s
 }
 
 // String renders v compactly and deterministically (map keys sorted), in a
