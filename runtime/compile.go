@@ -34,7 +34,10 @@ type version struct {
 	routes  []RouteInfo
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
-	access AccessInfo
+	// keepNames: its HTTP/1.1 connections keep header names as written
+	// (needsNames, h1names.go).
+	keepNames bool
+	access    AccessInfo
 }
 
 type capi struct {
@@ -208,6 +211,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	var ds diag.Diagnostics
 	v := &version{tmpl: t, byID: map[string]*capi{}, byStage: map[string]*capi{}}
 	v.lambda = g.lambdaFunctions(t, &ds)
+	v.keepNames = needsNames(t, v.lambda)
 	stageOwners := map[string][]*capi{}
 	for _, api := range t.APIs {
 		ca := &capi{id: api.ID, name: api.Name, logicalID: api.LogicalID, stages: map[string]*cstage{}, validators: api.Validators, authorizers: api.Authorizers}

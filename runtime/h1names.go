@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 // The header names of HTTP/1.1 requests as the client wrote them.
@@ -85,10 +87,48 @@ type nameConn struct {
 func newNameConn(c net.Conn) *nameConn { return &nameConn{Conn: c} }
 
 // keepsNames reports whether new HTTP/1.1 connections keep their requests'
-// header names: when the served version runs functions.
+// header names: when the served version runs functions or has a mapping
+// template that lists them (version.keepNames).
 func (g *Gateway) keepsNames() bool {
 	v := g.cur.Load()
-	return v != nil && v.lambda != nil && (len(v.lambda.fns) > 0 || len(v.lambda.remote) > 0)
+	return v != nil && v.keepNames
+}
+
+// needsNames reports whether a version needs its requests' header names as
+// written: it runs functions (events, authorizers), or a mapping template
+// may list the names ($input.params(), whose header map has them; a lookup
+// by name ignores case and needs no spelling).
+func needsNames(t *model.Template, ls *lambdaSet) bool {
+	if ls != nil && (len(ls.fns) > 0 || len(ls.remote) > 0) {
+		return true
+	}
+	lists := func(tpls map[string]string) bool {
+		for _, src := range tpls {
+			if strings.Contains(src, "params()") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, api := range t.APIs {
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				in := m.Integration
+				if in == nil {
+					continue
+				}
+				if lists(in.RequestTemplates) {
+					return true
+				}
+				for _, r := range in.Responses {
+					if lists(r.ResponseTemplates) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // nameConnContext is the ConnContext of the server of nameConns.

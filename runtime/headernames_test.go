@@ -407,3 +407,53 @@ func BenchmarkNameConnFollow(b *testing.B) {
 		c.done()
 	}
 }
+
+// A gateway without functions keeps HTTP/1.1 header names when a mapping
+// template lists them ($input.params()), and only then.
+func TestHeaderNamesInTemplatesWithoutFunctions(t *testing.T) {
+	mock := func(resTpl string) *model.Integration {
+		return &model.Integration{Type: model.IntegrationMock,
+			RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+			Responses:        []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": resTpl}}}}
+	}
+	b := newTB("hdrnames02", stage("prod", nil))
+	b.method("/names", "GET", mock(`[#foreach($k in $input.params().header.keySet())"$k"#if($foreach.hasNext),#end#end]`))
+	r := start(t, b.build(), nil)
+	if !r.g.keepsNames() {
+		t.Fatal("a template listing $input.params() does not keep header names")
+	}
+	names := func(body string) []string {
+		var ns []string
+		if err := json.Unmarshal([]byte(body), &ns); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		slices.Sort(ns)
+		return ns
+	}
+	res := do(t, h2cClient(t), "GET", "http://"+r.http+"/prod/names", nil, "X-Api-Key", "k")
+	if got, want := names(res.body), []string{"User-Agent", "accept-encoding", "x-api-key"}; !slices.Equal(got, want) {
+		t.Errorf("h2c: names %q, want %q", got, want)
+	}
+	conn, err := net.Dial("tcp", r.http)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /prod/names HTTP/1.1\r\nHost: gw\r\nx-API-key: k\r\nConnection: close\r\n\r\n")
+	hr, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(hr.Body)
+	if got, want := names(string(body)), []string{"Connection", "x-API-key"}; !slices.Equal(got, want) {
+		t.Errorf("HTTP/1.1: names %q, want %q", got, want)
+	}
+
+	// Lookups by name need no spelling: such a gateway does not follow
+	// its connections.
+	b = newTB("hdrnames03", stage("prod", nil))
+	b.method("/one", "GET", mock(`"$input.params('x-api-key')"`))
+	if r := start(t, b.build(), nil); r.g.keepsNames() {
+		t.Error("a template that only looks a header up keeps header names")
+	}
+}
