@@ -586,6 +586,24 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 	w.WriteHeader(resp.StatusCode)
 	rs.status = resp.StatusCode
 	if err := copyBody(w, resp.Body, resp.ContentLength < 0); err != nil {
+		if h2.Retract(w) {
+			// Nothing reached the client yet: it gets the 502 of a
+			// backend that failed before its headers (API Gateway,
+			// which reads the whole body first, answers so), without
+			// the backend's headers, rather than a reset.
+			for k := range resp.Header {
+				if droppedResponseHeaders[k] {
+					continue
+				}
+				if to, ok := remappedResponseHeaders[k]; ok {
+					k = to
+				}
+				delete(out, k)
+			}
+			delete(out, "Content-Length")
+			rs.status = 0
+			return rs.fail(errBadGateway, "backend body: "+err.Error())
+		}
 		return rs.abort("backend body: " + err.Error())
 	}
 	return nil

@@ -1013,6 +1013,33 @@ func Abort(w http.ResponseWriter) {
 	}
 }
 
+// Retract forgets the status and body written to w when nothing of the
+// response has been sent yet (a body that small is buffered until the
+// handler returns or flushes), so that the handler can answer otherwise:
+// a proxy whose backend's body failed before any of it reached the
+// client answers 502 instead of resetting the stream. It reports false,
+// changing nothing, when the headers went out or w is not this package's.
+// The header map is the caller's to put right.
+func Retract(w http.ResponseWriter) bool {
+	rw, ok := w.(*responseWriter)
+	if !ok {
+		return false
+	}
+	c := rw.st.c
+	c.wmu.Lock()
+	sent := rw.sentHeader
+	c.wmu.Unlock()
+	if sent {
+		return false
+	}
+	rw.wroteHeader, rw.status = false, 0
+	if rw.pending != nil {
+		putBuf(rw.pending)
+		rw.pending = nil
+	}
+	return true
+}
+
 // Blocking makes a detached stream's writer an ordinary one, for a
 // goroutine that may block writing (a large or streamed body): Write
 // sends as the window allows, Flush flushes. Call it before handing w to
