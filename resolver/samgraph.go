@@ -262,15 +262,22 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 		w.walk(f.Value)
 	}
 	stage := r.props.Get("StageName")
-	if stage == nil || stage.Kind != cfn.Scalar || stage.Value == "" {
+	if stage == nil || stage.Kind == cfn.Scalar && stage.Value == "" {
 		return
+	}
+	// A StageName that is an intrinsic (!Ref ApiVersion) names the stage
+	// {Api}Stage, as the transform does; its properties (Variables,
+	// CanarySetting, ...) refer to parameters all the same.
+	name := ""
+	if stage.Kind == cfn.Scalar {
+		name = stage.Value
 	}
 	var edges []model.Edge
 	for _, n := range stageProps {
-		edges = append(edges, g.walk(r.id+stage.Value+"Stage", n)...)
+		edges = append(edges, g.walk(r.id+name+"Stage", n)...)
 	}
-	g.stage(r.id, stage.Value, r.id, r.keyRange, edges)
-	g.usagePlan(r, r.id+stage.Value+"Stage")
+	g.stage(r.id, name, r.id, r.keyRange, edges)
+	g.usagePlan(r, r.id+name+"Stage")
 	// Lambda authorizers get a permission that refers to the API and to
 	// the function.
 	if az := r.props.Get("Auth").Get("Authorizers"); az != nil && az.Kind == cfn.Mapping {
