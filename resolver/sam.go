@@ -134,6 +134,9 @@ func (l *lowerer) lowerSAM() {
 			st := &model.Stage{LogicalID: id + stage + "Stage", Name: stage, DeploymentID: dep.ID, Variables: l.samVariables(p),
 				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: p.at("StageName", r.keyRange),
 				Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
+			if p.has("CanarySetting") {
+				st.Props.Set("CanarySetting", p.at("CanarySetting", r.keyRange))
+			}
 			st.MethodSettings = l.methodSettings(p)
 			api.Stages = append(api.Stages, st)
 		}

@@ -240,6 +240,11 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		}
 		for _, st := range stages {
 			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID, auths: map[*model.Authorizer]*cauthorizer{}}
+			if rng, ok := st.Props.Lookup("CanarySetting"); ok {
+				ds = append(ds, diag.NewWarning(ruleIgnored, rng,
+					"stage %q has a CanarySetting, which cfnrun up does not emulate: every request uses the stage's own deployment and variables (on AWS, PercentTraffic of them use the canary's)", st.Name).
+					WithResource(st.LogicalID))
+			}
 			ca.stages[st.Name] = cs
 			first := st == stages[0]
 			for _, res := range api.StageResources(st) {
