@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,9 +25,12 @@ func main() {
 	status := flag.Int("status", 200, "the status -startup waits for")
 	ready := flag.String("ready", "", "with -startup: first poll this `URL` until it answers at all, then time one request to the -startup URL (which must answer -status), and print that time after the start-up time")
 	timeout := flag.Duration("startup-timeout", 10*time.Second, "with -startup: give up after this long")
+	method := flag.String("method", "GET", "with -startup: the request's `method`")
+	header := flag.String("header", "", "with -startup: a request header, `Name:value`")
+	usage := flag.Bool("usage", false, "with -startup: also print the command's CPU time (ms, all its threads) and minor page faults at the answer")
 	flag.Parse()
 	if *startup != "" {
-		os.Exit(measureStartup(*startup, *status, *ready, *timeout, flag.Args()))
+		os.Exit(measureStartup(probe{*startup, *method, *header}, *status, *ready, *timeout, *usage, flag.Args()))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -64,11 +69,48 @@ func main() {
 	}
 }
 
+// probe is the request -startup polls with.
+type probe struct{ url, method, header string }
+
+func (p probe) do(c *http.Client) (*http.Response, error) {
+	req, err := http.NewRequest(p.method, p.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if k, v, ok := strings.Cut(p.header, ":"); ok {
+		req.Header.Set(k, v)
+	}
+	return c.Do(req)
+}
+
+// usageOf is the CPU time of every thread of process pid so far (the
+// first field of each /proc/PID/task/TID/schedstat, ns) and its minor
+// page faults (/proc/PID/stat): read while the process runs, at the
+// moment of the answer.
+func usageOf(pid int) (cpuMs float64, faults int) {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	for _, t := range tasks {
+		b, _ := os.ReadFile(t)
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			ns, _ := strconv.ParseFloat(f[0], 64)
+			cpuMs += ns / 1e6
+		}
+	}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if i := bytes.LastIndexByte(b, ')'); i >= 0 {
+		if f := strings.Fields(string(b[i+1:])); len(f) > 8 {
+			faults, _ = strconv.Atoi(f[7])
+		}
+	}
+	return cpuMs, faults
+}
+
 // measureStartup runs args and reports how long until url answers status.
 // With ready, it waits until ready answers anything first, then reports
 // also how long the first request to url took (a cold start behind a
-// server that is up).
-func measureStartup(url string, status int, ready string, timeout time.Duration, args []string) int {
+// server that is up). With usage, the command's CPU time and page faults
+// at the answer follow the time.
+func measureStartup(url probe, status int, ready string, timeout time.Duration, usage bool, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "give the command after --")
 		return 2
@@ -96,7 +138,7 @@ func measureStartup(url string, status int, ready string, timeout time.Duration,
 			time.Sleep(500 * time.Microsecond)
 		}
 		first := time.Now()
-		resp, err := (&http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}).Get(url)
+		resp, err := url.do(&http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -104,19 +146,25 @@ func measureStartup(url string, status int, ready string, timeout time.Duration,
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != status {
-			fmt.Fprintf(os.Stderr, "%s answered %d\n", url, resp.StatusCode)
+			fmt.Fprintf(os.Stderr, "%s answered %d\n", url.url, resp.StatusCode)
 			return 1
 		}
 		fmt.Printf("%.1f %.1f\n", float64(time.Since(start).Microseconds())/1000, float64(time.Since(first).Microseconds())/1000)
 		return 0
 	}
 	for time.Since(start) < timeout {
-		resp, err := c.Get(url)
+		resp, err := url.do(c)
 		if err == nil {
 			io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode == status {
-				fmt.Printf("%.1f\n", float64(time.Since(start).Microseconds())/1000)
+				took := float64(time.Since(start).Microseconds()) / 1000
+				if usage {
+					cpu, faults := usageOf(cmd.Process.Pid)
+					fmt.Printf("%.1f %.1f %d\n", took, cpu, faults)
+					return 0
+				}
+				fmt.Printf("%.1f\n", took)
 				return 0
 			}
 		}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# startup-ab.sh OLD NEW [ROUNDS] — `cfnrun up` with a generated 2,000-resource template, exec to the
+# first 200, two binaries alternating (OLD, NEW, then NEW, OLD, ...): what docs/performance.md's
+# start-up figures come from.
+#
+#   scripts/startup-ab.sh /tmp/cfnrun-old /tmp/cfnrun-new 12
+#   SIZE=8000 FORMAT=json scripts/startup-ab.sh OLD NEW
+#   ARGS="--tls-addr 127.0.0.1:0" scripts/startup-ab.sh OLD NEW    # with the TLS listener
+#
+# The template is `gentool cfn-yaml SIZE` (FORMAT json: cfn-json); the request is POST /prod/p0 with
+# X-Id: 7, an HTTP_PROXY route that --demo-backend answers 200 (a 403 or 404 would come before the
+# routes are served). benchbackend -startup polls every 0.5 ms and reads, at the answer, the CPU time
+# of all the process's threads (/proc/PID/task/*/schedstat) and its minor page faults. Each binary's
+# medians of wall ms, CPU ms and faults, NEW/OLD, and the load average before and after. At high
+# load read the CPU and the faults, not the wall time. Without ARGS, up runs with --no-watch and no
+# TLS listener (as bench.sh's start-up figure).
+set -euo pipefail
+OLD=$1; NEW=$2; ROUNDS=${3:-10}; SIZE=${SIZE:-2000}; FORMAT=${FORMAT:-yaml}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+(cd "$ROOT" && go build -o "$W/backend" ./runtime/internal/benchbackend && go build -o "$W/gentool" ./internal/gen/gentool)
+"$W/gentool" "cfn-$FORMAT" "$SIZE" >"$W/t.$FORMAT"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+read -r -a extra <<<"${ARGS:---tls-addr=}"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+for i in $(seq "$ROUNDS"); do
+  order="old new"; [ $((i % 2)) = 0 ] && order="new old"
+  for v in $order; do
+    bin=$OLD; [ "$v" = new ] && bin=$NEW
+    "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage -- \
+      "$bin" up --no-watch --addr "127.0.0.1:$PORT" "${extra[@]}" --demo-backend "$W/t.$FORMAT" >>"$W/$v" 2>/dev/null
+  done
+done
+med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for v in old new; do
+  for k in 1 2 3; do cut -d' ' -f$k "$W/$v" | med >"$W/$v.$k"; done
+done
+printf '%-4s %9s %9s %7s\n' "" "wall ms" "CPU ms" faults
+for v in old new; do printf '%-4s %9s %9s %7s\n' "$v" "$(cat "$W/$v.1")" "$(cat "$W/$v.2")" "$(cat "$W/$v.3")"; done
+awk -v a="$(cat "$W/old.1")" -v b="$(cat "$W/new.1")" -v c="$(cat "$W/old.2")" -v d="$(cat "$W/new.2")" \
+  'BEGIN {printf "new/old: wall %.2fx, CPU %.2fx\n", b/a, d/c}'
+echo "$ROUNDS rounds, $SIZE resources ($FORMAT), load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
