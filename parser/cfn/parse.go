@@ -107,6 +107,9 @@ type parser struct {
 	src     []byte
 	lines   []int
 	ascii   []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
+	// wide is, for the YAML reader, the first multi-byte rune of each
+	// line that has one (plainTextLines); both readers share it.
+	wide []int
 	// marks are, for line markLine (one with multi-byte runes), the
 	// bytes of columns 1, 1+markEvery, 1+2*markEvery... as far as pos has
 	// counted: pos counts from the nearest instead of from the line's
@@ -359,6 +362,20 @@ func (p *parser) scalarRangeAt(line, col int, value string, style scalarStyle) d
 	return p.rng(line, col, line, col+max(width, 1))
 }
 
+// scalarWidth is the number of columns scalarRangeAt (and tagArgRange)
+// give scalar v written in style: its runes, plus its quotes; one for a
+// block scalar or a value of several lines, and at least one.
+func scalarWidth(v string, style scalarStyle) int {
+	if style == blockStyle || strings.IndexByte(v, '\n') >= 0 {
+		return 1
+	}
+	w := utf8.RuneCountInString(v)
+	if style == quotedStyle {
+		w += 2
+	}
+	return max(w, 1)
+}
+
 var shortTags = map[string]string{
 	"!Ref": "Ref", "!GetAtt": "Fn::GetAtt", "!Sub": "Fn::Sub", "!Join": "Fn::Join",
 	"!Select": "Fn::Select", "!Split": "Fn::Split", "!If": "Fn::If", "!Equals": "Fn::Equals",
@@ -563,6 +580,11 @@ func (p *parser) tagArgRange(line, col int, value string, style scalarStyle) dia
 // shortNode finishes a short-form intrinsic: tag (!GetAtt) names function
 // name (Fn::GetAtt), written at tagRange, with its argument arg converted.
 func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *Node {
+	return p.shortNodeSpan(tag, name, p.sp(tagRange), arg)
+}
+
+// shortNodeSpan is shortNode with the tag's place as a Span.
+func (p *parser) shortNodeSpan(tag, name string, tagSpan Span, arg *Node) *Node {
 	switch name {
 	case "Fn::GetAtt":
 		if arg.Kind == Scalar {
@@ -581,12 +603,16 @@ func (p *parser) shortNode(tag, name string, tagRange diag.Range, arg *Node) *No
 		}
 	case "Ref", "Condition":
 		if arg.Kind != Scalar {
-			p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, tagRange, "%s takes a name, not %s", tag, arg.KindName()).
+			p.diags = append(p.diags, diag.NewError(RuleIntrinsicArg, tagSpan.Range(), "%s takes a name, not %s", tag, arg.KindName()).
 				WithHint("Give the name of a parameter or resource: "+tag+" MyName."))
 		}
 	}
-	return p.arena.node(Node{Kind: Mapping, Short: true, Span: p.sp(diag.Range{Filename: p.file, Start: tagRange.Start, End: maxEnd(tagRange.End, arg.Range().End)}),
-		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: p.sp(tagRange), Value: arg}})})
+	end := tagSpan.end
+	if a := arg.Span.end; a.line > end.line || (a.line == end.line && a.col > end.col) {
+		end = a // maxEnd
+	}
+	return p.arena.node(Node{Kind: Mapping, Short: true, Span: Span{file: p.fileName(), start: tagSpan.start, end: end},
+		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: tagSpan, Value: arg}})})
 }
 
 // splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
@@ -603,10 +629,22 @@ func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
 		start++ // quoted
 	}
 	ar, at := r, r
-	ar.Start = p.pos(r.Start.Line, start)
-	ar.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(res))
-	at.Start = p.pos(r.Start.Line, start+utf8.RuneCountInString(res)+1)
-	at.End = p.pos(r.Start.Line, start+utf8.RuneCountInString(arg.Value))
+	line, resW := r.Start.Line, utf8.RuneCountInString(res)
+	if b := r.Start.Byte + start - r.Start.Column; r.Start.Line == r.End.Line && b >= 0 && b+len(arg.Value) <= len(p.src) &&
+		(b == r.Start.Byte || p.src[r.Start.Byte] == '"' || p.src[r.Start.Byte] == '\'') && string(p.src[b:b+len(arg.Value)]) == arg.Value {
+		// The string is written as is from column start (the usual case):
+		// its columns are its runes there, so pos would find the bytes
+		// of its parts at their offsets in it.
+		ar.Start = diag.Pos{Line: line, Column: start, Byte: b}
+		ar.End = diag.Pos{Line: line, Column: start + resW, Byte: b + len(res)}
+		at.Start = diag.Pos{Line: line, Column: start + resW + 1, Byte: b + len(res) + 1}
+		at.End = diag.Pos{Line: line, Column: start + utf8.RuneCountInString(arg.Value), Byte: b + len(arg.Value)}
+	} else {
+		ar.Start = p.pos(line, start)
+		ar.End = p.pos(line, start+resW)
+		at.Start = p.pos(line, start+resW+1)
+		at.End = p.pos(line, start+utf8.RuneCountInString(arg.Value))
+	}
 	return p.arena.node(Node{Kind: Sequence, Span: p.sp(r), Items: p.arena.itemsOf([]*Node{
 		p.arena.node(Node{Kind: Scalar, Type: Str, Value: res, Span: p.sp(ar)}),
 		p.arena.node(Node{Kind: Scalar, Type: Str, Value: attr, Span: p.sp(at)}),

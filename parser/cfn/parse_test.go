@@ -247,3 +247,66 @@ func TestPosMarks(t *testing.T) {
 		t.Errorf("%d marks kept for a line of 2,100 columns, want %d", len(p.marks), want)
 	}
 }
+
+// TestSplitGetAttBytes holds splitGetAtt, which takes the bytes of the two
+// parts from their offsets in the string when the string is written as is
+// at its place, to parser.pos, which counts them from the line's columns:
+// plain, quoted and escaped strings, multi-byte runes before, inside and
+// after, through the general path, the YAML reader and the JSON reader.
+func TestSplitGetAttBytes(t *testing.T) {
+	checked := 0
+	for _, v := range []string{"A.B", "Fé.Arn", "日本.Attr.x", "A.ü", "Ab.C😀D"} {
+		for _, form := range []string{
+			"X: !GetAtt %s\n", "X: !GetAtt '%s'\n", "X: !GetAtt \"%s\"\n", "é: {Fn::GetAtt: %s}\n", "é: {Fn::GetAtt: 'ü %s'}\n",
+			"X:\n  Fn::GetAtt: \"%s\"\n", "éé: [1, !GetAtt %s]\n", "{\"é\": {\"Fn::GetAtt\": \"%s\"}}", "{\"é\": {\"Fn::GetAtt\": \"\\u00e9%s\"}}",
+			"X: !GetAtt \"\\t%s\"\n",
+		} {
+			src := []byte(fmt.Sprintf(form, v))
+			for path := range 3 {
+				p := &parser{file: "t", src: src}
+				var root *Node
+				switch path {
+				case 0:
+					root, _ = p.general()
+				case 1:
+					root, _ = p.readYAML()
+				case 2:
+					root, _ = p.readJSON()
+				}
+				var arg *Node
+				var walk func(n *Node)
+				walk = func(n *Node) {
+					if n == nil {
+						return
+					}
+					if len(n.Fields) == 1 && n.Fields[0].Key == "Fn::GetAtt" && n.Fields[0].Value.Kind == Sequence {
+						arg = n.Fields[0].Value
+					}
+					for _, f := range n.Fields {
+						walk(f.Value)
+					}
+					for _, it := range n.Items {
+						walk(it)
+					}
+				}
+				walk(root)
+				if arg == nil || len(arg.Items) != 2 {
+					continue // not read as an intrinsic (JSON text read as YAML …)
+				}
+				for _, part := range arg.Items {
+					checked++
+					r := part.Range()
+					if got, want := r.Start.Byte, p.pos(r.Start.Line, r.Start.Column).Byte; got != want {
+						t.Errorf("path %d %q: %q starts at byte %d, pos says %d", path, src, part.Value, got, want)
+					}
+					if got, want := r.End.Byte, p.pos(r.End.Line, r.End.Column).Byte; got != want {
+						t.Errorf("path %d %q: %q ends at byte %d, pos says %d", path, src, part.Value, got, want)
+					}
+				}
+			}
+		}
+	}
+	if checked < 150 {
+		t.Errorf("only %d parts checked", checked)
+	}
+}

@@ -202,7 +202,8 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 	q := p.secondParser(at, end)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
-		split: noSplit}
+		split: noSplit, wide: p.wide}
+	r.syncWide()
 	sp.run(func() (res splitResult) {
 		var seen map[string]bool
 		r.mapEntries(sp.indent, sp.depth, 0, &seen)
@@ -219,6 +220,7 @@ func (r *yamlReader) joinSplit(base int, seen *map[string]bool) {
 	r.split = noSplit
 	r.fields = r.p.joinFields(r.fields, base, seen, res)
 	r.off, r.line, r.lineStart, r.col, r.colOff, r.ind = res.off, res.line, res.lineStart, res.col, res.colOff, res.ind
+	r.syncWide()
 }
 
 // resourceLines returns the offsets of the keys of the top-level

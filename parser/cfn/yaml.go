@@ -1,11 +1,11 @@
 package cfn
 
 import (
+	"bytes"
 	"encoding/binary"
+	"math"
 	"strconv"
 	"unicode/utf8"
-
-	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 // yamlReader reads the YAML people write CloudFormation in straight into
@@ -35,6 +35,12 @@ type yamlReader struct {
 	// ind is the indentation of the line with content off is on (off at
 	// its first character), or -1 at the end of the file.
 	ind int
+	// wide are the first bytes of a multi-byte rune on each line that has
+	// one, in order (plainTextLines); wideNext is the first of them at or
+	// after lineStart, and wideIdx its index. Up to wideNext a column is
+	// a byte count.
+	wide              []int
+	wideIdx, wideNext int
 	// fields and items are the stacks open mappings and sequences
 	// gather entries on.
 	fields []Field
@@ -47,10 +53,16 @@ type yamlReader struct {
 // readYAML returns the template's root node, or ok false when the general
 // path must read it.
 func (p *parser) readYAML() (root *Node, ok bool) {
-	if len(p.src) == 0 || !plainText(p.src) {
+	if len(p.src) == 0 {
 		return nil, false
 	}
-	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, split: noSplit}
+	wide, plain := plainTextLines(p.src)
+	if !plain {
+		return nil, false
+	}
+	p.wide = wide
+	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, split: noSplit, wide: wide}
+	r.syncWide()
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {
@@ -103,6 +115,16 @@ func (r *yamlReader) documentStart() {
 // break but LF (NEL, U+2028, U+2029), no byte order mark, nothing YAML
 // rejects as unprintable.
 func plainText(src []byte) bool {
+	_, ok := plainTextLines(src)
+	return ok
+}
+
+// plainTextLines is plainText that also returns, for each line with a
+// multi-byte rune, the first byte of its first one, in order: on the
+// other lines (all of them, in most templates) a rune column is a byte
+// count.
+func plainTextLines(src []byte) (wide []int, ok bool) {
+	seen := 0 // the bytes before seen were looked at for line feeds
 	for i := 0; i < len(src); {
 		// Eight ASCII bytes at a time (the whole file is checked before
 		// either reader starts): a word with no byte of 0x80 or more has a
@@ -117,7 +139,7 @@ func plainText(src []byte) bool {
 				lf := ^((x&low + low) | x | low) & high // line feeds
 				del := (w + ones) & high                // 0x7F
 				if control&^lf|del != 0 {
-					return false
+					return nil, false
 				}
 				i += 8
 				continue
@@ -126,7 +148,7 @@ func plainText(src []byte) bool {
 		c := src[i]
 		if c < utf8.RuneSelf {
 			if (c < 0x20 && c != '\n') || c == 0x7F {
-				return false
+				return nil, false
 			}
 			i++
 			continue
@@ -134,11 +156,16 @@ func plainText(src []byte) bool {
 		ru, size := utf8.DecodeRune(src[i:])
 		if ru < 0xA0 || ru == 0x2028 || ru == 0x2029 || ru == 0xFEFF || ru == 0xFFFE || ru == 0xFFFF || ru == utf8.RuneError ||
 			(ru >= 0xD800 && ru < 0xE000) {
-			return false
+			return nil, false
 		}
+		// The first on its line: none yet, or a line feed since the last.
+		if len(wide) == 0 || bytes.IndexByte(src[max(seen, wide[len(wide)-1]):i], '\n') >= 0 {
+			wide = append(wide, i)
+		}
+		seen = i
 		i += size
 	}
-	return true
+	return wide, true
 }
 
 // text returns src[from:to] as a string sharing src's memory (srcText).
@@ -146,24 +173,83 @@ func (r *yamlReader) text(from, to int) string { return srcText(r.src, from, to)
 
 // column is the 1-based rune column of byte off on the current line.
 func (r *yamlReader) column(off int) int {
+	if off <= r.wideNext {
+		return off - r.lineStart + 1 // only one-byte runes before off
+	}
 	if off < r.colOff {
 		r.col, r.colOff = 1, r.lineStart
 	}
-	for r.colOff < off {
-		if b := r.src[r.colOff]; b < utf8.RuneSelf {
-			r.colOff++
+	col, i := r.col, r.colOff
+	for i < off {
+		if b := r.src[i]; b < utf8.RuneSelf {
+			i++
 		} else {
-			_, size := utf8.DecodeRune(r.src[r.colOff:])
-			r.colOff += size
+			_, size := utf8.DecodeRune(r.src[i:])
+			i += size
 		}
-		r.col++
+		col++
 	}
-	return r.col
+	r.col, r.colOff = col, i
+	return col
 }
 
 // newline moves to the line starting at byte next.
 func (r *yamlReader) newline(next int) {
 	r.off, r.line, r.lineStart, r.col, r.colOff = next, r.line+1, next, 1, next
+	if r.wideNext < next {
+		r.syncWide()
+	}
+}
+
+// syncWide sets wideNext to the first multi-byte rune at or after
+// lineStart (wide holds at most one per line, so the one before it, if
+// any, is on an earlier line).
+func (r *yamlReader) syncWide() {
+	for r.wideIdx < len(r.wide) && r.wide[r.wideIdx] < r.lineStart {
+		r.wideIdx++
+	}
+	r.wideNext = math.MaxInt
+	if r.wideIdx < len(r.wide) {
+		r.wideNext = r.wide[r.wideIdx]
+	}
+}
+
+// span is where a token written at byte from, rune column col of line,
+// is when it is w columns wide: the end is w runes on, or the line's end
+// if that comes first, as parser.pos places the columns of a line.
+func (r *yamlReader) span(line, col, from, w int) Span {
+	to := from
+	for n := w; n > 0 && to < len(r.src); n-- {
+		if b := r.src[to]; b < utf8.RuneSelf {
+			if b == '\n' {
+				break
+			}
+			to++
+		} else {
+			_, size := utf8.DecodeRune(r.src[to:])
+			to += size
+		}
+	}
+	return r.spanTo(line, col, from, w, to)
+}
+
+// spanTo is span when the end's byte, to, is known.
+func (r *yamlReader) spanTo(line, col, from, w, to int) Span {
+	return Span{file: r.p.fileName(),
+		start: spanPos{line: int32of(line), col: int32of(col), byte: int32of(from)},
+		end:   spanPos{line: int32of(line), col: int32of(col + w), byte: int32of(to)}}
+}
+
+// scalarSpan is the span of scalar v written at byte from (line:col), as
+// scalarRangeAt and tagArgRange give it (scalarWidth); to is the byte
+// after it when its text there is v itself (quotes aside) on one line,
+// or -1.
+func (r *yamlReader) scalarSpan(line, col, from int, v string, style scalarStyle, to int) Span {
+	w := scalarWidth(v, style)
+	if to >= 0 && style != blockStyle {
+		return r.spanTo(line, col, from, w, to)
+	}
+	return r.span(line, col, from, w)
 }
 
 // blankz reports whether byte i is a space, a line end or the end.
@@ -255,7 +341,7 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 		giveUp()
 	}
 	n := r.p.arena.node(Node{Kind: Mapping})
-	n.Span = r.p.sp(r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1))
+	n.Span = r.span(r.line, r.column(r.off), r.off, 1)
 	base := len(r.fields)
 	var seen map[string]bool // past a few entries
 	r.mapEntries(indent, depth, base, &seen)
@@ -280,7 +366,7 @@ func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) 
 			return
 		}
 		from := r.off
-		k, kr, plain := r.key(false)
+		k, ks, plain := r.key(false)
 		if plain && k == "<<" {
 			giveUp() // a merge key: the general path reports it
 		}
@@ -293,7 +379,7 @@ func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) 
 			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
-		r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: v})
 		if r.ind < indent {
 			return
 		}
@@ -311,7 +397,7 @@ func (r *yamlReader) blockSeq(indent, depth int, indentless bool) *Node {
 		giveUp()
 	}
 	n := r.p.arena.node(Node{Kind: Sequence})
-	n.Span = r.p.sp(r.p.rng(r.line, r.column(r.off), r.line, r.column(r.off)+1))
+	n.Span = r.span(r.line, r.column(r.off), r.off, 1)
 	base := len(r.items)
 	for {
 		if !r.seqEntry() {
@@ -386,7 +472,7 @@ func (r *yamlReader) isKey() bool {
 // after its ":" or "-", in a block collection indented parent spaces.
 // It returns with off at the next line with content.
 func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
-	line, col := r.line, r.column(r.off)
+	line, col, from := r.line, r.column(r.off), r.off
 	if r.atLineEnd() {
 		r.skipComment()
 		r.content()
@@ -397,7 +483,7 @@ func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
 			return r.blockSeq(parent, depth, true)
 		}
 		// An empty value: null, placed just after its indicator.
-		return r.p.arena.node(Node{Kind: Null, Span: r.p.sp(r.p.rng(line, col, line, col+1))})
+		return r.p.arena.node(Node{Kind: Null, Span: r.span(line, col, from, 1)})
 	}
 	if r.src[r.off] == '!' {
 		return r.tagged(parent, depth)
@@ -417,17 +503,17 @@ func (r *yamlReader) blockNode(depth int) *Node {
 // a quoted or plain scalar, or a block scalar and its lines; it returns
 // with off at the next line with content. Tags are the caller's.
 func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
-	line, col := r.line, r.column(r.off)
+	line, col, from := r.line, r.column(r.off), r.off
 	var n *Node
 	switch c := r.src[r.off]; c {
 	case '[', '{':
 		n = r.flow(parent, depth)
 	case '"', '\'':
 		v := r.quoted(parent)
-		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, quotedStyle, tagged))})
+		n = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.quotedSpan(line, col, from, v)})
 	case '|', '>':
 		v := r.blockScalar(parent)
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, blockStyle, tagged))})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.scalarSpan(line, col, from, v, blockStyle, -1)})
 	}
 	if n != nil {
 		r.endLine()
@@ -444,11 +530,11 @@ func (r *yamlReader) inline(parent, depth int, tagged bool) *Node {
 	r.off = stop
 	if next := r.continuation(parent); next >= 0 {
 		v = r.foldPlain(v, parent, next)
-		n = r.scalar(v, line, col, tagged)
+		n = r.scalar(v, line, col, from, -1, tagged)
 		r.content()
 		return n
 	}
-	n = r.scalar(v, line, col, tagged)
+	n = r.scalar(v, line, col, from, end, tagged)
 	r.endLine()
 	return n
 }
@@ -525,28 +611,31 @@ func (r *yamlReader) foldPlain(v string, parent, next int) string {
 	return string(b)
 }
 
-// scalar makes the node of plain scalar v at line:col.
-func (r *yamlReader) scalar(v string, line, col int, tagged bool) *Node {
+// scalar makes the node of plain scalar v written at byte from
+// (line:col); end is the byte after it when it is on one line, else -1.
+func (r *yamlReader) scalar(v string, line, col, from, end int, tagged bool) *Node {
 	k, t := Scalar, Str
 	if !tagged {
 		k, t = resolvePlain(v)
 	}
-	return r.p.arena.node(Node{Kind: k, Type: t, Value: v, Span: r.p.sp(r.scalarRange(line, col, v, plainStyle, tagged))})
+	return r.p.arena.node(Node{Kind: k, Type: t, Value: v, Span: r.scalarSpan(line, col, from, v, plainStyle, end)})
 }
 
-// scalarRange is a scalar's range, as the general path gives it to a
-// plain one or to a short-form tag's argument.
-func (r *yamlReader) scalarRange(line, col int, v string, style scalarStyle, tagged bool) diag.Range {
-	if tagged {
-		return r.p.tagArgRange(line, col, v, style)
+// quotedSpan is the span of quoted scalar v written at byte from
+// (line:col), off just after it: its text there is v itself when the
+// quotes are the only other bytes (no escapes, no line breaks).
+func (r *yamlReader) quotedSpan(line, col, from int, v string) Span {
+	to := -1
+	if r.off-from == len(v)+2 {
+		to = r.off
 	}
-	return r.p.scalarRangeAt(line, col, v, style)
+	return r.scalarSpan(line, col, from, v, quotedStyle, to)
 }
 
 // tagged reads a short-form intrinsic: its tag at off, then its argument
 // on the line or, for a collection, on the lines below.
 func (r *yamlReader) tagged(parent, depth int) *Node {
-	tl, tc := r.line, r.column(r.off)
+	tl, tc, tfrom := r.line, r.column(r.off), r.off
 	tag, name := r.tag()
 	var arg *Node
 	if r.atLineEnd() {
@@ -559,7 +648,7 @@ func (r *yamlReader) tagged(parent, depth int) *Node {
 	} else {
 		arg = r.inline(parent, depth, true)
 	}
-	return r.short(tag, name, tl, tc, arg)
+	return r.short(tag, name, tl, tc, tfrom, arg)
 }
 
 // tag reads a short-form tag at off and the spaces after it.
@@ -578,19 +667,20 @@ func (r *yamlReader) tag() (tag, name string) {
 }
 
 // short makes the long form of a short-form intrinsic whose tag is at
-// line:col; anything the general path would report makes it give up.
-func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
-	tagRange := r.p.rng(line, col, line, col+len(tag))
+// byte from (line:col); anything the general path would report makes it
+// give up.
+func (r *yamlReader) short(tag, name string, line, col, from int, arg *Node) *Node {
+	tagSpan := r.spanTo(line, col, from, len(tag), from+len(tag)) // a tag is ASCII
 	if arg.Kind == Sequence || arg.Kind == Mapping {
 		// yaml.v3 places a tagged collection at its tag; an empty one
 		// spans one column there.
-		arg.Span.start = spanPosOf(tagRange.Start)
+		arg.Span.start = tagSpan.start
 		if len(arg.Items) == 0 && len(arg.Fields) == 0 {
-			arg.Span = r.p.sp(r.p.rng(line, col, line, col+1))
+			arg.Span = r.spanTo(line, col, from, 1, from+1)
 		}
 	}
 	mark := len(r.p.diags)
-	n := r.p.shortNode(tag, name, tagRange, arg)
+	n := r.p.shortNodeSpan(tag, name, tagSpan, arg)
 	if len(r.p.diags) > mark {
 		giveUp()
 	}
@@ -598,19 +688,19 @@ func (r *yamlReader) short(tag, name string, line, col int, arg *Node) *Node {
 }
 
 // key reads a mapping key, quoted or plain (flow says where a plain one
-// ends), with its range; plain says which it was.
-func (r *yamlReader) key(flow bool) (k string, kr diag.Range, plain bool) {
-	kl, kc := r.line, r.column(r.off)
+// ends), with its span; plain says which it was.
+func (r *yamlReader) key(flow bool) (k string, ks Span, plain bool) {
+	kl, kc, from := r.line, r.column(r.off), r.off
 	if c := r.src[r.off]; c == '"' || c == '\'' {
 		k = r.quoted(-1)
-		return k, r.p.scalarRangeAt(kl, kc, k, quotedStyle), false
+		return k, r.quotedSpan(kl, kc, from, k), false
 	}
 	if !r.plainStart(flow) {
 		giveUp()
 	}
 	end, stop := r.plainEnd(flow)
 	k, r.off = r.text(r.off, end), stop
-	return k, r.p.scalarRangeAt(kl, kc, k, plainStyle), true
+	return k, r.scalarSpan(kl, kc, from, k, plainStyle, end), true
 }
 
 // plainStart reports whether a plain scalar may start at off.
@@ -884,9 +974,8 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 	if depth >= maxDepth {
 		giveUp()
 	}
-	line, col := r.line, r.column(r.off)
 	closer := byte(']')
-	n := r.p.arena.node(Node{Kind: Sequence, Span: r.p.sp(r.p.rng(line, col, line, col+1))})
+	n := r.p.arena.node(Node{Kind: Sequence, Span: r.spanTo(r.line, r.column(r.off), r.off, 1, r.off+1)})
 	if r.src[r.off] == '{' {
 		n.Kind, closer = Mapping, '}'
 	}
@@ -909,7 +998,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 		}
 		if n.Kind == Mapping {
 			kl := r.line
-			k, kr, _ := r.key(true)
+			k, ks, _ := r.key(true)
 			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' || kl != r.line {
 				giveUp()
 			}
@@ -918,7 +1007,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 			}
 			r.off++
 			r.flowSpace(parent)
-			r.fields = append(r.fields, Field{Key: k, KeySpan: r.p.sp(kr), Value: r.flowValue(parent, depth+1)})
+			r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: r.flowValue(parent, depth+1)})
 		} else {
 			r.items = append(r.items, r.flowValue(parent, depth+1))
 		}
@@ -959,13 +1048,13 @@ func (r *yamlReader) flowValue(parent, depth int) *Node {
 	if r.off >= len(r.src) {
 		giveUp()
 	}
-	line, col := r.line, r.column(r.off)
+	line, col, from := r.line, r.column(r.off), r.off
 	switch c := r.src[r.off]; c {
 	case '[', '{':
 		return r.flow(parent, depth)
 	case '"', '\'':
 		v := r.quoted(-1)
-		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.p.scalarRangeAt(line, col, v, quotedStyle))})
+		return r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.quotedSpan(line, col, from, v)})
 	case '!':
 		tag, name := r.tag()
 		r.spaces()
@@ -973,24 +1062,24 @@ func (r *yamlReader) flowValue(parent, depth int) *Node {
 			giveUp()
 		}
 		var arg *Node
-		al, ac := r.line, r.column(r.off)
+		al, ac, afrom := r.line, r.column(r.off), r.off
 		switch c := r.src[r.off]; c {
 		case '[', '{':
 			arg = r.flow(parent, depth)
 		case '"', '\'':
 			v := r.quoted(-1)
-			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.p.sp(r.p.tagArgRange(al, ac, v, quotedStyle))})
+			arg = r.p.arena.node(Node{Kind: Scalar, Type: Str, Value: v, Span: r.quotedSpan(al, ac, afrom, v)})
 		default:
 			arg = r.flowPlain(parent, true)
 		}
-		return r.short(tag, name, line, col, arg)
+		return r.short(tag, name, line, col, from, arg)
 	}
 	return r.flowPlain(parent, false)
 }
 
 // flowPlain reads a plain scalar inside a flow collection.
 func (r *yamlReader) flowPlain(parent int, tagged bool) *Node {
-	line, col := r.line, r.column(r.off)
+	line, col, from := r.line, r.column(r.off), r.off
 	if !r.plainStart(true) {
 		giveUp()
 	}
@@ -1005,7 +1094,7 @@ func (r *yamlReader) flowPlain(parent int, tagged bool) *Node {
 	if r.off >= len(r.src) || !r.flowIndicator(r.off) || r.src[r.off] == '?' || r.src[r.off] == '[' || r.src[r.off] == '{' {
 		giveUp() // "a: b" in a sequence, a scalar of several lines
 	}
-	return r.scalar(v, line, col, tagged)
+	return r.scalar(v, line, col, from, end, tagged)
 }
 
 // blockScalar reads a literal (|) or folded (>) block scalar whose

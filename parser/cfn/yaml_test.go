@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"bytes"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -283,6 +284,12 @@ func TestYAMLReaderMutations(t *testing.T) {
 			i := rng.IntN(len(l) + 1)
 			return l[:i] + []string{":", "- ", "'", "\"", "#", "[", "{", "]", "}", ",", " ", "!Ref ", "|", ">", "&a ", "*a", "? ", "\n"}[rng.IntN(18)] + l[i:]
 		},
+		// Multi-byte runes anywhere (the reader counts columns in bytes up
+		// to a line's first one).
+		func(l string) string {
+			i := rng.IntN(len(l) + 1)
+			return l[:i] + []string{"é", "日本", "✓ü", "\U0001F600"}[rng.IntN(4)] + l[i:]
+		},
 	}
 	n, taken := 0, 0
 	for _, p := range paths {
@@ -303,6 +310,62 @@ func TestYAMLReaderMutations(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d mutated templates taken by the reader, the same as yaml.v3", taken, n)
+}
+
+// TestYAMLReaderWide holds the reader's columns and bytes to the general
+// path's on lines with multi-byte runes in every place a position is
+// taken from: keys, plain, quoted (escaped or not) and folded scalars,
+// short-form tags and their arguments, !GetAtt strings, flow collections,
+// comments, before and after the rune, on one line or on several, read by
+// one reader or two.
+func TestYAMLReaderWide(t *testing.T) {
+	base, _ := gen.CFNYAML(60, 0)
+	lines := strings.Split(base, "\n")
+	rng := rand.New(rand.NewPCG(56, 78))
+	runes := []string{"é", "日本", "✓", "\U0001F600", "ü ö"}
+	taken, n := 0, 0
+	for round := range 60 {
+		mutated := slices.Clone(lines)
+		for k := 0; k < 1+round%8; k++ {
+			i := rng.IntN(len(mutated))
+			l := mutated[i]
+			// Insert after a character, never inside one, and past the
+			// indentation, which decides the structure.
+			var cuts []int
+			ind := len(l) - len(strings.TrimLeft(l, " "))
+			for j := range l {
+				if j > ind {
+					cuts = append(cuts, j)
+				}
+			}
+			cuts = append(cuts, len(l))
+			c := cuts[rng.IntN(len(cuts))]
+			mutated[i] = l[:c] + runes[rng.IntN(len(runes))] + l[c:]
+		}
+		n++
+		if bothYAML(t, []byte(strings.Join(mutated, "\n"))) {
+			taken++
+		}
+	}
+	for name, src := range map[string]string{
+		"keys":     "Ä: 1\nB: {ä: x, 'ö': \"ü\"}\nC:\n  - é\n  - 'é''x'\n  - \"\\té\"\n",
+		"tags":     "A: !GetAtt Fé.Arn\nB: !Sub 'ö${X}'\nC: !Ref ä\nD: [!Ref é, !GetAtt 'ü.Arn']\nE: !GetAtt \"ü.x\"\n",
+		"folded":   "A: aé\n  bü\n\n  c\nB: 'x é\n  y'\nC: >\n  é\n  ü\n",
+		"comments": "# é\nA: x # ü\nB: [a, # ö\n  b]\n",
+		"empty":    "A:\nB: é\nC: [é]\nD: {}\nE: !If []\n",
+		"adjacent": "A: [é,x, ü,y]\nB: [日,z]\nC: {é: [x,é,y]}\n",
+	} {
+		n++
+		if !bothYAML(t, []byte(name+"é: 1\n"+src)) {
+			t.Errorf("%s: the reader gave up", name)
+		} else {
+			taken++
+		}
+	}
+	t.Logf("%d of %d taken by the reader, the same as yaml.v3", taken, n)
+	if taken*2 < n {
+		t.Errorf("the reader took only %d of %d", taken, n)
+	}
 }
 
 // TestPlainTextWords holds plainText, which checks eight ASCII bytes at a
@@ -336,10 +399,29 @@ func TestPlainTextWords(t *testing.T) {
 			}
 		}
 		want := ref(b)
-		if plainText(b) != want {
+		wide, got := plainTextLines(b)
+		if got != want {
 			differ++
 			if differ < 5 {
 				t.Errorf("plainText(%q) = %v, want %v", b, !want, want)
+			}
+		}
+		// The first multi-byte rune of each line that has one.
+		var wantWide []int
+		for start := 0; want && start <= len(b); {
+			end := len(b)
+			if j := bytes.IndexByte(b[start:], '\n'); j >= 0 {
+				end = start + j
+			}
+			if j := slices.IndexFunc(b[start:end], func(c byte) bool { return c >= utf8.RuneSelf }); j >= 0 {
+				wantWide = append(wantWide, start+j)
+			}
+			start = end + 1
+		}
+		if want && !slices.Equal(wide, wantWide) {
+			differ++
+			if differ < 5 {
+				t.Errorf("plainTextLines(%q) = %v, want %v", b, wide, wantWide)
 			}
 		}
 		if want {
