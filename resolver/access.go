@@ -31,7 +31,9 @@ func (l *lowerer) lowerAccess() {
 		k := &model.APIKey{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
 			Value: p.str("Value"), Enabled: p.boolean("Enabled"), CustomerID: p.str("CustomerId"), Range: r.keyRange, Props: p.ranges()}
 		if k.Name == "" {
-			k.Name = s.physicalName(r)
+			// Not physicalName: the mark it sets on r is the graph's, which
+			// was taken before lowering (and now runs beside it).
+			k.Name, _ = s.nameOf(r)
 		}
 		l.keyValue(k)
 		for _, sk := range p.items("StageKeys") {

@@ -269,8 +269,18 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 }
 
 // physicalName is the name CloudFormation would generate, or the Name-like
-// property the user set.
+// property the user set; a generated one marks r generated.
 func (s *stack) physicalName(r *resource) string {
+	name, generated := s.nameOf(r)
+	if generated {
+		r.generated = true
+	}
+	return name
+}
+
+// nameOf is physicalName without marking r: lowering asks it while the
+// graph, which reads the mark, runs beside it (graphAsync).
+func (s *stack) nameOf(r *resource) (name string, generated bool) {
 	if r.props != nil {
 		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName",
 			"LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
@@ -278,17 +288,16 @@ func (s *stack) physicalName(r *resource) string {
 				// No AWS name is longer than 255 characters; a longer value
 				// is not a name, and would be copied into every ARN.
 				if v := s.stringify(s.eval(n, evalCtx{resource: r.id}), n); v != "" && len(v) <= 255 && !strings.Contains(v, "${") {
-					return v
+					return v, false
 				}
 			}
 		}
 	}
-	r.generated = true
-	name := s.stackName + "-" + r.id + "-" + strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id))
+	name = s.stackName + "-" + r.id + "-" + strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id))
 	if len(name) > 64 {
 		name = name[:64]
 	}
-	return name
+	return name, true
 }
 
 // assignAttrs computes every live resource's attributes up front, so

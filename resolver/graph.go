@@ -313,6 +313,9 @@ func (s *stack) buildGraph() []*model.Node {
 		n := &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
 			Generated: r.generated}
 		if s.opts.LazyProps && !s.opts.FindingsOnly {
+			if s.lazyValues == nil {
+				s.lazyValues = new(lockedArena)
+			}
 			n.SetPropsSource(s.lazyValues.source(r.props))
 		}
 		nodes = append(nodes, n)

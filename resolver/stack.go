@@ -117,8 +117,8 @@ type stack struct {
 	region, account, stackName, partition, urlSuffix string
 	transforms                                       []string
 	setUsed                                          map[string]bool
-	values                                           valueArena  // backs every Node.Props tree of this stack
-	lazyValues                                       lockedArena // the same for Props built on demand (Options.LazyProps)
+	values                                           valueArena   // backs every Node.Props tree of this stack
+	lazyValues                                       *lockedArena // the same for Props built on demand (Options.LazyProps); made on first use
 	// orphans are methods that could not be attached to an API of the
 	// template (a mistyped RestApiId, say): they are not served, but their
 	// own properties are still checked, so one typo does not hide others.
@@ -201,10 +201,10 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		schemaDone()
 		return t, s.diags, false
 	}
-	nodes := s.buildGraph()
-	s.markRulesRefs()
-	t.Nodes = nodes
-	s.checkUnusedParams()
+	// The dependency graph, and the checks of parameter use that need it,
+	// read what the steps above built and the tree; lowering evaluates the
+	// same and never reads the graph, so the two run on two cores.
+	graphDone := s.graphAsync()
 	lower := &lowerer{s: s, t: t}
 	lower.run()
 	t.Outputs = s.outputs()
@@ -212,6 +212,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		p := s.params[name]
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
+	t.Nodes = graphDone()
 	t.Finalize()
 	check := func() (diag.Diagnostics, bool) {
 		schemaDone()
@@ -451,6 +452,52 @@ func (s *stack) checkSchemaAsync() (wait func()) {
 		}
 		s.diags = slices.Insert(s.diags, mark, add...)
 	})
+}
+
+// graphInLine makes graphAsync run the graph in line (tests compare).
+var graphInLine bool
+
+// graph builds the dependency graph (buildGraph), then marks the
+// parameters the Rules section uses and reports the ones nothing uses: the
+// steps that run between assignAttrs and lowering.
+func (s *stack) graph() []*model.Node {
+	nodes := s.buildGraph()
+	s.markRulesRefs()
+	s.checkUnusedParams()
+	return nodes
+}
+
+// graphAsync runs graph on its own goroutine while the caller lowers the
+// template, and returns the function that waits for it: that function puts
+// the graph's findings in s.diags where they were when it ran in line
+// (before lowering's), and the --set values it read in s.setUsed.
+//
+// The goroutine works on a copy of the stack with its own findings, --set
+// uses and Fn::Sub cache (the maps lowering's evaluation writes); it reads
+// the resources, parameters and conditions, which lowering only reads,
+// and writes only parameter.used, which nothing else reads before it
+// returns. A SAM template's graph evaluates properties (the transform's
+// shape, samgraph.go), which writes the evaluation's caches and budget:
+// it runs in line.
+func (s *stack) graphAsync() (wait func() []*model.Node) {
+	if s.isSAM() || graphInLine {
+		nodes := s.graph()
+		return func() []*model.Node { return nodes }
+	}
+	g := *s
+	g.diags, g.subParts = nil, nil
+	g.setUsed = map[string]bool{}
+	mark := len(s.diags)
+	done := make(chan []*model.Node, 1)
+	go func() { done <- g.graph() }()
+	return func() []*model.Node {
+		nodes := <-done
+		s.diags = slices.Insert(s.diags, mark, g.diags...)
+		for k := range g.setUsed {
+			s.setUsed[k] = true
+		}
+		return nodes
+	}
 }
 
 // markRulesRefs counts references inside the Rules section as uses of the
