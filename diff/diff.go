@@ -572,6 +572,11 @@ type replacer struct {
 	m     map[string]standIn
 	lens  []int     // the distinct key lengths, longest first
 	first [256]bool // the first bytes of the keys
+	// pairs has bit a<<8|b set when a key starts with bytes a, b; nil
+	// when a key has one byte. Generated ids are made of letters and
+	// digits, so most bytes of a message pass the first-byte filter, and
+	// the map look-ups per key length behind it were most of Replace.
+	pairs *[1 << 16 / 64]uint64
 }
 
 // standIn is what replaces a made-up value: text, or else ${name} or
@@ -591,12 +596,18 @@ func (s standIn) String() string {
 
 // replacerOf returns the replacer of the keys of m, none of them empty.
 func replacerOf(m map[string]standIn) *replacer {
-	r := &replacer{m: m}
+	r := &replacer{m: m, pairs: new([1 << 16 / 64]uint64)}
 	for k := range m {
 		if k == "" {
 			continue
 		}
 		r.first[k[0]] = true
+		if len(k) == 1 {
+			r.pairs = nil
+		} else if r.pairs != nil {
+			p := uint(k[0])<<8 | uint(k[1])
+			r.pairs[p/64] |= 1 << (p % 64)
+		}
 		if !slices.Contains(r.lens, len(k)) {
 			r.lens = append(r.lens, len(k))
 		}
@@ -610,7 +621,7 @@ func (r *replacer) Replace(s string) string {
 	var b []byte
 	done := 0 // s[:done] is replaced into b
 	for i := 0; i < len(s); {
-		if r.first[s[i]] {
+		if r.first[s[i]] && r.startsPair(s, i) {
 			if k, v, ok := r.match(s[i:]); ok {
 				b = append(append(b, s[done:i]...), v.String()...)
 				i += len(k)
@@ -624,6 +635,19 @@ func (r *replacer) Replace(s string) string {
 		return s // no key occurs (keys are not empty)
 	}
 	return string(append(b, s[done:]...))
+}
+
+// startsPair reports whether s[i:] may start a key by its first two
+// bytes (always, when a key has one byte).
+func (r *replacer) startsPair(s string, i int) bool {
+	if r.pairs == nil {
+		return true
+	}
+	if i+1 >= len(s) {
+		return false
+	}
+	p := uint(s[i])<<8 | uint(s[i+1])
+	return r.pairs[p/64]&(1<<(p%64)) != 0
 }
 
 // match returns the longest key that s starts with and its value.

@@ -176,6 +176,47 @@ func naturalKeys(t *model.Template) map[string]string {
 	return keys
 }
 
+// mayCollide reports whether replaceCollisions can find anything: a key
+// collides when its element is replaced, or when it passes from a logical
+// id the new side does not declare to one the old side did not. Most diffs
+// have neither, and the two templates' keys (every method, resource and
+// stage) need not be built and sorted to know it.
+func mayCollide(old, new *model.Template, oldNodes, newNodes map[string]*model.Node, rs *resourceDiff) bool {
+	for _, c := range rs.changes {
+		if c.Action == ActionReplace {
+			return true
+		}
+	}
+	return keyedOutside(new, oldNodes) && keyedOutside(old, newNodes)
+}
+
+// keyedOutside reports whether an element naturalKeys keys in t has a
+// logical id that is not in nodes.
+func keyedOutside(t *model.Template, nodes map[string]*model.Node) bool {
+	outside := func(id string) bool {
+		_, ok := nodes[id]
+		return id != "" && !ok
+	}
+	for _, api := range t.APIs {
+		for _, r := range api.Resources {
+			if outside(r.LogicalID) {
+				return true
+			}
+			for _, m := range r.Methods {
+				if outside(m.LogicalID) {
+					return true
+				}
+			}
+		}
+		for _, st := range api.Stages {
+			if !st.Implicit && outside(st.LogicalID) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // replaceCollisions finds elements whose replacement keeps the key API
 // Gateway knows them by. CloudFormation creates a replacement before it
 // deletes the old resource, so the create fails ("Method already exists",
@@ -183,6 +224,14 @@ func naturalKeys(t *model.Template) map[string]string {
 // already exists") and the stack rolls back: a renamed Method, or a
 // Resource replaced with the same path part.
 func replaceCollisions(old, new *model.Template, oldNodes, newNodes map[string]*model.Node, rs *resourceDiff) []Hazard {
+	if !mayCollide(old, new, oldNodes, newNodes, rs) {
+		return nil
+	}
+	return keyCollisions(old, new, oldNodes, newNodes, rs)
+}
+
+// keyCollisions is replaceCollisions without the shortcut.
+func keyCollisions(old, new *model.Template, oldNodes, newNodes map[string]*model.Node, rs *resourceDiff) []Hazard {
 	oldKeys := naturalKeys(old)
 	var out []Hazard
 	newKeys := naturalKeys(new)

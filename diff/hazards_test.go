@@ -3,6 +3,7 @@ package diff
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -228,5 +229,56 @@ func TestNoInventedNames(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "(the name CloudFormation generates for ApiGWStage)") {
 		t.Errorf("the stage is not named as CloudFormation will name it:\n%s", out)
+	}
+}
+
+// TestMayCollide holds replaceCollisions' shortcut to the full search: on
+// every golden pair (both ways) and on edits of baseCFN that rename, add,
+// remove and replace API elements, keyCollisions finds nothing wherever
+// mayCollide says it cannot. A method renamed with a changed property is
+// removed and added rather than replaced, and must still be searched.
+func TestMayCollide(t *testing.T) {
+	type pair struct{ name, old, new string }
+	var pairs []pair
+	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.txtar"))
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := parseArchive(string(src))
+		o, _ := a.get("old.json")
+		n, _ := a.get("new.json")
+		pairs = append(pairs, pair{file, o, n}, pair{file + " reversed", n, o})
+	}
+	renamedChanged := edit(t, baseCFN, `"GetPets": {`, `"ListPets": {`, `"AuthorizationType": "NONE"`, `"AuthorizationType": "AWS_IAM"`)
+	pairs = append(pairs,
+		pair{"method renamed and changed", baseCFN, renamedChanged},
+		pair{"method renamed", baseCFN, edit(t, baseCFN, `"GetPets": {`, `"ListPets": {`)},
+		pair{"stage renamed", baseCFN, edit(t, baseCFN, `"Stage": {`, `"ProdStage": {`)},
+		pair{"unchanged", baseCFN, baseCFN},
+		pair{"property change", baseCFN, edit(t, baseCFN, `"Description": "v1"`, `"Description": "v2"`)})
+	found := map[string]bool{}
+	for _, p := range pairs {
+		old, err1 := buildTemplate("old.json", p.old)
+		nw, err2 := buildTemplate("new.json", p.new)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %v %v", p.name, err1, err2)
+		}
+		rs, err := compareResources(context.Background(), old, nw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := newHazardInput(old, nw, rs, compareRoutes(old, nw, false), nil)
+		full := keyCollisions(old, nw, in.oldNodes, in.newNodes, rs)
+		if !mayCollide(old, nw, in.oldNodes, in.newNodes, rs) && len(full) > 0 {
+			t.Errorf("%s: mayCollide says no, but keyCollisions finds %d: %v", p.name, len(full), full)
+		}
+		if len(full) > 0 {
+			found[p.name] = true
+		}
+	}
+	if !found["method renamed and changed"] {
+		t.Error("a method renamed with a changed property no longer collides: the case does not test the shortcut's second condition")
 	}
 }
