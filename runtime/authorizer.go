@@ -293,6 +293,7 @@ func (g *Gateway) callAuthorizer(rs *reqState, ca *cauthorizer, values []string,
 		// The proxy event's request fields, without the body.
 		ev := rs.proxyEvent(nil)
 		ev.authorizer = nil
+		ev.names.authorizer = true
 		b := appendProxyEvent(nil, &ev)
 		b = []byte(strings.TrimSuffix(string(b), `,"body":null,"isBase64Encoded":false}`) + "}")
 		payload = append(payload, `{"type":"REQUEST","methodArn":`...)

@@ -26,7 +26,8 @@ exports.handler = async (event, context) => {
   if (id.startsWith("allow-")) {
     const who = id.slice(6);
     return { principalId: who, policyDocument: policy("Allow", ["arn:aws:execute-api:*:*:*/prod/GET/*"]),
-             context: { user: who, n: 7, ok: true, rid: context.awsRequestId, type: event.type, arn: event.methodArn } };
+             context: { user: who, n: 7, ok: true, rid: context.awsRequestId, type: event.type, arn: event.methodArn,
+                        names: Object.keys(event.headers || {}).sort().join(",") } };
   }
   switch (id) {
   case "deny": return { principalId: "x", policyDocument: policy("Deny", "*") };
@@ -129,9 +130,14 @@ func TestLambdaAuthorizers(t *testing.T) {
 		}
 	})
 	t.Run("request authorizer", func(t *testing.T) {
-		m := authCtx(t, do(t, c, "GET", base+"/r/echo?user=x", nil, "X-User", "allow-cy"))
+		m := authCtx(t, do(t, c, "GET", base+"/r/echo?user=x", nil, "X-User", "allow-cy", "Authorization", "t"))
 		if m["principalId"] != "cy" || m["type"] != "REQUEST" {
 			t.Errorf("authorizer context %v", m)
+		}
+		// The event's names are the client's (lower case over HTTP/2),
+		// Authorization and User-Agent too; those API Gateway adds are its.
+		if want := "Host,X-Amzn-Trace-Id,X-Forwarded-For,X-Forwarded-Port,X-Forwarded-Proto,accept-encoding,authorization,user-agent,x-user"; m["names"] != want {
+			t.Errorf("REQUEST event header names %q, want %q", m["names"], want)
 		}
 	})
 	for _, tc := range []struct {

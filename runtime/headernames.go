@@ -13,8 +13,8 @@ import (
 // in lower case (RFC 9113 §8.2.1), so over HTTP/2 the event's names are
 // lower case. A few names are API Gateway's own and always read as it
 // writes them, whatever the client sent: Host, User-Agent and Authorization
-// (which it reads itself), and the X-Amzn-Trace-Id and X-Forwarded-*
-// headers it adds. Events recorded on AWS show both: LocalStack's
+// (which it reads itself; in the integration's event, not in a REQUEST
+// authorizer's), and the X-Amzn-Trace-Id and X-Forwarded-* headers it adds. Events recorded on AWS show both: LocalStack's
 // AWS-validated snapshot of test_lambda_aws_proxy_integration (a client's
 // "tEsT-HEADeR" arrives as "tEsT-HEADeR", its "aUThorization" as
 // "Authorization"), and events logged from browsers over HTTP/2 ("accept",
@@ -30,6 +30,12 @@ import (
 type headerSpelling struct {
 	// lower: the names were lower case on the wire (HTTP/2).
 	lower bool
+	// authorizer: for a REQUEST authorizer's event, where API Gateway
+	// leaves Authorization and User-Agent as the client wrote them (an
+	// execution log of an HTTP/2 request shows "authorization" there and
+	// "Authorization" in the integration's event); only the headers it
+	// adds are spelled its way.
+	authorizer bool
 	// names are the header names as an HTTP/1.1 client wrote them, in
 	// order (several may differ only in case); nil when not known (the
 	// canonical key is used then).
@@ -51,10 +57,12 @@ func requestSpelling(r *http.Request) headerSpelling {
 
 // gatewayName reports whether API Gateway writes the header named by the
 // canonical key k itself, whatever the client's spelling.
-func gatewayName(k string) bool {
+func (hs *headerSpelling) gatewayName(k string) bool {
 	switch k {
-	case "Host", "User-Agent", "Authorization", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto":
+	case "Host", "X-Amzn-Trace-Id", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto":
 		return true
+	case "User-Agent", "Authorization":
+		return !hs.authorizer
 	}
 	return false
 }
@@ -63,7 +71,7 @@ func gatewayName(k string) bool {
 // client's spelling (the first, when the request has the name in more than
 // one spelling: r.Header merged them, and so does the event).
 func (hs *headerSpelling) name(k string) string {
-	if gatewayName(k) {
+	if hs.gatewayName(k) {
 		return k
 	}
 	if hs.lower {
@@ -79,7 +87,7 @@ func (hs *headerSpelling) name(k string) string {
 
 // appendName appends name(k) as a JSON string, without allocating.
 func (hs *headerSpelling) appendName(b []byte, k string) []byte {
-	if hs.lower && !gatewayName(k) {
+	if hs.lower && !hs.gatewayName(k) {
 		start := len(b)
 		b = appendJSONString(b, k)
 		for i := start + 1; i < len(b)-1; i++ {

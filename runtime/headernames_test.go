@@ -374,6 +374,8 @@ func TestNameConnHeadMatchesRequest(t *testing.T) {
 func TestHeaderSpelling(t *testing.T) {
 	h2 := headerSpelling{lower: true}
 	h1 := headerSpelling{names: headNames("x-api-key: 1\r\nX-DUP: a\r\nx-dup: b\r\nauthorization: t\r\nuser-AGENT: u\r\n")}
+	h2auth, h1auth := h2, h1
+	h2auth.authorizer, h1auth.authorizer = true, true
 	for _, tc := range []struct {
 		hs      headerSpelling
 		k, want string
@@ -382,6 +384,8 @@ func TestHeaderSpelling(t *testing.T) {
 		{h2, "Host", "Host"}, {h2, "X-Amzn-Trace-Id", "X-Amzn-Trace-Id"},
 		{h1, "X-Api-Key", "x-api-key"}, {h1, "X-Dup", "X-DUP"}, {h1, "Authorization", "Authorization"},
 		{h1, "User-Agent", "User-Agent"}, {h1, "X-Unknown", "X-Unknown"}, {headerSpelling{}, "X-Api-Key", "X-Api-Key"},
+		{h2auth, "Authorization", "authorization"}, {h2auth, "User-Agent", "user-agent"}, {h2auth, "Host", "Host"},
+		{h1auth, "Authorization", "authorization"}, {h1auth, "X-Forwarded-For", "X-Forwarded-For"},
 	} {
 		if got := tc.hs.name(tc.k); got != tc.want {
 			t.Errorf("%+v name(%q) = %q, want %q", tc.hs, tc.k, got, tc.want)
