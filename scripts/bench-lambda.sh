@@ -113,7 +113,8 @@ sls_cmd() {
 }
 
 # Start-up and cold start, before the load (each start is a fresh process).
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# The middle value; with an even count, the mean of the two middle ones.
+median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 declare -A START COLD
 for name in cfnrun sls; do
   : >"$work/$name.start"
