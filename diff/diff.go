@@ -424,15 +424,20 @@ type invented struct{ stages, values *replacer }
 // inventedNames reads the stand-ins of the two templates.
 func inventedNames(old, new *model.Template) invented {
 	stages := map[string]standIn{}
+	// Sized for the larger side: the two sides' stand-ins are mostly the
+	// same values (ids derive from the stack name and the address), and
+	// the map for both (~600 KB for 2,000 resources) is fresh memory.
 	n := 0
 	for _, t := range []*model.Template{old, new} {
+		m := 0
 		for _, nd := range t.Nodes {
 			if nd.Generated {
-				n += len(nd.Attrs)
+				m += len(nd.Attrs)
 			}
 		}
+		n = max(n, m)
 	}
-	values := make(map[string]standIn, n) // at most, both sides' values are the same
+	values := make(map[string]standIn, n)
 	var attrs []string
 	for _, t := range []*model.Template{old, new} {
 		// The nodes that declare stages, by address.
