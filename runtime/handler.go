@@ -43,6 +43,9 @@ type reqState struct {
 	breq      http.Request
 	w         http.ResponseWriter
 	onBackend func(*http.Response, error)
+	// fwd holds the X-Forwarded-* and X-Amzn-Trace-Id values of the
+	// backend request (forwardHeaders).
+	fwd [4]string
 }
 
 // route is what resolve decides for a request.

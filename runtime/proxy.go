@@ -254,8 +254,10 @@ func (rs *reqState) forwardHeaders(h http.Header) {
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
 		port = rs.g.portString(a.Port)
 	}
-	vals := [...]string{ip, proto, port, traceID(rs)}
-	vs := vals[:] // one allocation for the four values
+	// The values live in rs: the backend request is sent (its headers
+	// encoded or written) before the request ends and rs is pooled.
+	rs.fwd = [...]string{ip, proto, port, traceID(rs)}
+	vs := rs.fwd[:]
 	h["X-Forwarded-For"] = vs[0:1:1]
 	h["X-Forwarded-Proto"] = vs[1:2:2]
 	h["X-Forwarded-Port"] = vs[2:3:3]

@@ -511,12 +511,12 @@ func (cc *cconn) writeHeadersLocked(id uint32, block []byte, endStream bool) err
 func (st *cstream) sendBody(body io.ReadCloser) {
 	cc := st.cc
 	bp := getBuf()
-	buf := bp[:cap(bp)]
+	buf := (*bp)[:cap(*bp)]
 	if len(buf) < 16<<10 {
 		buf = make([]byte, 16<<10)
 	}
 	defer func() {
-		putBuf(bp)
+		putBuf(bp, *bp)
 		body.Close()
 		cc.mu.Lock()
 		st.localDone = true

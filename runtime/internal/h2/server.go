@@ -972,6 +972,9 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 		// The last inline stream's header map, cleared.
 		hdr, c.spareHdr = c.spareHdr, nil
 		clear(hdr)
+	} else if v, ok := detachedHdrs.Get().(http.Header); ok {
+		hdr = v
+		clear(hdr)
 	} else {
 		hdr = make(http.Header, 8)
 	}
@@ -1034,8 +1037,7 @@ func Retract(w http.ResponseWriter) bool {
 	}
 	rw.wroteHeader, rw.status = false, 0
 	if rw.pending != nil {
-		putBuf(rw.pending)
-		rw.pending = nil
+		rw.dropPending()
 	}
 	return true
 }
@@ -1061,6 +1063,7 @@ func Finish(w http.ResponseWriter) {
 	if !st.finished.CompareAndSwap(false, true) {
 		return
 	}
+	rw.finished = true // this goroutine, or one it starts, completes st
 	if v := st.resetCode.Load(); v != 0 {
 		c.wmu.Lock()
 		c.writeRST(st, http2.ErrCode(v&^(1<<31)))
@@ -1621,6 +1624,11 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 	return async
 }
 
+// detachedHdrs are the response header maps of detached streams, whose
+// handlers cannot give them back to the reader as inline ones do
+// (conn.spareHdr); open clears one before use.
+var detachedHdrs sync.Pool
+
 // testHookComplete, when set by a test, runs as complete begins.
 var testHookComplete func(*stream)
 
@@ -1628,6 +1636,12 @@ var testHookComplete func(*stream)
 func (c *conn) complete(st *stream) {
 	if testHookComplete != nil {
 		testHookComplete(st)
+	}
+	if st.rw.finished && len(st.rw.h) <= 32 {
+		// A detached stream that Finish answered: the caller is done
+		// with w, and the headers are written; the map serves a next
+		// stream.
+		detachedHdrs.Put(st.rw.h)
 	}
 	{
 		st.abort()
@@ -1889,6 +1903,10 @@ type responseWriter struct {
 	head        bool
 	inline      bool
 	pending     []byte
+	pbox        *[]byte // the pool's box of pending's buffer
+	// finished: Finish was called (a detached stream), so w is no
+	// longer its caller's (complete pools the header map).
+	finished bool
 }
 
 // maxPending is how much body is held back so that a small response goes
@@ -1914,7 +1932,8 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	}
 	if !w.sentHeader && (w.inline || len(w.pending)+len(p) <= maxPending) {
 		if w.pending == nil {
-			w.pending = getBuf()
+			w.pbox = getBuf()
+			w.pending = (*w.pbox)[:0]
 		}
 		w.pending = append(w.pending, p...)
 		return len(p), nil
@@ -1929,8 +1948,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 		if err := w.writeDataLocked(w.pending, false); err != nil {
 			return 0, err
 		}
-		putBuf(w.pending)
-		w.pending = nil
+		w.dropPending()
 	}
 	if err := w.writeDataLocked(p, false); err != nil {
 		return 0, err
@@ -1950,8 +1968,7 @@ func (w *responseWriter) Flush() {
 	c.wmu.Lock()
 	if w.sendHeaderLocked(false) == nil && len(w.pending) > 0 {
 		w.writeDataLocked(w.pending, false)
-		putBuf(w.pending)
-		w.pending = nil
+		w.dropPending()
 	}
 	c.wmu.Unlock()
 	c.signalFlush()
@@ -1987,8 +2004,7 @@ func (w *responseWriter) finishLocked() bool {
 			c.wmu.Lock()
 			w.writeDataLocked(w.pending, true)
 			c.wmu.Unlock()
-			putBuf(w.pending)
-			w.pending = nil
+			w.dropPending()
 			c.signalFlush()
 			c.complete(w.st)
 		}()
@@ -2002,8 +2018,7 @@ func (w *responseWriter) finishLocked() bool {
 	}
 	c.wmu.Unlock()
 	if w.pending != nil {
-		putBuf(w.pending)
-		w.pending = nil
+		w.dropPending()
 	}
 	if !w.inline {
 		c.signalFlush()
@@ -2210,12 +2225,21 @@ func statusText(code int) string {
 
 var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-func getBuf() []byte { return (*bufs.Get().(*[]byte))[:0] }
+// getBuf and putBuf pass the pool's own *[]byte around: a slice put
+// back through a new pointer would cost an allocation each time.
+func getBuf() *[]byte { return bufs.Get().(*[]byte) }
 
-func putBuf(b []byte) {
-	if cap(b) > 64<<10 {
+// putBuf returns p to the pool holding b, which grew from *p.
+func putBuf(p *[]byte, b []byte) {
+	if p == nil || cap(b) > 64<<10 {
 		return
 	}
-	b = b[:0]
-	bufs.Put(&b)
+	*p = b[:0]
+	bufs.Put(p)
+}
+
+// dropPending returns the pending body's buffer to the pool.
+func (w *responseWriter) dropPending() {
+	putBuf(w.pbox, w.pending)
+	w.pbox, w.pending = nil, nil
 }
