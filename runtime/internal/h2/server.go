@@ -1629,13 +1629,14 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 // (conn.spareHdr); open clears one before use.
 var detachedHdrs sync.Pool
 
-// testHookComplete, when set by a test, runs as complete begins.
-var testHookComplete func(*stream)
+// testHookComplete, when set by a test, runs as complete begins. Atomic:
+// connections a previous test left closing may be completing streams.
+var testHookComplete atomic.Pointer[func(*stream)]
 
 // complete is called once the response is fully written or reset.
 func (c *conn) complete(st *stream) {
-	if testHookComplete != nil {
-		testHookComplete(st)
+	if hook := testHookComplete.Load(); hook != nil {
+		(*hook)(st)
 	}
 	if st.rw.finished && len(st.rw.h) <= 32 {
 		// A detached stream that Finish answered: the caller is done

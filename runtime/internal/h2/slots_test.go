@@ -31,13 +31,6 @@ func TestSlotFreedWhenEndStreamSent(t *testing.T) {
 			held := make(chan struct{})
 			release := make(chan struct{})
 			var once sync.Once
-			testHookComplete = func(st *stream) {
-				if st.id == 1 {
-					once.Do(func() { close(held) })
-					<-release
-				}
-			}
-			t.Cleanup(func() { testHookComplete = nil })
 			s := &Server{
 				MaxConcurrentStreams: 1,
 				Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +47,16 @@ func TestSlotFreedWhenEndStreamSent(t *testing.T) {
 			if tc.inline {
 				s.Inline = func(*http.Request) bool { return true }
 			}
+			// Only this server's stream 1: connections an earlier test
+			// left closing may be completing streams too.
+			hook := func(st *stream) {
+				if st.c.srv == s && st.id == 1 {
+					once.Do(func() { close(held) })
+					<-release
+				}
+			}
+			testHookComplete.Store(&hook)
+			t.Cleanup(func() { testHookComplete.Store(nil) })
 			addr := serve(t, s)
 			defer close(release)
 			fr := rawConn(t, addr)
