@@ -272,7 +272,8 @@ type cstream struct {
 	resp   *http.Response
 	respv  http.Response // resp points here
 	err    error
-	body   *cbody
+	body   *cbody // &bodyv: one allocation for the stream and its body
+	bodyv  cbody
 	stop   func() bool // stops the context watcher
 	// watched is the server stream whose abort cancels this one (set
 	// instead of stop; see Client.Do).
@@ -398,7 +399,8 @@ func (cc *cconn) roundTrip(ctx context.Context, req *http.Request, timeout time.
 func (cc *cconn) start(ctx context.Context, st *cstream, timeout time.Duration) error {
 	req := st.req
 	hasBody := req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
-	st.body = &cbody{st: st}
+	st.bodyv = cbody{st: st}
+	st.body = &st.bodyv
 	st.body.init()
 	st.recv.Store(clientStreamWindow)
 	host := req.Host
