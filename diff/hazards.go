@@ -57,22 +57,27 @@ type hazardInput struct {
 }
 
 func newHazardInput(old, new *model.Template, rs *resourceDiff, rd *routeDiff, outputs []OutputChange) *hazardInput {
-	in := &hazardInput{old: old, new: new, rs: rs, rd: rd, outputs: outputs,
-		oldNodes: make(map[string]*model.Node, len(old.Nodes)), newNodes: make(map[string]*model.Node, len(new.Nodes))}
 	// The hazards reason about declared resources; nodes a transform
 	// generates (model.Node.Origin: SAM's deployments, roles,
-	// permissions) are not among them.
-	for _, n := range new.Nodes {
+	// permissions) are not among them. Without such nodes, the maps the
+	// resources' comparison built are the same.
+	return &hazardInput{old: old, new: new, rs: rs, rd: rd, outputs: outputs,
+		oldNodes: declared(old, rs.oldBy), newNodes: declared(new, rs.newBy)}
+}
+
+// declared maps the nodes of t without an Origin by address; by, t's
+// nodes by address or nil, is returned when it holds just those.
+func declared(t *model.Template, by map[string]*model.Node) map[string]*model.Node {
+	if by != nil && len(by) == len(t.Nodes) && !slices.ContainsFunc(t.Nodes, func(n *model.Node) bool { return n.Origin != "" }) {
+		return by
+	}
+	out := make(map[string]*model.Node, len(t.Nodes))
+	for _, n := range t.Nodes {
 		if n.Origin == "" {
-			in.newNodes[n.Address] = n
+			out[n.Address] = n
 		}
 	}
-	for _, n := range old.Nodes {
-		if n.Origin == "" {
-			in.oldNodes[n.Address] = n
-		}
-	}
-	return in
+	return out
 }
 
 // pairChanges lists the changes of API pair i that reach clients only

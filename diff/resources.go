@@ -17,6 +17,9 @@ type resourceDiff struct {
 	changes []ResourceChange
 	// byNew indexes the non-removal changes by new address.
 	byNew map[string]*ResourceChange
+	// oldBy and newBy are the two templates' nodes by address (nil for a
+	// cross-format comparison); nothing writes to them once built.
+	oldBy, newBy map[string]*model.Node
 }
 
 // replaced reports whether the resource at new address a is replaced (or is
@@ -65,7 +68,7 @@ func compareResources(ctx context.Context, old, new *model.Template) (*resourceD
 	}
 	ren := findRenames(removed, added)
 
-	d := &resourceDiff{byNew: map[string]*ResourceChange{}}
+	d := &resourceDiff{byNew: map[string]*ResourceChange{}, oldBy: oldBy, newBy: newBy}
 	renamedTo := map[string]string{} // new -> old
 	for o, n := range ren {
 		renamedTo[n] = o
