@@ -378,10 +378,10 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 		ep := l.bareProps(r.id, ev.props)
 		apiID, stage := s.res["ServerlessRestApi"].attrsOrEmpty("Ref"), "Prod"
 		if ep.has("RestApiId") {
-			apiID = ep.str("RestApiId")
+			apiID, stage = ep.str("RestApiId"), "AllStages"
 			for _, aid := range s.resOrder {
-				if a := s.res[aid]; a.typ == "AWS::Serverless::Api" && !a.implied && a.attrs["Ref"] == apiID {
-					stage = s.propString(a, "StageName")
+				if a := s.res[aid]; (a.typ == "AWS::Serverless::Api" || a.typ == "AWS::ApiGateway::RestApi") && !a.implied && a.attrs["Ref"] == apiID {
+					stage = samEventStage(a, stage)
 				}
 			}
 		}

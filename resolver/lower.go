@@ -36,6 +36,9 @@ type lowerer struct {
 	// (ensurePath).
 	children map[childKey]*model.Resource
 	indexed  map[*model.RestAPI]bool
+	// unmanaged are the SAM Api events whose API's definition SAM does
+	// not write (checkUnmanagedEvents).
+	unmanaged []unmanagedEvent
 }
 
 type parentLink struct {
@@ -320,6 +323,7 @@ func (l *lowerer) run() {
 		l.requestValidator(r)
 	}
 	l.lowerAccess()
+	l.checkUnmanagedEvents()
 }
 
 // pendingBody is a RestApi's inline OpenAPI Body, imported once every

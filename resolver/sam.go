@@ -102,6 +102,7 @@ func (l *lowerer) lowerSAM() {
 	var samAPIs []*model.RestAPI
 	apiAuth := map[*model.RestAPI]*props{}
 	samCors := map[*model.RestAPI]*props{}
+	managed := map[*model.RestAPI]bool{}
 	for _, id := range s.resOrder {
 		r := s.res[id]
 		if !r.live || r.typ != "AWS::Serverless::Api" {
@@ -160,6 +161,10 @@ func (l *lowerer) lowerSAM() {
 		samAPIs = append(samAPIs, api)
 		apiAuth[api] = auth
 		samCors[api] = l.samSetting(p, "Cors")
+		// SAM writes the event routes into the definition it generates
+		// (no DefinitionBody / DefinitionUri), or merges them with
+		// MergeDefinitions; into a definition of the user's own, never.
+		managed[api] = r.implied || !p.has("DefinitionBody") && !p.has("DefinitionUri") || p.boolean("MergeDefinitions")
 	}
 	// Function events of type Api become AWS_PROXY methods.
 	for _, id := range s.resOrder {
@@ -195,6 +200,10 @@ func (l *lowerer) lowerSAM() {
 			}
 			if verb == "ANY" || verb == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
 				verb = "ANY"
+			}
+			if !managed[api] {
+				l.unmanaged = append(l.unmanaged, unmanagedEvent{api: api, fn: id, event: ev.name, path: path, verb: verb, rng: ev.rng, sam: slices.Contains(samAPIs, api)})
+				continue
 			}
 			res := l.ensurePath(api, id, path, ev.rng)
 			if slices.ContainsFunc(res.Methods, func(m *model.Method) bool { return m.HTTPMethod == verb }) {
@@ -431,4 +440,57 @@ func (l *lowerer) checkCorsLiteral(res, key, v string, rng diag.Range) {
 	}
 	l.s.warnf(ruleSAMCors, rng, res, fmt.Sprintf("Write the value as one quoted literal inside the YAML string, e.g. %s: \"'*'\" (SAM passes it to API Gateway as a mapping value).", key),
 		"Cors %s %q is not one single-quoted literal; API Gateway reads it as a mapping expression, not as the header value", key, v)
+}
+
+// unmanagedEvent is a function's Api event on an API whose definition SAM
+// does not write: a SAM Api with a DefinitionBody or DefinitionUri of its
+// own (and no MergeDefinitions), or an AWS::ApiGateway::RestApi.
+type unmanagedEvent struct {
+	api        *model.RestAPI
+	fn, event  string
+	path, verb string
+	rng        diag.Range
+	sam        bool // the API is an AWS::Serverless::Api
+}
+
+var ruleSAMEventNotAdded = define(Rule{ID: "W3228", Level: "warning",
+	Summary: "SAM Api event whose route the API's own definition (DefinitionBody, DefinitionUri, or an AWS::ApiGateway::RestApi) does not have",
+	Why: "The transform adds an event's path and method only to a definition it writes itself (or with MergeDefinitions: true); " +
+		"to a DefinitionBody of the user's, or an AWS::ApiGateway::RestApi, it adds the permission and nothing else, so the route " +
+		"does not exist on AWS (403 Missing Authentication Token). sam local start-api serves it all the same."})
+
+// checkUnmanagedEvents reports the Api events whose route the API's own
+// definition lacks, once the definitions and the declared methods are
+// lowered; such routes are not served, as on AWS.
+func (l *lowerer) checkUnmanagedEvents() {
+	for _, ev := range l.unmanaged {
+		want := "/" + strings.Trim(ev.path, "/")
+		found := false
+		for _, r := range ev.api.Resources {
+			if resourcePath(r) != want {
+				continue
+			}
+			found = slices.ContainsFunc(r.Methods, func(m *model.Method) bool { return m.HTTPMethod == ev.verb || m.HTTPMethod == "ANY" })
+			break
+		}
+		if found {
+			continue
+		}
+		hint := "Add the path and method to the DefinitionBody with its x-amazon-apigateway-integration, or set MergeDefinitions: true on " + ev.api.LogicalID + "."
+		if !ev.sam {
+			hint = "Add an AWS::ApiGateway::Method for it to " + ev.api.LogicalID + ": an Api event adds no method to an AWS::ApiGateway::RestApi."
+		}
+		l.s.warnf(ruleSAMEventNotAdded, ev.rng, ev.fn, hint,
+			"event %s of %s: %s %s is not in %s's definition, and SAM does not add it there: the route does not exist on AWS", ev.event, ev.fn, ev.verb, want, ev.api.LogicalID)
+	}
+}
+
+// resourcePath is a resource's full path, from its parents' path parts.
+func resourcePath(r *model.Resource) string {
+	var parts []string
+	for ; r != nil && r.Parent != nil; r = r.Parent {
+		parts = append(parts, r.PathPart)
+	}
+	slices.Reverse(parts)
+	return "/" + strings.Join(parts, "/")
 }

@@ -181,11 +181,7 @@ func (g *samGraph) apiEvent(r *resource, ev samEvent, target string, kind model.
 		api, stage = "", "AllStages"
 		if name, arg, ok := rest.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar {
 			api = arg.Value
-			if a := g.s.res[api]; a != nil && a.typ == "AWS::Serverless::Api" {
-				if st := a.props.Get("StageName"); st != nil && st.Kind == cfn.Scalar {
-					stage = st.Value
-				}
-			}
+			stage = samEventStage(g.s.res[api], stage)
 		}
 	} else {
 		g.implicitAPI(r, ev)
@@ -196,7 +192,11 @@ func (g *samGraph) apiEvent(r *resource, ev samEvent, target string, kind model.
 	if api == "ServerlessRestApi" {
 		perm.Deps = append(perm.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
 	}
-	if api != "" {
+	// The route (and so the reference to the function) joins only a
+	// definition SAM writes: the implicit API's, or a SAM Api's without
+	// a DefinitionBody / DefinitionUri of its own unless MergeDefinitions.
+	if a := g.s.res[api]; api == "ServerlessRestApi" || a != nil && a.typ == "AWS::Serverless::Api" &&
+		(a.props.Get("DefinitionBody") == nil && a.props.Get("DefinitionUri") == nil || strings.EqualFold(a.props.Get("MergeDefinitions").String(), "true")) {
 		g.to(api, target, kind, attr, ev.rng)
 	}
 }
@@ -351,4 +351,19 @@ func samTypeAfter(typ string) string {
 		return "AWS::StepFunctions::StateMachine"
 	}
 	return strings.Clone(typ)
+}
+
+// samEventStage is the stage suffix of the permission SAM generates for an
+// Api event on the API resource a (resources_to_link_for_rest_api): the
+// API's StageName when it is a literal, "Stage" when it is missing or an
+// intrinsic (an AWS::ApiGateway::RestApi has none), and none (the caller's
+// AllStages) when the API is not in the template.
+func samEventStage(a *resource, none string) string {
+	if a == nil {
+		return none
+	}
+	if st := a.props.Get("StageName"); st != nil && st.Kind == cfn.Scalar && st.Value != "" {
+		return st.Value
+	}
+	return "Stage"
 }
