@@ -18,9 +18,7 @@ package runtime
 import (
 	"errors"
 	"io"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -223,7 +221,7 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 				er.status = n
 			}
 		}
-		for _, name := range slices.Sorted(maps.Keys(gr.ResponseParameters)) {
+		for _, name := range sortedMapKeys(gr.ResponseParameters) {
 			src := gr.ResponseParameters[name]
 			h, ok := strings.CutPrefix(name, "gatewayresponse.header.")
 			if !ok || len(src) < 2 || src[0] != '\'' || src[len(src)-1] != '\'' {
@@ -238,7 +236,7 @@ func compileGatewayResponses(api *model.RestAPI, ds *diag.Diagnostics) errorTabl
 		if tpl, ok := gr.ResponseTemplates["application/json"]; ok {
 			er.body = tpl
 		} else {
-			for _, ct := range slices.Sorted(maps.Keys(gr.ResponseTemplates)) {
+			for _, ct := range sortedMapKeys(gr.ResponseTemplates) {
 				er.body, er.ctype = gr.ResponseTemplates[ct], ct
 				break
 			}

@@ -57,7 +57,9 @@ func (g *Gateway) override(names ...string) (url string, cmd []string, ok bool) 
 // lambdaFunctions turns the template's functions (and the functions outside
 // it that --lambda names) into the service's function set.
 func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lambdaSet {
-	set := &lambdaSet{runtimes: map[string]string{}, unusable: map[string]string{}, external: map[string]bool{}, remote: map[string]string{}}
+	// Sized once: a large template has hundreds of functions.
+	set := &lambdaSet{fns: make([]lambda.Function, 0, len(t.Functions)+len(g.cfg.LambdaOverrides)),
+		runtimes: make(map[string]string, len(t.Functions)), unusable: map[string]string{}, external: map[string]bool{}, remote: map[string]string{}}
 	for _, fn := range t.Functions {
 		if fn.Name == "" {
 			continue
@@ -73,7 +75,9 @@ func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lamb
 		set.runtimes[fn.Name] = fn.Runtime
 		url, cmd, over := g.override(fn.Name, fn.LogicalID)
 		lf.InvokeURL, lf.Command = url, cmd
-		set.remote[fn.Name] = remoteLabel(url, cmd)
+		if r := remoteLabel(url, cmd); r != "" {
+			set.remote[fn.Name] = r
+		}
 		why := ""
 		switch c := fn.Code; {
 		case c.NotLocal != "":
@@ -166,11 +170,14 @@ func (g *Gateway) lambdaFunctions(t *model.Template, ds *diag.Diagnostics) *lamb
 		set.fns = append(set.fns, lf)
 	}
 	// Functions outside the template that --lambda supplies.
+	if len(g.cfg.LambdaOverrides) == 0 {
+		return set
+	}
 	have := map[string]bool{}
 	for _, f := range set.fns {
 		have[f.Name] = true
 	}
-	for _, name := range slices.Sorted(mapsKeys(g.cfg.LambdaOverrides)) {
+	for _, name := range sortedMapKeys(g.cfg.LambdaOverrides) {
 		if have[name] || t.FunctionByID(name) != nil {
 			continue
 		}
@@ -225,16 +232,6 @@ func samBuildDir(t *model.Template, logicalID string) string {
 func fileExists(dir, name string) bool {
 	st, err := os.Stat(dir + string(os.PathSeparator) + name)
 	return err == nil && !st.IsDir()
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // FunctionInfo describes one Lambda function of the served version, for

@@ -23,10 +23,8 @@ package runtime
 import (
 	"bytes"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -87,7 +85,7 @@ func newModelSet(api *model.RestAPI, ds *diag.Diagnostics) *modelSet {
 		}
 		ms.set.Add(ModelURL(api.ID, m.Name), doc)
 	}
-	for _, name := range slices.Sorted(maps.Keys(builtinModels)) {
+	for _, name := range sortedMapKeys(builtinModels) {
 		if !names[name] {
 			doc, _ := schema4.Parse([]byte(builtinModels[name]))
 			ms.set.Add(ModelURL(api.ID, name), doc)
@@ -146,7 +144,7 @@ func compileBodyValidation(ms *modelSet, v *model.RequestValidator, m *model.Met
 		return nil
 	}
 	bv := &bodyValidation{byType: map[string]*modelSchema{}}
-	for _, ct := range slices.Sorted(maps.Keys(m.RequestModels)) {
+	for _, ct := range sortedMapKeys(m.RequestModels) {
 		if s := ms.schema(m.RequestModels[ct], m); s != nil {
 			bv.byType[strings.ToLower(ct)] = s
 		}
