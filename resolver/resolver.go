@@ -87,8 +87,9 @@ func Resolve(ctx context.Context, paths []string, opts Options) *Result {
 // ResolveStaged resolves as Resolve does, in two parts, for a caller that
 // can use the model before every finding is known (up serves it): it
 // returns once the model is complete, with the findings so far, and
-// finish, which runs the checks left (the model rules, the Lambda checks,
-// the resource schema's findings) and returns what Resolve would have
+// finish, which waits for the dependency graph (Template.Nodes: nil until
+// then), runs the checks left (the model rules, the Lambda checks, the
+// resource schema's findings) and returns what Resolve would have
 // returned: the same Template, every finding, sorted. finish is nil when
 // nothing is left (the resolution stopped early, the template could not
 // be read, several CloudFormation templates were merged): the Result is
@@ -97,8 +98,8 @@ func Resolve(ctx context.Context, paths []string, opts Options) *Result {
 // cancellation: ctx done while finish runs adds one.
 //
 // Until finish returns, the Template is read by the checks: the caller
-// may read it (serve it) meanwhile, not change it; finish must be called
-// once, on one goroutine.
+// may read it (serve it) meanwhile, not change it, and not read its
+// Nodes, which finish sets; finish must be called once, on one goroutine.
 func ResolveStaged(ctx context.Context, paths []string, opts Options) (r *Result, finish func() *Result) {
 	return resolve(ctx, paths, opts, true)
 }

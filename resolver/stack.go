@@ -147,9 +147,10 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 // marked in setUsed; whole is false when resolution stopped early (a limit,
 // a cancellation, a template not read). With later not nil, a resolution
 // that gets as far as a complete model returns there, with the findings
-// so far, and sets *later to the function that runs the checks left (the
-// model rules, the schema check's findings) and returns every finding and
-// whole as the call would have without later; *later stays nil when the
+// so far, and sets *later to the function that waits for the dependency
+// graph (Template.Nodes, nil until then), runs the checks left (the model
+// rules, the schema check's findings) and returns every finding and whole
+// as the call would have without later; *later stays nil when the
 // resolution stopped before.
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
@@ -212,9 +213,17 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		p := s.params[name]
 		t.Parameters = append(t.Parameters, model.Parameter{Name: p.name, Type: p.typ, Value: p.value, NoEcho: p.noEcho, Source: p.source, Range: p.keyRange})
 	}
-	t.Nodes = graphDone()
+	if later == nil {
+		t.Nodes = graphDone()
+	}
 	t.Finalize()
 	check := func() (diag.Diagnostics, bool) {
+		if later != nil {
+			// The graph was left to the checks too: what up serves
+			// does not read it.
+			t.Nodes = graphDone()
+			t.SortNodes()
+		}
 		schemaDone()
 		if !s.alive() {
 			return s.diags, false
@@ -227,9 +236,9 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		return s.diags, !s.budget.stopped
 	}
 	if later != nil {
-		// The model is complete: the checks that only read it (and the
-		// schema check's findings) are left to the caller, who may serve
-		// the model meanwhile.
+		// The model is complete but for its graph: the graph's wait and
+		// the checks that only read the model (and the schema check's
+		// findings) are left to the caller, who may serve it meanwhile.
 		*later = check
 		return t, slices.Clone(s.diags), !s.budget.stopped
 	}

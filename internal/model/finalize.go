@@ -11,12 +11,7 @@ import (
 // computed from its Parent chain, Children are filled, and every slice is
 // sorted. Front ends call it once, after which the Template is read-only.
 func (t *Template) Finalize() {
-	slices.SortFunc(t.Nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
-	for _, n := range t.Nodes {
-		slices.SortStableFunc(n.Deps, func(a, b Edge) int {
-			return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr))
-		})
-	}
+	t.SortNodes()
 	slices.SortFunc(t.APIs, func(a, b *RestAPI) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
 	for _, api := range t.APIs {
 		api.Finalize()
@@ -24,6 +19,20 @@ func (t *Template) Finalize() {
 	t.finalizeFunctions()
 	t.finalizeAccess()
 	t.linkLambda()
+}
+
+// SortNodes puts the dependency graph in Finalize's order: the nodes by
+// address, each node's edges by target, kind and attribute. Finalize
+// calls it; a front end that adds Nodes after Finalize (the resolver's
+// ResolveStaged, whose graph comes after the model it serves) calls it
+// then.
+func (t *Template) SortNodes() {
+	slices.SortFunc(t.Nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
+	for _, n := range t.Nodes {
+		slices.SortStableFunc(n.Deps, func(a, b Edge) int {
+			return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr))
+		})
+	}
 }
 
 // linkLambda points every Lambda integration and authorizer at what its
