@@ -316,6 +316,9 @@ type stream struct {
 	flushByCaller atomic.Bool
 	// settle: settleLocal, settleRemote and settleGone (c.settle).
 	settle atomic.Uint32
+	// reqHdr is the request's header map (pooled after a detached
+	// stream's Finish).
+	reqHdr http.Header
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -923,6 +926,7 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 		c.writeRSTID(id, http2.ErrCodeProtocol)
 		return 0, false
 	}
+	st.reqHdr = tmp.Header
 	// The stream is the request's context: one copy of the request,
 	// which was built on the stack.
 	req := tmp.WithContext(st)
@@ -1205,7 +1209,12 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 		return errors.New("bad pseudo headers")
 	}
 	fields := f.regular()
-	h := make(http.Header, len(fields))
+	h, _ := detachedReqHdrs.Get().(http.Header)
+	if h != nil {
+		clear(h)
+	} else {
+		h = make(http.Header, len(fields))
+	}
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
 	for i, hf := range fields {
@@ -1629,6 +1638,10 @@ func (c *conn) run(st *stream, rw *responseWriter, req *http.Request, h http.Han
 // (conn.spareHdr); open clears one before use.
 var detachedHdrs sync.Pool
 
+// detachedReqHdrs are the request header maps of those streams
+// (stream.reqHdr); newRequest clears one before use.
+var detachedReqHdrs sync.Pool
+
 // testHookComplete, when set by a test, runs as complete begins. Atomic:
 // connections a previous test left closing may be completing streams.
 var testHookComplete atomic.Pointer[func(*stream)]
@@ -1638,11 +1651,16 @@ func (c *conn) complete(st *stream) {
 	if hook := testHookComplete.Load(); hook != nil {
 		(*hook)(st)
 	}
-	if st.rw.finished && len(st.rw.h) <= 32 {
-		// A detached stream that Finish answered: the caller is done
-		// with w, and the headers are written; the map serves a next
-		// stream.
-		detachedHdrs.Put(st.rw.h)
+	if st.rw.finished {
+		// A detached stream that Finish answered: its caller is done
+		// with the request and with w, and the response headers are
+		// written; the maps serve next streams.
+		if len(st.rw.h) <= 32 {
+			detachedHdrs.Put(st.rw.h)
+		}
+		if st.reqHdr != nil && len(st.reqHdr) <= 32 {
+			detachedReqHdrs.Put(st.reqHdr)
+		}
 	}
 	{
 		st.abort()
