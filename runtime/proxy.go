@@ -463,7 +463,9 @@ func (g *Gateway) retryDetached(w http.ResponseWriter, rs *reqState) {
 // goroutine of its own.
 func (g *Gateway) relayDetached(w http.ResponseWriter, rs *reqState, resp *http.Response) {
 	defer g.recoverDetached(w, rs)
-	g.finishDetached(w, rs, g.relay(w, rs, resp))
+	err := g.relay(w, rs, resp)
+	h2.ReleaseHeader(resp) // copied into the answer's header map
+	g.finishDetached(w, rs, err)
 }
 
 // startBackend sends a detached request's backend call through the h2c
@@ -525,7 +527,9 @@ func (g *Gateway) proxied(w http.ResponseWriter, rs *reqState, resp *http.Respon
 		go g.relayDetached(w, rs, resp)
 		return
 	}
-	g.finishDetached(w, rs, g.relay(w, rs, resp))
+	err = g.relay(w, rs, resp)
+	h2.ReleaseHeader(resp) // copied into the answer's header map
+	g.finishDetached(w, rs, err)
 }
 
 // finishDetached ends a detached request as serveHTTP ends the others:

@@ -137,6 +137,19 @@ func (cl *Client) Start(ctx context.Context, req *http.Request, timeout time.Dur
 	return true // sent, or failed and delivered (cc.fail)
 }
 
+// respHdrs are response header maps given back by ReleaseHeader.
+var respHdrs sync.Pool
+
+// ReleaseHeader gives the header map of resp, a response this package
+// made, back for a next response, once its caller is done with the map
+// (the value slices it held stay valid). resp.Header is nil after.
+func ReleaseHeader(resp *http.Response) {
+	if h := resp.Header; h != nil && len(h) <= 32 {
+		resp.Header = nil
+		respHdrs.Put(h)
+	}
+}
+
 // IsUnprocessed reports whether a request failed before the backend
 // processed it (its connection was closing): safe to send again.
 func IsUnprocessed(err error) bool { return errors.Is(err, errUnprocessed) }
@@ -1016,7 +1029,12 @@ func (cc *cconn) remoteDone(st *cstream) {
 
 func (cc *cconn) newResponse(st *cstream, b *respBlock, status int) *http.Response {
 	fields := b.fields
-	h := make(http.Header, len(fields))
+	h, _ := respHdrs.Get().(http.Header)
+	if h != nil {
+		clear(h)
+	} else {
+		h = make(http.Header, len(fields))
+	}
 	vals := make([]string, len(fields)) // one backing array for single values
 	for i, hf := range fields {
 		k, ok := cc.canon[hf.Name]
