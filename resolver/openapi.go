@@ -28,10 +28,12 @@ var openAPIMethods = map[string]string{
 //
 // opAuth, when not nil, is called for each method once it is built, with
 // its operation (a SAM API's DefinitionBody gets the API's Auth from it).
-func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, opAuth func(m *model.Method, op *props)) {
+// It reports whether the definition was read (false after the finding
+// that says why not).
+func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, opAuth func(m *model.Method, op *props)) bool {
 	body = l.definition(owner, body)
 	if body == nil {
-		return
+		return false
 	}
 	// The definition's binary media types join the API's own, as SAM
 	// merges BinaryMediaTypes into a DefinitionBody and API Gateway's
@@ -43,7 +45,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 	}
 	paths := body.sub("paths")
 	if paths.node == nil || paths.node.Kind != cfn.Mapping {
-		return
+		return true
 	}
 	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange()) }
 	auths := l.openAPIAuthorizers(api, owner, body)
@@ -130,6 +132,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 			res.Methods = append(res.Methods, m)
 		}
 	}
+	return true
 }
 
 // definition returns the OpenAPI document a Body (or SAM DefinitionBody)

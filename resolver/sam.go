@@ -148,10 +148,11 @@ func (l *lowerer) lowerSAM() {
 		}
 		auth := l.samSetting(p, "Auth")
 		bodyAuth := func(m *model.Method, op *props) { l.samDefaultAuth(m, op, auth) }
+		loaded := false // the API's own definition, read
 		if p.has("DefinitionBody") {
-			l.importOpenAPI(api, id, p.sub("DefinitionBody"), bodyAuth)
+			loaded = l.importOpenAPI(api, id, p.sub("DefinitionBody"), bodyAuth)
 		} else if local != nil {
-			l.importOpenAPI(api, id, local, bodyAuth)
+			loaded = l.importOpenAPI(api, id, local, bodyAuth)
 		} else if p.has("DefinitionUri") && !tried {
 			s.infof(ruleNotServed, p.at("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
@@ -164,7 +165,9 @@ func (l *lowerer) lowerSAM() {
 		// SAM writes the event routes into the definition it generates
 		// (no DefinitionBody / DefinitionUri), or merges them with
 		// MergeDefinitions; into a definition of the user's own, never.
-		managed[api] = r.implied || !p.has("DefinitionBody") && !p.has("DefinitionUri") || p.boolean("MergeDefinitions")
+		// One cfnrun cannot read (S3, another macro) is served from the
+		// events all the same, as the finding about it says.
+		managed[api] = r.implied || !loaded || p.boolean("MergeDefinitions")
 	}
 	// Function events of type Api become AWS_PROXY methods.
 	for _, id := range s.resOrder {
