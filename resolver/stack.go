@@ -228,11 +228,16 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		if !s.alive() {
 			return s.diags, false
 		}
+		// The model rules and the Lambda checks only read the model: the
+		// second runs on another core, and its findings come after the
+		// first's as before.
+		lambda := make(chan diag.Diagnostics, 1)
+		go func() { lambda <- CheckLambda(t, s.opts) }()
 		c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
 		c.run()
 		c.checkOrphans(s.orphans)
 		s.diags = append(s.diags, c.ds...)
-		s.diags = append(s.diags, CheckLambda(t, s.opts)...)
+		s.diags = append(s.diags, <-lambda...)
 		return s.diags, !s.budget.stopped
 	}
 	if later != nil {
@@ -498,7 +503,15 @@ func (s *stack) graphAsync() (wait func() []*model.Node) {
 	g.setUsed = map[string]bool{}
 	mark := len(s.diags)
 	done := make(chan []*model.Node, 1)
-	go func() { done <- g.graph() }()
+	go func() {
+		nodes := g.graph()
+		// Finalize's sort, here on this core: Finalize then finds them
+		// sorted. (Nodes of one address are built from one resource, so
+		// the order among them, which an unstable sort might change, is
+		// not seen.)
+		model.SortGraph(nodes)
+		done <- nodes
+	}()
 	return func() []*model.Node {
 		nodes := <-done
 		s.diags = slices.Insert(s.diags, mark, g.diags...)
