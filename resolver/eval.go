@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/parser/cfn"
@@ -332,14 +333,33 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 // parseSub returns the parts of the Fn::Sub template str, parsed once:
 // the graph pass, the attributes and the lowering each read a Sub.
 func (s *stack) parseSub(str *cfn.Node) []cfn.SubPart {
-	if parts, ok := s.subParts[str]; ok {
+	return s.subs.parse(str)
+}
+
+// subCache keeps the parsed Fn::Sub templates of a stack, by string
+// node: the graph and lowering (which may run at once, graphAsync) each
+// parse most of them.
+type subCache struct {
+	mu sync.Mutex
+	m  map[*cfn.Node][]cfn.SubPart
+}
+
+func (c *subCache) parse(str *cfn.Node) []cfn.SubPart {
+	c.mu.Lock()
+	parts, ok := c.m[str]
+	c.mu.Unlock()
+	if ok {
 		return parts
 	}
-	if s.subParts == nil {
-		s.subParts = map[*cfn.Node][]cfn.SubPart{}
+	// Parsed outside the lock: the other goroutine may parse the same
+	// string meanwhile, to the same parts.
+	parts = cfn.ParseSub(str.Value)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[*cfn.Node][]cfn.SubPart{}
 	}
-	parts := cfn.ParseSub(str.Value)
-	s.subParts[str] = parts
+	c.m[str] = parts
+	c.mu.Unlock()
 	return parts
 }
 

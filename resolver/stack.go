@@ -125,8 +125,9 @@ type stack struct {
 	orphans []*model.Method
 	// budget bounds the work evaluation may do (budget.go).
 	budget budget
-	// subParts are the parsed Fn::Sub templates, by string node.
-	subParts map[*cfn.Node][]cfn.SubPart
+	// subs are the parsed Fn::Sub templates, by string node; the graph's
+	// goroutine shares them (graphAsync).
+	subs *subCache
 }
 
 func (s *stack) add(d diag.Diagnostic) { s.diags = append(s.diags, d) }
@@ -157,7 +158,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	root, diags := cfn.Parse(file, src)
 	s := &stack{ctx: ctx, file: file, files: files, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
-		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits)}
+		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits), subs: new(subCache)}
 	s.region = cmp.Or(opts.Region, "us-east-1")
 	s.account = cmp.Or(opts.AccountID, "123456789012")
 	s.stackName = cmp.Or(opts.StackName, stackNameFor(file))
@@ -486,8 +487,9 @@ func (s *stack) graph() []*model.Node {
 // the graph's findings in s.diags where they were when it ran in line
 // (before lowering's), and the --set values it read in s.setUsed.
 //
-// The goroutine works on a copy of the stack with its own findings, --set
-// uses and Fn::Sub cache (the maps lowering's evaluation writes); it reads
+// The goroutine works on a copy of the stack with its own findings and
+// --set uses (the maps lowering's evaluation writes; the Fn::Sub cache is
+// shared, under its lock); it reads
 // the resources, parameters and conditions, which lowering only reads,
 // and writes only parameter.used, which nothing else reads before it
 // returns. A SAM template's graph evaluates properties (the transform's
@@ -499,7 +501,7 @@ func (s *stack) graphAsync() (wait func() []*model.Node) {
 		return func() []*model.Node { return nodes }
 	}
 	g := *s
-	g.diags, g.subParts = nil, nil
+	g.diags = nil
 	g.setUsed = map[string]bool{}
 	mark := len(s.diags)
 	done := make(chan []*model.Node, 1)
