@@ -153,6 +153,11 @@ type PropsCache struct {
 	props *Value
 }
 
+// cache is how Properties reaches the PropsCache a source embeds. Sources
+// live in other packages (resolver) and get the method by embedding, which
+// staticcheck's unused check does not follow.
+//
+//lint:ignore U1000 called through PropsSource on types that embed PropsCache
 func (c *PropsCache) cache() *PropsCache { return c }
 
 // SetPropsSource makes n's Props built by src on first use: n.Props stays

@@ -609,7 +609,7 @@ func (p *parser) shortNodeSpan(tag, name string, tagSpan Span, arg *Node) *Node 
 	}
 	end := tagSpan.end
 	if a := arg.Span.end; a.line > end.line || (a.line == end.line && a.col > end.col) {
-		end = a // maxEnd
+		end = a // the later of the two ends
 	}
 	return p.arena.node(Node{Kind: Mapping, Short: true, Span: Span{file: p.fileName(), start: tagSpan.start, end: end},
 		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: tagSpan, Value: arg}})})
@@ -649,13 +649,6 @@ func (p *parser) splitGetAtt(arg *Node) (_ *Node, ok bool) {
 		p.arena.node(Node{Kind: Scalar, Type: Str, Value: res, Span: p.sp(ar)}),
 		p.arena.node(Node{Kind: Scalar, Type: Str, Value: attr, Span: p.sp(at)}),
 	})}), true
-}
-
-func maxEnd(a, b diag.Pos) diag.Pos {
-	if b.Line > a.Line || (b.Line == a.Line && b.Column > a.Column) {
-		return b
-	}
-	return a
 }
 
 // checkJSON holds a template that is JSON (its first character is "{")

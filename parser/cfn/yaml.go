@@ -110,16 +110,10 @@ func (r *yamlReader) documentStart() {
 	r.content()
 }
 
-// plainText reports whether src has only characters the reader handles:
-// no tabs, no CR, no control characters, nothing YAML reads as a line
-// break but LF (NEL, U+2028, U+2029), no byte order mark, nothing YAML
-// rejects as unprintable.
-func plainText(src []byte) bool {
-	_, ok := plainTextLines(src)
-	return ok
-}
-
-// plainTextLines is plainText that also returns, for each line with a
+// plainTextLines reports whether src has only characters the reader
+// handles: no tabs, no CR, no control characters, nothing YAML reads as a
+// line break but LF (NEL, U+2028, U+2029), no byte order mark, nothing
+// YAML rejects as unprintable. It also returns, for each line with a
 // multi-byte rune, the first byte of its first one, in order: on the
 // other lines (all of them, in most templates) a rune column is a byte
 // count.

@@ -368,7 +368,7 @@ func TestYAMLReaderWide(t *testing.T) {
 	}
 }
 
-// TestPlainTextWords holds plainText, which checks eight ASCII bytes at a
+// TestPlainTextWords holds plainTextLines, which checks eight ASCII bytes at a
 // time, to a check of one rune at a time, on random texts made of the
 // bytes that decide it (controls, line feeds, tabs, DEL, printable ASCII,
 // multi-byte runes, bytes that are not UTF-8), at every length and offset.
@@ -403,7 +403,7 @@ func TestPlainTextWords(t *testing.T) {
 		if got != want {
 			differ++
 			if differ < 5 {
-				t.Errorf("plainText(%q) = %v, want %v", b, !want, want)
+				t.Errorf("plainTextLines(%q) ok = %v, want %v", b, !want, want)
 			}
 		}
 		// The first multi-byte rune of each line that has one.
