@@ -2,7 +2,6 @@ package resolver
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -43,35 +42,7 @@ func TestResolveStaged(t *testing.T) {
 	}
 	// A template whose checks find problems of every kind left to finish
 	// (a model rule, an unused parameter, a schema finding, a cycle).
-	bad := filepath.Join(t.TempDir(), "bad.yaml")
-	if err := os.WriteFile(bad, []byte(`Parameters:
-  Unused: {Type: String}
-Resources:
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Properties: {Name: bad, Bogus: 1}
-  Res:
-    Type: AWS::ApiGateway::Resource
-    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: "{id}"}
-  Get:
-    Type: AWS::ApiGateway::Method
-    DependsOn: Other
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Res
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration: {Type: HTTP_PROXY, IntegrationHttpMethod: GET, Uri: "http://example.com/{id}"}
-  Other:
-    Type: AWS::SNS::Topic
-    DependsOn: Get
-  Deployment:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: Get
-    Properties: {RestApiId: !Ref Api, StageName: prod}
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bad := "testdata/checks-every-kind.yaml"
 	inputs = append(inputs, input{"bad.yaml", bad, Options{}})
 
 	staged := 0

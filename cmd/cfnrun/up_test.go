@@ -322,33 +322,7 @@ func TestUpRefusesWhatItCannotServe(t *testing.T) {
 // template has a finding of each kind: the schema's (E3002), a model
 // rule's (E3210), the graph's (E3004, W2001). The route serves.
 func TestUpChecksBeforeRoutes(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "checks.yaml")
-	os.WriteFile(file, []byte(`Parameters:
-  Unused: {Type: String}
-Resources:
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Properties: {Name: checks, Bogus: 1}
-  Res:
-    Type: AWS::ApiGateway::Resource
-    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: "{id}"}
-  Get:
-    Type: AWS::ApiGateway::Method
-    DependsOn: Other
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Res
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration: {Type: HTTP_PROXY, IntegrationHttpMethod: GET, Uri: "http://example.com/items/{id}"}
-  Other:
-    Type: AWS::SNS::Topic
-    DependsOn: Get
-  Deployment:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: Get
-    Properties: {RestApiId: !Ref Api, StageName: prod}
-`), 0o644)
+	file := "../../resolver/testdata/checks-every-kind.yaml"
 	p := startUp(t, "--demo-backend", file)
 	p.waitLine(t, "Press Ctrl-C")
 	out := p.output()
