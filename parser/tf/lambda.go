@@ -22,7 +22,7 @@ import (
 // Rules of the Lambda lowering (docs/terraform.md).
 var (
 	ruleZipMissing = newRule("TF060", sevWarning,
-		"`aws_lambda_function` `filename` that does not exist and that no `archive_file` writes",
+		"`aws_lambda_function` `filename` (or the `source` of the `aws_s3_object` its `s3_bucket`/`s3_key` name) that does not exist and that no `archive_file` writes",
 		"`terraform apply` fails to read the zip; `cfnrun up` cannot run the function until it is built, or `--code NAME=PATH` supplies its code. A `filename` that is an `archive_file`'s `output_path` (by value or by reference) runs from the archive's `source_dir`, `source_file`, `source_content` or `source` blocks: the zip need not exist.")
 	ruleArchiveSource = newRule("TF061", sevError,
 		"`archive_file` `source_dir` or `source_file` that does not exist",
@@ -32,7 +32,7 @@ var (
 		"cfnrun names the function after its resource locally and links the integrations and authorizers that read its `arn` or `invoke_arn` to it, so its routes are served.")
 	ruleCodeNotLocalTF = newRule("TF062", sevInfo,
 		"`aws_lambda_function` whose code is in S3 (`s3_bucket`/`s3_key`) or a container image (`image_uri`)",
-		"It deploys, but cfnrun cannot read the code; `--code NAME=PATH` supplies a local directory or zip.")
+		"It deploys, but cfnrun cannot read the code; `--code NAME=PATH` supplies a local directory or zip. When the configuration uploads the code itself (an `aws_s3_object` or `aws_s3_bucket_object` with a local `source`, referred to by `s3_key`/`s3_bucket` or with the same bucket and key, as sam's Terraform hook links them), the function runs from that source instead.")
 )
 
 // lambdaCFNName maps aws_lambda_* argument names to the CloudFormation
@@ -283,11 +283,85 @@ func (lw *lowering) functionCode(in *instance, fn *model.Function, archives []*a
 		lw.notLocal(in, c, "image_uri")
 		return c
 	case in.has("s3_bucket"):
-		c := model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.str("s3_bucket"), in.str("s3_key")), Range: toRange(in.ranges["s3_bucket"])}
+		if c, ok := l.s3Code(in, archives, &fn.BuildMethod); ok {
+			return c
+		}
+		c := model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.text("s3_bucket"), in.text("s3_key")), Range: toRange(in.ranges["s3_bucket"])}
 		lw.notLocal(in, c, "s3_bucket")
 		return c
 	}
 	return model.Code{NotLocal: "no code", Range: in.rng()}
+}
+
+// s3Code finds the code an s3_bucket/s3_key pair names when the
+// configuration uploads it itself: an aws_s3_object (or the older
+// aws_s3_bucket_object) with a local source, as sam's Terraform hook links
+// them. The object is the one s3_key or s3_bucket refers to, else the one
+// whose bucket and key are the same (the same text for values known only
+// after apply, in the same module). Its source runs as filename would: an
+// archive_file's output_path runs from the archive's source.
+func (l *loader) s3Code(in *instance, archives []*archive, buildMethod *string) (model.Code, bool) {
+	o := l.s3Object(in)
+	if o == nil {
+		return model.Code{}, false
+	}
+	if a := l.archiveFor(o, "source", archives); a != nil {
+		if buildMethod != nil {
+			*buildMethod = a.buildMethod
+		}
+		return a.code, true
+	}
+	zip := l.codePath(o.str("source"))
+	if zip == "" {
+		return model.Code{}, false
+	}
+	if _, err := os.Stat(zip); err != nil {
+		l.diagOnce(ruleZipMissing.warnf(o.ranges["source"], o.addr,
+			fmt.Sprintf("Build the zip first, declare a data \"archive_file\" whose output_path is this file (cfnrun then runs the archive's source), or pass --code %s=PATH (a directory or .zip).", in.addr),
+			"%s does not exist yet: cfnrun up cannot run %s", o.str("source"), in.addr))
+	}
+	return model.Code{Zip: zip, Range: toRange(o.ranges["source"])}, true
+}
+
+func (l *loader) s3Object(in *instance) *instance {
+	isObject := func(typ string) bool { return typ == "aws_s3_object" || typ == "aws_s3_bucket_object" }
+	if sb, ok := in.res.body.(*hclsyntax.Body); ok {
+		for _, arg := range []string{"s3_key", "s3_bucket"} {
+			if sb.Attributes[arg] == nil {
+				continue
+			}
+			for _, tr := range sb.Attributes[arg].Expr.Variables() {
+				name, ok := attrStep(tr, 1)
+				if !ok || !isObject(tr.RootName()) {
+					continue
+				}
+				base := in.mi.prefix + tr.RootName() + "." + name
+				if len(tr) > 2 {
+					if ix, ok := tr[2].(hcl.TraverseIndex); ok {
+						base += instanceKey(ix.Key)
+					}
+				}
+				for _, o := range l.insts {
+					if o.addr == base && o.has("source") {
+						return o
+					}
+				}
+			}
+		}
+	}
+	bucket, key := in.text("s3_bucket"), in.text("s3_key")
+	if bucket == "" || key == "" {
+		return nil
+	}
+	for _, o := range l.insts {
+		if !isObject(o.res.typ) || !o.has("source") || o.text("bucket") != bucket || o.text("key") != key {
+			continue
+		}
+		if o.mi == in.mi || (!in.unknown("s3_bucket") && !in.unknown("s3_key")) {
+			return o
+		}
+	}
+	return nil
 }
 
 func (lw *lowering) notLocal(in *instance, c model.Code, key string) {
@@ -307,7 +381,10 @@ func (lw *lowering) layerCode(in *instance, archives []*archive) model.Code {
 		}
 		return model.Code{Zip: l.codePath(in.str("filename")), Range: toRange(in.ranges["filename"])}
 	}
-	return model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.str("s3_bucket"), in.str("s3_key")), Range: in.rng()}
+	if c, ok := l.s3Code(in, archives, nil); ok {
+		return c
+	}
+	return model.Code{NotLocal: fmt.Sprintf("s3_bucket/s3_key s3://%s/%s", in.text("s3_bucket"), in.text("s3_key")), Range: in.rng()}
 }
 
 // codeAt describes a local directory, .zip or single file at path.
