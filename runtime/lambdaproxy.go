@@ -417,14 +417,18 @@ var errMalformedProxyResponse = errors.New("malformed Lambda proxy response")
 // parseProxyResponse reads a function's answer as API Gateway does: a JSON
 // object with at most statusCode (number or numeric string, default 200),
 // headers (string or boolean values), multiValueHeaders (arrays), body
-// (string or null) and isBase64Encoded. Anything else — not JSON, not an
-// object, another key, a header value of another type — is malformed.
+// (string or null) and isBase64Encoded, or base64Encoded, which REST APIs
+// also read and prefer when it is set (aws-sam-cli#2941 found it by trials
+// on AWS; aws-serverless-java-container's and Micronaut's responses carry
+// it). Anything else — not JSON, not an object, another key, a header value
+// of another type — is malformed.
 // When both headers and multiValueHeaders name a header, only the
 // multiValueHeaders values are kept (AWS's merge rule). decode says whether
 // a base64 body is returned as binary; the body is then decoded.
 func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 	var out proxyResponse
 	var single, multi [][2]string
+	var alt, altSet bool // base64Encoded
 	d := jsonReader{b: p}
 	if !d.object(func(key []byte) bool {
 		switch string(key) {
@@ -440,10 +444,16 @@ func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 			return ok
 		case "isBase64Encoded":
 			return d.boolish(&out.b64)
+		case "base64Encoded":
+			altSet = altSet || d.peek() != 'n'
+			return d.boolish(&alt)
 		}
 		return false
 	}) || !d.end() {
 		return proxyResponse{}, errMalformedProxyResponse
+	}
+	if altSet {
+		out.b64 = alt
 	}
 	if out.status == 0 {
 		out.status = http.StatusOK

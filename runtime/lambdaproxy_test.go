@@ -237,12 +237,21 @@ func TestParseProxyResponse(t *testing.T) {
 		{"base64 decoded", `{"statusCode":200,"body":"aGVsbG8=","isBase64Encoded":true}`, true, want{200, nil, "hello"}, false},
 		{"base64 kept", `{"statusCode":200,"body":"aGVsbG8=","isBase64Encoded":true}`, false, want{200, nil, "aGVsbG8="}, false},
 		{"number body", `{"statusCode":200,"body":42}`, false, want{200, nil, "42"}, false},
+		// aws-sam-cli's start_api main.py base64_with_True_Base64Encoded_response
+		// and base64_with_Base64Encoded_priority_response: REST reads
+		// base64Encoded, before isBase64Encoded.
+		{"base64Encoded", `{"statusCode":200,"body":"aGVsbG8=","base64Encoded":true}`, true, want{200, nil, "hello"}, false},
+		{"base64Encoded wins", `{"statusCode":200,"body":"aGVsbG8=","base64Encoded":false,"isBase64Encoded":true}`, true, want{200, nil, "aGVsbG8="}, false},
+		{"base64Encoded wins after", `{"statusCode":200,"body":"aGVsbG8=","isBase64Encoded":false,"base64Encoded":true}`, true, want{200, nil, "hello"}, false},
+		{"base64Encoded null", `{"statusCode":200,"body":"aGVsbG8=","base64Encoded":null,"isBase64Encoded":true}`, true, want{200, nil, "hello"}, false},
 		{"whitespace", " \n{ \"statusCode\" : 200 , \"body\" : \"x\" }\n", false, want{200, nil, "x"}, false},
 
 		{"not JSON", `hello`, false, want{}, true},
 		{"not an object", `"just a string"`, false, want{}, true},
 		{"array", `[1,2]`, false, want{}, true},
 		{"unknown key", `{"statusCode":200,"data":{}}`, false, want{}, true},
+		{"cookies (payload 2.0 only)", `{"statusCode":200,"cookies":["a=1"]}`, false, want{}, true},
+		{"base64Encoded not a boolean", `{"body":"x","base64Encoded":1}`, false, want{}, true},
 		{"an error document", `{"errorMessage":"boom","errorType":"Error"}`, false, want{}, true},
 		{"status out of range", `{"statusCode":99}`, false, want{}, true},
 		{"status not a number", `{"statusCode":"ok"}`, false, want{}, true},
