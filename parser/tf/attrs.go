@@ -66,7 +66,7 @@ func (l *loader) exported(in *instance) cty.Value {
 		id := model.StableID(10, "restapi", in.idAddr)
 		a["id"] = id
 		a["root_resource_id"] = model.StableID(10, "root", in.idAddr)
-		l.pathByID[a["root_resource_id"]] = "/"
+		l.setPath(a["root_resource_id"], "/")
 		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id)
 		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id)
 		a["created_date"] = "2024-01-01T00:00:00Z"
@@ -81,7 +81,7 @@ func (l *loader) exported(in *instance) cty.Value {
 		} else {
 			a["path"] = "/" + str("path_part")
 		}
-		l.pathByID[a["id"]] = a["path"]
+		l.setPath(a["id"], a["path"])
 	case "aws_api_gateway_method":
 		a["id"] = fmt.Sprintf("agm-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"))
 	case "aws_api_gateway_integration":
@@ -727,7 +727,9 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	slices.SortStableFunc(edges, func(a, b model.Edge) int {
 		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
 	})
-	r.edgeHint = len(edges)
+	if mi.l.split == nil { // a split batch sets it once done (evalSplit)
+		r.edgeHint = len(edges)
+	}
 	return edges
 }
 

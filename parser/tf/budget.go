@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -65,6 +66,18 @@ type budget struct {
 	// context).
 	refusal *hcl.Diagnostic
 	ticks   int
+	// batch is set while a resource's instances are evaluated on two
+	// goroutines (split.go): every method then holds mu, and a charge
+	// that passes a limit (or a cancelled context) sets over instead of
+	// refusing. The batch is then evaluated again, one instance after
+	// the other, from the counters it started with (endBatch), so the
+	// refusal and everything after it are what a serial evaluation gives.
+	batch bool
+	over  bool
+	mu    sync.Mutex
+	// batchUsed and batchTicks are the counters when the batch began.
+	batchUsed  budgetLimits
+	batchTicks int
 }
 
 func newBudget(ctx context.Context, limits budgetLimits) *budget {
@@ -74,19 +87,71 @@ func newBudget(ctx context.Context, limits budgetLimits) *budget {
 // ok reports whether evaluation may go on; it checks the context every so
 // many calls, so a cancelled Load stops within milliseconds.
 func (b *budget) ok() bool {
-	if b.spent {
+	if b.batch {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+	return b.okLocked()
+}
+
+func (b *budget) okLocked() bool {
+	if b.spent || b.over {
 		return false
 	}
 	b.ticks++
 	if b.ticks&255 == 0 && b.ctx.Err() != nil {
-		b.spent = true
+		if b.batch {
+			b.over = true
+		} else {
+			b.spent = true
+		}
 		return false
 	}
 	return true
 }
 
+// beginBatch starts a batch (see batch): the budget may be charged from
+// two goroutines until endBatch.
+func (b *budget) beginBatch() {
+	b.batchUsed, b.batchTicks = b.used, b.ticks
+	b.batch, b.over = true, false
+}
+
+// endBatch ends the batch; false when a charge in it passed a limit (or
+// the context was cancelled): the counters are back where the batch began
+// and its work is to be done again serially.
+func (b *budget) endBatch() bool {
+	b.batch = false
+	if b.over {
+		b.used, b.ticks, b.over = b.batchUsed, b.batchTicks, false
+		return false
+	}
+	return true
+}
+
+// setAt records the range of the expression being evaluated. In a batch
+// it is left alone: a refusal there is found again serially, which sets
+// it.
+func (b *budget) setAt(rng hcl.Range) {
+	if !b.batch {
+		b.at = rng
+	}
+}
+
 // refuse records the first refusal.
 func (b *budget) refuse(rng hcl.Range, what string, limit int64, unit string) {
+	if b.batch {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+	b.refuseLocked(rng, what, limit, unit)
+}
+
+func (b *budget) refuseLocked(rng hcl.Range, what string, limit int64, unit string) {
+	if b.batch {
+		b.over = true
+		return
+	}
 	if b.spent {
 		return
 	}
@@ -105,12 +170,16 @@ func (b *budget) refuse(rng hcl.Range, what string, limit int64, unit string) {
 // charge adds n to one counter; false (and a refusal at rng) when the
 // limit is passed.
 func (b *budget) charge(counter *int64, limit int64, n int64, rng hcl.Range, what, unit string) bool {
-	if !b.ok() {
+	if b.batch {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+	}
+	if !b.okLocked() {
 		return false
 	}
 	*counter += n
 	if *counter > limit || n > limit {
-		b.refuse(rng, what, limit, unit)
+		b.refuseLocked(rng, what, limit, unit)
 		return false
 	}
 	return true

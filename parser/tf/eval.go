@@ -71,6 +71,10 @@ type loader struct {
 	// nativeExprs are .tf.json expressions rebuilt in the native syntax
 	// so the budget charges them (jsonnative.go), by original.
 	nativeExprs map[hcl.Expression]hcl.Expression
+	// split is set on the copies of the loader that evaluate a batch of
+	// instances on two goroutines (split.go): what they would write to
+	// the loader's shared state is logged there instead.
+	split *splitLog
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {

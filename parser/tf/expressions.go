@@ -30,7 +30,7 @@ func (mi *modInst) eval(expr hcl.Expression, extra map[string]cty.Value, resourc
 	if !mi.l.budget.ok() {
 		return cty.DynamicVal
 	}
-	mi.l.budget.at = expr.Range()
+	mi.l.budget.setAt(expr.Range())
 	expr = mi.l.native(expr)
 	ctx := mi.ctxFor(expr, extra)
 	v, ds := expr.Value(ctx)
@@ -53,7 +53,7 @@ func (mi *modInst) evalInOK(expr hcl.Expression, ctx *hcl.EvalContext, resource 
 	if !mi.l.budget.ok() {
 		return cty.DynamicVal, false
 	}
-	mi.l.budget.at = expr.Range()
+	mi.l.budget.setAt(expr.Range())
 	v, ds := mi.l.native(expr).Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
 	if ds.HasErrors() && v == cty.NilVal {

@@ -32,6 +32,9 @@ func (l *loader) native(expr hcl.Expression) hcl.Expression {
 		l.budget.instrument(n)
 		out = n
 	}
+	if l.split != nil {
+		return out // a worker of a split batch reads the cache only
+	}
 	if l.nativeExprs == nil {
 		l.nativeExprs = map[hcl.Expression]hcl.Expression{}
 	}

@@ -129,20 +129,27 @@ func TestGolden(t *testing.T) {
 			// validate loads with FindingsOnly: no property trees (the
 			// dump shows none), the same model, routes and findings. This
 			// load also parses every module's files ahead, at once
-			// (parseAhead; the cases are below its threshold).
+			// (parseAhead; the cases are below its threshold), and it and
+			// the next evaluate every resource's instances after the
+			// first on two goroutines where splittable allows (split.go;
+			// the cases are below splitMin too).
 			fopts := opts
 			fopts.FindingsOnly = true
 			defer func(n int64) { parseAheadMin = n }(parseAheadMin)
 			parseAheadMin = 0
-			ftm, fds := Load(context.Background(), load, fopts, diag.NewFiles())
-			fgot := map[string]string{
-				"dump":   model.DumpString(ftm, model.DumpOptions{Positions: true, Identity: true}),
-				"routes": routeTable(ftm),
-				"diags":  diagText(fds, dir),
-			}
-			for _, n := range []string{"dump", "routes", "diags"} {
-				if d := cmp.Diff(want[n], fgot[n]); d != "" {
-					t.Errorf("FindingsOnly: %s mismatch (-want +got):\n%s", n, d)
+			defer func(n int) { splitMin = n }(splitMin)
+			splitMin = 1
+			for _, o := range []Options{fopts, opts} {
+				ftm, fds := Load(context.Background(), load, o, diag.NewFiles())
+				fgot := map[string]string{
+					"dump":   model.DumpString(ftm, model.DumpOptions{Positions: true, Identity: true}),
+					"routes": routeTable(ftm),
+					"diags":  diagText(fds, dir),
+				}
+				for _, n := range []string{"dump", "routes", "diags"} {
+					if d := cmp.Diff(want[n], fgot[n]); d != "" {
+						t.Errorf("FindingsOnly %v, split: %s mismatch (-want +got):\n%s", o.FindingsOnly, n, d)
+					}
 				}
 			}
 		})

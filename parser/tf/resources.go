@@ -42,6 +42,16 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 	}
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
+		if i == 1 && mi.splittable(r, mode, len(keys)) {
+			if ins, ok := mi.evalSplit(r, base, keys, extras, 1); ok {
+				for j, in := range ins {
+					vals[1+j] = in.value
+					mi.insts[r.key()] = append(mi.insts[r.key()], in)
+					l.insts = append(l.insts, in)
+				}
+				break
+			}
+		}
 		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k, template: mode == expandUnknown || mi.template}
 		in.idAddr = mi.movedFrom(in.addr)
 		mi.evalInstance(in, extras[i])
@@ -122,6 +132,9 @@ func (l *loader) attrOrder(sb *hclsyntax.Body) []string {
 	slices.SortFunc(names, func(a, b string) int {
 		return sb.Attributes[a].SrcRange.Start.Byte - sb.Attributes[b].SrcRange.Start.Byte
 	})
+	if l.split != nil {
+		return names // a worker of a split batch reads the cache only
+	}
 	if l.attrOrders == nil {
 		l.attrOrders = map[*hclsyntax.Body][]string{}
 	}

@@ -136,6 +136,12 @@ func fileErrorOf(d *hcl.Diagnostic) *fileError {
 // diagOnce records d unless the same finding was already recorded (an
 // expression evaluated once per instance reports once).
 func (l *loader) diagOnce(d diag.Diagnostic) {
+	if l.split != nil {
+		// A worker of a split batch: the loader replays it in order.
+		l.split.once = append(l.split.once, len(l.diags))
+		l.diags = append(l.diags, d)
+		return
+	}
 	k := fmt.Sprintf("%s\x00%s\x00%d\x00%d\x00%s", d.Rule, d.Range.Filename, d.Range.Start.Byte, d.Range.End.Byte, d.Summary)
 	if l.reported[k] {
 		return
