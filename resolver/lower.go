@@ -324,6 +324,7 @@ func (l *lowerer) run() {
 	}
 	l.lowerAccess()
 	l.checkUnmanagedEvents()
+	l.nestedStacks()
 }
 
 // pendingBody is a RestApi's inline OpenAPI Body, imported once every

@@ -137,7 +137,23 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 	if staged && len(cfnPaths) == 1 {
 		later = new(func() (diag.Diagnostics, bool))
 	}
+	// The templates named, then the local nested stacks each declares
+	// (nested.go), read after the templates that declare them.
+	type input struct {
+		path  string
+		opts  Options
+		chain []string // the templates nesting it, outermost first
+	}
+	queue := make([]input, 0, len(cfnPaths))
 	for _, p := range cfnPaths {
+		o := opts
+		if o.StackName == "" && len(cfnPaths) > 1 {
+			o.StackName = stackNameFor(p)
+		}
+		queue = append(queue, input{path: p, opts: o})
+	}
+	for i := 0; i < len(queue); i++ {
+		p, o := queue[i].path, queue[i].opts
 		if err := ctx.Err(); err != nil {
 			res.Diags = append(res.Diags, ruleInput.errorf(diag.Range{Filename: p}, "", "", "cancelled: %v", err))
 			break
@@ -147,11 +163,12 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 			res.Diags = append(res.Diags, d)
 			continue
 		}
-		o := opts
-		if o.StackName == "" && len(cfnPaths) > 1 {
-			o.StackName = stackNameFor(p)
+		cur := later
+		if cur != nil && mayNest(src) {
+			cur = nil // its nested stacks are merged in: checked as read
 		}
-		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed, later)
+		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed, cur)
+		later = cur
 		if later != nil && *later != nil {
 			// The checks are left: the findings so far now, all of them
 			// from finish.
@@ -169,6 +186,19 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 			}
 		}
 		res.Diags = append(res.Diags, ds...)
+		if t != nil {
+			chain := append(slices.Clip(queue[i].chain), filepath.Clean(p))
+			for _, n := range t.Nested {
+				if len(chain) >= maxNestedDepth || slices.Contains(chain, filepath.Clean(n.Path)) {
+					res.Diags = append(res.Diags, ruleNestedMissing.warnf(n.Range, n.LogicalID, "A nested stack cannot contain the template that declares it.",
+						"nested stack %s: %s nests itself (or nests deeper than %d levels); it is read once", n.LogicalID, n.Location, maxNestedDepth))
+					continue
+				}
+				no := opts
+				no.Params, no.ParamFiles, no.StackName = n.Params, nil, n.StackName
+				queue = append(queue, input{path: n.Path, opts: no, chain: chain})
+			}
+		}
 		merged = mergeTemplates(merged, t)
 		complete = complete && whole
 	}
@@ -178,6 +208,11 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 	res.Template = merged
 	res.Diags = res.Diags.Sort()
 	return res, nil
+}
+
+// mayNest reports whether a template may declare a nested stack.
+func mayNest(src []byte) bool {
+	return bytes.Contains(src, []byte("AWS::CloudFormation::Stack")) || bytes.Contains(src, []byte("AWS::Serverless::Application"))
 }
 
 // readTemplate reads a CloudFormation template: a regular file of at most
@@ -234,8 +269,13 @@ func mergeTemplates(a, b *model.Template) *model.Template {
 	a.Files = append(a.Files, b.Files...)
 	a.Nodes = append(a.Nodes, b.Nodes...)
 	a.APIs = append(a.APIs, b.APIs...)
+	a.Functions = append(a.Functions, b.Functions...)
+	a.APIKeys = append(a.APIKeys, b.APIKeys...)
+	a.UsagePlans = append(a.UsagePlans, b.UsagePlans...)
+	a.UserPoolClients = append(a.UserPoolClients, b.UserPoolClients...)
 	a.Outputs = append(a.Outputs, b.Outputs...)
 	a.Parameters = append(a.Parameters, b.Parameters...)
+	a.Nested = append(a.Nested, b.Nested...)
 	a.Finalize()
 	return a
 }

@@ -12,7 +12,7 @@ import (
 // sorted. Front ends call it once, after which the Template is read-only.
 func (t *Template) Finalize() {
 	t.SortNodes()
-	slices.SortFunc(t.APIs, func(a, b *RestAPI) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
+	slices.SortStableFunc(t.APIs, func(a, b *RestAPI) int { return cmp.Compare(a.LogicalID, b.LogicalID) })
 	for _, api := range t.APIs {
 		api.Finalize()
 	}

@@ -37,7 +37,8 @@ type Template struct {
 	// Nodes is every resource of the template (API Gateway or not), sorted
 	// by Address. Resources whose condition is false are absent.
 	Nodes []*Node
-	// APIs are the REST APIs, sorted by LogicalID.
+	// APIs are the REST APIs, sorted by LogicalID (stacks merged together:
+	// the first stack's first among equal ids).
 	APIs []*RestAPI
 	// Functions are the Lambda functions, sorted by Name (then LogicalID).
 	// Integrations and authorizers point at them (Integration.Lambda,
@@ -69,6 +70,27 @@ type Template struct {
 	// checked once as a template and serve no routes. Sorted by Address;
 	// always nil for CloudFormation.
 	Pending []Pending
+	// Nested are the nested stacks whose template is a local file
+	// (AWS::CloudFormation::Stack TemplateURL, AWS::Serverless::Application
+	// Location, as written before sam package uploads them): the resolver
+	// reads them as stacks of their own and merges them in, as sam local
+	// start-api serves them. Always nil for Terraform.
+	Nested []NestedStack
+}
+
+// NestedStack is a nested stack whose template is a local file.
+type NestedStack struct {
+	// LogicalID is the nested stack resource's logical id.
+	LogicalID string
+	// Location is the path as the template writes it; Path is where it
+	// is (relative ones made relative to the parent template's directory).
+	Location, Path string
+	// Params are the evaluated Parameters the parent passes.
+	Params map[string]string
+	// StackName is the name the nested stack gets: the parent's, then
+	// the logical id.
+	StackName string
+	Range     diag.Range
 }
 
 // Pending is an element of a Terraform configuration that is not known
