@@ -288,16 +288,16 @@ run() {
   local name=$1 log="$work/$1.$2.log"
   local out hdr=()
   if [ -n "${HDR[$name]:-}" ]; then hdr=(-H "${HDR[$name]}"); fi
-  local pid c0 c1
+  local pid c0 c1 b0 b1
   pid=$(pid_of "$name")
   # Bounded: at thousands of connections opened at once a target can
   # stall on the accept backlog (or its connection limit) for minutes.
   timeout "$((DURATION + 60))" h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" >"$work/h2load.out" 2>&1 &
   local hp=$!
   sleep 1
-  c0=$(cpu_ticks "$pid")
+  c0=$(cpu_ticks "$pid"); b0=$(cpu_ticks "$BACKEND_PID")
   wait "$hp" || true
-  c1=$(cpu_ticks "$pid")
+  c1=$(cpu_ticks "$pid"); b1=$(cpu_ticks "$BACKEND_PID")
   out=$(cat "$work/h2load.out")
   local rps ok
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
@@ -307,8 +307,13 @@ run() {
   p99=$(awk '{print $3}' "$log" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
   local cpu
   cpu=$(awk -v d="$((c1 - c0))" -v t="$(getconf CLK_TCK)" -v n="${ok:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
-  echo "$rps $p99 $ok $cpu" >>"$work/$name.res"
-  printf '  round %s  %-14s %10s req/s  p99 %6s ms  %6s µs CPU/req  (%s 2xx)\n' "$2" "$name" "$rps" "$p99" "$cpu" "$ok"
+  # The backend's CPU per request in the same period: how a proxy frames
+  # its requests changes what the backend spends, and on two cores the
+  # backend's share is most of what a proxied request costs the machine.
+  local bcpu
+  bcpu=$(awk -v d="$((b1 - b0))" -v t="$(getconf CLK_TCK)" -v n="${ok:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+  echo "$rps $p99 $ok $cpu $bcpu" >>"$work/$name.res"
+  printf '  round %s  %-14s %10s req/s  p99 %6s ms  %6s µs CPU/req  backend %6s µs/req  (%s 2xx, load %s)\n' "$2" "$name" "$rps" "$p99" "$cpu" "$bcpu" "$ok" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "h2load -c $CONNS -m $STREAMS -D $DURATION (h2c; -tls: h2 over TLS), $ROUNDS interleaved rounds, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -317,11 +322,12 @@ for r in $(seq "$ROUNDS"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -A RPS P99 CPU
+declare -A RPS P99 CPU BCPU
 for n in "${ORDER[@]}"; do
   RPS[$n]=$(awk '{print $1}' "$work/$n.res" | median)
   P99[$n]=$(awk '{print $2}' "$work/$n.res" | median)
   CPU[$n]=$(awk '{print $4}' "$work/$n.res" | median)
+  BCPU[$n]=$(awk '{print $5}' "$work/$n.res" | median)
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' /proc/$CFN_PID/status)
 
@@ -340,6 +346,13 @@ cpu_ratio() {
 }
 ratio "HTTP_PROXY h2c, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy "1x"
 cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy
+# per_round LABEL A B: A's req/s over B's in each round (the median hides a bad round).
+per_round() {
+  paste -d' ' "$work/$2.res" "$work/$3.res" | head -n "$ROUNDS" |
+    awk -v l="$1" '{r = r sprintf(" %.2f", ($6 > 0) ? $1 / $6 : 0); p = p sprintf(" %s/%s", $2, $7)} END {printf "%-34s%s (p99 ms%s)\n", l, r, p}'
+}
+per_round "  per round, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy
+awk -v a="${BCPU[cfnrun-proxy]}" -v b="${BCPU[haproxy-proxy]}" 'BEGIN {if (b > 0) printf "  backend CPU per request behind each: %.2fx (%s vs %s µs/req)\n", a/b, a, b}'
 ratio "HTTP_PROXY h2c, cfnrun/caddy:" cfnrun-proxy caddy-proxy "1.5x"
 ratio "MOCK h2c, cfnrun/haproxy return:" cfnrun-mock haproxy-return "0.5x"
 cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock haproxy-return
@@ -355,6 +368,7 @@ fi
 if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls "1x"
   cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls
+  per_round "  per round, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls
   ratio "HTTP_PROXY TLS, cfnrun/caddy:" cfnrun-proxy-tls caddy-proxy-tls "1.5x"
   ratio "MOCK TLS, cfnrun/haproxy return:" cfnrun-mock-tls haproxy-return-tls "0.5x"
   cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock-tls haproxy-return-tls

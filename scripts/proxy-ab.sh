@@ -8,7 +8,8 @@
 #
 # ROUTE: proxy | mock | proxy-tls | mock-tls. Each run is h2load -c CONNS -m STREAMS -D SECS
 # --warm-up-time 1 (16, 10, 3); it prints req/s, the p99 latency (ms), the server's CPU per request (utime + stime from
-# /proc over the measured period, divided by the requests), and at the end each one's peak RSS.
+# /proc over the measured period, divided by the requests), the backend's CPU per request in the same
+# period (the proxy's framing changes what the backend spends), and at the end each one's peak RSS.
 # STAT=1 also prints, per request: task-clock (ms), context switches and system calls (perf stat).
 set -euo pipefail
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -21,6 +22,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null
 cat "$W/cert.pem" "$W/key.pem" >"$W/haproxy.pem"
 "$W/backend" >"$W/backend.addr" &
+BPID=$!
 for _ in $(seq 100); do [ -s "$W/backend.addr" ] && break; sleep 0.05; done
 BACKEND=$(head -1 "$W/backend.addr")
 fp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -71,7 +73,11 @@ hz=$(getconf CLK_TCK)
 events=task-clock,context-switches
 for s in read write recvfrom sendto nanosleep futex epoll_pwait sched_yield; do events+=,syscalls:sys_enter_$s; done
 for r in $(seq "$ROUNDS"); do
-  for v in old new hap; do
+  # Each round starts one target later (old new hap, new hap old, hap old new, ...): the target that
+  # runs first after a pause or after another's round reads differently, even between two copies
+  # of one binary, so no target keeps one position.
+  order=(old new hap); k=$(((r - 1) % 3))
+  for v in "${order[@]:k}" "${order[@]:0:k}"; do
     h2load -c "$C" -m "$M" -D "$SECS" --warm-up-time 1 --log-file="$W/lat" "${URL[$v]}" >"$W/h.out" 2>&1 &
     hp=$!
     sleep 1
@@ -80,12 +86,13 @@ for r in $(seq "$ROUNDS"); do
       perf stat -x, -e "$events" -p "${PID[$v]}" -o "$W/stat" -- sleep "$((SECS - 1))" &
       sp=$!
     fi
-    c0=$(ticks "${PID[$v]}"); wait "$hp"; c1=$(ticks "${PID[$v]}")
+    c0=$(ticks "${PID[$v]}"); b0=$(ticks "$BPID"); wait "$hp"; c1=$(ticks "${PID[$v]}"); b1=$(ticks "$BPID")
     rps=$(awk '/finished in/ {print $4}' "$W/h.out"); n=$(awk '/^requests:/ {print $8}' "$W/h.out")
     us=$(awk -v d="$((c1 - c0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+    bus=$(awk -v d="$((b1 - b0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
     # As bench.sh: the 99th percentile of h2load's per-request log (µs), in ms.
     p99=$(awk '{print $3}' "$W/lat" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
-    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us succeeded $n load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us backend_us/req $bus succeeded $n load $(cut -d' ' -f1 /proc/loadavg)"
     if [ -n "$sp" ]; then
       wait "$sp"
       # perf counted SECS-1 of the SECS measured seconds.
