@@ -506,3 +506,76 @@ func TestHTTPSBackends(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyHeaderSets sends, through HTTP_PROXY on both backend protocols,
+// every request header API Gateway keeps from an HTTP integration that a
+// client can send over HTTP/2, and has the backend answer with every
+// response header it drops or renames that a backend's HTTP engine lets
+// through: the sets droppedIntegrationHeader, droppedResponseHeader and
+// remappedResponseHeader decide.
+func TestProxyHeaderSets(t *testing.T) {
+	remapped := map[string]string{
+		"Authorization": "X-Amzn-Remapped-Authorization", "Date": "X-Amzn-Remapped-Date",
+		"Server": "X-Amzn-Remapped-Server", "Www-Authenticate": "X-Amzn-Remapped-Www-Authenticate",
+		"Content-Md5": "X-Amzn-Remapped-Content-Md5", "Max-Forwards": "X-Amzn-Remapped-Max-Forwards",
+		"User-Agent": "X-Amzn-Remapped-User-Agent",
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k := range remapped {
+			w.Header().Set(k, "from-backend")
+		}
+		w.Header().Set("Proxy-Authenticate", "Basic")
+		w.Header().Set("X-Kept", "yes")
+		echoHandler(w, r)
+	})
+	sent := []string{"Max-Forwards", "Proxy-Authorization", "Via", "Www-Authenticate", "Content-Md5", "Server", "Http2-Settings"}
+	for _, h2 := range []bool{true, false} {
+		var be *httptest.Server
+		if h2 {
+			be = h2cBackend(t, h)
+		} else {
+			be = h1Backend(t, h)
+		}
+		b := newTB("hdrsets000", stage("prod", nil))
+		b.method("/x", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/x", h2))
+		gw := start(t, b.build(), nil)
+		hdr := []string{"X-Client", "c"}
+		for _, k := range sent {
+			hdr = append(hdr, k, "v")
+		}
+		for range 2 { // the first request dials; the second takes the detached path on h2c
+			res := do(t, h2cClient(t), "GET", "http://"+gw.http+"/prod/x", nil, hdr...)
+			if res.status != 200 {
+				t.Fatalf("h2 backend %v: status %d body %s", h2, res.status, res.body)
+			}
+			e := decodeEcho(t, res.body)
+			if e.Headers["X-Client"] == nil {
+				t.Errorf("h2 backend %v: X-Client not passed: %v", h2, e.Headers)
+			}
+			for _, k := range sent {
+				if e.Headers[k] != nil {
+					t.Errorf("h2 backend %v: request header %s passed to the backend", h2, k)
+				}
+			}
+			for k, to := range remapped {
+				want := "from-backend"
+				if k == "Server" {
+					want = "echo" // echoHandler's
+				}
+				if k == "Date" {
+					// The gateway sends a Date of its own.
+					if res.header.Get(to) != want {
+						t.Errorf("h2 backend %v: %s = %q, want the backend's Date", h2, to, res.header.Get(to))
+					}
+					continue
+				}
+				if res.header.Get(to) != want || res.header.Get(k) != "" {
+					t.Errorf("h2 backend %v: %s not renamed to %s: %v", h2, k, to, res.header)
+				}
+			}
+			if res.header.Get("Proxy-Authenticate") != "" || res.header.Get("X-Kept") != "yes" {
+				t.Errorf("h2 backend %v: response headers %v", h2, res.header)
+			}
+		}
+	}
+}

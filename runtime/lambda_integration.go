@@ -165,10 +165,10 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 	h := w.Header()
 	for _, kv := range pr.headers {
 		k := http.CanonicalHeaderKey(kv[0])
-		if droppedResponseHeaders[k] {
+		if droppedResponseHeader(k) {
 			continue
 		}
-		if to, ok := remappedResponseHeaders[k]; ok {
+		if to, ok := remappedResponseHeader(k); ok {
 			k = to
 		}
 		h[k] = append(h[k], kv[1])
