@@ -166,3 +166,38 @@ func BenchmarkProxyH2CServed(b *testing.B) {
 		get()
 	}
 }
+
+// BenchmarkMockServed is BenchmarkMock through the gateway's own HTTP/2
+// engine on loopback, as h2load reaches it: the MOCK request runs inline
+// on the connection's reader. Allocations include the x/net client's.
+func BenchmarkMockServed(b *testing.B) {
+	t := newTB("benchmocks", stage("prod", nil))
+	t.method("/mock", "GET", &model.Integration{
+		Type:             model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{
+			StatusCode:         "200",
+			ResponseParameters: map[string]string{"method.response.header.Access-Control-Allow-Origin": "'*'"},
+			ResponseTemplates:  map[string]string{"application/json": `{"message":"hello from the mock"}`},
+		}},
+	})
+	gw := start(b, t.build(), func(c *Config) { c.NoThrottle = true; c.Logger = slog.New(slog.DiscardHandler) })
+	c := h2cClient(b)
+	url := "http://" + gw.http + "/prod/mock"
+	get := func() {
+		res, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+	}
+	get()
+	b.ReportAllocs()
+	for b.Loop() {
+		get()
+	}
+}

@@ -286,14 +286,18 @@ type closedStream struct {
 type stream struct {
 	c  *conn
 	id uint32
+	// settle: settleLocal, settleRemote and settleGone (c.settle).
+	// (Here, beside id, so that the struct stays in the 448-byte size
+	// class: streams are allocated per request.)
+	settle atomic.Uint32
 	// ctxs makes the stream the handler's request context.
 	ctxs streamCtx
 	// peer is the backend stream the Client relays for a handler that
 	// passed its request context to Client.Do: abort cancels it
 	// without a context watcher.
 	peer atomic.Pointer[cstream]
-	// h and req are what a worker runs (stream.work).
-	h   http.Handler
+	// req is what a worker runs (stream.work): Server.Handler, or
+	// headersTooLarge when hdrTooLarge.
 	req *http.Request
 	// rw and url are the stream's response writer and request URL.
 	rw        responseWriter
@@ -314,11 +318,11 @@ type stream struct {
 	// flushByCaller: a Client delivery is running the callback that
 	// may Finish this stream, and flushes after it.
 	flushByCaller atomic.Bool
-	// settle: settleLocal, settleRemote and settleGone (c.settle).
-	settle atomic.Uint32
 	// reqHdr is the request's header map (pooled after a detached
 	// stream's Finish).
 	reqHdr http.Header
+	// hint is what Server.Inline left for the handler (SetHint).
+	hint any
 
 	// guarded by c.wmu
 	sendWindow int64
@@ -330,7 +334,11 @@ type stream struct {
 	handlerDone bool
 	// draining: the response is complete and the rest of the request
 	// body is being read and dropped; drainLeft is how much more may be.
-	draining  bool
+	draining bool
+	// hdrTooLarge: the request's header list was over the limit (set
+	// before the stream runs).
+	hdrTooLarge bool
+	// guarded by c.mu
 	drainLeft int64
 	// drainCredit is stream window owed to a draining client (reader
 	// goroutine).
@@ -910,6 +918,7 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 			return http2.ErrCodeEnhanceYourCalm, true
 		}
 		st := c.newStream(id)
+		st.hdrTooLarge = true
 		tmp := http.Request{Method: f.pseudo("method"), Header: http.Header{}, ContentLength: -1}
 		c.open(st, f.endStream, tmp.WithContext(st), headersTooLarge, false)
 		return 0, false
@@ -989,9 +998,33 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 		}
 		return
 	}
-	st.h, st.req = h, req
+	st.req = req
 	c.handlersDone.Add(1)
 	c.srv.workers.run(st)
+}
+
+// SetHint keeps v with r's stream for the handler of the same request.
+// Called from Server.Inline when it returns true, it spares the handler,
+// which runs next on the same goroutine, work the hook has done (the
+// gateway's route). It reports false when r is not this server's.
+func SetHint(r *http.Request, v any) bool {
+	st, ok := r.Context().(*stream)
+	if !ok {
+		return false
+	}
+	st.hint = v
+	return true
+}
+
+// Hint returns what SetHint kept for r, once; nil without one.
+func Hint(r *http.Request) any {
+	st, ok := r.Context().(*stream)
+	if !ok || st.hint == nil {
+		return nil
+	}
+	v := st.hint
+	st.hint = nil
+	return v
 }
 
 // Detach lets a handler running inline (Server.Inline) return before its
@@ -1161,7 +1194,11 @@ func (c *conn) flushFromPeer() {
 // work runs the stream's handler on a worker goroutine.
 func (st *stream) work() {
 	defer st.c.handlersDone.Done()
-	st.c.run(st, &st.rw, st.req, st.h)
+	h := st.c.srv.Handler
+	if st.hdrTooLarge {
+		h = headersTooLarge
+	}
+	st.c.run(st, &st.rw, st.req, h)
 }
 
 // abortStreams aborts every open stream: the connection's context ended
