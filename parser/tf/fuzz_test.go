@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -35,24 +36,7 @@ var budgetSeeds = []string{
 // files of the golden cases, the budget and nesting cases, plus the
 // checked-in corpus under testdata/fuzz/FuzzLoad.
 func FuzzLoad(f *testing.F) {
-	for _, s := range budgetSeeds {
-		f.Add([]byte(s))
-	}
-	paths, _ := filepath.Glob("testdata/*.txtar")
-	for _, p := range paths {
-		ar, err := txtar.ParseFile(p)
-		if err != nil {
-			continue
-		}
-		for _, file := range ar.Files {
-			if filepath.Ext(file.Name) == ".tf" {
-				f.Add(file.Data)
-			}
-		}
-	}
-	if src, err := os.ReadFile("../../examples/seed/main.tf"); err == nil {
-		f.Add(src)
-	}
+	addLoadSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		dir := t.TempDir()
 		p := filepath.Join(dir, "main.tf")
@@ -76,6 +60,53 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzSplit loads arbitrary configurations twice under the fuzz budget,
+// with every resource's instances evaluated one after the other and then
+// on two goroutines wherever splittable allows (split.go): the model,
+// the routes and the findings must be the same. Seeds: FuzzLoad's and
+// TestSplitMatchesSerial's configuration.
+func FuzzSplit(f *testing.F) {
+	addLoadSeeds(f)
+	f.Add([]byte(splitConfig(6)))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer func(n int) { splitMin = n }(splitMin)
+		limits := fuzzLimits
+		splitMin = 1 << 30
+		serial := loadText(t, dir, Options{limits: &limits})
+		splitMin = 1
+		if split := loadText(t, dir, Options{limits: &limits}); split != serial {
+			t.Fatalf("split evaluation differs:\n%s", cmp.Diff(serial, split))
+		}
+	})
+}
+
+// addLoadSeeds adds FuzzLoad's seeds: the budget and nesting cases, the
+// .tf files of the golden cases and the seed example.
+func addLoadSeeds(f *testing.F) {
+	for _, s := range budgetSeeds {
+		f.Add([]byte(s))
+	}
+	paths, _ := filepath.Glob("testdata/*.txtar")
+	for _, p := range paths {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			continue
+		}
+		for _, file := range ar.Files {
+			if filepath.Ext(file.Name) == ".tf" {
+				f.Add(file.Data)
+			}
+		}
+	}
+	if src, err := os.ReadFile("../../examples/seed/main.tf"); err == nil {
+		f.Add(src)
+	}
 }
 
 // FuzzLoadJSON is FuzzLoad for .tf.json files, whose strings are
