@@ -154,7 +154,16 @@ func (l *loader) exported(in *instance) cty.Value {
 			in.attrs[k] = ctyString(x)
 		}
 	}
-	return cty.ObjectVal(obj)
+	// The instances of a resource export objects of one type, mostly.
+	ob := l.exportObjs[r]
+	if ob == nil {
+		if l.exportObjs == nil {
+			l.exportObjs = map[*resource]*objectBuilder{}
+		}
+		ob = &objectBuilder{}
+		l.exportObjs[r] = ob
+	}
+	return ob.objectVal(obj)
 }
 
 // stringAttrs keeps the string-valued attributes of v for model.Node.Attrs.

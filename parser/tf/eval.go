@@ -39,10 +39,13 @@ type loader struct {
 	// exportScratch is the map exported fills for each instance of a
 	// modelled type (cty.ObjectVal copies it).
 	exportScratch map[string]cty.Value
-	modules       map[string]*module // by directory
-	insts         []*instance        // every resource and data instance, all modules
-	params        []model.Parameter
-	outputs       []model.Output
+	// exportObjs make the exported values of each resource's instances
+	// (objval.go).
+	exportObjs map[*resource]*objectBuilder
+	modules    map[string]*module // by directory
+	insts      []*instance        // every resource and data instance, all modules
+	params     []model.Parameter
+	outputs    []model.Output
 	// reported dedups diagnostics emitted once per source location.
 	reported map[string]bool
 	// relAttrs are attribute names read through splats and relative

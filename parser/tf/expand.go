@@ -90,11 +90,12 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 		}
 		keys := make([]cty.Value, n)
 		extras := make([]map[string]cty.Value, n)
-		attrs := map[string]cty.Value{} // cty.ObjectVal copies it
+		attrs := map[string]cty.Value{} // objectVal copies it
+		var ob objectBuilder
 		for i := range keys {
 			keys[i] = cty.NumberIntVal(int64(i))
 			attrs["index"] = keys[i]
-			extras[i] = map[string]cty.Value{"count": cty.ObjectVal(attrs)}
+			extras[i] = map[string]cty.Value{"count": ob.objectVal(attrs)}
 		}
 		return keys, extras, expandCount
 	case forEach != nil:
@@ -115,14 +116,15 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 			n := v.LengthInt()
 			keys, extras = make([]cty.Value, 0, n), make([]map[string]cty.Value, 0, n)
 		}
-		attrs := map[string]cty.Value{} // each's, for cty.ObjectVal, which copies it
+		attrs := map[string]cty.Value{} // each's, for objectVal, which copies it
+		var ob objectBuilder
 		switch {
 		case ty.IsMapType() || ty.IsObjectType():
 			for it := v.ElementIterator(); it.Next(); {
 				k, ev := it.Element()
 				keys = append(keys, k)
 				attrs["key"], attrs["value"] = k, ev
-				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(attrs)})
+				extras = append(extras, map[string]cty.Value{"each": ob.objectVal(attrs)})
 			}
 		case ty.IsSetType():
 			if !ty.ElementType().Equals(cty.String) {
@@ -141,7 +143,7 @@ func (mi *modInst) expandKeys(count, forEach hcl.Expression, addr string) ([]cty
 				}
 				keys = append(keys, ev)
 				attrs["key"], attrs["value"] = ev, ev
-				extras = append(extras, map[string]cty.Value{"each": cty.ObjectVal(attrs)})
+				extras = append(extras, map[string]cty.Value{"each": ob.objectVal(attrs)})
 			}
 		default:
 			hint := "for_each takes a map or a set of strings."

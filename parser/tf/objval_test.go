@@ -1,0 +1,92 @@
+package tf
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestObjectBuilderMatchesObjectVal builds runs of objects whose
+// attributes keep or change their names and types (strings, numbers,
+// nulls of any type, unknowns, marked values, nested objects and lists)
+// with one objectBuilder and compares each with cty.ObjectVal of the same
+// attributes: the same type, the same value, the same rendering. Objects
+// of the same attribute types share the builder's type.
+func TestObjectBuilderMatchesObjectVal(t *testing.T) {
+	if !ctyLayoutOK() {
+		t.Fatal("cty.Value's layout is not the one objval.go assumes: objectVal falls back to cty.ObjectVal for every object")
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	value := func(i int) cty.Value {
+		switch rnd.IntN(9) {
+		case 0:
+			return cty.StringVal(fmt.Sprint("s", i))
+		case 1:
+			return cty.NumberIntVal(int64(i))
+		case 2:
+			return cty.NullVal(cty.DynamicPseudoType)
+		case 3:
+			return cty.NullVal(cty.String)
+		case 4:
+			return cty.UnknownVal(cty.String)
+		case 5:
+			return cty.StringVal("secret").Mark("sensitive")
+		case 6:
+			return cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x"), "b": cty.NumberIntVal(int64(i))})
+		case 7:
+			return cty.ListVal([]cty.Value{cty.StringVal("x"), cty.StringVal(fmt.Sprint(i))})
+		}
+		return cty.BoolVal(i%2 == 0)
+	}
+	names := []string{"id", "arn", "name", "path", "rest_api_id", "x"}
+	shared := 0
+	for run := range 200 {
+		var b objectBuilder
+		attrs := map[string]cty.Value{}
+		for _, n := range names[:1+run%len(names)] {
+			attrs[n] = value(run)
+		}
+		var prev map[string]cty.Type
+		for i := range 30 {
+			switch rnd.IntN(4) {
+			case 0: // another value of the same type, mostly
+				for n, v := range attrs {
+					if v.Type() == cty.String && v.IsKnown() && !v.IsMarked() && !v.IsNull() {
+						attrs[n] = cty.StringVal(fmt.Sprint(n, i))
+					}
+				}
+			case 1: // a value of any type
+				attrs[names[rnd.IntN(len(names))]] = value(i)
+			case 2: // an attribute more or less
+				n := names[rnd.IntN(len(names))]
+				if _, ok := attrs[n]; ok && len(attrs) > 1 {
+					delete(attrs, n)
+				} else {
+					attrs[n] = value(i)
+				}
+			}
+			want := cty.ObjectVal(attrs)
+			got := b.objectVal(attrs)
+			if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.GoString() != want.GoString() {
+				t.Fatalf("run %d object %d: objectVal gives %#v, cty.ObjectVal %#v", run, i, got, want)
+			}
+			at := got.Type().AttributeTypes()
+			if prev != nil && reflect.ValueOf(at).Pointer() == reflect.ValueOf(prev).Pointer() {
+				shared++
+			}
+			prev = at
+		}
+	}
+	if shared < 1000 {
+		t.Fatalf("only %d objects reused the previous object's type", shared)
+	}
+	// A name that is not ASCII is left to cty.ObjectVal, which normalises it.
+	var b objectBuilder
+	attrs := map[string]cty.Value{"cafe\u0301": cty.StringVal("x")}
+	if got, want := b.objectVal(attrs), cty.ObjectVal(attrs); !got.Type().Equals(want.Type()) || !got.RawEquals(want) {
+		t.Fatalf("non-ASCII name: objectVal gives %#v, cty.ObjectVal %#v", got, want)
+	}
+}
