@@ -463,24 +463,19 @@ func checkFunction(h hints, fn *model.Function, today, base string, handlers han
 	if fn.MemorySize < model.MinFunctionMemory || fn.MemorySize > model.MaxFunctionMemory {
 		add(ruleFnMemory.errorf(rng("MemorySize"), fn.LogicalID, "Lambda accepts 128 to 10240 MB.", "function MemorySize %d is outside 128–10240 MB", fn.MemorySize))
 	}
-	for _, k := range slices.Sorted(mapKeys(fn.Environment)) {
+	var reserved []string // the few names to sort, not every variable
+	for k := range fn.Environment {
 		if slices.Contains(reservedEnv, k) {
-			add(ruleReservedEnv.errorf(fn.Props.At("Environment."+k, rng("Environment")), fn.LogicalID, "Lambda sets it itself; rename the variable.", "environment variable %s is reserved by Lambda", k))
+			reserved = append(reserved, k)
 		}
+	}
+	slices.Sort(reserved)
+	for _, k := range reserved {
+		add(ruleReservedEnv.errorf(fn.Props.At("Environment."+k, rng("Environment")), fn.LogicalID, "Lambda sets it itself; rename the variable.", "environment variable %s is reserved by Lambda", k))
 	}
 	inlineOnly := len(fn.Code.Files) == 1 && fn.Code.Files[0].Source == "" && !strings.HasPrefix(fn.Runtime, "nodejs") && !strings.HasPrefix(fn.Runtime, "python")
 	if zip && fn.BuildMethod == "" && !inlineOnly { // inline code for another runtime is E3418
 		checkHandler(fn, base, handlers, add)
-	}
-}
-
-func mapKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -520,9 +515,14 @@ func openCode(c model.Code) (*codeRoot, bool) {
 		}
 		return cr, true
 	case len(c.Files) > 0:
-		cr.files = map[string]model.CodeFile{}
-		for _, f := range c.Files {
-			cr.files[path.Clean(f.Name)] = f
+		// A few files (inline code is one) are looked up in c.Files
+		// itself (codeRoot.file): a 2,000-resource template has hundreds
+		// of functions, each with its own one-file code.
+		if len(c.Files) > maxFilesScanned {
+			cr.files = map[string]model.CodeFile{}
+			for _, f := range c.Files {
+				cr.files[path.Clean(f.Name)] = f
+			}
 		}
 		return cr, true
 	}
@@ -568,7 +568,7 @@ func (cr *codeRoot) read(name string) (string, bool) {
 		b, _ := io.ReadAll(io.LimitReader(rc, maxHandlerSource))
 		return string(b), true
 	default:
-		f, ok := cr.files[name]
+		f, ok := cr.file(name)
 		if !ok {
 			return "", false
 		}
@@ -601,16 +601,43 @@ func (cr *codeRoot) exists(name string) bool {
 		}
 		return false
 	default:
-		if _, ok := cr.files[name]; ok {
+		if _, ok := cr.file(name); ok {
 			return true
 		}
-		for n := range cr.files {
-			if strings.HasPrefix(n, name+"/") {
+		if cr.files != nil {
+			for n := range cr.files {
+				if strings.HasPrefix(n, name+"/") {
+					return true
+				}
+			}
+			return false
+		}
+		for _, f := range cr.c.Files {
+			if strings.HasPrefix(path.Clean(f.Name), name+"/") {
 				return true
 			}
 		}
 		return false
 	}
+}
+
+// maxFilesScanned is the most in-memory files codeRoot looks up by
+// scanning them; more get a map.
+const maxFilesScanned = 16
+
+// file returns the in-memory file named name (clean): of several with
+// that name once cleaned, the last, as the map openCode builds keeps.
+func (cr *codeRoot) file(name string) (model.CodeFile, bool) {
+	if cr.files != nil {
+		f, ok := cr.files[name]
+		return f, ok
+	}
+	for i := len(cr.c.Files) - 1; i >= 0; i-- {
+		if path.Clean(cr.c.Files[i].Name) == name {
+			return cr.c.Files[i], true
+		}
+	}
+	return model.CodeFile{}, false
 }
 
 // checkHandler reports a handler whose file or export is missing from the

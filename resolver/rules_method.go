@@ -135,8 +135,7 @@ var _ = define(Rule{
 		if !isHTTPIntegration(in) {
 			return
 		}
-		for _, ph := range placeholder().FindAllStringSubmatch(strings.ReplaceAll(in.URI, "${", "$["), -1) {
-			name := ph[1]
+		for _, name := range placeholderNames(in.URI) {
 			if _, ok := in.RequestParameters["integration.request.path."+name]; !ok {
 				r.errorf(mc.at("Uri"), mc.m.LogicalID,
 					fmt.Sprintf(r.pick("Add RequestParameters: {integration.request.path.%[1]s: method.request.path.%[2]s} to the integration (and method.request.path.%[2]s: true to the method).",
@@ -147,6 +146,38 @@ var _ = define(Rule{
 		}
 	},
 })
+
+// placeholderNames returns the names of uri's {placeholders}, what the
+// pattern placeholder finds in uri once every "${" (a Fn::Sub variable
+// left in place) is "$[": each '{' not right after a '$', followed by
+// one or more bytes up to the first '{', '}' or '$', which must be '}'.
+// (The check runs once per HTTP integration: the pattern cost about a
+// third of the model rules on a 2,000-resource template.)
+func placeholderNames(uri string) []string {
+	var names []string
+	for i := 0; i < len(uri); {
+		j := strings.IndexByte(uri[i:], '{')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i > 0 && uri[i-1] == '$' {
+			i++
+			continue
+		}
+		k := i + 1
+		for k < len(uri) && uri[k] != '{' && uri[k] != '}' && uri[k] != '$' {
+			k++
+		}
+		if k < len(uri) && uri[k] == '}' && k > i+1 {
+			names = append(names, uri[i+1:k])
+			i = k + 1
+		} else {
+			i++
+		}
+	}
+	return names
+}
 
 var _ = define(Rule{
 	ID: "E3211", Level: "error",
