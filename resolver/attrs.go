@@ -300,11 +300,25 @@ func (s *stack) nameOf(r *resource) (name string, generated bool) {
 	return name, true
 }
 
+// resources returns s.res[id] for each id of s.resOrder, in that order:
+// the loops over every resource (lowering runs a dozen) without a map
+// lookup each. The list is rebuilt, in a new array, when resOrder grew;
+// from assignAttrs on (after samImplied added the last) it does not
+// change, so the graph's goroutine and lowering may both read it.
+func (s *stack) resources() []*resource {
+	if len(s.resList) != len(s.resOrder) {
+		s.resList = make([]*resource, len(s.resOrder))
+		for i, id := range s.resOrder {
+			s.resList[i] = s.res[id]
+		}
+	}
+	return s.resList
+}
+
 // assignAttrs computes every live resource's attributes up front, so
 // evaluation order does not matter for the model.
 func (s *stack) assignAttrs() {
-	for _, id := range s.resOrder {
-		r := s.res[id]
+	for _, r := range s.resources() {
 		if r.attrs == nil {
 			r.attrs = map[string]string{}
 			r.attrs = s.computeAttrs(r)

@@ -270,8 +270,8 @@ func (s *stack) buildGraph() []*model.Node {
 	if s.isSAM() {
 		sg = newSAMGraph(s)
 	}
-	for _, id := range s.resOrder {
-		r := s.res[id]
+	for _, r := range s.resources() {
+		id := r.id
 		if r.implied {
 			continue
 		}

@@ -113,8 +113,7 @@ func (s *stack) functionRefARN(ref string) string {
 // in declaration order, as publishing them one after another would.
 func (s *stack) versionNumber(r *resource, fnARN string) int {
 	n := 0
-	for _, id := range s.resOrder {
-		v := s.res[id]
+	for _, v := range s.resources() {
 		if v.typ != "AWS::Lambda::Version" || !v.live {
 			continue
 		}
@@ -200,8 +199,7 @@ func (s *stack) samDotted(name string) (*resource, string, bool) {
 func (l *lowerer) lowerFunctions() {
 	s := l.s
 	byARN := map[string]*model.Function{}
-	for _, id := range s.resOrder {
-		r := s.res[id]
+	for _, r := range s.resources() {
 		if !r.live || r.implied {
 			continue
 		}
@@ -224,8 +222,7 @@ func (l *lowerer) lowerFunctions() {
 		}
 		return byARN[s.functionRefARN(ref)], fr.Qualifier
 	}
-	for _, id := range s.resOrder {
-		r := s.res[id]
+	for _, r := range s.resources() {
 		if !r.live || r.implied {
 			continue
 		}
@@ -233,15 +230,15 @@ func (l *lowerer) lowerFunctions() {
 		switch r.typ {
 		case "AWS::Lambda::Alias":
 			if fn, _ := find(p.str("FunctionName")); fn != nil {
-				fn.Aliases = append(fn.Aliases, model.FunctionAlias{LogicalID: id, Name: p.str("Name"), FunctionVersion: p.str("FunctionVersion"), ARN: r.attrs["Ref"], Range: r.keyRange})
+				fn.Aliases = append(fn.Aliases, model.FunctionAlias{LogicalID: r.id, Name: p.str("Name"), FunctionVersion: p.str("FunctionVersion"), ARN: r.attrs["Ref"], Range: r.keyRange})
 			}
 		case "AWS::Lambda::Version":
 			if fn, _ := find(p.str("FunctionName")); fn != nil {
-				fn.Versions = append(fn.Versions, model.FunctionVersion{LogicalID: id, Version: r.attrs["Version"], ARN: r.attrs["Ref"], Range: r.keyRange})
+				fn.Versions = append(fn.Versions, model.FunctionVersion{LogicalID: r.id, Version: r.attrs["Version"], ARN: r.attrs["Ref"], Range: r.keyRange})
 			}
 		case "AWS::Lambda::Permission":
 			if fn, q := find(p.str("FunctionName")); fn != nil {
-				fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: id, Action: p.str("Action"), Principal: p.str("Principal"),
+				fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: r.id, Action: p.str("Action"), Principal: p.str("Principal"),
 					SourceArn: p.str("SourceArn"), Qualifier: q, Range: r.keyRange, Props: p.ranges()})
 			}
 		}
@@ -493,12 +490,11 @@ func (l *lowerer) layers(arns []string, rng diag.Range) []model.Layer {
 	var out []model.Layer
 	for _, arn := range arns {
 		ly := model.Layer{ARN: arn, Range: rng}
-		for _, id := range l.s.resOrder {
-			r := l.s.res[id]
+		for _, r := range l.s.resources() {
 			if !r.live || (r.typ != "AWS::Lambda::LayerVersion" && r.typ != "AWS::Serverless::LayerVersion") || r.attrs["Ref"] != arn {
 				continue
 			}
-			ly.LogicalID, ly.Range = id, r.keyRange
+			ly.LogicalID, ly.Range = r.id, r.keyRange
 			p := l.propsOf(r)
 			switch {
 			case l.assetCode(r, "Content", &ly.Code, p.at("Content", r.keyRange)):

@@ -36,6 +36,8 @@ type lowerer struct {
 	// (ensurePath).
 	children map[childKey]*model.Resource
 	indexed  map[*model.RestAPI]bool
+	// byType are the live resources by type (live).
+	byType map[string][]*resource
 	// unmanaged are the SAM Api events whose API's definition SAM does
 	// not write (checkUnmanagedEvents).
 	unmanaged []unmanagedEvent
@@ -249,15 +251,18 @@ func (p *props) items(key string) []*props {
 
 func (p *props) has(key string) bool { return p.node.Get(key) != nil }
 
+// live returns the live resources of type typ in declaration order: the
+// first call sorts every resource by type, in one pass.
 func (l *lowerer) live(typ string) []*resource {
-	var out []*resource
-	for _, id := range l.s.resOrder {
-		r := l.s.res[id]
-		if r.live && r.typ == typ {
-			out = append(out, r)
+	if l.byType == nil {
+		l.byType = map[string][]*resource{}
+		for _, r := range l.s.resources() {
+			if r.live {
+				l.byType[r.typ] = append(l.byType[r.typ], r)
+			}
 		}
 	}
-	return out
+	return l.byType[typ]
 }
 
 // api finds the API an element's RestApiId names.

@@ -113,6 +113,8 @@ type stack struct {
 	condBusy   map[string]bool
 	res        map[string]*resource
 	resOrder   []string
+	// resList is s.res[id] for each id of resOrder (resources).
+	resList []*resource
 	// condition-resolution state
 	region, account, stackName, partition, urlSuffix string
 	transforms                                       []string
