@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -237,6 +239,10 @@ func (r *jsonReader) str() (string, bool) {
 	r.off++ // opening quote
 	start := r.off
 	for r.off < len(r.src) {
+		r.off = plainRun(r.src, r.off)
+		if r.off >= len(r.src) {
+			break
+		}
 		switch c := r.src[r.off]; {
 		case c == '"':
 			s := r.text(start, r.off)
@@ -254,6 +260,35 @@ func (r *jsonReader) str() (string, bool) {
 	}
 	giveUp()
 	return "", false
+}
+
+// plainRun returns the offset of the first byte at or after off, in
+// steps of eight, that may end a string's plain run: a quote, a
+// backslash, a control character, 0x7F or a byte of a multi-byte rune;
+// where fewer than eight bytes remain, off unchanged. For a word of
+// ASCII bytes each mask flags exactly the bytes it names (no per-byte sum
+// carries into the next byte), so the first flagged byte is the first
+// such byte; a word with a byte of 0x80 or more is left to the caller's
+// byte-at-a-time loop, which then comes back here.
+func plainRun(src []byte, off int) int {
+	const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
+	for off+8 <= len(src) {
+		w := binary.LittleEndian.Uint64(src[off:])
+		if w&high != 0 {
+			return off
+		}
+		control := ^(w + 0x60*ones) & high // bytes under 0x20
+		del := (w + ones) & high           // 0x7F
+		q := w ^ '"'*ones
+		quote := ^((q&low + low) | q | low) & high
+		b := w ^ '\\'*ones
+		backslash := ^((b&low + low) | b | low) & high
+		if stop := control | del | quote | backslash; stop != 0 {
+			return off + bits.TrailingZeros64(stop)/8
+		}
+		off += 8
+	}
+	return off
 }
 
 // nonASCII steps over one multi-byte rune of a string, giving up on the

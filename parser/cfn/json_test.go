@@ -3,6 +3,7 @@ package cfn
 import (
 	"encoding/json"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -152,7 +153,9 @@ func TestJSONReaderMatchesYAML(t *testing.T) {
 // FuzzJSONReader: whatever the JSON reader reads, it reads as the general
 // path does.
 func FuzzJSONReader(f *testing.F) {
-	for _, s := range []string{`{}`, `{"A": [1, 2.5, true, null, "x\u00e9\n"]}`, `{"A": {"Fn::GetAtt": "B.C"}}`, "{\n\"A\":\r\n{}}"} {
+	for _, s := range []string{`{}`, `{"A": [1, 2.5, true, null, "x\u00e9\n"]}`, `{"A": {"Fn::GetAtt": "B.C"}}`, "{\n\"A\":\r\n{}}",
+		// Strings long enough for plainRun's words, with every byte it stops at.
+		"{\"Description\": \"a string of more than eight bytes, \\\"quoted\\\" and \\\\ and caf\u00e9 \u00e9t\u00e9 \\u00e9\",\n  \"K\": [\"0123456789abcdef\", \"x\ty\", \"\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\"]}"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -177,4 +180,45 @@ func BenchmarkParseJSONGeneralPath(b *testing.B) {
 // treeDiff explains how two trees differ, spans shown as ranges.
 func treeDiff(a, b *Node) string {
 	return cmp.Diff(a, b, cmp.Transformer("Range", Span.Range))
+}
+
+// TestPlainRun checks the eight-at-a-time skip over a string's plain bytes
+// against the byte-at-a-time rule it stands for: every byte it skips is
+// plain, and it stops only at a byte that is not, at a word with a byte of
+// 0x80 or more (which the caller reads a byte at a time), or where fewer
+// than eight bytes remain.
+func TestPlainRun(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c != 0x7F && c < 0x80 && c != '"' && c != '\\' }
+	alphabet := []byte{'a', 'Z', ' ', '0', '~', '!', '#', '[', ']', '"', '\\', 0, '\n', '\t', 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xFF, '!' - 1, '"' + 1, '\\' - 1, '\\' + 1}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		src := make([]byte, r.IntN(40))
+		for i := range src {
+			if r.IntN(4) == 0 {
+				src[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				src[i] = byte(0x20 + r.IntN(0x5F)) // printable ASCII
+			}
+		}
+		for off := range len(src) + 1 {
+			p := plainRun(src, off)
+			if p < off || p > len(src) {
+				t.Fatalf("plainRun(%q, %d) = %d", src, off, p)
+			}
+			for i := off; i < p; i++ {
+				if !plain(src[i]) {
+					t.Fatalf("plainRun(%q, %d) = %d skipped byte %d (%#x)", src, off, p, i, src[i])
+				}
+			}
+			if p < len(src) && plain(src[p]) && p+8 <= len(src) {
+				ascii := true
+				for _, c := range src[p : p+8] {
+					ascii = ascii && c < 0x80
+				}
+				if ascii {
+					t.Fatalf("plainRun(%q, %d) = %d stopped at a plain byte in an ASCII word", src, off, p)
+				}
+			}
+		}
+	}
 }
