@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -728,6 +729,13 @@ func (r *yamlReader) plainEnd(flow bool) (end, stop int) {
 	i := r.off
 	end = i
 	for i < len(r.src) {
+		if j := plainStop(r.src, i, flow); j > i {
+			// Bytes none of the cases below stops at.
+			i, end = j, j
+			if i == len(r.src) {
+				break
+			}
+		}
 		switch c := r.src[i]; {
 		case c == '\n':
 			return end, i
@@ -750,6 +758,33 @@ func (r *yamlReader) plainEnd(flow bool) (end, stop int) {
 		end = i
 	}
 	return end, i
+}
+
+// byteMask flags, in the high bit of each byte, the bytes of w equal to
+// c: exactly those (no per-byte sum carries into the next byte).
+func byteMask(w uint64, c byte) uint64 {
+	const low, high = 0x7F7F7F7F7F7F7F7F, 0x8080808080808080
+	x := w ^ 0x0101010101010101*uint64(c)
+	return ^((x&low + low) | x | low) & high
+}
+
+// plainStop returns the first byte at or after i, in steps of eight, that
+// plainEnd's loop may stop at: a line feed, a space, a colon, or in flow
+// context a flow indicator; where fewer than eight bytes remain, i
+// unchanged.
+func plainStop(src []byte, i int, flow bool) int {
+	for i+8 <= len(src) {
+		w := binary.LittleEndian.Uint64(src[i:])
+		stop := byteMask(w, '\n') | byteMask(w, ' ') | byteMask(w, ':')
+		if flow {
+			stop |= byteMask(w, ',') | byteMask(w, '[') | byteMask(w, ']') | byteMask(w, '{') | byteMask(w, '}') | byteMask(w, '?')
+		}
+		if stop != 0 {
+			return i + bits.TrailingZeros64(stop)/8
+		}
+		i += 8
+	}
+	return i
 }
 
 // quoted reads a quoted scalar at off and returns its value. One that

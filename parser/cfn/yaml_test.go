@@ -432,3 +432,56 @@ func TestPlainTextWords(t *testing.T) {
 		t.Fatalf("%d of 200,000 texts plain: the test does not decide anything", plain)
 	}
 }
+
+// TestPlainStop checks plainEnd, which skips eight bytes at a time
+// (plainStop), against the byte-at-a-time loop it had, on random texts with
+// the bytes it stops at, multi-byte runes and invalid UTF-8, from every
+// offset, in block and flow context.
+func TestPlainStop(t *testing.T) {
+	plainEndRef := func(r *yamlReader, flow bool) (end, stop int) {
+		i := r.off
+		end = i
+		for i < len(r.src) {
+			switch c := r.src[i]; {
+			case c == '\n':
+				return end, i
+			case c == ' ':
+				j := i
+				for j < len(r.src) && r.src[j] == ' ' {
+					j++
+				}
+				if j == len(r.src) || r.src[j] == '\n' || r.src[j] == '#' {
+					return end, i
+				}
+				i = j
+				continue
+			case c == ':' && r.blankz(i+1):
+				return end, i
+			case flow && r.flowIndicator(i):
+				return end, i
+			}
+			i++
+			end = i
+		}
+		return end, i
+	}
+	pieces := []string{"a", "Z", "0", "-", ":", ": ", " ", "  ", "\n", "#", " #", ",", "[", "]", "{", "}", "?", "é", "€", "\xff", "\xc3", "AWS::ApiGateway::Method", "x"}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 30000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		src := []byte(b.String())
+		for off := range len(src) + 1 {
+			for _, flow := range []bool{false, true} {
+				y := &yamlReader{src: src, off: off}
+				e1, s1 := y.plainEnd(flow)
+				e2, s2 := plainEndRef(y, flow)
+				if e1 != e2 || s1 != s2 {
+					t.Fatalf("plainEnd(%q at %d, flow %v) = %d, %d; byte at a time %d, %d", src, off, flow, e1, s1, e2, s2)
+				}
+			}
+		}
+	}
+}
