@@ -143,8 +143,13 @@ func testAheadOutputAttribution(t *testing.T, runtime string) {
 	if t.Failed() {
 		return
 	}
-	if st := s.lookup("f").stats(); st.aheads == 0 || st.peak != 1 {
-		t.Fatalf("stats %+v: want events handed ahead to one instance", st)
+	// The Node bootstrap takes two events ahead, the Python one one.
+	depth := 2
+	if strings.HasPrefix(runtime, "python") {
+		depth = 1
+	}
+	if st := s.lookup("f").stats(); st.aheads == 0 || st.peak != 1 || st.deepest != depth {
+		t.Fatalf("stats %+v: want events handed ahead to one instance, %d at a time", st, depth)
 	}
 	for n, c := range ranCount(t, ran) {
 		if c != 1 {
@@ -253,6 +258,74 @@ func testAheadHandedBackOnCrash(t *testing.T, runtime string) {
 	}
 	if c := ranCount(t, ran); c[2] != 1 {
 		t.Errorf("the invocation behind ran %d times, want once", c[2])
+	}
+}
+
+// startTwoBehind is startBehind with invocations 2 and 3 both handed ahead
+// to the instance running 1.
+func startTwoBehind(t *testing.T, s *Service, ran, extra string) (first, second, third chan Result) {
+	t.Helper()
+	first, second = startBehind(t, s, ran, extra)
+	third = make(chan Result, 1)
+	aheads := s.lookup("f").stats().aheads
+	go func() { r, _ := invokeN(t, s, 3, ""); third <- r }()
+	waitFor(t, func() bool { return s.lookup("f").stats().aheads == aheads+1 })
+	if st := s.lookup("f").stats(); st.deepest != 2 {
+		t.Fatalf("stats %+v: want two events ahead at once", st)
+	}
+	return first, second, third
+}
+
+// Two events ahead (the Node bootstrap's) of an invocation that times
+// out, or whose process crashes, did not start: both run on another
+// instance, once each.
+func TestTwoAheadHandedBack(t *testing.T) {
+	for _, rt := range []string{"nodejs20.x"} {
+		for _, c := range []struct{ name, extra, errType string }{
+			{"timeout", `,"ms":20000`, "Sandbox.Timedout"},
+			{"crash", `,"ms":300,"exit":3`, "Runtime.ExitError"},
+		} {
+			t.Run(rt+"/"+c.name, func(t *testing.T) {
+				timeout := 30 * time.Second
+				if c.name == "timeout" {
+					timeout = time.Second
+				}
+				s, _, ran := aheadFunctionIn(t, rt, Config{}, timeout)
+				first, second, third := startTwoBehind(t, s, ran, c.extra)
+				if r := <-first; r.ErrorType != c.errType {
+					t.Errorf("the failing invocation: %+v, want %s", r, c.errType)
+				}
+				for i, ch := range []chan Result{second, third} {
+					if r := <-ch; r.FunctionError != "" {
+						t.Errorf("invocation %d behind it: %s %s, want it run on another instance", i+2, r.FunctionError, r.Payload)
+					}
+				}
+				if c := ranCount(t, ran); c[2] != 1 || c[3] != 1 {
+					t.Errorf("the invocations behind ran %d and %d times, want once each", c[2], c[3])
+				}
+			})
+		}
+	}
+}
+
+// Two events ahead: once the first is answered, the second starts, then
+// the third, each on the same process, with its own output.
+func TestTwoAheadRunInOrder(t *testing.T) {
+	s, logs, ran := aheadFunction(t, Config{}, 30*time.Second)
+	first, second, third := startTwoBehind(t, s, ran, `,"ms":300,"log":true`)
+	var outs [3]aheadOut
+	for i, ch := range []chan Result{first, second, third} {
+		r := <-ch
+		if r.FunctionError != "" || json.Unmarshal(r.Payload, &outs[i]) != nil || outs[i].N != i+1 {
+			t.Fatalf("invocation %d: %s %s", i+1, r.FunctionError, r.Payload)
+		}
+		logs.waitLog(t, "END RequestId: "+r.RequestID)
+	}
+	if outs[0].PID != outs[1].PID || outs[1].PID != outs[2].PID {
+		t.Errorf("pids %d, %d, %d: want the events ahead run by the same process", outs[0].PID, outs[1].PID, outs[2].PID)
+	}
+	if b, _ := os.ReadFile(ran); string(b) != "0\n1\n2\n3\n" {
+		t.Errorf("started in the order %q, want 0 1 2 3", b)
 	}
 }
 

@@ -38,13 +38,16 @@ type instance struct {
 	mu      sync.Mutex
 	cur     *invocation // dispatched and not yet answered
 	pollers []poll      // GET /next waiting for an event, oldest first
-	// ahead is the invocation whose event the runtime was handed while it
-	// runs cur, to start as soon as it has posted its answer to the
-	// invocation aheadAfter names (cfnrun's bootstraps take events ahead:
-	// a warm invocation then costs no wait for the next event). It becomes
-	// cur (promote) when that answer is read. Until then it has not run:
-	// an instance that ends first hands it back (unfetched).
-	ahead      *invocation
+	// ahead holds the invocations whose events the runtime was handed
+	// while it runs cur, in order, at most aheadDepth: ahead[0] starts as
+	// soon as the runtime has posted its answer to the invocation
+	// aheadAfter names, each next one when the one before is answered
+	// (cfnrun's bootstraps take events ahead: a warm invocation then costs
+	// no wait for the next event, even when cfnrun's reply to the last
+	// answer is late). ahead[0] becomes cur (promote) when that answer is
+	// read. Until then an invocation ahead has not run: an instance that
+	// ends first hands it back (unfetched).
+	ahead      []*invocation
 	aheadAfter string
 	conns      map[*rapiConn]struct{}
 	// connsGone, once set (reap), is closed when the last connection ends.
@@ -481,9 +484,10 @@ func (in *instance) unfetched(inv *invocation) bool {
 	if ok {
 		in.cur = nil
 	}
-	ahead := in.ahead == inv
+	i := slices.Index(in.ahead, inv)
+	ahead := i >= 0
 	if ahead {
-		in.ahead = nil
+		in.ahead = slices.Delete(in.ahead, i, i+1)
 	}
 	in.mu.Unlock()
 	if ok {
@@ -506,7 +510,7 @@ func (in *instance) unfetched(inv *invocation) bool {
 // output before its START.
 func (in *instance) promote(id string) {
 	in.mu.Lock()
-	ok := in.ahead != nil && in.aheadAfter == id
+	ok := len(in.ahead) > 0 && in.aheadAfter == id
 	in.mu.Unlock()
 	if !ok {
 		return // no event ahead: the common answer takes no log lock
@@ -514,12 +518,16 @@ func (in *instance) promote(id string) {
 	in.logs.mu.Lock()
 	defer in.logs.mu.Unlock()
 	in.mu.Lock()
-	a := in.ahead
-	if a == nil || in.aheadAfter != id {
+	if len(in.ahead) == 0 || in.aheadAfter != id {
 		in.mu.Unlock()
 		return
 	}
-	in.ahead, in.aheadAfter = nil, ""
+	a := in.ahead[0]
+	in.ahead = slices.Delete(in.ahead, 0, 1)
+	in.aheadAfter = "" // the next one ahead starts after a's answer
+	if len(in.ahead) > 0 {
+		in.aheadAfter = a.id
+	}
 	a.ahead = false
 	a.start = time.Now()
 	a.deadline = a.start.Add(in.fn.timeout)

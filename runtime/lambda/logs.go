@@ -329,11 +329,16 @@ func (in *instance) flushPartialLocked() {
 	l.n = 0
 }
 
-// isAhead reports whether id is the invocation ahead, not begun.
+// isAhead reports whether id is an invocation ahead, not begun.
 func (in *instance) isAhead(id string) bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.ahead != nil && in.ahead.id == id
+	for _, a := range in.ahead {
+		if a.id == id {
+			return true
+		}
+	}
+	return false
 }
 
 // logLineLocked logs one line of the function's output under the

@@ -53,6 +53,7 @@ type function struct {
 	live    int
 	peak    int // the most instances live at once, for tests
 	aheads  int // events handed ahead, for tests
+	deepest int // the most events ahead one instance held, for tests
 	waiters []*waiter
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
@@ -362,35 +363,54 @@ func (fn *function) release(in *instance) {
 // instance that frees up first (or that the scaler starts).
 const aheadMax = 5 * time.Millisecond
 
-// prefetch hands the oldest waiting invocation to a busy instance whose
-// runtime waits for an event ahead (hdrAhead), when its invocations are
-// quick: the runtime starts it as soon as it has answered the one it
-// runs, without waiting for cfnrun.
+// aheadDepth is how many events ahead an instance holds at most; the
+// runtime takes as many as it keeps requests for them outstanding (the
+// Node bootstrap two, the Python one one). With one, a runtime that
+// answers before cfnrun has handed it the next event (cfnrun is starved
+// of CPU, or busy with the other instances' answers) waits for it,
+// asleep; a second one covers that delay: Node's context switches per
+// invocation fell by about a third, and both sides' CPU per invocation
+// by 12-17% (docs/performance.md, Lambda, item 20). The Python
+// bootstrap, whose invocations cost more of its own CPU, served fewer
+// requests/s with two (5 of 6 rounds), so it asks for one.
+const aheadDepth = 2
+
+// prefetch hands the oldest waiting invocations to a busy instance whose
+// runtime waits for events ahead (hdrAhead), when its invocations are
+// quick: the runtime starts each as soon as it has answered the one
+// before, without waiting for cfnrun.
 func (fn *function) prefetch(in *instance) {
 	if in.lastDur.Load() > int64(fn.aheadMax) {
 		return
 	}
+	var granted [aheadDepth]*waiter
+	var c *rapiConn
+	n := 0
 	fn.mu.Lock()
-	if len(fn.waiters) == 0 {
-		fn.mu.Unlock()
-		return
-	}
-	w := fn.waiters[0]
-	c := fn.aheadLocked(in, w.inv)
-	if c != nil {
+	for n < aheadDepth && len(fn.waiters) > 0 {
+		w := fn.waiters[0]
+		cc := fn.aheadLocked(in, w.inv)
+		if cc == nil {
+			break
+		}
+		c = cc
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		granted[n] = w
+		n++
 	}
 	fn.mu.Unlock()
 	if c != nil {
-		c.flush()
+		c.flush() // the events go out in one write
+	}
+	for _, w := range granted[:n] {
 		w.ch <- in
 	}
 }
 
 // aheadLocked hands inv ahead to in when it can take it (fn.mu held): a
 // quick instance, not to be replaced (new code) or recycled, whose runtime
-// runs an invocation and waits for an event ahead. It returns the
-// connection to flush.
+// runs an invocation, holds fewer than aheadDepth events ahead and waits
+// for another. It returns the connection to flush.
 func (fn *function) aheadLocked(in *instance, inv *invocation) *rapiConn {
 	if fn.closed || in.gen != fn.gen || in.lastDur.Load() > int64(fn.aheadMax) || fn.worn(in) || in.dead() {
 		return nil
@@ -398,11 +418,15 @@ func (fn *function) aheadLocked(in *instance, inv *invocation) *rapiConn {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	cur := in.cur
-	if in.closed || in.ahead != nil || cur == nil || !cur.delivered || len(in.pollers) == 0 || !in.pollers[0].ahead {
+	if in.closed || len(in.ahead) >= aheadDepth || cur == nil || !cur.delivered || len(in.pollers) == 0 || !in.pollers[0].ahead {
 		return nil
 	}
 	inv.on, inv.ahead = in, true
-	in.ahead, in.aheadAfter = inv, cur.id
+	if len(in.ahead) == 0 {
+		in.aheadAfter = cur.id
+	}
+	in.ahead = append(in.ahead, inv)
+	fn.deepest = max(fn.deepest, len(in.ahead))
 	fn.aheads++
 	in.handed.Add(1)
 	return in.deliverLocked(inv, true)
@@ -597,12 +621,12 @@ func (fn *function) close() {
 func (fn *function) wait() { fn.procs.Wait() }
 
 // stats is a snapshot of the pool, for tests and the start-up table.
-type stats struct{ live, idle, waiting, peak, aheads int }
+type stats struct{ live, idle, waiting, peak, aheads, deepest int }
 
 func (fn *function) stats() stats {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads}
+	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads, fn.deepest}
 }
 
 // pids returns the process ids of the function's live instances.

@@ -56,10 +56,11 @@ const (
 
 	// cfnrun's extension for its own bootstraps (node, python): a GET
 	// /next with hdrAhead: 1 may be answered, while the runtime still
-	// runs an invocation, with the event of the one it is to run next
-	// (an event "ahead"), which carries hdrAheadTimeout (the function's
-	// timeout in ms: its deadline is counted from when the runtime starts
-	// it) in place of a deadline it cannot know. See instance.ahead.
+	// runs an invocation, with the event of one it is to run after it
+	// (an event "ahead"; up to aheadDepth of them), which carries
+	// hdrAheadTimeout (the function's timeout in ms: its deadline is
+	// counted from when the runtime starts it) in place of a deadline it
+	// cannot know. See instance.ahead.
 	hdrAhead        = "Cfnrun-Runtime-Ahead"
 	hdrAheadTimeout = "Cfnrun-Runtime-Timeout-Ms"
 	// hdrExiting: 1 on an invocation's /error says the runtime exits

@@ -10,12 +10,12 @@
 // The Runtime API is spoken over one keep-alive HTTP/1.1 connection (a Unix
 // socket cfnrun passes, or AWS_LAMBDA_RUNTIME_API's port) with a small
 // client of its own: the response to an invocation and the request for
-// the next one go out in one write (HTTP/1.1 pipelining). It keeps one
-// more request for the next event outstanding, marked with cfnrun's
-// Cfnrun-Runtime-Ahead header: cfnrun may answer it, while an invocation
-// runs, with the event to run after it, which then starts as soon as the
-// answer is written, without waiting for cfnrun. A warm invocation under
-// load thus costs one write and, most of the time, no wait.
+// the next one go out in one write (HTTP/1.1 pipelining). It keeps two
+// more requests for the next events outstanding, marked with cfnrun's
+// Cfnrun-Runtime-Ahead header: cfnrun may answer them, while an invocation
+// runs, with the events to run after it (up to two), each of which then
+// starts as soon as the answer before it is written, without waiting for
+// cfnrun. A warm invocation under load thus costs one write and no wait.
 //
 // Output: the first write of each invocation to process.stdout or
 // process.stderr (console.* write there) is preceded, in the same write,
@@ -322,8 +322,8 @@ function fatal(err, code, what) {
   if (current && client) {
     const id = current.id;
     current = null;
-    // Cfnrun-Runtime-Exiting: an event ahead this process holds must not
-    // count as started here: cfnrun hands it back when the process ends.
+    // Cfnrun-Runtime-Exiting: the events ahead this process holds must not
+    // count as started here: cfnrun hands them back when the process ends.
     client.send(post('invocation/' + id + '/error', body,
       { 'Lambda-Runtime-Function-Error-Type': type, 'Cfnrun-Runtime-Exiting': '1' }), () => process.exit(code));
   } else {
@@ -497,9 +497,9 @@ async function main() {
     if (running || queued.length > 0) queued.push(res);
     else start(res);
   };
-  // Two requests for events: the second is answered ahead (or, when
-  // cfnrun has none, with the event after the first).
-  client.send(NEXT + NEXT, onNext, onNext);
+  // Three requests for events: the second and third are answered ahead
+  // (or, when cfnrun has none, with the events after the first).
+  client.send(NEXT + NEXT + NEXT, onNext, onNext, onNext);
 }
 
 main();
