@@ -1037,15 +1037,18 @@ func (cc *cconn) newResponse(st *cstream, b *respBlock, status int) *http.Respon
 	}
 	vals := make([]string, len(fields)) // one backing array for single values
 	for i, hf := range fields {
-		k, ok := cc.canon[hf.Name]
-		if !ok {
-			k = http.CanonicalHeaderKey(hf.Name)
-			if len(cc.canon) < 256 {
-				cc.canon[hf.Name] = k
+		k := commonCanonical(hf.Name)
+		if k == "" {
+			var ok bool
+			if k, ok = cc.canon[hf.Name]; !ok {
+				k = http.CanonicalHeaderKey(hf.Name)
+				if len(cc.canon) < 256 {
+					cc.canon[hf.Name] = k
+				}
 			}
 		}
-		if prev, dup := h[k]; dup {
-			h[k] = append(prev, hf.Value)
+		if seenBefore(fields, i, h, k) {
+			h[k] = append(h[k], hf.Value)
 			continue
 		}
 		vals[i] = hf.Value

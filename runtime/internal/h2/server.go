@@ -1271,18 +1271,21 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 		if hf.Name == "host" && authority == "" {
 			authority = hf.Value
 		}
-		k, ok := c.canon[hf.Name]
-		if !ok {
-			k = http.CanonicalHeaderKey(hf.Name)
-			if c.canon == nil {
-				c.canon = map[string]string{}
-			}
-			if len(c.canon) < 256 && len(hf.Name) <= 64 {
-				c.canon[hf.Name] = k
+		k := commonCanonical(hf.Name)
+		if k == "" {
+			var ok bool
+			if k, ok = c.canon[hf.Name]; !ok {
+				k = http.CanonicalHeaderKey(hf.Name)
+				if c.canon == nil {
+					c.canon = map[string]string{}
+				}
+				if len(c.canon) < 256 && len(hf.Name) <= 64 {
+					c.canon[hf.Name] = k
+				}
 			}
 		}
-		if prev, dup := h[k]; dup {
-			h[k] = append(prev, hf.Value)
+		if seenBefore(fields, i, h, k) {
+			h[k] = append(h[k], hf.Value)
 			continue
 		}
 		vals[i] = hf.Value
