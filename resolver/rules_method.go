@@ -216,6 +216,29 @@ var _ = define(Rule{
 	},
 })
 
+var _ = define(Rule{
+	ID: "W3227", Level: "warning",
+	Summary: "AWS, HTTP or MOCK (non-proxy) integration without integration responses",
+	Why: "A non-proxy integration's answer reaches the client only through an integration response; with none, every request answers " +
+		"500 {\"message\": \"Internal server error\"} (execution log: \"No match for output mapping and no default output mapping configured\"). " +
+		"AWS's docs: \"For a non-proxy integration, you must set up at least one integration response, and make it the default response\". " +
+		"cfnrun up answers the same.",
+	Integration: func(r report, mc methodCheck, in *model.Integration) {
+		switch in.Type {
+		case model.IntegrationAWS, model.IntegrationHTTP, model.IntegrationMock:
+		default:
+			return
+		}
+		if len(in.Responses) > 0 {
+			return
+		}
+		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add IntegrationResponses: [{StatusCode: \"200\"}] (a default response: no SelectionPattern), with a matching MethodResponses entry",
+			"Add an aws_api_gateway_integration_response (and its aws_api_gateway_method_response) with status_code = \"200\" and no selection_pattern")+
+			"; without one, API Gateway (and cfnrun up) answers 500 to every request.",
+			"%s integration of %s has no integration response", in.Type, mc.where)
+	},
+})
+
 // timeoutOutOfRange reports whether API Gateway rejects the timeout
 // whatever the account's quota.
 func timeoutOutOfRange(api *model.RestAPI, ms int) bool {
