@@ -40,6 +40,9 @@ func (l *lowerer) nestedStacks() {
 			if n := p.node.Get(key); n == nil || n.Kind == cfn.Mapping && n.Get("ApplicationId") != nil {
 				continue // nothing, or a SAR application (ApplicationId, SemanticVersion)
 			}
+			if !l.s.knownLocally(p.node.Get(key)) {
+				continue // built from a parameter without a value, a resource's id...: sam skips it too
+			}
 			loc := p.str(key)
 			if !localTemplatePath(loc) {
 				continue
@@ -71,4 +74,80 @@ func localTemplatePath(loc string) bool {
 		return true
 	}
 	return false
+}
+
+// knownLocally reports whether n's value is known without deploying: it
+// refers only to parameters with a value (a default, --param), pseudo
+// parameters and --set values. A TemplateURL built from a parameter
+// without one (`!Join ["/", [!Ref ProjectS3Root, "child.yaml"]]`, an S3
+// prefix given at deploy time) evaluates to cfnrun's placeholder, which is
+// no local path; sam local start-api skips a TemplateURL whose intrinsics
+// it cannot resolve.
+func (s *stack) knownLocally(n *cfn.Node) bool {
+	if n == nil {
+		return true
+	}
+	known := func(name string) bool {
+		if _, ok := s.pseudo(name); ok {
+			return true
+		}
+		if p, ok := s.params[name]; ok {
+			return p.source != "placeholder"
+		}
+		if _, ok := s.res[name]; ok {
+			return false
+		}
+		_, ok := s.opts.Sets[name]
+		return ok
+	}
+	switch n.Kind {
+	case cfn.Scalar, cfn.Null:
+		return true
+	case cfn.Sequence:
+		for _, it := range n.Items {
+			if !s.knownLocally(it) {
+				return false
+			}
+		}
+		return true
+	}
+	name, arg, ok := n.Intrinsic(false)
+	switch {
+	case !ok:
+		for _, f := range n.Fields {
+			if !s.knownLocally(f.Value) {
+				return false
+			}
+		}
+		return true
+	case name == "Ref":
+		return arg.Kind == cfn.Scalar && known(arg.Value)
+	case name == "Fn::GetAtt", name == "Fn::ImportValue", name == "Fn::Transform":
+		return false
+	case name == "Fn::Sub":
+		str, vars := arg, (*cfn.Node)(nil)
+		if arg.Kind == cfn.Sequence && len(arg.Items) == 2 {
+			str, vars = arg.Items[0], arg.Items[1]
+		}
+		if str.Kind != cfn.Scalar || !s.knownLocally(vars) {
+			return false
+		}
+		for _, part := range s.parseSub(str) {
+			if !part.IsVar {
+				continue
+			}
+			full := part.Var
+			if part.Attr != "" {
+				full += "." + part.Attr
+			}
+			if vars != nil && vars.Get(full) != nil {
+				continue
+			}
+			if part.Attr != "" || !known(part.Var) {
+				return false
+			}
+		}
+		return true
+	}
+	return s.knownLocally(arg)
 }
