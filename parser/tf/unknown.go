@@ -178,11 +178,29 @@ const maxUnknownText = 200
 // part ("prod-${random_id.x.hex}"), or ${...} around the whole expression.
 // The model keeps it where a string is needed, as the CloudFormation side
 // keeps an unresolved ${Name.Attr}.
+//
+// An argument that is a local value as a whole (uri = local.fn_arn) stands
+// for what the local stands for ("${aws_lambda_function.x.invoke_arn}"),
+// so what links such text (linkPendingFunctions) sees through the local.
 func (mi *modInst) unknownString(expr hcl.Expression, ctx *hcl.EvalContext) string {
+	return mi.unknownStringDepth(expr, ctx, 0)
+}
+
+// maxLocalChain bounds how many locals unknownString follows.
+const maxLocalChain = 8
+
+func (mi *modInst) unknownStringDepth(expr hcl.Expression, ctx *hcl.EvalContext, depth int) string {
 	var s string
 	switch e := expr.(type) {
 	case *hclsyntax.TemplateWrapExpr:
-		return mi.unknownString(e.Wrapped, ctx)
+		return mi.unknownStringDepth(e.Wrapped, ctx, depth)
+	case *hclsyntax.ScopeTraversalExpr:
+		if name, ok := attrStep(e.Traversal, 1); ok && len(e.Traversal) == 2 && e.Traversal.RootName() == "local" && depth < maxLocalChain {
+			if a := mi.m.locals[name]; a != nil {
+				return mi.unknownStringDepth(a.Expr, ctx, depth+1)
+			}
+		}
+		s = "${" + mi.l.sourceText(expr.Range()) + "}"
 	case *hclsyntax.TemplateExpr:
 		var b strings.Builder
 		for _, p := range e.Parts {
