@@ -427,6 +427,12 @@ func (c *conn) serve() {
 	var idleAt time.Time
 	for {
 		if c.rd.buffered() == 0 {
+			if len(c.backends) > 0 {
+				// Readers of other connections the poller woke
+				// run first and add their requests to the same
+				// backend writes: one write carries more.
+				runtime.Gosched()
+			}
 			c.flushBackends()
 			c.flush()
 			c.mu.Lock()
