@@ -282,13 +282,15 @@ func startTwoBehind(t *testing.T, s *Service, ran, extra string) (first, second,
 func TestTwoAheadHandedBack(t *testing.T) {
 	for _, rt := range []string{"nodejs20.x"} {
 		for _, c := range []struct{ name, extra, errType string }{
+			// Invocation 1 runs long enough (1.5-3 s) for 2 and 3 to be
+			// handed ahead of it on a loaded machine.
 			{"timeout", `,"ms":20000`, "Sandbox.Timedout"},
-			{"crash", `,"ms":300,"exit":3`, "Runtime.ExitError"},
+			{"crash", `,"ms":1500,"exit":3`, "Runtime.ExitError"},
 		} {
 			t.Run(rt+"/"+c.name, func(t *testing.T) {
 				timeout := 30 * time.Second
 				if c.name == "timeout" {
-					timeout = time.Second
+					timeout = 3 * time.Second
 				}
 				s, _, ran := aheadFunctionIn(t, rt, Config{}, timeout)
 				first, second, third := startTwoBehind(t, s, ran, c.extra)
@@ -312,7 +314,7 @@ func TestTwoAheadHandedBack(t *testing.T) {
 // the third, each on the same process, with its own output.
 func TestTwoAheadRunInOrder(t *testing.T) {
 	s, logs, ran := aheadFunction(t, Config{}, 30*time.Second)
-	first, second, third := startTwoBehind(t, s, ran, `,"ms":300,"log":true`)
+	first, second, third := startTwoBehind(t, s, ran, `,"ms":1500,"log":true`)
 	var outs [3]aheadOut
 	for i, ch := range []chan Result{first, second, third} {
 		r := <-ch
