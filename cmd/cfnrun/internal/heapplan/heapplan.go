@@ -40,10 +40,21 @@ func init() {
 // (this threshold) interleaved, task-clock at load 16-19: the seed 52.7 /
 // 35.9 ms (952 / 677 faults), 27 KB 58.4 / 44.8, 88 KB 75.6 / 67.2; at 180
 // KB Prepare wins (83.9 vs 99.6 without). Estimate puts 125 KB of
-// CloudFormation at 12 MiB. (shortheap.Prepare has its own floor on the
-// size it is asked for; this one is on the templates' own estimate, so
-// that up, which asks for twice it, leaves the seed alone.)
+// CloudFormation at 12 MiB. (It applies to the templates' own estimate, so
+// that up, which asks for twice it, leaves the seed alone.) Measured again
+// at the 12-14 MiB edge (chrt -f 10, 30 interleaved runs, load 17-19):
+// validate of a 150 kB YAML (500 resources, estimate 12.6 MiB) and of a
+// 178 kB JSON (450, 13.4 MiB) 0.92x wall and 0.78x CPU with the heap
+// prepared; of a 97 kB JSON (250, 11.1 MiB) 1.39x, so worse.
 const MinPrepared = 12 << 20
+
+// minTerraform is the smallest heap prepared for Terraform: Estimate's
+// 1.5 kB a byte is generous for small configurations, whose for_each
+// expands less. validate of the generated 30 and 40-route ones (3.4 and
+// 4.1 kB, estimates 13.0 and 14.0 MiB) took 1.21x and 1.38x the wall time
+// prepared, of the 50-route one (15.7 MiB) 0.96x, of 100 and 200 routes
+// 0.83x and 0.86x (same runs as MinPrepared's).
+const minTerraform = 14 << 20
 
 // Prepare prepares the heap for command (validate, routes, graph, token,
 // diff or up; any other does nothing) run on args, its arguments after the command name: flags
@@ -51,15 +62,15 @@ const MinPrepared = 12 << 20
 // (see Estimate). git is diff's --git (the old side is read from git as
 // well); from the command line alone, any --git flag counts.
 func Prepare(command string, args []string, git bool) {
-	if est, n := plan(command, args, git); est >= MinPrepared {
+	if est, n, tf := plan(command, args, git); est >= MinPrepared && (!tf || n >= minTerraform) {
 		shortheap.Prepare(n)
 	}
 }
 
 // plan is Prepare's estimate of the templates (Estimate) and of the heap
 // the command builds from them; n is 0 for a command that prepares
-// nothing.
-func plan(command string, args []string, git bool) (est, n int) {
+// nothing. tf reports whether Terraform files were counted.
+func plan(command string, args []string, git bool) (est, n int, tf bool) {
 	var paths []string
 	for _, a := range args {
 		if name, ok := strings.CutPrefix(a, "-"); ok {
@@ -69,7 +80,7 @@ func plan(command string, args []string, git bool) (est, n int) {
 		}
 		paths = append(paths, a)
 	}
-	est = Estimate(paths)
+	est, tf = estimate(paths)
 	switch command {
 	case "validate", "routes", "graph", "token":
 		// One resolve, kept to the end. routes, graph and token build
@@ -97,9 +108,9 @@ func plan(command string, args []string, git bool) (est, n int) {
 		// left as it was.
 		n = est * 2
 	default:
-		return 0, 0
+		return 0, 0, false
 	}
-	return est, n
+	return est, n, tf
 }
 
 // Estimate estimates the heap a resolve of paths builds: about 22 bytes
@@ -113,6 +124,12 @@ func plan(command string, args []string, git bool) (est, n int) {
 // (288 MB). A directory counts the files directly in it; a path that
 // names nothing counts nothing.
 func Estimate(paths []string) int {
+	est, _ := estimate(paths)
+	return est
+}
+
+// estimate is Estimate, and whether it counted Terraform files.
+func estimate(paths []string) (est int, terraform bool) {
 	var size, tf int64
 	add := func(name string, n int64) {
 		if isTerraformSource(name) {
@@ -136,7 +153,7 @@ func Estimate(paths []string) int {
 			add(p, fi.Size())
 		}
 	}
-	return int(min(size, 1<<30))*32 + int(min(tf, 192<<10))*1536 + 8<<20
+	return int(min(size, 1<<30))*32 + int(min(tf, 192<<10))*1536 + 8<<20, tf > 0
 }
 
 // isTerraformSource reports whether a file is Terraform configuration or

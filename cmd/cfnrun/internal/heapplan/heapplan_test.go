@@ -54,17 +54,33 @@ func TestPlan(t *testing.T) {
 		{"token", []string{yaml}, false, cfn(400), cfn(400)},
 		{"export", []string{yaml}, false, 0, 0},
 	} {
-		est, n := plan(c.command, c.args, c.git)
+		est, n, _ := plan(c.command, c.args, c.git)
 		if est != c.est || n != c.n {
 			t.Errorf("plan(%s %q, git %v) = %d, %d; want %d, %d", c.command, c.args, c.git, est, n, c.est, c.n)
 		}
 	}
 	// The seed's size of template is left alone; a 2,000-resource one is
 	// not.
-	if est, _ := plan("validate", []string{write("small.yaml", 120<<10)}, false); est >= MinPrepared {
+	if est, _, _ := plan("validate", []string{write("small.yaml", 120<<10)}, false); est >= MinPrepared {
 		t.Errorf("a 120 kB template's estimate %d reaches MinPrepared", est)
 	}
-	if est, _ := plan("validate", []string{write("big.yaml", 600<<10)}, false); est < MinPrepared {
+	if est, _, _ := plan("validate", []string{write("big.yaml", 600<<10)}, false); est < MinPrepared {
 		t.Errorf("a 600 kB template's estimate %d is under MinPrepared", est)
+	}
+	// Terraform counts as such (its smaller configurations need a larger
+	// heap to be worth preparing), a template does not.
+	if _, _, tf := plan("validate", []string{tf}, false); !tf {
+		t.Errorf("a Terraform directory's plan does not say Terraform")
+	}
+	if _, _, tf := plan("validate", []string{yaml, json}, false); tf {
+		t.Errorf("two templates' plan says Terraform")
+	}
+	// The 150 kB template measured: prepared as a template, and the same
+	// estimate from Terraform files is under minTerraform.
+	if est, n, _ := plan("validate", []string{write("mid.yaml", 150<<10)}, false); est < MinPrepared || n < 12<<20 {
+		t.Errorf("a 150 kB template's plan %d, %d is under MinPrepared or shortheap's floor", est, n)
+	}
+	if _, n, tf := plan("validate", []string{write("tf30/main.tf", 3500)}, false); !tf || n >= minTerraform {
+		t.Errorf("a 3.5 kB configuration's heap %d (Terraform %v) reaches minTerraform", n, tf)
 	}
 }
