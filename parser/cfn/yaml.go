@@ -1155,12 +1155,14 @@ func (r *yamlReader) blockScalar(parent int) string {
 			if indent < 0 || i-r.off > indent {
 				giveUp() // leading blank lines, or spaces beyond the indentation
 			}
-			lines = append(lines, nil)
-			trailing++
 			if i == len(r.src) {
+				// Spaces without a line break at the end of the
+				// input: no blank line, not even kept ("|+").
 				r.off = i
 				break
 			}
+			lines = append(lines, nil)
+			trailing++
 			r.newline(i + 1)
 			continue
 		}

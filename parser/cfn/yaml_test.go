@@ -67,6 +67,8 @@ var yamlTaken = map[string]string{
 	"short forms":  "A: !Ref X\nB: !GetAtt Api.RootResourceId\nC: !Sub \"arn:${AWS::Partition}:x\"\nD: !Join ['', [a, !Ref B]]\nE: !If\n  - Cond\n  - !Ref A\n  - !Ref AWS::NoValue\nF: !Sub\n  - '${X}'\n  - X: !Ref Y\nG: !Select [0, !GetAZs '']\nH: !Base64 |\n  text\n",
 	"literal":      "A: |\n  line 1\n    indented\n\n  line 3\nB: |-\n  x\nC: |+\n  y\n\n\nD: >\n  folded\n  text\n\n  para\nE: >-\n  z\nF: 1\n",
 	"literal eof":  "A: |\n  x\n\n",
+	"kept at eof":  "A: |+\n  x\n ", // spaces and no line break: no blank line kept
+	"kept eof 2":   "A: |+\n  x\n\n  ",
 	"long fn":      "A: {Fn::GetAtt: Api.Root}\nB:\n  Fn::GetAtt: [X, Y]\nC: {Fn::Nope: x}\nD:\n  Fn::Nope: 1\n",
 	"non-ascii":    "Ä: déjà vu\nB: [日本, {é: ü}]\nC: !Sub 'ça ${X}'\n",
 	"indented":     "  A: 1\n  B:\n    - x\n",
