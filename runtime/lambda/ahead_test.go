@@ -54,6 +54,7 @@ exports.handler = async (e) => {
   }
   if (e.ms) await new Promise((r) => setTimeout(r, e.ms));
   if (e.exit) process.exit(e.exit);
+  if (e.uncaught) await new Promise(() => setTimeout(() => { throw new Error("uncaught " + e.n); }, 0));
   return { n: e.n, pid: process.pid };
 };`,
 		"app.py": `import os, sys, time
@@ -277,8 +278,8 @@ func startTwoBehind(t *testing.T, s *Service, ran, extra string) (first, second,
 }
 
 // Two events ahead (the Node bootstrap's) of an invocation that times
-// out, or whose process crashes, did not start: both run on another
-// instance, once each.
+// out, whose process crashes, or that ends its process with an uncaught
+// exception did not start: both run on another instance, once each.
 func TestTwoAheadHandedBack(t *testing.T) {
 	for _, rt := range []string{"nodejs20.x"} {
 		for _, c := range []struct{ name, extra, errType string }{
@@ -286,6 +287,9 @@ func TestTwoAheadHandedBack(t *testing.T) {
 			// handed ahead of it on a loaded machine.
 			{"timeout", `,"ms":20000`, "Sandbox.Timedout"},
 			{"crash", `,"ms":1500,"exit":3`, "Runtime.ExitError"},
+			// The bootstrap posts the error marked Cfnrun-Runtime-Exiting,
+			// then exits: the events ahead were not started.
+			{"uncaught", `,"ms":1500,"uncaught":true`, "Error"},
 		} {
 			t.Run(rt+"/"+c.name, func(t *testing.T) {
 				timeout := 30 * time.Second
