@@ -8,6 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 	"gopkg.in/yaml.v3"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -24,6 +29,9 @@ var ruleBody = newRule("TF053", sevWarning,
 // configurations define their whole API this way.
 func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
 	body := in.str("body")
+	if body == "" && in.unknown("body") {
+		body = in.partialBody()
+	}
 	if strings.TrimSpace(body) == "" {
 		return
 	}
@@ -40,6 +48,96 @@ func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
 	}
 	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in}
 	imp.run()
+}
+
+// partialBody renders a body known only after apply — jsonencode({...})
+// whose integration URIs interpolate the ARN of a function named with a
+// random_uuid, as aws-sam-cli's Terraform start-api test data does — as
+// Terraform would after apply, with each string known only after apply
+// written as the text it stands for ("${aws_lambda_function.x.arn}"),
+// which linkPendingFunctions then links like any other reference. It is ""
+// when the body is not jsonencode of constructors whose unknown parts are
+// strings (or when the API has several instances).
+func (in *instance) partialBody() string {
+	e, ok := unwrapExpr(in.exprs["body"]).(*hclsyntax.FunctionCallExpr)
+	if !ok || e.Name != "jsonencode" || len(e.Args) != 1 || in.key != cty.NilVal {
+		return ""
+	}
+	v, ok := in.mi.partialValue(e.Args[0], in.mi.instanceCtx(in.res, nil), 0)
+	if !ok {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// partialValue is the JSON value of expr, with an unknown string as the
+// text it stands for; ok is false for an unknown of another type.
+func (mi *modInst) partialValue(expr hclsyntax.Expression, ctx *hcl.EvalContext, depth int) (_ any, ok bool) {
+	if depth > 64 {
+		return nil, false
+	}
+	expr, _ = unwrapExpr(expr).(hclsyntax.Expression)
+	if expr == nil {
+		return nil, false
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.ObjectConsExpr:
+		m := make(map[string]any, len(e.Items))
+		for _, item := range e.Items {
+			k, ds := item.KeyExpr.Value(ctx)
+			if ds.HasErrors() || !k.IsKnown() || k.IsNull() {
+				return nil, false
+			}
+			ks, err := convert.Convert(k, cty.String)
+			if err != nil {
+				return nil, false
+			}
+			if m[ks.AsString()], ok = mi.partialValue(item.ValueExpr, ctx, depth+1); !ok {
+				return nil, false
+			}
+		}
+		return m, true
+	case *hclsyntax.TupleConsExpr:
+		l := make([]any, len(e.Exprs))
+		for i, x := range e.Exprs {
+			if l[i], ok = mi.partialValue(x, ctx, depth+1); !ok {
+				return nil, false
+			}
+		}
+		return l, true
+	}
+	v, ds := expr.Value(ctx)
+	switch {
+	case ds.HasErrors():
+		return nil, false
+	case v.IsWhollyKnown():
+		b, err := ctyjson.Marshal(v, v.Type())
+		var out any
+		if err != nil || json.Unmarshal(b, &out) != nil {
+			return nil, false
+		}
+		return out, true
+	case v.Type() == cty.String || v.Type() == cty.DynamicPseudoType:
+		return mi.unknownString(expr, ctx), true
+	}
+	return nil, false
+}
+
+// unwrapExpr removes the wrappers evaluation puts around expressions
+// (chargedExpr, for the evaluation budget).
+func unwrapExpr(e hcl.Expression) hcl.Expression {
+	for e != nil {
+		u, ok := e.(interface{ UnwrapExpression() hcl.Expression })
+		if !ok {
+			break
+		}
+		e = u.UnwrapExpression()
+	}
+	return e
 }
 
 func decodeDocument(s string) (any, error) {
