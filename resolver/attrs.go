@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -87,9 +89,11 @@ var commonTypes = map[string]typeInfo{
 
 // attr returns the value of attribute attr ("Ref" for Ref) of r.
 func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string {
-	if v, ok := s.opts.Sets[r.id+"."+attr]; ok {
-		s.setUsed[r.id+"."+attr] = true
-		return v
+	if len(s.opts.Sets) > 0 { // most runs set none: no key to build per reference
+		if v, ok := s.opts.Sets[r.id+"."+attr]; ok {
+			s.setUsed[r.id+"."+attr] = true
+			return v
+		}
 	}
 	if r.attrs == nil {
 		r.attrs = map[string]string{} // breaks recursion through cyclic refs
@@ -123,15 +127,72 @@ func (s *stack) computeAttrs(r *resource) map[string]string {
 	return a
 }
 
+// apiGatewayIDs returns the attributes of an API Gateway resource of type
+// typ, logical id id, in stack stackName whose attributes are ids AWS
+// generates (every type but Stage, Model and DomainName, which read their
+// properties), and ok; false for any other type. They depend on nothing
+// else, so assignAttrs computes some of them ahead on another core.
+func apiGatewayIDs(typ, stackName, id string) (_ map[string]string, ok bool) {
+	gen := func(n int, kind string) string { return model.StableID(n, kind, stackName, id) }
+	a := map[string]string{}
+	switch typ {
+	case "AWS::ApiGateway::RestApi", "AWS::Serverless::Api":
+		a["Ref"] = gen(10, "restapi")
+		a["RestApiId"] = a["Ref"]
+		a["RootResourceId"] = gen(10, "root")
+		if typ == "AWS::Serverless::Api" {
+			// SAM's !Ref Api.Deployment: the deployment the transform
+			// generates (see lowerSAM).
+			a["Deployment"] = gen(6, "deployment")
+		}
+	case "AWS::ApiGateway::Resource":
+		a["Ref"] = gen(6, "resource")
+		a["ResourceId"] = a["Ref"]
+	case "AWS::ApiGateway::Method":
+		a["Ref"] = gen(6, "method")
+	case "AWS::ApiGateway::Deployment":
+		a["Ref"] = gen(6, "deployment")
+		a["DeploymentId"] = a["Ref"]
+	case "AWS::ApiGateway::Authorizer":
+		a["Ref"] = gen(6, "authorizer")
+		a["AuthorizerId"] = a["Ref"]
+	case "AWS::ApiGateway::RequestValidator":
+		a["Ref"] = gen(6, "validator")
+		a["RequestValidatorId"] = a["Ref"]
+	case "AWS::ApiGateway::ApiKey":
+		a["Ref"] = gen(10, "apikey")
+		a["APIKeyId"] = a["Ref"]
+	case "AWS::ApiGateway::VpcLink":
+		a["Ref"] = gen(6, "vpclink")
+		a["VpcLinkId"] = a["Ref"]
+	case "AWS::ApiGateway::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName":
+		return nil, false
+	default:
+		if !strings.HasPrefix(typ, "AWS::ApiGateway::") {
+			return nil, false
+		}
+		a["Ref"] = gen(6, strings.ToLower(strings.TrimPrefix(typ, "AWS::ApiGateway::")))
+		for _, at := range apiGatewayAttrs[typ] {
+			a[at] = a["Ref"]
+		}
+	}
+	return a, true
+}
+
 func (s *stack) attrsOf(r *resource) map[string]string {
 	if la, ok := s.lambdaAttrs(r); ok {
 		return la
 	}
-	a := map[string]string{}
-	id := func(n int, kind string) string { // an id AWS generates
+	if a := r.ids; a != nil {
+		r.ids = nil
 		r.generated = true
-		return model.StableID(n, kind, s.stackName, r.id)
+		return a
 	}
+	if a, ok := apiGatewayIDs(r.typ, s.stackName, r.id); ok {
+		r.generated = true // ids AWS generates
+		return a
+	}
+	a := map[string]string{}
 	prop := func(name string) string {
 		if r.props == nil {
 			return ""
@@ -142,43 +203,17 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		return ""
 	}
 	switch r.typ {
-	case "AWS::ApiGateway::RestApi", "AWS::Serverless::Api":
-		a["Ref"] = id(10, "restapi")
-		a["RestApiId"] = a["Ref"]
-		a["RootResourceId"] = model.StableID(10, "root", s.stackName, r.id)
-		if r.typ == "AWS::Serverless::Api" {
-			// SAM's !Ref Api.Deployment: the deployment the transform
-			// generates (see lowerSAM).
-			a["Deployment"] = model.StableID(6, "deployment", s.stackName, r.id)
-		}
-	case "AWS::ApiGateway::Resource":
-		a["Ref"] = id(6, "resource")
-		a["ResourceId"] = a["Ref"]
-	case "AWS::ApiGateway::Method":
-		a["Ref"] = id(6, "method")
-	case "AWS::ApiGateway::Deployment":
-		a["Ref"] = id(6, "deployment")
-		a["DeploymentId"] = a["Ref"]
 	case "AWS::ApiGateway::Stage":
 		a["Ref"] = prop("StageName")
 		if a["Ref"] == "" {
 			// StageName is optional: CloudFormation generates one.
 			a["Ref"] = s.physicalName(r)
 		}
-	case "AWS::ApiGateway::Authorizer":
-		a["Ref"] = id(6, "authorizer")
-		a["AuthorizerId"] = a["Ref"]
-	case "AWS::ApiGateway::RequestValidator":
-		a["Ref"] = id(6, "validator")
-		a["RequestValidatorId"] = a["Ref"]
 	case "AWS::ApiGateway::Model":
 		a["Ref"] = prop("Name")
 		if a["Ref"] == "" {
 			a["Ref"] = r.id
 		}
-	case "AWS::ApiGateway::ApiKey":
-		a["Ref"] = id(10, "apikey")
-		a["APIKeyId"] = a["Ref"]
 	case "AWS::Cognito::UserPool":
 		// A pool id as Cognito makes them (REGION_XXXXXXXXX), stable for
 		// the stack; its tokens' iss is ProviderURL.
@@ -196,9 +231,6 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["Ref"], a["ClientId"] = cid, cid
 		a["Name"] = cmp.Or(prop("ClientName"), r.id)
 		a["ClientSecret"] = stableHex("secret"+s.stackName+r.id, 32)
-	case "AWS::ApiGateway::VpcLink":
-		a["Ref"] = id(6, "vpclink")
-		a["VpcLinkId"] = a["Ref"]
 	case "AWS::ApiGateway::DomainName":
 		dn := prop("DomainName")
 		a["Ref"] = dn
@@ -208,13 +240,6 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
 		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
 	default:
-		if strings.HasPrefix(r.typ, "AWS::ApiGateway::") {
-			a["Ref"] = id(6, strings.ToLower(strings.TrimPrefix(r.typ, "AWS::ApiGateway::")))
-			for _, at := range apiGatewayAttrs[r.typ] {
-				a[at] = a["Ref"]
-			}
-			return a
-		}
 		r.placeholder = true
 		ti, known := commonTypes[r.typ]
 		name := s.physicalName(r)
@@ -318,11 +343,61 @@ func (s *stack) resources() []*resource {
 // assignAttrs computes every live resource's attributes up front, so
 // evaluation order does not matter for the model.
 func (s *stack) assignAttrs() {
-	for _, r := range s.resources() {
+	rs := s.resources()
+	ahead := s.idsAhead(rs)
+	for i, r := range rs {
+		ahead.take(i, r)
 		if r.attrs == nil {
 			r.attrs = map[string]string{}
 			r.attrs = s.computeAttrs(r)
 		}
+	}
+}
+
+// minIDsAhead is the number of resources from which assignAttrs has
+// another core compute API Gateway ids ahead (below, starting it costs
+// more than it saves).
+const minIDsAhead = 256
+
+// idsAhead computes apiGatewayIDs on another goroutine from the last
+// resource of rs backwards, while assignAttrs goes forwards, until they
+// meet: the SHA-256 of thousands of ids (model.StableID) off the path
+// every other step waits for. It writes only its slots and never one
+// assignAttrs has passed; take hands a slot over once it is written.
+type idsAhead struct {
+	slots []map[string]string
+	ready atomic.Int64 // slots from ready on are written
+	main  atomic.Int64 // assignAttrs is at or past this index
+}
+
+// idsInLine turns idsAhead off (tests compare).
+var idsInLine bool
+
+func (s *stack) idsAhead(rs []*resource) *idsAhead {
+	if len(rs) < minIDsAhead || runtime.GOMAXPROCS(0) < 2 || idsInLine {
+		return nil
+	}
+	p := &idsAhead{slots: make([]map[string]string, len(rs))}
+	p.ready.Store(int64(len(rs)))
+	stackName := s.stackName
+	go func() {
+		for i := len(rs) - 1; i >= 0 && p.main.Load() < int64(i); i-- {
+			p.slots[i], _ = apiGatewayIDs(rs[i].typ, stackName, rs[i].id)
+			p.ready.Store(int64(i))
+		}
+	}()
+	return p
+}
+
+// take gives r, the resource at index i, the ids computed for it if they
+// are ready, and tells the goroutine assignAttrs is past i.
+func (p *idsAhead) take(i int, r *resource) {
+	if p == nil {
+		return
+	}
+	p.main.Store(int64(i + 1))
+	if int64(i) >= p.ready.Load() && r.attrs == nil {
+		r.ids = p.slots[i]
 	}
 }
 

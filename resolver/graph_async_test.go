@@ -14,7 +14,8 @@ import (
 )
 
 // TestGraphAsyncSameAsInLine holds the graph that runs beside lowering
-// (graphAsync) to the one run in line before it: the same findings in the
+// (graphAsync), and the API Gateway ids computed ahead on another core
+// (idsAhead), to the ones run in line before it: the same findings in the
 // same order before the final sort, the same graph and the same --set
 // values marked used, on the real templates, generated ones, and one with
 // findings from the graph (unknown names, cycles, DependsOn, conditions,
@@ -79,17 +80,20 @@ Outputs:
   O: {Value: !Ref Ghost2}
 `
 	sets := []map[string]string{nil, {"Nope": "1", "Missing.Attr": "2", "Ghost2": "3", "Api.Arn": "4", "Never": "5"}}
-	defer func() { graphInLine = false }()
+	defer func() { graphInLine, idsInLine = false, false }()
 	for name, src := range inputs {
 		for i, set := range sets {
 			opts := Options{Sets: set, LazyProps: i == 1} // diff's Props too
 			run := func(inLine bool) (diag.Diagnostics, []string, map[string]bool) {
-				graphInLine = inLine
+				graphInLine, idsInLine = inLine, inLine
 				used := map[string]bool{}
 				file := "t" + filepath.Ext(name)
 				tpl, ds, _ := resolveCFN(context.Background(), file, []byte(src), opts, diag.NewFiles(), used, nil)
 				var graph []string
 				for _, n := range tpl.Nodes {
+					// The ids computed ahead (idsAhead) are the ones
+					// computed in line.
+					graph = append(graph, fmt.Sprint(n.Address, n.Attrs, n.Generated, n.Placeholder))
 					if opts.LazyProps {
 						graph = append(graph, n.Address+"="+fmt.Sprint(n.Properties() != nil))
 					}

@@ -63,16 +63,19 @@ var resourceAttributes = []string{"Type", "Properties", "DependsOn", "Condition"
 
 // resource is one entry of the Resources section.
 type resource struct {
-	id          string
-	keyRange    diag.Range
-	typ         string
-	typeNode    *cfn.Node
-	props       *cfn.Node
-	decl        *cfn.Node
-	condition   string
-	condRange   diag.Range
-	dependsOn   []dependsOn
-	attrs       map[string]string
+	id        string
+	keyRange  diag.Range
+	typ       string
+	typeNode  *cfn.Node
+	props     *cfn.Node
+	decl      *cfn.Node
+	condition string
+	condRange diag.Range
+	dependsOn []dependsOn
+	attrs     map[string]string
+	// ids are r's attributes computed ahead on another core
+	// (apiGatewayIDs, assignAttrs), for attrsOf to take.
+	ids         map[string]string
 	placeholder bool
 	// generated: Ref is an id or name AWS decides at deploy time, for
 	// which cfnrun made up a stable stand-in (model.Node.Generated).
@@ -180,7 +183,7 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	// Each step may stop the resolution: a budget limit reached or the
 	// context done. The template is then returned as far as it was built.
-	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach, s.loadConditions, s.loadResources} {
+	for _, step := range []func(){s.sections, s.loadParameters, s.expandForEach} {
 		if !s.alive() {
 			return t, s.diags, false
 		}
@@ -190,10 +193,21 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		return t, s.diags, false
 	}
 	// The schema check reads only the template's tree, which nothing
-	// changes from here on: it runs on another core while the rest of the
-	// resolve goes on, and its findings take the place in s.diags they
-	// had when it ran in line.
-	schemaDone := s.checkSchemaAsync()
+	// changes once Fn::ForEach is expanded: it runs on another core while
+	// the rest of the resolve goes on (from here, while this one loads
+	// conditions and resources), and its findings take the place in
+	// s.diags they had when it ran in line after loadResources.
+	schemaFindings := s.checkSchemaAsync()
+	for _, step := range []func(){s.loadConditions, s.loadResources} {
+		if !s.alive() {
+			return t, s.diags, false
+		}
+		step()
+	}
+	if !s.alive() {
+		return t, s.diags, false
+	}
+	schemaDone := schemaFindings()
 	for _, step := range []func(){s.samImplied, s.assignAttrs} {
 		if !s.alive() {
 			schemaDone()
@@ -425,21 +439,20 @@ func validLogicalID(id string) bool {
 // properties may come from Globals, so missing required properties of
 // AWS::Serverless::* resources are not reported.
 // checkSchemaAsync starts the schema check of every resource on its own
-// goroutine and returns the function that waits for it and adds its
-// findings to s.diags where they would have been had it run in line (the
-// order of findings the sort leaves equal stays the same). The check reads
-// the tree and nothing else; the SAM Globals filter, which reads s.res, runs
-// when the findings are added.
-func (s *stack) checkSchemaAsync() (wait func()) {
+// goroutine. The function it returns, called where the check would have
+// run in line, returns the one that waits for it and adds its findings to
+// s.diags there (the order of findings the sort leaves equal stays the
+// same). The check reads the tree and nothing else; the SAM Globals
+// filter, which reads s.res, runs when the findings are added.
+func (s *stack) checkSchemaAsync() (here func() (wait func())) {
 	sec := s.root.Get("Resources")
 	if sec == nil || sec.Kind != cfn.Mapping {
-		return func() {}
+		return func() func() { return func() {} }
 	}
 	type found struct {
 		key   string
 		diags diag.Diagnostics
 	}
-	mark := len(s.diags)
 	sam := s.isSAM()
 	hasGlobals := sam && s.root.Get("Globals") != nil
 	done := make(chan []found, 1)
@@ -457,18 +470,21 @@ func (s *stack) checkSchemaAsync() (wait func()) {
 		}
 		done <- out
 	}()
-	return sync.OnceFunc(func() {
-		var add diag.Diagnostics
-		for _, e := range <-done {
-			for _, d := range e.diags {
-				if hasGlobals && d.Rule == schema.RuleRequired && strings.HasPrefix(s.res[e.key].typ, "AWS::Serverless::") {
-					continue
+	return func() func() {
+		mark := len(s.diags)
+		return sync.OnceFunc(func() {
+			var add diag.Diagnostics
+			for _, e := range <-done {
+				for _, d := range e.diags {
+					if hasGlobals && d.Rule == schema.RuleRequired && strings.HasPrefix(s.res[e.key].typ, "AWS::Serverless::") {
+						continue
+					}
+					add = append(add, d)
 				}
-				add = append(add, d)
 			}
-		}
-		s.diags = slices.Insert(s.diags, mark, add...)
-	})
+			s.diags = slices.Insert(s.diags, mark, add...)
+		})
+	}
 }
 
 // graphInLine makes graphAsync run the graph in line (tests compare).
