@@ -2,6 +2,7 @@ package resolver
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -198,7 +199,38 @@ func (p *props) float(key string, def float64) float64 {
 	return f
 }
 
+// scalarMap returns the mapping at key when it is not an intrinsic and all
+// its values are scalars, after charging it to the budget as evaluating it
+// would (ok false when the budget stops there): what strMap and boolMap
+// would read from its evaluation, without building it (an object, a map
+// and a boxed string per value, on every method of a large template).
+func (p *props) scalarMap(key string) (n *cfn.Node, fast, ok bool) {
+	n = p.node.Get(key)
+	if n == nil || n.Kind != cfn.Mapping || len(n.Fields) == 0 {
+		return nil, false, false
+	}
+	if _, _, fn := n.Intrinsic(false); fn {
+		return nil, false, false
+	}
+	for _, f := range n.Fields {
+		if f.Value.Kind != cfn.Scalar {
+			return nil, false, false
+		}
+	}
+	return n, true, p.l.s.spendValues(1, n)
+}
+
 func (p *props) strMap(key string) map[string]string {
+	if n, fast, ok := p.scalarMap(key); fast {
+		if !ok {
+			return nil
+		}
+		m := make(map[string]string, len(n.Fields))
+		for _, f := range n.Fields {
+			m[f.Key] = f.Value.Value
+		}
+		return m
+	}
 	o, ok := p.val(key).(*object)
 	if !ok || len(o.keys) == 0 {
 		return nil
@@ -211,6 +243,16 @@ func (p *props) strMap(key string) map[string]string {
 }
 
 func (p *props) boolMap(key string) map[string]bool {
+	if n, fast, ok := p.scalarMap(key); fast {
+		if !ok {
+			return nil
+		}
+		m := make(map[string]bool, len(n.Fields))
+		for _, f := range n.Fields {
+			m[f.Key] = strings.EqualFold(f.Value.Value, "true")
+		}
+		return m
+	}
 	o, ok := p.val(key).(*object)
 	if !ok || len(o.keys) == 0 {
 		return nil
@@ -637,6 +679,7 @@ func (l *lowerer) buildMethod(r *resource, p *props) *model.Method {
 		// Entries of the parameter mappings get their own ranges, so a
 		// finding about one mapping points at its line.
 		if rp := ip.node.Get("RequestParameters"); rp != nil && rp.Kind == cfn.Mapping {
+			in.Props = slices.Grow(in.Props, len(rp.Fields)) // one copy, not one per entry
 			for _, f := range rp.Fields {
 				in.Props.Set("RequestParameters."+f.Key, f.KeyRange())
 			}
