@@ -14,6 +14,11 @@
 # medians of wall ms, CPU ms and faults, NEW/OLD, and the load average before and after. At high
 # load read the CPU and the faults, not the wall time. Without ARGS, up runs with --no-watch and no
 # TLS listener (as bench.sh's start-up figure).
+#
+# On a loaded machine, CHRT=10 runs the measured starts (not the builds) under `chrt -f 10`: the
+# process then preempts the load, close to what a quiet machine sees. Do not run the whole script
+# under chrt: its `go build`, when the build cache is cold, spun at real-time priority for 10
+# minutes without finishing (the linker's threads starve one another).
 set -euo pipefail
 OLD=$1; NEW=$2; ROUNDS=${3:-10}; SIZE=${SIZE:-2000}; FORMAT=${FORMAT:-yaml}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +33,7 @@ for i in $(seq "$ROUNDS"); do
   order="old new"; [ $((i % 2)) = 0 ] && order="new old"
   for v in $order; do
     bin=$OLD; [ "$v" = new ] && bin=$NEW
-    "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage -- \
+    ${CHRT:+chrt -f "$CHRT"} "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage -- \
       "$bin" up --no-watch --addr "127.0.0.1:$PORT" "${extra[@]}" --demo-backend "$W/t.$FORMAT" >>"$W/$v" 2>/dev/null
   done
 done
