@@ -149,3 +149,19 @@ func sortRegular(fs []hpack.HeaderField) {
 		return strings.Compare(a.Name+"\x00"+a.Value, b.Name+"\x00"+b.Value)
 	})
 }
+
+// TestResponseNames: the shared fieldNames of common response headers
+// encode as a connection's own would.
+func TestResponseNames(t *testing.T) {
+	for _, k := range []string{"Content-Type", "Content-Length", "x-amzn-RequestId", "x-amz-apigw-id", "Date",
+		"Access-Control-Allow-Origin", "Cache-Control", "Vary", "X-Other"} {
+		got, want := fieldNames{}.responseName(k), newFieldName(k)
+		if got.lower != want.lower || got.skip != want.skip || got.date != want.date || got.ctype != want.ctype ||
+			string(got.prefix) != string(want.prefix) {
+			t.Errorf("responseName(%q) = %+v, want %+v", k, got, want)
+		}
+		if b := got.appendValues(nil, []string{"v"}); string(b) != string(want.appendValues(nil, []string{"v"})) {
+			t.Errorf("responseName(%q) encodes %x", k, b)
+		}
+	}
+}

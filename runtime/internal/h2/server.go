@@ -2128,7 +2128,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		c.names = fieldNames{}
 	}
 	for k, vv := range w.h {
-		fn := c.names.get(k)
+		fn := c.names.responseName(k)
 		if fn.skip {
 			continue
 		}
