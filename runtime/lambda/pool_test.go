@@ -219,6 +219,54 @@ func TestLoadKeepsUnchangedFunctions(t *testing.T) {
 	waitFor(t, func() bool { return !processAlive(p) })
 }
 
+// TestReloadRunsQueuedInvocation: an invocation waiting for an instance
+// when a reload replaces its function (its configuration changed) runs on
+// the new version instead of failing with "the Lambda service is closed"
+// (guard's reload stress: under h2load, every reload that changed a
+// function's Environment failed the invocations queued for it, 5xx to
+// the client). The invocation running on the old instance at the reload
+// is not covered: Load still stops the replaced function's instances.
+func TestReloadRunsQueuedInvocation(t *testing.T) {
+	needNode(t)
+	s, _ := newTestService(t, Config{})
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": `exports.handler = async (e) => {
+  await new Promise(r => setTimeout(r, e.ms || 0));
+  return { gen: process.env.GEN };
+};`})
+	one := 1
+	f := Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second,
+		ReservedConcurrency: &one, Environment: map[string]string{"GEN": "1"}}
+	load(t, s, f)
+	// A slow first invocation: the instance is not handed events ahead
+	// (aheadMax), so the second invocation below waits in the queue.
+	invoke(t, s, "f", `{"ms":50}`)
+	go s.Invoke(context.Background(), "f", []byte(`{"ms":3000}`), InvokeOptions{})
+	waitFor(t, func() bool { st := s.lookup("f").stats(); return st.live == 1 && st.idle == 0 })
+	type answer struct {
+		res Result
+		err error
+	}
+	queued := make(chan answer, 1)
+	go func() {
+		res, err := s.Invoke(context.Background(), "f", []byte(`{}`), InvokeOptions{})
+		queued <- answer{res, err}
+	}()
+	waitFor(t, func() bool { return s.lookup("f").stats().waiting == 1 })
+	f.Environment = map[string]string{"GEN": "2"}
+	load(t, s, f)
+	select {
+	case a := <-queued:
+		if a.err != nil {
+			t.Fatalf("the queued invocation failed at the reload: %v", a.err)
+		}
+		if got := string(a.res.Payload); got != `{"gen":"2"}` {
+			t.Errorf("queued invocation answered %s, want the new version's {\"gen\":\"2\"}", got)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the queued invocation did not end")
+	}
+}
+
 // TestNoOrphans checks that Close leaves no process behind: not the
 // instances, and not what they started.
 func TestNoOrphans(t *testing.T) {

@@ -410,7 +410,20 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte, opts 
 		}
 		return Result{}, errNotFound(name)
 	}
-	return fn.invoke(ctx, payload, opts)
+	r, err := fn.invoke(ctx, payload, opts)
+	for i := 0; err == ErrClosed && i < 3; i++ {
+		// fn was replaced by a reload (Load closes a function whose
+		// configuration changed) before the invocation reached an
+		// instance: ErrClosed is only returned before a runtime fetched
+		// it, so it runs on the version loaded now instead of failing.
+		next := s.lookup(name)
+		if next == nil || next == fn {
+			break
+		}
+		fn = next
+		r, err = fn.invoke(ctx, payload, opts)
+	}
+	return r, err
 }
 
 func (s *Service) isClosed() bool {
