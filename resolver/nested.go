@@ -27,6 +27,9 @@ var ruleNestedMissing = define(Rule{ID: "W3229", Level: "warning",
 // has no documented limit; a template that nests itself would never end).
 const maxNestedDepth = 8
 
+// maxNestedStacks bounds how many nested stacks are read in all.
+const maxNestedStacks = 100
+
 // nestedStacks collects the live nested stacks with a local template.
 func (l *lowerer) nestedStacks() {
 	s := l.s

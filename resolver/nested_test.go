@@ -2,11 +2,14 @@ package resolver
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -81,4 +84,78 @@ func TestNestedTemplateURLFromUnknownValue(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A template nesting itself by its absolute path is found to nest itself
+// when it was named by a relative one (it was read twice: its API served
+// again as <stack>-Self-api), and templates nesting the next one several
+// times at each level are read up to maxNestedStacks in all (6 a level
+// over 9 levels was 6^8 reads: validate ran for minutes).
+func TestNestedSelfByAbsolutePathAndFanOut(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	self := `Resources:
+  Self:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ` + filepath.Join(dir, "self.yaml") + `
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: api}
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}, IntegrationResponses: [{StatusCode: "200"}]}
+      MethodResponses: [{StatusCode: "200"}]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Method
+    Properties: {RestApiId: !Ref Api, StageName: v1}
+`
+	if err := os.WriteFile("self.yaml", []byte(self), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Resolve(context.Background(), []string{"self.yaml"}, Options{})
+	if r.Template == nil || len(r.Template.APIs) != 1 {
+		t.Errorf("self.yaml: want its API once, got template %v (findings: %v)", r.Template, r.Diags)
+	}
+	if !hasRule(r.Diags, "W3229") {
+		t.Errorf("self.yaml: no W3229 for nesting itself: %v", r.Diags)
+	}
+
+	for i := 0; i < 9; i++ {
+		var b strings.Builder
+		b.WriteString("Resources:\n")
+		for k := 0; k < 6; k++ {
+			fmt.Fprintf(&b, "  S%d:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: f%d.yaml}\n", k, i+1)
+		}
+		if err := os.WriteFile(fmt.Sprintf("f%d.yaml", i), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile("f9.yaml", []byte("Resources: {T: {Type: AWS::SNS::Topic}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r = Resolve(ctx, []string{"f0.yaml"}, Options{})
+	if ctx.Err() != nil {
+		t.Fatalf("f0.yaml: not resolved in 30 s")
+	}
+	if !hasRule(r.Diags, "W3229") {
+		t.Errorf("f0.yaml: no W3229 for too many nested stacks: %v", r.Diags)
+	}
+}
+
+func hasRule(ds diag.Diagnostics, rule string) bool {
+	for _, d := range ds {
+		if d.Rule == rule {
+			return true
+		}
+	}
+	return false
 }

@@ -187,11 +187,18 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 		}
 		res.Diags = append(res.Diags, ds...)
 		if t != nil {
-			chain := append(slices.Clip(queue[i].chain), filepath.Clean(p))
+			chain := append(slices.Clip(queue[i].chain), samePath(p))
 			for _, n := range t.Nested {
-				if len(chain) >= maxNestedDepth || slices.Contains(chain, filepath.Clean(n.Path)) {
+				if len(chain) >= maxNestedDepth || slices.Contains(chain, samePath(n.Path)) {
 					res.Diags = append(res.Diags, ruleNestedMissing.warnf(n.Range, n.LogicalID, "A nested stack cannot contain the template that declares it.",
 						"nested stack %s: %s nests itself (or nests deeper than %d levels); it is read once", n.LogicalID, n.Location, maxNestedDepth))
+					continue
+				}
+				if len(queue)-len(cfnPaths) >= maxNestedStacks {
+					// Templates nesting the same template several times at
+					// each level multiply: 6 a level, 6^6 reads.
+					res.Diags = append(res.Diags, ruleNestedMissing.warnf(n.Range, n.LogicalID, "Nest fewer stacks, or validate the nested templates on their own.",
+						"nested stack %s: more than %d nested stacks in all; %s is not read", n.LogicalID, maxNestedStacks, n.Location))
 					continue
 				}
 				no := opts
@@ -208,6 +215,16 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 	res.Template = merged
 	res.Diags = res.Diags.Sort()
 	return res, nil
+}
+
+// samePath is p made absolute, so that a template named by a relative
+// and an absolute path is found to be the same (a nested stack's
+// TemplateURL may be either).
+func samePath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return filepath.Clean(p)
 }
 
 // mayNest reports whether a template may declare a nested stack.
