@@ -186,7 +186,7 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 			}
 		}
 		res.Diags = append(res.Diags, ds...)
-		if t != nil {
+		if t != nil && !opts.NoNestedStacks {
 			chain := append(slices.Clip(queue[i].chain), samePath(p))
 			for _, n := range t.Nested {
 				if len(chain) >= maxNestedDepth || slices.Contains(chain, samePath(n.Path)) {

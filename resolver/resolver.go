@@ -62,6 +62,11 @@ type Options struct {
 	// first use, and two nodes whose properties are the same are compared
 	// on the template's own trees without a copy.
 	LazyProps bool
+	// NoNestedStacks says nested stacks with a local template are not
+	// read (diff): their resources, merged in, share logical ids with
+	// each other's and the parent's (a child nested twice, an implicit
+	// ServerlessRestApi in both), and diff pairs resources by logical id.
+	NoNestedStacks bool
 
 	// limits, when set, replace the evaluation limits (budget.go); tests
 	// and fuzz targets use small ones.

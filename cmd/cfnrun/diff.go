@@ -77,6 +77,7 @@ func diffCommand() command {
 		opts := in.options()
 		opts.AllowExtensions = true // diffing is not validating
 		opts.LazyProps = true       // diff reads Props through Node.Properties
+		opts.NoNestedStacks = true  // it pairs resources by logical id, which nested stacks share
 		if *gitRev != "" {
 			if len(pos) != 1 {
 				fmt.Fprintf(e.stderr, "cfnrun diff --git %s: name one PATH (a template file or a Terraform directory), got %d\n", *gitRev, len(pos))

@@ -358,3 +358,51 @@ func TestDiffErrorsInOurWords(t *testing.T) {
 		}
 	})
 }
+
+// A template nesting one local child template twice, with different
+// Parameters, compared with itself has no changes: diff pairs resources
+// by logical id, which the nested stacks' resources share, so it reads
+// the templates named and not their nested stacks (after fc11213 it
+// paired one child's Method with the other's: 2 changes and 3 DANGER
+// hazards for the same file on both sides).
+func TestDiffNestedStacksSameTemplate(t *testing.T) {
+	dir := t.TempDir()
+	child := `Parameters:
+  Stage: {Type: String}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: !Sub "${AWS::StackName}-api"}
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration: {Type: MOCK, RequestTemplates: {application/json: !Sub '{"statusCode": 200, "s": "${Stage}"}'}, IntegrationResponses: [{StatusCode: "200"}]}
+      MethodResponses: [{StatusCode: "200"}]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: Method
+    Properties: {RestApiId: !Ref Api, StageName: !Ref Stage}
+`
+	parent := `Resources:
+  One:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: child.yaml, Parameters: {Stage: one}}
+  Two:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: ./child.yaml, Parameters: {Stage: two}}
+`
+	for name, text := range map[string]string{"child.yaml": child, "parent.yaml": parent} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := filepath.Join(dir, "parent.yaml")
+	stdout, stderr, code := runCLI(t, "diff", "--exit-code", p, p)
+	if code != 0 || !strings.Contains(stdout, "No changes") {
+		t.Errorf("exit %d, want 0 and no changes\n%s\n%s", code, stdout, stderr)
+	}
+}
