@@ -13,16 +13,12 @@ import (
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
-// A TemplateURL built from something without a local value (a parameter
-// with no Default, a resource attribute) is not a local template: it is
-// neither read nor reported missing (cfn-lint's good/functions/getatt.yaml
-// builds it from an S3 root parameter and got a false W3229). With the
-// value given, or built from parameters with defaults, it is read.
-func TestNestedTemplateURLFromUnknownValue(t *testing.T) {
-	const child = `Resources:
-  Api:
+// mockAPI is the resources of a REST API named name with one MOCK GET on its
+// root, deployed to stage: what the nested templates of these tests serve.
+func mockAPI(name, stage string) string {
+	return `  Api:
     Type: AWS::ApiGateway::RestApi
-    Properties: {Name: child}
+    Properties: {Name: ` + name + `}
   Method:
     Type: AWS::ApiGateway::Method
     Properties:
@@ -35,8 +31,18 @@ func TestNestedTemplateURLFromUnknownValue(t *testing.T) {
   Deployment:
     Type: AWS::ApiGateway::Deployment
     DependsOn: Method
-    Properties: {RestApiId: !Ref Api, StageName: child}
+    Properties: {RestApiId: !Ref Api, StageName: ` + stage + `}
 `
+}
+
+// A TemplateURL built from something without a local value (a parameter
+// with no Default, a resource attribute) is not a local template: it is
+// neither read nor reported missing (cfn-lint's good/functions/getatt.yaml
+// builds it from an S3 root parameter and got a false W3229). With the
+// value given, or built from parameters with defaults, it is read.
+func TestNestedTemplateURLFromUnknownValue(t *testing.T) {
+	child := `Resources:
+` + mockAPI("child", "child")
 	for _, tc := range []struct {
 		name, url string
 		params    map[string]string
@@ -99,23 +105,7 @@ func TestNestedSelfByAbsolutePathAndFanOut(t *testing.T) {
     Type: AWS::CloudFormation::Stack
     Properties:
       TemplateURL: ` + filepath.Join(dir, "self.yaml") + `
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Properties: {Name: api}
-  Method:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !GetAtt Api.RootResourceId
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'}, IntegrationResponses: [{StatusCode: "200"}]}
-      MethodResponses: [{StatusCode: "200"}]
-  Deployment:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: Method
-    Properties: {RestApiId: !Ref Api, StageName: v1}
-`
+` + mockAPI("api", "v1")
 	if err := os.WriteFile("self.yaml", []byte(self), 0o644); err != nil {
 		t.Fatal(err)
 	}
