@@ -276,24 +276,10 @@ func checkWithinNesting(t *testing.T, src []byte, within *int) {
 }
 
 // FuzzWithinNesting is TestWithinNestingNeverUnder on the fuzzer's
-// sources; seeds are the golden cases' configurations and the nesting
-// cases.
+// sources; seeds are FuzzLoad's (the nesting cases, the golden cases'
+// configurations, the seed example) and one of strings and comments.
 func FuzzWithinNesting(f *testing.F) {
-	for _, s := range budgetSeeds {
-		f.Add([]byte(s))
-	}
-	paths, _ := filepath.Glob("testdata/*.txtar")
-	for _, p := range paths {
-		ar, err := txtar.ParseFile(p)
-		if err != nil {
-			continue
-		}
-		for _, file := range ar.Files {
-			if filepath.Ext(file.Name) == ".tf" {
-				f.Add(file.Data)
-			}
-		}
-	}
+	addLoadSeeds(f)
 	f.Add([]byte("a = \"${ { b = \"}\" } }\" # \"\n/* \" */ c = [-1, !x ? y : z]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var n int
