@@ -81,15 +81,7 @@ func runHandler(b *testing.B, g *Gateway, method, url string, want int) {
 
 func BenchmarkMock(b *testing.B) {
 	t := newTB("benchmock0", stage("prod", nil))
-	t.method("/mock", "GET", &model.Integration{
-		Type:             model.IntegrationMock,
-		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-		Responses: []model.IntegrationResponse{{
-			StatusCode:         "200",
-			ResponseParameters: map[string]string{"method.response.header.Access-Control-Allow-Origin": "'*'"},
-			ResponseTemplates:  map[string]string{"application/json": `{"message":"hello from the mock"}`},
-		}},
-	})
+	t.method("/mock", "GET", benchMock())
 	runHandler(b, benchGateway(b, t.build()), "GET", "http://127.0.0.1/prod/mock", 200)
 }
 
@@ -155,15 +147,7 @@ func BenchmarkProxyH2CServed(b *testing.B) {
 // on the connection's reader. Allocations include the x/net client's.
 func BenchmarkMockServed(b *testing.B) {
 	t := newTB("benchmocks", stage("prod", nil))
-	t.method("/mock", "GET", &model.Integration{
-		Type:             model.IntegrationMock,
-		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-		Responses: []model.IntegrationResponse{{
-			StatusCode:         "200",
-			ResponseParameters: map[string]string{"method.response.header.Access-Control-Allow-Origin": "'*'"},
-			ResponseTemplates:  map[string]string{"application/json": `{"message":"hello from the mock"}`},
-		}},
-	})
+	t.method("/mock", "GET", benchMock())
 	gw := start(b, t.build(), func(c *Config) { c.NoThrottle = true; c.Logger = slog.New(slog.DiscardHandler) })
 	benchServedGET(b, "http://"+gw.http+"/prod/mock")
 }
@@ -188,5 +172,19 @@ func benchServedGET(b *testing.B, url string) {
 	b.ReportAllocs()
 	for b.Loop() {
 		get()
+	}
+}
+
+// benchMock is the MOCK integration the MOCK benchmarks serve: a request
+// template, one response with a header mapping and a response template.
+func benchMock() *model.Integration {
+	return &model.Integration{
+		Type:             model.IntegrationMock,
+		RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{
+			StatusCode:         "200",
+			ResponseParameters: map[string]string{"method.response.header.Access-Control-Allow-Origin": "'*'"},
+			ResponseTemplates:  map[string]string{"application/json": `{"message":"hello from the mock"}`},
+		}},
 	}
 }
