@@ -29,8 +29,8 @@ exports.handler = async (event, context) => {
   }
   switch (event.path) {
   case "/echo":
-    return { statusCode: 200, headers: { "X-One": "1", "Date": "yesterday" },
-             multiValueHeaders: { "X-Multi": ["a", "b"] }, body: JSON.stringify(event) };
+    return { statusCode: 200, headers: { "X-One": "1", "Date": "yesterday", "x-multi": "c", "X-Same": "s" },
+             multiValueHeaders: { "X-Multi": ["a", "b"], "X-Same": ["s"] }, body: JSON.stringify(event) };
   case "/status":
     return { statusCode: "418", body: "teapot" };
   case "/binary":
@@ -128,7 +128,10 @@ func TestLambdaProxy(t *testing.T) {
 		if res.status != 200 {
 			t.Fatalf("status %d: %s", res.status, res.body)
 		}
-		if res.header.Get("X-One") != "1" || strings.Join(res.header.Values("X-Multi"), ",") != "a,b" {
+		// A name in both headers and multiValueHeaders: the lists merged,
+		// multiValueHeaders first, a pair in both once (AWS's rule).
+		if res.header.Get("X-One") != "1" || strings.Join(res.header.Values("X-Multi"), ",") != "a,b,c" ||
+			strings.Join(res.header.Values("X-Same"), ",") != "s" {
 			t.Errorf("headers: %v", res.header)
 		}
 		if res.header.Get("x-amzn-Remapped-Date") != "yesterday" {
@@ -164,6 +167,19 @@ func TestLambdaProxy(t *testing.T) {
 		}
 		if ev.RequestContext.RequestID != res.header.Get("x-amzn-RequestId") {
 			t.Errorf("requestContext.requestId %q, response x-amzn-RequestId %q", ev.RequestContext.RequestID, res.header.Get("x-amzn-RequestId"))
+		}
+	})
+	t.Run("hop-by-hop headers", func(t *testing.T) {
+		// Over HTTP/1.1 the headers a Connection header names are the
+		// client's hop-by-hop ones: the gateway removes them (RFC 9110
+		// §7.6.1), as it does for an HTTP integration.
+		res := do(t, h1Client(t), "GET", base+"/echo", nil, "Connection", "keep-alive, X-Hop", "X-Hop", "1", "X-Kept", "2")
+		var ev struct{ Headers map[string]string }
+		if err := json.Unmarshal([]byte(res.body), &ev); err != nil {
+			t.Fatalf("event: %v\n%s", err, res.body)
+		}
+		if _, ok := ev.Headers["X-Hop"]; ok || ev.Headers["X-Kept"] != "2" {
+			t.Errorf("event headers %v: want X-Kept and no X-Hop", ev.Headers)
 		}
 	})
 	t.Run("path parameters", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
@@ -82,6 +83,28 @@ func droppedRequestHeader(k string) bool {
 	return false
 }
 
+// namedByConnection reports whether the values of a Connection header name
+// the header k: the client's hop-by-hop headers, which a gateway removes
+// before it forwards the request (RFC 9110 §7.6.1), as cfnrun's HTTP
+// integrations do (dropConnectionTokens). It allocates nothing: it runs
+// only for the HTTP/1.1 requests that send Connection.
+func namedByConnection(conn []string, k string) bool {
+	for _, v := range conn {
+		for v != "" {
+			tok := v
+			if i := strings.IndexByte(v, ','); i >= 0 {
+				tok, v = v[:i], v[i+1:]
+			} else {
+				v = ""
+			}
+			if strings.EqualFold(textproto.TrimString(tok), k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // appendProxyEvent appends the event JSON to b. Keys come in the order API
 // Gateway writes them; maps (headers, query, parameters, stage variables)
 // are sorted by key so events are reproducible.
@@ -105,8 +128,9 @@ func appendProxyEvent(b []byte, e *proxyEvent) []byte {
 
 	// Headers: the client's, then Host and the ones API Gateway adds.
 	keys := sc.keys
+	conn := r.Header["Connection"]
 	for k := range r.Header {
-		if !droppedRequestHeader(k) {
+		if !droppedRequestHeader(k) && (len(conn) == 0 || !namedByConnection(conn, k)) {
 			keys = append(keys, k)
 		}
 	}
@@ -422,9 +446,15 @@ var errMalformedProxyResponse = errors.New("malformed Lambda proxy response")
 // on AWS; aws-serverless-java-container's and Micronaut's responses carry
 // it). Anything else — not JSON, not an object, another key, a header value
 // of another type — is malformed.
-// When both headers and multiValueHeaders name a header, only the
-// multiValueHeaders values are kept (AWS's merge rule). decode says whether
-// a base64 body is returned as binary; the body is then decoded.
+// When both headers and multiValueHeaders name a header, API Gateway
+// merges them into one list: the multiValueHeaders values, then the
+// headers value unless it is one of them (the documented rule, "if the same
+// key-value pair is specified in both, only the values from
+// multiValueHeaders will appear"; an API Gateway console test recorded in
+// aws-sam-cli#1166 answered Content-Type=application/json,text/html for
+// headers text/html and multiValueHeaders [application/json]; sam local
+// start-api merges the same way). decode says whether a base64 body is
+// returned as binary; the body is then decoded.
 func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 	var out proxyResponse
 	var single, multi [][2]string
@@ -460,13 +490,12 @@ func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 	}
 	out.headers = single
 	if len(multi) > 0 {
-		out.headers = out.headers[:0]
+		out.headers = multi
 		for _, h := range single {
-			if !slices.ContainsFunc(multi, func(m [2]string) bool { return strings.EqualFold(m[0], h[0]) }) {
+			if !slices.ContainsFunc(multi, func(m [2]string) bool { return m[1] == h[1] && strings.EqualFold(m[0], h[0]) }) {
 				out.headers = append(out.headers, h)
 			}
 		}
-		out.headers = append(out.headers, multi...)
 	}
 	if out.b64 && decode {
 		dec, err := base64.StdEncoding.AppendDecode(nil, out.body)

@@ -121,6 +121,9 @@ func TestProxyEventQueryAndHeaders(t *testing.T) {
 	r.Header.Add("Content-Type", "application/json;charset=utf-8")
 	r.Header.Add("Content-Length", "27")
 	r.Header.Add("Connection", "keep-alive")
+	r.Header.Add("Connection", "x-hop ,X-Other")
+	r.Header.Add("X-Hop", "h")
+	r.Header.Add("X-Other", "o")
 	r.Header.Add("X-Multi", "one")
 	r.Header.Add("X-Multi", "two")
 	r.Header.Add("X-Forwarded-For", "203.0.113.1")
@@ -147,7 +150,7 @@ func TestProxyEventQueryAndHeaders(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("event (-want +got):\n%s", diff)
 	}
-	for _, h := range []string{"Content-Length", "Connection"} {
+	for _, h := range []string{"Content-Length", "Connection", "X-Hop", "X-Other"} {
 		if _, ok := ev.Headers[h]; ok {
 			t.Errorf("header %s passed to the function (API Gateway drops it)", h)
 		}
@@ -233,7 +236,15 @@ func TestParseProxyResponse(t *testing.T) {
 		{"nulls", `{"statusCode":null,"headers":null,"multiValueHeaders":null,"body":null,"isBase64Encoded":null}`, false, want{200, nil, ""}, false},
 		{"escapes", `{"statusCode":200,"body":"line\n\"q\" \u00e9 \ud83d\ude00 \/"}`, false, want{200, nil, "line\n\"q\" é 😀 /"}, false},
 		{"merge", `{"statusCode":200,"headers":{"Set-Cookie":"a=1","X-Single":"s"},"multiValueHeaders":{"set-cookie":["b=2","c=3"],"X-List":["x",1,false]}}`, false,
-			want{200, [][2]string{{"X-Single", "s"}, {"set-cookie", "b=2"}, {"set-cookie", "c=3"}, {"X-List", "x"}, {"X-List", "1"}, {"X-List", "false"}}, ""}, false},
+			want{200, [][2]string{{"set-cookie", "b=2"}, {"set-cookie", "c=3"}, {"X-List", "x"}, {"X-List", "1"}, {"X-List", "false"}, {"Set-Cookie", "a=1"}, {"X-Single", "s"}}, ""}, false},
+		// aws-sam-cli#1166: an API Gateway console test answered
+		// Content-Type=application/json,text/html, X-Foo=foo,bar.
+		{"merge as recorded on AWS", `{"body":"x","statusCode":200,"headers":{"X-Foo":"bar","Content-Type":"text/html"},"multiValueHeaders":{"Content-Type":["application/json"],"X-Foo":["foo"]}}`, false,
+			want{200, [][2]string{{"Content-Type", "application/json"}, {"X-Foo", "foo"}, {"X-Foo", "bar"}, {"Content-Type", "text/html"}}, "x"}, false},
+		// The same pair in both appears once (the documented rule; sam's
+		// _merge_response_headers too).
+		{"merge same pair", `{"headers":{"x-a":"1","X-B":"2"},"multiValueHeaders":{"X-A":["0","1"]}}`, false,
+			want{200, [][2]string{{"X-A", "0"}, {"X-A", "1"}, {"X-B", "2"}}, ""}, false},
 		{"base64 decoded", `{"statusCode":200,"body":"aGVsbG8=","isBase64Encoded":true}`, true, want{200, nil, "hello"}, false},
 		{"base64 kept", `{"statusCode":200,"body":"aGVsbG8=","isBase64Encoded":true}`, false, want{200, nil, "aGVsbG8="}, false},
 		{"number body", `{"statusCode":200,"body":42}`, false, want{200, nil, "42"}, false},
