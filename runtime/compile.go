@@ -27,9 +27,10 @@ type version struct {
 	tmpl *model.Template // what was compiled, for Gateway.Template
 	apis []*capi
 	byID map[string]*capi
-	// byStage picks the API for path-style URLs (/{stage}/...): the first
-	// API, by logical id, that has the stage.
-	byStage map[string]*capi
+	// byStage lists the APIs that have a stage, by logical id, for
+	// path-style URLs (/{stage}/...): the first that has the route serves
+	// it (resolve, fallThrough).
+	byStage map[string][]*capi
 	routes  []RouteInfo
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
@@ -208,7 +209,7 @@ type respParam struct {
 // served, with the findings that say why.
 func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	var ds diag.Diagnostics
-	v := &version{tmpl: t, byID: map[string]*capi{}, byStage: map[string]*capi{}}
+	v := &version{tmpl: t, byID: map[string]*capi{}, byStage: map[string][]*capi{}}
 	v.lambda = g.lambdaFunctions(t, &ds)
 	v.keepNames = needsNames(t, v.lambda)
 	stageOwners := map[string][]*capi{}
@@ -288,12 +289,12 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		}
 	}
 	for name, owners := range stageOwners {
-		v.byStage[name] = owners[0]
+		v.byStage[name] = owners
 		if len(owners) > 1 {
 			for i := range v.routes {
 				r := &v.routes[i]
 				if r.Stage == name && r.APIID != owners[0].id {
-					r.HostStyle = true
+					r.HostStyle = shadowed(owners, name, r)
 				}
 			}
 		}
@@ -861,4 +862,20 @@ func sortedMapKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+// shadowed reports whether a route of a later API with the stage name is
+// taken by an earlier one for path-style URLs (the earlier API has a
+// method for its path), so that it must be addressed by Host.
+func shadowed(owners []*capi, name string, r *RouteInfo) bool {
+	for _, o := range owners {
+		if o.id == r.APIID {
+			return false
+		}
+		var ps params
+		if n := o.stages[name].root.match(r.Path, &ps); n != nil && n.endpointFor(r.Method) != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -454,6 +454,8 @@ func TestGatewayResponsesAndAPISelection(t *testing.T) {
 	}
 	b := newTB("bbbbbbbbbb", stage("prod", nil))
 	b.method("/who", "GET", mock(`"b"`))
+	b.method("/who", "POST", mock(`"b post"`))
+	b.method("/only-b/{id}", "GET", mock(`"b $input.params('id')"`))
 	tpl := &model.Template{APIs: []*model.RestAPI{a.api, b.api}}
 	tpl.Finalize()
 	gw := start(t, tpl, nil)
@@ -464,9 +466,24 @@ func TestGatewayResponsesAndAPISelection(t *testing.T) {
 	if res := do(t, c, "GET", "http://"+gw.http+"/prod/who", nil, "Host", "bbbbbbbbbb.execute-api.localhost:8080"); res.body != `"b"` {
 		t.Errorf("host style: %q, want API b", res.body)
 	}
+	// A path-style route the first API lacks falls through to the next
+	// API with the stage (sam serves every API on one server), over
+	// HTTP/1.1 and h2c.
+	for _, cl := range []*http.Client{c, h2cClient(t)} {
+		if res := do(t, cl, "GET", "http://"+gw.http+"/prod/only-b/7", nil); res.status != 200 || res.body != `"b 7"` {
+			t.Errorf("fall through: %d %q, want API b's answer", res.status, res.body)
+		}
+		if res := do(t, cl, "POST", "http://"+gw.http+"/prod/who", nil); res.status != 200 || res.body != `"b post"` {
+			t.Errorf("fall through by method: %d %q, want API b's POST", res.status, res.body)
+		}
+	}
 	res := do(t, c, "GET", "http://"+gw.http+"/prod/nope", nil)
 	if res.status != 404 || res.body != `{"error": "Missing Authentication Token", "stage": "prod"}` || res.header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("customized 403: %d %q %v", res.status, res.body, res.header)
+	}
+	res = do(t, c, "DELETE", "http://"+gw.http+"/prod/who", nil)
+	if res.status != 404 || res.body != `{"error": "Missing Authentication Token", "stage": "prod"}` {
+		t.Errorf("no API has the method: %d %q, want the first API's customized 403", res.status, res.body)
 	}
 	var hostStyle int
 	for _, r := range gw.g.Routes() {
@@ -475,7 +492,7 @@ func TestGatewayResponsesAndAPISelection(t *testing.T) {
 		}
 	}
 	if hostStyle != 1 {
-		t.Errorf("%d routes marked host-style, want 1 (API b)", hostStyle)
+		t.Errorf("%d routes marked host-style, want 1 (API b's GET /who, which API a shadows)", hostStyle)
 	}
 }
 

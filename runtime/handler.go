@@ -130,7 +130,7 @@ func (v *version) resolve(r *http.Request, rt *route) (errKind, string) {
 	if v == nil {
 		return errForbidden, "no template loaded"
 	}
-	api, stageName, rest, ok := v.locate(r)
+	api, stageName, rest, more, ok := v.locate(r)
 	if !ok {
 		return errForbidden, "no API or stage matches the URL"
 	}
@@ -140,20 +140,58 @@ func (v *version) resolve(r *http.Request, rt *route) (errKind, string) {
 		return errForbidden, "no such stage"
 	}
 	rt.stage, rt.rest = st, rest
-	if r.ProtoMajor == 2 && !st.http2 {
+	h2off := r.ProtoMajor == 2 && !st.http2
+	if h2off && len(more) == 0 {
 		return errNone, ""
 	}
 	n := st.root.match(rest, &rt.ps)
+	var ep *endpoint
+	if n != nil {
+		ep = n.endpointFor(r.Method)
+	}
+	if ep == nil && len(more) > 0 && fallThrough(r, rt, more, stageName, rest) {
+		return errNone, ""
+	}
+	if h2off {
+		rt.ps.n = 0
+		return errNone, ""
+	}
 	if n == nil {
 		return errMissingAuth, "no resource matches the path"
 	}
 	rt.node = n
-	ep := n.endpointFor(r.Method)
 	if ep == nil {
 		return errMissingAuth, "the resource has no such method"
 	}
 	rt.ep = ep
 	return errNone, ""
+}
+
+// fallThrough serves a path-style request (/{stage}/...) that the first
+// API with the stage has no method for from the next API with that stage
+// that has one, as sam local start-api serves every API's routes (nested
+// stacks' too) on one server; rt then names that API. With none, the first
+// API answers (403 Missing Authentication Token, its gateway responses).
+func fallThrough(r *http.Request, rt *route, more []*capi, stageName, rest string) bool {
+	for _, a := range more {
+		st := a.stages[stageName]
+		var ps params
+		n := st.root.match(rest, &ps)
+		if n == nil {
+			continue
+		}
+		ep := n.endpointFor(r.Method)
+		if ep == nil {
+			continue
+		}
+		rt.api, rt.stage, rt.rest = a, st, rest
+		if r.ProtoMajor == 2 && !st.http2 {
+			return true // refused as HTTP/1.1 only
+		}
+		rt.node, rt.ep, rt.ps = n, ep, ps
+		return true
+	}
+	return false
 }
 
 // handle resolves the request, checks what the method requires of it, and
@@ -236,18 +274,19 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 //
 //	/restapis/{apiId}/{stage}/_user_request_/{path}   (LocalStack)
 //	Host: {apiId}.execute-api.localhost, /{stage}/{path}
-//	/{stage}/{path}                                    (first API with that stage)
-func (v *version) locate(r *http.Request) (api *capi, stage, rest string, ok bool) {
+//	/{stage}/{path}                                    (first API with that stage;
+//	                                                   more: the others with it, in order)
+func (v *version) locate(r *http.Request) (api *capi, stage, rest string, more []*capi, ok bool) {
 	p := r.URL.EscapedPath()
 	if after, found := strings.CutPrefix(p, "/restapis/"); found {
 		id, after, _ := strings.Cut(after, "/")
 		stage, after, _ = strings.Cut(after, "/")
 		after, found = strings.CutPrefix(after, "_user_request_")
 		if !found {
-			return nil, "", "", false
+			return nil, "", "", nil, false
 		}
 		api = v.byID[id]
-		return api, stage, after, api != nil
+		return api, stage, after, nil, api != nil
 	}
 	for len(p) > 0 && p[0] == '/' {
 		p = p[1:]
@@ -258,10 +297,13 @@ func (v *version) locate(r *http.Request) (api *capi, stage, rest string, ok boo
 	}
 	if i := strings.Index(r.Host, ".execute-api."); i > 0 {
 		api = v.byID[r.Host[:i]]
-		return api, stage, rest, api != nil
+		return api, stage, rest, nil, api != nil
 	}
-	api = v.byStage[stage]
-	return api, stage, rest, api != nil
+	owners := v.byStage[stage]
+	if len(owners) == 0 {
+		return nil, stage, rest, nil, false
+	}
+	return owners[0], stage, rest, owners[1:], true
 }
 
 const hexDigits = "0123456789abcdef"
