@@ -149,3 +149,47 @@ func hasRule(ds diag.Diagnostics, rule string) bool {
 	}
 	return false
 }
+
+// A nested stack's resources are named in the graph by their stack path
+// (as sam names them: SubApp/HelloWorldFunction), so that a parent and a
+// child with the same logical ids (two implicit ServerlessRestApi, two
+// Api/Method/Deployment here) list each resource once, and the child's
+// edges point at its own resources.
+func TestNestedGraphAddresses(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.MkdirAll("nested", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"parent.yaml":            "Resources:\n  Sub:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: nested/child.yaml}\n" + mockAPI("parent", "v1"),
+		"nested/child.yaml":      "Resources:\n  Deeper:\n    Type: AWS::CloudFormation::Stack\n    Properties: {TemplateURL: grandchild.yaml}\n" + mockAPI("child", "v1"),
+		"nested/grandchild.yaml": "Resources:\n" + mockAPI("grandchild", "v1"),
+	}
+	for name, src := range files {
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := Resolve(context.Background(), []string{"parent.yaml"}, Options{})
+	if r.Template == nil || len(r.Template.APIs) != 3 {
+		t.Fatalf("want 3 APIs, got %v (findings: %v)", r.Template, r.Diags)
+	}
+	var got []string
+	for _, n := range r.Template.Nodes {
+		got = append(got, n.Address)
+	}
+	want := []string{"Api", "Deployment", "Method", "Sub", "Sub/Api", "Sub/Deeper", "Sub/Deeper/Api",
+		"Sub/Deeper/Deployment", "Sub/Deeper/Method", "Sub/Deployment", "Sub/Method"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("nodes:\n got %v\nwant %v", got, want)
+	}
+	m := r.Template.Node("Sub/Deeper/Method")
+	if m == nil {
+		t.Fatal("Template.Node does not find Sub/Deeper/Method")
+	}
+	for _, e := range m.Deps {
+		if e.To != "Sub/Deeper/Api" {
+			t.Errorf("Sub/Deeper/Method -> %s, want the grandchild's own Api", e.To)
+		}
+	}
+}

@@ -143,6 +143,11 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 		path  string
 		opts  Options
 		chain []string // the templates nesting it, outermost first
+		// prefix is a nested stack's path of logical ids ("App/Sub/"):
+		// its graph nodes are named with it, as sam names nested
+		// resources (SubApp/HelloWorldFunction), so that the merged
+		// graph lists each resource once.
+		prefix string
 	}
 	queue := make([]input, 0, len(cfnPaths))
 	for _, p := range cfnPaths {
@@ -203,8 +208,11 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 				}
 				no := opts
 				no.Params, no.ParamFiles, no.StackName = n.Params, nil, n.StackName
-				queue = append(queue, input{path: n.Path, opts: no, chain: chain})
+				queue = append(queue, input{path: n.Path, opts: no, chain: chain, prefix: queue[i].prefix + n.LogicalID + "/"})
 			}
+		}
+		if t != nil && queue[i].prefix != "" {
+			prefixNodes(t.Nodes, queue[i].prefix)
 		}
 		merged = mergeTemplates(merged, t)
 		complete = complete && whole
@@ -273,6 +281,18 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// prefixNodes names a nested stack's graph nodes, and the edges between
+// them, with the stack's path (its order is kept: every name gains the
+// same prefix).
+func prefixNodes(nodes []*model.Node, prefix string) {
+	for _, n := range nodes {
+		n.Address = prefix + n.Address
+		for i := range n.Deps {
+			n.Deps[i].To = prefix + n.Deps[i].To
+		}
+	}
 }
 
 // mergeTemplates combines several stacks served together.
