@@ -45,6 +45,9 @@ type loader struct {
 	modules    map[string]*module // by directory
 	insts      []*instance        // every resource and data instance, all modules
 	params     []model.Parameter
+	// joinParams, when set, fills in the Value of the parameters shown
+	// with their defaults (showDefaults).
+	joinParams func()
 	outputs    []model.Output
 	// reported dedups diagnostics emitted once per source location.
 	reported map[string]bool
@@ -176,6 +179,9 @@ type modInst struct {
 	insts    map[string][]*instance
 	bodyCtx  map[*resource]*bodyCtx // see instanceCtx
 	outputs  map[string]cty.Value
+	// defaults are the root variables' defaults evaluated by
+	// rootVariables, for evalVariable to take.
+	defaults map[string]evaluated
 }
 
 const (
@@ -207,6 +213,10 @@ func (l *loader) run(paths []string) *model.Template {
 	}
 	t.Files = l.read
 	t.Outputs = l.outputs
+	if l.joinParams != nil {
+		l.joinParams()
+		l.joinParams = nil
+	}
 	t.Parameters = l.params
 	l.lower(t)
 	l.validate(t)

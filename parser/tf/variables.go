@@ -110,6 +110,8 @@ func (l *loader) rootVariables(mi *modInst) {
 		mi.inRanges[v.name] = a.rng
 		l.params = append(l.params, model.Parameter{Name: v.name, Type: typeName(v), Value: displayString(val), NoEcho: v.sensitive, Source: a.source, Range: toRange(v.declRange)})
 	}
+	var shown []cty.Value
+	var shownNames []string
 	for _, v := range m.variables {
 		if _, ok := vals[v.name]; ok || v.def == nil {
 			if !ok && v.def == nil {
@@ -117,12 +119,69 @@ func (l *loader) rootVariables(mi *modInst) {
 			}
 			continue
 		}
-		dv, _ := v.def.Value(nil)
-		l.params = append(l.params, model.Parameter{Name: v.name, Type: typeName(v), Value: displayString(dv), NoEcho: v.sensitive, Source: "default", Range: toRange(v.declRange)})
+		// evalVariable takes this value (and reports its diagnostics)
+		// instead of evaluating the default a second time.
+		dv, ds := v.def.Value(nil)
+		if mi.defaults == nil {
+			mi.defaults = map[string]evaluated{}
+		}
+		mi.defaults[v.name] = evaluated{dv, ds}
+		l.params = append(l.params, model.Parameter{Name: v.name, Type: typeName(v), NoEcho: v.sensitive, Source: "default", Range: toRange(v.declRange)})
+		shown = append(shown, dv)
+		shownNames = append(shownNames, v.name)
+	}
+	if len(shown) > 0 {
+		l.showDefaults(shownNames, shown)
 	}
 	slices.SortStableFunc(l.params, func(a, b model.Parameter) int {
 		return a.Range.Start.Byte - b.Range.Start.Byte + 1000000*strings.Compare(a.Range.Filename, b.Range.Filename)
 	})
+}
+
+// evaluated is an expression's value and the diagnostics of its
+// evaluation.
+type evaluated struct {
+	val cty.Value
+	ds  hcl.Diagnostics
+}
+
+// showDefaults sets the Value of the parameters of the variables names[i]
+// shown with their defaults to the display strings of vals[i]. A large
+// default (a map of routes) takes as long to show as to convert to the
+// variable's type, and nothing reads what is shown before the template is
+// built: the strings are made on another goroutine meanwhile, and run
+// waits for them (joinParams) before it hands the parameters over.
+func (l *loader) showDefaults(names []string, vals []cty.Value) {
+	strs := make([]string, len(vals))
+	done := make(chan bool, 1)
+	go func() {
+		ok := false
+		defer func() {
+			recover() // redone by joinParams, where Load recovers and reports it
+			done <- ok
+		}()
+		for i, v := range vals {
+			strs[i] = displayString(v)
+		}
+		ok = true
+	}()
+	l.joinParams = func() {
+		if !<-done {
+			for i, v := range vals {
+				strs[i] = displayString(v)
+			}
+		}
+		at := make(map[string]int, len(names))
+		for i, n := range names {
+			at[n] = i
+		}
+		for i := range l.params {
+			p := &l.params[i]
+			if j, ok := at[p.Name]; ok && p.Source == "default" {
+				p.Value = strs[j]
+			}
+		}
+	}
 }
 
 // parseRawVar interprets a -var or TF_VAR_ string as Terraform does: the
@@ -182,16 +241,21 @@ func (mi *modInst) evalVariable(v *variable) {
 			mi.vars[v.name] = cty.UnknownVal(v.typ)
 			return
 		}
-		dv, ds := v.def.Value(nil)
-		mi.l.addHCL(ruleValue, ds)
-		val = dv
+		e, ok := mi.defaults[v.name]
+		if ok {
+			delete(mi.defaults, v.name)
+		} else {
+			e.val, e.ds = v.def.Value(nil)
+		}
+		mi.l.addHCL(ruleValue, e.ds)
+		val = e.val
 		rng = v.def.Range()
 	}
 	if v.defaults != nil && !val.IsNull() && val.IsWhollyKnown() {
 		val = v.defaults.Apply(val)
 	}
 	if v.hasType {
-		cv, err := convert.Convert(val, v.typ)
+		cv, err := convertVariable(val, v.typ)
 		if err != nil {
 			mi.l.diags = append(mi.l.diags, ruleValue.errorf(rng, strings.TrimSuffix(mi.prefix, "."), fmt.Sprintf("Variable %q is declared at %s with type %s.", v.name, rangeString(v.declRange), typeString(v.typ)), "invalid value for variable %q: %s", v.name, err))
 			val = cty.UnknownVal(v.typ)
@@ -200,6 +264,54 @@ func (mi *modInst) evalVariable(v *variable) {
 		}
 	}
 	mi.vars[v.name] = val
+}
+
+// convertVariable is convert.Convert(val, want), without its work when a
+// map variable is given an object all of whose attributes already have
+// the map's element type: the usual map(object({...})) of routes written
+// as a literal. cty then checks and unifies the attributes' types pairwise
+// and copies each into a new map, most of the variables' evaluation; the
+// result is the map of the object's attributes, which is what this
+// returns. Anything else (marks, unknown or null objects, element types
+// with collections, optional attributes or dynamic parts, which unify or
+// convert differently) is left to convert.Convert.
+func convertVariable(val cty.Value, want cty.Type) (cty.Value, error) {
+	if want.IsMapType() && val.Type().IsObjectType() && val.IsKnown() && !val.IsNull() && !val.ContainsMarked() && plainType(want.ElementType()) {
+		ety := want.ElementType()
+		atys := val.Type().AttributeTypes()
+		same := len(atys) > 0
+		for _, aty := range atys {
+			if !aty.Equals(ety) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return cty.MapVal(val.AsValueMap()), nil
+		}
+	}
+	return convert.Convert(val, want)
+}
+
+// plainType reports whether t is a primitive type or an object type of
+// plain types without optional attributes: the types that cty's
+// unification returns unchanged when every type given is the same.
+func plainType(t cty.Type) bool {
+	switch {
+	case t.IsPrimitiveType():
+		return true
+	case t.IsObjectType():
+		if len(t.OptionalAttributes()) > 0 {
+			return false
+		}
+		for _, a := range t.AttributeTypes() {
+			if !plainType(a) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func (mi *modInst) checkValidations(v *variable) {
