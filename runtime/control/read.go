@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -434,7 +435,7 @@ func getGatewayResponse(rq *request) (int, any, error) {
 
 func (p *Plane) apiKeyOf(t *model.Template, k *model.APIKey, value bool) *apiKey {
 	out := &apiKey{ID: k.ID, Name: k.Name, CustomerID: k.CustomerID, Description: k.Description, Enabled: k.Enabled,
-		CreatedDate: epochOf(p.started), LastUpdatedDate: epochOf(p.started), StageKeys: []string{}, Tags: tagsOf(t, k.LogicalID)}
+		CreatedDate: epochOf(p.started), LastUpdatedDate: epochOf(p.started), StageKeys: []string{}, Tags: tagsOf(t, k.LogicalID, k.Range)}
 	if value {
 		out.Value = k.Value
 	}
@@ -494,7 +495,7 @@ func throttleOf(th model.Throttle) *throttle {
 }
 
 func usagePlanOf(t *model.Template, up *model.UsagePlan) *usagePlan {
-	out := &usagePlan{ID: up.ID, Name: up.Name, Description: up.Description, APIStages: []apiStage{}, Tags: tagsOf(t, up.LogicalID)}
+	out := &usagePlan{ID: up.ID, Name: up.Name, Description: up.Description, APIStages: []apiStage{}, Tags: tagsOf(t, up.LogicalID, up.Range)}
 	for _, s := range up.Stages {
 		as := apiStage{APIID: s.APIID, Stage: s.Stage}
 		if len(s.Methods) > 0 {
@@ -621,35 +622,36 @@ func getTags(rq *request) (int, any, error) {
 	}
 	parts := strings.Split(path, "/")
 	var logical string
+	var at diag.Range
 	found := false
 	switch {
 	case len(parts) == 2 && parts[0] == "restapis":
 		if a := t.API(parts[1]); a != nil {
-			logical, found = a.LogicalID, true
+			logical, at, found = a.LogicalID, a.Range, true
 		}
 	case len(parts) == 4 && parts[0] == "restapis" && parts[2] == "stages":
 		if a := t.API(parts[1]); a != nil {
 			for _, st := range servedStages(a) {
 				if st.Name == parts[3] {
-					logical, found = st.LogicalID, true
+					logical, at, found = st.LogicalID, st.Range, true
 				}
 			}
 		}
 	case len(parts) == 2 && parts[0] == "apikeys":
 		if k := t.APIKey(parts[1]); k != nil {
-			logical, found = k.LogicalID, true
+			logical, at, found = k.LogicalID, k.Range, true
 		}
 	case len(parts) == 2 && parts[0] == "usageplans":
 		for _, up := range t.UsagePlans {
 			if up.ID == parts[1] {
-				logical, found = up.LogicalID, true
+				logical, at, found = up.LogicalID, up.Range, true
 			}
 		}
 	}
 	if !found {
 		return 0, nil, notFound("Invalid resource identifier specified: %s", arn)
 	}
-	tg := tagsOf(t, logical)
+	tg := tagsOf(t, logical, at)
 	if tg == nil {
 		tg = map[string]string{}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -240,7 +241,7 @@ func (p *Plane) restAPIOf(t *model.Template, a *model.RestAPI) *restAPI {
 		APIKeySource:              a.APIKeySource,
 		EndpointConfiguration:     endpointConfig{Types: a.EndpointTypes},
 		Policy:                    a.Policy,
-		Tags:                      tagsOf(t, a.LogicalID),
+		Tags:                      tagsOf(t, a.LogicalID, a.Range),
 		DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint,
 	}
 	if a.Root != nil {
@@ -365,7 +366,7 @@ func (p *Plane) stageOf(t *model.Template, a *model.RestAPI, st *model.Stage) *s
 		TracingEnabled: st.TracingEnabled, CreatedDate: epochOf(created), LastUpdatedDate: epochOf(created),
 		HTTP2Enabled: h2,
 	}
-	out.Tags = tagsOf(t, st.LogicalID)
+	out.Tags = tagsOf(t, st.LogicalID, st.Range)
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
@@ -396,10 +397,11 @@ func (p *Plane) stageOf(t *model.Template, a *model.RestAPI, st *model.Stage) *s
 	return out
 }
 
-// tagsOf reads the Tags of the template node address: CloudFormation's
-// list of {Key, Value}, SAM's and Terraform's map.
-func tagsOf(t *model.Template, address string) map[string]string {
-	n := t.Node(address)
+// tagsOf reads the Tags of the template node of the resource logicalID
+// declared at r: CloudFormation's list of {Key, Value}, SAM's and
+// Terraform's map.
+func tagsOf(t *model.Template, logicalID string, r diag.Range) map[string]string {
+	n := nodeOf(t, logicalID, r)
 	if n == nil || n.Props == nil {
 		return nil
 	}
@@ -445,4 +447,24 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// nodeOf finds the graph node of the resource logicalID declared at r. A
+// nested stack's nodes are named by their stack path (Sub/Api, see
+// resolver's prefixNodes) and a parent may use the same logical id: the
+// node is the one of that id, or of a stack path ending in it, read from
+// r's file. Without one there, the node of that address (the models the
+// front ends build without ranges).
+func nodeOf(t *model.Template, logicalID string, r diag.Range) *model.Node {
+	n := t.Node(logicalID)
+	if n != nil && n.Range.Filename == r.Filename {
+		return n
+	}
+	for _, c := range t.Nodes {
+		if c.Range.Filename == r.Filename && strings.HasSuffix(c.Address, logicalID) &&
+			strings.HasSuffix(c.Address[:len(c.Address)-len(logicalID)], "/") {
+			return c
+		}
+	}
+	return n
 }
