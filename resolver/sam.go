@@ -157,6 +157,7 @@ func (l *lowerer) lowerSAM() {
 			s.infof(ruleNotServed, p.at("DefinitionUri", r.keyRange), id, "Inline the definition as DefinitionBody to have cfnrun serve it.",
 				"%s reads its OpenAPI definition from DefinitionUri, which cfnrun does not load; only function events are served", id)
 		}
+		l.samModels(api, id, p)
 		l.apiByID[api.ID] = api
 		l.t.APIs = append(l.t.APIs, api)
 		samAPIs = append(samAPIs, api)
@@ -217,12 +218,81 @@ func (l *lowerer) lowerSAM() {
 				Integration: &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST", Range: ev.rng,
 					URI: fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", s.partition, s.region, fnArn)}}
 			l.samAuth(m, apiAuth[api], ep.sub("Auth"))
+			l.samRequestChecks(api, m, ep)
 			res.Methods = append(res.Methods, m)
 		}
 	}
 	for _, api := range samAPIs {
 		if cors := samCors[api]; cors != nil {
 			l.samCORS(api, cors, apiAuth[api])
+		}
+	}
+}
+
+// samModels lowers an AWS::Serverless::Api's Models as the transform writes
+// them into its definition (definitions, named in lower case): API
+// Gateway models of content type application/json.
+func (l *lowerer) samModels(api *model.RestAPI, id string, p *props) {
+	ms := p.sub("Models")
+	if ms.node == nil || ms.node.Kind != cfn.Mapping {
+		return
+	}
+	for _, f := range ms.node.Fields {
+		api.Models = append(api.Models, &model.APIModel{LogicalID: id, Name: strings.ToLower(f.Key), ContentType: "application/json",
+			Schema: ms.jsonDoc(f.Key), Range: f.KeyRange()})
+	}
+}
+
+// samRequestChecks applies an Api event's RequestModel and RequestParameters
+// as the transform writes them (eventsources/push.py): the model (named in
+// lower case) for application/json bodies; a request validator named
+// body-only, params-only, body-and-params or no-validation, shared by the
+// API's methods, when ValidateBody or ValidateParameters is written (the
+// other then defaults to false; with neither, nothing is validated); and
+// the parameters, required or not.
+func (l *lowerer) samRequestChecks(api *model.RestAPI, m *model.Method, ep *props) {
+	if rm := ep.sub("RequestModel"); rm.node != nil {
+		if name := rm.str("Model"); name != "" {
+			m.RequestModels = map[string]string{"application/json": strings.ToLower(name)}
+			m.Props.Set("RequestModels", rm.at("Model", m.Range))
+			if rm.has("ValidateBody") || rm.has("ValidateParameters") {
+				body, params := rm.boolean("ValidateBody"), rm.boolean("ValidateParameters")
+				name := "no-validation"
+				switch {
+				case body && params:
+					name = "body-and-params"
+				case body:
+					name = "body-only"
+				case params:
+					name = "params-only"
+				}
+				if !slices.ContainsFunc(api.Validators, func(v *model.RequestValidator) bool { return v.ID == name }) {
+					api.Validators = append(api.Validators, &model.RequestValidator{LogicalID: name, ID: name, Name: name,
+						ValidateRequestBody: body, ValidateRequestParameters: params, Range: rm.node.Range()})
+				}
+				m.RequestValidatorID = name
+			}
+		}
+	}
+	ps := ep.node.Get("RequestParameters")
+	if ps == nil || ps.Kind != cfn.Sequence {
+		return
+	}
+	for _, it := range ps.Items {
+		switch it.Kind {
+		case cfn.Scalar:
+			if m.RequestParameters == nil {
+				m.RequestParameters = map[string]bool{}
+			}
+			m.RequestParameters[it.Value] = false
+		case cfn.Mapping:
+			if len(it.Fields) > 0 {
+				if m.RequestParameters == nil {
+					m.RequestParameters = map[string]bool{}
+				}
+				f := it.Fields[0]
+				m.RequestParameters[f.Key] = l.newProps(ep.id, f.Value).boolean("Required")
+			}
 		}
 	}
 }
