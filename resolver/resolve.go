@@ -168,13 +168,13 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 			res.Diags = append(res.Diags, d)
 			continue
 		}
-		cur := later
-		if cur != nil && mayNest(src) {
-			cur = nil // its nested stacks are merged in: checked as read
+		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed, later)
+		if later != nil && *later == nil {
+			// Read as a whole: it stopped early, or its nested stacks
+			// are merged in, checked as read, and so are theirs.
+			later = nil
 		}
-		t, ds, whole := resolveCFN(ctx, p, src, o, res.Files, setUsed, cur)
-		later = cur
-		if later != nil && *later != nil {
+		if later != nil {
 			// The checks are left: the findings so far now, all of them
 			// from finish.
 			before := res.Diags
@@ -233,11 +233,6 @@ func samePath(p string) string {
 		return a
 	}
 	return filepath.Clean(p)
-}
-
-// mayNest reports whether a template may declare a nested stack.
-func mayNest(src []byte) bool {
-	return bytes.Contains(src, []byte("AWS::CloudFormation::Stack")) || bytes.Contains(src, []byte("AWS::Serverless::Application"))
 }
 
 // readTemplate reads a CloudFormation template: a regular file of at most

@@ -157,7 +157,9 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 // graph (Template.Nodes, nil until then), runs the checks left (the model
 // rules, the schema check's findings) and returns every finding and whole
 // as the call would have without later; *later stays nil when the
-// resolution stopped before.
+// resolution stopped before, and when the template declares nested stacks
+// with a local template (Template.Nested): their templates are merged in
+// and checked as read.
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
 	root, diags := cfn.Parse(file, src)
@@ -225,6 +227,9 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	graphDone := s.graphAsync()
 	lower := &lowerer{s: s, t: t}
 	lower.run()
+	if len(t.Nested) > 0 {
+		later = nil
+	}
 	t.Outputs = s.outputs()
 	for _, name := range s.paramOrder {
 		p := s.params[name]
