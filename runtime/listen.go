@@ -37,6 +37,50 @@ import (
 // bench's peak RSS to 74 MB, past its 64 MB goal; 8 MiB keeps it at 38.
 const heapFloor = 8 << 20
 
+// Listeners are a gateway's listen sockets, bound ahead of Serve by
+// Listen: a client that connects while the template still resolves waits
+// in the kernel's accept queue for the first answer instead of being
+// refused, and its request is read as soon as the gateway serves.
+type Listeners struct {
+	addr, tlsAddr string
+	raws          []net.Listener // the cleartext one first
+	names         []string       // "http", "https"
+}
+
+// Listen binds addr (cleartext) and tlsAddr (TLS), those not empty, as
+// Serve does with Config.Addr and Config.TLSAddr, and with the errors
+// Serve returns. Give the result to Config.Listeners; Serve closes them
+// when it ends, and a caller that does not serve closes them with Close.
+func Listen(addr, tlsAddr string) (*Listeners, error) {
+	ls := &Listeners{addr: addr, tlsAddr: tlsAddr}
+	for _, l := range []struct {
+		name, addr string
+		tls        bool
+	}{{"http", addr, false}, {"https", tlsAddr, true}} {
+		if l.addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			ls.Close()
+			return nil, fmt.Errorf("listen on %s: %w (use --%s to pick another address)", l.addr, err, map[bool]string{false: "addr", true: "tls-addr"}[l.tls])
+		}
+		ls.raws = append(ls.raws, ln)
+		ls.names = append(ls.names, l.name)
+	}
+	if len(ls.raws) == 0 {
+		return nil, errors.New("no listen address configured")
+	}
+	return ls, nil
+}
+
+// Close closes the listeners (again: closing twice is harmless).
+func (ls *Listeners) Close() {
+	for _, l := range ls.raws {
+		l.Close()
+	}
+}
+
 // serve runs the listeners until ctx is done, then drains.
 func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) error {
 	// While serving, collections come heapFloor apart at least: the
@@ -103,30 +147,18 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 		}
 	}
 	g.log.Debug("connection limits", slog.Uint64("descriptors", nofile), slog.Int("maxConns", maxConns))
+	ls := cfg.Listeners
+	if ls == nil || ls.addr != cfg.Addr || ls.tlsAddr != cfg.TLSAddr {
+		var err error
+		if ls, err = Listen(cfg.Addr, cfg.TLSAddr); err != nil {
+			return err
+		}
+	}
+	raws := ls.raws
+	closeAll := ls.Close
 	bound := map[string]string{}
-	var raws []net.Listener
-	closeAll := func() {
-		for _, l := range raws {
-			l.Close()
-		}
-	}
-	for _, l := range []struct {
-		name, addr string
-		tls        bool
-	}{{"http", cfg.Addr, false}, {"https", cfg.TLSAddr, true}} {
-		if l.addr == "" {
-			continue
-		}
-		ln, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			closeAll()
-			return fmt.Errorf("listen on %s: %w (use --%s to pick another address)", l.addr, err, map[bool]string{false: "addr", true: "tls-addr"}[l.tls])
-		}
-		raws = append(raws, ln)
-		bound[l.name] = ln.Addr().String()
-	}
-	if len(raws) == 0 {
-		return errors.New("no listen address configured")
+	for i, ln := range raws {
+		bound[ls.names[i]] = ln.Addr().String()
 	}
 	s.h1ln = &chanListener{addr: raws[0].Addr(), ch: make(chan net.Conn), done: make(chan struct{})}
 	s.h1nln = &chanListener{addr: raws[0].Addr(), ch: make(chan net.Conn), done: make(chan struct{})}

@@ -56,6 +56,11 @@ type Config struct {
 	// TLSAddr is the TLS listen address (ALPN h2 and http/1.1). Empty: no
 	// TLS listener.
 	TLSAddr string
+	// Listeners, when set, are Addr and TLSAddr bound ahead by Listen
+	// (cfnrun up binds them before the template resolves); Serve serves
+	// them instead of binding its own, and closes them when it ends.
+	// Listeners bound for other addresses are not used.
+	Listeners *Listeners
 	// CertFile and KeyFile are a PEM certificate and key for TLSAddr. When
 	// empty a self-signed certificate for localhost, 127.0.0.1, ::1 and
 	// *.execute-api.localhost is made at start.

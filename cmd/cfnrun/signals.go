@@ -54,9 +54,11 @@ func interrupted(e *env, name string) int {
 // even in a step that does not check (the process exits right after, so
 // nothing is left running). A result whose resolution was cancelled is
 // partial and is never returned.
-// resolveStaged is resolve for resolver.ResolveStaged: r is nil as soon as
-// ctx ends; finish is not watched (it only checks the model).
-func resolveStaged(ctx context.Context, paths []string, opts resolver.Options) (r *resolver.Result, finish func() *resolver.Result) {
+// resolveStaged is resolve for resolver.ResolveStaged, started at once:
+// wait returns its parts, r nil as soon as ctx ends; finish is not
+// watched (it only checks the model). The caller sets up what does not
+// need the model meanwhile.
+func resolveStaged(ctx context.Context, paths []string, opts resolver.Options) (wait func() (r *resolver.Result, finish func() *resolver.Result)) {
 	type staged struct {
 		r      *resolver.Result
 		finish func() *resolver.Result
@@ -66,14 +68,16 @@ func resolveStaged(ctx context.Context, paths []string, opts resolver.Options) (
 		r, finish := resolver.ResolveStaged(ctx, paths, opts)
 		done <- staged{r, finish}
 	}()
-	select {
-	case st := <-done:
-		if ctx.Err() != nil {
+	return func() (*resolver.Result, func() *resolver.Result) {
+		select {
+		case st := <-done:
+			if ctx.Err() != nil {
+				return nil, nil
+			}
+			return st.r, st.finish
+		case <-ctx.Done():
 			return nil, nil
 		}
-		return st.r, st.finish
-	case <-ctx.Done():
-		return nil, nil
 	}
 }
 

@@ -192,6 +192,24 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		}
 		watch = false
 	}
+	if e.process {
+		heapplan.Prepare("up", u.paths, false)
+	}
+	// The model first: the checks that only read it (the model rules,
+	// the schema's findings) run on the other core while the routes
+	// compile and the listeners open, and their findings are printed
+	// where they always were, before the routes. The resolve starts
+	// before the rest of the set-up below, which does not need it.
+	resolved := u.resolveStaged()
+	// The listeners are bound now, while the template resolves: a client
+	// that connects meanwhile waits for the first answer (in the accept
+	// queue) instead of being refused and trying again. A port that
+	// cannot be bound is left to Serve, which fails where it always did,
+	// after the findings.
+	if ls, err := runtime.Listen(cfg.Addr, cfg.TLSAddr); err == nil {
+		cfg.Listeners = ls
+		defer ls.Close()
+	}
 	if u.demo {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -208,14 +226,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		defer ps.Close()
 	}
 
-	if e.process {
-		heapplan.Prepare("up", u.paths, false)
-	}
-	// The model first: the checks that only read it (the model rules,
-	// the schema's findings) run on the other core while the routes
-	// compile and the listeners open, and their findings are printed
-	// where they always were, before the routes.
-	r, finish := u.resolveStaged()
+	r, finish := resolved()
 	if r == nil {
 		return interrupted(e, "up")
 	}
@@ -383,17 +394,20 @@ func (u *upRun) resolve() *resolver.Result {
 	return u.shown(resolve(u.e.ctx, u.paths, opts))
 }
 
-// resolveStaged is resolve in resolver.ResolveStaged's two parts: the
-// model, and finish, which returns the whole result (nil when nothing is
-// left to do).
-func (u *upRun) resolveStaged() (r *resolver.Result, finish func() *resolver.Result) {
+// resolveStaged starts resolve in resolver.ResolveStaged's two parts;
+// wait returns the model, and finish, which returns the whole result (nil
+// when nothing is left to do).
+func (u *upRun) resolveStaged() (wait func() (r *resolver.Result, finish func() *resolver.Result)) {
 	opts := u.in.options()
 	opts.AllowExtensions = true
-	r, rest := resolveStaged(u.e.ctx, u.paths, opts)
-	if rest == nil {
-		return u.shown(r), nil
+	staged := resolveStaged(u.e.ctx, u.paths, opts)
+	return func() (*resolver.Result, func() *resolver.Result) {
+		r, rest := staged()
+		if rest == nil {
+			return u.shown(r), nil
+		}
+		return u.shown(r), func() *resolver.Result { return u.shown(rest()) }
 	}
-	return u.shown(r), func() *resolver.Result { return u.shown(rest()) }
 }
 
 // shown shows findings in the embedded template under its own name, not
