@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -281,5 +283,58 @@ func TestTemplateBoundsOverHTTP2(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %q:\n%.3000s", want, logs)
 		}
+	}
+}
+
+// TestFormatIDs: the request id is a version 4 UUID whose digits are the
+// random bits in order (as the per-character loop it replaced wrote them:
+// refUUID), the apigw id 15 characters of idChars and "=", over edge and
+// random inputs.
+func TestFormatIDs(t *testing.T) {
+	refUUID := func(a, c uint64) string {
+		var b [36]byte
+		j := 0
+		for i := range b {
+			switch i {
+			case 8, 13, 18, 23:
+				b[i] = '-'
+				continue
+			case 14:
+				b[i] = '4'
+				continue
+			}
+			nib := a >> (4 * j) & 0xf
+			if j >= 16 {
+				nib = c >> (4 * (j - 16)) & 0xf
+			}
+			if i == 19 {
+				nib = 8 | nib&3
+			}
+			b[i] = hexDigits[nib]
+			j++
+		}
+		return string(b[:])
+	}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	apigw := regexp.MustCompile(`^[A-Za-z0-9]{15}=$`)
+	inputs := [][4]uint64{{0, 0, 0, 0}, {^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}, {0x0123456789abcdef, 0xfedcba9876543210, 61, 62}}
+	for range 200 {
+		inputs = append(inputs, [4]uint64{rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64()})
+	}
+	for _, in := range inputs {
+		var b [52]byte
+		formatIDs(&b, in[0], in[1], in[2], in[3])
+		id, gw := string(b[:36]), string(b[36:])
+		if want := refUUID(in[0], in[1]); id != want {
+			t.Errorf("%x: request id %s, want %s", in, id, want)
+		}
+		if !uuid.MatchString(id) || !apigw.MatchString(gw) {
+			t.Errorf("%x: ids %q %q", in, id, gw)
+		}
+	}
+	var b [52]byte
+	formatIDs(&b, 0, 0, 61, 0)
+	if got := string(b[36:]); got != "9AAAAAAAAAAAAAA=" {
+		t.Errorf("apigw id of d=61: %q", got)
 	}
 }

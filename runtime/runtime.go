@@ -150,11 +150,14 @@ type Config struct {
 
 // Gateway serves compiled template versions. It is safe for concurrent use.
 type Gateway struct {
-	cfg      Config
-	log      *slog.Logger
-	cur      atomic.Pointer[version]
-	backends *backends
-	counters Counters
+	cfg Config
+	// wallClock: cfg.Now is time.Now (no clock given), so a request's
+	// start may be the time the HTTP/2 engine read it (requestTime).
+	wallClock bool
+	log       *slog.Logger
+	cur       atomic.Pointer[version]
+	backends  *backends
+	counters  Counters
 	// chain is counters as a ChainTaker, nil when it is not one (in
 	// memory, each Take is a few atomic operations).
 	chain   ChainTaker
@@ -200,6 +203,7 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	wallClock := cfg.Now == nil
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -215,7 +219,7 @@ func New(cfg Config) (*Gateway, error) {
 	if cfg.Counters == nil {
 		cfg.Counters = &MemoryCounters{}
 	}
-	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}, counters: cfg.Counters}
+	g := &Gateway{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}, counters: cfg.Counters, wallClock: wallClock}
 	g.chain, _ = cfg.Counters.(ChainTaker)
 	g.backends = newBackends(cfg)
 	g.handler = http.HandlerFunc(g.serveHTTP)

@@ -103,14 +103,21 @@ type dateValue struct {
 }
 
 // httpDate is the Date header, formatted once per second.
-func (s *Server) httpDate() string {
-	now := time.Now()
+func (s *Server) httpDate() string { return s.httpDateAt(time.Now()) }
+
+// httpDateAt is the Date header for now.
+func (s *Server) httpDateAt(now time.Time) string {
 	sec := now.Unix()
-	if d := s.date.Load(); d != nil && d.sec == sec {
-		return d.s
+	old := s.date.Load()
+	if old != nil && old.sec == sec {
+		return old.s
 	}
 	d := &dateValue{sec, now.UTC().Format(http.TimeFormat)}
-	s.date.Store(d)
+	if old == nil || sec > old.sec {
+		// An answer of a batch read in the second before does not
+		// turn the kept value back.
+		s.date.Store(d)
+	}
 	return d.s
 }
 
@@ -343,12 +350,15 @@ type stream struct {
 	// drainCredit is stream window owed to a draining client (reader
 	// goroutine).
 	drainCredit int64
+	// arrived is when the read that brought the request's HEADERS
+	// ended, in Unix nanoseconds (Arrived).
+	arrived int64
 }
 
 func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	c := &conn{
 		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(), start: time.Now(),
-		rd:         connReader{nc: nc},
+		rd:         connReader{nc: nc, src: stampReader{nc: nc, at: time.Now().UnixNano()}},
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
 	}
@@ -951,7 +961,7 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 }
 
 func (c *conn) newStream(id uint32) *stream {
-	st := &stream{c: c, id: id}
+	st := &stream{c: c, id: id, arrived: c.rd.src.at}
 	st.ctxs.parent = c.ctx
 	return st
 }
@@ -1031,6 +1041,19 @@ func Hint(r *http.Request) any {
 	v := st.hint
 	st.hint = nil
 	return v
+}
+
+// Arrived returns when the read that brought r's HEADERS ended: the
+// request's arrival, for a handler that would read the clock as it starts
+// (the clock is read once per read of the connection, which under load
+// carries several requests). ok is false when r is not this server's.
+// The time has no monotonic reading.
+func Arrived(r *http.Request) (t time.Time, ok bool) {
+	st, ok := r.Context().(*stream)
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Unix(0, st.arrived), true
 }
 
 // Detach lets a handler running inline (Server.Inline) return before its
@@ -2091,6 +2114,18 @@ func (w *responseWriter) finishLocked() bool {
 	return false
 }
 
+// date is the Date header's value. A handler that runs inline answers
+// within the batch of frames its request came in, on the reader
+// goroutine: its Date is the time that batch was read, with no clock
+// read of its own. Any other (a worker, a detached stream's Finish on a
+// Client's reader) reads the clock.
+func (w *responseWriter) date() string {
+	if w.inline && !w.st.detached.Load() {
+		return w.st.c.srv.httpDateAt(time.Unix(0, w.st.arrived))
+	}
+	return w.st.c.srv.httpDate()
+}
+
 func (w *responseWriter) fitsLocked(n int) bool {
 	c := w.st.c
 	return int64(n) <= c.sendWindow && int64(n) <= w.st.sendWindow
@@ -2140,7 +2175,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		hb = appendField(hb, "content-type", http.DetectContentType(w.pending))
 	}
 	if !hasDate {
-		hb = appendField(hb, "date", c.srv.httpDate())
+		hb = appendField(hb, "date", w.date())
 	}
 	c.hblock = hb
 	if endStream {

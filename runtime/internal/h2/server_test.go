@@ -292,3 +292,70 @@ func TestStalledUploadReleasesHandler(t *testing.T) {
 		t.Fatal("handler still blocked on an upload that stopped")
 	}
 }
+
+// TestArrivedAndDate: Arrived is the time the request was read (between
+// the client's send and its answer, fresh for each request on a kept
+// connection), an inline answer's Date is that time's second, and a
+// worker's answer carries the time it was written (here over a second
+// after the request arrived).
+func TestArrivedAndDate(t *testing.T) {
+	var mu sync.Mutex
+	arrived := map[string]time.Time{}
+	s := &Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			at, ok := Arrived(r)
+			if !ok {
+				t.Errorf("%s: Arrived not ok", r.URL.Path)
+			}
+			mu.Lock()
+			arrived[r.URL.RawQuery] = at
+			mu.Unlock()
+			if r.URL.Path == "/worker" {
+				time.Sleep(1100 * time.Millisecond)
+			}
+			io.WriteString(w, "ok")
+		}),
+		Inline: func(r *http.Request) bool { return r.URL.Path == "/inline" },
+	}
+	addr := serve(t, s)
+	c := client(t)
+	get := func(path, q string) (sent, got time.Time, date time.Time) {
+		t.Helper()
+		sent = time.Now()
+		res, err := c.Get("http://" + addr + path + "?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		got = time.Now()
+		date, err = http.ParseTime(res.Header.Get("Date"))
+		if err != nil {
+			t.Fatalf("%s: Date %q: %v", path, res.Header.Get("Date"), err)
+		}
+		return sent, got, date
+	}
+	for i, path := range []string{"/inline", "/inline", "/worker"} {
+		if i > 0 {
+			time.Sleep(30 * time.Millisecond) // the connection idles between requests
+		}
+		q := fmt.Sprint(i)
+		sent, got, date := get(path, q)
+		mu.Lock()
+		at := arrived[q]
+		mu.Unlock()
+		if at.Before(sent.Truncate(time.Microsecond)) || at.After(got) {
+			t.Errorf("%s #%d: arrived %v not within the request's %v .. %v", path, i, at, sent, got)
+		}
+		switch path {
+		case "/inline":
+			if want := at.Unix(); date.Unix() != want {
+				t.Errorf("%s #%d: Date %v, want the arrival's second %v", path, i, date, at.UTC())
+			}
+		case "/worker":
+			if date.Unix() <= at.Unix() || date.After(got) {
+				t.Errorf("%s #%d: Date %v, want the answer's time (arrived %v, answered by %v)", path, i, date, at.UTC(), got.UTC())
+			}
+		}
+	}
+}
