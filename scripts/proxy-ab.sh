@@ -10,7 +10,8 @@
 # --warm-up-time 1 (16, 10, 3); it prints req/s, the p99 latency (ms), the server's CPU per request (utime + stime from
 # /proc over the measured period, divided by the requests), the backend's CPU per request in the same
 # period (the proxy's framing changes what the backend spends), and at the end each one's peak RSS.
-# STAT=1 also prints, per request: task-clock (ms), context switches and system calls (perf stat).
+# STAT=1 also prints, per request: task-clock (µs), context switches and system calls (perf stat).
+# At the end: each target's medians over the rounds.
 set -euo pipefail
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 OLD=$1; NEW=$2; ROUTE=${3:-proxy}; ROUNDS=${4:-3}; SECS=${5:-3}; C=${6:-16}; M=${7:-10}
@@ -92,12 +93,20 @@ for r in $(seq "$ROUNDS"); do
     bus=$(awk -v d="$((b1 - b0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
     # As bench.sh: the 99th percentile of h2load's per-request log (µs), in ms.
     p99=$(awk '{print $3}' "$W/lat" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
-    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us backend_us/req $bus succeeded $n load $(cut -d' ' -f1 /proc/loadavg)"
+    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us backend_us/req $bus succeeded $n load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$W/rounds"
     if [ -n "$sp" ]; then
       wait "$sp"
       # perf counted SECS-1 of the SECS measured seconds.
-      awk -F, -v n="$n" -v s="$SECS" '/^[0-9]/ { sub("syscalls:sys_enter_", "", $3); printf "  %s %.3f", $3, $1 / (n * (s - 1) / s) } END {print ""}' "$W/stat"
+      awk -F, -v n="$n" -v s="$SECS" '/^[0-9]/ { sub("syscalls:sys_enter_", "", $3); v = $1 / (n * (s - 1) / s)
+        if ($3 == "task-clock") printf "  task-clock_us %.2f", v * 1000; else printf "  %s %.3f", $3, v } END {print ""}' "$W/stat" |
+        tee -a "$W/rounds"
     fi
   done
 done
+# Medians per target: req/s, p99, CPU per request (/proc), and with STAT=1 task-clock and writes per request.
+awk '$1 == "round" {v = $3; rps[v] = rps[v] " " $5; p99[v] = p99[v] " " $7; cpu[v] = cpu[v] " " $9}
+  $1 == "task-clock_us" {tc[v] = tc[v] " " $2; for (i = 3; i < NF; i += 2) if ($i == "write") wr[v] = wr[v] " " $(i + 1)}
+  function med(s,  a, n, i, j, t) {n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) {t = a[i]; a[i] = a[j]; a[j] = t}
+    if (n == 0) return "-"; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2}
+  END {for (v in rps) printf "median %s req/s %s p99 %s cpu_us/req %s task-clock_us %s write/req %s\n", v, med(rps[v]), med(p99[v]), med(cpu[v]), med(tc[v]), med(wr[v])}' "$W/rounds"
 echo "peak RSS KB: old $(awk '/VmHWM/ {print $2}' "/proc/${PID[old]}/status") new $(awk '/VmHWM/ {print $2}' "/proc/${PID[new]}/status") haproxy $(awk '/VmHWM/ {print $2}' "/proc/${PID[hap]}/status")"
