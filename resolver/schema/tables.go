@@ -127,7 +127,7 @@ func addedProps(obj string) []added {
 			{"DurableConfig", kAny}, {"FunctionScalingConfig", kAny}, {"LoggingConfig", kAny},
 			{"PublishToLatestPublished", kBool}, {"PropagateTags", kBool}, {"RecursiveLoop", kString},
 			{"RolePath", kString}, {"RuntimeManagementConfig", kAny}, {"SnapStart", kAny},
-			{"SourceKMSKeyArn", kString}}
+			{"SourceKMSKeyArn", kString}, {"TenancyConfig", kAny}, {"VersionDeletionPolicy", kString}}
 	case "AWS::Serverless::Api":
 		return []added{{"ApiKeySourceType", kString}, {"FailOnWarnings", kBool}, {"Mode", kString},
 			{"MergeDefinitions", kBool}, {"PropagateTags", kBool}, {"Policy", kAny}, {"SecurityPolicy", kString},
