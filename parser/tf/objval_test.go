@@ -42,7 +42,7 @@ func TestObjectBuilderMatchesObjectVal(t *testing.T) {
 		return cty.BoolVal(i%2 == 0)
 	}
 	names := []string{"id", "arn", "name", "path", "rest_api_id", "x"}
-	shared := 0
+	shared, attrsRead := 0, 0
 	for run := range 200 {
 		var b objectBuilder
 		attrs := map[string]cty.Value{}
@@ -73,6 +73,12 @@ func TestObjectBuilderMatchesObjectVal(t *testing.T) {
 			if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.GoString() != want.GoString() {
 				t.Fatalf("run %d object %d: objectVal gives %#v, cty.ObjectVal %#v", run, i, got, want)
 			}
+			for n := range want.Type().AttributeTypes() {
+				checkObjectAttr(t, got, n)
+				checkObjectAttr(t, want, n)
+				checkObjectAttr(t, want.Mark("sensitive"), n)
+				attrsRead++
+			}
 			at := got.Type().AttributeTypes()
 			if prev != nil && reflect.ValueOf(at).Pointer() == reflect.ValueOf(prev).Pointer() {
 				shared++
@@ -83,10 +89,39 @@ func TestObjectBuilderMatchesObjectVal(t *testing.T) {
 	if shared < 1000 {
 		t.Fatalf("only %d objects reused the previous object's type", shared)
 	}
+	if attrsRead < 10000 {
+		t.Fatalf("objectAttr compared on only %d attributes", attrsRead)
+	}
 	// A name that is not ASCII is left to cty.ObjectVal, which normalises it.
 	var b objectBuilder
 	attrs := map[string]cty.Value{"cafe\u0301": cty.StringVal("x")}
 	if got, want := b.objectVal(attrs), cty.ObjectVal(attrs); !got.Type().Equals(want.Type()) || !got.RawEquals(want) {
 		t.Fatalf("non-ASCII name: objectVal gives %#v, cty.ObjectVal %#v", got, want)
+	}
+	// objectAttr on a non-ASCII name (normalised in the type), and on
+	// objects that are unknown, or known with unknown attributes.
+	obj := cty.ObjectVal(attrs)
+	for n := range obj.Type().AttributeTypes() {
+		checkObjectAttr(t, obj, n)
+	}
+	ty := cty.Object(map[string]cty.Type{"a": cty.String, "b": cty.List(cty.String)})
+	for _, v := range []cty.Value{
+		cty.UnknownVal(ty),
+		cty.UnknownVal(ty).RefineNotNull(),
+		cty.UnknownVal(ty).Mark("sensitive"),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.UnknownVal(cty.String), "b": cty.NullVal(cty.List(cty.String))}),
+		cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x").Mark("m"), "b": cty.ListValEmpty(cty.String)}),
+	} {
+		checkObjectAttr(t, v, "a")
+		checkObjectAttr(t, v, "b")
+	}
+}
+
+// checkObjectAttr compares objectAttr(obj, name) with obj.GetAttr(name).
+func checkObjectAttr(t *testing.T, obj cty.Value, name string) {
+	t.Helper()
+	got, want := objectAttr(obj, name), obj.GetAttr(name)
+	if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.GoString() != want.GoString() {
+		t.Fatalf("attribute %q of %#v: objectAttr gives %#v, GetAttr %#v", name, obj, got, want)
 	}
 }

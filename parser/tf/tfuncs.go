@@ -855,7 +855,7 @@ func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
 			return b, err
 		}
 		b = append(b, ':')
-		return e.encode(b, c.obj.GetAttr(k), c.atys[k])
+		return e.encode(b, objectAttr(c.obj, k), c.atys[k])
 	case c.etys != nil:
 		return e.encode(b, c.vals[i], c.etys[i])
 	}
