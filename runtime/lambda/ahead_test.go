@@ -417,3 +417,65 @@ func TestRecycle(t *testing.T) {
 		}
 	}
 }
+
+// An instance whose invocation has run longer than aheadMax is handed no
+// events ahead: invocations that come while a quick function's instance
+// runs a slow call wait in the queue and run on the other instance, as
+// they would each get an instance of their own on Lambda, instead of
+// waiting for the slow call (guard's lam/ahead.py: 2 of 3 quick calls
+// waited 3 s behind a 3 s call before).
+func TestAheadNotBehindSlowInvocation(t *testing.T) {
+	for _, rt := range []string{"nodejs20.x", "python3.12"} {
+		t.Run(rt, func(t *testing.T) {
+			s, _, ran := aheadFunctionIn(t, rt, Config{Concurrency: 2, ScaleBase: 2}, 60*time.Second)
+			fn := s.lookup("f")
+			// Quick enough for any warm invocation on a loaded machine
+			// under -race, and far below the slow call.
+			fn.aheadMax = 300 * time.Millisecond
+			invokeN(t, s, 0, "")
+			slow := make(chan Result, 1)
+			go func() { r, _ := invokeN(t, s, 1, `,"ms":6000`); slow <- r }()
+			waitFor(t, func() bool { return ranCount(t, ran)[1] == 1 })
+			time.Sleep(2 * fn.aheadMax)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			pids := map[int]bool{}
+			for n := 2; n <= 4; n++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r, out := invokeN(t, s, n, "")
+					if r.FunctionError != "" {
+						t.Errorf("invocation %d: %s %s", n, r.FunctionError, r.Payload)
+					}
+					mu.Lock()
+					pids[out.PID] = true
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			var r Result
+			select {
+			case r = <-slow:
+				t.Errorf("the quick invocations ended after the slow one (%v): they waited behind it", r.Duration)
+			default:
+				r = <-slow
+			}
+			var out aheadOut
+			if r.FunctionError != "" || json.Unmarshal(r.Payload, &out) != nil {
+				t.Errorf("the slow invocation: %s %s", r.FunctionError, r.Payload)
+			}
+			if pids[out.PID] || len(pids) != 1 {
+				t.Errorf("the quick invocations ran on %v, the slow one on %d: want them all on the other instance", pids, out.PID)
+			}
+			if st := fn.stats(); st.peak > 2 {
+				t.Errorf("stats %+v: want at most 2 instances", st)
+			}
+			for n, c := range ranCount(t, ran) {
+				if c != 1 {
+					t.Errorf("event %d ran %d times", n, c)
+				}
+			}
+		})
+	}
+}

@@ -233,8 +233,9 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 	}
 	if len(fn.waiters) == 0 {
 		// An instance waiting for an event ahead takes it.
+		now := time.Now()
 		for in := range fn.all {
-			if c := fn.aheadLocked(in, inv); c != nil {
+			if c := fn.aheadLocked(in, inv, now); c != nil {
 				fn.mu.Unlock()
 				c.flush()
 				return in, nil, nil
@@ -358,9 +359,20 @@ func (fn *function) release(in *instance) {
 }
 
 // aheadMax is how quick an instance's last invocation must have been for
-// the instance to be handed an event ahead: an event ahead waits for the
+// the instance to be handed an event ahead, and how long at most its
+// current invocation may have run by then: an event ahead waits for the
 // invocation in progress, where a slow handler would keep it from an
 // instance that frees up first (or that the scaler starts).
+//
+// An event the runtime was handed cannot be taken back (the Runtime API
+// has no way to; the runtime may have started it), so these bounds are
+// all that keeps events from waiting behind a slow invocation: one that
+// has run longer than aheadMax is handed no more events (they wait in the
+// queue for the first instance that frees up, or one the scaler starts,
+// as on Lambda each gets its own instance). What is left: events handed
+// in the first aheadMax of an invocation that then turns slow (after a
+// run of quick ones) wait for it, at most aheadDepth of them, and so does
+// a second event ahead behind a first that turns slow (docs/lambda.md).
 const aheadMax = 5 * time.Millisecond
 
 // aheadDepth is how many events ahead an instance holds at most; the
@@ -386,10 +398,11 @@ func (fn *function) prefetch(in *instance) {
 	var granted [aheadDepth]*waiter
 	var c *rapiConn
 	n := 0
+	now := time.Now()
 	fn.mu.Lock()
 	for n < aheadDepth && len(fn.waiters) > 0 {
 		w := fn.waiters[0]
-		cc := fn.aheadLocked(in, w.inv)
+		cc := fn.aheadLocked(in, w.inv, now)
 		if cc == nil {
 			break
 		}
@@ -409,16 +422,18 @@ func (fn *function) prefetch(in *instance) {
 
 // aheadLocked hands inv ahead to in when it can take it (fn.mu held): a
 // quick instance, not to be replaced (new code) or recycled, whose runtime
-// runs an invocation, holds fewer than aheadDepth events ahead and waits
-// for another. It returns the connection to flush.
-func (fn *function) aheadLocked(in *instance, inv *invocation) *rapiConn {
+// runs an invocation that started less than aheadMax before now, holds
+// fewer than aheadDepth events ahead and waits for another. It returns
+// the connection to flush.
+func (fn *function) aheadLocked(in *instance, inv *invocation, now time.Time) *rapiConn {
 	if fn.closed || in.gen != fn.gen || in.lastDur.Load() > int64(fn.aheadMax) || fn.worn(in) || in.dead() {
 		return nil
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	cur := in.cur
-	if in.closed || len(in.ahead) >= aheadDepth || cur == nil || !cur.delivered || len(in.pollers) == 0 || !in.pollers[0].ahead {
+	if in.closed || len(in.ahead) >= aheadDepth || cur == nil || !cur.delivered || len(in.pollers) == 0 || !in.pollers[0].ahead ||
+		now.Sub(cur.start) > fn.aheadMax {
 		return nil
 	}
 	inv.on, inv.ahead = in, true
