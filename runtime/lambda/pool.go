@@ -610,26 +610,42 @@ func (fn *function) codeChanged() {
 	fn.s.log.Info("code changed; new instances will run it", "function", fn.name)
 }
 
-// close stops every instance and fails every waiter.
-func (fn *function) close() {
+// close stops every instance and fails every waiter (Service.Close).
+func (fn *function) close() { fn.shut(true) }
+
+// drain closes the function to new invocations and stops its instances
+// once they have nothing left to run (a reload replaced the function):
+// idle ones now, busy ones when they have answered the invocation they
+// run and the events they were handed ahead, starting ones after the
+// invocation they start for. Waiters, and invocations that would start
+// an instance, get ErrClosed before any runtime fetched them, and
+// Service.Invoke runs them on the function loaded in its place. The
+// function's Timeout still bounds what runs.
+func (fn *function) drain() { fn.shut(false) }
+
+func (fn *function) shut(kill bool) {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	if fn.closed {
-		return
+	if !fn.closed {
+		fn.closed = true
+		if fn.scaler != nil {
+			fn.scaler.Stop()
+			fn.scaler = nil
+		}
+		for _, w := range fn.waiters {
+			w.ch <- closedInstance
+		}
+		fn.waiters = nil
+		for _, in := range fn.idle {
+			fn.retireLocked(in)
+		}
+		fn.idle = nil
 	}
-	fn.closed = true
-	if fn.scaler != nil {
-		fn.scaler.Stop()
-		fn.scaler = nil
+	if kill {
+		for in := range fn.all {
+			in.stop()
+		}
 	}
-	for in := range fn.all {
-		in.stop()
-	}
-	fn.idle = nil
-	for _, w := range fn.waiters {
-		w.ch <- closedInstance
-	}
-	fn.waiters = nil
 }
 
 // wait waits until every process of the function has been reaped.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -224,8 +225,7 @@ func TestLoadKeepsUnchangedFunctions(t *testing.T) {
 // the new version instead of failing with "the Lambda service is closed"
 // (guard's reload stress: under h2load, every reload that changed a
 // function's Environment failed the invocations queued for it, 5xx to
-// the client). The invocation running on the old instance at the reload
-// is not covered: Load still stops the replaced function's instances.
+// the client). TestReloadDrains covers what runs on the old instances.
 func TestReloadRunsQueuedInvocation(t *testing.T) {
 	needNode(t)
 	s, _ := newTestService(t, Config{})
@@ -265,6 +265,135 @@ func TestReloadRunsQueuedInvocation(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the queued invocation did not end")
 	}
+}
+
+// TestReloadDrains reloads a function (its Environment changed) while its
+// instances run an invocation, hold events ahead of it, start for an
+// invocation, and while another waits in the queue: what the old
+// instances run, were handed or start for finishes there, on the old
+// version, once each; the queued invocation and the next ones run on the
+// new version; the old instances then stop. Before, Load stopped them and
+// all of those failed (guard's stress/reload.sh: Runtime.ExitError,
+// "function failed to initialise").
+func TestReloadDrains(t *testing.T) {
+	for _, rt := range []string{"nodejs20.x", "python3.12"} {
+		t.Run(rt, func(t *testing.T) { testReloadDrains(t, rt) })
+	}
+}
+
+func testReloadDrains(t *testing.T, runtime string) {
+	handler, ahead := "index.handler", 2 // events ahead the bootstrap takes
+	if strings.HasPrefix(runtime, "python") {
+		needPython(t)
+		handler, ahead = "app.handler", 1
+	} else {
+		needNode(t)
+	}
+	// INIT_MS: the init phase's length, so that the reload finds an
+	// instance starting.
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"index.js": `const fs = require("fs");
+Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.INIT_MS || 0));
+exports.handler = async (e) => {
+  fs.appendFileSync(process.env.RAN, e.n + "\n");
+  await new Promise((r) => setTimeout(r, e.ms || 0));
+  return { n: e.n, pid: process.pid, gen: process.env.GEN };
+};`,
+		"app.py": `import os, time
+time.sleep(int(os.environ.get("INIT_MS", "0")) / 1000)
+
+def handler(e, ctx):
+    with open(os.environ["RAN"], "a") as f:
+        f.write("%d\n" % e["n"])
+    time.sleep(e.get("ms", 0) / 1000)
+    return {"n": e["n"], "pid": os.getpid(), "gen": os.environ["GEN"]}
+`,
+	})
+	ran := filepath.Join(t.TempDir(), "ran.txt")
+	s, _ := newTestService(t, Config{Concurrency: 2, ScaleBase: 1, ScaleAfter: 20 * time.Millisecond})
+	f := Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir, Timeout: 60 * time.Second,
+		Environment: map[string]string{"GEN": "1", "RAN": ran, "INIT_MS": "2000"}}
+	load(t, s, f)
+	old := s.lookup("f")
+	old.aheadMax = time.Hour // events ahead whatever the handler's duration
+
+	type out struct {
+		N, Pid int
+		Gen    string
+	}
+	results := make(chan out, 8)
+	call := func(n int, extra string) {
+		res := invoke(t, s, "f", fmt.Sprintf(`{"n":%d%s}`, n, extra))
+		var o out
+		if res.FunctionError != "" || json.Unmarshal(res.Payload, &o) != nil || o.N != n {
+			t.Errorf("invocation %d: %s %s", n, res.FunctionError, res.Payload)
+		}
+		results <- o
+	}
+	call(0, "")
+	<-results
+	// 1 runs on instance A, the next `ahead` are handed ahead to it, one
+	// more starts instance B (the scaler: A sleeps), one waits.
+	n := 1
+	go call(n, `,"ms":4000`)
+	waitFor(t, func() bool { return ranCount(t, ran)[1] == 1 })
+	for range ahead {
+		n++
+		go call(n, "")
+		waitFor(t, func() bool { return old.stats().aheads == n-1 })
+	}
+	n++
+	go call(n, "")
+	waitFor(t, func() bool { return old.stats().live == 2 })
+	n++
+	go call(n, "")
+	waitFor(t, func() bool { return old.stats().waiting == 1 })
+	pids := old.pids()
+	if st := old.stats(); len(pids) != 2 || ranCount(t, ran)[n-1] != 0 {
+		t.Fatalf("before the reload: stats %+v, pids %v, ran %v: want instance B starting", st, pids, ranCount(t, ran))
+	}
+
+	f.Environment = map[string]string{"GEN": "2", "RAN": ran}
+	load(t, s, f)
+	got := map[int]out{}
+	for range n {
+		o := <-results
+		got[o.N] = o
+	}
+	a := got[1].Pid
+	for i := 1; i <= n; i++ {
+		o := got[i]
+		switch want := "1"; {
+		case i == n: // queued at the reload: the new version
+			if o.Gen != "2" {
+				t.Errorf("invocation %d (queued at the reload) ran on version %q, want 2", i, o.Gen)
+			}
+		case o.Gen != want:
+			t.Errorf("invocation %d (in flight at the reload) ran on version %q, want 1", i, o.Gen)
+		case i <= 1+ahead && o.Pid != a:
+			t.Errorf("invocation %d (handed ahead) ran on pid %d, want %d", i, o.Pid, a)
+		case i == n-1 && (o.Pid == a || o.Pid == 0):
+			t.Errorf("invocation %d (starting instance B) ran on pid %d, want another than A's %d", i, o.Pid, a)
+		}
+	}
+	go call(n+1, "")
+	if o := <-results; o.Gen != "2" {
+		t.Errorf("after the reload: version %q, want 2", o.Gen)
+	}
+	for i, c := range ranCount(t, ran) {
+		if c != 1 {
+			t.Errorf("invocation %d ran %d times", i, c)
+		}
+	}
+	// The replaced instances stop once drained.
+	for _, p := range pids {
+		waitFor(t, func() bool { return !processAlive(p) })
+	}
+	waitFor(t, func() bool {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return len(s.draining) == 0
+	})
 }
 
 // TestNoOrphans checks that Close leaves no process behind: not the

@@ -175,7 +175,10 @@ type Service struct {
 	mu     sync.RWMutex
 	byName map[string]*function
 	byARN  map[string]*function
-	closed bool
+	// draining holds the functions a reload replaced while their
+	// instances finish what they run (function.drain); Close stops them.
+	draining map[*function]struct{}
+	closed   bool
 
 	interpMu sync.Mutex
 	python   string // resolved interpreter
@@ -250,12 +253,13 @@ func New(ctx context.Context, cfg Config) *Service {
 		cfg.Now = time.Now
 	}
 	s := &Service{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		cache:  newCodeCache(cfg.CacheDir),
-		async:  make(chan struct{}, maxAsyncInFlight),
-		byName: map[string]*function{},
-		byARN:  map[string]*function{},
+		cfg:      cfg,
+		log:      cfg.Logger,
+		cache:    newCodeCache(cfg.CacheDir),
+		async:    make(chan struct{}, maxAsyncInFlight),
+		byName:   map[string]*function{},
+		byARN:    map[string]*function{},
+		draining: map[*function]struct{}{},
 
 		closeDone: make(chan struct{}),
 	}
@@ -280,10 +284,12 @@ func defaultCacheDir() string {
 }
 
 // Load replaces the set of functions. A function whose configuration is
-// unchanged keeps its warm instances; the instances of changed or removed
-// functions stop once their invocations in flight finish. Functions that
-// cannot run (a runtime cfnrun does not serve, no code) still load: their
-// invocations fail with an error that says why.
+// unchanged keeps its warm instances; changed or removed functions take no
+// new invocations (they run on the version loaded now) and their instances
+// stop once they have finished what they run, started or were handed
+// (function.drain). Functions that cannot run (a runtime cfnrun does not
+// serve, no code) still load: their invocations fail with an error that
+// says why.
 func (s *Service) Load(fns []Function) error {
 	s.mu.Lock()
 	if s.closed {
@@ -306,11 +312,26 @@ func (s *Service) Load(fns []Function) error {
 		byARN[fn.arn] = fn
 	}
 	s.byName, s.byARN = byName, byARN
-	s.mu.Unlock()
+	var replaced []*function
 	for name, fn := range old {
 		if byName[name] != fn {
-			fn.close()
+			replaced = append(replaced, fn)
+			s.draining[fn] = struct{}{}
 		}
+	}
+	s.wg.Add(len(replaced)) // before Close can wait for s.wg
+	s.mu.Unlock()
+	for _, fn := range replaced {
+		fn.drain()
+		go func() {
+			defer s.wg.Done()
+			// No instance starts once fn is closed: every process it
+			// will have was counted before drain returned.
+			fn.wait()
+			s.mu.Lock()
+			delete(s.draining, fn)
+			s.mu.Unlock()
+		}()
 	}
 	if s.watch != nil {
 		s.watch.set(byName)
@@ -446,7 +467,13 @@ func (s *Service) Close() error {
 	}
 	s.closed = true
 	defer close(s.closeDone)
-	fns := s.byName
+	fns := make([]*function, 0, len(s.byName)+len(s.draining))
+	for _, fn := range s.byName {
+		fns = append(fns, fn)
+	}
+	for fn := range s.draining {
+		fns = append(fns, fn)
+	}
 	s.byName, s.byARN = map[string]*function{}, map[string]*function{}
 	s.mu.Unlock()
 	s.stop()
