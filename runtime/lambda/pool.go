@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -680,7 +679,7 @@ func (in *instance) answered() bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for c := range in.conns {
-		if sc, ok := c.nc.(syscall.Conn); ok && unread(sc) > 0 {
+		if c.sc != nil && unread(c.sc) > 0 {
 			return true
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -394,6 +396,64 @@ def handler(e, ctx):
 		defer s.mu.RUnlock()
 		return len(s.draining) == 0
 	})
+}
+
+// TestAnsweredSeesUnread: instance.answered, the scaler's test that a
+// runtime has answered though cfnrun has not read it yet, sees bytes
+// waiting on both kinds of Runtime API connection. The connections are
+// rawconn wrappers, which hide the socket: answered was always false
+// (since 0bd8e2a), so on a loaded machine, with cfnrun's readers late,
+// the scaler took instances whose CPU-bound handlers had answered 30 ms
+// before for ones asleep on I/O and started one beyond ScaleBase
+// (TestScaling/cpu-bound failed 1 run in 12-40 under -race at load 11-15;
+// at the scale-out, review.md found both node runtimes asleep in
+// epoll_wait with nothing read from them).
+func TestAnsweredSeesUnread(t *testing.T) {
+	fds, err := socketPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := os.NewFile(uintptr(fds[0]), "ours")
+	ours, err := net.FileConn(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := os.NewFile(uintptr(fds[1]), "theirs")
+	defer theirs.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dialed, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dialed.Close()
+	accepted, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		ours   net.Conn
+		theirs io.Writer
+	}{{"unix", ours, theirs}, {"tcp", accepted, dialed}} {
+		in := &instance{}
+		rc := in.newConn(c.ours)
+		if !in.addConn(rc) {
+			t.Fatal("addConn refused")
+		}
+		if in.answered() {
+			t.Errorf("%s: answered before the runtime wrote anything", c.name)
+		}
+		if _, err := c.theirs.Write([]byte("POST /2018-06-01/runtime/invocation/x/response HTTP/1.1\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, in.answered)
+		rc.nc.Close()
+	}
 }
 
 // TestNoOrphans checks that Close leaves no process behind: not the

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/cfnrun/cfnrun/runtime/internal/rawconn"
@@ -87,6 +88,9 @@ var acceptedResponse = []byte("HTTP/1.1 202 Accepted\r\nContent-Type: applicatio
 type rapiConn struct {
 	in *instance
 	nc net.Conn
+	// sc is the socket under nc, for answered's look at what waits
+	// unread (rawconn's wrapper hides it).
+	sc syscall.Conn
 	br *bufio.Reader
 
 	// Under wmu: the bytes not yet written, and whether the reader is
@@ -124,14 +128,21 @@ func (in *instance) serveRuntimeAPI() {
 			}
 			return
 		}
-		nc = rawconn.Wrap(nc) // reads and writes the scheduler is not told about
-		c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
+		c := in.newConn(nc)
 		if !in.addConn(c) {
 			nc.Close()
 			return
 		}
 		go c.serve()
 	}
+}
+
+// newConn makes a Runtime API connection of nc, whose reads and writes
+// are then system calls the scheduler is not told about (rawconn).
+func (in *instance) newConn(nc net.Conn) *rapiConn {
+	sc, _ := nc.(syscall.Conn)
+	nc = rawconn.Wrap(nc)
+	return &rapiConn{in: in, nc: nc, sc: sc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
 }
 
 // countingReader counts the reads that return bytes (instance.rx).
@@ -171,9 +182,8 @@ func (in *instance) privateAPI() (*os.File, error) {
 		closeFD(fds[1])
 		return nil, err
 	}
-	nc = rawconn.Wrap(nc) // a Unix socket: reads and writes the scheduler is not told about
 	theirs := os.NewFile(uintptr(fds[1]), "runtime-api")
-	c := &rapiConn{in: in, nc: nc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
+	c := in.newConn(nc) // a Unix socket
 	if !in.addConn(c) {
 		nc.Close()
 		theirs.Close()
