@@ -32,12 +32,76 @@ func (t *Template) SortNodes() { SortGraph(t.Nodes) }
 // sorts its graph on the core that built it; Finalize then finds the
 // nodes in order, which costs it one comparison per element.
 func SortGraph(nodes []*Node) {
-	slices.SortFunc(nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
+	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.Address, b.Address) })
 	for _, n := range nodes {
-		slices.SortStableFunc(n.Deps, func(a, b Edge) int {
-			return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr))
+		sortEdges(n.Deps)
+	}
+}
+
+// sortEdges sorts edges by compareEdges, stably: their numbers are
+// sorted, and the edges permuted in place once (sorting the 112-byte edges
+// themselves moves each many times, and Finalize sorts the edges of every
+// node of a large template).
+func sortEdges(edges []Edge) {
+	n := len(edges)
+	if n < 2 {
+		return
+	}
+	var buf [32]int32
+	order := buf[:0]
+	if n > len(buf) {
+		order = make([]int32, 0, n)
+	}
+	for i := range n {
+		order = append(order, int32(i))
+	}
+	if n <= 12 {
+		// Insertion sort, stable: a node has a handful of edges.
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && compareEdges(&edges[order[j-1]], &edges[order[j]]) > 0; j-- {
+				order[j-1], order[j] = order[j], order[j-1]
+			}
+		}
+	} else {
+		slices.SortFunc(order, func(a, b int32) int {
+			if c := compareEdges(&edges[a], &edges[b]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b) // stable
 		})
 	}
+	// edges[i] becomes edges[order[i]]: follow each cycle of the
+	// permutation with one edge put aside, marking the places done.
+	for i := range order {
+		if order[i] == int32(i) || order[i] < 0 {
+			continue
+		}
+		first, j := edges[i], i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				edges[j] = first
+				break
+			}
+			edges[j] = edges[k]
+			j = k
+		}
+	}
+}
+
+// compareEdges orders edges by target, kind and attribute. (It compares
+// the kinds and attributes only of edges to one target, and each pair of
+// strings once: cmp.Or of cmp.Compare would compare all three, each up to
+// twice.)
+func compareEdges(a, b *Edge) int {
+	if c := strings.Compare(a.To, b.To); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Attr, b.Attr)
 }
 
 // linkLambda points every Lambda integration and authorizer at what its

@@ -3,6 +3,7 @@ package model
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Cycle is a dependency cycle: Path[0] → Path[1] → … → Path[0]. Path is
@@ -15,87 +16,83 @@ type Cycle struct {
 
 // Cycles finds every dependency cycle among nodes with Tarjan's strongly
 // connected components algorithm. A self-reference is a cycle of length 1.
-// Edges to addresses not in nodes are ignored. The result is sorted by
-// first address.
+// Edges to addresses not in nodes are ignored; of nodes with one address,
+// the last is the graph's. The result is sorted by first address.
 func Cycles(nodes []*Node) []Cycle {
-	g := newDepGraph(nodes)
+	return newDepGraph(nodes).cycles()
+}
+
+// CyclesNumbered is Cycles for a front end that has numbered the edges
+// as it collected them (the CloudFormation resolver knows each target's
+// resource when it adds the edge): the addresses of nodes are distinct,
+// and to[start[i]+k] is the index in nodes of the target of
+// nodes[i].Deps[k], or -1 when the target is not among nodes
+// (len(start) == len(nodes)+1). It finds what Cycles finds without an
+// address look-up per edge.
+func CyclesNumbered(nodes []*Node, start, to []int32) []Cycle {
+	return (&depGraph{nodes: nodes, start: start, to: to}).cycles()
+}
+
+func (g *depGraph) cycles() []Cycle {
 	var cycles []Cycle
 	for _, scc := range g.components() {
 		if c, ok := g.cycleIn(scc); ok {
 			cycles = append(cycles, c)
 		}
 	}
-	slices.SortFunc(cycles, func(a, b Cycle) int { return cmp.Compare(a.Path[0], b.Path[0]) })
+	slices.SortFunc(cycles, func(a, b Cycle) int { return strings.Compare(a.Path[0], b.Path[0]) })
 	return cycles
 }
 
 // depGraph is the dependency graph Cycles walks, by node number: nodes
-// sorted by address (the last of a duplicated address wins), and each
-// node's edges to nodes of the graph in one flat array, sorted by target
-// (stable, so edges to the same target keep their order). Numbers instead
-// of addresses keep the walk free of map look-ups: a 2,000-resource
-// template walked by address spent a tenth of its resolve here.
+// in the order given (of a duplicated address, the last node at the
+// first one's place), and each node's edges in one flat array in the
+// order of its Deps: the edges of node i are to[start[i]:start[i+1]],
+// to[start[i]+k] the number of the target of nodes[i].Deps[k], -1 when
+// the target is not a node of the graph. Numbers instead of addresses
+// keep the walk free of map look-ups: a 2,000-resource template walked by
+// address spent a tenth of its resolve here. Strongly connected
+// components do not depend on the order nodes and edges are visited in;
+// the cycle reported for one (cycleIn) is chosen in address order.
 type depGraph struct {
 	nodes []*Node
-	// The edges of node i are to[start[i]:start[i+1]], each the number of
-	// its target and the index of the edge in nodes[i].Deps (edge).
 	start []int32
 	to    []int32
-	edge  []int32
 }
 
 func newDepGraph(nodes []*Node) *depGraph {
 	num := make(map[string]int32, len(nodes))
 	g := &depGraph{nodes: make([]*Node, 0, len(nodes))}
+	edges := 0
 	for _, n := range nodes {
 		if i, ok := num[n.Address]; ok {
+			edges -= len(g.nodes[i].Deps)
 			g.nodes[i] = n
-			continue
+		} else {
+			num[n.Address] = int32(len(g.nodes))
+			g.nodes = append(g.nodes, n)
 		}
-		num[n.Address] = int32(len(g.nodes))
-		g.nodes = append(g.nodes, n)
-	}
-	slices.SortFunc(g.nodes, func(a, b *Node) int { return cmp.Compare(a.Address, b.Address) })
-	for i, n := range g.nodes {
-		num[n.Address] = int32(i)
+		edges += len(n.Deps)
 	}
 	g.start = make([]int32, len(g.nodes)+1)
+	g.to = make([]int32, 0, edges)
 	for i, n := range g.nodes {
 		g.start[i] = int32(len(g.to))
-		sorted := true
-		for k, e := range n.Deps {
+		for _, e := range n.Deps {
 			j, ok := num[e.To]
 			if !ok {
-				continue
-			}
-			if s := len(g.to); s > int(g.start[i]) && g.to[s-1] > j {
-				sorted = false
+				j = -1
 			}
 			g.to = append(g.to, j)
-			g.edge = append(g.edge, int32(k))
-		}
-		if !sorted {
-			// Node numbers follow the addresses, so sorting by number is
-			// sorting by target address.
-			lo, hi := g.start[i], int32(len(g.to))
-			type pair struct{ to, edge int32 }
-			ps := make([]pair, 0, hi-lo)
-			for x := lo; x < hi; x++ {
-				ps = append(ps, pair{g.to[x], g.edge[x]})
-			}
-			slices.SortStableFunc(ps, func(a, b pair) int { return cmp.Compare(a.to, b.to) })
-			for x, p := range ps {
-				g.to[lo+int32(x)], g.edge[lo+int32(x)] = p.to, p.edge
-			}
 		}
 	}
 	g.start[len(g.nodes)] = int32(len(g.to))
 	return g
 }
 
-// components returns the strongly connected components, by an iterative
-// Tarjan (deep graphs do not grow the goroutine stack), roots visited in
-// address order.
+// components returns the strongly connected components that can hold a
+// cycle, by an iterative Tarjan (deep graphs do not grow the goroutine
+// stack), roots visited in node order.
 func (g *depGraph) components() [][]int32 {
 	n := len(g.nodes)
 	index := make([]int32, n)
@@ -126,6 +123,9 @@ func (g *depGraph) components() [][]int32 {
 			if f.i < g.start[f.node+1] {
 				to := g.to[f.i]
 				f.i++
+				if to < 0 {
+					continue
+				}
 				if index[to] < 0 {
 					index[to], low[to] = next, next
 					next++
@@ -177,10 +177,10 @@ func (g *depGraph) selfRef(a int32) bool {
 // cycleIn returns the cycle a component stands for, starting at its
 // smallest address: the self-reference of a single node (ok is false for
 // a single node without one), or the shortest cycle through the start
-// inside the component, found by BFS over sorted edges so it is the same
-// on every run and easy to read.
+// inside the component, found by BFS over each node's edges in target
+// address order (stable), so it is the same on every run and easy to read.
 func (g *depGraph) cycleIn(scc []int32) (_ Cycle, ok bool) {
-	slices.Sort(scc) // numbers follow addresses
+	slices.SortFunc(scc, func(a, b int32) int { return strings.Compare(g.nodes[a].Address, g.nodes[b].Address) })
 	start := scc[0]
 	if len(scc) == 1 {
 		for _, e := range g.nodes[start].Deps {
@@ -190,10 +190,13 @@ func (g *depGraph) cycleIn(scc []int32) (_ Cycle, ok bool) {
 		}
 		return Cycle{}, false
 	}
-	in := make(map[int32]bool, len(scc))
-	for _, a := range scc {
-		in[a] = true
+	// rank is a node's place in the component in address order.
+	rank := make(map[int32]int32, len(scc))
+	for i, a := range scc {
+		rank[a] = int32(i)
 	}
+	type out struct{ rank, edge int32 }
+	var outs []out
 	prev := map[int32]Edge{}
 	from := map[int32]int32{}
 	queue := []int32{start}
@@ -204,11 +207,15 @@ bfs:
 	for len(queue) > 0 {
 		a := queue[0]
 		queue = queue[1:]
+		outs = outs[:0]
 		for x := g.start[a]; x < g.start[a+1]; x++ {
-			to, e := g.to[x], g.nodes[a].Deps[g.edge[x]]
-			if !in[to] {
-				continue
+			if r, in := rank[g.to[x]]; in {
+				outs = append(outs, out{r, x - g.start[a]})
 			}
+		}
+		slices.SortStableFunc(outs, func(p, q out) int { return cmp.Compare(p.rank, q.rank) })
+		for _, o := range outs {
+			to, e := scc[o.rank], g.nodes[a].Deps[o.edge]
 			if to == start {
 				last, lastEdge = a, e
 				break bfs
