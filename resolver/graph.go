@@ -19,7 +19,11 @@ type refWalker struct {
 	s     *stack
 	from  string // logical id, or "" for outputs/conditions
 	edges []model.Edge
-	inIf  int
+	// to, when set, gets the node number (resource.node) of each edge's
+	// target as edges gets the edge: buildGraph's numbering for
+	// model.CyclesNumbered.
+	to   *[]int32
+	inIf int
 }
 
 func (s *stack) names() []string {
@@ -89,6 +93,8 @@ func (w *refWalker) walk(n *cfn.Node) {
 			w.walk(str)
 			return
 		}
+		var place subPlace // read at the first variable that needs it
+		placed := false
 		for _, p := range w.s.parseSub(str) {
 			if !p.IsVar {
 				continue
@@ -100,7 +106,10 @@ func (w *refWalker) walk(n *cfn.Node) {
 			if vars[key] || vars[p.Var] {
 				continue
 			}
-			rng := subRange(str, p)
+			if !placed {
+				place, placed = placeSub(str), true
+			}
+			rng := place.at(p)
 			kind := model.EdgeSub
 			w.ref(p.Var, p.Attr, kind, rng)
 			if p.Attr != "" {
@@ -130,34 +139,75 @@ func (w *refWalker) walk(n *cfn.Node) {
 // subRange positions a ${var} inside a Sub string when the string sits on
 // one line; otherwise the whole string.
 func subRange(str *cfn.Node, p cfn.SubPart) diag.Range {
-	r := str.Range()
-	if r.Start.Line != r.End.Line || strings.Contains(str.Value, "\n") {
-		return r
+	sp := placeSub(str)
+	return sp.at(p)
+}
+
+// subPlace is what subRange reads of a Sub string, read once for all its
+// variables.
+type subPlace struct {
+	r     diag.Range
+	value string
+	whole bool // not on one line: every part is placed at the whole string
+	ascii bool // runes are bytes: nothing needs decoding (the usual Sub)
+	shift int  // 1 when quoted
+}
+
+func placeSub(str *cfn.Node) subPlace {
+	sp := subPlace{r: str.Range(), value: str.Value, ascii: true}
+	if sp.r.Start.Line != sp.r.End.Line {
+		sp.whole = true
+		return sp
 	}
-	shift := 0
-	if r.End.Column-r.Start.Column == utf8.RuneCountInString(str.Value)+2 {
-		shift = 1 // quoted
-	}
-	// Byte offsets of the part, walking the string once.
-	startByte, endByte, i := -1, len(str.Value), 0
-	for b := range str.Value {
-		if i == p.Offset {
-			startByte = b
+	for i := 0; i < len(str.Value); i++ {
+		switch c := str.Value[i]; {
+		case c == '\n':
+			sp.whole = true
+			return sp
+		case c >= utf8.RuneSelf:
+			sp.ascii = false
 		}
-		if i == p.Offset+p.Len {
-			endByte = b
-			break
+	}
+	runes := len(str.Value)
+	if !sp.ascii {
+		runes = utf8.RuneCountInString(str.Value)
+	}
+	if sp.r.End.Column-sp.r.Start.Column == runes+2 {
+		sp.shift = 1 // quoted
+	}
+	return sp
+}
+
+// at places part p of the string.
+func (sp *subPlace) at(p cfn.SubPart) diag.Range {
+	if sp.whole {
+		return sp.r
+	}
+	v := sp.value
+	// Byte offsets of the part.
+	startByte, endByte := min(p.Offset, len(v)), min(p.Offset+p.Len, len(v))
+	if !sp.ascii {
+		startByte, endByte = -1, len(v)
+		i := 0
+		for b := range v {
+			if i == p.Offset {
+				startByte = b
+			}
+			if i == p.Offset+p.Len {
+				endByte = b
+				break
+			}
+			i++
 		}
-		i++
+		if startByte < 0 {
+			startByte = len(v)
+		}
 	}
-	if startByte < 0 {
-		startByte = len(str.Value)
-	}
-	out := r
-	out.Start.Column = r.Start.Column + shift + p.Offset
-	out.Start.Byte = r.Start.Byte + shift + startByte
+	out := sp.r
+	out.Start.Column = sp.r.Start.Column + sp.shift + p.Offset
+	out.Start.Byte = sp.r.Start.Byte + sp.shift + startByte
 	out.End.Column = out.Start.Column + p.Len
-	out.End.Byte = r.Start.Byte + shift + endByte
+	out.End.Byte = sp.r.Start.Byte + sp.shift + endByte
 	return out
 }
 
@@ -192,6 +242,9 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 	}
 	if r, ok := s.res[name]; ok {
 		w.edges = append(w.edges, model.Edge{To: name, Kind: kind, Attr: attr, Range: rng})
+		if w.to != nil {
+			*w.to = append(*w.to, r.node)
+		}
 		if from := s.res[w.from]; from != nil && from.live && !r.live && w.inIf == 0 {
 			s.errorf(ruleConditionRef, rng, w.from, fmt.Sprintf("Give %s the same condition (%s), or wrap the reference in !If [%s, ..., !Ref AWS::NoValue].", w.from, r.condition, r.condition),
 				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
@@ -270,12 +323,36 @@ func (s *stack) buildGraph() []*model.Node {
 	if s.isSAM() {
 		sg = newSAMGraph(s)
 	}
-	for _, r := range s.resources() {
+	rs := s.resources()
+	// Outside SAM (whose transform adds nodes and edges of its own) and
+	// with distinct logical ids, each edge's target is numbered as it is
+	// found (the walk looks its resource up anyway), so the cycle search
+	// needs no look-up by address: the nodes are the live resources in
+	// order, and to[start[i]:start[i+1]] the targets of node i's edges.
+	numbered := sg == nil && len(s.res) == len(s.resOrder)
+	var start, to []int32
+	if numbered {
+		var next int32
+		for _, r := range rs {
+			r.node = -1
+			if r.live && !r.implied {
+				r.node = next
+				next++
+			}
+		}
+		start = make([]int32, 0, next+1)
+		to = make([]int32, 0, 2*len(rs))
+	}
+	for _, r := range rs {
 		id := r.id
 		if r.implied {
 			continue
 		}
+		mark := len(to)
 		w := &refWalker{s: s, from: id}
+		if numbered {
+			w.to = &to
+		}
 		if sg == nil || !sg.samWalk(w, r) {
 			w.walk(r.props)
 		}
@@ -302,9 +379,16 @@ func (s *stack) buildGraph() []*model.Node {
 				s.errorf(ruleConditionRef, d.rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, d.name, s.res[d.name].condition)
 			}
 			w.edges = append(w.edges, model.Edge{To: d.name, Kind: model.EdgeDependsOn, Range: d.rng})
+			if numbered {
+				to = append(to, s.res[d.name].node)
+			}
 		}
 		if !r.live {
+			to = to[:mark]
 			continue
+		}
+		if numbered {
+			start = append(start, int32(mark))
 		}
 		var props *model.Value
 		if !s.opts.FindingsOnly && !s.opts.LazyProps {
@@ -330,7 +414,13 @@ func (s *stack) buildGraph() []*model.Node {
 			}
 		}
 	}
-	for _, c := range model.Cycles(nodes) {
+	var cycles []model.Cycle
+	if numbered {
+		cycles = model.CyclesNumbered(nodes, append(start, int32(len(to))), to)
+	} else {
+		cycles = model.Cycles(nodes)
+	}
+	for _, c := range cycles {
 		d := ruleCycle.errorf(c.Edges[0].Range, s.res[c.Path[0]].id, hintCycle, "circular dependency: %s", c.String())
 		for i, e := range c.Edges[1:] {
 			d = d.WithRelated(e.Range, "%s refers to %s", c.Path[i+1], e.To)
