@@ -432,11 +432,13 @@ func (s *Service) Invoke(ctx context.Context, name string, payload []byte, opts 
 		return Result{}, errNotFound(name)
 	}
 	r, err := fn.invoke(ctx, payload, opts)
-	for i := 0; err == ErrClosed && i < 3; i++ {
+	for err == ErrClosed {
 		// fn was replaced by a reload (Load closes a function whose
 		// configuration changed) before the invocation reached an
 		// instance: ErrClosed is only returned before a runtime fetched
 		// it, so it runs on the version loaded now instead of failing.
+		// It may wait there through more reloads: each turn follows a
+		// newer version, and ctx bounds the wait.
 		next := s.lookup(name)
 		if next == nil || next == fn {
 			break
