@@ -15,7 +15,9 @@
 # /usr/bin/time), and context switches per request of the gateway and of
 # the instances (/proc/PID/task/*/status), with the load average. One server
 # runs at a time. On a shared machine read the ratios of the same round,
-# not the absolute figures.
+# not the absolute figures. H2LOAD_ARGS replaces "-c16 -m10" in the
+# measured run, e.g. H2LOAD_ARGS="-c16 -m10 --rps=250" for a fixed rate
+# (4,000 req/s) at which CPU per request compares without saturation.
 set -uo pipefail
 [ $# -ge 3 ] || { sed -n 2,20p "$0"; exit 2; }
 R=$1; D=$2; shift 2
@@ -45,7 +47,8 @@ for r in $(seq "$R"); do
     kids=$(pgrep -P "$UP" | tr '\n' ' ')
     g0=$(ticks "$UP"); gc0=$(cs "$UP"); k0=0; kc0=0
     for k in $kids; do k0=$((k0 + $(ticks "$k"))); kc0=$((kc0 + $(cs "$k"))); done
-    /usr/bin/time -f "%U %S" -o "$work/time" h2load -c16 -m10 -D "$D" "http://127.0.0.1:$port/dev/hello" >"$work/h2" 2>&1
+    # shellcheck disable=SC2086 # a word list
+    /usr/bin/time -f "%U %S" -o "$work/time" h2load ${H2LOAD_ARGS:--c16 -m10} -D "$D" "http://127.0.0.1:$port/dev/hello" >"$work/h2" 2>&1
     g1=$(ticks "$UP"); gc1=$(cs "$UP"); k1=0; kc1=0
     for k in $kids; do k1=$((k1 + $(ticks "$k"))); kc1=$((kc1 + $(cs "$k"))); done
     n=$(awk '/^status codes/ {print $3}' "$work/h2"); rps=$(awk '/^finished/ {print $4}' "$work/h2")

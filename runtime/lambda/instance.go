@@ -49,7 +49,23 @@ type instance struct {
 	// ends first hands it back (unfetched).
 	ahead      []*invocation
 	aheadAfter string
-	conns      map[*rapiConn]struct{}
+	// moved is broadcast when ahead loses its head or an element, or the
+	// API closes (awaitCurrent).
+	moved *sync.Cond
+	// answerMu serializes taking an answer (claim, finish, promote) and
+	// a poll for the next event (next): the pump takes answers from the
+	// pipe while connections' readers take them from the Runtime API, and
+	// the instance's state between the two steps (no invocation current,
+	// an event ahead not yet promoted) must not be seen by the other.
+	answerMu sync.Mutex
+	conns    map[*rapiConn]struct{}
+	// priv is the private Runtime API connection (runtimeAPIFDEnv), set
+	// before the process starts.
+	priv *rapiConn
+	// pipeAnswers: the runtime may answer through its output pipe
+	// (answerPrefix, answerPipeEnv), which the pump reads until pumpDone.
+	pipeAnswers bool
+	pumpDone    chan struct{}
 	// connsGone, once set (reap), is closed when the last connection ends.
 	connsGone chan struct{}
 	closed    bool     // no more connections
@@ -124,6 +140,9 @@ type outcome struct {
 	isErr   bool
 	timeout bool
 	fatal   bool // the instance cannot serve again
+	// piped: the answer came through the output pipe, after all of the
+	// invocation's output (answerPrefix): END has none left to read.
+	piped bool
 }
 
 func newInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
@@ -174,6 +193,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		stopCh:     make(chan struct{}),
 		cold:       true,
 	}
+	in.moved = sync.NewCond(&in.mu)
 	in.lastDur.Store(math.MaxInt64)
 	in.timer = time.AfterFunc(time.Hour, in.onTimeout)
 	in.timer.Stop()
@@ -184,6 +204,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		in.closeAPI()
 		return nil, nil, asServiceError(fn.name, err)
 	}
+	in.logs.pipe = pr
 	cmd := exec.Command(code.argv[0], code.argv[1:]...)
 	cmd.Env = append(code.env[:len(code.env):len(code.env)],
 		"AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(),
@@ -199,6 +220,14 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		}
 		cmd.ExtraFiles = []*os.File{private}
 		cmd.Env = append(cmd.Env, runtimeAPIFDEnv+"=3")
+	}
+	rc, pfd, raw := rawPipe(pr)
+	if !raw {
+		rc, pfd = nil, -1
+	}
+	if in.priv != nil && raw && (fn.kind == kindNode || fn.kind == kindPython) {
+		in.pipeAnswers = true
+		cmd.Env = append(cmd.Env, answerPipeEnv+"=1")
 	}
 	cmd.Dir = code.taskRoot
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -233,7 +262,7 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 	}
 	fn.s.processes(1)
 	in.status = openStatus(cmd.Process.Pid)
-	in.startPump(pr)
+	in.startPump(rc, pfd)
 	go in.reap()
 	return in, nil, nil
 }
@@ -255,10 +284,24 @@ func (in *instance) reap() {
 	}
 	gone := in.connsGone
 	in.mu.Unlock()
+	// An answer the runtime wrote to its pipe counts too: the pump reads
+	// the pipe to its end.
+	var pumped chan struct{}
+	if in.pipeAnswers {
+		pumped = in.pumpDone
+	}
 	t := time.NewTimer(drainWait)
-	select {
-	case <-gone:
-	case <-t.C:
+	for gone != nil || pumped != nil {
+		select {
+		case <-gone:
+			gone = nil
+			continue
+		case <-pumped:
+			pumped = nil
+			continue
+		case <-t.C:
+		}
+		break
 	}
 	t.Stop()
 	in.closeAPI()
@@ -301,6 +344,9 @@ func (in *instance) closeAPI() {
 	conns := in.conns
 	in.conns = nil
 	in.pollers = nil
+	if in.moved != nil {
+		in.moved.Broadcast()
+	}
 	in.mu.Unlock()
 	if in.ln != nil {
 		in.ln.Close()
@@ -488,6 +534,9 @@ func (in *instance) unfetched(inv *invocation) bool {
 	ahead := i >= 0
 	if ahead {
 		in.ahead = slices.Delete(in.ahead, i, i+1)
+		if in.moved != nil {
+			in.moved.Broadcast()
+		}
 	}
 	in.mu.Unlock()
 	if ok {
@@ -533,6 +582,9 @@ func (in *instance) promote(id string) {
 	a.deadline = a.start.Add(in.fn.timeout)
 	in.cur = a
 	in.polling, in.settled = false, false
+	if in.pipeAnswers {
+		in.moved.Broadcast()
+	}
 	in.mu.Unlock()
 	in.eventRx.Store(in.rx.Load())
 	in.busySince.Store(a.start.UnixNano())
@@ -580,7 +632,7 @@ func (in *instance) finish(inv *invocation, o outcome) {
 	in.mu.Unlock()
 	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
-	in.endLog(inv, &res)
+	in.endLog(inv, &res, !o.piped)
 	inv.done <- res
 	if o.fatal || in.dead() {
 		in.stop()

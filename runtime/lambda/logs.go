@@ -62,7 +62,14 @@ type logState struct {
 	// has not begun: what follows it waits in buf until it begins, after
 	// the END and REPORT of the invocation before it.
 	held   string
-	resume chan struct{} // signalled when a hold ends
+	resume chan struct{} // signalled when a hold ends, or a frame waits
+	// frame is set when buf starts with an answer frame (answerPrefix)
+	// that the pump is to take: nothing after it is logged until it has.
+	frame bool
+	// pumping is set while the pump's goroutine processes the output: an
+	// answer frame that another goroutine finds (END's read, a hold's end)
+	// wakes the pump (wakePumpLocked).
+	pumping bool
 
 	tail   []byte // the log tail of the invocation tailID, when it asked for one
 	tailID string
@@ -88,6 +95,74 @@ const (
 	markPrefix  = "\x1ecfnrun:"
 	maxMarkedID = 64
 )
+
+// Answer frames. cfnrun's Node.js bootstrap writes the answer to an
+// invocation to its output pipe, not to the Runtime API, when the whole
+// write fits in PIPE_BUF (atomic: a child process's output cannot land in
+// the middle of it) and the instance was started with answerPipeEnv:
+//
+//	\x1ecfnrun>REQUEST-ID LENGTH\n BODY
+//
+// (no space before BODY, whose LENGTH is in bytes). It stands for POST
+// /invocation/REQUEST-ID/response with BODY followed by GET
+// /invocation/next (with hdrAhead) on the private Runtime API connection:
+// the function writes once per invocation (the answer, and the mark of the
+// event ahead it starts next in the same write) where it wrote twice, and
+// cfnrun reads the pipe once where it read the pipe, the socket and the
+// pipe again at END (the answer comes after all of the invocation's
+// output, so END has nothing left to read). Errors, and answers too large
+// for one atomic write, still go to the Runtime API.
+const (
+	answerPrefix = "\x1ecfnrun>"
+	// maxPipeAnswer bounds a frame: PIPE_BUF, what Linux writes to a pipe
+	// atomically.
+	maxPipeAnswer = 4096
+)
+
+// parseAnswer reads an answer frame at the start of b: the request id,
+// where the body starts and the frame's whole length; size 0 when b does
+// not start with a frame, -1 when it may but is incomplete.
+func parseAnswer(b []byte) (id string, body, size int) {
+	if len(b) < len(answerPrefix) {
+		if bytes.HasPrefix([]byte(answerPrefix), b) {
+			return "", 0, -1
+		}
+		return "", 0, 0
+	}
+	if !bytes.HasPrefix(b, []byte(answerPrefix)) {
+		return "", 0, 0
+	}
+	rest := b[len(answerPrefix):]
+	if len(rest) > maxMarkedID+8 {
+		rest = rest[:maxMarkedID+8]
+	}
+	j := bytes.IndexByte(rest, '\n')
+	if j < 0 {
+		if len(rest) >= maxMarkedID+8 {
+			return "", 0, 0
+		}
+		return "", 0, -1
+	}
+	sp := bytes.LastIndexByte(rest[:j], ' ')
+	if sp <= 0 || sp > maxMarkedID || j-sp-1 < 1 || j-sp-1 > 4 {
+		return "", 0, 0
+	}
+	n := 0
+	for _, c := range rest[sp+1 : j] {
+		if c < '0' || c > '9' {
+			return "", 0, 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	body = len(answerPrefix) + j + 1
+	if body+n > maxPipeAnswer {
+		return "", 0, 0
+	}
+	if len(b) < body+n {
+		return "", 0, -1
+	}
+	return string(rest[:sp]), body, body + n
+}
 
 // parseMark reads a mark at the start of b: the request id and the mark's
 // length; size 0 when b does not start with a mark, -1 when it may but is
@@ -122,6 +197,7 @@ const (
 	pipeMore         // it stopped after maxReads reads
 	pipeHeld         // at the mark of an invocation ahead that has not begun
 	pipeEOF          // the writers are gone, or the pipe failed or is closed
+	pipeFrame        // at an answer frame, for the pump to take
 )
 
 // errPipeEmpty is readPipe's error when the pipe holds nothing.
@@ -131,15 +207,14 @@ var errPipeEmpty = errors.New("the pipe is empty")
 // 64 KiB, and the pump's goroutine reads while an invocation runs.
 const endReads = 8
 
-// startPump sets up the instance's output pipe and starts its pump.
-func (in *instance) startPump(pr *os.File) {
-	in.logs.pipe = pr
+// startPump sets up the reading of the instance's output pipe (logs.pipe)
+// and starts its pump; rc and fd are rawPipe's (fd -1 when the pipe is
+// read with blocking reads).
+func (in *instance) startPump(rc syscall.RawConn, fd int) {
 	in.logs.buf = make([]byte, maxLogLine)
 	in.logs.resume = make(chan struct{}, 1)
-	in.logs.fd = -1
-	if rc, fd, ok := rawPipe(pr); ok {
-		in.logs.rc, in.logs.fd = rc, fd
-	}
+	in.logs.rc, in.logs.fd = rc, fd
+	in.pumpDone = make(chan struct{})
 	go in.pump()
 }
 
@@ -152,16 +227,27 @@ func (in *instance) pump() {
 		in.logs.shut = true
 		in.logs.pipe.Close()
 		in.logs.mu.Unlock()
+		close(in.pumpDone)
 	}()
 	for {
+		if in.takeAnswers() {
+			continue
+		}
 		st := pipeEOF
 		if rc := in.logs.rc; rc != nil {
 			err := rc.Read(func(uintptr) bool {
 				in.logs.mu.Lock()
+				in.logs.pumping = true
 				st = in.drainLocked(4)
+				in.logs.pumping = false
 				in.logs.mu.Unlock()
 				return st != pipeEmpty // else wait until the pipe is readable
 			})
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				// wakePumpLocked: a frame waits.
+				in.logs.pipe.SetReadDeadline(time.Time{})
+				continue
+			}
 			if err != nil {
 				st = pipeEOF
 			}
@@ -176,7 +262,7 @@ func (in *instance) pump() {
 			return
 		case pipeHeld:
 			select {
-			case <-in.logs.resume:
+			case <-in.logs.resume: // the hold ended, or a frame waits
 			case <-in.exited:
 				// The invocation ahead never began: what follows its
 				// mark is its own all the same.
@@ -222,6 +308,8 @@ func (in *instance) drainLocked(maxReads int) int {
 		switch {
 		case l.eof || l.shut || l.fd < 0:
 			return pipeEOF
+		case l.frame:
+			return pipeFrame
 		case l.held != "":
 			return pipeHeld
 		case i == maxReads:
@@ -238,10 +326,80 @@ func (in *instance) drainLocked(maxReads int) int {
 		}
 		l.n += m
 		in.processLocked()
+		if l.frame {
+			return pipeFrame
+		}
 		if m < space {
 			return pipeEmpty // that read emptied the pipe
 		}
 	}
+}
+
+// takeAnswers hands the answer frames at the start of buf, if any, to the
+// Runtime API side (pipeAnswer), each after logging the output that
+// follows it up to the next frame or hold (the invocation's, or the next
+// one's after its mark), and then writes the events they brought in one
+// write, as a connection's reader does with the requests it read at once.
+// It runs on the pump's goroutine.
+func (in *instance) takeAnswers() bool {
+	l := &in.logs
+	c := in.priv
+	took := false
+	for {
+		l.mu.Lock()
+		id, body, size := "", 0, 0
+		if l.frame {
+			l.frame = false
+			id, body, size = parseAnswer(l.buf[:l.n])
+		}
+		if size <= 0 {
+			l.pumping = false
+			l.mu.Unlock()
+			break
+		}
+		payload := make([]byte, size-body)
+		copy(payload, l.buf[body:size])
+		copy(l.buf, l.buf[size:l.n])
+		l.n -= size
+		// Until the pump looks at the frames again, a frame found by
+		// another goroutine (promote's) waits for it.
+		l.pumping = true
+		in.processLocked()
+		l.mu.Unlock()
+		if !took && c != nil {
+			c.wmu.Lock()
+			c.pumped = true
+			c.wmu.Unlock()
+		}
+		took = true
+		in.pipeAnswer(id, payload)
+	}
+	if took && c != nil {
+		c.wmu.Lock()
+		c.pumped = false
+		switch {
+		case c.batching || !c.evbuf:
+		case len(c.wbuf) > smallWrite:
+			// A large event: the pump must not wait for the runtime to
+			// read it (see flushLocked).
+			go c.flush()
+		default:
+			c.flushLocked()
+		}
+		c.wmu.Unlock()
+	}
+	return took
+}
+
+// wakePumpLocked has the pump take the answer frame another goroutine
+// found (logs.mu held): the pump may be waiting for a hold to end, or for
+// the pipe to be readable, which it no longer will be for that frame.
+func (in *instance) wakePumpLocked() {
+	select {
+	case in.logs.resume <- struct{}{}:
+	default:
+	}
+	in.logs.pipe.SetReadDeadline(time.Now())
 }
 
 // processLocked logs the complete lines of buf (and buf itself when it is
@@ -250,7 +408,7 @@ func (in *instance) drainLocked(maxReads int) int {
 // rest is that invocation's.
 func (in *instance) processLocked() {
 	l := &in.logs
-	if l.held != "" {
+	if l.held != "" || l.frame {
 		return
 	}
 	buf, n := l.buf, l.n
@@ -273,6 +431,23 @@ func (in *instance) processLocked() {
 			continue
 		}
 		at := scan + mk
+		if in.pipeAnswers {
+			_, _, fsize := parseAnswer(buf[at:n])
+			if fsize < 0 {
+				break // the rest of the frame is still to come
+			}
+			if fsize > 0 {
+				if at > start {
+					in.logLineLocked(buf[start:at])
+				}
+				start = at // the frame waits at the start of buf
+				l.frame = true
+				if !l.pumping {
+					in.wakePumpLocked()
+				}
+				break
+			}
+		}
 		id, size := parseMark(buf[at:n])
 		if size == 0 {
 			scan = at + 1
@@ -290,7 +465,7 @@ func (in *instance) processLocked() {
 			break
 		}
 	}
-	if l.held == "" && start == 0 && n == len(buf) {
+	if l.held == "" && !l.frame && start == 0 && n == len(buf) {
 		in.logLineLocked(buf[:n])
 		start = n
 	}
@@ -319,7 +494,7 @@ func (in *instance) markLocked(id string) bool {
 // a mark.
 func (in *instance) flushPartialLocked() {
 	l := &in.logs
-	if l.n == 0 || l.held != "" {
+	if l.n == 0 || l.held != "" || l.frame {
 		return
 	}
 	if _, size := parseMark(l.buf[:l.n]); size < 0 && !l.eof {
@@ -562,15 +737,20 @@ func (in *instance) beginLogLocked(inv *invocation, ahead bool) {
 
 // endLog writes END and REPORT after the invocation's output, and hands
 // the tail to the result. The runtime wrote that output before it
-// answered: END reads what the pipe holds first.
-func (in *instance) endLog(inv *invocation, res *Result) {
+// answered: END reads what the pipe holds first (drain), unless the answer
+// came through the pipe, after it.
+func (in *instance) endLog(inv *invocation, res *Result, drain bool) {
 	if !inv.logTail && !in.logging() {
 		return
 	}
 	l := &in.logs
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if in.drainLocked(endReads) != pipeHeld {
+	st := pipeEmpty
+	if drain {
+		st = in.drainLocked(endReads)
+	}
+	if st != pipeHeld {
 		in.flushPartialLocked()
 	}
 	m := append(append(l.msg[:0], "END RequestId: "...), inv.id...)

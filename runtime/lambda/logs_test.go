@@ -37,7 +37,7 @@ func TestEndReadsThePipe(t *testing.T) {
 	if _, err := pw.Write([]byte("a child's line\nthe last line, unterminated")); err != nil {
 		t.Fatal(err)
 	}
-	in.endLog(inv, &Result{})
+	in.endLog(inv, &Result{}, true)
 	var msgs []string
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		_, msg, _ := strings.Cut(l, "msg=")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,6 +54,8 @@ type function struct {
 	peak    int // the most instances live at once, for tests
 	aheads  int // events handed ahead, for tests
 	deepest int // the most events ahead one instance held, for tests
+	// piped counts the answers taken from the output pipe, for tests.
+	piped   atomic.Int64
 	waiters []*waiter
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
@@ -683,5 +686,6 @@ func (in *instance) answered() bool {
 			return true
 		}
 	}
-	return false
+	// The answer, or output, in the pipe (the pump has yet to read it).
+	return in.pipeAnswers && in.logs.pipe != nil && unread(in.logs.pipe) > 0
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -80,6 +81,10 @@ const (
 	// keepWriteBuf is the largest write buffer a connection keeps between
 	// writes; a larger one (a big event) is dropped after it is written.
 	keepWriteBuf = 256 << 10
+	// smallWrite is the largest write made with the connection's lock
+	// held: a few events of that size fit in a Unix socket's buffer,
+	// whether or not the runtime reads.
+	smallWrite = 32 << 10
 )
 
 var acceptedResponse = []byte("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"status\":\"OK\"}\n")
@@ -98,9 +103,15 @@ type rapiConn struct {
 	wmu      sync.Mutex
 	wbuf     []byte
 	batching bool
-	broken   bool
-	event    bool // wbuf holds an event: the instance is busy once it is written
-	evbuf    bool // wbuf holds an event (ahead or not)
+	// writing: a goroutine writes a large buffer with wmu released
+	// (flushLocked); it writes what is buffered meanwhile after it.
+	writing bool
+	// pumped: the pump is taking the answers it read from the pipe
+	// (takeAnswers), and writes the events they bring when it has.
+	pumped bool
+	broken bool
+	event  bool // wbuf holds an event: the instance is busy once it is written
+	evbuf  bool // wbuf holds an event (ahead or not)
 	// HTTP/1.1 answers requests in order. polls counts this connection's
 	// GET /next waiting for an event; an answer to a request that came
 	// after them waits in deferred until their events are written.
@@ -168,6 +179,10 @@ func (c countingReader) Read(p []byte) (int, error) {
 // the function that uses it.
 const runtimeAPIFDEnv = "_CFNRUN_RUNTIME_API_FD"
 
+// answerPipeEnv, set to 1, tells cfnrun's Node.js bootstrap that it may
+// answer invocations through its output pipe (answerPrefix).
+const answerPipeEnv = "_CFNRUN_ANSWER_PIPE"
+
 // privateAPI makes the instance's private Runtime API connection and
 // returns the runtime's end, for the process to inherit.
 func (in *instance) privateAPI() (*os.File, error) {
@@ -189,6 +204,7 @@ func (in *instance) privateAPI() (*os.File, error) {
 		theirs.Close()
 		return nil, ErrClosed
 	}
+	in.priv = c
 	go c.serve()
 	return theirs, nil
 }
@@ -276,7 +292,9 @@ func (c *rapiConn) handle(r *request) bool {
 			c.apiError(405, "InvalidRequest", "invocation/next takes GET", !keep)
 			break
 		}
+		in.answerMu.Lock()
 		in.next(c, r.ahead, !keep)
+		in.answerMu.Unlock()
 	case rest == "init/error":
 		if r.method != "POST" {
 			c.apiError(405, "InvalidRequest", "init/error takes POST", !keep)
@@ -291,13 +309,19 @@ func (c *rapiConn) handle(r *request) bool {
 		}
 		switch action {
 		case "response":
+			in.awaitCurrent(id)
+			in.answerMu.Lock()
 			in.response(c, r, id, body, tooLarge, !keep)
 			in.promote(id)
+			in.answerMu.Unlock()
 		case "error":
+			in.awaitCurrent(id)
+			in.answerMu.Lock()
 			in.invocationError(c, r, id, body, !keep)
 			if !r.exiting {
 				in.promote(id)
 			}
+			in.answerMu.Unlock()
 		default:
 			c.apiError(404, "InvalidRequest", "unknown invocation action "+strconv.Quote(action), !keep)
 		}
@@ -326,29 +350,77 @@ func (in *instance) next(c *rapiConn, ahead, closing bool) {
 			"State transition from Invoke to Ready failed for runtime. Error: the runtime asked for the next invocation before answering "+cur.id, closing)
 		return
 	}
+	in.addPollLocked(c, ahead)
+	in.polledLocked()
+}
+
+// addPollLocked registers a GET /next on c (in.mu held).
+func (in *instance) addPollLocked(c *rapiConn, ahead bool) {
 	c.wmu.Lock()
 	c.polls++
 	c.wmu.Unlock()
 	in.pollers = append(in.pollers, poll{c, ahead})
+}
+
+// polledLocked hands the runtime, which polls, what it waits for (in.mu
+// held; it unlocks): the invocation dispatched before it asked, events
+// ahead, or, when it runs nothing, the next invocation (the instance
+// frees up).
+func (in *instance) polledLocked() {
+	cur := in.cur
 	switch {
 	case cur != nil && cur.delivered:
 		in.mu.Unlock()
 		in.fn.prefetch(in)
 		return
-	case cur != nil:
+	case cur != nil && len(in.pollers) > 0:
 		// The invocation dispatched before the runtime asked: this poll
 		// takes it, and the instance is busy, not polling. (Marked
 		// polling, it was freed as soon as that invocation settled, and
 		// a runtime that exits after answering, as the bootstraps do
 		// after an uncaught exception, was handed the next invocation.)
-		in.deliverLocked(cur, false)
+		c := in.deliverLocked(cur, false)
 		in.mu.Unlock()
 		c.flush()
+		return
+	case cur != nil:
+		in.mu.Unlock() // delivered at the runtime's next poll
 		return
 	default:
 		in.mu.Unlock()
 	}
 	in.markPolling()
+}
+
+// pipeAnswer takes an answer frame the runtime wrote to its output pipe
+// (answerPrefix), on the pump's goroutine: POST /invocation/{id}/response
+// with body, then GET /invocation/next with hdrAhead on the private
+// connection. That poll counts among the connection's requests before
+// the answer is taken: the runtime counts on its event before the answer
+// to anything it sent on the connection after the frame (a request that
+// waits meanwhile in awaitCurrent).
+func (in *instance) pipeAnswer(id string, body []byte) {
+	in.rx.Add(1)
+	c := in.priv
+	in.answerMu.Lock()
+	defer in.answerMu.Unlock()
+	in.mu.Lock()
+	if c == nil || in.closed {
+		in.mu.Unlock()
+		return
+	}
+	in.addPollLocked(c, true)
+	in.mu.Unlock()
+	if inv := in.current(id); inv != nil && in.claim(inv) {
+		in.fn.piped.Add(1)
+		in.finish(inv, outcome{payload: body, piped: true})
+	} else {
+		in.fn.s.log.Warn("function answered an invocation that is not running (it timed out, or its answer came twice)",
+			"function", in.fn.name, "requestId", id)
+	}
+	in.promote(id)
+	in.mu.Lock()
+	in.polledLocked()
 }
 
 // poll is a GET /next waiting for an event.
@@ -450,7 +522,7 @@ func (c *rapiConn) appendEvent(inv *invocation, ahead bool) {
 // handling requests (it writes them when it runs out of input).
 func (c *rapiConn) flush() {
 	c.wmu.Lock()
-	if !c.batching {
+	if !c.batching && !c.pumped {
 		c.flushLocked()
 	}
 	c.wmu.Unlock()
@@ -490,28 +562,52 @@ func appendHeaderValue(b []byte, v string) []byte {
 }
 
 // flushLocked writes the buffered bytes (c.wmu held).
+//
+// A write larger than smallWrite, which may wait for the runtime to read
+// (a large event), is made with c.wmu released: the pump, which takes
+// c.wmu for the events that answers through the pipe bring, must go on
+// reading the pipe, or a runtime that writes output meanwhile would wait
+// for it while cfnrun waits for the runtime. Bytes buffered meanwhile are
+// written after it, by the same goroutine (writing).
 func (c *rapiConn) flushLocked() {
 	c.evbuf = false
-	if len(c.wbuf) == 0 {
-		return
-	}
-	event := c.event
-	if event {
-		c.event = false
-		c.in.busy()
-	}
-	if !c.broken {
-		if _, err := c.nc.Write(c.wbuf); err != nil {
+	for len(c.wbuf) > 0 && !c.writing {
+		event := c.event
+		if event {
+			c.event = false
+			c.in.busy()
+		}
+		b := c.wbuf
+		big := len(b) > smallWrite
+		if big {
+			c.writing, c.wbuf = true, nil
+			c.wmu.Unlock()
+		}
+		var err error
+		if !c.broken {
+			_, err = c.nc.Write(b)
+		}
+		if big {
+			c.wmu.Lock()
+			c.writing = false
+		}
+		if err != nil {
 			c.fail()
 		}
-	}
-	if event {
-		c.in.written()
-	}
-	if cap(c.wbuf) > keepWriteBuf {
-		c.wbuf = nil
-	} else {
-		c.wbuf = c.wbuf[:0]
+		if event {
+			c.in.written()
+		}
+		switch {
+		case big:
+			// c.wbuf holds what was buffered meanwhile, if anything.
+		case cap(b) > keepWriteBuf:
+			c.wbuf = nil
+		default:
+			c.wbuf = b[:0]
+		}
+		if c.broken {
+			c.wbuf = c.wbuf[:0]
+		}
 	}
 }
 
@@ -529,6 +625,23 @@ func (in *instance) current(id string) *invocation {
 		return cur
 	}
 	return nil
+}
+
+// awaitCurrent waits, before an answer read from a Runtime API connection
+// is taken, while the invocation it answers is an event ahead, when the
+// runtime answers through its pipe (pipeAnswers): it may post an answer
+// (an error, one too large for the pipe) to an event ahead before the pump
+// has taken the answer before it from the pipe. It returns once the pump
+// has (promote), or the event was handed back.
+func (in *instance) awaitCurrent(id string) {
+	if !in.pipeAnswers {
+		return
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for !in.closed && slices.ContainsFunc(in.ahead, func(a *invocation) bool { return a.id == id }) {
+		in.moved.Wait()
+	}
 }
 
 // response takes the function's result.

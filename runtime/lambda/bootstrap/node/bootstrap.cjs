@@ -25,6 +25,14 @@
 // read the answer to the invocation before it, and output that goes
 // around the streams (a child process, fs.writeSync(1, ...)) is told
 // apart by where it is in the pipe, after that mark.
+//
+// Answers: when cfnrun sets _CFNRUN_ANSWER_PIPE, a response whose write
+// fits in PIPE_BUF goes to the same pipe, after the invocation's output,
+// as a frame "\x1ecfnrun>REQUEST-ID LENGTH\n" and the body, which stands
+// for POST .../response and a GET .../next: with the mark of the event
+// ahead that starts next, an invocation then costs one write, and its
+// output is in the pipe before its answer. Errors, and larger responses,
+// go to the Runtime API.
 
 const net = require('node:net');
 const fs = require('node:fs');
@@ -36,6 +44,10 @@ const API = process.env.AWS_LAMBDA_RUNTIME_API || '';
 const TASK_ROOT = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const HANDLER = process.env._HANDLER || '';
 const PREFIX = '/2018-06-01/runtime/';
+const PIPE_ANSWERS = process.env._CFNRUN_ANSWER_PIPE === '1';
+delete process.env._CFNRUN_ANSWER_PIPE;
+// PIPE_BUF: what a pipe takes in one atomic write.
+const PIPE_BUF = 4096;
 
 // ---------------------------------------------------------------------------
 // A minimal HTTP/1.1 client for the Runtime API: requests are written in
@@ -377,9 +389,10 @@ function invoke(handler, res, settle) {
     set callbackWaitsForEmptyEventLoop(v) { waits = Boolean(v); },
   };
   current = { id };
-  if (ahead !== undefined) {
+  if (ahead !== undefined && marked !== id) {
     // Written at once: straight to the pipe (a stream write costs several
     // times more), unless the stream holds output still to be written.
+    // (respond wrote it already with the answer before it, most often.)
     marked = id;
     if (process.stdout.writableLength === 0) fs.writeSync(1, MARK + id + '\n');
     else stdoutWrite.call(process.stdout, MARK + id + '\n');
@@ -406,6 +419,21 @@ function invoke(handler, res, settle) {
   }
 }
 
+// responseBody is the JSON of a response value, or undefined when it
+// cannot be made (answer reports that).
+function responseBody(r) {
+  try {
+    const body = r.value === undefined ? 'null' : JSON.stringify(r.value);
+    return body === undefined ? 'null' : body;
+  } catch (_) {
+    return undefined;
+  }
+}
+
+// maxFrameBody bounds the body of an answer frame: the frame's head and
+// the mark that may follow it fit in the rest of PIPE_BUF.
+const maxFrameBody = PIPE_BUF - 200;
+
 // answer is the request that reports an invocation's outcome.
 function answer(r) {
   if (r.error !== null && r.error !== undefined) {
@@ -413,9 +441,9 @@ function answer(r) {
     process.stderr.write(new Date().toISOString() + '\t' + r.id + '\tERROR\tInvoke Error \t' + body + '\n');
     return post('invocation/' + r.id + '/error', body, { 'Lambda-Runtime-Function-Error-Type': type });
   }
-  let body;
+  let body = r.body;
   try {
-    body = r.value === undefined ? 'null' : JSON.stringify(r.value);
+    if (body === undefined) body = r.value === undefined ? 'null' : JSON.stringify(r.value);
     if (body === undefined) body = 'null';
   } catch (e) {
     const err = new LambdaRuntimeError('Runtime.MarshalError', 'Unable to stringify response body as json: ' + e.message, e);
@@ -471,7 +499,44 @@ async function main() {
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) f();
     else setTimeout(whenWritten, 1, f);
   };
+  // pipeAnswer writes the answer frame of r (body: its JSON) and, when the
+  // event ahead starts next, its mark, in one write to the output pipe; it
+  // reports false when it could not (nothing was written).
+  const pipeAnswer = (r, body) => {
+    const n = Buffer.byteLength(body, 'utf8');
+    if (n > maxFrameBody) return false;
+    let out = '\x1ecfnrun>' + r.id + ' ' + n + '\n' + body;
+    const q = queued.length > 0 ? queued[0] : null;
+    const qid = q !== null && q.headers['cfnrun-runtime-timeout-ms'] !== undefined ? q.headers['lambda-runtime-aws-request-id'] : undefined;
+    if (qid !== undefined) out += MARK + qid + '\n';
+    try {
+      fs.writeSync(1, out);
+    } catch (_) {
+      return false; // a pipe write this small is all or nothing
+    }
+    if (qid !== undefined) marked = qid;
+    return true;
+  };
   const respond = (r) => {
+    if (PIPE_ANSWERS && (r.error === null || r.error === undefined)) {
+      r.body = responseBody(r);
+      if (r.body !== undefined && r.body.length <= maxFrameBody) {
+        whenWritten(() => {
+          current = null;
+          running = false;
+          if (!pipeAnswer(r, r.body)) {
+            sendAnswer(r);
+            return;
+          }
+          // The frame stands for a GET /next as well: its event comes in
+          // order with the answers to the requests on the connection.
+          client.pending.push(onNext);
+          client.ref();
+          startQueued();
+        });
+        return;
+      }
+    }
     const req = answer(r); // an error's line is still the invocation's output
     whenWritten(() => {
       current = null;
@@ -483,6 +548,14 @@ async function main() {
       if (client.sock.writableLength === 0) startQueued();
       else client.sock.once('drain', startQueued);
     });
+  };
+  // sendAnswer posts r's answer to the Runtime API, with a request for the
+  // next event (its output is written).
+  const sendAnswer = (r) => {
+    client.send(answer(r) + NEXT, answered, onNext);
+    if (queued.length === 0) return;
+    if (client.sock.writableLength === 0) startQueued();
+    else client.sock.once('drain', startQueued);
   };
   const settled = (r) => {
     onEmptyLoop = null;
