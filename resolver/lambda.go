@@ -264,6 +264,15 @@ func (l *lowerer) cfnFunction(r *resource) *model.Function {
 	switch {
 	case l.userCode(fn):
 	case l.assetCode(r, "Code", &fn.Code, rng):
+	case code.node != nil && code.node.Kind == cfn.Scalar && p.str("Code") != "":
+		// A local path (directory or zip), as written before `aws
+		// cloudformation package` uploads it and as sam local start-api
+		// reads it (aws-sam-cli's own start_api test data writes Code: ".").
+		if v := p.str("Code"); strings.HasPrefix(v, "s3://") {
+			fn.Code = model.Code{NotLocal: "Code " + v, Range: rng}
+		} else {
+			fn.Code = l.localCode(v, rng)
+		}
 	case code.has("ZipFile"):
 		fn.Code = model.Code{Files: []model.CodeFile{{Name: inlineFileName(fn.Runtime), Content: code.str("ZipFile")}}, Range: code.at("ZipFile", rng)}
 	case code.has("ImageUri") || strings.EqualFold(fn.PackageType, "Image"):
