@@ -53,6 +53,26 @@ type capi struct {
 	account     Limiter // the account throttle; nil with NoThrottle
 	// policy is the API's resource policy; nil when it has none.
 	policy *cpolicy
+	// uris are the integration URIs parsed so far (see uriTemplate).
+	uris map[string]*uriTemplate
+}
+
+// uriTemplate is parseURITemplate(raw), parsed once per API and shared by
+// its methods (a uriTemplate is read-only once built): the methods of a
+// large template often have the same integration URI (each of the 400
+// HTTP_PROXY methods of the generated 2,000-resource template does).
+func (ca *capi) uriTemplate(raw string) (*uriTemplate, error) {
+	if ut, ok := ca.uris[raw]; ok {
+		return ut, nil
+	}
+	ut, err := parseURITemplate(raw)
+	if err == nil {
+		if ca.uris == nil {
+			ca.uris = map[string]*uriTemplate{}
+		}
+		ca.uris[raw] = ut
+	}
+	return ut, err
 }
 
 type cstage struct {
@@ -439,7 +459,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 
 	if in.Type != model.IntegrationMock && ep.fn == "" {
 		raw := model.SubstituteStageVariables(in.URI, cs.vars)
-		ut, err := parseURITemplate(raw)
+		ut, err := cs.api.uriTemplate(raw)
 		if err != nil {
 			ep.fail, ep.reason = errConfig, err.Error()
 			*ds = append(*ds, diag.NewWarning(ruleNotServed, rngOf("Uri"),

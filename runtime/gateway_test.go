@@ -596,3 +596,35 @@ func TestProxyHeaderSets(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedURI: methods with the same integration URI share its parsed
+// form (compile parses each URI once per API), and each keeps its own
+// mapping of the URI's placeholder: from its path, from a header, and a
+// stage whose variable gives another URI.
+func TestSharedURI(t *testing.T) {
+	be := h1Backend(t, http.HandlerFunc(echoHandler))
+	uri := "http://" + be.Listener.Addr().String() + "/items/{id}"
+	b := newTB("sharedurid", stage("prod", map[string]string{"v": "one"}), stage("dev", map[string]string{"v": "two"}))
+	b.method("/a/{id}", "GET", proxyTo(uri, false))
+	hdr := b.method("/b", "GET", proxyTo(uri, false))
+	hdr.Integration.RequestParameters = map[string]string{"integration.request.path.id": "method.request.header.X-Id"}
+	b.method("/c", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/items/${stageVariables.v}", false))
+	gw := start(t, b.build(), nil)
+	c := h1Client(t)
+	for _, tc := range []struct{ path, hdr, want string }{
+		{"/prod/a/7", "", "/items/7"},
+		{"/prod/b", "8", "/items/8"},
+		{"/dev/a/9", "", "/items/9"},
+		{"/prod/c", "", "/items/one"},
+		{"/dev/c", "", "/items/two"},
+	} {
+		res := do(t, c, "GET", "http://"+gw.http+tc.path, nil, "X-Id", tc.hdr)
+		if res.status != 200 {
+			t.Errorf("%s: %d %s", tc.path, res.status, res.body)
+			continue
+		}
+		if got := decodeEcho(t, res.body).Path; got != tc.want {
+			t.Errorf("%s reached %s, want %s", tc.path, got, tc.want)
+		}
+	}
+}
