@@ -17,7 +17,9 @@
 # (prior knowledge) and h2 over TLS (ALPN, one ECDSA P-256 certificate for
 # all three), interleaved, ROUNDS times, and prints the median req/s, p99
 # latency, the ratios, cfnrun's resident memory and its exec-to-first-200
-# time; then req/s and RSS as client connections grow (100 / 1,000 / 10,000,
+# time (when both proxies answer at 80% or more of the backend alone's req/s,
+# the HTTP_PROXY lines say so: the req/s ratio is then the backend's, and CPU
+# per request and p99 decide); then req/s and RSS as client connections grow (100 / 1,000 / 10,000,
 # cfnrun and HAProxy), and validate / diff whole-process time and peak memory
 # over generated templates of growing size. Access logs are off everywhere.
 #
@@ -352,6 +354,21 @@ per_round() {
     awk -v l="$1" '{r = r sprintf(" %.2f", ($6 > 0) ? $1 / $6 : 0); p = p sprintf(" %s/%s", $2, $7)} END {printf "%-34s%s (p99 ms%s)\n", l, r, p}'
 }
 per_round "  per round, cfnrun/haproxy:" cfnrun-proxy haproxy-proxy
+# paced LABEL A B: when both proxies answer at the backend's own pace (each at 80% or more of what the
+# backend alone answers in the same rounds), their req/s ratio is the backend's noise, not theirs: say
+# so, and give the figures that decide then, CPU per request and p99.
+paced() {
+  awk -v l="$1" -v a="${RPS[$2]}" -v b="${RPS[$3]}" -v be="${RPS[backend]}" -v ca="${CPU[$2]}" -v cb="${CPU[$3]}" \
+    -v pa="${P99[$2]}" -v pb="${P99[$3]}" 'BEGIN {
+      if (be <= 0 || b <= 0) exit
+      fa = a / be; fb = b / be
+      if (fa >= 0.8 && fb >= 0.8)
+        printf "%-34s backend-bound (%.0f%% and %.0f%% of the backend alone): req/s decides nothing here; deciding: CPU/req %.2fx, p99 %.2fx (%s vs %s ms)\n", l, 100 * fa, 100 * fb, (cb > 0 ? ca / cb : 0), (pb > 0 ? pa / pb : 0), pa, pb
+      else
+        printf "%-34s %.0f%% and %.0f%% of the backend alone: not backend-bound, req/s decides\n", l, 100 * fa, 100 * fb
+    }'
+}
+paced "  at the backend's pace?" cfnrun-proxy haproxy-proxy
 awk -v a="${BCPU[cfnrun-proxy]}" -v b="${BCPU[haproxy-proxy]}" 'BEGIN {if (b > 0) printf "  backend CPU per request behind each: %.2fx (%s vs %s µs/req)\n", a/b, a, b}'
 ratio "HTTP_PROXY h2c, cfnrun/caddy:" cfnrun-proxy caddy-proxy "1.5x"
 ratio "MOCK h2c, cfnrun/haproxy return:" cfnrun-mock haproxy-return "0.5x"
@@ -369,6 +386,7 @@ if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls "1x"
   cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls
   per_round "  per round, cfnrun/haproxy:" cfnrun-proxy-tls haproxy-proxy-tls
+  paced "  at the backend's pace?" cfnrun-proxy-tls haproxy-proxy-tls
   ratio "HTTP_PROXY TLS, cfnrun/caddy:" cfnrun-proxy-tls caddy-proxy-tls "1.5x"
   ratio "MOCK TLS, cfnrun/haproxy return:" cfnrun-mock-tls haproxy-return-tls "0.5x"
   cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock-tls haproxy-return-tls
