@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -306,7 +307,7 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 	b = append(b, `,"extendedRequestId":`...)
 	b = appendJSONString(b, e.extendedID)
 	b = append(b, `,"requestTime":"`...)
-	b = e.start.UTC().AppendFormat(b, "02/Jan/2006:15:04:05 -0700")
+	b = appendRequestTime(b, e.start)
 	b = append(b, `","path":"/`...)
 	b = appendJSONEscaped(b, e.stage)
 	b = appendJSONEscaped(b, e.path)
@@ -505,4 +506,34 @@ func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 		out.body = dec
 	}
 	return out, nil
+}
+
+// requestTimeText is the requestTime of the events of one second.
+type requestTimeText struct {
+	sec  int64
+	text [len(requestTimeLayout)]byte
+}
+
+const requestTimeLayout = "02/Jan/2006:15:04:05 -0700"
+
+// lastRequestTime is the text of the last second an event was built in:
+// the events of a second share it, where formatting it took ~2% of the
+// gateway's CPU per Lambda request.
+var lastRequestTime atomic.Pointer[requestTimeText]
+
+// appendRequestTime appends t in UTC as the event's requestTime
+// ("02/Jan/2006:15:04:05 +0000").
+func appendRequestTime(b []byte, t time.Time) []byte {
+	sec := t.Unix()
+	if c := lastRequestTime.Load(); c != nil && c.sec == sec {
+		return append(b, c.text[:]...)
+	}
+	n := len(b)
+	b = t.UTC().AppendFormat(b, requestTimeLayout)
+	if len(b)-n == len(requestTimeLayout) { // a four-digit year
+		c := &requestTimeText{sec: sec}
+		copy(c.text[:], b[n:])
+		lastRequestTime.Store(c)
+	}
+	return b
 }

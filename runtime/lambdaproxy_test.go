@@ -424,3 +424,22 @@ func BenchmarkParseProxyResponse(b *testing.B) {
 		}
 	}
 }
+
+// TestRequestTime: the requestTime cached for a second is the one
+// formatting gives, across seconds, zones and years that do not fit the
+// layout's width.
+func TestRequestTime(t *testing.T) {
+	base := time.Date(2026, 12, 3, 23, 59, 58, 900e6, time.UTC)
+	zone := time.FixedZone("X", 5*3600+1800)
+	for i, tm := range []time.Time{
+		base, base.Add(50 * time.Millisecond), base.Add(150 * time.Millisecond), base.Add(1100 * time.Millisecond),
+		base.Add(1200 * time.Millisecond).In(zone), base.Add(-time.Second), base, base.AddDate(8000, 0, 0), base,
+	} {
+		want := tm.UTC().Format("02/Jan/2006:15:04:05 -0700")
+		for range 2 { // formatted, then cached
+			if got := string(appendRequestTime([]byte("x"), tm)); got != "x"+want {
+				t.Errorf("%d: appendRequestTime(%v) = %q, want %q", i, tm, got, "x"+want)
+			}
+		}
+	}
+}
