@@ -30,7 +30,7 @@ func importHint(kind runtimeKind, codeDir, handler, message string) string {
 			provided = "Lambda's Node.js runtime includes " + pkg + ", this machine does not: "
 		}
 		if codeDir == "" {
-			return provided + "add " + pkg + " to the function's package (its node_modules) or to a layer (nodejs/node_modules)"
+			return provided + "add " + pkg + " to the function's package (its node_modules) or to a layer (nodejs/node_modules); code that is inline or one archived file (Code.ZipFile, InlineCode, archive_file source_file) runs from a copy, so give it a directory that has node_modules with --code NAME=DIR"
 		}
 		listed, modules := npmState(codeDir, pkg)
 		switch {

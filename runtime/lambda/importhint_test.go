@@ -50,7 +50,7 @@ func TestImportHint(t *testing.T) {
 		{"node_modules in a parent", kindNode, nested, "app.handler",
 			"Error: Cannot find module 'left-pad'", []string{"`npm install left-pad` in " + nested}},
 		{"zip or inline code", kindNode, "", "index.handler",
-			"Error: Cannot find module 'uuid'", []string{"add uuid to the function's package"}},
+			"Error: Cannot find module 'uuid'", []string{"add uuid to the function's package", "--code NAME=DIR"}},
 		{"handler file missing", kindNode, bare, "nosuchfile.handler", "Error: Cannot find module 'nosuchfile'", nil},
 		{"relative require", kindNode, bare, "index.handler", "Error: Cannot find module './lib/db'", nil},
 		{"another error", kindNode, bare, "index.handler", "SyntaxError: Unexpected token", nil},
