@@ -193,6 +193,18 @@ func (fn *function) invokeAsync(payload []byte, opts InvokeOptions) (Result, err
 		defer s.wg.Done()
 		defer func() { <-s.async }()
 		res, err := fn.call(s.ctx, inv)
+		for f := fn; err == ErrClosed; {
+			// As in Service.Invoke: f was replaced by a reload before a
+			// runtime fetched the invocation, which runs on the version
+			// loaded now.
+			next := s.lookup(f.name)
+			if next == nil || next == f {
+				break
+			}
+			f = next
+			inv.arn, inv.on, inv.delivered, inv.refetch, inv.ahead = f.arn, nil, false, false, false
+			res, err = f.call(s.ctx, inv)
+		}
 		switch {
 		case err != nil:
 			s.log.Warn("asynchronous invocation failed", "function", fn.name, "requestId", inv.id, "err", err)

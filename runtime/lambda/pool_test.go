@@ -398,6 +398,47 @@ def handler(e, ctx):
 	})
 }
 
+// TestReloadRunsQueuedAsyncInvocation: an Event (asynchronous)
+// invocation queued for a function a reload replaces runs on the new
+// version, as a synchronous one does (it was logged as failed with "the
+// Lambda service is closed").
+func TestReloadRunsQueuedAsyncInvocation(t *testing.T) {
+	needNode(t)
+	s, logs := newTestService(t, Config{})
+	logs.keep = true
+	out := filepath.Join(t.TempDir(), "out")
+	dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": `const fs = require("fs");
+exports.handler = async (e) => {
+  await new Promise(r => setTimeout(r, e.ms || 0));
+  fs.appendFileSync(process.env.OUT, e.tag + " " + process.env.GEN + "\n");
+  return {};
+};`})
+	one := 1
+	f := Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second,
+		ReservedConcurrency: &one, Environment: map[string]string{"GEN": "1", "OUT": out}}
+	load(t, s, f)
+	invoke(t, s, "f", `{"ms":50,"tag":"warm"}`) // slow enough for no events ahead (aheadMax)
+	go s.Invoke(context.Background(), "f", []byte(`{"ms":2000,"tag":"slow"}`), InvokeOptions{})
+	waitFor(t, func() bool { st := s.lookup("f").stats(); return st.live == 1 && st.idle == 0 })
+	if res, err := s.Invoke(context.Background(), "f", []byte(`{"tag":"async"}`), InvokeOptions{Async: true}); err != nil || res.Status != 202 {
+		t.Fatalf("async invoke: %+v %v", res, err)
+	}
+	waitFor(t, func() bool { return s.lookup("f").stats().waiting == 1 })
+	f.Environment = map[string]string{"GEN": "2", "OUT": out}
+	load(t, s, f)
+	waitFor(t, func() bool {
+		b, _ := os.ReadFile(out)
+		return strings.Contains(string(b), "async ") && strings.Contains(string(b), "slow ")
+	})
+	b, _ := os.ReadFile(out)
+	if !strings.Contains(string(b), "async 2\n") || !strings.Contains(string(b), "slow 1\n") {
+		t.Errorf("ran: %q, want the async invocation on version 2 and the slow one on 1", b)
+	}
+	if l := logs.text(); strings.Contains(l, "asynchronous invocation failed") {
+		t.Errorf("log:\n%s", l)
+	}
+}
+
 // TestReloadStorm invokes a function from 8 goroutines while reloads
 // replace it every 100 ms (its Environment changes): no invocation fails.
 // An invocation queued for a version that a reload replaces runs on the
