@@ -370,8 +370,10 @@ type idsAhead struct {
 	main  atomic.Int64 // assignAttrs is at or past this index
 }
 
-// idsInLine turns idsAhead off (tests compare).
-var idsInLine bool
+// idsInLine turns idsAhead off, and idsAheadFirst has assignAttrs wait
+// until the goroutine has computed every slot, so each one is taken from
+// it (tests compare).
+var idsInLine, idsAheadFirst bool
 
 func (s *stack) idsAhead(rs []*resource) *idsAhead {
 	if len(rs) < minIDsAhead || runtime.GOMAXPROCS(0) < 2 || idsInLine {
@@ -380,12 +382,17 @@ func (s *stack) idsAhead(rs []*resource) *idsAhead {
 	p := &idsAhead{slots: make([]map[string]string, len(rs))}
 	p.ready.Store(int64(len(rs)))
 	stackName := s.stackName
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		for i := len(rs) - 1; i >= 0 && p.main.Load() < int64(i); i-- {
 			p.slots[i], _ = apiGatewayIDs(rs[i].typ, stackName, rs[i].id)
 			p.ready.Store(int64(i))
 		}
 	}()
+	if idsAheadFirst {
+		<-done
+	}
 	return p
 }
 
