@@ -372,6 +372,19 @@ func parseOneAhead(path string) (a *parsedAhead) {
 	return a
 }
 
+// splitParse is parseSplit for a file the parser has not parsed before,
+// which it then holds as ParseHCL would.
+func (l *loader) splitParse(src []byte, path string) (*hcl.File, bool) {
+	if l.parser.Files()[path] != nil {
+		return nil, false
+	}
+	f, ok := parseSplit(src, path)
+	if ok {
+		l.parser.AddFile(path, f)
+	}
+	return f, ok
+}
+
 // parseSourceAhead is parseSource, with the nesting check and the parse
 // taken from a when parseAhead did them.
 func (l *loader) parseSourceAhead(path string, src []byte, a *parsedAhead) *hcl.File {
@@ -398,6 +411,8 @@ func (l *loader) parseSourceAhead(path string, src []byte, a *parsedAhead) *hcl.
 			// As ParseHCL: a file parsed before is the parser's.
 			l.parser.AddFile(path, a.f)
 			f, ds = a.f, a.ds
+		} else if sf, ok := l.splitParse(src, path); ok {
+			f = sf
 		} else {
 			f, ds = l.parser.ParseHCL(src, path)
 		}
