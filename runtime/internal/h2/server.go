@@ -1153,7 +1153,8 @@ func Finish(w http.ResponseWriter) {
 	if c.wmu.TryLock() {
 		// Room for the headers and the body, so that no write to
 		// the socket (which may wait on a slow client) happens here.
-		if c.wb.b == nil || len(c.wb.b)+len(rw.pending)+4<<10 <= cap(c.wb.b) {
+		// (The buffer grows to writeBufSize before it is flushed.)
+		if len(c.wb.b)+len(rw.pending)+4<<10 <= writeBufSize {
 			if !rw.finishLocked() {
 				c.complete(st)
 			}

@@ -359,3 +359,55 @@ func TestArrivedAndDate(t *testing.T) {
 		}
 	}
 }
+
+// captureConn is a net.Conn whose writes are kept (the rest is unused).
+type captureConn struct {
+	net.Conn
+	got bytes.Buffer
+}
+
+func (c *captureConn) Write(p []byte) (int, error)      { return c.got.Write(p) }
+func (c *captureConn) SetWriteDeadline(time.Time) error { return nil }
+
+// TestWriteBufGrows: a batch starts in a small buffer, moves to a large
+// one with what it holds when it outgrows it, is written when that is
+// full, and every byte arrives in order; the buffers go back to their
+// pools.
+func TestWriteBufGrows(t *testing.T) {
+	nc := &captureConn{}
+	w := writeBuf{nc: nc, stall: time.Second}
+	var want []byte
+	for i := range 200 {
+		part := bytes.Repeat([]byte{byte(i)}, 1000)
+		if err := w.reserve(len(part)); err != nil {
+			t.Fatal(err)
+		}
+		w.b = append(w.b, part...)
+		want = append(want, part...)
+		switch {
+		case i < 4 && cap(w.b) != smallWriteBufSize:
+			t.Fatalf("part %d: buffer of %d bytes, want the small one", i, cap(w.b))
+		case i >= 4 && cap(w.b) != writeBufSize:
+			t.Fatalf("part %d: buffer of %d bytes, want the large one", i, cap(w.b))
+		}
+	}
+	if nc.got.Len() == 0 {
+		t.Fatal("200 kB buffered without a write")
+	}
+	if err := w.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(nc.got.Bytes(), want) {
+		t.Fatalf("wrote %d bytes, want %d in order", nc.got.Len(), len(want))
+	}
+	w.release()
+	if w.b != nil || w.ptr != nil {
+		t.Fatal("buffer not released")
+	}
+	if p := writeBufs.get(); cap(*p) != writeBufSize {
+		t.Fatalf("large pool gave %d bytes", cap(*p))
+	}
+	if p := smallWriteBufs.get(); cap(*p) != smallWriteBufSize {
+		t.Fatalf("small pool gave %d bytes", cap(*p))
+	}
+}
