@@ -128,7 +128,9 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 			continue
 		}
 		w.push(seg{key: f.Key})
-		w.value(f.Value, pr.shape, f.KeyRange())
+		if !w.packaged(f.Value, pr.shape, f.KeyRange()) {
+			w.value(f.Value, pr.shape, f.KeyRange())
+		}
 		w.pop()
 	}
 	if macro {
@@ -140,6 +142,51 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 		return
 	}
 	w.required(n, obj, at, top)
+}
+
+// packaged reports (W3002) a string where `aws cloudformation package`
+// takes a local path (packagedProperty), and then reports true: the value
+// is not checked against the property's shape, which the package command
+// writes. Under the SAM transform nothing is reported, as cfn-lint does
+// (`sam deploy` packages). An S3 or HTTPS URL where the schema takes a
+// string is left to the shape check; where it takes an object (Code,
+// BodyS3Location ...), the package command turns an s3:// URL into that
+// object, so it is reported like a path.
+func (w *walker) packaged(v *cfn.Node, s *shape, at diag.Range) bool {
+	if v == nil || v.Kind != cfn.Scalar || !packagedProperty(w.typ, w.segPath()) {
+		return false
+	}
+	url := strings.HasPrefix(v.Value, "s3://") || strings.HasPrefix(v.Value, "https://")
+	if s.kind == kString && url {
+		return false
+	}
+	if !w.c.noSAM {
+		return true
+	}
+	what, want := "a local path", "an s3:// or https:// URL of the uploaded file"
+	if url {
+		what = "a URL"
+	}
+	if s.kind == kObject && s.obj != nil {
+		want = "a map with " + listNames(s.obj.names)
+	}
+	w.ds = append(w.ds, diag.NewWarning(RulePackaged, at, "%s is %s (%s): it only works with the aws cloudformation package command", w.path(), what, strconv.Quote(v.Value)).
+		WithResource(w.id).
+		WithHint(fmt.Sprintf("CloudFormation rejects it as is. Run `aws cloudformation package` (it uploads the file or directory to S3 and writes the location) before deploying, or write %s yourself.", want)))
+	return true
+}
+
+// segPath renders the path when it is plain keys ("Code.S3"), else "".
+func (w *walker) segPath() string {
+	switch len(w.segs) {
+	case 1:
+		return w.segs[0].key
+	case 2:
+		if w.segs[0].kind == segKey && w.segs[1].kind == segKey {
+			return w.segs[0].key + "." + w.segs[1].key
+		}
+	}
+	return ""
 }
 
 func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {

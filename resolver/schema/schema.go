@@ -38,6 +38,7 @@ const (
 	RuleRequired        = "E3003" // required property missing
 	RuleValueType       = "E3012" // value of the wrong shape
 	RuleEnum            = "E3030" // value outside the documented set
+	RulePackaged        = "W3002" // a local path only the package command turns into what CloudFormation takes
 )
 
 // RuleDoc documents one rule (see resolver.Rules).
@@ -59,6 +60,16 @@ var rules = []RuleDoc{
 		"property value of the wrong type (a list for a string, a map for a list ...)",
 		"CloudFormation fails with \"Value of property X must be of type ...\". Numbers and booleans written " +
 			"as strings, and intrinsics that return the right type, are accepted as CloudFormation accepts them."},
+	{RulePackaged, "warning",
+		"a string where `aws cloudformation package` takes a local path and writes what CloudFormation needs: AWS::Lambda::Function `Code`, " +
+			"AWS::Lambda::LayerVersion `Content`, AWS::ApiGateway::RestApi `BodyS3Location`, AWS::CloudFormation::Stack `TemplateURL`, " +
+			"AWS::StepFunctions::StateMachine and AWS::AppSync::GraphQLSchema `DefinitionS3Location`, AWS::AppSync::Resolver and " +
+			"FunctionConfiguration `Request`/`ResponseMappingTemplateS3Location`, AWS::ElasticBeanstalk::ApplicationVersion `SourceBundle`, " +
+			"AWS::CodeCommit::Repository `Code.S3`, AWS::Glue::Job `Command.ScriptLocation`",
+		"Deploying the template as is fails (CloudFormation wants an S3 location there); templates are often validated before " +
+			"`package` runs, so this is a warning, as cfn-lint's W3002, not the wrong-shape error E3012. An s3:// or https:// URL " +
+			"where the property takes a string is not reported; an s3:// URL where it takes a map is (the package command converts it). " +
+			"Not reported under the SAM transform (`sam deploy` packages), as cfn-lint. `cfnrun up` runs such Lambda code from the path."},
 	{RuleEnum, "error (warning outside API Gateway and Lambda for a value only the generated schema lists, without a close match)",
 		"value outside the allowed set (the registry schemas' enums; API Gateway's documented values: " +
 			"Integration Type, ConnectionType, PassthroughBehavior, AuthorizationType, HttpMethod, " +
