@@ -131,3 +131,43 @@ func TestZipInlineAndLayers(t *testing.T) {
 		t.Errorf("cache dirs %q %q", d1, d2)
 	}
 }
+
+// TestNodePath: the NODE_PATH cfnrun runs with is appended to the Node
+// instances' (after the layers, in the place of Lambda's
+// /var/runtime/node_modules, before the task root), so single-file code
+// can require what the runtime provides on Lambda; a layer's package of
+// the same name wins, as on Lambda. A NODE_PATH in the function's
+// Environment replaces the whole path, as Lambda's bootstrap sets its
+// default only when NODE_PATH is empty. Real node processes.
+func TestNodePath(t *testing.T) {
+	needNode(t)
+	host1 := writeFiles(t, t.TempDir(), map[string]string{
+		"provided/index.js": `module.exports = "provided by the host NODE_PATH";`,
+		"shadowed/index.js": `module.exports = "host";`,
+	})
+	host2 := writeFiles(t, t.TempDir(), map[string]string{
+		"second/index.js": `module.exports = "second entry";`,
+	})
+	t.Setenv("NODE_PATH", host1+string(os.PathListSeparator)+host2)
+	layer := writeFiles(t, t.TempDir(), map[string]string{
+		"nodejs/node_modules/shadowed/index.js": `module.exports = "layer";`,
+	})
+	own := writeFiles(t, t.TempDir(), map[string]string{
+		"mine/index.js": `module.exports = "the function's NODE_PATH";`,
+	})
+	code := []byte(`const t = (m) => { try { return require(m); } catch (e) { return e.code; } };
+exports.handler = async () => [t("provided"), t("second"), t("shadowed"), t("mine")].join("|");`)
+	s, _ := newTestService(t, Config{})
+	load(t, s,
+		Function{Name: "inline", Runtime: "nodejs20.x", Handler: "index.handler", Layers: []string{layer},
+			Inline: map[string][]byte{"index.js": code}},
+		Function{Name: "own", Runtime: "nodejs20.x", Handler: "index.handler",
+			Inline: map[string][]byte{"index.js": code}, Environment: map[string]string{"NODE_PATH": own}},
+	)
+	if got, want := string(invoke(t, s, "inline", `{}`).Payload), `"provided by the host NODE_PATH|second entry|layer|MODULE_NOT_FOUND"`; got != want {
+		t.Errorf("inline: %s, want %s", got, want)
+	}
+	if got, want := string(invoke(t, s, "own", `{}`).Payload), `"MODULE_NOT_FOUND|MODULE_NOT_FOUND|MODULE_NOT_FOUND|the function's NODE_PATH"`; got != want {
+		t.Errorf("own: %s, want %s", got, want)
+	}
+}

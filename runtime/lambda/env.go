@@ -280,7 +280,13 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 	case kindNode:
 		// Lambda: /opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:
 		// /var/runtime/node_modules:/var/runtime:/var/task, /opt being the
-		// layers merged (so later layers first here).
+		// layers merged (so later layers first here). The NODE_PATH cfnrun
+		// runs with takes the place of /var/runtime/node_modules, where
+		// Lambda provides the AWS SDK: the only way a function whose code
+		// is one file (InlineCode, Code.ZipFile, archive_file source_file)
+		// can require packages the runtime provides. A NODE_PATH in the
+		// function's Environment replaces all of it, as Lambda's bootstrap
+		// sets its default only when NODE_PATH is empty.
 		var np []string
 		major := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(f.Runtime), "nodejs"), ".x")
 		for i := len(c.layers) - 1; i >= 0; i-- {
@@ -289,6 +295,7 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 			}
 			np = append(np, filepath.Join(c.layers[i], "nodejs", "node_modules"))
 		}
+		np = append(np, filepath.SplitList(os.Getenv("NODE_PATH"))...)
 		np = append(np, c.taskRoot)
 		own["NODE_PATH"] = strings.Join(np, string(os.PathListSeparator))
 	case kindPython:
