@@ -103,13 +103,31 @@ func TestCfnLintParity(t *testing.T) {
 		byPath[templates[i].path] = &templates[i]
 		args = append(args, templates[i].path)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	// One cfn-lint process over every template (its start-up, ~1 s of
+	// CPU, is paid once). It takes about 90 s at load 18 on two cores and
+	// over 10 minutes at load 60, so it gets the time go test gives the
+	// package (-timeout; make test gives 30m), less a margin for the rest
+	// of this test: a slow machine then fails here with a message that says
+	// so, not with go test's panic, and never with a fixed cap shorter than
+	// the run's own timeout.
+	limit := 30 * time.Minute
+	if d, ok := t.Deadline(); ok {
+		limit = time.Until(d) * 9 / 10
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, lint, args...)
 	cmd.Dir = t.TempDir() // no .cfnlintrc of ours applies
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
 	err = cmd.Run()
+	if ctx.Err() != nil {
+		load, _ := os.ReadFile("/proc/loadavg")
+		t.Fatalf("cfn-lint did not finish over %d templates in %v (load average %s); the parity was not checked. "+
+			"The machine is too slow for this run's -timeout: rerun with a larger one (make test uses -timeout 30m), or at lower load",
+			len(templates), time.Since(start).Round(time.Second), strings.TrimSpace(string(load)))
+	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
 		// cfn-lint exits non-zero when it finds something; only a failure
