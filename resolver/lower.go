@@ -406,6 +406,15 @@ func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
 			api.Name = p.sub("Body").sub("info").str("title")
 		}
 		body, ok = pendingBody{api, r.id, p.sub("Body")}, true
+	} else if loc := p.node.Get("BodyS3Location"); loc != nil && loc.Kind == cfn.Scalar && !strings.Contains(loc.Value, "://") {
+		// A local path, as written before `aws cloudformation package`
+		// uploads it (W3002): the file is the definition AWS imports.
+		if doc := l.localDefinition(r.id, loc.Value, p.at("BodyS3Location", r.keyRange)); doc != nil {
+			if api.Name == "" {
+				api.Name = doc.sub("info").str("title")
+			}
+			body, ok = pendingBody{api, r.id, doc}, true
+		}
 	} else if p.has("BodyS3Location") {
 		l.s.infof(ruleNotServed, p.at("BodyS3Location", r.keyRange), r.id,
 			"Inline the definition as Body (or declare AWS::ApiGateway::Resource and Method resources) to have cfnrun serve it.",
