@@ -310,8 +310,25 @@ markWrites(process.stderr);
 // middle of it. Blocking writes keep each write whole and in order, as
 // Lambda's console writes are synchronous (cfnrun reads the pipe all the
 // time; respond still waits for anything queued).
-for (const s of [process.stdout, process.stderr]) {
-  if (s._handle && typeof s._handle.setBlocking === 'function') s._handle.setBlocking(true);
+const setBlocking = () => {
+  for (const s of [process.stdout, process.stderr]) {
+    if (s._handle && typeof s._handle.setBlocking === 'function') s._handle.setBlocking(true);
+  }
+};
+setBlocking();
+// writeOut writes s straight to the pipe, at once. A process that shares
+// the pipe (a child started with stdio 'inherit': Node makes its stdio
+// non-blocking) may have made it non-blocking: a full pipe then fails the
+// write with EAGAIN. The pipe is made blocking again and the write waits
+// for cfnrun to read (in the kernel, using no CPU).
+function writeOut(s) {
+  try {
+    fs.writeSync(1, s);
+  } catch (e) {
+    if (e.code !== 'EAGAIN') throw e;
+    setBlocking();
+    fs.writeSync(1, s);
+  }
 }
 
 process.on('beforeExit', () => {
@@ -394,7 +411,7 @@ function invoke(handler, res, settle) {
     // times more), unless the stream holds output still to be written.
     // (respond wrote it already with the answer before it, most often.)
     marked = id;
-    if (process.stdout.writableLength === 0) fs.writeSync(1, MARK + id + '\n');
+    if (process.stdout.writableLength === 0) writeOut(MARK + id + '\n');
     else stdoutWrite.call(process.stdout, MARK + id + '\n');
   }
   let event;
