@@ -28,11 +28,23 @@ func cpuTicks(t *testing.T, pid int) int {
 // non-blocking. When the pipe was full as an event ahead started (cfnrun
 // not reading it), the Node bootstrap's write of the event's mark failed
 // with EAGAIN and the instance ended (Runtime.UnhandledPromiseRejection),
-// the event ahead run again elsewhere. The bootstrap makes the pipe
+// the event ahead failed. The bootstraps make the pipe
 // blocking again and waits for cfnrun in write(2): the instance uses no CPU
 // while cfnrun does not read, and both invocations answer from it.
 func TestAheadMarkOnFullNonBlockingPipe(t *testing.T) {
-	needNode(t)
+	for _, rt := range []string{"nodejs20.x", "python3.12"} {
+		t.Run(rt, func(t *testing.T) { testAheadMarkOnFullNonBlockingPipe(t, rt) })
+	}
+}
+
+func testAheadMarkOnFullNonBlockingPipe(t *testing.T, runtime string) {
+	handler := "index.handler"
+	if strings.HasPrefix(runtime, "python") {
+		needPython(t)
+		handler = "app.handler"
+	} else {
+		needNode(t)
+	}
 	s, logs := newTestService(t, Config{Concurrency: 1})
 	logs.keep = true
 	dir := writeFiles(t, t.TempDir(), map[string]string{
@@ -48,9 +60,26 @@ exports.handler = async (e) => {
   }
   return { n: e.n, pid: process.pid };
 };`,
+		"app.py": `import os, time
+
+def handler(e, ctx):
+    with open(os.environ["RAN"], "a") as f:
+        f.write("%d\n" % e["n"])
+    if e.get("ms"):
+        time.sleep(e["ms"] / 1000)
+    if e.get("fill"):
+        os.set_blocking(1, False)  # what a child sharing the pipe may do
+        b = b"x" * 4096
+        try:
+            while True:
+                os.write(1, b)
+        except BlockingIOError:
+            pass
+    return {"n": e["n"], "pid": os.getpid()}
+`,
 	})
 	ran := filepath.Join(t.TempDir(), "ran.txt")
-	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir,
+	load(t, s, Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir,
 		Timeout: 30 * time.Second, Environment: map[string]string{"RAN": ran}})
 	fn := s.lookup("f")
 	fn.aheadMax = time.Hour

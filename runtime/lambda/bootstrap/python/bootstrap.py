@@ -288,6 +288,18 @@ def flush():
         pass
 
 
+def write_out(b):
+    """Write b straight to the output pipe, at once. A process that shares
+    the pipe (a child with inherited stdout) may have made it non-blocking:
+    a full pipe then fails the write; the pipe is made blocking again and
+    the write waits for cfnrun to read (in the kernel, using no CPU)."""
+    try:
+        os.write(1, b)
+    except BlockingIOError:
+        os.set_blocking(1, True)
+        os.write(1, b)
+
+
 def main():
     if not API:
         sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
@@ -334,7 +346,7 @@ def main():
         if ahead is not None:
             # An event ahead: its mark first (the streams were flushed at the
             # end of the invocation before), and its deadline counts from now.
-            os.write(1, (MARK + request_id + "\n").encode("utf-8", "replace"))
+            write_out((MARK + request_id + "\n").encode("utf-8", "replace"))
             out._marked = err._marked = request_id
             deadline = int(time.time() * 1000) + int(ahead)
         else:
