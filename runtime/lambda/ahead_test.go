@@ -30,13 +30,7 @@ func aheadFunction(t *testing.T, cfg Config, timeout time.Duration) (*Service, *
 
 func aheadFunctionIn(t *testing.T, runtime string, cfg Config, timeout time.Duration) (*Service, *logBuffer, string) {
 	t.Helper()
-	handler := "index.handler"
-	if strings.HasPrefix(runtime, "python") {
-		needPython(t)
-		handler = "app.handler"
-	} else {
-		needNode(t)
-	}
+	handler := handlerFor(t, runtime)
 	if cfg.Concurrency == 0 {
 		cfg.Concurrency = 1
 	}
@@ -160,17 +154,7 @@ func testAheadOutputAttribution(t *testing.T, runtime string) {
 	// Every line under its invocation's id, after its START and before
 	// its END.
 	logs.waitLog(t, "END RequestId: "+ids[total-1])
-	logs.mu.Lock()
-	lines := append([]string(nil), logs.lines...)
-	logs.mu.Unlock()
-	find := func(sub string) int {
-		for i, l := range lines {
-			if strings.Contains(l, sub) {
-				return i
-			}
-		}
-		return -1
-	}
+	lines, find := logs.snapshot()
 	for n := 1; n <= total; n++ {
 		id := ids[n]
 		start, end := find("START RequestId: "+id), find("END RequestId: "+id)

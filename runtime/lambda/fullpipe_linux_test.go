@@ -38,13 +38,7 @@ func TestAheadMarkOnFullNonBlockingPipe(t *testing.T) {
 }
 
 func testAheadMarkOnFullNonBlockingPipe(t *testing.T, runtime string) {
-	handler := "index.handler"
-	if strings.HasPrefix(runtime, "python") {
-		needPython(t)
-		handler = "app.handler"
-	} else {
-		needNode(t)
-	}
+	handler := handlerFor(t, runtime)
 	s, logs := newTestService(t, Config{Concurrency: 1})
 	logs.keep = true
 	dir := writeFiles(t, t.TempDir(), map[string]string{

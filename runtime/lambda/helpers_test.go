@@ -189,6 +189,36 @@ func (l *logBuffer) text() string {
 	return strings.Join(l.lines, "\n")
 }
 
+// snapshot returns a copy of the log's lines as they are now, and a
+// function giving the index of the first of them containing sub (-1 when
+// none does).
+func (l *logBuffer) snapshot() (lines []string, find func(sub string) int) {
+	l.mu.Lock()
+	lines = append([]string(nil), l.lines...)
+	l.mu.Unlock()
+	return lines, func(sub string) int {
+		for i, line := range lines {
+			if strings.Contains(line, sub) {
+				return i
+			}
+		}
+		return -1
+	}
+}
+
+// handlerFor skips the test when runtime's interpreter is missing and
+// returns the handler of the test functions written for it (app.handler
+// for Python, index.handler for Node.js).
+func handlerFor(t *testing.T, runtime string) string {
+	t.Helper()
+	if strings.HasPrefix(runtime, "python") {
+		needPython(t)
+		return "app.handler"
+	}
+	needNode(t)
+	return "index.handler"
+}
+
 // waitLog waits until the log has a line containing every one of subs.
 func (l *logBuffer) waitLog(t *testing.T, subs ...string) string {
 	t.Helper()

@@ -127,17 +127,7 @@ def handler(e, ctx):
 		return
 	}
 	logs.waitLog(t, "END RequestId: "+ids[total])
-	logs.mu.Lock()
-	lines := append([]string(nil), logs.lines...)
-	logs.mu.Unlock()
-	find := func(sub string) int {
-		for i, l := range lines {
-			if strings.Contains(l, sub) {
-				return i
-			}
-		}
-		return -1
-	}
+	lines, find := logs.snapshot()
 	for n := 1; n <= total; n++ {
 		id := ids[n]
 		start, end := find("START RequestId: "+id), find("END RequestId: "+id)
