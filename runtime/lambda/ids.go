@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/cfnrun/cfnrun/internal/uuid4"
 )
 
 const hexDigits = "0123456789abcdef"
@@ -12,29 +14,7 @@ const hexDigits = "0123456789abcdef"
 // in one allocation.
 func newRequestID() string {
 	var b [36]byte
-	a, c := rand.Uint64(), rand.Uint64()
-	j := 0
-	for i := range b {
-		switch i {
-		case 8, 13, 18, 23:
-			b[i] = '-'
-			continue
-		case 14:
-			b[i] = '4'
-			continue
-		}
-		var nib uint64
-		if j < 16 {
-			nib = a >> (4 * j) & 0xf
-		} else {
-			nib = c >> (4 * (j - 16)) & 0xf
-		}
-		if i == 19 {
-			nib = 8 | nib&3
-		}
-		b[i] = hexDigits[nib]
-		j++
-	}
+	uuid4.Format(&b, rand.Uint64(), rand.Uint64())
 	return string(b[:])
 }
 
