@@ -16,6 +16,8 @@ ARG GO_VERSION=1.26
 FROM golang:${GO_VERSION} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces go-textseg/v15 with this fork (internal/fork/textseg15/FORK.md).
+COPY internal/fork/ internal/fork/
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/cfnrun ./cmd/cfnrun

@@ -39,3 +39,5 @@ require (
 	golang.org/x/mod v0.41.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 )
+
+replace github.com/apparentlymart/go-textseg/v15 => ./internal/fork/textseg15
