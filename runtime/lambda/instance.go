@@ -91,6 +91,11 @@ type instance struct {
 	// runtime that sent anything since has answered (or is answering),
 	// however long cfnrun's goroutines take to handle it.
 	rx, eventRx atomic.Int64
+	// taking is set from before the pump reads the output pipe until what
+	// it read holds no answer frame, or the frame's answer is counted in
+	// rx (pipeAnswer): the answer has left the pipe but the pool must
+	// not take the instance for slow meanwhile (answered).
+	taking atomic.Bool
 	// lastDur is how long the last invocation ran (ns); events are sent
 	// ahead only to an instance whose invocations are quick (aheadMax).
 	lastDur atomic.Int64

@@ -66,6 +66,9 @@ type logState struct {
 	// frame is set when buf starts with an answer frame (answerPrefix)
 	// that the pump is to take: nothing after it is logged until it has.
 	frame bool
+	// handing is set while takeAnswers hands a frame it took from buf to
+	// the Runtime API side (pipeAnswer), outside of mu.
+	handing bool
 	// pumping is set while the pump's goroutine processes the output: an
 	// answer frame that another goroutine finds (END's read, a hold's end)
 	// wakes the pump (wakePumpLocked).
@@ -239,6 +242,7 @@ func (in *instance) pump() {
 				in.logs.mu.Lock()
 				in.logs.pumping = true
 				st = in.drainLocked(4)
+				in.settleTakingLocked()
 				in.logs.pumping = false
 				in.logs.mu.Unlock()
 				return st != pipeEmpty // else wait until the pipe is readable
@@ -316,6 +320,7 @@ func (in *instance) drainLocked(maxReads int) int {
 			return pipeMore
 		}
 		space := len(l.buf) - l.n
+		in.taking.Store(true) // before the read: see answered
 		m, err := readPipe(l.fd, l.buf[l.n:])
 		switch {
 		case err == errPipeEmpty:
@@ -353,7 +358,8 @@ func (in *instance) takeAnswers() bool {
 			id, body, size = parseAnswer(l.buf[:l.n])
 		}
 		if size <= 0 {
-			l.pumping = false
+			l.pumping, l.handing = false, false
+			in.taking.Store(false) // every frame taken was counted
 			l.mu.Unlock()
 			break
 		}
@@ -363,9 +369,12 @@ func (in *instance) takeAnswers() bool {
 		l.n -= size
 		// Until the pump looks at the frames again, a frame found by
 		// another goroutine (promote's) waits for it.
-		l.pumping = true
+		l.pumping, l.handing = true, true
 		in.processLocked()
 		l.mu.Unlock()
+		if testHookTakeAnswer != nil {
+			testHookTakeAnswer()
+		}
 		if !took && c != nil {
 			c.wmu.Lock()
 			c.pumped = true
@@ -389,6 +398,18 @@ func (in *instance) takeAnswers() bool {
 		c.wmu.Unlock()
 	}
 	return took
+}
+
+// testHookTakeAnswer, when set by a test, runs on the pump's goroutine
+// between taking an answer frame from buf and pipeAnswer.
+var testHookTakeAnswer func()
+
+// settleTakingLocked clears taking after drainLocked unless a frame waits
+// in buf or the pump is handing one over (logs.mu held).
+func (in *instance) settleTakingLocked() {
+	if !in.logs.frame && !in.logs.handing {
+		in.taking.Store(false)
+	}
 }
 
 // wakePumpLocked has the pump take the answer frame another goroutine
@@ -442,6 +463,7 @@ func (in *instance) processLocked() {
 				}
 				start = at // the frame waits at the start of buf
 				l.frame = true
+				in.taking.Store(true) // until the pump has taken it
 				if !l.pumping {
 					in.wakePumpLocked()
 				}
@@ -749,6 +771,7 @@ func (in *instance) endLog(inv *invocation, res *Result, drain bool) {
 	st := pipeEmpty
 	if drain {
 		st = in.drainLocked(endReads)
+		in.settleTakingLocked()
 	}
 	if st != pipeHeld {
 		in.flushPartialLocked()

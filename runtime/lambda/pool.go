@@ -698,6 +698,8 @@ func (in *instance) answered() bool {
 			return true
 		}
 	}
-	// The answer, or output, in the pipe (the pump has yet to read it).
-	return in.pipeAnswers && in.logs.pipe != nil && unread(in.logs.pipe) > 0
+	// The answer, or output, in the pipe (the pump has yet to read it),
+	// or read and not yet counted in rx (taking: looked at after the
+	// pipe, as the pump sets it before it reads).
+	return in.pipeAnswers && in.logs.pipe != nil && (unread(in.logs.pipe) > 0 || in.taking.Load())
 }

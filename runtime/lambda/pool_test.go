@@ -734,12 +734,23 @@ func TestScaling(t *testing.T) {
 	// passes every 10 ms while invocations wait.
 	cfg := Config{Concurrency: 8, ScaleBase: 2, ScaleAfter: 5 * time.Millisecond, IdleTimeout: 40 * time.Millisecond}
 
-	for _, tc := range []struct{ name, handler, payload string }{
-		{"fast", pidHandler, `{}`},
-		{"cpu-bound", `exports.handler = async (e) => { const end = Date.now() + e.ms; while (Date.now() < end) {} return String(process.pid); };`,
-			`{"ms":30}`},
+	const cpuBound = `exports.handler = async (e) => { const end = Date.now() + e.ms; while (Date.now() < end) {} return String(process.pid); };`
+	for _, tc := range []struct {
+		name, handler, payload string
+		stall                  bool
+	}{
+		{"fast", pidHandler, `{}`, false},
+		{"cpu-bound", cpuBound, `{"ms":30}`, false},
+		// The pump stalls (a descheduled thread, a loaded machine) after
+		// it read an answer from the pipe and before it counts it: the
+		// runtime sleeps and nothing is unread, yet it answered (taking).
+		{"cpu-bound, pump stalls", cpuBound, `{"ms":30}`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.stall {
+				testHookTakeAnswer = func() { time.Sleep(20 * time.Millisecond) }
+				t.Cleanup(func() { testHookTakeAnswer = nil })
+			}
 			dir := writeFiles(t, t.TempDir(), map[string]string{"index.js": tc.handler})
 			s, _ := newTestService(t, cfg)
 			load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second})
