@@ -171,3 +171,48 @@ exports.handler = async () => [t("provided"), t("second"), t("shadowed"), t("min
 		t.Errorf("own: %s, want %s", got, want)
 	}
 }
+
+// TestNodePathESM: an ES module handler imports packages from the same
+// directories require searches (the layers', the NODE_PATH cfnrun runs
+// with, standing for Lambda's /var/runtime/node_modules where the AWS SDK
+// is), as Lambda's Node.js 18+ runtimes let ES modules do; Node alone
+// ignores NODE_PATH for import. The package's "import" export is the one
+// loaded; a package nowhere still fails with ERR_MODULE_NOT_FOUND; a
+// nodejs16.x function's ES modules do not search NODE_PATH (Lambda's did
+// not). Real node processes.
+func TestNodePathESM(t *testing.T) {
+	needNode(t)
+	sdk := `{"name":"@aws-sdk/client-fake","exports":{"import":"./esm.mjs","require":"./cjs.js"}}`
+	host := writeFiles(t, t.TempDir(), map[string]string{
+		"node_modules/@aws-sdk/client-fake/package.json": sdk,
+		"node_modules/@aws-sdk/client-fake/esm.mjs":      `export const where = "host NODE_PATH (import)";`,
+		"node_modules/@aws-sdk/client-fake/cjs.js":       `exports.where = "host NODE_PATH (require)";`,
+		"node_modules/shadowed/index.js":                 `module.exports = "host";`,
+	})
+	flat := writeFiles(t, t.TempDir(), map[string]string{ // not named node_modules
+		"flatpkg/package.json": `{"name":"flatpkg","exports":"./main.mjs"}`,
+		"flatpkg/main.mjs":     `export default "flat NODE_PATH entry";`,
+	})
+	t.Setenv("NODE_PATH", filepath.Join(host, "node_modules")+string(os.PathListSeparator)+flat)
+	layer := writeFiles(t, t.TempDir(), map[string]string{
+		"nodejs/node_modules/shadowed/index.js": `module.exports = "layer";`,
+	})
+	code := []byte(`import { where } from "@aws-sdk/client-fake";
+const t = async (m) => { try { return (await import(m)).default; } catch (e) { return e.code; } };
+export const handler = async () => [where, await t("shadowed"), await t("flatpkg"), await t("nowhere-at-all")].join("|");`)
+	s, logs := newTestService(t, Config{})
+	load(t, s,
+		Function{Name: "esm", Runtime: "nodejs20.x", Handler: "index.handler", Layers: []string{layer},
+			Inline: map[string][]byte{"index.mjs": code}},
+		Function{Name: "typemodule", Runtime: "nodejs22.x", Handler: "app.handler",
+			Inline: map[string][]byte{"package.json": []byte(`{"type":"module"}`), "app.js": code}},
+		Function{Name: "old", Runtime: "nodejs16.x", Handler: "index.handler", Inline: map[string][]byte{"index.mjs": code}},
+	)
+	if got, want := string(invoke(t, s, "esm", `{}`).Payload), `"host NODE_PATH (import)|layer|flat NODE_PATH entry|ERR_MODULE_NOT_FOUND"`; got != want {
+		t.Errorf("esm: %s, want %s\n%s", got, want, logs.text())
+	}
+	if got, want := string(invoke(t, s, "typemodule", `{}`).Payload), `"host NODE_PATH (import)|host|flat NODE_PATH entry|ERR_MODULE_NOT_FOUND"`; got != want {
+		t.Errorf("typemodule: %s, want %s\n%s", got, want, logs.text())
+	}
+	checkErrorDoc(t, invoke(t, s, "old", `{}`), "Runtime.ImportModuleError", "Cannot find package '@aws-sdk/client-fake'")
+}

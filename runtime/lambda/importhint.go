@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ import (
 // `sam build`, so installing dependencies is the user's step. It returns
 // "" when the message names no package (the handler's own file is missing,
 // which validate reports, or the error is another one).
-func importHint(kind runtimeKind, codeDir, handler, message string) string {
+func importHint(kind runtimeKind, runtime, codeDir, handler, message string) string {
 	if abs, err := filepath.Abs(codeDir); err == nil && codeDir != "" {
 		codeDir = abs
 	}
@@ -25,21 +26,30 @@ func importHint(kind runtimeKind, codeDir, handler, message string) string {
 			return "" // a file, a built-in, or the handler's own file
 		}
 		pkg = packageName(pkg)
-		provided := ""
-		if pkg == "aws-sdk" || strings.HasPrefix(pkg, "@aws-sdk/") {
-			provided = "Lambda's Node.js runtime includes " + pkg + ", this machine does not: "
+		// What works for any code, one file included: a directory on the
+		// NODE_PATH cfnrun runs with, which stands for Lambda's
+		// /var/runtime/node_modules (require and import search it).
+		nodePath := "`npm install --prefix DIR " + pkg + "`, then start cfnrun with NODE_PATH=DIR/node_modules (require and import both search it, as Lambda's /var/runtime/node_modules)"
+		if nodeProvides(runtime, pkg) {
+			provided := "Lambda's " + runtime + " runtime includes " + pkg + ", this machine does not: "
+			if codeDir != "" {
+				if listed, _ := npmState(codeDir, pkg); listed {
+					return provided + "run `npm install` in " + codeDir + " (its package.json lists " + pkg + "), or " + nodePath
+				}
+			}
+			return provided + nodePath
 		}
 		if codeDir == "" {
-			return provided + "add " + pkg + " to the function's package (its node_modules) or to a layer (nodejs/node_modules); code that is inline or one archived file (Code.ZipFile, InlineCode, archive_file source_file) runs from a copy, so give it a directory that has node_modules with --code NAME=DIR"
+			return "add " + pkg + " to a layer (nodejs/node_modules), or " + nodePath + "; code that is inline or one archived file (Code.ZipFile, InlineCode, archive_file source_file) runs from a copy, so npm install beside it does not reach it"
 		}
 		listed, modules := npmState(codeDir, pkg)
 		switch {
 		case listed && !modules:
-			return provided + "run `npm install` in " + codeDir + ": its package.json lists " + pkg + " but it has no node_modules (cfnrun runs the code as it is, like sam local start-api without sam build)"
+			return "run `npm install` in " + codeDir + ": its package.json lists " + pkg + " but it has no node_modules (cfnrun runs the code as it is, like sam local start-api without sam build)"
 		case listed:
-			return provided + "run `npm install` in " + codeDir + ": its package.json lists " + pkg + ", which node_modules does not have"
+			return "run `npm install` in " + codeDir + ": its package.json lists " + pkg + ", which node_modules does not have"
 		}
-		return provided + "install it: `npm install " + pkg + "` in " + codeDir
+		return "install it: `npm install " + pkg + "` in " + codeDir
 	case kindPython:
 		mod := quotedAfter(message, "No module named '")
 		if mod == "" {
@@ -63,6 +73,20 @@ func importHint(kind runtimeKind, codeDir, handler, message string) string {
 		return provided + "install it for the python3 cfnrun runs: `python3 -m pip install " + mod + "` (the import name; the package's name on PyPI may differ)"
 	}
 	return ""
+}
+
+// nodeProvides reports whether Lambda's Node.js runtime (nodejsNN.x)
+// includes pkg: the AWS SDK for JavaScript, v2 (aws-sdk) up to nodejs16.x,
+// v3 (@aws-sdk/*) from nodejs18.x.
+func nodeProvides(runtime, pkg string) bool {
+	major, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(runtime), "nodejs"), ".x"))
+	if err != nil {
+		return false
+	}
+	if strings.HasPrefix(pkg, "@aws-sdk/") {
+		return major >= 18
+	}
+	return pkg == "aws-sdk" && major < 18
 }
 
 // quotedAfter returns the text between the first of the prefixes found in

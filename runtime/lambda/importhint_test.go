@@ -40,7 +40,13 @@ func TestImportHint(t *testing.T) {
 			"Error: Cannot find module 'express/lib/router'", []string{"lists express"}},
 		{"scoped SDK package", kindNode, withDeps, "index.handler",
 			"Error: Cannot find module '@aws-sdk/client-s3'",
-			[]string{"Lambda's Node.js runtime includes @aws-sdk/client-s3", "run `npm install` in " + withDeps}},
+			[]string{"Lambda's nodejs20.x runtime includes @aws-sdk/client-s3", "run `npm install` in " + withDeps,
+				"`npm install --prefix DIR @aws-sdk/client-s3`, then start cfnrun with NODE_PATH=DIR/node_modules"}},
+		{"SDK package of one ESM file", kindNode, "", "index.handler",
+			"Error: Cannot find package '@aws-sdk/lib-dynamodb' imported from /x/index.mjs",
+			[]string{"Lambda's nodejs20.x runtime includes @aws-sdk/lib-dynamodb", "NODE_PATH=DIR/node_modules", "require and import both search it"}},
+		{"SDK v2 is not in nodejs20.x", kindNode, bare, "index.handler",
+			"Error: Cannot find module 'aws-sdk'", []string{"`npm install aws-sdk` in " + bare}},
 		{"ESM import", kindNode, withDeps, "index.handler",
 			"Error: Cannot find package 'mocha' imported from " + withDeps + "/index.mjs", []string{"lists mocha"}},
 		{"listed, node_modules without it", kindNode, installed, "app.handler",
@@ -50,7 +56,7 @@ func TestImportHint(t *testing.T) {
 		{"node_modules in a parent", kindNode, nested, "app.handler",
 			"Error: Cannot find module 'left-pad'", []string{"`npm install left-pad` in " + nested}},
 		{"zip or inline code", kindNode, "", "index.handler",
-			"Error: Cannot find module 'uuid'", []string{"add uuid to the function's package", "--code NAME=DIR"}},
+			"Error: Cannot find module 'uuid'", []string{"add uuid to a layer", "NODE_PATH=DIR/node_modules", "runs from a copy"}},
 		{"handler file missing", kindNode, bare, "nosuchfile.handler", "Error: Cannot find module 'nosuchfile'", nil},
 		{"relative require", kindNode, bare, "index.handler", "Error: Cannot find module './lib/db'", nil},
 		{"another error", kindNode, bare, "index.handler", "SyntaxError: Unexpected token", nil},
@@ -67,9 +73,12 @@ func TestImportHint(t *testing.T) {
 		{"python handler package missing", kindPython, bare, "pkg/app.handler", "Unable to import module 'pkg.app': No module named 'pkg'", nil},
 		{"provided runtime", kindProvided, bare, "bootstrap", "No module named 'x'", nil},
 	}
+	if nodeProvides("nodejs20.x", "aws-sdk") || !nodeProvides("nodejs16.x", "aws-sdk") || nodeProvides("nodejs16.x", "@aws-sdk/client-s3") {
+		t.Error("the SDK v2 is in nodejs16.x and older, v3 in nodejs18.x and newer")
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := importHint(tc.kind, tc.dir, tc.handler, tc.message)
+			got := importHint(tc.kind, "nodejs20.x", tc.dir, tc.handler, tc.message)
 			if len(tc.want) == 0 {
 				if got != "" {
 					t.Fatalf("hint %q, want none", got)

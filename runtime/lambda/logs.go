@@ -834,7 +834,7 @@ func (in *instance) logInitFailure(inv *invocation, res *Result) {
 	if res.ErrorType == "Runtime.ImportModuleError" {
 		var doc struct{ ErrorMessage string }
 		if json.Unmarshal(res.Payload, &doc) == nil {
-			if h := importHint(in.fn.kind, in.fn.cfg.CodeDir, in.fn.cfg.Handler, doc.ErrorMessage); h != "" {
+			if h := importHint(in.fn.kind, in.fn.cfg.Runtime, in.fn.cfg.CodeDir, in.fn.cfg.Handler, doc.ErrorMessage); h != "" {
 				attrs = append(attrs, slog.String("hint", h))
 			}
 		}
