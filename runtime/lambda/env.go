@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"os"
 	"os/exec"
@@ -230,7 +231,7 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 		"AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:2000",
 	}
 	if rtDir != "" {
-		env = append(env, "LAMBDA_RUNTIME_DIR="+rtDir)
+		env = append(env, "LAMBDA_RUNTIME_DIR="+rtDir, awsPathsEnv+"="+fn.awsPaths(c, rtDir))
 	}
 	switch fn.kind {
 	case kindNode, kindPython, kindGo1x:
@@ -326,6 +327,49 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 		env = append(env, k+"="+own[k])
 	}
 	return env
+}
+
+// awsPathsEnv names the variable that tells cfnrun's bootstraps which
+// directories stand for which of Lambda's (awsPaths); they take it out of
+// the handler's environment.
+const awsPathsEnv = "_CFNRUN_AWS_PATHS"
+
+// awsPaths is the JSON list of [local directory, Lambda's directory]
+// pairs, the longest local directory first, with which cfnrun's bootstraps
+// write the paths in error documents (stackTrace, trace, errorMessage) as
+// Lambda (and sam local, whose container mounts the code there) shows
+// them: the task root as /var/task, the layers as /opt (Lambda merges
+// them there), the bootstraps' directory as /var/runtime, and for Node the
+// NODE_PATH cfnrun runs with as /var/runtime/node_modules, the directory
+// it stands for. Only what the error documents say changes: the function
+// runs from the local directories (LAMBDA_TASK_ROOT, __dirname, the
+// working directory are local paths, so its own file access works).
+func (fn *function) awsPaths(c *codeState, rtDir string) string {
+	var pairs [][2]string
+	add := func(local, aws string) {
+		if local == "" {
+			return
+		}
+		pairs = append(pairs, [2]string{filepath.Clean(local), aws})
+		if real, err := filepath.EvalSymlinks(local); err == nil && real != filepath.Clean(local) {
+			pairs = append(pairs, [2]string{real, aws}) // node reports the real path of a module
+		}
+	}
+	add(c.taskRoot, "/var/task")
+	for _, l := range c.layers {
+		add(l, "/opt")
+	}
+	add(rtDir, "/var/runtime")
+	if fn.kind == kindNode {
+		for _, d := range filepath.SplitList(os.Getenv("NODE_PATH")) {
+			if d != "" && filepath.IsAbs(d) {
+				add(d, "/var/runtime/node_modules")
+			}
+		}
+	}
+	slices.SortStableFunc(pairs, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	out, _ := json.Marshal(pairs)
+	return string(out)
 }
 
 // reservedEnv reports whether Lambda reserves an environment variable (a

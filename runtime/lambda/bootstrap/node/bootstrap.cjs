@@ -152,14 +152,35 @@ class LambdaRuntimeError extends Error {
   }
 }
 
+// Paths in error documents read as on Lambda: cfnrun passes which local
+// directories stand for /var/task, /opt, /var/runtime (longest first), as
+// paths and as the file: URLs ES modules' stacks show.
+const AWS_PATHS = [];
+try {
+  for (const [local, aws] of JSON.parse(process.env._CFNRUN_AWS_PATHS || '[]')) {
+    AWS_PATHS.push([local + path.sep, aws + '/'], [pathToFileURL(local).href + '/', 'file://' + aws + '/']);
+  }
+} catch (_) {
+  // no mapping: local paths
+}
+delete process.env._CFNRUN_AWS_PATHS;
+
+function awsPaths(s) {
+  if (typeof s !== 'string') return s;
+  for (const [local, aws] of AWS_PATHS) {
+    if (s.includes(local)) s = s.split(local).join(aws);
+  }
+  return s;
+}
+
 function errorDoc(err) {
   try {
     if (err instanceof Error || util.types.isNativeError(err) ||
         (err && typeof err === 'object' && typeof err.message === 'string' && typeof err.stack === 'string')) {
       return {
         errorType: err.name || (err.constructor && err.constructor.name) || 'Error',
-        errorMessage: err.message,
-        trace: String(err.stack || '').split('\n'),
+        errorMessage: awsPaths(err.message),
+        trace: String(err.stack || '').split('\n').map(awsPaths),
       };
     }
     return { errorType: typeof err, errorMessage: String(err), trace: [] };

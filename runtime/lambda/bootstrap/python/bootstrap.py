@@ -155,6 +155,24 @@ class LambdaError(Exception):
         self.stack = stack or []
 
 
+# Paths in error documents read as on Lambda: cfnrun passes which local
+# directories stand for /var/task, /opt, /var/runtime (longest first).
+try:
+    AWS_PATHS = [(local + os.sep, aws + "/")
+                 for local, aws in json.loads(os.environ.pop("_CFNRUN_AWS_PATHS", "") or "[]")]
+except (ValueError, TypeError):
+    AWS_PATHS = []
+
+
+def aws_paths(s):
+    if not isinstance(s, str):
+        return s
+    for local, aws in AWS_PATHS:
+        if local in s:
+            s = s.replace(local, aws)
+    return s
+
+
 def error_doc(exc, request_id="", skip=0):
     if isinstance(exc, LambdaError):
         typ, msg, stack = exc.error_type, exc.message, exc.stack
@@ -162,6 +180,9 @@ def error_doc(exc, request_id="", skip=0):
         typ, msg = type(exc).__name__, str(exc)
         frames = traceback.extract_tb(exc.__traceback__)[skip:]
         stack = traceback.format_list(frames)
+    if AWS_PATHS:
+        msg = aws_paths(msg)
+        stack = [aws_paths(line) for line in stack]
     doc = {"errorMessage": msg, "errorType": typ, "requestId": request_id, "stackTrace": stack}
     try:
         return typ, json.dumps(doc).encode("utf-8")
