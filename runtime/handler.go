@@ -390,6 +390,8 @@ func (rs *reqState) contextValue(name string) string {
 		return clientIP(r)
 	case "identity.userAgent":
 		return r.UserAgent()
+	case "identity.accessKey":
+		return rs.accessKey()
 	case "requestTime":
 		return rs.start.UTC().Format("02/Jan/2006:15:04:05 -0700")
 	case "requestTimeEpoch":
@@ -419,7 +421,7 @@ func (rs *reqState) vtlContext() map[string]any {
 		"path":              rs.contextValue("path"),
 		"apiId":             rs.contextValue("apiId"),
 		"accountId":         rs.g.cfg.AccountID,
-		"identity":          map[string]any{"sourceIp": clientIP(r), "userAgent": r.UserAgent()},
+		"identity":          rs.vtlIdentity(),
 		"requestTime":       rs.contextValue("requestTime"),
 		"requestTimeEpoch":  rs.start.UnixMilli(),
 		"domainName":        r.Host,
@@ -427,6 +429,54 @@ func (rs *reqState) vtlContext() map[string]any {
 		"protocol":          r.Proto,
 		"authorizer":        rs.authRes.vtlMap(),
 	}
+}
+
+// vtlIdentity is $context.identity in templates: what cfnrun knows of it.
+func (rs *reqState) vtlIdentity() map[string]any {
+	id := map[string]any{"sourceIp": clientIP(rs.r), "userAgent": rs.r.UserAgent()}
+	if k := rs.accessKey(); k != "" {
+		id["accessKey"] = k
+	}
+	return id
+}
+
+// accessKey is $context.identity.accessKey: for a method with AWS_IAM
+// authorization, the access key id in the Credential of the request's
+// SigV4 Authorization header ("AWS4-HMAC-SHA256 Credential=AKID/date/
+// region/service/aws4_request, SignedHeaders=..., Signature=..."), as API
+// Gateway fills it once the signature checks out; "" otherwise. cfnrun
+// does not check the signature (it has no secret key to check it with),
+// and fills none of what API Gateway learns from IAM about the key's
+// principal (accountId, caller, user, userArn, principalOrgId): those
+// need IAM's record of the key, so they stay null.
+func (rs *reqState) accessKey() string {
+	if rs.ep == nil || !rs.ep.iam {
+		return ""
+	}
+	return sigV4AccessKey(rs.r.Header.Get("Authorization"))
+}
+
+// sigV4AccessKey returns the access key id of a SigV4 Authorization header
+// value, or "" when the value is not one.
+func sigV4AccessKey(auth string) string {
+	rest, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+	if !ok {
+		return ""
+	}
+	i := strings.Index(rest, "Credential=")
+	if i < 0 {
+		return ""
+	}
+	key, _, ok := strings.Cut(rest[i+len("Credential="):], "/")
+	if !ok || key == "" || len(key) > 128 { // IAM's AccessKeyId: [\w]{16,128}; any \w here (local keys such as "test")
+		return ""
+	}
+	for j := 0; j < len(key); j++ {
+		if c := key[j]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return ""
+		}
+	}
+	return key
 }
 
 func clientIP(r *http.Request) string {

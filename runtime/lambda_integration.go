@@ -214,6 +214,7 @@ func (rs *reqState) proxyEvent(body []byte) proxyEvent {
 	if k := rs.access.key; k != nil {
 		ev.apiKey, ev.apiKeyID = k.value, k.id
 	}
+	ev.accessKey = rs.accessKey()
 	return ev
 }
 

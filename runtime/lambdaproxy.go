@@ -60,6 +60,9 @@ type proxyEvent struct {
 	// x-api-key or the authorizer's usageIdentifierKey), or "" when the
 	// method requires none.
 	apiKey, apiKeyID string
+	// accessKey is identity.accessKey: the access key id of an AWS_IAM
+	// method's SigV4 signature (sigV4AccessKey), or "".
+	accessKey string
 }
 
 // scratch is per-request working memory for the event writer, pooled.
@@ -338,7 +341,13 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 	}
 	b = append(b, `"sourceIp":`...)
 	b = appendJSONString(b, e.sourceIP)
-	b = append(b, `,"principalOrgId":null,"accessKey":null,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,"userAgent":`...)
+	b = append(b, `,"principalOrgId":null,"accessKey":`...)
+	if e.accessKey != "" {
+		b = appendJSONString(b, e.accessKey)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"cognitoAuthenticationType":null,"cognitoAuthenticationProvider":null,"userArn":null,"userAgent":`...)
 	if ua, ok := r.Header["User-Agent"]; ok && len(ua) > 0 {
 		b = appendJSONString(b, ua[0])
 	} else {
