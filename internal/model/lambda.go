@@ -404,6 +404,11 @@ func resolveLambdaURI(uri string, fns []*Function, byName map[string]*Function) 
 	}
 	if r, ok := ParseFunctionRef(arn); ok {
 		lt.Name, lt.Qualifier = r.Name, r.Qualifier
+	} else if _, name, ok := strings.Cut(arn, ":function:"); ok {
+		// An ARN no function can have (a "${AWS::Region}" written out
+		// in a file AWS::Include inserted as it is): still say which
+		// function it means (findings, --lambda NAME=URL).
+		lt.Name, lt.Qualifier, _ = strings.Cut(name, ":")
 	}
 	if fn, q := lookupFunction(arn, fns, byName); fn != nil {
 		lt.Function, lt.Qualifier = fn, q

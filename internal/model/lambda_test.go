@@ -103,6 +103,14 @@ func TestResolveLambdaURI(t *testing.T) {
 	if lt := tm.ResolveLambdaURI(pre + "arn:aws:lambda:us-east-1:123456789012:function:elsewhere:3/invocations"); lt.Name != "elsewhere" || lt.Qualifier != "3" || !lt.External {
 		t.Errorf("external target = %+v, want name elsewhere, qualifier 3", lt)
 	}
+	// Pseudo parameters written out in a file AWS::Include inserted as it
+	// is (serverless-patterns apigw-lambda-sns-nodejs api.yaml): no
+	// function has that ARN, not even one named hello, but findings and
+	// --lambda still name the function.
+	odd := "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:hello/invocations"
+	if lt := tm.ResolveLambdaURI(odd); lt.Name != "hello" || lt.Function != nil || !lt.External {
+		t.Errorf("placeholder ARN target = %+v, want external, name hello", lt)
+	}
 }
 
 func TestFinalizeLinksLambda(t *testing.T) {
