@@ -29,7 +29,7 @@ func (l *lowerer) lowerAccess() {
 		}
 		p := l.propsOf(r)
 		k := &model.APIKey{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			Value: p.str("Value"), Enabled: p.boolean("Enabled"), CustomerID: p.str("CustomerId"), Range: r.keyRange, Props: p.ranges()}
+			Value: p.str("Value"), Enabled: p.boolean("Enabled"), CustomerID: p.str("CustomerId"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
 		if k.Name == "" {
 			// Not physicalName: the mark it sets on r is the graph's, which
 			// was taken before lowering (and now runs beside it).
@@ -48,7 +48,7 @@ func (l *lowerer) lowerAccess() {
 		}
 		p := l.propsOf(r)
 		up := &model.UsagePlan{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("UsagePlanName"), Description: p.str("Description"),
-			Range: r.keyRange, Props: p.ranges()}
+			Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
 		if up.Name == "" {
 			up.Name = r.id
 		}

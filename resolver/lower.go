@@ -264,6 +264,39 @@ func (p *props) boolMap(key string) map[string]bool {
 	return m
 }
 
+// tags evaluates the Tags property key: CloudFormation's list of
+// {Key, Value} or SAM's map. Pairs without both, and pairs Fn::If drops,
+// are left out; nil when none is left.
+func (p *props) tags(key string) model.Tags {
+	n := p.node.Get(key)
+	if n == nil {
+		return nil
+	}
+	var out model.Tags
+	add := func(k, v any) {
+		if k == nil || v == nil || k == noValue || v == noValue {
+			return
+		}
+		if out == nil {
+			out = model.Tags{}
+		}
+		out[p.l.s.stringify(k, n)] = p.l.s.stringify(v, n)
+	}
+	switch v := p.l.s.eval(n, evalCtx{resource: p.id}).(type) {
+	case []any:
+		for _, e := range v {
+			if o, ok := e.(*object); ok {
+				add(o.vals["Key"], o.vals["Value"])
+			}
+		}
+	case *object:
+		for _, k := range v.keys {
+			add(k, v.vals[k])
+		}
+	}
+	return out
+}
+
 // items returns the list elements of key as sub-accessors.
 func (p *props) items(key string) []*props {
 	n := p.node.Get(key)
@@ -390,7 +423,7 @@ func (l *lowerer) restAPI(r *resource) (_ pendingBody, ok bool) {
 		LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
 		EndpointTypes: p.sub("EndpointConfiguration").list("Types"), BinaryMediaTypes: p.list("BinaryMediaTypes"),
 		MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), APIKeySource: p.str("ApiKeySourceType"),
-		DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Range: r.keyRange, Props: p.ranges(),
+		DisableExecuteAPIEndpoint: p.boolean("DisableExecuteApiEndpoint"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges(),
 	}
 	api.Root = &model.Resource{ID: r.attrs["RootResourceId"], Range: r.keyRange}
 	api.Resources = []*model.Resource{api.Root}
@@ -481,7 +514,7 @@ func (l *lowerer) deployment(r *resource) {
 	sd := p.sub("StageDescription")
 	st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
 		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
-		Range: p.at("StageName", r.keyRange), Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
+		Tags: sd.tags("Tags"), Range: p.at("StageName", r.keyRange), Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 	st.MethodSettings = l.methodSettings(sd)
 	if sd.has("Http2Enabled") {
 		st.HTTP2Enabled = sd.optBool("Http2Enabled")
@@ -499,7 +532,7 @@ func (l *lowerer) stage(r *resource) {
 	}
 	st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
 		Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
-		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: r.keyRange, Props: p.ranges()}
+		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
 	st.MethodSettings = l.methodSettings(p)
 	api.Stages = append(api.Stages, st)
 }

@@ -131,9 +131,13 @@ func (l *lowerer) lowerSAM() {
 		}
 		dep := &model.Deployment{LogicalID: id + "Deployment", ID: model.StableID(6, "deployment", s.stackName, id), Range: r.keyRange}
 		api.Deployments = append(api.Deployments, dep)
+		tags, propagate := l.samTags(p)
+		if propagate {
+			api.Tags = tags
+		}
 		if stage != "" {
 			st := &model.Stage{LogicalID: id + stage + "Stage", Name: stage, DeploymentID: dep.ID, Variables: l.samVariables(p),
-				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Range: p.at("StageName", r.keyRange),
+				TracingEnabled: p.boolean("TracingEnabled"), CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Tags: tags, Range: p.at("StageName", r.keyRange),
 				Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 			if p.has("CanarySetting") {
 				st.Props.Set("CanarySetting", p.at("CanarySetting", r.keyRange))
@@ -488,6 +492,29 @@ func (s *stack) samAPISetting(r *resource, key string) *cfn.Node {
 
 // samSetting reads an AWS::Serverless::Api property, falling back to
 // Globals.Api, as the SAM transform does; nil when neither sets it.
+// samTags are a SAM Api's Tags, which the transform puts on its stage:
+// Globals' Api Tags merged with the API's own (a map property: the API's
+// keys win). propagate is PropagateTags (the API's, or Globals'): the
+// transform then tags the RestApi too. Its type is the schema check's to
+// report.
+func (l *lowerer) samTags(p *props) (tags model.Tags, propagate bool) {
+	g := l.bareProps(p.id, l.s.root.Get("Globals").Get("Api"))
+	if g.has("Tags") {
+		tags = g.tags("Tags")
+	}
+	for k, v := range p.tags("Tags") {
+		if tags == nil {
+			tags = model.Tags{}
+		}
+		tags[k] = v
+	}
+	pt := g
+	if p.has("PropagateTags") {
+		pt = p
+	}
+	return tags, strings.EqualFold(pt.str("PropagateTags"), "true")
+}
+
 func (l *lowerer) samSetting(p *props, key string) *props {
 	if p.has(key) {
 		return p.sub(key)

@@ -56,6 +56,7 @@ type APIKey struct {
 	// kept for the control plane: they grant nothing. Only a usage plan
 	// that covers the stage and has the key lets it call the stage.
 	StageKeys []StageKey
+	Tags      Tags
 	Range     diag.Range
 	Props     Ranges
 }
@@ -87,6 +88,7 @@ type UsagePlan struct {
 	Quota *Quota
 	// Keys are the API keys associated with the plan, sorted by KeyID.
 	Keys  []UsagePlanKey
+	Tags  Tags
 	Range diag.Range
 	Props Ranges
 }

@@ -282,6 +282,8 @@ type RestAPI struct {
 	Policy string
 	// DisableExecuteAPIEndpoint mirrors the AWS property.
 	DisableExecuteAPIEndpoint bool
+	// Tags are the API's tags, evaluated (see Tags).
+	Tags Tags
 	// Root is the "/" resource; it owns the tree.
 	Root *Resource
 	// Resources lists every resource of the tree including Root, sorted
@@ -470,9 +472,20 @@ type Stage struct {
 	MethodSettings      []MethodSetting
 	// Implicit is true for a stage created by a Deployment's StageName.
 	Implicit bool
-	Range    diag.Range
-	Props    Ranges
+	// Tags are the stage's tags (an implicit stage's are its
+	// StageDescription's; a SAM Api's are its Tags, as the transform
+	// puts them on the stage).
+	Tags  Tags
+	Range diag.Range
+	Props Ranges
 }
+
+// Tags are a resource's tags, evaluated as the stack it belongs to
+// evaluates them (its parameters, a nested stack's own): CloudFormation's
+// list of Key/Value pairs, SAM's and Terraform's map. Tags whose key or
+// value is not known before apply are left out; nil when none. Shared by
+// every reader: never written after the model is built.
+type Tags map[string]string
 
 // MethodSetting is one Stage.MethodSettings entry.
 type MethodSetting struct {

@@ -64,7 +64,7 @@ func (lw *lowering) access(byType map[string][]*instance) {
 	}
 	for _, in := range byType["aws_api_gateway_api_key"] {
 		k := &model.APIKey{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Description: in.str("description"),
-			Value: in.str("value"), Enabled: true, CustomerID: in.str("customer_id"), Range: in.rng(), Props: in.accessRanges()}
+			Value: in.str("value"), Enabled: true, CustomerID: in.str("customer_id"), Tags: in.tags(), Range: in.rng(), Props: in.accessRanges()}
 		if in.has("enabled") {
 			k.Enabled = in.boolean("enabled")
 		}
@@ -76,7 +76,7 @@ func (lw *lowering) access(byType map[string][]*instance) {
 	plans := map[string]*model.UsagePlan{}
 	for _, in := range byType["aws_api_gateway_usage_plan"] {
 		up := &model.UsagePlan{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Description: in.str("description"),
-			Range: in.rng(), Props: in.accessRanges()}
+			Tags: in.tags(), Range: in.rng(), Props: in.accessRanges()}
 		rngs := in.blockRanges("api_stages")
 		for i, b := range blocks(in.get("api_stages")) {
 			st := model.UsagePlanStage{APIID: ctyString(attrOf(b, "api_id")), Stage: ctyString(attrOf(b, "stage")), Range: in.rng()}

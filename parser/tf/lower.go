@@ -220,6 +220,28 @@ func valMap(v cty.Value) map[string]string {
 	return out
 }
 
+// tags is the tags argument, without the values not known before apply
+// (nil when none is left).
+func (in *instance) tags() model.Tags {
+	v := in.get("tags")
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
+		return nil
+	}
+	v, _ = v.UnmarkDeep()
+	var out model.Tags
+	for it := v.ElementIterator(); it.Next(); {
+		k, x := it.Element()
+		if x.IsNull() || !x.IsKnown() {
+			continue
+		}
+		if out == nil {
+			out = model.Tags{}
+		}
+		out[k.AsString()] = ctyString(x)
+	}
+	return out
+}
+
 func (in *instance) bmap(name string) map[string]bool {
 	v := in.get(name)
 	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !(v.Type().IsMapType() || v.Type().IsObjectType()) {
@@ -311,7 +333,7 @@ func (lw *lowering) restAPI(in *instance) {
 	api := &model.RestAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.text("name"), Description: in.str("description"),
 		BinaryMediaTypes: in.list("binary_media_types"), MinimumCompressionSize: in.num("minimum_compression_size", -1),
 		APIKeySource: in.str("api_key_source"), DisableExecuteAPIEndpoint: in.boolean("disable_execute_api_endpoint"),
-		Range: in.rng(), Props: in.cfnRanges()}
+		Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()}
 	if ec := in.block("endpoint_configuration"); ec != cty.NilVal {
 		api.EndpointTypes = valList(attrOf(ec, "types"))
 	}
@@ -527,7 +549,7 @@ func (lw *lowering) stage(in *instance) {
 	name, standsFor := lw.stageName(in)
 	st := &model.Stage{LogicalID: in.addr, Name: name, NameStandsFor: standsFor, DeploymentID: in.text("deployment_id"), Description: in.str("description"),
 		Variables: in.smap("variables"), TracingEnabled: in.boolean("xray_tracing_enabled"), CacheClusterEnabled: in.boolean("cache_cluster_enabled"),
-		Range: in.rng(), Props: in.cfnRanges()}
+		Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()}
 	if in.has("http2_enabled") {
 		b := in.boolean("http2_enabled")
 		// cfnrun's extension: the shared model rules report it (E9001)

@@ -54,10 +54,7 @@ func petstore() *model.Template {
 		Integration: &model.Integration{Type: model.IntegrationHTTP, HTTPMethod: "GET", URI: "http://pets.example.com/pets/{id}",
 			RequestParameters: map[string]string{"integration.request.path.id": "method.request.path.id"},
 			Responses:         []model.IntegrationResponse{{StatusCode: "200"}}}}}
-	tags := &model.Value{Kind: model.List, Items: []*model.Value{{Kind: model.Map, Fields: []model.Field{
-		{Key: "Key", Value: &model.Value{Kind: model.String, Str: "team"}},
-		{Key: "Value", Value: &model.Value{Kind: model.String, Str: "pets"}}}}}}
-	api := &model.RestAPI{LogicalID: "Api", ID: "abcdef1234", Name: "petstore", Description: "Pets", Root: root,
+	api := &model.RestAPI{LogicalID: "Api", ID: "abcdef1234", Name: "petstore", Description: "Pets", Root: root, Tags: model.Tags{"team": "pets"},
 		Resources: []*model.Resource{root, pets, pet}, MinimumCompressionSize: -1, EndpointTypes: []string{"REGIONAL"},
 		Deployments: []*model.Deployment{{LogicalID: "Dep", ID: "dep001", Description: "first"}},
 		Stages: []*model.Stage{
@@ -74,7 +71,6 @@ func petstore() *model.Template {
 	}
 	t := &model.Template{
 		APIs:       []*model.RestAPI{api},
-		Nodes:      []*model.Node{{Address: "Api", Type: "AWS::ApiGateway::RestApi", Props: &model.Value{Kind: model.Map, Fields: []model.Field{{Key: "Tags", Value: tags}}}}},
 		APIKeys:    []*model.APIKey{{LogicalID: "Key", ID: "key0000001", Name: "partner", Value: "partner-key-value-0123456789", Enabled: true}},
 		UsagePlans: []*model.UsagePlan{{LogicalID: "Plan", ID: "plan01", Name: "basic", Stages: []model.UsagePlanStage{{APIID: "abcdef1234", Stage: "prod"}}, Throttle: &model.Throttle{BurstLimit: 20, RateLimit: 10}, Quota: &model.Quota{Limit: 1000, Period: model.QuotaDay}, Keys: []model.UsagePlanKey{{KeyID: "key0000001", KeyType: "API_KEY"}}}},
 	}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -433,9 +432,9 @@ func getGatewayResponse(rq *request) (int, any, error) {
 	return 0, nil, badRequest("Invalid response type specified: %s", rq.segs[3])
 }
 
-func (p *Plane) apiKeyOf(t *model.Template, k *model.APIKey, value bool) *apiKey {
+func (p *Plane) apiKeyOf(k *model.APIKey, value bool) *apiKey {
 	out := &apiKey{ID: k.ID, Name: k.Name, CustomerID: k.CustomerID, Description: k.Description, Enabled: k.Enabled,
-		CreatedDate: epochOf(p.started), LastUpdatedDate: epochOf(p.started), StageKeys: []string{}, Tags: tagsOf(t, k.LogicalID, k.Range)}
+		CreatedDate: epochOf(p.started), LastUpdatedDate: epochOf(p.started), StageKeys: []string{}, Tags: tagsOf(k.Tags)}
 	if value {
 		out.Value = k.Value
 	}
@@ -457,7 +456,7 @@ func getAPIKeys(rq *request) (int, any, error) {
 		if name != "" && !strings.HasPrefix(k.Name, name) || customer != "" && k.CustomerID != customer {
 			continue
 		}
-		all = append(all, rq.p.apiKeyOf(t, k, values))
+		all = append(all, rq.p.apiKeyOf(k, values))
 	}
 	items, next, err := page(rq, all)
 	if err != nil {
@@ -478,7 +477,7 @@ func getAPIKey(rq *request) (int, any, error) {
 	if k == nil {
 		return 0, nil, notFound("Invalid API Key identifier specified")
 	}
-	return http.StatusOK, rq.p.apiKeyOf(t, k, rq.q.Get("includeValue") == "true"), nil
+	return http.StatusOK, rq.p.apiKeyOf(k, rq.q.Get("includeValue") == "true"), nil
 }
 
 func throttleOf(th model.Throttle) *throttle {
@@ -494,8 +493,8 @@ func throttleOf(th model.Throttle) *throttle {
 	return out
 }
 
-func usagePlanOf(t *model.Template, up *model.UsagePlan) *usagePlan {
-	out := &usagePlan{ID: up.ID, Name: up.Name, Description: up.Description, APIStages: []apiStage{}, Tags: tagsOf(t, up.LogicalID, up.Range)}
+func usagePlanOf(up *model.UsagePlan) *usagePlan {
+	out := &usagePlan{ID: up.ID, Name: up.Name, Description: up.Description, APIStages: []apiStage{}, Tags: tagsOf(up.Tags)}
 	for _, s := range up.Stages {
 		as := apiStage{APIID: s.APIID, Stage: s.Stage}
 		if len(s.Methods) > 0 {
@@ -526,7 +525,7 @@ func getUsagePlans(rq *request) (int, any, error) {
 		if keyID != "" && !slices.ContainsFunc(up.Keys, func(k model.UsagePlanKey) bool { return k.KeyID == keyID }) {
 			continue
 		}
-		all = append(all, usagePlanOf(t, up))
+		all = append(all, usagePlanOf(up))
 	}
 	items, next, err := page(rq, all)
 	if err != nil {
@@ -553,11 +552,11 @@ func (rq *request) usagePlan() (*model.Template, *model.UsagePlan, error) {
 }
 
 func getUsagePlan(rq *request) (int, any, error) {
-	t, up, err := rq.usagePlan()
+	_, up, err := rq.usagePlan()
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, usagePlanOf(t, up), nil
+	return http.StatusOK, usagePlanOf(up), nil
 }
 
 func usagePlanKeysOf(t *model.Template, up *model.UsagePlan) []*usagePlanKey {
@@ -621,39 +620,37 @@ func getTags(rq *request) (int, any, error) {
 		return 0, nil, badRequest("Invalid ARN specified in the request")
 	}
 	parts := strings.Split(path, "/")
-	var logical string
-	var at diag.Range
+	var tg model.Tags
 	found := false
 	switch {
 	case len(parts) == 2 && parts[0] == "restapis":
 		if a := t.API(parts[1]); a != nil {
-			logical, at, found = a.LogicalID, a.Range, true
+			tg, found = a.Tags, true
 		}
 	case len(parts) == 4 && parts[0] == "restapis" && parts[2] == "stages":
 		if a := t.API(parts[1]); a != nil {
 			for _, st := range servedStages(a) {
 				if st.Name == parts[3] {
-					logical, at, found = st.LogicalID, st.Range, true
+					tg, found = st.Tags, true
 				}
 			}
 		}
 	case len(parts) == 2 && parts[0] == "apikeys":
 		if k := t.APIKey(parts[1]); k != nil {
-			logical, at, found = k.LogicalID, k.Range, true
+			tg, found = k.Tags, true
 		}
 	case len(parts) == 2 && parts[0] == "usageplans":
 		for _, up := range t.UsagePlans {
 			if up.ID == parts[1] {
-				logical, at, found = up.LogicalID, up.Range, true
+				tg, found = up.Tags, true
 			}
 		}
 	}
 	if !found {
 		return 0, nil, notFound("Invalid resource identifier specified: %s", arn)
 	}
-	tg := tagsOf(t, logical, at)
 	if tg == nil {
-		tg = map[string]string{}
+		tg = model.Tags{}
 	}
 	return http.StatusOK, tags{Tags: tg}, nil
 }

@@ -1,12 +1,12 @@
 package control
 
 import (
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -241,7 +241,7 @@ func (p *Plane) restAPIOf(t *model.Template, a *model.RestAPI) *restAPI {
 		APIKeySource:              a.APIKeySource,
 		EndpointConfiguration:     endpointConfig{Types: a.EndpointTypes},
 		Policy:                    a.Policy,
-		Tags:                      tagsOf(t, a.LogicalID, a.Range),
+		Tags:                      tagsOf(a.Tags),
 		DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint,
 	}
 	if a.Root != nil {
@@ -366,7 +366,7 @@ func (p *Plane) stageOf(t *model.Template, a *model.RestAPI, st *model.Stage) *s
 		TracingEnabled: st.TracingEnabled, CreatedDate: epochOf(created), LastUpdatedDate: epochOf(created),
 		HTTP2Enabled: h2,
 	}
-	out.Tags = tagsOf(t, st.LogicalID, st.Range)
+	out.Tags = tagsOf(st.Tags)
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
@@ -397,47 +397,13 @@ func (p *Plane) stageOf(t *model.Template, a *model.RestAPI, st *model.Stage) *s
 	return out
 }
 
-// tagsOf reads the Tags of the template node of the resource logicalID
-// declared at r: CloudFormation's list of {Key, Value}, SAM's and
-// Terraform's map.
-func tagsOf(t *model.Template, logicalID string, r diag.Range) map[string]string {
-	n := nodeOf(t, logicalID, r)
-	if n == nil || n.Props == nil {
+// tagsOf is a copy of tags (the answers add cfnrun's own; the model's
+// are shared), nil when there are none.
+func tagsOf(tags model.Tags) map[string]string {
+	if len(tags) == 0 {
 		return nil
 	}
-	v := n.Props.Get("Tags")
-	if v == nil {
-		v = n.Props.Get("tags")
-	}
-	if v == nil {
-		return nil
-	}
-	out := map[string]string{}
-	switch v.Kind {
-	case model.List:
-		for _, it := range v.Items {
-			k, val := it.Get("Key"), it.Get("Value")
-			if k != nil && val != nil && isScalar(k) && isScalar(val) {
-				out[k.Str] = val.Str
-			}
-		}
-	case model.Map:
-		for _, f := range v.Fields {
-			if isScalar(f.Value) {
-				out[f.Key] = f.Value.Str
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-// isScalar: tags whose value is an intrinsic (not kept evaluated in
-// Props) are left out.
-func isScalar(v *model.Value) bool {
-	return v.Kind == model.String || v.Kind == model.Number || v.Kind == model.Bool
+	return maps.Clone(tags)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -447,24 +413,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
-}
-
-// nodeOf finds the graph node of the resource logicalID declared at r. A
-// nested stack's nodes are named by their stack path (Sub/Api, see
-// resolver's prefixNodes) and a parent may use the same logical id: the
-// node is the one of that id, or of a stack path ending in it, read from
-// r's file. Without one there, the node of that address (the models the
-// front ends build without ranges).
-func nodeOf(t *model.Template, logicalID string, r diag.Range) *model.Node {
-	n := t.Node(logicalID)
-	if n != nil && n.Range.Filename == r.Filename {
-		return n
-	}
-	for _, c := range t.Nodes {
-		if c.Range.Filename == r.Filename && strings.HasSuffix(c.Address, logicalID) &&
-			strings.HasSuffix(c.Address[:len(c.Address)-len(logicalID)], "/") {
-			return c
-		}
-	}
-	return n
 }
