@@ -368,3 +368,69 @@ func checkJSONEncode(t *testing.T, v cty.Value) (own bool) {
 	}
 	return err == nil
 }
+
+// TestJSONEncodeSharedTypes checks jsonencode against the stdlib function
+// on objects that share their type, as the instances of a resource do
+// (objectBuilder): encodeJSON lists and sorts a type's names once and
+// reads them for every object of it. Runs of objects keep or change their
+// shape, nest objects of shared types of their own, and fill collections
+// large enough to be written in two halves (each half's encoder keeps its
+// own names).
+func TestJSONEncodeSharedTypes(t *testing.T) {
+	if !ctyLayoutOK() {
+		t.Skip("cty.Value's layout differs: objectBuilder is cty.ObjectVal")
+	}
+	rng := rand.New(rand.NewPCG(11, 13))
+	outer, inner := &objectBuilder{}, &objectBuilder{}
+	names := []string{"id", "arn", "a<b", "z", "rest_api_id", "tags", "é", "path"}
+	shape := func() []string {
+		var s []string
+		for _, n := range names {
+			if rng.IntN(3) > 0 {
+				s = append(s, n)
+			}
+		}
+		return s
+	}
+	cur, curInner := shape(), shape()
+	obj := func(i int) cty.Value {
+		if rng.IntN(25) == 0 {
+			cur = shape()
+		}
+		if rng.IntN(25) == 0 {
+			curInner = shape()
+		}
+		attrs := map[string]cty.Value{}
+		for _, n := range cur {
+			switch {
+			case n == "tags":
+				in := map[string]cty.Value{}
+				for _, m := range curInner {
+					in[m] = cty.StringVal(fmt.Sprintf("%s-%d", m, i))
+				}
+				attrs[n] = inner.objectVal(in)
+			case n == "z" && rng.IntN(2) == 0:
+				attrs[n] = cty.NumberIntVal(int64(i))
+			default:
+				attrs[n] = cty.StringVal(fmt.Sprintf("%s&%d", n, i))
+			}
+		}
+		return outer.objectVal(attrs)
+	}
+	for range 40 {
+		n := rng.IntN(3 * splitJSON)
+		items := make([]cty.Value, n)
+		for i := range items {
+			items[i] = obj(i)
+		}
+		checkJSONEncode(t, cty.TupleVal(items))
+		if n > 0 {
+			attrs := make(map[string]cty.Value, n)
+			for i, v := range items {
+				attrs[fmt.Sprintf("k%03d", i)] = v
+			}
+			checkJSONEncode(t, cty.ObjectVal(attrs))
+			checkJSONEncode(t, cty.TupleVal([]cty.Value{cty.ObjectVal(attrs), cty.TupleVal(items), items[0]}))
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"net"
 	"slices"
@@ -769,13 +770,30 @@ func encodeJSON(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
 // splitJSON is the smallest collection encodeJSON writes in two halves.
 const splitJSON = 64
 
-// jsonEncoder writes values for encodeJSON. names is a stack of the
-// sorted attribute names of the objects being written (one slice for the
-// whole value instead of one per object); split says whether a large
-// collection may still be written in two halves.
+// jsonEncoder writes values for encodeJSON. sorted holds the sorted
+// attribute names of each object type written, by its attribute-type map
+// (cty's own, read only): the instances of a resource share one object
+// type (objectBuilder), so 600 instances' names are listed and sorted once
+// instead of 600 times. split says whether a large collection may still be
+// written in two halves.
 type jsonEncoder struct {
-	names []string
-	split bool
+	sorted map[unsafe.Pointer][]string
+	split  bool
+}
+
+// sortedNames returns the attribute names of atys, sorted; the slice is
+// shared: read only.
+func (e *jsonEncoder) sortedNames(atys map[string]cty.Type) []string {
+	key := *(*unsafe.Pointer)(unsafe.Pointer(&atys))
+	if names, ok := e.sorted[key]; ok {
+		return names
+	}
+	names := slices.Sorted(maps.Keys(atys))
+	if e.sorted == nil {
+		e.sorted = map[unsafe.Pointer][]string{}
+	}
+	e.sorted[key] = names
+	return names
 }
 
 func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
@@ -814,14 +832,10 @@ func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error
 		}
 		return append(b, ']'), nil
 	case t.IsObjectType():
-		c := jsonCollection{obj: val, atys: t.AttributeTypes(), base: len(e.names)}
-		for k := range c.atys {
-			e.names = append(e.names, k)
-		}
-		slices.Sort(e.names[c.base:])
+		atys := t.AttributeTypes()
+		c := jsonCollection{obj: val, atys: atys, names: e.sortedNames(atys)}
 		b = append(b, '{')
-		b, err := e.elements(b, len(c.atys), &c)
-		e.names = e.names[:c.base]
+		b, err := e.elements(b, len(c.names), &c)
 		if err != nil {
 			return b, err
 		}
@@ -832,24 +846,21 @@ func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error
 }
 
 // jsonCollection is a list, set or tuple (vals, with ety or etys) or an
-// object (obj, of attribute types atys, whose sorted names are on the
-// encoder's stack from base) being written.
+// object (obj, of attribute types atys, with names sorted) being written.
 type jsonCollection struct {
-	vals []cty.Value
-	ety  cty.Type
-	etys []cty.Type
-	obj  cty.Value
-	atys map[string]cty.Type
-	base int
+	vals  []cty.Value
+	ety   cty.Type
+	etys  []cty.Type
+	obj   cty.Value
+	atys  map[string]cty.Type
+	names []string
 }
 
-// elem appends element i of c with e. An object's names are read through
-// e.names[base+i]: writing an attribute's value may grow the stack into a
-// new array.
+// elem appends element i of c with e.
 func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
 	switch {
 	case c.atys != nil:
-		k := e.names[c.base+i]
+		k := c.names[i]
 		b, err := appendJSONString(b, k)
 		if err != nil {
 			return b, err
@@ -864,8 +875,8 @@ func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
 
 // elements appends elements 0 to n-1 of c, comma-separated; the second
 // half on another goroutine when c is large enough and e may split. That
-// goroutine has its own encoder, with a copy of the names c reads, and its
-// own copy of c (so that c, used on every level, stays off the heap).
+// goroutine has its own encoder (its own names cache), and its own copy
+// of c (so that c, used on every level, stays off the heap).
 func (e *jsonEncoder) elements(b []byte, n int, c *jsonCollection) ([]byte, error) {
 	mid := n
 	var (
@@ -875,7 +886,7 @@ func (e *jsonEncoder) elements(b []byte, n int, c *jsonCollection) ([]byte, erro
 	)
 	if e.split && n >= splitJSON {
 		mid = n / 2
-		other, oc := &jsonEncoder{names: slices.Clone(e.names)}, new(jsonCollection)
+		other, oc := &jsonEncoder{}, new(jsonCollection)
 		*oc = *c
 		done = make(chan struct{})
 		go func() {
