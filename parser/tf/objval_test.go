@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -124,4 +126,67 @@ func checkObjectAttr(t *testing.T, obj cty.Value, name string) {
 	if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.GoString() != want.GoString() {
 		t.Fatalf("attribute %q of %#v: objectAttr gives %#v, GetAttr %#v", name, obj, got, want)
 	}
+}
+
+// TestTraverseKnownMatchesHCL compares traverseKnown with hcl's
+// evaluation of the same reference on variables of every kind along the
+// path (known objects, shared-type objects, unknown, marked, null, maps,
+// lists, dynamic values, missing and non-NFC names, index and splat
+// steps): where traverseKnown answers, hcl gives the same value without a
+// diagnostic; the plain object paths are answered.
+func TestTraverseKnownMatchesHCL(t *testing.T) {
+	if !ctyLayoutOK() {
+		t.Skip("cty.Value's layout differs: traverseKnown leaves every reference to hcl")
+	}
+	b := &objectBuilder{}
+	inst := b.objectVal(map[string]cty.Value{"id": cty.StringVal("r1"), "path": cty.StringVal("/a"), "nul": cty.NullVal(cty.String),
+		"unk": cty.UnknownVal(cty.String), "sec": cty.StringVal("s").Mark("sensitive"),
+		"obj":  cty.ObjectVal(map[string]cty.Value{"x": cty.StringVal("1"), "caf\u00e9": cty.True}),
+		"nobj": cty.NullVal(cty.Object(map[string]cty.Type{"x": cty.String})), "uobj": cty.UnknownVal(cty.Object(map[string]cty.Type{"x": cty.String})),
+		"mobj": cty.ObjectVal(map[string]cty.Value{"x": cty.StringVal("2")}).Mark("m"), "map": cty.MapVal(map[string]cty.Value{"k": cty.StringVal("v")}),
+		"list": cty.ListVal([]cty.Value{cty.StringVal("l")}), "dyn": cty.DynamicVal})
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal("r1"), "value": inst}),
+		"res":  cty.ObjectVal(map[string]cty.Value{"api": b.objectVal(map[string]cty.Value{"id": cty.StringVal("r2"), "path": cty.StringVal("/b"), "nul": cty.NullVal(cty.String), "unk": cty.UnknownVal(cty.String), "sec": cty.StringVal("t"), "obj": cty.EmptyObjectVal, "nobj": cty.NullVal(cty.EmptyObject), "uobj": cty.DynamicVal, "mobj": cty.EmptyObjectVal, "map": cty.MapValEmpty(cty.String), "list": cty.ListValEmpty(cty.String), "dyn": cty.True})}),
+		"str":  cty.StringVal("s"), "null": cty.NullVal(cty.DynamicPseudoType), "unknown": cty.DynamicVal,
+		"marked": cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("x")}).Mark("m"),
+	}}
+	child := ctx.NewChild()
+	child.Variables = map[string]cty.Value{"local": cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("c")})}
+	attrs := []string{"id", "path", "nul", "unk", "sec", "obj", "nobj", "uobj", "mobj", "map", "list", "dyn", "x", "caf\u00e9", "cafe\u0301", "k", "missing"}
+	var refs []string
+	for _, root := range []string{"each.value", "res.api", "each", "str", "null", "unknown", "marked", "nope", "local"} {
+		refs = append(refs, root, root+"[0]", root+".key", root+".a")
+		for _, a := range attrs {
+			refs = append(refs, root+"."+a, root+`["`+a+`"]`)
+			for _, a2 := range attrs {
+				refs = append(refs, root+"."+a+"."+a2, root+"."+a+"[0]", root+"."+a+`["`+a2+`"]`)
+			}
+		}
+	}
+	answered := 0
+	for _, c := range []*hcl.EvalContext{ctx, child, {}, nil} {
+		for _, ref := range refs {
+			tr, ds := hclsyntax.ParseTraversalAbs([]byte(ref), "t.tf", hcl.InitialPos)
+			if ds.HasErrors() {
+				t.Fatalf("%s: %v", ref, ds)
+			}
+			got, ok := traverseKnown(tr, c)
+			if !ok {
+				continue
+			}
+			answered++
+			want, ds := tr.TraverseAbs(c)
+			if ds.HasErrors() || !got.RawEquals(want) {
+				t.Errorf("%s: traverseKnown gives %#v; hcl gives %#v, %v", ref, got, want, ds)
+			}
+		}
+	}
+	for _, ref := range []string{"each.value.id", "res.api.path", "each.key", "each.value.obj.x", "each.value.nul", "each.value.unk", "each.value.sec", "each.value", "str"} {
+		tr, _ := hclsyntax.ParseTraversalAbs([]byte(ref), "t.tf", hcl.InitialPos)
+		if _, ok := traverseKnown(tr, ctx); !ok {
+			t.Errorf("%s: traverseKnown left it to hcl", ref)
+		}
+	}
+	t.Logf("%d of %d references answered", answered, 4*len(refs))
 }
