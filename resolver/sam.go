@@ -490,8 +490,6 @@ func (s *stack) samAPISetting(r *resource, key string) *cfn.Node {
 	return s.root.Get("Globals").Get("Api").Get(key)
 }
 
-// samSetting reads an AWS::Serverless::Api property, falling back to
-// Globals.Api, as the SAM transform does; nil when neither sets it.
 // samTags are a SAM Api's Tags, which the transform puts on its stage:
 // Globals' Api Tags merged with the API's own (a map property: the API's
 // keys win). propagate is PropagateTags (the API's, or Globals'): the
@@ -515,6 +513,8 @@ func (l *lowerer) samTags(p *props) (tags model.Tags, propagate bool) {
 	return tags, strings.EqualFold(pt.str("PropagateTags"), "true")
 }
 
+// samSetting reads an AWS::Serverless::Api property, falling back to
+// Globals.Api, as the SAM transform does; nil when neither sets it.
 func (l *lowerer) samSetting(p *props, key string) *props {
 	if p.has(key) {
 		return p.sub(key)
