@@ -290,7 +290,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 					g.compileCognito(t, ep, api, res, m, &mds)
 					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline() && g.countersAreLocal()
-					ep.detach = ep.canDetach() && g.countersAreLocal()
+					ep.detach = (ep.canDetach() || ep.canDetachLambda(g)) && g.countersAreLocal()
 					if first || ep.perStage {
 						ds = append(ds, mds...)
 					}
@@ -629,6 +629,16 @@ func (ep *endpoint) canRunInline() bool {
 func (ep *endpoint) canDetach() bool {
 	return ep.fail == errNone && ep.typ == model.IntegrationHTTPProxy && ep.auth == nil && ep.cognito == nil &&
 		ep.backend != nil && ep.backend.client != nil
+}
+
+// canDetachLambda reports whether an AWS_PROXY endpoint does no I/O before
+// its invocation (no authorizer) and its Lambda service can run one
+// without a goroutine waiting for it (lambdaStarter): a request without a
+// body is then answered by whichever goroutine learns the outcome
+// (serveLambdaProxy).
+func (ep *endpoint) canDetachLambda(g *Gateway) bool {
+	_, ok := g.cfg.Lambda.(lambdaStarter)
+	return ok && ep.fail == errNone && ep.typ == model.IntegrationAWSProxy && ep.fn != "" && ep.auth == nil && ep.cognito == nil
 }
 
 // isCheap: a literal template, or one that always fails.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/uuid4"
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+	"github.com/cfnrun/cfnrun/runtime/lambda"
 )
 
 // reqState is everything one request needs beyond the compiled version.
@@ -46,6 +47,10 @@ type reqState struct {
 	breq      http.Request
 	w         http.ResponseWriter
 	onBackend func(*http.Response, error)
+	// event is a detached AWS_PROXY request's pooled event buffer and
+	// onLambda its callback (lambdaDone), bound once as onBackend is.
+	event    *[]byte
+	onLambda func(lambda.Result, error)
 	// fwd holds the X-Forwarded-* and X-Amzn-Trace-Id values of the
 	// backend request (forwardHeaders).
 	fwd [4]string
@@ -81,7 +86,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rs.r = r
 	} else {
 		rs = statePool.Get().(*reqState)
-		*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend}
+		*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend, onLambda: rs.onLambda}
 	}
 	defer g.recoverPanic(rs)
 	rs.start = g.requestTime(r)
@@ -270,7 +275,7 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 		return false
 	}
 	rs := statePool.Get().(*reqState)
-	*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend, resolved: true}
+	*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend, onLambda: rs.onLambda, resolved: true}
 	rs.rkind, rs.rreason = g.cur.Load().resolve(r, &rs.route)
 	if rs.rkind != errNone || rs.ep == nil || rs.ep.inline || rs.ep.detach {
 		if !h2.SetHint(r, rs) {

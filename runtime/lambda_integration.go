@@ -17,9 +17,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 	"github.com/cfnrun/cfnrun/runtime/lambda"
 )
 
@@ -102,18 +104,23 @@ func (g *Gateway) invoke(rs *reqState, fn string, payload []byte, async bool) (l
 	if err == nil {
 		return res, nil
 	}
+	return res, g.invokeFailed(rs, fn, err)
+}
+
+// invokeFailed is the gateway's answer when invoking fn failed with err.
+func (g *Gateway) invokeFailed(rs *reqState, fn string, err error) error {
 	var le *lambda.Error
 	switch {
 	case rs.r.Context().Err() != nil:
-		return res, rs.fail(errBadGateway, "the client went away while function "+fn+" ran")
+		return rs.fail(errBadGateway, "the client went away while function "+fn+" ran")
 	case errors.Is(err, context.DeadlineExceeded):
-		return res, rs.fail(errTimeout, "function "+fn+" did not answer within the integration timeout ("+rs.ep.timeout.String()+")")
+		return rs.fail(errTimeout, "function "+fn+" did not answer within the integration timeout ("+rs.ep.timeout.String()+")")
 	case errors.As(err, &le):
 		g.log.Warn("Lambda invocation failed", slog.String("function", fn), slog.String("errorType", le.Type),
 			slog.String("error", le.Message), slog.String("requestId", rs.requestID()))
-		return res, rs.fail(errLambdaFailure, "Lambda "+le.Type+": "+le.Message)
+		return rs.fail(errLambdaFailure, "Lambda "+le.Type+": "+le.Message)
 	}
-	return res, rs.fail(errLambdaFailure, "invoking "+fn+": "+err.Error())
+	return rs.fail(errLambdaFailure, "invoking "+fn+": "+err.Error())
 }
 
 // functionFailed logs a function error as API Gateway's execution log does
@@ -139,6 +146,19 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 	bp := eventPool.Get().(*[]byte)
 	ev := rs.proxyEvent(body)
 	*bp = appendProxyEvent((*bp)[:0], &ev)
+	if ep.detach && len(body) == 0 {
+		if st, ok := g.cfg.Lambda.(lambdaStarter); ok && h2.Detach(w) {
+			// Answered by whichever goroutine learns the outcome
+			// (lambdaDone); this one, the HTTP/2 connection's reader,
+			// goes on.
+			rs.w, rs.event = w, bp
+			if rs.onLambda == nil {
+				rs.onLambda = rs.lambdaDone
+			}
+			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: traceID(rs)}, ep.timeout, rs.onLambda)
+			return errDetached
+		}
+	}
 	res, err := g.invoke(rs, ep.fn, *bp, false)
 	if err != nil {
 		// An invocation cut short by the timeout or the client goes on in
@@ -148,9 +168,46 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 	if cap(*bp) <= 1<<20 {
 		eventPool.Put(bp)
 	}
+	return g.proxyAnswer(w, r, rs, &res)
+}
+
+// lambdaStarter is a LambdaService that runs an invocation without a
+// goroutine waiting for it (*lambda.Service.Start): done is called once
+// with what Invoke would return, from the goroutine that learns it.
+type lambdaStarter interface {
+	Start(function string, payload []byte, opts lambda.InvokeOptions, timeout time.Duration, done func(lambda.Result, error))
+}
+
+// lambdaDone is a detached AWS_PROXY request's callback (reqState.onLambda):
+// it answers the client as serveLambdaProxy does, on the goroutine that
+// learned the outcome (most often the Lambda service's reader of the
+// function's answer), which must not block.
+func (rs *reqState) lambdaDone(res lambda.Result, err error) {
+	g, w := rs.g, rs.w
+	defer g.recoverDetached(w, rs)
+	if err != nil {
+		// The invocation may go on (timeout): the event stays its.
+		rs.event = nil
+		g.finishDetached(w, rs, g.invokeFailed(rs, rs.ep.fn, err))
+		return
+	}
+	if bp := rs.event; bp != nil && cap(*bp) <= 1<<20 {
+		eventPool.Put(bp)
+	}
+	rs.event = nil
+	if rs.r.Context().Err() != nil {
+		g.finishDetached(w, rs, rs.fail(errBadGateway, "the client went away while function "+rs.ep.fn+" ran"))
+		return
+	}
+	g.finishDetached(w, rs, g.proxyAnswer(w, rs.r, rs, &res))
+}
+
+// proxyAnswer maps an AWS_PROXY invocation's Result to the answer.
+func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqState, res *lambda.Result) error {
+	ep := rs.ep
 	rs.backendProto = "lambda"
 	if res.FunctionError != "" {
-		return g.functionFailed(rs, &res)
+		return g.functionFailed(rs, res)
 	}
 	pr, err := parseProxyResponse(res.Payload, binaryAccepted(r, rs.api.binary))
 	if err != nil {

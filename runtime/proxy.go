@@ -572,7 +572,7 @@ func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error)
 		h2.Abort(w)
 	}
 	h2.Finish(w)
-	rs.r, rs.w, rs.breq = nil, nil, http.Request{}
+	rs.r, rs.w, rs.breq, rs.event = nil, nil, http.Request{}, nil
 	statePool.Put(rs)
 }
 

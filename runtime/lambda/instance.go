@@ -136,6 +136,18 @@ type invocation struct {
 	// ahead is set while the invocation's event waits in a runtime behind
 	// the invocation it runs (instance.ahead).
 	ahead bool
+	// det is set for an invocation started with Service.Start while no
+	// goroutine waits for it: settle hands its outcome on (done is nil).
+	det *detached
+}
+
+// settle hands the invocation's outcome to its caller.
+func (inv *invocation) settle(r Result) {
+	if inv.det != nil {
+		inv.det.settled(r)
+		return
+	}
+	inv.done <- r
 }
 
 // outcome is how an invocation ended.
@@ -311,6 +323,7 @@ func (in *instance) reap() {
 	t.Stop()
 	in.closeAPI()
 	close(in.exited)
+	in.endDetached()
 	if in.status != nil {
 		in.status.Close()
 	}
@@ -498,7 +511,7 @@ func (in *instance) result(inv *invocation, r Result) (Result, error) {
 func (in *instance) ended(inv *invocation) {
 	if in.unfetched(inv) {
 		inv.refetch = true
-		inv.done <- Result{}
+		inv.settle(Result{})
 		return
 	}
 	if in.claim(inv) {
@@ -638,7 +651,20 @@ func (in *instance) finish(inv *invocation, o outcome) {
 	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
 	in.endLog(inv, &res, !o.piped)
+	if inv.det != nil {
+		// No goroutine waits for the Result: the instance goes back
+		// first (its next invocation is dispatched), then the caller
+		// hears of this one, on this goroutine.
+		in.giveBack(o)
+		inv.det.settled(res)
+		return
+	}
 	inv.done <- res
+	in.giveBack(o)
+}
+
+// giveBack returns the instance to the pool after finish, or drops it.
+func (in *instance) giveBack(o outcome) {
 	if o.fatal || in.dead() {
 		in.stop()
 		in.fn.discard(in)

@@ -76,6 +76,27 @@ type function struct {
 type waiter struct {
 	ch  chan *instance
 	inv *invocation
+	// det is set for a detached invocation (Start), which has no ch and
+	// no goroutine waiting: grant goes on with it.
+	det *detached
+}
+
+// grant gives the waiter its turn (see waiter). It does not block.
+func (w *waiter) grant(fn *function, in *instance) {
+	if w.det == nil {
+		w.ch <- in
+		return
+	}
+	w.det.granted(fn, in)
+}
+
+// dropWaiterLocked takes w out of the queue, if it is still there.
+func (fn *function) dropWaiterLocked(w *waiter) bool {
+	if i := slices.Index(fn.waiters, w); i >= 0 {
+		fn.waiters = slices.Delete(fn.waiters, i, i+1)
+		return true
+	}
+	return false
 }
 
 // closedInstance tells a waiter that the function was closed.
@@ -364,7 +385,11 @@ func (fn *function) release(in *instance) {
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
 		fn.mu.Unlock()
 		in.dispatch(w.inv)
-		w.ch <- in
+		if w.det != nil {
+			in.checkExited(w.inv)
+		} else {
+			w.ch <- in
+		}
 		return
 	}
 	in.idleSince = fn.s.cfg.Now()
@@ -430,7 +455,11 @@ func (fn *function) prefetch(in *instance) {
 		c.flush() // the events go out in one write
 	}
 	for _, w := range granted[:n] {
-		w.ch <- in
+		if w.det != nil {
+			in.checkExited(w.inv)
+		} else {
+			w.ch <- in
+		}
 	}
 }
 
@@ -552,7 +581,7 @@ func (fn *function) rescale() {
 		w := fn.waiters[0]
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
 		fn.startedLocked()
-		w.ch <- nil
+		w.grant(fn, nil)
 	}
 	if len(fn.waiters) > 0 {
 		fn.armScalerLocked()
@@ -567,7 +596,7 @@ func (fn *function) grantLocked() {
 		w := fn.waiters[0]
 		fn.waiters = slices.Delete(fn.waiters, 0, 1)
 		fn.startedLocked()
-		w.ch <- nil
+		w.grant(fn, nil)
 	}
 	if len(fn.waiters) > 0 && !fn.closed {
 		fn.armScalerLocked()
@@ -647,7 +676,7 @@ func (fn *function) shut(kill bool) {
 			fn.scaler = nil
 		}
 		for _, w := range fn.waiters {
-			w.ch <- closedInstance
+			w.grant(fn, closedInstance)
 		}
 		fn.waiters = nil
 		for _, in := range fn.idle {

@@ -1,0 +1,266 @@
+package lambda
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// Start runs a synchronous invocation as Invoke does, without a goroutine
+// of the caller's waiting for it: done is called once, with what Invoke
+// would return, by whichever goroutine learns the outcome — most often the
+// Runtime API connection's reader or the output pipe's pump that read the
+// answer, else a timer, or a goroutine of the service's for what may
+// wait (a cold start, an invocation run again because its instance ended
+// before fetching it, one that follows a reload). done must not block.
+//
+// timeout bounds the wait as Invoke's ctx does: when it passes first, done
+// gets context.DeadlineExceeded and the invocation, if it was handed to
+// an instance, runs on, as on Lambda. done may be called before Start
+// returns (a throttled invocation, an unknown function).
+func (s *Service) Start(name string, payload []byte, opts InvokeOptions, timeout time.Duration, done func(Result, error)) {
+	fn := s.lookup(name)
+	if fn == nil || fn.remote != nil || fn.unserved != nil || opts.Async || len(payload) > MaxRequestBytes {
+		// Not a local synchronous invocation: as Invoke (which
+		// answers these at once, but for a remote function's).
+		if fn == nil || fn.remote == nil {
+			ctx, cancel := context.WithTimeout(s.ctx, timeout)
+			defer cancel()
+			done(s.Invoke(ctx, name, payload, opts))
+			return
+		}
+		go func() {
+			ctx, cancel := context.WithTimeout(s.ctx, timeout)
+			defer cancel()
+			done(s.Invoke(ctx, name, payload, opts))
+		}()
+		return
+	}
+	inv := newDetachedInvocation(fn, payload, opts)
+	d := &detached{s: s, name: name, fn: fn, inv: inv, done: done, deadline: time.Now().Add(timeout)}
+	inv.det = d
+	d.timer = time.AfterFunc(timeout, d.expire)
+	fn.startDetached(d)
+}
+
+// detached is an invocation started with Start: its state beside the
+// invocation's, and how its caller hears of the outcome.
+type detached struct {
+	s        *Service
+	name     string
+	inv      *invocation
+	done     func(Result, error)
+	deadline time.Time
+	timer    *time.Timer
+	// fn is the function Start found; w the invocation's waiter while
+	// it is queued there (under fn.mu).
+	fn       *function
+	w        *waiter
+	answered atomic.Bool
+}
+
+func newDetachedInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
+	inv := &invocation{
+		id:        newRequestID(),
+		payload:   payload,
+		traceID:   opts.TraceID,
+		clientCtx: opts.ClientContext,
+		cognito:   opts.CognitoIdentity,
+		logTail:   opts.LogTail,
+		arn:       fn.arn,
+	}
+	if inv.traceID == "" {
+		inv.traceID = newTraceID(fn.s.cfg.Now())
+	}
+	return inv
+}
+
+// answer hands the outcome to the caller, once.
+func (d *detached) answer(r Result, err error) {
+	if d.answered.Swap(true) {
+		return
+	}
+	d.timer.Stop()
+	d.done(r, err)
+}
+
+// expire is the timeout: a queued invocation leaves the queue; one handed
+// to an instance runs on.
+func (d *detached) expire() {
+	fn := d.fn
+	fn.mu.Lock()
+	if d.w != nil {
+		fn.dropWaiterLocked(d.w)
+	}
+	fn.mu.Unlock()
+	d.answer(Result{}, context.DeadlineExceeded)
+}
+
+// settled receives the invocation's Result from finish, or an empty one
+// with inv.refetch set when its instance ended before fetching it.
+func (d *detached) settled(r Result) {
+	if d.inv.refetch {
+		d.block(d.inv.on.fn, blockRetry)
+		return
+	}
+	d.answer(r, nil)
+}
+
+// granted is a queued detached invocation's turn: in is the instance it
+// was dispatched or handed ahead to (its Result comes through settled),
+// nil (a slot to start an instance in), or closedInstance. Called with or
+// without fn.mu held: it does not block.
+func (d *detached) granted(fn *function, in *instance) {
+	switch in {
+	case nil:
+		d.block(fn, blockStart)
+	case closedInstance:
+		d.block(fn, blockClosed)
+	}
+}
+
+// What a detached invocation goes on with on a goroutine (block).
+const (
+	blockStart  = iota // a slot was reserved for it: start an instance
+	blockRetry         // its instance ended before fetching it: run it elsewhere
+	blockClosed        // the function was closed (a reload): run it on the new one
+)
+
+// block goes on with the invocation as Invoke does, on a goroutine: the
+// paths that wait (a cold start, a retry, a reload) are the uncommon ones.
+func (d *detached) block(fn *function, how int) {
+	inv := d.inv
+	// From now on the invocation is an ordinary one, settled through
+	// its channel (no other goroutine holds it: it is not queued, and
+	// no instance has it).
+	inv.det = nil
+	inv.done = make(chan Result, 1)
+	s := d.s
+	// Not counted in s.wg (Close may be waiting on it): like a caller
+	// of Invoke, the goroutine ends with the deadline or the service.
+	go func() {
+		ctx, cancel := context.WithDeadline(s.ctx, d.deadline)
+		defer cancel()
+		var r Result
+		var err error
+		switch how {
+		case blockStart:
+			var in *instance
+			var res *Result
+			in, res, err = fn.granted(ctx, inv, nil)
+			switch {
+			case res != nil:
+				r = *res
+			case err == nil:
+				if r, err = in.run(ctx, inv); err == errUnfetched {
+					inv.ahead, inv.delivered, inv.refetch = false, false, false
+					r, err = fn.call(ctx, inv)
+				}
+			}
+		case blockRetry:
+			inv.ahead, inv.delivered, inv.refetch = false, false, false
+			r, err = fn.call(ctx, inv)
+		case blockClosed:
+			err = ErrClosed
+		}
+		for err == ErrClosed {
+			// As in Service.Invoke: a reload replaced fn before a
+			// runtime fetched the invocation.
+			next := s.lookup(d.name)
+			if next == nil || next == fn {
+				break
+			}
+			fn = next
+			inv.arn, inv.on, inv.delivered, inv.refetch, inv.ahead = fn.arn, nil, false, false, false
+			r, err = fn.call(ctx, inv)
+		}
+		d.answer(r, err)
+	}()
+}
+
+// startDetached is acquire and call for a detached invocation: it hands
+// the invocation to a warm instance, to a busy one as an event ahead, or
+// queues it; what would wait (a cold start) goes on a goroutine.
+func (fn *function) startDetached(d *detached) {
+	inv := d.inv
+	fn.mu.Lock()
+	if fn.closed {
+		fn.mu.Unlock()
+		d.block(fn, blockClosed)
+		return
+	}
+	if fn.limit == 0 {
+		fn.mu.Unlock()
+		d.answer(Result{}, errThrottled(fn.name, "ReservedConcurrentExecutions is 0"))
+		return
+	}
+	for len(fn.idle) > 0 {
+		in := fn.idle[len(fn.idle)-1]
+		fn.idle = fn.idle[:len(fn.idle)-1]
+		if in.gen != fn.gen || in.dead() {
+			fn.retireLocked(in)
+			continue
+		}
+		fn.mu.Unlock()
+		in.dispatch(inv)
+		return
+	}
+	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
+		fn.startedLocked()
+		fn.mu.Unlock()
+		d.block(fn, blockStart)
+		return
+	}
+	if len(fn.waiters) == 0 {
+		now := time.Now()
+		for in := range fn.all {
+			if c := fn.aheadLocked(in, inv, now); c != nil {
+				fn.mu.Unlock()
+				c.flush()
+				in.checkExited(inv)
+				return
+			}
+		}
+	}
+	if len(fn.waiters) >= fn.s.cfg.QueueLength {
+		fn.mu.Unlock()
+		d.answer(Result{}, errThrottled(fn.name, "all instances are busy and the queue is full"))
+		return
+	}
+	w := &waiter{inv: inv, det: d}
+	d.w = w
+	fn.waiters = append(fn.waiters, w)
+	fn.armScalerLocked()
+	fn.mu.Unlock()
+}
+
+// checkExited settles a detached invocation dispatched, or handed ahead,
+// to an instance whose process has ended already (reap's look at the
+// instance's invocations may have come first).
+func (in *instance) checkExited(inv *invocation) {
+	select {
+	case <-in.exited:
+		in.ended(inv)
+	default:
+	}
+}
+
+// endDetached settles the detached invocations an ended instance holds
+// (reap, once exited is closed): ordinary ones are settled by the
+// goroutines that wait for them.
+func (in *instance) endDetached() {
+	var dets []*invocation
+	in.mu.Lock()
+	if in.cur != nil && in.cur.det != nil {
+		dets = append(dets, in.cur)
+	}
+	for _, a := range in.ahead {
+		if a.det != nil {
+			dets = append(dets, a)
+		}
+	}
+	in.mu.Unlock()
+	for _, inv := range dets {
+		in.ended(inv)
+	}
+}

@@ -1,0 +1,114 @@
+package lambda
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+type startOutcome struct {
+	r   Result
+	err error
+}
+
+// startN starts invocation n with Start and returns where its outcome
+// arrives.
+func startN(s *Service, n int, extra string, timeout time.Duration) chan startOutcome {
+	ch := make(chan startOutcome, 2) // a second call would show as a second value
+	s.Start("f", []byte(fmt.Sprintf(`{"n":%d%s}`, n, extra)), InvokeOptions{}, timeout, func(r Result, err error) {
+		ch <- startOutcome{r, err}
+	})
+	return ch
+}
+
+func awaitStart(t *testing.T, ch chan startOutcome) startOutcome {
+	t.Helper()
+	select {
+	case o := <-ch:
+		select {
+		case o2 := <-ch:
+			t.Errorf("done called twice: %+v then %+v", o, o2)
+		case <-time.After(50 * time.Millisecond):
+		}
+		return o
+	case <-time.After(60 * time.Second):
+		t.Fatal("no outcome in 60 s")
+	}
+	return startOutcome{}
+}
+
+// Start's invocations take the paths Invoke's do, with no goroutine
+// waiting for them: events handed ahead and handed back when their
+// instance ends, the queue's timeout, throttling, errors at once.
+func TestStartDetached(t *testing.T) {
+	t.Run("handed back when the instance ends", func(t *testing.T) {
+		s, _, ran := aheadFunctionIn(t, "nodejs20.x", Config{}, 30*time.Second)
+		if o := awaitStart(t, startN(s, 0, "", time.Minute)); o.err != nil || o.r.FunctionError != "" {
+			t.Fatalf("warm-up: %+v", o)
+		}
+		fn := s.lookup("f")
+		first := startN(s, 1, `,"ms":1500,"exit":3`, time.Minute)
+		waitFor(t, func() bool { return ranCount(t, ran)[1] == 1 })
+		aheads := fn.stats().aheads
+		second := startN(s, 2, "", time.Minute)
+		third := startN(s, 3, "", time.Minute)
+		waitFor(t, func() bool { return fn.stats().aheads == aheads+2 })
+		if o := awaitStart(t, first); o.err != nil || o.r.ErrorType != "Runtime.ExitError" {
+			t.Errorf("the crashing invocation: %+v, want Runtime.ExitError", o)
+		}
+		for i, ch := range []chan startOutcome{second, third} {
+			if o := awaitStart(t, ch); o.err != nil || o.r.FunctionError != "" {
+				t.Errorf("invocation %d behind it: %+v, want it run on another instance", i+2, o)
+			}
+		}
+		if c := ranCount(t, ran); c[2] != 1 || c[3] != 1 {
+			t.Errorf("the invocations behind ran %d and %d times, want once each", c[2], c[3])
+		}
+	})
+	t.Run("queue timeout and throttling", func(t *testing.T) {
+		s, _, ran := aheadFunctionIn(t, "nodejs20.x", Config{QueueLength: 1}, 30*time.Second)
+		fn := s.lookup("f")
+		fn.aheadMax = 0 // no event ahead: the second waits in the queue
+		if o := awaitStart(t, startN(s, 0, "", time.Minute)); o.err != nil || o.r.FunctionError != "" {
+			t.Fatalf("warm-up: %+v", o)
+		}
+		first := startN(s, 1, `,"ms":1500`, time.Minute)
+		waitFor(t, func() bool { return ranCount(t, ran)[1] == 1 })
+		second := startN(s, 2, "", 300*time.Millisecond)
+		var le *Error
+		if o := awaitStart(t, startN(s, 3, "", time.Minute)); !errors.As(o.err, &le) || le.Type != TypeThrottled {
+			t.Errorf("a third with the queue (1) full: %+v, want %s", o, TypeThrottled)
+		}
+		if o := awaitStart(t, second); o.err != context.DeadlineExceeded {
+			t.Errorf("the queued one: %+v, want context.DeadlineExceeded", o)
+		}
+		if st := fn.stats(); st.waiting != 0 {
+			t.Errorf("stats %+v: the timed-out invocation is still queued", st)
+		}
+		if o := awaitStart(t, first); o.err != nil || o.r.FunctionError != "" {
+			t.Errorf("the running one: %+v", o)
+		}
+		if o := awaitStart(t, startN(s, 4, "", time.Minute)); o.err != nil || o.r.FunctionError != "" {
+			t.Errorf("after: %+v", o)
+		}
+		if c := ranCount(t, ran); c[2] != 0 || c[4] != 1 {
+			t.Errorf("ran %v: the timed-out invocation must not run", c)
+		}
+	})
+	t.Run("errors at once", func(t *testing.T) {
+		s, _ := newTestService(t, Config{})
+		var le *Error
+		ch := make(chan startOutcome, 1)
+		s.Start("nope", []byte(`{}`), InvokeOptions{}, time.Minute, func(r Result, err error) { ch <- startOutcome{r, err} })
+		select {
+		case o := <-ch:
+			if !errors.As(o.err, &le) || le.Type != TypeNotFound {
+				t.Errorf("unknown function: %+v, want %s", o, TypeNotFound)
+			}
+		default:
+			t.Error("an unknown function's error did not come before Start returned")
+		}
+	})
+}
