@@ -240,15 +240,17 @@ type conn struct {
 	// tableSized: the dynamic table size update to 0 was sent.
 	hblock []byte
 	// spareHdr is the response header map of the last inline stream,
-	// reused by the next (reader goroutine only).
-	spareHdr   http.Header
-	tableSized bool
-	names      fieldNames
-	sendWindow int64
-	peerInit   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
-	peerFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
-	dirty      bool
-	werr       error
+	// reused by the next (reader goroutine only); spareReqHdr is its
+	// request header map, which newRequest reuses.
+	spareHdr    http.Header
+	spareReqHdr http.Header
+	tableSized  bool
+	names       fieldNames
+	sendWindow  int64
+	peerInit    int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	peerFrame   int   // peer's SETTINGS_MAX_FRAME_SIZE
+	dirty       bool
+	werr        error
 	// flushing: a flushSoon goroutine was started and has not begun
 	// its write yet. flushFn is c.flushSoon.
 	flushing atomic.Bool
@@ -405,7 +407,7 @@ func (c *conn) releaseIdle() {
 		c.wmu.Unlock()
 	}
 	c.freshFramer = c.bigFrame
-	c.spareHdr = nil
+	c.spareHdr, c.spareReqHdr = nil, nil
 }
 
 // maxReadFrame is the SETTINGS_MAX_FRAME_SIZE we accept: the protocol's
@@ -1010,7 +1012,13 @@ func (c *conn) open(st *stream, ended bool, req *http.Request, h http.Handler, i
 	st.rw = responseWriter{st: st, h: hdr, head: req.Method == "HEAD", inline: inline}
 	if inline {
 		if !c.run(st, &st.rw, req, h) {
+			// The handler has returned and the response is complete:
+			// its maps serve the next inline stream, as a detached
+			// stream's do once Finish has answered it (complete).
 			c.spareHdr = hdr
+			if len(st.reqHdr) <= 32 {
+				c.spareReqHdr = st.reqHdr
+			}
 		}
 		return
 	}
@@ -1276,7 +1284,11 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 		return errors.New("bad pseudo headers")
 	}
 	fields := f.regular()
-	h, _ := detachedReqHdrs.Get().(http.Header)
+	h := c.spareReqHdr
+	c.spareReqHdr = nil
+	if h == nil {
+		h, _ = detachedReqHdrs.Get().(http.Header)
+	}
 	if h != nil {
 		clear(h)
 	} else {

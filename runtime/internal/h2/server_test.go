@@ -11,6 +11,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -409,5 +412,52 @@ func TestWriteBufGrows(t *testing.T) {
 	}
 	if p := smallWriteBufs.get(); cap(*p) != smallWriteBufSize {
 		t.Fatalf("small pool gave %d bytes", cap(*p))
+	}
+}
+
+// TestInlineReusesRequestHeaderMap: an inline stream whose handler has
+// returned gives its request header map to the next request on the
+// connection (one map allocation less per request), and the next request
+// sees only its own fields in it.
+func TestInlineReusesRequestHeaderMap(t *testing.T) {
+	var maps []uintptr
+	s := &Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			maps = append(maps, reflect.ValueOf(r.Header).Pointer()) // inline: one reader goroutine
+			var names []string
+			for k, v := range r.Header {
+				if strings.HasPrefix(k, "X-") {
+					names = append(names, k+"="+strings.Join(v, ","))
+				}
+			}
+			slices.Sort(names)
+			io.WriteString(w, strings.Join(names, " "))
+		}),
+		Inline: func(*http.Request) bool { return true },
+	}
+	addr := serve(t, s)
+	c := client(t)
+	for i, tc := range []struct{ set, want string }{
+		{"X-A", "X-A=0"},
+		{"X-B", "X-B=1"},
+		{"", ""},
+		{"X-A", "X-A=3"},
+	} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/", nil)
+		if tc.set != "" {
+			req.Header.Set(tc.set, strconv.Itoa(i))
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if string(got) != tc.want {
+			t.Errorf("request %d saw %q, want %q", i, got, tc.want)
+		}
+	}
+	if len(maps) != 4 || maps[1] != maps[0] || maps[3] != maps[0] {
+		t.Errorf("request header maps %x: want one map reused on the connection", maps)
 	}
 }
