@@ -33,9 +33,15 @@ import (
 // heapFloor is how far the heap grows past the live heap before a
 // collection, at least, while the gateway serves. With GOGC=100 and 2-8
 // MiB live, MOCK requests at 40k/s set off ~18 collections a second
-// (docs/performance.md, "The request path, second pass"). 16 MiB took the
-// bench's peak RSS to 74 MB, past its 64 MB goal; 8 MiB keeps it at 38.
-const heapFloor = 8 << 20
+// (docs/performance.md, "The request path, second pass"). The floor
+// trades collections for peak RSS (h2load -c 16 -m 10, fresh process):
+// with 10 MiB, MOCK runs 9.7-10 collections per 100k requests at a peak
+// of 30-31 MB, HTTP_PROXY ~13-18 at 34 MB; 14 MiB took MOCK to 7.0 and
+// 34-35 MB but HTTP_PROXY to 36-39 MB. (Before gcfloor counted the
+// runtime's heap minimum, an 8 MiB floor gave MOCK goals of 21-23 MiB:
+// 6.0-6.7 collections, 46-51 MB, for no CPU per request measurably
+// less than now.)
+const heapFloor = 10 << 20
 
 // Listeners are a gateway's listen sockets, bound ahead of Serve by
 // Listen: a client that connects while the template still resolves waits

@@ -84,22 +84,46 @@ func arm(g int) {
 	})
 }
 
-var live = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+// heapMinimum is the runtime's smallest heap goal at GOGC=100; it scales
+// with GOGC (runtime/mgcpacer.go: heapMinimum = 4 MiB × GOGC/100).
+const heapMinimum = 4 << 20
+
+var samples = []metrics.Sample{
+	{Name: "/gc/heap/live:bytes"},
+	{Name: "/gc/scan/stack:bytes"},
+	{Name: "/gc/scan/globals:bytes"},
+}
 
 func tuneLocked() {
-	metrics.Read(live)
-	n := uint64(0)
-	if live[0].Value.Kind() == metrics.KindUint64 {
-		n = live[0].Value.Uint64()
+	metrics.Read(samples)
+	var v [3]uint64
+	for i, s := range samples {
+		if s.Value.Kind() == metrics.KindUint64 {
+			v[i] = s.Value.Uint64()
+		}
 	}
+	n, roots := v[0], v[1]+v[2]
 	if n == 0 {
 		// No collection yet: the runtime's first goal is 4 MiB times
 		// GOGC/100.
-		n = 4 << 20
+		n = heapMinimum
 	}
-	pct := 100
-	if n < floor {
-		pct = int(min(floor*100/n, maxPercent))
+	debug.SetGCPercent(percentFor(n, roots, floor))
+}
+
+// percentFor is the GOGC that puts the next heap goal at live + floor
+// (live n, stacks and globals roots). The runtime's goal is the larger of
+// n + (n+roots)×GOGC/100 and heapMinimum×GOGC/100, and both grow with
+// GOGC: a percentage taken as floor/n alone set the goal far past the
+// floor when the live heap is small (~1 MiB live, 8 MiB asked: GOGC 800,
+// so a minimum of 32 MiB; the gateway's goal was 16-29 MiB at 16
+// connections). The smaller of the two percentages that each reach
+// live + floor reaches it, with the other term below.
+func percentFor(n, roots, floor uint64) int {
+	if n >= floor {
+		return 100
 	}
-	debug.SetGCPercent(max(pct, 100))
+	byLive := floor * 100 / (n + roots)
+	byMinimum := (n + floor) * 100 / heapMinimum
+	return int(max(min(byLive, byMinimum, maxPercent), 100))
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 )
 
@@ -36,4 +37,34 @@ func TestStartRaisesAndRestores(t *testing.T) {
 	if p := debug.SetGCPercent(100); p != 100 {
 		t.Errorf("GOGC %d after the last stop, want 100 back", p)
 	}
+}
+
+// TestGoalIsLivePlusFloor: after a collection, the heap goal is the live
+// heap plus the floor, not more. The runtime's goal counts GOGC against
+// the live heap plus stacks and globals, so a percentage taken from the
+// live heap alone put the goal at floor × (live+stacks+globals)/live past
+// it: with ~1 MiB live and 8 MiB asked, the gateway's goal was 16-29 MiB.
+func TestGoalIsLivePlusFloor(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: gcfloor leaves it alone")
+	}
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	const floor = 8 << 20
+	stop := Start(floor)
+	defer stop()
+	keep := make([][]byte, 0, 64)
+	for range 64 {
+		keep = append(keep, make([]byte, 4<<10)) // ~256 KiB live, below the stacks and globals of many programs
+	}
+	runtime.GC()
+	runtime.GC() // the finalizer of the first cycle has run by the second
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/gc/scan/stack:bytes"}, {Name: "/gc/scan/globals:bytes"}}
+	metrics.Read(s)
+	live, goal := s[0].Value.Uint64(), s[1].Value.Uint64()
+	t.Logf("live %d, goal %d, stacks %d, globals %d", live, goal, s[2].Value.Uint64(), s[3].Value.Uint64())
+	if want := live + floor; goal > want+want/8 || goal < want-want/8 {
+		t.Errorf("heap goal %d, want about live %d + floor %d = %d", goal, live, floor, want)
+	}
+	runtime.KeepAlive(keep)
 }
