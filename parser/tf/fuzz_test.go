@@ -64,7 +64,8 @@ func FuzzLoad(f *testing.F) {
 
 // FuzzSplit loads arbitrary configurations twice under the fuzz budget,
 // with every resource's instances evaluated one after the other and then
-// on two goroutines wherever splittable allows (split.go): the model,
+// on two goroutines wherever splittable allows (split.go), and variable
+// defaults whole and then in halves (evalDefault): the model,
 // the routes and the findings must be the same. Seeds: FuzzLoad's and
 // TestSplitMatchesSerial's configuration.
 func FuzzSplit(f *testing.F) {
@@ -76,10 +77,11 @@ func FuzzSplit(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer func(n int) { splitMin = n }(splitMin)
+		defer func(n int) { defaultSplitMin = n }(defaultSplitMin)
 		limits := fuzzLimits
-		splitMin = 1 << 30
+		splitMin, defaultSplitMin = 1<<30, 1<<30
 		serial := loadText(t, dir, Options{limits: &limits})
-		splitMin = 1
+		splitMin, defaultSplitMin = 1, 2
 		if split := loadText(t, dir, Options{limits: &limits}); split != serial {
 			t.Fatalf("split evaluation differs:\n%s", cmp.Diff(serial, split))
 		}

@@ -132,13 +132,16 @@ func TestGolden(t *testing.T) {
 			// (parseAhead; the cases are below its threshold), and it and
 			// the next evaluate every resource's instances after the
 			// first on two goroutines where splittable allows (split.go;
-			// the cases are below splitMin too).
+			// the cases are below splitMin too), and object defaults of
+			// two items or more in two halves (evalDefault).
 			fopts := opts
 			fopts.FindingsOnly = true
 			defer func(n int64) { parseAheadMin = n }(parseAheadMin)
 			parseAheadMin = 0
 			defer func(n int) { splitMin = n }(splitMin)
 			splitMin = 1
+			defer func(n int) { defaultSplitMin = n }(defaultSplitMin)
+			defaultSplitMin = 2
 			for _, o := range []Options{fopts, opts} {
 				ftm, fds := Load(context.Background(), load, o, diag.NewFiles())
 				fgot := map[string]string{
