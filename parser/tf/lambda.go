@@ -141,12 +141,10 @@ func (l *loader) archiveFor(in *instance, arg string, archives []*archive) *arch
 	if !ok || sb.Attributes[arg] == nil {
 		return nil
 	}
-	for _, tr := range sb.Attributes[arg].Expr.Variables() {
-		name, ok := attrStep(tr, 2)
-		if typ, _ := attrStep(tr, 1); !ok || tr.RootName() != "data" || typ != "archive_file" {
-			continue
-		}
-		base := in.mi.prefix + "data.archive_file." + name
+	var found *archive
+	archiveRefs(in.mi, sb.Attributes[arg].Expr, 0, func(mi *modInst, tr hcl.Traversal) bool {
+		name, _ := attrStep(tr, 2)
+		base := mi.prefix + "data.archive_file." + name
 		if len(tr) > 3 {
 			if ix, ok := tr[3].(hcl.TraverseIndex); ok {
 				base += instanceKey(ix.Key)
@@ -160,14 +158,52 @@ func (l *loader) archiveFor(in *instance, arg string, archives []*archive) *arch
 		}
 		for _, a := range cands {
 			if in.key != cty.NilVal && a.in.key != cty.NilVal && instanceKey(a.in.key) == instanceKey(in.key) {
-				return a
+				found = a
+				return true
 			}
 		}
 		if len(cands) == 1 {
-			return cands[0]
+			found = cands[0]
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+// maxArchiveRefDepth bounds how many locals and module inputs archiveRefs
+// follows.
+const maxArchiveRefDepth = 8
+
+// archiveRefs calls visit with each data.archive_file reference expr
+// makes in mi's scope, and those made by the locals and module inputs it
+// reads: filename = local.filename, where local.filename is
+// var.local_existing_package when set and the module's caller passes
+// data.archive_file.x.output_path (terraform-aws-modules/lambda's
+// local_existing_package), names that archive as filename =
+// data.archive_file.x.output_path does. It stops when visit returns true.
+func archiveRefs(mi *modInst, expr hcl.Expression, depth int, visit func(*modInst, hcl.Traversal) bool) bool {
+	if mi == nil || expr == nil || depth > maxArchiveRefDepth {
+		return false
+	}
+	for _, tr := range expr.Variables() {
+		switch tr.RootName() {
+		case "data":
+			name, ok := attrStep(tr, 2)
+			if typ, _ := attrStep(tr, 1); ok && typ == "archive_file" && name != "" && visit(mi, tr) {
+				return true
+			}
+		case "local":
+			if name, ok := attrStep(tr, 1); ok && mi.m.locals[name] != nil && archiveRefs(mi, mi.m.locals[name].Expr, depth+1, visit) {
+				return true
+			}
+		case "var":
+			if name, ok := attrStep(tr, 1); ok && mi.inputExprs[name] != nil && archiveRefs(mi.parent, mi.inputExprs[name].Expr, depth+1, visit) {
+				return true
+			}
 		}
 	}
-	return nil
+	return false
 }
 
 // functions lowers aws_lambda_function and what belongs to it.
