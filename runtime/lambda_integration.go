@@ -47,6 +47,14 @@ func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Metho
 				"Define the stage variable in the stage's Variables (or with --stage-var), so that the Uri names a function.")
 		}
 	}
+	if lt == nil && strings.HasPrefix(in.URI, "${") {
+		// Not known before deployment (a Terraform value known only
+		// after apply, such as an output of a module terraform init
+		// has not installed; an attribute CloudFormation alone knows):
+		// it may name a function, so do not call it an AWS service.
+		return notServed("its Uri is known only once deployed ("+in.URI+"), so cfnrun cannot tell which function it names",
+			"Write the Uri so that it names a function of the template (a Terraform invoke_arn, !GetAtt Fn.Arn in !Sub); a value from a Terraform module needs terraform init first (TF022).")
+	}
 	if lt == nil {
 		ep.fail, ep.reason = errConfig, in.Type+" integrations with AWS services are not run locally"
 		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Type", in.Range),

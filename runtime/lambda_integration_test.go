@@ -310,6 +310,9 @@ func TestLambdaNotServed(t *testing.T) {
 	b.method("/bystage", "GET", &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
 		URI: lambdaURI("arn:aws:lambda:us-east-1:123456789012:function:${stageVariables.fn}")})
 	b.method("/s3", "GET", &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST", URI: lambdaURI(fnARN("s3fn"))})
+	// A Terraform uri = each.value.uri over a list whose uri interpolates
+	// an output of a module that is not installed: unknown as a whole.
+	b.method("/unknown", "POST", &model.Integration{Type: model.IntegrationAWSProxy, HTTPMethod: "POST", URI: "${each.value.uri}"})
 	java := &model.Function{Name: "javafn", ARN: fnARN("javafn"), Runtime: "java21", Handler: "x.Y",
 		Code: model.Code{Dir: t.TempDir()}}
 	s3 := &model.Function{LogicalID: "S3Fn", Name: "s3fn", ARN: fnARN("s3fn"), Runtime: "nodejs20.x", Handler: "index.handler",
@@ -345,6 +348,8 @@ func TestLambdaNotServed(t *testing.T) {
 		"prod /outside": "not served: the Uri names function arn:aws:lambda:us-east-1:123456789012:function:elsewhere, which the template does not define",
 		"dev /s3":       "not served: function s3fn: its code is not local (Code.S3Bucket s3://b/k): pass --code S3Fn=DIR_OR_ZIP",
 		"prod /s3":      "not served: function s3fn: its code is not local (Code.S3Bucket s3://b/k): pass --code S3Fn=DIR_OR_ZIP",
+		"dev /unknown":  "not served: its Uri is known only once deployed (${each.value.uri}), so cfnrun cannot tell which function it names",
+		"prod /unknown": "not served: its Uri is known only once deployed (${each.value.uri}), so cfnrun cannot tell which function it names",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("routes (-want +got):\n%s", diff)
