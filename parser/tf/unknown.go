@@ -201,6 +201,18 @@ func (mi *modInst) unknownStringDepth(expr hcl.Expression, ctx *hcl.EvalContext,
 			}
 		}
 		s = "${" + mi.l.sourceText(expr.Range()) + "}"
+	case *hclsyntax.ConditionalExpr:
+		// cond ? a : b with a known condition stands for the branch
+		// it takes (uri = var.stage == "beta" ? aws_lambda_function.a.invoke_arn : ...).
+		if c, ds := e.Condition.Value(ctx); !ds.HasErrors() && c.IsKnown() && !c.IsNull() {
+			if cb, err := convert.Convert(c, cty.Bool); err == nil && cb.IsKnown() && !cb.IsNull() {
+				if cb.True() {
+					return mi.unknownStringDepth(e.TrueResult, ctx, depth+1)
+				}
+				return mi.unknownStringDepth(e.FalseResult, ctx, depth+1)
+			}
+		}
+		s = "${" + mi.l.sourceText(expr.Range()) + "}"
 	case *hclsyntax.TemplateExpr:
 		var b strings.Builder
 		for _, p := range e.Parts {
