@@ -216,3 +216,39 @@ export const handler = async () => [where, await t("shadowed"), await t("flatpkg
 	}
 	checkErrorDoc(t, invoke(t, s, "old", `{}`), "Runtime.ImportModuleError", "Cannot find package '@aws-sdk/client-fake'")
 }
+
+// TestOptLayerPaths: on Lambda a function's layers are extracted into /opt,
+// a later layer's file replacing an earlier one's, and code reaches a
+// layer's own modules by path (require('/opt/nodejs/utils/db'), a common
+// idiom). cfnrun resolves such requires and imports in the local layers, in
+// the same order; a path no layer has still fails with MODULE_NOT_FOUND
+// (CommonJS) or ERR_MODULE_NOT_FOUND (ES modules). Real node processes.
+func TestOptLayerPaths(t *testing.T) {
+	needNode(t)
+	first := writeFiles(t, t.TempDir(), map[string]string{
+		"nodejs/utils/db.js":    `exports.where = "first layer";`,
+		"nodejs/shared.js":      `module.exports = "first layer's shared";`,
+		"nodejs/esm/helper.mjs": `export const helper = "esm from the first layer";`,
+	})
+	second := writeFiles(t, t.TempDir(), map[string]string{
+		"nodejs/shared.js": `module.exports = "second layer's shared";`,
+	})
+	cjs := []byte(`const t = (m) => { try { const v = require(m); return typeof v === "string" ? v : v.where; } catch (e) { return e.code; } };
+exports.handler = async () => [t("/opt/nodejs/utils/db"), t("/opt/nodejs/shared.js"), t("/opt/nodejs/nope")].join("|");`)
+	esm := []byte(`import { helper } from "/opt/nodejs/esm/helper.mjs";
+import db from "/opt/nodejs/utils/db.js";
+const t = async (m) => { try { return (await import(m)).default; } catch (e) { return e.code; } };
+export const handler = async () => [helper, db.where, await t("file:///opt/nodejs/shared.js"), await t("/opt/nodejs/nope.mjs")].join("|");`)
+	s, logs := newTestService(t, Config{})
+	layers := []string{first, second}
+	load(t, s,
+		Function{Name: "cjs", Runtime: "nodejs20.x", Handler: "index.handler", Layers: layers, Inline: map[string][]byte{"index.js": cjs}},
+		Function{Name: "esm", Runtime: "nodejs20.x", Handler: "index.handler", Layers: layers, Inline: map[string][]byte{"index.mjs": esm}},
+	)
+	if got, want := string(invoke(t, s, "cjs", `{}`).Payload), `"first layer|second layer's shared|MODULE_NOT_FOUND"`; got != want {
+		t.Errorf("cjs: %s, want %s\n%s", got, want, logs.text())
+	}
+	if got, want := string(invoke(t, s, "esm", `{}`).Payload), `"esm from the first layer|first layer|second layer's shared|ERR_MODULE_NOT_FOUND"`; got != want {
+		t.Errorf("esm: %s, want %s\n%s", got, want, logs.text())
+	}
+}

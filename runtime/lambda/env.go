@@ -232,6 +232,10 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 	}
 	if rtDir != "" {
 		env = append(env, "LAMBDA_RUNTIME_DIR="+rtDir, awsPathsEnv+"="+fn.awsPaths(c, rtDir))
+		if fn.kind == kindNode && len(c.layers) > 0 {
+			// What /opt holds on Lambda: the layers, merged in order.
+			env = append(env, optLayersEnv+"="+strings.Join(c.layers, string(os.PathListSeparator)))
+		}
 	}
 	switch fn.kind {
 	case kindNode, kindPython, kindGo1x:
@@ -333,6 +337,14 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 // directories stand for which of Lambda's (awsPaths); they take it out of
 // the handler's environment.
 const awsPathsEnv = "_CFNRUN_AWS_PATHS"
+
+// optLayersEnv names the variable that gives cfnrun's Node bootstrap the
+// function's layer directories, in the order Lambda extracts them into
+// /opt (a later layer's file replaces an earlier one's): require and import
+// of a path under /opt ("/opt/nodejs/utils/db", a common way to reach a
+// layer's own modules) resolve to the layers. The bootstrap takes it out of
+// the handler's environment.
+const optLayersEnv = "_CFNRUN_OPT_LAYERS"
 
 // awsPaths is the JSON list of [local directory, Lambda's directory]
 // pairs, the longest local directory first, with which cfnrun's bootstraps

@@ -245,6 +245,32 @@ function isDir(p) {
   try { return fs.statSync(p).isDirectory(); } catch (_) { return false; }
 }
 
+// Layers at /opt. On Lambda the function's layers are extracted into /opt,
+// a later one's files replacing an earlier one's, and code reaches a layer's
+// own modules by path: require('/opt/nodejs/utils/db'). cfnrun runs the
+// layers from their local directories (_CFNRUN_OPT_LAYERS, in Lambda's
+// order): a require of /opt/... resolves in the layers, the last one that
+// has it first, before the machine's own /opt; ES modules get the same from
+// esm-search.cjs.
+const OPT_LAYERS = (process.env._CFNRUN_OPT_LAYERS || '').split(path.delimiter).filter((d) => d !== '').reverse();
+delete process.env._CFNRUN_OPT_LAYERS;
+if (OPT_LAYERS.length > 0) {
+  const Module = require('node:module');
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, isMain, options) {
+    if (typeof request === 'string' && request.startsWith('/opt/')) {
+      for (const dir of OPT_LAYERS) {
+        try {
+          return resolveFilename.call(this, dir + request.slice(4), parent, isMain, options);
+        } catch (e) {
+          if (!e || e.code !== 'MODULE_NOT_FOUND') throw e;
+        }
+      }
+    }
+    return resolveFilename.call(this, request, parent, isMain, options);
+  };
+}
+
 // searchNodePathFromESM lets ES modules import packages from the NODE_PATH
 // directories (the layers', cfnrun's NODE_PATH that stands for Lambda's
 // /var/runtime/node_modules), as Lambda's Node.js 18 and later runtimes
@@ -252,8 +278,9 @@ function isDir(p) {
 // The hook runs on a loader thread of its own (some 40 ms of CPU and 11 MB
 // on Node 20), so it is registered only before an ES module handler is
 // imported, and only when NODE_PATH names a directory besides the task
-// root; not for nodejs16.x and older, whose ES modules saw only their
-// own node_modules on Lambda.
+// root or the function has layers (for /opt/... paths); not for
+// nodejs16.x and older, whose ES modules saw only their own node_modules
+// on Lambda.
 let esmSearch = false;
 function searchNodePathFromESM() {
   if (esmSearch) return;
@@ -264,8 +291,8 @@ function searchNodePathFromESM() {
   const root = path.resolve(TASK_ROOT);
   const dirs = (process.env.NODE_PATH || '').split(path.delimiter)
     .filter((d) => d !== '' && path.resolve(d) !== root && isDir(d));
-  if (dirs.length === 0) return;
-  mod.register(pathToFileURL(path.join(__dirname, 'esm-search.cjs')).href, { data: { dirs } });
+  if (dirs.length === 0 && OPT_LAYERS.length === 0) return;
+  mod.register(pathToFileURL(path.join(__dirname, 'esm-search.cjs')).href, { data: { dirs, opt: OPT_LAYERS } });
 }
 
 function importESM(file) {

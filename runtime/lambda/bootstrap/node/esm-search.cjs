@@ -17,10 +17,26 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 let dirs = [];
+let opt = []; // the layers at /opt, the last one first (bootstrap.cjs)
 
 exports.initialize = (data) => {
   dirs = (data && data.dirs) || [];
+  opt = (data && data.opt) || [];
 };
+
+// optPath maps an import of a file under /opt (a path or a file: URL) to
+// the layer that has it, as Lambda merges the layers there; "" when none
+// does.
+function optPath(specifier) {
+  let rest = '';
+  if (specifier.startsWith('/opt/')) rest = specifier.slice(4);
+  else if (specifier.startsWith('file:///opt/')) rest = decodeURIComponent(specifier.slice(11));
+  else return '';
+  for (const d of opt) {
+    if (fs.existsSync(d + rest)) return pathToFileURL(d + rest).href;
+  }
+  return '';
+}
 
 // parents returns, for each NODE_PATH directory holding the package a bare
 // specifier names, a parent URL from which Node's own resolution finds it
@@ -41,6 +57,8 @@ function parents(specifier) {
 }
 
 exports.resolve = async (specifier, context, next) => {
+  const inLayer = opt.length > 0 ? optPath(specifier) : '';
+  if (inLayer !== '') return next(inLayer, context);
   try {
     return await next(specifier, context);
   } catch (e) {
