@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -31,7 +32,12 @@ type version struct {
 	// path-style URLs (/{stage}/...): the first that has the route serves
 	// it (resolve, fallThrough).
 	byStage map[string][]*capi
-	routes  []RouteInfo
+	// routes is what Routes lists, built on its first call from
+	// routeSrc: not on the way to serving (2,000 routes are ~340 kB of
+	// RouteInfo that only the banner and the control plane read).
+	routeSrc   []routeSource
+	routesOnce sync.Once
+	routes     []RouteInfo
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
 	// keepNames: its HTTP/1.1 connections keep header names as written
@@ -295,7 +301,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 						ds = append(ds, mds...)
 					}
 					n.endpoints[idx] = ep
-					v.routes = append(v.routes, routeInfo(ca, cs, ep, m))
+					v.routeSrc = append(v.routeSrc, routeSource{ca, cs, ep, m})
 				}
 			}
 		}
@@ -310,14 +316,6 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	}
 	for name, owners := range stageOwners {
 		v.byStage[name] = owners
-		if len(owners) > 1 {
-			for i := range v.routes {
-				r := &v.routes[i]
-				if r.Stage == name && r.APIID != owners[0].id {
-					r.HostStyle = shadowed(owners, name, r)
-				}
-			}
-		}
 	}
 	if len(t.APIs) > 0 {
 		for _, a := range t.APIs {
@@ -397,6 +395,40 @@ func dedupeStages(api *model.RestAPI, ds *diag.Diagnostics) []*model.Stage {
 			WithHint(fmt.Sprintf("AWS would fail the deployment (stage %q already exists); cfnrun up serves the stage from %s. Remove StageName from the Deployment or the duplicate Stage.", st.Name, keep.LogicalID)))
 	}
 	return out
+}
+
+// routeSource is what a RouteInfo is made of.
+type routeSource struct {
+	ca *capi
+	cs *cstage
+	ep *endpoint
+	m  *model.Method
+}
+
+// routeList returns the version's routes (Gateway.Routes), built once. A
+// route of an API whose stage name another API also has, and which an
+// API listed before it for that stage would answer, is addressed by
+// Host (HostStyle).
+func (v *version) routeList() []RouteInfo {
+	v.routesOnce.Do(func() {
+		v.routes = make([]RouteInfo, len(v.routeSrc))
+		for i, s := range v.routeSrc {
+			v.routes[i] = routeInfo(s.ca, s.cs, s.ep, s.m)
+		}
+		for name, owners := range v.byStage {
+			if len(owners) < 2 {
+				continue
+			}
+			for i := range v.routes {
+				r := &v.routes[i]
+				if r.Stage == name && r.APIID != owners[0].id {
+					r.HostStyle = shadowed(owners, name, r)
+				}
+			}
+		}
+		v.routeSrc = nil
+	})
+	return v.routes
 }
 
 func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {

@@ -311,7 +311,7 @@ func (g *Gateway) Routes() []RouteInfo {
 	if v == nil {
 		return nil
 	}
-	return v.routes
+	return v.routeList()
 }
 
 // RouteInfo is one served endpoint for the startup table.
