@@ -33,6 +33,7 @@ func TestAppendLogLine(t *testing.T) {
 		time.Date(2026, 1, 2, 3, 4, 5, 999999999, time.Local),
 		time.Now(),
 	}
+	st := &logStamp{}
 	for _, json := range []bool{false, true} {
 		for _, tm := range times {
 			for _, name := range names {
@@ -47,7 +48,7 @@ func TestAppendLogLine(t *testing.T) {
 					if err := h.Handle(context.Background(), r); err != nil {
 						t.Fatal(err)
 					}
-					got, ok := appendLogLine(nil, json, tm, name, id, msg)
+					got, ok := appendLogLine(nil, json, tm, name, id, msg, nil)
 					if !ok {
 						t.Errorf("json=%v %q %q: not formatted", json, name, msg)
 						continue
@@ -55,15 +56,22 @@ func TestAppendLogLine(t *testing.T) {
 					if string(got) != want.String() {
 						t.Errorf("json=%v:\n got %s\nwant %s", json, got, want.String())
 					}
+					// Twice through a time cache shared by every line
+					// (a hit the second time, a miss after another time).
+					for range 2 {
+						if got, _ := appendLogLine(nil, json, tm, name, id, msg, st); string(got) != want.String() {
+							t.Errorf("json=%v, time cache:\n got %s\nwant %s", json, got, want.String())
+						}
+					}
 				}
 			}
 		}
 	}
 	for _, odd := range []string{"caf\u00e9", "new\nline", "nul\x00", "del\x7f", "cr\r"} {
-		if b, ok := appendLogLine(nil, false, times[0], "Hello", id, odd); ok || len(b) != 0 {
+		if b, ok := appendLogLine(nil, false, times[0], "Hello", id, odd, nil); ok || len(b) != 0 {
 			t.Errorf("%q formatted (%q); want it left to the handler", odd, b)
 		}
-		if _, ok := appendLogLine(nil, true, times[0], odd, id, "END"); ok {
+		if _, ok := appendLogLine(nil, true, times[0], odd, id, "END", nil); ok {
 			t.Errorf("function %q formatted; want it left to the handler", odd)
 		}
 	}
@@ -165,9 +173,10 @@ func BenchmarkLogLine(b *testing.B) {
 	})
 	b.Run("service", func(b *testing.B) {
 		buf := make([]byte, 0, 512)
+		st := &logStamp{}
 		b.ReportAllocs()
 		for b.Loop() {
-			buf, _ = appendLogLine(buf[:0], false, time.Now(), "Hello", id, msg)
+			buf, _ = appendLogLine(buf[:0], false, time.Now(), "Hello", id, msg, st)
 			_, _ = io.Discard.Write(buf)
 		}
 	})

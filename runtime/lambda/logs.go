@@ -41,6 +41,9 @@ const (
 type logState struct {
 	mu sync.Mutex
 
+	// stamp is the time of the last line written (emitLocked).
+	stamp logStamp
+
 	pipe *os.File // the read end of the process's stdout and stderr
 	rc   syscall.RawConn
 	fd   int // the pipe's descriptor (non-blocking); -1 when not read directly
@@ -589,9 +592,9 @@ func (in *instance) emitLocked(id string, line, second []byte) {
 		if in.fn.plainName {
 			format = appendPlainLogLine
 		}
-		b, ok := format((*bp)[:0], json, now, in.fn.name, id, bytesView(line))
+		b, ok := format((*bp)[:0], json, now, in.fn.name, id, bytesView(line), &in.logs.stamp)
 		if ok && len(second) > 0 {
-			b, ok = format(b, json, now, in.fn.name, id, bytesView(second))
+			b, ok = format(b, json, now, in.fn.name, id, bytesView(second), &in.logs.stamp)
 		}
 		if ok {
 			_, _ = w.Write(b)
@@ -625,16 +628,28 @@ var lineBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 // handler. Through the handler, a record costs a few µs of quoting
 // (strconv, rune by rune) and finding its caller's program counter, three
 // times per invocation (TestAppendLogLine holds the two formats equal).
-func appendLogLine(b []byte, json bool, t time.Time, function, id, msg string) ([]byte, bool) {
+//
+// st, when not nil, keeps the text format's time of the last line: lines
+// written within one millisecond (an invocation's three, and other
+// instances' under load) share its formatting.
+func appendLogLine(b []byte, json bool, t time.Time, function, id, msg string, st *logStamp) ([]byte, bool) {
 	if !plainLogText(function) || !plainLogText(id) {
 		return b, false
 	}
-	return appendPlainLogLine(b, json, t, function, id, msg)
+	return appendPlainLogLine(b, json, t, function, id, msg, st)
+}
+
+// logStamp is a line's time as the text format writes it, and the
+// millisecond (Unix) it stands for.
+type logStamp struct {
+	ms  int64
+	n   int
+	buf [48]byte
 }
 
 // appendPlainLogLine is appendLogLine for a function name and an id known
 // to be plain text (the service's own ids; names checked once).
-func appendPlainLogLine(b []byte, json bool, t time.Time, function, id, msg string) ([]byte, bool) {
+func appendPlainLogLine(b []byte, json bool, t time.Time, function, id, msg string, st *logStamp) ([]byte, bool) {
 	if !plainLogText(msg) {
 		return b, false
 	}
@@ -653,11 +668,19 @@ func appendPlainLogLine(b []byte, json bool, t time.Time, function, id, msg stri
 		return append(b, "\"}\n"...), true
 	}
 	b = append(b, "time="...)
-	// slog's appendRFC3339Millis: RFC 3339 with exactly three decimals.
-	n := len(b)
-	b = t.Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
-	const prefixLen = len("2006-01-02T15:04:05.000")
-	b = append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+	if ms := t.UnixMilli(); st != nil && st.n > 0 && st.ms == ms {
+		b = append(b, st.buf[:st.n]...)
+	} else {
+		// slog's appendRFC3339Millis: RFC 3339 with exactly three
+		// decimals.
+		n := len(b)
+		b = t.Truncate(time.Millisecond).Add(time.Millisecond/10).AppendFormat(b, time.RFC3339Nano)
+		const prefixLen = len("2006-01-02T15:04:05.000")
+		b = append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+		if st != nil && len(b)-n <= len(st.buf) {
+			st.ms, st.n = ms, copy(st.buf[:], b[n:])
+		}
+	}
 	b = append(b, " level=INFO msg="...)
 	b = appendLogValue(b, msg)
 	b = append(b, " function="...)
@@ -703,12 +726,24 @@ func appendLogEscaped(b []byte, s string) []byte {
 // appendLogValue appends plain text as slog's TextHandler writes a string:
 // quoted when it is empty or holds a space, '=', '"' or a tab.
 func appendLogValue(b []byte, s string) []byte {
-	if s != "" && !strings.ContainsAny(s, " =\"\t") {
+	if s != "" && !needsLogQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
 	b = appendLogEscaped(b, s)
 	return append(b, '"')
+}
+
+// needsLogQuotes reports whether plain text holds a space, '=', '"' or a
+// tab (a byte loop: strings.ContainsAny builds its set on every call).
+func needsLogQuotes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '=', '"', '\t':
+			return true
+		}
+	}
+	return false
 }
 
 func (in *instance) logging() bool {
