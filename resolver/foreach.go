@@ -43,6 +43,7 @@ func (s *stack) expandFields(fields []cfn.Field, depth int) []cfn.Field {
 	if !loops {
 		return fields
 	}
+	s.forEachExpanded = true
 	var out []cfn.Field
 	for _, f := range fields {
 		if !strings.HasPrefix(f.Key, forEachPrefix) {

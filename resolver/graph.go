@@ -398,7 +398,7 @@ func (s *stack) buildGraph() []*model.Node {
 			Generated: r.generated}
 		if s.opts.LazyProps && !s.opts.FindingsOnly {
 			if s.lazyValues == nil {
-				s.lazyValues = new(lockedArena)
+				s.lazyValues = &lockedArena{src: s.jsonSrc}
 			}
 			n.SetPropsSource(s.lazyValues.source(r.props))
 		}
@@ -459,6 +459,9 @@ type lockedArena struct {
 	mu      sync.Mutex
 	a       valueArena
 	sources []cfnProps
+	// src is the stack's jsonSrc: the template's text, when its nodes
+	// may be compared by it.
+	src []byte
 }
 
 func (a *lockedArena) source(n *cfn.Node) *cfnProps {
@@ -481,6 +484,11 @@ func (p *cfnProps) Equal(other model.PropsSource) (eq, ok bool) {
 	o, ok := other.(*cfnProps)
 	if !ok {
 		return false, false
+	}
+	if p.arena.src != nil && o.arena.src != nil && cfn.SameText(p.n, p.arena.src, o.n, o.arena.src) {
+		// Written the same: the same tree, so the same Props (most
+		// resources of a diff), without walking both.
+		return true, true
 	}
 	return equalConverted(p.n, o.n), true
 }

@@ -2,12 +2,14 @@ package resolver
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/cfnrun/cfnrun/internal/gen"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
@@ -195,6 +197,68 @@ func TestLazyProps(t *testing.T) {
 	for i, n := range lazy.Template.Nodes {
 		if got, want := n.Properties(), eager.Template.Nodes[i].Props; (got == nil) != (want == nil) || got != nil && got.Range != want.Range {
 			t.Errorf("%s: Properties() range %v, eager %v", n.Address, got, want)
+		}
+	}
+}
+
+// TestSameTextProps: the Props built on demand of two JSON templates are
+// compared by their text when the JSON reader read both and nothing
+// rewrote them, and that answer (true only) agrees with the walk; a
+// template with Fn::ForEach is never compared by its text.
+func TestSameTextProps(t *testing.T) {
+	dir := t.TempDir()
+	resolveGen := func(variant int) *model.Template {
+		src, _ := gen.CFNJSON(300, variant)
+		path := filepath.Join(dir, fmt.Sprintf("v%d.json", variant))
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := Resolve(context.Background(), []string{path}, Options{StackName: "s", AllowExtensions: true, LazyProps: true})
+		if r.Template == nil || len(r.Template.Nodes) < 200 {
+			t.Fatalf("variant %d does not resolve: %v", variant, r.Diags.Errors())
+		}
+		return r.Template
+	}
+	old, nw := resolveGen(0), resolveGen(1)
+	byText, walked := 0, 0
+	for _, a := range old.Nodes {
+		pa, ok := a.PropsSource().(*cfnProps)
+		if !ok || pa.arena.src == nil {
+			t.Fatalf("%s: no text to compare by (source %T)", a.Address, a.PropsSource())
+		}
+		for _, b := range nw.Nodes {
+			pb := b.PropsSource().(*cfnProps)
+			walk := equalConverted(pa.n, pb.n)
+			if cfn.SameText(pa.n, pa.arena.src, pb.n, pb.arena.src) {
+				byText++
+				if !walk {
+					t.Fatalf("%s and %s: written the same, but the walk finds them different", a.Address, b.Address)
+				}
+			} else if walk {
+				walked++
+			}
+			if eq, _ := pa.Equal(pb); eq != walk {
+				t.Fatalf("%s and %s: Equal %v, the walk %v", a.Address, b.Address, eq, walk)
+			}
+		}
+	}
+	if byText < len(old.Nodes)/2 {
+		t.Fatalf("only %d pairs of %d nodes compared by their text", byText, len(old.Nodes))
+	}
+	t.Logf("%d pairs equal by their text, %d more by the walk", byText, walked)
+
+	path := filepath.Join(dir, "foreach.json")
+	src := `{"Transform": "AWS::LanguageExtensions", "Resources": {"Fn::ForEach::Topics": ["Name", ["A", "B"], {"Topic${Name}": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": {"Fn::Sub": "t-${Name}"}}}}]}}`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := Resolve(context.Background(), []string{path}, Options{StackName: "s", LazyProps: true})
+	if r.Template == nil || len(r.Template.Nodes) != 2 {
+		t.Fatalf("the Fn::ForEach template resolves to %v: %v", r.Template, r.Diags)
+	}
+	for _, n := range r.Template.Nodes {
+		if p := n.PropsSource().(*cfnProps); p.arena.src != nil {
+			t.Errorf("%s: an Fn::ForEach copy is compared by the loop's text", n.Address)
 		}
 	}
 }

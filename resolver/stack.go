@@ -127,6 +127,11 @@ type stack struct {
 	setUsed                                          map[string]bool
 	values                                           valueArena   // backs every Node.Props tree of this stack
 	lazyValues                                       *lockedArena // the same for Props built on demand (Options.LazyProps); made on first use
+	// jsonSrc is the template's source when the JSON reader read it and
+	// nothing rewrote its tree (no Fn::ForEach): the Props built on
+	// demand may then be compared by their text (cfn.SameText).
+	jsonSrc         []byte
+	forEachExpanded bool // expandForEach rewrote a section
 	// orphans are methods that could not be attached to an API of the
 	// template (a mistyped RestApiId, say): they are not served, but their
 	// own properties are still checked, so one typo does not hide others.
@@ -165,7 +170,7 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 // and checked as read.
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
-	root, diags := cfn.Parse(file, src)
+	root, diags, readAsJSON := cfn.ParseJSON(file, src)
 	s := &stack{ctx: ctx, file: file, files: files, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
 		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits), subs: new(subCache)}
@@ -196,6 +201,9 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 	}
 	if !s.alive() {
 		return t, s.diags, false
+	}
+	if readAsJSON && !s.forEachExpanded {
+		s.jsonSrc = src
 	}
 	// The schema check reads only the template's tree, which nothing
 	// changes once Fn::ForEach is expanded: it runs on another core while

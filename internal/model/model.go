@@ -190,6 +190,9 @@ func (n *Node) SetPropsSource(src PropsSource) {
 	n.lazy = src
 }
 
+// PropsSource returns the source SetPropsSource gave n, or nil.
+func (n *Node) PropsSource() PropsSource { return n.lazy }
+
 // Properties returns n.Props, built first when n has a PropsSource. It is
 // safe to call from several goroutines.
 func (n *Node) Properties() *Value {

@@ -93,27 +93,71 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 
 func giveUp() { panic(errGiveUp{}) }
 
-// space skips JSON whitespace, keeping the line count.
+// SameText reports whether a and b, nodes of templates the JSON reader
+// read (ParseJSON; srcA and srcB their sources), are written the same:
+// the same text from a node's first byte to the end of its last token's
+// span, and the same last token. Then they are the same tree (the same
+// keys, values, kinds and scalar types), the nodes the reader made from
+// the same bytes. The last token is compared on its own because an
+// escaped string's span ends inside the token (strSpan). false says
+// nothing: the same tree may be written differently. Not for nodes any
+// code rewrote after reading (Fn::ForEach copies keep the loop's spans).
+func SameText(a *Node, srcA []byte, b *Node, srcB []byte) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	la, lb := lastToken(a), lastToken(b)
+	if la.Kind != lb.Kind || la.Type != lb.Type || la.Value != lb.Value {
+		return false
+	}
+	fa, ta, fb, tb := int(a.Span.start.byte), int(la.Span.end.byte), int(b.Span.start.byte), int(lb.Span.end.byte)
+	if fa < 0 || fa > ta || ta > len(srcA) || fb < 0 || fb > tb || tb > len(srcB) {
+		return false
+	}
+	return string(srcA[fa:ta]) == string(srcB[fb:tb])
+}
+
+// lastToken is the node of n's last token: n itself, or its last item's
+// or last value's, down to a scalar or an empty collection.
+func lastToken(n *Node) *Node {
+	for {
+		switch {
+		case n.Kind == Mapping && len(n.Fields) > 0:
+			n = n.Fields[len(n.Fields)-1].Value
+		case n.Kind == Sequence && len(n.Items) > 0:
+			n = n.Items[len(n.Items)-1]
+		default:
+			return n
+		}
+	}
+}
+
+// space skips JSON whitespace, keeping the line count. The offset is a
+// local (a register) while it runs: pretty-printed templates are mostly
+// indentation.
 func (r *jsonReader) space() {
-	for r.off < len(r.src) {
-		switch r.src[r.off] {
-		case '\n':
-			r.off++
-			r.line, r.lineStart, r.extra = r.line+1, r.off, 0
+	src, off := r.src, r.off
+	for off < len(src) {
+		switch src[off] {
 		case ' ', '\t':
-			r.off++
+			off++
+		case '\n':
+			off++
+			r.line, r.lineStart, r.extra = r.line+1, off, 0
 		case '\r':
 			// CRLF is whitespace; a CR alone is a line break to the
 			// general path (YAML), which places what follows on the
 			// next line: leave that to it.
-			if r.off+1 >= len(r.src) || r.src[r.off+1] != '\n' {
+			if off+1 >= len(src) || src[off+1] != '\n' {
 				giveUp()
 			}
-			r.off++
+			off++
 		default:
+			r.off = off
 			return
 		}
 	}
+	r.off = off
 }
 
 // column is the rune column of byte off on the current line, which is

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,4 +222,136 @@ func TestPlainRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameTree reports whether a and b are the same tree: kinds, scalar types
+// and values, keys, items, in order.
+func sameTree(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Type != b.Type || a.Value != b.Value || len(a.Fields) != len(b.Fields) || len(a.Items) != len(b.Items) {
+		return false
+	}
+	for i := range a.Fields {
+		if a.Fields[i].Key != b.Fields[i].Key || !sameTree(a.Fields[i].Value, b.Fields[i].Value) {
+			return false
+		}
+	}
+	for i := range a.Items {
+		if !sameTree(a.Items[i], b.Items[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestSameText: two nodes SameText finds written the same are the same
+// tree. Random JSON values whose tokens include escaped strings whose span
+// ends inside the token (two of them with the same span text and
+// different values), numbers that are prefixes of others, empty
+// collections and multi-byte text; pairs equal, or one token apart
+// (often the last), or unrelated; each with its own layout.
+func TestSameText(t *testing.T) {
+	tokens := []string{`"\u0041\u0042"`, `"\u00410"`, `"a\"b"`, `"a\""`, `"a\\"`, `"x"`, `""`, `"é"`, `"\u00e9"`, `1`, `12`, `1.0`, `-0`,
+		`true`, `false`, `null`, `{}`, `[]`, `"Ref"`, `"Fn::Sub"`}
+	keys := []string{`"a"`, `"b"`, `"Ref"`, `"Fn::Sub"`, `"c\u0064"`} // distinct once decoded
+	r := rand.New(rand.NewPCG(7, 11))
+	// A value as a list of tokens and punctuation, so that one token can
+	// be swapped for another.
+	var gen func(depth int) []string
+	gen = func(depth int) []string {
+		switch k := r.IntN(6); {
+		case depth <= 0 || k < 3:
+			return []string{tokens[r.IntN(len(tokens))]}
+		case k == 3:
+			out := []string{"["}
+			for i := range 1 + r.IntN(3) {
+				if i > 0 {
+					out = append(out, ",")
+				}
+				out = append(out, gen(depth-1)...)
+			}
+			return append(out, "]")
+		default:
+			out := []string{"{"}
+			perm := r.Perm(len(keys)) // no repeated key: the reader leaves those to the general path
+			for i := range 1 + r.IntN(3) {
+				if i > 0 {
+					out = append(out, ",")
+				}
+				out = append(out, keys[perm[i]], ":")
+				out = append(out, gen(depth-1)...)
+			}
+			return append(out, "}")
+		}
+	}
+	isToken := func(s string) bool { return s != "[" && s != "]" && s != "{" && s != "}" && s != "," && s != ":" }
+	props := func(src []byte) *Node {
+		root, diags, json := ParseJSON("t.json", src)
+		if !json || len(diags) > 0 {
+			t.Fatalf("the JSON reader did not read %s: %v", src, diags)
+		}
+		return root.Get("Resources").Get("R").Get("Properties")
+	}
+	layout := func(parts []string, seed uint64) []byte {
+		r := rand.New(rand.NewPCG(seed, 3))
+		var b strings.Builder
+		b.WriteString("{\"Resources\": {\"R\": {\"Type\": \"X\",\n  \"Properties\": ")
+		for _, p := range parts {
+			b.WriteString(p)
+			switch r.IntN(4) {
+			case 0:
+				b.WriteString(" ")
+			case 1:
+				b.WriteString("\n    ")
+			}
+		}
+		b.WriteString(strings.Repeat(" ", r.IntN(3)) + "}}}\n")
+		return []byte(b.String())
+	}
+	same, equal := 0, 0
+	for i := range 100000 {
+		a := gen(4)
+		b := slices.Clone(a)
+		switch r.IntN(3) {
+		case 0:
+			// one token swapped, the last one half the time
+			var at []int
+			for j, p := range b {
+				if isToken(p) && (j+1 == len(b) || b[j+1] != ":") { // a value, not a key
+					at = append(at, j)
+				}
+			}
+			j := at[len(at)-1]
+			if r.IntN(2) == 0 {
+				j = at[r.IntN(len(at))]
+			}
+			b[j] = tokens[r.IntN(len(tokens))]
+		case 1:
+			b = gen(4)
+		}
+		seedA, seedB := r.Uint64(), r.Uint64()
+		if r.IntN(3) > 0 {
+			seedB = seedA // the same layout
+		}
+		srcA, srcB := layout(a, seedA), layout(b, seedB)
+		na, nb := props(srcA), props(srcB)
+		eq := sameTree(na, nb)
+		if eq {
+			equal++
+		}
+		if SameText(na, srcA, nb, srcB) {
+			same++
+			if !eq {
+				t.Fatalf("pair %d: SameText but different trees:\n%s\n%s", i, srcA, srcB)
+			}
+		}
+	}
+	// Both answers exercised: pairs written the same, and equal pairs
+	// written differently.
+	if same < 10000 || equal < same {
+		t.Fatalf("%d pairs written the same, %d equal: the pairs no longer exercise SameText", same, equal)
+	}
+	t.Logf("%d of 100000 pairs equal, %d found by their text", equal, same)
 }

@@ -57,18 +57,26 @@ const (
 // nothing could be read. The tree's strings may share src's memory: src
 // must not change while the tree is in use.
 func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
+	root, diags, _ := ParseJSON(filename, src)
+	return root, diags
+}
+
+// ParseJSON is Parse, and says whether the JSON reader read the template:
+// then SameText may compare its nodes by their text.
+func ParseJSON(filename string, src []byte) (_ *Node, _ diag.Diagnostics, json bool) {
 	p := &parser{file: filename, src: src}
 	p.arena.size(len(src))
 	if !p.checkUTF8() {
-		return nil, p.diags
+		return nil, p.diags, false
 	}
 	if root, ok := p.readJSON(); ok {
-		return root, p.diags
+		return root, p.diags, true
 	}
 	if root, ok := p.readYAML(); ok {
-		return root, p.diags
+		return root, p.diags, false
 	}
-	return p.general()
+	root, diags := p.general()
+	return root, diags, false
 }
 
 // general reads any template through yaml.v3, reporting every problem.
