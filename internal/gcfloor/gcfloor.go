@@ -43,16 +43,26 @@ func Start(bytes uint64) (stop func()) {
 	users++
 	floor = max(floor, bytes)
 	if users == 1 {
-		prev = debug.SetGCPercent(100)
-		debug.SetGCPercent(prev)
+		// GOGC read, not set to 100 and back: in that moment an
+		// allocation on another goroutine could start a collection.
+		prev = gcPercent()
+		arm(gen)
 		if prev < 0 {
 			// Off for a moment (internal/shortheap holds collections
 			// back until the heap is built, then restores the
 			// default itself): the default is what to come back to.
+			// The live heap the last collection measured is from
+			// before the heap was built (up: 0.2 MB then, 20 MB
+			// now, all of it kept), so what is in use now counts as
+			// live: a goal of live + floor taken from the old
+			// figure started a collection as the gateway began to
+			// serve, during the first request (up 2,000 to the first
+			// 200: 1.14x the wall time, 1.17x the CPU, +230 faults).
 			prev = 100
+			startFrom(inUse())
+		} else {
+			tuneLocked()
 		}
-		arm(gen)
-		tuneLocked()
 	}
 	var once sync.Once
 	return func() { once.Do(release) }
@@ -92,6 +102,38 @@ var samples = []metrics.Sample{
 	{Name: "/gc/heap/live:bytes"},
 	{Name: "/gc/scan/stack:bytes"},
 	{Name: "/gc/scan/globals:bytes"},
+}
+
+var (
+	gogc  = []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	inuse = []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+)
+
+// gcPercent is GOGC as it is (-1 when off).
+func gcPercent() int {
+	metrics.Read(gogc)
+	if gogc[0].Value.Kind() != metrics.KindUint64 {
+		return 100
+	}
+	return int(int64(gogc[0].Value.Uint64()))
+}
+
+// inUse is the heap's objects now, live or not yet swept.
+func inUse() uint64 {
+	metrics.Read(inuse)
+	if inuse[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return inuse[0].Value.Uint64()
+}
+
+// startFrom sets a GOGC whose goal is at least heap + floor, for a heap
+// built with collections off: the runtime's minimum term
+// (heapMinimum×GOGC/100) reaches it while the goal's live term, from
+// the last collection, is smaller. The first collection after it tunes
+// from what it finds live (arm).
+func startFrom(heap uint64) {
+	debug.SetGCPercent(int(max((heap+floor)*100/heapMinimum, 100)))
 }
 
 func tuneLocked() {

@@ -68,3 +68,43 @@ func TestGoalIsLivePlusFloor(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 }
+
+// TestStartAfterHeapBuilt: Start with collections off (internal/shortheap
+// while a command builds its heap, as up does before it serves) puts the
+// next collection floor bytes past the heap in use, not past the live heap
+// the last collection measured before the heap was built: that goal was
+// below the heap already there, and a collection started as the gateway
+// began to serve.
+func TestStartAfterHeapBuilt(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: gcfloor leaves it alone")
+	}
+	before := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(before)
+	runtime.GC() // a small live heap measured, as shortheap's collection measures it
+	keep := make([][]byte, 0, 384)
+	for range 384 {
+		keep = append(keep, make([]byte, 64<<10)) // 24 MiB built with collections off
+	}
+	const floor = 8 << 20
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	heap, cycles := s[0].Value.Uint64(), s[2].Value.Uint64()
+	stop := Start(floor)
+	defer stop()
+	metrics.Read(s)
+	goal := s[1].Value.Uint64()
+	t.Logf("heap in use %d, goal %d", heap, goal)
+	if goal < heap+floor-floor/8 {
+		t.Errorf("heap goal %d with %d in use and a floor of %d: want at least about %d", goal, heap, floor, heap+floor)
+	}
+	if s[2].Value.Uint64() != cycles {
+		t.Errorf("a collection ran as Start began")
+	}
+	if p := debug.SetGCPercent(-1); p < 100 {
+		t.Errorf("GOGC %d after Start, want collections on again (>= 100)", p)
+	} else {
+		debug.SetGCPercent(p)
+	}
+	runtime.KeepAlive(keep)
+}
