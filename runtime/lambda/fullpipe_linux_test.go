@@ -1,6 +1,8 @@
 package lambda
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -137,5 +139,97 @@ def handler(e, ctx):
 	}
 	if txt := logs.text(); strings.Contains(txt, "EAGAIN") || strings.Contains(txt, "Unhandled") {
 		t.Errorf("log:\n%s", txt)
+	}
+}
+
+// TestPythonPrintOnFullNonBlockingPipe: a process sharing the Python
+// instance's output pipe (a child with inherited stdout) may make it
+// non-blocking. print and the root logger then found a full pipe
+// failing with EAGAIN: print raised BlockingIOError in the handler, and
+// what the bootstrap flushed at the end of the invocation was dropped. The
+// bootstrap's streams make the pipe blocking again and wait for cfnrun,
+// asleep: every line is logged, and the handler returns.
+func TestPythonPrintOnFullNonBlockingPipe(t *testing.T) {
+	handler := handlerFor(t, "python3.12")
+	s, logs := newTestService(t, Config{Concurrency: 1})
+	logs.keep = true
+	const lines = 3000 // ~300 KB: several times the pipe's 64 KiB
+	dir := writeFiles(t, t.TempDir(), map[string]string{
+		"app.py": `import logging, os, sys, time
+
+def handler(e, ctx):
+    while e.get("gate") and not os.path.exists(e["gate"]):
+        time.sleep(0.01)
+    if e.get("nonblock"):
+        os.set_blocking(1, False)  # what a child sharing the pipe may do
+        os.set_blocking(2, False)
+    for i in range(e["lines"]):
+        print("line %05d %s" % (i, "x" * 90))
+    logging.getLogger().warning("logged %d", e["lines"])
+    sys.stderr.write("err %d\n" % e["lines"])
+    return {"pid": os.getpid()}
+`,
+	})
+	load(t, s, Function{Name: "f", Runtime: "python3.12", Handler: handler, CodeDir: dir, Timeout: 30 * time.Second})
+	fn := s.lookup("f")
+	res := invoke(t, s, "f", `{"lines":0}`)
+	var out struct{ PID int }
+	if res.FunctionError != "" || json.Unmarshal(res.Payload, &out) != nil || out.PID == 0 {
+		t.Fatalf("first invocation: %s %s", res.FunctionError, res.Payload)
+	}
+	fn.mu.Lock()
+	var in *instance
+	for i := range fn.all {
+		in = i
+	}
+	fn.mu.Unlock()
+
+	// cfnrun stops reading the pipe while the handler prints.
+	gate := filepath.Join(t.TempDir(), "gate")
+	done := make(chan Result, 1)
+	go func() {
+		done <- invoke(t, s, "f", fmt.Sprintf(`{"nonblock":true,"lines":%d,"gate":%q}`, lines, gate))
+	}()
+	waitFor(t, func() bool {
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		return in.cur != nil && in.cur.delivered
+	})
+	in.logs.mu.Lock()
+	if err := os.WriteFile(gate, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wchan := "/proc/" + strconv.Itoa(out.PID) + "/wchan"
+	waiting := false
+	for deadline := time.Now().Add(10 * time.Second); !waiting && time.Now().Before(deadline); {
+		select {
+		case r := <-done:
+			in.logs.mu.Unlock()
+			t.Fatalf("the invocation ended while cfnrun did not read the pipe: %s %s", r.FunctionError, r.Payload)
+		default:
+		}
+		b, _ := os.ReadFile(wchan)
+		waiting = strings.Contains(string(b), "pipe_write")
+		time.Sleep(10 * time.Millisecond)
+	}
+	in.logs.mu.Unlock()
+	if !waiting {
+		t.Errorf("the instance did not wait in a write to its full pipe")
+	}
+	r := <-done
+	if r.FunctionError != "" {
+		t.Fatalf("the invocation failed: %s %s", r.FunctionError, r.Payload)
+	}
+	logs.waitLog(t, "END RequestId: "+r.RequestID)
+	text := logs.text()
+	for i := 0; i < lines; i++ {
+		if want := fmt.Sprintf("INFO line %05d ", i); !strings.Contains(text, want) {
+			t.Fatalf("line %d of the handler's output is not in the log", i)
+		}
+	}
+	for _, want := range []string{"logged " + strconv.Itoa(lines), "INFO err " + strconv.Itoa(lines)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in the log", want)
+		}
 	}
 }

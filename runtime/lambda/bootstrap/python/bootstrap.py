@@ -25,6 +25,7 @@
 import collections
 import decimal
 import importlib
+import io
 import json
 import logging
 import os
@@ -136,6 +137,46 @@ class MarkedStream:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
+
+
+class PipeWriter(io.RawIOBase):
+    """File descriptor 1 or 2 (the output pipe) under the standard streams.
+    A process that shares the pipe (a child with inherited stdout) may make
+    it non-blocking: a write to a full pipe then fails with EAGAIN, which
+    print raised in the handler as BlockingIOError (and the bootstrap's
+    flush at the end of the invocation dropped). Here the pipe is made
+    blocking again and the write waits for cfnrun to read, asleep."""
+
+    def __init__(self, fd):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return self._fd
+
+    def isatty(self):
+        return os.isatty(self._fd)
+
+    def write(self, b):
+        while True:
+            try:
+                return os.write(self._fd, b)
+            except BlockingIOError:
+                os.set_blocking(self._fd, True)
+
+
+def pipe_stream(old):
+    """A text stream like old (stdout or stderr) over a PipeWriter."""
+    try:
+        fd = old.fileno()
+    except (AttributeError, OSError, ValueError):
+        return old
+    old.flush()
+    return io.TextIOWrapper(io.BufferedWriter(PipeWriter(fd)), encoding=old.encoding, errors=old.errors,
+                            line_buffering=old.line_buffering, write_through=getattr(old, "write_through", False))
 
 
 def post(path, body, error_type=None):
@@ -326,8 +367,8 @@ def main():
         sys.stderr.write("cfnrun python bootstrap: AWS_LAMBDA_RUNTIME_API is not set\n")
         sys.exit(1)
     client = RuntimeClient(API)
-    out = MarkedStream(sys.stdout)
-    err = MarkedStream(sys.stderr, out)
+    out = MarkedStream(pipe_stream(sys.stdout))
+    err = MarkedStream(pipe_stream(sys.stderr), out)
     sys.stdout, sys.stderr = out, err
     setup_logging()
     try:
