@@ -31,6 +31,10 @@ type codeState struct {
 	// which speak the Runtime API over a socket it inherits (fd 3,
 	// runtimeAPIFDEnv) instead of a loopback TCP connection.
 	private bool
+	// bootstrap is set when the instance runs one of cfnrun's
+	// bootstraps (node, python), which mark their output and may answer
+	// through it with the instance's token (tokenEnv).
+	bootstrap bool
 }
 
 // codeFor returns the code state of generation gen, building it when the
@@ -135,6 +139,7 @@ func (fn *function) resolveCode() *codeState {
 		}
 	}
 	c.private = rtDir != "" && privateAPIs
+	c.bootstrap = rtDir != ""
 	c.argv, c.entrypoint, c.err = fn.command(c, rtDir)
 	c.env = fn.environ(c, rtDir)
 	return c

@@ -246,6 +246,12 @@ func (fn *function) startInstance(inv *invocation, gen int) (*instance, *Result,
 		in.pipeAnswers = true
 		cmd.Env = append(cmd.Env, answerPipeEnv+"=1")
 	}
+	if code.bootstrap {
+		tok := newToken()
+		in.logs.markPre = []byte("\x1ecfnrun" + tok + ":")
+		in.logs.framePre = []byte("\x1ecfnrun" + tok + ">")
+		cmd.Env = append(cmd.Env, tokenEnv+"="+tok)
+	}
 	cmd.Dir = code.taskRoot
 	cmd.Stdout, cmd.Stderr = pw, pw
 	cmd.SysProcAttr = sysProcAttr()

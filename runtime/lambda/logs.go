@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -77,6 +78,11 @@ type logState struct {
 	// wakes the pump (wakePumpLocked).
 	pumping bool
 
+	// markPre and framePre are the instance's mark and answer frame
+	// prefixes, with its token; nil when it has none (no marks, no
+	// frames).
+	markPre, framePre []byte
+
 	tail   []byte // the log tail of the invocation tailID, when it asked for one
 	tailID string
 	msg    []byte // where START, END and REPORT are put together
@@ -86,7 +92,15 @@ type logState struct {
 // before the first output of each invocation (in the same write), and for
 // an invocation handed ahead before anything else it does:
 //
-//	\x1ecfnrun:REQUEST-ID\n
+//	\x1ecfnrunTOKEN:REQUEST-ID\n
+//
+// TOKEN is the instance's own (startInstance makes it, tokenEnv: 16 random hex
+// digits the bootstrap takes from its environment and removes before the
+// handler loads), so a handler that prints what looks like a mark or an
+// answer frame, with its own request id, is logged as output: it cannot
+// move the attribution of output, hold the log, or answer in place of its
+// return value. Instances of other runtimes have no token: their output
+// holds no marks.
 //
 // An instance that takes events ahead starts an invocation before cfnrun
 // has read the answer to the one before it, so the time at which output
@@ -98,16 +112,25 @@ type logState struct {
 // that one.
 const (
 	markByte    = 0x1e
-	markPrefix  = "\x1ecfnrun:"
 	maxMarkedID = 64
 )
+
+// tokenEnv passes an instance of cfnrun's bootstraps its token.
+const tokenEnv = "_CFNRUN_TOKEN"
+
+// newToken returns an instance token: 16 random hex digits.
+func newToken() string {
+	var b [16]byte
+	putHex(b[:], rand.Uint64(), 16)
+	return string(b[:])
+}
 
 // Answer frames. cfnrun's Node.js bootstrap writes the answer to an
 // invocation to its output pipe, not to the Runtime API, when the whole
 // write fits in PIPE_BUF (atomic: a child process's output cannot land in
 // the middle of it) and the instance was started with answerPipeEnv:
 //
-//	\x1ecfnrun>REQUEST-ID LENGTH\n BODY
+//	\x1ecfnrunTOKEN>REQUEST-ID LENGTH\n BODY
 //
 // (no space before BODY, whose LENGTH is in bytes). It stands for POST
 // /invocation/REQUEST-ID/response with BODY followed by GET
@@ -119,7 +142,6 @@ const (
 // output, so END has nothing left to read). Errors, and answers too large
 // for one atomic write, still go to the Runtime API.
 const (
-	answerPrefix = "\x1ecfnrun>"
 	// maxPipeAnswer bounds a frame: PIPE_BUF, what Linux writes to a pipe
 	// atomically.
 	maxPipeAnswer = 4096
@@ -128,14 +150,17 @@ const (
 // parseAnswer reads an answer frame at the start of b: the request id,
 // where the body starts and the frame's whole length; size 0 when b does
 // not start with a frame, -1 when it may but is incomplete.
-func parseAnswer(b []byte) (id string, body, size int) {
+func parseAnswer(b, answerPrefix []byte) (id string, body, size int) {
+	if len(answerPrefix) == 0 {
+		return "", 0, 0
+	}
 	if len(b) < len(answerPrefix) {
-		if bytes.HasPrefix([]byte(answerPrefix), b) {
+		if bytes.HasPrefix(answerPrefix, b) {
 			return "", 0, -1
 		}
 		return "", 0, 0
 	}
-	if !bytes.HasPrefix(b, []byte(answerPrefix)) {
+	if !bytes.HasPrefix(b, answerPrefix) {
 		return "", 0, 0
 	}
 	rest := b[len(answerPrefix):]
@@ -173,14 +198,17 @@ func parseAnswer(b []byte) (id string, body, size int) {
 // parseMark reads a mark at the start of b: the request id and the mark's
 // length; size 0 when b does not start with a mark, -1 when it may but is
 // incomplete.
-func parseMark(b []byte) (id string, size int) {
+func parseMark(b, markPrefix []byte) (id string, size int) {
+	if len(markPrefix) == 0 {
+		return "", 0
+	}
 	if len(b) < len(markPrefix) {
-		if bytes.HasPrefix([]byte(markPrefix), b) {
+		if bytes.HasPrefix(markPrefix, b) {
 			return "", -1
 		}
 		return "", 0
 	}
-	if !bytes.HasPrefix(b, []byte(markPrefix)) {
+	if !bytes.HasPrefix(b, markPrefix) {
 		return "", 0
 	}
 	rest := b[len(markPrefix):]
@@ -358,7 +386,7 @@ func (in *instance) takeAnswers() bool {
 		id, body, size := "", 0, 0
 		if l.frame {
 			l.frame = false
-			id, body, size = parseAnswer(l.buf[:l.n])
+			id, body, size = parseAnswer(l.buf[:l.n], l.framePre)
 		}
 		if size <= 0 {
 			l.pumping, l.handing = false, false
@@ -456,7 +484,7 @@ func (in *instance) processLocked() {
 		}
 		at := scan + mk
 		if in.pipeAnswers {
-			_, _, fsize := parseAnswer(buf[at:n])
+			_, _, fsize := parseAnswer(buf[at:n], l.framePre)
 			if fsize < 0 {
 				break // the rest of the frame is still to come
 			}
@@ -473,7 +501,7 @@ func (in *instance) processLocked() {
 				break
 			}
 		}
-		id, size := parseMark(buf[at:n])
+		id, size := parseMark(buf[at:n], l.markPre)
 		if size == 0 {
 			scan = at + 1
 			continue
@@ -522,7 +550,7 @@ func (in *instance) flushPartialLocked() {
 	if l.n == 0 || l.held != "" || l.frame {
 		return
 	}
-	if _, size := parseMark(l.buf[:l.n]); size < 0 && !l.eof {
+	if _, size := parseMark(l.buf[:l.n], l.markPre); size < 0 && !l.eof {
 		return
 	}
 	in.logLineLocked(l.buf[:l.n])

@@ -19,7 +19,7 @@
 //
 // Output: the first write of each invocation to process.stdout or
 // process.stderr (console.* write there) is preceded, in the same write,
-// by a mark "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the
+// by a mark "\x1ecfnrunTOKEN:REQUEST-ID\n" that cfnrun reads to attribute the
 // output to its invocation and drops. An event handed ahead gets its mark
 // before the handler runs, whatever it writes: cfnrun may not yet have
 // read the answer to the invocation before it, and output that goes
@@ -28,7 +28,7 @@
 //
 // Answers: when cfnrun sets _CFNRUN_ANSWER_PIPE, a response whose write
 // fits in PIPE_BUF goes to the same pipe, after the invocation's output,
-// as a frame "\x1ecfnrun>REQUEST-ID LENGTH\n" and the body, which stands
+// as a frame "\x1ecfnrunTOKEN>REQUEST-ID LENGTH\n" and the body, which stands
 // for POST .../response and a GET .../next: with the mark of the event
 // ahead that starts next, an invocation then costs one write, and its
 // output is in the pipe before its answer. Errors, and larger responses,
@@ -46,6 +46,11 @@ const HANDLER = process.env._HANDLER || '';
 const PREFIX = '/2018-06-01/runtime/';
 const PIPE_ANSWERS = process.env._CFNRUN_ANSWER_PIPE === '1';
 delete process.env._CFNRUN_ANSWER_PIPE;
+// The instance's token, in its marks and answer frames: what the handler
+// prints that looks like one is output to cfnrun (the handler never sees
+// the token).
+const TOKEN = process.env._CFNRUN_TOKEN || '';
+delete process.env._CFNRUN_TOKEN;
 // PIPE_BUF: what a pipe takes in one atomic write.
 const PIPE_BUF = 4096;
 
@@ -363,7 +368,8 @@ let onEmptyLoop = null; // run when the event loop has nothing left to do
 // pipe, written synchronously (Node writes pipes synchronously on Linux, up
 // to what the pipe has room for: respond waits for the rest), so one mark
 // per invocation orders all of its output.
-const MARK = '\x1ecfnrun:';
+const MARK = '\x1ecfnrun' + TOKEN + ':';
+const FRAME = '\x1ecfnrun' + TOKEN + '>';
 let marked = null; // the id of the last mark written
 const stdoutWrite = process.stdout.write;
 function markWrites(stream) {
@@ -602,7 +608,7 @@ async function main() {
   const pipeAnswer = (r, body) => {
     const n = Buffer.byteLength(body, 'utf8');
     if (n > maxFrameBody) return false;
-    let out = '\x1ecfnrun>' + r.id + ' ' + n + '\n' + body;
+    let out = FRAME + r.id + ' ' + n + '\n' + body;
     const q = queued.length > 0 ? queued[0] : null;
     const qid = q !== null && q.headers['cfnrun-runtime-timeout-ms'] !== undefined ? q.headers['lambda-runtime-aws-request-id'] : undefined;
     if (qid !== undefined) out += MARK + qid + '\n';

@@ -15,7 +15,7 @@
 #
 # Output: the first write of each invocation to sys.stdout and to sys.stderr
 # (print and the root logger's handler write there) is preceded by a mark
-# "\x1ecfnrun:REQUEST-ID\n" that cfnrun reads to attribute the output to its
+# "\x1ecfnrunTOKEN:REQUEST-ID\n" that cfnrun reads to attribute the output to its
 # invocation and drops. An event handed ahead gets its mark, written straight
 # to the pipe, before the handler runs: cfnrun may not yet have read the
 # answer to the invocation before it, and output that goes around the
@@ -40,10 +40,14 @@ HANDLER = os.environ.get("_HANDLER", "")
 PREFIX = "/2018-06-01/runtime/"
 # cfnrun lets its bootstraps answer through the output pipe: a response
 # whose frame fits in PIPE_BUF (one atomic write) goes there, after the
-# invocation's output, as "\x1ecfnrun>REQUEST-ID LENGTH\n" and the body,
+# invocation's output, as "\x1ecfnrunTOKEN>REQUEST-ID LENGTH\n" and the body,
 # which stands for POST .../response and GET .../next. Errors and larger
 # responses go to the Runtime API.
 PIPE_ANSWERS = os.environ.pop("_CFNRUN_ANSWER_PIPE", "") == "1"
+# The instance's token, in its marks and answer frames: what the handler
+# prints that looks like one is output to cfnrun (the handler never sees
+# the token).
+TOKEN = os.environ.pop("_CFNRUN_TOKEN", "")
 PIPE_BUF = 4096
 
 # The task root comes first on sys.path, in place of this file's directory.
@@ -106,7 +110,8 @@ class RuntimeClient:
 NEXT = ("GET " + PREFIX + "invocation/next HTTP/1.1\r\nHost: " + API +
         "\r\nUser-Agent: cfnrun-python\r\nCfnrun-Runtime-Ahead: 1\r\n\r\n").encode("latin-1")
 
-MARK = "\x1ecfnrun:"
+MARK = "\x1ecfnrun" + TOKEN + ":"
+FRAME = "\x1ecfnrun" + TOKEN + ">"
 _marking = [None]  # the request id whose output gets a mark
 
 
@@ -436,7 +441,7 @@ def main():
                 except (TypeError, ValueError, OverflowError) as e:
                     failed = LambdaError("Runtime.MarshalError", "Unable to marshal response: %s" % e)
                 else:
-                    head = ("\x1ecfnrun>" + request_id + " " + str(len(payload)) + "\n").encode("utf-8", "replace")
+                    head = (FRAME + request_id + " " + str(len(payload)) + "\n").encode("utf-8", "replace")
                     if PIPE_ANSWERS and len(head) + len(payload) <= PIPE_BUF:
                         frame = head + payload
                     else:
