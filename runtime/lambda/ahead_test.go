@@ -23,7 +23,8 @@ import (
 // aheadFunction loads a Node function f (Concurrency 1 unless cfg says)
 // (or Python) whose handler appends each event's n to ran.txt when it
 // starts, then does what the event asks: log (write output), ms (wait),
-// exit (exit code). Events are handed ahead whatever the handler's duration.
+// gate (wait until that file exists), exit (exit code). Events are handed
+// ahead whatever the handler's duration.
 func aheadFunction(t *testing.T, cfg Config, timeout time.Duration) (*Service, *logBuffer, string) {
 	return aheadFunctionIn(t, "nodejs20.x", cfg, timeout)
 }
@@ -47,6 +48,7 @@ exports.handler = async (e) => {
     process.stdout.write("raw " + e.n); // no newline: the next mark ends it
   }
   if (e.ms) await new Promise((r) => setTimeout(r, e.ms));
+  while (e.gate && !fs.existsSync(e.gate)) await new Promise((r) => setTimeout(r, 20));
   if (e.exit) process.exit(e.exit);
   if (e.uncaught) await new Promise(() => setTimeout(() => { throw new Error("uncaught " + e.n); }, 0));
   return { n: e.n, pid: process.pid };
@@ -62,6 +64,8 @@ def handler(e, ctx):
         sys.stdout.write("raw %d" % e["n"])  # no newline: the next mark ends it
     if e.get("ms"):
         time.sleep(e["ms"] / 1000)
+    while e.get("gate") and not os.path.exists(e["gate"]):
+        time.sleep(0.02)
     if e.get("exit"):
         sys.stdout.flush()
         os._exit(e["exit"])
@@ -71,7 +75,8 @@ def handler(e, ctx):
 	ran := filepath.Join(t.TempDir(), "ran.txt")
 	load(t, s, Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir,
 		Timeout: timeout, Environment: map[string]string{"RAN": ran}})
-	s.lookup("f").aheadMax = time.Hour
+	// Events are taken back only where a test says (recall_test.go).
+	s.lookup("f").aheadMax, s.lookup("f").recallAfter = time.Hour, time.Hour
 	return s, logs, ran
 }
 

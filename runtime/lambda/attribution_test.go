@@ -143,7 +143,7 @@ func testOutputAttributionStress(t *testing.T, runtime string) {
 	load(t, s, Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir, Timeout: 30 * time.Second})
 	// Events go ahead whatever the handler's duration (a child process
 	// takes milliseconds).
-	s.lookup("f").aheadMax = time.Hour
+	s.lookup("f").aheadMax, s.lookup("f").recallAfter = time.Hour, time.Hour
 
 	const total, callers = 160, 16
 	plans := make([][]string, total)

@@ -153,12 +153,15 @@ func (d *detached) block(fn *function, how int) {
 				r = *res
 			case err == nil:
 				if r, err = in.run(ctx, inv); err == errUnfetched {
-					inv.ahead, inv.delivered, inv.refetch = false, false, false
+					inv.ahead, inv.delivered, inv.refetch, inv.on = false, false, false, nil
 					r, err = fn.call(ctx, inv)
 				}
 			}
 		case blockRetry:
-			inv.ahead, inv.delivered, inv.refetch = false, false, false
+			// Its instance ended before fetching it, or took it back
+			// (recall: the instance lives on, so on is cleared, and
+			// fn.call queues it first).
+			inv.ahead, inv.delivered, inv.refetch, inv.on = false, false, false, nil
 			r, err = fn.call(ctx, inv)
 		case blockClosed:
 			err = ErrClosed

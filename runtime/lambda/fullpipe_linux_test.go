@@ -78,7 +78,7 @@ def handler(e, ctx):
 	load(t, s, Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir,
 		Timeout: 30 * time.Second, Environment: map[string]string{"RAN": ran}})
 	fn := s.lookup("f")
-	fn.aheadMax = time.Hour
+	fn.aheadMax, fn.recallAfter = time.Hour, time.Hour
 
 	_, out0 := invokeN(t, s, 0, "")
 	fn.mu.Lock()

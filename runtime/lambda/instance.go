@@ -49,6 +49,11 @@ type instance struct {
 	// ends first hands it back (unfetched).
 	ahead      []*invocation
 	aheadAfter string
+	// recallT takes back the events ahead whose startBy has passed while
+	// the runtime has not answered the invocation it runs (recall);
+	// recallAt is when it fires (monoNow), 0 when it is not armed.
+	recallT  *time.Timer
+	recallAt int64
 	// moved is broadcast when ahead loses its head or an element, or the
 	// API closes (awaitCurrent).
 	moved *sync.Cond
@@ -86,7 +91,10 @@ type instance struct {
 	// nanoseconds), 0 between invocations and while starting; the pool
 	// reads it to tell slow handlers from busy CPUs.
 	busySince atomic.Int64
-	// rx counts the reads from the runtime that returned bytes, and
+	// rx counts the reads from the runtime's Runtime API connections that
+	// returned bytes (counted with the read system call, under the
+	// connection's qmu) and the answer frames taken from the pipe
+	// (pipeAnswer; taking covers a frame read and not yet counted), and
 	// eventRx is rx when the running invocation's event was written: a
 	// runtime that sent anything since has answered (or is answering),
 	// however long cfnrun's goroutines take to handle it.
@@ -139,6 +147,13 @@ type invocation struct {
 	// det is set for an invocation started with Service.Start while no
 	// goroutine waits for it: settle hands its outcome on (done is nil).
 	det *detached
+	// startBy is the CLOCK_MONOTONIC instant (ns) by which the runtime
+	// must have started the event it was handed ahead, else it hands it
+	// back (hdrStartBy; 0: none). recalled is set when cfnrun took the
+	// event back (recall) or the runtime handed it back (handback): it
+	// runs elsewhere, first in the queue.
+	startBy  int64
+	recalled bool
 }
 
 // settle hands the invocation's outcome to its caller.
@@ -581,19 +596,19 @@ func (in *instance) unfetched(inv *invocation) bool {
 // until its START is written: the pump, reading the event's mark in
 // between, would otherwise find it neither ahead nor begun and log its
 // output before its START.
-func (in *instance) promote(id string) {
+func (in *instance) promote(id string) bool {
 	in.mu.Lock()
 	ok := len(in.ahead) > 0 && in.aheadAfter == id
 	in.mu.Unlock()
 	if !ok {
-		return // no event ahead: the common answer takes no log lock
+		return false // no event ahead: the common answer takes no log lock
 	}
 	in.logs.mu.Lock()
 	defer in.logs.mu.Unlock()
 	in.mu.Lock()
 	if len(in.ahead) == 0 || in.aheadAfter != id {
 		in.mu.Unlock()
-		return
+		return false
 	}
 	a := in.ahead[0]
 	in.ahead = slices.Delete(in.ahead, 0, 1)
@@ -614,6 +629,7 @@ func (in *instance) promote(id string) {
 	in.busySince.Store(a.start.UnixNano())
 	in.timer.Reset(in.fn.timeout)
 	in.beginLogLocked(a, true)
+	return true
 }
 
 // claim takes inv from the runtime, for the caller to settle it (finish):

@@ -159,7 +159,7 @@ func testNoOrphansInEveryState(t *testing.T, runtime string) {
 	}
 	// Running, with events ahead: version 2's first instance.
 	cur := s.lookup("busy")
-	cur.aheadMax = time.Hour
+	cur.aheadMax, cur.recallAfter = time.Hour, time.Hour
 	invoke(t, s, "busy", `{}`)
 	call("busy", `{"ms":60000}`)
 	waitFor(t, func() bool { return len(recordedPIDs(t, pidFile)) == 16 })

@@ -77,7 +77,7 @@ def handler(e, ctx):
 	})
 	load(t, s, Function{Name: "f", Runtime: runtime, Handler: handler, CodeDir: dir, Timeout: 30 * time.Second})
 	fn := s.lookup("f")
-	fn.aheadMax = time.Hour
+	fn.aheadMax, fn.recallAfter = time.Hour, time.Hour
 	invoke(t, s, "f", `{"n":0}`)
 	const total = 100
 	ids := make([]string, total+1)
@@ -177,7 +177,7 @@ func TestPipeAnswersLargeEvents(t *testing.T) {
 };`,
 	})
 	load(t, s, Function{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", CodeDir: dir, Timeout: 60 * time.Second})
-	s.lookup("f").aheadMax = time.Hour
+	s.lookup("f").aheadMax, s.lookup("f").recallAfter = time.Hour, time.Hour
 	pad := strings.Repeat("p", 1<<20)
 	invoke(t, s, "f", `{"n":0,"pad":""}`)
 	var wg sync.WaitGroup

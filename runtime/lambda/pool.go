@@ -43,17 +43,23 @@ type function struct {
 	// need not check it.
 	plainName bool
 	aheadMax  time.Duration // aheadMax, or another bound in tests
-	base      int           // instances started without waiting for ScaleAfter
-	scale     time.Duration // Config.ScaleAfter; < 0: start up to limit at once
-	remote    *remote
-	unserved  error // set when invocations cannot run at all
+	// recallAfter is how long after it is handed an event ahead must
+	// start (startBy): recallAfter, or another bound in tests.
+	recallAfter time.Duration
+	base        int           // instances started without waiting for ScaleAfter
+	scale       time.Duration // Config.ScaleAfter; < 0: start up to limit at once
+	remote      *remote
+	unserved    error // set when invocations cannot run at all
 
-	mu      sync.Mutex
-	idle    []*instance
-	live    int
-	peak    int // the most instances live at once, for tests
-	aheads  int // events handed ahead, for tests
-	deepest int // the most events ahead one instance held, for tests
+	mu     sync.Mutex
+	idle   []*instance
+	live   int
+	peak   int // the most instances live at once, for tests
+	aheads int // events handed ahead, for tests
+	// For tests: events ahead cfnrun took back (recall), that runtimes
+	// handed back (handback), and of those, ones cfnrun had promoted.
+	recalls, handbacks, unpromoted int
+	deepest                        int // the most events ahead one instance held, for tests
 	// piped counts the answers taken from the output pipe, for tests.
 	piped   atomic.Int64
 	waiters []*waiter
@@ -104,17 +110,18 @@ var closedInstance = &instance{}
 
 func newFunction(s *Service, f Function) *function {
 	fn := &function{
-		s:        s,
-		cfg:      f,
-		name:     f.Name,
-		region:   f.Region,
-		timeout:  f.Timeout,
-		memoryMB: f.MemoryMB,
-		limit:    s.cfg.Concurrency,
-		aheadMax: aheadMax,
-		base:     s.cfg.ScaleBase,
-		scale:    s.cfg.ScaleAfter,
-		all:      map[*instance]struct{}{},
+		s:           s,
+		cfg:         f,
+		name:        f.Name,
+		region:      f.Region,
+		timeout:     f.Timeout,
+		memoryMB:    f.MemoryMB,
+		limit:       s.cfg.Concurrency,
+		aheadMax:    aheadMax,
+		recallAfter: recallAfter,
+		base:        s.cfg.ScaleBase,
+		scale:       s.cfg.ScaleAfter,
+		all:         map[*instance]struct{}{},
 	}
 	if fn.region == "" {
 		fn.region = s.cfg.Region
@@ -174,8 +181,12 @@ const maxUnfetched = 3
 // did not run, and runs on another instance (as on Lambda: only an
 // invocation the runtime took fails with Runtime.ExitError).
 func (fn *function) call(ctx context.Context, inv *invocation) (Result, error) {
+	// Taken back (recalled, here or, for a detached invocation, before
+	// it came here): first in the queue.
+	first := inv.recalled
+	inv.recalled = false
 	for attempt := 1; ; attempt++ {
-		in, res, err := fn.acquire(ctx, inv)
+		in, res, err := fn.acquire(ctx, inv, first)
 		if err != nil || res != nil {
 			if res != nil {
 				return *res, nil
@@ -186,16 +197,19 @@ func (fn *function) call(ctx context.Context, inv *invocation) (Result, error) {
 		if err != errUnfetched {
 			return r, err
 		}
-		if inv.ahead {
+		first = inv.recalled
+		if inv.ahead || inv.recalled {
 			// Handed back from behind an invocation that ended its
-			// instance: not the invocation's doing.
+			// instance, or that turned slow (recall): not the
+			// invocation's doing. A recalled one goes first in the
+			// queue.
 			inv.ahead = false
 			attempt--
 		} else if attempt == maxUnfetched {
 			return functionError(inv.id, "Runtime.ExitError", "RequestId: "+inv.id+
 				" Error: Runtime exited before fetching the invocation, on "+strconv.Itoa(attempt)+" instances in a row"), nil
 		}
-		inv.delivered, inv.refetch = false, false
+		inv.delivered, inv.refetch, inv.on, inv.recalled = false, false, nil, false
 	}
 }
 
@@ -240,7 +254,7 @@ func (fn *function) invokeAsync(payload []byte, opts InvokeOptions) (Result, err
 // acquire returns an instance ready for inv: a warm one, a new one, or one
 // freed while inv waited in the queue. When a new instance fails to
 // start, res is the invocation's result (the init error).
-func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance, res *Result, err error) {
+func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (in *instance, res *Result, err error) {
 	fn.mu.Lock()
 	if fn.closed {
 		fn.mu.Unlock()
@@ -277,12 +291,17 @@ func (fn *function) acquire(ctx context.Context, inv *invocation) (in *instance,
 			}
 		}
 	}
-	if len(fn.waiters) >= fn.s.cfg.QueueLength {
+	if len(fn.waiters) >= fn.s.cfg.QueueLength && !first {
 		fn.mu.Unlock()
 		return nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
 	}
 	w := &waiter{ch: make(chan *instance, 1), inv: inv}
-	fn.waiters = append(fn.waiters, w)
+	if first {
+		// Taken back from a slow instance: it came before the others.
+		fn.waiters = slices.Insert(fn.waiters, 0, w)
+	} else {
+		fn.waiters = append(fn.waiters, w)
+	}
 	fn.armScalerLocked()
 	fn.mu.Unlock()
 
@@ -403,15 +422,12 @@ func (fn *function) release(in *instance) {
 // invocation in progress, where a slow handler would keep it from an
 // instance that frees up first (or that the scaler starts).
 //
-// An event the runtime was handed cannot be taken back (the Runtime API
-// has no way to; the runtime may have started it), so these bounds are
-// all that keeps events from waiting behind a slow invocation: one that
-// has run longer than aheadMax is handed no more events (they wait in the
-// queue for the first instance that frees up, or one the scaler starts,
-// as on Lambda each gets its own instance). What is left: events handed
-// in the first aheadMax of an invocation that then turns slow (after a
-// run of quick ones) wait for it, at most aheadDepth of them, and so does
-// a second event ahead behind a first that turns slow (docs/lambda.md).
+// An instance that has run its invocation longer than aheadMax is handed
+// no more events (they wait in the queue for the first instance that
+// frees up, or one the scaler starts, as on Lambda each gets its own
+// instance). Events handed in the first aheadMax of an invocation that
+// then turns slow are taken back after recallAfter (recall.go), which is
+// longer, so that they are not handed to the same instance again.
 const aheadMax = 5 * time.Millisecond
 
 // aheadDepth is how many events ahead an instance holds at most; the
@@ -487,6 +503,11 @@ func (fn *function) aheadLocked(in *instance, inv *invocation, now time.Time) *r
 	fn.deepest = max(fn.deepest, len(in.ahead))
 	fn.aheads++
 	in.handed.Add(1)
+	inv.startBy = 0
+	if recalls && in.pollers[0].c == in.priv && in.priv != nil {
+		inv.startBy = monoAt(now) + int64(fn.recallAfter)
+		in.armRecallLocked(inv.startBy)
+	}
 	return in.deliverLocked(inv, true)
 }
 
@@ -695,12 +716,16 @@ func (fn *function) shut(kill bool) {
 func (fn *function) wait() { fn.procs.Wait() }
 
 // stats is a snapshot of the pool, for tests and the start-up table.
-type stats struct{ live, idle, waiting, peak, aheads, deepest int }
+type stats struct {
+	live, idle, waiting, peak, aheads, deepest int
+	recalls, handbacks, unpromoted             int
+}
 
 func (fn *function) stats() stats {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads, fn.deepest}
+	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads, fn.deepest,
+		fn.recalls, fn.handbacks, fn.unpromoted}
 }
 
 // pids returns the process ids of the function's live instances.

@@ -317,7 +317,7 @@ def handler(e, ctx):
 		Environment: map[string]string{"GEN": "1", "RAN": ran, "INIT_MS": "2000"}}
 	load(t, s, f)
 	old := s.lookup("f")
-	old.aheadMax = time.Hour // events ahead whatever the handler's duration
+	old.aheadMax, old.recallAfter = time.Hour, time.Hour // events ahead whatever the handler's duration, never taken back
 
 	type out struct {
 		N, Pid int

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,6 +70,16 @@ const (
 	// (promote) but handed back when the process ends (unfetched), and
 	// runs on another instance as Lambda runs it in a fresh environment.
 	hdrExiting = "Cfnrun-Runtime-Exiting"
+	// hdrStartBy, on an event ahead, is the CLOCK_MONOTONIC instant (ns)
+	// by which the runtime must start it. A runtime that would start it
+	// later (it read its clock after its answer to the invocation before
+	// it was written) does not, and asks for another event in its place:
+	// GET /next with hdrHandback: "ID START-BY". cfnrun runs the event
+	// elsewhere (recall.go). (A GET, not a POST: the runtime's requests
+	// and cfnrun's answers stay in step when the answer before went
+	// through the pipe, which cfnrun may read after the handback.)
+	hdrStartBy  = "Cfnrun-Runtime-Start-By"
+	hdrHandback = "Cfnrun-Runtime-Handback"
 
 	// maxHeaderBytes bounds a request's head (request line, headers and
 	// trailers).
@@ -94,9 +103,25 @@ type rapiConn struct {
 	in *instance
 	nc net.Conn
 	// sc is the socket under nc, for answered's look at what waits
-	// unread (rawconn's wrapper hides it).
+	// unread (rawconn's wrapper hides it), and rc its raw connection,
+	// which the reader reads (read).
 	sc syscall.Conn
+	rc syscall.RawConn
 	br *bufio.Reader
+
+	// Under qmu: pending is set by each read that returns bytes, made
+	// with qmu held, and cleared once the reader has handled every
+	// request it read. A recall (recallLocked) that finds it clear and
+	// the socket empty knows that nothing the runtime wrote has reached
+	// cfnrun unanswered: the reader's read and its count are one step.
+	qmu     sync.Mutex
+	pending bool
+	// The read callback's buffer and results (under the reader), made
+	// once so that a read allocates nothing.
+	rp     []byte
+	rn     int
+	rerr   error
+	readFn func(uintptr) bool
 
 	// Under wmu: the bytes not yet written, and whether the reader is
 	// handling requests (it writes them when it runs out of input).
@@ -152,22 +177,77 @@ func (in *instance) serveRuntimeAPI() {
 // are then system calls the scheduler is not told about (rawconn).
 func (in *instance) newConn(nc net.Conn) *rapiConn {
 	sc, _ := nc.(syscall.Conn)
-	nc = rawconn.Wrap(nc)
-	return &rapiConn{in: in, nc: nc, sc: sc, br: bufio.NewReaderSize(countingReader{nc, &in.rx}, readBufSize)}
+	c := &rapiConn{in: in, nc: rawconn.Wrap(nc), sc: sc}
+	if recalls && sc != nil {
+		if rc, err := sc.SyscallConn(); err == nil {
+			c.rc = rc
+			c.readFn = c.readRaw
+		}
+	}
+	c.br = bufio.NewReaderSize(countingReader{c}, readBufSize)
+	return c
 }
 
-// countingReader counts the reads that return bytes (instance.rx).
-type countingReader struct {
-	r io.Reader
-	n *atomic.Int64
-}
+// countingReader reads the connection and counts the reads that return
+// bytes (instance.rx), each with its count under qmu (pending).
+type countingReader struct{ c *rapiConn }
 
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.n.Add(1)
+func (r countingReader) Read(p []byte) (int, error) {
+	c := r.c
+	if c.rc == nil {
+		n, err := c.nc.Read(p)
+		if n > 0 {
+			c.qmu.Lock()
+			c.got()
+			c.qmu.Unlock()
+		}
+		return n, err
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
+	c.rp, c.rn, c.rerr = p, 0, nil
+	err := c.rc.Read(c.readFn)
+	n := c.rn
+	c.rp = nil
+	if err == nil {
+		err = c.rerr
+	}
+	if err == nil && n == 0 {
+		err = io.EOF
 	}
 	return n, err
+}
+
+// readRaw is the RawConn callback of a read: one raw system call (as
+// runtime/internal/rawconn's), made with qmu held together with its
+// count; false asks the poller to wait for the socket to be readable.
+func (c *rapiConn) readRaw(fd uintptr) bool {
+	for {
+		c.qmu.Lock()
+		n, errno := rawRead(fd, c.rp)
+		if errno == 0 && n > 0 {
+			c.got()
+		}
+		c.qmu.Unlock()
+		switch errno {
+		case 0:
+			c.rn = n
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			return false
+		}
+		c.rerr = errno
+		return true
+	}
+}
+
+// got counts a read that returned bytes (qmu held).
+func (c *rapiConn) got() {
+	c.pending = true
+	c.in.rx.Add(1)
 }
 
 // runtimeAPIFDEnv names the file descriptor on which cfnrun's own
@@ -219,7 +299,11 @@ type request struct {
 	expect       bool // Expect: 100-continue
 	ahead        bool // hdrAhead: 1 (GET /next)
 	exiting      bool // hdrExiting: 1 (POST /error)
-	errType      string
+	// hdrHandback (GET /next): the event handed back, and its start-by
+	// instant.
+	handback   string
+	handbackBy int64
+	errType    string
 	// From the trailers of a chunked body.
 	trailerType, trailerBody string
 }
@@ -250,7 +334,8 @@ func (c *rapiConn) serve() {
 			c.wmu.Unlock()
 			return
 		}
-		if c.br.Buffered() == 0 {
+		handled := c.br.Buffered() == 0
+		if handled {
 			c.batching = false
 			// Answers alone wait for the next event when the runtime
 			// waits for one (they go out together).
@@ -262,6 +347,13 @@ func (c *rapiConn) serve() {
 		c.wmu.Unlock()
 		if broken {
 			return
+		}
+		if handled {
+			// Every request read was handled (qmu is not taken under
+			// wmu: recallLocked holds it while it takes in.mu).
+			c.qmu.Lock()
+			c.pending = false
+			c.qmu.Unlock()
 		}
 	}
 }
@@ -293,6 +385,9 @@ func (c *rapiConn) handle(r *request) bool {
 			break
 		}
 		in.answerMu.Lock()
+		if r.handback != "" {
+			in.handback(r.handback, r.handbackBy)
+		}
 		in.next(c, r.ahead, !keep)
 		in.answerMu.Unlock()
 	case rest == "init/error":
@@ -450,6 +545,7 @@ func (in *instance) dispatch(inv *invocation) {
 	in.mu.Lock()
 	in.cur = inv
 	inv.on = in
+	inv.startBy = 0
 	in.polling, in.settled = false, false
 	var c *rapiConn
 	more := false
@@ -484,6 +580,10 @@ func (c *rapiConn) appendEvent(inv *invocation, ahead bool) {
 		b = strconv.AppendInt(b, time.Now().Add(c.in.fn.timeout).UnixMilli(), 10)
 		b = append(b, "\r\n"+hdrAheadTimeout+": "...)
 		b = strconv.AppendInt(b, c.in.fn.timeout.Milliseconds(), 10)
+		if inv.startBy != 0 {
+			b = append(b, "\r\n"+hdrStartBy+": "...)
+			b = strconv.AppendInt(b, inv.startBy, 10)
+		}
 	} else {
 		b = strconv.AppendInt(b, inv.deadline.UnixMilli(), 10)
 	}
@@ -915,6 +1015,11 @@ func (c *rapiConn) readHead() (request, error) {
 			r.ahead = string(v) == "1"
 		case asciiEqualFold(k, hdrExiting):
 			r.exiting = string(v) == "1"
+		case asciiEqualFold(k, hdrHandback):
+			if id, by, ok := cutBytes(v, ' '); ok && len(id) > 0 {
+				r.handback = string(id)
+				r.handbackBy, _ = strconv.ParseInt(string(by), 10, 64)
+			}
 		}
 	}
 	if r.chunked {

@@ -163,3 +163,28 @@ func closeFD(fd int) { unix.Close(fd) }
 // privateAPIs says whether cfnrun's bootstraps get a private Runtime API
 // socket (runtimeAPIFDEnv).
 const privateAPIs = true
+
+// monoNow reads CLOCK_MONOTONIC, the clock the bootstraps compare an
+// event's start-by instant with (node's process.hrtime, python's
+// time.monotonic_ns): system-wide, so an instant read in cfnrun and one
+// read in a runtime are ordered as the reads were.
+func monoNow() int64 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
+		return 0
+	}
+	return ts.Nano()
+}
+
+// recalls says whether events ahead can be recalled (startBy): the
+// runtime's answers then reach cfnrun through a Unix socket and a pipe,
+// whose bytes are in cfnrun's receive queue when the runtime's write
+// returns.
+const recalls = true
+
+// rawRead reads fd once, as a raw system call (runtime/internal/rawconn's
+// reads): EAGAIN when the socket holds nothing.
+func rawRead(fd uintptr, p []byte) (int, syscall.Errno) {
+	r, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	return int(r), errno
+}

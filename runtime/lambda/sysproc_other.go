@@ -39,3 +39,11 @@ const privateAPIs = false
 func socketPair() ([2]int, error) { return [2]int{}, errors.ErrUnsupported }
 
 func closeFD(int) {}
+
+func monoNow() int64 { return 0 }
+
+// recalls: elsewhere events ahead are not recalled (no private Unix
+// socket, no raw reads).
+const recalls = false
+
+func rawRead(uintptr, []byte) (int, syscall.Errno) { return 0, syscall.EINVAL }

@@ -16,6 +16,10 @@
 // runs, with the events to run after it (up to two), each of which then
 // starts as soon as the answer before it is written, without waiting for
 // cfnrun. A warm invocation under load thus costs one write and no wait.
+// An event ahead that would start after its Cfnrun-Runtime-Start-By
+// instant (CLOCK_MONOTONIC) is handed back instead: cfnrun may have taken
+// it back to run elsewhere, the invocation before it having turned slow
+// (recall.go in cfnrun).
 //
 // Output: the first write of each invocation to process.stdout or
 // process.stderr (console.* write there) is preceded, in the same write,
@@ -581,15 +585,35 @@ async function main() {
   };
   let running = false; // an invocation runs, or its answer waits to be written
   const queued = []; // events ahead, to run once the running one is answered
+  // start runs the event in res, unless it is an event ahead whose
+  // start-by instant (CLOCK_MONOTONIC, as cfnrun's) has passed: cfnrun may
+  // have taken it back to run elsewhere, so it is handed back (a request
+  // for another event that names it). The clock
+  // is read after the answer before it was written (see respond).
+  // It reports false when it waits for the answer's write to end first.
   const start = (res) => {
+    const by = res.headers['cfnrun-runtime-start-by'];
+    if (by !== undefined) {
+      if (client.sock.writableLength > 0) {
+        queued.unshift(res);
+        client.sock.once('drain', startQueued);
+        return false;
+      }
+      if (process.hrtime.bigint() >= BigInt(by)) {
+        const id = res.headers['lambda-runtime-aws-request-id'];
+        client.send(NEXT.slice(0, -2) + 'Cfnrun-Runtime-Handback: ' + id + ' ' + by + '\r\n\r\n', onNext);
+        return true;
+      }
+    }
     running = true;
     // While the handler runs, the Runtime API connection does not keep the
     // process alive: an empty event loop means the handler is done.
     client.unref();
     invoke(handler, res, settled);
+    return true;
   };
   const startQueued = () => {
-    if (!running && queued.length > 0) start(queued.shift());
+    while (!running && queued.length > 0 && start(queued.shift()));
   };
   // whenWritten runs f once process.stdout and process.stderr hold nothing
   // still to write. A write larger than the pipe has room for returns with
@@ -610,7 +634,11 @@ async function main() {
     if (n > maxFrameBody) return false;
     let out = FRAME + r.id + ' ' + n + '\n' + body;
     const q = queued.length > 0 ? queued[0] : null;
-    const qid = q !== null && q.headers['cfnrun-runtime-timeout-ms'] !== undefined ? q.headers['lambda-runtime-aws-request-id'] : undefined;
+    // The mark goes with the answer when the event ahead will most likely
+    // start (start checks its start-by instant after the write).
+    const by = q !== null ? q.headers['cfnrun-runtime-start-by'] : undefined;
+    const qid = q !== null && q.headers['cfnrun-runtime-timeout-ms'] !== undefined &&
+      (by === undefined || process.hrtime.bigint() < BigInt(by)) ? q.headers['lambda-runtime-aws-request-id'] : undefined;
     if (qid !== undefined) out += MARK + qid + '\n';
     try {
       fs.writeSync(1, out);

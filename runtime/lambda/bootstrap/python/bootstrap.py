@@ -11,7 +11,10 @@
 # request for the next event outstanding, marked with cfnrun's
 # Cfnrun-Runtime-Ahead header: cfnrun may answer it, while an invocation runs,
 # with the event to run after it, which then starts as soon as the answer is
-# written, without waiting for cfnrun.
+# written, without waiting for cfnrun. An event ahead that would start after
+# its Cfnrun-Runtime-Start-By instant (CLOCK_MONOTONIC) is handed back
+# instead: cfnrun may have taken it back to run elsewhere, the invocation
+# before it having turned slow (recall.go in cfnrun).
 #
 # Output: the first write of each invocation to sys.stdout and to sys.stderr
 # (print and the root logger's handler write there) is preceded by a mark
@@ -402,6 +405,17 @@ def main():
             sys.stderr.write("cfnrun python bootstrap: invocation/next answered %d %r\n" % (status, body))
             sys.exit(1)
         request_id = h.get("lambda-runtime-aws-request-id", "")
+        start_by = h.get("cfnrun-runtime-start-by")
+        if start_by is not None and time.monotonic_ns() >= int(start_by):
+            # An event ahead whose start-by instant (CLOCK_MONOTONIC, as
+            # cfnrun's) has passed: cfnrun may have taken it back to run
+            # elsewhere. It is handed back, in a request for another event.
+            # (The clock is read after the answer before it was written:
+            # sendall and os.write return once it is.)
+            client.send(NEXT[:-2] + ("Cfnrun-Runtime-Handback: " + request_id + " " + start_by +
+                                     "\r\n\r\n").encode("latin-1"))
+            pending.append("next")
+            continue
         _request_id[0] = request_id
         _marking[0] = request_id
         trace = h.get("lambda-runtime-trace-id")
