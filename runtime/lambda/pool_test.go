@@ -243,7 +243,21 @@ func TestReloadRunsQueuedInvocation(t *testing.T) {
 	// (aheadMax), so the second invocation below waits in the queue.
 	invoke(t, s, "f", `{"ms":50}`)
 	go s.Invoke(context.Background(), "f", []byte(`{"ms":3000}`), InvokeOptions{})
-	waitFor(t, func() bool { st := s.lookup("f").stats(); return st.live == 1 && st.idle == 0 })
+	// Running: its event was delivered (live 1 and idle 0 alone also hold
+	// while the instance has answered the first one and not yet polled,
+	// and the invocation below could then take the instance first).
+	waitFor(t, func() bool {
+		fn := s.lookup("f")
+		fn.mu.Lock()
+		defer fn.mu.Unlock()
+		for in := range fn.all {
+			in.mu.Lock()
+			cur := in.cur
+			in.mu.Unlock()
+			return cur != nil && cur.delivered && string(cur.payload) == `{"ms":3000}`
+		}
+		return false
+	})
 	type answer struct {
 		res Result
 		err error
