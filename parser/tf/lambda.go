@@ -22,8 +22,8 @@ import (
 // Rules of the Lambda lowering (docs/terraform.md).
 var (
 	ruleZipMissing = newRule("TF060", sevWarning,
-		"`aws_lambda_function` `filename` (or the `source` of the `aws_s3_object` its `s3_bucket`/`s3_key` name) that does not exist and that no `archive_file` writes",
-		"`terraform apply` fails to read the zip; `cfnrun up` cannot run the function until it is built, or `--code NAME=PATH` supplies its code. A `filename` that is an `archive_file`'s `output_path` (by value or by reference) runs from the archive's `source_dir`, `source_file`, `source_content` or `source` blocks: the zip need not exist.")
+		"`aws_lambda_function` or `aws_lambda_layer_version` `filename` (or the `source` of the `aws_s3_object` its `s3_bucket`/`s3_key` name) that does not exist and that no `archive_file` writes",
+		"`terraform apply` fails to read the zip; `cfnrun up` cannot run the function (or the functions using the layer) until it is built, or `--code NAME=PATH` supplies a function's code. A `filename` that is an `archive_file`'s `output_path` (by value or by reference) runs from the archive's `source_dir`, `source_file`, `source_content` or `source` blocks: the zip need not exist.")
 	ruleArchiveSource = newRule("TF061", sevError,
 		"`archive_file` `source_dir` or `source_file` that does not exist",
 		"`terraform plan` fails (\"could not archive missing directory\"); the function that runs from the archive has no code.")
@@ -415,7 +415,13 @@ func (lw *lowering) layerCode(in *instance, archives []*archive) model.Code {
 		if a := l.archiveFor(in, "filename", archives); a != nil {
 			return a.code
 		}
-		return model.Code{Zip: l.codePath(in.str("filename")), Range: toRange(in.ranges["filename"])}
+		zip := l.codePath(in.str("filename"))
+		if _, err := os.Stat(zip); err != nil && zip != "" {
+			l.diagOnce(ruleZipMissing.warnf(in.ranges["filename"], in.addr,
+				"Build the zip first, or declare a data \"archive_file\" whose output_path is this file (cfnrun then runs the archive's source).",
+				"%s does not exist yet: the functions using %s cannot start under cfnrun up", in.str("filename"), in.addr))
+		}
+		return model.Code{Zip: zip, Range: toRange(in.ranges["filename"])}
 	}
 	if c, ok := l.s3Code(in, archives, nil); ok {
 		return c
