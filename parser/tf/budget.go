@@ -1,6 +1,7 @@
 package tf
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/big"
@@ -322,6 +323,33 @@ func (b *budget) instrument(node hclsyntax.Node) {
 		}
 		return nil
 	})
+}
+
+// instrumentSource is instrument(body) for a file's body parsed from src,
+// without walking an attribute whose source holds nothing instrument
+// wraps: a function call needs "(", a for expression "for", and a template
+// of more than one part "${" or "%{". A variable's default holding the
+// map of routes is most of a large configuration's nodes, holds none of
+// them, and was walked node by node on one core before evaluation began.
+func (b *budget) instrumentSource(body *hclsyntax.Body, src []byte) {
+	for _, a := range body.Attributes {
+		if mayWrap(src, a.SrcRange) {
+			b.instrument(a)
+		}
+	}
+	for _, blk := range body.Blocks {
+		b.instrumentSource(blk.Body, src)
+	}
+}
+
+// mayWrap reports whether the source of r in src may hold something
+// instrument wraps; true when r is not within src.
+func mayWrap(src []byte, r hcl.Range) bool {
+	if r.Start.Byte < 0 || r.Start.Byte > r.End.Byte || r.End.Byte > len(src) {
+		return true
+	}
+	s := src[r.Start.Byte:r.End.Byte]
+	return bytes.IndexByte(s, '(') >= 0 || bytes.Contains(s, []byte("for")) || bytes.Contains(s, []byte("${")) || bytes.Contains(s, []byte("%{"))
 }
 
 // Functions charge what they build. Those whose result can be far larger

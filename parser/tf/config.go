@@ -418,7 +418,7 @@ func (l *loader) parseSourceAhead(path string, src []byte, a *parsedAhead) *hcl.
 		}
 		if f != nil {
 			if body, ok := f.Body.(*hclsyntax.Body); ok {
-				l.budget.instrument(body)
+				l.budget.instrumentSource(body, src)
 			}
 		}
 	}
