@@ -74,7 +74,8 @@ func benchInvokeCfg(b *testing.B, fn Function, c, callers int, cfg Config) {
 		}
 	}
 	pids := s.lookup(fn.Name).pids()
-	aheads0 := s.lookup(fn.Name).stats().aheads
+	st0 := s.lookup(fn.Name).stats()
+	aheads0, back0 := st0.aheads, st0.recalls+st0.handbacks
 	svc0, fn0 := cpuSelf(), cpuOf(pids)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -107,7 +108,11 @@ func benchInvokeCfg(b *testing.B, fn Function, c, callers int, cfg Config) {
 	b.ReportMetric(svc/float64(b.N), "svc-µs/op")
 	b.ReportMetric(fnc/float64(b.N), "fn-µs/op")
 	// Events handed ahead per invocation: ~1 when invocations queue.
-	b.ReportMetric(float64(s.lookup(fn.Name).stats().aheads-aheads0)/float64(b.N), "ahead/op")
+	st := s.lookup(fn.Name).stats()
+	b.ReportMetric(float64(st.aheads-aheads0)/float64(b.N), "ahead/op")
+	// Events ahead taken or handed back (recall.go) per invocation: ~0
+	// unless an instance is held up recallAfter (a starved CPU).
+	b.ReportMetric(float64(st.recalls+st.handbacks-back0)/float64(b.N), "back/op")
 }
 
 // cpuSelf is this process's user+system CPU time in µs.
