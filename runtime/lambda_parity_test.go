@@ -146,3 +146,30 @@ func TestLambdaErrorDocumentPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestLambdaOptLayerRequire: a function that reaches its layer's own module
+// by path (require('/opt/nodejs/lib/cors'), as on Lambda, where layers are
+// extracted into /opt) answers through the gateway from the local layer.
+func TestLambdaOptLayerRequire(t *testing.T) {
+	needNode(t)
+	layer := t.TempDir()
+	p := filepath.Join(layer, "nodejs", "lib", "cors.js")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(`exports.headers = () => ({ "Access-Control-Allow-Origin": "*" });`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newTB("lambdaopt1", stage("Prod", nil))
+	b.method("/items/{id}", "GET", lambdaProxy("items"))
+	b.t.Functions = []*model.Function{{LogicalID: "Items", Name: "items", ARN: fnARN("items"), Runtime: "nodejs20.x",
+		Handler: "app.handler", Timeout: 120,
+		Layers: []model.Layer{{LogicalID: "Shared", Code: model.Code{Dir: layer}}},
+		Code: model.Code{Files: []model.CodeFile{{Name: "app.js", Content: `const { headers } = require("/opt/nodejs/lib/cors");
+exports.handler = async (e) => ({ statusCode: 200, headers: headers(), body: JSON.stringify({ id: e.pathParameters.id }) });`}}}}}
+	r, _ := lambdaGateway(t, b.build(), nil)
+	res := do(t, slowClient(t), "GET", "http://"+r.http+"/Prod/items/42", nil)
+	if res.status != 200 || res.body != `{"id":"42"}` || res.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("got %d %s %v\n%s", res.status, res.body, res.header, r.logs.String())
+	}
+}
