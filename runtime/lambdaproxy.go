@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 )
 
 // The Lambda proxy integration (AWS_PROXY), REST API flavour: the event API
@@ -278,12 +277,19 @@ func appendProxyEvent(b []byte, e *proxyEvent) []byte {
 
 	b = appendRequestContext(b, e)
 
-	// Body: base64 when the request's media type is binary for the API
-	// (or, where AWS would mangle it, when it is not UTF-8 text).
+	// Body: base64 only when the request's Content-Type is one of the
+	// API's binary media types. Otherwise it is text, as AWS documents
+	// ("Content type conversions in API Gateway": no matching binary media
+	// type and no contentHandling give a UTF-8 encoded string), also when
+	// the bytes are not UTF-8: appendJSONBytes then writes U+FFFD for each
+	// invalid byte, which is what a function reads in body. AWS's own
+	// replacement is not documented (inferred: its Java stack decodes
+	// with U+FFFD, one per maximal invalid subpart, so a truncated
+	// multi-byte sequence may give fewer U+FFFD there than here).
 	switch {
 	case len(e.body) == 0:
 		b = append(b, `,"body":null,"isBase64Encoded":false}`...)
-	case mediaTypeIn(e.binary, r.Header.Get("Content-Type")) || !utf8.Valid(e.body):
+	case mediaTypeIn(e.binary, r.Header.Get("Content-Type")):
 		b = append(b, `,"body":"`...)
 		b = base64.StdEncoding.AppendEncode(b, e.body)
 		b = append(b, `","isBase64Encoded":true}`...)

@@ -173,12 +173,15 @@ func TestProxyEventBinaryBody(t *testing.T) {
 		binary      []string
 		body        []byte
 		b64         bool
+		text        string // the body the function reads, if not body
 	}{
-		{"text", "text/plain", []string{"image/png"}, []byte("héllo\n\"q\"\t<&>"), false},
-		{"binary type", "image/png", []string{"image/png"}, png, true},
-		{"wildcard", "image/jpeg; q=1", []string{"image/*"}, []byte("jpeg"), true},
-		{"all", "application/json", []string{"*/*"}, []byte(`{}`), true},
-		{"not UTF-8 and not binary", "application/octet-stream", nil, png, true},
+		{"text", "text/plain", []string{"image/png"}, []byte("héllo\n\"q\"\t<&>"), false, ""},
+		{"binary type", "image/png", []string{"image/png"}, png, true, ""},
+		{"wildcard", "image/jpeg; q=1", []string{"image/*"}, []byte("jpeg"), true, ""},
+		{"all", "application/json", []string{"*/*"}, []byte(`{}`), true, ""},
+		// Not a binary media type: text (AWS), invalid bytes as U+FFFD.
+		{"not UTF-8 and not binary", "application/octet-stream", nil, png, false, "\ufffdPNG\x00\x01\x02\ufffd"},
+		{"not UTF-8, other binary type", "application/octet-stream", []string{"image/png"}, []byte("a\xffb\xe2\x82"), false, "a\ufffdb\ufffd\ufffd"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", "http://localhost/s/up", nil)
@@ -193,8 +196,12 @@ func TestProxyEventBinaryBody(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if ev.IsBase64Encoded != tc.b64 || string(got) != string(tc.body) {
-				t.Errorf("isBase64Encoded %v body %q, want %v %q", ev.IsBase64Encoded, got, tc.b64, tc.body)
+			want := string(tc.body)
+			if tc.text != "" {
+				want = tc.text
+			}
+			if ev.IsBase64Encoded != tc.b64 || string(got) != want {
+				t.Errorf("isBase64Encoded %v body %q, want %v %q", ev.IsBase64Encoded, got, tc.b64, want)
 			}
 		})
 	}
