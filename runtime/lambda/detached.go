@@ -59,6 +59,8 @@ type detached struct {
 	answered atomic.Bool
 }
 
+// newDetachedInvocation is newInvocation without the channel a waiting
+// caller reads (Start's invocations are settled through det).
 func newDetachedInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
 	inv := &invocation{
 		id:        newRequestID(),
@@ -197,13 +199,7 @@ func (fn *function) startDetached(d *detached) {
 		d.answer(Result{}, errThrottled(fn.name, "ReservedConcurrentExecutions is 0"))
 		return
 	}
-	for len(fn.idle) > 0 {
-		in := fn.idle[len(fn.idle)-1]
-		fn.idle = fn.idle[:len(fn.idle)-1]
-		if in.gen != fn.gen || in.dead() {
-			fn.retireLocked(in)
-			continue
-		}
+	if in := fn.popIdleLocked(); in != nil {
 		fn.mu.Unlock()
 		in.dispatch(inv)
 		return

@@ -178,19 +178,8 @@ type outcome struct {
 }
 
 func newInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
-	inv := &invocation{
-		id:        newRequestID(),
-		payload:   payload,
-		traceID:   opts.TraceID,
-		clientCtx: opts.ClientContext,
-		cognito:   opts.CognitoIdentity,
-		logTail:   opts.LogTail,
-		arn:       fn.arn,
-		done:      make(chan Result, 1),
-	}
-	if inv.traceID == "" {
-		inv.traceID = newTraceID(fn.s.cfg.Now())
-	}
+	inv := newDetachedInvocation(fn, payload, opts)
+	inv.done = make(chan Result, 1)
 	return inv
 }
 

@@ -251,6 +251,22 @@ func (fn *function) invokeAsync(payload []byte, opts InvokeOptions) (Result, err
 	return Result{Status: 202, RequestID: inv.id}, nil
 }
 
+// popIdleLocked takes the most recently idle instance of the current
+// generation that is alive, retiring the others it passes; nil when none
+// is left (fn.mu held).
+func (fn *function) popIdleLocked() *instance {
+	for len(fn.idle) > 0 {
+		in := fn.idle[len(fn.idle)-1]
+		fn.idle = fn.idle[:len(fn.idle)-1]
+		if in.gen != fn.gen || in.dead() {
+			fn.retireLocked(in)
+			continue
+		}
+		return in
+	}
+	return nil
+}
+
 // acquire returns an instance ready for inv: a warm one, a new one, or one
 // freed while inv waited in the queue. When a new instance fails to
 // start, res is the invocation's result (the init error).
@@ -264,13 +280,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (i
 		fn.mu.Unlock()
 		return nil, nil, errThrottled(fn.name, "ReservedConcurrentExecutions is 0")
 	}
-	for len(fn.idle) > 0 {
-		in := fn.idle[len(fn.idle)-1]
-		fn.idle = fn.idle[:len(fn.idle)-1]
-		if in.gen != fn.gen || in.dead() {
-			fn.retireLocked(in)
-			continue
-		}
+	if in := fn.popIdleLocked(); in != nil {
 		fn.mu.Unlock()
 		return in, nil, nil
 	}
