@@ -360,7 +360,9 @@ def handler(e, ctx):
 	}
 	n++
 	go call(n, "")
-	waitFor(t, func() bool { return old.stats().live == 2 })
+	// live counts B from the moment its slot is taken; its process
+	// starts a little later (CI at load 2: pids [A] with live 2).
+	waitFor(t, func() bool { return old.stats().live == 2 && len(old.pids()) == 2 })
 	n++
 	go call(n, "")
 	waitFor(t, func() bool { return old.stats().waiting == 1 })
