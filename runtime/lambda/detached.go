@@ -189,41 +189,28 @@ func (d *detached) block(fn *function, how int) {
 func (fn *function) startDetached(d *detached) {
 	inv := d.inv
 	fn.mu.Lock()
-	if fn.closed {
+	p, in, c, err := fn.placeLocked(inv, false)
+	switch p {
+	case placeClosed:
 		fn.mu.Unlock()
 		d.block(fn, blockClosed)
 		return
-	}
-	if fn.limit == 0 {
+	case placeRefused:
 		fn.mu.Unlock()
-		d.answer(Result{}, errThrottled(fn.name, "ReservedConcurrentExecutions is 0"))
+		d.answer(Result{}, err)
 		return
-	}
-	if in := fn.popIdleLocked(); in != nil {
+	case placeIdle:
 		fn.mu.Unlock()
 		in.dispatch(inv)
 		return
-	}
-	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
-		fn.startedLocked()
+	case placeCold:
 		fn.mu.Unlock()
 		d.block(fn, blockStart)
 		return
-	}
-	if len(fn.waiters) == 0 {
-		now := time.Now()
-		for in := range fn.all {
-			if c := fn.aheadLocked(in, inv, now); c != nil {
-				fn.mu.Unlock()
-				c.flush()
-				in.checkExited(inv)
-				return
-			}
-		}
-	}
-	if len(fn.waiters) >= fn.s.cfg.QueueLength {
+	case placeAhead:
 		fn.mu.Unlock()
-		d.answer(Result{}, errThrottled(fn.name, "all instances are busy and the queue is full"))
+		c.flush()
+		in.checkExited(inv)
 		return
 	}
 	w := &waiter{inv: inv, det: d}

@@ -267,43 +267,75 @@ func (fn *function) popIdleLocked() *instance {
 	return nil
 }
 
-// acquire returns an instance ready for inv: a warm one, a new one, or one
-// freed while inv waited in the queue. When a new instance fails to
-// start, res is the invocation's result (the init error).
-func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (in *instance, res *Result, err error) {
-	fn.mu.Lock()
+// placement is where placeLocked puts an invocation.
+type placement int
+
+const (
+	placeQueue   placement = iota // to the queue, which the caller joins
+	placeClosed                   // nowhere: the function is closed
+	placeRefused                  // nowhere: throttled (the error says why)
+	placeIdle                     // to a warm instance, popped from idle
+	placeCold                     // to a new instance, whose slot is taken
+	placeAhead                    // to a busy instance as an event ahead: flush c once fn.mu is released
+)
+
+// placeLocked decides where inv goes, for acquire and startDetached alike:
+// a warm instance, a new one while the function may scale, a busy one as
+// an event ahead, or the queue (first: ahead of the others, and never
+// refused for its length). fn.mu is held, and still held on return.
+func (fn *function) placeLocked(inv *invocation, first bool) (p placement, in *instance, c *rapiConn, err error) {
 	if fn.closed {
-		fn.mu.Unlock()
-		return nil, nil, ErrClosed
+		return placeClosed, nil, nil, nil
 	}
 	if fn.limit == 0 {
-		fn.mu.Unlock()
-		return nil, nil, errThrottled(fn.name, "ReservedConcurrentExecutions is 0")
+		return placeRefused, nil, nil, errThrottled(fn.name, "ReservedConcurrentExecutions is 0")
 	}
 	if in := fn.popIdleLocked(); in != nil {
-		fn.mu.Unlock()
-		return in, nil, nil
+		return placeIdle, in, nil, nil
 	}
 	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
 		fn.startedLocked()
-		gen := fn.gen
-		fn.mu.Unlock()
-		return fn.coldStart(ctx, inv, gen)
+		return placeCold, nil, nil, nil
 	}
 	if len(fn.waiters) == 0 {
 		// An instance waiting for an event ahead takes it.
 		now := time.Now()
 		for in := range fn.all {
 			if c := fn.aheadLocked(in, inv, now); c != nil {
-				fn.mu.Unlock()
-				c.flush()
-				return in, nil, nil
+				return placeAhead, in, c, nil
 			}
 		}
 	}
 	if len(fn.waiters) >= fn.s.cfg.QueueLength && !first {
+		return placeRefused, nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
+	}
+	return placeQueue, nil, nil, nil
+}
+
+// acquire returns an instance ready for inv: a warm one, a new one, or one
+// freed while inv waited in the queue. When a new instance fails to
+// start, res is the invocation's result (the init error).
+func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (in *instance, res *Result, err error) {
+	fn.mu.Lock()
+	p, in, c, err := fn.placeLocked(inv, first)
+	switch p {
+	case placeClosed:
 		fn.mu.Unlock()
-		return nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
+		return nil, nil, ErrClosed
+	case placeRefused:
+		fn.mu.Unlock()
+		return nil, nil, err
+	case placeIdle:
+		fn.mu.Unlock()
+		return in, nil, nil
+	case placeCold:
+		gen := fn.gen
+		fn.mu.Unlock()
+		return fn.coldStart(ctx, inv, gen)
+	case placeAhead:
+		fn.mu.Unlock()
+		c.flush()
+		return in, nil, nil
 	}
 	w := &waiter{ch: make(chan *instance, 1), inv: inv}
 	if first {
