@@ -225,7 +225,7 @@ func (r countingReader) Read(p []byte) (int, error) {
 func (c *rapiConn) readRaw(fd uintptr) bool {
 	for {
 		c.qmu.Lock()
-		n, errno := rawRead(fd, c.rp)
+		n, errno := rawconn.RawRead(fd, c.rp)
 		if errno == 0 && n > 0 {
 			c.got()
 		}

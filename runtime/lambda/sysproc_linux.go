@@ -181,10 +181,3 @@ func monoNow() int64 {
 // whose bytes are in cfnrun's receive queue when the runtime's write
 // returns.
 const recalls = true
-
-// rawRead reads fd once, as a raw system call (runtime/internal/rawconn's
-// reads): EAGAIN when the socket holds nothing.
-func rawRead(fd uintptr, p []byte) (int, syscall.Errno) {
-	r, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
-	return int(r), errno
-}

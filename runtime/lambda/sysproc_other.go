@@ -45,5 +45,3 @@ func monoNow() int64 { return 0 }
 // recalls: elsewhere events ahead are not recalled (no private Unix
 // socket, no raw reads).
 const recalls = false
-
-func rawRead(uintptr, []byte) (int, syscall.Errno) { return 0, syscall.EINVAL }

@@ -7,7 +7,9 @@ import (
 
 const supported = true
 
-func rawRead(fd uintptr, p []byte) (int, syscall.Errno) {
+// RawRead reads fd once, as a raw system call (the scheduler is not told):
+// EAGAIN when a non-blocking socket holds nothing.
+func RawRead(fd uintptr, p []byte) (int, syscall.Errno) {
 	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
 	return int(n), errno
 }

@@ -6,7 +6,7 @@ import "syscall"
 
 const supported = false
 
-func rawRead(uintptr, []byte) (int, syscall.Errno)  { return 0, syscall.EINVAL }
+func RawRead(uintptr, []byte) (int, syscall.Errno)  { return 0, syscall.EINVAL }
 func rawWrite(uintptr, []byte) (int, syscall.Errno) { return 0, syscall.EINVAL }
 
 func sendQueued(uintptr) (sndbuf, queued int, ok bool) { return 0, 0, false }

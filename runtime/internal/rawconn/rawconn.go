@@ -108,7 +108,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 // socket to become readable.
 func (c *Conn) read(fd uintptr) bool {
 	for {
-		n, errno := rawRead(fd, c.rp)
+		n, errno := RawRead(fd, c.rp)
 		switch errno {
 		case 0:
 			c.rn = n
