@@ -30,10 +30,15 @@ var (
 	floor uint64
 	gen   int // bumped by the last Stop: stale finalizers stop re-arming
 	prev  int
+	// restoring is set from the last Stop until the collection after it
+	// puts prev back (or a new Start takes the floor up again).
+	restoring bool
 )
 
 // Start keeps collections floor bytes apart at least, until stop is
-// called; nested calls share one floor (the largest).
+// called; nested calls share one floor (the largest). After the last
+// stop, GOGC is what it was before once the next collection has run
+// (see release).
 func Start(bytes uint64) (stop func()) {
 	if os.Getenv("GOGC") != "" || bytes == 0 {
 		return func() {}
@@ -45,9 +50,15 @@ func Start(bytes uint64) (stop func()) {
 	if users == 1 {
 		// GOGC read, not set to 100 and back: in that moment an
 		// allocation on another goroutine could start a collection.
-		prev = gcPercent()
+		// Between a Stop and the collection after it, GOGC is still
+		// the floor's: what to come back to is the prev saved then.
+		cur := gcPercent()
+		if !restoring {
+			prev = cur
+		}
+		restoring = false
 		arm(gen)
-		if prev < 0 {
+		if cur < 0 {
 			// Off for a moment (internal/shortheap holds collections
 			// back until the heap is built, then restores the
 			// default itself): the default is what to come back to.
@@ -58,7 +69,9 @@ func Start(bytes uint64) (stop func()) {
 			// figure started a collection as the gateway began to
 			// serve, during the first request (up 2,000 to the first
 			// 200: 1.14x the wall time, 1.17x the CPU, +230 faults).
-			prev = 100
+			if prev < 0 {
+				prev = 100
+			}
 			startFrom(inUse())
 		} else {
 			tuneLocked()
@@ -68,14 +81,39 @@ func Start(bytes uint64) (stop func()) {
 	return func() { once.Do(release) }
 }
 
+// release ends the floor. GOGC goes back to prev after the next
+// collection, not at once: the goal the floor set stays until then. Put
+// back at once, the goal came from the live heap the last collection
+// measured, often far below the heap in use (up: a floor started over a
+// heap built with collections off, 0.2 MB measured live then, 20+ MB in
+// use), so the next allocation started a collection with every allocating
+// goroutine assisting it. After SIGINT, that collection ran while up
+// drained and exited: 10-15 ms of the ~20 from the signal to the exit of
+// a 2,000-resource up, all for a heap about to be dropped.
 func release() {
 	mu.Lock()
 	defer mu.Unlock()
 	if users--; users == 0 {
 		gen++
 		floor = 0
-		debug.SetGCPercent(prev)
+		restoring = true
+		restoreAfterNext(gen)
 	}
+}
+
+// restoreAfterNext puts prev back after the next collection, unless a
+// Start has come (users) or gone (gen) since.
+func restoreAfterNext(g int) {
+	s := new(sentinel)
+	runtime.SetFinalizer(s, func(*sentinel) {
+		mu.Lock()
+		defer mu.Unlock()
+		if g != gen || users > 0 || !restoring {
+			return
+		}
+		restoring = false
+		debug.SetGCPercent(prev)
+	})
 }
 
 type sentinel struct{ _ [16]byte }

@@ -9,8 +9,8 @@ import (
 )
 
 // TestStartRaisesAndRestores: with a live heap far below the floor, GOGC
-// goes up (after a collection too), and the last stop puts back what was
-// set before.
+// goes up (after a collection too), and the collection after the last
+// stop puts back what was set before.
 func TestStartRaisesAndRestores(t *testing.T) {
 	if os.Getenv("GOGC") != "" {
 		t.Skip("GOGC is set: gcfloor leaves it alone")
@@ -34,8 +34,53 @@ func TestStartRaisesAndRestores(t *testing.T) {
 		t.Errorf("GOGC %d while one user remains, want > 100", p)
 	}
 	stop2()
+	runtime.GC()
+	runtime.GC() // the finalizer of the first cycle has run by the second
 	if p := debug.SetGCPercent(100); p != 100 {
-		t.Errorf("GOGC %d after the last stop, want 100 back", p)
+		t.Errorf("GOGC %d after the last stop and a collection, want 100 back", p)
+	}
+}
+
+// TestStopStartsNoCollection: the last stop leaves the goal where the
+// floor put it until the next collection. Put back at once, GOGC 100 over
+// a heap built with collections off (up's, which stops the floor as it
+// drains and exits) made a goal below the heap in use: the next
+// allocation started a collection that every allocating goroutine
+// assisted, on the way to the exit.
+func TestStopStartsNoCollection(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: gcfloor leaves it alone")
+	}
+	before := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(before)
+	runtime.GC() // a small live heap measured, as shortheap's collection measures it
+	keep := make([][]byte, 0, 384)
+	for range 384 {
+		keep = append(keep, make([]byte, 64<<10)) // 24 MiB built with collections off
+	}
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/goal:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	stop := Start(8 << 20)
+	metrics.Read(s)
+	cycles := s[0].Value.Uint64()
+	stop()
+	more := make([][]byte, 0, 64)
+	for range 64 {
+		more = append(more, make([]byte, 16<<10)) // 1 MiB more after the stop
+	}
+	metrics.Read(s)
+	t.Logf("goal %d, heap in use %d after the stop", s[1].Value.Uint64(), s[2].Value.Uint64())
+	if s[0].Value.Uint64() != cycles {
+		t.Errorf("a collection ran after the stop (%d cycles, %d before)", s[0].Value.Uint64(), cycles)
+	}
+	if s[1].Value.Uint64() < s[2].Value.Uint64() {
+		t.Errorf("heap goal %d below the heap in use %d after the stop", s[1].Value.Uint64(), s[2].Value.Uint64())
+	}
+	runtime.KeepAlive(keep)
+	runtime.KeepAlive(more)
+	runtime.GC()
+	runtime.GC() // the finalizer of the first cycle has run by the second
+	if p := debug.SetGCPercent(-1); p != 100 {
+		t.Errorf("GOGC %d after the stop and a collection, want the default 100 (collections were off only while the heap was built)", p)
 	}
 }
 
