@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -71,6 +74,11 @@ func appendJSONEscaped(b []byte, s string) []byte {
 type jsonReader struct {
 	b []byte
 	i int
+	// arena, when it has room, takes the strings with escapes, which are
+	// otherwise decoded into new slices; strs, when set, interns the
+	// strings scalar returns (header names and values).
+	arena []byte
+	strs  *internTable
 }
 
 func (d *jsonReader) ws() {
@@ -168,12 +176,22 @@ func (d *jsonReader) strBytes() ([]byte, bool) {
 
 // strSlow decodes a string with escapes; d.i is at the first backslash.
 func (d *jsonReader) strSlow(start int) ([]byte, bool) {
-	out := append([]byte(nil), d.b[start:d.i]...)
+	var out []byte
+	n := len(d.arena)
+	inArena := cap(d.arena)-n >= len(d.b)-start // the rest of the input bounds the string
+	if inArena {
+		out = d.arena[n:n]
+	}
+	out = append(out, d.b[start:d.i]...)
 	for d.i < len(d.b) {
 		c := d.b[d.i]
 		switch {
 		case c == '"':
 			d.i++
+			if inArena {
+				d.arena = d.arena[:n+len(out)]
+				return out[:len(out):len(out)], true
+			}
 			return out, true
 		case c < 0x20:
 			return nil, false
@@ -279,16 +297,24 @@ func (d *jsonReader) scalar(numbers bool) (string, bool) {
 	switch c := d.peek(); {
 	case c == '"':
 		s, ok := d.strBytes()
-		return string(s), ok
+		return d.str(s), ok
 	case c == 't' && d.literal("true"):
 		return "true", true
 	case c == 'f' && d.literal("false"):
 		return "false", true
 	case numbers && (c == '-' || c >= '0' && c <= '9'):
 		n, ok := d.number()
-		return string(n), ok
+		return d.str(n), ok
 	}
 	return "", false
+}
+
+// str is b as a string, interned when d.strs is set.
+func (d *jsonReader) str(b []byte) string {
+	if d.strs != nil {
+		return d.strs.get(b)
+	}
+	return string(b)
 }
 
 // statusCode reads statusCode: an integer, a string holding one, or null.
@@ -325,7 +351,7 @@ func (d *jsonReader) headers(dst *[][2]string, multi bool) bool {
 		return d.literal("null")
 	}
 	return d.object(func(key []byte) bool {
-		name := string(key)
+		name := d.str(key)
 		if !multi {
 			v, ok := d.scalar(false)
 			*dst = append(*dst, [2]string{name, v})
@@ -396,4 +422,79 @@ func (d *jsonReader) boolish(dst *bool) bool {
 		return ok
 	}
 	return false
+}
+
+// internTable hands out one string for equal byte strings, so that the
+// header names and values a function answers with every time (a constant
+// Content-Type, CORS headers) are not allocated for every answer. It holds
+// at most internMax strings of at most internMaxLen bytes each, the first
+// ones met: a function whose headers vary fills it once and then gets new
+// strings as without it. Safe for concurrent use; a lookup takes no lock.
+type internTable struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[string]string]
+}
+
+const (
+	internMax    = 512
+	internMaxLen = 128
+)
+
+// responseStrings interns the proxy responses' header names and values;
+// responseNames maps the names to their canonical form.
+var responseStrings, responseNames internTable
+
+func (t *internTable) get(b []byte) string {
+	if m := t.m.Load(); m != nil {
+		if s, ok := (*m)[string(b)]; ok {
+			return s
+		}
+	}
+	s := string(b)
+	if len(s) <= internMaxLen {
+		t.add(s, s)
+	}
+	return s
+}
+
+// canonical is http.CanonicalHeaderKey(k), remembered: a function that
+// writes its header names in lower case would otherwise have each one
+// allocated again for every answer.
+func (t *internTable) canonical(k string) string {
+	if m := t.m.Load(); m != nil {
+		if s, ok := (*m)[k]; ok {
+			return s
+		}
+	}
+	c := http.CanonicalHeaderKey(k)
+	if len(k) <= internMaxLen {
+		t.add(k, c)
+	}
+	return c
+}
+
+// add copies the table with k → v in it (copy on write: the readers take
+// no lock).
+func (t *internTable) add(k, v string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := t.m.Load()
+	n := 0
+	if old != nil {
+		if _, ok := (*old)[k]; ok {
+			return
+		}
+		n = len(*old)
+	}
+	if n >= internMax {
+		return
+	}
+	m := make(map[string]string, n+1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[k] = v
+	t.m.Store(&m)
 }

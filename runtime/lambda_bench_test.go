@@ -20,7 +20,7 @@ func (c constLambda) Invoke(_ context.Context, _ string, _ []byte, _ lambda.Invo
 }
 
 func benchLambdaGateway(b *testing.B, tpl *model.Template, payload string) *Gateway {
-	g, err := New(Config{Lambda: constLambda{[]byte(payload)}})
+	g, err := New(Config{Lambda: constLambda{[]byte(payload)}, NoThrottle: true})
 	if err != nil {
 		b.Fatal(err)
 	}

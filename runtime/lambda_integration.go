@@ -163,7 +163,7 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 			if rs.onLambda == nil {
 				rs.onLambda = rs.lambdaDone
 			}
-			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: traceID(rs)}, ep.timeout, rs.onLambda)
+			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: ev.traceID}, ep.timeout, rs.onLambda)
 			return errDetached
 		}
 	}
@@ -217,7 +217,9 @@ func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqSta
 	if res.FunctionError != "" {
 		return g.functionFailed(rs, res)
 	}
-	pr, err := parseProxyResponse(res.Payload, binaryAccepted(r, rs.api.binary))
+	sc := respScratchPool.Get().(*respScratch)
+	defer sc.release() // after the body was written (a copy)
+	pr, err := sc.parse(res.Payload, binaryAccepted(r, rs.api.binary))
 	if err != nil {
 		p := res.Payload
 		if len(p) > 1024 {
@@ -228,20 +230,32 @@ func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqSta
 		return rs.fail(errBadGateway, "malformed Lambda proxy response from function "+ep.fn)
 	}
 	h := w.Header()
+	// The values of the headers set here share one backing array: one
+	// allocation for all (a header written twice grows its own).
+	vals := make([]string, 0, len(pr.headers)+2)
+	set := func(k, v string) {
+		if old, ok := h[k]; ok {
+			h[k] = append(old, v)
+			return
+		}
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	for _, kv := range pr.headers {
-		k := http.CanonicalHeaderKey(kv[0])
+		k := responseNames.canonical(kv[0])
 		if droppedResponseHeader(k) {
 			continue
 		}
 		if to, ok := remappedResponseHeader(k); ok {
 			k = to
 		}
-		h[k] = append(h[k], kv[1])
+		set(k, kv[1])
 	}
 	if _, ok := h["Content-Type"]; !ok {
-		h["Content-Type"] = []string{"application/json"}
+		set("Content-Type", "application/json")
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(pr.body))}
+	delete(h, "Content-Length")
+	set("Content-Length", strconv.Itoa(len(pr.body)))
 	w.WriteHeader(pr.status)
 	rs.status = pr.status
 	if rs.method != "HEAD" {

@@ -472,10 +472,49 @@ var errMalformedProxyResponse = errors.New("malformed Lambda proxy response")
 // start-api merges the same way). decode says whether a base64 body is
 // returned as binary; the body is then decoded.
 func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
+	var sc respScratch
+	return sc.parse(p, decode)
+}
+
+// respScratch is the working memory of parsing a proxy response, pooled
+// (respScratchPool) so that mapping a function's answer allocates nothing
+// of its own: an arena the decoded strings are written to (a body with
+// escapes, as a JSON-encoded JSON body always has) and the header lists.
+// What parse returns refers to it until it is put back.
+type respScratch struct {
+	pooled        bool
+	arena         []byte
+	single, multi [][2]string
+}
+
+var respScratchPool = sync.Pool{New: func() any { return &respScratch{pooled: true} }}
+
+// release clears sc and puts it back in the pool.
+func (sc *respScratch) release() {
+	clear(sc.single)
+	clear(sc.multi)
+	sc.single, sc.multi = sc.single[:0], sc.multi[:0]
+	if cap(sc.arena) > 64<<10 {
+		sc.arena = nil
+	}
+	respScratchPool.Put(sc)
+}
+
+// parse is parseProxyResponse with sc's memory; header names and values
+// are interned (responseStrings) when sc comes from the pool.
+func (sc *respScratch) parse(p []byte, decode bool) (proxyResponse, error) {
 	var out proxyResponse
-	var single, multi [][2]string
+	single, multi := sc.single[:0], sc.multi[:0]
 	var alt, altSet bool // base64Encoded
 	d := jsonReader{b: p}
+	if sc.pooled {
+		// Decoded strings are never longer than their JSON text: an
+		// arena of the answer's size holds them all.
+		if cap(sc.arena) < len(p) {
+			sc.arena = make([]byte, 0, max(len(p), 512))
+		}
+		d.arena, d.strs = sc.arena[:0], &responseStrings
+	}
 	if !d.object(func(key []byte) bool {
 		switch string(key) {
 		case "statusCode":
@@ -496,8 +535,10 @@ func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 		}
 		return false
 	}) || !d.end() {
+		sc.single, sc.multi = single, multi
 		return proxyResponse{}, errMalformedProxyResponse
 	}
+	sc.single, sc.multi = single, multi
 	if altSet {
 		out.b64 = alt
 	}
@@ -506,12 +547,13 @@ func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 	}
 	out.headers = single
 	if len(multi) > 0 {
-		out.headers = multi
 		for _, h := range single {
 			if !slices.ContainsFunc(multi, func(m [2]string) bool { return m[1] == h[1] && strings.EqualFold(m[0], h[0]) }) {
-				out.headers = append(out.headers, h)
+				multi = append(multi, h)
 			}
 		}
+		sc.multi = multi
+		out.headers = multi
 	}
 	if out.b64 && decode {
 		dec, err := base64.StdEncoding.AppendDecode(nil, out.body)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // testEvent builds the event for r matched to resource with ps.
@@ -287,6 +288,11 @@ func TestParseProxyResponse(t *testing.T) {
 				if err != errMalformedProxyResponse {
 					t.Fatalf("err = %v, want malformed (got %+v)", err, got)
 				}
+				sc := respScratchPool.Get().(*respScratch)
+				if _, err := sc.parse([]byte(tc.in), tc.decode); err != errMalformedProxyResponse {
+					t.Fatalf("pooled: err = %v, want malformed", err)
+				}
+				sc.release()
 				return
 			}
 			if err != nil {
@@ -294,6 +300,20 @@ func TestParseProxyResponse(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, want{got.status, got.headers, string(got.body)}, cmp.AllowUnexported(want{})); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
+			}
+			// The gateway's way: pooled memory, used by the cases
+			// before (and run twice, the second time with its strings
+			// interned), gives the same.
+			for range 2 {
+				sc := respScratchPool.Get().(*respScratch)
+				got, err := sc.parse([]byte(tc.in), tc.decode)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(tc.want, want{got.status, got.headers, string(got.body)}, cmp.AllowUnexported(want{}), cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("pooled (-want +got):\n%s", diff)
+				}
+				sc.release()
 			}
 		})
 	}
@@ -402,6 +422,16 @@ func FuzzJSONReaderString(f *testing.F) {
 		if ok && string(got) != want && utf8.ValidString(want) && utf8.Valid(got) {
 			t.Fatalf("%q: jsonReader %q, encoding/json %q", b, got, want)
 		}
+		// Decoded into an arena of the input's size (as the gateway
+		// does), after something already there: the same string, and
+		// the arena holds it.
+		arena := append(make([]byte, 0, 3+len(b)), "pre"...)
+		d = jsonReader{b: b, arena: arena}
+		got2, ok2 := d.strBytes()
+		ok2 = ok2 && d.end()
+		if ok2 != ok || ok && string(got2) != string(got) || string(d.arena[:3]) != "pre" || len(d.arena) > cap(arena) {
+			t.Fatalf("%q: with an arena %q (%v), without %q (%v)", b, got2, ok2, got, ok)
+		}
 	})
 }
 
@@ -426,9 +456,11 @@ func BenchmarkParseProxyResponse(b *testing.B) {
 	p := []byte(`{"statusCode":200,"headers":{"Content-Type":"application/json","Access-Control-Allow-Origin":"*"},"body":"{\"id\":42,\"name\":\"rex\"}","isBase64Encoded":false}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parseProxyResponse(p, false); err != nil {
+		sc := respScratchPool.Get().(*respScratch)
+		if _, err := sc.parse(p, false); err != nil {
 			b.Fatal(err)
 		}
+		sc.release()
 	}
 }
 
