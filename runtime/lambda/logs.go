@@ -135,12 +135,19 @@ func newToken() string {
 // (no space before BODY, whose LENGTH is in bytes). It stands for POST
 // /invocation/REQUEST-ID/response with BODY followed by GET
 // /invocation/next (with hdrAhead) on the private Runtime API connection:
-// the function writes once per invocation (the answer, and the mark of the
-// event ahead it starts next in the same write) where it wrote twice, and
+// the function writes once per invocation where it wrote twice, and
 // cfnrun reads the pipe once where it read the pipe, the socket and the
 // pipe again at END (the answer comes after all of the invocation's
 // output, so END has nothing left to read). Errors, and answers too large
 // for one atomic write, still go to the Runtime API.
+//
+// A frame is also the boundary between two invocations' output: it stands
+// for the mark of the event ahead the runtime starts after it (the first
+// of instance.ahead, if it follows the invocation answered), which the
+// bootstrap then does not write, whether it had that event when it
+// answered or gets it after. A bootstrap that hands back that event
+// (hdrHandback) writes the mark of the one it starts instead, as it does
+// for an event ahead started after an answer it posted to the Runtime API.
 const (
 	// maxPipeAnswer bounds a frame: PIPE_BUF, what Linux writes to a pipe
 	// atomically.
@@ -302,7 +309,7 @@ func (in *instance) pump() {
 				// The invocation ahead never began: what follows its
 				// mark is its own all the same.
 				in.logs.mu.Lock()
-				if h := in.logs.held; h != "" {
+				if h := in.logs.held; h != "" && h != frameHold {
 					in.logs.held, in.logs.attr = "", h
 					in.processLocked()
 				}
@@ -398,6 +405,15 @@ func (in *instance) takeAnswers() bool {
 		copy(payload, l.buf[body:size])
 		copy(l.buf, l.buf[size:l.n])
 		l.n -= size
+		// The frame is the boundary between the invocation it answers
+		// and the event ahead that follows it, if any: it stands for that
+		// event's mark (the bootstrap writes none). What follows is held
+		// until pipeAnswer has promoted that event (beginLogLocked), or
+		// found none (endFrameHold): an event may be handed ahead until
+		// the answer is claimed.
+		if l.held == "" {
+			l.held = frameHold
+		}
 		// Until the pump looks at the frames again, a frame found by
 		// another goroutine (promote's) waits for it.
 		l.pumping, l.handing = true, true
@@ -413,6 +429,7 @@ func (in *instance) takeAnswers() bool {
 		}
 		took = true
 		in.pipeAnswer(id, payload)
+		in.endFrameHold()
 	}
 	if took && c != nil {
 		c.wmu.Lock()
@@ -429,6 +446,24 @@ func (in *instance) takeAnswers() bool {
 		c.wmu.Unlock()
 	}
 	return took
+}
+
+// frameHold is logs.held while the pump hands an answer frame over: the
+// output after the frame belongs to the event ahead that the answer
+// promotes, if any. It is no request id.
+const frameHold = "\x00frame"
+
+// endFrameHold ends the hold at an answer frame if no event ahead took it
+// (pipeAnswer promoted none): what follows the frame is logged as output
+// was before it, until the next invocation begins.
+func (in *instance) endFrameHold() {
+	l := &in.logs
+	l.mu.Lock()
+	if l.held == frameHold {
+		l.held = ""
+		in.processLocked()
+	}
+	l.mu.Unlock()
 }
 
 // testHookTakeAnswer, when set by a test, runs on the pump's goroutine
@@ -807,11 +842,12 @@ func (in *instance) beginLogLocked(inv *invocation, ahead bool) {
 		}
 	case l.attr == inv.id:
 		return // its mark was read (before isAhead saw it promoted)
-	case l.held != inv.id:
+	case l.held != inv.id && l.held != frameHold:
 		l.aheadBegun = inv.id
 		return
 	}
-	// The output the pump held at the invocation's mark is its own.
+	// The output the pump held at the invocation's mark, or at the answer
+	// frame before it, is its own.
 	l.held, l.attr = "", inv.id
 	in.processLocked()
 	select {

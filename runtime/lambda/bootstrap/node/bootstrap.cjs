@@ -33,10 +33,11 @@
 // Answers: when cfnrun sets _CFNRUN_ANSWER_PIPE, a response whose write
 // fits in PIPE_BUF goes to the same pipe, after the invocation's output,
 // as a frame "\x1ecfnrunTOKEN>REQUEST-ID LENGTH\n" and the body, which stands
-// for POST .../response and a GET .../next: with the mark of the event
-// ahead that starts next, an invocation then costs one write, and its
-// output is in the pipe before its answer. Errors, and larger responses,
-// go to the Runtime API.
+// for POST .../response and a GET .../next, and for the mark of the event
+// ahead that starts next (queued, or still to come): an invocation then
+// costs one write, and its output is in the pipe before its answer. An
+// event ahead handed back after a frame makes the next one started write
+// its mark. Errors, and larger responses, go to the Runtime API.
 
 const net = require('node:net');
 const fs = require('node:fs');
@@ -375,6 +376,10 @@ let onEmptyLoop = null; // run when the event loop has nothing left to do
 const MARK = '\x1ecfnrun' + TOKEN + ':';
 const FRAME = '\x1ecfnrun' + TOKEN + '>';
 let marked = null; // the id of the last mark written
+// framed: the last answer went out as a frame, and no event was handed
+// back since: the frame stands for the mark of the event ahead that
+// starts next (cfnrun's logs.go), which is then not written.
+let framed = false;
 const stdoutWrite = process.stdout.write;
 function markWrites(stream) {
   const write = stream.write;
@@ -498,12 +503,15 @@ function invoke(handler, res, settle) {
   current = { id };
   if (ahead !== undefined && marked !== id) {
     // Written at once: straight to the pipe (a stream write costs several
-    // times more), unless the stream holds output still to be written.
-    // (respond wrote it already with the answer before it, most often.)
+    // times more), unless the stream holds output still to be written;
+    // not at all after an answer frame, which stands for it.
     marked = id;
-    if (process.stdout.writableLength === 0) writeOut(MARK + id + '\n');
+    if (framed) {
+      // the frame before is the mark
+    } else if (process.stdout.writableLength === 0) writeOut(MARK + id + '\n');
     else stdoutWrite.call(process.stdout, MARK + id + '\n');
   }
+  framed = false;
   let event;
   try {
     event = JSON.parse(res.body.length ? res.body.utf8Slice(0, res.body.length) : 'null');
@@ -601,6 +609,7 @@ async function main() {
       }
       if (process.hrtime.bigint() >= BigInt(by)) {
         const id = res.headers['lambda-runtime-aws-request-id'];
+        framed = false; // cfnrun took the frame for this event's mark
         client.send(NEXT.slice(0, -2) + 'Cfnrun-Runtime-Handback: ' + id + ' ' + by + '\r\n\r\n', onNext);
         return true;
       }
@@ -626,26 +635,19 @@ async function main() {
     if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) f();
     else setTimeout(whenWritten, 1, f);
   };
-  // pipeAnswer writes the answer frame of r (body: its JSON) and, when the
-  // event ahead starts next, its mark, in one write to the output pipe; it
-  // reports false when it could not (nothing was written).
+  // pipeAnswer writes the answer frame of r (body: its JSON) to the output
+  // pipe, in one write; it reports false when it could not (nothing was
+  // written). The frame is also the mark of the event ahead that starts
+  // next, whether it is queued or still to come (framed).
   const pipeAnswer = (r, body) => {
     const n = Buffer.byteLength(body, 'utf8');
     if (n > maxFrameBody) return false;
-    let out = FRAME + r.id + ' ' + n + '\n' + body;
-    const q = queued.length > 0 ? queued[0] : null;
-    // The mark goes with the answer when the event ahead will most likely
-    // start (start checks its start-by instant after the write).
-    const by = q !== null ? q.headers['cfnrun-runtime-start-by'] : undefined;
-    const qid = q !== null && q.headers['cfnrun-runtime-timeout-ms'] !== undefined &&
-      (by === undefined || process.hrtime.bigint() < BigInt(by)) ? q.headers['lambda-runtime-aws-request-id'] : undefined;
-    if (qid !== undefined) out += MARK + qid + '\n';
     try {
-      fs.writeSync(1, out);
+      fs.writeSync(1, FRAME + r.id + ' ' + n + '\n' + body);
     } catch (_) {
       return false; // a pipe write this small is all or nothing
     }
-    if (qid !== undefined) marked = qid;
+    framed = true;
     return true;
   };
   const respond = (r) => {

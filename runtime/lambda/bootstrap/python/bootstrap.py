@@ -23,7 +23,8 @@
 # to the pipe, before the handler runs: cfnrun may not yet have read the
 # answer to the invocation before it, and output that goes around the
 # streams (a child process, os.write(1, ...)) is told apart by where it is in
-# the pipe, after that mark.
+# the pipe, after that mark. An answer frame (below) stands for the mark of
+# the event ahead started after it, which is then not written.
 
 import collections
 import decimal
@@ -394,6 +395,10 @@ def main():
     # ahead (or, when cfnrun has none, with the event after the first).
     pending = collections.deque(("next", "next"))
     client.send(NEXT + NEXT)
+    # framed: the last answer went out as a frame, and no event was handed
+    # back since: the frame stands for the mark of the event ahead that
+    # starts next (cfnrun's logs.go), which is then not written.
+    framed = False
     while True:
         while True:
             status, h, body = client.read()
@@ -415,6 +420,7 @@ def main():
             client.send(NEXT[:-2] + ("Cfnrun-Runtime-Handback: " + request_id + " " + start_by +
                                      "\r\n\r\n").encode("latin-1"))
             pending.append("next")
+            framed = False  # cfnrun took the frame for this event's mark
             continue
         _request_id[0] = request_id
         _marking[0] = request_id
@@ -426,8 +432,10 @@ def main():
         ahead = h.get("cfnrun-runtime-timeout-ms")
         if ahead is not None:
             # An event ahead: its mark first (the streams were flushed at the
-            # end of the invocation before), and its deadline counts from now.
-            write_out((MARK + request_id + "\n").encode("utf-8", "replace"))
+            # end of the invocation before), unless the answer frame before
+            # stands for it, and its deadline counts from now.
+            if not framed:
+                write_out((MARK + request_id + "\n").encode("utf-8", "replace"))
             out._marked = err._marked = request_id
             deadline = int(time.time() * 1000) + int(ahead)
         else:
@@ -442,6 +450,7 @@ def main():
             event, failed = None, LambdaError("Runtime.InvalidEventPayload", "the event is not JSON: %s" % e)
         else:
             failed = None
+        framed = False
         req = None
         frame = None
         if failed is None:
@@ -473,6 +482,7 @@ def main():
                 req = post("invocation/" + request_id + "/response", payload)
             else:
                 pending.append("next")
+                framed = True
                 continue
         client.send(req + NEXT)
         pending.append("post")
