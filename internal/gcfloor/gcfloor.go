@@ -33,6 +33,10 @@ var (
 	// restoring is set from the last Stop until the collection after it
 	// puts prev back (or a new Start takes the floor up again).
 	restoring bool
+	// set is the GOGC the floor set last. A GOGC other than it after the
+	// last Stop was set by someone else (internal/shortheap turning
+	// collections off for a heap it builds): prev must not overwrite it.
+	set int
 )
 
 // Start keeps collections floor bytes apart at least, until stop is
@@ -51,9 +55,10 @@ func Start(bytes uint64) (stop func()) {
 		// GOGC read, not set to 100 and back: in that moment an
 		// allocation on another goroutine could start a collection.
 		// Between a Stop and the collection after it, GOGC is still
-		// the floor's: what to come back to is the prev saved then.
+		// the floor's (unless someone set another since): what to
+		// come back to is the prev saved then.
 		cur := gcPercent()
-		if !restoring {
+		if !restoring || cur != set {
 			prev = cur
 		}
 		restoring = false
@@ -112,6 +117,14 @@ func restoreAfterNext(g int) {
 			return
 		}
 		restoring = false
+		if gcPercent() != set {
+			// Set by someone else since the Stop (collections turned
+			// off while a heap is built): theirs stands. Put back
+			// regardless, it turned collections on in the middle of
+			// that build (TestStartAfterHeapBuilt after another
+			// test's stop, -count=30: 12 failures).
+			return
+		}
 		debug.SetGCPercent(prev)
 	})
 }
@@ -171,7 +184,13 @@ func inUse() uint64 {
 // the last collection, is smaller. The first collection after it tunes
 // from what it finds live (arm).
 func startFrom(heap uint64) {
-	debug.SetGCPercent(int(max((heap+floor)*100/heapMinimum, 100)))
+	setPercent(int(max((heap+floor)*100/heapMinimum, 100)))
+}
+
+// setPercent sets GOGC and remembers it as the floor's.
+func setPercent(p int) {
+	set = p
+	debug.SetGCPercent(p)
 }
 
 func tuneLocked() {
@@ -188,7 +207,7 @@ func tuneLocked() {
 		// GOGC/100.
 		n = heapMinimum
 	}
-	debug.SetGCPercent(percentFor(n, roots, floor))
+	setPercent(percentFor(n, roots, floor))
 }
 
 // percentFor is the GOGC that puts the next heap goal at live + floor

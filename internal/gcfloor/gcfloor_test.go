@@ -153,3 +153,25 @@ func TestStartAfterHeapBuilt(t *testing.T) {
 	}
 	runtime.KeepAlive(keep)
 }
+
+// TestStopLeavesAnotherGOGC: a GOGC set by someone else between the last
+// stop and the collection after it stands; the floor's restore does not
+// overwrite it. internal/shortheap turns collections off while it builds
+// a heap and collects once first: that collection ran the restore, which
+// turned collections back on in the middle of the build
+// (-count=30: TestStartAfterHeapBuilt failed 17 of 30, after the stop of the test before it).
+func TestStopLeavesAnotherGOGC(t *testing.T) {
+	if os.Getenv("GOGC") != "" {
+		t.Skip("GOGC is set: gcfloor leaves it alone")
+	}
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	stop := Start(8 << 20)
+	stop()
+	debug.SetGCPercent(-1) // as shortheap does
+	runtime.GC()
+	runtime.GC() // the finalizer of the first cycle has run by the second
+	if p := debug.SetGCPercent(100); p != -1 {
+		t.Errorf("GOGC %d after another set it to -1 following the stop, want -1 kept", p)
+	}
+}
