@@ -249,7 +249,11 @@ func (e *chargedExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	if !e.b.step(e.SrcRange) {
 		return cty.DynamicVal, nil
 	}
-	v, ds := e.Expression.Value(ctx)
+	v, ok := knownValue(e.Expression, ctx)
+	var ds hcl.Diagnostics
+	if !ok {
+		v, ds = e.Expression.Value(ctx)
+	}
 	if _, isCall := e.Expression.(*hclsyntax.FunctionCallExpr); (isCall || v.Type() == cty.String) && !e.b.chargeValueAt(v, e.SrcRange) {
 		return cty.DynamicVal, ds
 	}

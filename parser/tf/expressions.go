@@ -55,10 +55,8 @@ func (mi *modInst) evalInOK(expr hcl.Expression, ctx *hcl.EvalContext, resource 
 	}
 	mi.l.budget.setAt(expr.Range())
 	e := mi.l.native(expr)
-	if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok {
-		if v, ok := traverseKnown(st.Traversal, ctx); ok {
-			return v, true
-		}
+	if v, ok := knownValue(e, ctx); ok {
+		return v, true
 	}
 	v, ds := e.Value(ctx)
 	mi.l.addEvalDiags(ds, resource)
@@ -420,36 +418,101 @@ func (l *loader) setsFor(addr string) map[string]string {
 	return out
 }
 
+// knownValue is e.Value(ctx) for the references that resource arguments
+// and template parts are mostly made of, where hcl would take every step
+// without a diagnostic: a reference (traverseKnown), a relative traversal
+// of one (var.routes[each.key].method) and an index expression whose
+// collection and key are such expressions or literals; false for anything
+// else, which hcl evaluates from the start. These are pure (no function,
+// nothing the budget charges), so leaving one to hcl halfway changes
+// nothing but the time.
+func knownValue(e hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
+	switch e := e.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		return traverseKnown(e.Traversal, ctx)
+	case *hclsyntax.RelativeTraversalExpr:
+		v, ok := knownValue(e.Source, ctx)
+		if !ok {
+			return cty.NilVal, false
+		}
+		return stepsKnown(v, e.Traversal)
+	case *hclsyntax.IndexExpr:
+		coll, ok := knownValue(e.Collection, ctx)
+		if !ok {
+			return cty.NilVal, false
+		}
+		key, ok := knownValue(e.Key, ctx)
+		if !ok {
+			return cty.NilVal, false
+		}
+		v, ds := hcl.Index(coll, key, &e.BracketRange)
+		if len(ds) > 0 {
+			return cty.NilVal, false
+		}
+		return v, true
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	}
+	return cty.NilVal, false
+}
+
 // traverseKnown is tr.TraverseAbs(ctx) (what a reference such as
 // each.value.id or aws_api_gateway_rest_api.api.id evaluates to) when ctx
-// itself holds tr's root and every step reads an attribute the known,
-// unmarked, non-null object before it has; false for anything else, which
-// hcl evaluates. hcl's GetAttr normalises the name to NFC four times per
+// or a parent holds tr's root (looked up as hcl does: the nearest context
+// with variables that has the name) and every step reads an attribute the
+// known, unmarked, non-null object before it has, or is an index hcl takes
+// without a diagnostic; false for anything else, which hcl evaluates. hcl's GetAttr normalises the name to NFC four times per
 // step (HasAttribute, then cty's GetAttr: the name, HasAttribute again,
 // AttributeType), 4% of a 200-route validate's instructions; an object
 // type's names are NFC already, so a name found in the type's map as it
 // is reads the attribute hcl would.
 func traverseKnown(tr hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
-	if ctx == nil || ctx.Variables == nil || len(tr) == 0 || !ctyLayoutOK() {
+	if ctx == nil || len(tr) == 0 || !ctyLayoutOK() {
 		return cty.NilVal, false
 	}
 	root, ok := tr[0].(hcl.TraverseRoot)
 	if !ok {
 		return cty.NilVal, false
 	}
-	v, ok := ctx.Variables[root.Name]
-	if !ok {
+	var v cty.Value
+	found := false
+	for c := ctx; c != nil && !found; c = c.Parent() {
+		if c.Variables != nil {
+			v, found = c.Variables[root.Name]
+		}
+	}
+	if !found {
 		return cty.NilVal, false
 	}
-	for _, step := range tr[1:] {
-		a, ok := step.(hcl.TraverseAttr)
-		if !ok || v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() {
+	return stepsKnown(v, tr[1:])
+}
+
+// stepsKnown is tr.TraverseRel(v) when every step is an attribute the
+// known, unmarked, non-null object before it has (read without cty's NFC)
+// or an index hcl takes without a diagnostic; false for anything else.
+func stepsKnown(v cty.Value, tr hcl.Traversal) (cty.Value, bool) {
+	if !ctyLayoutOK() {
+		return cty.NilVal, false
+	}
+	for _, step := range tr {
+		switch s := step.(type) {
+		case hcl.TraverseAttr:
+			if v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() {
+				return cty.NilVal, false
+			}
+			if _, ok := v.Type().AttributeTypes()[s.Name]; !ok {
+				return cty.NilVal, false
+			}
+			v = objectAttr(v, s.Name)
+		case hcl.TraverseIndex:
+			next, ds := s.TraversalStep(v)
+			if len(ds) > 0 {
+				return cty.NilVal, false
+			}
+			v = next
+		default:
 			return cty.NilVal, false
 		}
-		if _, ok := v.Type().AttributeTypes()[a.Name]; !ok {
-			return cty.NilVal, false
-		}
-		v = objectAttr(v, a.Name)
 	}
 	return v, true
 }

@@ -190,3 +190,81 @@ func TestTraverseKnownMatchesHCL(t *testing.T) {
 	}
 	t.Logf("%d of %d references answered", answered, 4*len(refs))
 }
+
+// TestKnownValueMatchesHCL compares knownValue with hcl's evaluation of
+// relative traversals and index expressions (var.routes[each.key].method)
+// over maps, objects, lists and tuples with string, number, marked,
+// unknown, null and missing keys, in a context and in a child whose
+// parent holds the roots: where knownValue answers, hcl gives the same
+// value without a diagnostic; the plain forms are answered.
+func TestKnownValueMatchesHCL(t *testing.T) {
+	if !ctyLayoutOK() {
+		t.Skip("cty.Value's layout differs: knownValue leaves every expression to hcl")
+	}
+	b := &objectBuilder{}
+	route := func(m, be string) cty.Value {
+		return b.objectVal(map[string]cty.Value{"method": cty.StringVal(m), "backend": cty.StringVal(be)})
+	}
+	routes := cty.MapVal(map[string]cty.Value{"r1": route("GET", "http://a"), "r2": route("POST", "http://b"), "caf\u00e9": route("PUT", "http://c")})
+	parent := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"var": cty.ObjectVal(map[string]cty.Value{
+			"routes":  routes,
+			"mroutes": routes.Mark("m"),
+			"obj":     cty.ObjectVal(map[string]cty.Value{"r1": route("GET", "x"), "n": cty.NullVal(cty.String)}),
+			"list":    cty.ListVal([]cty.Value{cty.StringVal("l0"), cty.StringVal("l1")}),
+			"tuple":   cty.TupleVal([]cty.Value{cty.StringVal("t0"), cty.True}),
+			"umap":    cty.UnknownVal(routes.Type()),
+			"nmap":    cty.NullVal(routes.Type()),
+			"dyn":     cty.DynamicVal,
+			"one":     cty.NumberIntVal(1),
+			"half":    cty.NumberFloatVal(0.5),
+		}),
+	}}
+	eachOf := func(k cty.Value) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"key": k, "value": cty.EmptyObjectVal})
+	}
+	keys := []cty.Value{cty.StringVal("r1"), cty.StringVal("r2"), cty.StringVal("cafe\u0301"), cty.StringVal("nope"),
+		cty.StringVal("r1").Mark("k"), cty.UnknownVal(cty.String), cty.NullVal(cty.String), cty.NumberIntVal(0), cty.NumberIntVal(1), cty.True, cty.DynamicVal}
+	var exprs []string
+	for _, coll := range []string{"var.routes", "var.mroutes", "var.obj", "var.list", "var.tuple", "var.umap", "var.nmap", "var.dyn", "var.nope", "nope"} {
+		for _, key := range []string{"each.key", `"r1"`, "0", "1", "var.one", "var.half", "each.value", "each.nope", "var.routes"} {
+			for _, rest := range []string{"", ".method", ".backend", ".nope", `["method"]`, "[0]", ".method.x"} {
+				exprs = append(exprs, coll+"["+key+"]"+rest)
+			}
+		}
+		exprs = append(exprs, coll+".r1.method", coll+`["r1"].method`, coll+"[0]")
+	}
+	answered := 0
+	for _, k := range keys {
+		own := &hcl.EvalContext{Variables: map[string]cty.Value{"each": eachOf(k), "var": parent.Variables["var"]}}
+		child := parent.NewChild()
+		child.Variables = map[string]cty.Value{"each": eachOf(k)}
+		nilVars := child.NewChild() // no variables of its own: hcl looks in the parents
+		for _, ctx := range []*hcl.EvalContext{own, child, nilVars} {
+			for _, src := range exprs {
+				e, ds := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+				if ds.HasErrors() {
+					t.Fatalf("%s: %v", src, ds)
+				}
+				got, ok := knownValue(e, ctx)
+				if !ok {
+					continue
+				}
+				answered++
+				want, ds := e.Value(ctx)
+				if len(ds) > 0 || !got.RawEquals(want) {
+					t.Errorf("%s (key %#v): knownValue gives %#v; hcl gives %#v, %v", src, k, got, want, ds)
+				}
+			}
+		}
+	}
+	ctx := parent.NewChild()
+	ctx.Variables = map[string]cty.Value{"each": eachOf(cty.StringVal("r2"))}
+	for _, src := range []string{"var.routes[each.key].method", "var.routes[each.key]", `var.routes["r1"].backend`, "var.list[var.one]", "var.obj.r1.method", "each.key"} {
+		e, _ := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+		if _, ok := knownValue(e, ctx); !ok {
+			t.Errorf("%s: knownValue left it to hcl", src)
+		}
+	}
+	t.Logf("%d of %d expressions answered", answered, 3*len(keys)*len(exprs))
+}
