@@ -59,45 +59,12 @@ func (l *lowerer) openAPIValidation(api *model.RestAPI, owner string, body *prop
 // openAPISchema is schema n as a model's JSON, its local references
 // rewritten to model URLs.
 func (l *lowerer) openAPISchema(api *model.RestAPI, body *props, n *cfn.Node) string {
-	v := refsToModelURLs(api.ID, body.typed(n))
+	v := model.SchemaRefsToModelURLs(api.ID, body.typed(n))
 	b, err := json.Marshal(v)
 	if err != nil || !l.s.spendBytes(len(b), n) {
 		return ""
 	}
 	return string(b)
-}
-
-// refsToModelURLs rewrites every "$ref" naming a definition of the
-// document to the URL API Gateway knows the model by (runtime.ModelURL).
-func refsToModelURLs(apiID string, v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			if s, ok := e.(string); ok && k == "$ref" {
-				if name, ok := localSchemaRef(s); ok {
-					x[k] = "https://apigateway.amazonaws.com/restapis/" + apiID + "/models/" + name
-				}
-				continue
-			}
-			x[k] = refsToModelURLs(apiID, e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = refsToModelURLs(apiID, e)
-		}
-	}
-	return v
-}
-
-// localSchemaRef returns the model a reference to the document's own
-// definitions names.
-func localSchemaRef(ref string) (string, bool) {
-	for _, p := range []string{"#/definitions/", "#/components/schemas/"} {
-		if name, ok := strings.CutPrefix(ref, p); ok && name != "" && !strings.Contains(name, "/") {
-			return name, true
-		}
-	}
-	return "", false
 }
 
 // openAPIRequestModels returns op's request models by media type (nil for
@@ -109,7 +76,7 @@ func (l *lowerer) openAPIRequestModels(api *model.RestAPI, owner string, body, o
 			return ""
 		}
 		if ref := sch.Get("$ref"); ref != nil && ref.Kind == cfn.Scalar {
-			if name, ok := localSchemaRef(ref.Value); ok {
+			if name, ok := model.LocalSchemaRef(ref.Value); ok {
 				return name
 			}
 		}

@@ -33,9 +33,7 @@ import (
 )
 
 // ModelURL is the URL a model's schema is known by, for $ref.
-func ModelURL(apiID, name string) string {
-	return "https://apigateway.amazonaws.com/restapis/" + apiID + "/models/" + name
-}
+func ModelURL(apiID, name string) string { return model.ModelURL(apiID, name) }
 
 // API Gateway's built-in models, which every API has unless it defines
 // its own of the same name.

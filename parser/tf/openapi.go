@@ -1,6 +1,7 @@
 package tf
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -184,6 +185,8 @@ type openAPIImport struct {
 	// auths are the Lambda and Cognito authorizers the document's
 	// security schemes declare, by scheme name.
 	auths map[string]*model.Authorizer
+	// validator is the request validator of operations that name none.
+	validator string
 }
 
 var openAPIVerbs = map[string]string{"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
@@ -191,6 +194,7 @@ var openAPIVerbs = map[string]string{"get": "GET", "put": "PUT", "post": "POST",
 
 func (o *openAPIImport) run() {
 	o.authorizers()
+	o.validator = o.validation()
 	paths, _ := o.root["paths"].(map[string]any)
 	if v, ok := o.root["x-amazon-apigateway-binary-media-types"].([]any); ok && len(o.api.BinaryMediaTypes) == 0 {
 		for _, t := range v {
@@ -286,6 +290,8 @@ func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]a
 	if len(rp) > 0 {
 		m.RequestParameters = rp
 	}
+	m.RequestValidatorID = cmp.Or(str(op["x-amazon-apigateway-request-validator"]), o.validator)
+	m.RequestModels = o.requestModels(op, pathOfRes(res), verb)
 	o.security(m, op)
 	if rs, ok := op["responses"].(map[string]any); ok {
 		for _, code := range slices.Sorted(maps.Keys(rs)) {
