@@ -111,20 +111,6 @@ const (
 	BuildGo = "go1.x"
 )
 
-// clone returns a deep copy of f, so that a caller changing its maps and
-// slices after Load cannot reach the service's copy.
-func (f Function) clone() Function {
-	f.Inline = maps.Clone(f.Inline)
-	f.Layers = slices.Clone(f.Layers)
-	f.Environment = maps.Clone(f.Environment)
-	f.Command = slices.Clone(f.Command)
-	if f.ReservedConcurrency != nil {
-		n := *f.ReservedConcurrency
-		f.ReservedConcurrency = &n
-	}
-	return f
-}
-
 // equal reports whether two functions run the same way, so that Load can
 // keep the warm instances of an unchanged function.
 func (f *Function) equal(g *Function) bool {
