@@ -353,7 +353,7 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		c.Close()
 		return
 	}
-	bc := &bufConn{Conn: c, br: br}
+	bc := newBufConn(c, br)
 	if isH2 {
 		c.SetDeadline(time.Time{})
 		if s.eng != nil {
@@ -477,7 +477,18 @@ func sniffPreface(br *bufio.Reader) (bool, error) {
 // peeked at them.
 type bufConn struct {
 	net.Conn
-	br *bufio.Reader
+	br   *bufio.Reader
+	lazy interface {
+		ReadLazy(rawconn.LazyBuffer) (int, error)
+	} // Conn's ReadLazy, or nil
+}
+
+func newBufConn(c net.Conn, br *bufio.Reader) *bufConn {
+	bc := &bufConn{Conn: c, br: br}
+	bc.lazy, _ = c.(interface {
+		ReadLazy(rawconn.LazyBuffer) (int, error)
+	})
+	return bc
 }
 
 func (c *bufConn) Read(p []byte) (int, error) {
@@ -488,6 +499,22 @@ func (c *bufConn) Read(p []byte) (int, error) {
 		c.br = nil
 	}
 	return c.Conn.Read(p)
+}
+
+// ReadLazy is the wrapped connection's (rawconn.Conn.ReadLazy: the HTTP/2
+// engine's reader takes a buffer only when there are bytes), after the
+// bytes peeked at; a connection without it reads into b.Buf() as Read.
+func (c *bufConn) ReadLazy(b rawconn.LazyBuffer) (int, error) {
+	if c.br != nil {
+		if c.br.Buffered() > 0 {
+			return c.br.Read(b.Buf())
+		}
+		c.br = nil
+	}
+	if c.lazy != nil {
+		return c.lazy.ReadLazy(b)
+	}
+	return c.Conn.Read(b.Buf())
 }
 
 // TryWrite is the wrapped connection's, when it has one

@@ -360,10 +360,10 @@ type stream struct {
 func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	c := &conn{
 		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(), start: time.Now(),
-		rd:         connReader{nc: nc, src: stampReader{nc: nc, at: time.Now().UnixNano()}},
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
 	}
+	c.rd.init(nc)
 	c.recvConn.Store(65535)
 	c.flushFn = c.flushSoon
 	c.wcond = sync.NewCond(&c.wmu)
@@ -963,7 +963,7 @@ func (c *conn) onHeaders(f *fieldBlock) (http2.ErrCode, bool) {
 }
 
 func (c *conn) newStream(id uint32) *stream {
-	st := &stream{c: c, id: id, arrived: c.rd.src.at}
+	st := &stream{c: c, id: id, arrived: c.rd.at}
 	st.ctxs.parent = c.ctx
 	return st
 }

@@ -1,7 +1,6 @@
 package h2
 
 import (
-	"bufio"
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/rawconn"
 )
 
 // The connection's I/O. Frames are written straight into one pooled
@@ -36,10 +37,6 @@ const (
 	maxWriteFrame = 16 << 10
 )
 
-var (
-	readBufs = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufSize) }}
-)
-
 // writeBufs holds the write buffers of connections between flushes (a
 // connection takes one for each batch of frames). Unlike a sync.Pool it
 // is not emptied by every collection: at a hundred thousand responses a
@@ -60,10 +57,12 @@ type freeBufs struct {
 	size int
 	mu   sync.Mutex
 	free []*[]byte
+	out  int // taken and not given back (for tests)
 }
 
 func (f *freeBufs) get() *[]byte {
 	f.mu.Lock()
+	f.out++
 	if n := len(f.free); n > 0 {
 		p := f.free[n-1]
 		f.free = f.free[:n-1]
@@ -77,6 +76,7 @@ func (f *freeBufs) get() *[]byte {
 
 func (f *freeBufs) put(p *[]byte) {
 	f.mu.Lock()
+	f.out--
 	if len(f.free) < maxFreeWriteBufs {
 		f.free = append(f.free, p)
 	}
@@ -306,47 +306,113 @@ func (c *conn) failWrite(err error) {
 }
 
 // connReader is the connection's buffered reader. Its buffer comes from
-// a pool. While the connection idles (armIdle), the socket's read
-// deadline is idleRelease away: when it passes with the reader waiting,
-// the buffer goes back to the pool (and onIdle releases the rest), and
-// the reader waits for the next byte with none but a one-byte array —
-// until idleAt, when the wait fails with a timeout like any read.
+// a pool and goes back whenever it holds no unread bytes and the reader
+// is about to wait: on a connection that can read lazily (ReadLazy, the
+// gateway's cleartext connections through rawconn), a read that finds
+// the socket empty hands it back before the wait, so a busy connection
+// between its client's requests holds no read buffer, as an idle one
+// does not. Other connections (TLS) keep it while they are busy.
+// While the connection idles (armIdle), the socket's read deadline is
+// idleRelease away: when it passes with the reader waiting, the buffer
+// goes back to the pool (and onIdle releases the rest), and the reader
+// waits for the next byte with none but a one-byte array — until
+// idleAt, when the wait fails with a timeout like any read.
 type connReader struct {
 	nc     net.Conn
-	br     *bufio.Reader // nil while released
-	src    stampReader   // what br reads: nc, stamped
+	lazy   lazyReader // nc's ReadLazy, or nil
+	buf    *[]byte    // nil while released
+	r, w   int        // unread bytes: (*buf)[r:w]
+	err    error      // a read's error that came with bytes, for the next Read
 	onIdle func()
 	one    [1]byte
+	// at is when the last read that returned bytes ended, in Unix
+	// nanoseconds (stream.arrived): one clock read per read system
+	// call instead of two per request (the gateway's request time and
+	// the Date header); under load a read carries several requests.
+	at int64
 
 	armed    bool // idle: the deadline is a release point
+	idled    bool // onIdle ran and nothing was read since
 	woken    atomic.Bool
 	deadline time.Time // the socket's read deadline, as last set
 	idleAt   time.Time // when an idle connection is closed
 }
+
+type lazyReader interface {
+	ReadLazy(rawconn.LazyBuffer) (int, error)
+}
+
+func (r *connReader) init(nc net.Conn) {
+	r.nc, r.at = nc, time.Now().UnixNano()
+	r.lazy, _ = nc.(lazyReader)
+}
+
+// readBufs holds the read buffers connections are not using.
+var readBufs = freeBufs{size: readBufSize}
+
+// Buf is rawconn.LazyBuffer's: the free part of the buffer, taken from
+// the pool when the reader holds none.
+func (r *connReader) Buf() []byte {
+	if r.buf == nil {
+		r.buf = readBufs.get()
+		r.r, r.w = 0, 0
+	}
+	return (*r.buf)[r.w:cap(*r.buf)]
+}
+
+// Empty is rawconn.LazyBuffer's: the read found nothing, and the reader
+// waits; a buffer without unread bytes goes back meanwhile.
+func (r *connReader) Empty() { r.release() }
 
 // idleRelease is how long a connection idles before it hands its buffers
 // back.
 const idleRelease = time.Second
 
 func (r *connReader) Read(p []byte) (int, error) {
-	if r.br == nil {
-		r.br = readBufs.Get().(*bufio.Reader)
-		r.src.nc = r.nc
-		r.br.Reset(&r.src)
+	if len(p) == 0 {
+		return 0, nil
 	}
-	n, err := r.br.Read(p)
-	if n > 0 || !isTimeout(err) {
-		return n, err
+	if r.r < r.w {
+		n := copy(p, (*r.buf)[r.r:r.w])
+		r.r += n
+		return n, nil
+	}
+	if r.err != nil {
+		err := r.err
+		r.err = nil
+		return 0, err
+	}
+	var n int
+	var err error
+	if len(p) >= readBufSize {
+		// A large read (a DATA frame's payload) goes straight into p.
+		r.release()
+		n, err = r.nc.Read(p)
+		if n > 0 {
+			r.stamp()
+			return n, err
+		}
+	} else {
+		n, err = r.fill()
+		if n > 0 {
+			n = copy(p, (*r.buf)[r.r:r.w])
+			r.r += n
+			return n, nil
+		}
+	}
+	if !isTimeout(err) {
+		return 0, err
 	}
 	if r.woken.Load() {
 		r.deadline = time.Unix(1, 0) // set by wake, not by us
-		return n, err
+		return 0, err
 	}
-	if !r.armed || !time.Now().Before(r.idleAt) || len(p) == 0 {
-		return n, err
+	if !r.armed || !time.Now().Before(r.idleAt) {
+		return 0, err
 	}
 	// Idle for idleRelease: wait for more without the buffer.
 	r.armed = false
+	r.idled = true
 	r.release()
 	if r.onIdle != nil {
 		r.onIdle()
@@ -359,27 +425,35 @@ func (r *connReader) Read(p []byte) (int, error) {
 		}
 		return 0, err
 	}
-	r.src.at = time.Now().UnixNano()
+	r.stamp()
 	p[0] = r.one[0]
 	return 1, nil
 }
 
-// stampReader reads from nc and notes when the last read that returned
-// bytes ended: the arrival time of the requests those bytes carry
-// (stream.arrived). One clock read per read system call instead of two
-// per request (the gateway's request time and the Date header): under
-// load a read carries several requests.
-type stampReader struct {
-	nc net.Conn
-	at int64 // Unix nanoseconds; reader goroutine only
+// fill reads once into the buffer, which holds no unread bytes; n is
+// what it added. An error that came with bytes waits for the next Read.
+func (r *connReader) fill() (int, error) {
+	r.r, r.w = 0, 0
+	var n int
+	var err error
+	if r.lazy != nil {
+		n, err = r.lazy.ReadLazy(r)
+	} else {
+		n, err = r.nc.Read(r.Buf())
+	}
+	if n > 0 {
+		r.w += n
+		r.err = err
+		r.stamp()
+		return n, nil
+	}
+	r.release()
+	return 0, err
 }
 
-func (s *stampReader) Read(p []byte) (int, error) {
-	n, err := s.nc.Read(p)
-	if n > 0 {
-		s.at = time.Now().UnixNano()
-	}
-	return n, err
+func (r *connReader) stamp() {
+	r.at = time.Now().UnixNano()
+	r.idled = false
 }
 
 func isTimeout(err error) bool {
@@ -401,7 +475,7 @@ func (r *connReader) setDeadline(t time.Time) {
 // period ago stays.
 func (r *connReader) armIdle(now, idleAt time.Time, release time.Duration) {
 	r.idleAt = idleAt
-	if r.br == nil {
+	if r.idled {
 		r.armed = false
 		r.setDeadline(idleAt)
 		return
@@ -429,18 +503,13 @@ func (r *connReader) disarm() {
 	r.setDeadline(time.Time{})
 }
 
-func (r *connReader) buffered() int {
-	if r.br == nil {
-		return 0
-	}
-	return r.br.Buffered()
-}
+func (r *connReader) buffered() int { return r.w - r.r }
 
-// release returns an empty buffer to the pool.
+// release returns a buffer without unread bytes to the pool.
 func (r *connReader) release() {
-	if r.br != nil && r.br.Buffered() == 0 {
-		r.br.Reset(nil)
-		readBufs.Put(r.br)
-		r.br = nil
+	if p := r.buf; p != nil && r.r == r.w {
+		r.buf, r.r, r.w = nil, 0, 0
+		*p = (*p)[:0]
+		readBufs.put(p)
 	}
 }

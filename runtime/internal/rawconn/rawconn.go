@@ -38,6 +38,8 @@ type Conn struct {
 	rn     int
 	rerr   error
 	readFn func(uintptr) bool
+	lb     LazyBuffer
+	lazyFn func(uintptr) bool
 
 	wmu     sync.Mutex
 	wp      []byte
@@ -73,6 +75,7 @@ func Wrap(c net.Conn) net.Conn {
 	}
 	rw := &Conn{Conn: c, rc: rc, netw: netw}
 	rw.readFn = rw.read
+	rw.lazyFn = rw.readLazy
 	rw.writeFn = rw.write
 	rw.tryFn = func(fd uintptr) { rw.write(fd) }
 	rw.roomFn = func(fd uintptr) { rw.room.sndbuf, rw.room.queued, rw.room.ok = sendQueued(fd) }
@@ -116,6 +119,58 @@ func (c *Conn) read(fd uintptr) bool {
 		case syscall.EINTR:
 			continue
 		case syscall.EAGAIN:
+			return false
+		}
+		c.rerr = errno
+		return true
+	}
+}
+
+// LazyBuffer is where ReadLazy reads. Buf returns the space to read into,
+// taking a buffer (from a pool) if the reader holds none at the moment;
+// Empty is told that a read found nothing, before the wait for more, so
+// that a buffer holding no unread bytes can go back meanwhile.
+type LazyBuffer interface {
+	Buf() []byte
+	Empty()
+}
+
+// ReadLazy is Read into a buffer the reader takes only when the socket has
+// bytes for it: a connection that waits for its peer holds none (HAProxy
+// allocates its buffers so, per read that brings data). Each attempt reads
+// into b.Buf(); one that finds the socket empty calls b.Empty() and waits.
+// b.Buf() must not return an empty slice.
+func (c *Conn) ReadLazy(b LazyBuffer) (int, error) {
+	c.rmu.Lock()
+	c.lb, c.rn, c.rerr = b, 0, nil
+	err := c.rc.Read(c.lazyFn)
+	n, rerr := c.rn, c.rerr
+	c.lb = nil
+	c.rmu.Unlock()
+	if err != nil {
+		return n, c.opError("read", err)
+	}
+	if rerr != nil {
+		return n, c.opError("read", rerr)
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// readLazy is ReadLazy's RawConn callback.
+func (c *Conn) readLazy(fd uintptr) bool {
+	for {
+		n, errno := RawRead(fd, c.lb.Buf())
+		switch errno {
+		case 0:
+			c.rn = n
+			return true
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			c.lb.Empty()
 			return false
 		}
 		c.rerr = errno
