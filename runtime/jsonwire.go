@@ -34,6 +34,10 @@ func appendJSONBytes(b, p []byte) []byte {
 func appendJSONEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plainJSON8(s[i:i+8]) {
+			i += 8
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -68,6 +72,21 @@ func appendJSONEscaped(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, s[start:]...)
+}
+
+// plainJSON8 reports whether the 8 bytes of s are written as they are in
+// a JSON string: ASCII, none a control character, a quote or a backslash.
+// It tests the 8 at once (the "has a byte less than n" and "has a zero
+// byte" word tricks, which never miss one; a byte at or above 0x80, which
+// may make them report one that is not there, makes the answer false
+// anyway).
+func plainJSON8(s string) bool {
+	_ = s[7]
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, bs := x^(ones*'"'), x^(ones*'\\')
+	return (x|(x-ones*0x20)|(q-ones)&^q|(bs-ones)&^bs)&highs == 0
 }
 
 // jsonReader reads JSON from b by hand, for documents of a known shape.

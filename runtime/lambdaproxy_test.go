@@ -482,3 +482,27 @@ func TestRequestTime(t *testing.T) {
 		}
 	}
 }
+
+// plainJSON8 agrees with the byte-at-a-time test for every byte value in
+// every position, among plain bytes and next to other special ones.
+func TestPlainJSON8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' }
+	for _, fill := range []byte{'a', ' ', '~', 0x1f, '"', 0xff} {
+		for pos := range 8 {
+			for v := range 256 {
+				b := []byte(strings.Repeat(string(rune(fill)), 8))[:8]
+				if fill >= 0x80 {
+					b = []byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				}
+				b[pos] = byte(v)
+				want := true
+				for _, c := range b {
+					want = want && plain(c)
+				}
+				if got := plainJSON8(string(b)); got != want {
+					t.Fatalf("plainJSON8(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
+	}
+}
