@@ -2,8 +2,13 @@ package lambda
 
 import (
 	"context"
+	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
+
+	"github.com/cfnrun/cfnrun/internal/uuid4"
 )
 
 // Start runs a synchronous invocation as Invoke does, without a goroutine
@@ -36,11 +41,23 @@ func (s *Service) Start(name string, payload []byte, opts InvokeOptions, timeout
 		}()
 		return
 	}
-	inv := newDetachedInvocation(fn, payload, opts)
-	d := &detached{s: s, name: name, fn: fn, inv: inv, done: done, deadline: time.Now().Add(timeout)}
+	// The invocation, its detached state and its place in the queue
+	// are one allocation, its request id in it.
+	c := &detachedCall{}
+	inv, d := &c.inv, &c.d
+	uuid4.Format(&c.id, rand.Uint64(), rand.Uint64())
+	fillInvocation(inv, fn, unsafe.String(&c.id[0], len(c.id)), payload, opts)
+	d.s, d.name, d.fn, d.inv, d.done = s, name, fn, inv, done
 	inv.det = d
-	d.timer = time.AfterFunc(timeout, d.expire)
+	s.deadlines(timeout).add(d)
 	fn.startDetached(d)
+}
+
+// detachedCall is what Start allocates for an invocation.
+type detachedCall struct {
+	inv invocation
+	d   detached
+	id  [36]byte
 }
 
 // detached is an invocation started with Start: its state beside the
@@ -51,30 +68,39 @@ type detached struct {
 	inv      *invocation
 	done     func(Result, error)
 	deadline time.Time
-	timer    *time.Timer
 	// fn is the function Start found; w the invocation's waiter while
-	// it is queued there (under fn.mu).
+	// it is queued there (under fn.mu), wait its storage.
 	fn       *function
 	w        *waiter
+	wait     waiter
 	answered atomic.Bool
+	// dl holds the invocation until it is answered or its deadline
+	// passes (prev, next and linked under dl.mu).
+	dl         *deadlineList
+	prev, next *detached
+	linked     bool
 }
 
 // newDetachedInvocation is newInvocation without the channel a waiting
 // caller reads (Start's invocations are settled through det).
 func newDetachedInvocation(fn *function, payload []byte, opts InvokeOptions) *invocation {
-	inv := &invocation{
-		id:        newRequestID(),
-		payload:   payload,
-		traceID:   opts.TraceID,
-		clientCtx: opts.ClientContext,
-		cognito:   opts.CognitoIdentity,
-		logTail:   opts.LogTail,
-		arn:       fn.arn,
-	}
+	inv := &invocation{}
+	fillInvocation(inv, fn, newRequestID(), payload, opts)
+	return inv
+}
+
+// fillInvocation sets a new invocation's fields.
+func fillInvocation(inv *invocation, fn *function, id string, payload []byte, opts InvokeOptions) {
+	inv.id = id
+	inv.payload = payload
+	inv.traceID = opts.TraceID
+	inv.clientCtx = opts.ClientContext
+	inv.cognito = opts.CognitoIdentity
+	inv.logTail = opts.LogTail
+	inv.arn = fn.arn
 	if inv.traceID == "" {
 		inv.traceID = newTraceID(fn.s.cfg.Now())
 	}
-	return inv
 }
 
 // answer hands the outcome to the caller, once.
@@ -82,7 +108,7 @@ func (d *detached) answer(r Result, err error) {
 	if d.answered.Swap(true) {
 		return
 	}
-	d.timer.Stop()
+	d.dl.remove(d)
 	d.done(r, err)
 }
 
@@ -213,7 +239,8 @@ func (fn *function) startDetached(d *detached) {
 		in.checkExited(inv)
 		return
 	}
-	w := &waiter{inv: inv, det: d}
+	d.wait = waiter{inv: inv, det: d}
+	w := &d.wait
 	d.w = w
 	fn.waiters = append(fn.waiters, w)
 	fn.armScalerLocked()
@@ -248,5 +275,100 @@ func (in *instance) endDetached() {
 	in.mu.Unlock()
 	for _, inv := range dets {
 		in.ended(inv)
+	}
+}
+
+// deadlineList holds the detached invocations started with one timeout
+// until they are answered, in the order of their deadlines, which is the
+// order they were added in: one runtime timer per list, armed for the
+// first deadline, instead of a timer per invocation (its allocation, its
+// start and its stop on every request). An invocation answered leaves the
+// list at once; the timer, when it fires early because the one it was
+// armed for has left, is armed again for the next.
+type deadlineList struct {
+	timeout    time.Duration
+	mu         sync.Mutex
+	head, tail *detached
+	timer      *time.Timer
+	armed      bool
+}
+
+// deadlines is the list of the detached invocations started with timeout.
+func (s *Service) deadlines(timeout time.Duration) *deadlineList {
+	if l := s.lastDeadlines.Load(); l != nil && l.timeout == timeout {
+		return l
+	}
+	v, ok := s.deadlineLists.Load(timeout)
+	if !ok {
+		v, _ = s.deadlineLists.LoadOrStore(timeout, &deadlineList{timeout: timeout})
+	}
+	l := v.(*deadlineList)
+	s.lastDeadlines.Store(l)
+	return l
+}
+
+// add sets d's deadline and puts it last.
+func (l *deadlineList) add(d *detached) {
+	l.mu.Lock()
+	d.deadline = time.Now().Add(l.timeout)
+	d.dl, d.linked, d.prev, d.next = l, true, l.tail, nil
+	if l.tail != nil {
+		l.tail.next = d
+	} else {
+		l.head = d
+	}
+	l.tail = d
+	if !l.armed {
+		l.armed = true
+		if l.timer == nil {
+			l.timer = time.AfterFunc(l.timeout, l.fire)
+		} else {
+			l.timer.Reset(l.timeout)
+		}
+	}
+	l.mu.Unlock()
+}
+
+// remove takes d out of the list, if it is there.
+func (l *deadlineList) remove(d *detached) {
+	l.mu.Lock()
+	if d.linked {
+		l.unlinkLocked(d)
+	}
+	l.mu.Unlock()
+}
+
+func (l *deadlineList) unlinkLocked(d *detached) {
+	if d.prev != nil {
+		d.prev.next = d.next
+	} else {
+		l.head = d.next
+	}
+	if d.next != nil {
+		d.next.prev = d.prev
+	} else {
+		l.tail = d.prev
+	}
+	d.prev, d.next, d.linked = nil, nil, false
+}
+
+// fire expires the invocations whose deadline has passed and arms the
+// timer for the next one.
+func (l *deadlineList) fire() {
+	var due []*detached
+	l.mu.Lock()
+	now := time.Now()
+	for l.head != nil && !l.head.deadline.After(now) {
+		d := l.head
+		l.unlinkLocked(d)
+		due = append(due, d)
+	}
+	l.armed = l.head != nil
+	if l.armed {
+		l.timer.Reset(l.head.deadline.Sub(now))
+	}
+	l.mu.Unlock()
+	for _, d := range due {
+		d.expire()
 	}
 }

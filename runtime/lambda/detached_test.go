@@ -112,3 +112,69 @@ func TestStartDetached(t *testing.T) {
 		}
 	})
 }
+
+// The deadline list: invocations answered leave it, the others expire
+// in order once their timeout has passed, the timer armed again after an
+// early firing (its head answered) and after the list was empty.
+func TestDeadlineList(t *testing.T) {
+	s := &Service{}
+	const timeout = 80 * time.Millisecond
+	type expired struct {
+		n   int
+		err error
+		at  time.Time
+	}
+	got := make(chan expired, 16)
+	start := func(n int) *detached {
+		d := &detached{fn: &function{}, inv: &invocation{}}
+		d.done = func(_ Result, err error) { got <- expired{n, err, time.Now()} }
+		s.deadlines(timeout).add(d)
+		return d
+	}
+	t0 := time.Now()
+	ds := make([]*detached, 5)
+	for i := range ds {
+		ds[i] = start(i)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if s.deadlines(timeout) != ds[0].dl || s.deadlines(2*timeout) == ds[0].dl {
+		t.Fatal("one list per timeout")
+	}
+	ds[0].answer(Result{}, nil) // the head: the timer fires early and is armed again
+	ds[3].answer(Result{}, nil)
+	for _, want := range []int{0, 3} {
+		if e := <-got; e.n != want || e.err != nil {
+			t.Fatalf("answered %d: got %+v", want, e)
+		}
+	}
+	for _, want := range []int{1, 2, 4} {
+		e := <-got
+		if e.n != want || e.err != context.DeadlineExceeded {
+			t.Fatalf("got %+v, want %d expired", e, want)
+		}
+		if d := e.at.Sub(ds[want].deadline); d < 0 || e.at.Sub(t0) < timeout {
+			t.Errorf("%d expired %v after its deadline, %v after the start", want, d, e.at.Sub(t0))
+		}
+	}
+	l := ds[0].dl
+	l.mu.Lock()
+	if l.head != nil || l.tail != nil || l.armed {
+		t.Errorf("the list is not empty and idle: head %p tail %p armed %v", l.head, l.tail, l.armed)
+	}
+	l.mu.Unlock()
+	// Empty and idle: a new one arms the timer again.
+	start(5)
+	select {
+	case e := <-got:
+		if e.n != 5 || e.err != context.DeadlineExceeded {
+			t.Fatalf("got %+v, want 5 expired", e)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an invocation added to an idle list never expired")
+	}
+	select {
+	case e := <-got:
+		t.Errorf("more outcomes than invocations: %+v", e)
+	case <-time.After(2 * timeout):
+	}
+}

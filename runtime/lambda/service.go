@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -182,6 +183,11 @@ type Service struct {
 
 	interpMu sync.Mutex
 	python   string // resolved interpreter
+
+	// deadlineLists holds a deadlineList per timeout Start was given
+	// (time.Duration → *deadlineList), lastDeadlines the last one used.
+	deadlineLists sync.Map
+	lastDeadlines atomic.Pointer[deadlineList]
 
 	procMu sync.Mutex
 	nprocs int // function processes running, for OnProcesses
