@@ -431,6 +431,9 @@ func mediaTypeIn(list []string, contentType string) bool {
 // the request's Accept header is one of the API's binary media types (or
 // the list has */*); otherwise the client gets the base64 text.
 func binaryAccepted(r *http.Request, binary []string) bool {
+	if len(binary) == 0 {
+		return false // most APIs: no header to look up
+	}
 	a := r.Header.Get("Accept")
 	if i := strings.IndexByte(a, ','); i >= 0 {
 		a = a[:i]
