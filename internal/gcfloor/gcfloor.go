@@ -121,8 +121,8 @@ func restoreAfterNext(g int) {
 			// Set by someone else since the Stop (collections turned
 			// off while a heap is built): theirs stands. Put back
 			// regardless, it turned collections on in the middle of
-			// that build (TestStartAfterHeapBuilt after another
-			// test's stop, -count=30: 12 failures).
+			// that build (-count=30: TestStartAfterHeapBuilt failed
+			// 17 times, after the stop of the test before it).
 			return
 		}
 		debug.SetGCPercent(prev)
