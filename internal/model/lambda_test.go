@@ -22,6 +22,8 @@ func TestParseFunctionRef(t *testing.T) {
 		{"arn:aws:lambda:us-west-2:123456789012:layer:my-layer:1", FunctionRef{}, false},
 		{"arn:aws:sqs:us-east-1:123456789012:queue", FunctionRef{}, false},
 		{"f:a:b", FunctionRef{}, false},
+		{"arn:aws:lambda:us-west-2:123456789012:function:f:live:x", FunctionRef{}, false},
+		{"a:b:c:d:e:f:g:h:i:j", FunctionRef{}, false},
 		{"f:", FunctionRef{}, false},
 		{"", FunctionRef{}, false},
 	}
@@ -35,6 +37,12 @@ func TestParseFunctionRef(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
+	}
+	// Parsed in place: the gateway's Load parses every function's ARN.
+	if n := testing.AllocsPerRun(100, func() {
+		ParseFunctionRef("arn:aws:lambda:us-west-2:123456789012:function:my-function:live")
+	}); n != 0 {
+		t.Errorf("%v allocations per ParseFunctionRef, want 0", n)
 	}
 }
 
