@@ -379,11 +379,12 @@ func (in *instance) drainLocked(maxReads int) int {
 }
 
 // takeAnswers hands the answer frames at the start of buf, if any, to the
-// Runtime API side (pipeAnswer), each after logging the output that
-// follows it up to the next frame or hold (the invocation's, or the next
-// one's after its mark), and then writes the events they brought in one
-// write, as a connection's reader does with the requests it read at once.
-// It runs on the pump's goroutine.
+// Runtime API side (pipeAnswer), each followed by logging the output that
+// follows it up to the next frame or hold (the output of the event ahead
+// the answer promoted, after its START, or output as before the frame when
+// there was none), and then writes the events they brought in one write,
+// as a connection's reader does with the requests it read at once. It runs
+// on the pump's goroutine.
 func (in *instance) takeAnswers() bool {
 	l := &in.logs
 	c := in.priv
