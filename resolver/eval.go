@@ -277,6 +277,80 @@ func (s *stack) ref(name string, rng diag.Range, c evalCtx) any {
 	return "${" + name + "}"
 }
 
+// evalString is what stringify makes of eval(n), "" for no value. Ref,
+// Fn::GetAtt and Fn::Sub, the intrinsics property accessors read most,
+// are rendered without boxing their strings in an any (an allocation
+// each, for every method's ids and integration URI); anything else goes
+// through eval.
+func (s *stack) evalString(n *cfn.Node, c evalCtx) string {
+	if n.Kind == cfn.Mapping {
+		if name, arg, ok := n.Intrinsic(false); ok {
+			if s.budget.stopped {
+				return ""
+			}
+			switch name {
+			case "Ref":
+				if arg.Kind == cfn.Scalar {
+					return s.refString(arg.Value, arg.Range(), c, n)
+				}
+			case "Fn::GetAtt":
+				res, attr, ok := s.getAttArgs(arg, c)
+				if !ok {
+					s.argErr(n, c, name, "!GetAtt Resource.Attribute or [Resource, Attribute]")
+					return ""
+				}
+				return s.getAttString(res, attr, arg.Range(), c, n)
+			case "Fn::Sub":
+				return s.sub(arg, n, c)
+			}
+			return s.stringify(s.intrinsic(name, arg, n, c), n)
+		}
+	}
+	v := s.eval(n, c)
+	if v == noValue {
+		return ""
+	}
+	return s.stringify(v, n)
+}
+
+// refString is stringify(ref(name)), at the node at: the string values
+// (the common pseudo parameters, a parameter that is not a list, a
+// resource's Ref) without boxing them.
+func (s *stack) refString(name string, rng diag.Range, c evalCtx, at *cfn.Node) string {
+	if strings.HasPrefix(name, "AWS::") {
+		switch name {
+		case "AWS::AccountId":
+			return s.account
+		case "AWS::Partition":
+			return s.partition
+		case "AWS::Region":
+			return s.region
+		case "AWS::StackName":
+			return s.stackName
+		case "AWS::URLSuffix":
+			return s.urlSuffix
+		}
+		return s.stringify(s.ref(name, rng, c), at)
+	}
+	if p, ok := s.params[name]; ok {
+		if !p.list {
+			return p.value
+		}
+	} else if r, ok := s.res[name]; ok {
+		return s.attr(r, "Ref", rng, c)
+	}
+	return s.stringify(s.ref(name, rng, c), at)
+}
+
+// getAttString is stringify(getAtt(res, attr)), at the node at, without
+// boxing a resource's attribute.
+func (s *stack) getAttString(res, attr string, rng diag.Range, c evalCtx, at *cfn.Node) string {
+	if r, ok := s.res[res]; ok {
+		return s.attr(r, attr, rng, c)
+	}
+	return s.stringify(s.getAtt(res, attr, rng, c), at)
+}
+
 func (s *stack) getAtt(res, attr string, rng diag.Range, c evalCtx) any {
 	if r, ok := s.res[res]; ok {
 		return s.attr(r, attr, rng, c)
@@ -288,12 +362,13 @@ func (s *stack) getAtt(res, attr string, rng diag.Range, c evalCtx) any {
 	return "${" + res + "." + attr + "}"
 }
 
-func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
+func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) string {
 	str := arg
 	var vars map[string]any
 	if arg.Kind == cfn.Sequence {
 		if len(arg.Items) != 2 || arg.Items[1].Kind != cfn.Mapping {
-			return s.argErr(n, c, "Fn::Sub", "!Sub string or !Sub [string, {Var: value}]")
+			s.argErr(n, c, "Fn::Sub", "!Sub string or !Sub [string, {Var: value}]")
+			return ""
 		}
 		str = arg.Items[0]
 		vars = map[string]any{}
@@ -302,12 +377,19 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		}
 	}
 	if str.Kind != cfn.Scalar {
-		return s.argErr(n, c, "Fn::Sub", "!Sub with a literal string template")
+		s.argErr(n, c, "Fn::Sub", "!Sub with a literal string template")
+		return ""
 	}
 	// Render every part first and charge their total before joining
-	// them: "${v}${v}..." repeats one variable's value many times.
+	// them: "${v}${v}..." repeats one variable's value many times. A
+	// template of a few parts (most are) renders them on the stack.
 	subParts := s.parseSub(str)
-	parts := make([]string, len(subParts))
+	var buf [8]string
+	parts := buf[:]
+	if len(subParts) > len(buf) {
+		parts = make([]string, len(subParts))
+	}
+	parts = parts[:len(subParts)]
 	size := 0
 	for i, p := range subParts {
 		switch key := p.Var; {
@@ -318,9 +400,9 @@ func (s *stack) sub(arg *cfn.Node, n *cfn.Node, c evalCtx) any {
 		case vars != nil && p.Attr != "" && hasKey(vars, key+"."+p.Attr):
 			parts[i] = s.stringify(vars[key+"."+p.Attr], n)
 		case p.Attr != "":
-			parts[i] = s.stringify(s.getAtt(p.Var, p.Attr, str.Range(), c), n)
+			parts[i] = s.getAttString(p.Var, p.Attr, str.Range(), c, n)
 		default:
-			parts[i] = s.stringify(s.ref(p.Var, str.Range(), c), n)
+			parts[i] = s.refString(p.Var, str.Range(), c, n)
 		}
 		size += len(parts[i])
 	}

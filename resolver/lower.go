@@ -127,11 +127,7 @@ func (p *props) str(key string) string {
 	case n.Kind == cfn.Scalar:
 		return n.Value // what eval and stringify make of it, without boxing it
 	}
-	v := p.l.s.eval(n, evalCtx{resource: p.id})
-	if v == noValue {
-		return ""
-	}
-	return p.l.s.stringify(v, n)
+	return p.l.s.evalString(n, evalCtx{resource: p.id})
 }
 
 func (p *props) list(key string) []string {

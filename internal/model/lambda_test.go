@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -195,5 +197,67 @@ func TestFunctionIndexSameName(t *testing.T) {
 	}
 	if lt := x.ResolveLambdaURI(pre + "arn:aws:lambda:us-east-1:123456789012:function:hello/invocations"); lt.Function != us {
 		t.Errorf("us-east-1 hello resolved to %+v, want the US function", lt.Function)
+	}
+}
+
+// parseFunctionRefSplit is ParseFunctionRef as it was with strings.Split,
+// the reference TestParseFunctionRefSameAsSplit holds the array version to.
+func parseFunctionRefSplit(ref string) (FunctionRef, bool) {
+	parts := strings.Split(ref, ":")
+	var r FunctionRef
+	switch {
+	case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
+		r = FunctionRef{Partition: parts[1], Region: parts[3], Account: parts[4], Name: parts[6]}
+		parts = parts[7:]
+	case len(parts) >= 3 && parts[1] == "function":
+		r = FunctionRef{Account: parts[0], Name: parts[2]}
+		parts = parts[3:]
+	case len(parts) >= 1 && parts[0] != "arn":
+		r = FunctionRef{Name: parts[0]}
+		parts = parts[1:]
+	default:
+		return FunctionRef{}, false
+	}
+	switch len(parts) {
+	case 0:
+	case 1:
+		r.Qualifier = parts[0]
+	default:
+		return FunctionRef{}, false
+	}
+	if r.Name == "" || (len(parts) == 1 && r.Qualifier == "") {
+		return FunctionRef{}, false
+	}
+	return r, true
+}
+
+// TestParseFunctionRefSameAsSplit compares ParseFunctionRef with the
+// strings.Split version on random references of 0 to 12 parts drawn from
+// the words the forms test ("arn", "lambda", "function", "", ...).
+func TestParseFunctionRefSameAsSplit(t *testing.T) {
+	words := []string{"", "arn", "aws", "lambda", "function", "us-east-1", "123456789012", "f", "live", "$LATEST", "layer", "x:y"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 200000 {
+		n := rng.IntN(13)
+		parts := make([]string, n)
+		for j := range parts {
+			parts[j] = words[rng.IntN(len(words))]
+		}
+		if i%3 == 0 && n >= 7 { // the ARN shape, to reach its branches often
+			parts[0], parts[2], parts[5] = "arn", "lambda", "function"
+		}
+		ref := strings.Join(parts, ":")
+		got, ok := ParseFunctionRef(ref)
+		want, wantOK := parseFunctionRefSplit(ref)
+		if ok != wantOK || got != want {
+			t.Fatalf("ParseFunctionRef(%q) = %+v, %v; Split version %+v, %v", ref, got, ok, want, wantOK)
+		}
+	}
+}
+
+func BenchmarkParseFunctionRef(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		ParseFunctionRef("arn:aws:lambda:us-east-1:123456789012:function:gen-Fn0-ABCDEF:live")
 	}
 }
