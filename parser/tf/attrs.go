@@ -135,7 +135,7 @@ func (l *loader) exported(in *instance) cty.Value {
 		a[k] = v
 	}
 	for k, v := range a {
-		obj[k] = cty.StringVal(v)
+		obj[k] = stringVal(v)
 	}
 	for _, extra := range s.attrs {
 		if _, ok := obj[extra]; !ok {

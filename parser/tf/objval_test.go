@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -267,4 +268,30 @@ func TestKnownValueMatchesHCL(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d expressions answered", answered, 3*len(keys)*len(exprs))
+}
+
+// TestStringValMatchesCty compares stringVal with cty.StringVal on ASCII
+// strings of every length up to 40 with a non-ASCII character (NFC, or
+// decomposed, which cty composes) at every position, and on large JSON.
+func TestStringValMatchesCty(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got, want := stringVal(s), cty.StringVal(s)
+		if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.AsString() != want.AsString() || got.GoString() != want.GoString() {
+			t.Fatalf("%q: stringVal gives %#v, cty.StringVal %#v", s, got, want)
+		}
+	}
+	for n := 0; n <= 40; n++ {
+		base := strings.Repeat("a", n)
+		check(base)
+		for i := 0; i <= n; i++ {
+			for _, x := range []string{"\u00e9", "e\u0301", "\x80", "\u212b", "\xff"} {
+				check(base[:i] + x + base[i:])
+			}
+		}
+	}
+	check(strings.Repeat(`{"id":"abc","path":"/r1"},`, 5000))
+	if ctyLayoutOK() && !isASCIIString(strings.Repeat("x", 1000)) {
+		t.Fatal("ASCII string not recognised")
+	}
 }

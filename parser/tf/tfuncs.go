@@ -720,7 +720,7 @@ func callValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagno
 		if buf, err := encodeJSON(nil, arg, arg.Type()); err == nil {
 			// The buffer is the string's: nothing else holds it.
 			buf = bytes.TrimSpace(buf)
-			return cty.StringVal(unsafe.String(unsafe.SliceData(buf), len(buf))), ds
+			return stringVal(unsafe.String(unsafe.SliceData(buf), len(buf))), ds
 		}
 	}
 	v, err := jsonEncodeFunc.Call([]cty.Value{arg})
