@@ -50,7 +50,7 @@ func (l *loader) exported(in *instance) cty.Value {
 		in.attrs = stringAttrs(v)
 		return v
 	}
-	for n := range s.args {
+	for _, n := range s.argNames {
 		if _, ok := obj[n]; !ok {
 			obj[n] = cty.NullVal(cty.DynamicPseudoType)
 		}
@@ -142,13 +142,9 @@ func (l *loader) exported(in *instance) cty.Value {
 			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
 		}
 	}
-	n := 0 // in.attrs's size: obj holds a's names and nulls for the rest
-	for _, x := range obj {
-		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
-			n++
-		}
-	}
-	in.attrs = make(map[string]string, n)
+	// in.attrs's size: obj holds the arguments, a's names and nulls for
+	// the rest; one pass over obj instead of a count first.
+	in.attrs = make(map[string]string, len(in.argv)+len(a))
 	for k, x := range obj {
 		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
 			in.attrs[k] = ctyString(x)

@@ -7,7 +7,10 @@ package tf
 // every declared argument a null value when it is not set, so references
 // to optional arguments evaluate as Terraform's do.
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 type argKind uint8
 
@@ -33,6 +36,18 @@ type typeSchema struct {
 	args map[string]*arg
 	// attrs are exported attributes besides id and the arguments.
 	attrs []string
+	// argNames are args's names, sorted: every instance's exported value
+	// walks them.
+	argNames []string
+}
+
+func newSchema(m map[string]*arg, attrs []string) *typeSchema {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return &typeSchema{args: m, attrs: attrs, argNames: names}
 }
 
 func req(k argKind) *arg                    { return &arg{kind: k, required: true} }
@@ -46,10 +61,10 @@ func args(m map[string]*arg, attrs ...string) *typeSchema {
 	if _, ok := m["region"]; !ok {
 		m["region"] = opt(kString) // provider v6: per-resource region
 	}
-	return &typeSchema{args: m, attrs: attrs}
+	return newSchema(m, attrs)
 }
 
-func nested(m map[string]*arg) *typeSchema { return &typeSchema{args: m} }
+func nested(m map[string]*arg) *typeSchema { return newSchema(m, nil) }
 
 var httpMethods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 
