@@ -15,6 +15,9 @@
 # load read the CPU and the faults, not the wall time. Without ARGS, up runs with --no-watch and no
 # TLS listener (as bench.sh's start-up figure).
 #
+# EXIT=1 also times the way out: 200 ms after the answer, SIGINT, and the wall and CPU ms from the
+# signal to the exit (the drain, and whatever runs on the way: a collection there was 10-15 ms).
+#
 # On a loaded machine, CHRT=10 runs the measured starts (not the builds) under `chrt -f 10`: the
 # process then preempts the load, close to what a quiet machine sees. Do not run the whole script
 # under chrt: its `go build`, when the build cache is cold, spun at real-time priority for 10
@@ -33,16 +36,21 @@ for i in $(seq "$ROUNDS"); do
   order="old new"; [ $((i % 2)) = 0 ] && order="new old"
   for v in $order; do
     bin=$OLD; [ "$v" = new ] && bin=$NEW
-    ${CHRT:+chrt -f "$CHRT"} "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage -- \
+    ${CHRT:+chrt -f "$CHRT"} "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage ${EXIT:+-exit} -- \
       "$bin" up --no-watch --addr "127.0.0.1:$PORT" "${extra[@]}" --demo-backend "$W/t.$FORMAT" >>"$W/$v" 2>/dev/null
   done
 done
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for v in old new; do
-  for k in 1 2 3; do cut -d' ' -f$k "$W/$v" | med >"$W/$v.$k"; done
+  for k in 1 2 3 4 5; do cut -d' ' -f$k "$W/$v" | med >"$W/$v.$k"; done
 done
-printf '%-4s %9s %9s %7s\n' "" "wall ms" "CPU ms" faults
-for v in old new; do printf '%-4s %9s %9s %7s\n' "$v" "$(cat "$W/$v.1")" "$(cat "$W/$v.2")" "$(cat "$W/$v.3")"; done
+if [ -n "${EXIT:-}" ]; then
+  printf '%-4s %9s %9s %7s %12s %11s\n' "" "wall ms" "CPU ms" faults "exit wall ms" "exit CPU ms"
+  for v in old new; do printf '%-4s %9s %9s %7s %12s %11s\n' "$v" "$(cat "$W/$v.1")" "$(cat "$W/$v.2")" "$(cat "$W/$v.3")" "$(cat "$W/$v.4")" "$(cat "$W/$v.5")"; done
+else
+  printf '%-4s %9s %9s %7s\n' "" "wall ms" "CPU ms" faults
+  for v in old new; do printf '%-4s %9s %9s %7s\n' "$v" "$(cat "$W/$v.1")" "$(cat "$W/$v.2")" "$(cat "$W/$v.3")"; done
+fi
 awk -v a="$(cat "$W/old.1")" -v b="$(cat "$W/new.1")" -v c="$(cat "$W/old.2")" -v d="$(cat "$W/new.2")" \
   'BEGIN {printf "new/old: wall %.2fx, CPU %.2fx\n", b/a, d/c}'
 echo "$ROUNDS rounds, $SIZE resources ($FORMAT), load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -28,9 +28,10 @@ func main() {
 	method := flag.String("method", "GET", "with -startup: the request's `method`")
 	header := flag.String("header", "", "with -startup: a request header, `Name:value`")
 	usage := flag.Bool("usage", false, "with -startup: also print the command's CPU time (ms, all its threads) and minor page faults at the answer")
+	exitToo := flag.Bool("exit", false, "with -startup -usage: then, 200 ms after the answer, send SIGINT and also print the wall and CPU ms from the signal to the command's exit")
 	flag.Parse()
 	if *startup != "" {
-		os.Exit(measureStartup(probe{*startup, *method, *header}, *status, *ready, *timeout, *usage, flag.Args()))
+		os.Exit(measureStartup(probe{*startup, *method, *header}, *status, *ready, *timeout, *usage, *exitToo, flag.Args()))
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -109,8 +110,9 @@ func usageOf(pid int) (cpuMs float64, faults int) {
 // With ready, it waits until ready answers anything first, then reports
 // also how long the first request to url took (a cold start behind a
 // server that is up). With usage, the command's CPU time and page faults
-// at the answer follow the time.
-func measureStartup(url probe, status int, ready string, timeout time.Duration, usage bool, args []string) int {
+// at the answer follow the time; with exit too, the wall and CPU time
+// from a SIGINT sent 200 ms after the answer to the command's exit.
+func measureStartup(url probe, status int, ready string, timeout time.Duration, usage, exit bool, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "give the command after --")
 		return 2
@@ -161,7 +163,18 @@ func measureStartup(url probe, status int, ready string, timeout time.Duration, 
 				took := float64(time.Since(start).Microseconds()) / 1000
 				if usage {
 					cpu, faults := usageOf(cmd.Process.Pid)
-					fmt.Printf("%.1f %.1f %d\n", took, cpu, faults)
+					if !exit {
+						fmt.Printf("%.1f %.1f %d\n", took, cpu, faults)
+						return 0
+					}
+					time.Sleep(200 * time.Millisecond) // the banner printed, the checks done
+					before, _ := usageOf(cmd.Process.Pid)
+					sig := time.Now()
+					cmd.Process.Signal(os.Interrupt)
+					cmd.Wait()
+					wall := float64(time.Since(sig).Microseconds()) / 1000
+					all := float64(cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime()) / 1e6
+					fmt.Printf("%.1f %.1f %d %.1f %.1f\n", took, cpu, faults, wall, all-before)
 					return 0
 				}
 				fmt.Printf("%.1f\n", took)
