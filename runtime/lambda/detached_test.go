@@ -118,7 +118,7 @@ func TestStartDetached(t *testing.T) {
 // early firing (its head answered) and after the list was empty.
 func TestDeadlineList(t *testing.T) {
 	s := &Service{}
-	const timeout = 80 * time.Millisecond
+	const timeout = 400 * time.Millisecond
 	type expired struct {
 		n   int
 		err error
@@ -133,15 +133,24 @@ func TestDeadlineList(t *testing.T) {
 	}
 	t0 := time.Now()
 	ds := make([]*detached, 5)
+	// 0 and 3 are answered as soon as the one behind them is in the
+	// list, not after all five: with -race on a loaded machine (load
+	// 22-25) the five adds and their sleeps took longer than the 80 ms
+	// timeout this test had, and the head expired before it was
+	// answered (22 of 100 runs). The timeout is also longer now.
 	for i := range ds {
 		ds[i] = start(i)
+		switch i {
+		case 1:
+			ds[0].answer(Result{}, nil) // the head: the timer fires early and is armed again
+		case 4:
+			ds[3].answer(Result{}, nil)
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	if s.deadlines(timeout) != ds[0].dl || s.deadlines(2*timeout) == ds[0].dl {
 		t.Fatal("one list per timeout")
 	}
-	ds[0].answer(Result{}, nil) // the head: the timer fires early and is armed again
-	ds[3].answer(Result{}, nil)
 	for _, want := range []int{0, 3} {
 		if e := <-got; e.n != want || e.err != nil {
 			t.Fatalf("answered %d: got %+v", want, e)
