@@ -720,6 +720,8 @@ func checkHandler(fn *model.Function, base string, handlers handlerMemo, add fun
 			add(ruleHandlerExport.warnf(rng, fn.LogicalID, fmt.Sprintf("Define it (def %s(event, context): ...), or fix the handler's function part.", name),
 				"handler %s: %s.py does not define %s", fn.Handler, mod, name))
 		}
+		dir, _ := path.Split(mod)
+		checkPythonImports(fn, cr, dir, mod+".py", src, where, rng, add)
 	case strings.HasPrefix(rt, "provided"):
 		if len(fn.Layers) > 0 {
 			return // a layer may provide /opt/bootstrap

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +86,46 @@ func TestUpOpenAPIRequestValidation(t *testing.T) {
 	bad := lambdaDo(t, c, "POST", url, `{"name":"Tesla"}`, "Content-Type", "application/json")
 	if bad.status != 400 || bad.raw != `{"message": "Invalid request body"}` {
 		t.Errorf("invalid body: %d %s, want 400 {\"message\": \"Invalid request body\"}", bad.status, bad.raw)
+	}
+}
+
+// TestValidatePythonImportNotInCode: the shape of a SAM hello-world whose
+// requirements.txt was never installed into CodeUri. Locally the import
+// may succeed from the machine's python3; on Lambda, and under sam local
+// start-api without sam build, every invocation fails with
+// Runtime.ImportModuleError, so validate warns (W3420), and only for the
+// package nothing provides.
+func TestValidatePythonImportNotInCode(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"template.yaml": `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: hello_world/
+      Handler: app.lambda_handler
+      Runtime: python3.13
+      Events:
+        Api: {Type: Api, Properties: {Path: /hello, Method: get}}
+`,
+		"hello_world/app.py":           "import json\nimport boto3\nimport requests\nfrom shared import util\n\ndef lambda_handler(event, context):\n    return {}\n",
+		"hello_world/shared/util.py":   "",
+		"hello_world/requirements.txt": "requests\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"validate", filepath.Join(dir, "template.yaml")}, nil, &out, &errb)
+	got := out.String() + errb.String()
+	if strings.Count(got, "W3420") != 1 || !strings.Contains(got, "app.py imports requests") {
+		t.Errorf("want one W3420 for requests:\n%s", got)
 	}
 }
