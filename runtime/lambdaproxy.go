@@ -500,6 +500,9 @@ func (sc *respScratch) release() {
 	if cap(sc.arena) > 64<<10 {
 		sc.arena = nil
 	}
+	if cap(sc.single)+cap(sc.multi) > 256 {
+		sc.single, sc.multi = nil, nil // an answer with that many headers is rare
+	}
 	respScratchPool.Put(sc)
 }
 
