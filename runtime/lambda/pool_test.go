@@ -141,6 +141,29 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
+// waitRunning waits until function name's one instance runs the
+// invocation of payload: its event was delivered. Live 1 and idle 0 alone
+// also hold while the instance has answered the call before and not yet
+// polled, and an invocation meant to queue behind this one could then
+// take the instance first (under load: TestReloadRunsQueuedInvocation,
+// then TestReloadRunsQueuedAsyncInvocation, "condition not met in 15s"
+// waiting for the queued one).
+func waitRunning(t *testing.T, s *Service, name, payload string) {
+	t.Helper()
+	waitFor(t, func() bool {
+		fn := s.lookup(name)
+		fn.mu.Lock()
+		defer fn.mu.Unlock()
+		for in := range fn.all {
+			in.mu.Lock()
+			cur := in.cur
+			in.mu.Unlock()
+			return cur != nil && cur.delivered && string(cur.payload) == payload
+		}
+		return false
+	})
+}
+
 func TestIdleInstancesStop(t *testing.T) {
 	needNode(t)
 	s, _ := newTestService(t, Config{IdleTimeout: 200 * time.Millisecond})
@@ -243,21 +266,7 @@ func TestReloadRunsQueuedInvocation(t *testing.T) {
 	// (aheadMax), so the second invocation below waits in the queue.
 	invoke(t, s, "f", `{"ms":50}`)
 	go s.Invoke(context.Background(), "f", []byte(`{"ms":3000}`), InvokeOptions{})
-	// Running: its event was delivered (live 1 and idle 0 alone also hold
-	// while the instance has answered the first one and not yet polled,
-	// and the invocation below could then take the instance first).
-	waitFor(t, func() bool {
-		fn := s.lookup("f")
-		fn.mu.Lock()
-		defer fn.mu.Unlock()
-		for in := range fn.all {
-			in.mu.Lock()
-			cur := in.cur
-			in.mu.Unlock()
-			return cur != nil && cur.delivered && string(cur.payload) == `{"ms":3000}`
-		}
-		return false
-	})
+	waitRunning(t, s, "f", `{"ms":3000}`)
 	type answer struct {
 		res Result
 		err error
@@ -435,7 +444,7 @@ exports.handler = async (e) => {
 	load(t, s, f)
 	invoke(t, s, "f", `{"ms":50,"tag":"warm"}`) // slow enough for no events ahead (aheadMax)
 	go s.Invoke(context.Background(), "f", []byte(`{"ms":2000,"tag":"slow"}`), InvokeOptions{})
-	waitFor(t, func() bool { st := s.lookup("f").stats(); return st.live == 1 && st.idle == 0 })
+	waitRunning(t, s, "f", `{"ms":2000,"tag":"slow"}`)
 	if res, err := s.Invoke(context.Background(), "f", []byte(`{"tag":"async"}`), InvokeOptions{Async: true}); err != nil || res.Status != 202 {
 		t.Fatalf("async invoke: %+v %v", res, err)
 	}
