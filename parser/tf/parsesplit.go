@@ -97,8 +97,30 @@ func parseSplit(src []byte, path string) (f *hcl.File, ok bool) {
 // objectAt returns the object constructor under body whose braces are at
 // bytes open and close; nil when there is none.
 func objectAt(body *hclsyntax.Body, open, close int) *hclsyntax.ObjectConsExpr {
+	// Only the attribute or block holding both braces can hold it (the
+	// braces belong to one object): the variable block's map of routes
+	// was walked node by node on the way to its own first node.
+	within := func(r hcl.Range) bool { return r.Start.Byte <= open && close < r.End.Byte }
+	for _, a := range body.Attributes {
+		if within(a.SrcRange) {
+			if o, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok && o.OpenRange.Start.Byte == open && o.SrcRange.End.Byte == close+1 {
+				return o
+			}
+			return objectUnder(a, open, close)
+		}
+	}
+	for _, blk := range body.Blocks {
+		if within(blk.Body.SrcRange) {
+			return objectAt(blk.Body, open, close)
+		}
+	}
+	return nil
+}
+
+// objectUnder is objectAt for any node, walking all of it.
+func objectUnder(node hclsyntax.Node, open, close int) *hclsyntax.ObjectConsExpr {
 	var found *hclsyntax.ObjectConsExpr
-	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
 		if o, ok := n.(*hclsyntax.ObjectConsExpr); ok && found == nil && o.OpenRange.Start.Byte == open && o.SrcRange.End.Byte == close+1 {
 			found = o
 		}
