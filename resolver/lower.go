@@ -42,6 +42,9 @@ type lowerer struct {
 	// unmanaged are the SAM Api events whose API's definition SAM does
 	// not write (checkUnmanagedEvents).
 	unmanaged []unmanagedEvent
+	// rangeSlab is where props.ranges cuts the elements' Props from: one
+	// allocation for many elements instead of one each.
+	rangeSlab []model.KeyRange
 }
 
 type parentLink struct {
@@ -87,13 +90,29 @@ func (p *props) ranges() model.Ranges {
 	if !p.built {
 		p.built = true
 		if p.node != nil && len(p.node.Fields) > 0 {
-			p.rng = make(model.Ranges, len(p.node.Fields))
+			p.rng = p.l.newRanges(len(p.node.Fields))
 			for i, f := range p.node.Fields {
 				p.rng[i] = model.KeyRange{Key: f.Key, Range: f.KeyRange()}
 			}
 		}
 	}
 	return p.rng
+}
+
+// newRanges returns Ranges of length n cut from the lowerer's slab. Their
+// capacity is n: a Set that adds a key copies them rather than write over
+// the next element's.
+func (l *lowerer) newRanges(n int) model.Ranges {
+	const slab = 512 // 40 KiB
+	if n > slab/4 {
+		return make(model.Ranges, n)
+	}
+	if len(l.rangeSlab) < n {
+		l.rangeSlab = make([]model.KeyRange, slab)
+	}
+	r := l.rangeSlab[:n:n]
+	l.rangeSlab = l.rangeSlab[n:]
+	return r
 }
 
 // at returns where key is written, or fallback.
