@@ -82,7 +82,11 @@ func TestSignalStopsEveryCommand(t *testing.T) {
 		t.Skip("builds a large template")
 	}
 	dir := t.TempDir()
-	big := bigTemplate(t, dir, 8000)
+	// 16,000 resources: validate of 8,000 took 130-350 ms of CPU in all by
+	// session 25 (start25 too), so the signal at 150 ms sometimes came as
+	// it finished (CI at 0d201b6: validate SIGTERM exit 1, its whole
+	// result printed); 16,000 take about twice that.
+	big := bigTemplate(t, dir, 16000)
 	tf := bigTerraform(t, dir, 4000)
 	for _, c := range []struct {
 		name string
