@@ -72,6 +72,11 @@ var pyImportRe = sync.OnceValue(func() *regexp.Regexp {
 // (lines that start at column 0: an import inside try/except or a function
 // may be optional, and is not read), in order, once each.
 func pyTopImports(src string) []string {
+	if !strings.Contains(src, "import") {
+		// No import statement can be there: skip the strip and the
+		// regular expression (a template's inline one-line handlers).
+		return nil
+	}
 	var out []string
 	seen := map[string]bool{}
 	add := func(mod string) {
