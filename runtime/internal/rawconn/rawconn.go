@@ -95,6 +95,12 @@ func (c *Conn) Read(p []byte) (int, error) {
 	n, rerr := c.rn, c.rerr
 	c.rp = nil
 	c.rmu.Unlock()
+	return c.readResult(n, err, rerr)
+}
+
+// readResult is what Read and ReadLazy return after the RawConn read: the
+// poller's error or the read's, io.EOF for a read of nothing, else n.
+func (c *Conn) readResult(n int, err, rerr error) (int, error) {
 	if err != nil {
 		return n, c.opError("read", err)
 	}
@@ -109,9 +115,13 @@ func (c *Conn) Read(p []byte) (int, error) {
 
 // read is the RawConn callback: false asks the poller to wait for the
 // socket to become readable.
-func (c *Conn) read(fd uintptr) bool {
+func (c *Conn) read(fd uintptr) bool { return c.readInto(fd, c.rp) }
+
+// readInto reads once into p (again after EINTR): true with c.rn or
+// c.rerr set, false when the socket is empty and the poller should wait.
+func (c *Conn) readInto(fd uintptr, p []byte) bool {
 	for {
-		n, errno := RawRead(fd, c.rp)
+		n, errno := RawRead(fd, p)
 		switch errno {
 		case 0:
 			c.rn = n
@@ -147,35 +157,16 @@ func (c *Conn) ReadLazy(b LazyBuffer) (int, error) {
 	n, rerr := c.rn, c.rerr
 	c.lb = nil
 	c.rmu.Unlock()
-	if err != nil {
-		return n, c.opError("read", err)
-	}
-	if rerr != nil {
-		return n, c.opError("read", rerr)
-	}
-	if n == 0 {
-		return 0, io.EOF
-	}
-	return n, nil
+	return c.readResult(n, err, rerr)
 }
 
 // readLazy is ReadLazy's RawConn callback.
 func (c *Conn) readLazy(fd uintptr) bool {
-	for {
-		n, errno := RawRead(fd, c.lb.Buf())
-		switch errno {
-		case 0:
-			c.rn = n
-			return true
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			c.lb.Empty()
-			return false
-		}
-		c.rerr = errno
+	if c.readInto(fd, c.lb.Buf()) {
 		return true
 	}
+	c.lb.Empty()
+	return false
 }
 
 // Write writes all of p, waiting for room in the socket as needed.
