@@ -119,6 +119,13 @@ func (t *Template) linkLambda() {
 				}
 			}
 		}
+		if m := api.DefaultRoute; m != nil && m.Integration != nil {
+			in := m.Integration
+			in.Lambda = nil
+			if in.Type == IntegrationAWSProxy {
+				in.Lambda = fns.ResolveLambdaURI(in.URI)
+			}
+		}
 		for _, a := range api.Authorizers {
 			a.Function = nil
 			if a.Type != "COGNITO_USER_POOLS" && a.AuthorizerURI != "" {
@@ -146,6 +153,9 @@ func (api *RestAPI) Finalize() {
 				SortIntegrationResponses(m.Integration.Responses)
 			}
 		}
+	}
+	if m := api.DefaultRoute; m != nil {
+		m.ApplyDefaults()
 	}
 	for _, r := range api.Resources {
 		slices.SortFunc(r.Children, func(a, b *Resource) int { return cmp.Compare(a.PathPart, b.PathPart) })

@@ -148,6 +148,24 @@ func TestFinalizeLinksLambda(t *testing.T) {
 	}
 }
 
+func TestFinalizeLinksHTTPAPIDefaultRoute(t *testing.T) {
+	tm := lambdaTemplate()
+	in := &Integration{Type: "aws_proxy", PayloadFormatVersion: "2.0", URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:hello/invocations"}
+	def := &Method{HTTPMethod: "any", RouteKey: RouteKeyDefault, Integration: in}
+	root := &Resource{}
+	tm.APIs = []*RestAPI{{Protocol: ProtocolHTTP, Root: root, Resources: []*Resource{root}, DefaultRoute: def}}
+	tm.Finalize()
+	if !tm.APIs[0].IsHTTP() {
+		t.Error("IsHTTP = false for an HTTP API")
+	}
+	if def.HTTPMethod != "ANY" || def.AuthorizationType != "NONE" || in.Type != IntegrationAWSProxy {
+		t.Errorf("default route not defaulted: %+v, integration type %q", def, in.Type)
+	}
+	if in.Lambda == nil || in.Lambda.Function != tm.FunctionByID("Hello") {
+		t.Errorf("default route's integration Lambda = %+v", in.Lambda)
+	}
+}
+
 func TestDumpFunction(t *testing.T) {
 	rc := 0
 	tm := &Template{Functions: []*Function{{Name: "f", ARN: "arn:aws:lambda:us-east-1:123456789012:function:f", Runtime: "python3.12", Handler: "index.handler",

@@ -298,8 +298,57 @@ type RestAPI struct {
 	GatewayResponses []*GatewayResponse
 	Models           []*APIModel
 	Validators       []*RequestValidator
-	Range            diag.Range
-	Props            Ranges
+	// Protocol is "" for a REST API (API Gateway v1) and ProtocolHTTP for
+	// an HTTP API (API Gateway v2: AWS::ApiGatewayV2::Api with ProtocolType
+	// HTTP, AWS::Serverless::HttpApi or a function's HttpApi event,
+	// aws_apigatewayv2_api). An HTTP API's routes are Resources and Methods
+	// as a REST API's are: route "GET /pets/{id}" is Method GET (RouteKey
+	// "GET /pets/{id}") on Resource /pets/{id}, "ANY /x" is Method ANY; its
+	// "$default" route is DefaultRoute; its stages are Stages, and the stage
+	// named "$default" is served without a stage prefix in the URL.
+	// WebSocket APIs are not modelled.
+	Protocol string
+	// DefaultRoute is an HTTP API's "$default" route (RouteKey "$default",
+	// HTTPMethod ANY), which serves every request no other route matches.
+	// Nil when the API has none, and for REST APIs.
+	DefaultRoute *Method
+	// CORS is an HTTP API's CorsConfiguration (API Gateway answers
+	// preflight requests and adds the headers itself); nil when absent and
+	// for REST APIs.
+	CORS  *CORSConfig
+	Range diag.Range
+	Props Ranges
+}
+
+// API protocols (RestAPI.Protocol).
+const (
+	// ProtocolREST is a REST API's protocol, written "" in RestAPI.
+	ProtocolREST = ""
+	// ProtocolHTTP is an HTTP API's (API Gateway v2).
+	ProtocolHTTP = "HTTP"
+	// RouteKeyDefault is the route key of an HTTP API's catch-all route.
+	RouteKeyDefault = "$default"
+	// StageDefault is the name of an HTTP API's stage served at the root
+	// of the URL space (no /{stage} prefix).
+	StageDefault = "$default"
+)
+
+// IsHTTP reports whether api is an HTTP API (API Gateway v2).
+func (api *RestAPI) IsHTTP() bool { return api.Protocol == ProtocolHTTP }
+
+// CORSConfig is an HTTP API's CorsConfiguration (cors_configuration in
+// Terraform, CorsConfiguration of AWS::Serverless::HttpApi). Values are as
+// written; header names are kept as written (API Gateway compares them
+// case-insensitively).
+type CORSConfig struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	AllowCredentials bool
+	// MaxAge is Access-Control-Max-Age in seconds; -1 when unset.
+	MaxAge int
+	Range  diag.Range
 }
 
 // Resource is one path segment of the API's resource tree.
@@ -339,8 +388,12 @@ type Method struct {
 	// Integration is nil when the method has none (AWS rejects invoking
 	// such a method with 500 "Internal server error").
 	Integration *Integration
-	Range       diag.Range
-	Props       Ranges
+	// RouteKey is an HTTP API route's key as written ("GET /pets/{id}",
+	// "ANY /{proxy+}", "$default"): the payload format 2.0 event's
+	// routeKey. "" for a REST API's methods.
+	RouteKey string
+	Range    diag.Range
+	Props    Ranges
 }
 
 // MethodResponse is one Method.MethodResponses entry.
@@ -372,6 +425,10 @@ const (
 // DefaultTimeoutMillis is API Gateway's default integration timeout.
 const DefaultTimeoutMillis = 29000
 
+// DefaultHTTPAPITimeoutMillis is an HTTP API integration's default (and
+// largest) timeout, TimeoutInMillis: 30 seconds.
+const DefaultHTTPAPITimeoutMillis = 30000
+
 // Integration is a Method's backend.
 type Integration struct {
 	Type string
@@ -396,6 +453,10 @@ type Integration struct {
 	ContentHandling     string
 	CacheKeyParameters  []string
 	CacheNamespace      string
+	// PayloadFormatVersion is an HTTP API integration's payload format
+	// version, "1.0" or "2.0" (the Lambda proxy event and response
+	// shapes); "" for REST APIs, whose Lambda proxy event is 1.0.
+	PayloadFormatVersion string
 	// Lambda is what the URI names when it invokes a Lambda function
 	// (AWS_PROXY, or AWS with a ":lambda:path/2015-03-31/functions/" URI):
 	// a function of the template with its qualifier, a stage variable the
@@ -512,7 +573,8 @@ type Authorizer struct {
 	ID        string
 	Name      string
 	// Type is TOKEN, REQUEST or COGNITO_USER_POOLS (upper case; TOKEN in
-	// Terraform when unset).
+	// Terraform when unset); an HTTP API's is REQUEST (a Lambda authorizer)
+	// or JWT.
 	Type string
 	// IdentitySource is as written ("method.request.header.Authorization",
 	// comma-separated for REQUEST authorizers).
@@ -535,8 +597,20 @@ type Authorizer struct {
 	// to invoke the function ("" uses the function's resource policy).
 	Credentials  string
 	ProviderARNs []string
-	Range        diag.Range
-	Props        Ranges
+	// JWTIssuer and JWTAudience are an HTTP API JWT authorizer's
+	// JwtConfiguration (Issuer, Audience); IdentitySource is then as
+	// written for HTTP APIs ("$request.header.Authorization").
+	JWTIssuer   string
+	JWTAudience []string
+	// PayloadFormatVersion is an HTTP API Lambda authorizer's
+	// AuthorizerPayloadFormatVersion ("1.0" or "2.0"); "" for REST APIs.
+	PayloadFormatVersion string
+	// SimpleResponses is an HTTP API Lambda authorizer's
+	// EnableSimpleResponses: the function answers {"isAuthorized": bool,
+	// "context": {...}} instead of an IAM policy (format 2.0 only).
+	SimpleResponses bool
+	Range           diag.Range
+	Props           Ranges
 }
 
 // GatewayResponse is an AWS::ApiGateway::GatewayResponse.
