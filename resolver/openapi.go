@@ -49,7 +49,8 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 	}
 	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange()) }
 	auths := l.openAPIAuthorizers(api, owner, body)
-	defValidator := l.openAPIValidation(api, owner, body)
+	oa := l.openAPIImport(api, owner, body)
+	defValidator := oa.Validation()
 	for i := range paths.node.Fields {
 		pf := &paths.node.Fields[i]
 		if !strings.HasPrefix(pf.Key, "/") || pf.Value.Kind != cfn.Mapping {
@@ -77,7 +78,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 				m.RequestParameters = nil
 			}
 			m.RequestValidatorID = cmp.Or(op.str("x-amazon-apigateway-request-validator"), defValidator)
-			if m.RequestModels = l.openAPIRequestModels(api, owner, body, op, pf.Key, verb); m.RequestModels != nil {
+			if m.RequestModels = oa.RequestModels(oaNode{op}, pf.Key, verb); m.RequestModels != nil {
 				m.Props.Set("RequestModels", of.KeyRange())
 			}
 			openAPIMethodAuth(m, op, body, auths)

@@ -2,58 +2,25 @@ package resolver
 
 import (
 	"encoding/json"
-	"slices"
-	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/internal/openapi"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
 
-// Request validation in an OpenAPI definition, as API Gateway's import
-// reads it: the validators x-amazon-apigateway-request-validators
-// declares (each named by its key), the one x-amazon-apigateway-request-validator
-// picks for every operation at the top level or for one operation in it;
-// models from Swagger 2.0 definitions and OpenAPI 3 components.schemas,
-// their "#/definitions/X" and "#/components/schemas/X" references
-// rewritten to model URLs, as the import does so one model can name
-// another; and each operation's request models: a Swagger 2.0 body
-// parameter's schema for each media type the operation consumes
-// (application/json when none is written), or OpenAPI 3 requestBody's
-// schema per media type. A schema written in place (no $ref) becomes a
-// model of its own.
+// Request validation in an OpenAPI definition (validators, models, each
+// operation's request models) is read by internal/openapi, the walk
+// parser/tf uses for a Terraform body; oaNode hands it the template's
+// nodes, their values evaluated as props evaluates them.
 
-// openAPIValidation reads the definition's validators and models into api
-// and returns the default validator's name ("" for none).
-func (l *lowerer) openAPIValidation(api *model.RestAPI, owner string, body *props) string {
-	if vs := body.node.Get("x-amazon-apigateway-request-validators"); vs != nil && vs.Kind == cfn.Mapping {
-		for _, f := range vs.Fields {
-			if slices.ContainsFunc(api.Validators, func(v *model.RequestValidator) bool { return v.ID == f.Key }) {
-				continue
-			}
-			vp := l.bareProps(owner, f.Value)
-			api.Validators = append(api.Validators, &model.RequestValidator{LogicalID: owner, ID: f.Key, Name: f.Key,
-				ValidateRequestBody: vp.boolean("validateRequestBody"), ValidateRequestParameters: vp.boolean("validateRequestParameters"), Range: f.KeyRange()})
-		}
-	}
-	for _, where := range [][]string{{"definitions"}, {"components", "schemas"}} {
-		n := body.node
-		for _, k := range where {
-			if n != nil {
-				n = n.Get(k)
-			}
-		}
-		if n == nil || n.Kind != cfn.Mapping {
-			continue
-		}
-		for _, f := range n.Fields {
-			if slices.ContainsFunc(api.Models, func(m *model.APIModel) bool { return m.Name == f.Key }) {
-				continue
-			}
-			api.Models = append(api.Models, &model.APIModel{LogicalID: owner, Name: f.Key, ContentType: "application/json",
-				Schema: l.openAPISchema(api, body, f.Value), Range: f.KeyRange()})
-		}
-	}
-	return body.str("x-amazon-apigateway-request-validator")
+// openAPIImport is the walk over body for api.
+func (l *lowerer) openAPIImport(api *model.RestAPI, owner string, body *props) *openapi.Import {
+	return &openapi.Import{API: api, Root: oaNode{l.bareProps(owner, body.node)}, Owner: owner,
+		Schema: func(n openapi.Node) (string, bool) { return l.openAPISchema(api, body, n.(oaNode).p.node), true },
+		InPlaceName: func(verb, path, ct string) string {
+			return "Model" + model.StableID(8, "model", l.s.stackName, owner, verb, path, ct)
+		}}
 }
 
 // openAPISchema is schema n as a model's JSON, its local references
@@ -67,70 +34,41 @@ func (l *lowerer) openAPISchema(api *model.RestAPI, body *props, n *cfn.Node) st
 	return string(b)
 }
 
-// openAPIRequestModels returns op's request models by media type (nil for
-// none), adding a model for each schema written in place.
-func (l *lowerer) openAPIRequestModels(api *model.RestAPI, owner string, body, op *props, path, verb string) map[string]string {
-	out := map[string]string{}
-	modelFor := func(sch *cfn.Node, suffix string) string {
-		if sch == nil || sch.Kind != cfn.Mapping {
-			return ""
-		}
-		if ref := sch.Get("$ref"); ref != nil && ref.Kind == cfn.Scalar {
-			if name, ok := model.LocalSchemaRef(ref.Value); ok {
-				return name
-			}
-		}
-		// API Gateway names a model it makes from a schema in place
-		// itself; any name unique in the API serves.
-		name := "Model" + model.StableID(8, "model", l.s.stackName, owner, verb, path, suffix)
-		if !slices.ContainsFunc(api.Models, func(m *model.APIModel) bool { return m.Name == name }) {
-			api.Models = append(api.Models, &model.APIModel{LogicalID: owner, Name: name, ContentType: "application/json",
-				Schema: l.openAPISchema(api, body, sch), Range: sch.Range()})
-		}
-		return name
-	}
-	if ps := op.node.Get("parameters"); ps != nil && ps.Kind == cfn.Sequence {
-		for _, it := range ps.Items {
-			if it.Get("in").String() != "body" {
-				continue
-			}
-			consumes := op.list("consumes")
-			if len(consumes) == 0 {
-				consumes = body.list("consumes")
-			}
-			if len(consumes) == 0 {
-				consumes = []string{"application/json"}
-			}
-			for _, ct := range consumes {
-				if name := modelFor(it.Get("schema"), ct); name != "" {
-					out[ct] = name
-				}
-			}
-		}
-	}
-	if c := op.node.Get("requestBody"); c != nil {
-		if ref := c.Get("$ref"); ref != nil && ref.Kind == cfn.Scalar {
-			// A shared request body in components.requestBodies.
-			if name, ok := strings.CutPrefix(ref.Value, "#/components/requestBodies/"); ok {
-				if rbs := body.node.Get("components"); rbs != nil {
-					if rb := rbs.Get("requestBodies"); rb != nil {
-						c = rb.Get(name)
-					}
-				}
-			}
-		}
-		if c != nil {
-			if cs := c.Get("content"); cs != nil && cs.Kind == cfn.Mapping {
-				for _, f := range cs.Fields {
-					if name := modelFor(f.Value.Get("schema"), f.Key); name != "" {
-						out[f.Key] = name
-					}
-				}
-			}
-		}
-	}
-	if len(out) == 0 {
+// oaNode is a template node as an openapi.Node.
+type oaNode struct{ p *props }
+
+func (x oaNode) node(n *cfn.Node) openapi.Node {
+	if n == nil {
 		return nil
+	}
+	return oaNode{x.p.l.bareProps(x.p.id, n)}
+}
+
+func (x oaNode) Get(key string) openapi.Node { return x.node(x.p.node.Get(key)) }
+
+func (x oaNode) Each(f func(string, openapi.Node, diag.Range)) {
+	if x.p.node == nil || x.p.node.Kind != cfn.Mapping {
+		return
+	}
+	for i := range x.p.node.Fields {
+		fl := &x.p.node.Fields[i]
+		f(fl.Key, x.node(fl.Value), fl.KeyRange())
+	}
+}
+
+func (x oaNode) Items() []openapi.Node {
+	if x.p.node == nil || x.p.node.Kind != cfn.Sequence {
+		return nil
+	}
+	out := make([]openapi.Node, len(x.p.node.Items))
+	for i, it := range x.p.node.Items {
+		out[i] = x.node(it)
 	}
 	return out
 }
+
+func (x oaNode) IsMap() bool              { return x.p.node != nil && x.p.node.Kind == cfn.Mapping }
+func (x oaNode) Str(key string) string    { return x.p.str(key) }
+func (x oaNode) Strs(key string) []string { return x.p.list(key) }
+func (x oaNode) Bool(key string) bool     { return x.p.boolean(key) }
+func (x oaNode) Range() diag.Range        { return x.p.node.Range() }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/internal/openapi"
 )
 
 var ruleBody = newRule("TF053", sevWarning,
@@ -47,7 +48,7 @@ func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
 		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
 		return
 	}
-	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in}
+	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in, doc: &openapi.Doc{Root: root, Fallback: rng}}
 	imp.run()
 }
 
@@ -182,6 +183,9 @@ type openAPIImport struct {
 	api  *model.RestAPI
 	root map[string]any
 	rng  diag.Range
+	// doc is the document for internal/openapi's walk, oa that walk.
+	doc *openapi.Doc
+	oa  *openapi.Import
 	// auths are the Lambda and Cognito authorizers the document's
 	// security schemes declare, by scheme name.
 	auths map[string]*model.Authorizer
@@ -220,7 +224,7 @@ func (o *openAPIImport) run() {
 			if op == nil {
 				continue
 			}
-			o.method(res, verb, op, shared)
+			o.method(res, verb, op, shared, o.doc.Node().Get("paths").Get(p).Get(k))
 		}
 	}
 }
@@ -272,7 +276,7 @@ func params(v any) map[string]bool {
 	return out
 }
 
-func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]any, shared map[string]bool) {
+func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]any, shared map[string]bool, opNode openapi.Node) {
 	for _, m := range res.Methods {
 		if m.HTTPMethod == verb {
 			return // declared as aws_api_gateway_method too; that one wins
@@ -291,7 +295,7 @@ func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]a
 		m.RequestParameters = rp
 	}
 	m.RequestValidatorID = cmp.Or(str(op["x-amazon-apigateway-request-validator"]), o.validator)
-	m.RequestModels = o.requestModels(op, pathOfRes(res), verb)
+	m.RequestModels = o.requestModels(opNode, pathOfRes(res), verb)
 	o.security(m, op)
 	if rs, ok := op["responses"].(map[string]any); ok {
 		for _, code := range slices.Sorted(maps.Keys(rs)) {
@@ -446,21 +450,7 @@ func (o *openAPIImport) integration(ig map[string]any) *model.Integration {
 	return out
 }
 
-func str(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case int:
-		return strconv.Itoa(x)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return fmt.Sprint(v)
-}
+func str(v any) string { return openapi.Text(v) }
 
 func strMap(v any) map[string]string {
 	m, ok := v.(map[string]any)
