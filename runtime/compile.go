@@ -151,6 +151,9 @@ type endpoint struct {
 	// Lambda (AWS_PROXY, and AWS with a Lambda URI): fn is the function
 	// the service invokes, fnLabel how the route table shows it.
 	fn, fnLabel, fnRuntime string
+	// fnStrs interns the header names and values fn answers with (shared
+	// by the endpoints of fn in this version).
+	fnStrs *respStrings
 	// invocationType is the mapping of an AWS integration's
 	// X-Amz-Invocation-Type header ('Event' is asynchronous), or nil.
 	invocationType *valueSource

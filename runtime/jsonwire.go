@@ -1,8 +1,10 @@
 package runtime
 
 import (
+	"hash/maphash"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf16"
@@ -95,9 +97,9 @@ type jsonReader struct {
 	i int
 	// arena, when it has room, takes the strings with escapes, which are
 	// otherwise decoded into new slices; strs, when set, interns the
-	// strings scalar returns (header names and values).
+	// header names and values headers reads.
 	arena []byte
-	strs  *internTable
+	strs  *respStrings
 }
 
 func (d *jsonReader) ws() {
@@ -311,29 +313,40 @@ func (d *jsonReader) number() ([]byte, bool) {
 	return d.b[start:d.i], true
 }
 
-// scalar reads a string, a boolean or a number and returns its text.
-func (d *jsonReader) scalar(numbers bool) (string, bool) {
+// scalar reads a string, a boolean or a number and returns its text;
+// intern says the text may come from d.strs (a header value).
+func (d *jsonReader) scalar(numbers, intern bool) (string, bool) {
 	switch c := d.peek(); {
 	case c == '"':
 		s, ok := d.strBytes()
-		return d.str(s), ok
+		return d.value(s, intern), ok
 	case c == 't' && d.literal("true"):
 		return "true", true
 	case c == 'f' && d.literal("false"):
 		return "false", true
 	case numbers && (c == '-' || c >= '0' && c <= '9'):
 		n, ok := d.number()
-		return d.str(n), ok
+		return d.value(n, intern), ok
 	}
 	return "", false
 }
 
-// str is b as a string, interned when d.strs is set.
-func (d *jsonReader) str(b []byte) string {
-	if d.strs != nil {
-		return d.strs.get(b)
+// value is b as a string, from d.strs when intern is set.
+func (d *jsonReader) value(b []byte, intern bool) string {
+	if intern && d.strs != nil {
+		return d.strs.value(b)
 	}
 	return string(b)
+}
+
+// name is the header name b as a string, and whether its values may be
+// interned (not a header whose values are per response by nature).
+func (d *jsonReader) name(b []byte) (string, bool) {
+	if d.strs != nil {
+		e := d.strs.name(b)
+		return e.raw, !e.volatile
+	}
+	return string(b), false
 }
 
 // statusCode reads statusCode: an integer, a string holding one, or null.
@@ -370,9 +383,9 @@ func (d *jsonReader) headers(dst *[][2]string, multi bool) bool {
 		return d.literal("null")
 	}
 	return d.object(func(key []byte) bool {
-		name := d.str(key)
+		name, intern := d.name(key)
 		if !multi {
-			v, ok := d.scalar(false)
+			v, ok := d.scalar(false, intern)
 			*dst = append(*dst, [2]string{name, v})
 			return ok
 		}
@@ -381,7 +394,7 @@ func (d *jsonReader) headers(dst *[][2]string, multi bool) bool {
 		}
 		if !d.consume('[') {
 			// A single value where a list was expected: API Gateway takes it.
-			v, ok := d.scalar(true)
+			v, ok := d.scalar(true, intern)
 			*dst = append(*dst, [2]string{name, v})
 			return ok
 		}
@@ -389,7 +402,7 @@ func (d *jsonReader) headers(dst *[][2]string, multi bool) bool {
 			return true
 		}
 		for {
-			v, ok := d.scalar(true)
+			v, ok := d.scalar(true, intern)
 			if !ok {
 				return false
 			}
@@ -411,7 +424,7 @@ func (d *jsonReader) bodyValue() ([]byte, bool) {
 	case c == '"':
 		return d.strBytes()
 	case c == 't' || c == 'f' || c == '-' || c >= '0' && c <= '9':
-		s, ok := d.scalar(true)
+		s, ok := d.scalar(true, false)
 		return []byte(s), ok
 	}
 	return nil, false
@@ -443,61 +456,139 @@ func (d *jsonReader) boolish(dst *bool) bool {
 	return false
 }
 
-// internTable hands out one string for equal byte strings, so that the
-// header names and values a function answers with every time (a constant
-// Content-Type, CORS headers) are not allocated for every answer. It holds
-// at most internMax strings of at most internMaxLen bytes each, the first
-// ones met: a function whose headers vary fills it once and then gets new
-// strings as without it. Safe for concurrent use; a lookup takes no lock.
-type internTable struct {
-	mu sync.Mutex
-	m  atomic.Pointer[map[string]string]
+// respStrings hands out one string for equal header names, and one for
+// equal header values, of the proxy responses of one function (in one
+// template version: a reload starts afresh), so that what a function
+// answers with every time (a constant Content-Type, CORS headers) is not
+// allocated for every answer. It keeps a string only once it has been met
+// twice (the first meeting leaves a 64-bit hash in a small table, not the
+// string), keeps at most maxInternNames names and maxInternValues values of
+// at most maxInternLen bytes each, and never keeps the values of headers
+// that differ per response by nature (volatileHeader: Set-Cookie, Date,
+// request ids ...): a function answering varying values costs a hash per
+// value and keeps nothing of them. Safe for concurrent use; a lookup that
+// finds its string takes no lock and allocates nothing. The zero value is
+// ready; a nil *respStrings interns nothing.
+type respStrings struct {
+	names  atomic.Pointer[map[string]nameEntry]
+	values atomic.Pointer[map[string]string]
+	// seen holds the hashes of the strings met once (names and values
+	// alike), one per slot; allocated on the first miss.
+	seen atomic.Pointer[seenHashes]
+	mu   sync.Mutex // serialises the copies of names and values
+}
+
+// nameEntry is an interned header name: as the function wrote it, in
+// canonical form, and whether its values are per response.
+type nameEntry struct {
+	raw, canon string
+	volatile   bool
+}
+
+// seenHashes is respStrings' record of strings met once: seenBuckets
+// buckets of seenWays hashes; a new hash takes the place of one of its
+// bucket's in turn (next), so that two strings met alternately whose
+// hashes share a bucket do not keep pushing each other out.
+type seenHashes struct {
+	seed  maphash.Seed
+	next  atomic.Uint32
+	slots [seenBuckets * seenWays]atomic.Uint64
 }
 
 const (
-	internMax    = 512
-	internMaxLen = 128
+	maxInternNames  = 64
+	maxInternValues = 256
+	maxInternLen    = 128
+	seenBuckets     = 64
+	seenWays        = 4
 )
 
-// responseStrings interns the proxy responses' header names and values;
-// responseNames maps the names to their canonical form.
-var responseStrings, responseNames internTable
+// name is the entry of header name b; an entry that is not (yet) kept
+// is made afresh.
+func (t *respStrings) name(b []byte) nameEntry {
+	if t == nil {
+		return nameEntry{raw: string(b)}
+	}
+	m := t.names.Load()
+	if m != nil {
+		if e, ok := (*m)[string(b)]; ok {
+			return e
+		}
+	}
+	e := nameEntry{raw: string(b)}
+	e.canon = http.CanonicalHeaderKey(e.raw)
+	e.volatile = volatileHeader(e.canon)
+	if t.admit(b, m != nil && len(*m) >= maxInternNames) {
+		t.mu.Lock()
+		addCopy(&t.names, e.raw, e, maxInternNames)
+		t.mu.Unlock()
+	}
+	return e
+}
 
-func (t *internTable) get(b []byte) string {
-	if m := t.m.Load(); m != nil {
+// value is header value b as a string.
+func (t *respStrings) value(b []byte) string {
+	if t == nil {
+		return string(b)
+	}
+	m := t.values.Load()
+	if m != nil {
 		if s, ok := (*m)[string(b)]; ok {
 			return s
 		}
 	}
 	s := string(b)
-	if len(s) <= internMaxLen {
-		t.add(s, s)
+	if t.admit(b, m != nil && len(*m) >= maxInternValues) {
+		t.mu.Lock()
+		addCopy(&t.values, s, s, maxInternValues)
+		t.mu.Unlock()
 	}
 	return s
 }
 
-// canonical is http.CanonicalHeaderKey(k), remembered: a function that
-// writes its header names in lower case would otherwise have each one
-// allocated again for every answer.
-func (t *internTable) canonical(k string) string {
-	if m := t.m.Load(); m != nil {
-		if s, ok := (*m)[k]; ok {
-			return s
+// canonical is http.CanonicalHeaderKey(raw), from the kept names when raw
+// is one of them: a function that writes its header names in lower case
+// would otherwise have each one allocated again for every answer.
+func (t *respStrings) canonical(raw string) string {
+	if t != nil {
+		if m := t.names.Load(); m != nil {
+			if e, ok := (*m)[raw]; ok {
+				return e.canon
+			}
 		}
 	}
-	c := http.CanonicalHeaderKey(k)
-	if len(k) <= internMaxLen {
-		t.add(k, c)
-	}
-	return c
+	return http.CanonicalHeaderKey(raw)
 }
 
-// add copies the table with k → v in it (copy on write: the readers take
-// no lock).
-func (t *internTable) add(k, v string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	old := t.m.Load()
+// admit reports whether b, which the tables do not hold, is to be kept:
+// it was met before (its hash is in its slot) and full is false. Otherwise
+// its hash takes the slot.
+func (t *respStrings) admit(b []byte, full bool) bool {
+	if full || len(b) > maxInternLen {
+		return false
+	}
+	sh := t.seen.Load()
+	if sh == nil {
+		t.seen.CompareAndSwap(nil, &seenHashes{seed: maphash.MakeSeed()})
+		sh = t.seen.Load()
+	}
+	h := maphash.Bytes(sh.seed, b)
+	bucket := sh.slots[h%seenBuckets*seenWays:][:seenWays]
+	h |= 1 // never 0, an empty slot
+	for i := range bucket {
+		if bucket[i].Load() == h {
+			return true
+		}
+	}
+	bucket[sh.next.Add(1)%seenWays].Store(h)
+	return false
+}
+
+// addCopy stores a copy of *p with k → v in it unless it holds k or max
+// entries (copy on write: the readers take no lock). The caller holds the
+// lock.
+func addCopy[V any](p *atomic.Pointer[map[string]V], k string, v V, max int) {
+	old := p.Load()
 	n := 0
 	if old != nil {
 		if _, ok := (*old)[k]; ok {
@@ -505,15 +596,30 @@ func (t *internTable) add(k, v string) {
 		}
 		n = len(*old)
 	}
-	if n >= internMax {
+	if n >= max {
 		return
 	}
-	m := make(map[string]string, n+1)
+	m := make(map[string]V, n+1)
 	if old != nil {
 		for k, v := range *old {
 			m[k] = v
 		}
 	}
 	m[k] = v
-	t.m.Store(&m)
+	p.Store(&m)
+}
+
+// volatileHeader reports whether the values of the header canon (in
+// canonical form) differ from one response to the next by nature:
+// cookies, dates, lengths, validators, locations, request and trace ids.
+func volatileHeader(canon string) bool {
+	switch canon {
+	case "Set-Cookie", "Date", "Expires", "Last-Modified", "Etag", "Content-Length", "Content-Md5", "Digest",
+		"Location", "Content-Location", "Age", "Retry-After",
+		"X-Amzn-Requestid", "X-Amz-Request-Id", "X-Amz-Apigw-Id", "X-Amzn-Trace-Id", "X-Amz-Cf-Id",
+		"X-Request-Id", "X-Correlation-Id", "Request-Id", "Traceparent", "Tracestate",
+		"X-B3-Traceid", "X-B3-Spanid", "X-B3-Parentspanid", "X-Cloud-Trace-Context":
+		return true
+	}
+	return strings.HasSuffix(canon, "-Request-Id") || strings.HasSuffix(canon, "-Requestid") || strings.HasSuffix(canon, "-Trace-Id")
 }

@@ -37,6 +37,21 @@ type lambdaSet struct {
 	// remote says where --lambda sends a function ("http://...", or
 	// "command"); absent for functions cfnrun runs itself.
 	remote map[string]string
+	// strs are the functions' respStrings, made as endpoints need them.
+	strs map[string]*respStrings
+}
+
+// respStrings is function name's respStrings in this version.
+func (ls *lambdaSet) respStrings(name string) *respStrings {
+	if t, ok := ls.strs[name]; ok {
+		return t
+	}
+	if ls.strs == nil {
+		ls.strs = map[string]*respStrings{}
+	}
+	t := &respStrings{}
+	ls.strs[name] = t
+	return t
 }
 
 // override is a --lambda NAME=URL|COMMAND value.

@@ -84,6 +84,7 @@ func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Metho
 			"cfnrun runs nodejs*, python3*, provided* (a bootstrap) and go1.x functions from local code; pass --code NAME=PATH for code that is not local, or --lambda "+name+"=URL|COMMAND to run the function elsewhere.")
 	}
 	ep.fn = name
+	ep.fnStrs = ls.respStrings(name)
 	ep.fnRuntime = ls.runtimes[name]
 	label := name
 	if qual != "" {
@@ -219,7 +220,7 @@ func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqSta
 	}
 	sc := respScratchPool.Get().(*respScratch)
 	defer sc.release() // after the body was written (a copy)
-	pr, err := sc.parse(res.Payload, binaryAccepted(r, rs.api.binary))
+	pr, err := sc.parse(res.Payload, binaryAccepted(r, rs.api.binary), ep.fnStrs)
 	if err != nil {
 		p := res.Payload
 		if len(p) > 1024 {
@@ -242,7 +243,7 @@ func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqSta
 		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	for _, kv := range pr.headers {
-		k := responseNames.canonical(kv[0])
+		k := ep.fnStrs.canonical(kv[0])
 		if droppedResponseHeader(k) {
 			continue
 		}

@@ -476,7 +476,7 @@ var errMalformedProxyResponse = errors.New("malformed Lambda proxy response")
 // returned as binary; the body is then decoded.
 func parseProxyResponse(p []byte, decode bool) (proxyResponse, error) {
 	var sc respScratch
-	return sc.parse(p, decode)
+	return sc.parse(p, decode, nil)
 }
 
 // respScratch is the working memory of parsing a proxy response, pooled
@@ -507,19 +507,19 @@ func (sc *respScratch) release() {
 }
 
 // parse is parseProxyResponse with sc's memory; header names and values
-// are interned (responseStrings) when sc comes from the pool.
-func (sc *respScratch) parse(p []byte, decode bool) (proxyResponse, error) {
+// come from strs (the function's, see respStrings) when it is not nil.
+func (sc *respScratch) parse(p []byte, decode bool, strs *respStrings) (proxyResponse, error) {
 	var out proxyResponse
 	single, multi := sc.single[:0], sc.multi[:0]
 	var alt, altSet bool // base64Encoded
-	d := jsonReader{b: p}
+	d := jsonReader{b: p, strs: strs}
 	if sc.pooled {
 		// Decoded strings are never longer than their JSON text: an
 		// arena of the answer's size holds them all.
 		if cap(sc.arena) < len(p) {
 			sc.arena = make([]byte, 0, max(len(p), 512))
 		}
-		d.arena, d.strs = sc.arena[:0], &responseStrings
+		d.arena = sc.arena[:0]
 	}
 	if !d.object(func(key []byte) bool {
 		switch string(key) {
