@@ -38,6 +38,11 @@ type version struct {
 	routeSrc   []routeSource
 	routesOnce sync.Once
 	routes     []RouteInfo
+	// rootHTTP lists the HTTP APIs with a $default stage, served at the
+	// root of the URL space (locateDefault).
+	rootHTTP []*capi
+	// allHTTP: every served API is an HTTP API.
+	allHTTP bool
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
 	// keepNames: its HTTP/1.1 connections keep header names as written
@@ -61,6 +66,8 @@ type capi struct {
 	policy *cpolicy
 	// uris are the integration URIs parsed so far (see uriTemplate).
 	uris map[string]*uriTemplate
+	// http is what an HTTP API (API Gateway v2) adds; nil for REST APIs.
+	http *chttp
 }
 
 // uriTemplate is parseURITemplate(raw), parsed once per API and shared by
@@ -92,6 +99,8 @@ type cstage struct {
 	// auths are the stage's compiled Lambda authorizers (each with its
 	// cache), made as methods need them.
 	auths map[*model.Authorizer]*cauthorizer
+	// defaultEP is an HTTP API's $default route, nil for none.
+	defaultEP *endpoint
 
 	access stageAccess
 }
@@ -164,6 +173,13 @@ type endpoint struct {
 	resourceID, operationName string
 	// auth is the method's Lambda authorizer, nil without one.
 	auth *cauthorizer
+
+	// HTTP API routes: routeKey is the route's key ("GET /pets/{id}",
+	// "$default"), payload2 a Lambda proxy integration with payload
+	// format 2.0, hauth the route's JWT or Lambda authorizer.
+	routeKey string
+	payload2 bool
+	hauth    *chauth
 }
 
 type cresponse struct {
@@ -248,8 +264,14 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			ca.binary = append(ca.binary, strings.ToLower(b))
 		}
 		ca.errs = compileGatewayResponses(api, &ds)
+		if api.IsHTTP() {
+			g.compileHTTPAPI(api, ca, &ds)
+		}
 		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
+		if len(stages) == 0 && ca.http != nil {
+			stages = []*model.Stage{httpDefaultStage(api)}
+		}
 		if len(stages) == 0 {
 			if !hasMethods(api) || controlPlaneAPI(api) {
 				ds = append(ds, diag.NewWarning(ruleNotServed, api.Range,
@@ -295,16 +317,32 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 						continue
 					}
 					var mds diag.Diagnostics
-					ep := compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
-					g.compileCognito(t, ep, api, res, m, &mds)
+					var ep *endpoint
+					if ca.http != nil {
+						ep = g.compileHTTPRoute(cs, res, m, t, v.lambda, &mds)
+					} else {
+						ep = compileEndpoint(cs, res, m, g, t, v.lambda, &mds)
+						g.compileCognito(t, ep, api, res, m, &mds)
+					}
 					ep.body = compileBodyValidation(models, methodValidator(api, m), m)
 					ep.inline = ep.canRunInline() && g.countersAreLocal()
-					ep.detach = (ep.canDetach() || ep.canDetachLambda(g)) && g.countersAreLocal()
+					ep.detach = (ep.canDetach() || ep.canDetachLambda(g)) && g.countersAreLocal() && (ca.http == nil || ca.http.detachOK(ep))
 					if first || ep.perStage {
 						ds = append(ds, mds...)
 					}
 					n.endpoints[idx] = ep
 					v.routeSrc = append(v.routeSrc, routeSource{ca, cs, ep, m})
+				}
+			}
+			if ca.http != nil && api.DefaultRoute != nil {
+				var mds diag.Diagnostics
+				if ep := g.compileHTTPDefault(cs, api, t, v.lambda, &mds); ep != nil {
+					ep.inline = ep.canRunInline() && g.countersAreLocal()
+					ep.detach = ep.canDetach() && g.countersAreLocal() && ca.http.detachOK(ep)
+					v.routeSrc = append(v.routeSrc, routeSource{ca, cs, ep, api.DefaultRoute})
+				}
+				if first || cs.defaultEP.perStage {
+					ds = append(ds, mds...)
 				}
 			}
 		}
@@ -313,6 +351,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			v.apis = append(v.apis, ca)
 			v.byID[ca.id] = ca
 			for name := range ca.stages {
+				if name == model.StageDefault && ca.http != nil {
+					v.rootHTTP = append(v.rootHTTP, ca) // served at the root
+					continue
+				}
 				stageOwners[name] = append(stageOwners[name], ca)
 			}
 		}
@@ -320,6 +362,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	for name, owners := range stageOwners {
 		v.byStage[name] = owners
 	}
+	v.allHTTP = !slices.ContainsFunc(v.apis, func(a *capi) bool { return a.http == nil })
 	if len(t.APIs) > 0 {
 		for _, a := range t.APIs {
 			for _, r := range a.Resources {
@@ -333,7 +376,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				}
 			}
 			for _, au := range a.Authorizers {
-				if au.Type == "TOKEN" || au.Type == "REQUEST" || au.Type == "COGNITO_USER_POOLS" {
+				if au.Type == "TOKEN" || au.Type == "REQUEST" || au.Type == "COGNITO_USER_POOLS" || au.Type == "JWT" {
 					continue // run by the methods that use them
 				}
 				ds = append(ds, diag.NewInfo(ruleIgnored, au.Range,
@@ -437,6 +480,9 @@ func (v *version) routeList() []RouteInfo {
 func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 	ri := RouteInfo{APIID: ca.id, APIName: ca.name, Stage: cs.name, Method: m.HTTPMethod, Path: ep.resPath,
 		Integration: ep.typ, HTTP2: cs.http2, Served: ep.fail == errNone, APIKey: ep.apiKey}
+	if ep.routeKey == model.RouteKeyDefault {
+		ri.Method, ri.Path = model.RouteKeyDefault, "/*" // what no other route takes
+	}
 	switch {
 	case ep.target != nil:
 		ri.Target = ep.target.raw

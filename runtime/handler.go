@@ -38,7 +38,10 @@ type reqState struct {
 	// authRes is what the method's Lambda authorizer returned (its
 	// principalId and context), nil without one.
 	authRes *authResult
-	access  accessState
+	// hauthRes is what an HTTP API route's authorizer (JWT or Lambda)
+	// decided, nil without one.
+	hauthRes *httpAuthResult
+	access   accessState
 
 	// breq is a detached request's backend request (startBackend), w
 	// its response writer, and onBackend the callback that answers it,
@@ -154,6 +157,9 @@ func (v *version) resolve(r *http.Request, rt *route) (errKind, string) {
 		return errForbidden, "no API or stage matches the URL"
 	}
 	rt.api = api
+	if api.http != nil {
+		return v.resolveHTTP(r, rt, stageName, rest, more)
+	}
 	st := api.stages[stageName]
 	if st == nil {
 		return errForbidden, "no such stage"
@@ -219,6 +225,9 @@ func (g *Gateway) handle(w http.ResponseWriter, r *http.Request, rs *reqState) e
 	kind, reason := rs.rkind, rs.rreason
 	if !rs.resolved {
 		kind, reason = g.cur.Load().resolve(r, &rs.route)
+	}
+	if rs.api != nil && rs.api.http != nil {
+		return g.handleHTTPAPI(w, r, rs, kind, reason)
 	}
 	if kind != errNone {
 		return rs.fail(kind, reason)
@@ -320,7 +329,7 @@ func (v *version) locate(r *http.Request) (api *capi, stage, rest string, more [
 	}
 	owners := v.byStage[stage]
 	if len(owners) == 0 {
-		return nil, stage, rest, nil, false
+		return v.locateDefault(r)
 	}
 	return owners[0], stage, rest, owners[1:], true
 }

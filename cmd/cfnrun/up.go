@@ -611,11 +611,15 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 		}
 		fmt.Fprintf(w, "API %s (id %s)  stage %s  [%s]\n", k.name, k.id, k.stage, proto)
 		for _, rt := range rs {
-			url := base + "/" + rt.Stage + rt.Path
+			prefix := "/" + rt.Stage
+			if rt.Stage == "$default" { // an HTTP API's stage served at the root
+				prefix = ""
+			}
+			url := base + prefix + rt.Path
 			if rt.HostStyle {
 				host, port, _ := net.SplitHostPort(addrs["http"])
 				_ = host
-				url = fmt.Sprintf("http://%s.execute-api.localhost:%s/%s%s", rt.APIID, port, rt.Stage, rt.Path)
+				url = fmt.Sprintf("http://%s.execute-api.localhost:%s%s%s", rt.APIID, port, prefix, rt.Path)
 			}
 			target := rt.Target
 			if rt.APIKey {
