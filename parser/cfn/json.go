@@ -184,7 +184,7 @@ func (r *jsonReader) strSpan(line, col, from int, v string, escaped bool) Span {
 	if !escaped {
 		return r.span(line, col, from, r.column(r.off)-col, r.off)
 	}
-	w := utf8.RuneCountInString(v) + 2
+	w := runeCount(v) + 2
 	if strings.IndexByte(v, '\n') >= 0 {
 		w = 1
 	}

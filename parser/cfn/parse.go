@@ -377,7 +377,7 @@ func scalarWidth(v string, style scalarStyle) int {
 	if style == blockStyle || strings.IndexByte(v, '\n') >= 0 {
 		return 1
 	}
-	w := utf8.RuneCountInString(v)
+	w := runeCount(v)
 	if style == quotedStyle {
 		w += 2
 	}

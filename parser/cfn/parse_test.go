@@ -310,3 +310,25 @@ func TestSplitGetAttBytes(t *testing.T) {
 		t.Errorf("only %d parts checked", checked)
 	}
 }
+
+func TestRuneCountSameAsUTF8(t *testing.T) {
+	for _, s := range []string{"", "a", "abcdefg", "abcdefgh", "abcdefghi", "héllo wörld, a longer line", "0123456789abcdé",
+		"日本語のテキスト", "abcdefgh\xff", "\xffabcdefghijklmnop", "abcdefghijklmnopqrstuvwxyz0123456789€", "abcdefg\x80"} {
+		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
+			t.Errorf("runeCount(%q) = %d, want %d", s, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(r.IntN(128))
+			if r.IntN(20) == 0 {
+				b[i] = byte(r.IntN(256))
+			}
+		}
+		if got, want := runeCount(string(b)), utf8.RuneCountInString(string(b)); got != want {
+			t.Fatalf("runeCount(%q) = %d, want %d", b, got, want)
+		}
+	}
+}

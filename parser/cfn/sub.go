@@ -1,9 +1,6 @@
 package cfn
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // SubPart is one piece of an Fn::Sub string: literal text, or a variable
 // ${Name} / ${Name.Attr}.
@@ -31,7 +28,7 @@ func ParseSub(s string) []SubPart {
 		if s == "" {
 			return nil
 		}
-		return []SubPart{{Literal: s, Len: utf8.RuneCountInString(s)}}
+		return []SubPart{{Literal: s, Len: runeCount(s)}}
 	}
 	parts := make([]SubPart, 0, 2*n+1)
 	rc := runeCounter{s: s}
@@ -100,7 +97,7 @@ type runeCounter struct {
 }
 
 func (c *runeCounter) at(b int) int {
-	c.runes += utf8.RuneCountInString(c.s[c.byte:b])
+	c.runes += runeCount(c.s[c.byte:b])
 	c.byte = b
 	return c.runes
 }

@@ -240,6 +240,12 @@ func (r *yamlReader) spanTo(line, col, from, w, to int) Span {
 // after it when its text there is v itself (quotes aside) on one line,
 // or -1.
 func (r *yamlReader) scalarSpan(line, col, from int, v string, style scalarStyle, to int) Span {
+	if to >= 0 && style != blockStyle && from >= r.lineStart && to <= r.wideNext {
+		// The token is v (and its quotes) on the current line, before the
+		// line's first multi-byte rune: a column per byte, as scalarWidth
+		// counts it.
+		return r.spanTo(line, col, from, max(to-from, 1), to)
+	}
 	w := scalarWidth(v, style)
 	if to >= 0 && style != blockStyle {
 		return r.spanTo(line, col, from, w, to)
