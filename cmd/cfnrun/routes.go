@@ -147,8 +147,17 @@ func writeRoutesText(w io.Writer, routes []model.Route, base string) {
 			last = group
 		}
 		url := base + "/" + r.Stage + r.Path
-		if r.Stage == "" {
+		switch {
+		case r.Stage == "":
 			url = r.Path
+		case r.Stage == model.StageDefault:
+			url = base + r.Path // an HTTP API's $default stage has no prefix
+		}
+		if r.Path == model.RouteKeyDefault {
+			url = strings.TrimSuffix(url, model.RouteKeyDefault) + "/* ($default)"
+			if r.Stage == "" {
+				url = "/* ($default)"
+			}
 		}
 		target := r.URI
 		if r.IntegrationMethod != "" && target != "" {

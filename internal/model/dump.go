@@ -52,6 +52,24 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 		if api.DisableExecuteAPIEndpoint {
 			d.kv(1, "disableExecuteApiEndpoint", "true")
 		}
+		d.kv(1, "protocol", api.Protocol)
+		if c := api.CORS; c != nil {
+			d.line(1, c.Range, "", "", "cors")
+			d.list(2, "allowOrigins", c.AllowOrigins)
+			d.list(2, "allowMethods", c.AllowMethods)
+			d.list(2, "allowHeaders", c.AllowHeaders)
+			d.list(2, "exposeHeaders", c.ExposeHeaders)
+			if c.AllowCredentials {
+				d.kv(2, "allowCredentials", "true")
+			}
+			if c.MaxAge >= 0 {
+				d.kv(2, "maxAge", fmt.Sprint(c.MaxAge))
+			}
+		}
+		if m := api.DefaultRoute; m != nil {
+			d.line(1, m.Range, "", "", "route $default")
+			d.method(2, m)
+		}
 		for _, res := range api.Resources {
 			d.line(1, res.Range, res.LogicalID, res.ID, "resource %s", res.Path)
 			for _, m := range res.Methods {
@@ -71,6 +89,12 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 				d.kv(2, "credentials", a.Credentials)
 			}
 			d.list(2, "providerArns", a.ProviderARNs)
+			d.kv(2, "jwtIssuer", a.JWTIssuer)
+			d.list(2, "jwtAudience", a.JWTAudience)
+			d.kv(2, "payloadFormatVersion", a.PayloadFormatVersion)
+			if a.SimpleResponses {
+				d.kv(2, "simpleResponses", "true")
+			}
 		}
 		for _, v := range api.Validators {
 			d.line(1, v.Range, v.LogicalID, v.ID, "validator %q body=%t params=%t", v.Name, v.ValidateRequestBody, v.ValidateRequestParameters)
@@ -241,6 +265,7 @@ func (d *dumper) bmap(depth int, k string, m map[string]bool) {
 func (d *dumper) method(depth int, m *Method) {
 	d.line(depth, m.Range, m.LogicalID, "", "method %s", m.HTTPMethod)
 	in := depth + 1
+	d.kv(in, "routeKey", m.RouteKey)
 	d.kv(in, "authorization", m.AuthorizationType)
 	if d.o.Identity {
 		d.kv(in, "authorizerId", m.AuthorizerID)
@@ -270,6 +295,7 @@ func (d *dumper) method(depth int, m *Method) {
 		j := in + 1
 		d.kv(j, "httpMethod", ig.HTTPMethod)
 		d.kv(j, "uri", ig.URI)
+		d.kv(j, "payloadFormatVersion", ig.PayloadFormatVersion)
 		d.kv(j, "lambda", ig.Lambda.String())
 		d.kv(j, "connectionType", ig.ConnectionType)
 		if d.o.Identity {

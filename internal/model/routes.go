@@ -29,6 +29,11 @@ type Route struct {
 	Source diag.Range `json:"-"`
 	// LogicalID is the method's logical id / address.
 	LogicalID string `json:"logicalId"`
+	// RouteKey is an HTTP API route's key ("GET /pets/{id}", "$default");
+	// Path of the $default route is "$default". "" for REST APIs.
+	RouteKey string `json:"routeKey,omitempty"`
+	// PayloadFormatVersion is an HTTP API integration's ("1.0", "2.0").
+	PayloadFormatVersion string `json:"payloadFormatVersion,omitempty"`
 
 	RestAPI  *RestAPI  `json:"-"`
 	Stg      *Stage    `json:"-"`
@@ -49,6 +54,9 @@ func Routes(t *Template) []Route {
 		for _, res := range api.Resources {
 			methods += len(res.Methods)
 		}
+		if api.DefaultRoute != nil {
+			methods++
+		}
 		n += methods * max(1, len(EffectiveStages(api)))
 	}
 	var out []Route
@@ -63,34 +71,43 @@ func Routes(t *Template) []Route {
 		for _, st := range stages {
 			for _, res := range api.Resources {
 				for _, m := range res.Methods {
-					r := Route{
-						API: api.LogicalID, APIID: api.ID, APIName: api.Name,
-						Method: m.HTTPMethod, Path: res.Path,
-						Authorization: m.AuthorizationType, APIKeyRequired: m.APIKeyRequired,
-						HTTP2: true, Source: m.Range, LogicalID: m.LogicalID,
-						RestAPI: api, Stg: st, Resource: res, Meth: m,
-					}
-					if st != nil {
-						r.Stage = st.Name
-						r.StageStandsFor = st.NameStandsFor
-						r.HTTP2 = st.HTTP2Enabled == nil || *st.HTTP2Enabled
-					}
-					if in := m.Integration; in != nil {
-						r.Integration = in.Type
-						r.IntegrationMethod = in.HTTPMethod
-						r.URI = in.URI
-						if st != nil {
-							r.URI = SubstituteStageVariables(in.URI, st.Variables)
-						}
-						r.ConnectionType = in.ConnectionType
-						r.TimeoutMs = in.TimeoutMillis
-					}
-					out = append(out, r)
+					out = append(out, route(api, st, res, m, res.Path))
 				}
+			}
+			if m := api.DefaultRoute; m != nil {
+				out = append(out, route(api, st, api.Root, m, RouteKeyDefault))
 			}
 		}
 	}
 	return out
+}
+
+// route is the Route of method m on res (path) in stage st of api.
+func route(api *RestAPI, st *Stage, res *Resource, m *Method, path string) Route {
+	r := Route{
+		API: api.LogicalID, APIID: api.ID, APIName: api.Name,
+		Method: m.HTTPMethod, Path: path, RouteKey: m.RouteKey,
+		Authorization: m.AuthorizationType, APIKeyRequired: m.APIKeyRequired,
+		HTTP2: true, Source: m.Range, LogicalID: m.LogicalID,
+		RestAPI: api, Stg: st, Resource: res, Meth: m,
+	}
+	if st != nil {
+		r.Stage = st.Name
+		r.StageStandsFor = st.NameStandsFor
+		r.HTTP2 = st.HTTP2Enabled == nil || *st.HTTP2Enabled
+	}
+	if in := m.Integration; in != nil {
+		r.Integration = in.Type
+		r.IntegrationMethod = in.HTTPMethod
+		r.URI = in.URI
+		if st != nil {
+			r.URI = SubstituteStageVariables(in.URI, st.Variables)
+		}
+		r.ConnectionType = in.ConnectionType
+		r.TimeoutMs = in.TimeoutMillis
+		r.PayloadFormatVersion = in.PayloadFormatVersion
+	}
+	return r
 }
 
 // SubstituteStageVariables replaces ${stageVariables.name} with the
