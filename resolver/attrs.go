@@ -167,6 +167,9 @@ func apiGatewayIDs(typ, stackName, id string) (_ map[string]string, ok bool) {
 		a["VpcLinkId"] = a["Ref"]
 	case "AWS::ApiGateway::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName":
 		return nil, false
+	case "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route",
+		"AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment":
+		return httpAPIIDs(typ, gen), true
 	default:
 		if !strings.HasPrefix(typ, "AWS::ApiGateway::") {
 			return nil, false
@@ -190,6 +193,9 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 	}
 	if a, ok := apiGatewayIDs(r.typ, s.stackName, r.id); ok {
 		r.generated = true // ids AWS generates
+		if _, api := a["ApiId"]; api {
+			a["ApiEndpoint"] = "https://" + a["Ref"] + ".execute-api." + s.region + "." + s.urlSuffix
+		}
 		return a
 	}
 	a := map[string]string{}

@@ -378,6 +378,10 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 	s := l.s
 	q := s.samProp(r, "AutoPublishAlias")
 	for _, ev := range samEvents(r) {
+		if ev.typ == "HttpApi" {
+			l.samHTTPPermission(r, fn, ev, q)
+			continue
+		}
 		if ev.typ != "Api" || ev.props == nil {
 			continue
 		}

@@ -200,7 +200,7 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 				}
 				where := m.HTTPMethod + " " + res.Path
 				irng := func(key string) diag.Range { return in.Props.At(key, in.Range) }
-				if in.HTTPMethod != "" && in.HTTPMethod != "POST" {
+				if in.HTTPMethod != "" && in.HTTPMethod != "POST" && !api.IsHTTP() { // HTTP APIs invoke Lambda with POST whatever it says
 					add(ruleProxyMethod.errorf(irng("IntegrationHttpMethod"), m.LogicalID,
 						h.pick("Set IntegrationHttpMethod: POST", "Set integration_http_method = \"POST\"")+": API Gateway invokes Lambda with POST whatever the client's method; any other value makes every "+
 							"request fail with 500.",

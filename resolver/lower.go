@@ -392,6 +392,7 @@ func (l *lowerer) run() {
 	l.checkParentCycles()
 	l.lowerFunctions()
 	l.lowerSAM()
+	l.lowerHTTPAPIs()
 	for _, b := range bodies {
 		l.importOpenAPI(b.api, b.owner, b.body, nil)
 	}

@@ -53,10 +53,13 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 	defValidator := oa.Validation()
 	for i := range paths.node.Fields {
 		pf := &paths.node.Fields[i]
-		if !strings.HasPrefix(pf.Key, "/") || pf.Value.Kind != cfn.Mapping {
+		if !strings.HasPrefix(pf.Key, "/") && !(api.IsHTTP() && pf.Key == model.RouteKeyDefault) || pf.Value.Kind != cfn.Mapping {
 			continue
 		}
-		res := ensure(pf.Key, pf)
+		var res *model.Resource
+		if !api.IsHTTP() {
+			res = ensure(pf.Key, pf)
+		}
 		item := l.bareProps(owner, pf.Value)
 		shared := openAPIParams(item)
 		for j := range pf.Value.Fields {
@@ -131,6 +134,10 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 			}
 			if opAuth != nil {
 				opAuth(m, op)
+			}
+			if api.IsHTTP() {
+				l.httpOperation(api, owner, m, pf.Key, of)
+				continue
 			}
 			if slices.ContainsFunc(res.Methods, func(o *model.Method) bool { return o.HTTPMethod == verb }) {
 				continue

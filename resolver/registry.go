@@ -172,6 +172,9 @@ func (c *checker) run() {
 		}
 	}
 	for _, api := range c.t.APIs {
+		if api.IsHTTP() {
+			continue // these are REST API rules; an HTTP API's are httpapi.go's
+		}
 		for _, rule := range registry {
 			r := report{c, rule}
 			if rule.API != nil {

@@ -52,6 +52,10 @@ func (s *stack) samImplied() {
 					addImplied("ServerlessRestApi", "AWS::Serverless::Api", ev.rng)
 					addImplied("ServerlessRestApiProdStage", "AWS::ApiGateway::Stage", ev.rng, "Prod")
 				}
+				if ev.typ == "HttpApi" && ev.props.Get("ApiId") == nil {
+					addImplied("ServerlessHttpApi", "AWS::Serverless::HttpApi", ev.rng)
+					addImplied("ServerlessHttpApiApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage", ev.rng, model.StageDefault)
+				}
 			}
 		case "AWS::Serverless::Api":
 			if stage := r.props.Get("StageName").String(); stage != "" {
@@ -185,11 +189,6 @@ func (l *lowerer) lowerSAM() {
 			fnArn = alias // with AutoPublishAlias, SAM's events invoke the alias
 		}
 		for _, ev := range samEvents(r) {
-			if ev.typ == "HttpApi" {
-				s.infof(ruleNotServed, ev.rng, id, "cfnrun serves REST APIs (API Gateway v1); use an event of Type Api to have it serve this route.",
-					"event %s is an HTTP API (API Gateway v2) route, which cfnrun does not model", ev.name)
-				continue
-			}
 			if ev.typ != "Api" {
 				continue
 			}

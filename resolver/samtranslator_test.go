@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	stdcmp "cmp"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
@@ -66,6 +67,8 @@ func TestSAMTranslatorAgrees(t *testing.T) {
 	templates = append(templates, ex...)
 	archives, _ := filepath.Glob("testdata/lambda-*.txtar")
 	archives = append(archives, "testdata/sam.txtar")
+	httpArchives, _ := filepath.Glob("testdata/httpapi-sam-*.txtar")
+	archives = append(archives, httpArchives...)
 	for _, a := range archives {
 		ar, err := txtar.ParseFile(a)
 		if err != nil {
@@ -177,8 +180,17 @@ func compareSAM(t *testing.T, tm *model.Template, theirs map[string]samResource)
 			}
 		}
 	}
+	declared := map[string]bool{} // the template's own permissions
+	for _, fn := range tm.Functions {
+		for _, p := range fn.Permissions {
+			if !p.Generated {
+				declared[p.LogicalID] = true
+			}
+		}
+	}
 	sub := func(v any) string {
-		args, ok := v.(map[string]any)["Fn::Sub"].([]any)
+		m, _ := v.(map[string]any)
+		args, ok := m["Fn::Sub"].([]any)
 		if !ok || len(args) != 2 {
 			return ""
 		}
@@ -229,7 +241,9 @@ func compareSAM(t *testing.T, tm *model.Template, theirs map[string]samResource)
 			}
 			want[id] = v
 		case "AWS::Lambda::Permission":
-			wantPerms[id] = sub(p["SourceArn"])
+			if !declared[id] {
+				wantPerms[id] = sub(p["SourceArn"])
+			}
 		case "AWS::Lambda::Alias":
 			wantAliases = append(wantAliases, id)
 		}
@@ -240,6 +254,7 @@ func compareSAM(t *testing.T, tm *model.Template, theirs map[string]samResource)
 	if d := cmp.Diff(wantPerms, ourPerms); d != "" {
 		t.Errorf("generated permissions: logical id -> SourceArn (-SAM transform +cfnrun):\n%s", d)
 	}
+	compareHTTPAPIs(t, tm, theirs)
 	slices.Sort(ourAliases)
 	slices.Sort(wantAliases)
 	if d := cmp.Diff(wantAliases, ourAliases); d != "" {
@@ -275,4 +290,78 @@ func num(v any, def int) int {
 		return n
 	}
 	return def
+}
+
+// compareHTTPAPIs checks the HTTP APIs the transform writes (an
+// AWS::ApiGatewayV2::Api with an OpenAPI Body, and its stage) against
+// cfnrun's: each API's route keys with their integration's payload format
+// version and authorizer, and its stage names.
+func compareHTTPAPIs(t *testing.T, tm *model.Template, theirs map[string]samResource) {
+	t.Helper()
+	verbs := map[string]string{"x-amazon-apigateway-any-method": "ANY"}
+	want, got := map[string][]string{}, map[string][]string{}
+	for id, res := range theirs {
+		switch res.Type {
+		case "AWS::ApiGatewayV2::Api":
+			body, _ := res.Properties["Body"].(map[string]any)
+			paths, _ := body["paths"].(map[string]any)
+			for path, item := range paths {
+				ops, _ := item.(map[string]any)
+				for verb, op := range ops {
+					o, _ := op.(map[string]any)
+					x, _ := o["x-amazon-apigateway-integration"].(map[string]any)
+					if x == nil {
+						continue
+					}
+					v := stdcmp.Or(verbs[verb], strings.ToUpper(verb))
+					key := v + " " + path
+					if path == model.RouteKeyDefault && v == "ANY" {
+						key = model.RouteKeyDefault
+					}
+					auth := ""
+					if sec, ok := o["security"].([]any); ok && len(sec) > 0 {
+						for name := range sec[0].(map[string]any) {
+							if name != "NONE" { // SAM's marker for an event's Authorizer: NONE
+								auth = name
+							}
+						}
+					}
+					want[id] = append(want[id], key+" "+str(x["payloadFormatVersion"])+" "+auth)
+				}
+			}
+		case "AWS::ApiGatewayV2::Stage":
+			ref, _ := res.Properties["ApiId"].(map[string]any)
+			want[str(ref["Ref"])] = append(want[str(ref["Ref"])], "stage "+str(res.Properties["StageName"]))
+		}
+	}
+	for _, api := range tm.APIs {
+		if !api.IsHTTP() {
+			continue
+		}
+		var routes []*model.Method
+		for _, res := range api.Resources {
+			routes = append(routes, res.Methods...)
+		}
+		if api.DefaultRoute != nil {
+			routes = append(routes, api.DefaultRoute)
+		}
+		for _, m := range routes {
+			pfv := ""
+			if m.Integration != nil {
+				pfv = m.Integration.PayloadFormatVersion
+			}
+			got[api.LogicalID] = append(got[api.LogicalID], m.RouteKey+" "+pfv+" "+m.AuthorizerID)
+		}
+		for _, st := range api.Stages {
+			got[api.LogicalID] = append(got[api.LogicalID], "stage "+st.Name)
+		}
+	}
+	for _, m := range []map[string][]string{want, got} {
+		for k := range m {
+			slices.Sort(m[k])
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("HTTP APIs: route key, payload format, authorizer; stages (-SAM transform +cfnrun):\n%s", d)
+	}
 }

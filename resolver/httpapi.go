@@ -1,0 +1,456 @@
+package resolver
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
+)
+
+// HTTP APIs (API Gateway v2, ProtocolType HTTP) lowered into the shared
+// model: AWS::ApiGatewayV2::Api (quick create, Body, or Route,
+// Integration, Stage and Authorizer resources), and SAM's
+// AWS::Serverless::HttpApi and HttpApi events (httpapi_sam.go). A route
+// "GET /pets/{id}" is Method GET (RouteKey "GET /pets/{id}") on Resource
+// /pets/{id}; "$default" is the API's DefaultRoute. WebSocket APIs are
+// not modelled (I3103).
+
+// Rules about HTTP APIs found while lowering (see registry.go).
+var (
+	ruleRouteKey = define(Rule{ID: "E3501", Level: "error",
+		Summary: "HTTP API route key that is not \"$default\" or \"METHOD /path\" (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY; a path starting with /, {proxy+} only as its last segment)",
+		Why:     "API Gateway rejects the route (BadRequestException: \"Invalid route key\")."})
+	ruleRouteTarget = define(Rule{ID: "E3502", Level: "error",
+		Summary: "HTTP API route Target that is not \"integrations/ID\" naming an integration of the same API",
+		Why:     "API Gateway rejects the route (\"Invalid target\", or the integration is not found)."})
+	rulePayloadFormat = define(Rule{ID: "E3503", Level: "error",
+		Summary: "HTTP API PayloadFormatVersion (integration or Lambda authorizer) other than 1.0 or 2.0, or 2.0 on an HTTP_PROXY integration",
+		Why:     "API Gateway rejects the integration or authorizer. HTTP_PROXY integrations accept only 1.0."})
+	rulePayloadFormatDefault = define(Rule{ID: "W3504", Level: "warning",
+		Summary: "HTTP API Lambda (AWS_PROXY) integration without PayloadFormatVersion",
+		Why: "API Gateway then uses 1.0, the REST-shaped event and response, while SAM's HttpApi events and the " +
+			"console use 2.0: a handler written for one format misreads the other (event.rawPath, event.requestContext.http)."})
+	ruleHTTPTimeout = define(Rule{ID: "E3505", Level: "error",
+		Summary: "HTTP API integration TimeoutInMillis outside 50–30000",
+		Why:     "API Gateway rejects the integration."})
+	ruleDuplicateRoute = define(Rule{ID: "E3506", Level: "error",
+		Summary: "the same HTTP API route key defined twice",
+		Why:     "API Gateway rejects the second route (ConflictException: \"Route with key ... already exists\")."})
+	ruleHTTPAuth = define(Rule{ID: "E3507", Level: "error",
+		Summary: "HTTP API route whose AuthorizationType does not fit its authorizer (JWT with a Lambda authorizer, CUSTOM with a JWT one, an AuthorizerId of no authorizer of the API, or CUSTOM/JWT without one)",
+		Why:     "API Gateway rejects the route."})
+)
+
+// httpAPIIDs are the ids AWS generates for the API Gateway v2 types (and
+// SAM's HttpApi, whose Ref is its AWS::ApiGatewayV2::Api's).
+func httpAPIIDs(typ string, gen func(int, string) string) map[string]string {
+	a := map[string]string{}
+	switch typ {
+	case "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi":
+		a["Ref"] = gen(10, "httpapi")
+		a["ApiId"] = a["Ref"]
+	case "AWS::ApiGatewayV2::Integration":
+		a["Ref"] = gen(7, "integration")
+		a["IntegrationId"] = a["Ref"]
+	case "AWS::ApiGatewayV2::Route":
+		a["Ref"] = gen(7, "route")
+		a["RouteId"] = a["Ref"]
+	case "AWS::ApiGatewayV2::Authorizer":
+		a["Ref"] = gen(6, "authorizer")
+		a["AuthorizerId"] = a["Ref"]
+	case "AWS::ApiGatewayV2::Deployment":
+		a["Ref"] = gen(6, "deployment")
+		a["DeploymentId"] = a["Ref"]
+	}
+	return a
+}
+
+// httpVerbs are the methods an HTTP API route key may name.
+var httpVerbs = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+
+// parseRouteKey takes an HTTP API route key apart: "$default", or
+// "METHOD /path". why says what is wrong when ok is false.
+func parseRouteKey(key string) (verb, path string, ok bool, why string) {
+	if key == model.RouteKeyDefault {
+		return "ANY", "", true, ""
+	}
+	verb, path, found := strings.Cut(key, " ")
+	switch {
+	case !found:
+		return "", "", false, "it has no space between the method and the path"
+	case !slices.Contains(httpVerbs, verb):
+		return "", "", false, fmt.Sprintf("%q is not a method (%s, upper case)", verb, strings.Join(httpVerbs, ", "))
+	case !strings.HasPrefix(path, "/"):
+		return "", "", false, fmt.Sprintf("the path %q does not start with /", path)
+	case strings.ContainsAny(path, " \t"):
+		return "", "", false, "the path contains a space"
+	}
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i, seg := range segs {
+		if strings.HasSuffix(seg, "+}") && i != len(segs)-1 {
+			return "", "", false, fmt.Sprintf("the greedy variable %s is not the path's last segment", seg)
+		}
+		if strings.Contains(seg, "{") != strings.Contains(seg, "}") || strings.Contains(seg, "{") && (!strings.HasPrefix(seg, "{") || !strings.HasSuffix(seg, "}")) {
+			return "", "", false, fmt.Sprintf("the segment %q is neither plain text nor one whole {variable}", seg)
+		}
+	}
+	return verb, path, true, ""
+}
+
+// addHTTPRoute puts m (its RouteKey set) into api: the $default route, or
+// a method on the route's path. It reports a key written twice (E3506)
+// and a malformed key (E3501); false when m was not added.
+func (l *lowerer) addHTTPRoute(api *model.RestAPI, owner string, m *model.Method, keyRange diag.Range) bool {
+	verb, path, ok, why := parseRouteKey(m.RouteKey)
+	if !ok {
+		l.s.errorf(ruleRouteKey, keyRange, owner, "Write the route key as \"$default\" or as \"METHOD /path\", e.g. \"GET /pets/{id}\" or \"ANY /{proxy+}\".",
+			"route key %q is not valid: %s", m.RouteKey, why)
+		return false
+	}
+	m.HTTPMethod = verb
+	if m.RouteKey == model.RouteKeyDefault {
+		if prev := api.DefaultRoute; prev != nil {
+			l.duplicateRoute(owner, m, prev, keyRange)
+			return false
+		}
+		api.DefaultRoute = m
+		return true
+	}
+	res := l.ensurePath(api, owner, path, keyRange)
+	for _, prev := range res.Methods {
+		if prev.HTTPMethod == verb {
+			l.duplicateRoute(owner, m, prev, keyRange)
+			return false
+		}
+	}
+	res.Methods = append(res.Methods, m)
+	return true
+}
+
+func (l *lowerer) duplicateRoute(owner string, m, prev *model.Method, rng diag.Range) {
+	d := ruleDuplicateRoute.errorf(rng, owner, "Remove one of the two routes, or give one another method or path.",
+		"route %q is defined twice", m.RouteKey)
+	d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
+	l.s.add(d)
+}
+
+// httpIntegration fills an HTTP API integration's defaults as API
+// Gateway does: TimeoutInMillis 30000, a Lambda function ARN as the
+// IntegrationUri of an AWS_PROXY integration becomes its invoke URI (what
+// the model's Lambda link reads), and a missing PayloadFormatVersion on
+// AWS_PROXY is 1.0 (W3504 when reported is set). HTTP_PROXY integrations
+// take payload format 1.0 and default to method ANY.
+func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bool) {
+	in.Type = strings.ToUpper(in.Type)
+	if in.TimeoutMillis == 0 {
+		in.TimeoutMillis = model.DefaultHTTPAPITimeoutMillis
+	} else if in.TimeoutMillis < 50 || in.TimeoutMillis > model.DefaultHTTPAPITimeoutMillis {
+		l.s.errorf(ruleHTTPTimeout, in.Props.At("TimeoutInMillis", in.Range), owner, "Write a TimeoutInMillis from 50 to 30000 (30 seconds, HTTP APIs' limit).",
+			"TimeoutInMillis %d is outside 50–30000", in.TimeoutMillis)
+		in.TimeoutMillis = min(max(in.TimeoutMillis, 50), model.DefaultHTTPAPITimeoutMillis)
+	}
+	switch in.Type {
+	case model.IntegrationAWSProxy:
+		if strings.HasPrefix(in.URI, "arn:") && strings.Contains(in.URI, ":lambda:") && strings.Contains(in.URI, ":function:") && !strings.Contains(in.URI, ":apigateway:") {
+			parts := strings.SplitN(in.URI, ":", 5)
+			in.URI = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", parts[1], parts[3], in.URI)
+		}
+		if in.HTTPMethod == "" {
+			in.HTTPMethod = "POST"
+		}
+		if in.PayloadFormatVersion == "" {
+			if report {
+				l.s.warnf(rulePayloadFormatDefault, in.Range, owner, "Write PayloadFormatVersion: \"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
+					"Lambda integration without PayloadFormatVersion: API Gateway sends payload format 1.0")
+			}
+			in.PayloadFormatVersion = "1.0"
+		}
+	case model.IntegrationHTTPProxy:
+		if in.HTTPMethod == "" {
+			in.HTTPMethod = "ANY"
+		}
+		if in.PayloadFormatVersion == "" {
+			in.PayloadFormatVersion = "1.0"
+		}
+	}
+	switch in.PayloadFormatVersion {
+	case "1.0", "2.0", "":
+		if in.Type == model.IntegrationHTTPProxy && in.PayloadFormatVersion == "2.0" {
+			l.s.errorf(rulePayloadFormat, in.Props.At("PayloadFormatVersion", in.Range), owner, "Write PayloadFormatVersion: \"1.0\" (or leave it out) on an HTTP_PROXY integration.",
+				"HTTP_PROXY integrations take payload format 1.0, not 2.0")
+		}
+	default:
+		l.s.errorf(rulePayloadFormat, in.Props.At("PayloadFormatVersion", in.Range), owner, "Write \"1.0\" or \"2.0\" (a string).",
+			"PayloadFormatVersion %q is not 1.0 or 2.0", in.PayloadFormatVersion)
+	}
+}
+
+// newHTTPAPI starts an HTTP API model element.
+func (l *lowerer) newHTTPAPI(id, apiID string, rng diag.Range, p *props) *model.RestAPI {
+	api := &model.RestAPI{LogicalID: id, ID: apiID, Protocol: model.ProtocolHTTP, MinimumCompressionSize: -1, Range: rng, Props: p.ranges()}
+	api.Root = &model.Resource{ID: model.StableID(10, "root", l.s.stackName, id), Range: rng}
+	api.Resources = []*model.Resource{api.Root}
+	l.resAPI[api.Root] = api
+	return api
+}
+
+// httpCORS reads a CorsConfiguration (AllowOrigins, AllowMethods,
+// AllowHeaders, ExposeHeaders, AllowCredentials, MaxAge).
+func (l *lowerer) httpCORS(c *props) *model.CORSConfig {
+	return l.corsKeys(c, "AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "AllowCredentials", "MaxAge")
+}
+
+// bodyCORS reads an OpenAPI definition's x-amazon-apigateway-cors, which
+// API Gateway's import makes the API's CorsConfiguration.
+func (l *lowerer) bodyCORS(body *props) *model.CORSConfig {
+	return l.corsKeys(body.sub("x-amazon-apigateway-cors"), "allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders", "allowCredentials", "maxAge")
+}
+
+func (l *lowerer) corsKeys(c *props, origins, methods, headers, expose, creds, maxAge string) *model.CORSConfig {
+	if c == nil || c.node == nil || c.node.Kind != cfn.Mapping {
+		return nil
+	}
+	return &model.CORSConfig{AllowOrigins: c.list(origins), AllowMethods: c.list(methods), AllowHeaders: c.list(headers),
+		ExposeHeaders: c.list(expose), AllowCredentials: c.boolean(creds), MaxAge: c.integer(maxAge, -1), Range: c.node.Range()}
+}
+
+// lowerHTTPAPIs lowers the template's AWS::ApiGatewayV2 resources and SAM
+// HTTP APIs. A template without them pays a few map lookups.
+func (l *lowerer) lowerHTTPAPIs() {
+	apis := l.live("AWS::ApiGatewayV2::Api")
+	sam := l.s.isSAM() && len(l.live("AWS::Serverless::HttpApi")) > 0
+	if len(apis) == 0 && !sam {
+		return
+	}
+	byID := map[string]*model.RestAPI{}
+	for _, r := range apis {
+		if api := l.v2API(r); api != nil {
+			byID[api.ID] = api
+		}
+	}
+	if sam {
+		l.lowerSAMHTTP(byID)
+	}
+	if len(apis) == 0 {
+		return
+	}
+	apiOf := func(p *props, what string) *model.RestAPI {
+		id := p.str("ApiId")
+		if a, ok := byID[id]; ok {
+			return a
+		}
+		if p.has("ApiId") && !unresolved(id) {
+			l.s.infof(ruleNotServed, p.at("ApiId", p.node.Range()), p.id, "Reference an AWS::ApiGatewayV2::Api of this template with !Ref to have cfnrun serve it.",
+				"%s %s belongs to API %q, which is not an HTTP API defined in this template; it is not served", what, p.id, id)
+		}
+		return nil
+	}
+	integrations := map[string]*model.Integration{}
+	owners := map[string]*model.RestAPI{}
+	for _, r := range l.live("AWS::ApiGatewayV2::Integration") {
+		p := l.propsOf(r)
+		api := apiOf(p, "integration")
+		if api == nil {
+			continue
+		}
+		in := &model.Integration{Type: strings.ToUpper(p.str("IntegrationType")), URI: p.str("IntegrationUri"), HTTPMethod: strings.ToUpper(p.str("IntegrationMethod")),
+			PayloadFormatVersion: p.str("PayloadFormatVersion"), TimeoutMillis: p.integer("TimeoutInMillis", 0), ConnectionType: strings.ToUpper(p.str("ConnectionType")),
+			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"), Range: r.keyRange, Props: p.ranges()}
+		l.httpIntegration(in, r.id, true)
+		integrations[r.attrs["Ref"]] = in
+		owners[r.attrs["Ref"]] = api
+	}
+	for _, r := range l.live("AWS::ApiGatewayV2::Authorizer") {
+		p := l.propsOf(r)
+		if api := apiOf(p, "authorizer"); api != nil {
+			api.Authorizers = append(api.Authorizers, l.v2Authorizer(r, p))
+		}
+	}
+	for _, r := range l.live("AWS::ApiGatewayV2::Route") {
+		p := l.propsOf(r)
+		api := apiOf(p, "route")
+		if api == nil {
+			continue
+		}
+		m := &model.Method{LogicalID: r.id, RouteKey: p.str("RouteKey"), AuthorizationType: cmp.Or(strings.ToUpper(p.str("AuthorizationType")), "NONE"),
+			AuthorizerID: p.str("AuthorizerId"), AuthorizationScopes: p.list("AuthorizationScopes"), APIKeyRequired: p.boolean("ApiKeyRequired"),
+			OperationName: p.str("OperationName"), Range: r.keyRange, Props: p.ranges()}
+		if p.has("Target") {
+			target := p.str("Target")
+			id, isInteg := strings.CutPrefix(target, "integrations/")
+			in := integrations[id]
+			switch {
+			case unresolved(target):
+			case !isInteg:
+				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Write Target: !Join [/, [integrations, !Ref MyIntegration]].",
+					"Target %q is not integrations/ID", target)
+			case in == nil:
+				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Point Target at an AWS::ApiGatewayV2::Integration of this template: !Join [/, [integrations, !Ref MyIntegration]].",
+					"Target %q names no integration of this template", target)
+			case owners[id] != api:
+				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Use an integration with the same ApiId as the route.",
+					"Target names an integration of API %s, but the route belongs to %s", owners[id].LogicalID, api.LogicalID)
+			default:
+				cp := *in
+				m.Integration = &cp
+			}
+		}
+		l.checkRouteAuth(api, m, p.at("AuthorizationType", r.keyRange), r.id)
+		l.addHTTPRoute(api, r.id, m, p.at("RouteKey", r.keyRange))
+	}
+	for _, r := range l.live("AWS::ApiGatewayV2::Stage") {
+		p := l.propsOf(r)
+		if api := apiOf(p, "stage"); api != nil {
+			api.Stages = append(api.Stages, &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"),
+				Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()})
+		}
+	}
+}
+
+// v2API lowers an AWS::ApiGatewayV2::Api of ProtocolType HTTP: its
+// quick-create route (Target, RouteKey) and $default stage, or its
+// OpenAPI Body; nil for WebSocket APIs, which are not modelled.
+func (l *lowerer) v2API(r *resource) *model.RestAPI {
+	p := l.propsOf(r)
+	if proto := strings.ToUpper(p.str("ProtocolType")); proto != "HTTP" && !(proto == "" && (p.has("Body") || p.has("BodyS3Location"))) {
+		if proto == "WEBSOCKET" {
+			l.s.infof(ruleNotServed, p.at("ProtocolType", r.keyRange), r.id, "cfnrun serves REST and HTTP APIs; test WebSocket routes against a deployed stage.",
+				"%s is a WebSocket API, which cfnrun does not model; it is not served", r.id)
+		}
+		return nil
+	}
+	api := l.newHTTPAPI(r.id, r.attrs["Ref"], r.keyRange, p)
+	api.Name, api.Description = p.str("Name"), p.str("Description")
+	api.DisableExecuteAPIEndpoint = p.boolean("DisableExecuteApiEndpoint")
+	api.Tags = p.tags("Tags")
+	api.CORS = l.httpCORS(p.sub("CorsConfiguration"))
+	if p.has("Target") {
+		// Quick create: one route (RouteKey, $default when absent) with
+		// an integration to the target, and an auto-deployed $default stage.
+		target := p.str("Target")
+		in := &model.Integration{Type: model.IntegrationHTTPProxy, URI: target, PayloadFormatVersion: "1.0", Range: p.at("Target", r.keyRange),
+			Props: model.Ranges{{Key: "IntegrationUri", Range: p.at("Target", r.keyRange)}}}
+		if strings.Contains(target, ":lambda:") {
+			in.Type, in.PayloadFormatVersion = model.IntegrationAWSProxy, "2.0"
+		}
+		l.httpIntegration(in, r.id, false)
+		m := &model.Method{LogicalID: r.id, RouteKey: cmp.Or(p.str("RouteKey"), model.RouteKeyDefault), AuthorizationType: "NONE", Integration: in,
+			Range: p.at("Target", r.keyRange), Props: model.Ranges{{Key: "RouteKey", Range: p.at("RouteKey", r.keyRange)}}}
+		l.addHTTPRoute(api, r.id, m, p.at("RouteKey", p.at("Target", r.keyRange)))
+		api.Stages = append(api.Stages, &model.Stage{LogicalID: r.id, Name: model.StageDefault, Implicit: true, Range: p.at("Target", r.keyRange)})
+	} else if p.has("RouteKey") {
+		l.s.errorf(ruleRouteTarget, p.at("RouteKey", r.keyRange), r.id, "Add Target (the Lambda function or URL the route calls), or declare an AWS::ApiGatewayV2::Route.",
+			"RouteKey is only for quick create, which needs a Target")
+	}
+	if p.has("Body") {
+		if api.Name == "" {
+			api.Name = p.sub("Body").sub("info").str("title")
+		}
+		if l.importOpenAPI(api, r.id, p.sub("Body"), nil) && api.CORS == nil {
+			api.CORS = l.bodyCORS(p.sub("Body"))
+		}
+	} else if loc := p.node.Get("BodyS3Location"); loc != nil {
+		l.s.infof(ruleNotServed, p.at("BodyS3Location", r.keyRange), r.id, "Inline the definition as Body (or declare AWS::ApiGatewayV2::Route resources) to have cfnrun serve it.",
+			"%s imports its routes from S3 (BodyS3Location), which cfnrun cannot read; only routes declared in the template are served", r.id)
+	}
+	api.Name = cmp.Or(api.Name, r.id)
+	l.apiByID[api.ID] = api
+	l.t.APIs = append(l.t.APIs, api)
+	return api
+}
+
+// v2Authorizer lowers an AWS::ApiGatewayV2::Authorizer: JWT (issuer,
+// audience) or REQUEST (a Lambda function, payload format 1.0 or 2.0,
+// simple responses).
+func (l *lowerer) v2Authorizer(r *resource, p *props) *model.Authorizer {
+	jwt := p.sub("JwtConfiguration")
+	a := &model.Authorizer{LogicalID: r.id, ID: r.attrs["Ref"], Name: p.str("Name"), Type: strings.ToUpper(p.str("AuthorizerType")),
+		IdentitySource: strings.Join(p.list("IdentitySource"), ","), AuthorizerURI: p.str("AuthorizerUri"), Credentials: p.str("AuthorizerCredentialsArn"),
+		ResultTTLSeconds: p.integer("AuthorizerResultTtlInSeconds", 0), JWTIssuer: jwt.str("Issuer"), JWTAudience: jwt.list("Audience"),
+		PayloadFormatVersion: p.str("AuthorizerPayloadFormatVersion"), SimpleResponses: p.boolean("EnableSimpleResponses"), Range: r.keyRange, Props: p.ranges()}
+	l.checkAuthorizerFormat(a, r.id)
+	return a
+}
+
+// checkAuthorizerFormat reports a Lambda authorizer's payload format
+// other than 1.0 or 2.0, and simple responses with 1.0.
+func (l *lowerer) checkAuthorizerFormat(a *model.Authorizer, owner string) {
+	if a.Type != "REQUEST" {
+		return
+	}
+	rng := a.Props.At("AuthorizerPayloadFormatVersion", a.Range)
+	switch a.PayloadFormatVersion {
+	case "1.0", "2.0":
+	case "":
+		l.s.errorf(rulePayloadFormat, rng, owner, "Write AuthorizerPayloadFormatVersion: \"2.0\" (or \"1.0\" for the REST API's authorizer event).",
+			"Lambda authorizer %s has no AuthorizerPayloadFormatVersion, which HTTP APIs require", a.Name)
+	default:
+		l.s.errorf(rulePayloadFormat, rng, owner, "Write \"1.0\" or \"2.0\" (a string).", "AuthorizerPayloadFormatVersion %q is not 1.0 or 2.0", a.PayloadFormatVersion)
+	}
+	if a.SimpleResponses && a.PayloadFormatVersion == "1.0" {
+		l.s.errorf(rulePayloadFormat, a.Props.At("EnableSimpleResponses", a.Range), owner, "Set AuthorizerPayloadFormatVersion to \"2.0\", or remove EnableSimpleResponses.",
+			"EnableSimpleResponses needs AuthorizerPayloadFormatVersion 2.0")
+	}
+}
+
+// checkRouteAuth reports a route whose AuthorizationType does not fit its
+// AuthorizerId (E3507).
+func (l *lowerer) checkRouteAuth(api *model.RestAPI, m *model.Method, rng diag.Range, owner string) {
+	var az *model.Authorizer
+	if m.AuthorizerID != "" && !unresolved(m.AuthorizerID) {
+		for _, a := range api.Authorizers {
+			if a.ID == m.AuthorizerID {
+				az = a
+			}
+		}
+		if az == nil {
+			l.s.errorf(ruleHTTPAuth, m.Props.At("AuthorizerId", rng), owner, "Use !Ref to an AWS::ApiGatewayV2::Authorizer with the same ApiId.",
+				"AuthorizerId %q is not an authorizer of API %s", m.AuthorizerID, api.LogicalID)
+			return
+		}
+	}
+	want := ""
+	switch m.AuthorizationType {
+	case "JWT":
+		want = "JWT"
+	case "CUSTOM":
+		want = "REQUEST"
+	case "NONE", "AWS_IAM":
+		return
+	default:
+		l.s.errorf(ruleHTTPAuth, rng, owner, "Write NONE, AWS_IAM, CUSTOM (a Lambda authorizer) or JWT.", "AuthorizationType %q is not one an HTTP API route takes", m.AuthorizationType)
+		return
+	}
+	switch {
+	case az == nil && m.AuthorizerID == "":
+		l.s.errorf(ruleHTTPAuth, rng, owner, "Add AuthorizerId: !Ref MyAuthorizer.", "AuthorizationType %s needs an AuthorizerId", m.AuthorizationType)
+	case az != nil && az.Type != want:
+		l.s.errorf(ruleHTTPAuth, rng, owner, fmt.Sprintf("Write AuthorizationType %s for a %s authorizer.", map[string]string{"JWT": "JWT", "REQUEST": "CUSTOM"}[az.Type], az.Type),
+			"AuthorizationType %s with %s authorizer %s", m.AuthorizationType, az.Type, az.Name)
+	}
+}
+
+// httpOperation puts an operation of an HTTP API's OpenAPI definition
+// into the API as a route: path "$default" (or "/$default", as SAM
+// rewrites it with FailOnWarnings) with x-amazon-apigateway-any-method is
+// the $default route; the integration's payloadFormatVersion and
+// timeoutInMillis are HTTP API defaults when absent.
+func (l *lowerer) httpOperation(api *model.RestAPI, owner string, m *model.Method, path string, of *cfn.Field) {
+	m.RouteKey = m.HTTPMethod + " " + path
+	if m.HTTPMethod == "ANY" && (path == model.RouteKeyDefault || path == "/"+model.RouteKeyDefault) {
+		m.RouteKey = model.RouteKeyDefault
+	}
+	if in := m.Integration; in != nil {
+		if x := of.Value.Field("x-amazon-apigateway-integration"); x != nil && x.Value.Kind == cfn.Mapping {
+			ip := l.newProps(owner, x.Value)
+			in.PayloadFormatVersion = ip.str("payloadFormatVersion")
+			in.Props.Set("PayloadFormatVersion", ip.at("payloadFormatVersion", x.KeyRange()))
+		}
+		l.httpIntegration(in, owner, true)
+	}
+	l.addHTTPRoute(api, owner, m, of.KeyRange())
+}
