@@ -303,7 +303,8 @@ func (g *Gateway) authorizeJWT(rs *reqState, ha *chauth) error {
 				}
 			}
 		}
-		if c, ok := tok.Claims["client_id"].(string); ok {
+		// "API Gateway validates client_id only if aud is not present."
+		if c, ok := tok.Claims["client_id"].(string); ok && tok.Claims["aud"] == nil {
 			auds = append(auds, c)
 		}
 		if !slices.ContainsFunc(auds, func(a string) bool { return slices.Contains(j.audience, a) }) {
@@ -520,7 +521,9 @@ func (c *jwksCache) keys(ctx context.Context, issuer, kid string) ([]jwt.Key, er
 		}
 		return ik.keys, nil
 	}
-	keys, err := c.fetch(ctx, issuer)
+	// Not the request's cancellation: its answer is kept for every
+	// request to the issuer (fetch bounds it with jwksTimeout).
+	keys, err := c.fetch(context.WithoutCancel(ctx), issuer)
 	c.byIss[issuer] = &issuerKeys{keys: keys, fetched: now, err: err}
 	return keys, err
 }

@@ -352,6 +352,14 @@ func TestHTTPAPIJWTAuthorizer(t *testing.T) {
 	if jw := ev.RequestContext.Authorizer.JWT; jw == nil || jw.Claims["sub"] != "u1" || jw.Claims["aud"] != "my-aud" || !cmp.Equal(jw.Scopes, []string{"pets/read", "pets/write"}) {
 		t.Errorf("requestContext.authorizer.jwt = %+v", ev.RequestContext.Authorizer)
 	}
+	// without(k, kv...) is good without claim k and with the claims kv.
+	without := func(k string, kv ...any) map[string]any {
+		m := with(k, nil)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
 	other, _ := rsa.GenerateKey(rand.Reader, 2048)
 	for _, tc := range []struct {
 		name, path, auth string
@@ -362,6 +370,9 @@ func TestHTTPAPIJWTAuthorizer(t *testing.T) {
 		{"not yet", "/oidc", sign(priv, kid, with("nbf", now+600)), 401},
 		{"wrong audience", "/oidc", sign(priv, kid, with("aud", "else")), 401},
 		{"client_id instead of aud", "/oidc", sign(priv, kid, with("aud", nil)), 401},
+		// "API Gateway validates client_id only if aud is not present."
+		{"client_id, no aud", "/oidc", sign(priv, kid, without("aud", "client_id", "my-aud")), 200},
+		{"client_id and a wrong aud", "/oidc", sign(priv, kid, without("aud", "client_id", "my-aud", "aud", "else")), 401},
 		{"wrong issuer", "/oidc", sign(priv, kid, with("iss", "https://evil.example")), 401},
 		{"wrong key", "/oidc", sign(other, kid, good), 401},
 		{"scope", "/scoped", sign(priv, kid, good), 200},
