@@ -242,7 +242,7 @@ func (fn *function) startDetached(d *detached) {
 	d.wait = waiter{inv: inv, det: d}
 	w := &d.wait
 	d.w = w
-	fn.waiters = append(fn.waiters, w)
+	fn.waiters.push(w)
 	fn.armScalerLocked()
 	fn.mu.Unlock()
 }

@@ -62,7 +62,7 @@ type function struct {
 	deepest                        int // the most events ahead one instance held, for tests
 	// piped counts the answers taken from the output pipe, for tests.
 	piped   atomic.Int64
-	waiters []*waiter
+	waiters waitQueue
 	gen     int // bumped when the code changes
 	all     map[*instance]struct{}
 	closed  bool
@@ -98,11 +98,7 @@ func (w *waiter) grant(fn *function, in *instance) {
 
 // dropWaiterLocked takes w out of the queue, if it is still there.
 func (fn *function) dropWaiterLocked(w *waiter) bool {
-	if i := slices.Index(fn.waiters, w); i >= 0 {
-		fn.waiters = slices.Delete(fn.waiters, i, i+1)
-		return true
-	}
-	return false
+	return fn.waiters.remove(w)
 }
 
 // closedInstance tells a waiter that the function was closed.
@@ -293,11 +289,11 @@ func (fn *function) placeLocked(inv *invocation, first bool) (p placement, in *i
 	if in := fn.popIdleLocked(); in != nil {
 		return placeIdle, in, nil, nil
 	}
-	if fn.live < fn.limit && len(fn.waiters) == 0 && (fn.live < fn.base || fn.scale < 0) {
+	if fn.live < fn.limit && fn.waiters.len() == 0 && (fn.live < fn.base || fn.scale < 0) {
 		fn.startedLocked()
 		return placeCold, nil, nil, nil
 	}
-	if len(fn.waiters) == 0 {
+	if fn.waiters.len() == 0 {
 		// An instance waiting for an event ahead takes it.
 		now := time.Now()
 		for in := range fn.all {
@@ -306,7 +302,7 @@ func (fn *function) placeLocked(inv *invocation, first bool) (p placement, in *i
 			}
 		}
 	}
-	if len(fn.waiters) >= fn.s.cfg.QueueLength && !first {
+	if fn.waiters.len() >= fn.s.cfg.QueueLength && !first {
 		return placeRefused, nil, nil, errThrottled(fn.name, "all instances are busy and the queue is full")
 	}
 	return placeQueue, nil, nil, nil
@@ -340,9 +336,9 @@ func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (i
 	w := &waiter{ch: make(chan *instance, 1), inv: inv}
 	if first {
 		// Taken back from a slow instance: it came before the others.
-		fn.waiters = slices.Insert(fn.waiters, 0, w)
+		fn.waiters.pushFront(w)
 	} else {
-		fn.waiters = append(fn.waiters, w)
+		fn.waiters.push(w)
 	}
 	fn.armScalerLocked()
 	fn.mu.Unlock()
@@ -353,8 +349,7 @@ func (fn *function) acquire(ctx context.Context, inv *invocation, first bool) (i
 	case <-ctx.Done():
 	}
 	fn.mu.Lock()
-	if i := slices.Index(fn.waiters, w); i >= 0 {
-		fn.waiters = slices.Delete(fn.waiters, i, i+1)
+	if fn.waiters.remove(w) {
 		fn.mu.Unlock()
 		return nil, nil, ctx.Err()
 	}
@@ -441,9 +436,8 @@ func (fn *function) release(in *instance) {
 		fn.mu.Unlock()
 		return
 	}
-	if len(fn.waiters) > 0 {
-		w := fn.waiters[0]
-		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+	if fn.waiters.len() > 0 {
+		w := fn.waiters.pop()
 		fn.mu.Unlock()
 		in.dispatch(w.inv)
 		if w.det != nil {
@@ -497,14 +491,14 @@ func (fn *function) prefetch(in *instance) {
 	n := 0
 	now := time.Now()
 	fn.mu.Lock()
-	for n < aheadDepth && len(fn.waiters) > 0 {
-		w := fn.waiters[0]
+	for n < aheadDepth && fn.waiters.len() > 0 {
+		w := fn.waiters.front()
 		cc := fn.aheadLocked(in, w.inv, now)
 		if cc == nil {
 			break
 		}
 		c = cc
-		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		fn.waiters.pop()
 		granted[n] = w
 		n++
 	}
@@ -637,16 +631,15 @@ func (fn *function) rescale() {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
 	fn.scaler = nil
-	if fn.closed || len(fn.waiters) == 0 {
+	if fn.closed || fn.waiters.len() == 0 {
 		return
 	}
 	if fn.live < fn.limit && fn.mayScaleLocked() {
-		w := fn.waiters[0]
-		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+		w := fn.waiters.pop()
 		fn.startedLocked()
 		w.grant(fn, nil)
 	}
-	if len(fn.waiters) > 0 {
+	if fn.waiters.len() > 0 {
 		fn.armScalerLocked()
 	}
 }
@@ -655,13 +648,12 @@ func (fn *function) rescale() {
 // instances (beyond base, the scaler decides: an instance that ended, or a
 // janitor's pass, is no reason to start instances for a fast handler).
 func (fn *function) grantLocked() {
-	for len(fn.waiters) > 0 && fn.live < fn.limit && !fn.closed && (fn.live < fn.base || fn.scale < 0) {
-		w := fn.waiters[0]
-		fn.waiters = slices.Delete(fn.waiters, 0, 1)
+	for fn.waiters.len() > 0 && fn.live < fn.limit && !fn.closed && (fn.live < fn.base || fn.scale < 0) {
+		w := fn.waiters.pop()
 		fn.startedLocked()
 		w.grant(fn, nil)
 	}
-	if len(fn.waiters) > 0 && !fn.closed {
+	if fn.waiters.len() > 0 && !fn.closed {
 		fn.armScalerLocked()
 	}
 }
@@ -738,10 +730,9 @@ func (fn *function) shut(kill bool) {
 			fn.scaler.Stop()
 			fn.scaler = nil
 		}
-		for _, w := range fn.waiters {
+		for _, w := range fn.waiters.drain() {
 			w.grant(fn, closedInstance)
 		}
-		fn.waiters = nil
 		for _, in := range fn.idle {
 			fn.retireLocked(in)
 		}
@@ -766,7 +757,7 @@ type stats struct {
 func (fn *function) stats() stats {
 	fn.mu.Lock()
 	defer fn.mu.Unlock()
-	return stats{fn.live, len(fn.idle), len(fn.waiters), fn.peak, fn.aheads, fn.deepest,
+	return stats{fn.live, len(fn.idle), fn.waiters.len(), fn.peak, fn.aheads, fn.deepest,
 		fn.recalls, fn.handbacks, fn.unpromoted}
 }
 
