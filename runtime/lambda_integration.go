@@ -182,7 +182,8 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 
 // lambdaStarter is a LambdaService that runs an invocation without a
 // goroutine waiting for it (*lambda.Service.Start): done is called once
-// with what Invoke would return, from the goroutine that learns it.
+// with what Invoke would return, from the goroutine that learns it; the
+// Result's Payload is only valid until done returns.
 type lambdaStarter interface {
 	Start(function string, payload []byte, opts lambda.InvokeOptions, timeout time.Duration, done func(lambda.Result, error))
 }

@@ -22,7 +22,9 @@ import (
 // timeout bounds the wait as Invoke's ctx does: when it passes first, done
 // gets context.DeadlineExceeded and the invocation, if it was handed to
 // an instance, runs on, as on Lambda. done may be called before Start
-// returns (a throttled invocation, an unknown function).
+// returns (a throttled invocation, an unknown function). The Result's
+// Payload is only valid until done returns (it may be the buffer the
+// answer was read into): done copies what it keeps.
 func (s *Service) Start(name string, payload []byte, opts InvokeOptions, timeout time.Duration, done func(Result, error)) {
 	fn := s.lookup(name)
 	if fn == nil || fn.remote != nil || fn.unserved != nil || opts.Async || len(payload) > MaxRequestBytes {

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ type startOutcome struct {
 func startN(s *Service, n int, extra string, timeout time.Duration) chan startOutcome {
 	ch := make(chan startOutcome, 2) // a second call would show as a second value
 	s.Start("f", []byte(fmt.Sprintf(`{"n":%d%s}`, n, extra)), InvokeOptions{}, timeout, func(r Result, err error) {
+		r.Payload = bytes.Clone(r.Payload) // valid only until done returns
 		ch <- startOutcome{r, err}
 	})
 	return ch

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -173,7 +174,10 @@ type outcome struct {
 	timeout bool
 	fatal   bool // the instance cannot serve again
 	// piped: the answer came through the output pipe, after all of the
-	// invocation's output (answerPrefix): END has none left to read.
+	// invocation's output (answerPrefix): END has none left to read. The
+	// payload is then the pump's buffer (logs.answerBody), reused for the
+	// next answer: a detached invocation's done reads it before returning,
+	// and finish copies it for a caller that waits.
 	piped bool
 }
 
@@ -648,7 +652,11 @@ func (in *instance) claim(inv *invocation) bool {
 func (in *instance) finish(inv *invocation, o outcome) {
 	in.timer.Stop()
 	d := time.Since(inv.start)
-	res := Result{Status: 200, Payload: o.payload, RequestID: inv.id, Duration: d, TimedOut: o.timeout}
+	p := o.payload
+	if o.piped && inv.det == nil {
+		p = bytes.Clone(p)
+	}
+	res := Result{Status: 200, Payload: p, RequestID: inv.id, Duration: d, TimedOut: o.timeout}
 	if o.isErr {
 		res.FunctionError = "Unhandled"
 		res.ErrorType = o.errType

@@ -53,6 +53,16 @@ type logState struct {
 	eof  bool // the pipe's writers are gone (or it failed)
 	shut bool // the pipe is closed
 
+	// readFn is in.pumpRead, the function rc.Read calls, bound once (a
+	// closure per read was two allocations per invocation); readSt is
+	// what it found. The pump's goroutine only.
+	readFn func(uintptr) bool
+	readSt int
+	// answerID and answerBody are the request id and the payload of the
+	// answer frame the pump is taking (see outcome.piped).
+	answerID   [maxMarkedID]byte
+	answerBody []byte
+
 	// attr is the request id unmarked output belongs to. It moves to an
 	// invocation when the invocation begins (its event is written after
 	// that), or, for one that began ahead (the runtime started it before
@@ -157,18 +167,18 @@ const (
 // parseAnswer reads an answer frame at the start of b: the request id,
 // where the body starts and the frame's whole length; size 0 when b does
 // not start with a frame, -1 when it may but is incomplete.
-func parseAnswer(b, answerPrefix []byte) (id string, body, size int) {
+func parseAnswer(b, answerPrefix []byte) (id []byte, body, size int) {
 	if len(answerPrefix) == 0 {
-		return "", 0, 0
+		return nil, 0, 0
 	}
 	if len(b) < len(answerPrefix) {
 		if bytes.HasPrefix(answerPrefix, b) {
-			return "", 0, -1
+			return nil, 0, -1
 		}
-		return "", 0, 0
+		return nil, 0, 0
 	}
 	if !bytes.HasPrefix(b, answerPrefix) {
-		return "", 0, 0
+		return nil, 0, 0
 	}
 	rest := b[len(answerPrefix):]
 	if len(rest) > maxMarkedID+8 {
@@ -177,29 +187,29 @@ func parseAnswer(b, answerPrefix []byte) (id string, body, size int) {
 	j := bytes.IndexByte(rest, '\n')
 	if j < 0 {
 		if len(rest) >= maxMarkedID+8 {
-			return "", 0, 0
+			return nil, 0, 0
 		}
-		return "", 0, -1
+		return nil, 0, -1
 	}
 	sp := bytes.LastIndexByte(rest[:j], ' ')
 	if sp <= 0 || sp > maxMarkedID || j-sp-1 < 1 || j-sp-1 > 4 {
-		return "", 0, 0
+		return nil, 0, 0
 	}
 	n := 0
 	for _, c := range rest[sp+1 : j] {
 		if c < '0' || c > '9' {
-			return "", 0, 0
+			return nil, 0, 0
 		}
 		n = n*10 + int(c-'0')
 	}
 	body = len(answerPrefix) + j + 1
 	if body+n > maxPipeAnswer {
-		return "", 0, 0
+		return nil, 0, 0
 	}
 	if len(b) < body+n {
-		return "", 0, -1
+		return nil, 0, -1
 	}
-	return string(rest[:sp]), body, body + n
+	return rest[:sp], body, body + n
 }
 
 // parseMark reads a mark at the start of b: the request id and the mark's
@@ -255,6 +265,7 @@ func (in *instance) startPump(rc syscall.RawConn, fd int) {
 	in.logs.buf = make([]byte, maxLogLine)
 	in.logs.resume = make(chan struct{}, 1)
 	in.logs.rc, in.logs.fd = rc, fd
+	in.logs.readFn = in.pumpRead
 	in.pumpDone = make(chan struct{})
 	go in.pump()
 }
@@ -276,15 +287,9 @@ func (in *instance) pump() {
 		}
 		st := pipeEOF
 		if rc := in.logs.rc; rc != nil {
-			err := rc.Read(func(uintptr) bool {
-				in.logs.mu.Lock()
-				in.logs.pumping = true
-				st = in.drainLocked(4)
-				in.settleTakingLocked()
-				in.logs.pumping = false
-				in.logs.mu.Unlock()
-				return st != pipeEmpty // else wait until the pipe is readable
-			})
+			in.logs.readSt = pipeEOF
+			err := rc.Read(in.logs.readFn)
+			st = in.logs.readSt
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				// wakePumpLocked: a frame waits.
 				in.logs.pipe.SetReadDeadline(time.Time{})
@@ -317,6 +322,20 @@ func (in *instance) pump() {
 			}
 		}
 	}
+}
+
+// pumpRead is the pump's look at the pipe, called by rc.Read: it reads
+// and logs what the pipe holds (drainLocked) and reports whether to
+// return (else rc.Read waits until the pipe is readable).
+func (in *instance) pumpRead(uintptr) bool {
+	l := &in.logs
+	l.mu.Lock()
+	l.pumping = true
+	l.readSt = in.drainLocked(4)
+	in.settleTakingLocked()
+	l.pumping = false
+	l.mu.Unlock()
+	return l.readSt != pipeEmpty
 }
 
 // readPlain reads the pipe with a blocking read (where it cannot be read
@@ -391,10 +410,11 @@ func (in *instance) takeAnswers() bool {
 	took := false
 	for {
 		l.mu.Lock()
-		id, body, size := "", 0, 0
+		var idb []byte
+		body, size := 0, 0
 		if l.frame {
 			l.frame = false
-			id, body, size = parseAnswer(l.buf[:l.n], l.framePre)
+			idb, body, size = parseAnswer(l.buf[:l.n], l.framePre)
 		}
 		if size <= 0 {
 			l.pumping, l.handing = false, false
@@ -402,8 +422,11 @@ func (in *instance) takeAnswers() bool {
 			l.mu.Unlock()
 			break
 		}
-		payload := make([]byte, size-body)
-		copy(payload, l.buf[body:size])
+		// The id, in l.answerID until the next frame: pipeAnswer only
+		// compares it (a string of its own was an allocation per answer).
+		id := bytesView(l.answerID[:copy(l.answerID[:], idb)])
+		l.answerBody = append(l.answerBody[:0], l.buf[body:size]...)
+		payload := l.answerBody
 		copy(l.buf, l.buf[size:l.n])
 		l.n -= size
 		// The frame is the boundary between the invocation it answers

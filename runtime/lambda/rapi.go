@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -493,7 +494,8 @@ func (in *instance) polledLocked() {
 // connection. That poll counts among the connection's requests before
 // the answer is taken: the runtime counts on its event before the answer
 // to anything it sent on the connection after the frame (a request that
-// waits meanwhile in awaitCurrent).
+// waits meanwhile in awaitCurrent). id is only compared (the pump reuses
+// its memory).
 func (in *instance) pipeAnswer(id string, body []byte) {
 	in.rx.Add(1)
 	c := in.priv
@@ -511,7 +513,7 @@ func (in *instance) pipeAnswer(id string, body []byte) {
 		in.finish(inv, outcome{payload: body, piped: true})
 	} else {
 		in.fn.s.log.Warn("function answered an invocation that is not running (it timed out, or its answer came twice)",
-			"function", in.fn.name, "requestId", id)
+			"function", in.fn.name, "requestId", strings.Clone(id))
 	}
 	in.promote(id)
 	in.mu.Lock()

@@ -1,6 +1,7 @@
 package lambda
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -135,6 +136,7 @@ func TestRecallStorm(t *testing.T) {
 								if err != nil {
 									t.Errorf("invocation %d: %v", n, err)
 								}
+								r.Payload = bytes.Clone(r.Payload) // valid only until done returns
 								ch <- r
 							})
 							r := <-ch
