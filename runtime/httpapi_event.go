@@ -25,23 +25,55 @@ import (
 
 // httpEvent is what a payload format 2.0 event is made of.
 type httpEvent struct {
-	r                  *http.Request
-	routeKey           string
-	stage              string
-	rawPath            string // the escaped request path, stage prefix included
-	params             *params
-	stageVars          map[string]string
-	requestID          string
-	apiID, accountID   string
-	start              time.Time
-	sourceIP           string
-	forwardedFor       string
-	forwardedPort      string
-	forwardedProto     string
-	traceID            string
-	body               []byte
-	authorizer         []byte // requestContext.authorizer as JSON, nil for none
-	startTimeFormatted []byte
+	r                *http.Request
+	routeKey         string
+	stage            string
+	rawPath          string // the escaped request path, stage prefix included
+	params           *params
+	stageVars        map[string]string
+	requestID        string
+	apiID, accountID string
+	start            time.Time
+	sourceIP         string
+	forwardedFor     string
+	forwardedPort    string
+	forwardedProto   string
+	traceID          string
+	body             []byte
+	authorizer       []byte // requestContext.authorizer as JSON, nil for none
+}
+
+// compareFold orders header names as their lower-case forms sort.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := lowerASCII(a[i]), lowerASCII(b[i])
+		if ca != cb {
+			return int(ca) - int(cb)
+		}
+	}
+	return len(a) - len(b)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// appendLowerName appends the header name k in lower case, JSON-escaped
+// (a valid name is a token and needs none).
+func appendLowerName(b []byte, k string) []byte {
+	for i := 0; i < len(k); i++ {
+		c := lowerASCII(k[i])
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return appendJSONEscaped(b, strings.ToLower(k))
+		}
+	}
+	for i := 0; i < len(k); i++ {
+		b = append(b, lowerASCII(k[i]))
+	}
+	return b
 }
 
 // droppedV2Header: request headers the 2.0 event does not carry in headers
@@ -73,7 +105,9 @@ func appendHTTPEvent(b []byte, e *httpEvent) []byte {
 		b = append(b, `,"cookies":[`...)
 		n := 0
 		for _, line := range cs {
-			for _, c := range strings.Split(line, ";") {
+			for line != "" {
+				var c string
+				c, line, _ = strings.Cut(line, ";")
 				if c = strings.TrimSpace(c); c == "" {
 					continue
 				}
@@ -86,54 +120,93 @@ func appendHTTPEvent(b []byte, e *httpEvent) []byte {
 		}
 		b = append(b, ']')
 	}
-	// Headers.
-	type kv struct{ k, v string }
-	hs := make([]kv, 0, len(r.Header)+5)
+	sc := scratchPool.Get().(*scratch)
+	defer func() {
+		clear(sc.keys)
+		sc.keys = sc.keys[:0]
+		clear(sc.pairs)
+		sc.pairs = sc.pairs[:0]
+		scratchPool.Put(sc)
+	}()
+	// Headers, lower case, sorted; the gateway's own after the client's.
+	keys := sc.keys
 	conn := r.Header["Connection"]
-	for k, vs := range r.Header {
-		if droppedV2Header(k) || (len(conn) > 0 && namedByConnection(conn, k)) {
-			continue
+	for k := range r.Header {
+		if !droppedV2Header(k) && (len(conn) == 0 || !namedByConnection(conn, k)) {
+			keys = append(keys, k)
 		}
-		hs = append(hs, kv{strings.ToLower(k), strings.Join(vs, ",")})
 	}
-	hs = append(hs, kv{"host", r.Host}, kv{"x-forwarded-for", e.forwardedFor},
-		kv{"x-forwarded-port", e.forwardedPort}, kv{"x-forwarded-proto", e.forwardedProto})
+	keys = append(keys, "Host", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto")
 	if _, ok := r.Header["X-Amzn-Trace-Id"]; !ok && e.traceID != "" {
-		hs = append(hs, kv{"x-amzn-trace-id", e.traceID})
+		keys = append(keys, "X-Amzn-Trace-Id")
 	}
+	var clen [20]byte
 	if _, ok := r.Header["Content-Length"]; !ok && len(e.body) > 0 {
-		hs = append(hs, kv{"content-length", strconv.Itoa(len(e.body))})
+		keys = append(keys, "Content-Length")
 	}
-	slices.SortFunc(hs, func(a, c kv) int { return strings.Compare(a.k, c.k) })
+	slices.SortFunc(keys, compareFold)
+	sc.keys = keys
 	b = append(b, `,"headers":{`...)
-	for i, h := range hs {
+	var one [1]string
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, h.k)
-		b = append(b, ':')
-		b = appendJSONString(b, h.v)
+		vs := r.Header[k]
+		switch k {
+		case "Host":
+			one[0], vs = r.Host, one[:]
+		case "X-Forwarded-For":
+			one[0], vs = e.forwardedFor, one[:]
+		case "X-Forwarded-Port":
+			one[0], vs = e.forwardedPort, one[:]
+		case "X-Forwarded-Proto":
+			one[0], vs = e.forwardedProto, one[:]
+		case "X-Amzn-Trace-Id":
+			if len(vs) == 0 {
+				one[0], vs = e.traceID, one[:]
+			}
+		case "Content-Length":
+			if len(vs) == 0 {
+				one[0], vs = string(strconv.AppendInt(clen[:0], int64(len(e.body)), 10)), one[:]
+			}
+		}
+		b = append(b, '"')
+		b = appendLowerName(b, k)
+		b = append(b, `":"`...)
+		for j, v := range vs {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONEscaped(b, v)
+		}
+		b = append(b, '"')
 	}
 	b = append(b, '}')
 	// Query string: decoded, repeated keys joined with commas, in the
 	// order of first appearance.
-	if pairs := parseQuery(nil, r.URL.RawQuery); len(pairs) > 0 {
-		var keys []string
-		vals := map[string][]string{}
-		for _, p := range pairs {
-			if _, ok := vals[p.k]; !ok {
-				keys = append(keys, p.k)
-			}
-			vals[p.k] = append(vals[p.k], p.v)
-		}
+	if pairs := parseQuery(sc.pairs, r.URL.RawQuery); len(pairs) > 0 {
+		sc.pairs = pairs
 		b = append(b, `,"queryStringParameters":{`...)
-		for i, k := range keys {
-			if i > 0 {
+		n := 0
+		for i, p := range pairs {
+			if slices.ContainsFunc(pairs[:i], func(q queryPair) bool { return q.k == p.k }) {
+				continue // written with its first
+			}
+			if n > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONString(b, strings.Join(vals[k], ","))
+			n++
+			b = appendJSONString(b, p.k)
+			b = append(b, `:"`...)
+			b = appendJSONEscaped(b, p.v)
+			for _, q := range pairs[i+1:] {
+				if q.k == p.k {
+					b = append(b, ',')
+					b = appendJSONEscaped(b, q.v)
+				}
+			}
+			b = append(b, '"')
 		}
 		b = append(b, '}')
 	}
@@ -193,7 +266,7 @@ func appendHTTPEvent(b []byte, e *httpEvent) []byte {
 	b = append(b, `,"stage":`...)
 	b = appendJSONString(b, e.stage)
 	b = append(b, `,"time":"`...)
-	b = append(b, e.startTimeFormatted...)
+	b = appendRequestTime(b, e.start)
 	b = append(b, `","timeEpoch":`...)
 	b = strconv.AppendInt(b, e.start.UnixMilli(), 10)
 	b = append(b, '}')
@@ -276,7 +349,6 @@ func (rs *reqState) httpEvent(body []byte) httpEvent {
 		stageVars: rs.stage.vars, requestID: rs.apigwID(), apiID: rs.api.id, accountID: rs.g.cfg.AccountID,
 		start: rs.start, sourceIP: ip, forwardedFor: fwd, forwardedPort: port, forwardedProto: proto,
 		traceID: traceID(rs), body: body}
-	ev.startTimeFormatted = appendRequestTime(nil, rs.start)
 	if rs.hauthRes != nil {
 		ev.authorizer = rs.hauthRes.event2
 	}
@@ -294,23 +366,101 @@ func (g *Gateway) serveHTTPLambda(w http.ResponseWriter, r *http.Request, rs *re
 		return rs.fail(kind, "reading the request body")
 	}
 	ev := rs.httpEvent(body)
-	payload := appendHTTPEvent(make([]byte, 0, 2048), &ev)
-	res, err := g.invoke(rs, ep.fn, payload, false)
+	bp := eventPool.Get().(*[]byte)
+	*bp = appendHTTPEvent((*bp)[:0], &ev)
+	res, err := g.invoke(rs, ep.fn, *bp, false)
 	if err != nil {
+		// An invocation cut short goes on with the event: not reused.
 		return err
+	}
+	if cap(*bp) <= 1<<20 {
+		eventPool.Put(bp)
 	}
 	rs.backendProto = "lambda"
 	if res.FunctionError != "" {
 		return g.functionFailed(rs, &res)
 	}
-	hr, err := parseHTTPResponse(res.Payload)
-	if err != nil {
-		g.log.Warn("Lambda function's answer is not a payload format 2.0 response: "+err.Error(),
-			slog.String("function", ep.fn), slog.String("response", truncate(res.Payload, 1024)), slog.String("requestId", rs.requestID()))
-		return rs.fail(errBadGateway, "function "+ep.fn+": "+err.Error())
+	sc := respScratchPool.Get().(*respScratch)
+	defer sc.release() // after the body was written
+	hr, ok := sc.parseHTTP(res.Payload, ep.fnStrs)
+	if !ok {
+		if hr, err = parseHTTPResponse(res.Payload); err != nil {
+			g.log.Warn("Lambda function's answer is not a payload format 2.0 response: "+err.Error(),
+				slog.String("function", ep.fn), slog.String("response", truncate(res.Payload, 1024)), slog.String("requestId", rs.requestID()))
+			return rs.fail(errBadGateway, "function "+ep.fn+": "+err.Error())
+		}
 	}
 	g.writeHTTPResponse(w, rs, hr)
 	return nil
+}
+
+// parseHTTP is the allocation-free reading of the common 2.0 answer, an
+// object with statusCode and the known keys only, with sc's memory (as
+// respScratch.parse reads REST answers); false sends the answer to
+// parseHTTPResponse, which reads every form.
+func (sc *respScratch) parseHTTP(p []byte, strs *respStrings) (httpResponse, bool) {
+	var out httpResponse
+	hs := sc.single[:0]
+	d := jsonReader{b: p, strs: strs}
+	if cap(sc.arena) < len(p) {
+		sc.arena = make([]byte, 0, max(len(p), 512))
+	}
+	d.arena = sc.arena[:0]
+	var b64 bool
+	ok := d.object(func(key []byte) bool {
+		switch string(key) {
+		case "statusCode":
+			return d.statusCode(&out.status)
+		case "headers":
+			return d.headers(&hs, false)
+		case "multiValueHeaders":
+			return d.headers(&hs, true)
+		case "cookies":
+			if d.peek() == 'n' {
+				return d.literal("null")
+			}
+			if !d.consume('[') {
+				return false
+			}
+			if d.consume(']') {
+				return true
+			}
+			for {
+				c, ok := d.strBytes()
+				if !ok {
+					return false
+				}
+				hs = append(hs, [2]string{"Set-Cookie", string(c)})
+				if d.consume(',') {
+					continue
+				}
+				return d.consume(']')
+			}
+		case "body":
+			if c := d.peek(); c != '"' && c != 'n' {
+				return false // the general reader says what is wrong
+			}
+			v, ok := d.bodyValue()
+			out.body = v
+			return ok
+		case "isBase64Encoded":
+			return d.boolish(&b64)
+		}
+		return false
+	}) && d.end()
+	sc.single = hs
+	if !ok || out.status == 0 {
+		return httpResponse{}, false
+	}
+	out.headers = hs
+	if b64 {
+		dec, err := base64.StdEncoding.AppendDecode(nil, out.body)
+		if err != nil {
+			return httpResponse{}, false
+		}
+		out.body = dec
+	}
+	return out, true
 }
 
 // serveHTTPLambda1 runs a Lambda proxy integration with payload format 1.0
@@ -341,9 +491,9 @@ func (g *Gateway) serveHTTPLambda1(w http.ResponseWriter, r *http.Request, rs *r
 
 // httpResponse is a function's answer to a 2.0 event, mapped to HTTP.
 type httpResponse struct {
-	status  int
+	status int
+	// headers in the order written; each cookie is a Set-Cookie.
 	headers [][2]string
-	cookies []string
 	body    []byte
 }
 
@@ -413,12 +563,18 @@ func parseHTTPResponse(p []byte) (httpResponse, error) {
 				}
 				vs = append(vs, s)
 			}
-			out.headers = append(out.headers, [2]string{k, strings.Join(vs, ",")})
+			for _, v := range vs {
+				out.headers = append(out.headers, [2]string{k, v})
+			}
 		}
 	}
 	if raw, ok := obj["cookies"]; ok && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &out.cookies); err != nil {
+		var cs []string
+		if err := json.Unmarshal(raw, &cs); err != nil {
 			return out, errMalformedProxyResponse
+		}
+		for _, c := range cs {
+			out.headers = append(out.headers, [2]string{"Set-Cookie", c})
 		}
 	}
 	var b64 bool
@@ -464,20 +620,27 @@ func scalarString(v any) (string, bool) {
 func (g *Gateway) writeHTTPResponse(w http.ResponseWriter, rs *reqState, hr httpResponse) {
 	h := w.Header()
 	cors := rs.api.http.cors != nil
+	// The values share one backing array, as proxyAnswer's do.
+	vals := make([]string, 0, len(hr.headers)+2)
+	set := func(k, v string) {
+		if old, ok := h[k]; ok {
+			h[k] = append(old, v)
+			return
+		}
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
 	for _, kv := range hr.headers {
-		k := http.CanonicalHeaderKey(kv[0])
+		k := rs.ep.fnStrs.canonical(kv[0])
 		if droppedResponseHeader(k) || cors && strings.HasPrefix(k, "Access-Control-") {
 			continue
 		}
-		h[k] = []string{kv[1]}
-	}
-	for _, c := range hr.cookies {
-		h["Set-Cookie"] = append(h["Set-Cookie"], c)
+		set(k, kv[1])
 	}
 	if _, ok := h["Content-Type"]; !ok {
-		h["Content-Type"] = []string{"application/json"}
+		set("Content-Type", "application/json")
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(hr.body))}
+	set("Content-Length", strconv.Itoa(len(hr.body)))
 	w.WriteHeader(hr.status)
 	rs.status = hr.status
 	if rs.method != "HEAD" {

@@ -511,7 +511,7 @@ func TestHTTPEventRecordedShape(t *testing.T) {
 	e := &httpEvent{r: r, routeKey: "$default", stage: "$default", rawPath: "/my/path", params: ps,
 		stageVars: map[string]string{"stageVariable1": "value1"}, requestID: "id", apiID: "api-id", accountID: "123456789012",
 		start: start, sourceIP: "192.0.2.1", forwardedFor: "192.0.2.1", forwardedPort: "443", forwardedProto: "https",
-		body: []byte(`{"a": 1}`), startTimeFormatted: appendRequestTime(nil, start)}
+		body: []byte(`{"a": 1}`)}
 	b := appendHTTPEvent(nil, e)
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {
