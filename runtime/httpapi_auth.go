@@ -135,9 +135,9 @@ func (g *Gateway) compileHTTPAuthorizer(ep *endpoint, cs *cstage, res *model.Res
 			return
 		}
 		j := &chjwt{issuer: strings.TrimSuffix(au.JWTIssuer, "/"), audience: au.JWTAudience, header: id.name}
-		if pool, ok := cognitoIssuerPool(j.issuer); ok {
-			j.pool = pool
-			j.keys = append(append(j.keys, g.cfg.CognitoKeys[pool]...), g.cfg.TokenKeys...)
+		if p, ok := model.ParseCognitoIssuer(j.issuer); ok {
+			j.pool = p.ID
+			j.keys = append(append(j.keys, g.cfg.CognitoKeys[p.ID]...), g.cfg.TokenKeys...)
 		}
 		ha.jwt = j
 	case "REQUEST":
@@ -221,19 +221,6 @@ func (g *Gateway) compileHTTPLambdaAuthorizer(cs *cstage, au *model.Authorizer, 
 		}
 	}
 	return lc
-}
-
-// cognitoIssuerPool returns the user pool id of a Cognito issuer URL.
-func cognitoIssuerPool(iss string) (string, bool) {
-	rest, ok := strings.CutPrefix(iss, "https://cognito-idp.")
-	if !ok {
-		return "", false
-	}
-	host, pool, ok := strings.Cut(rest, "/")
-	if !ok || !strings.HasSuffix(host, ".amazonaws.com") || pool == "" || strings.Contains(pool, "/") {
-		return "", false
-	}
-	return pool, true
 }
 
 // authorizeHTTP runs the route's authorizer; a nil error sets rs.hauthRes.

@@ -62,8 +62,18 @@ func tokenCommand() command {
 			return code
 		}
 		var pools []model.CognitoPool
+		audience := map[string]string{} // pool id -> an HTTP API JWT authorizer's first audience
 		for _, api := range r.Template.APIs {
 			for _, au := range api.Authorizers {
+				if p, ok := model.ParseCognitoIssuer(au.JWTIssuer); ok && strings.EqualFold(au.Type, "JWT") {
+					if !slices.ContainsFunc(pools, func(q model.CognitoPool) bool { return q.ID == p.ID }) {
+						pools = append(pools, p)
+					}
+					if _, ok := audience[p.ID]; !ok && len(au.JWTAudience) > 0 {
+						audience[p.ID] = au.JWTAudience[0]
+					}
+					continue
+				}
 				if !strings.EqualFold(au.Type, "COGNITO_USER_POOLS") {
 					continue
 				}
@@ -86,7 +96,7 @@ func tokenCommand() command {
 		}
 		switch {
 		case len(pools) == 0:
-			fmt.Fprintf(e.stderr, "cfnrun token: the template has no COGNITO_USER_POOLS authorizer with a user pool in ProviderARNs\n")
+			fmt.Fprintf(e.stderr, "cfnrun token: the template has no COGNITO_USER_POOLS authorizer with a user pool in ProviderARNs, and no JWT authorizer whose issuer is a user pool\n")
 			return exitUsage
 		case chosen == nil && *pool == "":
 			fmt.Fprintf(e.stderr, "cfnrun token: the template's authorizers name %d user pools (%s); choose one with --pool\n", len(pools), strings.Join(ids, ", "))
@@ -96,6 +106,9 @@ func tokenCommand() command {
 			return exitUsage
 		}
 		clientID := "cfnrunlocalclient"
+		if a, ok := audience[chosen.ID]; ok {
+			clientID = a
+		}
 		if cs := r.Template.PoolClients(chosen.ID); len(cs) > 0 {
 			clientID = cs[0].ID
 		}

@@ -62,6 +62,9 @@ func hasCognito(t *model.Template) bool {
 			if strings.EqualFold(au.Type, "COGNITO_USER_POOLS") {
 				return true
 			}
+			if _, ok := model.ParseCognitoIssuer(au.JWTIssuer); ok && strings.EqualFold(au.Type, "JWT") {
+				return true // an HTTP API's JWT authorizer for a user pool
+			}
 		}
 	}
 	return false

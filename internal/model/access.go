@@ -268,6 +268,22 @@ func (p CognitoPool) Issuer() string {
 	return "https://cognito-idp." + p.Region + ".amazonaws.com/" + p.ID
 }
 
+// ParseCognitoIssuer reads the pool an issuer URL names
+// (https://cognito-idp.REGION.amazonaws.com/POOL_ID, an HTTP API JWT
+// authorizer's Issuer); ok is false for any other issuer.
+func ParseCognitoIssuer(iss string) (p CognitoPool, ok bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSuffix(iss, "/"), "https://cognito-idp.")
+	if !ok {
+		return p, false
+	}
+	host, id, ok := strings.Cut(rest, "/")
+	region, ok2 := strings.CutSuffix(host, ".amazonaws.com")
+	if !ok || !ok2 || region == "" || strings.Contains(region, ".") || id == "" || strings.ContainsAny(id, "/:") {
+		return p, false
+	}
+	return CognitoPool{ARN: iss, Region: region, ID: id}, true
+}
+
 // ParseCognitoPoolARN reads arn:PARTITION:cognito-idp:REGION:ACCOUNT:userpool/ID.
 func ParseCognitoPoolARN(arn string) CognitoPool {
 	p := CognitoPool{ARN: arn}

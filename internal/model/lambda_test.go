@@ -279,3 +279,24 @@ func BenchmarkParseFunctionRef(b *testing.B) {
 		ParseFunctionRef("arn:aws:lambda:us-east-1:123456789012:function:gen-Fn0-ABCDEF:live")
 	}
 }
+
+func TestParseCognitoIssuer(t *testing.T) {
+	for _, tc := range []struct {
+		iss    string
+		region string
+		id     string
+		ok     bool
+	}{
+		{"https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc", "us-east-1", "us-east-1_Abc", true},
+		{"https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_X/", "eu-west-3", "eu-west-3_X", true},
+		{"https://example.auth0.com/", "", "", false},
+		{"https://cognito-idp.us-east-1.amazonaws.com/", "", "", false},
+		{"https://cognito-idp.us-east-1.amazonaws.com/a/b", "", "", false},
+		{"http://cognito-idp.us-east-1.amazonaws.com/us-east-1_Abc", "", "", false},
+	} {
+		p, ok := ParseCognitoIssuer(tc.iss)
+		if ok != tc.ok || p.Region != tc.region || p.ID != tc.id {
+			t.Errorf("%s: %+v %v", tc.iss, p, ok)
+		}
+	}
+}
