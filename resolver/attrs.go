@@ -10,6 +10,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
 )
 
 func stableHex(seed string, n int) string {
@@ -95,9 +96,8 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 			return v
 		}
 	}
-	if r.attrs == nil {
-		r.attrs = map[string]string{} // breaks recursion through cyclic refs
-		r.attrs = s.computeAttrs(r)
+	if r.attrs == nil && !r.computing {
+		s.setAttrs(r)
 	}
 	if v, ok := r.attrs[attr]; ok {
 		return v
@@ -106,11 +106,22 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 		if _, known := commonTypes[r.typ]; !known {
 			// Unmodelled type: any attribute resolves to a placeholder.
 			v := fmt.Sprintf("%s-%s-%s", r.id, attr, stableHex(s.stackName+r.id+attr, 8))
-			r.attrs[attr] = v
+			if r.attrs != nil { // not while they are computed (a cycle)
+				r.attrs[attr] = v
+			}
 			return v
 		}
 	}
 	return "${" + r.id + "." + attr + "}"
+}
+
+// setAttrs computes r's attributes into r.attrs. A reference to r met
+// meanwhile (a cycle through r's own properties) reads no attributes of
+// r: computing marks it, without a map made for that alone.
+func (s *stack) setAttrs(r *resource) {
+	r.computing = true
+	r.attrs = s.computeAttrs(r)
+	r.computing = false
 }
 
 // computeAttrs computes r's Ref and documented attributes; what they copy
@@ -312,23 +323,87 @@ func (s *stack) physicalName(r *resource) string {
 // nameOf is physicalName without marking r: lowering asks it while the
 // graph, which reads the mark, runs beside it (graphAsync).
 func (s *stack) nameOf(r *resource) (name string, generated bool) {
-	if r.props != nil {
-		for _, key := range []string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName",
-			"LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"} {
-			if n := r.props.Get(key); n != nil {
-				// No AWS name is longer than 255 characters; a longer value
-				// is not a name, and would be copied into every ARN.
-				if v := s.stringify(s.eval(n, evalCtx{resource: r.id}), n); v != "" && len(v) <= 255 && !strings.Contains(v, "${") {
-					return v, false
-				}
+	// The Name-like properties r has, found in one pass over its
+	// properties (most resources have none), are tried in nameKeys' order.
+	var found [len(nameKeys)]*cfn.Node
+	var seen uint16
+	if r.props != nil && r.props.Kind == cfn.Mapping {
+		for i := range r.props.Fields {
+			f := &r.props.Fields[i]
+			if k := nameKeyIndex(f.Key); k >= 0 && seen&(1<<k) == 0 {
+				seen |= 1 << k
+				found[k] = f.Value
 			}
 		}
 	}
-	name = s.stackName + "-" + r.id + "-" + strings.ToUpper(model.StableID(12, "physical", s.stackName, r.id))
+	for _, n := range found {
+		if n == nil {
+			continue
+		}
+		// No AWS name is longer than 255 characters; a longer value is not
+		// a name, and would be copied into every ARN.
+		if v := s.stringify(s.eval(n, evalCtx{resource: r.id}), n); v != "" && len(v) <= 255 && !strings.Contains(v, "${") {
+			return v, false
+		}
+	}
+	// stackName-id-ID, ID the stable id in upper case, built in one piece.
+	id := model.StableID(12, "physical", s.stackName, r.id)
+	var b strings.Builder
+	b.Grow(len(s.stackName) + len(r.id) + len(id) + 2)
+	b.WriteString(s.stackName)
+	b.WriteByte('-')
+	b.WriteString(r.id)
+	b.WriteByte('-')
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	name = b.String()
 	if len(name) > 64 {
 		name = name[:64]
 	}
 	return name, true
+}
+
+// nameKeys are the properties whose value names a resource, in the order
+// nameOf tries them.
+var nameKeys = [...]string{"FunctionName", "RoleName", "BucketName", "QueueName", "TopicName", "TableName",
+	"LogGroupName", "Name", "ServiceName", "ClusterName", "PolicyName", "UserPoolName", "StateMachineName"}
+
+// nameKeyIndex is key's index in nameKeys, or -1.
+func nameKeyIndex(key string) int {
+	switch key {
+	case "FunctionName":
+		return 0
+	case "RoleName":
+		return 1
+	case "BucketName":
+		return 2
+	case "QueueName":
+		return 3
+	case "TopicName":
+		return 4
+	case "TableName":
+		return 5
+	case "LogGroupName":
+		return 6
+	case "Name":
+		return 7
+	case "ServiceName":
+		return 8
+	case "ClusterName":
+		return 9
+	case "PolicyName":
+		return 10
+	case "UserPoolName":
+		return 11
+	case "StateMachineName":
+		return 12
+	}
+	return -1
 }
 
 // resources returns s.res[id] for each id of s.resOrder, in that order:
@@ -354,8 +429,7 @@ func (s *stack) assignAttrs() {
 	for i, r := range rs {
 		ahead.take(i, r)
 		if r.attrs == nil {
-			r.attrs = map[string]string{}
-			r.attrs = s.computeAttrs(r)
+			s.setAttrs(r)
 		}
 	}
 }

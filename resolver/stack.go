@@ -73,6 +73,10 @@ type resource struct {
 	condRange diag.Range
 	dependsOn []dependsOn
 	attrs     map[string]string
+	// computing is true while r's attributes are computed: a reference
+	// to r from its own properties then gets the stand-in of an unknown
+	// attribute (the cycle is reported by the graph).
+	computing bool
 	// ids are r's attributes computed ahead on another core
 	// (apiGatewayIDs, assignAttrs), for attrsOf to take.
 	ids         map[string]string
