@@ -119,6 +119,7 @@ func resolve(ctx context.Context, paths []string, opts Options, staged bool) (_ 
 			if t != nil {
 				res.Diags = append(res.Diags, CheckModel(t, opts.AllowExtensions)...)
 				res.Diags = append(res.Diags, CheckLambda(t, opts)...)
+				noteUnplaced(t, res.Diags)
 			}
 			res.Diags = res.Diags.Sort()
 			return res
@@ -356,6 +357,18 @@ func (s *stack) outputs() []model.Output {
 		out = append(out, mo)
 	}
 	return out
+}
+
+// noteUnplaced adds to each finding at one of t.Unplaced's ranges why it
+// points there and not inside.
+func noteUnplaced(t *model.Template, ds diag.Diagnostics) {
+	for _, u := range t.Unplaced {
+		for i := range ds {
+			if ds[i].Range == u.Range && !strings.Contains(ds[i].Detail, u.Why) {
+				ds[i].Detail = strings.TrimSpace(ds[i].Detail + " " + u.Why)
+			}
+		}
+	}
 }
 
 // loadTerraform is the hook to the Terraform front end.

@@ -76,6 +76,22 @@ type Template struct {
 	// reads them as stacks of their own and merges them in, as sam local
 	// start-api serves them. Always nil for Terraform.
 	Nested []NestedStack
+	// Unplaced are places the elements of a part of the template point at
+	// because the tighter place is not known: a Terraform REST API body
+	// built by templatefile or read from a variable is known only as the
+	// attribute, so the resources, methods and validators imported from it
+	// point there, and each finding at one of these ranges says so (Why).
+	// Nil when every element has its own place.
+	Unplaced []Unplaced `json:"-"`
+}
+
+// Unplaced is a range that stands for places inside it, and why.
+type Unplaced struct {
+	Range diag.Range
+	// Why is a sentence for the findings there: "cfnrun knows where the
+	// body attribute is, not the place inside it: it is built by
+	// templatefile(...)."
+	Why string
 }
 
 // NestedStack is a nested stack whose template is a local file.

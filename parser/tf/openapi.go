@@ -48,7 +48,11 @@ func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
 		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
 		return
 	}
-	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in, doc: &openapi.Doc{Root: root, Fallback: rng}}
+	where, why := lw.bodyWhere(in, body)
+	if where == nil {
+		lw.t.Unplaced = append(lw.t.Unplaced, model.Unplaced{Range: rng, Why: "cfnrun knows where the body attribute is, not the place inside it: " + why + "."})
+	}
+	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in, doc: &openapi.Doc{Root: root, Fallback: rng, Where: where}}
 	imp.run()
 }
 
@@ -213,7 +217,7 @@ func (o *openAPIImport) run() {
 		if item == nil {
 			continue
 		}
-		res := o.resourceFor(p)
+		res := o.resourceFor(p, o.at("paths", p))
 		shared := params(item["parameters"])
 		for _, k := range slices.Sorted(maps.Keys(item)) {
 			verb, ok := openAPIVerbs[strings.ToLower(k)]
@@ -224,14 +228,14 @@ func (o *openAPIImport) run() {
 			if op == nil {
 				continue
 			}
-			o.method(res, verb, op, shared, o.doc.Node().Get("paths").Get(p).Get(k))
+			o.method(res, verb, op, shared, o.doc.Node().Get("paths").Get(p).Get(k).(openapi.Value))
 		}
 	}
 }
 
 // resourceFor returns the resource for path p, creating it and its
 // ancestors as needed (reusing ones declared as aws_api_gateway_resource).
-func (o *openAPIImport) resourceFor(p string) *model.Resource {
+func (o *openAPIImport) resourceFor(p string, rng diag.Range) *model.Resource {
 	cur := o.api.Root
 	path := ""
 	for _, part := range strings.Split(strings.Trim(p, "/"), "/") {
@@ -248,7 +252,7 @@ func (o *openAPIImport) resourceFor(p string) *model.Resource {
 		}
 		if next == nil {
 			next = &model.Resource{LogicalID: o.api.LogicalID + ".body" + path, ID: model.StableID(6, "resource", o.api.LogicalID, path),
-				PathPart: part, Parent: cur, Range: o.rng, Props: model.Ranges{}}
+				PathPart: part, Parent: cur, Range: rng, Props: model.Ranges{}}
 			o.api.Resources = append(o.api.Resources, next)
 			o.lw.resByID[next.ID] = next
 			o.lw.resAPI[next] = o.api
@@ -276,14 +280,14 @@ func params(v any) map[string]bool {
 	return out
 }
 
-func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]any, shared map[string]bool, opNode openapi.Node) {
+func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]any, shared map[string]bool, opNode openapi.Value) {
 	for _, m := range res.Methods {
 		if m.HTTPMethod == verb {
 			return // declared as aws_api_gateway_method too; that one wins
 		}
 	}
 	m := &model.Method{LogicalID: o.api.LogicalID + ".body " + verb + " " + pathOfRes(res), HTTPMethod: verb, AuthorizationType: "NONE",
-		OperationName: str(op["operationId"]), Range: o.rng, Props: model.Ranges{}}
+		OperationName: str(op["operationId"]), Range: o.at(opNode.Path()...), Props: model.Ranges{}}
 	rp := map[string]bool{}
 	for k, v := range shared {
 		rp[k] = v
@@ -302,7 +306,7 @@ func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]a
 			if _, err := strconv.Atoi(code); err != nil {
 				continue
 			}
-			mr := model.MethodResponse{StatusCode: code, Range: o.rng}
+			mr := model.MethodResponse{StatusCode: code, Range: o.at(append(slices.Clip(opNode.Path()), "responses", code)...)}
 			if r, ok := rs[code].(map[string]any); ok {
 				if hs, ok := r["headers"].(map[string]any); ok && len(hs) > 0 {
 					mr.ResponseParameters = map[string]bool{}
@@ -315,7 +319,7 @@ func (o *openAPIImport) method(res *model.Resource, verb string, op map[string]a
 		}
 	}
 	if ig, ok := op["x-amazon-apigateway-integration"].(map[string]any); ok {
-		m.Integration = o.integration(ig)
+		m.Integration = o.integration(ig, append(slices.Clip(opNode.Path()), "x-amazon-apigateway-integration"))
 	}
 	res.Methods = append(res.Methods, m)
 	o.lw.methods[methodKey(o.api.ID, res.ID, verb)] = m
@@ -333,19 +337,37 @@ func pathOfRes(r *model.Resource) string {
 // schemes are the document's security schemes (OpenAPI 3's
 // components.securitySchemes, or Swagger 2's securityDefinitions).
 func (o *openAPIImport) schemes() map[string]any {
+	s, _ := o.schemesAt()
+	return s
+}
+
+// schemesAt is schemes and the path to them in the document.
+func (o *openAPIImport) schemesAt() (map[string]any, []string) {
 	schemes, _ := o.root["securityDefinitions"].(map[string]any)
+	at := []string{"securityDefinitions"}
 	if comps, ok := o.root["components"].(map[string]any); ok {
 		if s, ok := comps["securitySchemes"].(map[string]any); ok {
-			schemes = s
+			schemes, at = s, []string{"components", "securitySchemes"}
 		}
 	}
-	return schemes
+	return schemes, at
+}
+
+// at is where the key at path is written in the body, the body's range
+// when that is not known.
+func (o *openAPIImport) at(path ...string) diag.Range {
+	if o.doc.Where != nil {
+		if k, _, ok := o.doc.Where(path); ok {
+			return k
+		}
+	}
+	return o.rng
 }
 
 // authorizers adds an authorizer to the API for each security scheme with
 // x-amazon-apigateway-authorizer, as API Gateway's import creates them.
 func (o *openAPIImport) authorizers() {
-	schemes := o.schemes()
+	schemes, at := o.schemesAt()
 	for _, name := range slices.Sorted(maps.Keys(schemes)) {
 		sc, _ := schemes[name].(map[string]any)
 		az, _ := sc["x-amazon-apigateway-authorizer"].(map[string]any)
@@ -355,7 +377,7 @@ func (o *openAPIImport) authorizers() {
 		a := &model.Authorizer{LogicalID: o.api.LogicalID + ".body", ID: model.StableID(6, "authorizer", o.api.LogicalID, name), Name: name,
 			Type: strings.ToUpper(str(az["type"])), IdentitySource: str(az["identitySource"]), AuthorizerURI: str(az["authorizerUri"]),
 			Credentials: str(az["authorizerCredentials"]), ResultTTLSeconds: model.DefaultAuthorizerTTL,
-			IdentityValidationExpression: str(az["identityValidationExpression"]), Range: o.rng, Props: model.Ranges{}}
+			IdentityValidationExpression: str(az["identityValidationExpression"]), Range: o.at(append(slices.Clip(at), name)...), Props: model.Ranges{}}
 		if t, err := strconv.Atoi(str(az["authorizerResultTtlInSeconds"])); err == nil {
 			a.ResultTTLSeconds = t
 		}
@@ -418,12 +440,12 @@ func (o *openAPIImport) security(m *model.Method, op map[string]any) {
 	}
 }
 
-func (o *openAPIImport) integration(ig map[string]any) *model.Integration {
+func (o *openAPIImport) integration(ig map[string]any, path []string) *model.Integration {
 	out := &model.Integration{Type: strings.ToUpper(str(ig["type"])), HTTPMethod: strings.ToUpper(str(ig["httpMethod"])), URI: str(ig["uri"]),
 		ConnectionType: strings.ToUpper(str(ig["connectionType"])), ConnectionID: str(ig["connectionId"]), Credentials: str(ig["credentials"]),
 		PassthroughBehavior: strings.ToUpper(str(ig["passthroughBehavior"])), ContentHandling: strings.ToUpper(str(ig["contentHandling"])),
 		CacheNamespace: str(ig["cacheNamespace"]), RequestParameters: strMap(ig["requestParameters"]), RequestTemplates: strMap(ig["requestTemplates"]),
-		Range: o.rng, Props: model.Ranges{}}
+		Range: o.at(path...), Props: model.Ranges{}}
 	if t, err := strconv.Atoi(str(ig["timeoutInMillis"])); err == nil {
 		out.TimeoutMillis = t
 	}
@@ -444,7 +466,7 @@ func (o *openAPIImport) integration(ig map[string]any) *model.Integration {
 			}
 			out.Responses = append(out.Responses, model.IntegrationResponse{StatusCode: str(r["statusCode"]), SelectionPattern: sel,
 				ResponseParameters: strMap(r["responseParameters"]), ResponseTemplates: strMap(r["responseTemplates"]),
-				ContentHandling: strings.ToUpper(str(r["contentHandling"])), Range: o.rng})
+				ContentHandling: strings.ToUpper(str(r["contentHandling"])), Range: o.at(append(slices.Clip(path), "responses", pattern)...)})
 		}
 	}
 	return out
