@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
@@ -24,27 +25,29 @@ func stableHex(seed string, n int) string {
 
 // apiGatewayAttrs lists the GetAtt attributes AWS documents for the API
 // Gateway types; Ref is always available.
-var apiGatewayAttrs = map[string][]string{
-	"AWS::ApiGateway::RestApi":              {"RestApiId", "RootResourceId"},
-	"AWS::ApiGateway::Resource":             {"ResourceId"},
-	"AWS::ApiGateway::Method":               {},
-	"AWS::ApiGateway::Deployment":           {"DeploymentId"},
-	"AWS::ApiGateway::Stage":                {},
-	"AWS::ApiGateway::Authorizer":           {"AuthorizerId"},
-	"AWS::ApiGateway::RequestValidator":     {"RequestValidatorId"},
-	"AWS::ApiGateway::Model":                {},
-	"AWS::ApiGateway::GatewayResponse":      {"Id"},
-	"AWS::ApiGateway::ApiKey":               {"APIKeyId"},
-	"AWS::ApiGateway::UsagePlan":            {"Id"},
-	"AWS::ApiGateway::UsagePlanKey":         {"Id"},
-	"AWS::ApiGateway::VpcLink":              {"VpcLinkId"},
-	"AWS::ApiGateway::DomainName":           {"DistributionDomainName", "DistributionHostedZoneId", "RegionalDomainName", "RegionalHostedZoneId", "DomainNameArn"},
-	"AWS::ApiGateway::BasePathMapping":      {},
-	"AWS::ApiGateway::Account":              {"Id"},
-	"AWS::ApiGateway::ClientCertificate":    {},
-	"AWS::ApiGateway::DocumentationPart":    {"DocumentationPartId"},
-	"AWS::ApiGateway::DocumentationVersion": {},
-}
+var apiGatewayAttrs = lazy.Value[map[string][]string]{New: func() map[string][]string {
+	return map[string][]string{
+		"AWS::ApiGateway::RestApi":              {"RestApiId", "RootResourceId"},
+		"AWS::ApiGateway::Resource":             {"ResourceId"},
+		"AWS::ApiGateway::Method":               {},
+		"AWS::ApiGateway::Deployment":           {"DeploymentId"},
+		"AWS::ApiGateway::Stage":                {},
+		"AWS::ApiGateway::Authorizer":           {"AuthorizerId"},
+		"AWS::ApiGateway::RequestValidator":     {"RequestValidatorId"},
+		"AWS::ApiGateway::Model":                {},
+		"AWS::ApiGateway::GatewayResponse":      {"Id"},
+		"AWS::ApiGateway::ApiKey":               {"APIKeyId"},
+		"AWS::ApiGateway::UsagePlan":            {"Id"},
+		"AWS::ApiGateway::UsagePlanKey":         {"Id"},
+		"AWS::ApiGateway::VpcLink":              {"VpcLinkId"},
+		"AWS::ApiGateway::DomainName":           {"DistributionDomainName", "DistributionHostedZoneId", "RegionalDomainName", "RegionalHostedZoneId", "DomainNameArn"},
+		"AWS::ApiGateway::BasePathMapping":      {},
+		"AWS::ApiGateway::Account":              {"Id"},
+		"AWS::ApiGateway::ClientCertificate":    {},
+		"AWS::ApiGateway::DocumentationPart":    {"DocumentationPartId"},
+		"AWS::ApiGateway::DocumentationVersion": {},
+	}
+}}
 
 // placeholderAttrs describes common non-API Gateway types: what Ref
 // returns and which attributes exist, so references resolve to plausible
@@ -55,38 +58,40 @@ type typeInfo struct {
 	attrs             []string
 }
 
-var commonTypes = map[string]typeInfo{
-	"AWS::Serverless::Function":                 {"lambda", "function", "name", []string{"Arn"}},
-	"AWS::Lambda::Function":                     {"lambda", "function", "name", []string{"Arn", "SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"}},
-	"AWS::Lambda::Alias":                        {"lambda", "function", "arn", []string{"AliasArn"}},
-	"AWS::Lambda::Version":                      {"lambda", "function", "arn", []string{"FunctionArn", "Version"}},
-	"AWS::Lambda::Permission":                   {"lambda", "permission", "id", []string{"Id"}},
-	"AWS::IAM::Role":                            {"iam", "role", "name", []string{"Arn", "RoleId"}},
-	"AWS::IAM::Policy":                          {"iam", "policy", "id", []string{"Id"}},
-	"AWS::IAM::ManagedPolicy":                   {"iam", "policy", "arn", []string{"PolicyArn"}},
-	"AWS::S3::Bucket":                           {"s3", "", "name", []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"}},
-	"AWS::SQS::Queue":                           {"sqs", "", "url", []string{"Arn", "QueueName", "QueueUrl"}},
-	"AWS::SNS::Topic":                           {"sns", "", "arn", []string{"TopicArn", "TopicName"}},
-	"AWS::DynamoDB::Table":                      {"dynamodb", "table", "name", []string{"Arn", "StreamArn"}},
-	"AWS::Logs::LogGroup":                       {"logs", "log-group", "name", []string{"Arn"}},
-	"AWS::Cognito::UserPool":                    {"cognito-idp", "userpool", "id", []string{"Arn", "ProviderName", "ProviderURL", "UserPoolId"}},
-	"AWS::Cognito::UserPoolClient":              {"cognito-idp", "userpool", "id", []string{"ClientId", "ClientSecret", "Name"}},
-	"AWS::Events::Rule":                         {"events", "rule", "name", []string{"Arn"}},
-	"AWS::StepFunctions::StateMachine":          {"states", "stateMachine", "arn", []string{"Arn", "Name"}},
-	"AWS::EC2::VPC":                             {"ec2", "vpc", "id", []string{"CidrBlock", "DefaultSecurityGroup", "VpcId"}},
-	"AWS::EC2::SecurityGroup":                   {"ec2", "security-group", "id", []string{"GroupId", "VpcId"}},
-	"AWS::EC2::Subnet":                          {"ec2", "subnet", "id", []string{"SubnetId", "AvailabilityZone", "VpcId"}},
-	"AWS::ElasticLoadBalancingV2::LoadBalancer": {"elasticloadbalancing", "loadbalancer/app", "arn", []string{"DNSName", "LoadBalancerArn", "LoadBalancerName", "CanonicalHostedZoneID", "LoadBalancerFullName"}},
-	"AWS::ElasticLoadBalancingV2::Listener":     {"elasticloadbalancing", "listener/app", "arn", []string{"ListenerArn"}},
-	"AWS::ElasticLoadBalancingV2::TargetGroup":  {"elasticloadbalancing", "targetgroup", "arn", []string{"TargetGroupArn", "TargetGroupName", "TargetGroupFullName", "LoadBalancerArns"}},
-	"AWS::ECS::Service":                         {"ecs", "service", "arn", []string{"Name", "ServiceArn"}},
-	"AWS::ECS::Cluster":                         {"ecs", "cluster", "name", []string{"Arn"}},
-	"AWS::SecretsManager::Secret":               {"secretsmanager", "secret", "arn", []string{"Id"}},
-	"AWS::KMS::Key":                             {"kms", "key", "id", []string{"Arn", "KeyId"}},
-	"AWS::CertificateManager::Certificate":      {"acm", "certificate", "arn", []string{"Id"}},
-	"AWS::Route53::HostedZone":                  {"route53", "hostedzone", "id", []string{"Id", "NameServers"}},
-	"AWS::ServiceDiscovery::Service":            {"servicediscovery", "service", "id", []string{"Arn", "Id", "Name"}},
-}
+var commonTypes = lazy.Value[map[string]typeInfo]{New: func() map[string]typeInfo {
+	return map[string]typeInfo{
+		"AWS::Serverless::Function":                 {"lambda", "function", "name", []string{"Arn"}},
+		"AWS::Lambda::Function":                     {"lambda", "function", "name", []string{"Arn", "SnapStartResponse", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"}},
+		"AWS::Lambda::Alias":                        {"lambda", "function", "arn", []string{"AliasArn"}},
+		"AWS::Lambda::Version":                      {"lambda", "function", "arn", []string{"FunctionArn", "Version"}},
+		"AWS::Lambda::Permission":                   {"lambda", "permission", "id", []string{"Id"}},
+		"AWS::IAM::Role":                            {"iam", "role", "name", []string{"Arn", "RoleId"}},
+		"AWS::IAM::Policy":                          {"iam", "policy", "id", []string{"Id"}},
+		"AWS::IAM::ManagedPolicy":                   {"iam", "policy", "arn", []string{"PolicyArn"}},
+		"AWS::S3::Bucket":                           {"s3", "", "name", []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"}},
+		"AWS::SQS::Queue":                           {"sqs", "", "url", []string{"Arn", "QueueName", "QueueUrl"}},
+		"AWS::SNS::Topic":                           {"sns", "", "arn", []string{"TopicArn", "TopicName"}},
+		"AWS::DynamoDB::Table":                      {"dynamodb", "table", "name", []string{"Arn", "StreamArn"}},
+		"AWS::Logs::LogGroup":                       {"logs", "log-group", "name", []string{"Arn"}},
+		"AWS::Cognito::UserPool":                    {"cognito-idp", "userpool", "id", []string{"Arn", "ProviderName", "ProviderURL", "UserPoolId"}},
+		"AWS::Cognito::UserPoolClient":              {"cognito-idp", "userpool", "id", []string{"ClientId", "ClientSecret", "Name"}},
+		"AWS::Events::Rule":                         {"events", "rule", "name", []string{"Arn"}},
+		"AWS::StepFunctions::StateMachine":          {"states", "stateMachine", "arn", []string{"Arn", "Name"}},
+		"AWS::EC2::VPC":                             {"ec2", "vpc", "id", []string{"CidrBlock", "DefaultSecurityGroup", "VpcId"}},
+		"AWS::EC2::SecurityGroup":                   {"ec2", "security-group", "id", []string{"GroupId", "VpcId"}},
+		"AWS::EC2::Subnet":                          {"ec2", "subnet", "id", []string{"SubnetId", "AvailabilityZone", "VpcId"}},
+		"AWS::ElasticLoadBalancingV2::LoadBalancer": {"elasticloadbalancing", "loadbalancer/app", "arn", []string{"DNSName", "LoadBalancerArn", "LoadBalancerName", "CanonicalHostedZoneID", "LoadBalancerFullName"}},
+		"AWS::ElasticLoadBalancingV2::Listener":     {"elasticloadbalancing", "listener/app", "arn", []string{"ListenerArn"}},
+		"AWS::ElasticLoadBalancingV2::TargetGroup":  {"elasticloadbalancing", "targetgroup", "arn", []string{"TargetGroupArn", "TargetGroupName", "TargetGroupFullName", "LoadBalancerArns"}},
+		"AWS::ECS::Service":                         {"ecs", "service", "arn", []string{"Name", "ServiceArn"}},
+		"AWS::ECS::Cluster":                         {"ecs", "cluster", "name", []string{"Arn"}},
+		"AWS::SecretsManager::Secret":               {"secretsmanager", "secret", "arn", []string{"Id"}},
+		"AWS::KMS::Key":                             {"kms", "key", "id", []string{"Arn", "KeyId"}},
+		"AWS::CertificateManager::Certificate":      {"acm", "certificate", "arn", []string{"Id"}},
+		"AWS::Route53::HostedZone":                  {"route53", "hostedzone", "id", []string{"Id", "NameServers"}},
+		"AWS::ServiceDiscovery::Service":            {"servicediscovery", "service", "id", []string{"Arn", "Id", "Name"}},
+	}
+}}
 
 // attr returns the value of attribute attr ("Ref" for Ref) of r.
 func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string {
@@ -103,7 +108,7 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 		return v
 	}
 	if !strings.HasPrefix(r.typ, "AWS::ApiGateway::") {
-		if _, known := commonTypes[r.typ]; !known {
+		if _, known := commonTypes.Get()[r.typ]; !known {
 			// Unmodelled type: any attribute resolves to a placeholder.
 			v := fmt.Sprintf("%s-%s-%s", r.id, attr, stableHex(s.stackName+r.id+attr, 8))
 			if r.attrs != nil { // not while they are computed (a cycle)
@@ -186,7 +191,7 @@ func apiGatewayIDs(typ, stackName, id string) (_ map[string]string, ok bool) {
 			return nil, false
 		}
 		a["Ref"] = gen(6, strings.ToLower(strings.TrimPrefix(typ, "AWS::ApiGateway::")))
-		for _, at := range apiGatewayAttrs[typ] {
+		for _, at := range apiGatewayAttrs.Get()[typ] {
 			a[at] = a["Ref"]
 		}
 	}
@@ -258,7 +263,7 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
 	default:
 		r.placeholder = true
-		ti, known := commonTypes[r.typ]
+		ti, known := commonTypes.Get()[r.typ]
 		name := s.physicalName(r)
 		svc, res := ti.service, ti.resource
 		if !known {
@@ -491,10 +496,10 @@ func (p *idsAhead) take(i int, r *resource) {
 // knownAttrs returns the attributes a GetAtt may read on typ, and whether
 // cfnrun knows the full list.
 func knownAttrs(typ string) ([]string, bool) {
-	if at, ok := apiGatewayAttrs[typ]; ok {
+	if at, ok := apiGatewayAttrs.Get()[typ]; ok {
 		return at, true
 	}
-	if ti, ok := commonTypes[typ]; ok {
+	if ti, ok := commonTypes.Get()[typ]; ok {
 		return ti.attrs, true
 	}
 	return nil, false

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dlclark/regexp2"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 // CloudFormation checks a parameter's AllowedPattern with Java's
@@ -63,14 +64,16 @@ func (jp *javaPattern) match(v string) (bool, error) {
 
 // posixClasses are Java's \p{Name} POSIX and java.lang.Character classes
 // (US-ASCII, as Java has them by default), as character-class contents.
-var posixClasses = map[string]string{
-	"Lower": `a-z`, "Upper": `A-Z`, "ASCII": `\x00-\x7F`, "Alpha": `a-zA-Z`, "Digit": `0-9`,
-	"Alnum": `a-zA-Z0-9`, "Punct": `!-/:-@\[-` + "`" + `{-~`, "Graph": `!-~`, "Print": ` -~`,
-	"Blank": ` \t`, "Cntrl": `\x00-\x1F\x7F`, "XDigit": `0-9a-fA-F`, "Space": ` \t\n\x0B\f\r`,
-	"javaLowerCase": `\p{Ll}`, "javaUpperCase": `\p{Lu}`, "javaWhitespace": `\s`, "javaMirrored": `()<>\[\]{}`,
-	"IsAlphabetic": `\p{L}`, "IsLetter": `\p{L}`, "IsDigit": `\p{Nd}`, "IsUppercase": `\p{Lu}`, "IsLowercase": `\p{Ll}`,
-	"IsWhite_Space": `\s`, "IsPunctuation": `\p{P}`,
-}
+var posixClasses = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"Lower": `a-z`, "Upper": `A-Z`, "ASCII": `\x00-\x7F`, "Alpha": `a-zA-Z`, "Digit": `0-9`,
+		"Alnum": `a-zA-Z0-9`, "Punct": `!-/:-@\[-` + "`" + `{-~`, "Graph": `!-~`, "Print": ` -~`,
+		"Blank": ` \t`, "Cntrl": `\x00-\x1F\x7F`, "XDigit": `0-9a-fA-F`, "Space": ` \t\n\x0B\f\r`,
+		"javaLowerCase": `\p{Ll}`, "javaUpperCase": `\p{Lu}`, "javaWhitespace": `\s`, "javaMirrored": `()<>\[\]{}`,
+		"IsAlphabetic": `\p{L}`, "IsLetter": `\p{L}`, "IsDigit": `\p{Nd}`, "IsUppercase": `\p{Lu}`, "IsLowercase": `\p{Ll}`,
+		"IsWhite_Space": `\s`, "IsPunctuation": `\p{P}`,
+	}
+}}
 
 // javaToRegexp2 rewrites the Java-only spellings regexp2 does not read:
 // possessive quantifiers (X*+ is the atomic group (?>X*)), \Q…\E quoting,
@@ -103,7 +106,7 @@ func javaToRegexp2(p string) string {
 				break
 			}
 			name := p[i+3 : i+end]
-			body, ok := posixClasses[name]
+			body, ok := posixClasses.Get()[name]
 			if !ok && len(name) <= 4 && strings.HasPrefix(name, "Is") {
 				// \p{IsLu}: a general category, which regexp2 spells \p{Lu}.
 				body, ok = `\p{`+name[2:]+`}`, true
@@ -215,11 +218,4 @@ func classFor(body string, negate, inClass bool) string {
 		return "[^" + body + "]"
 	}
 	return "[" + body + "]"
-}
-
-// lazyRegexp compiles pattern on first use: most runs never check a
-// Lambda handler's source or a stage variable, and each compiled pattern
-// was start-up time every command paid.
-func lazyRegexp(pattern string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

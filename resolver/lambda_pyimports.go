@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -60,9 +61,11 @@ var pythonStdlib = sync.OnceValue(func() map[string]bool {
 // lambdaPythonProvided are the packages Lambda's Python runtimes have on
 // their path besides the standard library (the SDK and its dependencies,
 // the runtime interface client), and what pip leaves beside them.
-var lambdaPythonProvided = map[string]bool{"boto3": true, "botocore": true, "s3transfer": true, "jmespath": true, "dateutil": true,
-	"urllib3": true, "six": true, "awslambdaric": true, "pip": true, "setuptools": true, "pkg_resources": true, "_distutils_hack": true,
-	"simplejson": true, "bootstrap": true}
+var lambdaPythonProvided = lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{"boto3": true, "botocore": true, "s3transfer": true, "jmespath": true, "dateutil": true,
+		"urllib3": true, "six": true, "awslambdaric": true, "pip": true, "setuptools": true, "pkg_resources": true, "_distutils_hack": true,
+		"simplejson": true, "bootstrap": true}
+}}
 
 var pyImportRe = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^(?:import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)|from[ \t]+(\w[\w.]*)[ \t]+import\b)`)
@@ -107,7 +110,7 @@ func checkPythonImports(fn *model.Function, cr *codeRoot, dir, file, src, where 
 		return // a layer's python directory may provide anything
 	}
 	for _, pkg := range pyTopImports(src) {
-		if pythonStdlib()[pkg] || lambdaPythonProvided[pkg] || strings.HasPrefix(pkg, "__") {
+		if pythonStdlib()[pkg] || lambdaPythonProvided.Get()[pkg] || strings.HasPrefix(pkg, "__") {
 			continue
 		}
 		found := false

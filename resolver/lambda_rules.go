@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -87,56 +88,58 @@ type runtimeLife struct {
 	deprecated, createBlock, updateBlock, successor string
 }
 
-var runtimeTable = map[string]runtimeLife{
-	// Supported runtimes (dates are AWS's forecasts).
-	"nodejs24.x":      {"2028-04-30", "2028-06-01", "2028-07-01", ""},
-	"nodejs22.x":      {"2027-04-30", "2027-06-01", "2027-07-01", "nodejs24.x"},
-	"python3.14":      {"2029-06-30", "2029-07-31", "2029-08-31", ""},
-	"python3.13":      {"2029-06-30", "2029-07-31", "2029-08-31", "python3.14"},
-	"python3.12":      {"2028-10-31", "2028-11-30", "2029-01-10", "python3.14"},
-	"java25":          {"2029-06-30", "2029-07-31", "2029-08-31", ""},
-	"java21":          {"2029-06-30", "2029-07-31", "2029-08-31", "java25"},
-	"dotnet10":        {"2028-11-14", "2028-12-14", "2029-01-15", ""},
-	"dotnet8":         {"2026-11-10", "2026-12-10", "2027-01-11", "dotnet10"},
-	"ruby3.4":         {"2028-03-31", "2028-04-30", "2028-05-31", ""},
-	"ruby3.3":         {"2027-03-31", "2027-04-30", "2027-05-31", "ruby3.4"},
-	"provided.al2023": {"2029-06-30", "2029-07-31", "2029-08-31", ""},
-	"ruby4.0":         {"2029-03-31", "2029-04-30", "2029-05-31", ""},
-	// Deprecated runtimes.
-	"nodejs20.x":     {"2026-04-30", "2026-06-01", "2026-07-01", "nodejs24.x"},
-	"nodejs18.x":     {"2025-09-01", "2026-06-01", "2026-07-01", "nodejs24.x"},
-	"nodejs16.x":     {"2024-06-12", "2026-06-01", "2026-07-01", "nodejs24.x"},
-	"nodejs14.x":     {"2023-12-04", "2024-01-09", "2026-07-01", "nodejs24.x"},
-	"nodejs12.x":     {"2023-03-31", "2023-03-31", "2023-04-30", "nodejs24.x"},
-	"nodejs10.x":     {"2021-07-30", "2021-07-30", "2022-02-14", "nodejs24.x"},
-	"nodejs8.10":     {"2020-03-06", "2020-02-04", "2020-03-06", "nodejs24.x"},
-	"nodejs6.10":     {"2019-08-12", "2019-07-12", "2019-08-12", "nodejs24.x"},
-	"nodejs4.3":      {"2020-03-05", "2020-02-03", "2020-03-05", "nodejs24.x"},
-	"nodejs4.3-edge": {"2020-03-05", "2019-03-31", "2019-04-30", "nodejs24.x"},
-	"nodejs":         {"2016-08-30", "2016-09-30", "2016-10-31", "nodejs24.x"},
-	"python3.11":     {"2026-06-30", "2026-07-31", "2026-08-31", "python3.14"},
-	"python3.10":     {"2026-06-30", "2026-07-31", "2026-08-31", "python3.14"},
-	"python3.9":      {"2025-12-15", "2026-06-01", "2026-07-01", "python3.14"},
-	"python3.8":      {"2024-10-14", "2026-06-01", "2026-07-01", "python3.14"},
-	"python3.7":      {"2023-12-04", "2024-01-09", "2026-03-09", "python3.14"},
-	"python3.6":      {"2022-07-18", "2022-07-18", "2022-08-29", "python3.14"},
-	"python2.7":      {"2021-07-15", "2021-07-15", "2022-05-30", "python3.14"},
-	"java17":         {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
-	"java11":         {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
-	"java8.al2":      {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
-	"java8":          {"2024-01-08", "2024-02-08", "2026-07-01", "java25"},
-	"dotnet6":        {"2024-12-20", "2026-06-01", "2026-07-01", "dotnet10"},
-	"dotnetcore3.1":  {"2023-04-03", "2023-04-03", "2023-05-03", "dotnet10"},
-	"dotnetcore2.1":  {"2022-01-05", "2022-01-05", "2022-04-13", "dotnet10"},
-	"dotnetcore2.0":  {"2019-05-30", "2019-04-30", "2019-05-30", "dotnet10"},
-	"dotnetcore1.0":  {"2019-06-27", "2019-06-30", "2019-07-30", "dotnet10"},
-	"ruby3.2":        {"2026-03-31", "2026-06-01", "2026-07-01", "ruby3.4"},
-	"ruby2.7":        {"2023-12-07", "2024-01-09", "2026-07-01", "ruby3.4"},
-	"ruby2.5":        {"2021-07-30", "2021-07-30", "2022-03-31", "ruby3.4"},
-	"provided.al2":   {"2026-06-30", "2026-07-31", "2026-08-31", "provided.al2023"},
-	"provided":       {"2024-01-08", "2024-02-08", "2026-07-01", "provided.al2023"},
-	"go1.x":          {"2024-01-08", "2024-02-08", "2026-07-01", "provided.al2023"},
-}
+var runtimeTable = lazy.Value[map[string]runtimeLife]{New: func() map[string]runtimeLife {
+	return map[string]runtimeLife{
+		// Supported runtimes (dates are AWS's forecasts).
+		"nodejs24.x":      {"2028-04-30", "2028-06-01", "2028-07-01", ""},
+		"nodejs22.x":      {"2027-04-30", "2027-06-01", "2027-07-01", "nodejs24.x"},
+		"python3.14":      {"2029-06-30", "2029-07-31", "2029-08-31", ""},
+		"python3.13":      {"2029-06-30", "2029-07-31", "2029-08-31", "python3.14"},
+		"python3.12":      {"2028-10-31", "2028-11-30", "2029-01-10", "python3.14"},
+		"java25":          {"2029-06-30", "2029-07-31", "2029-08-31", ""},
+		"java21":          {"2029-06-30", "2029-07-31", "2029-08-31", "java25"},
+		"dotnet10":        {"2028-11-14", "2028-12-14", "2029-01-15", ""},
+		"dotnet8":         {"2026-11-10", "2026-12-10", "2027-01-11", "dotnet10"},
+		"ruby3.4":         {"2028-03-31", "2028-04-30", "2028-05-31", ""},
+		"ruby3.3":         {"2027-03-31", "2027-04-30", "2027-05-31", "ruby3.4"},
+		"provided.al2023": {"2029-06-30", "2029-07-31", "2029-08-31", ""},
+		"ruby4.0":         {"2029-03-31", "2029-04-30", "2029-05-31", ""},
+		// Deprecated runtimes.
+		"nodejs20.x":     {"2026-04-30", "2026-06-01", "2026-07-01", "nodejs24.x"},
+		"nodejs18.x":     {"2025-09-01", "2026-06-01", "2026-07-01", "nodejs24.x"},
+		"nodejs16.x":     {"2024-06-12", "2026-06-01", "2026-07-01", "nodejs24.x"},
+		"nodejs14.x":     {"2023-12-04", "2024-01-09", "2026-07-01", "nodejs24.x"},
+		"nodejs12.x":     {"2023-03-31", "2023-03-31", "2023-04-30", "nodejs24.x"},
+		"nodejs10.x":     {"2021-07-30", "2021-07-30", "2022-02-14", "nodejs24.x"},
+		"nodejs8.10":     {"2020-03-06", "2020-02-04", "2020-03-06", "nodejs24.x"},
+		"nodejs6.10":     {"2019-08-12", "2019-07-12", "2019-08-12", "nodejs24.x"},
+		"nodejs4.3":      {"2020-03-05", "2020-02-03", "2020-03-05", "nodejs24.x"},
+		"nodejs4.3-edge": {"2020-03-05", "2019-03-31", "2019-04-30", "nodejs24.x"},
+		"nodejs":         {"2016-08-30", "2016-09-30", "2016-10-31", "nodejs24.x"},
+		"python3.11":     {"2026-06-30", "2026-07-31", "2026-08-31", "python3.14"},
+		"python3.10":     {"2026-06-30", "2026-07-31", "2026-08-31", "python3.14"},
+		"python3.9":      {"2025-12-15", "2026-06-01", "2026-07-01", "python3.14"},
+		"python3.8":      {"2024-10-14", "2026-06-01", "2026-07-01", "python3.14"},
+		"python3.7":      {"2023-12-04", "2024-01-09", "2026-03-09", "python3.14"},
+		"python3.6":      {"2022-07-18", "2022-07-18", "2022-08-29", "python3.14"},
+		"python2.7":      {"2021-07-15", "2021-07-15", "2022-05-30", "python3.14"},
+		"java17":         {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
+		"java11":         {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
+		"java8.al2":      {"2026-06-30", "2026-07-31", "2026-08-31", "java25"},
+		"java8":          {"2024-01-08", "2024-02-08", "2026-07-01", "java25"},
+		"dotnet6":        {"2024-12-20", "2026-06-01", "2026-07-01", "dotnet10"},
+		"dotnetcore3.1":  {"2023-04-03", "2023-04-03", "2023-05-03", "dotnet10"},
+		"dotnetcore2.1":  {"2022-01-05", "2022-01-05", "2022-04-13", "dotnet10"},
+		"dotnetcore2.0":  {"2019-05-30", "2019-04-30", "2019-05-30", "dotnet10"},
+		"dotnetcore1.0":  {"2019-06-27", "2019-06-30", "2019-07-30", "dotnet10"},
+		"ruby3.2":        {"2026-03-31", "2026-06-01", "2026-07-01", "ruby3.4"},
+		"ruby2.7":        {"2023-12-07", "2024-01-09", "2026-07-01", "ruby3.4"},
+		"ruby2.5":        {"2021-07-30", "2021-07-30", "2022-03-31", "ruby3.4"},
+		"provided.al2":   {"2026-06-30", "2026-07-31", "2026-08-31", "provided.al2023"},
+		"provided":       {"2024-01-08", "2024-02-08", "2026-07-01", "provided.al2023"},
+		"go1.x":          {"2024-01-08", "2024-02-08", "2026-07-01", "provided.al2023"},
+	}
+}}
 
 // reservedEnv are the environment variable names Lambda sets itself
 // (configuration-envvars in the Lambda developer guide).
@@ -376,7 +379,7 @@ func sourceUncovered(src, apiID string, stages []string, verb, resPath string) s
 		verbs = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}
 	}
 	p := strings.TrimPrefix(resPath, "/")
-	sample := placeholder().ReplaceAllString(p, "x")
+	sample := placeholder.Get().ReplaceAllString(p, "x")
 	for _, st := range stages {
 		ok := false
 		for _, v := range verbs {
@@ -437,7 +440,7 @@ func checkFunction(h hints, fn *model.Function, today, base string, handlers han
 		}
 	}
 	if fn.Runtime != "" && !strings.Contains(fn.Runtime, "${") {
-		if life, ok := runtimeTable[fn.Runtime]; !ok {
+		if life, ok := runtimeTable.Get()[fn.Runtime]; !ok {
 			add(ruleRuntimeUnknown.errorf(rng("Runtime"), fn.LogicalID, cmp.Or(diag.DidYouMean(fn.Runtime, supportedRuntimes(today)),
 				"Use a runtime Lambda supports: "+strings.Join(supportedRuntimes(today), ", ")+"."),
 				"%q is not a Lambda runtime", fn.Runtime))
@@ -481,7 +484,7 @@ func checkFunction(h hints, fn *model.Function, today, base string, handlers han
 
 func supportedRuntimes(today string) []string {
 	var out []string
-	for id, life := range runtimeTable {
+	for id, life := range runtimeTable.Get() {
 		if life.deprecated > today {
 			out = append(out, id)
 		}
@@ -769,16 +772,16 @@ func compiledPython(cr *codeRoot, mod string) bool {
 }
 
 var (
-	jsDynamic   = lazyRegexp(`\bexports\s*\[|module\.exports\s*\[|Object\.(assign|defineProperty|defineProperties)\s*\(\s*(module\.)?exports|__exportStar|__export\s*\(|\bexport\s*\*|\brequire\s*\(\s*[^'"\x60]|\beval\s*\(`)
-	jsNamed     = lazyRegexp(`(?:\bmodule\.)?\bexports\.([A-Za-z_$][\w$]*)\s*=[^=]`)
-	jsDecl      = lazyRegexp(`\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)`)
-	jsList      = lazyRegexp(`\bexport\s*\{([^}]*)\}`)
-	jsDefault   = lazyRegexp(`\bexport\s+default\b`)
-	jsWhole     = lazyRegexp(`\bmodule\.exports\s*=\s*`)
-	pyDynamic   = lazyRegexp(`\bimport\s+\*|\bglobals\s*\(|\bexec\s*\(|\bsetattr\s*\(|\b__getattr__\b|\bvars\s*\(|\blocals\s*\(`)
-	tscESModule = lazyRegexp(`Object\.defineProperty\(\s*exports\s*,\s*["']__esModule["']\s*,\s*\{\s*value:\s*true\s*\}\s*\);?`)
-	identRe     = lazyRegexp(`^[A-Za-z_$][\w$]*$`)
-	jsObjectKey = lazyRegexp(`^(?:async\s+)?\*?\s*(?:get\s+|set\s+)?["']?([A-Za-z_$][\w$]*)["']?\s*(?:[:(,]|$)`)
+	jsDynamic   = lazy.Regexp{Pattern: `\bexports\s*\[|module\.exports\s*\[|Object\.(assign|defineProperty|defineProperties)\s*\(\s*(module\.)?exports|__exportStar|__export\s*\(|\bexport\s*\*|\brequire\s*\(\s*[^'"\x60]|\beval\s*\(`}
+	jsNamed     = lazy.Regexp{Pattern: `(?:\bmodule\.)?\bexports\.([A-Za-z_$][\w$]*)\s*=[^=]`}
+	jsDecl      = lazy.Regexp{Pattern: `\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\s*\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)`}
+	jsList      = lazy.Regexp{Pattern: `\bexport\s*\{([^}]*)\}`}
+	jsDefault   = lazy.Regexp{Pattern: `\bexport\s+default\b`}
+	jsWhole     = lazy.Regexp{Pattern: `\bmodule\.exports\s*=\s*`}
+	pyDynamic   = lazy.Regexp{Pattern: `\bimport\s+\*|\bglobals\s*\(|\bexec\s*\(|\bsetattr\s*\(|\b__getattr__\b|\bvars\s*\(|\blocals\s*\(`}
+	tscESModule = lazy.Regexp{Pattern: `Object\.defineProperty\(\s*exports\s*,\s*["']__esModule["']\s*,\s*\{\s*value:\s*true\s*\}\s*\);?`}
+	identRe     = lazy.Regexp{Pattern: `^[A-Za-z_$][\w$]*$`}
+	jsObjectKey = lazy.Regexp{Pattern: `^(?:async\s+)?\*?\s*(?:get\s+|set\s+)?["']?([A-Za-z_$][\w$]*)["']?\s*(?:[:(,]|$)`}
 )
 
 // jsExports says whether JavaScript source exports name (CommonJS or ES
@@ -786,25 +789,25 @@ var (
 // dynamic exports and anything the scan does not understand make it
 // unsure.
 func jsExports(src, name string) (exported, sure bool) {
-	src = tscESModule().ReplaceAllString(src, "")
+	src = tscESModule.Get().ReplaceAllString(src, "")
 	code := stripJS(src)
 	if strings.TrimSpace(code) == "" {
 		return false, false
 	}
-	if jsDynamic().MatchString(code) {
+	if jsDynamic.Get().MatchString(code) {
 		return false, false
 	}
 	names := map[string]bool{}
-	for _, m := range jsNamed().FindAllStringSubmatch(code, -1) {
+	for _, m := range jsNamed.Get().FindAllStringSubmatch(code, -1) {
 		names[m[1]] = true
 	}
-	for _, m := range jsDecl().FindAllStringSubmatch(code, -1) {
+	for _, m := range jsDecl.Get().FindAllStringSubmatch(code, -1) {
 		names[m[1]] = true
 	}
-	if jsDefault().MatchString(code) {
+	if jsDefault.Get().MatchString(code) {
 		names["default"] = true
 	}
-	for _, m := range jsList().FindAllStringSubmatch(code, -1) {
+	for _, m := range jsList.Get().FindAllStringSubmatch(code, -1) {
 		for _, part := range strings.Split(m[1], ",") {
 			f := strings.Fields(part)
 			switch {
@@ -818,7 +821,7 @@ func jsExports(src, name string) (exported, sure bool) {
 			}
 		}
 	}
-	for _, loc := range jsWhole().FindAllStringIndex(code, -1) {
+	for _, loc := range jsWhole.Get().FindAllStringIndex(code, -1) {
 		rest := code[loc[1]:]
 		if !strings.HasPrefix(rest, "{") {
 			return false, false // module.exports = someValue: unknown shape
@@ -848,7 +851,7 @@ func objectKeys(s string) ([]string, bool) {
 		if strings.HasPrefix(e, "...") || strings.HasPrefix(e, "[") {
 			return false
 		}
-		m := jsObjectKey().FindStringSubmatch(e)
+		m := jsObjectKey.Get().FindStringSubmatch(e)
 		if m == nil {
 			return false
 		}
@@ -925,10 +928,10 @@ func stripJS(src string) string {
 // name bound anywhere (inside if/try blocks too) counts as defined.
 func pyDefines(src, name string) (defined, sure bool) {
 	code := stripPython(src)
-	if strings.TrimSpace(code) == "" || pyDynamic().MatchString(code) {
+	if strings.TrimSpace(code) == "" || pyDynamic.Get().MatchString(code) {
 		return false, false
 	}
-	if !identRe().MatchString(name) {
+	if !identRe.Get().MatchString(name) {
 		return false, false
 	}
 	q := regexp.QuoteMeta(name)

@@ -10,16 +10,19 @@ import (
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
 
 // openAPIMethods maps OpenAPI operation keys to API Gateway methods.
-var openAPIMethods = map[string]string{
-	"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
-	"head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": "ANY",
-}
+var openAPIMethods = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "options": "OPTIONS",
+		"head": "HEAD", "patch": "PATCH", "x-amazon-apigateway-any-method": "ANY",
+	}
+}}
 
 // importOpenAPI lowers an inline OpenAPI 2.0 / 3.x definition (a RestApi's
 // Body, or a SAM Api's DefinitionBody) into api's resource tree, as API
@@ -64,7 +67,7 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 		shared := openAPIParams(item)
 		for j := range pf.Value.Fields {
 			of := &pf.Value.Fields[j]
-			verb, ok := openAPIMethods[strings.ToLower(of.Key)]
+			verb, ok := openAPIMethods.Get()[strings.ToLower(of.Key)]
 			if !ok || of.Value.Kind != cfn.Mapping {
 				continue
 			}

@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 // Model rules about methods and their integrations (see registry.go).
 
 var (
-	placeholder  = lazyRegexp(`\{([^{}$]+)\}`)
+	placeholder  = lazy.Regexp{Pattern: `\{([^{}$]+)\}`}
 	validMethods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 )
 

@@ -13,7 +13,7 @@ import (
 func TestPlaceholderNames(t *testing.T) {
 	want := func(uri string) []string {
 		var out []string
-		for _, m := range placeholder().FindAllStringSubmatch(strings.ReplaceAll(uri, "${", "$["), -1) {
+		for _, m := range placeholder.Get().FindAllStringSubmatch(strings.ReplaceAll(uri, "${", "$["), -1) {
 			out = append(out, m[1])
 		}
 		return out

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 // Model rules about the resource tree (see registry.go).
 
-var pathPartRe = lazyRegexp(`^(?:[a-zA-Z0-9._:@~!$&'()*+,;=-]+|\{[a-zA-Z0-9._-]+\+?\})$`)
+var pathPartRe = lazy.Regexp{Pattern: `^(?:[a-zA-Z0-9._:@~!$&'()*+,;=-]+|\{[a-zA-Z0-9._-]+\+?\})$`}
 
 // pathPartWritten reports whether res has a path part to check: a missing
 // required PathPart is the schema check's finding, not these rules'.
@@ -26,7 +27,7 @@ var _ = define(Rule{
 	Summary: "invalid path part",
 	Why:     "API Gateway accepts literal segments or one {param} / {param+}.",
 	Resource: func(r report, api *model.RestAPI, res *model.Resource) {
-		if pathPartWritten(res) && !pathPartRe().MatchString(res.PathPart) {
+		if pathPartWritten(res) && !pathPartRe.Get().MatchString(res.PathPart) {
 			r.errorf(res.Props.At("PathPart", res.Range), res.LogicalID,
 				"A path part is a literal segment (letters, digits, . _ - :) or one {param} / {param+}, without slashes.", "invalid path part %q", res.PathPart)
 		}

@@ -5,15 +5,16 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 // Model rules about stages and deployments (see registry.go).
 
 var (
-	stageNameRe  = lazyRegexp(`^[a-zA-Z0-9_-]+$`)
-	stageVarName = lazyRegexp(`^[a-zA-Z0-9_]+$`)
-	stageVarVal  = lazyRegexp(`^[A-Za-z0-9\-._~:/?#&=,]+$`)
+	stageNameRe  = lazy.Regexp{Pattern: `^[a-zA-Z0-9_-]+$`}
+	stageVarName = lazy.Regexp{Pattern: `^[a-zA-Z0-9_]+$`}
+	stageVarVal  = lazy.Regexp{Pattern: `^[A-Za-z0-9\-._~:/?#&=,]+$`}
 )
 
 // The fix for E3201, in each template language.
@@ -106,7 +107,7 @@ var _ = define(Rule{
 	Summary: "invalid stage name",
 	Why:     "Stage names allow a-z, A-Z, 0-9, - and _.",
 	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
-		if st.Name != "" && !stageNameRe().MatchString(st.Name) {
+		if st.Name != "" && !stageNameRe.Get().MatchString(st.Name) {
 			r.errorf(st.Props.At("StageName", st.Range), st.LogicalID, "Stage names may contain only a-z, A-Z, 0-9, - and _.", "invalid stage name %q", st.Name)
 		}
 	},
@@ -118,10 +119,10 @@ var _ = define(Rule{
 	Why:     "API Gateway rejects the stage.",
 	Stage: func(r report, api *model.RestAPI, st *model.Stage) {
 		for k, v := range st.Variables {
-			if !stageVarName().MatchString(k) {
+			if !stageVarName.Get().MatchString(k) {
 				r.errorf(st.Props.At("Variables", st.Range), st.LogicalID, "Stage variable names may contain only A-Z, a-z, 0-9 and _.", "invalid stage variable name %q", k)
 			}
-			if v != "" && !stageVarVal().MatchString(v) {
+			if v != "" && !stageVarVal.Get().MatchString(v) {
 				r.errorf(st.Props.At("Variables", st.Range), st.LogicalID, "Stage variable values may contain only A-Z, a-z, 0-9 and - . _ ~ : / ? # & = ,", "invalid value for stage variable %q: %q", k, v)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
 )
@@ -101,13 +102,15 @@ var samMergedGlobals = map[string]bool{"Environment": true, "Tags": true, "Layer
 // samEventTypes are the resource types SAM generates, under {Fn}{Event},
 // for each event type (the permissions some also need are not separate
 // nodes here unless they carry references of their own).
-var samEventTypes = map[string]string{
-	"SQS": "AWS::Lambda::EventSourceMapping", "Kinesis": "AWS::Lambda::EventSourceMapping", "DynamoDB": "AWS::Lambda::EventSourceMapping",
-	"MSK": "AWS::Lambda::EventSourceMapping", "MQ": "AWS::Lambda::EventSourceMapping", "SelfManagedKafka": "AWS::Lambda::EventSourceMapping",
-	"DocumentDB": "AWS::Lambda::EventSourceMapping", "SNS": "AWS::SNS::Subscription", "Schedule": "AWS::Events::Rule",
-	"CloudWatchEvent": "AWS::Events::Rule", "EventBridgeRule": "AWS::Events::Rule", "CloudWatchLogs": "AWS::Logs::SubscriptionFilter",
-	"IoTRule": "AWS::IoT::TopicRule", "ScheduleV2": "AWS::Scheduler::Schedule",
-}
+var samEventTypes = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"SQS": "AWS::Lambda::EventSourceMapping", "Kinesis": "AWS::Lambda::EventSourceMapping", "DynamoDB": "AWS::Lambda::EventSourceMapping",
+		"MSK": "AWS::Lambda::EventSourceMapping", "MQ": "AWS::Lambda::EventSourceMapping", "SelfManagedKafka": "AWS::Lambda::EventSourceMapping",
+		"DocumentDB": "AWS::Lambda::EventSourceMapping", "SNS": "AWS::SNS::Subscription", "Schedule": "AWS::Events::Rule",
+		"CloudWatchEvent": "AWS::Events::Rule", "EventBridgeRule": "AWS::Events::Rule", "CloudWatchLogs": "AWS::Logs::SubscriptionFilter",
+		"IoTRule": "AWS::IoT::TopicRule", "ScheduleV2": "AWS::Scheduler::Schedule",
+	}
+}}
 
 func (g *samGraph) function(w *refWalker, r *resource) {
 	id := r.id
@@ -161,7 +164,7 @@ func (g *samGraph) function(w *refWalker, r *resource) {
 		case "HttpApi":
 			g.httpAPIEvent(r, ev, target, targetKind, targetAttr)
 		default:
-			typ := samEventTypes[ev.typ]
+			typ := samEventTypes.Get()[ev.typ]
 			if typ == "" {
 				typ = "AWS::Serverless::Function event " + ev.typ
 			}
@@ -249,13 +252,15 @@ func (g *samGraph) stage(api, stage, origin string, rng diag.Range, stageEdges [
 
 // samStageProps are the AWS::Serverless::Api properties that become its
 // generated stage's.
-var samStageProps = map[string]bool{"StageName": true, "Variables": true, "MethodSettings": true, "AccessLogSetting": true, "CanarySetting": true,
-	"TracingEnabled": true, "CacheClusterEnabled": true, "CacheClusterSize": true}
+var samStageProps = lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{"StageName": true, "Variables": true, "MethodSettings": true, "AccessLogSetting": true, "CanarySetting": true,
+		"TracingEnabled": true, "CacheClusterEnabled": true, "CacheClusterSize": true}
+}}
 
 func (g *samGraph) api(w *refWalker, r *resource) {
 	var stageProps []*cfn.Node
 	for _, f := range propFields(r.props) {
-		if samStageProps[f.Key] {
+		if samStageProps.Get()[f.Key] {
 			stageProps = append(stageProps, f.Value)
 			continue
 		}

@@ -1,0 +1,55 @@
+package lazy
+
+import (
+	"sync"
+	"testing"
+)
+
+var table = Value[map[string]int]{New: func() map[string]int {
+	builds++
+	return map[string]int{"a": 1, "b": 2}
+}}
+
+var builds int
+
+var word = Regexp{Pattern: `^[a-z]+$`}
+
+func TestValueBuiltOnceOnFirstGet(t *testing.T) {
+	if builds != 0 {
+		t.Fatalf("built %d times before the first Get", builds)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := table.Get()["b"]; got != 2 {
+				t.Errorf("Get()[b] = %d, want 2", got)
+			}
+		}()
+	}
+	wg.Wait()
+	if builds != 1 {
+		t.Fatalf("built %d times, want 1", builds)
+	}
+}
+
+func TestRegexp(t *testing.T) {
+	if word.re != nil {
+		t.Fatal("compiled before the first Get")
+	}
+	if !word.Get().MatchString("abc") || word.Get().MatchString("a1") {
+		t.Fatalf("%q matches wrongly", word.Pattern)
+	}
+	if word.Get() != word.Get() {
+		t.Fatal("compiled twice")
+	}
+}
+
+func TestGetAllocatesNothingAfterTheFirst(t *testing.T) {
+	table.Get()
+	word.Get()
+	if n := testing.AllocsPerRun(100, func() { _ = table.Get(); _ = word.Get() }); n != 0 {
+		t.Fatalf("Get allocates %v times", n)
+	}
+}
