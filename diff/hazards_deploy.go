@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -289,10 +290,12 @@ func refersTo(n *model.Node, addr string, nodes map[string]*model.Node) bool {
 // identityAttrs are attributes whose values change only when the resource
 // is replaced, so a trigger that reads only them misses in-place updates.
 // parser/tf's TF030 rule uses the same set, so validate and diff agree.
-var identityAttrs = map[string]bool{
-	"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
-	"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
-}
+var identityAttrs = lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{
+		"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
+		"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
+	}
+}}
 
 // triggered reports whether a Terraform deployment's triggers evaluate to a
 // new value: they changed as written, or they refer to a resource that is
@@ -313,7 +316,7 @@ func triggered(addr string, newNodes, oldNodes map[string]*model.Node, rs *resou
 		if a == "" {
 			return
 		}
-		if rs.replaced(a) || (!identityAttrs[attr] && rs.changed(a)) {
+		if rs.replaced(a) || (!identityAttrs.Get()[attr] && rs.changed(a)) {
 			fired = true
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -39,7 +40,7 @@ var hazardNameCollision = hazardKind{
 			return
 		}
 		for _, c := range in.rs.changes {
-			cn, ok := customNames[c.Type]
+			cn, ok := customNames.Get()[c.Type]
 			if c.Action != ActionReplace || c.Replacement == ReplaceType || !ok {
 				continue
 			}
@@ -66,19 +67,21 @@ type customName struct{ prop, scope string }
 // their name property: "If you specify a name, you cannot perform updates
 // that require replacement of this resource." Ref returns that name for
 // the types in refIsName.
-var customNames = map[string]customName{
-	"AWS::ApiGateway::ApiKey":   {prop: "Name"},
-	"AWS::ApiGateway::Model":    {prop: "Name", scope: "RestApiId"},
-	"AWS::Lambda::Function":     {prop: "FunctionName"},
-	"AWS::Serverless::Function": {prop: "FunctionName"},
-	"AWS::IAM::Role":            {prop: "RoleName"},
-	"AWS::IAM::ManagedPolicy":   {prop: "ManagedPolicyName"},
-	"AWS::DynamoDB::Table":      {prop: "TableName"},
-	"AWS::S3::Bucket":           {prop: "BucketName"},
-	"AWS::SQS::Queue":           {prop: "QueueName"},
-	"AWS::SNS::Topic":           {prop: "TopicName"},
-	"AWS::Logs::LogGroup":       {prop: "LogGroupName"},
-}
+var customNames = lazy.Value[map[string]customName]{New: func() map[string]customName {
+	return map[string]customName{
+		"AWS::ApiGateway::ApiKey":   {prop: "Name"},
+		"AWS::ApiGateway::Model":    {prop: "Name", scope: "RestApiId"},
+		"AWS::Lambda::Function":     {prop: "FunctionName"},
+		"AWS::Serverless::Function": {prop: "FunctionName"},
+		"AWS::IAM::Role":            {prop: "RoleName"},
+		"AWS::IAM::ManagedPolicy":   {prop: "ManagedPolicyName"},
+		"AWS::DynamoDB::Table":      {prop: "TableName"},
+		"AWS::S3::Bucket":           {prop: "BucketName"},
+		"AWS::SQS::Queue":           {prop: "QueueName"},
+		"AWS::SNS::Topic":           {prop: "TopicName"},
+		"AWS::Logs::LogGroup":       {prop: "LogGroupName"},
+	}
+}}
 
 // propChanged reports whether c changes property prop (or anything under
 // it), as written or through a dependency.
@@ -133,7 +136,7 @@ var hazardDataLoss = hazardKind{
 	Detail: "Set DeletionPolicy/UpdateReplacePolicy: Retain (CloudFormation) or lifecycle { prevent_destroy = true } (Terraform), or export the data first.",
 	check: func(in *hazardInput, report func(Hazard)) {
 		for _, c := range in.rs.changes {
-			if (c.Action != ActionReplace && c.Action != ActionRemove) || !(statefulTypes[c.Type] || statefulTypes[c.OldType]) {
+			if (c.Action != ActionReplace && c.Action != ActionRemove) || !(statefulTypes.Get()[c.Type] || statefulTypes.Get()[c.OldType]) {
 				continue
 			}
 			verb := "removed"
