@@ -7,6 +7,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -18,16 +19,18 @@ import (
 
 // accessCFNName maps the access arguments to the CloudFormation property
 // names model.Ranges are keyed by.
-var accessCFNName = map[string]string{
-	"name": "Name", "description": "Description", "enabled": "Enabled", "value": "Value", "customer_id": "CustomerId",
-	"api_stages": "ApiStages", "quota_settings": "Quota", "throttle_settings": "Throttle", "key_id": "KeyId",
-	"key_type": "KeyType", "usage_plan_id": "UsagePlanId", "policy": "Policy",
-}
+var accessCFNName = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"name": "Name", "description": "Description", "enabled": "Enabled", "value": "Value", "customer_id": "CustomerId",
+		"api_stages": "ApiStages", "quota_settings": "Quota", "throttle_settings": "Throttle", "key_id": "KeyId",
+		"key_type": "KeyType", "usage_plan_id": "UsagePlanId", "policy": "Policy",
+	}
+}}
 
 func (in *instance) accessRanges() model.Ranges {
 	r := model.Ranges{}
 	for n, rng := range in.ranges {
-		c, ok := accessCFNName[n]
+		c, ok := accessCFNName.Get()[n]
 		if n == "name" && in.res.typ == "aws_api_gateway_usage_plan" {
 			c = "UsagePlanName"
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -37,18 +38,20 @@ var (
 
 // lambdaCFNName maps aws_lambda_* argument names to the CloudFormation
 // property names model.Ranges are keyed by.
-var lambdaCFNName = map[string]string{
-	"function_name": "FunctionName", "handler": "Handler", "runtime": "Runtime", "filename": "Code", "s3_bucket": "Code",
-	"s3_key": "Code", "image_uri": "Code", "environment": "Environment", "timeout": "Timeout", "memory_size": "MemorySize",
-	"layers": "Layers", "reserved_concurrent_executions": "ReservedConcurrentExecutions", "architectures": "Architectures",
-	"package_type": "PackageType", "publish": "AutoPublishAlias", "action": "Action", "principal": "Principal",
-	"source_arn": "SourceArn", "qualifier": "Qualifier", "name": "Name", "function_version": "FunctionVersion",
-}
+var lambdaCFNName = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"function_name": "FunctionName", "handler": "Handler", "runtime": "Runtime", "filename": "Code", "s3_bucket": "Code",
+		"s3_key": "Code", "image_uri": "Code", "environment": "Environment", "timeout": "Timeout", "memory_size": "MemorySize",
+		"layers": "Layers", "reserved_concurrent_executions": "ReservedConcurrentExecutions", "architectures": "Architectures",
+		"package_type": "PackageType", "publish": "AutoPublishAlias", "action": "Action", "principal": "Principal",
+		"source_arn": "SourceArn", "qualifier": "Qualifier", "name": "Name", "function_version": "FunctionVersion",
+	}
+}}
 
 func (in *instance) lambdaRanges() model.Ranges {
 	r := model.Ranges{}
 	for n, rng := range in.ranges {
-		if c, ok := lambdaCFNName[n]; ok {
+		if c, ok := lambdaCFNName.Get()[n]; ok {
 			r.Set(c, toRange(rng))
 		}
 	}
@@ -544,8 +547,10 @@ func isLocalExec(b *hclsyntax.Block) bool {
 type goBuild struct{ dir, out, pkg string }
 
 // goValueFlags are the go build flags that take a value.
-var goValueFlags = map[string]bool{"-o": true, "-tags": true, "-ldflags": true, "-gcflags": true, "-asmflags": true, "-mod": true,
-	"-modfile": true, "-p": true, "-C": true, "-buildmode": true, "-pkgdir": true, "-overlay": true, "-pgo": true, "-installsuffix": true}
+var goValueFlags = lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{"-o": true, "-tags": true, "-ldflags": true, "-gcflags": true, "-asmflags": true, "-mod": true,
+		"-modfile": true, "-p": true, "-C": true, "-buildmode": true, "-pkgdir": true, "-overlay": true, "-pgo": true, "-installsuffix": true}
+}}
 
 // parseGoBuilds reads the `go build` invocations of a shell command (one
 // per line, or joined with && or ;) that name their output with -o and
@@ -567,7 +572,7 @@ func parseGoBuilds(cmd string) []goBuild {
 			w := words[j]
 			name, val, hasVal := strings.Cut(w, "=")
 			switch {
-			case strings.HasPrefix(w, "-") && goValueFlags[name]:
+			case strings.HasPrefix(w, "-") && goValueFlags.Get()[name]:
 				if !hasVal && j+1 < len(words) {
 					j++
 					val = words[j]

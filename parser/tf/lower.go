@@ -304,7 +304,7 @@ func (in *instance) rng() diag.Range { return toRange(in.res.declRange) }
 func (in *instance) cfnRanges() model.Ranges {
 	n := 0 // at most this many: sized once instead of grown by doubling
 	for k := range in.ranges {
-		if _, ok := cfnName[k]; ok {
+		if _, ok := cfnName.Get()[k]; ok {
 			n++
 		}
 	}
@@ -313,7 +313,7 @@ func (in *instance) cfnRanges() model.Ranges {
 		if strings.Contains(n, ".") {
 			continue
 		}
-		if c, ok := cfnName[n]; ok {
+		if c, ok := cfnName.Get()[n]; ok {
 			r.Set(c, toRange(rng))
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -411,10 +412,12 @@ func firstN(s []string, n int) []string {
 // as much of .id references: they "satisfy ordering considerations, but
 // not pick up all future REST API changes". diff/hazards.go's triggered
 // uses the same set.
-var identityAttrs = map[string]bool{
-	"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
-	"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
-}
+var identityAttrs = lazy.Value[map[string]bool]{New: func() map[string]bool {
+	return map[string]bool{
+		"id": true, "rest_api_id": true, "resource_id": true, "http_method": true, "parent_id": true,
+		"arn": true, "execution_arn": true, "root_resource_id": true, "created_date": true,
+	}
+}}
 
 // referencedKeys returns the resource keys expr reads, following locals:
 // true when it reads the whole object or an attribute that changes on an
@@ -439,7 +442,7 @@ func (mi *modInst) referencedKeys(expr hcl.Expression, seenLocals map[string]boo
 				src, ok1 := n.Source.(*hclsyntax.ScopeTraversalExpr)
 				each, ok2 := n.Each.(*hclsyntax.RelativeTraversalExpr)
 				if ok1 && ok2 && len(each.Traversal) > 0 {
-					if a, ok := each.Traversal[0].(hcl.TraverseAttr); ok && identityAttrs[a.Name] {
+					if a, ok := each.Traversal[0].(hcl.TraverseAttr); ok && identityAttrs.Get()[a.Name] {
 						idSplats[src.SrcRange] = true
 					}
 				}
@@ -525,7 +528,7 @@ func identityOnly(tr hcl.Traversal) bool {
 		case hcl.TraverseIndex:
 			continue
 		case hcl.TraverseAttr:
-			return identityAttrs[s.Name]
+			return identityAttrs.Get()[s.Name]
 		default:
 			return false
 		}

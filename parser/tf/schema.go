@@ -10,6 +10,8 @@ package tf
 import (
 	"slices"
 	"sync"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 type argKind uint8
@@ -183,25 +185,27 @@ var schemas = sync.OnceValue(func() map[string]*typeSchema {
 
 // cfnName maps Terraform argument names to the CloudFormation property
 // names model.Ranges are keyed by.
-var cfnName = map[string]string{
-	"name": "Name", "description": "Description", "rest_api_id": "RestApiId", "parent_id": "ParentId", "path_part": "PathPart",
-	"http_method": "HttpMethod", "authorization": "AuthorizationType", "authorizer_id": "AuthorizerId",
-	"authorization_scopes": "AuthorizationScopes", "api_key_required": "ApiKeyRequired", "operation_name": "OperationName",
-	"request_models": "RequestModels", "request_validator_id": "RequestValidatorId", "request_parameters": "RequestParameters",
-	"resource_id": "ResourceId", "type": "Type", "integration_http_method": "IntegrationHttpMethod", "uri": "Uri",
-	"connection_type": "ConnectionType", "connection_id": "ConnectionId", "credentials": "Credentials",
-	"request_templates": "RequestTemplates", "passthrough_behavior": "PassthroughBehavior", "cache_key_parameters": "CacheKeyParameters",
-	"cache_namespace": "CacheNamespace", "content_handling": "ContentHandling", "timeout_milliseconds": "TimeoutInMillis",
-	"status_code": "StatusCode", "selection_pattern": "SelectionPattern", "response_templates": "ResponseTemplates",
-	"response_parameters": "ResponseParameters", "response_models": "ResponseModels", "stage_name": "StageName",
-	"stage_description": "StageDescription", "deployment_id": "DeploymentId", "variables": "Variables",
-	"cache_cluster_enabled": "CacheClusterEnabled", "cache_cluster_size": "CacheClusterSize", "xray_tracing_enabled": "TracingEnabled",
-	"http2_enabled": "Http2Enabled", "binary_media_types": "BinaryMediaTypes", "minimum_compression_size": "MinimumCompressionSize",
-	"api_key_source": "ApiKeySource", "disable_execute_api_endpoint": "DisableExecuteApiEndpoint", "body": "Body",
-	"endpoint_configuration": "EndpointConfiguration", "policy": "Policy", "method_path": "MethodSettings", "settings": "MethodSettings",
-	"identity_source": "IdentitySource", "authorizer_uri": "AuthorizerUri", "provider_arns": "ProviderARNs",
-	"response_type": "ResponseType", "content_type": "ContentType", "schema": "Schema",
-	"validate_request_body": "ValidateRequestBody", "validate_request_parameters": "ValidateRequestParameters",
-	"access_log_settings": "AccessLogSetting", "canary_settings": "CanarySetting", "client_certificate_id": "ClientCertificateId",
-	"documentation_version": "DocumentationVersion", "tags": "Tags",
-}
+var cfnName = lazy.Value[map[string]string]{New: func() map[string]string {
+	return map[string]string{
+		"name": "Name", "description": "Description", "rest_api_id": "RestApiId", "parent_id": "ParentId", "path_part": "PathPart",
+		"http_method": "HttpMethod", "authorization": "AuthorizationType", "authorizer_id": "AuthorizerId",
+		"authorization_scopes": "AuthorizationScopes", "api_key_required": "ApiKeyRequired", "operation_name": "OperationName",
+		"request_models": "RequestModels", "request_validator_id": "RequestValidatorId", "request_parameters": "RequestParameters",
+		"resource_id": "ResourceId", "type": "Type", "integration_http_method": "IntegrationHttpMethod", "uri": "Uri",
+		"connection_type": "ConnectionType", "connection_id": "ConnectionId", "credentials": "Credentials",
+		"request_templates": "RequestTemplates", "passthrough_behavior": "PassthroughBehavior", "cache_key_parameters": "CacheKeyParameters",
+		"cache_namespace": "CacheNamespace", "content_handling": "ContentHandling", "timeout_milliseconds": "TimeoutInMillis",
+		"status_code": "StatusCode", "selection_pattern": "SelectionPattern", "response_templates": "ResponseTemplates",
+		"response_parameters": "ResponseParameters", "response_models": "ResponseModels", "stage_name": "StageName",
+		"stage_description": "StageDescription", "deployment_id": "DeploymentId", "variables": "Variables",
+		"cache_cluster_enabled": "CacheClusterEnabled", "cache_cluster_size": "CacheClusterSize", "xray_tracing_enabled": "TracingEnabled",
+		"http2_enabled": "Http2Enabled", "binary_media_types": "BinaryMediaTypes", "minimum_compression_size": "MinimumCompressionSize",
+		"api_key_source": "ApiKeySource", "disable_execute_api_endpoint": "DisableExecuteApiEndpoint", "body": "Body",
+		"endpoint_configuration": "EndpointConfiguration", "policy": "Policy", "method_path": "MethodSettings", "settings": "MethodSettings",
+		"identity_source": "IdentitySource", "authorizer_uri": "AuthorizerUri", "provider_arns": "ProviderARNs",
+		"response_type": "ResponseType", "content_type": "ContentType", "schema": "Schema",
+		"validate_request_body": "ValidateRequestBody", "validate_request_parameters": "ValidateRequestParameters",
+		"access_log_settings": "AccessLogSetting", "canary_settings": "CanarySetting", "client_certificate_id": "ClientCertificateId",
+		"documentation_version": "DocumentationVersion", "tags": "Tags",
+	}
+}}
