@@ -466,6 +466,9 @@ func parseHTTPAuthorizerAnswer(p []byte, simple bool, arn string) (*httpAuthResu
 }
 
 // jwksCache holds issuers' keys, fetched through OpenID Connect discovery.
+// A fetch runs without the lock: requests to other issuers, and to the
+// same issuer while keys it holds still serve, do not wait for it; the
+// requests that need the fetch's answer wait for that one fetch.
 type jwksCache struct {
 	client *http.Client
 	mu     sync.Mutex
@@ -476,6 +479,8 @@ type issuerKeys struct {
 	keys    []jwt.Key
 	fetched time.Time
 	err     error
+	// pending is closed when the fetch in flight ends; nil when none.
+	pending chan struct{}
 }
 
 // jwksTTL is how long fetched keys are kept; jwksRetry how soon a fetch
@@ -495,23 +500,44 @@ func newJWKSCache() *jwksCache {
 // are old, or they lack kid (at most once per jwksRetry).
 func (c *jwksCache) keys(ctx context.Context, issuer, kid string) ([]jwt.Key, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	for {
+		ik := c.byIss[issuer]
+		if ik == nil || ik.pending == nil {
+			break
+		}
+		p := ik.pending
+		c.mu.Unlock()
+		select {
+		case <-p:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		c.mu.Lock()
+	}
 	now := time.Now()
 	ik := c.byIss[issuer]
 	fresh := ik != nil && now.Sub(ik.fetched) < jwksTTL
 	if fresh && ik.err == nil && (kid == "" || slices.ContainsFunc(ik.keys, func(k jwt.Key) bool { return k.ID == kid })) {
+		c.mu.Unlock()
 		return ik.keys, nil
 	}
 	if ik != nil && now.Sub(ik.fetched) < jwksRetry {
-		if ik.err != nil {
-			return nil, ik.err
-		}
-		return ik.keys, nil
+		c.mu.Unlock()
+		return ik.keys, ik.err
 	}
+	next := &issuerKeys{pending: make(chan struct{})}
+	if ik != nil {
+		next.keys, next.fetched, next.err = ik.keys, ik.fetched, ik.err
+	}
+	c.byIss[issuer] = next
+	c.mu.Unlock()
 	// Not the request's cancellation: its answer is kept for every
 	// request to the issuer (fetch bounds it with jwksTimeout).
 	keys, err := c.fetch(context.WithoutCancel(ctx), issuer)
-	c.byIss[issuer] = &issuerKeys{keys: keys, fetched: now, err: err}
+	c.mu.Lock()
+	c.byIss[issuer] = &issuerKeys{keys: keys, fetched: time.Now(), err: err}
+	close(next.pending)
+	c.mu.Unlock()
 	return keys, err
 }
 

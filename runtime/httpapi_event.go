@@ -351,6 +351,13 @@ func (rs *reqState) httpEvent(body []byte) httpEvent {
 		traceID: traceID(rs), body: body}
 	if rs.hauthRes != nil {
 		ev.authorizer = rs.hauthRes.event2
+	} else if k := rs.accessKey(); k != "" {
+		// An AWS_IAM route: what API Gateway learns from the
+		// signature's credential; the rest comes from IAM's record of the
+		// key, which cfnrun does not have.
+		a := append(make([]byte, 0, 160), `{"iam":{"accessKey":`...)
+		a = appendJSONString(a, k)
+		ev.authorizer = append(a, `,"accountId":null,"callerId":null,"cognitoIdentity":null,"principalOrgId":null,"userArn":null,"userId":null}}`...)
 	}
 	if ev.params.n == 1 && ev.params.ps[0].name == defaultPathParam {
 		ev.params = nil

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,5 +46,56 @@ func TestJWKSFetchOutlivesCanceledRequest(t *testing.T) {
 	keys, err := c.keys(context.Background(), issuer, kid)
 	if err != nil || len(keys) != 1 || keys[0].ID != kid {
 		t.Fatalf("keys after a canceled fetch = %v, %v; want the issuer's key", keys, err)
+	}
+}
+
+// Requests to an issuer whose keys are being fetched wait for that one
+// fetch (the identity provider sees one discovery request), and a request
+// to another issuer does not wait behind it.
+func TestJWKSOneFetchPerIssuer(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid := jwt.KeyID(&priv.PublicKey)
+	var discoveries atomic.Int32
+	idp := func(delay time.Duration) *httptest.Server {
+		var s *httptest.Server
+		s = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/.well-known/openid-configuration":
+				discoveries.Add(1)
+				time.Sleep(delay)
+				json.NewEncoder(w).Encode(map[string]string{"issuer": s.URL, "jwks_uri": s.URL + "/keys"})
+			case "/keys":
+				w.Write(jwt.JWKS(jwt.Key{ID: kid, Alg: "RS256", Pub: &priv.PublicKey}))
+			}
+		}))
+		t.Cleanup(s.Close)
+		return s
+	}
+	slow, fast := idp(time.Second), idp(0)
+	c := newJWKSCache()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if keys, err := c.keys(context.Background(), slow.URL, kid); err != nil || len(keys) != 1 {
+				t.Errorf("slow issuer: %v %v", keys, err)
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	if _, err := c.keys(context.Background(), fast.URL, kid); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 700*time.Millisecond {
+		t.Errorf("another issuer's keys took %v: they waited for the slow fetch", d)
+	}
+	wg.Wait()
+	if n := discoveries.Load(); n != 2 {
+		t.Errorf("%d discovery requests, want 2 (one per issuer)", n)
 	}
 }

@@ -195,6 +195,7 @@ func TestHTTPAPIRoutingAndStages(t *testing.T) {
 	needNode(t)
 	b := newHTTPTB("httpapi002", stage("prod", nil))
 	b.route("GET", "/hello", httpLambda("fn", "2.0"))
+	b.route("GET", "/iam", httpLambda("fn", "2.0")).AuthorizationType = "AWS_IAM"
 	b.t.Functions = []*model.Function{httpFunction("fn")}
 	tpl := b.build()
 	r, _ := lambdaGateway(t, tpl, nil)
@@ -212,6 +213,22 @@ func TestHTTPAPIRoutingAndStages(t *testing.T) {
 	}
 	if res := do(t, c, "POST", "http://"+r.http+"/prod/hello", nil); res.status != 404 {
 		t.Errorf("POST with only a GET route: %d %s", res.status, res.body)
+	}
+	// AWS_IAM: unsigned is 403 Forbidden; signed, the event carries the
+	// signature's access key in requestContext.authorizer.iam.
+	if res := do(t, c, "GET", "http://"+r.http+"/prod/iam", nil); res.status != 403 || res.body != `{"message":"Forbidden"}` {
+		t.Errorf("AWS_IAM unsigned: %d %s", res.status, res.body)
+	}
+	const sig = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261203/us-east-1/execute-api/aws4_request, SignedHeaders=host, Signature=0123abcd"
+	res = do(t, c, "GET", "http://"+r.http+"/prod/iam", nil, "Authorization", sig)
+	var iam struct {
+		RequestContext struct {
+			Authorizer struct{ IAM map[string]any }
+		}
+	}
+	json.Unmarshal([]byte(res.body), &iam)
+	if res.status != 200 || iam.RequestContext.Authorizer.IAM["accessKey"] != "AKIAIOSFODNN7EXAMPLE" {
+		t.Errorf("AWS_IAM signed: %d %s", res.status, res.body)
 	}
 }
 
