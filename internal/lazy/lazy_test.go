@@ -5,16 +5,15 @@ import (
 	"testing"
 )
 
-var table = Value[map[string]int]{New: func() map[string]int {
-	builds++
-	return map[string]int{"a": 1, "b": 2}
-}}
-
-var builds int
-
-var word = Regexp{Pattern: `^[a-z]+$`}
+// Each test makes its own values, so that it holds whatever ran before it
+// (go test -count=N, -shuffle).
 
 func TestValueBuiltOnceOnFirstGet(t *testing.T) {
+	var builds int
+	table := Value[map[string]int]{New: func() map[string]int {
+		builds++
+		return map[string]int{"a": 1, "b": 2}
+	}}
 	if builds != 0 {
 		t.Fatalf("built %d times before the first Get", builds)
 	}
@@ -35,6 +34,7 @@ func TestValueBuiltOnceOnFirstGet(t *testing.T) {
 }
 
 func TestRegexp(t *testing.T) {
+	word := Regexp{Pattern: `^[a-z]+$`}
 	if word.re != nil {
 		t.Fatal("compiled before the first Get")
 	}
@@ -47,6 +47,8 @@ func TestRegexp(t *testing.T) {
 }
 
 func TestGetAllocatesNothingAfterTheFirst(t *testing.T) {
+	table := Value[map[string]int]{New: func() map[string]int { return map[string]int{"a": 1} }}
+	word := Regexp{Pattern: `^[a-z]+$`}
 	table.Get()
 	word.Get()
 	if n := testing.AllocsPerRun(100, func() { _ = table.Get(); _ = word.Get() }); n != 0 {
