@@ -260,8 +260,14 @@ func TestHTTPAPIDefaultRoute(t *testing.T) {
 
 func TestHTTPAPICORS(t *testing.T) {
 	needNode(t)
+	backend := h2cBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Allow-Methods", "DELETE")
+		w.Write([]byte("from the backend"))
+	}))
 	b := newHTTPTB("httpapi004")
 	b.route("GET", "/cookies", httpLambda("fn", "2.0"))
+	b.route("GET", "/proxied", &model.Integration{Type: model.IntegrationHTTPProxy, HTTPMethod: "GET", URI: backend.URL + "/x"})
 	b.api.CORS = &model.CORSConfig{AllowOrigins: []string{"https://app.example"}, AllowMethods: []string{"GET", "POST"},
 		AllowHeaders: []string{"authorization", "content-type"}, ExposeHeaders: []string{"x-one"}, AllowCredentials: true, MaxAge: 300}
 	b.t.Functions = []*model.Function{httpFunction("fn")}
@@ -292,6 +298,12 @@ func TestHTTPAPICORS(t *testing.T) {
 	res = do(t, c, "GET", base+"/cookies", nil)
 	if res.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("no Origin, yet CORS headers: %v", res.header)
+	}
+	// An HTTP backend's CORS headers are ignored too.
+	res = do(t, c, "GET", base+"/proxied", nil, "Origin", "https://app.example")
+	if res.status != 200 || res.body != "from the backend" || res.header.Get("Access-Control-Allow-Origin") != "https://app.example" ||
+		res.header.Get("Access-Control-Allow-Methods") != "" {
+		t.Errorf("HTTP_PROXY with CORS: %d %q %v", res.status, res.body, res.header)
 	}
 }
 

@@ -600,8 +600,11 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 		dropConnectionTokens(resp.Header, c)
 	}
 	out := w.Header()
+	// An HTTP API with CORS ignores the backend's CORS headers (its own
+	// are set: httpapi_cors.go).
+	ownCORS := rs.api.http != nil && rs.api.http.cors != nil
 	for k, vv := range resp.Header {
-		if droppedResponseHeader(k) {
+		if droppedResponseHeader(k) || ownCORS && strings.HasPrefix(k, "Access-Control-") {
 			continue
 		}
 		if to, ok := remappedResponseHeader(k); ok {
