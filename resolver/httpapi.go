@@ -3,7 +3,6 @@ package resolver
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -69,43 +68,12 @@ func httpAPIIDs(typ string, gen func(int, string) string) map[string]string {
 	return a
 }
 
-// httpVerbs are the methods an HTTP API route key may name.
-var httpVerbs = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
-
-// parseRouteKey takes an HTTP API route key apart: "$default", or
-// "METHOD /path". why says what is wrong when ok is false.
-func parseRouteKey(key string) (verb, path string, ok bool, why string) {
-	if key == model.RouteKeyDefault {
-		return "ANY", "", true, ""
-	}
-	verb, path, found := strings.Cut(key, " ")
-	switch {
-	case !found:
-		return "", "", false, "it has no space between the method and the path"
-	case !slices.Contains(httpVerbs, verb):
-		return "", "", false, fmt.Sprintf("%q is not a method (%s, upper case)", verb, strings.Join(httpVerbs, ", "))
-	case !strings.HasPrefix(path, "/"):
-		return "", "", false, fmt.Sprintf("the path %q does not start with /", path)
-	case strings.ContainsAny(path, " \t"):
-		return "", "", false, "the path contains a space"
-	}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	for i, seg := range segs {
-		if strings.HasSuffix(seg, "+}") && i != len(segs)-1 {
-			return "", "", false, fmt.Sprintf("the greedy variable %s is not the path's last segment", seg)
-		}
-		if strings.Contains(seg, "{") != strings.Contains(seg, "}") || strings.Contains(seg, "{") && (!strings.HasPrefix(seg, "{") || !strings.HasSuffix(seg, "}")) {
-			return "", "", false, fmt.Sprintf("the segment %q is neither plain text nor one whole {variable}", seg)
-		}
-	}
-	return verb, path, true, ""
-}
-
 // addHTTPRoute puts m (its RouteKey set) into api: the $default route, or
 // a method on the route's path. It reports a key written twice (E3506)
 // and a malformed key (E3501); false when m was not added.
 func (l *lowerer) addHTTPRoute(api *model.RestAPI, owner string, m *model.Method, keyRange diag.Range) bool {
-	verb, path, ok, why := parseRouteKey(m.RouteKey)
+	verb, path, why := model.ParseRouteKey(m.RouteKey)
+	ok := why == ""
 	if !ok {
 		l.s.errorf(ruleRouteKey, keyRange, owner, "Write the route key as \"$default\" or as \"METHOD /path\", e.g. \"GET /pets/{id}\" or \"ANY /{proxy+}\".",
 			"route key %q is not valid: %s", m.RouteKey, why)

@@ -313,8 +313,11 @@ func (l *lowerer) samHTTPAuth(h *samHTTPAPI, m *model.Method, evAuth *props) {
 
 // samHTTPPermission is the AWS::Lambda::Permission the transform generates
 // for an HttpApi event: {Fn}{Event}Permission, every stage, the route's
-// method (* for ANY) and path as written ("" for $default).
-func (l *lowerer) samHTTPPermission(r *resource, fn *model.Function, ev samEvent, qualifier string) {
+// method (* for ANY) and path as written ("" for $default). An event after
+// one that made the function the API's $default route gets none: that
+// permission (*/*) covers it (the transform's
+// is_integration_function_logical_id_match).
+func (l *lowerer) samHTTPPermission(r *resource, fn *model.Function, ev samEvent, qualifier string, httpDefault map[string]bool) {
 	s := l.s
 	ep := l.bareProps(r.id, ev.props)
 	apiID := s.res["ServerlessHttpApi"].attrsOrEmpty("Ref")
@@ -330,6 +333,11 @@ func (l *lowerer) samHTTPPermission(r *resource, fn *model.Function, ev samEvent
 	}
 	if path == model.RouteKeyDefault {
 		path = ""
+		if verb == "any" || verb == "x-amazon-apigateway-any-method" {
+			defer func() { httpDefault[apiID] = true }()
+		}
+	} else if httpDefault[apiID] {
+		return
 	}
 	method := strings.ToUpper(verb)
 	if verb == "any" || verb == "x-amazon-apigateway-any-method" {

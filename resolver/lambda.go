@@ -377,9 +377,10 @@ func (l *lowerer) samFunction(r *resource) *model.Function {
 func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 	s := l.s
 	q := s.samProp(r, "AutoPublishAlias")
+	httpDefault := map[string]bool{} // HTTP APIs this function is the $default route of
 	for _, ev := range samEvents(r) {
 		if ev.typ == "HttpApi" {
-			l.samHTTPPermission(r, fn, ev, q)
+			l.samHTTPPermission(r, fn, ev, q, httpDefault)
 			continue
 		}
 		if ev.typ != "Api" || ev.props == nil {

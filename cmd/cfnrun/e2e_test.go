@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/cfnrun/cfnrun/internal/model"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -113,6 +114,7 @@ var examples = map[string]exampleSpec{
 	"lambda-go":             {},
 	"lambda-authorizer":     {},
 	"access":                {},
+	"http-api-node":         {},
 }
 
 // exampleTemplates returns example name → template path (relative to the
@@ -219,7 +221,7 @@ func TestE2EExamples(t *testing.T) {
 				t.Errorf("%s has no routes", name)
 			}
 			for _, r := range routes.Routes {
-				if r.API == "" || r.Method == "" || !strings.HasPrefix(r.Path, "/") || r.Integration == "" {
+				if r.API == "" || r.Method == "" || !strings.HasPrefix(r.Path, "/") && r.Path != model.RouteKeyDefault || r.Integration == "" {
 					t.Errorf("incomplete route: %+v", r)
 				}
 			}

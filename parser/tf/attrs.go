@@ -237,6 +237,20 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 		arn = s // invoke_arn and qualified_arn follow an --set arn
 	}
 	value := func(attr string) cty.Value {
+		if strings.HasPrefix(typ, "aws_apigatewayv2_") {
+			// One id per instance, as API Gateway makes them: routes name
+			// integrations by it (target = "integrations/ID"); an HTTP
+			// API's ARNs and endpoint are made from it.
+			id := model.StableID(10, typ, addr)
+			switch {
+			case attr == "id":
+				return cty.StringVal(id)
+			case typ == "aws_apigatewayv2_api" && attr == "execution_arn":
+				return cty.StringVal(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id))
+			case typ == "aws_apigatewayv2_api" && attr == "api_endpoint":
+				return cty.StringVal(fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region))
+			}
+		}
 		if namedUnknown && attr != "arn" || namedUnknown && sets["arn"] == "" {
 			// Attributes made from a name not known before apply are
 			// not known either.

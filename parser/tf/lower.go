@@ -129,6 +129,7 @@ func (l *loader) lower(t *model.Template) {
 				ValidateRequestBody: in.boolean("validate_request_body"), ValidateRequestParameters: in.boolean("validate_request_parameters"), Range: in.rng()})
 		}
 	}
+	lw.httpAPIs(byType)
 	lw.access(byType)
 	lw.linkPendingFunctions()
 }

@@ -1,0 +1,240 @@
+package tf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// HTTP APIs (API Gateway v2) in Terraform: aws_apigatewayv2_api (protocol
+// HTTP; quick create with target and route_key; cors_configuration),
+// aws_apigatewayv2_route, _integration, _stage and _authorizer, lowered
+// as the CloudFormation front end lowers AWS::ApiGatewayV2::* (see
+// resolver/httpapi.go): a route "GET /pets/{id}" is Method GET (RouteKey
+// "GET /pets/{id}") on Resource /pets/{id}, "$default" is the API's
+// DefaultRoute. for_each and count instances are lowered one by one, as
+// the REST types are. WebSocket APIs are not modelled (TF054).
+
+var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
+	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
+		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice (errors); "+
+		"a Lambda (AWS_PROXY) integration without payload_format_version (warning: the provider's default is 1.0)",
+	"API Gateway rejects the route or integration; a handler written for payload format 2.0 misreads 1.0 events.")
+
+type routeChild struct {
+	parent *model.Resource
+	part   string
+}
+
+// httpAPIs lowers the configuration's HTTP APIs; a configuration without
+// aws_apigatewayv2_api pays one map lookup.
+func (lw *lowering) httpAPIs(byType map[string][]*instance) {
+	apis := byType["aws_apigatewayv2_api"]
+	if len(apis) == 0 {
+		return
+	}
+	byID := map[string]*model.RestAPI{}
+	children := map[routeChild]*model.Resource{}
+	for _, in := range apis {
+		if !strings.EqualFold(in.str("protocol_type"), "HTTP") {
+			continue // WebSocket: TF054
+		}
+		api := &model.RestAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.text("name"), Description: in.str("description"), Protocol: model.ProtocolHTTP,
+			DisableExecuteAPIEndpoint: in.boolean("disable_execute_api_endpoint"), Tags: in.tags(), MinimumCompressionSize: -1, Range: in.rng(), Props: in.cfnRanges()}
+		api.Root = &model.Resource{ID: model.StableID(10, "root", in.idAddr), Path: "/", Range: api.Range, Props: model.Ranges{}}
+		api.Resources = []*model.Resource{api.Root}
+		if c := in.block("cors_configuration"); c != cty.NilVal {
+			api.CORS = &model.CORSConfig{AllowOrigins: valList(attrOf(c, "allow_origins")), AllowMethods: valList(attrOf(c, "allow_methods")),
+				AllowHeaders: valList(attrOf(c, "allow_headers")), ExposeHeaders: valList(attrOf(c, "expose_headers")),
+				AllowCredentials: valBool(attrOf(c, "allow_credentials")), MaxAge: -1, Range: toRange(in.ranges["cors_configuration"])}
+			if v := attrOf(c, "max_age"); v != cty.NilVal && !v.IsNull() && v.IsKnown() {
+				var n int
+				if _, err := fmt.Sscan(ctyString(v), &n); err == nil {
+					api.CORS.MaxAge = n
+				}
+			}
+		}
+		if in.has("target") {
+			// Quick create: one route to the target and an auto-deployed
+			// $default stage.
+			target := in.text("target")
+			ig := &model.Integration{Type: model.IntegrationHTTPProxy, URI: target, HTTPMethod: "ANY", PayloadFormatVersion: "1.0",
+				TimeoutMillis: model.DefaultHTTPAPITimeoutMillis, Range: toRange(in.ranges["target"])}
+			if strings.Contains(target, ":lambda:") {
+				ig.Type, ig.HTTPMethod, ig.PayloadFormatVersion = model.IntegrationAWSProxy, "POST", "2.0"
+				ig.URI = invokeURI(target)
+			}
+			key := orDefault(in.str("route_key"), model.RouteKeyDefault)
+			m := &model.Method{LogicalID: in.addr, RouteKey: key, AuthorizationType: "NONE", Integration: ig, Range: toRange(in.ranges["target"])}
+			lw.addRoute(api, children, in, m, "route_key")
+			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: model.StageDefault, Implicit: true, Range: toRange(in.ranges["target"])})
+		}
+		byID[api.ID] = api
+		lw.t.APIs = append(lw.t.APIs, api)
+	}
+	apiOf := func(in *instance) *model.RestAPI {
+		id := in.str("api_id")
+		if api := byID[id]; api != nil {
+			return api
+		}
+		if id != "" {
+			lw.l.diagOnce(ruleOutside.warnf(in.ranges["api_id"], in.addr, "cfnrun serves only APIs declared in the configuration; declare the aws_apigatewayv2_api (protocol_type = \"HTTP\") here to serve its routes.",
+				"api_id %q is not an HTTP API of this configuration; %s is skipped", id, in.addr))
+		}
+		return nil
+	}
+	integrations := map[string]*model.Integration{}
+	owners := map[string]*model.RestAPI{}
+	for _, in := range byType["aws_apigatewayv2_integration"] {
+		api := apiOf(in)
+		if api == nil {
+			continue
+		}
+		ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: in.text("integration_uri"), HTTPMethod: strings.ToUpper(in.str("integration_method")),
+			PayloadFormatVersion: in.str("payload_format_version"), TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"),
+			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
+		lw.httpIntegration(in, ig)
+		integrations[in.attrs["id"]] = ig
+		owners[in.attrs["id"]] = api
+	}
+	for _, in := range byType["aws_apigatewayv2_authorizer"] {
+		api := apiOf(in)
+		if api == nil {
+			continue
+		}
+		a := &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Type: strings.ToUpper(in.str("authorizer_type")),
+			IdentitySource: strings.Join(in.list("identity_sources"), ","), AuthorizerURI: in.text("authorizer_uri"), Credentials: in.text("authorizer_credentials_arn"),
+			ResultTTLSeconds: in.num("authorizer_result_ttl_in_seconds", 0), PayloadFormatVersion: in.str("authorizer_payload_format_version"),
+			SimpleResponses: in.boolean("enable_simple_responses"), Range: in.rng(), Props: in.cfnRanges()}
+		if j := in.block("jwt_configuration"); j != cty.NilVal {
+			a.JWTIssuer, a.JWTAudience = ctyString(attrOf(j, "issuer")), valList(attrOf(j, "audience"))
+		}
+		api.Authorizers = append(api.Authorizers, a)
+	}
+	for _, in := range byType["aws_apigatewayv2_route"] {
+		api := apiOf(in)
+		if api == nil {
+			continue
+		}
+		if in.unknown("route_key") {
+			lw.pending(in, "route_key", "the route is not served")
+			continue
+		}
+		m := &model.Method{LogicalID: in.addr, RouteKey: in.str("route_key"), AuthorizationType: strings.ToUpper(orDefault(in.str("authorization_type"), "NONE")),
+			AuthorizerID: in.str("authorizer_id"), AuthorizationScopes: in.list("authorization_scopes"), APIKeyRequired: in.boolean("api_key_required"),
+			OperationName: in.str("operation_name"), Range: in.rng(), Props: in.cfnRanges()}
+		if in.has("target") {
+			target := in.str("target")
+			id, isInteg := strings.CutPrefix(target, "integrations/")
+			switch ig := integrations[id]; {
+			case !isInteg || ig == nil:
+				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Write target = \"integrations/${aws_apigatewayv2_integration.x.id}\" with an integration of this configuration.",
+					"target %q names no integration of this configuration", target))
+			case owners[id] != api:
+				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Use an integration with the same api_id as the route.",
+					"target names an integration of %s, but the route belongs to %s", owners[id].LogicalID, api.LogicalID))
+			default:
+				cp := *ig
+				m.Integration = &cp
+			}
+		}
+		lw.addRoute(api, children, in, m, "route_key")
+	}
+	for _, in := range byType["aws_apigatewayv2_stage"] {
+		if api := apiOf(in); api != nil {
+			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
+				Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()})
+		}
+	}
+}
+
+// invokeURI is a Lambda function ARN as an integration's invoke URI;
+// other URIs are returned as they are.
+func invokeURI(uri string) string {
+	if strings.HasPrefix(uri, "arn:") && strings.Contains(uri, ":lambda:") && strings.Contains(uri, ":function:") && !strings.Contains(uri, ":apigateway:") {
+		parts := strings.SplitN(uri, ":", 5)
+		return fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", parts[1], parts[3], uri)
+	}
+	return uri
+}
+
+// httpIntegration applies API Gateway's defaults to an HTTP API
+// integration and reports the values it rejects.
+func (lw *lowering) httpIntegration(in *instance, ig *model.Integration) {
+	switch ig.Type {
+	case model.IntegrationAWSProxy:
+		ig.URI = invokeURI(ig.URI)
+		ig.HTTPMethod = orDefault(ig.HTTPMethod, "POST")
+		if ig.PayloadFormatVersion == "" {
+			lw.l.diagOnce(ruleHTTPAPI.warnf(in.res.declRange, in.addr, "Set payload_format_version = \"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
+				"Lambda integration without payload_format_version: API Gateway sends payload format 1.0"))
+			ig.PayloadFormatVersion = "1.0"
+		}
+	case model.IntegrationHTTPProxy:
+		ig.HTTPMethod = orDefault(ig.HTTPMethod, "ANY")
+		ig.PayloadFormatVersion = orDefault(ig.PayloadFormatVersion, "1.0")
+	}
+	if v := ig.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
+		lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["payload_format_version"], in.addr, "Write \"1.0\" or \"2.0\".", "payload_format_version %q is not 1.0 or 2.0", v))
+	}
+	switch t := ig.TimeoutMillis; {
+	case t == 0:
+		ig.TimeoutMillis = model.DefaultHTTPAPITimeoutMillis
+	case t < 50 || t > model.DefaultHTTPAPITimeoutMillis:
+		lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["timeout_milliseconds"], in.addr, "Write a timeout_milliseconds from 50 to 30000.", "timeout_milliseconds %d is outside 50–30000", t))
+		ig.TimeoutMillis = min(max(t, 50), model.DefaultHTTPAPITimeoutMillis)
+	}
+}
+
+// addRoute puts route m (its RouteKey set) into api: the $default route,
+// or a method on the route's path, built segment by segment.
+func (lw *lowering) addRoute(api *model.RestAPI, children map[routeChild]*model.Resource, in *instance, m *model.Method, keyArg string) {
+	verb, path, why := model.ParseRouteKey(m.RouteKey)
+	rng := in.ranges[keyArg]
+	if rng.Empty() {
+		rng = in.res.declRange
+	}
+	if why != "" {
+		lw.l.diagOnce(ruleHTTPAPI.errorf(rng, in.addr, "Write the route key as \"$default\" or as \"METHOD /path\", e.g. \"GET /pets/{id}\".", "route key %q is not valid: %s", m.RouteKey, why))
+		return
+	}
+	m.HTTPMethod = verb
+	dup := func(prev *model.Method) {
+		d := ruleHTTPAPI.errorf(rng, in.addr, "Remove one of the two routes.", "route %q is defined twice", m.RouteKey)
+		d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
+		lw.l.diagOnce(d)
+	}
+	if m.RouteKey == model.RouteKeyDefault {
+		if api.DefaultRoute != nil {
+			dup(api.DefaultRoute)
+			return
+		}
+		api.DefaultRoute = m
+		return
+	}
+	cur, curPath := api.Root, ""
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if seg == "" {
+			continue
+		}
+		curPath += "/" + seg
+		next := children[routeChild{cur, seg}]
+		if next == nil {
+			next = &model.Resource{ID: model.StableID(6, "resource", api.LogicalID, curPath), PathPart: seg, Path: curPath, Parent: cur, Range: m.Range, Props: model.Ranges{}}
+			api.Resources = append(api.Resources, next)
+			children[routeChild{cur, seg}] = next
+		}
+		cur = next
+	}
+	for _, prev := range cur.Methods {
+		if prev.HTTPMethod == verb {
+			dup(prev)
+			return
+		}
+	}
+	cur.Methods = append(cur.Methods, m)
+}
