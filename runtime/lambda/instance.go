@@ -651,7 +651,8 @@ func (in *instance) claim(inv *invocation) bool {
 // event.
 func (in *instance) finish(inv *invocation, o outcome) {
 	in.timer.Stop()
-	d := time.Since(inv.start)
+	now := time.Now()
+	d := now.Sub(inv.start)
 	p := o.payload
 	if o.piped && inv.det == nil {
 		p = bytes.Clone(p)
@@ -669,7 +670,7 @@ func (in *instance) finish(inv *invocation, o outcome) {
 	in.mu.Unlock()
 	in.lastDur.Store(int64(d))
 	in.busySince.Store(0)
-	in.endLog(inv, &res, !o.piped)
+	in.endLog(inv, &res, !o.piped, now)
 	if inv.det != nil {
 		// No goroutine waits for the Result: the instance goes back
 		// first (its next invocation is dispatched), then the caller

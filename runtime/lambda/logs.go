@@ -658,14 +658,15 @@ func appendTail[T string | []byte](tail []byte, line T) []byte {
 // invocation, and adds it to the tail when one is kept.
 func (in *instance) emit(id, line string) {
 	in.logs.mu.Lock()
-	in.emitLocked(id, []byte(line), nil)
+	in.emitLocked(id, []byte(line), nil, time.Now())
 	in.logs.mu.Unlock()
 }
 
 // emitLocked logs line and then, unless it is empty, second (END and
-// REPORT go out in one write), with logs.mu held. line and second are
-// only read: the caller may reuse them.
-func (in *instance) emitLocked(id string, line, second []byte) {
+// REPORT go out in one write), with logs.mu held, at time now (a clock
+// the caller read anyway: the invocation's start or end). line and second
+// are only read: the caller may reuse them.
+func (in *instance) emitLocked(id string, line, second []byte, now time.Time) {
 	if l := &in.logs; l.tail != nil && id == l.tailID {
 		l.tail = appendTail(l.tail, line)
 		if len(second) > 0 {
@@ -674,7 +675,7 @@ func (in *instance) emitLocked(id string, line, second []byte) {
 	}
 	if w := in.fn.s.cfg.LogOutput; w != nil && in.logging() {
 		bp := lineBufs.Get().(*[]byte)
-		now, json := time.Now(), in.fn.s.cfg.LogJSON
+		json := in.fn.s.cfg.LogJSON
 		format := appendLogLine
 		if in.fn.plainName {
 			format = appendPlainLogLine
@@ -855,7 +856,7 @@ func (in *instance) beginLogLocked(inv *invocation, ahead bool) {
 	}
 	if inv.logTail || in.logging() {
 		m := append(append(append(l.msg[:0], "START RequestId: "...), inv.id...), " Version: $LATEST"...)
-		in.emitLocked(inv.id, m, nil)
+		in.emitLocked(inv.id, m, nil, inv.start)
 		l.msg = m
 	}
 	switch {
@@ -883,8 +884,9 @@ func (in *instance) beginLogLocked(inv *invocation, ahead bool) {
 // endLog writes END and REPORT after the invocation's output, and hands
 // the tail to the result. The runtime wrote that output before it
 // answered: END reads what the pipe holds first (drain), unless the answer
-// came through the pipe, after it.
-func (in *instance) endLog(inv *invocation, res *Result, drain bool) {
+// came through the pipe, after it. now is the invocation's end (finish
+// read the clock for its duration), the lines' time unless END drains.
+func (in *instance) endLog(inv *invocation, res *Result, drain bool, now time.Time) {
 	if !inv.logTail && !in.logging() {
 		return
 	}
@@ -895,14 +897,15 @@ func (in *instance) endLog(inv *invocation, res *Result, drain bool) {
 	if drain {
 		st = in.drainLocked(endReads)
 		in.settleTakingLocked()
+		now = time.Now() // after the output lines the drain logged
 	}
 	if st != pipeHeld {
 		in.flushPartialLocked()
 	}
 	m := append(append(l.msg[:0], "END RequestId: "...), inv.id...)
 	k := len(m)
-	m = in.appendReport(m, inv.id, res)
-	in.emitLocked(inv.id, m[:k], m[k:])
+	m = in.appendReport(m, inv.id, res, now)
+	in.emitLocked(inv.id, m[:k], m[k:], now)
 	l.msg = m
 	if inv.logTail && l.tailID == inv.id {
 		res.LogTail = l.tail
@@ -911,7 +914,7 @@ func (in *instance) endLog(inv *invocation, res *Result, drain bool) {
 }
 
 // appendReport appends a CloudWatch REPORT line.
-func (in *instance) appendReport(b []byte, id string, res *Result) []byte {
+func (in *instance) appendReport(b []byte, id string, res *Result, now time.Time) []byte {
 	b = append(b, "REPORT RequestId: "...)
 	b = append(b, id...)
 	b = append(b, "\tDuration: "...)
@@ -922,7 +925,7 @@ func (in *instance) appendReport(b []byte, id string, res *Result) []byte {
 	b = append(b, " ms\tMemory Size: "...)
 	b = strconv.AppendInt(b, int64(in.fn.memoryMB), 10)
 	b = append(b, " MB"...)
-	if kb := in.maxRSSKB(); kb > 0 {
+	if kb := in.maxRSSKB(now); kb > 0 {
 		b = append(b, "\tMax Memory Used: "...)
 		b = strconv.AppendInt(b, (kb+1023)/1024, 10)
 		b = append(b, " MB"...)
@@ -971,8 +974,8 @@ const hwmRefresh = time.Second
 
 // maxRSSKB is the process's peak resident set size in KiB (0 when not
 // known), read at most every hwmRefresh.
-func (in *instance) maxRSSKB() int64 {
-	if now := time.Now(); in.hwmAt.IsZero() || now.Sub(in.hwmAt) >= hwmRefresh {
+func (in *instance) maxRSSKB(now time.Time) int64 {
+	if in.hwmAt.IsZero() || now.Sub(in.hwmAt) >= hwmRefresh {
 		if kb := maxRSSKB(in.status); kb > in.hwmKB {
 			in.hwmKB = kb
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEndReadsThePipe: END logs the invocation's output before itself
@@ -37,7 +38,7 @@ func TestEndReadsThePipe(t *testing.T) {
 	if _, err := pw.Write([]byte("a child's line\nthe last line, unterminated")); err != nil {
 		t.Fatal(err)
 	}
-	in.endLog(inv, &Result{}, true)
+	in.endLog(inv, &Result{}, true, time.Now())
 	var msgs []string
 	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		_, msg, _ := strings.Cut(l, "msg=")
