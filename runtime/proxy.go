@@ -17,8 +17,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/net/http/httpguts"
-
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 )
 
@@ -383,12 +381,12 @@ func (rs *reqState) sent(resp *http.Response, timedOut bool, err error) (*http.R
 func (rs *reqState) dropInvalidHeaders(h http.Header) {
 	for k, vv := range h {
 		for _, v := range vv {
-			if httpguts.ValidHeaderFieldValue(v) {
+			if h2.ValidFieldValue(v) {
 				continue
 			}
 			keep := make([]string, 0, len(vv)-1)
 			for _, v := range vv {
-				if httpguts.ValidHeaderFieldValue(v) {
+				if h2.ValidFieldValue(v) {
 					keep = append(keep, v)
 				}
 			}

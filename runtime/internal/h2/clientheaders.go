@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
@@ -50,7 +49,7 @@ func (cc *cconn) emitField(hf hpack.HeaderField) {
 		b.status = hf.Value
 	} else if !validWireName(hf.Name) {
 		b.invalid = errBadHeaderName
-	} else if !httpguts.ValidHeaderFieldValue(hf.Value) {
+	} else if !ValidFieldValue(hf.Value) {
 		b.invalid = errBadHeaderValue
 	} else {
 		b.fields = append(b.fields, hf)

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 )
@@ -85,7 +84,7 @@ func (c *conn) emitField(hf hpack.HeaderField) {
 	b := &c.hb
 	pseudo := strings.HasPrefix(hf.Name, ":")
 	switch {
-	case !httpguts.ValidHeaderFieldValue(hf.Value):
+	case !ValidFieldValue(hf.Value):
 		b.invalid = errBadHeaderValue
 	case pseudo && len(b.fields) > b.nPseudo:
 		b.invalid = errPseudoAfterRegular
@@ -106,21 +105,6 @@ func (c *conn) emitField(hf hpack.HeaderField) {
 		b.nPseudo++
 	}
 	b.fields = append(b.fields, hf)
-}
-
-// validWireName reports whether name is a lower-case token, as HTTP/2
-// requires of field names (RFC 9113 §8.2.1).
-func validWireName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		ch := name[i]
-		if 'A' <= ch && ch <= 'Z' || !httpguts.IsTokenRune(rune(ch)) {
-			return false
-		}
-	}
-	return true
 }
 
 // readHeaders decodes the header block that f starts, reading its

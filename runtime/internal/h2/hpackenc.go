@@ -2,8 +2,6 @@ package h2
 
 import (
 	"strings"
-
-	"golang.org/x/net/http/httpguts"
 )
 
 // Response header blocks are encoded without HPACK's dynamic table, as
@@ -215,7 +213,7 @@ func (m fieldNames) get(k string) *fieldName {
 // appendValues appends fn's valid values.
 func (fn *fieldName) appendValues(dst []byte, vv []string) []byte {
 	for _, v := range vv {
-		if !httpguts.ValidHeaderFieldValue(v) {
+		if !ValidFieldValue(v) {
 			continue
 		}
 		dst = append(dst, fn.prefix...)

@@ -3,8 +3,6 @@ package h2
 import (
 	"net/http"
 	"strconv"
-
-	"golang.org/x/net/http/httpguts"
 )
 
 // The Client's request header blocks. A backend sees the same few headers
@@ -101,7 +99,7 @@ func (e *reqEncoder) appendRequest(hb []byte, method, host, path string, h http.
 			continue
 		}
 		for _, v := range vv {
-			if httpguts.ValidHeaderFieldValue(v) {
+			if ValidFieldValue(v) {
 				hb = e.appendField(hb, fn, v)
 			}
 		}
