@@ -198,3 +198,38 @@ resource "aws_api_gateway_resource" "r" {
 		t.Errorf("path parts %q", paths)
 	}
 }
+
+// TestConvertVariableMarks: convertVariable's shortcut (cty.MapVal of an
+// object whose attributes all have the element type) gives what
+// convert.Convert gives when marks sit anywhere in the value: on the
+// object, on an attribute, or deeper (where only the shortcut's shallow
+// look is made).
+func TestConvertVariableMarks(t *testing.T) {
+	elem := func(m string) cty.Value {
+		v := cty.ObjectVal(map[string]cty.Value{"path": cty.StringVal("/a"), "method": cty.StringVal("GET")})
+		switch m {
+		case "attr":
+			return v.Mark("s")
+		case "deep":
+			return cty.ObjectVal(map[string]cty.Value{"path": cty.StringVal("/a").Mark("s"), "method": cty.StringVal("GET")})
+		}
+		return v
+	}
+	for _, where := range []string{"none", "object", "attr", "deep"} {
+		t.Run(where, func(t *testing.T) {
+			obj := cty.ObjectVal(map[string]cty.Value{"a": elem(where), "b": elem("none")})
+			if where == "object" {
+				obj = obj.Mark("s")
+			}
+			want := cty.Map(cty.Object(map[string]cty.Type{"path": cty.String, "method": cty.String}))
+			got, err := convertVariable(obj, want)
+			exp, err2 := convert.Convert(obj, want)
+			if err != nil || err2 != nil {
+				t.Fatalf("errors %v, %v", err, err2)
+			}
+			if !got.RawEquals(exp) {
+				t.Errorf("convertVariable = %#v\nconvert.Convert = %#v", got, exp)
+			}
+		})
+	}
+}
