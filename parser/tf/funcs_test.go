@@ -159,7 +159,7 @@ func TestJSONEncodeMatchesStdlib(t *testing.T) {
 		cty.StringVal("marked").Mark("sensitive"),
 	} {
 		want, werr := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
-		got, gerr := jsonEncodeFunc.Call([]cty.Value{v})
+		got, gerr := jsonEncodeFunc.Get().Call([]cty.Value{v})
 		if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
 			t.Errorf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
 		}
@@ -312,7 +312,7 @@ func TestCallValueMatchesHCL(t *testing.T) {
 		Impl:   func([]cty.Value, cty.Type) (cty.Value, error) { return cty.StringVal("shadowed"), nil },
 	})
 	root := &hcl.EvalContext{
-		Functions: map[string]function.Function{"jsonencode": jsonEncodeFunc, "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType))},
+		Functions: map[string]function.Function{"jsonencode": jsonEncodeFunc.Get(), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType))},
 		Variables: map[string]cty.Value{
 			"obj":     cty.ObjectVal(map[string]cty.Value{"id": cty.StringVal("a<b>"), "n": cty.NumberIntVal(3), "l": cty.ListVal([]cty.Value{cty.True})}),
 			"unknown": cty.UnknownVal(cty.String).RefineNotNull(),
@@ -362,7 +362,7 @@ func checkJSONEncode(t *testing.T, v cty.Value) (own bool) {
 	t.Helper()
 	_, err := encodeJSON(nil, v, v.Type())
 	want, werr := stdlib.JSONEncodeFunc.Call([]cty.Value{v})
-	got, gerr := jsonEncodeFunc.Call([]cty.Value{v})
+	got, gerr := jsonEncodeFunc.Get().Call([]cty.Value{v})
 	if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
 		t.Fatalf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
 	}

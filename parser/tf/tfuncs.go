@@ -25,6 +25,8 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 	"github.com/zclconf/go-cty/cty/gocty"
 	"gopkg.in/yaml.v3"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 // Functions whose go-cty or go-cty-funcs version differs from Terraform's
@@ -34,56 +36,58 @@ import (
 
 // lookupFunc is Terraform's lookup: the default is optional, and may be
 // null or unknown (go-cty's takes exactly three arguments, none null).
-var lookupFunc = function.New(&function.Spec{
-	Params: []function.Parameter{
-		{Name: "inputMap", Type: cty.DynamicPseudoType},
-		{Name: "key", Type: cty.String},
-	},
-	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
-	Type: func(args []cty.Value) (cty.Type, error) {
-		if len(args) > 3 {
-			return cty.NilType, fmt.Errorf("lookup() takes two or three arguments, got %d", len(args))
-		}
-		ty := args[0].Type()
-		switch {
-		case ty.IsObjectType():
-			if !args[1].IsKnown() {
-				return cty.DynamicPseudoType, nil
+var lookupFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "inputMap", Type: cty.DynamicPseudoType},
+			{Name: "key", Type: cty.String},
+		},
+		VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if len(args) > 3 {
+				return cty.NilType, fmt.Errorf("lookup() takes two or three arguments, got %d", len(args))
 			}
-			if key := args[1].AsString(); ty.HasAttribute(key) {
-				return ty.AttributeType(key), nil
-			} else if len(args) == 3 {
-				return args[2].Type(), nil
-			}
-			return cty.DynamicPseudoType, function.NewArgErrorf(0, "the given object has no attribute %q", args[1].AsString())
-		case ty.IsMapType():
-			if len(args) == 3 {
-				if _, err := convert.Convert(args[2], ty.ElementType()); err != nil {
-					return cty.NilType, function.NewArgErrorf(2, "the default value must have the same type as the map elements")
+			ty := args[0].Type()
+			switch {
+			case ty.IsObjectType():
+				if !args[1].IsKnown() {
+					return cty.DynamicPseudoType, nil
 				}
+				if key := args[1].AsString(); ty.HasAttribute(key) {
+					return ty.AttributeType(key), nil
+				} else if len(args) == 3 {
+					return args[2].Type(), nil
+				}
+				return cty.DynamicPseudoType, function.NewArgErrorf(0, "the given object has no attribute %q", args[1].AsString())
+			case ty.IsMapType():
+				if len(args) == 3 {
+					if _, err := convert.Convert(args[2], ty.ElementType()); err != nil {
+						return cty.NilType, function.NewArgErrorf(2, "the default value must have the same type as the map elements")
+					}
+				}
+				return ty.ElementType(), nil
 			}
-			return ty.ElementType(), nil
-		}
-		return cty.NilType, function.NewArgErrorf(0, "lookup() requires a map as the first argument")
-	},
-	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
-		m, key := args[0], args[1].AsString()
-		if !m.IsKnown() {
-			return cty.UnknownVal(ret), nil
-		}
-		if m.Type().IsObjectType() {
-			if m.Type().HasAttribute(key) {
-				return m.GetAttr(key), nil
+			return cty.NilType, function.NewArgErrorf(0, "lookup() requires a map as the first argument")
+		},
+		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+			m, key := args[0], args[1].AsString()
+			if !m.IsKnown() {
+				return cty.UnknownVal(ret), nil
 			}
-		} else if m.HasIndex(cty.StringVal(key)) == cty.True {
-			return m.Index(cty.StringVal(key)), nil
-		}
-		if len(args) == 3 {
-			return convert.Convert(args[2], ret)
-		}
-		return cty.UnknownVal(cty.DynamicPseudoType), fmt.Errorf("lookup failed to find key %q", key)
-	},
-})
+			if m.Type().IsObjectType() {
+				if m.Type().HasAttribute(key) {
+					return m.GetAttr(key), nil
+				}
+			} else if m.HasIndex(cty.StringVal(key)) == cty.True {
+				return m.Index(cty.StringVal(key)), nil
+			}
+			if len(args) == 3 {
+				return convert.Convert(args[2], ret)
+			}
+			return cty.UnknownVal(cty.DynamicPseudoType), fmt.Errorf("lookup failed to find key %q", key)
+		},
+	})
+}}
 
 // boolListFold is Terraform's alltrue (all) and anytrue: the argument is
 // a list of bools; an unknown element makes the result unknown unless the
@@ -121,135 +125,143 @@ func boolListFold(all bool) function.Function {
 }
 
 // tfIndexFunc is Terraform's index(list, value).
-var tfIndexFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
-	Type:   function.StaticReturnType(cty.Number),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		l := args[0]
-		if !(l.Type().IsListType() || l.Type().IsTupleType()) {
-			return cty.NilVal, errors.New("argument must be a list or tuple")
-		}
-		if !l.IsKnown() {
-			return cty.UnknownVal(cty.Number), nil
-		}
-		if l.LengthInt() == 0 {
-			return cty.NilVal, errors.New("cannot search an empty list")
-		}
-		for it := l.ElementIterator(); it.Next(); {
-			i, v := it.Element()
-			eq, err := stdlib.Equal(v, args[1])
-			if err != nil {
-				return cty.NilVal, err
+var tfIndexFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
+		Type:   function.StaticReturnType(cty.Number),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			l := args[0]
+			if !(l.Type().IsListType() || l.Type().IsTupleType()) {
+				return cty.NilVal, errors.New("argument must be a list or tuple")
 			}
-			if !eq.IsKnown() {
+			if !l.IsKnown() {
 				return cty.UnknownVal(cty.Number), nil
 			}
-			if eq.True() {
-				return i, nil
+			if l.LengthInt() == 0 {
+				return cty.NilVal, errors.New("cannot search an empty list")
 			}
-		}
-		return cty.NilVal, errors.New("item not found")
-	},
-})
-
-// tfMatchKeysFunc is Terraform's matchkeys: a list of the values whose
-// keys are in the search set.
-var tfMatchKeysFunc = function.New(&function.Spec{
-	Params: []function.Parameter{
-		{Name: "values", Type: cty.List(cty.DynamicPseudoType)},
-		{Name: "keys", Type: cty.List(cty.DynamicPseudoType)},
-		{Name: "searchset", Type: cty.List(cty.DynamicPseudoType)},
-	},
-	Type: func(args []cty.Value) (cty.Type, error) {
-		if ty, _ := convert.UnifyUnsafe([]cty.Type{args[1].Type(), args[2].Type()}); ty == cty.NilType {
-			return cty.NilType, errors.New("keys and searchset must be of the same type")
-		}
-		return args[0].Type(), nil
-	},
-	Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
-		values := args[0]
-		if !values.IsKnown() {
-			return cty.UnknownVal(ret), nil
-		}
-		if values.LengthInt() != args[1].LengthInt() {
-			return cty.ListValEmpty(ret.ElementType()), errors.New("length of keys and values should be equal")
-		}
-		ty, _ := convert.UnifyUnsafe([]cty.Type{args[1].Type(), args[2].Type()})
-		keys, _ := convert.Convert(args[1], ty)
-		search, _ := convert.Convert(args[2], ty)
-		if search.LengthInt() == 0 {
-			return cty.ListValEmpty(ret.ElementType()), nil
-		}
-		if !values.IsWhollyKnown() || !keys.IsWhollyKnown() {
-			return cty.UnknownVal(ret), nil
-		}
-		var out []cty.Value
-		i := 0
-		for it := keys.ElementIterator(); it.Next(); i++ {
-			_, k := it.Element()
-			for st := search.ElementIterator(); st.Next(); {
-				_, s := st.Element()
-				eq, err := stdlib.Equal(k, s)
+			for it := l.ElementIterator(); it.Next(); {
+				i, v := it.Element()
+				eq, err := stdlib.Equal(v, args[1])
 				if err != nil {
 					return cty.NilVal, err
 				}
 				if !eq.IsKnown() {
-					return cty.ListValEmpty(ret.ElementType()), nil
+					return cty.UnknownVal(cty.Number), nil
 				}
 				if eq.True() {
-					out = append(out, values.Index(cty.NumberIntVal(int64(i))))
-					break
+					return i, nil
 				}
 			}
-		}
-		if len(out) == 0 {
-			return cty.ListValEmpty(ret.ElementType()), nil
-		}
-		return cty.ListVal(out), nil
-	},
-})
+			return cty.NilVal, errors.New("item not found")
+		},
+	})
+}}
+
+// tfMatchKeysFunc is Terraform's matchkeys: a list of the values whose
+// keys are in the search set.
+var tfMatchKeysFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "values", Type: cty.List(cty.DynamicPseudoType)},
+			{Name: "keys", Type: cty.List(cty.DynamicPseudoType)},
+			{Name: "searchset", Type: cty.List(cty.DynamicPseudoType)},
+		},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if ty, _ := convert.UnifyUnsafe([]cty.Type{args[1].Type(), args[2].Type()}); ty == cty.NilType {
+				return cty.NilType, errors.New("keys and searchset must be of the same type")
+			}
+			return args[0].Type(), nil
+		},
+		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
+			values := args[0]
+			if !values.IsKnown() {
+				return cty.UnknownVal(ret), nil
+			}
+			if values.LengthInt() != args[1].LengthInt() {
+				return cty.ListValEmpty(ret.ElementType()), errors.New("length of keys and values should be equal")
+			}
+			ty, _ := convert.UnifyUnsafe([]cty.Type{args[1].Type(), args[2].Type()})
+			keys, _ := convert.Convert(args[1], ty)
+			search, _ := convert.Convert(args[2], ty)
+			if search.LengthInt() == 0 {
+				return cty.ListValEmpty(ret.ElementType()), nil
+			}
+			if !values.IsWhollyKnown() || !keys.IsWhollyKnown() {
+				return cty.UnknownVal(ret), nil
+			}
+			var out []cty.Value
+			i := 0
+			for it := keys.ElementIterator(); it.Next(); i++ {
+				_, k := it.Element()
+				for st := search.ElementIterator(); st.Next(); {
+					_, s := st.Element()
+					eq, err := stdlib.Equal(k, s)
+					if err != nil {
+						return cty.NilVal, err
+					}
+					if !eq.IsKnown() {
+						return cty.ListValEmpty(ret.ElementType()), nil
+					}
+					if eq.True() {
+						out = append(out, values.Index(cty.NumberIntVal(int64(i))))
+						break
+					}
+				}
+			}
+			if len(out) == 0 {
+				return cty.ListValEmpty(ret.ElementType()), nil
+			}
+			return cty.ListVal(out), nil
+		},
+	})
+}}
 
 // tfStartsWithFunc is Terraform's startswith: an unknown string whose
 // known prefix decides the answer gives a known result.
-var tfStartsWithFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "str", Type: cty.String, AllowUnknown: true}, {Name: "prefix", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.Bool),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		prefix := args[1].AsString()
-		if !args[0].IsKnown() {
-			if prefix == "" {
-				return cty.True, nil
-			}
-			if known := args[0].Range().StringPrefix(); known != "" {
-				if strings.HasPrefix(known, prefix) {
+var tfStartsWithFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String, AllowUnknown: true}, {Name: "prefix", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			prefix := args[1].AsString()
+			if !args[0].IsKnown() {
+				if prefix == "" {
 					return cty.True, nil
 				}
-				if len(known) >= len(prefix) {
-					return cty.False, nil
+				if known := args[0].Range().StringPrefix(); known != "" {
+					if strings.HasPrefix(known, prefix) {
+						return cty.True, nil
+					}
+					if len(known) >= len(prefix) {
+						return cty.False, nil
+					}
 				}
+				return cty.UnknownVal(cty.Bool), nil
 			}
-			return cty.UnknownVal(cty.Bool), nil
-		}
-		return cty.BoolVal(strings.HasPrefix(args[0].AsString(), prefix)), nil
-	},
-})
+			return cty.BoolVal(strings.HasPrefix(args[0].AsString(), prefix)), nil
+		},
+	})
+}}
 
 // base64DecodeFunc is Terraform's base64decode (go-cty-funcs' also logs
 // the decoded bytes to the process's standard error).
-var base64DecodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "str", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		b, err := base64.StdEncoding.DecodeString(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), fmt.Errorf("failed to decode base64 data %q", truncate(args[0].AsString(), 40))
-		}
-		if !utf8.Valid(b) {
-			return cty.UnknownVal(cty.String), errors.New("the result of decoding the provided string is not valid UTF-8")
-		}
-		return cty.StringVal(string(b)), nil
-	},
-})
+var base64DecodeFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			b, err := base64.StdEncoding.DecodeString(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), fmt.Errorf("failed to decode base64 data %q", truncate(args[0].AsString(), 40))
+			}
+			if !utf8.Valid(b) {
+				return cty.UnknownVal(cty.String), errors.New("the result of decoding the provided string is not valid UTF-8")
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+}}
 
 func truncate(s string, n int) string {
 	if len(s) > n {
@@ -260,67 +272,73 @@ func truncate(s string, n int) string {
 
 // textEncodeBase64Func and textDecodeBase64Func are Terraform's, with
 // every IANA character encoding (UTF-16LE for Windows user data, ...).
-var textEncodeBase64Func = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "string", Type: cty.String}, {Name: "encoding", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc := ianaEncoding(args[1].AsString())
-		if enc == nil {
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
-		}
-		b, err := enc.NewEncoder().Bytes([]byte(args[0].AsString()))
-		if err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given string contains characters that cannot be represented in %s", args[1].AsString())
-		}
-		return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil
-	},
-})
-
-var textDecodeBase64Func = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "source", Type: cty.String}, {Name: "encoding", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		enc := ianaEncoding(args[1].AsString())
-		if enc == nil {
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
-		}
-		raw, err := base64.StdEncoding.DecodeString(args[0].AsString())
-		if err != nil {
-			var ce base64.CorruptInputError
-			if errors.As(err, &ce) {
-				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given value has an invalid base64 symbol at offset %d", int(ce))
+var textEncodeBase64Func = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "string", Type: cty.String}, {Name: "encoding", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			enc := ianaEncoding(args[1].AsString())
+			if enc == nil {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
 			}
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid source string: %v", err)
-		}
-		out, err := enc.NewDecoder().Bytes(raw)
-		if err != nil || strings.ContainsRune(string(out), utf8.RuneError) {
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given string contains symbols that are not defined for %s", args[1].AsString())
-		}
-		return cty.StringVal(string(out)), nil
-	},
-})
+			b, err := enc.NewEncoder().Bytes([]byte(args[0].AsString()))
+			if err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given string contains characters that cannot be represented in %s", args[1].AsString())
+			}
+			return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil
+		},
+	})
+}}
+
+var textDecodeBase64Func = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "source", Type: cty.String}, {Name: "encoding", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			enc := ianaEncoding(args[1].AsString())
+			if enc == nil {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "%q is not a supported IANA encoding name or alias", args[1].AsString())
+			}
+			raw, err := base64.StdEncoding.DecodeString(args[0].AsString())
+			if err != nil {
+				var ce base64.CorruptInputError
+				if errors.As(err, &ce) {
+					return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given value has an invalid base64 symbol at offset %d", int(ce))
+				}
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "invalid source string: %v", err)
+			}
+			out, err := enc.NewDecoder().Bytes(raw)
+			if err != nil || strings.ContainsRune(string(out), utf8.RuneError) {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "the given string contains symbols that are not defined for %s", args[1].AsString())
+			}
+			return cty.StringVal(string(out)), nil
+		},
+	})
+}}
 
 // yamlEncodeFunc is Terraform's yamlencode: YAML, with strings (keys too)
 // double-quoted, as the function's documentation shows.
-var yamlEncodeFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if !args[0].IsWhollyKnown() {
-			return cty.UnknownVal(cty.String), nil
-		}
-		var b strings.Builder
-		enc := yaml.NewEncoder(&b)
-		enc.SetIndent(2)
-		if err := enc.Encode(yamlNode(args[0])); err != nil {
-			return cty.NilVal, err
-		}
-		if err := enc.Close(); err != nil {
-			return cty.NilVal, err
-		}
-		return cty.StringVal(b.String()), nil
-	},
-})
+var yamlEncodeFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if !args[0].IsWhollyKnown() {
+				return cty.UnknownVal(cty.String), nil
+			}
+			var b strings.Builder
+			enc := yaml.NewEncoder(&b)
+			enc.SetIndent(2)
+			if err := enc.Encode(yamlNode(args[0])); err != nil {
+				return cty.NilVal, err
+			}
+			if err := enc.Close(); err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(b.String()), nil
+		},
+	})
+}}
 
 func yamlNode(v cty.Value) *yaml.Node {
 	if v.IsNull() {
@@ -371,11 +389,13 @@ func unpredictable(f function.Function) function.Function {
 // issensitiveFunc: cfnrun does not track sensitivity through values, so
 // whether a value is sensitive is not known here (a condition on it is
 // skipped rather than decided wrongly).
-var issensitiveFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}},
-	Type:   function.StaticReturnType(cty.Bool),
-	Impl:   func([]cty.Value, cty.Type) (cty.Value, error) { return cty.UnknownVal(cty.Bool), nil },
-})
+var issensitiveFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl:   func([]cty.Value, cty.Type) (cty.Value, error) { return cty.UnknownVal(cty.Bool), nil },
+	})
+}}
 
 // removedFunc is a function Terraform removed, failing with Terraform's
 // advice.
@@ -389,21 +409,23 @@ func removedFunc(msg string) function.Function {
 
 // timeCmpFunc is Terraform's timecmp: -1, 0 or 1 comparing two RFC 3339
 // timestamps.
-var timeCmpFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "timestamp_a", Type: cty.String}, {Name: "timestamp_b", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.Number),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		var ts [2]time.Time
-		for i := range ts {
-			t, err := time.Parse(time.RFC3339, args[i].AsString())
-			if err != nil {
-				return cty.UnknownVal(cty.Number), function.NewArgErrorf(i, "not a valid RFC3339 timestamp: %s", err)
+var timeCmpFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "timestamp_a", Type: cty.String}, {Name: "timestamp_b", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.Number),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			var ts [2]time.Time
+			for i := range ts {
+				t, err := time.Parse(time.RFC3339, args[i].AsString())
+				if err != nil {
+					return cty.UnknownVal(cty.Number), function.NewArgErrorf(i, "not a valid RFC3339 timestamp: %s", err)
+				}
+				ts[i] = t
 			}
-			ts[i] = t
-		}
-		return cty.NumberIntVal(int64(ts[0].Compare(ts[1]))), nil
-	},
-})
+			return cty.NumberIntVal(int64(ts[0].Compare(ts[1]))), nil
+		},
+	})
+}}
 
 // parseCIDR parses a CIDR prefix as Terraform does: IPv4 octets with
 // leading zeros are decimal (Go's parser rejects them).
@@ -430,64 +452,70 @@ func parseCIDR(s string) (*net.IPNet, error) {
 // cidrHostFunc, cidrSubnetFunc and cidrNetmaskFunc are Terraform's: host
 // and network numbers of any size (IPv6), negative host numbers counting
 // from the end, leading zeros, and no netmask for IPv6.
-var cidrHostFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "hostnum", Type: cty.Number}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		var host *big.Int
-		if err := gocty.FromCtyValue(args[1], &host); err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(1, err)
-		}
-		n, err := parseCIDR(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(0, err)
-		}
-		ip, err := cidr.HostBig(n, host)
-		if err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(1, err)
-		}
-		return cty.StringVal(ip.String()), nil
-	},
-})
+var cidrHostFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "hostnum", Type: cty.Number}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			var host *big.Int
+			if err := gocty.FromCtyValue(args[1], &host); err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(1, err)
+			}
+			n, err := parseCIDR(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(0, err)
+			}
+			ip, err := cidr.HostBig(n, host)
+			if err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(1, err)
+			}
+			return cty.StringVal(ip.String()), nil
+		},
+	})
+}}
 
-var cidrSubnetFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "newbits", Type: cty.Number}, {Name: "netnum", Type: cty.Number}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		var newbits int
-		if err := gocty.FromCtyValue(args[1], &newbits); err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(1, err)
-		}
-		var netnum *big.Int
-		if err := gocty.FromCtyValue(args[2], &netnum); err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(2, err)
-		}
-		n, err := parseCIDR(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(0, err)
-		}
-		sub, err := cidr.SubnetBig(n, newbits, netnum)
-		if err != nil {
-			return cty.UnknownVal(cty.String), err
-		}
-		return cty.StringVal(sub.String()), nil
-	},
-})
+var cidrSubnetFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "prefix", Type: cty.String}, {Name: "newbits", Type: cty.Number}, {Name: "netnum", Type: cty.Number}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			var newbits int
+			if err := gocty.FromCtyValue(args[1], &newbits); err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(1, err)
+			}
+			var netnum *big.Int
+			if err := gocty.FromCtyValue(args[2], &netnum); err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(2, err)
+			}
+			n, err := parseCIDR(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(0, err)
+			}
+			sub, err := cidr.SubnetBig(n, newbits, netnum)
+			if err != nil {
+				return cty.UnknownVal(cty.String), err
+			}
+			return cty.StringVal(sub.String()), nil
+		},
+	})
+}}
 
-var cidrNetmaskFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "prefix", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		n, err := parseCIDR(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), function.NewArgError(0, err)
-		}
-		if n.IP.To4() == nil {
-			return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "IPv6 addresses cannot have a netmask: %s", args[0].AsString())
-		}
-		return cty.StringVal(net.IP(n.Mask).String()), nil
-	},
-})
+var cidrNetmaskFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "prefix", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			n, err := parseCIDR(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.String), function.NewArgError(0, err)
+			}
+			if n.IP.To4() == nil {
+				return cty.UnknownVal(cty.String), function.NewArgErrorf(0, "IPv6 addresses cannot have a netmask: %s", args[0].AsString())
+			}
+			return cty.StringVal(net.IP(n.Mask).String()), nil
+		},
+	})
+}}
 
 // renderTemplate renders a template (templatefile's file, templatestring's
 // string) as Terraform does: vars must be a map or object of identifiers,
@@ -568,100 +596,108 @@ func templateStringFunc(funcs map[string]function.Function, b *budget) function.
 // AWS provider functions (provider::aws::NAME, provider v5.40+).
 
 // arnParseFunc is provider::aws::arn_parse.
-var arnParseFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "arn", Type: cty.String}},
-	Type: function.StaticReturnType(cty.Object(map[string]cty.Type{
-		"partition": cty.String, "service": cty.String, "region": cty.String, "account_id": cty.String, "resource": cty.String,
-	})),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		parts := strings.SplitN(args[0].AsString(), ":", 6)
-		if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
-			return cty.NilVal, function.NewArgErrorf(0, "invalid ARN %q: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", args[0].AsString())
-		}
-		return cty.ObjectVal(map[string]cty.Value{
-			"partition": cty.StringVal(parts[1]), "service": cty.StringVal(parts[2]), "region": cty.StringVal(parts[3]),
-			"account_id": cty.StringVal(parts[4]), "resource": cty.StringVal(parts[5]),
-		}), nil
-	},
-})
+var arnParseFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "arn", Type: cty.String}},
+		Type: function.StaticReturnType(cty.Object(map[string]cty.Type{
+			"partition": cty.String, "service": cty.String, "region": cty.String, "account_id": cty.String, "resource": cty.String,
+		})),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			parts := strings.SplitN(args[0].AsString(), ":", 6)
+			if len(parts) != 6 || parts[0] != "arn" || parts[1] == "" || parts[2] == "" || parts[5] == "" {
+				return cty.NilVal, function.NewArgErrorf(0, "invalid ARN %q: an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE", args[0].AsString())
+			}
+			return cty.ObjectVal(map[string]cty.Value{
+				"partition": cty.StringVal(parts[1]), "service": cty.StringVal(parts[2]), "region": cty.StringVal(parts[3]),
+				"account_id": cty.StringVal(parts[4]), "resource": cty.StringVal(parts[5]),
+			}), nil
+		},
+	})
+}}
 
 // arnBuildFunc is provider::aws::arn_build.
-var arnBuildFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "partition", Type: cty.String}, {Name: "service", Type: cty.String}, {Name: "region", Type: cty.String},
-		{Name: "account_id", Type: cty.String}, {Name: "resource", Type: cty.String}},
-	Type: function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		s := make([]string, len(args))
-		for i, a := range args {
-			s[i] = a.AsString()
-		}
-		return cty.StringVal("arn:" + strings.Join(s, ":")), nil
-	},
-})
+var arnBuildFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "partition", Type: cty.String}, {Name: "service", Type: cty.String}, {Name: "region", Type: cty.String},
+			{Name: "account_id", Type: cty.String}, {Name: "resource", Type: cty.String}},
+		Type: function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := make([]string, len(args))
+			for i, a := range args {
+				s[i] = a.AsString()
+			}
+			return cty.StringVal("arn:" + strings.Join(s, ":")), nil
+		},
+	})
+}}
 
 // trimIAMRolePathFunc is provider::aws::trim_iam_role_path: the role name
 // of a role ARN with a path.
-var trimIAMRolePathFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "arn", Type: cty.String}},
-	Type:   function.StaticReturnType(cty.String),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		arn := args[0].AsString()
-		parts := strings.SplitN(arn, ":", 6)
-		if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") {
-			return cty.NilVal, function.NewArgErrorf(0, "%q is not an IAM role ARN", arn)
-		}
-		res := parts[5]
-		name := res[strings.LastIndex(res, "/")+1:]
-		return cty.StringVal(strings.Join(parts[:5], ":") + ":role/" + name), nil
-	},
-})
+var trimIAMRolePathFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "arn", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			arn := args[0].AsString()
+			parts := strings.SplitN(arn, ":", 6)
+			if len(parts) != 6 || parts[2] != "iam" || !strings.HasPrefix(parts[5], "role/") {
+				return cty.NilVal, function.NewArgErrorf(0, "%q is not an IAM role ARN", arn)
+			}
+			res := parts[5]
+			name := res[strings.LastIndex(res, "/")+1:]
+			return cty.StringVal(strings.Join(parts[:5], ":") + ":role/" + name), nil
+		},
+	})
+}}
 
 // cidrSubnetsFunc is Terraform's cidrsubnets: consecutive subnets of the
 // given sizes, leading zeros accepted.
-var cidrSubnetsFunc = function.New(&function.Spec{
-	Params:   []function.Parameter{{Name: "prefix", Type: cty.String}},
-	VarParam: &function.Parameter{Name: "newbits", Type: cty.Number},
-	Type:     function.StaticReturnType(cty.List(cty.String)),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		n, err := parseCIDR(args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.List(cty.String)), function.NewArgError(0, err)
-		}
-		if len(args) == 1 {
-			return cty.ListValEmpty(cty.String), nil
-		}
-		start, _ := n.Mask.Size()
-		total := len(n.IP) * 8
-		out := make([]cty.Value, 0, len(args)-1)
-		var current *net.IPNet
-		for i, a := range args[1:] {
-			var bits int
-			if err := gocty.FromCtyValue(a, &bits); err != nil {
-				return cty.UnknownVal(cty.List(cty.String)), function.NewArgError(i+1, err)
+var cidrSubnetsFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Params:   []function.Parameter{{Name: "prefix", Type: cty.String}},
+		VarParam: &function.Parameter{Name: "newbits", Type: cty.Number},
+		Type:     function.StaticReturnType(cty.List(cty.String)),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			n, err := parseCIDR(args[0].AsString())
+			if err != nil {
+				return cty.UnknownVal(cty.List(cty.String)), function.NewArgError(0, err)
 			}
-			if bits < 1 {
-				return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "must extend prefix by at least one bit")
+			if len(args) == 1 {
+				return cty.ListValEmpty(cty.String), nil
 			}
-			if bits > 32 {
-				return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "may not extend prefix by more than 32 bits")
+			start, _ := n.Mask.Size()
+			total := len(n.IP) * 8
+			out := make([]cty.Value, 0, len(args)-1)
+			var current *net.IPNet
+			for i, a := range args[1:] {
+				var bits int
+				if err := gocty.FromCtyValue(a, &bits); err != nil {
+					return cty.UnknownVal(cty.List(cty.String)), function.NewArgError(i+1, err)
+				}
+				if bits < 1 {
+					return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "must extend prefix by at least one bit")
+				}
+				if bits > 32 {
+					return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "may not extend prefix by more than 32 bits")
+				}
+				length := start + bits
+				if length > total {
+					return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "would extend prefix to %d bits, which is too long for an address of %d bits", length, total)
+				}
+				if current == nil {
+					current, _ = cidr.PreviousSubnet(n, length)
+				}
+				next, rollover := cidr.NextSubnet(current, length)
+				if rollover || !n.Contains(next.IP) {
+					return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "not enough remaining address space for a subnet with a prefix of %d bits after %s", length, current.String())
+				}
+				current = next
+				out = append(out, cty.StringVal(current.String()))
 			}
-			length := start + bits
-			if length > total {
-				return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "would extend prefix to %d bits, which is too long for an address of %d bits", length, total)
-			}
-			if current == nil {
-				current, _ = cidr.PreviousSubnet(n, length)
-			}
-			next, rollover := cidr.NextSubnet(current, length)
-			if rollover || !n.Contains(next.IP) {
-				return cty.UnknownVal(cty.List(cty.String)), function.NewArgErrorf(i+1, "not enough remaining address space for a subnet with a prefix of %d bits after %s", length, current.String())
-			}
-			current = next
-			out = append(out, cty.StringVal(current.String()))
-		}
-		return cty.ListVal(out), nil
-	},
-})
+			return cty.ListVal(out), nil
+		},
+	})
+}}
 
 // jsonEncodeFunc is stdlib.JSONEncodeFunc without its walks for marks.
 // function.Call unmarks every argument of a parameter that does not allow
@@ -672,30 +708,32 @@ var cidrSubnetsFunc = function.New(&function.Spec{
 // record sensitivity beside their values), so the parameter allows marks
 // and the result is the same. Values not wholly known go to the stdlib
 // function, which refines its unknown result.
-var jsonEncodeFunc = function.New(&function.Spec{
-	Description: stdlib.JSONEncodeFunc.Description(),
-	Params: []function.Parameter{{
-		Name: "val", Type: cty.DynamicPseudoType,
-		AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true,
-	}},
-	Type:         function.StaticReturnType(cty.String),
-	RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		val := args[0]
-		if val.IsKnown() && val.IsNull() {
-			return cty.StringVal("null"), nil
-		}
-		// encodeJSON fails on a value with unknown (or marked) parts, and
-		// on anything it does not write exactly as cty's json.Marshal
-		// does: then the stdlib function decides, as it would have.
-		// Asking IsWhollyKnown first would walk the value once more.
-		buf, err := encodeJSON(nil, val, val.Type())
-		if err != nil {
-			return stdlib.JSONEncodeFunc.Call(args)
-		}
-		return cty.StringVal(string(bytes.TrimSpace(buf))), nil
-	},
-})
+var jsonEncodeFunc = lazy.Value[function.Function]{New: func() function.Function {
+	return function.New(&function.Spec{
+		Description: stdlib.JSONEncodeFunc.Description(),
+		Params: []function.Parameter{{
+			Name: "val", Type: cty.DynamicPseudoType,
+			AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true,
+		}},
+		Type:         function.StaticReturnType(cty.String),
+		RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			val := args[0]
+			if val.IsKnown() && val.IsNull() {
+				return cty.StringVal("null"), nil
+			}
+			// encodeJSON fails on a value with unknown (or marked) parts, and
+			// on anything it does not write exactly as cty's json.Marshal
+			// does: then the stdlib function decides, as it would have.
+			// Asking IsWhollyKnown first would walk the value once more.
+			buf, err := encodeJSON(nil, val, val.Type())
+			if err != nil {
+				return stdlib.JSONEncodeFunc.Call(args)
+			}
+			return cty.StringVal(string(bytes.TrimSpace(buf))), nil
+		},
+	})
+}}
 
 // callValue evaluates a function call as hcl does, except that
 // jsonencode (cfnrun's own, not one a context shadows) of a value
@@ -709,7 +747,7 @@ var jsonEncodeFunc = function.New(&function.Spec{
 // goes to the function as hcl would hand it.
 func callValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	fc, ok := expr.(*hclsyntax.FunctionCallExpr)
-	if !ok || fc.Name != "jsonencode" || len(fc.Args) != 1 || fc.ExpandFinal || !ownFunction(ctx, "jsonencode", jsonEncodeFunc) {
+	if !ok || fc.Name != "jsonencode" || len(fc.Args) != 1 || fc.ExpandFinal || !ownFunction(ctx, "jsonencode", jsonEncodeFunc.Get()) {
 		return expr.Value(ctx)
 	}
 	arg, ds := fc.Args[0].Value(ctx)
@@ -723,7 +761,7 @@ func callValue(expr hcl.Expression, ctx *hcl.EvalContext) (cty.Value, hcl.Diagno
 			return stringVal(unsafe.String(unsafe.SliceData(buf), len(buf))), ds
 		}
 	}
-	v, err := jsonEncodeFunc.Call([]cty.Value{arg})
+	v, err := jsonEncodeFunc.Get().Call([]cty.Value{arg})
 	if err != nil {
 		// hcl words the diagnostic; the argument is evaluated again.
 		return expr.Value(ctx)
