@@ -338,7 +338,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 				var mds diag.Diagnostics
 				if ep := g.compileHTTPDefault(cs, api, t, v.lambda, &mds); ep != nil {
 					ep.inline = ep.canRunInline() && g.countersAreLocal()
-					ep.detach = ep.canDetach() && g.countersAreLocal() && ca.http.detachOK(ep)
+					ep.detach = (ep.canDetach() || ep.canDetachLambda(g)) && g.countersAreLocal() && ca.http.detachOK(ep)
 					v.routeSrc = append(v.routeSrc, routeSource{ca, cs, ep, api.DefaultRoute})
 				}
 				if first || cs.defaultEP.perStage {

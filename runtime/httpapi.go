@@ -136,11 +136,17 @@ func (g *Gateway) compileHTTPDefault(cs *cstage, api *model.RestAPI, t *model.Te
 const defaultPathParam = "$default"
 
 // detachOK reports whether an HTTP API endpoint may take the detached
-// paths: HTTP_PROXY only (the detached Lambda path answers with the REST
-// mapping), without CORS (its headers are set on the way) or an HTTP API
-// authorizer.
+// paths: HTTP_PROXY without CORS, and Lambda proxy integrations with
+// payload format 2.0 (serveHTTPLambda detaches; 1.0 does not), without an
+// HTTP API authorizer (a Lambda call or a key fetch first).
 func (h *chttp) detachOK(ep *endpoint) bool {
-	return ep.typ == model.IntegrationHTTPProxy && h.cors == nil && ep.hauth == nil
+	switch ep.typ {
+	case model.IntegrationHTTPProxy:
+		return h.cors == nil && ep.hauth == nil
+	case model.IntegrationAWSProxy:
+		return ep.payload2 && ep.hauth == nil
+	}
+	return false
 }
 
 // locateDefault is locate's answer for a path no stage name claims: the

@@ -21,6 +21,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+	"github.com/cfnrun/cfnrun/runtime/lambda"
 )
 
 // httpEvent is what a payload format 2.0 event is made of.
@@ -375,6 +378,19 @@ func (g *Gateway) serveHTTPLambda(w http.ResponseWriter, r *http.Request, rs *re
 	ev := rs.httpEvent(body)
 	bp := eventPool.Get().(*[]byte)
 	*bp = appendHTTPEvent((*bp)[:0], &ev)
+	if ep.detach && len(body) == 0 {
+		if st, ok := g.cfg.Lambda.(lambdaStarter); ok && h2.Detach(w) {
+			// As serveLambdaProxy: answered by whichever goroutine
+			// learns the outcome (lambdaDone, which maps a payload2
+			// endpoint's answer with httpLambdaAnswer).
+			rs.w, rs.event = w, bp
+			if rs.onLambda == nil {
+				rs.onLambda = rs.lambdaDone
+			}
+			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: ev.traceID}, ep.timeout, rs.onLambda)
+			return errDetached
+		}
+	}
 	res, err := g.invoke(rs, ep.fn, *bp, false)
 	if err != nil {
 		// An invocation cut short goes on with the event: not reused.
@@ -383,14 +399,22 @@ func (g *Gateway) serveHTTPLambda(w http.ResponseWriter, r *http.Request, rs *re
 	if cap(*bp) <= 1<<20 {
 		eventPool.Put(bp)
 	}
+	return g.httpLambdaAnswer(w, rs, &res)
+}
+
+// httpLambdaAnswer maps a payload format 2.0 invocation's Result to the
+// answer.
+func (g *Gateway) httpLambdaAnswer(w http.ResponseWriter, rs *reqState, res *lambda.Result) error {
+	ep := rs.ep
 	rs.backendProto = "lambda"
 	if res.FunctionError != "" {
-		return g.functionFailed(rs, &res)
+		return g.functionFailed(rs, res)
 	}
 	sc := respScratchPool.Get().(*respScratch)
 	defer sc.release() // after the body was written
 	hr, ok := sc.parseHTTP(res.Payload, ep.fnStrs)
 	if !ok {
+		var err error
 		if hr, err = parseHTTPResponse(res.Payload); err != nil {
 			g.log.Warn("Lambda function's answer is not a payload format 2.0 response: "+err.Error(),
 				slog.String("function", ep.fn), slog.String("response", truncate(res.Payload, 1024)), slog.String("requestId", rs.requestID()))

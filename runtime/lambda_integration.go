@@ -209,6 +209,10 @@ func (rs *reqState) lambdaDone(res lambda.Result, err error) {
 		g.finishDetached(w, rs, rs.fail(errBadGateway, "the client went away while function "+rs.ep.fn+" ran"))
 		return
 	}
+	if rs.ep.payload2 { // an HTTP API's payload format 2.0 (httpapi_event.go)
+		g.finishDetached(w, rs, g.httpLambdaAnswer(w, rs, &res))
+		return
+	}
 	g.finishDetached(w, rs, g.proxyAnswer(w, rs.r, rs, &res))
 }
 
