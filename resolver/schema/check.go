@@ -145,7 +145,7 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 }
 
 // packaged reports (W3002) a string where `aws cloudformation package`
-// takes a local path (packagedProperty), and then reports true: the value
+// takes a local path (packagedPaths), and then reports true: the value
 // is not checked against the property's shape, which the package command
 // writes. Under the SAM transform nothing is reported, as cfn-lint does
 // (`sam deploy` packages). An S3 or HTTPS URL where the schema takes a
@@ -153,7 +153,10 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 // BodyS3Location ...), the package command turns an s3:// URL into that
 // object, so it is reported like a path.
 func (w *walker) packaged(v *cfn.Node, s *shape, at diag.Range) bool {
-	if v == nil || v.Kind != cfn.Scalar || !packagedProperty(w.typ, w.segPath()) {
+	if v == nil || v.Kind != cfn.Scalar {
+		return false
+	}
+	if a, b := packagedPaths(w.typ); a == "" || !w.segPathIs(a) && (b == "" || !w.segPathIs(b)) {
 		return false
 	}
 	url := strings.HasPrefix(v.Value, "s3://") || strings.HasPrefix(v.Value, "https://")
@@ -176,17 +179,18 @@ func (w *walker) packaged(v *cfn.Node, s *shape, at diag.Range) bool {
 	return true
 }
 
-// segPath renders the path when it is plain keys ("Code.S3"), else "".
-func (w *walker) segPath() string {
+// segPathIs reports whether the path is plain keys that read p when
+// dotted ("Code.S3"), without rendering it.
+func (w *walker) segPathIs(p string) bool {
 	switch len(w.segs) {
 	case 1:
-		return w.segs[0].key
+		return w.segs[0].key == p
 	case 2:
-		if w.segs[0].kind == segKey && w.segs[1].kind == segKey {
-			return w.segs[0].key + "." + w.segs[1].key
-		}
+		k0, k1 := w.segs[0].key, w.segs[1].key
+		return w.segs[0].kind == segKey && w.segs[1].kind == segKey &&
+			len(p) == len(k0)+1+len(k1) && p[:len(k0)] == k0 && p[len(k0)] == '.' && p[len(k0)+1:] == k1
 	}
-	return ""
+	return false
 }
 
 func (w *walker) required(n *cfn.Node, obj *object, at diag.Range, top bool) {

@@ -170,13 +170,20 @@ func (c *Checker) check(id string, typeNode, props *cfn.Node, missingAt diag.Ran
 	case newerType(typ):
 		// Known to AWS, newer than cfnrun's schema: nothing to check.
 	default:
-		if !cfnspec.Has(typ) {
-			w.unknownType(typeNode, typ)
-			return w.ds
-		}
+		// A type decoded before is in the table: the search of the table
+		// (cfnspec.Has) is for its first resource.
 		c.mu.Lock()
+		obj := c.b.resources[typ]
+		if obj == nil {
+			c.mu.Unlock()
+			if !cfnspec.Has(typ) {
+				w.unknownType(typeNode, typ)
+				return w.ds
+			}
+			c.mu.Lock()
+			obj = c.b.resource(typ)
+		}
 		defer c.mu.Unlock()
-		obj := c.b.resource(typ)
 		if obj == nil {
 			return w.ds // undecodable: left unchecked (see builder.resource)
 		}

@@ -276,34 +276,34 @@ func siblingTypes(typ string, known func(string) bool) []string {
 	return out
 }
 
-// packagedProperty reports whether the property at path (dotted, from the
-// resource's Properties) of resource type typ is one that `aws
+// packagedPaths returns the paths (dotted, from the resource's Properties)
+// of resource type typ's properties ("", "" for most types) that `aws
 // cloudformation package` fills in from a local path: it uploads the file
 // or directory the string names and writes the S3 location CloudFormation
 // needs. The list is the AWS CLI's (RESOURCES_EXPORT_LIST in
 // awscli/customizations/cloudformation/artifact_exporter.py) less the SAM
 // types, whose transform `sam deploy` packages for; cfn-lint's W3002
 // (TEMPLATED_PROPERTY_CFN_PATHS) lists the same, without Glue's.
-func packagedProperty(typ, path string) bool {
+func packagedPaths(typ string) (a, b string) {
 	switch typ {
 	case "AWS::Lambda::Function":
-		return path == "Code"
+		return "Code", ""
 	case "AWS::Lambda::LayerVersion":
-		return path == "Content"
+		return "Content", ""
 	case "AWS::ApiGateway::RestApi":
-		return path == "BodyS3Location"
+		return "BodyS3Location", ""
 	case "AWS::CloudFormation::Stack":
-		return path == "TemplateURL"
+		return "TemplateURL", ""
 	case "AWS::StepFunctions::StateMachine", "AWS::AppSync::GraphQLSchema":
-		return path == "DefinitionS3Location"
+		return "DefinitionS3Location", ""
 	case "AWS::AppSync::Resolver", "AWS::AppSync::FunctionConfiguration":
-		return path == "RequestMappingTemplateS3Location" || path == "ResponseMappingTemplateS3Location"
+		return "RequestMappingTemplateS3Location", "ResponseMappingTemplateS3Location"
 	case "AWS::ElasticBeanstalk::ApplicationVersion":
-		return path == "SourceBundle"
+		return "SourceBundle", ""
 	case "AWS::CodeCommit::Repository":
-		return path == "Code.S3"
+		return "Code.S3", ""
 	case "AWS::Glue::Job":
-		return path == "Command.ScriptLocation"
+		return "Command.ScriptLocation", ""
 	}
-	return false
+	return "", ""
 }
