@@ -100,13 +100,6 @@ func (p *parser) secondParser(at, end int) *parser {
 	return q
 }
 
-// lineOf returns the 1-based line of byte off and the line's first byte.
-func (p *parser) lineOf(off int) (line, start int) {
-	lines := p.lineTable()
-	line, _ = slices.BinarySearch(lines, off+1) // lines starting at or before off
-	return line, lines[line-1]
-}
-
 // startSplit starts the second reader at byte at, the first byte of a key
 // in an object at depth that ends at byte end. Each reader's arena is
 // sized to the bytes it reads.
@@ -198,7 +191,11 @@ func (p *parser) splitPointYAML() (at, end int, ok bool) {
 // key of the Resources mapping (depth 1, indented as that line is), which
 // ends at byte end.
 func (p *parser) startSplitYAML(at, end int) *splitReader {
-	line, lineStart := p.lineOf(at) // the table of lines, which q shares
+	// The line of at counted, as startSplit does: the table of lines
+	// (parser.lineTable) is made only when a position needs it, which a
+	// template the readers take as written never does.
+	line := bytes.Count(p.src[:at], []byte{'\n'}) + 1
+	lineStart := bytes.LastIndexByte(p.src[:at], '\n') + 1
 	q := p.secondParser(at, end)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,

@@ -1270,6 +1270,9 @@ func resolvePlain(s string) (Kind, ScalarType) {
 				}
 			}
 		}
+		if versionLike(s) {
+			return Scalar, Str // 3.0.1: no number has two dots
+		}
 		// Anything else that could be a number in some base or notation
 		// goes to the general path.
 		for i := 0; i < len(s); i++ {
@@ -1286,4 +1289,20 @@ func resolvePlain(s string) (Kind, ScalarType) {
 		giveUp()
 	}
 	return Scalar, Str
+}
+
+// versionLike reports whether s is digits and dots with two dots or more,
+// starting with a digit (an OpenAPI version, 3.0.1): yaml.v3 reads no
+// integer, float or timestamp in it, so it is a string.
+func versionLike(s string) bool {
+	dots := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			dots++
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return dots >= 2 && s[0] >= '0' && s[0] <= '9'
 }

@@ -60,6 +60,7 @@ func bothYAML(t testing.TB, src []byte) (took bool) {
 var yamlTaken = map[string]string{
 	"scalars": "A: x\nB: 'y z'\nC: \"q\\\"\\n\\t\\\\ \"\nD: 12\nE: -3\nF: 2.50\nG: true\nH: False\nI: null\nJ: ~\n" +
 		"K: 2010-09-09\nL: 10.0.0.0/16\nM: 0\nN: .inf\nO: yes\nP: a b  c   # comment\nQ: don't\nR: 'it''s'\nS: -xyz\nT: :x\nU: a#b\n",
+	"versions":     "openapi: 3.0.1\nV: 1.2.3.4\nW: 0.0.0\nX: 10..2\nY: [3.0.1, 2.0]\n",
 	"nested":       "Resources:\n  Api:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: x\n  Other:\n    Type: T\n",
 	"sequences":    "A:\n  - a\n  - b\nB:\n- c\n- d\nC: x\nD:\n  - k: v\n    l: w\n  -   m: 1\n  -\n    n: 2\n",
 	"comments":     "# head\nA: 1 # one\n\n  # indented\nB:   # after key\n  C: 2\n# tail",
