@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -54,9 +55,10 @@ var hazardRouteRemoved = hazardKind{
 			}
 			h := Hazard{Location: r.Location,
 				Message: fmt.Sprintf("route %s %s removed%s", r.Method, r.Path, onStage(r.API, r.Stage, len(in.rd.pairs)))}
+			h.Detail = r.gone
 			if r.MovedTo != "" {
 				h.Message += " (moved to " + r.MovedTo + ")"
-				h.Detail = hazardRouteRemovedDetail + " Keep the old path until clients use " + r.MovedTo + "."
+				h.Detail = cmp.Or(r.gone, hazardRouteRemovedDetail) + " Keep the old path until clients use " + r.MovedTo + "."
 			}
 			report(h)
 		}

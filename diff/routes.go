@@ -38,6 +38,22 @@ type RouteChange struct {
 	MovedFrom string `json:"movedFrom,omitempty"`
 
 	facts []fact
+	// gone is what a client of a removed HTTP API route gets instead
+	// ("" for REST APIs: hazardRouteRemovedDetail).
+	gone string
+}
+
+// removedAnswer is what a client of a route removed from HTTP API a gets:
+// the $default route's answer, or 404 {"message":"Not Found"}; "" for a
+// REST API.
+func removedAnswer(a *model.RestAPI) string {
+	switch {
+	case a == nil || !a.IsHTTP():
+		return ""
+	case a.DefaultRoute != nil:
+		return "Requests to it now go to the HTTP API's $default route."
+	}
+	return "Clients calling it will get 404 {\"message\":\"Not Found\"} (an HTTP API's answer for an unknown route)."
 }
 
 // FieldChange is one changed aspect of an endpoint or a stage. An empty Old
@@ -209,7 +225,7 @@ func (rd *routeDiff) comparePair(p apiPair) []string {
 		j, ok := newM[k]
 		if !ok {
 			rd.routes = append(rd.routes, RouteChange{API: p.name, Stage: k.stage, Method: k.method, Path: k.path,
-				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: rd.facts.route(nil, o, false)})
+				Action: ActionRemove, Target: target(o), Location: loc(o.Source), facts: rd.facts.route(nil, o, false), gone: removedAnswer(p.new)})
 			continue
 		}
 		n := &newRs[j]
@@ -418,6 +434,7 @@ func (fb *factBuilder) route(fs []fact, r *model.Route, rawURI bool) []fact {
 		add("connectionType", in.ConnectionType)
 		add("connectionId", in.ConnectionID)
 		add("timeoutMs", fb.itoa(in.TimeoutMillis))
+		add("payloadFormatVersion", in.PayloadFormatVersion)
 		add("credentials", in.Credentials)
 		add("passthroughBehavior", in.PassthroughBehavior)
 		add("contentHandling", in.ContentHandling)
