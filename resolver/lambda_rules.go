@@ -195,58 +195,72 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 			"%s names function %s, which is not defined in this template; cfnrun up does not serve it", what, lt.Name))
 	}
 	for _, api := range t.APIs {
-		for _, res := range api.Resources {
-			for _, m := range res.Methods {
-				in := m.Integration
-				if in == nil || in.Lambda == nil {
+		// route checks one method (resPath "$default" for an HTTP API's
+		// $default route).
+		route := func(m *model.Method, resPath string) {
+			in := m.Integration
+			if in == nil || in.Lambda == nil {
+				return
+			}
+			where := m.HTTPMethod + " " + resPath
+			if resPath == model.RouteKeyDefault {
+				where = "the $default route"
+			}
+			irng := func(key string) diag.Range { return in.Props.At(key, in.Range) }
+			if in.HTTPMethod != "" && in.HTTPMethod != "POST" && !api.IsHTTP() { // HTTP APIs invoke Lambda with POST whatever it says
+				add(ruleProxyMethod.errorf(irng("IntegrationHttpMethod"), m.LogicalID,
+					h.pick("Set IntegrationHttpMethod: POST", "Set integration_http_method = \"POST\"")+": API Gateway invokes Lambda with POST whatever the client's method; any other value makes every "+
+						"request fail with 500.",
+					"the Lambda integration of %s has IntegrationHttpMethod %s", where, in.HTTPMethod))
+			}
+			// A Uri with a stage variable names one function per stage.
+			type target struct {
+				lt     *model.LambdaTarget
+				stages []string
+			}
+			var targets []target
+			if in.Lambda.StageVariable {
+				for _, st := range model.EffectiveStages(api) {
+					if lt := t.ResolveLambdaURI(model.SubstituteStageVariables(in.URI, st.Variables)); lt != nil && !lt.StageVariable {
+						targets = append(targets, target{lt, []string{st.Name}})
+					}
+				}
+			} else {
+				var stages []string
+				for _, st := range model.EffectiveStages(api) {
+					stages = append(stages, st.Name)
+				}
+				targets = append(targets, target{in.Lambda, stages})
+			}
+			for _, tg := range targets {
+				external(tg.lt, irng("Uri"), m.LogicalID, "the integration of "+where)
+				fn := tg.lt.Function
+				if fn == nil {
 					continue
 				}
-				where := m.HTTPMethod + " " + res.Path
-				irng := func(key string) diag.Range { return in.Props.At(key, in.Range) }
-				if in.HTTPMethod != "" && in.HTTPMethod != "POST" && !api.IsHTTP() { // HTTP APIs invoke Lambda with POST whatever it says
-					add(ruleProxyMethod.errorf(irng("IntegrationHttpMethod"), m.LogicalID,
-						h.pick("Set IntegrationHttpMethod: POST", "Set integration_http_method = \"POST\"")+": API Gateway invokes Lambda with POST whatever the client's method; any other value makes every "+
-							"request fail with 500.",
-						"the Lambda integration of %s has IntegrationHttpMethod %s", where, in.HTTPMethod))
+				if !fn.HasQualifier(tg.lt.Qualifier) {
+					add(ruleQualifier.warnf(irng("Uri"), m.LogicalID, qualifierHint(fn),
+						"the integration of %s invokes %s:%s, but the function has no alias or version %q", where, fn.Name, tg.lt.Qualifier, tg.lt.Qualifier))
 				}
-				// A Uri with a stage variable names one function per stage.
-				type target struct {
-					lt     *model.LambdaTarget
-					stages []string
+				if in.Credentials != "" {
+					continue // API Gateway assumes the role; no resource policy is needed
 				}
-				var targets []target
-				if in.Lambda.StageVariable {
-					for _, st := range model.EffectiveStages(api) {
-						if lt := t.ResolveLambdaURI(model.SubstituteStageVariables(in.URI, st.Variables)); lt != nil && !lt.StageVariable {
-							targets = append(targets, target{lt, []string{st.Name}})
-						}
+				stages := tg.stages
+				checkInvokePermission(h, fn, tg.lt.Qualifier, m.LogicalID, irng("Uri"), "the integration of "+where, func(src string) string {
+					if resPath == model.RouteKeyDefault {
+						return defaultRouteUncovered(src, api.ID, stages)
 					}
-				} else {
-					var stages []string
-					for _, st := range model.EffectiveStages(api) {
-						stages = append(stages, st.Name)
-					}
-					targets = append(targets, target{in.Lambda, stages})
-				}
-				for _, tg := range targets {
-					external(tg.lt, irng("Uri"), m.LogicalID, "the integration of "+where)
-					fn := tg.lt.Function
-					if fn == nil {
-						continue
-					}
-					if !fn.HasQualifier(tg.lt.Qualifier) {
-						add(ruleQualifier.warnf(irng("Uri"), m.LogicalID, qualifierHint(fn),
-							"the integration of %s invokes %s:%s, but the function has no alias or version %q", where, fn.Name, tg.lt.Qualifier, tg.lt.Qualifier))
-					}
-					if in.Credentials != "" {
-						continue // API Gateway assumes the role; no resource policy is needed
-					}
-					stages := tg.stages
-					checkInvokePermission(h, fn, tg.lt.Qualifier, m.LogicalID, irng("Uri"), "the integration of "+where, func(src string) string {
-						return sourceUncovered(src, api.ID, stages, m.HTTPMethod, res.Path)
-					}, add)
-				}
+					return sourceUncovered(src, api.ID, stages, m.HTTPMethod, resPath)
+				}, add)
 			}
+		}
+		for _, res := range api.Resources {
+			for _, m := range res.Methods {
+				route(m, res.Path)
+			}
+		}
+		if api.DefaultRoute != nil {
+			route(api.DefaultRoute, model.RouteKeyDefault)
 		}
 		for _, a := range api.Authorizers {
 			lt := a.Function
@@ -390,6 +404,26 @@ func sourceUncovered(src, apiID string, stages []string, verb, resPath string) s
 			}
 		}
 		if !ok {
+			return "stage " + st + " is not covered"
+		}
+	}
+	return ""
+}
+
+// defaultRouteUncovered is sourceUncovered for an HTTP API's $default
+// route, whose execute-api ARN is API/STAGE/$default.
+func defaultRouteUncovered(src, apiID string, stages []string) string {
+	if src == "" || strings.Contains(src, "${") {
+		return ""
+	}
+	if !strings.Contains(src, ":execute-api:") {
+		return "a SourceArn that is not an execute-api ARN"
+	}
+	if len(stages) == 0 {
+		stages = []string{"*"}
+	}
+	for _, st := range stages {
+		if !arnGlob(src, executeARNPrefix(src)+apiID+"/"+st+"/"+model.RouteKeyDefault) {
 			return "stage " + st + " is not covered"
 		}
 	}
