@@ -33,6 +33,9 @@ type samGraph struct {
 	// extra are edges the transform adds to declared resources (an API's
 	// definition naming the functions of its events).
 	extra map[string][]model.Edge
+	// httpDefault are the functions (with the API) an HttpApi event made
+	// the API's $default route.
+	httpDefault map[string]bool
 }
 
 func newSAMGraph(s *stack) *samGraph {
@@ -85,6 +88,8 @@ func (g *samGraph) samWalk(w *refWalker, r *resource) bool {
 		g.function(w, r)
 	case "AWS::Serverless::Api":
 		g.api(w, r)
+	case "AWS::Serverless::HttpApi":
+		g.httpAPI(w, r)
 	default:
 		return false
 	}
@@ -220,14 +225,53 @@ func (g *samGraph) httpAPIEvent(r *resource, ev samEvent, target string, kind mo
 		st := g.node(api+"ApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage", r.id, ev.rng)
 		st.Deps = append(st.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
 	}
+	if api != "" {
+		g.to(api, target, kind, attr, ev.rng)
+	}
+	// After the function's $default event, its other events on the API
+	// get no permission (samHTTPPermission).
+	key := r.id + "\x00" + api
+	if g.httpDefault[key] {
+		return
+	}
+	if path := ev.props.Get("Path").String(); path == "" && ev.props.Get("Method").String() == "" || path == model.RouteKeyDefault {
+		if g.httpDefault == nil {
+			g.httpDefault = map[string]bool{}
+		}
+		g.httpDefault[key] = true
+	}
 	perm := g.node(r.id+ev.name+"Permission", "AWS::Lambda::Permission", r.id, ev.rng)
 	perm.Deps = append(perm.Deps, model.Edge{To: target, Kind: model.EdgeRef, Range: ev.rng})
 	perm.Deps = append(perm.Deps, g.walk(perm.Address, ev.props)...)
 	if api == "ServerlessHttpApi" {
 		perm.Deps = append(perm.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
 	}
-	if api != "" {
-		g.to(api, target, kind, attr, ev.rng)
+}
+
+// samHTTPStageProps are the AWS::Serverless::HttpApi properties that become
+// its generated stage's.
+var samHTTPStageProps = map[string]bool{"StageName": true, "StageVariables": true, "AccessLogSettings": true, "DefaultRouteSettings": true, "RouteSettings": true}
+
+// httpAPI shapes an AWS::Serverless::HttpApi: the stage the transform
+// always generates ({Api}{Stage}Stage, or {Api}ApiGatewayDefaultStage for
+// $default) holds the stage's references; the API keeps the rest.
+func (g *samGraph) httpAPI(w *refWalker, r *resource) {
+	stage := model.StageDefault
+	var stageProps []*cfn.Node
+	for _, f := range propFields(r.props) {
+		if samHTTPStageProps[f.Key] {
+			stageProps = append(stageProps, f.Value)
+			if f.Key == "StageName" && f.Value.Kind == cfn.Scalar && f.Value.Value != "" {
+				stage = f.Value.Value
+			}
+			continue
+		}
+		w.walk(f.Value)
+	}
+	st := g.node(samHTTPStageID(r.id, stage), "AWS::ApiGatewayV2::Stage", r.id, r.keyRange)
+	st.Deps = append(st.Deps, model.Edge{To: r.id, Kind: model.EdgeRef, Range: r.keyRange})
+	for _, n := range stageProps {
+		st.Deps = append(st.Deps, g.walk(st.Address, n)...)
 	}
 }
 
