@@ -371,7 +371,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 						ds = append(ds, diag.NewInfo(ruleIgnored, m.Props.At("AuthorizationType", m.Range),
 							"%s %s uses AWS_IAM: cfnrun up requires an Authorization header but does not verify the signature", m.HTTPMethod, r.Path).
 							WithResource(m.LogicalID).
-							WithHint("Send any Authorization header (a SigV4 signature from the AWS CLI or SDK works as is); without one the route answers 403 Missing Authentication Token, as AWS does."))
+							WithHint(iamHint(a)))
 					}
 				}
 			}
@@ -391,6 +391,15 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	}
 	v.access = g.describeAccess(t, v)
 	return v, ds
+}
+
+// iamHint is the AWS_IAM finding's hint: what an unsigned request gets.
+func iamHint(api *model.RestAPI) string {
+	answer := "403 Missing Authentication Token"
+	if api.IsHTTP() {
+		answer = `403 {"message":"Forbidden"}`
+	}
+	return "Send any Authorization header (a SigV4 signature from the AWS CLI or SDK works as is); without one the route answers " + answer + ", as AWS does."
 }
 
 // undeployedStage is the stage up serves a template's API without one at.

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,6 +49,11 @@ func TestExportRoundTrip(t *testing.T) {
 			}
 			exported := 0
 			for _, api := range r.Template.APIs {
+				if api.IsHTTP() {
+					// get-export is API Gateway's (v1) export of REST
+					// APIs; an HTTP API's is apigatewayv2 export-api.
+					continue
+				}
 				for _, st := range model.EffectiveStages(api) {
 					doc := exportStage(t, g, api.ID, st.Name)
 					back := reimport(t, doc, api, st, opts)
@@ -56,6 +62,9 @@ func TestExportRoundTrip(t *testing.T) {
 					}
 					exported++
 				}
+			}
+			if exported == 0 && !slices.ContainsFunc(r.Template.APIs, func(a *model.RestAPI) bool { return !a.IsHTTP() }) {
+				t.Skip("HTTP APIs only: nothing for get-export")
 			}
 			if exported == 0 {
 				t.Fatal("no stage exported")
