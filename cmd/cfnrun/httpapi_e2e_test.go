@@ -158,3 +158,44 @@ func TestUpHTTPAPI(t *testing.T) {
 		t.Errorf("preflight: %d %v", r.status, r.header)
 	}
 }
+
+// TestUpHTTPAPIExample serves examples/http-api-node (the SAM template and
+// its Terraform twin) with no flags beyond the file and checks the table
+// in its README over HTTP/2.
+func TestUpHTTPAPIExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts functions")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	for _, file := range []string{"template.yaml", "main.tf"} {
+		t.Run(file, func(t *testing.T) {
+			p := startUp(t, "--no-watch", filepath.Join(repoRoot, "examples", "http-api-node", file))
+			if out := p.output(); strings.Contains(out, "not served") || !strings.Contains(out, "stage $default") {
+				t.Fatalf("up:\n%s", out)
+			}
+			c := lambdaClient()
+			base := "http://" + p.http
+			r := lambdaDo(t, c, "GET", base+"/hello?name=ann", "")
+			if r.status != 200 || r.proto != "HTTP/2.0" || !strings.HasSuffix(r.body["message"].(string), " ann") || r.body["requestId"] == "" {
+				t.Fatalf("GET /hello: %d %s %s\n%s", r.status, r.proto, r.raw, p.output())
+			}
+			if r := lambdaDo(t, c, "GET", base+"/items/42", ""); r.status != 200 || r.body["id"] != "42" || r.body["stage"] != "$default" {
+				t.Errorf("GET /items/42: %d %s", r.status, r.raw)
+			}
+			r = lambdaDo(t, c, "POST", base+"/items", `{"id":"7"}`, "Content-Type", "application/json")
+			if r.status != 201 || r.header.Get("Location") != "/items/7" {
+				t.Errorf("POST /items: %d %v %s", r.status, r.header, r.raw)
+			}
+			if r := lambdaDo(t, c, "POST", base+"/items", `[]`, "Content-Type", "application/json"); r.status != 400 {
+				t.Errorf("POST /items with a list: %d %s", r.status, r.raw)
+			}
+			r = lambdaDo(t, c, "PUT", base+"/some/where", "")
+			if r.status != 200 || r.body["route"] != "$default" || r.body["method"] != "PUT" || r.body["path"] != "/some/where" ||
+				r.header.Get("Content-Type") != "application/json" {
+				t.Errorf("the $default route: %d %v %s", r.status, r.header, r.raw)
+			}
+		})
+	}
+}
