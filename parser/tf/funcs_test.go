@@ -2,6 +2,7 @@ package tf
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -431,6 +432,36 @@ func TestJSONEncodeSharedTypes(t *testing.T) {
 			}
 			checkJSONEncode(t, cty.ObjectVal(attrs))
 			checkJSONEncode(t, cty.TupleVal([]cty.Value{cty.ObjectVal(attrs), cty.TupleVal(items), items[0]}))
+		}
+	}
+}
+
+// TestJSONSpecial8: the eight-byte look finds every byte appendJSONString
+// must escape, in each of the eight places, and passes plain ASCII.
+func TestJSONSpecial8(t *testing.T) {
+	special := func(c byte) bool {
+		return c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&'
+	}
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', ' ', '~', '!', '0'} {
+				w := []byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				w[pos] = byte(c)
+				x := uint64(0)
+				for i := 7; i >= 0; i-- {
+					x = x<<8 | uint64(w[i])
+				}
+				if got, want := jsonSpecial8(x), special(byte(c)); got != want {
+					t.Fatalf("jsonSpecial8(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "abcdefgh", "abcdefghi", "route /pets/{id} GET http://svc0.internal", "abcdefgh\"ij", "0123456789<", "héllo wörld, 8 bytes+", "tab\there and more text"} {
+		got, err := appendJSONString(nil, s)
+		want, _ := json.Marshal(s)
+		if err != nil || string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s, %v; want %s", s, got, err, want)
 		}
 	}
 }

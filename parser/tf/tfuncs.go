@@ -3,6 +3,7 @@ package tf
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -979,8 +980,26 @@ func reserveJSON(b []byte) []byte {
 // appendJSONString appends s as encoding/json writes a string: quoted,
 // with <, > and & escaped. Strings of plain printable ASCII are written as
 // they are; any other is left to encoding/json.
+// jsonSpecial8 reports whether one of the eight bytes in x is one that
+// appendJSONString cannot copy as it is (a control character, DEL or
+// non-ASCII, '"', '\\', '<', '>', '&'), eight bytes at a time: the
+// byte-wise look was 2.6% of validate's instructions on 200 routes.
+func jsonSpecial8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	if x&hi != 0 {
+		return true
+	}
+	zero := func(v uint64) uint64 { return (v - lo) & ^v & hi }
+	// With no byte >= 0x80, x - lo*n borrows into a byte's top bit just
+	// where that byte is < n.
+	return (x-lo*0x20)&^x&hi|zero(x^(lo*0x7f))|zero(x^(lo*'"'))|zero(x^(lo*'\\'))|zero(x^(lo*'<'))|zero(x^(lo*'>'))|zero(x^(lo*'&')) != 0
+}
+
 func appendJSONString(b []byte, s string) ([]byte, error) {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s) && !jsonSpecial8(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))); i += 8 {
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, err := json.Marshal(s)
 			if err != nil {
