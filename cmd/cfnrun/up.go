@@ -31,7 +31,7 @@ import (
 func upCommand() command {
 	c := command{
 		name:    "up",
-		summary: "serve the template's REST APIs as a local HTTP/2 gateway (h2c, h2 over TLS, HTTP/1.1)",
+		summary: "serve the template's REST and HTTP APIs as a local HTTP/2 gateway (h2c, h2 over TLS, HTTP/1.1)",
 		usage:   "cfnrun up [flags] [FILE...]",
 		example: "cfnrun up                      # the article's template with a demo backend\n" +
 			"curl --http2-prior-knowledge http://127.0.0.1:8080/prod/myresource\n" +
