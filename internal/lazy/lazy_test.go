@@ -41,7 +41,7 @@ func TestRegexp(t *testing.T) {
 	if !word.Get().MatchString("abc") || word.Get().MatchString("a1") {
 		t.Fatalf("%q matches wrongly", word.Pattern)
 	}
-	if word.Get() != word.Get() {
+	if first, again := word.Get(), word.Get(); first != again {
 		t.Fatal("compiled twice")
 	}
 }
