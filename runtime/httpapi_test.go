@@ -191,6 +191,38 @@ func TestHTTPAPILambda(t *testing.T) {
 	}
 }
 
+// TestHTTPAPIPayload10Path: a payload format 1.0 event's requestContext.path
+// is the request's path with the stage prefix a named stage has in the URL,
+// and without one on the $default stage, which has none (the 1.0 example in
+// AWS's "Create AWS Lambda proxy integrations for HTTP APIs": path "/my/path"
+// with stage "$default").
+func TestHTTPAPIPayload10Path(t *testing.T) {
+	needNode(t)
+	for _, tc := range []struct{ stage, url, want string }{
+		{model.StageDefault, "/v1/x", "/v1/x"},
+		{"prod", "/prod/v1/x", "/prod/v1/x"},
+	} {
+		t.Run(tc.stage, func(t *testing.T) {
+			b := newHTTPTB("httpapi010", stage(tc.stage, nil))
+			b.route("GET", "/v1/x", httpLambda("fn", "1.0"))
+			b.t.Functions = []*model.Function{httpFunction("fn")}
+			r, _ := lambdaGateway(t, b.build(), nil)
+			res := do(t, slowClient(t), "GET", "http://"+r.http+tc.url, nil)
+			if res.status != 200 {
+				t.Fatalf("GET %s: %d %s\n%s", tc.url, res.status, res.body, r.logs.String())
+			}
+			var ev map[string]any
+			if err := json.Unmarshal([]byte(res.body), &ev); err != nil {
+				t.Fatalf("event: %v\n%s", err, res.body)
+			}
+			rc, _ := ev["requestContext"].(map[string]any)
+			if ev["version"] != "1.0" || ev["path"] != "/v1/x" || rc["path"] != tc.want || rc["stage"] != tc.stage {
+				t.Errorf("version %v path %v requestContext.path %v stage %v, want 1.0 /v1/x %s %s", ev["version"], ev["path"], rc["path"], rc["stage"], tc.want, tc.stage)
+			}
+		})
+	}
+}
+
 func TestHTTPAPIRoutingAndStages(t *testing.T) {
 	needNode(t)
 	b := newHTTPTB("httpapi002", stage("prod", nil))

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 // The Lambda proxy integration (AWS_PROXY), REST API flavour: the event API
@@ -317,8 +319,14 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 	b = appendJSONString(b, e.extendedID)
 	b = append(b, `,"requestTime":"`...)
 	b = appendRequestTime(b, e.start)
-	b = append(b, `","path":"/`...)
-	b = appendJSONEscaped(b, e.stage)
+	b = append(b, `","path":"`...)
+	if e.stage != model.StageDefault {
+		// An HTTP API's $default stage has no place in the URL, so
+		// none in the path (payload format 1.0); REST stage names
+		// cannot be "$default".
+		b = append(b, '/')
+		b = appendJSONEscaped(b, e.stage)
+	}
 	b = appendJSONEscaped(b, e.path)
 	b = append(b, '"')
 	b = append(b, `,"accountId":`...)
