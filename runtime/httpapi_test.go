@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -632,6 +633,52 @@ func TestParseHTTPResponse(t *testing.T) {
 		if (err != nil) != tc.err || err == nil && (hr.status != tc.status || string(hr.body) != tc.body) {
 			t.Errorf("%s: %d %q %v", tc.in, hr.status, hr.body, err)
 		}
+	}
+}
+
+// TestHTTPResponseReadersAgree: the allocation-free reader of 2.0 answers
+// (respScratch.parseHTTP) and the general one (parseHTTPResponse) give the
+// same status, body and headers (as a multiset: the fast reader keeps the
+// answer's key order, the general one sorts) for every answer the fast one
+// takes, so which reader ran never shows to a client.
+func TestHTTPResponseReadersAgree(t *testing.T) {
+	taken := 0
+	for _, in := range []string{
+		`{"statusCode":200,"body":"hello","headers":{"Content-Type":"text/plain"},"multiValueHeaders":{"MyCustomHeader":["Value1","Value2"]}}`,
+		`{"statusCode":200,"body":"hello","headers":{"Content-Type":"text/plain","MyCustomHeader":"Custom"},"multiValueHeaders":{"MyCustomHeader":["Value1","Value2"]}}`,
+		`{"multiValueHeaders":{"X":["1"]},"headers":{"X":"0","n":5,"b":true},"statusCode":"201","cookies":["a=1; Path=/","b=2"],"body":"made"}`,
+		`{"statusCode":200,"body":"aGk=","isBase64Encoded":true,"headers":{"content-type":"image/png"}}`,
+		`{"statusCode":204,"headers":null,"multiValueHeaders":null,"cookies":null,"body":null}`,
+		`{"statusCode":302,"headers":{"location":"/x"}}`,
+	} {
+		sc := respScratchPool.Get().(*respScratch)
+		fast, ok := sc.parseHTTP([]byte(in), nil)
+		if !ok {
+			// Declined (a number as a header value, say): the general
+			// reader answers alone, nothing to compare.
+			sc.release()
+			continue
+		}
+		taken++
+		fast.headers = slices.Clone(fast.headers)
+		fast.body = slices.Clone(fast.body)
+		sc.release()
+		gen, err := parseHTTPResponse([]byte(in))
+		if err != nil {
+			t.Errorf("%s: general reader: %v", in, err)
+			continue
+		}
+		sortPairs := func(h [][2]string) [][2]string {
+			h = append([][2]string{}, h...)
+			slices.SortStableFunc(h, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+			return h
+		}
+		if fast.status != gen.status || string(fast.body) != string(gen.body) || !cmp.Equal(sortPairs(fast.headers), sortPairs(gen.headers)) {
+			t.Errorf("%s:\nfast    %d %q %q\ngeneral %d %q %q", in, fast.status, fast.body, fast.headers, gen.status, gen.body, gen.headers)
+		}
+	}
+	if taken < 5 {
+		t.Errorf("the fast reader took %d of the answers; the test compares nothing", taken)
 	}
 }
 
