@@ -22,7 +22,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 	"github.com/cfnrun/cfnrun/runtime/lambda"
 )
 
@@ -124,13 +123,7 @@ func appendHTTPEvent(b []byte, e *httpEvent) []byte {
 		b = append(b, ']')
 	}
 	sc := scratchPool.Get().(*scratch)
-	defer func() {
-		clear(sc.keys)
-		sc.keys = sc.keys[:0]
-		clear(sc.pairs)
-		sc.pairs = sc.pairs[:0]
-		scratchPool.Put(sc)
-	}()
+	defer sc.release()
 	// Headers, lower case, sorted; the gateway's own after the client's.
 	keys := sc.keys
 	conn := r.Header["Connection"]
@@ -370,7 +363,6 @@ func (rs *reqState) httpEvent(body []byte) httpEvent {
 
 // serveHTTPLambda runs a Lambda proxy integration with payload format 2.0.
 func (g *Gateway) serveHTTPLambda(w http.ResponseWriter, r *http.Request, rs *reqState) error {
-	ep := rs.ep
 	body, kind := g.readBody(w, r)
 	if kind != errNone {
 		return rs.fail(kind, "reading the request body")
@@ -378,26 +370,11 @@ func (g *Gateway) serveHTTPLambda(w http.ResponseWriter, r *http.Request, rs *re
 	ev := rs.httpEvent(body)
 	bp := eventPool.Get().(*[]byte)
 	*bp = appendHTTPEvent((*bp)[:0], &ev)
-	if ep.detach && len(body) == 0 {
-		if st, ok := g.cfg.Lambda.(lambdaStarter); ok && h2.Detach(w) {
-			// As serveLambdaProxy: answered by whichever goroutine
-			// learns the outcome (lambdaDone, which maps a payload2
-			// endpoint's answer with httpLambdaAnswer).
-			rs.w, rs.event = w, bp
-			if rs.onLambda == nil {
-				rs.onLambda = rs.lambdaDone
-			}
-			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: ev.traceID}, ep.timeout, rs.onLambda)
-			return errDetached
-		}
-	}
-	res, err := g.invoke(rs, ep.fn, *bp, false)
+	// Detached, lambdaDone maps a payload2 endpoint's answer with
+	// httpLambdaAnswer.
+	res, err := g.sendEvent(w, rs, bp, ev.traceID, len(body) == 0)
 	if err != nil {
-		// An invocation cut short goes on with the event: not reused.
 		return err
-	}
-	if cap(*bp) <= 1<<20 {
-		eventPool.Put(bp)
 	}
 	return g.httpLambdaAnswer(w, rs, &res)
 }

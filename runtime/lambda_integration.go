@@ -145,9 +145,38 @@ func (g *Gateway) functionFailed(rs *reqState, res *lambda.Result) error {
 	return rs.fail(errBadGateway, "function "+rs.ep.fn+" failed ("+res.ErrorType+")")
 }
 
+// sendEvent sends the proxy event in *bp (from eventPool) to rs's
+// function. A request without a body, on an endpoint that allows it, is
+// detached: the HTTP/2 connection's reader goes on, and whichever goroutine
+// learns the outcome answers (rs.onLambda, lambdaDone by default);
+// sendEvent then returns errDetached. Otherwise it waits for the result and
+// puts the buffer back, except when the invocation was cut short (the
+// timeout, the client): it goes on in the background with the event, whose
+// buffer is then not reused.
+func (g *Gateway) sendEvent(w http.ResponseWriter, rs *reqState, bp *[]byte, traceID string, noBody bool) (lambda.Result, error) {
+	ep := rs.ep
+	if ep.detach && noBody {
+		if st, ok := g.cfg.Lambda.(lambdaStarter); ok && h2.Detach(w) {
+			rs.w, rs.event = w, bp
+			if rs.onLambda == nil {
+				rs.onLambda = rs.lambdaDone
+			}
+			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: traceID}, ep.timeout, rs.onLambda)
+			return lambda.Result{}, errDetached
+		}
+	}
+	res, err := g.invoke(rs, ep.fn, *bp, false)
+	if err != nil {
+		return res, err
+	}
+	if cap(*bp) <= 1<<20 {
+		eventPool.Put(bp)
+	}
+	return res, nil
+}
+
 // serveLambdaProxy runs an AWS_PROXY integration.
 func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *reqState) error {
-	ep := rs.ep
 	body, kind := g.readBody(w, r)
 	if kind != errNone {
 		return rs.fail(kind, "reading the request body")
@@ -155,27 +184,9 @@ func (g *Gateway) serveLambdaProxy(w http.ResponseWriter, r *http.Request, rs *r
 	bp := eventPool.Get().(*[]byte)
 	ev := rs.proxyEvent(body)
 	*bp = appendProxyEvent((*bp)[:0], &ev)
-	if ep.detach && len(body) == 0 {
-		if st, ok := g.cfg.Lambda.(lambdaStarter); ok && h2.Detach(w) {
-			// Answered by whichever goroutine learns the outcome
-			// (lambdaDone); this one, the HTTP/2 connection's reader,
-			// goes on.
-			rs.w, rs.event = w, bp
-			if rs.onLambda == nil {
-				rs.onLambda = rs.lambdaDone
-			}
-			st.Start(ep.fn, *bp, lambda.InvokeOptions{TraceID: ev.traceID}, ep.timeout, rs.onLambda)
-			return errDetached
-		}
-	}
-	res, err := g.invoke(rs, ep.fn, *bp, false)
+	res, err := g.sendEvent(w, rs, bp, ev.traceID, len(body) == 0)
 	if err != nil {
-		// An invocation cut short by the timeout or the client goes on in
-		// the background with the event: its buffer is not reused.
 		return err
-	}
-	if cap(*bp) <= 1<<20 {
-		eventPool.Put(bp)
 	}
 	return g.proxyAnswer(w, r, rs, &res)
 }

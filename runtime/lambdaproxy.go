@@ -76,6 +76,16 @@ type queryPair struct{ k, v string }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{keys: make([]string, 0, 32), pairs: make([]queryPair, 0, 16)} }}
 
+// release empties sc, dropping the strings it points to, and puts it back
+// in scratchPool.
+func (sc *scratch) release() {
+	clear(sc.keys)
+	sc.keys = sc.keys[:0]
+	clear(sc.pairs)
+	sc.pairs = sc.pairs[:0]
+	scratchPool.Put(sc)
+}
+
 // Request headers API Gateway does not pass to the function: its own
 // framing, and hop-by-hop headers.
 func droppedRequestHeader(k string) bool {
@@ -115,13 +125,7 @@ func namedByConnection(conn []string, k string) bool {
 // are sorted by key so events are reproducible.
 func appendProxyEvent(b []byte, e *proxyEvent) []byte {
 	sc := scratchPool.Get().(*scratch)
-	defer func() {
-		clear(sc.keys)
-		sc.keys = sc.keys[:0]
-		clear(sc.pairs)
-		sc.pairs = sc.pairs[:0]
-		scratchPool.Put(sc)
-	}()
+	defer sc.release()
 	r := e.r
 
 	b = append(b, `{"resource":`...)
