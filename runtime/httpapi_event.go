@@ -13,7 +13,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -322,18 +321,7 @@ func textBody(contentType string, body []byte) bool {
 // httpEvent fills the 2.0 event of this request.
 func (rs *reqState) httpEvent(body []byte) httpEvent {
 	r := rs.r
-	ip := clientIP(r)
-	fwd := ip
-	if prior := r.Header["X-Forwarded-For"]; len(prior) > 0 {
-		fwd = strings.Join(prior, ", ") + ", " + ip
-	}
-	proto, port := "http", "80"
-	if r.TLS != nil {
-		proto, port = "https", "443"
-	}
-	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
-		port = rs.g.portString(a.Port)
-	}
+	ip, fwd, proto, port := rs.forwarded()
 	raw := rs.rest
 	if raw == "" {
 		raw = "/"

@@ -281,21 +281,30 @@ func (g *Gateway) proxyAnswer(w http.ResponseWriter, r *http.Request, rs *reqSta
 	return nil
 }
 
-// proxyEvent fills the proxy event of this request.
-func (rs *reqState) proxyEvent(body []byte) proxyEvent {
+// forwarded is what a Lambda proxy event says of the client and the
+// listener: the client's address, X-Forwarded-For with it appended, and
+// X-Forwarded-Proto and -Port.
+func (rs *reqState) forwarded() (ip, fwd, proto, port string) {
 	r := rs.r
-	ip := clientIP(r)
-	fwd := ip
+	ip = clientIP(r)
+	fwd = ip
 	if prior := r.Header["X-Forwarded-For"]; len(prior) > 0 {
 		fwd = strings.Join(prior, ", ") + ", " + ip
 	}
-	proto, port := "http", "80"
+	proto, port = "http", "80"
 	if r.TLS != nil {
 		proto, port = "https", "443"
 	}
 	if a, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
 		port = rs.g.portString(a.Port)
 	}
+	return ip, fwd, proto, port
+}
+
+// proxyEvent fills the proxy event of this request.
+func (rs *reqState) proxyEvent(body []byte) proxyEvent {
+	r := rs.r
+	ip, fwd, proto, port := rs.forwarded()
 	ev := proxyEvent{
 		r: r, names: requestSpelling(r), method: rs.method, resource: rs.resourcePath(), path: rs.rest, stage: rs.stage.name,
 		stageVars: rs.stage.vars, params: &rs.ps, requestID: rs.requestID(), extendedID: rs.apigwID(),
