@@ -219,6 +219,7 @@ func (l *lowerer) lowerHTTPAPIs() {
 	}
 	integrations := map[string]*model.Integration{}
 	owners := map[string]*model.RestAPI{}
+	integrationIDs := map[string]string{}
 	for _, r := range l.live("AWS::ApiGatewayV2::Integration") {
 		p := l.propsOf(r)
 		api := apiOf(p, "integration")
@@ -230,6 +231,7 @@ func (l *lowerer) lowerHTTPAPIs() {
 			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"), Range: r.keyRange, Props: p.ranges()}
 		l.httpIntegration(in, r.id, true)
 		integrations[r.attrs["Ref"]] = in
+		integrationIDs[r.attrs["Ref"]] = r.id
 		owners[r.attrs["Ref"]] = api
 	}
 	for _, r := range l.live("AWS::ApiGatewayV2::Authorizer") {
@@ -253,6 +255,11 @@ func (l *lowerer) lowerHTTPAPIs() {
 			in := integrations[id]
 			switch {
 			case unresolved(target):
+			case !isInteg && integrations[target] != nil:
+				// !Ref MyIntegration alone: the integration is right, the
+				// "integrations/" prefix AWS requires is what is missing.
+				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, fmt.Sprintf("Write Target: !Join [/, [integrations, !Ref %s]].", integrationIDs[target]),
+					"Target is the id of integration %s without the \"integrations/\" prefix that AWS requires", integrationIDs[target])
 			case !isInteg:
 				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Write Target: !Join [/, [integrations, !Ref MyIntegration]].",
 					"Target %q is not integrations/ID", target)

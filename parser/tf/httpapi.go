@@ -89,6 +89,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 	}
 	integrations := map[string]*model.Integration{}
 	owners := map[string]*model.RestAPI{}
+	integrationAddrs := map[string]string{}
 	for _, in := range byType["aws_apigatewayv2_integration"] {
 		api := apiOf(in)
 		if api == nil {
@@ -99,6 +100,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
 		lw.httpIntegration(in, ig)
 		integrations[in.attrs["id"]] = ig
+		integrationAddrs[in.attrs["id"]] = in.addr
 		owners[in.attrs["id"]] = api
 	}
 	for _, in := range byType["aws_apigatewayv2_authorizer"] {
@@ -131,6 +133,12 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			target := in.str("target")
 			id, isInteg := strings.CutPrefix(target, "integrations/")
 			switch ig := integrations[id]; {
+			case !isInteg && integrations[target] != nil:
+				// aws_apigatewayv2_integration.x.id alone: the integration is
+				// right, the "integrations/" prefix AWS requires is missing.
+				addr := integrationAddrs[target]
+				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, fmt.Sprintf("Write target = \"integrations/${%s.id}\".", addr),
+					"target is the id of %s without the \"integrations/\" prefix that AWS requires", addr))
 			case !isInteg || ig == nil:
 				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Write target = \"integrations/${aws_apigatewayv2_integration.x.id}\" with an integration of this configuration.",
 					"target %q names no integration of this configuration", target))
