@@ -531,14 +531,26 @@ func (c *jwksCache) keys(ctx context.Context, issuer, kid string) ([]jwt.Key, er
 	}
 	c.byIss[issuer] = next
 	c.mu.Unlock()
-	// Not the request's cancellation: its answer is kept for every
-	// request to the issuer (fetch bounds it with jwksTimeout).
-	keys, err := c.fetch(context.WithoutCancel(ctx), issuer)
-	c.mu.Lock()
-	c.byIss[issuer] = &issuerKeys{keys: keys, fetched: time.Now(), err: err}
-	close(next.pending)
-	c.mu.Unlock()
-	return keys, err
+	// The fetch runs apart from the request that started it: its answer is
+	// kept for every request to the issuer, so it is not cut short by this
+	// request's cancellation (fetch bounds it with jwksTimeout), and this
+	// request stops waiting for it when its client goes away, as the
+	// requests that wait on pending above do.
+	var keys []jwt.Key
+	var err error
+	go func() {
+		keys, err = c.fetch(context.WithoutCancel(ctx), issuer)
+		c.mu.Lock()
+		c.byIss[issuer] = &issuerKeys{keys: keys, fetched: time.Now(), err: err}
+		close(next.pending)
+		c.mu.Unlock()
+	}()
+	select {
+	case <-next.pending:
+		return keys, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 func (c *jwksCache) fetch(ctx context.Context, issuer string) ([]jwt.Key, error) {

@@ -49,6 +49,53 @@ func TestJWKSFetchOutlivesCanceledRequest(t *testing.T) {
 	}
 }
 
+// The request that starts a fetch stops waiting for it when its client
+// goes away, as the requests that queue behind the fetch do; the fetch
+// itself goes on and its answer serves the next request.
+func TestJWKSStarterStopsWaitingWhenCanceled(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid := jwt.KeyID(&priv.PublicKey)
+	release := make(chan struct{})
+	var issuer string
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/openid-configuration":
+			<-release // the identity provider answers only when the test says so
+			json.NewEncoder(w).Encode(map[string]string{"issuer": issuer, "jwks_uri": issuer + "/keys"})
+		case "/keys":
+			w.Write(jwt.JWKS(jwt.Key{ID: kid, Alg: "RS256", Pub: &priv.PublicKey}))
+		}
+	}))
+	t.Cleanup(idp.Close)
+	issuer = idp.URL
+
+	c := newJWKSCache()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.keys(ctx, issuer, kid)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if err != context.Canceled {
+			t.Errorf("canceled request: err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		close(release)
+		t.Fatal("the request that started the fetch still waits for the identity provider after its client went away")
+	}
+	close(release)
+	keys, err := c.keys(context.Background(), issuer, kid)
+	if err != nil || len(keys) != 1 || keys[0].ID != kid {
+		t.Fatalf("keys after the fetch = %v, %v; want the issuer's key", keys, err)
+	}
+}
+
 // Requests to an issuer whose keys are being fetched wait for that one
 // fetch (the identity provider sees one discovery request), and a request
 // to another issuer does not wait behind it.
