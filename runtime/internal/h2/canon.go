@@ -91,3 +91,18 @@ func seenBefore(fields []hpack.HeaderField, i int, h http.Header, k string) bool
 	}
 	return false
 }
+
+// seenBeforeReq is seenBefore for the server's decoded request fields.
+func seenBeforeReq(fields []reqField, i int, h http.Header, k string) bool {
+	if len(fields) > dupScanMax {
+		_, ok := h[k]
+		return ok
+	}
+	name := fields[i].name
+	for _, pf := range fields[:i] {
+		if pf.name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -5,10 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"golang.org/x/net/http2"
-	"golang.org/x/net/http2/hpack"
 )
 
 // The server decodes header blocks itself instead of through the Framer's
@@ -45,7 +43,7 @@ type fieldBlock struct {
 	hasPriority bool
 	priority    http2.PriorityParam
 	// fields holds the pseudo-headers first, then the regular ones.
-	fields  []hpack.HeaderField
+	fields  []reqField
 	nPseudo int
 	// size is the list's size as RFC 9113 §6.5.2 counts it (name, value
 	// and 32 bytes per field).
@@ -57,14 +55,14 @@ type fieldBlock struct {
 
 func (b *fieldBlock) pseudo(name string) string {
 	for _, hf := range b.fields[:b.nPseudo] {
-		if hf.Name[1:] == name {
-			return hf.Value
+		if hf.name[1:] == name {
+			return hf.value
 		}
 	}
 	return ""
 }
 
-func (b *fieldBlock) regular() []hpack.HeaderField { return b.fields[b.nPseudo:] }
+func (b *fieldBlock) regular() []reqField { return b.fields[b.nPseudo:] }
 
 var (
 	errPseudoAfterRegular = errors.New("pseudo-header after a regular header")
@@ -78,34 +76,6 @@ var errCalm = http2.ConnectionError(http2.ErrCodeEnhanceYourCalm)
 
 // maxHeaderList is the largest header list accepted (before a 431).
 func (s *Server) maxHeaderList() uint32 { return s.MaxHeaderBytes + headerSlack }
-
-// emitField collects a decoded field into c.hb.
-func (c *conn) emitField(hf hpack.HeaderField) {
-	b := &c.hb
-	pseudo := strings.HasPrefix(hf.Name, ":")
-	switch {
-	case !ValidFieldValue(hf.Value):
-		b.invalid = errBadHeaderValue
-	case pseudo && len(b.fields) > b.nPseudo:
-		b.invalid = errPseudoAfterRegular
-	case !pseudo && !validWireName(hf.Name):
-		b.invalid = errBadHeaderName
-	}
-	if b.invalid != nil {
-		c.hdec.SetEmitEnabled(false) // decoding goes on, for the table's sake
-		return
-	}
-	b.size += hf.Size()
-	if b.size > c.srv.maxHeaderList() {
-		b.tooLarge = true
-		c.hdec.SetEmitEnabled(false)
-		return
-	}
-	if pseudo {
-		b.nPseudo++
-	}
-	b.fields = append(b.fields, hf)
-}
 
 // readHeaders decodes the header block that f starts, reading its
 // CONTINUATION frames. The result is valid until the next call. A block
@@ -125,37 +95,46 @@ func (c *conn) readHeaders(f *http2.HeadersFrame) (*fieldBlock, error) {
 	if c.hdec == nil {
 		c.newDecoder()
 	}
-	c.hdec.SetEmitEnabled(true)
 	maxBlock := int(c.srv.maxHeaderList()) * maxBlockFactor
 	frag, ended := f.HeaderBlockFragment(), f.HeadersEnded()
-	total, conts := 0, 0
-	for {
-		total += len(frag)
-		if total > maxBlock {
-			return nil, c.calm(abuseHeaderBlock)
-		}
-		if _, err := c.hdec.Write(frag); err != nil {
-			return nil, http2.ConnectionError(http2.ErrCodeCompression)
-		}
-		if ended {
-			break
-		}
-		// The Framer guarantees that only CONTINUATION frames of this
-		// stream come next (anything else is a connection error).
-		next, err := c.fr.ReadFrame()
-		if err != nil {
-			return nil, err
-		}
-		cf, ok := next.(*http2.ContinuationFrame)
-		if !ok {
-			return nil, http2.ConnectionError(http2.ErrCodeProtocol)
-		}
-		if conts++; conts > maxContinuations {
-			return nil, c.calm(abuseHeaderBlock)
-		}
-		frag, ended = cf.HeaderBlockFragment(), cf.HeadersEnded()
+	if len(frag) > maxBlock {
+		return nil, c.calm(abuseHeaderBlock)
 	}
-	if err := c.hdec.Close(); err != nil {
+	block := frag
+	if !ended {
+		// The block goes on in CONTINUATION frames: gather it (the
+		// Framer reuses its buffer), then decode it whole.
+		buf := append(c.hdec.buf[:0], frag...)
+		conts := 0
+		for !ended {
+			// The Framer guarantees that only CONTINUATION frames of
+			// this stream come next (anything else is a connection
+			// error).
+			next, err := c.fr.ReadFrame()
+			if err != nil {
+				return nil, err
+			}
+			cf, ok := next.(*http2.ContinuationFrame)
+			if !ok {
+				return nil, http2.ConnectionError(http2.ErrCodeProtocol)
+			}
+			if conts++; conts > maxContinuations {
+				return nil, c.calm(abuseHeaderBlock)
+			}
+			frag, ended = cf.HeaderBlockFragment(), cf.HeadersEnded()
+			if len(buf)+len(frag) > maxBlock {
+				return nil, c.calm(abuseHeaderBlock)
+			}
+			buf = append(buf, frag...)
+		}
+		block = buf
+		if cap(buf) <= 16<<10 {
+			c.hdec.buf = buf // kept for the next such block
+		} else {
+			c.hdec.buf = nil
+		}
+	}
+	if err := c.decodeBlock(block); err != nil {
 		return nil, http2.ConnectionError(http2.ErrCodeCompression)
 	}
 	if b.invalid != nil {
@@ -172,13 +151,13 @@ func (c *conn) readHeaders(f *http2.HeadersFrame) (*fieldBlock, error) {
 func (b *fieldBlock) checkPseudos() error {
 	ps := b.fields[:b.nPseudo]
 	for i, hf := range ps {
-		switch hf.Name {
+		switch hf.name {
 		case ":method", ":path", ":scheme", ":authority", ":protocol":
 		default:
 			return errBadPseudo
 		}
 		for _, prev := range ps[:i] {
-			if prev.Name == hf.Name {
+			if prev.name == hf.name {
 				return errBadPseudo
 			}
 		}

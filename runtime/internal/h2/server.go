@@ -41,7 +41,6 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
-	"golang.org/x/net/http2/hpack"
 )
 
 // Server serves HTTP/2 connections whose preface has not been read yet.
@@ -221,7 +220,7 @@ type conn struct {
 	// a buffer that large, so it is replaced when the connection idles.
 	bigFrame    bool
 	freshFramer bool // replace fr at the next idle moment
-	hdec        *hpack.Decoder
+	hdec        *hdecoder
 	hb          fieldBlock
 	ab          abuse
 	ctx         context.Context
@@ -385,12 +384,7 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 }
 
 // newDecoder makes the connection's HPACK decoder.
-func (c *conn) newDecoder() {
-	c.hdec = hpack.NewDecoder(4096, c.emitField)
-	// A string may decode to 8/5 of its Huffman-coded size; the block
-	// bound stops the read first.
-	c.hdec.SetMaxStringLength(int(c.srv.maxHeaderList()) * maxBlockFactor * 2)
-}
+func (c *conn) newDecoder() { c.hdec = newHdecoder() }
 
 // newFramer makes the frame reader (the writer side is unused).
 func (c *conn) newFramer() {
@@ -1304,40 +1298,31 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
 	for i, hf := range fields {
-		switch hf.Name {
+		switch hf.name {
 		case "cookie":
-			cookies = append(cookies, hf.Value)
+			cookies = append(cookies, hf.value)
 			continue
 		case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade":
 			// Connection-specific fields are malformed in HTTP/2
 			// (RFC 9113 §8.2.2).
 			return errors.New("connection-specific header field")
 		case "te":
-			if hf.Value != "trailers" {
+			if hf.value != "trailers" {
 				return errors.New(`te other than "trailers"`)
 			}
 		}
-		if hf.Name == "host" && authority == "" {
-			authority = hf.Value
+		if hf.name == "host" && authority == "" {
+			authority = hf.value
 		}
-		k := commonCanonical(hf.Name)
+		k := hf.canon
 		if k == "" {
-			var ok bool
-			if k, ok = c.canon[hf.Name]; !ok {
-				k = http.CanonicalHeaderKey(hf.Name)
-				if c.canon == nil {
-					c.canon = map[string]string{}
-				}
-				if len(c.canon) < 256 && len(hf.Name) <= 64 {
-					c.canon[hf.Name] = k
-				}
-			}
+			k = c.canonical(hf.name)
 		}
-		if seenBefore(fields, i, h, k) {
-			h[k] = append(h[k], hf.Value)
+		if seenBeforeReq(fields, i, h, k) {
+			h[k] = append(h[k], hf.value)
 			continue
 		}
-		vals[i] = hf.Value
+		vals[i] = hf.value
 		h[k] = vals[i : i+1 : i+1]
 	}
 	if len(cookies) > 0 {
