@@ -147,7 +147,7 @@ func (api *RestAPI) Finalize() {
 		}
 		slices.SortFunc(r.Methods, func(a, b *Method) int { return cmp.Compare(a.HTTPMethod, b.HTTPMethod) })
 		for _, m := range r.Methods {
-			m.ApplyDefaults()
+			m.applyDefaults(api.IsHTTP())
 			slices.SortFunc(m.MethodResponses, func(a, b MethodResponse) int { return cmp.Compare(a.StatusCode, b.StatusCode) })
 			if m.Integration != nil {
 				SortIntegrationResponses(m.Integration.Responses)
@@ -155,7 +155,7 @@ func (api *RestAPI) Finalize() {
 		}
 	}
 	if m := api.DefaultRoute; m != nil {
-		m.ApplyDefaults()
+		m.applyDefaults(api.IsHTTP())
 	}
 	for _, r := range api.Resources {
 		slices.SortFunc(r.Children, func(a, b *Resource) int { return cmp.Compare(a.PathPart, b.PathPart) })
@@ -234,7 +234,13 @@ func (t *Template) Node(a string) *Node {
 // ApplyDefaults fills what AWS fills when a property is omitted, so both
 // front ends produce the same model for the same API. Finalize calls it for
 // every method of the tree.
-func (m *Method) ApplyDefaults() {
+func (m *Method) ApplyDefaults() { m.applyDefaults(false) }
+
+// applyDefaults is ApplyDefaults for a REST API's method, or for an HTTP
+// API's route when http is set: HTTP APIs have no mapping templates, so
+// their integrations get no PassthroughBehavior (AWS documents it for
+// WebSocket APIs only) and none is shown for them.
+func (m *Method) applyDefaults(http bool) {
 	m.HTTPMethod = strings.ToUpper(m.HTTPMethod)
 	if m.AuthorizationType == "" {
 		m.AuthorizationType = "NONE"
@@ -251,7 +257,7 @@ func (m *Method) ApplyDefaults() {
 	if in.TimeoutMillis == 0 {
 		in.TimeoutMillis = DefaultTimeoutMillis
 	}
-	if in.PassthroughBehavior == "" {
+	if in.PassthroughBehavior == "" && !http {
 		in.PassthroughBehavior = "WHEN_NO_MATCH"
 	}
 }
