@@ -25,6 +25,7 @@ run: build
 test:
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 	cd internal/fork/textseg15 && $(GO) test -count=1 ./...
+	cd internal/fork/yaml && $(GO) test -count=1 ./...
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -41,3 +41,6 @@ require (
 )
 
 replace github.com/apparentlymart/go-textseg/v15 => ./internal/fork/textseg15
+
+// Package initialisers built on first use (internal/fork/yaml/FORK.md).
+replace gopkg.in/yaml.v3 => ./internal/fork/yaml
