@@ -251,7 +251,6 @@ func (l *lowerer) cfnFunction(r *resource) *model.Function {
 	fn := l.newFunction(r, p)
 	fn.Runtime, fn.Handler, fn.PackageType = p.str("Runtime"), p.str("Handler"), p.str("PackageType")
 	fn.Environment = p.sub("Environment").strMap("Variables")
-	envRanges(fn, p)
 	fn.Timeout = p.integer("Timeout", 0)
 	fn.MemorySize = p.integer("MemorySize", 0)
 	fn.Architectures = p.list("Architectures")
@@ -331,7 +330,6 @@ func (l *lowerer) samFunction(r *resource) *model.Function {
 			fn.Environment[k] = v
 		}
 	}
-	envRanges(fn, p)
 	var layers []string
 	if g.node != nil {
 		layers = g.list("Layers")
@@ -413,18 +411,25 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 	}
 }
 
-// envRanges records where each environment variable is written
-// (Props["Environment.NAME"]), so findings point at the key.
-func envRanges(fn *model.Function, p *props) {
+// newFunction is the function lowered from r, whose properties p are:
+// its Props know where each property is written and, as
+// "Environment.NAME", each environment variable (functionKeys).
+func (l *lowerer) newFunction(r *resource, p *props) *model.Function {
+	fn := &model.Function{LogicalID: r.id, Name: r.attrs["Ref"], ARN: r.attrs["Arn"], Range: r.keyRange}
+	if p.node == nil || len(p.node.Fields) == 0 {
+		return fn
+	}
+	fn.Props = l.rangesOf((*functionKeys)(p.node), p.node)
+	if len(fn.Props) == 1 && fn.Props[0].Keys != nil {
+		return fn
+	}
+	// Copied (rangesOf): the variables' keys as well.
 	if vars := p.node.Get("Environment").Get("Variables"); vars != nil {
 		for _, f := range vars.Fields {
 			fn.Props.Set("Environment."+f.Key, f.KeyRange())
 		}
 	}
-}
-
-func (l *lowerer) newFunction(r *resource, p *props) *model.Function {
-	return &model.Function{LogicalID: r.id, Name: r.attrs["Ref"], ARN: r.attrs["Arn"], Range: r.keyRange, Props: p.ranges()}
+	return fn
 }
 
 // inlineFileName is the file CloudFormation writes inline code to:

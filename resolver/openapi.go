@@ -119,8 +119,10 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 					TimeoutMillis: ip.integer("timeoutInMillis", 0), RequestParameters: ip.strMap("requestParameters"), RequestTemplates: ip.strMap("requestTemplates"),
 					PassthroughBehavior: strings.ToUpper(ip.str("passthroughBehavior")), ContentHandling: ip.str("contentHandling"),
 					CacheKeyParameters: ip.list("cacheKeyParameters"), CacheNamespace: ip.str("cacheNamespace"), Range: x.KeyRange(), Props: model.Ranges{}}
-				for _, kr := range ip.ranges() {
-					in.Props.Set(openAPIIntegrationKey(kr.Key), kr.Range)
+				if ip.node != nil {
+					for i := range ip.node.Fields {
+						in.Props.Set(openAPIIntegrationKey(ip.node.Fields[i].Key), ip.node.Fields[i].KeyRange())
+					}
 				}
 				if rs := ip.node.Get("responses"); rs != nil && rs.Kind == cfn.Mapping {
 					for _, f := range rs.Fields {

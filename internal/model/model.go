@@ -665,13 +665,29 @@ type RequestValidator struct {
 // An element has a handful of properties, so a list searched in order
 // is smaller and faster to build than a map (each lowered element has
 // one, and as maps they were a tenth of a large template's resolve).
+// An element of the list may stand for many keys (KeyRange.Keys, see
+// RangesOf): their ranges are then read where the template holds them,
+// when a rule asks, instead of copied for every key of every element.
 type Ranges []KeyRange
 
-// KeyRange is where property Key was written.
+// KeyRange is where property Key was written; or, when Keys is set, where
+// each key Keys knows was written (Key and Range are then unused).
 type KeyRange struct {
 	Key   string
 	Range diag.Range
+	Keys  KeySource
 }
+
+// KeySource tells where each key of an element's properties is written,
+// for Ranges that look them up on demand (RangesOf): the CloudFormation
+// resolver's is the property mapping of the parsed template.
+type KeySource interface {
+	KeyRange(key string) (diag.Range, bool)
+}
+
+// RangesOf returns Ranges whose keys are looked up in src when asked.
+// Set adds or replaces keys in front of src's.
+func RangesOf(src KeySource) Ranges { return Ranges{{Keys: src}} }
 
 // At returns the range of property key, or fallback when unknown.
 func (r Ranges) At(key string, fallback diag.Range) diag.Range {
@@ -682,10 +698,15 @@ func (r Ranges) At(key string, fallback diag.Range) diag.Range {
 }
 
 // Lookup returns the range of property key, and whether it is known; of a
-// key recorded twice, the last.
+// key recorded twice, the last (a key Set on Ranges made by RangesOf comes
+// after all of the source's).
 func (r Ranges) Lookup(key string) (diag.Range, bool) {
 	for i := len(r) - 1; i >= 0; i-- {
-		if r[i].Key == key {
+		if r[i].Keys != nil {
+			if rng, ok := r[i].Keys.KeyRange(key); ok {
+				return rng, true
+			}
+		} else if r[i].Key == key {
 			return r[i].Range, true
 		}
 	}
@@ -695,7 +716,7 @@ func (r Ranges) Lookup(key string) (diag.Range, bool) {
 // Set records the range of property key, replacing the one known.
 func (r *Ranges) Set(key string, rng diag.Range) {
 	for i := range *r {
-		if (*r)[i].Key == key {
+		if (*r)[i].Keys == nil && (*r)[i].Key == key {
 			(*r)[i].Range = rng
 			return
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
 )
 
 func TestStableID(t *testing.T) {
@@ -139,5 +141,38 @@ func TestFinalizePaths(t *testing.T) {
 	}
 	if len(root.Children) != 1 || root.Children[0] != a {
 		t.Error("children not linked")
+	}
+}
+
+// mapKeys is a KeySource over a map, for TestRangesOf.
+type mapKeys map[string]diag.Range
+
+func (m mapKeys) KeyRange(key string) (diag.Range, bool) { r, ok := m[key]; return r, ok }
+
+// TestRangesOf: Ranges made from a source answer its keys, a key Set
+// afterwards wins over the source's, and Set does not write into the
+// source's element.
+func TestRangesOf(t *testing.T) {
+	at := func(line int) diag.Range {
+		return diag.Range{Filename: "t.yaml", Start: diag.Pos{Line: line, Column: 1}}
+	}
+	r := RangesOf(mapKeys{"Uri": at(3), "Type": at(4)})
+	if got := r.At("Uri", at(1)); got != at(3) {
+		t.Errorf("Uri at %v, want line 3", got)
+	}
+	if got := r.At("Missing", at(1)); got != at(1) {
+		t.Errorf("Missing at %v, want the fallback", got)
+	}
+	r.Set("Type", at(9))
+	r.Set("Runtime", at(10))
+	r.Set("Runtime", at(11))
+	if got, _ := r.Lookup("Type"); got != at(9) {
+		t.Errorf("Type at %v after Set, want line 9", got)
+	}
+	if got, _ := r.Lookup("Runtime"); got != at(11) {
+		t.Errorf("Runtime at %v, want line 11 (the last Set)", got)
+	}
+	if got, _ := r.Lookup("Uri"); got != at(3) || len(r) != 3 {
+		t.Errorf("Uri at %v with %d elements, want line 3 and 3 elements", got, len(r))
 	}
 }
