@@ -31,8 +31,10 @@ var (
 		Why:     "API Gateway rejects the integration or authorizer. HTTP_PROXY integrations accept only 1.0."})
 	rulePayloadFormatDefault = define(Rule{ID: "W3504", Level: "warning",
 		Summary: "HTTP API Lambda (AWS_PROXY) integration without PayloadFormatVersion",
-		Why: "API Gateway then uses 1.0, the REST-shaped event and response, while SAM's HttpApi events and the " +
-			"console use 2.0: a handler written for one format misreads the other (event.rawPath, event.requestContext.http)."})
+		Why: "API Gateway's documentation requires PayloadFormatVersion on a Lambda integration created through CloudFormation, " +
+			"the CLI or an SDK (only the console picks one, 2.0, by itself), so the deployment may be refused. cfnrun serves 1.0, " +
+			"the REST-shaped event and response that Terraform's provider sends when payload_format_version is omitted, while SAM's " +
+			"HttpApi events and the console use 2.0: a handler written for one format misreads the other (event.rawPath, event.requestContext.http)."})
 	ruleHTTPTimeout = define(Rule{ID: "E3505", Level: "error",
 		Summary: "HTTP API integration TimeoutInMillis outside 50–30000",
 		Why:     "API Gateway rejects the integration."})
@@ -110,7 +112,8 @@ func (l *lowerer) duplicateRoute(owner string, m, prev *model.Method, rng diag.R
 // Gateway does: TimeoutInMillis 30000, a Lambda function ARN as the
 // IntegrationUri of an AWS_PROXY integration becomes its invoke URI (what
 // the model's Lambda link reads), and a missing PayloadFormatVersion on
-// AWS_PROXY is 1.0 (W3504 when reported is set). HTTP_PROXY integrations
+// AWS_PROXY is served as 1.0 (W3504 when reported is set: AWS documents it as
+// required outside the console). HTTP_PROXY integrations
 // take payload format 1.0 and default to method ANY.
 func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bool) {
 	in.Type = strings.ToUpper(in.Type)
@@ -133,7 +136,7 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 		if in.PayloadFormatVersion == "" {
 			if report {
 				l.s.warnf(rulePayloadFormatDefault, in.Range, owner, "Write PayloadFormatVersion: \"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
-					"Lambda integration without PayloadFormatVersion: API Gateway sends payload format 1.0")
+					"Lambda integration without PayloadFormatVersion, which AWS documents as required outside the console; cfnrun serves payload format 1.0")
 			}
 			in.PayloadFormatVersion = "1.0"
 		}
