@@ -94,11 +94,15 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer g.recoverPanic(rs)
 	rs.start = g.requestTime(r)
 	rs.newIDs()
-	h := w.Header()
-	vals := make([]string, 2)
-	vals[0], vals[1] = rs.requestID(), rs.apigwID()
-	h["x-amzn-RequestId"] = vals[0:1:1]
-	h["x-amz-apigw-id"] = vals[1:2:2]
+	if !h2.SetHeader(w, h2.SlotRequestID, rs.requestID()) {
+		h := w.Header()
+		vals := make([]string, 2)
+		vals[0], vals[1] = rs.requestID(), rs.apigwID()
+		h["x-amzn-RequestId"] = vals[0:1:1]
+		h["x-amz-apigw-id"] = vals[1:2:2]
+	} else {
+		h2.SetHeader(w, h2.SlotApigwID, rs.apigwID())
+	}
 
 	if err := g.handle(w, r, rs); err != nil {
 		if err == errDetached {

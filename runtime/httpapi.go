@@ -27,6 +27,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 )
 
 // chttp is what an HTTP API adds to its compiled API.
@@ -268,8 +269,8 @@ func (n *rnode) endpointAt(mi int) *endpoint {
 // handleHTTPAPI is handle for a request resolve sent to an HTTP API.
 func (g *Gateway) handleHTTPAPI(w http.ResponseWriter, r *http.Request, rs *reqState, kind errKind, reason string) error {
 	h := w.Header()
-	delete(h, "x-amzn-RequestId")
-	delete(h, "x-amz-apigw-id")
+	h2.DelHeader(w, h2.SlotRequestID)
+	h2.DelHeader(w, h2.SlotApigwID)
 	h["Apigw-Requestid"] = []string{rs.apigwID()}
 	api := rs.api.http
 	if c := api.cors; c != nil && r.Header.Get("Origin") != "" {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
@@ -322,10 +323,12 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 			}
 		}
 	}
-	if ctypeVals == nil {
-		ctypeVals = []string{ctype}
+	if !h2.SetHeader(w, h2.SlotContentType, ctype) {
+		if ctypeVals == nil {
+			ctypeVals = []string{ctype}
+		}
+		h["Content-Type"] = ctypeVals
 	}
-	h["Content-Type"] = ctypeVals
 	for _, rp := range cr.headers {
 		if rp.static != nil {
 			h[rp.key] = rp.static
@@ -339,10 +342,12 @@ func (g *Gateway) writeMapped(w http.ResponseWriter, rs *reqState, cr *cresponse
 	for k, v := range ov.ResponseHeaders {
 		h.Set(k, v)
 	}
-	if lengthVals == nil {
-		lengthVals = []string{strconv.Itoa(len(body))}
+	if !h2.SetContentLength(w, int64(len(body))) {
+		if lengthVals == nil {
+			lengthVals = []string{strconv.Itoa(len(body))}
+		}
+		h["Content-Length"] = lengthVals
 	}
-	h["Content-Length"] = lengthVals
 	w.WriteHeader(status)
 	rs.status = status
 	if rs.method != "HEAD" {

@@ -107,6 +107,8 @@ type fieldName struct {
 	entry   int
 	date    bool
 	ctype   bool
+	// slotBit is 1<<s for the name of slot s (slots.go), else 0.
+	slotBit uint8
 	prefix  []byte
 }
 
@@ -171,6 +173,12 @@ var (
 	fnCacheControl  = newFieldName("Cache-Control")
 	fnVary          = newFieldName("Vary")
 )
+
+func init() {
+	for s, fn := range slotNames {
+		fn.slotBit = 1 << s
+	}
+}
 
 // responseName returns the fieldName of the response header k: the
 // common ones from a string switch (a connection's map hashed each name,

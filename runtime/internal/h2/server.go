@@ -243,13 +243,15 @@ type conn struct {
 	// request header map, which newRequest reuses.
 	spareHdr    http.Header
 	spareReqHdr http.Header
-	tableSized  bool
-	names       fieldNames
-	sendWindow  int64
-	peerInit    int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
-	peerFrame   int   // peer's SETTINGS_MAX_FRAME_SIZE
-	dirty       bool
-	werr        error
+	// slots are the inline stream's response header slots (slots.go).
+	slots      respSlots
+	tableSized bool
+	names      fieldNames
+	sendWindow int64
+	peerInit   int64 // peer's SETTINGS_INITIAL_WINDOW_SIZE
+	peerFrame  int   // peer's SETTINGS_MAX_FRAME_SIZE
+	dirty      bool
+	werr       error
 	// flushing: a flushSoon goroutine was started and has not begun
 	// its write yet. flushFn is c.flushSoon.
 	flushing atomic.Bool
@@ -1077,6 +1079,7 @@ func Detach(w http.ResponseWriter) bool {
 	if !ok || !rw.inline || rw.st.detached.Load() {
 		return false
 	}
+	rw.unslot()
 	rw.st.c.handlersDone.Add(1)
 	rw.st.detached.Store(true)
 	return true
@@ -1995,8 +1998,11 @@ type responseWriter struct {
 	sentHeader  bool
 	head        bool
 	inline      bool
-	pending     []byte
-	pbox        *[]byte // the pool's box of pending's buffer
+	// slotted: some of the response's headers are in the connection's
+	// slots (slots.go).
+	slotted bool
+	pending []byte
+	pbox    *[]byte // the pool's box of pending's buffer
 	// finished: Finish was called (a detached stream), so w is no
 	// longer its caller's (complete pools the header map).
 	finished bool
@@ -2080,9 +2086,11 @@ func (w *responseWriter) finish() bool {
 // finishLocked is finish with wmu held; it unlocks it.
 func (w *responseWriter) finishLocked() bool {
 	c := w.st.c
-	if !w.sentHeader {
-		if _, ok := w.h["Content-Length"]; !ok && !w.head {
-			w.h["Content-Length"] = []string{strconv.Itoa(len(w.pending))}
+	if !w.sentHeader && !w.head && !w.hasSlot(SlotContentLength) {
+		if _, ok := w.h["Content-Length"]; !ok {
+			if !SetContentLength(w, int64(len(w.pending))) {
+				w.h["Content-Length"] = []string{strconv.Itoa(len(w.pending))}
+			}
 		}
 	}
 	if w.inline && len(w.pending) > 0 && !w.fitsLocked(len(w.pending)) {
@@ -2164,6 +2172,7 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 	hb = appendStatus(hb, w.status)
 	hasDate := false
 	hasCT := false
+	var mapped uint8 // the slots whose names the map has
 	if c.names == nil {
 		c.names = fieldNames{}
 	}
@@ -2174,13 +2183,20 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		}
 		hasDate = hasDate || fn.date
 		hasCT = hasCT || fn.ctype
+		mapped |= fn.slotBit
 		hb = fn.appendValues(hb, vv)
+	}
+	if w.slotted {
+		var ct bool
+		hb, ct = w.appendSlots(hb, mapped)
+		hasCT = hasCT || ct
 	}
 	if !hasCT && len(w.pending) > 0 && !w.head {
 		hb = appendField(hb, "content-type", http.DetectContentType(w.pending))
 	}
 	if !hasDate {
-		hb = appendField(hb, "date", w.date())
+		hb = append(hb, fnDate.prefix...)
+		hb = appendString(hb, w.date())
 	}
 	c.hblock = hb
 	if endStream {

@@ -1,0 +1,179 @@
+package h2
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Response header slots: the few headers the gateway sets on nearly every
+// answer (its two request ids, Content-Type, Content-Length) can be given
+// to an inline stream's writer as values in fixed slots of the connection
+// instead of entries of the response header map. A map entry cost an
+// assignment (hashing the name), a lookup by finish, a step of the map
+// iteration and a name lookup when encoded — about a tenth of a MOCK
+// request's instructions; a slot costs a store and an append of its
+// prepared name.
+//
+// Only the stream running inline on the reader goroutine uses the slots,
+// and only until it is detached: Detach moves them into the map. A header
+// in both a slot and the map is sent as the map has it, and setting a slot
+// deletes the map's entry: whichever was set last is what is sent, as
+// with the map alone.
+
+// Slot names a response header that has a slot.
+type Slot uint8
+
+const (
+	SlotRequestID     Slot = iota // x-amzn-RequestId
+	SlotApigwID                   // x-amz-apigw-id
+	SlotContentType               // Content-Type
+	SlotContentLength             // Content-Length (SetContentLength)
+	nSlots
+)
+
+// slotKeys are the slots' names as header map keys, slotNames as encoded.
+var (
+	slotKeys  = [nSlots]string{"x-amzn-RequestId", "x-amz-apigw-id", "Content-Type", "Content-Length"}
+	slotNames = [nSlots]*fieldName{fnRequestID, fnApigwID, fnContentType, fnContentLength}
+)
+
+// respSlots are the slot values of the inline stream running now (reader
+// goroutine only). set has bit s for each slot given; length is Content-
+// Length's value.
+type respSlots struct {
+	set    uint8
+	v      [nSlots]string
+	length int64
+}
+
+// slotWriter returns w as this package's writer when it may use the
+// connection's slots: an inline stream's that is not detached.
+func slotWriter(w http.ResponseWriter) *responseWriter {
+	rw, ok := w.(*responseWriter)
+	if !ok || !rw.inline || rw.st.detached.Load() {
+		return nil
+	}
+	if !rw.slotted {
+		// The first slot of this stream: those of the stream before
+		// are stale.
+		rw.slotted = true
+		rw.st.c.slots.set = 0
+	}
+	return rw
+}
+
+// SetHeader sets response header s of w to the single value v, in its slot,
+// and reports true; it reports false, changing nothing, when w cannot use
+// slots (the caller sets the header map instead).
+func SetHeader(w http.ResponseWriter, s Slot, v string) bool {
+	rw := slotWriter(w)
+	if rw == nil {
+		return false
+	}
+	sl := &rw.st.c.slots
+	sl.set |= 1 << s
+	sl.v[s] = v
+	if len(rw.h) > 0 {
+		delete(rw.h, slotKeys[s])
+	}
+	return true
+}
+
+// SetContentLength is SetHeader for Content-Length n.
+func SetContentLength(w http.ResponseWriter, n int64) bool {
+	rw := slotWriter(w)
+	if rw == nil {
+		return false
+	}
+	sl := &rw.st.c.slots
+	sl.set |= 1 << SlotContentLength
+	sl.length = n
+	if len(rw.h) > 0 {
+		delete(rw.h, slotKeys[SlotContentLength])
+	}
+	return true
+}
+
+// DelHeader removes response header s of w, from its slot and its map.
+func DelHeader(w http.ResponseWriter, s Slot) {
+	if rw, ok := w.(*responseWriter); ok && rw.slotted {
+		rw.st.c.slots.set &^= 1 << s
+	}
+	delete(w.Header(), slotKeys[s])
+}
+
+// unslot moves w's slot values into its header map (Detach: the stream's
+// answer is finished elsewhere, and the slots serve the next one). The
+// map's own entries stay: they were set last.
+func (w *responseWriter) unslot() {
+	if !w.slotted {
+		return
+	}
+	w.slotted = false
+	sl := &w.st.c.slots
+	n := 0
+	for s := range nSlots {
+		if sl.set&(1<<s) != 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	vals := make([]string, n) // one backing array for the single values
+	i := 0
+	for s := range nSlots {
+		if sl.set&(1<<s) == 0 {
+			continue
+		}
+		if _, ok := w.h[slotKeys[s]]; !ok {
+			v := sl.v[s]
+			if s == SlotContentLength {
+				v = strconv.FormatInt(sl.length, 10)
+			}
+			vals[i] = v
+			w.h[slotKeys[s]] = vals[i : i+1 : i+1]
+		}
+		i++
+	}
+	sl.set = 0
+}
+
+// hasSlot reports whether w has slot s set (the map may override it).
+func (w *responseWriter) hasSlot(s Slot) bool {
+	return w.slotted && w.st.c.slots.set&(1<<s) != 0
+}
+
+// appendSlots appends w's slot fields to the header block hb but those in
+// mapped (bit s: the header map had the slot's name, which overrides
+// it), and reports whether one was Content-Type.
+func (w *responseWriter) appendSlots(hb []byte, mapped uint8) ([]byte, bool) {
+	sl := &w.st.c.slots
+	hasCT := false
+	for s := range nSlots {
+		if (sl.set&^mapped)&(1<<s) == 0 {
+			continue
+		}
+		fn := slotNames[s]
+		if s == SlotContentLength {
+			hb = append(hb, fn.prefix...)
+			hb = appendDigits(hb, sl.length)
+			continue
+		}
+		if !ValidFieldValue(sl.v[s]) {
+			continue
+		}
+		hasCT = hasCT || s == SlotContentType
+		hb = append(hb, fn.prefix...)
+		hb = appendString(hb, sl.v[s])
+	}
+	return hb, hasCT
+}
+
+// appendDigits appends n in decimal as a plain HPACK string.
+func appendDigits(hb []byte, n int64) []byte {
+	var d [20]byte
+	b := strconv.AppendInt(d[:0], n, 10)
+	hb = append(hb, byte(len(b)))
+	return append(hb, b...)
+}
