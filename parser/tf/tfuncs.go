@@ -809,30 +809,52 @@ func encodeJSON(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
 // splitJSON is the smallest collection encodeJSON writes in two halves.
 const splitJSON = 64
 
-// jsonEncoder writes values for encodeJSON. sorted holds the sorted
-// attribute names of each object type written, by its attribute-type map
-// (cty's own, read only): the instances of a resource share one object
-// type (objectBuilder), so 600 instances' names are listed and sorted once
-// instead of 600 times. split says whether a large collection may still be
-// written in two halves.
+// jsonEncoder writes values for encodeJSON. types holds what is written
+// of each object type met (jsonObject), by its attribute-type map (cty's
+// own, read only): the instances of a resource share one object type
+// (objectBuilder), so 600 instances' names are listed, sorted and quoted
+// once instead of 600 times. split says whether a large collection may
+// still be written in two halves.
 type jsonEncoder struct {
-	sorted map[unsafe.Pointer][]string
-	split  bool
+	types map[unsafe.Pointer]*jsonObject
+	split bool
 }
 
-// sortedNames returns the attribute names of atys, sorted; the slice is
-// shared: read only.
-func (e *jsonEncoder) sortedNames(atys map[string]cty.Type) []string {
+// jsonObject is an object type as encodeJSON writes it: its attribute
+// names sorted, each with its type and its key as written ("name":; nil
+// when the name is not written here: appendJSONString then decides).
+type jsonObject struct {
+	names []string
+	atys  []cty.Type
+	keys  [][]byte
+}
+
+// object returns the jsonObject of atys; shared: read only.
+func (e *jsonEncoder) object(atys map[string]cty.Type) *jsonObject {
 	key := *(*unsafe.Pointer)(unsafe.Pointer(&atys))
-	if names, ok := e.sorted[key]; ok {
-		return names
+	if o, ok := e.types[key]; ok {
+		return o
 	}
-	names := slices.Sorted(maps.Keys(atys))
-	if e.sorted == nil {
-		e.sorted = map[unsafe.Pointer][]string{}
+	o := &jsonObject{names: slices.Sorted(maps.Keys(atys))}
+	o.atys = make([]cty.Type, len(o.names))
+	o.keys = make([][]byte, len(o.names))
+	var buf []byte
+	for i, n := range o.names {
+		o.atys[i] = atys[n]
+		start := len(buf)
+		var err error
+		if buf, err = appendJSONString(buf, n); err == nil {
+			buf = append(buf, ':')
+			o.keys[i] = buf[start:len(buf):len(buf)]
+		} else {
+			buf = buf[:start]
+		}
 	}
-	e.sorted[key] = names
-	return names
+	if e.types == nil {
+		e.types = map[unsafe.Pointer]*jsonObject{}
+	}
+	e.types[key] = o
+	return o
 }
 
 func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error) {
@@ -871,10 +893,14 @@ func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error
 		}
 		return append(b, ']'), nil
 	case t.IsObjectType():
-		atys := t.AttributeTypes()
-		c := jsonCollection{obj: val, atys: atys, names: e.sortedNames(atys)}
+		c := jsonCollection{obj: val, ot: e.object(t.AttributeTypes())}
+		if ctyLayoutOK() {
+			// Known, unmarked and not null (above): cty keeps the
+			// attributes' internal values in a map.
+			c.attrs, _ = (*ctyValue)(unsafe.Pointer(&val)).v.(map[string]any)
+		}
 		b = append(b, '{')
-		b, err := e.elements(b, len(c.names), &c)
+		b, err := e.elements(b, len(c.ot.names), &c)
 		if err != nil {
 			return b, err
 		}
@@ -885,27 +911,48 @@ func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error
 }
 
 // jsonCollection is a list, set or tuple (vals, with ety or etys) or an
-// object (obj, of attribute types atys, with names sorted) being written.
+// object (obj, of type ot; attrs its attributes' internal values when cty
+// is laid out as ctyValue) being written.
 type jsonCollection struct {
 	vals  []cty.Value
 	ety   cty.Type
 	etys  []cty.Type
 	obj   cty.Value
-	atys  map[string]cty.Type
-	names []string
+	ot    *jsonObject
+	attrs map[string]any
 }
 
-// elem appends element i of c with e.
+// elem appends element i of c with e. An object's attribute is read from
+// its internal value, one map access: a null one (nil) is written as null
+// and a string as its text, as encode would write them; any other is
+// encode's. Without the map, it is objectAttr's.
 func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
 	switch {
-	case c.atys != nil:
-		k := c.names[i]
-		b, err := appendJSONString(b, k)
-		if err != nil {
-			return b, err
+	case c.ot != nil:
+		k, aty := c.ot.names[i], c.ot.atys[i]
+		if key := c.ot.keys[i]; key != nil {
+			b = append(b, key...)
+		} else {
+			var err error
+			if b, err = appendJSONString(b, k); err != nil {
+				return b, err
+			}
+			b = append(b, ':')
 		}
-		b = append(b, ':')
-		return e.encode(b, objectAttr(c.obj, k), c.atys[k])
+		if c.attrs == nil {
+			return e.encode(b, objectAttr(c.obj, k), aty)
+		}
+		iv := c.attrs[k]
+		switch x := iv.(type) {
+		case nil:
+			return append(b, "null"...), nil
+		case string:
+			if aty == cty.String {
+				return appendJSONString(b, x)
+			}
+		}
+		v := ctyValue{ty: aty, v: iv}
+		return e.encode(b, *(*cty.Value)(unsafe.Pointer(&v)), aty)
 	case c.etys != nil:
 		return e.encode(b, c.vals[i], c.etys[i])
 	}
