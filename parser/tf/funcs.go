@@ -1,12 +1,17 @@
 package tf
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"maps"
 	"strings"
+	"unsafe"
 
 	"github.com/hashicorp/go-cty-funcs/collection"
 	"github.com/hashicorp/go-cty-funcs/crypto"
@@ -50,7 +55,7 @@ func (l *loader) functions(baseDir string) map[string]function.Function {
 		"base64decode": base64DecodeFunc.Get(), "base64encode": encoding.Base64EncodeFunc, "urlencode": encoding.URLEncodeFunc,
 		"csvdecode": stdlib.CSVDecodeFunc, "jsondecode": stdlib.JSONDecodeFunc, "jsonencode": jsonEncodeFunc.Get(),
 		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc,
-		"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func,
+		"md5": hashHexFunc(md5.New), "sha1": hashHexFunc(sha1.New), "sha256": hashHexFunc(sha256.New), "sha512": hashHexFunc(sha512.New),
 		"bcrypt": unpredictable(crypto.BcryptFunc), "uuid": unpredictable(uuidV4Func()), "uuidv5": uuidV5Func(),
 		"cidrhost": cidrHostFunc.Get(), "cidrnetmask": cidrNetmaskFunc.Get(), "cidrsubnet": cidrSubnetFunc.Get(), "cidrsubnets": cidrSubnetsFunc.Get(),
 		"abspath": filesystem.AbsPathFunc, "basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
@@ -245,13 +250,35 @@ var timestampFunc = lazy.Value[function.Function]{New: func() function.Function 
 	})
 }}
 
+// hashHexFunc is md5, sha1, sha256 or sha512 as go-cty-funcs' crypto
+// package defines them (one string; the digest in lowercase hex), hashing
+// the string's bytes where they are: its functions copy the string first,
+// and a deployment's sha1(jsonencode([...])) hashes every instance of the
+// API (~190 KB of JSON for 200 routes).
+func hashHexFunc(newHash func() hash.Hash) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			h := newHash()
+			h.Write(stringBytes(args[0].AsString()))
+			return cty.StringVal(hex.EncodeToString(h.Sum(nil))), nil
+		},
+	})
+}
+
+// stringBytes is s's bytes, shared with s: read only.
+func stringBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
 // hashB64Func is base64sha256 (use512 false) or base64sha512.
 func hashB64Func(use512 bool) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "str", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			data := []byte(args[0].AsString())
+			data := stringBytes(args[0].AsString())
 			if use512 {
 				s := sha512.Sum512(data)
 				return cty.StringVal(base64.StdEncoding.EncodeToString(s[:])), nil

@@ -2,6 +2,10 @@ package tf
 
 import (
 	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -11,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-cty-funcs/crypto"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -462,6 +467,25 @@ func TestJSONSpecial8(t *testing.T) {
 		want, _ := json.Marshal(s)
 		if err != nil || string(got) != string(want) {
 			t.Errorf("appendJSONString(%q) = %s, %v; want %s", s, got, err, want)
+		}
+	}
+}
+
+// TestHashFuncsMatchCrypto: md5, sha1, sha256 and sha512, which hash the
+// string where it is, answer as go-cty-funcs' crypto functions do, on
+// known, unknown, null and refined strings.
+func TestHashFuncsMatchCrypto(t *testing.T) {
+	ours := map[string]function.Function{"md5": hashHexFunc(md5.New), "sha1": hashHexFunc(sha1.New), "sha256": hashHexFunc(sha256.New), "sha512": hashHexFunc(sha512.New)}
+	theirs := map[string]function.Function{"md5": crypto.Md5Func, "sha1": crypto.Sha1Func, "sha256": crypto.Sha256Func, "sha512": crypto.Sha512Func}
+	args := []cty.Value{cty.StringVal(""), cty.StringVal("hello"), cty.StringVal(strings.Repeat("héllo\x00", 5000)),
+		cty.UnknownVal(cty.String), cty.UnknownVal(cty.String).RefineNotNull(), cty.NullVal(cty.String), cty.NumberIntVal(3)}
+	for name, f := range ours {
+		for _, a := range args {
+			got, gotErr := f.Call([]cty.Value{a})
+			want, wantErr := theirs[name].Call([]cty.Value{a})
+			if (gotErr == nil) != (wantErr == nil) || gotErr == nil && !got.RawEquals(want) {
+				t.Errorf("%s(%#v) = %#v, %v; want %#v, %v", name, a, got, gotErr, want, wantErr)
+			}
 		}
 	}
 }
