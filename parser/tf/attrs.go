@@ -21,41 +21,19 @@ import (
 func (l *loader) exported(in *instance) cty.Value {
 	r := in.res
 	s, modelled := schemas()[r.typ]
-	size := len(in.argv) + 8
-	if modelled && !r.data {
-		size = len(s.args) + len(s.attrs) + 8 // arguments, attributes and ids: no growing
-	}
-	var obj map[string]cty.Value
-	if modelled && !r.data {
-		// cty.ObjectVal copies obj and in.attrs is made below, so every
-		// instance of a modelled type fills the same map: one map of ~30
-		// entries less per instance (8% of the bytes of 200 routes).
-		if l.exportScratch == nil {
-			l.exportScratch = make(map[string]cty.Value, size)
+	if r.data || !modelled {
+		obj := make(map[string]cty.Value, len(in.argv)+8)
+		maps.Copy(obj, in.argv)
+		if r.data {
+			return l.dataSource(in, obj)
 		}
-		obj = l.exportScratch
-		clear(obj)
-	} else {
-		obj = make(map[string]cty.Value, size)
-	}
-	for k, v := range in.argv {
-		obj[k] = v
-	}
-	if r.data {
-		return l.dataSource(in, obj)
-	}
-	if !modelled {
 		in.placeholder = true
 		v := l.placeholderObject(r.typ, r.name, r.key(), in.addr, in.argsValue(), in.mi.refAttrs[r.key()])
 		in.attrs = stringAttrs(v)
 		return v
 	}
-	for _, n := range s.argNames {
-		if _, ok := obj[n]; !ok {
-			obj[n] = cty.NullVal(cty.DynamicPseudoType)
-		}
-	}
-	str := func(n string) string { return ctyString(obj[n]) }
+	// An unset argument reads as null: "" here.
+	str := func(n string) string { return ctyString(in.argv[n]) }
 	region, acct := l.opts.Region, l.opts.AccountID
 	if s := str("region"); s != "" {
 		region = s
@@ -134,22 +112,14 @@ func (l *loader) exported(in *instance) cty.Value {
 	for k, v := range l.setsFor(in.addr) {
 		a[k] = v
 	}
-	for k, v := range a {
-		obj[k] = stringVal(v)
-	}
-	for _, extra := range s.attrs {
-		if _, ok := obj[extra]; !ok {
-			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
-		}
-	}
-	// in.attrs's size: obj holds the arguments, a's names and nulls for
-	// the rest; one pass over obj instead of a count first.
+	// in.attrs: the known primitive arguments and a's attributes.
 	in.attrs = make(map[string]string, len(in.argv)+len(a))
-	for k, x := range obj {
+	for k, x := range in.argv {
 		if x.IsKnown() && !x.IsNull() && x.Type().IsPrimitiveType() {
 			in.attrs[k] = ctyString(x)
 		}
 	}
+	maps.Copy(in.attrs, a)
 	// The instances of a resource export objects of one type, mostly.
 	ob := l.exportObjs[r]
 	if ob == nil {
@@ -158,6 +128,24 @@ func (l *loader) exported(in *instance) cty.Value {
 		}
 		ob = &objectBuilder{}
 		l.exportObjs[r] = ob
+	}
+	if v, ok := ob.exportVal(in.argv, a, s.argNames, s.attrs); ok {
+		return v
+	}
+	obj := make(map[string]cty.Value, len(s.args)+len(s.attrs)+8)
+	maps.Copy(obj, in.argv)
+	for _, n := range s.argNames {
+		if _, ok := obj[n]; !ok {
+			obj[n] = cty.NullVal(cty.DynamicPseudoType)
+		}
+	}
+	for k, v := range a {
+		obj[k] = stringVal(v)
+	}
+	for _, extra := range s.attrs {
+		if _, ok := obj[extra]; !ok {
+			obj[extra] = cty.NullVal(cty.DynamicPseudoType)
+		}
 	}
 	return ob.objectVal(obj)
 }

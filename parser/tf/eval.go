@@ -36,9 +36,6 @@ type loader struct {
 	// ahead holds the files parseAhead read and parsed, until parseFile
 	// takes them.
 	ahead map[string]*parsedAhead
-	// exportScratch is the map exported fills for each instance of a
-	// modelled type (cty.ObjectVal copies it).
-	exportScratch map[string]cty.Value
 	// exportObjs make the exported values of each resource's instances
 	// (objval.go).
 	exportObjs map[*resource]*objectBuilder

@@ -76,6 +76,52 @@ func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
 	return *(*cty.Value)(unsafe.Pointer(&out))
 }
 
+// exportVal is objectVal of an exported object (loader.exported): argv's
+// attributes, a's as strings over them, and null for each name in nulls
+// that has neither, without that map of cty values first: its values go
+// straight into the object's map. It does so only when the object has the
+// type made last (ok false otherwise, or when a name is not ASCII: the
+// caller builds the map and calls objectVal, which makes the type).
+func (b *objectBuilder) exportVal(argv map[string]cty.Value, a map[string]string, nulls ...[]string) (v cty.Value, ok bool) {
+	if b.attrs == nil || !ctyLayoutOK() {
+		return cty.NilVal, false
+	}
+	vals := make(map[string]any, len(b.attrs))
+	for k, x := range argv {
+		if _, over := a[k]; over {
+			continue
+		}
+		cv := (*ctyValue)(unsafe.Pointer(&x))
+		if t, ok := b.attrs[k]; !ok || !isASCII(k) || !t.Equals(cv.ty) {
+			return cty.NilVal, false
+		}
+		vals[k] = cv.v
+	}
+	for k, s := range a {
+		if t, ok := b.attrs[k]; !ok || t != cty.String {
+			return cty.NilVal, false
+		}
+		x := stringVal(s)
+		vals[k] = (*ctyValue)(unsafe.Pointer(&x)).v
+	}
+	for _, names := range nulls {
+		for _, n := range names {
+			if _, set := vals[n]; set {
+				continue
+			}
+			if t, ok := b.attrs[n]; !ok || t != cty.DynamicPseudoType {
+				return cty.NilVal, false
+			}
+			vals[n] = nil // null
+		}
+	}
+	if len(vals) != len(b.attrs) {
+		return cty.NilVal, false
+	}
+	out := ctyValue{ty: b.ty, v: vals}
+	return *(*cty.Value)(unsafe.Pointer(&out)), true
+}
+
 // stringVal is cty.StringVal(s). cty normalises every string to NFC, a
 // pass over it through the normalisation tables (~2% of a 200-route
 // validate's instructions went to the deployment trigger's jsonencode

@@ -295,3 +295,89 @@ func TestStringValMatchesCty(t *testing.T) {
 		t.Fatal("ASCII string not recognised")
 	}
 }
+
+// TestExportValMatchesObjectVal: exportVal, when it answers, gives what
+// cty.ObjectVal gives for the map loader.exported built before it: the
+// arguments, a's strings over them, nulls for the listed names set by
+// neither; and it answers once the builder has made the type (runs of
+// instances whose arguments keep or change their names and types).
+func TestExportValMatchesObjectVal(t *testing.T) {
+	if !ctyLayoutOK() {
+		t.Skip("cty.Value's layout differs: exportVal never answers")
+	}
+	rnd := rand.New(rand.NewPCG(5, 7))
+	argNames := []string{"name", "parent_id", "path_part", "rest_api_id", "tags"}
+	attrNames := []string{"id", "arn", "path", "name"}
+	value := func(i int) cty.Value {
+		switch rnd.IntN(6) {
+		case 0:
+			return cty.NumberIntVal(int64(i))
+		case 1:
+			return cty.UnknownVal(cty.String)
+		case 2:
+			return cty.NullVal(cty.String)
+		case 3:
+			return cty.ObjectVal(map[string]cty.Value{"k": cty.StringVal(fmt.Sprint(i))})
+		}
+		return cty.StringVal(fmt.Sprint("v", i, "é"[:rnd.IntN(2)*2]))
+	}
+	answered := 0
+	for run := range 100 {
+		var b objectBuilder
+		argv := map[string]cty.Value{}
+		for _, n := range argNames[:1+run%len(argNames)] {
+			argv[n] = value(run)
+		}
+		a := map[string]string{"id": "x"}
+		for i := range 20 {
+			switch rnd.IntN(5) {
+			case 0:
+				argv[argNames[rnd.IntN(len(argNames))]] = value(i)
+			case 1:
+				a[attrNames[rnd.IntN(len(attrNames))]] = fmt.Sprint("a", i)
+			case 2:
+				if rnd.IntN(4) == 0 {
+					argv["nön"] = cty.StringVal("x")
+				} else {
+					delete(argv, "nön")
+				}
+			default: // same names and types, other strings
+				for n, v := range argv {
+					if v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+						argv[n] = cty.StringVal(fmt.Sprint(n, i))
+					}
+				}
+			}
+			obj := map[string]cty.Value{}
+			for k, v := range argv {
+				obj[k] = v
+			}
+			for _, n := range argNames {
+				if _, ok := obj[n]; !ok {
+					obj[n] = cty.NullVal(cty.DynamicPseudoType)
+				}
+			}
+			for k, v := range a {
+				obj[k] = cty.StringVal(v)
+			}
+			for _, n := range attrNames {
+				if _, ok := obj[n]; !ok {
+					obj[n] = cty.NullVal(cty.DynamicPseudoType)
+				}
+			}
+			want := cty.ObjectVal(obj)
+			got, ok := b.exportVal(argv, a, argNames, attrNames)
+			if !ok {
+				got = b.objectVal(obj)
+			} else {
+				answered++
+			}
+			if !got.Type().Equals(want.Type()) || !got.RawEquals(want) || got.GoString() != want.GoString() {
+				t.Fatalf("run %d object %d (exportVal answered: %v): %#v, want %#v", run, i, ok, got, want)
+			}
+		}
+	}
+	if answered < 500 {
+		t.Errorf("exportVal answered %d of 2000 objects: the builder's type is not reused", answered)
+	}
+}

@@ -157,7 +157,7 @@ type splitWorker struct {
 func (mi *modInst) newSplitWorker() *splitWorker {
 	w := &splitWorker{l: *mi.l, mi: *mi}
 	w.l.diags, w.l.insts, w.l.params, w.l.outputs, w.l.read, w.l.pending = nil, nil, nil, nil, nil, nil
-	w.l.exportScratch, w.l.exportObjs = nil, nil
+	w.l.exportObjs = nil
 	w.l.split = &w.log
 	w.mi.l = &w.l
 	return w
