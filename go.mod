@@ -42,5 +42,7 @@ require (
 
 replace github.com/apparentlymart/go-textseg/v15 => ./internal/fork/textseg15
 
-// Package initialisers built on first use (internal/fork/yaml/FORK.md).
+// Package initialisers built on first use (internal/fork/*/FORK.md).
 replace gopkg.in/yaml.v3 => ./internal/fork/yaml
+
+replace github.com/zclconf/go-cty => ./internal/fork/cty
