@@ -121,24 +121,11 @@ func (r *yamlReader) documentStart() {
 func plainTextLines(src []byte) (wide []int, ok bool) {
 	seen := 0 // the bytes before seen were looked at for line feeds
 	for i := 0; i < len(src); {
-		// Eight ASCII bytes at a time (the whole file is checked before
-		// either reader starts): a word with no byte of 0x80 or more has a
-		// byte under 0x20 that is not a line feed, or 0x7F, exactly when
-		// these per-byte sums flag one (no sum carries into the next byte).
-		if i+8 <= len(src) {
-			const ones, high, low = 0x0101010101010101, 0x8080808080808080, 0x7F7F7F7F7F7F7F7F
-			w := binary.LittleEndian.Uint64(src[i:])
-			if w&high == 0 {
-				control := ^(w + 0x60*ones) & high // bytes under 0x20
-				x := w ^ '\n'*ones
-				lf := ^((x&low + low) | x | low) & high // line feeds
-				del := (w + ones) & high                // 0x7F
-				if control&^lf|del != 0 {
-					return nil, false
-				}
-				i += 8
-				continue
-			}
+		// The whole file is checked before either reader starts: words
+		// of ASCII first (plainWords), then a byte or rune at a time up
+		// to the next word.
+		if i = plainWords(src, i); i >= len(src) {
+			break
 		}
 		c := src[i]
 		if c < utf8.RuneSelf {
@@ -161,6 +148,42 @@ func plainTextLines(src []byte) (wide []int, ok bool) {
 		i += size
 	}
 	return wide, true
+}
+
+// plainWords returns the first offset at or after i, in steps of eight,
+// where fewer than eight bytes remain or the word there has a byte of
+// 0x80 or more, a control character other than a line feed, or 0x7F: the
+// ASCII run plainTextLines accepts without looking at each byte. Sixteen
+// bytes a step while it can (a loop of its own: in plainTextLines' the
+// compiler spilled its registers). In a word with no byte of 0x80 or
+// more, y = w^'\n' has a byte in 1..0x1F exactly where w has a control
+// character other than a line feed (the xor changes bits 1 and 3 only);
+// y+0x60 has that byte's high bit clear when it is under 0x20, y+0x7F set
+// when it is not 0, and w+1 set when w's byte is 0x7F. No per-byte sum
+// carries into the next byte.
+func plainWords(src []byte, i int) int {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	if i >= len(src) {
+		return i
+	}
+	b := src[i:]
+	for len(b) >= 16 {
+		w, v := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])
+		y, z := w^'\n'*ones, v^'\n'*ones
+		if (w|v|^(y+0x60*ones)&(y+0x7F*ones)|(w+ones)|^(z+0x60*ones)&(z+0x7F*ones)|(v+ones))&high != 0 {
+			break
+		}
+		b = b[16:]
+	}
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		y := w ^ '\n'*ones
+		if (w|^(y+0x60*ones)&(y+0x7F*ones)|(w+ones))&high != 0 {
+			break
+		}
+		b = b[8:]
+	}
+	return len(src) - len(b)
 }
 
 // text returns src[from:to] as a string sharing src's memory (srcText).
@@ -778,19 +801,38 @@ func byteMask(w uint64, c byte) uint64 {
 // plainEnd's loop may stop at: a line feed, a space, a colon, or in flow
 // context a flow indicator; where fewer than eight bytes remain, i
 // unchanged.
+//
+// Outside flow context a word of ASCII bytes (the common case) takes a
+// shorter test: the whole file was checked (plainTextLines), so its only
+// byte under 0x21 but a space is a line feed, and the per-byte sums below
+// flag exactly the bytes under 0x21 and the colons (no sum carries into
+// the next byte while every byte is under 0x80).
 func plainStop(src []byte, i int, flow bool) int {
-	for i+8 <= len(src) {
-		w := binary.LittleEndian.Uint64(src[i:])
-		stop := byteMask(w, '\n') | byteMask(w, ' ') | byteMask(w, ':')
-		if flow {
-			stop |= byteMask(w, ',') | byteMask(w, '[') | byteMask(w, ']') | byteMask(w, '{') | byteMask(w, '}') | byteMask(w, '?')
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	if i >= len(src) {
+		return i
+	}
+	b := src[i:]
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		var stop uint64
+		switch {
+		case !flow && w&high == 0:
+			// w+0x5F has a byte's high bit clear when it is under 0x21;
+			// (w^':')+0x7F when it is a colon.
+			stop = ^((w + 0x5F*ones) & ((w ^ ':'*ones) + 0x7F*ones)) & high
+		case !flow:
+			stop = byteMask(w, '\n') | byteMask(w, ' ') | byteMask(w, ':')
+		default:
+			stop = byteMask(w, '\n') | byteMask(w, ' ') | byteMask(w, ':') |
+				byteMask(w, ',') | byteMask(w, '[') | byteMask(w, ']') | byteMask(w, '{') | byteMask(w, '}') | byteMask(w, '?')
 		}
 		if stop != 0 {
-			return i + bits.TrailingZeros64(stop)/8
+			return len(src) - len(b) + bits.TrailingZeros64(stop)/8
 		}
-		i += 8
+		b = b[8:]
 	}
-	return i
+	return len(src) - len(b)
 }
 
 // quoted reads a quoted scalar at off and returns its value. One that

@@ -388,6 +388,18 @@ func TestPlainTextWords(t *testing.T) {
 		}
 		return true
 	}
+	// Every ASCII byte in each place of one and two words and a tail.
+	for n := range 26 {
+		for at := range n {
+			for c := range byte(utf8.RuneSelf) {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[at] = c
+				if _, got := plainTextLines(b); got != ref(b) {
+					t.Fatalf("plainTextLines(%q) ok = %v, want %v", b, got, !got)
+				}
+			}
+		}
+	}
 	pieces := []string{"a", "Z", " ", "~", "\n", "\n", "\t", "\r", "\x00", "\x1f", "\x7f", "\x80", "\xff", "é", "日", "\u2028", "\u0085", "\ufeff", "x: y", "    "}
 	rnd := rand.New(rand.NewPCG(3, 4))
 	differ, plain := 0, 0
@@ -438,7 +450,8 @@ func TestPlainTextWords(t *testing.T) {
 
 // TestPlainStop checks plainEnd, which skips eight bytes at a time
 // (plainStop), against the byte-at-a-time loop it had, on random texts with
-// the bytes it stops at, multi-byte runes and invalid UTF-8, from every
+// the bytes it stops at, their neighbours ("!" after the space, ";" after
+// the colon, controls), multi-byte runes and invalid UTF-8, from every
 // offset, in block and flow context.
 func TestPlainStop(t *testing.T) {
 	plainEndRef := func(r *yamlReader, flow bool) (end, stop int) {
@@ -468,7 +481,7 @@ func TestPlainStop(t *testing.T) {
 		}
 		return end, i
 	}
-	pieces := []string{"a", "Z", "0", "-", ":", ": ", " ", "  ", "\n", "#", " #", ",", "[", "]", "{", "}", "?", "é", "€", "\xff", "\xc3", "AWS::ApiGateway::Method", "x"}
+	pieces := []string{"a", "Z", "0", "-", ":", ": ", " ", "  ", "\n", "#", " #", ",", "[", "]", "{", "}", "?", "é", "€", "\xff", "\xc3", "AWS::ApiGateway::Method", "x", "!", "\x7f", "\x01", "\x1f", ";", "9"}
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 30000 {
 		var b strings.Builder
