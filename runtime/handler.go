@@ -79,6 +79,16 @@ type route struct {
 
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
 
+// reset readies a pooled reqState for request r: all zero but the
+// callbacks bound to it once. (Zeroing in place: assigning a composite
+// literal built the 1,200-byte value on the stack and copied it, ~5% of a
+// MOCK request's instructions.)
+func (rs *reqState) reset(g *Gateway, r *http.Request) {
+	onBackend, onLambda := rs.onBackend, rs.onLambda
+	*rs = reqState{}
+	rs.g, rs.r, rs.method, rs.onBackend, rs.onLambda = g, r, r.Method, onBackend, onLambda
+}
+
 func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.control != nil && g.control.Match(r) {
 		g.control.ServeHTTP(w, r)
@@ -89,7 +99,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rs.r = r
 	} else {
 		rs = statePool.Get().(*reqState)
-		*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend, onLambda: rs.onLambda}
+		rs.reset(g, r)
 	}
 	defer g.recoverPanic(rs)
 	rs.start = g.requestTime(r)
@@ -288,7 +298,8 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 		return false
 	}
 	rs := statePool.Get().(*reqState)
-	*rs = reqState{g: g, r: r, method: r.Method, onBackend: rs.onBackend, onLambda: rs.onLambda, resolved: true}
+	rs.reset(g, r)
+	rs.resolved = true
 	rs.rkind, rs.rreason = g.cur.Load().resolve(r, &rs.route)
 	if rs.rkind != errNone || rs.ep == nil || rs.ep.inline || rs.ep.detach {
 		if !h2.SetHint(r, rs) {
@@ -342,25 +353,41 @@ const hexDigits = "0123456789abcdef"
 const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newIDs makes the request id (a version 4 UUID, as AWS sends) and the
-// x-amz-apigw-id (16 characters) in one allocation.
+// x-amz-apigw-id (16 characters) in one allocation. The UUID takes two
+// draws of the runtime's random source; the apigw id's bits are mixed
+// from them (SplitMix64's finaliser), which spares two more draws.
 func (rs *reqState) newIDs() {
 	var b [52]byte
-	formatIDs(&b, rand.Uint64(), rand.Uint64(), rand.Uint64(), rand.Uint64())
+	a, c := rand.Uint64(), rand.Uint64()
+	d := mix64(a ^ (c<<32 | c>>32))
+	formatIDs(&b, a, c, d, mix64(d))
 	rs.ids = string(b[:])
 }
 
+// mix64 is SplitMix64's finaliser: every output bit depends on every input
+// bit.
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// idChars64 is idChars with two letters again, so that a character is six
+// bits of a word (a division by 62 a character cost ~25 instructions).
+const idChars64 = idChars + "Qg"
+
 // formatIDs writes newIDs' two ids from random bits: the UUID from a and
-// c (uuid4.Format), the apigw id's 15 letters and digits from d (8) and e
-// (7), then "=".
+// c (uuid4.Format), the apigw id's 15 letters and digits from d (10, six
+// bits each) and e (5), then "=".
 func formatIDs(b *[52]byte, a, c, d, e uint64) {
 	uuid4.Format((*[36]byte)(b[:36]), a, c)
-	for i := 36; i < 44; i++ {
-		b[i] = idChars[d%62]
-		d /= 62
+	for i := 36; i < 46; i++ {
+		b[i] = idChars64[d&63]
+		d >>= 6
 	}
-	for i := 44; i < 51; i++ {
-		b[i] = idChars[e%62]
-		e /= 62
+	for i := 46; i < 51; i++ {
+		b[i] = idChars64[e&63]
+		e >>= 6
 	}
 	b[51] = '='
 }
