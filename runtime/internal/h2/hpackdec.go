@@ -211,15 +211,20 @@ func (c *conn) decodeBlock(p []byte) error {
 		b := p[0]
 		switch {
 		case b&0x80 != 0: // indexed field (§6.1)
-			i, rest, err := readInt(p, 7)
-			if err != nil {
-				return err
+			var e *hentry
+			if b != 0xff { // an index under 127: one byte
+				e = d.at(uint64(b & 0x7f))
+				p = p[1:]
+			} else {
+				i, rest, err := readInt(p, 7)
+				if err != nil {
+					return err
+				}
+				e, p = d.at(i), rest
 			}
-			e := d.at(i)
 			if e == nil {
 				return errHpackIndex
 			}
-			p = rest
 			c.emit(e)
 		case b&0xe0 == 0x20: // dynamic table size update (§6.3)
 			v, rest, err := readInt(p, 5)

@@ -65,6 +65,9 @@ func slotWriter(w http.ResponseWriter) *responseWriter {
 // SetHeader sets response header s of w to the single value v, in its slot,
 // and reports true; it reports false, changing nothing, when w cannot use
 // slots (the caller sets the header map instead).
+// The values of SlotRequestID and SlotApigwID are sent unchecked: they
+// must be valid field values (the gateway's are letters, digits, '-' and
+// '=').
 func SetHeader(w http.ResponseWriter, s Slot, v string) bool {
 	rw := slotWriter(w)
 	if rw == nil {
@@ -160,8 +163,8 @@ func (w *responseWriter) appendSlots(hb []byte, mapped uint8) ([]byte, bool) {
 			hb = appendDigits(hb, sl.length)
 			continue
 		}
-		if !ValidFieldValue(sl.v[s]) {
-			continue
+		if s >= SlotContentType && !ValidFieldValue(sl.v[s]) {
+			continue // (the ids' values are the caller's to keep valid)
 		}
 		hasCT = hasCT || s == SlotContentType
 		hb = append(hb, fn.prefix...)
