@@ -46,3 +46,5 @@ replace github.com/apparentlymart/go-textseg/v15 => ./internal/fork/textseg15
 replace gopkg.in/yaml.v3 => ./internal/fork/yaml
 
 replace github.com/zclconf/go-cty => ./internal/fork/cty
+
+replace github.com/dlclark/regexp2 => ./internal/fork/regexp2
