@@ -186,6 +186,7 @@ HAP_PID=$!
 pids+=($HAP_PID)
 
 CADDY_TLS=$(free_port)
+CADDY_MOCK_TLS=$(free_port)
 if [ "$TLS" = 1 ]; then
   cat >"$work/Caddyfile.tls" <<EOF
 {
@@ -195,6 +196,12 @@ if [ "$TLS" = 1 ]; then
 https://127.0.0.1:$CADDY_TLS {
 	tls $work/cert.pem $work/key.pem
 	reverse_proxy h2c://$BACKEND
+}
+https://127.0.0.1:$CADDY_MOCK_TLS {
+	tls $work/cert.pem $work/key.pem
+	header Access-Control-Allow-Origin *
+	header Content-Type application/json
+	respond \`{"message":"hello from the mock"}\` 200
 }
 EOF
   caddy run --adapter caddyfile --config "$work/Caddyfile.tls" >"$work/caddy-tls.log" 2>&1 &
@@ -230,6 +237,7 @@ if [ "$TLS" = 1 ]; then
   wait_200 "https://127.0.0.1:$CFN_TLS/prod/proxy"
   wait_200 "https://127.0.0.1:$HAP_PROXY_TLS/hello"
   wait_200 "https://127.0.0.1:$CADDY_TLS/hello"
+  wait_200 "https://127.0.0.1:$CADDY_MOCK_TLS/mock"
 fi
 
 declare -A URL
@@ -248,6 +256,7 @@ URL=(
   [caddy-proxy-tls]="https://127.0.0.1:$CADDY_TLS/hello"
   [cfnrun-mock-tls]="https://127.0.0.1:$CFN_TLS/prod/mock"
   [haproxy-return-tls]="https://127.0.0.1:$HAP_MOCK_TLS/mock"
+  [caddy-respond-tls]="https://127.0.0.1:$CADDY_MOCK_TLS/mock"
 )
 declare -A HDR
 HDR=([cfnrun-proxy-key]="x-api-key: $KEY" [cfnrun-mock-key]="x-api-key: $KEY")
@@ -263,7 +272,7 @@ if [ "${STOCK:-0}" = 1 ]; then
 fi
 ORDER=(backend cfnrun-proxy cfnrun-proxy-key haproxy-proxy caddy-proxy cfnrun-mock cfnrun-mock-key haproxy-return caddy-respond)
 if [ "$TLS" = 1 ]; then
-  ORDER+=(cfnrun-proxy-tls haproxy-proxy-tls caddy-proxy-tls cfnrun-mock-tls haproxy-return-tls)
+  ORDER+=(cfnrun-proxy-tls haproxy-proxy-tls caddy-proxy-tls cfnrun-mock-tls haproxy-return-tls caddy-respond-tls)
 fi
 ORDER+=("${ORDER_EXTRA[@]}")
 
@@ -391,6 +400,7 @@ if [ "$TLS" = 1 ]; then
   ratio "HTTP_PROXY TLS, cfnrun/caddy:" cfnrun-proxy-tls caddy-proxy-tls "1.5x"
   ratio "MOCK TLS, cfnrun/haproxy return:" cfnrun-mock-tls haproxy-return-tls "0.5x"
   cpu_ratio "  CPU per request, cfnrun/haproxy:" cfnrun-mock-tls haproxy-return-tls
+  ratio "MOCK TLS, cfnrun/caddy respond:" cfnrun-mock-tls caddy-respond-tls "2x"
 fi
 if [ "${STOCK:-0}" = 1 ]; then
   awk -v a="${RPS[cfnrun-proxy]}" -v b="${RPS[stock-proxy]}" -v c="${RPS[cfnrun-mock]}" -v d="${RPS[stock-mock]}" \
