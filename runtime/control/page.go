@@ -3,9 +3,12 @@ package control
 import (
 	"context"
 	"encoding/json"
-	"html/template"
+	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -177,7 +180,7 @@ func (p *Plane) servePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pageTemplate().Execute(w, d); err != nil {
+	if _, err := w.Write(d.html(make([]byte, 0, 4096))); err != nil {
 		p.log.Error("control plane: rendering the page", "err", err)
 	}
 }
@@ -207,12 +210,170 @@ func (p *Plane) pageData(r *http.Request) *pageData {
 	return d
 }
 
-// pageTemplate is parsed on the first request for the page, not in the
-// package's init: every cfnrun command links this package, few serve the
-// page.
-var pageTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("page").Parse(pageHTML)) })
+// html appends the page to b. It writes what html/template made of the
+// page's template until stop 27 (page_test.go holds that template and
+// checks the two agree), escaping as it did in each context: text and
+// quoted attribute values (htmlEscape), and the stage URL in href
+// (urlFilter, then urlNormalize, then htmlEscape). html/template's package
+// initialiser cost every cfnrun command 90 allocations (18 kB) before main.
+func (d *pageData) html(b []byte) []byte {
+	b = append(b, pageHead...)
+	b = htmlEscape(b, d.ControlPlane)
+	b = append(b, "</code> · this page as JSON: <a href=\"?format=json\">?format=json</a></p>\n"...)
+	for _, a := range d.APIs {
+		b = append(b, "\n<h2 id=\"api-"...)
+		b = htmlEscape(b, a.ID)
+		b = append(b, "\">API "...)
+		b = htmlEscape(b, a.Name)
+		b = append(b, " <small>(id "...)
+		b = htmlEscape(b, a.ID)
+		b = append(b, ")</small></h2>\n<table>\n<tr><th>Stage</th><th>URL</th><th>HTTP/2</th><th>Deployment</th><th>Variables</th></tr>\n"...)
+		for _, st := range a.Stages {
+			b = append(b, "<tr><td>"...)
+			b = htmlEscape(b, st.Name)
+			b = append(b, "</td><td><a href=\""...)
+			b = htmlEscape(b, urlNormalize(urlFilter(st.URL)))
+			b = append(b, "\">"...)
+			b = htmlEscape(b, st.URL)
+			b = append(b, "</a></td><td>"...)
+			if st.HTTP2Enabled {
+				b = append(b, "yes"...)
+			} else {
+				b = append(b, "no (HTTP/1.1 only)"...)
+			}
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, st.DeploymentID)
+			b = append(b, "</td><td>"...)
+			for _, k := range slices.Sorted(maps.Keys(st.Variables)) {
+				b = htmlEscape(b, k)
+				b = append(b, '=')
+				b = htmlEscape(b, st.Variables[k])
+				b = append(b, ' ')
+			}
+			b = append(b, "</td></tr>\n"...)
+			if st.Drift != "" {
+				b = append(b, "<tr><td colspan=\"5\" class=\"drift\">"...)
+				b = htmlEscape(b, st.Drift)
+				b = append(b, "</td></tr>"...)
+			}
+		}
+		b = append(b, "\n</table>\n<table>\n<tr><th>Stage</th><th>Method</th><th>Path</th><th>Integration</th><th>Target</th></tr>\n"...)
+		for _, rt := range a.Routes {
+			b = append(b, "<tr><td>"...)
+			b = htmlEscape(b, rt.Stage)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, rt.Method)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, rt.Path)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, rt.Integration)
+			b = append(b, "</td><td><code>"...)
+			b = htmlEscape(b, rt.Target)
+			b = append(b, "</code></td></tr>\n"...)
+		}
+		b = append(b, "</table>\n"...)
+	}
+	if len(d.APIs) == 0 {
+		b = append(b, "<p>No API is served.</p>"...)
+	}
+	b = append(b, "\n<h2>Recent requests</h2>\n"...)
+	if len(d.Recent) > 0 {
+		b = append(b, "<table>\n<tr><th>Time</th><th>Method</th><th>Path</th><th>Stage</th><th>Status</th><th>Latency (ms)</th><th>Protocol</th><th>Request id</th><th>Reason</th></tr>\n"...)
+		for _, q := range d.Recent {
+			b = append(b, "<tr><td>"...)
+			b = htmlEscape(b, q.Time.Format("15:04:05.000"))
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, q.Method)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, q.Path)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, q.Stage)
+			b = append(b, "</td><td>"...)
+			b = strconv.AppendInt(b, q.Status, 10)
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, fmt.Sprint(q.LatencyMs)) // as text/template prints a float64
+			b = append(b, "</td><td>"...)
+			b = htmlEscape(b, q.Proto)
+			b = append(b, "</td><td><code>"...)
+			b = htmlEscape(b, q.RequestID)
+			b = append(b, "</code></td><td>"...)
+			b = htmlEscape(b, q.Reason)
+			b = append(b, "</td></tr>\n"...)
+		}
+		b = append(b, "</table>"...)
+	} else {
+		b = append(b, "<p>None yet (recorded from the access log; <code>--access-log=false</code> turns both off).</p>"...)
+	}
+	return append(b, "\n</body>\n</html>\n"...)
+}
 
-const pageHTML = `<!doctype html>
+// htmlEscape appends s with the bytes html/template escapes in text and
+// in quoted attribute values replaced (its htmlReplacementTable; NUL
+// becomes U+FFFD, everything else, invalid UTF-8 included, is kept).
+func htmlEscape(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case 0:
+			b = append(b, "\uFFFD"...)
+		case '"':
+			b = append(b, "&#34;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		case '+':
+			b = append(b, "&#43;"...)
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// urlFilter is html/template's filter of a URL in href: a scheme other
+// than http, https or mailto becomes "#ZgotmplZ".
+func urlFilter(s string) string {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") {
+		if !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
+			return "#ZgotmplZ"
+		}
+	}
+	return s
+}
+
+// urlNormalize is html/template's normalisation of a URL in href: bytes
+// other than RFC 3986's unreserved and reserved ones (but ' and parens)
+// are percent-encoded, in lower-case hex; a valid escape is kept.
+func urlNormalize(s string) string {
+	var b []byte
+	written := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~!#$&*+,/:;=?@[]", c) >= 0:
+			continue
+		case c == '%' && i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]):
+			continue
+		}
+		b = append(b, s[written:i]...)
+		b = append(b, '%', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+		written = i + 1
+	}
+	if written == 0 {
+		return s
+	}
+	return string(append(b, s[written:]...))
+}
+
+func isHexByte(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+const pageHead = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -227,24 +388,4 @@ th { background: #f3f3f3; } code { font-size: 13px; } .drift { color: #a15c00; }
 </head>
 <body>
 <h1>cfnrun up</h1>
-<p>Control plane: <code>{{.ControlPlane}}</code> · this page as JSON: <a href="?format=json">?format=json</a></p>
-{{range .APIs}}
-<h2 id="api-{{.ID}}">API {{.Name}} <small>(id {{.ID}})</small></h2>
-<table>
-<tr><th>Stage</th><th>URL</th><th>HTTP/2</th><th>Deployment</th><th>Variables</th></tr>
-{{range .Stages}}<tr><td>{{.Name}}</td><td><a href="{{.URL}}">{{.URL}}</a></td><td>{{if .HTTP2Enabled}}yes{{else}}no (HTTP/1.1 only){{end}}</td><td>{{.DeploymentID}}</td><td>{{range $k, $v := .Variables}}{{$k}}={{$v}} {{end}}</td></tr>
-{{if .Drift}}<tr><td colspan="5" class="drift">{{.Drift}}</td></tr>{{end}}{{end}}
-</table>
-<table>
-<tr><th>Stage</th><th>Method</th><th>Path</th><th>Integration</th><th>Target</th></tr>
-{{range .Routes}}<tr><td>{{.Stage}}</td><td>{{.Method}}</td><td>{{.Path}}</td><td>{{.Integration}}</td><td><code>{{.Target}}</code></td></tr>
-{{end}}</table>
-{{else}}<p>No API is served.</p>{{end}}
-<h2>Recent requests</h2>
-{{if .Recent}}<table>
-<tr><th>Time</th><th>Method</th><th>Path</th><th>Stage</th><th>Status</th><th>Latency (ms)</th><th>Protocol</th><th>Request id</th><th>Reason</th></tr>
-{{range .Recent}}<tr><td>{{.Time.Format "15:04:05.000"}}</td><td>{{.Method}}</td><td>{{.Path}}</td><td>{{.Stage}}</td><td>{{.Status}}</td><td>{{.LatencyMs}}</td><td>{{.Proto}}</td><td><code>{{.RequestID}}</code></td><td>{{.Reason}}</td></tr>
-{{end}}</table>{{else}}<p>None yet (recorded from the access log; <code>--access-log=false</code> turns both off).</p>{{end}}
-</body>
-</html>
-`
+<p>Control plane: <code>`
