@@ -21,6 +21,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
@@ -371,6 +372,14 @@ func checkJSONEncode(t *testing.T, v cty.Value) (own bool) {
 	got, gerr := jsonEncodeFunc.Get().Call([]cty.Value{v})
 	if (werr != nil) != (gerr != nil) || werr == nil && !got.RawEquals(want) {
 		t.Fatalf("jsonencode(%#v) = %#v, %v; stdlib gives %#v, %v", v, got, gerr, want, werr)
+	}
+	// displayString writes a wholly known collection as cty's json.Marshal.
+	if v.IsWhollyKnown() && !v.IsNull() && !v.Type().IsPrimitiveType() {
+		uv, _ := v.UnmarkDeep()
+		b, merr := ctyjson.Marshal(uv, uv.Type())
+		if got := displayString(v); merr == nil && got != string(b) {
+			t.Fatalf("displayString(%#v) = %s; cty's json.Marshal gives %s", v, got, b)
+		}
 	}
 	return err == nil
 }
