@@ -61,7 +61,7 @@ func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
 		vals[k] = cv.v
 		if same {
 			t, ok := b.attrs[k]
-			same = ok && t.Equals(cv.ty)
+			same = ok && typeEquals(t, cv.ty)
 		}
 	}
 	if !same {
@@ -92,7 +92,7 @@ func (b *objectBuilder) exportVal(argv map[string]cty.Value, a map[string]string
 			continue
 		}
 		cv := (*ctyValue)(unsafe.Pointer(&x))
-		if t, ok := b.attrs[k]; !ok || !isASCII(k) || !t.Equals(cv.ty) {
+		if t, ok := b.attrs[k]; !ok || !isASCII(k) || !typeEquals(t, cv.ty) {
 			return cty.NilVal, false
 		}
 		vals[k] = cv.v
@@ -120,6 +120,25 @@ func (b *objectBuilder) exportVal(argv map[string]cty.Value, a map[string]string
 	}
 	out := ctyValue{ty: b.ty, v: vals}
 	return *(*cty.Value)(unsafe.Pointer(&out)), true
+}
+
+// typeEquals is t.Equals(u), at once for two object types that share
+// their maps of attribute types and of optional attributes, as the objects
+// of one objectBuilder do: Equals compares them attribute by attribute
+// (each.value of a for_each over a resource's instances is such an object:
+// ~5% of the instructions of expanding 200 routes).
+func typeEquals(t, u cty.Type) bool {
+	if t.IsObjectType() && u.IsObjectType() {
+		if mapPointer(t.AttributeTypes()) == mapPointer(u.AttributeTypes()) && mapPointer(t.OptionalAttributes()) == mapPointer(u.OptionalAttributes()) {
+			return true
+		}
+	}
+	return t.Equals(u)
+}
+
+// mapPointer is m's identity: two maps with the same pointer are one.
+func mapPointer[M ~map[K]V, K comparable, V any](m M) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&m))
 }
 
 // stringVal is cty.StringVal(s). cty normalises every string to NFC, a

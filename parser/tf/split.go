@@ -154,10 +154,19 @@ type splitWorker struct {
 	panicked bool
 }
 
-func (mi *modInst) newSplitWorker() *splitWorker {
+// newSplitWorker returns a worker for instances of r. Its loader has a
+// copy of the objectBuilder of r's exported objects (read only: the type
+// of the first instance's object): the workers' instances then have that
+// very type, as a serial evaluation's do, and what compares them (each.value
+// of a for_each over them, jsonencode's table of names) finds it at once.
+func (mi *modInst) newSplitWorker(r *resource) *splitWorker {
 	w := &splitWorker{l: *mi.l, mi: *mi}
 	w.l.diags, w.l.insts, w.l.params, w.l.outputs, w.l.read, w.l.pending = nil, nil, nil, nil, nil, nil
 	w.l.exportObjs = nil
+	if ob := mi.l.exportObjs[r]; ob != nil {
+		c := *ob
+		w.l.exportObjs = map[*resource]*objectBuilder{r: &c}
+	}
 	w.l.split = &w.log
 	w.mi.l = &w.l
 	return w
@@ -209,7 +218,7 @@ func (w *splitWorker) replay(l *loader) {
 func (mi *modInst) evalSplit(r *resource, base string, keys []cty.Value, extras []map[string]cty.Value, from int) ([]*instance, bool) {
 	l := mi.l
 	mid := from + (len(keys)-from+1)/2
-	ws := [2]*splitWorker{mi.newSplitWorker(), mi.newSplitWorker()}
+	ws := [2]*splitWorker{mi.newSplitWorker(r), mi.newSplitWorker(r)}
 	l.budget.beginBatch()
 	var wg sync.WaitGroup
 	wg.Add(1)
