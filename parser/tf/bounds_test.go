@@ -5,11 +5,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/tools/txtar"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -327,4 +329,17 @@ func TestWithinNestingTakesRealConfigurations(t *testing.T) {
 		t.Errorf("only %d of %d real configurations take the fast path", fast, len(srcs))
 	}
 	t.Logf("%d of %d real configurations take the fast path", fast, len(srcs))
+}
+
+// TestInstanceKeyQuotes: a string instance key is written as strconv.Quote
+// writes it, whether it takes the plain path or not.
+func TestInstanceKeyQuotes(t *testing.T) {
+	for _, s := range []string{"", "r000", "a b", `a"b`, `a\b`, "é", "\x7f", "\t", "~!", "a\nb", "\u2028"} {
+		if got, want := instanceKey(cty.StringVal(s)), "["+strconv.Quote(cty.StringVal(s).AsString())+"]"; got != want {
+			t.Errorf("instanceKey(%q) = %s, want %s", s, got, want)
+		}
+	}
+	if got := instanceKey(cty.NumberIntVal(7)); got != "[7]" {
+		t.Errorf("instanceKey(7) = %s", got)
+	}
 }

@@ -180,5 +180,13 @@ func instanceKey(k cty.Value) string {
 		i, _ := bf.Int64()
 		return "[" + strconv.FormatInt(i, 10) + "]"
 	}
-	return "[" + strconv.Quote(ctyString(k)) + "]"
+	s := ctyString(k)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return "[" + strconv.Quote(s) + "]"
+		}
+	}
+	// Printable ASCII without a quote or a backslash: Quote would
+	// only add the quotes (a key of each of 200 routes went through it).
+	return `["` + s + `"]`
 }
