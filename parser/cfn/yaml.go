@@ -510,7 +510,7 @@ func (r *yamlReader) value(parent, depth int, inMapping bool) *Node {
 		return r.p.arena.node(Node{Kind: Null, Span: r.span(line, col, from, 1)})
 	}
 	if r.src[r.off] == '!' {
-		return r.tagged(parent, depth)
+		return r.tagged(parent, depth, inMapping)
 	}
 	return r.inline(parent, depth, false)
 }
@@ -657,18 +657,24 @@ func (r *yamlReader) quotedSpan(line, col, from int, v string) Span {
 }
 
 // tagged reads a short-form intrinsic: its tag at off, then its argument
-// on the line or, for a collection, on the lines below.
-func (r *yamlReader) tagged(parent, depth int) *Node {
+// on the line or, for a collection, on the lines below; as a mapping
+// entry's value (inMapping), that may be a block sequence at the key's
+// indentation ("Target: !Join" with "- /" under the "T"), as untagged.
+func (r *yamlReader) tagged(parent, depth int, inMapping bool) *Node {
 	tl, tc, tfrom := r.line, r.column(r.off), r.off
 	tag, name := r.tag()
 	var arg *Node
 	if r.atLineEnd() {
 		r.skipComment()
 		r.content()
-		if r.ind <= parent {
-			giveUp()
+		switch {
+		case r.ind > parent:
+			arg = r.blockNode(depth)
+		case inMapping && r.ind == parent && r.ind >= 0 && r.seqEntry():
+			arg = r.blockSeq(parent, depth, true)
+		default:
+			giveUp() // an empty argument: the general path
 		}
-		arg = r.blockNode(depth)
 	} else {
 		arg = r.inline(parent, depth, true)
 	}

@@ -83,6 +83,8 @@ var yamlTaken = map[string]string{
 	"many keys":    "A:\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  e: 5\n  f: 6\n  g: 7\n  h: 8\n  i: 9\n  j: 10\n",
 	"quoted keys":  "'A': 1\n\"B c\": 2\nC:\n  - 'k': v\n",
 	"colons":       "Action: sts:AssumeRole\nUri: arn:${AWS::Partition}:apigateway\n",
+	"tagged indentless": "R:\n  Target: !Join\n  - /\n  - - integrations\n    - !Ref I\n  If: !If # c\n\n  - C\n  - !Ref A\n  - x\n  Next: 1\n" +
+		"S: !Split\n- ','\n- !Sub '${A}'\n",
 }
 
 // yamlLeft are inputs the reader leaves to the general path (which
@@ -128,6 +130,8 @@ var yamlLeft = map[string]string{
 	"block in value":      "A: - b\n",
 	"literal no eol":      "A: |\n  x",
 	"seq after map":       "A:\n  b: 1\n  - c\n",
+	"tagged empty key":    "A: !Join\nB: x\n",
+	"tagged empty item":   "A:\n  - !Join\n  - x\n",
 }
 
 // TestYAMLReaderMatchesGeneral holds the YAML reader to the trees,
