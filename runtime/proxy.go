@@ -22,6 +22,11 @@ import (
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
+// smallBufPool is bufPool for bodies of at most smallBufSize (copyBody).
+const smallBufSize = 4 << 10
+
+var smallBufPool = sync.Pool{New: func() any { b := make([]byte, smallBufSize); return &b }}
+
 // errBodyTooLarge is returned by limitedBody past the payload limit.
 var errBodyTooLarge = errors.New("request body over the payload limit")
 
@@ -620,7 +625,7 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 	}
 	w.WriteHeader(resp.StatusCode)
 	rs.status = resp.StatusCode
-	if err := copyBody(w, resp.Body, resp.ContentLength < 0); err != nil {
+	if err := copyBody(w, resp.Body, resp.ContentLength); err != nil {
 		if h2.Retract(w) {
 			// Nothing reached the client yet: it gets the 502 of a
 			// backend that failed before its headers (API Gateway,
@@ -644,11 +649,26 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 	return nil
 }
 
-// copyBody streams src to w with a pooled buffer. flush sends each chunk
-// as it arrives (responses of unknown length, such as event streams).
-func copyBody(w http.ResponseWriter, src io.Reader, flush bool) error {
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
+// copyBody streams src, of length size (-1: unknown), to w with a pooled
+// buffer: a small one for a body known to fit it. A body of unknown
+// length is flushed chunk by chunk as it arrives (event streams).
+func copyBody(w http.ResponseWriter, src io.Reader, size int64) error {
+	flush := size < 0
+	if p, ok := h2.Buffered(src); ok {
+		// All of it is here: written from the body's own buffer.
+		if len(p) > 0 {
+			w.Write(p) // an error is the client's going away
+		}
+		return nil
+	}
+	pool := &bufPool
+	if size >= 0 && size <= smallBufSize {
+		// A thousand busy connections waiting for small bodies held
+		// 32 KiB each.
+		pool = &smallBufPool
+	}
+	bp := pool.Get().(*[]byte)
+	defer pool.Put(bp)
 	buf := *bp
 	f, canFlush := w.(http.Flusher)
 	for {

@@ -19,8 +19,12 @@ type recvBuf struct {
 	err    error // io.EOF or a reset
 	closed bool  // the reader closed or finished: drop data
 	credit int64 // bytes read since the last stream WINDOW_UPDATE
-	// pooled is the recvBufs entry buf came from (drop gives it back).
+	// pooled is the recvBufs (or smallRecvBufs) entry buf came from
+	// (drop gives it back).
 	pooled *[]byte
+	// small: the body is known to fit smallRecvBufSize (a response's
+	// Content-Length).
+	small bool
 }
 
 func (b *recvBuf) init() { b.cond.L = &b.mu }
@@ -33,6 +37,12 @@ const recvBufSize = 4 << 10
 
 var recvBufs = sync.Pool{New: func() any { b := make([]byte, 0, recvBufSize); return &b }}
 
+// smallRecvBufs are for bodies known to be small: a thousand proxied
+// requests in flight held 4 KiB each for answers of a few dozen bytes.
+const smallRecvBufSize = 512
+
+var smallRecvBufs = sync.Pool{New: func() any { b := make([]byte, 0, smallRecvBufSize); return &b }}
+
 // write appends data; false when the reader no longer reads it.
 func (b *recvBuf) write(p []byte) bool {
 	b.mu.Lock()
@@ -40,9 +50,14 @@ func (b *recvBuf) write(p []byte) bool {
 	if b.closed || b.err != nil {
 		return false
 	}
-	if b.buf == nil && b.pooled == nil && len(p) <= recvBufSize {
-		b.pooled = recvBufs.Get().(*[]byte)
-		b.buf = *b.pooled
+	if b.buf == nil && b.pooled == nil {
+		if b.small && len(p) <= smallRecvBufSize {
+			b.pooled = smallRecvBufs.Get().(*[]byte)
+			b.buf = *b.pooled
+		} else if len(p) <= recvBufSize {
+			b.pooled = recvBufs.Get().(*[]byte)
+			b.buf = *b.pooled
+		}
 	}
 	if b.off == len(b.buf) {
 		b.buf, b.off = b.buf[:0], 0
@@ -105,9 +120,13 @@ func (b *recvBuf) drop() (dropped int64, wasClosed bool, sawErr error) {
 	dropped = int64(len(b.buf) - b.off)
 	if p := b.pooled; p != nil {
 		b.pooled = nil
-		if cap(b.buf) == recvBufSize {
+		switch cap(b.buf) {
+		case recvBufSize:
 			*p = b.buf[:0]
 			recvBufs.Put(p)
+		case smallRecvBufSize:
+			*p = b.buf[:0]
+			smallRecvBufs.Put(p)
 		}
 	}
 	b.buf, b.off = nil, 0
