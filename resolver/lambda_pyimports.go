@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/lazy"
@@ -23,7 +22,7 @@ var rulePyImport = define(Rule{ID: "W3420", Level: "warning",
 // pythonStdlib is sys.stdlib_module_names (Python 3.11): a superset of
 // what later versions keep is harmless here, a package is only reported
 // when nothing provides it.
-var pythonStdlib = sync.OnceValue(func() map[string]bool {
+var pythonStdlib = lazy.Value[map[string]bool]{New: func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range strings.Fields(`
 	__future__ _abc _aix_support _ast _asyncio _bisect _blake2 _bootsubprocess _bz2 _codecs _codecs_cn
@@ -56,7 +55,7 @@ var pythonStdlib = sync.OnceValue(func() map[string]bool {
 		m[n] = true
 	}
 	return m
-})
+}}
 
 // lambdaPythonProvided are the packages Lambda's Python runtimes have on
 // their path besides the standard library (the SDK and its dependencies,
@@ -67,9 +66,9 @@ var lambdaPythonProvided = lazy.Value[map[string]bool]{New: func() map[string]bo
 		"simplejson": true, "bootstrap": true}
 }}
 
-var pyImportRe = sync.OnceValue(func() *regexp.Regexp {
+var pyImportRe = lazy.Value[*regexp.Regexp]{New: func() *regexp.Regexp {
 	return regexp.MustCompile(`(?m)^(?:import[ \t]+([\w.]+(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)|from[ \t]+(\w[\w.]*)[ \t]+import\b)`)
-})
+}}
 
 // pyTopImports returns the top-level packages src imports at module level
 // (lines that start at column 0: an import inside try/except or a function
@@ -89,7 +88,7 @@ func pyTopImports(src string) []string {
 			out = append(out, top)
 		}
 	}
-	for _, m := range pyImportRe().FindAllStringSubmatch(stripPython(src), -1) {
+	for _, m := range pyImportRe.Get().FindAllStringSubmatch(stripPython(src), -1) {
 		if m[2] != "" {
 			add(m[2])
 			continue
@@ -110,7 +109,7 @@ func checkPythonImports(fn *model.Function, cr *codeRoot, dir, file, src, where 
 		return // a layer's python directory may provide anything
 	}
 	for _, pkg := range pyTopImports(src) {
-		if pythonStdlib()[pkg] || lambdaPythonProvided.Get()[pkg] || strings.HasPrefix(pkg, "__") {
+		if pythonStdlib.Get()[pkg] || lambdaPythonProvided.Get()[pkg] || strings.HasPrefix(pkg, "__") {
 			continue
 		}
 		found := false

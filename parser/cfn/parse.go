@@ -11,10 +11,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"gopkg.in/yaml.v3"
 )
 
@@ -141,7 +141,7 @@ type parser struct {
 }
 
 // yamlLineRe is compiled on the first yaml.v3 error, not at start.
-var yamlLineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) })
+var yamlLineRe = lazy.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`) }}
 
 // syntaxError converts a yaml.v3 error (which carries a line but no
 // column) into diagnostics pointing at the first non-blank column of the
@@ -199,7 +199,7 @@ func (p *parser) syntaxError(err error) {
 	}
 	for _, m := range msgs {
 		line, text := 1, m
-		if sm := yamlLineRe().FindStringSubmatch(m); sm != nil {
+		if sm := yamlLineRe.Get().FindStringSubmatch(m); sm != nil {
 			if sm[1] != "" {
 				line, _ = strconv.Atoi(sm[1])
 			}

@@ -20,7 +20,7 @@ import (
 // exported attributes the provider documents, with stable AWS-looking ids.
 func (l *loader) exported(in *instance) cty.Value {
 	r := in.res
-	s, modelled := schemas()[r.typ]
+	s, modelled := schemas.Get()[r.typ]
 	if r.data || !modelled {
 		obj := make(map[string]cty.Value, len(in.argv)+8)
 		maps.Copy(obj, in.argv)

@@ -467,7 +467,7 @@ func knownValue(e hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
 // type's names are NFC already, so a name found in the type's map as it
 // is reads the attribute hcl would.
 func traverseKnown(tr hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
-	if ctx == nil || len(tr) == 0 || !ctyLayoutOK() {
+	if ctx == nil || len(tr) == 0 || !ctyLayoutOK.Get() {
 		return cty.NilVal, false
 	}
 	root, ok := tr[0].(hcl.TraverseRoot)
@@ -491,7 +491,7 @@ func traverseKnown(tr hcl.Traversal, ctx *hcl.EvalContext) (cty.Value, bool) {
 // known, unmarked, non-null object before it has (read without cty's NFC)
 // or an index hcl takes without a diagnostic; false for anything else.
 func stepsKnown(v cty.Value, tr hcl.Traversal) (cty.Value, bool) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		return cty.NilVal, false
 	}
 	for _, step := range tr {

@@ -392,7 +392,7 @@ func checkJSONEncode(t *testing.T, v cty.Value) (own bool) {
 // large enough to be written in two halves (each half's encoder keeps its
 // own names).
 func TestJSONEncodeSharedTypes(t *testing.T) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		t.Skip("cty.Value's layout differs: objectBuilder is cty.ObjectVal")
 	}
 	rng := rand.New(rand.NewPCG(11, 13))

@@ -3,10 +3,11 @@ package tf
 import (
 	"encoding/binary"
 	"reflect"
-	"sync"
 	"unsafe"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 // Objects of one shape. Every instance of a resource exports an object
@@ -29,7 +30,7 @@ type ctyValue struct {
 }
 
 // ctyLayoutOK reports whether cty.Value is laid out as ctyValue.
-var ctyLayoutOK = sync.OnceValue(func() bool {
+var ctyLayoutOK = lazy.Value[bool]{New: func() bool {
 	t := reflect.TypeFor[cty.Value]()
 	if t.Size() != unsafe.Sizeof(ctyValue{}) || t.NumField() != 2 {
 		return false
@@ -37,7 +38,7 @@ var ctyLayoutOK = sync.OnceValue(func() bool {
 	f0, f1 := t.Field(0), t.Field(1)
 	return f0.Offset == 0 && f0.Type == reflect.TypeFor[cty.Type]() &&
 		f1.Offset == unsafe.Offsetof(ctyValue{}.v) && f1.Type.Kind() == reflect.Interface && f1.Type.NumMethod() == 0
-})
+}}
 
 // objectBuilder makes object values, reusing the last object type made
 // when the next object's attributes have the same names and types.
@@ -48,7 +49,7 @@ type objectBuilder struct {
 
 // objectVal returns cty.ObjectVal(attrs).
 func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		return cty.ObjectVal(attrs)
 	}
 	same := b.attrs != nil && len(b.attrs) == len(attrs)
@@ -83,7 +84,7 @@ func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
 // type made last (ok false otherwise, or when a name is not ASCII: the
 // caller builds the map and calls objectVal, which makes the type).
 func (b *objectBuilder) exportVal(argv map[string]cty.Value, a map[string]string, nulls ...[]string) (v cty.Value, ok bool) {
-	if b.attrs == nil || !ctyLayoutOK() {
+	if b.attrs == nil || !ctyLayoutOK.Get() {
 		return cty.NilVal, false
 	}
 	vals := make(map[string]any, len(b.attrs))
@@ -149,7 +150,7 @@ func mapPointer[M ~map[K]V, K comparable, V any](m M) unsafe.Pointer {
 // cty.Value's layout as StringVal would leave it, after a check eight
 // bytes at a time.
 func stringVal(s string) cty.Value {
-	if !ctyLayoutOK() || !isASCIIString(s) {
+	if !ctyLayoutOK.Get() || !isASCIIString(s) {
 		return cty.StringVal(s)
 	}
 	out := ctyValue{ty: cty.String, v: s}
@@ -187,7 +188,7 @@ func isASCII(s string) bool {
 // from the type's map and its internal value from the object's; anything
 // else is GetAttr's.
 func objectAttr(obj cty.Value, name string) cty.Value {
-	if ctyLayoutOK() && obj.Type().IsObjectType() && obj.IsKnown() && !obj.IsMarked() && !obj.IsNull() {
+	if ctyLayoutOK.Get() && obj.Type().IsObjectType() && obj.IsKnown() && !obj.IsMarked() && !obj.IsNull() {
 		aty, ok := obj.Type().AttributeTypes()[name]
 		m, isMap := (*ctyValue)(unsafe.Pointer(&obj)).v.(map[string]any)
 		if ok && isMap {

@@ -19,7 +19,7 @@ import (
 // attributes: the same type, the same value, the same rendering. Objects
 // of the same attribute types share the builder's type.
 func TestObjectBuilderMatchesObjectVal(t *testing.T) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		t.Fatal("cty.Value's layout is not the one objval.go assumes: objectVal falls back to cty.ObjectVal for every object")
 	}
 	rnd := rand.New(rand.NewPCG(1, 2))
@@ -136,7 +136,7 @@ func checkObjectAttr(t *testing.T, obj cty.Value, name string) {
 // steps): where traverseKnown answers, hcl gives the same value without a
 // diagnostic; the plain object paths are answered.
 func TestTraverseKnownMatchesHCL(t *testing.T) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		t.Skip("cty.Value's layout differs: traverseKnown leaves every reference to hcl")
 	}
 	b := &objectBuilder{}
@@ -199,7 +199,7 @@ func TestTraverseKnownMatchesHCL(t *testing.T) {
 // parent holds the roots: where knownValue answers, hcl gives the same
 // value without a diagnostic; the plain forms are answered.
 func TestKnownValueMatchesHCL(t *testing.T) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		t.Skip("cty.Value's layout differs: knownValue leaves every expression to hcl")
 	}
 	b := &objectBuilder{}
@@ -291,7 +291,7 @@ func TestStringValMatchesCty(t *testing.T) {
 		}
 	}
 	check(strings.Repeat(`{"id":"abc","path":"/r1"},`, 5000))
-	if ctyLayoutOK() && !isASCIIString(strings.Repeat("x", 1000)) {
+	if ctyLayoutOK.Get() && !isASCIIString(strings.Repeat("x", 1000)) {
 		t.Fatal("ASCII string not recognised")
 	}
 }
@@ -302,7 +302,7 @@ func TestStringValMatchesCty(t *testing.T) {
 // neither; and it answers once the builder has made the type (runs of
 // instances whose arguments keep or change their names and types).
 func TestExportValMatchesObjectVal(t *testing.T) {
-	if !ctyLayoutOK() {
+	if !ctyLayoutOK.Get() {
 		t.Skip("cty.Value's layout differs: exportVal never answers")
 	}
 	rnd := rand.New(rand.NewPCG(5, 7))

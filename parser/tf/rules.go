@@ -53,7 +53,7 @@ func (l *loader) validate(t *model.Template) {
 		if in.res.data {
 			continue
 		}
-		s := schemas()[in.res.typ]
+		s := schemas.Get()[in.res.typ]
 		if s == nil {
 			continue
 		}

@@ -9,7 +9,6 @@ package tf
 
 import (
 	"slices"
-	"sync"
 
 	"github.com/cfnrun/cfnrun/internal/lazy"
 )
@@ -81,7 +80,7 @@ var canarySettings = nested(map[string]*arg{
 
 // schemas are the modelled aws_api_gateway_* types, built on first use
 // (a Terraform read), not at the start of every command.
-var schemas = sync.OnceValue(func() map[string]*typeSchema {
+var schemas = lazy.Value[map[string]*typeSchema]{New: func() map[string]*typeSchema {
 	return map[string]*typeSchema{
 		"aws_api_gateway_rest_api": args(map[string]*arg{
 			"name": req(kString), "description": opt(kString), "api_key_source": enum(false, "HEADER", "AUTHORIZER"),
@@ -181,7 +180,7 @@ var schemas = sync.OnceValue(func() map[string]*typeSchema {
 			"key_id": req(kString), "key_type": req(kString), "usage_plan_id": req(kString),
 		}, "name", "value"),
 	}
-})
+}}
 
 // cfnName maps Terraform argument names to the CloudFormation property
 // names model.Ranges are keyed by.

@@ -894,7 +894,7 @@ func (e *jsonEncoder) encode(b []byte, val cty.Value, t cty.Type) ([]byte, error
 		return append(b, ']'), nil
 	case t.IsObjectType():
 		c := jsonCollection{obj: val, ot: e.object(t.AttributeTypes())}
-		if ctyLayoutOK() {
+		if ctyLayoutOK.Get() {
 			// Known, unmarked and not null (above): cty keeps the
 			// attributes' internal values in a map.
 			c.attrs, _ = (*ctyValue)(unsafe.Pointer(&val)).v.(map[string]any)

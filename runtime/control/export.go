@@ -7,10 +7,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cfnrun/cfnrun/internal/lazy"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -150,7 +150,7 @@ func jsonToYAML(b []byte) ([]byte, error) {
 }
 
 // pathParam is compiled on first use, not at every command's start.
-var pathParam = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{([^}+]+)\+?\}`) })
+var pathParam = lazy.Value[*regexp.Regexp]{New: func() *regexp.Regexp { return regexp.MustCompile(`\{([^}+]+)\+?\}`) }}
 
 // export builds the OpenAPI document of api as stage st serves it.
 func (p *Plane) export(t *model.Template, a *model.RestAPI, st *model.Stage, o exportOptions) *omap {
@@ -280,7 +280,7 @@ func (p *Plane) exportOperation(a *model.RestAPI, r *model.Resource, m *model.Me
 	var params []any
 	// Path parameters first, in path order, then the method's others.
 	seen := map[string]bool{}
-	for _, mm := range pathParam().FindAllStringSubmatch(r.Path, -1) {
+	for _, mm := range pathParam.Get().FindAllStringSubmatch(r.Path, -1) {
 		seen["method.request.path."+mm[1]] = true
 		params = append(params, p.param(mm[1], "path", true, o))
 	}

@@ -1094,16 +1094,16 @@ func (p *parser) check(r *refExpr) {
 				}
 				continue
 			case rootUtil:
-				if s.kind != segMethod || methodsByName()[s.name] == nil || methodsByName()[s.name][kUtil] == nil {
+				if s.kind != segMethod || methodsByName.Get()[s.name] == nil || methodsByName.Get()[s.name][kUtil] == nil {
 					p.unsupported(r.pos-p.base, "$util."+s.name)
 					s.unsupported = true
 				}
-				s.methods = methodsByName()[s.name]
+				s.methods = methodsByName.Get()[s.name]
 				continue
 			}
 		}
 		if s.kind == segMethod {
-			s.methods = methodsByName()[s.name]
+			s.methods = methodsByName.Get()[s.name]
 			if s.methods == nil || onlyUtil(s.methods) {
 				p.unsupported(s.pos-p.base-1, "."+s.name+"()")
 				s.unsupported = true

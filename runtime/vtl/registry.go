@@ -3,7 +3,8 @@ package vtl
 import (
 	"errors"
 	"strings"
-	"sync"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 // The method registry. Every VTL method cfnrun implements is one method
@@ -76,7 +77,7 @@ func methodTables() [nKinds][]method {
 // the kind has no such method). Built once, on the first template parsed
 // (not in the package's init: every cfnrun command links this package);
 // never modified.
-var methodsByName = sync.OnceValue(func() map[string]*[nKinds]*method {
+var methodsByName = lazy.Value[map[string]*[nKinds]*method]{New: func() map[string]*[nKinds]*method {
 	idx := map[string]*[nKinds]*method{}
 	tables := methodTables()
 	for k := range tables {
@@ -91,7 +92,7 @@ var methodsByName = sync.OnceValue(func() map[string]*[nKinds]*method {
 		}
 	}
 	return idx
-})
+}}
 
 // kindOf is the receiver kind of v, kNone for a value without methods.
 func kindOf(v any) recvKind {

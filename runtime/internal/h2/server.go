@@ -41,6 +41,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+
+	"github.com/cfnrun/cfnrun/internal/lazy"
 )
 
 // Server serves HTTP/2 connections whose preface has not been read yet.
@@ -2320,18 +2322,18 @@ const statusDigits = "" +
 // statusLines are http.Response.Status for 100-599, built on the first
 // response the client reads (not in the package's init: every cfnrun
 // command links this package).
-var statusLines = sync.OnceValue(func() *[600]string {
+var statusLines = lazy.Value[*[600]string]{New: func() *[600]string {
 	var t [600]string
 	for i := 100; i < 600; i++ {
 		t[i] = statusText(i) + " " + http.StatusText(i)
 	}
 	return &t
-})
+}}
 
 // statusLine is http.Response.Status for code ("200 OK").
 func statusLine(code int) string {
 	if code >= 100 && code < 600 {
-		return statusLines()[code]
+		return statusLines.Get()[code]
 	}
 	return statusText(code) + " " + http.StatusText(code)
 }
