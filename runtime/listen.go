@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -347,13 +346,12 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		h1 = s.h1ln.push(tc)
 		return
 	}
-	br := bufio.NewReaderSize(c, 4096)
-	isH2, err := sniffPreface(br)
+	bc := newBufConn(c)
+	isH2, err := bc.sniffPreface()
 	if err != nil {
 		c.Close()
 		return
 	}
-	bc := newBufConn(c, br)
 	if isH2 {
 		c.SetDeadline(time.Time{})
 		if s.eng != nil {
@@ -452,64 +450,68 @@ func (s *servers) closeH2() {
 
 const clientPreface = http2.ClientPreface
 
-// sniffPreface reads just enough to tell the HTTP/2 client preface from an
-// HTTP/1.1 request line, without consuming anything.
-func sniffPreface(br *bufio.Reader) (bool, error) {
-	n := 1
-	for {
-		b, err := br.Peek(n)
-		for i := range b {
-			if b[i] != clientPreface[i] {
-				return false, nil
-			}
-		}
-		if len(b) == len(clientPreface) {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		n = min(max(br.Buffered(), n+1), len(clientPreface))
-	}
-}
-
-// bufConn is a net.Conn whose first bytes come from a bufio.Reader that
-// peeked at them.
+// bufConn is a net.Conn whose first bytes, read to tell the protocol
+// (sniffPreface), are read again from pre. They are at most the HTTP/2
+// preface's 24: a bufio.Reader of 4 KiB for each, until its bytes were
+// read, was the largest part of the heap with 10,000 connections opened
+// at once.
 type bufConn struct {
 	net.Conn
-	br   *bufio.Reader
-	lazy interface {
+	pre    [len(clientPreface)]byte
+	pn, po int // pre[po:pn] are unread
+	lazy   interface {
 		ReadLazy(rawconn.LazyBuffer) (int, error)
 	} // Conn's ReadLazy, or nil
 }
 
-func newBufConn(c net.Conn, br *bufio.Reader) *bufConn {
-	bc := &bufConn{Conn: c, br: br}
+func newBufConn(c net.Conn) *bufConn {
+	bc := &bufConn{Conn: c}
 	bc.lazy, _ = c.(interface {
 		ReadLazy(rawconn.LazyBuffer) (int, error)
 	})
 	return bc
 }
 
-func (c *bufConn) Read(p []byte) (int, error) {
-	if c.br != nil {
-		if c.br.Buffered() > 0 {
-			return c.br.Read(p)
+// sniffPreface reads just enough to tell the HTTP/2 client preface from an
+// HTTP/1.1 request line: up to the first byte that differs, or the whole
+// preface. What it read is read again.
+func (c *bufConn) sniffPreface() (bool, error) {
+	for c.pn < len(c.pre) {
+		n, err := c.Conn.Read(c.pre[c.pn:])
+		for i := c.pn; i < c.pn+n; i++ {
+			if c.pre[i] != clientPreface[i] {
+				c.pn += n
+				return false, nil
+			}
 		}
-		c.br = nil
+		c.pn += n
+		if err != nil && c.pn < len(c.pre) {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// unread copies the sniffed bytes not yet read into p.
+func (c *bufConn) unread(p []byte) int {
+	n := copy(p, c.pre[c.po:c.pn])
+	c.po += n
+	return n
+}
+
+func (c *bufConn) Read(p []byte) (int, error) {
+	if c.po < c.pn && len(p) > 0 {
+		return c.unread(p), nil
 	}
 	return c.Conn.Read(p)
 }
 
 // ReadLazy is the wrapped connection's (rawconn.Conn.ReadLazy: the HTTP/2
 // engine's reader takes a buffer only when there are bytes), after the
-// bytes peeked at; a connection without it reads into b.Buf() as Read.
+// sniffed bytes; a connection without it reads into b.Buf() as Read.
 func (c *bufConn) ReadLazy(b rawconn.LazyBuffer) (int, error) {
-	if c.br != nil {
-		if c.br.Buffered() > 0 {
-			return c.br.Read(b.Buf())
-		}
-		c.br = nil
+	if c.po < c.pn {
+		return c.unread(b.Buf()), nil
 	}
 	if c.lazy != nil {
 		return c.lazy.ReadLazy(b)
