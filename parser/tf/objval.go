@@ -2,6 +2,7 @@ package tf
 
 import (
 	"encoding/binary"
+	"maps"
 	"reflect"
 	"unsafe"
 
@@ -45,6 +46,60 @@ var ctyLayoutOK = lazy.Value[bool]{New: func() bool {
 type objectBuilder struct {
 	ty    cty.Type
 	attrs map[string]cty.Type // ty's attribute types (cty's own map: read only)
+	exp   *exportLayout       // ty as exportVal fills it; nil until asked
+}
+
+// exportLayout is an object type as exportVal fills it, for one list of
+// null names: tmpl has every attribute, null (an object is a clone of it:
+// the runtime copies the map's groups at once, where 30 insertions hash
+// and probe each), info each attribute's type and whether it must be set
+// (it is not a null name of type DynamicPseudoType, which stays null when
+// unset); must counts those. ok is false when a null name is not an
+// attribute: no object of these names has this type.
+type exportLayout struct {
+	tmpl  map[string]any
+	info  map[string]exportAttr
+	must  int
+	nulls [][]string
+	ok    bool
+}
+
+type exportAttr struct {
+	ty   cty.Type
+	must bool
+}
+
+// layout returns b.exp for nulls, made when it is missing or was made for
+// other null names.
+func (b *objectBuilder) layout(nulls [][]string) *exportLayout {
+	if e := b.exp; e != nil && len(e.nulls) == len(nulls) {
+		same := true
+		for i, n := range nulls {
+			same = same && len(n) == len(e.nulls[i]) && unsafe.SliceData(n) == unsafe.SliceData(e.nulls[i])
+		}
+		if same {
+			return e
+		}
+	}
+	e := &exportLayout{tmpl: make(map[string]any, len(b.attrs)), info: make(map[string]exportAttr, len(b.attrs)), nulls: nulls, ok: true}
+	nullable := map[string]bool{}
+	for _, names := range nulls {
+		for _, n := range names {
+			t, ok := b.attrs[n]
+			e.ok = e.ok && ok
+			nullable[n] = ok && t == cty.DynamicPseudoType
+		}
+	}
+	for k, t := range b.attrs {
+		e.tmpl[k] = nil
+		must := !nullable[k]
+		e.info[k] = exportAttr{ty: t, must: must}
+		if must {
+			e.must++
+		}
+	}
+	b.exp = e
+	return e
 }
 
 // objectVal returns cty.ObjectVal(attrs).
@@ -72,6 +127,7 @@ func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
 		}
 		b.ty = cty.Object(types)
 		b.attrs = b.ty.AttributeTypes()
+		b.exp = nil
 	}
 	out := ctyValue{ty: b.ty, v: vals}
 	return *(*cty.Value)(unsafe.Pointer(&out))
@@ -79,44 +135,49 @@ func (b *objectBuilder) objectVal(attrs map[string]cty.Value) cty.Value {
 
 // exportVal is objectVal of an exported object (loader.exported): argv's
 // attributes, a's as strings over them, and null for each name in nulls
-// that has neither, without that map of cty values first: its values go
-// straight into the object's map. It does so only when the object has the
-// type made last (ok false otherwise, or when a name is not ASCII: the
-// caller builds the map and calls objectVal, which makes the type).
+// that has neither, without that map of cty values first: the object is a
+// clone of the type's all-null one (exportLayout) with argv's and a's
+// values put in. It does so only when the object has the type made last
+// (ok false otherwise, or when a name is not ASCII: the caller builds the
+// map and calls objectVal, which makes the type): every name set is an
+// attribute of that type, of the value's type, and every attribute left
+// null is a null name of type DynamicPseudoType (must counts the others).
 func (b *objectBuilder) exportVal(argv map[string]cty.Value, a map[string]string, nulls ...[]string) (v cty.Value, ok bool) {
 	if b.attrs == nil || !ctyLayoutOK.Get() {
 		return cty.NilVal, false
 	}
-	vals := make(map[string]any, len(b.attrs))
+	e := b.layout(nulls)
+	if !e.ok {
+		return cty.NilVal, false
+	}
+	vals := maps.Clone(e.tmpl)
+	set := 0
 	for k, x := range argv {
 		if _, over := a[k]; over {
 			continue
 		}
 		cv := (*ctyValue)(unsafe.Pointer(&x))
-		if t, ok := b.attrs[k]; !ok || !isASCII(k) || !typeEquals(t, cv.ty) {
+		ai, ok := e.info[k]
+		if !ok || !isASCII(k) || !typeEquals(ai.ty, cv.ty) {
 			return cty.NilVal, false
 		}
 		vals[k] = cv.v
+		if ai.must {
+			set++
+		}
 	}
 	for k, s := range a {
-		if t, ok := b.attrs[k]; !ok || t != cty.String {
+		ai, ok := e.info[k]
+		if !ok || ai.ty != cty.String {
 			return cty.NilVal, false
 		}
 		x := stringVal(s)
 		vals[k] = (*ctyValue)(unsafe.Pointer(&x)).v
-	}
-	for _, names := range nulls {
-		for _, n := range names {
-			if _, set := vals[n]; set {
-				continue
-			}
-			if t, ok := b.attrs[n]; !ok || t != cty.DynamicPseudoType {
-				return cty.NilVal, false
-			}
-			vals[n] = nil // null
+		if ai.must {
+			set++
 		}
 	}
-	if len(vals) != len(b.attrs) {
+	if set != e.must {
 		return cty.NilVal, false
 	}
 	out := ctyValue{ty: b.ty, v: vals}

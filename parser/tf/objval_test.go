@@ -336,9 +336,14 @@ func TestExportValMatchesObjectVal(t *testing.T) {
 			case 1:
 				a[attrNames[rnd.IntN(len(attrNames))]] = fmt.Sprint("a", i)
 			case 2:
-				if rnd.IntN(4) == 0 {
+				switch rnd.IntN(4) {
+				case 0:
 					argv["nön"] = cty.StringVal("x")
-				} else {
+				case 1: // an argument unset again: null, or another type
+					delete(argv, argNames[rnd.IntN(len(argNames))])
+				case 2: // an attribute no longer computed
+					delete(a, attrNames[1+rnd.IntN(len(attrNames)-1)])
+				default:
 					delete(argv, "nön")
 				}
 			default: // same names and types, other strings
