@@ -110,15 +110,25 @@ func (c *Counters) Close() error {
 	return c.client.Close()
 }
 
-// lazyScript makes the script (hashing its source) on first use, not in
+// lazyScript is a script made (its source hashed) on first use, not in
 // the package's init: every cfnrun command links this package, only up
-// --state uses it.
-func lazyScript(src string) func() *redis.Script {
-	return sync.OnceValue(func() *redis.Script { return redis.NewScript(src) })
+// --state uses it. Declared as a composite literal of its source, it is
+// laid out by the compiler: nothing runs or is allocated at start-up (a
+// sync.OnceValue over a closure capturing the source allocated three
+// objects per script).
+type lazyScript struct {
+	src  string
+	once sync.Once
+	s    *redis.Script
+}
+
+func (l *lazyScript) get() *redis.Script {
+	l.once.Do(func() { l.s = redis.NewScript(l.src) })
+	return l.s
 }
 
 // gcra: KEYS[1] the bucket; ARGV now, interval, tolerance (microseconds).
-var gcra = lazyScript(`
+var gcra = lazyScript{src: `
 local now = tonumber(ARGV[1])
 local iv = tonumber(ARGV[2])
 local tol = tonumber(ARGV[3])
@@ -128,22 +138,22 @@ local nxt = tat + iv
 if nxt - now > tol then return 0 end
 redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 1000)
 return 1
-`)
+`}
 
 // quota: KEYS[1] the period's counter; ARGV limit, ttl seconds.
-var quota = lazyScript(`
+var quota = lazyScript{src: `
 local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 if c >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
-`)
+`}
 
 // chain: KEYS the limiters in order; ARGV now (microseconds), then for
 // each key "b" interval tolerance (a bucket, microseconds), "d" (a bucket
 // that refuses everything) or "q" limit ttl (a quota period's counter).
 // It returns the 1-based index of the first that refuses, 0 for none.
-var chain = lazyScript(`
+var chain = lazyScript{src: `
 local now = tonumber(ARGV[1])
 local a = 2
 for k = 1, #KEYS do
@@ -170,7 +180,7 @@ for k = 1, #KEYS do
   end
 end
 return 0
-`)
+`}
 
 // TakeAll implements runtime.ChainTaker: one script run for every
 // limiter of a request. A limiter from elsewhere is taken on its own.
@@ -312,7 +322,7 @@ func (p *pipeliner) work() {
 			close(batch[i].done)
 		}
 		if len(again) > 0 {
-			if err := chain().Load(ctx, p.c.client).Err(); err != nil {
+			if err := chain.get().Load(ctx, p.c.client).Err(); err != nil {
 				for _, cl := range again {
 					cl.err = err
 					close(cl.done)
@@ -333,7 +343,7 @@ func (p *pipeliner) work() {
 func (p *pipeliner) exec(ctx context.Context, batch []*call, cmds []*redis.Cmd) []*redis.Cmd {
 	pipe := p.c.client.Pipeline()
 	for _, cl := range batch {
-		cmds = append(cmds, chain().EvalSha(ctx, pipe, cl.keys, cl.args...))
+		cmds = append(cmds, chain.get().EvalSha(ctx, pipe, cl.keys, cl.args...))
 	}
 	pipe.Exec(ctx) // each command carries its own error
 	return cmds
@@ -364,7 +374,7 @@ func (b *bucket) Take(now time.Time) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.c.timeout)
 	defer cancel()
-	n, err := gcra().Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
+	n, err := gcra.get().Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
 	if err != nil {
 		return b.c.failed(err)
 	}
@@ -387,7 +397,7 @@ func (q *quotaLimiter) Take(now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), q.c.timeout)
 	defer cancel()
 	key, ttl := q.periodKey(now)
-	n, err := quota().Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
+	n, err := quota.get().Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
 	if err != nil {
 		return q.c.failed(err)
 	}
