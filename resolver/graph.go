@@ -366,21 +366,22 @@ func (s *stack) buildGraph() []*model.Node {
 				aw.walk(r.decl.Get(attr))
 			}
 		}
-		for _, d := range r.dependsOn {
-			if _, ok := s.res[d.name]; !ok {
-				s.errorf(ruleUnknownRef, d.rng, id, cmp.Or(diag.DidYouMean(d.name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", d.name)
+		for _, dn := range r.dependsOn {
+			name, rng := dn.Value, dn.Range()
+			if _, ok := s.res[name]; !ok {
+				s.errorf(ruleUnknownRef, rng, id, cmp.Or(diag.DidYouMean(name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", name)
 				continue
 			}
-			if d.name == id {
-				s.errorf(ruleCycle, d.rng, id, "Remove it: a resource cannot depend on itself.", "%q depends on itself", id)
+			if name == id {
+				s.errorf(ruleCycle, rng, id, "Remove it: a resource cannot depend on itself.", "%q depends on itself", id)
 				continue
 			}
-			if !s.res[d.name].live && r.live {
-				s.errorf(ruleConditionRef, d.rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, d.name, s.res[d.name].condition)
+			if !s.res[name].live && r.live {
+				s.errorf(ruleConditionRef, rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, name, s.res[name].condition)
 			}
-			w.edges = append(w.edges, model.Edge{To: d.name, Kind: model.EdgeDependsOn, Range: d.rng})
+			w.edges = append(w.edges, model.Edge{To: name, Kind: model.EdgeDependsOn, Range: rng})
 			if numbered {
-				to = append(to, s.res[d.name].node)
+				to = append(to, s.res[name].node)
 			}
 		}
 		if !r.live {

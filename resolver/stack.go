@@ -70,8 +70,9 @@ type resource struct {
 	props     *cfn.Node
 	decl      *cfn.Node
 	condition string
-	condRange diag.Range
-	dependsOn []dependsOn
+	// dependsOn are the scalars of DependsOn (names of resources), in
+	// order: the tree's own list when it has nothing else.
+	dependsOn []*cfn.Node
 	attrs     map[string]string
 	// computing is true while r's attributes are computed: a reference
 	// to r from its own properties then gets the stand-in of an unknown
@@ -89,11 +90,6 @@ type resource struct {
 	// node is r's number among the graph's nodes (buildGraph), -1 when
 	// it is not one.
 	node int32
-}
-
-type dependsOn struct {
-	name string
-	rng  diag.Range
 }
 
 type parameter struct {
@@ -418,7 +414,7 @@ func (s *stack) loadResources() {
 			if c.Value.Kind != cfn.Scalar {
 				s.errorf(ruleCondition, c.Value.Range(), f.Key, "Condition takes the name of a condition from the Conditions section.", "Condition is %s", c.Value.KindName())
 			} else {
-				r.condition, r.condRange = c.Value.Value, c.Value.Range()
+				r.condition = c.Value.Value
 				if _, ok := s.condDefs[r.condition]; !ok {
 					s.errorf(ruleCondition, c.Value.Range(), f.Key, cmp.Or(diag.DidYouMean(r.condition, diag.Names(s.condDefs)), "Define it under Conditions."), "unknown condition %q", r.condition)
 				} else {
@@ -431,12 +427,18 @@ func (s *stack) loadResources() {
 			if d.Kind == cfn.Sequence {
 				items = d.Items
 			}
-			for _, it := range items {
+			r.dependsOn = items
+			for i, it := range items {
 				if it.Kind != cfn.Scalar {
 					s.errorf(ruleResourceAttr, it.Range(), f.Key, "DependsOn takes a logical id or a list of logical ids; intrinsics are not allowed.", "DependsOn entry is %s", it.KindName())
+					if len(r.dependsOn) == len(items) {
+						r.dependsOn = slices.Clone(items[:i]) // the scalars only, from here on
+					}
 					continue
 				}
-				r.dependsOn = append(r.dependsOn, dependsOn{name: it.Value, rng: it.Range()})
+				if len(r.dependsOn) < len(items) {
+					r.dependsOn = append(r.dependsOn, it)
+				}
 			}
 		}
 	}
