@@ -616,18 +616,40 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 		attr string
 	}
 	// An edge read more than once keeps its first place in the source:
-	// a nested block's attributes are visited in map order.
-	seen := make(map[edgeKey]int, r.edgeHint)
+	// a nested block's attributes are visited in map order. Most
+	// instances have a few edges: they are searched in place, and a map
+	// finds them once there are more than edgeScan (a deployment's
+	// trigger reads every instance of 200 routes).
+	const edgeScan = 16
+	var seen map[edgeKey]int
 	addEdge := func(e model.Edge) {
 		k := edgeKey{e.To, e.Kind, e.Attr}
-		if i, ok := seen[k]; ok {
+		i, ok := -1, false
+		if seen != nil {
+			i, ok = seen[k]
+		} else {
+			for j := range edges {
+				if edges[j].To == e.To && edges[j].Kind == e.Kind && edges[j].Attr == e.Attr {
+					i, ok = j, true
+					break
+				}
+			}
+		}
+		if ok {
 			if e.Range.Start.Byte < edges[i].Range.Start.Byte {
 				edges[i].Range = e.Range
 			}
 			return
 		}
-		seen[k] = len(edges)
 		edges = append(edges, e)
+		if seen != nil {
+			seen[k] = len(edges) - 1
+		} else if len(edges) > edgeScan {
+			seen = make(map[edgeKey]int, max(r.edgeHint, 2*len(edges)))
+			for j, x := range edges {
+				seen[edgeKey{x.To, x.Kind, x.Attr}] = j
+			}
+		}
 	}
 	resolve := func(tr hcl.Traversal, keyExpr hcl.Expression, kind model.EdgeKind) {
 		root := tr.RootName()
