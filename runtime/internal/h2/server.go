@@ -1596,6 +1596,14 @@ func (c *conn) writeRSTAfterEnd(st *stream) {
 	if st.reset {
 		return
 	}
+	if st.peerRST.Load() {
+		// The client reset the stream itself (onRSTStream marks
+		// peerRST before it sets reset): no RST_STREAM in answer to
+		// one (RFC 9113 §5.4.2). Settled as the frame would have.
+		st.reset = true
+		c.settle(st, settleLocal|settleRemote)
+		return
+	}
 	st.reset = true
 	st.sentRST.Store(true)
 	c.settle(st, settleLocal|settleRemote)
