@@ -343,13 +343,20 @@ func (s *stack) buildGraph() []*model.Node {
 		start = make([]int32, 0, next+1)
 		to = make([]int32, 0, 2*len(rs))
 	}
+	// Each resource's edges are collected in one scratch slice and then
+	// copied into a shared slab, each node's its own full sub-slice (an
+	// append to it copies), and the nodes are one slice: no slice grown
+	// edge by edge per resource, no allocation per node.
+	var scratch, slab []model.Edge
+	chunk := min(max(2*len(rs), 16), 512)
+	nodeSlab := make([]model.Node, 0, len(rs))
 	for _, r := range rs {
 		id := r.id
 		if r.implied {
 			continue
 		}
 		mark := len(to)
-		w := &refWalker{s: s, from: id}
+		w := &refWalker{s: s, from: id, edges: scratch[:0]}
 		if numbered {
 			w.to = &to
 		}
@@ -384,6 +391,7 @@ func (s *stack) buildGraph() []*model.Node {
 				to = append(to, s.res[name].node)
 			}
 		}
+		scratch = w.edges[:0]
 		if !r.live {
 			to = to[:mark]
 			continue
@@ -391,12 +399,22 @@ func (s *stack) buildGraph() []*model.Node {
 		if numbered {
 			start = append(start, int32(mark))
 		}
+		var deps []model.Edge
+		if k := len(w.edges); k > 0 {
+			if cap(slab)-len(slab) < k {
+				slab = make([]model.Edge, 0, max(chunk, k))
+			}
+			from := len(slab)
+			slab = append(slab, w.edges...)
+			deps = slab[from:len(slab):len(slab)]
+		}
 		var props *model.Value
 		if !s.opts.FindingsOnly && !s.opts.LazyProps {
 			props = s.values.convert(r.props)
 		}
-		n := &model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: w.edges, Attrs: r.attrs, Placeholder: r.placeholder,
-			Generated: r.generated}
+		nodeSlab = append(nodeSlab, model.Node{Address: id, Type: r.typ, Range: r.keyRange, Props: props, Deps: deps, Attrs: r.attrs, Placeholder: r.placeholder,
+			Generated: r.generated})
+		n := &nodeSlab[len(nodeSlab)-1]
 		if s.opts.LazyProps && !s.opts.FindingsOnly {
 			if s.lazyValues == nil {
 				s.lazyValues = &lockedArena{src: s.jsonSrc}
