@@ -11,6 +11,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/lazy"
+	"github.com/cfnrun/cfnrun/internal/openapi"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/parser/cfn"
@@ -51,7 +52,19 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 		return true
 	}
 	ensure := func(path string, at *cfn.Field) *model.Resource { return l.ensurePath(api, owner, path, at.KeyRange()) }
-	auths := l.openAPIAuthorizers(api, owner, body)
+	var auths map[string]*model.Authorizer
+	if api.IsHTTP() {
+		var list []*model.Authorizer
+		list, auths = openapi.HTTPAuthorizers(oaNode{body}, owner, func(name string) string {
+			return model.StableID(6, "authorizer", l.s.stackName, api.LogicalID, name)
+		})
+		for _, a := range list {
+			l.checkAuthorizerFormat(a, owner)
+		}
+		api.Authorizers = append(api.Authorizers, list...)
+	} else {
+		auths = l.openAPIAuthorizers(api, owner, body)
+	}
 	oa := l.openAPIImport(api, owner, body)
 	defValidator := oa.Validation()
 	for i := range paths.node.Fields {
@@ -87,7 +100,11 @@ func (l *lowerer) importOpenAPI(api *model.RestAPI, owner string, body *props, o
 			if m.RequestModels = oa.RequestModels(oaNode{op}, pf.Key, verb); m.RequestModels != nil {
 				m.Props.Set("RequestModels", of.KeyRange())
 			}
-			openAPIMethodAuth(m, op, body, auths)
+			if api.IsHTTP() {
+				openapi.HTTPRouteAuth(m, oaNode{op}, oaNode{body}, auths)
+			} else {
+				openAPIMethodAuth(m, op, body, auths)
+			}
 			if sec := op.node.Get("security"); sec != nil && sec.Kind == cfn.Sequence {
 				for _, s := range sec.Items {
 					for _, f := range s.Fields {
