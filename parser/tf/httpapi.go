@@ -11,8 +11,9 @@ import (
 )
 
 // HTTP APIs (API Gateway v2) in Terraform: aws_apigatewayv2_api (protocol
-// HTTP; quick create with target and route_key; cors_configuration),
-// aws_apigatewayv2_route, _integration, _stage and _authorizer, lowered
+// HTTP; quick create with target and route_key; cors_configuration; body,
+// an OpenAPI definition: httpapi_body.go), aws_apigatewayv2_route,
+// _integration, _stage and _authorizer, lowered
 // as the CloudFormation front end lowers AWS::ApiGatewayV2::* (see
 // resolver/httpapi.go): a route "GET /pets/{id}" is Method GET (RouteKey
 // "GET /pets/{id}") on Resource /pets/{id}, "$default" is the API's
@@ -22,7 +23,7 @@ import (
 var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
 		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice (errors); "+
-		"a Lambda (AWS_PROXY) integration without payload_format_version (warning: the provider's default is 1.0)",
+		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0) and a body path that does not start with / (warnings)",
 	"API Gateway rejects the route or integration; a handler written for payload format 2.0 misreads 1.0 events.")
 
 type routeChild struct {
@@ -70,9 +71,10 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			}
 			key := orDefault(in.str("route_key"), model.RouteKeyDefault)
 			m := &model.Method{LogicalID: in.addr, RouteKey: key, AuthorizationType: "NONE", Integration: ig, Range: toRange(in.ranges["target"])}
-			lw.addRoute(api, children, in, m, "route_key")
+			lw.addRoute(api, children, in.addr, m, in.argRange("route_key"))
 			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: model.StageDefault, Implicit: true, Range: toRange(in.ranges["target"])})
 		}
+		lw.importHTTPBody(api, children, in)
 		byID[api.ID] = api
 		lw.t.APIs = append(lw.t.APIs, api)
 	}
@@ -98,7 +100,12 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: in.text("integration_uri"), HTTPMethod: strings.ToUpper(in.str("integration_method")),
 			PayloadFormatVersion: in.str("payload_format_version"), TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"),
 			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
-		lw.httpIntegration(in, ig)
+		lw.httpIntegration(in.addr, ig, func(arg string) diag.Range {
+			if arg == "" {
+				return toRange(in.res.declRange)
+			}
+			return toRange(in.ranges[arg])
+		}, false)
 		integrations[in.attrs["id"]] = ig
 		integrationAddrs[in.attrs["id"]] = in.addr
 		owners[in.attrs["id"]] = api
@@ -150,7 +157,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 				m.Integration = &cp
 			}
 		}
-		lw.addRoute(api, children, in, m, "route_key")
+		lw.addRoute(api, children, in.addr, m, in.argRange("route_key"))
 	}
 	for _, in := range byType["aws_apigatewayv2_stage"] {
 		if api := apiOf(in); api != nil {
@@ -171,15 +178,22 @@ func invokeURI(uri string) string {
 }
 
 // httpIntegration applies API Gateway's defaults to an HTTP API
-// integration and reports the values it rejects.
-func (lw *lowering) httpIntegration(in *instance, ig *model.Integration) {
+// integration and reports the values it rejects; at is where an argument
+// (by its Terraform name; "" for the integration) is written. inBody says
+// the integration is an x-amazon-apigateway-integration of a body, whose
+// keys the findings then name.
+func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(arg string) diag.Range, inBody bool) {
+	pfv, timeout, set := "payload_format_version", "timeout_milliseconds", " = "
+	if inBody {
+		pfv, timeout, set = "payloadFormatVersion", "timeoutInMillis", ": "
+	}
 	switch ig.Type {
 	case model.IntegrationAWSProxy:
 		ig.URI = invokeURI(ig.URI)
 		ig.HTTPMethod = orDefault(ig.HTTPMethod, "POST")
 		if ig.PayloadFormatVersion == "" {
-			lw.l.diagOnce(ruleHTTPAPI.warnf(in.res.declRange, in.addr, "Set payload_format_version = \"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
-				"Lambda integration without payload_format_version: API Gateway sends payload format 1.0"))
+			lw.l.diagOnce(ruleHTTPAPI.at(diag.Warning, at(""), addr, "Set "+pfv+set+"\"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
+				"Lambda integration without %s: API Gateway sends payload format 1.0", pfv))
 			ig.PayloadFormatVersion = "1.0"
 		}
 	case model.IntegrationHTTPProxy:
@@ -187,32 +201,38 @@ func (lw *lowering) httpIntegration(in *instance, ig *model.Integration) {
 		ig.PayloadFormatVersion = orDefault(ig.PayloadFormatVersion, "1.0")
 	}
 	if v := ig.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
-		lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["payload_format_version"], in.addr, "Write \"1.0\" or \"2.0\".", "payload_format_version %q is not 1.0 or 2.0", v))
+		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("payload_format_version"), addr, "Write \"1.0\" or \"2.0\".", "%s %q is not 1.0 or 2.0", pfv, v))
 	}
 	switch t := ig.TimeoutMillis; {
 	case t == 0:
 		ig.TimeoutMillis = model.DefaultHTTPAPITimeoutMillis
 	case t < 50 || t > model.DefaultHTTPAPITimeoutMillis:
-		lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["timeout_milliseconds"], in.addr, "Write a timeout_milliseconds from 50 to 30000.", "timeout_milliseconds %d is outside 50–30000", t))
+		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("timeout_milliseconds"), addr, "Write a "+timeout+" from 50 to 30000.", "%s %d is outside 50–30000", timeout, t))
 		ig.TimeoutMillis = min(max(t, 50), model.DefaultHTTPAPITimeoutMillis)
 	}
 }
 
-// addRoute puts route m (its RouteKey set) into api: the $default route,
-// or a method on the route's path, built segment by segment.
-func (lw *lowering) addRoute(api *model.RestAPI, children map[routeChild]*model.Resource, in *instance, m *model.Method, keyArg string) {
-	verb, path, why := model.ParseRouteKey(m.RouteKey)
-	rng := in.ranges[keyArg]
-	if rng.Empty() {
-		rng = in.res.declRange
+// argRange is where argument name is written, the resource's declaration
+// when it is not.
+func (in *instance) argRange(name string) diag.Range {
+	if r := in.ranges[name]; !r.Empty() {
+		return toRange(r)
 	}
+	return toRange(in.res.declRange)
+}
+
+// addRoute puts route m (its RouteKey set) into api: the $default route,
+// or a method on the route's path, built segment by segment. rng is where
+// its route key is written.
+func (lw *lowering) addRoute(api *model.RestAPI, children map[routeChild]*model.Resource, addr string, m *model.Method, rng diag.Range) {
+	verb, path, why := model.ParseRouteKey(m.RouteKey)
 	if why != "" {
-		lw.l.diagOnce(ruleHTTPAPI.errorf(rng, in.addr, "Write the route key as \"$default\" or as \"METHOD /path\", e.g. \"GET /pets/{id}\".", "route key %q is not valid: %s", m.RouteKey, why))
+		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, rng, addr, "Write the route key as \"$default\" or as \"METHOD /path\", e.g. \"GET /pets/{id}\".", "route key %q is not valid: %s", m.RouteKey, why))
 		return
 	}
 	m.HTTPMethod = verb
 	dup := func(prev *model.Method) {
-		d := ruleHTTPAPI.errorf(rng, in.addr, "Remove one of the two routes.", "route %q is defined twice", m.RouteKey)
+		d := ruleHTTPAPI.at(diag.Error, rng, addr, "Remove one of the two routes.", "route %q is defined twice", m.RouteKey)
 		d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
 		lw.l.diagOnce(d)
 	}

@@ -283,7 +283,13 @@ func (lw *lowering) functions(byType map[string][]*instance) {
 		}
 	}
 	for _, in := range byType["aws_lambda_permission"] {
-		fn, q := find(in.str("function_name"))
+		ref := in.str("function_name")
+		if ref == "" && in.unknown("function_name") {
+			// function_name = aws_lambda_function.x.function_name (or
+			// .arn) of a function named only after apply.
+			ref = lw.pendingFunctionRef(in.text("function_name"))
+		}
+		fn, q := find(ref)
 		if fn == nil {
 			continue
 		}
@@ -656,6 +662,22 @@ func instanceSuffix(k cty.Value) string {
 	return "-" + strings.Trim(s, `[]"`)
 }
 
+// pendingFunctionRef is the text of an argument known only after apply
+// with the name, ARN or qualified ARN of each function named only after
+// apply written as cfnrun names it.
+func (lw *lowering) pendingFunctionRef(text string) string {
+	if len(lw.pendingFns) == 0 || !strings.Contains(text, "${aws_lambda_function.") {
+		return ""
+	}
+	var pairs []string
+	for _, p := range lw.pendingFns {
+		fr, _ := model.ParseFunctionRef(p.arn)
+		pairs = append(pairs, "${"+p.addr+".function_name}", fr.Name, "${"+p.addr+".id}", fr.Name, "${"+p.addr+".arn}", p.arn,
+			"${"+p.addr+".qualified_arn}", p.arn+":$LATEST")
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
 // linkPendingFunctions rewrites the integration and authorizer URIs that
 // read the ARN of a function named only after apply ("${addr.invoke_arn}"
 // in the model) into the ARN cfnrun gave the function, so the model links
@@ -673,13 +695,19 @@ func (lw *lowering) linkPendingFunctions() {
 			"${"+p.addr+".qualified_arn}", p.arn+":$LATEST")
 	}
 	r := strings.NewReplacer(pairs...)
+	link := func(m *model.Method) {
+		if in := m.Integration; in != nil && strings.Contains(in.URI, "${aws_lambda_function.") {
+			in.URI = r.Replace(in.URI)
+		}
+	}
 	for _, api := range lw.t.APIs {
 		for _, res := range api.Resources {
 			for _, m := range res.Methods {
-				if in := m.Integration; in != nil && strings.Contains(in.URI, "${aws_lambda_function.") {
-					in.URI = r.Replace(in.URI)
-				}
+				link(m)
 			}
+		}
+		if api.DefaultRoute != nil {
+			link(api.DefaultRoute)
 		}
 		for _, a := range api.Authorizers {
 			if strings.Contains(a.AuthorizerURI, "${aws_lambda_function.") {

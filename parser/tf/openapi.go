@@ -22,7 +22,7 @@ import (
 )
 
 var ruleBody = newRule("TF053", sevWarning,
-	"REST API `body` that is not JSON or YAML",
+	"REST or HTTP API `body` that is not JSON or YAML",
 	"cfnrun serves no routes from it.")
 
 // importBody adds the routes of a REST API's body (an OpenAPI 3 or
@@ -30,30 +30,41 @@ var ruleBody = newRule("TF053", sevWarning,
 // JSON or YAML) to the API, as API Gateway's import does. Many Terraform
 // configurations define their whole API this way.
 func (lw *lowering) importBody(api *model.RestAPI, in *instance) {
+	if imp := lw.readBody(api, in); imp != nil {
+		imp.run()
+	}
+}
+
+// readBody decodes the instance's body attribute (text known after apply
+// rendered by partialBody) into an import into api; nil, after the finding
+// that says why when there is something to say, when it holds no document.
+func (lw *lowering) readBody(api *model.RestAPI, in *instance) *openAPIImport {
 	body := in.str("body")
 	if body == "" && in.unknown("body") {
-		body = in.partialBody()
+		if body = in.partialBody(); body == "" {
+			lw.pending(in, "body", "cfnrun serves no routes from it")
+			return nil
+		}
 	}
 	if strings.TrimSpace(body) == "" {
-		return
+		return nil
 	}
 	rng := toRange(in.ranges["body"])
 	doc, err := decodeDocument(body)
 	if err != nil {
 		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "Check the document (jsonencode({...}), file(\"openapi.json\") or a YAML file); cfnrun serves no routes from it.", "body is not a JSON or YAML document: %s", err))
-		return
+		return nil
 	}
 	root, ok := doc.(map[string]any)
 	if !ok {
 		lw.l.diagOnce(ruleBody.at(diag.Warning, rng, in.addr, "The body must be an OpenAPI 3 or Swagger 2 object.", "body is not an OpenAPI document"))
-		return
+		return nil
 	}
 	where, why := lw.bodyWhere(in, body)
 	if where == nil {
 		lw.t.Unplaced = append(lw.t.Unplaced, model.Unplaced{Range: rng, Why: "cfnrun knows where the body attribute is, not the place inside it: " + why + "."})
 	}
-	imp := openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in, doc: &openapi.Doc{Root: root, Fallback: rng, Where: where}}
-	imp.run()
+	return &openAPIImport{api: api, root: root, rng: rng, lw: lw, in: in, doc: &openapi.Doc{Root: root, Fallback: rng, Where: where}}
 }
 
 // partialBody renders a body known only after apply — jsonencode({...})
@@ -86,11 +97,24 @@ func (mi *modInst) partialValue(expr hclsyntax.Expression, ctx *hcl.EvalContext,
 	if depth > 64 {
 		return nil, false
 	}
+
 	expr, _ = unwrapExpr(expr).(hclsyntax.Expression)
 	if expr == nil {
 		return nil, false
 	}
 	switch e := expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		// local.NAME stands for the local's expression, whose unknown
+		// strings are then written as the text they stand for.
+		if name, ok := attrStep(e.Traversal, 1); ok && len(e.Traversal) == 2 && e.Traversal.RootName() == "local" {
+			if a := mi.m.locals[name]; a != nil {
+				if x, ok := unwrapExpr(a.Expr).(hclsyntax.Expression); ok {
+					if v, ds := e.Value(ctx); !ds.HasErrors() && !v.IsWhollyKnown() {
+						return mi.partialValue(x, mi.ctxFor(x, nil), depth+1)
+					}
+				}
+			}
+		}
 	case *hclsyntax.ObjectConsExpr:
 		m := make(map[string]any, len(e.Items))
 		for _, item := range e.Items {
