@@ -1,5 +1,10 @@
 package cfn
 
+import (
+	"hash/maphash"
+	"math/bits"
+)
+
 // arena hands out the tree's Nodes, mapping entries and sequence items
 // from chunks sized to the template, instead of one allocation each: a
 // 2,000-resource template has ~28,000 nodes. Slices it hands out have
@@ -49,15 +54,17 @@ func (a *arena) itemsOf(items []*Node) []*Node {
 	return a.items[from:len(a.items):len(a.items)]
 }
 
+// inlineKeys is how many keys of a mapping repeatedKey checks as they are
+// read; the keys of a wider mapping are checked once it is read
+// (repeatedKeys). A repeated key gives up either way, which only says how
+// much is read before the general path takes over.
+const inlineKeys = 8
+
 // repeatedKey reports whether k is among fields, the keys read so far of
-// one mapping. Past 8 keys it keeps them in *seen, so a wide mapping is not
-// scanned once per key.
-func repeatedKey(fields []Field, seen *map[string]bool, k string) bool {
-	if *seen != nil {
-		if (*seen)[k] {
-			return true
-		}
-		(*seen)[k] = true
+// one mapping, while there are fewer than inlineKeys of them; past that it
+// reports false and the mapping's reader asks repeatedKeys at its end.
+func repeatedKey(fields []Field, k string) bool {
+	if len(fields) >= inlineKeys {
 		return false
 	}
 	for _, f := range fields {
@@ -65,13 +72,39 @@ func repeatedKey(fields []Field, seen *map[string]bool, k string) bool {
 			return true
 		}
 	}
-	if len(fields) == 8 {
-		m := make(map[string]bool, 32)
-		for _, f := range fields {
-			m[f.Key] = true
+	return false
+}
+
+// repeatedKeys reports whether two of a mapping's fields have the same key,
+// for a mapping wider than repeatedKey checks: one pass over a table of
+// field numbers twice the mapping's size (on the stack up to 64 keys)
+// instead of a map grown key by key.
+func repeatedKeys(fields []Field) bool {
+	if len(fields) <= inlineKeys {
+		return false // every key was checked as it was read
+	}
+	size := 1 << bits.Len(uint(2*len(fields)))
+	var small [128]int32
+	var slots []int32 // a field's number plus one; 0 is free
+	if size <= len(small) {
+		slots = small[:size]
+	} else {
+		slots = make([]int32, size)
+	}
+	mask := uint64(size - 1)
+	seed := maphash.MakeSeed()
+	for i := range fields {
+		k := fields[i].Key
+		for j := maphash.String(seed, k) & mask; ; j = (j + 1) & mask {
+			at := slots[j]
+			if at == 0 {
+				slots[j] = int32(i + 1)
+				break
+			}
+			if fields[at-1].Key == k {
+				return true
+			}
 		}
-		m[k] = true
-		*seen = m
 	}
 	return false
 }

@@ -443,8 +443,10 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 		return n
 	}
 	base := len(r.fields)
-	var seen map[string]bool // past a few entries
-	r.entries(depth, base, &seen)
+	r.entries(depth, base)
+	if repeatedKeys(r.fields[base:]) {
+		giveUp() // the general path reports it
+	}
 	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:]) // drop the references the stack would keep
 	r.fields = r.fields[:base]
@@ -456,14 +458,14 @@ func (r *jsonReader) object(line, col, depth int) *Node {
 
 // entries reads the "key": value entries of an object at depth onto
 // r.fields, up to and including its closing brace; r.fields[base:] are the
-// entries read so far, and seen the set repeatedKey keeps of their keys.
-func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
+// entries read so far.
+func (r *jsonReader) entries(depth, base int) {
 	for {
 		r.space()
 		if r.off == r.split.at && depth == r.split.depth {
 			// The rest of this object's entries were read by the
 			// second reader (split.go): take them as if read here.
-			r.joinSplit(base, seen)
+			r.joinSplit(base)
 			return
 		}
 		if r.off >= len(r.src) || r.src[r.off] != '"' {
@@ -474,8 +476,9 @@ func (r *jsonReader) entries(depth, base int, seen *map[string]bool) {
 		if len(k) > 1024 {
 			giveUp() // YAML's limit on implicit keys
 		}
-		// Duplicates go to the general path, which reports them.
-		if repeatedKey(r.fields[base:], seen, k) {
+		// Duplicates go to the general path, which reports them
+		// (past inlineKeys, object finds them: repeatedKeys).
+		if repeatedKey(r.fields[base:], k) {
 			giveUp()
 		}
 		ks := r.strSpan(kl, kc, kFrom, k, esc)

@@ -101,18 +101,19 @@ func TestJSONReaderMatchesYAML(t *testing.T) {
 	}
 	// Inputs the reader leaves to the general path.
 	for name, src := range map[string]string{
-		"duplicate":      `{"A": 1, "A": 2}`,
-		"trailing comma": `{"A": 1,}`,
-		"exponent":       `{"A": 1e5}`,
-		"big int":        `{"A": 123456789012345678901234567890}`,
-		"bom":            "\ufeff{\"A\": 1}",
-		"comment":        "{\"A\": 1 # x\n}",
-		"yaml":           "A: 1\n",
-		"deep":           strings.Repeat(`{"a":`, maxDepth+2) + "1" + strings.Repeat("}", maxDepth+2),
-		"lone surrogate": `{"A": "\ud83d"}`,
-		"c1 control":     "{\"A\": \"\u0085\u0086\"}",
-		"unquoted key":   `{A: 1}`,
-		"after root":     `{"A": 1} x`,
+		"duplicate":            `{"A": 1, "A": 2}`,
+		"duplicate past eight": `{"K0": 0, "K1": 1, "K2": 2, "K3": 3, "K4": 4, "K5": 5, "K6": 6, "K7": 7, "K8": 8, "K9": 9, "K10": 10, "K11": 11, "K11": {"A": 1}}`,
+		"trailing comma":       `{"A": 1,}`,
+		"exponent":             `{"A": 1e5}`,
+		"big int":              `{"A": 123456789012345678901234567890}`,
+		"bom":                  "\ufeff{\"A\": 1}",
+		"comment":              "{\"A\": 1 # x\n}",
+		"yaml":                 "A: 1\n",
+		"deep":                 strings.Repeat(`{"a":`, maxDepth+2) + "1" + strings.Repeat("}", maxDepth+2),
+		"lone surrogate":       `{"A": "\ud83d"}`,
+		"c1 control":           "{\"A\": \"\u0085\u0086\"}",
+		"unquoted key":         `{A: 1}`,
+		"after root":           `{"A": 1} x`,
 	} {
 		t.Run("general/"+name, func(t *testing.T) {
 			if both(t, []byte(src)) {

@@ -89,6 +89,7 @@ func TestParseDiagnostics(t *testing.T) {
 	}{
 		{"duplicate key", "A: 1\nB: 2\nA: 3\n", []string{"3:1 E0001"}},
 		{"duplicate nested", "R:\n  P:\n    X: 1\n    X: 2\n", []string{"4:5 E0001"}},
+		{"duplicate past eight", "K0: 0\nK1: 1\nK2: 2\nK3: 3\nK4: 4\nK5: 5\nK6: 6\nK7: 7\nK8: 8\nK9: 9\nK3: x\n", []string{"11:1 E0001"}},
 		{"tab", "A:\n\t- 1\n", []string{"2:1 E0000"}},
 		{"tab in a block", "R:\n  A:\n    T: x\n    P:\n      N: a\n\tD: b\n", []string{"6:1 E0000"}},
 		{"bad tag", "A: !Reff B\n", []string{"1:4 E0002"}},

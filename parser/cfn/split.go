@@ -113,8 +113,7 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, extra: extra,
 		split: noSplit}
 	sp.run(func() (res splitResult) {
-		var seen map[string]bool
-		r.entries(depth, 0, &seen)
+		r.entries(depth, 0)
 		res.fields, res.diags = r.fields, q.diags
 		res.off, res.line, res.lineStart, res.extra = r.off, r.line, r.lineStart, r.extra
 		return res
@@ -124,10 +123,10 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 
 // joinSplit waits for the second reader and takes its entries as the rest
 // of the object whose entries r.fields[base:] are (see entries).
-func (r *jsonReader) joinSplit(base int, seen *map[string]bool) {
+func (r *jsonReader) joinSplit(base int) {
 	res := r.split.wait()
 	r.split = noSplit
-	r.fields = r.p.joinFields(r.fields, base, seen, res)
+	r.fields = r.p.joinFields(r.fields, base, res)
 	r.off, r.line, r.lineStart, r.extra = res.off, res.line, res.lineStart, res.extra
 }
 
@@ -162,10 +161,11 @@ func (sp *splitReader) wait() splitResult {
 // joinFields appends the second reader's entries to fields, the stack
 // whose entries from base on are the object being read, and its findings
 // to the parser's. A key the second reader repeats from the first half
-// gives up, as one reader would have.
-func (p *parser) joinFields(fields []Field, base int, seen *map[string]bool, res splitResult) []Field {
+// gives up, as one reader would have: here among the mapping's first
+// inlineKeys, past them once the mapping is read (repeatedKeys).
+func (p *parser) joinFields(fields []Field, base int, res splitResult) []Field {
 	for _, f := range res.fields {
-		if repeatedKey(fields[base:], seen, f.Key) {
+		if repeatedKey(fields[base:], f.Key) {
 			giveUp()
 		}
 		fields = append(fields, f)
@@ -202,8 +202,7 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 		split: noSplit, wide: p.wide}
 	r.syncWide()
 	sp.run(func() (res splitResult) {
-		var seen map[string]bool
-		r.mapEntries(sp.indent, sp.depth, 0, &seen)
+		r.mapEntries(sp.indent, sp.depth, 0)
 		res.fields, res.diags = r.fields, q.diags
 		res.off, res.line, res.lineStart, res.col, res.colOff, res.ind = r.off, r.line, r.lineStart, r.col, r.colOff, r.ind
 		return res
@@ -212,10 +211,10 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 }
 
 // joinSplit is jsonReader.joinSplit for the YAML reader.
-func (r *yamlReader) joinSplit(base int, seen *map[string]bool) {
+func (r *yamlReader) joinSplit(base int) {
 	res := r.split.wait()
 	r.split = noSplit
-	r.fields = r.p.joinFields(r.fields, base, seen, res)
+	r.fields = r.p.joinFields(r.fields, base, res)
 	r.off, r.line, r.lineStart, r.col, r.colOff, r.ind = res.off, res.line, res.lineStart, res.col, res.colOff, res.ind
 	r.syncWide()
 }

@@ -3,6 +3,7 @@ package cfn
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -51,8 +52,15 @@ func TestSplitJSON(t *testing.T) {
 		"nested resources":    {`{"X": {"Resources": {"A": {"Type": "T"}, "B": {"Type": "T"}}}}`, false, true},
 		"duplicate across":    {resources(entry("A"), entry("B"), entry("A")), false, false},
 		"duplicate in second": {resources(entry("A"), entry("B"), entry("C"), entry("C")), false, false},
-		"bad in second":       {resources(entry("A"), entry("B"), `"C": {"Type": 1e5}`), false, false},
-		"bad in first":        {resources(`"A": {"Type": 1e5}`, entry("B"), entry("C")), false, false},
+		// Past inlineKeys keys, duplicates are found once the mapping is
+		// read (repeatedKeys), so after the halves are joined: across the
+		// halves or in the second, the reader still gives up.
+		"wide duplicate across": {resources(wide(entry, 12, "K3")...), true, false},
+		"wide duplicate last":   {resources(wide(entry, 20, "K19")...), true, false},
+		"wide duplicate first":  {resources(append([]string{entry("K0")}, wide(entry, 11, "")...)...), false, false},
+		"wide no duplicate":     {resources(wide(entry, 30, "")...), true, true},
+		"bad in second":         {resources(entry("A"), entry("B"), `"C": {"Type": 1e5}`), false, false},
+		"bad in first":          {resources(`"A": {"Type": 1e5}`, entry("B"), entry("C")), false, false},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -96,6 +104,9 @@ func TestSplitYAML(t *testing.T) {
 		"nested resources":      {"X:\n  Resources:\n    A: 1\n    B: 2\n", false, true},
 		"duplicate across":      {res("  A:\n    Type: T\n  B:\n    Type: T\n  A:\n    Type: T\n"), false, false},
 		"duplicate in second":   {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: 1\n  C: 2\n"), false, false},
+		"wide duplicate across": {res(strings.Join(wide(yamlEntry, 12, "K3"), "")), true, false},
+		"wide duplicate last":   {res(strings.Join(wide(yamlEntry, 20, "K19"), "")), true, false},
+		"wide no duplicate":     {res(strings.Join(wide(yamlEntry, 30, ""), "")), true, true},
 		"anchor in second":      {res("  A:\n    Type: T\n  B:\n    Type: T\n  C: &x\n    Type: T\n"), false, false},
 		"anchor in first":       {res("  A: &x\n    Type: T\n  B:\n    Type: T\n  C:\n    Type: T\n"), false, false},
 		"more indented key":     {res("  A:\n    Type: T\n  B:\n    Type: T\n   C: 1\n"), false, false},
@@ -161,3 +172,19 @@ func BenchmarkParseSplit2000(b *testing.B) {
 		}
 	}
 }
+
+// wide returns n entries K0 ... K(n-1) made by entry, and one more for the
+// key again when again is not "".
+func wide(entry func(string) string, n int, again string) []string {
+	var out []string
+	for i := range n {
+		out = append(out, entry(fmt.Sprintf("K%d", i)))
+	}
+	if again != "" {
+		out = append(out, entry(again))
+	}
+	return out
+}
+
+// yamlEntry is a resource entry of a YAML Resources section.
+func yamlEntry(k string) string { return "  " + k + ":\n    Type: T\n" }

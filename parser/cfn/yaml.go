@@ -367,8 +367,10 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 	n := r.p.arena.node(Node{Kind: Mapping})
 	n.Span = r.span(r.line, r.column(r.off), r.off, 1)
 	base := len(r.fields)
-	var seen map[string]bool // past a few entries
-	r.mapEntries(indent, depth, base, &seen)
+	r.mapEntries(indent, depth, base)
+	if repeatedKeys(r.fields[base:]) {
+		giveUp() // the general path reports it
+	}
 	n.Fields = r.p.arena.fieldsOf(r.fields[base:])
 	clear(r.fields[base:])
 	r.fields = r.fields[:base]
@@ -379,14 +381,13 @@ func (r *yamlReader) blockMap(indent, depth int) *Node {
 
 // mapEntries reads the entries of a block mapping at indent and depth
 // onto r.fields, off at a key, up to the first line indented less;
-// r.fields[base:] are the entries read so far, and seen the set repeatedKey
-// keeps of their keys.
-func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) {
+// r.fields[base:] are the entries read so far.
+func (r *yamlReader) mapEntries(indent, depth, base int) {
 	for {
 		if r.off == r.split.at && depth == r.split.depth && indent == r.split.indent {
 			// The rest of this mapping's entries were read by the
 			// second reader (split.go): take them as if read here.
-			r.joinSplit(base, seen)
+			r.joinSplit(base)
 			return
 		}
 		from := r.off
@@ -398,8 +399,9 @@ func (r *yamlReader) mapEntries(indent, depth, base int, seen *map[string]bool) 
 			giveUp()
 		}
 		r.off++
-		// Duplicates go to the general path, which reports them.
-		if repeatedKey(r.fields[base:], seen, k) {
+		// Duplicates go to the general path, which reports them
+		// (past inlineKeys, blockMap finds them: repeatedKeys).
+		if repeatedKey(r.fields[base:], k) {
 			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
@@ -1074,7 +1076,6 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 		return n
 	}
 	fbase, ibase := len(r.fields), len(r.items)
-	var seen map[string]bool // past a few entries
 	for {
 		if r.off >= len(r.src) {
 			giveUp()
@@ -1085,7 +1086,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 			if k == "<<" || r.off+1 >= len(r.src) || r.src[r.off] != ':' || r.src[r.off+1] != ' ' || kl != r.line {
 				giveUp()
 			}
-			if repeatedKey(r.fields[fbase:], &seen, k) {
+			if repeatedKey(r.fields[fbase:], k) {
 				giveUp()
 			}
 			r.off++
@@ -1112,6 +1113,9 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 		}
 	}
 	if n.Kind == Mapping {
+		if repeatedKeys(r.fields[fbase:]) {
+			giveUp()
+		}
 		n.Fields = r.p.arena.fieldsOf(r.fields[fbase:])
 		clear(r.fields[fbase:])
 		r.fields = r.fields[:fbase]
