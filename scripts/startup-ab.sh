@@ -6,10 +6,13 @@
 #   scripts/startup-ab.sh /tmp/cfnrun-old /tmp/cfnrun-new 12
 #   SIZE=8000 FORMAT=json scripts/startup-ab.sh OLD NEW
 #   ARGS="--tls-addr 127.0.0.1:0" scripts/startup-ab.sh OLD NEW    # with the TLS listener
+#   SIZE=seed scripts/startup-ab.sh OLD NEW    # the embedded default, as bench.sh's first start-up figure
 #
 # The template is `gentool cfn-yaml SIZE` (FORMAT json: cfn-json); the request is POST /prod/p0 with
 # X-Id: 7, an HTTP_PROXY route that --demo-backend answers 200 (a 403 or 404 would come before the
-# routes are served). benchbackend -startup polls every 0.5 ms and reads, at the answer, the CPU time
+# routes are served); SIZE=seed starts `cfnrun up` with no template (the embedded default and its demo
+# backend) and waits for GET /prod/myresource's 200, what bench.sh's "embedded default" line times.
+# benchbackend -startup polls every 0.5 ms and reads, at the answer, the CPU time
 # of all the process's threads (/proc/PID/task/*/schedstat) and its minor page faults. Each binary's
 # medians of wall ms, CPU ms and faults, NEW/OLD, and the load average before and after. At high
 # load read the CPU and the faults, not the wall time. Without ARGS, up runs with --no-watch and no
@@ -28,16 +31,22 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 (cd "$ROOT" && go build -o "$W/backend" ./runtime/internal/benchbackend && go build -o "$W/gentool" ./internal/gen/gentool)
-"$W/gentool" "cfn-$FORMAT" "$SIZE" >"$W/t.$FORMAT"
+if [ "$SIZE" = seed ]; then
+  probe=(-startup "http://127.0.0.1:PORT/prod/myresource"); template=()
+else
+  "$W/gentool" "cfn-$FORMAT" "$SIZE" >"$W/t.$FORMAT"
+  probe=(-startup "http://127.0.0.1:PORT/prod/p0" -method POST -header X-Id:7); template=(--demo-backend "$W/t.$FORMAT")
+fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 read -r -a extra <<<"${ARGS:---tls-addr=}"
+probe=("${probe[@]/PORT/$PORT}")
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for i in $(seq "$ROUNDS"); do
   order="old new"; [ $((i % 2)) = 0 ] && order="new old"
   for v in $order; do
     bin=$OLD; [ "$v" = new ] && bin=$NEW
-    ${CHRT:+chrt -f "$CHRT"} "$W/backend" -startup "http://127.0.0.1:$PORT/prod/p0" -method POST -header X-Id:7 -usage ${EXIT:+-exit} -- \
-      "$bin" up --no-watch --addr "127.0.0.1:$PORT" "${extra[@]}" --demo-backend "$W/t.$FORMAT" >>"$W/$v" 2>/dev/null
+    ${CHRT:+chrt -f "$CHRT"} "$W/backend" "${probe[@]}" -usage ${EXIT:+-exit} -- \
+      "$bin" up --no-watch --addr "127.0.0.1:$PORT" "${extra[@]}" "${template[@]}" >>"$W/$v" 2>/dev/null
   done
 done
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -53,4 +62,5 @@ else
 fi
 awk -v a="$(cat "$W/old.1")" -v b="$(cat "$W/new.1")" -v c="$(cat "$W/old.2")" -v d="$(cat "$W/new.2")" \
   'BEGIN {printf "new/old: wall %.2fx, CPU %.2fx\n", b/a, d/c}'
-echo "$ROUNDS rounds, $SIZE resources ($FORMAT), load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
+what="$SIZE resources ($FORMAT)"; [ "$SIZE" = seed ] && what="the embedded default"
+echo "$ROUNDS rounds, $what, load $load0 -> $(cut -d' ' -f1-3 /proc/loadavg)"
