@@ -54,6 +54,13 @@ func (a *arena) itemsOf(items []*Node) []*Node {
 	return a.items[from:len(a.items):len(a.items)]
 }
 
+// fieldStack is a reader's stack of the entries of the mappings it is in,
+// for n bytes of template: sized for the widest mapping a template of
+// about one entry per 256 bytes has (a 2,000-resource template's
+// Resources section), so that it is not grown, and copied, entry by entry
+// to that width.
+func fieldStack(n int) []Field { return make([]Field, 0, max(n/256, 16)) }
+
 // inlineKeys is how many keys of a mapping repeatedKey checks as they are
 // read; the keys of a wider mapping are checked once it is read
 // (repeatedKeys). A repeated key gives up either way, which only says how

@@ -65,7 +65,7 @@ func (p *parser) readJSON() (root *Node, ok bool) {
 	if len(p.src) == 0 {
 		return nil, false
 	}
-	r := &jsonReader{p: p, src: p.src, line: 1, split: noSplit}
+	r := &jsonReader{p: p, src: p.src, line: 1, split: noSplit, fields: fieldStack(len(p.src))}
 	mark := len(p.diags)
 	defer func() {
 		if e := recover(); e != nil {

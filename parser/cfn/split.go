@@ -111,7 +111,7 @@ func (p *parser) startSplit(at, end, depth int) *splitReader {
 	lineStart := bytes.LastIndexByte(p.src[:at], '\n') + 1
 	extra := at - lineStart - utf8.RuneCount(p.src[lineStart:at])
 	r := &jsonReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, extra: extra,
-		split: noSplit}
+		split: noSplit, fields: fieldStack(end - at)}
 	sp.run(func() (res splitResult) {
 		r.entries(depth, 0)
 		res.fields, res.diags = r.fields, q.diags
@@ -164,6 +164,7 @@ func (sp *splitReader) wait() splitResult {
 // gives up, as one reader would have: here among the mapping's first
 // inlineKeys, past them once the mapping is read (repeatedKeys).
 func (p *parser) joinFields(fields []Field, base int, res splitResult) []Field {
+	fields = slices.Grow(fields, len(res.fields))
 	for _, f := range res.fields {
 		if repeatedKey(fields[base:], f.Key) {
 			giveUp()
@@ -199,7 +200,7 @@ func (p *parser) startSplitYAML(at, end int) *splitReader {
 	q := p.secondParser(at, end)
 	sp := &splitReader{at: at, depth: 1, indent: at - lineStart, done: make(chan splitResult, 1)}
 	r := &yamlReader{p: q, src: p.src, off: at, line: line, lineStart: lineStart, col: 1, colOff: lineStart, ind: sp.indent,
-		split: noSplit, wide: p.wide}
+		split: noSplit, wide: p.wide, fields: fieldStack(end - at)}
 	r.syncWide()
 	sp.run(func() (res splitResult) {
 		r.mapEntries(sp.indent, sp.depth, 0)

@@ -62,7 +62,7 @@ func (p *parser) readYAML() (root *Node, ok bool) {
 		return nil, false
 	}
 	p.wide = wide
-	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, split: noSplit, wide: wide}
+	r := &yamlReader{p: p, src: p.src, line: 1, col: 1, split: noSplit, wide: wide, fields: fieldStack(len(p.src))}
 	r.syncWide()
 	mark := len(p.diags)
 	defer func() {
