@@ -231,7 +231,8 @@ func (l *lowerer) lowerHTTPAPIs() {
 		}
 		in := &model.Integration{Type: strings.ToUpper(p.str("IntegrationType")), URI: p.str("IntegrationUri"), HTTPMethod: strings.ToUpper(p.str("IntegrationMethod")),
 			PayloadFormatVersion: p.str("PayloadFormatVersion"), TimeoutMillis: p.integer("TimeoutInMillis", 0), ConnectionType: strings.ToUpper(p.str("ConnectionType")),
-			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"), Range: r.keyRange, Props: p.ranges()}
+			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"),
+			ResponseMappings: p.httpResponseMappings("ResponseParameters"), Range: r.keyRange, Props: p.ranges()}
 		l.httpIntegration(in, r.id, true)
 		integrations[r.attrs["Ref"]] = in
 		integrationIDs[r.attrs["Ref"]] = r.id
@@ -412,6 +413,32 @@ func (l *lowerer) checkRouteAuth(api *model.RestAPI, m *model.Method, rng diag.R
 	}
 }
 
+// httpResponseMappings reads an HTTP API integration's response parameter
+// mappings: by status code, CloudFormation's {ResponseParameters:
+// [{Destination, Source}]}, or a map of destination to source as an
+// OpenAPI definition's x-amazon-apigateway-integration writes it.
+func (p *props) httpResponseMappings(key string) map[string]map[string]string {
+	n := p.node.Get(key)
+	if n == nil || n.Kind != cfn.Mapping || len(n.Fields) == 0 {
+		return nil
+	}
+	byCode := p.sub(key)
+	out := make(map[string]map[string]string, len(n.Fields))
+	for _, f := range n.Fields {
+		if list := f.Value.Get("ResponseParameters"); list != nil && list.Kind == cfn.Sequence {
+			m := make(map[string]string, len(list.Items))
+			for _, it := range list.Items {
+				ip := p.l.newProps(p.id, it)
+				m[ip.str("Destination")] = ip.str("Source")
+			}
+			out[f.Key] = m
+			continue
+		}
+		out[f.Key] = byCode.strMap(f.Key)
+	}
+	return out
+}
+
 // httpOperation puts an operation of an HTTP API's OpenAPI definition
 // into the API as a route: path "$default" (or "/$default", as SAM
 // rewrites it with FailOnWarnings) with x-amazon-apigateway-any-method is
@@ -426,6 +453,7 @@ func (l *lowerer) httpOperation(api *model.RestAPI, owner string, m *model.Metho
 		if x := of.Value.Field("x-amazon-apigateway-integration"); x != nil && x.Value.Kind == cfn.Mapping {
 			ip := l.newProps(owner, x.Value)
 			in.PayloadFormatVersion = ip.str("payloadFormatVersion")
+			in.ResponseMappings = ip.httpResponseMappings("responseParameters")
 			in.Props.Set("PayloadFormatVersion", ip.at("payloadFormatVersion", x.KeyRange()))
 		}
 		l.httpIntegration(in, owner, true)

@@ -180,6 +180,9 @@ type endpoint struct {
 	routeKey string
 	payload2 bool
 	hauth    *chauth
+	// httpParams are the route's parameter mappings (HTTP_PROXY), nil
+	// for none.
+	httpParams *httpParams
 }
 
 type cresponse struct {

@@ -93,7 +93,17 @@ func (g *Gateway) compileHTTPRoute(cs *cstage, res *model.Resource, m *model.Met
 	if auth == "JWT" || auth == "CUSTOM" {
 		mm.AuthorizationType = "NONE" // compiled below, the HTTP API way
 	}
+	var params *httpParams
+	if in := m.Integration; in != nil && (len(in.RequestParameters) > 0 || len(in.ResponseMappings) > 0) {
+		// Parameter mapping, the HTTP API way (httpapi_params.go), not
+		// the REST API's integration.request.* mappings.
+		params = compileHTTPParams(in, m.LogicalID, ds)
+		cp := *in
+		cp.RequestParameters, cp.ResponseMappings = nil, nil
+		mm.Integration = &cp
+	}
 	ep := compileEndpoint(cs, res, &mm, g, t, ls, ds)
+	ep.httpParams = params
 	ep.routeKey = m.RouteKey
 	if ep.routeKey == "" {
 		ep.routeKey = m.HTTPMethod + " " + res.Path
@@ -143,7 +153,7 @@ const defaultPathParam = "$default"
 func (h *chttp) detachOK(ep *endpoint) bool {
 	switch ep.typ {
 	case model.IntegrationHTTPProxy:
-		return h.cors == nil && ep.hauth == nil
+		return h.cors == nil && ep.hauth == nil && ep.httpParams == nil
 	case model.IntegrationAWSProxy:
 		return ep.payload2 && ep.hauth == nil
 	}

@@ -445,6 +445,10 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	bc.header = hdr
 	// Only a header mapping can produce a value that cannot be sent.
 	bc.validHeaders = !ep.mapsHeaders()
+	if hp := ep.httpParams; hp != nil {
+		hp.applyRequest(rs, hdr, bc.url)
+		bc.validHeaders = false
+	}
 	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
 		bc.body = g.uploadBody(w, r)
 		if max := g.cfg.MaxBodyBytes; max > 0 && r.ContentLength < 0 {
@@ -623,8 +627,12 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 			out["Content-Length"] = []string{strconv.FormatInt(resp.ContentLength, 10)}
 		}
 	}
-	w.WriteHeader(resp.StatusCode)
-	rs.status = resp.StatusCode
+	status := resp.StatusCode
+	if hp := rs.ep.httpParams; hp != nil {
+		status = hp.applyResponse(rs, status, resp.Header, out)
+	}
+	w.WriteHeader(status)
+	rs.status = status
 	if err := copyBody(w, resp.Body, resp.ContentLength); err != nil {
 		if h2.Retract(w) {
 			// Nothing reached the client yet: it gets the 502 of a

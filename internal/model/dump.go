@@ -309,6 +309,12 @@ func (d *dumper) method(depth int, m *Method) {
 		d.kv(j, "cacheNamespace", ig.CacheNamespace)
 		d.smap(j, "requestParameters", ig.RequestParameters)
 		d.smap(j, "requestTemplates", ig.RequestTemplates)
+		if len(ig.ResponseMappings) > 0 {
+			fmt.Fprintf(&d.b, "%sresponseMappings:\n", strings.Repeat("  ", j))
+			for _, code := range slices.Sorted(maps.Keys(ig.ResponseMappings)) {
+				d.smap(j+1, code, ig.ResponseMappings[code])
+			}
+		}
 		for _, r := range ig.Responses {
 			d.line(j, r.Range, "", "", "response %s pattern=%q", r.StatusCode, r.SelectionPattern)
 			d.smap(j+1, "responseParameters", r.ResponseParameters)

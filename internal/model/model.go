@@ -479,6 +479,13 @@ type Integration struct {
 	// runtime resolves per stage, or a function outside the template.
 	// Nil for other integrations. Template.Finalize fills it from URI.
 	Lambda *LambdaTarget
+	// ResponseMappings are an HTTP API integration's response parameter
+	// mappings: by the backend's status code ("200"), each key
+	// ("overwrite:statuscode", "append|overwrite|remove:header.NAME") to
+	// its value. RequestParameters holds an HTTP API integration's request
+	// mappings ("append|overwrite|remove:header.NAME", ...:querystring.NAME,
+	// "overwrite:path").
+	ResponseMappings map[string]map[string]string
 	// Responses are the integration responses, sorted with the default
 	// (empty SelectionPattern) last, then by SelectionPattern.
 	Responses []IntegrationResponse

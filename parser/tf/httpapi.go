@@ -99,7 +99,8 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		}
 		ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: in.text("integration_uri"), HTTPMethod: strings.ToUpper(in.str("integration_method")),
 			PayloadFormatVersion: in.str("payload_format_version"), TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"),
-			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
+			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"),
+			ResponseMappings: in.responseMappings(), Range: in.rng(), Props: in.cfnRanges()}
 		lw.httpIntegration(in.addr, ig, func(arg string) diag.Range {
 			if arg == "" {
 				return toRange(in.res.declRange)
@@ -210,6 +211,26 @@ func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(
 		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("timeout_milliseconds"), addr, "Write a "+timeout+" from 50 to 30000.", "%s %d is outside 50–30000", timeout, t))
 		ig.TimeoutMillis = min(max(t, 50), model.DefaultHTTPAPITimeoutMillis)
 	}
+}
+
+// responseMappings reads an aws_apigatewayv2_integration's
+// response_parameters blocks (status_code, mappings).
+func (in *instance) responseMappings() map[string]map[string]string {
+	v := in.get("response_parameters")
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.CanIterateElements() {
+		return nil
+	}
+	var out map[string]map[string]string
+	for _, b := range elements(v) {
+		if !b.Type().IsObjectType() {
+			continue
+		}
+		if out == nil {
+			out = map[string]map[string]string{}
+		}
+		out[ctyString(attrOf(b, "status_code"))] = valMap(attrOf(b, "mappings"))
+	}
+	return out
 }
 
 // argRange is where argument name is written, the resource's declaration

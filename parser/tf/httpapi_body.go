@@ -64,6 +64,14 @@ func (lw *lowering) importHTTPBody(api *model.RestAPI, children map[routeChild]*
 				xat := append(slices.Clip(at), "x-amazon-apigateway-integration")
 				ig := o.integration(x, xat)
 				ig.PayloadFormatVersion = str(x["payloadFormatVersion"])
+				if rp, ok := x["responseParameters"].(map[string]any); ok {
+					for code, ms := range rp {
+						if ig.ResponseMappings == nil {
+							ig.ResponseMappings = map[string]map[string]string{}
+						}
+						ig.ResponseMappings[code] = strMap(ms)
+					}
+				}
 				lw.httpIntegration(in.addr, ig, func(arg string) diag.Range {
 					switch arg {
 					case "payload_format_version":
