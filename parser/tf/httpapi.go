@@ -63,6 +63,10 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			// Quick create: one route to the target and an auto-deployed
 			// $default stage.
 			target := in.text("target")
+			if t := lw.pendingFunctionRef(target); t != "" {
+				// The ARN of a function named only after apply.
+				target = t
+			}
 			ig := &model.Integration{Type: model.IntegrationHTTPProxy, URI: target, HTTPMethod: "ANY", PayloadFormatVersion: "1.0",
 				TimeoutMillis: model.DefaultHTTPAPITimeoutMillis, Range: toRange(in.ranges["target"])}
 			if strings.Contains(target, ":lambda:") {
