@@ -582,6 +582,30 @@ type replacer struct {
 	// digits, so most bytes of a message pass the first-byte filter, and
 	// the map look-ups per key length behind it were most of Replace.
 	pairs *[1 << 16 / 64]uint64
+	// quads has bit quadBit(k) set for the first four bytes of every key
+	// k; nil when a key is shorter. With thousands of ids, most pairs of
+	// letters and digits start some key: four bytes let few positions
+	// through to the look-ups.
+	quads *[1 << 16 / 64]uint64
+}
+
+// quadBit is the bit of quads for the four bytes s[i:i+4].
+func quadBit(s string, i int) uint {
+	q := uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+	return uint((q * 0x9e3779b1) >> 16)
+}
+
+// startsQuad reports whether s[i:] may start a key by its first four
+// bytes (always, when a key is shorter).
+func (r *replacer) startsQuad(s string, i int) bool {
+	if r.quads == nil {
+		return true
+	}
+	if i+4 > len(s) {
+		return false
+	}
+	b := quadBit(s, i)
+	return r.quads[b/64]&(1<<(b%64)) != 0
 }
 
 // standIn is what replaces a made-up value: text, or else ${name} or
@@ -601,10 +625,16 @@ func (s standIn) String() string {
 
 // replacerOf returns the replacer of the keys of m, none of them empty.
 func replacerOf(m map[string]standIn) *replacer {
-	r := &replacer{m: m, pairs: new([1 << 16 / 64]uint64)}
+	r := &replacer{m: m, pairs: new([1 << 16 / 64]uint64), quads: new([1 << 16 / 64]uint64)}
 	for k := range m {
 		if k == "" {
 			continue
+		}
+		if len(k) < 4 {
+			r.quads = nil
+		} else if r.quads != nil {
+			b := quadBit(k, 0)
+			r.quads[b/64] |= 1 << (b % 64)
 		}
 		r.first[k[0]] = true
 		if len(k) == 1 {
@@ -626,7 +656,7 @@ func (r *replacer) Replace(s string) string {
 	var b []byte
 	done := 0 // s[:done] is replaced into b
 	for i := 0; i < len(s); {
-		if r.first[s[i]] && r.startsPair(s, i) {
+		if r.first[s[i]] && r.startsPair(s, i) && r.startsQuad(s, i) {
 			if k, v, ok := r.match(s[i:]); ok {
 				b = append(append(b, s[done:i]...), v.String()...)
 				i += len(k)

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -32,8 +33,38 @@ func TestReplacerMatchesStrings(t *testing.T) {
 		{map[string]string{"prod": "(the name CloudFormation generates for Stage)", "prod-v2": "x"},
 			[]string{"prod", "prod-v2", "on prod and prod-v2 and prod-v", "pro"}},
 		{map[string]string{"aaaaaa": "1", "aaaaaaa": "7", "a": "b"}, []string{"aaaaaaaaaaaaa", "a", "ba"}},
+		{map[string]string{"abcd": "4", "abcdef": "6", "bcde": "x"}, []string{"abc", "abcd", "xabcdefg", "aabcde"}},
 	}
+	// Generated ids: thousands of keys of letters and digits, 6 and 10
+	// bytes long (every pair of bytes starts one; four bytes are the
+	// filter), some sharing prefixes.
 	rng := rand.New(rand.NewPCG(1, 2))
+	ids := map[string]string{}
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	for i := range 3000 {
+		b := make([]byte, 6+4*(i%2))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if i%7 == 0 && len(ids) > 0 {
+			for k := range ids { // a prefix of another key
+				copy(b, k[:min(len(k), len(b)-1)])
+				break
+			}
+		}
+		ids[string(b)] = fmt.Sprintf("${R%d}", i)
+	}
+	var idIn []string
+	for k := range ids {
+		idIn = append(idIn, "https://"+k+".execute-api.eu-west-1.amazonaws.com/prod", k, k[:len(k)-1], "x"+k+k)
+		if len(idIn) > 400 {
+			break
+		}
+	}
+	cases = append(cases, struct {
+		m  map[string]string
+		in []string
+	}{ids, idIn})
 	for _, c := range cases {
 		texts := map[string]standIn{}
 		for k, v := range c.m {
