@@ -41,17 +41,23 @@ const (
 // connection takes one for each batch of frames). Unlike a sync.Pool it
 // is not emptied by every collection: at a hundred thousand responses a
 // second, the pool's buffers, 64 KiB each, were dropped and made again
-// after each cycle, which raised the peak RSS by half. It keeps at most
-// maxFreeWriteBufs; the connections flushing at one moment are few.
-// Most batches (a few answers of a connection) fit in a small buffer:
+// after each cycle, which raised the peak RSS by half. Most batches (a few answers of a connection) fit in a small buffer:
 // with a large one each, 1,000 busy connections held 151 MB of RSS
 // against 78 MB with 16 KiB ones (h2load -c 1000 -m 1, HTTP_PROXY).
+//
+// Each list keeps at most maxFreeBytes of buffers. With many busy
+// connections more than a few are out at once — a backend reader's batch
+// writes the answers of hundreds of client connections before it flushes
+// them — and a list of 32 made every other buffer a new allocation (with
+// 1,000 connections, 4 and 8 KiB per request: 82% of the bytes allocated
+// and the collections that follow). What a list keeps was in use at
+// that moment anyway.
 var (
 	writeBufs      = freeBufs{size: writeBufSize}
 	smallWriteBufs = freeBufs{size: smallWriteBufSize}
 )
 
-const maxFreeWriteBufs = 32
+const maxFreeBytes = 2 << 20
 
 type freeBufs struct {
 	size int
@@ -77,7 +83,7 @@ func (f *freeBufs) get() *[]byte {
 func (f *freeBufs) put(p *[]byte) {
 	f.mu.Lock()
 	f.out--
-	if len(f.free) < maxFreeWriteBufs {
+	if len(f.free) < maxFreeBytes/f.size {
 		f.free = append(f.free, p)
 	}
 	f.mu.Unlock()
