@@ -290,7 +290,9 @@ pid_of() {
   esac
 }
 # cpu_ticks PID: user + system CPU time of PID so far, in clock ticks.
+# idle_ticks: the machine's idle + iowait time so far and its total, in ticks (/proc/stat).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 
 # run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms 2xx cpu-µs/req" to
 # $work/NAME.res. CPU per request is the target process's CPU time over h2load's measured period
@@ -300,16 +302,16 @@ run() {
   local name=$1 log="$work/$1.$2.log"
   local out hdr=()
   if [ -n "${HDR[$name]:-}" ]; then hdr=(-H "${HDR[$name]}"); fi
-  local pid c0 c1 b0 b1
+  local pid c0 c1 b0 b1 i0 i1
   pid=$(pid_of "$name")
   # Bounded: at thousands of connections opened at once a target can
   # stall on the accept backlog (or its connection limit) for minutes.
   timeout "$((DURATION + 60))" h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" >"$work/h2load.out" 2>&1 &
   local hp=$!
   sleep 1
-  c0=$(cpu_ticks "$pid"); b0=$(cpu_ticks "$BACKEND_PID")
+  c0=$(cpu_ticks "$pid"); b0=$(cpu_ticks "$BACKEND_PID"); i0=$(idle_ticks)
   wait "$hp" || true
-  c1=$(cpu_ticks "$pid"); b1=$(cpu_ticks "$BACKEND_PID")
+  c1=$(cpu_ticks "$pid"); b1=$(cpu_ticks "$BACKEND_PID"); i1=$(idle_ticks)
   out=$(cat "$work/h2load.out")
   local rps ok
   rps=$(awk '/^finished in/ {print $4}' <<<"$out")
@@ -324,8 +326,14 @@ run() {
   # backend's share is most of what a proxied request costs the machine.
   local bcpu
   bcpu=$(awk -v d="$((b1 - b0))" -v t="$(getconf CLK_TCK)" -v n="${ok:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+  # The machine's idle share over the same period: on a quiet machine,
+  # a target whose chain (h2load, it, the backend) leaves CPU idle is
+  # held back by waiting (one connection, one goroutine, batching), not
+  # by what it computes.
+  local idle
+  idle=$(echo "$i0 $i1" | awk '{if ($4 > $2) printf "%.0f", 100 * ($3 - $1) / ($4 - $2); else print 0}')
   echo "$rps $p99 $ok $cpu $bcpu" >>"$work/$name.res"
-  printf '  round %s  %-14s %10s req/s  p99 %6s ms  %6s µs CPU/req  backend %6s µs/req  (%s 2xx, load %s)\n' "$2" "$name" "$rps" "$p99" "$cpu" "$bcpu" "$ok" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf '  round %s  %-14s %10s req/s  p99 %6s ms  %6s µs CPU/req  backend %6s µs/req  idle %3s%%  (%s 2xx, load %s)\n' "$2" "$name" "$rps" "$p99" "$cpu" "$bcpu" "$idle" "$ok" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "h2load -c $CONNS -m $STREAMS -D $DURATION (h2c; -tls: h2 over TLS), $ROUNDS interleaved rounds, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,9 @@
 # ROUTE: proxy | mock | proxy-tls | mock-tls. Each run is h2load -c CONNS -m STREAMS -D SECS
 # --warm-up-time 1 (16, 10, 3); it prints req/s, the p99 latency (ms), the server's CPU per request (utime + stime from
 # /proc over the measured period, divided by the requests), the backend's CPU per request in the same
-# period (the proxy's framing changes what the backend spends), and at the end each one's peak RSS.
+# period (the proxy's framing changes what the backend spends), h2load's own CPU per request, the
+# machine's idle share over the period (on a quiet machine: CPU the chain left unused), and at the end
+# each one's peak RSS.
 # STAT=1 also prints, per request: task-clock (µs), context switches and system calls (perf stat).
 # At the end: each target's medians over the rounds.
 set -euo pipefail
@@ -70,6 +72,7 @@ for v in old new hap; do
   for _ in $(seq 200); do curl -sk -o /dev/null --http2 "${URL[$v]}" && break; sleep 0.05; done
 done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 hz=$(getconf CLK_TCK)
 events=task-clock,context-switches
 for s in read write recvfrom sendto nanosleep futex epoll_pwait sched_yield; do events+=,syscalls:sys_enter_$s; done
@@ -87,13 +90,18 @@ for r in $(seq "$ROUNDS"); do
       perf stat -x, -e "$events" -p "${PID[$v]}" -o "$W/stat" -- sleep "$((SECS - 1))" &
       sp=$!
     fi
-    c0=$(ticks "${PID[$v]}"); b0=$(ticks "$BPID"); wait "$hp"; c1=$(ticks "${PID[$v]}"); b1=$(ticks "$BPID")
+    c0=$(ticks "${PID[$v]}"); b0=$(ticks "$BPID"); h0=$(ticks "$hp"); h1=$h0; i0=$(idle_ticks)
+    # h2load's CPU: sampled until it exits (a zombie's counts are gone).
+    while h=$(ticks "$hp" 2>/dev/null) && [ "$(awk '{print $3}' "/proc/$hp/stat" 2>/dev/null)" != Z ]; do h1=$h; sleep 0.1; done
+    wait "$hp"; c1=$(ticks "${PID[$v]}"); b1=$(ticks "$BPID"); i1=$(idle_ticks)
     rps=$(awk '/finished in/ {print $4}' "$W/h.out"); n=$(awk '/^requests:/ {print $8}' "$W/h.out")
     us=$(awk -v d="$((c1 - c0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+    hus=$(awk -v d="$((h1 - h0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
+    idle=$(echo "$i0 $i1" | awk '{if ($4 > $2) printf "%.0f", 100 * ($3 - $1) / ($4 - $2); else print 0}')
     bus=$(awk -v d="$((b1 - b0))" -v t="$hz" -v n="${n:-0}" 'BEGIN {if (n > 0) printf "%.1f", d / t * 1e6 / n; else print 0}')
     # As bench.sh: the 99th percentile of h2load's per-request log (µs), in ms.
     p99=$(awk '{print $3}' "$W/lat" | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
-    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us backend_us/req $bus succeeded $n load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$W/rounds"
+    echo "round $r $v req/s $rps p99 $p99 cpu_us/req $us backend_us/req $bus h2load_us/req $hus idle% $idle succeeded $n load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$W/rounds"
     if [ -n "$sp" ]; then
       wait "$sp"
       # perf counted SECS-1 of the SECS measured seconds.
