@@ -106,6 +106,32 @@ type checker struct {
 	h               hints
 	allowExtensions bool
 	ds              diag.Diagnostics
+	// apiRules, resourceRules and methodRules are the rules of the
+	// registry with an API or Stage, a Resource, a Method or Integration
+	// check, in its order (made by hooks on first use): a template's
+	// thousand methods each went through every rule for the few that
+	// check methods.
+	apiRules, resourceRules, methodRules []*Rule
+	hooked                               bool
+}
+
+// hooks sorts the registry's rules into c's lists by what they check.
+func (c *checker) hooks() {
+	if c.hooked {
+		return
+	}
+	c.hooked = true
+	for _, rule := range registry {
+		if rule.API != nil || rule.Stage != nil {
+			c.apiRules = append(c.apiRules, rule)
+		}
+		if rule.Resource != nil {
+			c.resourceRules = append(c.resourceRules, rule)
+		}
+		if rule.Method != nil || rule.Integration != nil {
+			c.methodRules = append(c.methodRules, rule)
+		}
+	}
 }
 
 // report is how a check reports: every finding gets the check's rule id.
@@ -166,6 +192,7 @@ func CheckModel(t *model.Template, allowExtensions bool) diag.Diagnostics {
 }
 
 func (c *checker) run() {
+	c.hooks()
 	for _, rule := range registry {
 		if rule.Template != nil {
 			rule.Template(report{c, rule}, c.t)
@@ -175,7 +202,7 @@ func (c *checker) run() {
 		if api.IsHTTP() {
 			continue // these are REST API rules; an HTTP API's are httpapi.go's
 		}
-		for _, rule := range registry {
+		for _, rule := range c.apiRules {
 			r := report{c, rule}
 			if rule.API != nil {
 				rule.API(r, api)
@@ -187,7 +214,7 @@ func (c *checker) run() {
 			}
 		}
 		for _, res := range api.Resources {
-			for _, rule := range registry {
+			for _, rule := range c.resourceRules {
 				if rule.Resource != nil {
 					rule.Resource(report{c, rule}, api, res)
 				}
@@ -201,7 +228,8 @@ func (c *checker) run() {
 
 // method runs the method and integration rules on one method.
 func (c *checker) method(mc methodCheck) {
-	for _, rule := range registry {
+	c.hooks()
+	for _, rule := range c.methodRules {
 		r := report{c, rule}
 		if rule.Method != nil {
 			rule.Method(r, mc)
