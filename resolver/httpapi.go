@@ -41,6 +41,9 @@ var (
 	ruleDuplicateRoute = define(Rule{ID: "E3506", Level: "error",
 		Summary: "the same HTTP API route key defined twice",
 		Why:     "API Gateway rejects the second route (ConflictException: \"Route with key ... already exists\")."})
+	ruleHTTPMapping = define(Rule{ID: "E3508", Level: "error",
+		Summary: "HTTP API integration RequestParameters or ResponseParameters that API Gateway does not take: a key other than append|overwrite|remove:header.NAME or :querystring.NAME, overwrite:path (requests) and overwrite:statuscode (responses), a value with an expression other than $request.*, $response.* (responses), $context.* or $stageVariables.*, or a status code outside 100–599",
+		Why:     "API Gateway rejects the integration (BadRequestException: \"Invalid mapping expression specified\")."})
 	ruleHTTPAuth = define(Rule{ID: "E3507", Level: "error",
 		Summary: "HTTP API route whose AuthorizationType does not fit its authorizer (JWT with a Lambda authorizer, CUSTOM with a JWT one, an AuthorizerId of no authorizer of the API, or CUSTOM/JWT without one)",
 		Why:     "API Gateway rejects the route."})
@@ -148,6 +151,9 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 			in.PayloadFormatVersion = "1.0"
 		}
 	}
+	if report {
+		l.checkHTTPMappings(in, owner)
+	}
 	switch in.PayloadFormatVersion {
 	case "1.0", "2.0", "":
 		if in.Type == model.IntegrationHTTPProxy && in.PayloadFormatVersion == "2.0" {
@@ -157,6 +163,18 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 	default:
 		l.s.errorf(rulePayloadFormat, in.Props.At("PayloadFormatVersion", in.Range), owner, "Write \"1.0\" or \"2.0\" (a string).",
 			"PayloadFormatVersion %q is not 1.0 or 2.0", in.PayloadFormatVersion)
+	}
+}
+
+// checkHTTPMappings reports the parameter mappings API Gateway rejects
+// (E3508); what it takes but cfnrun up does not apply, up reports.
+func (l *lowerer) checkHTTPMappings(in *model.Integration, owner string) {
+	for _, p := range model.HTTPMappingProblems(in) {
+		prop := "RequestParameters"
+		if p.Response {
+			prop = "ResponseParameters"
+		}
+		l.s.errorf(ruleHTTPMapping, in.Props.At(prop, in.Range), owner, p.Hint(), "%s", p.String())
 	}
 }
 

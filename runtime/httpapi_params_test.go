@@ -65,58 +65,6 @@ func TestHTTPAPIParameterMapping(t *testing.T) {
 	}
 }
 
-// TestHTTPMappingParse covers the keys and values API Gateway's HTTP API
-// parameter mapping takes, and what cfnrun reports for the rest.
-func TestHTTPMappingParse(t *testing.T) {
-	for _, tc := range []struct {
-		key, value string
-		response   bool
-		why        string // a fragment of the reason it is ignored, "" for none
-		val        []hpSrc
-	}{
-		{"overwrite:header.x", "static", false, "", []hpSrc{{lit: "static"}}},
-		{"append:querystring.q", "$request.header.a", false, "", []hpSrc{{kind: hpReqHeader, name: "a"}}},
-		{"overwrite:path", "/p/${request.path.id}/x", false, "", []hpSrc{{lit: "/p/"}, {kind: hpReqPathPart, name: "id"}, {lit: "/x"}}},
-		{"overwrite:path", "/a/$request.path.id-x/$5", false, "", []hpSrc{{lit: "/a/"}, {kind: hpReqPathPart, name: "id-x"}, {lit: "/$5"}}},
-		{"overwrite:header.x", "$request.path", false, "", []hpSrc{{kind: hpReqPath}}},
-		{"OVERWRITE:Header.X", "$context.requestId", false, "", []hpSrc{{kind: hpContext, name: "requestId"}}},
-		{"remove:header.x", "anything", false, "", nil},
-		{"overwrite:statuscode", "204", true, "", []hpSrc{{lit: "204"}}},
-		{"append:header.x", "$response.header.y", true, "", []hpSrc{{kind: hpRespHeader, name: "y"}}},
-		{"overwrite:statuscode", "204", false, "request parameter changes", nil},
-		{"overwrite:querystring.q", "1", true, "response parameter changes", nil},
-		{"append:path", "/x", false, "only be overwritten", nil},
-		{"replace:header.x", "1", false, "append, overwrite or remove", nil},
-		{"header.x", "1", false, "the key must be", nil},
-		{"overwrite:header.Connection", "close", false, "reserves", nil},
-		{"overwrite:header.x", "$request.body.name", false, "body selections", nil},
-		{"overwrite:header.x", "$response.header.y", false, "not a value a request parameter takes", nil},
-		{"overwrite:header.x", "$request.header.y", true, "not a value a response parameter takes", nil},
-		{"overwrite:header.x", "${request.header.y", false, "not closed", nil},
-	} {
-		m, why := parseHTTPMapping(tc.key, tc.value, tc.response)
-		if tc.why == "" && why != "" || tc.why != "" && !strings.Contains(why, tc.why) {
-			t.Errorf("%s = %s: reason %q, want one with %q", tc.key, tc.value, why, tc.why)
-			continue
-		}
-		if tc.why == "" && !equalSrcs(m.val, tc.val) {
-			t.Errorf("%s = %s: value %+v, want %+v", tc.key, tc.value, m.val, tc.val)
-		}
-	}
-}
-
-func equalSrcs(a, b []hpSrc) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // TestHTTPMappingFindings: mappings cfnrun cannot apply are reported at the
 // integration, never dropped in silence.
 func TestHTTPMappingFindings(t *testing.T) {

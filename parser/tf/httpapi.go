@@ -22,9 +22,11 @@ import (
 
 var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
-		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice (errors); "+
+		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice, "+
+		"request_parameters or response_parameters API Gateway does not take (keys other than append|overwrite|remove:header.NAME or :querystring.NAME, "+
+		"overwrite:path, overwrite:statuscode in responses; values with other expressions than $request, $response, $context, $stageVariables) (errors); "+
 		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0) and a body path that does not start with / (warnings)",
-	"API Gateway rejects the route or integration; a handler written for payload format 2.0 misreads 1.0 events.")
+	"API Gateway rejects the route or integration (BadRequestException); a handler written for payload format 2.0 misreads 1.0 events.")
 
 type routeChild struct {
 	parent *model.Resource
@@ -207,6 +209,13 @@ func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(
 	}
 	if v := ig.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
 		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("payload_format_version"), addr, "Write \"1.0\" or \"2.0\".", "%s %q is not 1.0 or 2.0", pfv, v))
+	}
+	for _, p := range model.HTTPMappingProblems(ig) {
+		arg := "request_parameters"
+		if p.Response {
+			arg = "response_parameters"
+		}
+		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at(arg), addr, p.Hint(), "%s", p.String()))
 	}
 	switch t := ig.TimeoutMillis; {
 	case t == 0:

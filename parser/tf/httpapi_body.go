@@ -78,6 +78,10 @@ func (lw *lowering) importHTTPBody(api *model.RestAPI, children map[routeChild]*
 						return o.at(append(slices.Clip(xat), "payloadFormatVersion")...)
 					case "timeout_milliseconds":
 						return o.at(append(slices.Clip(xat), "timeoutInMillis")...)
+					case "request_parameters":
+						return o.at(append(slices.Clip(xat), "requestParameters")...)
+					case "response_parameters":
+						return o.at(append(slices.Clip(xat), "responseParameters")...)
 					}
 					return ig.Range
 				}, true)
