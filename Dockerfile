@@ -16,7 +16,7 @@ ARG GO_VERSION=1.26
 FROM golang:${GO_VERSION} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
-# go.mod replaces go-textseg/v15 and yaml.v3 with the forks there (internal/fork/*/FORK.md).
+# go.mod replaces go-textseg/v15, yaml.v3, go-cty, regexp2 and hcl/v2 with the forks there (internal/fork/*/FORK.md).
 COPY internal/fork/ internal/fork/
 RUN go mod download
 COPY . .

@@ -48,3 +48,6 @@ replace gopkg.in/yaml.v3 => ./internal/fork/yaml
 replace github.com/zclconf/go-cty => ./internal/fork/cty
 
 replace github.com/dlclark/regexp2 => ./internal/fork/regexp2
+
+// A faster lexer (internal/fork/hcl/FORK.md).
+replace github.com/hashicorp/hcl/v2 => ./internal/fork/hcl

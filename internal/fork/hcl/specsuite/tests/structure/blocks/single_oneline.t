@@ -1,0 +1,6 @@
+result_type = object({
+  b = string
+})
+result = {
+  b = "foo"
+}
