@@ -231,9 +231,8 @@ func (g *backendGroup) readyClient() *h2.Client {
 
 var h2Preface = []byte(http2.ClientPreface)
 
-// probe connects once and sends the HTTP/2 preface and an empty SETTINGS
-// frame: an h2c server answers with its SETTINGS frame; anything else (an
-// HTTP/1.1 error, a close, silence) means HTTP/1.1.
+// probe learns whether the backend at addr speaks h2c, once (see
+// speaksH2C); Config.MapAllH2C says so of MapAll without a connection.
 func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
 	g.probeMu.Lock()
 	defer g.probeMu.Unlock()
@@ -243,6 +242,28 @@ func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
 	if !strings.Contains(addr, ":") {
 		addr += ":80"
 	}
+	to, _ := g.b.mapped(addr)
+	st := int32(1)
+	if !g.b.cfg.MapAllH2C || to != g.b.cfg.MapAll {
+		var err error
+		if st, err = g.speaksH2C(ctx, addr); err != nil {
+			return 0, err
+		}
+	}
+	g.h2cState.Store(st)
+	if st == 2 {
+		g.b.log.Warn("backend does not speak HTTP/2 (h2c); using HTTP/1.1 for it from now on",
+			slog.String("backend", g.host), slog.String("addr", to))
+	} else {
+		g.b.log.Info("backend speaks HTTP/2 (h2c)", slog.String("backend", g.host), slog.String("addr", to))
+	}
+	return st, nil
+}
+
+// speaksH2C connects once and sends the HTTP/2 preface and an empty
+// SETTINGS frame: an h2c server answers with its SETTINGS frame (1);
+// anything else (an HTTP/1.1 error, a close, silence) means HTTP/1.1 (2).
+func (g *backendGroup) speaksH2C(ctx context.Context, addr string) (int32, error) {
 	c, err := g.b.dial(ctx, "tcp", addr)
 	if err != nil {
 		return 0, err
@@ -258,14 +279,6 @@ func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
 		if _, err := io.ReadFull(c, hdr[:]); err == nil && hdr[3] == 0x4 && bytes.Equal(hdr[5:9], []byte{0, 0, 0, 0}) {
 			st = 1
 		}
-	}
-	g.h2cState.Store(st)
-	to, _ := g.b.mapped(addr)
-	if st == 2 {
-		g.b.log.Warn("backend does not speak HTTP/2 (h2c); using HTTP/1.1 for it from now on",
-			slog.String("backend", g.host), slog.String("addr", to))
-	} else {
-		g.b.log.Info("backend speaks HTTP/2 (h2c)", slog.String("backend", g.host), slog.String("addr", to))
 	}
 	return st, nil
 }

@@ -80,6 +80,11 @@ type Config struct {
 	// MapAll, when set, receives connections for every backend host that
 	// Maps does not name (`up --demo-backend`). Default: none.
 	MapAll string
+	// MapAllH2C says that MapAll speaks h2c (HTTP/2 with prior knowledge),
+	// as up's demo backend does: the first request of an HTTP2
+	// integration sent there does not probe it (a connection opened,
+	// prefaced and closed before the request's own). Default: probed.
+	MapAllH2C bool
 	// MaxBodyBytes is the largest request body accepted; larger bodies get
 	// 413. Default DefaultMaxBodyBytes; negative means no limit.
 	MaxBodyBytes int64

@@ -217,6 +217,9 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 			return exitUsage
 		}
 		cfg.MapAll = ln.Addr().String()
+		// ServeDemo speaks h2c: no probe connection before the first
+		// request's own.
+		cfg.MapAllH2C = true
 		go templates.ServeDemo(ctx, ln)
 	}
 
