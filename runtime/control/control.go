@@ -121,11 +121,12 @@ func New(gw Gateway, o Options) *Plane {
 }
 
 // collections are the first path segments of the API Gateway v1
-// management API (botocore's apigateway service model).
+// management API (botocore's apigateway service model), and v2's prefix
+// (apigatewayv2, v2.go).
 var collections = [...]string{
 	"restapis", "apikeys", "usageplans", "tags", "account", "clientcertificates",
 	"domainnames", "domainnameaccessassociations", "rejectdomainnameaccessassociations",
-	"sdktypes", "vpclinks",
+	"sdktypes", "vpclinks", "v2",
 }
 
 // Match reports whether r is a management API request: a management
@@ -330,6 +331,9 @@ func (p *Plane) serve(r *http.Request) (int, any, error) {
 		rq.body = b
 	}
 	op, ok := route(r.Method, rq.segs)
+	if !ok && len(rq.segs) > 0 && rq.segs[0] == "v2" {
+		op, ok = routeV2(r.Method, rq.segs)
+	}
 	if !ok {
 		return 0, nil, &apiError{http.StatusNotFound, "NotFoundException",
 			fmt.Sprintf("cfnrun's control plane does not answer %s %s (see docs/control-plane.md for the operations it supports)", r.Method, r.URL.Path)}
@@ -364,7 +368,7 @@ func (rq *request) api() (*model.Template, *model.RestAPI, error) {
 		return nil, nil, err
 	}
 	id := rq.segs[1]
-	if a := t.API(id); a != nil {
+	if a := t.API(id); a != nil && !a.IsHTTP() {
 		return t, a, nil
 	}
 	return nil, nil, notFound("Invalid API identifier specified %s:%s", rq.p.opts.AccountID, id)

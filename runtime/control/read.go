@@ -17,7 +17,9 @@ func getRestAPIs(rq *request) (int, any, error) {
 	}
 	all := make([]*restAPI, 0, len(t.APIs))
 	for _, a := range t.APIs {
-		all = append(all, rq.p.restAPIOf(t, a))
+		if !a.IsHTTP() { // HTTP APIs are apigatewayv2's (v2.go)
+			all = append(all, rq.p.restAPIOf(t, a))
+		}
 	}
 	items, next, err := page(rq, all)
 	if err != nil {

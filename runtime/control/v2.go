@@ -1,0 +1,414 @@
+package control
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// The API Gateway v2 management API (botocore's apigatewayv2 service
+// model, 2018-11-29), read only, for the served HTTP APIs: get-apis,
+// get-api, get-routes, get-route, get-integrations, get-integration,
+// get-stages, get-stage, get-authorizers, get-authorizer. Lists page with
+// maxResults and nextToken. Its requests are signed for the apigateway
+// service too, under the path prefix /v2/.
+
+var routesV2 = []struct {
+	pattern string
+	op      operation
+}{
+	{"v2/apis", getAPIsV2},
+	{"v2/apis/*", getAPIV2},
+	{"v2/apis/*/routes", getRoutesV2},
+	{"v2/apis/*/routes/*", getRouteV2},
+	{"v2/apis/*/integrations", getIntegrationsV2},
+	{"v2/apis/*/integrations/*", getIntegrationV2},
+	{"v2/apis/*/stages", getStagesV2},
+	{"v2/apis/*/stages/*", getStageV2},
+	{"v2/apis/*/authorizers", getAuthorizersV2},
+	{"v2/apis/*/authorizers/*", getAuthorizerV2},
+}
+
+// routeV2 finds the v2 operation for a GET of the unescaped segments.
+func routeV2(method string, segs []string) (operation, bool) {
+	if method != http.MethodGet {
+		return nil, false
+	}
+	for _, rt := range routesV2 {
+		pat := strings.Split(rt.pattern, "/")
+		if len(pat) != len(segs) {
+			continue
+		}
+		ok := true
+		for i, s := range pat {
+			if s != "*" && s != segs[i] || s == "*" && segs[i] == "" {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return rt.op, true
+		}
+	}
+	return nil, false
+}
+
+type listV2[T any] struct {
+	Items     []T    `json:"items"`
+	NextToken string `json:"nextToken,omitempty"`
+}
+
+type corsV2 struct {
+	AllowCredentials bool     `json:"allowCredentials,omitempty"`
+	AllowHeaders     []string `json:"allowHeaders,omitempty"`
+	AllowMethods     []string `json:"allowMethods,omitempty"`
+	AllowOrigins     []string `json:"allowOrigins,omitempty"`
+	ExposeHeaders    []string `json:"exposeHeaders,omitempty"`
+	MaxAge           *int     `json:"maxAge,omitempty"`
+}
+
+type apiV2 struct {
+	APIEndpoint               string            `json:"apiEndpoint"`
+	APIID                     string            `json:"apiId"`
+	APIKeySelectionExpression string            `json:"apiKeySelectionExpression"`
+	CorsConfiguration         *corsV2           `json:"corsConfiguration,omitempty"`
+	CreatedDate               string            `json:"createdDate"`
+	Description               string            `json:"description,omitempty"`
+	DisableExecuteAPIEndpoint bool              `json:"disableExecuteApiEndpoint"`
+	Name                      string            `json:"name"`
+	ProtocolType              string            `json:"protocolType"`
+	RouteSelectionExpression  string            `json:"routeSelectionExpression"`
+	Tags                      map[string]string `json:"tags,omitempty"`
+}
+
+type routeV2Shape struct {
+	APIKeyRequired      bool     `json:"apiKeyRequired"`
+	AuthorizationScopes []string `json:"authorizationScopes,omitempty"`
+	AuthorizationType   string   `json:"authorizationType"`
+	AuthorizerID        string   `json:"authorizerId,omitempty"`
+	OperationName       string   `json:"operationName,omitempty"`
+	RouteID             string   `json:"routeId"`
+	RouteKey            string   `json:"routeKey"`
+	Target              string   `json:"target,omitempty"`
+}
+
+type integrationV2 struct {
+	ConnectionID         string                       `json:"connectionId,omitempty"`
+	ConnectionType       string                       `json:"connectionType"`
+	CredentialsArn       string                       `json:"credentialsArn,omitempty"`
+	IntegrationID        string                       `json:"integrationId"`
+	IntegrationMethod    string                       `json:"integrationMethod,omitempty"`
+	IntegrationType      string                       `json:"integrationType"`
+	IntegrationURI       string                       `json:"integrationUri,omitempty"`
+	PayloadFormatVersion string                       `json:"payloadFormatVersion,omitempty"`
+	RequestParameters    map[string]string            `json:"requestParameters,omitempty"`
+	ResponseParameters   map[string]map[string]string `json:"responseParameters,omitempty"`
+	TimeoutInMillis      int                          `json:"timeoutInMillis"`
+}
+
+type stageV2 struct {
+	AutoDeploy      bool              `json:"autoDeploy"`
+	CreatedDate     string            `json:"createdDate"`
+	DeploymentID    string            `json:"deploymentId,omitempty"`
+	Description     string            `json:"description,omitempty"`
+	LastUpdatedDate string            `json:"lastUpdatedDate"`
+	StageName       string            `json:"stageName"`
+	StageVariables  map[string]string `json:"stageVariables,omitempty"`
+	Tags            map[string]string `json:"tags,omitempty"`
+}
+
+type jwtConfigV2 struct {
+	Audience []string `json:"audience,omitempty"`
+	Issuer   string   `json:"issuer,omitempty"`
+}
+
+type authorizerV2 struct {
+	AuthorizerCredentialsArn       string       `json:"authorizerCredentialsArn,omitempty"`
+	AuthorizerID                   string       `json:"authorizerId"`
+	AuthorizerPayloadFormatVersion string       `json:"authorizerPayloadFormatVersion,omitempty"`
+	AuthorizerResultTTLInSeconds   *int         `json:"authorizerResultTtlInSeconds,omitempty"`
+	AuthorizerType                 string       `json:"authorizerType"`
+	AuthorizerURI                  string       `json:"authorizerUri,omitempty"`
+	EnableSimpleResponses          bool         `json:"enableSimpleResponses,omitempty"`
+	IdentitySource                 []string     `json:"identitySource,omitempty"`
+	JWTConfiguration               *jwtConfigV2 `json:"jwtConfiguration,omitempty"`
+	Name                           string       `json:"name"`
+}
+
+// pageV2 cuts items by maxResults and nextToken (the index of the next
+// item, as text).
+func pageV2[T any](rq *request, items []T) (listV2[T], error) {
+	limit := len(items)
+	if s := rq.q.Get("maxResults"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return listV2[T]{}, badRequest("Invalid maxResults: %q", s)
+		}
+		limit = n
+	}
+	start := 0
+	if s := rq.q.Get("nextToken"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n > len(items) {
+			return listV2[T]{}, badRequest("Invalid nextToken")
+		}
+		start = n
+	}
+	end := min(start+limit, len(items))
+	out := listV2[T]{Items: items[start:end]}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	if end < len(items) {
+		out.NextToken = strconv.Itoa(end)
+	}
+	return out, nil
+}
+
+// httpAPI finds the HTTP API named by segment 2.
+func (rq *request) httpAPI() (*model.Template, *model.RestAPI, error) {
+	t, err := rq.template()
+	if err != nil {
+		return nil, nil, err
+	}
+	id := rq.segs[2]
+	if a := t.API(id); a != nil && a.IsHTTP() {
+		return t, a, nil
+	}
+	return nil, nil, notFound("Invalid API identifier specified %s:%s", rq.p.opts.AccountID, id)
+}
+
+func isoDate(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (p *Plane) apiV2Of(a *model.RestAPI) *apiV2 {
+	out := &apiV2{APIEndpoint: fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", a.ID, p.opts.Region), APIID: a.ID,
+		APIKeySelectionExpression: "$request.header.x-api-key", CreatedDate: isoDate(p.started), Description: a.Description,
+		DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint, Name: a.Name, ProtocolType: "HTTP",
+		RouteSelectionExpression: "$request.method $request.path", Tags: tagsOf(a.Tags)}
+	if c := a.CORS; c != nil {
+		out.CorsConfiguration = &corsV2{AllowCredentials: c.AllowCredentials, AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods,
+			AllowOrigins: c.AllowOrigins, ExposeHeaders: c.ExposeHeaders}
+		if c.MaxAge >= 0 {
+			n := c.MaxAge
+			out.CorsConfiguration.MaxAge = &n
+		}
+	}
+	return out
+}
+
+// v2Routes are an HTTP API's routes in route key order, the $default
+// route last.
+func v2Routes(a *model.RestAPI) []*model.Method {
+	var out []*model.Method
+	for _, r := range a.Resources {
+		out = append(out, r.Methods...)
+	}
+	slices.SortFunc(out, func(x, y *model.Method) int { return strings.Compare(x.RouteKey, y.RouteKey) })
+	if a.DefaultRoute != nil {
+		out = append(out, a.DefaultRoute)
+	}
+	return out
+}
+
+// routeID and integrationID are stable ids for a route and for the
+// integration it targets (routes that share a declared integration share
+// its id: the model copies it into each route, with its place).
+func routeID(a *model.RestAPI, m *model.Method) string {
+	return model.StableID(7, "route", a.LogicalID, m.RouteKey)
+}
+
+func integrationID(a *model.RestAPI, in *model.Integration) string {
+	return model.StableID(7, "integration", a.LogicalID, in.Range.String(), in.Type, in.URI)
+}
+
+func routeV2Of(a *model.RestAPI, m *model.Method) routeV2Shape {
+	out := routeV2Shape{APIKeyRequired: m.APIKeyRequired, AuthorizationScopes: m.AuthorizationScopes, AuthorizationType: cmpOr(m.AuthorizationType, "NONE"),
+		AuthorizerID: m.AuthorizerID, OperationName: m.OperationName, RouteID: routeID(a, m), RouteKey: m.RouteKey}
+	if m.Integration != nil {
+		out.Target = "integrations/" + integrationID(a, m.Integration)
+	}
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func integrationV2Of(a *model.RestAPI, in *model.Integration) integrationV2 {
+	return integrationV2{ConnectionID: in.ConnectionID, ConnectionType: cmpOr(in.ConnectionType, model.ConnectionInternet), CredentialsArn: in.Credentials,
+		IntegrationID: integrationID(a, in), IntegrationMethod: in.HTTPMethod, IntegrationType: in.Type, IntegrationURI: in.URI,
+		PayloadFormatVersion: in.PayloadFormatVersion, RequestParameters: in.RequestParameters, ResponseParameters: in.ResponseMappings,
+		TimeoutInMillis: in.TimeoutMillis}
+}
+
+func (p *Plane) stageV2Of(s *model.Stage) stageV2 {
+	// The model keeps no AutoDeploy: a stage without a deployment of an
+	// HTTP API serves only when it deploys by itself.
+	return stageV2{AutoDeploy: s.Implicit || s.DeploymentID == "", CreatedDate: isoDate(p.started), DeploymentID: s.DeploymentID, Description: s.Description,
+		LastUpdatedDate: isoDate(p.started), StageName: s.Name, StageVariables: s.Variables, Tags: tagsOf(s.Tags)}
+}
+
+func authorizerV2Of(az *model.Authorizer) authorizerV2 {
+	out := authorizerV2{AuthorizerCredentialsArn: az.Credentials, AuthorizerID: az.ID, AuthorizerPayloadFormatVersion: az.PayloadFormatVersion,
+		AuthorizerType: az.Type, AuthorizerURI: az.AuthorizerURI, EnableSimpleResponses: az.SimpleResponses, Name: az.Name}
+	for _, s := range strings.Split(az.IdentitySource, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out.IdentitySource = append(out.IdentitySource, s)
+		}
+	}
+	if az.Type == "JWT" {
+		out.JWTConfiguration = &jwtConfigV2{Audience: az.JWTAudience, Issuer: az.JWTIssuer}
+	} else {
+		n := az.ResultTTLSeconds
+		out.AuthorizerResultTTLInSeconds = &n
+	}
+	return out
+}
+
+func getAPIsV2(rq *request) (int, any, error) {
+	t, err := rq.template()
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []*apiV2
+	for _, a := range t.APIs {
+		if a.IsHTTP() {
+			all = append(all, rq.p.apiV2Of(a))
+		}
+	}
+	out, err := pageV2(rq, all)
+	return http.StatusOK, out, err
+}
+
+func getAPIV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, rq.p.apiV2Of(a), nil
+}
+
+func getRoutesV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []routeV2Shape
+	for _, m := range v2Routes(a) {
+		all = append(all, routeV2Of(a, m))
+	}
+	out, err := pageV2(rq, all)
+	return http.StatusOK, out, err
+}
+
+func getRouteV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, m := range v2Routes(a) {
+		if routeID(a, m) == rq.segs[4] {
+			return http.StatusOK, routeV2Of(a, m), nil
+		}
+	}
+	return 0, nil, notFound("Invalid Route identifier specified %s", rq.segs[4])
+}
+
+// v2Integrations are the API's integrations, one per id, in route order.
+func v2Integrations(a *model.RestAPI) []integrationV2 {
+	var out []integrationV2
+	seen := map[string]bool{}
+	for _, m := range v2Routes(a) {
+		if m.Integration == nil {
+			continue
+		}
+		iv := integrationV2Of(a, m.Integration)
+		if !seen[iv.IntegrationID] {
+			seen[iv.IntegrationID] = true
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+func getIntegrationsV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := pageV2(rq, v2Integrations(a))
+	return http.StatusOK, out, err
+}
+
+func getIntegrationV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, iv := range v2Integrations(a) {
+		if iv.IntegrationID == rq.segs[4] {
+			return http.StatusOK, iv, nil
+		}
+	}
+	return 0, nil, notFound("Invalid Integration identifier specified %s", rq.segs[4])
+}
+
+func getStagesV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []stageV2
+	for _, s := range a.Stages {
+		all = append(all, rq.p.stageV2Of(s))
+	}
+	out, err := pageV2(rq, all)
+	return http.StatusOK, out, err
+}
+
+func getStageV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, s := range a.Stages {
+		if s.Name == rq.segs[4] {
+			return http.StatusOK, rq.p.stageV2Of(s), nil
+		}
+	}
+	return 0, nil, notFound("Invalid stage identifier specified")
+}
+
+func getAuthorizersV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	var all []authorizerV2
+	for _, az := range a.Authorizers {
+		all = append(all, authorizerV2Of(az))
+	}
+	out, err := pageV2(rq, all)
+	return http.StatusOK, out, err
+}
+
+func getAuthorizerV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, az := range a.Authorizers {
+		if az.ID == rq.segs[4] {
+			return http.StatusOK, authorizerV2Of(az), nil
+		}
+	}
+	return 0, nil, notFound("Invalid Authorizer identifier specified %s", rq.segs[4])
+}
