@@ -453,18 +453,28 @@ func inventedNames(old, new *model.Template) invented {
 			}
 			if n.Generated {
 				attrs = attrs[:0]
-				for attr := range n.Attrs {
-					attrs = append(attrs, attr)
+				if ref, ok := n.Attrs["Ref"]; ok && len(n.Attrs) == 1 {
+					// Most generated nodes (a method, say) have only a
+					// Ref: no iteration of the map, no sort.
+					if len(ref) >= 6 {
+						values[ref] = standIn{name: n.Address}
+					}
+				} else {
+					for attr := range n.Attrs {
+						attrs = append(attrs, attr)
+					}
 				}
 				slices.Sort(attrs)
 				for _, attr := range attrs {
 					v := n.Attrs[attr]
-					if _, dup := values[v]; len(v) < 6 || dup && attr != "Ref" {
+					if len(v) < 6 {
 						continue
 					}
 					if attr == "Ref" {
-						values[v] = standIn{name: n.Address}
-					} else {
+						values[v] = standIn{name: n.Address} // a Ref's stand-in wins
+						continue
+					}
+					if _, dup := values[v]; !dup {
 						values[v] = standIn{name: n.Address, attr: attr}
 					}
 				}
