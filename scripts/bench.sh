@@ -6,8 +6,8 @@
 #   STOCK=1 scripts/bench.sh    # also cfnrun --stock-http2 (x/net's server and transport)
 #   TLS=0 CURVE=0 SIZES=0 scripts/bench.sh   # skip the TLS leg, the connection curve, the template sizes
 #   REDIS=0 scripts/bench.sh   # skip the --state redis:// leg (on by default when redis-server is installed)
-#   IDLE=8800 ACTIVE=1000 scripts/bench.sh    # the curve's idle + active step (default: 10,000 idle, fewer when
-#                                             # HAProxy's maxconn, half the descriptor limit, cannot hold them)
+#   IDLE=10000 ACTIVE=1000 TOP=10000 scripts/bench.sh   # the curve's idle + active step and its top step (these
+#                                             # defaults, fewer when the descriptor limit cannot hold them)
 #
 # Starts a small Go backend (HTTP/1.1 + h2c), cfnrun serving scripts/bench.yaml
 # (an HTTP_PROXY route with ConnectionType HTTP2, and a MOCK route with a
@@ -20,8 +20,9 @@
 # latency, the ratios, cfnrun's resident memory and its exec-to-first-200
 # time (when both proxies answer at 80% or more of the backend alone's req/s,
 # the HTTP_PROXY lines say so: the req/s ratio is then the backend's, and CPU
-# per request and p99 decide); then req/s and RSS as client connections grow (100 / 1,000 / 10,000,
-# cfnrun and HAProxy), and validate / diff whole-process time and peak memory
+# per request and p99 decide); then req/s, peak RSS and RSS per connection as client connections grow
+# (10,000 idle + 1,000 active; 100 / 1,000 / 10,000 active; cfnrun and HAProxy, a fresh process for
+# each step), and validate / diff whole-process time and peak memory
 # over generated templates of growing size. Access logs are off everywhere.
 #
 # Access control: a second cfnrun, throttles on (the account throttle raised
@@ -280,6 +281,7 @@ ORDER+=("${ORDER_EXTRA[@]}")
 pid_of() {
   case $1 in
   backend) echo "$BACKEND_PID" ;;
+  curve) echo "$CURVE_PID" ;;
   cfnrun-*-key) echo "$KEY_PID" ;;
   cfnrun-*-redis) echo "${RKEY_PID:-}" ;;
   stock-*) echo "${STOCK_PID:-}" ;;
@@ -294,21 +296,21 @@ pid_of() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 idle_ticks() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 
-# run NAME ROUND [CONNS STREAMS THREADS]: one h2load run; appends "req/s p99ms 2xx cpu-µs/req" to
-# $work/NAME.res. CPU per request is the target process's CPU time over h2load's measured period
-# (after its 1 s warm-up) divided by the requests answered in it: it moves much less with the
-# machine's load than req/s does.
+# run NAME ROUND [CONNS STREAMS THREADS WARMUP]: one h2load run, measuring after WARMUP s (1 by default);
+# appends "req/s p99ms 2xx cpu-µs/req" to $work/NAME.res. CPU per request is the target process's CPU
+# time over h2load's measured period (after its warm-up) divided by the requests answered in it: it
+# moves much less with the machine's load than req/s does.
 run() {
   local name=$1 log="$work/$1.$2.log"
   local out hdr=()
   if [ -n "${HDR[$name]:-}" ]; then hdr=(-H "${HDR[$name]}"); fi
-  local pid c0 c1 b0 b1 i0 i1
+  local pid c0 c1 b0 b1 i0 i1 warm=${6:-1}
   pid=$(pid_of "$name")
   # Bounded: at thousands of connections opened at once a target can
   # stall on the accept backlog (or its connection limit) for minutes.
-  timeout "$((DURATION + 60))" h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time 1 --log-file="$log" "${hdr[@]}" "${URL[$name]}" >"$work/h2load.out" 2>&1 &
+  timeout "$((DURATION + warm + 60))" h2load -c "${3:-$CONNS}" -m "${4:-$STREAMS}" -t "${5:-1}" -D "$DURATION" --warm-up-time "$warm" --log-file="$log" "${hdr[@]}" "${URL[$name]}" >"$work/h2load.out" 2>&1 &
   local hp=$!
-  sleep 1
+  sleep "$warm"
   c0=$(cpu_ticks "$pid"); b0=$(cpu_ticks "$BACKEND_PID"); i0=$(idle_ticks)
   wait "$hp" || true
   c1=$(cpu_ticks "$pid"); b1=$(cpu_ticks "$BACKEND_PID"); i1=$(idle_ticks)
@@ -436,41 +438,91 @@ if [ "$SIZES" = 1 ]; then
   echo "cfnrun up (2,000-resource template) exec to first 200: $(printf '%s\n' "${st[@]}" | median) ms median of 5 (goal < 20 ms; scripts/startup-ab.sh for CPU and faults)"
 fi
 
-# rss_of PID: resident set in MB now.
-rss_of() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 if [ "$CURVE" = 1 ]; then
-  # IDLE idle h2c connections (preface and SETTINGS sent, then silence)
-  # held by one process while ACTIVE h2load connections proxy. Descriptors:
-  # each process has its own limit (the hard limit, 20,000 on the machine
-  # of docs/performance.md); the target holds IDLE + ACTIVE + its backend
-  # connections. HAProxy derives its global maxconn from the same limit,
-  # counting two descriptors per connection (maxsock = 2 x maxconn + 17;
-  # with 20,000 it takes 9,991 and refuses to start with more), and stops
-  # accepting past it: connections beyond wait in the accept queue, the
-  # active ones never got an answer (0 req/s) and, accepted after h2load
-  # had given up, their requests went to the backend and were cut short
-  # there (its PROTOCOL_ERROR lines in sessions 22-23). So the step holds
-  # at most what HAProxy can: IDLE + ACTIVE within its maxconn, both
-  # targets the same counts.
-  # It runs first, on processes that have served only the 16-connection
-  # rounds: after the curve's 10,000 connections their RSS stays high for
-  # a while and a difference from it means nothing.
+  # Connections: IDLE idle h2c connections (preface and SETTINGS sent, then
+  # silence) held while ACTIVE h2load connections proxy, then h2load alone
+  # at 100 / 1,000 / TOP connections (-m 1 each), cfnrun against HAProxy.
+  # Each step runs on a fresh process of each (the same flags and HAProxy
+  # configuration as above, the proxy route only), so that its memory is
+  # its own: neither process gives back at once what a bigger step took.
+  # RSS per connection is (peak RSS of the step, VmHWM - RSS after the
+  # first 200) / connections.
+  #
+  # Descriptors: each process has its own limit (the hard limit; 20,000 in
+  # the container of docs/performance.md, which cannot raise it). A target
+  # holds one per client connection plus its few backend connections (both
+  # multiplex HTTP/2 streams to the backend: HAProxy with http-reuse
+  # always). HAProxy counts two per connection (maxsock = 2 x maxconn + 17),
+  # derives a global maxconn of 9,991 from 20,000 and refuses to start with
+  # a larger one unless told "no strict-limits": its curve configuration
+  # sets maxconn to what the steps hold and "no strict-limits" (it says it
+  # cannot raise the limit to 2 x maxconn and runs with 20,000). A step
+  # past the limit (less the margin for backend connections and h2load's
+  # own) is lowered to fit, and the output says so.
   ACTIVE=${ACTIVE:-1000}
-  hap_conns=$((($(ulimit -n) - 17) / 2 - 100))
-  IDLE=${IDLE:-$((hap_conns - ACTIVE < 10000 ? hap_conns - ACTIVE : 10000))}
-  if [ $((IDLE + ACTIVE)) -gt "$hap_conns" ]; then
-    echo "note: $IDLE + $ACTIVE connections are past HAProxy's ~$hap_conns with $(ulimit -n) descriptors: its step will not be valid" >&2
+  IDLE=${IDLE:-10000}
+  TOP=${TOP:-10000}
+  cap=$(($(ulimit -n) - 500))
+  if [ $((IDLE + ACTIVE)) -gt "$cap" ]; then
+    IDLE=$((cap - ACTIVE))
+    echo "note: $(ulimit -n) descriptors per process: the idle step holds $IDLE idle connections, not 10,000"
   fi
+  if [ "$TOP" -gt "$cap" ]; then
+    TOP=$cap
+    echo "note: $(ulimit -n) descriptors per process: the top step is $TOP connections, not 10,000"
+  fi
+  hold=$((IDLE + ACTIVE > TOP ? IDLE + ACTIVE : TOP))
+  cat >"$work/haproxy-curve.cfg.in" <<EOF2
+global
+	nbthread 2
+	maxconn $((hold + 100))
+	no strict-limits
+defaults
+	mode http
+	timeout connect 5s
+	timeout client 60s
+	timeout server 60s
+	maxconn 40000
+frontend proxy
+	bind 127.0.0.1:@PORT@ proto h2
+	default_backend be
+backend be
+	http-reuse always
+	server s1 $BACKEND proto h2
+EOF2
+  # start_curve cfnrun|haproxy: a fresh process for one step, answering 200; sets CURVE_PID, URL[curve], BASE_KB.
+  start_curve() {
+    local port
+    port=$(free_port)
+    if [ "$1" = cfnrun ]; then
+      "$work/cfnrun" up --no-watch --access-log=false --no-throttle --addr "127.0.0.1:$port" --tls-addr "" --max-conns -1 \
+        --map "backend.bench=$BACKEND" scripts/bench.yaml >"$work/curve-cfnrun.out" 2>&1 &
+      CURVE_PID=$!
+      URL[curve]="http://127.0.0.1:$port/prod/proxy"
+    else
+      sed "s/@PORT@/$port/" "$work/haproxy-curve.cfg.in" >"$work/haproxy-curve.cfg"
+      haproxy -f "$work/haproxy-curve.cfg" -db >"$work/haproxy-curve.log" 2>&1 &
+      CURVE_PID=$!
+      URL[curve]="http://127.0.0.1:$port/hello"
+    fi
+    pids+=("$CURVE_PID")
+    wait_200 "${URL[curve]}"
+    BASE_KB=$(kb_of "$CURVE_PID" VmRSS)
+  }
+  stop_curve() { kill "$CURVE_PID" 2>/dev/null || true; wait "$CURVE_PID" 2>/dev/null || true; }
+  # kb_of PID FIELD: a /proc/PID/status memory field in KiB.
+  kb_of() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+  declare -A CR CM CK
+
   echo
-  echo "$IDLE idle h2c connections + $ACTIVE active (h2load -c $ACTIVE -m 1, HTTP_PROXY, $DURATION s): RSS and req/s"
-  printf '  %-8s %12s %12s %14s %14s %12s %14s\n' target "RSS before" "RSS idle" "RSS idle+load" "KiB/idle conn" "KiB/conn" "active req/s"
+  echo "$IDLE idle h2c connections + $ACTIVE active (h2load -c $ACTIVE -m 1, HTTP_PROXY, $DURATION s), a fresh process each: RSS and req/s"
+  printf '  %-8s %12s %12s %14s %14s %12s %14s\n' target "RSS at start" "RSS idle" "peak idle+load" "KiB/idle conn" "KiB/conn" "active req/s"
   for t in cfnrun haproxy; do
-    if [ "$t" = cfnrun ]; then pid=$CFN_PID port=$CFN_PORT; else pid=$HAP_PID port=$HAP_PROXY; fi
-    before=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    start_curve "$t"
     rm -f "$work/idle.ready"
-    python3 - "$port" "$IDLE" "$work/idle.ready" <<'PY' &
+    python3 - "${URL[curve]#http://127.0.0.1:}" "$IDLE" "$work/idle.ready" <<'PY' &
 import socket, sys, time
-port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+port, n, ready = int(sys.argv[1].split("/")[0]), int(sys.argv[2]), sys.argv[3]
 hello = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 held = []
 for _ in range(n):
@@ -482,28 +534,41 @@ time.sleep(3600)
 PY
     idle_pid=$!
     for _ in $(seq 1200); do [ -s "$work/idle.ready" ] && break; sleep 0.1; done
-    idle=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-    run "$t-proxy" "idle" "$ACTIVE" 1 2 >/dev/null
-    after=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+    sleep 0.5 # the last connections' prefaces read
+    idle=$(kb_of "$CURVE_PID" VmRSS)
+    run curve "idle-$t" "$ACTIVE" 1 2 >/dev/null
+    peak=$(kb_of "$CURVE_PID" VmHWM)
     kill "$idle_pid" 2>/dev/null; wait "$idle_pid" 2>/dev/null || true
-    rps=$(tail -1 "$work/$t-proxy.res" | awk '{print $1}')
-    awk -v t="$t" -v b="$before" -v i="$idle" -v a="$after" -v ni="$IDLE" -v n="$((IDLE + ACTIVE))" -v r="$rps" \
-      'BEGIN {printf "  %-8s %9.0f MB %9.0f MB %11.0f MB %14.1f %12.1f %14.0f\n", t, b/1024, i/1024, a/1024, (i-b)/ni, (a-b)/n, r}'
+    stop_curve
+    rps=$(tail -1 "$work/curve.res" | awk '{print $1}')
+    CK[$t-idle]=$(awk -v b="$BASE_KB" -v i="$idle" -v n="$IDLE" 'BEGIN {printf "%.1f", (i-b)/n}')
+    CK[$t-all]=$(awk -v b="$BASE_KB" -v a="$peak" -v n="$((IDLE + ACTIVE))" 'BEGIN {printf "%.1f", (a-b)/n}')
+    awk -v t="$t" -v b="$BASE_KB" -v i="$idle" -v a="$peak" -v ki="${CK[$t-idle]}" -v k="${CK[$t-all]}" -v r="$rps" \
+      'BEGIN {printf "  %-8s %9.0f MB %9.0f MB %11.0f MB %14s %12s %14.0f\n", t, b/1024, i/1024, a/1024, ki, k, r}'
   done
+  awk -v a="${CK[cfnrun-idle]}" -v b="${CK[haproxy-idle]}" -v c="${CK[cfnrun-all]}" -v d="${CK[haproxy-all]}" \
+    'BEGIN {if (b > 0 && d > 0) printf "  RSS per connection, cfnrun/haproxy: idle %.2fx, idle+active %.2fx\n", a/b, c/d}'
+
   echo
-  # RSS after each step: the first steps' read what the idle step left
-  # (neither process returns it at once); the 10,000-connection step's is
-  # its own.
-  echo "connections (h2c HTTP_PROXY, -m 1 per connection, $DURATION s): req/s and RSS after (the idle step's left in the first), cfnrun vs haproxy"
-  printf '  %-8s %14s %10s %14s %10s\n' conns "cfnrun req/s" "RSS MB" "haproxy req/s" "RSS MB"
-  # The top step is 10,000 connections or what HAProxy can hold (above).
-  for c in 100 1000 $((hap_conns < 10000 ? hap_conns : 10000)); do
-    run cfnrun-proxy "c$c" "$c" 1 2 >/dev/null
-    cr=$(tail -1 "$work/cfnrun-proxy.res" | awk '{print $1}'); cm=$(rss_of "$CFN_PID")
-    run haproxy-proxy "c$c" "$c" 1 2 >/dev/null
-    hr=$(tail -1 "$work/haproxy-proxy.res" | awk '{print $1}'); hm=$(rss_of "$HAP_PID")
-    printf '  %-8s %14.0f %10s %14.0f %10s\n' "$c" "$cr" "$cm" "$hr" "$hm"
+  echo "connections (h2c HTTP_PROXY, h2load -m 1 per connection, $DURATION s), a fresh process each step: req/s, peak RSS, RSS per connection"
+  printf '  %-7s %13s %8s %9s   %13s %8s %9s   %8s %9s\n' conns "cfnrun req/s" "peak MB" "KiB/conn" "haproxy req/s" "peak MB" "KiB/conn" "req/s" "KiB/conn"
+  for c in 100 1000 "$TOP"; do
+    for t in cfnrun haproxy; do
+      start_curve "$t"
+      # Opened at once, 10,000 connections overflow the kernel's accept
+      # backlog (somaxconn 4096 here) and wait for SYN retries: a longer
+      # warm-up lets them in before h2load measures.
+      run curve "c$c-$t" "$c" 1 2 "$((1 + c / 2000))" >/dev/null
+      peak=$(kb_of "$CURVE_PID" VmHWM)
+      stop_curve
+      CR[$t]=$(tail -1 "$work/curve.res" | awk '{print $1}')
+      CM[$t]=$((peak / 1024))
+      CK[$t]=$(awk -v b="$BASE_KB" -v a="$peak" -v n="$c" 'BEGIN {printf "%.1f", (a-b)/n}')
+    done
+    awk -v c="$c" -v cr="${CR[cfnrun]}" -v cm="${CM[cfnrun]}" -v ck="${CK[cfnrun]}" -v hr="${CR[haproxy]}" -v hm="${CM[haproxy]}" -v hk="${CK[haproxy]}" \
+      'BEGIN {printf "  %-7s %13.0f %8s %9s   %13.0f %8s %9s   %7.2fx %8.2fx\n", c, cr, cm, ck, hr, hm, hk, (hr > 0 ? cr/hr : 0), (hk > 0 ? ck/hk : 0)}'
   done
+  echo "  (the last two columns: cfnrun/haproxy)"
 fi
 
 if [ "$SIZES" = 1 ]; then
