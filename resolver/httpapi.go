@@ -151,9 +151,6 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 			in.PayloadFormatVersion = "1.0"
 		}
 	}
-	if report {
-		l.checkHTTPMappings(in, owner)
-	}
 	switch in.PayloadFormatVersion {
 	case "1.0", "2.0", "":
 		if in.Type == model.IntegrationHTTPProxy && in.PayloadFormatVersion == "2.0" {
@@ -167,15 +164,51 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 }
 
 // checkHTTPMappings reports the parameter mappings API Gateway rejects
-// (E3508); what it takes but cfnrun up does not apply, up reports.
-func (l *lowerer) checkHTTPMappings(in *model.Integration, owner string) {
+// (E3508) at their key in n, the integration's properties (reqKey and
+// respKey name its request and response parameters); what AWS takes but
+// cfnrun up does not apply, up reports.
+func (l *lowerer) checkHTTPMappings(in *model.Integration, owner string, n *cfn.Node, reqKey, respKey string) {
 	for _, p := range model.HTTPMappingProblems(in) {
-		prop := "RequestParameters"
+		prop, cfnProp := reqKey, "RequestParameters"
 		if p.Response {
-			prop = "ResponseParameters"
+			prop, cfnProp = respKey, "ResponseParameters"
 		}
-		l.s.errorf(ruleHTTPMapping, in.Props.At(prop, in.Range), owner, p.Hint(), "%s", p.String())
+		l.s.errorf(ruleHTTPMapping, mappingAt(n, prop, p, in.Props.At(cfnProp, in.Range)), owner, p.Hint(), "%s", p.String())
 	}
+}
+
+// mappingAt is where the mapping p is written under n's prop: its key (a
+// response parameter's Destination in CloudFormation's form), else the
+// nearest enclosing key, else fallback.
+func mappingAt(n *cfn.Node, prop string, p model.MappingProblem, fallback diag.Range) diag.Range {
+	f := n.Field(prop)
+	if f == nil {
+		return fallback
+	}
+	if !p.Response {
+		if kf := f.Value.Field(p.Key); kf != nil {
+			return kf.KeyRange()
+		}
+		return f.KeyRange()
+	}
+	cf := f.Value.Field(p.Code)
+	if cf == nil {
+		return f.KeyRange()
+	}
+	if p.Key == "" {
+		return cf.KeyRange()
+	}
+	if list := cf.Value.Get("ResponseParameters"); list != nil && list.Kind == cfn.Sequence {
+		for _, it := range list.Items {
+			if d := it.Field("Destination"); d != nil && d.Value.Kind == cfn.Scalar && d.Value.Value == p.Key {
+				return d.Value.Range()
+			}
+		}
+	}
+	if kf := cf.Value.Field(p.Key); kf != nil {
+		return kf.KeyRange()
+	}
+	return cf.KeyRange()
 }
 
 // newHTTPAPI starts an HTTP API model element.
@@ -252,6 +285,7 @@ func (l *lowerer) lowerHTTPAPIs() {
 			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"),
 			ResponseMappings: p.httpResponseMappings("ResponseParameters"), Range: r.keyRange, Props: p.ranges()}
 		l.httpIntegration(in, r.id, true)
+		l.checkHTTPMappings(in, r.id, p.node, "RequestParameters", "ResponseParameters")
 		integrations[r.attrs["Ref"]] = in
 		integrationIDs[r.attrs["Ref"]] = r.id
 		owners[r.attrs["Ref"]] = api
@@ -475,6 +509,9 @@ func (l *lowerer) httpOperation(api *model.RestAPI, owner string, m *model.Metho
 			in.Props.Set("PayloadFormatVersion", ip.at("payloadFormatVersion", x.KeyRange()))
 		}
 		l.httpIntegration(in, owner, true)
+		if x := of.Value.Field("x-amazon-apigateway-integration"); x != nil {
+			l.checkHTTPMappings(in, owner, x.Value, "requestParameters", "responseParameters")
+		}
 	}
 	l.addHTTPRoute(api, owner, m, of.KeyRange())
 }

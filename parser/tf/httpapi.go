@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -113,6 +114,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			}
 			return toRange(in.ranges[arg])
 		}, false)
+		lw.checkMappings(in, ig)
 		integrations[in.attrs["id"]] = ig
 		integrationAddrs[in.attrs["id"]] = in.addr
 		owners[in.attrs["id"]] = api
@@ -210,12 +212,14 @@ func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(
 	if v := ig.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
 		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("payload_format_version"), addr, "Write \"1.0\" or \"2.0\".", "%s %q is not 1.0 or 2.0", pfv, v))
 	}
-	for _, p := range model.HTTPMappingProblems(ig) {
-		arg := "request_parameters"
-		if p.Response {
-			arg = "response_parameters"
+	if inBody {
+		for _, p := range model.HTTPMappingProblems(ig) {
+			arg := "request_parameters"
+			if p.Response {
+				arg = "response_parameters"
+			}
+			lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at(arg), addr, p.Hint(), "%s", p.String()))
 		}
-		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at(arg), addr, p.Hint(), "%s", p.String()))
 	}
 	switch t := ig.TimeoutMillis; {
 	case t == 0:
@@ -244,6 +248,65 @@ func (in *instance) responseMappings() map[string]map[string]string {
 		out[ctyString(attrOf(b, "status_code"))] = valMap(attrOf(b, "mappings"))
 	}
 	return out
+}
+
+// checkMappings reports the parameter mappings of an
+// aws_apigatewayv2_integration that API Gateway rejects (TF055), at the
+// key of request_parameters or of the response_parameters block's
+// mappings that holds it.
+func (lw *lowering) checkMappings(in *instance, ig *model.Integration) {
+	for _, p := range model.HTTPMappingProblems(ig) {
+		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, in.mappingAt(p), in.addr, p.Hint(), "%s", p.String()))
+	}
+}
+
+// mappingAt is where mapping p is written: its key, else the nearest
+// enclosing argument or block.
+func (in *instance) mappingAt(p model.MappingProblem) diag.Range {
+	keyIn := func(attr *hclsyntax.Attribute, key string) (diag.Range, bool) {
+		if attr == nil {
+			return diag.Range{}, false
+		}
+		if obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			for _, it := range obj.Items {
+				if k, ds := it.KeyExpr.Value(nil); !ds.HasErrors() && k.Type() == cty.String && k.IsKnown() && !k.IsNull() && k.AsString() == key {
+					return toRange(it.KeyExpr.Range()), true
+				}
+			}
+		}
+		return toRange(attr.SrcRange), true
+	}
+	body, ok := in.res.body.(*hclsyntax.Body)
+	if !ok {
+		return in.argRange("request_parameters")
+	}
+	if !p.Response {
+		if r, ok := keyIn(body.Attributes["request_parameters"], p.Key); ok {
+			return r
+		}
+		return in.argRange("request_parameters")
+	}
+	for _, b := range body.Blocks {
+		if b.Type != "response_parameters" {
+			continue
+		}
+		sc := b.Body.Attributes["status_code"]
+		if sc == nil {
+			continue
+		}
+		v, ds := sc.Expr.Value(nil)
+		if ds.HasErrors() || !v.IsKnown() || v.IsNull() || ctyString(v) != p.Code {
+			continue
+		}
+		if p.Key == "" {
+			return toRange(sc.SrcRange)
+		}
+		if r, ok := keyIn(b.Body.Attributes["mappings"], p.Key); ok {
+			return r
+		}
+		return toRange(b.DefRange())
+	}
+	return in.argRange("response_parameters")
 }
 
 // argRange is where argument name is written, the resource's declaration
