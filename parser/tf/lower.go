@@ -303,20 +303,25 @@ func (in *instance) rng() diag.Range { return toRange(in.res.declRange) }
 // props maps the instance's top-level argument ranges to CloudFormation
 // property names.
 func (in *instance) cfnRanges() model.Ranges {
-	n := 0 // at most this many: sized once instead of grown by doubling
-	for k := range in.ranges {
-		if _, ok := cfnName.Get()[k]; ok {
-			n++
-		}
-	}
-	r := make(model.Ranges, 0, n)
+	// At most one element per range: sized once instead of grown by
+	// doubling, in one pass over the map instead of a count and a fill
+	// (an instance has a few ranges, nearly all of them arguments with a
+	// CloudFormation name).
+	names := cfnName.Get()
+	var r model.Ranges
 	for n, rng := range in.ranges {
 		if strings.Contains(n, ".") {
 			continue
 		}
-		if c, ok := cfnName.Get()[n]; ok {
+		if c, ok := names[n]; ok {
+			if r == nil {
+				r = make(model.Ranges, 0, len(in.ranges))
+			}
 			r.Set(c, toRange(rng))
 		}
+	}
+	if r == nil {
+		r = model.Ranges{}
 	}
 	return r
 }
