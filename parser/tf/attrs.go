@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -651,14 +652,18 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 		}
 	}
-	resolve := func(tr hcl.Traversal, keyExpr hcl.Expression, kind model.EdgeKind) {
+	resolve := func(tr hcl.Traversal, keyExpr hcl.Expression, kind model.EdgeKind, ref *bodyRef) {
 		root := tr.RootName()
 		var key string
 		i := 2
-		switch root {
-		case "var", "local", "path", "terraform", "count", "each", "self":
+		switch {
+		case ref != nil && ref.resKey != "":
+			// One of the body's references: its key is the same for
+			// every instance, made once (bodyRefs).
+			key, i = ref.resKey, ref.next
+		case root == "var", root == "local", root == "path", root == "terraform", root == "count", root == "each", root == "self":
 			return
-		case "module":
+		case root == "module":
 			n, ok := attrStep(tr, 1)
 			if !ok {
 				return
@@ -669,19 +674,11 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 			addEdge(model.Edge{To: mi.prefix + "module." + n, Kind: kind, Attr: attr, Range: toRange(tr.SourceRange())})
 			return
-		case "data":
-			t, ok1 := attrStep(tr, 1)
-			n, ok2 := attrStep(tr, 2)
-			if !ok1 || !ok2 {
-				return
-			}
-			key, i = "data."+t+"."+n, 3
 		default:
-			n, ok := attrStep(tr, 1)
-			if !ok {
+			var ok bool
+			if key, i, ok = refResourceKey(tr); !ok {
 				return
 			}
-			key = root + "." + n
 		}
 		target := mi.m.resources[key]
 		base := mi.prefix + key
@@ -705,7 +702,12 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			}
 		}
 		attr, _ := attrStep(tr, i)
-		rng := toRange(tr.SourceRange())
+		var rng diag.Range
+		if ref != nil {
+			rng = ref.rng
+		} else {
+			rng = toRange(tr.SourceRange())
+		}
 		if target.count == nil && target.forEach == nil {
 			addEdge(model.Edge{To: base, Kind: kind, Attr: attr, Range: rng})
 			return
@@ -734,27 +736,28 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			if g.forEach != nil && mi.chainedForEach(g.forEach, extra, resolve) {
 				continue
 			}
-			for _, ref := range g.refs {
-				resolve(ref.tr, ref.key, model.EdgeReference)
+			for j := range g.refs {
+				ref := &g.refs[j]
+				resolve(ref.tr, ref.key, model.EdgeReference, ref)
 			}
 		}
 	} else {
 		attrs, _ := r.body.JustAttributes()
 		for _, a := range attrs {
 			for _, tr := range a.Expr.Variables() {
-				resolve(tr, nil, model.EdgeReference)
+				resolve(tr, nil, model.EdgeReference, nil)
 			}
 		}
 		for _, e := range []hcl.Expression{r.count, r.forEach} {
 			if e != nil {
 				for _, tr := range e.Variables() {
-					resolve(tr, nil, model.EdgeReference)
+					resolve(tr, nil, model.EdgeReference, nil)
 				}
 			}
 		}
 	}
 	for _, tr := range r.dependsOn {
-		resolve(tr, nil, model.EdgeDependsOn)
+		resolve(tr, nil, model.EdgeDependsOn, nil)
 	}
 	slices.SortStableFunc(edges, func(a, b model.Edge) int {
 		return cmp.Or(cmp.Compare(a.To, b.To), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Attr, b.Attr), cmp.Compare(a.Range.Start.Byte, b.Range.Start.Byte))
@@ -774,10 +777,39 @@ type refGroup struct {
 }
 
 // bodyRef is one reference and, when it is indexed (x[k] or x[k].attr),
-// the index expression.
+// the index expression; with, when it names a resource, that resource's
+// key and the index of the step after its name (refResourceKey), and its
+// source range, which depsOf would otherwise make per instance.
 type bodyRef struct {
-	tr  hcl.Traversal
-	key hcl.Expression
+	tr     hcl.Traversal
+	key    hcl.Expression
+	resKey string
+	next   int
+	rng    diag.Range
+}
+
+// refResourceKey is the key of the resource (or data source) a reference
+// names, "type.name" or "data.type.name", and the index of the step after
+// the name; false when it names none (var, local, path, terraform, count,
+// each, self, module, or a root without a name after it).
+func refResourceKey(tr hcl.Traversal) (key string, next int, ok bool) {
+	switch root := tr.RootName(); root {
+	case "var", "local", "path", "terraform", "count", "each", "self", "module":
+		return "", 0, false
+	case "data":
+		t, ok1 := attrStep(tr, 1)
+		n, ok2 := attrStep(tr, 2)
+		if !ok1 || !ok2 {
+			return "", 0, false
+		}
+		return "data." + t + "." + n, 3, true
+	default:
+		n, ok := attrStep(tr, 1)
+		if !ok {
+			return "", 0, false
+		}
+		return root + "." + n, 2, true
+	}
 }
 
 // bodyRefs returns (and caches) the references of r's body that depsOf
@@ -807,7 +839,9 @@ func bodyRefs(r *resource) []refGroup {
 				}
 			}
 		case *hclsyntax.ScopeTraversalExpr:
-			refs = append(refs, bodyRef{n.Traversal, indexKeys[n]})
+			ref := bodyRef{tr: n.Traversal, key: indexKeys[n], rng: toRange(n.Traversal.SourceRange())}
+			ref.resKey, ref.next, _ = refResourceKey(n.Traversal)
+			refs = append(refs, ref)
 		}
 		return nil
 	}
@@ -843,7 +877,7 @@ const maxFanout = 64
 // instances feeding the next): instance "k" depends on other["k"] only,
 // not on every instance, which keeps the graph linear in the number of
 // routes.
-func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind)) bool {
+func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind, *bodyRef)) bool {
 	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
 	if !ok || len(st.Traversal) != 2 {
 		return false
@@ -858,7 +892,7 @@ func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Valu
 	}
 	tr := append(hcl.Traversal{}, st.Traversal...)
 	tr = append(tr, hcl.TraverseIndex{Key: key, SrcRange: st.Traversal.SourceRange()})
-	resolve(tr, nil, model.EdgeReference)
+	resolve(tr, nil, model.EdgeReference, nil)
 	return true
 }
 
