@@ -24,6 +24,9 @@ type refWalker struct {
 	// model.CyclesNumbered.
 	to   *[]int32
 	inIf int
+	// fromRes is s.res[from] when the caller has it (buildGraph), so
+	// that each reference does not look it up again.
+	fromRes *resource
 }
 
 func (s *stack) names() []string {
@@ -245,7 +248,11 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		if w.to != nil {
 			*w.to = append(*w.to, r.node)
 		}
-		if from := s.res[w.from]; from != nil && from.live && !r.live && w.inIf == 0 {
+		from := w.fromRes
+		if from == nil {
+			from = s.res[w.from]
+		}
+		if from != nil && from.live && !r.live && w.inIf == 0 {
 			s.errorf(ruleConditionRef, rng, w.from, fmt.Sprintf("Give %s the same condition (%s), or wrap the reference in !If [%s, ..., !Ref AWS::NoValue].", w.from, r.condition, r.condition),
 				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
 		}
@@ -358,7 +365,8 @@ func (s *stack) buildGraph() []*model.Node {
 		mark := len(to)
 		w := &refWalker{s: s, from: id, edges: scratch[:0]}
 		if numbered {
-			w.to = &to
+			// Distinct ids: r is s.res[id].
+			w.to, w.fromRes = &to, r
 		}
 		if sg == nil || !sg.samWalk(w, r) {
 			w.walk(r.props)

@@ -171,8 +171,11 @@ func (s *stack) samGlobals() *cfn.Node {
 // and !Ref Api.Deployment: the resource and the attribute to read ("" for
 // its Ref), when name is one of them.
 func (s *stack) samDotted(name string) (*resource, string, bool) {
+	if !s.isSAM() {
+		return nil, "", false
+	}
 	id, attr, ok := strings.Cut(name, ".")
-	if !ok || !s.isSAM() {
+	if !ok {
 		return nil, "", false
 	}
 	r := s.res[id]
