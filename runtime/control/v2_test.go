@@ -156,9 +156,12 @@ func TestAPIGatewayV2AWSCLI(t *testing.T) {
 		return string(out)
 	}
 	var apis struct {
-		Items []struct{ ApiId, Name, ProtocolType, CreatedDate string }
+		Items []struct {
+			APIID                           string `json:"ApiId"`
+			Name, ProtocolType, CreatedDate string
+		}
 	}
-	if err := json.Unmarshal([]byte(run("apigatewayv2", "get-apis")), &apis); err != nil || len(apis.Items) != 1 || apis.Items[0].ApiId != "httpapi01" ||
+	if err := json.Unmarshal([]byte(run("apigatewayv2", "get-apis")), &apis); err != nil || len(apis.Items) != 1 || apis.Items[0].APIID != "httpapi01" ||
 		apis.Items[0].ProtocolType != "HTTP" || !strings.HasPrefix(apis.Items[0].CreatedDate, "2026-12-02") {
 		t.Fatalf("get-apis: %v %+v", err, apis)
 	}
