@@ -878,8 +878,7 @@ func (c *conn) onTrailers(st *stream, f *fieldBlock) (http2.ErrCode, bool) {
 	}
 	if st.body != nil {
 		if st.declLen >= 0 && st.gotLen != st.declLen {
-			st.body.closeWithError(errBadContentLength)
-			c.resetStream(st.id, http2.ErrCodeProtocol)
+			c.badContentLength(st)
 			return 0, false
 		}
 		st.body.closeWithError(io.EOF)
@@ -1459,25 +1458,8 @@ func (c *conn) onData(f *http2.DataFrame) (http2.ErrCode, bool) {
 	st.gotLen += int64(len(data))
 	if st.declLen >= 0 && (st.gotLen > st.declLen || f.StreamEnded() && st.gotLen != st.declLen) {
 		// The body disagrees with its content-length: malformed
-		// (RFC 9113 §8.1.1). The handler's Read fails instead of
-		// returning a short or long body.
-		// The reset goes first, so that the handler, woken by the
-		// failed read, cannot answer on the stream. After an early
-		// answer (END_STREAM sent, the handler did not need the body)
-		// the stream is half-closed on our side, and the malformed
-		// body still ends it with PROTOCOL_ERROR rather than a drain
-		// that ends in NO_ERROR.
-		c.wmu.Lock()
-		if !st.reset {
-			st.reset = true
-			st.sentRST.Store(true)
-			c.writeRSTStream(st.id, http2.ErrCodeProtocol)
-			c.dirty = true
-			c.wcond.Broadcast()
-		}
-		c.wmu.Unlock()
-		st.body.closeWithError(errBadContentLength)
-		c.resetStream(st.id, http2.ErrCodeProtocol)
+		// (RFC 9113 §8.1.1).
+		c.badContentLength(st)
 		c.creditConn(int64(len(data)))
 		return 0, false
 	}
@@ -1543,6 +1525,30 @@ func (c *conn) creditConn(n int64) {
 		c.signalFlush()
 	}
 	c.wmu.Unlock()
+}
+
+// badContentLength ends st, whose body disagrees with its
+// content-length (RFC 9113 §8.1.1), and fails the handler's Read instead
+// of returning a short or long body. Both the DATA and the trailers path
+// come here. The reset goes out first, so that the handler, woken by the
+// failed read, cannot answer on the stream: closing the body first let
+// it write its response between the two (a CI failure of
+// TestContentLengthMismatch/trailers_end_short_body). After an early
+// answer (END_STREAM sent, the handler did not need the body) the stream
+// is half-closed on our side, and the malformed body still ends it with
+// PROTOCOL_ERROR rather than a drain that ends in NO_ERROR.
+func (c *conn) badContentLength(st *stream) {
+	c.wmu.Lock()
+	if !st.reset {
+		st.reset = true
+		st.sentRST.Store(true)
+		c.writeRSTStream(st.id, http2.ErrCodeProtocol)
+		c.dirty = true
+		c.wcond.Broadcast()
+	}
+	c.wmu.Unlock()
+	st.body.closeWithError(errBadContentLength)
+	c.resetStream(st.id, http2.ErrCodeProtocol)
 }
 
 // resetStream sends RST_STREAM and forgets the stream.
