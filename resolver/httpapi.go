@@ -42,7 +42,7 @@ var (
 		Summary: "the same HTTP API route key defined twice",
 		Why:     "API Gateway rejects the second route (ConflictException: \"Route with key ... already exists\")."})
 	ruleHTTPMapping = define(Rule{ID: "E3508", Level: "error",
-		Summary: "HTTP API integration RequestParameters or ResponseParameters that API Gateway does not take: a key other than append|overwrite|remove:header.NAME or :querystring.NAME, overwrite:path (requests) and overwrite:statuscode (responses), a value with an expression other than $request.*, $response.* (responses), $context.* or $stageVariables.*, or a status code outside 100–599",
+		Summary: "HTTP API integration RequestParameters or ResponseParameters that API Gateway does not take: a key other than append|overwrite|remove:header.NAME or :querystring.NAME, overwrite:path (requests) and overwrite:statuscode (responses), a value with an expression other than $request.*, $response.* (responses), $context.* or $stageVariables.*, a body selection with recursive descent (..) or a filter, a header on API Gateway's reserved list (access-control-*, apigw-*, Authorization, Connection, Content-*, Forwarded, Origin, X-Forwarded-For/Host/Proto, x-amz-*, x-amzn-*, Via, ...), or a status code outside 100–599",
 		Why:     "API Gateway rejects the integration (BadRequestException: \"Invalid mapping expression specified\")."})
 	ruleHTTPAuth = define(Rule{ID: "E3507", Level: "error",
 		Summary: "HTTP API route whose AuthorizationType does not fit its authorizer (JWT with a Lambda authorizer, CUSTOM with a JWT one, an AuthorizerId of no authorizer of the API, or CUSTOM/JWT without one)",

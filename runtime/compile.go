@@ -13,6 +13,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
 // Rule names of the findings Load reports.
@@ -147,6 +148,10 @@ type endpoint struct {
 	intMethod string
 	timeout   time.Duration
 	reqParams []paramMapping
+	// paramsReadBody: a request parameter maps from the method request's
+	// body (method.request.body[.PATH]), which is then read whole before
+	// the integration request is built.
+	paramsReadBody bool
 
 	// HTTP and MOCK.
 	reqTemplates map[string]mappingTemplate
@@ -228,6 +233,7 @@ type valueSource struct {
 	kind   srcKind
 	name   string // parameter, header, context or body field path
 	static string
+	sel    *vtl.Selection // srcBodyField: name compiled
 }
 
 type destKind uint8
@@ -587,6 +593,7 @@ func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gatewa
 			continue
 		}
 		ep.reqParams = append(ep.reqParams, pm)
+		ep.paramsReadBody = ep.paramsReadBody || pm.src.kind == srcBody || pm.src.kind == srcBodyField
 	}
 	if ep.target != nil {
 		// {name} placeholders without an explicit mapping are filled from
@@ -846,7 +853,11 @@ func compileSource(src, prefix string) (valueSource, error) {
 		return valueSource{kind: srcBody}, nil
 	}
 	if n, ok := cut("body."); ok {
-		return valueSource{kind: srcBodyField, name: n}, nil
+		sel, err := vtl.CompileSelection(n)
+		if err != nil {
+			return valueSource{}, fmt.Errorf("%s: %v", src, err)
+		}
+		return valueSource{kind: srcBodyField, name: n, sel: sel}, nil
 	}
 	return valueSource{}, fmt.Errorf("unknown source %q", src)
 }

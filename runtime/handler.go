@@ -16,11 +16,19 @@ import (
 	"github.com/cfnrun/cfnrun/internal/uuid4"
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
 	"github.com/cfnrun/cfnrun/runtime/lambda"
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
 // reqState is everything one request needs beyond the compiled version.
 // It is pooled: the hot path allocates no per-request bookkeeping.
 type reqState struct {
+	// mapBody is the request body when a parameter mapping selects from
+	// it (read whole before the integration request is built); mapDoc
+	// its JSON, decoded once when first needed.
+	mapBody    []byte
+	mapDoc     vtl.Document
+	mapDocDone bool
+
 	g      *Gateway
 	r      *http.Request
 	method string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
 // HTTP API parameter mapping (internal/model/httpmapping.go reads the keys
@@ -22,6 +23,51 @@ import (
 type httpParams struct {
 	req  []model.HTTPMapping
 	resp map[int][]model.HTTPMapping
+	// sels are the compiled body selections, by their path.
+	sels map[string]*vtl.Selection
+	// reqBody: a request mapping reads the request body, which is then
+	// read whole before the backend call. respBody: the statuses whose
+	// mappings read the backend's body.
+	reqBody  bool
+	respBody map[int]bool
+}
+
+// selectionLimit is how much of a request body a selection reads: API
+// Gateway truncates the body at 100 KB before it applies a JSON path
+// (a longer JSON body thus selects nothing); the whole body still goes
+// to the backend.
+const selectionLimit = 100 << 10
+
+// compileSelections compiles m's body selections into hp; it says why
+// one does not compile, "" when all do.
+func (hp *httpParams) compileSelections(m *model.HTTPMapping) string {
+	for _, s := range m.Value {
+		if (s.Kind != model.SrcRequestBody && s.Kind != model.SrcResponseBody) || s.Name == "" {
+			continue
+		}
+		if _, ok := hp.sels[s.Name]; ok {
+			continue
+		}
+		sel, err := vtl.CompileSelection(s.Name)
+		if err != nil {
+			return err.Error()
+		}
+		if hp.sels == nil {
+			hp.sels = map[string]*vtl.Selection{}
+		}
+		hp.sels[s.Name] = sel
+	}
+	return ""
+}
+
+// readsBody reports whether m's value reads a body (kind).
+func readsBody(m *model.HTTPMapping, kind model.HTTPMappingSrcKind) bool {
+	for _, s := range m.Value {
+		if s.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // compileHTTPParams compiles the integration's mappings; nil when it has
@@ -41,12 +87,16 @@ func compileHTTPParams(in *model.Integration, owner string, ds *diag.Diagnostics
 	}
 	hp := &httpParams{}
 	for _, k := range slices.Sorted(mapKeys(in.RequestParameters)) {
-		m, why, _ := model.ParseHTTPMapping(k, in.RequestParameters[k], false)
+		m, why := model.ParseHTTPMapping(k, in.RequestParameters[k], false)
+		if why == "" {
+			why = hp.compileSelections(&m)
+		}
 		if why != "" {
 			warn("RequestParameters", "request parameter %s = %s is ignored: %s", k, in.RequestParameters[k], why)
 			continue
 		}
 		hp.req = append(hp.req, m)
+		hp.reqBody = hp.reqBody || readsBody(&m, model.SrcRequestBody)
 	}
 	for _, code := range slices.Sorted(mapKeys(in.ResponseMappings)) {
 		status, err := strconv.Atoi(code)
@@ -56,7 +106,10 @@ func compileHTTPParams(in *model.Integration, owner string, ds *diag.Diagnostics
 		}
 		ms := in.ResponseMappings[code]
 		for _, k := range slices.Sorted(mapKeys(ms)) {
-			m, why, _ := model.ParseHTTPMapping(k, ms[k], true)
+			m, why := model.ParseHTTPMapping(k, ms[k], true)
+			if why == "" {
+				why = hp.compileSelections(&m)
+			}
 			if why != "" {
 				warn("ResponseParameters", "response parameter %s = %s (status %s) is ignored: %s", k, ms[k], code, why)
 				continue
@@ -65,6 +118,12 @@ func compileHTTPParams(in *model.Integration, owner string, ds *diag.Diagnostics
 				hp.resp = map[int][]model.HTTPMapping{}
 			}
 			hp.resp[status] = append(hp.resp[status], m)
+			if readsBody(&m, model.SrcResponseBody) {
+				if hp.respBody == nil {
+					hp.respBody = map[int]bool{}
+				}
+				hp.respBody[status] = true
+			}
 		}
 	}
 	if len(hp.req) == 0 && len(hp.resp) == 0 {
@@ -83,9 +142,26 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// mappingBodies are the bodies a mapping's value may select from, each
+// decoded once, when first needed.
+type mappingBodies struct {
+	raw     []byte
+	doc     vtl.Document
+	decoded bool
+}
+
+func (b *mappingBodies) document() vtl.Document {
+	if !b.decoded {
+		b.doc, b.decoded = vtl.DecodeDocument(b.raw), true
+	}
+	return b.doc
+}
+
 // mappingValue evaluates m's value for the request (and the backend's
-// response headers, for a response mapping).
-func mappingValue(m *model.HTTPMapping, rs *reqState, respHeader http.Header) string {
+// response headers, for a response mapping); body is the request's body
+// for a request mapping, the backend's for a response mapping (nil when
+// no selection reads it).
+func (hp *httpParams) mappingValue(m *model.HTTPMapping, rs *reqState, respHeader http.Header, body *mappingBodies) string {
 	if len(m.Value) == 1 && m.Value[0].Kind == model.SrcLit {
 		return m.Value[0].Lit
 	}
@@ -114,18 +190,38 @@ func mappingValue(m *model.HTTPMapping, rs *reqState, respHeader http.Header) st
 			b.WriteString(rs.stage.vars[s.Name])
 		case model.SrcResponseHeader:
 			b.WriteString(strings.Join(respHeader.Values(s.Name), ","))
+		case model.SrcRequestBody, model.SrcResponseBody:
+			if body == nil {
+				break
+			}
+			if s.Name == "" {
+				b.Write(body.raw)
+				break
+			}
+			if v, ok := hp.sels[s.Name].Select(body.document()); ok {
+				b.WriteString(v)
+			}
 		}
 	}
 	return b.String()
 }
 
-// applyRequest changes the backend request's header and URL. Every value
-// is worked out from the client's request before any change is made.
-func (hp *httpParams) applyRequest(rs *reqState, h http.Header, u *url.URL) {
+// applyRequest changes the backend request's header and URL, and returns
+// the Host a mapping gives it ("" for the integration's own); body is the
+// request's body when hp.reqBody (else nil). Every value is worked out
+// from the client's request before any change is made.
+func (hp *httpParams) applyRequest(rs *reqState, h http.Header, u *url.URL, body []byte) (host string) {
+	var bodies *mappingBodies
+	if hp.reqBody {
+		if len(body) > selectionLimit {
+			body = body[:selectionLimit]
+		}
+		bodies = &mappingBodies{raw: body}
+	}
 	vals := make([]string, len(hp.req))
 	for i := range hp.req {
 		if hp.req[i].Op != model.MapRemove {
-			vals[i] = mappingValue(&hp.req[i], rs, nil)
+			vals[i] = hp.mappingValue(&hp.req[i], rs, nil, bodies)
 		}
 	}
 	var q url.Values
@@ -174,19 +270,33 @@ func (hp *httpParams) applyRequest(rs *reqState, h http.Header, u *url.URL) {
 	if q != nil {
 		u.RawQuery = q.Encode()
 	}
+	// A mapping of header.Host sets the request's Host: HTTP engines send
+	// the request's Host, never a Host in its header map.
+	if v, ok := h["Host"]; ok {
+		delete(h, "Host")
+		if len(v) > 0 {
+			host = v[0]
+		}
+	}
+	return host
 }
 
 // applyResponse changes the answer's header for the backend's status and
-// returns the status to answer with.
-func (hp *httpParams) applyResponse(rs *reqState, status int, backend, out http.Header) int {
+// returns the status to answer with; body is the backend's body when
+// hp.respBody[status] (else nil).
+func (hp *httpParams) applyResponse(rs *reqState, status int, backend, out http.Header, body []byte) int {
 	ms := hp.resp[status]
 	if len(ms) == 0 {
 		return status
 	}
+	var bodies *mappingBodies
+	if hp.respBody[status] {
+		bodies = &mappingBodies{raw: body}
+	}
 	vals := make([]string, len(ms))
 	for i := range ms {
 		if ms[i].Op != model.MapRemove {
-			vals[i] = mappingValue(&ms[i], rs, backend)
+			vals[i] = hp.mappingValue(&ms[i], rs, backend, bodies)
 		}
 	}
 	for i, m := range ms {

@@ -335,6 +335,7 @@ func (g *Gateway) serveLambdaAWS(w http.ResponseWriter, r *http.Request, rs *req
 	if kind != errNone {
 		return rs.fail(kind, "reading the request body")
 	}
+	rs.mapBody = body // method.request.body[.PATH] (X-Amz-Invocation-Type's mapping)
 	payload := body
 	if t != nil {
 		var out bytes.Buffer

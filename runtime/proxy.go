@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"time"
 
 	"github.com/cfnrun/cfnrun/runtime/internal/h2"
+	"github.com/cfnrun/cfnrun/runtime/vtl"
 )
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
@@ -141,6 +144,9 @@ type backendCall struct {
 	// client's, which the HTTP engines checked, and the gateway's own),
 	// so dropInvalidHeaders need not look.
 	validHeaders bool
+	// host overrides the integration URI's host in the request's Host
+	// (an HTTP API mapping of header.Host).
+	host string
 }
 
 // headerPool holds the header maps of HTTP_PROXY backend requests: the
@@ -254,8 +260,22 @@ func (rs *reqState) sourceValue(src valueSource) string {
 		return rs.contextValue(src.name)
 	case srcStageVar:
 		return rs.stage.vars[src.name]
+	case srcBody:
+		return string(rs.mapBody)
+	case srcBodyField:
+		v, _ := src.sel.Select(rs.bodyDocument())
+		return v
 	}
 	return ""
+}
+
+// bodyDocument is the method request's body (rs.mapBody) decoded for
+// request parameters that select from it, once per request.
+func (rs *reqState) bodyDocument() vtl.Document {
+	if !rs.mapDocDone {
+		rs.mapDoc, rs.mapDocDone = vtl.DecodeDocument(rs.mapBody), true
+	}
+	return rs.mapDoc
 }
 
 // mapsHeaders reports whether the endpoint maps request parameters to
@@ -333,7 +353,7 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 		Header:        bc.header,
 		Body:          bc.body,
 		ContentLength: bc.length,
-		Host:          ep.target.host,
+		Host:          cmp.Or(bc.host, ep.target.host),
 	}
 	if !bc.validHeaders {
 		rs.dropInvalidHeaders(bc.header)
@@ -427,7 +447,23 @@ func (c *cancelBody) Close() error { err := c.ReadCloser.Close(); c.cancel(); re
 // once per batch on both legs.
 func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqState) error {
 	ep := rs.ep
+	var buffered io.ReadCloser
+	if ep.paramsReadBody || ep.httpParams != nil && ep.httpParams.reqBody {
+		// A mapping selects from the body: it is read whole (up to the
+		// payload limit) and sent on from memory.
+		body, kind := g.readBody(w, r)
+		if kind != errNone {
+			return rs.fail(kind, "reading the request body")
+		}
+		rs.mapBody = body
+		if body != nil {
+			buffered = io.NopCloser(bytes.NewReader(body))
+		}
+	}
 	bc := backendCall{method: ep.intMethod, url: ep.buildURL(rs, true), length: r.ContentLength}
+	if buffered != nil {
+		bc.body, bc.length = buffered, int64(len(rs.mapBody))
+	}
 	if bc.method == "" {
 		bc.method = r.Method
 	}
@@ -446,10 +482,10 @@ func (g *Gateway) serveProxy(w http.ResponseWriter, r *http.Request, rs *reqStat
 	// Only a header mapping can produce a value that cannot be sent.
 	bc.validHeaders = !ep.mapsHeaders()
 	if hp := ep.httpParams; hp != nil {
-		hp.applyRequest(rs, hdr, bc.url)
+		bc.host = hp.applyRequest(rs, hdr, bc.url, rs.mapBody)
 		bc.validHeaders = false
 	}
-	if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+	if bc.body == nil && r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
 		bc.body = g.uploadBody(w, r)
 		if max := g.cfg.MaxBodyBytes; max > 0 && r.ContentLength < 0 {
 			bc.body = &limitedBody{rc: bc.body, n: max, flag: &rs.tooLarge}
@@ -628,33 +664,69 @@ func (g *Gateway) relay(w http.ResponseWriter, rs *reqState, resp *http.Response
 		}
 	}
 	status := resp.StatusCode
+	var body io.Reader = resp.Body
 	if hp := rs.ep.httpParams; hp != nil {
-		status = hp.applyResponse(rs, status, resp.Header, out)
+		var raw []byte
+		if hp.respBody[status] {
+			// A body selection reads the backend's body before the
+			// answer's headers go out.
+			var err error
+			if raw, body, err = bufferMapped(resp.Body); err != nil {
+				dropBackendHeaders(out, resp.Header)
+				return rs.fail(errBadGateway, "backend body: "+err.Error())
+			}
+		}
+		status = hp.applyResponse(rs, status, resp.Header, out, raw)
 	}
 	w.WriteHeader(status)
 	rs.status = status
-	if err := copyBody(w, resp.Body, resp.ContentLength); err != nil {
+	if err := copyBody(w, body, resp.ContentLength); err != nil {
 		if h2.Retract(w) {
 			// Nothing reached the client yet: it gets the 502 of a
 			// backend that failed before its headers (API Gateway,
 			// which reads the whole body first, answers so), without
 			// the backend's headers, rather than a reset.
-			for k := range resp.Header {
-				if droppedResponseHeader(k) {
-					continue
-				}
-				if to, ok := remappedResponseHeader(k); ok {
-					k = to
-				}
-				delete(out, k)
-			}
-			delete(out, "Content-Length")
+			dropBackendHeaders(out, resp.Header)
 			rs.status = 0
 			return rs.fail(errBadGateway, "backend body: "+err.Error())
 		}
 		return rs.abort("backend body: " + err.Error())
 	}
 	return nil
+}
+
+// dropBackendHeaders takes the backend's headers (and Content-Length)
+// out of the answer's, before the gateway answers an error instead.
+func dropBackendHeaders(out, backend http.Header) {
+	for k := range backend {
+		if droppedResponseHeader(k) {
+			continue
+		}
+		if to, ok := remappedResponseHeader(k); ok {
+			k = to
+		}
+		delete(out, k)
+	}
+	delete(out, "Content-Length")
+}
+
+// mappedBodyLimit is how much of a backend's body an HTTP API response
+// mapping's body selection reads: the HTTP API payload limit (10 MB).
+const mappedBodyLimit = 10 << 20
+
+// bufferMapped reads the backend body rc for a response mapping's body
+// selection. raw is the whole body, nil when it is longer than
+// mappedBodyLimit (a selection then finds nothing); rest is what goes to
+// the client, the whole body either way.
+func bufferMapped(rc io.Reader) (raw []byte, rest io.Reader, err error) {
+	b, err := io.ReadAll(io.LimitReader(rc, mappedBodyLimit+1))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(b) > mappedBodyLimit {
+		return nil, io.MultiReader(bytes.NewReader(b), rc), nil
+	}
+	return b, bytes.NewReader(b), nil
 }
 
 // copyBody streams src, of length size (-1: unknown), to w with a pooled

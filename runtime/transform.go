@@ -402,6 +402,9 @@ func (rs *reqState) responseValue(src valueSource, backend *http.Response, body 
 	case srcBody:
 		return string(body), body != nil
 	case srcBodyField:
+		if src.sel != nil {
+			return src.sel.Select(vtl.DecodeDocument(body))
+		}
 		return jsonField(body, src.name)
 	}
 	return "", false
@@ -443,6 +446,7 @@ func (g *Gateway) serveHTTPIntegration(w http.ResponseWriter, r *http.Request, r
 	if kind != errNone {
 		return rs.fail(kind, "reading the request body")
 	}
+	rs.mapBody = body // method.request.body[.PATH] is the client's body
 	ctype := r.Header.Get("Content-Type")
 	var ov vtl.Overrides
 	if t != nil {

@@ -65,6 +65,11 @@ const (
 	SrcContext
 	SrcStageVariable
 	SrcResponseHeader
+	// SrcRequestBody and SrcResponseBody select from a JSON body: Name
+	// is the JSONPath after "body." ("user.id", "items[0]"), "" for the
+	// whole body.
+	SrcRequestBody
+	SrcResponseBody
 )
 
 // HTTPMapping is one HTTP API parameter mapping: what to change (Part,
@@ -79,16 +84,9 @@ type HTTPMapping struct {
 
 // ParseHTTPMapping reads one mapping of an HTTP API integration's request
 // parameters (response false) or of its response parameters for a status
-// code (response true). why says what is wrong, "" when nothing is;
-// unsupported says API Gateway would take it but cfnrun does not apply it
-// (a body selection, a header cfnrun keeps for itself).
-func ParseHTTPMapping(key, value string, response bool) (m HTTPMapping, why string, unsupported bool) {
-	m, why = parseHTTPMapping(key, value, response, &unsupported)
-	return m, why, unsupported
-}
-
-func parseHTTPMapping(key, value string, response bool, unsupported *bool) (HTTPMapping, string) {
-	var m HTTPMapping
+// code (response true). why says what API Gateway would reject, "" when
+// nothing.
+func ParseHTTPMapping(key, value string, response bool) (m HTTPMapping, why string) {
 	op, target, ok := strings.Cut(key, ":")
 	if !ok {
 		return m, "the key must be append|overwrite|remove:header.NAME, append|overwrite|remove:querystring.NAME or overwrite:path"
@@ -125,13 +123,12 @@ func parseHTTPMapping(key, value string, response bool, unsupported *bool) (HTTP
 		return m, "the path and the status code can only be overwritten"
 	}
 	if m.Part == MapHeader && reservedMappingHeader(m.Name) {
-		*unsupported = true
-		return m, "header " + m.Name + " belongs to the connection or to API Gateway"
+		return m, "header " + m.Name + " is reserved: API Gateway takes no mapping of it (access-control-*, apigw-*, Authorization, Connection, Content-Encoding, Content-Length, Content-Location, Forwarded, Keep-Alive, Origin, Proxy-Authenticate, Proxy-Authorization, TE, Trailers, Transfer-Encoding, Upgrade, x-amz-*, x-amzn-*, X-Forwarded-For, X-Forwarded-Host, X-Forwarded-Proto, Via)"
 	}
 	if m.Op == MapRemove {
 		return m, ""
 	}
-	val, why := parseHTTPMappingValue(value, response, unsupported)
+	val, why := parseHTTPMappingValue(value, response)
 	if why != "" {
 		return m, why
 	}
@@ -139,23 +136,32 @@ func parseHTTPMapping(key, value string, response bool, unsupported *bool) (HTTP
 	return m, ""
 }
 
-// reservedMappingHeader reports the headers a mapping may not change:
-// the connection's own and API Gateway's.
+// reservedMappingHeader reports the headers API Gateway's documentation
+// lists as reserved for HTTP API parameter mapping ("Reserved headers" in
+// "Transform API requests and responses for HTTP APIs"): no request or
+// response mapping may name them. The list says "Trailers"; Trailer, the
+// header's real name, is taken as meant too.
 func reservedMappingHeader(h string) bool {
 	l := strings.ToLower(h)
 	switch l {
-	case "connection", "content-length", "content-encoding", "transfer-encoding", "keep-alive", "te", "trailer", "upgrade",
-		"proxy-authenticate", "proxy-authorization", "host", "forwarded", "via", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-port":
+	case "authorization", "connection", "content-encoding", "content-length", "content-location", "forwarded",
+		"keep-alive", "origin", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
+		"transfer-encoding", "upgrade", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "via":
 		return true
 	}
-	return strings.HasPrefix(l, "apigw-") || strings.HasPrefix(l, "x-amzn-") || strings.HasPrefix(l, "x-amz-apigw")
+	for _, p := range [...]string{"access-control-", "apigw-", "x-amz-", "x-amzn-"} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseHTTPMappingValue splits a value into literal text and expressions:
 // ${request.header.x} anywhere, or a bare $request.header.x (its name runs
 // to the first character that cannot be in one; a $ before anything but
 // request, response, context or stageVariables is text).
-func parseHTTPMappingValue(v string, response bool, unsupported *bool) ([]HTTPMappingSrc, string) {
+func parseHTTPMappingValue(v string, response bool) ([]HTTPMappingSrc, string) {
 	var out []HTTPMappingSrc
 	lit := func(s string) {
 		if s == "" {
@@ -187,6 +193,11 @@ func parseHTTPMappingValue(v string, response bool, unsupported *bool) ([]HTTPMa
 			for j < len(v) && exprByte(v[j]) {
 				j++
 			}
+			if body := v[1:j]; j < len(v) && v[j] == '[' && (strings.HasPrefix(body, "request.body") || strings.HasPrefix(body, "response.body")) {
+				// A body selection goes on through its brackets:
+				// $request.body.items[0].id.
+				j = bodySelectionEnd(v, j)
+			}
 			root, _, _ := strings.Cut(v[1:j], ".")
 			if root != "request" && root != "response" && root != "context" && root != "stageVariables" {
 				// Not an expression: a dollar sign in the text.
@@ -196,7 +207,7 @@ func parseHTTPMappingValue(v string, response bool, unsupported *bool) ([]HTTPMa
 			}
 			e, v = v[1:j], v[j:]
 		}
-		src, why := httpMappingExpr(e, response, unsupported)
+		src, why := httpMappingExpr(e, response)
 		if why != "" {
 			return nil, why
 		}
@@ -210,8 +221,45 @@ func exprByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-'
 }
 
-func httpMappingExpr(e string, response bool, unsupported *bool) (HTTPMappingSrc, string) {
+// bodySelectionEnd returns where a bare body selection that has reached
+// a '[' at v[j] ends: after brackets (quotes in them kept whole) and the
+// names and brackets that follow them.
+func bodySelectionEnd(v string, j int) int {
+	for j < len(v) {
+		switch {
+		case v[j] == '[':
+			k := j + 1
+			for k < len(v) && v[k] != ']' {
+				if q := v[k]; q == '\'' || q == '"' {
+					if e := strings.IndexByte(v[k+1:], q); e >= 0 {
+						k += e + 1
+					}
+				}
+				k++
+			}
+			if k == len(v) {
+				return j // not closed: the selection ends before it
+			}
+			j = k + 1
+		case exprByte(v[j]):
+			j++
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+func httpMappingExpr(e string, response bool) (HTTPMappingSrc, string) {
 	root, rest, _ := strings.Cut(e, ".")
+	if sel, ok := strings.CutPrefix(rest, "body"); ok && (sel == "" || sel[0] == '.' || sel[0] == '[') {
+		switch {
+		case root == "request" && !response:
+			return bodySelection(SrcRequestBody, e, sel)
+		case root == "response" && response:
+			return bodySelection(SrcResponseBody, e, sel)
+		}
+	}
 	switch {
 	case root == "request" && !response:
 		kind, name, _ := strings.Cut(rest, ".")
@@ -225,18 +273,12 @@ func httpMappingExpr(e string, response bool, unsupported *bool) (HTTPMappingSrc
 				return HTTPMappingSrc{Kind: SrcRequestPath}, ""
 			}
 			return HTTPMappingSrc{Kind: SrcRequestPathParam, Name: name}, ""
-		case "body":
-			*unsupported = true
-			return HTTPMappingSrc{}, "cfnrun up does not evaluate request body selections ($request.body...)"
 		}
 	case root == "response" && response:
 		kind, name, _ := strings.Cut(rest, ".")
 		switch kind {
 		case "header":
 			return HTTPMappingSrc{Kind: SrcResponseHeader, Name: name}, ""
-		case "body":
-			*unsupported = true
-			return HTTPMappingSrc{}, "cfnrun up does not evaluate response body selections ($response.body...)"
 		}
 	case root == "context" && rest != "":
 		return HTTPMappingSrc{Kind: SrcContext, Name: rest}, ""
@@ -244,9 +286,30 @@ func httpMappingExpr(e string, response bool, unsupported *bool) (HTTPMappingSrc
 		return HTTPMappingSrc{Kind: SrcStageVariable, Name: rest}, ""
 	}
 	if response {
-		return HTTPMappingSrc{}, "$" + e + " is not a value a response parameter takes ($response.header.NAME, $context.NAME, $stageVariables.NAME)"
+		return HTTPMappingSrc{}, "$" + e + " is not a value a response parameter takes ($response.header.NAME, $response.body.PATH, $context.NAME, $stageVariables.NAME)"
 	}
-	return HTTPMappingSrc{}, "$" + e + " is not a value a request parameter takes ($request.header|querystring|path.NAME, $request.path, $context.NAME, $stageVariables.NAME)"
+	return HTTPMappingSrc{}, "$" + e + " is not a value a request parameter takes ($request.header|querystring|path.NAME, $request.path, $request.body.PATH, $context.NAME, $stageVariables.NAME)"
+}
+
+// bodySelection reads the selection sel after "body" in expression e:
+// "" (the whole body), ".PATH" or "[...]PATH". API Gateway takes a JSON
+// path without recursive descent or filters.
+func bodySelection(kind HTTPMappingSrcKind, e, sel string) (HTTPMappingSrc, string) {
+	if sel == "" {
+		return HTTPMappingSrc{Kind: kind}, ""
+	}
+	if sel[0] == '.' {
+		sel = sel[1:]
+	}
+	switch {
+	case sel == "":
+		return HTTPMappingSrc{}, "$" + e + " selects nothing: write $" + e + "NAME, or $" + strings.TrimSuffix(e, ".") + " for the whole body"
+	case strings.HasPrefix(sel, ".") || strings.Contains(sel, ".."):
+		return HTTPMappingSrc{}, "$" + e + " uses recursive descent (..), which API Gateway does not support in a body selection: name each level"
+	case strings.Contains(sel, "?("):
+		return HTTPMappingSrc{}, "$" + e + " uses a filter expression (?(...)), which API Gateway does not support in a body selection: select by name and index"
+	}
+	return HTTPMappingSrc{Kind: kind, Name: sel}, ""
 }
 
 // MappingValueUnresolved reports a value with a ${NAME} whose NAME is not
@@ -290,7 +353,7 @@ func HTTPMappingProblems(in *Integration) []MappingProblem {
 	var out []MappingProblem
 	for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
 		v := in.RequestParameters[k]
-		if _, why, unsupported := ParseHTTPMapping(k, v, false); why != "" && !unsupported && !MappingValueUnresolved(v) {
+		if _, why := ParseHTTPMapping(k, v, false); why != "" && !MappingValueUnresolved(v) {
 			out = append(out, MappingProblem{Key: k, Text: v, Why: why})
 		}
 	}
@@ -302,7 +365,7 @@ func HTTPMappingProblems(in *Integration) []MappingProblem {
 		ms := in.ResponseMappings[code]
 		for _, k := range slices.Sorted(maps.Keys(ms)) {
 			v := ms[k]
-			if _, why, unsupported := ParseHTTPMapping(k, v, true); why != "" && !unsupported && !MappingValueUnresolved(v) {
+			if _, why := ParseHTTPMapping(k, v, true); why != "" && !MappingValueUnresolved(v) {
 				out = append(out, MappingProblem{Response: true, Code: code, Key: k, Text: v, Why: why})
 			}
 		}
@@ -325,9 +388,9 @@ func (p MappingProblem) String() string {
 func (p MappingProblem) Hint() string {
 	switch {
 	case !p.Response:
-		return "Write keys as append|overwrite|remove:header.NAME, append|overwrite|remove:querystring.NAME or overwrite:path, with values from $request.header|querystring|path.NAME, $context.NAME, $stageVariables.NAME or text."
+		return "Write keys as append|overwrite|remove:header.NAME, append|overwrite|remove:querystring.NAME or overwrite:path, with values from $request.header|querystring|path.NAME, $request.path, $request.body.PATH (a JSON path without .. or filters), $context.NAME, $stageVariables.NAME or text; leave out the headers API Gateway reserves."
 	case p.Key == "":
 		return "Key response parameters by the backend's status code, e.g. \"200\"."
 	}
-	return "Write keys as append|overwrite|remove:header.NAME or overwrite:statuscode, with values from $response.header.NAME, $context.NAME, $stageVariables.NAME or text."
+	return "Write keys as append|overwrite|remove:header.NAME or overwrite:statuscode, with values from $response.header.NAME, $response.body.PATH (a JSON path without .. or filters), $context.NAME, $stageVariables.NAME or text; leave out the headers API Gateway reserves."
 }

@@ -25,7 +25,7 @@ var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
 		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice, "+
 		"request_parameters or response_parameters API Gateway does not take (keys other than append|overwrite|remove:header.NAME or :querystring.NAME, "+
-		"overwrite:path, overwrite:statuscode in responses; values with other expressions than $request, $response, $context, $stageVariables) (errors); "+
+		"overwrite:path, overwrite:statuscode in responses; values with other expressions than $request, $response, $context, $stageVariables; body selections with .. or filters; headers API Gateway reserves) (errors); "+
 		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0) and a body path that does not start with / (warnings)",
 	"API Gateway rejects the route or integration (BadRequestException); a handler written for payload format 2.0 misreads 1.0 events.")
 
