@@ -181,7 +181,7 @@ func apiGatewayIDs(typ, stackName, id string) (_ map[string]string, ok bool) {
 	case "AWS::ApiGateway::VpcLink":
 		a["Ref"] = gen(6, "vpclink")
 		a["VpcLinkId"] = a["Ref"]
-	case "AWS::ApiGateway::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName":
+	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName":
 		return nil, false
 	case "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route",
 		"AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment":
@@ -225,10 +225,13 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		return ""
 	}
 	switch r.typ {
-	case "AWS::ApiGateway::Stage":
+	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage":
+		// Ref is the stage name, for both (AWS::ApiGatewayV2::Stage:
+		// "Ref returns the stage name, such as MyTestStage").
 		a["Ref"] = prop("StageName")
 		if a["Ref"] == "" {
-			// StageName is optional: CloudFormation generates one.
+			// StageName is optional on a REST API's stage: CloudFormation
+			// generates one.
 			a["Ref"] = s.physicalName(r)
 		}
 	case "AWS::ApiGateway::Model":

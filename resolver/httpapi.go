@@ -44,6 +44,10 @@ var (
 	ruleHTTPMapping = define(Rule{ID: "E3508", Level: "error",
 		Summary: "HTTP API integration RequestParameters or ResponseParameters that API Gateway does not take: a key other than append|overwrite|remove:header.NAME or :querystring.NAME, overwrite:path (requests) and overwrite:statuscode (responses), a value with an expression other than $request.*, $response.* (responses), $context.* or $stageVariables.*, a body selection with recursive descent (..) or a filter, a header on API Gateway's reserved list (access-control-*, apigw-*, Authorization, Connection, Content-*, Forwarded, Origin, X-Forwarded-For/Host/Proto, x-amz-*, x-amzn-*, Via, ...), or a status code outside 100–599",
 		Why:     "API Gateway rejects the integration (BadRequestException: \"Invalid mapping expression specified\")."})
+	ruleHTTPAuthNone = define(Rule{ID: "W3509", Level: "warning",
+		Summary: "HTTP API route with an AuthorizerId and AuthorizationType NONE (the default when it is not written)",
+		Why: "API Gateway takes the route and leaves it open: the authorizer runs only for AuthorizationType CUSTOM (a Lambda " +
+			"authorizer) or JWT, so every caller reaches the integration. cfnrun up serves the route open as well."})
 	ruleHTTPAuth = define(Rule{ID: "E3507", Level: "error",
 		Summary: "HTTP API route whose AuthorizationType does not fit its authorizer (JWT with a Lambda authorizer, CUSTOM with a JWT one, an AuthorizerId of no authorizer of the API, or CUSTOM/JWT without one)",
 		Why:     "API Gateway rejects the route."})
@@ -450,7 +454,15 @@ func (l *lowerer) checkRouteAuth(api *model.RestAPI, m *model.Method, rng diag.R
 		want = "JWT"
 	case "CUSTOM":
 		want = "REQUEST"
-	case "NONE", "AWS_IAM":
+	case "NONE":
+		if az != nil {
+			l.s.warnf(ruleHTTPAuthNone, m.Props.At("AuthorizerId", rng), owner,
+				fmt.Sprintf("Add AuthorizationType: %s to use authorizer %s, or remove AuthorizerId to keep the route open.",
+					map[string]string{"JWT": "JWT", "REQUEST": "CUSTOM"}[az.Type], az.Name),
+				"route names authorizer %s, but its AuthorizationType is NONE: API Gateway leaves the route open", az.Name)
+		}
+		return
+	case "AWS_IAM":
 		return
 	default:
 		l.s.errorf(ruleHTTPAuth, rng, owner, "Write NONE, AWS_IAM, CUSTOM (a Lambda authorizer) or JWT.", "AuthorizationType %q is not one an HTTP API route takes", m.AuthorizationType)

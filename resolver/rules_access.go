@@ -42,8 +42,8 @@ var _ = define(Rule{
 					continue
 				}
 				api := t.API(ps.APIID)
-				if api == nil || !stageNamesKnown(api) {
-					continue // an API of another stack, or stage names known only after apply
+				if api == nil || api.IsHTTP() || !stageNamesKnown(api) {
+					continue // an API of another stack, stage names known only after apply, or an HTTP API (E3606)
 				}
 				if slices.ContainsFunc(api.Stages, func(st *model.Stage) bool { return st.Name == ps.Stage }) {
 					continue
@@ -65,6 +65,32 @@ var _ = define(Rule{
 						"usage plan after the stage), or create stage %q.", api.LogicalID, ps.Stage))
 				r.errorf(ps.Props.At("Stage", ps.Range), p.LogicalID, hint,
 					"usage plan %s is bound to stage %q of API %s, which does not exist (%s)", p.Name, ps.Stage, api.LogicalID, have)
+			}
+		}
+	},
+})
+
+var _ = define(Rule{
+	ID: "E3606", Level: "error",
+	Summary: "usage plan bound to an HTTP API (API Gateway v2)",
+	Why: "Usage plans and API keys belong to REST APIs: an HTTP API has neither, and API Gateway refuses a usage plan " +
+		"whose ApiStages name one, so the deployment fails.",
+	Template: func(r report, t *model.Template) {
+		for _, p := range t.UsagePlans {
+			for _, ps := range p.Stages {
+				if !known(ps.APIID) {
+					continue
+				}
+				api := t.API(ps.APIID)
+				if api == nil || !api.IsHTTP() {
+					continue
+				}
+				r.errorf(ps.Props.At("ApiId", ps.Range), p.LogicalID,
+					r.pick("Remove the stage from ApiStages; to limit an HTTP API's clients use the stage's DefaultRouteSettings "+
+						"(ThrottlingRateLimit, ThrottlingBurstLimit) or an authorizer, or serve the API as a REST API (AWS::ApiGateway::RestApi).",
+						"Remove the api_stages block; to limit an HTTP API's clients use the stage's default_route_settings "+
+							"(throttling_rate_limit, throttling_burst_limit) or an authorizer, or serve the API as a REST API (aws_api_gateway_rest_api)."),
+					"usage plan %s is bound to API %s, an HTTP API: usage plans and API keys apply to REST APIs only", p.Name, api.LogicalID)
 			}
 		}
 	},

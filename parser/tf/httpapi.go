@@ -26,8 +26,10 @@ var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice, "+
 		"request_parameters or response_parameters API Gateway does not take (keys other than append|overwrite|remove:header.NAME or :querystring.NAME, "+
 		"overwrite:path, overwrite:statuscode in responses; values with other expressions than $request, $response, $context, $stageVariables; body selections with .. or filters; headers API Gateway reserves) (errors); "+
-		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0) and a body path that does not start with / (warnings)",
-	"API Gateway rejects the route or integration (BadRequestException); a handler written for payload format 2.0 misreads 1.0 events.")
+		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0), a body path that does not start with /, "+
+		"and a route with authorizer_id but authorization_type NONE (warnings)",
+	"API Gateway rejects the route or integration (BadRequestException); a handler written for payload format 2.0 misreads 1.0 events; "+
+		"a route whose authorization_type is NONE is open whatever authorizer_id says.")
 
 type routeChild struct {
 	parent *model.Resource
@@ -145,6 +147,12 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		m := &model.Method{LogicalID: in.addr, RouteKey: in.str("route_key"), AuthorizationType: strings.ToUpper(orDefault(in.str("authorization_type"), "NONE")),
 			AuthorizerID: in.str("authorizer_id"), AuthorizationScopes: in.list("authorization_scopes"), APIKeyRequired: in.boolean("api_key_required"),
 			OperationName: in.str("operation_name"), Range: in.rng(), Props: in.cfnRanges()}
+		if m.AuthorizationType == "NONE" && m.AuthorizerID != "" {
+			// AWS takes the route and leaves it open (W3509 in CloudFormation).
+			lw.l.diagOnce(ruleHTTPAPI.warnf(in.ranges["authorizer_id"], in.addr,
+				"Add authorization_type = \"CUSTOM\" (a Lambda authorizer) or \"JWT\" to use the authorizer, or remove authorizer_id to keep the route open.",
+				"authorizer_id is set but authorization_type is NONE (the default when it is not written): API Gateway leaves the route open"))
+		}
 		if in.has("target") {
 			target := in.str("target")
 			id, isInteg := strings.CutPrefix(target, "integrations/")
