@@ -341,9 +341,35 @@ func (l *lowerer) lowerHTTPAPIs() {
 		p := l.propsOf(r)
 		if api := apiOf(p, "stage"); api != nil {
 			api.Stages = append(api.Stages, &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"),
-				Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()})
+				Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges(),
+				MethodSettings: l.routeSettings(p.sub("DefaultRouteSettings"), p.sub("RouteSettings"))})
 		}
 	}
+}
+
+// routeSettings lowers an HTTP API stage's DefaultRouteSettings (the
+// entry for every route, as "/*" "*") and RouteSettings (an entry per
+// route key) into MethodSettings; def and routes may be nil or empty.
+func (l *lowerer) routeSettings(def, routes *props) []model.MethodSetting {
+	one := func(p *props, key string) model.MethodSetting {
+		return model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: p.integer("ThrottlingBurstLimit", -1),
+			ThrottlingRateLimit: p.float("ThrottlingRateLimit", -1), LoggingLevel: p.str("LoggingLevel"),
+			MetricsEnabled: p.boolean("DetailedMetricsEnabled"), DataTraceEnabled: p.boolean("DataTraceEnabled"), Range: p.node.Range()}
+	}
+	var out []model.MethodSetting
+	if def != nil && def.node != nil && def.node.Kind == cfn.Mapping {
+		ms := one(def, "")
+		ms.ResourcePath, ms.HTTPMethod = "/*", "*"
+		out = append(out, ms)
+	}
+	if routes != nil && routes.node != nil && routes.node.Kind == cfn.Mapping {
+		for _, f := range routes.node.Fields {
+			if f.Value != nil && f.Value.Kind == cfn.Mapping {
+				out = append(out, one(routes.sub(f.Key), f.Key))
+			}
+		}
+	}
+	return out
 }
 
 // v2API lowers an AWS::ApiGatewayV2::Api of ProtocolType HTTP: its

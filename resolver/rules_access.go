@@ -71,6 +71,39 @@ var _ = define(Rule{
 })
 
 var _ = define(Rule{
+	ID: "E3510", Level: "error",
+	Summary: "HTTP API stage RouteSettings for a route key the API does not have",
+	Why:     "API Gateway refuses the stage (\"Unable to find Route by key ... within the provided RouteSettings\"), so the deployment fails.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.APIs {
+			if !api.IsHTTP() {
+				continue
+			}
+			keys := map[string]bool{}
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					keys[m.RouteKey] = true
+				}
+			}
+			if api.DefaultRoute != nil {
+				keys[api.DefaultRoute.RouteKey] = true
+			}
+			for _, st := range api.Stages {
+				for _, ms := range st.MethodSettings {
+					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
+						continue
+					}
+					r.errorf(ms.Range, st.LogicalID,
+						r.pick("Key RouteSettings by a RouteKey of the API's routes (\"GET /pets\", \"$default\"), or add the route.",
+							"Set route_key to a route_key of the API's routes (\"GET /pets\", \"$default\"), or add the route."),
+						"stage %s has route settings for %q, which is not a route of API %s", st.Name, ms.RouteKey, api.LogicalID)
+				}
+			}
+		}
+	},
+})
+
+var _ = define(Rule{
 	ID: "E3606", Level: "error",
 	Summary: "usage plan bound to an HTTP API (API Gateway v2)",
 	Why: "Usage plans and API keys belong to REST APIs: an HTTP API has neither, and API Gateway refuses a usage plan " +

@@ -235,6 +235,9 @@ func (g *Gateway) compileAccess(t *model.Template, api *model.RestAPI, ca *capi,
 			continue
 		}
 		eps := cs.endpoints()
+		if cs.defaultEP != nil {
+			eps = append(eps, cs.defaultEP)
+		}
 		for _, ep := range eps {
 			needsKey = needsKey || ep.apiKey
 		}
@@ -333,9 +336,11 @@ func (g *Gateway) bindPlanLimits(sk *stageKey, p *model.UsagePlan, ps *model.Usa
 }
 
 // compileMethodSettings gives each endpoint of the stage the throttle its
-// MethodSettings set: the entry for its resource and method, else the
-// /*/* entry; a limit left unset comes from the /*/* entry, then the
-// account.
+// MethodSettings set: the entry for its resource and method (an HTTP API
+// route's: the entry for its route key, its RouteSettings), else the
+// /*/* entry (an HTTP API's DefaultRouteSettings); a limit left unset
+// comes from the /*/* entry (not for an HTTP API's RouteSettings, which
+// replace the defaults), then the account.
 func (g *Gateway) compileMethodSettings(ca *capi, cs *cstage, st *model.Stage, eps []*endpoint) {
 	var def *model.MethodSetting
 	for i := range st.MethodSettings {
@@ -349,6 +354,12 @@ func (g *Gateway) compileMethodSettings(ca *capi, cs *cstage, st *model.Stage, e
 		set := def
 		for i := range st.MethodSettings {
 			ms := &st.MethodSettings[i]
+			if ms.RouteKey != "" {
+				if ms.RouteKey == ep.routeKey {
+					set = ms
+				}
+				continue
+			}
 			if unescapeSettingPath(ms.ResourcePath) == ep.resPath && (ms.HTTPMethod == ep.method || ms.HTTPMethod == "*") {
 				set = ms
 			}
@@ -358,7 +369,9 @@ func (g *Gateway) compileMethodSettings(ca *capi, cs *cstage, st *model.Stage, e
 		}
 		th := model.Throttle{RateLimit: set.ThrottlingRateLimit, BurstLimit: set.ThrottlingBurstLimit}
 		fb := account
-		if def != nil && set != def {
+		// An HTTP API route's RouteSettings replace the stage's defaults
+		// whole: a limit it leaves out is the account's, as on AWS.
+		if def != nil && set != def && set.RouteKey == "" {
 			fb = fill(model.Throttle{RateLimit: def.ThrottlingRateLimit, BurstLimit: def.ThrottlingBurstLimit}, account)
 		}
 		ep.access.throttle = g.bucket("stage/"+ca.id+"/"+cs.name+"/"+ep.method+" "+ep.resPath, th, fb)
@@ -529,7 +542,14 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 					continue
 				}
 				th := model.Throttle{RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit}
-				info.Limits = append(info.Limits, fmt.Sprintf("stage %s %s %s: %s per method", st.Name, ms.HTTPMethod, unescapeSettingPath(ms.ResourcePath), th))
+				switch {
+				case ms.RouteKey != "":
+					info.Limits = append(info.Limits, fmt.Sprintf("API %s stage %s route %s: %s", api.Name, st.Name, ms.RouteKey, th))
+				case api.IsHTTP():
+					info.Limits = append(info.Limits, fmt.Sprintf("API %s stage %s: %s per route", api.Name, st.Name, th))
+				default:
+					info.Limits = append(info.Limits, fmt.Sprintf("stage %s %s %s: %s per method", st.Name, ms.HTTPMethod, unescapeSettingPath(ms.ResourcePath), th))
+				}
 			}
 		}
 	}

@@ -446,3 +446,57 @@ func TestQuotaPeriodCache(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPAPIRouteThrottles: an HTTP API stage's DefaultRouteSettings
+// limit each route on its own and its RouteSettings one route by its key,
+// the $default route's included; a route's entry replaces the defaults
+// whole, so a limit it leaves unset is the account's.
+func TestHTTPAPIRouteThrottles(t *testing.T) {
+	clock := newFakeClock(time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC))
+	backend := h2cBackend(t, http.HandlerFunc(echoHandler))
+	st := stage(model.StageDefault, nil)
+	st.MethodSettings = []model.MethodSetting{
+		{ResourcePath: "/*", HTTPMethod: "*", ThrottlingRateLimit: 100, ThrottlingBurstLimit: 3, LoggingLevel: "OFF"},
+		{RouteKey: "GET /limited", ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2},
+		{RouteKey: "GET /rateonly", ThrottlingRateLimit: 1, ThrottlingBurstLimit: -1},
+		{RouteKey: model.RouteKeyDefault, ThrottlingRateLimit: 1, ThrottlingBurstLimit: 1},
+	}
+	b := newHTTPTB("httpthrot1", st)
+	proxy := func() *model.Integration {
+		return &model.Integration{Type: model.IntegrationHTTPProxy, HTTPMethod: "ANY", URI: backend.URL, PayloadFormatVersion: "1.0"}
+	}
+	b.route("GET", "/limited", proxy())
+	b.route("GET", "/wide", proxy())
+	b.route("GET", "/other", proxy())
+	b.route("GET", "/rateonly", proxy())
+	b.api.DefaultRoute = &model.Method{LogicalID: "Default", HTTPMethod: "ANY", RouteKey: model.RouteKeyDefault, Integration: proxy()}
+	gw := start(t, b.build(), func(c *Config) { c.Now = clock.Now })
+	c := h2cClient(t)
+	statuses := func(path string, n int) []int {
+		var out []int
+		for range n {
+			res := do(t, c, "GET", "http://"+gw.http+path, nil)
+			if res.status == 429 && res.body != `{"message":"Too Many Requests"}` {
+				t.Errorf("429 answer: %s", res.body)
+			}
+			out = append(out, res.status)
+		}
+		return out
+	}
+	check := func(name string, got, want []int) {
+		t.Helper()
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", name, diff)
+		}
+	}
+	check("route setting", statuses("/limited", 3), []int{200, 200, 429})
+	// Burst unset in its RouteSettings: the account's (5000), not the
+	// default entry's 3.
+	check("route setting without burst", statuses("/rateonly", 5), []int{200, 200, 200, 200, 200})
+	check("default settings", statuses("/wide", 4), []int{200, 200, 200, 429})
+	check("default settings, each route on its own", statuses("/other", 3), []int{200, 200, 200})
+	check("$default route", statuses("/anything/else", 2), []int{200, 429})
+	clock.Advance(time.Second)
+	check("route setting refill", statuses("/limited", 2), []int{200, 429})
+	check("$default refill", statuses("/nowhere", 2), []int{200, 429})
+}

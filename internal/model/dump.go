@@ -136,7 +136,11 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 			}
 			d.smap(2, "variables", st.Variables)
 			for _, ms := range st.MethodSettings {
-				d.line(2, ms.Range, "", "", "methodSetting %s %s", ms.HTTPMethod, ms.ResourcePath)
+				if ms.RouteKey != "" {
+					d.line(2, ms.Range, "", "", "routeSetting %s", ms.RouteKey)
+				} else {
+					d.line(2, ms.Range, "", "", "methodSetting %s %s", ms.HTTPMethod, ms.ResourcePath)
+				}
 				if ms.ThrottlingBurstLimit >= 0 {
 					d.kv(3, "throttlingBurstLimit", fmt.Sprint(ms.ThrottlingBurstLimit))
 				}

@@ -574,11 +574,17 @@ type Stage struct {
 // every reader: never written after the model is built.
 type Tags map[string]string
 
-// MethodSetting is one Stage.MethodSettings entry.
+// MethodSetting is one Stage.MethodSettings entry. An HTTP API stage's
+// DefaultRouteSettings are the entry for "/*" and "*", and each of its
+// RouteSettings an entry with RouteKey set.
 type MethodSetting struct {
 	// ResourcePath is "/*" for all, or an escaped path such as "/~1pets".
 	ResourcePath string
 	HTTPMethod   string
+	// RouteKey is the HTTP API route the entry is for ("GET /pets",
+	// "$default"); "" for a REST API's entries and the default route
+	// settings.
+	RouteKey string
 	// ThrottlingBurstLimit and ThrottlingRateLimit are -1 when unset.
 	ThrottlingBurstLimit int
 	ThrottlingRateLimit  float64

@@ -179,9 +179,40 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 	for _, in := range byType["aws_apigatewayv2_stage"] {
 		if api := apiOf(in); api != nil {
 			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
-				Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()})
+				Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: routeSettings(in)})
 		}
 	}
+}
+
+// routeSettings reads an aws_apigatewayv2_stage's default_route_settings
+// (the entry for every route, as "/*" "*") and route_settings blocks (an
+// entry per route_key).
+func routeSettings(in *instance) []model.MethodSetting {
+	one := func(s cty.Value, key string, rng diag.Range) model.MethodSetting {
+		return model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: int(settingNum(s, "throttling_burst_limit", -1)),
+			ThrottlingRateLimit: settingNum(s, "throttling_rate_limit", -1), LoggingLevel: ctyString(attrOf(s, "logging_level")),
+			MetricsEnabled: valBool(attrOf(s, "detailed_metrics_enabled")), DataTraceEnabled: valBool(attrOf(s, "data_trace_enabled")), Range: rng}
+	}
+	at := func(name string, i int) diag.Range {
+		if rs := in.blockRanges(name); i < len(rs) {
+			return rs[i]
+		}
+		return in.rng()
+	}
+	var out []model.MethodSetting
+	if d := in.block("default_route_settings"); d != cty.NilVal {
+		ms := one(d, "", at("default_route_settings", 0))
+		ms.ResourcePath, ms.HTTPMethod = "/*", "*"
+		out = append(out, ms)
+	}
+	if v := in.get("route_settings"); v != cty.NilVal && !v.IsNull() && v.IsKnown() && (v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
+		for i, r := range elements(v) {
+			if key := ctyString(attrOf(r, "route_key")); key != "" {
+				out = append(out, one(r, key, at("route_settings", i)))
+			}
+		}
+	}
+	return out
 }
 
 // invokeURI is a Lambda function ARN as an integration's invoke URI;

@@ -273,6 +273,20 @@ func (in *instance) num(name string, def int) int {
 	return int(i)
 }
 
+// settingNum is the number attribute name of block s, def when it is
+// absent, null, unknown or not a number.
+func settingNum(s cty.Value, name string, def float64) float64 {
+	v := attrOf(s, name)
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
+		return def
+	}
+	f, err := strconv.ParseFloat(ctyString(v), 64)
+	if err != nil {
+		return def
+	}
+	return f
+}
+
 // block returns the first instance of a nested block (or a JSON object).
 func (in *instance) block(name string) cty.Value {
 	return firstBlock(in.get(name))
@@ -610,19 +624,8 @@ func (lw *lowering) methodSettings(in *instance) {
 	}
 	s := in.block("settings")
 	if s != cty.NilVal {
-		num := func(n string, def float64) float64 {
-			v := attrOf(s, n)
-			if v == cty.NilVal || v.IsNull() || !v.IsKnown() {
-				return def
-			}
-			f, err := strconv.ParseFloat(ctyString(v), 64)
-			if err != nil {
-				return def
-			}
-			return f
-		}
-		ms.ThrottlingBurstLimit = int(num("throttling_burst_limit", -1))
-		ms.ThrottlingRateLimit = num("throttling_rate_limit", -1)
+		ms.ThrottlingBurstLimit = int(settingNum(s, "throttling_burst_limit", -1))
+		ms.ThrottlingRateLimit = settingNum(s, "throttling_rate_limit", -1)
 		ms.LoggingLevel = ctyString(attrOf(s, "logging_level"))
 		ms.MetricsEnabled = valBool(attrOf(s, "metrics_enabled"))
 		ms.DataTraceEnabled = valBool(attrOf(s, "data_trace_enabled"))

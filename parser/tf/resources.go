@@ -88,9 +88,11 @@ func (mi *modInst) evalInstance(in *instance, extra map[string]cty.Value) {
 		in.names = make(map[string]hcl.Range, n)
 	}
 	ctx := mi.instanceCtx(r, extra)
-	// The property tree is for diff and the control plane, and for the
-	// stages of a usage plan (access.go); validate reads neither.
-	in.noProps = mi.l.opts.FindingsOnly && r.typ != "aws_api_gateway_usage_plan"
+	// The property tree is for diff and the control plane, for the
+	// stages of a usage plan (access.go) and the route settings of an
+	// HTTP API stage (httpapi.go: where each block is); validate reads
+	// no other.
+	in.noProps = mi.l.opts.FindingsOnly && r.typ != "aws_api_gateway_usage_plan" && r.typ != "aws_apigatewayv2_stage"
 	in.argv, in.props = mi.evalBodyMap(r.body, ctx, in, "")
 	if in.noProps {
 		in.props = nil

@@ -159,6 +159,11 @@ func overrideShape(obj, prop string) *shape {
 	case "AWS::Serverless::Api/GatewayResponses":
 		// A map of response objects (the tables say only "JSON").
 		return &shape{kind: kMap, elem: &shape{kind: kAny}}
+	case "AWS::Serverless::HttpApi/RouteSettings":
+		// Settings per route key ("GET /items": {ThrottlingRateLimit: 1}),
+		// passed to the stage's RouteSettings as the translator does; the
+		// SAM specification gives it the shape of one route's settings.
+		return &shape{kind: kMap, elem: &shape{kind: kAny}}
 	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
 		// An S3 object version id; the SAM specification says boolean.
 		return &shape{kind: kString}
