@@ -570,3 +570,78 @@ func TestDataAfterBothReset(t *testing.T) {
 	fr.WriteData(1, true, []byte("x"))
 	expectRST(t, fr, 1, http2.ErrCodeStreamClosed)
 }
+
+// TestStreamErrorsAfterOurEndStream: a handler that answers without
+// reading the body leaves the stream half-closed (local) — our END_STREAM
+// is out, the client's side is open — and what the client sends there is
+// checked as on an open stream: a stream error is answered with
+// RST_STREAM (RFC 9113 §5.1, §5.4.2). Before, the reset was dropped
+// because the answer was complete, and h2spec's http2/6.9.1/3 failed
+// whenever the MOCK route answered before the WINDOW_UPDATEs were read.
+// The PING after the faulty frame makes the check exact: its ACK is
+// queued after anything the faulty frame caused.
+func TestStreamErrorsAfterOurEndStream(t *testing.T) {
+	addr := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "early")
+	})})
+	post := []string{":method", "POST", ":scheme", "http", ":authority", "x", ":path", "/"}
+	for _, tc := range []struct {
+		name  string
+		fault func(fr *http2.Framer)
+		code  http2.ErrCode
+	}{
+		{"WINDOW_UPDATE over 2^31-1", func(fr *http2.Framer) {
+			fr.WriteWindowUpdate(1, 1<<31-1)
+		}, http2.ErrCodeFlowControl},
+		{"WINDOW_UPDATE of 0", func(fr *http2.Framer) {
+			fr.WriteRawFrame(http2.FrameWindowUpdate, 0, 1, []byte{0, 0, 0, 0})
+		}, http2.ErrCodeProtocol},
+		{"trailers with a pseudo-header", func(fr *http2.Framer) {
+			writeRequest(fr, 1, true, ":path", "/x")
+		}, http2.ErrCodeProtocol},
+		{"PRIORITY depending on itself", func(fr *http2.Framer) {
+			fr.WritePriority(1, http2.PriorityParam{StreamDep: 1, Weight: 1})
+		}, http2.ErrCodeProtocol},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fr := rawConn(t, addr)
+			writeRequest(fr, 1, false, post...)
+			if st, b := expectResponse(t, fr, 1); st != "200" || b != "early" {
+				t.Fatalf("response %s %q", st, b)
+			}
+			tc.fault(fr)
+			fr.WritePing(false, [8]byte{'a', 'f', 't', 'e', 'r'})
+			var rst *http2.RSTStreamFrame
+			for acked := false; !acked; {
+				f, err := fr.ReadFrame()
+				if err != nil {
+					t.Fatalf("want RST_STREAM(%v): %v", tc.code, err)
+				}
+				switch f := f.(type) {
+				case *http2.RSTStreamFrame:
+					if rst != nil {
+						t.Fatalf("second RST_STREAM(%v) on stream %d", f.ErrCode, f.StreamID)
+					}
+					rst = f
+				case *http2.PingFrame:
+					acked = f.IsAck()
+				case *http2.GoAwayFrame:
+					t.Fatalf("GOAWAY(%v), want RST_STREAM(%v)", f.ErrCode, tc.code)
+				}
+			}
+			if rst == nil {
+				t.Fatalf("no RST_STREAM before the PING's ACK, want RST_STREAM(%v) on stream 1", tc.code)
+			}
+			if rst.StreamID != 1 || rst.ErrCode != tc.code {
+				t.Fatalf("RST_STREAM(%v) on stream %d, want RST_STREAM(%v) on stream 1", rst.ErrCode, rst.StreamID, tc.code)
+			}
+			// The stream is closed; DATA the client sent before it saw
+			// the reset is ignored, and the connection serves on.
+			fr.WriteData(1, true, []byte("late"))
+			writeRequest(fr, 3, true, getFields...)
+			if st, b := expectResponse(t, fr, 3); st != "200" || b != "early" {
+				t.Errorf("next request: %s %q", st, b)
+			}
+		})
+	}
+}

@@ -614,22 +614,33 @@ func (c *conn) onWindowUpdate(f *http2.WindowUpdateFrame) (http2.ErrCode, bool) 
 	if code, fatal := c.glitch(abuseControl); fatal {
 		return code, fatal
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	inc := int64(f.Increment)
 	if f.StreamID == 0 {
+		c.wmu.Lock()
+		defer c.wmu.Unlock()
 		if c.sendWindow+inc > 1<<31-1 {
 			return http2.ErrCodeFlowControl, true
 		}
 		c.sendWindow += inc
-	} else if st := c.stream(f.StreamID); st != nil {
-		if st.sendWindow+inc > 1<<31-1 {
-			c.writeRST(st, http2.ErrCodeFlowControl)
-			return 0, false
-		}
-		st.sendWindow += inc
+		c.wcond.Broadcast()
+		return 0, false
 	}
-	c.wcond.Broadcast()
+	st := c.stream(f.StreamID)
+	if st == nil {
+		return 0, false // closed: a WINDOW_UPDATE may still be in flight
+	}
+	c.wmu.Lock()
+	overflow := st.sendWindow+inc > 1<<31-1
+	if !overflow {
+		st.sendWindow += inc
+		c.wcond.Broadcast()
+	}
+	c.wmu.Unlock()
+	if overflow {
+		// A stream error (RFC 9113 §6.9.1), also once our END_STREAM
+		// is out: the client's side may still be open (streamError).
+		c.resetStream(st.id, http2.ErrCodeFlowControl)
+	}
 	return 0, false
 }
 
@@ -1559,7 +1570,7 @@ func (c *conn) resetStream(id uint32, code http2.ErrCode) {
 		return
 	}
 	c.wmu.Lock()
-	c.writeRST(st, code)
+	c.streamError(st, code)
 	c.wmu.Unlock()
 	st.abort()
 	if st.body != nil {
@@ -1583,7 +1594,30 @@ func (c *conn) writeRSTID(id uint32, code http2.ErrCode) {
 	c.wmu.Unlock()
 }
 
-// writeRST is called with wmu held.
+// streamError resets st for an error in what the client sent (a frame, or
+// a body that stalled), unless st is already closed for the client:
+// reset by either side, or ended by both. Our END_STREAM alone does not
+// close it: after an early answer the stream is half-closed (local) and
+// the client's side is open, so every check of what it sends still
+// applies and ends the stream with RST_STREAM (RFC 9113 §5.1, §5.4.2) —
+// a WINDOW_UPDATE that overflows the window, one of 0, malformed
+// trailers, a PRIORITY on itself. writeRST, for the handler's side, does
+// nothing once the answer is complete. wmu is held.
+func (c *conn) streamError(st *stream, code http2.ErrCode) {
+	if st.reset || st.ended && st.settle.Load()&settleRemote != 0 {
+		return
+	}
+	st.reset = true
+	st.sentRST.Store(true)
+	c.writeRSTStream(st.id, code)
+	c.dirty = true
+	c.wcond.Broadcast()
+}
+
+// writeRST resets st for the handler's side: a reset it asked for, a
+// panic, a client that stopped reading. A complete answer is left as it
+// is (what remains of the request body drains, see complete). wmu is
+// held.
 func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 	if st.reset || st.ended {
 		return
