@@ -343,6 +343,8 @@ func (l *lowerer) lowerHTTPAPIs() {
 			api.Stages = append(api.Stages, &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"),
 				Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges(),
 				MethodSettings: l.routeSettings(p.sub("DefaultRouteSettings"), p.sub("RouteSettings"))})
+			st := api.Stages[len(api.Stages)-1]
+			st.AccessLogFormat, st.AccessLogDestination = accessLog(p.sub("AccessLogSettings"))
 		}
 	}
 }

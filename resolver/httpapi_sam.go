@@ -86,6 +86,7 @@ func (l *lowerer) lowerSAMHTTP(byID map[string]*model.RestAPI) {
 			st.Variables = l.bareProps(r.id, l.s.root.Get("Globals").Get("HttpApi")).strMap("StageVariables")
 		}
 		st.MethodSettings = l.routeSettings(l.samHTTPSetting(p, "DefaultRouteSettings"), l.samHTTPSetting(p, "RouteSettings"))
+		st.AccessLogFormat, st.AccessLogDestination = accessLog(l.samHTTPSetting(p, "AccessLogSettings"))
 		api.Stages = append(api.Stages, st)
 		if c := l.samHTTPSetting(p, "CorsConfiguration"); c != nil {
 			api.CORS = l.samHTTPCORS(c)

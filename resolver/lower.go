@@ -580,6 +580,7 @@ func (l *lowerer) deployment(r *resource) {
 		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
 		Tags: sd.tags("Tags"), Range: p.at("StageName", r.keyRange), Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 	st.MethodSettings = l.methodSettings(sd)
+	st.AccessLogFormat, st.AccessLogDestination = accessLog(sd.sub("AccessLogSetting"))
 	if sd.has("Http2Enabled") {
 		st.HTTP2Enabled = sd.optBool("Http2Enabled")
 		st.Props.Set("Http2Enabled", sd.at("Http2Enabled", r.keyRange))
@@ -598,7 +599,17 @@ func (l *lowerer) stage(r *resource) {
 		Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
 		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
 	st.MethodSettings = l.methodSettings(p)
+	st.AccessLogFormat, st.AccessLogDestination = accessLog(p.sub("AccessLogSetting"))
 	api.Stages = append(api.Stages, st)
+}
+
+// accessLog reads a stage's AccessLogSetting (REST) or AccessLogSettings
+// (HTTP API): its Format and DestinationArn; p may have no node.
+func accessLog(p *props) (format, destination string) {
+	if p == nil || p.node == nil {
+		return "", ""
+	}
+	return p.str("Format"), p.str("DestinationArn")
 }
 
 // authorizer lowers an AWS::ApiGateway::Authorizer.

@@ -104,6 +104,27 @@ var _ = define(Rule{
 })
 
 var _ = define(Rule{
+	ID: "E3607", Level: "error",
+	Summary: "stage access log Format without $context.requestId or $context.extendedRequestId",
+	Why: "API Gateway's documentation requires at least one of the two in an access log format (\"Access logging for REST APIs\"; " +
+		"HTTP APIs likewise), and it refuses the stage's settings without it (BadRequestException), so the deployment fails.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.APIs {
+			for _, st := range api.Stages {
+				f := st.AccessLogFormat
+				if f == "" || !known(f) || strings.Contains(f, "$context.requestId") || strings.Contains(f, "$context.extendedRequestId") {
+					continue
+				}
+				rng := st.Props.At("AccessLogSetting", st.Props.At("AccessLogSettings", st.Range))
+				r.errorf(rng, st.LogicalID,
+					"Add $context.requestId (or $context.extendedRequestId) to the Format; both, as AWS advises, let a log line be matched to the x-amzn-RequestId and x-amz-apigw-id a client saw.",
+					"the access log format of stage %s has neither $context.requestId nor $context.extendedRequestId", st.Name)
+			}
+		}
+	},
+})
+
+var _ = define(Rule{
 	ID: "E3606", Level: "error",
 	Summary: "usage plan bound to an HTTP API (API Gateway v2)",
 	Why: "Usage plans and API keys belong to REST APIs: an HTTP API has neither, and API Gateway refuses a usage plan " +

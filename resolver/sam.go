@@ -147,6 +147,7 @@ func (l *lowerer) lowerSAM() {
 				st.Props.Set("CanarySetting", p.at("CanarySetting", r.keyRange))
 			}
 			st.MethodSettings = l.methodSettings(p)
+			st.AccessLogFormat, st.AccessLogDestination = accessLog(l.samSetting(p, "AccessLogSetting"))
 			api.Stages = append(api.Stages, st)
 		}
 		var local *props // DefinitionUri naming a file beside the template

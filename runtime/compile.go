@@ -44,6 +44,9 @@ type version struct {
 	rootHTTP []*capi
 	// allHTTP: every served API is an HTTP API.
 	allHTTP bool
+	// countBytes: a stage's access log Format reads
+	// $context.responseLength, so every response's body is counted.
+	countBytes bool
 	// lambda is the version's function set (see Gateway.Load).
 	lambda *lambdaSet
 	// keepNames: its HTTP/1.1 connections keep header names as written
@@ -102,6 +105,8 @@ type cstage struct {
 	auths map[*model.Authorizer]*cauthorizer
 	// defaultEP is an HTTP API's $default route, nil for none.
 	defaultEP *endpoint
+	// logFormat is the stage's access log Format, nil for none.
+	logFormat *logFormat
 
 	access stageAccess
 }
@@ -300,6 +305,10 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		}
 		for _, st := range stages {
 			cs := &cstage{api: ca, name: st.Name, http2: st.HTTP2Enabled == nil || *st.HTTP2Enabled, vars: st.Variables, root: &rnode{}, deploymentID: st.DeploymentID, auths: map[*model.Authorizer]*cauthorizer{}}
+			if st.AccessLogFormat != "" {
+				cs.logFormat = compileLogFormat(st.AccessLogFormat)
+				v.countBytes = v.countBytes || cs.logFormat.reads("responseLength")
+			}
 			if rng, ok := st.Props.Lookup("CanarySetting"); ok {
 				ds = append(ds, diag.NewWarning(ruleIgnored, rng,
 					"stage %q has a CanarySetting, which cfnrun up does not emulate: every request uses the stage's own deployment and variables (on AWS, PercentTraffic of them use the canary's)", st.Name).

@@ -22,6 +22,10 @@ import (
 // reqState is everything one request needs beyond the compiled version.
 // It is pooled: the hot path allocates no per-request bookkeeping.
 type reqState struct {
+	// cw counts the response body for a stage access log's
+	// $context.responseLength (countingWriter); unused otherwise.
+	cw countingWriter
+
 	// mapBody is the request body when a parameter mapping selects from
 	// it (read whole before the integration request is built); mapDoc
 	// its JSON, decoded once when first needed.
@@ -109,6 +113,12 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rs = statePool.Get().(*reqState)
 		rs.reset(g, r)
 	}
+	if v := g.cur.Load(); v != nil && v.countBytes {
+		// A stage's access log reads the response's length: the body
+		// is counted (the writer is rs's own, pooled with it).
+		rs.cw = countingWriter{ResponseWriter: w}
+		w = &rs.cw
+	}
 	defer g.recoverPanic(rs)
 	rs.start = g.requestTime(r)
 	rs.newIDs()
@@ -129,6 +139,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		g.answer(w, rs, err)
 	}
 	g.accessLog(rs)
+	g.stageLog(rs, w)
 	if rs.aborted {
 		panic(http.ErrAbortHandler)
 	}
@@ -538,6 +549,18 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return h
+}
+
+// stageLog writes rs's line to the stage's access log, when the stage has
+// one.
+func (g *Gateway) stageLog(rs *reqState, w http.ResponseWriter) {
+	if rs.stage == nil || rs.stage.logFormat == nil || g.cfg.StageLog == nil {
+		return
+	}
+	line := rs.stage.logFormat.render(make([]byte, 0, 256), rs, w, g.cfg.Now())
+	g.stageLogMu.Lock()
+	g.cfg.StageLog.Write(line)
+	g.stageLogMu.Unlock()
 }
 
 // accessLog writes one record per request.

@@ -325,7 +325,14 @@ func (hp *httpParams) applyResponse(rs *reqState, status int, backend, out http.
 func (rs *reqState) httpContextValue(name string) string {
 	r := rs.r
 	switch name {
+	case "requestId":
+		// An HTTP API's request id is the short one of its
+		// apigw-requestid header and events (the REST UUID is not sent).
+		return rs.apigwID()
 	case "routeKey":
+		if rs.ep == nil {
+			return ""
+		}
 		return rs.ep.routeKey
 	case "http.method":
 		return r.Method

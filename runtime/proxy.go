@@ -611,6 +611,7 @@ func (g *Gateway) finishDetached(w http.ResponseWriter, rs *reqState, err error)
 		g.answer(w, rs, err)
 	}
 	g.accessLog(rs)
+	g.stageLog(rs, w)
 	if rs.aborted {
 		h2.Abort(w)
 	}

@@ -28,6 +28,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -72,6 +73,10 @@ type Config struct {
 	// Logger receives the access log (one Info record per request) and
 	// operational messages. Default: discard.
 	Logger *slog.Logger
+	// StageLog receives the access log of each stage that has one
+	// (AccessLogSetting / AccessLogSettings): a line per request in the
+	// stage's Format. Default (nil): not written.
+	StageLog io.Writer
 	// Maps sends connections for a backend host (as written in the
 	// integration URI, "name.example.com" or "name.example.com:443") to
 	// another address ("127.0.0.1:9000"); the request keeps the original
@@ -172,6 +177,9 @@ type Gateway struct {
 	// control answers the management API's requests before the data
 	// plane sees them (SetControlPlane); nil when off.
 	control ControlPlane
+
+	// stageLogMu serialises writes to cfg.StageLog.
+	stageLogMu sync.Mutex
 
 	mu        sync.Mutex
 	listeners []net.Listener

@@ -48,6 +48,7 @@ func upCommand() command {
 		demo := fs.Bool("demo-backend", false, "send every backend host without a --map to the embedded demo backend")
 		logFormat := fs.String("log-format", "text", "access log `format`: text or json")
 		accessLog := fs.Bool("access-log", true, "log one line per request to stderr")
+		stageLog := fs.String("stage-log", "-", "where the stages' own access logs go (AccessLogSetting/AccessLogSettings: a line per request in the stage's Format, as CloudWatch Logs gets it): - for stderr, a `file` to append to, empty to turn them off")
 		noWatch := fs.Bool("no-watch", false, "do not reload when the template files change")
 		fs.Bool("allow-extensions", true, "accepted for symmetry with validate: up always honours cfnrun's extensions (Http2Enabled, ConnectionType: HTTP2)")
 		pprofAddr := fs.String("pprof", "", "serve Go's profiles (the paths of net/http/pprof) on this `address` (for profiling the gateway)")
@@ -91,6 +92,20 @@ func upCommand() command {
 			// The store's connections and pipeline workers end with up.
 			defer c.Close()
 		}
+		var stageW io.Writer
+		switch *stageLog {
+		case "":
+		case "-":
+			stageW = e.stderr
+		default:
+			f, err := os.OpenFile(*stageLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "cfnrun up: --stage-log: %v\n", err)
+				return exitUsage
+			}
+			defer f.Close()
+			stageW = f
+		}
 		if *lambdaConc < 1 {
 			fmt.Fprintf(e.stderr, "cfnrun up: --lambda-concurrency must be at least 1 (got %d)\n", *lambdaConc)
 			return exitUsage
@@ -100,7 +115,7 @@ func upCommand() command {
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
 			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
 			LambdaOverrides: lambdas, NoThrottle: *noThrottle, Counters: counters,
-			AccountRateLimit: acctRate, AccountBurstLimit: acctBurst,
+			AccountRateLimit: acctRate, AccountBurstLimit: acctBurst, StageLog: stageW,
 		}, *logFormat, *accessLog, !*noWatch)
 	}
 	return c

@@ -135,6 +135,8 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 				d.kv(2, "cacheClusterEnabled", "true")
 			}
 			d.smap(2, "variables", st.Variables)
+			d.kv(2, "accessLogDestination", st.AccessLogDestination)
+			d.kv(2, "accessLogFormat", st.AccessLogFormat)
 			for _, ms := range st.MethodSettings {
 				if ms.RouteKey != "" {
 					d.line(2, ms.Range, "", "", "routeSetting %s", ms.RouteKey)

@@ -557,6 +557,11 @@ type Stage struct {
 	TracingEnabled      bool
 	CacheClusterEnabled bool
 	MethodSettings      []MethodSetting
+	// AccessLogFormat and AccessLogDestination are the stage's access
+	// log (a REST stage's AccessLogSetting, an HTTP API stage's
+	// AccessLogSettings): its Format, with $context variables, and the
+	// log group or Firehose ARN it goes to.
+	AccessLogFormat, AccessLogDestination string
 	// Implicit is true for a stage created by a Deployment's StageName.
 	Implicit bool
 	// Tags are the stage's tags (an implicit stage's are its

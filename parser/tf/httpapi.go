@@ -180,6 +180,8 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		if api := apiOf(in); api != nil {
 			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
 				Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: routeSettings(in)})
+			st := api.Stages[len(api.Stages)-1]
+			st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
 		}
 	}
 }

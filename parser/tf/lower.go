@@ -273,6 +273,16 @@ func (in *instance) num(name string, def int) int {
 	return int(i)
 }
 
+// accessLog reads a stage's access_log_settings block: its format and
+// destination_arn.
+func accessLog(in *instance) (format, destination string) {
+	b := in.block("access_log_settings")
+	if b == cty.NilVal {
+		return "", ""
+	}
+	return ctyString(attrOf(b, "format")), ctyString(attrOf(b, "destination_arn"))
+}
+
 // settingNum is the number attribute name of block s, def when it is
 // absent, null, unknown or not a number.
 func settingNum(s cty.Value, name string, def float64) float64 {
@@ -570,6 +580,7 @@ func (lw *lowering) stage(in *instance) {
 	st := &model.Stage{LogicalID: in.addr, Name: name, NameStandsFor: standsFor, DeploymentID: in.text("deployment_id"), Description: in.str("description"),
 		Variables: in.smap("variables"), TracingEnabled: in.boolean("xray_tracing_enabled"), CacheClusterEnabled: in.boolean("cache_cluster_enabled"),
 		Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()}
+	st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
 	if in.has("http2_enabled") {
 		b := in.boolean("http2_enabled")
 		// cfnrun's extension: the shared model rules report it (E9001)
