@@ -19,7 +19,7 @@ import (
 )
 
 // Client speaks HTTP/2 with prior knowledge (h2c) to one backend address.
-// It keeps few connections (a new one only when the others are at the
+// It keeps few connections (Spread, and more only when those are at the
 // server's stream limit), writes a request's HEADERS from the calling
 // goroutine, and coalesces flushes of concurrent requests — the gateway's
 // backend leg. Request headers whose values are unique per request
@@ -29,9 +29,23 @@ type Client struct {
 	// Dial opens a connection to the backend.
 	Dial func(ctx context.Context) (net.Conn, error)
 
+	// Spread is how many connections requests are spread over (0 or
+	// 1: one; more are dialed only at a connection's stream limit). A
+	// request from this package's Server keeps to the connection its
+	// server connection's number picks (spreadSlot), so that one client
+	// connection's batch goes out, and comes back, on one backend
+	// connection; the others take the first that has room. The first
+	// connection is dialed by the first request, the next ones in the
+	// background when a request's slot has none yet.
+	Spread int
+
 	mu     sync.Mutex
 	conns  []*cconn
 	dialMu sync.Mutex
+	// dialing: a background dial for Spread runs; dialAfter (Unix
+	// nanoseconds) holds the next one back after a failed dial.
+	dialing   atomic.Bool
+	dialAfter atomic.Int64
 }
 
 // ErrConnClosed is returned for requests on a connection that died before
@@ -124,7 +138,7 @@ func (cl *Client) Start(ctx context.Context, req *http.Request, timeout time.Dur
 	if req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0 {
 		return false
 	}
-	cc := cl.pick()
+	cc := cl.pick(keyOf(ctx))
 	if cc == nil {
 		return false
 	}
@@ -208,12 +222,13 @@ func (cl *Client) CloseIdle() {
 }
 
 func (cl *Client) conn(ctx context.Context) (*cconn, error) {
-	if cc := cl.pick(); cc != nil {
+	key := keyOf(ctx)
+	if cc := cl.pick(key); cc != nil {
 		return cc, nil
 	}
 	cl.dialMu.Lock()
 	defer cl.dialMu.Unlock()
-	if cc := cl.pick(); cc != nil {
+	if cc := cl.pick(key); cc != nil {
 		return cc, nil
 	}
 	nc, err := cl.Dial(ctx)
@@ -231,10 +246,41 @@ func (cl *Client) conn(ctx context.Context) (*cconn, error) {
 	return cc, nil
 }
 
-func (cl *Client) pick() *cconn {
+// keyOf is the server connection a request comes from (its number),
+// when ctx is this package's stream; 0 otherwise.
+func keyOf(ctx context.Context) uint32 {
+	if st, ok := ctx.(*stream); ok {
+		return st.c.seq
+	}
+	return 0
+}
+
+// spreadSlot is the connection that requests with key start looking at.
+func (cl *Client) spreadSlot(key uint32) int {
+	if cl.Spread <= 1 {
+		return 0
+	}
+	return int(key % uint32(cl.Spread))
+}
+
+func (cl *Client) pick(key uint32) *cconn {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	for _, cc := range cl.conns {
+	n := len(cl.conns)
+	if n == 0 {
+		return nil
+	}
+	first := cl.spreadSlot(key)
+	if first >= n {
+		// Its connection is not there yet: the first one serves
+		// meanwhile.
+		if now := time.Now().UnixNano(); now >= cl.dialAfter.Load() && cl.dialing.CompareAndSwap(false, true) {
+			go cl.dialMore()
+		}
+		first = 0
+	}
+	for i := range n {
+		cc := cl.conns[(first+i)%n]
 		cc.mu.Lock()
 		ok := cc.err == nil && !cc.goingAway && uint32(len(cc.streams)) < cc.maxStreams && cc.nextID < 1<<31-2
 		cc.mu.Unlock()
@@ -243,6 +289,37 @@ func (cl *Client) pick() *cconn {
 		}
 	}
 	return nil
+}
+
+// dialMore opens one more connection for Spread, in the background; after
+// a failure, the next try waits a second (requests still have the first
+// connection, and Do dials when there is none).
+func (cl *Client) dialMore() {
+	defer cl.dialing.Store(false)
+	cl.dialMu.Lock()
+	defer cl.dialMu.Unlock()
+	cl.mu.Lock()
+	n := len(cl.conns)
+	cl.mu.Unlock()
+	if n >= cl.Spread {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	nc, err := cl.Dial(ctx)
+	if err != nil {
+		cl.dialAfter.Store(time.Now().Add(time.Second).UnixNano())
+		return
+	}
+	cc, err := newCConn(cl, nc)
+	if err != nil {
+		nc.Close()
+		cl.dialAfter.Store(time.Now().Add(time.Second).UnixNano())
+		return
+	}
+	cl.mu.Lock()
+	cl.conns = append(cl.conns, cc)
+	cl.mu.Unlock()
 }
 
 func (cl *Client) remove(cc *cconn) {

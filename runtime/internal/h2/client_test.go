@@ -587,3 +587,65 @@ func TestHeaderTimeoutNeverCutsAnAnsweredStream(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d answered, %d timed out", answered, timedOut)
 }
+
+// TestClientSpread: with Spread 2, requests relayed from four client
+// connections of a real Server go out on two backend connections, each
+// client connection's on one of them, and no third is dialed.
+func TestClientSpread(t *testing.T) {
+	backend := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, r.RemoteAddr) // which backend connection
+	}))
+	cl := &Client{Dial: DialTimeout(&net.Dialer{}, backend, 5*time.Second), Spread: 2}
+	defer cl.CloseIdle()
+	front := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest("GET", "http://"+backend+"/", nil)
+		resp, err := cl.Do(r.Context(), req, 0)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		io.Copy(w, resp.Body)
+	})})
+	get := func(c *http.Client) string {
+		t.Helper()
+		resp, err := c.Get("http://" + front + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	clients := make([]*http.Client, 4) // one connection each
+	for i := range clients {
+		clients[i] = client(t)
+		get(clients[i])
+	}
+	nconns := func() int {
+		cl.mu.Lock()
+		defer cl.mu.Unlock()
+		return len(cl.conns)
+	}
+	for deadline := time.Now().Add(10 * time.Second); nconns() < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d backend connections, want 2", nconns())
+		}
+	}
+	used := map[string]bool{}
+	for i, c := range clients {
+		first := get(c)
+		used[first] = true
+		for range 5 {
+			if got := get(c); got != first {
+				t.Errorf("client connection %d: backend connections %s and %s, want one", i, first, got)
+			}
+		}
+	}
+	if len(used) != 2 || nconns() != 2 {
+		t.Errorf("backend connections used %v, %d open; want 2 and 2", used, nconns())
+	}
+}

@@ -286,7 +286,11 @@ type conn struct {
 	// requests to in this batch (Client.Start): flushed with this
 	// connection's own frames (reader goroutine).
 	backends []*cconn
+	// seq numbers the server's connections (Client.Spread's key).
+	seq uint32
 }
+
+var connSeq atomic.Uint32
 
 type closedStream struct {
 	id               uint32
@@ -369,6 +373,7 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 		srv: s, nc: nc, tls: tlsState, remote: nc.RemoteAddr().String(), start: time.Now(),
 		wb:         writeBuf{nc: nc, stall: s.WriteStallTimeout},
 		sendWindow: 65535, peerInit: 65535, peerFrame: 16384,
+		seq: connSeq.Add(1),
 	}
 	c.rd.init(nc)
 	c.recvConn.Store(65535)
