@@ -212,6 +212,13 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 		arn = "arn:aws:s3:::" + named
 	case "aws_sqs_queue", "aws_sns_topic":
 		arn = fmt.Sprintf("arn:aws:%s:%s:%s:%s", service, region, acct, named)
+	case "aws_cloudwatch_log_group":
+		// The provider's arn has no ":*" suffix (v4 on).
+		arn = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, acct, named)
+	case "aws_kinesis_firehose_delivery_stream":
+		arn = fmt.Sprintf("arn:aws:firehose:%s:%s:deliverystream/%s", region, acct, named)
+	case "aws_sfn_state_machine":
+		arn = fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, acct, named)
 	}
 	if a, extra, ok := lambdaARN(typ, obj, region, acct, named); ok {
 		arn = a
