@@ -142,17 +142,23 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
-// mappingBodies are the bodies a mapping's value may select from, each
+// mappingBodies is the body a mapping's value reads: whole ($request.body)
+// or through a selection, which reads its first limit bytes (0: all),
 // decoded once, when first needed.
 type mappingBodies struct {
 	raw     []byte
+	limit   int
 	doc     vtl.Document
 	decoded bool
 }
 
 func (b *mappingBodies) document() vtl.Document {
 	if !b.decoded {
-		b.doc, b.decoded = vtl.DecodeDocument(b.raw), true
+		raw := b.raw
+		if b.limit > 0 && len(raw) > b.limit {
+			raw = raw[:b.limit]
+		}
+		b.doc, b.decoded = vtl.DecodeDocument(raw), true
 	}
 	return b.doc
 }
@@ -213,10 +219,9 @@ func (hp *httpParams) mappingValue(m *model.HTTPMapping, rs *reqState, respHeade
 func (hp *httpParams) applyRequest(rs *reqState, h http.Header, u *url.URL, body []byte) (host string) {
 	var bodies *mappingBodies
 	if hp.reqBody {
-		if len(body) > selectionLimit {
-			body = body[:selectionLimit]
-		}
-		bodies = &mappingBodies{raw: body}
+		// A selection reads the first 100 KB; $request.body, which API
+		// Gateway documents as the way to pass larger payloads, the whole.
+		bodies = &mappingBodies{raw: body, limit: selectionLimit}
 	}
 	vals := make([]string, len(hp.req))
 	for i := range hp.req {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -217,5 +218,30 @@ func TestRESTBodyParameters(t *testing.T) {
 	// document's key order, as API Gateway's Java JSON library writes it.
 	if res.header.Get("X-Id") != "o/1" || res.header.Get("X-Lines") != `[{"sku":"a","n":2},{"sku":"b","n":1.5}]` {
 		t.Errorf("response parameters %v", res.header)
+	}
+}
+
+// TestWholeBodyNotTruncated: $request.body is the whole body however long
+// (API Gateway's way to pass a payload over 100 KB on), while a selection
+// reads the first 100 KB only.
+func TestWholeBodyNotTruncated(t *testing.T) {
+	var ds diag.Diagnostics
+	hp := compileHTTPParams(&model.Integration{Type: model.IntegrationHTTPProxy, RequestParameters: map[string]string{
+		"overwrite:querystring.all": "$request.body", "overwrite:querystring.id": "$request.body.id"}}, "Route", &ds)
+	if hp == nil || len(ds) != 0 {
+		t.Fatalf("compile: %v", ds)
+	}
+	body := []byte(`{"id":"x","pad":"` + strings.Repeat("p", 150<<10) + `"}`)
+	u, _ := url.Parse("http://backend/")
+	hp.applyRequest(&reqState{}, http.Header{}, u, body)
+	q := u.Query()
+	if len(q.Get("all")) != len(body) || q.Get("id") != "" {
+		t.Errorf("whole body %d of %d bytes, selection %q (want the whole body and nothing selected past 100 KB)", len(q.Get("all")), len(body), q.Get("id"))
+	}
+	small := []byte(`{"id":"x"}`)
+	u, _ = url.Parse("http://backend/")
+	hp.applyRequest(&reqState{}, http.Header{}, u, small)
+	if q := u.Query(); q.Get("all") != string(small) || q.Get("id") != "x" {
+		t.Errorf("small body: all %q id %q", q.Get("all"), q.Get("id"))
 	}
 }
