@@ -447,6 +447,10 @@ const DefaultHTTPAPITimeoutMillis = 30000
 
 // Integration is a Method's backend.
 type Integration struct {
+	// ID is the integration's own id when it has one apart from its
+	// route (an HTTP API integration made through the control plane);
+	// "" otherwise.
+	ID   string
 	Type string
 	// HTTPMethod is IntegrationHttpMethod (upper case), may be empty.
 	HTTPMethod string

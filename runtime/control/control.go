@@ -98,6 +98,10 @@ type Plane struct {
 	// created records when deployments and stages were made through the
 	// control plane, keyed by "apiId/kind/id".
 	created map[string]time.Time
+	// v2ints are the HTTP API integrations made through the control
+	// plane, by API id and integration id: a route copies the one it
+	// targets (the model keeps an integration in its route).
+	v2ints map[string]map[string]*model.Integration
 }
 
 // New returns a control plane for gw.
@@ -117,7 +121,8 @@ func New(gw Gateway, o Options) *Plane {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Plane{gw: gw, opts: o, log: o.Logger, started: o.Now(), created: map[string]time.Time{}, drift: map[string][]string{}}
+	return &Plane{gw: gw, opts: o, log: o.Logger, started: o.Now(), created: map[string]time.Time{}, drift: map[string][]string{},
+		v2ints: map[string]map[string]*model.Integration{}}
 }
 
 // collections are the first path segments of the API Gateway v1

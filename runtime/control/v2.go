@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,34 +13,43 @@ import (
 )
 
 // The API Gateway v2 management API (botocore's apigatewayv2 service
-// model, 2018-11-29), read only, for the served HTTP APIs: get-apis,
+// model, 2018-11-29) for the served HTTP APIs (its writes are in
+// v2write.go): get-apis,
 // get-api, get-routes, get-route, get-integrations, get-integration,
 // get-stages, get-stage, get-authorizers, get-authorizer. Lists page with
 // maxResults and nextToken. Its requests are signed for the apigateway
 // service too, under the path prefix /v2/.
 
 var routesV2 = []struct {
-	pattern string
-	op      operation
+	method, pattern string
+	op              operation
 }{
-	{"v2/apis", getAPIsV2},
-	{"v2/apis/*", getAPIV2},
-	{"v2/apis/*/routes", getRoutesV2},
-	{"v2/apis/*/routes/*", getRouteV2},
-	{"v2/apis/*/integrations", getIntegrationsV2},
-	{"v2/apis/*/integrations/*", getIntegrationV2},
-	{"v2/apis/*/stages", getStagesV2},
-	{"v2/apis/*/stages/*", getStageV2},
-	{"v2/apis/*/authorizers", getAuthorizersV2},
-	{"v2/apis/*/authorizers/*", getAuthorizerV2},
+	{"GET", "v2/apis", getAPIsV2},
+	{"GET", "v2/apis/*", getAPIV2},
+	{"GET", "v2/apis/*/routes", getRoutesV2},
+	{"GET", "v2/apis/*/routes/*", getRouteV2},
+	{"GET", "v2/apis/*/integrations", getIntegrationsV2},
+	{"GET", "v2/apis/*/integrations/*", getIntegrationV2},
+	{"GET", "v2/apis/*/stages", getStagesV2},
+	{"GET", "v2/apis/*/stages/*", getStageV2},
+	{"GET", "v2/apis/*/authorizers", getAuthorizersV2},
+	{"GET", "v2/apis/*/authorizers/*", getAuthorizerV2},
+	{"POST", "v2/apis", createAPIV2},
+	{"DELETE", "v2/apis/*", deleteAPIV2},
+	{"POST", "v2/apis/*/integrations", createIntegrationV2},
+	{"DELETE", "v2/apis/*/integrations/*", deleteIntegrationV2},
+	{"POST", "v2/apis/*/routes", createRouteV2},
+	{"DELETE", "v2/apis/*/routes/*", deleteRouteV2},
+	{"POST", "v2/apis/*/stages", createStageV2},
+	{"DELETE", "v2/apis/*/stages/*", deleteStageV2},
 }
 
-// routeV2 finds the v2 operation for a GET of the unescaped segments.
+// routeV2 finds the v2 operation for method and the unescaped segments.
 func routeV2(method string, segs []string) (operation, bool) {
-	if method != http.MethodGet {
-		return nil, false
-	}
 	for _, rt := range routesV2 {
+		if rt.method != method {
+			continue
+		}
 		pat := strings.Split(rt.pattern, "/")
 		if len(pat) != len(segs) {
 			continue
@@ -223,6 +233,9 @@ func routeID(a *model.RestAPI, m *model.Method) string {
 }
 
 func integrationID(a *model.RestAPI, in *model.Integration) string {
+	if in.ID != "" {
+		return in.ID
+	}
 	return model.StableID(7, "integration", a.LogicalID, in.Range.String(), in.Type, in.URI)
 }
 
@@ -323,7 +336,9 @@ func getRouteV2(rq *request) (int, any, error) {
 }
 
 // v2Integrations are the API's integrations, one per id, in route order.
-func v2Integrations(a *model.RestAPI) []integrationV2 {
+// v2Integrations lists a's integrations: those its routes target, then
+// those made through the control plane that no route targets yet.
+func (p *Plane) v2Integrations(a *model.RestAPI) []integrationV2 {
 	var out []integrationV2
 	seen := map[string]bool{}
 	for _, m := range v2Routes(a) {
@@ -336,6 +351,16 @@ func v2Integrations(a *model.RestAPI) []integrationV2 {
 			out = append(out, iv)
 		}
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.gw.Template() != p.ours {
+		return out // reloaded: what was made before is gone
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.v2ints[a.ID])) {
+		if !seen[id] {
+			out = append(out, integrationV2Of(a, p.v2ints[a.ID][id]))
+		}
+	}
 	return out
 }
 
@@ -344,7 +369,7 @@ func getIntegrationsV2(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := pageV2(rq, v2Integrations(a))
+	out, err := pageV2(rq, rq.p.v2Integrations(a))
 	return http.StatusOK, out, err
 }
 
@@ -353,7 +378,7 @@ func getIntegrationV2(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	for _, iv := range v2Integrations(a) {
+	for _, iv := range rq.p.v2Integrations(a) {
 		if iv.IntegrationID == rq.segs[4] {
 			return http.StatusOK, iv, nil
 		}

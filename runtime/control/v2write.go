@@ -1,0 +1,452 @@
+package control
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// The writes of the API Gateway v2 management API for HTTP APIs, as a
+// script against LocalStack makes them: create-api (quick create with
+// --target too), create-integration, create-route, create-stage and their
+// deletes. Like the REST API's changes (change.go) each one edits a copy
+// of the served model and loads it: the routes serve at once, on every
+// stage (cfnrun keeps no deployments for HTTP APIs), and a template
+// reload ends them. An integration waits in the plane until a route
+// targets it: the model keeps an integration in its route.
+
+// changeV2 is change for the HTTP API named by segment 2 (v2/apis/{id}).
+func (rq *request) changeV2(e edit) (*model.Template, *model.RestAPI, error) {
+	p := rq.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.gw.Template()
+	if t == nil {
+		return nil, nil, notFound("No template is served")
+	}
+	if t != p.ours {
+		clear(p.drift)
+		clear(p.v2ints)
+	}
+	old := t.API(rq.segs[2])
+	if old == nil || !old.IsHTTP() {
+		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[2])
+	}
+	nt := *t
+	nt.APIs = slices.Clone(t.APIs)
+	na := *old
+	for i, a := range nt.APIs {
+		if a == old {
+			nt.APIs[i] = &na
+		}
+	}
+	line, key, err := e(&nt, &na)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := p.gw.Load(&nt); err != nil {
+		return nil, nil, badRequest("The change cannot be served: %v", err)
+	}
+	p.ours = &nt
+	p.drift[key] = append(p.drift[key], line)
+	p.log.Info("control plane: "+line, "api", na.ID, "drift", driftNote)
+	return &nt, &na, nil
+}
+
+type createAPIV2Request struct {
+	Name                      string  `json:"name"`
+	ProtocolType              string  `json:"protocolType"`
+	Description               string  `json:"description"`
+	Target                    string  `json:"target"`
+	RouteKey                  string  `json:"routeKey"`
+	DisableExecuteAPIEndpoint bool    `json:"disableExecuteApiEndpoint"`
+	CorsConfiguration         *corsV2 `json:"corsConfiguration"`
+}
+
+func createAPIV2(rq *request) (int, any, error) {
+	var body createAPIV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	if strings.TrimSpace(body.Name) == "" {
+		return 0, nil, badRequest("Invalid API name specified: a name is required")
+	}
+	switch strings.ToUpper(body.ProtocolType) {
+	case "HTTP":
+	case "WEBSOCKET":
+		return 0, nil, badRequest("cfnrun serves HTTP APIs; WebSocket APIs are not modelled")
+	default:
+		return 0, nil, badRequest("Invalid protocolType %q: HTTP or WEBSOCKET", body.ProtocolType)
+	}
+	p := rq.p
+	p.mu.Lock()
+	t := p.gw.Template()
+	if t == nil {
+		p.mu.Unlock()
+		return 0, nil, notFound("No template is served")
+	}
+	if t != p.ours {
+		clear(p.drift)
+		clear(p.v2ints)
+	}
+	now := p.opts.Now()
+	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)))
+	root := &model.Resource{ID: model.StableID(10, "control-plane-root", id), Path: "/"}
+	a := &model.RestAPI{LogicalID: "control-plane:" + id, ID: id, Name: body.Name, Description: body.Description, Protocol: model.ProtocolHTTP,
+		DisableExecuteAPIEndpoint: body.DisableExecuteAPIEndpoint, MinimumCompressionSize: -1, Root: root, Resources: []*model.Resource{root}}
+	if c := body.CorsConfiguration; c != nil {
+		a.CORS = &model.CORSConfig{AllowCredentials: c.AllowCredentials, AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods,
+			AllowOrigins: c.AllowOrigins, ExposeHeaders: c.ExposeHeaders, MaxAge: -1}
+		if c.MaxAge != nil {
+			a.CORS.MaxAge = *c.MaxAge
+		}
+	}
+	if body.Target != "" {
+		// Quick create: a route (routeKey, $default without one) to the
+		// target and an auto-deployed $default stage.
+		in := quickIntegration(body.Target)
+		linkLambda(t, in)
+		m := &model.Method{RouteKey: cmp.Or(body.RouteKey, model.RouteKeyDefault), AuthorizationType: "NONE", Integration: in}
+		if err := addRoute(a, m); err != nil {
+			p.mu.Unlock()
+			return 0, nil, err
+		}
+		a.Stages = []*model.Stage{{Name: model.StageDefault, Implicit: true}}
+	}
+	nt := *t
+	nt.APIs = append(slices.Clone(t.APIs), a)
+	slices.SortFunc(nt.APIs, func(x, y *model.RestAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
+	if _, err := p.gw.Load(&nt); err != nil {
+		p.mu.Unlock()
+		return 0, nil, badRequest("The change cannot be served: %v", err)
+	}
+	p.ours = &nt
+	line := "create-api " + id + " " + strconv.Quote(body.Name)
+	p.drift[id] = append(p.drift[id], line)
+	p.created[id+"/api"] = now
+	p.mu.Unlock()
+	p.log.Info("control plane: "+line, "api", id, "drift", driftNote)
+	return http.StatusCreated, p.apiV2Of(a), nil
+}
+
+// quickIntegration is create-api's integration for a target: a Lambda
+// function (AWS_PROXY, payload format 2.0) or an HTTP URL (HTTP_PROXY).
+func quickIntegration(target string) *model.Integration {
+	in := &model.Integration{Type: model.IntegrationHTTPProxy, HTTPMethod: "ANY", URI: target, PayloadFormatVersion: "1.0",
+		ConnectionType: model.ConnectionInternet, TimeoutMillis: model.DefaultHTTPAPITimeoutMillis}
+	if strings.Contains(target, ":lambda:") {
+		in.Type, in.HTTPMethod, in.PayloadFormatVersion = model.IntegrationAWSProxy, "POST", "2.0"
+	}
+	return in
+}
+
+func deleteAPIV2(rq *request) (int, any, error) {
+	p := rq.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.gw.Template()
+	if t == nil {
+		return 0, nil, notFound("No template is served")
+	}
+	a := t.API(rq.segs[2])
+	if a == nil || !a.IsHTTP() {
+		return 0, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[2])
+	}
+	nt := *t
+	nt.APIs = slices.DeleteFunc(slices.Clone(t.APIs), func(x *model.RestAPI) bool { return x == a })
+	if _, err := p.gw.Load(&nt); err != nil {
+		return 0, nil, badRequest("The change cannot be served: %v", err)
+	}
+	if t != p.ours {
+		clear(p.drift)
+		clear(p.v2ints)
+	}
+	p.ours = &nt
+	delete(p.v2ints, a.ID)
+	line := "delete-api " + a.ID
+	p.drift[a.ID] = append(p.drift[a.ID], line)
+	p.log.Info("control plane: "+line, "api", a.ID, "drift", driftNote)
+	return http.StatusNoContent, nil, nil
+}
+
+type createIntegrationV2Request struct {
+	IntegrationType      string                       `json:"integrationType"`
+	IntegrationURI       string                       `json:"integrationUri"`
+	IntegrationMethod    string                       `json:"integrationMethod"`
+	PayloadFormatVersion string                       `json:"payloadFormatVersion"`
+	TimeoutInMillis      int                          `json:"timeoutInMillis"`
+	ConnectionType       string                       `json:"connectionType"`
+	ConnectionID         string                       `json:"connectionId"`
+	CredentialsArn       string                       `json:"credentialsArn"`
+	RequestParameters    map[string]string            `json:"requestParameters"`
+	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
+}
+
+func createIntegrationV2(rq *request) (int, any, error) {
+	var body createIntegrationV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	in := &model.Integration{Type: strings.ToUpper(body.IntegrationType), URI: body.IntegrationURI, HTTPMethod: strings.ToUpper(body.IntegrationMethod),
+		PayloadFormatVersion: body.PayloadFormatVersion, TimeoutMillis: cmp.Or(body.TimeoutInMillis, model.DefaultHTTPAPITimeoutMillis),
+		ConnectionType: cmp.Or(strings.ToUpper(body.ConnectionType), model.ConnectionInternet), ConnectionID: body.ConnectionID,
+		Credentials: body.CredentialsArn, RequestParameters: body.RequestParameters, ResponseMappings: body.ResponseParameters}
+	switch in.Type {
+	case model.IntegrationAWSProxy:
+		if in.PayloadFormatVersion == "" {
+			return 0, nil, badRequest("PayloadFormatVersion is required for an AWS_PROXY integration (1.0 or 2.0)")
+		}
+		in.HTTPMethod = cmp.Or(in.HTTPMethod, "POST")
+	case model.IntegrationHTTPProxy:
+		in.PayloadFormatVersion = cmp.Or(in.PayloadFormatVersion, "1.0")
+		in.HTTPMethod = cmp.Or(in.HTTPMethod, "ANY")
+	default:
+		return 0, nil, badRequest("Invalid integrationType %q: an HTTP API takes AWS_PROXY or HTTP_PROXY", body.IntegrationType)
+	}
+	if in.URI == "" {
+		return 0, nil, badRequest("IntegrationUri is required")
+	}
+	if in.PayloadFormatVersion != "1.0" && in.PayloadFormatVersion != "2.0" {
+		return 0, nil, badRequest("Invalid PayloadFormatVersion %q: 1.0 or 2.0", in.PayloadFormatVersion)
+	}
+	if in.TimeoutMillis < 50 || in.TimeoutMillis > 30000 {
+		return 0, nil, badRequest("Invalid timeoutInMillis %d: 50 to 30000", in.TimeoutMillis)
+	}
+	for k, v := range in.RequestParameters {
+		if _, why := model.ParseHTTPMapping(k, v, false); why != "" {
+			return 0, nil, badRequest("Invalid mapping expression specified: %s: %s", k, why)
+		}
+	}
+	var a *model.RestAPI
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		in.ID = model.StableID(7, "control-plane-integration", na.ID, strconv.Itoa(len(rq.p.v2ints[na.ID])), in.Type, in.URI)
+		linkLambda(t, in)
+		if rq.p.v2ints[na.ID] == nil {
+			rq.p.v2ints[na.ID] = map[string]*model.Integration{}
+		}
+		rq.p.v2ints[na.ID][in.ID] = in
+		return "create-integration " + in.ID + " " + in.Type + " " + in.URI, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, integrationV2Of(a, in), nil
+}
+
+func deleteIntegrationV2(rq *request) (int, any, error) {
+	id := rq.segs[4]
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		found := rq.p.v2ints[na.ID][id] != nil
+		for _, m := range v2Routes(na) {
+			if m.Integration != nil && integrationID(na, m.Integration) == id {
+				return "", "", conflict("Integration %s is the target of route %s: delete or retarget the route first", id, m.RouteKey)
+			}
+		}
+		if !found {
+			return "", "", notFound("Invalid Integration identifier specified %s", id)
+		}
+		delete(rq.p.v2ints[na.ID], id)
+		return "delete-integration " + id, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+type createRouteV2Request struct {
+	RouteKey            string   `json:"routeKey"`
+	Target              string   `json:"target"`
+	AuthorizationType   string   `json:"authorizationType"`
+	AuthorizerID        string   `json:"authorizerId"`
+	AuthorizationScopes []string `json:"authorizationScopes"`
+	APIKeyRequired      bool     `json:"apiKeyRequired"`
+	OperationName       string   `json:"operationName"`
+}
+
+func createRouteV2(rq *request) (int, any, error) {
+	var body createRouteV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	m := &model.Method{RouteKey: body.RouteKey, AuthorizationType: cmp.Or(strings.ToUpper(body.AuthorizationType), "NONE"),
+		AuthorizerID: body.AuthorizerID, AuthorizationScopes: body.AuthorizationScopes, APIKeyRequired: body.APIKeyRequired, OperationName: body.OperationName}
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		switch m.AuthorizationType {
+		case "NONE", "AWS_IAM":
+		case "JWT", "CUSTOM":
+			if !slices.ContainsFunc(na.Authorizers, func(az *model.Authorizer) bool { return az.ID == m.AuthorizerID }) {
+				return "", "", badRequest("Invalid authorizer ID specified. Setting the authorization type to %s requires a valid authorizer.", m.AuthorizationType)
+			}
+		default:
+			return "", "", badRequest("Invalid authorizationType %q: NONE, AWS_IAM, CUSTOM or JWT", body.AuthorizationType)
+		}
+		if body.Target != "" {
+			id, ok := strings.CutPrefix(body.Target, "integrations/")
+			if !ok {
+				return "", "", badRequest("Invalid target %q: integrations/INTEGRATION_ID", body.Target)
+			}
+			in := rq.p.v2ints[na.ID][id]
+			if in == nil {
+				for _, r := range v2Routes(na) {
+					if r.Integration != nil && integrationID(na, r.Integration) == id {
+						in = r.Integration
+						break
+					}
+				}
+			}
+			if in == nil {
+				return "", "", notFound("Invalid Integration identifier specified %s", id)
+			}
+			cp := *in
+			m.Integration = &cp
+		}
+		cloneTree(na)
+		if err := addRoute(na, m); err != nil {
+			return "", "", err
+		}
+		return "create-route " + strconv.Quote(m.RouteKey), na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, routeV2Of(a, m), nil
+}
+
+// addRoute puts route m on a's resource tree (its path's resources made
+// as needed), or makes it the $default route; its key is checked as
+// API Gateway checks one.
+func addRoute(a *model.RestAPI, m *model.Method) error {
+	if m.RouteKey == model.RouteKeyDefault {
+		if a.DefaultRoute != nil {
+			return conflict("Route with key $default already exists for this API")
+		}
+		m.HTTPMethod = "ANY"
+		a.DefaultRoute = m
+		return nil
+	}
+	verb, path, ok := strings.Cut(m.RouteKey, " ")
+	switch verb {
+	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY":
+	default:
+		ok = false
+	}
+	if !ok || !strings.HasPrefix(path, "/") || strings.Contains(path, " ") || strings.Contains(path, "//") {
+		return badRequest("Invalid route key %q: $default or METHOD /path (METHOD one of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, ANY)", m.RouteKey)
+	}
+	m.HTTPMethod = verb
+	res := a.Root
+	if res == nil {
+		res = &model.Resource{ID: model.StableID(10, "control-plane-root", a.ID), Path: "/"}
+		a.Root = res
+		a.Resources = append(a.Resources, res)
+	}
+	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
+		if part == "" {
+			continue
+		}
+		var next *model.Resource
+		for _, c := range res.Children {
+			if c.PathPart == part {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			p := strings.TrimSuffix(res.Path, "/") + "/" + part
+			next = &model.Resource{ID: model.StableID(6, a.ID, "resource", p), PathPart: part, Path: p, Parent: res}
+			res.Children = append(res.Children, next)
+			a.Resources = append(a.Resources, next)
+		}
+		res = next
+	}
+	for _, o := range res.Methods {
+		if o.HTTPMethod == verb {
+			return conflict("Route with key %s already exists for this API", m.RouteKey)
+		}
+	}
+	res.Methods = append(res.Methods, m)
+	slices.SortFunc(res.Methods, func(x, y *model.Method) int { return cmp.Compare(x.HTTPMethod, y.HTTPMethod) })
+	sortTree(a)
+	return nil
+}
+
+func deleteRouteV2(rq *request) (int, any, error) {
+	id := rq.segs[4]
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		if d := na.DefaultRoute; d != nil && routeID(na, d) == id {
+			na.DefaultRoute = nil
+			return "delete-route $default", na.ID, nil
+		}
+		cloneTree(na)
+		for _, r := range na.Resources {
+			for i, m := range r.Methods {
+				if routeID(na, m) == id {
+					r.Methods = slices.Delete(r.Methods, i, i+1)
+					return "delete-route " + strconv.Quote(m.RouteKey), na.ID, nil
+				}
+			}
+		}
+		return "", "", notFound("Invalid Route identifier specified %s", id)
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+type createStageV2Request struct {
+	StageName      string            `json:"stageName"`
+	AutoDeploy     bool              `json:"autoDeploy"`
+	Description    string            `json:"description"`
+	DeploymentID   string            `json:"deploymentId"`
+	StageVariables map[string]string `json:"stageVariables"`
+	Tags           map[string]string `json:"tags"`
+}
+
+func createStageV2(rq *request) (int, any, error) {
+	var body createStageV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	if body.StageName == "" {
+		return 0, nil, badRequest("StageName is required")
+	}
+	st := &model.Stage{Name: body.StageName, Implicit: body.AutoDeploy, Description: body.Description, DeploymentID: body.DeploymentID,
+		Variables: body.StageVariables}
+	if len(body.Tags) > 0 {
+		st.Tags = model.Tags(body.Tags)
+	}
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		if slices.ContainsFunc(na.Stages, func(s *model.Stage) bool { return s.Name == st.Name }) {
+			return "", "", conflict("Stage %s already exists", st.Name)
+		}
+		na.Stages = append(slices.Clone(na.Stages), st)
+		rq.p.created[na.ID+"/stage/"+st.Name] = rq.p.opts.Now()
+		return "create-stage " + st.Name, na.ID + "/" + st.Name, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, rq.p.stageV2Of(st), nil
+}
+
+func deleteStageV2(rq *request) (int, any, error) {
+	name := rq.segs[4]
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
+		if i < 0 {
+			return "", "", notFound("Invalid stage identifier specified")
+		}
+		na.Stages = slices.Delete(slices.Clone(na.Stages), i, i+1)
+		return "delete-stage " + name, na.ID + "/" + name, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
