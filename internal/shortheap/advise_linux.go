@@ -13,11 +13,10 @@ const (
 	madvCollapse = 25 // MADV_COLLAPSE, Linux 6.1 and later
 )
 
-// adviseHuge asks for huge pages over the 2 MiB-aligned part of b and of
-// the heap mapping below it: the runtime's first heap chunk is still
-// mostly free after package initialisation, and the allocator fills it
-// before it reaches b. Nothing is asked when the system's transparent huge
-// pages are off ("never").
+// adviseHuge asks for huge pages over the 2 MiB-aligned part of the free
+// heap [lo, hi) (see growHeap) and of the heap mapping below it: the
+// runtime's first heap chunk is still mostly free after package
+// initialisation, and the allocator fills it before it reaches lo.
 //
 // A 2 MiB range in which package initialisation has already touched a
 // page is not given a huge page on the next fault: its page table exists,
@@ -27,20 +26,16 @@ const (
 // MADV_COLLAPSE (one copy of what is in them; kernels before 6.1 refuse,
 // which is ignored). Every whole 2 MiB range not yet touched is faulted in
 // as one huge page when first used.
-func adviseHuge(b []byte) bool {
-	if !thpEnabled() {
-		return false
-	}
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	beg := (max(mappingStart(p), p-uintptr(len(b))) + hugePage - 1) &^ (hugePage - 1)
-	end := (p + uintptr(len(b))) &^ (hugePage - 1)
+func adviseHuge(lo, hi uintptr) bool {
+	beg := (max(mappingStart(lo), lo-(hi-lo)) + hugePage - 1) &^ (hugePage - 1)
+	end := hi &^ (hugePage - 1)
 	if end <= beg {
 		return false
 	}
 	if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, beg, end-beg, madvHugepage); errno != 0 {
 		return false
 	}
-	collapseWritten(beg, min(end, (p+hugePage-1)&^(hugePage-1)))
+	collapseWritten(beg, min(end, (lo+hugePage-1)&^(hugePage-1)))
 	return true
 }
 

@@ -2,4 +2,6 @@
 
 package shortheap
 
-func adviseHuge([]byte) bool { return false }
+func adviseHuge(lo, hi uintptr) bool { return false }
+
+func thpEnabled() bool { return false }

@@ -12,9 +12,10 @@
 //     huge pages (madvise MADV_HUGEPAGE, Linux only), so the heap grows in
 //     2 MiB faults instead of 4 KiB ones: a 2,000-resource template's
 //     ~5,000 faults become a few hundred. The Go runtime does not ask for
-//     huge pages itself, so Prepare allocates one block of n bytes, advises
-//     it and frees it (one garbage collection of a still tiny heap); the
-//     allocator then places the command's objects in those pages.
+//     huge pages itself, so Prepare has it map about n bytes of heap at
+//     once (a goroutine's stack grown to that size and freed again, with
+//     no collection; see growHeap), advises them, and the allocator then
+//     places the command's objects in those pages.
 //     Ranges of the first heap chunk that package initialisation has
 //     already touched are collapsed into huge pages as well (MADV_COLLAPSE,
 //     Linux 6.1 and later). Nothing is asked when transparent huge pages
@@ -39,6 +40,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 )
 
 // hugePage is the transparent huge page size on amd64 and arm64 Linux.
@@ -80,29 +82,82 @@ func prepare(n int) bool {
 	_, userGC := os.LookupEnv("GOGC")
 	_, userLimit := os.LookupEnv("GOMEMLIMIT")
 	tuneGC := !userGC && !userLimit
-	// No collection may run between the allocation below and the one
-	// Prepare asks for, or the block would be kept as live and the heap
-	// would grow past it.
-	percent := debug.SetGCPercent(-1)
-	block := make([]byte, n+hugePage)
-	advised := !disableTHP() && adviseHuge(block)
-	runtime.KeepAlive(block)
-	block = nil
-	runtime.GC() // frees the block: its pages are the next ones used
+	percent := 100
+	if tuneGC {
+		percent = debug.SetGCPercent(-1)
+	}
+	advised, limit := false, n
+	if !disableTHP() && thpEnabled() {
+		var lo, hi uintptr
+		lo, hi, limit = growHeap(n)
+		advised = adviseHuge(lo, hi)
+	}
 	if !tuneGC {
-		debug.SetGCPercent(percent)
 		return advised
 	}
-	// Off until the heap reaches n, then the default again. A finalizer
-	// runs after the first collection that finds its object unreachable,
-	// and the first collection comes when the heap reaches the limit.
-	debug.SetMemoryLimit(int64(n))
+	// Off until the heap reaches the limit, then the default again. A
+	// finalizer runs after the first collection that finds its object
+	// unreachable, and the first collection comes when the heap reaches
+	// the limit.
+	debug.SetMemoryLimit(int64(limit))
 	restore := new(sentinel)
 	runtime.SetFinalizer(restore, func(*sentinel) {
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(math.MaxInt64)
 	})
 	return advised
+}
+
+// growHeap has the runtime map about n bytes more of heap, all of it free
+// again when it returns, and returns the range [lo, hi) that holds them
+// and the memory limit that keeps the collector off while the heap fills
+// them (n, or the mapped size when that is larger).
+//
+// The heap is mapped as it grows (mmap over the runtime's reservation,
+// which also drops any advice given before), so the pages must be mapped
+// by an allocation before they can be advised. A goroutine whose stack
+// grows to a power of two S at least n-2 MiB (growStack: one frame that
+// size, never written) has the runtime map S bytes of heap at its top;
+// when the goroutine exits, the stack goes back to the heap at once, with
+// no collection. The stack's top page is written (the goroutine's own
+// frames): it is the last 2 MiB of the range, the one the command reaches
+// last. The limit is then S-2 MiB when that is more than n: the mapped
+// pages count against the limit, and a limit below them would start the
+// collector early.
+//
+// Where there is no growStack (other architectures) or n is over 256 MiB,
+// a block of n+2 MiB is allocated and freed by a forced collection (with
+// the collector otherwise off): 80-110 page faults of the collector's own
+// bookkeeping (span sets of every size class in use) and ~2 ms.
+func growHeap(n int) (lo, hi uintptr, limit int) {
+	for k, grow := range growStack {
+		size := hugePage << k
+		if size < n-hugePage {
+			continue
+		}
+		before := runtime.NumGoroutine()
+		top := make(chan uintptr)
+		go func() {
+			grow()
+			var local byte
+			top <- uintptr(unsafe.Pointer(&local))
+		}()
+		hi = <-top
+		// The stack is freed once the goroutine has exited, on the
+		// way out of gdestroy; until then the heap would grow past it.
+		for i := 0; i < 1000 && runtime.NumGoroutine() > before; i++ {
+			runtime.Gosched()
+		}
+		return hi - uintptr(size), hi, max(n, size-hugePage)
+	}
+	percent := debug.SetGCPercent(-1)
+	block := make([]byte, n+hugePage)
+	lo = uintptr(unsafe.Pointer(unsafe.SliceData(block)))
+	runtime.KeepAlive(block)
+	block = nil
+	runtime.GC() // frees the block: its pages are the next ones used
+	debug.SetGCPercent(percent)
+	return lo, lo + uintptr(n+hugePage), n
 }
 
 // disableTHP reports whether GODEBUG has disablethp=1: the runtime then

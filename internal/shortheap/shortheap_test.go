@@ -39,14 +39,16 @@ func keep(n int) {
 // package initialisation uses.
 var early []byte
 
-// child prepares a 16 MiB heap, checks that no collection runs while the
-// heap stays below it, then grows the heap past it and checks that the
-// collector is back to its default. In mode "user", GOGC=100 is in the
-// environment and Prepare must leave the collector alone; in mode
-// "nothp", GODEBUG has disablethp=1 and Prepare must not ask for huge
-// pages. Otherwise the 2 MiB range holding an object written before
-// Prepare must be a huge page once it returns (collapsed), where the
-// kernel can do it.
+// child prepares a 16 MiB heap, checks that no collection runs in Prepare
+// (where growStack maps the heap) nor while the heap stays below it, then
+// grows the heap past it and checks that the collector is back to its
+// default. In mode "user", GOGC=100 is in the environment and Prepare
+// must leave the collector alone; in mode "nothp", GODEBUG has
+// disablethp=1 and Prepare must not ask for huge pages; in mode "large",
+// Prepare is asked for more than the largest stack growStack makes (the
+// block and its collection) and must still give huge pages. Otherwise the
+// 2 MiB range holding an object written before Prepare must be a huge
+// page once it returns (collapsed), where the kernel can do it.
 func child(mode string) error {
 	var ms runtime.MemStats
 	early = make([]byte, 64<<10)
@@ -54,7 +56,24 @@ func child(mode string) error {
 		early[i] = 1
 	}
 	failedBefore := vmstat("thp_collapse_alloc_failed")
+	runtime.ReadMemStats(&ms)
+	gcs := ms.NumGC
+	if mode == "large" {
+		// Past the largest stack: a block, freed by a collection.
+		if Prepare(300<<20) != thpAvailable() {
+			return fmt.Errorf("Prepare(300 MiB) reported huge pages %v, want %v", !thpAvailable(), thpAvailable())
+		}
+		keep(8 << 20)
+		if kb := anonHugeKB(); thpAvailable() && kb < 2<<10 {
+			return fmt.Errorf("%d KiB of the heap in huge pages after 8 MiB kept, want at least one 2 MiB page", kb)
+		}
+		return nil
+	}
 	advised := Prepare(16 << 20)
+	runtime.ReadMemStats(&ms)
+	if len(growStack) > 0 && ms.NumGC != gcs {
+		return fmt.Errorf("Prepare collected (%d collections); the heap is mapped by a goroutine's stack, with no collection", ms.NumGC-gcs)
+	}
 	if mode == "nothp" {
 		if advised {
 			return fmt.Errorf("Prepare asked for huge pages with GODEBUG=disablethp=1")
@@ -72,7 +91,7 @@ func child(mode string) error {
 		}
 	}
 	runtime.ReadMemStats(&ms)
-	gcs := ms.NumGC
+	gcs = ms.NumGC
 	if Prepare(minPrepare - 1) {
 		return fmt.Errorf("Prepare acted on a heap smaller than %d bytes", minPrepare)
 	}
@@ -218,7 +237,7 @@ func childEnv(mode string) []string {
 }
 
 func TestPrepare(t *testing.T) {
-	for _, mode := range []string{"default", "user", "nothp"} {
+	for _, mode := range []string{"default", "user", "nothp", "large"} {
 		t.Run(mode, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = childEnv(mode)

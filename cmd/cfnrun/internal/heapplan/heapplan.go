@@ -4,11 +4,11 @@
 // with internal/shortheap, as early as the process allows: from the
 // package's own initialisation, before main's.
 //
-// Prepare's forced collection and its huge-page advice cost less the
-// less has been allocated before them: run from main, after all 137
-// package inits, the collection flushed span caches of some 60 size
-// classes into fresh span sets (~170 page faults) and the inits' heap
-// pages were 4 KiB ones. Run from here it comes 92nd: the linker runs a
+// Prepare's huge-page advice costs less the less has been allocated
+// before it: run from main, after all 137 package inits, the inits' heap
+// pages were 4 KiB ones (and the forced collection Prepare had then
+// flushed span caches of some 60 size classes into fresh span sets, ~170
+// page faults; on amd64 it now collects only past 256 MiB). Run from here it comes 92nd: the linker runs a
 // package's init once its imports' are done and, among those ready, in
 // order of import path, so runtime/debug (which shortheap needs) and this
 // package wait for most of github.com/..., golang.org/... and gopkg.in/...;
