@@ -102,6 +102,9 @@ type Plane struct {
 	// plane, by API id and integration id: a route copies the one it
 	// targets (the model keeps an integration in its route).
 	v2ints map[string]map[string]*model.Integration
+	// v2deps are the HTTP API deployments made through the control
+	// plane, by API id, in the order made.
+	v2deps map[string][]deploymentV2
 }
 
 // New returns a control plane for gw.
@@ -122,7 +125,7 @@ func New(gw Gateway, o Options) *Plane {
 		o.Now = time.Now
 	}
 	return &Plane{gw: gw, opts: o, log: o.Logger, started: o.Now(), created: map[string]time.Time{}, drift: map[string][]string{},
-		v2ints: map[string]map[string]*model.Integration{}}
+		v2ints: map[string]map[string]*model.Integration{}, v2deps: map[string][]deploymentV2{}}
 }
 
 // collections are the first path segments of the API Gateway v1

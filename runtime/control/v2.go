@@ -42,6 +42,13 @@ var routesV2 = []struct {
 	{"DELETE", "v2/apis/*/routes/*", deleteRouteV2},
 	{"POST", "v2/apis/*/stages", createStageV2},
 	{"DELETE", "v2/apis/*/stages/*", deleteStageV2},
+	{"PATCH", "v2/apis/*/routes/*", updateRouteV2},
+	{"PATCH", "v2/apis/*/stages/*", updateStageV2},
+	{"POST", "v2/apis/*/authorizers", createAuthorizerV2},
+	{"DELETE", "v2/apis/*/authorizers/*", deleteAuthorizerV2},
+	{"POST", "v2/apis/*/deployments", createDeploymentV2},
+	{"GET", "v2/apis/*/deployments", getDeploymentsV2},
+	{"GET", "v2/apis/*/deployments/*", getDeploymentV2},
 }
 
 // routeV2 finds the v2 operation for method and the unescaped segments.

@@ -2,6 +2,7 @@ package control
 
 import (
 	"cmp"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -31,6 +32,7 @@ func (rq *request) changeV2(e edit) (*model.Template, *model.RestAPI, error) {
 	if t != p.ours {
 		clear(p.drift)
 		clear(p.v2ints)
+		clear(p.v2deps)
 	}
 	old := t.API(rq.segs[2])
 	if old == nil || !old.IsHTTP() {
@@ -92,6 +94,7 @@ func createAPIV2(rq *request) (int, any, error) {
 	if t != p.ours {
 		clear(p.drift)
 		clear(p.v2ints)
+		clear(p.v2deps)
 	}
 	now := p.opts.Now()
 	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)))
@@ -164,6 +167,7 @@ func deleteAPIV2(rq *request) (int, any, error) {
 	if t != p.ours {
 		clear(p.drift)
 		clear(p.v2ints)
+		clear(p.v2deps)
 	}
 	p.ours = &nt
 	delete(p.v2ints, a.ID)
@@ -276,34 +280,15 @@ func createRouteV2(rq *request) (int, any, error) {
 	m := &model.Method{RouteKey: body.RouteKey, AuthorizationType: cmp.Or(strings.ToUpper(body.AuthorizationType), "NONE"),
 		AuthorizerID: body.AuthorizerID, AuthorizationScopes: body.AuthorizationScopes, APIKeyRequired: body.APIKeyRequired, OperationName: body.OperationName}
 	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
-		switch m.AuthorizationType {
-		case "NONE", "AWS_IAM":
-		case "JWT", "CUSTOM":
-			if !slices.ContainsFunc(na.Authorizers, func(az *model.Authorizer) bool { return az.ID == m.AuthorizerID }) {
-				return "", "", badRequest("Invalid authorizer ID specified. Setting the authorization type to %s requires a valid authorizer.", m.AuthorizationType)
-			}
-		default:
-			return "", "", badRequest("Invalid authorizationType %q: NONE, AWS_IAM, CUSTOM or JWT", body.AuthorizationType)
+		if err := checkRouteAuth(na, m); err != nil {
+			return "", "", err
 		}
 		if body.Target != "" {
-			id, ok := strings.CutPrefix(body.Target, "integrations/")
-			if !ok {
-				return "", "", badRequest("Invalid target %q: integrations/INTEGRATION_ID", body.Target)
+			in, err := rq.p.target(na, body.Target)
+			if err != nil {
+				return "", "", err
 			}
-			in := rq.p.v2ints[na.ID][id]
-			if in == nil {
-				for _, r := range v2Routes(na) {
-					if r.Integration != nil && integrationID(na, r.Integration) == id {
-						in = r.Integration
-						break
-					}
-				}
-			}
-			if in == nil {
-				return "", "", notFound("Invalid Integration identifier specified %s", id)
-			}
-			cp := *in
-			m.Integration = &cp
+			m.Integration = in
 		}
 		cloneTree(na)
 		if err := addRoute(na, m); err != nil {
@@ -449,4 +434,330 @@ func deleteStageV2(rq *request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
+}
+
+// updateRouteV2Request holds update-route's fields; nil is "not given".
+type updateRouteV2Request struct {
+	RouteKey            *string  `json:"routeKey"`
+	Target              *string  `json:"target"`
+	AuthorizationType   *string  `json:"authorizationType"`
+	AuthorizerID        *string  `json:"authorizerId"`
+	AuthorizationScopes []string `json:"authorizationScopes"`
+	OperationName       *string  `json:"operationName"`
+}
+
+// updateRouteV2 changes a route's target, key or authorization: the
+// route is taken off and put back, checked as create-route checks one.
+func updateRouteV2(rq *request) (int, any, error) {
+	var body updateRouteV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	id := rq.segs[4]
+	var out *model.Method
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		cloneTree(na)
+		var m *model.Method
+		if d := na.DefaultRoute; d != nil && routeID(na, d) == id {
+			m, na.DefaultRoute = cloneMethod(d), nil
+		}
+		for _, r := range na.Resources {
+			for i, x := range r.Methods {
+				if m == nil && routeID(na, x) == id {
+					m = x
+					r.Methods = slices.Delete(r.Methods, i, i+1)
+					break
+				}
+			}
+		}
+		if m == nil {
+			return "", "", notFound("Invalid Route identifier specified %s", id)
+		}
+		if body.RouteKey != nil {
+			m.RouteKey = *body.RouteKey
+		}
+		if body.AuthorizationType != nil {
+			m.AuthorizationType = strings.ToUpper(*body.AuthorizationType)
+		}
+		if body.AuthorizerID != nil {
+			m.AuthorizerID = *body.AuthorizerID
+		}
+		if body.AuthorizationScopes != nil {
+			m.AuthorizationScopes = body.AuthorizationScopes
+		}
+		if body.OperationName != nil {
+			m.OperationName = *body.OperationName
+		}
+		if err := checkRouteAuth(na, m); err != nil {
+			return "", "", err
+		}
+		if body.Target != nil {
+			in, err := rq.p.target(na, *body.Target)
+			if err != nil {
+				return "", "", err
+			}
+			m.Integration = in
+		}
+		if err := addRoute(na, m); err != nil {
+			return "", "", err
+		}
+		out = m
+		return "update-route " + strconv.Quote(m.RouteKey), na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, routeV2Of(a, out), nil
+}
+
+// checkRouteAuth checks a route's authorization as API Gateway does.
+func checkRouteAuth(a *model.RestAPI, m *model.Method) error {
+	switch m.AuthorizationType {
+	case "NONE", "AWS_IAM":
+		return nil
+	case "JWT", "CUSTOM":
+		want := map[string]string{"JWT": "JWT", "CUSTOM": "REQUEST"}[m.AuthorizationType]
+		if !slices.ContainsFunc(a.Authorizers, func(az *model.Authorizer) bool { return az.ID == m.AuthorizerID && az.Type == want }) {
+			return badRequest("Invalid authorizer ID specified. Setting the authorization type to %s requires a valid %s authorizer.", m.AuthorizationType, want)
+		}
+		return nil
+	}
+	return badRequest("Invalid authorizationType %q: NONE, AWS_IAM, CUSTOM or JWT", m.AuthorizationType)
+}
+
+// target is a copy of the integration "integrations/ID" names: one made
+// through the plane, or one a route of a targets.
+func (p *Plane) target(a *model.RestAPI, target string) (*model.Integration, error) {
+	id, ok := strings.CutPrefix(target, "integrations/")
+	if !ok {
+		return nil, badRequest("Invalid target %q: integrations/INTEGRATION_ID", target)
+	}
+	in := p.v2ints[a.ID][id]
+	if in == nil {
+		for _, r := range v2Routes(a) {
+			if r.Integration != nil && integrationID(a, r.Integration) == id {
+				in = r.Integration
+				break
+			}
+		}
+	}
+	if in == nil {
+		return nil, notFound("Invalid Integration identifier specified %s", id)
+	}
+	cp := *in
+	return &cp, nil
+}
+
+type updateStageV2Request struct {
+	AutoDeploy     *bool             `json:"autoDeploy"`
+	Description    *string           `json:"description"`
+	DeploymentID   *string           `json:"deploymentId"`
+	StageVariables map[string]string `json:"stageVariables"`
+}
+
+func updateStageV2(rq *request) (int, any, error) {
+	var body updateStageV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	name := rq.segs[4]
+	var out *model.Stage
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
+		if i < 0 {
+			return "", "", notFound("Invalid stage identifier specified")
+		}
+		st := *na.Stages[i]
+		if body.AutoDeploy != nil {
+			st.Implicit = *body.AutoDeploy
+		}
+		if body.Description != nil {
+			st.Description = *body.Description
+		}
+		if body.DeploymentID != nil {
+			st.DeploymentID = *body.DeploymentID
+		}
+		if body.StageVariables != nil {
+			// As API Gateway merges them: an empty value removes one.
+			vars := maps.Clone(st.Variables)
+			if vars == nil {
+				vars = map[string]string{}
+			}
+			for k, v := range body.StageVariables {
+				if v == "" {
+					delete(vars, k)
+				} else {
+					vars[k] = v
+				}
+			}
+			st.Variables = vars
+		}
+		na.Stages = slices.Clone(na.Stages)
+		na.Stages[i] = &st
+		out = &st
+		return "update-stage " + name, na.ID + "/" + name, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, rq.p.stageV2Of(out), nil
+}
+
+type createAuthorizerV2Request struct {
+	Name                           string       `json:"name"`
+	AuthorizerType                 string       `json:"authorizerType"`
+	IdentitySource                 []string     `json:"identitySource"`
+	JWTConfiguration               *jwtConfigV2 `json:"jwtConfiguration"`
+	AuthorizerURI                  string       `json:"authorizerUri"`
+	AuthorizerPayloadFormatVersion string       `json:"authorizerPayloadFormatVersion"`
+	EnableSimpleResponses          bool         `json:"enableSimpleResponses"`
+	AuthorizerResultTTLInSeconds   *int         `json:"authorizerResultTtlInSeconds"`
+	AuthorizerCredentialsArn       string       `json:"authorizerCredentialsArn"`
+}
+
+func createAuthorizerV2(rq *request) (int, any, error) {
+	var body createAuthorizerV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	az := &model.Authorizer{Name: body.Name, Type: strings.ToUpper(body.AuthorizerType), IdentitySource: strings.Join(body.IdentitySource, ","),
+		AuthorizerURI: body.AuthorizerURI, PayloadFormatVersion: body.AuthorizerPayloadFormatVersion, SimpleResponses: body.EnableSimpleResponses,
+		Credentials: body.AuthorizerCredentialsArn, ResultTTLSeconds: model.DefaultAuthorizerTTL}
+	if body.AuthorizerResultTTLInSeconds != nil {
+		az.ResultTTLSeconds = *body.AuthorizerResultTTLInSeconds
+	}
+	if az.Name == "" {
+		return 0, nil, badRequest("Name is required")
+	}
+	switch az.Type {
+	case "JWT":
+		if body.JWTConfiguration == nil || body.JWTConfiguration.Issuer == "" {
+			return 0, nil, badRequest("JwtConfiguration with an Issuer is required for a JWT authorizer")
+		}
+		if az.IdentitySource == "" {
+			return 0, nil, badRequest("IdentitySource is required for a JWT authorizer")
+		}
+		az.JWTIssuer, az.JWTAudience = body.JWTConfiguration.Issuer, body.JWTConfiguration.Audience
+	case "REQUEST":
+		if az.AuthorizerURI == "" {
+			return 0, nil, badRequest("AuthorizerUri is required for a REQUEST authorizer")
+		}
+		if az.PayloadFormatVersion != "1.0" && az.PayloadFormatVersion != "2.0" {
+			return 0, nil, badRequest("AuthorizerPayloadFormatVersion is required for a REQUEST authorizer: 1.0 or 2.0")
+		}
+		if az.SimpleResponses && az.PayloadFormatVersion != "2.0" {
+			return 0, nil, badRequest("EnableSimpleResponses is only supported with authorizerPayloadFormatVersion 2.0")
+		}
+	default:
+		return 0, nil, badRequest("Invalid authorizerType %q: JWT or REQUEST", body.AuthorizerType)
+	}
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		az.ID = model.StableID(6, "control-plane-authorizer", na.ID, az.Name, strconv.Itoa(len(na.Authorizers)))
+		az.LogicalID = "control-plane:" + az.ID
+		if az.Type == "REQUEST" {
+			az.Function = t.ResolveLambdaURI(az.AuthorizerURI)
+		}
+		na.Authorizers = append(slices.Clone(na.Authorizers), az)
+		return "create-authorizer " + az.ID + " " + strconv.Quote(az.Name), na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, authorizerV2Of(az), nil
+}
+
+func deleteAuthorizerV2(rq *request) (int, any, error) {
+	id := rq.segs[4]
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		i := slices.IndexFunc(na.Authorizers, func(az *model.Authorizer) bool { return az.ID == id })
+		if i < 0 {
+			return "", "", notFound("Invalid Authorizer identifier specified %s", id)
+		}
+		for _, m := range v2Routes(na) {
+			if m.AuthorizerID == id && m.AuthorizationType != "NONE" {
+				return "", "", conflict("Authorizer %s is used by route %s: change the route's authorization first", id, m.RouteKey)
+			}
+		}
+		na.Authorizers = slices.Delete(slices.Clone(na.Authorizers), i, i+1)
+		return "delete-authorizer " + id, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+type deploymentV2 struct {
+	AutoDeployed     bool   `json:"autoDeployed"`
+	CreatedDate      string `json:"createdDate"`
+	DeploymentID     string `json:"deploymentId"`
+	DeploymentStatus string `json:"deploymentStatus"`
+	Description      string `json:"description,omitempty"`
+}
+
+// createDeploymentV2 answers create-deployment as deployed: cfnrun serves
+// every change at once, so a deployment only records that one was asked
+// for (and, with --stage-name, points the stage at it).
+func createDeploymentV2(rq *request) (int, any, error) {
+	var body struct {
+		Description string `json:"description"`
+		StageName   string `json:"stageName"`
+	}
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	var d deploymentV2
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		now := rq.p.opts.Now()
+		d = deploymentV2{CreatedDate: isoDate(now), DeploymentStatus: "DEPLOYED", Description: body.Description,
+			DeploymentID: model.StableID(6, "control-plane-deployment", na.ID, now.String(), strconv.Itoa(len(rq.p.v2deps[na.ID])))}
+		if body.StageName != "" {
+			i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == body.StageName })
+			if i < 0 {
+				return "", "", notFound("Invalid stage identifier specified")
+			}
+			st := *na.Stages[i]
+			st.DeploymentID = d.DeploymentID
+			na.Stages = slices.Clone(na.Stages)
+			na.Stages[i] = &st
+		}
+		rq.p.v2deps[na.ID] = append(rq.p.v2deps[na.ID], d)
+		return "create-deployment " + d.DeploymentID, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, d, nil
+}
+
+func getDeploymentsV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	p := rq.p
+	p.mu.Lock()
+	deps := slices.Clone(p.v2deps[a.ID])
+	p.mu.Unlock()
+	page, err := pageV2(rq, deps)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, page, nil
+}
+
+func getDeploymentV2(rq *request) (int, any, error) {
+	_, a, err := rq.httpAPI()
+	if err != nil {
+		return 0, nil, err
+	}
+	p := rq.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, d := range p.v2deps[a.ID] {
+		if d.DeploymentID == rq.segs[4] {
+			return http.StatusOK, d, nil
+		}
+	}
+	return 0, nil, notFound("Invalid Deployment identifier specified %s", rq.segs[4])
 }

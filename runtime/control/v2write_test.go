@@ -87,6 +87,45 @@ func TestAPIGatewayV2Writes(t *testing.T) {
 	if st, body := e.dataCall(t, api.APIID, "/items/7"); st != 200 || body != "backend saw GET /base" {
 		t.Errorf("served route: %d %q", st, body)
 	}
+	// An authorizer attached by update-route guards the route; taken off
+	// again, the route is open.
+	var az struct {
+		AuthorizerID string `json:"authorizerId"`
+	}
+	call("POST", base+"/authorizers", `{"name":"jwt","authorizerType":"JWT","identitySource":["$request.header.Authorization"],`+
+		`"jwtConfiguration":{"issuer":"https://issuer.example.com","audience":["app"]}}`, 201, &az)
+	call("PATCH", base+"/routes/"+route.RouteID, `{"authorizationType":"CUSTOM","authorizerId":"`+az.AuthorizerID+`"}`, 400, nil) // a JWT authorizer
+	call("PATCH", base+"/routes/"+route.RouteID, `{"authorizationType":"JWT","authorizerId":"`+az.AuthorizerID+`"}`, 200, nil)
+	if st, body := e.dataCall(t, api.APIID, "/items/7"); st != 401 || body != `{"message":"Unauthorized"}` {
+		t.Errorf("route with a JWT authorizer, no token: %d %q", st, body)
+	}
+	call("DELETE", base+"/authorizers/"+az.AuthorizerID, "", 409, nil)
+	call("PATCH", base+"/routes/"+route.RouteID, `{"authorizationType":"NONE"}`, 200, nil)
+	if st, _ := e.dataCall(t, api.APIID, "/items/7"); st != 200 {
+		t.Errorf("route open again: %d", st)
+	}
+	call("DELETE", base+"/authorizers/"+az.AuthorizerID, "", 204, nil)
+	// create-deployment is answered (scripts call it), update-stage merges
+	// stage variables.
+	var dep struct {
+		DeploymentID, DeploymentStatus string
+	}
+	call("POST", base+"/deployments", `{"stageName":"$default"}`, 201, &dep)
+	var deps struct {
+		Items []map[string]any `json:"items"`
+	}
+	call("GET", base+"/deployments", "", 200, &deps)
+	if dep.DeploymentStatus != "DEPLOYED" || len(deps.Items) != 1 || deps.Items[0]["deploymentId"] != dep.DeploymentID {
+		t.Errorf("deployments: %+v %v", dep, deps.Items)
+	}
+	var st struct {
+		DeploymentID   string            `json:"deploymentId"`
+		StageVariables map[string]string `json:"stageVariables"`
+	}
+	call("PATCH", base+"/stages/$default", `{"stageVariables":{"color":"blue"}}`, 200, &st)
+	if st.StageVariables["color"] != "blue" || st.DeploymentID != dep.DeploymentID {
+		t.Errorf("update-stage: %+v", st)
+	}
 	// What API Gateway refuses.
 	call("POST", base+"/routes", `{"routeKey":"GET /items/{id}","target":"integrations/`+in.IntegrationID+`"}`, 409, nil)
 	call("POST", base+"/routes", `{"routeKey":"FETCH /x"}`, 400, nil)
