@@ -43,6 +43,8 @@ var routesV2 = []struct {
 	{"POST", "v2/apis/*/stages", createStageV2},
 	{"DELETE", "v2/apis/*/stages/*", deleteStageV2},
 	{"PATCH", "v2/apis/*/routes/*", updateRouteV2},
+	{"PATCH", "v2/apis/*", updateAPIV2},
+	{"PATCH", "v2/apis/*/integrations/*", updateIntegrationV2},
 	{"PATCH", "v2/apis/*/stages/*", updateStageV2},
 	{"POST", "v2/apis/*/authorizers", createAuthorizerV2},
 	{"DELETE", "v2/apis/*/authorizers/*", deleteAuthorizerV2},

@@ -761,3 +761,167 @@ func getDeploymentV2(rq *request) (int, any, error) {
 	}
 	return 0, nil, notFound("Invalid Deployment identifier specified %s", rq.segs[4])
 }
+
+type updateIntegrationV2Request struct {
+	IntegrationURI       *string                      `json:"integrationUri"`
+	IntegrationMethod    *string                      `json:"integrationMethod"`
+	PayloadFormatVersion *string                      `json:"payloadFormatVersion"`
+	TimeoutInMillis      *int                         `json:"timeoutInMillis"`
+	RequestParameters    map[string]string            `json:"requestParameters"`
+	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
+}
+
+// updateIntegrationV2 changes an integration wherever it is: waiting in
+// the plane and in every route that targets it (the model keeps a copy in
+// each); its id stays.
+func updateIntegrationV2(rq *request) (int, any, error) {
+	var body updateIntegrationV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	for k, v := range body.RequestParameters {
+		if v == "" {
+			continue // removes the mapping
+		}
+		if _, why := model.ParseHTTPMapping(k, v, false); why != "" {
+			return 0, nil, badRequest("Invalid mapping expression specified: %s: %s", k, why)
+		}
+	}
+	id := rq.segs[4]
+	var out *model.Integration
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		apply := func(in *model.Integration) (*model.Integration, error) {
+			c := *in
+			c.ID = id
+			if body.IntegrationURI != nil {
+				c.URI = *body.IntegrationURI
+			}
+			if body.IntegrationMethod != nil {
+				c.HTTPMethod = strings.ToUpper(*body.IntegrationMethod)
+			}
+			if body.PayloadFormatVersion != nil {
+				c.PayloadFormatVersion = *body.PayloadFormatVersion
+			}
+			if body.TimeoutInMillis != nil {
+				c.TimeoutMillis = *body.TimeoutInMillis
+			}
+			if body.RequestParameters != nil {
+				c.RequestParameters = mergeParams(c.RequestParameters, body.RequestParameters)
+			}
+			if body.ResponseParameters != nil {
+				c.ResponseMappings = maps.Clone(c.ResponseMappings)
+				if c.ResponseMappings == nil {
+					c.ResponseMappings = map[string]map[string]string{}
+				}
+				for code, ms := range body.ResponseParameters {
+					if len(ms) == 0 {
+						delete(c.ResponseMappings, code)
+					} else {
+						c.ResponseMappings[code] = ms
+					}
+				}
+			}
+			if c.PayloadFormatVersion != "1.0" && c.PayloadFormatVersion != "2.0" {
+				return nil, badRequest("Invalid PayloadFormatVersion %q: 1.0 or 2.0", c.PayloadFormatVersion)
+			}
+			if c.TimeoutMillis < 50 || c.TimeoutMillis > 30000 {
+				return nil, badRequest("Invalid timeoutInMillis %d: 50 to 30000", c.TimeoutMillis)
+			}
+			linkLambda(t, &c)
+			return &c, nil
+		}
+		found := false
+		if in := rq.p.v2ints[na.ID][id]; in != nil {
+			c, err := apply(in)
+			if err != nil {
+				return "", "", err
+			}
+			rq.p.v2ints[na.ID][id], out, found = c, c, true
+		}
+		cloneTree(na)
+		if d := na.DefaultRoute; d != nil && d.Integration != nil && integrationID(na, d.Integration) == id {
+			c, err := apply(d.Integration)
+			if err != nil {
+				return "", "", err
+			}
+			d = cloneMethod(d)
+			d.Integration, na.DefaultRoute, out, found = c, d, c, true
+		}
+		for _, r := range na.Resources {
+			for _, m := range r.Methods {
+				if m.Integration != nil && integrationID(na, m.Integration) == id {
+					c, err := apply(m.Integration)
+					if err != nil {
+						return "", "", err
+					}
+					m.Integration, out, found = c, c, true
+				}
+			}
+		}
+		if !found {
+			return "", "", notFound("Invalid Integration identifier specified %s", id)
+		}
+		return "update-integration " + id, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, integrationV2Of(a, out), nil
+}
+
+// mergeParams applies update-integration's requestParameters to cur: an
+// empty value removes a mapping, as API Gateway documents.
+func mergeParams(cur, upd map[string]string) map[string]string {
+	out := maps.Clone(cur)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for k, v := range upd {
+		if v == "" {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+type updateAPIV2Request struct {
+	Name                      *string `json:"name"`
+	Description               *string `json:"description"`
+	DisableExecuteAPIEndpoint *bool   `json:"disableExecuteApiEndpoint"`
+	CorsConfiguration         *corsV2 `json:"corsConfiguration"`
+}
+
+func updateAPIV2(rq *request) (int, any, error) {
+	var body updateAPIV2Request
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		if body.Name != nil {
+			if strings.TrimSpace(*body.Name) == "" {
+				return "", "", badRequest("Invalid API name specified")
+			}
+			na.Name = *body.Name
+		}
+		if body.Description != nil {
+			na.Description = *body.Description
+		}
+		if body.DisableExecuteAPIEndpoint != nil {
+			na.DisableExecuteAPIEndpoint = *body.DisableExecuteAPIEndpoint
+		}
+		if c := body.CorsConfiguration; c != nil {
+			na.CORS = &model.CORSConfig{AllowCredentials: c.AllowCredentials, AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods,
+				AllowOrigins: c.AllowOrigins, ExposeHeaders: c.ExposeHeaders, MaxAge: -1}
+			if c.MaxAge != nil {
+				na.CORS.MaxAge = *c.MaxAge
+			}
+		}
+		return "update-api " + na.ID, na.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, rq.p.apiV2Of(a), nil
+}

@@ -126,6 +126,26 @@ func TestAPIGatewayV2Writes(t *testing.T) {
 	if st.StageVariables["color"] != "blue" || st.DeploymentID != dep.DeploymentID {
 		t.Errorf("update-stage: %+v", st)
 	}
+	// update-integration changes what the route calls; the ids stay.
+	call("PATCH", base+"/integrations/"+in.IntegrationID, `{"integrationUri":"`+backend.URL+`/v2","requestParameters":{"overwrite:header.x-v":"2"}}`, 200, nil)
+	if st, body := e.dataCall(t, api.APIID, "/items/7"); st != 200 || body != "backend saw GET /v2" {
+		t.Errorf("after update-integration: %d %q", st, body)
+	}
+	var again struct {
+		Target string `json:"target"`
+	}
+	call("GET", base+"/routes/"+route.RouteID, "", 200, &again)
+	if again.Target != "integrations/"+in.IntegrationID {
+		t.Errorf("route target after update-integration: %q", again.Target)
+	}
+	call("PATCH", base+"/integrations/"+in.IntegrationID, `{"timeoutInMillis":40000}`, 400, nil)
+	var renamed struct {
+		Name string `json:"name"`
+	}
+	call("PATCH", base, `{"name":"renamed"}`, 200, &renamed)
+	if renamed.Name != "renamed" {
+		t.Errorf("update-api: %+v", renamed)
+	}
 	// What API Gateway refuses.
 	call("POST", base+"/routes", `{"routeKey":"GET /items/{id}","target":"integrations/`+in.IntegrationID+`"}`, 409, nil)
 	call("POST", base+"/routes", `{"routeKey":"FETCH /x"}`, 400, nil)
