@@ -1013,13 +1013,16 @@ func (cc *cconn) handle(f http2.Frame) error {
 			return nil
 		}
 		if st.recv.Add(-n) < 0 {
-			err := http2.StreamError{StreamID: f.StreamID, Code: http2.ErrCodeFlowControl}
-			st.finish(nil, err)
-			st.body.closeWithError(errors.New("h2: backend sent more than the stream's flow-control window"))
+			// The reset goes first: a handler woken by the failed
+			// read closes the body, and a Close that found the
+			// stream open would reset it with CANCEL instead.
 			cc.wmu.Lock()
 			cc.rstLocked(st, http2.ErrCodeFlowControl)
 			cc.wmu.Unlock()
 			cc.signalFlush()
+			err := http2.StreamError{StreamID: f.StreamID, Code: http2.ErrCodeFlowControl}
+			st.finish(nil, err)
+			st.body.closeWithError(errors.New("h2: backend sent more than the stream's flow-control window"))
 			cc.mu.Lock()
 			st.remoteDone, st.localDone = true, true
 			cc.mu.Unlock()
@@ -1033,13 +1036,16 @@ func (cc *cconn) handle(f http2.Frame) error {
 		}
 	case *http2.RSTStreamFrame:
 		if st := cc.stream(f.StreamID); st != nil {
-			err := http2.StreamError{StreamID: f.StreamID, Code: f.ErrCode}
-			st.finish(nil, err)
-			st.body.closeWithError(err)
+			// Marked reset before the waiters are woken: a handler
+			// that closes the body at the error must not answer the
+			// backend's RST_STREAM with one (RFC 9113 §5.4.2).
 			cc.wmu.Lock()
 			st.reset = true
 			cc.wcond.Broadcast()
 			cc.wmu.Unlock()
+			err := http2.StreamError{StreamID: f.StreamID, Code: f.ErrCode}
+			st.finish(nil, err)
+			st.body.closeWithError(err)
 			cc.mu.Lock()
 			st.remoteDone, st.localDone = true, true
 			cc.mu.Unlock()

@@ -649,3 +649,114 @@ func TestClientSpread(t *testing.T) {
 		t.Errorf("backend connections used %v, %d open; want 2 and 2", used, nconns())
 	}
 }
+
+// TestClientStreamErrorResetsFirst: a stream error from the backend's side
+// marks the stream reset before the waiting reader is woken. A handler
+// woken by the failed Read closes the body; when that Close found the
+// stream not yet reset, it sent RST_STREAM(CANCEL): in place of the
+// FLOW_CONTROL_ERROR a DATA frame over the stream window calls for, and in
+// answer to the backend's own RST_STREAM, which RFC 9113 §5.4.2 forbids.
+// The PING after the handler's Close makes the check exact: its ACK is
+// queued after anything that Close wrote.
+func TestClientStreamErrorResetsFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault func(fr *http2.Framer, id uint32)
+		want  http2.ErrCode // the RST_STREAM the backend gets; 0 for none
+	}{
+		{"DATA over the stream window", func(fr *http2.Framer, id uint32) {
+			fr.WriteData(id, false, make([]byte, clientStreamWindow+1))
+		}, http2.ErrCodeFlowControl},
+		{"RST_STREAM from the backend", func(fr *http2.Framer, id uint32) {
+			fr.WriteRSTStream(id, http2.ErrCodeInternal)
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			inRead, closed := make(chan struct{}), make(chan struct{})
+			got := make(chan []*http2.RSTStreamFrame, 1)
+			go func() {
+				var rsts []*http2.RSTStreamFrame
+				defer func() { got <- rsts }()
+				nc, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer nc.Close()
+				nc.SetDeadline(time.Now().Add(30 * time.Second))
+				pre := make([]byte, len(http2.ClientPreface))
+				if _, err := io.ReadFull(nc, pre); err != nil {
+					return
+				}
+				fr := http2.NewFramer(nc, nc)
+				fr.SetMaxReadFrameSize(1 << 20)
+				fr.WriteSettings()
+				var id uint32
+				for id == 0 {
+					f, err := fr.ReadFrame()
+					if err != nil {
+						return
+					}
+					if h, ok := f.(*http2.HeadersFrame); ok {
+						id = h.StreamID
+					}
+				}
+				var hbuf bytes.Buffer
+				hpack.NewEncoder(&hbuf).WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+				fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: hbuf.Bytes(), EndHeaders: true})
+				<-inRead
+				tc.fault(fr, id)
+				<-closed
+				fr.WritePing(false, [8]byte{'c', 'l', 'o', 's', 'e', 'd'})
+				for {
+					f, err := fr.ReadFrame()
+					if err != nil {
+						return
+					}
+					switch f := f.(type) {
+					case *http2.RSTStreamFrame:
+						rsts = append(rsts, f)
+					case *http2.PingFrame:
+						if f.IsAck() {
+							return
+						}
+					}
+				}
+			}()
+			addr := ln.Addr().String()
+			cl := newClient(addr)
+			defer cl.CloseIdle()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+			resp, err := cl.Do(ctx, req, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The handler waits in Read (the backend faults once it is
+			// about to), is woken by the error, and closes the body.
+			close(inRead)
+			_, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			close(closed)
+			if rerr == nil {
+				t.Errorf("body read: no error")
+			}
+			rsts := <-got
+			var codes []http2.ErrCode
+			for _, f := range rsts {
+				codes = append(codes, f.ErrCode)
+			}
+			switch {
+			case tc.want == 0 && len(rsts) > 0:
+				t.Errorf("RST_STREAM %v in answer to the backend's RST_STREAM, want none", codes)
+			case tc.want != 0 && (len(rsts) != 1 || rsts[0].ErrCode != tc.want):
+				t.Errorf("RST_STREAM %v, want one %v", codes, tc.want)
+			}
+		})
+	}
+}
