@@ -36,7 +36,8 @@ type Client struct {
 	// connection's batch goes out, and comes back, on one backend
 	// connection; the others take the first that has room. The first
 	// connection is dialed by the first request, the next ones in the
-	// background when a request's slot has none yet.
+	// background when a request's slot has none yet while the first
+	// has a request in flight.
 	Spread int
 
 	mu     sync.Mutex
@@ -273,8 +274,14 @@ func (cl *Client) pick(key uint32) *cconn {
 	first := cl.spreadSlot(key)
 	if first >= n {
 		// Its connection is not there yet: the first one serves
-		// meanwhile.
-		if now := time.Now().UnixNano(); now >= cl.dialAfter.Load() && cl.dialing.CompareAndSwap(false, true) {
+		// meanwhile, and the next is dialed once requests overlap
+		// (the first has a stream open) — a gateway that serves one
+		// request at a time keeps one connection.
+		cc := cl.conns[0]
+		cc.mu.Lock()
+		busy := len(cc.streams) > 0
+		cc.mu.Unlock()
+		if busy && time.Now().UnixNano() >= cl.dialAfter.Load() && cl.dialing.CompareAndSwap(false, true) {
 			go cl.dialMore()
 		}
 		first = 0

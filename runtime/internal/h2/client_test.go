@@ -590,15 +590,20 @@ func TestHeaderTimeoutNeverCutsAnAnsweredStream(t *testing.T) {
 
 // TestClientSpread: with Spread 2, requests relayed from four client
 // connections of a real Server go out on two backend connections, each
-// client connection's on one of them, and no third is dialed.
+// client connection's on one of them, and no third is dialed; the second
+// is dialed only once requests overlap.
 func TestClientSpread(t *testing.T) {
+	release := make(chan struct{})
 	backend := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hold" {
+			<-release
+		}
 		io.WriteString(w, r.RemoteAddr) // which backend connection
 	}))
 	cl := &Client{Dial: DialTimeout(&net.Dialer{}, backend, 5*time.Second), Spread: 2}
 	defer cl.CloseIdle()
 	front := serve(t, &Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequest("GET", "http://"+backend+"/", nil)
+		req, _ := http.NewRequest("GET", "http://"+backend+r.URL.Path, nil)
 		resp, err := cl.Do(r.Context(), req, 0)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
@@ -607,9 +612,9 @@ func TestClientSpread(t *testing.T) {
 		defer resp.Body.Close()
 		io.Copy(w, resp.Body)
 	})})
-	get := func(c *http.Client) string {
+	get := func(c *http.Client, path string) string {
 		t.Helper()
-		resp, err := c.Get("http://" + front + "/")
+		resp, err := c.Get("http://" + front + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -620,27 +625,52 @@ func TestClientSpread(t *testing.T) {
 		}
 		return string(b)
 	}
-	clients := make([]*http.Client, 4) // one connection each
-	for i := range clients {
-		clients[i] = client(t)
-		get(clients[i])
-	}
 	nconns := func() int {
 		cl.mu.Lock()
 		defer cl.mu.Unlock()
 		return len(cl.conns)
+	}
+	clients := make([]*http.Client, 4) // one connection each
+	for i := range clients {
+		clients[i] = client(t)
+		get(clients[i], "/")
+	}
+	if n := nconns(); n != 1 {
+		t.Fatalf("%d backend connections for requests one at a time, want 1", n)
+	}
+	// A request in flight: the next from a client connection whose slot
+	// has no connection yet has the second dialed.
+	held := make(chan string)
+	hold := client(t)
+	go func() { held <- get(hold, "/hold") }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		cc := cl.conns[0]
+		cc.mu.Lock()
+		open := len(cc.streams)
+		cc.mu.Unlock()
+		if open > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the held request did not reach the backend")
+		}
+	}
+	for _, c := range clients {
+		get(c, "/")
 	}
 	for deadline := time.Now().Add(10 * time.Second); nconns() < 2; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d backend connections, want 2", nconns())
 		}
 	}
+	close(release)
+	<-held
 	used := map[string]bool{}
 	for i, c := range clients {
-		first := get(c)
+		first := get(c, "/")
 		used[first] = true
 		for range 5 {
-			if got := get(c); got != first {
+			if got := get(c, "/"); got != first {
 				t.Errorf("client connection %d: backend connections %s and %s, want one", i, first, got)
 			}
 		}
