@@ -57,7 +57,7 @@ func checkSubRange(t *testing.T, value string, col, extraOff, extraLen int, quot
 	if twoLines {
 		r.End.Line = 4
 	}
-	str := &cfn.Node{Kind: cfn.Scalar, Value: value, Span: cfn.SpanOf(&file, r)}
+	str := &cfn.Node{Kind: cfn.Scalar, Value: value, Span: cfn.SpanOf(r)}
 	parts := append(cfn.ParseSub(value), cfn.SubPart{IsVar: true, Var: "X", Offset: extraOff, Len: extraLen})
 	for _, p := range parts {
 		if got, want := subRange(str, p), oldSubRange(str, p); got != want {

@@ -488,7 +488,7 @@ func (r *jsonReader) entries(depth, base int) {
 		}
 		r.off++
 		v := r.value(depth + 1)
-		r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: ks.Line(), Value: v})
 		r.space()
 		if r.off >= len(r.src) {
 			giveUp()

@@ -13,6 +13,8 @@ package cfn
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
 )
@@ -41,54 +43,121 @@ const (
 	Bool
 )
 
-// Node is one value of the template.
+// Node is one value of the template. Span comes first so that Kind, Type
+// and Short fill the four bytes after it (96 bytes in all).
 type Node struct {
+	// Span is where the node is written (Range gives it as a diag.Range);
+	// for an intrinsic written as a short-form tag it starts at the tag.
+	Span Span
 	Kind Kind
 	// Type and Value describe a scalar; Value is the text as written
 	// (without quotes).
 	Type ScalarType
 	// Short is true when an intrinsic was written with a short-form tag.
-	// (It sits with Kind and Type so the three share one word.)
 	Short bool
 	Value string
 	// Items are a sequence's elements.
 	Items []*Node
 	// Fields are a mapping's entries in source order.
 	Fields []Field
-	// Span is where the node is written (Range gives it as a diag.Range);
-	// for an intrinsic written as a short-form tag it starts at the tag.
-	Span Span
 }
 
 // Range spans the node; for an intrinsic written as a short-form tag it
 // starts at the tag.
 func (n *Node) Range() diag.Range { return n.Span.Range() }
 
-// Field is one mapping entry.
+// Field is one mapping entry (48 bytes).
 type Field struct {
 	Key     string
-	KeySpan Span // where Key is written
 	Value   *Node
+	KeySpan LineSpan // where Key is written
 }
 
 // KeyRange is where the key is written.
 func (f *Field) KeyRange() diag.Range { return f.KeySpan.Range() }
 
-// Span is a diag.Range in half its size: every node and every key of a
-// tree has one (a 2,000-resource template has ~30,000 of each), and the
-// file name is the same for all of them. Positions past 2^31 saturate;
-// templates are read up to 8 MiB.
+// Span is a diag.Range in 28 bytes: every node of a tree has one (a
+// 2,000-resource template has ~30,000), and the file name is the same for
+// all of them, so a span keeps the file's number (files) rather than its
+// name. Positions past 2^31 saturate; templates are read up to 8 MiB.
 type Span struct {
-	file       *string
 	start, end spanPos
+	file       uint32
 }
 
 type spanPos struct{ line, col, byte int32 }
 
-// SpanOf returns r as a Span; file is a pointer to r.Filename's text,
-// shared by every span of one file.
-func SpanOf(file *string, r diag.Range) Span {
-	return Span{file: file, start: spanPosOf(r.Start), end: spanPosOf(r.End)}
+// LineSpan is a Span that starts and ends on one line, as every key is
+// written (the readers give a key its text's width on its first line): 24
+// bytes, so that a Field is 48.
+type LineSpan struct {
+	start         spanPos
+	endCol, endBy int32
+	file          uint32
+}
+
+// Line returns s as a LineSpan; the end's line is s's start line.
+func (s Span) Line() LineSpan {
+	return LineSpan{start: s.start, endCol: s.end.col, endBy: s.end.byte, file: s.file}
+}
+
+// Span returns s as a Span.
+func (s LineSpan) Span() Span {
+	return Span{start: s.start, end: spanPos{line: s.start.line, col: s.endCol, byte: s.endBy}, file: s.file}
+}
+
+// Range returns the span as a diag.Range.
+func (s LineSpan) Range() diag.Range { return s.Span().Range() }
+
+// files are the names of the files spans are in, by number; 0 is "" (the
+// zero Span). Names are added, never removed: a process reads few distinct
+// files (one per template, module or watched path). names is only
+// appended to (under mu), so a reader's slice never sees an element being
+// written.
+var files struct {
+	mu     sync.Mutex
+	byName map[string]uint32
+	names  atomic.Pointer[[]string]
+}
+
+// fileNumber returns name's number in files, adding it if it is new.
+func fileNumber(name string) uint32 {
+	if name == "" {
+		return 0
+	}
+	files.mu.Lock()
+	defer files.mu.Unlock()
+	if n, ok := files.byName[name]; ok {
+		return n
+	}
+	var names []string
+	if p := files.names.Load(); p != nil {
+		names = *p
+	} else {
+		names = []string{""}
+		files.byName = map[string]uint32{}
+	}
+	if len(names) >= 1<<32-1 {
+		panic("cfn: too many file names")
+	}
+	n := uint32(len(names))
+	names = append(names, name)
+	files.byName[name] = n
+	files.names.Store(&names)
+	return n
+}
+
+// fileName returns the name numbered n.
+func fileName(n uint32) string {
+	if n == 0 {
+		return ""
+	}
+	return (*files.names.Load())[n]
+}
+
+// SpanOf returns r as a Span.
+func SpanOf(r diag.Range) Span {
+	return Span{file: fileNumber(r.Filename), start: spanPosOf(r.Start), end: spanPosOf(r.End)}
 }
 
 func spanPosOf(p diag.Pos) spanPos {
@@ -103,11 +172,7 @@ func (p spanPos) pos() diag.Pos {
 
 // Range returns the span as a diag.Range.
 func (s Span) Range() diag.Range {
-	r := diag.Range{Start: s.start.pos(), End: s.end.pos()}
-	if s.file != nil {
-		r.Filename = *s.file
-	}
-	return r
+	return diag.Range{Filename: fileName(s.file), Start: s.start.pos(), End: s.end.pos()}
 }
 
 // Get returns the value of key in a mapping, or nil.

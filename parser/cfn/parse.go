@@ -111,7 +111,8 @@ func (p *parser) general() (*Node, diag.Diagnostics) {
 
 type parser struct {
 	file    string
-	fileRef *string // file, shared by the Spans of the tree (sp)
+	fileNo  uint32 // file's number in files, once fileSet (sp)
+	fileSet bool
 	src     []byte
 	lines   []int
 	ascii   []int8 // per line: 0 unknown, 1 ASCII only, 2 has multi-byte runes
@@ -492,7 +493,7 @@ func (p *parser) plain(y *yaml.Node, depth int) *Node {
 				continue
 			}
 			seen[k.Value] = len(n.Fields)
-			n.Fields = append(n.Fields, Field{Key: k.Value, KeySpan: p.sp(kr), Value: p.convert(v, depth+1)})
+			n.Fields = append(n.Fields, Field{Key: k.Value, KeySpan: p.sp(kr).Line(), Value: p.convert(v, depth+1)})
 		}
 		n.Span = p.sp(p.span(y, n))
 		p.finishMapping(n)
@@ -620,7 +621,7 @@ func (p *parser) shortNodeSpan(tag, name string, tagSpan Span, arg *Node) *Node 
 		end = a // the later of the two ends
 	}
 	return p.arena.node(Node{Kind: Mapping, Short: true, Span: Span{file: p.fileName(), start: tagSpan.start, end: end},
-		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: tagSpan, Value: arg}})})
+		Fields: p.arena.fieldsOf([]Field{{Key: name, KeySpan: tagSpan.Line(), Value: arg}})})
 }
 
 // splitGetAtt rewrites the string form of Fn::GetAtt, "A.B.C", to the
@@ -736,14 +737,13 @@ func (p *parser) tabLine(line int) int {
 
 // sp is r as the Span of a node or key of this file.
 func (p *parser) sp(r diag.Range) Span {
-	return SpanOf(p.fileName(), r)
+	return Span{file: p.fileName(), start: spanPosOf(r.Start), end: spanPosOf(r.End)}
 }
 
-// fileName is the file's name as the tree's Spans share it.
-func (p *parser) fileName() *string {
-	if p.fileRef == nil {
-		f := p.file
-		p.fileRef = &f
+// fileName is the file's number in files, which the tree's Spans keep.
+func (p *parser) fileName() uint32 {
+	if !p.fileSet {
+		p.fileNo, p.fileSet = fileNumber(p.file), true
 	}
-	return p.fileRef
+	return p.fileNo
 }

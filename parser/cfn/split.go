@@ -93,7 +93,7 @@ func (p *parser) splitWanted() bool {
 // reader's now is to the rest) and line cache.
 func (p *parser) secondParser(at, end int) *parser {
 	q := &parser{file: p.file, src: p.src, lines: p.lines, split: -1}
-	q.fileRef = p.fileName() // the Spans of both share one
+	q.fileNo, q.fileSet = p.fileName(), true // the Spans of both share one
 
 	q.arena.size(end - at)
 	p.arena.size(len(p.src) - (end - at))

@@ -405,7 +405,7 @@ func (r *yamlReader) mapEntries(indent, depth, base int) {
 			giveUp()
 		}
 		v := r.value(indent, depth+1, true)
-		r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: v})
+		r.fields = append(r.fields, Field{Key: k, KeySpan: ks.Line(), Value: v})
 		if r.ind < indent {
 			return
 		}
@@ -1091,7 +1091,7 @@ func (r *yamlReader) flow(parent, depth int) *Node {
 			}
 			r.off++
 			r.flowSpace(parent)
-			r.fields = append(r.fields, Field{Key: k, KeySpan: ks, Value: r.flowValue(parent, depth+1)})
+			r.fields = append(r.fields, Field{Key: k, KeySpan: ks.Line(), Value: r.flowValue(parent, depth+1)})
 		} else {
 			r.items = append(r.items, r.flowValue(parent, depth+1))
 		}
