@@ -17,6 +17,12 @@ var endifKeyword = Keyword([]byte{'e', 'n', 'd', 'i', 'f'})
 var endforKeyword = Keyword([]byte{'e', 'n', 'd', 'f', 'o', 'r'})
 
 func (kw Keyword) TokenMatches(token Token) bool {
+	return kw.tokenMatches(&token)
+}
+
+// tokenMatches is TokenMatches without a copy of the token (the parser's
+// tokens are the peeker's).
+func (kw Keyword) tokenMatches(token *Token) bool {
 	if token.Type != TokenIdent {
 		return false
 	}

@@ -236,7 +236,7 @@ func (p *parser) parseSingleAttrBody(end TokenType) (*Body, hcl.Diagnostics) {
 	}, diags
 }
 
-func (p *parser) finishParsingBodyAttribute(ident Token, singleLine bool) (Node, hcl.Diagnostics) {
+func (p *parser) finishParsingBodyAttribute(ident *Token, singleLine bool) (Node, hcl.Diagnostics) {
 	eqTok := p.Read() // eat equals token
 	if eqTok.Type != TokenEqual {
 		// should never happen if caller behaves
@@ -293,13 +293,13 @@ func (p *parser) finishParsingBodyAttribute(ident Token, singleLine bool) (Node,
 	}, diags
 }
 
-func (p *parser) finishParsingBodyBlock(ident Token) (Node, hcl.Diagnostics) {
+func (p *parser) finishParsingBodyBlock(ident *Token) (Node, hcl.Diagnostics) {
 	blockType := string(ident.Bytes)
 	var diags hcl.Diagnostics
 	var labels []string
 	var labelRanges []hcl.Range
 
-	var oBrace Token
+	var oBrace *Token
 
 Token:
 	for {
@@ -877,7 +877,7 @@ Traversal:
 
 			default:
 
-				var close Token
+				var close *Token
 				p.PushIncludeNewlines(false) // arbitrary newlines allowed in brackets
 				keyExpr, keyDiags := p.ParseExpression()
 				diags = append(diags, keyDiags...)
@@ -1138,7 +1138,7 @@ func (p *parser) parseExpressionTerm() (Expression, hcl.Diagnostics) {
 	}
 }
 
-func (p *parser) numberLitValue(tok Token) (cty.Value, hcl.Diagnostics) {
+func (p *parser) numberLitValue(tok *Token) (cty.Value, hcl.Diagnostics) {
 	// The cty.ParseNumberVal is always the same behavior as converting a
 	// string to a number, ensuring we always interpret decimal numbers in
 	// the same way.
@@ -1163,7 +1163,7 @@ func (p *parser) numberLitValue(tok Token) (cty.Value, hcl.Diagnostics) {
 // name was already read, and so the peeker should be pointing at the opening
 // parenthesis after the name, or at the double-colon after the initial
 // function scope name.
-func (p *parser) finishParsingFunctionCall(name Token) (Expression, hcl.Diagnostics) {
+func (p *parser) finishParsingFunctionCall(name *Token) (Expression, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 
 	openTok := p.Read()
@@ -1232,7 +1232,9 @@ func (p *parser) finishParsingFunctionCall(name Token) (Expression, hcl.Diagnost
 
 	var args []Expression
 	var expandFinal bool
-	var closeTok Token
+	// closeTok stays a zero token when recovery finds no closing paren.
+	var noClose Token
+	closeTok := &noClose
 
 	// Arbitrary newlines are allowed inside the function call parentheses.
 	p.PushIncludeNewlines(false)
@@ -1342,11 +1344,11 @@ func (p *parser) parseTupleCons() (Expression, hcl.Diagnostics) {
 	p.PushIncludeNewlines(false)
 	defer p.PopIncludeNewlines()
 
-	if forKeyword.TokenMatches(p.Peek()) {
+	if forKeyword.tokenMatches(p.Peek()) {
 		return p.finishParsingForExpr(open)
 	}
 
-	var close Token
+	var close *Token
 
 	var diags hcl.Diagnostics
 	var exprs []Expression
@@ -1423,7 +1425,7 @@ func (p *parser) parseObjectCons() (Expression, hcl.Diagnostics) {
 	// a "for" keyword, since for expressions are _not_ newline-sensitive,
 	// even though object constructors are.
 	p.PushIncludeNewlines(false)
-	isFor := forKeyword.TokenMatches(p.Peek())
+	isFor := forKeyword.tokenMatches(p.Peek())
 	p.PopIncludeNewlines()
 	if isFor {
 		return p.finishParsingForExpr(open)
@@ -1432,7 +1434,7 @@ func (p *parser) parseObjectCons() (Expression, hcl.Diagnostics) {
 	p.PushIncludeNewlines(true)
 	defer p.PopIncludeNewlines()
 
-	var close Token
+	var close *Token
 
 	var diags hcl.Diagnostics
 	var items []ObjectConsItem
@@ -1585,11 +1587,11 @@ func (p *parser) parseObjectCons() (Expression, hcl.Diagnostics) {
 	}, diags
 }
 
-func (p *parser) finishParsingForExpr(open Token) (Expression, hcl.Diagnostics) {
+func (p *parser) finishParsingForExpr(open *Token) (Expression, hcl.Diagnostics) {
 	p.PushIncludeNewlines(false)
 	defer p.PopIncludeNewlines()
 	introducer := p.Read()
-	if !forKeyword.TokenMatches(introducer) {
+	if !forKeyword.tokenMatches(introducer) {
 		// Should never happen if callers are behaving
 		panic("finishParsingForExpr called without peeker pointing to 'for' identifier")
 	}
@@ -1655,7 +1657,7 @@ func (p *parser) finishParsingForExpr(open Token) (Expression, hcl.Diagnostics) 
 		valName = string(p.Read().Bytes)
 	}
 
-	if !inKeyword.TokenMatches(p.Peek()) {
+	if !inKeyword.tokenMatches(p.Peek()) {
 		if !p.recovery {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -1722,7 +1724,7 @@ func (p *parser) finishParsingForExpr(open Token) (Expression, hcl.Diagnostics) 
 	}
 
 	group := false
-	var ellipsis Token
+	var ellipsis *Token
 	if p.Peek().Type == TokenEllipsis {
 		ellipsis = p.Read()
 		group = true
@@ -1730,7 +1732,7 @@ func (p *parser) finishParsingForExpr(open Token) (Expression, hcl.Diagnostics) 
 
 	var condExpr Expression
 	var condDiags hcl.Diagnostics
-	if ifKeyword.TokenMatches(p.Peek()) {
+	if ifKeyword.tokenMatches(p.Peek()) {
 		p.Read() // eat "if"
 		condExpr, condDiags = p.ParseExpression()
 		diags = append(diags, condDiags...)
@@ -1743,7 +1745,7 @@ func (p *parser) finishParsingForExpr(open Token) (Expression, hcl.Diagnostics) 
 		}
 	}
 
-	var close Token
+	var close *Token
 	if p.Peek().Type == closeType {
 		close = p.Read()
 	} else {
@@ -1835,7 +1837,7 @@ Token:
 			break Token
 
 		case TokenQuotedLit:
-			s, sDiags := ParseStringLiteralToken(tok)
+			s, sDiags := parseStringLiteralToken(tok)
 			diags = append(diags, sDiags...)
 			ret.WriteString(s)
 
@@ -1904,6 +1906,12 @@ Token:
 // If any error diagnostics are returned, the returned string may be incomplete
 // or otherwise invalid.
 func ParseStringLiteralToken(tok Token) (string, hcl.Diagnostics) {
+	return parseStringLiteralToken(&tok)
+}
+
+// parseStringLiteralToken is ParseStringLiteralToken without a copy of the
+// token (the parser's tokens are the peeker's).
+func parseStringLiteralToken(tok *Token) (string, hcl.Diagnostics) {
 	var quoted bool
 	switch tok.Type {
 	case TokenQuotedLit:
@@ -2079,7 +2087,7 @@ func (p *parser) setRecovery() {
 // the end of the _current_ instance of that bracketer, skipping over any
 // nested instances. This is a best-effort operation and may have
 // unpredictable results on input with bad bracketer nesting.
-func (p *parser) recover(end TokenType) Token {
+func (p *parser) recover(end TokenType) *Token {
 	start := p.oppositeBracket(end)
 	p.recovery = true
 

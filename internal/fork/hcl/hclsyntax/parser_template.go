@@ -387,7 +387,7 @@ Token:
 
 		switch next.Type {
 		case TokenStringLit, TokenQuotedLit:
-			str, strDiags := ParseStringLiteralToken(next)
+			str, strDiags := parseStringLiteralToken(next)
 			diags = append(diags, strDiags...)
 
 			if ltrim {
@@ -504,7 +504,7 @@ Token:
 
 			switch {
 
-			case ifKeyword.TokenMatches(kw):
+			case ifKeyword.tokenMatches(kw):
 				condExpr, exprDiags := p.ParseExpression()
 				diags = append(diags, exprDiags...)
 				parts = append(parts, &templateIfToken{
@@ -512,19 +512,19 @@ Token:
 					SrcRange: hcl.RangeBetween(next.Range, p.NextRange()),
 				})
 
-			case elseKeyword.TokenMatches(kw):
+			case elseKeyword.tokenMatches(kw):
 				parts = append(parts, &templateEndCtrlToken{
 					Type:     templateElse,
 					SrcRange: hcl.RangeBetween(next.Range, p.NextRange()),
 				})
 
-			case endifKeyword.TokenMatches(kw):
+			case endifKeyword.tokenMatches(kw):
 				parts = append(parts, &templateEndCtrlToken{
 					Type:     templateEndIf,
 					SrcRange: hcl.RangeBetween(next.Range, p.NextRange()),
 				})
 
-			case forKeyword.TokenMatches(kw):
+			case forKeyword.tokenMatches(kw):
 				var keyName, valName string
 				if p.Peek().Type != TokenIdent {
 					if !p.recovery {
@@ -564,7 +564,7 @@ Token:
 					valName = string(p.Read().Bytes)
 				}
 
-				if !inKeyword.TokenMatches(p.Peek()) {
+				if !inKeyword.tokenMatches(p.Peek()) {
 					if !p.recovery {
 						diags = append(diags, &hcl.Diagnostic{
 							Severity: hcl.DiagError,
@@ -589,7 +589,7 @@ Token:
 					SrcRange: hcl.RangeBetween(next.Range, p.NextRange()),
 				})
 
-			case endforKeyword.TokenMatches(kw):
+			case endforKeyword.tokenMatches(kw):
 				parts = append(parts, &templateEndCtrlToken{
 					Type:     templateEndFor,
 					SrcRange: hcl.RangeBetween(next.Range, p.NextRange()),

@@ -27,6 +27,12 @@ type peeker struct {
 	IncludeComments      bool
 	IncludeNewlinesStack []bool
 
+	// fake is the newline token made last for a comment that absorbed its
+	// newline (nextToken), and fakeAt that comment's index: every look at
+	// the same comment shares one token.
+	fake   *Token
+	fakeAt int
+
 	// used only when tracePeekerNewlinesStack is set
 	newlineStackChanges []peekerNewlineStackChange
 }
@@ -47,12 +53,17 @@ func newPeeker(tokens Tokens, includeComments bool) *peeker {
 	}
 }
 
-func (p *peeker) Peek() Token {
+// Peek returns the next token without consuming it. The token is the
+// peeker's: read only. (cfnrun's fork returns a pointer where upstream
+// returns a 96-byte copy of the token on every look.)
+func (p *peeker) Peek() *Token {
 	ret, _ := p.nextToken()
 	return ret
 }
 
-func (p *peeker) Read() Token {
+// Read returns the next token and consumes it; the token is the peeker's:
+// read only.
+func (p *peeker) Read() *Token {
 	ret, nextIdx := p.nextToken()
 	p.NextIndex = nextIdx
 	return ret
@@ -70,9 +81,9 @@ func (p *peeker) PrevRange() hcl.Range {
 	return p.Tokens[p.NextIndex-1].Range
 }
 
-func (p *peeker) nextToken() (Token, int) {
+func (p *peeker) nextToken() (*Token, int) {
 	for i := p.NextIndex; i < len(p.Tokens); i++ {
-		tok := p.Tokens[i]
+		tok := &p.Tokens[i]
 		switch tok.Type {
 		case TokenComment:
 			if !p.IncludeComments {
@@ -84,7 +95,10 @@ func (p *peeker) nextToken() (Token, int) {
 
 				if p.includingNewlines() {
 					if len(tok.Bytes) > 0 && tok.Bytes[len(tok.Bytes)-1] == '\n' {
-						fakeNewline := Token{
+						if p.fake != nil && p.fakeAt == i {
+							return p.fake, i + 1
+						}
+						fakeNewline := &Token{
 							Type:  TokenNewline,
 							Bytes: tok.Bytes[len(tok.Bytes)-1 : len(tok.Bytes)],
 
@@ -97,6 +111,7 @@ func (p *peeker) nextToken() (Token, int) {
 							// so rarely printed anyway.
 							Range: tok.Range,
 						}
+						p.fake, p.fakeAt = fakeNewline, i
 						return fakeNewline, i + 1
 					}
 				}
@@ -115,7 +130,7 @@ func (p *peeker) nextToken() (Token, int) {
 	// if we fall out here then we'll return the EOF token, and leave
 	// our index pointed off the end of the array so we'll keep
 	// returning EOF in future too.
-	return p.Tokens[len(p.Tokens)-1], len(p.Tokens)
+	return &p.Tokens[len(p.Tokens)-1], len(p.Tokens)
 }
 
 func (p *peeker) includingNewlines() bool {

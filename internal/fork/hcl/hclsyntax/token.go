@@ -190,7 +190,7 @@ type heredocInProgress struct {
 	StartOfLine bool
 }
 
-func tokenOpensFlushHeredoc(tok Token) bool {
+func tokenOpensFlushHeredoc(tok *Token) bool {
 	if tok.Type != TokenOHeredoc {
 		return false
 	}
