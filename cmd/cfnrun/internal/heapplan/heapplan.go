@@ -34,8 +34,9 @@ func init() {
 	}
 }
 
-// MinPrepared is the smallest Estimate worth preparing the heap for: its
-// forced collection and the metadata of its block cost more page faults
+// MinPrepared is the smallest Estimate worth preparing the heap for where
+// shortheap.Collects (elsewhere every heap is prepared: see shortheap's
+// minPrepare for the measurements): its forced collection and the metadata of its block cost more page faults
 // and CPU than it saves a small template. validate, old (always) / new
 // (this threshold) interleaved, task-clock at load 16-19: the seed 52.7 /
 // 35.9 ms (952 / 677 faults), 27 KB 58.4 / 44.8, 88 KB 75.6 / 67.2; at 180
@@ -48,7 +49,9 @@ func init() {
 // prepared; of a 97 kB JSON (250, 11.1 MiB) 1.39x, so worse.
 const MinPrepared = 12 << 20
 
-// minTerraform is the smallest heap prepared for Terraform: Estimate's
+// minTerraform is the smallest heap prepared for Terraform where
+// shortheap.Collects (elsewhere the generated 30-route configuration,
+// 3.4 kB, gained: 935 -> 560 page faults, 0.9x the CPU): Estimate's
 // 1.5 kB a byte is generous for small configurations, whose for_each
 // expands less. validate of the generated 30 and 40-route ones (3.4 and
 // 4.1 kB, estimates 13.0 and 14.0 MiB) took 1.21x and 1.38x the wall time
@@ -62,7 +65,7 @@ const minTerraform = 14 << 20
 // (see Estimate). git is diff's --git (the old side is read from git as
 // well); from the command line alone, any --git flag counts.
 func Prepare(command string, args []string, git bool) {
-	if est, n, tf := plan(command, args, git); est >= MinPrepared && (!tf || n >= minTerraform) {
+	if est, n, tf := plan(command, args, git); !shortheap.Collects || est >= MinPrepared && (!tf || n >= minTerraform) {
 		shortheap.Prepare(n)
 	}
 }
@@ -104,8 +107,8 @@ func plan(command string, args []string, git bool) (est, n int, tf bool) {
 		// the compiled routes) and keeps nearly all of it: twice the
 		// estimate. A 2,000-resource template started in 0.43x the CPU
 		// time (6,700 -> 1,400 page faults), 42 -> 45 MB resident once
-		// serving; a template under MinPrepared, such as the seed, is
-		// left as it was.
+		// serving; where shortheap.Collects, a template under
+		// MinPrepared, such as the seed, is left as it was.
 		n = est * 2
 	default:
 		return 0, 0, false
