@@ -732,14 +732,21 @@ func (st *cstream) remoteDoneUnsafe() bool {
 // cancel abandons the stream: RST_STREAM(CANCEL), fail the waiter and the
 // body.
 func (st *cstream) cancel(err error) {
-	cc := st.cc
-	cc.wmu.Lock()
-	cc.rstLocked(st, http2.ErrCodeCancel)
-	cc.wmu.Unlock()
-	cc.signalFlush()
 	if err == nil {
 		err = context.Canceled
 	}
+	st.fail(http2.ErrCodeCancel, err)
+}
+
+// fail ends the stream with RST_STREAM(code) — queued first, unless both
+// sides ended it — then fails the waiter and the body with err: a
+// cancel, or a stream error in what the backend sent.
+func (st *cstream) fail(code http2.ErrCode, err error) {
+	cc := st.cc
+	cc.wmu.Lock()
+	cc.rstLocked(st, code)
+	cc.wmu.Unlock()
+	cc.signalFlush()
 	st.finish(nil, err)
 	st.body.closeWithError(err)
 	if st.cb != nil && st.delivered.CompareAndSwap(false, true) {
@@ -932,7 +939,7 @@ func (cc *cconn) readLoop() {
 			var se http2.StreamError
 			if errors.As(err, &se) {
 				if st := cc.stream(se.StreamID); st != nil {
-					st.cancel(se)
+					st.fail(se.Code, se)
 				}
 				continue
 			}
@@ -943,8 +950,13 @@ func (cc *cconn) readLoop() {
 			return
 		}
 		if err := cc.handle(f); err != nil {
+			code := http2.ErrCodeProtocol
+			var ce http2.ConnectionError
+			if errors.As(err, &ce) {
+				code = http2.ErrCode(ce)
+			}
 			cc.wmu.Lock()
-			cc.fr.WriteGoAway(0, http2.ErrCodeProtocol, nil)
+			cc.fr.WriteGoAway(0, code, nil)
 			cc.bw.Flush()
 			cc.wmu.Unlock()
 			cc.fail(err)
@@ -1096,14 +1108,33 @@ func (cc *cconn) handle(f http2.Frame) error {
 		cc.signalFlush()
 		return err
 	case *http2.WindowUpdateFrame:
-		cc.wmu.Lock()
-		if f.StreamID == 0 {
-			cc.sendWindow += int64(f.Increment)
-		} else if st := cc.stream(f.StreamID); st != nil {
-			st.sendWindow += int64(f.Increment)
+		// A window past 2^31-1 is a connection or stream error
+		// FLOW_CONTROL_ERROR (RFC 9113 §6.9.1), also on a stream whose
+		// request we ended: the backend's side is still open.
+		inc := int64(f.Increment)
+		var st *cstream
+		if f.StreamID != 0 {
+			if st = cc.stream(f.StreamID); st == nil {
+				return nil
+			}
 		}
-		cc.wcond.Broadcast()
+		cc.wmu.Lock()
+		w := &cc.sendWindow
+		if st != nil {
+			w = &st.sendWindow
+		}
+		over := *w+inc > 1<<31-1
+		if !over {
+			*w += inc
+			cc.wcond.Broadcast()
+		}
 		cc.wmu.Unlock()
+		switch {
+		case over && st == nil:
+			return http2.ConnectionError(http2.ErrCodeFlowControl)
+		case over:
+			st.fail(http2.ErrCodeFlowControl, errors.New("h2: backend's WINDOW_UPDATE overflowed the stream's window"))
+		}
 	case *http2.PingFrame:
 		if !f.IsAck() {
 			cc.wmu.Lock()

@@ -790,3 +790,98 @@ func TestClientStreamErrorResetsFirst(t *testing.T) {
 		})
 	}
 }
+
+// TestClientWindowOverflow: a backend's WINDOW_UPDATE that takes a window
+// past 2^31-1 is a stream error FLOW_CONTROL_ERROR on a stream (also when
+// our request already ended: the backend's side is open) and a
+// connection error on the connection (RFC 9113 §6.9.1). Before, the
+// client added it up and went on.
+func TestClientWindowOverflow(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan http2.Frame, 16) // RST_STREAM and GOAWAY frames the client sent
+	go func() {
+		for conn := 0; ; conn++ {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer nc.Close()
+				pre := make([]byte, len(http2.ClientPreface))
+				if _, err := io.ReadFull(nc, pre); err != nil {
+					return
+				}
+				fr := http2.NewFramer(nc, nc)
+				fr.WriteSettings()
+				for n := 0; ; {
+					f, err := fr.ReadFrame()
+					if err != nil {
+						return
+					}
+					switch f := f.(type) {
+					case *http2.RSTStreamFrame:
+						got <- f
+					case *http2.GoAwayFrame:
+						got <- f
+					case *http2.HeadersFrame:
+						switch {
+						case conn == 0 && n == 0: // the stream's window
+							fr.WriteWindowUpdate(f.StreamID, 1<<31-1)
+						case conn == 0: // a next request on the connection is served
+							var hbuf bytes.Buffer
+							hpack.NewEncoder(&hbuf).WriteField(hpack.HeaderField{Name: ":status", Value: "204"})
+							fr.WriteHeaders(http2.HeadersFrameParam{StreamID: f.StreamID, BlockFragment: hbuf.Bytes(), EndStream: true, EndHeaders: true})
+						default: // the connection's window
+							fr.WriteWindowUpdate(0, 1<<31-1)
+						}
+						n++
+					}
+				}
+			}()
+		}
+	}()
+	addr := ln.Addr().String()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	do := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+		resp, err := cl.RoundTrip(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	next := func() http2.Frame {
+		select {
+		case f := <-got:
+			return f
+		case <-time.After(10 * time.Second):
+			t.Fatal("the client sent no RST_STREAM or GOAWAY")
+			return nil
+		}
+	}
+	if err := do(); err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("stream window overflow: error %v, want a stream error", err)
+	}
+	if f, ok := next().(*http2.RSTStreamFrame); !ok || f.ErrCode != http2.ErrCodeFlowControl {
+		t.Fatalf("client sent %v, want RST_STREAM(FLOW_CONTROL_ERROR)", f)
+	}
+	if err := do(); err != nil {
+		t.Fatalf("next request on the connection: %v", err)
+	}
+	// The connection's window: a new connection (the first one is
+	// closed so that the client dials).
+	cl.CloseIdle()
+	if err := do(); err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("connection window overflow: error %v, want a connection error", err)
+	}
+	if f, ok := next().(*http2.GoAwayFrame); !ok || f.ErrCode != http2.ErrCodeFlowControl {
+		t.Fatalf("client sent %v, want GOAWAY(FLOW_CONTROL_ERROR)", f)
+	}
+}
