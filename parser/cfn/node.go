@@ -107,7 +107,10 @@ func (s LineSpan) Span() Span {
 }
 
 // Range returns the span as a diag.Range.
-func (s LineSpan) Range() diag.Range { return s.Span().Range() }
+func (s LineSpan) Range() diag.Range {
+	return diag.Range{Filename: fileName(s.file), Start: s.start.pos(),
+		End: diag.Pos{Line: int(s.start.line), Column: int(s.endCol), Byte: int(s.endBy)}}
+}
 
 // files are the names of the files spans are in, by number; 0 is "" (the
 // zero Span). Names are added, never removed: a process reads few distinct
