@@ -543,10 +543,6 @@ func (cc *cconn) start(ctx context.Context, st *cstream, timeout time.Duration) 
 	}
 	st.id = cc.nextID
 	cc.nextID += 2
-	if timeout > 0 {
-		st.deadline = time.Now().Add(timeout).UnixNano()
-		cc.armSweepLocked(st.deadline)
-	}
 	cc.streams[st.id] = st
 	cc.mu.Unlock()
 	st.sendWindow = cc.peerInit
@@ -554,6 +550,19 @@ func (cc *cconn) start(ctx context.Context, st *cstream, timeout time.Duration) 
 	err := cc.writeHeadersLocked(st.id, cc.hblock, !hasBody)
 	if !hasBody {
 		st.sentEnd = true
+	}
+	if timeout > 0 {
+		// Armed once req is read: the sweep delivers the timeout
+		// to the caller, who may reuse req at once (a detached
+		// request's is pooled with its reqState). A response that
+		// came meanwhile (a full buffer flushed the headers) needs
+		// none, and one held for its body has its own.
+		cc.mu.Lock()
+		if !st.gotResp {
+			st.deadline = time.Now().Add(timeout).UnixNano()
+			cc.armSweepLocked(st.deadline)
+		}
+		cc.mu.Unlock()
 	}
 	cc.wmu.Unlock()
 	if err != nil {
