@@ -285,6 +285,12 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 			arn = "arn:" + s.partition + ":lambda:" + s.region + ":" + s.account + ":function:" + name
 		case svc == "sns" || svc == "sqs":
 			arn = "arn:" + s.partition + ":" + svc + ":" + s.region + ":" + s.account + ":" + name
+		case svc == "logs":
+			// A log group's Arn attribute ends in ":*", as CloudFormation
+			// documents it.
+			arn = "arn:" + s.partition + ":logs:" + s.region + ":" + s.account + ":log-group:" + name + ":*"
+		case svc == "states":
+			arn = "arn:" + s.partition + ":states:" + s.region + ":" + s.account + ":stateMachine:" + name
 		default:
 			arn = "arn:" + s.partition + ":" + svc + ":" + s.region + ":" + s.account + ":" + res + "/" + name
 		}
