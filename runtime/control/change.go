@@ -1,9 +1,11 @@
 package control
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 )
@@ -18,9 +20,47 @@ import (
 // belongs to.
 type edit func(t *model.Template, a *model.RestAPI) (logLine, driftKey string, err error)
 
+// forgetIfReloaded drops what the plane made when the served template t
+// is not the one its last change loaded: the template was reloaded (or
+// nothing was changed yet), and the changes are gone with their version.
+// p.mu is held.
+func (p *Plane) forgetIfReloaded(t *model.Template) {
+	if t != p.ours {
+		clear(p.drift)
+		clear(p.v2ints)
+		clear(p.v2deps)
+	}
+}
+
+// addAPI serves t with API a added, and records line as a's drift and
+// now as its creation; p.mu is held.
+func (p *Plane) addAPI(t *model.Template, a *model.RestAPI, line string, now time.Time) (*model.Template, error) {
+	nt := *t
+	nt.APIs = append(slices.Clone(t.APIs), a)
+	slices.SortFunc(nt.APIs, func(x, y *model.RestAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
+	if _, err := p.gw.Load(&nt); err != nil {
+		return nil, badRequest("The change cannot be served: %v", err)
+	}
+	p.ours = &nt
+	p.drift[a.ID] = append(p.drift[a.ID], line)
+	p.created[a.ID+"/api"] = now
+	return &nt, nil
+}
+
 // change applies e to a copy of the API named by segment 1 and serves the
 // result, which it returns.
 func (rq *request) change(e edit) (*model.Template, *model.RestAPI, error) {
+	return rq.changeAPI(1, false, e)
+}
+
+// changeV2 is change for the HTTP API named by segment 2 (v2/apis/{id}).
+func (rq *request) changeV2(e edit) (*model.Template, *model.RestAPI, error) {
+	return rq.changeAPI(2, true, e)
+}
+
+// changeAPI is change for the API named by segment seg; httpOnly refuses
+// an API that is not an HTTP API.
+func (rq *request) changeAPI(seg int, httpOnly bool, e edit) (*model.Template, *model.RestAPI, error) {
 	p := rq.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -28,14 +68,10 @@ func (rq *request) change(e edit) (*model.Template, *model.RestAPI, error) {
 	if t == nil {
 		return nil, nil, notFound("No template is served")
 	}
-	if t != p.ours {
-		// The template was reloaded (or this is the first change): the
-		// changes made before are gone with the version they were in.
-		clear(p.drift)
-	}
-	old := t.API(rq.segs[1])
-	if old == nil {
-		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[1])
+	p.forgetIfReloaded(t)
+	old := t.API(rq.segs[seg])
+	if old == nil || httpOnly && !old.IsHTTP() {
+		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[seg])
 	}
 	nt := *t
 	nt.APIs = slices.Clone(t.APIs)

@@ -128,9 +128,7 @@ func createRestAPI(rq *request) (int, any, error) {
 		p.mu.Unlock()
 		return 0, nil, notFound("No template is served")
 	}
-	if t != p.ours {
-		clear(p.drift)
-	}
+	p.forgetIfReloaded(t)
 	now := p.opts.Now()
 	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)))
 	root := &model.Resource{ID: model.StableID(10, "control-plane-root", id), Path: "/"}
@@ -144,20 +142,14 @@ func createRestAPI(rq *request) (int, any, error) {
 	if body.EndpointConfiguration != nil {
 		a.EndpointTypes = body.EndpointConfiguration.Types
 	}
-	nt := *t
-	nt.APIs = append(slices.Clone(t.APIs), a)
-	slices.SortFunc(nt.APIs, func(x, y *model.RestAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
-	if _, err := p.gw.Load(&nt); err != nil {
-		p.mu.Unlock()
-		return 0, nil, badRequest("The change cannot be served: %v", err)
-	}
-	p.ours = &nt
 	line := "create-rest-api " + id + " " + strconv.Quote(body.Name)
-	p.drift[id] = append(p.drift[id], line)
-	p.created[id+"/api"] = now
+	nt, err := p.addAPI(t, a, line, now)
 	p.mu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
 	p.log.Info("control plane: "+line, "api", id, "drift", driftNote)
-	return http.StatusCreated, p.restAPIOf(&nt, a), nil
+	return http.StatusCreated, p.restAPIOf(nt, a), nil
 }
 
 type createResourceRequest struct {

@@ -20,45 +20,6 @@ import (
 // reload ends them. An integration waits in the plane until a route
 // targets it: the model keeps an integration in its route.
 
-// changeV2 is change for the HTTP API named by segment 2 (v2/apis/{id}).
-func (rq *request) changeV2(e edit) (*model.Template, *model.RestAPI, error) {
-	p := rq.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	t := p.gw.Template()
-	if t == nil {
-		return nil, nil, notFound("No template is served")
-	}
-	if t != p.ours {
-		clear(p.drift)
-		clear(p.v2ints)
-		clear(p.v2deps)
-	}
-	old := t.API(rq.segs[2])
-	if old == nil || !old.IsHTTP() {
-		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[2])
-	}
-	nt := *t
-	nt.APIs = slices.Clone(t.APIs)
-	na := *old
-	for i, a := range nt.APIs {
-		if a == old {
-			nt.APIs[i] = &na
-		}
-	}
-	line, key, err := e(&nt, &na)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := p.gw.Load(&nt); err != nil {
-		return nil, nil, badRequest("The change cannot be served: %v", err)
-	}
-	p.ours = &nt
-	p.drift[key] = append(p.drift[key], line)
-	p.log.Info("control plane: "+line, "api", na.ID, "drift", driftNote)
-	return &nt, &na, nil
-}
-
 type createAPIV2Request struct {
 	Name                      string  `json:"name"`
 	ProtocolType              string  `json:"protocolType"`
@@ -91,11 +52,7 @@ func createAPIV2(rq *request) (int, any, error) {
 		p.mu.Unlock()
 		return 0, nil, notFound("No template is served")
 	}
-	if t != p.ours {
-		clear(p.drift)
-		clear(p.v2ints)
-		clear(p.v2deps)
-	}
+	p.forgetIfReloaded(t)
 	now := p.opts.Now()
 	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)))
 	root := &model.Resource{ID: model.StableID(10, "control-plane-root", id), Path: "/"}
@@ -120,18 +77,12 @@ func createAPIV2(rq *request) (int, any, error) {
 		}
 		a.Stages = []*model.Stage{{Name: model.StageDefault, Implicit: true}}
 	}
-	nt := *t
-	nt.APIs = append(slices.Clone(t.APIs), a)
-	slices.SortFunc(nt.APIs, func(x, y *model.RestAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
-	if _, err := p.gw.Load(&nt); err != nil {
-		p.mu.Unlock()
-		return 0, nil, badRequest("The change cannot be served: %v", err)
-	}
-	p.ours = &nt
 	line := "create-api " + id + " " + strconv.Quote(body.Name)
-	p.drift[id] = append(p.drift[id], line)
-	p.created[id+"/api"] = now
+	_, err := p.addAPI(t, a, line, now)
 	p.mu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
 	p.log.Info("control plane: "+line, "api", id, "drift", driftNote)
 	return http.StatusCreated, p.apiV2Of(a), nil
 }
@@ -164,11 +115,7 @@ func deleteAPIV2(rq *request) (int, any, error) {
 	if _, err := p.gw.Load(&nt); err != nil {
 		return 0, nil, badRequest("The change cannot be served: %v", err)
 	}
-	if t != p.ours {
-		clear(p.drift)
-		clear(p.v2ints)
-		clear(p.v2deps)
-	}
+	p.forgetIfReloaded(t)
 	p.ours = &nt
 	delete(p.v2ints, a.ID)
 	line := "delete-api " + a.ID
