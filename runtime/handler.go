@@ -143,7 +143,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rs.aborted {
 		panic(http.ErrAbortHandler)
 	}
-	rs.r = nil
+	rs.r, rs.cw = nil, countingWriter{} // the pool keeps neither
 	statePool.Put(rs)
 }
 

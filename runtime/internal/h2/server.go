@@ -832,11 +832,7 @@ func (st *stream) ignoring() bool {
 // (RFC 9113 §5.1).
 func (c *conn) streamClosed(st *stream) {
 	c.wmu.Lock()
-	st.reset = true
-	st.sentRST.Store(true)
-	c.writeRSTStream(st.id, http2.ErrCodeStreamClosed)
-	c.dirty = true
-	c.wcond.Broadcast()
+	c.queueRST(st, http2.ErrCodeStreamClosed)
 	c.wmu.Unlock()
 	st.abort()
 	if st.body != nil {
@@ -1555,13 +1551,7 @@ func (c *conn) creditConn(n int64) {
 // PROTOCOL_ERROR rather than a drain that ends in NO_ERROR.
 func (c *conn) badContentLength(st *stream) {
 	c.wmu.Lock()
-	if !st.reset {
-		st.reset = true
-		st.sentRST.Store(true)
-		c.writeRSTStream(st.id, http2.ErrCodeProtocol)
-		c.dirty = true
-		c.wcond.Broadcast()
-	}
+	c.streamError(st, http2.ErrCodeProtocol)
 	c.wmu.Unlock()
 	st.body.closeWithError(errBadContentLength)
 	c.resetStream(st.id, http2.ErrCodeProtocol)
@@ -1612,6 +1602,12 @@ func (c *conn) streamError(st *stream, code http2.ErrCode) {
 	if st.reset || st.ended && st.settle.Load()&settleRemote != 0 {
 		return
 	}
+	c.queueRST(st, code)
+}
+
+// queueRST marks st reset and queues RST_STREAM(code) for the writer.
+// wmu is held.
+func (c *conn) queueRST(st *stream, code http2.ErrCode) {
 	st.reset = true
 	st.sentRST.Store(true)
 	c.writeRSTStream(st.id, code)
@@ -1627,11 +1623,7 @@ func (c *conn) writeRST(st *stream, code http2.ErrCode) {
 	if st.reset || st.ended {
 		return
 	}
-	st.reset = true
-	st.sentRST.Store(true)
-	c.writeRSTStream(st.id, code)
-	c.dirty = true
-	c.wcond.Broadcast()
+	c.queueRST(st, code)
 }
 
 // writeRSTAfterEnd asks a client to stop sending the body of a request
