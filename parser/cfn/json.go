@@ -62,7 +62,7 @@ type errGiveUp struct{}
 // readJSON returns the template's root node, or ok false when the general
 // path must read it.
 func (p *parser) readJSON() (root *Node, ok bool) {
-	if len(p.src) == 0 {
+	if len(p.src) == 0 || len(p.src) > maxReadBytes {
 		return nil, false
 	}
 	r := &jsonReader{p: p, src: p.src, line: 1, split: noSplit, fields: fieldStack(len(p.src))}
@@ -132,30 +132,46 @@ func lastToken(n *Node) *Node {
 	}
 }
 
-// space skips JSON whitespace, keeping the line count. The offset is a
-// local (a register) while it runs: pretty-printed templates are mostly
-// indentation.
+// space skips JSON whitespace, keeping the line count. About half the
+// calls find a token at once (before a colon or comma, after a bracket):
+// that test is inlined, the loop is not.
 func (r *jsonReader) space() {
+	if r.off < len(r.src) && r.src[r.off] > ' ' {
+		return
+	}
+	r.skipSpace()
+}
+
+// skipSpace is space's loop. The offset is a local (a register) while it
+// runs: pretty-printed templates are mostly indentation.
+func (r *jsonReader) skipSpace() {
 	src, off := r.src, r.off
 	for off < len(src) {
-		switch src[off] {
-		case ' ', '\t':
+		// Spaces first, then the token that ends the run: every byte of a
+		// token is above ' ', every other whitespace byte below it.
+		c := src[off]
+		if c == ' ' {
 			off++
-		case '\n':
+			continue
+		}
+		if c > ' ' {
+			break
+		}
+		if c == '\n' {
 			off++
 			r.line, r.lineStart, r.extra = r.line+1, off, 0
-		case '\r':
-			// CRLF is whitespace; a CR alone is a line break to the
-			// general path (YAML), which places what follows on the
-			// next line: leave that to it.
-			if off+1 >= len(src) || src[off+1] != '\n' {
-				giveUp()
-			}
-			off++
-		default:
-			r.off = off
-			return
+			continue
 		}
+		if c != '\t' && c != '\r' {
+			break
+		}
+		// CRLF is whitespace; a CR alone is a line break to the general
+		// path (YAML), which places what follows on the next line: leave
+		// that to it.
+		if c == '\r' && (off+1 >= len(src) || src[off+1] != '\n') {
+			giveUp()
+		}
+		off++
 	}
 	r.off = off
 }
@@ -169,12 +185,19 @@ func (r *jsonReader) column(off int) int {
 // span is where a token written at byte from (line:col) is: to its end
 // at byte to, w columns on (all on the line). The positions are those
 // the general path gives (parser.pos of line:col and line:col+w), made
-// without its table of lines.
+// without its table of lines. None of them saturates (maxReadBytes).
 func (r *jsonReader) span(line, col, from, w, to int) Span {
 	return Span{file: r.p.fileName(),
-		start: spanPos{line: int32of(line), col: int32of(col), byte: int32of(from)},
-		end:   spanPos{line: int32of(line), col: int32of(col + w), byte: int32of(to)}}
+		start: spanPos{line: int32(line), col: int32(col), byte: int32(from)},
+		end:   spanPos{line: int32(line), col: int32(col + w), byte: int32(to)}}
 }
+
+// maxReadBytes bounds what the JSON and YAML readers read, so that the
+// positions they give fit a Span's int32s as they are, without
+// saturating: no line, column, byte offset or width in a template is more
+// than its length plus a few. Longer templates (cfnrun reads up to
+// 8 MiB) take the general path.
+const maxReadBytes = 1 << 30
 
 // strSpan is the span of the string token from byte from (line:col) to
 // r.off, whose value is v: its width is the value's, plus the quotes, as

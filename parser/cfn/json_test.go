@@ -75,6 +75,7 @@ func TestJSONReaderMatchesYAML(t *testing.T) {
 		"multi-line": "{\"A\": [\n  {\"B\": \"x\"},\n  \"y\"\n],\n\"C\": {\n}\n}",
 		"zero":       `{"A": 0, "B": -0, "C": 0.0, "D": 9223372036854775807}`,
 		"empty key":  `{"": ""}`,
+		"tabs":       "{\t\"A\"\t:\t[1,\t2 ,\t\t3]\t,\r\n\t \"B\":{\"C\" : \"x\"}  }\t\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -114,6 +115,9 @@ func TestJSONReaderMatchesYAML(t *testing.T) {
 		"c1 control":           "{\"A\": \"\u0085\u0086\"}",
 		"unquoted key":         `{A: 1}`,
 		"after root":           `{"A": 1} x`,
+		"lone CR":              "{\"A\": 1,\r\"B\": 2}",
+		"control in space":     "{\"A\":\x0b1}",
+		"form feed":            "{\"A\": 1,\f\"B\": 2}",
 	} {
 		t.Run("general/"+name, func(t *testing.T) {
 			if both(t, []byte(src)) {

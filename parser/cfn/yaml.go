@@ -54,7 +54,7 @@ type yamlReader struct {
 // readYAML returns the template's root node, or ok false when the general
 // path must read it.
 func (p *parser) readYAML() (root *Node, ok bool) {
-	if len(p.src) == 0 {
+	if len(p.src) == 0 || len(p.src) > maxReadBytes {
 		return nil, false
 	}
 	wide, plain := plainTextLines(p.src)
@@ -251,11 +251,12 @@ func (r *yamlReader) span(line, col, from, w int) Span {
 	return r.spanTo(line, col, from, w, to)
 }
 
-// spanTo is span when the end's byte, to, is known.
+// spanTo is span when the end's byte, to, is known. None of the
+// positions saturates (maxReadBytes).
 func (r *yamlReader) spanTo(line, col, from, w, to int) Span {
 	return Span{file: r.p.fileName(),
-		start: spanPos{line: int32of(line), col: int32of(col), byte: int32of(from)},
-		end:   spanPos{line: int32of(line), col: int32of(col + w), byte: int32of(to)}}
+		start: spanPos{line: int32(line), col: int32(col), byte: int32(from)},
+		end:   spanPos{line: int32(line), col: int32(col + w), byte: int32(to)}}
 }
 
 // scalarSpan is the span of scalar v written at byte from (line:col), as
