@@ -10,6 +10,10 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+
+	// Before the other initialisers allocate: the heap moves to a huge
+	// page (see the package).
+	_ "github.com/cfnrun/cfnrun/internal/earlyheap"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

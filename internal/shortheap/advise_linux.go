@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"syscall"
 	"unsafe"
+
+	"github.com/cfnrun/cfnrun/internal/earlyheap"
 )
 
 const (
@@ -26,8 +28,16 @@ const (
 // MADV_COLLAPSE (one copy of what is in them; kernels before 6.1 refuse,
 // which is ignored). Every whole 2 MiB range not yet touched is faulted in
 // as one huge page when first used.
+//
+// internal/earlyheap advised a range of that chunk before the inits ran,
+// which split the heap's mapping in two: the part below it, where the
+// runtime's own start wrote, is taken as well, as it was before.
 func adviseHuge(lo, hi uintptr) bool {
-	beg := (max(mappingStart(lo), lo-(hi-lo)) + hugePage - 1) &^ (hugePage - 1)
+	start := mappingStart(lo)
+	if elo, _ := earlyheap.Range(); elo != 0 && elo < lo {
+		start = min(start, mappingStart(elo-1))
+	}
+	beg := (max(start, lo-(hi-lo)) + hugePage - 1) &^ (hugePage - 1)
 	end := hi &^ (hugePage - 1)
 	if end <= beg {
 		return false

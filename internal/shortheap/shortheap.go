@@ -41,6 +41,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/cfnrun/cfnrun/internal/earlyheap"
 )
 
 // hugePage is the transparent huge page size on amd64 and arm64 Linux.
@@ -90,8 +92,10 @@ func prepare(n int) bool {
 	// Off until the heap reaches the limit, then the default again. A
 	// finalizer runs after the first collection that finds its object
 	// unreachable, and the first collection comes when the heap reaches
-	// the limit.
-	debug.SetMemoryLimit(int64(limit))
+	// the limit. The heap internal/earlyheap holds (never written) counts
+	// against the limit as heap in use: it is added, so the collector
+	// comes when the command's own heap reaches n.
+	debug.SetMemoryLimit(int64(limit + earlyheap.Held()))
 	restore := new(sentinel)
 	runtime.SetFinalizer(restore, func(*sentinel) {
 		debug.SetGCPercent(percent)
