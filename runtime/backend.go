@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -47,8 +48,15 @@ type backendGroup struct {
 	h2     bool   // ConnectionType HTTP2
 	// h2cState: 0 not probed, 1 speaks h2c, 2 HTTP/1.1 only.
 	h2cState atomic.Int32
-	probeMu  sync.Mutex
-	client   *h2.Client // h2c, unless Config.StockHTTP2
+	// reprobeAt (Unix nanoseconds) is set when the state is 2 only
+	// because the probe got no answer in time (a loaded machine or a
+	// backend still starting, more often than an HTTP/1.1 server that
+	// stays silent at the HTTP/2 preface): the first request after it
+	// probes again, in the background. 0: the state is final.
+	reprobeAt atomic.Int64
+	reprobing atomic.Bool
+	probeMu   sync.Mutex
+	client    *h2.Client // h2c, unless Config.StockHTTP2
 }
 
 func newBackends(cfg Config) *backends {
@@ -179,7 +187,9 @@ func (b *backends) group(scheme, host string, useH2 bool) *backendGroup {
 // integration asked for HTTP2 (then h2 by ALPN for https, h2c for http);
 // the response's Proto says which was used. For ConnectionType HTTP2 over
 // cleartext, the first request probes whether the backend speaks h2c; one
-// that does not gets HTTP/1.1 from then on, logged once.
+// that does not gets HTTP/1.1 from then on, logged once. One that did not
+// answer the probe in time gets HTTP/1.1 until a later probe, made in the
+// background every reprobeAfter, hears it (reprobe).
 func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 	switch {
 	case g.scheme == "https" && g.h2:
@@ -195,6 +205,7 @@ func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if st == 2 {
+		g.reprobe(req.URL.Host)
 		return g.b.h1.RoundTrip(req)
 	}
 	if g.client != nil {
@@ -244,43 +255,118 @@ func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
 	}
 	to, _ := g.b.mapped(addr)
 	st := int32(1)
+	silent := false
 	if !g.b.cfg.MapAllH2C || to != g.b.cfg.MapAll {
 		var err error
-		if st, err = g.speaksH2C(ctx, addr); err != nil {
+		if st, silent, err = g.speaksH2C(ctx, addr); err != nil {
 			return 0, err
 		}
 	}
-	g.h2cState.Store(st)
-	if st == 2 {
+	g.learned(st, silent, to)
+	return st, nil
+}
+
+// learned records a probe's outcome and logs it: a silent probe's HTTP/1.1
+// is tentative (reprobeAt), a definite one final.
+func (g *backendGroup) learned(st int32, silent bool, to string) {
+	switch {
+	case silent:
+		g.reprobeAt.Store(time.Now().Add(reprobeAfter()).UnixNano())
+		if g.h2cState.Swap(2) != 2 {
+			g.b.log.Warn("backend did not answer the HTTP/2 (h2c) probe in time; using HTTP/1.1 for it until a later probe does",
+				slog.String("backend", g.host), slog.String("addr", to), slog.Duration("timeout", probeTimeout()))
+		}
+	case st == 2:
+		g.reprobeAt.Store(0)
+		g.h2cState.Store(2)
 		g.b.log.Warn("backend does not speak HTTP/2 (h2c); using HTTP/1.1 for it from now on",
 			slog.String("backend", g.host), slog.String("addr", to))
-	} else {
+	default:
+		g.reprobeAt.Store(0)
+		g.h2cState.Store(1)
 		g.b.log.Info("backend speaks HTTP/2 (h2c)", slog.String("backend", g.host), slog.String("addr", to))
 	}
-	return st, nil
+}
+
+// reprobe probes again, in the background, a backend whose HTTP/1.1 is
+// tentative once reprobeAt has passed; the request that calls it goes on
+// over HTTP/1.1 without waiting.
+func (g *backendGroup) reprobe(addr string) {
+	at := g.reprobeAt.Load()
+	if at == 0 || time.Now().UnixNano() < at || !g.reprobing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer g.reprobing.Store(false)
+		g.probeMu.Lock()
+		defer g.probeMu.Unlock()
+		if g.reprobeAt.Load() == 0 {
+			return // learned meanwhile
+		}
+		if !strings.Contains(addr, ":") {
+			addr += ":80"
+		}
+		to, _ := g.b.mapped(addr)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*probeTimeout())
+		defer cancel()
+		st, silent, err := g.speaksH2C(ctx, addr)
+		if err != nil {
+			silent = true // not reachable now: ask again later
+		}
+		g.learned(st, silent, to)
+	}()
+}
+
+// probeTimeout bounds the wait for a backend's answer to the h2c probe;
+// reprobeAfter is how long a backend that gave none is spoken to in
+// HTTP/1.1 before it is probed again. Tests shorten them (testProbeTimes).
+func probeTimeout() time.Duration { return durationOr(&testProbeTimes[0], 2*time.Second) }
+func reprobeAfter() time.Duration { return durationOr(&testProbeTimes[1], 10*time.Second) }
+
+// testProbeTimes, when not zero, replace probeTimeout and reprobeAfter
+// (nanoseconds).
+var testProbeTimes [2]atomic.Int64
+
+func durationOr(v *atomic.Int64, d time.Duration) time.Duration {
+	if n := v.Load(); n != 0 {
+		return time.Duration(n)
+	}
+	return d
 }
 
 // speaksH2C connects once and sends the HTTP/2 preface and an empty
 // SETTINGS frame: an h2c server answers with its SETTINGS frame (1);
-// anything else (an HTTP/1.1 error, a close, silence) means HTTP/1.1 (2).
-func (g *backendGroup) speaksH2C(ctx context.Context, addr string) (int32, error) {
+// anything else (an HTTP/1.1 error, a close) means HTTP/1.1 (2). Silence
+// until probeTimeout also means HTTP/1.1, but only for now (silent): an
+// HTTP/1.1 server answers the preface's request line at once (400 or
+// 505), while an h2c server on a loaded machine may take longer.
+func (g *backendGroup) speaksH2C(ctx context.Context, addr string) (st int32, silent bool, err error) {
 	c, err := g.b.dial(ctx, "tcp", addr)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(2 * time.Second))
+	c.SetDeadline(time.Now().Add(probeTimeout()))
 	var settings [9]byte
 	settings[3] = 0x4 // SETTINGS, empty, stream 0
 	msg := append(append([]byte{}, h2Preface...), settings[:]...)
-	st := int32(2)
-	if _, err := c.Write(msg); err == nil {
-		var hdr [9]byte
-		if _, err := io.ReadFull(c, hdr[:]); err == nil && hdr[3] == 0x4 && bytes.Equal(hdr[5:9], []byte{0, 0, 0, 0}) {
-			st = 1
-		}
+	if _, err := c.Write(msg); err != nil {
+		return 2, isTimeout(err), nil
 	}
-	return st, nil
+	var hdr [9]byte
+	n, err := io.ReadFull(c, hdr[:])
+	switch {
+	case err == nil && hdr[3] == 0x4 && bytes.Equal(hdr[5:9], []byte{0, 0, 0, 0}):
+		return 1, false, nil
+	case n == 0 && isTimeout(err):
+		return 2, true, nil
+	}
+	return 2, false, nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // backendConns is how many connections an h2c backend's requests are
