@@ -120,7 +120,7 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 			macro = true
 			continue
 		}
-		pr := obj.props[f.Key]
+		pr := obj.prop(f.Key)
 		if pr == nil {
 			if !isExtension(obj.name, f.Key) {
 				w.unknownProperty(f, obj, top)

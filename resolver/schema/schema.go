@@ -258,7 +258,7 @@ func (w *walker) serviceTypes(prefix string) []string {
 // Caller holds mu.
 func (c *Checker) siblingWith(typ, key string) string {
 	for _, s := range siblingTypes(typ, cfnspec.Has) {
-		if o := c.b.resource(s); o != nil && o.props[key] != nil {
+		if o := c.b.resource(s); o != nil && o.prop(key) != nil {
 			return s
 		}
 	}

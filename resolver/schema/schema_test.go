@@ -542,3 +542,47 @@ func TestSAMWithoutTransform(t *testing.T) {
 		t.Errorf("without the transform: %s", render(ds))
 	}
 }
+
+// TestPropIndex holds object.prop to the props map on every object of
+// every resource type: each name is found, and names that differ from one
+// by a byte, a length or a case are not.
+func TestPropIndex(t *testing.T) {
+	b := newBuilder()
+	seen := map[*object]bool{}
+	var check func(o *object)
+	check = func(o *object) {
+		if o == nil || seen[o] {
+			return
+		}
+		seen[o] = true
+		if len(o.slots) < 2*len(o.props) {
+			t.Fatalf("%s: %d slots for %d properties", o.name, len(o.slots), len(o.props))
+		}
+		for name, p := range o.props {
+			if got := o.prop(name); got != p {
+				t.Fatalf("%s: prop(%q) = %p, want %p", o.name, name, got, p)
+			}
+			for _, other := range []string{name + "x", name[:len(name)-1], strings.ToLower(name), "x" + name, name[:len(name)/2] + "_" + name[len(name)/2+1:]} {
+				if got, want := o.prop(other), o.props[other]; got != want {
+					t.Fatalf("%s: prop(%q) = %p, want %p", o.name, other, got, want)
+				}
+			}
+			for s := p.shape; s != nil; s = s.elem {
+				check(s.obj)
+				for _, a := range s.alts {
+					check(a.obj)
+				}
+			}
+		}
+		if got := o.prop(""); got != o.props[""] {
+			t.Fatalf("%s: prop(\"\") = %p", o.name, got)
+		}
+	}
+	for _, typ := range cfnspec.Names() {
+		check(b.resource(typ))
+	}
+	check(b.tagObject())
+	if len(seen) < 1000 {
+		t.Fatalf("only %d objects checked", len(seen))
+	}
+}

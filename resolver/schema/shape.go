@@ -51,6 +51,58 @@ type object struct {
 	// sam is true for AWS::Serverless::* types: nested required
 	// properties are not enforced and scalars are lax.
 	sam bool
+	// slots find props by name (prop) for the check, which asks once
+	// for every key of every resource and nested object: open addressing
+	// on a hash of the name's length and three of its bytes, at most half
+	// full. Built by index once props is complete.
+	slots []propSlot
+}
+
+type propSlot struct {
+	name string
+	p    *prop // nil: a free slot
+}
+
+// propHash mixes a name's length and its first, middle and last bytes:
+// enough to tell a type's property names apart in most cases, without
+// reading the whole name as the map's hash does. A collision only costs a
+// probe.
+func propHash(name string) uint {
+	h := uint(len(name))
+	if len(name) > 0 {
+		h = h*131 + uint(name[0])
+		h = h*131 + uint(name[len(name)/2])
+		h = h*131 + uint(name[len(name)-1])
+	}
+	return h ^ h>>9
+}
+
+// index builds o.slots from o.props.
+func (o *object) index() {
+	size := 4
+	for size < 2*len(o.props) {
+		size *= 2
+	}
+	o.slots = make([]propSlot, size)
+	mask := uint(size - 1)
+	for name, p := range o.props {
+		i := propHash(name) & mask
+		for o.slots[i].p != nil {
+			i = (i + 1) & mask
+		}
+		o.slots[i] = propSlot{name, p}
+	}
+}
+
+// prop returns the property named name, or nil: o.props[name].
+func (o *object) prop(name string) *prop {
+	mask := uint(len(o.slots) - 1)
+	for i := propHash(name) & mask; ; i = (i + 1) & mask {
+		sl := &o.slots[i]
+		if sl.p == nil || sl.name == name {
+			return sl.p
+		}
+	}
 }
 
 type prop struct {
@@ -186,6 +238,7 @@ func (b *builder) addProps(o *object) {
 			o.required = append(o.required, n)
 		}
 	}
+	o.index()
 }
 
 // tagObject is CloudFormation's tag: Key is required; an empty or missing
@@ -194,6 +247,7 @@ func (b *builder) tagObject() *object {
 	if b.tag == nil {
 		b.tag = &object{name: "Tag", names: []string{"Key", "Value"}, required: []string{"Key"},
 			props: map[string]*prop{"Key": {shape: &shape{kind: kString}, required: true}, "Value": {shape: &shape{kind: kString}}}}
+		b.tag.index()
 	}
 	return b.tag
 }
