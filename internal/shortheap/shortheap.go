@@ -18,7 +18,8 @@
 //     places the command's objects in those pages.
 //     Ranges of the first heap chunk that package initialisation has
 //     already touched are collapsed into huge pages as well (MADV_COLLAPSE,
-//     Linux 6.1 and later). Nothing is asked when transparent huge pages
+//     Linux 6.1 and later), unless internal/earlyheap moved the heap to a
+//     huge page before those initialisers ran (see adviseHuge). Nothing is asked when transparent huge pages
 //     are off on the system ("never") or when GODEBUG has disablethp=1
 //     (the Go runtime's own switch to keep the heap out of huge pages).
 //     The cost is resident memory: up to 2 MiB more per range than the

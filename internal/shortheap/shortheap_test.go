@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/cfnrun/cfnrun/internal/earlyheap"
 )
 
 // Prepare changes process-wide settings, so it runs in a child process:
@@ -48,9 +50,12 @@ var early []byte
 // Prepare is asked for more than the largest stack growStack makes (the
 // block and its collection) and must still give huge pages. Otherwise the
 // 2 MiB range holding an object written before Prepare must be a huge
-// page once it returns (collapsed), where the kernel can do it.
+// page once it returns, where the kernel can do it: collapsed by Prepare,
+// or where internal/earlyheap moved the heap, a huge page from its first
+// write on.
 func child(mode string) error {
 	var ms runtime.MemStats
+	fallbackBefore := vmstat("thp_fault_fallback")
 	early = make([]byte, 64<<10)
 	for i := range early {
 		early[i] = 1
@@ -84,9 +89,14 @@ func child(mode string) error {
 		}
 		return nil
 	}
-	if mode == "default" && advised && collapseAvailable() {
+	at := uintptr(unsafe.Pointer(&early[0]))
+	if lo, hi := earlyheap.Range(); mode == "default" && advised && lo <= at && at < hi {
 		// Unless the kernel had no huge page to give (fragmented memory).
-		if kb := hugeKBAt(uintptr(unsafe.Pointer(&early[0]))); kb < 2<<10 && vmstat("thp_collapse_alloc_failed") == failedBefore {
+		if kb := hugeKBAt(at); kb < 2<<10 && vmstat("thp_fault_fallback") == fallbackBefore {
+			return fmt.Errorf("the mapping holding an object written before Prepare, in internal/earlyheap's range, has %d KiB in huge pages, want 2 MiB", kb)
+		}
+	} else if mode == "default" && advised && lo == 0 && collapseAvailable() {
+		if kb := hugeKBAt(at); kb < 2<<10 && vmstat("thp_collapse_alloc_failed") == failedBefore {
 			return fmt.Errorf("the mapping holding an object written before Prepare has %d KiB in huge pages, want its 2 MiB range collapsed", kb)
 		}
 	}
