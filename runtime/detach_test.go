@@ -103,6 +103,20 @@ func TestDetachedProxyStress(t *testing.T) {
 	b.method("/late", "GET", late)
 	gw := start(t, b.build(), func(c *Config) { c.NoThrottle = true })
 
+	// The stress is of the detached h2c path, so the backend must first
+	// be known to speak h2c: on a loaded machine (-cpu 1 beside CPU hogs)
+	// its probe may get no answer in time, and the backend is spoken to
+	// in HTTP/1.1 until a later probe, which a request starts, hears it
+	// (backendGroup.reprobe).
+	warm := h2cClient(t)
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(gw.logs.String(), "backend speaks HTTP/2 (h2c)"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the backend was never heard to speak h2c:\n%s", gw.logs.String())
+		}
+		detachOne(warm, "http://"+gw.http, "small", "warm")
+		time.Sleep(50 * time.Millisecond)
+	}
+
 	kinds := []string{"small", "small", "small", "small", "split", "slowbody", "stream", "large", "status", "reset", "resetmid", "resetlate", "late"}
 	clients := []struct {
 		name string
