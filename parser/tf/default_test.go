@@ -77,6 +77,14 @@ func TestEvalDefaultMatchesSerial(t *testing.T) {
 			if !got.RawEquals(want) || fmt.Sprint(gds) != fmt.Sprint(wds) {
 				t.Fatalf("case %d (instrumented %v): evalDefault gives %#v, %v; hcl gives %#v, %v\n%s", c, instrumented, got, gds, want, wds, b.String())
 			}
+			// Evaluated whole (a default below defaultSplitMin): the
+			// literal items are answered as hcl answers them too.
+			defaultSplitMin = 1 << 30
+			got, gds = evalDefault(parse())
+			defaultSplitMin = 2
+			if !got.RawEquals(want) || fmt.Sprint(gds) != fmt.Sprint(wds) {
+				t.Fatalf("case %d (instrumented %v, whole): evalDefault gives %#v, %v; hcl gives %#v, %v\n%s", c, instrumented, got, gds, want, wds, b.String())
+			}
 			_, ok := splitDefault(parse().(*hclsyntax.ObjectConsExpr))
 			if ok != plain {
 				t.Fatalf("case %d (instrumented %v): split %v, want %v\n%s", c, instrumented, ok, plain, b.String())

@@ -456,6 +456,33 @@ func knownValue(e hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
 	return cty.NilVal, false
 }
 
+// literalTemplate is e.Value(ctx) for a template whose parts are all
+// literal strings ("NONE", "HTTP_PROXY"): their text joined, as
+// cty.StringVal makes it; the one part's own value when there is one (the
+// parser made it with cty.StringVal: NFC already). hcl's TemplateExpr
+// writes the parts into a buffer, normalises the result to NFC and refines
+// it as not null (which leaves a known value as it is), with three
+// allocations. False for any other template.
+func literalTemplate(e *hclsyntax.TemplateExpr) (cty.Value, bool) {
+	for _, p := range e.Parts {
+		lit, ok := p.(*hclsyntax.LiteralValueExpr)
+		if !ok || lit.Val.Type() != cty.String || lit.Val.IsMarked() || !lit.Val.IsKnown() || lit.Val.IsNull() {
+			return cty.NilVal, false
+		}
+	}
+	switch len(e.Parts) {
+	case 0:
+		return cty.StringVal(""), true
+	case 1:
+		return e.Parts[0].(*hclsyntax.LiteralValueExpr).Val, true
+	}
+	var b strings.Builder
+	for _, p := range e.Parts {
+		b.WriteString(p.(*hclsyntax.LiteralValueExpr).Val.AsString())
+	}
+	return stringVal(b.String()), true
+}
+
 // traverseKnown is tr.TraverseAbs(ctx) (what a reference such as
 // each.value.id or aws_api_gateway_rest_api.api.id evaluates to) when ctx
 // or a parent holds tr's root (looked up as hcl does: the nearest context

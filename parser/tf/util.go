@@ -200,20 +200,25 @@ func displayString(v cty.Value) string {
 	if v == cty.NilVal || v.IsNull() {
 		return ""
 	}
+	// encodeJSON writes what cty's json.Marshal writes, without its
+	// allocations per value (a 200-route default: 4% of validate's
+	// instructions); on one goroutine: showDefaults runs this beside the
+	// evaluation already. It writes only values wholly known and without
+	// marks, so it goes first: the look at whether v is wholly known and
+	// the deep unmarking below walk all of v (the unmarking rebuilding
+	// every collection), and are for what it leaves.
+	if !v.Type().IsPrimitiveType() {
+		e := jsonEncoder{}
+		if b, err := e.encode(nil, v, v.Type()); err == nil {
+			return unsafe.String(unsafe.SliceData(b), len(b)) // b is the string's alone
+		}
+	}
 	if !v.IsWhollyKnown() {
 		return "(known after apply)"
 	}
 	v, _ = v.UnmarkDeep()
 	if v.Type().IsPrimitiveType() {
 		return ctyString(v)
-	}
-	// encodeJSON writes what cty's json.Marshal writes, without its
-	// allocations per value (a 200-route default: 4% of validate's
-	// instructions); on one goroutine: showDefaults runs this beside the
-	// evaluation already.
-	e := jsonEncoder{}
-	if b, err := e.encode(nil, v, v.Type()); err == nil {
-		return unsafe.String(unsafe.SliceData(b), len(b)) // b is the string's alone
 	}
 	b, err := ctyjson.Marshal(v, v.Type())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -288,10 +289,32 @@ func convertVariable(val cty.Value, want cty.Type) (cty.Value, error) {
 			}
 		}
 		if same {
-			return cty.MapVal(val.AsValueMap()), nil
+			return objectAsMap(val), nil
 		}
 	}
 	return convert.Convert(val, want)
+}
+
+// objectAsMap is cty.MapVal(obj.AsValueMap()) for a known, non-null object
+// with attributes, none of them marked and all of one type. AsValueMap
+// goes through the element iterator (the names sorted, each made a cty
+// string, normalised to NFC, and read with GetAttr, which normalises it
+// again) and MapVal normalises each key once more; an object's attribute
+// names are NFC already (cty normalises them when it makes the type), so
+// the map is the object's internal values under the same names, of the
+// type MapVal gives it (a map of one attribute's type).
+func objectAsMap(obj cty.Value) cty.Value {
+	m, ok := (*ctyValue)(unsafe.Pointer(&obj)).v.(map[string]any)
+	if !ctyLayoutOK.Get() || !ok {
+		return cty.MapVal(obj.AsValueMap())
+	}
+	var ety cty.Type
+	for _, t := range obj.Type().AttributeTypes() {
+		ety = t
+		break
+	}
+	out := ctyValue{ty: cty.Map(ety), v: maps.Clone(m)}
+	return *(*cty.Value)(unsafe.Pointer(&out))
 }
 
 // attrsMarked reports whether obj or one of its attributes is marked:
@@ -303,8 +326,10 @@ func attrsMarked(obj cty.Value) bool {
 	if obj.IsMarked() {
 		return true
 	}
-	for it := obj.ElementIterator(); it.Next(); {
-		if _, v := it.Element(); v.IsMarked() {
+	// Each attribute read in place (objectAttr): the element iterator
+	// sorts the names and makes each a cty string, normalised to NFC.
+	for name := range obj.Type().AttributeTypes() {
+		if objectAttr(obj, name).IsMarked() {
 			return true
 		}
 	}
@@ -333,6 +358,12 @@ func plainType(t cty.Type) bool {
 }
 
 func (mi *modInst) checkValidations(v *variable) {
+	// Without validation rules there is nothing to check: the look at
+	// whether the value is wholly known walks all of it (a map of 200
+	// routes: its keys sorted, each attribute name normalised).
+	if len(v.validations) == 0 {
+		return
+	}
 	val := mi.vars[v.name]
 	if !val.IsWhollyKnown() {
 		return
@@ -373,12 +404,20 @@ var defaultSplitMin = 128
 // different (with a duplicate key or a non-ASCII one, which key wins is
 // hcl's business). Anything else, or an item that is not plain
 // (plainDefault: no function call, for expression or binary operator,
-// nothing that charges the budget), is evaluated whole, as before.
+// nothing that charges the budget), is evaluated whole, as before. A
+// smaller constructor of literal items is literalItems' object.
 func evalDefault(def hcl.Expression) (cty.Value, hcl.Diagnostics) {
-	if obj, ok := def.(*hclsyntax.ObjectConsExpr); ok && len(obj.Items) >= defaultSplitMin && runtime.GOMAXPROCS(0) >= 2 {
+	obj, ok := def.(*hclsyntax.ObjectConsExpr)
+	if !ok || len(obj.Items) == 0 {
+		return def.Value(nil)
+	}
+	if len(obj.Items) >= defaultSplitMin && runtime.GOMAXPROCS(0) >= 2 {
 		if v, ok := splitDefault(obj); ok {
 			return v, nil
 		}
+	} else if m, ok := literalItems(obj.Items); ok {
+		var ob objectBuilder // literalItems' names are ASCII
+		return ob.objectVal(m), nil
 	}
 	return def.Value(nil)
 }
@@ -387,6 +426,9 @@ func evalDefault(def hcl.Expression) (cty.Value, hcl.Diagnostics) {
 // default is to be evaluated whole.
 func splitDefault(obj *hclsyntax.ObjectConsExpr) (cty.Value, bool) {
 	half := func(items []hclsyntax.ObjectConsItem) (map[string]cty.Value, bool) {
+		if m, ok := literalItems(items); ok {
+			return m, true
+		}
 		for _, it := range items {
 			if !plainDefault(it.KeyExpr) || !plainDefault(it.ValueExpr) {
 				return nil, false
@@ -427,7 +469,101 @@ func splitDefault(obj *hclsyntax.ObjectConsExpr) (cty.Value, bool) {
 		}
 		first[k] = v
 	}
-	return cty.ObjectVal(first), true
+	// The names are ASCII (half): objectVal makes what cty.ObjectVal
+	// makes, without normalising each name twice.
+	var ob objectBuilder
+	return ob.objectVal(first), true
+}
+
+// literalItems is the attributes of an object constructor of items
+// (hcl's ObjectConsExpr.Value, as a map) when each key is a bare name or
+// a quoted string without interpolations, ASCII and not repeated, and
+// each value is literalValue's; false otherwise (the caller evaluates
+// them with hcl). A map of routes is such a constructor: hcl makes each
+// key a cty string, normalised to NFC, each string value in a buffer,
+// normalised, refined as not null, and each route object through
+// cty.ObjectVal (its names normalised again, three maps); here the
+// strings are the parser's and the routes' objects of one shape share
+// their type (objectBuilder).
+func literalItems(items []hclsyntax.ObjectConsItem) (map[string]cty.Value, bool) {
+	var ob objectBuilder
+	m := make(map[string]cty.Value, len(items))
+	for _, it := range items {
+		k, ok := literalKey(it.KeyExpr)
+		if !ok {
+			return nil, false
+		}
+		if _, dup := m[k]; dup {
+			return nil, false
+		}
+		v, ok := literalValue(it.ValueExpr, &ob)
+		if !ok {
+			return nil, false
+		}
+		m[k] = v
+	}
+	return m, true
+}
+
+// literalKey is the string an object constructor's key evaluates to when
+// it is a bare name (ObjectConsKeyExpr's literal name) or a template of
+// literal parts, and ASCII; false otherwise.
+func literalKey(e hclsyntax.Expression) (string, bool) {
+	ke, ok := e.(*hclsyntax.ObjectConsKeyExpr)
+	if !ok {
+		return "", false
+	}
+	var k string
+	switch w := ke.Wrapped.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		if ke.ForceNonLiteral || len(w.Traversal) != 1 {
+			return "", false
+		}
+		k = w.Traversal.RootName()
+	case *hclsyntax.TemplateExpr:
+		v, ok := literalTemplate(w)
+		if !ok {
+			return "", false
+		}
+		k = v.AsString()
+	default:
+		return "", false
+	}
+	return k, isASCII(k)
+}
+
+// literalValue is e.Value(nil) for a literal, a template of literal parts,
+// or an object constructor of literalItems' items (made by ob); false for
+// anything else.
+func literalValue(e hclsyntax.Expression, ob *objectBuilder) (cty.Value, bool) {
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateExpr:
+		return literalTemplate(e)
+	case *hclsyntax.ObjectConsExpr:
+		if len(e.Items) == 0 {
+			return cty.NilVal, false
+		}
+		attrs := make(map[string]cty.Value, len(e.Items))
+		for _, it := range e.Items {
+			k, ok := literalKey(it.KeyExpr)
+			if !ok {
+				return cty.NilVal, false
+			}
+			if _, dup := attrs[k]; dup {
+				return cty.NilVal, false
+			}
+			// Nested objects are of other shapes: their own builder.
+			v, ok := literalValue(it.ValueExpr, &objectBuilder{})
+			if !ok {
+				return cty.NilVal, false
+			}
+			attrs[k] = v
+		}
+		return ob.objectVal(attrs), true
+	}
+	return cty.NilVal, false
 }
 
 // plainDefault reports whether e is made only of object and tuple
