@@ -452,6 +452,8 @@ func knownValue(e hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
 		return v, true
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val, true
+	case *hclsyntax.TemplateExpr:
+		return literalTemplate(e)
 	}
 	return cty.NilVal, false
 }

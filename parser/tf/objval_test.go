@@ -386,3 +386,62 @@ func TestExportValMatchesObjectVal(t *testing.T) {
 		t.Errorf("exportVal answered %d of 2000 objects: the builder's type is not reused", answered)
 	}
 }
+
+// TestLiteralTemplateMatchesHCL: knownValue answers a template of literal
+// parts with what hcl's TemplateExpr gives, and leaves every other
+// template to hcl.
+func TestLiteralTemplateMatchesHCL(t *testing.T) {
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(map[string]cty.Value{"x": cty.StringVal("v")})}}
+	answer := []string{`"NONE"`, `""`, `"caf\u00e9"`, "\"cafe\u0301\"", "\"e\u0301\u0301\"", `"a$${b}"`, `"%%{x}"`, `"a\nb"`, `"\u00e9e\u0301"`,
+		"<<EOT\nabc\nEOT\n", "<<-EOT\n  a\n  b$${x}\n  EOT\n", "<<EOT\ncafe\u0301\nx\u0301\nEOT\n", `"\\"`}
+	leave := []string{`"${var.x}"`, `"a${var.x}"`, `"a${"b"}"`, `"${1}"`, `"a%{if true}b%{endif}"`, `"${null}"`}
+	for _, srcs := range [][]string{answer, leave} {
+		for _, src := range srcs {
+			e, ds := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
+			if ds.HasErrors() {
+				t.Fatalf("%s: %v", src, ds)
+			}
+			got, ok := knownValue(e, ctx)
+			if ok != (&srcs[0] == &answer[0]) {
+				t.Errorf("%s: knownValue answered %v", src, ok)
+			}
+			if !ok {
+				continue
+			}
+			want, ds := e.Value(ctx)
+			if len(ds) > 0 || !got.RawEquals(want) || got.GoString() != want.GoString() {
+				t.Errorf("%s: knownValue gives %#v; hcl gives %#v, %v", src, got, want, ds)
+			}
+		}
+	}
+	// The parser joins literal parts; a template built of several (a
+	// combining mark in the second joins the first's last letter) is
+	// answered as hcl answers it, and one with a part that is not a known,
+	// unmarked, non-null string is left to hcl.
+	lit := func(v cty.Value) hclsyntax.Expression { return &hclsyntax.LiteralValueExpr{Val: v} }
+	for _, parts := range [][]hclsyntax.Expression{
+		{lit(cty.StringVal("a")), lit(cty.StringVal("b"))},
+		{lit(cty.StringVal("cafe")), lit(cty.StringVal("\u0301x"))},
+		{lit(cty.StringVal("")), lit(cty.StringVal("é")), lit(cty.StringVal(""))},
+		{},
+		{lit(cty.StringVal("a")), lit(cty.NumberIntVal(1))},
+		{lit(cty.StringVal("a").Mark("m"))},
+		{lit(cty.NullVal(cty.String))},
+		{lit(cty.UnknownVal(cty.String))},
+	} {
+		e := &hclsyntax.TemplateExpr{Parts: parts}
+		want, ds := e.Value(ctx)
+		got, ok := knownValue(e, ctx)
+		if ok && (len(ds) > 0 || !got.RawEquals(want) || got.GoString() != want.GoString()) {
+			t.Errorf("%d parts: knownValue gives %#v; hcl gives %#v, %v", len(parts), got, want, ds)
+		}
+		allStrings := true
+		for _, p := range parts {
+			v := p.(*hclsyntax.LiteralValueExpr).Val
+			allStrings = allStrings && v.Type() == cty.String && v.IsKnown() && !v.IsNull() && !v.IsMarked()
+		}
+		if ok != allStrings {
+			t.Errorf("%#v: knownValue answered %v", parts, ok)
+		}
+	}
+}
