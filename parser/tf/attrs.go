@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -46,8 +47,8 @@ func (l *loader) exported(in *instance) cty.Value {
 		a["id"] = id
 		a["root_resource_id"] = model.StableID(10, "root", in.idAddr)
 		l.setPath(a["root_resource_id"], "/")
-		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s", region, id)
-		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id)
+		a["arn"] = "arn:aws:apigateway:" + region + "::/restapis/" + id
+		a["execution_arn"] = "arn:aws:execute-api:" + region + ":" + acct + ":" + id
 		a["created_date"] = "2024-01-01T00:00:00Z"
 	case "aws_api_gateway_resource":
 		a["id"] = model.StableID(6, "resource", in.idAddr)
@@ -62,32 +63,32 @@ func (l *loader) exported(in *instance) cty.Value {
 		}
 		l.setPath(a["id"], a["path"])
 	case "aws_api_gateway_method":
-		a["id"] = fmt.Sprintf("agm-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"))
+		a["id"] = "agm-" + str("rest_api_id") + "-" + str("resource_id") + "-" + str("http_method")
 	case "aws_api_gateway_integration":
-		a["id"] = fmt.Sprintf("agi-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"))
+		a["id"] = "agi-" + str("rest_api_id") + "-" + str("resource_id") + "-" + str("http_method")
 	case "aws_api_gateway_method_response":
-		a["id"] = fmt.Sprintf("agmr-%s-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"), str("status_code"))
+		a["id"] = "agmr-" + str("rest_api_id") + "-" + str("resource_id") + "-" + str("http_method") + "-" + str("status_code")
 	case "aws_api_gateway_integration_response":
-		a["id"] = fmt.Sprintf("agir-%s-%s-%s-%s", str("rest_api_id"), str("resource_id"), str("http_method"), str("status_code"))
+		a["id"] = "agir-" + str("rest_api_id") + "-" + str("resource_id") + "-" + str("http_method") + "-" + str("status_code")
 	case "aws_api_gateway_deployment":
 		a["id"] = model.StableID(6, "deployment", in.idAddr)
-		a["invoke_url"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", str("rest_api_id"), region, str("stage_name"))
-		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, acct, str("rest_api_id"), str("stage_name"))
+		a["invoke_url"] = "https://" + str("rest_api_id") + ".execute-api." + region + ".amazonaws.com/" + str("stage_name")
+		a["execution_arn"] = "arn:aws:execute-api:" + region + ":" + acct + ":" + str("rest_api_id") + "/" + str("stage_name")
 		a["created_date"] = "2024-01-01T00:00:00Z"
 	case "aws_api_gateway_stage":
-		a["id"] = fmt.Sprintf("ags-%s-%s", str("rest_api_id"), str("stage_name"))
-		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/stages/%s", region, str("rest_api_id"), str("stage_name"))
-		a["invoke_url"] = fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com/%s", str("rest_api_id"), region, str("stage_name"))
-		a["execution_arn"] = fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s", region, acct, str("rest_api_id"), str("stage_name"))
+		a["id"] = "ags-" + str("rest_api_id") + "-" + str("stage_name")
+		a["arn"] = "arn:aws:apigateway:" + region + "::/restapis/" + str("rest_api_id") + "/stages/" + str("stage_name")
+		a["invoke_url"] = "https://" + str("rest_api_id") + ".execute-api." + region + ".amazonaws.com/" + str("stage_name")
+		a["execution_arn"] = "arn:aws:execute-api:" + region + ":" + acct + ":" + str("rest_api_id") + "/" + str("stage_name")
 		a["web_acl_arn"] = ""
 	case "aws_api_gateway_method_settings":
-		a["id"] = fmt.Sprintf("%s-%s-%s", str("rest_api_id"), str("stage_name"), str("method_path"))
+		a["id"] = str("rest_api_id") + "-" + str("stage_name") + "-" + str("method_path")
 	case "aws_api_gateway_authorizer":
 		id := model.StableID(6, "authorizer", in.idAddr)
 		a["id"] = id
-		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/restapis/%s/authorizers/%s", region, str("rest_api_id"), id)
+		a["arn"] = "arn:aws:apigateway:" + region + "::/restapis/" + str("rest_api_id") + "/authorizers/" + id
 	case "aws_api_gateway_gateway_response":
-		a["id"] = fmt.Sprintf("aggr-%s-%s", str("rest_api_id"), str("response_type"))
+		a["id"] = "aggr-" + str("rest_api_id") + "-" + str("response_type")
 	case "aws_api_gateway_model":
 		a["id"] = model.StableID(6, "model", in.idAddr)
 	case "aws_api_gateway_request_validator":
@@ -95,7 +96,7 @@ func (l *loader) exported(in *instance) cty.Value {
 	case "aws_api_gateway_api_key":
 		id := model.StableID(10, "apikey", in.idAddr)
 		a["id"] = id
-		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/apikeys/%s", region, id)
+		a["arn"] = "arn:aws:apigateway:" + region + "::/apikeys/" + id
 		if str("value") == "" {
 			a["value"] = model.StableKeyValue(in.idAddr)
 		}
@@ -104,7 +105,7 @@ func (l *loader) exported(in *instance) cty.Value {
 	case "aws_api_gateway_usage_plan":
 		id := model.StableID(6, "usageplan", in.idAddr)
 		a["id"] = id
-		a["arn"] = fmt.Sprintf("arn:aws:apigateway:%s::/usageplans/%s", region, id)
+		a["arn"] = "arn:aws:apigateway:" + region + "::/usageplans/" + id
 	case "aws_api_gateway_usage_plan_key":
 		a["id"] = str("key_id")
 		a["name"] = in.res.name
@@ -702,6 +703,8 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 		if k, ok := tr2index(tr, i); ok {
 			idx = k
 			i++
+		} else if ref != nil && ref.idx != cty.NilVal {
+			idx = ref.idx // chainedForEach's: an index step after tr
 		} else if keyExpr != nil {
 			ctx := mi.ctxFor(keyExpr, extra)
 			if v, ds := keyExpr.Value(ctx); !ds.HasErrors() && v.IsKnown() && !v.IsNull() && (v.Type() == cty.String || v.Type() == cty.Number) {
@@ -740,7 +743,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 	}
 	if _, ok := r.body.(*hclsyntax.Body); ok {
 		for _, g := range bodyRefs(r) {
-			if g.forEach != nil && mi.chainedForEach(g.forEach, extra, resolve) {
+			if g.forEach != nil && mi.chainedForEach(&g, extra, resolve) {
 				continue
 			}
 			for j := range g.refs {
@@ -793,6 +796,9 @@ type bodyRef struct {
 	resKey string
 	next   int
 	rng    diag.Range
+	// idx, set by chainedForEach on its copy, is a known key read as an
+	// index step after tr.
+	idx cty.Value
 }
 
 // refResourceKey is the key of the resource (or data source) a reference
@@ -884,8 +890,16 @@ const maxFanout = 64
 // instances feeding the next): instance "k" depends on other["k"] only,
 // not on every instance, which keeps the graph linear in the number of
 // routes.
-func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind, *bodyRef)) bool {
-	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+//
+// The reference is the for_each group's own (bodyRefs: its resource key
+// and range made once) with the key as its index (bodyRef.idx); resolve
+// reads no more of a reference to anything else (a variable, a module)
+// than its first two steps. Without that group the traversal is built
+// with the index step.
+// Building it per instance (the slice, the boxed step, the key and range
+// made again) was most of what an instance's edges cost.
+func (mi *modInst) chainedForEach(g *refGroup, extra map[string]cty.Value, resolve func(hcl.Traversal, hcl.Expression, model.EdgeKind, *bodyRef)) bool {
+	st, ok := g.forEach.(*hclsyntax.ScopeTraversalExpr)
 	if !ok || len(st.Traversal) != 2 {
 		return false
 	}
@@ -893,9 +907,17 @@ func (mi *modInst) chainedForEach(expr hcl.Expression, extra map[string]cty.Valu
 	if !ok {
 		return false
 	}
-	key := each.GetAttr("key")
+	key := objectAttr(each, "key")
 	if key.Type() != cty.String {
 		return false
+	}
+	if len(g.refs) == 1 && len(g.refs[0].tr) == 2 && unsafe.SliceData(g.refs[0].tr) == unsafe.SliceData(st.Traversal) {
+		ref := g.refs[0]
+		if key.IsKnown() && !key.IsNull() {
+			ref.idx = key
+		}
+		resolve(st.Traversal, nil, model.EdgeReference, &ref)
+		return true
 	}
 	tr := append(hcl.Traversal{}, st.Traversal...)
 	tr = append(tr, hcl.TraverseIndex{Key: key, SrcRange: st.Traversal.SourceRange()})

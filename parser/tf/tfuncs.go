@@ -964,33 +964,49 @@ func (c *jsonCollection) elem(e *jsonEncoder, b []byte, i int) ([]byte, error) {
 // goroutine has its own encoder (its own names cache), and its own copy
 // of c (so that c, used on every level, stays off the heap).
 func (e *jsonEncoder) elements(b []byte, n int, c *jsonCollection) ([]byte, error) {
-	mid := n
+	if e.split && n >= splitJSON {
+		return e.halves(b, n, c)
+	}
+	var err error
+	for i := range n {
+		b = reserveJSON(b)
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = c.elem(e, b, i); err != nil {
+			break
+		}
+	}
+	return b, err
+}
+
+// halves is elements in two halves, the second on another goroutine.
+// (Its own function: what that goroutine writes lives on the heap, and
+// each of the other calls, one per object written, allocated it too.)
+func (e *jsonEncoder) halves(b []byte, n int, c *jsonCollection) ([]byte, error) {
 	var (
 		half    []byte
 		halfErr error
-		done    chan struct{}
 	)
-	if e.split && n >= splitJSON {
-		mid = n / 2
-		other, oc := &jsonEncoder{}, new(jsonCollection)
-		*oc = *c
-		done = make(chan struct{})
-		go func() {
-			defer close(done)
-			for i := mid; i < n; i++ {
-				half = reserveJSON(half)
-				half = append(half, ',')
-				if half, halfErr = oc.elem(other, half, i); halfErr != nil {
-					return
-				}
-				if i == mid {
-					half = reserveElems(half, 0, n-mid)
-				}
+	mid := n / 2
+	other, oc := &jsonEncoder{}, new(jsonCollection)
+	*oc = *c
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := mid; i < n; i++ {
+			half = reserveJSON(half)
+			half = append(half, ',')
+			if half, halfErr = oc.elem(other, half, i); halfErr != nil {
+				return
 			}
-		}()
-		e.split = false
-		defer func() { e.split = true }()
-	}
+			if i == mid {
+				half = reserveElems(half, 0, n-mid)
+			}
+		}
+	}()
+	e.split = false
+	defer func() { e.split = true }()
 	var err error
 	start := len(b)
 	for i := range mid {
@@ -1001,12 +1017,9 @@ func (e *jsonEncoder) elements(b []byte, n int, c *jsonCollection) ([]byte, erro
 		if b, err = c.elem(e, b, i); err != nil {
 			break
 		}
-		if i == 0 && done != nil {
+		if i == 0 {
 			b = reserveElems(b, start, n)
 		}
-	}
-	if done == nil {
-		return b, err
 	}
 	<-done
 	if err != nil {
