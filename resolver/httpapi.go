@@ -16,7 +16,7 @@ import (
 // AWS::Serverless::HttpApi and HttpApi events (httpapi_sam.go). A route
 // "GET /pets/{id}" is Method GET (RouteKey "GET /pets/{id}") on Resource
 // /pets/{id}; "$default" is the API's DefaultRoute. WebSocket APIs are
-// not modelled (I3103).
+// lowered apart (websocket.go).
 
 // Rules about HTTP APIs found while lowering (see registry.go).
 var (
@@ -253,8 +253,12 @@ func (l *lowerer) lowerHTTPAPIs() {
 		return
 	}
 	byID := map[string]*model.RestAPI{}
+	wsByID := map[string]*model.WebSocketAPI{}
 	for _, r := range apis {
-		if api := l.v2API(r); api != nil {
+		if p := l.propsOf(r); strings.EqualFold(p.str("ProtocolType"), model.ProtocolWebSocket) {
+			ws := l.v2WebSocket(r, p)
+			wsByID[ws.ID] = ws
+		} else if api := l.v2API(r); api != nil {
 			byID[api.ID] = api
 		}
 	}
@@ -269,17 +273,30 @@ func (l *lowerer) lowerHTTPAPIs() {
 		if a, ok := byID[id]; ok {
 			return a
 		}
-		if p.has("ApiId") && !unresolved(id) {
+		if p.has("ApiId") && !unresolved(id) && wsByID[id] == nil {
 			l.s.infof(ruleNotServed, p.at("ApiId", p.node.Range()), p.id, "Reference an AWS::ApiGatewayV2::Api of this template with !Ref to have cfnrun serve it.",
 				"%s %s belongs to API %q, which is not an HTTP API defined in this template; it is not served", what, p.id, id)
 		}
 		return nil
 	}
+	// An integration's API, for the check that a route targets an
+	// integration of its own API: a *model.RestAPI or a
+	// *model.WebSocketAPI, with its logical id.
+	type owner struct {
+		api any
+		id  string
+	}
 	integrations := map[string]*model.Integration{}
-	owners := map[string]*model.RestAPI{}
+	owners := map[string]owner{}
 	integrationIDs := map[string]string{}
 	for _, r := range l.live("AWS::ApiGatewayV2::Integration") {
 		p := l.propsOf(r)
+		if ws := wsByID[p.str("ApiId")]; ws != nil {
+			integrations[r.attrs["Ref"]] = l.wsIntegration(r, p)
+			integrationIDs[r.attrs["Ref"]] = r.id
+			owners[r.attrs["Ref"]] = owner{ws, ws.LogicalID}
+			continue
+		}
 		api := apiOf(p, "integration")
 		if api == nil {
 			continue
@@ -292,16 +309,55 @@ func (l *lowerer) lowerHTTPAPIs() {
 		l.checkHTTPMappings(in, r.id, p.node, "RequestParameters", "ResponseParameters")
 		integrations[r.attrs["Ref"]] = in
 		integrationIDs[r.attrs["Ref"]] = r.id
-		owners[r.attrs["Ref"]] = api
+		owners[r.attrs["Ref"]] = owner{api, api.LogicalID}
 	}
 	for _, r := range l.live("AWS::ApiGatewayV2::Authorizer") {
 		p := l.propsOf(r)
-		if api := apiOf(p, "authorizer"); api != nil {
+		if ws := wsByID[p.str("ApiId")]; ws != nil {
+			ws.Authorizers = append(ws.Authorizers, l.wsAuthorizer(r, p))
+		} else if api := apiOf(p, "authorizer"); api != nil {
 			api.Authorizers = append(api.Authorizers, l.v2Authorizer(r, p))
 		}
 	}
+	// target sets m's integration from its route's Target, which must
+	// be integrations/ID of an integration of the same API (self).
+	target := func(r *resource, p *props, m *model.Method, self any, selfID string) {
+		if !p.has("Target") {
+			return
+		}
+		target := p.str("Target")
+		id, isInteg := strings.CutPrefix(target, "integrations/")
+		in := integrations[id]
+		switch {
+		case unresolved(target):
+		case !isInteg && integrations[target] != nil:
+			// !Ref MyIntegration alone: the integration is right, the
+			// "integrations/" prefix AWS requires is what is missing.
+			l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, fmt.Sprintf("Write Target: !Join [/, [integrations, !Ref %s]].", integrationIDs[target]),
+				"Target is the id of integration %s without the \"integrations/\" prefix that AWS requires", integrationIDs[target])
+		case !isInteg:
+			l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Write Target: !Join [/, [integrations, !Ref MyIntegration]].",
+				"Target %q is not integrations/ID", target)
+		case in == nil:
+			l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Point Target at an AWS::ApiGatewayV2::Integration of this template: !Join [/, [integrations, !Ref MyIntegration]].",
+				"Target %q names no integration of this template", target)
+		case owners[id].api != self:
+			l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Use an integration with the same ApiId as the route.",
+				"Target names an integration of API %s, but the route belongs to %s", owners[id].id, selfID)
+		default:
+			cp := *in
+			m.Integration = &cp
+		}
+	}
+	wsRoutes := map[string]*model.Method{}
 	for _, r := range l.live("AWS::ApiGatewayV2::Route") {
 		p := l.propsOf(r)
+		if ws := wsByID[p.str("ApiId")]; ws != nil {
+			if m := l.wsRoute(ws, r, p, func(m *model.Method) { target(r, p, m, ws, ws.LogicalID) }); m != nil {
+				wsRoutes[r.attrs["Ref"]] = m
+			}
+			continue
+		}
 		api := apiOf(p, "route")
 		if api == nil {
 			continue
@@ -309,42 +365,31 @@ func (l *lowerer) lowerHTTPAPIs() {
 		m := &model.Method{LogicalID: r.id, RouteKey: p.str("RouteKey"), AuthorizationType: cmp.Or(strings.ToUpper(p.str("AuthorizationType")), "NONE"),
 			AuthorizerID: p.str("AuthorizerId"), AuthorizationScopes: p.list("AuthorizationScopes"), APIKeyRequired: p.boolean("ApiKeyRequired"),
 			OperationName: p.str("OperationName"), Range: r.keyRange, Props: p.ranges()}
-		if p.has("Target") {
-			target := p.str("Target")
-			id, isInteg := strings.CutPrefix(target, "integrations/")
-			in := integrations[id]
-			switch {
-			case unresolved(target):
-			case !isInteg && integrations[target] != nil:
-				// !Ref MyIntegration alone: the integration is right, the
-				// "integrations/" prefix AWS requires is what is missing.
-				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, fmt.Sprintf("Write Target: !Join [/, [integrations, !Ref %s]].", integrationIDs[target]),
-					"Target is the id of integration %s without the \"integrations/\" prefix that AWS requires", integrationIDs[target])
-			case !isInteg:
-				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Write Target: !Join [/, [integrations, !Ref MyIntegration]].",
-					"Target %q is not integrations/ID", target)
-			case in == nil:
-				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Point Target at an AWS::ApiGatewayV2::Integration of this template: !Join [/, [integrations, !Ref MyIntegration]].",
-					"Target %q names no integration of this template", target)
-			case owners[id] != api:
-				l.s.errorf(ruleRouteTarget, p.at("Target", r.keyRange), r.id, "Use an integration with the same ApiId as the route.",
-					"Target names an integration of API %s, but the route belongs to %s", owners[id].LogicalID, api.LogicalID)
-			default:
-				cp := *in
-				m.Integration = &cp
-			}
-		}
+		target(r, p, m, api, api.LogicalID)
 		l.checkRouteAuth(api, m, p.at("AuthorizationType", r.keyRange), r.id)
 		l.addHTTPRoute(api, r.id, m, p.at("RouteKey", r.keyRange))
 	}
+	for _, r := range l.live("AWS::ApiGatewayV2::RouteResponse") {
+		p := l.propsOf(r)
+		if ws := wsByID[p.str("ApiId")]; ws != nil {
+			l.wsRouteResponse(ws, r, p, wsRoutes)
+		}
+	}
 	for _, r := range l.live("AWS::ApiGatewayV2::Stage") {
 		p := l.propsOf(r)
-		if api := apiOf(p, "stage"); api != nil {
-			api.Stages = append(api.Stages, &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"),
-				Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges(),
-				MethodSettings: l.routeSettings(p.sub("DefaultRouteSettings"), p.sub("RouteSettings"))})
-			st := api.Stages[len(api.Stages)-1]
-			st.AccessLogFormat, st.AccessLogDestination = accessLog(p.sub("AccessLogSettings"))
+		ws := wsByID[p.str("ApiId")]
+		api := apiOf(p, "stage")
+		if ws == nil && api == nil {
+			continue
+		}
+		st := &model.Stage{LogicalID: r.id, Name: p.str("StageName"), DeploymentID: p.str("DeploymentId"),
+			Description: p.str("Description"), Variables: p.strMap("StageVariables"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges(),
+			MethodSettings: l.routeSettings(p.sub("DefaultRouteSettings"), p.sub("RouteSettings"))}
+		st.AccessLogFormat, st.AccessLogDestination = accessLog(p.sub("AccessLogSettings"))
+		if ws != nil {
+			ws.Stages = append(ws.Stages, st)
+		} else {
+			api.Stages = append(api.Stages, st)
 		}
 	}
 }
@@ -376,14 +421,11 @@ func (l *lowerer) routeSettings(def, routes *props) []model.MethodSetting {
 
 // v2API lowers an AWS::ApiGatewayV2::Api of ProtocolType HTTP: its
 // quick-create route (Target, RouteKey) and $default stage, or its
-// OpenAPI Body; nil for WebSocket APIs, which are not modelled.
+// OpenAPI Body; nil for other protocols (WebSocket APIs are lowered by
+// v2WebSocket).
 func (l *lowerer) v2API(r *resource) *model.RestAPI {
 	p := l.propsOf(r)
 	if proto := strings.ToUpper(p.str("ProtocolType")); proto != "HTTP" && !(proto == "" && (p.has("Body") || p.has("BodyS3Location"))) {
-		if proto == "WEBSOCKET" {
-			l.s.infof(ruleNotServed, p.at("ProtocolType", r.keyRange), r.id, "cfnrun serves REST and HTTP APIs; test WebSocket routes against a deployed stage.",
-				"%s is a WebSocket API, which cfnrun does not model; it is not served", r.id)
-		}
 		return nil
 	}
 	api := l.newHTTPAPI(r.id, r.attrs["Ref"], r.keyRange, p)

@@ -284,7 +284,66 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 			}, add)
 		}
 	}
+	for _, api := range t.WebSocketAPIs {
+		checkWebSocketPermissions(h, api, external, add)
+	}
 	return ds
+}
+
+// checkWebSocketPermissions reports the routes and authorizers of a
+// WebSocket API whose function API Gateway may not invoke (E3410, E3411):
+// a route is invoked as {apiId}/{stage}/{routeKey}, an authorizer as
+// {apiId}/authorizers/{id}.
+func checkWebSocketPermissions(h hints, api *model.WebSocketAPI, external func(lt *model.LambdaTarget, rng diag.Range, owner, what string), add func(diag.Diagnostic)) {
+	stages := make([]string, 0, len(api.Stages))
+	for _, st := range api.Stages {
+		stages = append(stages, st.Name)
+	}
+	if len(stages) == 0 {
+		stages = []string{"*"}
+	}
+	for _, m := range api.Routes {
+		in := m.Integration
+		if in == nil || in.Lambda == nil {
+			continue
+		}
+		rng, what := in.Props.At("IntegrationUri", in.Range), "route "+m.RouteKey+" of WebSocket API "+api.LogicalID
+		external(in.Lambda, rng, m.LogicalID, "the integration of "+what)
+		if in.Lambda.Function == nil || in.Credentials != "" {
+			continue
+		}
+		checkInvokePermission(h, in.Lambda.Function, in.Lambda.Qualifier, m.LogicalID, rng, what, func(src string) string {
+			if src == "" || strings.Contains(src, "${") {
+				return ""
+			}
+			if !strings.Contains(src, ":execute-api:") {
+				return "a SourceArn that is not an execute-api ARN"
+			}
+			for _, st := range stages {
+				if !arnGlob(src, executeARNPrefix(src)+api.ID+"/"+st+"/"+m.RouteKey) {
+					return "its SourceArn does not match " + api.ID + "/" + st + "/" + m.RouteKey
+				}
+			}
+			return ""
+		}, add)
+	}
+	for _, a := range api.Authorizers {
+		lt := a.Function
+		if lt == nil {
+			continue
+		}
+		rng := a.Props.At("AuthorizerUri", a.Range)
+		external(lt, rng, a.LogicalID, "authorizer "+a.Name)
+		if lt.Function == nil || a.Credentials != "" {
+			continue
+		}
+		checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, func(src string) string {
+			if src == "" || strings.Contains(src, "${") || arnGlob(src, executeARNPrefix(src)+api.ID+"/authorizers/"+a.ID) {
+				return ""
+			}
+			return "its SourceArn does not match " + api.ID + "/authorizers/" + a.ID
+		}, add)
+	}
 }
 
 func qualifierHint(fn *model.Function) string {

@@ -37,6 +37,11 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 				pairs = append(pairs, api.ID, "{"+api.Name+"}")
 			}
 		}
+		for _, api := range t.WebSocketAPIs {
+			if api.ID != "" {
+				pairs = append(pairs, api.ID, "{"+api.Name+"}")
+			}
+		}
 		d.apiIDs = strings.NewReplacer(pairs...)
 	}
 	for _, api := range t.APIs {
@@ -114,52 +119,11 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 			d.kv(2, "description", dep.Description)
 		}
 		for _, st := range api.Stages {
-			d.line(1, st.Range, st.LogicalID, "", "stage %s", st.Name)
-			d.kv(2, "nameStandsFor", st.NameStandsFor)
-			if st.Implicit {
-				d.kv(2, "implicit", "true")
-			}
-			if o.Identity {
-				d.kv(2, "deploymentId", st.DeploymentID)
-			} else if st.DeploymentID != "" {
-				d.kv(2, "deployment", "set")
-			}
-			d.kv(2, "description", st.Description)
-			if st.HTTP2Enabled != nil {
-				d.kv(2, "http2Enabled", fmt.Sprint(*st.HTTP2Enabled))
-			}
-			if st.TracingEnabled {
-				d.kv(2, "tracingEnabled", "true")
-			}
-			if st.CacheClusterEnabled {
-				d.kv(2, "cacheClusterEnabled", "true")
-			}
-			d.smap(2, "variables", st.Variables)
-			d.kv(2, "accessLogDestination", st.AccessLogDestination)
-			d.kv(2, "accessLogFormat", st.AccessLogFormat)
-			for _, ms := range st.MethodSettings {
-				if ms.RouteKey != "" {
-					d.line(2, ms.Range, "", "", "routeSetting %s", ms.RouteKey)
-				} else {
-					d.line(2, ms.Range, "", "", "methodSetting %s %s", ms.HTTPMethod, ms.ResourcePath)
-				}
-				if ms.ThrottlingBurstLimit >= 0 {
-					d.kv(3, "throttlingBurstLimit", fmt.Sprint(ms.ThrottlingBurstLimit))
-				}
-				if ms.ThrottlingRateLimit >= 0 {
-					d.kv(3, "throttlingRateLimit", fmt.Sprint(ms.ThrottlingRateLimit))
-				}
-				d.kv(3, "loggingLevel", ms.LoggingLevel)
-				for _, f := range []struct {
-					k string
-					v bool
-				}{{"metricsEnabled", ms.MetricsEnabled}, {"dataTraceEnabled", ms.DataTraceEnabled}, {"cachingEnabled", ms.CachingEnabled}} {
-					if f.v {
-						d.kv(3, f.k, "true")
-					}
-				}
-			}
+			d.stage(st)
 		}
+	}
+	for _, api := range t.WebSocketAPIs {
+		d.webSocket(api)
 	}
 	for _, fn := range t.Functions {
 		d.function(fn)
@@ -269,7 +233,11 @@ func (d *dumper) bmap(depth int, k string, m map[string]bool) {
 }
 
 func (d *dumper) method(depth int, m *Method) {
-	d.line(depth, m.Range, m.LogicalID, "", "method %s", m.HTTPMethod)
+	if m.HTTPMethod == "" { // a WebSocket route's
+		d.line(depth, m.Range, m.LogicalID, "", "target")
+	} else {
+		d.line(depth, m.Range, m.LogicalID, "", "method %s", m.HTTPMethod)
+	}
 	in := depth + 1
 	d.kv(in, "routeKey", m.RouteKey)
 	d.kv(in, "authorization", m.AuthorizationType)
@@ -470,5 +438,83 @@ func (d *dumper) access(t *Template) {
 		for _, k := range keys {
 			d.line(1, k.pk.Range, k.pk.LogicalID, "", "key %s type=%s", k.name, k.pk.KeyType)
 		}
+	}
+}
+
+// stage writes one stage of an API (REST, HTTP or WebSocket).
+func (d *dumper) stage(st *Stage) {
+	o := d.o
+	d.line(1, st.Range, st.LogicalID, "", "stage %s", st.Name)
+	d.kv(2, "nameStandsFor", st.NameStandsFor)
+	if st.Implicit {
+		d.kv(2, "implicit", "true")
+	}
+	if o.Identity {
+		d.kv(2, "deploymentId", st.DeploymentID)
+	} else if st.DeploymentID != "" {
+		d.kv(2, "deployment", "set")
+	}
+	d.kv(2, "description", st.Description)
+	if st.HTTP2Enabled != nil {
+		d.kv(2, "http2Enabled", fmt.Sprint(*st.HTTP2Enabled))
+	}
+	if st.TracingEnabled {
+		d.kv(2, "tracingEnabled", "true")
+	}
+	if st.CacheClusterEnabled {
+		d.kv(2, "cacheClusterEnabled", "true")
+	}
+	d.smap(2, "variables", st.Variables)
+	d.kv(2, "accessLogDestination", st.AccessLogDestination)
+	d.kv(2, "accessLogFormat", st.AccessLogFormat)
+	for _, ms := range st.MethodSettings {
+		if ms.RouteKey != "" {
+			d.line(2, ms.Range, "", "", "routeSetting %s", ms.RouteKey)
+		} else {
+			d.line(2, ms.Range, "", "", "methodSetting %s %s", ms.HTTPMethod, ms.ResourcePath)
+		}
+		if ms.ThrottlingBurstLimit >= 0 {
+			d.kv(3, "throttlingBurstLimit", fmt.Sprint(ms.ThrottlingBurstLimit))
+		}
+		if ms.ThrottlingRateLimit >= 0 {
+			d.kv(3, "throttlingRateLimit", fmt.Sprint(ms.ThrottlingRateLimit))
+		}
+		d.kv(3, "loggingLevel", ms.LoggingLevel)
+		for _, f := range []struct {
+			k string
+			v bool
+		}{{"metricsEnabled", ms.MetricsEnabled}, {"dataTraceEnabled", ms.DataTraceEnabled}, {"cachingEnabled", ms.CachingEnabled}} {
+			if f.v {
+				d.kv(3, f.k, "true")
+			}
+		}
+	}
+}
+
+// webSocket writes a WebSocket API: its selection expressions, routes
+// (with their integrations, as methods are written) and stages.
+func (d *dumper) webSocket(api *WebSocketAPI) {
+	d.line(0, api.Range, api.LogicalID, api.ID, "websocketApi %q", api.Name)
+	d.kv(1, "description", api.Description)
+	d.kv(1, "routeSelectionExpression", api.RouteSelectionExpression)
+	d.kv(1, "apiKeySelectionExpression", api.APIKeySelectionExpression)
+	if api.DisableExecuteAPIEndpoint {
+		d.kv(1, "disableExecuteApiEndpoint", "true")
+	}
+	for _, m := range api.Routes {
+		d.line(1, m.Range, "", "", "route %s", m.RouteKey)
+		if api.TwoWay[m] {
+			d.kv(2, "routeResponse", "$default")
+		}
+		d.method(2, m)
+	}
+	for _, a := range api.Authorizers {
+		d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
+		d.kv(2, "identitySource", a.IdentitySource)
+		d.kv(2, "uri", a.AuthorizerURI)
+		d.kv(2, "lambda", a.Function.String())
+	}
+	for _, st := range api.Stages {
+		d.stage(st)
 	}
 }

@@ -108,6 +108,7 @@ func compareEdges(a, b *Edge) int {
 // URI names, so the runtime never parses ARNs itself.
 func (t *Template) linkLambda() {
 	fns := t.NewFunctionIndex()
+	t.finalizeWebSockets(fns)
 	for _, api := range t.APIs {
 		for _, res := range api.Resources {
 			for _, m := range res.Methods {

@@ -40,6 +40,9 @@ type Template struct {
 	// APIs are the REST APIs, sorted by LogicalID (stacks merged together:
 	// the first stack's first among equal ids).
 	APIs []*RestAPI
+	// WebSocketAPIs are the API Gateway v2 APIs of ProtocolType
+	// WEBSOCKET, sorted by LogicalID.
+	WebSocketAPIs []*WebSocketAPI
 	// Functions are the Lambda functions, sorted by Name (then LogicalID).
 	// Integrations and authorizers point at them (Integration.Lambda,
 	// Authorizer.Function).
@@ -322,7 +325,7 @@ type RestAPI struct {
 	// "GET /pets/{id}") on Resource /pets/{id}, "ANY /x" is Method ANY; its
 	// "$default" route is DefaultRoute; its stages are Stages, and the stage
 	// named "$default" is served without a stage prefix in the URL.
-	// WebSocket APIs are not modelled.
+	// WebSocket APIs are Template.WebSocketAPIs.
 	Protocol string
 	// DefaultRoute is an HTTP API's "$default" route (RouteKey "$default",
 	// HTTPMethod ANY), which serves every request no other route matches.

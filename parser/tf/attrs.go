@@ -239,13 +239,35 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 			// integrations by it (target = "integrations/ID"); an HTTP
 			// API's ARNs and endpoint are made from it.
 			id := model.StableID(10, typ, addr)
+			if typ == "aws_apigatewayv2_api" && attr == "id" && strings.EqualFold(ctyString(obj["protocol_type"]), model.ProtocolWebSocket) {
+				if l.wsAPIIDs == nil {
+					l.wsAPIIDs = map[string]bool{}
+				}
+				l.wsAPIIDs[id] = true
+			}
 			switch {
 			case attr == "id":
 				return cty.StringVal(id)
 			case typ == "aws_apigatewayv2_api" && attr == "execution_arn":
 				return cty.StringVal(fmt.Sprintf("arn:aws:execute-api:%s:%s:%s", region, acct, id))
 			case typ == "aws_apigatewayv2_api" && attr == "api_endpoint":
+				if strings.EqualFold(ctyString(obj["protocol_type"]), model.ProtocolWebSocket) {
+					return cty.StringVal(fmt.Sprintf("wss://%s.execute-api.%s.amazonaws.com", id, region))
+				}
 				return cty.StringVal(fmt.Sprintf("https://%s.execute-api.%s.amazonaws.com", id, region))
+			case typ == "aws_apigatewayv2_stage" && attr == "invoke_url":
+				// The provider's invoke_url: wss:// for a WebSocket API's
+				// stage, https:// for an HTTP API's ($default: no path).
+				// The API's protocol is known by its id (wsAPIIDs).
+				api, name := ctyString(obj["api_id"]), ctyString(obj["name"])
+				if name == model.StageDefault {
+					name = ""
+				}
+				scheme := "https"
+				if l.wsAPIIDs[api] {
+					scheme = "wss"
+				}
+				return cty.StringVal(fmt.Sprintf("%s://%s.execute-api.%s.amazonaws.com/%s", scheme, api, region, name))
 			}
 		}
 		if namedUnknown && attr != "arn" || namedUnknown && sets["arn"] == "" {

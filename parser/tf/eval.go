@@ -78,6 +78,10 @@ type loader struct {
 	// instances on two goroutines (split.go): what they would write to
 	// the loader's shared state is logged there instead.
 	split *splitLog
+	// wsAPIIDs are the ids of the WebSocket APIs (aws_apigatewayv2_api
+	// with protocol_type WEBSOCKET) made so far, for their stages'
+	// invoke_url.
+	wsAPIIDs map[string]bool
 }
 
 func newLoader(ctx context.Context, opts Options, files *diag.Files) *loader {

@@ -19,7 +19,7 @@ import (
 // resolver/httpapi.go): a route "GET /pets/{id}" is Method GET (RouteKey
 // "GET /pets/{id}") on Resource /pets/{id}, "$default" is the API's
 // DefaultRoute. for_each and count instances are lowered one by one, as
-// the REST types are. WebSocket APIs are not modelled (TF054).
+// the REST types are. WebSocket APIs are lowered apart (websocket.go).
 
 var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
@@ -44,10 +44,16 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		return
 	}
 	byID := map[string]*model.RestAPI{}
+	wsByID := map[string]*model.WebSocketAPI{}
 	children := map[routeChild]*model.Resource{}
 	for _, in := range apis {
+		if strings.EqualFold(in.str("protocol_type"), model.ProtocolWebSocket) {
+			ws := lw.wsAPI(in)
+			wsByID[ws.ID] = ws
+			continue
+		}
 		if !strings.EqualFold(in.str("protocol_type"), "HTTP") {
-			continue // WebSocket: TF054
+			continue
 		}
 		api := &model.RestAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.text("name"), Description: in.str("description"), Protocol: model.ProtocolHTTP,
 			DisableExecuteAPIEndpoint: in.boolean("disable_execute_api_endpoint"), Tags: in.tags(), MinimumCompressionSize: -1, Range: in.rng(), Props: in.cfnRanges()}
@@ -92,16 +98,28 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		if api := byID[id]; api != nil {
 			return api
 		}
-		if id != "" {
+		if id != "" && wsByID[id] == nil {
 			lw.l.diagOnce(ruleOutside.warnf(in.ranges["api_id"], in.addr, "cfnrun serves only APIs declared in the configuration; declare the aws_apigatewayv2_api (protocol_type = \"HTTP\") here to serve its routes.",
 				"api_id %q is not an HTTP API of this configuration; %s is skipped", id, in.addr))
 		}
 		return nil
 	}
 	integrations := map[string]*model.Integration{}
-	owners := map[string]*model.RestAPI{}
+	// owners are the integrations' APIs: a *model.RestAPI or a
+	// *model.WebSocketAPI, with its address.
+	type owner struct {
+		api  any
+		addr string
+	}
+	owners := map[string]owner{}
 	integrationAddrs := map[string]string{}
 	for _, in := range byType["aws_apigatewayv2_integration"] {
+		if ws := wsByID[in.str("api_id")]; ws != nil {
+			integrations[in.attrs["id"]] = lw.wsIntegration(in)
+			integrationAddrs[in.attrs["id"]] = in.addr
+			owners[in.attrs["id"]] = owner{ws, ws.LogicalID}
+			continue
+		}
 		api := apiOf(in)
 		if api == nil {
 			continue
@@ -119,9 +137,15 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		lw.checkMappings(in, ig)
 		integrations[in.attrs["id"]] = ig
 		integrationAddrs[in.attrs["id"]] = in.addr
-		owners[in.attrs["id"]] = api
+		owners[in.attrs["id"]] = owner{api, api.LogicalID}
 	}
 	for _, in := range byType["aws_apigatewayv2_authorizer"] {
+		if ws := wsByID[in.str("api_id")]; ws != nil {
+			ws.Authorizers = append(ws.Authorizers, &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Type: strings.ToUpper(in.str("authorizer_type")),
+				IdentitySource: strings.Join(in.list("identity_sources"), ","), AuthorizerURI: in.text("authorizer_uri"), Credentials: in.text("authorizer_credentials_arn"),
+				Range: in.rng(), Props: in.cfnRanges()})
+			continue
+		}
 		api := apiOf(in)
 		if api == nil {
 			continue
@@ -135,13 +159,48 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		}
 		api.Authorizers = append(api.Authorizers, a)
 	}
+	// target sets m's integration from its route's target, which must be
+	// integrations/ID of an integration of the same API (self).
+	target := func(in *instance, m *model.Method, self any, selfAddr string) {
+		if !in.has("target") {
+			return
+		}
+		target := in.str("target")
+		id, isInteg := strings.CutPrefix(target, "integrations/")
+		switch ig := integrations[id]; {
+		case !isInteg && integrations[target] != nil:
+			// aws_apigatewayv2_integration.x.id alone: the integration is
+			// right, the "integrations/" prefix AWS requires is missing.
+			addr := integrationAddrs[target]
+			lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, fmt.Sprintf("Write target = \"integrations/${%s.id}\".", addr),
+				"target is the id of %s without the \"integrations/\" prefix that AWS requires", addr))
+		case !isInteg || ig == nil:
+			lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Write target = \"integrations/${aws_apigatewayv2_integration.x.id}\" with an integration of this configuration.",
+				"target %q names no integration of this configuration", target))
+		case owners[id].api != self:
+			lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Use an integration with the same api_id as the route.",
+				"target names an integration of %s, but the route belongs to %s", owners[id].addr, selfAddr))
+		default:
+			cp := *ig
+			m.Integration = &cp
+		}
+	}
+	wsRoutes := map[string]*model.Method{}
 	for _, in := range byType["aws_apigatewayv2_route"] {
-		api := apiOf(in)
-		if api == nil {
+		if in.unknown("route_key") {
+			if wsByID[in.str("api_id")] != nil || apiOf(in) != nil {
+				lw.pending(in, "route_key", "the route is not served")
+			}
 			continue
 		}
-		if in.unknown("route_key") {
-			lw.pending(in, "route_key", "the route is not served")
+		if ws := wsByID[in.str("api_id")]; ws != nil {
+			if m := lw.wsRoute(ws, in, func(m *model.Method) { target(in, m, ws, ws.LogicalID) }); m != nil {
+				wsRoutes[in.attrs["id"]] = m
+			}
+			continue
+		}
+		api := apiOf(in)
+		if api == nil {
 			continue
 		}
 		m := &model.Method{LogicalID: in.addr, RouteKey: in.str("route_key"), AuthorizationType: strings.ToUpper(orDefault(in.str("authorization_type"), "NONE")),
@@ -153,35 +212,27 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 				"Add authorization_type = \"CUSTOM\" (a Lambda authorizer) or \"JWT\" to use the authorizer, or remove authorizer_id to keep the route open.",
 				"authorizer_id is set but authorization_type is NONE (the default when it is not written): API Gateway leaves the route open"))
 		}
-		if in.has("target") {
-			target := in.str("target")
-			id, isInteg := strings.CutPrefix(target, "integrations/")
-			switch ig := integrations[id]; {
-			case !isInteg && integrations[target] != nil:
-				// aws_apigatewayv2_integration.x.id alone: the integration is
-				// right, the "integrations/" prefix AWS requires is missing.
-				addr := integrationAddrs[target]
-				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, fmt.Sprintf("Write target = \"integrations/${%s.id}\".", addr),
-					"target is the id of %s without the \"integrations/\" prefix that AWS requires", addr))
-			case !isInteg || ig == nil:
-				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Write target = \"integrations/${aws_apigatewayv2_integration.x.id}\" with an integration of this configuration.",
-					"target %q names no integration of this configuration", target))
-			case owners[id] != api:
-				lw.l.diagOnce(ruleHTTPAPI.errorf(in.ranges["target"], in.addr, "Use an integration with the same api_id as the route.",
-					"target names an integration of %s, but the route belongs to %s", owners[id].LogicalID, api.LogicalID))
-			default:
-				cp := *ig
-				m.Integration = &cp
-			}
-		}
+		target(in, m, api, api.LogicalID)
 		lw.addRoute(api, children, in.addr, m, in.argRange("route_key"))
 	}
+	for _, in := range byType["aws_apigatewayv2_route_response"] {
+		if ws := wsByID[in.str("api_id")]; ws != nil {
+			lw.wsRouteResponse(ws, in, wsRoutes)
+		}
+	}
 	for _, in := range byType["aws_apigatewayv2_stage"] {
-		if api := apiOf(in); api != nil {
-			api.Stages = append(api.Stages, &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
-				Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: routeSettings(in)})
-			st := api.Stages[len(api.Stages)-1]
-			st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
+		ws := wsByID[in.str("api_id")]
+		api := apiOf(in)
+		if ws == nil && api == nil {
+			continue
+		}
+		st := &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
+			Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: routeSettings(in)}
+		st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
+		if ws != nil {
+			ws.Stages = append(ws.Stages, st)
+		} else {
+			api.Stages = append(api.Stages, st)
 		}
 	}
 }

@@ -91,7 +91,10 @@ func TestParity(t *testing.T) {
 			if d := cmp.Diff(routeLines(cfn.Template), routeLines(tf.Template)); d != "" {
 				t.Errorf("route tables differ (-cloudformation +terraform):\n%s", d)
 			}
-			if len(model.Routes(tf.Template)) == 0 {
+			if d := cmp.Diff(wsRouteLines(cfn.Template), wsRouteLines(tf.Template)); d != "" {
+				t.Errorf("WebSocket route tables differ (-cloudformation +terraform):\n%s", d)
+			}
+			if len(model.Routes(tf.Template)) == 0 && len(model.WebSocketRoutes(tf.Template)) == 0 {
 				t.Errorf("%s: no routes", tfPath)
 			}
 		})
@@ -115,6 +118,9 @@ func outputs(tm *model.Template) map[string]string {
 		for _, api := range tm.APIs {
 			v = strings.ReplaceAll(v, api.ID, "{"+api.Name+"}")
 		}
+		for _, api := range tm.WebSocketAPIs {
+			v = strings.ReplaceAll(v, api.ID, "{"+api.Name+"}")
+		}
 		out[o.Name] = v
 	}
 	tm.Outputs = nil
@@ -126,6 +132,15 @@ func routeLines(tm *model.Template) []string {
 	for _, r := range model.Routes(tm) {
 		out = append(out, strings.Join([]string{r.APIName, r.Stage, r.Method, r.Path, r.Integration, r.IntegrationMethod, r.URI,
 			r.ConnectionType, fmt.Sprint(r.TimeoutMs), r.Authorization, fmt.Sprint(r.APIKeyRequired), fmt.Sprint(r.HTTP2)}, " "))
+	}
+	return out
+}
+
+func wsRouteLines(tm *model.Template) []string {
+	var out []string
+	for _, r := range model.WebSocketRoutes(tm) {
+		out = append(out, strings.Join([]string{r.APIName, r.Stage, r.RouteKey, r.RouteSelectionExpression, r.Integration, r.URI,
+			fmt.Sprint(r.TimeoutMs), r.Authorization, fmt.Sprint(r.TwoWay)}, " "))
 	}
 	return out
 }

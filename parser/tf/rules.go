@@ -40,10 +40,6 @@ var ruleCycle = newRule("TF040", sevError,
 	"dependency cycle, or a local that refers to itself",
 	"Terraform fails with \"Cycle\"; printed from the smallest address.")
 
-var ruleV2 = newRule("TF054", sevInfo,
-	"an API Gateway v2 WebSocket API",
-	"cfnrun serves REST and HTTP APIs; a WebSocket API's `aws_apigatewayv2_*` resources stay in the graph without routes.")
-
 // validate runs what `terraform validate` with the AWS provider would
 // reject on the modelled types, the deployment-triggers rule, and the
 // cycle check.
@@ -69,13 +65,6 @@ func (l *loader) validate(t *model.Template) {
 			l.checkTriggers(in)
 		}
 		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
-	}
-	for _, in := range l.insts {
-		if !in.res.data && in.res.typ == "aws_apigatewayv2_api" && strings.EqualFold(in.str("protocol_type"), "WEBSOCKET") {
-			l.diagOnce(ruleV2.infof(in.res.declRange, in.addr,
-				"cfnrun serves REST and HTTP APIs; test WebSocket routes against a deployed stage.",
-				"%s is a WebSocket API (API Gateway v2), which cfnrun does not serve", in.addr))
-		}
 	}
 	for _, c := range model.Cycles(t.Nodes) {
 		first := c.Edges[0]

@@ -1,0 +1,133 @@
+package tf
+
+import (
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/diag"
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// WebSocket APIs in Terraform: aws_apigatewayv2_api with protocol_type
+// WEBSOCKET and its aws_apigatewayv2_route, _integration,
+// _route_response, _authorizer and _stage, lowered into
+// model.WebSocketAPI as the CloudFormation front end lowers
+// AWS::ApiGatewayV2::* of such an API (resolver/websocket.go).
+
+var ruleWebSocket = newRule("TF054", sevError,
+	"WebSocket API that API Gateway rejects: no route_selection_expression, one that reads neither $request.body nor a constant, "+
+		"an empty route key, a route key defined twice, a route target that is not integrations/ID of the same API, authorization on a route other than $connect, "+
+		"an authorization_type other than NONE, AWS_IAM or CUSTOM, a route response key other than $default, or timeout_milliseconds outside 50–29000",
+	"API Gateway refuses to create the API, route or integration (BadRequestException), so the apply fails.")
+
+// wsAPI lowers an aws_apigatewayv2_api of protocol WEBSOCKET.
+func (lw *lowering) wsAPI(in *instance) *model.WebSocketAPI {
+	api := &model.WebSocketAPI{LogicalID: in.addr, ID: in.attrs["id"], Name: in.text("name"), Description: in.str("description"),
+		RouteSelectionExpression: in.str("route_selection_expression"), APIKeySelectionExpression: in.str("api_key_selection_expression"),
+		DisableExecuteAPIEndpoint: in.boolean("disable_execute_api_endpoint"), Tags: in.tags(), TwoWay: map[*model.Method]bool{},
+		Range: in.rng(), Props: in.cfnRanges()}
+	switch expr := api.RouteSelectionExpression; {
+	case in.unknown("route_selection_expression"):
+	case expr == "":
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("route_selection_expression"), in.addr,
+			"Set route_selection_expression = \"$request.body.action\" (the message field that names the route).",
+			"WebSocket API without route_selection_expression, which API Gateway requires"))
+	default:
+		if _, _, ok := model.WebSocketSelection(expr); !ok {
+			lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("route_selection_expression"), in.addr,
+				"Write $request.body.FIELD (a JSON field of the message), or a constant route key.",
+				"route_selection_expression %q reads neither a field of the message body nor is a constant", expr))
+		}
+	}
+	for _, arg := range []string{"target", "route_key"} {
+		if in.has(arg) {
+			lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange(arg), in.addr, "Declare the routes as aws_apigatewayv2_route resources.",
+				"%s (quick create) is for HTTP APIs; API Gateway rejects it on a WebSocket API", arg))
+		}
+	}
+	lw.t.WebSocketAPIs = append(lw.t.WebSocketAPIs, api)
+	return api
+}
+
+// wsIntegration reads an aws_apigatewayv2_integration of a WebSocket API.
+func (lw *lowering) wsIntegration(in *instance) *model.Integration {
+	ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: invokeURI(in.text("integration_uri")), HTTPMethod: strings.ToUpper(in.str("integration_method")),
+		TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"),
+		Credentials: in.text("credentials_arn"), RequestTemplates: in.smap("request_templates"), PassthroughBehavior: strings.ToUpper(in.str("passthrough_behavior")),
+		ContentHandling: in.str("content_handling_strategy"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
+	switch t := ig.TimeoutMillis; {
+	case t == 0:
+		ig.TimeoutMillis = model.DefaultWebSocketTimeoutMillis
+	case t < 50 || t > model.DefaultWebSocketTimeoutMillis:
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("timeout_milliseconds"), in.addr, "Write a timeout_milliseconds from 50 to 29000 (29 seconds, WebSocket APIs' limit).",
+			"timeout_milliseconds %d is outside 50–29000", t))
+		ig.TimeoutMillis = min(max(t, 50), model.DefaultWebSocketTimeoutMillis)
+	}
+	if (ig.Type == model.IntegrationAWSProxy || ig.Type == model.IntegrationAWS) && ig.HTTPMethod == "" {
+		ig.HTTPMethod = "POST"
+	}
+	return ig
+}
+
+// wsRoute lowers an aws_apigatewayv2_route of a WebSocket API; target
+// sets its integration. It returns nil when the route is not added.
+func (lw *lowering) wsRoute(api *model.WebSocketAPI, in *instance, target func(m *model.Method)) *model.Method {
+	m := &model.Method{LogicalID: in.addr, RouteKey: in.str("route_key"), AuthorizationType: strings.ToUpper(orDefault(in.str("authorization_type"), "NONE")),
+		AuthorizerID: in.str("authorizer_id"), APIKeyRequired: in.boolean("api_key_required"), OperationName: in.str("operation_name"),
+		Range: in.rng(), Props: in.cfnRanges()}
+	keyAt := in.argRange("route_key")
+	if strings.TrimSpace(m.RouteKey) == "" {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, keyAt, in.addr, "Write a route_key: $connect, $disconnect, $default, or the value of the selection expression that picks this route.",
+			"WebSocket route with an empty route_key"))
+		return nil
+	}
+	if prev := api.Route(m.RouteKey); prev != nil {
+		d := ruleWebSocket.at(diag.Error, keyAt, in.addr, "Remove one of the two routes, or give one another key.", "route %q is defined twice", m.RouteKey)
+		d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
+		lw.l.diagOnce(d)
+		return nil
+	}
+	authAt := in.argRange("authorization_type")
+	switch m.AuthorizationType {
+	case "NONE", "AWS_IAM", "CUSTOM":
+		if m.AuthorizationType != "NONE" && m.RouteKey != model.RouteKeyConnect {
+			lw.l.diagOnce(ruleWebSocket.at(diag.Error, authAt, in.addr, "Move the authorization to the $connect route: a WebSocket API authorizes a client once, when it connects.",
+				"route %q has authorization_type %s, but only the $connect route of a WebSocket API takes authorization", m.RouteKey, m.AuthorizationType))
+			m.AuthorizationType = "NONE"
+		}
+	default:
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, authAt, in.addr, "Write NONE, AWS_IAM or CUSTOM (a Lambda REQUEST authorizer); WebSocket APIs have no JWT authorizers.",
+			"authorization_type %q is not one a WebSocket route takes", m.AuthorizationType))
+		m.AuthorizationType = "NONE"
+	}
+	if rse := in.str("route_response_selection_expression"); rse != "" && rse != model.RouteKeyDefault {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("route_response_selection_expression"), in.addr, "Write route_response_selection_expression = \"$default\".",
+			"route_response_selection_expression %q is not $default", rse))
+	}
+	if v := in.get("request_parameter"); v != cty.NilVal && !v.IsNull() && v.IsKnown() && v.CanIterateElements() {
+		for _, p := range elements(v) {
+			if k := ctyString(attrOf(p, "request_parameter_key")); k != "" {
+				if m.RequestParameters == nil {
+					m.RequestParameters = map[string]bool{}
+				}
+				m.RequestParameters[k] = valBool(attrOf(p, "required"))
+			}
+		}
+	}
+	target(m)
+	api.Routes = append(api.Routes, m)
+	return m
+}
+
+// wsRouteResponse marks the route an aws_apigatewayv2_route_response
+// names as two-way.
+func (lw *lowering) wsRouteResponse(api *model.WebSocketAPI, in *instance, routes map[string]*model.Method) {
+	if key := in.str("route_response_key"); key != model.RouteKeyDefault && !in.unknown("route_response_key") {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("route_response_key"), in.addr, "Write route_response_key = \"$default\".",
+			"route_response_key %q is not $default, the only route response key a WebSocket API takes", key))
+	}
+	if m := routes[in.str("route_id")]; m != nil {
+		api.TwoWay[m] = true
+	}
+}
