@@ -53,6 +53,10 @@ type version struct {
 	// (needsNames, h1names.go).
 	keepNames bool
 	access    AccessInfo
+	// ws are the WebSocket APIs by id, wsStages by stage name (nil
+	// without WebSocket APIs).
+	ws       map[string]*cws
+	wsStages map[string][]*cwsStage
 }
 
 type capi struct {
@@ -404,7 +408,8 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 			}
 		}
 	}
-	if len(v.apis) == 0 {
+	g.compileWebSockets(t, v, &ds)
+	if len(v.apis) == 0 && v.ws == nil {
 		return nil, ds
 	}
 	v.access = g.describeAccess(t, v)
@@ -500,6 +505,7 @@ func (v *version) routeList() []RouteInfo {
 			}
 		}
 		v.routeSrc = nil
+		v.routes = append(v.routes, v.wsRouteList()...)
 	})
 	return v.routes
 }

@@ -106,6 +106,9 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		g.control.ServeHTTP(w, r)
 		return
 	}
+	if v := g.cur.Load(); v != nil && v.ws != nil && g.serveWebSocket(w, r, v) {
+		return
+	}
 	rs, _ := h2.Hint(r).(*reqState) // resolved by inlineOK
 	if rs != nil {
 		rs.r = r

@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/coder/websocket"
 	"log/slog"
 	"math/big"
 	"net"
@@ -194,6 +195,7 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 	<-ctx.Done()
 	closeAll()
 	acceptWG.Wait()
+	g.ws.closeAll(websocket.StatusGoingAway, "Going away")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if s.eng != nil {
@@ -313,43 +315,20 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	deadline := time.Now().Add(s.g.cfg.ReadHeaderTimeout)
 	c.SetDeadline(deadline)
 	if isTLS {
-		// Every write has a deadline, whatever the protocol inside.
-		tc := tls.Server(&stallConn{Conn: c, d: s.g.cfg.StallTimeout}, s.g.tlsCfg)
-		hctx, cancel := context.WithDeadline(ctx, deadline)
-		err := tc.HandshakeContext(hctx)
-		cancel()
-		if err != nil {
-			c.Close()
-			return
-		}
-		if cs := tc.ConnectionState(); cs.NegotiatedProtocol == "h2" {
-			c.SetDeadline(time.Time{})
-			if s.eng != nil {
-				s.track.alias(tr, tc)
-				s.serveEngine(tc, &cs)
-				return
-			}
-			hc := &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc}
-			s.track.alias(tr, hc)
-			s.serveH2(ctx, hc)
-			return
-		}
-		if s.g.keepsNames() {
-			nc := newNameConn(tc)
-			st := tc.ConnectionState()
-			nc.tls = &st
-			s.track.alias(tr, nc)
-			h1 = s.h1nln.push(nc)
-			return
-		}
-		s.track.alias(tr, tc)
-		h1 = s.h1ln.push(tc)
+		h1 = s.serveTLS(ctx, c, c, tr, deadline)
 		return
 	}
 	bc := newBufConn(c)
 	isH2, err := bc.sniffPreface()
 	if err != nil {
 		c.Close()
+		return
+	}
+	if !isH2 && bc.pn > 0 && bc.pre[0] == tlsHandshakeRecord {
+		// TLS on the cleartext port: https://127.0.0.1:8080 works too (a
+		// WebSocket handler's https://{domainName}/{stage} endpoint for
+		// @connections names the port the client connected to).
+		h1 = s.serveTLS(ctx, bc, c, tr, deadline)
 		return
 	}
 	if isH2 {
@@ -373,6 +352,48 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	}
 	s.track.alias(tr, sc)
 	h1 = s.h1ln.push(sc)
+}
+
+// tlsHandshakeRecord is the first byte of a TLS connection (a handshake
+// record: the ClientHello), which no HTTP/1.1 request line or HTTP/2
+// preface starts with.
+const tlsHandshakeRecord = 0x16
+
+// serveTLS runs the TLS handshake on c (raw is the accepted connection,
+// for deadlines and closing) and serves what ALPN chose: HTTP/2, or
+// HTTP/1.1. It reports whether the HTTP/1.1 server took the connection
+// (and with it the tracker's slot).
+func (s *servers) serveTLS(ctx context.Context, c, raw net.Conn, tr *trackedConn, deadline time.Time) bool {
+	// Every write has a deadline, whatever the protocol inside.
+	tc := tls.Server(&stallConn{Conn: c, d: s.g.cfg.StallTimeout}, s.g.tlsCfg)
+	hctx, cancel := context.WithDeadline(ctx, deadline)
+	err := tc.HandshakeContext(hctx)
+	cancel()
+	if err != nil {
+		raw.Close()
+		return false
+	}
+	if cs := tc.ConnectionState(); cs.NegotiatedProtocol == "h2" {
+		raw.SetDeadline(time.Time{})
+		if s.eng != nil {
+			s.track.alias(tr, tc)
+			s.serveEngine(tc, &cs)
+			return false
+		}
+		hc := &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc}
+		s.track.alias(tr, hc)
+		s.serveH2(ctx, hc)
+		return false
+	}
+	if s.g.keepsNames() {
+		nc := newNameConn(tc)
+		st := tc.ConnectionState()
+		nc.tls = &st
+		s.track.alias(tr, nc)
+		return s.h1nln.push(nc)
+	}
+	s.track.alias(tr, tc)
+	return s.h1ln.push(tc)
 }
 
 // stallConn gives every write a deadline of d from its start: a client

@@ -87,3 +87,29 @@ func TestListenBusy(t *testing.T) {
 		t.Errorf("Serve without a TLS address used the listeners bound for %s and %s", other.addr, other.tlsAddr)
 	}
 }
+
+// TestTLSOnCleartextPort: the cleartext port also takes TLS (a ClientHello
+// is told from a request line or the HTTP/2 preface by its first byte),
+// with ALPN as on the TLS port; cleartext HTTP/1.1 and h2c still work.
+func TestTLSOnCleartextPort(t *testing.T) {
+	be := h2cBackend(t, http.HandlerFunc(echoHandler))
+	b := newTB("tlsboth001", stage("prod", nil))
+	b.method("/echo", "GET", proxyTo(be.URL+"/echo", true))
+	r := start(t, b.build(), nil)
+	for _, tc := range []struct {
+		name  string
+		c     *http.Client
+		url   string
+		proto string
+	}{
+		{"h2 over TLS", tlsClient(t, r.g, true), "https://" + r.http, "HTTP/2.0"},
+		{"HTTP/1.1 over TLS", tlsClient(t, r.g, false), "https://" + r.http, "HTTP/1.1"},
+		{"h2c", h2cClient(t), "http://" + r.http, "HTTP/2.0"},
+		{"HTTP/1.1", h1Client(t), "http://" + r.http, "HTTP/1.1"},
+	} {
+		res := do(t, tc.c, "GET", tc.url+"/prod/echo", nil)
+		if res.status != 200 || res.proto != tc.proto {
+			t.Errorf("%s: %d %s %s", tc.name, res.status, res.proto, res.body)
+		}
+	}
+}

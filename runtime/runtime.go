@@ -177,6 +177,11 @@ type Gateway struct {
 	// control answers the management API's requests before the data
 	// plane sees them (SetControlPlane); nil when off.
 	control ControlPlane
+	// ws holds the open WebSocket connections (websocket.go), which
+	// outlive reloads; wsHTTP is the client of their HTTP_PROXY routes.
+	ws     wsTable
+	wsOnce sync.Once
+	wsHTTP *http.Client
 
 	// stageLogMu serialises writes to cfg.StageLog.
 	stageLogMu sync.Mutex
@@ -348,4 +353,8 @@ type RouteInfo struct {
 	// ({apiId}.execute-api.localhost) because another API claims the
 	// same stage name.
 	HostStyle bool
+	// WebSocket is set for a WebSocket API's route: Path is the stage's
+	// URL path ("/prod"), Method the route key, TwoWay whether the
+	// integration's answer goes back to the client.
+	WebSocket, TwoWay bool
 }

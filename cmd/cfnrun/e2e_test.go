@@ -115,6 +115,7 @@ var examples = map[string]exampleSpec{
 	"lambda-authorizer":     {},
 	"access":                {},
 	"http-api-node":         {},
+	"websocket-echo":        {},
 }
 
 // exampleTemplates returns example name → template path (relative to the
@@ -209,6 +210,7 @@ func TestE2EExamples(t *testing.T) {
 					API, Stage, Method, Path, Integration, URI, ConnectionType string
 					TimeoutMs                                                  int
 				}
+				WebSocketRoutes []struct{ API, Stage, RouteKey, Integration string }
 			}
 			rj := got[strings.Join(lines[2], " ")]
 			if err := json.Unmarshal([]byte(rj.stdout), &routes); err != nil {
@@ -217,8 +219,13 @@ func TestE2EExamples(t *testing.T) {
 			if rj.code != 0 {
 				t.Errorf("routes exit code = %d, want 0\n%s", rj.code, rj.stderr)
 			}
-			if len(routes.Routes) == 0 {
+			if len(routes.Routes) == 0 && len(routes.WebSocketRoutes) == 0 {
 				t.Errorf("%s has no routes", name)
+			}
+			for _, r := range routes.WebSocketRoutes {
+				if r.API == "" || r.Stage == "" || r.RouteKey == "" || r.Integration == "" {
+					t.Errorf("incomplete WebSocket route: %+v", r)
+				}
 			}
 			for _, r := range routes.Routes {
 				if r.API == "" || r.Method == "" || !strings.HasPrefix(r.Path, "/") && r.Path != model.RouteKeyDefault || r.Integration == "" {

@@ -68,6 +68,13 @@ func routesCommand() command {
 				routes = append(routes, rt)
 			}
 		}
+		var wsRoutes []model.WebSocketRoute
+		for _, rt := range model.WebSocketRoutes(r.Template) {
+			stages[rt.Stage] = true
+			if *stage == "" || rt.Stage == *stage {
+				wsRoutes = append(wsRoutes, rt)
+			}
+		}
 		if *stage != "" && !stages[*stage] {
 			names := diag.Names(stages)
 			fmt.Fprintf(e.stderr, "cfnrun routes: the template has no stage %q.%s Its stages: %s.\n", *stage, didYouMean(*stage, names), strings.Join(names, ", "))
@@ -77,9 +84,11 @@ func routesCommand() command {
 		case "json":
 			out := struct {
 				Routes []model.Route `json:"routes"`
+				// WebSocketRoutes are the WebSocket APIs' routes.
+				WebSocketRoutes []model.WebSocketRoute `json:"webSocketRoutes,omitempty"`
 				// Pending are routes not known before apply (Terraform).
 				Pending []model.Pending `json:"pending,omitempty"`
-			}{Routes: routes, Pending: r.Template.Pending}
+			}{Routes: routes, WebSocketRoutes: wsRoutes, Pending: r.Template.Pending}
 			if out.Routes == nil {
 				out.Routes = []model.Route{}
 			}
@@ -91,7 +100,10 @@ func routesCommand() command {
 		case "model":
 			_ = model.Dump(e.stdout, r.Template, model.DumpOptions{Identity: true, Positions: true})
 		case "text":
-			writeRoutesText(e.stdout, routes, strings.TrimRight(*base, "/"))
+			if len(routes) > 0 || len(wsRoutes) == 0 {
+				writeRoutesText(e.stdout, routes, strings.TrimRight(*base, "/"))
+			}
+			writeWebSocketRoutes(e.stdout, wsRoutes, strings.TrimRight(*base, "/"), len(routes) > 0)
 			writePending(e.stdout, r.Template.Pending)
 		default:
 			fmt.Fprintf(e.stderr, "cfnrun routes: unknown --format %q (want text, json or model)\n", *format)
@@ -179,6 +191,50 @@ func writeRoutesText(w io.Writer, routes []model.Route, base string) {
 			timeout = fmt.Sprintf("%dms", r.TimeoutMs)
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.Method, url, integ, target, conn, timeout)
+	}
+	tw.Flush()
+}
+
+// writeWebSocketRoutes prints the WebSocket routes grouped by API and
+// stage, after the REST and HTTP API routes (gap: a blank line first).
+func writeWebSocketRoutes(w io.Writer, routes []model.WebSocketRoute, base string, gap bool) {
+	if len(routes) == 0 {
+		return
+	}
+	wsBase := "ws://" + strings.TrimPrefix(strings.TrimPrefix(base, "http://"), "https://")
+	if strings.HasPrefix(base, "https://") {
+		wsBase = "wss://" + strings.TrimPrefix(base, "https://")
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	last := "\x00"
+	for _, r := range routes {
+		group := r.APIID + "/" + r.Stage
+		if group != last {
+			if last != "\x00" || gap {
+				fmt.Fprintln(tw)
+			}
+			url := wsBase + "/" + r.Stage
+			if r.Stage == "" {
+				url = "(no stage: not deployed)"
+			}
+			fmt.Fprintf(tw, "WebSocket API %s (%s, id %s)  stage %s  %s  [routes chosen by %s]\n", r.APIName, r.API, r.APIID, r.Stage, url, r.RouteSelectionExpression)
+			fmt.Fprintf(tw, "  ROUTE\tINTEGRATION\tTARGET\tTIMEOUT\tRESPONSE\n")
+			last = group
+		}
+		integ, target, timeout, resp := r.Integration, r.URI, "-", "-"
+		if integ == "" {
+			integ = "(none)"
+		}
+		if target == "" {
+			target = "-"
+		}
+		if r.TimeoutMs > 0 {
+			timeout = fmt.Sprintf("%dms", r.TimeoutMs)
+		}
+		if r.TwoWay {
+			resp = "two-way"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.RouteKey, integ, target, timeout, resp)
 	}
 	tw.Flush()
 }

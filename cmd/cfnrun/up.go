@@ -2,8 +2,11 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,7 +34,7 @@ import (
 func upCommand() command {
 	c := command{
 		name:    "up",
-		summary: "serve the template's REST and HTTP APIs as a local HTTP/2 gateway (h2c, h2 over TLS, HTTP/1.1)",
+		summary: "serve the template's REST, HTTP and WebSocket APIs as a local HTTP/2 gateway (h2c, h2 over TLS, HTTP/1.1)",
 		usage:   "cfnrun up [flags] [FILE...]",
 		example: "cfnrun up                      # the article's template with a demo backend\n" +
 			"curl --http2-prior-knowledge http://127.0.0.1:8080/prod/myresource\n" +
@@ -291,6 +294,13 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		return exitUsage
 	}
 	defer g.Close()
+	if crt := g.Certificate(); crt != nil {
+		if dir, err := trustGateway(svc, crt); err != nil {
+			logger.Warn("functions will not trust the gateway's certificate", "error", err)
+		} else {
+			defer os.RemoveAll(dir)
+		}
+	}
 	checked := make(chan *resolver.Result, 1)
 	if finish != nil {
 		go func() { checked <- finish() }()
@@ -623,6 +633,10 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 	fmt.Fprintln(w)
 	for _, k := range keys {
 		rs := groups[k]
+		if rs[0].WebSocket {
+			notServed = append(notServed, u.printWebSocketRoutes(w, rs, addrs)...)
+			continue
+		}
 		proto := "HTTP/2 + HTTP/1.1"
 		if !rs[0].HTTP2 {
 			proto = "HTTP/1.1 only (Http2Enabled: false; HTTP/2 requests get HTTP_1_1_REQUIRED)"
@@ -653,6 +667,10 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 	if len(notServed) > 0 {
 		fmt.Fprintf(w, "\nNot served (answered as API Gateway answers a failing integration):\n")
 		for _, rt := range notServed {
+			if rt.WebSocket {
+				fmt.Fprintf(w, "  WebSocket route %s of %s: %s\n", rt.Method, rt.Path, rt.Note)
+				continue
+			}
 			fmt.Fprintf(w, "  %s /%s%s: %s\n", rt.Method, rt.Stage, rt.Path, rt.Note)
 		}
 	}
@@ -879,4 +897,77 @@ func (f *flushWriter) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.bw.Flush()
+}
+
+// printWebSocketRoutes lists one stage of a WebSocket API: its URL and
+// its routes by key; it returns those not served.
+func (u *upRun) printWebSocketRoutes(w io.Writer, rs []runtime.RouteInfo, addrs map[string]string) []runtime.RouteInfo {
+	rt0 := rs[0]
+	url := "ws://" + addrs["http"] + rt0.Path
+	if addrs["http"] == "" {
+		url = "wss://" + addrs["https"] + rt0.Path
+	}
+	if rt0.HostStyle {
+		_, port, _ := net.SplitHostPort(addrs["http"])
+		url = fmt.Sprintf("ws://%s.execute-api.localhost:%s%s", rt0.APIID, port, rt0.Path)
+	}
+	fmt.Fprintf(w, "WebSocket API %s (id %s)  stage %s  %s  [HTTP/1.1 upgrade; @connections at %s/@connections/{id}]\n",
+		rt0.APIName, rt0.APIID, rt0.Stage, url, strings.Replace(strings.Replace(url, "wss://", "https://", 1), "ws://", "http://", 1))
+	var notServed []runtime.RouteInfo
+	for _, rt := range rs {
+		target := rt.Target
+		if rt.TwoWay {
+			target += " (two-way)"
+		}
+		if !rt.Served {
+			target = "not served: " + rt.Note
+			notServed = append(notServed, rt)
+		}
+		fmt.Fprintf(w, "  %-20s %-10s %s\n", rt.Method, rt.Integration, target)
+	}
+	return notServed
+}
+
+// trustGateway writes the gateway's certificate (and a bundle of the
+// system's roots with it) to a new temporary directory and makes the
+// functions trust it (lambda.Service.TrustCA): a handler that calls the
+// gateway over https (a WebSocket handler's ApiGatewayManagementApi,
+// endpoint https://{domainName}/{stage}) then verifies it as it would
+// verify API Gateway. It returns the directory, for removal at exit.
+func trustGateway(svc *lambda.Service, crt *x509.Certificate) (string, error) {
+	dir, err := os.MkdirTemp("", "cfnrun-ca-")
+	if err != nil {
+		return "", err
+	}
+	own := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: crt.Raw})
+	cert := filepath.Join(dir, "gateway.pem")
+	if err := os.WriteFile(cert, own, 0o644); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	// AWS_CA_BUNDLE replaces the SDK's roots: the bundle keeps the ones
+	// the function would have used (the user's AWS_CA_BUNDLE, else the
+	// system's), so that its calls to AWS still verify.
+	bundle := ""
+	roots := []string{os.Getenv("AWS_CA_BUNDLE"), os.Getenv("SSL_CERT_FILE"), "/etc/ssl/certs/ca-certificates.crt",
+		"/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem", "/etc/ssl/ca-bundle.pem"}
+	for _, f := range roots {
+		if f == "" {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil || !bytes.Contains(b, []byte("-----BEGIN CERTIFICATE-----")) {
+			continue
+		}
+		bundle = filepath.Join(dir, "bundle.pem")
+		if !bytes.HasSuffix(b, []byte("\n")) {
+			b = append(b, '\n')
+		}
+		if err := os.WriteFile(bundle, append(b, own...), 0o644); err != nil {
+			bundle = ""
+		}
+		break
+	}
+	svc.TrustCA(cert, bundle)
+	return dir, nil
 }

@@ -189,7 +189,9 @@ func pageV2[T any](rq *request, items []T) (listV2[T], error) {
 	return out, nil
 }
 
-// httpAPI finds the HTTP API named by segment 2.
+// httpAPI finds the HTTP API named by segment 2, or a WebSocket API as
+// a read-only view (wsView): the reads serve both, the writes look up
+// HTTP APIs themselves.
 func (rq *request) httpAPI() (*model.Template, *model.RestAPI, error) {
 	t, err := rq.template()
 	if err != nil {
@@ -199,7 +201,22 @@ func (rq *request) httpAPI() (*model.Template, *model.RestAPI, error) {
 	if a := t.API(id); a != nil && a.IsHTTP() {
 		return t, a, nil
 	}
+	for _, ws := range t.WebSocketAPIs {
+		if ws.ID == id {
+			return t, wsView(ws), nil
+		}
+	}
 	return nil, nil, notFound("Invalid API identifier specified %s:%s", rq.p.opts.AccountID, id)
+}
+
+// wsView presents a WebSocket API as the model's API for the
+// apigatewayv2 reads: its routes are the root's methods, with its
+// stages and authorizers. Protocol says it is one (apiV2Of).
+func wsView(ws *model.WebSocketAPI) *model.RestAPI {
+	root := &model.Resource{Path: "/", Methods: ws.Routes, Range: ws.Range}
+	return &model.RestAPI{LogicalID: ws.LogicalID, ID: ws.ID, Name: ws.Name, Description: ws.Description, Protocol: model.ProtocolWebSocket,
+		DisableExecuteAPIEndpoint: ws.DisableExecuteAPIEndpoint, Tags: ws.Tags, Root: root, Resources: []*model.Resource{root},
+		Stages: ws.Stages, Authorizers: ws.Authorizers, Range: ws.Range, Props: ws.Props}
 }
 
 func isoDate(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -209,6 +226,18 @@ func (p *Plane) apiV2Of(a *model.RestAPI) *apiV2 {
 		APIKeySelectionExpression: "$request.header.x-api-key", CreatedDate: isoDate(p.started), Description: a.Description,
 		DisableExecuteAPIEndpoint: a.DisableExecuteAPIEndpoint, Name: a.Name, ProtocolType: "HTTP",
 		RouteSelectionExpression: "$request.method $request.path", Tags: tagsOf(a.Tags)}
+	if a.Protocol == model.ProtocolWebSocket {
+		out.APIEndpoint = fmt.Sprintf("wss://%s.execute-api.%s.amazonaws.com", a.ID, p.opts.Region)
+		out.ProtocolType = model.ProtocolWebSocket
+		if t := p.gw.Template(); t != nil {
+			for _, ws := range t.WebSocketAPIs {
+				if ws.ID == a.ID {
+					out.RouteSelectionExpression = ws.RouteSelectionExpression
+					out.APIKeySelectionExpression = cmpOr(ws.APIKeySelectionExpression, out.APIKeySelectionExpression)
+				}
+			}
+		}
+	}
 	if c := a.CORS; c != nil {
 		out.CorsConfiguration = &corsV2{AllowCredentials: c.AllowCredentials, AllowHeaders: c.AllowHeaders, AllowMethods: c.AllowMethods,
 			AllowOrigins: c.AllowOrigins, ExposeHeaders: c.ExposeHeaders}
@@ -305,6 +334,9 @@ func getAPIsV2(rq *request) (int, any, error) {
 		if a.IsHTTP() {
 			all = append(all, rq.p.apiV2Of(a))
 		}
+	}
+	for _, ws := range t.WebSocketAPIs {
+		all = append(all, rq.p.apiV2Of(wsView(ws)))
 	}
 	out, err := pageV2(rq, all)
 	return http.StatusOK, out, err

@@ -181,3 +181,61 @@ func TestAPIGatewayV2AWSCLI(t *testing.T) {
 		t.Errorf("get-integration: %v %+v", err, in)
 	}
 }
+
+// TestAPIGatewayV2ReadsWebSocket lists a WebSocket API with the HTTP APIs
+// and answers its routes, integrations, stages and authorizers; writes
+// to it are refused (it is served from the template only).
+func TestAPIGatewayV2ReadsWebSocket(t *testing.T) {
+	tpl := withHTTPAPI()
+	in := &model.Integration{Type: model.IntegrationHTTPProxy, HTTPMethod: "POST", URI: "https://chat.example.com", TimeoutMillis: 29000}
+	route := func(key string) *model.Method {
+		return &model.Method{LogicalID: "R" + key, RouteKey: key, AuthorizationType: "NONE", Integration: in}
+	}
+	ws := &model.WebSocketAPI{LogicalID: "Chat", ID: "chatapi001", Name: "chat", RouteSelectionExpression: "$request.body.action",
+		Routes: []*model.Method{route("$connect"), route("sendmessage"), route("$default")}, TwoWay: map[*model.Method]bool{},
+		Authorizers: []*model.Authorizer{{LogicalID: "Auth", ID: "wsau01", Name: "token", Type: "REQUEST", IdentitySource: "route.request.querystring.token"}},
+		Stages:      []*model.Stage{{LogicalID: "Prod", Name: "prod", DeploymentID: "dep001"}}}
+	tpl.WebSocketAPIs = []*model.WebSocketAPI{ws}
+	tpl.Finalize()
+	e := start(t, tpl)
+	get := func(path string) (int, map[string]any) {
+		t.Helper()
+		resp, b := e.call(t, "GET", path, "")
+		var out map[string]any
+		json.Unmarshal(b, &out)
+		return resp.StatusCode, out
+	}
+	code, apis := get("/v2/apis")
+	items, _ := apis["items"].([]any)
+	if code != 200 || len(items) != 2 {
+		t.Fatalf("get-apis: %d %v", code, apis)
+	}
+	w := items[1].(map[string]any)
+	if w["apiId"] != "chatapi001" || w["protocolType"] != "WEBSOCKET" || w["routeSelectionExpression"] != "$request.body.action" ||
+		w["apiEndpoint"] != "wss://chatapi001.execute-api.us-east-1.amazonaws.com" {
+		t.Errorf("the WebSocket API: %v", w)
+	}
+	if code, one := get("/v2/apis/chatapi001"); code != 200 || one["protocolType"] != "WEBSOCKET" {
+		t.Errorf("get-api: %d %v", code, one)
+	}
+	code, routes := get("/v2/apis/chatapi001/routes")
+	var keys []string
+	for _, r := range routes["items"].([]any) {
+		keys = append(keys, r.(map[string]any)["routeKey"].(string))
+	}
+	if code != 200 || strings.Join(keys, ",") != "$connect,$default,sendmessage" {
+		t.Errorf("get-routes: %d %v", code, keys)
+	}
+	if code, ints := get("/v2/apis/chatapi001/integrations"); code != 200 || len(ints["items"].([]any)) != 1 {
+		t.Errorf("get-integrations: %d %v", code, ints)
+	}
+	if code, st := get("/v2/apis/chatapi001/stages/prod"); code != 200 || st["deploymentId"] != "dep001" {
+		t.Errorf("get-stage: %d %v", code, st)
+	}
+	if code, az := get("/v2/apis/chatapi001/authorizers"); code != 200 || len(az["items"].([]any)) != 1 {
+		t.Errorf("get-authorizers: %d %v", code, az)
+	}
+	if resp, b := e.call(t, "DELETE", "/v2/apis/chatapi001/routes/x", ""); resp.StatusCode != 404 {
+		t.Errorf("delete-route on a WebSocket API: %d %s", resp.StatusCode, b)
+	}
+}

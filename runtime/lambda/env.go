@@ -275,6 +275,14 @@ func (fn *function) environ(c *codeState, rtDir string) []string {
 			own[k] = v
 		}
 	}
+	if tc := fn.trusted(); tc != nil {
+		if fn.kind == kindNode {
+			own["NODE_EXTRA_CA_CERTS"] = tc.cert
+		}
+		if tc.bundle != "" {
+			own["AWS_CA_BUNDLE"] = tc.bundle
+		}
+	}
 	var path, ld []string
 	for i := len(c.layers) - 1; i >= 0; i-- {
 		path = append(path, filepath.Join(c.layers[i], "bin"))
@@ -426,4 +434,13 @@ func (s *Service) pythonPath() (string, error) {
 	}
 	s.python = p
 	return p, nil
+}
+
+// trusted is what the service's TrustCA set, nil before (or without a
+// service, in tests).
+func (fn *function) trusted() *trustedCA {
+	if fn.s == nil {
+		return nil
+	}
+	return fn.s.trust.Load()
 }

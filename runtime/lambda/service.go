@@ -192,6 +192,9 @@ type Service struct {
 	procMu sync.Mutex
 	nprocs int // function processes running, for OnProcesses
 
+	// trust is what TrustCA set, nil before.
+	trust atomic.Pointer[trustedCA]
+
 	watch *codeWatcher
 	wg    sync.WaitGroup // background goroutines (janitor, async)
 	// closeDone is closed when the first Close has stopped every
@@ -537,4 +540,18 @@ func (s *Service) janitor() {
 			fn.reapIdle(cutoff)
 		}
 	}
+}
+
+// trustedCA names the files TrustCA was given.
+type trustedCA struct{ cert, bundle string }
+
+// TrustCA makes the functions started from now on trust the certificate
+// in the PEM file cert (the gateway's own, so that a handler's https://
+// calls to it, such as ApiGatewayManagementApi's @connections, verify):
+// NODE_EXTRA_CA_CERTS=cert for Node.js, and AWS_CA_BUNDLE=bundle for the
+// AWS SDKs that read it (Python's botocore, Go's, JavaScript v2), where
+// bundle holds the system's roots and cert ("" leaves AWS_CA_BUNDLE
+// alone). A function's own Environment overrides either.
+func (s *Service) TrustCA(cert, bundle string) {
+	s.trust.Store(&trustedCA{cert: cert, bundle: bundle})
 }
