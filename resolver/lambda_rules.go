@@ -263,31 +263,34 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 			route(api.DefaultRoute, model.RouteKeyDefault)
 		}
 		for _, a := range api.Authorizers {
-			lt := a.Function
-			if lt == nil {
-				continue
-			}
-			rng := a.Props.At("AuthorizerUri", a.Range)
-			external(lt, rng, a.LogicalID, "authorizer "+a.Name)
-			if lt.Function == nil || a.Credentials != "" {
-				continue
-			}
-			id := a.ID
-			checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, func(src string) string {
-				if src == "" || strings.Contains(src, "${") {
-					return ""
-				}
-				if arnGlob(src, executeARNPrefix(src)+api.ID+"/authorizers/"+id) {
-					return ""
-				}
-				return "its SourceArn does not match " + api.ID + "/authorizers/" + id
-			}, add)
+			checkAuthorizerPermission(h, a, api.ID, external, add)
 		}
 	}
 	for _, api := range t.WebSocketAPIs {
 		checkWebSocketPermissions(h, api, external, add)
 	}
 	return ds
+}
+
+// checkAuthorizerPermission reports a Lambda authorizer of API apiID
+// whose function is not the template's (I3412), or that API Gateway may
+// not invoke as {apiId}/authorizers/{id} (E3410, E3411).
+func checkAuthorizerPermission(h hints, a *model.Authorizer, apiID string, external func(lt *model.LambdaTarget, rng diag.Range, owner, what string), add func(diag.Diagnostic)) {
+	lt := a.Function
+	if lt == nil {
+		return
+	}
+	rng := a.Props.At("AuthorizerUri", a.Range)
+	external(lt, rng, a.LogicalID, "authorizer "+a.Name)
+	if lt.Function == nil || a.Credentials != "" {
+		return
+	}
+	checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, func(src string) string {
+		if src == "" || strings.Contains(src, "${") || arnGlob(src, executeARNPrefix(src)+apiID+"/authorizers/"+a.ID) {
+			return ""
+		}
+		return "its SourceArn does not match " + apiID + "/authorizers/" + a.ID
+	}, add)
 }
 
 // checkWebSocketPermissions reports the routes and authorizers of a
@@ -328,21 +331,7 @@ func checkWebSocketPermissions(h hints, api *model.WebSocketAPI, external func(l
 		}, add)
 	}
 	for _, a := range api.Authorizers {
-		lt := a.Function
-		if lt == nil {
-			continue
-		}
-		rng := a.Props.At("AuthorizerUri", a.Range)
-		external(lt, rng, a.LogicalID, "authorizer "+a.Name)
-		if lt.Function == nil || a.Credentials != "" {
-			continue
-		}
-		checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, func(src string) string {
-			if src == "" || strings.Contains(src, "${") || arnGlob(src, executeARNPrefix(src)+api.ID+"/authorizers/"+a.ID) {
-				return ""
-			}
-			return "its SourceArn does not match " + api.ID + "/authorizers/" + a.ID
-		}, add)
+		checkAuthorizerPermission(h, a, api.ID, external, add)
 	}
 }
 

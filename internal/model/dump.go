@@ -82,24 +82,7 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 			}
 		}
 		for _, a := range api.Authorizers {
-			d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
-			d.kv(2, "identitySource", a.IdentitySource)
-			d.kv(2, "uri", a.AuthorizerURI)
-			d.kv(2, "lambda", a.Function.String())
-			if a.Type != "COGNITO_USER_POOLS" {
-				d.kv(2, "resultTtlSeconds", fmt.Sprint(a.ResultTTLSeconds))
-			}
-			d.kv(2, "identityValidationExpression", a.IdentityValidationExpression)
-			if o.Identity {
-				d.kv(2, "credentials", a.Credentials)
-			}
-			d.list(2, "providerArns", a.ProviderARNs)
-			d.kv(2, "jwtIssuer", a.JWTIssuer)
-			d.list(2, "jwtAudience", a.JWTAudience)
-			d.kv(2, "payloadFormatVersion", a.PayloadFormatVersion)
-			if a.SimpleResponses {
-				d.kv(2, "simpleResponses", "true")
-			}
+			d.authorizer(a)
 		}
 		for _, v := range api.Validators {
 			d.line(1, v.Range, v.LogicalID, v.ID, "validator %q body=%t params=%t", v.Name, v.ValidateRequestBody, v.ValidateRequestParameters)
@@ -509,12 +492,32 @@ func (d *dumper) webSocket(api *WebSocketAPI) {
 		d.method(2, m)
 	}
 	for _, a := range api.Authorizers {
-		d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
-		d.kv(2, "identitySource", a.IdentitySource)
-		d.kv(2, "uri", a.AuthorizerURI)
-		d.kv(2, "lambda", a.Function.String())
+		d.authorizer(a)
 	}
 	for _, st := range api.Stages {
 		d.stage(st)
+	}
+}
+
+// authorizer writes one authorizer of an API (REST, HTTP or WebSocket).
+func (d *dumper) authorizer(a *Authorizer) {
+	o := d.o
+	d.line(1, a.Range, a.LogicalID, a.ID, "authorizer %q type=%s", a.Name, a.Type)
+	d.kv(2, "identitySource", a.IdentitySource)
+	d.kv(2, "uri", a.AuthorizerURI)
+	d.kv(2, "lambda", a.Function.String())
+	if a.Type != "COGNITO_USER_POOLS" {
+		d.kv(2, "resultTtlSeconds", fmt.Sprint(a.ResultTTLSeconds))
+	}
+	d.kv(2, "identityValidationExpression", a.IdentityValidationExpression)
+	if o.Identity {
+		d.kv(2, "credentials", a.Credentials)
+	}
+	d.list(2, "providerArns", a.ProviderARNs)
+	d.kv(2, "jwtIssuer", a.JWTIssuer)
+	d.list(2, "jwtAudience", a.JWTAudience)
+	d.kv(2, "payloadFormatVersion", a.PayloadFormatVersion)
+	if a.SimpleResponses {
+		d.kv(2, "simpleResponses", "true")
 	}
 }
