@@ -57,6 +57,12 @@ func (e *environ) next(c byte) {
 		return
 	}
 	if c != 0 && c != ',' {
+		if c >= '0' && c <= '9' && e.leadingZero() {
+			// ParseInt reads "disablethp=0001" as 1: a value's leading
+			// zeros are dropped, so that any run of them fits item.
+			e.item[e.n-1] = c
+			return
+		}
 		if e.n < len(e.item) {
 			e.item[e.n] = c
 		}
@@ -72,6 +78,19 @@ func (e *environ) next(c byte) {
 	if c == 0 {
 		e.pos, e.done = 0, true
 	}
+}
+
+// leadingZero reports whether the item held so far ends in a value's
+// first digit, a zero (after "=" and an optional sign).
+func (e *environ) leadingZero() bool {
+	if e.n < 2 || e.n > len(e.item) || e.item[e.n-1] != '0' {
+		return false
+	}
+	i := e.n - 2
+	if (e.item[i] == '+' || e.item[i] == '-') && i > 0 {
+		i--
+	}
+	return e.item[i] == '='
 }
 
 // cutInt32 returns the value of item when it is key followed by a
