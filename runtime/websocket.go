@@ -84,6 +84,9 @@ type cwsRoute struct {
 	ep     *endpoint // fn, typ, timeout; fail when not served
 	uri    string    // HTTP_PROXY target
 	method string    // HTTP_PROXY method
+	// mock is a MOCK integration's request template ($default), nil to
+	// pass the message through; its statusCode is the answer's status.
+	mock mappingTemplate
 	twoWay bool
 	// required are $connect's required route.request.header.X and
 	// route.request.querystring.X parameters.
@@ -295,12 +298,28 @@ func (g *Gateway) compileWSRoute(cs *cwsStage, api *model.WebSocketAPI, m *model
 				"WebSocket route %s is not served: IntegrationUri %q is not an http(s) URL", m.RouteKey, in.URI).
 				WithResource(m.LogicalID))
 		}
+	case model.IntegrationMock:
+		src, ok := in.RequestTemplates[model.RouteKeyDefault]
+		if !ok && len(in.RequestTemplates) == 1 {
+			for _, v := range in.RequestTemplates {
+				src, ok = v, true
+			}
+		}
+		if ok {
+			rt.mock, _ = compileMapping(src, in.Props.At("RequestTemplates", in.Range), m.LogicalID, "the request template of WebSocket route "+m.RouteKey, ds)
+		}
+		if rt.twoWay {
+			*ds = append(*ds, diag.NewWarning(ruleIgnored, m.Range,
+				"WebSocket route %s is two-way with a MOCK integration: cfnrun up does not read its integration responses, so it sends nothing back", m.RouteKey).
+				WithResource(m.LogicalID).
+				WithHint("Use a Lambda (AWS_PROXY) or HTTP_PROXY integration to answer the client locally."))
+		}
 	default:
 		ep.fail, ep.reason = errConfig, in.Type+" integrations of WebSocket APIs are not run locally"
 		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("IntegrationType", in.Range),
 			"WebSocket route %s uses a %s integration, which cfnrun up does not run for WebSocket APIs", m.RouteKey, in.Type).
 			WithResource(m.LogicalID).
-			WithHint("cfnrun runs AWS_PROXY (Lambda) and HTTP_PROXY WebSocket integrations; the route answers {\"message\": \"Internal server error\"} as API Gateway does when an integration fails."))
+			WithHint("cfnrun runs AWS_PROXY (Lambda), HTTP_PROXY and MOCK WebSocket integrations; the route answers {\"message\": \"Internal server error\"} as API Gateway does when an integration fails."))
 	}
 	return rt
 }
@@ -480,7 +499,46 @@ func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsE
 		}
 		return wsAnswer{status: resp.StatusCode, body: b, headers: resp.Header}, nil
 	}
+	if ep.typ == model.IntegrationMock {
+		return g.runWSMock(c, rt, ev, body)
+	}
 	return wsAnswer{}, fmt.Errorf("%w: integration type %s", errWSIntegration, ep.typ)
+}
+
+// runWSMock runs a MOCK integration: the request template's output (or
+// the message, without a template) must carry a statusCode, as on API
+// Gateway; it is the answer's status (what admits or refuses $connect).
+func (g *Gateway) runWSMock(c *wsConn, rt *cwsRoute, ev *wsEvent, body []byte) (wsAnswer, error) {
+	out := body
+	if rt.mock != nil {
+		rc := ev.RequestContext
+		in := &vtlInput{Body: body, PathParams: map[string]string{}, QueryParams: ev.QueryStringParameters, Headers: ev.Headers,
+			StageVariables: g.liveStage(c).vars, Context: map[string]any{"connectionId": rc.ConnectionID, "routeKey": rc.RouteKey,
+				"eventType": rc.EventType, "requestId": rc.RequestID, "extendedRequestId": rc.ExtendedRequestID, "messageId": rc.MessageID,
+				"stage": rc.Stage, "apiId": rc.APIID, "domainName": rc.DomainName, "connectedAt": rc.ConnectedAt,
+				"requestTimeEpoch": rc.RequestTimeEpoch, "requestTime": rc.RequestTime, "messageDirection": rc.MessageDirection,
+				"identity": map[string]any{"sourceIp": rc.Identity.SourceIP, "userAgent": rc.Identity.UserAgent}}}
+		if in.QueryParams == nil {
+			in.QueryParams = map[string]string{}
+		}
+		if in.Headers == nil {
+			in.Headers = map[string]string{}
+		}
+		if in.StageVariables == nil {
+			in.StageVariables = map[string]string{}
+		}
+		var b bytes.Buffer
+		if err := rt.mock.Execute(&b, in); err != nil {
+			return wsAnswer{}, fmt.Errorf("%w: the MOCK request template: %v", errWSIntegration, err)
+		}
+		out = b.Bytes()
+	}
+	s, err := mockStatusCode(out)
+	if err != nil {
+		return wsAnswer{}, fmt.Errorf("%w: MOCK integration: %v", errWSIntegration, err)
+	}
+	n, _ := strconv.Atoi(s)
+	return wsAnswer{status: n}, nil
 }
 
 // hopHeader reports the headers a proxy does not forward.

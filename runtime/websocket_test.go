@@ -354,4 +354,38 @@ func TestWebSocketReload(t *testing.T) {
 	}
 }
 
+// TestWebSocketMock: a MOCK $connect admits or refuses by the statusCode
+// its request template writes ($input.params reads the handshake's query
+// string); a MOCK message route runs its template and sends nothing.
+func TestWebSocketMock(t *testing.T) {
+	mock := func(tpl string) *model.Integration {
+		return &model.Integration{Type: model.IntegrationMock, RequestTemplates: map[string]string{"$default": tpl}}
+	}
+	connect := &model.Method{LogicalID: "Connect", RouteKey: "$connect", AuthorizationType: "NONE",
+		Integration: mock(`{"statusCode": #if($input.params('ok') == "yes")200#{else}403#end}`)}
+	ping := &model.Method{LogicalID: "Ping", RouteKey: "ping", AuthorizationType: "NONE", Integration: mock(`{"statusCode": 200}`)}
+	broken := &model.Method{LogicalID: "Broken", RouteKey: "broken", AuthorizationType: "NONE", Integration: mock(`{"no": "status"}`)}
+	api := &model.WebSocketAPI{LogicalID: "Api", ID: "mockapi001", Name: "mock", RouteSelectionExpression: "$request.body.op",
+		Routes: []*model.Method{connect, ping, broken}, TwoWay: map[*model.Method]bool{}, Stages: []*model.Stage{{LogicalID: "S", Name: "s"}}}
+	tpl := &model.Template{WebSocketAPIs: []*model.WebSocketAPI{api}}
+	tpl.Finalize()
+	r := start(t, tpl, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, resp, err := websocket.Dial(ctx, "ws://"+r.http+"/s?ok=no", nil); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("MOCK $connect answering 403: %v %v", resp, err)
+	}
+	c, _, err := websocket.Dial(ctx, "ws://"+r.http+"/s?ok=yes", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.Write(ctx, websocket.MessageText, []byte(`{"op":"ping"}`))
+	c.Write(ctx, websocket.MessageText, []byte(`{"op":"broken"}`))
+	// ping sends nothing; broken (no statusCode) sends the error message.
+	if m := readJSON(t, ctx, c); m["message"] != "Internal server error" {
+		t.Errorf("a MOCK template without statusCode: %v", m)
+	}
+}
+
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
