@@ -259,6 +259,7 @@ func Compare(ctx context.Context, old, new *model.Template) (*Result, error) {
 	}
 	wg.Wait()
 	r.Routes, r.Stages = rd.routes, rd.stages
+	r.Routes = append(r.Routes, compareWebSocketRoutes(old, new)...)
 	// JSON consumers get arrays, never null.
 	if r.Resources == nil {
 		r.Resources = []ResourceChange{}
