@@ -341,7 +341,11 @@ func (g *Gateway) serveWebSocket(w http.ResponseWriter, r *http.Request, v *vers
 	}
 	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || r.ProtoMajor != 1 {
 		// Not a WebSocket handshake (or one over HTTP/2, which API
-		// Gateway does not take either).
+		// Gateway does not take either): a REST or HTTP API with the same
+		// stage (or Host) answers it, else 426.
+		if v.servesHTTP(r, st.name) {
+			return false
+		}
 		h := w.Header()
 		h.Set("Content-Type", "application/json")
 		h.Set("Upgrade", "websocket")
@@ -381,6 +385,15 @@ func (v *version) locateWS(r *http.Request) (*cwsStage, string, bool) {
 		return nil, "", false
 	}
 	return sts[0], rest, true
+}
+
+// servesHTTP reports whether a REST or HTTP API of v takes a plain
+// request to stage: one of the Host's API, or one with that stage.
+func (v *version) servesHTTP(r *http.Request, stage string) bool {
+	if i := strings.Index(r.Host, ".execute-api."); i > 0 {
+		return v.byID[r.Host[:i]] != nil
+	}
+	return len(v.byStage[stage]) > 0 || len(v.rootHTTP) > 0
 }
 
 // newConnectionID makes a connection id as API Gateway's look: base64

@@ -388,4 +388,30 @@ func TestWebSocketMock(t *testing.T) {
 	}
 }
 
+// TestWebSocketBesideREST: a REST API and a WebSocket API with the same
+// stage name share the URL: a plain request goes to the REST API, a
+// WebSocket handshake to the WebSocket API.
+func TestWebSocketBesideREST(t *testing.T) {
+	b := newTB("restapi001", stage("s", nil))
+	b.method("/", "GET", &model.Integration{Type: model.IntegrationMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+		Responses: []model.IntegrationResponse{{StatusCode: "200", ResponseTemplates: map[string]string{"application/json": `{"from":"rest"}`}}}})
+	tpl := b.build()
+	ping := &model.Method{LogicalID: "Ping", RouteKey: "$connect", AuthorizationType: "NONE",
+		Integration: &model.Integration{Type: model.IntegrationMock, RequestTemplates: map[string]string{"$default": `{"statusCode": 200}`}}}
+	tpl.WebSocketAPIs = []*model.WebSocketAPI{{LogicalID: "Ws", ID: "wsapi00001", Name: "ws", RouteSelectionExpression: "$request.body.op",
+		Routes: []*model.Method{ping}, TwoWay: map[*model.Method]bool{}, Stages: []*model.Stage{{LogicalID: "S", Name: "s"}}}}
+	tpl.Finalize()
+	r := start(t, tpl, nil)
+	if res := do(t, h1Client(t), "GET", "http://"+r.http+"/s", nil); res.status != 200 || !strings.Contains(res.body, "rest") {
+		t.Errorf("GET /s: %d %s", res.status, res.body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+r.http+"/s", nil)
+	if err != nil {
+		t.Fatalf("the handshake to /s: %v", err)
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+}
+
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
