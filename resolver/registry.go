@@ -173,9 +173,11 @@ type methodCheck struct {
 	api *model.RestAPI
 	res *model.Resource
 	m   *model.Method
-	// where names the method in messages: "GET /pets".
-	where string
 }
+
+// where names the method in messages: "GET /pets", "GET (unattached)".
+// Built only for a finding: a template has thousands of methods.
+func (mc methodCheck) where() string { return mc.m.HTTPMethod + " " + mc.res.Path }
 
 // at is the range of an integration property, or of the integration.
 func (mc methodCheck) at(key string) diag.Range {
@@ -220,7 +222,7 @@ func (c *checker) run() {
 				}
 			}
 			for _, m := range res.Methods {
-				c.method(methodCheck{api: api, res: res, m: m, where: m.HTTPMethod + " " + res.Path})
+				c.method(methodCheck{api: api, res: res, m: m})
 			}
 		}
 	}
@@ -247,7 +249,7 @@ func (c *checker) checkOrphans(orphans []*model.Method) {
 	detached := &model.RestAPI{}
 	for _, m := range orphans {
 		m.ApplyDefaults()
-		c.method(methodCheck{api: detached, res: &model.Resource{Path: "(unattached)"}, m: m, where: m.HTTPMethod + " (unattached)"})
+		c.method(methodCheck{api: detached, res: &model.Resource{Path: "(unattached)"}, m: m})
 	}
 }
 

@@ -231,7 +231,7 @@ var _ = define(Rule{
 				name, api.LogicalID))
 			hint += ". " + diag.DidYouMean(name, append(names, "Empty", "Error"))
 			r.errorf(mc.m.Props.At("RequestModels", mc.m.Range), mc.m.LogicalID, strings.TrimSpace(hint),
-				"%s: %s[%q] names model %q, which API %s does not define", mc.where, r.pick("RequestModels", "request_models"), ct, name, api.LogicalID)
+				"%s: %s[%q] names model %q, which API %s does not define", mc.where(), r.pick("RequestModels", "request_models"), ct, name, api.LogicalID)
 		}
 	},
 })
@@ -277,7 +277,7 @@ var _ = define(Rule{
 		hint := r.pick("Add RequestModels (content type → model name) and/or mark RequestParameters true (required), or remove RequestValidatorId.",
 			"Add request_models (content type → model name) and/or mark request_parameters true (required), or remove request_validator_id.")
 		r.add(r.rule.warnf(m.Props.At("RequestValidatorId", m.Range), m.LogicalID, hint,
-			"%s: request validator %s %s, so it checks nothing", mc.where, v.Name, what).
+			"%s: request validator %s %s, so it checks nothing", mc.where(), v.Name, what).
 			WithRelated(v.Range, "validator %s", v.LogicalID))
 	},
 })

@@ -43,7 +43,7 @@ var _ = define(Rule{
 			r.errorf(mc.m.Range, mc.m.LogicalID, r.pick("Add an Integration", "Add an aws_api_gateway_integration")+
 				" (MOCK, HTTP, HTTP_PROXY, AWS or AWS_PROXY); deploying an API with a method without integration "+
 				"fails with \"No integration defined for method\".",
-				"%s has no integration", mc.where)
+				"%s has no integration", mc.where())
 		}
 	},
 })
@@ -95,7 +95,7 @@ var _ = define(Rule{
 	Integration: func(r report, mc methodCheck, in *model.Integration) {
 		if usesBackendMethod(in) && in.URI == "" {
 			r.errorf(mc.at("Type"), mc.m.LogicalID,
-				r.pick("Set Uri", "Set uri")+" to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, mc.where)
+				r.pick("Set Uri", "Set uri")+" to the backend URL (http://host/path), or the AWS service / Lambda ARN.", "%s integration of %s has no Uri", in.Type, mc.where())
 		}
 	},
 })
@@ -108,7 +108,7 @@ var _ = define(Rule{
 		if usesBackendMethod(in) && in.HTTPMethod == "" {
 			r.errorf(mc.at("Type"), mc.m.LogicalID,
 				r.pick("Set IntegrationHttpMethod", "Set integration_http_method")+" (POST for Lambda; usually the same verb for HTTP backends).",
-				"%s integration of %s has no IntegrationHttpMethod", in.Type, mc.where)
+				"%s integration of %s has no IntegrationHttpMethod", in.Type, mc.where())
 		}
 	},
 })
@@ -213,7 +213,7 @@ var _ = define(Rule{
 		}
 		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add RequestTemplates: {application/json: '{\"statusCode\": 200}'}",
 			"Add request_templates = {\"application/json\" = jsonencode({statusCode = 200})}")+"; without it API Gateway (and cfnrun up) answers 500 to any request whose body has no statusCode.",
-			"MOCK integration of %s has no statusCode request template", mc.where)
+			"MOCK integration of %s has no statusCode request template", mc.where())
 	},
 })
 
@@ -236,7 +236,7 @@ var _ = define(Rule{
 		r.warnf(in.Range, mc.m.LogicalID, r.pick("Add IntegrationResponses: [{StatusCode: \"200\"}] (a default response: no SelectionPattern), with a matching MethodResponses entry",
 			"Add an aws_api_gateway_integration_response (and its aws_api_gateway_method_response) with status_code = \"200\" and no selection_pattern")+
 			"; without one, API Gateway (and cfnrun up) answers 500 to every request.",
-			"%s integration of %s has no integration response", in.Type, mc.where)
+			"%s integration of %s has no integration response", in.Type, mc.where())
 	},
 })
 
@@ -293,7 +293,7 @@ var _ = define(Rule{
 			r.errorf(ir.Range, mc.m.LogicalID, fmt.Sprintf(r.pick("Add a MethodResponses entry with StatusCode %s that declares the mapped headers",
 				"Add an aws_api_gateway_method_response with status_code = \"%s\" that declares the mapped headers")+
 				"; API Gateway rejects response parameters without a matching method response.", ir.StatusCode),
-				"integration response %s of %s maps response parameters, but the method has no %s response", ir.StatusCode, mc.where, ir.StatusCode)
+				"integration response %s of %s maps response parameters, but the method has no %s response", ir.StatusCode, mc.where(), ir.StatusCode)
 		}
 	},
 })
