@@ -745,7 +745,7 @@ func (mi *modInst) depsOf(r *resource, extra map[string]cty.Value) []model.Edge 
 			return
 		}
 		if idx != cty.NilVal {
-			addEdge(model.Edge{To: base + instanceKey(idx), Kind: kind, Attr: attr, Range: rng})
+			addEdge(model.Edge{To: instanceAddr(base, idx), Kind: kind, Attr: attr, Range: rng})
 			return
 		}
 		targets := mi.insts[key]

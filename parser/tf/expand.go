@@ -181,12 +181,33 @@ func instanceKey(k cty.Value) string {
 		return "[" + strconv.FormatInt(i, 10) + "]"
 	}
 	s := ctyString(k)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return "[" + strconv.Quote(s) + "]"
-		}
+	if !plainKey(s) {
+		return "[" + strconv.Quote(s) + "]"
 	}
 	// Printable ASCII without a quote or a backslash: Quote would
 	// only add the quotes (a key of each of 200 routes went through it).
 	return `["` + s + `"]`
+}
+
+// plainKey reports whether s is printable ASCII without a quote or a
+// backslash: what strconv.Quote only puts quotes around.
+func plainKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// instanceAddr is base + instanceKey(k), a string key's address made in
+// one piece (instanceKey's string and then the address were two, for
+// each instance and each edge to one).
+func instanceAddr(base string, k cty.Value) string {
+	if k != cty.NilVal && k.Type() != cty.Number {
+		if s := ctyString(k); plainKey(s) {
+			return base + `["` + s + `"]`
+		}
+	}
+	return base + instanceKey(k)
 }

@@ -445,3 +445,17 @@ func TestLiteralTemplateMatchesHCL(t *testing.T) {
 		}
 	}
 }
+
+// TestInstanceAddr: instanceAddr(base, k) is base + instanceKey(k).
+func TestInstanceAddr(t *testing.T) {
+	keys := []cty.Value{cty.NilVal, cty.StringVal("r1"), cty.StringVal(""), cty.StringVal(`a"b`), cty.StringVal(`a\b`), cty.StringVal("caf\u00e9"),
+		cty.StringVal("a\x7f"), cty.StringVal("tab\t"), cty.StringVal("x").Mark("m"), cty.UnknownVal(cty.String), cty.NullVal(cty.String),
+		cty.NumberIntVal(0), cty.NumberIntVal(12), cty.True}
+	for _, base := range []string{"", "aws_x.y", `module.m["k"].aws_x.y`} {
+		for _, k := range keys {
+			if got, want := instanceAddr(base, k), base+instanceKey(k); got != want {
+				t.Errorf("instanceAddr(%q, %#v) = %q, want %q", base, k, got, want)
+			}
+		}
+	}
+}

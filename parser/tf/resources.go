@@ -52,7 +52,7 @@ func (mi *modInst) evalResource(r *resource) cty.Value {
 				break
 			}
 		}
-		in := &instance{res: r, mi: mi, addr: base + instanceKey(k), key: k, template: mode == expandUnknown || mi.template}
+		in := &instance{res: r, mi: mi, addr: instanceAddr(base, k), key: k, template: mode == expandUnknown || mi.template}
 		in.idAddr = mi.movedFrom(in.addr)
 		mi.evalInstance(in, extras[i])
 		vals[i] = in.value

@@ -181,7 +181,7 @@ func (w *splitWorker) run(mi *modInst, r *resource, base string, keys []cty.Valu
 	}()
 	w.ins = make([]*instance, 0, hi-lo)
 	for i := lo; i < hi; i++ {
-		in := &instance{res: r, mi: mi, addr: base + instanceKey(keys[i]), key: keys[i], template: mi.template}
+		in := &instance{res: r, mi: mi, addr: instanceAddr(base, keys[i]), key: keys[i], template: mi.template}
 		in.idAddr = mi.movedFrom(in.addr)
 		w.mi.evalInstance(in, extras[i])
 		w.ins = append(w.ins, in)
