@@ -319,10 +319,20 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 	if g.control != nil && g.control.Match(r) {
 		return false
 	}
+	v := g.cur.Load()
+	if v != nil && v.ws != nil {
+		// A WebSocket stage's @connections API waits on the connection
+		// (a DELETE for the client's close frame, up to 5 s; a POST
+		// for a client slow to read): never on the reader of the
+		// HTTP/2 connection it came on, whose other streams would wait.
+		if _, rest, ok := v.locateWS(r); ok && strings.HasPrefix(rest, "/@connections/") {
+			return false
+		}
+	}
 	rs := statePool.Get().(*reqState)
 	rs.reset(g, r)
 	rs.resolved = true
-	rs.rkind, rs.rreason = g.cur.Load().resolve(r, &rs.route)
+	rs.rkind, rs.rreason = v.resolve(r, &rs.route)
 	if rs.rkind != errNone || rs.ep == nil || rs.ep.inline || rs.ep.detach {
 		if !h2.SetHint(r, rs) {
 			statePool.Put(rs)

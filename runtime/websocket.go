@@ -86,7 +86,7 @@ type cwsRoute struct {
 	method string    // HTTP_PROXY method
 	// mock is a MOCK integration's request template ($default), nil to
 	// pass the message through; its statusCode is the answer's status.
-	mock mappingTemplate
+	mock   mappingTemplate
 	twoWay bool
 	// required are $connect's required route.request.header.X and
 	// route.request.querystring.X parameters.
