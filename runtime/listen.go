@@ -13,7 +13,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/coder/websocket"
 	"log/slog"
 	"math/big"
 	"net"
@@ -23,6 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coder/websocket"
 	"golang.org/x/net/http2"
 
 	"github.com/cfnrun/cfnrun/internal/gcfloor"
