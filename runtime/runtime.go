@@ -178,10 +178,8 @@ type Gateway struct {
 	// plane sees them (SetControlPlane); nil when off.
 	control ControlPlane
 	// ws holds the open WebSocket connections (websocket.go), which
-	// outlive reloads; wsHTTP is the client of their HTTP_PROXY routes.
-	ws     wsTable
-	wsOnce sync.Once
-	wsHTTP *http.Client
+	// outlive reloads.
+	ws wsTable
 
 	// stageLogMu serialises writes to cfg.StageLog.
 	stageLogMu sync.Mutex

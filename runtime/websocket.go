@@ -211,13 +211,19 @@ func (g *Gateway) compileWebSockets(t *model.Template, v *version, ds *diag.Diag
 					WithHint("Every client is admitted as if ApiKeyRequired were false."))
 			}
 		}
+		// What the front ends read into the stage (either language):
+		// route settings and an access log, neither applied yet.
 		for _, st := range api.Stages {
-			for _, k := range []string{"DefaultRouteSettings", "RouteSettings", "AccessLogSettings", "default_route_settings", "route_settings", "access_log_settings"} {
-				if rng, ok := st.Props.Lookup(k); ok {
-					*ds = append(*ds, diag.NewWarning(ruleIgnored, rng,
-						"stage %q of WebSocket API %s has %s, which cfnrun up does not apply to WebSocket APIs (no throttling, no access log lines)", st.Name, api.LogicalID, k).
-						WithResource(st.LogicalID))
-				}
+			for _, ms := range st.MethodSettings {
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, ms.Range,
+					"stage %q of WebSocket API %s has route settings (throttling), which cfnrun up does not apply to WebSocket APIs", st.Name, api.LogicalID).
+					WithResource(st.LogicalID).
+					WithHint("Messages are not throttled locally; test limits against a deployed stage."))
+			}
+			if st.AccessLogFormat != "" {
+				*ds = append(*ds, diag.NewWarning(ruleIgnored, st.Props.At("AccessLogSettings", st.Range),
+					"stage %q of WebSocket API %s has an access log format, which cfnrun up does not write for WebSocket APIs", st.Name, api.LogicalID).
+					WithResource(st.LogicalID))
 			}
 		}
 		for i, st := range stages {
@@ -496,12 +502,14 @@ func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsE
 			return wsAnswer{}, fmt.Errorf("%w: %v", errWSIntegration, err)
 		}
 		for k, vs := range hdr {
-			if !hopHeader(k) {
+			if !droppedIntegrationHeader(k) && !strings.HasPrefix(k, "Sec-Websocket-") {
 				req.Header[k] = vs
 			}
 		}
 		req.Header.Set("connectionId", c.id)
-		resp, err := g.wsClient().Do(req)
+		// The gateway's HTTP/1.1 backend transport: --map and the demo
+		// backend apply as for REST and HTTP API integrations.
+		resp, err := g.backends.h1.RoundTrip(req)
 		if err != nil {
 			return wsAnswer{}, fmt.Errorf("%w: %v", errWSIntegration, err)
 		}
@@ -552,23 +560,6 @@ func (g *Gateway) runWSMock(c *wsConn, rt *cwsRoute, ev *wsEvent, body []byte) (
 	}
 	n, _ := strconv.Atoi(s)
 	return wsAnswer{status: n}, nil
-}
-
-// hopHeader reports the headers a proxy does not forward.
-func hopHeader(k string) bool {
-	switch http.CanonicalHeaderKey(k) {
-	case "Connection", "Upgrade", "Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions", "Keep-Alive", "Transfer-Encoding", "Te", "Trailer", "Host":
-		return true
-	}
-	return false
-}
-
-// wsClient is the HTTP client of HTTP_PROXY WebSocket integrations.
-func (g *Gateway) wsClient() *http.Client {
-	g.wsOnce.Do(func() {
-		g.wsHTTP = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: 8}}
-	})
-	return g.wsHTTP
 }
 
 // parseWSResponse reads a Lambda proxy answer: {"statusCode", "body",

@@ -414,4 +414,30 @@ func TestWebSocketBesideREST(t *testing.T) {
 	c.Close(websocket.StatusNormalClosure, "")
 }
 
+// TestWebSocketProxyMapped: an HTTP_PROXY route's host goes through
+// --map, as REST and HTTP API integrations do.
+func TestWebSocketProxyMapped(t *testing.T) {
+	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "mapped "+r.Host+" "+r.Header.Get("Sec-Websocket-Key"))
+	}))
+	defer be.Close()
+	x := &model.Method{LogicalID: "X", RouteKey: "$default", AuthorizationType: "NONE",
+		Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: "http://chat.internal/x", HTTPMethod: "POST"}}
+	tpl := &model.Template{WebSocketAPIs: []*model.WebSocketAPI{{LogicalID: "Api", ID: "mappedapi1", Name: "mapped", RouteSelectionExpression: "$request.body.op",
+		Routes: []*model.Method{x}, TwoWay: map[*model.Method]bool{x: true}, Stages: []*model.Stage{{LogicalID: "S", Name: "s"}}}}}
+	tpl.Finalize()
+	r := start(t, tpl, func(c *Config) { c.Maps = map[string]string{"chat.internal": strings.TrimPrefix(be.URL, "http://")} })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+r.http+"/s", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.Write(ctx, websocket.MessageText, []byte(`{}`))
+	if _, p, err := c.Read(ctx); err != nil || string(p) != "mapped chat.internal " {
+		t.Errorf("the mapped backend's answer: %q %v", p, err)
+	}
+}
+
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
