@@ -388,12 +388,16 @@ const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 // x-amz-apigw-id (16 characters) in one allocation. The UUID takes two
 // draws of the runtime's random source; the apigw id's bits are mixed
 // from them (SplitMix64's finaliser), which spares two more draws.
-func (rs *reqState) newIDs() {
+func (rs *reqState) newIDs() { rs.ids = newIDs() }
+
+// newIDs returns a request id (36 bytes) followed by an x-amz-apigw-id
+// (16), as reqState.ids holds them.
+func newIDs() string {
 	var b [52]byte
 	a, c := rand.Uint64(), rand.Uint64()
 	d := mix64(a ^ (c<<32 | c>>32))
 	formatIDs(&b, a, c, d, mix64(d))
-	rs.ids = string(b[:])
+	return string(b[:])
 }
 
 // mix64 is SplitMix64's finaliser: every output bit depends on every input

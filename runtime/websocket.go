@@ -451,11 +451,10 @@ type wsIdentity struct {
 // wsContext is the requestContext of an event on c now.
 func (g *Gateway) wsContext(c *wsConn, routeKey, eventType string) wsRequestContext {
 	now := g.cfg.Now()
-	var ids reqState
-	ids.newIDs()
-	return wsRequestContext{RouteKey: routeKey, EventType: eventType, ExtendedRequestID: ids.apigwID(), RequestTime: string(appendRequestTime(nil, now)),
+	ids := newIDs()[36:] // the apigw id: a WebSocket event's request ids look like it
+	return wsRequestContext{RouteKey: routeKey, EventType: eventType, ExtendedRequestID: ids, RequestTime: string(appendRequestTime(nil, now)),
 		MessageDirection: "IN", Stage: c.st.name, ConnectedAt: c.connectedAt.UnixMilli(), RequestTimeEpoch: now.UnixMilli(),
-		Identity: wsIdentity{SourceIP: c.sourceIP, UserAgent: c.userAgent}, RequestID: ids.apigwID(), DomainName: c.domain,
+		Identity: wsIdentity{SourceIP: c.sourceIP, UserAgent: c.userAgent}, RequestID: ids, DomainName: c.domain,
 		ConnectionID: c.id, APIID: c.st.api.id, Authorizer: c.authorizer}
 }
 
@@ -891,9 +890,7 @@ func (g *Gateway) serveConnections(w http.ResponseWriter, r *http.Request, st *c
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
-	var reqID reqState
-	reqID.newIDs()
-	h["x-amzn-RequestId"] = []string{reqID.requestID()}
+	h["x-amzn-RequestId"] = []string{newIDs()[:36]}
 	c := g.ws.get(id)
 	if c == nil || c.st.api != st.api && c.st.api.id != st.api.id {
 		h["x-amzn-ErrorType"] = []string{"GoneException"}
