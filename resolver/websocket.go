@@ -95,14 +95,14 @@ func (l *lowerer) wsRoute(api *model.WebSocketAPI, r *resource, p *props, target
 		AuthorizerID: p.str("AuthorizerId"), APIKeyRequired: p.boolean("ApiKeyRequired"), OperationName: p.str("OperationName"),
 		RequestParameters: wsRequired(p.sub("RequestParameters")), Range: r.keyRange, Props: p.ranges()}
 	keyAt := p.at("RouteKey", r.keyRange)
+	prev := api.Route(m.RouteKey)
 	switch {
 	case unresolved(m.RouteKey):
 	case strings.TrimSpace(m.RouteKey) == "":
 		l.s.errorf(ruleWebSocket, keyAt, r.id, "Write a RouteKey: $connect, $disconnect, $default, or the value of the selection expression that picks this route (e.g. sendmessage).",
 			"WebSocket route has an empty RouteKey")
 		return nil
-	case api.Route(m.RouteKey) != nil:
-		prev := api.Route(m.RouteKey)
+	case prev != nil:
 		d := ruleWebSocket.errorf(keyAt, r.id, "Remove one of the two routes, or give one another key.", "route %q is defined twice", m.RouteKey)
 		d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
 		l.s.add(d)
