@@ -81,11 +81,12 @@ func prepare(n int) bool {
 	if tuneGC {
 		percent = debug.SetGCPercent(-1)
 	}
-	advised, limit := false, n
+	advised, heap, mapped := false, n, 0
 	if !disableTHP() && thpEnabled() {
 		var lo, hi uintptr
-		lo, hi, limit = growHeap(n)
+		lo, hi, heap = growHeap(n)
 		advised = adviseHuge(lo, hi)
+		mapped = int(hi - lo)
 	}
 	if !tuneGC {
 		return advised
@@ -94,9 +95,9 @@ func prepare(n int) bool {
 	// finalizer runs after the first collection that finds its object
 	// unreachable, and the first collection comes when the heap reaches
 	// the limit. The heap internal/earlyheap holds (never written) counts
-	// against the limit as heap in use: it is added, so the collector
-	// comes when the command's own heap reaches n.
-	debug.SetMemoryLimit(int64(limit + earlyheap.Held()))
+	// as heap in use: it is added, so the collector comes when the
+	// command's own heap reaches n.
+	debug.SetMemoryLimit(memoryLimit(heap+earlyheap.Held(), mapped))
 	restore := new(sentinel)
 	runtime.SetFinalizer(restore, func(*sentinel) {
 		debug.SetGCPercent(percent)
@@ -105,10 +106,35 @@ func prepare(n int) bool {
 	return advised
 }
 
+// memoryLimit is the soft memory limit under which the collector first
+// runs when about heap bytes of heap are in use, and the scavenger leaves
+// the mapped bytes growHeap had the runtime map where they are.
+//
+// The limit is not the heap size. Under a limit the runtime's heap goal
+// is the limit less all the memory that is not heap (its metadata and
+// stacks: 2-3 MiB for a command's heap, growing with it) less 3%
+// headroom, and it starts the collection about 95% of the way to that
+// goal; heap + heap/4 + 4 MiB puts the start at or a little past heap.
+// And while the memory mapped and not returned is over 95% of the limit,
+// the scavenger returns free pages to the kernel (MADV_DONTNEED), which
+// splits and drops the huge pages growHeap has just mapped: with the limit
+// at the mapped size, 4-9 MiB of them went back in every prepared command
+// (strace), and the collector ran below heap when a test kept 10 MiB of a
+// prepared 16. The runtime's first heap chunks and what internal/earlyheap
+// mapped (8 MiB at most) are mapped as well.
+func memoryLimit(heap, mapped int) int64 {
+	limit := heap + heap/4 + 4<<20
+	if mapped > 0 {
+		mapped += 8 << 20
+		limit = max(limit, mapped+mapped/16+4<<20)
+	}
+	return int64(limit)
+}
+
 // growHeap has the runtime map about n bytes more of heap, all of it free
 // again when it returns, and returns the range [lo, hi) that holds them
-// and the memory limit that keeps the collector off while the heap fills
-// them (n, or the mapped size when that is larger).
+// and the heap in use at which the collector should first run (n, or
+// the mapped size less its top 2 MiB when that is larger).
 //
 // The heap is mapped as it grows (mmap over the runtime's reservation,
 // which also drops any advice given before), so the pages must be mapped
@@ -118,9 +144,10 @@ func prepare(n int) bool {
 // when the goroutine exits, the stack goes back to the heap at once, with
 // no collection. The stack's top page is written (the goroutine's own
 // frames): it is the last 2 MiB of the range, the one the command reaches
-// last. The limit is then S-2 MiB when that is more than n: the mapped
-// pages count against the limit, and a limit below them would start the
-// collector early.
+// last. The collector then waits for S-2 MiB of heap when that is more
+// than n: the pages are mapped already, and filling them costs no more
+// than a huge-page fault per 2 MiB (see memoryLimit for how the limit
+// keeps them mapped).
 //
 // Where there is no growStack (other architectures) or n is over 256 MiB,
 // a block of n+2 MiB is allocated and freed by a forced collection (with

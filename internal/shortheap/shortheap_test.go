@@ -101,7 +101,7 @@ func child(mode string) error {
 		}
 	}
 	runtime.ReadMemStats(&ms)
-	gcs = ms.NumGC
+	gcs, released := ms.NumGC, ms.HeapReleased
 	if Prepare(minPrepare - 1) {
 		return fmt.Errorf("Prepare acted on a heap smaller than %d bytes", minPrepare)
 	}
@@ -127,6 +127,11 @@ func child(mode string) error {
 	runtime.ReadMemStats(&ms)
 	if ms.NumGC != gcs {
 		return fmt.Errorf("%d collections below the prepared size", ms.NumGC-gcs)
+	}
+	// Below the limit the scavenger has nothing to do: had it returned
+	// pages, they would be the ones Prepare just mapped (and advised).
+	if ms.HeapReleased > released {
+		return fmt.Errorf("%d KiB of heap returned to the kernel below the prepared size", (ms.HeapReleased-released)>>10)
 	}
 	if p := debug.SetGCPercent(-1); p != -1 {
 		return fmt.Errorf("GC percent %d before the limit, want -1 (off)", p)
