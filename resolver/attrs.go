@@ -181,7 +181,7 @@ func apiGatewayIDs(typ, stackName, id string) (_ map[string]string, ok bool) {
 	case "AWS::ApiGateway::VpcLink":
 		a["Ref"] = gen(6, "vpclink")
 		a["VpcLinkId"] = a["Ref"]
-	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName":
+	case "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Model", "AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName":
 		return nil, false
 	case "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route",
 		"AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment":
@@ -261,6 +261,12 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 		a["Ref"] = dn
 		a["DistributionDomainName"] = stableHex(dn, 14) + ".cloudfront.net"
 		a["DistributionHostedZoneId"] = "Z2FDTNDATAQYW2"
+		a["RegionalDomainName"] = "d-" + model.StableID(10, "domain", dn) + ".execute-api." + s.region + "." + s.urlSuffix
+		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
+		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
+	case "AWS::ApiGatewayV2::DomainName":
+		dn := prop("DomainName")
+		a["Ref"] = dn
 		a["RegionalDomainName"] = "d-" + model.StableID(10, "domain", dn) + ".execute-api." + s.region + "." + s.urlSuffix
 		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
 		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)

@@ -467,6 +467,7 @@ func (l *lowerer) run() {
 		l.requestValidator(r)
 	}
 	l.lowerAccess()
+	l.lowerDomains()
 	l.checkUnmanagedEvents()
 	l.nestedStacks()
 }

@@ -148,6 +148,10 @@ func (r report) warnf(rng diag.Range, resource, hint, format string, args ...any
 	r.c.ds = append(r.c.ds, r.rule.warnf(rng, resource, hint, format, args...))
 }
 
+func (r report) infof(rng diag.Range, resource, hint, format string, args ...any) {
+	r.c.ds = append(r.c.ds, diag.NewInfo(r.rule.ID, rng, format, args...).WithResource(resource).WithHint(hint))
+}
+
 // add reports d, built with the rule's own constructors so it carries the
 // rule's id (r.rule.errorf(...).WithRelated(...)).
 func (r report) add(d diag.Diagnostic) { r.c.ds = append(r.c.ds, d) }

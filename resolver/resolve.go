@@ -302,6 +302,8 @@ func mergeTemplates(a, b *model.Template) *model.Template {
 	a.Files = append(a.Files, b.Files...)
 	a.Nodes = append(a.Nodes, b.Nodes...)
 	a.APIs = append(a.APIs, b.APIs...)
+	a.WebSocketAPIs = append(a.WebSocketAPIs, b.WebSocketAPIs...)
+	a.DomainNames = append(a.DomainNames, b.DomainNames...)
 	a.Functions = append(a.Functions, b.Functions...)
 	a.APIKeys = append(a.APIKeys, b.APIKeys...)
 	a.UsagePlans = append(a.UsagePlans, b.UsagePlans...)

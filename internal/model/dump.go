@@ -108,6 +108,9 @@ func Dump(w io.Writer, t *Template, o DumpOptions) error {
 	for _, api := range t.WebSocketAPIs {
 		d.webSocket(api)
 	}
+	for _, dom := range t.DomainNames {
+		d.domain(dom)
+	}
 	for _, fn := range t.Functions {
 		d.function(fn)
 	}
@@ -519,5 +522,27 @@ func (d *dumper) authorizer(a *Authorizer) {
 	d.kv(2, "payloadFormatVersion", a.PayloadFormatVersion)
 	if a.SimpleResponses {
 		d.kv(2, "simpleResponses", "true")
+	}
+}
+
+// domain writes a custom domain name and its base path mappings, each
+// with the API (by name) and stage it serves.
+func (d *dumper) domain(dom *DomainName) {
+	d.line(0, dom.Range, dom.LogicalID, "", "domain %q", dom.Name)
+	d.kv(1, "endpointType", dom.EndpointType)
+	d.kv(1, "certificate", dom.Certificate)
+	for _, m := range dom.Mappings {
+		api := d.ids(m.APIID)
+		switch {
+		case m.API != nil:
+			api = fmt.Sprintf("%q", m.API.Name)
+		case m.WebSocket != nil:
+			api = fmt.Sprintf("%q", m.WebSocket.Name)
+		}
+		base := m.BasePath
+		if base == "" {
+			base = "(none)"
+		}
+		d.line(1, m.Range, m.LogicalID, "", "mapping %s -> api %s stage %s", base, api, m.Stage)
 	}
 }

@@ -19,6 +19,7 @@ func (t *Template) Finalize() {
 	t.finalizeFunctions()
 	t.finalizeAccess()
 	t.linkLambda()
+	t.finalizeDomains()
 }
 
 // SortNodes puts the dependency graph in Finalize's order: the nodes by

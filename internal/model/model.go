@@ -43,6 +43,9 @@ type Template struct {
 	// WebSocketAPIs are the API Gateway v2 APIs of ProtocolType
 	// WEBSOCKET, sorted by LogicalID.
 	WebSocketAPIs []*WebSocketAPI
+	// DomainNames are the custom domain names with their base path
+	// mappings, sorted by Name (see DomainName).
+	DomainNames []*DomainName
 	// Functions are the Lambda functions, sorted by Name (then LogicalID).
 	// Integrations and authorizers point at them (Integration.Lambda,
 	// Authorizer.Function).

@@ -246,6 +246,17 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 				l.wsAPIIDs[id] = true
 			}
 			switch {
+			case attr == "id" && (typ == "aws_apigatewayv2_stage" || typ == "aws_apigatewayv2_domain_name"):
+				// The provider's id of a stage is its name, of a domain
+				// name the domain (what api mappings refer to).
+				key := "name"
+				if typ == "aws_apigatewayv2_domain_name" {
+					key = "domain_name"
+				}
+				if v := obj[key]; v != cty.NilVal && !v.IsWhollyKnown() {
+					return cty.UnknownVal(cty.String)
+				}
+				return cty.StringVal(ctyString(obj[key]))
 			case attr == "id":
 				return cty.StringVal(id)
 			case typ == "aws_apigatewayv2_api" && attr == "execution_arn":

@@ -131,6 +131,7 @@ func (l *loader) lower(t *model.Template) {
 	}
 	lw.httpAPIs(byType)
 	lw.access(byType)
+	lw.domains(byType)
 	lw.linkPendingFunctions()
 }
 

@@ -1,0 +1,92 @@
+package resolver
+
+import (
+	"cmp"
+	"strings"
+
+	"github.com/cfnrun/cfnrun/internal/model"
+)
+
+// Custom domain names (AWS::ApiGateway::DomainName,
+// AWS::ApiGatewayV2::DomainName) and the mappings that put a stage of an
+// API under them (AWS::ApiGateway::BasePathMapping, BasePathMappingV2,
+// AWS::ApiGatewayV2::ApiMapping), lowered into model.DomainName once
+// every API and stage is. The checks are the model's (rules_domain.go),
+// shared with Terraform.
+
+func (l *lowerer) lowerDomains() {
+	domains := map[string]*model.DomainName{}
+	domain := func(name string) *model.DomainName {
+		name = model.CanonicalDomain(name)
+		d := domains[name]
+		if d == nil {
+			d = &model.DomainName{Name: name}
+			domains[name] = d
+			l.t.DomainNames = append(l.t.DomainNames, d)
+		}
+		return d
+	}
+	define := func(r *resource, p *props, name string) *model.DomainName {
+		if name == "" || unresolved(name) {
+			return nil
+		}
+		d := domain(name)
+		if d.LogicalID != "" {
+			return nil // defined twice: the schema's uniqueness is AWS's to enforce
+		}
+		d.LogicalID, d.Range, d.Props = r.id, r.keyRange, p.ranges()
+		return d
+	}
+	for _, r := range l.live("AWS::ApiGateway::DomainName") {
+		p := l.propsOf(r)
+		if d := define(r, p, p.str("DomainName")); d != nil {
+			d.EndpointType = "EDGE"
+			if types := p.sub("EndpointConfiguration").list("Types"); len(types) > 0 {
+				d.EndpointType = strings.ToUpper(types[0])
+			}
+			if d.EndpointType == "REGIONAL" {
+				d.Certificate = p.str("RegionalCertificateArn")
+			} else {
+				d.Certificate = p.str("CertificateArn")
+			}
+		}
+	}
+	for _, r := range l.live("AWS::ApiGatewayV2::DomainName") {
+		p := l.propsOf(r)
+		if d := define(r, p, p.str("DomainName")); d != nil {
+			d.V2, d.EndpointType = true, "REGIONAL"
+			if cs := p.items("DomainNameConfigurations"); len(cs) > 0 {
+				d.EndpointType = cmp.Or(strings.ToUpper(cs[0].str("EndpointType")), "REGIONAL")
+				d.Certificate = cs[0].str("CertificateArn")
+			}
+		}
+	}
+	mapping := func(r *resource, p *props, domainName, apiID, stage, basePath string) {
+		if domainName == "" || unresolved(domainName) {
+			return
+		}
+		d := domain(domainName)
+		d.Mappings = append(d.Mappings, &model.BasePathMapping{LogicalID: r.id, BasePath: model.CanonicalBasePath(basePath), APIID: apiID, Stage: stage,
+			Range: r.keyRange, Props: p.ranges()})
+	}
+	for _, r := range l.live("AWS::ApiGateway::BasePathMapping") {
+		p := l.propsOf(r)
+		mapping(r, p, p.str("DomainName"), p.str("RestApiId"), p.str("Stage"), p.str("BasePath"))
+	}
+	for _, r := range l.live("AWS::ApiGateway::BasePathMappingV2") {
+		// A private custom domain, named by its ARN:
+		// arn:aws:apigateway:{region}:{account}:/domainnames/{name}+{id}.
+		p := l.propsOf(r)
+		name := p.str("DomainNameArn")
+		if _, after, ok := strings.Cut(name, ":/domainnames/"); ok {
+			name, _, _ = strings.Cut(after, "+")
+		} else {
+			name = ""
+		}
+		mapping(r, p, name, p.str("RestApiId"), p.str("Stage"), p.str("BasePath"))
+	}
+	for _, r := range l.live("AWS::ApiGatewayV2::ApiMapping") {
+		p := l.propsOf(r)
+		mapping(r, p, p.str("DomainName"), p.str("ApiId"), p.str("Stage"), p.str("ApiMappingKey"))
+	}
+}
