@@ -57,6 +57,14 @@ func (s *stack) samImplied() {
 					addImplied("ServerlessHttpApiApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage", ev.rng, model.StageDefault)
 				}
 			}
+		case "AWS::Serverless::HttpApi":
+			// The stage the transform generates (DependsOn may name it,
+			// as CloudFormation reads DependsOn after the transform).
+			stage := r.props.Get("StageName").String()
+			if stage == "" {
+				stage = model.StageDefault
+			}
+			addImplied(samHTTPStageID(id, stage), "AWS::ApiGatewayV2::Stage", r.keyRange, stage)
 		case "AWS::Serverless::Api":
 			if stage := r.props.Get("StageName").String(); stage != "" {
 				addImplied(id+stage+"Stage", "AWS::ApiGateway::Stage", r.keyRange, stage)

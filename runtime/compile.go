@@ -33,6 +33,10 @@ type version struct {
 	// path-style URLs (/{stage}/...): the first that has the route serves
 	// it (resolve, fallThrough).
 	byStage map[string][]*capi
+	// domains are the custom domain names with a mapping served (by
+	// lower-case name; a wildcard domain under "*.example.com"), for
+	// requests whose Host is one (locateDomain).
+	domains map[string][]domainRoute
 	// routes is what Routes lists, built on its first call from
 	// routeSrc: not on the way to serving (2,000 routes are ~340 kB of
 	// RouteInfo that only the banner and the control plane read).
@@ -384,6 +388,7 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 	for name, owners := range stageOwners {
 		v.byStage[name] = owners
 	}
+	v.compileDomains(t)
 	v.allHTTP = !slices.ContainsFunc(v.apis, func(a *capi) bool { return a.http == nil })
 	if len(t.APIs) > 0 {
 		for _, a := range t.APIs {

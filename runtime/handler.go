@@ -86,7 +86,12 @@ type route struct {
 	node  *rnode
 	// rest is the escaped request path after the stage ("/pets/1").
 	rest string
-	ps   params
+	// domain is true for a request to a custom domain name; base is
+	// then its mapping's base path ("/v1", or "" for the domain's root).
+	// The path events and $context.path carry is base+rest.
+	domain bool
+	base   string
+	ps     params
 }
 
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
@@ -188,7 +193,7 @@ func (v *version) resolve(r *http.Request, rt *route) (errKind, string) {
 	if v == nil {
 		return errForbidden, "no template loaded"
 	}
-	api, stageName, rest, more, ok := v.locate(r)
+	api, stageName, rest, more, ok := v.locate(r, rt)
 	if !ok {
 		return errForbidden, "no API or stage matches the URL"
 	}
@@ -351,7 +356,13 @@ func (g *Gateway) inlineOK(r *http.Request) bool {
 //	Host: {apiId}.execute-api.localhost, /{stage}/{path}
 //	/{stage}/{path}                                    (first API with that stage;
 //	                                                   more: the others with it, in order)
-func (v *version) locate(r *http.Request) (api *capi, stage, rest string, more []*capi, ok bool) {
+//	Host: {custom domain}, /{basePath}/{path}          (its base path mapping; rt.domain)
+func (v *version) locate(r *http.Request, rt *route) (api *capi, stage, rest string, more []*capi, ok bool) {
+	if v.domains != nil {
+		if routes, found := v.domainRoutes(r.Host); found {
+			return locateDomain(routes, r.URL.EscapedPath(), rt)
+		}
+	}
 	p := r.URL.EscapedPath()
 	if after, found := strings.CutPrefix(p, "/restapis/"); found {
 		id, after, _ := strings.Cut(after, "/")
@@ -460,6 +471,9 @@ func (rs *reqState) contextValue(name string) string {
 	case "resourcePath":
 		return rs.resourcePath()
 	case "path":
+		if rs.domain {
+			return rs.domainPath()
+		}
 		return "/" + rs.stageName() + rs.rest
 	case "apiId":
 		if rs.api != nil {

@@ -183,6 +183,9 @@ func (v *version) locateDefault(r *http.Request) (api *capi, stage, rest string,
 func (v *version) resolveHTTP(r *http.Request, rt *route, stageName, rest string, more []*capi) (errKind, string) {
 	api := rt.api
 	st := api.stages[stageName]
+	if st == nil && rt.domain {
+		return errForbidden, "the domain's mapping names no stage of the API"
+	}
 	if st == nil {
 		// Not a stage of the API: the path is the $default stage's
 		// ({apiId}.execute-api.localhost/pets/1).

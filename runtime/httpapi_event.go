@@ -326,7 +326,9 @@ func (rs *reqState) httpEvent(body []byte) httpEvent {
 	if raw == "" {
 		raw = "/"
 	}
-	if rs.stage.name != "$default" {
+	if rs.domain {
+		raw = rs.domainPath()
+	} else if rs.stage.name != "$default" {
 		raw = "/" + rs.stage.name + raw
 	}
 	ev := httpEvent{r: r, routeKey: rs.ep.routeKey, stage: rs.stage.name, rawPath: raw, params: &rs.ps,

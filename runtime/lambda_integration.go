@@ -306,12 +306,15 @@ func (rs *reqState) proxyEvent(body []byte) proxyEvent {
 	r := rs.r
 	ip, fwd, proto, port := rs.forwarded()
 	ev := proxyEvent{
-		r: r, names: requestSpelling(r), method: rs.method, resource: rs.resourcePath(), path: rs.rest, stage: rs.stage.name,
+		r: r, names: requestSpelling(r), method: rs.method, resource: rs.resourcePath(), path: rs.rest, domain: rs.domain, stage: rs.stage.name,
 		stageVars: rs.stage.vars, params: &rs.ps, requestID: rs.requestID(), extendedID: rs.apigwID(),
 		apiID: rs.api.id, accountID: rs.g.cfg.AccountID, resourceID: rs.ep.resourceID,
 		deploymentID: rs.stage.deploymentID, operationName: rs.ep.operationName, start: rs.start,
 		sourceIP: ip, forwardedFor: fwd, forwardedPort: port, forwardedProto: proto, traceID: traceID(rs),
 		body: body, binary: rs.api.binary,
+	}
+	if rs.domain {
+		ev.path = rs.domainPath()
 	}
 	if rs.authRes != nil {
 		ev.authorizer = rs.authRes.json

@@ -34,18 +34,21 @@ type proxyEvent struct {
 	// resource is the resource path ("/pets/{id}"); path the escaped
 	// request path after the stage ("/pets/1"), as the client sent it.
 	resource, path string
-	stage          string
-	stageVars      map[string]string
-	params         *params
-	requestID      string
-	extendedID     string
-	apiID          string
-	accountID      string
-	resourceID     string
-	deploymentID   string
-	operationName  string
-	start          time.Time
-	sourceIP       string
+	// domain: the request came to a custom domain name; path is then
+	// the whole request path (base path included), as requestContext's.
+	domain        bool
+	stage         string
+	stageVars     map[string]string
+	params        *params
+	requestID     string
+	extendedID    string
+	apiID         string
+	accountID     string
+	resourceID    string
+	deploymentID  string
+	operationName string
+	start         time.Time
+	sourceIP      string
 	// forwardedFor, forwardedPort, forwardedProto and traceID are the
 	// values of the X-Forwarded-* and X-Amzn-Trace-Id headers API Gateway
 	// adds (forwardedFor already includes what the client sent).
@@ -324,7 +327,7 @@ func appendRequestContext(b []byte, e *proxyEvent) []byte {
 	b = append(b, `,"requestTime":"`...)
 	b = appendRequestTime(b, e.start)
 	b = append(b, `","path":"`...)
-	if e.stage != model.StageDefault {
+	if e.stage != model.StageDefault && !e.domain {
 		// An HTTP API's $default stage has no place in the URL, so
 		// none in the path (payload format 1.0); REST stage names
 		// cannot be "$default".

@@ -54,6 +54,10 @@ func lambdaDo(t *testing.T, c *http.Client, method, url, body string, hdr ...str
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1] // sent as the :authority (HTTP/2) or Host line
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	resp, err := c.Do(req)

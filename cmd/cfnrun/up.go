@@ -664,6 +664,7 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 			fmt.Fprintf(w, "  %-7s %-50s %-10s %s\n", rt.Method, url, rt.Integration, target)
 		}
 	}
+	printDomains(w, g.Template(), base)
 	if len(notServed) > 0 {
 		fmt.Fprintf(w, "\nNot served (answered as API Gateway answers a failing integration):\n")
 		for _, rt := range notServed {
@@ -970,4 +971,27 @@ func trustGateway(svc *lambda.Service, crt *x509.Certificate) (string, error) {
 	}
 	svc.TrustCA(cert, bundle)
 	return dir, nil
+}
+
+// printDomains lists the custom domain names' mappings `up` serves: a
+// request with the domain as its Host (any port) reaches the mapping's
+// API and stage.
+func printDomains(w io.Writer, t *model.Template, base string) {
+	if t == nil {
+		return
+	}
+	first := true
+	for _, d := range t.DomainNames {
+		for _, m := range d.Mappings {
+			if m.API == nil || m.Stage == "" {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\nCustom domains (send the domain as the Host header: curl -H 'Host: %s' %s/...):\n", d.Name, base)
+				first = false
+			}
+			path := "/" + m.BasePath
+			fmt.Fprintf(w, "  %-40s -> API %s stage %s  (%s%s with Host: %s)\n", m.URL(), m.API.Name, m.Stage, base, strings.TrimSuffix(path, "/"), d.Name)
+		}
+	}
 }

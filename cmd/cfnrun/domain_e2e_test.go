@@ -1,0 +1,130 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// domainTemplate maps a REST API (SAM Api, stage prod) to base path v1 of
+// a REGIONAL custom domain, and an HTTP API's $default stage to the
+// two-level key shop/v2 of a v2 domain; one Node function tells what its
+// events carry.
+const domainTemplate = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Rest:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+  Http:
+    Type: AWS::Serverless::HttpApi
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async (e) => ({ statusCode: 200, body: JSON.stringify({
+          path: e.path || null, rawPath: e.rawPath || null, resource: e.resource || e.routeKey,
+          ctxPath: e.requestContext.path || e.requestContext.http.path, stage: e.requestContext.stage }) });
+      Events:
+        Pets:
+          Type: Api
+          Properties: {RestApiId: !Ref Rest, Path: '/pets/{id}', Method: GET}
+        Orders:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Http, Path: '/orders/{id}', Method: GET}
+  Domain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: api.example.com
+      RegionalCertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/0d1e2f
+      EndpointConfiguration: {Types: [REGIONAL]}
+  V1:
+    Type: AWS::ApiGateway::BasePathMapping
+    DependsOn: RestprodStage
+    Properties:
+      DomainName: !Ref Domain
+      RestApiId: !Ref Rest
+      Stage: prod
+      BasePath: v1
+  Shop:
+    Type: AWS::ApiGatewayV2::DomainName
+    Properties:
+      DomainName: shop.example.com
+      DomainNameConfigurations:
+        - CertificateArn: arn:aws:acm:us-east-1:123456789012:certificate/3a4b5c
+          EndpointType: REGIONAL
+  ShopMapping:
+    Type: AWS::ApiGatewayV2::ApiMapping
+    DependsOn: HttpApiGatewayDefaultStage
+    Properties:
+      DomainName: !Ref Shop
+      ApiId: !Ref Http
+      Stage: $default
+      ApiMappingKey: shop/v2
+`
+
+// TestUpCustomDomain serves the template's custom domain names over
+// HTTP/2: a request whose Host is a domain reaches the stage its base path
+// maps, and the function sees the whole path (base path included) in
+// path, rawPath and requestContext, as behind API Gateway; a path no
+// mapping has is 403 Forbidden; the stage URLs still work.
+func TestUpCustomDomain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts functions")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	dir := t.TempDir()
+	tpl := filepath.Join(dir, "template.yaml")
+	if err := os.WriteFile(tpl, []byte(domainTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v := cfnrun(t, "validate", tpl); v.code != 0 || !strings.Contains(v.stdout+v.stderr, "no findings") {
+		t.Fatalf("validate: %d\n%s%s", v.code, v.stdout, v.stderr)
+	}
+	p := startUp(t, "--no-watch", tpl)
+	out := p.output()
+	if !strings.Contains(out, "https://api.example.com/v1") || !strings.Contains(out, "https://shop.example.com/shop/v2") {
+		t.Fatalf("up does not list the domains:\n%s", out)
+	}
+	c := lambdaClient()
+	base := "http://" + p.http
+	for _, tc := range []struct {
+		host, path string
+		want       map[string]any
+	}{
+		{"api.example.com", "/v1/pets/7", map[string]any{"path": "/v1/pets/7", "resource": "/pets/{id}", "ctxPath": "/v1/pets/7", "stage": "prod"}},
+		{"API.Example.com:443", "/v1/pets/8", map[string]any{"path": "/v1/pets/8", "resource": "/pets/{id}", "ctxPath": "/v1/pets/8", "stage": "prod"}},
+		{"shop.example.com", "/shop/v2/orders/9", map[string]any{"rawPath": "/shop/v2/orders/9", "resource": "GET /orders/{id}", "ctxPath": "/shop/v2/orders/9", "stage": "$default"}},
+	} {
+		r := lambdaDo(t, c, "GET", base+tc.path, "", "Host", tc.host)
+		if r.status != 200 || r.proto != "HTTP/2.0" {
+			t.Fatalf("GET %s%s: %d %s %s\n%s", tc.host, tc.path, r.status, r.proto, r.raw, p.output())
+		}
+		for k, v := range tc.want {
+			if r.body[k] != v {
+				t.Errorf("GET %s%s: %s = %v, want %v (%s)", tc.host, tc.path, k, r.body[k], v, r.raw)
+			}
+		}
+	}
+	for _, tc := range []struct{ host, path string }{
+		{"api.example.com", "/v2/pets/7"},      // no mapping has base path v2
+		{"api.example.com", "/v1pets/7"},       // a base path is a whole segment
+		{"shop.example.com", "/shop/orders/9"}, // shop alone is not shop/v2
+		{"shop.example.com", "/orders/9"},      // no mapping at the root
+	} {
+		r := lambdaDo(t, c, "GET", base+tc.path, "", "Host", tc.host)
+		if r.status != 403 || r.raw != `{"message":"Forbidden"}` {
+			t.Errorf("GET %s%s: %d %s, want 403 Forbidden", tc.host, tc.path, r.status, r.raw)
+		}
+	}
+	if r := lambdaDo(t, c, "GET", base+"/prod/pets/7", ""); r.status != 200 || r.body["path"] != "/pets/7" || r.body["ctxPath"] != "/prod/pets/7" {
+		t.Errorf("the stage URL: %d %s", r.status, r.raw)
+	}
+}
