@@ -61,7 +61,7 @@ func invokeAPI(t *testing.T, calls *atomic.Int64) string {
 }
 
 func authGateway(t *testing.T, addr, prefix, invoke string) *httptest.Server {
-	c, err := New("redis://"+addr, Options{Timeout: time.Second, Prefix: prefix})
+	c, err := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestTwoGatewaysShareAuthorizerCache(t *testing.T) {
 
 func TestAuthCacheExpiry(t *testing.T) {
 	addr, _ := startRedis(t)
-	c, _ := New("redis://"+addr, Options{Timeout: time.Second, Prefix: fmt.Sprintf("e%d:", time.Now().UnixNano())})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: fmt.Sprintf("e%d:", time.Now().UnixNano())})
 	defer c.Close()
 	ctx := context.Background()
 	ac := c.AuthCache("api/tok")

@@ -16,7 +16,7 @@ import (
 // state left behind), including a bucket that refuses everything.
 func TestTakeAllMatchesTake(t *testing.T) {
 	addr, _ := startRedis(t)
-	c, _ := New("redis://"+addr, Options{Timeout: time.Second, Prefix: fmt.Sprintf("c%d:", time.Now().UnixNano())})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: fmt.Sprintf("c%d:", time.Now().UnixNano())})
 	defer c.Close()
 	var m runtime.MemoryCounters
 	mk := func(cs runtime.Counters, deny bool) []runtime.Limiter {
@@ -59,7 +59,7 @@ func TestOneScriptPerRequest(t *testing.T) {
 	if st := get(t, s); st != 200 {
 		t.Fatalf("first request: %d", st)
 	}
-	c, _ := New("redis://"+addr, Options{Timeout: time.Second})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout})
 	defer c.Close()
 	ctx := context.Background()
 	if err := c.client.ConfigResetStat(ctx).Err(); err != nil {
@@ -88,7 +88,7 @@ func TestOneScriptPerRequest(t *testing.T) {
 // Redis that lost its scripts (SCRIPT FLUSH, a restart) gets them again.
 func TestTakeAllConcurrent(t *testing.T) {
 	addr, _ := startRedis(t)
-	c, _ := New("redis://"+addr, Options{Timeout: 30 * time.Second, Prefix: fmt.Sprintf("p%d:", time.Now().UnixNano())})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: fmt.Sprintf("p%d:", time.Now().UnixNano())})
 	defer c.Close()
 	ls := []runtime.Limiter{c.Bucket("b", 1e6, 1e6), c.Quota("q", 200, model.QuotaDay, 0)}
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)

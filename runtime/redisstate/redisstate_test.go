@@ -15,13 +15,37 @@ import (
 	"github.com/cfnrun/cfnrun/runtime"
 )
 
-// startRedis runs a real redis-server on a free loopback port.
+// testTimeout bounds each Redis command in these tests. A command that
+// times out fails open (or closed), which changes the counts the tests
+// check: with -race on a loaded machine, a second was not always enough.
+const testTimeout = 30 * time.Second
+
+// startRedis runs a real redis-server on a free loopback port. The port
+// is free when the test's listener closes, but another process's
+// connection may take it before redis-server binds it (go test runs
+// packages side by side): redis-server then exits at once, and another
+// port is tried.
 func startRedis(t *testing.T) (addr string, stop func()) {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Skip("redis-server not installed")
 	}
+	for try := 1; ; try++ {
+		addr, stop, exited := tryRedis(t, bin)
+		if !exited {
+			return addr, stop
+		}
+		if try == 5 {
+			t.Fatalf("redis-server exited before answering, %d times (ports taken?)", try)
+		}
+	}
+}
+
+// tryRedis starts redis-server on a port free a moment ago; exited: it
+// ended before answering.
+func tryRedis(t *testing.T, bin string) (addr string, stop func(), exited bool) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -39,21 +63,22 @@ func startRedis(t *testing.T) (addr string, stop func()) {
 		cmd.Process.Kill()
 		<-done
 	}
-	t.Cleanup(stop)
-	c, _ := New("redis://"+addr, Options{Timeout: time.Second})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout})
 	defer c.Close()
 	deadline := time.Now().Add(20 * time.Second)
 	for c.Ping(context.Background()) != nil {
 		if time.Now().After(deadline) {
+			stop()
 			t.Fatal("redis-server did not answer")
 		}
 		select {
 		case <-done:
-			t.Fatal("redis-server exited")
+			return "", nil, true
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return addr, stop
+	t.Cleanup(stop)
+	return addr, stop, false
 }
 
 func template() *model.Template {
@@ -80,7 +105,7 @@ func gateway(t *testing.T, addr, prefix string) *httptest.Server {
 }
 
 func gatewayFor(t *testing.T, addr, prefix string, tpl *model.Template) *httptest.Server {
-	c, err := New("redis://"+addr, Options{Timeout: time.Second, Prefix: prefix})
+	c, err := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +160,7 @@ func TestTwoGatewaysShareAQuota(t *testing.T) {
 
 func TestBucketInRedis(t *testing.T) {
 	addr, _ := startRedis(t)
-	c, _ := New("redis://"+addr, Options{Timeout: time.Second, Prefix: fmt.Sprintf("b%d:", time.Now().UnixNano())})
+	c, _ := New("redis://"+addr, Options{Timeout: testTimeout, Prefix: fmt.Sprintf("b%d:", time.Now().UnixNano())})
 	defer c.Close()
 	b := c.Bucket("x", 2, 3)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
