@@ -98,7 +98,10 @@ func TestJWKSStarterStopsWaitingWhenCanceled(t *testing.T) {
 
 // Requests to an issuer whose keys are being fetched wait for that one
 // fetch (the identity provider sees one discovery request), and a request
-// to another issuer does not wait behind it.
+// to another issuer does not wait behind it: the slow issuer answers only
+// once the other issuer's keys are in, so no bound on time (which a loaded
+// machine breaks) is needed; keys that waited behind the slow fetch come
+// after it ended (its jwksTimeout).
 func TestJWKSOneFetchPerIssuer(t *testing.T) {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -106,13 +109,19 @@ func TestJWKSOneFetchPerIssuer(t *testing.T) {
 	}
 	kid := jwt.KeyID(&priv.PublicKey)
 	var discoveries atomic.Int32
-	idp := func(delay time.Duration) *httptest.Server {
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the servers close (cleanups run last first)
+	idp := func(hold bool) *httptest.Server {
 		var s *httptest.Server
 		s = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch r.URL.Path {
 			case "/.well-known/openid-configuration":
 				discoveries.Add(1)
-				time.Sleep(delay)
+				if hold {
+					<-release
+				}
 				json.NewEncoder(w).Encode(map[string]string{"issuer": s.URL, "jwks_uri": s.URL + "/keys"})
 			case "/keys":
 				w.Write(jwt.JWKS(jwt.Key{ID: kid, Alg: "RS256", Pub: &priv.PublicKey}))
@@ -121,9 +130,10 @@ func TestJWKSOneFetchPerIssuer(t *testing.T) {
 		t.Cleanup(s.Close)
 		return s
 	}
-	slow, fast := idp(time.Second), idp(0)
+	slow, fast := idp(true), idp(false)
 	c := newJWKSCache()
 	var wg sync.WaitGroup
+	var slowDone atomic.Int32
 	for range 8 {
 		wg.Add(1)
 		go func() {
@@ -131,16 +141,35 @@ func TestJWKSOneFetchPerIssuer(t *testing.T) {
 			if keys, err := c.keys(context.Background(), slow.URL, kid); err != nil || len(keys) != 1 {
 				t.Errorf("slow issuer: %v %v", keys, err)
 			}
+			slowDone.Add(1)
 		}()
 	}
-	time.Sleep(50 * time.Millisecond)
-	start := time.Now()
-	if _, err := c.keys(context.Background(), fast.URL, kid); err != nil {
-		t.Fatal(err)
+	// The slow issuer's fetch has begun (its discovery request arrived).
+	for deadline := time.Now().Add(30 * time.Second); discoveries.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no discovery request to the slow issuer")
+		}
 	}
-	if d := time.Since(start); d > 700*time.Millisecond {
-		t.Errorf("another issuer's keys took %v: they waited for the slow fetch", d)
+	got := make(chan error, 1)
+	go func() {
+		_, err := c.keys(context.Background(), fast.URL, kid)
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		free()
+		t.Fatal("another issuer's keys waited for the slow fetch (still waiting after 60 s)")
 	}
+	// The slow fetch ends only when released, or when its own bound
+	// (jwksTimeout) cuts it: keys that came after that waited for it.
+	if n := slowDone.Load(); n != 0 {
+		t.Errorf("another issuer's keys came after %d requests to the slow issuer ended: they waited for the slow fetch", n)
+	}
+	free()
 	wg.Wait()
 	if n := discoveries.Load(); n != 2 {
 		t.Errorf("%d discovery requests, want 2 (one per issuer)", n)
