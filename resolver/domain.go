@@ -61,6 +61,7 @@ func (l *lowerer) lowerDomains() {
 			}
 		}
 	}
+	l.lowerSAMDomains(domain)
 	mapping := func(r *resource, p *props, domainName, apiID, stage, basePath string) {
 		if domainName == "" || unresolved(domainName) {
 			return

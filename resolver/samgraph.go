@@ -224,6 +224,9 @@ func (g *samGraph) httpAPIEvent(r *resource, ev samEvent, target string, kind mo
 		n.Deps = append(n.Deps, g.walk(api, g.s.root.Get("Globals").Get("HttpApi"))...)
 		st := g.node(api+"ApiGatewayDefaultStage", "AWS::ApiGatewayV2::Stage", r.id, ev.rng)
 		st.Deps = append(st.Deps, model.Edge{To: api, Kind: model.EdgeRef, Range: ev.rng})
+		if ir := g.s.res[api]; ir != nil {
+			g.samDomainNodes(ir, st.Address) // Globals.HttpApi.Domain
+		}
 	}
 	if api != "" {
 		g.to(api, target, kind, attr, ev.rng)
@@ -259,6 +262,9 @@ func (g *samGraph) httpAPI(w *refWalker, r *resource) {
 	stage := model.StageDefault
 	var stageProps []*cfn.Node
 	for _, f := range propFields(r.props) {
+		if f.Key == "Domain" {
+			continue // the generated domain name's (samDomainNodes)
+		}
 		if samHTTPStageProps[f.Key] {
 			stageProps = append(stageProps, f.Value)
 			if f.Key == "StageName" && f.Value.Kind == cfn.Scalar && f.Value.Value != "" {
@@ -273,6 +279,7 @@ func (g *samGraph) httpAPI(w *refWalker, r *resource) {
 	for _, n := range stageProps {
 		st.Deps = append(st.Deps, g.walk(st.Address, n)...)
 	}
+	g.samDomainNodes(r, st.Address)
 }
 
 // implicitAPI adds the API SAM creates for Api events without RestApiId.
@@ -283,6 +290,9 @@ func (g *samGraph) implicitAPI(r *resource, ev samEvent) {
 	api := g.node("ServerlessRestApi", "AWS::ApiGateway::RestApi", r.id, ev.rng)
 	api.Deps = append(api.Deps, g.walk(api.Address, g.s.root.Get("Globals").Get("Api"))...)
 	g.stage(api.Address, "Prod", r.id, ev.rng, nil)
+	if ir := g.s.res[api.Address]; ir != nil {
+		g.samDomainNodes(ir, api.Address+"ProdStage") // Globals.Api.Domain
+	}
 }
 
 // stage adds an API's generated deployment and stage.
@@ -308,6 +318,9 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 			stageProps = append(stageProps, f.Value)
 			continue
 		}
+		if f.Key == "Domain" {
+			continue // the generated domain name's (samDomainNodes)
+		}
 		w.walk(f.Value)
 	}
 	stage := r.props.Get("StageName")
@@ -327,6 +340,7 @@ func (g *samGraph) api(w *refWalker, r *resource) {
 	}
 	g.stage(r.id, name, r.id, r.keyRange, edges)
 	g.usagePlan(r, r.id+name+"Stage")
+	g.samDomainNodes(r, r.id+name+"Stage")
 	// Lambda authorizers get a permission that refers to the API and to
 	// the function.
 	if az := r.props.Get("Auth").Get("Authorizers"); az != nil && az.Kind == cfn.Mapping {

@@ -164,6 +164,10 @@ func overrideShape(obj, prop string) *shape {
 		// passed to the stage's RouteSettings as the translator does; the
 		// SAM specification gives it the shape of one route's settings.
 		return &shape{kind: kMap, elem: &shape{kind: kAny}}
+	case "AWS::Serverless::HttpApi.HttpApiDomainConfiguration/BasePath":
+		// A list of API mapping keys, as for Api (the transform makes a
+		// mapping for each); the SAM specification says a string.
+		return &shape{kind: kList, elem: &shape{kind: kString}, lax: true}
 	case "AWS::Serverless::HttpApi.MutualTlsAuthentication/TruststoreVersion":
 		// An S3 object version id; the SAM specification says boolean.
 		return &shape{kind: kString}
