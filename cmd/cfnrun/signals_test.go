@@ -85,63 +85,107 @@ func TestSignalStopsEveryCommand(t *testing.T) {
 	// 16,000 resources: validate of 8,000 took 130-350 ms of CPU in all by
 	// session 25 (start25 too), so the signal at 150 ms sometimes came as
 	// it finished (CI at 0d201b6: validate SIGTERM exit 1, its whole
-	// result printed); 16,000 take about twice that.
-	big := bigTemplate(t, dir, 16000)
-	tf := bigTerraform(t, dir, 4000)
+	// result printed); 16,000 took about twice that (session 31: 250-630
+	// ms at load 20). Commands get faster: one that ends before the
+	// signal, or without a sign of it, runs again on templates twice the
+	// size (a command that ignores signals fails at every size).
+	type files struct{ big, tf string }
+	made := map[int]files{}
+	templates := func(scale int) files {
+		if f, ok := made[scale]; ok {
+			return f
+		}
+		d := filepath.Join(dir, strconv.Itoa(scale))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f := files{bigTemplate(t, d, 16000*scale), bigTerraform(t, d, 4000*scale)}
+		made[scale] = f
+		return f
+	}
 	for _, c := range []struct {
 		name string
-		args []string
+		args func(f files) []string
 		sig  syscall.Signal
 	}{
-		{"validate", []string{"validate", big}, syscall.SIGINT},
-		{"validate terraform", []string{"validate", tf}, syscall.SIGINT},
-		{"validate SIGTERM", []string{"validate", "--format", "json", big}, syscall.SIGTERM},
-		{"routes", []string{"routes", big}, syscall.SIGINT},
-		{"graph", []string{"graph", big}, syscall.SIGINT},
-		{"diff", []string{"diff", big, big}, syscall.SIGINT},
-		{"up while resolving", []string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "", big}, syscall.SIGINT},
+		{"validate", func(f files) []string { return []string{"validate", f.big} }, syscall.SIGINT},
+		{"validate terraform", func(f files) []string { return []string{"validate", f.tf} }, syscall.SIGINT},
+		{"validate SIGTERM", func(f files) []string { return []string{"validate", "--format", "json", f.big} }, syscall.SIGTERM},
+		{"routes", func(f files) []string { return []string{"routes", f.big} }, syscall.SIGINT},
+		{"graph", func(f files) []string { return []string{"graph", f.big} }, syscall.SIGINT},
+		{"diff", func(f files) []string { return []string{"diff", f.big, f.big} }, syscall.SIGINT},
+		{"up while resolving", func(f files) []string { return []string{"up", "--addr", "127.0.0.1:0", "--tls-addr", "", f.big} }, syscall.SIGINT},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := exec.Command(cfnrunBin, c.args...)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			// Mid-work: once it has used some CPU on the template.
-			deadline := time.Now().Add(20 * time.Second)
-			for {
-				if used, ok := cpuTime(cmd.Process.Pid); ok && used >= 150*time.Millisecond || time.Now().After(deadline) {
-					break
+			for scale := 1; ; scale *= 2 {
+				missed := interrupt(t, c.name, c.args(templates(scale)), c.sig)
+				if missed == "" {
+					return
 				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			sent := time.Now()
-			if err := cmd.Process.Signal(c.sig); err != nil {
-				t.Fatalf("the command ended before the signal: %v\n%s%s", err, stdout.String(), stderr.String())
-			}
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				cmd.Process.Kill()
-				<-done
-				t.Fatalf("still running 5 s after %v", c.sig)
-			}
-			t.Logf("%s stopped %v after %v", c.name, time.Since(sent).Round(time.Millisecond), c.sig)
-			want := 128 + int(c.sig)
-			if code := cmd.ProcessState.ExitCode(); code != want {
-				t.Errorf("exit %d, want %d (stopped by %v)\nstdout:\n%.2000s\nstderr:\n%.2000s", code, want, c.sig, stdout.String(), stderr.String())
-			}
-			if !strings.Contains(stderr.String(), "interrupted by "+signalName(c.sig)) {
-				t.Errorf("stderr does not say it was interrupted:\n%.2000s", stderr.String())
-			}
-			if strings.Contains(stdout.String(), "no findings") || strings.Contains(stdout.String(), "No changes") {
-				t.Errorf("an interrupted run printed a result:\n%.2000s", stdout.String())
+				if scale == 4 {
+					t.Fatalf("with templates 4 times the size too: %s", missed)
+				}
+				t.Logf("%s; again with templates twice the size", missed)
 			}
 		})
 	}
+}
+
+// interrupt runs the binary with args, sends sig once it has used some CPU
+// on its work, and checks how it stopped. It returns why the signal may
+// have come too late to tell (the command had ended, or ended without a
+// sign of it), "" otherwise.
+func interrupt(t *testing.T, name string, args []string, sig syscall.Signal) (missed string) {
+	t.Helper()
+	cmd := exec.Command(cfnrunBin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Mid-work: once it has used some CPU on the template.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if used, ok := cpuTime(cmd.Process.Pid); ok && used >= 150*time.Millisecond || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-done:
+			return fmt.Sprintf("%s ended before it had used 150 ms of CPU (exit %d)", name, cmd.ProcessState.ExitCode())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(sig); err != nil {
+		<-done
+		return fmt.Sprintf("%s ended before the signal: %v", name, err)
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running 5 s after %v", sig)
+	}
+	t.Logf("%s stopped %v after %v", name, time.Since(sent).Round(time.Millisecond), sig)
+	want := 128 + int(sig)
+	code := cmd.ProcessState.ExitCode()
+	interrupted := strings.Contains(stderr.String(), "interrupted by "+signalName(sig))
+	if code != want && !interrupted {
+		return fmt.Sprintf("%s exit %d with no \"interrupted\" line: ended as %v came?\nstdout:\n%.2000s\nstderr:\n%.2000s", name, code, sig, stdout.String(), stderr.String())
+	}
+	if code != want {
+		t.Errorf("exit %d, want %d (stopped by %v)\nstdout:\n%.2000s\nstderr:\n%.2000s", code, want, sig, stdout.String(), stderr.String())
+	}
+	if !interrupted {
+		t.Errorf("stderr does not say it was interrupted:\n%.2000s", stderr.String())
+	}
+	if strings.Contains(stdout.String(), "no findings") || strings.Contains(stdout.String(), "No changes") {
+		t.Errorf("an interrupted run printed a result:\n%.2000s", stdout.String())
+	}
+	return ""
 }
 
 // TestUpDrainsThenExits: the first SIGINT lets a request in flight finish
