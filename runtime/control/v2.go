@@ -16,7 +16,8 @@ import (
 // model, 2018-11-29) for the served HTTP APIs (its writes are in
 // v2write.go): get-apis,
 // get-api, get-routes, get-route, get-integrations, get-integration,
-// get-stages, get-stage, get-authorizers, get-authorizer. Lists page with
+// get-stages, get-stage, get-authorizers, get-authorizer (and the domain
+// names' reads, domain.go). Lists page with
 // maxResults and nextToken. Its requests are signed for the apigateway
 // service too, under the path prefix /v2/.
 
@@ -51,6 +52,10 @@ var routesV2 = []struct {
 	{"POST", "v2/apis/*/deployments", createDeploymentV2},
 	{"GET", "v2/apis/*/deployments", getDeploymentsV2},
 	{"GET", "v2/apis/*/deployments/*", getDeploymentV2},
+	{"GET", "v2/domainnames", getDomainNamesV2},
+	{"GET", "v2/domainnames/*", getDomainNameV2},
+	{"GET", "v2/domainnames/*/apimappings", getAPIMappingsV2},
+	{"GET", "v2/domainnames/*/apimappings/*", getAPIMappingV2},
 }
 
 // routeV2 finds the v2 operation for method and the unescaped segments.
