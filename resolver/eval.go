@@ -253,7 +253,7 @@ func (s *stack) ref(name string, rng diag.Range, c evalCtx) any {
 	if v, ok := s.pseudo(name); ok {
 		return v
 	}
-	if p, ok := s.params[name]; ok {
+	if p, ok := s.param(name); ok {
 		if p.list {
 			var out []any
 			for _, x := range splitList(p.value) {
@@ -332,7 +332,7 @@ func (s *stack) refString(name string, rng diag.Range, c evalCtx, at *cfn.Node) 
 		}
 		return s.stringify(s.ref(name, rng, c), at)
 	}
-	if p, ok := s.params[name]; ok {
+	if p, ok := s.param(name); ok {
 		if !p.list {
 			return p.value
 		}

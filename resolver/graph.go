@@ -71,9 +71,9 @@ func (w *refWalker) walk(n *cfn.Node) {
 				w.walk(arg.Items[1])
 				attr = ""
 			}
-			w.ref(arg.Items[0].Value, attr, model.EdgeGetAtt, arg.Items[0].Range())
+			r, looked := w.ref(arg.Items[0].Value, attr, model.EdgeGetAtt, arg.Items[0].Range())
 			if attr != "" {
-				w.checkAttr(arg.Items[0].Value, attr, arg.Items[1].Range())
+				w.checkAttr(r, looked, arg.Items[0].Value, attr, arg.Items[1].Range())
 			}
 		} else {
 			w.s.errorf(ruleIntrinsic, n.Range(), w.from, "Write !GetAtt Resource.Attribute or {\"Fn::GetAtt\": [\"Resource\", \"Attribute\"]}.", "Fn::GetAtt takes a resource and an attribute")
@@ -114,9 +114,9 @@ func (w *refWalker) walk(n *cfn.Node) {
 			}
 			rng := place.at(p)
 			kind := model.EdgeSub
-			w.ref(p.Var, p.Attr, kind, rng)
+			r, looked := w.ref(p.Var, p.Attr, kind, rng)
 			if p.Attr != "" {
-				w.checkAttr(p.Var, p.Attr, rng)
+				w.checkAttr(r, looked, p.Var, p.Attr, rng)
 			}
 		}
 		return
@@ -214,7 +214,11 @@ func (sp *subPlace) at(p cfn.SubPart) diag.Range {
 	return out
 }
 
-func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) {
+// ref records the reference to name (attribute attr, "" for a Ref) at
+// rng, or reports it. When it looked name up among the resources, it
+// returns what it found (nil for none) and true: checkAttr takes it
+// rather than look it up again.
+func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) (_ *resource, looked bool) {
 	s := w.s
 	if r, a, ok := s.samDotted(name); ok && attr == "" {
 		name, attr = r.id, a // SAM's !Ref Fn.Alias / Fn.Version
@@ -223,14 +227,14 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		if !slices.Contains(pseudoParams, name) {
 			s.errorf(ruleUnknownRef, rng, w.from, cmp.Or(diag.DidYouMean(name, pseudoParams), "Pseudo parameters are "+strings.Join(pseudoParams, ", ")+"."), "unknown pseudo parameter %q", name)
 		}
-		return
+		return nil, false
 	}
-	if p, ok := s.params[name]; ok {
+	if p, ok := s.param(name); ok {
 		p.used = true
 		if attr != "" {
 			s.errorf(ruleGetAtt, rng, w.from, "Parameters have no attributes; use ${"+name+"}.", "%q is a parameter, not a resource", name)
 		}
-		return
+		return nil, false
 	}
 	// full (Name.Attr) is built only where it is read: --set values, and
 	// the findings below.
@@ -256,7 +260,7 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 			s.errorf(ruleConditionRef, rng, w.from, fmt.Sprintf("Give %s the same condition (%s), or wrap the reference in !If [%s, ..., !Ref AWS::NoValue].", w.from, r.condition, r.condition),
 				"%q refers to %q, which is not created because condition %q is false", w.from, name, r.condition)
 		}
-		return
+		return r, true
 	}
 	if attr != "" {
 		full = name + "." + attr
@@ -265,11 +269,11 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		s.warnf(ruleSet, rng, w.from,
 			"cfnrun uses the --set value locally, but CloudFormation will reject the template: define the resource or pass the value as a parameter.",
 			"%q is not defined in the template; using the value from --set", full)
-		return
+		return nil, true
 	}
 	if _, ok := s.opts.Sets[name]; ok && attr == "" {
 		s.warnf(ruleSet, rng, w.from, "cfnrun uses the --set value locally, but CloudFormation will reject the template.", "%q is not defined in the template; using the value from --set", name)
-		return
+		return nil, true
 	}
 	what := "Ref"
 	if attr != "" {
@@ -285,11 +289,16 @@ func (w *refWalker) ref(name, attr string, kind model.EdgeKind, rng diag.Range) 
 		hint += fmt.Sprintf(" Or pass the value locally with --set %s=VALUE.", full)
 	}
 	s.errorf(ruleUnknownRef, rng, w.from, hint, "%s to %q, which is not a parameter or resource in this template", what, full)
+	return nil, true
 }
 
-func (w *refWalker) checkAttr(res, attr string, rng diag.Range) {
-	r, ok := w.s.res[res]
-	if !ok {
+// checkAttr checks that resource res has attribute attr; r is s.res[res]
+// when looked is true (ref's result).
+func (w *refWalker) checkAttr(r *resource, looked bool, res, attr string, rng diag.Range) {
+	if !looked {
+		r = w.s.res[res]
+	}
+	if r == nil {
 		return
 	}
 	if len(w.s.opts.Sets) > 0 {

@@ -94,7 +94,7 @@ func (s *stack) knownLocally(n *cfn.Node) bool {
 		if _, ok := s.pseudo(name); ok {
 			return true
 		}
-		if p, ok := s.params[name]; ok {
+		if p, ok := s.param(name); ok {
 			return p.source != "placeholder"
 		}
 		if _, ok := s.res[name]; ok {

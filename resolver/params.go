@@ -110,6 +110,29 @@ func readParamFile(path string) (map[string]string, error) {
 	return out, sc.Err()
 }
 
+// fewParams is the number of parameters up to which param scans their
+// names rather than look the name up in s.params.
+const fewParams = 8
+
+// param returns s.params[name]. Every reference asks first whether its
+// name is a parameter, and a template declares few: comparing the name
+// with each of theirs (mostly a length test) costs a fraction of a map
+// look-up, which hashes the name even for a map of one entry. The scan
+// goes from the last declared, which is the one s.params keeps for a
+// name declared twice.
+func (s *stack) param(name string) (*parameter, bool) {
+	if len(s.paramList) > fewParams {
+		p, ok := s.params[name]
+		return p, ok
+	}
+	for i := len(s.paramList) - 1; i >= 0; i-- {
+		if p := s.paramList[i]; p.name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
 func (s *stack) loadParameters() {
 	overrides, ds := paramOverrides(s.opts)
 	s.diags = append(s.diags, ds...)
@@ -123,6 +146,7 @@ func (s *stack) loadParameters() {
 			p := &parameter{name: f.Key, keyRange: f.KeyRange(), decl: f.Value}
 			s.params[f.Key] = p
 			s.paramOrder = append(s.paramOrder, f.Key)
+			s.paramList = append(s.paramList, p)
 			if !validLogicalID(f.Key) {
 				s.errorf(ruleParam, f.KeyRange(), "", "Parameter names are alphanumeric.", "parameter name %q is not alphanumeric", f.Key)
 			}

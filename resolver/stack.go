@@ -121,6 +121,8 @@ type stack struct {
 	resOrder   []string
 	// resList is s.res[id] for each id of resOrder (resources).
 	resList []*resource
+	// paramList is params' values in the order declared (see param).
+	paramList []*parameter
 	// condition-resolution state
 	region, account, stackName, partition, urlSuffix string
 	transforms                                       []string
@@ -380,7 +382,7 @@ func (s *stack) loadResources() {
 		if !validLogicalID(f.Key) {
 			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "Logical ids are alphanumeric (A-Za-z0-9) and unique within the template.", "logical id %q is not alphanumeric", f.Key)
 		}
-		if _, isParam := s.params[f.Key]; isParam {
+		if _, isParam := s.param(f.Key); isParam {
 			s.errorf(ruleResourceAttr, f.KeyRange(), f.Key, "Rename the resource or the parameter.", "%q is both a parameter and a resource", f.Key)
 		}
 		s.res[f.Key] = r
