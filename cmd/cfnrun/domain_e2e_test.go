@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,6 +88,16 @@ func TestUpCustomDomain(t *testing.T) {
 	}
 	if v := cfnrun(t, "validate", tpl); v.code != 0 || !strings.Contains(v.stdout+v.stderr, "no findings") {
 		t.Fatalf("validate: %d\n%s%s", v.code, v.stdout, v.stderr)
+	}
+	var listed struct {
+		Domains []struct {
+			URL, API, Stage string
+			Served          bool
+		}
+	}
+	if v := cfnrun(t, "routes", "--format", "json", tpl); v.code != 0 || json.Unmarshal([]byte(v.stdout), &listed) != nil || len(listed.Domains) != 2 ||
+		listed.Domains[0].URL != "https://api.example.com/v1" || listed.Domains[1].URL != "https://shop.example.com/shop/v2" || !listed.Domains[1].Served {
+		t.Errorf("routes --format json: %+v\n%s", listed, v.stdout)
 	}
 	p := startUp(t, "--no-watch", tpl)
 	out := p.output()

@@ -86,9 +86,11 @@ func routesCommand() command {
 				Routes []model.Route `json:"routes"`
 				// WebSocketRoutes are the WebSocket APIs' routes.
 				WebSocketRoutes []model.WebSocketRoute `json:"webSocketRoutes,omitempty"`
+				// Domains are the custom domain names' base path mappings.
+				Domains []model.DomainRoute `json:"domains,omitempty"`
 				// Pending are routes not known before apply (Terraform).
 				Pending []model.Pending `json:"pending,omitempty"`
-			}{Routes: routes, WebSocketRoutes: wsRoutes, Pending: r.Template.Pending}
+			}{Routes: routes, WebSocketRoutes: wsRoutes, Domains: model.DomainRoutes(r.Template), Pending: r.Template.Pending}
 			if out.Routes == nil {
 				out.Routes = []model.Route{}
 			}
@@ -104,6 +106,7 @@ func routesCommand() command {
 				writeRoutesText(e.stdout, routes, strings.TrimRight(*base, "/"))
 			}
 			writeWebSocketRoutes(e.stdout, wsRoutes, strings.TrimRight(*base, "/"), len(routes) > 0)
+			writeDomainRoutes(e.stdout, model.DomainRoutes(r.Template))
 			writePending(e.stdout, r.Template.Pending)
 		default:
 			fmt.Fprintf(e.stderr, "cfnrun routes: unknown --format %q (want text, json or model)\n", *format)
@@ -112,6 +115,22 @@ func routesCommand() command {
 		return exitOK
 	}
 	return c
+}
+
+// writeDomainRoutes lists the custom domains' base path mappings and what
+// each serves.
+func writeDomainRoutes(w io.Writer, rs []model.DomainRoute) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nCustom domains (cfnrun up serves them to requests with the domain as Host):")
+	for _, r := range rs {
+		note := ""
+		if !r.Served {
+			note = "  (not served: not an API of the template, or a WebSocket API)"
+		}
+		fmt.Fprintf(w, "  %-45s -> API %s stage %s%s\n", r.URL, r.API, r.Stage, note)
+	}
 }
 
 // writePending lists the elements of a Terraform configuration whose

@@ -981,17 +981,18 @@ func printDomains(w io.Writer, t *model.Template, base string) {
 		return
 	}
 	first := true
-	for _, d := range t.DomainNames {
-		for _, m := range d.Mappings {
-			if m.API == nil || m.Stage == "" {
-				continue
-			}
-			if first {
-				fmt.Fprintf(w, "\nCustom domains (send the domain as the Host header: curl -H 'Host: %s' %s/...):\n", d.Name, base)
-				first = false
-			}
-			path := "/" + m.BasePath
-			fmt.Fprintf(w, "  %-40s -> API %s stage %s  (%s%s with Host: %s)\n", m.URL(), m.API.Name, m.Stage, base, strings.TrimSuffix(path, "/"), d.Name)
+	for _, r := range model.DomainRoutes(t) {
+		if !r.Served {
+			continue
 		}
+		if first {
+			fmt.Fprintf(w, "\nCustom domains (send the domain as the Host header: curl -H 'Host: %s' %s/...):\n", r.Domain, base)
+			first = false
+		}
+		path := ""
+		if r.BasePath != "" {
+			path = "/" + r.BasePath
+		}
+		fmt.Fprintf(w, "  %-40s -> API %s stage %s  (%s%s with Host: %s)\n", r.URL, r.API, r.Stage, base, path, r.Domain)
 	}
 }

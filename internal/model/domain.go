@@ -164,3 +164,36 @@ func (m *BasePathMapping) URL() string {
 	}
 	return u
 }
+
+// DomainRoute is a base path mapping as `cfnrun routes` lists it.
+type DomainRoute struct {
+	// URL is https://{domain}/{basePath} (wss:// for a WebSocket API).
+	URL      string `json:"url"`
+	Domain   string `json:"domain"`
+	BasePath string `json:"basePath"`
+	// API is the mapped API's name, or its id when it is not the
+	// template's; Served says whether `cfnrun up` serves it.
+	API    string `json:"api"`
+	APIID  string `json:"apiId"`
+	Stage  string `json:"stage"`
+	Served bool   `json:"served"`
+}
+
+// DomainRoutes lists t's base path mappings, by domain and longest base
+// path first.
+func DomainRoutes(t *Template) []DomainRoute {
+	var out []DomainRoute
+	for _, d := range t.DomainNames {
+		for _, m := range d.Mappings {
+			r := DomainRoute{URL: m.URL(), Domain: d.Name, BasePath: m.BasePath, API: m.APIID, APIID: m.APIID, Stage: m.Stage}
+			switch {
+			case m.API != nil:
+				r.API, r.Served = m.API.Name, m.Stage != ""
+			case m.WebSocket != nil:
+				r.API = m.WebSocket.Name
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
