@@ -75,8 +75,12 @@ func detachBackend(w http.ResponseWriter, r *http.Request) {
 		time.Sleep(time.Millisecond)
 		panic(http.ErrAbortHandler)
 	case "late":
+		// Far past the integration's 300 ms: the gateway's timeout runs
+		// on a goroutine of its own (the h2 client's sweep), which a
+		// starved machine may run seconds late. The gateway's cancel
+		// ends the wait.
 		select {
-		case <-time.After(3 * time.Second):
+		case <-time.After(60 * time.Second):
 		case <-r.Context().Done():
 		}
 		io.WriteString(w, body)

@@ -147,7 +147,7 @@ func (r *running) stop(t testing.TB) {
 			if err != nil {
 				t.Errorf("Serve: %v", err)
 			}
-		case <-time.After(15 * time.Second):
+		case <-time.After(90 * time.Second): // a hang detector: the drain itself is bounded by ShutdownTimeout
 			t.Error("Serve did not return after shutdown")
 		}
 	})
@@ -184,19 +184,33 @@ func start(t testing.TB, tpl *model.Template, mod func(*Config)) *running {
 	return r
 }
 
+// clientTimeout bounds a test client's request: a hang detector, not a
+// speed check. At -cpu 1 with -race beside CPU hogs (about a sixth of a
+// core) a request that is answered at once on a quiet machine took up to
+// a minute (session 30); a request that never ends hangs at any bound.
+const clientTimeout = 2 * time.Minute
+
+// The h2c probe's wait in this package's tests: a starved in-process
+// backend may take longer than the product's 2 s to answer it, and its
+// silence makes it HTTP/1.1 for a while (backendGroup.reprobe), which a
+// test that checks the backend leg's HTTP/2 would take for a failure.
+// Only a backend that stays silent waits so long: TestProxyProbeSilence*
+// sets its own.
+func init() { testProbeTimes[0].Store(int64(30 * time.Second)) }
+
 func h2cClient(t testing.TB) *http.Client {
 	tr := &http2.Transport{AllowHTTP: true, DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	return &http.Client{Transport: tr, Timeout: clientTimeout}
 }
 
 func h1Client(t testing.TB) *http.Client {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	return &http.Client{Transport: tr, Timeout: clientTimeout}
 }
 
 func tlsClient(t testing.TB, g *Gateway, h2 bool) *http.Client {
@@ -208,7 +222,7 @@ func tlsClient(t testing.TB, g *Gateway, h2 bool) *http.Client {
 		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	return &http.Client{Transport: tr, Timeout: clientTimeout}
 }
 
 type result struct {

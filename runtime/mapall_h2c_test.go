@@ -121,7 +121,7 @@ func TestMapAllH2CNoProbe(t *testing.T) {
 				want = 0
 			}
 			served, probes := cl.counts()
-			for deadline := time.Now().Add(5 * time.Second); probes < want && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(60 * time.Second); probes < want && time.Now().Before(deadline); {
 				// The backend reads the probe's close a moment later.
 				time.Sleep(10 * time.Millisecond)
 				served, probes = cl.counts()

@@ -185,8 +185,15 @@ func TestStreamingUpload(t *testing.T) {
 	if e := decodeEcho(t, string(body)); e.BodyLen != size || e.Proto != "HTTP/2.0" {
 		t.Errorf("backend got %d bytes over %s, want %d over HTTP/2.0", e.BodyLen, e.Proto, size)
 	}
-	if peak > before.HeapInuse+40<<20 {
-		t.Errorf("heap grew from %d to %d MB during a %d MB upload", before.HeapInuse>>20, peak>>20, size>>20)
+	// Garbage grows past the live heap by heapFloor, or by the live heap
+	// once that is larger (GOGC 100), before the collector runs: that
+	// much of the growth is the collector's pacing, whatever is live
+	// when this test runs after the package's others; 40 MB on top of it
+	// is the upload's (100 MB held would show; under -race the upload is
+	// 16 MB, which only a larger copy of it would exceed).
+	pacing := max(uint64(heapFloor), before.HeapAlloc)
+	if peak > before.HeapInuse+pacing+40<<20 {
+		t.Errorf("heap grew from %d to %d MB during a %d MB upload (the collector's pacing allows %d MB)", before.HeapInuse>>20, peak>>20, size>>20, pacing>>20)
 	}
 }
 

@@ -44,11 +44,15 @@ func (l *silentFirst) Accept() (net.Conn, error) {
 // fell back so, and each of its resets then cost the HTTP/1.1
 // transport's retries, past the test's 20 s.
 func TestProxyProbeSilenceIsTentative(t *testing.T) {
-	testProbeTimes[0].Store(int64(200 * time.Millisecond))
+	// The first probe is silent whatever its wait (silentFirst); a later
+	// one (given twice this wait, backendGroup.reprobe) must hear a
+	// backend that may be starved: 1 s, not the 200 ms it once had.
+	prevWait, prevAfter := testProbeTimes[0].Load(), testProbeTimes[1].Load()
+	testProbeTimes[0].Store(int64(time.Second))
 	testProbeTimes[1].Store(int64(300 * time.Millisecond))
 	t.Cleanup(func() {
-		testProbeTimes[0].Store(0)
-		testProbeTimes[1].Store(0)
+		testProbeTimes[0].Store(prevWait)
+		testProbeTimes[1].Store(prevAfter)
 	})
 	be := httptest.NewUnstartedServer(http.HandlerFunc(echoHandler))
 	be.Listener = &silentFirst{Listener: be.Listener}
@@ -67,7 +71,9 @@ func TestProxyProbeSilenceIsTentative(t *testing.T) {
 		t.Fatalf("first request, probe unanswered: %d %s, want 200 over HTTP/1.1", res.status, res.body)
 	}
 	proto := ""
-	for deadline := time.Now().Add(10 * time.Second); proto != "HTTP/2.0" && time.Now().Before(deadline); {
+	// A bound for "never", not for speed: each silent re-probe is
+	// followed by another 300 ms later.
+	for deadline := time.Now().Add(90 * time.Second); proto != "HTTP/2.0" && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 		res := do(t, c, "GET", "http://"+gw.http+"/prod/x", nil)
 		if res.status != 200 {
@@ -77,7 +83,7 @@ func TestProxyProbeSilenceIsTentative(t *testing.T) {
 	}
 	logs := gw.logs.String()
 	if proto != "HTTP/2.0" {
-		t.Fatalf("backend still spoken to in %s 10 s after the unanswered probe:\n%s", proto, logs)
+		t.Fatalf("backend still spoken to in %s 90 s after the unanswered probe:\n%s", proto, logs)
 	}
 	for _, l := range []struct {
 		msg  string

@@ -643,7 +643,7 @@ func TestClientSpread(t *testing.T) {
 	held := make(chan string)
 	hold := client(t)
 	go func() { held <- get(hold, "/hold") }()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(time.Millisecond) {
 		cc := cl.conns[0]
 		cc.mu.Lock()
 		open := len(cc.streams)
@@ -652,13 +652,13 @@ func TestClientSpread(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the held request did not reach the backend")
+			t.Fatal("the held request did not reach the backend in 60 s")
 		}
 	}
 	for _, c := range clients {
 		get(c, "/")
 	}
-	for deadline := time.Now().Add(10 * time.Second); nconns() < 2; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); nconns() < 2; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d backend connections, want 2", nconns())
 		}

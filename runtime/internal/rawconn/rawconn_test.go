@@ -206,7 +206,9 @@ func TestTryWrite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("TryWrite: %v", err)
 		}
-		if d := time.Since(start); d > time.Second {
+		// A wait for the peer would last forever (it reads nothing
+		// until the end); a starved machine may take long for one call.
+		if d := time.Since(start); d > 10*time.Second {
 			t.Fatalf("TryWrite waited %v", d)
 		}
 		sent = append(sent, chunk[:n]...)
