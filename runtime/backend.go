@@ -30,6 +30,10 @@ type backends struct {
 	dialer net.Dialer
 	// h1 speaks HTTP/1.1 with keep-alive (http and https).
 	h1 *http.Transport
+	// h1once sends on a new connection, closed after the response: the
+	// one resend of a request h1 would have sent a third time
+	// (transportCall.gotConn).
+	h1once *http.Transport
 	// h2tls negotiates h2 by ALPN and falls back to HTTP/1.1 when the
 	// backend does not offer it.
 	h2tls *http.Transport
@@ -73,6 +77,12 @@ func newBackends(cfg Config) *backends {
 		WriteBufferSize:       32 << 10,
 		ReadBufferSize:        32 << 10,
 	}
+	b.h1once = &http.Transport{
+		DialContext:        b.dial,
+		DialTLSContext:     b.dialTLS([]string{"http/1.1"}),
+		DisableKeepAlives:  true,
+		DisableCompression: true,
+	}
 	b.h2tls = &http.Transport{
 		DialContext:         b.dial,
 		DialTLSContext:      b.dialTLS([]string{"h2", "http/1.1"}),
@@ -104,6 +114,7 @@ func (b *backends) closeIdle() {
 	}
 	b.mu.Unlock()
 	b.h1.CloseIdleConnections()
+	b.h1once.CloseIdleConnections()
 	b.h2tls.CloseIdleConnections()
 	b.h2c.CloseIdleConnections()
 }
@@ -185,16 +196,18 @@ func (b *backends) group(scheme, host string, useH2 bool) *backendGroup {
 
 // roundTrip sends req on the group's transport: HTTP/1.1 unless the
 // integration asked for HTTP2 (then h2 by ALPN for https, h2c for http);
-// the response's Proto says which was used. For ConnectionType HTTP2 over
+// the response's Proto says which was used. c learns whether the HTTP/1.1
+// transport sends it (its resends are bounded: transportCall.gotConn). For ConnectionType HTTP2 over
 // cleartext, the first request probes whether the backend speaks h2c; one
 // that does not gets HTTP/1.1 from then on, logged once. One that did not
 // answer the probe in time gets HTTP/1.1 until a later probe, made in the
 // background every reprobeAfter, hears it (reprobe).
-func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
+func (g *backendGroup) roundTrip(req *http.Request, c *transportCall) (*http.Response, error) {
 	switch {
 	case g.scheme == "https" && g.h2:
 		return g.b.h2tls.RoundTrip(req)
 	case g.scheme == "https" || !g.h2:
+		c.h1 = true
 		return g.b.h1.RoundTrip(req)
 	}
 	st := g.h2cState.Load()
@@ -206,6 +219,7 @@ func (g *backendGroup) roundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if st == 2 {
 		g.reprobe(req.URL.Host)
+		c.h1 = true
 		return g.b.h1.RoundTrip(req)
 	}
 	if g.client != nil {

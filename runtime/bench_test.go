@@ -119,6 +119,27 @@ func BenchmarkProxyH2C(b *testing.B) {
 	}
 }
 
+// BenchmarkProxyHTTP1 is BenchmarkProxyH2C with ConnectionType INTERNET:
+// the backend leg goes out on net/http's HTTP/1.1 transport (send's
+// transportCall: a context, a timer and a trace per call).
+func BenchmarkProxyHTTP1(b *testing.B) {
+	addr := benchBackend(b)
+	t := newTB("benchprox1", stage("prod", nil))
+	t.method("/p/{id}", "GET", proxyTo("http://"+addr+"/hello/{id}", false))
+	g := benchGateway(b, t.build())
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1/prod/p/42?q=1", nil)
+	req.RemoteAddr = "127.0.0.1:5555"
+	w := &benchWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		g.Handler().ServeHTTP(w, req)
+		if w.status != 200 {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
 func BenchmarkHTTPIntegration(b *testing.B) {
 	addr := benchBackend(b)
 	t := newTB("benchhttp0", stage("prod", nil))
