@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"slices"
 	"testing"
@@ -88,7 +89,7 @@ func BenchmarkLimiterTake(b *testing.B) {
 
 func BenchmarkQuotaTake(b *testing.B) {
 	var m MemoryCounters
-	q := m.Quota("q", 1<<31, model.QuotaMonth, 3)
+	q := m.Quota("q", math.MaxInt32, model.QuotaMonth, 3)
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -140,7 +140,7 @@ func fileNumber(name string) uint32 {
 		names = []string{""}
 		files.byName = map[string]uint32{}
 	}
-	if len(names) >= 1<<32-1 {
+	if uint64(len(names)) >= 1<<32-1 {
 		panic("cfn: too many file names")
 	}
 	n := uint32(len(names))

@@ -238,7 +238,11 @@ const compileCost = 100
 // multiply their operand, as Simplify expands them. It saturates rather
 // than overflow.
 func progSize(re *syntax.Regexp, depth int) int {
-	const most = 1 << 40
+	// most is past what the work budget admits (maxWork/compileCost
+	// instructions), so a saturated size is always refused, and small
+	// enough that a counted repetition of it (at most 1,000) or a sum
+	// of two fits a 32-bit int.
+	const most = 1 << 20
 	if depth > maxDepth {
 		return most
 	}
@@ -256,7 +260,7 @@ func progSize(re *syntax.Regexp, depth int) int {
 		}
 	default:
 		for _, sub := range re.Sub {
-			n += progSize(sub, depth+1)
+			n = min(n+progSize(sub, depth+1), most)
 		}
 	}
 	return min(n, most)

@@ -22,10 +22,8 @@ func rawWrite(fd uintptr, p []byte) (int, syscall.Errno) {
 // sendQueued returns the socket's send buffer size (SO_SNDBUF) and the
 // bytes in its send queue, not yet acknowledged (SIOCOUTQ).
 func sendQueued(fd uintptr) (sndbuf, queued int, ok bool) {
-	var v int32
-	l := uint32(4)
-	if _, _, e := syscall.RawSyscall6(syscall.SYS_GETSOCKOPT, fd, syscall.SOL_SOCKET, syscall.SO_SNDBUF,
-		uintptr(unsafe.Pointer(&v)), uintptr(unsafe.Pointer(&l)), 0); e != 0 {
+	v, ok := sendBuffer(fd)
+	if !ok {
 		return 0, 0, false
 	}
 	var q int32
