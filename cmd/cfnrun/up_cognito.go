@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cfnrun/cfnrun/internal/jwt"
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/runtime"
@@ -105,10 +103,8 @@ func sharedState(e *env, url, fail string) (runtime.Counters, error) {
 	if url == "" {
 		return nil, nil
 	}
-	// go-redis prints every failed dial to stderr itself (its one,
-	// process-wide logger); the store logs failures, at most every 10
-	// seconds, with what the gateway does about them.
-	redis.SetLogger(quietRedis{})
+	// The store logs failures, at most every 10 seconds, with what the
+	// gateway does about them.
 	c, err := redisstate.New(url, redisstate.Options{FailClosed: fail == "closed", Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
 	if err != nil {
 		return nil, err
@@ -120,11 +116,6 @@ func sharedState(e *env, url, fail string) (runtime.Counters, error) {
 	}
 	return c, nil
 }
-
-// quietRedis drops go-redis's own log lines.
-type quietRedis struct{}
-
-func (quietRedis) Printf(context.Context, string, ...any) {}
 
 // parseThrottle reads --account-throttle's RATE/BURST: a positive rate
 // in requests per second and a positive burst.

@@ -62,7 +62,7 @@ func TestOneScriptPerRequest(t *testing.T) {
 	c, _ := New("redis://"+addr, Options{Timeout: testTimeout})
 	defer c.Close()
 	ctx := context.Background()
-	if err := c.client.ConfigResetStat(ctx).Err(); err != nil {
+	if err := c.client.do(ctx, cmd("CONFIG", "RESETSTAT")).err; err != nil {
 		t.Fatal(err)
 	}
 	for range 4 {
@@ -70,10 +70,11 @@ func TestOneScriptPerRequest(t *testing.T) {
 			t.Fatalf("got %d", st)
 		}
 	}
-	stats, err := c.client.Info(ctx, "commandstats").Result()
-	if err != nil {
-		t.Fatal(err)
+	info := c.client.do(ctx, cmd("INFO", "commandstats"))
+	if info.err != nil {
+		t.Fatal(info.err)
 	}
+	stats := info.str
 	calls := map[string]string{}
 	for _, m := range regexp.MustCompile(`cmdstat_(\w+):calls=(\d+)`).FindAllStringSubmatch(stats, -1) {
 		calls[m[1]] = m[2]
@@ -94,7 +95,7 @@ func TestTakeAllConcurrent(t *testing.T) {
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	for round, flush := range []bool{false, true} {
 		if flush {
-			if err := c.client.ScriptFlush(context.Background()).Err(); err != nil {
+			if err := c.client.do(context.Background(), cmd("SCRIPT", "FLUSH")).err; err != nil {
 				t.Fatal(err)
 			}
 			ls[1] = c.Quota("q2", 200, model.QuotaDay, 0)

@@ -44,15 +44,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/cfnrun/cfnrun/internal/model"
 	"github.com/cfnrun/cfnrun/runtime"
 )
 
 // Counters is a runtime.Counters in Redis.
 type Counters struct {
-	client *redis.Client
+	client *client
 	// Prefix starts every key ("cfnrun:" by default).
 	prefix   string
 	failOpen bool
@@ -81,7 +79,7 @@ type Options struct {
 // New connects to the Redis at url (redis://[:password@]host:port[/db]).
 // It does not wait for Redis: a gateway starts even while Redis is down.
 func New(url string, o Options) (*Counters, error) {
-	opt, err := redis.ParseURL(url)
+	opt, err := parseURL(url)
 	if err != nil {
 		return nil, err
 	}
@@ -94,41 +92,27 @@ func New(url string, o Options) (*Counters, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	opt.ReadTimeout, opt.WriteTimeout, opt.DialTimeout = o.Timeout, o.Timeout, o.Timeout
-	opt.MaxRetries = -1
-	c := &Counters{client: redis.NewClient(opt), prefix: o.Prefix, failOpen: !o.FailClosed, timeout: o.Timeout, log: o.Logger}
+	c := &Counters{client: newClient(opt, o.Timeout), prefix: o.Prefix, failOpen: !o.FailClosed, timeout: o.Timeout, log: o.Logger}
 	c.pipe = newPipeliner(c)
 	return c, nil
 }
 
 // Ping checks that Redis answers.
-func (c *Counters) Ping(ctx context.Context) error { return c.client.Ping(ctx).Err() }
+func (c *Counters) Ping(ctx context.Context) error { return c.client.do(ctx, cmd("PING")).err }
 
 // Close stops the pipeline's workers and closes the connections.
 func (c *Counters) Close() error {
 	c.closeOnce.Do(func() { close(c.pipe.stop) })
-	return c.client.Close()
+	return c.client.close()
 }
 
-// lazyScript is a script made (its source hashed) on first use, not in
-// the package's init: every cfnrun command links this package, only up
-// --state uses it. Declared as a composite literal of its source, it is
-// laid out by the compiler: nothing runs or is allocated at start-up (a
-// sync.OnceValue over a closure capturing the source allocated three
-// objects per script).
-type lazyScript struct {
-	src  string
-	once sync.Once
-	s    *redis.Script
-}
-
-func (l *lazyScript) get() *redis.Script {
-	l.once.Do(func() { l.s = redis.NewScript(l.src) })
-	return l.s
-}
+// The scripts are hashed on first use, not in the package's init: every
+// cfnrun command links this package, only up --state uses it. Declared
+// as composite literals of their source, they are laid out by the
+// compiler: nothing runs or is allocated at start-up.
 
 // gcra: KEYS[1] the bucket; ARGV now, interval, tolerance (microseconds).
-var gcra = lazyScript{src: `
+var gcra = script{src: `
 local now = tonumber(ARGV[1])
 local iv = tonumber(ARGV[2])
 local tol = tonumber(ARGV[3])
@@ -141,7 +125,7 @@ return 1
 `}
 
 // quota: KEYS[1] the period's counter; ARGV limit, ttl seconds.
-var quota = lazyScript{src: `
+var quota = script{src: `
 local c = tonumber(redis.call('GET', KEYS[1]) or '0')
 if c >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
@@ -153,7 +137,7 @@ return 1
 // each key "b" interval tolerance (a bucket, microseconds), "d" (a bucket
 // that refuses everything) or "q" limit ttl (a quota period's counter).
 // It returns the 1-based index of the first that refuses, 0 for none.
-var chain = lazyScript{src: `
+var chain = script{src: `
 local now = tonumber(ARGV[1])
 local a = 2
 for k = 1, #KEYS do
@@ -186,21 +170,21 @@ return 0
 // limiter of a request. A limiter from elsewhere is taken on its own.
 func (c *Counters) TakeAll(now time.Time, ls []runtime.Limiter) int {
 	keys := make([]string, 0, len(ls))
-	args := make([]any, 1, 1+3*len(ls))
-	args[0] = now.UnixMicro()
+	args := &command{buf: make([]byte, 0, 24+48*len(ls))}
+	args.num(now.UnixMicro())
 	for i, l := range ls {
 		switch l := l.(type) {
 		case *bucket:
 			keys = append(keys, l.key)
 			if l.deny {
-				args = append(args, "d")
+				args.str("d")
 			} else {
-				args = append(args, "b", l.interval, l.tolerance)
+				args.str("b").num(l.interval).num(l.tolerance)
 			}
 		case *quotaLimiter:
 			key, ttl := l.periodKey(now)
 			keys = append(keys, key)
-			args = append(args, "q", l.limit, ttl)
+			args.str("q").num(int64(l.limit)).num(int64(ttl))
 		default:
 			// Not ours: take the ones before it, then it, then the rest.
 			if j := c.TakeAll(now, ls[:i]); j >= 0 {
@@ -248,7 +232,7 @@ const (
 
 type call struct {
 	keys []string
-	args []any
+	args *command
 	n    int64
 	err  error
 	done chan struct{}
@@ -264,7 +248,7 @@ func newPipeliner(c *Counters) *pipeliner {
 
 // run runs the chain script for keys and args, waiting at most the
 // store's timeout.
-func (p *pipeliner) run(keys []string, args []any) (int64, error) {
+func (p *pipeliner) run(keys []string, args *command) (int64, error) {
 	cl, _ := p.calls.Get().(*call)
 	if cl == nil {
 		cl = &call{}
@@ -291,7 +275,6 @@ func (p *pipeliner) run(keys []string, args []any) (int64, error) {
 
 func (p *pipeliner) work() {
 	batch := make([]*call, 0, maxBatch)
-	cmds := make([]*redis.Cmd, 0, maxBatch)
 	for {
 		select {
 		case cl := <-p.queue:
@@ -309,29 +292,24 @@ func (p *pipeliner) work() {
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), p.c.timeout)
-		cmds = p.exec(ctx, batch, cmds[:0])
+		rs, err := p.exec(ctx, batch)
 		// Redis restarted (or never saw the script): load it and run the
 		// calls it refused; they did not run.
 		var again []*call
-		for i, cmd := range cmds {
-			if err := cmd.Err(); err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-				again = append(again, batch[i])
+		for i, cl := range batch {
+			if err == nil && hasPrefix(rs[i].err, "NOSCRIPT") {
+				again = append(again, cl)
 				continue
 			}
-			batch[i].n, batch[i].err = cmd.Int64()
-			close(batch[i].done)
+			cl.finish(rs, i, err)
 		}
 		if len(again) > 0 {
-			if err := chain.get().Load(ctx, p.c.client).Err(); err != nil {
-				for _, cl := range again {
-					cl.err = err
-					close(cl.done)
-				}
-			} else {
-				for i, cmd := range p.exec(ctx, again, nil) {
-					again[i].n, again[i].err = cmd.Int64()
-					close(again[i].done)
-				}
+			err := p.c.client.do(ctx, cmd("SCRIPT", "LOAD", chain.src)).err
+			if err == nil {
+				rs, err = p.exec(ctx, again)
+			}
+			for i, cl := range again {
+				cl.finish(rs, i, err)
 			}
 		}
 		cancel()
@@ -339,14 +317,24 @@ func (p *pipeliner) work() {
 	}
 }
 
-// exec sends the batch's scripts by hash in one pipeline.
-func (p *pipeliner) exec(ctx context.Context, batch []*call, cmds []*redis.Cmd) []*redis.Cmd {
-	pipe := p.c.client.Pipeline()
-	for _, cl := range batch {
-		cmds = append(cmds, chain.get().EvalSha(ctx, pipe, cl.keys, cl.args...))
+// finish answers the call with reply i of rs, or err.
+func (cl *call) finish(rs []reply, i int, err error) {
+	if err != nil {
+		cl.err = err
+	} else {
+		cl.n, cl.err = rs[i].n, rs[i].err
 	}
-	pipe.Exec(ctx) // each command carries its own error
-	return cmds
+	close(cl.done)
+}
+
+// exec sends the batch's scripts by hash in one pipeline. Each reply
+// carries its own error reply; err is a failed round trip.
+func (p *pipeliner) exec(ctx context.Context, batch []*call) ([]reply, error) {
+	cms := make([]*command, len(batch))
+	for i, cl := range batch {
+		cms[i] = chain.call(false, cl.keys, cl.args.n, cl.args.buf)
+	}
+	return p.c.client.pipeline(ctx, cms)
 }
 
 type bucket struct {
@@ -374,11 +362,11 @@ func (b *bucket) Take(now time.Time) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.c.timeout)
 	defer cancel()
-	n, err := gcra.get().Run(ctx, b.c.client, []string{b.key}, now.UnixMicro(), b.interval, b.tolerance).Int()
-	if err != nil {
-		return b.c.failed(err)
+	r := gcra.run(ctx, b.c.client, []string{b.key}, (&command{}).num(now.UnixMicro()).num(b.interval).num(b.tolerance))
+	if r.err != nil {
+		return b.c.failed(r.err)
 	}
-	return n == 1
+	return r.n == 1
 }
 
 type quotaLimiter struct {
@@ -397,11 +385,11 @@ func (q *quotaLimiter) Take(now time.Time) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), q.c.timeout)
 	defer cancel()
 	key, ttl := q.periodKey(now)
-	n, err := quota.get().Run(ctx, q.c.client, []string{key}, q.limit, ttl).Int()
-	if err != nil {
-		return q.c.failed(err)
+	r := quota.run(ctx, q.c.client, []string{key}, (&command{}).num(int64(q.limit)).num(int64(ttl)))
+	if r.err != nil {
+		return q.c.failed(r.err)
 	}
-	return n == 1
+	return r.n == 1
 }
 
 type authCache struct {
@@ -424,14 +412,14 @@ func (a *authCache) key(identity string) string {
 func (a *authCache) Get(ctx context.Context, identity string, now time.Time) (runtime.AuthAnswer, bool) {
 	ctx, cancel := context.WithTimeout(ctx, a.c.timeout)
 	defer cancel()
-	v, err := a.c.client.Get(ctx, a.key(identity)).Bytes()
-	if err != nil {
-		if !errors.Is(err, redis.Nil) {
-			a.c.cacheFailed(err)
+	r := a.c.client.do(ctx, cmd("GET", a.key(identity)))
+	if r.err != nil {
+		if r.err != errNil {
+			a.c.cacheFailed(r.err)
 		}
 		return runtime.AuthAnswer{}, false
 	}
-	exp, answer, ok := strings.Cut(string(v), "\n")
+	exp, answer, ok := strings.Cut(r.str, "\n")
 	ns, err := strconv.ParseInt(exp, 10, 64)
 	if !ok || err != nil || now.UnixNano() >= ns {
 		return runtime.AuthAnswer{}, false
@@ -450,7 +438,8 @@ func (a *authCache) Put(ctx context.Context, identity string, ans runtime.AuthAn
 	v = strconv.AppendInt(v, now.Add(ttl).UnixNano(), 10)
 	v = append(v, '\n')
 	v = append(v, ans.JSON...)
-	if err := a.c.client.Set(ctx, a.key(identity), v, ttl).Err(); err != nil {
+	set := cmd("SET", a.key(identity)).bytes(v).str("PX").num(max(ttl.Milliseconds(), 1))
+	if err := a.c.client.do(ctx, set).err; err != nil {
 		a.c.cacheFailed(err)
 	}
 }
