@@ -25,7 +25,7 @@ const testTimeout = 30 * time.Second
 // connection may take it before redis-server binds it (go test runs
 // packages side by side): redis-server then exits at once, and another
 // port is tried.
-func startRedis(t *testing.T) (addr string, stop func()) {
+func startRedis(t testing.TB) (addr string, stop func()) {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -44,7 +44,7 @@ func startRedis(t *testing.T) (addr string, stop func()) {
 
 // tryRedis starts redis-server on a port free a moment ago; exited: it
 // ended before answering.
-func tryRedis(t *testing.T, bin string) (addr string, stop func(), exited bool) {
+func tryRedis(t testing.TB, bin string) (addr string, stop func(), exited bool) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
