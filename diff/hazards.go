@@ -36,10 +36,10 @@ type hazardKind struct {
 // hazardKinds is the registry, in printing order within a severity.
 func hazardKinds() []*hazardKind {
 	return []*hazardKind{
-		&hazardAPIRemoved, &hazardStageRemoved, &hazardRouteRemoved, &hazardAuthWeakened,
+		&hazardAPIRemoved, &hazardStageRemoved, &hazardRouteRemoved, &hazardDomainMappingRemoved, &hazardAuthWeakened,
 		&hazardDeploymentNotUpdated, &hazardTerraformNotTriggered, &hazardCanaryStageName,
 		&hazardReplaceCollision, &hazardNameCollision, &hazardAPIKeyChanges,
-		&hazardAPIReplaced, &hazardDataLoss, &hazardExportRemoved, &hazardStageNewDeployment,
+		&hazardAPIReplaced, &hazardDataLoss, &hazardExportRemoved, &hazardStageNewDeployment, &hazardDomainMappingMoved,
 	}
 }
 
