@@ -6,6 +6,7 @@ package hclsyntax
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -24,13 +25,24 @@ func (e *TemplateExpr) walkChildNodes(w internalWalkFunc) {
 	}
 }
 
+// Value renders the template. (cfnrun's fork, FORK.md: upstream's
+// evaluation, parts in the same order with the same diagnostics, without
+// its allocations for the usual template of known strings: the marks'
+// set is made at the first marked part, the written parts are kept in a
+// small array and joined once (upstream wrote them into a bytes.Buffer
+// and copied it out), a string part is taken as it is (convert.Convert
+// returns it unchanged), and a known result is not refined as not null
+// (RefineNotNull returns a known value unchanged, after building a
+// refinement). template_upstream_test.go compares it with upstream's.)
 func (e *TemplateExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
-	buf := &bytes.Buffer{}
+	var written [8]string
+	buf := written[:0]
 	var diags hcl.Diagnostics
 	isKnown := true
 
-	// Maintain a set of marks for values used in the template
-	marks := make(cty.ValueMarks)
+	// Maintain a set of marks for values used in the template (made at
+	// the first marked part).
+	var marks cty.ValueMarks
 
 	for _, part := range e.Parts {
 		partVal, partDiags := part.Value(ctx)
@@ -51,6 +63,9 @@ func (e *TemplateExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) 
 
 		// Unmark the part and merge its marks into the set
 		unmarkedVal, partMarks := partVal.Unmark()
+		if len(partMarks) > 0 && marks == nil {
+			marks = make(cty.ValueMarks)
+		}
 		for k, v := range partMarks {
 			marks[k] = v
 		}
@@ -64,28 +79,32 @@ func (e *TemplateExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) 
 			continue
 		}
 
-		strVal, err := convert.Convert(unmarkedVal, cty.String)
-		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid template interpolation value",
-				Detail: fmt.Sprintf(
-					"Cannot include the given value in a string template: %s.",
-					err.Error(),
-				),
-				Subject:     part.Range().Ptr(),
-				Context:     &e.SrcRange,
-				Expression:  part,
-				EvalContext: ctx,
-			})
-			continue
+		strVal := unmarkedVal
+		if unmarkedVal.Type() != cty.String {
+			var err error
+			strVal, err = convert.Convert(unmarkedVal, cty.String)
+			if err != nil {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid template interpolation value",
+					Detail: fmt.Sprintf(
+						"Cannot include the given value in a string template: %s.",
+						err.Error(),
+					),
+					Subject:     part.Range().Ptr(),
+					Context:     &e.SrcRange,
+					Expression:  part,
+					EvalContext: ctx,
+				})
+				continue
+			}
 		}
 
 		// If we're just continuing to validate after we found an unknown value
 		// then we'll skip appending so that "buf" will contain only the
 		// known prefix of the result.
 		if isKnown && !diags.HasErrors() {
-			buf.WriteString(strVal.AsString())
+			buf = append(buf, strVal.AsString())
 		}
 	}
 
@@ -93,7 +112,7 @@ func (e *TemplateExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) 
 	if !isKnown {
 		ret = cty.UnknownVal(cty.String)
 		if !diags.HasErrors() { // Invalid input means our partial result buffer is suspect
-			if knownPrefix := buf.String(); knownPrefix != "" {
+			if knownPrefix := joinParts(buf); knownPrefix != "" {
 				byteLen := len(knownPrefix)
 				// Impose a reasonable upper limit to avoid producing too long a prefix.
 				// The 128 B is about 10% of the safety limits in cty's msgpack decoder.
@@ -106,15 +125,25 @@ func (e *TemplateExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) 
 				ret = ret.Refine().StringPrefix(knownPrefix[:byteLen]).NewValue()
 			}
 		}
+		// A template rendering result is never null.
+		ret = ret.RefineNotNull()
 	} else {
-		ret = cty.StringVal(buf.String())
+		// Known, and so never null: RefineNotNull would return it as
+		// it is.
+		ret = cty.StringVal(joinParts(buf))
 	}
-
-	// A template rendering result is never null.
-	ret = ret.RefineNotNull()
 
 	// Apply the full set of marks to the returned value
 	return ret.WithMarks(marks), diags
+}
+
+// joinParts is the parts written, in order, as one string: the one part
+// itself, or one allocation for several.
+func joinParts(parts []string) string {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts, "")
 }
 
 func (e *TemplateExpr) Range() hcl.Range {
