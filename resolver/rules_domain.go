@@ -93,17 +93,11 @@ var _ = define(Rule{
 
 var _ = define(Rule{
 	ID: "I3232", Level: "info",
-	Summary: "base path mapping that `cfnrun up` does not serve: an API that is not in the template, or a WebSocket API",
-	Why:     "`cfnrun up` serves only the template's own REST and HTTP APIs under a domain: requests to that base path are answered 403, as API Gateway answers a path no mapping has (a WebSocket API stays at its stage's URL).",
+	Summary: "base path mapping of an API that is not in the template",
+	Why:     "`cfnrun up` serves only the template's own APIs under a domain: requests to that base path are answered 403, as API Gateway answers a path no mapping has.",
 	Template: func(r report, t *model.Template) {
 		for _, d := range t.DomainNames {
 			for _, m := range d.Mappings {
-				if m.WebSocket != nil {
-					r.infof(m.Props.At("ApiId", m.Range), m.LogicalID,
-						"Connect to the stage's own URL (ws://HOST/{stage}), which `cfnrun up` prints.",
-						"WebSocket API %s under domain %s is served at its stage's URL only, not under the domain", m.WebSocket.LogicalID, d.Name)
-					continue
-				}
 				if m.API == nil && m.WebSocket == nil && m.APIID != "" && !unresolved(m.APIID) {
 					r.infof(m.Props.At("RestApiId", m.Props.At("ApiId", m.Range)), m.LogicalID,
 						"Refer to an API of this template to have cfnrun serve it under the domain.",

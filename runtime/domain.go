@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"net"
+	"net/http"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/model"
@@ -20,6 +21,10 @@ type domainRoute struct {
 	base  string
 	api   *capi
 	stage string
+	// wsAPI is the id of the WebSocket API mapped (api is then nil): the
+	// stage is looked up when a connection comes (locateWSDomain), as
+	// WebSocket APIs are compiled after the domains.
+	wsAPI string
 }
 
 // compileDomains builds v.domains from t's domain names: the mappings of
@@ -29,8 +34,15 @@ func (v *version) compileDomains(t *model.Template) {
 	for _, d := range t.DomainNames {
 		var routes []domainRoute
 		for _, m := range d.Mappings {
-			if m.API == nil || m.Stage == "" {
-				continue // not the template's, or a WebSocket API (validate says so)
+			if m.Stage == "" {
+				continue
+			}
+			if m.WebSocket != nil {
+				routes = append(routes, domainRoute{base: m.BasePath, stage: m.Stage, wsAPI: m.WebSocket.ID})
+				continue
+			}
+			if m.API == nil {
+				continue // not the template's (validate says so)
 			}
 			if ca := v.byID[m.API.ID]; ca != nil {
 				routes = append(routes, domainRoute{base: m.BasePath, api: ca, stage: m.Stage})
@@ -69,25 +81,65 @@ func (v *version) domainRoutes(host string) ([]domainRoute, bool) {
 	return nil, false
 }
 
-// locateDomain is locate for a request to a custom domain: the first
-// mapping whose base path is a whole-segment prefix of the escaped path
-// p; ok is false when none is.
-func locateDomain(routes []domainRoute, p string, rt *route) (api *capi, stage, rest string, more []*capi, ok bool) {
+// matchDomain returns the first of routes whose base path is a
+// whole-segment prefix of the escaped path p, the path's base part ("/v1",
+// "" for the root mapping) and the rest; nil when none is.
+func matchDomain(routes []domainRoute, p string) (dr *domainRoute, base, rest string) {
 	if p == "" {
 		p = "/"
 	}
 	for i := range routes {
 		dr := &routes[i]
 		if dr.base == "" {
-			rt.domain, rt.base = true, ""
-			return dr.api, dr.stage, p, nil, true
+			return dr, "", p
 		}
 		if after, found := strings.CutPrefix(p[1:], dr.base); found && (after == "" || after[0] == '/') {
-			rt.domain, rt.base = true, p[:1+len(dr.base)]
-			return dr.api, dr.stage, after, nil, true
+			return dr, p[:1+len(dr.base)], after
 		}
 	}
-	return nil, "", "", nil, false
+	return nil, "", ""
+}
+
+// locateDomain is locate for a request to a custom domain: the mapping
+// matchDomain finds; ok is false when there is none, or when it maps a
+// WebSocket API (whose connections serveWebSocket takes first).
+func locateDomain(routes []domainRoute, p string, rt *route) (api *capi, stage, rest string, more []*capi, ok bool) {
+	dr, base, rest := matchDomain(routes, p)
+	if dr == nil || dr.api == nil {
+		return nil, "", "", nil, false
+	}
+	rt.domain, rt.base = true, base
+	return dr.api, dr.stage, rest, nil, true
+}
+
+// locateWSDomain is locateWS for a request to a custom domain: found is
+// true when r's Host is one of the domains; st is then the WebSocket
+// stage its mapping serves (nil when it maps a REST or HTTP API, or
+// nothing), and rest the path below the base path. The management API
+// answers below the base path, with or without the stage after it
+// (https://{domain}/{stage}/@connections, as handlers build the endpoint
+// from requestContext's domainName and stage).
+func (v *version) locateWSDomain(r *http.Request) (st *cwsStage, rest string, found bool) {
+	routes, found := v.domainRoutes(r.Host)
+	if !found {
+		return nil, "", false
+	}
+	dr, _, rest := matchDomain(routes, r.URL.EscapedPath())
+	if dr == nil || dr.wsAPI == "" {
+		return nil, "", true
+	}
+	api := v.ws[dr.wsAPI]
+	if api == nil {
+		return nil, "", true
+	}
+	st = api.stages[dr.stage]
+	if st == nil {
+		return nil, "", true
+	}
+	if after, ok := strings.CutPrefix(rest, "/"+st.name+"/@connections/"); ok {
+		rest = "/@connections/" + after
+	}
+	return st, rest, true
 }
 
 // domainPath is the path of a request to a custom domain as API Gateway

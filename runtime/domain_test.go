@@ -1,9 +1,15 @@
 package runtime
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 )
@@ -59,6 +65,51 @@ func TestCustomDomains(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != tc.status || string(body) != tc.body {
 			t.Errorf("%s%s: %d %s, want %d %s", tc.host, tc.path, resp.StatusCode, body, tc.status, tc.body)
+		}
+	}
+}
+
+// TestWebSocketCustomDomain connects to a WebSocket API through its
+// custom domain's base path (Host ws.example.com, /chat): messages reach
+// the stage's routes; a plain request there is 426, as on the stage URL;
+// another base path of the domain is not the API's.
+func TestWebSocketCustomDomain(t *testing.T) {
+	be := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "via "+r.Host)
+	}))
+	defer be.Close()
+	x := &model.Method{LogicalID: "X", RouteKey: "$default", AuthorizationType: "NONE",
+		Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: be.URL + "/x", HTTPMethod: "POST"}}
+	tpl := &model.Template{WebSocketAPIs: []*model.WebSocketAPI{{LogicalID: "Chat", ID: "chatapi001", Name: "chat", RouteSelectionExpression: "$request.body.op",
+		Routes: []*model.Method{x}, TwoWay: map[*model.Method]bool{x: true}, Stages: []*model.Stage{{LogicalID: "S", Name: "live"}}}},
+		DomainNames: []*model.DomainName{{LogicalID: "D", Name: "ws.example.com", V2: true, Mappings: []*model.BasePathMapping{
+			{LogicalID: "M", BasePath: "chat", APIID: "chatapi001", Stage: "live"}}}}}
+	tpl.Finalize()
+	r := start(t, tpl, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+r.http+"/chat", &websocket.DialOptions{Host: "ws.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.Write(ctx, websocket.MessageText, []byte(`{}`))
+	if _, p, err := c.Read(ctx); err != nil || !strings.HasPrefix(string(p), "via 127.0.0.1") {
+		t.Errorf("a message through the domain: %q %v", p, err)
+	}
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{{"/chat", http.StatusUpgradeRequired}, {"/other", http.StatusForbidden}} {
+		req, _ := http.NewRequest("GET", "http://"+r.http+tc.path, nil)
+		req.Host = "ws.example.com"
+		resp, err := h1Client(t).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("plain GET ws.example.com%s: %d, want %d", tc.path, resp.StatusCode, tc.status)
 		}
 	}
 }

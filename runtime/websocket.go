@@ -364,9 +364,15 @@ func (g *Gateway) serveWebSocket(w http.ResponseWriter, r *http.Request, v *vers
 	return true
 }
 
-// locateWS finds the WebSocket stage r names: Host {apiId}.execute-api.*
-// then /{stage}, or /{stage} of the first WebSocket API with that stage.
+// locateWS finds the WebSocket stage r names: a custom domain's mapping
+// (locateWSDomain), Host {apiId}.execute-api.* then /{stage}, or /{stage}
+// of the first WebSocket API with that stage.
 func (v *version) locateWS(r *http.Request) (*cwsStage, string, bool) {
+	if v.domains != nil {
+		if st, rest, found := v.locateWSDomain(r); found {
+			return st, rest, st != nil
+		}
+	}
 	p := r.URL.EscapedPath()
 	for len(p) > 0 && p[0] == '/' {
 		p = p[1:]
@@ -396,6 +402,11 @@ func (v *version) locateWS(r *http.Request) (*cwsStage, string, bool) {
 // servesHTTP reports whether a REST or HTTP API of v takes a plain
 // request to stage: one of the Host's API, or one with that stage.
 func (v *version) servesHTTP(r *http.Request, stage string) bool {
+	if v.domains != nil {
+		if _, found := v.domainRoutes(r.Host); found {
+			return false // the domain's mapping is the WebSocket API's
+		}
+	}
 	if i := strings.Index(r.Host, ".execute-api."); i > 0 {
 		return v.byID[r.Host[:i]] != nil
 	}

@@ -127,7 +127,7 @@ func writeDomainRoutes(w io.Writer, rs []model.DomainRoute) {
 	for _, r := range rs {
 		note := ""
 		if !r.Served {
-			note = "  (not served: not an API of the template, or a WebSocket API)"
+			note = "  (not served: not an API of the template)"
 		}
 		fmt.Fprintf(w, "  %-45s -> API %s stage %s%s\n", r.URL, r.API, r.Stage, note)
 	}

@@ -190,7 +190,7 @@ func DomainRoutes(t *Template) []DomainRoute {
 			case m.API != nil:
 				r.API, r.Served = m.API.Name, m.Stage != ""
 			case m.WebSocket != nil:
-				r.API = m.WebSocket.Name
+				r.API, r.Served = m.WebSocket.Name, m.Stage != ""
 			}
 			out = append(out, r)
 		}
