@@ -63,7 +63,12 @@ func (l *lowerer) lowerDomains() {
 	}
 	l.lowerSAMDomains(domain)
 	mapping := func(r *resource, p *props, domainName, apiID, stage, basePath string) {
-		if domainName == "" || unresolved(domainName) {
+		if unresolved(domainName) {
+			l.s.infof(ruleNotServed, p.at("DomainName", p.at("DomainNameArn", r.keyRange)), r.id, "Give the parameter it comes from a value (--param) to have cfnrun serve the mapping.",
+				"the domain name of %s is not known (%s): the mapping is not served", r.id, domainName)
+			return
+		}
+		if domainName == "" {
 			return
 		}
 		d := domain(domainName)

@@ -28,7 +28,11 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 		return d
 	}
 	define := func(in *instance) *model.DomainName {
-		if in.unknown("domain_name") || in.str("domain_name") == "" {
+		if in.unknown("domain_name") {
+			lw.pending(in, "domain_name", "no request is served under the domain")
+			return nil
+		}
+		if in.str("domain_name") == "" {
 			return nil
 		}
 		d := domain(in.str("domain_name"))
@@ -66,7 +70,11 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 		}
 	}
 	mapping := func(in *instance, apiArg, stageArg, baseArg string) {
-		if in.unknown("domain_name") || in.str("domain_name") == "" {
+		if in.unknown("domain_name") {
+			lw.pending(in, "domain_name", "the mapping is not served")
+			return
+		}
+		if in.str("domain_name") == "" {
 			return
 		}
 		stage := in.str(stageArg)
