@@ -285,10 +285,10 @@ func (g *backendGroup) probe(ctx context.Context, addr string) (int32, error) {
 func (g *backendGroup) learned(st int32, silent bool, to string) {
 	switch {
 	case silent:
-		g.reprobeAt.Store(time.Now().Add(reprobeAfter()).UnixNano())
+		g.reprobeAt.Store(time.Now().Add(g.b.cfg.reprobeAfter).UnixNano())
 		if g.h2cState.Swap(2) != 2 {
 			g.b.log.Warn("backend did not answer the HTTP/2 (h2c) probe in time; using HTTP/1.1 for it until a later probe does",
-				slog.String("backend", g.host), slog.String("addr", to), slog.Duration("timeout", probeTimeout()))
+				slog.String("backend", g.host), slog.String("addr", to), slog.Duration("timeout", g.b.cfg.probeWait))
 		}
 	case st == 2:
 		g.reprobeAt.Store(0)
@@ -321,7 +321,7 @@ func (g *backendGroup) reprobe(addr string) {
 			addr += ":80"
 		}
 		to, _ := g.b.mapped(addr)
-		ctx, cancel := context.WithTimeout(context.Background(), 2*probeTimeout())
+		ctx, cancel := context.WithTimeout(context.Background(), 2*g.b.cfg.probeWait)
 		defer cancel()
 		st, silent, err := g.speaksH2C(ctx, addr)
 		if err != nil {
@@ -329,23 +329,6 @@ func (g *backendGroup) reprobe(addr string) {
 		}
 		g.learned(st, silent, to)
 	}()
-}
-
-// probeTimeout bounds the wait for a backend's answer to the h2c probe;
-// reprobeAfter is how long a backend that gave none is spoken to in
-// HTTP/1.1 before it is probed again. Tests shorten them (testProbeTimes).
-func probeTimeout() time.Duration { return durationOr(&testProbeTimes[0], 2*time.Second) }
-func reprobeAfter() time.Duration { return durationOr(&testProbeTimes[1], 10*time.Second) }
-
-// testProbeTimes, when not zero, replace probeTimeout and reprobeAfter
-// (nanoseconds).
-var testProbeTimes [2]atomic.Int64
-
-func durationOr(v *atomic.Int64, d time.Duration) time.Duration {
-	if n := v.Load(); n != 0 {
-		return time.Duration(n)
-	}
-	return d
 }
 
 // speaksH2C connects once and sends the HTTP/2 preface and an empty
@@ -360,7 +343,7 @@ func (g *backendGroup) speaksH2C(ctx context.Context, addr string) (st int32, si
 		return 0, false, err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(probeTimeout()))
+	c.SetDeadline(time.Now().Add(g.b.cfg.probeWait))
 	var settings [9]byte
 	settings[3] = 0x4 // SETTINGS, empty, stream 0
 	msg := append(append([]byte{}, h2Preface...), settings[:]...)

@@ -157,7 +157,13 @@ func (r *running) stop(t testing.TB) {
 func start(t testing.TB, tpl *model.Template, mod func(*Config)) *running {
 	t.Helper()
 	logs := &logBuffer{}
-	cfg := Config{Addr: "127.0.0.1:0", TLSAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(logs, nil)), ShutdownTimeout: 5 * time.Second}
+	// The h2c probe waits 30 s, not 2: a starved in-process backend may
+	// take longer to answer it, and its silence makes it HTTP/1.1 for a
+	// while (backendGroup.reprobe), which a test that checks the backend
+	// leg's HTTP/2 would take for a failure. Only a backend that stays
+	// silent waits so long (TestProxyProbeSilenceIsTentative sets less).
+	cfg := Config{Addr: "127.0.0.1:0", TLSAddr: "127.0.0.1:0", Logger: slog.New(slog.NewTextHandler(logs, nil)), ShutdownTimeout: 5 * time.Second,
+		probeWait: 30 * time.Second}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -189,14 +195,6 @@ func start(t testing.TB, tpl *model.Template, mod func(*Config)) *running {
 // core) a request that is answered at once on a quiet machine took up to
 // a minute (session 30); a request that never ends hangs at any bound.
 const clientTimeout = 2 * time.Minute
-
-// The h2c probe's wait in this package's tests: a starved in-process
-// backend may take longer than the product's 2 s to answer it, and its
-// silence makes it HTTP/1.1 for a while (backendGroup.reprobe), which a
-// test that checks the backend leg's HTTP/2 would take for a failure.
-// Only a backend that stays silent waits so long: TestProxyProbeSilence*
-// sets its own.
-func init() { testProbeTimes[0].Store(int64(30 * time.Second)) }
 
 func h2cClient(t testing.TB) *http.Client {
 	tr := &http2.Transport{AllowHTTP: true, DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {

@@ -44,16 +44,6 @@ func (l *silentFirst) Accept() (net.Conn, error) {
 // fell back so, and each of its resets then cost the HTTP/1.1
 // transport's retries, past the test's 20 s.
 func TestProxyProbeSilenceIsTentative(t *testing.T) {
-	// The first probe is silent whatever its wait (silentFirst); a later
-	// one (given twice this wait, backendGroup.reprobe) must hear a
-	// backend that may be starved: 1 s, not the 200 ms it once had.
-	prevWait, prevAfter := testProbeTimes[0].Load(), testProbeTimes[1].Load()
-	testProbeTimes[0].Store(int64(time.Second))
-	testProbeTimes[1].Store(int64(300 * time.Millisecond))
-	t.Cleanup(func() {
-		testProbeTimes[0].Store(prevWait)
-		testProbeTimes[1].Store(prevAfter)
-	})
 	be := httptest.NewUnstartedServer(http.HandlerFunc(echoHandler))
 	be.Listener = &silentFirst{Listener: be.Listener}
 	be.Config.Protocols = new(http.Protocols)
@@ -63,7 +53,10 @@ func TestProxyProbeSilenceIsTentative(t *testing.T) {
 	t.Cleanup(be.Close)
 	b := newTB("probeslow0", stage("prod", nil))
 	b.method("/x", "GET", proxyTo("http://"+be.Listener.Addr().String()+"/x", true))
-	gw := start(t, b.build(), nil)
+	// The first probe is silent whatever its wait (silentFirst); a later
+	// one (given twice this wait, backendGroup.reprobe) must hear a
+	// backend that may be starved: 1 s, not the 200 ms it once had.
+	gw := start(t, b.build(), func(c *Config) { c.probeWait, c.reprobeAfter = time.Second, 300*time.Millisecond })
 	c := h2cClient(t)
 
 	res := do(t, c, "GET", "http://"+gw.http+"/prod/x", nil)

@@ -156,6 +156,12 @@ type Config struct {
 	// Counters holds throttle buckets and quotas. Default: a
 	// MemoryCounters of this gateway's own.
 	Counters Counters
+
+	// probeWait bounds the wait for a backend's answer to the h2c probe
+	// (default 2 s); reprobeAfter is how long a backend that gave none is
+	// spoken to in HTTP/1.1 before it is probed again (default 10 s).
+	// The package's tests set them.
+	probeWait, reprobeAfter time.Duration
 }
 
 // Gateway serves compiled template versions. It is safe for concurrent use.
@@ -218,6 +224,12 @@ func New(cfg Config) (*Gateway, error) {
 	}
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	if cfg.probeWait == 0 {
+		cfg.probeWait = 2 * time.Second
+	}
+	if cfg.reprobeAfter == 0 {
+		cfg.reprobeAfter = 10 * time.Second
 	}
 	wallClock := cfg.Now == nil
 	if cfg.Now == nil {
