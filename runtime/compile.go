@@ -37,6 +37,9 @@ type version struct {
 	// lower-case name; a wildcard domain under "*.example.com"), for
 	// requests whose Host is one (locateDomain).
 	domains map[string][]domainRoute
+	// wildDomains are the wildcard domains' (*.example.com) by parent
+	// (example.com).
+	wildDomains map[string][]domainRoute
 	// routes is what Routes lists, built on its first call from
 	// routeSrc: not on the way to serving (2,000 routes are ~340 kB of
 	// RouteInfo that only the banner and the control plane read).

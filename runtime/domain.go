@@ -54,6 +54,15 @@ func (v *version) compileDomains(t *model.Template) {
 		if v.domains == nil {
 			v.domains = map[string][]domainRoute{}
 		}
+		if parent, ok := strings.CutPrefix(d.Name, "*."); ok {
+			// Under its parent, so that a request's look-up builds no
+			// "*."+parent string.
+			if v.wildDomains == nil {
+				v.wildDomains = map[string][]domainRoute{}
+			}
+			v.wildDomains[parent] = routes
+			continue
+		}
 		v.domains[d.Name] = routes
 	}
 }
@@ -74,8 +83,8 @@ func (v *version) domainRoutes(host string) ([]domainRoute, bool) {
 	if routes, ok := v.domains[lower]; ok {
 		return routes, true
 	}
-	if _, parent, ok := strings.Cut(lower, "."); ok {
-		routes, ok := v.domains["*."+parent]
+	if _, parent, ok := strings.Cut(lower, "."); ok && v.wildDomains != nil {
+		routes, ok := v.wildDomains[parent]
 		return routes, ok
 	}
 	return nil, false
