@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -445,6 +446,9 @@ func knownValue(e hcl.Expression, ctx *hcl.EvalContext) (cty.Value, bool) {
 		if !ok {
 			return cty.NilVal, false
 		}
+		if v, ok := mapElem(coll, key); ok {
+			return v, true
+		}
 		v, ds := hcl.Index(coll, key, &e.BracketRange)
 		if len(ds) > 0 {
 			return cty.NilVal, false
@@ -529,10 +533,18 @@ func stepsKnown(v cty.Value, tr hcl.Traversal) (cty.Value, bool) {
 			if v.IsMarked() || !v.IsKnown() || v.IsNull() || !v.Type().IsObjectType() {
 				return cty.NilVal, false
 			}
-			if _, ok := v.Type().AttributeTypes()[s.Name]; !ok {
+			aty, ok := v.Type().AttributeTypes()[s.Name]
+			if !ok {
 				return cty.NilVal, false
 			}
-			v = objectAttr(v, s.Name)
+			// objectAttr's read, without looking the name up in the
+			// type again (a third of the map look-ups of a step).
+			if m, isMap := (*ctyValue)(unsafe.Pointer(&v)).v.(map[string]any); isMap {
+				out := ctyValue{ty: aty, v: m[s.Name]}
+				v = *(*cty.Value)(unsafe.Pointer(&out))
+			} else {
+				v = v.GetAttr(s.Name)
+			}
 		case hcl.TraverseIndex:
 			next, ds := s.TraversalStep(v)
 			if len(ds) > 0 {
@@ -544,4 +556,29 @@ func stepsKnown(v cty.Value, tr hcl.Traversal) (cty.Value, bool) {
 		}
 	}
 	return v, true
+}
+
+// mapElem is hcl.Index(coll, key) for a known, unmarked, non-null map and
+// a known, unmarked, non-null string key it holds (var.routes[each.key],
+// once per instance): the element, read as cty's Index reads it, without
+// hcl's HasIndex (a second look-up, and a cty bool) and key conversion;
+// false for anything else (a missing key is hcl's diagnostic).
+func mapElem(coll, key cty.Value) (cty.Value, bool) {
+	if !ctyLayoutOK.Get() || key.Type() != cty.String || key.IsMarked() || !key.IsKnown() || key.IsNull() {
+		return cty.NilVal, false
+	}
+	ty := coll.Type()
+	if !ty.IsMapType() || coll.IsMarked() || !coll.IsKnown() || coll.IsNull() {
+		return cty.NilVal, false
+	}
+	m, ok := (*ctyValue)(unsafe.Pointer(&coll)).v.(map[string]any)
+	if !ok {
+		return cty.NilVal, false
+	}
+	elem, ok := m[key.AsString()]
+	if !ok {
+		return cty.NilVal, false
+	}
+	out := ctyValue{ty: ty.ElementType(), v: elem}
+	return *(*cty.Value)(unsafe.Pointer(&out)), true
 }

@@ -206,7 +206,8 @@ func TestKnownValueMatchesHCL(t *testing.T) {
 	route := func(m, be string) cty.Value {
 		return b.objectVal(map[string]cty.Value{"method": cty.StringVal(m), "backend": cty.StringVal(be)})
 	}
-	routes := cty.MapVal(map[string]cty.Value{"r1": route("GET", "http://a"), "r2": route("POST", "http://b"), "caf\u00e9": route("PUT", "http://c")})
+	routes := cty.MapVal(map[string]cty.Value{"r1": route("GET", "http://a"), "r2": route("POST", "http://b"), "caf\u00e9": route("PUT", "http://c"),
+		"sec": route("PATCH", "http://d").Mark("s"), "nul": cty.NullVal(route("", "").Type())})
 	parent := &hcl.EvalContext{Variables: map[string]cty.Value{
 		"var": cty.ObjectVal(map[string]cty.Value{
 			"routes":  routes,
@@ -224,7 +225,7 @@ func TestKnownValueMatchesHCL(t *testing.T) {
 	eachOf := func(k cty.Value) cty.Value {
 		return cty.ObjectVal(map[string]cty.Value{"key": k, "value": cty.EmptyObjectVal})
 	}
-	keys := []cty.Value{cty.StringVal("r1"), cty.StringVal("r2"), cty.StringVal("cafe\u0301"), cty.StringVal("nope"),
+	keys := []cty.Value{cty.StringVal("r1"), cty.StringVal("r2"), cty.StringVal("cafe\u0301"), cty.StringVal("nope"), cty.StringVal("sec"), cty.StringVal("nul"),
 		cty.StringVal("r1").Mark("k"), cty.UnknownVal(cty.String), cty.NullVal(cty.String), cty.NumberIntVal(0), cty.NumberIntVal(1), cty.True, cty.DynamicVal}
 	var exprs []string
 	for _, coll := range []string{"var.routes", "var.mroutes", "var.obj", "var.list", "var.tuple", "var.umap", "var.nmap", "var.dyn", "var.nope", "nope"} {
@@ -261,7 +262,7 @@ func TestKnownValueMatchesHCL(t *testing.T) {
 	}
 	ctx := parent.NewChild()
 	ctx.Variables = map[string]cty.Value{"each": eachOf(cty.StringVal("r2"))}
-	for _, src := range []string{"var.routes[each.key].method", "var.routes[each.key]", `var.routes["r1"].backend`, "var.list[var.one]", "var.obj.r1.method", "each.key"} {
+	for _, src := range []string{"var.routes[each.key].method", "var.routes[each.key]", `var.routes["r1"].backend`, "var.list[var.one]", "var.obj.r1.method", "each.key", `var.routes["sec"]`, `var.routes["nul"]`} {
 		e, _ := hclsyntax.ParseExpression([]byte(src), "t.tf", hcl.InitialPos)
 		if _, ok := knownValue(e, ctx); !ok {
 			t.Errorf("%s: knownValue left it to hcl", src)
