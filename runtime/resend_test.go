@@ -3,6 +3,7 @@ package runtime
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -62,14 +63,27 @@ func (b *resendBackend) count(key string) int {
 // kept-alive connections the gateway holds to it (net/http's Transport
 // alone sends a GET again on each of them, then on a new one); the one
 // resend still hides a kept-alive connection the backend closed just as
-// the request went out; a request with a body is not sent again.
+// the request went out; a request with a body is not sent again. Over
+// http and https (where the stopped connection is a TLS one).
 func TestHTTP1ResendBounded(t *testing.T) {
+	for _, scheme := range []string{"http", "https"} {
+		t.Run(scheme, func(t *testing.T) { testHTTP1ResendBounded(t, scheme) })
+	}
+}
+
+func testHTTP1ResendBounded(t *testing.T, scheme string) {
 	const conns = 8
 	be := &resendBackend{hits: map[string]int{}, perConn: map[string]int{}, hold: make(chan struct{}), n: conns}
-	srv := h1Backend(t, be)
+	srv := httptest.NewUnstartedServer(be)
+	if scheme == "https" {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	t.Cleanup(srv.Close)
 	b := newTB("resend0000", stage("prod", nil))
-	b.method("/{proxy+}", "ANY", proxyTo("http://"+srv.Listener.Addr().String()+"/{proxy}", false))
-	gw := start(t, b.build(), nil)
+	b.method("/{proxy+}", "ANY", proxyTo(scheme+"://"+srv.Listener.Addr().String()+"/{proxy}", false))
+	gw := start(t, b.build(), func(c *Config) { c.BackendTLSInsecure = true })
 	c := h2cClient(t)
 	url := "http://" + gw.http + "/prod/"
 
