@@ -63,7 +63,8 @@ package earlyheap
 func Range() (lo, hi uintptr) { return advisedLo, advisedHi }
 
 // Held reports how many bytes of heap the package holds to move the heap
-// (see the package comment); 0 when nothing was done.
+// (see the package comment): 0 when it allocated nothing; after a move
+// given up half-way (Range 0, 0), what it had allocated, still held.
 func Held() int { return held }
 
 var (
