@@ -311,7 +311,11 @@ func (w *refWalker) checkAttr(r *resource, looked bool, res, attr string, rng di
 			return
 		}
 	}
-	attrs, full := knownAttrs(r.typ)
+	if !r.knownSet {
+		r.known, r.knownFull = knownAttrs(r.typ)
+		r.knownSet = true
+	}
+	attrs, full := r.known, r.knownFull
 	if !full {
 		return
 	}
@@ -392,7 +396,8 @@ func (s *stack) buildGraph() []*model.Node {
 		}
 		for _, dn := range r.dependsOn {
 			name, rng := dn.Value, dn.Range()
-			if _, ok := s.res[name]; !ok {
+			dep := s.res[name]
+			if dep == nil {
 				s.errorf(ruleUnknownRef, rng, id, cmp.Or(diag.DidYouMean(name, s.resOrder), "DependsOn lists logical ids of resources in this template."), "DependsOn %q: no such resource", name)
 				continue
 			}
@@ -400,12 +405,12 @@ func (s *stack) buildGraph() []*model.Node {
 				s.errorf(ruleCycle, rng, id, "Remove it: a resource cannot depend on itself.", "%q depends on itself", id)
 				continue
 			}
-			if !s.res[name].live && r.live {
-				s.errorf(ruleConditionRef, rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, name, s.res[name].condition)
+			if !dep.live && r.live {
+				s.errorf(ruleConditionRef, rng, id, "Give both resources the same condition.", "%q depends on %q, which is not created because condition %q is false", id, name, dep.condition)
 			}
 			w.edges = append(w.edges, model.Edge{To: name, Kind: model.EdgeDependsOn, Range: rng})
 			if numbered {
-				to = append(to, s.res[name].node)
+				to = append(to, dep.node)
 			}
 		}
 		scratch = w.edges[:0]

@@ -90,6 +90,11 @@ type resource struct {
 	// node is r's number among the graph's nodes (buildGraph), -1 when
 	// it is not one.
 	node int32
+	// known and knownFull are knownAttrs(typ), kept by the graph's
+	// checkAttr (knownSet) for the next GetAtt to r: only the graph reads
+	// and writes them.
+	known               []string
+	knownFull, knownSet bool
 }
 
 type parameter struct {
@@ -534,7 +539,7 @@ func (s *stack) graph() []*model.Node {
 // shared, under its lock); it reads
 // the resources, parameters and conditions, which lowering only reads,
 // and writes only parameter.used, which nothing else reads before it
-// returns. A SAM template's graph evaluates properties (the transform's
+// returns, and resource.known*, which nothing else reads. A SAM template's graph evaluates properties (the transform's
 // shape, samgraph.go), which writes the evaluation's caches and budget:
 // it runs in line.
 func (s *stack) graphAsync() (wait func() []*model.Node) {
