@@ -101,10 +101,16 @@ func (s *stack) attr(r *resource, attr string, rng diag.Range, c evalCtx) string
 			return v
 		}
 	}
+	if attr == "Ref" && r.refKept {
+		return r.ref
+	}
 	if r.attrs == nil && !r.computing {
 		s.setAttrs(r)
 	}
 	if v, ok := r.attrs[attr]; ok {
+		if attr == "Ref" {
+			r.ref, r.refKept = v, true
+		}
 		return v
 	}
 	if !strings.HasPrefix(r.typ, "AWS::ApiGateway::") {

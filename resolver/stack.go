@@ -74,6 +74,10 @@ type resource struct {
 	// order: the tree's own list when it has nothing else.
 	dependsOn []*cfn.Node
 	attrs     map[string]string
+	// ref is attrs["Ref"], kept by attr once read (refKept): a Ref is
+	// the attribute read most, and attrs does not change it once set.
+	ref     string
+	refKept bool
 	// computing is true while r's attributes are computed: a reference
 	// to r from its own properties then gets the stand-in of an unknown
 	// attribute (the cycle is reported by the graph).
