@@ -126,9 +126,22 @@ func TestDeadlines(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Op != "read" {
 		t.Fatalf("read error %#v, want a *net.OpError for read", err)
 	}
-	// The peer never reads: the socket fills and the write waits.
-	rc.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
-	n, err := rc.Write(make([]byte, 64<<20))
+	// The peer never reads: the socket fills and the write waits. A
+	// deadline that has passed before the write starts ends it with
+	// nothing written, as 2 of 10 runs did at load 20 with -race when the
+	// 64 MiB buffer was made after SetWriteDeadline (its pages and the
+	// race detector's shadow took longer than the 50 ms). The buffer
+	// comes first now, and a longer deadline, on a new connection, if a
+	// starved machine still started the write late.
+	buf := make([]byte, 64<<20)
+	var n int
+	for _, d := range []time.Duration{50 * time.Millisecond, time.Second, 10 * time.Second} {
+		wc, _ := pair(t)
+		wc.SetWriteDeadline(time.Now().Add(d))
+		if n, err = wc.Write(buf); n > 0 || !errors.As(err, &ne) || !ne.Timeout() {
+			break
+		}
+	}
 	if !errors.As(err, &ne) || !ne.Timeout() || n <= 0 || n >= 64<<20 {
 		t.Fatalf("write past deadline: %d, %v; want a partial write and a timeout", n, err)
 	}
