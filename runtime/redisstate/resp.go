@@ -55,6 +55,9 @@ type reply struct {
 type command struct {
 	n   int
 	buf []byte
+	// tail is written after buf: arguments shared with another command
+	// (a script's, sent by hash and, if Redis lacks it, whole).
+	tail []byte
 }
 
 func (c *command) str(s string) *command {
@@ -82,10 +85,11 @@ func (c *command) num(v int64) *command {
 	return c.bytes(strconv.AppendInt(d[:0], v, 10))
 }
 
-// args adds arguments written by another command (n of them in buf).
+// args ends the command with arguments another command wrote (n of them
+// in buf), not copied: no argument may be added after them.
 func (c *command) args(n int, buf []byte) *command {
 	c.n += n
-	c.buf = append(c.buf, buf...)
+	c.tail = buf
 	return c
 }
 
@@ -336,6 +340,7 @@ func (cn *conn) roundTrip(deadline time.Time, cms []*command) ([]reply, error) {
 		cn.w.Write(strconv.AppendInt(d[:0], int64(cm.n), 10))
 		cn.w.WriteString("\r\n")
 		cn.w.Write(cm.buf)
+		cn.w.Write(cm.tail)
 	}
 	if err := cn.w.Flush(); err != nil {
 		return nil, err
@@ -497,7 +502,7 @@ func (s *script) hash() string {
 // call is EVALSHA (or EVAL, whole) of the script with keys and the
 // arguments written in args (n of them).
 func (s *script) call(whole bool, keys []string, n int, args []byte) *command {
-	c := &command{buf: make([]byte, 0, 64+len(args)+32*len(keys))}
+	c := &command{buf: make([]byte, 0, 64+80*len(keys))}
 	if whole {
 		c.str("EVAL").str(s.src)
 	} else {
