@@ -254,16 +254,22 @@ func TestWithinNestingNeverUnder(t *testing.T) {
 	t.Logf("withinNesting vouched for %d of %d sources", within, runs)
 }
 
-// checkWithinNesting asserts, for bounds 1-6 (depth) and 1-4 (chain), that
-// withinNesting never vouches for src where scanNesting finds something;
+// checkWithinNesting asserts that withinNesting answers as
+// withinNestingSwitch (every byte through the switch, as before its byte
+// tables) for bounds -1-6 (depth) and -1-4 (chain), and, for bounds 1-6
+// and 1-4, never vouches for src where scanNesting finds something;
 // within counts the sources it vouched for at some bounds.
 func checkWithinNesting(t *testing.T, src []byte, within *int) {
 	t.Helper()
 	toks, _ := hclsyntax.LexConfig(src, "main.tf", hcl.InitialPos)
 	vouched := false
-	for depth := 1; depth <= 6; depth++ {
-		for chain := 1; chain <= 4; chain++ {
-			if !withinNesting(src, depth, chain) {
+	for depth := -1; depth <= 6; depth++ {
+		for chain := -1; chain <= 4; chain++ {
+			got := withinNesting(src, depth, chain)
+			if want := withinNestingSwitch(src, depth, chain); got != want {
+				t.Fatalf("withinNesting(%q, %d, %d) = %v; withinNestingSwitch gives %v", src, depth, chain, got, want)
+			}
+			if !got || depth < 1 || chain < 1 {
 				continue
 			}
 			vouched = true

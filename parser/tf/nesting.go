@@ -187,6 +187,15 @@ func scanNesting(toks hclsyntax.Tokens, maxNesting, maxOperatorChain int) *hcl.D
 	return nil
 }
 
+// nestStringByte and nestCodeByte are the bytes withinNesting's switches
+// match in a string's text and in code; it passes over every other byte
+// (letters, digits, spaces: most of a configuration) without the switch,
+// which took ~58 instructions a byte (0.86 M of a 200-route validate).
+var nestStringByte = [256]bool{'"': true, '\\': true, '$': true, '%': true, '\n': true, '\r': true}
+
+var nestCodeByte = [256]bool{'"': true, '{': true, '[': true, '(': true, '}': true, ']': true, ')': true, ',': true, '\n': true,
+	'#': true, '/': true, '<': true, '$': true, '%': true, '-': true, '!': true, '?': true, '+': true, '&': true, '|': true, '=': true, '>': true}
+
 // withinNesting reports, without lexing, that configuration src cannot
 // nest deeper than maxDepth nor chain more than maxChain operators as
 // scanNesting counts them; false means "not shown", and the lexer decides.
@@ -206,6 +215,10 @@ func withinNesting(src []byte, maxDepth, maxChain int) bool {
 	if bytes.IndexByte(src, 0) >= 0 || !utf8.Valid(src) {
 		return false
 	}
+	// A byte outside the tables changes nothing, so the check after the
+	// switch holds as it did after the last byte in them; with a negative
+	// bound it fails after any byte, so every byte goes through the switch.
+	skip := maxDepth >= 0 && maxChain >= 0
 	const (
 		openEOF   = iota
 		openBrace // the only level besides the file's own that a newline separates
@@ -242,6 +255,9 @@ func withinNesting(src []byte, maxDepth, maxChain int) bool {
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		if inString {
+			if skip && !nestStringByte[c] {
+				continue // text: nothing below matches it
+			}
 			switch c {
 			case '"':
 				pop()
@@ -277,6 +293,9 @@ func withinNesting(src []byte, maxDepth, maxChain int) bool {
 				return false
 			}
 			continue
+		}
+		if skip && !nestCodeByte[c] {
+			continue // nothing below matches it
 		}
 		top := &stack[len(stack)-1]
 		switch c {
