@@ -265,16 +265,16 @@ func (s *stack) attrsOf(r *resource) map[string]string {
 	case "AWS::ApiGateway::DomainName":
 		dn := prop("DomainName")
 		a["Ref"] = dn
-		a["DistributionDomainName"] = stableHex(dn, 14) + ".cloudfront.net"
-		a["DistributionHostedZoneId"] = "Z2FDTNDATAQYW2"
-		a["RegionalDomainName"] = "d-" + model.StableID(10, "domain", dn) + ".execute-api." + s.region + "." + s.urlSuffix
-		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
+		a["DistributionDomainName"] = model.DistributionDomainName(dn)
+		a["DistributionHostedZoneId"] = model.DistributionHostedZoneID
+		a["RegionalDomainName"] = model.RegionalDomainName(dn, s.region, s.urlSuffix)
+		a["RegionalHostedZoneId"] = model.RegionalHostedZoneID
 		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
 	case "AWS::ApiGatewayV2::DomainName":
 		dn := prop("DomainName")
 		a["Ref"] = dn
-		a["RegionalDomainName"] = "d-" + model.StableID(10, "domain", dn) + ".execute-api." + s.region + "." + s.urlSuffix
-		a["RegionalHostedZoneId"] = "Z1UJRXOUMOOFQ8"
+		a["RegionalDomainName"] = model.RegionalDomainName(dn, s.region, s.urlSuffix)
+		a["RegionalHostedZoneId"] = model.RegionalHostedZoneID
 		a["DomainNameArn"] = fmt.Sprintf("arn:%s:apigateway:%s::/domainnames/%s", s.partition, s.region, dn)
 	default:
 		r.placeholder = true

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/model"
+	"github.com/cfnrun/cfnrun/parser/cfn"
 )
 
 // Custom domain names (AWS::ApiGateway::DomainName,
@@ -63,7 +64,7 @@ func (l *lowerer) lowerDomains() {
 	}
 	l.lowerSAMDomains(domain)
 	mapping := func(r *resource, p *props, domainName, apiID, stage, basePath string) {
-		if unresolved(domainName) {
+		if unresolved(domainName) || l.s.fromPlaceholder(p.node.Get("DomainName")) {
 			l.s.infof(ruleNotServed, p.at("DomainName", p.at("DomainNameArn", r.keyRange)), r.id, "Give the parameter it comes from a value (--param) to have cfnrun serve the mapping.",
 				"the domain name of %s is not known (%s): the mapping is not served", r.id, domainName)
 			return
@@ -72,8 +73,12 @@ func (l *lowerer) lowerDomains() {
 			return
 		}
 		d := domain(domainName)
-		d.Mappings = append(d.Mappings, &model.BasePathMapping{LogicalID: r.id, BasePath: model.CanonicalBasePath(basePath), APIID: apiID, Stage: stage,
-			Range: r.keyRange, Props: p.ranges()})
+		unknown := false
+		for _, k := range []string{"Stage", "BasePath", "ApiMappingKey"} {
+			unknown = unknown || l.s.fromPlaceholder(p.node.Get(k))
+		}
+		d.Mappings = append(d.Mappings, &model.BasePathMapping{LogicalID: r.id, BasePath: model.CanonicalBasePath(basePath), APIID: apiID,
+			Stage: model.CanonicalStage(stage), Unknown: unknown, Range: r.keyRange, Props: p.ranges()})
 	}
 	for _, r := range l.live("AWS::ApiGateway::BasePathMapping") {
 		p := l.propsOf(r)
@@ -95,4 +100,61 @@ func (l *lowerer) lowerDomains() {
 		p := l.propsOf(r)
 		mapping(r, p, p.str("DomainName"), p.str("ApiId"), p.str("Stage"), p.str("ApiMappingKey"))
 	}
+}
+
+// fromPlaceholder reports whether n's value comes from something not known
+// before deploy: a parameter without a value (evaluated to a placeholder)
+// or an import (Fn::ImportValue).
+func (s *stack) fromPlaceholder(n *cfn.Node) bool {
+	if n == nil {
+		return false
+	}
+	if name, arg, ok := n.Intrinsic(false); ok {
+		switch name {
+		case "Fn::ImportValue":
+			return true
+		case "Ref":
+			if arg.Kind == cfn.Scalar {
+				p, ok := s.param(arg.Value)
+				return ok && p.source == "placeholder"
+			}
+		case "Fn::Sub":
+			tmpl := arg
+			if arg.Kind == cfn.Sequence && len(arg.Items) > 0 {
+				tmpl = arg.Items[0]
+				for _, it := range arg.Items[1:] {
+					if s.fromPlaceholder(it) {
+						return true
+					}
+				}
+			}
+			for rest := tmpl.Value; ; {
+				i := strings.Index(rest, "${")
+				if i < 0 {
+					break
+				}
+				j := strings.IndexByte(rest[i:], '}')
+				if j < 0 {
+					break
+				}
+				if p, ok := s.param(rest[i+2 : i+j]); ok && p.source == "placeholder" {
+					return true
+				}
+				rest = rest[i+j:]
+			}
+			return false
+		}
+		return s.fromPlaceholder(arg)
+	}
+	for _, f := range n.Fields {
+		if s.fromPlaceholder(f.Value) {
+			return true
+		}
+	}
+	for _, it := range n.Items {
+		if s.fromPlaceholder(it) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,6 +19,9 @@ var _ = define(Rule{
 			checkDomainCertificate(r, t, d)
 			seen := map[string]*model.BasePathMapping{}
 			for _, m := range d.Mappings {
+				if m.Unknown {
+					continue // not known before deploy: nothing to check it against
+				}
 				basePath := m.Props.At("BasePath", m.Props.At("ApiMappingKey", m.Range))
 				if bad := badBasePath(m.BasePath); bad != "" {
 					r.errorf(basePath, m.LogicalID, "A base path takes letters, digits and $-_.+!*'() in segments separated by single slashes, such as v1 or v1/admin; leave it empty to map the whole domain.",

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"net"
 	"net/http"
 	"strings"
 
@@ -34,10 +33,13 @@ func (v *version) compileDomains(t *model.Template) {
 	for _, d := range t.DomainNames {
 		var routes []domainRoute
 		for _, m := range d.Mappings {
-			if m.Stage == "" {
-				continue
+			if m.Unknown {
+				continue // its stage or base path is not known before deploy
 			}
 			if m.WebSocket != nil {
+				if m.Stage == "" {
+					continue // a WebSocket API mapping names its stage
+				}
 				routes = append(routes, domainRoute{base: m.BasePath, stage: m.Stage, wsAPI: m.WebSocket.ID})
 				continue
 			}
@@ -72,9 +74,12 @@ func (v *version) compileDomains(t *model.Template) {
 // A domain of the template matches before a wildcard one
 // (*.example.com) that covers it, as in API Gateway.
 func (v *version) domainRoutes(host string) ([]domainRoute, bool) {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	// The port off, without net.SplitHostPort, which allocates its
+	// error for a Host without one (curl -H 'Host: api.example.com').
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.IndexByte(host[i:], ']') < 0 {
+		host = host[:i]
 	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	host = strings.TrimSuffix(host, ".")
 	if routes, ok := v.domains[host]; ok {
 		return routes, true
@@ -117,8 +122,22 @@ func locateDomain(routes []domainRoute, p string, rt *route) (api *capi, stage, 
 	if dr == nil || dr.api == nil {
 		return nil, "", "", nil, false
 	}
+	stage = dr.stage
+	if stage == "" {
+		// A mapping without a stage: the caller names one as the first
+		// segment below the base path, which stays in the path events
+		// carry.
+		seg := strings.TrimPrefix(rest, "/")
+		if i := strings.IndexByte(seg, '/'); i >= 0 {
+			seg = seg[:i]
+		}
+		if seg == "" {
+			return nil, "", "", nil, false
+		}
+		stage, base, rest = seg, base+"/"+seg, rest[1+len(seg):]
+	}
 	rt.domain, rt.base = true, base
-	return dr.api, dr.stage, rest, nil, true
+	return dr.api, stage, rest, nil, true
 }
 
 // locateWSDomain is locateWS for a request to a custom domain: found is

@@ -38,6 +38,7 @@ func TestCustomDomains(t *testing.T) {
 			{LogicalID: "M2", BasePath: "", APIID: "aaaaaaaaaa", Stage: "prod"},
 		}},
 		{LogicalID: "W", Name: "*.example.org", Mappings: []*model.BasePathMapping{{LogicalID: "M3", BasePath: "b", APIID: "bbbbbbbbbb", Stage: "live"}}},
+		{LogicalID: "N", Name: "any.example.com", Mappings: []*model.BasePathMapping{{LogicalID: "M4", BasePath: "x", APIID: "aaaaaaaaaa"}}}, // (none): the stage in the path
 	}
 	tpl.Finalize()
 	r := start(t, tpl, nil)
@@ -54,6 +55,9 @@ func TestCustomDomains(t *testing.T) {
 		{"svc.example.org", "/prod/pets/1", 403, `{"message":"Forbidden"}`},
 		{"example.org", "/b", 403, `{"message":"Forbidden"}`}, // not under the wildcard: path-style, and no stage "b"
 		{r.http, "/prod/pets/4", 200, "aaaaaaaaaa prod /prod/pets/4 /pets/{id}"},
+		{"any.example.com", "/x/beta/pets/5", 200, "aaaaaaaaaa beta /x/beta/pets/5 /pets/{id}"},
+		{"any.example.com", "/x/nope/pets/5", 403, `{"message":"Forbidden"}`},
+		{"any.example.com", "/x", 403, `{"message":"Forbidden"}`},
 	} {
 		req, _ := http.NewRequest("GET", "http://"+r.http+tc.path, nil)
 		req.Host = tc.host

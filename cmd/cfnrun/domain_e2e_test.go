@@ -139,3 +139,31 @@ func TestUpCustomDomain(t *testing.T) {
 		t.Errorf("the stage URL: %d %s", r.status, r.raw)
 	}
 }
+
+// TestUpCustomDomainExample serves examples/custom-domain (the template
+// and its Terraform twin) and checks the table in its README over
+// HTTP/2: each domain's base paths reach their stage, with the whole path
+// in $context.path.
+func TestUpCustomDomainExample(t *testing.T) {
+	for _, file := range []string{"template.yaml", "main.tf"} {
+		t.Run(file, func(t *testing.T) {
+			p := startUp(t, "--no-watch", filepath.Join(repoRoot, "examples", "custom-domain", file))
+			c := lambdaClient()
+			for _, tc := range []struct {
+				host, path string
+				status     int
+				want       string
+			}{
+				{"api.example.com", "/items", 200, `{"stage": "prod", "path": "/items", "resource": "/items", "domain": "api.example.com"}`},
+				{"api.example.com", "/beta/items", 200, `{"stage": "beta", "path": "/beta/items", "resource": "/items", "domain": "api.example.com"}`},
+				{"shop.example.com", "/shop/v1/items", 200, `{"stage": "prod", "path": "/shop/v1/items", "resource": "/items", "domain": "shop.example.com"}`},
+				{"shop.example.com", "/items", 403, `{"message":"Forbidden"}`},
+			} {
+				r := lambdaDo(t, c, "GET", "http://"+p.http+tc.path, "", "Host", tc.host)
+				if r.status != tc.status || r.raw != tc.want || r.proto != "HTTP/2.0" {
+					t.Errorf("%s%s: %d %s %s, want %d %s", tc.host, tc.path, r.status, r.proto, r.raw, tc.status, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -116,6 +116,7 @@ var examples = map[string]exampleSpec{
 	"access":                {},
 	"http-api-node":         {},
 	"websocket-echo":        {},
+	"custom-domain":         {},
 }
 
 // exampleTemplates returns example name → template path (relative to the

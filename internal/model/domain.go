@@ -2,6 +2,8 @@ package model
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 
@@ -53,8 +55,14 @@ type BasePathMapping struct {
 	WebSocket *WebSocketAPI
 	// APIID is the id the mapping names.
 	APIID string
-	// Stage is the stage's name.
+	// Stage is the stage's name; "" (API Gateway's "(none)", or no stage
+	// given) lets callers name any stage of the API as the first path
+	// segment after the base path.
 	Stage string
+	// Unknown is true when the base path or stage comes from a value not
+	// known before deploy (a parameter without a value, an import): the
+	// mapping is not checked.
+	Unknown bool
 	// Domain is the domain the mapping belongs to.
 	Domain *DomainName
 	Range  diag.Range
@@ -188,12 +196,43 @@ func DomainRoutes(t *Template) []DomainRoute {
 			r := DomainRoute{URL: m.URL(), Domain: d.Name, BasePath: m.BasePath, API: m.APIID, APIID: m.APIID, Stage: m.Stage}
 			switch {
 			case m.API != nil:
-				r.API, r.Served = m.API.Name, m.Stage != ""
+				r.API, r.Served = m.API.Name, !m.Unknown
 			case m.WebSocket != nil:
-				r.API, r.Served = m.WebSocket.Name, m.Stage != ""
+				r.API, r.Served = m.WebSocket.Name, m.Stage != "" && !m.Unknown
 			}
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// RegionalDomainName is the API Gateway host a regional custom domain's
+// DNS record points at (d-{id}.execute-api.{region}.{suffix}), stable for
+// the domain: what GetAtt RegionalDomainName, Terraform's
+// regional_domain_name and the control plane give.
+func RegionalDomainName(domain, region, urlSuffix string) string {
+	return "d-" + StableID(10, "domain", domain) + ".execute-api." + region + "." + urlSuffix
+}
+
+// DistributionDomainName is the CloudFront host an edge-optimized custom
+// domain's DNS record points at, stable for the domain.
+func DistributionDomainName(domain string) string {
+	sum := sha256.Sum256([]byte(domain))
+	return hex.EncodeToString(sum[:])[:14] + ".cloudfront.net"
+}
+
+// The Route 53 hosted zones of API Gateway's regional endpoints
+// (us-east-1's) and of CloudFront, as alias records name them.
+const (
+	RegionalHostedZoneID     = "Z1UJRXOUMOOFQ8"
+	DistributionHostedZoneID = "Z2FDTNDATAQYW2"
+)
+
+// CanonicalStage returns a mapping's stage as the model keeps it: "" for
+// API Gateway's "(none)".
+func CanonicalStage(s string) string {
+	if s == "(none)" {
+		return ""
+	}
+	return s
 }

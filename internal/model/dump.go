@@ -543,6 +543,10 @@ func (d *dumper) domain(dom *DomainName) {
 		if base == "" {
 			base = "(none)"
 		}
-		d.line(1, m.Range, m.LogicalID, "", "mapping %s -> api %s stage %s", base, api, m.Stage)
+		stage := m.Stage
+		if stage == "" {
+			stage = "(none)"
+		}
+		d.line(1, m.Range, m.LogicalID, "", "mapping %s -> api %s stage %s", base, api, stage)
 	}
 }

@@ -281,6 +281,23 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 				return cty.StringVal(fmt.Sprintf("%s://%s.execute-api.%s.amazonaws.com/%s", scheme, api, region, name))
 			}
 		}
+		if typ == "aws_api_gateway_domain_name" && !namedUnknown {
+			// What the domain's DNS record points at, as the
+			// CloudFormation front end gives RegionalDomainName and
+			// DistributionDomainName.
+			switch attr {
+			case "regional_domain_name":
+				return cty.StringVal(model.RegionalDomainName(named, region, "amazonaws.com"))
+			case "regional_zone_id":
+				return cty.StringVal(model.RegionalHostedZoneID)
+			case "cloudfront_domain_name":
+				return cty.StringVal(model.DistributionDomainName(named))
+			case "cloudfront_zone_id":
+				return cty.StringVal(model.DistributionHostedZoneID)
+			case "arn":
+				return cty.StringVal("arn:aws:apigateway:" + region + "::/domainnames/" + named)
+			}
+		}
 		if namedUnknown && attr != "arn" || namedUnknown && sets["arn"] == "" {
 			// Attributes made from a name not known before apply are
 			// not known either.

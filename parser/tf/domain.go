@@ -77,6 +77,10 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 		if in.str("domain_name") == "" {
 			return
 		}
+		if in.unknown(baseArg) {
+			lw.pending(in, baseArg, "the mapping is not served")
+			return
+		}
 		stage := in.str(stageArg)
 		if in.unknown(stageArg) {
 			// stage_name = aws_api_gateway_stage.s.stage_name, itself not
@@ -94,7 +98,7 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 		}
 		d := domain(in.str("domain_name"))
 		d.Mappings = append(d.Mappings, &model.BasePathMapping{LogicalID: in.addr, BasePath: model.CanonicalBasePath(in.str(baseArg)),
-			APIID: in.text(apiArg), Stage: stage, Range: in.rng(), Props: in.cfnRanges()})
+			APIID: in.text(apiArg), Stage: model.CanonicalStage(stage), Unknown: in.unknown(stageArg) && stage == "", Range: in.rng(), Props: in.cfnRanges()})
 	}
 	for _, in := range byType["aws_api_gateway_base_path_mapping"] {
 		mapping(in, "api_id", "stage_name", "base_path")

@@ -60,14 +60,6 @@ type apiMapping struct {
 	Stage         string `json:"stage"`
 }
 
-// The hosted zones API Gateway's regional and edge (CloudFront) domain
-// names are in, as Route 53 alias targets name them (us-east-1's regional
-// zone; CloudFront's is the same everywhere).
-const (
-	regionalZone     = "Z1UJRXOUMOOFQ8"
-	distributionZone = "Z2FDTNDATAQYW2"
-)
-
 func (p *Plane) domainNameOf(d *model.DomainName) *domainName {
 	out := &domainName{DomainName: d.Name, DomainNameArn: "arn:aws:apigateway:" + p.opts.Region + "::/domainnames/" + d.Name,
 		DomainNameStatus: "AVAILABLE", SecurityPolicy: "TLS_1_2"}
@@ -78,12 +70,12 @@ func (p *Plane) domainNameOf(d *model.DomainName) *domainName {
 	out.EndpointConfiguration = &endpointConfig{Types: []string{typ}}
 	if typ == "EDGE" {
 		out.CertificateArn = d.Certificate
-		out.DistributionDomainName = "d" + model.StableID(13, "distribution", d.Name) + ".cloudfront.net"
-		out.DistributionHostedZoneID = distributionZone
+		out.DistributionDomainName = model.DistributionDomainName(d.Name)
+		out.DistributionHostedZoneID = model.DistributionHostedZoneID
 	} else {
 		out.RegionalCertificateArn = d.Certificate
 		out.RegionalDomainName = p.regionalDomain(d)
-		out.RegionalHostedZoneID = regionalZone
+		out.RegionalHostedZoneID = model.RegionalHostedZoneID
 	}
 	return out
 }
@@ -92,7 +84,7 @@ func (p *Plane) domainNameOf(d *model.DomainName) *domainName {
 // points at (d-{id}.execute-api.{region}.amazonaws.com), as the resolver
 // gives RegionalDomainName.
 func (p *Plane) regionalDomain(d *model.DomainName) string {
-	return "d-" + model.StableID(10, "domain", d.Name) + ".execute-api." + p.opts.Region + ".amazonaws.com"
+	return model.RegionalDomainName(d.Name, p.opts.Region, "amazonaws.com")
 }
 
 func (p *Plane) domainNameV2Of(d *model.DomainName) *domainNameV2 {
@@ -103,7 +95,7 @@ func (p *Plane) domainNameV2Of(d *model.DomainName) *domainNameV2 {
 	return &domainNameV2{DomainName: d.Name, DomainNameArn: "arn:aws:apigateway:" + p.opts.Region + "::/domainnames/" + d.Name,
 		APIMappingSelectionExpression: "$request.basepath",
 		DomainNameConfigurations: []domainConfigV2{{APIGatewayDomainName: p.regionalDomain(d), CertificateArn: d.Certificate, EndpointType: typ,
-			HostedZoneID: regionalZone, SecurityPolicy: "TLS_1_2", DomainNameStatus: "AVAILABLE"}}}
+			HostedZoneID: model.RegionalHostedZoneID, SecurityPolicy: "TLS_1_2", DomainNameStatus: "AVAILABLE"}}}
 }
 
 // domain finds the domain named by segment i (any case, as API Gateway
