@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/cfnrun/cfnrun/internal/gen"
@@ -82,9 +81,9 @@ func measure(runs int, argv []string) {
 			fail("%v: %v", argv, err)
 		}
 		ms = append(ms, float64(wall.Microseconds())/1000)
-		if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peakKB = max(peakKB, int64(ru.Maxrss))
-			cpu = append(cpu, float64(ru.Utime.Nano()+ru.Stime.Nano())/1e6)
+		if kb, cpuMS, ok := procUsage(c.ProcessState); ok {
+			peakKB = max(peakKB, kb)
+			cpu = append(cpu, cpuMS)
 		}
 	}
 	slices.Sort(ms)
