@@ -25,14 +25,41 @@ func (s *stack) samDomain(r *resource) *cfn.Node {
 	if r.typ == "AWS::Serverless::HttpApi" {
 		key = "HttpApi"
 	}
-	n := r.props.Get("Domain")
-	if n == nil {
-		n = s.root.Get("Globals").Get(key).Get("Domain")
-	}
+	n := mergeGlobal(s.root.Get("Globals").Get(key).Get("Domain"), r.props.Get("Domain"))
 	if n == nil || n.Kind != cfn.Mapping || n.Get("DomainName") == nil {
 		return nil
 	}
 	return n
+}
+
+// mergeGlobal is a setting as the transform merges Globals' into a
+// resource's: maps merge key by key (recursively), lists are Globals'
+// then the resource's, and anything else is the resource's.
+func mergeGlobal(global, local *cfn.Node) *cfn.Node {
+	switch {
+	case global == nil:
+		return local
+	case local == nil:
+		return global
+	case global.Kind == cfn.Mapping && local.Kind == cfn.Mapping:
+		if _, _, fn := local.Intrinsic(false); fn {
+			return local
+		}
+		m := &cfn.Node{Span: local.Span, Kind: cfn.Mapping}
+		for _, f := range global.Fields {
+			if local.Get(f.Key) == nil {
+				m.Fields = append(m.Fields, f)
+			}
+		}
+		for _, f := range local.Fields {
+			f.Value = mergeGlobal(global.Get(f.Key), f.Value)
+			m.Fields = append(m.Fields, f)
+		}
+		return m
+	case global.Kind == cfn.Sequence && local.Kind == cfn.Sequence:
+		return &cfn.Node{Span: local.Span, Kind: cfn.Sequence, Items: append(append([]*cfn.Node(nil), global.Items...), local.Items...)}
+	}
+	return local
 }
 
 // samHash is the transform's LogicalIdGenerator suffix for n: the first
