@@ -23,6 +23,25 @@ func TestWebSocketConnectionsNotInline(t *testing.T) {
 	tpl := &model.Template{WebSocketAPIs: []*model.WebSocketAPI{api}}
 	tpl.Finalize()
 	r := start(t, tpl, nil)
+	// Run on the reader, the DELETE holds the other request ~4.8 s every
+	// time; on a handler goroutine, only a starved machine makes it that
+	// slow, and not three times in a row.
+	var took time.Duration
+	for attempt := 0; attempt < 3; attempt++ {
+		took = inlineAttempt(t, r)
+		if took <= 4*time.Second {
+			return
+		}
+		t.Logf("attempt %d: the request beside the DELETE took %v", attempt+1, took)
+	}
+	t.Errorf("a request beside a DELETE on the same HTTP/2 connection took %v three times: the DELETE ran on the connection's reader", took)
+}
+
+// inlineAttempt opens a WebSocket connection, DELETEs it over HTTP/2 with
+// a client that never answers the close frame, and returns how long
+// another request on the same HTTP/2 connection took meanwhile.
+func inlineAttempt(t *testing.T, r *running) time.Duration {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	// A client that never reads: it does not answer the gateway's close
@@ -66,9 +85,5 @@ func TestWebSocketConnectionsNotInline(t *testing.T) {
 	if res.status != http.StatusGone {
 		t.Errorf("GET of an unknown connection: %d %s, want 410", res.status, res.body)
 	}
-	// The close waits 5 s for the client; run on the reader, the DELETE
-	// held this request ~4.8 s.
-	if took > 4*time.Second {
-		t.Errorf("a request beside a DELETE on the same HTTP/2 connection took %v: the DELETE ran on the connection's reader", took)
-	}
+	return took
 }
