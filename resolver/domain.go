@@ -16,25 +16,11 @@ import (
 // shared with Terraform.
 
 func (l *lowerer) lowerDomains() {
-	domains := map[string]*model.DomainName{}
-	domain := func(name string) *model.DomainName {
-		name = model.CanonicalDomain(name)
-		d := domains[name]
-		if d == nil {
-			d = &model.DomainName{Name: name}
-			domains[name] = d
-			l.t.DomainNames = append(l.t.DomainNames, d)
-		}
-		return d
-	}
 	define := func(r *resource, p *props, name string) *model.DomainName {
 		if name == "" || unresolved(name) {
 			return nil
 		}
-		d := domain(name)
-		if d.LogicalID != "" {
-			return nil // defined twice: the schema's uniqueness is AWS's to enforce
-		}
+		d := l.t.AddDomain(name) // defined twice: the first wins (Finalize); uniqueness is AWS's to enforce
 		d.LogicalID, d.Range, d.Props = r.id, r.keyRange, p.ranges()
 		return d
 	}
@@ -62,7 +48,7 @@ func (l *lowerer) lowerDomains() {
 			}
 		}
 	}
-	l.lowerSAMDomains(domain)
+	l.lowerSAMDomains()
 	mapping := func(r *resource, p *props, domainName, apiID, stage, basePath string) {
 		if unresolved(domainName) || l.s.fromPlaceholder(p.node.Get("DomainName")) {
 			l.s.infof(ruleNotServed, p.at("DomainName", p.at("DomainNameArn", r.keyRange)), r.id, "Give the parameter it comes from a value (--param) to have cfnrun serve the mapping.",
@@ -72,7 +58,7 @@ func (l *lowerer) lowerDomains() {
 		if domainName == "" {
 			return
 		}
-		d := domain(domainName)
+		d := l.t.AddDomain(domainName)
 		unknown := false
 		for _, k := range []string{"Stage", "BasePath", "ApiMappingKey"} {
 			unknown = unknown || l.s.fromPlaceholder(p.node.Get(k))

@@ -153,8 +153,8 @@ func samDomainID(d *cfn.Node, http bool) (id, typ string) {
 }
 
 // lowerSAMDomains adds the domains of the template's SAM APIs to the
-// model, through domain (lowerDomains' table of domains by name).
-func (l *lowerer) lowerSAMDomains(domain func(string) *model.DomainName) {
+// model (several APIs may name one domain: Finalize merges them).
+func (l *lowerer) lowerSAMDomains() {
 	if !l.s.isSAM() {
 		return
 	}
@@ -179,17 +179,15 @@ func (l *lowerer) lowerSAMDomains(domain func(string) *model.DomainName) {
 			if name == "" || unresolved(name) {
 				continue
 			}
-			d := domain(name)
-			if d.LogicalID == "" {
-				d.LogicalID, _ = samDomainID(dn, http)
-				d.V2, d.Range = http, r.keyRange
-				d.EndpointType = strings.ToUpper(p.str("EndpointConfiguration"))
-				if d.EndpointType == "" {
-					d.EndpointType = "REGIONAL"
-				}
-				d.Certificate = p.str("CertificateArn")
-				d.Props = model.Ranges{{Key: "DomainName", Range: p.at("DomainName", r.keyRange)}}
+			d := l.t.AddDomain(name)
+			d.LogicalID, _ = samDomainID(dn, http)
+			d.V2, d.Range = http, r.keyRange
+			d.EndpointType = strings.ToUpper(p.str("EndpointConfiguration"))
+			if d.EndpointType == "" {
+				d.EndpointType = "REGIONAL"
 			}
+			d.Certificate = p.str("CertificateArn")
+			d.Props = model.Ranges{{Key: "DomainName", Range: p.at("DomainName", r.keyRange)}}
 			normalize := !strings.EqualFold(p.str("NormalizeBasePath"), "false")
 			stage := api.Stages[0].Name
 			paths := samBasePaths(dn)

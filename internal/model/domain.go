@@ -96,6 +96,16 @@ func (t *Template) Domain(name string) *DomainName {
 	return nil
 }
 
+// AddDomain appends a domain named name (as CanonicalDomain gives it) to
+// t.DomainNames and returns it. A front end adds one for each resource that
+// defines or maps a domain; Finalize merges those of one name, the first
+// definition's settings winning.
+func (t *Template) AddDomain(name string) *DomainName {
+	d := &DomainName{Name: CanonicalDomain(name)}
+	t.DomainNames = append(t.DomainNames, d)
+	return d
+}
+
 // finalizeDomains merges domains of the same name (stacks served
 // together each bring theirs), points each mapping at the API its APIID
 // names, and sorts them as Template.DomainNames documents: by Name, each
@@ -142,22 +152,6 @@ func (t *Template) finalizeDomains() {
 			return cmp.Or(-cmp.Compare(len(a.BasePath), len(b.BasePath)), strings.Compare(a.BasePath, b.BasePath), strings.Compare(a.LogicalID, b.LogicalID))
 		})
 	}
-}
-
-// Match returns the mapping of d that serves the escaped request path p
-// (which starts with "/"), and the rest of the path below its base path;
-// ok is false when no mapping's base path is a prefix of p at a segment
-// boundary (API Gateway answers 403 then).
-func (d *DomainName) Match(p string) (m *BasePathMapping, rest string, ok bool) {
-	for _, m := range d.Mappings {
-		if m.BasePath == "" {
-			return m, p, true
-		}
-		if after, found := strings.CutPrefix(p, "/"+m.BasePath); found && (after == "" || after[0] == '/') {
-			return m, after, true
-		}
-	}
-	return nil, "", false
 }
 
 // URL returns the address of the mapping's base path on its domain, as

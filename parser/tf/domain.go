@@ -16,17 +16,6 @@ import (
 // the shared model rules check them.
 
 func (lw *lowering) domains(byType map[string][]*instance) {
-	domains := map[string]*model.DomainName{}
-	domain := func(name string) *model.DomainName {
-		name = model.CanonicalDomain(name)
-		d := domains[name]
-		if d == nil {
-			d = &model.DomainName{Name: name}
-			domains[name] = d
-			lw.t.DomainNames = append(lw.t.DomainNames, d)
-		}
-		return d
-	}
 	define := func(in *instance) *model.DomainName {
 		if in.unknown("domain_name") {
 			lw.pending(in, "domain_name", "no request is served under the domain")
@@ -35,10 +24,7 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 		if in.str("domain_name") == "" {
 			return nil
 		}
-		d := domain(in.str("domain_name"))
-		if d.LogicalID != "" {
-			return nil
-		}
+		d := lw.t.AddDomain(in.str("domain_name")) // defined twice: the first wins (Finalize)
 		d.LogicalID, d.Range, d.Props = in.addr, in.rng(), in.cfnRanges()
 		return d
 	}
@@ -96,7 +82,7 @@ func (lw *lowering) domains(byType map[string][]*instance) {
 				}
 			}
 		}
-		d := domain(in.str("domain_name"))
+		d := lw.t.AddDomain(in.str("domain_name"))
 		d.Mappings = append(d.Mappings, &model.BasePathMapping{LogicalID: in.addr, BasePath: model.CanonicalBasePath(in.str(baseArg)),
 			APIID: in.text(apiArg), Stage: model.CanonicalStage(stage), Unknown: in.unknown(stageArg) && stage == "", Range: in.rng(), Props: in.cfnRanges()})
 	}
