@@ -488,6 +488,11 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 			served[ca.id+"/"+name] = true
 		}
 	}
+	for _, ca := range v.ws {
+		for name := range ca.stages {
+			served[ca.id+"/"+name] = true
+		}
+	}
 	for _, k := range t.APIKeys {
 		ki := KeyInfo{Name: k.Name, ID: k.ID, Value: k.Value, Generated: k.GeneratedValue, Enabled: k.Enabled}
 		for _, p := range t.UsagePlans {
@@ -549,6 +554,24 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 					info.Limits = append(info.Limits, fmt.Sprintf("API %s stage %s: %s per route", api.Name, st.Name, th))
 				default:
 					info.Limits = append(info.Limits, fmt.Sprintf("stage %s %s %s: %s per method", st.Name, ms.HTTPMethod, unescapeSettingPath(ms.ResourcePath), th))
+				}
+			}
+		}
+	}
+	for _, api := range t.WebSocketAPIs {
+		if v.ws[api.ID] == nil {
+			continue
+		}
+		for _, st := range api.Stages {
+			for _, ms := range st.MethodSettings {
+				if ms.ThrottlingRateLimit < 0 && ms.ThrottlingBurstLimit < 0 {
+					continue
+				}
+				th := model.Throttle{RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit}
+				if ms.RouteKey != "" {
+					info.Limits = append(info.Limits, fmt.Sprintf("WebSocket API %s stage %s route %s: %s", api.Name, st.Name, ms.RouteKey, th))
+				} else {
+					info.Limits = append(info.Limits, fmt.Sprintf("WebSocket API %s stage %s: %s per route", api.Name, st.Name, th))
 				}
 			}
 		}

@@ -76,6 +76,8 @@ type cwsStage struct {
 	// selConst the route key of a constant expression.
 	selPath  []string
 	selConst string
+	// access is the stage's API keys, account throttle and access log.
+	access wsStageAccess
 }
 
 // cwsRoute is one route of a stage.
@@ -96,6 +98,10 @@ type cwsRoute struct {
 	// CUSTOM), nil for none; iam: AuthorizationType AWS_IAM.
 	auth *wsAuthorizer
 	iam  bool
+	// apiKey: ApiKeyRequired. throttle is the stage's route settings
+	// limit for the route; nil when the stage sets none.
+	apiKey   bool
+	throttle Limiter
 }
 
 // wsAuthorizer is a WebSocket API's Lambda REQUEST authorizer, run on
@@ -127,6 +133,9 @@ type wsConn struct {
 	// connection: what $connect's authorizer returned (principalId and
 	// its context), nil without one.
 	authorizer json.RawMessage
+	// key is the API key the connection was admitted with (its usage
+	// plan's limits apply to its messages); nil without one.
+	key *stageKey
 	// closeCode and closeReason are what a DELETE asked for.
 	closeCode   websocket.StatusCode
 	closeReason string
@@ -203,35 +212,13 @@ func (g *Gateway) compileWebSockets(t *model.Template, v *version, ds *diag.Diag
 				WithHint("Add an AWS::ApiGatewayV2::Stage to deploy it."))
 			stages = []*model.Stage{{LogicalID: api.LogicalID, Name: undeployedStage, Range: api.Range}}
 		}
-		for _, m := range api.Routes {
-			if m.APIKeyRequired {
-				*ds = append(*ds, diag.NewWarning(ruleIgnored, m.Props.At("ApiKeyRequired", m.Range),
-					"route %s of WebSocket API %s requires an API key, which cfnrun up does not check on WebSocket APIs", m.RouteKey, api.LogicalID).
-					WithResource(m.LogicalID).
-					WithHint("Every client is admitted as if ApiKeyRequired were false."))
-			}
-		}
-		// What the front ends read into the stage (either language):
-		// route settings and an access log, neither applied yet.
-		for _, st := range api.Stages {
-			for _, ms := range st.MethodSettings {
-				*ds = append(*ds, diag.NewWarning(ruleIgnored, ms.Range,
-					"stage %q of WebSocket API %s has route settings (throttling), which cfnrun up does not apply to WebSocket APIs", st.Name, api.LogicalID).
-					WithResource(st.LogicalID).
-					WithHint("Messages are not throttled locally; test limits against a deployed stage."))
-			}
-			if st.AccessLogFormat != "" {
-				*ds = append(*ds, diag.NewWarning(ruleIgnored, st.Props.At("AccessLogSettings", st.Range),
-					"stage %q of WebSocket API %s has an access log format, which cfnrun up does not write for WebSocket APIs", st.Name, api.LogicalID).
-					WithResource(st.LogicalID))
-			}
-		}
 		for i, st := range stages {
 			cs := &cwsStage{api: ca, name: st.Name, vars: st.Variables, routes: map[string]*cwsRoute{}, selPath: path, selConst: constant}
 			var rds diag.Diagnostics
 			for _, m := range api.Routes {
 				cs.routes[m.RouteKey] = g.compileWSRoute(cs, api, m, t, v.lambda, &rds)
 			}
+			g.compileWSAccess(t, api, st, cs, i == 0, &rds)
 			if i == 0 {
 				*ds = append(*ds, rds...)
 			}
@@ -250,7 +237,7 @@ func (g *Gateway) compileWebSockets(t *model.Template, v *version, ds *diag.Diag
 
 // compileWSRoute compiles one route's target.
 func (g *Gateway) compileWSRoute(cs *cwsStage, api *model.WebSocketAPI, m *model.Method, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) *cwsRoute {
-	rt := &cwsRoute{key: m.RouteKey, twoWay: api.TwoWay[m], logical: m.LogicalID}
+	rt := &cwsRoute{key: m.RouteKey, twoWay: api.TwoWay[m], logical: m.LogicalID, apiKey: m.APIKeyRequired}
 	for p, req := range m.RequestParameters {
 		if req {
 			rt.required = append(rt.required, p)
@@ -615,24 +602,30 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	now := g.cfg.Now()
 	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
 	c := &wsConn{id: newConnectionID(), st: st, connectedAt: now, lastActive: now, sourceIP: ip, userAgent: r.UserAgent(), domain: r.Host}
+	rc := g.wsContext(c, model.RouteKeyConnect, "CONNECT")
+	lg := &wsLogEvent{c: c, rc: &rc, start: now, integrationLatency: -1}
+	// refuse answers the handshake with an error and logs the event.
+	refuse := func(status int, kind errKind, body string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+		lg.status, lg.errKind = status, kind
+		g.wsLog(st, lg)
+	}
 	for _, p := range st.routes[model.RouteKeyConnect].requiredParams() {
 		if !wsHasParam(r, p) {
 			g.log.Info("WebSocket connection refused: a required parameter is missing", slog.String("parameter", p), slog.String("stage", st.name))
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `{"message":"Forbidden"}`)
+			refuse(http.StatusForbidden, errForbidden, `{"message":"Forbidden"}`)
 			return
 		}
 	}
 	var protocols []string
 	if rt := st.routes[model.RouteKeyConnect]; rt != nil {
 		if rt.iam && r.Header.Get("Authorization") == "" && !r.URL.Query().Has("X-Amz-Signature") {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `{"message":"Forbidden"}`)
+			refuse(http.StatusForbidden, errForbidden, `{"message":"Forbidden"}`)
 			return
 		}
-		ev := &wsEvent{Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}, RequestContext: g.wsContext(c, model.RouteKeyConnect, "CONNECT")}
+		ev := &wsEvent{Headers: map[string]string{}, MultiValueHeaders: map[string][]string{}, RequestContext: rc}
 		hs := requestSpelling(r)
 		for k, vs := range r.Header {
 			ev.Headers[hs.name(k)] = strings.Join(vs, ",")
@@ -657,56 +650,75 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 		if len(st.vars) > 0 {
 			ev.StageVariables = st.vars
 		}
+		authKey := ""
 		if rt.auth != nil {
-			status, az := g.authorizeWS(r, c, rt, ev)
+			status, az, key := g.authorizeWS(r, c, rt, ev)
 			if status != 0 {
 				g.log.Info("WebSocket connection refused by the authorizer", slog.Int("status", status), slog.String("connectionId", c.id))
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(status)
 				switch status {
 				case http.StatusUnauthorized:
-					io.WriteString(w, `{"message":"Unauthorized"}`)
+					refuse(status, errUnauthorized, `{"message":"Unauthorized"}`)
 				case http.StatusForbidden:
-					io.WriteString(w, `{"message":"Forbidden"}`)
+					refuse(status, errForbidden, `{"message":"Forbidden"}`)
 				default:
-					io.WriteString(w, `{"message":"Internal Server Error"}`)
+					refuse(status, errAuthorizerFailure, `{"message":"Internal Server Error"}`)
 				}
 				return
 			}
-			c.authorizer = az
+			c.authorizer, authKey = az, key
 			ev.RequestContext.Authorizer = az
 		}
+		sk, no := st.wsKey(r, rt, authKey)
+		if no == nil {
+			no = g.admitWS(st, rt, sk, now)
+		}
+		if no != nil {
+			g.log.Info("WebSocket connection refused", slog.String("reason", no.detail), slog.String("connectionId", c.id))
+			refuse(awsErrors[no.kind].status, no.kind, awsErrors[no.kind].body)
+			return
+		}
+		c.key = sk
 		hdr := r.Header.Clone()
 		hdr.Set("connectionId", c.id)
+		t0 := time.Now()
 		ans, err := g.runRoute(r.Context(), c, rt, ev, nil, hdr)
+		lg.integrationLatency = time.Since(t0)
 		if err != nil && r.Context().Err() != nil {
 			g.log.Info("WebSocket client left during $connect", slog.String("connectionId", c.id))
 			return
 		}
 		if err != nil {
 			g.log.Warn("WebSocket $connect failed", slog.String("error", err.Error()), slog.String("connectionId", c.id))
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadGateway)
-			io.WriteString(w, `{"message":"Internal server error"}`)
+			refuse(http.StatusBadGateway, errBadGateway, `{"message":"Internal server error"}`)
 			return
 		}
+		lg.integrationStatus = ans.status
 		if ans.status < 200 || ans.status > 299 {
 			for k, vs := range ans.headers {
 				w.Header()[k] = vs
 			}
 			w.WriteHeader(ans.status)
 			w.Write(ans.body)
+			lg.status = ans.status
+			g.wsLog(st, lg)
 			return
 		}
 		if p := ans.headers.Get("Sec-WebSocket-Protocol"); p != "" {
 			protocols = []string{strings.TrimSpace(strings.Split(p, ",")[0])}
 		}
+	} else if no := g.admitWS(st, &cwsRoute{}, nil, now); no != nil {
+		// No $connect route: every client is admitted, within the
+		// account's limit.
+		refuse(awsErrors[no.kind].status, no.kind, awsErrors[no.kind].body)
+		return
 	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: protocols, InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		g.log.Info("WebSocket handshake failed", slog.String("error", err.Error()))
 		return
 	}
+	lg.status = http.StatusOK
+	g.wsLog(st, lg)
 	conn.SetReadLimit(wsMaxMessage)
 	c.c = conn
 	ctx, cancel := context.WithTimeout(context.Background(), wsMaxDuration)
@@ -722,15 +734,24 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	}
 	c.mu.Unlock()
 	conn.Close(code, reason)
-	if rt := g.liveStage(c).routes[model.RouteKeyDisconnect]; rt != nil {
-		ev := &wsEvent{Headers: map[string]string{"Host": r.Host}, MultiValueHeaders: map[string][]string{"Host": {r.Host}},
-			RequestContext: g.wsContext(c, model.RouteKeyDisconnect, "DISCONNECT")}
-		n := int(code)
-		ev.RequestContext.DisconnectStatusCode, ev.RequestContext.DisconnectReason = &n, &reason
-		if _, err := g.runRoute(context.Background(), c, rt, ev, nil, http.Header{"connectionId": {c.id}}); err != nil {
+	live := g.liveStage(c)
+	drc := g.wsContext(c, model.RouteKeyDisconnect, "DISCONNECT")
+	n := int(code)
+	drc.DisconnectStatusCode, drc.DisconnectReason = &n, &reason
+	dlg := &wsLogEvent{c: c, rc: &drc, start: g.cfg.Now(), integrationLatency: -1, status: http.StatusOK}
+	if rt := live.routes[model.RouteKeyDisconnect]; rt != nil {
+		ev := &wsEvent{Headers: map[string]string{"Host": r.Host}, MultiValueHeaders: map[string][]string{"Host": {r.Host}}, RequestContext: drc}
+		t0 := time.Now()
+		ans, err := g.runRoute(context.Background(), c, rt, ev, nil, http.Header{"connectionId": {c.id}})
+		dlg.integrationLatency = time.Since(t0)
+		if err != nil {
 			g.log.Warn("WebSocket $disconnect failed", slog.String("error", err.Error()), slog.String("connectionId", c.id))
+			dlg.status, dlg.errKind = http.StatusInternalServerError, errBadGateway
+		} else {
+			dlg.integrationStatus = ans.status
 		}
 	}
+	g.wsLog(live, dlg)
 	g.log.Info("WebSocket disconnected", slog.String("connectionId", c.id), slog.Int("code", int(code)))
 }
 
@@ -805,8 +826,25 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 	}
 	rc := g.wsContext(c, key, "MESSAGE")
 	rc.MessageID = newConnectionID()
-	if rt == nil {
+	lg := &wsLogEvent{c: c, rc: &rc, start: g.cfg.Now(), integrationLatency: -1}
+	defer g.wsLog(st, lg)
+	// The connection's key, as the served version grants it (a saved
+	// template's plan limits apply to connections already open).
+	sk := c.key
+	if sk != nil {
+		if live := st.access.keys[sk.value]; live != nil {
+			sk = live
+		}
+	}
+	if rt == nil || rt.apiKey && sk == nil {
+		lg.status, lg.errKind = http.StatusForbidden, errForbidden
 		g.wsError(ctx, c, "Forbidden", rc.RequestID)
+		return
+	}
+	if no := g.admitWS(st, rt, sk, lg.start); no != nil {
+		g.log.Info("WebSocket message refused", slog.String("route", key), slog.String("reason", no.detail), slog.String("connectionId", c.id))
+		lg.status, lg.errKind = awsErrors[no.kind].status, no.kind
+		g.wsError(ctx, c, awsErrors[no.kind].message, rc.RequestID)
 		return
 	}
 	ev := &wsEvent{RequestContext: rc}
@@ -815,12 +853,16 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 		body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(msg), true
 	}
 	ev.Body = &body
+	t0 := time.Now()
 	ans, err := g.runRoute(ctx, c, rt, ev, msg, http.Header{"connectionId": {c.id}})
+	lg.integrationLatency = time.Since(t0)
 	if err != nil {
 		g.log.Warn("WebSocket route failed", slog.String("route", key), slog.String("error", err.Error()), slog.String("connectionId", c.id))
+		lg.status, lg.errKind = http.StatusInternalServerError, errBadGateway
 		g.wsError(ctx, c, "Internal server error", rc.RequestID)
 		return
 	}
+	lg.status, lg.integrationStatus = http.StatusOK, ans.status
 	if rt.twoWay && ans.body != nil {
 		g.wsSend(ctx, c, ans.body)
 	}
@@ -1080,15 +1122,17 @@ func (wa *wsAuthorizer) identity(r *http.Request, st *cwsStage) bool {
 
 // authorizeWS runs $connect's authorizer for the handshake r: it returns
 // the HTTP status that refuses the connection (0: admitted) and, when
-// admitted, requestContext.authorizer for the connection's events.
-func (g *Gateway) authorizeWS(r *http.Request, c *wsConn, rt *cwsRoute, ev *wsEvent) (int, json.RawMessage) {
+// admitted, requestContext.authorizer for the connection's events and the
+// usageIdentifierKey it returned (the API key, with
+// ApiKeySelectionExpression $context.authorizer.usageIdentifierKey).
+func (g *Gateway) authorizeWS(r *http.Request, c *wsConn, rt *cwsRoute, ev *wsEvent) (int, json.RawMessage, string) {
 	wa := rt.auth
 	if wa.fail != "" {
 		g.log.Warn("WebSocket authorizer cannot run", slog.String("error", wa.fail))
-		return http.StatusInternalServerError, nil
+		return http.StatusInternalServerError, nil, ""
 	}
 	if !wa.identity(r, c.st) {
-		return http.StatusUnauthorized, nil
+		return http.StatusUnauthorized, nil, ""
 	}
 	arn := "arn:aws:execute-api:" + wa.region + ":" + g.cfg.AccountID + ":" + c.st.api.id + "/" + c.st.name + "/" + model.RouteKeyConnect
 	payload, err := json.Marshal(struct {
@@ -1097,7 +1141,7 @@ func (g *Gateway) authorizeWS(r *http.Request, c *wsConn, rt *cwsRoute, ev *wsEv
 		*wsEvent
 	}{"REQUEST", arn, ev})
 	if err != nil {
-		return http.StatusInternalServerError, nil
+		return http.StatusInternalServerError, nil, ""
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), model.DefaultWebSocketTimeoutMillis*time.Millisecond)
 	defer cancel()
@@ -1111,20 +1155,20 @@ func (g *Gateway) authorizeWS(r *http.Request, c *wsConn, rt *cwsRoute, ev *wsEv
 			msg = string(bytes.TrimSpace(res.Payload))
 		}
 		g.log.Warn("WebSocket authorizer failed", slog.String("authorizer", wa.name), slog.String("error", msg))
-		return http.StatusInternalServerError, nil
+		return http.StatusInternalServerError, nil, ""
 	}
 	ar, err := parseAuthorizerResult(res.Payload)
 	if err != nil {
 		g.log.Warn("WebSocket authorizer answered what API Gateway refuses", slog.String("authorizer", wa.name), slog.String("error", err.Error()))
-		return http.StatusInternalServerError, nil
+		return http.StatusInternalServerError, nil, ""
 	}
 	if ar.evaluate(arn) != policyAllow {
-		return http.StatusForbidden, nil
+		return http.StatusForbidden, nil, ""
 	}
 	// principalId, the context, and integrationLatency, as API Gateway
 	// puts them in requestContext.authorizer.
 	b := append([]byte(nil), ar.json[:len(ar.json)-1]...)
 	b = append(b, `,"integrationLatency":`...)
 	b = strconv.AppendInt(b, time.Since(start).Milliseconds(), 10)
-	return 0, append(b, '}')
+	return 0, append(b, '}'), ar.usageIdentifierKey
 }
