@@ -456,6 +456,11 @@ type AccessInfo struct {
 	Limits []string
 	// Authorizers says how each Cognito user pool's tokens are checked.
 	Authorizers []string
+	// KeysFromAuthorizer names the served APIs that take the API key from
+	// their Lambda authorizer's usageIdentifierKey, not x-api-key (a REST
+	// API's ApiKeySourceType AUTHORIZER, a WebSocket API's
+	// ApiKeySelectionExpression $context.authorizer.usageIdentifierKey).
+	KeysFromAuthorizer []string
 }
 
 // KeyInfo is one API key as up prints it.
@@ -508,6 +513,16 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 		info.Keys = append(info.Keys, ki)
 	}
 	info.Authorizers = g.cognitoLines(t, v)
+	for _, api := range t.APIs {
+		if v.byID[api.ID] != nil && api.APIKeySource == keySourceAuthorizer {
+			info.KeysFromAuthorizer = append(info.KeysFromAuthorizer, api.Name)
+		}
+	}
+	for _, api := range t.WebSocketAPIs {
+		if v.ws[api.ID] != nil && api.APIKeySelectionExpression == wsKeyFromAuthorizer {
+			info.KeysFromAuthorizer = append(info.KeysFromAuthorizer, api.Name)
+		}
+	}
 	if g.cfg.NoThrottle {
 		info.Limits = append(info.Limits, "throttles and quotas: off (--no-throttle)")
 		return info

@@ -116,6 +116,7 @@ var examples = map[string]exampleSpec{
 	"access":                {},
 	"http-api-node":         {},
 	"websocket-echo":        {},
+	"websocket-limits":      {},
 	"custom-domain":         {},
 }
 

@@ -737,7 +737,11 @@ func (u *upRun) printFunctions(w io.Writer, fns []runtime.FunctionInfo) {
 // enforced.
 func printAccess(w io.Writer, a runtime.AccessInfo) {
 	if len(a.Keys) > 0 {
-		fmt.Fprintln(w, "\nAPI keys (send as x-api-key):")
+		if len(a.KeysFromAuthorizer) == 0 {
+			fmt.Fprintln(w, "\nAPI keys (send as x-api-key):")
+		} else {
+			fmt.Fprintf(w, "\nAPI keys (send as x-api-key; %s: as its authorizer's usageIdentifierKey):\n", strings.Join(a.KeysFromAuthorizer, ", "))
+		}
 		for _, k := range a.Keys {
 			note := ""
 			if k.Generated {

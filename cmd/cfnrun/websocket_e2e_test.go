@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +108,99 @@ func TestUpWebSocketExample(t *testing.T) {
 					t.Fatalf("no $disconnect for %s:\n%s", who.ConnectionID, p.log.String())
 				}
 				time.Sleep(50 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestUpWebSocketLimitsExample runs examples/websocket-limits (both twins)
+// and meters it with Node's WebSocket client: the authorizer maps the
+// token to an API key, the free plan's quota of 5 a day counts $connect
+// and each message (the fifth message gets API Gateway's "Limit
+// Exceeded" message, the next handshake 429), the gold key is not
+// limited by it, and the stage's access log has a line per event.
+func TestUpWebSocketLimitsExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts functions")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	if err := exec.Command("node", "--experimental-websocket", "-e", "if (typeof WebSocket !== 'function') process.exit(1)").Run(); err != nil {
+		t.Skip("this node has no WebSocket client")
+	}
+	for _, file := range []string{"template.yaml", "main.tf"} {
+		t.Run(file, func(t *testing.T) {
+			logPath := filepath.Join(t.TempDir(), "access.log")
+			p := startUp(t, "--no-watch", "--stage-log", logPath, filepath.Join(repoRoot, "examples", "websocket-limits", file))
+			out := p.output()
+			for _, want := range []string{"WebSocket API websocket-limits", "gold-key-0123456789abcdef", "free-key-0123456789abcdef",
+				"usage plan free: quota 5 per day", "WebSocket API websocket-limits stage prod route echo: rate=5 burst=10"} {
+				if !strings.Contains(out, want) {
+					t.Fatalf("up's banner lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "not served") || strings.Contains(out, "does not") {
+				t.Errorf("up reports something it does not do:\n%s", out)
+			}
+			url := "ws://" + p.http + "/prod"
+			// No token: 401 before the authorizer runs; an unknown one: its policy denies.
+			for _, q := range []string{"", "?token=nobody"} {
+				if evs := nodeWS(t, url+q); len(evs) == 0 || evs[0].Event != "error" {
+					t.Errorf("connect%s: %+v", q, evs)
+				}
+			}
+			msgs := []string{`{"action":"echo","data":1}`, `{"action":"echo","data":2}`, `{"action":"echo","data":3}`, `{"action":"echo","data":4}`, `{"action":"echo","data":5}`}
+			evs := nodeWS(t, url+"?token=free", msgs...)
+			if len(evs) != 7 || evs[0].Event != "open" || evs[6].Event != "close" {
+				t.Fatalf("free client: %+v\n%s", evs, p.output())
+			}
+			for i := 1; i <= 4; i++ {
+				if want := `{"echo":` + strconv.Itoa(i) + `,"plan":"free"}`; evs[i].Data != want {
+					t.Errorf("free message %d: %q, want %q", i, evs[i].Data, want)
+				}
+			}
+			if !strings.HasPrefix(evs[5].Data, `{"message":"Limit Exceeded","connectionId":"`) {
+				t.Errorf("free message 5, past the quota: %q", evs[5].Data)
+			}
+			if evs := nodeWS(t, url+"?token=free"); len(evs) == 0 || evs[0].Event != "error" {
+				t.Errorf("a free client past its quota connected: %+v", evs)
+			}
+			if evs := nodeWS(t, url+"?token=gold", msgs...); len(evs) != 7 || evs[5].Data != `{"echo":5,"plan":"gold"}` {
+				t.Errorf("gold client: %+v", evs)
+			}
+			// The access log: a line per event, JSON in the stage's Format.
+			type line struct{ EventType, RouteKey, Status, Error, Principal string }
+			var lines []line
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				lines = lines[:0]
+				b, _ := os.ReadFile(logPath)
+				for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+					var x line
+					if l != "" && json.Unmarshal([]byte(l), &x) == nil {
+						lines = append(lines, x)
+					}
+				}
+				// 5 handshakes (2 admitted; refused by the missing token, the
+				// authorizer's policy, the quota), 10 messages, 2 disconnects.
+				if len(lines) >= 17 || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			count := map[string]int{}
+			for _, l := range lines {
+				count[l.EventType+" "+l.Status+" "+l.Error+" "+l.Principal]++
+			}
+			want := map[string]int{
+				"CONNECT 401 Unauthorized -": 1, "CONNECT 403 Forbidden -": 1,
+				"CONNECT 200 - free-client": 1, "MESSAGE 200 - free-client": 4, "MESSAGE 429 Limit Exceeded free-client": 1,
+				"DISCONNECT 200 - free-client": 1, "CONNECT 429 Limit Exceeded free-client": 1,
+				"CONNECT 200 - gold-client": 1, "MESSAGE 200 - gold-client": 5, "DISCONNECT 200 - gold-client": 1,
+			}
+			if fmt.Sprint(count) != fmt.Sprint(want) {
+				t.Errorf("access log events:\n got %v\nwant %v", count, want)
 			}
 		})
 	}
