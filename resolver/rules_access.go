@@ -24,15 +24,15 @@ func known(v string) bool {
 	return v != "" && !strings.Contains(v, "${")
 }
 
-// stageNamesKnown reports whether every stage of api has a name known
-// before apply (a Terraform stage_name built from a random_id has not).
-func stageNamesKnown(api *model.RestAPI) bool {
-	return !slices.ContainsFunc(api.Stages, func(st *model.Stage) bool { return st.NameStandsFor != "" || !known(st.Name) })
+// stagesNamed reports whether every stage has a name known before apply
+// (a Terraform stage_name built from a random_id has not).
+func stagesNamed(stages []*model.Stage) bool {
+	return !slices.ContainsFunc(stages, func(st *model.Stage) bool { return st.NameStandsFor != "" || !known(st.Name) })
 }
 
 var _ = define(Rule{
 	ID: "E3601", Level: "error",
-	Summary: "usage plan bound to a stage the REST API does not have",
+	Summary: "usage plan bound to a stage the REST or WebSocket API does not have",
 	Why: "API Gateway refuses the usage plan (\"Invalid stage identifier specified\"), so the deployment fails; " +
 		"the API's keys never reach the stage.",
 	Template: func(r report, t *model.Template) {
@@ -41,15 +41,23 @@ var _ = define(Rule{
 				if !known(ps.APIID) || !known(ps.Stage) {
 					continue
 				}
-				api := t.API(ps.APIID)
-				if api == nil || api.IsHTTP() || !stageNamesKnown(api) {
+				var logicalID string
+				var stages []*model.Stage
+				cfnStage, tfStage := "AWS::ApiGateway::Stage", "aws_api_gateway_stage.<name>.stage_name"
+				if api := t.API(ps.APIID); api != nil && !api.IsHTTP() {
+					logicalID, stages = api.LogicalID, api.Stages
+				} else if ws := t.WebSocketAPI(ps.APIID); ws != nil {
+					logicalID, stages = ws.LogicalID, ws.Stages
+					cfnStage, tfStage = "AWS::ApiGatewayV2::Stage", "aws_apigatewayv2_stage.<name>.name"
+				}
+				if logicalID == "" || !stagesNamed(stages) {
 					continue // an API of another stack, stage names known only after apply, or an HTTP API (E3606)
 				}
-				if slices.ContainsFunc(api.Stages, func(st *model.Stage) bool { return st.Name == ps.Stage }) {
+				if slices.ContainsFunc(stages, func(st *model.Stage) bool { return st.Name == ps.Stage }) {
 					continue
 				}
 				var names []string
-				for _, st := range api.Stages {
+				for _, st := range stages {
 					if !slices.Contains(names, st.Name) {
 						names = append(names, st.Name)
 					}
@@ -59,12 +67,12 @@ var _ = define(Rule{
 					slices.Sort(names)
 					have = "its stages are " + strings.Join(names, ", ")
 				}
-				hint := r.pick(fmt.Sprintf("Name a stage of %s in ApiStages (Stage: !Ref <your AWS::ApiGateway::Stage>, which also orders the "+
-					"usage plan after the stage), or create stage %q.", api.LogicalID, ps.Stage),
-					fmt.Sprintf("Name a stage of %s in api_stages (stage = aws_api_gateway_stage.<name>.stage_name, which also orders the "+
-						"usage plan after the stage), or create stage %q.", api.LogicalID, ps.Stage))
+				hint := r.pick(fmt.Sprintf("Name a stage of %s in ApiStages (Stage: !Ref <your %s>, which also orders the "+
+					"usage plan after the stage), or create stage %q.", logicalID, cfnStage, ps.Stage),
+					fmt.Sprintf("Name a stage of %s in api_stages (stage = %s, which also orders the "+
+						"usage plan after the stage), or create stage %q.", logicalID, tfStage, ps.Stage))
 				r.errorf(ps.Props.At("Stage", ps.Range), p.LogicalID, hint,
-					"usage plan %s is bound to stage %q of API %s, which does not exist (%s)", p.Name, ps.Stage, api.LogicalID, have)
+					"usage plan %s is bound to stage %q of API %s, which does not exist (%s)", p.Name, ps.Stage, logicalID, have)
 			}
 		}
 	},
@@ -72,9 +80,26 @@ var _ = define(Rule{
 
 var _ = define(Rule{
 	ID: "E3510", Level: "error",
-	Summary: "HTTP API stage RouteSettings for a route key the API does not have",
+	Summary: "HTTP or WebSocket API stage RouteSettings for a route key the API does not have",
 	Why:     "API Gateway refuses the stage (\"Unable to find Route by key ... within the provided RouteSettings\"), so the deployment fails.",
 	Template: func(r report, t *model.Template) {
+		for _, api := range t.WebSocketAPIs {
+			keys := map[string]bool{}
+			for _, m := range api.Routes {
+				keys[m.RouteKey] = true
+			}
+			for _, st := range api.Stages {
+				for _, ms := range st.MethodSettings {
+					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
+						continue
+					}
+					r.errorf(ms.Range, st.LogicalID,
+						r.pick("Key RouteSettings by a RouteKey of the API's routes (\"$connect\", \"$default\", a custom key), or add the route.",
+							"Set route_key to a route_key of the API's routes (\"$connect\", \"$default\", a custom key), or add the route."),
+						"stage %s has route settings for %q, which is not a route of WebSocket API %s", st.Name, ms.RouteKey, api.LogicalID)
+				}
+			}
+		}
 		for _, api := range t.APIs {
 			if !api.IsHTTP() {
 				continue

@@ -208,6 +208,16 @@ func (t *Template) API(id string) *RestAPI {
 	return nil
 }
 
+// WebSocketAPI returns the WebSocket API whose ID is id, or nil.
+func (t *Template) WebSocketAPI(id string) *WebSocketAPI {
+	for _, a := range t.WebSocketAPIs {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
 // PlansFor returns the usage plans that cover stage of the API with id
 // apiID, in the template's order.
 func (t *Template) PlansFor(apiID, stage string) []*UsagePlan {
