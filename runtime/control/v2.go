@@ -43,6 +43,7 @@ var routesV2 = []struct {
 	{"DELETE", "v2/apis/*/routes/*", deleteRouteV2},
 	{"POST", "v2/apis/*/stages", createStageV2},
 	{"DELETE", "v2/apis/*/stages/*", deleteStageV2},
+	{"DELETE", "v2/apis/*/stages/*/routesettings/*", deleteRouteSettingsV2},
 	{"PATCH", "v2/apis/*/routes/*", updateRouteV2},
 	{"PATCH", "v2/apis/*", updateAPIV2},
 	{"PATCH", "v2/apis/*/integrations/*", updateIntegrationV2},
@@ -136,14 +137,33 @@ type integrationV2 struct {
 }
 
 type stageV2 struct {
-	AutoDeploy      bool              `json:"autoDeploy"`
-	CreatedDate     string            `json:"createdDate"`
-	DeploymentID    string            `json:"deploymentId,omitempty"`
-	Description     string            `json:"description,omitempty"`
-	LastUpdatedDate string            `json:"lastUpdatedDate"`
-	StageName       string            `json:"stageName"`
-	StageVariables  map[string]string `json:"stageVariables,omitempty"`
-	Tags            map[string]string `json:"tags,omitempty"`
+	AccessLogSettings    *accessLogSettingsV2       `json:"accessLogSettings,omitempty"`
+	AutoDeploy           bool                       `json:"autoDeploy"`
+	CreatedDate          string                     `json:"createdDate"`
+	DefaultRouteSettings *routeSettingsV2           `json:"defaultRouteSettings,omitempty"`
+	DeploymentID         string                     `json:"deploymentId,omitempty"`
+	Description          string                     `json:"description,omitempty"`
+	LastUpdatedDate      string                     `json:"lastUpdatedDate"`
+	RouteSettings        map[string]routeSettingsV2 `json:"routeSettings,omitempty"`
+	StageName            string                     `json:"stageName"`
+	StageVariables       map[string]string          `json:"stageVariables,omitempty"`
+	Tags                 map[string]string          `json:"tags,omitempty"`
+}
+
+// accessLogSettingsV2 is a v2 stage's AccessLogSettings.
+type accessLogSettingsV2 struct {
+	DestinationArn string `json:"destinationArn,omitempty"`
+	Format         string `json:"format,omitempty"`
+}
+
+// routeSettingsV2 is a v2 stage's DefaultRouteSettings or one of its
+// RouteSettings; an unset limit is left out, as API Gateway leaves it.
+type routeSettingsV2 struct {
+	DataTraceEnabled       bool     `json:"dataTraceEnabled"`
+	DetailedMetricsEnabled bool     `json:"detailedMetricsEnabled"`
+	LoggingLevel           string   `json:"loggingLevel,omitempty"`
+	ThrottlingBurstLimit   *int     `json:"throttlingBurstLimit,omitempty"`
+	ThrottlingRateLimit    *float64 `json:"throttlingRateLimit,omitempty"`
 }
 
 type jwtConfigV2 struct {
@@ -308,8 +328,56 @@ func integrationV2Of(a *model.RestAPI, in *model.Integration) integrationV2 {
 func (p *Plane) stageV2Of(s *model.Stage) stageV2 {
 	// The model keeps no AutoDeploy: a stage without a deployment of an
 	// HTTP API serves only when it deploys by itself.
-	return stageV2{AutoDeploy: s.Implicit || s.DeploymentID == "", CreatedDate: isoDate(p.started), DeploymentID: s.DeploymentID, Description: s.Description,
-		LastUpdatedDate: isoDate(p.started), StageName: s.Name, StageVariables: s.Variables, Tags: tagsOf(s.Tags)}
+	out := stageV2{AutoDeploy: s.Implicit || s.DeploymentID == "", CreatedDate: isoDate(p.started), DeploymentID: s.DeploymentID, Description: s.Description,
+		LastUpdatedDate: isoDate(p.started), StageName: s.Name, StageVariables: s.Variables, Tags: tagsOf(s.Tags),
+		DefaultRouteSettings: &routeSettingsV2{}}
+	if s.AccessLogFormat != "" || s.AccessLogDestination != "" {
+		out.AccessLogSettings = &accessLogSettingsV2{DestinationArn: s.AccessLogDestination, Format: s.AccessLogFormat}
+	}
+	for _, ms := range s.MethodSettings {
+		rs := routeSettingsV2Of(ms)
+		switch {
+		case ms.RouteKey != "":
+			if out.RouteSettings == nil {
+				out.RouteSettings = map[string]routeSettingsV2{}
+			}
+			out.RouteSettings[ms.RouteKey] = rs
+		case ms.ResourcePath == "/*" && ms.HTTPMethod == "*":
+			out.DefaultRouteSettings = &rs
+		}
+	}
+	return out
+}
+
+// routeSettingsV2Of is the API's form of a v2 stage's route settings.
+func routeSettingsV2Of(ms model.MethodSetting) routeSettingsV2 {
+	rs := routeSettingsV2{DataTraceEnabled: ms.DataTraceEnabled, DetailedMetricsEnabled: ms.MetricsEnabled, LoggingLevel: ms.LoggingLevel}
+	if ms.ThrottlingBurstLimit >= 0 {
+		b := ms.ThrottlingBurstLimit
+		rs.ThrottlingBurstLimit = &b
+	}
+	if ms.ThrottlingRateLimit >= 0 {
+		r := ms.ThrottlingRateLimit
+		rs.ThrottlingRateLimit = &r
+	}
+	return rs
+}
+
+// methodSettingOf is the model's form of route settings written through
+// the API: key "" for DefaultRouteSettings.
+func (rs routeSettingsV2) methodSettingOf(key string) model.MethodSetting {
+	ms := model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: -1, ThrottlingRateLimit: -1, LoggingLevel: rs.LoggingLevel,
+		MetricsEnabled: rs.DetailedMetricsEnabled, DataTraceEnabled: rs.DataTraceEnabled}
+	if key == "" {
+		ms.ResourcePath, ms.HTTPMethod = "/*", "*"
+	}
+	if rs.ThrottlingBurstLimit != nil {
+		ms.ThrottlingBurstLimit = *rs.ThrottlingBurstLimit
+	}
+	if rs.ThrottlingRateLimit != nil {
+		ms.ThrottlingRateLimit = *rs.ThrottlingRateLimit
+	}
+	return ms
 }
 
 func authorizerV2Of(az *model.Authorizer) authorizerV2 {

@@ -332,12 +332,82 @@ func deleteRouteV2(rq *request) (int, any, error) {
 }
 
 type createStageV2Request struct {
-	StageName      string            `json:"stageName"`
-	AutoDeploy     bool              `json:"autoDeploy"`
-	Description    string            `json:"description"`
-	DeploymentID   string            `json:"deploymentId"`
-	StageVariables map[string]string `json:"stageVariables"`
-	Tags           map[string]string `json:"tags"`
+	StageName            string                     `json:"stageName"`
+	AutoDeploy           bool                       `json:"autoDeploy"`
+	Description          string                     `json:"description"`
+	DeploymentID         string                     `json:"deploymentId"`
+	StageVariables       map[string]string          `json:"stageVariables"`
+	Tags                 map[string]string          `json:"tags"`
+	AccessLogSettings    *accessLogSettingsV2       `json:"accessLogSettings"`
+	DefaultRouteSettings *routeSettingsV2           `json:"defaultRouteSettings"`
+	RouteSettings        map[string]routeSettingsV2 `json:"routeSettings"`
+}
+
+// setStageV2Settings applies the access log and route settings a
+// CreateStage or UpdateStage request carries to st: DefaultRouteSettings
+// and AccessLogSettings replace the stage's, RouteSettings replace the
+// entries of the route keys they name (each must be a route of na).
+func setStageV2Settings(st *model.Stage, na *model.RestAPI, als *accessLogSettingsV2, def *routeSettingsV2, routes map[string]routeSettingsV2) error {
+	if als != nil {
+		st.AccessLogDestination, st.AccessLogFormat = als.DestinationArn, als.Format
+	}
+	if def == nil && len(routes) == 0 {
+		return nil
+	}
+	for _, rs := range derefSettings(def, routes) {
+		if rs.ThrottlingBurstLimit != nil && *rs.ThrottlingBurstLimit < 0 || rs.ThrottlingRateLimit != nil && *rs.ThrottlingRateLimit < 0 {
+			return badRequest("ThrottlingBurstLimit and ThrottlingRateLimit must not be negative")
+		}
+		switch rs.LoggingLevel {
+		case "", "ERROR", "INFO", "OFF":
+		default:
+			return badRequest("LoggingLevel must be ERROR, INFO or OFF")
+		}
+	}
+	keys := slices.Sorted(maps.Keys(routes))
+	for _, k := range keys {
+		if !hasRouteKeyV2(na, k) {
+			return notFound("Unable to find Route by key %s within the provided RouteSettings", k)
+		}
+	}
+	ms := slices.Clone(st.MethodSettings)
+	if def != nil {
+		ms = slices.DeleteFunc(ms, func(m model.MethodSetting) bool { return m.RouteKey == "" })
+		ms = append(ms, def.methodSettingOf(""))
+	}
+	for _, k := range keys {
+		ms = slices.DeleteFunc(ms, func(m model.MethodSetting) bool { return m.RouteKey == k })
+		ms = append(ms, routes[k].methodSettingOf(k))
+	}
+	st.MethodSettings = ms
+	return nil
+}
+
+// derefSettings lists def (when set) and the route settings.
+func derefSettings(def *routeSettingsV2, routes map[string]routeSettingsV2) []routeSettingsV2 {
+	var out []routeSettingsV2
+	if def != nil {
+		out = append(out, *def)
+	}
+	for _, rs := range routes {
+		out = append(out, rs)
+	}
+	return out
+}
+
+// hasRouteKeyV2 reports whether the HTTP API na has a route keyed k.
+func hasRouteKeyV2(na *model.RestAPI, k string) bool {
+	if na.DefaultRoute != nil && na.DefaultRoute.RouteKey == k {
+		return true
+	}
+	for _, res := range na.Resources {
+		for _, m := range res.Methods {
+			if m.RouteKey == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func createStageV2(rq *request) (int, any, error) {
@@ -357,6 +427,9 @@ func createStageV2(rq *request) (int, any, error) {
 		if slices.ContainsFunc(na.Stages, func(s *model.Stage) bool { return s.Name == st.Name }) {
 			return "", "", conflict("Stage %s already exists", st.Name)
 		}
+		if err := setStageV2Settings(st, na, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+			return "", "", err
+		}
 		na.Stages = append(slices.Clone(na.Stages), st)
 		rq.p.created[na.ID+"/stage/"+st.Name] = rq.p.opts.Now()
 		return "create-stage " + st.Name, na.ID + "/" + st.Name, nil
@@ -365,6 +438,31 @@ func createStageV2(rq *request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusCreated, rq.p.stageV2Of(st), nil
+}
+
+// deleteRouteSettingsV2 is DeleteRouteSettings: the stage's settings for
+// one route key go (the route then takes the DefaultRouteSettings).
+func deleteRouteSettingsV2(rq *request) (int, any, error) {
+	name, key := rq.segs[4], rq.segs[6]
+	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
+		if i < 0 {
+			return "", "", notFound("Invalid stage identifier specified")
+		}
+		st := *na.Stages[i]
+		n := len(st.MethodSettings)
+		st.MethodSettings = slices.DeleteFunc(slices.Clone(st.MethodSettings), func(m model.MethodSetting) bool { return m.RouteKey == key })
+		if len(st.MethodSettings) == n {
+			return "", "", notFound("Unable to find RouteSettings for route key %s in stage %s", key, name)
+		}
+		na.Stages = slices.Clone(na.Stages)
+		na.Stages[i] = &st
+		return "delete-route-settings " + name + " " + key, na.ID + "/" + name, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
 }
 
 func deleteStageV2(rq *request) (int, any, error) {
@@ -496,10 +594,13 @@ func (p *Plane) target(a *model.RestAPI, target string) (*model.Integration, err
 }
 
 type updateStageV2Request struct {
-	AutoDeploy     *bool             `json:"autoDeploy"`
-	Description    *string           `json:"description"`
-	DeploymentID   *string           `json:"deploymentId"`
-	StageVariables map[string]string `json:"stageVariables"`
+	AutoDeploy           *bool                      `json:"autoDeploy"`
+	Description          *string                    `json:"description"`
+	DeploymentID         *string                    `json:"deploymentId"`
+	StageVariables       map[string]string          `json:"stageVariables"`
+	AccessLogSettings    *accessLogSettingsV2       `json:"accessLogSettings"`
+	DefaultRouteSettings *routeSettingsV2           `json:"defaultRouteSettings"`
+	RouteSettings        map[string]routeSettingsV2 `json:"routeSettings"`
 }
 
 func updateStageV2(rq *request) (int, any, error) {
@@ -538,6 +639,9 @@ func updateStageV2(rq *request) (int, any, error) {
 				}
 			}
 			st.Variables = vars
+		}
+		if err := setStageV2Settings(&st, na, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+			return "", "", err
 		}
 		na.Stages = slices.Clone(na.Stages)
 		na.Stages[i] = &st

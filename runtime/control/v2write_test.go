@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -218,6 +219,46 @@ func TestAPIGatewayV2WritesAWSCLI(t *testing.T) {
 	req.Host = id + ".execute-api.localhost"
 	if resp, b := do(t, http.DefaultClient, req); resp.StatusCode != 200 || string(b) != "backend saw POST /orders" {
 		t.Errorf("served: %d %q", resp.StatusCode, b)
+	}
+	// Route settings and the access log, written as the CLI writes them:
+	// the route's own throttle (burst 1) refuses the second request with
+	// 429 until delete-route-settings removes it.
+	st := run("update-stage", "--api-id", id, "--stage-name", "$default",
+		"--default-route-settings", "ThrottlingBurstLimit=50,ThrottlingRateLimit=100,DetailedMetricsEnabled=true",
+		"--route-settings", `{"POST /orders": {"ThrottlingBurstLimit": 1, "ThrottlingRateLimit": 0.001}}`,
+		"--access-log-settings", "DestinationArn=arn:aws:logs:us-east-1:123456789012:log-group:cli,Format=$context.requestId $context.status")
+	if def, _ := st["DefaultRouteSettings"].(map[string]any); def["ThrottlingBurstLimit"] != 50.0 || def["DetailedMetricsEnabled"] != true {
+		t.Errorf("update-stage DefaultRouteSettings: %v", st)
+	}
+	got := run("get-stage", "--api-id", id, "--stage-name", "$default")
+	rs, _ := got["RouteSettings"].(map[string]any)
+	orders, _ := rs["POST /orders"].(map[string]any)
+	als, _ := got["AccessLogSettings"].(map[string]any)
+	if orders["ThrottlingBurstLimit"] != 1.0 || orders["ThrottlingRateLimit"] != 0.001 || als["Format"] != "$context.requestId $context.status" {
+		t.Errorf("get-stage: %v", got)
+	}
+	statuses := func() string {
+		var out []string
+		for range 2 {
+			req, _ := http.NewRequest("POST", e.base+"/orders", strings.NewReader("{}"))
+			req.Host = id + ".execute-api.localhost"
+			resp, _ := do(t, http.DefaultClient, req)
+			out = append(out, fmt.Sprint(resp.StatusCode))
+		}
+		return strings.Join(out, " ")
+	}
+	if s := statuses(); s != "200 429" {
+		t.Errorf("with the route's burst of 1: %s, want 200 429", s)
+	}
+	run("delete-route-settings", "--api-id", id, "--stage-name", "$default", "--route-key", "POST /orders")
+	if s := statuses(); s != "200 200" {
+		t.Errorf("after delete-route-settings: %s, want 200 200", s)
+	}
+	cmd := exec.Command(aws, "--endpoint-url", e.base, "--region", "us-east-1", "apigatewayv2", "update-stage", "--api-id", id, "--stage-name", "$default",
+		"--route-settings", `{"GET /nowhere": {"ThrottlingBurstLimit": 1}}`)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "NotFoundException") || !strings.Contains(string(out), "GET /nowhere") {
+		t.Errorf("route settings for a route the API lacks: %v\n%s", err, out)
 	}
 	run("delete-api", "--api-id", id)
 	if apis, _ := run("get-apis")["Items"].([]any); len(apis) != 1 {
