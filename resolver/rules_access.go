@@ -326,3 +326,27 @@ var _ = define(Rule{
 		}
 	},
 })
+
+var _ = define(Rule{
+	ID: "W3608", Level: "warning",
+	Summary: "WebSocket API that takes its API key from the authorizer, with ApiKeyRequired on a $connect route that has no Lambda authorizer",
+	Why: "With ApiKeySelectionExpression $context.authorizer.usageIdentifierKey the key is what $connect's Lambda REQUEST authorizer returns; " +
+		"without one (AuthorizationType CUSTOM) no key is ever found, so API Gateway refuses every client with 403 Forbidden.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.WebSocketAPIs {
+			if api.APIKeySelectionExpression != "$context.authorizer.usageIdentifierKey" {
+				continue
+			}
+			m := api.Route(model.RouteKeyConnect)
+			if m == nil || !m.APIKeyRequired || m.AuthorizationType == "CUSTOM" {
+				continue
+			}
+			r.warnf(m.Props.At("ApiKeyRequired", m.Range), m.LogicalID,
+				r.pick("Give $connect a Lambda REQUEST authorizer (AuthorizationType: CUSTOM, AuthorizerId) that returns usageIdentifierKey, "+
+					"or set the API's ApiKeySelectionExpression to $request.header.x-api-key.",
+					"Give the $connect route a Lambda REQUEST authorizer (authorization_type = \"CUSTOM\", authorizer_id) that returns usageIdentifierKey, "+
+						"or set the API's api_key_selection_expression to \"$request.header.x-api-key\"."),
+				"$connect of WebSocket API %s requires an API key taken from the authorizer's usageIdentifierKey, but has no Lambda authorizer: every client is refused", api.LogicalID)
+		}
+	},
+})

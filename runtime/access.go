@@ -544,6 +544,9 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 			parts = append(parts, fmt.Sprintf("quota %d per %s", q.Limit, strings.ToLower(q.Period)))
 		}
 		for _, s := range p.Stages {
+			if v.ws[s.APIID] != nil {
+				continue // a WebSocket stage has routes, not methods: the plan's own throttle applies (with a warning)
+			}
 			for _, m := range s.Methods {
 				parts = append(parts, fmt.Sprintf("%s %s per key %s", s.Stage, m.Path, m.Throttle))
 			}
@@ -579,8 +582,8 @@ func (g *Gateway) describeAccess(t *model.Template, v *version) AccessInfo {
 		}
 		for _, st := range api.Stages {
 			for _, ms := range st.MethodSettings {
-				if ms.ThrottlingRateLimit < 0 && ms.ThrottlingBurstLimit < 0 {
-					continue
+				if ms.ThrottlingRateLimit < 0 && ms.ThrottlingBurstLimit < 0 || ms.RouteKey == model.RouteKeyDisconnect {
+					continue // $disconnect takes no token
 				}
 				th := model.Throttle{RateLimit: ms.ThrottlingRateLimit, BurstLimit: ms.ThrottlingBurstLimit}
 				if ms.RouteKey != "" {

@@ -218,7 +218,7 @@ func (g *Gateway) compileWebSockets(t *model.Template, v *version, ds *diag.Diag
 			for _, m := range api.Routes {
 				cs.routes[m.RouteKey] = g.compileWSRoute(cs, api, m, t, v.lambda, &rds)
 			}
-			g.compileWSAccess(t, api, st, cs, i == 0, &rds)
+			g.compileWSAccess(t, api, st, cs, ds) // findings of every stage: each is the stage's own
 			if i == 0 {
 				*ds = append(*ds, rds...)
 			}
@@ -685,6 +685,7 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 		lg.integrationLatency = time.Since(t0)
 		if err != nil && r.Context().Err() != nil {
 			g.log.Info("WebSocket client left during $connect", slog.String("connectionId", c.id))
+			g.wsLog(st, lg) // no status: nothing was answered
 			return
 		}
 		if err != nil {
@@ -714,7 +715,10 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: protocols, InsecureSkipVerify: true, CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
+		// Accept has answered (426, 400, ...) what the client sent.
 		g.log.Info("WebSocket handshake failed", slog.String("error", err.Error()))
+		lg.errKind = errBadRequest
+		g.wsLog(st, lg)
 		return
 	}
 	lg.status = http.StatusOK
@@ -820,6 +824,9 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 	st := g.liveStage(c)
 	key := st.selectRoute(typ, msg)
 	rt := st.routes[key]
+	if key == model.RouteKeyConnect || key == model.RouteKeyDisconnect {
+		rt = nil // API Gateway runs them on connecting and leaving, never for a message
+	}
 	if rt == nil {
 		key = model.RouteKeyDefault
 		rt = st.routes[key]
@@ -832,12 +839,15 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 	// template's plan limits apply to connections already open).
 	sk := c.key
 	if sk != nil {
-		if live := st.access.keys[sk.value]; live != nil {
+		if live := st.access.byID[sk.id]; live != nil {
 			sk = live
 		}
 	}
 	if rt == nil || rt.apiKey && sk == nil {
 		lg.status, lg.errKind = http.StatusForbidden, errForbidden
+		if rt != nil {
+			lg.errKind = errInvalidAPIKey
+		}
 		g.wsError(ctx, c, "Forbidden", rc.RequestID)
 		return
 	}

@@ -43,8 +43,9 @@ const wsKeyFromAuthorizer = "$context.authorizer.usageIdentifierKey"
 // wsStageAccess is what a WebSocket stage enforces beyond its routes'
 // integrations.
 type wsStageAccess struct {
-	// keys maps an API key value to its grant on the stage.
-	keys map[string]*stageKey
+	// keys maps an API key value to its grant on the stage; byID the
+	// same grants by key id (a connection's key after a reload).
+	keys, byID map[string]*stageKey
 	// keyFromAuthorizer: the key is the authorizer's usageIdentifierKey,
 	// not the x-api-key header.
 	keyFromAuthorizer bool
@@ -55,9 +56,8 @@ type wsStageAccess struct {
 }
 
 // compileWSAccess binds the usage plans, route settings and access log of
-// the model's stage st to cs, whose routes are compiled. report: findings
-// go to ds (the first stage of the API only, as the routes' do).
-func (g *Gateway) compileWSAccess(t *model.Template, api *model.WebSocketAPI, st *model.Stage, cs *cwsStage, report bool, ds *diag.Diagnostics) {
+// the model's stage st to cs, whose routes are compiled.
+func (g *Gateway) compileWSAccess(t *model.Template, api *model.WebSocketAPI, st *model.Stage, cs *cwsStage, ds *diag.Diagnostics) {
 	acc := &cs.access
 	acc.keyFromAuthorizer = api.APIKeySelectionExpression == wsKeyFromAuthorizer
 	if st.AccessLogFormat != "" {
@@ -71,10 +71,10 @@ func (g *Gateway) compileWSAccess(t *model.Template, api *model.WebSocketAPI, st
 	for _, rt := range cs.routes {
 		needsKey = needsKey || rt.apiKey
 	}
-	acc.keys = map[string]*stageKey{}
+	acc.keys, acc.byID = map[string]*stageKey{}, map[string]*stageKey{}
 	for _, p := range t.PlansFor(api.ID, st.Name) {
 		for _, ps := range p.Stages {
-			if ps.APIID == api.ID && ps.Stage == st.Name && len(ps.Methods) > 0 && report {
+			if ps.APIID == api.ID && ps.Stage == st.Name && len(ps.Methods) > 0 {
 				*ds = append(*ds, diag.NewWarning(ruleIgnored, ps.Props.At("Throttle", ps.Range),
 					"usage plan %s sets per-method throttles for stage %q of WebSocket API %s, which has routes, not methods: cfnrun up applies the plan's own throttle to every route", p.Name, st.Name, api.LogicalID).
 					WithResource(p.LogicalID))
@@ -86,7 +86,7 @@ func (g *Gateway) compileWSAccess(t *model.Template, api *model.WebSocketAPI, st
 				continue
 			}
 			if prev := acc.keys[k.Value]; prev != nil {
-				if prev.plan != p && report {
+				if prev.plan != p {
 					*ds = append(*ds, diag.NewWarning(ruleIgnored, pk.Range,
 						"API key %s is in usage plans %s and %s, which both cover stage %q of WebSocket API %s; cfnrun up applies %s's limits", k.Name, prev.plan.Name, p.Name, st.Name, api.LogicalID, prev.plan.Name).
 						WithResource(pk.LogicalID).
@@ -99,9 +99,10 @@ func (g *Gateway) compileWSAccess(t *model.Template, api *model.WebSocketAPI, st
 				g.bindPlanLimits(sk, p, nil, nil, st, nil)
 			}
 			acc.keys[k.Value] = sk
+			acc.byID[k.ID] = sk
 		}
 	}
-	if needsKey && len(acc.keys) == 0 && report {
+	if needsKey && len(acc.keys) == 0 {
 		*ds = append(*ds, diag.NewWarning(ruleIgnored, st.Range,
 			"stage %q of WebSocket API %s has routes with ApiKeyRequired but no usage plan with an enabled key covers it: every client is refused with 403 Forbidden, as on AWS", st.Name, api.LogicalID).
 			WithResource(st.LogicalID).
@@ -172,24 +173,53 @@ func (cs *cwsStage) wsKey(r *http.Request, rt *cwsRoute, authKey string) (*stage
 
 // admitWS takes the tokens of one event on route rt of stage cs for the
 // key sk (nil: none): the plan's throttle, the route's, the account's,
-// then the plan's quota. A refused event takes no quota.
+// then the plan's quota. A refused event takes no quota. With a shared
+// store (--state) the four are one round trip, as for REST requests.
 func (g *Gateway) admitWS(cs *cwsStage, rt *cwsRoute, sk *stageKey, now time.Time) *wsRefusal {
 	if g.cfg.NoThrottle {
 		return nil
 	}
-	if sk != nil && sk.throttle != nil && !g.take(sk.throttle, now) {
-		return &wsRefusal{errThrottled, "usage plan throttle for the API key"}
+	var ls [4]Limiter
+	var why [4]wsRefusal
+	n := 0
+	add := func(l Limiter, kind errKind, detail string) {
+		if l != nil {
+			ls[n], why[n] = l, wsRefusal{kind, detail}
+			n++
+		}
 	}
-	if rt.throttle != nil && !g.take(rt.throttle, now) {
-		return &wsRefusal{errThrottled, "stage route throttle"}
+	if sk != nil {
+		add(sk.throttle, errThrottled, "usage plan throttle for the API key")
 	}
-	if l := cs.access.account; l != nil && !g.take(l, now) {
-		return &wsRefusal{errThrottled, "account throttle"}
+	add(rt.throttle, errThrottled, "stage route throttle")
+	add(cs.access.account, errThrottled, "account throttle")
+	if sk != nil {
+		add(sk.quota, errQuotaExceeded, "usage plan quota for the API key")
 	}
-	if sk != nil && sk.quota != nil && !g.take(sk.quota, now) {
-		return &wsRefusal{errQuotaExceeded, "usage plan quota for the API key"}
+	if g.chain == nil {
+		for i := range n {
+			if !g.take(ls[i], now) {
+				return &why[i]
+			}
+		}
+		return nil
 	}
-	return nil
+	i := g.chain.TakeAll(now, ls[:n])
+	if i >= 0 && i < n {
+		// As take: the refusal again at the clock's time (those before i
+		// stay taken).
+		if fresh := g.cfg.Now(); fresh.After(now) {
+			if j := g.chain.TakeAll(fresh, ls[i:n]); j < 0 {
+				i = -1
+			} else {
+				i += j
+			}
+		}
+	}
+	if i < 0 || i >= n {
+		return nil
+	}
+	return &why[i]
 }
 
 // wsLogEvent is one event for a stage's access log.
@@ -266,6 +296,14 @@ func (ev *wsLogEvent) value(name string, now time.Time) string {
 		return strconv.FormatInt(rc.RequestTimeEpoch, 10)
 	case "identity.sourceIp":
 		return rc.Identity.SourceIP
+	case "identity.apiKey", "identity.apiKeyId":
+		if c == nil || c.key == nil {
+			return ""
+		}
+		if name == "identity.apiKey" {
+			return c.key.value
+		}
+		return c.key.id
 	case "identity.userAgent":
 		return rc.Identity.UserAgent
 	case "status":

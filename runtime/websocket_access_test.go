@@ -250,3 +250,62 @@ func TestWebSocketAPIKeyFromAuthorizer(t *testing.T) {
 		t.Errorf("access log:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestWebSocketAccessLogDetails: a message that names $connect or
+// $disconnect goes to $default (API Gateway runs those routes only on
+// connecting and leaving); the access log carries the connection's API
+// key id, and a key-less message to a route with ApiKeyRequired is logged
+// as INVALID_API_KEY while the client gets the Forbidden message.
+func TestWebSocketAccessLogDetails(t *testing.T) {
+	backend := wsEchoBackend(t)
+	tpl := wsAccessTemplate(backend, 0)
+	keyed := tpl.WebSocketAPIs[0]
+	def := &model.Method{LogicalID: "Default", RouteKey: "$default", AuthorizationType: "NONE",
+		Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: backend + "/default", HTTPMethod: "POST"}}
+	keyed.Routes = append(keyed.Routes, def)
+	keyed.TwoWay[def] = true
+	keyed.Stages[0].AccessLogFormat = "$context.eventType $context.routeKey $context.status $context.error.responseType $context.identity.apiKeyId"
+	paid := &model.Method{LogicalID: "Paid", RouteKey: "paid", AuthorizationType: "NONE", APIKeyRequired: true,
+		Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: backend + "/paid", HTTPMethod: "POST"}}
+	open := &model.WebSocketAPI{LogicalID: "Open", ID: "wsopen0001", Name: "open", RouteSelectionExpression: "$request.body.op",
+		Routes: []*model.Method{paid}, TwoWay: map[*model.Method]bool{paid: true},
+		Stages: []*model.Stage{{LogicalID: "O", Name: "o", AccessLogFormat: "$context.eventType $context.routeKey $context.status $context.error.responseType $context.identity.apiKeyId"}}}
+	tpl.WebSocketAPIs = append(tpl.WebSocketAPIs, open)
+	tpl.UsagePlans[0].Stages = append(tpl.UsagePlans[0].Stages, model.UsagePlanStage{APIID: open.ID, Stage: "o"})
+	tpl.Finalize()
+	var out logBuffer
+	r := start(t, tpl, func(c *Config) { c.StageLog = &out })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+r.http+"/s", &websocket.DialOptions{HTTPHeader: http.Header{"X-Api-Key": {"ws-key-value-0123456789"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"$connect", "$disconnect"} {
+		c.Write(ctx, websocket.MessageText, []byte(`{"op":"`+op+`"}`))
+		if _, p, err := c.Read(ctx); err != nil || string(p) != `echo /default {"op":"`+op+`"}` {
+			t.Errorf("a message naming %s: %q %v, want $default's answer", op, p, err)
+		}
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+	o, _, err := websocket.Dial(ctx, "ws://"+r.http+"/o", &websocket.DialOptions{HTTPHeader: http.Header{"X-Api-Key": {"ws-key-value-0123456789"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write(ctx, websocket.MessageText, []byte(`{"op":"paid"}`))
+	if m := readJSON(t, ctx, o); m["message"] != "Forbidden" {
+		t.Errorf("a keyed route on a connection whose $connect took no key: %v", m)
+	}
+	o.Close(websocket.StatusNormalClosure, "")
+	want := []string{
+		"CONNECT $connect 200 - wskey00001", "MESSAGE $default 200 - wskey00001", "MESSAGE $default 200 - wskey00001", "DISCONNECT $disconnect 200 - wskey00001",
+		"CONNECT $connect 200 - -", "MESSAGE paid 403 INVALID_API_KEY -", "DISCONNECT $disconnect 200 - -",
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for strings.Count(out.String(), "\n") < len(want) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := strings.TrimSpace(out.String()); got != strings.Join(want, "\n") {
+		t.Errorf("access log:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}

@@ -227,7 +227,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			continue
 		}
 		st := &model.Stage{LogicalID: in.addr, Name: in.str("name"), DeploymentID: in.str("deployment_id"), Description: in.str("description"),
-			Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: routeSettings(in)}
+			Variables: in.smap("stage_variables"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges(), MethodSettings: lw.routeSettings(in)}
 		st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
 		if ws != nil {
 			ws.Stages = append(ws.Stages, st)
@@ -237,14 +237,38 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 	}
 }
 
+var ruleZeroThrottle = newRule("TF064", sevWarning,
+	"default_route_settings or route_settings block of an aws_apigatewayv2_stage without throttling_burst_limit or throttling_rate_limit",
+	"The AWS provider sends an unset throttling_burst_limit or throttling_rate_limit as 0 (hashicorp/terraform-provider-aws#14742, #27674), "+
+		"and API Gateway then answers every request to the routes the block covers with 429 Too Many Requests; CloudFormation leaves an unset "+
+		"limit unset. cfnrun up applies the 0, as the deployed stage does.")
+
 // routeSettings reads an aws_apigatewayv2_stage's default_route_settings
 // (the entry for every route, as "/*" "*") and route_settings blocks (an
-// entry per route_key).
-func routeSettings(in *instance) []model.MethodSetting {
+// entry per route_key). A throttling limit the block leaves unset is 0,
+// what the provider sends (TF064); one known only after apply is unset.
+func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 	one := func(s cty.Value, key string, rng diag.Range) model.MethodSetting {
-		return model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: int(settingNum(s, "throttling_burst_limit", -1)),
-			ThrottlingRateLimit: settingNum(s, "throttling_rate_limit", -1), LoggingLevel: ctyString(attrOf(s, "logging_level")),
+		ms := model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: int(throttleSetting(s, "throttling_burst_limit")),
+			ThrottlingRateLimit: throttleSetting(s, "throttling_rate_limit"), LoggingLevel: ctyString(attrOf(s, "logging_level")),
 			MetricsEnabled: valBool(attrOf(s, "detailed_metrics_enabled")), DataTraceEnabled: valBool(attrOf(s, "data_trace_enabled")), Range: rng}
+		var unset []string
+		for _, name := range []string{"throttling_burst_limit", "throttling_rate_limit"} {
+			if v := attrOf(s, name); v == cty.NilVal || v.IsNull() {
+				unset = append(unset, name)
+			}
+		}
+		if len(unset) > 0 {
+			block := "default_route_settings"
+			if key != "" {
+				block = fmt.Sprintf("route_settings for %q", key)
+			}
+			lw.l.diagOnce(ruleZeroThrottle.at(diag.Warning, rng, in.addr,
+				"Set throttling_burst_limit and throttling_rate_limit in the block (5000 and 10000 are the account's defaults), or leave the block out.",
+				"%s leaves %s unset: the AWS provider sends 0, and API Gateway then answers every request to %s with 429 Too Many Requests",
+				block, strings.Join(unset, " and "), map[bool]string{true: "the stage's routes", false: "route " + key}[key == ""]))
+		}
+		return ms
 	}
 	at := func(name string, i int) diag.Range {
 		if rs := in.blockRanges(name); i < len(rs) {

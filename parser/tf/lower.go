@@ -284,6 +284,17 @@ func accessLog(in *instance) (format, destination string) {
 	return ctyString(attrOf(b, "format")), ctyString(attrOf(b, "destination_arn"))
 }
 
+// throttleSetting is a route settings block's throttling_* attribute
+// name: 0 when it is absent or null (the provider sends 0), -1 (unset:
+// the account's limit) when it is known only after apply or not a number.
+func throttleSetting(s cty.Value, name string) float64 {
+	v := attrOf(s, name)
+	if v == cty.NilVal || v.IsNull() {
+		return 0
+	}
+	return settingNum(s, name, -1)
+}
+
 // settingNum is the number attribute name of block s, def when it is
 // absent, null, unknown or not a number.
 func settingNum(s cty.Value, name string, def float64) float64 {
