@@ -3,6 +3,7 @@ package tf
 import (
 	"bytes"
 
+	"github.com/cfnrun/cfnrun/internal/deepstack"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -57,6 +58,7 @@ func parseSplit(src []byte, path string) (f *hcl.File, ok bool) {
 	var dsB hcl.Diagnostics
 	done := make(chan bool, 1)
 	go func() {
+		deepstack.Grow32K() // hcl's parser: from 2 to 32 KiB in four copies
 		ok := false
 		defer func() {
 			recover() // the whole source is parsed instead
