@@ -45,6 +45,10 @@ var routesV2 = []struct {
 	{"DELETE", "v2/apis/*/stages/*", deleteStageV2},
 	{"DELETE", "v2/apis/*/stages/*/routesettings/*", deleteRouteSettingsV2},
 	{"PATCH", "v2/apis/*/routes/*", updateRouteV2},
+	{"POST", "v2/apis/*/routes/*/routeresponses", createRouteResponse},
+	{"GET", "v2/apis/*/routes/*/routeresponses", getRouteResponses},
+	{"GET", "v2/apis/*/routes/*/routeresponses/*", getRouteResponse},
+	{"DELETE", "v2/apis/*/routes/*/routeresponses/*", deleteRouteResponse},
 	{"PATCH", "v2/apis/*", updateAPIV2},
 	{"PATCH", "v2/apis/*/integrations/*", updateIntegrationV2},
 	{"PATCH", "v2/apis/*/stages/*", updateStageV2},
@@ -134,6 +138,10 @@ type integrationV2 struct {
 	RequestParameters    map[string]string            `json:"requestParameters,omitempty"`
 	ResponseParameters   map[string]map[string]string `json:"responseParameters,omitempty"`
 	TimeoutInMillis      int                          `json:"timeoutInMillis"`
+	// A WebSocket API's request templates and their handling.
+	RequestTemplates        map[string]string `json:"requestTemplates,omitempty"`
+	PassthroughBehavior     string            `json:"passthroughBehavior,omitempty"`
+	ContentHandlingStrategy string            `json:"contentHandlingStrategy,omitempty"`
 }
 
 type stageV2 struct {
@@ -319,10 +327,14 @@ func cmpOr(a, b string) string {
 }
 
 func integrationV2Of(a *model.RestAPI, in *model.Integration) integrationV2 {
-	return integrationV2{ConnectionID: in.ConnectionID, ConnectionType: cmpOr(in.ConnectionType, model.ConnectionInternet), CredentialsArn: in.Credentials,
+	out := integrationV2{ConnectionID: in.ConnectionID, ConnectionType: cmpOr(in.ConnectionType, model.ConnectionInternet), CredentialsArn: in.Credentials,
 		IntegrationID: integrationID(a, in), IntegrationMethod: in.HTTPMethod, IntegrationType: in.Type, IntegrationURI: in.URI,
 		PayloadFormatVersion: in.PayloadFormatVersion, RequestParameters: in.RequestParameters, ResponseParameters: in.ResponseMappings,
 		TimeoutInMillis: in.TimeoutMillis}
+	if a.Protocol == model.ProtocolWebSocket {
+		out.RequestTemplates, out.PassthroughBehavior, out.ContentHandlingStrategy = in.RequestTemplates, in.PassthroughBehavior, in.ContentHandling
+	}
+	return out
 }
 
 func (p *Plane) stageV2Of(s *model.Stage) stageV2 {

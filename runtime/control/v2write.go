@@ -28,6 +28,8 @@ type createAPIV2Request struct {
 	RouteKey                  string  `json:"routeKey"`
 	DisableExecuteAPIEndpoint bool    `json:"disableExecuteApiEndpoint"`
 	CorsConfiguration         *corsV2 `json:"corsConfiguration"`
+	RouteSelectionExpression  string  `json:"routeSelectionExpression"`
+	APIKeySelectionExpression string  `json:"apiKeySelectionExpression"`
 }
 
 func createAPIV2(rq *request) (int, any, error) {
@@ -41,7 +43,7 @@ func createAPIV2(rq *request) (int, any, error) {
 	switch strings.ToUpper(body.ProtocolType) {
 	case "HTTP":
 	case "WEBSOCKET":
-		return 0, nil, badRequest("cfnrun serves HTTP APIs; WebSocket APIs are not modelled")
+		return createWebSocketAPI(rq, body)
 	default:
 		return 0, nil, badRequest("Invalid protocolType %q: HTTP or WEBSOCKET", body.ProtocolType)
 	}
@@ -99,6 +101,9 @@ func quickIntegration(target string) *model.Integration {
 }
 
 func deleteAPIV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketAPI(rq)
+	}
 	p := rq.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -135,12 +140,19 @@ type createIntegrationV2Request struct {
 	CredentialsArn       string                       `json:"credentialsArn"`
 	RequestParameters    map[string]string            `json:"requestParameters"`
 	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
+	// WebSocket APIs' (MOCK request templates, their handling).
+	RequestTemplates        map[string]string `json:"requestTemplates"`
+	PassthroughBehavior     string            `json:"passthroughBehavior"`
+	ContentHandlingStrategy string            `json:"contentHandlingStrategy"`
 }
 
 func createIntegrationV2(rq *request) (int, any, error) {
 	var body createIntegrationV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return createWebSocketIntegration(rq, body)
 	}
 	in := &model.Integration{Type: strings.ToUpper(body.IntegrationType), URI: body.IntegrationURI, HTTPMethod: strings.ToUpper(body.IntegrationMethod),
 		PayloadFormatVersion: body.PayloadFormatVersion, TimeoutMillis: cmp.Or(body.TimeoutInMillis, model.DefaultHTTPAPITimeoutMillis),
@@ -189,6 +201,9 @@ func createIntegrationV2(rq *request) (int, any, error) {
 }
 
 func deleteIntegrationV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketIntegration(rq)
+	}
 	id := rq.segs[4]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		found := rq.p.v2ints[na.ID][id] != nil
@@ -217,12 +232,21 @@ type createRouteV2Request struct {
 	AuthorizationScopes []string `json:"authorizationScopes"`
 	APIKeyRequired      bool     `json:"apiKeyRequired"`
 	OperationName       string   `json:"operationName"`
+	// WebSocket APIs' route response selection and required parameters.
+	RouteResponseSelectionExpression string                            `json:"routeResponseSelectionExpression"`
+	RequestParameters                map[string]parameterConstraintsV2 `json:"requestParameters"`
 }
 
 func createRouteV2(rq *request) (int, any, error) {
 	var body createRouteV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return createWebSocketRoute(rq, body)
+	}
+	if body.RouteResponseSelectionExpression != "" || len(body.RequestParameters) > 0 {
+		return 0, nil, badRequest("RouteResponseSelectionExpression and RequestParameters are supported only for WebSocket APIs")
 	}
 	m := &model.Method{RouteKey: body.RouteKey, AuthorizationType: cmp.Or(strings.ToUpper(body.AuthorizationType), "NONE"),
 		AuthorizerID: body.AuthorizerID, AuthorizationScopes: body.AuthorizationScopes, APIKeyRequired: body.APIKeyRequired, OperationName: body.OperationName}
@@ -308,6 +332,9 @@ func addRoute(a *model.RestAPI, m *model.Method) error {
 }
 
 func deleteRouteV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketRoute(rq)
+	}
 	id := rq.segs[4]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		if d := na.DefaultRoute; d != nil && routeID(na, d) == id {
@@ -343,11 +370,11 @@ type createStageV2Request struct {
 	RouteSettings        map[string]routeSettingsV2 `json:"routeSettings"`
 }
 
-// setStageV2Settings applies the access log and route settings a
+// setStageSettings applies the access log and route settings a
 // CreateStage or UpdateStage request carries to st: DefaultRouteSettings
 // and AccessLogSettings replace the stage's, RouteSettings replace the
-// entries of the route keys they name (each must be a route of na).
-func setStageV2Settings(st *model.Stage, na *model.RestAPI, als *accessLogSettingsV2, def *routeSettingsV2, routes map[string]routeSettingsV2) error {
+// entries of the route keys they name (each must be a route: hasRoute).
+func setStageSettings(st *model.Stage, hasRoute func(string) bool, als *accessLogSettingsV2, def *routeSettingsV2, routes map[string]routeSettingsV2) error {
 	if als != nil {
 		st.AccessLogDestination, st.AccessLogFormat = als.DestinationArn, als.Format
 	}
@@ -366,7 +393,7 @@ func setStageV2Settings(st *model.Stage, na *model.RestAPI, als *accessLogSettin
 	}
 	keys := slices.Sorted(maps.Keys(routes))
 	for _, k := range keys {
-		if !hasRouteKeyV2(na, k) {
+		if !hasRoute(k) {
 			return notFound("Unable to find Route by key %s within the provided RouteSettings", k)
 		}
 	}
@@ -418,6 +445,12 @@ func createStageV2(rq *request) (int, any, error) {
 	if body.StageName == "" {
 		return 0, nil, badRequest("StageName is required")
 	}
+	if rq.wsAPI() {
+		if body.AutoDeploy {
+			return 0, nil, badRequest("AutoDeploy is not supported for WebSocket APIs")
+		}
+		return createWebSocketStage(rq, body)
+	}
 	st := &model.Stage{Name: body.StageName, Implicit: body.AutoDeploy, Description: body.Description, DeploymentID: body.DeploymentID,
 		Variables: body.StageVariables}
 	if len(body.Tags) > 0 {
@@ -427,7 +460,7 @@ func createStageV2(rq *request) (int, any, error) {
 		if slices.ContainsFunc(na.Stages, func(s *model.Stage) bool { return s.Name == st.Name }) {
 			return "", "", conflict("Stage %s already exists", st.Name)
 		}
-		if err := setStageV2Settings(st, na, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(st, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", "", err
 		}
 		na.Stages = append(slices.Clone(na.Stages), st)
@@ -443,6 +476,9 @@ func createStageV2(rq *request) (int, any, error) {
 // deleteRouteSettingsV2 is DeleteRouteSettings: the stage's settings for
 // one route key go (the route then takes the DefaultRouteSettings).
 func deleteRouteSettingsV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketRouteSettings(rq)
+	}
 	name, key := rq.segs[4], rq.segs[6]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
@@ -466,6 +502,9 @@ func deleteRouteSettingsV2(rq *request) (int, any, error) {
 }
 
 func deleteStageV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketStage(rq)
+	}
 	name := rq.segs[4]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
@@ -489,6 +528,7 @@ type updateRouteV2Request struct {
 	AuthorizerID        *string  `json:"authorizerId"`
 	AuthorizationScopes []string `json:"authorizationScopes"`
 	OperationName       *string  `json:"operationName"`
+	APIKeyRequired      *bool    `json:"apiKeyRequired"`
 }
 
 // updateRouteV2 changes a route's target, key or authorization: the
@@ -497,6 +537,9 @@ func updateRouteV2(rq *request) (int, any, error) {
 	var body updateRouteV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return updateWebSocketRoute(rq, body)
 	}
 	id := rq.segs[4]
 	var out *model.Method
@@ -608,6 +651,9 @@ func updateStageV2(rq *request) (int, any, error) {
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
 	}
+	if rq.wsAPI() {
+		return updateWebSocketStage(rq, body)
+	}
 	name := rq.segs[4]
 	var out *model.Stage
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
@@ -626,21 +672,9 @@ func updateStageV2(rq *request) (int, any, error) {
 			st.DeploymentID = *body.DeploymentID
 		}
 		if body.StageVariables != nil {
-			// As API Gateway merges them: an empty value removes one.
-			vars := maps.Clone(st.Variables)
-			if vars == nil {
-				vars = map[string]string{}
-			}
-			for k, v := range body.StageVariables {
-				if v == "" {
-					delete(vars, k)
-				} else {
-					vars[k] = v
-				}
-			}
-			st.Variables = vars
+			st.Variables = mergeStageVariables(st.Variables, body.StageVariables)
 		}
-		if err := setStageV2Settings(&st, na, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(&st, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", "", err
 		}
 		na.Stages = slices.Clone(na.Stages)
@@ -670,6 +704,9 @@ func createAuthorizerV2(rq *request) (int, any, error) {
 	var body createAuthorizerV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return createWebSocketAuthorizer(rq, body)
 	}
 	az := &model.Authorizer{Name: body.Name, Type: strings.ToUpper(body.AuthorizerType), IdentitySource: strings.Join(body.IdentitySource, ","),
 		AuthorizerURI: body.AuthorizerURI, PayloadFormatVersion: body.AuthorizerPayloadFormatVersion, SimpleResponses: body.EnableSimpleResponses,
@@ -718,6 +755,9 @@ func createAuthorizerV2(rq *request) (int, any, error) {
 }
 
 func deleteAuthorizerV2(rq *request) (int, any, error) {
+	if rq.wsAPI() {
+		return deleteWebSocketAuthorizer(rq)
+	}
 	id := rq.segs[4]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		i := slices.IndexFunc(na.Authorizers, func(az *model.Authorizer) bool { return az.ID == id })
@@ -756,6 +796,9 @@ func createDeploymentV2(rq *request) (int, any, error) {
 	}
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return createWebSocketDeployment(rq, body.Description, body.StageName)
 	}
 	var d deploymentV2
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
@@ -820,6 +863,7 @@ type updateIntegrationV2Request struct {
 	TimeoutInMillis      *int                         `json:"timeoutInMillis"`
 	RequestParameters    map[string]string            `json:"requestParameters"`
 	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
+	RequestTemplates     map[string]string            `json:"requestTemplates"`
 }
 
 // updateIntegrationV2 changes an integration wherever it is: waiting in
@@ -829,6 +873,9 @@ func updateIntegrationV2(rq *request) (int, any, error) {
 	var body updateIntegrationV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return updateWebSocketIntegration(rq, body)
 	}
 	for k, v := range body.RequestParameters {
 		if v == "" {
@@ -942,12 +989,17 @@ type updateAPIV2Request struct {
 	Description               *string `json:"description"`
 	DisableExecuteAPIEndpoint *bool   `json:"disableExecuteApiEndpoint"`
 	CorsConfiguration         *corsV2 `json:"corsConfiguration"`
+	RouteSelectionExpression  *string `json:"routeSelectionExpression"`
+	APIKeySelectionExpression *string `json:"apiKeySelectionExpression"`
 }
 
 func updateAPIV2(rq *request) (int, any, error) {
 	var body updateAPIV2Request
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err
+	}
+	if rq.wsAPI() {
+		return updateWebSocketAPI(rq, body)
 	}
 	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
 		if body.Name != nil {
@@ -975,4 +1027,21 @@ func updateAPIV2(rq *request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, rq.p.apiV2Of(a), nil
+}
+
+// mergeStageVariables merges an update's stage variables as API Gateway
+// merges them: an empty value removes one.
+func mergeStageVariables(cur, upd map[string]string) map[string]string {
+	vars := maps.Clone(cur)
+	if vars == nil {
+		vars = map[string]string{}
+	}
+	for k, v := range upd {
+		if v == "" {
+			delete(vars, k)
+		} else {
+			vars[k] = v
+		}
+	}
+	return vars
 }

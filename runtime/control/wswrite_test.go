@@ -1,0 +1,119 @@
+package control_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// TestWebSocketWritesAWSCLI builds a WebSocket API with the AWS CLI as a
+// LocalStack script does — create-api --protocol-type WEBSOCKET, a MOCK
+// integration for $connect that admits clients with ?ok=yes, an
+// HTTP_PROXY integration for "echo" with a route response (two-way), a
+// stage — then connects with a real WebSocket client and gets the
+// backend's answer; the reads show what was built, what API Gateway
+// refuses is refused, and delete-api takes the API away.
+func TestWebSocketWritesAWSCLI(t *testing.T) {
+	aws, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skip("aws is not on PATH")
+	}
+	e := start(t, withHTTPAPI())
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, "backend saw "+r.URL.Path+" "+string(b)+" from "+r.Header.Get("connectionId"))
+	}))
+	defer backend.Close()
+	cli := func(args ...string) (map[string]any, string, error) {
+		cmd := exec.Command(aws, append([]string{"--endpoint-url", e.base, "--region", "us-east-1", "--output", "json", "apigatewayv2"}, args...)...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+		out, err := cmd.CombinedOutput()
+		var v map[string]any
+		if err == nil && len(strings.TrimSpace(string(out))) > 0 {
+			err = json.Unmarshal(out, &v)
+		}
+		return v, string(out), err
+	}
+	run := func(args ...string) map[string]any {
+		t.Helper()
+		v, out, err := cli(args...)
+		if err != nil {
+			t.Fatalf("aws apigatewayv2 %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return v
+	}
+	// What API Gateway refuses, sent as the CLI sends it (signed JSON):
+	// the status and the message.
+	refused := func(method, path, body string, status int, want string) {
+		t.Helper()
+		if resp, b := e.call(t, method, path, body); resp.StatusCode != status || !strings.Contains(string(b), want) {
+			t.Errorf("%s %s %s: %d %s, want %d with %q", method, path, body, resp.StatusCode, b, status, want)
+		}
+	}
+	refused("POST", "/v2/apis", `{"name":"chat","protocolType":"WEBSOCKET"}`, 400, "RouteSelectionExpression is required")
+	api := run("create-api", "--name", "chat", "--protocol-type", "WEBSOCKET", "--route-selection-expression", "$request.body.action")
+	id, _ := api["ApiId"].(string)
+	if id == "" || api["ProtocolType"] != "WEBSOCKET" || api["RouteSelectionExpression"] != "$request.body.action" || !strings.HasPrefix(api["ApiEndpoint"].(string), "wss://") {
+		t.Fatalf("create-api: %v", api)
+	}
+	mock := run("create-integration", "--api-id", id, "--integration-type", "MOCK",
+		"--request-templates", `{"$default": "{\"statusCode\": #if($input.params('ok') == \"yes\")200#{else}403#end}"}`)
+	echo := run("create-integration", "--api-id", id, "--integration-type", "HTTP_PROXY", "--integration-method", "POST", "--integration-uri", backend.URL+"/echo")
+	mockID, _ := mock["IntegrationId"].(string)
+	echoID, _ := echo["IntegrationId"].(string)
+	refused("POST", "/v2/apis/"+id+"/integrations", `{"integrationType":"HTTP_PROXY","integrationUri":"`+backend.URL+`","timeoutInMillis":30000}`, 400, "timeoutInMillis 30000")
+	run("create-route", "--api-id", id, "--route-key", "$connect", "--target", "integrations/"+mockID)
+	r := run("create-route", "--api-id", id, "--route-key", "echo", "--target", "integrations/"+echoID, "--route-response-selection-expression", "$default")
+	routeID, _ := r["RouteId"].(string)
+	refused("POST", "/v2/apis/"+id+"/routes", `{"routeKey":"other","authorizationType":"AWS_IAM","target":"integrations/`+echoID+`"}`, 400, "Only the $connect route")
+	refused("POST", "/v2/apis/"+id+"/routes", `{"routeKey":"echo","target":"integrations/`+echoID+`"}`, 409, "already exists")
+	rr := run("create-route-response", "--api-id", id, "--route-id", routeID, "--route-response-key", "$default")
+	if rr["RouteResponseKey"] != "$default" {
+		t.Errorf("create-route-response: %v", rr)
+	}
+	run("create-stage", "--api-id", id, "--stage-name", "prod")
+	for path, n := range map[string]int{"/routes": 2, "/integrations": 2, "/routes/" + routeID + "/routeresponses": 1, "/stages": 1} {
+		var list struct{ Items []any }
+		if resp, b := e.call(t, "GET", "/v2/apis/"+id+path, ""); resp.StatusCode != 200 || json.Unmarshal(b, &list) != nil || len(list.Items) != n {
+			t.Errorf("GET %s: %d %s, want %d items", path, resp.StatusCode, b, n)
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url := "ws://" + strings.TrimPrefix(e.base, "http://") + "/prod"
+	if _, resp, err := websocket.Dial(ctx, url+"?ok=no", nil); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Fatalf("the MOCK $connect refusing: %v %v", resp, err)
+	}
+	c, _, err := websocket.Dial(ctx, url+"?ok=yes", nil)
+	if err != nil {
+		t.Fatalf("connecting to the API the CLI built: %v", err)
+	}
+	defer c.CloseNow()
+	c.Write(ctx, websocket.MessageText, []byte(`{"action":"echo","n":1}`))
+	if _, p, err := c.Read(ctx); err != nil || !strings.HasPrefix(string(p), `backend saw /echo {"action":"echo","n":1} from `) {
+		t.Errorf("echo through the route: %q %v", p, err)
+	}
+	// Retargeting the route serves at once on the open connection.
+	run("update-integration", "--api-id", id, "--integration-id", echoID, "--integration-uri", backend.URL+"/v2")
+	c.Write(ctx, websocket.MessageText, []byte(`{"action":"echo"}`))
+	if _, p, err := c.Read(ctx); err != nil || !strings.HasPrefix(string(p), `backend saw /v2 `) {
+		t.Errorf("after update-integration: %q %v", p, err)
+	}
+	c.Close(websocket.StatusNormalClosure, "")
+
+	refused("DELETE", "/v2/apis/"+id+"/integrations/"+echoID, "", 409, "target of route echo")
+	run("delete-api", "--api-id", id)
+	if _, resp, err := websocket.Dial(ctx, url+"?ok=yes", nil); err == nil {
+		t.Errorf("connected after delete-api: %v", resp)
+	}
+}
