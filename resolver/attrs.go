@@ -482,7 +482,7 @@ type idsAhead struct {
 var idsInLine, idsAheadFirst bool
 
 func (s *stack) idsAhead(rs []*resource) *idsAhead {
-	if len(rs) < minIDsAhead || runtime.GOMAXPROCS(0) < 2 || idsInLine {
+	if len(rs) < minIDsAhead || runtime.GOMAXPROCS(0) < 2 || idsInLine || s.opts.OneCore {
 		return nil
 	}
 	p := &idsAhead{slots: make([]map[string]string, len(rs))}

@@ -67,6 +67,15 @@ type Options struct {
 	// each other's and the parent's (a child nested twice, an implicit
 	// ServerlessRestApi in both), and diff pairs resources by logical id.
 	NoNestedStacks bool
+	// OneCore says the caller resolves another template at the same
+	// time, each on a core (diff resolves its two sides at once): this
+	// resolve then runs on the calling goroutine alone, without the
+	// goroutines that put a single resolve on two cores (the second
+	// JSON or YAML reader, the schema check, the graph beside lowering,
+	// the ids computed ahead, the Lambda checks), which would only take
+	// turns with the other resolve there. The model and the findings are
+	// the same either way. Terraform's loader is not affected.
+	OneCore bool
 
 	// limits, when set, replace the evaluation limits (budget.go); tests
 	// and fuzz targets use small ones.

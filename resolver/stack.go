@@ -181,7 +181,11 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 // and checked as read.
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
 	files.Add(file, src)
-	root, diags, readAsJSON := cfn.ParseJSON(file, src)
+	parse := cfn.ParseJSON
+	if opts.OneCore {
+		parse = cfn.ParseJSONOneReader
+	}
+	root, diags, readAsJSON := parse(file, src)
 	s := &stack{ctx: ctx, file: file, files: files, opts: opts, root: root, diags: diags,
 		params: map[string]*parameter{}, condDefs: map[string]*cfn.Node{}, condVals: map[string]bool{}, condBusy: map[string]bool{},
 		res: map[string]*resource{}, setUsed: setUsed, budget: newBudget(ctx, opts.limits), subs: new(subCache)}
@@ -275,13 +279,17 @@ func resolveCFN(ctx context.Context, file string, src []byte, opts Options, file
 		// The model rules and the Lambda checks only read the model: the
 		// second runs on another core, and its findings come after the
 		// first's as before.
-		lambda := make(chan diag.Diagnostics, 1)
-		go func() { lambda <- CheckLambda(t, s.opts) }()
+		lambda := func() diag.Diagnostics { return CheckLambda(t, s.opts) }
+		if !s.opts.OneCore {
+			done := make(chan diag.Diagnostics, 1)
+			go func() { done <- CheckLambda(t, s.opts) }()
+			lambda = func() diag.Diagnostics { return <-done }
+		}
 		c := &checker{t: t, h: hints{t.Format}, allowExtensions: s.opts.AllowExtensions}
 		c.run()
 		c.checkOrphans(s.orphans)
 		s.diags = append(s.diags, c.ds...)
-		s.diags = append(s.diags, <-lambda...)
+		s.diags = append(s.diags, lambda()...)
 		return s.diags, !s.budget.stopped
 	}
 	if later != nil {
@@ -476,7 +484,8 @@ func validLogicalID(id string) bool {
 // run in line, returns the one that waits for it and adds its findings to
 // s.diags there (the order of findings the sort leaves equal stays the
 // same). The check reads the tree and nothing else; the SAM Globals
-// filter, which reads s.res, runs when the findings are added.
+// filter, which reads s.res, runs when the findings are added. With
+// OneCore the check runs there, in line, when they are added.
 func (s *stack) checkSchemaAsync() (here func() (wait func())) {
 	sec := s.root.Get("Resources")
 	if sec == nil || sec.Kind != cfn.Mapping {
@@ -489,7 +498,7 @@ func (s *stack) checkSchemaAsync() (here func() (wait func())) {
 	sam := s.isSAM()
 	hasGlobals := sam && s.root.Get("Globals") != nil
 	done := make(chan []found, 1)
-	go func() {
+	check := func() {
 		checker := schema.New()
 		checker.SetSAMTransform(sam)
 		var out []found
@@ -502,10 +511,16 @@ func (s *stack) checkSchemaAsync() (here func() (wait func())) {
 			}
 		}
 		done <- out
-	}()
+	}
+	if !s.opts.OneCore {
+		go check()
+	}
 	return func() func() {
 		mark := len(s.diags)
 		return sync.OnceFunc(func() {
+			if s.opts.OneCore {
+				check()
+			}
 			var add diag.Diagnostics
 			for _, e := range <-done {
 				for _, d := range e.diags {
@@ -545,9 +560,9 @@ func (s *stack) graph() []*model.Node {
 // and writes only parameter.used, which nothing else reads before it
 // returns, and resource.known*, which nothing else reads. A SAM template's graph evaluates properties (the transform's
 // shape, samgraph.go), which writes the evaluation's caches and budget:
-// it runs in line.
+// it runs in line, as every graph does with OneCore.
 func (s *stack) graphAsync() (wait func() []*model.Node) {
-	if s.isSAM() || graphInLine {
+	if s.isSAM() || graphInLine || s.opts.OneCore {
 		nodes := s.graph()
 		return func() []*model.Node { return nodes }
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -404,5 +405,40 @@ Resources:
 	stdout, stderr, code := runCLI(t, "diff", "--exit-code", p, p)
 	if code != 0 || !strings.Contains(stdout, "No changes") {
 		t.Errorf("exit %d, want 0 and no changes\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// TestDiffOneCore: on two cores, a side is resolved on one core when the
+// other side is at least half its size, so two alike sides both are and
+// the larger of a lopsided pair keeps its helpers; on one core every side
+// is, on more than two none is.
+func TestDiffOneCore(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, n int) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, bytes.Repeat([]byte{' '}, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	big, alike, half, small := write("big.json", 800<<10), write("alike.json", 790<<10), write("half.json", 300<<10), write("small.json", 1<<10)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for _, c := range []struct {
+		procs      int
+		a, b       string
+		aOne, bOne bool
+	}{
+		{2, big, alike, true, true},
+		{2, big, half, true, true}, // 300 kB: 17.4 MiB estimated, 800 kB 33 MiB
+		{2, big, small, false, true},
+		{2, small, big, true, false},
+		{2, small, small, true, true},
+		{1, big, small, true, true},
+		{4, big, alike, false, false},
+	} {
+		runtime.GOMAXPROCS(c.procs)
+		if aOne, bOne := oneCore(c.a, c.b); aOne != c.aOne || bOne != c.bOne {
+			t.Errorf("%d cores, %s and %s: one core %v, %v; want %v, %v", c.procs, filepath.Base(c.a), filepath.Base(c.b), aOne, bOne, c.aOne, c.bOne)
+		}
 	}
 }

@@ -64,7 +64,22 @@ func Parse(filename string, src []byte) (*Node, diag.Diagnostics) {
 // ParseJSON is Parse, and says whether the JSON reader read the template:
 // then SameText may compare its nodes by their text.
 func ParseJSON(filename string, src []byte) (_ *Node, _ diag.Diagnostics, json bool) {
-	p := &parser{file: filename, src: src}
+	return parseJSON(filename, src, 0)
+}
+
+// ParseJSONOneReader is ParseJSON with one reader on the calling
+// goroutine, whatever the template's size: for a caller that reads
+// another template at the same time (diff reads its two sides at once),
+// which leaves no idle core to a second reader (split.go). The tree and
+// the findings are ParseJSON's.
+func ParseJSONOneReader(filename string, src []byte) (_ *Node, _ diag.Diagnostics, json bool) {
+	return parseJSON(filename, src, -1)
+}
+
+// parseJSON is ParseJSON with split as the parser's (0: by size and
+// cores, -1: one reader).
+func parseJSON(filename string, src []byte, split int) (_ *Node, _ diag.Diagnostics, json bool) {
+	p := &parser{file: filename, src: src, split: split}
 	p.arena.size(len(src))
 	if !p.checkUTF8() {
 		return nil, p.diags, false

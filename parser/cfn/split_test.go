@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -137,6 +138,25 @@ func TestSplitDefault(t *testing.T) {
 		p := &parser{file: "t.json", src: []byte(c.src), lines: lineStarts([]byte(c.src))}
 		if _, _, _, ok := p.splitPoint(); ok != c.want {
 			t.Errorf("%d bytes: split %v, want %v", len(c.src), ok, c.want)
+		}
+	}
+}
+
+// TestParseJSONOneReader: ParseJSONOneReader never starts the second
+// reader, and gives the tree, findings and JSON flag ParseJSON gives
+// (which splits these templates where there are two cores).
+func TestParseJSONOneReader(t *testing.T) {
+	js, _ := gen.CFNJSON(2000, 0)
+	ys, _ := gen.CFNYAML(2000, 0)
+	for _, src := range []string{js, ys} {
+		p := &parser{file: "t", src: []byte(src), split: -1}
+		if p.splitWanted() {
+			t.Fatal("one reader wants a second")
+		}
+		root, diags, json := ParseJSON("t", []byte(src))
+		one, oneDiags, oneJSON := ParseJSONOneReader("t", []byte(src))
+		if !reflect.DeepEqual(one, root) || !reflect.DeepEqual(oneDiags, diags) || oneJSON != json {
+			t.Errorf("%d bytes: ParseJSONOneReader differs from ParseJSON", len(src))
 		}
 	}
 }
