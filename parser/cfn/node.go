@@ -55,7 +55,13 @@ type Node struct {
 	Type ScalarType
 	// Short is true when an intrinsic was written with a short-form tag.
 	Short bool
-	Value string
+	// openEnd is set by the JSON reader on a node whose last token is a
+	// string with escapes: its span, and so the node's, ends inside that
+	// token (strSpan). Every other node it reads ends where its text
+	// does, which SameText uses. The other readers leave it unset. (It
+	// fills the byte left after Short.)
+	openEnd bool
+	Value   string
 	// Items are a sequence's elements.
 	Items []*Node
 	// Fields are a mapping's entries in source order.
