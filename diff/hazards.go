@@ -40,6 +40,7 @@ func hazardKinds() []*hazardKind {
 		&hazardDeploymentNotUpdated, &hazardTerraformNotTriggered, &hazardCanaryStageName,
 		&hazardReplaceCollision, &hazardNameCollision, &hazardAPIKeyChanges,
 		&hazardAPIReplaced, &hazardDataLoss, &hazardExportRemoved, &hazardStageNewDeployment, &hazardDomainMappingMoved,
+		&hazardWSRouteSelection,
 	}
 }
 

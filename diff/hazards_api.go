@@ -11,7 +11,7 @@ import (
 
 var hazardAPIRemoved = hazardKind{
 	Kind: "api-removed", Severity: SeverityDanger,
-	When:   "a REST API disappears",
+	When:   "a REST, HTTP or WebSocket API disappears",
 	Detail: "Clients calling its invoke URL get 403/404 once the change is deployed. Keep the API until clients have moved.",
 	check: func(in *hazardInput, report func(Hazard)) {
 		for _, p := range in.rd.pairs {
@@ -20,12 +20,13 @@ var hazardAPIRemoved = hazardKind{
 					Message: fmt.Sprintf("REST API %s is removed: every endpoint of every stage stops answering", p.name)})
 			}
 		}
+		wsAPIRemoved(in, report)
 	},
 }
 
 var hazardStageRemoved = hazardKind{
 	Kind: "stage-removed", Severity: SeverityDanger,
-	When:   "a stage of a surviving API disappears",
+	When:   "a stage of a surviving API (REST, HTTP or WebSocket) disappears",
 	Detail: "Every client of this stage gets errors after the deploy. Keep the stage, or move clients to another stage first.",
 	check: func(in *hazardInput, report func(Hazard)) {
 		for _, s := range in.rd.stages {
@@ -35,12 +36,13 @@ var hazardStageRemoved = hazardKind{
 			report(Hazard{Location: s.Location,
 				Message: fmt.Sprintf("stage %s of API %s is removed: its invoke URL stops answering", s.Stage, s.API)})
 		}
+		wsStageRemoved(in, report)
 	},
 }
 
 var hazardRouteRemoved = hazardKind{
 	Kind: "route-removed", Severity: SeverityDanger,
-	When:   "a (method, path) disappears from a surviving stage",
+	When:   "a (method, path) disappears from a surviving stage, or a route key from a surviving WebSocket API",
 	Detail: hazardRouteRemovedDetail,
 	check: func(in *hazardInput, report func(Hazard)) {
 		removedStage := map[string]bool{}
@@ -62,6 +64,7 @@ var hazardRouteRemoved = hazardKind{
 			}
 			report(h)
 		}
+		wsRouteRemoved(in, report)
 	},
 }
 
@@ -71,7 +74,7 @@ const hazardRouteRemovedDetail = "Clients calling it will get 403 Missing Authen
 
 var hazardAuthWeakened = hazardKind{
 	Kind: "auth-weakened", Severity: SeverityDanger,
-	When:   "a route's authorization becomes `NONE` or it stops requiring an API key",
+	When:   "a route's authorization becomes `NONE` or it stops requiring an API key (a WebSocket API's `$connect` included)",
 	Detail: "Anyone who can reach the endpoint can call it without the credential it required before. Make sure that is intended.",
 	check: func(in *hazardInput, report func(Hazard)) {
 		for _, r := range in.rd.weakened {
@@ -84,5 +87,6 @@ var hazardAuthWeakened = hazardKind{
 			report(Hazard{Location: r.Location,
 				Message: fmt.Sprintf("route %s %s%s is less protected: %s", r.Method, r.Path, onStage(r.API, r.Stage, len(in.rd.pairs)), strings.Join(what, ", "))})
 		}
+		wsAuthWeakened(in, report)
 	},
 }
