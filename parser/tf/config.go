@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/cfnrun/cfnrun/internal/model"
 )
 
 var ruleSyntax = newRule("TF001", sevError|sevInfo,
@@ -99,6 +101,9 @@ type resource struct {
 	// ranges and names are the argument ranges every instance has, kept
 	// from the first when the body has no dynamic block (evalInstance).
 	ranges, names map[string]hcl.Range
+	// cfnRanges is ranges mapped to CloudFormation property names, made
+	// once by lowering (instance.cfnRanges).
+	cfnRanges model.Ranges
 	// edgeHint is the number of edges depsOf found for the last instance.
 	edgeHint int
 }

@@ -342,4 +342,18 @@ resource "aws_api_gateway_stage" "s" {
 	if r, ok := s1.ranges["access_log_settings.format"]; !ok || r.Start.Line != 18 {
 		t.Errorf("s[1] access_log_settings.format at %v (%v), want line 18", r, ok)
 	}
+	// Instances sharing their ranges have equal CloudFormation ranges,
+	// each its own: lowering may Set one in place.
+	px, py := x.cfnRanges(), y.cfnRanges()
+	if len(px) == 0 || !slices.Equal(px, py) {
+		t.Errorf("cfnRanges %v / %v, want equal and not empty", px, py)
+	} else if &px[0] == &py[0] {
+		t.Error("two instances' cfnRanges share their elements")
+	}
+	byKey := func(r model.Ranges) model.Ranges {
+		return slices.SortedFunc(slices.Values(r), func(a, b model.KeyRange) int { return strings.Compare(a.Key, b.Key) })
+	}
+	if p, want := byKey(s1.cfnRanges()), byKey(cfnRangesOf(s1.ranges)); !slices.Equal(p, want) {
+		t.Errorf("s[1] cfnRanges %v, want %v", p, want)
+	}
 }

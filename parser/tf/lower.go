@@ -336,22 +336,38 @@ func attrOf(obj cty.Value, name string) cty.Value {
 
 func (in *instance) rng() diag.Range { return toRange(in.res.declRange) }
 
-// props maps the instance's top-level argument ranges to CloudFormation
-// property names.
+// cfnRanges maps the instance's top-level argument ranges to
+// CloudFormation property names. The instances of a resource whose body
+// has no dynamic block share their ranges (evalInstance): those are mapped
+// once per resource and each instance gets its own copy (a Props.Set by
+// lowering replaces an element in place), not a walk of the map with a
+// look-up and a conversion per argument for each of 200 routes.
 func (in *instance) cfnRanges() model.Ranges {
+	r := in.res
+	if r.ranges == nil || mapPointer(in.ranges) != mapPointer(r.ranges) {
+		return cfnRangesOf(in.ranges)
+	}
+	if r.cfnRanges == nil {
+		r.cfnRanges = cfnRangesOf(r.ranges)
+	}
+	return slices.Clone(r.cfnRanges)
+}
+
+// cfnRangesOf is cfnRanges of the argument ranges m.
+func cfnRangesOf(m map[string]hcl.Range) model.Ranges {
 	// At most one element per range: sized once instead of grown by
 	// doubling, in one pass over the map instead of a count and a fill
 	// (an instance has a few ranges, nearly all of them arguments with a
 	// CloudFormation name).
 	names := cfnName.Get()
 	var r model.Ranges
-	for n, rng := range in.ranges {
+	for n, rng := range m {
 		if strings.Contains(n, ".") {
 			continue
 		}
 		if c, ok := names[n]; ok {
 			if r == nil {
-				r = make(model.Ranges, 0, len(in.ranges))
+				r = make(model.Ranges, 0, len(m))
 			}
 			r.Set(c, toRange(rng))
 		}
