@@ -3,6 +3,7 @@ package resolver
 import (
 	"cmp"
 	"context"
+	"github.com/cfnrun/cfnrun/internal/deepstack"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -180,6 +181,7 @@ func (s *stack) infof(rule *Rule, rng diag.Range, resource, hint, format string,
 // with a local template (Template.Nested): their templates are merged in
 // and checked as read.
 func resolveCFN(ctx context.Context, file string, src []byte, opts Options, files *diag.Files, setUsed map[string]bool, later *func() (diag.Diagnostics, bool)) (_ *model.Template, _ diag.Diagnostics, whole bool) {
+	deepstack.Grow64K()
 	files.Add(file, src)
 	parse := cfn.ParseJSON
 	if opts.OneCore {
@@ -513,7 +515,10 @@ func (s *stack) checkSchemaAsync() (here func() (wait func())) {
 		done <- out
 	}
 	if !s.opts.OneCore {
-		go check()
+		go func() {
+			deepstack.Grow32K()
+			check()
+		}()
 	}
 	return func() func() {
 		mark := len(s.diags)
@@ -572,6 +577,7 @@ func (s *stack) graphAsync() (wait func() []*model.Node) {
 	mark := len(s.diags)
 	done := make(chan []*model.Node, 1)
 	go func() {
+		deepstack.Grow32K()
 		nodes := g.graph()
 		// Finalize's sort, here on this core: Finalize then finds them
 		// sorted. (Nodes of one address are built from one resource, so

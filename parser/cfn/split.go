@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"bytes"
+	"github.com/cfnrun/cfnrun/internal/deepstack"
 	"runtime"
 	"slices"
 	"unicode/utf8"
@@ -135,6 +136,7 @@ func (r *jsonReader) joinSplit(base int) {
 // the general reader).
 func (sp *splitReader) run(read func() splitResult) {
 	go func() {
+		deepstack.Grow32K()
 		defer func() {
 			if e := recover(); e != nil {
 				if _, give := e.(errGiveUp); !give {
