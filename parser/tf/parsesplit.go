@@ -41,11 +41,19 @@ var (
 // parseSplit parses src as hclsyntax.ParseConfig(src, path, hcl.InitialPos)
 // does; ok is false when it did not split (the caller parses src whole).
 func parseSplit(src []byte, path string) (f *hcl.File, ok bool) {
-	if len(src) < parseSplitMinBytes {
+	if len(src) < min(parseSplitMinBytes, parsePlainMinBytes) {
 		return nil, false
 	}
-	open, k, m := splitRun(src)
+	open, k, m, n := splitRun(src, min(parseSplitMinLines, parsePlainMinLines))
 	if k < 0 {
+		return nil, false
+	}
+	if len(src) >= parsePlainMinBytes && n >= parsePlainMinLines {
+		if f, ok := parsePlain(src, path, open, m); ok {
+			return f, true
+		}
+	}
+	if len(src) < parseSplitMinBytes || n < parseSplitMinLines {
 		return nil, false
 	}
 	// B: the second half as an attribute's object, positioned as in src.
@@ -132,13 +140,13 @@ func objectUnder(node hclsyntax.Node, open, close int) *hclsyntax.ObjectConsExpr
 }
 
 // splitRun finds the longest run of plain lines (plainLine) of at least
-// parseSplitMinLines lines between a line that ends with "= {" or ": {"
+// minLines lines between a line that ends with "= {" or ": {"
 // (an object as a value; the brace of a block is not an object) and a line
 // that is "}", spaces and tabs aside: open is the offset of the opening
 // brace, k of the first line of the run's second half, m of the closing
-// brace. All three are -1 when there is none.
-func splitRun(src []byte) (open, k, m int) {
-	open, k, m = -1, -1, -1
+// brace, n the run's number of lines. All four are -1 when there is none.
+func splitRun(src []byte, minLines int) (open, k, m, n int) {
+	open, k, m, n = -1, -1, -1, -1
 	best := 0
 	cur := -1 // the brace opening the run being read; -1 outside one
 	var lines []int
@@ -153,8 +161,8 @@ func splitRun(src []byte) (open, k, m int) {
 		t := bytes.Trim(ln, " \t")
 		if cur >= 0 {
 			if len(t) == 1 && t[0] == '}' {
-				if n := len(lines); n >= parseSplitMinLines && n > best {
-					open, k, m, best = cur, lines[n/2], start+bytes.IndexByte(ln, '}'), n
+				if c := len(lines); c >= minLines && c > best {
+					open, k, m, best = cur, lines[c/2], start+bytes.IndexByte(ln, '}'), c
 				}
 				cur = -1
 			} else if plainLine(ln) {
@@ -174,7 +182,10 @@ func splitRun(src []byte) (open, k, m int) {
 		}
 		start = end + 1
 	}
-	return open, k, m
+	if best > 0 {
+		n = best
+	}
+	return open, k, m, n
 }
 
 // plainLine reports whether ln (without its newline) is code the lexer

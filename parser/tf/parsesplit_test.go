@@ -34,6 +34,9 @@ var splitCases = []string{
 	"resource \"a\" \"b\" {\n  x = {\n    a = 1\n    b =\n    c = 3\n  }\n}\n",
 	"locals {\n  m = { a = 1,\n    b = 2\n    c = 3\n  }\n}\n",
 	"locals {\n  m = {\n    \"a b\" = 1\n    (local.k) = 2\n    c: 3\n  }\n}\n",
+	// Lines parsePlain reads.
+	"locals {\n  m = {\n    a = { m = \"GET\", b = \"x\" }\n\n    b = \"y\"\n    c-d = {}\n    e = { f = \"g\", }\n  }\n}\n",
+	"variable \"v\" {\n  default = {\n\ta\t= {\tm = \"1\" }\n\tb = { m = \"2\",n = \"3\" }\n  }\n}\n",
 }
 
 // checkParseSplit parses src whole and split; when it split, the body must
@@ -60,25 +63,36 @@ func checkParseSplit(t *testing.T, src []byte) bool {
 // the golden configurations and the seed example with thresholds low
 // enough for their small objects.
 func TestParseSplitMatchesSerial(t *testing.T) {
-	for _, n := range []int{50, 200, 1000} {
-		// 50 routes are below the thresholds (64 lines, 8 KiB).
-		if split := checkParseSplit(t, []byte(gen.Terraform(n))); split != (n >= 200) {
-			t.Errorf("the %d-route configuration: split %v", n, split)
-		}
-	}
 	defer func(b, l int) { parseSplitMinBytes, parseSplitMinLines = b, l }(parseSplitMinBytes, parseSplitMinLines)
-	parseSplitMinBytes = 0
-	split := 0
-	for _, lines := range []int{1, 2, 3} {
-		parseSplitMinLines = lines
-		for _, c := range splitCases {
-			if checkParseSplit(t, []byte(c)) {
-				split++
+	defer func(b, l int) { parsePlainMinBytes, parsePlainMinLines = b, l }(parsePlainMinBytes, parsePlainMinLines)
+	// At the default thresholds (parsePlain from 16 lines and 1 KiB), and
+	// on two goroutines only (parsePlain off): 50 routes are below the
+	// latter's thresholds (64 lines, 8 KiB).
+	for _, plain := range []bool{true, false} {
+		if !plain {
+			parsePlainMinBytes = 1 << 30
+		}
+		for _, n := range []int{50, 200, 1000} {
+			if split := checkParseSplit(t, []byte(gen.Terraform(n))); split != (plain || n >= 200) {
+				t.Errorf("the %d-route configuration (plain %v): split %v", n, plain, split)
 			}
 		}
-		for _, src := range splitSources(t) {
-			if checkParseSplit(t, src) {
-				split++
+	}
+	parseSplitMinBytes = 0
+	split := 0
+	for _, plainBytes := range []int{0, 1 << 30} {
+		parsePlainMinBytes = plainBytes
+		for _, lines := range []int{1, 2, 3} {
+			parseSplitMinLines, parsePlainMinLines = lines, lines
+			for _, c := range splitCases {
+				if checkParseSplit(t, []byte(c)) {
+					split++
+				}
+			}
+			for _, src := range splitSources(t) {
+				if checkParseSplit(t, src) {
+					split++
+				}
 			}
 		}
 	}
@@ -121,7 +135,11 @@ func FuzzParseSplit(f *testing.F) {
 			return
 		}
 		defer func(b, l int) { parseSplitMinBytes, parseSplitMinLines = b, l }(parseSplitMinBytes, parseSplitMinLines)
-		parseSplitMinBytes, parseSplitMinLines = 0, 1
+		defer func(b, l int) { parsePlainMinBytes, parsePlainMinLines = b, l }(parsePlainMinBytes, parsePlainMinLines)
+		parseSplitMinBytes, parseSplitMinLines, parsePlainMinBytes, parsePlainMinLines = 0, 1, 0, 1
+		checkParseSplit(t, src)
+		// And on two goroutines, where parsePlain would have read the run.
+		parsePlainMinBytes = 1 << 30
 		checkParseSplit(t, src)
 	})
 }
