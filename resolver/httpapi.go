@@ -133,7 +133,7 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 	}
 	switch in.Type {
 	case model.IntegrationAWSProxy:
-		if strings.HasPrefix(in.URI, "arn:") && strings.Contains(in.URI, ":lambda:") && strings.Contains(in.URI, ":function:") && !strings.Contains(in.URI, ":apigateway:") {
+		if in.Subtype == "" && strings.HasPrefix(in.URI, "arn:") && strings.Contains(in.URI, ":lambda:") && strings.Contains(in.URI, ":function:") && !strings.Contains(in.URI, ":apigateway:") {
 			parts := strings.SplitN(in.URI, ":", 5)
 			in.URI = fmt.Sprintf("arn:%s:apigateway:%s:lambda:path/2015-03-31/functions/%s/invocations", parts[1], parts[3], in.URI)
 		}
@@ -141,7 +141,9 @@ func (l *lowerer) httpIntegration(in *model.Integration, owner string, report bo
 			in.HTTPMethod = "POST"
 		}
 		if in.PayloadFormatVersion == "" {
-			if report {
+			// An AWS service integration (IntegrationSubtype) takes
+			// only 1.0, what API Gateway sets.
+			if report && in.Subtype == "" {
 				l.s.warnf(rulePayloadFormatDefault, in.Range, owner, "Write PayloadFormatVersion: \"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
 					"Lambda integration without PayloadFormatVersion, which AWS documents as required outside the console; cfnrun serves payload format 1.0")
 			}
@@ -304,7 +306,7 @@ func (l *lowerer) lowerHTTPAPIs() {
 		in := &model.Integration{Type: strings.ToUpper(p.str("IntegrationType")), URI: p.str("IntegrationUri"), HTTPMethod: strings.ToUpper(p.str("IntegrationMethod")),
 			PayloadFormatVersion: p.str("PayloadFormatVersion"), TimeoutMillis: p.integer("TimeoutInMillis", 0), ConnectionType: strings.ToUpper(p.str("ConnectionType")),
 			ConnectionID: p.str("ConnectionId"), Credentials: p.str("CredentialsArn"), RequestParameters: p.strMap("RequestParameters"),
-			ResponseMappings: p.httpResponseMappings("ResponseParameters"), Range: r.keyRange, Props: p.ranges()}
+			ResponseMappings: p.httpResponseMappings("ResponseParameters"), Subtype: p.str("IntegrationSubtype"), Range: r.keyRange, Props: p.ranges()}
 		l.httpIntegration(in, r.id, true)
 		l.checkHTTPMappings(in, r.id, p.node, "RequestParameters", "ResponseParameters")
 		integrations[r.attrs["Ref"]] = in

@@ -485,12 +485,14 @@ func arnGlob(pattern, s string) bool {
 	star, mark := -1, 0
 	for sx < len(s) {
 		switch {
+		case px < len(pattern) && pattern[px] == '*':
+			// First: a * in the pattern is a wildcard even where s has a
+			// * (the stand-in stage of an API without one).
+			star, mark = px, sx
+			px++
 		case px < len(pattern) && (pattern[px] == '?' || pattern[px] == s[sx]):
 			px++
 			sx++
-		case px < len(pattern) && pattern[px] == '*':
-			star, mark = px, sx
-			px++
 		case star >= 0:
 			px = star + 1
 			mark++

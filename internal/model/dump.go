@@ -261,6 +261,7 @@ func (d *dumper) method(depth int, m *Method) {
 		if d.o.Identity {
 			d.kv(j, "connectionId", ig.ConnectionID)
 			d.kv(j, "credentials", ig.Credentials)
+			d.kv(j, "subtype", ig.Subtype)
 		}
 		d.kv(j, "timeoutMillis", fmt.Sprint(ig.TimeoutMillis))
 		d.kv(j, "passthroughBehavior", ig.PassthroughBehavior)

@@ -352,6 +352,9 @@ type MappingProblem struct {
 func HTTPMappingProblems(in *Integration) []MappingProblem {
 	var out []MappingProblem
 	for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
+		if in.Subtype != "" {
+			break // an AWS service action's parameters (QueueUrl, MessageBody), not mappings
+		}
 		v := in.RequestParameters[k]
 		if _, why := ParseHTTPMapping(k, v, false); why != "" && !MappingValueUnresolved(v) {
 			out = append(out, MappingProblem{Key: k, Text: v, Why: why})

@@ -466,6 +466,11 @@ type Integration struct {
 	ConnectionType string
 	ConnectionID   string
 	Credentials    string
+	// Subtype is an HTTP API integration's IntegrationSubtype: the AWS
+	// service action of a first-class AWS service integration
+	// ("SQS-SendMessage"), whose RequestParameters are the action's
+	// parameters, not mappings; "" for others.
+	Subtype string
 	// TimeoutMillis is DefaultTimeoutMillis when unset (Finalize fills it).
 	TimeoutMillis int
 	// RequestParameters maps "integration.request.{path|querystring|header}.x"

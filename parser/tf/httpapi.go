@@ -127,7 +127,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: in.text("integration_uri"), HTTPMethod: strings.ToUpper(in.str("integration_method")),
 			PayloadFormatVersion: in.str("payload_format_version"), TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"),
 			ConnectionID: in.str("connection_id"), Credentials: in.text("credentials_arn"), RequestParameters: in.smap("request_parameters"),
-			ResponseMappings: in.responseMappings(), Range: in.rng(), Props: in.cfnRanges()}
+			ResponseMappings: in.responseMappings(), Subtype: in.str("integration_subtype"), Range: in.rng(), Props: in.cfnRanges()}
 		lw.httpIntegration(in.addr, ig, func(arg string) diag.Range {
 			if arg == "" {
 				return toRange(in.res.declRange)
@@ -314,8 +314,13 @@ func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(
 	}
 	switch ig.Type {
 	case model.IntegrationAWSProxy:
-		ig.URI = invokeURI(ig.URI)
+		if ig.Subtype == "" {
+			ig.URI = invokeURI(ig.URI)
+		}
 		ig.HTTPMethod = orDefault(ig.HTTPMethod, "POST")
+		if ig.PayloadFormatVersion == "" && ig.Subtype != "" {
+			ig.PayloadFormatVersion = "1.0" // an AWS service integration takes only 1.0
+		}
 		if ig.PayloadFormatVersion == "" {
 			lw.l.diagOnce(ruleHTTPAPI.at(diag.Warning, at(""), addr, "Set "+pfv+set+"\"2.0\" (or \"1.0\" if the handler expects the REST API's event).",
 				"Lambda integration without %s: API Gateway sends payload format 1.0", pfv))

@@ -232,6 +232,10 @@ func (b *builder) addProps(o *object) {
 		o.props[a.name] = &prop{shape: s}
 		o.names = append(o.names, a.name)
 	}
+	for _, name := range removedProps(o.name) {
+		delete(o.props, name)
+		o.names = slices.DeleteFunc(o.names, func(n string) bool { return n == name })
+	}
 	slices.Sort(o.names)
 	for _, n := range o.names {
 		if o.props[n].required {

@@ -136,7 +136,9 @@ func addedProps(obj string) []added {
 		return []added{{"AddApiKeyRequiredToCorsPreflight", kBool}, {"ApiKeyRequired", kBool},
 			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kAny}}
 	case "AWS::Serverless::HttpApi":
-		return []added{{"PropagateTags", kBool}, {"Name", kString}}
+		// AccessLogSettings (plural, as the stage's): what the translator
+		// reads; the tables carry Api's singular name (removedProps).
+		return []added{{"PropagateTags", kBool}, {"Name", kString}, {"AccessLogSettings", kAny}}
 	case "AWS::Serverless::LayerVersion":
 		return []added{{"CompatibleArchitectures", kList}}
 	case "AWS::Serverless::HttpApi.HttpApiAuth":
@@ -148,6 +150,17 @@ func addedProps(obj string) []added {
 		// Documented since 2024; the tables' data for this
 		// pre-registry type predates it.
 		return []added{{"GeoProximityLocation", kAny}}
+	}
+	return nil
+}
+
+// removedProps lists the properties the tables give obj that SAM does not
+// take: the translator refuses them ("property X not defined for resource
+// of type ...").
+func removedProps(obj string) []string {
+	switch obj {
+	case "AWS::Serverless::HttpApi":
+		return []string{"AccessLogSetting"} // Api's; HttpApi's is AccessLogSettings
 	}
 	return nil
 }
