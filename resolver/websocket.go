@@ -67,7 +67,8 @@ func (l *lowerer) wsIntegration(r *resource, p *props) *model.Integration {
 	in := &model.Integration{Type: strings.ToUpper(p.str("IntegrationType")), URI: p.str("IntegrationUri"), HTTPMethod: strings.ToUpper(p.str("IntegrationMethod")),
 		TimeoutMillis: p.integer("TimeoutInMillis", 0), ConnectionType: strings.ToUpper(p.str("ConnectionType")), ConnectionID: p.str("ConnectionId"),
 		Credentials: p.str("CredentialsArn"), RequestTemplates: p.strMap("RequestTemplates"), PassthroughBehavior: strings.ToUpper(p.str("PassthroughBehavior")),
-		ContentHandling: p.str("ContentHandlingStrategy"), RequestParameters: p.strMap("RequestParameters"), Range: r.keyRange, Props: p.ranges()}
+		ContentHandling: p.str("ContentHandlingStrategy"), RequestParameters: p.strMap("RequestParameters"),
+		TemplateSelectionExpression: p.str("TemplateSelectionExpression"), Range: r.keyRange, Props: p.ranges()}
 	if in.TimeoutMillis == 0 {
 		in.TimeoutMillis = model.DefaultWebSocketTimeoutMillis
 	} else if in.TimeoutMillis < 50 || in.TimeoutMillis > model.DefaultWebSocketTimeoutMillis {
@@ -93,7 +94,8 @@ func (l *lowerer) wsIntegration(r *resource, p *props) *model.Integration {
 func (l *lowerer) wsRoute(api *model.WebSocketAPI, r *resource, p *props, target func(m *model.Method)) *model.Method {
 	m := &model.Method{LogicalID: r.id, RouteKey: p.str("RouteKey"), AuthorizationType: cmp.Or(strings.ToUpper(p.str("AuthorizationType")), "NONE"),
 		AuthorizerID: p.str("AuthorizerId"), APIKeyRequired: p.boolean("ApiKeyRequired"), OperationName: p.str("OperationName"),
-		RequestParameters: wsRequired(p.sub("RequestParameters")), Range: r.keyRange, Props: p.ranges()}
+		RouteResponseSelectionExpression: p.str("RouteResponseSelectionExpression"),
+		RequestParameters:                wsRequired(p.sub("RequestParameters")), Range: r.keyRange, Props: p.ranges()}
 	keyAt := p.at("RouteKey", r.keyRange)
 	prev := api.Route(m.RouteKey)
 	switch {

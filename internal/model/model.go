@@ -414,8 +414,11 @@ type Method struct {
 	// "ANY /{proxy+}", "$default"): the payload format 2.0 event's
 	// routeKey. "" for a REST API's methods.
 	RouteKey string
-	Range    diag.Range
-	Props    Ranges
+	// RouteResponseSelectionExpression is a WebSocket route's ("$default",
+	// the only value API Gateway takes), "" when unset.
+	RouteResponseSelectionExpression string
+	Range                            diag.Range
+	Props                            Ranges
 }
 
 // MethodResponse is one Method.MethodResponses entry.
@@ -466,6 +469,9 @@ type Integration struct {
 	ConnectionType string
 	ConnectionID   string
 	Credentials    string
+	// TemplateSelectionExpression is a WebSocket integration's: which
+	// of RequestTemplates a message takes ("" when unset).
+	TemplateSelectionExpression string
 	// Subtype is an HTTP API integration's IntegrationSubtype: the AWS
 	// service action of a first-class AWS service integration
 	// ("SQS-SendMessage"), whose RequestParameters are the action's

@@ -55,7 +55,8 @@ func (lw *lowering) wsIntegration(in *instance) *model.Integration {
 	ig := &model.Integration{Type: strings.ToUpper(in.str("integration_type")), URI: invokeURI(in.text("integration_uri")), HTTPMethod: strings.ToUpper(in.str("integration_method")),
 		TimeoutMillis: in.num("timeout_milliseconds", 0), ConnectionType: in.str("connection_type"), ConnectionID: in.str("connection_id"),
 		Credentials: in.text("credentials_arn"), RequestTemplates: in.smap("request_templates"), PassthroughBehavior: strings.ToUpper(in.str("passthrough_behavior")),
-		ContentHandling: in.str("content_handling_strategy"), RequestParameters: in.smap("request_parameters"), Range: in.rng(), Props: in.cfnRanges()}
+		ContentHandling: in.str("content_handling_strategy"), RequestParameters: in.smap("request_parameters"),
+		TemplateSelectionExpression: in.str("template_selection_expression"), Range: in.rng(), Props: in.cfnRanges()}
 	switch t := ig.TimeoutMillis; {
 	case t == 0:
 		ig.TimeoutMillis = model.DefaultWebSocketTimeoutMillis
@@ -75,7 +76,8 @@ func (lw *lowering) wsIntegration(in *instance) *model.Integration {
 func (lw *lowering) wsRoute(api *model.WebSocketAPI, in *instance, target func(m *model.Method)) *model.Method {
 	m := &model.Method{LogicalID: in.addr, RouteKey: in.str("route_key"), AuthorizationType: strings.ToUpper(orDefault(in.str("authorization_type"), "NONE")),
 		AuthorizerID: in.str("authorizer_id"), APIKeyRequired: in.boolean("api_key_required"), OperationName: in.str("operation_name"),
-		Range: in.rng(), Props: in.cfnRanges()}
+		RouteResponseSelectionExpression: in.str("route_response_selection_expression"),
+		Range:                            in.rng(), Props: in.cfnRanges()}
 	keyAt := in.argRange("route_key")
 	if strings.TrimSpace(m.RouteKey) == "" {
 		lw.l.diagOnce(ruleWebSocket.at(diag.Error, keyAt, in.addr, "Write a route_key: $connect, $disconnect, $default, or the value of the selection expression that picks this route.",

@@ -105,6 +105,16 @@ type Plane struct {
 	// v2deps are the HTTP API deployments made through the control
 	// plane, by API id, in the order made.
 	v2deps map[string][]deploymentV2
+	// made counts the objects made through the control plane: an id
+	// made from it is never given twice (counting what exists would give
+	// a deleted object's successor the id of one still there).
+	made int
+}
+
+// nextMade returns a number no earlier call returned; p.mu is held.
+func (p *Plane) nextMade() string {
+	p.made++
+	return strconv.Itoa(p.made)
 }
 
 // New returns a control plane for gw.

@@ -121,9 +121,13 @@ type routeV2Shape struct {
 	AuthorizationType   string   `json:"authorizationType"`
 	AuthorizerID        string   `json:"authorizerId,omitempty"`
 	OperationName       string   `json:"operationName,omitempty"`
-	RouteID             string   `json:"routeId"`
-	RouteKey            string   `json:"routeKey"`
-	Target              string   `json:"target,omitempty"`
+	// A WebSocket route's required parameters and route response
+	// selection.
+	RequestParameters                map[string]parameterConstraintsV2 `json:"requestParameters,omitempty"`
+	RouteID                          string                            `json:"routeId"`
+	RouteKey                         string                            `json:"routeKey"`
+	RouteResponseSelectionExpression string                            `json:"routeResponseSelectionExpression,omitempty"`
+	Target                           string                            `json:"target,omitempty"`
 }
 
 type integrationV2 struct {
@@ -139,9 +143,10 @@ type integrationV2 struct {
 	ResponseParameters   map[string]map[string]string `json:"responseParameters,omitempty"`
 	TimeoutInMillis      int                          `json:"timeoutInMillis"`
 	// A WebSocket API's request templates and their handling.
-	RequestTemplates        map[string]string `json:"requestTemplates,omitempty"`
-	PassthroughBehavior     string            `json:"passthroughBehavior,omitempty"`
-	ContentHandlingStrategy string            `json:"contentHandlingStrategy,omitempty"`
+	RequestTemplates            map[string]string `json:"requestTemplates,omitempty"`
+	TemplateSelectionExpression string            `json:"templateSelectionExpression,omitempty"`
+	PassthroughBehavior         string            `json:"passthroughBehavior,omitempty"`
+	ContentHandlingStrategy     string            `json:"contentHandlingStrategy,omitempty"`
 }
 
 type stageV2 struct {
@@ -300,8 +305,15 @@ func v2Routes(a *model.RestAPI) []*model.Method {
 // integration it targets (routes that share a declared integration share
 // its id: the model copies it into each route, with its place).
 func routeID(a *model.RestAPI, m *model.Method) string {
+	if id, ok := strings.CutPrefix(m.LogicalID, controlRoutePrefix); ok {
+		return id // made through the control plane: its id stays when its key changes
+	}
 	return model.StableID(7, "route", a.LogicalID, m.RouteKey)
 }
+
+// controlRoutePrefix starts the LogicalID of a WebSocket route made
+// through the control plane; its id follows.
+const controlRoutePrefix = "control-plane-route:"
 
 func integrationID(a *model.RestAPI, in *model.Integration) string {
 	if in.ID != "" {
@@ -312,7 +324,14 @@ func integrationID(a *model.RestAPI, in *model.Integration) string {
 
 func routeV2Of(a *model.RestAPI, m *model.Method) routeV2Shape {
 	out := routeV2Shape{APIKeyRequired: m.APIKeyRequired, AuthorizationScopes: m.AuthorizationScopes, AuthorizationType: cmpOr(m.AuthorizationType, "NONE"),
-		AuthorizerID: m.AuthorizerID, OperationName: m.OperationName, RouteID: routeID(a, m), RouteKey: m.RouteKey}
+		AuthorizerID: m.AuthorizerID, OperationName: m.OperationName, RouteID: routeID(a, m), RouteKey: m.RouteKey,
+		RouteResponseSelectionExpression: m.RouteResponseSelectionExpression}
+	if a.Protocol == model.ProtocolWebSocket && len(m.RequestParameters) > 0 {
+		out.RequestParameters = map[string]parameterConstraintsV2{}
+		for k, req := range m.RequestParameters {
+			out.RequestParameters[k] = parameterConstraintsV2{Required: req}
+		}
+	}
 	if m.Integration != nil {
 		out.Target = "integrations/" + integrationID(a, m.Integration)
 	}
@@ -333,6 +352,7 @@ func integrationV2Of(a *model.RestAPI, in *model.Integration) integrationV2 {
 		TimeoutInMillis: in.TimeoutMillis}
 	if a.Protocol == model.ProtocolWebSocket {
 		out.RequestTemplates, out.PassthroughBehavior, out.ContentHandlingStrategy = in.RequestTemplates, in.PassthroughBehavior, in.ContentHandling
+		out.TemplateSelectionExpression = in.TemplateSelectionExpression
 	}
 	return out
 }
@@ -392,7 +412,9 @@ func (rs routeSettingsV2) methodSettingOf(key string) model.MethodSetting {
 	return ms
 }
 
-func authorizerV2Of(az *model.Authorizer) authorizerV2 {
+// authorizerV2Of is az as an authorizer of a (whose protocol decides the
+// fields: a WebSocket API's authorizers have no TTL).
+func authorizerV2Of(a *model.RestAPI, az *model.Authorizer) authorizerV2 {
 	out := authorizerV2{AuthorizerCredentialsArn: az.Credentials, AuthorizerID: az.ID, AuthorizerPayloadFormatVersion: az.PayloadFormatVersion,
 		AuthorizerType: az.Type, AuthorizerURI: az.AuthorizerURI, EnableSimpleResponses: az.SimpleResponses, Name: az.Name}
 	for _, s := range strings.Split(az.IdentitySource, ",") {
@@ -402,7 +424,9 @@ func authorizerV2Of(az *model.Authorizer) authorizerV2 {
 	}
 	if az.Type == "JWT" {
 		out.JWTConfiguration = &jwtConfigV2{Audience: az.JWTAudience, Issuer: az.JWTIssuer}
-	} else {
+	} else if a.Protocol != model.ProtocolWebSocket {
+		// An HTTP API's Lambda authorizer (a WebSocket API's runs once
+		// per connection: no TTL).
 		n := az.ResultTTLSeconds
 		out.AuthorizerResultTTLInSeconds = &n
 	}
@@ -545,7 +569,7 @@ func getAuthorizersV2(rq *request) (int, any, error) {
 	}
 	var all []authorizerV2
 	for _, az := range a.Authorizers {
-		all = append(all, authorizerV2Of(az))
+		all = append(all, authorizerV2Of(a, az))
 	}
 	out, err := pageV2(rq, all)
 	return http.StatusOK, out, err
@@ -558,7 +582,7 @@ func getAuthorizerV2(rq *request) (int, any, error) {
 	}
 	for _, az := range a.Authorizers {
 		if az.ID == rq.segs[4] {
-			return http.StatusOK, authorizerV2Of(az), nil
+			return http.StatusOK, authorizerV2Of(a, az), nil
 		}
 	}
 	return 0, nil, notFound("Invalid Authorizer identifier specified %s", rq.segs[4])

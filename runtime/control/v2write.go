@@ -56,7 +56,7 @@ func createAPIV2(rq *request) (int, any, error) {
 	}
 	p.forgetIfReloaded(t)
 	now := p.opts.Now()
-	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)))
+	id := model.StableID(10, "control-plane", body.Name, now.String(), p.nextMade())
 	root := &model.Resource{ID: model.StableID(10, "control-plane-root", id), Path: "/"}
 	a := &model.RestAPI{LogicalID: "control-plane:" + id, ID: id, Name: body.Name, Description: body.Description, Protocol: model.ProtocolHTTP,
 		DisableExecuteAPIEndpoint: body.DisableExecuteAPIEndpoint, MinimumCompressionSize: -1, Root: root, Resources: []*model.Resource{root}}
@@ -141,9 +141,10 @@ type createIntegrationV2Request struct {
 	RequestParameters    map[string]string            `json:"requestParameters"`
 	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
 	// WebSocket APIs' (MOCK request templates, their handling).
-	RequestTemplates        map[string]string `json:"requestTemplates"`
-	PassthroughBehavior     string            `json:"passthroughBehavior"`
-	ContentHandlingStrategy string            `json:"contentHandlingStrategy"`
+	RequestTemplates            map[string]string `json:"requestTemplates"`
+	TemplateSelectionExpression string            `json:"templateSelectionExpression"`
+	PassthroughBehavior         string            `json:"passthroughBehavior"`
+	ContentHandlingStrategy     string            `json:"contentHandlingStrategy"`
 }
 
 func createIntegrationV2(rq *request) (int, any, error) {
@@ -186,7 +187,7 @@ func createIntegrationV2(rq *request) (int, any, error) {
 	}
 	var a *model.RestAPI
 	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
-		in.ID = model.StableID(7, "control-plane-integration", na.ID, strconv.Itoa(len(rq.p.v2ints[na.ID])), in.Type, in.URI)
+		in.ID = model.StableID(7, "control-plane-integration", na.ID, rq.p.nextMade(), in.Type, in.URI)
 		linkLambda(t, in)
 		if rq.p.v2ints[na.ID] == nil {
 			rq.p.v2ints[na.ID] = map[string]*model.Integration{}
@@ -446,9 +447,6 @@ func createStageV2(rq *request) (int, any, error) {
 		return 0, nil, badRequest("StageName is required")
 	}
 	if rq.wsAPI() {
-		if body.AutoDeploy {
-			return 0, nil, badRequest("AutoDeploy is not supported for WebSocket APIs")
-		}
 		return createWebSocketStage(rq, body)
 	}
 	st := &model.Stage{Name: body.StageName, Implicit: body.AutoDeploy, Description: body.Description, DeploymentID: body.DeploymentID,
@@ -529,6 +527,9 @@ type updateRouteV2Request struct {
 	AuthorizationScopes []string `json:"authorizationScopes"`
 	OperationName       *string  `json:"operationName"`
 	APIKeyRequired      *bool    `json:"apiKeyRequired"`
+	// WebSocket APIs'.
+	RouteResponseSelectionExpression *string                           `json:"routeResponseSelectionExpression"`
+	RequestParameters                map[string]parameterConstraintsV2 `json:"requestParameters"`
 }
 
 // updateRouteV2 changes a route's target, key or authorization: the
@@ -739,8 +740,8 @@ func createAuthorizerV2(rq *request) (int, any, error) {
 	default:
 		return 0, nil, badRequest("Invalid authorizerType %q: JWT or REQUEST", body.AuthorizerType)
 	}
-	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
-		az.ID = model.StableID(6, "control-plane-authorizer", na.ID, az.Name, strconv.Itoa(len(na.Authorizers)))
+	_, a, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
+		az.ID = model.StableID(6, "control-plane-authorizer", na.ID, az.Name, rq.p.nextMade())
 		az.LogicalID = "control-plane:" + az.ID
 		if az.Type == "REQUEST" {
 			az.Function = t.ResolveLambdaURI(az.AuthorizerURI)
@@ -751,7 +752,7 @@ func createAuthorizerV2(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, authorizerV2Of(az), nil
+	return http.StatusCreated, authorizerV2Of(a, az), nil
 }
 
 func deleteAuthorizerV2(rq *request) (int, any, error) {
@@ -863,7 +864,11 @@ type updateIntegrationV2Request struct {
 	TimeoutInMillis      *int                         `json:"timeoutInMillis"`
 	RequestParameters    map[string]string            `json:"requestParameters"`
 	ResponseParameters   map[string]map[string]string `json:"responseParameters"`
-	RequestTemplates     map[string]string            `json:"requestTemplates"`
+	// WebSocket APIs'.
+	RequestTemplates            map[string]string `json:"requestTemplates"`
+	TemplateSelectionExpression *string           `json:"templateSelectionExpression"`
+	PassthroughBehavior         *string           `json:"passthroughBehavior"`
+	ContentHandlingStrategy     *string           `json:"contentHandlingStrategy"`
 }
 
 // updateIntegrationV2 changes an integration wherever it is: waiting in

@@ -83,6 +83,9 @@ func createWebSocketAPI(rq *request, body createAPIV2Request) (int, any, error) 
 	if body.Target != "" || body.RouteKey != "" {
 		return 0, nil, badRequest("Target and RouteKey (quick create) are not supported for WebSocket APIs")
 	}
+	if body.CorsConfiguration != nil {
+		return 0, nil, badRequest("CorsConfiguration is not supported for WebSocket APIs")
+	}
 	if strings.TrimSpace(body.RouteSelectionExpression) == "" {
 		return 0, nil, badRequest("RouteSelectionExpression is required for a WebSocket API")
 	}
@@ -101,7 +104,7 @@ func createWebSocketAPI(rq *request, body createAPIV2Request) (int, any, error) 
 	}
 	p.forgetIfReloaded(t)
 	now := p.opts.Now()
-	id := model.StableID(10, "control-plane", body.Name, now.String(), strconv.Itoa(len(t.APIs)+len(t.WebSocketAPIs)))
+	id := model.StableID(10, "control-plane", body.Name, now.String(), p.nextMade())
 	a := &model.WebSocketAPI{LogicalID: "control-plane:" + id, ID: id, Name: body.Name, Description: body.Description,
 		RouteSelectionExpression: body.RouteSelectionExpression, APIKeySelectionExpression: body.APIKeySelectionExpression,
 		DisableExecuteAPIEndpoint: body.DisableExecuteAPIEndpoint, TwoWay: map[*model.Method]bool{}}
@@ -223,6 +226,16 @@ func wsIntegration(t *model.Template, in *model.Integration) error {
 	if in.PayloadFormatVersion != "" && in.PayloadFormatVersion != "1.0" {
 		return badRequest("Invalid PayloadFormatVersion %q: WebSocket APIs take 1.0", in.PayloadFormatVersion)
 	}
+	switch in.PassthroughBehavior {
+	case "", "WHEN_NO_MATCH", "NEVER", "WHEN_NO_TEMPLATES":
+	default:
+		return badRequest("Invalid PassthroughBehavior %q: WHEN_NO_MATCH, NEVER or WHEN_NO_TEMPLATES", in.PassthroughBehavior)
+	}
+	switch in.ContentHandling {
+	case "", "CONVERT_TO_BINARY", "CONVERT_TO_TEXT":
+	default:
+		return badRequest("Invalid ContentHandlingStrategy %q: CONVERT_TO_BINARY or CONVERT_TO_TEXT", in.ContentHandling)
+	}
 	linkLambda(t, in)
 	return nil
 }
@@ -231,12 +244,13 @@ func createWebSocketIntegration(rq *request, body createIntegrationV2Request) (i
 	in := &model.Integration{Type: strings.ToUpper(body.IntegrationType), URI: body.IntegrationURI, HTTPMethod: strings.ToUpper(body.IntegrationMethod),
 		PayloadFormatVersion: body.PayloadFormatVersion, TimeoutMillis: body.TimeoutInMillis, ConnectionType: cmp.Or(strings.ToUpper(body.ConnectionType), model.ConnectionInternet),
 		ConnectionID: body.ConnectionID, Credentials: body.CredentialsArn, RequestTemplates: body.RequestTemplates,
-		PassthroughBehavior: body.PassthroughBehavior, ContentHandling: body.ContentHandlingStrategy}
+		TemplateSelectionExpression: body.TemplateSelectionExpression, PassthroughBehavior: strings.ToUpper(body.PassthroughBehavior),
+		ContentHandling: strings.ToUpper(body.ContentHandlingStrategy)}
 	a, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
 		if err := wsIntegration(t, in); err != nil {
 			return "", err
 		}
-		in.ID = model.StableID(7, "control-plane-integration", na.ID, strconv.Itoa(len(rq.p.v2ints[na.ID])), in.Type, in.URI)
+		in.ID = model.StableID(7, "control-plane-integration", na.ID, rq.p.nextMade(), in.Type, in.URI)
 		if rq.p.v2ints[na.ID] == nil {
 			rq.p.v2ints[na.ID] = map[string]*model.Integration{}
 		}
@@ -276,6 +290,21 @@ func updateWebSocketIntegration(rq *request, body updateIntegrationV2Request) (i
 		}
 		if body.RequestTemplates != nil {
 			in.RequestTemplates = body.RequestTemplates
+		}
+		if body.TemplateSelectionExpression != nil {
+			in.TemplateSelectionExpression = *body.TemplateSelectionExpression
+		}
+		if body.PassthroughBehavior != nil {
+			in.PassthroughBehavior = strings.ToUpper(*body.PassthroughBehavior)
+		}
+		if body.ContentHandlingStrategy != nil {
+			in.ContentHandling = strings.ToUpper(*body.ContentHandlingStrategy)
+		}
+		if body.PayloadFormatVersion != nil {
+			in.PayloadFormatVersion = *body.PayloadFormatVersion
+		}
+		if body.RequestParameters != nil || body.ResponseParameters != nil {
+			return "", badRequest("RequestParameters and ResponseParameters mappings are not supported by cfnrun for WebSocket integrations")
 		}
 		if err := wsIntegration(t, &in); err != nil {
 			return "", err
@@ -393,7 +422,8 @@ func createWebSocketRoute(rq *request, body createRouteV2Request) (int, any, err
 		return 0, nil, err
 	}
 	m := &model.Method{RouteKey: body.RouteKey, AuthorizationType: cmp.Or(strings.ToUpper(body.AuthorizationType), "NONE"),
-		AuthorizerID: body.AuthorizerID, APIKeyRequired: body.APIKeyRequired, OperationName: body.OperationName, RequestParameters: params}
+		AuthorizerID: body.AuthorizerID, APIKeyRequired: body.APIKeyRequired, OperationName: body.OperationName, RequestParameters: params,
+		RouteResponseSelectionExpression: body.RouteResponseSelectionExpression}
 	a, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
 		if err := checkWSRoute(na, m, body.RouteResponseSelectionExpression); err != nil {
 			return "", err
@@ -408,7 +438,8 @@ func createWebSocketRoute(rq *request, body createRouteV2Request) (int, any, err
 			}
 			m.Integration = in
 		}
-		m.LogicalID = "control-plane:" + routeID(wsView(na), m)
+		// Its id, kept when its key changes (as AWS keeps a routeId).
+		m.LogicalID = controlRoutePrefix + model.StableID(7, "control-plane-route", na.ID, m.RouteKey, rq.p.nextMade())
 		na.Routes = append(na.Routes, m)
 		return "create-route " + strconv.Quote(m.RouteKey), nil
 	})
@@ -453,6 +484,24 @@ func updateWebSocketRoute(rq *request, body updateRouteV2Request) (int, any, err
 		if body.APIKeyRequired != nil {
 			m.APIKeyRequired = *body.APIKeyRequired
 		}
+		if body.OperationName != nil {
+			m.OperationName = *body.OperationName
+		}
+		if body.RequestParameters != nil {
+			params, err := wsRequestParameters(body.RequestParameters)
+			if err != nil {
+				return "", err
+			}
+			m.RequestParameters = params
+		}
+		if body.AuthorizationScopes != nil {
+			return "", badRequest("AuthorizationScopes are supported only for HTTP APIs")
+		}
+		rrse := ""
+		if body.RouteResponseSelectionExpression != nil {
+			rrse = *body.RouteResponseSelectionExpression
+			m.RouteResponseSelectionExpression = rrse
+		}
 		if body.Target != nil {
 			m.Integration = nil
 			if *body.Target != "" {
@@ -463,7 +512,7 @@ func updateWebSocketRoute(rq *request, body updateRouteV2Request) (int, any, err
 				m.Integration = in
 			}
 		}
-		if err := checkWSRoute(na, &m, ""); err != nil {
+		if err := checkWSRoute(na, &m, rrse); err != nil {
 			return "", err
 		}
 		na.TwoWay[&m] = na.TwoWay[old]
@@ -503,7 +552,7 @@ type routeResponseV2 struct {
 
 // routeResponseID is the stable id of a route's $default route response.
 func routeResponseID(a *model.WebSocketAPI, m *model.Method) string {
-	return model.StableID(6, "route-response", a.LogicalID, m.RouteKey)
+	return model.StableID(6, "route-response", a.LogicalID, routeID(wsView(a), m))
 }
 
 func createRouteResponse(rq *request) (int, any, error) {
@@ -609,7 +658,7 @@ func wsHasRoute(a *model.WebSocketAPI) func(string) bool {
 }
 
 func createWebSocketStage(rq *request, body createStageV2Request) (int, any, error) {
-	st := &model.Stage{Name: body.StageName, Description: body.Description, DeploymentID: body.DeploymentID, Variables: body.StageVariables}
+	st := &model.Stage{Name: body.StageName, Implicit: body.AutoDeploy, Description: body.Description, DeploymentID: body.DeploymentID, Variables: body.StageVariables}
 	if len(body.Tags) > 0 {
 		st.Tags = model.Tags(body.Tags)
 	}
@@ -640,8 +689,8 @@ func updateWebSocketStage(rq *request, body updateStageV2Request) (int, any, err
 			return "", notFound("Invalid stage identifier specified")
 		}
 		st := *na.Stages[i]
-		if body.AutoDeploy != nil && *body.AutoDeploy {
-			return "", badRequest("AutoDeploy is not supported for WebSocket APIs")
+		if body.AutoDeploy != nil {
+			st.Implicit = *body.AutoDeploy
 		}
 		if body.Description != nil {
 			st.Description = *body.Description
@@ -715,8 +764,8 @@ func createWebSocketAuthorizer(rq *request, body createAuthorizerV2Request) (int
 	if az.AuthorizerURI == "" {
 		return 0, nil, badRequest("AuthorizerUri is required for a REQUEST authorizer")
 	}
-	_, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
-		az.ID = model.StableID(6, "control-plane-authorizer", na.ID, az.Name, strconv.Itoa(len(na.Authorizers)))
+	a, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
+		az.ID = model.StableID(6, "control-plane-authorizer", na.ID, az.Name, rq.p.nextMade())
 		az.LogicalID = "control-plane:" + az.ID
 		az.Function = t.ResolveLambdaURI(az.AuthorizerURI)
 		na.Authorizers = append(na.Authorizers, az)
@@ -725,7 +774,7 @@ func createWebSocketAuthorizer(rq *request, body createAuthorizerV2Request) (int
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, authorizerV2Of(az), nil
+	return http.StatusCreated, authorizerV2Of(wsView(a), az), nil
 }
 
 func deleteWebSocketAuthorizer(rq *request) (int, any, error) {

@@ -112,6 +112,28 @@ func TestWebSocketWritesAWSCLI(t *testing.T) {
 	c.Close(websocket.StatusNormalClosure, "")
 
 	refused("DELETE", "/v2/apis/"+id+"/integrations/"+echoID, "", 409, "target of route echo")
+	// Ids are never given twice: an integration made after a delete does
+	// not take the id (and the place) of one still there.
+	var spare, again struct{ IntegrationID string }
+	if resp, b := e.call(t, "POST", "/v2/apis/"+id+"/integrations", `{"integrationType":"MOCK","requestTemplates":{"$default":"{\"statusCode\": 200}"}}`); resp.StatusCode != 201 || json.Unmarshal(b, &spare) != nil {
+		t.Fatalf("create-integration: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.call(t, "DELETE", "/v2/apis/"+id+"/integrations/"+spare.IntegrationID, ""); resp.StatusCode != 204 {
+		t.Fatalf("delete-integration: %d %s", resp.StatusCode, b)
+	}
+	if resp, b := e.call(t, "POST", "/v2/apis/"+id+"/integrations", `{"integrationType":"MOCK","requestTemplates":{"$default":"{\"statusCode\": 200}"}}`); resp.StatusCode != 201 || json.Unmarshal(b, &again) != nil ||
+		again.IntegrationID == mockID || again.IntegrationID == echoID || again.IntegrationID == spare.IntegrationID {
+		t.Errorf("an integration made after a delete: %d %s (existing %s %s, deleted %s)", resp.StatusCode, b, mockID, echoID, spare.IntegrationID)
+	}
+	// A route keeps its id when its key changes, as AWS keeps a routeId.
+	var renamed struct{ RouteID, RouteKey string }
+	if resp, b := e.call(t, "PATCH", "/v2/apis/"+id+"/routes/"+routeID, `{"routeKey":"echo2","operationName":"Echo"}`); resp.StatusCode != 200 || json.Unmarshal(b, &renamed) != nil ||
+		renamed.RouteID != routeID || renamed.RouteKey != "echo2" || !strings.Contains(string(b), `"operationName":"Echo"`) {
+		t.Errorf("update-route's key: %d %s, want id %s kept", resp.StatusCode, b, routeID)
+	}
+	if resp, b := e.call(t, "PATCH", "/v2/apis/"+id+"/stages/prod", `{"autoDeploy":true}`); resp.StatusCode != 200 || !strings.Contains(string(b), `"autoDeploy":true`) {
+		t.Errorf("update-stage autoDeploy on a WebSocket stage: %d %s", resp.StatusCode, b)
+	}
 	run("delete-api", "--api-id", id)
 	if _, resp, err := websocket.Dial(ctx, url+"?ok=yes", nil); err == nil {
 		t.Errorf("connected after delete-api: %v", resp)
