@@ -301,11 +301,17 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 			defer os.RemoveAll(dir)
 		}
 	}
+	// The checks (and the dependency graph and the schema's findings,
+	// which a staged resolve leaves to them) start once the gateway
+	// serves, or cannot: nothing served waits for them, and on a busy
+	// machine they took CPU time from the way to serving.
 	checked := make(chan *resolver.Result, 1)
-	if finish != nil {
-		go func() { checked <- finish() }()
-	} else {
-		checked <- r
+	startChecks := func() {
+		if finish != nil {
+			go func() { checked <- finish() }()
+		} else {
+			checked <- r
+		}
 	}
 	// What the control plane answers reads the whole template (the
 	// resources' Tags): it waits for the checks, which complete it.
@@ -328,6 +334,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		return true
 	}
 	if err != nil {
+		startChecks()
 		if !findings() {
 			return interrupted(e, "up")
 		}
@@ -351,7 +358,9 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	var addrs map[string]string
 	select {
 	case addrs = <-ready:
+		startChecks()
 	case err := <-serveErr:
+		startChecks()
 		if !findings() {
 			return interrupted(e, "up")
 		}
