@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -347,6 +348,136 @@ var _ = define(Rule{
 					"Give the $connect route a Lambda REQUEST authorizer (authorization_type = \"CUSTOM\", authorizer_id) that returns usageIdentifierKey, "+
 						"or set the API's api_key_selection_expression to \"$request.header.x-api-key\"."),
 				"$connect of WebSocket API %s requires an API key taken from the authorizer's usageIdentifierKey, but has no Lambda authorizer: every client is refused", api.LogicalID)
+		}
+	},
+})
+
+var _ = define(Rule{
+	ID: "W3609", Level: "warning",
+	Summary: "ApiKeyRequired on an HTTP API route",
+	Why: "AWS documents a route's ApiKeyRequired as supported only for WebSocket APIs: HTTP APIs have no API keys or usage plans " +
+		"(E3606), so no key is ever checked on the route. cfnrun up does not check one either.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.APIs {
+			if !api.IsHTTP() {
+				continue
+			}
+			check := func(m *model.Method) {
+				if m != nil && m.APIKeyRequired {
+					r.warnf(m.Props.At("ApiKeyRequired", m.Range), m.LogicalID,
+						r.pick("Remove ApiKeyRequired; to limit an HTTP API's clients use an authorizer (JWT or Lambda) and the stage's throttles, or serve the API as a REST API (AWS::ApiGateway::RestApi) with a usage plan.",
+							"Remove api_key_required; to limit an HTTP API's clients use an authorizer (JWT or Lambda) and the stage's throttles, or serve the API as a REST API (aws_api_gateway_rest_api) with a usage plan."),
+						"route %s of HTTP API %s has ApiKeyRequired, which only WebSocket APIs take: no API key is checked", m.RouteKey, api.LogicalID)
+				}
+			}
+			for _, res := range api.Resources {
+				for _, m := range res.Methods {
+					check(m)
+				}
+			}
+			check(api.DefaultRoute)
+		}
+	},
+})
+
+var _ = define(Rule{
+	ID: "E3511", Level: "error (warning in Terraform)",
+	Summary: "execution logging settings (LoggingLevel, DataTraceEnabled) on an HTTP API stage",
+	Why: "AWS documents a stage's LoggingLevel and DataTraceEnabled as supported only for WebSocket APIs; API Gateway refuses them on an " +
+		"HTTP API (BadRequestException: Execution logs are not supported on protocolType HTTP), so the deployment fails. The Terraform " +
+		"provider drops them for HTTP APIs (older versions sent them and failed), so there they are a warning: they do nothing.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.APIs {
+			if !api.IsHTTP() {
+				continue
+			}
+			for _, st := range api.Stages {
+				for _, ms := range st.MethodSettings {
+					tf := t.Format == model.Terraform
+					names := map[bool][4]string{false: {"LoggingLevel ", "DataTraceEnabled", "DefaultRouteSettings", "RouteSettings for "},
+						true: {"logging_level ", "data_trace_enabled", "default_route_settings", "route_settings for "}}[tf]
+					var what []string
+					if ms.LoggingLevel != "" && ms.LoggingLevel != "OFF" {
+						what = append(what, names[0]+ms.LoggingLevel)
+					}
+					if ms.DataTraceEnabled {
+						what = append(what, names[1])
+					}
+					if len(what) == 0 {
+						continue
+					}
+					where := names[2]
+					if ms.RouteKey != "" {
+						where = names[3] + strconv.Quote(ms.RouteKey)
+					}
+					if tf {
+						r.warnf(ms.Range, st.LogicalID,
+							"Remove logging_level and data_trace_enabled from the block: HTTP APIs have no execution logs (use access_log_settings).",
+							"%s of HTTP API stage %s sets %s, which only WebSocket APIs take: the provider drops it", where, st.Name, strings.Join(what, " and "))
+						continue
+					}
+					r.errorf(ms.Range, st.LogicalID,
+						"Remove LoggingLevel and DataTraceEnabled: HTTP APIs have no execution logs (use AccessLogSettings for an access log).",
+						"%s of HTTP API stage %s sets %s, which only WebSocket APIs take: API Gateway refuses the stage", where, st.Name, strings.Join(what, " and "))
+				}
+			}
+		}
+	},
+})
+
+var _ = define(Rule{
+	ID: "W3610", Level: "warning",
+	Summary: "WebSocket routes with ApiKeyRequired on a stage no usage plan covers, while the template's usage plans cover other stages of the API",
+	Why: "A key reaches a WebSocket stage only through a usage plan bound to it: without one, every client of a keyed $connect is refused " +
+		"with 403 Forbidden (W3602 for REST APIs). Reported only when the template binds usage plans to the same API.",
+	Template: func(r report, t *model.Template) {
+		for _, api := range t.WebSocketAPIs {
+			var keyed []*model.Method
+			for _, m := range api.Routes {
+				if m.APIKeyRequired {
+					keyed = append(keyed, m)
+				}
+			}
+			if len(keyed) == 0 {
+				continue
+			}
+		stages:
+			for _, st := range api.Stages {
+				if !known(st.Name) || st.NameStandsFor != "" {
+					continue
+				}
+				bound := false
+				for _, p := range t.UsagePlans {
+					if _, written := p.Props.Lookup("ApiStages"); written && len(p.Stages) == 0 {
+						return // stages known only after apply
+					}
+					for _, ps := range p.Stages {
+						if !known(ps.APIID) || !known(ps.Stage) {
+							return // a plan bound to a stage known only after apply may cover it
+						}
+						if ps.APIID == api.ID && ps.Stage == st.Name {
+							continue stages
+						}
+						bound = bound || ps.APIID == api.ID
+					}
+				}
+				if !bound {
+					continue
+				}
+				var keys []string
+				for _, m := range keyed {
+					keys = append(keys, m.RouteKey)
+				}
+				d := r.rule.warnf(st.Props.At("StageName", st.Range), st.LogicalID,
+					r.pick("Add the stage to a usage plan's ApiStages (ApiId: the WebSocket API, Stage: this stage), with an AWS::ApiGateway::UsagePlanKey for an enabled API key.",
+						"Add the stage to a usage plan's api_stages (api_id: the WebSocket API, stage: this stage), with an aws_api_gateway_usage_plan_key for an enabled aws_api_gateway_api_key."),
+					"stage %q of WebSocket API %s has routes with ApiKeyRequired (%s) but none of the template's usage plans covers it: every client is refused with 403 Forbidden",
+					st.Name, api.LogicalID, strings.Join(keys, ", "))
+				for _, m := range keyed[:min(3, len(keyed))] {
+					d = d.WithRelated(m.Props.At("ApiKeyRequired", m.Range), "%s requires an API key", m.LogicalID)
+				}
+				r.add(d)
+			}
 		}
 	},
 })

@@ -542,7 +542,9 @@ func routeInfo(ca *capi, cs *cstage, ep *endpoint, m *model.Method) RouteInfo {
 }
 
 func compileEndpoint(cs *cstage, res *model.Resource, m *model.Method, g *Gateway, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) *endpoint {
-	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired, iam: m.AuthorizationType == "AWS_IAM",
+	// An HTTP API route (RouteKey set) has no API keys: ApiKeyRequired is
+	// WebSocket routes' and REST methods' (validate says so, W3609).
+	ep := &endpoint{stage: cs, resPath: res.Path, method: m.HTTPMethod, apiKey: m.APIKeyRequired && m.RouteKey == "", iam: m.AuthorizationType == "AWS_IAM",
 		resourceID: res.ID, operationName: m.OperationName}
 	ep.required = requiredParams(cs, m)
 	if m.AuthorizationType == "CUSTOM" && !compileAuthorizer(ep, cs, res, m, g, t, ls, cs.auths, ds) {

@@ -1157,6 +1157,13 @@ func (g *Gateway) authorizeWS(r *http.Request, c *wsConn, rt *cwsRoute, ev *wsEv
 	defer cancel()
 	start := time.Now()
 	res, err := g.cfg.Lambda.Invoke(ctx, wa.fn, payload, lambda.InvokeOptions{})
+	if err == nil && res.FunctionError != "" {
+		// An authorizer that throws "Unauthorized" refuses with 401, as
+		// for REST and HTTP APIs (the Lambda authorizer convention).
+		if msg, _ := jsonField(res.Payload, "errorMessage"); msg == "Unauthorized" {
+			return http.StatusUnauthorized, nil, ""
+		}
+	}
 	if err != nil || res.FunctionError != "" {
 		msg := ""
 		if err != nil {

@@ -50,11 +50,13 @@ exports.handler = async (event) => {
 `
 
 // wsAuthorizerHandler allows token "good" (with a context), denies
-// "bad", and throws on anything else.
+// "bad", throws "Unauthorized" for "unauth" (API Gateway's 401), and
+// throws on anything else.
 const wsAuthorizerHandler = `
 exports.handler = async (event) => {
   const token = event.queryStringParameters.token;
   if (event.type !== 'REQUEST' || event.requestContext.eventType !== 'CONNECT') throw new Error('not a connect authorizer event');
+  if (token === 'unauth') throw new Error('Unauthorized');
   if (token !== 'good' && token !== 'bad') throw new Error('boom');
   return { principalId: 'user-' + token, context: { plan: 'gold', n: 7 },
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: token === 'good' ? 'Allow' : 'Deny', Resource: event.methodArn }] } };
@@ -274,7 +276,7 @@ func TestWebSocketAuthorizer(t *testing.T) {
 	for _, tc := range []struct {
 		query  string
 		status int
-	}{{"", 401}, {"?token=bad", 403}, {"?token=boom", 500}} {
+	}{{"", 401}, {"?token=bad", 403}, {"?token=boom", 500}, {"?token=unauth", 401}} {
 		_, resp, err := websocket.Dial(ctx, base+tc.query, nil)
 		if err == nil || resp == nil || resp.StatusCode != tc.status {
 			t.Errorf("connect%s: want %d, got %v %v", tc.query, tc.status, resp, err)

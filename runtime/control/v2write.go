@@ -375,7 +375,7 @@ type createStageV2Request struct {
 // CreateStage or UpdateStage request carries to st: DefaultRouteSettings
 // and AccessLogSettings replace the stage's, RouteSettings replace the
 // entries of the route keys they name (each must be a route: hasRoute).
-func setStageSettings(st *model.Stage, hasRoute func(string) bool, als *accessLogSettingsV2, def *routeSettingsV2, routes map[string]routeSettingsV2) error {
+func setStageSettings(st *model.Stage, httpAPI bool, hasRoute func(string) bool, als *accessLogSettingsV2, def *routeSettingsV2, routes map[string]routeSettingsV2) error {
 	if als != nil {
 		st.AccessLogDestination, st.AccessLogFormat = als.DestinationArn, als.Format
 	}
@@ -390,6 +390,9 @@ func setStageSettings(st *model.Stage, hasRoute func(string) bool, als *accessLo
 		case "", "ERROR", "INFO", "OFF":
 		default:
 			return badRequest("LoggingLevel must be ERROR, INFO or OFF")
+		}
+		if httpAPI && (rs.LoggingLevel != "" && rs.LoggingLevel != "OFF" || rs.DataTraceEnabled) {
+			return badRequest("Execution logs are not supported on protocolType HTTP")
 		}
 	}
 	keys := slices.Sorted(maps.Keys(routes))
@@ -458,7 +461,7 @@ func createStageV2(rq *request) (int, any, error) {
 		if slices.ContainsFunc(na.Stages, func(s *model.Stage) bool { return s.Name == st.Name }) {
 			return "", "", conflict("Stage %s already exists", st.Name)
 		}
-		if err := setStageSettings(st, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(st, true, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", "", err
 		}
 		na.Stages = append(slices.Clone(na.Stages), st)
@@ -675,7 +678,7 @@ func updateStageV2(rq *request) (int, any, error) {
 		if body.StageVariables != nil {
 			st.Variables = mergeStageVariables(st.Variables, body.StageVariables)
 		}
-		if err := setStageSettings(&st, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(&st, true, func(k string) bool { return hasRouteKeyV2(na, k) }, body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", "", err
 		}
 		na.Stages = slices.Clone(na.Stages)

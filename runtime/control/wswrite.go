@@ -666,7 +666,7 @@ func createWebSocketStage(rq *request, body createStageV2Request) (int, any, err
 		if na.Stage(st.Name) != nil {
 			return "", conflict("Stage %s already exists", st.Name)
 		}
-		if err := setStageSettings(st, wsHasRoute(na), body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(st, false, wsHasRoute(na), body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", err
 		}
 		st.LogicalID = "control-plane:" + na.ID + "/" + st.Name
@@ -701,7 +701,7 @@ func updateWebSocketStage(rq *request, body updateStageV2Request) (int, any, err
 		if body.StageVariables != nil {
 			st.Variables = mergeStageVariables(st.Variables, body.StageVariables)
 		}
-		if err := setStageSettings(&st, wsHasRoute(na), body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
+		if err := setStageSettings(&st, false, wsHasRoute(na), body.AccessLogSettings, body.DefaultRouteSettings, body.RouteSettings); err != nil {
 			return "", err
 		}
 		na.Stages[i] = &st
