@@ -153,3 +153,55 @@ func TestHpackDecoderErrors(t *testing.T) {
 		t.Errorf("indexed after an over-limit block: %v %v", got, err)
 	}
 }
+
+// TestHpackLiteralCache: a literal the table does not take, sent again
+// with the same encoding (nghttp2's :path, Huffman-coded, on every
+// request), decodes to the same value without decoding or allocating
+// again; a different value, or the same bytes with the other Huffman
+// flag, is decoded afresh.
+func TestHpackLiteralCache(t *testing.T) {
+	// What nghttp2 sends: :path without indexing (name: static index 4),
+	// its value Huffman-coded.
+	huffPath := func(path string) []byte {
+		b := []byte{0x82, 0x04} // :method GET; :path, not indexed
+		b = append(b, hpack.AppendHuffmanString(appendInt(nil, 0x80, 7, hpack.HuffmanEncodeLength(path)), path)...)
+		return b
+	}
+	c := decodeConn()
+	for _, tc := range []struct {
+		block []byte
+		path  string
+	}{
+		{huffPath("/prod/proxy"), "/prod/proxy"},
+		{huffPath("/prod/proxy"), "/prod/proxy"},
+		{huffPath("/prod/mock"), "/prod/mock"},
+		{huffPath("/prod/proxy"), "/prod/proxy"},
+	} {
+		got, err := decodeWith(c, tc.block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[1].Name != ":path" || got[1].Value != tc.path {
+			t.Fatalf("block %x: %q, want :path %q", tc.block, got, tc.path)
+		}
+	}
+	// The same bytes as a plain string: not the cached value (they are
+	// not a valid field value as they are).
+	c.hb = fieldBlock{}
+	if err := c.decodeBlock(append([]byte{0x82, 0x04}, appendString(nil, string(huffPath("/prod/proxy")[3:]))...)); err != nil || c.hb.invalid == nil {
+		t.Fatalf("the Huffman code of /prod/proxy sent plain: error %v, block error %v, fields %q; want a bad value", err, c.hb.invalid, c.hb.fields)
+	}
+	block := huffPath("/prod/proxy")
+	if got, err := decodeWith(c, block); err != nil || len(got) != 2 || got[1].Value != "/prod/proxy" {
+		t.Fatalf("after the plain one: %q, %v", got, err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		c.hb.fields = c.hb.fields[:0]
+		if err := c.decodeBlock(block); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per repeated block, want 0", allocs)
+	}
+}
