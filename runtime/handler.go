@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -69,6 +70,8 @@ type reqState struct {
 	// fwd holds the X-Forwarded-* and X-Amzn-Trace-Id values of the
 	// backend request (forwardHeaders).
 	fwd [4]string
+	// burl is the backend request's URL (endpoint.buildURLOverride).
+	burl url.URL
 
 	// resolved: route, rkind and rreason are resolve's result already
 	// (inlineOK worked them out for the HTTP/2 engine and left rs with
@@ -396,19 +399,38 @@ const hexDigits = "0123456789abcdef"
 const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newIDs makes the request id (a version 4 UUID, as AWS sends) and the
-// x-amz-apigw-id (16 characters) in one allocation. The UUID takes two
+// x-amz-apigw-id (16 characters) in one allocation, with the
+// X-Amzn-Trace-Id that integrations send (traceID) unless the route is
+// known to be a MOCK: one allocation for the three. The UUID takes two
 // draws of the runtime's random source; the apigw id's bits are mixed
 // from them (SplitMix64's finaliser), which spares two more draws.
-func (rs *reqState) newIDs() { rs.ids = newIDs() }
+func (rs *reqState) newIDs() {
+	if rs.ep != nil && rs.ep.typ == "MOCK" {
+		rs.ids = newIDs()
+		return
+	}
+	var b [idsLen + traceLen]byte
+	randomIDs((*[idsLen]byte)(b[:idsLen]))
+	formatTrace((*[traceLen]byte)(b[idsLen:]), rs.start, b[:36])
+	rs.ids = string(b[:])
+}
+
+// idsLen is the length of newIDs' two ids.
+const idsLen = 52
 
 // newIDs returns a request id (36 bytes) followed by an x-amz-apigw-id
 // (16), as reqState.ids holds them.
 func newIDs() string {
-	var b [52]byte
+	var b [idsLen]byte
+	randomIDs(&b)
+	return string(b[:])
+}
+
+// randomIDs writes newIDs' two ids.
+func randomIDs(b *[idsLen]byte) {
 	a, c := rand.Uint64(), rand.Uint64()
 	d := mix64(a ^ (c<<32 | c>>32))
-	formatIDs(&b, a, c, d, mix64(d))
-	return string(b[:])
+	formatIDs(b, a, c, d, mix64(d))
 }
 
 // mix64 is SplitMix64's finaliser: every output bit depends on every input
@@ -440,7 +462,7 @@ func formatIDs(b *[52]byte, a, c, d, e uint64) {
 }
 
 func (rs *reqState) requestID() string { return rs.ids[:36] }
-func (rs *reqState) apigwID() string   { return rs.ids[36:] }
+func (rs *reqState) apigwID() string   { return rs.ids[36:idsLen] }
 
 func (rs *reqState) stageName() string {
 	if rs.stage == nil {

@@ -166,10 +166,12 @@ func (ep *endpoint) buildURL(rs *reqState, proxy bool) *url.URL {
 // taking precedence over the mapped path parameters.
 func (ep *endpoint) buildURLOverride(rs *reqState, proxy bool, pathOverride map[string]string) *url.URL {
 	ut := ep.target
-	var u *url.URL
+	// The URL is rs's (one allocation per proxied request less): the
+	// gateway's own h2c client has encoded it when its call returns,
+	// and send gives any other transport a copy of its own.
+	u := &rs.burl
 	if ut.fixed != nil {
-		cp := *ut.fixed
-		u = &cp
+		*u = *ut.fixed
 	} else {
 		var b strings.Builder
 		for _, p := range ut.parts {
@@ -189,7 +191,7 @@ func (ep *endpoint) buildURLOverride(rs *reqState, proxy bool, pathOverride map[
 			}
 		}
 		esc := b.String()
-		u = &url.URL{Scheme: ut.scheme, Host: ut.host, RawQuery: ut.query}
+		*u = url.URL{Scheme: ut.scheme, Host: ut.host, RawQuery: ut.query}
 		if dec, err := url.PathUnescape(esc); err == nil {
 			u.Path = dec
 			if dec != esc {
@@ -321,23 +323,37 @@ func (rs *reqState) forwardHeaders(h http.Header) {
 	}
 }
 
+// traceID is the request's X-Amzn-Trace-Id: made with its ids (newIDs)
+// unless the route was known to be a MOCK then.
 func traceID(rs *reqState) string {
-	var b [40]byte
+	if len(rs.ids) == idsLen+traceLen {
+		return rs.ids[idsLen:]
+	}
+	var b [traceLen]byte
+	formatTrace(&b, rs.start, rs.requestID())
+	return string(b[:])
+}
+
+// traceLen is the length of an X-Amzn-Trace-Id.
+const traceLen = 40
+
+// formatTrace writes the X-Amzn-Trace-Id of a request that started at
+// start with request id id: its second in hex, then the id's first 24
+// hex digits.
+func formatTrace[S ~string | ~[]byte](b *[traceLen]byte, start time.Time, id S) {
 	copy(b[:], "Root=1-")
-	t := uint32(rs.start.Unix())
+	t := uint32(start.Unix())
 	for i := 0; i < 8; i++ {
 		b[7+i] = hexDigits[t>>(28-4*i)&0xf]
 	}
 	b[15] = '-'
-	id := rs.requestID()
 	j := 16
-	for i := 0; i < len(id) && j < 40; i++ {
+	for i := 0; i < len(id) && j < traceLen; i++ {
 		if id[i] != '-' {
 			b[j] = id[i]
 			j++
 		}
 	}
-	return string(b[:])
 }
 
 // send runs the backend call with the integration timeout. The timeout
@@ -375,6 +391,11 @@ func (rs *reqState) send(bc *backendCall) (*http.Response, errKind, error) {
 		}
 		return rs.sent(resp, errors.Is(err, h2.ErrTimeout), err)
 	}
+	// A net/http transport may read the request after the call returns
+	// (a request its writer has not finished when the context ends), and
+	// bc.url is rs's, reused by its next request once rs is pooled.
+	u := *bc.url
+	base.URL = &u
 	c := &transportCall{sentAt: time.Now()}
 	ctx, cancel := context.WithCancel(rs.r.Context())
 	c.cancel = cancel
