@@ -1,6 +1,7 @@
 package h2
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -77,26 +78,95 @@ var errCalm = http2.ConnectionError(http2.ErrCodeEnhanceYourCalm)
 // maxHeaderList is the largest header list accepted (before a 431).
 func (s *Server) maxHeaderList() uint32 { return s.MaxHeaderBytes + headerSlack }
 
+// headersFrame is what readHeaders needs of a HEADERS frame (readFrame).
+type headersFrame struct {
+	http2.FrameHeader
+	priority http2.PriorityParam
+	// frag is the frame's header block fragment, valid until the next
+	// read of the connection.
+	frag []byte
+}
+
+// readFrame reads the next frame. A HEADERS frame comes back as hf, and
+// one whose payload the read buffer holds whole (nearly every request)
+// is parsed here, in place: x/net's Framer allocates a HeadersFrame for
+// each and copies the payload into its own buffer first. Its checks are
+// the Framer's (parseHeadersFrame), with the same errors.
+func (c *conn) readFrame() (f http2.Frame, hf *headersFrame, err error) {
+	fh, err := c.fr.ReadFrameHeader()
+	if err != nil {
+		return nil, nil, err
+	}
+	if fh.Type == http2.FrameHeaders {
+		if p, ok := c.rd.take(int(fh.Length)); ok {
+			if err := c.hf.parse(fh, p); err != nil {
+				return nil, nil, err
+			}
+			return nil, &c.hf, nil
+		}
+	}
+	if f, err = c.fr.ReadFrameForHeader(fh); err != nil {
+		return nil, nil, err
+	}
+	if xf, ok := f.(*http2.HeadersFrame); ok {
+		c.hf = headersFrame{FrameHeader: xf.FrameHeader, priority: xf.Priority, frag: xf.HeaderBlockFragment()}
+		return nil, &c.hf, nil
+	}
+	return f, nil, nil
+}
+
+// parse fills f from a HEADERS frame's header and payload p, as x/net's
+// parseHeadersFrame does (RFC 9113 §6.2): padding and priority taken off,
+// and its errors — stream 0 a connection error, padding longer than the
+// rest a stream error, a payload too short for its flags
+// io.ErrUnexpectedEOF.
+func (f *headersFrame) parse(fh http2.FrameHeader, p []byte) error {
+	if fh.StreamID == 0 {
+		return http2.ConnectionError(http2.ErrCodeProtocol)
+	}
+	*f = headersFrame{FrameHeader: fh}
+	pad := 0
+	if fh.Flags.Has(http2.FlagHeadersPadded) {
+		if len(p) < 1 {
+			return io.ErrUnexpectedEOF
+		}
+		pad, p = int(p[0]), p[1:]
+	}
+	if fh.Flags.Has(http2.FlagHeadersPriority) {
+		if len(p) < 5 {
+			return io.ErrUnexpectedEOF
+		}
+		v := binary.BigEndian.Uint32(p)
+		f.priority = http2.PriorityParam{StreamDep: v & 0x7fffffff, Exclusive: v&0x80000000 != 0, Weight: p[4]}
+		p = p[5:]
+	}
+	if len(p) < pad {
+		return http2.StreamError{StreamID: fh.StreamID, Code: http2.ErrCodeProtocol}
+	}
+	f.frag = p[:len(p)-pad]
+	return nil
+}
+
 // readHeaders decodes the header block that f starts, reading its
 // CONTINUATION frames. The result is valid until the next call. A block
 // over the header-list limit is decoded to its end and returned with
 // tooLarge set; malformed fields are a stream error; a block past the
 // bounds above is a connection error ENHANCE_YOUR_CALM.
-func (c *conn) readHeaders(f *http2.HeadersFrame) (*fieldBlock, error) {
+func (c *conn) readHeaders(f *headersFrame) (*fieldBlock, error) {
 	b := &c.hb
 	fields := b.fields[:0]
 	if cap(fields) > 64 {
 		fields = nil // do not keep a large list for the connection's life
 	}
 	*b = fieldBlock{
-		streamID: f.StreamID, endStream: f.StreamEnded(),
-		hasPriority: f.HasPriority(), priority: f.Priority, fields: fields,
+		streamID: f.StreamID, endStream: f.Flags.Has(http2.FlagHeadersEndStream),
+		hasPriority: f.Flags.Has(http2.FlagHeadersPriority), priority: f.priority, fields: fields,
 	}
 	if c.hdec == nil {
 		c.newDecoder()
 	}
 	maxBlock := int(c.srv.maxHeaderList()) * maxBlockFactor
-	frag, ended := f.HeaderBlockFragment(), f.HeadersEnded()
+	frag, ended := f.frag, f.Flags.Has(http2.FlagHeadersEndHeaders)
 	if len(frag) > maxBlock {
 		return nil, c.calm(abuseHeaderBlock)
 	}

@@ -224,6 +224,7 @@ type conn struct {
 	freshFramer bool // replace fr at the next idle moment
 	hdec        *hdecoder
 	hb          fieldBlock
+	hf          headersFrame // readFrame's HEADERS frame
 	ab          abuse
 	ctx         context.Context
 	cancel      context.CancelFunc
@@ -494,11 +495,11 @@ func (c *conn) serve() {
 				c.reportState(false)
 			}
 		}
-		f, err := c.fr.ReadFrame()
-		if err == nil && f.Header().Length > 4<<10 {
+		f, hf, err := c.readFrame()
+		if err == nil && f != nil && f.Header().Length > 4<<10 {
 			c.bigFrame = true
 		}
-		if hf, ok := f.(*http2.HeadersFrame); ok && err == nil {
+		if hf != nil && err == nil {
 			var hb *fieldBlock
 			hb, err = c.readHeaders(hf)
 			if err == nil {

@@ -511,6 +511,21 @@ func (r *connReader) disarm() {
 
 func (r *connReader) buffered() int { return r.w - r.r }
 
+// take returns the next n bytes, counted read, when the buffer holds them
+// all (false otherwise, nothing read). They stay valid until the next
+// Read.
+func (r *connReader) take(n int) ([]byte, bool) {
+	if n == 0 {
+		return nil, true
+	}
+	if r.w-r.r < n {
+		return nil, false
+	}
+	p := (*r.buf)[r.r : r.r+n : r.r+n]
+	r.r += n
+	return p, true
+}
+
 // release returns a buffer without unread bytes to the pool.
 func (r *connReader) release() {
 	if p := r.buf; p != nil && r.r == r.w {
