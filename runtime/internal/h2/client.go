@@ -372,6 +372,7 @@ type cconn struct {
 	// see readHeaderBlock).
 	hdec       *hpack.Decoder
 	hb         respBlock
+	hf         headersFrame // readFrame's HEADERS frame
 	connCredit atomic.Int64
 	done       chan struct{}
 	// later and flushSrv: Start streams to deliver and server
@@ -943,7 +944,7 @@ func (cc *cconn) readLoop() {
 		if (len(cc.later) > 0 || len(cc.flushSrv) > 0) && cc.br.Buffered() == 0 {
 			cc.endBatch()
 		}
-		f, err := cc.fr.ReadFrame()
+		f, hf, err := cc.readFrame()
 		if err != nil {
 			var se http2.StreamError
 			if errors.As(err, &se) {
@@ -958,7 +959,12 @@ func (cc *cconn) readLoop() {
 			cc.fail(err)
 			return
 		}
-		if err := cc.handle(f); err != nil {
+		if hf != nil {
+			err = cc.onHeaders(hf)
+		} else {
+			err = cc.handle(f)
+		}
+		if err != nil {
 			code := http2.ErrCodeProtocol
 			var ce http2.ConnectionError
 			if errors.As(err, &ce) {
@@ -974,62 +980,95 @@ func (cc *cconn) readLoop() {
 	}
 }
 
-func (cc *cconn) handle(f http2.Frame) error {
-	switch f := f.(type) {
-	case *http2.HeadersFrame:
-		b, err := cc.readHeaderBlock(f)
-		if err != nil {
-			return err
+// readFrame reads the next frame, a HEADERS frame as hf: parsed in place
+// when the read buffer holds its payload whole, as the server's
+// conn.readFrame does (one allocation less per response).
+func (cc *cconn) readFrame() (f http2.Frame, hf *headersFrame, err error) {
+	fh, err := cc.fr.ReadFrameHeader()
+	if err != nil {
+		return nil, nil, err
+	}
+	if n := int(fh.Length); fh.Type == http2.FrameHeaders && cc.br.Buffered() >= n {
+		// Buffered: neither Peek nor Discard reads, and the bytes stay
+		// where they are until the next read.
+		p, _ := cc.br.Peek(n)
+		cc.br.Discard(n)
+		if err := cc.hf.parse(fh, p); err != nil {
+			return nil, nil, err
 		}
-		st := cc.stream(b.streamID)
-		if st == nil {
-			return nil
-		}
-		if b.invalid != nil {
-			st.cancel(http2.StreamError{StreamID: b.streamID, Code: http2.ErrCodeProtocol, Cause: b.invalid})
-			return nil
-		}
-		cc.mu.Lock()
-		got := st.gotResp
-		cc.mu.Unlock()
-		if got {
-			// Trailers: dropped.
-			if b.endStream {
-				st.body.closeWithError(io.EOF)
-				cc.remoteDone(st)
-			}
-			return nil
-		}
-		status, err := strconv.Atoi(b.status)
-		if err != nil || status < 100 || status > 599 {
-			st.cancel(errors.New("h2: backend sent a bad :status"))
-			return nil
-		}
-		if status < 200 {
-			return nil // 1xx: wait for the final response
-		}
-		resp := cc.newResponse(st, b, status)
+		return nil, &cc.hf, nil
+	}
+	if f, err = cc.fr.ReadFrameForHeader(fh); err != nil {
+		return nil, nil, err
+	}
+	if xf, ok := f.(*http2.HeadersFrame); ok {
+		cc.hf = headersFrame{FrameHeader: xf.FrameHeader, priority: xf.Priority, frag: xf.HeaderBlockFragment()}
+		return nil, &cc.hf, nil
+	}
+	return f, nil, nil
+}
+
+// onHeaders takes a response's HEADERS frame (and its CONTINUATION
+// frames): the response, trailers, or a 1xx to skip.
+func (cc *cconn) onHeaders(f *headersFrame) error {
+	b, err := cc.readHeaderBlock(f)
+	if err != nil {
+		return err
+	}
+	st := cc.stream(b.streamID)
+	if st == nil {
+		return nil
+	}
+	if b.invalid != nil {
+		st.cancel(http2.StreamError{StreamID: b.streamID, Code: http2.ErrCodeProtocol, Cause: b.invalid})
+		return nil
+	}
+	cc.mu.Lock()
+	got := st.gotResp
+	cc.mu.Unlock()
+	if got {
+		// Trailers: dropped.
 		if b.endStream {
 			st.body.closeWithError(io.EOF)
 			cc.remoteDone(st)
 		}
-		if st.cb != nil {
-			// A Start stream: delivered at the end of the batch,
-			// with its body when that follows in the same read,
-			// and its client connection flushed once for all.
-			cc.mu.Lock()
-			got := st.gotResp
-			if !got {
-				st.gotResp, st.resp = true, resp
-			}
-			cc.mu.Unlock()
-			if !got {
-				st.pending = true
-				cc.later = append(cc.later, st)
-			}
-			return nil
+		return nil
+	}
+	status, err := strconv.Atoi(b.status)
+	if err != nil || status < 100 || status > 599 {
+		st.cancel(errors.New("h2: backend sent a bad :status"))
+		return nil
+	}
+	if status < 200 {
+		return nil // 1xx: wait for the final response
+	}
+	resp := cc.newResponse(st, b, status)
+	if b.endStream {
+		st.body.closeWithError(io.EOF)
+		cc.remoteDone(st)
+	}
+	if st.cb != nil {
+		// A Start stream: delivered at the end of the batch,
+		// with its body when that follows in the same read,
+		// and its client connection flushed once for all.
+		cc.mu.Lock()
+		got := st.gotResp
+		if !got {
+			st.gotResp, st.resp = true, resp
 		}
-		st.finish(resp, nil)
+		cc.mu.Unlock()
+		if !got {
+			st.pending = true
+			cc.later = append(cc.later, st)
+		}
+		return nil
+	}
+	st.finish(resp, nil)
+	return nil
+}
+
+func (cc *cconn) handle(f http2.Frame) error {
+	switch f := f.(type) {
 	case *http2.DataFrame:
 		n := int64(f.Length)
 		// The connection window comes back at once: memory is bounded

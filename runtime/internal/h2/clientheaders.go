@@ -62,15 +62,15 @@ func (cc *cconn) emitField(hf hpack.HeaderField) {
 // readHeaderBlock decodes the header block f starts, with its
 // CONTINUATION frames. The result is valid until the next call; an error
 // is a connection error.
-func (cc *cconn) readHeaderBlock(f *http2.HeadersFrame) (*respBlock, error) {
+func (cc *cconn) readHeaderBlock(f *headersFrame) (*respBlock, error) {
 	b := &cc.hb
 	fields := b.fields[:0]
 	if cap(fields) > 64 {
 		fields = nil // do not keep a large list for the connection's life
 	}
-	*b = respBlock{streamID: f.StreamID, endStream: f.StreamEnded(), fields: fields}
+	*b = respBlock{streamID: f.StreamID, endStream: f.Flags.Has(http2.FlagHeadersEndStream), fields: fields}
 	cc.hdec.SetEmitEnabled(true)
-	frag, ended := f.HeaderBlockFragment(), f.HeadersEnded()
+	frag, ended := f.frag, f.Flags.Has(http2.FlagHeadersEndHeaders)
 	total := 0
 	for {
 		// A block may take more bytes than the list it decodes to, but

@@ -2,9 +2,14 @@ package h2
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,5 +100,92 @@ func TestHeadersFrameReadPaths(t *testing.T) {
 	rfr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	if status, body := expectResponse(t, rfr, 1); status != "200" || body != "ok" {
 		t.Fatalf("a frame split across writes: %s %q", status, body)
+	}
+}
+
+// TestClientHeadersFrameReadPaths: the Client takes response HEADERS
+// frames parsed in place (padded, with a priority) and through the Framer
+// (a block larger than its read buffer); padding longer than the payload
+// fails that stream only, as x/net's Framer has it fail.
+func TestClientHeadersFrameReadPaths(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	big := strings.Repeat("v", 40<<10) // over the Client's 32 KiB read buffer
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		pre := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(nc, pre); err != nil {
+			return
+		}
+		fr := http2.NewFramer(nc, nc)
+		fr.WriteSettings()
+		var hbuf bytes.Buffer
+		enc := hpack.NewEncoder(&hbuf)
+		n := 0
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			h, ok := f.(*http2.HeadersFrame)
+			if !ok {
+				continue
+			}
+			hbuf.Reset()
+			enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+			switch n {
+			case 0:
+				enc.WriteField(hpack.HeaderField{Name: "x-case", Value: "padded"})
+				fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: hbuf.Bytes(), EndStream: true, EndHeaders: true,
+					PadLength: 5, Priority: http2.PriorityParam{StreamDep: 0, Weight: 3}})
+			case 1:
+				enc.WriteField(hpack.HeaderField{Name: "x-case", Value: big})
+				fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: hbuf.Bytes(), EndStream: true, EndHeaders: true})
+			case 2:
+				// PADDED, a pad length of 200 in a payload of a few bytes.
+				nc.Write([]byte{0, 0, 3, byte(http2.FrameHeaders), byte(http2.FlagHeadersPadded | http2.FlagHeadersEndHeaders | http2.FlagHeadersEndStream),
+					0, 0, 0, byte(h.StreamID), 200, 0x88, 0})
+			default:
+				enc.WriteField(hpack.HeaderField{Name: "x-case", Value: "plain"})
+				fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: hbuf.Bytes(), EndStream: true, EndHeaders: true})
+			}
+			n++
+		}
+	}()
+	addr := ln.Addr().String()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	for i, want := range []string{"padded", big, "", "plain"} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+		resp, err := cl.RoundTrip(req)
+		cancel()
+		if want == "" {
+			var se http2.StreamError
+			if !errors.As(err, &se) || se.Code != http2.ErrCodeProtocol {
+				t.Fatalf("request %d (padding past the payload): %v, want a stream error PROTOCOL_ERROR", i, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Case"); got != want {
+			t.Fatalf("request %d: X-Case of %d bytes, want %d", i, len(got), len(want))
+		}
+	}
+	cl.mu.Lock()
+	n := len(cl.conns)
+	cl.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d connections, want the one (the bad padding fails its stream only)", n)
 	}
 }
