@@ -103,9 +103,17 @@ resource "aws_apigatewayv2_route_response" "two_way" {
 }
 
 # Deployed once every route exists, as the template's Deployment (DependsOn).
+# triggers: a deployment is immutable, so a later change to a route or the
+# integration must replace it to go live (TF030).
 resource "aws_apigatewayv2_deployment" "chat" {
   api_id     = aws_apigatewayv2_api.chat.id
   depends_on = [aws_apigatewayv2_route.connect, aws_apigatewayv2_route.disconnect, aws_apigatewayv2_route.two_way]
+  triggers = {
+    redeployment = sha1(jsonencode([aws_apigatewayv2_integration.chat, aws_apigatewayv2_route.connect, aws_apigatewayv2_route.disconnect, aws_apigatewayv2_route.two_way]))
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_cloudwatch_log_group" "access" {

@@ -33,7 +33,7 @@ var ruleBlockType = newRule("TF013", sevError,
 	"`terraform validate` fails with \"Unsupported block type\".")
 
 var ruleTriggers = newRule("TF030", sevWarning,
-	"deployment whose `triggers` (or `depends_on`) would not change when the methods and integrations change",
+	"deployment whose `triggers` (or `depends_on`) would not change when the methods and integrations (an `aws_apigatewayv2_deployment` a stage serves without `auto_deploy`: the routes and integrations) change",
 	"The deployment is immutable: `apply` updates the methods but never redeploys, so the change never goes live.")
 
 var ruleCycle = newRule("TF040", sevError,
@@ -61,7 +61,7 @@ func (l *loader) validate(t *model.Template) {
 		l.checkSchema(in, s)
 	}
 	for _, in := range l.insts {
-		if !in.res.data && in.res.typ == "aws_api_gateway_deployment" {
+		if !in.res.data && (in.res.typ == "aws_api_gateway_deployment" || in.res.typ == "aws_apigatewayv2_deployment") {
 			l.checkTriggers(in)
 		}
 		in.mi.checkDependsOn(in.res.dependsOn, in.addr)
@@ -258,9 +258,21 @@ func blockList(v cty.Value) []cty.Value {
 // aws_api_gateway_deployment is immutable, so unless its triggers change
 // when the API's methods and integrations change, `terraform apply`
 // updates them and never redeploys: the change does not go live.
+//
+// An aws_apigatewayv2_deployment is as immutable; it matters only when a
+// stage that does not deploy by itself (auto_deploy) serves it
+// (deployment_id), and its routes and integrations are what change.
 func (l *loader) checkTriggers(in *instance) {
 	mi := in.mi
-	apiID := in.str("rest_api_id")
+	v2 := in.res.typ == "aws_apigatewayv2_deployment"
+	idArg, watchTypes, apiType := "rest_api_id", [2]string{"aws_api_gateway_method", "aws_api_gateway_integration"}, "aws_api_gateway_rest_api"
+	if v2 {
+		idArg, watchTypes, apiType = "api_id", [2]string{"aws_apigatewayv2_route", "aws_apigatewayv2_integration"}, "aws_apigatewayv2_api"
+		if !l.pinnedV2Deployment(in) {
+			return
+		}
+	}
+	apiID := in.str(idArg)
 	if apiID == "" {
 		return
 	}
@@ -275,8 +287,8 @@ func (l *loader) checkTriggers(in *instance) {
 			continue
 		}
 		switch other.res.typ {
-		case "aws_api_gateway_method", "aws_api_gateway_integration":
-			if other.str("rest_api_id") != apiID {
+		case watchTypes[0], watchTypes[1]:
+			if other.str(idArg) != apiID {
 				continue
 			}
 			k := other.res.key()
@@ -287,7 +299,7 @@ func (l *loader) checkTriggers(in *instance) {
 				watchedSet[k] = true
 				watched = append(watched, k)
 			}
-		case "aws_api_gateway_rest_api":
+		case apiType:
 			if other.attrs["id"] == apiID && other.has("body") && other.mi == mi {
 				apiKey = other.res.key()
 				if b, ok := other.res.body.(*hclsyntax.Body); ok && b.Attributes["body"] != nil {
@@ -317,7 +329,11 @@ func (l *loader) checkTriggers(in *instance) {
 		if len(in.res.dependsOn) > 0 {
 			what = "depends_on but no triggers (depends_on orders the first apply only)"
 		}
-		l.diagOnce(ruleTriggers.warnf(in.res.declRange, in.addr, hint, "deployment has %s: later changes to methods and integrations will not be redeployed", what))
+		what2 := "methods"
+		if v2 {
+			what2 = "routes"
+		}
+		l.diagOnce(ruleTriggers.warnf(in.res.declRange, in.addr, hint, "deployment has %s: later changes to %s and integrations will not be redeployed", what, what2))
 		return
 	}
 	refs, dynamic := mi.referencedKeys(trig.Expr, map[string]bool{})
@@ -359,6 +375,26 @@ func (l *loader) checkTriggers(in *instance) {
 		return
 	}
 	l.diagOnce(ruleTriggers.warnf(trig.Expr.Range(), in.addr, fix, "deployment triggers do not watch %s: changes to them will not be redeployed", list))
+}
+
+// pinnedV2Deployment reports whether an aws_apigatewayv2_deployment is
+// what a stage serves without deploying by itself: a stage of the same
+// API whose deployment_id is this deployment's id and whose auto_deploy
+// is not true.
+func (l *loader) pinnedV2Deployment(in *instance) bool {
+	id := in.attrs["id"]
+	if id == "" {
+		return false
+	}
+	for _, st := range in.mi.l.insts {
+		if st.res.data || st.res.typ != "aws_apigatewayv2_stage" || st.str("api_id") != in.str("api_id") {
+			continue
+		}
+		if st.str("deployment_id") == id && !st.boolean("auto_deploy") {
+			return true
+		}
+	}
+	return false
 }
 
 // wholeRefs turns watched keys into expressions a triggers map can use:
