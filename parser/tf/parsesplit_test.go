@@ -34,7 +34,8 @@ var splitCases = []string{
 	"resource \"a\" \"b\" {\n  x = {\n    a = 1\n    b =\n    c = 3\n  }\n}\n",
 	"locals {\n  m = { a = 1,\n    b = 2\n    c = 3\n  }\n}\n",
 	"locals {\n  m = {\n    \"a b\" = 1\n    (local.k) = 2\n    c: 3\n  }\n}\n",
-	// Lines parsePlain reads.
+	// Lines parsePlain reads (blank ones only, too).
+	"locals {\n  m = {\n\n  \n  }\n}\n",
 	"locals {\n  m = {\n    a = { m = \"GET\", b = \"x\" }\n\n    b = \"y\"\n    c-d = {}\n    e = { f = \"g\", }\n  }\n}\n",
 	"variable \"v\" {\n  default = {\n\ta\t= {\tm = \"1\" }\n\tb = { m = \"2\",n = \"3\" }\n  }\n}\n",
 }
