@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/model"
 )
@@ -33,7 +34,7 @@ func compareWebSocketRoutes(old, new *model.Template) []RouteChange {
 		if r.Integration == "" {
 			return "(no integration)"
 		}
-		return r.Integration + " " + r.URI
+		return strings.TrimSpace(r.Integration + " " + r.URI) // a MOCK route has no URI
 	}
 	var out []RouteChange
 	for _, k := range newOrder {

@@ -414,7 +414,9 @@ func (l *lowerer) routeSettings(def, routes *props) []model.MethodSetting {
 	if routes != nil && routes.node != nil && routes.node.Kind == cfn.Mapping {
 		for _, f := range routes.node.Fields {
 			if f.Value != nil && f.Value.Kind == cfn.Mapping {
-				out = append(out, one(routes.sub(f.Key), f.Key))
+				ms := one(routes.sub(f.Key), f.Key)
+				ms.Range = f.KeyRange() // the route key, what a finding about the entry names
+				out = append(out, ms)
 			}
 		}
 	}

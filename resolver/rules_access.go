@@ -94,9 +94,7 @@ var _ = define(Rule{
 					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
 						continue
 					}
-					r.errorf(ms.Range, st.LogicalID,
-						r.pick("Key RouteSettings by a RouteKey of the API's routes (\"$connect\", \"$default\", a custom key), or add the route.",
-							"Set route_key to a route_key of the API's routes (\"$connect\", \"$default\", a custom key), or add the route."),
+					r.errorf(ms.Range, st.LogicalID, routeKeyHint(r, ms.RouteKey, keys),
 						"stage %s has route settings for %q, which is not a route of WebSocket API %s", st.Name, ms.RouteKey, api.LogicalID)
 				}
 			}
@@ -119,9 +117,7 @@ var _ = define(Rule{
 					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
 						continue
 					}
-					r.errorf(ms.Range, st.LogicalID,
-						r.pick("Key RouteSettings by a RouteKey of the API's routes (\"GET /pets\", \"$default\"), or add the route.",
-							"Set route_key to a route_key of the API's routes (\"GET /pets\", \"$default\"), or add the route."),
+					r.errorf(ms.Range, st.LogicalID, routeKeyHint(r, ms.RouteKey, keys),
 						"stage %s has route settings for %q, which is not a route of API %s", st.Name, ms.RouteKey, api.LogicalID)
 				}
 			}
@@ -481,3 +477,33 @@ var _ = define(Rule{
 		}
 	},
 })
+
+// routeKeyHint is E3510's fix: the key that differs only in case when
+// there is one, else the API's route keys (a few).
+func routeKeyHint(r report, key string, keys map[string]bool) string {
+	names := slices.Sorted(maps.Keys(keys))
+	for _, k := range names {
+		if strings.EqualFold(k, key) {
+			return r.pick(fmt.Sprintf("Did you mean %q? Route keys are case-sensitive.", k),
+				fmt.Sprintf("Did you mean route_key = %q? Route keys are case-sensitive.", k))
+		}
+	}
+	list := "the API has no routes"
+	if len(names) > 0 {
+		q := make([]string, 0, len(names))
+		for _, k := range names {
+			q = append(q, strconv.Quote(k))
+		}
+		list = "its routes are " + listFew(q)
+	}
+	return r.pick("Key RouteSettings by one of the API's route keys ("+list+"), or add the route.",
+		"Set route_key to one of the API's route keys ("+list+"), or add the route.")
+}
+
+// listFew joins the first five items, saying how many more there are.
+func listFew(items []string) string {
+	if len(items) <= 5 {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:5], ", "), len(items)-5)
+}

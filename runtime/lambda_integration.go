@@ -29,10 +29,20 @@ import (
 // integration into ep (fn, fnLabel). It returns false when the method is
 // not served (ep.fail set, a finding added).
 func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Method, in *model.Integration, g *Gateway, t *model.Template, ls *lambdaSet, ds *diag.Diagnostics) bool {
+	// what names the caller in findings: a REST method or HTTP API
+	// route, or the WebSocket route or authorizer compileWSRoute and
+	// compileWSAuthorizer pass as a method "route" / "authorizer".
+	what := "method " + m.HTTPMethod + " " + res.Path
+	switch m.HTTPMethod {
+	case "route":
+		what = "WebSocket route " + res.Path
+	case "authorizer":
+		what = "WebSocket authorizer " + res.Path
+	}
 	notServed := func(reason, hint string) bool {
 		ep.fail, ep.reason = errConfig, reason
 		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Uri", in.Range),
-			"method %s %s is not served: %s", m.HTTPMethod, res.Path, reason).
+			"%s is not served: %s", what, reason).
 			WithResource(m.LogicalID).
 			WithHint(hint))
 		return false
@@ -58,7 +68,7 @@ func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Metho
 	if lt == nil {
 		ep.fail, ep.reason = errConfig, in.Type+" integrations with AWS services are not run locally"
 		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("Type", in.Range),
-			"method %s %s uses an %s integration with an AWS service, which cfnrun up does not serve", m.HTTPMethod, res.Path, in.Type).
+			"%s uses an %s integration with an AWS service, which cfnrun up does not serve", what, in.Type).
 			WithResource(m.LogicalID).
 			WithHint("cfnrun runs Lambda functions but does not call other AWS services; the route answers 500 {\"message\": \"Internal server error\"} as API Gateway does when an integration fails. Point it at a local server with an HTTP_PROXY integration to run it."))
 		return false
@@ -68,7 +78,7 @@ func compileLambda(ep *endpoint, cs *cstage, res *model.Resource, m *model.Metho
 		name = lt.Function.Name
 		if !lt.Function.HasQualifier(qual) {
 			*ds = append(*ds, diag.NewInfo(ruleIgnored, in.Props.At("Uri", in.Range),
-				"method %s %s names %s:%s, an alias or version the template does not define; cfnrun runs the function's current code", m.HTTPMethod, res.Path, name, qual).
+				"%s names %s:%s, an alias or version the template does not define; cfnrun runs the function's current code", what, name, qual).
 				WithResource(m.LogicalID).
 				WithHint("Every alias and version runs the function's current code locally."))
 		}
