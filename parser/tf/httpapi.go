@@ -1,7 +1,10 @@
 package tf
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -243,6 +246,11 @@ var ruleZeroThrottle = newRule("TF064", sevWarning,
 		"and API Gateway then answers every request to the routes the block covers with 429 Too Many Requests; CloudFormation leaves an unset "+
 		"limit unset. cfnrun up applies the 0, as the deployed stage does.")
 
+// routeSettingArgs are the arguments of a stage's default_route_settings
+// and route_settings blocks (route_key in the latter).
+var routeSettingArgs = map[string]bool{"data_trace_enabled": true, "detailed_metrics_enabled": true, "logging_level": true,
+	"throttling_burst_limit": true, "throttling_rate_limit": true, "route_key": true}
+
 // routeSettings reads an aws_apigatewayv2_stage's default_route_settings
 // (the entry for every route, as "/*" "*") and route_settings blocks (an
 // entry per route_key). A throttling limit the block leaves unset is 0,
@@ -252,6 +260,22 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 		ms := model.MethodSetting{RouteKey: key, ThrottlingBurstLimit: int(throttleSetting(s, "throttling_burst_limit")),
 			ThrottlingRateLimit: throttleSetting(s, "throttling_rate_limit"), LoggingLevel: ctyString(attrOf(s, "logging_level")),
 			MetricsEnabled: valBool(attrOf(s, "detailed_metrics_enabled")), DataTraceEnabled: valBool(attrOf(s, "data_trace_enabled")), Range: rng}
+		block := "default_route_settings"
+		if key != "" {
+			block = fmt.Sprintf("route_settings for %q", key)
+		}
+		// Arguments the provider does not know: terraform validate fails
+		// ("Unsupported argument"), and a misspelt throttling_* would read
+		// as unset below, a misleading TF064.
+		if s.Type().IsObjectType() {
+			for _, name := range slices.Sorted(maps.Keys(s.Type().AttributeTypes())) {
+				if !routeSettingArgs[name] {
+					lw.l.diagOnce(ruleArgument.at(diag.Error, rng, in.addr, cmp.Or(diag.DidYouMean(name, slices.Sorted(maps.Keys(routeSettingArgs))), "Remove it."),
+						"unsupported argument %q in the %s block of aws_apigatewayv2_stage", name, block))
+					return ms
+				}
+			}
+		}
 		var unset []string
 		for _, name := range []string{"throttling_burst_limit", "throttling_rate_limit"} {
 			if v := attrOf(s, name); v == cty.NilVal || v.IsNull() {
@@ -259,10 +283,6 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 			}
 		}
 		if len(unset) > 0 {
-			block := "default_route_settings"
-			if key != "" {
-				block = fmt.Sprintf("route_settings for %q", key)
-			}
 			lw.l.diagOnce(ruleZeroThrottle.at(diag.Warning, rng, in.addr,
 				"Set throttling_burst_limit and throttling_rate_limit in the block (5000 and 10000 are the account's defaults), or leave the block out.",
 				"%s leaves %s unset: the AWS provider sends 0, and API Gateway then answers every request to %s with 429 Too Many Requests",
