@@ -507,3 +507,65 @@ func listFew(items []string) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:5], ", "), len(items)-5)
 }
+
+var _ = define(Rule{
+	ID: "E3522", Level: "error",
+	Summary: "WebSocket integration through a VPC link V2 (AWS::ApiGatewayV2::VpcLink, aws_apigatewayv2_vpc_link)",
+	Why: "A WebSocket API's private integrations use VPC links of REST APIs (AWS::ApiGateway::VpcLink, to a Network Load Balancer); " +
+		"a V2 link (to an ALB, NLB or Cloud Map service) serves HTTP APIs only, and API Gateway refuses the integration " +
+		"(\"invalid vpclink id ... referenced in integration\"), so the deployment fails.",
+	Template: func(r report, t *model.Template) {
+		if len(t.WebSocketAPIs) == 0 {
+			return
+		}
+		v2Links := map[string]string{} // id -> address
+		for _, n := range t.Nodes {
+			if n.Type == "AWS::ApiGatewayV2::VpcLink" || n.Type == "aws_apigatewayv2_vpc_link" {
+				for _, k := range []string{"Ref", "VpcLinkId", "id"} {
+					if v := n.Attrs[k]; v != "" {
+						v2Links[v] = n.Address
+					}
+				}
+			}
+		}
+		if len(v2Links) == 0 {
+			return
+		}
+		// One finding per integration (the model copies it into each
+		// route that targets it), naming its routes.
+		type hit struct {
+			in     *model.Integration
+			owner  string
+			link   string
+			routes []string
+		}
+		var hits []*hit
+		byDecl := map[string]*hit{}
+		for _, api := range t.WebSocketAPIs {
+			for _, m := range api.Routes {
+				in := m.Integration
+				if in == nil || !strings.EqualFold(in.ConnectionType, "VPC_LINK") {
+					continue
+				}
+				link, ok := v2Links[in.ConnectionID]
+				if !ok {
+					continue
+				}
+				k := api.ID + "\x00" + in.Range.String()
+				if h := byDecl[k]; h != nil {
+					h.routes = append(h.routes, m.RouteKey)
+					continue
+				}
+				h := &hit{in: in, owner: m.LogicalID, link: link, routes: []string{m.RouteKey}}
+				byDecl[k] = h
+				hits = append(hits, h)
+			}
+		}
+		for _, h := range hits {
+			r.errorf(h.in.Props.At("ConnectionId", h.in.Range), h.owner,
+				r.pick("Use an AWS::ApiGateway::VpcLink (a REST API VPC link, to a Network Load Balancer) as ConnectionId, with the NLB's URL as IntegrationUri.",
+					"Use an aws_api_gateway_vpc_link (a REST API VPC link, to a Network Load Balancer) as connection_id, with the NLB's URL as integration_uri."),
+				"the integration of WebSocket routes %s goes through %s, a VPC link V2, which only HTTP APIs take", listFew(h.routes), h.link)
+		}
+	},
+})
