@@ -109,6 +109,9 @@ func (c *conn) readFrame() (f http2.Frame, hf *headersFrame, err error) {
 		return nil, nil, err
 	}
 	if xf, ok := f.(*http2.HeadersFrame); ok {
+		// Read by the Framer: its buffer has grown to the frame's size,
+		// which bigFrame hands back when the connection idles.
+		c.bigFrame = c.bigFrame || fh.Length > 4<<10
 		c.hf = headersFrame{FrameHeader: xf.FrameHeader, priority: xf.Priority, frag: xf.HeaderBlockFragment()}
 		return nil, &c.hf, nil
 	}

@@ -189,3 +189,36 @@ func TestClientHeadersFrameReadPaths(t *testing.T) {
 		t.Errorf("%d connections, want the one (the bad padding fails its stream only)", n)
 	}
 }
+
+// TestHeadersFrameBigFrame: a HEADERS frame over 4 KiB that the read
+// buffer does not hold whole is read by the Framer, whose buffer grows to
+// it: bigFrame is set so that the buffer goes when the connection idles,
+// as for any other frame that large. One parsed in place leaves the
+// Framer's buffer as it was.
+func TestHeadersFrameBigFrame(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		size int
+		want bool
+	}{{"small", 1 << 10, false}, {"past the read buffer", readBufSize + 2<<10, true}} {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := net.Pipe()
+			defer a.Close()
+			defer b.Close()
+			go func() {
+				http2.NewFramer(b, nil).WriteHeaders(http2.HeadersFrameParam{StreamID: 1,
+					BlockFragment: bytes.Repeat([]byte{0x80}, c.size), EndHeaders: true})
+			}()
+			cn := &conn{}
+			cn.rd.init(a)
+			cn.newFramer()
+			_, hf, err := cn.readFrame()
+			if err != nil || hf == nil || len(hf.frag) != c.size {
+				t.Fatalf("readFrame: %v, %v", hf, err)
+			}
+			if cn.bigFrame != c.want {
+				t.Errorf("a %d-byte HEADERS frame: bigFrame %v, want %v", c.size, cn.bigFrame, c.want)
+			}
+		})
+	}
+}
