@@ -182,22 +182,7 @@ var _ = define(Rule{
 		if !known(st.Name) || st.NameStandsFor != "" {
 			return
 		}
-		bound := false // some plan of the template is bound to this API
-		for _, p := range t.UsagePlans {
-			if _, written := p.Props.Lookup("ApiStages"); written && len(p.Stages) == 0 {
-				return // stages known only after apply (a Terraform api_stages block with an unknown value)
-			}
-			for _, ps := range p.Stages {
-				if !known(ps.APIID) || !known(ps.Stage) {
-					return // a plan bound to a stage known only after apply may cover it
-				}
-				if ps.APIID == api.ID && ps.Stage == st.Name {
-					return
-				}
-				bound = bound || ps.APIID == api.ID
-			}
-		}
-		if !bound {
+		if covered, bound, unknown := planCoverage(t, api.ID, st.Name); covered || !bound || unknown {
 			return
 		}
 		var keyed []*model.Method
@@ -437,27 +422,15 @@ var _ = define(Rule{
 			if len(keyed) == 0 {
 				continue
 			}
-		stages:
 			for _, st := range api.Stages {
 				if !known(st.Name) || st.NameStandsFor != "" {
 					continue
 				}
-				bound := false
-				for _, p := range t.UsagePlans {
-					if _, written := p.Props.Lookup("ApiStages"); written && len(p.Stages) == 0 {
-						return // stages known only after apply
-					}
-					for _, ps := range p.Stages {
-						if !known(ps.APIID) || !known(ps.Stage) {
-							return // a plan bound to a stage known only after apply may cover it
-						}
-						if ps.APIID == api.ID && ps.Stage == st.Name {
-							continue stages
-						}
-						bound = bound || ps.APIID == api.ID
-					}
+				covered, bound, unknown := planCoverage(t, api.ID, st.Name)
+				if unknown {
+					return
 				}
-				if !bound {
+				if covered || !bound {
 					continue
 				}
 				var keys []string
@@ -569,3 +542,26 @@ var _ = define(Rule{
 		}
 	},
 })
+
+// planCoverage says whether the template's usage plans cover stage of the
+// API apiID (covered), are bound to some stage of that API (bound: its
+// plans are managed here), or name a stage known only after apply
+// (unknown: a Terraform api_stages block with an unknown value; such a
+// plan may cover any stage, so no finding).
+func planCoverage(t *model.Template, apiID, stage string) (covered, bound, unknown bool) {
+	for _, p := range t.UsagePlans {
+		if _, written := p.Props.Lookup("ApiStages"); written && len(p.Stages) == 0 {
+			return false, false, true
+		}
+		for _, ps := range p.Stages {
+			if !known(ps.APIID) || !known(ps.Stage) {
+				return false, false, true
+			}
+			if ps.APIID == apiID && ps.Stage == stage {
+				covered = true
+			}
+			bound = bound || ps.APIID == apiID
+		}
+	}
+	return covered, bound, false
+}

@@ -185,19 +185,8 @@ func (g *Gateway) takeChain(rs *reqState, sk *stageKey, now time.Time) error {
 	if sk != nil {
 		add(sk.quota, quota)
 	}
-	i := g.chain.TakeAll(now, ls[:n])
-	if i >= 0 && i < n {
-		// As take: the refusal again at the time of the take (those
-		// before i stay taken).
-		if fresh := g.cfg.Now(); fresh.After(now) {
-			if j := g.chain.TakeAll(fresh, ls[i:n]); j < 0 {
-				i = -1
-			} else {
-				i += j
-			}
-		}
-	}
-	if i < 0 || i >= n {
+	i := g.takeAllFresh(now, ls[:n])
+	if i < 0 {
 		return nil
 	}
 	switch what[i] {
@@ -209,6 +198,28 @@ func (g *Gateway) takeChain(rs *reqState, sk *stageKey, now time.Time) error {
 		return rs.fail(errThrottled, "account throttle")
 	}
 	return rs.fail(errQuotaExceeded, "usage plan quota for the API key")
+}
+
+// takeAllFresh takes ls in one call to the shared store (g.chain) at now,
+// the request's start; as take, a refusal is taken again at the clock's
+// time (those before it stay taken). It returns the index of the limiter
+// that refused, or -1.
+func (g *Gateway) takeAllFresh(now time.Time, ls []Limiter) int {
+	n := len(ls)
+	i := g.chain.TakeAll(now, ls)
+	if i >= 0 && i < n {
+		if fresh := g.cfg.Now(); fresh.After(now) {
+			if j := g.chain.TakeAll(fresh, ls[i:n]); j < 0 {
+				i = -1
+			} else {
+				i += j
+			}
+		}
+	}
+	if i >= n {
+		return -1
+	}
+	return i
 }
 
 // compileAccess binds the API keys and usage plans of t to the stages of

@@ -204,22 +204,10 @@ func (g *Gateway) admitWS(cs *cwsStage, rt *cwsRoute, sk *stageKey, now time.Tim
 		}
 		return nil
 	}
-	i := g.chain.TakeAll(now, ls[:n])
-	if i >= 0 && i < n {
-		// As take: the refusal again at the clock's time (those before i
-		// stay taken).
-		if fresh := g.cfg.Now(); fresh.After(now) {
-			if j := g.chain.TakeAll(fresh, ls[i:n]); j < 0 {
-				i = -1
-			} else {
-				i += j
-			}
-		}
+	if i := g.takeAllFresh(now, ls[:n]); i >= 0 {
+		return &why[i]
 	}
-	if i < 0 || i >= n {
-		return nil
-	}
-	return &why[i]
+	return nil
 }
 
 // wsLogEvent is one event for a stage's access log.
