@@ -36,6 +36,68 @@ var ruleTriggers = newRule("TF030", sevWarning,
 	"deployment whose `triggers` (or `depends_on`) would not change when the methods and integrations (an `aws_apigatewayv2_deployment` a stage serves without `auto_deploy`: the routes and integrations) change",
 	"The deployment is immutable: `apply` updates the methods but never redeploys, so the change never goes live.")
 
+var ruleResourceType = newRule("TF018", sevError,
+	"an API Gateway resource type the AWS provider does not have, close to one it has (aws_api_gatewayv2_api, aws_apigateway2_route)",
+	"`terraform validate` fails (\"The provider hashicorp/aws does not support resource type\"); cfnrun would otherwise read nothing of it.")
+
+// apiGatewayTypes are the AWS provider's API Gateway resource types (v1
+// and v2), modelled or not: a type close to one of them but not among them
+// is a typo (TF018).
+var apiGatewayTypes = []string{
+	"aws_api_gateway_account", "aws_api_gateway_api_key", "aws_api_gateway_authorizer", "aws_api_gateway_base_path_mapping",
+	"aws_api_gateway_client_certificate", "aws_api_gateway_deployment", "aws_api_gateway_documentation_part",
+	"aws_api_gateway_documentation_version", "aws_api_gateway_domain_name", "aws_api_gateway_domain_name_access_association",
+	"aws_api_gateway_gateway_response", "aws_api_gateway_integration", "aws_api_gateway_integration_response",
+	"aws_api_gateway_method", "aws_api_gateway_method_response", "aws_api_gateway_method_settings", "aws_api_gateway_model",
+	"aws_api_gateway_request_validator", "aws_api_gateway_resource", "aws_api_gateway_rest_api", "aws_api_gateway_rest_api_policy",
+	"aws_api_gateway_rest_api_put", "aws_api_gateway_stage", "aws_api_gateway_usage_plan", "aws_api_gateway_usage_plan_key",
+	"aws_api_gateway_vpc_link",
+	"aws_apigatewayv2_api", "aws_apigatewayv2_api_mapping", "aws_apigatewayv2_authorizer", "aws_apigatewayv2_deployment",
+	"aws_apigatewayv2_domain_name", "aws_apigatewayv2_integration", "aws_apigatewayv2_integration_response", "aws_apigatewayv2_model",
+	"aws_apigatewayv2_route", "aws_apigatewayv2_route_response", "aws_apigatewayv2_routing_rule", "aws_apigatewayv2_stage",
+	"aws_apigatewayv2_vpc_link",
+}
+
+// checkResourceType reports a resource type that misspells one of the
+// provider's API Gateway types: compared without underscores, at most one
+// letter apart (aws_api_gatewayv2_api, aws_apigateway2_api).
+func (l *loader) checkResourceType(r *resource) {
+	if !strings.HasPrefix(r.typ, "aws_") || !strings.Contains(r.typ, "gateway") && !strings.Contains(r.typ, "apigw") {
+		return
+	}
+	if slices.Contains(apiGatewayTypes, r.typ) {
+		return
+	}
+	squash := func(s string) string { return strings.ReplaceAll(s, "_", "") }
+	norm := squash(r.typ)
+	for _, k := range apiGatewayTypes {
+		if editWithin1(norm, squash(k)) {
+			l.diagOnce(ruleResourceType.errorf(r.typeRange, r.typ+"."+r.name, fmt.Sprintf("Did you mean %q?", k),
+				"the AWS provider has no resource type %q", r.typ))
+			return
+		}
+	}
+}
+
+// editWithin1 reports whether a and b are at most one insertion, deletion
+// or substitution apart.
+func editWithin1(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a)-len(b) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+min(1, len(a)-i):] == b[i+min(1, len(b)-i):]
+	}
+	return a[i+1:] == b[i:]
+}
+
 var ruleCycle = newRule("TF040", sevError,
 	"dependency cycle, or a local that refers to itself",
 	"Terraform fails with \"Cycle\"; printed from the smallest address.")
@@ -60,7 +122,12 @@ func (l *loader) validate(t *model.Template) {
 		checked[in.res] = true
 		l.checkSchema(in, s)
 	}
+	typed := map[*resource]bool{}
 	for _, in := range l.insts {
+		if !in.res.data && !typed[in.res] {
+			typed[in.res] = true
+			l.checkResourceType(in.res)
+		}
 		if !in.res.data && (in.res.typ == "aws_api_gateway_deployment" || in.res.typ == "aws_apigatewayv2_deployment") {
 			l.checkTriggers(in)
 		}
