@@ -89,15 +89,7 @@ var _ = define(Rule{
 			for _, m := range api.Routes {
 				keys[m.RouteKey] = true
 			}
-			for _, st := range api.Stages {
-				for _, ms := range st.MethodSettings {
-					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
-						continue
-					}
-					r.errorf(ms.Range, st.LogicalID, routeKeyHint(r, ms.RouteKey, keys),
-						"stage %s has route settings for %q, which is not a route of WebSocket API %s", st.Name, ms.RouteKey, api.LogicalID)
-				}
-			}
+			unknownRouteSettings(r, api.Stages, keys, "WebSocket API "+api.LogicalID)
 		}
 		for _, api := range t.APIs {
 			if !api.IsHTTP() {
@@ -112,18 +104,24 @@ var _ = define(Rule{
 			if api.DefaultRoute != nil {
 				keys[api.DefaultRoute.RouteKey] = true
 			}
-			for _, st := range api.Stages {
-				for _, ms := range st.MethodSettings {
-					if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
-						continue
-					}
-					r.errorf(ms.Range, st.LogicalID, routeKeyHint(r, ms.RouteKey, keys),
-						"stage %s has route settings for %q, which is not a route of API %s", st.Name, ms.RouteKey, api.LogicalID)
-				}
-			}
+			unknownRouteSettings(r, api.Stages, keys, "API "+api.LogicalID)
 		}
 	},
 })
+
+// unknownRouteSettings reports (E3510) the stages' RouteSettings entries
+// for a route key not among keys, the API's (named by what).
+func unknownRouteSettings(r report, stages []*model.Stage, keys map[string]bool, what string) {
+	for _, st := range stages {
+		for _, ms := range st.MethodSettings {
+			if ms.RouteKey == "" || keys[ms.RouteKey] || !known(ms.RouteKey) {
+				continue
+			}
+			r.errorf(ms.Range, st.LogicalID, routeKeyHint(r, ms.RouteKey, keys),
+				"stage %s has route settings for %q, which is not a route of %s", st.Name, ms.RouteKey, what)
+		}
+	}
+}
 
 var _ = define(Rule{
 	ID: "E3607", Level: "error",

@@ -107,6 +107,25 @@ func (lf *logFormat) render(b []byte, rs *reqState, w http.ResponseWriter, now t
 	return append(b, '\n')
 }
 
+// errorLogValue is $context.error.message, .messageString or
+// .responseType of an answer that ended in error kind (errNone: none, "");
+// msg overrides the kind's message when set.
+func errorLogValue(name string, kind errKind, msg string) string {
+	if kind == errNone {
+		return ""
+	}
+	if msg == "" {
+		msg = awsErrors[kind].message
+	}
+	switch name {
+	case "error.message":
+		return msg
+	case "error.messageString":
+		return strconv.Quote(msg)
+	}
+	return awsErrors[kind].responseType
+}
+
 // logValue is $context.name for the access log: what the request's answer
 // decided (status, length, latency, error), else what mappings read.
 func (rs *reqState) logValue(name string, w http.ResponseWriter, now time.Time) string {
@@ -127,20 +146,7 @@ func (rs *reqState) logValue(name string, w http.ResponseWriter, now time.Time) 
 	case "responseLatency":
 		return strconv.FormatInt(now.Sub(rs.start).Milliseconds(), 10)
 	case "error.message", "error.messageString", "error.responseType":
-		if rs.gerr.kind == errNone {
-			return ""
-		}
-		msg := rs.gerr.message
-		if msg == "" {
-			msg = awsErrors[rs.gerr.kind].message
-		}
-		switch name {
-		case "error.message":
-			return msg
-		case "error.messageString":
-			return strconv.Quote(msg)
-		}
-		return awsErrors[rs.gerr.kind].responseType
+		return errorLogValue(name, rs.gerr.kind, rs.gerr.message)
 	case "identity.caller", "identity.user", "identity.userArn", "identity.cognitoIdentityId", "identity.accountId":
 		return "" // no IAM identity locally
 	}

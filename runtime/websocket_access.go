@@ -312,17 +312,7 @@ func (ev *wsLogEvent) value(name string, now time.Time) string {
 	case "responseLatency":
 		return strconv.FormatInt(now.Sub(ev.start).Milliseconds(), 10)
 	case "error.message", "error.messageString", "error.responseType":
-		if ev.errKind == errNone {
-			return ""
-		}
-		msg := awsErrors[ev.errKind].message
-		switch name {
-		case "error.message":
-			return msg
-		case "error.messageString":
-			return strconv.Quote(msg)
-		}
-		return awsErrors[ev.errKind].responseType
+		return errorLogValue(name, ev.errKind, "")
 	case "disconnectStatusCode":
 		if rc.DisconnectStatusCode == nil {
 			return ""

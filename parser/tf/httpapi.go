@@ -283,10 +283,14 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 			}
 		}
 		if len(unset) > 0 {
+			covered := "the stage's routes"
+			if key != "" {
+				covered = "route " + key
+			}
 			lw.l.diagOnce(ruleZeroThrottle.at(diag.Warning, rng, in.addr,
 				"Set throttling_burst_limit and throttling_rate_limit in the block (5000 and 10000 are the account's defaults), or leave the block out.",
 				"%s leaves %s unset: the AWS provider sends 0, and API Gateway then answers every request to %s with 429 Too Many Requests",
-				block, strings.Join(unset, " and "), map[bool]string{true: "the stage's routes", false: "route " + key}[key == ""]))
+				block, strings.Join(unset, " and "), covered))
 		}
 		return ms
 	}

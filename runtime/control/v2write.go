@@ -476,24 +476,35 @@ func createStageV2(rq *request) (int, any, error) {
 
 // deleteRouteSettingsV2 is DeleteRouteSettings: the stage's settings for
 // one route key go (the route then takes the DefaultRouteSettings).
+// withoutRouteSettings returns a copy of stages whose stage name has no
+// RouteSettings entry for key (DeleteRouteSettings), the others shared.
+func withoutRouteSettings(stages []*model.Stage, name, key string) ([]*model.Stage, error) {
+	i := slices.IndexFunc(stages, func(s *model.Stage) bool { return s.Name == name })
+	if i < 0 {
+		return nil, notFound("Invalid stage identifier specified")
+	}
+	st := *stages[i]
+	n := len(st.MethodSettings)
+	st.MethodSettings = slices.DeleteFunc(slices.Clone(st.MethodSettings), func(m model.MethodSetting) bool { return m.RouteKey == key })
+	if len(st.MethodSettings) == n {
+		return nil, notFound("Unable to find RouteSettings for route key %s in stage %s", key, name)
+	}
+	out := slices.Clone(stages)
+	out[i] = &st
+	return out, nil
+}
+
 func deleteRouteSettingsV2(rq *request) (int, any, error) {
 	if rq.wsAPI() {
 		return deleteWebSocketRouteSettings(rq)
 	}
 	name, key := rq.segs[4], rq.segs[6]
 	_, _, err := rq.changeV2(func(t *model.Template, na *model.RestAPI) (string, string, error) {
-		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
-		if i < 0 {
-			return "", "", notFound("Invalid stage identifier specified")
+		stages, err := withoutRouteSettings(na.Stages, name, key)
+		if err != nil {
+			return "", "", err
 		}
-		st := *na.Stages[i]
-		n := len(st.MethodSettings)
-		st.MethodSettings = slices.DeleteFunc(slices.Clone(st.MethodSettings), func(m model.MethodSetting) bool { return m.RouteKey == key })
-		if len(st.MethodSettings) == n {
-			return "", "", notFound("Unable to find RouteSettings for route key %s in stage %s", key, name)
-		}
-		na.Stages = slices.Clone(na.Stages)
-		na.Stages[i] = &st
+		na.Stages = stages
 		return "delete-route-settings " + name + " " + key, na.ID + "/" + name, nil
 	})
 	if err != nil {

@@ -733,17 +733,11 @@ func deleteWebSocketStage(rq *request) (int, any, error) {
 func deleteWebSocketRouteSettings(rq *request) (int, any, error) {
 	name, key := rq.segs[4], rq.segs[6]
 	_, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
-		i := slices.IndexFunc(na.Stages, func(s *model.Stage) bool { return s.Name == name })
-		if i < 0 {
-			return "", notFound("Invalid stage identifier specified")
+		stages, err := withoutRouteSettings(na.Stages, name, key)
+		if err != nil {
+			return "", err
 		}
-		st := *na.Stages[i]
-		n := len(st.MethodSettings)
-		st.MethodSettings = slices.DeleteFunc(slices.Clone(st.MethodSettings), func(m model.MethodSetting) bool { return m.RouteKey == key })
-		if len(st.MethodSettings) == n {
-			return "", notFound("Unable to find RouteSettings for route key %s in stage %s", key, name)
-		}
-		na.Stages[i] = &st
+		na.Stages = stages
 		return "delete-route-settings " + name + " " + key, nil
 	})
 	if err != nil {
