@@ -591,6 +591,7 @@ func (l *lowerer) httpOperation(api *model.RestAPI, owner string, m *model.Metho
 		if x := of.Value.Field("x-amazon-apigateway-integration"); x != nil && x.Value.Kind == cfn.Mapping {
 			ip := l.newProps(owner, x.Value)
 			in.PayloadFormatVersion = ip.str("payloadFormatVersion")
+			in.Subtype = ip.str("integrationSubtype")
 			in.ResponseMappings = ip.httpResponseMappings("responseParameters")
 			in.Props.Set("PayloadFormatVersion", ip.at("payloadFormatVersion", x.KeyRange()))
 		}

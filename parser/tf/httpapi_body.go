@@ -64,6 +64,7 @@ func (lw *lowering) importHTTPBody(api *model.RestAPI, children map[routeChild]*
 				xat := append(slices.Clip(at), "x-amazon-apigateway-integration")
 				ig := o.integration(x, xat)
 				ig.PayloadFormatVersion = str(x["payloadFormatVersion"])
+				ig.Subtype = str(x["integrationSubtype"])
 				if rp, ok := x["responseParameters"].(map[string]any); ok {
 					for code, ms := range rp {
 						if ig.ResponseMappings == nil {
