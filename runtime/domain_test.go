@@ -21,26 +21,7 @@ import (
 // Forbidden, and a domain's mappings never fall through to the
 // path-style /{stage} form.
 func TestCustomDomains(t *testing.T) {
-	mock := func() *model.Integration {
-		return &model.Integration{Type: model.IntegrationMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
-			Responses: []model.IntegrationResponse{{StatusCode: "200",
-				ResponseTemplates: map[string]string{"application/json": `$context.apiId $context.stage $context.path $context.resourcePath`}}}}
-	}
-	a := newTB("aaaaaaaaaa", stage("prod", nil), stage("beta", nil))
-	a.method("/pets/{id}", "GET", mock())
-	b := newTB("bbbbbbbbbb", stage("live", nil))
-	b.method("/", "GET", mock())
-	tpl := a.t
-	tpl.APIs = append(tpl.APIs, b.api)
-	tpl.DomainNames = []*model.DomainName{
-		{LogicalID: "D", Name: "api.example.com", Mappings: []*model.BasePathMapping{
-			{LogicalID: "M1", BasePath: "shop/v2", APIID: "aaaaaaaaaa", Stage: "beta"},
-			{LogicalID: "M2", BasePath: "", APIID: "aaaaaaaaaa", Stage: "prod"},
-		}},
-		{LogicalID: "W", Name: "*.example.org", Mappings: []*model.BasePathMapping{{LogicalID: "M3", BasePath: "b", APIID: "bbbbbbbbbb", Stage: "live"}}},
-		{LogicalID: "N", Name: "any.example.com", Mappings: []*model.BasePathMapping{{LogicalID: "M4", BasePath: "x", APIID: "aaaaaaaaaa"}}}, // (none): the stage in the path
-	}
-	tpl.Finalize()
+	tpl := customDomainTemplate()
 	r := start(t, tpl, nil)
 	c := h2cClient(t)
 	for _, tc := range []struct {
@@ -71,6 +52,35 @@ func TestCustomDomains(t *testing.T) {
 			t.Errorf("%s%s: %d %s, want %d %s", tc.host, tc.path, resp.StatusCode, body, tc.status, tc.body)
 		}
 	}
+}
+
+// customDomainTemplate is two REST APIs (MOCK integrations answering
+// "$context.apiId $context.stage $context.path $context.resourcePath")
+// under custom domains: api.example.com (base path shop/v2 to aaaaaaaaaa's
+// beta, the root to its prod), the wildcard *.example.org (b to
+// bbbbbbbbbb's live) and any.example.com (x to aaaaaaaaaa, no stage).
+func customDomainTemplate() *model.Template {
+	mock := func() *model.Integration {
+		return &model.Integration{Type: model.IntegrationMock, RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
+			Responses: []model.IntegrationResponse{{StatusCode: "200",
+				ResponseTemplates: map[string]string{"application/json": `$context.apiId $context.stage $context.path $context.resourcePath`}}}}
+	}
+	a := newTB("aaaaaaaaaa", stage("prod", nil), stage("beta", nil))
+	a.method("/pets/{id}", "GET", mock())
+	b := newTB("bbbbbbbbbb", stage("live", nil))
+	b.method("/", "GET", mock())
+	tpl := a.t
+	tpl.APIs = append(tpl.APIs, b.api)
+	tpl.DomainNames = []*model.DomainName{
+		{LogicalID: "D", Name: "api.example.com", Mappings: []*model.BasePathMapping{
+			{LogicalID: "M1", BasePath: "shop/v2", APIID: "aaaaaaaaaa", Stage: "beta"},
+			{LogicalID: "M2", BasePath: "", APIID: "aaaaaaaaaa", Stage: "prod"},
+		}},
+		{LogicalID: "W", Name: "*.example.org", Mappings: []*model.BasePathMapping{{LogicalID: "M3", BasePath: "b", APIID: "bbbbbbbbbb", Stage: "live"}}},
+		{LogicalID: "N", Name: "any.example.com", Mappings: []*model.BasePathMapping{{LogicalID: "M4", BasePath: "x", APIID: "aaaaaaaaaa"}}}, // (none): the stage in the path
+	}
+	tpl.Finalize()
+	return tpl
 }
 
 // TestWebSocketCustomDomain connects to a WebSocket API through its

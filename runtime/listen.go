@@ -4,17 +4,11 @@ package runtime
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"strconv"
@@ -659,60 +653,4 @@ func refuseHTTP2(r *http.Request, rs *reqState) error {
 		}
 	}
 	return rs.abort("HTTP/2 refused with HTTP_1_1_REQUIRED: the stage has Http2Enabled: false")
-}
-
-// MakeCertificate is the certificate New makes for Config.TLSAddr: the
-// pair in certFile and keyFile, or, both empty, a self-signed ECDSA
-// certificate for local names valid from now. Making the key is the
-// first use of the process's ECDSA code (with its self-tests), so a caller
-// with other work to do at start can run it on another goroutine and pass
-// the result in Config.Certificate.
-func MakeCertificate(certFile, keyFile string, now time.Time) (tls.Certificate, error) {
-	return loadOrMakeCert(certFile, keyFile, now)
-}
-
-// loadOrMakeCert reads certFile/keyFile, or makes a self-signed ECDSA
-// certificate for local names.
-func loadOrMakeCert(certFile, keyFile string, now time.Time) (tls.Certificate, error) {
-	if certFile != "" || keyFile != "" {
-		if certFile == "" || keyFile == "" {
-			return tls.Certificate{}, errors.New("give both --cert and --key, or neither for a self-signed certificate")
-		}
-		c, err := tls.LoadX509KeyPair(certFile, keyFile)
-		if err != nil {
-			return c, fmt.Errorf("reading the TLS certificate: %w", err)
-		}
-		return c, nil
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{Organization: []string{"cfnrun local gateway"}, CommonName: "localhost"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		DNSNames:              []string{"localhost", "*.execute-api.localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	leaf, _ := x509.ParseCertificate(der)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
-}
-
-// Certificate returns the gateway's TLS certificate (for tests and for
-// printing), or nil without a TLS listener.
-func (g *Gateway) Certificate() *x509.Certificate {
-	if g.tlsCfg == nil {
-		return nil
-	}
-	return g.tlsCfg.Certificates[0].Leaf
 }

@@ -63,13 +63,15 @@ type Config struct {
 	// Listeners bound for other addresses are not used.
 	Listeners *Listeners
 	// CertFile and KeyFile are a PEM certificate and key for TLSAddr. When
-	// empty a self-signed certificate for localhost, 127.0.0.1, ::1 and
-	// *.execute-api.localhost is made at start.
+	// empty a local certificate authority is made at start, and a
+	// certificate it signs for localhost, 127.0.0.1, ::1 and
+	// *.execute-api.localhost (and one per custom domain name of the
+	// template, on the first handshake naming it): see Certificate.
 	CertFile, KeyFile string
 	// Certificate, when set, is the TLS certificate, made ahead by
 	// MakeCertificate (cfnrun up makes it while the template resolves);
 	// CertFile and KeyFile are then not read.
-	Certificate *tls.Certificate
+	Certificate *Certificate
 	// Logger receives the access log (one Info record per request) and
 	// operational messages. Default: discard.
 	Logger *slog.Logger
@@ -176,9 +178,11 @@ type Gateway struct {
 	counters  Counters
 	// chain is counters as a ChainTaker, nil when it is not one (in
 	// memory, each Take is a few atomic operations).
-	chain   ChainTaker
-	gen     atomic.Int64 // version counter
-	tlsCfg  *tls.Config
+	chain  ChainTaker
+	gen    atomic.Int64 // version counter
+	tlsCfg *tls.Config
+	// ca signs the custom domains' certificates (nil with --cert).
+	ca      *localCA
 	handler http.Handler
 	// control answers the management API's requests before the data
 	// plane sees them (SetControlPlane); nil when off.
@@ -252,19 +256,23 @@ func New(cfg Config) (*Gateway, error) {
 	g.backends = newBackends(cfg)
 	g.handler = http.HandlerFunc(g.serveHTTP)
 	if cfg.TLSAddr != "" {
-		var c tls.Certificate
+		var c Certificate
 		if cfg.Certificate != nil {
 			c = *cfg.Certificate
 		} else {
 			var err error
-			if c, err = loadOrMakeCert(cfg.CertFile, cfg.KeyFile, cfg.Now()); err != nil {
+			if c, err = MakeCertificate(cfg.CertFile, cfg.KeyFile, cfg.Now()); err != nil {
 				return nil, err
 			}
 		}
 		g.tlsCfg = &tls.Config{
-			Certificates: []tls.Certificate{c},
+			Certificates: []tls.Certificate{c.tls},
 			NextProtos:   []string{"h2", "http/1.1"},
 			MinVersion:   tls.VersionTLS12,
+		}
+		if c.ca != nil {
+			g.ca = c.ca
+			g.tlsCfg.GetCertificate = g.certificateFor
 		}
 	}
 	return g, nil

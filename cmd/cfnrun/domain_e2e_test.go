@@ -1,12 +1,20 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // domainTemplate maps a REST API (SAM Api, stage prod) to base path v1 of
@@ -164,6 +172,64 @@ func TestUpCustomDomainExample(t *testing.T) {
 					t.Errorf("%s%s: %d %s %s, want %d %s", tc.host, tc.path, r.status, r.proto, r.raw, tc.status, tc.want)
 				}
 			}
+			upDomainTLS(t, p)
 		})
+	}
+}
+
+// upDomainTLS follows up's "over TLS" line for its custom domains: the
+// CA file it names verifies each domain's own certificate, the client
+// naming the domain and dialling the gateway (as curl --resolve does).
+// The printed curl command itself runs where curl is installed.
+func upDomainTLS(t *testing.T, p *upProc) {
+	t.Helper()
+	var line string
+	for _, l := range strings.Split(p.output(), "\n") {
+		if strings.HasPrefix(l, "  over TLS, ") {
+			line = l
+		}
+	}
+	f := strings.Fields(line)
+	i := slices.Index(f, "--cacert")
+	if i < 0 || i+1 >= len(f) || !strings.HasSuffix(f[len(f)-1], "/...") {
+		t.Fatalf("no over-TLS line with --cacert in:\n%s", p.output())
+	}
+	pemBytes, err := os.ReadFile(f[i+1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pemBytes) {
+		t.Fatalf("%s holds no certificate", f[i+1])
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true,
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, p.https)
+		}}
+	defer tr.CloseIdleConnections()
+	c := &http.Client{Transport: tr, Timeout: time.Minute}
+	_, port, _ := net.SplitHostPort(p.https)
+	for _, u := range []string{"https://api.example.com:" + port + "/items", "https://shop.example.com:" + port + "/shop/v1/items"} {
+		resp, err := c.Get(u)
+		if err != nil {
+			t.Errorf("%s: %v", u, err)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		host := strings.Split(strings.TrimPrefix(u, "https://"), ":")[0]
+		if resp.StatusCode != 200 || resp.ProtoMajor != 2 || resp.TLS.PeerCertificates[0].DNSNames[0] != host {
+			t.Errorf("%s: %s %d %s, certificate for %v", u, resp.Proto, resp.StatusCode, b, resp.TLS.PeerCertificates[0].DNSNames)
+		}
+	}
+	if _, err := exec.LookPath("curl"); err != nil {
+		return
+	}
+	args := append([]string{"-sS", "--http2", "-o", "/dev/null", "-w", "%{http_code} %{http_version}"}, f[slices.Index(f, "curl")+1:]...)
+	args[len(args)-1] = strings.TrimSuffix(args[len(args)-1], "...") + "items"
+	out, err := exec.Command("curl", args...).CombinedOutput()
+	if err != nil || string(out) != "200 2" {
+		t.Errorf("curl %s: %v %s", strings.Join(args, " "), err, out)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -44,7 +43,7 @@ func upCommand() command {
 		fs := newFlagSet(e, &c)
 		addr := fs.String("addr", "127.0.0.1:8080", "cleartext listen `address` (HTTP/1.1 and h2c); empty to disable")
 		tlsAddr := fs.String("tls-addr", "127.0.0.1:8443", "TLS listen `address` (h2 and HTTP/1.1 by ALPN); empty to disable")
-		cert := fs.String("cert", "", "TLS certificate `file` (PEM); default: a self-signed certificate made at start")
+		cert := fs.String("cert", "", "TLS certificate `file` (PEM); default: one signed by a local CA made at start, for the local names and each custom domain")
 		key := fs.String("key", "", "TLS private key `file` (PEM)")
 		maps := kvFlag{}
 		fs.Var(maps, "map", "send a backend host to a local address, keeping the Host header: `host=addr` (repeatable)")
@@ -144,6 +143,9 @@ type upRun struct {
 	// embedded is set when serving the embedded default template: the
 	// temporary path and the name shown to the user.
 	embedded, shownAs string
+	// caFile is the PEM file of the certificate clients trust to verify
+	// the gateway over TLS ("" when none was written).
+	caFile string
 
 	mu      sync.Mutex
 	current diag.Diagnostics // findings of the served version
@@ -154,7 +156,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
-	// The TLS certificate (a key made and self-signed, or the files read)
+	// The TLS certificate (keys made and signed by a local authority, or the files read)
 	// does not depend on the template: make it on another core while the
 	// template resolves.
 	cert := make(chan certResult, 1)
@@ -304,6 +306,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 		if dir, err := trustGateway(svc, crt); err != nil {
 			logger.Warn("functions will not trust the gateway's certificate", "error", err)
 		} else {
+			u.caFile = filepath.Join(dir, "gateway.pem")
 			defer os.RemoveAll(dir)
 		}
 	}
@@ -427,7 +430,7 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 }
 
 type certResult struct {
-	cert tls.Certificate
+	cert runtime.Certificate
 	err  error
 }
 
@@ -679,7 +682,7 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 			fmt.Fprintf(w, "  %-7s %-50s %-10s %s\n", rt.Method, url, rt.Integration, target)
 		}
 	}
-	printDomains(w, g.Template(), base)
+	printDomains(w, g.Template(), base, addrs["https"], u.caFile)
 	if len(notServed) > 0 {
 		fmt.Fprintf(w, "\nNot served (answered as API Gateway answers a failing integration):\n")
 		for _, rt := range notServed {
@@ -808,7 +811,10 @@ func (u *upRun) printListening(addrs map[string]string, cfg runtime.Config) {
 		fmt.Fprintf(w, "Listening on http://%s (HTTP/1.1 and h2c with prior knowledge)\n", a)
 	}
 	if a := addrs["https"]; a != "" {
-		cert := "self-signed certificate for localhost, 127.0.0.1, *.execute-api.localhost; curl -k"
+		cert := "certificate for localhost, 127.0.0.1, *.execute-api.localhost and the custom domains, signed by a local CA made at start; curl -k"
+		if u.caFile != "" {
+			cert += ", or trust " + u.caFile + " (curl --cacert)"
+		}
 		if cfg.CertFile != "" {
 			cert = cfg.CertFile
 		}
@@ -948,9 +954,9 @@ func (u *upRun) printWebSocketRoutes(w io.Writer, rs []runtime.RouteInfo, addrs 
 	return notServed
 }
 
-// trustGateway writes the gateway's certificate (and a bundle of the
-// system's roots with it) to a new temporary directory and makes the
-// functions trust it (lambda.Service.TrustCA): a handler that calls the
+// trustGateway writes the certificate that verifies the gateway (its
+// local authority's, or --cert's), and a bundle of the system's roots
+// with it, to a new temporary directory and makes the functions trust it (lambda.Service.TrustCA): a handler that calls the
 // gateway over https (a WebSocket handler's ApiGatewayManagementApi,
 // endpoint https://{domainName}/{stage}) then verifies it as it would
 // verify API Gateway. It returns the directory, for removal at exit.
@@ -994,19 +1000,21 @@ func trustGateway(svc *lambda.Service, crt *x509.Certificate) (string, error) {
 
 // printDomains lists the custom domain names' mappings `up` serves: a
 // request with the domain as its Host (any port) reaches the mapping's
-// API and stage.
-func printDomains(w io.Writer, t *model.Template, base string) {
+// API and stage. With the TLS listener (tlsAddr) it also shows how to
+// reach one over https with the domain's own certificate, which the
+// gateway's local authority (caFile) signs.
+func printDomains(w io.Writer, t *model.Template, base, tlsAddr, caFile string) {
 	if t == nil {
 		return
 	}
-	first := true
+	var first *model.DomainRoute
 	for _, r := range model.DomainRoutes(t) {
 		if !r.Served {
 			continue
 		}
-		if first {
+		if first == nil {
 			fmt.Fprintf(w, "\nCustom domains (send the domain as the Host header: curl -H 'Host: %s' %s/...):\n", r.Domain, base)
-			first = false
+			first = &r
 		}
 		path := ""
 		if r.BasePath != "" {
@@ -1014,4 +1022,24 @@ func printDomains(w io.Writer, t *model.Template, base string) {
 		}
 		fmt.Fprintf(w, "  %-40s -> API %s stage %s  (%s%s with Host: %s)\n", r.URL, r.API, r.Stage, base, path, r.Domain)
 	}
+	host, port, err := net.SplitHostPort(tlsAddr)
+	if first == nil || err != nil {
+		return
+	}
+	name := first.Domain
+	if rest, ok := strings.CutPrefix(name, "*."); ok {
+		name = "api." + rest // a name the wildcard domain covers
+	}
+	path := ""
+	if first.BasePath != "" {
+		path = "/" + first.BasePath
+	}
+	trust := "-k"
+	if caFile != "" {
+		trust = "--cacert " + caFile
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	fmt.Fprintf(w, "  over TLS, each domain with a certificate of its own: curl %s --resolve %s:%s:%s https://%s:%s%s/...\n", trust, name, port, host, name, port, path)
 }
