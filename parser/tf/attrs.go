@@ -23,7 +23,7 @@ import (
 func (l *loader) exported(in *instance) cty.Value {
 	r := in.res
 	s, modelled := schemas.Get()[r.typ]
-	if r.data || !modelled {
+	if r.data || !modelled || s.placeholder {
 		obj := make(map[string]cty.Value, len(in.argv)+8)
 		maps.Copy(obj, in.argv)
 		if r.data {

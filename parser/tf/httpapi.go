@@ -1,10 +1,7 @@
 package tf
 
 import (
-	"cmp"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -26,7 +23,7 @@ import (
 
 var ruleHTTPAPI = newRule("TF055", sevError|sevWarning,
 	"HTTP API route key that is not \"$default\" or \"METHOD /path\", a route target that is not integrations/ID of the same API, "+
-		"payload_format_version other than 1.0 or 2.0, timeout_milliseconds outside 50–30000, a route key defined twice, "+
+		"a body's payloadFormatVersion other than 1.0 or 2.0 (an integration's payload_format_version is TF012), timeout_milliseconds outside 50–30000, a route key defined twice, "+
 		"request_parameters or response_parameters API Gateway does not take (keys other than append|overwrite|remove:header.NAME or :querystring.NAME, "+
 		"overwrite:path, overwrite:statuscode in responses; values with other expressions than $request, $response, $context, $stageVariables; body selections with .. or filters; headers API Gateway reserves) (errors); "+
 		"a Lambda (AWS_PROXY) integration without payload_format_version (the provider's default is 1.0), a body path that does not start with /, "+
@@ -216,6 +213,9 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 				"authorizer_id is set but authorization_type is NONE (the default when it is not written): API Gateway leaves the route open"))
 		}
 		target(in, m, api, api.LogicalID)
+		if _, written := in.ranges["route_key"]; !written {
+			continue // a missing required argument (TF011)
+		}
 		lw.addRoute(api, children, in.addr, m, in.argRange("route_key"))
 	}
 	for _, in := range byType["aws_apigatewayv2_route_response"] {
@@ -264,14 +264,12 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 		if key != "" {
 			block = fmt.Sprintf("route_settings for %q", key)
 		}
-		// Arguments the provider does not know: terraform validate fails
-		// ("Unsupported argument"), and a misspelt throttling_* would read
-		// as unset below, a misleading TF064.
+		// An argument the provider does not know fails terraform validate
+		// (TF010, from the stage's schema); a misspelt throttling_* would
+		// read as unset below, a misleading TF064.
 		if s.Type().IsObjectType() {
-			for _, name := range slices.Sorted(maps.Keys(s.Type().AttributeTypes())) {
+			for name := range s.Type().AttributeTypes() {
 				if !routeSettingArgs[name] {
-					lw.l.diagOnce(ruleArgument.at(diag.Error, rng, in.addr, cmp.Or(diag.DidYouMean(name, slices.Sorted(maps.Keys(routeSettingArgs))), "Remove it."),
-						"unsupported argument %q in the %s block of aws_apigatewayv2_stage", name, block))
 					return ms
 				}
 			}
@@ -354,7 +352,9 @@ func (lw *lowering) httpIntegration(addr string, ig *model.Integration, at func(
 		ig.HTTPMethod = orDefault(ig.HTTPMethod, "ANY")
 		ig.PayloadFormatVersion = orDefault(ig.PayloadFormatVersion, "1.0")
 	}
-	if v := ig.PayloadFormatVersion; v != "" && v != "1.0" && v != "2.0" {
+	// An aws_apigatewayv2_integration's value is checked against the
+	// provider's enum (TF012); a body's here.
+	if v := ig.PayloadFormatVersion; inBody && v != "" && v != "1.0" && v != "2.0" {
 		lw.l.diagOnce(ruleHTTPAPI.at(diag.Error, at("payload_format_version"), addr, "Write \"1.0\" or \"2.0\".", "%s %q is not 1.0 or 2.0", pfv, v))
 	}
 	if inBody {

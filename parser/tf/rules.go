@@ -17,7 +17,7 @@ import (
 )
 
 var ruleArgument = newRule("TF010", sevError,
-	"unsupported argument (did-you-mean), in aws_api_gateway_* resources and module calls",
+	"unsupported argument (did-you-mean), in aws_api_gateway_* and aws_apigatewayv2_* resources and module calls",
 	"`terraform validate` fails with \"Unsupported argument\".")
 
 var ruleRequired = newRule("TF011", sevError,
@@ -166,6 +166,18 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 				rule = ruleBlockType
 			}
 			hint := diag.DidYouMean(n, cands)
+			if hint == "" && path == "" {
+				for _, c := range otherVersionNames[n] {
+					if _, ok := s.args[c]; ok {
+						verb := "Did you mean %q?"
+						if sb, ok := body.(*hclsyntax.Body); ok && sb.Attributes[c] != nil {
+							verb = "Remove it: %q is set."
+						}
+						hint = fmt.Sprintf(verb+" %s is what %s calls it.", c, n, map[bool]string{true: "the REST API (aws_api_gateway_*) version", false: "the HTTP/WebSocket API (aws_apigatewayv2_*) version"}[strings.HasPrefix(in.res.typ, "aws_apigatewayv2_")])
+						break
+					}
+				}
+			}
 			if hint == "" {
 				hint = fmt.Sprintf("Valid names here: %s.", strings.Join(cands, ", "))
 			}
@@ -175,6 +187,12 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			where := in.res.typ
 			if path != "" {
 				where = strings.TrimSuffix(path, ".") + " block of " + in.res.typ
+			}
+			if path == "" && !isBlock && slices.Contains(s.attrs, n) {
+				// Terraform: "Value for unconfigurable attribute".
+				l.diagOnce(rule.errorf(nameRange, in.addr, fmt.Sprintf("Remove it: AWS decides %s, and references read it as %s.%s.%s.", n, in.res.typ, in.res.name, n),
+					"%q of %s is an attribute the provider computes, not an argument", n, in.res.typ))
+				return
 			}
 			l.diagOnce(rule.errorf(nameRange, in.addr, hint, "unsupported %s %q in %s", what, n, where))
 			return
@@ -227,6 +245,11 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	for _, n := range cands {
 		a := s.args[n]
 		if a.required && !names[n] && !(path == "" && sharedRuleReports[in.res.typ+"."+n]) {
+			if a.kind == kBlock {
+				// Terraform: "Insufficient NAME blocks".
+				l.diagOnce(ruleRequired.errorf(blockRange, in.addr, fmt.Sprintf("Add a %s { ... } block to the %s.", n, map[bool]string{true: "resource", false: "block"}[path == ""]), "missing required block %q in %s", path+n, in.res.typ))
+				continue
+			}
 			l.diagOnce(ruleRequired.errorf(blockRange, in.addr, fmt.Sprintf("Add %s = ... to the %s.", n, map[bool]string{true: "resource block", false: "block"}[path == ""]), "missing required argument %q in %s", path+n, in.res.typ))
 		}
 	}
@@ -270,7 +293,7 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				if sharedRuleReports[in.res.typ+"."+path+n] {
 					continue
 				}
-				if !slices.Contains(a.enum, s) {
+				if !slices.Contains(a.enum, s) && !(a.fold && slices.ContainsFunc(a.enum, func(e string) bool { return strings.EqualFold(e, s) })) {
 					hint := diag.DidYouMean(s, a.enum)
 					if hint == "" {
 						hint = "Valid values: " + strings.Join(a.enum, ", ") + "."
@@ -302,6 +325,25 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 			}
 		}
 	}
+}
+
+// otherVersionNames are the names one API Gateway version's resources
+// give an argument the other version names otherwise
+// (aws_api_gateway_stage's stage_name is aws_apigatewayv2_stage's name):
+// the did-you-mean for an argument written in the other version's terms.
+var otherVersionNames = map[string][]string{
+	"rest_api_id": {"api_id"}, "api_id": {"rest_api_id"},
+	"stage_name": {"name"}, "name": {"stage_name"},
+	"variables": {"stage_variables"}, "stage_variables": {"variables"},
+	"type": {"integration_type", "authorizer_type"}, "integration_type": {"type"}, "authorizer_type": {"type"},
+	"uri": {"integration_uri", "authorizer_uri"}, "integration_uri": {"uri"},
+	"integration_http_method": {"integration_method"}, "integration_method": {"integration_http_method"},
+	"content_handling": {"content_handling_strategy"}, "content_handling_strategy": {"content_handling"},
+	"credentials": {"credentials_arn"}, "credentials_arn": {"credentials"},
+	"authorizer_credentials": {"authorizer_credentials_arn"}, "authorizer_credentials_arn": {"authorizer_credentials"},
+	"authorization": {"authorization_type"}, "authorization_type": {"authorization"},
+	"identity_source": {"identity_sources"}, "identity_sources": {"identity_source"},
+	"timeout_in_millis": {"timeout_milliseconds"},
 }
 
 // sharedRuleReports are required arguments whose absence the shared model

@@ -8,6 +8,7 @@ package tf
 // to optional arguments evaluate as Terraform's do.
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/cfnrun/cfnrun/internal/lazy"
@@ -30,7 +31,10 @@ type arg struct {
 	kind     argKind
 	required bool
 	enum     []string
-	block    *typeSchema
+	// fold: the provider compares enum values ignoring case
+	// (validation.StringInSlice(..., true), enum.ValidateIgnoreCase).
+	fold  bool
+	block *typeSchema
 }
 
 type typeSchema struct {
@@ -40,6 +44,11 @@ type typeSchema struct {
 	// argNames are args's names, sorted: every instance's exported value
 	// walks them.
 	argNames []string
+	// placeholder: validate checks the type's arguments against the
+	// schema, but its instances evaluate as placeholders (the
+	// aws_apigatewayv2_* types: placeholderObject makes their ids and
+	// ARNs, and the lowering reads their arguments).
+	placeholder bool
 }
 
 func newSchema(m map[string]*arg, attrs []string) *typeSchema {
@@ -54,6 +63,9 @@ func newSchema(m map[string]*arg, attrs []string) *typeSchema {
 func req(k argKind) *arg                    { return &arg{kind: k, required: true} }
 func opt(k argKind) *arg                    { return &arg{kind: k} }
 func enum(required bool, vs ...string) *arg { return &arg{kind: kString, required: required, enum: vs} }
+func enumFold(required bool, vs ...string) *arg {
+	return &arg{kind: kString, required: required, enum: vs, fold: true}
+}
 func block(required bool, s *typeSchema) *arg {
 	return &arg{kind: kBlock, required: required, block: s}
 }
@@ -78,10 +90,11 @@ var canarySettings = nested(map[string]*arg{
 	"percent_traffic": opt(kNumber), "stage_variable_overrides": opt(kMap), "use_stage_cache": opt(kBool), "deployment_id": opt(kString),
 })
 
-// schemas are the modelled aws_api_gateway_* types, built on first use
-// (a Terraform read), not at the start of every command.
+// schemas are the modelled aws_api_gateway_* types and the validated
+// aws_apigatewayv2_* ones (schema_v2.go, placeholders), built on first
+// use (a Terraform read), not at the start of every command.
 var schemas = lazy.Value[map[string]*typeSchema]{New: func() map[string]*typeSchema {
-	return map[string]*typeSchema{
+	m := map[string]*typeSchema{
 		"aws_api_gateway_rest_api": args(map[string]*arg{
 			"name": req(kString), "description": opt(kString), "api_key_source": enum(false, "HEADER", "AUTHORIZER"),
 			"binary_media_types": opt(kList), "body": opt(kString), "minimum_compression_size": opt(kAny),
@@ -180,6 +193,8 @@ var schemas = lazy.Value[map[string]*typeSchema]{New: func() map[string]*typeSch
 			"key_id": req(kString), "key_type": req(kString), "usage_plan_id": req(kString),
 		}, "name", "value"),
 	}
+	maps.Copy(m, apigatewayv2Schemas())
+	return m
 }}
 
 // cfnName maps Terraform argument names to the CloudFormation property

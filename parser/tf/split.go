@@ -72,7 +72,7 @@ func (mi *modInst) splittable(r *resource, mode expandMode, n int) bool {
 	if mode != expandForEach && mode != expandCount || mi.template || r.data || l.split != nil {
 		return false
 	}
-	if _, modelled := schemas.Get()[r.typ]; !modelled {
+	if s, modelled := schemas.Get()[r.typ]; !modelled || s.placeholder {
 		return false
 	}
 	sb, ok := r.body.(*hclsyntax.Body)

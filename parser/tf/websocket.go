@@ -17,8 +17,8 @@ import (
 
 var ruleWebSocket = newRule("TF054", sevError,
 	"WebSocket API that API Gateway rejects: no route_selection_expression, one that reads neither $request.body nor a constant, "+
-		"an empty route key, a route key defined twice, a route target that is not integrations/ID of the same API, authorization on a route other than $connect, "+
-		"an authorization_type other than NONE, AWS_IAM or CUSTOM, a route response key other than $default, or timeout_milliseconds outside 50–29000",
+		"an empty route key (a missing one is TF011), a route key defined twice, a route target that is not integrations/ID of the same API, authorization on a route other than $connect, "+
+		"an authorization_type JWT (other values the provider refuses are TF012), a route response key other than $default, or timeout_milliseconds outside 50–29000",
 	"API Gateway refuses to create the API, route or integration (BadRequestException), so the apply fails.")
 
 // wsAPI lowers an aws_apigatewayv2_api of protocol WEBSOCKET.
@@ -79,6 +79,9 @@ func (lw *lowering) wsRoute(api *model.WebSocketAPI, in *instance, target func(m
 		RouteResponseSelectionExpression: in.str("route_response_selection_expression"),
 		Range:                            in.rng(), Props: in.cfnRanges()}
 	keyAt := in.argRange("route_key")
+	if _, written := in.ranges["route_key"]; !written {
+		return nil // a missing required argument (TF011)
+	}
 	if strings.TrimSpace(m.RouteKey) == "" {
 		lw.l.diagOnce(ruleWebSocket.at(diag.Error, keyAt, in.addr, "Write a route_key: $connect, $disconnect, $default, or the value of the selection expression that picks this route.",
 			"WebSocket route with an empty route_key"))
@@ -99,6 +102,11 @@ func (lw *lowering) wsRoute(api *model.WebSocketAPI, in *instance, target func(m
 			m.AuthorizationType = "NONE"
 		}
 	default:
+		if raw := in.str("authorization_type"); raw != "JWT" {
+			// Not a value the provider takes at all: TF012 reports it.
+			m.AuthorizationType = "NONE"
+			break
+		}
 		lw.l.diagOnce(ruleWebSocket.at(diag.Error, authAt, in.addr, "Write NONE, AWS_IAM or CUSTOM (a Lambda REQUEST authorizer); WebSocket APIs have no JWT authorizers.",
 			"authorization_type %q is not one a WebSocket route takes", m.AuthorizationType))
 		m.AuthorizationType = "NONE"
