@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -659,7 +660,10 @@ func (rs *reqState) missingParams() string {
 		var ok bool
 		switch kind {
 		case "querystring", "multivaluequerystring":
-			ok = r.URL.Query().Has(name)
+			// Included and not blank, as the header's: ?q= is missing
+			// ("API Gateway verifies ... the required request
+			// parameters ... are included and not blank").
+			ok = slices.ContainsFunc(r.URL.Query()[name], func(v string) bool { return v != "" })
 		case "header", "multivalueheader":
 			ok = r.Header.Get(name) != ""
 		case "path":
