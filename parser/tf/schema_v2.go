@@ -39,6 +39,16 @@ func routeSettingsArgs(routeKey bool) *typeSchema {
 	return nested(m)
 }
 
+// timeouts is the timeouts block of a type whose schema.Resource sets
+// Timeouts (domain_name: create, update; authorizer: delete).
+func timeouts(ops ...string) *arg {
+	m := map[string]*arg{}
+	for _, op := range ops {
+		m[op] = opt(kString)
+	}
+	return block(false, nested(m))
+}
+
 func apigatewayv2Schemas() map[string]*typeSchema {
 	v2 := func(m map[string]*arg, attrs ...string) *typeSchema {
 		s := args(m, attrs...)
@@ -101,6 +111,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"authorizer_result_ttl_in_seconds": opt(kNumber), "authorizer_uri": opt(kString), "enable_simple_responses": opt(kBool),
 			"identity_sources":  opt(kList),
 			"jwt_configuration": block(false, nested(map[string]*arg{"audience": opt(kList), "issuer": opt(kString)})),
+			"timeouts":          timeouts("delete"),
 		}),
 		"aws_apigatewayv2_domain_name": v2(map[string]*arg{
 			"domain_name": req(kString), "tags": opt(kMap),
@@ -111,6 +122,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 				"security_policy": enumFold(true, "TLS_1_2"),
 			})),
 			"mutual_tls_authentication": block(false, nested(map[string]*arg{"truststore_uri": req(kString), "truststore_version": opt(kString)})),
+			"timeouts":                  timeouts("create", "update"),
 		}, "api_mapping_selection_expression", "arn", "tags_all"),
 		"aws_apigatewayv2_api_mapping": v2(map[string]*arg{
 			"api_id": req(kString), "domain_name": req(kString), "stage": req(kString), "api_mapping_key": opt(kString),
