@@ -115,8 +115,17 @@ func (l *loader) validate(t *model.Template) {
 		if s == nil {
 			continue
 		}
-		// Schema problems are per configuration block, not per instance.
+		// Schema problems are per configuration block, not per instance;
+		// values differ per instance (each.value, count.index, a module
+		// call's inputs), and one the provider refuses in any instance
+		// fails the plan. A value that is the same in every instance is
+		// reported once, at the first.
 		if checked[in.res] {
+			n := len(l.diags)
+			l.checkValues(in, s, "", in.argsValue())
+			for i := n; i < len(l.diags); i++ {
+				l.diags[i].Detail = strings.TrimSpace(l.diags[i].Detail + " (The value of " + in.addr + ".)")
+			}
 			continue
 		}
 		checked[in.res] = true
