@@ -161,7 +161,10 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	}
 	slices.Sort(cands)
 	report := func(n string, nameRange hcl.Range, isBlock bool) {
-		if path == "" && metaArgs[n] {
+		// id: the plugin SDK gives every resource an optional, computed id
+		// attribute (hashicorp/terraform-plugin-sdk#607), which terraform
+		// validate accepts in a configuration and the provider ignores.
+		if path == "" && (metaArgs[n] || n == "id" && !isBlock) {
 			return
 		}
 		a, ok := s.args[n]
