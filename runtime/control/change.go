@@ -172,3 +172,36 @@ func checkOps(ops []patchOp) error {
 	}
 	return nil
 }
+
+// accountEdit is a change to the account-level part of a model copy (API
+// keys, usage plans, the list of APIs). It returns the log line, the
+// drift key it belongs to, and the id the log names.
+type accountEdit func(t *model.Template) (logLine, driftKey, id string, err error)
+
+// changeTemplate applies e to a copy of the served model (only its top
+// level: e clones what it edits) and serves the result, which it
+// returns.
+func (rq *request) changeTemplate(e accountEdit) (*model.Template, error) {
+	p := rq.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.gw.Template()
+	if t == nil {
+		return nil, notFound("No template is served")
+	}
+	p.forgetIfReloaded(t)
+	nt := *t
+	line, key, id, err := e(&nt)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.gw.Load(&nt); err != nil {
+		return nil, badRequest("The change cannot be served: %v", err)
+	}
+	p.ours = &nt
+	if line != "" {
+		p.drift[key] = append(p.drift[key], line)
+		p.log.Info("control plane: "+line, "id", id, "drift", driftNote)
+	}
+	return &nt, nil
+}

@@ -434,9 +434,14 @@ func getGatewayResponse(rq *request) (int, any, error) {
 	return 0, nil, badRequest("Invalid response type specified: %s", rq.segs[3])
 }
 
-func (p *Plane) apiKeyOf(k *model.APIKey, value bool) *apiKey {
+func (p *Plane) apiKeyOf(t *model.Template, k *model.APIKey, value bool) *apiKey {
+	created := epochOf(p.created0(apiKeyDrift(k.ID)))
 	out := &apiKey{ID: k.ID, Name: k.Name, CustomerID: k.CustomerID, Description: k.Description, Enabled: k.Enabled,
-		CreatedDate: epochOf(p.started), LastUpdatedDate: epochOf(p.started), StageKeys: []string{}, Tags: tagsOf(k.Tags)}
+		CreatedDate: created, LastUpdatedDate: created, StageKeys: []string{}, Tags: tagsOf(k.Tags)}
+	if d := p.driftOf(t, apiKeyDrift(k.ID)); d != "" {
+		out.Tags = withTag(out.Tags, tagDrift, d)
+		out.LastUpdatedDate = epochOf(p.opts.Now())
+	}
 	if value {
 		out.Value = k.Value
 	}
@@ -458,7 +463,7 @@ func getAPIKeys(rq *request) (int, any, error) {
 		if name != "" && !strings.HasPrefix(k.Name, name) || customer != "" && k.CustomerID != customer {
 			continue
 		}
-		all = append(all, rq.p.apiKeyOf(k, values))
+		all = append(all, rq.p.apiKeyOf(t, k, values))
 	}
 	items, next, err := page(rq, all)
 	if err != nil {
@@ -479,7 +484,7 @@ func getAPIKey(rq *request) (int, any, error) {
 	if k == nil {
 		return 0, nil, notFound("Invalid API Key identifier specified")
 	}
-	return http.StatusOK, rq.p.apiKeyOf(k, rq.q.Get("includeValue") == "true"), nil
+	return http.StatusOK, rq.p.apiKeyOf(t, k, rq.q.Get("includeValue") == "true"), nil
 }
 
 func throttleOf(th model.Throttle) *throttle {
@@ -495,8 +500,11 @@ func throttleOf(th model.Throttle) *throttle {
 	return out
 }
 
-func usagePlanOf(up *model.UsagePlan) *usagePlan {
+func (p *Plane) usagePlanOf(t *model.Template, up *model.UsagePlan) *usagePlan {
 	out := &usagePlan{ID: up.ID, Name: up.Name, Description: up.Description, APIStages: []apiStage{}, Tags: tagsOf(up.Tags)}
+	if d := p.driftOf(t, usagePlanDrift(up.ID)); d != "" {
+		out.Tags = withTag(out.Tags, tagDrift, d)
+	}
 	for _, s := range up.Stages {
 		as := apiStage{APIID: s.APIID, Stage: s.Stage}
 		if len(s.Methods) > 0 {
@@ -527,7 +535,7 @@ func getUsagePlans(rq *request) (int, any, error) {
 		if keyID != "" && !slices.ContainsFunc(up.Keys, func(k model.UsagePlanKey) bool { return k.KeyID == keyID }) {
 			continue
 		}
-		all = append(all, usagePlanOf(up))
+		all = append(all, rq.p.usagePlanOf(t, up))
 	}
 	items, next, err := page(rq, all)
 	if err != nil {
@@ -554,11 +562,11 @@ func (rq *request) usagePlan() (*model.Template, *model.UsagePlan, error) {
 }
 
 func getUsagePlan(rq *request) (int, any, error) {
-	_, up, err := rq.usagePlan()
+	t, up, err := rq.usagePlan()
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, usagePlanOf(up), nil
+	return http.StatusOK, rq.p.usagePlanOf(t, up), nil
 }
 
 func usagePlanKeysOf(t *model.Template, up *model.UsagePlan) []*usagePlanKey {
@@ -655,4 +663,13 @@ func getTags(rq *request) (int, any, error) {
 		tg = model.Tags{}
 	}
 	return http.StatusOK, tags{Tags: tg}, nil
+}
+
+// withTag is tags with k=v added (tags is the answer's own copy).
+func withTag(tags map[string]string, k, v string) map[string]string {
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags[k] = v
+	return tags
 }

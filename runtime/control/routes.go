@@ -63,6 +63,16 @@ var routes = []struct {
 	{"POST", "restapis/*/stages", createStage},
 	{"DELETE", "restapis/*/stages/*", deleteStage},
 	{"POST", "restapis/*/deployments", createDeployment},
+	{"DELETE", "restapis/*", deleteRestAPI},
+	{"PATCH", "restapis/*", updateRestAPI},
+	{"POST", "apikeys", createAPIKey}, // and import-api-keys (?mode=import)
+	{"PATCH", "apikeys/*", updateAPIKey},
+	{"DELETE", "apikeys/*", deleteAPIKey},
+	{"POST", "usageplans", createUsagePlan},
+	{"PATCH", "usageplans/*", updateUsagePlan},
+	{"DELETE", "usageplans/*", deleteUsagePlan},
+	{"POST", "usageplans/*/keys", createUsagePlanKey},
+	{"DELETE", "usageplans/*/keys/*", deleteUsagePlanKey},
 }
 
 // route finds the operation for method and the unescaped path segments.
