@@ -2,10 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -174,6 +180,44 @@ func TestUpCustomDomainExample(t *testing.T) {
 			}
 			upDomainTLS(t, p)
 		})
+	}
+}
+
+// TestUpCustomDomainCertFiles: with --cert and --key the gateway serves
+// that certificate for every name, custom domains too, so up prints no
+// "over TLS" line promising each domain a certificate of its own (its
+// --cacert file would be the user's certificate, which need not name the
+// domain: curl's verification would fail).
+func TestUpCustomDomainCertFiles(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startUp(t, "--no-watch", "--cert", certFile, "--key", keyFile, filepath.Join(repoRoot, "examples", "custom-domain", "template.yaml"))
+	out := p.output()
+	if !strings.Contains(out, "api.example.com") || !strings.Contains(out, certFile) {
+		t.Fatalf("up lists no domains or not the --cert file:\n%s", out)
+	}
+	if strings.Contains(out, "  over TLS, ") {
+		t.Errorf("with --cert, up promises each domain a certificate of its own:\n%s", out)
 	}
 }
 

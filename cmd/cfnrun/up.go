@@ -682,7 +682,13 @@ func (u *upRun) printRoutes(g *runtime.Gateway, addrs map[string]string, cfg run
 			fmt.Fprintf(w, "  %-7s %-50s %-10s %s\n", rt.Method, url, rt.Integration, target)
 		}
 	}
-	printDomains(w, g.Template(), base, addrs["https"], u.caFile)
+	tlsAddr := addrs["https"]
+	if cfg.CertFile != "" {
+		// --cert's certificate is served for every name: no domain has
+		// one of its own, and caFile is that certificate, not an authority.
+		tlsAddr = ""
+	}
+	printDomains(w, g.Template(), base, tlsAddr, u.caFile)
 	if len(notServed) > 0 {
 		fmt.Fprintf(w, "\nNot served (answered as API Gateway answers a failing integration):\n")
 		for _, rt := range notServed {
@@ -1000,7 +1006,7 @@ func trustGateway(svc *lambda.Service, crt *x509.Certificate) (string, error) {
 
 // printDomains lists the custom domain names' mappings `up` serves: a
 // request with the domain as its Host (any port) reaches the mapping's
-// API and stage. With the TLS listener (tlsAddr) it also shows how to
+// API and stage. With the TLS listener (tlsAddr; "" with --cert) it also shows how to
 // reach one over https with the domain's own certificate, which the
 // gateway's local authority (caFile) signs.
 func printDomains(w io.Writer, t *model.Template, base, tlsAddr, caFile string) {
