@@ -29,7 +29,7 @@ var ruleEnum = newRule("TF012", sevError,
 	"The provider rejects it at plan time.")
 
 var ruleBlockType = newRule("TF013", sevError,
-	"unsupported block type, or block/argument confusion",
+	"unsupported block type, block/argument confusion, or a block given more often than the provider takes (at most one cors_configuration, settings, ...)",
 	"`terraform validate` fails with \"Unsupported block type\".")
 
 var ruleTriggers = newRule("TF030", sevWarning,
@@ -239,6 +239,13 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 				}
 				continue
 			}
+			if names[typ] {
+				if a := s.args[typ]; a != nil && a.kind == kBlock && !a.many {
+					// Terraform: "Too many NAME blocks".
+					l.diagOnce(ruleBlockType.errorf(rng, in.addr, fmt.Sprintf("Merge the %s blocks into one.", typ),
+						"too many %s blocks in %s: the provider takes at most one", typ, in.res.typ))
+				}
+			}
 			names[typ] = true
 			report(typ, rng, true)
 			if a := s.args[typ]; a != nil && a.block != nil {
@@ -288,7 +295,14 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 		}
 		switch a.kind {
 		case kBlock:
-			for _, b := range blockList(v) {
+			bs := blockList(v)
+			if len(bs) > 1 && !a.many && path == "" && dynamicOf(in.res.body, n) {
+				// A dynamic block that generates more than one (written
+				// blocks are counted in checkBody).
+				l.diagOnce(ruleBlockType.errorf(rng, in.addr, fmt.Sprintf("Give the dynamic %q block's for_each at most one element.", n),
+					"too many %s blocks in %s: the dynamic block makes %d, the provider takes at most one", n, in.res.typ, len(bs)))
+			}
+			for _, b := range bs {
 				l.checkValues(in, a.block, path+n+".", b)
 			}
 			continue
@@ -337,6 +351,20 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 			}
 		}
 	}
+}
+
+// dynamicOf reports whether body has a dynamic block generating typ.
+func dynamicOf(body hcl.Body, typ string) bool {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return false
+	}
+	for _, b := range sb.Blocks {
+		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == typ {
+			return true
+		}
+	}
+	return false
 }
 
 // otherVersionNames are the names one API Gateway version's resources

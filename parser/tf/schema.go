@@ -35,6 +35,9 @@ type arg struct {
 	// (validation.StringInSlice(..., true), enum.ValidateIgnoreCase).
 	fold  bool
 	block *typeSchema
+	// many: the block may be repeated (a TypeSet or TypeList without
+	// MaxItems: 1); others are given at most once.
+	many bool
 }
 
 type typeSchema struct {
@@ -69,6 +72,9 @@ func enumFold(required bool, vs ...string) *arg {
 func block(required bool, s *typeSchema) *arg {
 	return &arg{kind: kBlock, required: required, block: s}
 }
+
+// repeated is a block the provider takes any number of times.
+func repeated(s *typeSchema) *arg { return &arg{kind: kBlock, block: s, many: true} }
 
 func args(m map[string]*arg, attrs ...string) *typeSchema {
 	if _, ok := m["region"]; !ok {
@@ -179,9 +185,9 @@ var schemas = lazy.Value[map[string]*typeSchema]{New: func() map[string]*typeSch
 		}, "arn", "created_date", "last_updated_date", "tags_all"),
 		"aws_api_gateway_usage_plan": args(map[string]*arg{
 			"name": req(kString), "description": opt(kString), "product_code": opt(kString), "tags": opt(kMap),
-			"api_stages": block(false, nested(map[string]*arg{
+			"api_stages": repeated(nested(map[string]*arg{
 				"api_id": req(kString), "stage": req(kString),
-				"throttle": block(false, nested(map[string]*arg{"path": req(kString), "burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
+				"throttle": repeated(nested(map[string]*arg{"path": req(kString), "burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),
 			})),
 			"quota_settings":    block(false, nested(map[string]*arg{"limit": req(kNumber), "offset": opt(kNumber), "period": enum(true, "DAY", "WEEK", "MONTH")})),
 			"throttle_settings": block(false, nested(map[string]*arg{"burst_limit": opt(kNumber), "rate_limit": opt(kNumber)})),

@@ -73,7 +73,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"authorization_type": enum(false, "NONE", "AWS_IAM", "CUSTOM", "JWT"), "authorizer_id": opt(kString),
 			"model_selection_expression": opt(kString), "operation_name": opt(kString), "request_models": opt(kMap),
 			"route_response_selection_expression": opt(kString), "target": opt(kString),
-			"request_parameter": block(false, nested(map[string]*arg{"request_parameter_key": req(kString), "required": req(kBool)})),
+			"request_parameter": repeated(nested(map[string]*arg{"request_parameter_key": req(kString), "required": req(kBool)})),
 		}),
 		"aws_apigatewayv2_integration": v2(map[string]*arg{
 			"api_id": req(kString), "integration_type": enum(true, "AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"),
@@ -83,7 +83,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"integration_uri": opt(kString), "passthrough_behavior": enum(false, "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"),
 			"payload_format_version": enum(false, "1.0", "2.0"), "request_parameters": opt(kMap), "request_templates": opt(kMap),
 			"template_selection_expression": opt(kString), "timeout_milliseconds": opt(kNumber),
-			"response_parameters": block(false, nested(map[string]*arg{"mappings": req(kMap), "status_code": req(kString)})),
+			"response_parameters": repeated(nested(map[string]*arg{"mappings": req(kMap), "status_code": req(kString)})),
 			"tls_config":          block(false, nested(map[string]*arg{"server_name_to_verify": opt(kString)})),
 		}, "integration_response_selection_expression"),
 		"aws_apigatewayv2_integration_response": v2(map[string]*arg{
@@ -100,7 +100,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"deployment_id": opt(kString), "description": opt(kString), "stage_variables": opt(kMap), "tags": opt(kMap),
 			"access_log_settings":    block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
 			"default_route_settings": block(false, routeSettingsArgs(false)),
-			"route_settings":         block(false, routeSettingsArgs(true)),
+			"route_settings":         repeated(routeSettingsArgs(true)),
 		}, "arn", "execution_arn", "invoke_url", "tags_all"),
 		"aws_apigatewayv2_deployment": v2(map[string]*arg{
 			"api_id": req(kString), "description": opt(kString), "triggers": opt(kMap),
