@@ -449,7 +449,7 @@ func TestBuildFromNothing(t *testing.T) {
 		t.Errorf("the first deployment's summary: %v", sum)
 	}
 	must("PATCH", base+"/integration", `{"patchOperations":[{"op":"replace","path":"/nope","value":"x"}]}`, 400)
-	must("DELETE", base, "", 202)
+	must("DELETE", base, "", 204)
 	if code, _ := get(); code != 200 {
 		t.Errorf("after delete-method, before create-deployment: %d, want the deployed 200", code)
 	}

@@ -323,7 +323,7 @@ func deleteMethod(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusAccepted, nil, nil
+	return http.StatusNoContent, nil, nil // botocore's DeleteMethod: 204
 }
 
 type putMethodResponseRequest struct {

@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -52,5 +53,146 @@ func TestUpdateAndDeleteRestAPI(t *testing.T) {
 	resp, b := e.call(t, "DELETE", "/restapis/zzzzzz9999", "")
 	if resp.StatusCode != 400 || !strings.Contains(string(b), "nothing to serve") {
 		t.Errorf("deleting the last API: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestAPIPartsAndMethodWrites: authorizers, request validators, models
+// and gateway responses made through the control plane, and update-method
+// using them; the method changes serve once create-deployment captures
+// them, as in API Gateway, and each part's delete is refused while a
+// method uses it.
+func TestAPIPartsAndMethodWrites(t *testing.T) {
+	e := start(t, petstore())
+	const api = "/restapis/abcdef1234"
+	const pets = api + "/resources/pets01/methods/GET"
+	status := func(path string, hdr ...string) int {
+		t.Helper()
+		req := mustReq(t, "GET", e.base+path)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, _ := do(t, http.DefaultClient, req)
+		return resp.StatusCode
+	}
+	deploy := func() { e.must(t, "POST", api+"/deployments", `{"stageName":"prod"}`, 201) }
+
+	// A gateway response applies at once (it is not part of a deployment's tree).
+	gr := e.must(t, "PUT", api+"/gatewayresponses/MISSING_AUTHENTICATION_TOKEN", `{"statusCode":"404","responseTemplates":{"application/json":"{\"nope\": true}"}}`, 201)
+	if gr["statusCode"] != "404" || gr["defaultResponse"] != false {
+		t.Errorf("put-gateway-response: %v", gr)
+	}
+	resp, b := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/prod/nowhere"))
+	if resp.StatusCode != 404 || string(b) != `{"nope": true}` {
+		t.Errorf("the gateway response: %d %s", resp.StatusCode, b)
+	}
+	e.must(t, "PATCH", api+"/gatewayresponses/MISSING_AUTHENTICATION_TOKEN", `{"patchOperations":[{"op":"replace","path":"/statusCode","value":"410"}]}`, 200)
+	if s := status("/prod/nowhere"); s != 410 {
+		t.Errorf("after update-gateway-response: %d, want 410", s)
+	}
+	e.must(t, "DELETE", api+"/gatewayresponses/MISSING_AUTHENTICATION_TOKEN", "", 202)
+	e.must(t, "DELETE", api+"/gatewayresponses/MISSING_AUTHENTICATION_TOKEN", "", 404)
+	e.must(t, "PUT", api+"/gatewayresponses/NOT_A_TYPE", `{}`, 400)
+	if s := status("/prod/nowhere"); s != 403 {
+		t.Errorf("after delete-gateway-response: %d, want 403", s)
+	}
+
+	// update-method apiKeyRequired: served after create-deployment.
+	m := e.must(t, "PATCH", pets, `{"patchOperations":[{"op":"replace","path":"/apiKeyRequired","value":"true"}]}`, 200)
+	if m["apiKeyRequired"] != true {
+		t.Errorf("update-method: %v", m)
+	}
+	if s := status("/prod/pets"); s != 200 {
+		t.Errorf("before create-deployment: %d, want the deployed 200", s)
+	}
+	deploy()
+	if s := status("/prod/pets"); s != 403 {
+		t.Errorf("apiKeyRequired, no key: %d, want 403", s)
+	}
+	if s := status("/prod/pets", "x-api-key", "partner-key-value-0123456789"); s != 200 {
+		t.Errorf("apiKeyRequired, the plan's key: %d, want 200", s)
+	}
+
+	// A request validator that checks parameters, and a required one.
+	v := e.must(t, "POST", api+"/requestvalidators", `{"name":"strict","validateRequestParameters":true}`, 201)
+	vid, _ := v["id"].(string)
+	e.must(t, "POST", api+"/requestvalidators", `{"name":"strict"}`, 409)
+	e.must(t, "PATCH", pets, `{"patchOperations":[{"op":"replace","path":"/apiKeyRequired","value":"false"},
+		{"op":"replace","path":"/requestValidatorId","value":"`+vid+`"},
+		{"op":"add","path":"/requestParameters/method.request.querystring.limit","value":"true"}]}`, 200)
+	deploy()
+	if s := status("/prod/pets"); s != 400 {
+		t.Errorf("a required query string, missing: %d, want 400", s)
+	}
+	if s := status("/prod/pets?limit=3"); s != 200 {
+		t.Errorf("a required query string, given: %d, want 200", s)
+	}
+	e.must(t, "DELETE", api+"/requestvalidators/"+vid, "", 409)
+	e.must(t, "PATCH", api+"/requestvalidators/"+vid, `{"patchOperations":[{"op":"replace","path":"/validateRequestParameters","value":"false"}]}`, 200)
+	if s := status("/prod/pets"); s != 200 {
+		t.Errorf("the validator no longer checks parameters: %d, want 200", s)
+	}
+
+	// A Cognito authorizer on the method: 401 without a token.
+	au := e.must(t, "POST", api+"/authorizers", `{"name":"pool","type":"COGNITO_USER_POOLS","identitySource":"method.request.header.Authorization",
+		"providerARNs":["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"]}`, 201)
+	aid, _ := au["id"].(string)
+	if len(aid) != 6 || au["type"] != "COGNITO_USER_POOLS" || au["authorizerResultTtlInSeconds"] != 300.0 {
+		t.Errorf("create-authorizer: %v", au)
+	}
+	e.must(t, "POST", api+"/authorizers", `{"name":"bad","type":"TOKEN"}`, 400)
+	e.must(t, "PATCH", pets, `{"patchOperations":[{"op":"replace","path":"/authorizationType","value":"COGNITO_USER_POOLS"}]}`, 400)
+	e.must(t, "PATCH", pets, `{"patchOperations":[{"op":"replace","path":"/authorizationType","value":"COGNITO_USER_POOLS"},{"op":"replace","path":"/authorizerId","value":"`+aid+`"}]}`, 200)
+	deploy()
+	if s := status("/prod/pets"); s != 401 {
+		t.Errorf("a Cognito authorizer, no token: %d, want 401", s)
+	}
+	e.must(t, "PATCH", api+"/authorizers/"+aid, `{"patchOperations":[{"op":"replace","path":"/name","value":"renamed"},{"op":"replace","path":"/authorizerResultTtlInSeconds","value":"0"}]}`, 200)
+	if got := e.must(t, "GET", api+"/authorizers/"+aid, "", 200); got["name"] != "renamed" || got["authorizerResultTtlInSeconds"] != 0.0 {
+		t.Errorf("after update-authorizer: %v", got)
+	}
+	resp, b = e.call(t, "DELETE", api+"/authorizers/"+aid, "")
+	if resp.StatusCode != 409 || !strings.Contains(string(b), "Cannot delete authorizer 'renamed', is referenced in method: GET//pets") {
+		t.Errorf("delete-authorizer in use: %d %s", resp.StatusCode, b)
+	}
+
+	// Models.
+	e.must(t, "POST", api+"/models", `{"name":"Order","contentType":"application/json","schema":"{\"type\":\"object\"}"}`, 201)
+	e.must(t, "POST", api+"/models", `{"name":"Order","contentType":"application/json"}`, 409)
+	e.must(t, "POST", api+"/models", `{"name":"bad-name","contentType":"application/json"}`, 400)
+	e.must(t, "GET", api+"/models/Order", "", 200)
+	e.must(t, "DELETE", api+"/models/Order", "", 202)
+	e.must(t, "GET", api+"/models/Order", "", 404)
+
+	// Responses and integrations: update, then delete.
+	e.must(t, "PATCH", pets+"/responses/200", `{"patchOperations":[{"op":"add","path":"/responseParameters/method.response.header.X-Count","value":"false"}]}`, 201)
+	ir := e.must(t, "PATCH", pets+"/integration/responses/200", `{"patchOperations":[{"op":"add","path":"/responseParameters/method.response.header.X-Count","value":"'7'"}]}`, 200)
+	if fmt.Sprint(ir["responseParameters"]) != "map[method.response.header.X-Count:'7']" {
+		t.Errorf("update-integration-response: %v", ir)
+	}
+	e.must(t, "PATCH", pets, `{"patchOperations":[{"op":"replace","path":"/authorizationType","value":"NONE"}]}`, 200)
+	deploy()
+	resp, _ = do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/prod/pets?limit=1"))
+	if resp.StatusCode != 200 || resp.Header.Get("X-Count") != "7" {
+		t.Errorf("the response parameter: %d %q", resp.StatusCode, resp.Header.Get("X-Count"))
+	}
+	e.must(t, "DELETE", api+"/authorizers/"+aid, "", 409) // the earlier deployments still use it
+	e.must(t, "DELETE", pets+"/integration/responses/200", "", 204)
+	e.must(t, "DELETE", pets+"/integration/responses/200", "", 404)
+	e.must(t, "DELETE", pets+"/responses/200", "", 204)
+	e.must(t, "DELETE", pets+"/integration", "", 204)
+	e.must(t, "GET", pets+"/integration", "", 404)
+
+	// update-resource: a rename moves the subtree's paths.
+	r := e.must(t, "PATCH", api+"/resources/pets01", `{"patchOperations":[{"op":"replace","path":"/pathPart","value":"animals"}]}`, 200)
+	if r["path"] != "/animals" {
+		t.Errorf("update-resource: %v", r)
+	}
+	if got := e.must(t, "GET", api+"/resources/pet002", "", 200); got["path"] != "/animals/{id}" {
+		t.Errorf("the child after the rename: %v", got)
+	}
+	e.must(t, "PATCH", api+"/resources/pets01", `{"patchOperations":[{"op":"replace","path":"/parentId","value":"pet002"}]}`, 400)
+	deploy()
+	if s := status("/prod/animals/1", "x-api-key", "partner-key-value-0123456789"); s == 403 {
+		t.Errorf("GET /prod/animals/1 after the rename: %d", s)
 	}
 }
