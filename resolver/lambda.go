@@ -389,12 +389,20 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 		}
 		ep := l.bareProps(r.id, ev.props)
 		apiID, stage := s.res["ServerlessRestApi"].attrsOrEmpty("Ref"), "Prod"
+		fix := ""
 		if ep.has("RestApiId") {
 			apiID, stage = ep.str("RestApiId"), "AllStages"
 			for _, aid := range s.resOrder {
 				if a := s.res[aid]; (a.typ == "AWS::Serverless::Api" || a.typ == "AWS::ApiGateway::RestApi") && !a.implied && a.attrs["Ref"] == apiID {
 					stage = samEventStage(a, stage)
 				}
+			}
+			if a := samPlainRestAPI(s, ev.props); a != nil {
+				// The transform names the permission after the API's
+				// stage but keeps the literal id in its SourceArn.
+				stage = samEventStage(a, stage)
+				fix = fmt.Sprintf("The SAM transform copies the event's RestApiId into the permission's SourceArn as written, "+
+					"so it names API %q, which is no API's id: write RestApiId: !Ref %s. API Gateway answers 500 for every request until then.", a.id, a.id)
 			}
 		}
 		verb := strings.ToUpper(ep.str("Method"))
@@ -409,7 +417,7 @@ func (l *lowerer) samPermissions(r *resource, fn *model.Function) {
 			segs = append(segs, seg)
 		}
 		fn.Permissions = append(fn.Permissions, model.Permission{LogicalID: r.id + ev.name + "Permission" + stage, Action: "lambda:InvokeFunction",
-			Principal: "apigateway.amazonaws.com", Qualifier: q, Generated: true, Range: ev.rng,
+			Principal: "apigateway.amazonaws.com", Qualifier: q, Generated: true, Fix: fix, Range: ev.rng,
 			SourceArn: fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/*/%s/%s", s.partition, s.region, s.account, apiID, verb, strings.Join(segs, "/"))})
 	}
 }

@@ -392,12 +392,15 @@ func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string,
 		missing = m
 	}
 	var ids []string
+	hint := "Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and " +
+		"path), or add a permission for this route; API Gateway answers 500 for every request it does not cover."
 	for _, p := range cands {
 		ids = append(ids, p.LogicalID)
+		if p.Fix != "" && len(cands) == 1 {
+			hint = p.Fix
+		}
 	}
-	add(rulePermissionSource.errorf(rng, owner,
-		"Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and "+
-			"path), or add a permission for this route; API Gateway answers 500 for every request it does not cover.",
+	add(rulePermissionSource.errorf(rng, owner, hint,
 		"no permission of %s lets API Gateway invoke it for %s (%s; permissions: %s)", target, what, missing, strings.Join(ids, ", ")))
 }
 
@@ -433,6 +436,9 @@ func sourceUncovered(src, apiID string, stages []string, verb, resPath string) s
 		return "a SourceArn that is not an execute-api ARN"
 	}
 	prefix := executeARNPrefix(src) + apiID + "/"
+	if other := sourceAPI(src); other != "" && other != apiID {
+		return "its SourceArn names API " + other + ", not " + apiID
+	}
 	if len(stages) == 0 {
 		stages = []string{"*"}
 	}
@@ -456,6 +462,20 @@ func sourceUncovered(src, apiID string, stages []string, verb, resPath string) s
 		}
 	}
 	return ""
+}
+
+// sourceAPI is the API id an execute-api SourceArn names literally (no
+// wildcard in it), or "".
+func sourceAPI(src string) string {
+	parts := strings.SplitN(src, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	api, _, _ := strings.Cut(parts[5], "/")
+	if strings.ContainsAny(api, "*?") {
+		return ""
+	}
+	return api
 }
 
 // defaultRouteUncovered is sourceUncovered for an HTTP API's $default

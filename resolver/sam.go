@@ -205,6 +205,9 @@ func (l *lowerer) lowerSAM() {
 			apiID := s.res["ServerlessRestApi"].attrsOrEmpty("Ref")
 			if ep.has("RestApiId") {
 				apiID = ep.str("RestApiId")
+				if a := samPlainRestAPI(s, ev.props); a != nil {
+					apiID = a.attrs["Ref"]
+				}
 			}
 			api := l.apiByID[apiID]
 			if api == nil {

@@ -190,6 +190,9 @@ func (g *samGraph) apiEvent(r *resource, ev samEvent, target string, kind model.
 		if name, arg, ok := rest.Intrinsic(false); ok && name == "Ref" && arg.Kind == cfn.Scalar {
 			api = arg.Value
 			stage = samEventStage(g.s.res[api], stage)
+		} else if a := samPlainRestAPI(g.s, ev.props); a != nil {
+			api = a.id
+			stage = samEventStage(a, stage)
 		}
 	} else {
 		g.implicitAPI(r, ev)
@@ -421,6 +424,21 @@ func samTypeAfter(typ string) string {
 // API's StageName when it is a literal, "Stage" when it is missing or an
 // intrinsic (an AWS::ApiGateway::RestApi has none), and none (the caller's
 // AllStages) when the API is not in the template.
+// samPlainRestAPI is the REST API an Api event's RestApiId names by its
+// plain logical id (RestApiId: MyApi, not !Ref MyApi), which the transform
+// takes as the resource of that id (Api.get_rest_api_id_string), or nil.
+// The permission it writes keeps the literal string in its SourceArn.
+func samPlainRestAPI(s *stack, props *cfn.Node) *resource {
+	n := props.Get("RestApiId")
+	if n == nil || n.Kind != cfn.Scalar {
+		return nil
+	}
+	if a := s.res[n.Value]; a != nil && (a.typ == "AWS::Serverless::Api" || a.typ == "AWS::ApiGateway::RestApi") {
+		return a
+	}
+	return nil
+}
+
 func samEventStage(a *resource, none string) string {
 	if a == nil {
 		return none

@@ -200,8 +200,13 @@ type Permission struct {
 	// Generated is true for a permission the SAM transform adds for an Api
 	// event.
 	Generated bool
-	Range     diag.Range
-	Props     Ranges
+	// Fix, when set, is how to correct the permission's SourceArn should
+	// it not cover a caller (E3411's hint): a SAM Api event's RestApiId
+	// written as a plain logical id, which the transform copies into the
+	// SourceArn as is.
+	Fix   string
+	Range diag.Range
+	Props Ranges
 }
 
 // LambdaTarget is what a Lambda integration URI (or an authorizer's
