@@ -412,7 +412,7 @@ func (rs *reqState) newIDs() {
 	}
 	var b [idsLen + traceLen]byte
 	randomIDs((*[idsLen]byte)(b[:idsLen]))
-	formatTrace((*[traceLen]byte)(b[idsLen:]), rs.start, b[:36])
+	formatTraceUUID((*[traceLen]byte)(b[idsLen:]), rs.start, (*[36]byte)(b[:36]))
 	rs.ids = string(b[:])
 }
 

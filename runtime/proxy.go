@@ -341,12 +341,7 @@ const traceLen = 40
 // start with request id id: its second in hex, then the id's first 24
 // hex digits.
 func formatTrace[S ~string | ~[]byte](b *[traceLen]byte, start time.Time, id S) {
-	copy(b[:], "Root=1-")
-	t := uint32(start.Unix())
-	for i := 0; i < 8; i++ {
-		b[7+i] = hexDigits[t>>(28-4*i)&0xf]
-	}
-	b[15] = '-'
+	traceHead(b, start)
 	j := 16
 	for i := 0; i < len(id) && j < traceLen; i++ {
 		if id[i] != '-' {
@@ -354,6 +349,36 @@ func formatTrace[S ~string | ~[]byte](b *[traceLen]byte, start time.Time, id S) 
 			j++
 		}
 	}
+}
+
+// formatTraceUUID is formatTrace for an id that is a UUID (uuid4.Format's:
+// its first 24 digits are the runs between its first four dashes), written
+// out: the loops over the time's digits and the id's characters, a branch
+// each, were ~520 instructions of every proxied request (1.5% of the
+// gateway's, callgrind under h2load).
+func formatTraceUUID(b *[traceLen]byte, start time.Time, id *[36]byte) {
+	traceHead(b, start)
+	copy(b[16:24], id[0:8])
+	copy(b[24:28], id[9:13])
+	copy(b[28:32], id[14:18])
+	copy(b[32:36], id[19:23])
+	copy(b[36:40], id[24:28])
+}
+
+// traceHead writes an X-Amzn-Trace-Id's first 16 bytes: "Root=1-", the
+// second start is in, in eight hex digits, and "-".
+func traceHead(b *[traceLen]byte, start time.Time) {
+	copy(b[:7], "Root=1-")
+	t := uint32(start.Unix())
+	b[7] = hexDigits[t>>28]
+	b[8] = hexDigits[t>>24&0xf]
+	b[9] = hexDigits[t>>20&0xf]
+	b[10] = hexDigits[t>>16&0xf]
+	b[11] = hexDigits[t>>12&0xf]
+	b[12] = hexDigits[t>>8&0xf]
+	b[13] = hexDigits[t>>4&0xf]
+	b[14] = hexDigits[t&0xf]
+	b[15] = '-'
 }
 
 // send runs the backend call with the integration timeout. The timeout

@@ -51,3 +51,20 @@ func TestTraceIDFromIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatTraceUUID: the written-out trace id of a UUID is formatTrace's,
+// for random UUIDs (as randomIDs writes them) and times across the range of
+// the second's eight digits.
+func TestFormatTraceUUID(t *testing.T) {
+	for i := range 2000 {
+		var ids [idsLen]byte
+		randomIDs(&ids)
+		start := time.Unix(int64(uint32(i)*2654435761), 0)
+		var want, got [traceLen]byte
+		formatTrace(&want, start, ids[:36])
+		formatTraceUUID(&got, start, (*[36]byte)(ids[:36]))
+		if got != want {
+			t.Fatalf("id %s at %d: %q, want %q", ids[:36], start.Unix(), got, want)
+		}
+	}
+}
