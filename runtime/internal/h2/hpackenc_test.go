@@ -1,6 +1,7 @@
 package h2
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -162,6 +163,39 @@ func TestResponseNames(t *testing.T) {
 		}
 		if b := got.appendValues(nil, []string{"v"}); string(b) != string(want.appendValues(nil, []string{"v"})) {
 			t.Errorf("responseName(%q) encodes %x", k, b)
+		}
+	}
+}
+
+// TestRequestEncoderRecentNames: reqEncoder.name gives the entry names.get
+// gives (the one the table state lives in) for names that share a recent
+// slot, in any order, and for names past the map's bound (never kept:
+// a fresh, uncached entry each time, as from names.get).
+func TestRequestEncoderRecentNames(t *testing.T) {
+	var e reqEncoder
+	e.init()
+	var names []string
+	for i := range 300 {
+		names = append(names, fmt.Sprintf("X-Name-%d", i))
+	}
+	names = append(names, "Accept", "Accept-Encoding", "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto",
+		"X-Forwarded-Port", "X-Amzn-Trace-Id", strings.Repeat("Y", 65))
+	for round := range 3 {
+		for i, k := range names {
+			if round == 1 {
+				k = names[len(names)-1-i]
+			}
+			got := e.name(k)
+			want, kept := e.names[k]
+			if !kept {
+				if got.cached || got.lower != strings.ToLower(k) {
+					t.Fatalf("%s (not kept): cached %v, lower %q", k, got.cached, got.lower)
+				}
+				continue
+			}
+			if got != want {
+				t.Fatalf("round %d: %s: name gave another entry than the map's", round, k)
+			}
 		}
 	}
 }
