@@ -10,8 +10,9 @@ import (
 
 // TestHeaderSlots: response headers given to slots are sent as if they had
 // been set in the header map at that moment — whichever of slot and map
-// was set last wins, DelHeader removes both, a detached stream's slots go
-// into its map (and the next inline stream's slots are its own), and a
+// was set last wins, DelHeader removes both, a detached stream keeps its
+// slots (the map still overrides them, DelHeader still removes them; the
+// next inline stream's slots are its own), and a
 // worker's writer refuses slots (the caller uses the map).
 func TestHeaderSlots(t *testing.T) {
 	type want map[string]string
@@ -60,6 +61,22 @@ func TestHeaderSlots(t *testing.T) {
 				Finish(w)
 			}()
 		}, want{"X-Amzn-Requestid": "id-3", "X-Amz-Apigw-Id": "gw-3", "Content-Length": "4"}},
+		"/detached-then-map": {func(w http.ResponseWriter) {
+			SetHeader(w, SlotRequestID, "id-5")
+			SetHeader(w, SlotApigwID, "gw-5")
+			SetHeader(w, SlotContentType, "text/plain")
+			SetContentLength(w, 9)
+			if !Detach(w) {
+				panic("not detached")
+			}
+			w.Header()["x-amzn-RequestId"] = []string{"id-5b"}
+			w.Header()["Content-Length"] = []string{"3"}
+			DelHeader(w, SlotApigwID)
+			go func() {
+				io.WriteString(w, "abc")
+				Finish(w)
+			}()
+		}, want{"X-Amzn-Requestid": "id-5b", "X-Amz-Apigw-Id": "", "Content-Type": "text/plain", "Content-Length": "3"}},
 		"/worker": {func(w http.ResponseWriter) {
 			if SetHeader(w, SlotRequestID, "id-4") {
 				panic("a worker's stream took a slot")

@@ -2047,8 +2047,9 @@ type responseWriter struct {
 	head        bool
 	inline      bool
 	// slotted: some of the response's headers are in the connection's
-	// slots (slots.go).
+	// slots (slots.go); kept: in slots of its own, since Detach.
 	slotted bool
+	kept    *respSlots
 	pending []byte
 	pbox    *[]byte // the pool's box of pending's buffer
 	// finished: Finish was called (a detached stream), so w is no
@@ -2234,9 +2235,9 @@ func (w *responseWriter) sendHeaderLocked(endStream bool) error {
 		mapped |= fn.slotBit
 		hb = fn.appendValues(hb, vv)
 	}
-	if w.slotted {
+	if sl := w.slotsOf(); sl != nil {
 		var ct bool
-		hb, ct = w.appendSlots(hb, mapped)
+		hb, ct = appendSlots(sl, hb, mapped)
 		hasCT = hasCT || ct
 	}
 	if !hasCT && len(w.pending) > 0 && !w.head {
