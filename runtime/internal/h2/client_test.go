@@ -885,3 +885,76 @@ func TestClientWindowOverflow(t *testing.T) {
 		t.Fatalf("client sent %v, want GOAWAY(FLOW_CONTROL_ERROR)", f)
 	}
 }
+
+// TestClientResponseContentLength: a response's ContentLength is its one
+// content-length field's value; none, two, or one that is not a length
+// leave it unknown (-1).
+func TestClientResponseContentLength(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	answers := []struct {
+		fields []hpack.HeaderField
+		want   int64
+	}{
+		{[]hpack.HeaderField{{Name: "content-type", Value: "text/plain"}, {Name: "content-length", Value: "3"}}, 3},
+		{[]hpack.HeaderField{{Name: "content-length", Value: "3"}, {Name: "x-a", Value: "b"}, {Name: "content-length", Value: "3"}}, -1},
+		{[]hpack.HeaderField{{Name: "content-length", Value: "x3"}}, -1},
+		{[]hpack.HeaderField{{Name: "content-length", Value: "-3"}}, -1},
+		{[]hpack.HeaderField{{Name: "x-content-length", Value: "3"}}, -1},
+	}
+	go func() {
+		nc, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer nc.Close()
+		pre := make([]byte, len(http2.ClientPreface))
+		if _, err := io.ReadFull(nc, pre); err != nil {
+			return
+		}
+		fr := http2.NewFramer(nc, nc)
+		fr.WriteSettings()
+		var hbuf bytes.Buffer
+		enc := hpack.NewEncoder(&hbuf)
+		next := 0
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			h, ok := f.(*http2.HeadersFrame)
+			if !ok || next == len(answers) {
+				continue
+			}
+			hbuf.Reset()
+			enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+			for _, hf := range answers[next].fields {
+				enc.WriteField(hf)
+			}
+			fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: hbuf.Bytes(), EndHeaders: true})
+			fr.WriteData(h.StreamID, true, []byte("abc"))
+			next++
+		}
+	}()
+	addr := ln.Addr().String()
+	cl := newClient(addr)
+	defer cl.CloseIdle()
+	for i, a := range answers {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+"/", nil)
+		resp, err := cl.RoundTrip(req)
+		if err != nil {
+			cancel()
+			t.Fatalf("request %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		cancel()
+		if resp.ContentLength != a.want || string(body) != "abc" {
+			t.Errorf("request %d: ContentLength %d, body %q; want %d, \"abc\"", i, resp.ContentLength, body, a.want)
+		}
+	}
+}

@@ -47,7 +47,7 @@ func (cc *cconn) emitField(hf hpack.HeaderField) {
 			b.invalid = errRespPseudo
 		}
 		b.status = hf.Value
-	} else if !validWireName(hf.Name) {
+	} else if !cc.validName(hf.Name) {
 		b.invalid = errBadHeaderName
 	} else if !ValidFieldValue(hf.Value) {
 		b.invalid = errBadHeaderValue
@@ -57,6 +57,25 @@ func (cc *cconn) emitField(hf hpack.HeaderField) {
 	if b.invalid != nil {
 		cc.hdec.SetEmitEnabled(false)
 	}
+}
+
+// validName is validWireName, answered from cc.wireNames for a name found
+// valid before (reader goroutine).
+func (cc *cconn) validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	slot := &cc.wireNames[(len(name)*7+int(name[len(name)-1]))&15]
+	if *slot == name {
+		return true
+	}
+	if !validWireName(name) {
+		return false
+	}
+	if len(name) <= 64 {
+		*slot = name // (a long one is not kept for the connection's life)
+	}
+	return true
 }
 
 // readHeaderBlock decodes the header block f starts, with its

@@ -75,3 +75,19 @@ func BenchmarkValidFieldValue(b *testing.B) {
 		}
 	})
 }
+
+// TestValidNameCache: cconn.validName answers as validWireName for names
+// that share its slots, repeated, valid or not, long or short.
+func TestValidNameCache(t *testing.T) {
+	var cc cconn
+	names := []string{"content-type", "content-length", "date", "Date", "x-a", "x-b", "x:c", "", "server", "vary",
+		"set-cookie", "x-amzn-requestid", "etag", "ETag", "x y", strings.Repeat("a", 65), strings.Repeat("a", 64), "a\x00"}
+	for round := range 4 {
+		for i := range names {
+			k := names[(i*(round+1))%len(names)]
+			if got, want := cc.validName(k), validWireName(k); got != want {
+				t.Fatalf("round %d: validName(%q) = %v, want %v", round, k, got, want)
+			}
+		}
+	}
+}
