@@ -300,7 +300,9 @@ func (s *servers) accept(ctx context.Context, ln net.Listener, isTLS bool) {
 // looking for the HTTP/2 client preface (h2c with prior knowledge).
 func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 	tr := s.track.add(c)
-	h1 := false // the HTTP/1.1 server releases the slot (ConnState)
+	// h1: the slot is released by whoever took the connection, the
+	// HTTP/1.1 server (ConnState) or the HTTP/2 engine (Serve's done).
+	h1 := false
 	defer func() {
 		if !h1 {
 			s.track.release(tr)
@@ -329,7 +331,10 @@ func (s *servers) handle(ctx context.Context, c net.Conn, isTLS bool) {
 		c.SetDeadline(time.Time{})
 		if s.eng != nil {
 			s.track.alias(tr, bc)
-			s.serveEngine(bc, nil)
+			// The engine may serve on after this goroutine returns
+			// (a parked connection, h2/park.go): it frees the slot.
+			h1 = true
+			s.serveEngine(bc, nil, func() { s.track.release(tr) })
 			return
 		}
 		hc := &h2Conn{Conn: bc}
@@ -355,8 +360,8 @@ const tlsHandshakeRecord = 0x16
 
 // serveTLS runs the TLS handshake on c (raw is the accepted connection,
 // for deadlines and closing) and serves what ALPN chose: HTTP/2, or
-// HTTP/1.1. It reports whether the HTTP/1.1 server took the connection
-// (and with it the tracker's slot).
+// HTTP/1.1. It reports whether the HTTP/1.1 server or the HTTP/2 engine
+// took the connection (and with it the tracker's slot).
 func (s *servers) serveTLS(ctx context.Context, c, raw net.Conn, tr *trackedConn, deadline time.Time) bool {
 	// Every write has a deadline, whatever the protocol inside.
 	tc := tls.Server(&stallConn{Conn: c, d: s.g.cfg.StallTimeout}, s.g.tlsCfg)
@@ -371,8 +376,8 @@ func (s *servers) serveTLS(ctx context.Context, c, raw net.Conn, tr *trackedConn
 		raw.SetDeadline(time.Time{})
 		if s.eng != nil {
 			s.track.alias(tr, tc)
-			s.serveEngine(tc, &cs)
-			return false
+			s.serveEngine(tc, &cs, func() { s.track.release(tr) })
+			return true
 		}
 		hc := &h2TLSConn{h2Conn: h2Conn{Conn: tc}, tc: tc}
 		s.track.alias(tr, hc)
@@ -429,19 +434,21 @@ func (s *servers) serveH2(ctx context.Context, c h2ConnIface) {
 	s.h2.ServeConn(c, &http2.ServeConnOpts{Context: base, BaseConfig: s.h1, Handler: s.g.handler})
 }
 
-// serveEngine serves an HTTP/2 connection with runtime/internal/h2.
-func (s *servers) serveEngine(c net.Conn, cs *tls.ConnectionState) {
+// serveEngine serves an HTTP/2 connection with runtime/internal/h2, and
+// calls done when it ends (perhaps on another goroutine, after this one
+// returned: h2.Server.Serve).
+func (s *servers) serveEngine(c net.Conn, cs *tls.ConnectionState, done func()) {
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.h2wg.Add(1)
 	s.mu.Unlock()
-	defer func() {
+	s.eng.Serve(c, cs, func() {
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
 		s.h2wg.Done()
-	}()
-	s.eng.ServeConn(c, cs)
+		done()
+	})
 }
 
 func (s *servers) waitH2(ctx context.Context) error {
@@ -477,10 +484,12 @@ type bufConn struct {
 	lazy   interface {
 		ReadLazy(rawconn.LazyBuffer) (int, error)
 	} // Conn's ReadLazy, or nil
+	raw *rawconn.Conn // Conn, when it is one
 }
 
 func newBufConn(c net.Conn) *bufConn {
 	bc := &bufConn{Conn: c}
+	bc.raw, _ = c.(*rawconn.Conn)
 	bc.lazy, _ = c.(interface {
 		ReadLazy(rawconn.LazyBuffer) (int, error)
 	})
@@ -532,6 +541,40 @@ func (c *bufConn) ReadLazy(b rawconn.LazyBuffer) (int, error) {
 		return c.lazy.ReadLazy(b)
 	}
 	return c.Conn.Read(b.Buf())
+}
+
+// The wrapped connection's parking (h2/park.go), for the HTTP/2 engine:
+// a cleartext connection waiting for its client holds no goroutine.
+
+// CanPark reports whether the connection can park: the wrapped one is a
+// rawconn.Conn that can.
+func (c *bufConn) CanPark() bool { return c.raw != nil && c.raw.CanPark() }
+
+// TryReadLazy is ReadLazy without the wait (rawconn.Conn.TryReadLazy).
+func (c *bufConn) TryReadLazy(b rawconn.LazyBuffer) (int, bool, error) {
+	if c.po < c.pn {
+		return c.unread(b.Buf()), false, nil
+	}
+	if c.raw == nil {
+		return 0, false, nil
+	}
+	return c.raw.TryReadLazy(b)
+}
+
+// ArmRead is rawconn.Conn.ArmRead.
+func (c *bufConn) ArmRead(p *rawconn.Poller, id uint64) error {
+	if c.raw == nil {
+		return net.ErrClosed
+	}
+	return c.raw.ArmRead(p, id)
+}
+
+// OnClose is rawconn.Conn.OnClose (Close reaches it through the embedded
+// connection).
+func (c *bufConn) OnClose(f func()) {
+	if c.raw != nil {
+		c.raw.OnClose(f)
+	}
 }
 
 // TryWrite is the wrapped connection's, when it has one

@@ -94,6 +94,7 @@ type Server struct {
 	mu       sync.Mutex
 	workers  workers
 	conns    map[*conn]struct{}
+	open     atomic.Int32 // len(conns), read without mu (park.go)
 	shutdown bool
 	date     atomic.Pointer[dateValue]
 }
@@ -158,6 +159,16 @@ func (s *Server) defaults() {
 // ServeConn serves c until it closes. tlsState is the connection's TLS
 // state, or nil for h2c. It returns when the connection is done.
 func (s *Server) ServeConn(c net.Conn, tlsState *tls.ConnectionState) {
+	done := make(chan struct{})
+	s.Serve(c, tlsState, func() { close(done) })
+	<-done
+}
+
+// Serve serves c until it closes, and then calls done. It may return
+// before: a cleartext connection through rawconn that waits for its
+// client gives up its goroutine (park.go) and is served on others when
+// bytes come; done is called on whichever goroutine ends it.
+func (s *Server) Serve(c net.Conn, tlsState *tls.ConnectionState, done func()) {
 	s.mu.Lock()
 	if s.conns == nil {
 		s.defaults()
@@ -166,15 +177,30 @@ func (s *Server) ServeConn(c net.Conn, tlsState *tls.ConnectionState) {
 	if s.shutdown {
 		s.mu.Unlock()
 		c.Close()
+		if done != nil {
+			done()
+		}
 		return
 	}
 	cc := newConn(s, c, tlsState)
+	cc.done = done
 	s.conns[cc] = struct{}{}
+	s.open.Add(1)
 	s.mu.Unlock()
 	cc.serve()
-	s.mu.Lock()
-	delete(s.conns, cc)
-	s.mu.Unlock()
+}
+
+// finish is the end of a connection, after close: the server forgets it
+// and Serve's caller is told.
+func (c *conn) finish() {
+	c.dropSlot()
+	c.srv.mu.Lock()
+	delete(c.srv.conns, c)
+	c.srv.open.Add(-1)
+	c.srv.mu.Unlock()
+	if c.done != nil {
+		c.done()
+	}
 }
 
 // Shutdown sends GOAWAY on every connection; each closes once its open
@@ -289,6 +315,25 @@ type conn struct {
 	backends []*cconn
 	// seq numbers the server's connections (Client.Spread's key).
 	seq uint32
+
+	// done is Serve's; the reader loop's state between frames (kept
+	// here: a parked connection resumes on another goroutine).
+	done                 func()
+	idleSet, sawSettings bool
+	idleAt               time.Time
+	// idleSince is when the connection last had no open stream (zero
+	// while it has one); released: releaseIdle ran since.
+	idleSince time.Time
+	released  bool
+	// Parking (park.go): parker is nc when it can park, else nil.
+	parker          parker
+	pstate          atomic.Int32
+	due             atomic.Int64 // when the sweeper resumes it, Unix ns; 0: never
+	dueSet, hasSlot bool
+	slot, slotGen   uint32
+	// quiet: resumed from a park, and nothing read since; parkNext:
+	// the read waited idleRelease (errParkNow).
+	quiet, parkNext bool
 }
 
 var connSeq atomic.Uint32
@@ -387,6 +432,12 @@ func newConn(s *Server, nc net.Conn, tlsState *tls.ConnectionState) *conn {
 	}
 	c.newFramer()
 	c.rd.onIdle = c.releaseIdle
+	if c.parker = parkingFor(nc); c.parker != nil {
+		c.rd.parks = true
+		// A Close from another goroutine (the connection limit's
+		// eviction, shutdown) resumes a parked connection to end it.
+		c.parker.OnClose(c.kick)
+	}
 	// The HPACK decoder and the maps are made when the first request
 	// comes (newDecoder, open): a connection that stays idle holds
 	// none of them.
@@ -423,11 +474,14 @@ func (c *conn) releaseIdle() {
 // would only make each connection's read buffer larger.
 const maxReadFrame = minFrameSize
 
+// serve reads the preface and serves the connection until it ends or
+// parks.
 func (c *conn) serve() {
-	defer c.close()
 	c.nc.SetReadDeadline(time.Now().Add(c.srv.PrefaceTimeout))
 	var pre [len(http2.ClientPreface)]byte
 	if _, err := io.ReadFull(&c.rd, pre[:]); err != nil || string(pre[:]) != http2.ClientPreface {
+		c.close()
+		c.finish()
 		return
 	}
 	c.nc.SetReadDeadline(time.Time{})
@@ -443,10 +497,32 @@ func (c *conn) serve() {
 	}
 	c.writeNow()
 	c.wmu.Unlock()
-	idleSet, sawSettings := false, false
-	var idleAt time.Time
+	c.loopOrClose()
+}
+
+// loopOrClose runs the reader loop; unless the connection parked, it
+// ends the connection.
+func (c *conn) loopOrClose() {
+	parked := false
+	defer func() {
+		if !parked {
+			c.close()
+			c.finish()
+		}
+	}()
+	parked = c.loop()
+}
+
+// loop reads and handles frames until the connection ends (false) or
+// parks (true).
+func (c *conn) loop() bool {
 	for {
 		if c.rd.buffered() == 0 {
+			// Nothing unread: the read buffer goes back before the
+			// flushes and the yield below, which under load can wait
+			// long (thousands of connections runnable at once each
+			// held 8 KiB).
+			c.rd.release()
 			if len(c.backends) > 0 {
 				// Readers of other connections the poller woke
 				// run first and add their requests to the same
@@ -463,15 +539,21 @@ func (c *conn) serve() {
 				// Frames the client sent meanwhile (a PING after its
 				// GOAWAY) must not turn the close into a reset.
 				c.lingerClose()
-				return
+				return false
 			}
+			// due: when a parked connection is to be resumed (its
+			// idle timeout, or the release of its buffers).
+			var due time.Time
 			if idle {
 				// Re-arm only when half the timeout has passed: inline
 				// answers leave the connection idle after every batch.
+				// (Not when the connection was resumed from a park
+				// and read nothing since: the sweeper resumes it
+				// when its idle timeout is due.)
 				now := time.Now()
-				if !idleSet || idleAt.Sub(now) < c.srv.IdleTimeout/2 {
-					idleAt = now.Add(c.srv.IdleTimeout)
-					idleSet = true
+				if !c.idleSet || !c.quiet && c.idleAt.Sub(now) < c.srv.IdleTimeout/2 {
+					c.idleAt = now.Add(c.srv.IdleTimeout)
+					c.idleSet = true
 				}
 				if c.freshFramer {
 					// The Framer keeps a buffer as large as the
@@ -486,15 +568,65 @@ func (c *conn) serve() {
 				if !c.opened {
 					release = 0
 				}
-				c.rd.armIdle(now, idleAt, release)
-			} else if idleSet {
-				c.rd.disarm()
-				idleSet = false
+				c.rd.armIdle(now, c.idleAt, release)
+				if c.parker != nil {
+					// Parked, no read waits for these deadlines:
+					// the sweeper resumes the connection.
+					if c.idleSince.IsZero() {
+						c.idleSince = now
+					}
+					due = c.idleAt
+					if !c.released {
+						if at := c.idleSince.Add(release); now.Before(at) {
+							due = at
+						} else {
+							c.releaseIdle()
+							c.released = true
+						}
+					}
+				}
+			} else if c.parker == nil {
+				if c.idleSet {
+					c.rd.disarm()
+					c.idleSet = false
+				}
+			} else {
+				c.idleSet = false
+				c.idleSince, c.released = time.Time{}, false
+				// Its streams may end on other goroutines (a
+				// detached proxied request's Finish), leaving it
+				// idle: a read that waits without a deadline does
+				// not see that before the client sends something.
+				// After idleRelease of silence the read ends
+				// (errParkNow) and the connection parks; looked at
+				// again an idle timeout later, it starts its own.
+				now := time.Now()
+				c.rd.armIdle(now, noIdleTimeout, idleRelease)
+				due = now.Add(c.srv.IdleTimeout)
 			}
 			if idle {
 				c.reportState(false)
 			}
+			// Park at once with many connections open; with few, a
+			// connection silent for idleRelease (the read below ends
+			// with errParkNow then), or an idle one that never had a
+			// stream (a client holding connections open) at once.
+			if c.parker != nil && !c.rd.woken.Load() &&
+				(c.parkNext || c.srv.open.Load() >= parkAbove || idle && !c.opened ||
+					time.Now().UnixNano()-c.rd.at >= int64(idleRelease)) {
+				c.parkNext = false
+				switch c.tryPark(due, idle) {
+				case parked:
+					return true
+				case timedOut:
+					// The idle timeout, as a read past the deadline
+					// ends a waiting reader (readFailed).
+					c.goAwayNow(http2.ErrCodeNo)
+					return false
+				}
+			}
 		}
+		c.rd.frameStart = c.rd.buffered() == 0
 		f, hf, err := c.readFrame()
 		if err == nil && f != nil && f.Header().Length > 4<<10 {
 			c.bigFrame = true
@@ -504,38 +636,42 @@ func (c *conn) serve() {
 			hb, err = c.readHeaders(hf)
 			if err == nil {
 				f = nil
-				if !sawSettings {
+				if !c.sawSettings {
 					c.goAwayNow(http2.ErrCodeProtocol)
 					c.lingerClose()
-					return
+					return false
 				}
 				if code, fatal := c.onHeaders(hb); fatal {
 					c.goAwayNow(code)
 					c.lingerClose()
-					return
+					return false
 				}
 				continue
 			}
 		}
 		if err != nil {
+			if err == errParkNow {
+				c.parkNext = true
+				continue
+			}
 			if c.readFailed(err) {
 				continue
 			}
-			return
+			return false
 		}
-		if !sawSettings {
+		if !c.sawSettings {
 			// The preface ends with a SETTINGS frame (RFC 9113 §3.4).
 			if sf, ok := f.(*http2.SettingsFrame); !ok || sf.IsAck() {
 				c.goAwayNow(http2.ErrCodeProtocol)
 				c.lingerClose()
-				return
+				return false
 			}
-			sawSettings = true
+			c.sawSettings = true
 		}
 		if code, fatal := c.handle(f); fatal {
 			c.goAwayNow(code)
 			c.lingerClose()
-			return
+			return false
 		}
 	}
 }
@@ -1700,6 +1836,13 @@ func (c *conn) unsettle(st *stream) {
 	}
 }
 
+// wake makes the reader see the connection's state now: a blocked read
+// returns (connReader.wake), a parked connection resumes.
+func (c *conn) wake() {
+	c.rd.wake()
+	c.kick()
+}
+
 // maybeRemove drops a stream both sides are done with.
 func (c *conn) maybeRemove(st *stream) {
 	c.mu.Lock()
@@ -1709,7 +1852,7 @@ func (c *conn) maybeRemove(st *stream) {
 		c.remember(st.id, st.sentRST.Load(), st.peerRST.Load())
 		if c.goingAway && len(c.streams) == 0 {
 			// Wake the reader: the connection can close now.
-			c.rd.wake()
+			c.wake()
 		}
 	}
 	c.mu.Unlock()
@@ -1910,7 +2053,7 @@ func (c *conn) goAway(code http2.ErrCode) {
 	c.flush()
 	if idle {
 		// Wake the reader so it notices.
-		c.rd.wake()
+		c.wake()
 	}
 }
 

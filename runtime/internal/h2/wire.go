@@ -342,7 +342,15 @@ type connReader struct {
 	woken    atomic.Bool
 	deadline time.Time // the socket's read deadline, as last set
 	idleAt   time.Time // when an idle connection is closed
+	// parks: the connection can park (park.go); frameStart: the read
+	// in progress is the first of a frame, nothing of it read yet.
+	parks, frameStart bool
 }
+
+// errParkNow is Read's error when an idle connection that can park has
+// waited idleRelease at a frame boundary: the reader parks instead of
+// waiting on.
+var errParkNow = errors.New("h2: park")
 
 type lazyReader interface {
 	ReadLazy(rawconn.LazyBuffer) (int, error)
@@ -378,6 +386,7 @@ func (r *connReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	r.frameStart = r.frameStart && r.r == r.w
 	if r.r < r.w {
 		n := copy(p, (*r.buf)[r.r:r.w])
 		r.r += n
@@ -420,6 +429,9 @@ func (r *connReader) Read(p []byte) (int, error) {
 	r.armed = false
 	r.idled = true
 	r.release()
+	if r.parks && r.frameStart {
+		return 0, errParkNow // the loop releases the rest (releaseIdle)
+	}
 	if r.onIdle != nil {
 		r.onIdle()
 	}
@@ -455,6 +467,29 @@ func (r *connReader) fill() (int, error) {
 	}
 	r.release()
 	return 0, err
+}
+
+// tryFill is fill without the wait, for a connection that parks when
+// the socket holds nothing (again; the buffer went back, Empty). An
+// error waits for the next Read.
+func (r *connReader) tryFill(p parker) (n int, again bool, err error) {
+	if r.err != nil {
+		return 0, false, nil
+	}
+	r.r, r.w = 0, 0
+	n, again, err = p.TryReadLazy(r)
+	if n > 0 {
+		r.w += n
+		r.err = err
+		r.stamp()
+		return n, false, nil
+	}
+	if again {
+		return 0, true, nil
+	}
+	r.release()
+	r.err = err
+	return 0, false, err
 }
 
 func (r *connReader) stamp() {

@@ -20,6 +20,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -40,6 +41,20 @@ type Conn struct {
 	readFn func(uintptr) bool
 	lb     LazyBuffer
 	lazyFn func(uintptr) bool
+	// TryReadLazy's result and callback.
+	again     bool
+	tryLazyFn func(uintptr)
+
+	// ArmRead's arguments and result (guarded by amu); armed: the
+	// descriptor was added to the Poller.
+	amu    sync.Mutex
+	armP   *Poller
+	armID  uint64
+	armErr error
+	armed  bool
+	armFn  func(uintptr)
+	// onClose is told when Close is called (OnClose).
+	onClose atomic.Pointer[func()]
 
 	wmu     sync.Mutex
 	wp      []byte
@@ -76,6 +91,8 @@ func Wrap(c net.Conn) net.Conn {
 	rw := &Conn{Conn: c, rc: rc, netw: netw}
 	rw.readFn = rw.read
 	rw.lazyFn = rw.readLazy
+	rw.tryLazyFn = func(fd uintptr) { rw.again = !rw.readLazy(fd) }
+	rw.armFn = rw.arm
 	rw.writeFn = rw.write
 	rw.tryFn = func(fd uintptr) { rw.write(fd) }
 	rw.roomFn = func(fd uintptr) { rw.room.sndbuf, rw.room.queued, rw.room.ok = sendQueued(fd) }
@@ -167,6 +184,42 @@ func (c *Conn) readLazy(fd uintptr) bool {
 	}
 	c.lb.Empty()
 	return false
+}
+
+// TryReadLazy is ReadLazy without the wait: again reports that the socket
+// was empty (b.Empty() was called, nothing read). It does not look at the
+// read deadline.
+func (c *Conn) TryReadLazy(b LazyBuffer) (n int, again bool, err error) {
+	c.rmu.Lock()
+	c.lb, c.rn, c.rerr, c.again = b, 0, nil, false
+	err = c.rc.Control(c.tryLazyFn)
+	n, rerr := c.rn, c.rerr
+	again = c.again && err == nil
+	c.lb = nil
+	c.rmu.Unlock()
+	if again {
+		return 0, true, nil
+	}
+	n, err = c.readResult(n, err, rerr)
+	return n, false, err
+}
+
+// CanPark reports whether the connection can be armed on a Poller.
+func (c *Conn) CanPark() bool { return supported }
+
+// OnClose has f called (once per Close, after the descriptor is closed)
+// whenever Close is called: a connection parked on a Poller has no
+// reader waiting to see it closed, and closing a descriptor takes it out
+// of the epoll instance without an event. f must not block.
+func (c *Conn) OnClose(f func()) { c.onClose.Store(&f) }
+
+// Close closes the connection and tells OnClose's function.
+func (c *Conn) Close() error {
+	err := c.Conn.Close()
+	if f := c.onClose.Load(); f != nil {
+		(*f)()
+	}
+	return err
 }
 
 // Write writes all of p, waiting for room in the socket as needed.
