@@ -313,6 +313,12 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 		case "url":
 			return cty.StringVal(fmt.Sprintf("https://%s.example.com", named))
 		}
+		if strings.HasSuffix(attr, "_arn") {
+			// Another resource's ARN (a certificate's certificate_arn,
+			// a role_arn): ARN-shaped, as the provider's ARN checks
+			// (and TF012's) expect.
+			return cty.StringVal(arn + "/" + strings.ReplaceAll(attr, "_", "-"))
+		}
 		return cty.StringVal(named + "-" + strings.ReplaceAll(attr, "_", "-"))
 	}
 	for _, attr := range commonAttrs {

@@ -3,6 +3,7 @@ package tf
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -25,7 +26,7 @@ var ruleRequired = newRule("TF011", sevError,
 	"`terraform validate` fails with \"Missing required argument\".")
 
 var ruleEnum = newRule("TF012", sevError,
-	"invalid enum value",
+	"invalid enum value, or an ARN argument (credentials_arn, destination_arn, certificate_arn, ...) that is not an ARN",
 	"The provider rejects it at plan time.")
 
 var ruleBlockType = newRule("TF013", sevError,
@@ -311,6 +312,16 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a string value.", "incorrect value type for %q: string required, got %s", n, typeString(v.Type())))
 				continue
 			}
+			if a.arn {
+				// "${...}": the text an undeclared reference stands for
+				// (reported as TF003), not a value.
+				if s := ctyString(v); s != "" && !strings.Contains(s, "${") {
+					if why := arnProblem(s); why != "" {
+						l.diagOnce(ruleEnum.errorf(rng, in.addr, "Give the resource's ARN (its arn attribute, such as aws_iam_role.x.arn or aws_cloudwatch_log_group.x.arn), not its name or id.",
+							"%s %q is not an ARN: %s", path+n, s, why))
+					}
+				}
+			}
 			if len(a.enum) > 0 {
 				s := ctyString(v)
 				if n == "connection_type" && strings.EqualFold(s, model.ConnectionHTTP2) {
@@ -351,6 +362,35 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 			}
 		}
 	}
+}
+
+var (
+	arnPartition = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+	arnRegion    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	arnAccount   = regexp.MustCompile(`^(aws|aws-managed|third-party|\d{12}|cw.{10})$`)
+)
+
+// arnProblem is why the provider's verify.ValidARN refuses s ("" when it
+// does not): arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, the partition
+// aws or aws-*, the region empty or like us-east-1, the account empty, 12
+// digits or aws, the resource not empty.
+func arnProblem(s string) string {
+	parts := strings.SplitN(s, ":", 6)
+	switch {
+	case !strings.HasPrefix(s, "arn:"):
+		return "it does not start with arn:"
+	case len(parts) < 6:
+		return "it has fewer than six colon-separated sections"
+	case !arnPartition.MatchString(parts[1]):
+		return fmt.Sprintf("invalid partition %q", parts[1])
+	case parts[3] != "" && !arnRegion.MatchString(parts[3]):
+		return fmt.Sprintf("invalid region %q", parts[3])
+	case parts[4] != "" && !arnAccount.MatchString(parts[4]):
+		return fmt.Sprintf("invalid account ID %q", parts[4])
+	case parts[5] == "":
+		return "it has no resource part"
+	}
+	return ""
 }
 
 // dynamicOf reports whether body has a dynamic block generating typ.

@@ -37,7 +37,8 @@ type arg struct {
 	block *typeSchema
 	// many: the block may be repeated (a TypeSet or TypeList without
 	// MaxItems: 1); others are given at most once.
-	many bool
+	many bool // arn: the provider validates the string as an ARN (verify.ValidARN).
+	arn  bool
 }
 
 type typeSchema struct {
@@ -72,6 +73,9 @@ func enumFold(required bool, vs ...string) *arg {
 func block(required bool, s *typeSchema) *arg {
 	return &arg{kind: kBlock, required: required, block: s}
 }
+
+// arnArg is an optional string the provider validates as an ARN.
+func arnArg(required bool) *arg { return &arg{kind: kString, required: required, arn: true} }
 
 // repeated is a block the provider takes any number of times.
 func repeated(s *typeSchema) *arg { return &arg{kind: kBlock, block: s, many: true} }

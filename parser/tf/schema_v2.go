@@ -59,7 +59,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 		"aws_apigatewayv2_api": v2(map[string]*arg{
 			"name": req(kString), "protocol_type": enum(true, "HTTP", "WEBSOCKET"),
 			"api_key_selection_expression": enum(false, "$context.authorizer.usageIdentifierKey", "$request.header.x-api-key"),
-			"body":                         opt(kString), "credentials_arn": opt(kString), "description": opt(kString),
+			"body":                         opt(kString), "credentials_arn": arnArg(false), "description": opt(kString),
 			"disable_execute_api_endpoint": opt(kBool), "fail_on_warnings": opt(kBool), "ip_address_type": enum(false, ipAddressTypes...),
 			"route_key": opt(kString), "route_selection_expression": opt(kString), "tags": opt(kMap), "target": opt(kString),
 			"version": opt(kString),
@@ -78,7 +78,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 		"aws_apigatewayv2_integration": v2(map[string]*arg{
 			"api_id": req(kString), "integration_type": enum(true, "AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"),
 			"connection_id": opt(kString), "connection_type": enum(false, "INTERNET", "VPC_LINK"),
-			"content_handling_strategy": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"), "credentials_arn": opt(kString),
+			"content_handling_strategy": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"), "credentials_arn": arnArg(false),
 			"description": opt(kString), "integration_method": enum(false, httpMethods...), "integration_subtype": opt(kString),
 			"integration_uri": opt(kString), "passthrough_behavior": enum(false, "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"),
 			"payload_format_version": enum(false, "1.0", "2.0"), "request_parameters": opt(kMap), "request_templates": opt(kMap),
@@ -98,7 +98,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 		"aws_apigatewayv2_stage": v2(map[string]*arg{
 			"api_id": req(kString), "name": req(kString), "auto_deploy": opt(kBool), "client_certificate_id": opt(kString),
 			"deployment_id": opt(kString), "description": opt(kString), "stage_variables": opt(kMap), "tags": opt(kMap),
-			"access_log_settings":    block(false, nested(map[string]*arg{"destination_arn": req(kString), "format": req(kString)})),
+			"access_log_settings":    block(false, nested(map[string]*arg{"destination_arn": arnArg(true), "format": req(kString)})),
 			"default_route_settings": block(false, routeSettingsArgs(false)),
 			"route_settings":         repeated(routeSettingsArgs(true)),
 		}, "arn", "execution_arn", "invoke_url", "tags_all"),
@@ -107,7 +107,7 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 		}, "auto_deployed"),
 		"aws_apigatewayv2_authorizer": v2(map[string]*arg{
 			"api_id": req(kString), "name": req(kString), "authorizer_type": enum(true, "JWT", "REQUEST"),
-			"authorizer_credentials_arn": opt(kString), "authorizer_payload_format_version": enum(false, "1.0", "2.0"),
+			"authorizer_credentials_arn": arnArg(false), "authorizer_payload_format_version": enum(false, "1.0", "2.0"),
 			"authorizer_result_ttl_in_seconds": opt(kNumber), "authorizer_uri": opt(kString), "enable_simple_responses": opt(kBool),
 			"identity_sources":  opt(kList),
 			"jwt_configuration": block(false, nested(map[string]*arg{"audience": opt(kList), "issuer": opt(kString)})),
@@ -117,8 +117,8 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"domain_name": req(kString), "tags": opt(kMap),
 			"routing_mode": enumFold(false, "API_MAPPING_ONLY", "ROUTING_RULE_ONLY", "ROUTING_RULE_THEN_API_MAPPING"),
 			"domain_name_configuration": block(true, nested(map[string]*arg{
-				"certificate_arn": req(kString), "endpoint_type": enumFold(true, "REGIONAL"),
-				"ip_address_type": enum(false, ipAddressTypes...), "ownership_verification_certificate_arn": opt(kString),
+				"certificate_arn": arnArg(true), "endpoint_type": enumFold(true, "REGIONAL"),
+				"ip_address_type": enum(false, ipAddressTypes...), "ownership_verification_certificate_arn": arnArg(false),
 				"security_policy": enumFold(true, "TLS_1_2"),
 			})),
 			"mutual_tls_authentication": block(false, nested(map[string]*arg{"truststore_uri": req(kString), "truststore_version": opt(kString)})),
