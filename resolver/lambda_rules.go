@@ -245,8 +245,11 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 				if in.Credentials != "" {
 					continue // API Gateway assumes the role; no resource policy is needed
 				}
-				stages := tg.stages
-				checkInvokePermission(h, fn, tg.lt.Qualifier, m.LogicalID, irng("Uri"), "the integration of "+where, func(src string) string {
+				checkInvokePermission(h, fn, tg.lt.Qualifier, m.LogicalID, irng("Uri"), "the integration of "+where, tg.stages, func(src, stage string) string {
+					var stages []string
+					if stage != "" {
+						stages = []string{stage}
+					}
 					if resPath == model.RouteKeyDefault {
 						return defaultRouteUncovered(src, api.ID, stages)
 					}
@@ -285,7 +288,7 @@ func checkAuthorizerPermission(h hints, a *model.Authorizer, apiID string, exter
 	if lt.Function == nil || a.Credentials != "" {
 		return
 	}
-	checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, func(src string) string {
+	checkInvokePermission(h, lt.Function, lt.Qualifier, a.LogicalID, rng, "authorizer "+a.Name, nil, func(src, _ string) string {
 		if src == "" || strings.Contains(src, "${") || arnGlob(src, executeARNPrefix(src)+apiID+"/authorizers/"+a.ID) {
 			return ""
 		}
@@ -315,17 +318,15 @@ func checkWebSocketPermissions(h hints, api *model.WebSocketAPI, external func(l
 		if in.Lambda.Function == nil || in.Credentials != "" {
 			continue
 		}
-		checkInvokePermission(h, in.Lambda.Function, in.Lambda.Qualifier, m.LogicalID, rng, what, func(src string) string {
+		checkInvokePermission(h, in.Lambda.Function, in.Lambda.Qualifier, m.LogicalID, rng, what, stages, func(src, st string) string {
 			if src == "" || strings.Contains(src, "${") {
 				return ""
 			}
 			if !strings.Contains(src, ":execute-api:") {
 				return "a SourceArn that is not an execute-api ARN"
 			}
-			for _, st := range stages {
-				if !arnGlob(src, executeARNPrefix(src)+api.ID+"/"+st+"/"+m.RouteKey) {
-					return "its SourceArn does not match " + api.ID + "/" + st + "/" + m.RouteKey
-				}
+			if !arnGlob(src, executeARNPrefix(src)+api.ID+"/"+st+"/"+m.RouteKey) {
+				return "its SourceArn does not match " + api.ID + "/" + st + "/" + m.RouteKey
 			}
 			return ""
 		}, add)
@@ -351,9 +352,11 @@ func qualifierHint(fn *model.Function) string {
 
 // checkInvokePermission reports a function API Gateway may not invoke:
 // no permission for apigateway.amazonaws.com on the qualifier invoked, or
-// none whose SourceArn covers the caller (uncovered returns what is not
-// covered, "" when covered).
-func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string, rng diag.Range, what string, uncovered func(src string) string, add func(diag.Diagnostic)) {
+// a stage of stages (nil: a caller without stages, an authorizer) that no
+// permission's SourceArn covers (uncovered returns what a SourceArn does
+// not cover of the caller on that stage, "" when it covers it).
+// Permissions add up: one per stage covers them all.
+func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string, rng diag.Range, what string, stages []string, uncovered func(src, stage string) string, add func(diag.Diagnostic)) {
 	if qualifier == "$LATEST" {
 		qualifier = ""
 	}
@@ -383,13 +386,24 @@ func checkInvokePermission(h hints, fn *model.Function, qualifier, owner string,
 			"API Gateway has no permission to invoke %s for %s", target, what))
 		return
 	}
-	var missing string
-	for _, p := range cands {
-		m := uncovered(p.SourceArn)
-		if m == "" {
-			return
+	if len(stages) == 0 {
+		stages = []string{""}
+	}
+	missing := ""
+	for _, st := range stages {
+		why := ""
+		for _, p := range cands {
+			if why = uncovered(p.SourceArn, st); why == "" {
+				break
+			}
 		}
-		missing = m
+		if why != "" {
+			missing = why // no permission covers stage st: the last one's reason
+			break
+		}
+	}
+	if missing == "" {
+		return
 	}
 	var ids []string
 	hint := "Widen the SourceArn (arn:aws:execute-api:REGION:ACCOUNT:API_ID/*/* covers every stage, method and " +
