@@ -257,6 +257,22 @@ func TestContentLengthMismatch(t *testing.T) {
 		writeRequest(fr, 1, true, append(getFields, "content-length", "-1")...)
 		expectRST(t, fr, 1, http2.ErrCodeProtocol)
 	})
+	t.Run("conflicting values", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, append(post, "x-a", "b", "content-length", "9")...)
+		expectRST(t, fr, 1, http2.ErrCodeProtocol)
+	})
+	t.Run("repeated value", func(t *testing.T) {
+		fr := rawConn(t, addr)
+		writeRequest(fr, 1, false, append(post, "content-length", "10")...)
+		fr.WriteData(1, true, []byte("1234567890"))
+		if st, b := expectResponse(t, fr, 1); st != "200" || b != "ok" {
+			t.Errorf("response %s %q", st, b)
+		}
+		if r := <-got; r.err != nil || r.n != 10 {
+			t.Errorf("handler read %d bytes, %v; want 10, nil", r.n, r.err)
+		}
+	})
 	// A handler may answer before the body is complete (RFC 9113 §8.1:
 	// the gateway streams bodies and answers early 413s); a body that
 	// then breaks its content-length still ends the stream with

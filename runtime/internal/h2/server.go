@@ -1450,8 +1450,20 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 	}
 	vals := make([]string, len(fields)) // one backing array for single values
 	var cookies []string
+	// Content-Length's values, read here rather than looked up in h after
+	// (the decoder lets only lower-case names through: no other spelling
+	// maps to it): the first, how many, whether another differs.
+	var cl0 string
+	cln, clDiffer := 0, false
 	for i, hf := range fields {
 		switch hf.name {
+		case "content-length":
+			if cln == 0 {
+				cl0 = hf.value
+			} else if hf.value != cl0 {
+				clDiffer = true
+			}
+			cln++
 		case "cookie":
 			cookies = append(cookies, hf.value)
 			continue
@@ -1488,15 +1500,13 @@ func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
 		Method: method, URL: u, Proto: "HTTP/2.0", ProtoMajor: 2, Header: h,
 		Host: authority, RemoteAddr: c.remote, RequestURI: path, TLS: c.tls, ContentLength: -1,
 	}
-	if cl := h["Content-Length"]; len(cl) > 0 {
-		n, err := strconv.ParseUint(cl[0], 10, 63)
+	if cln > 0 {
+		n, err := strconv.ParseUint(cl0, 10, 63)
 		if err != nil {
 			return errors.New("bad content-length")
 		}
-		for _, v := range cl[1:] {
-			if v != cl[0] {
-				return errors.New("conflicting content-length")
-			}
+		if clDiffer {
+			return errors.New("conflicting content-length")
 		}
 		req.ContentLength = int64(n)
 	}
