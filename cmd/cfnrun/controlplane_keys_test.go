@@ -121,3 +121,43 @@ func TestControlPlaneAPIKeysScript(t *testing.T) {
 		})
 	}
 }
+
+// TestControlPlaneImportRestAPI: import-rest-api with an OpenAPI file
+// (fileb://, as both CLIs take it) through up's importer, then
+// tag-resource; the API serves once create-deployment gives it a stage.
+func TestControlPlaneImportRestAPI(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("the AWS CLI is not installed")
+	}
+	p := startUp(t)
+	p.waitLine(t, "Control plane:")
+	env := awsEnv(t)
+	doc, err := filepath.Abs(filepath.Join("testdata", "controlplane", "orders.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := awsCLI(t, env, p.http, "import-rest-api", "--body", "fileb://"+doc, "--query", "id")
+	id := strings.Trim(strings.TrimSpace(out), `"`)
+	if code != 0 || len(id) != 10 {
+		t.Fatalf("import-rest-api: %d %s%s", code, out, errOut)
+	}
+	if _, errOut, code := awsCLI(t, env, p.http, "create-deployment", "--rest-api-id", id, "--stage-name", "dev"); code != 0 {
+		t.Fatalf("create-deployment: %s", errOut)
+	}
+	resp, err := h2c().Post("http://"+p.http+"/restapis/"+id+"/dev/_user_request_/orders", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Errorf("POST /orders of the imported API: %d", resp.StatusCode)
+	}
+	arn := "arn:aws:apigateway:us-east-1::/restapis/" + id
+	if _, errOut, code := awsCLI(t, env, p.http, "tag-resource", "--resource-arn", arn, "--tags", "team=orders"); code != 0 {
+		t.Errorf("tag-resource: %s", errOut)
+	}
+	if out, errOut, code := awsCLI(t, env, p.http, "get-tags", "--resource-arn", arn); code != 0 || !strings.Contains(out, `"team": "orders"`) {
+		t.Errorf("get-tags: %d %s%s", code, out, errOut)
+	}
+}

@@ -326,7 +326,8 @@ func (u *upRun) run(cfg runtime.Config, logFormat string, accessLog, watch bool)
 	// resources' Tags): it waits for the checks, which complete it.
 	complete := make(chan struct{})
 	if u.control {
-		g.SetControlPlane(afterChecks{control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID, Recent: recent.Recent}), complete})
+		g.SetControlPlane(afterChecks{control.New(g, control.Options{Logger: logger, AccountID: cfg.AccountID, Recent: recent.Recent,
+			ImportOpenAPI: resolver.OpenAPIImporter(resolver.Options{Region: u.in.region, AccountID: u.in.account})}), complete})
 	}
 	rds, err := g.Load(r.Template)
 	// findings waits for the checks and prints what validate would say

@@ -27,6 +27,7 @@
 package control
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,6 +74,11 @@ type Options struct {
 	// Recent lists recent data-plane requests for the page at PagePath
 	// (Recorder.Recent); nil shows none.
 	Recent func() []Request
+	// ImportOpenAPI reads an OpenAPI or Swagger document into a REST API
+	// (import-rest-api, put-rest-api) as a template's Body is read, and
+	// says what it could not import; nil leaves both unanswered. The API
+	// is the caller's to keep.
+	ImportOpenAPI func(ctx context.Context, body []byte) (*model.RestAPI, []string, error)
 }
 
 // DefaultMaxBodyBytes bounds a management API request body (API Gateway

@@ -87,6 +87,13 @@ type env struct {
 
 func start(t *testing.T, tpl *model.Template) *env {
 	t.Helper()
+	return startWith(t, tpl, control.Options{})
+}
+
+// startWith is start with the plane's options o (its Logger, Now and
+// Recent are the test's).
+func startWith(t *testing.T, tpl *model.Template, o control.Options) *env {
+	t.Helper()
 	logs := &logBuffer{}
 	lg := slog.New(slog.NewTextHandler(logs, nil))
 	recent := control.NewRecorder(lg.Handler(), 0)
@@ -94,7 +101,8 @@ func start(t *testing.T, tpl *model.Template) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.SetControlPlane(control.New(g, control.Options{Logger: lg, Now: func() time.Time { return fixedNow }, Recent: recent.Recent}))
+	o.Logger, o.Now, o.Recent = lg, func() time.Time { return fixedNow }, recent.Recent
+	g.SetControlPlane(control.New(g, o))
 	if _, err := g.Load(tpl); err != nil {
 		t.Fatal(err)
 	}

@@ -114,6 +114,9 @@ type createRestAPIRequest struct {
 // createRestAPI adds an API with only its root resource. It is served once
 // a deployment gives it a stage.
 func createRestAPI(rq *request) (int, any, error) {
+	if rq.q.Get("mode") == "import" {
+		return importRestAPI(rq)
+	}
 	var body createRestAPIRequest
 	if err := rq.decode(&body); err != nil {
 		return 0, nil, err

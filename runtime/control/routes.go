@@ -64,6 +64,9 @@ var routes = []struct {
 	{"DELETE", "restapis/*/stages/*", deleteStage},
 	{"POST", "restapis/*/deployments", createDeployment},
 	{"DELETE", "restapis/*", deleteRestAPI},
+	{"PUT", "tags/*", tagResource},
+	{"DELETE", "tags/*", untagResource},
+	{"PUT", "restapis/*", putRestAPI},
 	{"PATCH", "restapis/*", updateRestAPI},
 	{"POST", "apikeys", createAPIKey}, // and import-api-keys (?mode=import)
 	{"PATCH", "apikeys/*", updateAPIKey},
