@@ -299,6 +299,16 @@ func TestWebSocketAccessLogDetails(t *testing.T) {
 		}
 	}
 	c.Close(websocket.StatusNormalClosure, "")
+	// The gateway runs $disconnect and logs it after it has answered the
+	// close, so the next connection's CONNECT line could come first
+	// (failed once under load 14): wait for the first connection's four.
+	waitLines := func(n int) {
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Count(out.String(), "\n") < n && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitLines(4)
 	o, _, err := websocket.Dial(ctx, "ws://"+r.http+"/o", &websocket.DialOptions{HTTPHeader: http.Header{"X-Api-Key": {"ws-key-value-0123456789"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -312,10 +322,7 @@ func TestWebSocketAccessLogDetails(t *testing.T) {
 		"CONNECT $connect 200 - wskey00001", "MESSAGE $default 200 - wskey00001", "MESSAGE $default 200 - wskey00001", "DISCONNECT $disconnect 200 - wskey00001",
 		"CONNECT $connect 200 - -", "MESSAGE paid 403 INVALID_API_KEY -", "DISCONNECT $disconnect 200 - -",
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for strings.Count(out.String(), "\n") < len(want) && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitLines(len(want))
 	if got := strings.TrimSpace(out.String()); got != strings.Join(want, "\n") {
 		t.Errorf("access log:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
 	}
