@@ -122,7 +122,7 @@ func (l *lowerer) lowerSAM() {
 		}
 		p := l.propsOf(r)
 		api := &model.RestAPI{LogicalID: id, ID: r.attrs["Ref"], Name: p.str("Name"), Description: p.str("Description"),
-			MinimumCompressionSize: -1, Range: r.keyRange, Props: p.ranges(), BinaryMediaTypes: l.samBinaryMediaTypes(p)}
+			MinimumCompressionSize: p.integer("MinimumCompressionSize", -1), Range: r.keyRange, Props: p.ranges(), BinaryMediaTypes: l.samBinaryMediaTypes(p)}
 		if api.Name == "" {
 			api.Name = id
 		}

@@ -291,6 +291,11 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		ca.errs = compileGatewayResponses(api, &ds)
 		if api.IsHTTP() {
 			g.compileHTTPAPI(api, ca, &ds)
+		} else if api.MinimumCompressionSize >= 0 {
+			ds = append(ds, diag.NewInfo(ruleIgnored, api.Props.At("MinimumCompressionSize", api.Range),
+				"REST API %s has MinimumCompressionSize %d, which cfnrun up does not apply: answers are sent uncompressed (on AWS, a body of at least %d bytes is gzip- or deflate-encoded for a client whose Accept-Encoding takes it, and a compressed request body is decoded)",
+				api.LogicalID, api.MinimumCompressionSize, api.MinimumCompressionSize).
+				WithResource(api.LogicalID))
 		}
 		models := newModelSet(api, &ds)
 		stages := dedupeStages(api, &ds)
