@@ -48,6 +48,10 @@ type parker interface {
 // waiting connection — worth it at thousands, not at a few.
 const parkAbove = 4096
 
+// maxIdleResumers is how many goroutines that ran parked connections
+// wait for the next (Server.resumers).
+const maxIdleResumers = 1024
+
 // noIdleTimeout is the idle deadline of a connection with open streams:
 // none (armIdle's release point only).
 var noIdleTimeout = time.Unix(1<<40, 0)
@@ -127,7 +131,7 @@ func (c *conn) dropSlot() {
 // kick resumes c if it is parked (any goroutine).
 func (c *conn) kick() {
 	if c.pstate.CompareAndSwap(parkedState, running) {
-		c.srv.workers.run(c)
+		c.srv.resumers.run(c)
 	}
 }
 

@@ -91,8 +91,10 @@ type Server struct {
 	// It is called on the connection's goroutines and must not block.
 	ConnState func(c net.Conn, state http.ConnState)
 
-	mu       sync.Mutex
-	workers  workers
+	mu      sync.Mutex
+	workers workers
+	// resumers run parked connections again (park.go).
+	resumers workers
 	conns    map[*conn]struct{}
 	open     atomic.Int32 // len(conns), read without mu (park.go)
 	shutdown bool
@@ -124,6 +126,11 @@ func (s *Server) httpDateAt(now time.Time) string {
 }
 
 func (s *Server) defaults() {
+	// Parked connections resume in bursts of hundreds with thousands
+	// open; a goroutine made for each grew its stack from the start
+	// (runtime.newstack was 13% of the gateway's CPU at 9,000). Only
+	// as many as a burst needed wait.
+	s.resumers.max = maxIdleResumers
 	if s.MaxConcurrentStreams == 0 {
 		s.MaxConcurrentStreams = 250
 	}

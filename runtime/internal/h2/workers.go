@@ -14,6 +14,8 @@ const maxIdleWorkers = 128
 type workers struct {
 	mu   sync.Mutex
 	idle []chan job
+	// max is how many may wait (0: maxIdleWorkers).
+	max int
 }
 
 // job is what a worker runs: a stream (no closure to allocate per stream).
@@ -38,7 +40,7 @@ func (p *workers) loop(f job) {
 	for {
 		f.work()
 		p.mu.Lock()
-		if len(p.idle) >= maxIdleWorkers {
+		if len(p.idle) >= max(p.max, maxIdleWorkers) {
 			p.mu.Unlock()
 			return
 		}
