@@ -17,7 +17,8 @@ func (p *Plane) stageDrift(t *model.Template, apiID, stage string) string {
 }
 
 // driftOf is the drift report under key ("apiId" for changes to the API
-// itself and its resources, "apiId/stage" for a stage's).
+// itself and its resources, "apiId/stage" for a stage's, "apikeys/ID" and
+// "usageplans/ID" for an API key's and a usage plan's).
 func (p *Plane) driftOf(t *model.Template, key string) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()

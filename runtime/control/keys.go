@@ -227,6 +227,8 @@ func importAPIKeys(rq *request) (int, any, error) {
 			}
 			t.APIKeys = append(t.APIKeys, k)
 			out.IDs = append(out.IDs, k.ID)
+			// Each key's own drift (get-api-key); the plane's lock is held.
+			rq.p.drift[apiKeyDrift(k.ID)] = append(rq.p.drift[apiKeyDrift(k.ID)], "import-api-keys "+k.ID+" "+strconv.Quote(k.Name))
 		}
 		sortKeys(t.APIKeys)
 		return "import-api-keys " + strings.Join(out.IDs, " "), "apikeys", "import", nil
@@ -426,10 +428,12 @@ func checkQuota(q *model.Quota) error {
 }
 
 // checkPlanStage checks an API stage of plan id: a served stage of a REST
-// API, which no other stage entry of the plan names.
+// API, or a stage of a WebSocket API (whose plans the gateway applies to
+// every route), which no other stage entry of the plan names.
 func (p *Plane) checkPlanStage(t *model.Template, id string, stages []model.UsagePlanStage, apiID, stage string) error {
 	bad := badRequest("Invalid API Stage {api: %s, stage: %s} specified for usageplan %s", apiID, stage, id)
-	if p.restStage(t, apiID, stage) != nil {
+	ws := t.WebSocketAPI(apiID)
+	if p.restStage(t, apiID, stage) != nil && (ws == nil || !slices.ContainsFunc(ws.Stages, func(st *model.Stage) bool { return st.Name == stage })) {
 		return bad
 	}
 	if slices.ContainsFunc(stages, func(s model.UsagePlanStage) bool { return s.APIID == apiID && s.Stage == stage }) {

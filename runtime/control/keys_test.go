@@ -222,7 +222,27 @@ func TestImportAPIKeys(t *testing.T) {
 	if resp, b := do(t, http.DefaultClient, req); resp.StatusCode == 403 {
 		t.Errorf("an imported key in plan01: %d %s", resp.StatusCode, b)
 	}
+	if k := e.must(t, "GET", "/apikeys/"+out.IDs[0], "", 200); !strings.Contains(fmt.Sprint(k["tags"]), "import-api-keys "+out.IDs[0]) {
+		t.Errorf("get-api-key of an imported key: no drift: %v", k)
+	}
 	if resp, _ := e.call(t, "POST", "/apikeys?mode=import&format=csv&failonwarnings=true", csv); resp.StatusCode < 400 {
 		t.Errorf("failonwarnings: %d, want the first warning as the error", resp.StatusCode)
 	}
+}
+
+// TestUsagePlanWebSocketStage: a usage plan may cover a WebSocket API's
+// stage, as a template's may (the gateway applies the plan to its routes).
+func TestUsagePlanWebSocketStage(t *testing.T) {
+	tpl := petstore()
+	tpl.WebSocketAPIs = []*model.WebSocketAPI{{LogicalID: "Chat", ID: "chatapi001", Name: "chat", RouteSelectionExpression: "$request.body.action",
+		Routes: []*model.Method{{LogicalID: "R", RouteKey: "$default", AuthorizationType: "NONE",
+			Integration: &model.Integration{Type: model.IntegrationMock}}}, TwoWay: map[*model.Method]bool{},
+		Stages: []*model.Stage{{LogicalID: "WsProd", Name: "live"}}}}
+	tpl.Finalize()
+	e := start(t, tpl)
+	up := e.must(t, "POST", "/usageplans", `{"name":"ws","apiStages":[{"apiId":"chatapi001","stage":"live"}],"throttle":{"burstLimit":5,"rateLimit":1}}`, 201)
+	if fmt.Sprint(up["apiStages"]) != "[map[apiId:chatapi001 stage:live]]" {
+		t.Errorf("create-usage-plan with a WebSocket stage: %v", up)
+	}
+	e.must(t, "POST", "/usageplans", `{"name":"ws2","apiStages":[{"apiId":"chatapi001","stage":"nope"}]}`, 400)
 }
