@@ -180,7 +180,7 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 			}
 			hint := diag.DidYouMean(n, cands)
 			if hint == "" && path == "" {
-				for _, c := range otherVersionNames[n] {
+				for _, c := range otherVersionNames.Get()[n] {
 					if _, ok := s.args[c]; ok {
 						verb := "Did you mean %q?"
 						if sb, ok := body.(*hclsyntax.Body); ok && sb.Attributes[c] != nil {
@@ -364,11 +364,15 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 	}
 }
 
-var (
-	arnPartition = regexp.MustCompile(`^aws(-[a-z]+)*$`)
-	arnRegion    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
-	arnAccount   = regexp.MustCompile(`^(aws|aws-managed|third-party|\d{12}|cw.{10})$`)
-)
+// arnPatterns are verify.ValidARN's partition, region and account
+// patterns, compiled on first use (not at every start-up).
+var arnPatterns = lazy.Value[[3]*regexp.Regexp]{New: func() [3]*regexp.Regexp {
+	return [3]*regexp.Regexp{
+		regexp.MustCompile(`^aws(-[a-z]+)*$`),
+		regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`),
+		regexp.MustCompile(`^(aws|aws-managed|third-party|\d{12}|cw.{10})$`),
+	}
+}}
 
 // arnProblem is why the provider's verify.ValidARN refuses s ("" when it
 // does not): arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, the partition
@@ -376,6 +380,8 @@ var (
 // digits or aws, the resource not empty.
 func arnProblem(s string) string {
 	parts := strings.SplitN(s, ":", 6)
+	re := arnPatterns.Get()
+	arnPartition, arnRegion, arnAccount := re[0], re[1], re[2]
 	switch {
 	case !strings.HasPrefix(s, "arn:"):
 		return "it does not start with arn:"
@@ -411,20 +417,22 @@ func dynamicOf(body hcl.Body, typ string) bool {
 // give an argument the other version names otherwise
 // (aws_api_gateway_stage's stage_name is aws_apigatewayv2_stage's name):
 // the did-you-mean for an argument written in the other version's terms.
-var otherVersionNames = map[string][]string{
-	"rest_api_id": {"api_id"}, "api_id": {"rest_api_id"},
-	"stage_name": {"name"}, "name": {"stage_name"},
-	"variables": {"stage_variables"}, "stage_variables": {"variables"},
-	"type": {"integration_type", "authorizer_type"}, "integration_type": {"type"}, "authorizer_type": {"type"},
-	"uri": {"integration_uri", "authorizer_uri"}, "integration_uri": {"uri"},
-	"integration_http_method": {"integration_method"}, "integration_method": {"integration_http_method"},
-	"content_handling": {"content_handling_strategy"}, "content_handling_strategy": {"content_handling"},
-	"credentials": {"credentials_arn"}, "credentials_arn": {"credentials"},
-	"authorizer_credentials": {"authorizer_credentials_arn"}, "authorizer_credentials_arn": {"authorizer_credentials"},
-	"authorization": {"authorization_type"}, "authorization_type": {"authorization"},
-	"identity_source": {"identity_sources"}, "identity_sources": {"identity_source"},
-	"timeout_in_millis": {"timeout_milliseconds"},
-}
+var otherVersionNames = lazy.Value[map[string][]string]{New: func() map[string][]string {
+	return map[string][]string{
+		"rest_api_id": {"api_id"}, "api_id": {"rest_api_id"},
+		"stage_name": {"name"}, "name": {"stage_name"},
+		"variables": {"stage_variables"}, "stage_variables": {"variables"},
+		"type": {"integration_type", "authorizer_type"}, "integration_type": {"type"}, "authorizer_type": {"type"},
+		"uri": {"integration_uri", "authorizer_uri"}, "integration_uri": {"uri"},
+		"integration_http_method": {"integration_method"}, "integration_method": {"integration_http_method"},
+		"content_handling": {"content_handling_strategy"}, "content_handling_strategy": {"content_handling"},
+		"credentials": {"credentials_arn"}, "credentials_arn": {"credentials"},
+		"authorizer_credentials": {"authorizer_credentials_arn"}, "authorizer_credentials_arn": {"authorizer_credentials"},
+		"authorization": {"authorization_type"}, "authorization_type": {"authorization"},
+		"identity_source": {"identity_sources"}, "identity_sources": {"identity_source"},
+		"timeout_in_millis": {"timeout_milliseconds"},
+	}
+}}
 
 // sharedRuleReports are required arguments whose absence the shared model
 // rules already report (so one problem is one finding).
