@@ -136,7 +136,7 @@ func (w *walker) object(n *cfn.Node, obj *object, at diag.Range, top bool) {
 	if macro {
 		return
 	}
-	if obj.sam && !top {
+	if obj.sam && !top && !obj.strict {
 		// The SAM specification marks nested properties required that
 		// SAM does not require (EventSource Properties, …).
 		return
@@ -254,7 +254,7 @@ func (w *walker) unknownProperty(f *cfn.Field, obj *object, top bool) {
 		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange(), "%s", summary).
 			WithResource(w.id).
 			WithHint("Did you mean \""+suggest+"\"? Property names are case-sensitive."))
-	case strictUnknown(w.typ):
+	case strictUnknown(w.typ) || obj.strict:
 		w.ds = append(w.ds, diag.NewError(RuleUnknownProperty, f.KeyRange(), "%s", summary).
 			WithResource(w.id).
 			WithHint(fmt.Sprintf("Remove it. The properties of %s are: %s.", obj.name, listNames(obj.names))))

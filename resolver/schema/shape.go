@@ -51,6 +51,10 @@ type object struct {
 	// sam is true for AWS::Serverless::* types: nested required
 	// properties are not enforced and scalars are lax.
 	sam bool
+	// strict objects (cfnrun's own, from what the SAM transform checks)
+	// enforce their required properties and refuse unknown ones even
+	// where sam would let them pass.
+	strict bool
 	// slots find props by name (prop) for the check, which asks once
 	// for every key of every resource and nested object: open addressing
 	// on a hash of the name's length and three of its bytes, at most half
@@ -220,6 +224,9 @@ func (b *builder) addProps(o *object) {
 			continue
 		}
 		s := &shape{kind: a.kind, lax: o.sam}
+		if a.kind == kObject {
+			s = &shape{kind: kObject, obj: addedObject(o.name, a.name)}
+		}
 		switch a.kind {
 		case kList:
 			s.elem = &shape{kind: kString, lax: o.sam} // the added lists are lists of names

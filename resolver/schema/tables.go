@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/cfnspec"
@@ -134,7 +135,7 @@ func addedProps(obj string) []added {
 			{"EndpointAccessMode", kString}}
 	case "AWS::Serverless::Api.Auth":
 		return []added{{"AddApiKeyRequiredToCorsPreflight", kBool}, {"ApiKeyRequired", kBool},
-			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kAny}}
+			{"InvokeRole", kString}, {"ResourcePolicy", kAny}, {"UsagePlan", kObject}}
 	case "AWS::Serverless::HttpApi":
 		// AccessLogSettings (plural, as the stage's): what the translator
 		// reads; the tables carry Api's singular name (removedProps).
@@ -152,6 +153,41 @@ func addedProps(obj string) []added {
 		return []added{{"GeoProximityLocation", kAny}}
 	}
 	return nil
+}
+
+// addedObject returns the schema of an added kObject property, or nil.
+func addedObject(obj, prop string) *object {
+	if obj+"/"+prop == "AWS::Serverless::Api.Auth/UsagePlan" {
+		return samUsagePlan()
+	}
+	return nil
+}
+
+// samUsagePlan is the schema of a SAM Api's Auth.UsagePlan, which the SAM
+// specification the tables carry leaves untyped: what the transform
+// checks (samtranslator api_generator.py, UsagePlanProperties; its schema's
+// UsagePlan): CreateUsagePlan is required and SHARED, PER_API or NONE, and
+// no other property than these six is taken ("Invalid property for
+// 'UsagePlan'"). Quota, Tags and Throttle pass to the usage plan as they
+// are.
+func samUsagePlan() *object {
+	o := &object{name: "AWS::Serverless::Api.UsagePlan", sam: true, strict: true, props: map[string]*prop{
+		"CreateUsagePlan": {shape: &shape{kind: kString, enum: &enum{values: []string{"SHARED", "PER_API", "NONE"}}}, required: true},
+		"Description":     {shape: &shape{kind: kString}},
+		"Quota":           {shape: &shape{kind: kAny}},
+		"Tags":            {shape: &shape{kind: kAny}},
+		"Throttle":        {shape: &shape{kind: kAny}},
+		"UsagePlanName":   {shape: &shape{kind: kString}},
+	}}
+	for n, p := range o.props {
+		o.names = append(o.names, n)
+		if p.required {
+			o.required = append(o.required, n)
+		}
+	}
+	slices.Sort(o.names)
+	o.index()
+	return o
 }
 
 // removedProps lists the properties the tables give obj that SAM does not
