@@ -156,6 +156,7 @@ func (l *loader) checkSchema(in *instance, s *typeSchema) {
 
 func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Body, blockRange hcl.Range) {
 	names := map[string]bool{}
+	written := map[string]int{} // literal (not dynamic) blocks by type
 	cands := make([]string, 0, len(s.args))
 	for n := range s.args {
 		cands = append(cands, n)
@@ -240,7 +241,8 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 				}
 				continue
 			}
-			if names[typ] {
+			written[typ]++
+			if written[typ] > 1 {
 				if a := s.args[typ]; a != nil && a.kind == kBlock && !a.many {
 					// Terraform: "Too many NAME blocks".
 					l.diagOnce(ruleBlockType.errorf(rng, in.addr, fmt.Sprintf("Merge the %s blocks into one.", typ),
@@ -365,12 +367,14 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 }
 
 // arnPatterns are verify.ValidARN's partition, region and account
-// patterns, compiled on first use (not at every start-up).
+// patterns, compiled on first use (not at every start-up); where provider
+// versions differ, the more permissive (a region's number of one or two
+// digits, the aws-marketplace account).
 var arnPatterns = lazy.Value[[3]*regexp.Regexp]{New: func() [3]*regexp.Regexp {
 	return [3]*regexp.Regexp{
 		regexp.MustCompile(`^aws(-[a-z]+)*$`),
-		regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`),
-		regexp.MustCompile(`^(aws|aws-managed|third-party|\d{12}|cw.{10})$`),
+		regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`),
+		regexp.MustCompile(`^(aws|aws-managed|aws-marketplace|third-party|\d{12}|cw.{10})$`),
 	}
 }}
 
