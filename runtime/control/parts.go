@@ -19,24 +19,17 @@ import (
 // tree, and the methods in it name these by id).
 
 // methodsUsing lists, as API Gateway names them in its errors
-// ("GET//pets"), the methods of the API's tree and of its deployments'
-// snapshots that use what uses reports.
+// ("GET//pets"), the methods of the API's tree that use what uses
+// reports. As in API Gateway, the deployments' snapshots do not count: a
+// method changed (update-method) but not deployed again no longer holds
+// it, and a stage still serving the old snapshot finds it gone (the
+// method answers as one whose authorizer is missing).
 func methodsUsing(a *model.RestAPI, uses func(m *model.Method) bool) []string {
 	var out []string
-	trees := [][]*model.Resource{a.Resources}
-	for _, d := range a.Deployments {
-		if d.Resources != nil {
-			trees = append(trees, d.Resources)
-		}
-	}
-	for _, tree := range trees {
-		for _, r := range tree {
-			for _, m := range r.Methods {
-				if uses(m) {
-					if s := m.HTTPMethod + "/" + r.Path; !slices.Contains(out, s) {
-						out = append(out, s)
-					}
-				}
+	for _, r := range a.Resources {
+		for _, m := range r.Methods {
+			if uses(m) {
+				out = append(out, m.HTTPMethod+"/"+r.Path)
 			}
 		}
 	}
