@@ -313,6 +313,12 @@ func (l *lowerer) lowerHTTPAPIs() {
 		integrationIDs[r.attrs["Ref"]] = r.id
 		owners[r.attrs["Ref"]] = owner{api, api.LogicalID}
 	}
+	for _, r := range l.live("AWS::ApiGatewayV2::IntegrationResponse") {
+		p := l.propsOf(r)
+		if ws := wsByID[p.str("ApiId")]; ws != nil {
+			l.wsIntegrationResponse(ws, r, p, integrations, func(id string) (any, string) { return owners[id].api, owners[id].id })
+		}
+	}
 	for _, r := range l.live("AWS::ApiGatewayV2::Authorizer") {
 		p := l.propsOf(r)
 		if ws := wsByID[p.str("ApiId")]; ws != nil {
@@ -352,10 +358,16 @@ func (l *lowerer) lowerHTTPAPIs() {
 		}
 	}
 	wsRoutes := map[string]*model.Method{}
+	integrationOf := map[*model.Method]string{} // a WebSocket route's integration, by id
 	for _, r := range l.live("AWS::ApiGatewayV2::Route") {
 		p := l.propsOf(r)
 		if ws := wsByID[p.str("ApiId")]; ws != nil {
-			if m := l.wsRoute(ws, r, p, func(m *model.Method) { target(r, p, m, ws, ws.LogicalID) }); m != nil {
+			if m := l.wsRoute(ws, r, p, func(m *model.Method) {
+				target(r, p, m, ws, ws.LogicalID)
+				if id, ok := strings.CutPrefix(p.str("Target"), "integrations/"); ok && m.Integration != nil {
+					integrationOf[m] = id
+				}
+			}); m != nil {
 				wsRoutes[r.attrs["Ref"]] = m
 			}
 			continue
@@ -376,6 +388,15 @@ func (l *lowerer) lowerHTTPAPIs() {
 		if ws := wsByID[p.str("ApiId")]; ws != nil {
 			l.wsRouteResponse(ws, r, p, wsRoutes)
 		}
+	}
+	for _, ws := range wsByID {
+		own := map[string]*model.Integration{}
+		for id, in := range integrations {
+			if owners[id].api == ws {
+				own[id] = in
+			}
+		}
+		l.checkWSResponses(ws, own, integrationOf, integrationIDs)
 	}
 	for _, r := range l.live("AWS::ApiGatewayV2::Stage") {
 		p := l.propsOf(r)

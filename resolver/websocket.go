@@ -22,6 +22,9 @@ var (
 	ruleWebSocketTimeout = define(Rule{ID: "E3521", Level: "error",
 		Summary: "WebSocket API integration TimeoutInMillis outside 50–29000",
 		Why:     "API Gateway rejects the integration: WebSocket integrations time out after 29 seconds at most."})
+	ruleWebSocketResponse = define(Rule{ID: "W3523", Level: "warning",
+		Summary: "WebSocket integration response or template that API Gateway never uses: an IntegrationResponse on a proxy integration or on an integration no two-way route targets, a non-proxy integration of a two-way route without an IntegrationResponse, a TemplateSelectionExpression without templates, an IntegrationResponseKey neither $default nor /regex/",
+		Why:     "The client gets nothing back, or not what the template says: proxy integrations pass the backend's answer through, one-way routes send nothing, and a two-way route's non-proxy integration answers through its integration responses only."})
 )
 
 // v2WebSocket lowers an AWS::ApiGatewayV2::Api of ProtocolType WEBSOCKET.
@@ -75,6 +78,10 @@ func (l *lowerer) wsIntegration(r *resource, p *props) *model.Integration {
 		l.s.errorf(ruleWebSocketTimeout, p.at("TimeoutInMillis", r.keyRange), r.id, "Write a TimeoutInMillis from 50 to 29000 (29 seconds, WebSocket APIs' limit).",
 			"TimeoutInMillis %d is outside 50–29000", in.TimeoutMillis)
 		in.TimeoutMillis = min(max(in.TimeoutMillis, 50), model.DefaultWebSocketTimeoutMillis)
+	}
+	if in.TemplateSelectionExpression != "" && len(in.RequestTemplates) == 0 {
+		l.s.warnf(ruleWebSocketResponse, p.at("TemplateSelectionExpression", r.keyRange), r.id, "Add RequestTemplates, or remove the TemplateSelectionExpression.",
+			"TemplateSelectionExpression %q selects among no RequestTemplates", in.TemplateSelectionExpression)
 	}
 	if in.Type == model.IntegrationAWSProxy || in.Type == model.IntegrationAWS {
 		if strings.HasPrefix(in.URI, "arn:") && strings.Contains(in.URI, ":lambda:") && strings.Contains(in.URI, ":function:") && !strings.Contains(in.URI, ":apigateway:") {
@@ -185,4 +192,85 @@ func wsRequired(p *props) map[string]bool {
 		out[f.Key] = p.sub(f.Key).boolean("Required")
 	}
 	return out
+}
+
+// wsIntegrationResponse reads an AWS::ApiGatewayV2::IntegrationResponse of
+// WebSocket API api onto the integration it names (in integrations, by
+// id, with its API in owners): its key ("$default" or "/regex/" over the
+// integration's status), ResponseTemplates, TemplateSelectionExpression
+// and ContentHandlingStrategy.
+func (l *lowerer) wsIntegrationResponse(api *model.WebSocketAPI, r *resource, p *props, integrations map[string]*model.Integration, owner func(id string) (any, string)) {
+	id := p.str("IntegrationId")
+	in := integrations[id]
+	if unresolved(id) {
+		return
+	}
+	if in == nil {
+		l.s.errorf(ruleOwner, p.at("IntegrationId", r.keyRange), r.id, "Use !Ref to an AWS::ApiGatewayV2::Integration of the same API.",
+			"IntegrationId %q is not an integration of WebSocket API %s", id, api.LogicalID)
+		return
+	}
+	if a, name := owner(id); a != api {
+		l.s.errorf(ruleOwner, p.at("IntegrationId", r.keyRange), r.id, "Use an integration with the same ApiId as the integration response.",
+			"IntegrationId names an integration of API %s, but the integration response belongs to %s", name, api.LogicalID)
+		return
+	}
+	ir := model.IntegrationResponse{Key: p.str("IntegrationResponseKey"), ResponseTemplates: p.strMap("ResponseTemplates"),
+		TemplateSelectionExpression: p.str("TemplateSelectionExpression"), ContentHandling: p.str("ContentHandlingStrategy"), Range: r.keyRange}
+	keyAt := p.at("IntegrationResponseKey", r.keyRange)
+	if msg := model.CheckWebSocketResponseKey(ir.Key); msg != "" && !unresolved(ir.Key) {
+		l.s.warnf(ruleWebSocketResponse, keyAt, r.id, "Write IntegrationResponseKey: $default, or a regular expression over the status code between slashes (/4\\d{2}/).", "%s", msg)
+	}
+	for _, prev := range in.Responses {
+		if prev.Key == ir.Key {
+			d := ruleWebSocket.errorf(keyAt, r.id, "Remove one of the two, or give one another key.", "integration response key %q is defined twice for this integration", ir.Key)
+			d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
+			l.s.add(d)
+			return
+		}
+	}
+	if in.Type == model.IntegrationAWSProxy || in.Type == model.IntegrationHTTPProxy {
+		l.s.warnf(ruleWebSocketResponse, p.at("IntegrationId", r.keyRange), r.id, "Remove it, or make the integration non-proxy (HTTP, AWS, MOCK) to transform its answer.",
+			"integration response %q of a %s integration is never used: API Gateway passes a proxy integration's answer through", ir.Key, in.Type)
+	}
+	if ir.TemplateSelectionExpression != "" && len(ir.ResponseTemplates) == 0 {
+		l.s.warnf(ruleWebSocketResponse, p.at("TemplateSelectionExpression", r.keyRange), r.id, "Add ResponseTemplates, or remove the TemplateSelectionExpression.",
+			"TemplateSelectionExpression %q selects among no ResponseTemplates", ir.TemplateSelectionExpression)
+	}
+	in.Responses = append(in.Responses, ir)
+}
+
+// checkWSResponses warns about what API Gateway will not use: an
+// integration response no two-way route reaches, and a two-way route
+// whose non-proxy integration has no integration response. integrationOf
+// names the integration (by the template's id) each route targets.
+func (l *lowerer) checkWSResponses(api *model.WebSocketAPI, integrations map[string]*model.Integration, integrationOf map[*model.Method]string, logical map[string]string) {
+	twoWay := map[string]bool{}
+	targeted := map[string]bool{}
+	for _, m := range api.Routes {
+		id, ok := integrationOf[m]
+		if !ok || m.Integration == nil {
+			continue
+		}
+		targeted[id] = true
+		if !api.TwoWay[m] {
+			continue
+		}
+		twoWay[id] = true
+		switch in := m.Integration; in.Type {
+		case model.IntegrationHTTP, model.IntegrationMock, model.IntegrationAWS:
+			if len(in.Responses) == 0 && m.RouteKey != model.RouteKeyConnect {
+				l.s.warnf(ruleWebSocketResponse, m.Range, m.LogicalID, "Add an AWS::ApiGatewayV2::IntegrationResponse with IntegrationResponseKey: $default for the integration.",
+					"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, in.Type)
+			}
+		}
+	}
+	for id, in := range integrations {
+		if targeted[id] && !twoWay[id] && len(in.Responses) > 0 && in.Type != model.IntegrationAWSProxy && in.Type != model.IntegrationHTTPProxy {
+			for _, ir := range in.Responses {
+				l.s.warnf(ruleWebSocketResponse, ir.Range, logical[id], "Add an AWS::ApiGatewayV2::RouteResponse with RouteResponseKey: $default to the route, so that the answer goes back to the client.",
+					"integration response %q is never sent: no route that targets integration %s is two-way (has a route response)", ir.Key, logical[id])
+			}
+		}
+	}
 }

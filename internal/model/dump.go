@@ -276,8 +276,14 @@ func (d *dumper) method(depth int, m *Method) {
 				d.smap(j+1, code, ig.ResponseMappings[code])
 			}
 		}
+		d.kv(j, "templateSelectionExpression", ig.TemplateSelectionExpression)
 		for _, r := range ig.Responses {
-			d.line(j, r.Range, "", "", "response %s pattern=%q", r.StatusCode, r.SelectionPattern)
+			if r.Key != "" {
+				d.line(j, r.Range, "", "", "response key=%q", r.Key)
+				d.kv(j+1, "templateSelectionExpression", r.TemplateSelectionExpression)
+			} else {
+				d.line(j, r.Range, "", "", "response %s pattern=%q", r.StatusCode, r.SelectionPattern)
+			}
 			d.smap(j+1, "responseParameters", r.ResponseParameters)
 			d.smap(j+1, "responseTemplates", r.ResponseTemplates)
 			d.kv(j+1, "contentHandling", r.ContentHandling)

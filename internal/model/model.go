@@ -514,10 +514,19 @@ type Integration struct {
 	Props     Ranges
 }
 
-// IntegrationResponse is one Integration.IntegrationResponses entry.
+// IntegrationResponse is one Integration.IntegrationResponses entry, or
+// a WebSocket integration's AWS::ApiGatewayV2::IntegrationResponse (Key
+// set, StatusCode and SelectionPattern empty).
 type IntegrationResponse struct {
 	StatusCode       string
 	SelectionPattern string
+	// Key is a WebSocket integration response's IntegrationResponseKey:
+	// "$default", or "/regex/" matched against the integration's status
+	// code (a Lambda function's error message for AWS integrations).
+	Key string
+	// TemplateSelectionExpression picks a WebSocket integration
+	// response's ResponseTemplates entry ("" when unset).
+	TemplateSelectionExpression string
 	// ResponseParameters maps "method.response.header.X" to a source
 	// ("'static'", "integration.response.header.Y",
 	// "integration.response.body.field").

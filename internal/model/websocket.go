@@ -2,6 +2,8 @@ package model
 
 import (
 	"cmp"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -99,6 +101,35 @@ func WebSocketSelection(expr string) (path []string, constant string, ok bool) {
 		return nil, "", false
 	}
 	return path, "", true
+}
+
+// WebSocketResponsePattern reads a WebSocket integration response key:
+// "$default" (def), "/regex/" (re, anchored: it must match the whole
+// status code or error message, as API Gateway's selection patterns do),
+// or anything else, matched as the exact text (neither set). err says why
+// a /regex/ does not compile.
+func WebSocketResponsePattern(key string) (def bool, re *regexp.Regexp, err error) {
+	if key == RouteKeyDefault {
+		return true, nil, nil
+	}
+	if len(key) >= 2 && strings.HasPrefix(key, "/") && strings.HasSuffix(key, "/") {
+		re, err = regexp.Compile("^(?:" + key[1:len(key)-1] + ")$")
+		return false, re, err
+	}
+	return false, nil, nil
+}
+
+// CheckWebSocketResponseKey says what is wrong with a WebSocket
+// integration response key, "" for $default or a /regex/ that compiles.
+func CheckWebSocketResponseKey(key string) string {
+	def, re, err := WebSocketResponsePattern(key)
+	switch {
+	case def, re != nil:
+		return ""
+	case err != nil:
+		return fmt.Sprintf("IntegrationResponseKey %q does not compile as a regular expression: %v", key, err)
+	}
+	return fmt.Sprintf("IntegrationResponseKey %q is neither $default nor a /regex/ (API Gateway reads keys other than $default as regular expressions between slashes); cfnrun matches it as the exact status code", key)
 }
 
 // finalizeWebSockets sorts the WebSocket APIs and their routes, applies

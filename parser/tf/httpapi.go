@@ -139,6 +139,11 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		integrationAddrs[in.attrs["id"]] = in.addr
 		owners[in.attrs["id"]] = owner{api, api.LogicalID}
 	}
+	for _, in := range byType["aws_apigatewayv2_integration_response"] {
+		if ws := wsByID[in.str("api_id")]; ws != nil {
+			lw.wsIntegrationResponse(ws, in, integrations, func(id string) (any, string) { return owners[id].api, owners[id].addr })
+		}
+	}
 	for _, in := range byType["aws_apigatewayv2_authorizer"] {
 		if ws := wsByID[in.str("api_id")]; ws != nil {
 			ws.Authorizers = append(ws.Authorizers, &model.Authorizer{LogicalID: in.addr, ID: in.attrs["id"], Name: in.str("name"), Type: strings.ToUpper(in.str("authorizer_type")),
@@ -186,6 +191,7 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		}
 	}
 	wsRoutes := map[string]*model.Method{}
+	integrationOf := map[*model.Method]string{} // a WebSocket route's integration, by id
 	for _, in := range byType["aws_apigatewayv2_route"] {
 		if in.unknown("route_key") {
 			if wsByID[in.str("api_id")] != nil || apiOf(in) != nil {
@@ -194,7 +200,12 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 			continue
 		}
 		if ws := wsByID[in.str("api_id")]; ws != nil {
-			if m := lw.wsRoute(ws, in, func(m *model.Method) { target(in, m, ws, ws.LogicalID) }); m != nil {
+			if m := lw.wsRoute(ws, in, func(m *model.Method) {
+				target(in, m, ws, ws.LogicalID)
+				if id, ok := strings.CutPrefix(in.str("target"), "integrations/"); ok && m.Integration != nil {
+					integrationOf[m] = id
+				}
+			}); m != nil {
 				wsRoutes[in.attrs["id"]] = m
 			}
 			continue
@@ -222,6 +233,15 @@ func (lw *lowering) httpAPIs(byType map[string][]*instance) {
 		if ws := wsByID[in.str("api_id")]; ws != nil {
 			lw.wsRouteResponse(ws, in, wsRoutes)
 		}
+	}
+	for _, ws := range wsByID {
+		own := map[string]*model.Integration{}
+		for id, ig := range integrations {
+			if owners[id].api == ws {
+				own[id] = ig
+			}
+		}
+		lw.checkWSResponses(ws, own, integrationOf, integrationAddrs)
 	}
 	for _, in := range byType["aws_apigatewayv2_stage"] {
 		ws := wsByID[in.str("api_id")]

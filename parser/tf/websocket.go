@@ -15,11 +15,12 @@ import (
 // model.WebSocketAPI as the CloudFormation front end lowers
 // AWS::ApiGatewayV2::* of such an API (resolver/websocket.go).
 
-var ruleWebSocket = newRule("TF054", sevError,
+var ruleWebSocket = newRule("TF054", sevError|sevWarning,
 	"WebSocket API that API Gateway rejects: no route_selection_expression, one that reads neither $request.body nor a constant, "+
 		"an empty route key (a missing one is TF011), a route key defined twice, a route target that is not integrations/ID of the same API, authorization on a route other than $connect, "+
-		"an authorization_type JWT (other values the provider refuses are TF012), a route response key other than $default, or timeout_milliseconds outside 50–29000",
-	"API Gateway refuses to create the API, route or integration (BadRequestException), so the apply fails.")
+		"an authorization_type JWT (other values the provider refuses are TF012), a route response key other than $default, timeout_milliseconds outside 50–29000, "+
+		"an integration response of another API's integration or with a key defined twice (errors); an integration response or template API Gateway never uses (warnings, W3523 in CloudFormation)",
+	"API Gateway refuses to create the API, route or integration (BadRequestException), so the apply fails; what it never uses sends the client nothing, or not what the template says.")
 
 // wsAPI lowers an aws_apigatewayv2_api of protocol WEBSOCKET.
 func (lw *lowering) wsAPI(in *instance) *model.WebSocketAPI {
@@ -64,6 +65,10 @@ func (lw *lowering) wsIntegration(in *instance) *model.Integration {
 		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("timeout_milliseconds"), in.addr, "Write a timeout_milliseconds from 50 to 29000 (29 seconds, WebSocket APIs' limit).",
 			"timeout_milliseconds %d is outside 50–29000", t))
 		ig.TimeoutMillis = min(max(t, 50), model.DefaultWebSocketTimeoutMillis)
+	}
+	if ig.TemplateSelectionExpression != "" && len(ig.RequestTemplates) == 0 {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("template_selection_expression"), in.addr, "Add request_templates, or remove the template_selection_expression.",
+			"template_selection_expression %q selects among no request_templates", ig.TemplateSelectionExpression))
 	}
 	if (ig.Type == model.IntegrationAWSProxy || ig.Type == model.IntegrationAWS) && ig.HTTPMethod == "" {
 		ig.HTTPMethod = "POST"
@@ -139,5 +144,80 @@ func (lw *lowering) wsRouteResponse(api *model.WebSocketAPI, in *instance, route
 	}
 	if m := routes[in.str("route_id")]; m != nil {
 		api.TwoWay[m] = true
+	}
+}
+
+// wsIntegrationResponse reads an aws_apigatewayv2_integration_response of
+// WebSocket API api onto the integration it names, as the CloudFormation
+// front end reads AWS::ApiGatewayV2::IntegrationResponse.
+func (lw *lowering) wsIntegrationResponse(api *model.WebSocketAPI, in *instance, integrations map[string]*model.Integration, owner func(id string) (any, string)) {
+	if in.unknown("integration_id") {
+		return
+	}
+	id := in.str("integration_id")
+	ig := integrations[id]
+	if ig == nil {
+		return // not an integration of this configuration (as a route response's route_id)
+	}
+	if a, addr := owner(id); a != api {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Error, in.argRange("integration_id"), in.addr, "Use an integration with the same api_id as the integration response.",
+			"integration_id names an integration of %s, but the integration response belongs to %s", addr, api.LogicalID))
+		return
+	}
+	ir := model.IntegrationResponse{Key: in.str("integration_response_key"), ResponseTemplates: in.smap("response_templates"),
+		TemplateSelectionExpression: in.str("template_selection_expression"), ContentHandling: in.str("content_handling_strategy"), Range: in.rng()}
+	keyAt := in.argRange("integration_response_key")
+	if msg := model.CheckWebSocketResponseKey(ir.Key); msg != "" && !in.unknown("integration_response_key") {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, keyAt, in.addr, "Write integration_response_key = \"$default\", or a regular expression over the status code between slashes (\"/4\\\\d{2}/\").", "%s", msg))
+	}
+	for _, prev := range ig.Responses {
+		if prev.Key == ir.Key {
+			d := ruleWebSocket.at(diag.Error, keyAt, in.addr, "Remove one of the two, or give one another key.", "integration response key %q is defined twice for this integration", ir.Key)
+			d.Related = append(d.Related, diag.Related{Range: prev.Range, Message: "first defined here"})
+			lw.l.diagOnce(d)
+			return
+		}
+	}
+	if ig.Type == model.IntegrationAWSProxy || ig.Type == model.IntegrationHTTPProxy {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("integration_id"), in.addr, "Remove it, or make the integration non-proxy (HTTP, AWS, MOCK) to transform its answer.",
+			"integration response %q of a %s integration is never used: API Gateway passes a proxy integration's answer through", ir.Key, ig.Type))
+	}
+	if ir.TemplateSelectionExpression != "" && len(ir.ResponseTemplates) == 0 {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("template_selection_expression"), in.addr, "Add response_templates, or remove the template_selection_expression.",
+			"template_selection_expression %q selects among no response_templates", ir.TemplateSelectionExpression))
+	}
+	ig.Responses = append(ig.Responses, ir)
+}
+
+// checkWSResponses warns about integration responses no two-way route
+// reaches and two-way routes whose non-proxy integration has none, as the
+// CloudFormation front end does (W3523).
+func (lw *lowering) checkWSResponses(api *model.WebSocketAPI, integrations map[string]*model.Integration, integrationOf map[*model.Method]string, addrs map[string]string) {
+	twoWay, targeted := map[string]bool{}, map[string]bool{}
+	for _, m := range api.Routes {
+		id, ok := integrationOf[m]
+		if !ok || m.Integration == nil {
+			continue
+		}
+		targeted[id] = true
+		if !api.TwoWay[m] {
+			continue
+		}
+		twoWay[id] = true
+		switch ig := m.Integration; ig.Type {
+		case model.IntegrationHTTP, model.IntegrationMock, model.IntegrationAWS:
+			if len(ig.Responses) == 0 && m.RouteKey != model.RouteKeyConnect {
+				lw.l.diagOnce(ruleWebSocket.at(diag.Warning, m.Range, m.LogicalID, "Add an aws_apigatewayv2_integration_response with integration_response_key = \"$default\" for the integration.",
+					"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, ig.Type))
+			}
+		}
+	}
+	for id, ig := range integrations {
+		if targeted[id] && !twoWay[id] && ig.Type != model.IntegrationAWSProxy && ig.Type != model.IntegrationHTTPProxy {
+			for _, ir := range ig.Responses {
+				lw.l.diagOnce(ruleWebSocket.at(diag.Warning, ir.Range, addrs[id], "Add an aws_apigatewayv2_route_response with route_response_key = \"$default\" to the route, so that the answer goes back to the client.",
+					"integration response %q is never sent: no route that targets %s is two-way (has a route response)", ir.Key, addrs[id]))
+			}
+		}
 	}
 }
