@@ -2,6 +2,8 @@ package resolver
 
 import (
 	"cmp"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cfnrun/cfnrun/internal/diag"
@@ -23,7 +25,7 @@ var (
 		Summary: "WebSocket API integration TimeoutInMillis outside 50–29000",
 		Why:     "API Gateway rejects the integration: WebSocket integrations time out after 29 seconds at most."})
 	ruleWebSocketResponse = define(Rule{ID: "W3523", Level: "warning",
-		Summary: "WebSocket integration response or template that API Gateway never uses: an IntegrationResponse on a proxy integration or on an integration no two-way route targets, a non-proxy integration of a two-way route without an IntegrationResponse, a TemplateSelectionExpression without templates, an IntegrationResponseKey neither $default nor /regex/",
+		Summary: "WebSocket integration response or template that API Gateway never uses: an IntegrationResponse on a proxy integration or on an integration no two-way route targets, a non-proxy integration of a two-way route without an IntegrationResponse, a TemplateSelectionExpression without templates or whose constant key names none of them, an IntegrationResponseKey neither $default nor /regex/",
 		Why:     "The client gets nothing back, or not what the template says: proxy integrations pass the backend's answer through, one-way routes send nothing, and a two-way route's non-proxy integration answers through its integration responses only."})
 )
 
@@ -82,6 +84,11 @@ func (l *lowerer) wsIntegration(r *resource, p *props) *model.Integration {
 	if in.TemplateSelectionExpression != "" && len(in.RequestTemplates) == 0 {
 		l.s.warnf(ruleWebSocketResponse, p.at("TemplateSelectionExpression", r.keyRange), r.id, "Add RequestTemplates, or remove the TemplateSelectionExpression.",
 			"TemplateSelectionExpression %q selects among no RequestTemplates", in.TemplateSelectionExpression)
+	}
+	if key, ok := model.StaticSelection(in.TemplateSelectionExpression); ok && in.TemplateSelectionExpression != "" && len(in.RequestTemplates) > 0 &&
+		in.RequestTemplates[key] == "" && in.RequestTemplates[model.RouteKeyDefault] == "" {
+		l.s.warnf(ruleWebSocketResponse, p.at("TemplateSelectionExpression", r.keyRange), r.id, fmt.Sprintf("Key the template %q, or write TemplateSelectionExpression: %s.", key, firstKey(in.RequestTemplates)),
+			"TemplateSelectionExpression %s always selects %q, which names none of the RequestTemplates: no template runs (cfnrun's reading: AWS documents no fallback), and PassthroughBehavior decides what reaches the backend", in.TemplateSelectionExpression, key)
 	}
 	if in.Type == model.IntegrationAWSProxy || in.Type == model.IntegrationAWS {
 		if strings.HasPrefix(in.URI, "arn:") && strings.Contains(in.URI, ":lambda:") && strings.Contains(in.URI, ":function:") && !strings.Contains(in.URI, ":apigateway:") {
@@ -215,7 +222,7 @@ func (l *lowerer) wsIntegrationResponse(api *model.WebSocketAPI, r *resource, p 
 			"IntegrationId names an integration of API %s, but the integration response belongs to %s", name, api.LogicalID)
 		return
 	}
-	ir := model.IntegrationResponse{Key: p.str("IntegrationResponseKey"), ResponseTemplates: p.strMap("ResponseTemplates"),
+	ir := model.IntegrationResponse{ID: r.attrs["Ref"], Key: p.str("IntegrationResponseKey"), ResponseTemplates: p.strMap("ResponseTemplates"),
 		TemplateSelectionExpression: p.str("TemplateSelectionExpression"), ContentHandling: p.str("ContentHandlingStrategy"), Range: r.keyRange}
 	keyAt := p.at("IntegrationResponseKey", r.keyRange)
 	if msg := model.CheckWebSocketResponseKey(ir.Key); msg != "" && !unresolved(ir.Key) {
@@ -273,4 +280,14 @@ func (l *lowerer) checkWSResponses(api *model.WebSocketAPI, integrations map[str
 			}
 		}
 	}
+}
+
+// firstKey is m's first key in order.
+func firstKey(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys[0]
 }

@@ -84,11 +84,11 @@ type cwsStage struct {
 type cwsRoute struct {
 	key    string
 	ep     *endpoint // fn, typ, timeout; fail when not served
-	uri    string    // HTTP_PROXY target
-	method string    // HTTP_PROXY method
-	// mock is a MOCK integration's request template ($default), nil to
-	// pass the message through; its statusCode is the answer's status.
-	mock   mappingTemplate
+	uri    string    // HTTP_PROXY and HTTP target
+	method string    // HTTP_PROXY and HTTP method
+	// mp is the integration's data mapping, and a non-proxy
+	// integration's templates and integration responses.
+	mp     *wsMapping
 	twoWay bool
 	// required are $connect's required route.request.header.X and
 	// route.request.querystring.X parameters.
@@ -276,10 +276,11 @@ func (g *Gateway) compileWSRoute(cs *cwsStage, api *model.WebSocketAPI, m *model
 	if in.TimeoutMillis > 0 {
 		ep.timeout = time.Duration(in.TimeoutMillis) * time.Millisecond
 	}
+	rt.mp = compileWSMapping(m, in, ds)
 	switch in.Type {
-	case model.IntegrationAWSProxy:
+	case model.IntegrationAWSProxy, model.IntegrationAWS:
 		compileLambda(ep, stage, res, &mm, in, g, t, ls, ds)
-	case model.IntegrationHTTPProxy:
+	case model.IntegrationHTTPProxy, model.IntegrationHTTP:
 		rt.uri = model.SubstituteStageVariables(in.URI, cs.vars)
 		rt.method = in.HTTPMethod
 		if rt.method == "" || rt.method == "ANY" {
@@ -292,27 +293,12 @@ func (g *Gateway) compileWSRoute(cs *cwsStage, api *model.WebSocketAPI, m *model
 				WithResource(m.LogicalID))
 		}
 	case model.IntegrationMock:
-		src, ok := in.RequestTemplates[model.RouteKeyDefault]
-		if !ok && len(in.RequestTemplates) == 1 {
-			for _, v := range in.RequestTemplates {
-				src, ok = v, true
-			}
-		}
-		if ok {
-			rt.mock, _ = compileMapping(src, in.Props.At("RequestTemplates", in.Range), m.LogicalID, "the request template of WebSocket route "+m.RouteKey, ds)
-		}
-		if rt.twoWay {
-			*ds = append(*ds, diag.NewWarning(ruleIgnored, m.Range,
-				"WebSocket route %s is two-way with a MOCK integration: cfnrun up does not read its integration responses, so it sends nothing back", m.RouteKey).
-				WithResource(m.LogicalID).
-				WithHint("Use a Lambda (AWS_PROXY) or HTTP_PROXY integration to answer the client locally."))
-		}
 	default:
 		ep.fail, ep.reason = errConfig, in.Type+" integrations of WebSocket APIs are not run locally"
 		*ds = append(*ds, diag.NewWarning(ruleNotServed, in.Props.At("IntegrationType", in.Range),
 			"WebSocket route %s uses a %s integration, which cfnrun up does not run for WebSocket APIs", m.RouteKey, in.Type).
 			WithResource(m.LogicalID).
-			WithHint("cfnrun runs AWS_PROXY (Lambda), HTTP_PROXY and MOCK WebSocket integrations; the route answers {\"message\": \"Internal server error\"} as API Gateway does when an integration fails."))
+			WithHint("cfnrun runs AWS_PROXY and AWS (Lambda), HTTP_PROXY, HTTP and MOCK WebSocket integrations; the route answers {\"message\": \"Internal server error\"} as API Gateway does when an integration fails."))
 	}
 	return rt
 }
@@ -461,23 +447,28 @@ type wsAnswer struct {
 	status  int
 	body    []byte
 	headers http.Header
+	// selector is what integration response keys match: the status
+	// code, or an AWS (Lambda) integration's error message ("" when the
+	// function succeeded).
+	selector string
 }
 
 // errWSIntegration is a failed integration (a function error, a timeout,
 // a backend that could not be reached).
 var errWSIntegration = errors.New("integration failed")
 
-// runRoute runs rt's integration for ev (a Lambda event) or body (an
-// HTTP_PROXY request), with the route's timeout.
-func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsEvent, body []byte, hdr http.Header) (wsAnswer, error) {
+// runRoute runs rt's integration for ev (a Lambda proxy event) or in's
+// message (the body of the others, through the integration's request
+// template and parameters), with the route's timeout. hdr is what an
+// HTTP_PROXY integration forwards.
+func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsEvent, in *wsInput, isBinary bool, hdr http.Header) (wsAnswer, error) {
 	ep := rt.ep
 	if ep.fail != errNone {
 		return wsAnswer{}, fmt.Errorf("%w: %s", errWSIntegration, ep.reason)
 	}
 	ctx, cancel := context.WithTimeout(ctx, ep.timeout)
 	defer cancel()
-	switch ep.typ {
-	case model.IntegrationAWSProxy:
+	if ep.typ == model.IntegrationAWSProxy {
 		if vars := g.liveStage(c).vars; len(vars) > 0 {
 			ev.StageVariables = vars
 		}
@@ -493,17 +484,47 @@ func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsE
 			return wsAnswer{}, fmt.Errorf("%w: function %s failed: %s", errWSIntegration, ep.fn, bytes.TrimSpace(res.Payload))
 		}
 		return parseWSResponse(res.Payload), nil
-	case model.IntegrationHTTPProxy:
+	}
+	body, err := rt.mp.request(in, isBinary)
+	if err != nil {
+		return wsAnswer{}, err
+	}
+	switch ep.typ {
+	case model.IntegrationAWS:
+		// A Lambda function without the proxy: the request template's
+		// output is its event, its result the integration response.
+		if len(body) == 0 {
+			body = []byte("{}")
+		}
+		res, err := g.cfg.Lambda.Invoke(ctx, ep.fn, body, lambda.InvokeOptions{})
+		if err != nil {
+			return wsAnswer{}, fmt.Errorf("%w: invoking %s: %v", errWSIntegration, ep.fn, err)
+		}
+		ans := wsAnswer{status: http.StatusOK, body: res.Payload, headers: http.Header{}}
+		if res.FunctionError != "" {
+			var fe struct {
+				ErrorMessage string `json:"errorMessage"`
+			}
+			json.Unmarshal(res.Payload, &fe)
+			ans.status, ans.selector = http.StatusInternalServerError, fe.ErrorMessage
+		}
+		return ans, nil
+	case model.IntegrationHTTPProxy, model.IntegrationHTTP:
 		req, err := http.NewRequestWithContext(ctx, rt.method, rt.uri, bytes.NewReader(body))
 		if err != nil {
 			return wsAnswer{}, fmt.Errorf("%w: %v", errWSIntegration, err)
 		}
-		for k, vs := range hdr {
-			if !droppedIntegrationHeader(k) && !strings.HasPrefix(k, "Sec-Websocket-") {
-				req.Header[k] = vs
+		if ep.typ == model.IntegrationHTTPProxy {
+			for k, vs := range hdr {
+				if !droppedIntegrationHeader(k) && !strings.HasPrefix(k, "Sec-Websocket-") {
+					req.Header[k] = vs
+				}
 			}
+			req.Header.Set("connectionId", c.id)
+		} else if len(body) > 0 {
+			req.Header.Set("Content-Type", "application/json")
 		}
-		req.Header.Set("connectionId", c.id)
+		rt.mp.apply(req, in)
 		// The gateway's HTTP/1.1 backend transport: --map and the demo
 		// backend apply as for REST and HTTP API integrations.
 		resp, err := g.backends.h1.RoundTrip(req)
@@ -515,48 +536,26 @@ func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsE
 		if err != nil {
 			return wsAnswer{}, fmt.Errorf("%w: %v", errWSIntegration, err)
 		}
-		return wsAnswer{status: resp.StatusCode, body: b, headers: resp.Header}, nil
-	}
-	if ep.typ == model.IntegrationMock {
-		return g.runWSMock(c, rt, ev, body)
+		return wsAnswer{status: resp.StatusCode, body: b, headers: resp.Header, selector: strconv.Itoa(resp.StatusCode)}, nil
+	case model.IntegrationMock:
+		// The request template's output (or the message, passed
+		// through) must carry a statusCode, as on API Gateway; it is the
+		// answer's status (what admits or refuses $connect).
+		s, err := mockStatusCode(body)
+		if err != nil {
+			return wsAnswer{}, fmt.Errorf("%w: MOCK integration: %v", errWSIntegration, err)
+		}
+		n, _ := strconv.Atoi(s)
+		return wsAnswer{status: n, headers: http.Header{}, selector: s}, nil
 	}
 	return wsAnswer{}, fmt.Errorf("%w: integration type %s", errWSIntegration, ep.typ)
 }
 
-// runWSMock runs a MOCK integration: the request template's output (or
-// the message, without a template) must carry a statusCode, as on API
-// Gateway; it is the answer's status (what admits or refuses $connect).
-func (g *Gateway) runWSMock(c *wsConn, rt *cwsRoute, ev *wsEvent, body []byte) (wsAnswer, error) {
-	out := body
-	if rt.mock != nil {
-		rc := ev.RequestContext
-		in := &vtlInput{Body: body, PathParams: map[string]string{}, QueryParams: ev.QueryStringParameters, Headers: ev.Headers,
-			StageVariables: g.liveStage(c).vars, Context: map[string]any{"connectionId": rc.ConnectionID, "routeKey": rc.RouteKey,
-				"eventType": rc.EventType, "requestId": rc.RequestID, "extendedRequestId": rc.ExtendedRequestID, "messageId": rc.MessageID,
-				"stage": rc.Stage, "apiId": rc.APIID, "domainName": rc.DomainName, "connectedAt": rc.ConnectedAt,
-				"requestTimeEpoch": rc.RequestTimeEpoch, "requestTime": rc.RequestTime, "messageDirection": rc.MessageDirection,
-				"identity": map[string]any{"sourceIp": rc.Identity.SourceIP, "userAgent": rc.Identity.UserAgent}}}
-		if in.QueryParams == nil {
-			in.QueryParams = map[string]string{}
-		}
-		if in.Headers == nil {
-			in.Headers = map[string]string{}
-		}
-		if in.StageVariables == nil {
-			in.StageVariables = map[string]string{}
-		}
-		var b bytes.Buffer
-		if err := rt.mock.Execute(&b, in); err != nil {
-			return wsAnswer{}, fmt.Errorf("%w: the MOCK request template: %v", errWSIntegration, err)
-		}
-		out = b.Bytes()
-	}
-	s, err := mockStatusCode(out)
-	if err != nil {
-		return wsAnswer{}, fmt.Errorf("%w: MOCK integration: %v", errWSIntegration, err)
-	}
-	n, _ := strconv.Atoi(s)
-	return wsAnswer{status: n}, nil
+// wsInputOf is what rt's mapping reads for event ev of c: msg (nil on
+// $connect and $disconnect) and the handshake's headers and query string
+// (on $connect).
+func (g *Gateway) wsInputOf(c *wsConn, ev *wsEvent, msg []byte) *wsInput {
+	return &wsInput{msg: msg, headers: ev.Headers, query: ev.QueryStringParameters, context: wsContextMap(ev.RequestContext), vars: g.liveStage(c).vars}
 }
 
 // parseWSResponse reads a Lambda proxy answer: {"statusCode", "body",
@@ -681,11 +680,16 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 		hdr := r.Header.Clone()
 		hdr.Set("connectionId", c.id)
 		t0 := time.Now()
-		ans, err := g.runRoute(r.Context(), c, rt, ev, nil, hdr)
+		ans, err := g.runRoute(r.Context(), c, rt, ev, g.wsInputOf(c, ev, nil), false, hdr)
 		lg.integrationLatency = time.Since(t0)
 		if err != nil && r.Context().Err() != nil {
 			g.log.Info("WebSocket client left during $connect", slog.String("connectionId", c.id))
 			g.wsLog(st, lg) // no status: nothing was answered
+			return
+		}
+		if errors.Is(err, errWSUnsupportedMedia) {
+			g.log.Info("WebSocket $connect refused", slog.String("error", err.Error()), slog.String("connectionId", c.id))
+			refuse(http.StatusUnsupportedMediaType, errUnsupportedMedia, awsErrors[errUnsupportedMedia].body)
 			return
 		}
 		if err != nil {
@@ -746,7 +750,7 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	if rt := live.routes[model.RouteKeyDisconnect]; rt != nil {
 		ev := &wsEvent{Headers: map[string]string{"Host": r.Host}, MultiValueHeaders: map[string][]string{"Host": {r.Host}}, RequestContext: drc}
 		t0 := time.Now()
-		ans, err := g.runRoute(context.Background(), c, rt, ev, nil, http.Header{"connectionId": {c.id}})
+		ans, err := g.runRoute(context.Background(), c, rt, ev, g.wsInputOf(c, ev, nil), false, http.Header{"connectionId": {c.id}})
 		dlg.integrationLatency = time.Since(t0)
 		if err != nil {
 			g.log.Warn("WebSocket $disconnect failed", slog.String("error", err.Error()), slog.String("connectionId", c.id))
@@ -864,8 +868,20 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 	}
 	ev.Body = &body
 	t0 := time.Now()
-	ans, err := g.runRoute(ctx, c, rt, ev, msg, http.Header{"connectionId": {c.id}})
+	in := g.wsInputOf(c, ev, msg)
+	ans, err := g.runRoute(ctx, c, rt, ev, in, typ == websocket.MessageBinary, http.Header{"connectionId": {c.id}})
 	lg.integrationLatency = time.Since(t0)
+	if errors.Is(err, errWSUnsupportedMedia) {
+		g.log.Info("WebSocket message refused", slog.String("route", key), slog.String("error", err.Error()), slog.String("connectionId", c.id))
+		lg.status, lg.errKind = http.StatusUnsupportedMediaType, errUnsupportedMedia
+		g.wsError(ctx, c, awsErrors[errUnsupportedMedia].message, rc.RequestID)
+		return
+	}
+	var out []byte
+	var binary, send bool
+	if err == nil && rt.twoWay {
+		out, binary, send, err = rt.mp.respond(in, &ans)
+	}
 	if err != nil {
 		g.log.Warn("WebSocket route failed", slog.String("route", key), slog.String("error", err.Error()), slog.String("connectionId", c.id))
 		lg.status, lg.errKind = http.StatusInternalServerError, errBadGateway
@@ -873,8 +889,8 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 		return
 	}
 	lg.status, lg.integrationStatus = http.StatusOK, ans.status
-	if rt.twoWay && ans.body != nil {
-		g.wsSend(ctx, c, ans.body)
+	if send {
+		g.wsSendAs(ctx, c, out, binary)
 	}
 }
 
@@ -906,8 +922,14 @@ func (g *Gateway) wsError(ctx context.Context, c *wsConn, msg, requestID string)
 
 // wsSend sends p to c: a text frame when p is UTF-8, else binary.
 func (g *Gateway) wsSend(ctx context.Context, c *wsConn, p []byte) error {
+	return g.wsSendAs(ctx, c, p, false)
+}
+
+// wsSendAs sends p to c: a binary frame when binary or when p is not
+// UTF-8, else a text frame.
+func (g *Gateway) wsSendAs(ctx context.Context, c *wsConn, p []byte, binary bool) error {
 	typ := websocket.MessageText
-	if !utf8.Valid(p) {
+	if binary || !utf8.Valid(p) {
 		typ = websocket.MessageBinary
 	}
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -520,6 +520,8 @@ type Integration struct {
 type IntegrationResponse struct {
 	StatusCode       string
 	SelectionPattern string
+	// ID is a WebSocket integration response's IntegrationResponseId.
+	ID string
 	// Key is a WebSocket integration response's IntegrationResponseKey:
 	// "$default", or "/regex/" matched against the integration's status
 	// code (a Lambda function's error message for AWS integrations).

@@ -103,6 +103,17 @@ func WebSocketSelection(expr string) (path []string, constant string, ok bool) {
 	return path, "", true
 }
 
+// StaticSelection is the value of a WebSocket template selection
+// expression that reads no variable ("\\$default" is "$default", "v1"
+// is "v1"); ok is false for one that reads a variable.
+func StaticSelection(expr string) (key string, ok bool) {
+	esc := strings.ReplaceAll(expr, "\\$", "")
+	if strings.Contains(esc, "$") {
+		return "", false
+	}
+	return strings.ReplaceAll(expr, "\\$", "$"), true
+}
+
 // WebSocketResponsePattern reads a WebSocket integration response key:
 // "$default" (def), "/regex/" (re, anchored: it must match the whole
 // status code or error message, as API Gateway's selection patterns do),

@@ -1,6 +1,7 @@
 package tf
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -69,6 +70,11 @@ func (lw *lowering) wsIntegration(in *instance) *model.Integration {
 	if ig.TemplateSelectionExpression != "" && len(ig.RequestTemplates) == 0 {
 		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("template_selection_expression"), in.addr, "Add request_templates, or remove the template_selection_expression.",
 			"template_selection_expression %q selects among no request_templates", ig.TemplateSelectionExpression))
+	}
+	if key, ok := model.StaticSelection(ig.TemplateSelectionExpression); ok && ig.TemplateSelectionExpression != "" && len(ig.RequestTemplates) > 0 &&
+		ig.RequestTemplates[key] == "" && ig.RequestTemplates[model.RouteKeyDefault] == "" {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("template_selection_expression"), in.addr, fmt.Sprintf("Key the template %q in request_templates.", key),
+			"template_selection_expression %s always selects %q, which names none of the request_templates: no template runs (cfnrun's reading: AWS documents no fallback), and passthrough_behavior decides what reaches the backend", ig.TemplateSelectionExpression, key))
 	}
 	if (ig.Type == model.IntegrationAWSProxy || ig.Type == model.IntegrationAWS) && ig.HTTPMethod == "" {
 		ig.HTTPMethod = "POST"
@@ -164,7 +170,7 @@ func (lw *lowering) wsIntegrationResponse(api *model.WebSocketAPI, in *instance,
 			"integration_id names an integration of %s, but the integration response belongs to %s", addr, api.LogicalID))
 		return
 	}
-	ir := model.IntegrationResponse{Key: in.str("integration_response_key"), ResponseTemplates: in.smap("response_templates"),
+	ir := model.IntegrationResponse{ID: in.attrs["id"], Key: in.str("integration_response_key"), ResponseTemplates: in.smap("response_templates"),
 		TemplateSelectionExpression: in.str("template_selection_expression"), ContentHandling: in.str("content_handling_strategy"), Range: in.rng()}
 	keyAt := in.argRange("integration_response_key")
 	if msg := model.CheckWebSocketResponseKey(ir.Key); msg != "" && !in.unknown("integration_response_key") {
