@@ -202,8 +202,7 @@ func updateWebSocketAPI(rq *request, body updateAPIV2Request) (int, any, error) 
 }
 
 // wsIntegration checks and completes an integration for a WebSocket API:
-// AWS_PROXY, HTTP_PROXY, MOCK (and AWS, HTTP, which up reports as not
-// run), a timeout of 50 to 29000 ms.
+// AWS_PROXY, HTTP_PROXY, MOCK, AWS, HTTP, a timeout of 50 to 29000 ms.
 func wsIntegration(t *model.Template, in *model.Integration) error {
 	switch in.Type {
 	case model.IntegrationAWSProxy, model.IntegrationAWS:
@@ -236,6 +235,15 @@ func wsIntegration(t *model.Template, in *model.Integration) error {
 	default:
 		return badRequest("Invalid ContentHandlingStrategy %q: CONVERT_TO_BINARY or CONVERT_TO_TEXT", in.ContentHandling)
 	}
+	for k, v := range in.RequestParameters {
+		if !strings.HasPrefix(k, "integration.request.header.") && !strings.HasPrefix(k, "integration.request.querystring.") {
+			return badRequest("Invalid mapping expression specified: %s: a WebSocket integration maps integration.request.header.NAME or integration.request.querystring.NAME", k)
+		}
+		if !(len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'') && !hasAnyPrefix(v, "route.request.header.", "route.request.querystring.",
+			"route.request.multivalueheader.", "route.request.multivaluequerystring.", "route.request.body.", "context.", "stageVariables.") {
+			return badRequest("Invalid mapping expression specified: %s: %s is not route.request.*, context.*, stageVariables.* or a 'static' value", k, v)
+		}
+	}
 	linkLambda(t, in)
 	return nil
 }
@@ -243,9 +251,12 @@ func wsIntegration(t *model.Template, in *model.Integration) error {
 func createWebSocketIntegration(rq *request, body createIntegrationV2Request) (int, any, error) {
 	in := &model.Integration{Type: strings.ToUpper(body.IntegrationType), URI: body.IntegrationURI, HTTPMethod: strings.ToUpper(body.IntegrationMethod),
 		PayloadFormatVersion: body.PayloadFormatVersion, TimeoutMillis: body.TimeoutInMillis, ConnectionType: cmp.Or(strings.ToUpper(body.ConnectionType), model.ConnectionInternet),
-		ConnectionID: body.ConnectionID, Credentials: body.CredentialsArn, RequestTemplates: body.RequestTemplates,
+		ConnectionID: body.ConnectionID, Credentials: body.CredentialsArn, RequestTemplates: body.RequestTemplates, RequestParameters: body.RequestParameters,
 		TemplateSelectionExpression: body.TemplateSelectionExpression, PassthroughBehavior: strings.ToUpper(body.PassthroughBehavior),
 		ContentHandling: strings.ToUpper(body.ContentHandlingStrategy)}
+	if len(body.ResponseParameters) > 0 {
+		return 0, nil, badRequest("ResponseParameters are not supported by cfnrun for WebSocket integrations")
+	}
 	a, err := rq.changeWS(func(t *model.Template, na *model.WebSocketAPI) (string, error) {
 		if err := wsIntegration(t, in); err != nil {
 			return "", err
@@ -303,8 +314,24 @@ func updateWebSocketIntegration(rq *request, body updateIntegrationV2Request) (i
 		if body.PayloadFormatVersion != nil {
 			in.PayloadFormatVersion = *body.PayloadFormatVersion
 		}
-		if body.RequestParameters != nil || body.ResponseParameters != nil {
-			return "", badRequest("RequestParameters and ResponseParameters mappings are not supported by cfnrun for WebSocket integrations")
+		if body.ResponseParameters != nil {
+			return "", badRequest("ResponseParameters are not supported by cfnrun for WebSocket integrations")
+		}
+		if body.RequestParameters != nil {
+			// As for HTTP APIs: the given mappings are merged, an empty
+			// value removes one.
+			ps := maps.Clone(in.RequestParameters)
+			if ps == nil {
+				ps = map[string]string{}
+			}
+			for k, v := range body.RequestParameters {
+				if v == "" {
+					delete(ps, k)
+				} else {
+					ps[k] = v
+				}
+			}
+			in.RequestParameters = ps
 		}
 		if err := wsIntegration(t, &in); err != nil {
 			return "", err
@@ -814,4 +841,13 @@ func createWebSocketDeployment(rq *request, description, stage string) (int, any
 		return 0, nil, err
 	}
 	return http.StatusCreated, d, nil
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
