@@ -508,7 +508,7 @@ func createUsagePlan(rq *request) (int, any, error) {
 			up.Throttle = &th
 		}
 		if q := body.Quota; q != nil {
-			up.Quota = &model.Quota{Limit: q.Limit, Offset: q.Offset, Period: strings.ToUpper(q.Period)}
+			up.Quota = &model.Quota{Limit: q.Limit, Offset: q.Offset, Period: q.Period} // DAY, WEEK, MONTH as written: AWS refuses "week"
 			if err := checkQuota(up.Quota); err != nil {
 				return "", "", "", err
 			}
@@ -682,7 +682,7 @@ func (p *Plane) patchUsagePlan(t *model.Template, up *model.UsagePlan, op patchO
 			up.Quota = &model.Quota{}
 		}
 		if op.Path == "/quota/period" {
-			up.Quota.Period = strings.ToUpper(v)
+			up.Quota.Period = v
 			return "quota.period=" + up.Quota.Period, nil
 		}
 		n, err := strconv.Atoi(v)

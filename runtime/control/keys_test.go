@@ -180,6 +180,7 @@ func TestAccessWriteErrors(t *testing.T) {
 		{"plan without name", "POST", "/usageplans", `{}`, 400, "BadRequestException", "Invalid usage plan name specified: a name is required"},
 		{"plan unknown stage", "POST", "/usageplans", `{"name":"p","apiStages":[{"apiId":"abcdef1234","stage":"nope"}]}`, 400, "BadRequestException", "Invalid API Stage {api: abcdef1234, stage: nope} specified for usageplan "},
 		{"plan bad period", "POST", "/usageplans", `{"name":"p","quota":{"limit":5,"period":"YEAR"}}`, 400, "BadRequestException", `Invalid quota period specified: "YEAR". Valid options are DAY,WEEK,MONTH`},
+		{"plan lower-case period", "POST", "/usageplans", `{"name":"p","quota":{"limit":5,"period":"week"}}`, 400, "BadRequestException", `Invalid quota period specified: "week". Valid options are DAY,WEEK,MONTH`},
 		{"plan bad path", "PATCH", "/usageplans/plan01", `{"patchOperations":[{"op":"replace","path":"/apiStages/abcdef1234:prod","value":"x"}]}`, 400, "BadRequestException",
 			"Invalid patch path '/apiStages/abcdef1234:prod' specified for op 'replace'. Must be one of: [/name, /description, /apiStages, /quota, /throttle, /productCode, /apiStages/<apiId:stageName>/throttle/<resourcePath>/<httpMethod>, /apiStages/<apiId:stageName>/throttle]"},
 		{"remove absent stage", "PATCH", "/usageplans/plan01", `{"patchOperations":[{"op":"remove","path":"/apiStages","value":"abcdef1234:dev"}]}`, 400, "BadRequestException", "Invalid API Stage specified"},
