@@ -26,7 +26,7 @@ var ruleRequired = newRule("TF011", sevError,
 	"`terraform validate` fails with \"Missing required argument\".")
 
 var ruleEnum = newRule("TF012", sevError,
-	"invalid enum value, or an ARN argument (credentials_arn, destination_arn, certificate_arn, ...) that is not an ARN",
+	"invalid enum value, an ARN argument (credentials_arn, destination_arn, certificate_arn, ...) that is not an ARN, or a value longer or outside the range the provider takes (a name over 128 characters, authorizer_result_ttl_in_seconds over 3600)",
 	"The provider rejects it at plan time.")
 
 var ruleBlockType = newRule("TF013", sevError,
@@ -314,6 +314,12 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a string value.", "incorrect value type for %q: string required, got %s", n, typeString(v.Type())))
 				continue
 			}
+			if a.maxLen > 0 {
+				if s := ctyString(v); len(s) > a.maxLen && !strings.Contains(s, "${") {
+					l.diagOnce(ruleEnum.errorf(rng, in.addr, fmt.Sprintf("Shorten it to %d characters or fewer.", a.maxLen),
+						"%s is %d characters long; the provider takes at most %d", path+n, len(s), a.maxLen))
+				}
+			}
 			if a.arn {
 				// "${...}": the text an undeclared reference stands for
 				// (reported as TF003), not a value.
@@ -347,8 +353,14 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give true or false.", "incorrect value type for %q: bool required", n))
 			}
 		case kNumber:
-			if _, err := convert.Convert(v, cty.Number); err != nil {
+			nv, err := convert.Convert(v, cty.Number)
+			if err != nil {
 				l.diagOnce(ruleValue.errorf(rng, in.addr, "Give a number.", "incorrect value type for %q: number required", n))
+			} else if a.hi > 0 {
+				if f, _ := nv.AsBigFloat().Float64(); f < a.lo || f > a.hi {
+					l.diagOnce(ruleEnum.errorf(rng, in.addr, fmt.Sprintf("Give a number from %g to %g.", a.lo, a.hi),
+						"%s %g is outside %g–%g", path+n, f, a.lo, a.hi))
+				}
 			}
 		case kList:
 			if _, err := convert.Convert(v, cty.List(cty.String)); err != nil {

@@ -37,8 +37,14 @@ type arg struct {
 	block *typeSchema
 	// many: the block may be repeated (a TypeSet or TypeList without
 	// MaxItems: 1); others are given at most once.
-	many bool // arn: the provider validates the string as an ARN (verify.ValidARN).
-	arn  bool
+	many bool
+	// arn: the provider validates the string as an ARN (verify.ValidARN).
+	arn bool
+	// maxLen is a string's longest length (validation.StringLenBetween),
+	// 0 for none; lo and hi bound a number (validation.IntBetween) when
+	// hi > 0.
+	maxLen int
+	lo, hi float64
 }
 
 type typeSchema struct {
@@ -76,6 +82,12 @@ func block(required bool, s *typeSchema) *arg {
 
 // arnArg is an optional string the provider validates as an ARN.
 func arnArg(required bool) *arg { return &arg{kind: kString, required: required, arn: true} }
+
+// upTo sets a string argument's longest length.
+func upTo(a *arg, n int) *arg { a.maxLen = n; return a }
+
+// between sets a number argument's range.
+func between(a *arg, lo, hi float64) *arg { a.lo, a.hi = lo, hi; return a }
 
 // repeated is a block the provider takes any number of times.
 func repeated(s *typeSchema) *arg { return &arg{kind: kBlock, block: s, many: true} }

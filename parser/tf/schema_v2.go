@@ -57,12 +57,12 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 	}
 	return map[string]*typeSchema{
 		"aws_apigatewayv2_api": v2(map[string]*arg{
-			"name": req(kString), "protocol_type": enum(true, "HTTP", "WEBSOCKET"),
+			"name": upTo(req(kString), 128), "protocol_type": enum(true, "HTTP", "WEBSOCKET"),
 			"api_key_selection_expression": enum(false, "$context.authorizer.usageIdentifierKey", "$request.header.x-api-key"),
-			"body":                         opt(kString), "credentials_arn": arnArg(false), "description": opt(kString),
+			"body":                         opt(kString), "credentials_arn": arnArg(false), "description": upTo(opt(kString), 1024),
 			"disable_execute_api_endpoint": opt(kBool), "fail_on_warnings": opt(kBool), "ip_address_type": enum(false, ipAddressTypes...),
 			"route_key": opt(kString), "route_selection_expression": opt(kString), "tags": opt(kMap), "target": opt(kString),
-			"version": opt(kString),
+			"version": upTo(opt(kString), 64),
 			"cors_configuration": block(false, nested(map[string]*arg{
 				"allow_credentials": opt(kBool), "allow_headers": opt(kList), "allow_methods": opt(kList),
 				"allow_origins": opt(kList), "expose_headers": opt(kList), "max_age": opt(kNumber),
@@ -71,15 +71,15 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 		"aws_apigatewayv2_route": v2(map[string]*arg{
 			"api_id": req(kString), "route_key": req(kString), "api_key_required": opt(kBool), "authorization_scopes": opt(kList),
 			"authorization_type": enum(false, "NONE", "AWS_IAM", "CUSTOM", "JWT"), "authorizer_id": opt(kString),
-			"model_selection_expression": opt(kString), "operation_name": opt(kString), "request_models": opt(kMap),
-			"route_response_selection_expression": opt(kString), "target": opt(kString),
+			"model_selection_expression": opt(kString), "operation_name": upTo(opt(kString), 64), "request_models": opt(kMap),
+			"route_response_selection_expression": opt(kString), "target": upTo(opt(kString), 128),
 			"request_parameter": repeated(nested(map[string]*arg{"request_parameter_key": req(kString), "required": req(kBool)})),
 		}),
 		"aws_apigatewayv2_integration": v2(map[string]*arg{
 			"api_id": req(kString), "integration_type": enum(true, "AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"),
-			"connection_id": opt(kString), "connection_type": enum(false, "INTERNET", "VPC_LINK"),
+			"connection_id": upTo(opt(kString), 1024), "connection_type": enum(false, "INTERNET", "VPC_LINK"),
 			"content_handling_strategy": enum(false, "CONVERT_TO_BINARY", "CONVERT_TO_TEXT"), "credentials_arn": arnArg(false),
-			"description": opt(kString), "integration_method": enum(false, httpMethods...), "integration_subtype": opt(kString),
+			"description": opt(kString), "integration_method": enum(false, httpMethods...), "integration_subtype": upTo(opt(kString), 128),
 			"integration_uri": opt(kString), "passthrough_behavior": enum(false, "WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"),
 			"payload_format_version": enum(false, "1.0", "2.0"), "request_parameters": opt(kMap), "request_templates": opt(kMap),
 			"template_selection_expression": opt(kString), "timeout_milliseconds": opt(kNumber),
@@ -96,25 +96,25 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"model_selection_expression": opt(kString), "response_models": opt(kMap),
 		}),
 		"aws_apigatewayv2_stage": v2(map[string]*arg{
-			"api_id": req(kString), "name": req(kString), "auto_deploy": opt(kBool), "client_certificate_id": opt(kString),
-			"deployment_id": opt(kString), "description": opt(kString), "stage_variables": opt(kMap), "tags": opt(kMap),
+			"api_id": req(kString), "name": upTo(req(kString), 128), "auto_deploy": opt(kBool), "client_certificate_id": opt(kString),
+			"deployment_id": opt(kString), "description": upTo(opt(kString), 1024), "stage_variables": opt(kMap), "tags": opt(kMap),
 			"access_log_settings":    block(false, nested(map[string]*arg{"destination_arn": arnArg(true), "format": req(kString)})),
 			"default_route_settings": block(false, routeSettingsArgs(false)),
 			"route_settings":         repeated(routeSettingsArgs(true)),
 		}, "arn", "execution_arn", "invoke_url", "tags_all"),
 		"aws_apigatewayv2_deployment": v2(map[string]*arg{
-			"api_id": req(kString), "description": opt(kString), "triggers": opt(kMap),
+			"api_id": req(kString), "description": upTo(opt(kString), 1024), "triggers": opt(kMap),
 		}, "auto_deployed"),
 		"aws_apigatewayv2_authorizer": v2(map[string]*arg{
-			"api_id": req(kString), "name": req(kString), "authorizer_type": enum(true, "JWT", "REQUEST"),
+			"api_id": req(kString), "name": upTo(req(kString), 128), "authorizer_type": enum(true, "JWT", "REQUEST"),
 			"authorizer_credentials_arn": arnArg(false), "authorizer_payload_format_version": enum(false, "1.0", "2.0"),
-			"authorizer_result_ttl_in_seconds": opt(kNumber), "authorizer_uri": opt(kString), "enable_simple_responses": opt(kBool),
+			"authorizer_result_ttl_in_seconds": between(opt(kNumber), 0, 3600), "authorizer_uri": upTo(opt(kString), 2048), "enable_simple_responses": opt(kBool),
 			"identity_sources":  opt(kList),
 			"jwt_configuration": block(false, nested(map[string]*arg{"audience": opt(kList), "issuer": opt(kString)})),
 			"timeouts":          timeouts("delete"),
 		}),
 		"aws_apigatewayv2_domain_name": v2(map[string]*arg{
-			"domain_name": req(kString), "tags": opt(kMap),
+			"domain_name": upTo(req(kString), 512), "tags": opt(kMap),
 			"routing_mode": enumFold(false, "API_MAPPING_ONLY", "ROUTING_RULE_ONLY", "ROUTING_RULE_THEN_API_MAPPING"),
 			"domain_name_configuration": block(true, nested(map[string]*arg{
 				"certificate_arn": arnArg(true), "endpoint_type": enumFold(true, "REGIONAL"),
@@ -128,11 +128,11 @@ func apigatewayv2Schemas() map[string]*typeSchema {
 			"api_id": req(kString), "domain_name": req(kString), "stage": req(kString), "api_mapping_key": opt(kString),
 		}),
 		"aws_apigatewayv2_vpc_link": v2(map[string]*arg{
-			"name": req(kString), "security_group_ids": req(kList), "subnet_ids": req(kList), "tags": opt(kMap),
+			"name": upTo(req(kString), 128), "security_group_ids": req(kList), "subnet_ids": req(kList), "tags": opt(kMap),
 		}, "arn", "tags_all"),
 		"aws_apigatewayv2_model": v2(map[string]*arg{
-			"api_id": req(kString), "content_type": req(kString), "name": req(kString), "schema": req(kString),
-			"description": opt(kString),
+			"api_id": req(kString), "content_type": upTo(req(kString), 256), "name": upTo(req(kString), 128), "schema": upTo(req(kString), 32768),
+			"description": upTo(opt(kString), 128),
 		}),
 	}
 }
