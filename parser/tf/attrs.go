@@ -338,8 +338,17 @@ func (l *loader) placeholderObject(typ, name, key, addr string, args cty.Value, 
 		}
 	}
 	for attr := range l.relAttrs {
-		if _, ok := obj[attr]; !ok && stringy(attr) {
+		if _, ok := obj[attr]; ok {
+			continue
+		}
+		// Read after an index scanRefs cannot resolve
+		// (data.external.x[each.key].result.location): a string
+		// placeholder where the name reads as one, else unknown, as
+		// Terraform's plan shows "(known after apply)".
+		if stringy(attr) {
 			obj[attr] = value(attr)
+		} else {
+			obj[attr] = cty.DynamicVal
 		}
 	}
 	if typ == "aws_cognito_user_pool" && !namedUnknown {
