@@ -1440,7 +1440,7 @@ func (c *conn) reportState(active bool) {
 
 // newRequest fills req, and u as its URL, from a request's header block.
 func (c *conn) newRequest(f *fieldBlock, req *http.Request, u *url.URL) error {
-	method, path, authority, scheme := f.pseudo("method"), f.pseudo("path"), f.pseudo("authority"), f.pseudo("scheme")
+	method, path, authority, scheme := f.requestPseudos()
 	if method == "" || path == "" || scheme == "" || method == "CONNECT" || !strings.HasPrefix(path, "/") && path != "*" {
 		return errors.New("bad pseudo headers")
 	}
