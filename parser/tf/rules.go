@@ -3,6 +3,7 @@ package tf
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -258,6 +259,18 @@ func (l *loader) checkBody(in *instance, s *typeSchema, path string, body hcl.Bo
 	} else if path == "" {
 		attrs, _ := body.JustAttributes()
 		for n, a := range attrs {
+			if n == "dynamic" {
+				// JSON's "dynamic": {"BLOCK_TYPE": {...}}: the block
+				// types it makes are given (their contents are not
+				// checked: cfnrun does not expand JSON dynamic blocks).
+				pairs, _ := hcl.ExprMap(a.Expr)
+				for _, p := range pairs {
+					if k, ds := p.Key.Value(nil); !ds.HasErrors() && k.Type() == cty.String && k.IsKnown() {
+						names[k.AsString()] = true
+					}
+				}
+				continue
+			}
 			names[n] = true
 			if _, ok := s.args[n]; !ok {
 				report(n, a.NameRange, false)
@@ -306,6 +319,17 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 					"too many %s blocks in %s: the dynamic block makes %d, the provider takes at most one", n, in.res.typ, len(bs)))
 			}
 			for _, b := range bs {
+				if _, native := in.res.body.(*hclsyntax.Body); !native && b.Type().IsObjectType() {
+					// A .tf.json block's names (checkBody reads a JSON
+					// body's top-level names only).
+					for _, bn := range slices.Sorted(maps.Keys(b.Type().AttributeTypes())) {
+						if _, ok := a.block.args[bn]; !ok {
+							cands := slices.Sorted(maps.Keys(a.block.args))
+							l.diagOnce(ruleArgument.errorf(rng, in.addr, cmp.Or(diag.DidYouMean(bn, cands), "Valid names here: "+strings.Join(cands, ", ")+"."),
+								"unsupported argument %q in %s block of %s", bn, path+n, in.res.typ))
+						}
+					}
+				}
 				l.checkValues(in, a.block, path+n+".", b)
 			}
 			continue
