@@ -190,6 +190,14 @@ func CheckLambda(t *model.Template, opts Options) diag.Diagnostics {
 			}
 		}
 		reported[lt.ARN] = true
+		if lt.Name == "" {
+			// No function name in it (FunctionArn: arn:aws): nothing
+			// to pass to --lambda either.
+			add(ruleExternalFunction.infof(rng, owner,
+				"Give the function's ARN (arn:aws:lambda:REGION:ACCOUNT:function:NAME, or !GetAtt Function.Arn / aws_lambda_function.x.arn).",
+				"%s names %q as its function, which is not a Lambda function ARN; cfnrun up does not serve it", what, lt.ARN))
+			return
+		}
 		add(ruleExternalFunction.infof(rng, owner,
 			fmt.Sprintf("Define the function in this template, or run cfnrun up with --lambda %s=URL (a Lambda Invoke API endpoint such as sam local start-lambda) or --lambda %s=COMMAND.", lt.Name, lt.Name),
 			"%s names function %s, which is not defined in this template; cfnrun up does not serve it", what, lt.Name))
