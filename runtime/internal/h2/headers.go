@@ -251,18 +251,29 @@ func (c *conn) readHeaders(f *headersFrame) (*fieldBlock, error) {
 // checkPseudos rejects unknown and duplicate pseudo-headers, and
 // :status in a request (RFC 9113 §8.3).
 func (b *fieldBlock) checkPseudos() error {
-	ps := b.fields[:b.nPseudo]
-	for i, hf := range ps {
+	// A bit per name seen: one switch a field, not a compare with each
+	// field before it.
+	var seen uint8
+	for _, hf := range b.fields[:b.nPseudo] {
+		var bit uint8
 		switch hf.name {
-		case ":method", ":path", ":scheme", ":authority", ":protocol":
+		case ":method":
+			bit = 1
+		case ":path":
+			bit = 2
+		case ":scheme":
+			bit = 4
+		case ":authority":
+			bit = 8
+		case ":protocol":
+			bit = 16
 		default:
 			return errBadPseudo
 		}
-		for _, prev := range ps[:i] {
-			if prev.name == hf.name {
-				return errBadPseudo
-			}
+		if seen&bit != 0 {
+			return errBadPseudo
 		}
+		seen |= bit
 	}
 	return nil
 }

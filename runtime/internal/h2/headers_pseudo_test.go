@@ -27,3 +27,37 @@ func TestRequestPseudos(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPseudos: checkPseudos refuses exactly the lists the pairwise
+// check refused — a name other than the five a request may carry, or one
+// of them twice — over random lists.
+func TestCheckPseudos(t *testing.T) {
+	names := []string{":method", ":path", ":authority", ":scheme", ":protocol", ":status", ":x", ":methods"}
+	ref := func(ps []reqField) bool {
+		for i, hf := range ps {
+			switch hf.name {
+			case ":method", ":path", ":scheme", ":authority", ":protocol":
+			default:
+				return false
+			}
+			for _, prev := range ps[:i] {
+				if prev.name == hf.name {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b fieldBlock
+		n := r.IntN(8)
+		for range n {
+			b.fields = append(b.fields, reqField{name: names[r.IntN(len(names))]})
+		}
+		b.nPseudo = n
+		if got, want := b.checkPseudos() == nil, ref(b.fields); got != want {
+			t.Fatalf("fields %v: checkPseudos ok %v, want %v", b.fields, got, want)
+		}
+	}
+}
