@@ -266,11 +266,6 @@ var ruleZeroThrottle = newRule("TF064", sevWarning,
 		"and API Gateway then answers every request to the routes the block covers with 429 Too Many Requests; CloudFormation leaves an unset "+
 		"limit unset. cfnrun up applies the 0, as the deployed stage does.")
 
-// routeSettingArgs are the arguments of a stage's default_route_settings
-// and route_settings blocks (route_key in the latter).
-var routeSettingArgs = map[string]bool{"data_trace_enabled": true, "detailed_metrics_enabled": true, "logging_level": true,
-	"throttling_burst_limit": true, "throttling_rate_limit": true, "route_key": true}
-
 // routeSettings reads an aws_apigatewayv2_stage's default_route_settings
 // (the entry for every route, as "/*" "*") and route_settings blocks (an
 // entry per route_key). A throttling limit the block leaves unset is 0,
@@ -288,8 +283,9 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 		// (TF010, from the stage's schema); a misspelt throttling_* would
 		// read as unset below, a misleading TF064.
 		if s.Type().IsObjectType() {
+			known := schemas.Get()["aws_apigatewayv2_stage"].args["route_settings"].block.args // route_key and the settings
 			for name := range s.Type().AttributeTypes() {
-				if !routeSettingArgs[name] {
+				if known[name] == nil {
 					return ms
 				}
 			}

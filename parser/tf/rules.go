@@ -322,11 +322,17 @@ func (l *loader) checkValues(in *instance, s *typeSchema, path string, obj cty.V
 				if _, native := in.res.body.(*hclsyntax.Body); !native && b.Type().IsObjectType() {
 					// A .tf.json block's names (checkBody reads a JSON
 					// body's top-level names only).
+					cands := slices.Sorted(maps.Keys(a.block.args))
 					for _, bn := range slices.Sorted(maps.Keys(b.Type().AttributeTypes())) {
 						if _, ok := a.block.args[bn]; !ok {
-							cands := slices.Sorted(maps.Keys(a.block.args))
 							l.diagOnce(ruleArgument.errorf(rng, in.addr, cmp.Or(diag.DidYouMean(bn, cands), "Valid names here: "+strings.Join(cands, ", ")+"."),
 								"unsupported argument %q in %s block of %s", bn, path+n, in.res.typ))
+						}
+					}
+					for _, bn := range cands {
+						if a.block.args[bn].required && !b.Type().HasAttribute(bn) {
+							l.diagOnce(ruleRequired.errorf(rng, in.addr, fmt.Sprintf("Add %q to the block.", bn),
+								"missing required argument %q in %s", path+n+"."+bn, in.res.typ))
 						}
 					}
 				}
