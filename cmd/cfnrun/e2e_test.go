@@ -117,6 +117,7 @@ var examples = map[string]exampleSpec{
 	"http-api-node":         {},
 	"websocket-echo":        {},
 	"websocket-limits":      {},
+	"websocket-mock":        {},
 	"custom-domain":         {},
 }
 

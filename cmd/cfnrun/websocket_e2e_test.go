@@ -113,6 +113,41 @@ func TestUpWebSocketExample(t *testing.T) {
 	}
 }
 
+// TestUpWebSocketMockExample runs examples/websocket-mock (both twins):
+// API Gateway answers alone, through MOCK request templates picked by
+// TemplateSelectionExpression and integration responses picked by status,
+// and Node's WebSocket client gets what the response templates write.
+func TestUpWebSocketMockExample(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on PATH")
+	}
+	if err := exec.Command("node", "--experimental-websocket", "-e", "if (typeof WebSocket !== 'function') process.exit(1)").Run(); err != nil {
+		t.Skip("this node has no WebSocket client")
+	}
+	for _, file := range []string{"template.yaml", "main.tf"} {
+		t.Run(file, func(t *testing.T) {
+			p := startUp(t, "--no-watch", filepath.Join(repoRoot, "examples", "websocket-mock", file))
+			if out := p.output(); strings.Contains(out, "not served") || !strings.Contains(out, "WebSocket API websocket-mock") {
+				t.Fatalf("up:\n%s", out)
+			}
+			// $connect's template refuses a client without ?name (403).
+			if evs := nodeWS(t, "ws://"+p.http+"/prod"); len(evs) == 0 || evs[0].Event != "error" {
+				t.Errorf("connect without a name: %+v", evs)
+			}
+			evs := nodeWS(t, "ws://"+p.http+"/prod?name=ann", `{"action":"ping"}`, `{"action":"lookup","id":1}`, `{"action":"lookup","id":2}`, `{"action":"dance"}`)
+			if len(evs) != 6 || evs[0].Event != "open" || evs[5].Event != "close" {
+				t.Fatalf("events: %+v\n%s", evs, p.output())
+			}
+			for i, want := range []string{`{"pong": "ping", "stage": "prod"}`, `{"id": 1, "name": "lamp"}`, `{"error": "no such item"}`,
+				`{"error": "unknown action", "actions": ["ping", "lookup"]}`} {
+				if evs[i+1].Data != want {
+					t.Errorf("answer %d: %q, want %q", i+1, evs[i+1].Data, want)
+				}
+			}
+		})
+	}
+}
+
 // TestUpWebSocketLimitsExample runs examples/websocket-limits (both twins)
 // and meters it with Node's WebSocket client: the authorizer maps the
 // token to an API key, the free plan's quota of 5 a day counts $connect

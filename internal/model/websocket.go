@@ -157,6 +157,9 @@ func (t *Template) finalizeWebSockets(fns *FunctionIndex) {
 				if in.TimeoutMillis == DefaultTimeoutMillis {
 					in.TimeoutMillis = DefaultWebSocketTimeoutMillis
 				}
+				// Integration responses by key ($default first): the
+				// twins list them in their own orders.
+				slices.SortStableFunc(in.Responses, func(a, b IntegrationResponse) int { return cmp.Compare(a.Key, b.Key) })
 				in.Lambda = nil
 				if in.Type == IntegrationAWS || in.Type == IntegrationAWSProxy {
 					in.Lambda = fns.ResolveLambdaURI(in.URI)
