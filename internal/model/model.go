@@ -695,6 +695,9 @@ type APIModel struct {
 	Name        string
 	ContentType string
 	Schema      string
+	// Description is the control plane's (create-model, update-model);
+	// "" for a template's.
+	Description string
 	Range       diag.Range
 }
 

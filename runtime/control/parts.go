@@ -362,7 +362,7 @@ func createModel(rq *request) (int, any, error) {
 	if body.ContentType == "" {
 		return 0, nil, badRequest("Content type must be non-empty")
 	}
-	m := &model.APIModel{Name: body.Name, ContentType: body.ContentType, Schema: body.Schema}
+	m := &model.APIModel{Name: body.Name, ContentType: body.ContentType, Schema: body.Schema, Description: body.Description}
 	var out *apiModel
 	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		if slices.ContainsFunc(a.Models, func(x *model.APIModel) bool { return x.Name == m.Name }) ||
@@ -382,8 +382,57 @@ func createModel(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out.Description = body.Description
 	return http.StatusCreated, out, nil
+}
+
+// updateModel changes a model's /schema or /description (the validators
+// read the schema from the next request).
+func updateModel(rq *request) (int, any, error) {
+	var body patchRequest
+	if err := rq.decode(&body); err != nil {
+		return 0, nil, err
+	}
+	if err := checkOps(body.PatchOperations); err != nil {
+		return 0, nil, err
+	}
+	name := rq.segs[3]
+	var out *apiModel
+	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+		i := slices.IndexFunc(a.Models, func(x *model.APIModel) bool { return x.Name == name })
+		if i < 0 {
+			return "", "", notFound("Invalid model name specified: %s", name)
+		}
+		a.Models = slices.Clone(a.Models)
+		c := *a.Models[i]
+		a.Models[i] = &c
+		var done []string
+		for _, op := range body.PatchOperations {
+			if op.Op != "replace" || op.Path != "/schema" && op.Path != "/description" {
+				return "", "", badRequest("Invalid patch path '%s' specified for op '%s'. Must be one of: [/schema, /description]", op.Path, op.Op)
+			}
+			v, err := op.value()
+			if err != nil {
+				return "", "", err
+			}
+			if op.Path == "/schema" {
+				c.Schema = v
+				done = append(done, "schema replaced")
+			} else {
+				c.Description = v
+				done = append(done, "description="+strconv.Quote(v))
+			}
+		}
+		for _, x := range modelsOf(a) {
+			if x.Name == name {
+				out = x
+			}
+		}
+		return "update-model " + name + " " + strings.Join(done, " "), a.ID, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
 }
 
 func deleteModel(rq *request) (int, any, error) {

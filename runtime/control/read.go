@@ -299,7 +299,7 @@ func modelsOf(a *model.RestAPI) []*apiModel {
 	have := map[string]bool{}
 	for _, m := range a.Models {
 		have[m.Name] = true
-		out = append(out, &apiModel{ID: model.StableID(6, a.ID, "model", m.Name), Name: m.Name, Schema: m.Schema, ContentType: m.ContentType})
+		out = append(out, &apiModel{ID: model.StableID(6, a.ID, "model", m.Name), Name: m.Name, Description: m.Description, Schema: m.Schema, ContentType: m.ContentType})
 	}
 	for _, m := range builtinModels {
 		if !have[m.Name] {

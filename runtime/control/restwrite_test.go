@@ -160,6 +160,10 @@ func TestAPIPartsAndMethodWrites(t *testing.T) {
 	e.must(t, "POST", api+"/models", `{"name":"Order","contentType":"application/json"}`, 409)
 	e.must(t, "POST", api+"/models", `{"name":"bad-name","contentType":"application/json"}`, 400)
 	e.must(t, "GET", api+"/models/Order", "", 200)
+	if m := e.must(t, "PATCH", api+"/models/Order", `{"patchOperations":[{"op":"replace","path":"/schema","value":"{\"type\":\"array\"}"},{"op":"replace","path":"/description","value":"orders"}]}`, 200); m["schema"] != `{"type":"array"}` || m["description"] != "orders" {
+		t.Errorf("update-model: %v", m)
+	}
+	e.must(t, "PATCH", api+"/models/Order", `{"patchOperations":[{"op":"replace","path":"/name","value":"x"}]}`, 400)
 	e.must(t, "DELETE", api+"/models/Order", "", 202)
 	e.must(t, "GET", api+"/models/Order", "", 404)
 

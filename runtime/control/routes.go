@@ -84,6 +84,7 @@ var routes = []struct {
 	{"DELETE", "restapis/*/requestvalidators/*", deleteRequestValidator},
 	{"POST", "restapis/*/models", createModel},
 	{"DELETE", "restapis/*/models/*", deleteModel},
+	{"PATCH", "restapis/*/models/*", updateModel},
 	{"PUT", "restapis/*/gatewayresponses/*", putGatewayResponse},
 	{"PATCH", "restapis/*/gatewayresponses/*", updateGatewayResponse},
 	{"DELETE", "restapis/*/gatewayresponses/*", deleteGatewayResponse},
