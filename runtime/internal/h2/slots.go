@@ -19,7 +19,9 @@ import (
 // stream's own (kept), which take no more settings — a header set after
 // Detach goes into the map. A header in both a slot and the map is sent as
 // the map has it, and setting a slot deletes the map's entry: whichever
-// was set last is what is sent, as with the map alone.
+// was set last is what is sent, as with the map alone. To remove a slotted
+// header, use DelHeader: deleting it from the map alone leaves its slot
+// value, which is then sent (before Detach as after it).
 
 // Slot names a response header that has a slot.
 type Slot uint8
