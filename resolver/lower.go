@@ -578,7 +578,7 @@ func (l *lowerer) deployment(r *resource) {
 	}
 	sd := p.sub("StageDescription")
 	st := &model.Stage{LogicalID: r.id, Name: d.StageName, DeploymentID: d.ID, Implicit: true, Description: sd.str("Description"),
-		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"),
+		Variables: sd.strMap("Variables"), TracingEnabled: sd.boolean("TracingEnabled"), CacheClusterEnabled: sd.boolean("CacheClusterEnabled"), CacheClusterSize: sd.str("CacheClusterSize"),
 		Tags: sd.tags("Tags"), Range: p.at("StageName", r.keyRange), Props: model.Ranges{{Key: "StageName", Range: p.at("StageName", r.keyRange)}}}
 	st.MethodSettings = l.methodSettings(sd)
 	st.AccessLogFormat, st.AccessLogDestination = accessLog(sd.sub("AccessLogSetting"))
@@ -598,7 +598,7 @@ func (l *lowerer) stage(r *resource) {
 	}
 	st := &model.Stage{LogicalID: r.id, Name: r.attrs["Ref"], DeploymentID: p.str("DeploymentId"), Description: p.str("Description"),
 		Variables: p.strMap("Variables"), HTTP2Enabled: p.optBool("Http2Enabled"), TracingEnabled: p.boolean("TracingEnabled"),
-		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
+		CacheClusterEnabled: p.boolean("CacheClusterEnabled"), CacheClusterSize: p.str("CacheClusterSize"), Tags: p.tags("Tags"), Range: r.keyRange, Props: p.ranges()}
 	st.MethodSettings = l.methodSettings(p)
 	st.AccessLogFormat, st.AccessLogDestination = accessLog(p.sub("AccessLogSetting"))
 	api.Stages = append(api.Stages, st)

@@ -588,7 +588,10 @@ type Stage struct {
 	HTTP2Enabled        *bool
 	TracingEnabled      bool
 	CacheClusterEnabled bool
-	MethodSettings      []MethodSetting
+	// CacheClusterSize is the cache's size in GB ("0.5", "1.6", ...): what
+	// get-stage answers; cfnrun does not cache.
+	CacheClusterSize string
+	MethodSettings   []MethodSetting
 	// AccessLogFormat and AccessLogDestination are the stage's access
 	// log (a REST stage's AccessLogSetting, an HTTP API stage's
 	// AccessLogSettings): its Format, with $context variables, and the

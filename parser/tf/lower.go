@@ -607,7 +607,7 @@ func (lw *lowering) stage(in *instance) {
 	name, standsFor := lw.stageName(in)
 	st := &model.Stage{LogicalID: in.addr, Name: name, NameStandsFor: standsFor, DeploymentID: in.text("deployment_id"), Description: in.str("description"),
 		Variables: in.smap("variables"), TracingEnabled: in.boolean("xray_tracing_enabled"), CacheClusterEnabled: in.boolean("cache_cluster_enabled"),
-		Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()}
+		CacheClusterSize: in.str("cache_cluster_size"), Tags: in.tags(), Range: in.rng(), Props: in.cfnRanges()}
 	st.AccessLogFormat, st.AccessLogDestination = accessLog(in)
 	if in.has("http2_enabled") {
 		b := in.boolean("http2_enabled")

@@ -101,6 +101,7 @@ type stage struct {
 	StageName           string                    `json:"stageName"`
 	Description         string                    `json:"description,omitempty"`
 	CacheClusterEnabled bool                      `json:"cacheClusterEnabled"`
+	CacheClusterSize    string                    `json:"cacheClusterSize,omitempty"`
 	CacheClusterStatus  string                    `json:"cacheClusterStatus"`
 	MethodSettings      map[string]*methodSetting `json:"methodSettings"`
 	Variables           map[string]string         `json:"variables,omitempty"`
@@ -361,7 +362,7 @@ func (p *Plane) stageOf(t *model.Template, a *model.RestAPI, st *model.Stage) *s
 	created := p.created0(a.ID + "/stage/" + st.Name)
 	out := &stage{
 		DeploymentID: st.DeploymentID, StageName: st.Name, Description: st.Description,
-		CacheClusterEnabled: st.CacheClusterEnabled, CacheClusterStatus: "NOT_AVAILABLE",
+		CacheClusterEnabled: st.CacheClusterEnabled, CacheClusterSize: st.CacheClusterSize, CacheClusterStatus: "NOT_AVAILABLE",
 		MethodSettings: map[string]*methodSetting{}, Variables: st.Variables,
 		TracingEnabled: st.TracingEnabled, CreatedDate: epochOf(created), LastUpdatedDate: epochOf(created),
 		HTTP2Enabled: h2,

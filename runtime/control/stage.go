@@ -108,7 +108,8 @@ func patchStage(a *model.RestAPI, st *model.Stage, op patchOp) (string, error) {
 		return "cacheClusterEnabled=" + strconv.FormatBool(b) + " (accepted and ignored: cfnrun does not cache)", err
 	case "/cacheClusterSize":
 		v, err := op.value()
-		return "cacheClusterSize=" + v + " (accepted and ignored: cfnrun does not cache)", err
+		st.CacheClusterSize = v
+		return "cacheClusterSize=" + v + " (recorded; cfnrun does not cache)", err
 	case "/http2Enabled":
 		b, err := op.boolValue()
 		if err != nil {
