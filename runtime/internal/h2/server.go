@@ -538,6 +538,14 @@ func (c *conn) loop() bool {
 			}
 			c.flushBackends()
 			c.flush()
+			if c.quiet && c.rd.woken.Load() {
+				// Parked when wake came (GOAWAY, Shutdown): end as
+				// a read waiting then does, its deadline passed
+				// (readFailed), not with lingerClose's wait for the
+				// client to close.
+				c.goAwayNow(http2.ErrCodeNo)
+				return false
+			}
 			c.mu.Lock()
 			idle := len(c.streams) == 0
 			done := c.goingAway && idle
