@@ -321,9 +321,22 @@ func (lw *lowering) routeSettings(in *instance) []model.MethodSetting {
 		out = append(out, ms)
 	}
 	if v := in.get("route_settings"); v != cty.NilVal && !v.IsNull() && v.IsKnown() && (v.Type().IsListType() || v.Type().IsTupleType() || v.Type().IsSetType()) {
+		var items []*model.Value
+		if p := in.props.Get("route_settings"); p != nil {
+			items = p.Items
+		}
 		for i, r := range elements(v) {
 			if key := ctyString(attrOf(r, "route_key")); key != "" {
-				out = append(out, one(r, key, at("route_settings", i)))
+				ms := one(r, key, at("route_settings", i))
+				// A finding about the entry's key (E3510: not a route of
+				// the API) points at its route_key, as the
+				// CloudFormation side points at the RouteSettings key.
+				if i < len(items) {
+					if k := items[i].Get("route_key"); k != nil {
+						ms.Range = k.Range
+					}
+				}
+				out = append(out, ms)
 			}
 		}
 	}
