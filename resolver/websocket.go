@@ -25,7 +25,7 @@ var (
 		Summary: "WebSocket API integration TimeoutInMillis outside 50–29000",
 		Why:     "API Gateway rejects the integration: WebSocket integrations time out after 29 seconds at most."})
 	ruleWebSocketResponse = define(Rule{ID: "W3523", Level: "warning",
-		Summary: "WebSocket integration response or template that API Gateway never uses: an IntegrationResponse on a proxy integration or on an integration no two-way route targets, a non-proxy integration of a two-way route without an IntegrationResponse, a TemplateSelectionExpression without templates or whose constant key names none of them, an IntegrationResponseKey neither $default nor /regex/",
+		Summary: "WebSocket integration response or template that API Gateway never uses: an IntegrationResponse on a proxy integration or on an integration no two-way route targets, a non-proxy integration of a two-way route without an IntegrationResponse, a TemplateSelectionExpression without templates or whose constant key names none of them, a RouteResponse on $disconnect, an IntegrationResponseKey neither $default nor /regex/",
 		Why:     "The client gets nothing back, or not what the template says: proxy integrations pass the backend's answer through, one-way routes send nothing, and a two-way route's non-proxy integration answers through its integration responses only."})
 )
 
@@ -184,6 +184,10 @@ func (l *lowerer) wsRouteResponse(api *model.WebSocketAPI, r *resource, p *props
 		}
 		return
 	}
+	if m.RouteKey == model.RouteKeyDisconnect {
+		l.s.warnf(ruleWebSocketResponse, p.at("RouteId", r.keyRange), r.id, "Remove the route response: $disconnect runs after the connection closed.",
+			"a route response on $disconnect is never sent: the client has left when $disconnect runs")
+	}
 	api.TwoWay[m] = true
 }
 
@@ -260,8 +264,8 @@ func (l *lowerer) checkWSResponses(api *model.WebSocketAPI, integrations map[str
 			continue
 		}
 		targeted[id] = true
-		if !api.TwoWay[m] {
-			continue
+		if !api.TwoWay[m] || m.RouteKey == model.RouteKeyDisconnect {
+			continue // $disconnect sends nothing back: its client has left
 		}
 		twoWay[id] = true
 		switch in := m.Integration; in.Type {

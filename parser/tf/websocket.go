@@ -149,6 +149,10 @@ func (lw *lowering) wsRouteResponse(api *model.WebSocketAPI, in *instance, route
 			"route_response_key %q is not $default, the only route response key a WebSocket API takes", key))
 	}
 	if m := routes[in.str("route_id")]; m != nil {
+		if m.RouteKey == model.RouteKeyDisconnect {
+			lw.l.diagOnce(ruleWebSocket.at(diag.Warning, in.argRange("route_id"), in.addr, "Remove the route response: $disconnect runs after the connection closed.",
+				"a route response on $disconnect is never sent: the client has left when $disconnect runs"))
+		}
 		api.TwoWay[m] = true
 	}
 }
@@ -206,8 +210,8 @@ func (lw *lowering) checkWSResponses(api *model.WebSocketAPI, integrations map[s
 			continue
 		}
 		targeted[id] = true
-		if !api.TwoWay[m] {
-			continue
+		if !api.TwoWay[m] || m.RouteKey == model.RouteKeyDisconnect {
+			continue // $disconnect sends nothing back: its client has left
 		}
 		twoWay[id] = true
 		switch ig := m.Integration; ig.Type {
