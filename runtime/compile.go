@@ -422,12 +422,12 @@ func compile(t *model.Template, g *Gateway) (*version, diag.Diagnostics) {
 		}
 	}
 	g.compileWebSockets(t, v, &ds)
-	if len(v.apis) == 0 && v.ws == nil {
-		return nil, ds
-	}
 	v.access = g.describeAccess(t, v)
 	return v, ds
 }
+
+// empty reports whether v serves no API at all.
+func (v *version) empty() bool { return len(v.apis) == 0 && v.ws == nil }
 
 // iamHint is the AWS_IAM finding's hint: what an unsigned request gets.
 func iamHint(api *model.RestAPI) string {

@@ -283,11 +283,28 @@ func New(cfg Config) (*Gateway, error) {
 // refer to). An error means nothing of t could be served; the previous
 // version, if any, keeps serving.
 func (g *Gateway) Load(t *model.Template) (diag.Diagnostics, error) {
+	return g.load(t, false)
+}
+
+// LoadEmpty is Load for the control plane's changes: a template in which
+// no API has a stage — the last one deleted (delete-rest-api,
+// delete-api), or only APIs made by create-rest-api and not yet deployed
+// — is served too, as AWS then serves nothing: every request answers as
+// one for an unknown API (403 Forbidden), while the control plane and
+// /_cfnrun/ still answer. Load refuses such a template (at start, or
+// saved mid-edit, it is a mistake to report, and the previous version
+// keeps serving), and both refuse one whose APIs have stages but none
+// can be served.
+func (g *Gateway) LoadEmpty(t *model.Template) (diag.Diagnostics, error) {
+	return g.load(t, true)
+}
+
+func (g *Gateway) load(t *model.Template, emptyOK bool) (diag.Diagnostics, error) {
 	if t == nil {
 		return nil, errors.New("no template to serve")
 	}
 	v, ds := compile(t, g)
-	if v == nil {
+	if v.empty() && !(emptyOK && noStages(t)) {
 		if len(t.APIs) == 0 {
 			return ds, errors.New("the template defines no REST API (AWS::ApiGateway::RestApi, AWS::Serverless::Api or aws_api_gateway_rest_api): there is nothing to serve")
 		}
@@ -301,6 +318,21 @@ func (g *Gateway) Load(t *model.Template) (diag.Diagnostics, error) {
 	v.gen = g.gen.Add(1)
 	g.cur.Store(v)
 	return ds, nil
+}
+
+// noStages reports whether no API of t has a stage: nothing is deployed.
+func noStages(t *model.Template) bool {
+	for _, a := range t.APIs {
+		if len(a.Stages) > 0 {
+			return false
+		}
+	}
+	for _, a := range t.WebSocketAPIs {
+		if len(a.Stages) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Handler returns the gateway as an http.Handler, for tests and embedding.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cfnrun/cfnrun/internal/diag"
 	"github.com/cfnrun/cfnrun/internal/model"
 )
 
@@ -38,7 +39,7 @@ func (p *Plane) addAPI(t *model.Template, a *model.RestAPI, line string, now tim
 	nt := *t
 	nt.APIs = append(slices.Clone(t.APIs), a)
 	slices.SortFunc(nt.APIs, func(x, y *model.RestAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.ours = &nt
@@ -85,7 +86,7 @@ func (rq *request) changeAPI(seg int, httpOnly bool, e edit) (*model.Template, *
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return nil, nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.ours = &nt
@@ -181,6 +182,26 @@ type accountEdit func(t *model.Template) (logLine, driftKey, id string, err erro
 // changeTemplate applies e to a copy of the served model (only its top
 // level: e clones what it edits) and serves the result, which it
 // returns.
+// emptyLoader is a Gateway that can serve a model in which nothing is
+// deployed (the runtime's Gateway.LoadEmpty).
+type emptyLoader interface {
+	LoadEmpty(t *model.Template) (diag.Diagnostics, error)
+}
+
+// load serves nt, a change's model. A change that took away the last API
+// (delete-rest-api, delete-api), or one on a gateway left with APIs not
+// yet deployed, leaves nothing to serve, as on AWS: the gateway then
+// answers every data-plane request as one for an unknown API, where Load
+// would refuse the model and keep the API served.
+func (p *Plane) load(nt *model.Template) error {
+	if el, ok := p.gw.(emptyLoader); ok {
+		_, err := el.LoadEmpty(nt)
+		return err
+	}
+	_, err := p.gw.Load(nt)
+	return err
+}
+
 func (rq *request) changeTemplate(e accountEdit) (*model.Template, error) {
 	p := rq.p
 	p.mu.Lock()
@@ -195,7 +216,7 @@ func (rq *request) changeTemplate(e accountEdit) (*model.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.ours = &nt

@@ -15,8 +15,7 @@ import (
 // of the usage plans.
 func TestUpdateAndDeleteRestAPI(t *testing.T) {
 	tpl := petstore()
-	// A second API, so that the gateway has one to serve after the
-	// first is deleted (it serves at least one).
+	// A second API, deleted last.
 	other := *tpl.APIs[0]
 	other.LogicalID, other.ID, other.Name = "Other", "zzzzzz9999", "other"
 	other.Stages = []*model.Stage{{LogicalID: "OtherStage", Name: "other", DeploymentID: "dep001"}}
@@ -49,10 +48,25 @@ func TestUpdateAndDeleteRestAPI(t *testing.T) {
 	if up := e.must(t, "GET", "/usageplans/plan01", "", 200); fmt.Sprint(up["apiStages"]) != "[]" {
 		t.Errorf("the plan still names the deleted API's stages: %v", up["apiStages"])
 	}
-	// The last API cannot go: the gateway would serve nothing.
-	resp, b := e.call(t, "DELETE", "/restapis/zzzzzz9999", "")
-	if resp.StatusCode != 400 || !strings.Contains(string(b), "nothing to serve") {
-		t.Errorf("deleting the last API: %d %s", resp.StatusCode, b)
+	// The last API goes too, as on AWS (a teardown script deletes them
+	// all): the data plane then answers as for an unknown API, and the
+	// control plane goes on, to build another.
+	e.must(t, "DELETE", "/restapis/zzzzzz9999", "", 202)
+	resp, b := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/other/pets"))
+	if resp.StatusCode != 403 || string(b) != `{"message":"Forbidden"}` {
+		t.Errorf("GET /other/pets with no API left: %d %s", resp.StatusCode, b)
+	}
+	if l := e.must(t, "GET", "/restapis", "", 200); fmt.Sprint(l["item"]) != "[]" && l["item"] != nil {
+		t.Errorf("get-rest-apis with no API left: %v", l)
+	}
+	if resp, b := do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/_cfnrun/?format=json")); resp.StatusCode != 200 {
+		t.Errorf("the /_cfnrun/ page with no API left: %d %s", resp.StatusCode, b)
+	}
+	id := e.must(t, "POST", "/restapis", `{"name":"again"}`, 201)["id"].(string)
+	e.must(t, "POST", "/restapis/"+id+"/deployments", `{"stageName":"dev"}`, 201)
+	resp, b = do(t, http.DefaultClient, mustReq(t, "GET", e.base+"/dev/anything"))
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "Missing Authentication Token") {
+		t.Errorf("GET /dev/anything on the API made after: %d %s, want the API's 403 Missing Authentication Token", resp.StatusCode, b)
 	}
 }
 

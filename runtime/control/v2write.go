@@ -117,7 +117,7 @@ func deleteAPIV2(rq *request) (int, any, error) {
 	}
 	nt := *t
 	nt.APIs = slices.DeleteFunc(slices.Clone(t.APIs), func(x *model.RestAPI) bool { return x == a })
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return 0, nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.forgetIfReloaded(t)

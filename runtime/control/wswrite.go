@@ -67,7 +67,7 @@ func (rq *request) changeWS(e wsEdit) (*model.WebSocketAPI, error) {
 	}
 	slices.SortStableFunc(na.Routes, func(x, y *model.Method) int { return cmp.Compare(x.RouteKey, y.RouteKey) })
 	slices.SortStableFunc(na.Stages, func(x, y *model.Stage) int { return cmp.Compare(x.Name, y.Name) })
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.ours = &nt
@@ -111,7 +111,7 @@ func createWebSocketAPI(rq *request, body createAPIV2Request) (int, any, error) 
 	nt := *t
 	nt.WebSocketAPIs = append(slices.Clone(t.WebSocketAPIs), a)
 	slices.SortStableFunc(nt.WebSocketAPIs, func(x, y *model.WebSocketAPI) int { return cmp.Compare(x.LogicalID, y.LogicalID) })
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return 0, nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.ours = &nt
@@ -146,7 +146,7 @@ func deleteWebSocketAPI(rq *request) (int, any, error) {
 	}
 	nt := *t
 	nt.WebSocketAPIs = slices.DeleteFunc(slices.Clone(t.WebSocketAPIs), func(x *model.WebSocketAPI) bool { return x == a })
-	if _, err := p.gw.Load(&nt); err != nil {
+	if err := p.load(&nt); err != nil {
 		return 0, nil, badRequest("The change cannot be served: %v", err)
 	}
 	p.forgetIfReloaded(t)
