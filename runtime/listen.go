@@ -144,6 +144,7 @@ func (g *Gateway) serve(ctx context.Context, ready func(map[string]string)) erro
 			WriteStallTimeout:    cfg.StallTimeout,
 			Logger:               g.log,
 			ConnState:            s.track.setState,
+			ParkBusyAbove:        cfg.ParkBusyAbove,
 		}
 	}
 	g.log.Debug("connection limits", slog.Uint64("descriptors", nofile), slog.Int("maxConns", maxConns))

@@ -64,6 +64,7 @@ func upCommand() command {
 		accountThrottle := fs.String("account-throttle", "10000/5000", "the account-level throttle every request passes, `RATE/BURST` (requests per second / burst; API Gateway's default per account and Region); raise it for load tests that keep the other limits")
 		controlPlane := fs.Bool("control-plane", true, "answer the API Gateway management API (aws apigateway ... --endpoint-url) on the gateway's listeners")
 		maxBody := fs.Int64("max-payload", runtime.DefaultMaxBodyBytes, "largest request body in `bytes` (API Gateway's limit is 10 MB); -1 for no limit")
+		parkBusy := fs.Int("park-busy-above", 0, "with this many client connections open, h2c connections give up their goroutine whenever they wait, busy or not: less memory per connection, more CPU per request (0: only idle connections do)")
 		maxConns := fs.Int("max-conns", 0, "most client connections open at once; at the limit the longest-idle one is closed for a newcomer (0: half the descriptor limit, at most 16384; -1: no limit)")
 		lambdas := kvFlag{}
 		fs.Var(lambdas, "lambda",
@@ -115,7 +116,7 @@ func upCommand() command {
 		u := &upRun{e: e, in: in, paths: fs.Args(), demo: *demo, pprof: *pprofAddr, lambdaConc: *lambdaConc, jwks: jwks, tokenKey: *tokenKey, control: *controlPlane}
 		return u.run(runtime.Config{
 			Addr: *addr, TLSAddr: *tlsAddr, CertFile: *cert, KeyFile: *key,
-			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns,
+			Maps: maps, MaxBodyBytes: *maxBody, StockHTTP2: *stock, AccountID: in.account, MaxConns: *maxConns, ParkBusyAbove: *parkBusy,
 			LambdaOverrides: lambdas, NoThrottle: *noThrottle, Counters: counters,
 			AccountRateLimit: acctRate, AccountBurstLimit: acctBurst, StageLog: stageW,
 		}, *logFormat, *accessLog, !*noWatch)

@@ -1,6 +1,7 @@
 package h2
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -78,12 +79,20 @@ func echoPath() http.Handler {
 // TestParkedConnResumes: a connection waiting for its client parks (no
 // goroutine), between requests and with a stream open, and the next
 // bytes resume it; its idle timeout still ends it (GOAWAY, close, done).
+// The same with ParkBusyAbove reached (the connection parks whenever its
+// socket is empty, and sets no read deadlines).
 func TestParkedConnResumes(t *testing.T) {
 	if sharedPoller() == nil {
 		t.Skip("no parking on this platform")
 	}
+	for _, busy := range []int{0, 1} {
+		t.Run(fmt.Sprintf("ParkBusyAbove=%d", busy), func(t *testing.T) { testParkedConnResumes(t, busy) })
+	}
+}
+
+func testParkedConnResumes(t *testing.T, busyAbove int) {
 	release := make(chan struct{})
-	s := &Server{IdleTimeout: 600 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s := &Server{ParkBusyAbove: busyAbove, IdleTimeout: 600 * time.Millisecond, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/wait" {
 			<-release
 		}

@@ -90,6 +90,11 @@ type Server struct {
 	// http.Server.ConnState is; c is the net.Conn given to ServeConn.
 	// It is called on the connection's goroutines and must not block.
 	ConnState func(c net.Conn, state http.ConnState)
+	// ParkBusyAbove, when positive, is how many open connections make
+	// every h2c connection park whenever it waits for its client, busy
+	// or not (park.go): less memory per connection for more CPU per
+	// request. Zero: only idle connections park.
+	ParkBusyAbove int
 
 	mu      sync.Mutex
 	workers workers
@@ -563,7 +568,7 @@ func (c *conn) loop() bool {
 			// are left alone (setting them was 7% of the gateway's CPU
 			// at 9,000 connections).
 			var due time.Time
-			eager := c.parker != nil && c.srv.open.Load() >= parkAbove
+			eager := c.parker != nil && c.srv.ParkBusyAbove > 0 && int(c.srv.open.Load()) >= c.srv.ParkBusyAbove
 			if idle {
 				// Re-arm only when half the timeout has passed: inline
 				// answers leave the connection idle after every batch.
