@@ -461,7 +461,7 @@ var errWSIntegration = errors.New("integration failed")
 // message (the body of the others, through the integration's request
 // template and parameters), with the route's timeout. hdr is what an
 // HTTP_PROXY integration forwards.
-func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsEvent, in *wsInput, isBinary bool, hdr http.Header) (wsAnswer, error) {
+func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsEvent, in *wsInput, hdr http.Header) (wsAnswer, error) {
 	ep := rt.ep
 	if ep.fail != errNone {
 		return wsAnswer{}, fmt.Errorf("%w: %s", errWSIntegration, ep.reason)
@@ -485,7 +485,7 @@ func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsE
 		}
 		return parseWSResponse(res.Payload), nil
 	}
-	body, err := rt.mp.request(in, isBinary)
+	body, err := rt.mp.request(in)
 	if err != nil {
 		return wsAnswer{}, err
 	}
@@ -680,7 +680,7 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 		hdr := r.Header.Clone()
 		hdr.Set("connectionId", c.id)
 		t0 := time.Now()
-		ans, err := g.runRoute(r.Context(), c, rt, ev, g.wsInputOf(c, ev, nil), false, hdr)
+		ans, err := g.runRoute(r.Context(), c, rt, ev, g.wsInputOf(c, ev, nil), hdr)
 		lg.integrationLatency = time.Since(t0)
 		if err != nil && r.Context().Err() != nil {
 			g.log.Info("WebSocket client left during $connect", slog.String("connectionId", c.id))
@@ -750,7 +750,7 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	if rt := live.routes[model.RouteKeyDisconnect]; rt != nil {
 		ev := &wsEvent{Headers: map[string]string{"Host": r.Host}, MultiValueHeaders: map[string][]string{"Host": {r.Host}}, RequestContext: drc}
 		t0 := time.Now()
-		ans, err := g.runRoute(context.Background(), c, rt, ev, g.wsInputOf(c, ev, nil), false, http.Header{"connectionId": {c.id}})
+		ans, err := g.runRoute(context.Background(), c, rt, ev, g.wsInputOf(c, ev, nil), http.Header{"connectionId": {c.id}})
 		dlg.integrationLatency = time.Since(t0)
 		if err != nil {
 			g.log.Warn("WebSocket $disconnect failed", slog.String("error", err.Error()), slog.String("connectionId", c.id))
@@ -805,12 +805,21 @@ func (g *Gateway) readWS(ctx context.Context, c *wsConn) (websocket.StatusCode, 
 			}
 			return websocket.StatusAbnormalClosure, ""
 		}
+		if typ == websocket.MessageBinary {
+			// AWS: "API Gateway WebSocket APIs don't currently support
+			// binary frames in incoming message payloads. If a client app
+			// sends a binary frame, API Gateway rejects it and disconnects
+			// the client with code 1003" (websocket-api-develop-binary-
+			// media-types). Base64 in a text frame, with CONVERT_TO_BINARY,
+			// is the way binary data goes in.
+			return websocket.StatusUnsupportedData, "Binary frames are not supported"
+		}
 		c.touch(g.cfg.Now())
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			g.wsMessage(ctx, c, typ, msg)
+			g.wsMessage(ctx, c, msg)
 		}()
 	}
 }
@@ -823,10 +832,10 @@ func closeReason(err error) string {
 	return ""
 }
 
-// wsMessage routes one message and runs its route.
-func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.MessageType, msg []byte) {
+// wsMessage routes one (text) message and runs its route.
+func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, msg []byte) {
 	st := g.liveStage(c)
-	key := st.selectRoute(typ, msg)
+	key := st.selectRoute(msg)
 	rt := st.routes[key]
 	if key == model.RouteKeyConnect || key == model.RouteKeyDisconnect {
 		rt = nil // API Gateway runs them on connecting and leaving, never for a message
@@ -863,13 +872,10 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, typ websocket.Messag
 	}
 	ev := &wsEvent{RequestContext: rc}
 	body := string(msg)
-	if typ == websocket.MessageBinary {
-		body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString(msg), true
-	}
 	ev.Body = &body
 	t0 := time.Now()
 	in := g.wsInputOf(c, ev, msg)
-	ans, err := g.runRoute(ctx, c, rt, ev, in, typ == websocket.MessageBinary, http.Header{"connectionId": {c.id}})
+	ans, err := g.runRoute(ctx, c, rt, ev, in, http.Header{"connectionId": {c.id}})
 	lg.integrationLatency = time.Since(t0)
 	if errors.Is(err, errWSUnsupportedMedia) {
 		g.log.Info("WebSocket message refused", slog.String("route", key), slog.String("error", err.Error()), slog.String("connectionId", c.id))
@@ -939,11 +945,11 @@ func (g *Gateway) wsSendAs(ctx context.Context, c *wsConn, p []byte, binary bool
 
 // selectRoute evaluates the stage's route selection expression on a
 // message: the route key, or "" when it selects none.
-func (st *cwsStage) selectRoute(typ websocket.MessageType, msg []byte) string {
+func (st *cwsStage) selectRoute(msg []byte) string {
 	if st.selConst != "" {
 		return st.selConst
 	}
-	if len(st.selPath) == 0 || typ != websocket.MessageText {
+	if len(st.selPath) == 0 {
 		return ""
 	}
 	var doc any

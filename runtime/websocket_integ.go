@@ -318,11 +318,11 @@ func convertContent(strategy string, p []byte, isBinary bool) ([]byte, bool, err
 	return p, isBinary, nil
 }
 
-// request is the integration request's body for in's message: the
-// selected request template's output, or the message as the
-// PassthroughBehavior allows.
-func (mp *wsMapping) request(in *wsInput, isBinary bool) ([]byte, error) {
-	body, isBinary, err := convertContent(mp.convert, in.msg, isBinary)
+// request is the integration request's body for in's message (a text
+// frame: binary ones close the connection, readWS): the selected request
+// template's output, or the message as the PassthroughBehavior allows.
+func (mp *wsMapping) request(in *wsInput) ([]byte, error) {
+	body, _, err := convertContent(mp.convert, in.msg, false)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errWSIntegration, err)
 	}

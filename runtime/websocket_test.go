@@ -204,12 +204,6 @@ func TestWebSocketAPI(t *testing.T) {
 			t.Errorf("backend answer: %v", m)
 		}
 	})
-	t.Run("binary message", func(t *testing.T) {
-		c.Write(ctx, websocket.MessageBinary, []byte{0xff, 0x00, 0x01})
-		if m := readJSON(t, ctx, c); m["body"] != "ff0001" || m["route"] != "$default" {
-			t.Errorf("binary message: %v", m)
-		}
-	})
 	t.Run("management API", func(t *testing.T) {
 		hc := h2cClient(t)
 		u := "http://" + r.http + "/prod/@connections/" + strings.ReplaceAll(id, "/", "%2F")
@@ -248,6 +242,31 @@ func TestWebSocketAPI(t *testing.T) {
 		t.Errorf("$disconnect events: %v", disconnects)
 	}
 	mu.Unlock()
+
+	// A binary frame: API Gateway rejects it and disconnects the client
+	// with code 1003 (websocket-api-develop-binary-media-types); the
+	// route does not run, $disconnect does, with that code.
+	t.Run("binary frame", func(t *testing.T) {
+		b, _, err := websocket.Dial(ctx, base+"/prod?token=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.CloseNow()
+		b.Write(ctx, websocket.MessageBinary, []byte{0xff, 0x00, 0x01})
+		if _, p, err := b.Read(ctx); websocket.CloseStatus(err) != websocket.StatusUnsupportedData {
+			t.Errorf("after a binary frame: %q %v, want close 1003", p, err)
+		}
+		select {
+		case <-gotDisconnect:
+		case <-time.After(time.Minute):
+			t.Fatal("$disconnect did not run")
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(disconnects) != 2 || disconnects[1]["code"] != float64(1003) {
+			t.Errorf("$disconnect after a binary frame: %v", disconnects[len(disconnects)-1])
+		}
+	})
 
 	t.Run("no route and no $default", func(t *testing.T) {
 		s, _, err := websocket.Dial(ctx, base+"/dev", nil)
