@@ -80,7 +80,7 @@ func echoPath() http.Handler {
 // goroutine), between requests and with a stream open, and the next
 // bytes resume it; its idle timeout still ends it (GOAWAY, close, done).
 // The same with ParkBusyAbove reached (the connection parks whenever its
-// socket is empty, and sets no read deadlines).
+// socket is empty).
 func TestParkedConnResumes(t *testing.T) {
 	if sharedPoller() == nil {
 		t.Skip("no parking on this platform")
@@ -198,3 +198,28 @@ func TestParkedConnPeerCloses(t *testing.T) {
 }
 
 var noWrap = false
+
+// TestParkedConnMidFrameIdleTimeout: a client that sends part of a
+// frame's header and stops does not outlive its idle timeout, with
+// ParkBusyAbove reached or not. A reader waiting mid-frame is not parked,
+// so the sweeper does not see it: its read deadline must end it (a22e730
+// set none with ParkBusyAbove reached, and the connection stayed).
+func TestParkedConnMidFrameIdleTimeout(t *testing.T) {
+	if sharedPoller() == nil {
+		t.Skip("no parking on this platform")
+	}
+	for _, busy := range []int{0, 1} {
+		t.Run(fmt.Sprintf("ParkBusyAbove=%d", busy), func(t *testing.T) {
+			s := &Server{ParkBusyAbove: busy, IdleTimeout: 500 * time.Millisecond, Handler: echoPath()}
+			defer s.Shutdown()
+			_, nc, _, done := parkServer(t, s)
+			waitParked(t, s)
+			nc.Write([]byte{0, 0, 8, 6}) // 4 of a PING frame header's 9 bytes
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("a connection stalled mid-frame outlived its 500 ms idle timeout by 10 s")
+			}
+		})
+	}
+}

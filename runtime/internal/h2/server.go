@@ -563,10 +563,12 @@ func (c *conn) loop() bool {
 			}
 			// due: when a parked connection is to be resumed (its
 			// idle timeout, or the release of its buffers). eager: it
-			// parks whenever its socket is empty (park.go), so no read
-			// waits at a frame boundary and the read deadlines below
-			// are left alone (setting them was 7% of the gateway's CPU
-			// at 9,000 connections).
+			// parks whenever its socket is empty (park.go, with
+			// ParkBusyAbove reached). Its read deadlines are set all
+			// the same: a read that waits mid-frame is not parked, and
+			// only the deadline ends it (a22e730 left them alone, 7% of
+			// the gateway's CPU at 9,000 connections, and a client
+			// that stopped mid-frame kept its connection forever).
 			var due time.Time
 			eager := c.parker != nil && c.srv.ParkBusyAbove > 0 && int(c.srv.open.Load()) >= c.srv.ParkBusyAbove
 			if idle {
@@ -593,9 +595,7 @@ func (c *conn) loop() bool {
 				if !c.opened {
 					release = 0
 				}
-				if !eager {
-					c.rd.armIdle(now, c.idleAt, release)
-				}
+				c.rd.armIdle(now, c.idleAt, release)
 				if c.parker != nil {
 					// Parked, no read waits for these deadlines:
 					// the sweeper resumes the connection.
@@ -628,9 +628,7 @@ func (c *conn) loop() bool {
 				// (errParkNow) and the connection parks; looked at
 				// again an idle timeout later, it starts its own.
 				now := time.Now()
-				if !eager {
-					c.rd.armIdle(now, noIdleTimeout, idleRelease)
-				}
+				c.rd.armIdle(now, noIdleTimeout, idleRelease)
 				due = now.Add(c.srv.IdleTimeout)
 			}
 			if idle {
