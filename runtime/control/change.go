@@ -157,6 +157,19 @@ func (op patchOp) boolValue() (bool, error) {
 }
 
 // checkOps checks the operations' shape before any is applied.
+// patchOps decodes a PATCH request's patchOperations and checks them
+// (checkOps).
+func (rq *request) patchOps() ([]patchOp, error) {
+	var body patchRequest
+	if err := rq.decode(&body); err != nil {
+		return nil, err
+	}
+	if err := checkOps(body.PatchOperations); err != nil {
+		return nil, err
+	}
+	return body.PatchOperations, nil
+}
+
 func checkOps(ops []patchOp) error {
 	if len(ops) == 0 {
 		return badRequest("Invalid patch operations: at least one is required")

@@ -262,11 +262,8 @@ func editKey(t *model.Template, id string) (*model.APIKey, error) {
 const apiKeyPaths = "[/name, /description, /enabled, /customerId, /stages]"
 
 func updateAPIKey(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var k *model.APIKey
@@ -276,7 +273,7 @@ func updateAPIKey(rq *request) (int, any, error) {
 			return "", "", "", err
 		}
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := rq.p.patchAPIKey(t, k, op)
 			if err != nil {
 				return "", "", "", err
@@ -569,11 +566,8 @@ const usagePlanPaths = "[/name, /description, /apiStages, /quota, /throttle, /pr
 	"/apiStages/<apiId:stageName>/throttle/<resourcePath>/<httpMethod>, /apiStages/<apiId:stageName>/throttle]"
 
 func updateUsagePlan(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var up *model.UsagePlan
@@ -583,7 +577,7 @@ func updateUsagePlan(rq *request) (int, any, error) {
 			return "", "", "", err
 		}
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := rq.p.patchUsagePlan(t, up, op)
 			if err != nil {
 				return "", "", "", err

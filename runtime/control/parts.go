@@ -140,21 +140,18 @@ const authorizerPaths = "[/name, /type, /authorizerUri, /authorizerCredentials, 
 	"/authorizerResultTtlInSeconds, /providerARNs/{arn}]"
 
 func updateAuthorizer(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var au *model.Authorizer
-	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+	_, _, err = rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		var err error
 		if au, err = editAuthorizer(a, rq.segs[3]); err != nil {
 			return "", "", err
 		}
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchAuthorizer(au, op)
 			if err != nil {
 				return "", "", err
@@ -268,15 +265,12 @@ func createRequestValidator(rq *request) (int, any, error) {
 }
 
 func updateRequestValidator(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var v *model.RequestValidator
-	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+	_, _, err = rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		a.Validators = slices.Clone(a.Validators)
 		i := slices.IndexFunc(a.Validators, func(x *model.RequestValidator) bool { return x.ID == rq.segs[3] })
 		if i < 0 {
@@ -286,7 +280,7 @@ func updateRequestValidator(rq *request) (int, any, error) {
 		v = &c
 		a.Validators[i] = v
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			if op.Op != "replace" {
 				return "", "", badRequest("Invalid patch operation specified: %s is not supported on a request validator (use replace)", op.Op)
 			}
@@ -388,16 +382,13 @@ func createModel(rq *request) (int, any, error) {
 // updateModel changes a model's /schema or /description (the validators
 // read the schema from the next request).
 func updateModel(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	name := rq.segs[3]
 	var out *apiModel
-	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+	_, _, err = rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		i := slices.IndexFunc(a.Models, func(x *model.APIModel) bool { return x.Name == name })
 		if i < 0 {
 			return "", "", notFound("Invalid model name specified: %s", name)
@@ -406,7 +397,7 @@ func updateModel(rq *request) (int, any, error) {
 		c := *a.Models[i]
 		a.Models[i] = &c
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			if op.Op != "replace" || op.Path != "/schema" && op.Path != "/description" {
 				return "", "", badRequest("Invalid patch path '%s' specified for op '%s'. Must be one of: [/schema, /description]", op.Path, op.Op)
 			}
@@ -508,11 +499,8 @@ func putGatewayResponse(rq *request) (int, any, error) {
 }
 
 func updateGatewayResponse(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	typ := rq.segs[3]
@@ -535,7 +523,7 @@ func updateGatewayResponse(rq *request) (int, any, error) {
 		gr.ResponseParameters = maps.Clone(gr.ResponseParameters)
 		gr.ResponseTemplates = maps.Clone(gr.ResponseTemplates)
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchStringMaps(op, map[string]*map[string]string{
 				"/responseParameters/": &gr.ResponseParameters, "/responseTemplates/": &gr.ResponseTemplates})
 			if err == errNoMapPath && op.Path == "/statusCode" && op.Op == "replace" {

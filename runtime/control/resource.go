@@ -473,16 +473,13 @@ func checkIntegration(in *model.Integration) error {
 
 // update-integration's patch paths.
 func updateIntegration(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var r *model.Resource
 	var in *model.Integration
-	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+	_, _, err = rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		cloneTree(a)
 		var err error
 		if r, err = treeResource(a, rq.segs[3]); err != nil {
@@ -499,7 +496,7 @@ func updateIntegration(rq *request) (int, any, error) {
 		in.RequestParameters = maps.Clone(in.RequestParameters)
 		in.RequestTemplates = maps.Clone(in.RequestTemplates)
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchIntegration(in, op)
 			if err != nil {
 				return "", "", err

@@ -41,16 +41,13 @@ const restAPIPaths = "[/name, /description, /apiKeySource, /binaryMediaTypes/{ty
 	"/disableExecuteApiEndpoint, /policy, /endpointConfiguration/types/0]"
 
 func updateRestAPI(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	t, a, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchRestAPI(a, op)
 			if err != nil {
 				return "", "", err

@@ -19,11 +19,8 @@ const stagePaths = "/description, /deploymentId, /variables/{name}, /tracingEnab
 	"/http2Enabled (cfnrun)"
 
 func updateStage(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	name := rq.segs[3]
@@ -33,7 +30,7 @@ func updateStage(rq *request) (int, any, error) {
 			return "", "", notFound("Invalid stage identifier specified")
 		}
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchStage(a, st, op)
 			if err != nil {
 				return "", "", err

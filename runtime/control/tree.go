@@ -39,11 +39,8 @@ const methodPaths = "[/authorizationType, /authorizerId, /apiKeyRequired, /reque
 	"/requestParameters/{name}, /requestModels/{contentType}, /authorizationScopes]"
 
 func updateMethod(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	r, m, err := rq.methodEdit(func(t *model.Template, a *model.RestAPI, r *model.Resource, m *model.Method) (string, error) {
@@ -51,7 +48,7 @@ func updateMethod(rq *request) (int, any, error) {
 		m.RequestModels = maps.Clone(m.RequestModels)
 		m.AuthorizationScopes = slices.Clone(m.AuthorizationScopes)
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchMethod(m, op)
 			if err != nil {
 				return "", err
@@ -178,15 +175,12 @@ func patchMethod(m *model.Method, op patchOp) (string, error) {
 // updateResource renames a resource (/pathPart) or moves it under another
 // parent (/parentId); its subtree's paths follow, its ids stay.
 func updateResource(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	var r *model.Resource
-	_, _, err := rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
+	_, _, err = rq.change(func(t *model.Template, a *model.RestAPI) (string, string, error) {
 		cloneTree(a)
 		var err error
 		if r, err = treeResource(a, rq.segs[3]); err != nil {
@@ -196,7 +190,7 @@ func updateResource(rq *request) (int, any, error) {
 			return "", "", badRequest("Cannot update the root resource")
 		}
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			if op.Op != "replace" || op.Path != "/pathPart" && op.Path != "/parentId" {
 				return "", "", badRequest("Invalid patch path '%s' specified for op '%s'. Must be one of: [/pathPart, /parentId]", op.Path, op.Op)
 			}
@@ -308,16 +302,13 @@ func deleteIntegrationResponse(rq *request) (int, any, error) {
 }
 
 func updateMethodResponse(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	code := rq.segs[7]
 	var out model.MethodResponse
-	_, _, err := rq.methodEdit(func(t *model.Template, a *model.RestAPI, r *model.Resource, m *model.Method) (string, error) {
+	_, _, err = rq.methodEdit(func(t *model.Template, a *model.RestAPI, r *model.Resource, m *model.Method) (string, error) {
 		i := slices.IndexFunc(m.MethodResponses, func(x model.MethodResponse) bool { return x.StatusCode == code })
 		if i < 0 {
 			return "", notFound("Invalid Response status code specified")
@@ -326,7 +317,7 @@ func updateMethodResponse(rq *request) (int, any, error) {
 		mr.ResponseParameters = maps.Clone(mr.ResponseParameters)
 		mr.ResponseModels = maps.Clone(mr.ResponseModels)
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			if name, ok := strings.CutPrefix(op.Path, "/responseParameters/"); ok && unescapePointer(name) != "" {
 				name = unescapePointer(name)
 				if op.Op == "remove" {
@@ -368,16 +359,13 @@ func updateMethodResponse(rq *request) (int, any, error) {
 }
 
 func updateIntegrationResponse(rq *request) (int, any, error) {
-	var body patchRequest
-	if err := rq.decode(&body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOps(body.PatchOperations); err != nil {
+	ops, err := rq.patchOps()
+	if err != nil {
 		return 0, nil, err
 	}
 	code := rq.segs[8]
 	var out model.IntegrationResponse
-	_, _, err := rq.methodEdit(func(t *model.Template, a *model.RestAPI, r *model.Resource, m *model.Method) (string, error) {
+	_, _, err = rq.methodEdit(func(t *model.Template, a *model.RestAPI, r *model.Resource, m *model.Method) (string, error) {
 		if m.Integration == nil {
 			return "", notFound("No integration defined for method")
 		}
@@ -390,7 +378,7 @@ func updateIntegrationResponse(rq *request) (int, any, error) {
 		ir.ResponseParameters = maps.Clone(ir.ResponseParameters)
 		ir.ResponseTemplates = maps.Clone(ir.ResponseTemplates)
 		var done []string
-		for _, op := range body.PatchOperations {
+		for _, op := range ops {
 			d, err := patchStringMaps(op, map[string]*map[string]string{
 				"/responseParameters/": &ir.ResponseParameters, "/responseTemplates/": &ir.ResponseTemplates})
 			if err == errNoMapPath && (op.Path == "/selectionPattern" || op.Path == "/contentHandling") {
