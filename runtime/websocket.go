@@ -460,7 +460,8 @@ var errWSIntegration = errors.New("integration failed")
 // runRoute runs rt's integration for ev (a Lambda proxy event) or in's
 // message (the body of the others, through the integration's request
 // template and parameters), with the route's timeout. hdr is what an
-// HTTP_PROXY integration forwards.
+// HTTP_PROXY integration forwards (the handshake's headers on $connect;
+// nil for messages), with the connectionId header it always gets.
 func (g *Gateway) runRoute(ctx context.Context, c *wsConn, rt *cwsRoute, ev *wsEvent, in *wsInput, hdr http.Header) (wsAnswer, error) {
 	ep := rt.ep
 	if ep.fail != errNone {
@@ -677,10 +678,8 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 			return
 		}
 		c.key = sk
-		hdr := r.Header.Clone()
-		hdr.Set("connectionId", c.id)
 		t0 := time.Now()
-		ans, err := g.runRoute(r.Context(), c, rt, ev, g.wsInputOf(c, ev, nil), hdr)
+		ans, err := g.runRoute(r.Context(), c, rt, ev, g.wsInputOf(c, ev, nil), r.Header)
 		lg.integrationLatency = time.Since(t0)
 		if err != nil && r.Context().Err() != nil {
 			g.log.Info("WebSocket client left during $connect", slog.String("connectionId", c.id))
@@ -750,7 +749,7 @@ func (g *Gateway) serveWSConnection(w http.ResponseWriter, r *http.Request, st *
 	if rt := live.routes[model.RouteKeyDisconnect]; rt != nil {
 		ev := &wsEvent{Headers: map[string]string{"Host": r.Host}, MultiValueHeaders: map[string][]string{"Host": {r.Host}}, RequestContext: drc}
 		t0 := time.Now()
-		ans, err := g.runRoute(context.Background(), c, rt, ev, g.wsInputOf(c, ev, nil), http.Header{"connectionId": {c.id}})
+		ans, err := g.runRoute(context.Background(), c, rt, ev, g.wsInputOf(c, ev, nil), nil)
 		dlg.integrationLatency = time.Since(t0)
 		if err != nil {
 			g.log.Warn("WebSocket $disconnect failed", slog.String("error", err.Error()), slog.String("connectionId", c.id))
@@ -875,7 +874,7 @@ func (g *Gateway) wsMessage(ctx context.Context, c *wsConn, msg []byte) {
 	ev.Body = &body
 	t0 := time.Now()
 	in := g.wsInputOf(c, ev, msg)
-	ans, err := g.runRoute(ctx, c, rt, ev, in, http.Header{"connectionId": {c.id}})
+	ans, err := g.runRoute(ctx, c, rt, ev, in, nil)
 	lg.integrationLatency = time.Since(t0)
 	if errors.Is(err, errWSUnsupportedMedia) {
 		g.log.Info("WebSocket message refused", slog.String("route", key), slog.String("error", err.Error()), slog.String("connectionId", c.id))

@@ -59,8 +59,8 @@ func (rq *request) changeV2(e edit) (*model.Template, *model.RestAPI, error) {
 	return rq.changeAPI(2, true, e)
 }
 
-// changeAPI is change for the API named by segment seg; httpOnly refuses
-// an API that is not an HTTP API.
+// changeAPI is change for the API named by segment seg: an HTTP API
+// when httpOnly, else a REST API.
 func (rq *request) changeAPI(seg int, httpOnly bool, e edit) (*model.Template, *model.RestAPI, error) {
 	p := rq.p
 	p.mu.Lock()
@@ -71,7 +71,9 @@ func (rq *request) changeAPI(seg int, httpOnly bool, e edit) (*model.Template, *
 	}
 	p.forgetIfReloaded(t)
 	old := t.API(rq.segs[seg])
-	if old == nil || httpOnly && !old.IsHTTP() {
+	// v1 writes (/restapis) take REST APIs only, v2 ones HTTP APIs
+	// only: each API answers under its own service, as in AWS.
+	if old == nil || old.IsHTTP() != httpOnly {
 		return nil, nil, notFound("Invalid API identifier specified %s:%s", p.opts.AccountID, rq.segs[seg])
 	}
 	nt := *t
@@ -156,7 +158,6 @@ func (op patchOp) boolValue() (bool, error) {
 	return false, badRequest("Invalid value for %s: %q (want true or false)", op.Path, v)
 }
 
-// checkOps checks the operations' shape before any is applied.
 // patchOps decodes a PATCH request's patchOperations and checks them
 // (checkOps).
 func (rq *request) patchOps() ([]patchOp, error) {
@@ -170,6 +171,7 @@ func (rq *request) patchOps() ([]patchOp, error) {
 	return body.PatchOperations, nil
 }
 
+// checkOps checks the operations' shape before any is applied.
 func checkOps(ops []patchOp) error {
 	if len(ops) == 0 {
 		return badRequest("Invalid patch operations: at least one is required")
@@ -192,9 +194,6 @@ func checkOps(ops []patchOp) error {
 // drift key it belongs to, and the id the log names.
 type accountEdit func(t *model.Template) (logLine, driftKey, id string, err error)
 
-// changeTemplate applies e to a copy of the served model (only its top
-// level: e clones what it edits) and serves the result, which it
-// returns.
 // emptyLoader is a Gateway that can serve a model in which nothing is
 // deployed (the runtime's Gateway.LoadEmpty).
 type emptyLoader interface {
@@ -215,6 +214,9 @@ func (p *Plane) load(nt *model.Template) error {
 	return err
 }
 
+// changeTemplate applies e to a copy of the served model (only its top
+// level: e clones what it edits) and serves the result, which it
+// returns.
 func (rq *request) changeTemplate(e accountEdit) (*model.Template, error) {
 	p := rq.p
 	p.mu.Lock()

@@ -193,6 +193,7 @@ func importAPIKeys(rq *request) (int, any, error) {
 		return ""
 	}
 	out := apiKeyIDs{IDs: []string{}, Warnings: []string{}}
+	var names []string
 	_, err = rq.changeTemplate(func(t *model.Template) (string, string, string, error) {
 		t.APIKeys = slices.Clone(t.APIKeys)
 		t.UsagePlans = slices.Clone(t.UsagePlans)
@@ -212,23 +213,20 @@ func importAPIKeys(rq *request) (int, any, error) {
 				if planID = strings.TrimSpace(planID); planID == "" {
 					continue
 				}
-				i := slices.IndexFunc(t.UsagePlans, func(up *model.UsagePlan) bool { return up.ID == planID })
-				if i < 0 {
-					if failOnWarnings {
-						return "", "", "", notFound("Invalid Usage Plan ID specified")
+				// The plan-key rules of create-usage-plan-key: the
+				// same plan twice on a line, or two plans over one
+				// stage, are refused (warnings unless failonwarnings).
+				if _, err := addPlanKey(t, planID, k.ID); err != nil {
+					var ae *apiError
+					if failOnWarnings || !errors.As(err, &ae) {
+						return "", "", "", err
 					}
-					out.Warnings = append(out.Warnings, "line "+strconv.Itoa(n+2)+": Invalid Usage Plan ID specified: "+planID)
-					continue
+					out.Warnings = append(out.Warnings, "line "+strconv.Itoa(n+2)+": "+ae.message+": "+planID)
 				}
-				up := *t.UsagePlans[i]
-				up.Keys = append(slices.Clone(up.Keys), model.UsagePlanKey{LogicalID: controlPrefix + k.ID, KeyID: k.ID, KeyType: "API_KEY"})
-				sortPlanKeys(up.Keys)
-				t.UsagePlans[i] = &up
 			}
 			t.APIKeys = append(t.APIKeys, k)
 			out.IDs = append(out.IDs, k.ID)
-			// Each key's own drift (get-api-key); the plane's lock is held.
-			rq.p.drift[apiKeyDrift(k.ID)] = append(rq.p.drift[apiKeyDrift(k.ID)], "import-api-keys "+k.ID+" "+strconv.Quote(k.Name))
+			names = append(names, k.Name)
 		}
 		sortKeys(t.APIKeys)
 		return "import-api-keys " + strings.Join(out.IDs, " "), "apikeys", "import", nil
@@ -236,6 +234,12 @@ func importAPIKeys(rq *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	// Each key's own drift (get-api-key), once the change is served.
+	rq.p.mu.Lock()
+	for i, id := range out.IDs {
+		rq.p.drift[apiKeyDrift(id)] = append(rq.p.drift[apiKeyDrift(id)], "import-api-keys "+id+" "+strconv.Quote(names[i]))
+	}
+	rq.p.mu.Unlock()
 	return http.StatusCreated, out, nil
 }
 
@@ -792,6 +796,33 @@ type createUsagePlanKeyRequest struct {
 	KeyType string `json:"keyType"`
 }
 
+// addPlanKey puts the key keyID in the usage plan planID of t (cloning
+// what it edits), with API Gateway's checks: a key the plan has already
+// is a conflict, and so is a key in another plan that covers one of the
+// plan's stages (the gateway could not tell whose limits apply).
+func addPlanKey(t *model.Template, planID, keyID string) (*model.UsagePlan, error) {
+	up, err := editPlan(t, planID)
+	if err != nil {
+		return nil, err
+	}
+	if slices.ContainsFunc(up.Keys, func(x model.UsagePlanKey) bool { return x.KeyID == keyID }) {
+		return nil, conflict("API Key %s is already in Usage Plan %s", keyID, up.ID)
+	}
+	for _, other := range t.UsagePlans {
+		if other.ID == up.ID || !slices.ContainsFunc(other.Keys, func(x model.UsagePlanKey) bool { return x.KeyID == keyID }) {
+			continue
+		}
+		for _, s := range up.Stages {
+			if slices.ContainsFunc(other.Stages, func(o model.UsagePlanStage) bool { return o.APIID == s.APIID && o.Stage == s.Stage }) {
+				return nil, conflict("Usage Plan %s cannot be added because API Key %s cannot reference multiple Usage Plans with the same API Stage", up.ID, keyID)
+			}
+		}
+	}
+	up.Keys = append(up.Keys, model.UsagePlanKey{LogicalID: controlPrefix + keyID, KeyID: keyID, KeyType: "API_KEY"})
+	sortPlanKeys(up.Keys)
+	return up, nil
+}
+
 func createUsagePlanKey(rq *request) (int, any, error) {
 	var body createUsagePlanKeyRequest
 	if err := rq.decode(&body); err != nil {
@@ -806,27 +837,10 @@ func createUsagePlanKey(rq *request) (int, any, error) {
 		if k == nil {
 			return "", "", "", notFound("Invalid API Key identifier specified")
 		}
-		up, err := editPlan(t, rq.segs[1])
+		up, err := addPlanKey(t, rq.segs[1], k.ID)
 		if err != nil {
 			return "", "", "", err
 		}
-		if slices.ContainsFunc(up.Keys, func(x model.UsagePlanKey) bool { return x.KeyID == k.ID }) {
-			return "", "", "", conflict("API Key %s is already in Usage Plan %s", k.ID, up.ID)
-		}
-		// API Gateway refuses a key in two plans that cover the same
-		// stage (the gateway could not tell whose limits apply).
-		for _, other := range t.UsagePlans {
-			if other.ID == up.ID || !slices.ContainsFunc(other.Keys, func(x model.UsagePlanKey) bool { return x.KeyID == k.ID }) {
-				continue
-			}
-			for _, s := range up.Stages {
-				if slices.ContainsFunc(other.Stages, func(o model.UsagePlanStage) bool { return o.APIID == s.APIID && o.Stage == s.Stage }) {
-					return "", "", "", conflict("Usage Plan %s cannot be added because API Key %s cannot reference multiple Usage Plans with the same API Stage", up.ID, k.ID)
-				}
-			}
-		}
-		up.Keys = append(up.Keys, model.UsagePlanKey{LogicalID: controlPrefix + k.ID, KeyID: k.ID, KeyType: "API_KEY"})
-		sortPlanKeys(up.Keys)
 		out = &usagePlanKey{ID: k.ID, Type: "API_KEY", Name: k.Name, Value: k.Value}
 		return "create-usage-plan-key " + up.ID + " " + k.ID, usagePlanDrift(up.ID), up.ID, nil
 	})

@@ -229,6 +229,32 @@ func TestImportAPIKeys(t *testing.T) {
 	if resp, _ := e.call(t, "POST", "/apikeys?mode=import&format=csv&failonwarnings=true", csv); resp.StatusCode < 400 {
 		t.Errorf("failonwarnings: %d, want the first warning as the error", resp.StatusCode)
 	}
+	// The plan-key rules of create-usage-plan-key hold for an import: a
+	// plan named twice on a line, or two plans over one stage, warn (and
+	// the key goes into the first plan only).
+	e.must(t, "POST", "/usageplans", `{"name":"second","apiStages":[{"apiId":"abcdef1234","stage":"prod"}]}`, 201)
+	plans := e.must(t, "GET", "/usageplans", "", 200)["item"].([]any)
+	var second string
+	for _, p := range plans {
+		if p.(map[string]any)["name"] == "second" {
+			second = p.(map[string]any)["id"].(string)
+		}
+	}
+	csv2 := "Name,Key,UsageplanIds\ntwice,twice-key-value-0123456789,plan01:plan01\nboth,both-key-value-01234567890,plan01:" + second + "\n"
+	resp, b = e.call(t, "POST", "/apikeys?mode=import&format=csv", csv2)
+	out = struct{ IDs, Warnings []string }{}
+	json.Unmarshal(b, &out)
+	if resp.StatusCode != 201 || len(out.IDs) != 2 || len(out.Warnings) != 2 ||
+		!strings.Contains(out.Warnings[0], "line 2: API Key "+out.IDs[0]+" is already in Usage Plan plan01") ||
+		!strings.Contains(out.Warnings[1], "line 3: Usage Plan "+second+" cannot be added because API Key "+out.IDs[1]+" cannot reference multiple Usage Plans with the same API Stage") {
+		t.Errorf("import-api-keys against the plan-key rules: %d %s", resp.StatusCode, b)
+	}
+	if keys := e.must(t, "GET", "/usageplans/plan01/keys", "", 200); strings.Count(fmt.Sprint(keys["item"]), out.IDs[0]) != 1 {
+		t.Errorf("plan01's keys after a line naming it twice: %v", keys["item"])
+	}
+	if keys := e.must(t, "GET", "/usageplans/"+second+"/keys", "", 200); strings.Contains(fmt.Sprint(keys["item"]), out.IDs[1]) {
+		t.Errorf("the second plan over the same stage took the key: %v", keys["item"])
+	}
 }
 
 // TestUsagePlanWebSocketStage: a usage plan may cover a WebSocket API's

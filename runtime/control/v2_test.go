@@ -239,3 +239,24 @@ func TestAPIGatewayV2ReadsWebSocket(t *testing.T) {
 		t.Errorf("delete-route on a WebSocket API: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestV1WritesRefuseHTTPAPIs: an HTTP API answers to apigatewayv2 only,
+// as in AWS: the v1 (REST API) writes give NotFoundException for its id,
+// as get-rest-api does, and change nothing.
+func TestV1WritesRefuseHTTPAPIs(t *testing.T) {
+	e := start(t, withHTTPAPI())
+	for _, c := range []struct{ method, path, body string }{
+		{"PATCH", "/restapis/httpapi01", `{"patchOperations":[{"op":"replace","path":"/name","value":"renamed"}]}`},
+		{"POST", "/restapis/httpapi01/models", `{"name":"M","contentType":"application/json","schema":"{}"}`},
+		{"DELETE", "/restapis/httpapi01", ""},
+		{"PUT", "/restapis/httpapi01?mode=overwrite", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{}}`},
+	} {
+		resp, b := e.call(t, c.method, c.path, c.body)
+		if resp.StatusCode != 404 || resp.Header.Get("x-amzn-ErrorType") != "NotFoundException" {
+			t.Errorf("%s %s on an HTTP API: %d %s, want 404 NotFoundException", c.method, c.path, resp.StatusCode, b)
+		}
+	}
+	if a := e.must(t, "GET", "/v2/apis/httpapi01", "", 200); a["name"] != "items" {
+		t.Errorf("the HTTP API after the refused v1 writes: %v", a)
+	}
+}

@@ -39,15 +39,12 @@ type parker interface {
 	OnClose(func())
 }
 
-// Server.ParkBusyAbove: how many connections a Server holds before its
-// connections park whenever they wait for their clients, busy or not.
-// Below it (and without it: the default) only idle ones park (after
-// idleRelease, or at once when they never had a stream): a park and the
-// resume after it cost an epoll call and a hand-off to a worker each time
-// (8% more CPU per proxied request at 16 busy connections; at 10,000 busy
-// h2c connections on 2 cores, 12-25% more CPU per request and 4-14% fewer
-// requests a second on a quiet machine, for 17% less memory per
-// connection), which saves a goroutine's stack per waiting connection.
+// Parking busy connections is Server.ParkBusyAbove (off by default): a
+// park and the resume after it cost an epoll call and a hand-off to a
+// worker each time — 8% more CPU per proxied request at 16 busy
+// connections; at 10,000 busy h2c connections on 2 cores, 12-25% more CPU
+// per request and 4-14% fewer requests a second on a quiet machine, for
+// 17% less memory per connection.
 
 // maxIdleResumers is how many goroutines that ran parked connections
 // wait for the next (Server.resumers).
