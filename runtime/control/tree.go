@@ -78,6 +78,31 @@ func updateMethod(rq *request) (int, any, error) {
 	return http.StatusOK, methodOf(r, m), nil
 }
 
+// patchBoolEntry applies op to the entry name of *m (a method's
+// requestParameters or a method response's responseParameters: whether
+// the parameter is required): remove deletes it, anything else sets it to
+// the op's value (false when none is given). m must be the edit's own
+// copy; the result is the drift line's part.
+func patchBoolEntry(m *map[string]bool, label, name string, op patchOp) (string, error) {
+	if op.Op == "remove" {
+		delete(*m, name)
+		return label + "." + name + " removed", nil
+	}
+	req := false
+	if op.Value != nil && *op.Value != "" {
+		b, err := op.boolValue()
+		if err != nil {
+			return "", err
+		}
+		req = b
+	}
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[name] = req
+	return label + "." + name + "=" + strconv.FormatBool(req), nil
+}
+
 func patchMethod(m *model.Method, op patchOp) (string, error) {
 	invalid := badRequest("Invalid patch path '%s' specified for op '%s'. Must be one of: %s", op.Path, op.Op, methodPaths)
 	set := op.Op == "replace" || op.Op == "add"
@@ -86,26 +111,10 @@ func patchMethod(m *model.Method, op patchOp) (string, error) {
 		if name == "" {
 			return "", invalid
 		}
-		if op.Op == "remove" {
-			delete(m.RequestParameters, name)
-			return "requestParameters." + name + " removed", nil
-		}
-		if !set {
+		if op.Op != "remove" && !set {
 			return "", invalid
 		}
-		req := false
-		if op.Value != nil && *op.Value != "" {
-			b, err := op.boolValue()
-			if err != nil {
-				return "", err
-			}
-			req = b
-		}
-		if m.RequestParameters == nil {
-			m.RequestParameters = map[string]bool{}
-		}
-		m.RequestParameters[name] = req
-		return "requestParameters." + name + "=" + strconv.FormatBool(req), nil
+		return patchBoolEntry(&m.RequestParameters, "requestParameters", name, op)
 	}
 	if ct, ok := strings.CutPrefix(op.Path, "/requestModels/"); ok {
 		ct = unescapePointer(ct)
@@ -319,25 +328,11 @@ func updateMethodResponse(rq *request) (int, any, error) {
 		var done []string
 		for _, op := range ops {
 			if name, ok := strings.CutPrefix(op.Path, "/responseParameters/"); ok && unescapePointer(name) != "" {
-				name = unescapePointer(name)
-				if op.Op == "remove" {
-					delete(mr.ResponseParameters, name)
-					done = append(done, "responseParameters."+name+" removed")
-					continue
+				d, err := patchBoolEntry(&mr.ResponseParameters, "responseParameters", unescapePointer(name), op)
+				if err != nil {
+					return "", err
 				}
-				req := false
-				if op.Value != nil && *op.Value != "" {
-					b, err := op.boolValue()
-					if err != nil {
-						return "", err
-					}
-					req = b
-				}
-				if mr.ResponseParameters == nil {
-					mr.ResponseParameters = map[string]bool{}
-				}
-				mr.ResponseParameters[name] = req
-				done = append(done, "responseParameters."+name+"="+strconv.FormatBool(req))
+				done = append(done, d)
 				continue
 			}
 			d, err := patchStringMaps(op, map[string]*map[string]string{"/responseModels/": &mr.ResponseModels})
