@@ -251,37 +251,20 @@ func (l *lowerer) wsIntegrationResponse(api *model.WebSocketAPI, r *resource, p 
 	in.Responses = append(in.Responses, ir)
 }
 
-// checkWSResponses warns about what API Gateway will not use: an
-// integration response no two-way route reaches, and a two-way route
-// whose non-proxy integration has no integration response. integrationOf
-// names the integration (by the template's id) each route targets.
+// checkWSResponses warns about what API Gateway will not use
+// (model.WebSocketResponseGaps): an integration response no two-way route
+// reaches, and a two-way route whose non-proxy integration has no
+// integration response. logical names each integration's resource.
 func (l *lowerer) checkWSResponses(api *model.WebSocketAPI, integrations map[string]*model.Integration, integrationOf map[*model.Method]string, logical map[string]string) {
-	twoWay := map[string]bool{}
-	targeted := map[string]bool{}
-	for _, m := range api.Routes {
-		id, ok := integrationOf[m]
-		if !ok || m.Integration == nil {
-			continue
-		}
-		targeted[id] = true
-		if !api.TwoWay[m] || m.RouteKey == model.RouteKeyDisconnect {
-			continue // $disconnect sends nothing back: its client has left
-		}
-		twoWay[id] = true
-		switch in := m.Integration; in.Type {
-		case model.IntegrationHTTP, model.IntegrationMock, model.IntegrationAWS:
-			if len(in.Responses) == 0 && m.RouteKey != model.RouteKeyConnect {
-				l.s.warnf(ruleWebSocketResponse, m.Range, m.LogicalID, "Add an AWS::ApiGatewayV2::IntegrationResponse with IntegrationResponseKey: $default for the integration.",
-					"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, in.Type)
-			}
-		}
+	silent, unreached := model.WebSocketResponseGaps(api, integrations, integrationOf)
+	for _, m := range silent {
+		l.s.warnf(ruleWebSocketResponse, m.Range, m.LogicalID, "Add an AWS::ApiGatewayV2::IntegrationResponse with IntegrationResponseKey: $default for the integration.",
+			"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, m.Integration.Type)
 	}
-	for id, in := range integrations {
-		if targeted[id] && !twoWay[id] && len(in.Responses) > 0 && in.Type != model.IntegrationAWSProxy && in.Type != model.IntegrationHTTPProxy {
-			for _, ir := range in.Responses {
-				l.s.warnf(ruleWebSocketResponse, ir.Range, logical[id], "Add an AWS::ApiGatewayV2::RouteResponse with RouteResponseKey: $default to the route, so that the answer goes back to the client.",
-					"integration response %q is never sent: no route that targets integration %s is two-way (has a route response)", ir.Key, logical[id])
-			}
+	for _, id := range unreached {
+		for _, ir := range integrations[id].Responses {
+			l.s.warnf(ruleWebSocketResponse, ir.Range, logical[id], "Add an AWS::ApiGatewayV2::RouteResponse with RouteResponseKey: $default to the route, so that the answer goes back to the client.",
+				"integration response %q is never sent: no route that targets integration %s is two-way (has a route response)", ir.Key, logical[id])
 		}
 	}
 }

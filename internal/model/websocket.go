@@ -225,3 +225,41 @@ func WebSocketRoutes(t *Template) []WebSocketRoute {
 	}
 	return out
 }
+
+// WebSocketResponseGaps finds what API Gateway will not use of api's
+// integration responses, for the front ends' W3523 / TF054 warnings
+// (integrationOf names the integration, by the template's id, that each
+// route targets; integrations holds them by that id):
+//   - silent: the two-way routes (not $connect, whose answer is no message)
+//     whose HTTP, AWS or MOCK integration has no integration response, so
+//     nothing goes back to the client;
+//   - unreached: the ids, sorted, of the non-proxy integrations with
+//     integration responses that only one-way routes (or $disconnect, whose
+//     client has left) target.
+func WebSocketResponseGaps(api *WebSocketAPI, integrations map[string]*Integration, integrationOf map[*Method]string) (silent []*Method, unreached []string) {
+	twoWay, targeted := map[string]bool{}, map[string]bool{}
+	for _, m := range api.Routes {
+		id, ok := integrationOf[m]
+		if !ok || m.Integration == nil {
+			continue
+		}
+		targeted[id] = true
+		if !api.TwoWay[m] || m.RouteKey == RouteKeyDisconnect {
+			continue
+		}
+		twoWay[id] = true
+		switch m.Integration.Type {
+		case IntegrationHTTP, IntegrationMock, IntegrationAWS:
+			if len(m.Integration.Responses) == 0 && m.RouteKey != RouteKeyConnect {
+				silent = append(silent, m)
+			}
+		}
+	}
+	for id, in := range integrations {
+		if targeted[id] && !twoWay[id] && len(in.Responses) > 0 && in.Type != IntegrationAWSProxy && in.Type != IntegrationHTTPProxy {
+			unreached = append(unreached, id)
+		}
+	}
+	slices.Sort(unreached)
+	return silent, unreached
+}

@@ -200,34 +200,19 @@ func (lw *lowering) wsIntegrationResponse(api *model.WebSocketAPI, in *instance,
 }
 
 // checkWSResponses warns about integration responses no two-way route
-// reaches and two-way routes whose non-proxy integration has none, as the
-// CloudFormation front end does (W3523).
+// reaches and two-way routes whose non-proxy integration has none
+// (model.WebSocketResponseGaps), as the CloudFormation front end does
+// (W3523).
 func (lw *lowering) checkWSResponses(api *model.WebSocketAPI, integrations map[string]*model.Integration, integrationOf map[*model.Method]string, addrs map[string]string) {
-	twoWay, targeted := map[string]bool{}, map[string]bool{}
-	for _, m := range api.Routes {
-		id, ok := integrationOf[m]
-		if !ok || m.Integration == nil {
-			continue
-		}
-		targeted[id] = true
-		if !api.TwoWay[m] || m.RouteKey == model.RouteKeyDisconnect {
-			continue // $disconnect sends nothing back: its client has left
-		}
-		twoWay[id] = true
-		switch ig := m.Integration; ig.Type {
-		case model.IntegrationHTTP, model.IntegrationMock, model.IntegrationAWS:
-			if len(ig.Responses) == 0 && m.RouteKey != model.RouteKeyConnect {
-				lw.l.diagOnce(ruleWebSocket.at(diag.Warning, m.Range, m.LogicalID, "Add an aws_apigatewayv2_integration_response with integration_response_key = \"$default\" for the integration.",
-					"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, ig.Type))
-			}
-		}
+	silent, unreached := model.WebSocketResponseGaps(api, integrations, integrationOf)
+	for _, m := range silent {
+		lw.l.diagOnce(ruleWebSocket.at(diag.Warning, m.Range, m.LogicalID, "Add an aws_apigatewayv2_integration_response with integration_response_key = \"$default\" for the integration.",
+			"route %q is two-way, but its %s integration has no integration response: API Gateway sends nothing back", m.RouteKey, m.Integration.Type))
 	}
-	for id, ig := range integrations {
-		if targeted[id] && !twoWay[id] && ig.Type != model.IntegrationAWSProxy && ig.Type != model.IntegrationHTTPProxy {
-			for _, ir := range ig.Responses {
-				lw.l.diagOnce(ruleWebSocket.at(diag.Warning, ir.Range, addrs[id], "Add an aws_apigatewayv2_route_response with route_response_key = \"$default\" to the route, so that the answer goes back to the client.",
-					"integration response %q is never sent: no route that targets %s is two-way (has a route response)", ir.Key, addrs[id]))
-			}
+	for _, id := range unreached {
+		for _, ir := range integrations[id].Responses {
+			lw.l.diagOnce(ruleWebSocket.at(diag.Warning, ir.Range, addrs[id], "Add an aws_apigatewayv2_route_response with route_response_key = \"$default\" to the route, so that the answer goes back to the client.",
+				"integration response %q is never sent: no route that targets %s is two-way (has a route response)", ir.Key, addrs[id]))
 		}
 	}
 }
