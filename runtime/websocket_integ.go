@@ -97,10 +97,13 @@ func compileWSMapping(m *model.Method, in *model.Integration, ds *diag.Diagnosti
 		mp.nonProxy = true
 	}
 	for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
-		if h, ok := strings.CutPrefix(k, "integration.request.header."); ok {
-			mp.params = append(mp.params, wsParam{header: true, name: h, src: in.RequestParameters[k]})
-		} else if q, ok := strings.CutPrefix(k, "integration.request.querystring."); ok {
-			mp.params = append(mp.params, wsParam{name: q, src: in.RequestParameters[k]})
+		src := in.RequestParameters[k]
+		if why := model.WebSocketRequestParameterProblem(k, src); why != "" {
+			ignoredWSParam(m, in, k, src, why, ds)
+		} else if h, ok := strings.CutPrefix(k, "integration.request.header."); ok {
+			mp.params = append(mp.params, wsParam{header: true, name: h, src: src})
+		} else {
+			mp.params = append(mp.params, wsParam{name: strings.TrimPrefix(k, "integration.request.querystring."), src: src})
 		}
 	}
 	if !mp.nonProxy {
@@ -368,7 +371,17 @@ func (mp *wsMapping) apply(req *http.Request, in *wsInput) {
 	req.URL.RawQuery = q.Encode()
 }
 
-// wsParamValue is a request parameter mapping's source value.
+// ignoredWSParam reports a request parameter up cannot apply (a typo, or a
+// form API Gateway refuses), as the REST mapping does: not silently.
+func ignoredWSParam(m *model.Method, in *model.Integration, k, src, why string, ds *diag.Diagnostics) {
+	*ds = append(*ds, diag.NewWarning(ruleIgnored, in.Props.At("RequestParameters", in.Range),
+		"request parameter %s = %s of WebSocket route %s is ignored: %s", k, src, m.RouteKey, why).
+		WithResource(m.LogicalID).
+		WithHint("Map integration.request.header.NAME or integration.request.querystring.NAME from route.request.body.PATH, route.request.header.NAME, route.request.querystring.NAME, context.NAME, stageVariables.NAME or a 'static' value."))
+}
+
+// wsParamValue is a request parameter mapping's source value (one
+// model.WebSocketRequestParameterProblem takes).
 func wsParamValue(src string, in *wsInput) (string, bool) {
 	switch {
 	case len(src) >= 2 && src[0] == '\'' && src[len(src)-1] == '\'':

@@ -373,3 +373,36 @@ func TestWebSocketAWSLambdaIntegration(t *testing.T) {
 	}
 	c.Close(websocket.StatusNormalClosure, "")
 }
+
+// TestWebSocketRequestParametersIgnoredSaySo: a WebSocket integration's
+// request parameter up cannot apply (a misspelt source, a key API
+// Gateway's WebSocket APIs do not map) is a warning at its place in the
+// template, not dropped silently; the valid ones still compile.
+func TestWebSocketRequestParametersIgnoredSaySo(t *testing.T) {
+	src := strings.ReplaceAll(wsIntegTemplate, "BACKEND", "http://127.0.0.1:1")
+	src = strings.Replace(src, "        integration.request.header.X-Conn: context.connectionId\n",
+		"        integration.request.header.X-Conn: context.connectionId\n"+
+			"        integration.request.header.X-Typo: route.request.bodyy.item\n"+
+			"        integration.request.path.p: context.routeKey\n", 1)
+	tpl := resolveYAML(t, src)
+	g, err := New(Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := g.Load(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range ds {
+		if strings.Contains(d.Summary, "of WebSocket route http is ignored") {
+			if d.Range.Start.Line == 0 || d.Detail == "" {
+				t.Errorf("no position or hint: %+v", d)
+			}
+			got = append(got, d.Summary)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0], "X-Typo = route.request.bodyy.item") || !strings.Contains(got[1], "integration.request.path.p") {
+		t.Errorf("ignored parameters reported: %q", got)
+	}
+}

@@ -263,3 +263,28 @@ func WebSocketResponseGaps(api *WebSocketAPI, integrations map[string]*Integrati
 	slices.Sort(unreached)
 	return silent, unreached
 }
+
+// WebSocketRequestParameterProblem says why API Gateway would not map the
+// WebSocket integration request parameter key = src, or "" when it would:
+// the key is integration.request.header.NAME or
+// integration.request.querystring.NAME, the source route.request.body.PATH,
+// route.request.(multivalue)header.NAME, route.request.(multivalue)querystring.NAME,
+// context.NAME, stageVariables.NAME or a 'static' value. The control plane
+// refuses such a parameter; up warns and skips it.
+func WebSocketRequestParameterProblem(key, src string) string {
+	h, isHeader := strings.CutPrefix(key, "integration.request.header.")
+	q, isQuery := strings.CutPrefix(key, "integration.request.querystring.")
+	if !(isHeader && h != "" || isQuery && q != "") {
+		return "a WebSocket integration maps integration.request.header.NAME or integration.request.querystring.NAME"
+	}
+	if len(src) >= 2 && src[0] == '\'' && src[len(src)-1] == '\'' {
+		return ""
+	}
+	for _, p := range []string{"route.request.body.", "route.request.header.", "route.request.multivalueheader.",
+		"route.request.querystring.", "route.request.multivaluequerystring.", "stageVariables.", "context."} {
+		if strings.HasPrefix(src, p) && len(src) > len(p) {
+			return ""
+		}
+	}
+	return src + " is not route.request.*, context.*, stageVariables.* or a 'static' value"
+}

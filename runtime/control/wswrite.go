@@ -236,12 +236,8 @@ func wsIntegration(t *model.Template, in *model.Integration) error {
 		return badRequest("Invalid ContentHandlingStrategy %q: CONVERT_TO_BINARY or CONVERT_TO_TEXT", in.ContentHandling)
 	}
 	for k, v := range in.RequestParameters {
-		if !strings.HasPrefix(k, "integration.request.header.") && !strings.HasPrefix(k, "integration.request.querystring.") {
-			return badRequest("Invalid mapping expression specified: %s: a WebSocket integration maps integration.request.header.NAME or integration.request.querystring.NAME", k)
-		}
-		if !(len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'') && !hasAnyPrefix(v, "route.request.header.", "route.request.querystring.",
-			"route.request.multivalueheader.", "route.request.multivaluequerystring.", "route.request.body.", "context.", "stageVariables.") {
-			return badRequest("Invalid mapping expression specified: %s: %s is not route.request.*, context.*, stageVariables.* or a 'static' value", k, v)
+		if why := model.WebSocketRequestParameterProblem(k, v); why != "" {
+			return badRequest("Invalid mapping expression specified: %s: %s", k, why)
 		}
 	}
 	linkLambda(t, in)
@@ -841,13 +837,4 @@ func createWebSocketDeployment(rq *request, description, stage string) (int, any
 		return 0, nil, err
 	}
 	return http.StatusCreated, d, nil
-}
-
-func hasAnyPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
